@@ -1,0 +1,31 @@
+# vpclab — every target sets itself up: nothing but Python >= 3.11 is needed on the machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: validate and summarise every bundled example network
+run: $(STAMP)
+	$(BIN)/vpclab validate examples/*.yaml
+	$(BIN)/vpclab show examples/two-peered-vpcs.yaml
+
+## make test: the whole test suite (kept under ten minutes)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## make bench: benchmarks, printed as ratios against a baseline measured in the same run
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist

@@ -1,0 +1,33 @@
+"""Parsing and checking IPv4 CIDR blocks with AWS's errors."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Network
+
+from ..errors import AwsError
+
+
+def parse_cidr(value: str | None, parameter: str = "cidrBlock") -> IPv4Network:
+    """An IPv4 network from AWS-style input, or AWS's InvalidParameterValue.
+
+    Host bits must be zero. (AWS's behaviour for ``10.0.0.1/16`` is not documented; vpclab
+    takes the conservative reading and rejects it rather than silently normalising.)
+    """
+    try:
+        if not value or "/" not in value:
+            raise ValueError(value)
+        return IPv4Network(value, strict=True)
+    except ValueError:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Value ({value}) for parameter {parameter} is invalid. This is not a valid CIDR block.",
+        ) from None
+
+
+def parse_ip(value: str | None, parameter: str = "privateIpAddress") -> IPv4Address:
+    try:
+        return IPv4Address(value or "")
+    except ValueError:
+        raise AwsError(
+            "InvalidParameterValue", f"Value ({value}) for parameter {parameter} is invalid. Invalid format."
+        ) from None

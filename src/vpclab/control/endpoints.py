@@ -1,0 +1,1 @@
+"""endpoints actions (see DESIGN §3)."""

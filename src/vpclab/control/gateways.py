@@ -1,0 +1,1 @@
+"""gateways actions (see DESIGN §3)."""

@@ -1,0 +1,1 @@
+"""interfaces actions (see DESIGN §3)."""

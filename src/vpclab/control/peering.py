@@ -1,0 +1,1 @@
+"""peering actions (see DESIGN §3)."""

@@ -1,0 +1,89 @@
+"""The ControlPlane: one method per EC2 action, each all-or-nothing.
+
+    >>> cp = ControlPlane(World(seed=1))
+    >>> vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    >>> cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a").cidr_block
+    '10.0.1.0/24'
+
+Every action runs in a World transaction: it checks AWS's rules, then applies; if anything
+raises, the World is rolled back to exactly what it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import AwsError
+from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
+from ..model.world import World
+from . import (  # noqa: F401  (importing a family module registers its actions)
+    endpoints,
+    gateways,
+    interfaces,
+    peering,
+    prefix_lists,
+    routes,
+    security,
+    sharing,
+    tags,
+    tgw,
+    vpc,
+    vpn,
+)
+from .context import Ctx
+from .registry import ACTIONS
+
+
+class ControlPlane:
+    """AWS's rules over a World, acting as one account in one Region.
+
+    ``cp.as_(account_id="222233334444", region="eu-west-1")`` acts as another caller on the same World.
+    """
+
+    def __init__(self, world: World | None = None, *, account_id: str = DEFAULT_ACCOUNT,
+                 region: str = DEFAULT_REGION) -> None:
+        if not is_region(region):
+            raise AwsError("InvalidParameterValue", f"Invalid region: {region}")
+        if not (len(account_id) == 12 and account_id.isdigit()):
+            raise AwsError("InvalidParameterValue", f"Invalid account id: {account_id} (expected 12 digits)")
+        self.world = world if world is not None else World()
+        self.ctx = Ctx(self.world, account_id, region)
+
+    @property
+    def account_id(self) -> str:
+        return self.ctx.account_id
+
+    @property
+    def region(self) -> str:
+        return self.ctx.region
+
+    def as_(self, account_id: str | None = None, region: str | None = None) -> ControlPlane:
+        """The same World, seen by another account and/or from another Region."""
+        return ControlPlane(self.world, account_id=account_id or self.account_id, region=region or self.region)
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        fn = ACTIONS.get(name)
+        if fn is None:
+            raise AttributeError(f"ControlPlane has no action {name!r}")
+        ctx = self.ctx
+
+        def run(*args: Any, **params: Any) -> Any:
+            with ctx.world.transaction():
+                return fn(ctx, *args, **params)
+
+        run.__name__ = name
+        run.__doc__ = fn.__doc__
+        return run
+
+    def call(self, name: str, params: dict[str, Any]) -> Any:
+        """Run an action by its snake_case name with keyword parameters."""
+        return getattr(self, name)(**params)
+
+    @staticmethod
+    def actions() -> list[str]:
+        """Every action's name, sorted."""
+        return sorted(ACTIONS)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(ACTIONS))

@@ -1,0 +1,1 @@
+"""prefix_lists actions (see DESIGN §3)."""

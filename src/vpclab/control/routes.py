@@ -1,0 +1,1 @@
+"""routes actions (see DESIGN §3)."""

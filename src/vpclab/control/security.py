@@ -1,0 +1,1 @@
+"""security actions (see DESIGN §3)."""

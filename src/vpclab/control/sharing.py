@@ -1,0 +1,1 @@
+"""sharing actions (see DESIGN §3)."""

@@ -1,0 +1,45 @@
+"""CreateTags and DeleteTags, for every kind of resource."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from ..errors import AwsError
+from ..model.base import Resource, kind_of_id
+from .context import Ctx
+from .registry import action
+
+#: AWS: at most 50 user tags per resource.
+MAX_TAGS = 50
+
+
+def _require_any(ctx: Ctx, resource_id: str) -> Resource:
+    kind = kind_of_id(resource_id)
+    if kind is None:
+        raise AwsError("InvalidID", f"The ID '{resource_id}' is not valid")
+    return ctx.require(kind, resource_id)
+
+
+@action
+def create_tags(ctx: Ctx, *, resources: Sequence[str], tags: Mapping[str, str]) -> None:
+    """CreateTags: add or overwrite tags on one or more resources (all or nothing)."""
+    for rid in resources:
+        res = _require_any(ctx, rid)
+        ctx.require_owner(res)
+        new = res.tags.with_(tags)
+        if len([k for k in new if not k.startswith("aws:")]) > MAX_TAGS:
+            raise AwsError("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
+        if any(k.startswith("aws:") for k in tags):
+            raise AwsError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
+        ctx.world.put(replace(res, tags=new))
+
+
+@action
+def delete_tags(ctx: Ctx, *, resources: Sequence[str], tags: Mapping[str, str | None] | Sequence[str] | None = None) -> None:
+    """DeleteTags: remove the given keys (a value given must match), or every tag when none are given."""
+    for rid in resources:
+        res = _require_any(ctx, rid)
+        ctx.require_owner(res)
+        new = res.tags.without(tags) if tags else res.tags.without(list(res.tags))
+        ctx.world.put(replace(res, tags=new))

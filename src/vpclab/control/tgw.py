@@ -1,0 +1,1 @@
+"""tgw actions (see DESIGN §3)."""

@@ -1,0 +1,256 @@
+"""VPCs, their CIDR blocks and subnets: CreateVpc, AssociateVpcCidrBlock, CreateSubnet, …
+
+AWS docs: "VPC CIDR blocks" and "Subnet CIDR blocks" in the Amazon VPC User Guide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from ipaddress import IPv4Network
+
+from ..errors import AwsError
+from ..model.base import Resource, Tags
+from ..model.regions import zone, zones
+from ..model.route_table import Route, RouteTable, RouteTableAssociation
+from ..model.security import NetworkAcl, NetworkAclAssociation, NetworkAclEntry, SecurityGroup, SecurityGroupRule
+from ..model.subnet import Subnet
+from ..model.vpc import Vpc, VpcCidrBlockAssociation
+from .cidr import parse_cidr
+from .context import Ctx
+from .registry import action
+
+#: AWS: a VPC's IPv4 CIDR blocks are between /16 and /28.
+VPC_PREFIX_RANGE = range(16, 29)
+SUBNET_PREFIX_RANGE = range(16, 29)
+
+
+def _check_vpc_block_size(net: IPv4Network) -> None:
+    if net.prefixlen not in VPC_PREFIX_RANGE:
+        raise AwsError("InvalidVpc.Range", f"The CIDR '{net}' is invalid.")
+
+
+# -- VPCs ------------------------------------------------------------------------------------
+@action
+def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
+               tags: Mapping[str, str] | None = None, is_default: bool = False) -> Vpc:
+    """CreateVpc: a VPC with its main route table, default security group and default network ACL."""
+    net = parse_cidr(cidr_block)
+    _check_vpc_block_size(net)
+    if instance_tenancy not in ("default", "dedicated"):
+        raise AwsError("InvalidParameterValue",
+                       f"Value ({instance_tenancy}) for parameter instanceTenancy is invalid.")
+    ctx.check_quota("vpcs_per_region", _count_vpcs(ctx))
+    vpc = Vpc(
+        id=ctx.new_id("vpc"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
+        cidr_block=str(net), instance_tenancy=instance_tenancy, is_default=is_default,
+        enable_dns_hostnames=is_default,
+        cidr_block_associations=(VpcCidrBlockAssociation(
+            association_id=ctx.new_id("vpc_cidr_block_association"), cidr_block=str(net)),),
+    )
+    ctx.world.put(vpc)
+    _create_main_route_table(ctx, vpc)
+    _create_default_security_group(ctx, vpc)
+    _create_default_network_acl(ctx, vpc)
+    return vpc
+
+
+def _count_vpcs(ctx: Ctx) -> int:
+    return sum(1 for v in ctx.world.all(Vpc) if v.owner_id == ctx.account_id and v.region == ctx.region)
+
+
+def _create_main_route_table(ctx: Ctx, vpc: Vpc) -> RouteTable:
+    rtb_id = ctx.new_id("route_table")
+    return ctx.world.put(RouteTable(
+        id=rtb_id, owner_id=vpc.owner_id, region=vpc.region, vpc_id=vpc.id,
+        routes=tuple(local_route(c) for c in vpc.cidr_blocks),
+        associations=(RouteTableAssociation(
+            route_table_association_id=ctx.new_id("route_table_association"),
+            route_table_id=rtb_id, main=True),),
+    ))
+
+
+def local_route(cidr: str) -> Route:
+    return Route(destination_cidr_block=cidr, gateway_id="local", origin="CreateRouteTable")
+
+
+def _create_default_security_group(ctx: Ctx, vpc: Vpc) -> SecurityGroup:
+    """The default group: inbound from itself, all outbound. (AWS: "Default security groups for your VPCs".)"""
+    sg_id = ctx.new_id("security_group")
+    return ctx.world.put(SecurityGroup(
+        id=sg_id, owner_id=vpc.owner_id, region=vpc.region, vpc_id=vpc.id,
+        group_name="default", description="default VPC security group",
+        ingress=(SecurityGroupRule(security_group_rule_id=ctx.new_id("security_group_rule"), group_id=sg_id,
+                                   is_egress=False, ip_protocol="-1", referenced_group_id=sg_id,
+                                   referenced_group_owner_id=vpc.owner_id),),
+        egress=(SecurityGroupRule(security_group_rule_id=ctx.new_id("security_group_rule"), group_id=sg_id,
+                                  is_egress=True, ip_protocol="-1", cidr_ipv4="0.0.0.0/0"),),
+    ))
+
+
+def _create_default_network_acl(ctx: Ctx, vpc: Vpc) -> NetworkAcl:
+    """The default ACL allows all traffic both ways (rule 100) over the final deny (``*``, 32767)."""
+    entries = tuple(
+        NetworkAclEntry(rule_number=n, egress=egress, protocol="-1", rule_action=act, cidr_block="0.0.0.0/0")
+        for egress in (False, True) for n, act in ((100, "allow"), (32767, "deny"))
+    )
+    return ctx.world.put(NetworkAcl(id=ctx.new_id("network_acl"), owner_id=vpc.owner_id, region=vpc.region,
+                                    vpc_id=vpc.id, is_default=True, entries=entries))
+
+
+def main_route_table(ctx: Ctx, vpc_id: str) -> RouteTable:
+    return next(rt for rt in ctx.world.in_vpc(vpc_id, RouteTable) if rt.main)
+
+
+def default_network_acl(ctx: Ctx, vpc_id: str) -> NetworkAcl:
+    return next(acl for acl in ctx.world.in_vpc(vpc_id, NetworkAcl) if acl.is_default)
+
+
+@action
+def delete_vpc(ctx: Ctx, *, vpc_id: str) -> None:
+    """DeleteVpc: only once everything the user created in it is gone (DependencyViolation otherwise).
+
+    AWS deletes the main route table, default security group and default network ACL with it.
+    """
+    vpc = ctx.require(Vpc, vpc_id)
+    ctx.require_owner(vpc)
+    for res in ctx.world.in_vpc(vpc_id, Resource):
+        if res is vpc or _is_vpc_default(res):
+            continue
+        raise AwsError("DependencyViolation", f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
+    for res in list(ctx.world.in_vpc(vpc_id, Resource)):
+        ctx.world.remove(res.id)
+
+
+def _is_vpc_default(res: object) -> bool:
+    return ((isinstance(res, RouteTable) and res.main)
+            or (isinstance(res, SecurityGroup) and res.is_default)
+            or (isinstance(res, NetworkAcl) and res.is_default))
+
+
+@action
+def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCidrBlockAssociation:
+    """AssociateVpcCidrBlock: a secondary IPv4 CIDR block (no overlap, size /16–/28, quota)."""
+    vpc = ctx.require(Vpc, vpc_id)
+    ctx.require_owner(vpc)
+    net = parse_cidr(cidr_block)
+    _check_vpc_block_size(net)
+    if vpc.overlaps(net):
+        raise AwsError("InvalidVpc.Range", f"The CIDR '{net}' conflicts with another CIDR block of {vpc_id}.")
+    ctx.check_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks), vpc_id=vpc_id)
+    assoc = VpcCidrBlockAssociation(association_id=ctx.new_id("vpc_cidr_block_association"), cidr_block=str(net))
+    ctx.world.put(replace(vpc, cidr_block_associations=vpc.cidr_block_associations + (assoc,)))
+    for rt in list(ctx.world.in_vpc(vpc_id, RouteTable)):
+        ctx.world.put(replace(rt, routes=rt.routes + (local_route(str(net)),)))
+    return assoc
+
+
+@action
+def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str) -> VpcCidrBlockAssociation:
+    """DisassociateVpcCidrBlock: not the primary block, not while subnets use it."""
+    for vpc in ctx.world.all(Vpc):
+        for assoc in vpc.cidr_block_associations:
+            if assoc.association_id == association_id and vpc.visible_to(ctx.world, ctx.account_id, ctx.region):
+                break
+        else:
+            continue
+        break
+    else:
+        raise AwsError("InvalidVpcCidrBlockAssociationID.NotFound",
+                       f"The vpc CIDR block association ID '{association_id}' does not exist")
+    ctx.require_owner(vpc)
+    if assoc.cidr_block == vpc.cidr_block:
+        raise AwsError("OperationNotPermitted",
+                       f"The vpc CIDR block with association ID {association_id} may not be disassociated. "
+                       "It is the primary IPv4 CIDR block of the VPC")
+    net = IPv4Network(assoc.cidr_block)
+    if any(s.network.subnet_of(net) for s in ctx.world.in_vpc(vpc.id, Subnet)):
+        raise AwsError("InvalidCidrBlock.InUse",
+                       f"The vpc {vpc.id} currently has a subnet within CIDR block {assoc.cidr_block}")
+    ctx.world.put(replace(vpc, cidr_block_associations=tuple(
+        a for a in vpc.cidr_block_associations if a.association_id != association_id)))
+    for rt in list(ctx.world.in_vpc(vpc.id, RouteTable)):
+        ctx.world.put(replace(rt, routes=tuple(
+            r for r in rt.routes if not (r.gateway_id == "local" and r.destination_cidr_block == assoc.cidr_block))))
+    return replace(assoc, state="disassociated")
+
+
+@action
+def modify_vpc_attribute(ctx: Ctx, *, vpc_id: str, enable_dns_support: bool | None = None,
+                         enable_dns_hostnames: bool | None = None) -> None:
+    """ModifyVpcAttribute: one attribute per call, as AWS requires."""
+    vpc = ctx.require(Vpc, vpc_id)
+    ctx.require_owner(vpc)
+    given = {k: v for k, v in (("enable_dns_support", enable_dns_support),
+                               ("enable_dns_hostnames", enable_dns_hostnames)) if v is not None}
+    if len(given) != 1:
+        raise AwsError("InvalidParameterCombination", "Only one attribute may be modified per request.")
+    ctx.world.put(replace(vpc, **given))
+
+
+# -- Subnets ---------------------------------------------------------------------------------
+@action
+def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: str | None = None,
+                  availability_zone_id: str | None = None, tags: Mapping[str, str] | None = None) -> Subnet:
+    """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region."""
+    vpc = ctx.require(Vpc, vpc_id)
+    ctx.require_owner(vpc)
+    net = parse_cidr(cidr_block)
+    az = _choose_zone(ctx, availability_zone, availability_zone_id)
+    if net.prefixlen not in SUBNET_PREFIX_RANGE or not vpc.contains(net):
+        raise AwsError("InvalidSubnet.Range", f"The CIDR '{net}' is invalid.")
+    for other in ctx.world.in_vpc(vpc_id, Subnet):
+        if other.network.overlaps(net):
+            raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
+    ctx.check_quota("subnets_per_vpc", sum(1 for _ in ctx.world.in_vpc(vpc_id, Subnet)))
+    subnet = ctx.world.put(Subnet(
+        id=ctx.new_id("subnet"), owner_id=vpc.owner_id, region=ctx.region, tags=Tags(tags),
+        vpc_id=vpc_id, cidr_block=str(net), availability_zone=az.zone_name, availability_zone_id=az.zone_id,
+        default_for_az=False,
+    ))
+    # AWS associates every new subnet with the VPC's default network ACL
+    acl = default_network_acl(ctx, vpc_id)
+    ctx.world.put(replace(acl, associations=acl.associations + (NetworkAclAssociation(
+        network_acl_association_id=ctx.new_id("network_acl_association"),
+        network_acl_id=acl.id, subnet_id=subnet.id),)))
+    return subnet
+
+
+def _choose_zone(ctx: Ctx, name: str | None, zone_id: str | None):  # type: ignore[no-untyped-def]
+    names = ", ".join(z.zone_name for z in zones(ctx.region))
+    if name is None and zone_id is None:
+        return zones(ctx.region)[0]
+    wanted = name or zone_id or ""
+    found = zone(wanted)
+    if found is None or found.region_name != ctx.region:
+        param = "availabilityZone" if name else "availabilityZoneId"
+        raise AwsError("InvalidParameterValue",
+                       f"Value ({wanted}) for parameter {param} is invalid. "
+                       f"Subnets can currently only be created in the following availability zones: {names}.")
+    return found
+
+
+@action
+def delete_subnet(ctx: Ctx, *, subnet_id: str) -> None:
+    """DeleteSubnet: not while network interfaces (instances, NAT gateways, endpoints, …) are in it."""
+    from ..model.interfaces import NetworkInterface
+
+    subnet = ctx.require(Subnet, subnet_id)
+    ctx.require_owner(subnet)
+    if any(eni.subnet_id == subnet_id for eni in ctx.world.in_vpc(subnet.vpc_id, NetworkInterface)):
+        raise AwsError("DependencyViolation", f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
+    for rt in list(ctx.world.in_vpc(subnet.vpc_id, RouteTable)):
+        if any(a.subnet_id == subnet_id for a in rt.associations):
+            ctx.world.put(replace(rt, associations=tuple(a for a in rt.associations if a.subnet_id != subnet_id)))
+    for acl in list(ctx.world.in_vpc(subnet.vpc_id, NetworkAcl)):
+        if any(a.subnet_id == subnet_id for a in acl.associations):
+            ctx.world.put(replace(acl, associations=tuple(a for a in acl.associations if a.subnet_id != subnet_id)))
+    ctx.world.remove(subnet_id)
+
+
+@action
+def modify_subnet_attribute(ctx: Ctx, *, subnet_id: str, map_public_ip_on_launch: bool) -> None:
+    """ModifySubnetAttribute: whether instances launched here get a public IPv4 address."""
+    subnet = ctx.require(Subnet, subnet_id)
+    ctx.require_owner(subnet)
+    ctx.world.put(replace(subnet, map_public_ip_on_launch=map_public_ip_on_launch))

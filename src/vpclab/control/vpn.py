@@ -1,0 +1,1 @@
+"""vpn actions (see DESIGN §3)."""

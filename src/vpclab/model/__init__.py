@@ -1,0 +1,20 @@
+"""Pure data for every modelled AWS resource, and the World that holds them. No I/O.
+
+Importing the package imports every concept module, so ``base.KINDS`` knows every kind.
+"""
+
+from . import (  # noqa: F401
+    endpoints,
+    gateways,
+    interfaces,
+    load_balancer,
+    peering,
+    prefix_lists,
+    route_table,
+    security,
+    sharing,
+    subnet,
+    transit_gateway,
+    vpc,
+    vpn,
+)

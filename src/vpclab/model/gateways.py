@@ -1,0 +1,56 @@
+"""Internet gateways, NAT gateways and Elastic IP addresses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import Resource
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InternetGateway(Resource):
+    KIND: ClassVar[str] = "internet_gateway"
+    NOT_FOUND: ClassVar[tuple[str, str]] = (
+        "InvalidInternetGatewayID.NotFound", "The internetGateway ID '{id}' does not exist")
+
+    #: the VPC it is attached to (an internet gateway attaches to at most one VPC)
+    vpc_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NatGateway(Resource):
+    KIND: ClassVar[str] = "nat_gateway"
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("NatGatewayNotFound", "The Nat Gateway {id} was not found")
+
+    vpc_id: str
+    subnet_id: str
+    #: public (egress to the internet through an IGW, needs an Elastic IP) | private
+    connectivity_type: str = "public"
+    #: pending | failed | available | deleting | deleted
+    state: str = "available"
+    allocation_id: str | None = None
+    public_ip: str | None = None
+    private_ip: str = ""
+    network_interface_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Address(Resource):
+    """An Elastic IP address; its id is the allocation id (``eipalloc-…``)."""
+
+    KIND: ClassVar[str] = "address"
+    NOT_FOUND: ClassVar[tuple[str, str]] = (
+        "InvalidAllocationID.NotFound", "The allocation ID '{id}' does not exist")
+
+    public_ip: str
+    domain: str = "vpc"
+    association_id: str | None = None
+    network_interface_id: str | None = None
+    network_interface_owner_id: str | None = None
+    private_ip_address: str | None = None
+    instance_id: str | None = None
+
+    @property
+    def allocation_id(self) -> str:
+        return self.id

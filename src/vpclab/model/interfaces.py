@@ -1,0 +1,59 @@
+"""Elastic network interfaces and the instances they are attached to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import Resource
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NetworkInterface(Resource):
+    KIND: ClassVar[str] = "network_interface"
+    NOT_FOUND: ClassVar[tuple[str, str]] = (
+        "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '{id}' does not exist")
+
+    vpc_id: str
+    subnet_id: str
+    availability_zone: str
+    private_ip_address: str
+    #: secondary private IPs (the primary is private_ip_address)
+    secondary_private_ip_addresses: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # security group ids
+    source_dest_check: bool = True
+    #: interface | nat_gateway | vpc_endpoint | transit_gateway | network_load_balancer | …
+    interface_type: str = "interface"
+    description: str = ""
+    #: in-use when attached, else available
+    status: str = "available"
+    attachment_id: str | None = None
+    instance_id: str | None = None
+    device_index: int | None = None
+    #: a public IPv4 address (auto-assigned, or an Elastic IP association)
+    public_ip: str | None = None
+    #: who manages it, for interfaces AWS creates (NAT gateway, endpoint, TGW attachment, …)
+    requester_id: str | None = None
+    requester_managed: bool = False
+
+    @property
+    def private_ip_addresses(self) -> tuple[str, ...]:
+        return (self.private_ip_address, *self.secondary_private_ip_addresses)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Instance(Resource):
+    KIND: ClassVar[str] = "instance"
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidInstanceID.NotFound", "The instance ID '{id}' does not exist")
+
+    vpc_id: str
+    subnet_id: str
+    image_id: str
+    instance_type: str = "t3.micro"
+    #: pending | running | shutting-down | terminated | stopping | stopped
+    state: str = "running"
+    network_interface_ids: tuple[str, ...] = ()
+    private_ip_address: str = ""
+    public_ip_address: str | None = None
+    source_dest_check: bool = True
+    reservation_id: str = ""

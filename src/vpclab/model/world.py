@@ -1,0 +1,168 @@
+"""The World: every modelled resource of every account and Region, indexed by id.
+
+It is pure data with a journal: ``with world.transaction():`` records the previous value of
+every resource the block puts or removes, and rolls all of it back if the block raises, so a
+failed operation leaves the World exactly as it was. Committed changes are handed to the
+World's listeners (persistence, incremental analysis) as ``{id: (old, new)}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from ..ids import IdGenerator
+from .base import Resource
+
+R = TypeVar("R", bound=Resource)
+
+#: A committed change set: resource id → (value before, value after); None means absent.
+Changes = dict[str, tuple[Resource | None, Resource | None]]
+
+
+class Clock:
+    """The World's notion of now. Labs and tests move it with ``advance`` (e.g. peering expiry)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._offset = timedelta()
+        self._fixed = start
+
+    def now(self) -> datetime:
+        base = self._fixed if self._fixed is not None else datetime.now(UTC)
+        return (base + self._offset).replace(microsecond=0)
+
+    def advance(self, delta: timedelta) -> None:
+        self._offset += delta
+
+
+@dataclass
+class Settings:
+    """World-wide lab settings."""
+
+    #: "maximum" applies each adjustable quota at its documented maximum (a lab models whole
+    #: organisations); "default" applies AWS's defaults for a new account.
+    quotas: str = "maximum"
+
+
+class World:
+    """Every resource, by id; secondary indexes by kind and by VPC."""
+
+    def __init__(self, *, seed: int | None = None, clock: Clock | None = None, settings: Settings | None = None):
+        self.ids = IdGenerator(seed)
+        self.clock = clock or Clock()
+        self.settings = settings or Settings()
+        self._resources: dict[str, Resource] = {}
+        self._by_kind: dict[type[Resource], dict[str, Resource]] = {}
+        self._by_vpc: dict[str, dict[str, Resource]] = {}
+        self._journal: Changes | None = None
+        self._listeners: list[Callable[[Changes], None]] = []
+        #: increases by one with every committed change set; analysis caches key on it
+        self.version = 0
+
+    # -- reading -----------------------------------------------------------------------------
+    def __contains__(self, resource_id: object) -> bool:
+        return resource_id in self._resources
+
+    def __len__(self) -> int:
+        return len(self._resources)
+
+    def get(self, resource_id: str, kind: type[R] | None = None) -> R | None:
+        """The resource with this id (of this kind, when given), or None."""
+        res = self._resources.get(resource_id)
+        if res is None or (kind is not None and not isinstance(res, kind)):
+            return None
+        return res  # type: ignore[return-value]
+
+    def all(self, kind: type[R]) -> Iterator[R]:
+        """Every resource of this kind (subclasses included), in creation order."""
+        for k, bucket in list(self._by_kind.items()):
+            if issubclass(k, kind):
+                yield from bucket.values()  # type: ignore[misc]
+
+    def in_vpc(self, vpc_id: str, kind: type[R]) -> Iterator[R]:
+        """Resources of this kind whose ``vpc_id`` is ``vpc_id``."""
+        for res in self._by_vpc.get(vpc_id, {}).values():
+            if isinstance(res, kind):
+                yield res
+
+    def resources(self) -> Iterator[Resource]:
+        return iter(list(self._resources.values()))
+
+    # -- writing -----------------------------------------------------------------------------
+    def put(self, resource: R) -> R:
+        """Add or replace a resource (by id)."""
+        old = self._resources.get(resource.id)
+        self._note(resource.id, old)
+        if old is not None and (type(old) is not type(resource)
+                                or getattr(old, "vpc_id", None) != getattr(resource, "vpc_id", None)):
+            self._unindex(old)
+        self._index(resource)  # a replaced resource keeps its place in creation order
+        if self._journal is None:
+            self._commit({resource.id: (old, resource)})
+        return resource
+
+    def remove(self, resource_id: str) -> Resource:
+        old = self._resources.pop(resource_id)
+        self._note(resource_id, old)
+        self._unindex(old)
+        if self._journal is None:
+            self._commit({resource_id: (old, None)})
+        return old
+
+    def _index(self, res: Resource) -> None:
+        self._resources[res.id] = res
+        self._by_kind.setdefault(type(res), {})[res.id] = res
+        vpc_id = getattr(res, "vpc_id", None)
+        if vpc_id:
+            self._by_vpc.setdefault(vpc_id, {})[res.id] = res
+
+    def _unindex(self, res: Resource) -> None:
+        self._by_kind[type(res)].pop(res.id, None)
+        vpc_id = getattr(res, "vpc_id", None)
+        if vpc_id:
+            self._by_vpc.get(vpc_id, {}).pop(res.id, None)
+
+    def _note(self, resource_id: str, old: Resource | None) -> None:
+        if self._journal is not None and resource_id not in self._journal:
+            self._journal[resource_id] = (old, None)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Changes]:
+        """All-or-nothing: roll back every put/remove of the block if it raises.
+
+        Nested transactions join the outer one.
+        """
+        if self._journal is not None:
+            yield self._journal
+            return
+        self._journal = {}
+        try:
+            yield self._journal
+        except BaseException:
+            journal, self._journal = self._journal, None
+            for rid, (old, _) in journal.items():
+                if rid in self._resources:
+                    self._unindex(self._resources.pop(rid))
+                if old is not None:
+                    self._index(old)
+            raise
+        journal, self._journal = self._journal, None
+        changes: Changes = {}
+        for rid, (old, _) in journal.items():
+            new = self._resources.get(rid)
+            if old is not new:
+                changes[rid] = (old, new)
+        if changes:
+            self._commit(changes)
+
+    def _commit(self, changes: Changes) -> None:
+        self.version += 1
+        for listener in self._listeners:
+            listener(changes)
+
+    def subscribe(self, listener: Callable[[Changes], None]) -> None:
+        """Call ``listener(changes)`` after every committed change set."""
+        self._listeners.append(listener)
