@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (importing a family module registers its actions)
     endpoints,
     gateways,
     interfaces,
+    load_balancers,
     peering,
     prefix_lists,
     routes,
