@@ -134,3 +134,50 @@ def test_tags(cp):
     assert dict(cp.world.get(vpc.id).tags) == {"Name": "app"}
     with raises_aws("InvalidVpcID.NotFound"):
         cp.create_tags(resources=["vpc-0123456789abcdef0"], tags={"a": "b"})
+
+
+def test_secondary_cidr_from_another_private_range_is_restricted(cp, world):
+    """AWS "VPC CIDR blocks" → "IPv4 CIDR block association restrictions": a VPC in 10.0.0.0/8 cannot
+    add a block from 172.16.0.0/12, 192.168.0.0/16 or 198.19.0.0/16, but can add public space or
+    100.64.0.0/10 (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    for cidr in ("172.16.0.0/16", "192.168.0.0/16", "198.19.0.0/16"):
+        with unchanged(world), raises_aws("InvalidVpc.Range") as info:
+            cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block=cidr)
+        assert info.value.message.startswith(f"The CIDR '{cidr}' is restricted.")
+    cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="100.64.0.0/16")
+    cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="10.1.0.0/16")
+
+
+def test_172_vpc_cannot_add_172_31(cp):
+    """AWS "IPv4 CIDR block association restrictions": a 172.16.0.0/12 VPC cannot add a block from
+    172.31.0.0/16 (the default VPC range) (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    vpc = cp.create_vpc(cidr_block="172.20.0.0/16")
+    with raises_aws("InvalidVpc.Range"):
+        cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="172.31.0.0/16")
+    cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="172.21.0.0/16")
+
+
+def test_primary_block_cannot_be_disassociated(cp, world):
+    """AWS DisassociateVpcCidrBlock: "You cannot disassociate the CIDR block with which you originally
+    created the VPC (the primary CIDR block)"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateVpcCidrBlock.html)."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    assoc = vpc.cidr_block_associations[0]
+    with unchanged(world), raises_aws("OperationNotPermitted"):
+        cp.disassociate_vpc_cidr_block(association_id=assoc.association_id)
+    second = cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="10.1.0.0/16")
+    subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.1.0.0/24")
+    with unchanged(world), raises_aws("InvalidCidrBlock.InUse"):
+        cp.disassociate_vpc_cidr_block(association_id=second.association_id)
+    cp.delete_subnet(subnet_id=subnet.id)
+    cp.disassociate_vpc_cidr_block(association_id=second.association_id)
+    assert cp.world.get(vpc.id).cidr_blocks == ("10.0.0.0/16",)
+
+
+def test_reserved_ranges_cannot_be_vpc_space(cp):
+    """AWS "VPC CIDR blocks": loopback, link-local and multicast space cannot be VPC address space
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    for cidr in ("127.0.0.0/16", "169.254.0.0/16", "224.0.0.0/16"):
+        with raises_aws("InvalidVpc.Range", f"The CIDR '{cidr}' is invalid."):
+            cp.create_vpc(cidr_block=cidr)

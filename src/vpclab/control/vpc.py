@@ -25,6 +25,35 @@ VPC_PREFIX_RANGE = range(16, 29)
 SUBNET_PREFIX_RANGE = range(16, 29)
 
 
+RFC1918 = tuple(IPv4Network(c) for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+BENCHMARK_RANGE = IPv4Network("198.19.0.0/16")
+#: Never usable as VPC address space (loopback, link-local, multicast, reserved, "this network").
+UNUSABLE = tuple(IPv4Network(c) for c in ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"))
+
+
+def _range_of(net: IPv4Network) -> IPv4Network | None:
+    """The row of AWS's association-restriction table a block belongs to (None: public or 100.64/10)."""
+    for rng in (*RFC1918, BENCHMARK_RANGE):
+        if net.subnet_of(rng):
+            return rng
+    return None
+
+
+def _restricted_secondary(primary: IPv4Network, new: IPv4Network) -> bool:
+    """AWS's "IPv4 CIDR block association restrictions" table (VPC User Guide, "VPC CIDR blocks").
+
+    A VPC whose primary block is in one RFC 1918 range cannot add a block from another RFC 1918
+    range or from 198.19.0.0/16; a 172.16.0.0/12 VPC cannot add from 172.31.0.0/16; a VPC in
+    198.19.0.0/16 or in public/100.64.0.0/10 space cannot add RFC 1918 blocks (nor 198.19.0.0/16).
+    """
+    home, other = _range_of(primary), _range_of(new)
+    if home == IPv4Network("172.16.0.0/12") and new.subnet_of(IPv4Network("172.31.0.0/16")):
+        return True
+    if other is None:  # publicly routable or 100.64.0.0/10: permitted with every primary range
+        return False
+    return other != home
+
+
 def _check_vpc_block_size(net: IPv4Network) -> None:
     if net.prefixlen not in VPC_PREFIX_RANGE:
         raise AwsError("InvalidVpc.Range", f"The CIDR '{net}' is invalid.")
@@ -37,6 +66,8 @@ def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
     """CreateVpc: a VPC with its main route table, default security group and default network ACL."""
     net = parse_cidr(cidr_block)
     _check_vpc_block_size(net)
+    if any(net.overlaps(bad) for bad in UNUSABLE):
+        raise AwsError("InvalidVpc.Range", f"The CIDR '{net}' is invalid.")
     if instance_tenancy not in ("default", "dedicated"):
         raise AwsError("InvalidParameterValue",
                        f"Value ({instance_tenancy}) for parameter instanceTenancy is invalid.")
@@ -135,8 +166,22 @@ def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCi
     ctx.require_owner(vpc)
     net = parse_cidr(cidr_block)
     _check_vpc_block_size(net)
+    if _restricted_secondary(IPv4Network(vpc.cidr_block), net):
+        raise AwsError("InvalidVpc.Range",
+                       f"The CIDR '{net}' is restricted. Use a CIDR from the same private address range as the "
+                       "current VPC CIDR, or use a publicly-routable CIDR. For additional restrictions, see "
+                       "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html")
     if vpc.overlaps(net):
+        # AWS's exact message for an overlapping secondary block is not documented; the code is.
         raise AwsError("InvalidVpc.Range", f"The CIDR '{net}' conflicts with another CIDR block of {vpc_id}.")
+    for rt in ctx.world.in_vpc(vpc_id, RouteTable):
+        for route in rt.routes:
+            # AWS: "You can't add a CIDR block that's the same as or larger than a destination CIDR
+            # range in a route in any of the VPC route tables" (message undocumented).
+            dest = route.destination_cidr_block
+            if dest and route.gateway_id != "local" and IPv4Network(dest).subnet_of(net):
+                raise AwsError("InvalidVpc.Range",
+                               f"The CIDR '{net}' conflicts with route {dest} in route table {rt.id}.")
     ctx.check_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks), vpc_id=vpc_id)
     assoc = VpcCidrBlockAssociation(association_id=ctx.new_id("vpc_cidr_block_association"), cidr_block=str(net))
     ctx.world.put(replace(vpc, cidr_block_associations=vpc.cidr_block_associations + (assoc,)))
