@@ -125,6 +125,8 @@ def test_vpc_quota_applies_aws_default_when_asked(world):
 
 
 def test_tags(cp):
+    """AWS CreateTags/DeleteTags: DeleteTags with a value removes the tag only when the value matches
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTags.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16", tags={"Name": "app"})
     cp.create_tags(resources=[vpc.id], tags={"env": "prod"})
     assert dict(cp.world.get(vpc.id).tags) == {"Name": "app", "env": "prod"}
