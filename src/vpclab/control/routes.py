@@ -1,1 +1,514 @@
-"""routes actions (see DESIGN §3)."""
+"""Route tables and their associations: CreateRouteTable, AssociateRouteTable, ReplaceRouteTableAssociation, …
+
+AWS docs: "Configure route tables" (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html),
+"Subnet route tables", "Gateway route tables", "Replace the main route table", "Example routing options" and the CreateRoute/ReplaceRoute/DeleteRoute
+API references. Route state and lookup (derived, pure) live in ``model.route_table``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from ipaddress import IPv4Network
+
+from ..errors import AwsError, invalid_parameter_combination, missing_parameter
+from ..model.base import Tags
+from ..model.gateways import InternetGateway
+from ..model.route_table import Route, RouteTable, RouteTableAssociation, is_local
+from ..model.subnet import Subnet
+from ..model.vpc import Vpc
+from ..model.vpn import VpnGateway
+from .context import Ctx
+from .registry import action
+
+
+def dependency_violation(route_table_id: str) -> AwsError:
+    return AwsError("DependencyViolation", f"The routeTable '{route_table_id}' has dependencies and cannot be deleted.")
+
+
+def different_networks(route_table_id: str, noun: str, other_id: str) -> AwsError:
+    """AWS's wording when a table and a gateway/subnet/target live in different VPCs, e.g.
+    "route table rtb-… and network gateway igw-… belong to different networks"."""
+    return AwsError("InvalidParameterValue", f"route table {route_table_id} and {noun} {other_id} belong to different networks")
+
+
+def already_associated(route_table_id: str) -> AwsError:
+    return AwsError("Resource.AlreadyAssociated",
+                    f"the specified association for route table {route_table_id} conflicts with an existing association")
+
+
+# -- route tables ----------------------------------------------------------------------------
+@action
+def create_route_table(ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None = None) -> RouteTable:
+    """CreateRouteTable: a custom table with a local route for each of the VPC's CIDR blocks.
+
+    Quota "Route tables per VPC" (the main route table included).
+    """
+    from .vpc import local_route
+
+    vpc = ctx.require(Vpc, vpc_id)
+    ctx.require_owner(vpc)
+    ctx.check_quota("route_tables_per_vpc", sum(1 for _ in ctx.world.in_vpc(vpc_id, RouteTable)))
+    return ctx.world.put(RouteTable(
+        id=ctx.new_id("route_table"), owner_id=vpc.owner_id, region=vpc.region, tags=Tags(tags),
+        vpc_id=vpc_id, routes=tuple(local_route(c) for c in vpc.cidr_blocks),
+    ))
+
+
+@action
+def delete_route_table(ctx: Ctx, *, route_table_id: str) -> None:
+    """DeleteRouteTable: not the main table, not while subnets or gateways are associated with it.
+
+    AWS: "You can't delete the main route table" and "you must disassociate the route table from
+    any subnets before you can delete it" (VPC User Guide, "Delete a route table"). Both answer
+    DependencyViolation.
+    """
+    rt = ctx.require(RouteTable, route_table_id)
+    ctx.require_owner(rt)
+    if rt.associations:
+        raise dependency_violation(route_table_id)
+    ctx.world.remove(route_table_id)
+
+
+# -- associations ----------------------------------------------------------------------------
+def _find_association(ctx: Ctx, association_id: str) -> tuple[RouteTable, RouteTableAssociation]:
+    for rt in ctx.world.all(RouteTable):
+        for assoc in rt.associations:
+            if assoc.route_table_association_id == association_id and rt.visible_to(
+                    ctx.world, ctx.account_id, ctx.region):
+                return rt, assoc
+    raise AwsError("InvalidAssociationID.NotFound", f"The association ID '{association_id}' does not exist")
+
+
+def _edge_gateway(ctx: Ctx, gateway_id: str) -> InternetGateway | VpnGateway:
+    """The internet gateway or virtual private gateway named by an edge association."""
+    if gateway_id.startswith("vgw-"):
+        return ctx.require(VpnGateway, gateway_id)
+    if gateway_id.startswith("igw-"):
+        return ctx.require(InternetGateway, gateway_id)
+    # AWS: "You can associate a route table with an internet gateway or a virtual private gateway"
+    raise AwsError("InvalidGatewayID.NotFound", f"The gateway ID '{gateway_id}' does not exist")
+
+
+#: Targets a gateway route table may hold (AWS "Gateway route tables": the local route, a Gateway
+#: Load Balancer endpoint, or a middlebox's network interface).
+GATEWAY_TABLE_TARGETS = ("network_interface_id", "vpc_endpoint_id")
+
+
+def gateway_table_violation(ctx: Ctx, rt: RouteTable) -> str | None:
+    """Why a table cannot be a gateway route table, or None.
+
+    AWS "Gateway route tables", Rules and considerations: a table cannot be associated with a
+    gateway if it has a route whose target is not local, a GWLB endpoint or a network interface,
+    a route to a CIDR outside the VPC's range, or route propagation enabled.
+    """
+    vpc = ctx.world.get(rt.vpc_id, Vpc)
+    networks = vpc.networks if vpc else ()
+    for route in rt.routes:
+        if is_local(route) and route.gateway_id == "local":
+            continue
+        if route.target_field not in GATEWAY_TABLE_TARGETS:
+            return f"target {route.target} of route {route.destination}"
+        if route.destination_prefix_list_id or not any(
+                IPv4Network(route.destination_cidr_block or "0.0.0.0/0").subnet_of(n) for n in networks):
+            return f"destination {route.destination} outside the VPC"
+    if rt.propagating_vgws:
+        return "route propagation"
+    return None
+
+
+def _check_gateway_table(ctx: Ctx, rt: RouteTable, gateway_id: str) -> None:
+    reason = gateway_table_violation(ctx, rt)
+    if reason is not None:
+        # AWS documents the rule but not the error's wording; this message is vpclab's.
+        raise AwsError("InvalidParameterValue",
+                       f"Route table {rt.id} cannot be associated with gateway {gateway_id}: it has {reason}. "
+                       "A gateway route table supports only the local route and routes to a network "
+                       "interface or Gateway Load Balancer endpoint within the VPC.")
+
+
+@action
+def associate_route_table(ctx: Ctx, *, route_table_id: str, subnet_id: str | None = None,
+                          gateway_id: str | None = None) -> RouteTableAssociation:
+    """AssociateRouteTable: a subnet (one explicit association per subnet) or, as an edge
+    association, an internet gateway or virtual private gateway attached to the table's VPC."""
+    if subnet_id and gateway_id:
+        # AWS's wording for both at once is undocumented.
+        raise invalid_parameter_combination("Specify either a subnet ID or a gateway ID, not both.")
+    if not subnet_id and not gateway_id:
+        raise missing_parameter("subnetId or gatewayId")
+    rt = ctx.require(RouteTable, route_table_id)
+    ctx.require_owner(rt)
+    if subnet_id:
+        subnet = ctx.require(Subnet, subnet_id)
+        if subnet.vpc_id != rt.vpc_id:
+            raise different_networks(route_table_id, "subnet", subnet_id)
+        if any(a.subnet_id == subnet_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable) for a in t.associations):
+            raise already_associated(route_table_id)
+    else:
+        assert gateway_id is not None
+        gateway = _edge_gateway(ctx, gateway_id)
+        if gateway.vpc_id != rt.vpc_id:
+            raise different_networks(route_table_id, "network gateway", gateway_id)
+        if any(a.gateway_id == gateway_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable) for a in t.associations):
+            raise already_associated(route_table_id)
+        _check_gateway_table(ctx, rt, gateway_id)
+    assoc = RouteTableAssociation(route_table_association_id=ctx.new_id("route_table_association"),
+                                  route_table_id=route_table_id, subnet_id=subnet_id, gateway_id=gateway_id)
+    ctx.world.put(replace(rt, associations=rt.associations + (assoc,)))
+    return assoc
+
+
+@action
+def disassociate_route_table(ctx: Ctx, *, association_id: str) -> None:
+    """DisassociateRouteTable: the subnet falls back to the main route table; the main association
+    itself cannot be disassociated (move it with ReplaceRouteTableAssociation instead)."""
+    rt, assoc = _find_association(ctx, association_id)
+    ctx.require_owner(rt)
+    if assoc.main:
+        raise AwsError("InvalidParameterValue", f"cannot disassociate the main route table association {association_id}")
+    ctx.world.put(replace(rt, associations=tuple(
+        a for a in rt.associations if a.route_table_association_id != association_id)))
+
+
+@action
+def replace_route_table_association(ctx: Ctx, *, association_id: str, route_table_id: str) -> RouteTableAssociation:
+    """ReplaceRouteTableAssociation: point a subnet's, a gateway's or the main association at
+    another table of the same VPC. The association gets a new id.
+
+    AWS "Replace the main route table": replacing the main association makes the new table main.
+    """
+    old_rt, assoc = _find_association(ctx, association_id)
+    new_rt = ctx.require(RouteTable, route_table_id)
+    ctx.require_owner(old_rt)
+    ctx.require_owner(new_rt)
+    if new_rt.vpc_id != old_rt.vpc_id:
+        if assoc.subnet_id:
+            raise different_networks(route_table_id, "subnet", assoc.subnet_id)
+        if assoc.gateway_id:
+            raise different_networks(route_table_id, "network gateway", assoc.gateway_id)
+        # AWS's wording for the main association is undocumented; the rule (same VPC) is not.
+        raise different_networks(route_table_id, "route table", old_rt.id)
+    if assoc.gateway_id:
+        _check_gateway_table(ctx, new_rt, assoc.gateway_id)
+    new_assoc = replace(assoc, route_table_association_id=ctx.new_id("route_table_association"),
+                        route_table_id=route_table_id)
+    old_rt = replace(old_rt, associations=tuple(
+        a for a in old_rt.associations if a.route_table_association_id != association_id))
+    ctx.world.put(old_rt)
+    if new_rt.id == old_rt.id:
+        new_rt = old_rt
+    else:
+        new_rt = ctx.world.get(route_table_id, RouteTable) or new_rt
+    # a subnet explicitly associated with the table that becomes main keeps its explicit association
+    ctx.world.put(replace(new_rt, associations=new_rt.associations + (new_assoc,)))
+    return new_assoc
+
+
+# -- routes ----------------------------------------------------------------------------------
+#: CreateRoute's target parameters, in the order of AWS's Route shape.
+TARGET_PARAMS = ("gateway_id", "nat_gateway_id", "vpc_peering_connection_id", "transit_gateway_id",
+                 "network_interface_id", "instance_id", "egress_only_internet_gateway_id",
+                 "vpc_endpoint_id", "local_gateway_id", "carrier_gateway_id", "core_network_arn")
+#: Targets a route equal to or more specific than a VPC CIDR may have (AWS "Example routing
+#: options": middlebox routing through a NAT gateway, network interface or Gateway Load Balancer endpoint).
+MIDDLEBOX_TARGETS = ("nat_gateway_id", "network_interface_id", "instance_id", "vpc_endpoint_id")
+#: Targets that may replace the target of a local route (AWS "Replace or restore the target for a
+#: local route": a network interface or a Gateway Load Balancer endpoint).
+LOCAL_REPLACEMENT_TARGETS = ("network_interface_id", "vpc_endpoint_id")
+
+
+def _parse_destination(value: str) -> IPv4Network:
+    """AWS CreateRoute: "We modify the specified CIDR block to its canonical form; for example, if you
+    specify 100.68.0.18/18, we modify it to 100.68.0.0/18"."""
+    try:
+        if "/" not in value:
+            raise ValueError(value)
+        return IPv4Network(value, strict=False)
+    except ValueError:
+        raise AwsError("InvalidParameterValue", f"Value ({value}) for parameter destinationCidrBlock is invalid. "
+                                                "This is not a valid CIDR block.") from None
+
+
+def _destination(ctx: Ctx, cidr: str | None, prefix_list_id: str | None,
+                 *, must_exist: bool = True) -> tuple[str | None, str | None]:
+    from ..model.prefix_lists import AWS_MANAGED_SERVICES, ManagedPrefixList, aws_managed_prefix_list_id
+
+    if cidr and prefix_list_id:
+        # the rule is documented ("You cannot use DestinationPrefixListId and DestinationCidrBlock in the
+        # same request"); AWS's wording is not
+        raise invalid_parameter_combination(
+            "The parameter destinationCidrBlock cannot be used with the parameter destinationPrefixListId")
+    if cidr:
+        return str(_parse_destination(cidr)), None
+    if prefix_list_id:
+        aws_lists = {aws_managed_prefix_list_id(ctx.region, s) for s in AWS_MANAGED_SERVICES}
+        if must_exist and prefix_list_id not in aws_lists:
+            ctx.require(ManagedPrefixList, prefix_list_id)
+        return None, prefix_list_id
+    raise missing_parameter("destinationCidrBlock or destinationIpv6CidrBlock or destinationPrefixListId")
+
+
+def _one_target(params: Mapping[str, str | None]) -> tuple[str, str]:
+    given = [(k, v) for k, v in params.items() if v]
+    if len(given) == 1:
+        return given[0]
+    if not given:
+        # AWS: "You must also specify exactly one of the resources from the parameter list"
+        # (CreateRoute API reference); the error's wording is undocumented.
+        raise missing_parameter("gatewayId, natGatewayId, vpcPeeringConnectionId, transitGatewayId, "
+                                "networkInterfaceId, instanceId, egressOnlyInternetGatewayId or vpcEndpointId")
+    names = ", ".join(_camel(k) for k, _ in given)
+    raise invalid_parameter_combination(f"Only one target may be specified for a route; got {names}.")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.title() for w in rest)
+
+
+def _route_fields(ctx: Ctx, rt: RouteTable, field: str, value: str) -> dict[str, str]:
+    """Check a route target (exists, is visible, belongs to / attaches to the table's VPC) and
+    return the Route fields to store. Errors are AWS's for each kind of target."""
+    from ..model.endpoints import VpcEndpoint
+    from ..model.gateways import NatGateway
+    from ..model.interfaces import Instance, NetworkInterface
+    from ..model.peering import VpcPeeringConnection
+    from ..model.transit_gateway import TransitGateway
+
+    world = ctx.world
+    if field == "gateway_id" and value.startswith("nat-"):
+        # AWS accepts a NAT gateway's id as GatewayId and stores it as NatGatewayId
+        field = "nat_gateway_id"
+    if field == "gateway_id":
+        gw = world.get(value)
+        if isinstance(gw, InternetGateway | VpnGateway) and gw.visible_to(world, ctx.account_id, ctx.region):
+            if gw.vpc_id != rt.vpc_id:
+                raise different_networks(rt.id, "network gateway", value)
+            return {"gateway_id": value}
+        if isinstance(gw, VpcEndpoint) and gw.visible_to(world, ctx.account_id, ctx.region):
+            raise _unsupported_endpoint(value)
+        raise AwsError("InvalidGatewayID.NotFound", f"The gateway ID '{value}' does not exist")
+    if field == "nat_gateway_id":
+        nat = ctx.require(NatGateway, value)
+        if nat.vpc_id != rt.vpc_id:
+            raise different_networks(rt.id, "network gateway", value)
+        return {"nat_gateway_id": value}
+    if field == "vpc_peering_connection_id":
+        pcx = ctx.require(VpcPeeringConnection, value)
+        if pcx.side_of(rt.vpc_id) is None:
+            # the peering must involve this VPC; AWS's wording is undocumented
+            raise different_networks(rt.id, "VPC peering connection", value)
+        return {"vpc_peering_connection_id": value}
+    if field == "transit_gateway_id":
+        ctx.require(TransitGateway, value)
+        return {"transit_gateway_id": value}
+    if field == "network_interface_id":
+        eni = ctx.require(NetworkInterface, value)
+        if eni.vpc_id != rt.vpc_id:
+            raise different_networks(rt.id, "network interface", value)
+        return {"network_interface_id": value}
+    if field == "instance_id":
+        inst = ctx.require(Instance, value)
+        if inst.vpc_id != rt.vpc_id:
+            raise different_networks(rt.id, "instance", value)
+        if len(inst.network_interface_ids) > 1:
+            raise AwsError("InvalidInstanceID", f"There are multiple interfaces attached to instance '{value}'. "
+                                                "Please specify an interface ID for the operation instead.")
+        fields = {"instance_id": value}
+        if inst.network_interface_ids:
+            fields["network_interface_id"] = inst.network_interface_ids[0]
+        return fields
+    if field == "vpc_endpoint_id":
+        vpce = ctx.require(VpcEndpoint, value)
+        if vpce.vpc_endpoint_type != "GatewayLoadBalancer":
+            # AWS: VpcEndpointId is "Supported for Gateway Load Balancer endpoints only"
+            raise _unsupported_endpoint(value)
+        if vpce.vpc_id != rt.vpc_id:
+            raise different_networks(rt.id, "VPC endpoint", value)
+        return {"vpc_endpoint_id": value}
+    if field == "egress_only_internet_gateway_id":
+        # IPv6 is out of vpclab's scope: no egress-only internet gateway exists to route to
+        raise AwsError("InvalidGatewayID.NotFound", f"The eigw ID '{value}' does not exist")
+    # local gateways (Outposts), carrier gateways (Wavelength) and Cloud WAN core networks
+    raise AwsError("UnsupportedOperation", f"vpclab does not model the target of parameter {_camel(field)} ({value}).")
+
+
+def _unsupported_endpoint(vpce_id: str) -> AwsError:
+    return AwsError("RouteNotSupported", f"Route table contains unsupported route target: {vpce_id}. "
+                                         "VPC Endpoints of this type cannot be used as route targets.")
+
+
+def _vpc_of(ctx: Ctx, rt: RouteTable) -> Vpc:
+    vpc = ctx.world.get(rt.vpc_id, Vpc)
+    assert vpc is not None, f"route table {rt.id} outlived its VPC"
+    return vpc
+
+
+def _check_within_vpc(ctx: Ctx, rt: RouteTable, cidr: str | None, target_field: str) -> None:
+    """AWS: a route equal to or more specific than a VPC CIDR may only target a middlebox (an
+    interface, instance, NAT gateway or Gateway Load Balancer endpoint), and a more specific one
+    must match the entire CIDR of a subnet in the VPC ("Example routing options", middlebox routing).
+    """
+    if cidr is None:
+        return
+    net = IPv4Network(cidr)
+    if not any(net.subnet_of(v) for v in _vpc_of(ctx, rt).networks):
+        return
+    if target_field not in MIDDLEBOX_TARGETS:
+        raise AwsError("InvalidParameterValue",
+                       f"The destination CIDR block {cidr} is equal to or more specific than one of this VPC's "
+                       "CIDR blocks. This route can target only an interface or an instance.")
+    if cidr in _vpc_of(ctx, rt).cidr_blocks:
+        return  # the local route's destination: RouteAlreadyExists (CreateRoute) or a local replacement
+    if not any(s.cidr_block == cidr for s in ctx.world.in_vpc(rt.vpc_id, Subnet)):
+        # the rule is documented; AWS's wording for it is not
+        raise AwsError("InvalidParameterValue",
+                       f"The destination CIDR block {cidr} is more specific than one of this VPC's CIDR blocks "
+                       "but does not match the CIDR block of a subnet in the VPC.")
+
+
+def _check_gateway_route(ctx: Ctx, rt: RouteTable, route: Route) -> None:
+    """A table edge-associated with a gateway keeps to the gateway route table rules."""
+    edge = next((a.gateway_id for a in rt.associations if a.gateway_id), None)
+    if edge is not None:
+        _check_gateway_table(ctx, replace(rt, routes=rt.routes + (route,)), edge)
+
+
+def _route_weight(ctx: Ctx, route: Route) -> int:
+    """How much a route counts against "Routes per route table": a route to a customer-managed prefix
+    list counts as the list's maximum number of entries (AWS "Managed prefix lists", quotas)."""
+    from ..model.prefix_lists import ManagedPrefixList
+
+    if route.destination_prefix_list_id:
+        pl = ctx.world.get(route.destination_prefix_list_id, ManagedPrefixList)
+        if pl is not None and not pl.aws_managed and pl.max_entries:
+            return pl.max_entries
+    return 1
+
+
+def _check_route_quota(ctx: Ctx, rt: RouteTable, new: Route, replacing: Route | None = None) -> None:
+    used = sum(_route_weight(ctx, r) for r in rt.routes if not is_local(r) and r is not replacing)
+    ctx.check_quota("routes_per_route_table", used, adding=_route_weight(ctx, new))
+
+
+def is_endpoint_route(route: Route) -> bool:
+    """A gateway endpoint's route (prefix list → vpce-…), managed only through the endpoint."""
+    return bool(route.gateway_id and route.gateway_id.startswith("vpce-"))
+
+
+def _find_route(rt: RouteTable, destination: str) -> Route | None:
+    return next((r for r in rt.routes if r.destination == destination), None)
+
+
+@action
+def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str | None = None,
+                 destination_prefix_list_id: str | None = None, gateway_id: str | None = None,
+                 nat_gateway_id: str | None = None, vpc_peering_connection_id: str | None = None,
+                 transit_gateway_id: str | None = None, network_interface_id: str | None = None,
+                 instance_id: str | None = None, egress_only_internet_gateway_id: str | None = None,
+                 vpc_endpoint_id: str | None = None, local_gateway_id: str | None = None,
+                 carrier_gateway_id: str | None = None, core_network_arn: str | None = None) -> Route:
+    """CreateRoute: one destination (CIDR or prefix list), exactly one target in the table's VPC."""
+    rt = ctx.require(RouteTable, route_table_id)
+    ctx.require_owner(rt)
+    cidr, pl_id = _destination(ctx, destination_cidr_block, destination_prefix_list_id)
+    field, value = _one_target({
+        "gateway_id": gateway_id, "nat_gateway_id": nat_gateway_id,
+        "vpc_peering_connection_id": vpc_peering_connection_id, "transit_gateway_id": transit_gateway_id,
+        "network_interface_id": network_interface_id, "instance_id": instance_id,
+        "egress_only_internet_gateway_id": egress_only_internet_gateway_id, "vpc_endpoint_id": vpc_endpoint_id,
+        "local_gateway_id": local_gateway_id, "carrier_gateway_id": carrier_gateway_id,
+        "core_network_arn": core_network_arn})
+    if field == "gateway_id" and value == "local":
+        raise AwsError("InvalidParameterValue",  # "local" restores a local route: ReplaceRoute only
+                       "Value (local) for parameter gatewayId is invalid. Use ReplaceRoute to restore a local route.")
+    fields = _route_fields(ctx, rt, field, value)
+    _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
+    destination = cidr or pl_id or ""
+    if _find_route(rt, destination) is not None:
+        raise AwsError("RouteAlreadyExists", f"The route identified by {destination} already exists.")
+    route = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, **fields)
+    _check_gateway_route(ctx, rt, route)
+    _check_route_quota(ctx, rt, route)
+    ctx.world.put(replace(rt, routes=rt.routes + (route,)))
+    return route
+
+
+def _existing_route(ctx: Ctx, rt: RouteTable, cidr: str | None, pl_id: str | None, verb: str) -> Route:
+    destination = cidr or pl_id or ""
+    route = _find_route(rt, destination)
+    if route is not None:
+        return route
+    if verb == "replace":
+        raise AwsError("InvalidParameterValue",
+                       f"There is no route defined for '{destination}' in the route table. Use CreateRoute instead.")
+    kind = "destination-cidr-block" if cidr else "destination-prefix-list-id"
+    raise AwsError("InvalidRoute.NotFound", f"no route with {kind} {destination} in route table {rt.id}")
+
+
+@action
+def replace_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str | None = None,
+                  destination_prefix_list_id: str | None = None, gateway_id: str | None = None,
+                  nat_gateway_id: str | None = None, vpc_peering_connection_id: str | None = None,
+                  transit_gateway_id: str | None = None, network_interface_id: str | None = None,
+                  instance_id: str | None = None, egress_only_internet_gateway_id: str | None = None,
+                  vpc_endpoint_id: str | None = None, local_gateway_id: str | None = None,
+                  carrier_gateway_id: str | None = None, core_network_arn: str | None = None,
+                  local_target: bool | None = None) -> Route:
+    """ReplaceRoute: a new target for an existing route.
+
+    A local route's target may be replaced only by a network interface or a Gateway Load Balancer
+    endpoint, and restored with ``gateway_id="local"`` or ``local_target=True`` (AWS "Replace or
+    restore the target for a local route"). A gateway endpoint's route is managed by the endpoint.
+    """
+    rt = ctx.require(RouteTable, route_table_id)
+    ctx.require_owner(rt)
+    cidr, pl_id = _destination(ctx, destination_cidr_block, destination_prefix_list_id)
+    if local_target:
+        gateway_id = gateway_id or "local"
+    field, value = _one_target({
+        "gateway_id": gateway_id, "nat_gateway_id": nat_gateway_id,
+        "vpc_peering_connection_id": vpc_peering_connection_id, "transit_gateway_id": transit_gateway_id,
+        "network_interface_id": network_interface_id, "instance_id": instance_id,
+        "egress_only_internet_gateway_id": egress_only_internet_gateway_id, "vpc_endpoint_id": vpc_endpoint_id,
+        "local_gateway_id": local_gateway_id, "carrier_gateway_id": carrier_gateway_id,
+        "core_network_arn": core_network_arn})
+    old = _existing_route(ctx, rt, cidr, pl_id, "replace")
+    if is_endpoint_route(old):
+        # managed through ModifyVpcEndpoint; AWS's wording mirrors DeleteRoute's (unverified)
+        raise AwsError("InvalidParameterValue", f"cannot replace VPC endpoint route {old.destination} "
+                                                f"in route table {rt.id}")
+    if field == "gateway_id" and value == "local":
+        if not is_local(old):
+            raise AwsError("InvalidParameterValue",
+                           f"The route identified by {old.destination} is not a local route and cannot target local.")
+        new = Route(destination_cidr_block=cidr, gateway_id="local", origin=old.origin)
+    else:
+        fields = _route_fields(ctx, rt, field, value)
+        if is_local(old) and not set(fields) & set(LOCAL_REPLACEMENT_TARGETS):
+            raise AwsError("InvalidParameterValue",
+                           f"The destination CIDR block {cidr} is equal to or more specific than one of this VPC's "
+                           "CIDR blocks. This route can target only an interface or an instance.")
+        _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
+        new = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, origin=old.origin, **fields)
+    _check_gateway_route(ctx, replace(rt, routes=tuple(r for r in rt.routes if r is not old)), new)
+    _check_route_quota(ctx, rt, new, replacing=old)
+    ctx.world.put(replace(rt, routes=tuple(new if r is old else r for r in rt.routes)))
+    return new
+
+
+@action
+def delete_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str | None = None,
+                 destination_prefix_list_id: str | None = None) -> None:
+    """DeleteRoute: not a local route, not a gateway endpoint's route (delete or modify the endpoint)."""
+    rt = ctx.require(RouteTable, route_table_id)
+    ctx.require_owner(rt)
+    cidr, pl_id = _destination(ctx, destination_cidr_block, destination_prefix_list_id, must_exist=False)
+    route = _existing_route(ctx, rt, cidr, pl_id, "delete")
+    if is_local(route):
+        raise AwsError("InvalidParameterValue", f"cannot remove local route {route.destination} in route table {rt.id}")
+    if is_endpoint_route(route):
+        raise AwsError("InvalidParameterValue",
+                       f"cannot remove VPC endpoint route {route.destination} in route table {rt.id}")
+    ctx.world.put(replace(rt, routes=tuple(r for r in rt.routes if r is not route)))

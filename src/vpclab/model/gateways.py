@@ -33,6 +33,12 @@ class NatGateway(Resource):
     public_ip: str | None = None
     private_ip: str = ""
     network_interface_id: str = ""
+    #: why a NAT gateway is ``failed`` (AWS's FailureCode / FailureMessage), e.g.
+    #: ``Gateway.NotAttached`` / "Network vpc-… has no Internet gateway attached"
+    failure_code: str | None = None
+    failure_message: str | None = None
+    #: the association of its Elastic IP (``eipassoc-…``), for a public NAT gateway
+    association_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

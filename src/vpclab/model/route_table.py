@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
+
+if TYPE_CHECKING:
+    from .world import World
 
 #: Route target fields, in the order AWS's Route shape lists them.
 TARGET_FIELDS: tuple[str, ...] = (
@@ -93,3 +97,184 @@ class RouteTable(Resource):
             if r.destination == destination:
                 return r
         return None
+
+
+# -- derived state (pure functions over a World; reachability analysis uses them) ----------------
+#: Route origins (AWS's ``Origin`` of a route).
+ORIGIN_LOCAL = "CreateRouteTable"
+ORIGIN_STATIC = "CreateRoute"
+ORIGIN_PROPAGATED = "EnableVgwRoutePropagation"
+
+#: Route priority classes at an equal prefix length, highest first. AWS "How route priority works"
+#: (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html): longest prefix,
+#: then static routes, then prefix-list routes, then propagated routes.
+PRIORITY_STATIC, PRIORITY_PREFIX_LIST, PRIORITY_PROPAGATED = 2, 1, 0
+
+
+def is_local(route: Route) -> bool:
+    """A local route (one per VPC CIDR), whether or not its target was replaced by a middlebox."""
+    return route.origin == ORIGIN_LOCAL
+
+
+def route_state(world: World, route_table: RouteTable, route: Route) -> str:
+    """``"active"`` or ``"blackhole"``, as DescribeRouteTables reports a route's State.
+
+    AWS: "A route whose target was deleted becomes a blackhole (it is not removed)". A target that
+    exists but cannot forward (an internet gateway or virtual private gateway not attached to this
+    VPC, a NAT gateway that is not available, a peering connection that is not active, a stopped
+    instance, a detached interface) is a blackhole too.
+    """
+    return "active" if _target_usable(world, route_table.vpc_id, route) else "blackhole"
+
+
+def _target_usable(world: World, vpc_id: str, route: Route) -> bool:
+    from .endpoints import VpcEndpoint
+    from .gateways import InternetGateway, NatGateway
+    from .interfaces import Instance, NetworkInterface
+    from .peering import VpcPeeringConnection
+    from .transit_gateway import TransitGateway, TransitGatewayAttachment
+    from .vpn import VpnGateway
+
+    if route.gateway_id == "local":
+        return True
+    if route.instance_id:
+        inst = world.get(route.instance_id, Instance)
+        if inst is None or inst.state != "running" or inst.vpc_id != vpc_id:
+            return False
+    if route.network_interface_id:
+        eni = world.get(route.network_interface_id, NetworkInterface)
+        if eni is None or eni.vpc_id != vpc_id or eni.status != "in-use":
+            return False
+        if eni.instance_id:
+            inst = world.get(eni.instance_id, Instance)
+            if inst is None or inst.state != "running":
+                return False
+    if route.instance_id or route.network_interface_id:
+        return True
+    if route.gateway_id:
+        res = world.get(route.gateway_id)
+        if isinstance(res, InternetGateway):
+            return res.vpc_id == vpc_id
+        if isinstance(res, VpnGateway):
+            return res.vpc_id == vpc_id and res.state == "available"
+        if isinstance(res, VpcEndpoint):
+            return res.vpc_id == vpc_id and res.state.lower() == "available"
+        return False
+    if route.nat_gateway_id:
+        nat = world.get(route.nat_gateway_id, NatGateway)
+        return nat is not None and nat.vpc_id == vpc_id and nat.state == "available"
+    if route.vpc_peering_connection_id:
+        pcx = world.get(route.vpc_peering_connection_id, VpcPeeringConnection)
+        return pcx is not None and pcx.side_of(vpc_id) is not None and pcx.status_code == "active"
+    if route.transit_gateway_id:
+        tgw = world.get(route.transit_gateway_id, TransitGateway)
+        if tgw is None or tgw.state != "available":
+            return False
+        # traffic reaches a transit gateway only through an available attachment of this VPC
+        return any(a.transit_gateway_id == tgw.id and a.state == "available"
+                   for a in world.in_vpc(vpc_id, TransitGatewayAttachment))
+    if route.vpc_endpoint_id:
+        vpce = world.get(route.vpc_endpoint_id, VpcEndpoint)
+        return vpce is not None and vpce.vpc_id == vpc_id and vpce.state.lower() == "available"
+    # egress-only internet gateways, local/carrier gateways, core networks: usable while they exist
+    target = route.target
+    return bool(target) and target in world
+
+
+def _propagated_routes(world: World, route_table: RouteTable) -> list[Route]:
+    """Routes a virtual private gateway propagates into the table (the VPN family computes them)."""
+    try:
+        from .vpn import propagated_routes  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    return list(propagated_routes(world, route_table))
+
+
+def effective_routes(world: World, route_table: RouteTable) -> list[tuple[Route, str]]:
+    """Every route in force in the table, with its state: stored routes, then VGW-propagated ones."""
+    routes = [*route_table.routes, *_propagated_routes(world, route_table)]
+    return [(r, route_state(world, route_table, r)) for r in routes]
+
+
+def route_table_for_subnet(world: World, subnet_id: str) -> RouteTable:
+    """The table a subnet uses: its explicit association, else its VPC's main route table.
+
+    Raises ``LookupError`` for a subnet that does not exist.
+    """
+    from .subnet import Subnet
+
+    subnet = world.get(subnet_id, Subnet)
+    if subnet is None:
+        raise LookupError(f"no subnet {subnet_id}")
+    main: RouteTable | None = None
+    for rt in world.in_vpc(subnet.vpc_id, RouteTable):
+        for assoc in rt.associations:
+            if assoc.subnet_id == subnet_id:
+                return rt
+            if assoc.main:
+                main = rt
+    if main is None:
+        raise LookupError(f"VPC {subnet.vpc_id} has no main route table")
+    return main
+
+
+def route_table_for_gateway(world: World, gateway_id: str) -> RouteTable | None:
+    """The gateway route table edge-associated with an internet or virtual private gateway, if any."""
+    for rt in world.all(RouteTable):
+        if any(a.gateway_id == gateway_id for a in rt.associations):
+            return rt
+    return None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ForwardingEntry:
+    """One (prefix, route) pair a table forwards by: a prefix-list route yields one per entry.
+
+    Ordered by AWS's priority: a greater entry wins (longer prefix, then static over
+    prefix-list over propagated, then earlier in the table).
+    """
+
+    prefixlen: int
+    priority: int
+    order: int  # negated position, so an earlier route ranks higher
+    network: IPv4Network = field(compare=False)
+    route: Route = field(compare=False)
+    state: str = field(compare=False)
+
+
+def forwarding_entries(world: World, route_table: RouteTable) -> list[ForwardingEntry]:
+    """The table's effective routes expanded to prefixes (prefix lists resolved), unsorted."""
+    from .prefix_lists import prefix_list_cidrs
+
+    entries: list[ForwardingEntry] = []
+    for position, (route, state) in enumerate(effective_routes(world, route_table)):
+        if route.origin == ORIGIN_PROPAGATED:
+            priority = PRIORITY_PROPAGATED
+        elif route.destination_prefix_list_id:
+            priority = PRIORITY_PREFIX_LIST
+        else:
+            priority = PRIORITY_STATIC
+        if route.destination_cidr_block:
+            nets = [IPv4Network(route.destination_cidr_block)]
+        else:
+            cidrs = prefix_list_cidrs(world, route.destination_prefix_list_id or "")
+            nets = [IPv4Network(c, strict=False) for c in cidrs if ":" not in c]
+        for net in nets:
+            entries.append(ForwardingEntry(net.prefixlen, priority, -position, net, route, state))
+    return entries
+
+
+def lookup(world: World, route_table: RouteTable, ip: str | IPv4Address) -> tuple[Route, str] | None:
+    """The route a packet to ``ip`` takes from this table, with its state, or None (no route).
+
+    Longest prefix match; at an equal prefix, a static route beats a prefix-list route, which beats
+    a propagated route (AWS "How route priority works"). AWS does not document which of two
+    prefix lists with the same entry wins; vpclab picks the route listed first. A blackhole route
+    still wins the match (the packet is then dropped), as in AWS.
+    """
+    addr = IPv4Address(ip)
+    best: ForwardingEntry | None = None
+    for entry in forwarding_entries(world, route_table):
+        if addr in entry.network and (best is None or entry > best):
+            best = entry
+    return (best.route, best.state) if best is not None else None

@@ -1,0 +1,466 @@
+"""Route table and route rules. AWS docs: Amazon VPC User Guide, "Configure route tables"
+(https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) and the EC2 API reference.
+
+Resources of other families (peering connections, endpoints, interfaces, instances) are put into the
+World directly here, so these tests exercise only the route rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tests.conftest import ACCOUNT_A, ACCOUNT_B, raises_aws, unchanged
+from vpclab.model.endpoints import VpcEndpoint
+from vpclab.model.interfaces import Instance, NetworkInterface
+from vpclab.model.peering import VpcPeeringConnection
+from vpclab.model.prefix_lists import ManagedPrefixList, PrefixListEntry, aws_managed_prefix_list_id
+from vpclab.model.route_table import RouteTable, route_state, route_table_for_subnet
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def net(cp):
+    """A VPC 10.0.0.0/16 with subnet 10.0.1.0/24, a custom route table and an attached internet gateway."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
+    rtb = cp.create_route_table(vpc_id=vpc.id)
+    igw = cp.create_internet_gateway()
+    cp.attach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
+    return vpc, subnet, rtb, igw
+
+
+def table(world, rtb_id) -> RouteTable:
+    return world.get(rtb_id, RouteTable)
+
+
+def main_table(world, vpc_id) -> RouteTable:
+    return next(rt for rt in world.in_vpc(vpc_id, RouteTable) if rt.main)
+
+
+def put_eni(world, subnet, *, status="in-use", ip="10.0.1.10") -> NetworkInterface:
+    return world.put(NetworkInterface(id=world.ids.new("network_interface"), owner_id=ACCOUNT_A, region=REGION,
+                                      vpc_id=subnet.vpc_id, subnet_id=subnet.id, availability_zone="us-east-1a",
+                                      private_ip_address=ip, status=status))
+
+
+def put_pcx(world, vpc_a, vpc_b, status="pending-acceptance") -> VpcPeeringConnection:
+    return world.put(VpcPeeringConnection(
+        id=world.ids.new("vpc_peering_connection"), owner_id=ACCOUNT_A, region=REGION,
+        requester_vpc_id=vpc_a.id, requester_owner_id=ACCOUNT_A, requester_region=REGION,
+        accepter_vpc_id=vpc_b.id, accepter_owner_id=ACCOUNT_A, accepter_region=REGION, status_code=status))
+
+
+# -- route tables ----------------------------------------------------------------------------
+def test_new_route_table_has_a_local_route_per_vpc_cidr(cp, world):
+    """AWS: "When you create a VPC, it automatically has a main route table"; every route table
+    contains a local route for each VPC CIDR (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html)."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="10.1.0.0/16")
+    rtb = cp.create_route_table(vpc_id=vpc.id, tags={"Name": "private"})
+    assert [(r.destination, r.target) for r in rtb.routes] == [("10.0.0.0/16", "local"), ("10.1.0.0/16", "local")]
+    assert not rtb.main and rtb.name == "private"
+
+
+def test_route_table_quota_per_vpc(cp, world):
+    """AWS "Amazon VPC quotas": route tables per VPC, 200, the main route table included
+    (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    for _ in range(199):
+        cp.create_route_table(vpc_id=vpc.id)
+    with unchanged(world), raises_aws("RouteTableLimitExceeded", "The maximum number of route tables has been reached."):
+        cp.create_route_table(vpc_id=vpc.id)
+
+
+def test_main_route_table_cannot_be_deleted(cp, world):
+    """AWS: "You can't delete the main route table"
+    (https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html)."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    main = main_table(world, vpc.id)
+    with unchanged(world), raises_aws("DependencyViolation",
+                                      f"The routeTable '{main.id}' has dependencies and cannot be deleted."):
+        cp.delete_route_table(route_table_id=main.id)
+
+
+def test_route_table_with_subnet_association_cannot_be_deleted(cp, world, net):
+    """AWS DeleteRouteTable: "You must disassociate the route table from any subnets before you can
+    delete it" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRouteTable.html)."""
+    _, subnet, rtb, _ = net
+    assoc = cp.associate_route_table(route_table_id=rtb.id, subnet_id=subnet.id)
+    with unchanged(world), raises_aws("DependencyViolation",
+                                      f"The routeTable '{rtb.id}' has dependencies and cannot be deleted."):
+        cp.delete_route_table(route_table_id=rtb.id)
+    cp.disassociate_route_table(association_id=assoc.route_table_association_id)
+    cp.delete_route_table(route_table_id=rtb.id)
+    assert rtb.id not in world
+
+
+def test_subnet_has_one_explicit_association(cp, world, net):
+    """AWS: "A subnet can only be associated with one route table at a time"
+    (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#subnet-route-tables)."""
+    vpc, subnet, rtb, _ = net
+    cp.associate_route_table(route_table_id=rtb.id, subnet_id=subnet.id)
+    other = cp.create_route_table(vpc_id=vpc.id)
+    with unchanged(world), raises_aws(
+            "Resource.AlreadyAssociated",
+            f"the specified association for route table {other.id} conflicts with an existing association"):
+        cp.associate_route_table(route_table_id=other.id, subnet_id=subnet.id)
+
+
+def test_subnet_and_table_must_share_a_vpc(cp, world, net):
+    """AWS AssociateRouteTable: "The route table and subnet must be in the same VPC"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateRouteTable.html)."""
+    _, subnet, _, _ = net
+    other_vpc = cp.create_vpc(cidr_block="10.9.0.0/16")
+    other = cp.create_route_table(vpc_id=other_vpc.id)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue", f"route table {other.id} and subnet {subnet.id} belong to different networks"):
+        cp.associate_route_table(route_table_id=other.id, subnet_id=subnet.id)
+
+
+def test_subnet_without_explicit_association_uses_the_main_table(cp, world, net):
+    """AWS: "A subnet that's not explicitly associated with any route table is implicitly associated
+    with the main route table" (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html)."""
+    vpc, subnet, rtb, _ = net
+    assert route_table_for_subnet(world, subnet.id).id == main_table(world, vpc.id).id
+    assoc = cp.associate_route_table(route_table_id=rtb.id, subnet_id=subnet.id)
+    assert route_table_for_subnet(world, subnet.id).id == rtb.id
+    cp.disassociate_route_table(association_id=assoc.route_table_association_id)
+    assert route_table_for_subnet(world, subnet.id).id == main_table(world, vpc.id).id
+
+
+def test_main_association_cannot_be_disassociated(cp, world):
+    """AWS DisassociateRouteTable: the main route table's association is changed with
+    ReplaceRouteTableAssociation, not removed
+    (https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html#Route_Replacing_Main_Table)."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    (main_assoc,) = main_table(world, vpc.id).associations
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            f"cannot disassociate the main route table association {main_assoc.route_table_association_id}"):
+        cp.disassociate_route_table(association_id=main_assoc.route_table_association_id)
+    with raises_aws("InvalidAssociationID.NotFound", "The association ID 'rtbassoc-0123456789abcdef0' does not exist"):
+        cp.disassociate_route_table(association_id="rtbassoc-0123456789abcdef0")
+
+
+def test_replace_the_main_route_table(cp, world, net):
+    """AWS "Replace the main route table": ReplaceRouteTableAssociation on the main association makes
+    another table main; the former main table can then be deleted
+    (https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html#Route_Replacing_Main_Table)."""
+    vpc, subnet, rtb, _ = net
+    old_main = main_table(world, vpc.id)
+    (main_assoc,) = old_main.associations
+    new_assoc = cp.replace_route_table_association(association_id=main_assoc.route_table_association_id,
+                                                   route_table_id=rtb.id)
+    assert new_assoc.main and new_assoc.route_table_association_id != main_assoc.route_table_association_id
+    assert main_table(world, vpc.id).id == rtb.id
+    assert route_table_for_subnet(world, subnet.id).id == rtb.id
+    cp.delete_route_table(route_table_id=old_main.id)
+
+
+def test_replace_subnet_association_stays_within_the_vpc(cp, world, net):
+    """AWS ReplaceRouteTableAssociation: changes the table a subnet is associated with, within its VPC
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRouteTableAssociation.html)."""
+    vpc, subnet, rtb, _ = net
+    assoc = cp.associate_route_table(route_table_id=rtb.id, subnet_id=subnet.id)
+    second = cp.create_route_table(vpc_id=vpc.id)
+    foreign = cp.create_route_table(vpc_id=cp.create_vpc(cidr_block="10.9.0.0/16").id)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue", f"route table {foreign.id} and subnet {subnet.id} belong to different networks"):
+        cp.replace_route_table_association(association_id=assoc.route_table_association_id,
+                                           route_table_id=foreign.id)
+    cp.replace_route_table_association(association_id=assoc.route_table_association_id, route_table_id=second.id)
+    assert route_table_for_subnet(world, subnet.id).id == second.id and not table(world, rtb.id).associations
+
+
+def test_edge_association_needs_the_gateway_attached_to_the_vpc(cp, world, net):
+    """AWS "Gateway route tables": a route table can be associated with an internet gateway or virtual
+    private gateway attached to its VPC (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
+    _, _, rtb, igw = net
+    loose = cp.create_internet_gateway()
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue", f"route table {rtb.id} and network gateway {loose.id} belong to different networks"):
+        cp.associate_route_table(route_table_id=rtb.id, gateway_id=loose.id)
+    assoc = cp.associate_route_table(route_table_id=rtb.id, gateway_id=igw.id)
+    assert assoc.gateway_id == igw.id and assoc.subnet_id is None
+    with raises_aws("Resource.AlreadyAssociated"):
+        cp.associate_route_table(route_table_id=rtb.id, gateway_id=igw.id)
+
+
+def test_gateway_route_table_targets_only_middleboxes(cp, world, net):
+    """AWS "Gateway route tables", rules: a table whose routes target anything but local, a network
+    interface or a GWLB endpoint cannot be associated with a gateway, nor gain such a route
+    (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
+    _, subnet, rtb, igw = net
+    cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+    with unchanged(world), raises_aws("InvalidParameterValue") as info:
+        cp.associate_route_table(route_table_id=rtb.id, gateway_id=igw.id)
+    assert f"target {igw.id} of route 0.0.0.0/0" in info.value.message
+    cp.delete_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0")
+    eni = put_eni(world, subnet)
+    cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.1.0/24", network_interface_id=eni.id)
+    cp.associate_route_table(route_table_id=rtb.id, gateway_id=igw.id)
+    with unchanged(world), raises_aws("InvalidParameterValue"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+
+
+def test_another_account_cannot_change_the_route_table(cp, world, net):
+    """AWS "Share your VPC with other accounts": only the owner manages route tables
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
+    _, _, rtb, _ = net
+    with unchanged(world), raises_aws("InvalidRouteTableID.NotFound", f"The routeTable ID '{rtb.id}' does not exist"):
+        cp.as_(account_id=ACCOUNT_B).delete_route_table(route_table_id=rtb.id)
+
+
+# -- routes ----------------------------------------------------------------------------------
+def test_route_already_exists(cp, world, net):
+    """AWS CreateRoute: a destination appears once per table; use ReplaceRoute to change its target
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
+    _, _, rtb, igw = net
+    cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+    with unchanged(world), raises_aws("RouteAlreadyExists", "The route identified by 0.0.0.0/0 already exists."):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+
+
+def test_destination_is_made_canonical(cp, world, net):
+    """AWS CreateRoute: "We modify the specified CIDR block to its canonical form; for example, if you
+    specify 100.68.0.18/18, we modify it to 100.68.0.0/18"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
+    _, _, rtb, igw = net
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="100.68.0.18/18", gateway_id=igw.id)
+    assert route.destination_cidr_block == "100.68.0.0/18"
+    with raises_aws("InvalidParameterValue",
+                    "Value (300.1.0.0/16) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block."):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="300.1.0.0/16", gateway_id=igw.id)
+
+
+def test_exactly_one_target(cp, world, net):
+    """AWS CreateRoute: "You must also specify exactly one of the resources from the parameter list"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
+    _, _, rtb, igw = net
+    pcx = put_pcx(world, net[0], cp.create_vpc(cidr_block="10.5.0.0/16"))
+    with unchanged(world), raises_aws("MissingParameter"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0")
+    with unchanged(world), raises_aws(
+            "InvalidParameterCombination",
+            "Only one target may be specified for a route; got gatewayId, vpcPeeringConnectionId."):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id,
+                        vpc_peering_connection_id=pcx.id)
+
+
+def test_local_route_cannot_be_deleted(cp, world, net):
+    """AWS: "You cannot delete the local route" — every route table has one per VPC CIDR
+    (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes)."""
+    _, _, rtb, _ = net
+    with unchanged(world), raises_aws("InvalidParameterValue",
+                                      f"cannot remove local route 10.0.0.0/16 in route table {rtb.id}"):
+        cp.delete_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16")
+
+
+def test_delete_missing_route(cp, world, net):
+    """AWS DeleteRoute: the route must exist
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html)."""
+    _, _, rtb, _ = net
+    with unchanged(world), raises_aws("InvalidRoute.NotFound",
+                                      f"no route with destination-cidr-block 192.168.0.0/16 in route table {rtb.id}"):
+        cp.delete_route(route_table_id=rtb.id, destination_cidr_block="192.168.0.0/16")
+
+
+def test_replace_missing_route(cp, world, net):
+    """AWS ReplaceRoute: replaces an existing route; create new ones with CreateRoute
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRoute.html)."""
+    _, _, rtb, igw = net
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            "There is no route defined for '0.0.0.0/0' in the route table. Use CreateRoute instead."):
+        cp.replace_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+
+
+def test_local_route_target_replaced_only_by_a_middlebox_and_restored(cp, world, net):
+    """AWS "Replace or restore the target for a local route": a network interface or GWLB endpoint may
+    replace it, ``local`` restores it; other targets may not
+    (https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html#replace-local-route-target)."""
+    vpc, subnet, rtb, igw = net
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            "The destination CIDR block 10.0.0.0/16 is equal to or more specific than one of this VPC's CIDR "
+            "blocks. This route can target only an interface or an instance."):
+        cp.replace_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16", gateway_id=igw.id)
+    eni = put_eni(world, subnet)
+    cp.replace_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16", network_interface_id=eni.id)
+    assert table(world, rtb.id).routes[0].target == eni.id
+    with raises_aws("InvalidParameterValue", f"cannot remove local route 10.0.0.0/16 in route table {rtb.id}"):
+        cp.delete_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16")
+    cp.replace_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16", gateway_id="local")
+    assert table(world, rtb.id).routes[0].target == "local"
+
+
+def test_internet_gateway_target_must_be_attached_to_the_vpc(cp, world, net):
+    """AWS CreateRoute: GatewayId is "The ID of an internet gateway or virtual private gateway attached
+    to your VPC" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
+    _, _, rtb, _ = net
+    loose = cp.create_internet_gateway()
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue", f"route table {rtb.id} and network gateway {loose.id} belong to different networks"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=loose.id)
+    with unchanged(world), raises_aws("InvalidGatewayID.NotFound",
+                                      "The gateway ID 'igw-0123456789abcdef0' does not exist"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id="igw-0123456789abcdef0")
+
+
+def test_targets_must_belong_to_the_vpc(cp, world, net):
+    """AWS "Example routing options": a route's NAT gateway, network interface or instance is in the
+    table's VPC, and a peering connection involves it
+    (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html)."""
+    vpc, _, rtb, _ = net
+    other = cp.create_vpc(cidr_block="10.5.0.0/16")
+    far_subnet = cp.create_subnet(vpc_id=other.id, cidr_block="10.5.1.0/24", availability_zone="us-east-1a")
+    eni = put_eni(world, far_subnet, ip="10.5.1.10")
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue", f"route table {rtb.id} and network interface {eni.id} belong to different networks"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", network_interface_id=eni.id)
+    third = cp.create_vpc(cidr_block="10.6.0.0/16")
+    pcx = put_pcx(world, other, third)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            f"route table {rtb.id} and VPC peering connection {pcx.id} belong to different networks"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.6.0.0/16", vpc_peering_connection_id=pcx.id)
+    with unchanged(world), raises_aws("InvalidVpcPeeringConnectionID.NotFound"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.6.0.0/16",
+                        vpc_peering_connection_id="pcx-0123456789abcdef0")
+
+
+def test_more_specific_than_local_needs_a_middlebox_target(cp, world, net):
+    """AWS "Example routing options", middlebox routing: a route equal to or more specific than the
+    local route can target only a middlebox (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html)."""
+    vpc, subnet, rtb, igw = net
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            "The destination CIDR block 10.0.1.0/24 is equal to or more specific than one of this VPC's CIDR "
+            "blocks. This route can target only an interface or an instance."):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.1.0/24", gateway_id=igw.id)
+    eni = put_eni(world, subnet)
+    with unchanged(world), raises_aws("InvalidParameterValue") as info:
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.2.0/24", network_interface_id=eni.id)
+    assert "does not match the CIDR block of a subnet" in info.value.message
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.1.0/24", network_interface_id=eni.id)
+    assert route_state(world, table(world, rtb.id), route) == "active"
+
+
+def test_gateway_endpoint_is_not_a_route_target(cp, world, net):
+    """AWS CreateRoute: VpcEndpointId is "Supported for Gateway Load Balancer endpoints only"; a gateway
+    endpoint's routes are managed by the endpoint
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
+    vpc, _, rtb, _ = net
+    vpce = world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region=REGION, vpc_id=vpc.id,
+                                 service_name="com.amazonaws.us-east-1.s3", vpc_endpoint_type="Gateway"))
+    message = (f"Route table contains unsupported route target: {vpce.id}. "
+               "VPC Endpoints of this type cannot be used as route targets.")
+    with unchanged(world), raises_aws("RouteNotSupported", message):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", vpc_endpoint_id=vpce.id)
+    with unchanged(world), raises_aws("RouteNotSupported", message):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=vpce.id)
+
+
+def test_gateway_endpoint_route_is_managed_by_the_endpoint(cp, world, net):
+    """AWS "Gateway endpoints": "You can't modify or delete the route that's created for a gateway
+    endpoint" except through the endpoint (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
+    from vpclab.model.route_table import Route
+
+    vpc, _, rtb, igw = net
+    pl_id = aws_managed_prefix_list_id(REGION, "s3")
+    vpce_id = world.ids.new("vpc_endpoint")
+    world.put(replace(table(world, rtb.id), routes=table(world, rtb.id).routes + (
+        Route(destination_prefix_list_id=pl_id, gateway_id=vpce_id),)))
+    with unchanged(world), raises_aws("InvalidParameterValue",
+                                      f"cannot remove VPC endpoint route {pl_id} in route table {rtb.id}"):
+        cp.delete_route(route_table_id=rtb.id, destination_prefix_list_id=pl_id)
+
+
+def test_customer_prefix_list_route_counts_its_max_entries(world):
+    """AWS "Managed prefix lists": a prefix list referenced in a route table counts its maximum number
+    of entries against "Routes per route table" (50 by default)
+    (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html)."""
+    from vpclab import ControlPlane
+
+    world.settings.quotas = "default"
+    cp = ControlPlane(world, account_id=ACCOUNT_A, region=REGION)
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    rtb = cp.create_route_table(vpc_id=vpc.id)
+    igw = cp.create_internet_gateway()
+    cp.attach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
+    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A, region=REGION,
+                                     prefix_list_name="offices", max_entries=45,
+                                     entries=(PrefixListEntry(cidr="198.51.100.0/24"),)))
+    cp.create_route(route_table_id=rtb.id, destination_prefix_list_id=pl.id, gateway_id=igw.id)
+    for i in range(5):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block=f"192.168.{i}.0/24", gateway_id=igw.id)
+    with unchanged(world), raises_aws("RouteLimitExceeded", "The maximum number of routes has been reached."):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.168.9.0/24", gateway_id=igw.id)
+
+
+def test_instance_with_several_interfaces_is_not_a_target(cp, world, net):
+    """AWS CreateRoute: InstanceId is "The ID of a NAT instance in your VPC. The operation fails if you
+    specify an instance ID unless exactly one network interface is attached"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
+    _, subnet, rtb, _ = net
+    a, b = put_eni(world, subnet, ip="10.0.1.10"), put_eni(world, subnet, ip="10.0.1.11")
+    inst = world.put(Instance(id=world.ids.new("instance"), owner_id=ACCOUNT_A, region=REGION, vpc_id=subnet.vpc_id,
+                              subnet_id=subnet.id, image_id="ami-0123456789abcdef0",
+                              network_interface_ids=(a.id, b.id)))
+    with unchanged(world), raises_aws(
+            "InvalidInstanceID",
+            f"There are multiple interfaces attached to instance '{inst.id}'. "
+            "Please specify an interface ID for the operation instead."):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", instance_id=inst.id)
+    world.put(replace(inst, network_interface_ids=(a.id,)))
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", instance_id=inst.id)
+    assert (route.instance_id, route.network_interface_id) == (inst.id, a.id)
+
+
+# -- derived route state ---------------------------------------------------------------------
+def test_route_to_a_peering_is_a_blackhole_until_active(cp, world, net):
+    """AWS "Update your route tables for a VPC peering connection": routes to a peering connection
+    work once it is active (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html)."""
+    vpc, _, rtb, _ = net
+    pcx = put_pcx(world, vpc, cp.create_vpc(cidr_block="10.5.0.0/16"))
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.5.0.0/16",
+                            vpc_peering_connection_id=pcx.id)
+    assert route_state(world, table(world, rtb.id), route) == "blackhole"
+    world.put(replace(pcx, status_code="active"))
+    assert route_state(world, table(world, rtb.id), route) == "active"
+    world.remove(pcx.id)
+    assert route_state(world, table(world, rtb.id), route) == "blackhole"
+    assert table(world, rtb.id).route_to("10.5.0.0/16") == route  # not removed
+
+
+def test_route_to_a_deleted_internet_gateway_is_a_blackhole(cp, world, net):
+    """AWS "Troubleshoot reachability issues": a route whose target was deleted or detached stays in the
+    table as a blackhole (https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html)."""
+    vpc, _, rtb, igw = net
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+    assert route_state(world, table(world, rtb.id), route) == "active"
+    cp.detach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
+    assert route_state(world, table(world, rtb.id), route) == "blackhole"
+    cp.delete_internet_gateway(internet_gateway_id=igw.id)
+    assert table(world, rtb.id).route_to("0.0.0.0/0") == route
+    assert route_state(world, table(world, rtb.id), route) == "blackhole"
+    with raises_aws("InvalidGatewayID.NotFound"):
+        cp.replace_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+    cp.delete_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0")
+
+
+def test_route_to_a_stopped_instance_is_a_blackhole(cp, world, net):
+    """AWS "Gateway route tables": the target network interface must be attached to a running instance
+    for traffic to reach the middlebox (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
+    _, subnet, rtb, _ = net
+    eni = put_eni(world, subnet)
+    inst = world.put(Instance(id=world.ids.new("instance"), owner_id=ACCOUNT_A, region=REGION, vpc_id=subnet.vpc_id,
+                              subnet_id=subnet.id, image_id="ami-0123456789abcdef0", network_interface_ids=(eni.id,)))
+    world.put(replace(eni, instance_id=inst.id))
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", instance_id=inst.id)
+    assert route_state(world, table(world, rtb.id), route) == "active"
+    world.put(replace(inst, state="stopped"))
+    assert route_state(world, table(world, rtb.id), route) == "blackhole"
