@@ -1,11 +1,26 @@
-"""Transit gateways, their attachments, route tables, associations, propagations and routes."""
+"""Transit gateways, their attachments, route tables, associations, propagations and routes.
+
+The pure functions at the bottom (``tgw_routes``, ``tgw_lookup``, ``vpc_attachment``,
+``association_of``) are what the reachability engine reads: a route table's effective routes
+and the route a destination address takes, by AWS's "Route evaluation order"
+(https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
+
+if TYPE_CHECKING:
+    from .world import World
+
+#: attachment states in which an attachment no longer exists for routing, quotas and uniqueness
+#: ("non-deleted" in AWS's DuplicateTransitGatewayAttachment message means any other state)
+GONE_STATES = frozenset({"deleting", "deleted", "rejecting", "rejected", "failing", "failed"})
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -36,6 +51,16 @@ class TransitGateway(Resource):
     def arn(self) -> str:
         return f"arn:aws:ec2:{self.region}:{self.owner_id}:transit-gateway/{self.id}"
 
+    def visible_to(self, world: World, account_id: str, region: str) -> bool:
+        # a transit gateway shared through AWS RAM is seen by the accounts it is shared with
+        if self.region != region:
+            return False
+        if self.owner_id == account_id:
+            return True
+        from .sharing import shared_with
+
+        return account_id in shared_with(world, self.id)
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TransitGatewayAttachment(Resource):
@@ -43,7 +68,9 @@ class TransitGatewayAttachment(Resource):
 
     For a VPC attachment ``resource_id`` is the VPC and ``subnet_ids`` one subnet per AZ; for a
     VPN attachment the VPN connection; for a peering attachment the peer transit gateway.
-    ``owner_id`` is the transit gateway owner's; ``resource_owner_id`` the resource's.
+    ``owner_id`` is the transit gateway owner's; ``resource_owner_id`` the resource's. A peering
+    attachment's ``owner_id``/``region``/``transit_gateway_id`` are the requester's; the accepter
+    side is ``peer_*``, and each side associates it with a route table of its own gateway.
     """
 
     KIND: ClassVar[str] = "transit_gateway_attachment"
@@ -57,6 +84,8 @@ class TransitGatewayAttachment(Resource):
     #: initiating | pendingAcceptance | pending | available | modifying | deleting | deleted | rejected | failed
     state: str = "available"
     subnet_ids: tuple[str, ...] = ()
+    #: the requester-managed interfaces AWS puts in ``subnet_ids`` (VPC attachments)
+    network_interface_ids: tuple[str, ...] = ()
     #: VPC attachment options
     appliance_mode_support: str = "disable"
     dns_support: str = "enable"
@@ -66,10 +95,46 @@ class TransitGatewayAttachment(Resource):
     peer_region: str | None = None
     #: the TGW route table it is associated with (exactly one, or none)
     association_route_table_id: str | None = None
+    #: peering attachments: the accepter gateway's association
+    peer_association_route_table_id: str | None = None
 
     @property
     def vpc_id(self) -> str | None:
         return self.resource_id if self.resource_type == "vpc" else None
+
+    @property
+    def live(self) -> bool:
+        """Whether the attachment still exists for AWS (any state but deleted/rejected/failed)."""
+        return self.state not in GONE_STATES
+
+    @property
+    def transit_gateway_ids(self) -> tuple[str, ...]:
+        """The gateways it belongs to: one, or both sides of a peering attachment."""
+        if self.resource_type == "peering" and self.peer_transit_gateway_id:
+            return (self.transit_gateway_id, self.peer_transit_gateway_id)
+        return (self.transit_gateway_id,)
+
+    def association_for(self, transit_gateway_id: str) -> str | None:
+        """The route table this attachment is associated with on ``transit_gateway_id``'s side."""
+        if self.resource_type == "peering" and transit_gateway_id == self.peer_transit_gateway_id \
+                and transit_gateway_id != self.transit_gateway_id:
+            return self.peer_association_route_table_id
+        return self.association_route_table_id
+
+    def with_association(self, transit_gateway_id: str, route_table_id: str | None) -> TransitGatewayAttachment:
+        if self.resource_type == "peering" and transit_gateway_id == self.peer_transit_gateway_id \
+                and transit_gateway_id != self.transit_gateway_id:
+            return replace(self, peer_association_route_table_id=route_table_id)
+        return replace(self, association_route_table_id=route_table_id)
+
+    def visible_to(self, world: World, account_id: str, region: str) -> bool:
+        # the transit gateway owner and the resource owner both see it; a peering attachment is
+        # seen by each side in its own Region
+        if (account_id, region) == (self.owner_id, self.region):
+            return True
+        if self.resource_type == "peering":
+            return (account_id, region) == (self.peer_account_id, self.peer_region)
+        return (account_id, region) == (self.resource_owner_id, self.region)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -82,6 +147,12 @@ class TransitGatewayRoute:
     type: str = "static"
     #: active | blackhole | deleting | deleted | pending
     state: str = "active"
+    #: the target attachment's resource type (vpc | vpn | peering | …), filled in by ``tgw_routes``
+    resource_type: str | None = None
+
+    @property
+    def network(self) -> IPv4Network:
+        return IPv4Network(self.destination_cidr_block or "0.0.0.0/32")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -96,5 +167,176 @@ class TransitGatewayRouteTable(Resource):
     default_propagation_route_table: bool = False
     #: static and blackhole routes (propagated routes are derived from ``propagations``)
     routes: tuple[TransitGatewayRoute, ...] = ()
-    #: attachments whose routes propagate into this table
+    #: attachments whose routes propagate into this table, in the order propagation was enabled
     propagations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TransitGatewayRouteTableAssociation:
+    """One row of GetTransitGatewayRouteTableAssociations (and AssociateTransitGatewayRouteTable's result)."""
+
+    transit_gateway_route_table_id: str
+    transit_gateway_attachment_id: str
+    resource_id: str
+    resource_type: str
+    state: str = "associated"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TransitGatewayRouteTablePropagation:
+    """One row of GetTransitGatewayRouteTablePropagations (and EnableTransitGatewayRouteTablePropagation's result)."""
+
+    transit_gateway_route_table_id: str
+    transit_gateway_attachment_id: str
+    resource_id: str
+    resource_type: str
+    state: str = "enabled"
+
+
+# -- route evaluation (pure) ---------------------------------------------------------------------
+
+#: AWS "Route evaluation order": for identical destinations, static routes first, then prefix-list
+#: referenced routes, then propagated routes by source: VPC, Direct Connect gateway, Connect, VPN
+#: (and last, routes learned over peering). Lower rank wins.
+PROPAGATED_RANK = {"vpc": 2, "direct-connect-gateway": 3, "connect": 4, "vpn": 5, "peering": 6}
+
+
+def route_rank(route: TransitGatewayRoute) -> int:
+    """The route's place in AWS's evaluation order among routes to the same destination."""
+    if route.type == "static":
+        return 1 if route.prefix_list_id else 0
+    return PROPAGATED_RANK.get(route.resource_type or "", 7)
+
+
+def _attachment_state(world: World, attachment_ids: Sequence[str]) -> tuple[str, str | None]:
+    """(route state, resource type) for a static route to these attachments."""
+    state, rtype = "active", None
+    for att_id in attachment_ids:
+        att = world.get(att_id, TransitGatewayAttachment)
+        if att is None or att.state != "available":
+            state = "blackhole"
+        if att is not None:
+            rtype = rtype or att.resource_type
+    return (state if attachment_ids else "blackhole"), rtype
+
+
+def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str, ...]:
+    """What an attachment propagates: a VPC its CIDR blocks; a VPN the CIDRs it learns (or its
+    static routes); peering attachments nothing (AWS: static routes only)."""
+    if att.resource_type == "vpc":
+        from .vpc import Vpc
+
+        vpc = world.get(att.resource_id, Vpc)
+        return vpc.cidr_blocks if vpc is not None else ()
+    if att.resource_type == "vpn":
+        try:
+            from .vpn import advertised_cidrs  # type: ignore[attr-defined]
+        except ImportError:
+            return ()
+        from .vpn import VpnConnection
+
+        vpn = world.get(att.resource_id, VpnConnection)
+        return tuple(advertised_cidrs(world, vpn)) if vpn is not None else ()
+    return ()
+
+
+def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> list[TransitGatewayRoute]:
+    """Every route of the table before AWS picks one per destination: static (with their state:
+    blackhole when asked for, or when a target attachment is gone or not available), prefix-list
+    references expanded, and propagated routes of available attachments.
+
+    Propagated duplicates are settled here as AWS settles them: when two VPCs with identical CIDRs
+    propagate, AWS does not propagate the second ("Transit gateway route tables"), so the
+    attachment whose propagation was enabled first wins; identical VPN routes become one ECMP route
+    when the gateway's ``vpn_ecmp_support`` is enabled, else the first wins.
+    """
+    routes: list[TransitGatewayRoute] = []
+    for r in route_table.routes:
+        if r.state == "blackhole" and not r.transit_gateway_attachment_ids:
+            state, rtype = "blackhole", None
+        else:
+            state, rtype = _attachment_state(world, r.transit_gateway_attachment_ids)
+        if r.prefix_list_id and not r.destination_cidr_block:
+            from .prefix_lists import ManagedPrefixList
+
+            pl = world.get(r.prefix_list_id, ManagedPrefixList)
+            for cidr in pl.cidrs if pl is not None else ():
+                routes.append(replace(r, destination_cidr_block=cidr, state=state, resource_type=rtype))
+        else:
+            routes.append(replace(r, state=state, resource_type=rtype))
+    tgw = world.get(route_table.transit_gateway_id, TransitGateway)
+    ecmp = tgw is not None and tgw.options.vpn_ecmp_support == "enable"
+    propagated: dict[tuple[str, str], TransitGatewayRoute] = {}
+    for att_id in route_table.propagations:
+        att = world.get(att_id, TransitGatewayAttachment)
+        if att is None or att.state != "available":
+            continue
+        for cidr in _propagated_cidrs(world, att):
+            key = (str(IPv4Network(cidr)), att.resource_type)
+            seen = propagated.get(key)
+            if seen is None:
+                propagated[key] = TransitGatewayRoute(
+                    destination_cidr_block=key[0], transit_gateway_attachment_ids=(att_id,),
+                    type="propagated", state="active", resource_type=att.resource_type)
+            elif att.resource_type == "vpn" and ecmp and att_id not in seen.transit_gateway_attachment_ids:
+                propagated[key] = replace(seen, transit_gateway_attachment_ids=seen.transit_gateway_attachment_ids
+                                          + (att_id,))
+    routes.extend(propagated.values())
+    return routes
+
+
+def best_routes(candidates: Iterable[TransitGatewayRoute]) -> list[TransitGatewayRoute]:
+    """One route per destination: the lowest ``route_rank``; on a tie, the first candidate."""
+    best: dict[IPv4Network, TransitGatewayRoute] = {}
+    for r in candidates:
+        net = r.network
+        cur = best.get(net)
+        if cur is None or route_rank(r) < route_rank(cur):
+            best[net] = r
+    return [best[n] for n in sorted(best, key=lambda n: (int(n.network_address), n.prefixlen))]
+
+
+def tgw_routes(world: World, route_table: TransitGatewayRouteTable) -> list[TransitGatewayRoute]:
+    """The table's effective routes, one per destination, as the console and
+    SearchTransitGatewayRoutes show them (static over prefix-list over propagated)."""
+    return best_routes(candidate_routes(world, route_table))
+
+
+def longest_match(routes: Iterable[TransitGatewayRoute], ip: IPv4Address | str) -> TransitGatewayRoute | None:
+    """The most specific route containing ``ip`` (routes hold one route per destination)."""
+    addr = IPv4Address(ip)
+    found: TransitGatewayRoute | None = None
+    for r in routes:
+        net = r.network
+        if addr in net and (found is None or net.prefixlen > found.network.prefixlen):
+            found = r
+    return found
+
+
+def tgw_lookup(world: World, route_table: TransitGatewayRouteTable, ip: IPv4Address | str) -> TransitGatewayRoute | None:
+    """The route a packet to ``ip`` takes in this table (a blackhole route drops it), or None."""
+    return longest_match(tgw_routes(world, route_table), ip)
+
+
+def vpc_attachment(world: World, tgw_id: str, vpc_id: str) -> TransitGatewayAttachment | None:
+    """The VPC's live attachment to this transit gateway (AWS allows one), or None."""
+    for att in world.in_vpc(vpc_id, TransitGatewayAttachment):
+        if att.transit_gateway_id == tgw_id and att.resource_type == "vpc" and att.live:
+            return att
+    return None
+
+
+def association_of(world: World, attachment_id: str,
+                   transit_gateway_id: str | None = None) -> TransitGatewayRouteTable | None:
+    """The route table the attachment is associated with (on ``transit_gateway_id``'s side for a
+    peering attachment; the requester's by default), or None."""
+    att = world.get(attachment_id, TransitGatewayAttachment)
+    if att is None:
+        return None
+    rtb_id = att.association_for(transit_gateway_id or att.transit_gateway_id)
+    return world.get(rtb_id, TransitGatewayRouteTable) if rtb_id else None
+
+
+def attachments_of(world: World, tgw_id: str) -> list[TransitGatewayAttachment]:
+    """The gateway's live attachments (peering attachments on either side)."""
+    return [a for a in world.all(TransitGatewayAttachment) if a.live and tgw_id in a.transit_gateway_ids]
