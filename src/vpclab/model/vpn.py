@@ -1,15 +1,66 @@
-"""Site-to-Site VPN: customer gateways, virtual private gateways and VPN connections."""
+"""Site-to-Site VPN: customer gateways, virtual private gateways and VPN connections.
+
+Also the pure functions the routes engineer and the reachability engine read: which networks a
+VPN connection carries (:func:`advertised_cidrs`) and the routes a virtual private gateway
+propagates into a route table (:func:`propagated_routes`).
+
+AWS docs: "AWS Site-to-Site VPN User Guide" — "How AWS Site-to-Site VPN works",
+"Customer gateway options", "Static and dynamic routing", "Route tables and VPN route priority",
+"Site-to-Site VPN quotas"; Amazon VPC User Guide — "Route propagation".
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from ipaddress import IPv4Network
+from typing import TYPE_CHECKING, ClassVar
 
+from ..errors import AwsError
 from .base import Resource
+from .route_table import Route, RouteTable
 
-#: Lab knob (DESIGN §2): comma-separated CIDRs the on-premises network behind a customer
-#: gateway advertises over BGP (or that static routes lead to).
+if TYPE_CHECKING:
+    from .world import World
+
+#: Lab knob (DESIGN §2): comma-separated IPv4 CIDRs of the on-premises networks behind a
+#: customer gateway. Over BGP the customer gateway advertises exactly these; for a static
+#: connection they say which networks exist on premises (the connection's static routes say
+#: which of them AWS routes to). Example: ``10.50.0.0/16, 192.168.10.0/24``.
 ON_PREMISES_CIDRS_TAG = "vpclab:on-premises-cidrs"
+
+#: VPN connection states in which it no longer carries traffic or routes.
+GONE_STATES = ("deleting", "deleted")
+
+
+def validate_on_premises_tag(value: str) -> tuple[str, ...]:
+    """The CIDRs of an ``vpclab:on-premises-cidrs`` tag value, or AWS-style InvalidParameterValue.
+
+    Items are comma-separated IPv4 networks in CIDR notation with zero host bits; blanks around
+    items are allowed, an empty value means "no networks". Duplicates are dropped, order kept.
+    Nothing is ignored silently: one bad item rejects the whole value.
+
+    >>> validate_on_premises_tag("10.50.0.0/16, 192.168.10.0/24")
+    ('10.50.0.0/16', '192.168.10.0/24')
+    """
+    if not value.strip():
+        return ()
+    cidrs: list[str] = []
+    for item in value.split(","):
+        text = item.strip()
+        try:
+            if "/" not in text:
+                raise ValueError(text)
+            net = str(IPv4Network(text, strict=True))
+        except ValueError:
+            # a lab tag: the wording is vpclab's, in EC2's "Value (…) for parameter … is invalid." form
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Value ({value}) for tag {ON_PREMISES_CIDRS_TAG} is invalid. "
+                f"'{text}' is not a valid IPv4 CIDR block (expected e.g. 10.50.0.0/16).",
+            ) from None
+        if net not in cidrs:
+            cidrs.append(net)
+    return tuple(cidrs)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -19,10 +70,20 @@ class CustomerGateway(Resource):
         "InvalidCustomerGatewayID.NotFound", "The customerGateway ID '{id}' does not exist")
 
     ip_address: str
+    #: BgpAsn (1–2,147,483,647) or BgpAsnExtended (2,147,483,648–4,294,967,295)
     bgp_asn: int = 65000
     type: str = "ipsec.1"
     state: str = "available"
     device_name: str | None = None
+
+
+def on_premises_cidrs(cgw: CustomerGateway) -> tuple[str, ...]:
+    """The on-premises networks behind a customer gateway, from its ``vpclab:on-premises-cidrs`` tag.
+
+    Raises AWS-style InvalidParameterValue if the tag holds something that is not a CIDR list
+    (the ControlPlane rejects such values when they are set, so this means a bypassed check).
+    """
+    return validate_on_premises_tag(cgw.tags.get(ON_PREMISES_CIDRS_TAG, ""))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -68,6 +129,58 @@ class VpnConnection(Resource):
     type: str = "ipsec.1"
     vpn_gateway_id: str | None = None
     transit_gateway_id: str | None = None
+    #: Options.StaticRoutesOnly: static routes (CreateVpnConnectionRoute) instead of BGP
     static_routes_only: bool = False
+    #: Options.TunnelInsideIpVersion: ipv4 | ipv6 (ipv6 only on a transit gateway)
+    tunnel_inside_ip_version: str = "ipv4"
+    #: Options.EnableAcceleration (transit gateway only)
+    enable_acceleration: bool = False
     routes: tuple[VpnStaticRoute, ...] = ()
+    #: pending | available | deleting | deleted
     state: str = "available"
+
+
+
+def advertised_cidrs(world: World, vpn_connection: VpnConnection) -> tuple[str, ...]:
+    """The on-premises networks this VPN connection carries towards AWS.
+
+    A static-routes-only connection carries its static routes (CreateVpnConnectionRoute); a
+    dynamic (BGP) connection carries what the customer gateway advertises — in vpclab, the
+    networks of its ``vpclab:on-premises-cidrs`` tag. A deleted connection carries nothing.
+    (AWS: "Static and dynamic routing" in the Site-to-Site VPN User Guide.)
+    """
+    if vpn_connection.state in GONE_STATES:
+        return ()
+    if vpn_connection.static_routes_only:
+        return tuple(dict.fromkeys(r.destination_cidr_block for r in vpn_connection.routes
+                                   if r.state == "available"))
+    cgw = world.get(vpn_connection.customer_gateway_id, CustomerGateway)
+    return on_premises_cidrs(cgw) if cgw is not None else ()
+
+
+def propagated_routes(world: World, route_table: RouteTable, *, limit: int | None = None) -> tuple[Route, ...]:
+    """The routes virtual private gateways propagate into ``route_table`` (AWS "Route propagation").
+
+    For each gateway in ``route_table.propagating_vgws`` that is attached to the table's VPC, one
+    route per CIDR advertised by its available VPN connections, targeting the gateway, with origin
+    ``EnableVgwRoutePropagation``; duplicates (the same CIDR over two connections) appear once.
+    At most ``limit`` routes — by default the quota "BGP advertised routes per route table
+    (propagated routes)", 100, which AWS does not raise — in connection creation order.
+    """
+    if limit is None:
+        from ..control.quotas import limit as quota_limit  # lazy: model stays free of control at import
+
+        limit = quota_limit(world.settings.quotas, "propagated_routes_per_route_table")
+    routes: dict[tuple[str, str], Route] = {}
+    for vgw_id in route_table.propagating_vgws:
+        vgw = world.get(vgw_id, VpnGateway)
+        if vgw is None or vgw.vpc_id != route_table.vpc_id:
+            continue
+        for vpn in world.all(VpnConnection):
+            if vpn.vpn_gateway_id != vgw.id or vpn.state != "available":
+                continue
+            for cidr in advertised_cidrs(world, vpn):
+                if (cidr, vgw.id) not in routes:
+                    routes[cidr, vgw.id] = Route(destination_cidr_block=cidr, gateway_id=vgw.id,
+                                         origin="EnableVgwRoutePropagation")
+    return tuple(routes.values())[:limit]
