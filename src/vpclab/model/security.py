@@ -1,21 +1,53 @@
-"""Security groups (stateful, allow-only) and network ACLs (stateless, ordered)."""
+"""Security groups (stateful, allow-only) and network ACLs (stateless, ordered).
+
+Besides the resources, this module holds the pure evaluation functions the reachability engine
+uses (no I/O, no World): whether one security group rule matches a protocol and port, and what a
+network ACL decides for a packet (AWS: "Control subnet traffic with network access control lists",
+https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html — "rules are evaluated
+starting with the lowest numbered rule … as soon as a rule matches traffic, it's applied").
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
+
+if TYPE_CHECKING:
+    from .world import World
+
+#: IANA protocol numbers of the protocols AWS names in security group rules
+PROTOCOL_NUMBERS: dict[str, str] = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
+#: the reverse: "6" → "tcp", …
+PROTOCOL_NAMES: dict[str, str] = {v: k for k, v in PROTOCOL_NUMBERS.items()}
+#: the rule number of the final catch-all ("*") entry of every network ACL
+ACL_FINAL_RULE = 32767
+#: what AWS shows for the catch-all entry's number
+ACL_FINAL_RULE_LABEL = "*"
+
+
+def protocol_number(protocol: str | int) -> str:
+    """``"tcp"`` → ``"6"``, ``6`` → ``"6"``, ``"-1"`` → ``"-1"`` (all protocols)."""
+    p = str(protocol).lower()
+    if p in ("-1", "all"):
+        return "-1"
+    return PROTOCOL_NUMBERS.get(p, p)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SecurityGroupRule:
-    """One ingress or egress rule. Exactly one of cidr_ipv4, prefix_list_id, referenced_group_id."""
+    """One ingress or egress rule. Exactly one of cidr_ipv4, prefix_list_id, referenced_group_id.
+
+    Ports: for tcp/udp the port range; for icmp ``from_port`` is the ICMP type and ``to_port``
+    the ICMP code (-1 = all); for "-1" and other protocols both are -1 (all ports).
+    """
 
     security_group_rule_id: str
     group_id: str
     is_egress: bool
-    #: "-1" (all), "tcp", "udp", "icmp" or a protocol number as a string
+    #: "-1" (all), "tcp", "udp", "icmp", "icmpv6" or another protocol number as a string
     ip_protocol: str
     from_port: int = -1
     to_port: int = -1
@@ -27,6 +59,46 @@ class SecurityGroupRule:
     referenced_vpc_id: str | None = None
     referenced_vpc_peering_connection_id: str | None = None
     description: str | None = None
+
+    @property
+    def peer(self) -> str:
+        """The rule's source (ingress) or destination (egress): a CIDR, a pl- or an sg- id."""
+        return self.cidr_ipv4 or self.prefix_list_id or self.referenced_group_id or ""
+
+    @property
+    def key(self) -> tuple[bool, str, int, int, str]:
+        """What makes two rules the same rule to AWS (the description does not)."""
+        return (self.is_egress, self.ip_protocol, self.from_port, self.to_port, self.peer)
+
+
+def sg_rule_matches(rule: SecurityGroupRule, protocol: str | int, port: int | None = None,
+                    icmp_code: int | None = None) -> bool:
+    """Whether ``rule`` admits traffic of this protocol and port (the peer is checked elsewhere).
+
+    ``protocol`` is a name ("tcp") or number ("6"). ``port`` is the destination port for tcp/udp
+    and the ICMP type for icmp (``icmp_code`` the ICMP code); None means "any" and only matches
+    a rule that allows every port.
+    """
+    wanted = protocol_number(protocol)
+    have = protocol_number(rule.ip_protocol)
+    if have == "-1":
+        return True
+    if have != wanted:
+        return False
+    if have in ("6", "17"):
+        if port is None:
+            return rule.from_port <= 0 and rule.to_port >= 65535
+        return rule.from_port <= port <= rule.to_port
+    if have in ("1", "58"):
+        type_ok = rule.from_port == -1 or (port is not None and rule.from_port == port)
+        code_ok = rule.to_port == -1 or (icmp_code is not None and rule.to_port == icmp_code)
+        return type_ok and code_ok
+    return True  # other protocols: AWS allows all ports
+
+
+def sg_rule_matches_cidr(rule: SecurityGroupRule, ip: str | IPv4Address) -> bool:
+    """Whether a CIDR rule's peer contains ``ip`` (False for prefix-list and group rules)."""
+    return rule.cidr_ipv4 is not None and IPv4Address(str(ip)) in IPv4Network(rule.cidr_ipv4)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -48,6 +120,13 @@ class SecurityGroup(Resource):
     def is_default(self) -> bool:
         return self.group_name == "default"
 
+    def rules(self, egress: bool) -> tuple[SecurityGroupRule, ...]:
+        return self.egress if egress else self.ingress
+
+    @property
+    def all_rules(self) -> tuple[SecurityGroupRule, ...]:
+        return self.ingress + self.egress
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NetworkAclEntry:
@@ -60,6 +139,33 @@ class NetworkAclEntry:
     port_to: int | None = None
     icmp_type: int | None = None
     icmp_code: int | None = None
+
+    @property
+    def is_final(self) -> bool:
+        """The catch-all entry AWS adds to every ACL (shown as ``*``); it cannot be changed."""
+        return self.rule_number == ACL_FINAL_RULE
+
+    def matches(self, protocol: str | int, port: int | None, ip: str | IPv4Address,
+                icmp_code: int | None = None) -> bool:
+        """Whether this entry applies to a packet (``ip`` is the source inbound, the destination outbound)."""
+        if IPv4Address(str(ip)) not in IPv4Network(self.cidr_block):
+            return False
+        have, wanted = protocol_number(self.protocol), protocol_number(protocol)
+        if have == "-1":
+            return True
+        if have != wanted:
+            return False
+        if have in ("6", "17"):
+            if self.port_from is None or self.port_to is None:
+                return True
+            if port is None:
+                return self.port_from <= 0 and self.port_to >= 65535
+            return self.port_from <= port <= self.port_to
+        if have == "1":
+            type_ok = self.icmp_type in (None, -1) or self.icmp_type == port
+            code_ok = self.icmp_code in (None, -1) or self.icmp_code == icmp_code
+            return type_ok and code_ok
+        return True
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,3 +184,37 @@ class NetworkAcl(Resource):
     is_default: bool = False
     entries: tuple[NetworkAclEntry, ...] = ()
     associations: tuple[NetworkAclAssociation, ...] = ()
+
+    def visible_to(self, world: World, account_id: str, region: str) -> bool:
+        # Participants of a shared VPC see its network ACLs (so that changing one answers with
+        # AWS's authorization error, not "does not exist"); only the owner may change them.
+        if self.region != region:
+            return False
+        if self.owner_id == account_id:
+            return True
+        from .sharing import shared_with
+        from .subnet import Subnet
+
+        return any(account_id in shared_with(world, s.id) for s in world.in_vpc(self.vpc_id, Subnet))
+
+    def entries_for(self, egress: bool) -> tuple[NetworkAclEntry, ...]:
+        """One direction's entries, lowest rule number first (the order AWS evaluates them)."""
+        return tuple(sorted((e for e in self.entries if e.egress == egress), key=lambda e: e.rule_number))
+
+    def entry(self, rule_number: int, egress: bool) -> NetworkAclEntry | None:
+        return next((e for e in self.entries if e.rule_number == rule_number and e.egress == egress), None)
+
+
+def acl_decision(acl: NetworkAcl, egress: bool, protocol: str | int, port: int | None,
+                 ip: str | IPv4Address, icmp_code: int | None = None) -> tuple[str, int]:
+    """What the ACL does with a packet: ``(rule_action, rule_number)`` of the first matching entry.
+
+    Entries are evaluated lowest rule number first; the first match decides. ``ip`` is the
+    packet's source for inbound traffic and its destination for outbound. If nothing matches
+    (an ACL always ends with the ``*`` deny, so only a malformed ACL gets here) the packet is
+    denied by rule 32767, as AWS's final rule would.
+    """
+    for entry in acl.entries_for(egress):
+        if entry.matches(protocol, port, ip, icmp_code):
+            return entry.rule_action, entry.rule_number
+    return "deny", ACL_FINAL_RULE
