@@ -1,19 +1,33 @@
-"""Network interfaces, instances and Elastic IP addresses.
+"""Network interfaces: CreateNetworkInterface, AttachNetworkInterface, AssignPrivateIpAddresses, …
 
 ``allocate_private_ip`` and ``create_managed_interface`` are the shared ways every family that
 puts an interface in a subnet (NAT gateways, endpoints, TGW attachments, load balancers) takes
 an address, so addresses are never handed out twice.
+
+AWS docs: "Elastic network interfaces" (Amazon EC2 User Guide), the EC2 API reference pages of
+each action, and "Responsibilities and permissions for owners and participants" (VPC sharing).
+Instances live in ``instances.py``, Elastic IP addresses in ``addresses.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from ipaddress import IPv4Address
 
 from ..errors import AwsError
-from ..model.interfaces import NetworkInterface
+from ..model.base import Tags
+from ..model.gateways import Address
+from ..model.images import INSTANCE_TYPES
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.security import SecurityGroup
 from ..model.subnet import Subnet
 from .context import Ctx
+from .registry import action
+
+#: AWS's error for a requested address another interface holds (CreateNetworkInterface wording;
+#: RunInstances words it "Address <ip> is in use.")
+ADDRESS_IN_USE = "The specified address is already in use."
 
 
 def used_ips(ctx: Ctx, subnet: Subnet) -> set[IPv4Address]:
@@ -25,20 +39,28 @@ def used_ips(ctx: Ctx, subnet: Subnet) -> set[IPv4Address]:
     return used
 
 
-def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None) -> str:
-    """The requested address if free and in range, else the lowest free one (AWS's errors otherwise)."""
-    used = used_ips(ctx, subnet)
+def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, *,
+                        in_use_message: str | None = None, taken: set[IPv4Address] | None = None) -> str:
+    """The requested address if free and in range, else the lowest free one (AWS's errors otherwise).
+
+    ``taken``: addresses already promised in the same call (e.g. several instances of one
+    RunInstances), treated as in use. ``in_use_message`` overrides the in-use wording, which
+    differs between actions.
+    """
+    used = used_ips(ctx, subnet) | (taken or set())
     if requested is not None:
         try:
             addr = IPv4Address(requested)
         except ValueError:
             raise AwsError("InvalidParameterValue",
                            f"Value ({requested}) for parameter privateIpAddress is invalid. Invalid format.") from None
+        # AWS's wording names no address. The five reserved addresses are "not available for you
+        # to use" (AWS: "Subnet CIDR blocks"); AWS's exact error for them is undocumented, vpclab
+        # treats them as outside the usable range.
         if addr not in subnet.network or addr in subnet.reserved():
-            raise AwsError("InvalidParameterValue",
-                           f"Address {requested} does not fall within the subnet's address range")
+            raise AwsError("InvalidParameterValue", "Address does not fall within the subnet's address range")
         if addr in used:
-            raise AwsError("InvalidIPAddress.InUse", "The specified address is already in use.")
+            raise AwsError("InvalidIPAddress.InUse", in_use_message or ADDRESS_IN_USE)
         return requested
     for addr in subnet.network.hosts():
         if addr not in used:
@@ -60,3 +82,265 @@ def create_managed_interface(ctx: Ctx, subnet: Subnet, *, interface_type: str, d
         status="in-use", requester_id=requester_id, requester_managed=True,
         source_dest_check=interface_type not in ("nat_gateway", "transit_gateway"),
     ))
+
+
+# -- rules shared with instances.py ----------------------------------------------------------
+def resolve_groups(ctx: Ctx, subnet: Subnet, groups: Sequence[str] | None) -> tuple[str, ...]:
+    """The security groups for a new interface in ``subnet``: each visible to the caller and in
+    the subnet's VPC, at most the per-interface quota; the VPC's default group when none given.
+
+    AWS ("Responsibilities and permissions for owners and participants"): a participant cannot
+    use the owner's groups, the default group included — it is not visible to them, so it is
+    reported as not found. (What AWS returns when a participant names no group is undocumented;
+    vpclab reports the default group it would have used as not found.)
+    """
+    if not groups:
+        default = next((g for g in ctx.world.in_vpc(subnet.vpc_id, SecurityGroup) if g.is_default), None)
+        groups = [default.id] if default is not None else []
+    unique = tuple(dict.fromkeys(groups))
+    for group_id in unique:
+        group = ctx.require(SecurityGroup, group_id)
+        if group.vpc_id != subnet.vpc_id:
+            raise AwsError("InvalidParameter",
+                           f"Security group {group_id} and subnet {subnet.id} belong to different networks.")
+    ctx.check_quota("security_groups_per_interface", 0, adding=len(unique))
+    return unique
+
+
+def find_attachment(ctx: Ctx, attachment_id: str) -> NetworkInterface:
+    for eni in ctx.world.all(NetworkInterface):
+        if eni.attachment_id == attachment_id and eni.visible_to(ctx.world, ctx.account_id, ctx.region):
+            return eni
+    raise AwsError("InvalidAttachmentID.NotFound",
+                   f"The network interface attachment ID '{attachment_id}' does not exist")
+
+
+def ip_limit(ctx: Ctx, eni: NetworkInterface) -> int | None:
+    """The instance type's IPv4 addresses per interface, for an attached interface (else None)."""
+    inst = ctx.world.get(eni.instance_id, Instance) if eni.instance_id else None
+    itype = INSTANCE_TYPES.get(inst.instance_type) if inst else None
+    return itype.ipv4_per_interface if itype else None
+
+
+def check_ip_limit(count: int, limit: int | None) -> None:
+    if limit is not None and count > limit:
+        raise AwsError("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
+
+
+def release_public_ips(ctx: Ctx, eni: NetworkInterface, private_ips: Sequence[str] | None = None) -> None:
+    """Disassociate the Elastic IPs bound to the interface (or to some of its private IPs)."""
+    for addr in list(ctx.world.all(Address)):
+        if addr.network_interface_id == eni.id and (private_ips is None or addr.private_ip_address in private_ips):
+            ctx.world.put(replace(addr, association_id=None, network_interface_id=None,
+                                  network_interface_owner_id=None, private_ip_address=None, instance_id=None))
+
+
+# -- actions ---------------------------------------------------------------------------------
+@action
+def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: str | None = None,
+                             groups: Sequence[str] | None = None, description: str = "",
+                             secondary_private_ip_address_count: int = 0,
+                             tags: Mapping[str, str] | None = None) -> NetworkInterface:
+    """CreateNetworkInterface: in a subnet the caller owns or that is shared with it; groups of
+    that VPC; the requested address free and usable, else the lowest free one."""
+    subnet = ctx.require(Subnet, subnet_id)
+    group_ids = resolve_groups(ctx, subnet, groups)
+    if secondary_private_ip_address_count < 0:
+        raise AwsError("InvalidParameterValue",
+                       f"Value ({secondary_private_ip_address_count}) for parameter "
+                       "secondaryPrivateIpAddressCount is invalid. Value must be a non-negative integer.")
+    primary = allocate_private_ip(ctx, subnet, private_ip_address)
+    taken = {IPv4Address(primary)}
+    secondaries: list[str] = []
+    for _ in range(secondary_private_ip_address_count):
+        ip = _allocate_for_interface(ctx, subnet, taken)
+        secondaries.append(ip)
+        taken.add(IPv4Address(ip))
+    return ctx.world.put(NetworkInterface(
+        id=ctx.new_id("network_interface"), owner_id=ctx.account_id, region=subnet.region, tags=Tags(tags),
+        vpc_id=subnet.vpc_id, subnet_id=subnet.id, availability_zone=subnet.availability_zone,
+        private_ip_address=primary, secondary_private_ip_addresses=tuple(secondaries),
+        groups=group_ids, description=description, requester_id=None,
+    ))
+
+
+def _allocate_for_interface(ctx: Ctx, subnet: Subnet, taken: set[IPv4Address]) -> str:
+    try:
+        return allocate_private_ip(ctx, subnet, taken=taken)
+    except AwsError as err:
+        if err.code != "InsufficientFreeAddressesInSubnet":
+            raise
+        raise AwsError("InsufficientFreeAddressesInSubnet",
+                       "The specified subnet does not have enough free addresses to satisfy the request.") from None
+
+
+@action
+def delete_network_interface(ctx: Ctx, *, network_interface_id: str) -> None:
+    """DeleteNetworkInterface: only the owner, only when detached; interfaces AWS manages for a
+    service (NAT gateway, endpoint, …) are always in use and go away with their service."""
+    eni = ctx.require(NetworkInterface, network_interface_id)
+    ctx.require_owner(eni)
+    if eni.status == "in-use" or eni.attachment_id or eni.requester_managed:
+        raise AwsError("InvalidParameterValue", f"Network interface '{eni.id}' is currently in use.")
+    release_public_ips(ctx, eni)
+    ctx.world.remove(eni.id)
+
+
+@action
+def attach_network_interface(ctx: Ctx, *, network_interface_id: str, instance_id: str,
+                             device_index: int) -> NetworkInterface:
+    """AttachNetworkInterface: a detached interface, same Availability Zone, a free device index,
+    within the instance type's interface limit."""
+    eni = ctx.require(NetworkInterface, network_interface_id)
+    ctx.require_owner(eni)
+    inst = ctx.require(Instance, instance_id)
+    if eni.attachment_id or eni.requester_managed or eni.status == "in-use":
+        raise AwsError("InvalidNetworkInterface.InUse", f"Interface: [{eni.id}] in use.")
+    if inst.state not in ("running", "stopped"):
+        raise AwsError("IncorrectInstanceState",
+                       f"The instance '{inst.id}' is not in a valid state for this operation.")
+    if device_index < 0:
+        raise AwsError("InvalidParameterValue",
+                       f"Value ({device_index}) for parameter deviceIndex is invalid. Value must be a non-negative integer.")
+    if eni.availability_zone != inst.availability_zone:
+        raise AwsError("InvalidParameterCombination",
+                       "You may not attach a network interface to an instance if they are not in the same "
+                       "availability zone")
+    attached = [e for e in (ctx.world.get(i, NetworkInterface) for i in inst.network_interface_ids) if e]
+    if any(e.device_index == device_index for e in attached):
+        raise AwsError("InvalidParameterValue",
+                       f"Instance '{inst.id}' already has an interface attached at device index '{device_index}'.")
+    itype = INSTANCE_TYPES.get(inst.instance_type)
+    if itype is not None and len(attached) + 1 > itype.max_network_interfaces:
+        raise AwsError("AttachmentLimitExceeded",
+                       f"Interface count {len(attached) + 1} exceeds the limit for {inst.instance_type}")
+    return attach(ctx, eni, inst, device_index, delete_on_termination=False)
+
+
+def attach(ctx: Ctx, eni: NetworkInterface, inst: Instance, device_index: int, *,
+           delete_on_termination: bool) -> NetworkInterface:
+    """Record an attachment on both sides (no rule checks)."""
+    eni = ctx.world.put(replace(eni, attachment_id=ctx.new_id("network_interface_attachment"), instance_id=inst.id,
+                                device_index=device_index, status="in-use",
+                                delete_on_termination=delete_on_termination))
+    current = ctx.world.get(inst.id, Instance) or inst
+    ctx.world.put(replace(current, network_interface_ids=current.network_interface_ids + (eni.id,)))
+    return eni
+
+
+def detach(ctx: Ctx, eni: NetworkInterface) -> NetworkInterface:
+    """Remove an attachment on both sides (no rule checks)."""
+    inst = ctx.world.get(eni.instance_id, Instance) if eni.instance_id else None
+    if inst is not None:
+        ctx.world.put(replace(inst, network_interface_ids=tuple(i for i in inst.network_interface_ids if i != eni.id)))
+    return ctx.world.put(replace(eni, attachment_id=None, instance_id=None, device_index=None, status="available",
+                                 delete_on_termination=False))
+
+
+@action
+def detach_network_interface(ctx: Ctx, *, attachment_id: str, force: bool = False) -> None:
+    """DetachNetworkInterface: not the primary interface (device index 0), not an attachment AWS
+    manages for a service."""
+    eni = find_attachment(ctx, attachment_id)
+    ctx.require_owner(eni)
+    if eni.requester_managed:
+        raise AwsError("OperationNotPermitted", "You are not allowed to manage 'ela-attach' attachments.")
+    if eni.device_index == 0:
+        raise AwsError("OperationNotPermitted",
+                       "The network interface at device index 0 and networkCard index 0 cannot be detached.")
+    detach(ctx, eni)
+
+
+@action
+def modify_network_interface_attribute(ctx: Ctx, *, network_interface_id: str, groups: Sequence[str] | None = None,
+                                       source_dest_check: bool | None = None,
+                                       description: str | None = None) -> NetworkInterface:
+    """ModifyNetworkInterfaceAttribute: one attribute per call (AWS API reference)."""
+    eni = ctx.require(NetworkInterface, network_interface_id)
+    ctx.require_owner(eni)
+    given = {k: v for k, v in (("groups", groups), ("source_dest_check", source_dest_check),
+                               ("description", description)) if v is not None}
+    if len(given) != 1:
+        raise AwsError("InvalidParameterCombination", "Only one attribute may be modified per request.")
+    if groups is not None:
+        if not groups:
+            raise AwsError("MissingParameter", "The request must contain the parameter groupId")
+        subnet = ctx.world.get(eni.subnet_id, Subnet)
+        assert subnet is not None
+        given["groups"] = resolve_groups(ctx, subnet, groups)
+    eni = ctx.world.put(replace(eni, **given))
+    if source_dest_check is not None and eni.device_index == 0 and eni.instance_id:
+        # the primary interface's flag is the instance's flag
+        inst = ctx.world.get(eni.instance_id, Instance)
+        if inst is not None:
+            ctx.world.put(replace(inst, source_dest_check=source_dest_check))
+    return eni
+
+
+@action
+def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
+                                private_ip_addresses: Sequence[str] | None = None,
+                                secondary_private_ip_address_count: int | None = None,
+                                allow_reassignment: bool = False) -> NetworkInterface:
+    """AssignPrivateIpAddresses: specific secondary addresses or a count; within the attached
+    instance type's addresses-per-interface limit; ``allow_reassignment`` moves a secondary
+    address from another interface in the subnet."""
+    eni = ctx.require(NetworkInterface, network_interface_id)
+    ctx.require_owner(eni)
+    if (private_ip_addresses is None) == (secondary_private_ip_address_count is None):
+        raise AwsError("InvalidParameterCombination",
+                       "Either privateIpAddresses or secondaryPrivateIpAddressCount must be specified, but not both.")
+    subnet = ctx.world.get(eni.subnet_id, Subnet)
+    assert subnet is not None
+    wanted = list(private_ip_addresses or [])
+    count = len(wanted) if private_ip_addresses is not None else (secondary_private_ip_address_count or 0)
+    # AWS enforces the limit of the instance type an interface is attached to; for a detached
+    # interface the limit applies when it is attached (vpclab then checks nothing here).
+    check_ip_limit(len(eni.private_ip_addresses) + count, ip_limit(ctx, eni))
+    new: list[str] = []
+    taken: set[IPv4Address] = set()
+    if private_ip_addresses is not None:
+        for ip in wanted:
+            holder = _holder(ctx, subnet, ip)
+            if holder is not None and allow_reassignment and holder.id != eni.id \
+                    and ip in holder.secondary_private_ip_addresses:
+                release_public_ips(ctx, holder, [ip])
+                ctx.world.put(replace(holder, secondary_private_ip_addresses=tuple(
+                    a for a in holder.secondary_private_ip_addresses if a != ip)))
+            new.append(allocate_private_ip(ctx, subnet, ip, taken=taken))
+            taken.add(IPv4Address(ip))
+    else:
+        for _ in range(count):
+            ip = _allocate_for_interface(ctx, subnet, taken)
+            new.append(ip)
+            taken.add(IPv4Address(ip))
+    eni = ctx.world.get(eni.id, NetworkInterface) or eni
+    return ctx.world.put(replace(eni, secondary_private_ip_addresses=eni.secondary_private_ip_addresses + tuple(new)))
+
+
+def _holder(ctx: Ctx, subnet: Subnet, ip: str) -> NetworkInterface | None:
+    for eni in ctx.world.in_vpc(subnet.vpc_id, NetworkInterface):
+        if eni.subnet_id == subnet.id and ip in eni.private_ip_addresses:
+            return eni
+    return None
+
+
+@action
+def unassign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
+                                  private_ip_addresses: Sequence[str]) -> NetworkInterface:
+    """UnassignPrivateIpAddresses: only secondary addresses of this interface; an Elastic IP
+    associated with one of them is disassociated (AWS API reference)."""
+    eni = ctx.require(NetworkInterface, network_interface_id)
+    ctx.require_owner(eni)
+    if not private_ip_addresses:
+        raise AwsError("MissingParameter", "The request must contain the parameter privateIpAddress")
+    if any(ip not in eni.secondary_private_ip_addresses for ip in private_ip_addresses):
+        raise AwsError("InvalidParameterValue",
+                       f"Some of the specified addresses are not assigned to interface {eni.id}")
+    release_public_ips(ctx, eni, list(private_ip_addresses))
+    eni = ctx.world.get(eni.id, NetworkInterface) or eni
+    return ctx.world.put(replace(eni, secondary_private_ip_addresses=tuple(
+        a for a in eni.secondary_private_ip_addresses if a not in private_ip_addresses)))
+
+
+from . import addresses, instances  # noqa: E402,F401  (registers their actions; plane.py imports this module)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
+
+if TYPE_CHECKING:
+    from .world import World
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -35,10 +38,28 @@ class NetworkInterface(Resource):
     #: who manages it, for interfaces AWS creates (NAT gateway, endpoint, TGW attachment, …)
     requester_id: str | None = None
     requester_managed: bool = False
+    #: whether the interface is deleted when the instance it is attached to terminates
+    delete_on_termination: bool = False
 
     @property
     def private_ip_addresses(self) -> tuple[str, ...]:
         return (self.private_ip_address, *self.secondary_private_ip_addresses)
+
+    @property
+    def network_interface_id(self) -> str:
+        return self.id
+
+    def visible_to(self, world: World, account_id: str, region: str) -> bool:
+        # AWS ("Responsibilities and permissions for owners and participants"): the owner of a
+        # shared VPC sees every interface in its subnets, participants see only their own.
+        if self.region != region:
+            return False
+        if self.owner_id == account_id:
+            return True
+        from .subnet import Subnet
+
+        subnet = world.get(self.subnet_id, Subnet)
+        return subnet is not None and subnet.owner_id == account_id
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -57,3 +78,15 @@ class Instance(Resource):
     public_ip_address: str | None = None
     source_dest_check: bool = True
     reservation_id: str = ""
+    availability_zone: str = ""
+    architecture: str = "x86_64"
+    #: "windows" for Windows instances, else None
+    platform: str | None = None
+    #: whether the primary interface gets an AWS public IPv4 address (again after each start)
+    associate_public_ip_address: bool = False
+    launch_time: str = ""
+    ami_launch_index: int = 0
+
+    @property
+    def instance_id(self) -> str:
+        return self.id

@@ -1,0 +1,311 @@
+"""Instances: RunInstances, TerminateInstances, StopInstances, StartInstances, ModifyInstanceAttribute.
+
+An instance is modelled for its networking: its primary network interface (device index 0)
+in a subnet, its other interfaces, its public IPv4 address. Images come from the small
+built-in catalogue in ``model/images.py``.
+
+AWS docs: "RunInstances" (EC2 API reference), "Amazon EC2 instance IP addressing" and
+"Elastic network interfaces" (Amazon EC2 User Guide). vpclab launches instances straight into
+``running`` (AWS answers ``pending`` first): a lab has no boot time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address
+from typing import Any
+
+from ..errors import AwsError
+from ..model.base import Tags
+from ..model.gateways import Address
+from ..model.images import INSTANCE_TYPES, Image, InstanceType, find_image
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.subnet import Subnet
+from ..model.vpc import Vpc
+from .addresses import assign_public_ip
+from .context import Ctx
+from .interfaces import allocate_private_ip, attach, detach, release_public_ips, resolve_groups
+from .registry import action
+
+#: the keys of one RunInstances ``NetworkInterfaces`` entry vpclab understands (boto3's, snake_case)
+NETWORK_INTERFACE_KEYS = frozenset({
+    "device_index", "network_interface_id", "subnet_id", "groups", "private_ip_address", "description",
+    "associate_public_ip_address", "delete_on_termination", "secondary_private_ip_address_count",
+})
+
+
+@dataclass
+class _Spec:
+    """One interface to give each launched instance."""
+
+    device_index: int
+    subnet: Subnet
+    groups: tuple[str, ...] = ()
+    private_ip_address: str | None = None
+    description: str = ""
+    associate_public_ip_address: bool | None = None
+    delete_on_termination: bool = True
+    secondary_count: int = 0
+    existing: NetworkInterface | None = None
+
+
+def _image(ctx: Ctx, image_id: str) -> Image:
+    if not image_id.startswith("ami-"):
+        raise AwsError("InvalidAMIID.Malformed", f'Invalid id: "{image_id}" (expecting "ami-...")')
+    image = find_image(ctx.region, image_id)
+    if image is None:
+        raise AwsError("InvalidAMIID.NotFound", f"The image id '[{image_id}]' does not exist")
+    return image
+
+
+def _instance_type(name: str, image: Image) -> InstanceType:
+    itype = INSTANCE_TYPES.get(name)
+    if itype is None:
+        raise AwsError("InvalidParameterValue", f"Invalid value '{name}' for InstanceType.")
+    if itype.architecture != image.architecture:
+        raise AwsError("InvalidParameterValue",
+                       f"The architecture '{itype.architecture}' of the specified instance type does not match the "
+                       f"architecture '{image.architecture}' of the specified AMI. Specify an instance type and an "
+                       "AMI that have matching architectures, and try again.")
+    return itype
+
+
+def _default_subnet(ctx: Ctx) -> Subnet:
+    """AWS launches into the default VPC's default subnet when no subnet is given."""
+    vpc = next((v for v in ctx.world.all(Vpc)
+                if v.is_default and v.owner_id == ctx.account_id and v.region == ctx.region), None)
+    if vpc is None:
+        raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
+    subnets = sorted((s for s in ctx.world.in_vpc(vpc.id, Subnet) if s.default_for_az),
+                     key=lambda s: s.availability_zone)
+    if not subnets:
+        raise AwsError("MissingInput", f"No subnets found for the default VPC '{vpc.id}'. Please specify a subnet.")
+    return subnets[0]
+
+
+def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str] | None,
+           private_ip_address: str | None, network_interfaces: Sequence[Mapping[str, Any]] | None) -> list[_Spec]:
+    if not network_interfaces:
+        subnet = ctx.require(Subnet, subnet_id) if subnet_id else _default_subnet(ctx)
+        return [_Spec(0, subnet, resolve_groups(ctx, subnet, security_group_ids), private_ip_address)]
+    for param, given in (("subnet ID", subnet_id), ("security groups", security_group_ids),
+                         ("private IP address", private_ip_address)):
+        if given:
+            raise AwsError("InvalidParameterCombination",
+                           f"Network interfaces and an instance-level {param} may not be specified on the same request")
+    specs: list[_Spec] = []
+    for entry in network_interfaces:
+        unknown = set(entry) - NETWORK_INTERFACE_KEYS
+        if unknown:
+            raise AwsError("InvalidParameterValue", f"Unknown network interface parameter(s): {', '.join(sorted(unknown))}")
+        if entry.get("device_index") is None:
+            raise AwsError("InvalidParameterValue", "Each network interface requires a device index.")
+        index = int(entry["device_index"])
+        if entry.get("network_interface_id"):
+            eni = ctx.require(NetworkInterface, entry["network_interface_id"])
+            ctx.require_owner(eni)
+            if eni.attachment_id or eni.requester_managed or eni.status == "in-use":
+                raise AwsError("InvalidNetworkInterface.InUse", f"Interface: [{eni.id}] in use.")
+            subnet = ctx.world.get(eni.subnet_id, Subnet)
+            assert subnet is not None
+            specs.append(_Spec(index, subnet, eni.groups, existing=eni,
+                               associate_public_ip_address=entry.get("associate_public_ip_address"),
+                               delete_on_termination=bool(entry.get("delete_on_termination", False))))
+            continue
+        if not entry.get("subnet_id"):
+            raise AwsError("MissingParameter", "The request must contain the parameter subnetId")
+        subnet = ctx.require(Subnet, entry["subnet_id"])
+        specs.append(_Spec(index, subnet, resolve_groups(ctx, subnet, entry.get("groups")),
+                           entry.get("private_ip_address"), entry.get("description", ""),
+                           entry.get("associate_public_ip_address"),
+                           bool(entry.get("delete_on_termination", True)),
+                           int(entry.get("secondary_private_ip_address_count", 0))))
+    indexes = [s.device_index for s in specs]
+    if 0 not in indexes:
+        raise AwsError("InvalidParameterValue", "When specifying network interfaces, you must include a device at index 0")
+    if len(set(indexes)) != len(indexes):
+        raise AwsError("InvalidParameterValue", "Each network interface requires a unique device index.")
+    if len(specs) > 1 and any(s.associate_public_ip_address for s in specs):
+        raise AwsError("InvalidParameterCombination",
+                       "The associatePublicIPAddress parameter cannot be specified when launching with multiple "
+                       "network interfaces.")
+    zones = {s.subnet.availability_zone for s in specs}
+    if len(zones) > 1:
+        raise AwsError("InvalidParameterCombination",
+                       "You may not attach a network interface to an instance if they are not in the same "
+                       "availability zone")
+    return sorted(specs, key=lambda s: s.device_index)
+
+
+@action
+def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int = 1, max_count: int = 1,
+                  subnet_id: str | None = None, security_group_ids: Sequence[str] | None = None,
+                  private_ip_address: str | None = None,
+                  network_interfaces: Sequence[Mapping[str, Any]] | None = None,
+                  tags: Mapping[str, str] | None = None) -> list[Instance]:
+    """RunInstances: an image from the catalogue, a known instance type of the same architecture,
+    a subnet (or the default VPC's), groups of that VPC; each instance gets a primary interface
+    (device 0) and, when the subnet maps public IPs on launch or the request asks for one, a
+    public IPv4 address. Launches up to ``max_count``, at least ``min_count`` (or nothing)."""
+    if min_count < 1:
+        raise AwsError("InvalidParameterValue", f"Value ({min_count}) for parameter minCount is invalid. "
+                                                "Expected a positive integer.")
+    if max_count < min_count:
+        raise AwsError("InvalidParameterValue", f"Value ({max_count}) for parameter maxCount is invalid. "
+                                                "Expected a value greater than or equal to minCount.")
+    image = _image(ctx, image_id)
+    itype = _instance_type(instance_type, image)
+    specs = _specs(ctx, subnet_id=subnet_id, security_group_ids=security_group_ids,
+                   private_ip_address=private_ip_address, network_interfaces=network_interfaces)
+    if len(specs) > itype.max_network_interfaces:
+        raise AwsError("AttachmentLimitExceeded", f"Interface count {len(specs)} exceeds the limit for {instance_type}")
+    if any(s.secondary_count + 1 > itype.ipv4_per_interface for s in specs):
+        raise AwsError("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
+    fixed = any(s.private_ip_address or s.existing for s in specs)
+    if fixed and max_count > 1:
+        # one address or one existing interface cannot serve several instances (AWS's wording is undocumented)
+        raise AwsError("InvalidParameterCombination",
+                       "Multiple instances cannot be launched with the same IP address or network interface.")
+    reservation_id = ctx.new_id("reservation")
+    launched: list[Instance] = []
+    for n in range(max_count):
+        try:
+            launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags))
+        except AwsError as err:
+            # AWS launches as many as it can, as long as that is at least min_count
+            if err.code == "InsufficientFreeAddressesInSubnet" and n >= min_count:
+                break
+            raise
+    return launched
+
+
+def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], reservation_id: str, n: int,
+            tags: Mapping[str, str] | None) -> Instance:
+    instance_id = ctx.new_id("instance")
+    primary = specs[0]
+    public = primary.associate_public_ip_address
+    if public is None:
+        public = primary.subnet.map_public_ip_on_launch
+    enis: list[NetworkInterface] = []
+    for spec in specs:
+        if spec.existing is not None:
+            eni = spec.existing
+        else:
+            ip = allocate_private_ip(ctx, spec.subnet, spec.private_ip_address,
+                                     in_use_message=f"Address {spec.private_ip_address} is in use.")
+            taken = {IPv4Address(ip)}
+            secondaries = []
+            for _ in range(spec.secondary_count):
+                extra = allocate_private_ip(ctx, spec.subnet, taken=taken)
+                secondaries.append(extra)
+                taken.add(IPv4Address(extra))
+            eni = ctx.world.put(NetworkInterface(
+                id=ctx.new_id("network_interface"), owner_id=ctx.account_id, region=spec.subnet.region,
+                vpc_id=spec.subnet.vpc_id, subnet_id=spec.subnet.id,
+                availability_zone=spec.subnet.availability_zone, private_ip_address=ip,
+                secondary_private_ip_addresses=tuple(secondaries), groups=spec.groups,
+                description=spec.description, requester_id=None))
+        enis.append(eni)
+    inst = ctx.world.put(Instance(
+        id=instance_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
+        vpc_id=primary.subnet.vpc_id, subnet_id=primary.subnet.id, image_id=image.image_id,
+        instance_type=itype.name, state="running", private_ip_address=enis[0].private_ip_address,
+        reservation_id=reservation_id, availability_zone=primary.subnet.availability_zone,
+        architecture=image.architecture, platform=image.platform, associate_public_ip_address=bool(public),
+        launch_time=ctx.now.isoformat(), ami_launch_index=n,
+    ))
+    for spec, eni in zip(specs, enis):
+        eni = attach(ctx, eni, inst, spec.device_index, delete_on_termination=spec.delete_on_termination)
+        if spec.device_index == 0 and public and not eni.public_ip:
+            eni = assign_public_ip(ctx, eni)
+            inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst, public_ip_address=eni.public_ip))
+        elif spec.device_index == 0 and eni.public_ip:
+            inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst, public_ip_address=eni.public_ip))
+    return ctx.world.get(inst.id, Instance) or inst
+
+
+def _instances(ctx: Ctx, instance_ids: Sequence[str]) -> list[Instance]:
+    found = [ctx.require(Instance, i) for i in instance_ids]
+    for inst in found:
+        ctx.require_owner(inst)
+    return found
+
+
+def _interfaces(ctx: Ctx, inst: Instance) -> list[NetworkInterface]:
+    return [e for e in (ctx.world.get(i, NetworkInterface) for i in inst.network_interface_ids) if e is not None]
+
+
+def _has_elastic_ip(ctx: Ctx, eni: NetworkInterface) -> bool:
+    return any(a.network_interface_id == eni.id and a.private_ip_address == eni.private_ip_address
+               for a in ctx.world.all(Address))
+
+
+@action
+def terminate_instances(ctx: Ctx, *, instance_ids: Sequence[str]) -> list[Instance]:
+    """TerminateInstances: interfaces created with the instance are deleted (their Elastic IPs
+    disassociated), other attached interfaces are detached. A terminated instance stays visible
+    in state ``terminated`` but no longer occupies its VPC."""
+    result = []
+    for inst in _instances(ctx, instance_ids):
+        if inst.state == "terminated":
+            result.append(inst)
+            continue
+        for eni in _interfaces(ctx, inst):
+            if eni.delete_on_termination:
+                release_public_ips(ctx, eni)
+                ctx.world.remove(eni.id)
+            else:
+                detach(ctx, eni)
+        current = ctx.world.get(inst.id, Instance) or inst
+        result.append(ctx.world.put(replace(current, state="terminated", vpc_id="", subnet_id="",
+                                            network_interface_ids=(), private_ip_address="",
+                                            public_ip_address=None)))
+    return result
+
+
+@action
+def stop_instances(ctx: Ctx, *, instance_ids: Sequence[str]) -> list[Instance]:
+    """StopInstances: the public IPv4 address AWS assigned is released (an Elastic IP stays)."""
+    result = []
+    for inst in _instances(ctx, instance_ids):
+        if inst.state in ("terminated", "shutting-down"):
+            raise AwsError("IncorrectInstanceState",
+                           f"The instance '{inst.id}' is not in a state from which it can be stopped.")
+        for eni in _interfaces(ctx, inst):
+            if eni.device_index == 0 and eni.public_ip and not _has_elastic_ip(ctx, eni):
+                ctx.world.put(replace(eni, public_ip=None))
+        current = ctx.world.get(inst.id, Instance) or inst
+        public = next((e.public_ip for e in _interfaces(ctx, current) if e.device_index == 0), None)
+        result.append(ctx.world.put(replace(current, state="stopped", public_ip_address=public)))
+    return result
+
+
+@action
+def start_instances(ctx: Ctx, *, instance_ids: Sequence[str]) -> list[Instance]:
+    """StartInstances: an instance launched with a public IPv4 address gets a new one."""
+    result = []
+    for inst in _instances(ctx, instance_ids):
+        if inst.state in ("terminated", "shutting-down"):
+            raise AwsError("IncorrectInstanceState",
+                           f"The instance '{inst.id}' is not in a state from which it can be started.")
+        if inst.state == "running":
+            result.append(inst)
+            continue
+        for eni in _interfaces(ctx, inst):
+            if eni.device_index == 0 and inst.associate_public_ip_address and not eni.public_ip:
+                assign_public_ip(ctx, eni)
+        current = ctx.world.get(inst.id, Instance) or inst
+        public = next((e.public_ip for e in _interfaces(ctx, current) if e.device_index == 0), None)
+        result.append(ctx.world.put(replace(current, state="running", public_ip_address=public)))
+    return result
+
+
+@action
+def modify_instance_attribute(ctx: Ctx, *, instance_id: str, source_dest_check: bool) -> Instance:
+    """ModifyInstanceAttribute (SourceDestCheck): the instance's flag is its primary interface's."""
+    (inst,) = _instances(ctx, [instance_id])
+    for eni in _interfaces(ctx, inst):
+        if eni.device_index == 0:
+            ctx.world.put(replace(eni, source_dest_check=source_dest_check))
+    return ctx.world.put(replace(inst, source_dest_check=source_dest_check))
