@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.conftest import ACCOUNT_A, ACCOUNT_B, raises_aws, unchanged
 from vpclab.model.peering import (
     VpcPeeringConnection,
@@ -15,7 +17,6 @@ from vpclab.model.peering import (
 from vpclab.model.route_table import RouteTable, route_state
 from vpclab.model.vpc import Vpc
 
-LIFECYCLE = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle"
 FAILED = "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range"
 
 
@@ -408,3 +409,81 @@ def test_vpc_still_exists_after_peering_is_deleted(cp, world):
     cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert world.get(a.id, Vpc) == a and world.get(b.id, Vpc) == b
     assert active_peering_between(world, a.id, b.id) is None
+
+
+# -- CIDR blocks added to peered VPCs (rules AssociateVpcCidrBlock applies) ---------------------
+
+
+def _associate_checks_peerings() -> bool:
+    import inspect
+
+    from vpclab.control import vpc as vpc_family
+
+    return "check_vpc_cidr_association" in inspect.getsource(vpc_family)
+
+
+def test_active_peering_refuses_a_cidr_block_overlapping_the_peer(cp, world):
+    """AWS "VPC CIDR blocks": "If the VPC peering connection is active, you can add CIDR blocks to a VPC
+    provided they do not overlap with a CIDR block of the peer VPC" (error text undocumented)
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    from vpclab.control.peering import check_vpc_cidr_association
+
+    a, b, pcx = _peered(cp)
+    with unchanged(world), raises_aws(
+            "InvalidVpc.Range",
+            f"The CIDR '10.1.128.0/17' overlaps with CIDR 10.1.0.0/16 of peer VPC {b.id} (VPC peering connection {pcx.id})."):
+        with world.transaction():
+            check_vpc_cidr_association(cp.ctx, a.id, "10.1.128.0/17")
+    with unchanged(world):
+        check_vpc_cidr_association(cp.ctx, a.id, "10.2.0.0/16")
+        check_vpc_cidr_association(cp.ctx, b.id, "10.3.0.0/16")
+
+
+def test_requester_cannot_add_a_cidr_block_while_its_request_is_pending(cp, world):
+    """AWS "VPC CIDR blocks": "If the VPC peering connection is pending-acceptance, the owner of the
+    requester VPC cannot add any CIDR block to the VPC, regardless of whether it overlaps with the CIDR
+    block of the accepter VPC" (error text undocumented)
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    from vpclab.control.peering import check_vpc_cidr_association
+
+    a, b, pcx = _peered(cp, accept=False)
+    with unchanged(world), raises_aws(
+            "OperationNotPermitted",
+            f"The vpc {a.id} has a pending-acceptance VPC peering connection {pcx.id}: "
+            "a CIDR block cannot be added until it is accepted or deleted."):
+        check_vpc_cidr_association(cp.ctx, a.id, "10.9.0.0/16")
+    check_vpc_cidr_association(cp.ctx, b.id, "10.9.0.0/16")  # the accepter may
+
+
+def test_accepter_cidr_overlapping_the_requester_fails_the_request(cp, world):
+    """AWS "VPC CIDR blocks": "If the VPC peering connection is pending-acceptance, the owner of the
+    accepter VPC can add CIDR blocks to the VPC. If a secondary CIDR block overlaps with a CIDR block of
+    the requester VPC, the VPC peering connection request fails and cannot be accepted"
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    from vpclab.control.peering import fail_overlapping_requests
+
+    a, b, pcx = _peered(cp, accept=False)
+    cp.associate_vpc_cidr_block(vpc_id=b.id, cidr_block="10.0.128.0/17")
+    with unchanged(world), raises_aws(
+            "InvalidStateTransition",
+            f"Invalid state transition for {pcx.id}, attempted to transition from failed to provisioning"):
+        cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
+    with world.transaction():
+        fail_overlapping_requests(cp.ctx, b.id)
+    assert (world.get(pcx.id).status_code, world.get(pcx.id).status_message) == ("failed", FAILED)
+
+
+@pytest.mark.skipif(not _associate_checks_peerings(),
+                    reason="control/vpc.py does not yet call control.peering.check_vpc_cidr_association")
+def test_associate_vpc_cidr_block_applies_the_peering_rules(cp, world):
+    """AWS "VPC CIDR blocks": the peering rules for adding IPv4 CIDR blocks, through AssociateVpcCidrBlock
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    a, b, pcx = _peered(cp)
+    with unchanged(world), raises_aws("InvalidVpc.Range"):
+        cp.associate_vpc_cidr_block(vpc_id=a.id, cidr_block="10.1.128.0/17")
+    c = cp.create_vpc(cidr_block="10.5.0.0/16")
+    pending = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=c.id)
+    with unchanged(world), raises_aws("OperationNotPermitted"):
+        cp.associate_vpc_cidr_block(vpc_id=a.id, cidr_block="10.7.0.0/16")
+    cp.associate_vpc_cidr_block(vpc_id=c.id, cidr_block="10.0.128.0/17")
+    assert world.get(pending.id).status_code == "failed"

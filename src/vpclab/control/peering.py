@@ -1,4 +1,5 @@
-"""VPC peering connections: CreateVpcPeeringConnection, Accept…, Reject…, Delete…, ModifyVpcPeeringConnectionOptions.
+"""VPC peering connections: CreateVpcPeeringConnection, AcceptVpcPeeringConnection, Reject…, Delete…,
+ModifyVpcPeeringConnectionOptions.
 
 AWS docs: VPC Peering guide — "VPC peering connection lifecycle", "VPC peering limitations",
 "Create a VPC peering connection", "Accept or reject a VPC peering connection", "Delete a VPC
@@ -67,7 +68,8 @@ def _invalid_transition(pcx: VpcPeeringConnection, to: str) -> AwsError:
     # AWS's wording, as real DeleteVpcPeeringConnection responses carry it:
     # "Invalid state transition for pcx-…, attempted to transition from failed to deleting"
     return AwsError("InvalidStateTransition",
-                    f"Invalid state transition for {pcx.id}, attempted to transition from {pcx.status_code} to {to}")
+                    f"Invalid state transition for {pcx.id}, "
+                    f"attempted to transition from {pcx.status_code} to {to}")
 
 
 def _not_permitted(ctx: Ctx, verb: str, pcx: VpcPeeringConnection) -> AwsError:
@@ -119,7 +121,8 @@ def create_vpc_peering_connection(ctx: Ctx, *, vpc_id: str, peer_vpc_id: str, pe
     if peer_vpc_id == vpc_id:
         # AWS's text as EC2-compatible clouds reproduce it (not in AWS's docs).
         raise AwsError("InvalidParameterValue",
-                       f"Invalid value '{peer_vpc_id}' for peerVpcId. Both vpcId and peerVpcId values must be different.")
+                       f"Invalid value '{peer_vpc_id}' for peerVpcId. "
+                       "Both vpcId and peerVpcId values must be different.")
     peer = ctx.world.get(peer_vpc_id, Vpc)
     found = peer is not None and (peer.owner_id, peer.region) == (accepter_owner, accepter_region)
     local = (accepter_owner, accepter_region) == (ctx.account_id, ctx.region)
@@ -180,6 +183,11 @@ def accept_vpc_peering_connection(ctx: Ctx, *, vpc_peering_connection_id: str) -
         # The requester deleted its VPC after asking (DeleteVpc does not check peerings here):
         # undocumented; the conservative reading is that the request can no longer be accepted.
         raise _invalid_transition(pcx, PROVISIONING)
+    if _overlapping(requester, accepter):
+        # "If a secondary CIDR block overlaps with a CIDR block of the requester VPC, the VPC peering
+        # connection request fails and cannot be accepted" (fail_overlapping_requests records it).
+        raise AwsError("InvalidStateTransition", f"Invalid state transition for {pcx.id}, "
+                                                 f"attempted to transition from {FAILED} to {PROVISIONING}")
     for vpc in (requester, accepter):
         active = sum(1 for p in peerings_of(ctx.world, vpc.id) if p.is_active)
         ctx.check_quota("active_peerings_per_vpc", active)
@@ -248,7 +256,8 @@ def modify_vpc_peering_connection_options(
         if unknown:
             raise AwsError("InvalidParameterValue",
                            f"Value ({sorted(unknown)[0]}) for parameter {side}PeeringConnectionOptions is invalid.")
-        if ctx.account_id != pcx.owner_of_side(side)[0] or (pcx.is_inter_region and ctx.region != pcx.owner_of_side(side)[1]):
+        owner, region = pcx.owner_of_side(side)
+        if ctx.account_id != owner or (pcx.is_inter_region and ctx.region != region):
             # Real AWS text for the account rule; AWS documents the Region rule for inter-Region
             # connections but not its text, so it answers the same way.
             raise AwsError("OperationNotPermitted",
@@ -258,15 +267,53 @@ def modify_vpc_peering_connection_options(
     return ctx.world.put(replace(pcx, **changes)) if changes else pcx
 
 
-def overlapping_active_peer(ctx: Ctx, vpc_id: str, cidr_block: str) -> VpcPeeringConnection | None:
-    """The active peering of ``vpc_id`` whose peer VPC has a CIDR block overlapping ``cidr_block``
-    (for AssociateVpcCidrBlock's rule on peered VPCs), or None."""
+# -- rules other families apply ----------------------------------------------------------------
+# AWS "VPC CIDR blocks" → IPv4 CIDR block association restrictions
+# (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html): "The following rules
+# apply when you add IPv4 CIDR blocks to a VPC that's part of a VPC peering connection". The
+# rules are documented; AWS's error texts for them are not, so the texts below are vpclab's.
+
+def check_vpc_cidr_association(ctx: Ctx, vpc_id: str, cidr_block: str) -> None:
+    """Raise if AWS refuses to add ``cidr_block`` to ``vpc_id`` because of its peerings.
+
+    - "If the VPC peering connection is active, you can add CIDR blocks to a VPC provided they do
+      not overlap with a CIDR block of the peer VPC."
+    - "If the VPC peering connection is pending-acceptance, the owner of the requester VPC cannot
+      add any CIDR block to the VPC, regardless of whether it overlaps with the CIDR block of the
+      accepter VPC."
+
+    AssociateVpcCidrBlock calls this before associating, then :func:`fail_overlapping_requests`.
+    """
     net = IPv4Network(cidr_block)
+    now = ctx.now
     for pcx in peerings_of(ctx.world, vpc_id):
-        if not pcx.is_active:
+        status = effective_status(pcx, now)
+        if status == ACTIVE:
+            peer_id = pcx.peer_of(vpc_id)
+            peer = ctx.world.get(peer_id, Vpc)
+            blocks = peer.cidr_blocks if peer is not None else pcx.cidr_blocks_of(peer_id)
+            clash = next((b for b in blocks if net.overlaps(IPv4Network(b))), None)
+            if clash is not None:
+                raise AwsError("InvalidVpc.Range",
+                               f"The CIDR '{net}' overlaps with CIDR {clash} of peer VPC {peer_id} "
+                               f"(VPC peering connection {pcx.id}).")
+        elif status == PENDING_ACCEPTANCE and pcx.requester_vpc_id == vpc_id:
+            raise AwsError("OperationNotPermitted",
+                           f"The vpc {vpc_id} has a pending-acceptance VPC peering connection {pcx.id}: "
+                           "a CIDR block cannot be added until it is accepted or deleted.")
+
+
+def fail_overlapping_requests(ctx: Ctx, vpc_id: str) -> None:
+    """After a CIDR block was added to ``vpc_id``: "If the VPC peering connection is
+    pending-acceptance, the owner of the accepter VPC can add CIDR blocks to the VPC. If a secondary
+    CIDR block overlaps with a CIDR block of the requester VPC, the VPC peering connection request
+    fails and cannot be accepted." Puts every such request in status ``failed``."""
+    vpc = ctx.world.get(vpc_id, Vpc)
+    now = ctx.now
+    for pcx in list(peerings_of(ctx.world, vpc_id)):
+        if pcx.accepter_vpc_id != vpc_id or effective_status(pcx, now) != PENDING_ACCEPTANCE:
             continue
-        peer = ctx.world.get(pcx.peer_of(vpc_id), Vpc)
-        blocks = peer.networks if peer is not None else tuple(IPv4Network(c) for c in pcx.cidr_blocks_of(pcx.peer_of(vpc_id)))
-        if any(net.overlaps(b) for b in blocks):
-            return pcx
-    return None
+        requester = ctx.world.get(pcx.requester_vpc_id, Vpc)
+        if vpc is not None and requester is not None and _overlapping(vpc, requester):
+            ctx.world.put(replace(pcx, status_code=FAILED, status_message=status_message(FAILED),
+                                  expiration_time=None, status_time=now, status_actor_id=ctx.account_id))

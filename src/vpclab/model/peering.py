@@ -186,8 +186,8 @@ class VpcPeeringConnection(Resource):
         if since is None:
             return True
         now = world.clock.now()
-        return any(now < since + window for window in (_window(self, status, side, account_id) for side in sides)
-                   if window is not None)
+        windows = (_window(self, status, side, account_id) for side in sides)
+        return any(now < since + window for window in windows if window is not None)
 
 
 def _window(pcx: VpcPeeringConnection, status: str, side: str, account_id: str) -> timedelta | None:
