@@ -100,14 +100,16 @@ def _nat_count_in_zone(ctx: Ctx, zone: str) -> int:
 def _failure(ctx: Ctx, subnet: Subnet, connectivity_type: str, address: Address | None) -> tuple[str, str] | None:
     """Why AWS would create this NAT gateway and then move it to ``failed`` (FailureCode, FailureMessage).
 
-    AWS checks these after CreateNatGateway returns: the call succeeds and the gateway fails.
+    AWS checks these after CreateNatGateway returns: the call succeeds and the gateway fails. The
+    codes and messages are the ones the API reference lists for NatGateway.FailureMessage
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html).
     """
     if connectivity_type != "public":
         return None
     if not any(True for _ in ctx.world.in_vpc(subnet.vpc_id, InternetGateway)):
         return "Gateway.NotAttached", f"Network {subnet.vpc_id} has no Internet gateway attached"
     if address is not None and address.association_id is not None:
-        return "Resource.AlreadyAssociated", f"Elastic IP address [{address.id}] is already associated"
+        return "Resource.AlreadyAssociated", f"Elastic IP address {address.id} is already associated"
     return None
 
 
@@ -150,9 +152,15 @@ def create_nat_gateway(ctx: Ctx, *, subnet_id: str, allocation_id: str | None = 
     if failure is not None:
         code, message = failure
         return ctx.world.put(replace(nat, state="failed", failure_code=code, failure_message=message))
-    eni = create_managed_interface(ctx, subnet, interface_type="nat_gateway",
-                                   description=f"Interface for NAT Gateway {nat_id}",
-                                   requester_id=ctx.account_id, private_ip_address=private_ip_address)
+    try:
+        eni = create_managed_interface(ctx, subnet, interface_type="nat_gateway",
+                                       description=f"Interface for NAT Gateway {nat_id}",
+                                       requester_id=ctx.account_id, private_ip_address=private_ip_address)
+    except AwsError as err:
+        if err.code != "InsufficientFreeAddressesInSubnet":
+            raise
+        return ctx.world.put(replace(nat, state="failed", failure_code=err.code,
+                                     failure_message="Subnet has insufficient free addresses to create this NAT gateway"))
     nat = replace(nat, private_ip=eni.private_ip_address, network_interface_id=eni.id)
     if address is not None:
         association_id = ctx.new_id("address_association")
