@@ -487,3 +487,62 @@ def test_associate_vpc_cidr_block_applies_the_peering_rules(cp, world):
         cp.associate_vpc_cidr_block(vpc_id=a.id, cidr_block="10.7.0.0/16")
     cp.associate_vpc_cidr_block(vpc_id=c.id, cidr_block="10.0.128.0/17")
     assert world.get(pending.id).status_code == "failed"
+
+
+def test_rejected_and_expired_requests_stay_visible_for_a_while(cp, world):
+    """AWS "VPC peering connection lifecycle": "Rejected: ... remains visible to the owner of the requester
+    VPC for 2 days, and visible to the owner of the accepter VPC for 2 hours"; "Expired: ... remains
+    visible to both VPC owners for 2 days"
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle)."""
+    b_cp = cp.as_(account_id=ACCOUNT_B)
+    _, _, rejected = _peered(cp, b_cp, accept=False)
+    b_cp.reject_vpc_peering_connection(vpc_peering_connection_id=rejected.id)
+    a2 = cp.create_vpc(cidr_block="10.2.0.0/16")
+    c = b_cp.create_vpc(cidr_block="10.3.0.0/16")
+    expiring = cp.create_vpc_peering_connection(vpc_id=a2.id, peer_vpc_id=c.id, peer_owner_id=ACCOUNT_B)
+    world.clock.advance(timedelta(hours=3))
+    rejected = world.get(rejected.id)
+    assert rejected.visible_to(world, ACCOUNT_A, "us-east-1")
+    assert not rejected.visible_to(world, ACCOUNT_B, "us-east-1")
+    with raises_aws("InvalidVpcPeeringConnectionID.NotFound"):
+        b_cp.reject_vpc_peering_connection(vpc_peering_connection_id=rejected.id)
+    world.clock.advance(timedelta(days=8))  # expired 7 days after the request, seen for 2 more days
+    assert expiring.visible_to(world, ACCOUNT_A, "us-east-1") and expiring.visible_to(world, ACCOUNT_B, "us-east-1")
+    world.clock.advance(timedelta(days=1))
+    assert not expiring.visible_to(world, ACCOUNT_B, "us-east-1")
+    assert not rejected.visible_to(world, ACCOUNT_A, "us-east-1")
+
+
+def test_inter_region_peering_options_are_changed_from_each_side_region(cp, world):
+    """AWS ModifyVpcPeeringConnectionOptions: "If the peered VPCs are in different Regions ... you must
+    use the Region for the requester VPC to modify the requester VPC peering options and the Region for
+    the accepter VPC to modify the accepter VPC peering options" (error text undocumented)
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcPeeringConnectionOptions.html)."""
+    eu = cp.as_(region="eu-west-1")
+    _, _, pcx = _peered(cp, eu)
+    dns = {"allow_dns_resolution_from_remote_vpc": True}
+    with unchanged(world), raises_aws(
+            "OperationNotPermitted",
+            f"User {ACCOUNT_A} does not have permission to modify the requester side peering options"):
+        eu.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
+                                                 requester_peering_connection_options=dns)
+    eu.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
+                                             accepter_peering_connection_options=dns)
+    assert world.get(pcx.id).accepter_peering_options.allow_dns_resolution_from_remote_vpc
+
+
+def test_model_queries_for_the_analysis(cp, world):
+    """AWS "VPC peering basics": a peering connection joins exactly two VPCs, one requester and one
+    accepter, and carries traffic only while active
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html)."""
+    from vpclab.model.peering import active_peerings_of, peerings_of
+
+    a, b, pcx = _peered(cp)
+    c = cp.create_vpc(cidr_block="10.2.0.0/16")
+    pending = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=c.id)
+    assert [p.id for p in peerings_of(world, a.id)] == [pcx.id, pending.id]
+    assert [p.id for p in active_peerings_of(world, a.id)] == [pcx.id]
+    assert active_peering_between(world, a.id, c.id) is None
+    assert (pcx.side_of(a.id), pcx.peer_of(b.id), pcx.cidr_blocks_of(b.id)) == ("requester", a.id, ("10.1.0.0/16",))
+    with pytest.raises(ValueError):
+        pcx.peer_of(c.id)
