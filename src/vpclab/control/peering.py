@@ -140,25 +140,24 @@ def create_vpc_peering_connection(ctx: Ctx, *, vpc_id: str, peer_vpc_id: str, pe
                 and effective_status(existing, now) in LIVE_STATES:
             return existing
 
-    base = dict(
+    request = VpcPeeringConnection(
         id=ctx.new_id("vpc_peering_connection"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
         requester_vpc_id=vpc_id, requester_owner_id=ctx.account_id, requester_region=ctx.region,
         accepter_vpc_id=peer_vpc_id, accepter_owner_id=accepter_owner, accepter_region=accepter_region,
+        status_code=PENDING_ACCEPTANCE,
+        status_message=status_message(PENDING_ACCEPTANCE, accepter_owner_id=accepter_owner),
+        expiration_time=now + timedelta(hours=ctx.quota(EXPIRY_QUOTA)),
         status_time=now, status_actor_id=ctx.account_id,
     )
-    if not found or _overlapping(vpc, peer):  # type: ignore[arg-type]
+    if peer is None or not found or _overlapping(vpc, peer):
         # Cross-account / cross-Region: AWS cannot check the peer at request time; the request is
         # created and fails (the documented lifecycle: initiating-request → failed). Overlap: "If
         # they overlap, the status of the VPC peering connection immediately goes to failed."
-        return ctx.world.put(VpcPeeringConnection(**base, status_code=FAILED,
-                                                  status_message=status_message(FAILED)))
+        return ctx.world.put(replace(request, status_code=FAILED, status_message=status_message(FAILED),
+                                     expiration_time=None))
     ctx.check_quota("outstanding_peering_requests", _outstanding_requests(ctx))
     # initiating-request lasts as long as AWS takes to check the peer; a lab goes straight on.
-    return ctx.world.put(VpcPeeringConnection(
-        **base, status_code=PENDING_ACCEPTANCE,
-        status_message=status_message(PENDING_ACCEPTANCE, accepter_owner_id=accepter_owner),
-        expiration_time=now + timedelta(hours=ctx.quota(EXPIRY_QUOTA)),
-    ))
+    return ctx.world.put(request)
 
 
 # -- AcceptVpcPeeringConnection ---------------------------------------------------------------
