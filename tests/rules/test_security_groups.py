@@ -203,7 +203,9 @@ def test_tcp_and_udp_need_a_valid_port_range(cp, world):
     with unchanged(world), raises_aws("InvalidParameterValue", "TCP/UDP (to) port (70000) out of range"):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {"ip_protocol": "tcp", "from_port": 1, "to_port": 70000, "ip_ranges": cidr}])
-    with unchanged(world), raises_aws("InvalidParameterValue"):
+    # (AWS's wording for an inverted range is undocumented: vpclab's message names both ends)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue", "Invalid TCP/UDP port range: from port (80) is greater than to port (22)"):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {"ip_protocol": "tcp", "from_port": 80, "to_port": 22, "ip_ranges": cidr}])
 
@@ -390,3 +392,21 @@ def test_only_the_owner_changes_a_groups_rules(cp, world, action):
     sg = _sg(cp, _vpc(cp))
     with unchanged(world), raises_aws("InvalidGroup.NotFound", f"The security group '{sg.id}' does not exist"):
         getattr(cp.as_(account_id=ACCOUNT_B), action)(group_id=sg.id, ip_permissions=[SSH])
+
+
+def test_participant_group_may_reference_the_owners_group_in_a_shared_vpc(cp, world):
+    """AWS VPC sharing: "Participants can reference security groups that belong to other participants
+    or the owner" in the shared VPC (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
+    vpc = _vpc(cp)
+    subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
+    _share_subnet(cp, subnet, ACCOUNT_B)
+    owners = _sg(cp, vpc, "lb")
+    b = cp.as_(account_id=ACCOUNT_B)
+    app = _sg(b, vpc, "app")
+    (rule,) = b.authorize_security_group_ingress(group_id=app.id, ip_permissions=[
+        {**SSH, "ip_ranges": [], "user_id_group_pairs": [{"group_id": owners.id, "user_id": ACCOUNT_A}]}])
+    assert (rule.referenced_group_id, rule.referenced_group_owner_id, rule.referenced_vpc_id) == (
+        owners.id, ACCOUNT_A, None)
+    with unchanged(world), raises_aws("InvalidGroup.NotFound", f"The security group '{owners.id}' does not exist"):
+        b.authorize_security_group_ingress(group_id=app.id, ip_permissions=[
+            {**SSH, "ip_ranges": [], "user_id_group_pairs": [{"group_id": owners.id, "user_id": ACCOUNT_B}]}])
