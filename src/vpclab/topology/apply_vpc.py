@@ -1,0 +1,358 @@
+"""Apply steps for what lives inside a VPC: subnets, gateways, route tables, groups, ACLs, ENIs, instances."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.route_table import RouteTable
+from ..model.security import NetworkAcl, SecurityGroup
+from .apply import Applier
+from .resolve import Decl
+
+#: protocol names → the protocol numbers AWS's APIs take ("-1" is all)
+PROTOCOLS = {"all": "-1", "-1": "-1", "tcp": "6", "udp": "17", "icmp": "1"}
+SG_PROTOCOLS = {"all": "-1", "-1": "-1", "6": "tcp", "17": "udp", "1": "icmp"}
+
+
+def ports(value: int | str | None) -> tuple[int, int] | None:
+    """443 → (443, 443); "1024-65535" → (1024, 65535); None → None (all ports)."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value, value
+    low, _, high = str(value).partition("-")
+    return int(low), int(high or low)
+
+
+def create_vpc(a: Applier, d: Decl) -> None:
+    spec = d.spec
+    cidrs = spec.cidr_blocks
+    vpc = a.call(d, "create_vpc", cidr_block=cidrs[0], tags=a.tags(d.name, spec.tags))
+    vpc_id = a.keep(d.name, vpc)
+    if vpc_id is None:
+        return
+    for i, cidr in enumerate(cidrs[1:], start=1):
+        a.call(d, "associate_vpc_cidr_block", ("cidrs", i), vpc_id=vpc_id, cidr_block=cidr,
+               what=f"{d.label} CIDR {cidr}")
+    if spec.dns_hostnames is not None:
+        a.call(d, "modify_vpc_attribute", vpc_id=vpc_id, enable_dns_hostnames=spec.dns_hostnames)
+    # what AWS made with the VPC gets a name too (a file's own name for it wins, below)
+    for rt in a.world.in_vpc(vpc_id, RouteTable):
+        if rt.main:
+            a.net.add(f"{d.name}/main", rt.id)
+    for sg in a.world.in_vpc(vpc_id, SecurityGroup):
+        if sg.is_default:
+            a.net.add(f"{d.name}/default-sg", sg.id)
+    for acl in a.world.in_vpc(vpc_id, NetworkAcl):
+        if acl.is_default:
+            a.net.add(f"{d.name}/default-acl", acl.id)
+
+
+def create_subnet(a: Applier, d: Decl) -> None:
+    vpc_id = a.id(d.vpc)
+    if vpc_id is None:
+        return
+    spec = d.spec
+    zone: dict[str, str] = {}
+    if spec.az is not None:
+        zone = {"availability_zone_id": spec.az} if "-az" in spec.az else {"availability_zone": spec.az}
+    subnet_id = a.keep(d.name, a.call(d, "create_subnet", vpc_id=vpc_id, cidr_block=spec.cidr,
+                                      tags=a.tags(d.name, spec.tags), **zone))
+    if subnet_id is not None and spec.public:
+        a.call(d, "modify_subnet_attribute", subnet_id=subnet_id, map_public_ip_on_launch=True)
+
+
+def igw_name(d: Decl) -> str:
+    return d.spec.internet_gateway if isinstance(d.spec.internet_gateway, str) else f"{d.name}/igw"
+
+
+def create_internet_gateway(a: Applier, d: Decl) -> None:
+    vpc_id = a.id(d.name)
+    if not d.spec.internet_gateway or vpc_id is None:
+        return
+    name = igw_name(d)
+    loc = d.loc + ("internet_gateway",)
+    igw_id = a.keep(name, a.call(d, "create_internet_gateway", loc, tags=a.tags(name, {}),
+                                 what=f"internet gateway {name}"))
+    if igw_id is not None:
+        a.call(d, "attach_internet_gateway", loc, internet_gateway_id=igw_id, vpc_id=vpc_id,
+               what=f"internet gateway {name}")
+
+
+def create_prefix_list(a: Applier, d: Decl) -> None:
+    spec = d.spec
+    a.keep(d.name, a.call(d, "create_managed_prefix_list", prefix_list_name=d.name,
+                          max_entries=spec.max_entries or max(len(spec.entries), 1), address_family="IPv4",
+                          entries=[{"cidr": c} for c in spec.entries], tags=a.tags(d.name, spec.tags)))
+
+
+def allocate_address(a: Applier, d: Decl) -> None:
+    a.keep(d.name, a.call(d, "allocate_address", domain="vpc", tags=a.tags(d.name, d.spec.tags)))
+
+
+# -- security groups and network ACLs ------------------------------------------------------------
+def create_security_group(a: Applier, d: Decl) -> None:
+    vpc_id = a.id(d.vpc)
+    if vpc_id is None:
+        return
+    spec = d.spec
+    if spec.default:
+        default = next((sg for sg in a.world.in_vpc(vpc_id, SecurityGroup) if sg.is_default), None)
+        if default is not None:
+            a.net.add(d.name, default.id)
+            if spec.tags:
+                a.call(d, "create_tags", resources=[default.id], tags=spec.tags)
+        return
+    a.keep(d.name, a.call(d, "create_security_group", group_name=d.name, vpc_id=vpc_id,
+                          description=spec.description or d.name, tags=a.tags(d.name, spec.tags)))
+
+
+def permission(a: Applier, rule: Any) -> dict[str, Any] | None:
+    """One rule as an EC2 IpPermission (None when a group or prefix list it names failed)."""
+    proto = str(rule.protocol).lower()
+    perm: dict[str, Any] = {"ip_protocol": SG_PROTOCOLS.get(proto, proto)}
+    rng = ports(rule.port)
+    if rng is not None:
+        perm["from_port"], perm["to_port"] = rng
+    elif perm["ip_protocol"] in ("tcp", "udp"):
+        perm["from_port"], perm["to_port"] = 0, 65535
+    elif perm["ip_protocol"] == "icmp":
+        perm["from_port"], perm["to_port"] = -1, -1
+    extra = {"description": rule.description} if rule.description else {}
+    if rule.cidr is not None:
+        perm["ip_ranges"] = [{"cidr_ip": rule.cidr, **extra}]
+    elif rule.prefix_list is not None:
+        pl_id = a.id(rule.prefix_list)
+        if pl_id is None:
+            return None
+        perm["prefix_list_ids"] = [{"prefix_list_id": pl_id, **extra}]
+    else:
+        group_id = a.id(rule.group)
+        if group_id is None:
+            return None
+        group = a.world.get(group_id)
+        pair: dict[str, Any] = {"group_id": group_id, **extra}
+        if group is not None:
+            pair["user_id"] = group.owner_id
+        perm["user_id_group_pairs"] = [pair]
+    return perm
+
+
+def authorize_rules(a: Applier, d: Decl) -> None:
+    group_id = a.id(d.name)
+    if group_id is None:
+        return
+    spec = d.spec
+    if spec.egress is not None and not spec.default:
+        # the file lists egress: it replaces AWS's default allow-all egress rule
+        a.call(d, "revoke_security_group_egress", group_id=group_id, ip_permissions=[
+            {"ip_protocol": "-1", "ip_ranges": [{"cidr_ip": "0.0.0.0/0"}]}])
+    for direction in ("ingress", "egress"):
+        for i, rule in enumerate(getattr(spec, direction) or []):
+            perm = permission(a, rule)
+            if perm is not None:
+                a.call(d, f"authorize_security_group_{direction}", (direction, i), group_id=group_id,
+                       ip_permissions=[perm], what=f"{d.label} {direction} rule {i + 1}")
+
+
+def create_network_acl(a: Applier, d: Decl) -> None:
+    vpc_id = a.id(d.vpc)
+    if vpc_id is None:
+        return
+    spec = d.spec
+    if spec.default:
+        acl_id = next((x.id for x in a.world.in_vpc(vpc_id, NetworkAcl) if x.is_default), None)
+        if acl_id is not None:
+            a.net.add(d.name, acl_id)
+    else:
+        acl_id = a.keep(d.name, a.call(d, "create_network_acl", vpc_id=vpc_id, tags=a.tags(d.name, spec.tags)))
+    if acl_id is None:
+        return
+    for direction in ("ingress", "egress"):
+        for number, rule in getattr(spec, direction).items():
+            params: dict[str, Any] = {
+                "network_acl_id": acl_id, "rule_number": number, "egress": direction == "egress",
+                "protocol": PROTOCOLS.get(str(rule.protocol).lower(), str(rule.protocol)),
+                "rule_action": rule.action, "cidr_block": rule.cidr}
+            rng = ports(rule.port)
+            if rng is not None:
+                params["port_range"] = {"from": rng[0], "to": rng[1]}
+            if rule.icmp_type is not None or rule.icmp_code is not None:
+                params["icmp_type_code"] = {"type": rule.icmp_type if rule.icmp_type is not None else -1,
+                                            "code": rule.icmp_code if rule.icmp_code is not None else -1}
+            a.call(d, "create_network_acl_entry", (direction, number), **params,
+                   what=f"{d.label} {direction} rule {number}")
+    for i, subnet in enumerate(spec.subnets):
+        subnet_id = a.id(subnet)
+        current = next(((acl, x) for acl in a.world.in_vpc(vpc_id, NetworkAcl) for x in acl.associations
+                        if x.subnet_id == subnet_id), None)
+        if subnet_id is None or current is None or current[0].id == acl_id:
+            continue
+        a.call(d, "replace_network_acl_association", ("subnets", i),
+               association_id=current[1].network_acl_association_id, network_acl_id=acl_id)
+
+
+# -- route tables ---------------------------------------------------------------------------------
+def create_route_table(a: Applier, d: Decl) -> None:
+    vpc_id = a.id(d.vpc)
+    if vpc_id is None:
+        return
+    spec = d.spec
+    if spec.main:
+        rt_id = a.id(f"{d.vpc}/main")
+        if rt_id is not None:
+            a.net.add(d.name, rt_id)
+            a.call(d, "create_tags", resources=[rt_id], tags=a.tags(d.name, spec.tags))
+    else:
+        rt_id = a.keep(d.name, a.call(d, "create_route_table", vpc_id=vpc_id, tags=a.tags(d.name, spec.tags)))
+    if rt_id is None:
+        return
+    for i, subnet in enumerate(spec.subnets):
+        subnet_id = a.id(subnet)
+        if subnet_id is not None:
+            a.call(d, "associate_route_table", ("subnets", i), route_table_id=rt_id, subnet_id=subnet_id)
+
+
+def route_target(a: Applier, d: Decl, target: str) -> dict[str, str] | None:
+    """``igw``/``vgw``/``nat:N``/… as CreateRoute's target parameter (None when the target failed)."""
+    kind, _, name = target.partition(":")
+    if target == "igw":
+        vpc = a.plan.decls[d.vpc or ""]
+        gw = a.id(igw_name(vpc))
+        return {"gateway_id": gw} if gw else None
+    if target == "vgw":
+        vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
+        gw = a.id(vgw)
+        return {"gateway_id": gw} if gw else None
+    field = {"nat": "nat_gateway_id", "pcx": "vpc_peering_connection_id", "tgw": "transit_gateway_id",
+             "eni": "network_interface_id", "instance": "instance_id"}[kind]
+    rid = a.id(name)
+    return {field: rid} if rid else None
+
+
+def create_routes(a: Applier, d: Decl) -> None:
+    rt_id = a.id(d.name)
+    if rt_id is None:
+        return
+    for dest, target in d.spec.routes.items():
+        to = route_target(a, d, target)
+        if dest.startswith("pl:"):
+            pl = a.id(dest[3:])
+            where = {"destination_prefix_list_id": pl} if pl else None
+        else:
+            where = {"destination_cidr_block": dest}
+        if to is not None and where is not None:
+            a.call(d, "create_route", ("routes", dest), route_table_id=rt_id, **where, **to,
+                   what=f"{d.label} route {dest} → {target}")
+    if d.spec.propagate_vgw:
+        vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
+        if vgw is None:
+            a.plan.problem(d.loc + ("propagate_vgw",), f"{d.label}: propagate_vgw needs a VPN gateway attached "
+                                                       f"to VPC {d.vpc} (add one under vpn_gateways:)")
+        elif a.id(vgw) is not None:
+            a.call(d, "enable_vgw_route_propagation", ("propagate_vgw",), gateway_id=a.id(vgw), route_table_id=rt_id)
+
+
+# -- NAT gateways, interfaces, instances ---------------------------------------------------------------
+def create_nat_gateway(a: Applier, d: Decl) -> None:
+    subnet_id = a.id(d.spec.subnet)
+    if subnet_id is None:
+        return
+    spec = d.spec
+    params: dict[str, Any] = {"subnet_id": subnet_id, "connectivity_type": spec.connectivity,
+                              "tags": a.tags(d.name, spec.tags)}
+    if spec.private_ip:
+        params["private_ip_address"] = spec.private_ip
+    if spec.connectivity == "public":
+        eip = f"{d.name}/eip"
+        alloc = a.keep(eip, a.call(d, "allocate_address", domain="vpc", tags=a.tags(eip, {})))
+        if alloc is None:
+            return
+        params["allocation_id"] = alloc
+    a.keep(d.name, a.call(d, "create_nat_gateway", **params))
+
+
+def create_network_interface(a: Applier, d: Decl) -> None:
+    spec = d.spec
+    subnet_id, groups = a.id(spec.subnet), a.ids(spec.groups)
+    if subnet_id is None or groups is None:
+        return
+    params: dict[str, Any] = {"subnet_id": subnet_id, "tags": a.tags(d.name, spec.tags)}
+    if groups:
+        params["groups"] = groups
+    if spec.private_ip:
+        params["private_ip_address"] = spec.private_ip
+    if spec.description:
+        params["description"] = spec.description
+    eni_id = a.keep(d.name, a.call(d, "create_network_interface", **params))
+    if eni_id is None:
+        return
+    if not spec.source_dest_check:
+        a.call(d, "modify_network_interface_attribute", network_interface_id=eni_id, source_dest_check=False)
+    associate_elastic_ip(a, d, eni_id)
+
+
+def associate_elastic_ip(a: Applier, d: Decl, eni_id: str) -> None:
+    alloc = a.id(d.spec.elastic_ip)
+    if alloc is not None:
+        a.call(d, "associate_address", ("elastic_ip",), allocation_id=alloc, network_interface_id=eni_id)
+
+
+def run_instance(a: Applier, d: Decl) -> None:
+    spec = d.spec
+    subnet_id, groups = a.id(spec.subnet), a.ids(spec.groups)
+    if subnet_id is None or groups is None:
+        return
+    image = image_id(a, d)
+    if image is None:
+        return
+    params: dict[str, Any] = {"image_id": image, "instance_type": spec.type, "min_count": 1,
+                              "max_count": 1, "tags": a.tags(d.name, spec.tags)}
+    nic: dict[str, Any] = {"device_index": 0, "subnet_id": subnet_id}
+    if groups:
+        nic["groups"] = groups
+    if spec.private_ip:
+        nic["private_ip_address"] = spec.private_ip
+    if spec.public_ip is not None:
+        nic["associate_public_ip_address"] = spec.public_ip
+    params["network_interfaces"] = [nic]
+    result = a.call(d, "run_instances", **params)
+    instance = _first_instance(result)
+    if instance is None:
+        return
+    a.keep(d.name, instance)
+    eni_id = instance.network_interface_ids[0] if instance.network_interface_ids else None
+    if eni_id:
+        a.net.add(f"{d.name}/eni", eni_id)
+    if not spec.source_dest_check:
+        a.call(d, "modify_instance_attribute", instance_id=instance.id, source_dest_check=False)
+    if eni_id:
+        associate_elastic_ip(a, d, eni_id)
+
+
+def image_id(a: Applier, d: Decl) -> str | None:
+    """``ami-…`` as given, or the Region's catalogue image whose name starts with the given word."""
+    from ..model.images import images, image_named
+
+    if d.spec.image.startswith("ami-"):
+        return str(d.spec.image)
+    try:
+        return image_named(d.region, d.spec.image).image_id
+    except (KeyError, LookupError, ValueError):
+        names = sorted({i.name.split("-")[0].split("/")[0] for i in images(d.region)})
+        a.plan.problem(d.loc + ("image",), f"{d.label}: unknown image '{d.spec.image}': expected an ami- id "
+                                           f"or a name prefix such as {', '.join(names)}")
+        return None
+
+
+def _first_instance(result: Any) -> Any:
+    if result is None:
+        return None
+    if hasattr(result, "network_interface_ids"):
+        return result
+    for attr in ("instances",):
+        if hasattr(result, attr):
+            return getattr(result, attr)[0]
+    if isinstance(result, list | tuple) and result:
+        return result[0]
+    return None

@@ -1,0 +1,43 @@
+"""Loading a topology file: load → validate → resolve → apply, in one function.
+
+    >>> net = load("examples/two-peered-vpcs.yaml")      # doctest: +SKIP
+    >>> net.resource("app").cidr_block                   # doctest: +SKIP
+    '10.0.0.0/16'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .apply import apply
+from .errors import Problem, TopologyError
+from .network import Network
+from .resolve import resolve
+from .source import parse
+from .validate import validate
+
+
+def load(path: str | Path) -> Network:
+    """The network a YAML file describes, or TopologyError listing every problem (nothing half-loaded)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise TopologyError([Problem(str(path), 1, 1, f"cannot read file: {reason}")]) from None
+    return loads(text, file=str(path))
+
+
+def loads(text: str, file: str = "<string>") -> Network:
+    """The network YAML text describes (``file`` names it in error messages)."""
+    source = parse(text, file)                 # 1. YAML → tree with positions (syntax errors raise)
+    topo, problems = validate(source)          # 2. the shape: keys, types, required fields
+    if topo is None:
+        raise TopologyError(problems)
+    plan = resolve(source, topo)               # 3. names, accounts, Regions, every reference
+    if plan.problems:
+        raise TopologyError(sorted(plan.problems))
+    network = apply(plan)                      # 4. every resource through the ControlPlane
+    if plan.problems:
+        raise TopologyError(sorted(plan.problems))
+    return network

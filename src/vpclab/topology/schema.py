@@ -1,0 +1,303 @@
+"""The shape of a topology file, as pydantic models (extra keys forbidden).
+
+docs/yaml.md documents every key with examples; ``Topology.model_json_schema()`` is what
+``vpclab schema`` prints for editors. Resources are keyed by NAME; names are unique across the
+whole file, so one name means one resource (the reachability engine traces by name).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+#: a resource name: letters, digits, ".", "_" and "-" (no ":" — it separates a route target's kind)
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+
+
+def _account(value: Any) -> Any:
+    # YAML reads an unquoted 123456789012 as an int; account ids are always 12 digits
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:012d}"
+    return value
+
+
+#: a friendly account name from ``accounts:`` or a 12-digit account id
+AccountRef = Annotated[str, BeforeValidator(_account)]
+Tags = dict[str, str]
+#: a port (443), a range ("1024-65535") or absent (all ports)
+Ports = int | str | None
+Protocol = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Placed(Spec):
+    """Where a resource lives (defaults: the file's ``account`` and ``region``) and its tags."""
+
+    account: AccountRef | None = None
+    region: str | None = None
+    tags: Tags = Field(default_factory=dict)
+
+
+class Owned(Spec):
+    """A resource inside a VPC: its Region is the VPC's; its account defaults to the VPC's."""
+
+    account: AccountRef | None = None
+    tags: Tags = Field(default_factory=dict)
+
+
+# -- inside a VPC ------------------------------------------------------------------------------
+class SubnetSpec(Owned):
+    cidr: str
+    az: str | None = Field(None, description="Availability Zone name (us-east-1a) or id (use1-az1)")
+    public: bool = Field(False, description="map_public_ip_on_launch")
+
+
+class RouteTableSpec(Owned):
+    main: bool = Field(False, description="this is the VPC's main route table (not a new one)")
+    subnets: list[Name] = Field(default_factory=list)
+    routes: dict[str, str] = Field(
+        default_factory=dict,
+        description="destination (CIDR or pl:NAME) → target: igw, vgw, nat:N, pcx:N, tgw:N, eni:N, instance:N")
+    propagate_vgw: bool = Field(False, description="EnableVgwRoutePropagation from the VPC's VPN gateway")
+
+
+class SgRule(Spec):
+    protocol: Protocol = Field("all", description="tcp, udp, icmp, all, or a protocol number")
+    port: Ports = Field(None, description="443 or '1024-65535' (tcp/udp); absent means all")
+    cidr: str | None = None
+    prefix_list: Name | None = None
+    group: Name | None = Field(None, description="a security group name")
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _one_peer(self) -> SgRule:
+        given = [k for k in ("cidr", "prefix_list", "group") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a rule needs exactly one of cidr, prefix_list or group")
+        return self
+
+
+class SecurityGroupSpec(Owned):
+    description: str | None = None
+    default: bool = Field(False, description="this is the VPC's default group (rules are added to it)")
+    ingress: list[SgRule] = Field(default_factory=list)
+    egress: list[SgRule] | None = Field(
+        None, description="when given, replaces AWS's default allow-all egress rule")
+
+
+class AclRule(Spec):
+    action: Literal["allow", "deny"]
+    protocol: Protocol = "all"
+    port: Ports = None
+    cidr: str = "0.0.0.0/0"
+    icmp_type: int | None = None
+    icmp_code: int | None = None
+
+
+class NetworkAclSpec(Owned):
+    default: bool = Field(False, description="this is the VPC's default ACL (rules are added to it)")
+    subnets: list[Name] = Field(default_factory=list)
+    ingress: dict[int, AclRule] = Field(default_factory=dict, description="rule number → rule")
+    egress: dict[int, AclRule] = Field(default_factory=dict, description="rule number → rule")
+
+
+class NatGatewaySpec(Owned):
+    subnet: Name
+    connectivity: Literal["public", "private"] = "public"
+    private_ip: str | None = None
+
+
+class InterfaceSpec(Owned):
+    subnet: Name
+    groups: list[Name] = Field(default_factory=list)
+    private_ip: str | None = None
+    elastic_ip: Name | None = Field(None, description="an elastic_ips name to associate")
+    source_dest_check: bool = True
+    description: str | None = None
+
+
+class InstanceSpec(InterfaceSpec):
+    image: str = Field("al2023", description="an ami- id, or a catalogue name prefix: al2023, ubuntu, Windows")
+    type: str = "t3.micro"
+    public_ip: bool | None = Field(None, description="auto-assign a public IPv4 address (default: the subnet's)")
+
+
+class EndpointSpec(Owned):
+    service: str | None = Field(None, description="s3, dynamodb or a full service name")
+    endpoint_service: Name | None = Field(None, description="an endpoint_services name (PrivateLink)")
+    type: Literal["gateway", "interface"] | None = None
+    route_tables: list[Name] = Field(default_factory=list)
+    subnets: list[Name] = Field(default_factory=list)
+    groups: list[Name] = Field(default_factory=list)
+    private_dns: bool = False
+    accept: bool = Field(True, description="the service's provider accepts the connection")
+
+    @model_validator(mode="after")
+    def _one_service(self) -> EndpointSpec:
+        if (self.service is None) == (self.endpoint_service is None):
+            raise ValueError("an endpoint needs exactly one of service or endpoint_service")
+        return self
+
+
+class VpcSpec(Placed):
+    cidr: str | None = None
+    cidrs: list[str] | None = Field(None, description="primary first, then secondary CIDR blocks")
+    dns_hostnames: bool | None = None
+    internet_gateway: bool | Name | None = Field(None, description="true, or the gateway's name")
+    subnets: dict[Name, SubnetSpec] = Field(default_factory=dict)
+    route_tables: dict[Name, RouteTableSpec] = Field(default_factory=dict)
+    security_groups: dict[Name, SecurityGroupSpec] = Field(default_factory=dict)
+    network_acls: dict[Name, NetworkAclSpec] = Field(default_factory=dict)
+    nat_gateways: dict[Name, NatGatewaySpec] = Field(default_factory=dict)
+    network_interfaces: dict[Name, InterfaceSpec] = Field(default_factory=dict)
+    instances: dict[Name, InstanceSpec] = Field(default_factory=dict)
+    endpoints: dict[Name, EndpointSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_cidr(self) -> VpcSpec:
+        if (self.cidr is None) == (self.cidrs is None) or self.cidrs == []:
+            raise ValueError("a VPC needs exactly one of cidr or cidrs (a non-empty list)")
+        return self
+
+    @property
+    def cidr_blocks(self) -> list[str]:
+        return [self.cidr] if self.cidr is not None else list(self.cidrs or [])
+
+
+# -- top level ---------------------------------------------------------------------------------
+class ElasticIpSpec(Placed):
+    pass
+
+
+class PrefixListSpec(Placed):
+    entries: list[str] = Field(default_factory=list)
+    max_entries: int | None = None
+
+
+class PeeringSpec(Spec):
+    requester: Name
+    accepter: Name
+    accept: bool = Field(True, description="accept as the accepter's account, in its Region")
+    tags: Tags = Field(default_factory=dict)
+
+
+class TgwOptions(Spec):
+    amazon_side_asn: int | None = None
+    default_route_table_association: bool = True
+    default_route_table_propagation: bool = True
+    auto_accept_shared_attachments: bool = False
+    dns_support: bool = True
+    vpn_ecmp_support: bool = True
+
+
+class TgwAttachmentSpec(Spec):
+    vpc: Name | None = None
+    subnets: list[Name] = Field(default_factory=list, description="one subnet per Availability Zone")
+    appliance_mode: bool = False
+    peer: Name | None = Field(None, description="a transit gateway name: a peering attachment")
+    accept: bool = True
+    tags: Tags = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TgwAttachmentSpec:
+        if (self.vpc is None) == (self.peer is None):
+            raise ValueError("an attachment needs exactly one of vpc or peer")
+        return self
+
+
+class TgwRouteTableSpec(Spec):
+    default: bool = Field(False, description="the transit gateway's default route table (not a new one)")
+    associations: list[Name] = Field(default_factory=list)
+    propagations: list[Name] = Field(default_factory=list)
+    routes: dict[str, str] = Field(default_factory=dict, description="CIDR → attachment name or blackhole")
+    tags: Tags = Field(default_factory=dict)
+
+
+class TransitGatewaySpec(Placed):
+    description: str | None = None
+    options: TgwOptions = Field(default_factory=TgwOptions)
+    attachments: dict[Name, TgwAttachmentSpec] = Field(default_factory=dict)
+    route_tables: dict[Name, TgwRouteTableSpec] = Field(default_factory=dict)
+
+
+class NlbSpec(Spec):
+    subnets: list[Name]
+    listeners: list[int] = Field(default_factory=lambda: [443])
+    targets: list[Name] = Field(default_factory=list, description="instance names")
+
+
+class EndpointServiceSpec(Placed):
+    nlb: NlbSpec
+    acceptance_required: bool = False
+    allowed_principals: list[AccountRef] = Field(default_factory=list)
+
+
+class CustomerGatewaySpec(Placed):
+    ip: str
+    asn: int = 65000
+    on_premises_cidrs: list[str] = Field(default_factory=list)
+    device_name: str | None = None
+
+
+class VpnGatewaySpec(Placed):
+    vpc: Name | None = None
+    amazon_side_asn: int | None = None
+
+
+class VpnConnectionSpec(Placed):
+    customer_gateway: Name
+    vpn_gateway: Name | None = None
+    transit_gateway: Name | None = None
+    routing: Literal["bgp", "static"] = "bgp"
+    static_routes: list[str] = Field(default_factory=list, description="with a VPN gateway and routing: static")
+
+    @model_validator(mode="after")
+    def _one_gateway(self) -> VpnConnectionSpec:
+        if (self.vpn_gateway is None) == (self.transit_gateway is None):
+            raise ValueError("a VPN connection needs exactly one of vpn_gateway or transit_gateway")
+        if self.static_routes and self.routing != "static":
+            raise ValueError("static_routes need routing: static")
+        return self
+
+
+class ShareSpec(Placed):
+    resources: list[Name] = Field(description="subnet, transit gateway or prefix list names")
+    principals: list[AccountRef]
+    allow_external_principals: bool = True
+
+
+class Settings(Spec):
+    quotas: Literal["maximum", "default"] = "maximum"
+    seed: int = Field(0, description="seed for resource ids (the same file always gets the same ids)")
+
+
+class Topology(Spec):
+    """A vpclab network. See docs/yaml.md."""
+
+    account: AccountRef | None = None
+    region: str | None = None
+    accounts: dict[Name, AccountRef] = Field(default_factory=dict)
+    settings: Settings = Field(default_factory=Settings)
+    vpcs: dict[Name, VpcSpec] = Field(default_factory=dict)
+    elastic_ips: dict[Name, ElasticIpSpec] = Field(default_factory=dict)
+    prefix_lists: dict[Name, PrefixListSpec] = Field(default_factory=dict)
+    peerings: dict[Name, PeeringSpec] = Field(default_factory=dict)
+    transit_gateways: dict[Name, TransitGatewaySpec] = Field(default_factory=dict)
+    endpoint_services: dict[Name, EndpointServiceSpec] = Field(default_factory=dict)
+    customer_gateways: dict[Name, CustomerGatewaySpec] = Field(default_factory=dict)
+    vpn_gateways: dict[Name, VpnGatewaySpec] = Field(default_factory=dict)
+    vpn_connections: dict[Name, VpnConnectionSpec] = Field(default_factory=dict)
+    shares: dict[Name, ShareSpec] = Field(default_factory=dict)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a topology file (for editors: yaml-language-server and the like)."""
+    schema = Topology.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "vpclab topology"
+    return schema
