@@ -8,6 +8,8 @@ Amazon VPC User Guide "Route propagation", and the EC2 API reference page of eac
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -35,6 +37,13 @@ needs_tgw_vpn = pytest.mark.skipif(not hasattr(_tgw, "create_vpn_attachment"),
                                    reason="vpclab.control.tgw.create_vpn_attachment not written yet")
 
 
+@contextmanager
+def fails(world, code: str, message: str | None = None) -> Iterator[None]:
+    """AWS's error (code and message), and a World left exactly as it was."""
+    with unchanged(world), raises_aws(code, message):
+        yield
+
+
 def _vpc(cp, cidr="10.0.0.0/16"):
     return cp.create_vpc(cidr_block=cidr)
 
@@ -56,8 +65,9 @@ def _main_table(cp, vpc) -> RouteTable:
 # -- Customer gateways -----------------------------------------------------------------------
 def test_customer_gateway_needs_an_ip_address(cp, world):
     """AWS CreateCustomerGateway: "You must provide the IP address of the customer gateway device's
-    external interface" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html)."""
-    with unchanged(world), raises_aws("MissingParameter", "The request must contain the parameter ipAddress"):
+    external interface"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html)."""
+    with fails(world, "MissingParameter", "The request must contain the parameter ipAddress"):
         cp.create_customer_gateway(type="ipsec.1", bgp_asn=65000)
 
 
@@ -65,8 +75,8 @@ def test_customer_gateway_ip_must_be_an_ipv4_address(cp, world):
     """AWS "Customer gateway options": the IP address of the device's external interface, static
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html). IPv6 customer gateways
     (transit gateway only) are not modelled."""
-    with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "Value (203.0.113.300) for parameter ipAddress is invalid. Invalid format."):
+    with fails(world, "InvalidParameterValue",
+               "Value (203.0.113.300) for parameter ipAddress is invalid. Invalid format."):
         _cgw(cp, ip="203.0.113.300")
 
 
@@ -81,15 +91,16 @@ def test_bgp_asn_ranges(cp, world):
     """AWS CreateCustomerGateway: BgpAsn "Valid values: 1 to 2,147,483,647"; larger ASNs go in
     BgpAsnExtended (2,147,483,648 to 4,294,967,295); default 65000
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCustomerGateway.html)."""
-    with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "Value (0) for parameter bgpAsn is invalid. Valid values: 1 to 2,147,483,647."):
+    with fails(world, "InvalidParameterValue",
+               "Value (0) for parameter bgpAsn is invalid. Valid values: 1 to 2,147,483,647."):
         _cgw(cp, asn=0)
-    with unchanged(world), raises_aws("InvalidParameterValue"):
+    with fails(world, "InvalidParameterValue"):
         _cgw(cp, asn=4_200_000_000)
-    with unchanged(world), raises_aws("InvalidParameterValue", "Value (65000) for parameter bgpAsnExtended is "
-                                      "invalid. Valid values: 2,147,483,648 to 4,294,967,295."):
+    with fails(world, "InvalidParameterValue", "Value (65000) for parameter bgpAsnExtended is "
+               "invalid. Valid values: 2,147,483,648 to 4,294,967,295."):
         cp.create_customer_gateway(ip_address="203.0.113.10", bgp_asn_extended=65000)
-    assert cp.create_customer_gateway(ip_address="203.0.113.10", bgp_asn_extended=4_200_000_000).bgp_asn == 4_200_000_000
+    big = cp.create_customer_gateway(ip_address="203.0.113.10", bgp_asn_extended=4_200_000_000)
+    assert big.bgp_asn == 4_200_000_000
     assert cp.create_customer_gateway(ip_address="203.0.113.11").bgp_asn == 65000
 
 
@@ -97,8 +108,8 @@ def test_reserved_customer_asns(cp, world):
     """AWS "Customer gateway options": 7224 is reserved in all Regions, 9059 in eu-west-1, 10124 in
     ap-northeast-1, 17943 in ap-southeast-1 (https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html).
     The error wording is vpclab's (AWS documents none)."""
-    with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "Value (7224) for parameter bgpAsn is invalid. ASN 7224 is reserved in us-east-1."):
+    with fails(world, "InvalidParameterValue",
+               "Value (7224) for parameter bgpAsn is invalid. ASN 7224 is reserved in us-east-1."):
         _cgw(cp, asn=7224)
     assert _cgw(cp, asn=9059).bgp_asn == 9059  # reserved only in eu-west-1
     with raises_aws("InvalidParameterValue"):
@@ -120,7 +131,8 @@ def test_customer_gateway_quota(cp, world):
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html)."""
     for i in range(50):
         _cgw(cp, ip=f"198.51.100.{i + 1}")
-    with unchanged(world), raises_aws("CustomerGatewayLimitExceeded", "The maximum number of customer gateways has been reached."):
+    with fails(world, "CustomerGatewayLimitExceeded",
+               "The maximum number of customer gateways has been reached."):
         _cgw(cp, ip="198.51.100.200")
     _cgw(cp.as_(region="us-west-2"), ip="198.51.100.200")  # per Region
 
@@ -129,9 +141,9 @@ def test_on_premises_tag_must_hold_cidrs(cp, world):
     """vpclab's lab knob (DESIGN §2) for the networks a customer gateway advertises over BGP
     ("Static and dynamic routing", https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html):
     a bad CIDR is rejected, never ignored."""
-    with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"Value (10.50.0.0/16, 10.60.0.1/16) for tag {ON_PREMISES_CIDRS_TAG} is invalid. "
-            "'10.60.0.1/16' is not a valid IPv4 CIDR block (expected e.g. 10.50.0.0/16)."):
+    with fails(world, "InvalidParameterValue",
+               f"Value (10.50.0.0/16, 10.60.0.1/16) for tag {ON_PREMISES_CIDRS_TAG} is invalid. "
+               "'10.60.0.1/16' is not a valid IPv4 CIDR block (expected e.g. 10.50.0.0/16)."):
         _cgw(cp, tags={ON_PREMISES_CIDRS_TAG: "10.50.0.0/16, 10.60.0.1/16"})
     cgw = _cgw(cp, tags={ON_PREMISES_CIDRS_TAG: " 10.50.0.0/16,192.168.10.0/24, 10.50.0.0/16"})
     assert on_premises_cidrs(cgw) == ("10.50.0.0/16", "192.168.10.0/24")
@@ -148,7 +160,7 @@ def test_customer_gateway_in_use_cannot_be_deleted(cp, world):
     cgw = _cgw(cp)
     vpn = cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1",
                                    vpn_gateway_id=cp.create_vpn_gateway(type="ipsec.1").id)
-    with unchanged(world), raises_aws("IncorrectState", "The customer gateway is in use."):
+    with fails(world, "IncorrectState", "The customer gateway is in use."):
         cp.delete_customer_gateway(customer_gateway_id=cgw.id)
     cp.delete_vpn_connection(vpn_connection_id=vpn.id)
     cp.delete_customer_gateway(customer_gateway_id=cgw.id)
@@ -159,19 +171,21 @@ def test_customer_gateway_in_use_cannot_be_deleted(cp, world):
 # -- Virtual private gateways ----------------------------------------------------------------
 def test_amazon_side_asn_must_be_private(cp, world):
     """AWS CreateVpnGateway AmazonSideAsn: "64512 to 65534 for 16-bit ASN or 4200000000 to 4294967294
-    for 32-bit ASN"; default 64512 (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnGateway.html).
+    for 32-bit ASN"; default 64512
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnGateway.html).
     The error wording is vpclab's (AWS documents none)."""
-    with unchanged(world), raises_aws("InvalidParameterValue", "Value (65535) for parameter amazonSideAsn is "
-                                      "invalid. Valid values: 64512 to 65534, or 4200000000 to 4294967294."):
+    with fails(world, "InvalidParameterValue", "Value (65535) for parameter amazonSideAsn is "
+               "invalid. Valid values: 64512 to 65534, or 4200000000 to 4294967294."):
         cp.create_vpn_gateway(type="ipsec.1", amazon_side_asn=65535)
     assert cp.create_vpn_gateway(type="ipsec.1").amazon_side_asn == 64512
-    assert cp.create_vpn_gateway(type="ipsec.1", amazon_side_asn=4_200_000_001).amazon_side_asn == 4_200_000_001
+    big = cp.create_vpn_gateway(type="ipsec.1", amazon_side_asn=4_200_000_001)
+    assert big.amazon_side_asn == 4_200_000_001
 
 
 def test_vpn_gateway_zone_must_be_in_the_region(cp, world):
     """AWS CreateVpnGateway: AvailabilityZone, a zone of the Region
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnGateway.html)."""
-    with unchanged(world), raises_aws("InvalidParameterValue", "Invalid Availability Zone (eu-west-1a)"):
+    with fails(world, "InvalidParameterValue", "Invalid Availability Zone (eu-west-1a)"):
         cp.create_vpn_gateway(type="ipsec.1", availability_zone="eu-west-1a")
 
 
@@ -180,8 +194,8 @@ def test_vpn_gateway_quota(cp, world):
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html)."""
     for _ in range(5):
         cp.create_vpn_gateway(type="ipsec.1")
-    with unchanged(world), raises_aws("VpnGatewayLimitExceeded",
-                                      "The maximum number of virtual private gateways has been reached."):
+    with fails(world, "VpnGatewayLimitExceeded",
+               "The maximum number of virtual private gateways has been reached."):
         cp.create_vpn_gateway(type="ipsec.1")
 
 
@@ -191,7 +205,8 @@ def test_a_vpc_has_at_most_one_virtual_private_gateway(cp, world):
     vpc = _vpc(cp)
     _attached_vgw(cp, vpc)
     other = cp.create_vpn_gateway(type="ipsec.1")
-    with unchanged(world), raises_aws("InvalidVpcState", f"VPC {vpc.id} is currently attached to the Virtual Private Gateway."):
+    with fails(world, "InvalidVpcState",
+               f"VPC {vpc.id} is currently attached to the Virtual Private Gateway."):
         cp.attach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=other.id)
 
 
@@ -204,8 +219,8 @@ def test_a_virtual_private_gateway_attaches_to_one_vpc(cp, world):
     with unchanged(world):
         assert cp.attach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=vgw.id).vpc_id == vpc.id
     other = _vpc(cp, "10.1.0.0/16")
-    with unchanged(world), raises_aws("VpnGatewayAttachmentLimitExceeded",
-                                      "The maximum number of virtual private gateway attachments has been reached."):
+    with fails(world, "VpnGatewayAttachmentLimitExceeded",
+               "The maximum number of virtual private gateway attachments has been reached."):
         cp.attach_vpn_gateway(vpc_id=other.id, vpn_gateway_id=vgw.id)
 
 
@@ -214,8 +229,8 @@ def test_detach_needs_an_attachment(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachVpnGateway.html)."""
     vpc = _vpc(cp)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
-    with unchanged(world), raises_aws("InvalidVpnGatewayAttachment.NotFound",
-                                      f"The attachment with vpn gateway ID '{vgw.id}' and vpc ID '{vpc.id}' does not exist"):
+    with fails(world, "InvalidVpnGatewayAttachment.NotFound",
+               f"The attachment with vpn gateway ID '{vgw.id}' and vpc ID '{vpc.id}' does not exist"):
         cp.detach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=vgw.id)
     cp.attach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=vgw.id)
     cp.detach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=vgw.id)
@@ -225,15 +240,16 @@ def test_detach_needs_an_attachment(cp, world):
 
 def test_vpn_gateway_in_use_cannot_be_deleted(cp, world):
     """AWS DeleteVpnGateway: "We recommend that before you delete a virtual private gateway, you detach it
-    from the VPC and delete the VPN connection" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpnGateway.html)."""
+    from the VPC and delete the VPN connection"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpnGateway.html)."""
     vpc = _vpc(cp)
     vgw = _attached_vgw(cp, vpc)
     cp.enable_vgw_route_propagation(gateway_id=vgw.id, route_table_id=_main_table(cp, vpc).id)
     vpn = cp.create_vpn_connection(customer_gateway_id=_cgw(cp).id, type="ipsec.1", vpn_gateway_id=vgw.id)
-    with unchanged(world), raises_aws("IncorrectState", "The VPN gateway is in use."):
+    with fails(world, "IncorrectState", "The VPN gateway is in use."):
         cp.delete_vpn_gateway(vpn_gateway_id=vgw.id)
     cp.detach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=vgw.id)
-    with unchanged(world), raises_aws("IncorrectState", "The VPN gateway is in use."):
+    with fails(world, "IncorrectState", "The VPN gateway is in use."):
         cp.delete_vpn_gateway(vpn_gateway_id=vgw.id)
     cp.delete_vpn_connection(vpn_connection_id=vpn.id)
     cp.delete_vpn_gateway(vpn_gateway_id=vgw.id)
@@ -242,10 +258,11 @@ def test_vpn_gateway_in_use_cannot_be_deleted(cp, world):
 
 def test_vpc_with_an_attached_vpn_gateway_cannot_be_deleted(cp, world):
     """AWS DeleteVpc: "You must detach or delete all gateways and resources that are associated with the
-    VPC before you can delete it" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpc.html)."""
+    VPC before you can delete it"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpc.html)."""
     vpc = _vpc(cp)
     vgw = _attached_vgw(cp, vpc)
-    with unchanged(world), raises_aws("DependencyViolation"):
+    with fails(world, "DependencyViolation"):
         cp.delete_vpc(vpc_id=vpc.id)
     cp.detach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=vgw.id)
     cp.delete_vpc(vpc_id=vpc.id)
@@ -257,36 +274,39 @@ def test_another_account_cannot_attach_to_my_vpc(cp, world):
     vpc = _vpc(cp)
     other = cp.as_(account_id="222222222222")
     vgw = other.create_vpn_gateway(type="ipsec.1")
-    with unchanged(world), raises_aws("InvalidVpcID.NotFound", f"The vpc ID '{vpc.id}' does not exist"):
+    with fails(world, "InvalidVpcID.NotFound", f"The vpc ID '{vpc.id}' does not exist"):
         other.attach_vpn_gateway(vpc_id=vpc.id, vpn_gateway_id=vgw.id)
 
 
 # -- VPN connections -------------------------------------------------------------------------
 def test_vpn_connection_needs_exactly_one_gateway(cp, world):
     """AWS CreateVpnConnection: "Creates a VPN connection between an existing virtual private gateway or
-    transit gateway and a customer gateway" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnConnection.html).
+    transit gateway and a customer gateway"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnConnection.html).
     With neither, AWS makes a connection for a Cloud WAN core network, which vpclab does not model."""
     cgw = _cgw(cp)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     tgw = cp.create_transit_gateway()
-    with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "The request must not contain both parameter vpnGatewayId and transitGatewayId"):
+    with fails(world, "InvalidParameterValue",
+               "The request must not contain both parameter vpnGatewayId and transitGatewayId"):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
                                  transit_gateway_id=tgw.id)
-    with unchanged(world), raises_aws("MissingParameter",
-                                      "The request must contain the parameter vpnGatewayId or transitGatewayId"):
+    with fails(world, "MissingParameter",
+               "The request must contain the parameter vpnGatewayId or transitGatewayId"):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1")
-    with unchanged(world), raises_aws("InvalidCustomerGatewayID.NotFound"):
-        cp.create_vpn_connection(customer_gateway_id="cgw-0123456789abcdef0", type="ipsec.1", vpn_gateway_id=vgw.id)
+    with fails(world, "InvalidCustomerGatewayID.NotFound"):
+        cp.create_vpn_connection(customer_gateway_id="cgw-0123456789abcdef0", type="ipsec.1",
+                                 vpn_gateway_id=vgw.id)
 
 
 def test_bgp_asns_must_differ(cp, world):
     """AWS: a dynamic connection peers the customer gateway's ASN with the VGW's Amazon-side ASN, which
-    must differ ("Customer gateway options", https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html)."""
+    must differ ("Customer gateway options",
+    https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html)."""
     cgw = _cgw(cp, asn=64512)
     vgw = cp.create_vpn_gateway(type="ipsec.1")  # Amazon side 64512
-    with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "The ASN of the specified customer gateway and virtual private gateway are the same."):
+    with fails(world, "InvalidParameterValue",
+               "The ASN of the specified customer gateway and virtual private gateway are the same."):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id)
     cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
                              options={"static_routes_only": True})  # no BGP, no clash
@@ -294,12 +314,13 @@ def test_bgp_asns_must_differ(cp, world):
 
 def test_one_customer_gateway_ip_per_gateway(cp, world):
     """AWS error codes: InvalidCustomerGateway.DuplicateIpAddress, a customer gateway IP address already
-    used by another VPN connection on the gateway (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    used by another VPN connection on the gateway
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     cp.create_vpn_connection(customer_gateway_id=_cgw(cp).id, type="ipsec.1", vpn_gateway_id=vgw.id)
     twin = _cgw(cp, asn=65001)  # same IP, another ASN
-    with unchanged(world), raises_aws("InvalidCustomerGateway.DuplicateIpAddress",
-                                      "Conflict among chosen gateway IP addresses."):
+    with fails(world, "InvalidCustomerGateway.DuplicateIpAddress",
+               "Conflict among chosen gateway IP addresses."):
         cp.create_vpn_connection(customer_gateway_id=twin.id, type="ipsec.1", vpn_gateway_id=vgw.id)
 
 
@@ -312,11 +333,12 @@ def test_vpn_connection_quotas(cp, world):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgws[i // 10].id)
     vpn = cp.create_vpn_connection  # 11th on a full VGW, 51st in the Region
     tgw = cp.create_transit_gateway()
-    with unchanged(world), raises_aws("VpnConnectionLimitExceeded", "The maximum number of VPN connections has been reached."):
+    with fails(world, "VpnConnectionLimitExceeded",
+               "The maximum number of VPN connections has been reached."):
         vpn(customer_gateway_id=cgws[0].id, type="ipsec.1", transit_gateway_id=tgw.id)
     cp.delete_vpn_connection(vpn_connection_id=next(world.all(VpnConnection)).id)
-    with unchanged(world), raises_aws("VpnConnectionLimitExceeded",
-                                      "The maximum number of VPN connections per virtual private gateway has been reached."):
+    with fails(world, "VpnConnectionLimitExceeded",
+               "The maximum number of VPN connections per virtual private gateway has been reached."):
         vpn(customer_gateway_id=cgws[0].id, type="ipsec.1", vpn_gateway_id=vgws[1].id)
 
 
@@ -325,13 +347,13 @@ def test_tunnel_options_need_a_transit_gateway(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpnConnectionOptionsSpecification.html).
     The error wording is vpclab's (AWS documents none)."""
     cgw, vgw = _cgw(cp), cp.create_vpn_gateway(type="ipsec.1")
-    with unchanged(world), raises_aws("InvalidParameterCombination"):
+    with fails(world, "InvalidParameterCombination"):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
                                  options={"tunnel_inside_ip_version": "ipv6"})
-    with unchanged(world), raises_aws("InvalidParameterCombination"):
+    with fails(world, "InvalidParameterCombination"):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
                                  options={"enable_acceleration": True})
-    with unchanged(world), raises_aws("InvalidParameterValue"):
+    with fails(world, "InvalidParameterValue"):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
                                  options={"static_route_only": True})  # a typo is not ignored
 
@@ -348,7 +370,8 @@ def test_vpn_connection_to_a_transit_gateway_is_an_attachment(cp, world):
     assert (att.transit_gateway_id, att.resource_id, att.state) == (tgw.id, vpn.id, "available")
     cp.delete_vpn_connection(vpn_connection_id=vpn.id)
     assert world.get(vpn.id).state == "deleted"
-    assert not any(a.resource_type == "vpn" and a.state == "available" for a in world.all(TransitGatewayAttachment))
+    assert not any(a.resource_type == "vpn" and a.state == "available"
+                   for a in world.all(TransitGatewayAttachment))
 
 
 def test_deleted_vpn_connection_stays_deleted(cp, world):
@@ -358,7 +381,7 @@ def test_deleted_vpn_connection_stays_deleted(cp, world):
                                    vpn_gateway_id=cp.create_vpn_gateway(type="ipsec.1").id)
     cp.delete_vpn_connection(vpn_connection_id=vpn.id)
     assert world.get(vpn.id).state == "deleted"
-    with unchanged(world), raises_aws("InvalidVpnConnectionID.NotFound", f"The vpnConnection ID '{vpn.id}' does not exist"):
+    with fails(world, "InvalidVpnConnectionID.NotFound", f"The vpnConnection ID '{vpn.id}' does not exist"):
         cp.delete_vpn_connection(vpn_connection_id=vpn.id)
 
 
@@ -371,13 +394,14 @@ def _static_vpn(cp, vgw=None):
 
 def test_static_routes_only_on_a_static_connection(cp, world):
     """AWS "Static and dynamic routing": static routes are for connections configured with static routing;
-    a dynamic connection learns its routes over BGP (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html).
+    a dynamic connection learns its routes over BGP
+    (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html).
     The error wording is vpclab's (AWS documents none)."""
     bgp = cp.create_vpn_connection(customer_gateway_id=_cgw(cp).id, type="ipsec.1",
                                    vpn_gateway_id=cp.create_vpn_gateway(type="ipsec.1").id)
-    with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"VPN connection {bgp.id} uses dynamic routing (BGP); static routes are "
-            "allowed only when its StaticRoutesOnly option is true."):
+    with fails(world, "InvalidParameterValue",
+               f"VPN connection {bgp.id} uses dynamic routing (BGP); static routes are "
+               "allowed only when its StaticRoutesOnly option is true."):
         cp.create_vpn_connection_route(vpn_connection_id=bgp.id, destination_cidr_block="192.168.0.0/24")
 
 
@@ -390,18 +414,19 @@ def test_static_routes_not_on_a_transit_gateway_connection(cp, world):
     tgw = cp.create_transit_gateway()
     vpn = cp.create_vpn_connection(customer_gateway_id=_cgw(cp).id, type="ipsec.1", transit_gateway_id=tgw.id,
                                    options={"static_routes_only": True})
-    with unchanged(world), raises_aws("InvalidParameterValue",
-                                      f"VPN connection {vpn.id} is attached to transit gateway {tgw.id}; add static "
-                                      "routes to its transit gateway route table (CreateTransitGatewayRoute)."):
+    with fails(world, "InvalidParameterValue",
+               f"VPN connection {vpn.id} is attached to transit gateway {tgw.id}; add static "
+               "routes to its transit gateway route table (CreateTransitGatewayRoute)."):
         cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
 
 
 def test_static_route_needs_a_cidr_and_is_added_once(cp, world):
     """AWS CreateVpnConnectionRoute: DestinationCidrBlock, "The CIDR block associated with the local subnet
-    of the customer network" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnConnectionRoute.html)."""
+    of the customer network"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnConnectionRoute.html)."""
     vpn = _static_vpn(cp)
-    with unchanged(world), raises_aws("InvalidParameterValue", "Value (192.168.0.0/33) for parameter "
-                                      "destinationCidrBlock is invalid. This is not a valid CIDR block."):
+    with fails(world, "InvalidParameterValue", "Value (192.168.0.0/33) for parameter "
+               "destinationCidrBlock is invalid. This is not a valid CIDR block."):
         cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/33")
     cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
     with unchanged(world):
@@ -414,7 +439,7 @@ def test_deleting_a_missing_static_route(cp, world):
     """AWS DeleteVpnConnectionRoute: deletes "the specified static route"
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpnConnectionRoute.html)."""
     vpn = _static_vpn(cp)
-    with unchanged(world), raises_aws("InvalidRoute.NotFound", "The specified route 192.168.0.0/24 does not exist"):
+    with fails(world, "InvalidRoute.NotFound", "The specified route 192.168.0.0/24 does not exist"):
         cp.delete_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
     cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
     cp.delete_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
@@ -424,16 +449,17 @@ def test_deleting_a_missing_static_route(cp, world):
 # -- Route propagation -----------------------------------------------------------------------
 def test_propagation_needs_the_vgw_attached_to_the_tables_vpc(cp, world):
     """AWS EnableVgwRoutePropagation: "The virtual private gateway must be attached to the same VPC that
-    the routing tables are associated with" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableVgwRoutePropagation.html)."""
+    the routing tables are associated with"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableVgwRoutePropagation.html)."""
     vpc = _vpc(cp)
     rtb = _main_table(cp, vpc)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
-    with unchanged(world), raises_aws("Gateway.NotAttached", f"resource {vgw.id} is not attached to network {vpc.id}"):
+    with fails(world, "Gateway.NotAttached", f"resource {vgw.id} is not attached to network {vpc.id}"):
         cp.enable_vgw_route_propagation(gateway_id=vgw.id, route_table_id=rtb.id)
     cp.attach_vpn_gateway(vpc_id=_vpc(cp, "10.1.0.0/16").id, vpn_gateway_id=vgw.id)
-    with unchanged(world), raises_aws("Gateway.NotAttached"):
+    with fails(world, "Gateway.NotAttached"):
         cp.enable_vgw_route_propagation(gateway_id=vgw.id, route_table_id=rtb.id)
-    with unchanged(world), raises_aws("InvalidVpnGatewayID.NotFound"):
+    with fails(world, "InvalidVpnGatewayID.NotFound"):
         cp.enable_vgw_route_propagation(gateway_id="vgw-0123456789abcdef0", route_table_id=rtb.id)
 
 
@@ -457,7 +483,8 @@ def test_enable_and_disable_propagation(cp, world):
 # -- What a connection advertises, and what a VGW propagates ---------------------------------
 def test_advertised_cidrs_static_bgp_and_deleted(cp, world):
     """AWS "Static and dynamic routing": a static connection routes to its static routes, a dynamic one to
-    what the customer gateway advertises over BGP (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html)."""
+    what the customer gateway advertises over BGP
+    (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html)."""
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     static = _static_vpn(cp, vgw)
     cp.create_vpn_connection_route(vpn_connection_id=static.id, destination_cidr_block="192.168.1.0/24")

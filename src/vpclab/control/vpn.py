@@ -53,7 +53,8 @@ VPN_OPTIONS = frozenset({
 
 def _check_type(value: str) -> None:
     if value != VPN_TYPE:
-        raise AwsError("InvalidParameterValue", f"Value ({value}) for parameter type is invalid. Expected: '{VPN_TYPE}'.")
+        raise AwsError("InvalidParameterValue",
+                       f"Value ({value}) for parameter type is invalid. Expected: '{VPN_TYPE}'.")
 
 
 def _in_region(ctx: Ctx, res: Any) -> bool:
@@ -70,7 +71,8 @@ def create_customer_gateway(ctx: Ctx, *, type: str = VPN_TYPE, bgp_asn: int | No
                             bgp_asn_extended: int | None = None, ip_address: str | None = None,
                             public_ip: str | None = None, device_name: str | None = None,
                             tags: Mapping[str, str] | None = None) -> CustomerGateway:
-    """CreateCustomerGateway: a static IPv4 address and a BGP ASN; an identical request returns the existing one.
+    """CreateCustomerGateway: a static IPv4 address and a BGP ASN; an identical request returns
+    the existing customer gateway.
 
     AWS accepts private (RFC 1918 / RFC 6598) addresses too — they serve Private IP VPN over
     Direct Connect — so only the address's form is checked. The on-premises networks behind the
@@ -85,9 +87,9 @@ def create_customer_gateway(ctx: Ctx, *, type: str = VPN_TYPE, bgp_asn: int | No
     if tags and ON_PREMISES_CIDRS_TAG in tags:
         validate_on_premises_tag(tags[ON_PREMISES_CIDRS_TAG])
     # AWS: "An identical request returns information about the existing customer gateway"
+    wanted = (type, ip, asn, device_name)
     for cgw in ctx.world.all(CustomerGateway):
-        if (_in_region(ctx, cgw) and cgw.state == "available" and (cgw.type, cgw.ip_address, cgw.bgp_asn,
-                                                                    cgw.device_name) == (type, ip, asn, device_name)):
+        if _in_region(ctx, cgw) and (cgw.type, cgw.ip_address, cgw.bgp_asn, cgw.device_name) == wanted:
             return cgw
     ctx.check_quota("customer_gateways_per_region",
                     sum(1 for c in ctx.world.all(CustomerGateway) if _in_region(ctx, c)))
@@ -102,8 +104,9 @@ def _customer_asn(ctx: Ctx, bgp_asn: int | None, bgp_asn_extended: int | None) -
         raise AwsError("InvalidParameterCombination", "Specify either bgpAsn or bgpAsnExtended, not both.")
     if bgp_asn_extended is not None:
         if bgp_asn_extended not in BGP_ASN_EXTENDED_RANGE:
-            raise AwsError("InvalidParameterValue", f"Value ({bgp_asn_extended}) for parameter bgpAsnExtended is "
-                           "invalid. Valid values: 2,147,483,648 to 4,294,967,295.")
+            raise AwsError("InvalidParameterValue",
+                           f"Value ({bgp_asn_extended}) for parameter bgpAsnExtended is invalid. "
+                           "Valid values: 2,147,483,648 to 4,294,967,295.")
         return bgp_asn_extended
     asn = 65000 if bgp_asn is None else bgp_asn  # API reference: "Default: 65000"
     if asn not in BGP_ASN_RANGE:
@@ -111,8 +114,8 @@ def _customer_asn(ctx: Ctx, bgp_asn: int | None, bgp_asn_extended: int | None) -
                        f"Value ({asn}) for parameter bgpAsn is invalid. Valid values: 1 to 2,147,483,647.")
     if asn in RESERVED_CUSTOMER_ASNS and RESERVED_CUSTOMER_ASNS[asn] in (None, ctx.region):
         # "Customer gateway options" lists the reserved ASNs; the error wording is not documented
-        raise AwsError("InvalidParameterValue",
-                       f"Value ({asn}) for parameter bgpAsn is invalid. ASN {asn} is reserved in {ctx.region}.")
+        raise AwsError("InvalidParameterValue", f"Value ({asn}) for parameter bgpAsn is invalid. "
+                       f"ASN {asn} is reserved in {ctx.region}.")
     return asn
 
 
@@ -143,7 +146,8 @@ def create_vpn_gateway(ctx: Ctx, *, type: str = VPN_TYPE, amazon_side_asn: int |
         az = zone(availability_zone)
         if az is None or az.region_name != ctx.region:
             raise AwsError("InvalidParameterValue", f"Invalid Availability Zone ({availability_zone})")
-    ctx.check_quota("vpn_gateways_per_region", sum(1 for g in ctx.world.all(VpnGateway) if _in_region(ctx, g)))
+    ctx.check_quota("vpn_gateways_per_region",
+                    sum(1 for g in ctx.world.all(VpnGateway) if _in_region(ctx, g)))
     return ctx.world.put(VpnGateway(
         id=ctx.new_id("vpn_gateway"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
         type=type, amazon_side_asn=asn, availability_zone=availability_zone))
@@ -155,7 +159,8 @@ def _attached_vgw(ctx: Ctx, vpc_id: str) -> VpnGateway | None:
 
 @action
 def attach_vpn_gateway(ctx: Ctx, *, vpc_id: str, vpn_gateway_id: str) -> VpnGatewayAttachment:
-    """AttachVpnGateway: a VGW attaches to one VPC, and a VPC has at most one VGW ("Site-to-Site VPN quotas")."""
+    """AttachVpnGateway: a VGW attaches to one VPC, and a VPC has at most one VGW
+    ("Site-to-Site VPN quotas")."""
     vgw = ctx.require(VpnGateway, vpn_gateway_id)
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vgw)
@@ -166,7 +171,8 @@ def attach_vpn_gateway(ctx: Ctx, *, vpc_id: str, vpn_gateway_id: str) -> VpnGate
         raise AwsError("VpnGatewayAttachmentLimitExceeded",
                        "The maximum number of virtual private gateway attachments has been reached.")
     if _attached_vgw(ctx, vpc.id) is not None:
-        raise AwsError("InvalidVpcState", f"VPC {vpc.id} is currently attached to the Virtual Private Gateway.")
+        raise AwsError("InvalidVpcState",
+                       f"VPC {vpc.id} is currently attached to the Virtual Private Gateway.")
     attachment = VpnGatewayAttachment(vpc_id=vpc.id, state="attached")
     ctx.world.put(replace(vgw, vpc_attachments=(attachment,)))
     return attachment
@@ -174,12 +180,13 @@ def attach_vpn_gateway(ctx: Ctx, *, vpc_id: str, vpn_gateway_id: str) -> VpnGate
 
 @action
 def detach_vpn_gateway(ctx: Ctx, *, vpc_id: str, vpn_gateway_id: str) -> None:
-    """DetachVpnGateway: only from the VPC it is attached to. Its VPN connections stay (and stop carrying routes)."""
+    """DetachVpnGateway: only from the VPC it is attached to. Its VPN connections stay (and stop
+    carrying routes)."""
     vgw = ctx.require(VpnGateway, vpn_gateway_id)
     ctx.require_owner(vgw)
     if vgw.vpc_id is None or vgw.vpc_id != vpc_id:
-        raise AwsError("InvalidVpnGatewayAttachment.NotFound",
-                       f"The attachment with vpn gateway ID '{vpn_gateway_id}' and vpc ID '{vpc_id}' does not exist")
+        raise AwsError("InvalidVpnGatewayAttachment.NotFound", f"The attachment with vpn gateway ID "
+                       f"'{vpn_gateway_id}' and vpc ID '{vpc_id}' does not exist")
     ctx.world.put(replace(vgw, vpc_attachments=(VpnGatewayAttachment(vpc_id=vpc_id, state="detached"),)))
 
 
@@ -192,7 +199,7 @@ def delete_vpn_gateway(ctx: Ctx, *, vpn_gateway_id: str) -> None:
         raise AwsError("IncorrectState", "The VPN gateway is in use.")
     for rtb in list(ctx.world.all(RouteTable)):
         if vgw.id in rtb.propagating_vgws:
-            ctx.world.put(replace(rtb, propagating_vgws=tuple(g for g in rtb.propagating_vgws if g != vgw.id)))
+            _stop_propagation(ctx, rtb, vgw.id)
     ctx.world.remove(vgw.id)
 
 
@@ -213,7 +220,8 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
     if not vpn_gateway_id and not transit_gateway_id:
         # AWS accepts neither for a connection later attached to a Cloud WAN core network, which
         # vpclab does not model; it asks for one of the two instead (vpclab's wording).
-        raise AwsError("MissingParameter", "The request must contain the parameter vpnGatewayId or transitGatewayId")
+        raise AwsError("MissingParameter",
+                       "The request must contain the parameter vpnGatewayId or transitGatewayId")
     cgw = ctx.require(CustomerGateway, customer_gateway_id)
     opts = _vpn_options(options, on_tgw=bool(transit_gateway_id))
     gateway_id: str
@@ -221,15 +229,16 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
         vgw = ctx.require(VpnGateway, vpn_gateway_id)
         gateway_id = vgw.id
         if not opts["static_routes_only"] and cgw.bgp_asn == vgw.amazon_side_asn:
-            raise AwsError("InvalidParameterValue",
-                           "The ASN of the specified customer gateway and virtual private gateway are the same.")
+            raise AwsError("InvalidParameterValue", "The ASN of the specified customer gateway and "
+                           "virtual private gateway are the same.")
     else:
         gateway_id = ctx.require(TransitGateway, transit_gateway_id).id
     for other in _live_connections(ctx):
         if gateway_id in (other.vpn_gateway_id, other.transit_gateway_id):
             other_cgw = ctx.world.get(other.customer_gateway_id, CustomerGateway)
             if other_cgw is not None and other_cgw.ip_address == cgw.ip_address:
-                raise AwsError("InvalidCustomerGateway.DuplicateIpAddress", "Conflict among chosen gateway IP addresses.")
+                raise AwsError("InvalidCustomerGateway.DuplicateIpAddress",
+                               "Conflict among chosen gateway IP addresses.")
     live = _live_connections(ctx)
     ctx.check_quota("vpn_connections_per_region", sum(1 for v in live if _in_region(ctx, v)))
     if vpn_gateway_id:
@@ -238,7 +247,8 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
         id=ctx.new_id("vpn_connection"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
         customer_gateway_id=cgw.id, type=type, vpn_gateway_id=vpn_gateway_id or None,
         transit_gateway_id=transit_gateway_id or None, static_routes_only=opts["static_routes_only"],
-        tunnel_inside_ip_version=opts["tunnel_inside_ip_version"], enable_acceleration=opts["enable_acceleration"]))
+        tunnel_inside_ip_version=opts["tunnel_inside_ip_version"],
+        enable_acceleration=opts["enable_acceleration"]))
     if transit_gateway_id:
         from .tgw import create_vpn_attachment  # the transit gateway family owns its attachments
 
@@ -254,19 +264,20 @@ def _vpn_options(options: Mapping[str, Any] | None, *, on_tgw: bool) -> dict[str
                        f"Valid options: {', '.join(sorted(VPN_OPTIONS))}.")
     version = opts.get("tunnel_inside_ip_version", "ipv4")
     if version not in ("ipv4", "ipv6"):
-        raise AwsError("InvalidParameterValue",
-                       f"Value ({version}) for parameter tunnelInsideIpVersion is invalid. Expected: 'ipv4', 'ipv6'.")
+        raise AwsError("InvalidParameterValue", f"Value ({version}) for parameter tunnelInsideIpVersion "
+                       "is invalid. Expected: 'ipv4', 'ipv6'.")
     # "IPv6 traffic ... is supported for VPN connections on a transit gateway" and "Acceleration
     # is only supported for VPN connections attached to a transit gateway" (Site-to-Site VPN
     # User Guide); the error wording is not documented.
     if version == "ipv6" and not on_tgw:
-        raise AwsError("InvalidParameterCombination",
-                       "An IPv6 tunnel inside IP version is supported only for VPN connections on a transit gateway.")
+        raise AwsError("InvalidParameterCombination", "An IPv6 tunnel inside IP version is supported only "
+                       "for VPN connections on a transit gateway.")
     if opts.get("enable_acceleration") and not on_tgw:
         raise AwsError("InvalidParameterCombination",
                        "Acceleration is supported only for VPN connections attached to a transit gateway.")
     return {"static_routes_only": bool(opts.get("static_routes_only", False)),
-            "tunnel_inside_ip_version": version, "enable_acceleration": bool(opts.get("enable_acceleration", False))}
+            "tunnel_inside_ip_version": version,
+            "enable_acceleration": bool(opts.get("enable_acceleration", False))}
 
 
 def _require_live_connection(ctx: Ctx, vpn_connection_id: str) -> VpnConnection:
@@ -282,7 +293,8 @@ def _require_live_connection(ctx: Ctx, vpn_connection_id: str) -> VpnConnection:
 
 @action
 def delete_vpn_connection(ctx: Ctx, *, vpn_connection_id: str) -> None:
-    """DeleteVpnConnection: the connection goes to state ``deleted``; a TGW connection's attachment goes too."""
+    """DeleteVpnConnection: the connection goes to state ``deleted``; a transit gateway
+    connection's VPN attachment goes too."""
     vpn = _require_live_connection(ctx, vpn_connection_id)
     ctx.world.put(replace(vpn, state="deleted"))
     if vpn.transit_gateway_id:
@@ -338,8 +350,13 @@ def enable_vgw_route_propagation(ctx: Ctx, *, gateway_id: str, route_table_id: s
 
 @action
 def disable_vgw_route_propagation(ctx: Ctx, *, gateway_id: str, route_table_id: str) -> None:
-    """DisableVgwRoutePropagation: stop the VGW's routes propagating into the table (a no-op if they do not)."""
+    """DisableVgwRoutePropagation: stop the VGW's routes propagating into the table (a no-op if
+    they do not)."""
     rtb = ctx.require(RouteTable, route_table_id)
     ctx.require_owner(rtb)
     if gateway_id in rtb.propagating_vgws:
-        ctx.world.put(replace(rtb, propagating_vgws=tuple(g for g in rtb.propagating_vgws if g != gateway_id)))
+        _stop_propagation(ctx, rtb, gateway_id)
+
+
+def _stop_propagation(ctx: Ctx, rtb: RouteTable, vgw_id: str) -> None:
+    ctx.world.put(replace(rtb, propagating_vgws=tuple(g for g in rtb.propagating_vgws if g != vgw_id)))

@@ -95,7 +95,8 @@ class VpnGatewayAttachment:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class VpnGateway(Resource):
     KIND: ClassVar[str] = "vpn_gateway"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpnGatewayID.NotFound", "The vpnGateway ID '{id}' does not exist")
+    NOT_FOUND: ClassVar[tuple[str, str]] = (
+        "InvalidVpnGatewayID.NotFound", "The vpnGateway ID '{id}' does not exist")
 
     type: str = "ipsec.1"
     state: str = "available"
@@ -158,7 +159,8 @@ def advertised_cidrs(world: World, vpn_connection: VpnConnection) -> tuple[str, 
     return on_premises_cidrs(cgw) if cgw is not None else ()
 
 
-def propagated_routes(world: World, route_table: RouteTable, *, limit: int | None = None) -> tuple[Route, ...]:
+def propagated_routes(world: World, route_table: RouteTable, *,
+                      limit: int | None = None) -> tuple[Route, ...]:
     """The routes virtual private gateways propagate into ``route_table`` (AWS "Route propagation").
 
     For each gateway in ``route_table.propagating_vgws`` that is attached to the table's VPC, one
