@@ -131,6 +131,19 @@ def test_group_in_use_by_an_interface_cannot_be_deleted(cp, world):
         cp.delete_security_group(group_id=sg.id)
 
 
+def test_group_used_by_an_interface_endpoint_cannot_be_deleted(cp, world):
+    """AWS: a security group associated with an interface VPC endpoint is in use and cannot be deleted
+    (https://docs.aws.amazon.com/vpc/latest/userguide/deleting-security-groups.html)."""
+    from vpclab.model.endpoints import VpcEndpoint
+
+    vpc = _vpc(cp)
+    sg = _sg(cp, vpc)
+    world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region="us-east-1", vpc_id=vpc.id,
+                          service_name="com.amazonaws.us-east-1.sqs", vpc_endpoint_type="Interface", groups=(sg.id,)))
+    with unchanged(world), raises_aws("DependencyViolation", f"resource {sg.id} has a dependent object"):
+        cp.delete_security_group(group_id=sg.id)
+
+
 def test_group_referenced_by_another_group_cannot_be_deleted(cp, world):
     """AWS: you can't delete a security group "referenced by a rule in another security group"
     (https://docs.aws.amazon.com/vpc/latest/userguide/deleting-security-groups.html)."""

@@ -15,7 +15,6 @@ from typing import Any
 
 from ..errors import AwsError, missing_parameter
 from ..model.base import Tags
-from ..model.interfaces import NetworkInterface
 from ..model.peering import VpcPeeringConnection
 from ..model.security import PROTOCOL_NAMES, SecurityGroup, SecurityGroupRule
 from ..model.sharing import shared_with
@@ -117,7 +116,9 @@ def delete_security_group(ctx: Ctx, *, group_id: str) -> None:
     if sg.is_default:
         raise AwsError("CannotDelete",
                        f'the specified group: "{group_id}" name: "{DEFAULT_GROUP_NAME}" cannot be deleted by a user')
-    in_use = any(group_id in eni.groups for eni in ctx.world.all(NetworkInterface))
+    # network interfaces, and whatever else carries a list of groups (interface endpoints, …)
+    in_use = any(group_id in (getattr(res, "groups", None) or ())
+                 for res in ctx.world.resources() if not isinstance(res, SecurityGroup))
     referenced = any(rule.referenced_group_id == group_id
                      for other in ctx.world.all(SecurityGroup) if other.id != group_id
                      for rule in other.all_rules)
