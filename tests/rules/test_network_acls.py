@@ -11,7 +11,7 @@ from vpclab.control.quotas import limit
 from vpclab.model.security import NetworkAcl
 from vpclab.model.sharing import ResourceShare
 
-HTTPS = {"rule_number": 100, "protocol": "tcp", "rule_action": "allow", "egress": False,
+HTTPS = {"rule_number": 100, "protocol": "6", "rule_action": "allow", "egress": False,
          "cidr_block": "0.0.0.0/0", "port_range": {"from": 443, "to": 443}}
 
 
@@ -146,11 +146,20 @@ def test_icmp_entries_need_a_type_and_code(cp, world, vpc):
     """AWS CreateNetworkAclEntry: IcmpTypeCode is "Required if specifying protocol 1 (ICMP)"
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html)."""
     acl = cp.create_network_acl(vpc_id=vpc.id)
-    icmp = {**HTTPS, "protocol": "icmp", "port_range": None}
+    icmp = {**HTTPS, "protocol": "1", "port_range": None}
     with unchanged(world), raises_aws("MissingParameter", "The request must contain the parameter icmpTypeCode"):
         cp.create_network_acl_entry(network_acl_id=acl.id, **icmp)
     entry = cp.create_network_acl_entry(network_acl_id=acl.id, **icmp, icmp_type_code={"type": -1, "code": -1})
     assert (entry.protocol, entry.icmp_type, entry.icmp_code) == ("1", -1, -1)
+
+
+def test_entry_protocol_is_a_number(cp, world, vpc):
+    """AWS CreateNetworkAclEntry: Protocol is "The protocol number. A value of "-1" means all protocols"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html)."""
+    acl = cp.create_network_acl(vpc_id=vpc.id)
+    with unchanged(world), raises_aws("InvalidParameterValue", "Invalid value 'udp' for IP protocol. Unknown protocol."):
+        cp.create_network_acl_entry(network_acl_id=acl.id, **{**HTTPS, "protocol": "udp"})
+    assert cp.create_network_acl_entry(network_acl_id=acl.id, **{**HTTPS, "protocol": 17}).protocol == "17"
 
 
 def test_entry_cidr_must_be_valid(cp, world, vpc):

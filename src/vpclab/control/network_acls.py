@@ -162,11 +162,11 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
 
 
 def _protocol(value: str | int) -> str:
-    p = str(value).lower()
-    if p in ("-1", "all"):
+    """The API takes protocol numbers only ("-1" for all): AWS answers "Invalid value 'udp' for IP
+    protocol. Unknown protocol." to a name (the AWS CLI translates names before calling)."""
+    p = str(value)
+    if p == "-1":
         return "-1"
-    if p in PROTOCOL_NUMBERS:
-        return PROTOCOL_NUMBERS[p]
     if p.isdigit() and 0 <= int(p) <= 255:
         return str(int(p))
     raise AwsError("InvalidParameterValue", f"Invalid value '{value}' for IP protocol. Unknown protocol.")
