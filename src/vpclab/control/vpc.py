@@ -16,6 +16,7 @@ from ..model.route_table import Route, RouteTable, RouteTableAssociation
 from ..model.security import NetworkAcl, NetworkAclAssociation, NetworkAclEntry, SecurityGroup, SecurityGroupRule
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc, VpcCidrBlockAssociation
+from . import peering
 from .cidr import parse_cidr
 from .context import Ctx
 from .registry import action
@@ -183,10 +184,12 @@ def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCi
                 raise AwsError("InvalidVpc.Range",
                                f"The CIDR '{net}' conflicts with route {dest} in route table {rt.id}.")
     ctx.check_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks), vpc_id=vpc_id)
+    peering.check_vpc_cidr_association(ctx, vpc_id, str(net))
     assoc = VpcCidrBlockAssociation(association_id=ctx.new_id("vpc_cidr_block_association"), cidr_block=str(net))
     ctx.world.put(replace(vpc, cidr_block_associations=vpc.cidr_block_associations + (assoc,)))
     for rt in list(ctx.world.in_vpc(vpc_id, RouteTable)):
         ctx.world.put(replace(rt, routes=rt.routes + (local_route(str(net)),)))
+    peering.fail_overlapping_requests(ctx, vpc_id)
     return assoc
 
 
