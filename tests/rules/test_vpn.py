@@ -25,6 +25,7 @@ from vpclab.model.vpn import (
     on_premises_cidrs,
     propagated_routes,
     validate_on_premises_tag,
+    vpn_connection_for,
 )
 
 CGW_OPTIONS = "https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html"
@@ -532,3 +533,21 @@ def test_propagated_routes_are_capped_at_100(cp, world):
     routes = propagated_routes(world, _main_table(cp, vpc))
     assert len(routes) == 100 and routes[0].destination_cidr_block == "10.100.0.0/24"
     assert len(propagated_routes(world, _main_table(cp, vpc), limit=7)) == 7
+
+
+def test_vgw_picks_the_connection_by_longest_prefix_then_static_over_bgp(cp, world):
+    """AWS "Route tables and AWS Site-to-Site VPN route priority": only prefixes known to the virtual
+    private gateway receive traffic; longest prefix first; on identical prefixes, static VPN routes
+    before BGP-propagated routes (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html)."""
+    vgw = cp.create_vpn_gateway(type="ipsec.1")
+    cgw = _cgw(cp, ip="203.0.113.20", tags={ON_PREMISES_CIDRS_TAG: "10.50.0.0/16,10.60.1.0/24"})
+    bgp = cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id)
+    static = _static_vpn(cp, vgw)
+    for cidr in ("10.50.0.0/16", "10.60.0.0/16"):
+        cp.create_vpn_connection_route(vpn_connection_id=static.id, destination_cidr_block=cidr)
+    assert vpn_connection_for(world, vgw.id, "10.50.3.4").id == static.id  # same prefix: static wins
+    assert vpn_connection_for(world, vgw.id, "10.60.1.9").id == bgp.id  # longer prefix wins
+    assert vpn_connection_for(world, vgw.id, "10.60.2.9").id == static.id
+    assert vpn_connection_for(world, vgw.id, "172.16.0.1") is None  # unknown prefix: no traffic
+    cp.delete_vpn_connection(vpn_connection_id=static.id)
+    assert vpn_connection_for(world, vgw.id, "10.50.3.4").id == bgp.id

@@ -186,3 +186,27 @@ def propagated_routes(world: World, route_table: RouteTable, *,
                     routes[cidr, vgw.id] = Route(destination_cidr_block=cidr, gateway_id=vgw.id,
                                          origin="EnableVgwRoutePropagation")
     return tuple(routes.values())[:limit]
+
+
+def vpn_connection_for(world: World, vpn_gateway_id: str, destination: str) -> VpnConnection | None:
+    """The VPN connection a virtual private gateway sends traffic for ``destination`` over, or None.
+
+    AWS "Route tables and AWS Site-to-Site VPN route priority": only prefixes known to the gateway
+    (BGP advertisements or static routes) receive traffic; the longest prefix wins; on identical
+    prefixes static VPN routes beat BGP-propagated ones, then the shortest AS PATH. vpclab does
+    not model AS PATHs (every BGP path is equal), so the earliest created connection wins a tie.
+    ``destination`` is an IPv4 address or CIDR block.
+    """
+    target = IPv4Network(destination, strict=False)
+    best: tuple[int, int] | None = None
+    chosen: VpnConnection | None = None
+    for vpn in world.all(VpnConnection):
+        if vpn.vpn_gateway_id != vpn_gateway_id or vpn.state != "available":
+            continue
+        for cidr in advertised_cidrs(world, vpn):
+            net = IPv4Network(cidr)
+            if target.subnet_of(net):
+                rank = (net.prefixlen, 1 if vpn.static_routes_only else 0)
+                if best is None or rank > best:
+                    best, chosen = rank, vpn
+    return chosen
