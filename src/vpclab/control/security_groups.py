@@ -43,10 +43,6 @@ class RevokeResult:
     revoked: tuple[SecurityGroupRule, ...]
     unknown_ip_permissions: tuple[Permission, ...] = ()
 
-    @property
-    def return_(self) -> bool:
-        return True
-
 
 # -- CreateSecurityGroup / DeleteSecurityGroup -------------------------------------------------
 @action
@@ -163,6 +159,8 @@ def _authorize(ctx: Ctx, group_id: str, permissions: Sequence[Permission], *, eg
         raise missing_parameter("IpPermissions")
     new = rules_from_permissions(ctx, sg, permissions, egress=egress, check_references=True)
     existing = {r.key for r in sg.rules(egress)}
+    # a rule repeated within one request is refused like an existing one (AWS's behaviour for this
+    # case is undocumented; refusing is the conservative reading)
     seen: set[tuple[bool, str, int, int, str]] = set()
     for rule in new:
         if rule.key in existing or rule.key in seen:
