@@ -22,7 +22,6 @@ from vpclab.model.transit_gateway import (
     vpc_attachment,
 )
 
-VPC_DOC = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html"
 
 
 def _vpc(cp, cidr="10.0.0.0/16", zones=("us-east-1a",)):
@@ -239,6 +238,27 @@ def test_reject_removes_interfaces(cp, world):
     rejected = cp.reject_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id)
     assert rejected.state == "rejected" and not list(world.in_vpc(vpc.id, NetworkInterface))
     other.delete_subnet(subnet_id=subnet.id)  # no interface left behind
+    other.delete_vpc(vpc_id=vpc.id)  # nor an attachment
+
+
+def test_attachments_per_transit_gateway_quota(cp, world, monkeypatch):
+    """AWS "Transit gateway quotas": attachments per transit gateway, 5,000, and peering
+    attachments per transit gateway, 50 (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
+    from vpclab.control import quotas
+
+    monkeypatch.setitem(quotas.table()["attachments_per_transit_gateway"], world.settings.quotas, 2)
+    monkeypatch.setitem(quotas.table()["peering_attachments_per_transit_gateway"], world.settings.quotas, 1)
+    tgw = cp.create_transit_gateway()
+    peers = [cp.create_transit_gateway(options={"amazon_side_asn": 64600 + i}) for i in range(2)]
+    cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peers[0].id)
+    with unchanged(world), raises_aws("TransitGatewayAttachmentLimitExceeded",
+                                      "The maximum number of transit gateway peering attachments has been reached."):
+        cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peers[1].id)
+    create_vpn_attachment(cp.ctx, tgw.id, "vpn-0123456789abcdef0")
+    vpc, (subnet,) = _vpc(cp)
+    with unchanged(world), raises_aws("TransitGatewayAttachmentLimitExceeded",
+                                      "The maximum number of transit gateway attachments has been reached."):
+        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
 
 
 def test_modify_adds_and_removes_subnets(cp, world):

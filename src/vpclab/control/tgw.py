@@ -280,12 +280,15 @@ def accept_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachmen
 
 @action
 def reject_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
-    """RejectTransitGatewayVpcAttachment: the gateway owner refuses; the interfaces go."""
+    """RejectTransitGatewayVpcAttachment: the gateway owner refuses; the interfaces go.
+
+    AWS lists a rejected attachment for a while before it disappears; vpclab removes it at once,
+    so that it does not keep the VPC from being deleted, and returns it in the rejected state."""
     att = _require_attachment(ctx, transit_gateway_attachment_id, "vpc")
     ctx.require_owner(att)
     _require_pending(att)
-    remove_attachment(ctx, att, final_state="rejected")
-    return ctx.world.get(att.id, TransitGatewayAttachment)  # type: ignore[return-value]
+    remove_attachment(ctx, att)
+    return replace(att, state="rejected", network_interface_ids=())
 
 
 @action
