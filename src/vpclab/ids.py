@@ -41,6 +41,8 @@ PREFIXES: dict[str, str] = {
     "vpn_connection": "vpn",
     "resource_share": "rs",
     "load_balancer": "net",
+    "target_group": "tg",
+    "listener": "lsnr",
     "network_insights_path": "nip",
     "network_insights_analysis": "nia",
     "request": "req",

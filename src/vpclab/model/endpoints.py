@@ -1,11 +1,36 @@
-"""VPC endpoints (gateway and interface), endpoint services and their connections."""
+"""VPC endpoints (gateway and interface), endpoint services and their connections.
+
+AWS docs: "AWS PrivateLink" guide — "Gateway endpoints", "Access an AWS service using an interface
+VPC endpoint", "Share your services through AWS PrivateLink"
+(https://docs.aws.amazon.com/vpc/latest/privatelink/).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
+
+if TYPE_CHECKING:
+    from .world import World
+
+#: AWS services reachable through a gateway endpoint (same Region only)
+GATEWAY_SERVICES = ("s3", "dynamodb")
+#: AWS services offered through interface endpoints in every modelled Region, in all of its AZs.
+#: A small representative catalogue, not AWS's full list.
+INTERFACE_SERVICES = ("sqs", "sns", "ssm", "ec2", "sts", "kms", "secretsmanager", "logs", "execute-api", "s3")
+#: services whose private DNS name is a wildcard (``*.s3.<region>.amazonaws.com``)
+WILDCARD_DNS_SERVICES = ("s3", "execute-api")
+
+#: consumer-side endpoint states, as DescribeVpcEndpoints reports them
+AVAILABLE, PENDING_ACCEPTANCE, REJECTED = "available", "pendingAcceptance", "rejected"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DnsEntry:
+    dns_name: str
+    hosted_zone_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -17,14 +42,23 @@ class VpcEndpoint(Resource):
     service_name: str
     #: Gateway | Interface | GatewayLoadBalancer
     vpc_endpoint_type: str
-    #: PendingAcceptance | Pending | Available | Deleting | Deleted | Rejected | Failed | Expired
-    state: str = "available"
+    #: available | pendingAcceptance | rejected | deleting | deleted | failed | expired
+    state: str = AVAILABLE
     route_table_ids: tuple[str, ...] = ()
     subnet_ids: tuple[str, ...] = ()
     network_interface_ids: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     private_dns_enabled: bool = False
     policy_document: str | None = None
+    dns_entries: tuple[DnsEntry, ...] = ()
+    #: the endpoint service (vpce-svc-…) for an endpoint to a user's service; None for AWS services
+    service_id: str | None = None
+    #: the private DNS name that resolves to the endpoint's interfaces when private DNS is on
+    private_dns_name: str | None = None
+
+    @property
+    def vpc_endpoint_id(self) -> str:
+        return self.id
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -42,3 +76,61 @@ class VpcEndpointService(Resource):
     availability_zones: tuple[str, ...] = ()
     private_dns_name: str | None = None
     service_state: str = "Available"
+    service_type: str = "Interface"
+
+    @property
+    def service_id(self) -> str:
+        return self.id
+
+    @property
+    def base_endpoint_dns_names(self) -> tuple[str, ...]:
+        return (f"{self.id}.{self.region}.vpce.amazonaws.com",)
+
+    def allows(self, account_id: str) -> bool:
+        """Whether ``account_id`` may connect: the owner, ``*``, or ``arn:aws:iam::<account>:root``."""
+        return (account_id == self.owner_id or "*" in self.allowed_principals
+                or principal_arn(account_id) in self.allowed_principals)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UnsuccessfulItemError:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UnsuccessfulItem:
+    """One id a batch call (DeleteVpcEndpoints, AcceptVpcEndpointConnections, …) did not process."""
+
+    resource_id: str
+    error: UnsuccessfulItemError
+
+
+def principal_arn(account_id: str) -> str:
+    return f"arn:aws:iam::{account_id}:root"
+
+
+def aws_service_short_name(service_name: str, region: str) -> str | None:
+    """``sqs`` for ``com.amazonaws.<region>.sqs`` (None for another Region's or a user service)."""
+    prefix = f"com.amazonaws.{region}."
+    return service_name[len(prefix):] if service_name.startswith(prefix) else None
+
+
+def endpoint_service_by_name(world: World, service_name: str) -> VpcEndpointService | None:
+    return next((s for s in world.all(VpcEndpointService) if s.service_name == service_name), None)
+
+
+def endpoints_for_service(world: World, vpc_id: str, service_name: str) -> list[VpcEndpoint]:
+    """The endpoints a VPC has to a service (by service name), any type and state."""
+    return [e for e in world.in_vpc(vpc_id, VpcEndpoint) if e.service_name == service_name]
+
+
+def gateway_endpoint_for(world: World, vpc_id: str, route_table_id: str, service_name: str) -> VpcEndpoint | None:
+    """The gateway endpoint that serves ``service_name`` for a route table of ``vpc_id``, if any."""
+    return next((e for e in endpoints_for_service(world, vpc_id, service_name)
+                 if e.vpc_endpoint_type == "Gateway" and route_table_id in e.route_table_ids), None)
+
+
+def endpoint_connections(world: World, service: VpcEndpointService) -> list[VpcEndpoint]:
+    """The consumer endpoints connected (in any state) to an endpoint service."""
+    return [e for e in world.all(VpcEndpoint) if e.service_id == service.id]

@@ -1,11 +1,23 @@
-"""Network load balancers, target groups and listeners: what stands behind a PrivateLink service."""
+"""Network load balancers, target groups and listeners: what stands behind a PrivateLink service.
+
+Elastic Load Balancing identifies these by ARN; vpclab keeps an id (``net-…``, ``tg-…``,
+``lsnr-…``) for the World's index and derives the ARN from it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
+
+if TYPE_CHECKING:
+    from .world import World
+
+
+def _suffix(resource_id: str) -> str:
+    """The hex part of an id, as the last element of an ELB ARN (AWS uses 16 hex digits)."""
+    return resource_id.rsplit("-", 1)[1][-16:]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -16,15 +28,101 @@ class LoadBalancer(Resource):
     load_balancer_name: str
     vpc_id: str
     subnet_ids: tuple[str, ...] = ()
+    #: the Availability Zones of its subnets, in subnet order
+    availability_zones: tuple[str, ...] = ()
     type: str = "network"
+    #: internal | internet-facing
     scheme: str = "internal"
+    #: provisioning | active | failed
     state: str = "active"
+    #: one requester-managed interface per subnet
     network_interface_ids: tuple[str, ...] = ()
-    #: listeners as (protocol, port); targets as (ip or instance id, port)
-    listeners: tuple[tuple[str, int], ...] = ()
-    targets: tuple[tuple[str, int], ...] = ()
+    security_groups: tuple[str, ...] = ()
 
     @property
     def arn(self) -> str:
         return (f"arn:aws:elasticloadbalancing:{self.region}:{self.owner_id}:"
-                f"loadbalancer/net/{self.load_balancer_name}/{self.id.split('-', 1)[1]}")
+                f"loadbalancer/net/{self.load_balancer_name}/{_suffix(self.id)}")
+
+    @property
+    def load_balancer_arn(self) -> str:
+        return self.arn
+
+    @property
+    def dns_name(self) -> str:
+        prefix = "internal-" if self.scheme == "internal" else ""
+        return f"{prefix}{self.load_balancer_name}-{_suffix(self.id)}.elb.{self.region}.amazonaws.com"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Target:
+    """A registered target: an instance id or an IP address, and the port traffic is sent to."""
+
+    id: str
+    port: int
+    availability_zone: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TargetGroup(Resource):
+    KIND: ClassVar[str] = "target_group"
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("TargetGroupNotFound", "One or more target groups not found")
+
+    target_group_name: str
+    vpc_id: str
+    #: TCP | UDP | TCP_UDP | TLS (network load balancer protocols)
+    protocol: str
+    port: int
+    #: instance | ip
+    target_type: str = "instance"
+    targets: tuple[Target, ...] = ()
+
+    @property
+    def arn(self) -> str:
+        return (f"arn:aws:elasticloadbalancing:{self.region}:{self.owner_id}:"
+                f"targetgroup/{self.target_group_name}/{_suffix(self.id)}")
+
+    @property
+    def target_group_arn(self) -> str:
+        return self.arn
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Listener(Resource):
+    KIND: ClassVar[str] = "listener"
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("ListenerNotFound", "One or more listeners not found")
+
+    load_balancer_id: str
+    protocol: str
+    port: int
+    #: the target groups its forward action sends to (ARNs)
+    target_group_arns: tuple[str, ...] = ()
+
+    def arn_in(self, world: World) -> str:
+        lb = world.get(self.load_balancer_id, LoadBalancer)
+        base = lb.arn.replace(":loadbalancer/", ":listener/") if lb else f"listener/{self.load_balancer_id}"
+        return f"{base}/{_suffix(self.id)}"
+
+
+def load_balancer_by_arn(world: World, arn: str) -> LoadBalancer | None:
+    return next((lb for lb in world.all(LoadBalancer) if lb.arn == arn), None)
+
+
+def target_group_by_arn(world: World, arn: str) -> TargetGroup | None:
+    return next((tg for tg in world.all(TargetGroup) if tg.arn == arn), None)
+
+
+def listeners_of(world: World, load_balancer_id: str) -> list[Listener]:
+    return [ls for ls in world.all(Listener) if ls.load_balancer_id == load_balancer_id]
+
+
+def targets_behind(world: World, load_balancer: LoadBalancer) -> list[tuple[Listener, TargetGroup, Target]]:
+    """Every (listener, target group, target) a load balancer forwards to: what a PrivateLink
+    connection to its endpoint service reaches."""
+    out: list[tuple[Listener, TargetGroup, Target]] = []
+    for ls in listeners_of(world, load_balancer.id):
+        for tg_arn in ls.target_group_arns:
+            tg = target_group_by_arn(world, tg_arn)
+            if tg is not None:
+                out.extend((ls, tg, t) for t in tg.targets)
+    return out

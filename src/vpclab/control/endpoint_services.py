@@ -1,0 +1,191 @@
+"""Endpoint services (PrivateLink provider side): CreateVpcEndpointServiceConfiguration,
+ModifyVpcEndpointServicePermissions, ModifyVpcEndpointServiceConfiguration,
+AcceptVpcEndpointConnections, RejectVpcEndpointConnections, DeleteVpcEndpointServiceConfigurations.
+
+AWS docs: "AWS PrivateLink" guide — "Share your services through AWS PrivateLink"
+(https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html), "Manage
+permissions" (https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions),
+"Accept or reject connection requests"
+(https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#accept-reject-connection-requests).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from ..errors import AwsError
+from ..model.base import Tags
+from ..model.endpoints import (
+    AVAILABLE,
+    PENDING_ACCEPTANCE,
+    REJECTED,
+    UnsuccessfulItem,
+    UnsuccessfulItemError,
+    VpcEndpoint,
+    VpcEndpointService,
+    endpoint_connections,
+)
+from ..model.load_balancer import LoadBalancer, load_balancer_by_arn
+from .context import Ctx
+from .registry import action
+
+#: an allowed principal: everyone, or an IAM account root, user or role ARN
+_PRINCIPAL = re.compile(r"^(\*|arn:aws:iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+))$")
+#: connection states that keep a service from being deleted or its load balancers from changing
+_ACTIVE = (AVAILABLE, PENDING_ACCEPTANCE)
+
+
+def _item(resource_id: str, code: str, message: str) -> UnsuccessfulItem:
+    return UnsuccessfulItem(resource_id=resource_id, error=UnsuccessfulItemError(code=code, message=message))
+
+
+def _existing_connections() -> AwsError:
+    return AwsError("ExistingVpcEndpointConnections", "Service has existing active VPC Endpoint connections!")
+
+
+def _load_balancers(ctx: Ctx, arns: Sequence[str]) -> list[LoadBalancer]:
+    found: list[LoadBalancer] = []
+    for arn in arns:
+        lb = load_balancer_by_arn(ctx.world, arn)
+        if lb is None or lb.owner_id != ctx.account_id or lb.region != ctx.region:
+            # AWS's wording for an unknown load balancer ARN here is undocumented
+            raise AwsError("InvalidParameter", f"The load balancer {arn} does not exist")
+        if lb.type != "network":
+            raise AwsError("InvalidParameter", f"The load balancer {arn} is not a network load balancer")
+        found.append(lb)
+    return found
+
+
+def _zones(lbs: Sequence[LoadBalancer]) -> tuple[str, ...]:
+    """The service's AZs: those of its load balancers' subnets."""
+    return tuple(sorted({az for lb in lbs for az in lb.availability_zones}))
+
+
+def require_service(ctx: Ctx, service_id: str) -> VpcEndpointService:
+    svc = ctx.require(VpcEndpointService, service_id)
+    ctx.require_owner(svc)
+    return svc
+
+
+@action
+def create_vpc_endpoint_service_configuration(
+        ctx: Ctx, *, network_load_balancer_arns: Sequence[str], acceptance_required: bool = False,
+        private_dns_name: str | None = None, tags: Mapping[str, str] | None = None) -> VpcEndpointService:
+    """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers,
+    available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API)."""
+    if not network_load_balancer_arns:
+        raise AwsError("InvalidParameter",
+                       "exactly one of network_load_balancer_arn or gateway_load_balancer_arn is a required member")
+    lbs = _load_balancers(ctx, network_load_balancer_arns)
+    svc_id = ctx.new_id("vpc_endpoint_service")
+    return ctx.world.put(VpcEndpointService(
+        id=svc_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
+        service_name=f"com.amazonaws.vpce.{ctx.region}.{svc_id}",
+        network_load_balancer_arns=tuple(lb.arn for lb in lbs), acceptance_required=acceptance_required,
+        availability_zones=_zones(lbs), private_dns_name=private_dns_name))
+
+
+@action
+def modify_vpc_endpoint_service_permissions(ctx: Ctx, *, service_id: str,
+                                            add_allowed_principals: Sequence[str] | None = None,
+                                            remove_allowed_principals: Sequence[str] | None = None
+                                            ) -> VpcEndpointService:
+    """ModifyVpcEndpointServicePermissions: who may create endpoints to the service.
+
+    AWS "Manage permissions": removing a principal does not close its existing connections.
+    """
+    svc = require_service(ctx, service_id)
+    for p in (*(add_allowed_principals or ()), *(remove_allowed_principals or ())):
+        if not _PRINCIPAL.match(p):
+            # the error for a malformed principal ARN is undocumented
+            raise AwsError("InvalidPrincipal", f"Invalid principal {p}")
+    principals = [p for p in svc.allowed_principals if p not in (remove_allowed_principals or ())]
+    principals += [p for p in add_allowed_principals or () if p not in principals]
+    return ctx.world.put(replace(svc, allowed_principals=tuple(principals)))
+
+
+@action
+def modify_vpc_endpoint_service_configuration(
+        ctx: Ctx, *, service_id: str, acceptance_required: bool | None = None, private_dns_name: str | None = None,
+        remove_private_dns_name: bool | None = None,
+        add_network_load_balancer_arns: Sequence[str] | None = None,
+        remove_network_load_balancer_arns: Sequence[str] | None = None) -> VpcEndpointService:
+    """ModifyVpcEndpointServiceConfiguration: acceptance, private DNS name, load balancers.
+
+    AWS: the load balancers cannot change while endpoints are connected (ExistingVpcEndpointConnections).
+    """
+    svc = require_service(ctx, service_id)
+    changes: dict[str, object] = {}
+    if acceptance_required is not None:
+        changes["acceptance_required"] = acceptance_required
+    if remove_private_dns_name:
+        changes["private_dns_name"] = None
+    elif private_dns_name is not None:
+        changes["private_dns_name"] = private_dns_name
+    if add_network_load_balancer_arns or remove_network_load_balancer_arns:
+        if any(e.state in _ACTIVE for e in endpoint_connections(ctx.world, svc)):
+            raise _existing_connections()
+        removed = set(remove_network_load_balancer_arns or ())
+        unknown = removed - set(svc.network_load_balancer_arns)
+        if unknown:
+            raise AwsError("InvalidParameter", f"The load balancer {sorted(unknown)[0]} is not associated "
+                                               f"with {svc.id}")
+        arns = [a for a in svc.network_load_balancer_arns if a not in removed]
+        arns += [a for a in add_network_load_balancer_arns or () if a not in arns]
+        if not arns:
+            raise AwsError("InvalidParameter", "An endpoint service must have at least one load balancer")
+        lbs = _load_balancers(ctx, arns)
+        changes.update(network_load_balancer_arns=tuple(arns), availability_zones=_zones(lbs))
+    return ctx.world.put(replace(svc, **changes))  # type: ignore[arg-type]
+
+
+def _connections(ctx: Ctx, svc: VpcEndpointService, vpc_endpoint_ids: Sequence[str], allowed_from: tuple[str, ...],
+                 new_state: str) -> list[UnsuccessfulItem]:
+    unsuccessful: list[UnsuccessfulItem] = []
+    for vpce_id in vpc_endpoint_ids:
+        vpce = ctx.world.get(vpce_id, VpcEndpoint)
+        if vpce is None or vpce.service_id != svc.id:
+            code, message = VpcEndpoint.NOT_FOUND
+            unsuccessful.append(_item(vpce_id, code, message.format(id=vpce_id)))
+        elif vpce.state not in allowed_from:
+            # the error code for a connection in the wrong state is undocumented
+            unsuccessful.append(_item(vpce_id, "InvalidState",
+                                      f"The VPC endpoint {vpce_id} is in the {vpce.state} state."))
+        else:
+            ctx.world.put(replace(vpce, state=new_state))
+    return unsuccessful
+
+
+@action
+def accept_vpc_endpoint_connections(ctx: Ctx, *, service_id: str,
+                                    vpc_endpoint_ids: Sequence[str]) -> list[UnsuccessfulItem]:
+    """AcceptVpcEndpointConnections: pendingAcceptance → available; others come back unsuccessful."""
+    svc = require_service(ctx, service_id)
+    return _connections(ctx, svc, vpc_endpoint_ids, (PENDING_ACCEPTANCE,), AVAILABLE)
+
+
+@action
+def reject_vpc_endpoint_connections(ctx: Ctx, *, service_id: str,
+                                    vpc_endpoint_ids: Sequence[str]) -> list[UnsuccessfulItem]:
+    """RejectVpcEndpointConnections: a pending or an available connection becomes rejected."""
+    svc = require_service(ctx, service_id)
+    return _connections(ctx, svc, vpc_endpoint_ids, (PENDING_ACCEPTANCE, AVAILABLE), REJECTED)
+
+
+@action
+def delete_vpc_endpoint_service_configurations(ctx: Ctx, *, service_ids: Sequence[str]) -> list[UnsuccessfulItem]:
+    """DeleteVpcEndpointServiceConfigurations: not while endpoints are available or pending acceptance
+    (reported per service as unsuccessful items, as AWS does)."""
+    unsuccessful: list[UnsuccessfulItem] = []
+    for service_id in service_ids:
+        try:
+            svc = require_service(ctx, service_id)
+            if any(e.state in _ACTIVE for e in endpoint_connections(ctx.world, svc)):
+                raise _existing_connections()
+        except AwsError as err:
+            unsuccessful.append(_item(service_id, err.code, err.message))
+            continue
+        ctx.world.remove(svc.id)
+    return unsuccessful
