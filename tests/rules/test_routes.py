@@ -464,3 +464,86 @@ def test_route_to_a_stopped_instance_is_a_blackhole(cp, world, net):
     assert route_state(world, table(world, rtb.id), route) == "active"
     world.put(replace(inst, state="stopped"))
     assert route_state(world, table(world, rtb.id), route) == "blackhole"
+
+
+def test_route_priority_longest_prefix_then_static_then_prefix_list_then_propagated(cp, world, net):
+    """AWS "How route priority works": longest prefix, then static routes, then prefix-list routes, then
+    propagated routes (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html)."""
+    from vpclab.model.route_table import Route, lookup
+
+    vpc, _, rtb, igw = net
+    pcx = put_pcx(world, vpc, cp.create_vpc(cidr_block="10.5.0.0/16"), status="active")
+    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A, region=REGION,
+                                     prefix_list_name="partners", max_entries=5,
+                                     entries=(PrefixListEntry(cidr="172.31.0.0/24"),
+                                              PrefixListEntry(cidr="172.31.1.0/24"))))
+    cp.create_route(route_table_id=rtb.id, destination_prefix_list_id=pl.id, vpc_peering_connection_id=pcx.id)
+    static = cp.create_route(route_table_id=rtb.id, destination_cidr_block="172.31.0.0/24", gateway_id=igw.id)
+    wide = cp.create_route(route_table_id=rtb.id, destination_cidr_block="172.16.0.0/12", gateway_id=igw.id)
+    vgw_route = Route(destination_cidr_block="172.31.1.0/24", gateway_id="vgw-0123456789abcdef0",
+                      origin="EnableVgwRoutePropagation")
+    with pytest.MonkeyPatch.context() as mp:
+        import vpclab.model.vpn as vpn
+
+        mp.setattr(vpn, "propagated_routes", lambda w, t, **_: (vgw_route,), raising=False)
+        rt = table(world, rtb.id)
+        assert lookup(world, rt, "172.31.0.9") == (static, "active")  # static CIDR beats the prefix list
+        assert lookup(world, rt, "172.31.1.9")[0].destination_prefix_list_id == pl.id  # prefix list beats VGW
+        assert lookup(world, rt, "172.30.0.1") == (wide, "active")
+        assert lookup(world, rt, "10.0.1.5")[0].gateway_id == "local"
+        assert lookup(world, rt, "8.8.8.8") is None
+
+
+def test_transit_gateway_target_must_exist_and_forwards_only_through_an_attachment(cp, world, net):
+    """AWS CreateRoute: TransitGatewayId is "The ID of a transit gateway"; traffic reaches it through the
+    VPC's attachment (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)."""
+    from vpclab.model.transit_gateway import TransitGateway, TransitGatewayAttachment
+
+    vpc, subnet, rtb, _ = net
+    with unchanged(world), raises_aws("InvalidTransitGatewayID.NotFound",
+                                      "Transit Gateway tgw-0123456789abcdef0 was deleted or does not exist."):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.8.0.0/16",
+                        transit_gateway_id="tgw-0123456789abcdef0")
+    tgw = world.put(TransitGateway(id=world.ids.new("transit_gateway"), owner_id=ACCOUNT_A, region=REGION))
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.8.0.0/16", transit_gateway_id=tgw.id)
+    assert route_state(world, table(world, rtb.id), route) == "blackhole"
+    world.put(TransitGatewayAttachment(id=world.ids.new("transit_gateway_attachment"), owner_id=ACCOUNT_A,
+                                       region=REGION, transit_gateway_id=tgw.id, resource_type="vpc",
+                                       resource_id=vpc.id, resource_owner_id=ACCOUNT_A, subnet_ids=(subnet.id,)))
+    assert route_state(world, table(world, rtb.id), route) == "active"
+
+
+def test_virtual_private_gateway_target_must_be_attached(cp, world, net):
+    """AWS CreateRoute: GatewayId is "The ID of an internet gateway or virtual private gateway attached to
+    your VPC" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
+    from vpclab.model.vpn import VpnGateway, VpnGatewayAttachment
+
+    vpc, _, rtb, _ = net
+    vgw = world.put(VpnGateway(id=world.ids.new("vpn_gateway"), owner_id=ACCOUNT_A, region=REGION))
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue", f"route table {rtb.id} and network gateway {vgw.id} belong to different networks"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.168.0.0/16", gateway_id=vgw.id)
+    world.put(replace(vgw, vpc_attachments=(VpnGatewayAttachment(vpc_id=vpc.id),)))
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.168.0.0/16", gateway_id=vgw.id)
+    assert route_state(world, table(world, rtb.id), route) == "active"
+    world.put(replace(vgw, vpc_attachments=(VpnGatewayAttachment(vpc_id=vpc.id, state="detached"),)))
+    assert route_state(world, table(world, rtb.id), route) == "blackhole"
+
+
+def test_routes_to_a_peered_vpc_from_both_sides_and_accounts(cp, world):
+    """AWS "Update your route tables for a VPC peering connection": each side adds a route to the other's
+    CIDR through the peering connection, in its own account
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html)."""
+    a = cp.create_vpc(cidr_block="10.0.0.0/16")
+    other = cp.as_(account_id=ACCOUNT_B)
+    b = other.create_vpc(cidr_block="10.1.0.0/16")
+    pcx = world.put(VpcPeeringConnection(
+        id=world.ids.new("vpc_peering_connection"), owner_id=ACCOUNT_A, region=REGION,
+        requester_vpc_id=a.id, requester_owner_id=ACCOUNT_A, requester_region=REGION,
+        accepter_vpc_id=b.id, accepter_owner_id=ACCOUNT_B, accepter_region=REGION, status_code="active"))
+    rt_a, rt_b = main_table(world, a.id), main_table(world, b.id)
+    cp.create_route(route_table_id=rt_a.id, destination_cidr_block="10.1.0.0/16", vpc_peering_connection_id=pcx.id)
+    other.create_route(route_table_id=rt_b.id, destination_cidr_block="10.0.0.0/16", vpc_peering_connection_id=pcx.id)
+    with unchanged(world), raises_aws("InvalidRouteTableID.NotFound"):
+        other.create_route(route_table_id=rt_a.id, destination_cidr_block="10.9.0.0/16",
+                           vpc_peering_connection_id=pcx.id)
