@@ -382,6 +382,13 @@ def test_vpn_attachment_applies_defaults_and_is_removed_with_the_connection(cp, 
     assert not [a for a in world.all(TransitGatewayAttachment)]
 
 
-def test_attachment_tags(cp):
+def test_tags_and_unknown_options(cp, world):
+    """AWS CreateTransitGateway: TagSpecifications tag the gateway; an unrecognised option is an
+    UnknownParameter error (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGateway.html)."""
     tgw = cp.create_transit_gateway(tags={"Name": "hub"})
     assert tgw.tags == Tags({"Name": "hub"})
+    with unchanged(world), raises_aws("UnknownParameter", "The parameter colour is not recognized"):
+        cp.create_transit_gateway(options={"colour": "blue"})
+    _share(world, tgw, ACCOUNT_B)  # a shared gateway is seen, not owned
+    with unchanged(world), raises_aws("UnauthorizedOperation", "You are not authorized to perform this operation."):
+        cp.as_(account_id=ACCOUNT_B).delete_transit_gateway(transit_gateway_id=tgw.id)
