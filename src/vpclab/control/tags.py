@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from ..errors import AwsError
 from ..model.base import Resource, kind_of_id
+from ..model.vpn import ON_PREMISES_CIDRS_TAG, CustomerGateway, validate_on_premises_tag
 from .context import Ctx
 from .registry import action
 
@@ -32,6 +33,8 @@ def create_tags(ctx: Ctx, *, resources: Sequence[str], tags: Mapping[str, str]) 
             raise AwsError("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
         if any(k.startswith("aws:") for k in tags):
             raise AwsError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
+        if isinstance(res, CustomerGateway) and ON_PREMISES_CIDRS_TAG in tags:
+            validate_on_premises_tag(tags[ON_PREMISES_CIDRS_TAG])  # a lab knob: refuse a bad value now
         ctx.world.put(replace(res, tags=new))
 
 
