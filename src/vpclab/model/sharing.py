@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ResourceShare(Resource):
-    """A RAM resource share. ``resource_ids`` are the shared resources (subnets, transit gateways,
-    prefix lists); ``principals`` the account ids they are shared with."""
+    """A RAM resource share. ``resource_ids`` are the ids of the shared resources (subnets,
+    transit gateways, customer-managed prefix lists, security groups); ``principals`` the account
+    ids they are shared with. A deleted share stays, with status DELETED, and shares nothing."""
 
     KIND: ClassVar[str] = "resource_share"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("UnknownResourceException", "ResourceShare {id} could not be found.")
