@@ -9,6 +9,7 @@ one load reports every independent error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,9 @@ from ..model.world import Settings, World
 from .network import Network
 from .resolve import Decl, Plan
 from .source import Loc
+
+#: an AWS-style resource id inside an error message
+_ID = re.compile(r"\b[a-z]+(?:-[a-z]+)*-[0-9a-f]{8,17}\b")
 
 
 class Applier:
@@ -45,13 +49,20 @@ class Applier:
             return cp.call(action, params)
         except AwsError as err:
             label = what or d.label
-            self.plan.problem(loc or d.loc, f"{label}: {err.code}: {err.message}", code=err.code, key=True)
+            self.plan.problem(loc or d.loc, f"{label}: {err.code}: {err.message}{self.named(err.message)}",
+                              code=err.code, key=True)
         except AttributeError as err:
             if f"no action {action!r}" not in str(err):
                 raise
             self.plan.problem(loc or d.loc, f"{what or d.label}: vpclab cannot do this yet "
                                             f"(the ControlPlane has no action {action})", key=True)
         return None
+
+    def named(self, message: str) -> str:
+        """" (subnet-0ab… is web)" for every id in an AWS message that the file named."""
+        found = [f"{rid} is {self.net.names[rid]}" for rid in dict.fromkeys(_ID.findall(message))
+                 if rid in self.net.names]
+        return f" ({'; '.join(found)})" if found else ""
 
     def id(self, name: str | None) -> str | None:
         return self.net.ids.get(name) if name is not None else None

@@ -274,11 +274,7 @@ def create_share(a: Applier, d: Decl) -> None:
 
 
 def _arn(a: Applier, resource_id: str) -> str:
+    from ..control.sharing import resource_arn
+
     res = a.world.get(resource_id)
-    if res is None:
-        return resource_id
-    arn = getattr(res, "arn", None)
-    if arn:
-        return str(arn)
-    kind = {"subnet": "subnet", "transit_gateway": "transit-gateway", "managed_prefix_list": "prefix-list"}
-    return f"arn:aws:ec2:{res.region}:{res.owner_id}:{kind.get(res.KIND, res.KIND)}/{res.id}"
+    return resource_arn(res) if res is not None else resource_id
