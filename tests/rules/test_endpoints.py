@@ -234,7 +234,10 @@ def test_modify_interface_endpoint_subnets_and_groups(cp, world, vpc):
     b = _subnet(cp, vpc, "10.0.2.0/24", "us-east-1b")
     a2 = _subnet(cp, vpc, "10.0.3.0/24", "us-east-1a")
     vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface", subnet_ids=[a.id])
-    with unchanged(world), raises_aws("DuplicateSubnetsInSameZone"):
+    with unchanged(world), raises_aws(
+            "DuplicateSubnetsInSameZone",
+            f"Found another VPC endpoint subnet in the availability zone of {a2.id}. VPC endpoint subnets "
+            "should be in different availability zones supported by the VPC endpoint service."):
         cp.modify_vpc_endpoint(vpc_endpoint_id=vpce.id, add_subnet_ids=[a2.id])
     first_dns = vpce.dns_entries[0]
     vpce = cp.modify_vpc_endpoint(vpc_endpoint_id=vpce.id, add_subnet_ids=[b.id], remove_subnet_ids=[a.id])
