@@ -83,7 +83,8 @@ def test_subnet_out_of_addresses(cp, world):
 
 def test_shared_allocation_helpers_never_hand_out_an_address_twice(cp, net):
     """Interfaces AWS creates for services (NAT gateway, endpoint) take addresses from the same
-    subnet range ("Elastic network interfaces", requester-managed interfaces)."""
+    subnet range ("Requester-managed network interfaces",
+    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html)."""
     _, subnet, _ = net
     managed = create_managed_interface(cp.ctx, subnet, interface_type="nat_gateway", description="NAT",
                                        requester_id="amazon")
