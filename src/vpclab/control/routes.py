@@ -375,7 +375,7 @@ def _check_gateway_route(ctx: Ctx, rt: RouteTable, route: Route) -> None:
         _check_gateway_table(ctx, replace(rt, routes=rt.routes + (route,)), edge)
 
 
-def _route_weight(ctx: Ctx, route: Route) -> int:
+def route_weight(ctx: Ctx, route: Route) -> int:
     """How much a route counts against "Routes per route table": a route to a customer-managed prefix
     list counts as the list's maximum number of entries (AWS "Managed prefix lists", quotas)."""
     from ..model.prefix_lists import ManagedPrefixList
@@ -387,9 +387,12 @@ def _route_weight(ctx: Ctx, route: Route) -> int:
     return 1
 
 
-def _check_route_quota(ctx: Ctx, rt: RouteTable, new: Route, replacing: Route | None = None) -> None:
-    used = sum(_route_weight(ctx, r) for r in rt.routes if not is_local(r) and r is not replacing)
-    ctx.check_quota("routes_per_route_table", used, adding=_route_weight(ctx, new))
+def check_route_quota(ctx: Ctx, rt: RouteTable, new: Route, replacing: Route | None = None) -> None:
+    """Quota "Routes per route table" (non-propagated routes; local routes not counted), for every
+    family that writes routes into a table (CreateRoute here, gateway endpoints). Whether AWS counts
+    the local routes is undocumented; vpclab counts only the routes a user or an endpoint added."""
+    used = sum(route_weight(ctx, r) for r in rt.routes if not is_local(r) and r is not replacing)
+    ctx.check_quota("routes_per_route_table", used, adding=route_weight(ctx, new))
 
 
 def is_endpoint_route(route: Route) -> bool:
@@ -430,7 +433,7 @@ def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
         raise AwsError("RouteAlreadyExists", f"The route identified by {destination} already exists.")
     route = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, **fields)
     _check_gateway_route(ctx, rt, route)
-    _check_route_quota(ctx, rt, route)
+    check_route_quota(ctx, rt, route)
     ctx.world.put(replace(rt, routes=rt.routes + (route,)))
     return route
 
@@ -493,7 +496,7 @@ def replace_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str 
         _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
         new = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, origin=old.origin, **fields)
     _check_gateway_route(ctx, replace(rt, routes=tuple(r for r in rt.routes if r is not old)), new)
-    _check_route_quota(ctx, rt, new, replacing=old)
+    check_route_quota(ctx, rt, new, replacing=old)
     ctx.world.put(replace(rt, routes=tuple(new if r is old else r for r in rt.routes)))
     return new
 
