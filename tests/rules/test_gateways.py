@@ -239,3 +239,15 @@ def test_nat_gateway_in_a_full_subnet_fails(cp, world, vpc):
     nat = cp.create_nat_gateway(subnet_id=tiny.id, connectivity_type="private")
     assert (nat.state, nat.failure_code, nat.failure_message) == (
         "failed", "InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses to create this NAT gateway")
+
+
+def test_detach_refused_while_an_instance_has_a_public_ip(cp, world, vpc, subnet, igw):
+    """AWS DetachInternetGateway: "The VPC must not contain any running instances with Elastic IP
+    addresses or public IPv4 addresses" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html)."""
+    eni = world.put(NetworkInterface(id=world.ids.new("network_interface"), owner_id=ACCOUNT_A, region=REGION,
+                                     vpc_id=vpc.id, subnet_id=subnet.id, availability_zone="us-east-1a",
+                                     private_ip_address="10.0.0.30", status="in-use", public_ip="203.0.113.30"))
+    with unchanged(world), raises_aws("DependencyViolation"):
+        cp.detach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
+    world.put(replace(eni, public_ip=None))
+    cp.detach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)

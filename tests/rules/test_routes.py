@@ -547,3 +547,20 @@ def test_routes_to_a_peered_vpc_from_both_sides_and_accounts(cp, world):
     with unchanged(world), raises_aws("InvalidRouteTableID.NotFound"):
         other.create_route(route_table_id=rt_a.id, destination_cidr_block="10.9.0.0/16",
                            vpc_peering_connection_id=pcx.id)
+
+
+def test_ingress_routing_through_a_gateway_load_balancer_endpoint(cp, world, net):
+    """AWS "Gateway route tables": an internet gateway's route table sends traffic for a subnet's entire
+    CIDR to a Gateway Load Balancer endpoint (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
+    from vpclab.model.route_table import lookup, route_table_for_gateway
+
+    vpc, subnet, rtb, igw = net
+    gwlbe = world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region=REGION,
+                                  vpc_id=vpc.id, service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+                                  vpc_endpoint_type="GatewayLoadBalancer"))
+    cp.create_route(route_table_id=rtb.id, destination_cidr_block=subnet.cidr_block, vpc_endpoint_id=gwlbe.id)
+    cp.associate_route_table(route_table_id=rtb.id, gateway_id=igw.id)
+    edge = route_table_for_gateway(world, igw.id)
+    assert edge is not None and edge.id == rtb.id
+    assert lookup(world, edge, "10.0.1.7")[0].vpc_endpoint_id == gwlbe.id
+    assert lookup(world, edge, "10.0.2.7")[0].gateway_id == "local"

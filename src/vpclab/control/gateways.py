@@ -51,7 +51,11 @@ def attach_internet_gateway(ctx: Ctx, *, internet_gateway_id: str, vpc_id: str) 
 def has_mapped_public_addresses(ctx: Ctx, vpc_id: str) -> bool:
     """Whether anything in the VPC holds a public IPv4 address (an interface's public IP or Elastic
     IP, an instance's public IP, a public NAT gateway's Elastic IP)."""
-    if any(eni.public_ip for eni in ctx.world.in_vpc(vpc_id, NetworkInterface)):
+    enis = list(ctx.world.in_vpc(vpc_id, NetworkInterface))
+    if any(eni.public_ip for eni in enis):
+        return True
+    eni_ids = {eni.id for eni in enis}
+    if any(a.network_interface_id in eni_ids for a in ctx.world.all(Address)):
         return True
     if any(i.public_ip_address and i.state not in ("terminated",) for i in ctx.world.in_vpc(vpc_id, Instance)):
         return True
