@@ -14,7 +14,13 @@ import pytest
 
 from tests.conftest import ACCOUNT_B, raises_aws, unchanged
 from vpclab import ControlPlane
-from vpclab.model.endpoints import VpcEndpointService, endpoint_connections
+from vpclab.model.endpoints import (
+    VpcEndpointService,
+    endpoint_carries_traffic,
+    endpoint_connections,
+    endpoint_private_ips,
+    service_behind,
+)
 from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.load_balancer import LoadBalancer, targets_behind
 
@@ -114,11 +120,14 @@ def test_acceptance_required_then_accept(lab):
     (https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html)."""
     lab.provider.modify_vpc_endpoint_service_permissions(service_id=lab.svc.id, add_allowed_principals=[B_ROOT])
     vpce = _endpoint(lab, "us-east-1a")
-    assert vpce.state == "pendingAcceptance"
+    assert vpce.state == "pendingAcceptance" and not endpoint_carries_traffic(vpce)
+    assert service_behind(lab.provider.world, vpce).id == lab.svc.id
+    (ip,) = endpoint_private_ips(lab.provider.world, vpce)
+    assert ip.startswith("10.1.0.")
     ghost = "vpce-0123456789abcdef0"
     result = lab.provider.accept_vpc_endpoint_connections(service_id=lab.svc.id, vpc_endpoint_ids=[vpce.id, ghost])
     assert [(u.resource_id, u.error.code) for u in result] == [(ghost, "InvalidVpcEndpointId.NotFound")]
-    assert lab.provider.world.get(vpce.id).state == "available"
+    assert endpoint_carries_traffic(lab.provider.world.get(vpce.id))
     again = lab.provider.accept_vpc_endpoint_connections(service_id=lab.svc.id, vpc_endpoint_ids=[vpce.id])
     assert [(u.error.code, u.error.message) for u in again] == [
         ("InvalidState", f"The VPC endpoint {vpce.id} is in the available state.")]

@@ -134,3 +134,21 @@ def gateway_endpoint_for(world: World, vpc_id: str, route_table_id: str, service
 def endpoint_connections(world: World, service: VpcEndpointService) -> list[VpcEndpoint]:
     """The consumer endpoints connected (in any state) to an endpoint service."""
     return [e for e in world.all(VpcEndpoint) if e.service_id == service.id]
+
+
+def endpoint_private_ips(world: World, vpce: VpcEndpoint) -> tuple[str, ...]:
+    """The private addresses of an interface endpoint's network interfaces (one per subnet)."""
+    from .interfaces import NetworkInterface
+
+    enis = (world.get(i, NetworkInterface) for i in vpce.network_interface_ids)
+    return tuple(e.private_ip_address for e in enis if e is not None)
+
+
+def service_behind(world: World, vpce: VpcEndpoint) -> VpcEndpointService | None:
+    """The user endpoint service an interface endpoint connects to (None for an AWS service)."""
+    return world.get(vpce.service_id, VpcEndpointService) if vpce.service_id else None
+
+
+def endpoint_carries_traffic(vpce: VpcEndpoint) -> bool:
+    """Whether the endpoint forwards traffic: only an available one (not pending, rejected, …)."""
+    return vpce.state.lower() == AVAILABLE
