@@ -198,6 +198,9 @@ def test_route_to_a_failed_nat_gateway_is_a_blackhole(cp, world, vpc, subnet):
     rtb = cp.create_route_table(vpc_id=vpc.id)
     route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=nat.id)
     assert route.nat_gateway_id == nat.id  # AWS stores a NAT gateway given as GatewayId as NatGatewayId
+    with unchanged(world), raises_aws("InvalidGatewayID.NotFound",
+                                      "The gateway ID 'nat-0123456789abcdef0' does not exist"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.0.2.0/24", gateway_id="nat-0123456789abcdef0")
     assert route_state(world, world.get(rtb.id, RouteTable), route) == "blackhole"
     world.put(replace(nat, state="available"))
     assert route_state(world, world.get(rtb.id, RouteTable), route) == "active"

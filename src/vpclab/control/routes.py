@@ -277,8 +277,10 @@ def _route_fields(ctx: Ctx, rt: RouteTable, field: str, value: str) -> dict[str,
     from ..model.transit_gateway import TransitGateway
 
     world = ctx.world
-    if field == "gateway_id" and value.startswith("nat-"):
-        # AWS accepts a NAT gateway's id as GatewayId and stores it as NatGatewayId
+    nat_as_gateway = world.get(value, NatGateway)
+    if field == "gateway_id" and nat_as_gateway and nat_as_gateway.visible_to(world, ctx.account_id, ctx.region):
+        # AWS accepts a NAT gateway's id as GatewayId and stores it as NatGatewayId (an unknown one is
+        # "InvalidGatewayID.NotFound: The gateway ID 'nat-…' does not exist", as below)
         field = "nat_gateway_id"
     if field == "gateway_id":
         gw = world.get(value)
