@@ -105,6 +105,11 @@ def test_associate_to_a_secondary_private_address(cp, world, net):
         cp.associate_address(allocation_id=eip.id, network_interface_id=eni.id, private_ip_address="10.0.1.99")
     addr = cp.associate_address(allocation_id=eip.id, network_interface_id=eni.id, private_ip_address=secondary)
     assert addr.private_ip_address == secondary and world.get(eni.id).public_ip is None
+    (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.small", subnet_id=subnet.id)
+    attachment = cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=1)
+    assert world.get(eip.id).instance_id == inst.id  # the address follows its interface
+    cp.detach_network_interface(attachment_id=attachment.attachment_id)
+    assert world.get(eip.id).instance_id is None and world.get(eip.id).network_interface_id == eni.id
     cp.unassign_private_ip_addresses(network_interface_id=eni.id, private_ip_addresses=[secondary])
     assert world.get(eip.id).association_id is None  # unassigning the address disassociates its Elastic IP
 

@@ -225,6 +225,7 @@ def attach(ctx: Ctx, eni: NetworkInterface, inst: Instance, device_index: int, *
                                 delete_on_termination=delete_on_termination))
     current = ctx.world.get(inst.id, Instance) or inst
     ctx.world.put(replace(current, network_interface_ids=current.network_interface_ids + (eni.id,)))
+    _sync_addresses(ctx, eni.id, inst.id)
     return eni
 
 
@@ -233,8 +234,16 @@ def detach(ctx: Ctx, eni: NetworkInterface) -> NetworkInterface:
     inst = ctx.world.get(eni.instance_id, Instance) if eni.instance_id else None
     if inst is not None:
         ctx.world.put(replace(inst, network_interface_ids=tuple(i for i in inst.network_interface_ids if i != eni.id)))
+    _sync_addresses(ctx, eni.id, None)
     return ctx.world.put(replace(eni, attachment_id=None, instance_id=None, device_index=None, status="available",
                                  delete_on_termination=False))
+
+
+def _sync_addresses(ctx: Ctx, eni_id: str, instance_id: str | None) -> None:
+    """An Elastic IP on an interface follows it onto (and off) the instance it attaches to."""
+    for addr in list(ctx.world.all(Address)):
+        if addr.network_interface_id == eni_id and addr.instance_id != instance_id:
+            ctx.world.put(replace(addr, instance_id=instance_id))
 
 
 @action
