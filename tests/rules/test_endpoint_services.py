@@ -208,7 +208,7 @@ def test_nlb_has_a_requester_managed_interface_per_subnet(lab):
 
 
 def test_nlb_one_subnet_per_zone(cp, world):
-    """ELB "Network Load Balancers": "You can specify only one subnet per Availability Zone"
+    """ELB "Network Load Balancers": one subnet per Availability Zone
     (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     a = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")

@@ -38,8 +38,8 @@ def _subnet(cp, vpc, cidr: str, az: str):
 
 # -- gateway endpoints -----------------------------------------------------------------------
 def test_gateway_endpoint_adds_a_prefix_list_route_to_each_route_table(cp, vpc):
-    """AWS "Gateway endpoints": "a route ... with the prefix list ID of the service as the destination
-    and the endpoint ID as the target" in each route table you choose
+    """AWS "Gateway endpoints": each chosen route table gets a route whose destination is the service's
+    prefix list and whose target is the endpoint
     (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     rt = _rtb(cp, vpc)
     vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=S3, route_table_ids=[rt.id])
@@ -51,7 +51,7 @@ def test_gateway_endpoint_adds_a_prefix_list_route_to_each_route_table(cp, vpc):
 
 
 def test_gateway_endpoint_must_be_in_the_vpcs_region(cp, world, vpc):
-    """AWS "Gateway endpoints": "Gateway endpoints support ... only within the same Region"
+    """AWS "Gateway endpoints": gateway endpoints work only within the endpoint's own Region
     (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     with unchanged(world), raises_aws("InvalidServiceName",
                                       "The Vpc Endpoint Service 'com.amazonaws.us-west-2.s3' does not exist"):
@@ -85,8 +85,8 @@ def test_route_tables_must_be_in_the_vpc(cp, world, vpc):
 
 
 def test_one_gateway_endpoint_route_per_service_per_route_table(cp, world, vpc):
-    """AWS "Gateway endpoints": "You can't have multiple endpoint routes to the same service in a
-    single route table" (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
+    """AWS "Gateway endpoints": a route table has at most one endpoint route to a given service
+    (several endpoints to one service use different route tables) (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     rt = _rtb(cp, vpc)
     cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=S3, route_table_ids=[rt.id])
     with unchanged(world), raises_aws("RouteAlreadyExists",
@@ -131,7 +131,7 @@ def test_remove_route_table_not_associated(cp, world, vpc):
 
 def test_delete_vpc_endpoints_removes_routes_and_reports_unsuccessful_items(cp, vpc):
     """AWS DeleteVpcEndpoints: deletes the endpoints it can and returns the others as Unsuccessful
-    items; "When you delete a gateway endpoint, we delete the endpoint routes"
+    items; deleting a gateway endpoint deletes its endpoint routes
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpcEndpoints.html)."""
     rt = _rtb(cp, vpc)
     vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=S3, route_table_ids=[rt.id])
@@ -163,8 +163,8 @@ def test_only_the_vpc_owner_creates_endpoints(cp, world, vpc):
 
 # -- interface endpoints ---------------------------------------------------------------------
 def test_interface_endpoint_puts_a_requester_managed_interface_in_each_subnet(cp, vpc):
-    """AWS "Access an AWS service using an interface VPC endpoint": "we create an endpoint network
-    interface in each subnet that you enable", with the VPC's default security group by default
+    """AWS "Access an AWS service using an interface VPC endpoint": an endpoint network interface
+    is created in each subnet you enable, with the VPC's default security group by default
     (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)."""
     a = _subnet(cp, vpc, "10.0.1.0/24", "us-east-1a")
     b = _subnet(cp, vpc, "10.0.2.0/24", "us-east-1b")

@@ -51,7 +51,7 @@ def test_prefix_list_cidrs_is_pure_for_aws_managed_ids(world):
 
 
 def test_aws_managed_list_cannot_be_modified_or_deleted(cp, world):
-    """AWS: "You cannot create, modify, share, or delete an AWS-managed prefix list"
+    """AWS: AWS-managed prefix lists cannot be created, modified, shared or deleted by customers
     (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html)."""
     pl_id = aws_managed_prefix_list_id("us-east-1", "s3")
     msg = f"The prefix list {pl_id} is an AWS-managed prefix list and cannot be modified or deleted."
@@ -92,7 +92,7 @@ def test_entries_cannot_exceed_max_entries(cp, world):
 
 
 def test_name_cannot_start_with_com_amazonaws(cp, world):
-    """AWS "Create a prefix list": "The name cannot start with com.amazonaws"
+    """AWS "Create a prefix list": a prefix list name cannot start with com.amazonaws
     (https://docs.aws.amazon.com/vpc/latest/userguide/create-managed-prefix-list.html)."""
     with unchanged(world), raises_aws("InvalidParameterValue", "Prefix list name cannot start with com.amazonaws."):
         cp.create_managed_prefix_list(prefix_list_name="com.amazonaws.mine", max_entries=2, address_family="IPv4")
