@@ -226,6 +226,9 @@ def test_assign_private_ips_within_instance_type_limit(cp, world, net):
     assert eni.secondary_private_ip_addresses == ("10.0.1.50",)
     with unchanged(world), raises_aws("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit."):
         cp.assign_private_ip_addresses(network_interface_id=primary_id, secondary_private_ip_address_count=1)
+    crowded = cp.create_network_interface(subnet_id=subnet.id, secondary_private_ip_address_count=2)
+    with unchanged(world), raises_aws("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit."):
+        cp.attach_network_interface(network_interface_id=crowded.id, instance_id=inst.id, device_index=1)
 
 
 def test_assign_address_in_use_needs_allow_reassignment(cp, world, net):

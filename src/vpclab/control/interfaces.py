@@ -214,6 +214,9 @@ def attach_network_interface(ctx: Ctx, *, network_interface_id: str, instance_id
     if itype is not None and len(attached) + 1 > itype.max_network_interfaces:
         raise AwsError("AttachmentLimitExceeded",
                        f"Interface count {len(attached) + 1} exceeds the limit for {inst.instance_type}")
+    # an interface with more addresses than the instance type allows per interface: whether AWS
+    # refuses the attachment is undocumented; vpclab refuses it (the conservative reading)
+    check_ip_limit(len(eni.private_ip_addresses), itype.ipv4_per_interface if itype else None)
     return attach(ctx, eni, inst, device_index, delete_on_termination=False)
 
 
