@@ -9,6 +9,16 @@ an AWS service using an interface VPC endpoint"
 (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html).
 
 The provider side (endpoint services, connection acceptance) is in ``endpoint_services``.
+
+Error wording. Seen verbatim in real AWS responses: InvalidServiceName, DuplicateSubnetsInSameZone,
+"does not support the availability zone of the subnet", "Route table IDs are only supported for
+Gateway type VPC Endpoint." Recalled from real responses but not re-verified: RouteAlreadyExists
+("route table … already has a route with destination-prefix-list-id …"), "Endpoint type (…) does not
+match available service types", the three private-DNS InvalidParameter messages, "route table … does
+not belong to vpc …". Undocumented, chosen by vpclab (marked where raised): the subnet and
+security-group variants of "does not belong to vpc", "Subnet IDs and security group IDs are only
+supported for Interface type VPC Endpoint.", "… is not associated with …", the at-least-one
+security group rule.
 """
 
 from __future__ import annotations

@@ -5,6 +5,14 @@ CreateListener — as ControlPlane actions with Elastic Load Balancing's paramet
 AWS docs: "Network Load Balancers" and the Elastic Load Balancing API reference
 (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html).
 vpclab models network load balancers only (what PrivateLink needs).
+
+Error wording. Seen verbatim in real responses: ResourceInUse ("… cannot be deleted because it is
+currently associated with another service"). Recalled from real responses, not re-verified:
+DuplicateLoadBalancerName / DuplicateTargetGroupName ("… exists, but with different settings"),
+"A load balancer cannot be attached to multiple subnets in the same Availability Zone",
+SubnetNotFound, InvalidSubnet ("VPC … has no internet gateway"), TargetGroupAssociationLimit,
+DuplicateListener, InvalidTarget (not running). The ValidationError texts and the other InvalidTarget
+texts are vpclab's own.
 """
 
 from __future__ import annotations
