@@ -12,7 +12,7 @@ from ipaddress import IPv4Network
 from ..errors import AwsError
 from ..model.base import Resource, Tags
 from ..model.regions import zone, zones
-from ..model.route_table import Route, RouteTable, RouteTableAssociation
+from ..model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation, is_local
 from ..model.security import NetworkAcl, NetworkAclAssociation, NetworkAclEntry, SecurityGroup, SecurityGroupRule
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc, VpcCidrBlockAssociation
@@ -103,7 +103,7 @@ def _create_main_route_table(ctx: Ctx, vpc: Vpc) -> RouteTable:
 
 
 def local_route(cidr: str) -> Route:
-    return Route(destination_cidr_block=cidr, gateway_id="local", origin="CreateRouteTable")
+    return Route(destination_cidr_block=cidr, gateway_id="local", origin=ORIGIN_LOCAL)
 
 
 def _create_default_security_group(ctx: Ctx, vpc: Vpc) -> SecurityGroup:
@@ -180,7 +180,7 @@ def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCi
             # AWS: "You can't add a CIDR block that's the same as or larger than a destination CIDR
             # range in a route in any of the VPC route tables" (message undocumented).
             dest = route.destination_cidr_block
-            if dest and route.gateway_id != "local" and IPv4Network(dest).subnet_of(net):
+            if dest and not is_local(route) and IPv4Network(dest).subnet_of(net):
                 raise AwsError("InvalidVpc.Range",
                                f"The CIDR '{net}' conflicts with route {dest} in route table {rt.id}.")
     ctx.check_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks), vpc_id=vpc_id)
@@ -219,7 +219,7 @@ def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str) -> VpcCidrBloc
         a for a in vpc.cidr_block_associations if a.association_id != association_id)))
     for rt in list(ctx.world.in_vpc(vpc.id, RouteTable)):
         ctx.world.put(replace(rt, routes=tuple(
-            r for r in rt.routes if not (r.gateway_id == "local" and r.destination_cidr_block == assoc.cidr_block))))
+            r for r in rt.routes if not (is_local(r) and r.destination_cidr_block == assoc.cidr_block))))
     return replace(assoc, state="disassociated")
 
 
