@@ -25,7 +25,7 @@ def net(cp):
 
 
 def test_allocate_gives_deterministic_public_addresses(cp):
-    """AWS AllocateAddress: "Allocates an Elastic IP address to your AWS account" from Amazon's pool
+    """AWS AllocateAddress: an Elastic IP address for the account, from Amazon's pool
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateAddress.html); vpclab's pools
     are fixed blocks so labs are reproducible."""
     a, b = cp.allocate_address(tags={"Name": "a"}), cp.allocate_address()
@@ -46,8 +46,8 @@ def test_elastic_ip_quota(cp, world):
 
 
 def test_associate_with_instance_sets_its_public_ip(cp, world, net):
-    """AWS AssociateAddress: "If the instance ... already has a public IPv4 address, it is released"
-    and replaced by the Elastic IP (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html)."""
+    """AWS AssociateAddress: a public IPv4 address the instance already has is released and
+    replaced by the Elastic IP (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html)."""
     _, subnet = net
     cp.modify_subnet_attribute(subnet_id=subnet.id, map_public_ip_on_launch=True)
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
@@ -72,8 +72,8 @@ def test_associate_needs_an_internet_gateway(cp, world):
 
 
 def test_reassociation_needs_allow_reassociation(cp, world, net):
-    """AWS AssociateAddress AllowReassociation: "Specify false to ensure the operation fails if the
-    Elastic IP address is already associated with another resource"
+    """AWS AssociateAddress AllowReassociation: without it, the call fails when the Elastic IP address
+    (or the target address) is already associated
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html)."""
     _, subnet = net
     a, b = (cp.create_network_interface(subnet_id=subnet.id) for _ in range(2))
@@ -94,8 +94,8 @@ def test_reassociation_needs_allow_reassociation(cp, world, net):
 
 
 def test_associate_to_a_secondary_private_address(cp, world, net):
-    """AWS AssociateAddress PrivateIpAddress: "The primary or secondary private IP address to associate
-    with the Elastic IP address" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html)."""
+    """AWS AssociateAddress PrivateIpAddress: the primary or a secondary private IP address of
+    the interface (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html)."""
     _, subnet = net
     eni = cp.create_network_interface(subnet_id=subnet.id, secondary_private_ip_address_count=1)
     (secondary,) = eni.secondary_private_ip_addresses
@@ -115,8 +115,8 @@ def test_associate_to_a_secondary_private_address(cp, world, net):
 
 
 def test_release_only_when_disassociated(cp, world, net):
-    """AWS ReleaseAddress: "[Nondefault VPC] You must use DisassociateAddress to disassociate the Elastic
-    IP address before you can release it. Otherwise, Amazon EC2 returns an error (InvalidIPAddress.InUse)"
+    """AWS ReleaseAddress: in a nondefault VPC an Elastic IP address must be disassociated before it
+    is released, else the error is InvalidIPAddress.InUse
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseAddress.html)."""
     _, subnet = net
     eni = cp.create_network_interface(subnet_id=subnet.id)

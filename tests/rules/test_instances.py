@@ -55,7 +55,7 @@ def test_run_instances_gives_each_a_primary_interface(cp, world, subnet):
 
 
 def test_unknown_or_malformed_image(cp, world, subnet):
-    """AWS error InvalidAMIID.NotFound: "The specified AMI doesn't exist ... AMIs are Regional"
+    """AWS error InvalidAMIID.NotFound: the AMI does not exist (in this Region: AMIs are Regional)
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
     with unchanged(world), raises_aws("InvalidAMIID.NotFound", "The image id '[ami-0123456789abcdef0]' does not exist"):
         cp.run_instances(image_id="ami-0123456789abcdef0", instance_type="t3.micro", subnet_id=subnet.id)
@@ -80,8 +80,8 @@ def test_unknown_instance_type_and_architecture_mismatch(cp, world, subnet):
 
 
 def test_no_subnet_and_no_default_vpc(cp, world):
-    """AWS RunInstances: "[Default VPC] If you don't specify a subnet ID, we choose a default subnet
-    from your default VPC"; without a default VPC the request fails
+    """AWS RunInstances: without a subnet ID, a default subnet of the default VPC is chosen; without
+    a default VPC the request fails
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
     with unchanged(world), raises_aws("VPCIdNotSpecified", "No default VPC for this user"):
         cp.run_instances(image_id=AMI, instance_type="t3.micro")
@@ -114,9 +114,8 @@ def test_public_ip_from_subnet_setting_or_request(cp, world, subnet):
 
 
 def test_network_interfaces_exclude_instance_level_network_parameters(cp, world, subnet):
-    """AWS RunInstances: "If you specify a network interface, you must specify any security groups
-    and subnets as part of the network interface, instead of using the SecurityGroupIds and SubnetId
-    parameters" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
+    """AWS RunInstances: with NetworkInterfaces, subnets and security groups are given per
+    interface, not with the instance-level SubnetId and SecurityGroupIds parameters (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
     with unchanged(world), raises_aws("InvalidParameterCombination",
                                       "Network interfaces and an instance-level subnet ID may not be specified on "
                                       "the same request"):
@@ -148,8 +147,8 @@ def test_requested_address_in_use(cp, world, subnet):
 
 
 def test_launches_at_least_min_count_or_nothing(cp, world):
-    """AWS RunInstances MinCount: "If Amazon EC2 cannot launch the minimum number of instances you
-    request, no instances will be launched"; MaxCount: it launches as many as possible above MinCount
+    """AWS RunInstances MinCount/MaxCount: if the minimum cannot be launched nothing is; otherwise as
+    many as possible up to MaxCount
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     small = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.0.0/28", availability_zone="us-east-1a")  # 11 usable
@@ -177,8 +176,8 @@ def test_terminate_deletes_primary_and_detaches_others(cp, world, subnet):
 
 
 def test_stop_releases_public_ip_and_start_assigns_a_new_one(cp, world, subnet):
-    """AWS "Amazon EC2 instance IP addressing": "We release your instance's public IP address when it
-    is stopped ... We assign a new public IP address when you start it"
+    """AWS "Amazon EC2 instance IP addressing": an instance's public IPv4 address is released when it
+    stops, and a new one is assigned when it starts
     (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html)."""
     cp.modify_subnet_attribute(subnet_id=subnet.id, map_public_ip_on_launch=True)
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
@@ -192,7 +191,7 @@ def test_stop_releases_public_ip_and_start_assigns_a_new_one(cp, world, subnet):
 
 
 def test_source_dest_check_is_the_primary_interfaces(cp, world, subnet):
-    """AWS ModifyInstanceAttribute SourceDestCheck: "Enable or disable source/destination checks";
+    """AWS ModifyInstanceAttribute SourceDestCheck enables or disables source/destination checking;
     the instance's value is its primary network interface's
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceAttribute.html)."""
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)

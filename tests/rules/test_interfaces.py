@@ -35,8 +35,8 @@ def _group(cp, vpc_id: str, name: str) -> str:
 
 
 def test_new_interface_takes_lowest_free_address_and_default_group(cp, net):
-    """AWS CreateNetworkInterface: "If you don't specify a private IPv4 address, Amazon EC2 selects
-    an available IPv4 address"; with no group the VPC's default security group applies
+    """AWS CreateNetworkInterface: without a private IPv4 address, Amazon EC2 selects an
+    available one from the subnet's range; with no group the VPC's default security group applies
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html)."""
     vpc, subnet, _ = net
     eni = cp.create_network_interface(subnet_id=subnet.id, secondary_private_ip_address_count=2)
@@ -69,8 +69,8 @@ def test_requested_address_must_be_free(cp, world, net):
 
 
 def test_subnet_out_of_addresses(cp, world):
-    """AWS error InsufficientFreeAddressesInSubnet: "The specified subnet does not have enough free
-    addresses to satisfy the request"
+    """AWS error InsufficientFreeAddressesInSubnet: the subnet has too few free addresses for the
+    request
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.0.0/28", availability_zone="us-east-1a")
@@ -93,7 +93,7 @@ def test_shared_allocation_helpers_never_hand_out_an_address_twice(cp, net):
 
 
 def test_groups_must_be_in_the_subnets_vpc(cp, world, net):
-    """AWS: "security groups ... are associated with the VPC"; a group of another VPC is refused
+    """AWS: a security group belongs to one VPC; a group of another VPC is refused
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html)."""
     _, subnet, _ = net
     vpc2 = cp.create_vpc(cidr_block="10.1.0.0/16")
@@ -118,7 +118,7 @@ def test_security_groups_per_interface_quota(cp, world, net):
 
 
 def test_attached_or_managed_interface_cannot_be_deleted(cp, world, net):
-    """AWS DeleteNetworkInterface: "You must detach the network interface before you can delete it"
+    """AWS DeleteNetworkInterface: an interface must be detached before it can be deleted
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteNetworkInterface.html);
     requester-managed interfaces are deleted by their service ("Requester-managed network interfaces",
     https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html)."""
@@ -140,7 +140,7 @@ def test_attached_or_managed_interface_cannot_be_deleted(cp, world, net):
 
 
 def test_attach_needs_same_availability_zone(cp, world, net):
-    """AWS: "You can attach a network interface to an instance in the same Availability Zone"
+    """AWS: a network interface attaches only to an instance in its Availability Zone
     (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html)."""
     _, subnet, other = net
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
@@ -177,7 +177,7 @@ def test_attach_within_instance_type_interface_limit(cp, world, net):
 
 
 def test_primary_and_managed_attachments_cannot_be_detached(cp, world, net):
-    """AWS: "You can't detach a primary network interface from an instance"; attachments of
+    """AWS: the primary network interface cannot be detached from its instance; attachments of
     requester-managed interfaces are managed by their service
     (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html)."""
     _, subnet, _ = net
@@ -197,7 +197,7 @@ def test_primary_and_managed_attachments_cannot_be_detached(cp, world, net):
 
 
 def test_modify_attribute_one_at_a_time_and_source_dest_check_follows_instance(cp, world, net):
-    """AWS ModifyNetworkInterfaceAttribute: "You can specify only one attribute at a time"
+    """AWS ModifyNetworkInterfaceAttribute: one attribute per request
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyNetworkInterfaceAttribute.html)."""
     vpc, subnet, _ = net
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
@@ -232,8 +232,8 @@ def test_assign_private_ips_within_instance_type_limit(cp, world, net):
 
 
 def test_assign_address_in_use_needs_allow_reassignment(cp, world, net):
-    """AWS AssignPrivateIpAddresses: AllowReassignment "Indicates whether to allow an IP address
-    that is already assigned to another network interface ... to be reassigned"
+    """AWS AssignPrivateIpAddresses: AllowReassignment lets an address already assigned to another
+    interface be moved to this one
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssignPrivateIpAddresses.html)."""
     _, subnet, _ = net
     a = cp.create_network_interface(subnet_id=subnet.id, private_ip_address="10.0.1.20")
@@ -248,7 +248,7 @@ def test_assign_address_in_use_needs_allow_reassignment(cp, world, net):
 
 
 def test_unassign_only_secondary_addresses(cp, world, net):
-    """AWS UnassignPrivateIpAddresses: "Unassigns one or more secondary private IP addresses"
+    """AWS UnassignPrivateIpAddresses: unassigns secondary private IP addresses only
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnassignPrivateIpAddresses.html)."""
     _, subnet, _ = net
     eni = cp.create_network_interface(subnet_id=subnet.id, secondary_private_ip_address_count=1)

@@ -76,8 +76,8 @@ def test_participant_launches_and_owns_interfaces_and_instances(cp, shared):
 
 
 def test_participant_cannot_use_the_owners_security_groups(cp, shared):
-    """AWS: "Participants can't launch resources using the default security group for the VPC because it
-    belongs to the owner" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html)."""
+    """AWS: participants cannot launch resources with the VPC's default security group, which
+    belongs to the owner (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html)."""
     vpc, subnet, _, _ = shared
     (default,) = [g for g in cp.world.in_vpc(vpc.id, SecurityGroup) if g.is_default]
     b = cp.as_(account_id=ACCOUNT_B)
@@ -214,9 +214,8 @@ def test_associate_disassociate_and_delete(cp, world, shared):
 
 
 def test_unsharing_keeps_participant_resources_manageable(cp, world, shared):
-    """AWS "Unshare a shared subnet": "Existing participant resources continue to run in the unshared subnet ...
-    Participants can no longer create new resources in the unshared subnet. Participants can modify, describe,
-    and delete their resources" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing-share-subnet-working-with.html)."""
+    """AWS "Unshare a shared subnet": participants' resources keep running in an unshared subnet;
+    participants cannot create new ones there but can still modify, describe and delete theirs (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing-share-subnet-working-with.html)."""
     vpc, subnet, _, share = shared
     b = cp.as_(account_id=ACCOUNT_B)
     sg = b.create_security_group(group_name="app", description="app", vpc_id=vpc.id)
