@@ -20,6 +20,7 @@ from vpclab.model.endpoints import (
     endpoint_connections,
     endpoint_private_ips,
     service_behind,
+    service_names_for,
 )
 from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.load_balancer import LoadBalancer, targets_behind
@@ -85,7 +86,9 @@ def test_only_allowed_principals_can_create_an_endpoint(lab, world):
     with unchanged(world), raises_aws("InvalidServiceName",
                                       f"The Vpc Endpoint Service '{lab.svc.service_name}' does not exist"):
         _endpoint(lab, "us-east-1a")
+    assert lab.svc.service_name not in service_names_for(world, ACCOUNT_B, "us-east-1")
     lab.provider.modify_vpc_endpoint_service_permissions(service_id=lab.svc.id, add_allowed_principals=[B_ROOT])
+    assert lab.svc.service_name in service_names_for(world, ACCOUNT_B, "us-east-1")
     assert _endpoint(lab, "us-east-1a").service_id == lab.svc.id
 
 

@@ -152,3 +152,12 @@ def service_behind(world: World, vpce: VpcEndpoint) -> VpcEndpointService | None
 def endpoint_carries_traffic(vpce: VpcEndpoint) -> bool:
     """Whether the endpoint forwards traffic: only an available one (not pending, rejected, …)."""
     return vpce.state.lower() == AVAILABLE
+
+
+def service_names_for(world: World, account_id: str, region: str) -> list[str]:
+    """The service names DescribeVpcEndpointServices shows a caller: the AWS catalogue of the Region
+    and the user endpoint services in that Region whose owner or allowed principals include it."""
+    aws = sorted({f"com.amazonaws.{region}.{s}" for s in (*GATEWAY_SERVICES, *INTERFACE_SERVICES)})
+    mine = sorted(s.service_name for s in world.all(VpcEndpointService)
+                  if s.region == region and s.service_state == "Available" and s.allows(account_id))
+    return aws + mine
