@@ -76,13 +76,14 @@ def _load(file: Path) -> Network:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Topology YAML files.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="Topology YAML files.", show_default=False,
+                                                      metavar="FILE")],
 ) -> None:
     """Load each topology file through AWS's rules and report every problem.
 
-    Prints "ok FILE: 2 VPCs, 3 subnets, …" for each valid file, or each problem as
-    FILE:LINE:COLUMN: message (with AWS's error code for an AWS rule). Exit code 1 if any file is
-    invalid.
+    Prints "ok FILE: 2 VPCs, 3 subnets, …" for each valid file, or each problem as FILE:LINE:COLUMN: message.
+
+    Exit code 1 if any file is invalid, 2 if a file is missing.
 
     Example:  vpclab validate examples/*.yaml
     """
@@ -100,8 +101,9 @@ def validate(
 
 @app.command()
 def show(
-    file: Annotated[Path, typer.Argument(help="A topology YAML file.", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="table (for people) or json (for tools).")]
+    file: Annotated[Path, typer.Argument(help="A topology YAML file.", show_default=False, metavar="FILE")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="table (for people) or json (for tools).",
+                                          metavar="table|json")]
     = Format.table,
 ) -> None:
     """Show every resource of a topology: id, name, account, Region and key fields, by kind.
@@ -146,7 +148,8 @@ def schema() -> None:
     """Print the JSON Schema of topology files (for editors' YAML completion and checking).
 
     Example:  vpclab schema > vpclab.schema.json
-    then add "# yaml-language-server: $schema=vpclab.schema.json" at the top of a topology file.
+
+    Then put "# yaml-language-server: $schema=vpclab.schema.json" at the top of a topology file.
     """
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 

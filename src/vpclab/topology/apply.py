@@ -43,18 +43,20 @@ class Applier:
 
     def call(self, d: Decl, action: str, loc: Loc | None = None, *, account: str | None = None,
              region: str | None = None, what: str | None = None, **params: Any) -> Any:
-        """Run one action as ``account`` in ``region`` (default: the resource's); None if it failed."""
+        """Run one action as ``account`` in ``region`` (default: the resource's); None if it failed.
+
+        A failure is a Problem at ``loc`` (a path below the resource's own place in the file)."""
         cp = self.cp(account or d.account, region or d.region)
         try:
             return cp.call(action, params)
         except AwsError as err:
             label = what or d.label
-            self.plan.problem(loc or d.loc, f"{label}: {err.code}: {err.message}{self.named(err.message)}",
+            self.plan.problem(d.loc + (loc or ()), f"{label}: {err.code}: {err.message}{self.named(err.message)}",
                               code=err.code, key=True)
         except AttributeError as err:
             if f"no action {action!r}" not in str(err):
                 raise
-            self.plan.problem(loc or d.loc, f"{what or d.label}: vpclab cannot do this yet "
+            self.plan.problem(d.loc + (loc or ()), f"{what or d.label}: vpclab cannot do this yet "
                                             f"(the ControlPlane has no action {action})", key=True)
         return None
 

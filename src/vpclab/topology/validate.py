@@ -44,8 +44,15 @@ def _problems(source: Source, data: dict[str, Any], exc: ValidationError) -> lis
         if message not in merged[slot]:
             merged[slot].append(message)
         keys[slot] = at_key
+    # "unknown key 'acceptor' (did you mean 'accepter'?)" already says what "missing 'accepter'" would
+    hinted = {(p[:-1], m.split("did you mean '")[1].split("'")[0]) for (p, _), ms in merged.items()
+              for m in ms if "did you mean '" in m}
     problems = []
     for (path, _), messages in merged.items():
+        messages = [m for m in messages
+                    if not (m.startswith("missing required key '") and (path, m.split("'")[1]) in hinted)]
+        if not messages:
+            continue
         label = ".".join(str(p) for p in path) or "file"
         text = messages[0] if len(messages) == 1 else _join_union(messages)
         problems.append(source.problem(path, f"{label}: {text}", key=keys[(path, _)]))

@@ -1,0 +1,121 @@
+"""The vpclab command: exit codes 0/1/2, stable JSON, help with examples, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vpclab.cli.main import app
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+runner = CliRunner()
+
+GOOD = """\
+region: us-east-1
+vpcs:
+  app:
+    cidr: 10.0.0.0/16
+    subnets: {web: {cidr: 10.0.1.0/24}}
+  db: {cidr: 10.1.0.0/16}
+peerings:
+  app-db: {requester: app, accepter: db}
+"""
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    path = tmp_path / "good.yaml"
+    path.write_text(GOOD)
+    return path
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text("vpcs:\n  app: {cidr: 10.0.0.0/16, subnets: {web: {cidr: 10.9.0.0/24}}}\n")
+    return path
+
+
+def test_validate_ok(good: Path) -> None:
+    result = runner.invoke(app, ["validate", str(good)])
+    assert result.exit_code == 0
+    assert result.stdout == f"ok {good}: 2 VPCs, 1 subnet, 2 route tables, 2 security groups, 1 peering\n"
+
+
+def test_validate_invalid_prints_every_problem_and_exits_1(good: Path, bad: Path) -> None:
+    result = runner.invoke(app, ["validate", str(good), str(bad)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"ok {good}")
+    assert lines[1] == (f"{bad}:2:38: subnet web: InvalidSubnet.Range: The CIDR '10.9.0.0/24' is invalid.")
+    assert lines[2] == f"invalid {bad}: 1 problem"
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_directory_is_a_usage_error(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["show", str(tmp_path)]).exit_code == 2
+
+
+def test_bad_option_is_a_usage_error(good: Path) -> None:
+    assert runner.invoke(app, ["show", str(good), "--format", "xml"]).exit_code == 2
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+
+
+def test_show_json_is_a_stable_dict_of_lists(good: Path) -> None:
+    first = runner.invoke(app, ["show", str(good), "--format", "json"])
+    second = runner.invoke(app, ["show", str(good), "--format", "json"])
+    assert first.exit_code == 0 and first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert list(data)[:3] == ["vpcs", "subnets", "route_tables"]
+    assert all(isinstance(rows, list) for rows in data.values())
+    app_row = data["vpcs"][0]
+    assert {k: app_row[k] for k in ("name", "account", "region", "cidrs")} == {
+        "name": "app", "account": "123456789012", "region": "us-east-1", "cidrs": ["10.0.0.0/16"]}
+    assert app_row["id"].startswith("vpc-")
+    (pcx,) = data["peerings"]
+    assert (pcx["name"], pcx["requester"], pcx["accepter"], pcx["status"]) == ("app-db", "app", "db", "active")
+    assert data["subnets"][0]["vpc"] == "app"  # names, not ids, in reference columns
+
+
+def test_show_table_groups_by_kind(good: Path) -> None:
+    result = runner.invoke(app, ["show", str(good)])
+    assert result.exit_code == 0
+    for title in ("VPCs", "Subnets", "Route tables", "Peering connections"):
+        assert title in result.stdout
+    assert "app-db" in result.stdout
+
+
+def test_show_invalid_exits_1(bad: Path) -> None:
+    result = runner.invoke(app, ["show", str(bad), "--format", "json"])
+    assert result.exit_code == 1
+    assert "InvalidSubnet.Range" in result.stdout
+
+
+def test_schema_is_json_schema() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "vpclab topology" and "vpcs" in schema["properties"]
+
+
+@pytest.mark.parametrize("command", ["validate", "show", "schema"])
+def test_every_command_help_has_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout and f"vpclab {command}" in result.stdout
+
+
+def test_make_run_commands_succeed() -> None:
+    """What `make run` does: validate every example, then show two-peered-vpcs."""
+    examples = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
+    assert runner.invoke(app, ["validate", *examples]).exit_code == 0
+    assert runner.invoke(app, ["show", str(EXAMPLES / "two-peered-vpcs.yaml")]).exit_code == 0
