@@ -25,6 +25,7 @@ test: $(STAMP)
 
 ## make bench: benchmarks, printed as ratios against a baseline measured in the same run
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 
 clean:
