@@ -209,8 +209,11 @@ def _check_route_table(plan: Plan, d: Decl) -> None:
                 if d.vpc not in (pcx.requester, pcx.accepter):
                     plan.problem(loc, f"route {dest}: peering {name} does not connect VPC {d.vpc}")
         else:
-            plan.problem(loc, f"route {dest}: unknown target '{target}': expected igw, vgw, nat:NAME, pcx:NAME, "
-                              "tgw:NAME, eni:NAME or instance:NAME")
+            decl = plan.decls.get(target)
+            prefix = {v: k for k, v in ROUTE_TARGETS.items()}.get(decl.kind) if decl else None
+            hint = f" (did you mean '{prefix}:{target}'?)" if prefix else ""
+            plan.problem(loc, f"route {dest}: unknown target '{target}'{hint}: expected igw, vgw, nat:NAME, "
+                              "pcx:NAME, tgw:NAME, eni:NAME or instance:NAME")
 
 
 def _check_rules(plan: Plan, d: Decl) -> None:
