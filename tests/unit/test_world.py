@@ -59,3 +59,25 @@ def test_ids_are_deterministic_under_a_seed() -> None:
     assert World(seed=3).ids.new("vpc") == World(seed=3).ids.new("vpc")
     assert World(seed=3).ids.new("vpc").startswith("vpc-")
     assert len(World(seed=3).ids.new("vpc")) == len("vpc-") + 17
+
+
+def test_a_failing_listener_rolls_the_change_back() -> None:
+    """The durable store subscribes to the World: if it cannot record a change, the change is undone."""
+    world = World(seed=1)
+    kept = world.put(_vpc(world))
+
+    def refuse(changes: dict) -> None:
+        raise OSError("disk full")
+
+    world.subscribe(refuse)
+    with pytest.raises(OSError):
+        world.put(_vpc(world, "10.1.0.0/16"))
+    assert list(world.resources()) == [kept] and world.version == 1
+
+
+def test_new_ids_never_collide_with_restored_resources() -> None:
+    first = World(seed=9)
+    vpc = first.put(_vpc(first))
+    restored = World(seed=9)  # a restart replays the same seed
+    restored.put(vpc)
+    assert restored.new_id("vpc") != vpc.id

@@ -39,7 +39,7 @@ class Ctx:
             )
 
     def new_id(self, kind: str) -> str:
-        return self.world.ids.new(kind)
+        return self.world.new_id(kind)
 
     @property
     def now(self) -> datetime:

@@ -94,22 +94,24 @@ class World:
     # -- writing -----------------------------------------------------------------------------
     def put(self, resource: R) -> R:
         """Add or replace a resource (by id)."""
+        if self._journal is None:
+            with self.transaction():
+                return self.put(resource)
         old = self._resources.get(resource.id)
         self._note(resource.id, old)
         if old is not None and (type(old) is not type(resource)
                                 or getattr(old, "vpc_id", None) != getattr(resource, "vpc_id", None)):
             self._unindex(old)
         self._index(resource)  # a replaced resource keeps its place in creation order
-        if self._journal is None:
-            self._commit({resource.id: (old, resource)})
         return resource
 
     def remove(self, resource_id: str) -> Resource:
-        old = self._resources.pop(resource_id)
-        self._note(resource_id, old)
-        self._unindex(old)
         if self._journal is None:
-            self._commit({resource_id: (old, None)})
+            with self.transaction():
+                return self.remove(resource_id)
+        old = self._resources[resource_id]
+        self._note(resource_id, old)
+        self._unindex(self._resources.pop(resource_id))
         return old
 
     def _index(self, res: Resource) -> None:
@@ -133,7 +135,9 @@ class World:
     def transaction(self) -> Iterator[Changes]:
         """All-or-nothing: roll back every put/remove of the block if it raises.
 
-        Nested transactions join the outer one.
+        On success the change set is handed to the listeners before the transaction ends; if a
+        listener raises (the durable store could not write, say), the change is rolled back too,
+        so nothing is applied that was not also recorded. Nested transactions join the outer one.
         """
         if self._journal is not None:
             yield self._journal
@@ -141,28 +145,33 @@ class World:
         self._journal = {}
         try:
             yield self._journal
+            changes: Changes = {}
+            for rid, (old, _) in self._journal.items():
+                new = self._resources.get(rid)
+                if old is not new:
+                    changes[rid] = (old, new)
+            if changes:
+                for listener in self._listeners:
+                    listener(changes)
+                self.version += 1
         except BaseException:
-            journal, self._journal = self._journal, None
-            for rid, (old, _) in journal.items():
+            for rid, (old, _) in self._journal.items():
                 if rid in self._resources:
                     self._unindex(self._resources.pop(rid))
                 if old is not None:
                     self._index(old)
             raise
-        journal, self._journal = self._journal, None
-        changes: Changes = {}
-        for rid, (old, _) in journal.items():
-            new = self._resources.get(rid)
-            if old is not new:
-                changes[rid] = (old, new)
-        if changes:
-            self._commit(changes)
-
-    def _commit(self, changes: Changes) -> None:
-        self.version += 1
-        for listener in self._listeners:
-            listener(changes)
+        finally:
+            self._journal = None
 
     def subscribe(self, listener: Callable[[Changes], None]) -> None:
-        """Call ``listener(changes)`` after every committed change set."""
+        """Call ``listener(changes)`` with every change set as it commits. A listener that raises
+        rolls the change back: subscribe the durable store first, and caches after it."""
         self._listeners.append(listener)
+
+    def new_id(self, kind: str) -> str:
+        """A fresh id of this kind that no resource in the World has (also after a restore)."""
+        while True:
+            candidate = self.ids.new(kind)
+            if candidate not in self._resources:
+                return candidate
