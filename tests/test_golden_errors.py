@@ -36,5 +36,6 @@ def test_error_text_matches_the_golden_file(case: Path) -> None:
     assert expected.exists(), f"no {expected.name}: run python tools/regen_golden.py"
     actual = _regen().render(case)
     assert actual == expected.read_text(encoding="utf-8"), (
-        f"{case.name}: the error text changed; if intended, run python tools/regen_golden.py and review the diff")
+        f"{case.name}: the error text changed; if intended, "
+        "run python tools/regen_golden.py and review the diff")
     assert actual.rstrip().endswith("exit code 1")

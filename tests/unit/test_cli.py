@@ -82,7 +82,8 @@ def test_show_json_is_a_stable_dict_of_lists(good: Path) -> None:
         "name": "app", "account": "123456789012", "region": "us-east-1", "cidrs": ["10.0.0.0/16"]}
     assert app_row["id"].startswith("vpc-")
     (pcx,) = data["peerings"]
-    assert (pcx["name"], pcx["requester"], pcx["accepter"], pcx["status"]) == ("app-db", "app", "db", "active")
+    assert (pcx["name"], pcx["requester"], pcx["accepter"], pcx["status"]) == \
+        ("app-db", "app", "db", "active")
     assert data["subnets"][0]["vpc"] == "app"  # names, not ids, in reference columns
 
 
@@ -119,3 +120,16 @@ def test_make_run_commands_succeed() -> None:
     examples = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
     assert runner.invoke(app, ["validate", *examples]).exit_code == 0
     assert runner.invoke(app, ["show", str(EXAMPLES / "two-peered-vpcs.yaml")]).exit_code == 0
+
+
+def test_an_internal_error_is_a_message_not_a_traceback(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vpclab.cli.main as main
+
+    def broken(path: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(main, "load", broken)
+    result = runner.invoke(app, ["validate", str(good)])
+    assert result.exit_code == 1
+    assert "internal error" in result.stderr and "RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.output

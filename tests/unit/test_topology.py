@@ -117,7 +117,8 @@ def test_security_group_rules_by_cidr_group_and_prefix_list() -> None:
     web = net.resource("web-sg")
     assert isinstance(web, SecurityGroup)
     by_group = next(r for r in web.ingress if r.referenced_group_id)
-    assert (by_group.referenced_group_id, by_group.from_port, by_group.to_port) == (net.id("lb-sg"), 8000, 8080)
+    assert (by_group.referenced_group_id, by_group.from_port, by_group.to_port) == \
+        (net.id("lb-sg"), 8000, 8080)
     assert any(r.ip_protocol == "icmp" for r in web.ingress)
     # listing egress replaces AWS's default allow-all egress rule
     assert [(r.cidr_ipv4, r.from_port) for r in web.egress] == [("10.1.0.0/16", 5432)]
@@ -283,7 +284,8 @@ def test_every_independent_error_is_reported_at_once_with_positions_and_codes() 
         """)
     found = info.value.problems
     assert [(p.line, p.column, p.code) for p in found] == [
-        (7, 7, "InvalidSubnet.Conflict"), (10, 3, "InvalidVpc.Range"), (14, 3, "VpcPeeringConnectionAlreadyExists")]
+        (7, 7, "InvalidSubnet.Conflict"), (10, 3, "InvalidVpc.Range"),
+        (14, 3, "VpcPeeringConnectionAlreadyExists")]
     assert str(found[0]) == ("net.yaml:7:7: subnet web2: InvalidSubnet.Conflict: "
                              "The CIDR '10.0.1.0/25' conflicts with another subnet")
     # web2-rt depends on the failed subnet: it is skipped, not reported
@@ -305,7 +307,8 @@ def test_shape_errors_point_into_the_file_with_hints() -> None:
               web: {cidr: 10.0.1.0/24, zone: us-east-1a}
         peerings: [1]
     """) == [
-        "net.yaml:6:32: vpcs.app.subnets.web.zone: unknown key 'zone' (expected one of: account, tags, cidr, az, public)",
+        "net.yaml:6:32: vpcs.app.subnets.web.zone: unknown key 'zone' "
+        "(expected one of: account, tags, cidr, az, public)",
         "net.yaml:7:1: peerings: expected a mapping, got a list",
     ]
 
@@ -319,7 +322,8 @@ def test_names_are_unique_across_the_file() -> None:
     assert problems("""
         vpcs:
           app: {cidr: 10.0.0.0/16, subnets: {app: {cidr: 10.0.1.0/24}}}
-    """) == ["net.yaml:3:38: duplicate name 'app': already used by the VPC on line 3 (names are unique across the file)"]
+    """) == ["net.yaml:3:38: duplicate name 'app': already used by the VPC on line 3 "
+             "(names are unique across the file)"]
 
 
 def test_unknown_accounts_and_regions() -> None:
@@ -328,7 +332,8 @@ def test_unknown_accounts_and_regions() -> None:
         vpcs:
           app: {cidr: 10.0.0.0/16, account: deb, region: us-east-1x}
     """) == [
-        "net.yaml:4:37: unknown account 'deb' (did you mean 'dev'?): name it under accounts: or give a 12-digit account id",
+        "net.yaml:4:37: unknown account 'deb' (did you mean 'dev'?): "
+        "name it under accounts: or give a 12-digit account id",
         "net.yaml:4:50: unknown Region 'us-east-1x' (did you mean 'us-east-1'?)",
     ]
 
@@ -348,7 +353,8 @@ def test_empty_file_is_an_empty_network() -> None:
 
 def test_yaml_syntax_error_has_the_parser_position() -> None:
     assert problems("vpcs:\n  app: {cidr: 10.0.0.0/16\n") == [
-        "net.yaml:3:1: YAML syntax error: while parsing a flow mapping, expected ',' or '}', but got '<stream end>'"]
+        "net.yaml:3:1: YAML syntax error: while parsing a flow mapping, expected ',' or '}', "
+        "but got '<stream end>'"]
 
 
 def test_problem_and_error_text() -> None:

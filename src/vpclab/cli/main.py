@@ -72,6 +72,10 @@ def _load(file: Path) -> Network:
     except VpclabError as exc:
         _out().print(f"{file}: {exc}", markup=False)
         raise typer.Exit(EXIT_INVALID) from None
+    except Exception as exc:  # a bug in vpclab: say so plainly, still no traceback
+        _err().print(f"vpclab: internal error while loading {file}: {type(exc).__name__}: {exc} "
+                     "(please report it with the file)", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command()
@@ -81,7 +85,7 @@ def validate(
 ) -> None:
     """Load each topology file through AWS's rules and report every problem.
 
-    Prints "ok FILE: 2 VPCs, 3 subnets, …" for each valid file, or each problem as FILE:LINE:COLUMN: message.
+    Prints "ok FILE: 2 VPCs, 3 subnets, …" for each valid file, or each problem as FILE:LINE:COL: message.
 
     Exit code 1 if any file is invalid, 2 if a file is missing.
 

@@ -53,6 +53,11 @@ def _rules(sg: SecurityGroup, rules: Any, net: Network) -> list[str]:
     return out
 
 
+def _acl_entry(e: Any) -> str:
+    number = e.rule_number if e.rule_number < 32767 else "*"
+    return f"{'out' if e.egress else 'in'} {number} {e.rule_action} {e.cidr_block}"
+
+
 def _eni_ip(net: Network, eni_id: str | None) -> str | None:
     eni = net.world.get(eni_id, NetworkInterface) if eni_id else None
     return eni.public_ip if eni is not None else None
@@ -80,8 +85,7 @@ KINDS: list[tuple[str, str, type[Resource], list[Column]]] = [
     ("network_acls", "Network ACLs", NetworkAcl, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("default", lambda r, n: r.is_default),
         ("subnets", lambda r, n: _ns(n, [a.subnet_id for a in r.associations])),
-        ("entries", lambda r, n: [f"{'out' if e.egress else 'in'} {e.rule_number if e.rule_number < 32767 else '*'} "
-                                  f"{e.rule_action} {e.cidr_block}" for e in r.entries])]),
+        ("entries", lambda r, n: [_acl_entry(e) for e in r.entries])]),
     ("network_interfaces", "Network interfaces", NetworkInterface, [
         ("subnet", lambda r, n: _n(n, r.subnet_id)), ("type", lambda r, n: r.interface_type),
         ("private_ip", lambda r, n: r.private_ip_address), ("public_ip", lambda r, n: r.public_ip),
@@ -92,7 +96,8 @@ KINDS: list[tuple[str, str, type[Resource], list[Column]]] = [
         ("state", lambda r, n: r.state)]),
     ("prefix_lists", "Prefix lists", ManagedPrefixList, [("entries", lambda r, n: list(r.cidrs))]),
     ("peerings", "Peering connections", VpcPeeringConnection, [
-        ("requester", lambda r, n: _n(n, r.requester_vpc_id)), ("accepter", lambda r, n: _n(n, r.accepter_vpc_id)),
+        ("requester", lambda r, n: _n(n, r.requester_vpc_id)),
+        ("accepter", lambda r, n: _n(n, r.accepter_vpc_id)),
         ("accepter_account", lambda r, n: n.account_name(r.accepter_owner_id)),
         ("accepter_region", lambda r, n: r.accepter_region), ("status", lambda r, n: r.status_code)]),
     ("transit_gateways", "Transit gateways", TransitGateway, [
@@ -113,11 +118,13 @@ KINDS: list[tuple[str, str, type[Resource], list[Column]]] = [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("subnets", lambda r, n: _ns(n, r.subnet_ids)),
         ("scheme", lambda r, n: r.scheme)]),
     ("endpoint_services", "Endpoint services", VpcEndpointService, [
-        ("service_name", lambda r, n: r.service_name), ("acceptance_required", lambda r, n: r.acceptance_required)]),
+        ("service_name", lambda r, n: r.service_name),
+        ("acceptance_required", lambda r, n: r.acceptance_required)]),
     ("endpoints", "VPC endpoints", VpcEndpoint, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("service", lambda r, n: r.service_name),
         ("type", lambda r, n: r.vpc_endpoint_type), ("state", lambda r, n: r.state),
-        ("route_tables", lambda r, n: _ns(n, r.route_table_ids)), ("subnets", lambda r, n: _ns(n, r.subnet_ids))]),
+        ("route_tables", lambda r, n: _ns(n, r.route_table_ids)),
+        ("subnets", lambda r, n: _ns(n, r.subnet_ids))]),
     ("customer_gateways", "Customer gateways", CustomerGateway, [
         ("ip", lambda r, n: r.ip_address), ("asn", lambda r, n: r.bgp_asn)]),
     ("vpn_gateways", "VPN gateways", VpnGateway, [
@@ -151,7 +158,8 @@ def as_dict(net: Network) -> dict[str, list[dict[str, Value]]]:
 
 #: what ``validate`` counts, with singular and plural names
 SUMMARY: list[tuple[str, str, str]] = [
-    ("vpcs", "VPC", "VPCs"), ("subnets", "subnet", "subnets"), ("route_tables", "route table", "route tables"),
+    ("vpcs", "VPC", "VPCs"), ("subnets", "subnet", "subnets"),
+    ("route_tables", "route table", "route tables"),
     ("security_groups", "security group", "security groups"), ("peerings", "peering", "peerings"),
     ("transit_gateways", "transit gateway", "transit gateways"),
     ("transit_gateway_attachments", "TGW attachment", "TGW attachments"),

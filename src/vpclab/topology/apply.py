@@ -51,8 +51,8 @@ class Applier:
             return cp.call(action, params)
         except AwsError as err:
             label = what or d.label
-            self.plan.problem(d.loc + (loc or ()), f"{label}: {err.code}: {err.message}{self.named(err.message)}",
-                              code=err.code, key=True)
+            text = f"{label}: {err.code}: {err.message}{self.named(err.message)}"
+            self.plan.problem(d.loc + (loc or ()), text, code=err.code, key=True)
         except AttributeError as err:
             if f"no action {action!r}" not in str(err):
                 raise

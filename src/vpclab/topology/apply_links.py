@@ -48,8 +48,9 @@ def create_tgw_route_table(a: Applier, d: Decl) -> None:
     if d.spec.default:
         rt_id = a.id(f"{d.parent}/default")
         if rt_id is None:
-            a.plan.problem(d.loc + ("default",), f"{d.label}: transit gateway {d.parent} has no default route "
-                                                 "table (its options disable default association and propagation)")
+            a.plan.problem(d.loc + ("default",),
+                           f"{d.label}: transit gateway {d.parent} has no default route table "
+                           "(its options disable default association and propagation)")
             return
         a.net.add(d.name, rt_id)
         a.call(d, "create_tags", resources=[rt_id], tags=a.tags(d.name, d.spec.tags))
@@ -74,14 +75,16 @@ def create_tgw_attachment(a: Applier, d: Decl) -> None:
         if vpc is None or subnets is None:
             return
         owner = a.plan.decls[spec.vpc]
-        params: dict[str, Any] = {"transit_gateway_id": tgw_id, "vpc_id": vpc, "subnet_ids": subnets, "tags": tags}
+        params: dict[str, Any] = {"transit_gateway_id": tgw_id, "vpc_id": vpc, "subnet_ids": subnets,
+                                  "tags": tags}
         if spec.appliance_mode:
             params["options"] = {"appliance_mode_support": "enable"}
         # the VPC's owner attaches its VPC (to a transit gateway shared with it, if not its own)
         att_id = a.keep(d.name, a.call(d, "create_transit_gateway_vpc_attachment", account=owner.account,
                                        region=owner.region, **params))
         if att_id is not None and spec.accept and _attachment_state(a, att_id) == "pendingAcceptance":
-            a.call(d, "accept_transit_gateway_vpc_attachment", ("accept",), transit_gateway_attachment_id=att_id)
+            a.call(d, "accept_transit_gateway_vpc_attachment", ("accept",),
+                   transit_gateway_attachment_id=att_id)
         return
     peer = a.plan.decls[spec.peer]
     peer_id = a.id(spec.peer)
@@ -180,7 +183,8 @@ def create_vpn_connection(a: Applier, d: Decl) -> None:
     if cgw is None or None in gateway.values():
         return
     vpn = a.call(d, "create_vpn_connection", customer_gateway_id=cgw, type="ipsec.1",
-                 options={"static_routes_only": spec.routing == "static"}, tags=a.tags(d.name, spec.tags), **gateway)
+                 options={"static_routes_only": spec.routing == "static"}, tags=a.tags(d.name, spec.tags),
+                 **gateway)
     vpn_id = a.keep(d.name, vpn)
     if vpn_id is None:
         return
@@ -215,7 +219,8 @@ def create_endpoint_service(a: Applier, d: Decl) -> None:
         if targets:
             a.call(d, "register_targets", ("nlb", "targets"), target_group_arn=tg.arn,
                    targets=[{"id": t, "port": port} for t in targets], what=what)
-        a.call(d, "create_listener", ("nlb", "listeners"), load_balancer_arn=lb.arn, protocol="TCP", port=port,
+        a.call(d, "create_listener", ("nlb", "listeners"), load_balancer_arn=lb.arn, protocol="TCP",
+               port=port,
                default_actions=[{"type": "forward", "target_group_arn": tg.arn}], what=what)
     svc = a.call(d, "create_vpc_endpoint_service_configuration", network_load_balancer_arns=[lb.arn],
                  acceptance_required=spec.acceptance_required, tags=a.tags(d.name, spec.tags))
@@ -257,7 +262,8 @@ def create_endpoint(a: Applier, d: Decl) -> None:
         return
     if str(getattr(endpoint, "state", "")).lower() == "pendingacceptance":
         provider = a.plan.decls[spec.endpoint_service]
-        a.call(d, "accept_vpc_endpoint_connections", ("accept",), account=provider.account, region=provider.region,
+        a.call(d, "accept_vpc_endpoint_connections", ("accept",), account=provider.account,
+               region=provider.region,
                service_id=a.id(spec.endpoint_service), vpc_endpoint_ids=[vpce_id])
 
 
@@ -270,7 +276,8 @@ def create_share(a: Applier, d: Decl) -> None:
     arns = [_arn(a, rid) for rid in ids]
     a.keep(d.name, a.call(d, "create_resource_share", name=d.name, resource_arns=arns,
                           principals=[a.account_id(p) for p in spec.principals],
-                          allow_external_principals=spec.allow_external_principals, tags=a.tags(d.name, spec.tags)))
+                          allow_external_principals=spec.allow_external_principals,
+                          tags=a.tags(d.name, spec.tags)))
 
 
 def _arn(a: Applier, resource_id: str) -> str:

@@ -165,7 +165,8 @@ def create_network_acl(a: Applier, d: Decl) -> None:
         if acl_id is not None:
             a.net.add(d.name, acl_id)
     else:
-        acl_id = a.keep(d.name, a.call(d, "create_network_acl", vpc_id=vpc_id, tags=a.tags(d.name, spec.tags)))
+        acl = a.call(d, "create_network_acl", vpc_id=vpc_id, tags=a.tags(d.name, spec.tags))
+        acl_id = a.keep(d.name, acl)
     if acl_id is None:
         return
     for direction in ("ingress", "egress"):
@@ -247,10 +248,12 @@ def create_routes(a: Applier, d: Decl) -> None:
     if d.spec.propagate_vgw:
         vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
         if vgw is None:
-            a.plan.problem(d.loc + ("propagate_vgw",), f"{d.label}: propagate_vgw needs a VPN gateway attached "
-                                                       f"to VPC {d.vpc} (add one under vpn_gateways:)")
+            a.plan.problem(d.loc + ("propagate_vgw",),
+                           f"{d.label}: propagate_vgw needs a VPN gateway attached to VPC {d.vpc} "
+                           "(add one under vpn_gateways:)")
         elif a.id(vgw) is not None:
-            a.call(d, "enable_vgw_route_propagation", ("propagate_vgw",), gateway_id=a.id(vgw), route_table_id=rt_id)
+            a.call(d, "enable_vgw_route_propagation", ("propagate_vgw",), gateway_id=a.id(vgw),
+                   route_table_id=rt_id)
 
 
 # -- NAT gateways, interfaces, instances ---------------------------------------------------------------

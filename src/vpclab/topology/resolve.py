@@ -89,7 +89,8 @@ class Plan:
         if ACCOUNT_ID.match(ref):
             return ref
         hint = _hint(ref, self.accounts)
-        self.problem(loc, f"unknown account '{ref}'{hint}: name it under accounts: or give a 12-digit account id")
+        self.problem(loc, f"unknown account '{ref}'{hint}: "
+                          "name it under accounts: or give a 12-digit account id")
         return default
 
     def region_of(self, ref: str | None, loc: Loc, default: str) -> str:
@@ -130,7 +131,8 @@ def resolve(source: Source, topo: Topology) -> Plan:
     plan = Plan(source, topo, accounts)
     for friendly, acct in topo.accounts.items():
         if not ACCOUNT_ID.match(acct):
-            plan.problem(("accounts", friendly), f"account {friendly}: expected a 12-digit account id, got '{acct}'")
+            plan.problem(("accounts", friendly),
+                         f"account {friendly}: expected a 12-digit account id, got '{acct}'")
         accounts[friendly] = acct
     account = plan.account_of(topo.account, ("account",), DEFAULT_ACCOUNT)
     region = plan.region_of(topo.region, ("region",), DEFAULT_REGION)
@@ -176,7 +178,8 @@ def _declare_all(plan: Plan, account: str, region: str) -> None:
             if kind == "transit_gateway":
                 for sub, sub_kind in (("attachments", "tgw_attachment"), ("route_tables", "tgw_route_table")):
                     for sname, sspec in getattr(spec, sub).items():
-                        _declare(plan, Decl(sub_kind, sname, loc + (sub, sname), sspec, acct, reg, parent=name))
+                        sub_loc = loc + (sub, sname)
+                        _declare(plan, Decl(sub_kind, sname, sub_loc, sspec, acct, reg, parent=name))
 
 
 def _check_references(plan: Plan) -> None:
@@ -199,10 +202,12 @@ def _check_route_table(plan: Plan, d: Decl) -> None:
         kind, _, name = target.partition(":")
         if target == "igw":
             if not vpc.internet_gateway:
-                plan.problem(loc, f"route {dest}: VPC {d.vpc} has no internet gateway (add internet_gateway: true)")
+                plan.problem(loc, f"route {dest}: VPC {d.vpc} has no internet gateway "
+                                  "(add internet_gateway: true)")
         elif target == "vgw":
             if not any(g.spec.vpc == d.vpc for g in plan.of("vpn_gateway")):
-                plan.problem(loc, f"route {dest}: no VPN gateway is attached to VPC {d.vpc} (add one under vpn_gateways:)")
+                plan.problem(loc, f"route {dest}: no VPN gateway is attached to VPC {d.vpc} "
+                                  "(add one under vpn_gateways:)")
         elif kind in ROUTE_TARGETS and name:
             if plan.ref(loc, name, ROUTE_TARGETS[kind]) and kind == "pcx":
                 pcx = plan.decls[name].spec
@@ -252,7 +257,8 @@ def _check_tgw_attachment(plan: Plan, d: Decl) -> None:
     if d.spec.vpc is not None and plan.ref(d.loc + ("vpc",), d.spec.vpc, "vpc"):
         _check_list(plan, d, "subnets", ("subnet",), d.spec.vpc)
         if not d.spec.subnets:
-            plan.problem(d.loc, f"{d.label}: missing required key 'subnets' (one subnet per Availability Zone)")
+            plan.problem(d.loc, f"{d.label}: missing required key 'subnets' "
+                                "(one subnet per Availability Zone)")
     if d.spec.peer is not None and plan.ref(d.loc + ("peer",), d.spec.peer, "transit_gateway"):
         if d.spec.peer == d.parent:
             plan.problem(d.loc + ("peer",), f"{d.label}: a transit gateway cannot peer with itself")
@@ -285,7 +291,8 @@ def _check_tgw_route_table(plan: Plan, d: Decl) -> None:
                                       f"{_hint(name, usable)}: expected one of its attachments, a peering "
                                       "attachment to it, a VPN connection to it" +
                                       (" or blackhole" if sub[0] == "routes" else ""))
-    if sum(1 for r in plan.of("tgw_route_table") if r.parent == d.parent and r.spec.default) > 1 and d.spec.default:
+    defaults = sum(1 for r in plan.of("tgw_route_table") if r.parent == d.parent and r.spec.default)
+    if defaults > 1 and d.spec.default:
         plan.problem(d.loc + ("default",), f"{d.label}: only one route table can be the default one")
 
 

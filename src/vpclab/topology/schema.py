@@ -62,7 +62,8 @@ class RouteTableSpec(Owned):
     subnets: list[Name] = Field(default_factory=list)
     routes: dict[str, str] = Field(
         default_factory=dict,
-        description="destination (CIDR or pl:NAME) → target: igw, vgw, nat:N, pcx:N, tgw:N, eni:N, instance:N")
+        description="destination (CIDR or pl:NAME) → target: "
+                    "igw, vgw, nat:N, pcx:N, tgw:N, eni:N, instance:N")
     propagate_vgw: bool = Field(False, description="EnableVgwRoutePropagation from the VPC's VPN gateway")
 
 
@@ -122,9 +123,11 @@ class InterfaceSpec(Owned):
 
 
 class InstanceSpec(InterfaceSpec):
-    image: str = Field("al2023", description="an ami- id, or a catalogue name prefix: al2023, ubuntu, Windows")
+    image: str = Field("al2023",
+                       description="an ami- id, or a catalogue name prefix: al2023, ubuntu, Windows")
     type: str = "t3.micro"
-    public_ip: bool | None = Field(None, description="auto-assign a public IPv4 address (default: the subnet's)")
+    public_ip: bool | None = Field(
+        None, description="auto-assign a public IPv4 address (default: the subnet's)")
 
 
 class EndpointSpec(Owned):
@@ -254,7 +257,8 @@ class VpnConnectionSpec(Placed):
     vpn_gateway: Name | None = None
     transit_gateway: Name | None = None
     routing: Literal["bgp", "static"] = "bgp"
-    static_routes: list[str] = Field(default_factory=list, description="with a VPN gateway and routing: static")
+    static_routes: list[str] = Field(default_factory=list,
+                                     description="with a VPN gateway and routing: static")
 
     @model_validator(mode="after")
     def _one_gateway(self) -> VpnConnectionSpec:

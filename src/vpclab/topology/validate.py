@@ -100,7 +100,8 @@ def _message(err: Any, loc: Loc, path: Loc) -> str:
             return f"unknown key '{loc[-1]}' (did you mean '{hint[0]}'?)"
         return f"unknown key '{loc[-1]}' (expected one of: {', '.join(allowed)})"
     if kind == "string_pattern_mismatch":
-        return f"invalid name {got!r}: a name is letters, digits, '.', '_' and '-', starting with a letter or digit"
+        return (f"invalid name {got!r}: a name is letters, digits, '.', '_' and '-', "
+                "starting with a letter or digit")
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -134,7 +135,8 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string"}.get(type(value), type(value).__name__)
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _allowed_keys(loc: Loc) -> list[str]:
