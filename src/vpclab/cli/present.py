@@ -39,7 +39,15 @@ def _ns(net: Network, ids: Any) -> list[str]:
 
 
 def _routes(rt: RouteTable, net: Network) -> list[str]:
-    return [f"{r.destination} → {_n(net, r.target)}" for r in rt.routes]
+    """Every route in force, with VGW-propagated ones marked and blackholes called so."""
+    from ..model.route_table import effective_routes
+
+    out = []
+    for r, state in effective_routes(net.world, rt):
+        note = " (propagated)" if r.origin == "EnableVgwRoutePropagation" else ""
+        note += " (blackhole)" if state == "blackhole" else ""
+        out.append(f"{_n(net, r.destination)} → {_n(net, r.target)}{note}")
+    return out
 
 
 def _rules(sg: SecurityGroup, rules: Any, net: Network) -> list[str]:
@@ -50,6 +58,18 @@ def _rules(sg: SecurityGroup, rules: Any, net: Network) -> list[str]:
         peer = r.cidr_ipv4 or _n(net, r.prefix_list_id) or _n(net, r.referenced_group_id)
         proto = "all" if r.ip_protocol == "-1" else r.ip_protocol
         out.append(f"{proto} {ports} {peer}")
+    return out
+
+
+def _tgw_routes(rt: TransitGatewayRouteTable, net: Network) -> list[str]:
+    """The table's effective routes, static and propagated, as SearchTransitGatewayRoutes shows them."""
+    from ..model.transit_gateway import tgw_routes
+
+    out = []
+    for x in tgw_routes(net.world, rt):
+        to = ", ".join(_ns(net, x.transit_gateway_attachment_ids)) or "blackhole"
+        kind = " (propagated)" if x.type == "propagated" else ""
+        out.append(f"{x.destination_cidr_block or _n(net, x.prefix_list_id)} → {to}{kind}")
     return out
 
 
@@ -111,9 +131,7 @@ KINDS: list[tuple[str, str, type[Resource], list[Column]]] = [
     ("transit_gateway_route_tables", "Transit gateway route tables", TransitGatewayRouteTable, [
         ("transit_gateway", lambda r, n: _n(n, r.transit_gateway_id)),
         ("propagations", lambda r, n: _ns(n, r.propagations)),
-        ("routes", lambda r, n: [f"{x.destination_cidr_block or _n(n, x.prefix_list_id)} → "
-                                 f"{', '.join(_ns(n, x.transit_gateway_attachment_ids)) or 'blackhole'}"
-                                 for x in r.routes])]),
+        ("routes", _tgw_routes)]),
     ("load_balancers", "Load balancers", LoadBalancer, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("subnets", lambda r, n: _ns(n, r.subnet_ids)),
         ("scheme", lambda r, n: r.scheme)]),
