@@ -183,3 +183,25 @@ def test_reserved_ranges_cannot_be_vpc_space(cp):
     for cidr in ("127.0.0.0/16", "169.254.0.0/16", "224.0.0.0/16"):
         with raises_aws("InvalidVpc.Range", f"The CIDR '{cidr}' is invalid."):
             cp.create_vpc(cidr_block=cidr)
+
+
+def test_default_vpc_is_built_as_aws_builds_it(cp, world):
+    """AWS "Default VPCs": a /16 IPv4 CIDR block (172.31.0.0/16), a /20 default subnet in each
+    Availability Zone, an internet gateway, a main route table sending 0.0.0.0/0 to it, and public
+    IPv4 addresses on launch (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html)."""
+    from vpclab.model.gateways import InternetGateway
+    from vpclab.model.route_table import lookup, route_table_for_subnet
+    from vpclab.model.subnet import Subnet
+
+    vpc = cp.create_default_vpc()
+    assert vpc.is_default and vpc.cidr_block == "172.31.0.0/16" and vpc.enable_dns_hostnames
+    subnets = list(world.in_vpc(vpc.id, Subnet))
+    assert [s.availability_zone for s in subnets] == [f"us-east-1{z}" for z in "abcdef"]
+    assert all(s.default_for_az and s.map_public_ip_on_launch and s.cidr_block.endswith("/20") for s in subnets)
+    (igw,) = world.in_vpc(vpc.id, InternetGateway)
+    route, state = lookup(world, route_table_for_subnet(world, subnets[0].id), "8.8.8.8")
+    assert route.gateway_id == igw.id and state == "active"
+    with unchanged(world), raises_aws("DefaultVpcAlreadyExists",
+                                      "A Default VPC already exists for this account in this region."):
+        cp.create_default_vpc()
+    cp.as_(region="eu-west-1").create_default_vpc()  # one per account and Region

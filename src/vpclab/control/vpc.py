@@ -63,7 +63,7 @@ def _check_vpc_block_size(net: IPv4Network) -> None:
 # -- VPCs ------------------------------------------------------------------------------------
 @action
 def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
-               tags: Mapping[str, str] | None = None, is_default: bool = False) -> Vpc:
+               tags: Mapping[str, str] | None = None) -> Vpc:
     """CreateVpc: a VPC with its main route table, default security group and default network ACL."""
     net = parse_cidr(cidr_block)
     _check_vpc_block_size(net)
@@ -75,8 +75,7 @@ def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
     ctx.check_quota("vpcs_per_region", _count_vpcs(ctx))
     vpc = Vpc(
         id=ctx.new_id("vpc"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
-        cidr_block=str(net), instance_tenancy=instance_tenancy, is_default=is_default,
-        enable_dns_hostnames=is_default,
+        cidr_block=str(net), instance_tenancy=instance_tenancy,
         cidr_block_associations=(VpcCidrBlockAssociation(
             association_id=ctx.new_id("vpc_cidr_block_association"), cidr_block=str(net)),),
     )
@@ -84,6 +83,32 @@ def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
     _create_main_route_table(ctx, vpc)
     _create_default_security_group(ctx, vpc)
     _create_default_network_acl(ctx, vpc)
+    return vpc
+
+
+#: AWS: "the default VPC has a size /16 IPv4 CIDR block (172.31.0.0/16)" with "a size /20 default
+#: subnet in each Availability Zone" (VPC User Guide, "Default VPCs").
+DEFAULT_VPC_CIDR = "172.31.0.0/16"
+
+
+@action
+def create_default_vpc(ctx: Ctx) -> Vpc:
+    """CreateDefaultVpc: 172.31.0.0/16 with a default /20 subnet per Availability Zone (public IPs
+    on launch), an attached internet gateway and a main route table with 0.0.0.0/0 to it, DNS
+    hostnames on. One per account and Region (DefaultVpcAlreadyExists)."""
+    from . import gateways, routes
+
+    if any(v.is_default for v in ctx.world.all(Vpc) if v.owner_id == ctx.account_id and v.region == ctx.region):
+        raise AwsError("DefaultVpcAlreadyExists", "A Default VPC already exists for this account in this region.")
+    vpc = create_vpc(ctx, cidr_block=DEFAULT_VPC_CIDR)
+    vpc = ctx.world.put(replace(vpc, is_default=True, enable_dns_hostnames=True))
+    for k, az in enumerate(zones(ctx.region)):
+        subnet = create_subnet(ctx, vpc_id=vpc.id, cidr_block=f"172.31.{16 * k}.0/20", availability_zone=az.zone_name)
+        ctx.world.put(replace(subnet, default_for_az=True, map_public_ip_on_launch=True))
+    igw = gateways.create_internet_gateway(ctx)
+    gateways.attach_internet_gateway(ctx, internet_gateway_id=igw.id, vpc_id=vpc.id)
+    routes.create_route(ctx, route_table_id=main_route_table(ctx, vpc.id).id,
+                        destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
     return vpc
 
 
