@@ -85,7 +85,7 @@ def test_no_subnet_and_no_default_vpc(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
     with unchanged(world), raises_aws("VPCIdNotSpecified", "No default VPC for this user"):
         cp.run_instances(image_id=AMI, instance_type="t3.micro")
-    vpc = cp.create_vpc(cidr_block="172.31.0.0/16", is_default=True)
+    vpc = world.put(replace(cp.create_vpc(cidr_block="172.31.0.0/16"), is_default=True))  # a default VPC without subnets
     with unchanged(world), raises_aws("MissingInput",
                                       f"No subnets found for the default VPC '{vpc.id}'. Please specify a subnet."):
         cp.run_instances(image_id=AMI, instance_type="t3.micro")

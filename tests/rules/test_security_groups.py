@@ -357,7 +357,7 @@ def test_revoking_a_missing_rule_in_a_default_vpc_reports_it(cp, world):
     """AWS RevokeSecurityGroupIngress: "For a default VPC, if the values you specify do not match the
     existing rule's values, no error is returned, and the output describes the security group rules
     that were not revoked" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html)."""
-    sg = _sg(cp, _vpc(cp, is_default=True))
+    sg = _sg(cp, world.put(replace(_vpc(cp), is_default=True)))
     cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[SSH])
     result = cp.revoke_security_group_ingress(group_id=sg.id, ip_permissions=[SSH, {**SSH, "from_port": 23,
                                                                                    "to_port": 23}])

@@ -157,7 +157,7 @@ def test_only_the_owner_shares_its_resources(cp, shared):
 def test_default_subnets_cannot_be_shared(cp, world):
     """AWS: "You can share non-default subnets with other accounts within your organization"
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
-    vpc = cp.create_vpc(cidr_block="172.31.0.0/16", is_default=True)
+    vpc = world.put(replace(cp.create_vpc(cidr_block="172.31.0.0/16"), is_default=True))
     sub = cp.create_subnet(vpc_id=vpc.id, cidr_block="172.31.0.0/20", availability_zone="us-east-1a")
     sub = world.put(replace(sub, default_for_az=True))
     with unchanged(world), raises_aws("InvalidParameterException",

@@ -90,9 +90,15 @@ class ManagedPrefixList(Resource):
         return f"arn:aws:ec2:{self.region}:{account}:prefix-list/{self.id}"
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
-        if self.aws_managed:
-            return self.region == region
-        return self.owner_id == account_id and self.region == region
+        if self.region != region:
+            return False
+        if self.aws_managed or self.owner_id == account_id:
+            return True
+        # AWS "Shared prefix list permissions": consumers of a RAM share can view its entries and
+        # reference it (https://docs.aws.amazon.com/vpc/latest/userguide/sharing-perms.html)
+        from .sharing import shared_with
+
+        return account_id in shared_with(world, self.id)
 
 
 def aws_service_name(region: str, service: str) -> str:

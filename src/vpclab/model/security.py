@@ -116,6 +116,16 @@ class SecurityGroup(Resource):
     def group_id(self) -> str:
         return self.id
 
+    def visible_to(self, world: World, account_id: str, region: str) -> bool:
+        # a group shared through RAM is seen (and may be referenced) by the accounts it is shared with
+        if self.region != region:
+            return False
+        if self.owner_id == account_id:
+            return True
+        from .sharing import shared_with
+
+        return account_id in shared_with(world, self.id)
+
     @property
     def is_default(self) -> bool:
         return self.group_name == "default"
