@@ -1,13 +1,15 @@
 """vpclab: an offline lab for AWS VPC connectivity.
 
     >>> import vpclab
-    >>> cp = vpclab.ControlPlane()
+    >>> cp = vpclab.ControlPlane()                       # AWS's rules over an empty World
     >>> vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    >>> net = vpclab.load("examples/two-peered-vpcs.yaml")  # a YAML topology, by name
 """
 
 from .control import ControlPlane
 from .errors import AwsError, VpclabError
 from .model.world import World
+from .topology import Network, TopologyError, load, loads
 
-__all__ = ["AwsError", "ControlPlane", "VpclabError", "World"]
+__all__ = ["AwsError", "ControlPlane", "Network", "TopologyError", "VpclabError", "World", "load", "loads"]
 __version__ = "0.1.0"
