@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install clean
+.PHONY: run test bench lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
+
+## make lint: ruff over the code (style and likely bugs)
+lint: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/ruff check src tests bench tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist
