@@ -1,0 +1,247 @@
+"""Lossless conversion of any Resource to a JSON-able dict and back.
+
+    >>> from vpclab.model.vpc import Vpc
+    >>> vpc = Vpc(id="vpc-1", owner_id="111111111111", region="us-east-1", cidr_block="10.0.0.0/16")
+    >>> d = to_dict(vpc)
+    >>> d["kind"], d["cidr_block"]
+    ('vpc', '10.0.0.0/16')
+    >>> from_dict(d) == vpc
+    True
+
+The conversion is driven by each dataclass's fields and their type hints
+(``typing.get_type_hints``), never by per-kind code, so a field added to a model just works:
+nested frozen dataclasses become objects, tuples become arrays, ``Tags`` an object, datetimes ISO
+8601 strings, enums their value, ``X | None`` either ``null`` or X. Decoding a dict that lacks a
+field (a row written before the field existed) gives the field its default; keys that name no
+field (a field since removed) are ignored. A type the codec cannot carry raises ``TypeError``
+naming the class and field, so an unsupported model field fails loudly in the tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import ipaddress
+import types
+import typing
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from .base import KINDS, Resource, Tags
+
+#: the key that names the resource's kind (a row of ``vpclab.ids.PREFIXES``) in a dict
+KIND_KEY = "kind"
+
+_PRIMITIVES: tuple[type, ...] = (bool, int, float, str)
+_FROM_STRING: tuple[type, ...] = (ipaddress.IPv4Address, ipaddress.IPv4Network, ipaddress.IPv6Address,
+                                  ipaddress.IPv6Network)
+
+
+class SerializeError(TypeError):
+    """A value or type hint the codec cannot convert (names the class and field)."""
+
+
+def to_dict(resource: Resource) -> dict[str, Any]:
+    """The resource as a JSON-able dict: ``{"kind": KIND, <field>: <value>, …}``."""
+    cls = type(resource)
+    kind = cls.__dict__.get("KIND") or ""
+    if KINDS.get(kind) is not cls:
+        raise SerializeError(f"{cls.__name__} is not a registered resource kind (KIND={kind!r})")
+    if KIND_KEY in _field_hints(cls):
+        raise SerializeError(f"{cls.__name__} has a field named {KIND_KEY!r}, which the codec reserves")
+    return {KIND_KEY: kind, **_encode_dataclass(resource)}
+
+
+def from_dict(data: Mapping[str, Any]) -> Resource:
+    """The resource a ``to_dict`` result describes (``KeyError`` for an unknown kind)."""
+    kind = data[KIND_KEY]
+    cls = KINDS.get(kind)
+    if cls is None:
+        raise KeyError(f"unknown resource kind {kind!r}")
+    body = {k: v for k, v in data.items() if k != KIND_KEY}
+    return _decode_dataclass(cls, body)  # type: ignore[no-any-return]
+
+
+# -- the codec ----------------------------------------------------------------------------------
+
+@functools.cache
+def _field_hints(cls: type) -> dict[str, Any]:
+    """Init field name → resolved type hint, in declaration order."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
+
+
+def _encode_dataclass(obj: Any) -> dict[str, Any]:
+    cls = type(obj)
+    out: dict[str, Any] = {}
+    for name, hint in _field_hints(cls).items():
+        try:
+            out[name] = _encode(getattr(obj, name), hint)
+        except SerializeError as exc:
+            raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+    return out
+
+
+def _decode_dataclass(cls: type, data: Mapping[str, Any]) -> Any:
+    if not isinstance(data, Mapping):
+        raise SerializeError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
+    kwargs: dict[str, Any] = {}
+    for name, hint in _field_hints(cls).items():
+        if name in data:
+            try:
+                kwargs[name] = _decode(data[name], hint)
+            except SerializeError as exc:
+                raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+    return cls(**kwargs)
+
+
+def _union_args(hint: Any) -> tuple[Any, ...] | None:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return typing.get_args(hint)
+    return None
+
+
+def _encode(value: Any, hint: Any) -> Any:
+    if hint is Any:
+        return _encode_untyped(value)
+    args = _union_args(hint)
+    if args is not None:
+        if value is None and type(None) in args:
+            return None
+        for arg in args:
+            if arg is not type(None) and _fits(value, arg):
+                return _encode(value, arg)
+        raise SerializeError(f"{value!r} matches none of {hint}")
+    origin = typing.get_origin(hint) or hint
+    if origin is Tags:
+        return dict(value.items())
+    if isinstance(origin, type) and issubclass(origin, enum.Enum):
+        return value.value
+    if origin is datetime or origin is date:
+        return value.isoformat()
+    if origin in _FROM_STRING:
+        return str(value)
+    if origin in _PRIMITIVES:
+        if not isinstance(value, origin) or (origin is int and isinstance(value, bool)):
+            raise SerializeError(f"{value!r} is not a {origin.__name__}")
+        return value
+    if dataclasses.is_dataclass(origin):
+        return _encode_dataclass(value)
+    if origin is tuple or origin is list:
+        items = typing.get_args(hint)
+        if origin is tuple and not (len(items) == 2 and items[1] is Ellipsis) and items:
+            if len(items) != len(value):
+                raise SerializeError(f"{value!r} does not have {len(items)} items")
+            return [_encode(v, h) for v, h in zip(value, items, strict=True)]
+        item = items[0] if items else Any
+        return [_encode(v, item) for v in value]
+    if origin in (dict, Mapping) or origin is typing.get_origin(Mapping[str, str]):
+        key, val = typing.get_args(hint) or (str, Any)
+        if key is not str:
+            raise SerializeError(f"mapping keys must be str, not {key}")
+        return {k: _encode(v, val) for k, v in value.items()}
+    if origin in (frozenset, set):
+        (item,) = typing.get_args(hint) or (Any,)
+        return sorted((_encode(v, item) for v in value), key=repr)
+    raise SerializeError(f"unsupported type {hint!r}")
+
+
+def _decode(value: Any, hint: Any) -> Any:
+    if hint is Any:
+        return _decode_untyped(value)
+    args = _union_args(hint)
+    if args is not None:
+        if value is None and type(None) in args:
+            return None
+        for arg in args:
+            if arg is not type(None) and _fits_json(value, arg):
+                return _decode(value, arg)
+        raise SerializeError(f"{value!r} matches none of {hint}")
+    origin = typing.get_origin(hint) or hint
+    if origin is Tags:
+        return Tags(value)
+    if isinstance(origin, type) and issubclass(origin, enum.Enum):
+        return origin(value)
+    if origin is datetime:
+        return datetime.fromisoformat(value)
+    if origin is date:
+        return date.fromisoformat(value)
+    if origin in _FROM_STRING:
+        return origin(value)
+    if origin is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if origin in _PRIMITIVES:
+        return value
+    if dataclasses.is_dataclass(origin):
+        return _decode_dataclass(origin, value)
+    if origin is tuple or origin is list:
+        items = typing.get_args(hint)
+        if origin is tuple and not (len(items) == 2 and items[1] is Ellipsis) and items:
+            return tuple(_decode(v, h) for v, h in zip(value, items, strict=True))
+        item = items[0] if items else Any
+        decoded = [_decode(v, item) for v in value]
+        return tuple(decoded) if origin is tuple else decoded
+    if origin in (dict, Mapping) or origin is typing.get_origin(Mapping[str, str]):
+        _, val = typing.get_args(hint) or (str, Any)
+        return {k: _decode(v, val) for k, v in value.items()}
+    if origin in (frozenset, set):
+        (item,) = typing.get_args(hint) or (Any,)
+        return origin(_decode(v, item) for v in value)
+    raise SerializeError(f"unsupported type {hint!r}")
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a Python value is of the (non-union) type ``hint``: picks a union member to encode by."""
+    origin = typing.get_origin(hint) or hint
+    if origin is Any:
+        return True
+    if origin is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin in (tuple, list, frozenset, set, dict) or origin is Tags:
+        return isinstance(value, origin)
+    if origin is Mapping or origin is typing.get_origin(Mapping[str, str]):
+        return isinstance(value, Mapping)
+    return isinstance(origin, type) and isinstance(value, origin)
+
+
+def _fits_json(value: Any, hint: Any) -> bool:
+    """Whether a decoded-JSON value can be of the (non-union) type ``hint``: picks a member to decode by.
+
+    A union whose members share a JSON shape (``datetime | str``) decodes as the first of them;
+    such a field is ambiguous and should not be declared.
+    """
+    origin = typing.get_origin(hint) or hint
+    if origin is Any:
+        return True
+    if origin is bool:
+        return isinstance(value, bool)
+    if origin is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if origin in (str, datetime, date) or origin in _FROM_STRING:
+        return isinstance(value, str)
+    if isinstance(origin, type) and issubclass(origin, enum.Enum):
+        return any(m.value == value for m in origin)
+    if origin in (tuple, list, frozenset, set):
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def _encode_untyped(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_encode_untyped(v) for v in value]
+    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
+        return {k: _encode_untyped(v) for k, v in value.items()}
+    raise SerializeError(f"cannot encode {value!r} without a type hint")
+
+
+def _decode_untyped(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_decode_untyped(v) for v in value)
+    return value
