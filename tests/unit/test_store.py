@@ -18,9 +18,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 from tests.conftest import unchanged
 from vpclab import AwsError, ControlPlane, World
+from vpclab.aws.admin import ServerState, admin_routes
 from vpclab.aws.store import (
     SCHEMA_VERSION,
     SchemaVersionError,
@@ -354,3 +357,73 @@ def test_store_error_is_an_aws_internal_error() -> None:
     err = StoreError("disk I/O error")
     assert isinstance(err, AwsError) and err.status == 500
     assert "disk I/O error" in str(err)
+
+
+# -- admin routes (issue 4, item 6) --------------------------------------------------------------
+
+def admin_client(state: ServerState, host: str = "127.0.0.1") -> TestClient:
+    return TestClient(Starlette(routes=admin_routes(lambda: state)), client=(host, 50000))
+
+
+@pytest.fixture
+def state(path: Path) -> ServerState:
+    store = SqliteStore.open(path)
+    world = store.load(World)
+    store.attach(world)
+    build(ControlPlane(world))
+    return ServerState(world=world, store=store)
+
+
+def test_health_reports_resources_and_version(state: ServerState, path: Path) -> None:
+    response = admin_client(state).get("/_vpclab/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "resources": len(state.world), "version": state.world.version,
+                               "state": str(path)}
+
+
+def test_reset_empties_the_world_and_the_state_file(state: ServerState, path: Path) -> None:
+    called: list[bool] = []
+    state.after_reset.append(lambda: called.append(True))
+    version = state.world.version
+    response = admin_client(state).post("/_vpclab/reset")
+    assert response.status_code == 200
+    assert response.json() == {"status": "reset", "resources": 0, "version": version + 1}
+    assert len(state.world) == 0 and called == [True]
+    state.store.close()
+    assert len(SqliteStore.open(path).load(World)) == 0
+
+
+def test_reset_of_a_loaded_server_says_it_does_not_reload(state: ServerState) -> None:
+    state.loaded_from = "examples/two-peered-vpcs.yaml"
+    body = admin_client(state).post("/_vpclab/reset").json()
+    assert body["loaded"] == "examples/two-peered-vpcs.yaml"
+    assert "not loaded again" in body["message"]
+    assert body["resources"] == 0
+
+
+@pytest.mark.parametrize("host", ["::1", "::ffff:127.0.0.1", "127.8.9.10"])
+def test_every_loopback_address_is_served(state: ServerState, host: str) -> None:
+    assert admin_client(state, host).get("/_vpclab/health").status_code == 200
+
+
+@pytest.mark.parametrize("host", ["10.0.0.5", "192.168.1.2", "2001:db8::1", "testclient"])
+def test_non_loopback_clients_are_refused(state: ServerState, host: str) -> None:
+    client = admin_client(state, host)
+    before = len(state.world)
+    for response in (client.get("/_vpclab/health"), client.post("/_vpclab/reset")):
+        assert response.status_code == 403
+        assert response.json()["status"] == "forbidden"
+    assert len(state.world) == before
+
+
+def test_reset_that_cannot_be_written_answers_500_and_keeps_everything(state: ServerState, path: Path) -> None:
+    fault = sqlite3.connect(path)
+    fault.execute("CREATE TRIGGER fault BEFORE DELETE ON resources BEGIN SELECT RAISE(ABORT, 'no'); END")
+    fault.commit()
+    with unchanged(state.world):
+        response = admin_client(state).post("/_vpclab/reset")
+    assert response.status_code == 500 and response.json()["status"] == "error"
+
+
+def test_reset_is_post_only(state: ServerState) -> None:
+    assert admin_client(state).get("/_vpclab/reset").status_code == 405

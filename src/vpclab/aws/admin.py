@@ -1,0 +1,109 @@
+"""Test-friendly administration for ``vpclab serve``: health and reset, loopback only.
+
+    GET  /_vpclab/health  → 200 {"status": "ok", "resources": N, "version": V, "state": PATH}
+    POST /_vpclab/reset   → 200 {"status": "reset", "resources": 0, "version": V, …}
+
+Both answer 403 ``{"status": "forbidden", …}`` to a client whose address is not loopback
+(127.0.0.0/8, ::1, or an IPv4-mapped loopback address); a request with no client address (a
+Unix socket) is refused too. The server mounts them with ``admin_routes(lambda: state)`` and
+serializes every mutation with ``state.lock``, which the admin routes take as well.
+
+Reset empties the World and the state file in one change set. A server started with ``--load
+FILE`` does not load that file again: the response names it (``"loaded"``) and says so; restart
+the server to start from the file again. Callbacks in ``ServerState.after_reset`` run after a
+reset, under the lock, for caches the server keeps outside the World.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ..model.world import World
+from .store import SqliteStore, StoreError
+
+#: the path prefix of vpclab's own endpoints (never an EC2 Query path)
+ADMIN_PREFIX = "/_vpclab"
+
+
+@dataclass
+class ServerState:
+    """What ``vpclab serve`` runs on: the World, its durable store, and the one mutation lock."""
+
+    world: World
+    store: SqliteStore
+    #: every mutation (ControlPlane call, reset) holds it; reads that must be consistent too
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    #: the YAML file given with ``--load``, if any (a reset does not load it again)
+    loaded_from: str | None = None
+    #: called (under the lock) after each reset, e.g. to forget which accounts were set up
+    after_reset: list[Callable[[], None]] = field(default_factory=list)
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether a client address is a loopback address (``"127.0.0.1"``, ``"::1"``, ``"::ffff:127.0.0.1"``)."""
+    if not host:
+        return False
+    try:
+        addr = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped.is_loopback
+    return addr.is_loopback
+
+
+def _forbidden(request: Request) -> JSONResponse | None:
+    host = request.client.host if request.client else None
+    if is_loopback(host):
+        return None
+    return JSONResponse({"status": "forbidden",
+                         "message": f"{request.url.path} answers loopback clients only (not {host or 'unknown'})"},
+                        status_code=403)
+
+
+def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
+    """The admin routes, reading the live server state through ``get_state()`` on each request."""
+
+    # plain functions: starlette runs them in its thread pool, so waiting for the lock never
+    # blocks the event loop
+    def health(request: Request) -> JSONResponse:
+        refused = _forbidden(request)
+        if refused is not None:
+            return refused
+        state = get_state()
+        with state.lock:
+            body = {"status": "ok", "resources": len(state.world), "version": state.world.version,
+                    "state": state.store.path}
+        return JSONResponse(body)
+
+    def reset(request: Request) -> JSONResponse:
+        refused = _forbidden(request)
+        if refused is not None:
+            return refused
+        state = get_state()
+        with state.lock:
+            try:
+                state.store.reset(state.world)
+            except StoreError as exc:
+                return JSONResponse({"status": "error", "message": str(exc)}, status_code=500)
+            for callback in state.after_reset:
+                callback()
+            body: dict[str, object] = {"status": "reset", "resources": len(state.world),
+                                       "version": state.world.version}
+            if state.loaded_from:
+                body["loaded"] = state.loaded_from
+                body["message"] = (f"the network loaded from {state.loaded_from} at start-up is not loaded again; "
+                                   "restart the server to start from it")
+        return JSONResponse(body)
+
+    return [
+        Route(f"{ADMIN_PREFIX}/health", health, methods=["GET"], name="vpclab-health"),
+        Route(f"{ADMIN_PREFIX}/reset", reset, methods=["POST"], name="vpclab-reset"),
+    ]
