@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,8 @@ def test_restart_brings_back_every_resource_in_order(path: Path) -> None:
     store.attach(world)
     build(ControlPlane(world))
     world.settings.quotas = "default"
-    ControlPlane(world).create_vpc(cidr_block="10.9.0.0/16")  # the next change set saves the settings
+    world.clock.advance(timedelta(days=8))  # a lab moved time on (peering requests expire)
+    ControlPlane(world).create_vpc(cidr_block="10.9.0.0/16")  # the next change set saves both
     store.close()
 
     again = SqliteStore.open(path)
@@ -87,6 +89,7 @@ def test_restart_brings_back_every_resource_in_order(path: Path) -> None:
     assert list(restored.all(Subnet)) == list(world.all(Subnet))
     assert restored.version == world.version
     assert restored.settings.quotas == "default"
+    assert abs((restored.clock.now() - world.clock.now()).total_seconds()) < 5
     assert again.meta("schema_version") == SCHEMA_VERSION
 
 
@@ -416,7 +419,8 @@ def test_non_loopback_clients_are_refused(state: ServerState, host: str) -> None
     assert len(state.world) == before
 
 
-def test_reset_that_cannot_be_written_answers_500_and_keeps_everything(state: ServerState, path: Path) -> None:
+def test_reset_that_cannot_be_written_answers_500_and_keeps_everything(state: ServerState,
+                                                                        path: Path) -> None:
     fault = sqlite3.connect(path)
     fault.execute("CREATE TRIGGER fault BEFORE DELETE ON resources BEGIN SELECT RAISE(ABORT, 'no'); END")
     fault.commit()

@@ -63,9 +63,8 @@ def _forbidden(request: Request) -> JSONResponse | None:
     host = request.client.host if request.client else None
     if is_loopback(host):
         return None
-    return JSONResponse({"status": "forbidden",
-                         "message": f"{request.url.path} answers loopback clients only (not {host or 'unknown'})"},
-                        status_code=403)
+    message = f"{request.url.path} answers loopback clients only (not {host or 'unknown'})"
+    return JSONResponse({"status": "forbidden", "message": message}, status_code=403)
 
 
 def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
@@ -99,8 +98,8 @@ def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
                                        "version": state.world.version}
             if state.loaded_from:
                 body["loaded"] = state.loaded_from
-                body["message"] = (f"the network loaded from {state.loaded_from} at start-up is not loaded again; "
-                                   "restart the server to start from it")
+                body["message"] = (f"the network loaded from {state.loaded_from} at start-up is not loaded "
+                                   "again; restart the server to start from it")
         return JSONResponse(body)
 
     return [
