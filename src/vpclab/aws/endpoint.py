@@ -1,0 +1,182 @@
+"""The EC2 Query endpoint: one request in, one XML document out.
+
+``Endpoint.dispatch(form, headers)`` is the whole pipeline, in order:
+caller (account and Region from SigV4) → service and operation → parameters (botocore's model) →
+DryRun → default VPC of a first-time account and Region → handler (under the lock) → XML.
+
+Who calls: the Region is the SigV4 credential scope's (``Credential=AKID/20261124/eu-west-1/ec2/
+aws4_request``, in the Authorization header or a presigned URL's ``X-Amz-Credential``); the account
+is the access key id when it is 12 digits, else ``DEFAULT_ACCOUNT`` (123456789012). Signatures are
+not verified: vpclab is a lab on loopback, not a security boundary.
+
+Errors: an ``AwsError`` is answered with its code and message, HTTP 400 (``DryRunOperation``: 412,
+as AWS does). Nothing answers 500: a bug in vpclab is logged with its traceback and answered 400
+``InvalidRequest``; a failed state-file write (``InternalError``) is answered 503, which clients
+retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import AwsError
+from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
+from ..model.vpc import Vpc
+from ..model.world import World
+from . import handlers, protocol  # noqa: F401  (importing handlers registers every family)
+from .registry import HANDLERS, Call
+
+log = logging.getLogger("vpclab.aws")
+
+#: SigV4 service name → botocore service model name
+SIGNING_SERVICES: dict[str, str] = {
+    "ec2": "ec2",
+    "sts": "sts",
+    "elasticloadbalancing": "elbv2",
+    "ram": "ram",
+}
+#: services tried, in order, for an unsigned request
+_FALLBACK_ORDER = ("ec2", "sts", "elbv2", "ram")
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/,\s]+)/([^/,\s]+)/aws4_request")
+
+
+@dataclass(frozen=True)
+class Caller:
+    account_id: str
+    region: str
+    #: botocore service name the request was signed for (None for an unsigned request)
+    service: str | None
+
+
+def caller_of(headers: Mapping[str, str], form: Mapping[str, str]) -> Caller:
+    """Account, Region and service from the SigV4 credential scope."""
+    auth = headers.get("authorization", "")
+    m = _CREDENTIAL.search(auth)
+    if m is None and "X-Amz-Credential" in form:
+        m = _CREDENTIAL.search("Credential=" + form["X-Amz-Credential"])
+    if m is None:
+        return Caller(DEFAULT_ACCOUNT, DEFAULT_REGION, None)
+    key, _date, region, service = m.groups()
+    account = key if len(key) == 12 and key.isdigit() else DEFAULT_ACCOUNT
+    return Caller(account, region, SIGNING_SERVICES.get(service, service))
+
+
+class Response:
+    __slots__ = ("body", "status")
+
+    def __init__(self, status: int, body: str) -> None:
+        self.status = status
+        self.body = body
+
+
+def _service_for(caller: Caller, action: str) -> str:
+    if caller.service is not None and (caller.service, action) in HANDLERS:
+        return caller.service
+    if caller.service is not None and caller.service not in _FALLBACK_ORDER:
+        return caller.service
+    for service in _FALLBACK_ORDER:
+        if (service, action) in HANDLERS:
+            return service
+    return caller.service or "ec2"
+
+
+def _protocol_of(service: str) -> str:
+    try:
+        return str(protocol.service_model(service).metadata["protocol"])
+    except Exception:  # an unknown service name: answer in EC2's envelope
+        return "ec2"
+
+
+class Endpoint:
+    """The World behind the endpoint, its lock, and the lazily created default VPCs."""
+
+    def __init__(
+        self, world: World, *, default_vpc: bool = True, lock: threading.RLock | None = None
+    ) -> None:
+        self.world = world
+        self.default_vpc = default_vpc
+        #: one lock: mutations are serialized and reads see a consistent World
+        self.lock = lock or threading.RLock()
+        self._ready: set[tuple[str, str]] = set()
+
+    def forget_accounts(self) -> None:
+        """After a reset: every account and Region starts afresh (gets its default VPC again)."""
+        self._ready.clear()
+
+    def ensure_default_vpc(self, account_id: str, region: str) -> None:
+        """AWS starts every account and Region with a default VPC: create it on first use.
+
+        "First use" is: no VPC of that account in that Region yet (so a deleted default VPC does
+        not come back while other VPCs exist; a restart of an account with no VPC at all, or a reset,
+        starts it afresh).
+        """
+        if not self.default_vpc or (account_id, region) in self._ready:
+            return
+        if not any(v.owner_id == account_id and v.region == region for v in self.world.all(Vpc)):
+            from ..control.plane import ControlPlane
+
+            ControlPlane(self.world, account_id=account_id, region=region).create_default_vpc()
+        self._ready.add((account_id, region))
+
+    def dispatch(self, form: Mapping[str, str], headers: Mapping[str, str]) -> Response:
+        request_id = str(uuid.uuid4())
+        caller = caller_of(headers, form)
+        action = form.get("Action", "")
+        service = _service_for(caller, action)
+        proto = _protocol_of(service)
+        try:
+            body = self._run(caller, service, action, form, request_id)
+            return Response(200, body)
+        except AwsError as exc:
+            status = 503 if exc.status >= 500 else exc.status
+            if status >= 500:
+                log.error("%s %s failed: %s", service, action, exc)
+            return Response(status, protocol.render_error(proto, exc, request_id))
+        except Exception:
+            log.exception("internal error in %s %s (request %s)", service, action, request_id)
+            return Response(
+                400,
+                protocol.render_error(
+                    proto, AwsError("InvalidRequest", "The request received was invalid."), request_id
+                ),
+            )
+
+    def _run(
+        self, caller: Caller, service: str, action: str, form: Mapping[str, str], request_id: str
+    ) -> str:
+        fn = HANDLERS.get((service, action))
+        op = protocol.operation(service, action) if fn is not None else None
+        if fn is None or op is None:
+            if not action:
+                raise AwsError("MissingAction", "The request must contain the parameter Action")
+            raise AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
+        params = protocol.parse_params(op, form)
+        if not is_region(caller.region):
+            raise AwsError("InvalidParameterValue", f"Invalid region: {caller.region}")
+        if params.get("DryRun"):
+            # no IAM in a lab: every caller may call every action it can name
+            raise AwsError(
+                "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", status=412
+            )
+        with self.lock:
+            if service == "ec2":
+                self.ensure_default_vpc(caller.account_id, caller.region)
+            call = Call(
+                world=self.world,
+                account_id=caller.account_id,
+                region=caller.region,
+                service=service,
+                action=action,
+                params=params,
+                request_id=request_id,
+                settings={"default_vpc": self.default_vpc},
+            )
+            result: dict[str, Any] = fn(call)
+            return protocol.render_result(op, result, request_id)

@@ -1,0 +1,23 @@
+"""EC2 (and STS, …) handlers by family; importing this package registers all of them.
+
+A new family is a module here that registers its handlers with ``registry.handler``,
+``registry.mutating`` or ``describe.describe_handler``, plus one line below.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+#: the family modules, in no particular order (each registers its own actions)
+FAMILIES: tuple[str, ...] = (
+    "vpc",
+    "routes",
+    "gateways",
+    "addresses",
+    "tags",
+    "regions",
+    "sts",
+)
+
+for _family in FAMILIES:
+    importlib.import_module(f"{__name__}.{_family}")

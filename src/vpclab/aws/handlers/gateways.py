@@ -1,0 +1,50 @@
+"""Internet gateways and NAT gateways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...model.gateways import InternetGateway, NatGateway
+from .. import shapes
+from ..describe import Kind, describe_handler
+from ..registry import Call, mutating
+
+IGW_FILTERS = {
+    "internet-gateway-id": lambda w, g: g.id,
+    "attachment.vpc-id": lambda w, g: g.vpc_id,
+    "attachment.state": lambda w, g: "available" if g.vpc_id else None,
+}
+
+mutating("CreateInternetGateway", returns=shapes.internet_gateway, tag_type="internet-gateway")
+mutating("DeleteInternetGateway")
+mutating("AttachInternetGateway")
+mutating("DetachInternetGateway")
+describe_handler(
+    "DescribeInternetGateways",
+    Kind(
+        InternetGateway,
+        key="InternetGateways",
+        ids="InternetGatewayIds",
+        shape=shapes.internet_gateway,
+        filters=IGW_FILTERS,
+    ),
+)
+
+NAT_FILTERS = {
+    "nat-gateway-id": lambda w, n: n.id,
+    "state": lambda w, n: n.state,
+    "subnet-id": lambda w, n: n.subnet_id,
+    "vpc-id": lambda w, n: n.vpc_id,
+}
+
+
+def _nat_deleted(call: Call, _: Any) -> dict[str, Any]:
+    return {"NatGatewayId": call.params["NatGatewayId"]}
+
+
+mutating("CreateNatGateway", returns=shapes.nat_gateway, key="NatGateway", tag_type="natgateway")
+mutating("DeleteNatGateway", result=_nat_deleted)
+describe_handler(
+    "DescribeNatGateways",
+    Kind(NatGateway, key="NatGateways", ids="NatGatewayIds", shape=shapes.nat_gateway, filters=NAT_FILTERS),
+)

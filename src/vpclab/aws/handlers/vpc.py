@@ -1,0 +1,108 @@
+"""VPCs, their CIDR blocks and attributes; subnets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import AwsError
+from ...model.subnet import Subnet
+from ...model.vpc import Vpc
+from .. import shapes
+from ..describe import Kind, describe_handler
+from ..registry import Call, handler, mutating
+
+# -- VPCs ----------------------------------------------------------------------------------------
+VPC_FILTERS = {
+    "vpc-id": lambda w, v: v.id,
+    "cidr": lambda w, v: v.cidr_block,
+    "cidr-block": lambda w, v: v.cidr_block,
+    "cidr-block-association.cidr-block": lambda w, v: [a.cidr_block for a in v.cidr_block_associations],
+    "cidr-block-association.association-id": lambda w, v: [
+        a.association_id for a in v.cidr_block_associations
+    ],
+    "cidr-block-association.state": lambda w, v: [a.state for a in v.cidr_block_associations],
+    "dhcp-options-id": lambda w, v: "default",
+    "is-default": lambda w, v: v.is_default,
+    "state": lambda w, v: v.state,
+}
+
+mutating("CreateVpc", returns=shapes.vpc, tag_type="vpc")
+mutating("DeleteVpc")
+describe_handler("DescribeVpcs", Kind(Vpc, key="Vpcs", ids="VpcIds", shape=shapes.vpc, filters=VPC_FILTERS))
+
+
+def _cidr_association_result(call: Call, assoc: Any) -> dict[str, Any]:
+    vpc = next(
+        (
+            v
+            for v in call.world.all(Vpc)
+            if any(a.association_id == assoc.association_id for a in v.cidr_block_associations)
+        ),
+        None,
+    )
+    vpc_id = vpc.id if vpc is not None else call.params.get("VpcId")
+    return {"CidrBlockAssociation": shapes.vpc_cidr_association(assoc), "VpcId": vpc_id}
+
+
+@handler("DisassociateVpcCidrBlock")
+def disassociate_vpc_cidr_block(call: Call) -> dict[str, Any]:
+    assoc_id = call.params["AssociationId"]
+    vpc = next(
+        (
+            v
+            for v in call.world.all(Vpc)
+            if v.visible_to(call.world, call.account_id, call.region)
+            and any(a.association_id == assoc_id for a in v.cidr_block_associations)
+        ),
+        None,
+    )
+    assoc = call.cp.disassociate_vpc_cidr_block(association_id=assoc_id)
+    return {"CidrBlockAssociation": shapes.vpc_cidr_association(assoc), "VpcId": vpc.id if vpc else None}
+
+
+mutating("AssociateVpcCidrBlock", result=_cidr_association_result)
+mutating("ModifyVpcAttribute")
+
+#: DescribeVpcAttribute's Attribute value → (output member, model field)
+VPC_ATTRIBUTES = {
+    "enableDnsSupport": ("EnableDnsSupport", "enable_dns_support"),
+    "enableDnsHostnames": ("EnableDnsHostnames", "enable_dns_hostnames"),
+}
+
+
+@handler("DescribeVpcAttribute")
+def describe_vpc_attribute(call: Call) -> dict[str, Any]:
+    vpc = call.cp.ctx.require(Vpc, call.params["VpcId"])
+    attribute = call.params["Attribute"]
+    if attribute not in VPC_ATTRIBUTES:
+        raise AwsError("UnsupportedOperation", f"The attribute {attribute} is not supported by vpclab.")
+    member, field = VPC_ATTRIBUTES[attribute]
+    return {"VpcId": vpc.id, member: {"Value": getattr(vpc, field)}}
+
+
+# -- subnets -------------------------------------------------------------------------------------
+SUBNET_FILTERS = {
+    "subnet-id": lambda w, s: s.id,
+    "vpc-id": lambda w, s: s.vpc_id,
+    "cidr": lambda w, s: s.cidr_block,
+    "cidr-block": lambda w, s: s.cidr_block,
+    "cidrBlock": lambda w, s: s.cidr_block,
+    "availability-zone": lambda w, s: s.availability_zone,
+    "availabilityZone": lambda w, s: s.availability_zone,
+    "availability-zone-id": lambda w, s: s.availability_zone_id,
+    "availabilityZoneId": lambda w, s: s.availability_zone_id,
+    "available-ip-address-count": lambda w, s: shapes.available_ip_count(w, s),
+    "default-for-az": lambda w, s: s.default_for_az,
+    "defaultForAz": lambda w, s: s.default_for_az,
+    "map-public-ip-on-launch": lambda w, s: s.map_public_ip_on_launch,
+    "state": lambda w, s: s.state,
+    "subnet-arn": lambda w, s: f"arn:aws:ec2:{s.region}:{s.owner_id}:subnet/{s.id}",
+}
+
+mutating("CreateSubnet", returns=shapes.subnet, tag_type="subnet")
+mutating("DeleteSubnet")
+mutating("ModifySubnetAttribute")
+describe_handler(
+    "DescribeSubnets",
+    Kind(Subnet, key="Subnets", ids="SubnetIds", shape=shapes.subnet, filters=SUBNET_FILTERS),
+)

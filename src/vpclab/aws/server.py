@@ -1,0 +1,72 @@
+"""The ASGI app of ``vpclab serve``: the EC2 Query endpoint at ``/``, vpclab's admin routes at ``/_vpclab``.
+
+    state = open_state(":memory:")            # the World, its SQLite store, the one lock
+    app = create_app(state, default_vpc=True)
+    uvicorn.run(app, host="127.0.0.1", port=4566)
+
+The pipeline of ``vpclab serve`` is ``open_state`` → ``load_network`` (``--load``) → ``create_app``
+→ uvicorn.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..model.world import World
+from .admin import ServerState, admin_routes
+from .endpoint import Endpoint
+from .store import SqliteStore
+
+log = logging.getLogger("vpclab.aws")
+
+
+def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
+    """The World kept in the state file at ``path`` (``:memory:`` for a throwaway one)."""
+    store = SqliteStore.open(path)
+    world = store.load(lambda: World(seed=seed))
+    store.attach(world)
+    return ServerState(world=world, store=store)
+
+
+def load_network(state: ServerState, file: str | Path) -> int:
+    """Start from a YAML network: its resources join the World (and the state file) in one change.
+
+    Only into an empty state: a state file that already holds resources is kept as it is (the
+    file was loaded when it was created) and 0 is returned.
+    """
+    from ..topology import load
+
+    if len(state.world):
+        return 0
+    network = load(file)
+    with state.lock, state.world.transaction():
+        for res in network.world.resources():
+            state.world.put(res)
+    state.loaded_from = str(file)
+    return len(network.world)
+
+
+def create_app(state: ServerState, *, default_vpc: bool = True) -> Starlette:
+    endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock)
+    state.after_reset.append(endpoint.forget_accounts)
+
+    async def query(request: Request) -> Response:
+        body = (await request.body()).decode("utf-8", errors="replace")
+        form = dict(parse_qsl(request.url.query, keep_blank_values=True))
+        form.update(parse_qsl(body, keep_blank_values=True))
+        # the handlers are short and hold the one lock: running them here keeps them serialized
+        result = endpoint.dispatch(form, request.headers)
+        return Response(result.body, status_code=result.status, media_type="text/xml")
+
+    routes = [*admin_routes(lambda: state), Route("/", query, methods=["GET", "POST"])]
+    app = Starlette(routes=routes)
+    app.state.vpclab = state
+    app.state.endpoint = endpoint
+    return app

@@ -1,0 +1,279 @@
+"""Model objects → boto3's response shapes, one function per kind: ``vpc(world, vpc) -> {"VpcId": …}``.
+
+Field names are exactly AWS's (what ``boto3 ec2.describe_vpcs()["Vpcs"][0]`` holds), so exporting a
+World is running these, and the protocol layer serializes them through botocore's output shapes.
+Optional fields AWS leaves out when empty are left out here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..model.base import Resource
+from ..model.gateways import Address, InternetGateway, NatGateway
+from ..model.route_table import Route, RouteTable, RouteTableAssociation, effective_routes
+from ..model.subnet import Subnet
+from ..model.vpc import Vpc, VpcCidrBlockAssociation
+from ..model.world import World
+
+Shape = dict[str, Any]
+
+#: AWS's ``ResourceType`` (DescribeTags, TagSpecifications) for each model KIND.
+RESOURCE_TYPES: dict[str, str] = {
+    "vpc": "vpc",
+    "subnet": "subnet",
+    "route_table": "route-table",
+    "internet_gateway": "internet-gateway",
+    "egress_only_internet_gateway": "egress-only-internet-gateway",
+    "nat_gateway": "natgateway",
+    "address": "elastic-ip",
+    "network_interface": "network-interface",
+    "instance": "instance",
+    "image": "image",
+    "security_group": "security-group",
+    "security_group_rule": "security-group-rule",
+    "network_acl": "network-acl",
+    "managed_prefix_list": "prefix-list",
+    "vpc_peering_connection": "vpc-peering-connection",
+    "transit_gateway": "transit-gateway",
+    "transit_gateway_route_table": "transit-gateway-route-table",
+    "transit_gateway_attachment": "transit-gateway-attachment",
+    "vpc_endpoint": "vpc-endpoint",
+    "vpc_endpoint_service": "vpc-endpoint-service",
+    "customer_gateway": "customer-gateway",
+    "vpn_gateway": "vpn-gateway",
+    "vpn_connection": "vpn-connection",
+}
+
+
+def resource_type(res: Resource) -> str:
+    return RESOURCE_TYPES.get(res.KIND, res.KIND.replace("_", "-"))
+
+
+def tags(res: Resource) -> list[dict[str, str]]:
+    """``[{"Key": k, "Value": v}, …]``."""
+    return [{"Key": k, "Value": v} for k, v in res.tags.items()]
+
+
+def _with_tags(out: Shape, res: Resource) -> Shape:
+    if res.tags:
+        out["Tags"] = tags(res)
+    return out
+
+
+def _drop_none(d: Mapping[str, Any]) -> Shape:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+# -- VPCs and subnets ----------------------------------------------------------------------------
+def vpc_cidr_association(assoc: VpcCidrBlockAssociation) -> Shape:
+    return {
+        "AssociationId": assoc.association_id,
+        "CidrBlock": assoc.cidr_block,
+        "CidrBlockState": {"State": assoc.state},
+    }
+
+
+def vpc(world: World, v: Vpc) -> Shape:
+    return _with_tags(
+        {
+            "CidrBlock": v.cidr_block,
+            # vpclab does not model DHCP option sets; AWS reports "default" for a VPC without one
+            "DhcpOptionsId": "default",
+            "State": v.state,
+            "VpcId": v.id,
+            "OwnerId": v.owner_id,
+            "InstanceTenancy": v.instance_tenancy,
+            "CidrBlockAssociationSet": [vpc_cidr_association(a) for a in v.cidr_block_associations],
+            "IsDefault": v.is_default,
+        },
+        v,
+    )
+
+
+def available_ip_count(world: World, s: Subnet) -> int:
+    from ..model.interfaces import NetworkInterface
+
+    used = sum(
+        len(eni.private_ip_addresses)
+        for eni in world.in_vpc(s.vpc_id, NetworkInterface)
+        if eni.subnet_id == s.id
+    )
+    return s.usable() - used
+
+
+def subnet(world: World, s: Subnet) -> Shape:
+    return _with_tags(
+        {
+            "AvailabilityZone": s.availability_zone,
+            "AvailabilityZoneId": s.availability_zone_id,
+            "AvailableIpAddressCount": available_ip_count(world, s),
+            "CidrBlock": s.cidr_block,
+            "DefaultForAz": s.default_for_az,
+            "MapPublicIpOnLaunch": s.map_public_ip_on_launch,
+            "State": s.state,
+            "SubnetId": s.id,
+            "VpcId": s.vpc_id,
+            "OwnerId": s.owner_id,
+            "AssignIpv6AddressOnCreation": False,
+            "Ipv6CidrBlockAssociationSet": [],
+            "SubnetArn": f"arn:aws:ec2:{s.region}:{s.owner_id}:subnet/{s.id}",
+            "EnableDns64": False,
+            "Ipv6Native": False,
+            "PrivateDnsNameOptionsOnLaunch": {
+                "HostnameType": "ip-name",
+                "EnableResourceNameDnsARecord": False,
+                "EnableResourceNameDnsAAAARecord": False,
+            },
+        },
+        s,
+    )
+
+
+# -- route tables --------------------------------------------------------------------------------
+_ROUTE_TARGETS: tuple[tuple[str, str], ...] = (
+    ("gateway_id", "GatewayId"),
+    ("nat_gateway_id", "NatGatewayId"),
+    ("vpc_peering_connection_id", "VpcPeeringConnectionId"),
+    ("transit_gateway_id", "TransitGatewayId"),
+    ("network_interface_id", "NetworkInterfaceId"),
+    ("instance_id", "InstanceId"),
+    ("egress_only_internet_gateway_id", "EgressOnlyInternetGatewayId"),
+    ("vpc_endpoint_id", "GatewayId"),  # AWS reports a GWLB endpoint target as GatewayId
+    ("local_gateway_id", "LocalGatewayId"),
+    ("carrier_gateway_id", "CarrierGatewayId"),
+    ("core_network_arn", "CoreNetworkArn"),
+)
+
+
+def route(world: World, r: Route, state: str) -> Shape:
+    out: Shape = {}
+    if r.destination_cidr_block:
+        out["DestinationCidrBlock"] = r.destination_cidr_block
+    if r.destination_prefix_list_id:
+        out["DestinationPrefixListId"] = r.destination_prefix_list_id
+    for attr, name in _ROUTE_TARGETS:
+        value = getattr(r, attr)
+        if value:
+            out[name] = value
+    if r.instance_id:
+        from ..model.interfaces import Instance
+
+        inst = world.get(r.instance_id, Instance)
+        if inst is not None:
+            out["InstanceOwnerId"] = inst.owner_id
+    out["Origin"] = r.origin
+    out["State"] = state
+    return out
+
+
+def route_table_association(a: RouteTableAssociation) -> Shape:
+    return _drop_none(
+        {
+            "Main": a.main,
+            "RouteTableAssociationId": a.route_table_association_id,
+            "RouteTableId": a.route_table_id,
+            "SubnetId": a.subnet_id,
+            "GatewayId": a.gateway_id,
+            "AssociationState": {"State": a.state},
+        }
+    )
+
+
+def route_table(world: World, rt: RouteTable) -> Shape:
+    return _with_tags(
+        {
+            "Associations": [route_table_association(a) for a in rt.associations],
+            "PropagatingVgws": [{"GatewayId": g} for g in rt.propagating_vgws],
+            "RouteTableId": rt.id,
+            "Routes": [route(world, r, state) for r, state in effective_routes(world, rt)],
+            "VpcId": rt.vpc_id,
+            "OwnerId": rt.owner_id,
+        },
+        rt,
+    )
+
+
+# -- gateways and addresses ----------------------------------------------------------------------
+def internet_gateway(world: World, igw: InternetGateway) -> Shape:
+    return _with_tags(
+        {
+            "Attachments": [{"State": "available", "VpcId": igw.vpc_id}] if igw.vpc_id else [],
+            "InternetGatewayId": igw.id,
+            "OwnerId": igw.owner_id,
+        },
+        igw,
+    )
+
+
+def nat_gateway(world: World, nat: NatGateway) -> Shape:
+    address = _drop_none(
+        {
+            "AllocationId": nat.allocation_id,
+            "NetworkInterfaceId": nat.network_interface_id or None,
+            "PrivateIp": nat.private_ip or None,
+            "PublicIp": nat.public_ip,
+            "AssociationId": nat.association_id,
+            "IsPrimary": True,
+            "Status": "succeeded"
+            if nat.state == "available"
+            else ("failed" if nat.state == "failed" else None),
+        }
+    )
+    return _with_tags(
+        _drop_none(
+            {
+                "FailureCode": nat.failure_code,
+                "FailureMessage": nat.failure_message,
+                "NatGatewayAddresses": [address] if nat.network_interface_id or nat.allocation_id else [],
+                "NatGatewayId": nat.id,
+                "State": nat.state,
+                "SubnetId": nat.subnet_id,
+                "VpcId": nat.vpc_id,
+                "ConnectivityType": nat.connectivity_type,
+            }
+        ),
+        nat,
+    )
+
+
+def address(world: World, a: Address) -> Shape:
+    return _with_tags(
+        _drop_none(
+            {
+                "AllocationId": a.id,
+                "AssociationId": a.association_id,
+                "Domain": a.domain,
+                "InstanceId": a.instance_id,
+                "NetworkInterfaceId": a.network_interface_id,
+                "NetworkInterfaceOwnerId": a.network_interface_owner_id,
+                "PrivateIpAddress": a.private_ip_address,
+                "PublicIp": a.public_ip,
+                "PublicIpv4Pool": "amazon",
+                "NetworkBorderGroup": a.region,
+            }
+        ),
+        a,
+    )
+
+
+def tag_descriptions(res: Resource) -> list[Shape]:
+    """DescribeTags' rows for one resource."""
+    rtype = resource_type(res)
+    return [{"Key": k, "ResourceId": res.id, "ResourceType": rtype, "Value": v} for k, v in res.tags.items()]
+
+
+#: model class → its shape function; other families add theirs with ``register``.
+SHAPES: dict[type[Resource], Callable[[World, Any], Shape]] = {
+    Vpc: vpc,
+    Subnet: subnet,
+    RouteTable: route_table,
+    InternetGateway: internet_gateway,
+    NatGateway: nat_gateway,
+    Address: address,
+}
+
+
+def register(kind: type[Resource], fn: Callable[[World, Any], Shape]) -> None:
+    SHAPES[kind] = fn

@@ -1,0 +1,86 @@
+"""``vpclab serve``: the EC2 Query endpoint on loopback, for boto3, the aws CLI and Terraform."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..aws.store import DEFAULT_STATE_PATH, MEMORY
+
+#: the port ``vpclab serve`` listens on unless told otherwise
+DEFAULT_PORT = 4566
+
+
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on (loopback by default; the endpoint has no authentication)."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = DEFAULT_PORT,
+    state: Annotated[str, typer.Option(help=f"SQLite state file, or {MEMORY} for a throwaway World.")] = str(
+        DEFAULT_STATE_PATH
+    ),
+    load: Annotated[
+        Path | None, typer.Option(help="Start from this YAML network (only into an empty state).")
+    ] = None,
+    no_default_vpc: Annotated[
+        bool, typer.Option("--no-default-vpc", help="Do not give each account and Region a default VPC.")
+    ] = False,
+    seed: Annotated[int | None, typer.Option(help="Deterministic resource ids (for tests).")] = None,
+) -> None:
+    """Serve the EC2 Query API (and STS GetCallerIdentity) backed by vpclab's rules.
+
+    Example:
+
+        vpclab serve --port 4566 --state :memory:
+
+        AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=111111111111 AWS_SECRET_ACCESS_KEY=x \\
+        aws ec2 describe-vpcs --region us-east-1
+    """
+    import uvicorn
+
+    from ..aws.server import create_app, load_network, open_state
+    from ..aws.store import StateFileError
+    from ..errors import VpclabError
+    from ..topology import TopologyError
+
+    err = typer.echo
+    try:
+        server_state = open_state(state, seed=seed)
+    except StateFileError as exc:
+        err(f"vpclab: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if load is not None:
+        if not load.is_file():
+            err(f"vpclab: error: no such file: {load}", err=True)
+            raise typer.Exit(2)
+        try:
+            n = load_network(server_state, load)
+        except TopologyError as exc:
+            for p in exc.problems:
+                err(str(p), err=True)
+            raise typer.Exit(1) from None
+        except VpclabError as exc:
+            err(f"{load}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        if n == 0:
+            err(f"vpclab: {state} already holds a World; {load} was not loaded again", err=True)
+    app = create_app(server_state, default_vpc=not no_default_vpc)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    url = f"http://{host}:{port}"
+    err(f"vpclab: EC2 endpoint on {url} (state: {server_state.store.path})")
+    err(
+        f"  export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID=123456789012 AWS_SECRET_ACCESS_KEY=lab "
+        "AWS_DEFAULT_REGION=us-east-1"
+    )
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        server_state.store.close()
+
+
+if __name__ == "__main__":  # ``python -m vpclab.cli.serve --port N``
+    typer.run(serve)
