@@ -1,0 +1,149 @@
+"""Reachability: can A reach B, by which hops, and if not, why and what would fix it.
+
+    >>> from vpclab.topology import load
+    >>> from vpclab.reach import trace
+    >>> net = load("examples/two-peered-vpcs.yaml")
+    >>> t = trace(net.world, net.id("web-1"), net.id("db-1"), protocol="tcp", port=5432, names=net.names)
+    >>> t.disposition
+    'reachable'
+
+:func:`trace` answers one flow in both directions (the reply path too), lists every blocking cause
+with AWS Reachability Analyzer's explanation code and a suggested fix. docs/reachability.md
+explains how to read a trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..model.peering import VpcPeeringConnection
+from ..model.subnet import Subnet
+from ..model.transit_gateway import TransitGatewayAttachment
+from ..model.world import World
+from . import gateways, transit
+from .endpoints import Endpoint, first_usable, resolve
+from .errors import AmbiguousAddressError, ReachError, UnknownEndpointError, UnsupportedEndpointError
+from .explanations import ALL_CODES, BLOCKING_CODES, INFO_CODES, NO_PATH_CODES, VPCLAB_CODES, Disposition
+from .forwarding import ForwardingView, forwarding_view
+from .result import DEFAULT_SOURCE_PORT, Explanation, Hop, PacketHeader, Trace
+from .tracer import Arrival, Halt, Tracer
+
+__all__ = [
+    "ALL_CODES", "BLOCKING_CODES", "INFO_CODES", "NO_PATH_CODES", "VPCLAB_CODES", "AmbiguousAddressError",
+    "DEFAULT_SOURCE_PORT", "Disposition", "Explanation", "ForwardingView", "Hop", "PacketHeader", "ReachError",
+    "Trace", "UnknownEndpointError", "UnsupportedEndpointError", "forwarding_view", "trace",
+]
+
+_PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp",
+              "-1": "-1", "all": "-1"}
+
+
+def _protocol(protocol: str | int) -> str:
+    p = _PROTOCOLS.get(str(protocol).lower())
+    if p is None:
+        raise ReachError(f"unsupported protocol {protocol!r}: use tcp, udp, icmp or -1 (all)")
+    return p
+
+
+def trace(world: World, source: str, destination: str, *, protocol: str | int = "tcp", port: int | None = None,
+          source_port: int | None = None, names: Mapping[str, str] | None = None) -> Trace:
+    """Trace one flow from ``source`` to ``destination`` and its reply.
+
+    ``source``/``destination``: an interface, instance, subnet or VPC id, an IPv4 address (or
+    ``vpc-…:10.0.1.5``), ``"internet"``, a customer gateway id (on premises), a transit gateway
+    attachment or peering connection id (sources: traffic arriving through it), or an AWS service
+    (``"s3:us-east-1"``, destinations); see :mod:`vpclab.reach.endpoints`. ``protocol``: tcp, udp,
+    icmp or "-1"; ``port`` the destination port (the ICMP type for icmp; None: any port, which only
+    rules allowing every port admit); ``source_port`` defaults to 49152 for tcp and udp.
+    ``names`` maps ids to the names shown in hops (a loaded topology's ``net.names``).
+
+    Raises a :class:`ReachError` (a ValueError) for an endpoint that does not exist or is ambiguous.
+    """
+    proto = _protocol(protocol)
+    view = forwarding_view(world)
+    dst = resolve(view, destination, role="destination")
+    src = resolve(view, source, role="source")
+    has_ports = proto in ("tcp", "udp")
+    sport = (source_port if source_port is not None else DEFAULT_SOURCE_PORT) if has_ports else None
+    dport = port if has_ports or proto == "icmp" else None
+    src_ip = src.ip or _peering_source_ip(view, src, dst)
+    dst_ip = dst.ip
+    if src.kind == "internet" and dst.interface is not None and dst.interface.public_ip:
+        dst_ip = dst.interface.public_ip
+    flow = PacketHeader(src_ip, dst_ip, proto, sport, dport)
+
+    t = Tracer(world, view, src, dst, names)
+    t.start("forward")
+    arrival: Arrival | None = None
+    try:
+        arrival = _send(t, src, flow)
+    except Halt:
+        pass
+    forward_hops = t.hops
+    if arrival is not None and dst.vpc_id and arrival.vpc_id and arrival.vpc_id != dst.vpc_id:
+        t.explain("NO_ROUTE_TO_DESTINATION", f"the packet for {dst.ip} was delivered in {t.label(arrival.vpc_id)}, "
+                  f"not in {t.label(dst.vpc_id)} (overlapping CIDRs)", arrival.vpc_id,
+                  f"renumber one of the overlapping VPCs, or route {dst.ip} to {dst.vpc_id} more specifically")
+    return_hops: list[Hop] = []
+    back: Arrival | None = None
+    if arrival is not None:
+        t.start("return")
+        seen_src = forward_hops[-1].packet.src_ip if forward_hops else flow.src_ip
+        reply = PacketHeader(arrival.ip, seen_src, proto, dport if has_ports else None, sport)
+        if proto == "icmp":
+            reply = PacketHeader(arrival.ip, seen_src, proto, 0, None)  # echo reply (type 0)
+        try:
+            back = _reply(t, arrival, reply)
+        except Halt:
+            pass
+        return_hops = t.hops
+    blocked = arrival is None or back is None or any(e.blocking for e in t.explanations)
+    return Trace(flow, "blocked" if blocked else "reachable", forward_hops, return_hops, t.explanations)
+
+
+def _peering_source_ip(view: ForwardingView, src: Endpoint, dst: Endpoint) -> str:
+    pcx = view.world.get(src.component or "", VpcPeeringConnection)
+    assert pcx is not None
+    for vpc_id in pcx.vpc_ids:
+        if not view.vpc_holds(vpc_id, dst.ip):
+            subnet = next(view.world.in_vpc(vpc_id, Subnet), None)
+            if subnet is not None:
+                return first_usable(subnet.cidr_block)
+    raise UnknownEndpointError(f"{src.label}: say which address the traffic comes from, e.g. {pcx.id}:10.9.0.10")
+
+
+def _send(t: Tracer, src: Endpoint, packet: PacketHeader) -> Arrival:
+    if src.kind == "interface" and src.interface is not None and src.subnet is not None:
+        return t.send_from_interface(src.interface, src.subnet, packet)
+    if src.kind == "host" and src.subnet is not None:
+        t.hop("subnet", src.subnet.id, f"source {packet.src_ip}", packet)
+        return t.route_from_subnet(src.subnet, packet, "local")
+    if src.kind == "internet":
+        return gateways.from_internet(t, packet)
+    if src.kind == "on-premises":
+        return transit.from_on_premises(t, src.component or "", packet)
+    if src.kind == "tgw-attachment":
+        att = t.world.get(src.component or "", TransitGatewayAttachment)
+        assert att is not None
+        return transit.from_attachment(t, att, packet)
+    if src.kind == "peering":
+        pcx = t.world.get(src.component or "", VpcPeeringConnection)
+        assert pcx is not None
+        return transit.from_peering(t, pcx, packet)
+    raise UnsupportedEndpointError(f"{src.label}: cannot be a source")
+
+
+def _reply(t: Tracer, arrival: Arrival, packet: PacketHeader) -> Arrival:
+    """The destination answers: routed back statefully (no security group re-check)."""
+    if arrival.kind == "interface" and arrival.interface is not None and arrival.subnet is not None:
+        return t.send_from_interface(arrival.interface, arrival.subnet, packet)
+    if arrival.kind == "host" and arrival.subnet is not None:
+        t.hop("subnet", arrival.subnet.id, f"reply from {packet.src_ip}", packet)
+        return t.route_from_subnet(arrival.subnet, packet, "local")
+    if arrival.kind == "on-premises":
+        return transit.from_on_premises(t, arrival.via[-1], packet, arrival.via)
+    if arrival.kind == "aws-service" and arrival.via and arrival.via[0] == "vpce":
+        _, vpce_id, vpc_id = arrival.via
+        t.hop("vpc-endpoint", vpce_id, "reply from the service", packet)
+        return t.deliver(vpc_id, None, packet, "vpce")
+    return gateways.leave_to_internet(t, packet)

@@ -1,0 +1,196 @@
+"""Turning what a user names (an id, an address, ``"internet"``, ``"s3:us-east-1"``) into an endpoint.
+
+Accepted forms, as a source or a destination unless noted:
+
+- ``eni-…`` a network interface; ``i-…`` an instance (its primary interface);
+- ``subnet-…`` a host in the subnet (the first usable address, the interface there if any);
+  ``vpc-…`` the first usable address of the VPC's first subnet;
+- an IPv4 address: as a source, the subnet holding it (``vpc-…:10.0.1.5`` when VPCs overlap; a
+  public address is a host on the internet); as a destination, any address;
+- ``internet``: a host on the internet (198.51.100.10, from TEST-NET-2);
+- ``cgw-…`` a host on premises behind a customer gateway (the first address of its first network);
+- ``tgw-attach-…`` and ``pcx-…`` (sources): traffic arriving through the attachment or peering;
+- ``s3:us-east-1``, ``dynamodb:eu-west-1`` (destinations): the AWS service, by its AWS-managed
+  prefix list;
+- ``<id>:<address>`` picks the address for any of the above (``cgw-…:192.168.7.9``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import AddressValueError, IPv4Address, IPv4Network
+
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.peering import VpcPeeringConnection
+from ..model.prefix_lists import AWS_MANAGED_SERVICES, aws_managed_prefix_list_id, aws_service_name, prefix_list_cidrs
+from ..model.regions import is_region
+from ..model.subnet import Subnet
+from ..model.transit_gateway import TransitGatewayAttachment
+from ..model.vpc import Vpc
+from ..model.vpn import CustomerGateway, VpnConnection, on_premises_cidrs
+from .errors import AmbiguousAddressError, UnknownEndpointError, UnsupportedEndpointError
+from .forwarding import ForwardingView, is_rfc1918
+
+#: the internet host a trace uses for ``"internet"`` (TEST-NET-2, RFC 5737: never a real host)
+INTERNET_HOST = "198.51.100.10"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where a flow starts or ends.
+
+    ``kind``: ``interface`` | ``host`` (an address in a subnet without an interface) | ``address``
+    (a destination known only by its address) | ``internet`` | ``on-premises`` | ``aws-service`` |
+    ``tgw-attachment`` | ``peering``.
+    """
+
+    kind: str
+    ip: str
+    label: str
+    vpc_id: str | None = None
+    subnet: Subnet | None = None
+    interface: NetworkInterface | None = None
+    #: the customer gateway, attachment, peering connection or service name behind the endpoint
+    component: str | None = None
+
+
+def first_usable(cidr: str) -> str:
+    """The first address AWS lets a host use in a subnet (the first four are reserved)."""
+    net = IPv4Network(cidr)
+    return str(net.network_address + (4 if net.num_addresses > 4 else 0))
+
+
+def first_host(cidr: str) -> str:
+    net = IPv4Network(cidr)
+    return str(net.network_address + (1 if net.num_addresses > 1 else 0))
+
+
+def _ip(text: str) -> str | None:
+    try:
+        return str(IPv4Address(text))
+    except (AddressValueError, ValueError):
+        return None
+
+
+def _in_subnet(view: ForwardingView, subnet: Subnet, ip: str, label: str) -> Endpoint:
+    eni = view.interface_at(subnet.vpc_id, ip)
+    if eni is not None:
+        return Endpoint("interface", ip, label, subnet.vpc_id, subnet, eni)
+    return Endpoint("host", ip, label, subnet.vpc_id, subnet)
+
+
+def _interface(view: ForwardingView, eni: NetworkInterface, label: str, ip: str | None = None) -> Endpoint:
+    subnet = view.world.get(eni.subnet_id, Subnet)
+    return Endpoint("interface", ip or eni.private_ip_address, label, eni.vpc_id, subnet, eni)
+
+
+def resolve(view: ForwardingView, spec: str, *, role: str) -> Endpoint:
+    """The endpoint ``spec`` names. ``role`` is ``"source"`` or ``"destination"``.
+
+    Raises UnknownEndpointError for names that match nothing, AmbiguousAddressError for a source
+    address several VPCs hold, UnsupportedEndpointError for a kind that cannot play ``role``.
+    """
+    spec = spec.strip()
+    if spec.lower() == "internet":
+        return Endpoint("internet", INTERNET_HOST, spec)
+    head, sep, tail = spec.rpartition(":")
+    if sep and _ip(tail) and head:
+        return _with_address(view, head, _ip(tail) or tail, spec, role)
+    service, sep, region = spec.partition(":")
+    if sep and service.lower() in AWS_MANAGED_SERVICES:
+        if role != "destination":
+            raise UnsupportedEndpointError(f"{spec}: an AWS service can be a destination, not a source")
+        if not is_region(region):
+            raise UnknownEndpointError(f"{spec}: unknown Region {region!r} (expected e.g. s3:us-east-1)")
+        name = aws_service_name(region, service.lower())
+        cidrs = prefix_list_cidrs(view.world, aws_managed_prefix_list_id(region, service.lower()))
+        return Endpoint("aws-service", first_host(cidrs[0]), spec, component=name)
+    ip = _ip(spec)
+    if ip is not None:
+        return _address(view, ip, spec, role)
+    return _by_id(view, spec, spec, role)
+
+
+def _address(view: ForwardingView, ip: str, label: str, role: str) -> Endpoint:
+    subnets = view.subnets_containing(ip)
+    vpcs = sorted({s.vpc_id for s in subnets})
+    if len(vpcs) > 1:
+        if role == "destination":
+            return Endpoint("address", ip, label)  # routing decides which VPC the packet reaches
+        raise AmbiguousAddressError(
+            f"{ip} is inside subnets of several VPCs ({', '.join(vpcs)}); "
+            f"say which one, e.g. \"{vpcs[0]}:{ip}\"")
+    if subnets:
+        return _in_subnet(view, subnets[0], ip, label)
+    if role == "destination":
+        return Endpoint("address", ip, label)
+    if not is_rfc1918(ip):
+        return Endpoint("internet", ip, label)
+    raise UnknownEndpointError(f"{ip} is not inside any subnet; name a subnet, an interface, a customer "
+                               f"gateway (cgw-…:{ip}) or use \"internet\" for a host on the internet")
+
+
+def _with_address(view: ForwardingView, head: str, ip: str, label: str, role: str) -> Endpoint:
+    world = view.world
+    if head.startswith("vpc-"):
+        vpc = world.get(head, Vpc)
+        if vpc is None:
+            raise UnknownEndpointError(f"{label}: no VPC {head}")
+        subnet = view.subnet_at(vpc.id, ip)
+        if subnet is None:
+            raise UnknownEndpointError(f"{label}: {ip} is not inside a subnet of {vpc.id} "
+                                       f"(CIDRs {', '.join(vpc.cidr_blocks)})")
+        return _in_subnet(view, subnet, ip, label)
+    return _by_id(view, head, label, role, ip)
+
+
+def _by_id(view: ForwardingView, rid: str, label: str, role: str, ip: str | None = None) -> Endpoint:
+    world = view.world
+    res = world.get(rid)
+    if res is None:
+        raise UnknownEndpointError(f"{label}: no resource {rid} in this World (expected an interface, instance, "
+                                   f"subnet, VPC, customer gateway, attachment, peering connection, an IPv4 "
+                                   f"address, \"internet\" or a service such as \"s3:us-east-1\")")
+    if isinstance(res, NetworkInterface):
+        if role == "source" and res.interface_type == "vpc_endpoint":
+            raise UnsupportedEndpointError(f"{label}: an interface endpoint does not initiate connections "
+                                           f"(AWS PrivateLink); use it as a destination")
+        return _interface(view, res, label, ip)
+    if isinstance(res, Instance):
+        eni = view.primary_interface(res)
+        if eni is None:
+            raise UnknownEndpointError(f"{label}: instance {rid} has no network interface")
+        return _interface(view, eni, label, ip)
+    if isinstance(res, Subnet):
+        return _in_subnet(view, res, ip or first_usable(res.cidr_block), label)
+    if isinstance(res, Vpc):
+        subnets = list(world.in_vpc(res.id, Subnet))
+        if not subnets:
+            raise UnknownEndpointError(f"{label}: VPC {rid} has no subnets")
+        return _in_subnet(view, subnets[0], ip or first_usable(subnets[0].cidr_block), label)
+    if isinstance(res, CustomerGateway):
+        cidrs = on_premises_cidrs(res)
+        if ip is None and not cidrs:
+            raise UnknownEndpointError(f"{label}: customer gateway {rid} names no on-premises networks "
+                                       f"(tag vpclab:on-premises-cidrs); give an address, e.g. {rid}:192.168.0.10")
+        return Endpoint("on-premises", ip or first_host(cidrs[0]), label, component=res.id)
+    if isinstance(res, TransitGatewayAttachment) and role == "source":
+        return Endpoint("tgw-attachment", ip or _attachment_address(view, res, label), label, component=res.id)
+    if isinstance(res, VpcPeeringConnection) and role == "source":
+        return Endpoint("peering", ip or "", label, component=res.id)
+    raise UnsupportedEndpointError(f"{label}: a {type(res).__name__} cannot be a {role}")
+
+
+def _attachment_address(view: ForwardingView, att: TransitGatewayAttachment, label: str) -> str:
+    world = view.world
+    if att.resource_type == "vpc" and att.subnet_ids:
+        subnet = world.get(att.subnet_ids[0], Subnet)
+        if subnet is not None:
+            return first_usable(subnet.cidr_block)
+    if att.resource_type == "vpn":
+        vpn = world.get(att.resource_id, VpnConnection)
+        cgw = world.get(vpn.customer_gateway_id, CustomerGateway) if vpn is not None else None
+        cidrs = on_premises_cidrs(cgw) if cgw is not None else ()
+        if cidrs:
+            return first_host(cidrs[0])
+    raise UnknownEndpointError(f"{label}: say which address the traffic comes from, e.g. {att.id}:10.9.0.10")

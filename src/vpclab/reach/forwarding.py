@@ -1,0 +1,250 @@
+"""The forwarding view: per-World indexes a trace reads, built lazily and cached by ``world.version``.
+
+For each VPC route table and each transit gateway route table the view keeps a longest-prefix-match
+index (one dict per prefix length, prefix lists expanded, AWS's priorities already resolved by the
+model's ``forwarding_entries`` / ``tgw_routes``), so a lookup is at most 33 dict probes. It also
+indexes which route table and network ACL each subnet uses, which subnet and interface holds an
+address inside a VPC, and which interface owns a public address.
+
+    >>> view = forwarding_view(world)          # doctest: +SKIP
+    >>> view.route(rtb_id, "10.1.0.5")         # doctest: +SKIP
+    ForwardingEntry(prefixlen=16, ...)
+
+Any committed change to the World bumps its version, and the next ``forwarding_view(world)`` call
+starts a fresh view; nothing is shared between versions.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable
+from functools import lru_cache
+from ipaddress import IPv4Address, IPv4Network
+from typing import Generic, TypeVar
+
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.route_table import ForwardingEntry, RouteTable, forwarding_entries
+from ..model.security import NetworkAcl
+from ..model.subnet import Subnet
+from ..model.transit_gateway import TransitGatewayRoute, TransitGatewayRouteTable, tgw_routes
+from ..model.vpc import Vpc
+from ..model.world import World
+
+V = TypeVar("V")
+
+_MASKS = tuple((0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF for n in range(33))
+
+
+@lru_cache(maxsize=65536)
+def ip_int(ip: str) -> int:
+    """An IPv4 address as an int (cached: traces ask about the same addresses again and again)."""
+    return int(IPv4Address(ip))
+
+
+@lru_cache(maxsize=65536)
+def net_bounds(cidr: str) -> tuple[int, int]:
+    """(network address, prefix length) of a CIDR block, host bits ignored."""
+    net = IPv4Network(cidr, strict=False)
+    return int(net.network_address), net.prefixlen
+
+
+def in_cidr(ip: str, cidr: str) -> bool:
+    """Whether ``ip`` lies in ``cidr`` (both as strings; cached parsing)."""
+    base, plen = net_bounds(cidr)
+    return ip_int(ip) & _MASKS[plen] == base
+
+
+_RFC1918 = (net_bounds("10.0.0.0/8"), net_bounds("172.16.0.0/12"), net_bounds("192.168.0.0/16"))
+
+
+def is_rfc1918(ip: str) -> bool:
+    """Whether ``ip`` is a private address of RFC 1918 (10/8, 172.16/12, 192.168/16)."""
+    n = ip_int(ip)
+    return any(n & _MASKS[plen] == base for base, plen in _RFC1918)
+
+
+class Lpm(Generic[V]):
+    """Longest-prefix match over IPv4: one dict per prefix length, longest first."""
+
+    __slots__ = ("_tables", "_lengths")
+
+    def __init__(self) -> None:
+        self._tables: dict[int, dict[int, V]] = {}
+        self._lengths: tuple[int, ...] = ()
+
+    def add(self, network: int, prefixlen: int, value: V) -> None:
+        self._tables.setdefault(prefixlen, {})[network] = value
+        self._lengths = tuple(sorted(self._tables, reverse=True))
+
+    def get(self, network: int, prefixlen: int) -> V | None:
+        return self._tables.get(prefixlen, {}).get(network)
+
+    def lookup(self, ip: int) -> V | None:
+        tables = self._tables
+        for plen in self._lengths:
+            hit = tables[plen].get(ip & _MASKS[plen])
+            if hit is not None:
+                return hit
+        return None
+
+
+class ForwardingView:
+    """Indexes over one version of a World. Use :func:`forwarding_view` to get the current one."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.version = world.version
+        self._rtb: dict[str, Lpm[ForwardingEntry]] = {}
+        self._tgw_rtb: dict[str, Lpm[TransitGatewayRoute]] = {}
+        self._vpc: dict[str, _VpcIndex] = {}
+        self._public: dict[str, NetworkInterface] | None = None
+        self._subnets: Lpm[list[Subnet]] | None = None
+
+    # -- routing ---------------------------------------------------------------------------
+    def route(self, route_table_id: str, ip: str) -> ForwardingEntry | None:
+        """The entry a packet to ``ip`` matches in a VPC route table (its ``state`` may be
+        ``blackhole``), or None when no route matches."""
+        index = self._rtb.get(route_table_id)
+        if index is None:
+            index = self._rtb[route_table_id] = self._build_rtb(route_table_id)
+        return index.lookup(ip_int(ip))
+
+    def _build_rtb(self, route_table_id: str) -> Lpm[ForwardingEntry]:
+        index: Lpm[ForwardingEntry] = Lpm()
+        rtb = self.world.get(route_table_id, RouteTable)
+        if rtb is None:
+            return index
+        for entry in forwarding_entries(self.world, rtb):
+            net = int(entry.network.network_address)
+            current = index.get(net, entry.prefixlen)
+            if current is None or entry > current:
+                index.add(net, entry.prefixlen, entry)
+        return index
+
+    def tgw_route(self, tgw_route_table_id: str, ip: str) -> TransitGatewayRoute | None:
+        """The route a packet to ``ip`` takes in a transit gateway route table, or None."""
+        index = self._tgw_rtb.get(tgw_route_table_id)
+        if index is None:
+            index = self._tgw_rtb[tgw_route_table_id] = self._build_tgw(tgw_route_table_id)
+        return index.lookup(ip_int(ip))
+
+    def _build_tgw(self, tgw_route_table_id: str) -> Lpm[TransitGatewayRoute]:
+        index: Lpm[TransitGatewayRoute] = Lpm()
+        rtb = self.world.get(tgw_route_table_id, TransitGatewayRouteTable)
+        if rtb is not None:
+            for r in tgw_routes(self.world, rtb):  # already one route per destination
+                base, plen = net_bounds(r.destination_cidr_block or "0.0.0.0/32")
+                index.add(base, plen, r)
+        return index
+
+    # -- VPC contents ----------------------------------------------------------------------
+    def vpc(self, vpc_id: str) -> _VpcIndex:
+        index = self._vpc.get(vpc_id)
+        if index is None:
+            index = self._vpc[vpc_id] = _VpcIndex(self.world, vpc_id)
+        return index
+
+    def route_table_of_subnet(self, subnet_id: str) -> RouteTable | None:
+        subnet = self.world.get(subnet_id, Subnet)
+        return None if subnet is None else self.vpc(subnet.vpc_id).route_tables.get(subnet_id)
+
+    def acl_of_subnet(self, subnet_id: str) -> NetworkAcl | None:
+        subnet = self.world.get(subnet_id, Subnet)
+        return None if subnet is None else self.vpc(subnet.vpc_id).acls.get(subnet_id)
+
+    def subnet_at(self, vpc_id: str, ip: str) -> Subnet | None:
+        """The subnet of ``vpc_id`` whose CIDR holds ``ip``, or None."""
+        return self.vpc(vpc_id).subnets.lookup(ip_int(ip))
+
+    def interface_at(self, vpc_id: str, ip: str) -> NetworkInterface | None:
+        """The interface of ``vpc_id`` with private address ``ip`` (primary or secondary), or None."""
+        return self.vpc(vpc_id).interfaces.get(ip)
+
+    def vpc_holds(self, vpc_id: str, ip: str) -> bool:
+        """Whether ``ip`` lies in one of the VPC's associated CIDR blocks."""
+        return self.vpc(vpc_id).cidrs.lookup(ip_int(ip)) is not None
+
+    def interface_by_public_ip(self, ip: str) -> NetworkInterface | None:
+        """The interface a public IPv4 address (auto-assigned or Elastic) is mapped to, or None."""
+        if self._public is None:
+            self._public = {e.public_ip: e for e in self.world.all(NetworkInterface) if e.public_ip}
+        return self._public.get(ip)
+
+    def subnets_containing(self, ip: str) -> list[Subnet]:
+        """Every subnet, in any VPC, whose CIDR holds ``ip`` (several when VPCs overlap)."""
+        if self._subnets is None:
+            self._subnets = Lpm()
+            for s in self.world.all(Subnet):
+                base, plen = net_bounds(s.cidr_block)
+                bucket = self._subnets.get(base, plen)
+                if bucket is None:
+                    self._subnets.add(base, plen, [s])
+                else:
+                    bucket.append(s)
+        return list(self._subnets.lookup(ip_int(ip)) or [])
+
+    def primary_interface(self, instance: Instance) -> NetworkInterface | None:
+        for eni_id in instance.network_interface_ids:
+            eni = self.world.get(eni_id, NetworkInterface)
+            if eni is not None and eni.device_index in (0, None):
+                return eni
+        ids = instance.network_interface_ids
+        return self.world.get(ids[0], NetworkInterface) if ids else None
+
+
+class _VpcIndex:
+    """Per-VPC lookups: subnet → route table / network ACL, address → subnet / interface."""
+
+    __slots__ = ("route_tables", "acls", "subnets", "interfaces", "cidrs")
+
+    def __init__(self, world: World, vpc_id: str) -> None:
+        subnets = list(world.in_vpc(vpc_id, Subnet))
+        main: RouteTable | None = None
+        explicit: dict[str, RouteTable] = {}
+        for rt in world.in_vpc(vpc_id, RouteTable):
+            for assoc in rt.associations:
+                if assoc.main:
+                    main = rt
+                elif assoc.subnet_id:
+                    explicit[assoc.subnet_id] = rt
+        self.route_tables: dict[str, RouteTable] = {}
+        for s in subnets:
+            rt = explicit.get(s.id, main)
+            if rt is not None:
+                self.route_tables[s.id] = rt
+        self.acls: dict[str, NetworkAcl] = {}
+        for acl in world.in_vpc(vpc_id, NetworkAcl):
+            for a in acl.associations:
+                self.acls[a.subnet_id] = acl
+        self.subnets: Lpm[Subnet] = Lpm()
+        for s in subnets:
+            base, plen = net_bounds(s.cidr_block)
+            self.subnets.add(base, plen, s)
+        self.interfaces: dict[str, NetworkInterface] = {}
+        for eni in world.in_vpc(vpc_id, NetworkInterface):
+            for ip in eni.private_ip_addresses:
+                self.interfaces[ip] = eni
+        self.cidrs: Lpm[str] = Lpm()
+        vpc = world.get(vpc_id, Vpc)
+        for cidr in vpc.cidr_blocks if vpc is not None else ():
+            base, plen = net_bounds(cidr)
+            self.cidrs.add(base, plen, cidr)
+
+
+_VIEWS: weakref.WeakKeyDictionary[World, ForwardingView] = weakref.WeakKeyDictionary()
+
+
+def forwarding_view(world: World) -> ForwardingView:
+    """The World's current forwarding view (a new one after every committed change)."""
+    view = _VIEWS.get(world)
+    if view is None or view.version != world.version:
+        view = _VIEWS[world] = ForwardingView(world)
+    return view
+
+
+def warm(view: ForwardingView, route_table_ids: Iterable[str] = (), tgw_route_table_ids: Iterable[str] = ()) -> None:
+    """Build the indexes of these tables now (benchmarks separate build time from lookup time)."""
+    for rid in route_table_ids:
+        view.route(rid, "0.0.0.0")
+    for tid in tgw_route_table_ids:
+        view.tgw_route(tid, "0.0.0.0")

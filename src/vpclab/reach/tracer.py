@@ -1,0 +1,288 @@
+"""The hop-by-hop tracer: one object per question, walking the forward path and then the return path.
+
+The walk is a small state machine over a World's forwarding view. A packet starts at an interface
+(or a host address in a subnet, the internet, on premises, a transit gateway attachment, a peering
+connection), is routed by the subnet's route table (:meth:`Tracer.route`), and each route target
+has a handler: local delivery, internet gateway, NAT gateway, peering connection, transit gateway,
+virtual private gateway, gateway endpoint, middlebox interface, Gateway Load Balancer endpoint.
+
+Filters (security groups, network ACLs, source/destination check, public IP association) record an
+explanation and let the packet go on, so one trace lists every change a flow needs; routing
+failures end the walk. See docs/reachability.md for the semantics and the codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..model.endpoints import VpcEndpoint
+from ..model.gateways import InternetGateway, NatGateway
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.route_table import ForwardingEntry, Route, RouteTable, route_table_for_gateway
+from ..model.subnet import Subnet
+from ..model.world import World
+from . import fixes
+from .checks import acl_rule_label, acl_verdict, describe_traffic, rule_text, sg_allows
+from .endpoints import Endpoint
+from .forwarding import ForwardingView
+from .result import Explanation, Hop, PacketHeader
+
+#: the most hops one direction may take before the tracer calls it a loop
+MAX_HOPS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Where a walk ended. ``kind``: interface | host | internet | on-premises | aws-service."""
+
+    kind: str
+    ip: str
+    vpc_id: str | None = None
+    subnet: Subnet | None = None
+    interface: NetworkInterface | None = None
+    #: how the packet left the AWS network, so the reply can come back the same way:
+    #: ("igw", igw id) | ("vgw", vgw id, vpc id) | ("tgw-vpn", attachment id) | ("vpce", vpce id, vpc id)
+    via: tuple[str, ...] = ()
+
+
+class Halt(Exception):
+    """A routing failure ended the walk (its explanation is already recorded)."""
+
+
+class Tracer:
+    """State for one trace: the view, the hops and explanations so far, and NAT sessions."""
+
+    def __init__(self, world: World, view: ForwardingView, source: Endpoint, destination: Endpoint,
+                 names: Mapping[str, str] | None) -> None:
+        self.world = world
+        self.view = view
+        self.source = source
+        self.destination = destination
+        self.names = names
+        self.explanations: list[Explanation] = []
+        self.direction = "forward"
+        self.hops: list[Hop] = []
+        self.visited: set[tuple[str, str]] = set()
+        #: NAT gateway private IP → the source address it replaced
+        self.nat_sessions: dict[str, str] = {}
+        #: an address that left through an internet gateway → (igw id, private address)
+        self.igw_sessions: dict[str, tuple[str, str]] = {}
+        #: VPC id → the component the forward path entered it through (for return-route fixes)
+        self.entered: dict[str, str] = {}
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    @property
+    def forward(self) -> bool:
+        return self.direction == "forward"
+
+    def label(self, rid: str) -> str:
+        """``acl-0ab… (app-acl)`` when the id has a name, else the id."""
+        name = self.name_of(rid)
+        return f"{rid} ({name})" if name else rid
+
+    def name_of(self, rid: str) -> str | None:
+        if self.names is not None and rid in self.names:
+            return self.names[rid]
+        res = self.world.get(rid)
+        return res.name if res is not None else None
+
+    def hop(self, component: str, rid: str, detail: str, packet: PacketHeader) -> None:
+        if len(self.hops) >= MAX_HOPS * 4:
+            self.explain("VPCLAB_ROUTING_LOOP", f"the path passes more than {MAX_HOPS} components", rid,
+                         "look for routes that send traffic back and forth between two components")
+            raise Halt
+        self.hops.append(Hop(component, rid, self.name_of(rid), detail, packet))
+
+    def explain(self, code: str, message: str, component: str, fix: str) -> None:
+        self.explanations.append(Explanation(code, message, component, self.direction, fix))
+
+    def fail(self, code: str, message: str, component: str, fix: str) -> None:
+        """Record a routing failure and end the walk."""
+        self.explain(code, message, component, fix)
+        raise Halt
+
+    def start(self, direction: str) -> None:
+        self.direction = direction
+        self.hops = []
+        self.visited = set()
+
+    # -- filters ---------------------------------------------------------------------------
+    def acl(self, subnet: Subnet, packet: PacketHeader, *, egress: bool) -> None:
+        acl = self.view.acl_of_subnet(subnet.id)
+        if acl is None:
+            return
+        action, number = acl_verdict(acl, packet, egress=egress)
+        way = "outbound" if egress else "inbound"
+        rule = acl_rule_label(number)
+        if action == "allow":
+            self.hop("network-acl", acl.id, f"rule {rule} allows {way} ({subnet.id})", packet)
+            return
+        self.hop("network-acl", acl.id, f"rule {rule} denies {way} ({subnet.id})", packet)
+        self.explain("SUBNET_ACL_RESTRICTION",
+                     f"{describe_traffic(packet.protocol, packet.dst_port)} {packet.src_ip} → {packet.dst_ip} "
+                     f"denied by {self.label(acl.id)} rule {rule} {way}",
+                     acl.id, fixes.acl_fix(self, acl.id, subnet, packet, egress=egress, rule=number))
+
+    def cross(self, left: Subnet | None, entered: Subnet | None, packet: PacketHeader) -> None:
+        """Network ACLs of a subnet boundary: outbound of the subnet left, inbound of the one entered
+        (none when both are the same subnet: AWS evaluates ACLs only across subnets)."""
+        if left is not None and entered is not None and left.id == entered.id:
+            return
+        if left is not None:
+            self.acl(left, packet, egress=True)
+        if entered is not None:
+            self.acl(entered, packet, egress=False)
+
+    def sg_egress(self, eni: NetworkInterface, packet: PacketHeader, other: NetworkInterface | None) -> None:
+        if not self.forward or not eni.groups:
+            return  # security groups are stateful: a reply is allowed by the tracked connection
+        hit = sg_allows(self.world, eni, packet, egress=True, other=other)
+        if hit is not None:
+            self.hop("security-group", hit[0].id, f"egress rule allows {rule_text(hit[1])}", packet)
+            return
+        self.hop("security-group", eni.groups[0], "no egress rule allows this traffic", packet)
+        self.explain("ENI_SG_RULES_MISMATCH",
+                     f"no outbound rule of {', '.join(eni.groups)} on {self.label(eni.id)} allows "
+                     f"{describe_traffic(packet.protocol, packet.dst_port)} to {packet.dst_ip}",
+                     eni.groups[0], fixes.sg_fix(self, eni, packet, egress=True, other=other))
+
+    def sg_ingress(self, eni: NetworkInterface, packet: PacketHeader, other: NetworkInterface | None) -> None:
+        if not self.forward or not eni.groups:
+            return
+        hit = sg_allows(self.world, eni, packet, egress=False, other=other)
+        if hit is not None:
+            self.hop("security-group", hit[0].id, f"ingress rule allows {rule_text(hit[1])}", packet)
+            return
+        self.hop("security-group", eni.groups[0], "no ingress rule allows this traffic", packet)
+        self.explain("ENI_SG_RULES_MISMATCH",
+                     f"no inbound rule of {', '.join(eni.groups)} on {self.label(eni.id)} allows "
+                     f"{describe_traffic(packet.protocol, packet.dst_port)} from {packet.src_ip}",
+                     eni.groups[0], fixes.sg_fix(self, eni, packet, egress=False, other=other))
+
+    # -- routing ---------------------------------------------------------------------------
+    def send_from_interface(self, eni: NetworkInterface, subnet: Subnet, packet: PacketHeader) -> Arrival:
+        """A host sends: its security groups' egress rules, then its subnet's route table."""
+        self.hop("network-interface", eni.id, f"{'source' if self.forward else 'reply from'} {packet.src_ip} "
+                                                f"in {subnet.id}", packet)
+        self.sg_egress(eni, packet, self.far_interface(packet.dst_ip))
+        return self.route_from_subnet(subnet, packet, "local")
+
+    def far_interface(self, ip: str) -> NetworkInterface | None:
+        dst = self.destination
+        if dst.interface is not None and dst.ip == ip:
+            return dst.interface
+        return None
+
+    def route_from_subnet(self, subnet: Subnet, packet: PacketHeader, origin: str) -> Arrival:
+        rtb = self.view.route_table_of_subnet(subnet.id)
+        if rtb is None:
+            self.fail("NO_ROUTE_TO_DESTINATION", f"{self.label(subnet.id)} has no route table", subnet.id,
+                      f"associate a route table with {subnet.id}")
+        return self.route(rtb, subnet, packet, origin)
+
+    def route(self, rtb: RouteTable, subnet: Subnet | None, packet: PacketHeader, origin: str) -> Arrival:
+        """Route ``packet`` by ``rtb``. ``subnet`` is where it is (None at a gateway's edge table);
+        ``origin`` how it entered the VPC: local | tgw | peering | vpn | internet | vpce."""
+        key = (rtb.id, packet.dst_ip)
+        if key in self.visited:
+            self.fail("VPCLAB_ROUTING_LOOP", f"the packet for {packet.dst_ip} came back to {self.label(rtb.id)}: "
+                      f"the routes form a loop", rtb.id, fixes.loop_fix(self, rtb, packet))
+        self.visited.add(key)
+        entry = self.view.route(rtb.id, packet.dst_ip)
+        if entry is None:
+            self.hop("route-table", rtb.id, f"no route for {packet.dst_ip}", packet)
+            self.fail("NO_ROUTE_TO_DESTINATION", f"no route for {packet.dst_ip} in {self.label(rtb.id)}", rtb.id,
+                      fixes.no_route_fix(self, rtb, packet))
+        route = entry.route
+        target = route.target
+        self.hop("route-table", rtb.id, f"{entry.network} → {target}" + (" (blackhole)" if entry.state == "blackhole"
+                                                                          else ""), packet)
+        if entry.state == "blackhole":
+            self.fail("BAD_STATE_ROUTE", f"the route {entry.network} → {target} in {self.label(rtb.id)} is a "
+                      f"blackhole ({fixes.blackhole_reason(self, rtb, route)})", rtb.id,
+                      fixes.blackhole_fix(self, rtb, entry))
+        return self.dispatch(rtb, entry, subnet, packet, origin)
+
+    def dispatch(self, rtb: RouteTable, entry: ForwardingEntry, subnet: Subnet | None, packet: PacketHeader,
+                 origin: str) -> Arrival:
+        from . import gateways, transit
+
+        route = entry.route
+        if route.gateway_id == "local":
+            return self.deliver(rtb.vpc_id, subnet, packet, origin)
+        if route.network_interface_id or route.instance_id:
+            return gateways.middlebox(self, route, subnet, packet, origin)
+        if route.nat_gateway_id:
+            return gateways.nat_gateway(self, route.nat_gateway_id, subnet, packet, origin)
+        if route.vpc_peering_connection_id:
+            return transit.peering(self, route.vpc_peering_connection_id, rtb.vpc_id, subnet, packet, origin)
+        if route.transit_gateway_id:
+            return transit.tgw_from_vpc(self, route.transit_gateway_id, rtb.vpc_id, subnet, packet)
+        if route.vpc_endpoint_id:
+            return gateways.gwlb_endpoint(self, route.vpc_endpoint_id, subnet, packet, origin)
+        gw = route.gateway_id or ""
+        if gw.startswith("igw-"):
+            return gateways.igw_egress(self, gw, rtb.vpc_id, subnet, packet)
+        if gw.startswith("vgw-"):
+            return transit.vgw_egress(self, gw, rtb.vpc_id, subnet, packet, origin)
+        if gw.startswith("vpce-"):
+            return gateways.gateway_endpoint(self, gw, rtb.vpc_id, subnet, packet, origin)
+        return self.fail("UNSUPPORTED_COMPONENT", f"vpclab does not trace through {route.target_field} "
+                         f"{route.target}", route.target, "route the traffic through a supported target")
+
+    def deliver(self, vpc_id: str, left: Subnet | None, packet: PacketHeader, origin: str) -> Arrival:
+        """Deliver inside ``vpc_id`` (the local route, or arriving from a gateway or connection)."""
+        view = self.view
+        subnet = view.subnet_at(vpc_id, packet.dst_ip)
+        if subnet is None:
+            self.fail("NO_ROUTE_TO_DESTINATION", f"no subnet of {self.label(vpc_id)} holds {packet.dst_ip}",
+                      vpc_id, f"create a subnet for {packet.dst_ip} in {vpc_id}, or address a host that exists")
+        self.cross(left, subnet, packet)
+        eni = view.interface_at(vpc_id, packet.dst_ip)
+        if eni is not None and eni.interface_type == "nat_gateway" and packet.dst_ip in self.nat_sessions:
+            from .gateways import nat_reply
+
+            return nat_reply(self, eni, subnet, packet)
+        if eni is not None:
+            self.sg_ingress(eni, packet, self.sender_interface(packet.src_ip))
+            self.hop("network-interface", eni.id, f"delivered to {packet.dst_ip} in {subnet.id}", packet)
+            return Arrival("interface", packet.dst_ip, vpc_id, subnet, eni)
+        self.hop("subnet", subnet.id, f"delivered to {packet.dst_ip}", packet)
+        return Arrival("host", packet.dst_ip, vpc_id, subnet)
+
+    def sender_interface(self, ip: str) -> NetworkInterface | None:
+        src = self.source if self.forward else self.destination
+        if src.interface is not None and ip in src.interface.private_ip_addresses:
+            return src.interface
+        return None
+
+    def enter_vpc(self, vpc_id: str, gateway_id: str, packet: PacketHeader, origin: str) -> Arrival:
+        """Traffic arriving at an internet or virtual private gateway: the gateway's edge route
+        table if it has one (ingress routing), else the VPC router delivers it."""
+        edge = route_table_for_gateway(self.world, gateway_id)
+        if edge is not None and edge.vpc_id == vpc_id:
+            return self.route(edge, None, packet, origin)
+        return self.deliver(vpc_id, None, packet, origin)
+
+    # -- lookups the handlers share ------------------------------------------------------------
+    def subnet(self, subnet_id: str) -> Subnet:
+        subnet = self.world.get(subnet_id, Subnet)
+        if subnet is None:
+            self.fail("UNKNOWN_RESOURCE", f"subnet {subnet_id} does not exist", subnet_id, "recreate the subnet")
+        return subnet
+
+    def interface_for_route(self, route: Route) -> NetworkInterface | None:
+        if route.network_interface_id:
+            return self.world.get(route.network_interface_id, NetworkInterface)
+        inst = self.world.get(route.instance_id or "", Instance)
+        return self.view.primary_interface(inst) if inst is not None else None
+
+    def internet_gateway_of(self, vpc_id: str) -> InternetGateway | None:
+        return next(self.world.in_vpc(vpc_id, InternetGateway), None)
+
+    def nat_gateway(self, nat_id: str) -> NatGateway | None:
+        return self.world.get(nat_id, NatGateway)
+
+    def endpoint(self, vpce_id: str) -> VpcEndpoint | None:
+        return self.world.get(vpce_id, VpcEndpoint)
