@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -102,6 +103,8 @@ class SqliteStore:
         self._next_seq = 1
         self._attached: World | None = None
         self._clearing = False
+        #: the meta values last committed (so an unchanged value is not rewritten)
+        self._written: dict[str, Any] = {}
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -271,10 +274,14 @@ class SqliteStore:
                             next_seq += 1
                     if rows:
                         conn.executemany(_UPSERT, rows)
-                    self._meta_set("world_version", version)
-                    self._meta_set("settings", dataclasses.asdict(world.settings))
-                    self._meta_set("id_state", _id_state(world))
-                    self._meta_set("clock_offset", _clock_offset(world))
+                    written = dict(self._written)
+                    for key, value in (("world_version", version),
+                                       ("settings", dataclasses.asdict(world.settings)),
+                                       ("id_state", _id_state(world)),
+                                       ("clock_offset", _clock_offset(world))):
+                        if written.get(key) != value:  # unchanged meta is not written again
+                            self._meta_set(key, value)
+                            written[key] = value
                     conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:
@@ -283,6 +290,7 @@ class SqliteStore:
             except (sqlite3.Error, TypeError, ValueError) as exc:
                 raise StoreError(f"{type(exc).__name__}: {exc}") from exc
             self._next_seq = next_seq
+            self._written = written
 
     def reset(self, world: World) -> None:
         """Empty the World and the store (every resource; settings, clock and id sequence stay).
@@ -314,20 +322,22 @@ class SqliteStore:
 
 # The id generator and the clock keep their state privately; the store reads and restores it so
 # that a restarted World continues where it stopped (not just avoiding ids that still exist).
+# The Mersenne Twister state is 625 unsigned 32-bit words: stored as hex, it is cheap to write.
 def _id_state(world: World) -> Any:
     rng = getattr(world.ids, "_rng", None)
     if rng is None:
         return None
     version, internal, gauss = rng.getstate()
-    return [version, list(internal), gauss]
+    return [version, struct.pack(f"<{len(internal)}I", *internal).hex(), gauss]
 
 
 def _restore_id_state(world: World, state: Any) -> None:
     rng = getattr(world.ids, "_rng", None)
     if rng is None or not isinstance(state, list) or len(state) != 3:
         return
-    version, internal, gauss = state
-    rng.setstate((version, tuple(internal), gauss))
+    version, packed, gauss = state
+    raw = bytes.fromhex(packed)
+    rng.setstate((version, struct.unpack(f"<{len(raw) // 4}I", raw), gauss))
 
 
 def _clock_offset(world: World) -> float:

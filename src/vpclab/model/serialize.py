@@ -25,7 +25,7 @@ import functools
 import ipaddress
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -61,27 +61,26 @@ def from_dict(data: Mapping[str, Any]) -> Resource:
     if cls is None:
         raise KeyError(f"unknown resource kind {kind!r}")
     body = {k: v for k, v in data.items() if k != KIND_KEY}
-    return _decode_dataclass(cls, body)  # type: ignore[no-any-return]
+    return _decode_dataclass(cls, body)
 
 
 # -- the codec ----------------------------------------------------------------------------------
 
-@functools.cache
+_FIELD_HINTS: dict[type, dict[str, Any]] = {}
+_DATACLASS_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
 def _field_hints(cls: type) -> dict[str, Any]:
-    """Init field name → resolved type hint, in declaration order."""
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
+    """Init field name → resolved type hint, in declaration order (computed once per class)."""
+    hints = _FIELD_HINTS.get(cls)
+    if hints is None:
+        resolved = typing.get_type_hints(cls)
+        hints = _FIELD_HINTS[cls] = {f.name: resolved[f.name] for f in dataclasses.fields(cls) if f.init}
+    return hints
 
 
 def _encode_dataclass(obj: Any) -> dict[str, Any]:
-    cls = type(obj)
-    out: dict[str, Any] = {}
-    for name, hint in _field_hints(cls).items():
-        try:
-            out[name] = _encode(getattr(obj, name), hint)
-        except SerializeError as exc:
-            raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
-    return out
+    return _dataclass_encoder(type(obj))(obj)
 
 
 def _decode_dataclass(cls: type, data: Mapping[str, Any]) -> Any:
@@ -105,47 +104,98 @@ def _union_args(hint: Any) -> tuple[Any, ...] | None:
 
 
 def _encode(value: Any, hint: Any) -> Any:
+    return _encoder(hint)(value)
+
+
+Encoder = Callable[[Any], Any]
+
+
+def _dataclass_encoder(cls: type) -> Encoder:
+    """An encoder for one dataclass, built once from its fields' hints (the store's hot path)."""
+    cached = _DATACLASS_ENCODERS.get(cls)
+    if cached is not None:
+        return cached
+    plan: list[tuple[str, Encoder]] = []
+    for name, hint in _field_hints(cls).items():
+        try:
+            plan.append((name, _encoder(hint)))
+        except SerializeError as exc:
+            raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+
+    def encode(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, enc in plan:
+            try:
+                out[name] = enc(getattr(obj, name))
+            except SerializeError as exc:
+                raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+        return out
+
+    _DATACLASS_ENCODERS[cls] = encode
+    return encode
+
+
+@functools.cache
+def _encoder(hint: Any) -> Encoder:
+    """The function that encodes a value of type ``hint`` (``SerializeError`` for an unsupported type)."""
     if hint is Any:
-        return _encode_untyped(value)
+        return _encode_untyped
     args = _union_args(hint)
     if args is not None:
-        if value is None and type(None) in args:
-            return None
-        for arg in args:
-            if arg is not type(None) and _fits(value, arg):
-                return _encode(value, arg)
-        raise SerializeError(f"{value!r} matches none of {hint}")
+        nullable = type(None) in args
+        members = [(arg, _encoder(arg)) for arg in args if arg is not type(None)]
+
+        def encode_union(value: Any) -> Any:
+            if value is None and nullable:
+                return None
+            for arg, enc in members:
+                if _fits(value, arg):
+                    return enc(value)
+            raise SerializeError(f"{value!r} matches none of {hint}")
+        return encode_union
     origin = typing.get_origin(hint) or hint
     if origin is Tags:
-        return dict(value.items())
+        return lambda value: dict(value.items())
     if isinstance(origin, type) and issubclass(origin, enum.Enum):
-        return value.value
+        return lambda value: value.value
     if origin is datetime or origin is date:
-        return value.isoformat()
+        return lambda value: value.isoformat()
     if origin in _FROM_STRING:
-        return str(value)
+        return str
     if origin in _PRIMITIVES:
-        if not isinstance(value, origin) or (origin is int and isinstance(value, bool)):
-            raise SerializeError(f"{value!r} is not a {origin.__name__}")
-        return value
-    if dataclasses.is_dataclass(origin):
-        return _encode_dataclass(value)
+        def encode_primitive(value: Any) -> Any:
+            if not isinstance(value, origin) or (origin is int and isinstance(value, bool)):
+                raise SerializeError(f"{value!r} is not a {origin.__name__}")
+            return value
+        return encode_primitive
+    if isinstance(origin, type) and dataclasses.is_dataclass(origin):
+        def encode_dataclass(value: Any) -> Any:  # looked up lazily: a dataclass may nest itself
+            if not isinstance(value, origin):
+                raise SerializeError(f"{value!r} is not a {origin.__name__}")
+            return _dataclass_encoder(origin)(value)
+        return encode_dataclass
     if origin is tuple or origin is list:
         items = typing.get_args(hint)
-        if origin is tuple and not (len(items) == 2 and items[1] is Ellipsis) and items:
-            if len(items) != len(value):
-                raise SerializeError(f"{value!r} does not have {len(items)} items")
-            return [_encode(v, h) for v, h in zip(value, items, strict=True)]
-        item = items[0] if items else Any
-        return [_encode(v, item) for v in value]
-    if origin in (dict, Mapping) or origin is typing.get_origin(Mapping[str, str]):
+        if origin is tuple and items and not (len(items) == 2 and items[1] is Ellipsis):
+            encoders = [_encoder(h) for h in items]
+
+            def encode_fixed(value: Any) -> list[Any]:
+                if len(encoders) != len(value):
+                    raise SerializeError(f"{value!r} does not have {len(encoders)} items")
+                return [enc(v) for enc, v in zip(encoders, value, strict=True)]
+            return encode_fixed
+        item = _encoder(items[0] if items else Any)
+        return lambda value: [item(v) for v in value]
+    if origin in (dict, Mapping):
         key, val = typing.get_args(hint) or (str, Any)
         if key is not str:
             raise SerializeError(f"mapping keys must be str, not {key}")
-        return {k: _encode(v, val) for k, v in value.items()}
+        encode_value = _encoder(val)
+        return lambda value: {k: encode_value(v) for k, v in value.items()}
     if origin in (frozenset, set):
-        (item,) = typing.get_args(hint) or (Any,)
-        return sorted((_encode(v, item) for v in value), key=repr)
+        (item_hint,) = typing.get_args(hint) or (Any,)
+        encode_item = _encoder(item_hint)
+        return lambda value: sorted((encode_item(v) for v in value), key=repr)
     raise SerializeError(f"unsupported type {hint!r}")
 
 
@@ -175,7 +225,7 @@ def _decode(value: Any, hint: Any) -> Any:
         return float(value)
     if origin in _PRIMITIVES:
         return value
-    if dataclasses.is_dataclass(origin):
+    if isinstance(origin, type) and dataclasses.is_dataclass(origin):
         return _decode_dataclass(origin, value)
     if origin is tuple or origin is list:
         items = typing.get_args(hint)
@@ -184,7 +234,7 @@ def _decode(value: Any, hint: Any) -> Any:
         item = items[0] if items else Any
         decoded = [_decode(v, item) for v in value]
         return tuple(decoded) if origin is tuple else decoded
-    if origin in (dict, Mapping) or origin is typing.get_origin(Mapping[str, str]):
+    if origin in (dict, Mapping):
         _, val = typing.get_args(hint) or (str, Any)
         return {k: _decode(v, val) for k, v in value.items()}
     if origin in (frozenset, set):
@@ -202,7 +252,7 @@ def _fits(value: Any, hint: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if origin in (tuple, list, frozenset, set, dict) or origin is Tags:
         return isinstance(value, origin)
-    if origin is Mapping or origin is typing.get_origin(Mapping[str, str]):
+    if origin is Mapping:
         return isinstance(value, Mapping)
     return isinstance(origin, type) and isinstance(value, origin)
 
