@@ -8,7 +8,7 @@ tables" (routing to a network interface), "Gateway Load Balancer endpoints".
 from __future__ import annotations
 
 from ..model.gateways import NatGateway
-from ..model.interfaces import Instance, NetworkInterface
+from ..model.interfaces import NetworkInterface
 from ..model.route_table import Route
 from ..model.subnet import Subnet
 from .forwarding import is_rfc1918
@@ -27,12 +27,8 @@ def middlebox(t: Tracer, route: Route, subnet: Subnet | None, packet: PacketHead
     t.cross(subnet, box_subnet, packet)
     t.sg_ingress(eni, packet, None)
     t.hop("network-interface", eni.id, f"appliance in {box_subnet.id} forwards {packet.dst_ip}", packet)
-    checked = eni.source_dest_check
-    if eni.instance_id:
-        inst = t.world.get(eni.instance_id, Instance)
-        if inst is not None and eni.device_index in (0, None):
-            checked = checked or inst.source_dest_check
-    if checked:
+    # the instance's SourceDestCheck attribute is its primary interface's (the ControlPlane syncs them)
+    if eni.source_dest_check:
         t.explain("ENI_SOURCE_DEST_CHECK_RESTRICTION",
                   f"{t.label(eni.id)} has its source/destination check on, so it drops traffic for "
                   f"{packet.dst_ip} that is not addressed to it", eni.id,
