@@ -200,3 +200,15 @@ def vpn_route_fix(t: Tracer, vgw_id: str, packet: PacketHeader) -> str:
     return (f"advertise {packet.dst_ip}'s network over BGP from the customer gateway, or add a static route for it "
             f"to a VPN connection of {vgw_id} (create-vpn-connection-route)")
 
+
+
+def private_via_igw_fix(t: Tracer, vpc_id: str, igw_id: str, packet: PacketHeader) -> str:
+    """A private destination routed to an internet gateway: on the return path, the route back to
+    where the request came from is missing (it fell through to a default route)."""
+    rtb = t.last_route_table
+    via = t.entered.get(vpc_id)
+    if _is_return(t) and rtb is not None and via is not None and via != igw_id:
+        return (f"missing return route: add a route for {network_of(t, packet.dst_ip)} to {via} in {rtb.id}, so "
+                f"replies go back the way the request came")
+    return (f"route {network_of(t, packet.dst_ip)} through a peering connection, transit gateway or VPN instead of "
+            f"the internet gateway")

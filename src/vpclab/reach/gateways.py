@@ -11,6 +11,7 @@ from ..model.gateways import NatGateway
 from ..model.interfaces import NetworkInterface
 from ..model.route_table import Route
 from ..model.subnet import Subnet
+from . import fixes
 from .forwarding import is_rfc1918
 from .result import PacketHeader
 from .tracer import Arrival, Tracer
@@ -111,8 +112,7 @@ def igw_egress(t: Tracer, igw_id: str, vpc_id: str, subnet: Subnet | None, packe
     if is_rfc1918(out.dst_ip):
         t.fail("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
                f"{t.label(igw_id)} does not forward to the private address {out.dst_ip}", igw_id,
-               f"route {out.dst_ip} through a peering connection, transit gateway or VPN instead of the "
-               f"internet gateway")
+               fixes.private_via_igw_fix(t, vpc_id, igw_id, out))
     return leave_to_internet(t, out)
 
 

@@ -70,6 +70,8 @@ class Tracer:
         self.igw_sessions: dict[str, tuple[str, str]] = {}
         #: VPC id → the component the forward path entered it through (for return-route fixes)
         self.entered: dict[str, str] = {}
+        #: the route table of the latest lookup (fixes name it)
+        self.last_route_table: RouteTable | None = None
 
     # -- bookkeeping -----------------------------------------------------------------------
     @property
@@ -189,6 +191,7 @@ class Tracer:
             self.fail("VPCLAB_ROUTING_LOOP", f"the packet for {packet.dst_ip} came back to {self.label(rtb.id)}: "
                       f"the routes form a loop", rtb.id, fixes.loop_fix(self, rtb, packet))
         self.visited.add(key)
+        self.last_route_table = rtb
         entry = self.view.route(rtb.id, packet.dst_ip)
         if entry is None:
             self.hop("route-table", rtb.id, f"no route for {packet.dst_ip}", packet)

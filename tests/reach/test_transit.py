@@ -1,0 +1,147 @@
+"""Tracer scenarios through transit gateways and Site-to-Site VPN.
+
+AWS docs: Amazon VPC Transit Gateways, "How transit gateways work" and "Amazon VPC attachments"
+(https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html: traffic is forwarded to the
+transit gateway only when the attachment has a subnet in the same Availability Zone); "Example use
+cases" (centralized router, isolated VPCs with shared services, centralized egress, peering)
+(https://docs.aws.amazon.com/vpc/latest/tgw/TGW_Scenarios.html); Site-to-Site VPN User Guide,
+"How AWS Site-to-Site VPN works" (https://docs.aws.amazon.com/vpn/latest/s2svpn/how_it_works.html).
+"""
+
+from __future__ import annotations
+
+from vpclab.reach import trace
+
+from .helpers import codes, design, example, path, plane, run
+
+HUB = """
+region: us-east-1
+vpcs:
+  a:
+    cidr: 10.1.0.0/16
+    subnets:
+      a1: {cidr: 10.1.1.0/24, az: us-east-1a}
+      a2: {cidr: 10.1.2.0/24, az: us-east-1b}
+    route_tables: {a-rt: {subnets: [a1, a2], routes: {10.0.0.0/8: tgw:hub}}}
+    instances:
+      a-host: {subnet: a1, private_ip: 10.1.1.10}
+      a-host-b: {subnet: a2, private_ip: 10.1.2.10}
+  b:
+    cidr: 10.2.0.0/16
+    subnets: {b1: {cidr: 10.2.1.0/24, az: us-east-1a}}
+    route_tables: {b-rt: {subnets: [b1], routes: {10.0.0.0/8: tgw:hub}}}
+    security_groups: {b-sg: {ingress: [{protocol: tcp, port: 22, cidr: 10.0.0.0/8}]}}
+    instances: {b-host: {subnet: b1, groups: [b-sg], private_ip: 10.2.1.10}}
+transit_gateways:
+  hub:
+    attachments:
+      hub-a: {vpc: a, subnets: [a1]}
+      hub-b: {vpc: b, subnets: [b1]}
+"""
+
+
+def test_hub_and_spoke() -> None:
+    """Centralized router: default association and propagation; each VPC's CIDR is propagated."""
+    net = design(HUB)
+    t = run(net, "a-host", "b-host", port=22)
+    assert t.disposition == "reachable", t.explanations
+    assert path(t) == ["network-interface:a-host/eni", "security-group:a/default-sg", "route-table:a-rt",
+                       "transit-gateway-attachment:hub-a", "transit-gateway:hub", "transit-gateway-route-table:hub/default",
+                       "transit-gateway-attachment:hub-b", "route-table:b-rt", "security-group:b-sg",
+                       "network-interface:b-host/eni"]
+    assert "(propagated)" in t.forward_hops[5].detail
+    assert path(t, "return")[2:5] == ["transit-gateway-attachment:hub-b", "transit-gateway:hub",
+                                      "transit-gateway-route-table:hub/default"]
+
+
+def test_tgw_az_restriction() -> None:
+    """A subnet in an AZ where the attachment has no subnet cannot send to the transit gateway."""
+    net = design(HUB)
+    t = run(net, "a-host-b", "b-host", port=22)
+    assert t.disposition == "blocked" and codes(t) == ["TGW_ROUTE_AZ_RESTRICTION"]
+    e = t.explanations[0]
+    assert e.component == net.id("hub-a")
+    assert e.fix == (f"add a subnet in us-east-1b to {net.id('hub-a')} (modify-transit-gateway-vpc-attachment "
+                     f"--add-subnet-ids)")
+
+
+def test_tgw_segmentation_isolated_vpcs_and_shared_services() -> None:
+    """Isolated VPCs with shared services: spokes reach the shared VPC, not each other."""
+    net = example("tgw-segmentation")
+    ok = run(net, "dev-app", "resolver", protocol="udp", port=53)
+    assert ok.disposition == "reachable", ok.explanations
+    assert "transit-gateway-route-table:seg-shared-rt" in path(ok, "return")
+    for src, dst in (("dev-app", "test-app"), ("test-app", "prod-app"), ("prod-app", "dev-app")):
+        t = run(net, src, dst, protocol="udp", port=53)
+        assert t.disposition == "blocked" and codes(t) == ["TGW_RTB_CANNOT_ROUTE"], (src, dst)
+        assert path(t)[-1] == "transit-gateway-route-table:seg-spokes"
+
+
+def test_missing_tgw_association() -> None:
+    """An attachment that is not associated with a route table cannot route."""
+    net = design(HUB.replace("  hub:\n", "  hub:\n    options: {default_route_table_association: false}\n"))
+    t = run(net, "a-host", "b-host", port=22)
+    assert codes(t) == ["TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"]
+    assert t.explanations[0].component == net.id("hub-a")
+
+
+def test_inter_region_tgw_peering() -> None:
+    """Transit gateway peering across Regions: static routes to the peering attachment on both sides."""
+    net = example("tgw-inter-region-peering")
+    t = run(net, "east-host", "west-host", protocol="icmp", port=8)
+    assert t.disposition == "blocked" and codes(t) == ["ENI_SG_RULES_MISMATCH"]  # default SG: members only
+    t = run(net, "east-host", "west-host", protocol="-1")
+    assert path(t)[3:9] == ["transit-gateway-attachment:east-vpc", "transit-gateway:east",
+                            "transit-gateway-route-table:east-rt", "transit-gateway-attachment:east-west",
+                            "transit-gateway:west", "transit-gateway-route-table:west-rt"]
+
+
+def test_centralized_egress_through_a_nat_vpc() -> None:
+    """Spokes reach the internet through the egress VPC's NAT gateway; the ATTACHMENT SUBNET's route
+    table sends it to the NAT gateway, and the reply returns through the transit gateway."""
+    net = example("centralized-egress")
+    t = run(net, "spoke-a-host", "internet", port=443)
+    assert t.disposition == "reachable", t.explanations
+    assert path(t)[6:] == ["transit-gateway-attachment:core-egress", "route-table:egress-tgw-rt",
+                           "network-acl:egress/default-acl", "network-acl:egress/default-acl",
+                           "nat-gateway:egress-nat-a", "route-table:egress-public-rt",
+                           "network-acl:egress/default-acl", "internet-gateway:egress-igw"]
+    assert t.forward_hops[-1].packet.src_ip == net.resource("egress-nat-a").public_ip
+    assert path(t, "return")[-3:] == ["transit-gateway-attachment:core-spoke-a", "route-table:spoke-a-rt",
+                                      "network-interface:spoke-a-host/eni"]
+    blocked = run(net, "spoke-a-host", "spoke-b-host", port=443)
+    assert codes(blocked) == ["TGW_RTB_BAD_STATE_ROUTE"]
+    plane(net, "egress-public-rt").delete_route(route_table_id=net.id("egress-public-rt"),
+                                                destination_cidr_block="10.0.0.0/8")
+    t = run(net, "spoke-a-host", "internet", port=443)
+    # the reply now matches 0.0.0.0/0 → igw, which does not carry private destinations
+    assert codes(t) == ["IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"] and t.explanations[0].direction == "return"
+    assert t.explanations[0].fix == (f"missing return route: add a route for 10.1.1.0/24 to {net.id('core')} in "
+                                     f"{net.id('egress-public-rt')}, so replies go back the way the request came")
+
+
+def test_vpn_via_vgw() -> None:
+    """On premises ↔ VPC through a virtual private gateway with route propagation."""
+    net = example("vpn-vgw")
+    t = run(net, "office", "app-server", port=22)
+    assert t.disposition == "reachable", t.explanations
+    assert path(t)[:3] == ["customer-gateway:office", "vpn-connection:office-vpn", "vpn-gateway:app-vgw"]
+    assert path(t, "return")[-3:] == ["vpn-gateway:app-vgw", "vpn-connection:office-vpn", "customer-gateway:office"]
+    t = run(net, "app-server", "branch", port=443)
+    assert t.disposition == "reachable" and path(t)[-2:] == ["vpn-connection:branch-vpn", "customer-gateway:branch"]
+    t = run(net, "branch", "app-server", port=22)
+    assert codes(t) == ["ENI_SG_RULES_MISMATCH"]
+
+
+def test_vpn_via_tgw() -> None:
+    """On premises ↔ VPCs through a transit gateway VPN attachment that propagates its routes."""
+    net = example("vpn-tgw")
+    t = trace(net.world, net.id("dc"), f"{net.id('data')}:10.2.1.20", protocol="-1", names=net.names)
+    assert t.disposition == "reachable", t.explanations
+    assert path(t)[:4] == ["customer-gateway:dc", "vpn-connection:dc-vpn", "transit-gateway-attachment:dc-vpn/attachment",
+                           "transit-gateway:hub"]
+    t = run(net, "web-a", "10.200.5.5", port=443)
+    assert t.disposition == "reachable"
+    assert path(t)[-2:] == ["vpn-connection:dc-vpn", "customer-gateway:dc"]
+    t = run(net, "web-a", "10.201.0.1", port=443)
+    assert codes(t) == ["NO_ROUTE_TO_DESTINATION"]
