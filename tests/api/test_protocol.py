@@ -184,3 +184,16 @@ def test_aws_cli(server: Server) -> None:
         "(InvalidVpc.Range) when calling the CreateVpc operation: The CIDR '10.0.0.0/8' is invalid."
         in err.stderr
     )
+
+
+def test_unmodelled_parameter_is_refused(server: Server) -> None:
+    """A parameter AWS has but vpclab does not model is refused, not silently ignored."""
+    from .conftest import client_error
+
+    with client_error(
+        "UnsupportedOperation",
+        "The parameter AmazonProvidedIpv6CidrBlock is not supported by vpclab for CreateVpc.",
+    ):
+        server.client(account="100000000010").create_vpc(
+            CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True
+        )

@@ -25,7 +25,7 @@ from typing import Any
 from ..errors import AwsError
 from ..model.base import Resource
 from ..model.world import World
-from .registry import Call, Handler, handler
+from .registry import Call, Handler, _caller_module, handler
 
 Accessor = Callable[[World, Any], Any]
 
@@ -196,4 +196,6 @@ def describe_handler(action: str, kind: Kind, service: str = "ec2") -> Handler:
         return describe(call, kind)
 
     run.__name__ = action
+    run.__module__ = _caller_module()
+    run.via = "describe " + ", ".join(sorted(kind.filters)) if kind.filters else "describe"  # type: ignore[attr-defined]
     return handler(action, service)(run)

@@ -219,4 +219,14 @@ def mutating(
 
     run.__name__ = name
     run.__doc__ = ACTIONS[name].__doc__
+    run.__module__ = _caller_module()
+    run.via = f"ControlPlane.{name}"  # type: ignore[attr-defined]
     return handler(action, service)(run)
+
+
+def _caller_module() -> str:
+    """The module that registered a generic handler (its family, for docs/api-coverage.md)."""
+    frame = inspect.currentframe()
+    while frame is not None and frame.f_globals.get("__name__") in (__name__, "vpclab.aws.describe"):
+        frame = frame.f_back
+    return str(frame.f_globals.get("__name__", __name__)) if frame is not None else __name__

@@ -19,6 +19,7 @@ from rich.table import Table
 from ..errors import VpclabError
 from ..topology import Network, TopologyError, json_schema, load
 from .present import KINDS, as_dict, summary
+from .serve import serve
 
 app = typer.Typer(
     name="vpclab",
@@ -156,6 +157,9 @@ def schema() -> None:
     Then put "# yaml-language-server: $schema=vpclab.schema.json" at the top of a topology file.
     """
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
 
 
 def main() -> None:  # pragma: no cover - console entry point alternative
