@@ -92,15 +92,28 @@ def vpc(world: World, v: Vpc) -> Shape:
     )
 
 
-def available_ip_count(world: World, s: Subnet) -> int:
+_USED_IPS: dict[tuple[int, int, str], dict[str, int]] = {}
+
+
+def _used_ips(world: World, vpc_id: str) -> dict[str, int]:
+    """Private addresses in use per subnet of a VPC, computed once per World version (a Describe
+    over many subnets would otherwise scan the VPC once per subnet)."""
     from ..model.interfaces import NetworkInterface
 
-    used = sum(
-        len(eni.private_ip_addresses)
-        for eni in world.in_vpc(s.vpc_id, NetworkInterface)
-        if eni.subnet_id == s.id
-    )
-    return s.usable() - used
+    key = (id(world), world.version, vpc_id)
+    found = _USED_IPS.get(key)
+    if found is None:
+        if len(_USED_IPS) > 256:
+            _USED_IPS.clear()
+        found = {}
+        for eni in world.in_vpc(vpc_id, NetworkInterface):
+            found[eni.subnet_id] = found.get(eni.subnet_id, 0) + len(eni.private_ip_addresses)
+        _USED_IPS[key] = found
+    return found
+
+
+def available_ip_count(world: World, s: Subnet) -> int:
+    return s.usable() - _used_ips(world, s.vpc_id).get(s.id, 0)
 
 
 def subnet(world: World, s: Subnet) -> Shape:
