@@ -1,6 +1,6 @@
 """Regenerate the golden traces in tests/reach/golden/ (review the diff before committing).
 
-    .venv/bin/python tools/regen_reach_golden.py
+.venv/bin/python tools/regen_reach_golden.py
 """
 
 from __future__ import annotations
@@ -17,17 +17,33 @@ from vpclab.topology import load  # noqa: E402
 
 #: (golden file, example, source name, destination name, trace options)
 CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
-    ("two-peered-vpcs.web-1.db-1.json", "two-peered-vpcs", "web-1", "db-1", {"protocol": "tcp", "port": 5432}),
-    ("centralized-egress.spoke-a.internet.json", "centralized-egress", "spoke-a-host", "internet",
-     {"protocol": "tcp", "port": 443}),
+    (
+        "two-peered-vpcs.web-1.db-1.json",
+        "two-peered-vpcs",
+        "web-1",
+        "db-1",
+        {"protocol": "tcp", "port": 5432},
+    ),
+    (
+        "centralized-egress.spoke-a.internet.json",
+        "centralized-egress",
+        "spoke-a-host",
+        "internet",
+        {"protocol": "tcp", "port": 443},
+    ),
     ("peering-triangle.a.c.json", "peering-triangle", "a-host", "c-host", {"protocol": "tcp", "port": 22}),
 ]
 
 
 def golden(example: str, source: str, destination: str, options: dict[str, object]) -> str:
     net = load(str(ROOT / "examples" / f"{example}.yaml"))
-    t = trace(net.world, net.ids.get(source, source), net.ids.get(destination, destination),
-              names=net.names, **options)  # type: ignore[arg-type]
+    t = trace(
+        net.world,
+        net.ids.get(source, source),
+        net.ids.get(destination, destination),
+        names=net.names,
+        **options,
+    )  # type: ignore[arg-type]
     return json.dumps(t.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 

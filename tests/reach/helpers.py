@@ -22,8 +22,9 @@ def example(name: str) -> Network:
 
 def run(net: Network, source: str, destination: str, **kw: object) -> Trace:
     """Trace between two named resources (names of the file; raw ids and addresses pass through)."""
-    return trace(net.world, net.ids.get(source, source), net.ids.get(destination, destination),
-                 names=net.names, **kw)  # type: ignore[arg-type]
+    return trace(
+        net.world, net.ids.get(source, source), net.ids.get(destination, destination), names=net.names, **kw
+    )  # type: ignore[arg-type]
 
 
 def path(t: Trace, direction: str = "forward") -> list[str]:

@@ -83,9 +83,17 @@ def test_nat_egress_and_reverse_translation() -> None:
     net = design(EDGE)
     t = run(net, "worker", "internet", port=443)
     assert t.disposition == "reachable", t.explanations
-    assert path(t) == ["network-interface:worker/eni", "security-group:hub/default-sg", "route-table:priv-rt",
-                       "network-acl:hub/default-acl", "network-acl:hub/default-acl", "nat-gateway:nat-a",
-                       "route-table:pub-rt", "network-acl:hub/default-acl", "internet-gateway:hub/igw"]
+    assert path(t) == [
+        "network-interface:worker/eni",
+        "security-group:hub/default-sg",
+        "route-table:priv-rt",
+        "network-acl:hub/default-acl",
+        "network-acl:hub/default-acl",
+        "nat-gateway:nat-a",
+        "route-table:pub-rt",
+        "network-acl:hub/default-acl",
+        "internet-gateway:hub/igw",
+    ]
     nat = net.resource("nat-a")
     assert t.forward_hops[5].packet.src_ip == nat.private_ip
     assert t.forward_hops[-1].packet.src_ip == nat.public_ip
@@ -126,7 +134,11 @@ def test_interface_endpoint_over_peering_and_its_security_group() -> None:
     eni = vpce.network_interface_ids[0]
     t = run(net, "spoke-host", eni, port=443)
     assert t.disposition == "reachable", t.explanations
-    assert path(t)[-3:] == ["network-acl:hub/default-acl", "security-group:vpce-sg", f"network-interface:{eni}"]
+    assert path(t)[-3:] == [
+        "network-acl:hub/default-acl",
+        "security-group:vpce-sg",
+        f"network-interface:{eni}",
+    ]
     t = run(net, "spoke-host", eni, port=8443)
     assert codes(t) == ["ENI_SG_RULES_MISMATCH"]
     import pytest
@@ -166,11 +178,21 @@ def test_middlebox_needs_source_dest_check_off() -> None:
     assert t.disposition == "blocked"
     assert codes(t) == ["ENI_SOURCE_DEST_CHECK_RESTRICTION", "ENI_SOURCE_DEST_CHECK_RESTRICTION"]
     assert [e.direction for e in t.explanations] == ["forward", "return"]
-    assert path(t) == ["network-interface:client/eni", "security-group:open", "route-table:front-rt",
-                       "network-acl:app/default-acl", "network-acl:app/default-acl", "security-group:open",
-                       "network-interface:fw/eni", "security-group:open", "route-table:app/main",
-                       "network-acl:app/default-acl", "network-acl:app/default-acl", "security-group:open",
-                       "network-interface:server/eni"]
+    assert path(t) == [
+        "network-interface:client/eni",
+        "security-group:open",
+        "route-table:front-rt",
+        "network-acl:app/default-acl",
+        "network-acl:app/default-acl",
+        "security-group:open",
+        "network-interface:fw/eni",
+        "security-group:open",
+        "route-table:app/main",
+        "network-acl:app/default-acl",
+        "network-acl:app/default-acl",
+        "security-group:open",
+        "network-interface:server/eni",
+    ]
     plane(net, "fw").modify_instance_attribute(instance_id=net.id("fw"), source_dest_check=False)
     t = run(net, "client", "server", port=80)
     assert t.disposition == "reachable" and t.explanations == []
@@ -180,12 +202,16 @@ def test_middlebox_needs_source_dest_check_off() -> None:
 def test_routing_loop_is_reported() -> None:
     """Two appliances that route a destination to each other: the tracer stops and says so
     (vpclab extension code VPCLAB_ROUTING_LOOP)."""
-    text = MIDDLEBOX.replace("      fw: {subnet: inspect, groups: [open], private_ip: 10.0.3.5}",
-                             "      fw: {subnet: inspect, groups: [open], private_ip: 10.0.3.5, source_dest_check: false}\n"
-                             "      fw2: {subnet: back, groups: [open], private_ip: 10.0.2.5, source_dest_check: false}")
-    text = text.replace("      back-rt: {subnets: [back], routes: {10.0.1.0/24: instance:fw}}",
-                        "      back-rt: {subnets: [back], routes: {10.0.1.0/24: instance:fw, 10.0.2.0/24: instance:fw}}\n"
-                        "      inspect-rt: {subnets: [inspect], routes: {10.0.2.0/24: instance:fw2}}")
+    text = MIDDLEBOX.replace(
+        "      fw: {subnet: inspect, groups: [open], private_ip: 10.0.3.5}",
+        "      fw: {subnet: inspect, groups: [open], private_ip: 10.0.3.5, source_dest_check: false}\n"
+        "      fw2: {subnet: back, groups: [open], private_ip: 10.0.2.5, source_dest_check: false}",
+    )
+    text = text.replace(
+        "      back-rt: {subnets: [back], routes: {10.0.1.0/24: instance:fw}}",
+        "      back-rt: {subnets: [back], routes: {10.0.1.0/24: instance:fw, 10.0.2.0/24: instance:fw}}\n"
+        "      inspect-rt: {subnets: [inspect], routes: {10.0.2.0/24: instance:fw2}}",
+    )
     net = design(text)
     t = run(net, "client", "server", port=80)
     assert t.disposition == "blocked" and codes(t) == ["VPCLAB_ROUTING_LOOP"]

@@ -45,13 +45,24 @@ def test_hub_and_spoke() -> None:
     net = design(HUB)
     t = run(net, "a-host", "b-host", port=22)
     assert t.disposition == "reachable", t.explanations
-    assert path(t) == ["network-interface:a-host/eni", "security-group:a/default-sg", "route-table:a-rt",
-                       "transit-gateway-attachment:hub-a", "transit-gateway:hub", "transit-gateway-route-table:hub/default",
-                       "transit-gateway-attachment:hub-b", "route-table:b-rt", "security-group:b-sg",
-                       "network-interface:b-host/eni"]
+    assert path(t) == [
+        "network-interface:a-host/eni",
+        "security-group:a/default-sg",
+        "route-table:a-rt",
+        "transit-gateway-attachment:hub-a",
+        "transit-gateway:hub",
+        "transit-gateway-route-table:hub/default",
+        "transit-gateway-attachment:hub-b",
+        "route-table:b-rt",
+        "security-group:b-sg",
+        "network-interface:b-host/eni",
+    ]
     assert "(propagated)" in t.forward_hops[5].detail
-    assert path(t, "return")[2:5] == ["transit-gateway-attachment:hub-b", "transit-gateway:hub",
-                                      "transit-gateway-route-table:hub/default"]
+    assert path(t, "return")[2:5] == [
+        "transit-gateway-attachment:hub-b",
+        "transit-gateway:hub",
+        "transit-gateway-route-table:hub/default",
+    ]
 
 
 def test_tgw_az_restriction() -> None:
@@ -61,8 +72,10 @@ def test_tgw_az_restriction() -> None:
     assert t.disposition == "blocked" and codes(t) == ["TGW_ROUTE_AZ_RESTRICTION"]
     e = t.explanations[0]
     assert e.component == net.id("hub-a")
-    assert e.fix == (f"add a subnet in us-east-1b to {net.id('hub-a')} (modify-transit-gateway-vpc-attachment "
-                     f"--add-subnet-ids)")
+    assert e.fix == (
+        f"add a subnet in us-east-1b to {net.id('hub-a')} (modify-transit-gateway-vpc-attachment "
+        f"--add-subnet-ids)"
+    )
 
 
 def test_tgw_segmentation_isolated_vpcs_and_shared_services() -> None:
@@ -91,9 +104,14 @@ def test_inter_region_tgw_peering() -> None:
     t = run(net, "east-host", "west-host", protocol="icmp", port=8)
     assert t.disposition == "blocked" and codes(t) == ["ENI_SG_RULES_MISMATCH"]  # default SG: members only
     t = run(net, "east-host", "west-host", protocol="-1")
-    assert path(t)[3:9] == ["transit-gateway-attachment:east-vpc", "transit-gateway:east",
-                            "transit-gateway-route-table:east-rt", "transit-gateway-attachment:east-west",
-                            "transit-gateway:west", "transit-gateway-route-table:west-rt"]
+    assert path(t)[3:9] == [
+        "transit-gateway-attachment:east-vpc",
+        "transit-gateway:east",
+        "transit-gateway-route-table:east-rt",
+        "transit-gateway-attachment:east-west",
+        "transit-gateway:west",
+        "transit-gateway-route-table:west-rt",
+    ]
 
 
 def test_centralized_egress_through_a_nat_vpc() -> None:
@@ -102,22 +120,37 @@ def test_centralized_egress_through_a_nat_vpc() -> None:
     net = example("centralized-egress")
     t = run(net, "spoke-a-host", "internet", port=443)
     assert t.disposition == "reachable", t.explanations
-    assert path(t)[6:] == ["transit-gateway-attachment:core-egress", "route-table:egress-tgw-rt",
-                           "network-acl:egress/default-acl", "network-acl:egress/default-acl",
-                           "nat-gateway:egress-nat-a", "route-table:egress-public-rt",
-                           "network-acl:egress/default-acl", "internet-gateway:egress-igw"]
+    assert path(t)[6:] == [
+        "transit-gateway-attachment:core-egress",
+        "route-table:egress-tgw-rt",
+        "network-acl:egress/default-acl",
+        "network-acl:egress/default-acl",
+        "nat-gateway:egress-nat-a",
+        "route-table:egress-public-rt",
+        "network-acl:egress/default-acl",
+        "internet-gateway:egress-igw",
+    ]
     assert t.forward_hops[-1].packet.src_ip == net.resource("egress-nat-a").public_ip
-    assert path(t, "return")[-3:] == ["transit-gateway-attachment:core-spoke-a", "route-table:spoke-a-rt",
-                                      "network-interface:spoke-a-host/eni"]
+    assert path(t, "return")[-3:] == [
+        "transit-gateway-attachment:core-spoke-a",
+        "route-table:spoke-a-rt",
+        "network-interface:spoke-a-host/eni",
+    ]
     blocked = run(net, "spoke-a-host", "spoke-b-host", port=443)
     assert codes(blocked) == ["TGW_RTB_BAD_STATE_ROUTE"]
-    plane(net, "egress-public-rt").delete_route(route_table_id=net.id("egress-public-rt"),
-                                                destination_cidr_block="10.0.0.0/8")
+    plane(net, "egress-public-rt").delete_route(
+        route_table_id=net.id("egress-public-rt"), destination_cidr_block="10.0.0.0/8"
+    )
     t = run(net, "spoke-a-host", "internet", port=443)
     # the reply now matches 0.0.0.0/0 → igw, which does not carry private destinations
-    assert codes(t) == ["IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"] and t.explanations[0].direction == "return"
-    assert t.explanations[0].fix == (f"missing return route: add a route for 10.1.1.0/24 to {net.id('core')} in "
-                                     f"{net.id('egress-public-rt')}, so replies go back the way the request came")
+    assert (
+        codes(t) == ["IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"]
+        and t.explanations[0].direction == "return"
+    )
+    assert t.explanations[0].fix == (
+        f"missing return route: add a route for 10.1.1.0/24 to {net.id('core')} in "
+        f"{net.id('egress-public-rt')}, so replies go back the way the request came"
+    )
 
 
 def test_vpn_via_vgw() -> None:
@@ -126,9 +159,16 @@ def test_vpn_via_vgw() -> None:
     t = run(net, "office", "app-server", port=22)
     assert t.disposition == "reachable", t.explanations
     assert path(t)[:3] == ["customer-gateway:office", "vpn-connection:office-vpn", "vpn-gateway:app-vgw"]
-    assert path(t, "return")[-3:] == ["vpn-gateway:app-vgw", "vpn-connection:office-vpn", "customer-gateway:office"]
+    assert path(t, "return")[-3:] == [
+        "vpn-gateway:app-vgw",
+        "vpn-connection:office-vpn",
+        "customer-gateway:office",
+    ]
     t = run(net, "app-server", "branch", port=443)
-    assert t.disposition == "reachable" and path(t)[-2:] == ["vpn-connection:branch-vpn", "customer-gateway:branch"]
+    assert t.disposition == "reachable" and path(t)[-2:] == [
+        "vpn-connection:branch-vpn",
+        "customer-gateway:branch",
+    ]
     t = run(net, "branch", "app-server", port=22)
     assert codes(t) == ["ENI_SG_RULES_MISMATCH"]
 
@@ -138,8 +178,12 @@ def test_vpn_via_tgw() -> None:
     net = example("vpn-tgw")
     t = trace(net.world, net.id("dc"), f"{net.id('data')}:10.2.1.20", protocol="-1", names=net.names)
     assert t.disposition == "reachable", t.explanations
-    assert path(t)[:4] == ["customer-gateway:dc", "vpn-connection:dc-vpn", "transit-gateway-attachment:dc-vpn/attachment",
-                           "transit-gateway:hub"]
+    assert path(t)[:4] == [
+        "customer-gateway:dc",
+        "vpn-connection:dc-vpn",
+        "transit-gateway-attachment:dc-vpn/attachment",
+        "transit-gateway:hub",
+    ]
     t = run(net, "web-a", "10.200.5.5", port=443)
     assert t.disposition == "reachable"
     assert path(t)[-2:] == ["vpn-connection:dc-vpn", "customer-gateway:dc"]

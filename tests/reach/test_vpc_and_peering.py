@@ -47,9 +47,18 @@ def test_same_subnet_needs_no_route_lookup_beyond_local_and_no_acl() -> None:
     net = design(ONE_VPC)
     t = run(net, "web-1", "web-2", port=80)
     assert t.disposition == "reachable" and t.explanations == []
-    assert path(t) == ["network-interface:web-1/eni", "security-group:web-sg", "route-table:app/main",
-                       "security-group:web-sg", "network-interface:web-2/eni"]
-    assert path(t, "return") == ["network-interface:web-2/eni", "route-table:app/main", "network-interface:web-1/eni"]
+    assert path(t) == [
+        "network-interface:web-1/eni",
+        "security-group:web-sg",
+        "route-table:app/main",
+        "security-group:web-sg",
+        "network-interface:web-2/eni",
+    ]
+    assert path(t, "return") == [
+        "network-interface:web-2/eni",
+        "route-table:app/main",
+        "network-interface:web-1/eni",
+    ]
     assert t.return_hops[0].packet.dst_port == 49152 and t.return_hops[0].packet.src_port == 80
 
 
@@ -59,9 +68,15 @@ def test_cross_subnet_uses_both_acls_and_group_reference() -> None:
     net = design(ONE_VPC)
     t = run(net, "web-1", "db-1", port=5432)
     assert t.disposition == "reachable", t.explanations
-    assert path(t) == ["network-interface:web-1/eni", "security-group:web-sg", "route-table:app/main",
-                       "network-acl:app/default-acl", "network-acl:db-acl", "security-group:db-sg",
-                       "network-interface:db-1/eni"]
+    assert path(t) == [
+        "network-interface:web-1/eni",
+        "security-group:web-sg",
+        "route-table:app/main",
+        "network-acl:app/default-acl",
+        "network-acl:db-acl",
+        "security-group:db-sg",
+        "network-interface:db-1/eni",
+    ]
     assert "rule 100 allows inbound" in t.forward_hops[4].detail
     assert path(t, "return")[2:4] == ["network-acl:db-acl", "network-acl:app/default-acl"]
 
@@ -89,9 +104,10 @@ def test_acl_deny_forward_and_sg_mismatch_are_all_reported() -> None:
 def test_missing_ephemeral_rule_blocks_the_return_path() -> None:
     """NACLs are stateless: the reply to port 49152 needs its own outbound rule ("Ephemeral ports"
     in "Network ACL rules")."""
-    text = ONE_VPC.replace("egress:\n          100: {action: allow, protocol: tcp, port: 1024-65535, "
-                           "cidr: 10.0.1.0/24}", "egress:\n          100: {action: allow, protocol: tcp, port: 5432, "
-                           "cidr: 10.0.1.0/24}")
+    text = ONE_VPC.replace(
+        "egress:\n          100: {action: allow, protocol: tcp, port: 1024-65535, cidr: 10.0.1.0/24}",
+        "egress:\n          100: {action: allow, protocol: tcp, port: 5432, cidr: 10.0.1.0/24}",
+    )
     net = design(text)
     t = run(net, "web-1", "db-1", port=5432)
     assert t.disposition == "blocked"
@@ -99,8 +115,10 @@ def test_missing_ephemeral_rule_blocks_the_return_path() -> None:
     e = t.explanations[0]
     acl = net.id("db-acl")
     assert e.message == f"tcp 49152 10.0.2.10 → 10.0.1.10 denied by {acl} (db-acl) rule * outbound"
-    assert e.fix == (f"network ACLs are stateless: add an outbound rule to {acl} allowing tcp 1024-65535 to "
-                     f"10.0.1.0/24, for the replies to the ephemeral port 49152 ({net.id('db')})")
+    assert e.fix == (
+        f"network ACLs are stateless: add an outbound rule to {acl} allowing tcp 1024-65535 to "
+        f"10.0.1.0/24, for the replies to the ephemeral port 49152 ({net.id('db')})"
+    )
 
 
 def test_peering_ok_both_directions() -> None:
@@ -109,9 +127,16 @@ def test_peering_ok_both_directions() -> None:
     net = example("two-peered-vpcs")
     t = run(net, "web-1", "db-1", port=5432)
     assert t.disposition == "reachable"
-    assert path(t) == ["network-interface:web-1/eni", "security-group:web-sg", "route-table:app-public",
-                       "network-acl:app/default-acl", "vpc-peering-connection:app-db", "network-acl:db/default-acl",
-                       "security-group:db-sg", "network-interface:db-1/eni"]
+    assert path(t) == [
+        "network-interface:web-1/eni",
+        "security-group:web-sg",
+        "route-table:app-public",
+        "network-acl:app/default-acl",
+        "vpc-peering-connection:app-db",
+        "network-acl:db/default-acl",
+        "security-group:db-sg",
+        "network-interface:db-1/eni",
+    ]
     assert "vpc-peering-connection:app-db" in path(t, "return")
 
 
@@ -123,13 +148,18 @@ def test_peering_is_not_transitive() -> None:
     assert t.disposition == "blocked" and codes(t) == ["NO_ROUTE_TO_DESTINATION"]
     assert t.explanations[0].fix.startswith("peering is not transitive")
 
-    plane(net, "a-rt").create_route(route_table_id=net.id("a-rt"), destination_cidr_block="10.2.0.0/16",
-                    vpc_peering_connection_id=net.id("a-b"))
+    plane(net, "a-rt").create_route(
+        route_table_id=net.id("a-rt"),
+        destination_cidr_block="10.2.0.0/16",
+        vpc_peering_connection_id=net.id("a-b"),
+    )
     t = run(net, "a-host", "c-host", port=22)
     assert codes(t) == ["PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"]
     assert path(t)[-1] == "vpc-peering-connection:a-b"
-    assert t.explanations[0].fix.startswith(f"peering is not transitive: {net.id('a')} cannot reach {net.id('c')} "
-                                            f"through {net.id('b')} ({net.id('b-c')})")
+    assert t.explanations[0].fix.startswith(
+        f"peering is not transitive: {net.id('a')} cannot reach {net.id('c')} "
+        f"through {net.id('b')} ({net.id('b-c')})"
+    )
 
 
 def test_missing_return_route_over_peering() -> None:
@@ -138,8 +168,10 @@ def test_missing_return_route_over_peering() -> None:
     plane(net, "db-rt").delete_route(route_table_id=net.id("db-rt"), destination_cidr_block="10.0.0.0/16")
     t = run(net, "web-1", "db-1", port=5432)
     assert t.disposition == "blocked" and codes(t, "return") == ["NO_ROUTE_TO_DESTINATION"]
-    assert t.explanations[0].fix == (f"missing return route: add a route for 10.0.0.0/16 to {net.id('app-db')} in "
-                                     f"{net.id('db-rt')}, so replies go back the way the request came")
+    assert t.explanations[0].fix == (
+        f"missing return route: add a route for 10.0.0.0/16 to {net.id('app-db')} in "
+        f"{net.id('db-rt')}, so replies go back the way the request came"
+    )
 
 
 def test_sg_referencing_a_peer_vpc_group() -> None:
@@ -165,9 +197,17 @@ peerings:
   ab: {requester: a, accepter: b}
 """)
     # the rule is added once the peering is active (AWS requires an active peering for the reference)
-    plane(net, "api-sg").authorize_security_group_ingress(group_id=net.id("api-sg"), ip_permissions=[
-        {"ip_protocol": "tcp", "from_port": 443, "to_port": 443,
-         "user_id_group_pairs": [{"group_id": net.id("client-sg")}]}])
+    plane(net, "api-sg").authorize_security_group_ingress(
+        group_id=net.id("api-sg"),
+        ip_permissions=[
+            {
+                "ip_protocol": "tcp",
+                "from_port": 443,
+                "to_port": 443,
+                "user_id_group_pairs": [{"group_id": net.id("client-sg")}],
+            }
+        ],
+    )
     assert run(net, "client", "api", port=443).disposition == "reachable"
     t = run(net, "other", "api", port=443)
     assert codes(t) == ["ENI_SG_RULES_MISMATCH"]

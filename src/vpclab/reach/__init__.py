@@ -15,6 +15,7 @@ explains how to read a trace.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 
 from ..model.peering import VpcPeeringConnection
 from ..model.subnet import Subnet
@@ -29,13 +30,36 @@ from .result import DEFAULT_SOURCE_PORT, Explanation, Hop, PacketHeader, Trace
 from .tracer import Arrival, Halt, Tracer
 
 __all__ = [
-    "ALL_CODES", "BLOCKING_CODES", "INFO_CODES", "NO_PATH_CODES", "VPCLAB_CODES", "AmbiguousAddressError",
-    "DEFAULT_SOURCE_PORT", "Disposition", "Explanation", "ForwardingView", "Hop", "PacketHeader", "ReachError",
-    "Trace", "UnknownEndpointError", "UnsupportedEndpointError", "forwarding_view", "trace",
+    "ALL_CODES",
+    "BLOCKING_CODES",
+    "DEFAULT_SOURCE_PORT",
+    "INFO_CODES",
+    "NO_PATH_CODES",
+    "VPCLAB_CODES",
+    "AmbiguousAddressError",
+    "Disposition",
+    "Explanation",
+    "ForwardingView",
+    "Hop",
+    "PacketHeader",
+    "ReachError",
+    "Trace",
+    "UnknownEndpointError",
+    "UnsupportedEndpointError",
+    "forwarding_view",
+    "trace",
 ]
 
-_PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp",
-              "-1": "-1", "all": "-1"}
+_PROTOCOLS = {
+    "tcp": "tcp",
+    "6": "tcp",
+    "udp": "udp",
+    "17": "udp",
+    "icmp": "icmp",
+    "1": "icmp",
+    "-1": "-1",
+    "all": "-1",
+}
 
 
 def _protocol(protocol: str | int) -> str:
@@ -45,8 +69,16 @@ def _protocol(protocol: str | int) -> str:
     return p
 
 
-def trace(world: World, source: str, destination: str, *, protocol: str | int = "tcp", port: int | None = None,
-          source_port: int | None = None, names: Mapping[str, str] | None = None) -> Trace:
+def trace(
+    world: World,
+    source: str,
+    destination: str,
+    *,
+    protocol: str | int = "tcp",
+    port: int | None = None,
+    source_port: int | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Trace:
     """Trace one flow from ``source`` to ``destination`` and its reply.
 
     ``source``/``destination``: an interface, instance, subnet or VPC id, an IPv4 address (or
@@ -75,15 +107,17 @@ def trace(world: World, source: str, destination: str, *, protocol: str | int = 
     t = Tracer(world, view, src, dst, names)
     t.start("forward")
     arrival: Arrival | None = None
-    try:
+    with suppress(Halt):  # a routing failure ended the walk; its explanation is recorded
         arrival = _send(t, src, flow)
-    except Halt:
-        pass
     forward_hops = t.hops
     if arrival is not None and dst.vpc_id and arrival.vpc_id and arrival.vpc_id != dst.vpc_id:
-        t.explain("NO_ROUTE_TO_DESTINATION", f"the packet for {dst.ip} was delivered in {t.label(arrival.vpc_id)}, "
-                  f"not in {t.label(dst.vpc_id)} (overlapping CIDRs)", arrival.vpc_id,
-                  f"renumber one of the overlapping VPCs, or route {dst.ip} to {dst.vpc_id} more specifically")
+        t.explain(
+            "NO_ROUTE_TO_DESTINATION",
+            f"the packet for {dst.ip} was delivered in {t.label(arrival.vpc_id)}, "
+            f"not in {t.label(dst.vpc_id)} (overlapping CIDRs)",
+            arrival.vpc_id,
+            f"renumber one of the overlapping VPCs, or route {dst.ip} to {dst.vpc_id} more specifically",
+        )
     return_hops: list[Hop] = []
     back: Arrival | None = None
     if arrival is not None:
@@ -92,10 +126,8 @@ def trace(world: World, source: str, destination: str, *, protocol: str | int = 
         reply = PacketHeader(arrival.ip, seen_src, proto, dport if has_ports else None, sport)
         if proto == "icmp":
             reply = PacketHeader(arrival.ip, seen_src, proto, 0, None)  # echo reply (type 0)
-        try:
+        with suppress(Halt):
             back = _reply(t, arrival, reply)
-        except Halt:
-            pass
         return_hops = t.hops
     blocked = arrival is None or back is None or any(e.blocking for e in t.explanations)
     return Trace(flow, "blocked" if blocked else "reachable", forward_hops, return_hops, t.explanations)
@@ -109,7 +141,9 @@ def _peering_source_ip(view: ForwardingView, src: Endpoint, dst: Endpoint) -> st
             subnet = next(view.world.in_vpc(vpc_id, Subnet), None)
             if subnet is not None:
                 return first_usable(subnet.cidr_block)
-    raise UnknownEndpointError(f"{src.label}: say which address the traffic comes from, e.g. {pcx.id}:10.9.0.10")
+    raise UnknownEndpointError(
+        f"{src.label}: say which address the traffic comes from, e.g. {pcx.id}:10.9.0.10"
+    )
 
 
 def _send(t: Tracer, src: Endpoint, packet: PacketHeader) -> Arrival:

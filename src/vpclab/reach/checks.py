@@ -14,8 +14,15 @@ from collections.abc import Iterator
 from ..model.interfaces import NetworkInterface
 from ..model.peering import active_peering_between
 from ..model.prefix_lists import prefix_list_cidrs
-from ..model.security import (ACL_FINAL_RULE, ACL_FINAL_RULE_LABEL, NetworkAcl, SecurityGroup, SecurityGroupRule,
-                              acl_decision, sg_rule_matches)
+from ..model.security import (
+    ACL_FINAL_RULE,
+    ACL_FINAL_RULE_LABEL,
+    NetworkAcl,
+    SecurityGroup,
+    SecurityGroupRule,
+    acl_decision,
+    sg_rule_matches,
+)
 from ..model.world import World
 from .forwarding import in_cidr
 from .result import PacketHeader
@@ -32,7 +39,9 @@ def rule_text(rule: SecurityGroupRule) -> str:
     proto = "all traffic" if rule.ip_protocol == "-1" else rule.ip_protocol
     ports = ""
     if rule.ip_protocol in ("tcp", "udp", "6", "17"):
-        ports = f" {rule.from_port}" if rule.from_port == rule.to_port else f" {rule.from_port}-{rule.to_port}"
+        ports = (
+            f" {rule.from_port}" if rule.from_port == rule.to_port else f" {rule.from_port}-{rule.to_port}"
+        )
     way = "to" if rule.is_egress else "from"
     return f"{proto}{ports} {way} {rule.peer}"
 
@@ -48,25 +57,33 @@ def _groups(world: World, eni: NetworkInterface) -> Iterator[SecurityGroup]:
             yield sg
 
 
-def _peer_matches(world: World, rule: SecurityGroupRule, ip: str, eni: NetworkInterface,
-                  other: NetworkInterface | None) -> bool:
+def _peer_matches(
+    world: World, rule: SecurityGroupRule, ip: str, eni: NetworkInterface, other: NetworkInterface | None
+) -> bool:
     if rule.cidr_ipv4 is not None:
         return in_cidr(ip, rule.cidr_ipv4)
     if rule.prefix_list_id is not None:
         return any(in_cidr(ip, c) for c in prefix_list_cidrs(world, rule.prefix_list_id) if ":" not in c)
-    if rule.referenced_group_id is not None and other is not None and rule.referenced_group_id in other.groups:
+    if (
+        rule.referenced_group_id is not None
+        and other is not None
+        and rule.referenced_group_id in other.groups
+    ):
         if other.private_ip_address != ip and ip not in other.private_ip_addresses:
             return False  # translated on the way (NAT): the group's members are not the sender
         if other.vpc_id == eni.vpc_id:
             return True
         # AWS: a rule may reference a group of a peered VPC in the same Region
         # ("Update your security groups to reference peer security groups", VPC Peering guide)
-        return other.region == eni.region and active_peering_between(world, eni.vpc_id, other.vpc_id) is not None
+        return (
+            other.region == eni.region and active_peering_between(world, eni.vpc_id, other.vpc_id) is not None
+        )
     return False
 
 
-def sg_allows(world: World, eni: NetworkInterface, packet: PacketHeader, *, egress: bool,
-              other: NetworkInterface | None) -> tuple[SecurityGroup, SecurityGroupRule] | None:
+def sg_allows(
+    world: World, eni: NetworkInterface, packet: PacketHeader, *, egress: bool, other: NetworkInterface | None
+) -> tuple[SecurityGroup, SecurityGroupRule] | None:
     """The (group, rule) of ``eni`` that admits ``packet`` (outbound when ``egress``), or None.
 
     ``other`` is the interface at the far end (the destination for egress, the sender for
@@ -75,7 +92,9 @@ def sg_allows(world: World, eni: NetworkInterface, packet: PacketHeader, *, egre
     ip = packet.dst_ip if egress else packet.src_ip
     for sg in _groups(world, eni):
         for rule in sg.rules(egress):
-            if sg_rule_matches(rule, packet.protocol, packet.dst_port) and _peer_matches(world, rule, ip, eni, other):
+            if sg_rule_matches(rule, packet.protocol, packet.dst_port) and _peer_matches(
+                world, rule, ip, eni, other
+            ):
                 return sg, rule
     return None
 

@@ -22,7 +22,12 @@ from ipaddress import AddressValueError, IPv4Address, IPv4Network
 
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.peering import VpcPeeringConnection
-from ..model.prefix_lists import AWS_MANAGED_SERVICES, aws_managed_prefix_list_id, aws_service_name, prefix_list_cidrs
+from ..model.prefix_lists import (
+    AWS_MANAGED_SERVICES,
+    aws_managed_prefix_list_id,
+    aws_service_name,
+    prefix_list_cidrs,
+)
 from ..model.regions import is_region
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGatewayAttachment
@@ -119,15 +124,18 @@ def _address(view: ForwardingView, ip: str, label: str, role: str) -> Endpoint:
             return Endpoint("address", ip, label)  # routing decides which VPC the packet reaches
         raise AmbiguousAddressError(
             f"{ip} is inside subnets of several VPCs ({', '.join(vpcs)}); "
-            f"say which one, e.g. \"{vpcs[0]}:{ip}\"")
+            f'say which one, e.g. "{vpcs[0]}:{ip}"'
+        )
     if subnets:
         return _in_subnet(view, subnets[0], ip, label)
     if role == "destination":
         return Endpoint("address", ip, label)
     if not is_rfc1918(ip):
         return Endpoint("internet", ip, label)
-    raise UnknownEndpointError(f"{ip} is not inside any subnet; name a subnet, an interface, a customer "
-                               f"gateway (cgw-…:{ip}) or use \"internet\" for a host on the internet")
+    raise UnknownEndpointError(
+        f"{ip} is not inside any subnet; name a subnet, an interface, a customer "
+        f'gateway (cgw-…:{ip}) or use "internet" for a host on the internet'
+    )
 
 
 def _with_address(view: ForwardingView, head: str, ip: str, label: str, role: str) -> Endpoint:
@@ -138,8 +146,9 @@ def _with_address(view: ForwardingView, head: str, ip: str, label: str, role: st
             raise UnknownEndpointError(f"{label}: no VPC {head}")
         subnet = view.subnet_at(vpc.id, ip)
         if subnet is None:
-            raise UnknownEndpointError(f"{label}: {ip} is not inside a subnet of {vpc.id} "
-                                       f"(CIDRs {', '.join(vpc.cidr_blocks)})")
+            raise UnknownEndpointError(
+                f"{label}: {ip} is not inside a subnet of {vpc.id} (CIDRs {', '.join(vpc.cidr_blocks)})"
+            )
         return _in_subnet(view, subnet, ip, label)
     return _by_id(view, head, label, role, ip)
 
@@ -148,13 +157,17 @@ def _by_id(view: ForwardingView, rid: str, label: str, role: str, ip: str | None
     world = view.world
     res = world.get(rid)
     if res is None:
-        raise UnknownEndpointError(f"{label}: no resource {rid} in this World (expected an interface, instance, "
-                                   f"subnet, VPC, customer gateway, attachment, peering connection, an IPv4 "
-                                   f"address, \"internet\" or a service such as \"s3:us-east-1\")")
+        raise UnknownEndpointError(
+            f"{label}: no resource {rid} in this World (expected an interface, instance, "
+            f"subnet, VPC, customer gateway, attachment, peering connection, an IPv4 "
+            f'address, "internet" or a service such as "s3:us-east-1")'
+        )
     if isinstance(res, NetworkInterface):
         if role == "source" and res.interface_type == "vpc_endpoint":
-            raise UnsupportedEndpointError(f"{label}: an interface endpoint does not initiate connections "
-                                           f"(AWS PrivateLink); use it as a destination")
+            raise UnsupportedEndpointError(
+                f"{label}: an interface endpoint does not initiate connections "
+                f"(AWS PrivateLink); use it as a destination"
+            )
         return _interface(view, res, label, ip)
     if isinstance(res, Instance):
         eni = view.primary_interface(res)
@@ -171,11 +184,15 @@ def _by_id(view: ForwardingView, rid: str, label: str, role: str, ip: str | None
     if isinstance(res, CustomerGateway):
         cidrs = on_premises_cidrs(res)
         if ip is None and not cidrs:
-            raise UnknownEndpointError(f"{label}: customer gateway {rid} names no on-premises networks "
-                                       f"(tag vpclab:on-premises-cidrs); give an address, e.g. {rid}:192.168.0.10")
+            raise UnknownEndpointError(
+                f"{label}: customer gateway {rid} names no on-premises networks "
+                f"(tag vpclab:on-premises-cidrs); give an address, e.g. {rid}:192.168.0.10"
+            )
         return Endpoint("on-premises", ip or first_host(cidrs[0]), label, component=res.id)
     if isinstance(res, TransitGatewayAttachment) and role == "source":
-        return Endpoint("tgw-attachment", ip or _attachment_address(view, res, label), label, component=res.id)
+        return Endpoint(
+            "tgw-attachment", ip or _attachment_address(view, res, label), label, component=res.id
+        )
     if isinstance(res, VpcPeeringConnection) and role == "source":
         return Endpoint("peering", ip or "", label, component=res.id)
     raise UnsupportedEndpointError(f"{label}: a {type(res).__name__} cannot be a {role}")

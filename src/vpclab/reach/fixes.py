@@ -49,15 +49,20 @@ def acl_fix(t: Tracer, acl_id: str, subnet: Subnet, packet: PacketHeader, *, egr
     preposition = "to" if egress else "from"
     below = f" numbered below {rule}" if rule < 32767 else ""
     if _is_return(t) and packet.protocol in ("tcp", "udp"):
-        return (f"network ACLs are stateless: add an {way} rule to {acl_id}{below} allowing {packet.protocol} "
-                f"{EPHEMERAL} {preposition} {peer}, for the replies to the ephemeral port {packet.dst_port} "
-                f"({subnet.id})")
-    return (f"add an {way} rule to {acl_id}{below} allowing {describe_traffic(packet.protocol, packet.dst_port)} "
-            f"{preposition} {peer} ({subnet.id})")
+        return (
+            f"network ACLs are stateless: add an {way} rule to {acl_id}{below} allowing {packet.protocol} "
+            f"{EPHEMERAL} {preposition} {peer}, for the replies to the ephemeral port {packet.dst_port} "
+            f"({subnet.id})"
+        )
+    return (
+        f"add an {way} rule to {acl_id}{below} allowing {describe_traffic(packet.protocol, packet.dst_port)} "
+        f"{preposition} {peer} ({subnet.id})"
+    )
 
 
-def sg_fix(t: Tracer, eni: NetworkInterface, packet: PacketHeader, *, egress: bool,
-           other: NetworkInterface | None) -> str:
+def sg_fix(
+    t: Tracer, eni: NetworkInterface, packet: PacketHeader, *, egress: bool, other: NetworkInterface | None
+) -> str:
     traffic = describe_traffic(packet.protocol, packet.dst_port)
     peer = network_of(t, packet.dst_ip if egress else packet.src_ip)
     group = eni.groups[0]
@@ -70,8 +75,10 @@ def sg_fix(t: Tracer, eni: NetworkInterface, packet: PacketHeader, *, egress: bo
 
 
 def loop_fix(t: Tracer, rtb: RouteTable, packet: PacketHeader) -> str:
-    return (f"the routes for {packet.dst_ip} send it back to {rtb.id}: change one of them so that it leads to "
-            f"the destination")
+    return (
+        f"the routes for {packet.dst_ip} send it back to {rtb.id}: change one of them so that it leads to "
+        f"the destination"
+    )
 
 
 def no_route_fix(t: Tracer, rtb: RouteTable, packet: PacketHeader) -> str:
@@ -82,8 +89,10 @@ def no_route_fix(t: Tracer, rtb: RouteTable, packet: PacketHeader) -> str:
     dst_net = dst_vpc.cidr_block if dst_vpc is not None else network_of(t, packet.dst_ip)
     if _is_return(t) and vpc_id in t.entered:
         via = t.entered[vpc_id]
-        return (f"missing return route: add a route for {dst_net} to {via} in {rtb.id}, so replies go back the "
-                f"way the request came")
+        return (
+            f"missing return route: add a route for {dst_net} to {via} in {rtb.id}, so replies go back the "
+            f"way the request came"
+        )
     if dst_vpc is not None:
         for pcx in active_peerings_of(t.world, vpc_id):
             if pcx.peer_of(vpc_id) == dst_vpc.id:
@@ -94,18 +103,28 @@ def no_route_fix(t: Tracer, rtb: RouteTable, packet: PacketHeader) -> str:
         for pcx in active_peerings_of(t.world, vpc_id):
             middle = pcx.peer_of(vpc_id)
             if any(p.peer_of(middle) == dst_vpc.id for p in active_peerings_of(t.world, middle)):
-                return (f"peering is not transitive: {vpc_id} is peered with {middle}, which is peered with "
-                        f"{dst_vpc.id}, but traffic cannot pass through {middle}; peer {vpc_id} with {dst_vpc.id} "
-                        f"and add routes for {dst_net} on both sides, or attach both to a transit gateway")
-        return (f"{vpc_id} and {dst_vpc.id} are not connected: peer them (and add a route for {dst_net} to the "
-                f"peering connection in {rtb.id}) or attach both to a transit gateway")
+                return (
+                    f"peering is not transitive: {vpc_id} is peered with {middle}, which is peered with "
+                    f"{dst_vpc.id}, but traffic cannot pass through {middle}; peer {vpc_id} with "
+                    f"{dst_vpc.id} "
+                    f"and add routes for {dst_net} on both sides, or attach both to a transit gateway"
+                )
+        return (
+            f"{vpc_id} and {dst_vpc.id} are not connected: peer them (and add a route for {dst_net} to the "
+            f"peering connection in {rtb.id}) or attach both to a transit gateway"
+        )
     if _looks_public(packet.dst_ip):
         igw = t.internet_gateway_of(vpc_id)
         if igw is not None:
-            return (f"add a route for 0.0.0.0/0 to {igw.id} in {rtb.id} (public subnet), or to a NAT gateway "
-                    f"(private subnet)")
+            return (
+                f"add a route for 0.0.0.0/0 to {igw.id} in {rtb.id} (public subnet), or to a NAT gateway "
+                f"(private subnet)"
+            )
         return f"attach an internet gateway to {vpc_id} and add a route for 0.0.0.0/0 to it in {rtb.id}"
-    return f"add a route for {dst_net} in {rtb.id} to a connection that reaches it (VPN, transit gateway, peering)"
+    return (
+        f"add a route for {dst_net} in {rtb.id} to a connection that reaches it (VPN, transit "
+        f"gateway, peering)"
+    )
 
 
 def _looks_public(ip: str) -> bool:
@@ -138,20 +157,29 @@ def peering_fix(t: Tracer, pcx: VpcPeeringConnection, vpc_id: str, peer: str, pa
     if dst_vpc is not None:
         via = next((p for p in active_peerings_of(t.world, peer) if p.peer_of(peer) == dst_vpc.id), None)
         if via is not None:
-            return (f"peering is not transitive: {vpc_id} cannot reach {dst_vpc.id} through {peer} ({via.id}); "
-                    f"peer {vpc_id} with {dst_vpc.id} and add routes on both sides, or attach both to a transit "
-                    f"gateway")
-        return (f"{packet.dst_ip} is in {dst_vpc.id}, not {peer}: connect {vpc_id} to {dst_vpc.id} (peering or "
-                f"transit gateway) and route {dst_vpc.cidr_block} there")
+            return (
+                f"peering is not transitive: {vpc_id} cannot reach {dst_vpc.id} through {peer} ({via.id}); "
+                f"peer {vpc_id} with {dst_vpc.id} and add routes on both sides, or attach both to a transit "
+                f"gateway"
+            )
+        return (
+            f"{packet.dst_ip} is in {dst_vpc.id}, not {peer}: connect {vpc_id} to {dst_vpc.id} (peering or "
+            f"transit gateway) and route {dst_vpc.cidr_block} there"
+        )
     edge = _edge_component(t, peer, packet.dst_ip)
     what = f" ({edge})" if edge else ""
     if t.destination.kind == "aws-service":
-        return (f"peering does not carry edge-to-edge traffic: {vpc_id} cannot use {peer}'s gateway endpoint"
-                f"{what}; create a gateway endpoint for {t.destination.component} in {vpc_id} and associate it "
-                f"with the source's route table")
-    return (f"peering does not carry edge-to-edge traffic: {vpc_id} cannot use {peer}'s internet gateway, NAT "
-            f"gateway, VPN or gateway endpoint{what}; give {vpc_id} its own, or use a transit gateway (centralized "
-            f"egress)")
+        return (
+            f"peering does not carry edge-to-edge traffic: {vpc_id} cannot use {peer}'s gateway endpoint"
+            f"{what}; create a gateway endpoint for {t.destination.component} in {vpc_id} and associate it "
+            f"with the source's route table"
+        )
+    return (
+        f"peering does not carry edge-to-edge traffic: {vpc_id} cannot use {peer}'s internet gateway, NAT "
+        f"gateway, VPN or gateway endpoint{what}; give {vpc_id} its own, or use a transit gateway "
+        f"(centralized "
+        f"egress)"
+    )
 
 
 def _edge_component(t: Tracer, vpc_id: str, ip: str) -> str | None:
@@ -168,7 +196,9 @@ def tgw_association_fix(t: Tracer, tgw_id: str, att: TransitGatewayAttachment) -
 
     tables = [r.id for r in t.world.all(TransitGatewayRouteTable) if r.transit_gateway_id == tgw_id]
     example = f" (e.g. {tables[0]})" if tables else ""
-    return f"associate {att.id} with a route table of {tgw_id}{example} (associate-transit-gateway-route-table)"
+    return (
+        f"associate {att.id} with a route table of {tgw_id}{example} (associate-transit-gateway-route-table)"
+    )
 
 
 def _attachment_toward(t: Tracer, tgw_id: str, ip: str) -> TransitGatewayAttachment | None:
@@ -180,26 +210,36 @@ def tgw_no_route_fix(t: Tracer, tgw_id: str, rtb_id: str, packet: PacketHeader) 
     att = _attachment_toward(t, tgw_id, packet.dst_ip)
     dst_vpc = vpc_of(t, packet.dst_ip)
     if att is not None and dst_vpc is not None:
-        return (f"propagate {att.id} into {rtb_id} (enable-transit-gateway-route-table-propagation), or add a "
-                f"static route for {dst_vpc.cidr_block} to {att.id} in {rtb_id}")
+        return (
+            f"propagate {att.id} into {rtb_id} (enable-transit-gateway-route-table-propagation), or add a "
+            f"static route for {dst_vpc.cidr_block} to {att.id} in {rtb_id}"
+        )
     if _is_return(t):
-        return (f"missing return route: add a route for {network_of(t, packet.dst_ip)} in {rtb_id} to the "
-                f"attachment the request came from")
+        return (
+            f"missing return route: add a route for {network_of(t, packet.dst_ip)} in {rtb_id} to the "
+            f"attachment the request came from"
+        )
     return f"add a route for {network_of(t, packet.dst_ip)} in {rtb_id} to the attachment that leads to it"
 
 
 def tgw_blackhole_fix(t: Tracer, rtb_id: str, route: TransitGatewayRoute, packet: PacketHeader) -> str:
     if not route.transit_gateway_attachment_ids:
-        return (f"{route.destination_cidr_block} is blackholed on purpose in {rtb_id} (segmentation); if "
-                f"{packet.dst_ip} should be reachable, add a more specific route to its attachment")
-    return (f"the attachment of the route {route.destination_cidr_block} in {rtb_id} is not available; recreate "
-            f"it or point the route at another attachment")
+        return (
+            f"{route.destination_cidr_block} is blackholed on purpose in {rtb_id} (segmentation); if "
+            f"{packet.dst_ip} should be reachable, add a more specific route to its attachment"
+        )
+    return (
+        f"the attachment of the route {route.destination_cidr_block} in {rtb_id} is not available; recreate "
+        f"it or point the route at another attachment"
+    )
 
 
 def vpn_route_fix(t: Tracer, vgw_id: str, packet: PacketHeader) -> str:
-    return (f"advertise {packet.dst_ip}'s network over BGP from the customer gateway, or add a static route for it "
-            f"to a VPN connection of {vgw_id} (create-vpn-connection-route)")
-
+    return (
+        f"advertise {packet.dst_ip}'s network over BGP from the customer gateway, or add a static "
+        f"route for it "
+        f"to a VPN connection of {vgw_id} (create-vpn-connection-route)"
+    )
 
 
 def private_via_igw_fix(t: Tracer, vpc_id: str, igw_id: str, packet: PacketHeader) -> str:
@@ -208,7 +248,12 @@ def private_via_igw_fix(t: Tracer, vpc_id: str, igw_id: str, packet: PacketHeade
     rtb = t.last_route_table
     via = t.entered.get(vpc_id)
     if _is_return(t) and rtb is not None and via is not None and via != igw_id:
-        return (f"missing return route: add a route for {network_of(t, packet.dst_ip)} to {via} in {rtb.id}, so "
-                f"replies go back the way the request came")
-    return (f"route {network_of(t, packet.dst_ip)} through a peering connection, transit gateway or VPN instead of "
-            f"the internet gateway")
+        return (
+            f"missing return route: add a route for {network_of(t, packet.dst_ip)} to {via} in {rtb.id}, so "
+            f"replies go back the way the request came"
+        )
+    return (
+        f"route {network_of(t, packet.dst_ip)} through a peering connection, transit gateway or "
+        f"VPN instead of "
+        f"the internet gateway"
+    )

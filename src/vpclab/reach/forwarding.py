@@ -66,7 +66,7 @@ def is_rfc1918(ip: str) -> bool:
 class Lpm(Generic[V]):
     """Longest-prefix match over IPv4: one dict per prefix length, longest first."""
 
-    __slots__ = ("_tables", "_lengths")
+    __slots__ = ("_lengths", "_tables")
 
     def __init__(self) -> None:
         self._tables: dict[int, dict[int, V]] = {}
@@ -195,7 +195,7 @@ class ForwardingView:
 class _VpcIndex:
     """Per-VPC lookups: subnet → route table / network ACL, address → subnet / interface."""
 
-    __slots__ = ("route_tables", "acls", "subnets", "interfaces", "cidrs")
+    __slots__ = ("acls", "cidrs", "interfaces", "route_tables", "subnets")
 
     def __init__(self, world: World, vpc_id: str) -> None:
         subnets = list(world.in_vpc(vpc_id, Subnet))
@@ -242,7 +242,9 @@ def forwarding_view(world: World) -> ForwardingView:
     return view
 
 
-def warm(view: ForwardingView, route_table_ids: Iterable[str] = (), tgw_route_table_ids: Iterable[str] = ()) -> None:
+def warm(
+    view: ForwardingView, route_table_ids: Iterable[str] = (), tgw_route_table_ids: Iterable[str] = ()
+) -> None:
     """Build the indexes of these tables now (benchmarks separate build time from lookup time)."""
     for rid in route_table_ids:
         view.route(rid, "0.0.0.0")

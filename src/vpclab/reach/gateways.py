@@ -22,35 +22,52 @@ def middlebox(t: Tracer, route: Route, subnet: Subnet | None, packet: PacketHead
     its own subnet's route table. It must have its source/destination check turned off."""
     eni = t.interface_for_route(route)
     if eni is None:
-        return t.fail("UNKNOWN_RESOURCE", f"the route target {route.target} does not exist", route.target,
-                      f"point the route at an existing appliance interface")
+        return t.fail(
+            "UNKNOWN_RESOURCE",
+            f"the route target {route.target} does not exist",
+            route.target,
+            "point the route at an existing appliance interface",
+        )
     box_subnet = t.subnet(eni.subnet_id)
     t.cross(subnet, box_subnet, packet)
     t.sg_ingress(eni, packet, None)
     t.hop("network-interface", eni.id, f"appliance in {box_subnet.id} forwards {packet.dst_ip}", packet)
     # the instance's SourceDestCheck attribute is its primary interface's (the ControlPlane syncs them)
     if eni.source_dest_check:
-        t.explain("ENI_SOURCE_DEST_CHECK_RESTRICTION",
-                  f"{t.label(eni.id)} has its source/destination check on, so it drops traffic for "
-                  f"{packet.dst_ip} that is not addressed to it", eni.id,
-                  f"turn off the source/destination check of {eni.id} (modify-network-interface-attribute "
-                  f"--no-source-dest-check) so it can forward traffic")
+        t.explain(
+            "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            f"{t.label(eni.id)} has its source/destination check on, so it drops traffic for "
+            f"{packet.dst_ip} that is not addressed to it",
+            eni.id,
+            f"turn off the source/destination check of {eni.id} (modify-network-interface-attribute "
+            f"--no-source-dest-check) so it can forward traffic",
+        )
     t.sg_egress(eni, packet, t.far_interface(packet.dst_ip))
     return t.route_from_subnet(box_subnet, packet, origin)
 
 
-def gwlb_endpoint(t: Tracer, vpce_id: str, subnet: Subnet | None, packet: PacketHeader, origin: str) -> Arrival:
+def gwlb_endpoint(
+    t: Tracer, vpce_id: str, subnet: Subnet | None, packet: PacketHeader, origin: str
+) -> Arrival:
     """A Gateway Load Balancer endpoint: the appliances behind it are not modelled; the packet comes
     back through the endpoint and is routed by the endpoint subnet's route table."""
     vpce = t.endpoint(vpce_id)
     if vpce is None or not vpce.subnet_ids:
-        return t.fail("UNKNOWN_RESOURCE", f"Gateway Load Balancer endpoint {vpce_id} does not exist", vpce_id,
-                      "point the route at an existing endpoint")
+        return t.fail(
+            "UNKNOWN_RESOURCE",
+            f"Gateway Load Balancer endpoint {vpce_id} does not exist",
+            vpce_id,
+            "point the route at an existing endpoint",
+        )
     ep_subnet = t.subnet(vpce.subnet_ids[0])
     t.cross(subnet, ep_subnet, packet)
     t.hop("vpc-endpoint", vpce.id, "Gateway Load Balancer endpoint (appliances not analysed)", packet)
-    t.explain("PATH_THROUGH_GWLB_NOT_CHECKED", f"the appliances behind {t.label(vpce.id)} are not analysed",
-              vpce.id, "check the appliances' own rules")
+    t.explain(
+        "PATH_THROUGH_GWLB_NOT_CHECKED",
+        f"the appliances behind {t.label(vpce.id)} are not analysed",
+        vpce.id,
+        "check the appliances' own rules",
+    )
     return t.route_from_subnet(ep_subnet, packet, origin)
 
 
@@ -60,14 +77,21 @@ def nat_gateway(t: Tracer, nat_id: str, subnet: Subnet | None, packet: PacketHea
     VPN (AWS "NAT gateway basics")."""
     nat = t.nat_gateway(nat_id)
     if nat is None:
-        return t.fail("UNKNOWN_RESOURCE", f"NAT gateway {nat_id} does not exist", nat_id, "recreate the NAT gateway")
+        return t.fail(
+            "UNKNOWN_RESOURCE", f"NAT gateway {nat_id} does not exist", nat_id, "recreate the NAT gateway"
+        )
     if origin in ("peering", "vpn", "internet"):
-        how = {"peering": "a VPC peering connection", "vpn": "a VPN connection", "internet": "the internet"}[origin]
+        how = {"peering": "a VPC peering connection", "vpn": "a VPN connection", "internet": "the internet"}[
+            origin
+        ]
         t.hop("nat-gateway", nat.id, f"drops traffic that arrived through {how}", packet)
-        t.fail("NGW_REQUIRES_SOURCE_IN_VPC", f"{t.label(nat.id)} does not translate traffic from {packet.src_ip}, "
-               f"which arrived through {how}", nat.id,
-               f"give the source's VPC its own NAT gateway, or route it through a transit gateway "
-               f"(centralized egress) instead of {how}")
+        t.fail(
+            "NGW_REQUIRES_SOURCE_IN_VPC",
+            f"{t.label(nat.id)} does not translate traffic from {packet.src_ip}, which arrived through {how}",
+            nat.id,
+            f"give the source's VPC its own NAT gateway, or route it through a transit gateway "
+            f"(centralized egress) instead of {how}",
+        )
     nat_subnet = t.subnet(nat.subnet_id)
     t.cross(subnet, nat_subnet, packet)
     out = packet.with_src(nat.private_ip)
@@ -79,8 +103,14 @@ def nat_gateway(t: Tracer, nat_id: str, subnet: Subnet | None, packet: PacketHea
 def nat_reply(t: Tracer, eni: NetworkInterface, subnet: Subnet, packet: PacketHeader) -> Arrival:
     """A reply reaching a NAT gateway's interface: the gateway restores the original address."""
     original = t.nat_sessions[packet.dst_ip]
-    nat_id = next((n.id for n in t.world.in_vpc(eni.vpc_id, NatGateway)
-                   if n.network_interface_id == eni.id or n.private_ip == eni.private_ip_address), eni.id)
+    nat_id = next(
+        (
+            n.id
+            for n in t.world.in_vpc(eni.vpc_id, NatGateway)
+            if n.network_interface_id == eni.id or n.private_ip == eni.private_ip_address
+        ),
+        eni.id,
+    )
     back = packet.with_dst(original)
     t.hop("nat-gateway", nat_id, f"destination {packet.dst_ip} → {original}", back)
     return t.route_from_subnet(subnet, back, "local")
@@ -101,18 +131,24 @@ def igw_egress(t: Tracer, igw_id: str, vpc_id: str, subnet: Subnet | None, packe
         detail = f"no public address for {packet.src_ip}"
         if t.forward:  # a reply to an internet client was already checked on the way in
             who = eni.id if eni is not None else packet.src_ip
-            t.explain("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
-                      f"{who} has no public IPv4 address, so {t.label(igw_id)} cannot carry its traffic "
-                      f"to the internet", eni.id if eni is not None else igw_id,
-                      f"associate an Elastic IP with {who} (or enable auto-assigned public IPs), or route "
-                      f"0.0.0.0/0 from {subnet.id if subnet else vpc_id} to a NAT gateway in a public subnet")
+            t.explain(
+                "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                f"{who} has no public IPv4 address, so {t.label(igw_id)} cannot carry its traffic "
+                f"to the internet",
+                eni.id if eni is not None else igw_id,
+                f"associate an Elastic IP with {who} (or enable auto-assigned public IPs), or route "
+                f"0.0.0.0/0 from {subnet.id if subnet else vpc_id} to a NAT gateway in a public subnet",
+            )
     t.igw_sessions[out.src_ip] = (igw_id, packet.src_ip)
     t.entered.setdefault(vpc_id, igw_id)
     t.hop("internet-gateway", igw_id, detail, out)
     if is_rfc1918(out.dst_ip):
-        t.fail("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
-               f"{t.label(igw_id)} does not forward to the private address {out.dst_ip}", igw_id,
-               fixes.private_via_igw_fix(t, vpc_id, igw_id, out))
+        t.fail(
+            "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+            f"{t.label(igw_id)} does not forward to the private address {out.dst_ip}",
+            igw_id,
+            fixes.private_via_igw_fix(t, vpc_id, igw_id, out),
+        )
     return leave_to_internet(t, out)
 
 
@@ -142,47 +178,68 @@ def from_internet(t: Tracer, packet: PacketHeader) -> Arrival:
         if eni is None:
             dst = t.destination
             if dst.interface is None or dst.vpc_id is None:
-                return t.fail("NO_ROUTE_TO_DESTINATION", f"no interface has the public address {packet.dst_ip}",
-                              packet.dst_ip, "address a public IP or Elastic IP that is associated with an interface")
+                return t.fail(
+                    "NO_ROUTE_TO_DESTINATION",
+                    f"no interface has the public address {packet.dst_ip}",
+                    packet.dst_ip,
+                    "address a public IP or Elastic IP that is associated with an interface",
+                )
             eni, private, vpc_id = dst.interface, packet.dst_ip, dst.vpc_id
-            t.explain("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                      f"{t.label(eni.id)} has no public IPv4 address, so the internet cannot reach {private}",
-                      eni.id, f"associate an Elastic IP with {eni.id} (or put it behind an internet-facing "
-                              f"load balancer)")
+            t.explain(
+                "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                f"{t.label(eni.id)} has no public IPv4 address, so the internet cannot reach {private}",
+                eni.id,
+                f"associate an Elastic IP with {eni.id} (or put it behind an internet-facing load balancer)",
+            )
         else:
             private, vpc_id = eni.private_ip_address, eni.vpc_id
         igw = t.internet_gateway_of(vpc_id) if vpc_id else None
         igw_id = igw.id if igw is not None else ""
     if igw is None or not vpc_id:
-        return t.fail("NO_ROUTE_TO_DESTINATION", f"{t.label(vpc_id or '')} has no internet gateway, so the "
-                      f"internet cannot reach {packet.dst_ip}", vpc_id or packet.dst_ip,
-                      f"attach an internet gateway to {vpc_id} and route 0.0.0.0/0 to it")
+        return t.fail(
+            "NO_ROUTE_TO_DESTINATION",
+            f"{t.label(vpc_id or '')} has no internet gateway, so the internet cannot reach {packet.dst_ip}",
+            vpc_id or packet.dst_ip,
+            f"attach an internet gateway to {vpc_id} and route 0.0.0.0/0 to it",
+        )
     inside = packet.with_dst(private)
     t.entered.setdefault(vpc_id, igw_id)
     t.hop("internet-gateway", igw_id, f"destination {packet.dst_ip} → {private}", inside)
     return t.enter_vpc(vpc_id, igw_id, inside, "internet")
 
 
-def gateway_endpoint(t: Tracer, vpce_id: str, vpc_id: str, subnet: Subnet | None, packet: PacketHeader,
-                     origin: str) -> Arrival:
+def gateway_endpoint(
+    t: Tracer, vpce_id: str, vpc_id: str, subnet: Subnet | None, packet: PacketHeader, origin: str
+) -> Arrival:
     """A gateway endpoint route (the service's prefix list) reaches S3 or DynamoDB, for traffic from
     inside the VPC only (AWS "Gateway endpoints": not over peering, transit gateway or VPN)."""
     vpce = t.endpoint(vpce_id)
     if vpce is None:
-        return t.fail("UNKNOWN_RESOURCE", f"gateway endpoint {vpce_id} does not exist", vpce_id,
-                      "recreate the gateway endpoint")
+        return t.fail(
+            "UNKNOWN_RESOURCE",
+            f"gateway endpoint {vpce_id} does not exist",
+            vpce_id,
+            "recreate the gateway endpoint",
+        )
     if subnet is not None:
         t.acl(subnet, packet, egress=True)
     t.hop("vpc-endpoint", vpce.id, f"gateway endpoint for {vpce.service_name}", packet)
     if origin != "local":
-        t.fail("VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION",
-               f"{t.label(vpce.id)} carries only traffic from inside {vpc_id}; {packet.src_ip} arrived from "
-               f"outside it", vpce.id,
-               f"create a gateway endpoint for {vpce.service_name} in the source's own VPC, or use an interface "
-               f"endpoint, which is reachable over peering, transit gateways and VPN")
+        t.fail(
+            "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION",
+            f"{t.label(vpce.id)} carries only traffic from inside {vpc_id}; {packet.src_ip} arrived from "
+            f"outside it",
+            vpce.id,
+            f"create a gateway endpoint for {vpce.service_name} in the source's own VPC, or use an interface "
+            f"endpoint, which is reachable over peering, transit gateways and VPN",
+        )
     if vpce.vpc_endpoint_type == "Gateway" and packet.protocol not in ("tcp", "-1"):
-        t.fail("VPCE_GATEWAY_PROTOCOL_RESTRICTION", f"{t.label(vpce.id)} carries TCP only, not {packet.protocol}",
-               vpce.id, f"use TCP to reach {vpce.service_name}")
+        t.fail(
+            "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            f"{t.label(vpce.id)} carries TCP only, not {packet.protocol}",
+            vpce.id,
+            f"use TCP to reach {vpce.service_name}",
+        )
     t.entered.setdefault(vpc_id, vpce.id)
     t.hop("aws-service", vpce.service_name, f"reached through {vpce.id}", packet)
     return Arrival("aws-service", packet.dst_ip, vpc_id, via=("vpce", vpce.id, vpc_id))

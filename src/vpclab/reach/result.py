@@ -46,8 +46,13 @@ class PacketHeader:
         return f"{self.protocol} {src} → {dst}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"src_ip": self.src_ip, "dst_ip": self.dst_ip, "protocol": self.protocol,
-                "src_port": self.src_port, "dst_port": self.dst_port}
+        return {
+            "src_ip": self.src_ip,
+            "dst_ip": self.dst_ip,
+            "protocol": self.protocol,
+            "src_port": self.src_port,
+            "dst_port": self.dst_port,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +66,13 @@ class Hop:
     packet: PacketHeader
 
     def to_dict(self) -> dict[str, Any]:
-        return {"component": self.component, "id": self.id, "name": self.name, "detail": self.detail,
-                "packet": self.packet.to_dict()}
+        return {
+            "component": self.component,
+            "id": self.id,
+            "name": self.name,
+            "detail": self.detail,
+            "packet": self.packet.to_dict(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +95,13 @@ class Explanation:
         return self.code not in INFO_CODES
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "component": self.component,
-                "direction": self.direction, "fix": self.fix}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "component": self.component,
+            "direction": self.direction,
+            "fix": self.fix,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +124,10 @@ class Trace:
         return [e.code for e in self.explanations]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"flow": self.flow.to_dict(), "disposition": self.disposition,
-                "forward_hops": [h.to_dict() for h in self.forward_hops],
-                "return_hops": [h.to_dict() for h in self.return_hops],
-                "explanations": [e.to_dict() for e in self.explanations]}
+        return {
+            "flow": self.flow.to_dict(),
+            "disposition": self.disposition,
+            "forward_hops": [h.to_dict() for h in self.forward_hops],
+            "return_hops": [h.to_dict() for h in self.return_hops],
+            "explanations": [e.to_dict() for e in self.explanations],
+        }

@@ -53,8 +53,14 @@ class Halt(Exception):
 class Tracer:
     """State for one trace: the view, the hops and explanations so far, and NAT sessions."""
 
-    def __init__(self, world: World, view: ForwardingView, source: Endpoint, destination: Endpoint,
-                 names: Mapping[str, str] | None) -> None:
+    def __init__(
+        self,
+        world: World,
+        view: ForwardingView,
+        source: Endpoint,
+        destination: Endpoint,
+        names: Mapping[str, str] | None,
+    ) -> None:
         self.world = world
         self.view = view
         self.source = source
@@ -91,8 +97,12 @@ class Tracer:
 
     def hop(self, component: str, rid: str, detail: str, packet: PacketHeader) -> None:
         if len(self.hops) >= MAX_HOPS * 4:
-            self.explain("VPCLAB_ROUTING_LOOP", f"the path passes more than {MAX_HOPS} components", rid,
-                         "look for routes that send traffic back and forth between two components")
+            self.explain(
+                "VPCLAB_ROUTING_LOOP",
+                f"the path passes more than {MAX_HOPS} components",
+                rid,
+                "look for routes that send traffic back and forth between two components",
+            )
             raise Halt
         self.hops.append(Hop(component, rid, self.name_of(rid), detail, packet))
 
@@ -121,10 +131,13 @@ class Tracer:
             self.hop("network-acl", acl.id, f"rule {rule} allows {way} ({subnet.id})", packet)
             return
         self.hop("network-acl", acl.id, f"rule {rule} denies {way} ({subnet.id})", packet)
-        self.explain("SUBNET_ACL_RESTRICTION",
-                     f"{describe_traffic(packet.protocol, packet.dst_port)} {packet.src_ip} → {packet.dst_ip} "
-                     f"denied by {self.label(acl.id)} rule {rule} {way}",
-                     acl.id, fixes.acl_fix(self, acl.id, subnet, packet, egress=egress, rule=number))
+        self.explain(
+            "SUBNET_ACL_RESTRICTION",
+            f"{describe_traffic(packet.protocol, packet.dst_port)} {packet.src_ip} → {packet.dst_ip} "
+            f"denied by {self.label(acl.id)} rule {rule} {way}",
+            acl.id,
+            fixes.acl_fix(self, acl.id, subnet, packet, egress=egress, rule=number),
+        )
 
     def cross(self, left: Subnet | None, entered: Subnet | None, packet: PacketHeader) -> None:
         """Network ACLs of a subnet boundary: outbound of the subnet left, inbound of the one entered
@@ -144,10 +157,13 @@ class Tracer:
             self.hop("security-group", hit[0].id, f"egress rule allows {rule_text(hit[1])}", packet)
             return
         self.hop("security-group", eni.groups[0], "no egress rule allows this traffic", packet)
-        self.explain("ENI_SG_RULES_MISMATCH",
-                     f"no outbound rule of {', '.join(eni.groups)} on {self.label(eni.id)} allows "
-                     f"{describe_traffic(packet.protocol, packet.dst_port)} to {packet.dst_ip}",
-                     eni.groups[0], fixes.sg_fix(self, eni, packet, egress=True, other=other))
+        self.explain(
+            "ENI_SG_RULES_MISMATCH",
+            f"no outbound rule of {', '.join(eni.groups)} on {self.label(eni.id)} allows "
+            f"{describe_traffic(packet.protocol, packet.dst_port)} to {packet.dst_ip}",
+            eni.groups[0],
+            fixes.sg_fix(self, eni, packet, egress=True, other=other),
+        )
 
     def sg_ingress(self, eni: NetworkInterface, packet: PacketHeader, other: NetworkInterface | None) -> None:
         if not self.forward or not eni.groups:
@@ -157,16 +173,23 @@ class Tracer:
             self.hop("security-group", hit[0].id, f"ingress rule allows {rule_text(hit[1])}", packet)
             return
         self.hop("security-group", eni.groups[0], "no ingress rule allows this traffic", packet)
-        self.explain("ENI_SG_RULES_MISMATCH",
-                     f"no inbound rule of {', '.join(eni.groups)} on {self.label(eni.id)} allows "
-                     f"{describe_traffic(packet.protocol, packet.dst_port)} from {packet.src_ip}",
-                     eni.groups[0], fixes.sg_fix(self, eni, packet, egress=False, other=other))
+        self.explain(
+            "ENI_SG_RULES_MISMATCH",
+            f"no inbound rule of {', '.join(eni.groups)} on {self.label(eni.id)} allows "
+            f"{describe_traffic(packet.protocol, packet.dst_port)} from {packet.src_ip}",
+            eni.groups[0],
+            fixes.sg_fix(self, eni, packet, egress=False, other=other),
+        )
 
     # -- routing ---------------------------------------------------------------------------
     def send_from_interface(self, eni: NetworkInterface, subnet: Subnet, packet: PacketHeader) -> Arrival:
         """A host sends: its security groups' egress rules, then its subnet's route table."""
-        self.hop("network-interface", eni.id, f"{'source' if self.forward else 'reply from'} {packet.src_ip} "
-                                                f"in {subnet.id}", packet)
+        self.hop(
+            "network-interface",
+            eni.id,
+            f"{'source' if self.forward else 'reply from'} {packet.src_ip} in {subnet.id}",
+            packet,
+        )
         self.sg_egress(eni, packet, self.far_interface(packet.dst_ip))
         return self.route_from_subnet(subnet, packet, "local")
 
@@ -179,8 +202,12 @@ class Tracer:
     def route_from_subnet(self, subnet: Subnet, packet: PacketHeader, origin: str) -> Arrival:
         rtb = self.view.route_table_of_subnet(subnet.id)
         if rtb is None:
-            self.fail("NO_ROUTE_TO_DESTINATION", f"{self.label(subnet.id)} has no route table", subnet.id,
-                      f"associate a route table with {subnet.id}")
+            self.fail(
+                "NO_ROUTE_TO_DESTINATION",
+                f"{self.label(subnet.id)} has no route table",
+                subnet.id,
+                f"associate a route table with {subnet.id}",
+            )
         return self.route(rtb, subnet, packet, origin)
 
     def route(self, rtb: RouteTable, subnet: Subnet | None, packet: PacketHeader, origin: str) -> Arrival:
@@ -188,27 +215,49 @@ class Tracer:
         ``origin`` how it entered the VPC: local | tgw | peering | vpn | internet | vpce."""
         key = (rtb.id, packet.dst_ip)
         if key in self.visited:
-            self.fail("VPCLAB_ROUTING_LOOP", f"the packet for {packet.dst_ip} came back to {self.label(rtb.id)}: "
-                      f"the routes form a loop", rtb.id, fixes.loop_fix(self, rtb, packet))
+            self.fail(
+                "VPCLAB_ROUTING_LOOP",
+                f"the packet for {packet.dst_ip} came back to {self.label(rtb.id)}: the routes form a loop",
+                rtb.id,
+                fixes.loop_fix(self, rtb, packet),
+            )
         self.visited.add(key)
         self.last_route_table = rtb
         entry = self.view.route(rtb.id, packet.dst_ip)
         if entry is None:
             self.hop("route-table", rtb.id, f"no route for {packet.dst_ip}", packet)
-            self.fail("NO_ROUTE_TO_DESTINATION", f"no route for {packet.dst_ip} in {self.label(rtb.id)}", rtb.id,
-                      fixes.no_route_fix(self, rtb, packet))
+            self.fail(
+                "NO_ROUTE_TO_DESTINATION",
+                f"no route for {packet.dst_ip} in {self.label(rtb.id)}",
+                rtb.id,
+                fixes.no_route_fix(self, rtb, packet),
+            )
         route = entry.route
         target = route.target
-        self.hop("route-table", rtb.id, f"{entry.network} → {target}" + (" (blackhole)" if entry.state == "blackhole"
-                                                                          else ""), packet)
+        self.hop(
+            "route-table",
+            rtb.id,
+            f"{entry.network} → {target}" + (" (blackhole)" if entry.state == "blackhole" else ""),
+            packet,
+        )
         if entry.state == "blackhole":
-            self.fail("BAD_STATE_ROUTE", f"the route {entry.network} → {target} in {self.label(rtb.id)} is a "
-                      f"blackhole ({fixes.blackhole_reason(self, rtb, route)})", rtb.id,
-                      fixes.blackhole_fix(self, rtb, entry))
+            self.fail(
+                "BAD_STATE_ROUTE",
+                f"the route {entry.network} → {target} in {self.label(rtb.id)} is a "
+                f"blackhole ({fixes.blackhole_reason(self, rtb, route)})",
+                rtb.id,
+                fixes.blackhole_fix(self, rtb, entry),
+            )
         return self.dispatch(rtb, entry, subnet, packet, origin)
 
-    def dispatch(self, rtb: RouteTable, entry: ForwardingEntry, subnet: Subnet | None, packet: PacketHeader,
-                 origin: str) -> Arrival:
+    def dispatch(
+        self,
+        rtb: RouteTable,
+        entry: ForwardingEntry,
+        subnet: Subnet | None,
+        packet: PacketHeader,
+        origin: str,
+    ) -> Arrival:
         from . import gateways, transit
 
         route = entry.route
@@ -231,16 +280,24 @@ class Tracer:
             return transit.vgw_egress(self, gw, rtb.vpc_id, subnet, packet, origin)
         if gw.startswith("vpce-"):
             return gateways.gateway_endpoint(self, gw, rtb.vpc_id, subnet, packet, origin)
-        return self.fail("UNSUPPORTED_COMPONENT", f"vpclab does not trace through {route.target_field} "
-                         f"{route.target}", route.target, "route the traffic through a supported target")
+        return self.fail(
+            "UNSUPPORTED_COMPONENT",
+            f"vpclab does not trace through {route.target_field} {route.target}",
+            route.target,
+            "route the traffic through a supported target",
+        )
 
     def deliver(self, vpc_id: str, left: Subnet | None, packet: PacketHeader, origin: str) -> Arrival:
         """Deliver inside ``vpc_id`` (the local route, or arriving from a gateway or connection)."""
         view = self.view
         subnet = view.subnet_at(vpc_id, packet.dst_ip)
         if subnet is None:
-            self.fail("NO_ROUTE_TO_DESTINATION", f"no subnet of {self.label(vpc_id)} holds {packet.dst_ip}",
-                      vpc_id, f"create a subnet for {packet.dst_ip} in {vpc_id}, or address a host that exists")
+            self.fail(
+                "NO_ROUTE_TO_DESTINATION",
+                f"no subnet of {self.label(vpc_id)} holds {packet.dst_ip}",
+                vpc_id,
+                f"create a subnet for {packet.dst_ip} in {vpc_id}, or address a host that exists",
+            )
         self.cross(left, subnet, packet)
         eni = view.interface_at(vpc_id, packet.dst_ip)
         if eni is not None and eni.interface_type == "nat_gateway" and packet.dst_ip in self.nat_sessions:
@@ -272,7 +329,9 @@ class Tracer:
     def subnet(self, subnet_id: str) -> Subnet:
         subnet = self.world.get(subnet_id, Subnet)
         if subnet is None:
-            self.fail("UNKNOWN_RESOURCE", f"subnet {subnet_id} does not exist", subnet_id, "recreate the subnet")
+            self.fail(
+                "UNKNOWN_RESOURCE", f"subnet {subnet_id} does not exist", subnet_id, "recreate the subnet"
+            )
         return subnet
 
     def interface_for_route(self, route: Route) -> NetworkInterface | None:

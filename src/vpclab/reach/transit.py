@@ -19,22 +19,31 @@ from .tracer import Arrival, Tracer
 
 
 # -- VPC peering ---------------------------------------------------------------------------
-def peering(t: Tracer, pcx_id: str, vpc_id: str, subnet: Subnet | None, packet: PacketHeader,
-            origin: str) -> Arrival:
+def peering(
+    t: Tracer, pcx_id: str, vpc_id: str, subnet: Subnet | None, packet: PacketHeader, origin: str
+) -> Arrival:
     """Over an active peering connection, only to an address inside the peer VPC's CIDRs: no
     transitive routing, no edge-to-edge routing through the peer's gateways."""
     pcx = t.world.get(pcx_id, VpcPeeringConnection)
     if pcx is None or pcx.side_of(vpc_id) is None:
-        return t.fail("UNKNOWN_RESOURCE", f"peering connection {pcx_id} does not exist", pcx_id,
-                      "recreate the peering connection")
+        return t.fail(
+            "UNKNOWN_RESOURCE",
+            f"peering connection {pcx_id} does not exist",
+            pcx_id,
+            "recreate the peering connection",
+        )
     peer = pcx.peer_of(vpc_id)
     if subnet is not None:
         t.acl(subnet, packet, egress=True)
     t.hop("vpc-peering-connection", pcx.id, f"{vpc_id} → {peer}", packet)
     if not t.view.vpc_holds(peer, packet.dst_ip):
-        t.fail("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
-               f"{t.label(pcx.id)} carries only traffic for {t.label(peer)}'s CIDRs, and {packet.dst_ip} is "
-               f"not in them", pcx.id, fixes.peering_fix(t, pcx, vpc_id, peer, packet))
+        t.fail(
+            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            f"{t.label(pcx.id)} carries only traffic for {t.label(peer)}'s CIDRs, and {packet.dst_ip} is "
+            f"not in them",
+            pcx.id,
+            fixes.peering_fix(t, pcx, vpc_id, peer, packet),
+        )
     return arrive_over_peering(t, pcx, peer, packet)
 
 
@@ -50,12 +59,20 @@ def from_peering(t: Tracer, pcx: VpcPeeringConnection, packet: PacketHeader) -> 
         if t.view.vpc_holds(vpc_id, packet.dst_ip):
             t.hop("vpc-peering-connection", pcx.id, f"{pcx.peer_of(vpc_id)} → {vpc_id}", packet)
             if not pcx.is_active:
-                t.fail("BAD_STATE", f"{t.label(pcx.id)} is {pcx.status_code}, not active", pcx.id,
-                       f"accept {pcx.id} (accept-vpc-peering-connection) in {pcx.accepter_owner_id}")
+                t.fail(
+                    "BAD_STATE",
+                    f"{t.label(pcx.id)} is {pcx.status_code}, not active",
+                    pcx.id,
+                    f"accept {pcx.id} (accept-vpc-peering-connection) in {pcx.accepter_owner_id}",
+                )
             return arrive_over_peering(t, pcx, vpc_id, packet)
     t.hop("vpc-peering-connection", pcx.id, f"arriving for {packet.dst_ip}", packet)
-    return t.fail("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", f"{packet.dst_ip} is in neither VPC of {t.label(pcx.id)}",
-                  pcx.id, f"a peering connection carries traffic only between {' and '.join(pcx.vpc_ids)}")
+    return t.fail(
+        "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+        f"{packet.dst_ip} is in neither VPC of {t.label(pcx.id)}",
+        pcx.id,
+        f"a peering connection carries traffic only between {' and '.join(pcx.vpc_ids)}",
+    )
 
 
 # -- transit gateway -----------------------------------------------------------------------
@@ -63,8 +80,12 @@ def tgw_from_vpc(t: Tracer, tgw_id: str, vpc_id: str, subnet: Subnet | None, pac
     """Into a transit gateway through the VPC's attachment, in the sender's Availability Zone."""
     att = vpc_attachment(t.world, tgw_id, vpc_id)
     if att is None:
-        return t.fail("UNKNOWN_RESOURCE", f"{vpc_id} has no attachment to {tgw_id}", tgw_id,
-                      f"attach {vpc_id} to {tgw_id}")
+        return t.fail(
+            "UNKNOWN_RESOURCE",
+            f"{vpc_id} has no attachment to {tgw_id}",
+            tgw_id,
+            f"attach {vpc_id} to {tgw_id}",
+        )
     att_subnets = [s for s in (t.world.get(i, Subnet) for i in att.subnet_ids) if s is not None]
     here = subnet
     if here is not None:
@@ -73,11 +94,15 @@ def tgw_from_vpc(t: Tracer, tgw_id: str, vpc_id: str, subnet: Subnet | None, pac
             # AWS "Amazon VPC attachments": traffic is forwarded to the transit gateway only when the
             # attachment has a subnet in the same Availability Zone. AWS documents the code's name
             # only; vpclab reports TGW_ROUTE_AZ_RESTRICTION for it.
-            t.fail("TGW_ROUTE_AZ_RESTRICTION",
-                   f"{t.label(att.id)} has no subnet in {here.availability_zone}, so {here.id} cannot send to "
-                   f"{t.label(tgw_id)}", att.id,
-                   f"add a subnet in {here.availability_zone} to {att.id} (modify-transit-gateway-vpc-attachment "
-                   f"--add-subnet-ids)")
+            t.fail(
+                "TGW_ROUTE_AZ_RESTRICTION",
+                f"{t.label(att.id)} has no subnet in {here.availability_zone}, so {here.id} cannot send to "
+                f"{t.label(tgw_id)}",
+                att.id,
+                f"add a subnet in {here.availability_zone} to {att.id} "
+                f"(modify-transit-gateway-vpc-attachment "
+                f"--add-subnet-ids)",
+            )
         t.cross(here, same_az, packet)
         where = f"{same_az.id} ({same_az.availability_zone})"
     else:
@@ -86,33 +111,57 @@ def tgw_from_vpc(t: Tracer, tgw_id: str, vpc_id: str, subnet: Subnet | None, pac
     return tgw_forward(t, tgw_id, att, packet, here.availability_zone if here is not None else None)
 
 
-def tgw_forward(t: Tracer, tgw_id: str, att: TransitGatewayAttachment, packet: PacketHeader,
-                az: str | None) -> Arrival:
+def tgw_forward(
+    t: Tracer, tgw_id: str, att: TransitGatewayAttachment, packet: PacketHeader, az: str | None
+) -> Arrival:
     """The transit gateway routes by the route table the incoming attachment is associated with."""
     rtb_id = att.association_for(tgw_id)
     t.hop("transit-gateway", tgw_id, f"from {att.id}", packet)
     if not rtb_id:
-        t.fail("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", f"{t.label(att.id)} is not associated with a route table "
-               f"of {t.label(tgw_id)}", att.id, fixes.tgw_association_fix(t, tgw_id, att))
+        t.fail(
+            "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+            f"{t.label(att.id)} is not associated with a route table of {t.label(tgw_id)}",
+            att.id,
+            fixes.tgw_association_fix(t, tgw_id, att),
+        )
     key = (rtb_id, packet.dst_ip)
     if key in t.visited:
-        t.fail("VPCLAB_ROUTING_LOOP", f"the packet for {packet.dst_ip} came back to {t.label(rtb_id)}: the routes "
-               f"form a loop", rtb_id, f"remove one of the routes that send {packet.dst_ip} in a circle")
+        t.fail(
+            "VPCLAB_ROUTING_LOOP",
+            f"the packet for {packet.dst_ip} came back to {t.label(rtb_id)}: the routes form a loop",
+            rtb_id,
+            f"remove one of the routes that send {packet.dst_ip} in a circle",
+        )
     t.visited.add(key)
     route = t.view.tgw_route(rtb_id, packet.dst_ip)
     if route is None:
         t.hop("transit-gateway-route-table", rtb_id, f"no route for {packet.dst_ip}", packet)
-        t.fail("TGW_RTB_CANNOT_ROUTE", f"no route for {packet.dst_ip} in {t.label(rtb_id)}", rtb_id,
-               fixes.tgw_no_route_fix(t, tgw_id, rtb_id, packet))
+        t.fail(
+            "TGW_RTB_CANNOT_ROUTE",
+            f"no route for {packet.dst_ip} in {t.label(rtb_id)}",
+            rtb_id,
+            fixes.tgw_no_route_fix(t, tgw_id, rtb_id, packet),
+        )
     targets = route.transit_gateway_attachment_ids
     shown = ", ".join(targets) if targets else "blackhole"
-    t.hop("transit-gateway-route-table", rtb_id, f"{route.destination_cidr_block} → {shown} ({route.type})", packet)
+    t.hop(
+        "transit-gateway-route-table",
+        rtb_id,
+        f"{route.destination_cidr_block} → {shown} ({route.type})",
+        packet,
+    )
     if route.state != "active" or not targets:
-        t.fail("TGW_RTB_BAD_STATE_ROUTE", f"the route {route.destination_cidr_block} in {t.label(rtb_id)} is a "
-               f"blackhole", rtb_id, fixes.tgw_blackhole_fix(t, rtb_id, route, packet))
+        t.fail(
+            "TGW_RTB_BAD_STATE_ROUTE",
+            f"the route {route.destination_cidr_block} in {t.label(rtb_id)} is a blackhole",
+            rtb_id,
+            fixes.tgw_blackhole_fix(t, rtb_id, route, packet),
+        )
     out = t.world.get(targets[0], TransitGatewayAttachment)
     if out is None:
-        return t.fail("UNKNOWN_RESOURCE", f"attachment {targets[0]} does not exist", targets[0], "recreate it")
+        return t.fail(
+            "UNKNOWN_RESOURCE", f"attachment {targets[0]} does not exist", targets[0], "recreate it"
+        )
     if out.resource_type == "vpc":
         return tgw_into_vpc(t, tgw_id, out, packet, az)
     if out.resource_type == "vpn":
@@ -123,28 +172,41 @@ def tgw_forward(t: Tracer, tgw_id: str, att: TransitGatewayAttachment, packet: P
         far = out.peer_transit_gateway_id if tgw_id == out.transit_gateway_id else out.transit_gateway_id
         t.hop("transit-gateway-attachment", out.id, f"{tgw_id} → {far}", packet)
         return tgw_forward(t, far or "", out, packet, None)
-    return t.fail("UNSUPPORTED_COMPONENT", f"vpclab does not trace through {out.resource_type} attachments",
-                  out.id, "trace to the attachment instead")
+    return t.fail(
+        "UNSUPPORTED_COMPONENT",
+        f"vpclab does not trace through {out.resource_type} attachments",
+        out.id,
+        "trace to the attachment instead",
+    )
 
 
-def tgw_into_vpc(t: Tracer, tgw_id: str, att: TransitGatewayAttachment, packet: PacketHeader,
-                 az: str | None) -> Arrival:
+def tgw_into_vpc(
+    t: Tracer, tgw_id: str, att: TransitGatewayAttachment, packet: PacketHeader, az: str | None
+) -> Arrival:
     """Out of the transit gateway into a VPC: through the attachment's interface in the destination's
     Availability Zone (else the sender's, else the first); the ATTACHMENT SUBNET's route table then
     forwards the packet (AWS "Amazon VPC attachments")."""
     vpc_id = att.resource_id
     att_subnets = [s for s in (t.world.get(i, Subnet) for i in att.subnet_ids) if s is not None]
     if not att_subnets:
-        return t.fail("TGW_ATTACH_VPC_AZ_RESTRICTION", f"{t.label(att.id)} has no subnets", att.id,
-                      f"add a subnet to {att.id}")
+        return t.fail(
+            "TGW_ATTACH_VPC_AZ_RESTRICTION",
+            f"{t.label(att.id)} has no subnets",
+            att.id,
+            f"add a subnet to {att.id}",
+        )
     dst_subnet = t.view.subnet_at(vpc_id, packet.dst_ip)
     chosen = None
     for want in (dst_subnet.availability_zone if dst_subnet is not None else None, az):
         chosen = chosen or next((s for s in att_subnets if want and s.availability_zone == want), None)
     chosen = chosen or att_subnets[0]
     t.entered.setdefault(vpc_id, tgw_id)
-    t.hop("transit-gateway-attachment", att.id, f"{tgw_id} → {vpc_id} through {chosen.id} "
-                                                f"({chosen.availability_zone})", packet)
+    t.hop(
+        "transit-gateway-attachment",
+        att.id,
+        f"{tgw_id} → {vpc_id} through {chosen.id} ({chosen.availability_zone})",
+        packet,
+    )
     return t.route_from_subnet(chosen, packet, "tgw")
 
 
@@ -162,8 +224,9 @@ def from_attachment(t: Tracer, att: TransitGatewayAttachment, packet: PacketHead
 
 
 # -- VPN -----------------------------------------------------------------------------------
-def vgw_egress(t: Tracer, vgw_id: str, vpc_id: str, subnet: Subnet | None, packet: PacketHeader,
-               origin: str) -> Arrival:
+def vgw_egress(
+    t: Tracer, vgw_id: str, vpc_id: str, subnet: Subnet | None, packet: PacketHeader, origin: str
+) -> Arrival:
     """Out through the virtual private gateway, over the VPN connection that carries the destination."""
     if subnet is not None:
         t.acl(subnet, packet, egress=True)
@@ -171,24 +234,43 @@ def vgw_egress(t: Tracer, vgw_id: str, vpc_id: str, subnet: Subnet | None, packe
     t.hop("vpn-gateway", vgw_id, f"{vpc_id} → on premises", packet)
     vpn = vpn_connection_for(t.world, vgw_id, packet.dst_ip)
     if vpn is None:
-        t.fail("VPCLAB_ON_PREMISES_NO_ROUTE", f"no VPN connection of {t.label(vgw_id)} carries {packet.dst_ip}",
-               vgw_id, fixes.vpn_route_fix(t, vgw_id, packet))
+        t.fail(
+            "VPCLAB_ON_PREMISES_NO_ROUTE",
+            f"no VPN connection of {t.label(vgw_id)} carries {packet.dst_ip}",
+            vgw_id,
+            fixes.vpn_route_fix(t, vgw_id, packet),
+        )
     return to_on_premises(t, vpn, packet, ("vgw", vgw_id, vpc_id))
 
 
-def to_on_premises(t: Tracer, vpn: VpnConnection | None, packet: PacketHeader, via: tuple[str, ...]) -> Arrival:
+def to_on_premises(
+    t: Tracer, vpn: VpnConnection | None, packet: PacketHeader, via: tuple[str, ...]
+) -> Arrival:
     if vpn is None or vpn.state != "available":
-        return t.fail("BAD_STATE_VPN", f"VPN connection {vpn.id if vpn else '?'} is not available",
-                      vpn.id if vpn else "", "wait for the VPN connection to become available, or recreate it")
+        return t.fail(
+            "BAD_STATE_VPN",
+            f"VPN connection {vpn.id if vpn else '?'} is not available",
+            vpn.id if vpn else "",
+            "wait for the VPN connection to become available, or recreate it",
+        )
     t.hop("vpn-connection", vpn.id, f"tunnel to {vpn.customer_gateway_id}", packet)
     cgw = t.world.get(vpn.customer_gateway_id, CustomerGateway)
     cidrs = on_premises_cidrs(cgw) if cgw is not None else ()
-    t.hop("customer-gateway", vpn.customer_gateway_id, f"on-premises networks {', '.join(cidrs) or 'none'}", packet)
+    t.hop(
+        "customer-gateway",
+        vpn.customer_gateway_id,
+        f"on-premises networks {', '.join(cidrs) or 'none'}",
+        packet,
+    )
     if not any(in_cidr(packet.dst_ip, c) for c in cidrs):
-        t.fail("VPCLAB_ON_PREMISES_NO_ROUTE", f"{packet.dst_ip} is not in the on-premises networks behind "
-               f"{t.label(vpn.customer_gateway_id)} ({', '.join(cidrs) or 'none'})", vpn.customer_gateway_id,
-               f"add {packet.dst_ip}'s network to the on-premises networks of {vpn.customer_gateway_id} "
-               f"(tag vpclab:on-premises-cidrs), or route it elsewhere")
+        t.fail(
+            "VPCLAB_ON_PREMISES_NO_ROUTE",
+            f"{packet.dst_ip} is not in the on-premises networks behind "
+            f"{t.label(vpn.customer_gateway_id)} ({', '.join(cidrs) or 'none'})",
+            vpn.customer_gateway_id,
+            f"add {packet.dst_ip}'s network to the on-premises networks of {vpn.customer_gateway_id} "
+            f"(tag vpclab:on-premises-cidrs), or route it elsewhere",
+        )
     return Arrival("on-premises", packet.dst_ip, via=(*via, vpn.customer_gateway_id))
 
 
@@ -216,26 +298,48 @@ def from_on_premises(t: Tracer, cgw_id: str, packet: PacketHeader, via: tuple[st
             chosen = (tv, "tgw") if tv is not None else ((vpns[0], "vgw") if vpns else None)
     t.hop("customer-gateway", cgw_id, f"on premises {packet.src_ip}", packet)
     if chosen is None:
-        return t.fail("VPCLAB_ON_PREMISES_NO_ROUTE", f"{t.label(cgw_id)} has no available VPN connection", cgw_id,
-                      f"create a VPN connection from {cgw_id} to a virtual private gateway or transit gateway")
+        return t.fail(
+            "VPCLAB_ON_PREMISES_NO_ROUTE",
+            f"{t.label(cgw_id)} has no available VPN connection",
+            cgw_id,
+            f"create a VPN connection from {cgw_id} to a virtual private gateway or transit gateway",
+        )
     vpn, kind = chosen
     t.hop("vpn-connection", vpn.id, f"tunnel from {cgw_id}", packet)
     if kind == "tgw":
-        att = next((a for a in world.all(TransitGatewayAttachment)
-                    if a.resource_type == "vpn" and a.resource_id == vpn.id and a.live), None)
+        att = next(
+            (
+                a
+                for a in world.all(TransitGatewayAttachment)
+                if a.resource_type == "vpn" and a.resource_id == vpn.id and a.live
+            ),
+            None,
+        )
         if att is None:
-            return t.fail("BAD_STATE_ATTACHMENT", f"{vpn.id} has no transit gateway attachment", vpn.id,
-                          f"recreate the VPN connection to {vpn.transit_gateway_id}")
+            return t.fail(
+                "BAD_STATE_ATTACHMENT",
+                f"{vpn.id} has no transit gateway attachment",
+                vpn.id,
+                f"recreate the VPN connection to {vpn.transit_gateway_id}",
+            )
         t.hop("transit-gateway-attachment", att.id, f"{vpn.id} → {att.transit_gateway_id}", packet)
         return tgw_forward(t, att.transit_gateway_id, att, packet, None)
     vgw = world.get(vpn.vpn_gateway_id or "", VpnGateway)
     if vgw is None or not vgw.vpc_id:
-        return t.fail("BAD_STATE_ATTACHMENT", f"{vpn.vpn_gateway_id} is not attached to a VPC",
-                      vpn.vpn_gateway_id or vpn.id, f"attach {vpn.vpn_gateway_id} to a VPC")
+        return t.fail(
+            "BAD_STATE_ATTACHMENT",
+            f"{vpn.vpn_gateway_id} is not attached to a VPC",
+            vpn.vpn_gateway_id or vpn.id,
+            f"attach {vpn.vpn_gateway_id} to a VPC",
+        )
     t.hop("vpn-gateway", vgw.id, f"on premises → {vgw.vpc_id}", packet)
     if not t.view.vpc_holds(vgw.vpc_id, packet.dst_ip):
-        t.fail("NO_ROUTE_TO_DESTINATION", f"{packet.dst_ip} is not in {t.label(vgw.vpc_id)}, the VPC behind "
-               f"{t.label(vgw.id)}", vgw.id, f"a virtual private gateway carries traffic only into its own VPC; "
-               f"use a transit gateway to reach other VPCs from on premises")
+        t.fail(
+            "NO_ROUTE_TO_DESTINATION",
+            f"{packet.dst_ip} is not in {t.label(vgw.vpc_id)}, the VPC behind {t.label(vgw.id)}",
+            vgw.id,
+            "a virtual private gateway carries traffic only into its own VPC; "
+            "use a transit gateway to reach other VPCs from on premises",
+        )
     t.entered.setdefault(vgw.vpc_id, vgw.id)
     return t.enter_vpc(vgw.vpc_id, vgw.id, packet, "vpn")
