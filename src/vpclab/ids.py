@@ -62,5 +62,13 @@ class IdGenerator:
             raise ValueError(f"unknown resource kind {kind!r}; add it to vpclab.ids.PREFIXES") from None
         return f"{prefix}-{self._rng.getrandbits(68):017x}"
 
+    def getstate(self) -> object:
+        """The generator's state, for a durable store to save (see ``setstate``)."""
+        return self._rng.getstate()
+
+    def setstate(self, state: object) -> None:
+        """Continue from a saved state: a restarted World goes on with the same id sequence."""
+        self._rng.setstate(state)  # type: ignore[arg-type]
+
     def hex(self, digits: int) -> str:
         return f"{self._rng.getrandbits(4 * digits):0{digits}x}"

@@ -320,26 +320,21 @@ class SqliteStore:
                            "SET value = excluded.value", (key, json.dumps(value, separators=(",", ":"))))
 
 
-# The id generator and the clock keep their state privately; the store reads and restores it so
-# that a restarted World continues where it stopped (not just avoiding ids that still exist).
-# The Mersenne Twister state is 625 unsigned 32-bit words: stored as hex, it is cheap to write.
+# The store saves the id generator's state so that a restarted World continues where it stopped
+# (not just avoiding ids that still exist). The Mersenne Twister state is 625 unsigned 32-bit
+# words: stored as hex, it is cheap to write.
 def _id_state(world: World) -> Any:
-    rng = getattr(world.ids, "_rng", None)
-    if rng is None:
-        return None
-    version, internal, gauss = rng.getstate()
+    version, internal, gauss = world.ids.getstate()  # type: ignore[misc]
     return [version, struct.pack(f"<{len(internal)}I", *internal).hex(), gauss]
 
 
 def _restore_id_state(world: World, state: Any) -> None:
-    rng = getattr(world.ids, "_rng", None)
-    if rng is None or not isinstance(state, list) or len(state) != 3:
+    if not isinstance(state, list) or len(state) != 3:
         return
     version, packed, gauss = state
     raw = bytes.fromhex(packed)
-    rng.setstate((version, struct.unpack(f"<{len(raw) // 4}I", raw), gauss))
+    world.ids.setstate((version, struct.unpack(f"<{len(raw) // 4}I", raw), gauss))
 
 
 def _clock_offset(world: World) -> float:
-    offset = getattr(world.clock, "_offset", None)
-    return offset.total_seconds() if isinstance(offset, timedelta) else 0.0
+    return world.clock.offset.total_seconds()

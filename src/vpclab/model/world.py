@@ -37,6 +37,11 @@ class Clock:
     def advance(self, delta: timedelta) -> None:
         self._offset += delta
 
+    @property
+    def offset(self) -> timedelta:
+        """How far a lab has moved the clock (saved by the durable store)."""
+        return self._offset
+
 
 @dataclass
 class Settings:
