@@ -6,6 +6,8 @@ every call that raises AwsError, the World's resources and version must be uncha
 
 from __future__ import annotations
 
+from functools import partial
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,13 +28,14 @@ def test_failed_operations_change_nothing(sequence) -> None:
         vpcs = [r.id for r in world.resources() if r.id.startswith("vpc-")]
         subnets = [r.id for r in world.resources() if r.id.startswith("subnet-")]
         vpc_id = vpcs[k % len(vpcs)] if vpcs else "vpc-00000000000000000"
+        subnet_id = subnets[k % len(subnets)] if subnets else "subnet-00000000000000000"
+        # partial binds this iteration's values now (a closure over the loop variables would not)
         calls = {
-            "vpc": lambda: cp.create_vpc(cidr_block=cidr),
-            "subnet": lambda: cp.create_subnet(vpc_id=vpc_id, cidr_block=cidr.replace("/16", "/24")),
-            "assoc": lambda: cp.associate_vpc_cidr_block(vpc_id=vpc_id, cidr_block=cidr),
-            "delete_vpc": lambda: cp.delete_vpc(vpc_id=vpc_id),
-            "delete_subnet": lambda: cp.delete_subnet(
-                subnet_id=subnets[k % len(subnets)] if subnets else "subnet-00000000000000000"),
+            "vpc": partial(cp.create_vpc, cidr_block=cidr),
+            "subnet": partial(cp.create_subnet, vpc_id=vpc_id, cidr_block=cidr.replace("/16", "/24")),
+            "assoc": partial(cp.associate_vpc_cidr_block, vpc_id=vpc_id, cidr_block=cidr),
+            "delete_vpc": partial(cp.delete_vpc, vpc_id=vpc_id),
+            "delete_subnet": partial(cp.delete_subnet, subnet_id=subnet_id),
         }
         before, version = {r.id: r for r in world.resources()}, world.version
         try:

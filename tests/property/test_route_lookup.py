@@ -29,8 +29,10 @@ ACCOUNT, REGION, VPC_ID = "111111111111", "us-east-1", "vpc-0aaaaaaaaaaaaaaaa"
 #: a small address space, so random routes overlap and random addresses hit them
 SPACE = IPv4Network("10.0.0.0/12")
 
-addresses = st.integers(min_value=int(SPACE.network_address), max_value=int(SPACE.broadcast_address)).map(IPv4Address)
-networks = st.builds(lambda a, n: IPv4Network(f"{a}/{n}", strict=False), addresses, st.integers(min_value=0, max_value=32))
+addresses = st.integers(min_value=int(SPACE.network_address),
+                        max_value=int(SPACE.broadcast_address)).map(IPv4Address)
+networks = st.builds(lambda a, n: IPv4Network(f"{a}/{n}", strict=False), addresses,
+                     st.integers(min_value=0, max_value=32))
 #: targets: one that exists and forwards (the peering below is active) and one that does not exist
 targets = st.sampled_from(["pcx-0bbbbbbbbbbbbbbbb", "pcx-0ddddddddddddddde"])
 
@@ -40,12 +42,15 @@ def route_sets(draw: st.DrawFn) -> tuple[list[Route], list[Route], dict[str, lis
     """Static CIDR routes (unique destinations), prefix-list routes, and propagated routes."""
     static: dict[str, Route] = {}
     for net in draw(st.lists(networks, max_size=12)):
-        static.setdefault(str(net), Route(destination_cidr_block=str(net), vpc_peering_connection_id=draw(targets)))
+        static.setdefault(str(net),
+                          Route(destination_cidr_block=str(net), vpc_peering_connection_id=draw(targets)))
     lists: dict[str, list[str]] = {}
     for i in range(draw(st.integers(min_value=0, max_value=3))):
         lists[f"pl-0{i:016x}"] = sorted({str(n) for n in draw(st.lists(networks, min_size=1, max_size=4))})
-    pl_routes = [Route(destination_prefix_list_id=pl, vpc_peering_connection_id=draw(targets)) for pl in lists]
-    propagated = [Route(destination_cidr_block=str(n), gateway_id="vgw-0ccccccccccccccccc", origin=ORIGIN_PROPAGATED)
+    pl_routes = [Route(destination_prefix_list_id=pl, vpc_peering_connection_id=draw(targets))
+                 for pl in lists]
+    propagated = [Route(destination_cidr_block=str(n), gateway_id="vgw-0ccccccccccccccccc",
+                        origin=ORIGIN_PROPAGATED)
                   for n in {str(n): n for n in draw(st.lists(networks, max_size=6))}.values()]
     return [*static.values(), *pl_routes], propagated, lists
 

@@ -24,7 +24,8 @@ from vpclab.model.transit_gateway import (
 )
 
 # a small address space, so that routes overlap and ties are common
-prefixes = st.builds(lambda addr, plen: str(IPv4Network((addr << 24 | (addr * 7919 % 256) << 16, plen), strict=False)),
+prefixes = st.builds(lambda addr,
+                     plen: str(IPv4Network((addr << 24 | (addr * 7919 % 256) << 16, plen), strict=False)),
                      st.integers(0, 3), st.integers(6, 18))
 routes = st.builds(
     lambda dest, kind, target: TransitGatewayRoute(
@@ -78,6 +79,7 @@ def test_world_lookup_matches_brute_force(statics, ip):
                                                              subnet_ids=[subnet.id]))
     for i, (dest, hole) in enumerate(statics):
         cp.create_transit_gateway_route(destination_cidr_block=dest, transit_gateway_route_table_id=rtb_id,
-                                        blackhole=hole, transit_gateway_attachment_id=None if hole else atts[i % 2].id)
+                                        blackhole=hole, transit_gateway_attachment_id=None if hole
+                                        else atts[i % 2].id)
     rtb = cp.world.get(rtb_id, TransitGatewayRouteTable)
     assert tgw_lookup(cp.world, rtb, ip) == brute_force(candidate_routes(cp.world, rtb), ip)

@@ -40,14 +40,16 @@ def test_elastic_ip_quota(cp, world):
     world.settings.quotas = "default"
     for _ in range(5):
         cp.allocate_address()
-    with unchanged(world), raises_aws("AddressLimitExceeded", "The maximum number of addresses has been reached."):
+    with unchanged(world), raises_aws("AddressLimitExceeded",
+                                      "The maximum number of addresses has been reached."):
         cp.allocate_address()
     cp.as_(region="eu-west-1").allocate_address()  # the quota is per Region
 
 
 def test_associate_with_instance_sets_its_public_ip(cp, world, net):
     """AWS AssociateAddress: a public IPv4 address the instance already has is released and
-    replaced by the Elastic IP (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html)."""
+    replaced by the Elastic IP
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html)."""
     _, subnet = net
     cp.modify_subnet_attribute(subnet_id=subnet.id, map_public_ip_on_launch=True)
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
@@ -61,13 +63,16 @@ def test_associate_with_instance_sets_its_public_ip(cp, world, net):
 
 
 def test_associate_needs_an_internet_gateway(cp, world):
-    """AWS: an Elastic IP is reachable from the internet only through the VPC's internet gateway; AssociateAddress
-    fails with Gateway.NotAttached (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    """AWS: an Elastic IP is reachable from the internet only through the VPC's internet gateway;
+    AssociateAddress
+    fails with Gateway.NotAttached
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
     eni = cp.create_network_interface(subnet_id=subnet.id)
     eip = cp.allocate_address()
-    with unchanged(world), raises_aws("Gateway.NotAttached", f"Network {vpc.id} is not attached to any internet gateway"):
+    with unchanged(world), raises_aws("Gateway.NotAttached",
+                                      f"Network {vpc.id} is not attached to any internet gateway"):
         cp.associate_address(allocation_id=eip.id, network_interface_id=eni.id)
 
 
@@ -85,8 +90,8 @@ def test_reassociation_needs_allow_reassociation(cp, world, net):
         cp.associate_address(allocation_id=eip.id, network_interface_id=b.id)
     other = cp.allocate_address()
     with unchanged(world), raises_aws("Resource.AlreadyAssociated",
-                                      f"resource {a.id} and {a.private_ip_address} is already associated with "
-                                      f"public address {eip.public_ip}"):
+                                      f"resource {a.id} and {a.private_ip_address} is already associated "
+                                      f"with public address {eip.public_ip}"):
         cp.associate_address(allocation_id=other.id, network_interface_id=a.id)
     moved = cp.associate_address(allocation_id=eip.id, network_interface_id=b.id, allow_reassociation=True)
     assert moved.network_interface_id == b.id and moved.association_id != first.association_id
@@ -101,9 +106,12 @@ def test_associate_to_a_secondary_private_address(cp, world, net):
     (secondary,) = eni.secondary_private_ip_addresses
     eip = cp.allocate_address()
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      f"The specified private IP address 10.0.1.99 is not assigned to interface {eni.id}"):
-        cp.associate_address(allocation_id=eip.id, network_interface_id=eni.id, private_ip_address="10.0.1.99")
-    addr = cp.associate_address(allocation_id=eip.id, network_interface_id=eni.id, private_ip_address=secondary)
+                                      "The specified private IP address 10.0.1.99 is not assigned to "
+                                      f"interface {eni.id}"):
+        cp.associate_address(allocation_id=eip.id, network_interface_id=eni.id,
+                             private_ip_address="10.0.1.99")
+    addr = cp.associate_address(allocation_id=eip.id, network_interface_id=eni.id,
+                                private_ip_address=secondary)
     assert addr.private_ip_address == secondary and world.get(eni.id).public_ip is None
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.small", subnet_id=subnet.id)
     attachment = cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=1)
@@ -150,7 +158,8 @@ def test_addresses_used_by_aws_managed_interfaces(cp, world, net):
         cp.disassociate_address(association_id=nat.association_id)
     other = cp.allocate_address()
     with unchanged(world), raises_aws(*auth):
-        cp.associate_address(allocation_id=other.id, network_interface_id=nat_eni.id, allow_reassociation=True)
+        cp.associate_address(allocation_id=other.id, network_interface_id=nat_eni.id,
+                             allow_reassociation=True)
 
 
 def test_disassociate_gives_launch_public_ip_back_and_terminate_keeps_allocation(cp, world, net):
@@ -176,5 +185,6 @@ def test_other_accounts_cannot_use_an_address(cp, world, net):
     """AWS: an Elastic IP belongs to one account; others cannot see it
     (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html)."""
     eip = cp.allocate_address()
-    with unchanged(world), raises_aws("InvalidAllocationID.NotFound", f"The allocation ID '{eip.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidAllocationID.NotFound",
+                                      f"The allocation ID '{eip.id}' does not exist"):
         cp.as_(account_id="222222222222").release_address(allocation_id=eip.id)

@@ -62,8 +62,8 @@ def test_gateway_endpoint_must_be_in_the_vpcs_region(cp, world, vpc):
 def test_unknown_service_name(cp, world, vpc):
     """AWS CreateVpcEndpoint: ServiceName must name an available service
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html)."""
-    with unchanged(world), raises_aws("InvalidServiceName",
-                                      "The Vpc Endpoint Service 'com.amazonaws.us-east-1.nope' does not exist"):
+    with unchanged(world), raises_aws(
+            "InvalidServiceName", "The Vpc Endpoint Service 'com.amazonaws.us-east-1.nope' does not exist"):
         cp.create_vpc_endpoint(vpc_id=vpc.id, service_name="com.amazonaws.us-east-1.nope")
 
 
@@ -71,7 +71,8 @@ def test_gateway_type_only_for_s3_and_dynamodb(cp, world, vpc):
     """AWS "Gateway endpoints": gateway endpoints are for Amazon S3 and DynamoDB only
     (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     with unchanged(world), raises_aws("InvalidParameter",
-                                      "Endpoint type (Gateway) does not match available service types ([Interface])."):
+                                      "Endpoint type (Gateway) does not match available service types "
+                                      "([Interface])."):
         cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, route_table_ids=[_rtb(cp, vpc).id])
 
 
@@ -80,17 +81,20 @@ def test_route_tables_must_be_in_the_vpc(cp, world, vpc):
     (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     other = cp.create_vpc(cidr_block="10.9.0.0/16")
     foreign = _rtb(cp, other)
-    with unchanged(world), raises_aws("InvalidParameter", f"route table {foreign.id} does not belong to vpc {vpc.id}"):
+    with unchanged(world), raises_aws("InvalidParameter",
+                                      f"route table {foreign.id} does not belong to vpc {vpc.id}"):
         cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=S3, route_table_ids=[foreign.id])
 
 
 def test_one_gateway_endpoint_route_per_service_per_route_table(cp, world, vpc):
     """AWS "Gateway endpoints": a route table has at most one endpoint route to a given service
-    (several endpoints to one service use different route tables) (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
+    (several endpoints to one service use different route tables)
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     rt = _rtb(cp, vpc)
     cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=S3, route_table_ids=[rt.id])
     with unchanged(world), raises_aws("RouteAlreadyExists",
-                                      f"route table {rt.id} already has a route with destination-prefix-list-id {S3_PL}"):
+                                      f"route table {rt.id} already has a route with "
+                                      f"destination-prefix-list-id {S3_PL}"):
         cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=S3, route_table_ids=[rt.id])
     # another service in the same table is fine
     cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=DDB, route_table_ids=[rt.id])
@@ -125,7 +129,8 @@ def test_remove_route_table_not_associated(cp, world, vpc):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html)."""
     rt = _rtb(cp, vpc)
     vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=S3)
-    with unchanged(world), raises_aws("InvalidParameter", f"The route table {rt.id} is not associated with {vpce.id}"):
+    with unchanged(world), raises_aws("InvalidParameter",
+                                      f"The route table {rt.id} is not associated with {vpce.id}"):
         cp.modify_vpc_endpoint(vpc_endpoint_id=vpce.id, remove_route_table_ids=[rt.id])
 
 
@@ -150,7 +155,8 @@ def test_gateway_endpoints_per_region_quota(cp, world):
     for v in vpcs:
         for _ in range(4):
             cp.create_vpc_endpoint(vpc_id=v.id, service_name=S3)
-    with unchanged(world), raises_aws("VpcEndpointLimitExceeded", "The maximum number of VPC endpoints has been reached."):
+    with unchanged(world), raises_aws("VpcEndpointLimitExceeded",
+                                      "The maximum number of VPC endpoints has been reached."):
         cp.create_vpc_endpoint(vpc_id=vpcs[0].id, service_name=DDB)
 
 
@@ -197,7 +203,8 @@ def test_one_subnet_per_availability_zone(cp, world, vpc):
 
 def test_private_dns_needs_the_vpc_dns_attributes(cp, world):
     """AWS "Access an AWS service using an interface VPC endpoint": to use private DNS, enable DNS
-    hostnames and DNS resolution for the VPC (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)."""
+    hostnames and DNS resolution for the VPC
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)."""
     plain = cp.create_vpc(cidr_block="10.5.0.0/16")  # enableDnsHostnames is false on a new VPC
     with unchanged(world), raises_aws(
             "InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames "
@@ -209,20 +216,24 @@ def test_private_dns_needs_the_vpc_dns_attributes(cp, world):
 
 def test_one_private_dns_domain_per_vpc(cp, world, vpc):
     """AWS "Access an AWS service using an interface VPC endpoint": private DNS for a service can be
-    enabled on one endpoint per VPC (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)."""
+    enabled on one endpoint per VPC
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)."""
     cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface")
     with unchanged(world), raises_aws(
-            "InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS "
+            "InvalidParameter",
+            "private-dns-enabled cannot be set because there is already a conflicting DNS "
                                 f"domain for sqs.us-east-1.amazonaws.com in the VPC {vpc.id}"):
         cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface")
 
 
 def test_security_group_must_be_in_the_vpc(cp, world, vpc):
     """AWS "Access an AWS service using an interface VPC endpoint": the endpoint's security groups
-    are groups of its VPC (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)."""
+    are groups of its VPC
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)."""
     other = cp.create_vpc(cidr_block="10.9.0.0/16")
     sg = next(iter(cp.world.in_vpc(other.id, SecurityGroup)))
-    with unchanged(world), raises_aws("InvalidParameter", f"security group {sg.id} does not belong to vpc {vpc.id}"):
+    with unchanged(world), raises_aws("InvalidParameter",
+                                      f"security group {sg.id} does not belong to vpc {vpc.id}"):
         cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface",
                                security_group_ids=[sg.id])
 
@@ -233,7 +244,8 @@ def test_modify_interface_endpoint_subnets_and_groups(cp, world, vpc):
     a = _subnet(cp, vpc, "10.0.1.0/24", "us-east-1a")
     b = _subnet(cp, vpc, "10.0.2.0/24", "us-east-1b")
     a2 = _subnet(cp, vpc, "10.0.3.0/24", "us-east-1a")
-    vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface", subnet_ids=[a.id])
+    vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface",
+                                  subnet_ids=[a.id])
     with unchanged(world), raises_aws(
             "DuplicateSubnetsInSameZone",
             f"Found another VPC endpoint subnet in the availability zone of {a2.id}. VPC endpoint subnets "
@@ -254,6 +266,7 @@ def test_delete_interface_endpoint_removes_its_interfaces(cp, vpc):
     """AWS "Delete an interface endpoint": the endpoint network interfaces are deleted with it
     (https://docs.aws.amazon.com/vpc/latest/privatelink/delete-interface-endpoint.html)."""
     a = _subnet(cp, vpc, "10.0.1.0/24", "us-east-1a")
-    vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface", subnet_ids=[a.id])
+    vpce = cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, vpc_endpoint_type="Interface",
+                                  subnet_ids=[a.id])
     assert cp.delete_vpc_endpoints(vpc_endpoint_ids=[vpce.id]) == []
     assert not list(cp.world.in_vpc(vpc.id, NetworkInterface))

@@ -68,13 +68,15 @@ def test_detach_needs_the_gateway_attached_to_that_vpc(cp, world, vpc):
     addresses or public IPv4 addresses"; the gateway must be attached to it
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html)."""
     gw = cp.create_internet_gateway()
-    with unchanged(world), raises_aws("Gateway.NotAttached", f"resource {gw.id} is not attached to network {vpc.id}"):
+    with unchanged(world), raises_aws("Gateway.NotAttached",
+                                      f"resource {gw.id} is not attached to network {vpc.id}"):
         cp.detach_internet_gateway(internet_gateway_id=gw.id, vpc_id=vpc.id)
 
 
 def test_detach_refused_while_public_addresses_are_mapped(cp, world, vpc, subnet, igw):
     """AWS DetachInternetGateway: "The VPC must not contain any running instances with Elastic IP
-    addresses or public IPv4 addresses" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html)."""
+    addresses or public IPv4 addresses"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html)."""
     nat = cp.create_nat_gateway(subnet_id=subnet.id, allocation_id=elastic_ip(cp).id)
     message = (f"Network {vpc.id} has some mapped public address(es). "
                "Please unmap those public address(es) before detaching the gateway.")
@@ -89,9 +91,11 @@ def test_delete_needs_the_gateway_detached(cp, world, vpc, igw):
     """AWS DeleteInternetGateway: "You must detach the internet gateway from the VPC before you can
     delete it" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteInternetGateway.html)."""
     with unchanged(world), raises_aws("DependencyViolation",
-                                      f"The internetGateway '{igw.id}' has dependencies and cannot be deleted."):
+                                      f"The internetGateway '{igw.id}' has dependencies and cannot be "
+                                      "deleted."):
         cp.delete_internet_gateway(internet_gateway_id=igw.id)
-    with unchanged(world), raises_aws("DependencyViolation", f"The vpc '{vpc.id}' has dependencies and cannot be deleted."):
+    with unchanged(world), raises_aws("DependencyViolation",
+                                      f"The vpc '{vpc.id}' has dependencies and cannot be deleted."):
         cp.delete_vpc(vpc_id=vpc.id)
     cp.detach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
     cp.delete_internet_gateway(internet_gateway_id=igw.id)
@@ -115,12 +119,14 @@ def test_internet_gateway_quota(world):
 # -- NAT gateways ----------------------------------------------------------------------------
 def test_public_nat_gateway_takes_an_interface_and_the_elastic_ip(cp, world, subnet, igw):
     """AWS "NAT gateways": a public NAT gateway is created in a subnet with an Elastic IP, through a
-    network interface with a private IP from the subnet (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)."""
+    network interface with a private IP from the subnet
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html)."""
     eip = elastic_ip(cp)
     nat = cp.create_nat_gateway(subnet_id=subnet.id, allocation_id=eip.id, private_ip_address="10.0.0.20")
     assert nat.state == "available"  # AWS: pending, then available; a lab has no reason to wait
     eni = world.get(nat.network_interface_id, NetworkInterface)
-    assert (eni.subnet_id, eni.interface_type, eni.private_ip_address) == (subnet.id, "nat_gateway", "10.0.0.20")
+    assert (eni.subnet_id, eni.interface_type, eni.private_ip_address) == (subnet.id, "nat_gateway",
+                                                                           "10.0.0.20")
     assert eni.requester_managed and eni.public_ip == eip.public_ip == nat.public_ip
     address = world.get(eip.id, Address)
     assert address.association_id == nat.association_id is not None
@@ -130,7 +136,8 @@ def test_public_nat_gateway_takes_an_interface_and_the_elastic_ip(cp, world, sub
 def test_public_nat_gateway_needs_an_elastic_ip(cp, world, subnet, igw):
     """AWS CreateNatGateway: AllocationId is required for a public NAT gateway and not used by a private
     one (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html)."""
-    with unchanged(world), raises_aws("MissingParameter", "The request must contain the parameter AllocationId"):
+    with unchanged(world), raises_aws("MissingParameter",
+                                      "The request must contain the parameter AllocationId"):
         cp.create_nat_gateway(subnet_id=subnet.id)
     with unchanged(world), raises_aws("InvalidAllocationID.NotFound",
                                       "The allocation ID 'eipalloc-0123456789abcdef0' does not exist"):
@@ -164,7 +171,8 @@ def test_public_nat_gateway_fails_without_an_internet_gateway(cp, world, subnet)
 
 def test_nat_gateway_with_an_associated_elastic_ip_fails(cp, world, subnet, igw):
     """AWS NatGateway API reference: FailureCode Resource.AlreadyAssociated, "Elastic IP address
-    eipalloc-xxxxxxxx is already associated" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html)."""
+    eipalloc-xxxxxxxx is already associated"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html)."""
     eip = elastic_ip(cp)
     first = cp.create_nat_gateway(subnet_id=subnet.id, allocation_id=eip.id)
     second = cp.create_nat_gateway(subnet_id=subnet.id, allocation_id=eip.id)
@@ -200,7 +208,8 @@ def test_route_to_a_failed_nat_gateway_is_a_blackhole(cp, world, vpc, subnet):
     assert route.nat_gateway_id == nat.id  # AWS stores a NAT gateway given as GatewayId as NatGatewayId
     with unchanged(world), raises_aws("InvalidGatewayID.NotFound",
                                       "The gateway ID 'nat-0123456789abcdef0' does not exist"):
-        cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.0.2.0/24", gateway_id="nat-0123456789abcdef0")
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.0.2.0/24",
+                        gateway_id="nat-0123456789abcdef0")
     assert route_state(world, world.get(rtb.id, RouteTable), route) == "blackhole"
     world.put(replace(nat, state="available"))
     assert route_state(world, world.get(rtb.id, RouteTable), route) == "active"
@@ -212,7 +221,8 @@ def test_nat_gateway_must_be_in_the_route_tables_vpc(cp, world, subnet):
     nat = cp.create_nat_gateway(subnet_id=subnet.id, connectivity_type="private")
     other = cp.create_route_table(vpc_id=cp.create_vpc(cidr_block="10.1.0.0/16").id)
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"route table {other.id} and network gateway {nat.id} belong to different networks"):
+            "InvalidParameterValue",
+            f"route table {other.id} and network gateway {nat.id} belong to different networks"):
         cp.create_route(route_table_id=other.id, destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)
 
 
@@ -226,7 +236,8 @@ def test_nat_gateway_quota_per_availability_zone(world):
     b = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1b")
     for _ in range(5):
         cp.create_nat_gateway(subnet_id=a.id, connectivity_type="private")
-    with unchanged(world), raises_aws("NatGatewayLimitExceeded", "The maximum number of NAT gateways has been reached."):
+    with unchanged(world), raises_aws("NatGatewayLimitExceeded",
+                                      "The maximum number of NAT gateways has been reached."):
         cp.create_nat_gateway(subnet_id=a.id, connectivity_type="private")
     cp.create_nat_gateway(subnet_id=b.id, connectivity_type="private")
     assert sum(1 for _ in world.all(NatGateway)) == 6
@@ -241,15 +252,18 @@ def test_nat_gateway_in_a_full_subnet_fails(cp, world, vpc):
         cp.create_nat_gateway(subnet_id=tiny.id, connectivity_type="private")
     nat = cp.create_nat_gateway(subnet_id=tiny.id, connectivity_type="private")
     assert (nat.state, nat.failure_code, nat.failure_message) == (
-        "failed", "InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses to create this NAT gateway")
+        "failed", "InsufficientFreeAddressesInSubnet",
+        "Subnet has insufficient free addresses to create this NAT gateway")
 
 
 def test_detach_refused_while_an_instance_has_a_public_ip(cp, world, vpc, subnet, igw):
     """AWS DetachInternetGateway: "The VPC must not contain any running instances with Elastic IP
-    addresses or public IPv4 addresses" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html)."""
+    addresses or public IPv4 addresses"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html)."""
     eni = world.put(NetworkInterface(id=world.ids.new("network_interface"), owner_id=ACCOUNT_A, region=REGION,
                                      vpc_id=vpc.id, subnet_id=subnet.id, availability_zone="us-east-1a",
-                                     private_ip_address="10.0.0.30", status="in-use", public_ip="203.0.113.30"))
+                                     private_ip_address="10.0.0.30", status="in-use",
+                                     public_ip="203.0.113.30"))
     with unchanged(world), raises_aws("DependencyViolation"):
         cp.detach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
     world.put(replace(eni, public_ip=None))

@@ -45,7 +45,8 @@ def test_run_instances_gives_each_a_primary_interface(cp, world, subnet):
     """AWS RunInstances: each instance gets a primary network interface (device index 0) in the
     subnet, with a private IPv4 address from its range
     (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html)."""
-    a, b = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id, min_count=2, max_count=2,
+    a, b = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id, min_count=2,
+                            max_count=2,
                             tags={"Name": "web"})
     assert a.reservation_id == b.reservation_id and a.state == "running" and a.name == "web"
     for inst, ip in ((a, "10.0.1.4"), (b, "10.0.1.5")):
@@ -57,11 +58,13 @@ def test_run_instances_gives_each_a_primary_interface(cp, world, subnet):
 def test_unknown_or_malformed_image(cp, world, subnet):
     """AWS error InvalidAMIID.NotFound: the AMI does not exist (in this Region: AMIs are Regional)
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
-    with unchanged(world), raises_aws("InvalidAMIID.NotFound", "The image id '[ami-0123456789abcdef0]' does not exist"):
+    with unchanged(world), raises_aws("InvalidAMIID.NotFound",
+                                      "The image id '[ami-0123456789abcdef0]' does not exist"):
         cp.run_instances(image_id="ami-0123456789abcdef0", instance_type="t3.micro", subnet_id=subnet.id)
     with unchanged(world), raises_aws("InvalidAMIID.NotFound", f"The image id '[{AMI}]' does not exist"):
         cp.as_(region="eu-west-1").run_instances(image_id=AMI, instance_type="t3.micro")
-    with unchanged(world), raises_aws("InvalidAMIID.Malformed", 'Invalid id: "my-image" (expecting "ami-...")'):
+    with unchanged(world), raises_aws("InvalidAMIID.Malformed",
+                                      'Invalid id: "my-image" (expecting "ami-...")'):
         cp.run_instances(image_id="my-image", instance_type="t3.micro", subnet_id=subnet.id)
 
 
@@ -72,8 +75,9 @@ def test_unknown_instance_type_and_architecture_mismatch(cp, world, subnet):
         cp.run_instances(image_id=AMI, instance_type="t3.huge", subnet_id=subnet.id)
     with unchanged(world), raises_aws(
             "InvalidParameterValue",
-            "The architecture 'arm64' of the specified instance type does not match the architecture 'x86_64' of the "
-            "specified AMI. Specify an instance type and an AMI that have matching architectures, and try again."):
+            "The architecture 'arm64' of the specified instance type does not match the architecture "
+            "'x86_64' of the specified AMI. Specify an instance type and an AMI that have matching "
+            "architectures, and try again."):
         cp.run_instances(image_id=AMI, instance_type="t4g.micro", subnet_id=subnet.id)
     (arm,) = cp.run_instances(image_id=ARM_AMI, instance_type="t4g.micro", subnet_id=subnet.id)
     assert arm.architecture == "arm64"
@@ -85,9 +89,11 @@ def test_no_subnet_and_no_default_vpc(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
     with unchanged(world), raises_aws("VPCIdNotSpecified", "No default VPC for this user"):
         cp.run_instances(image_id=AMI, instance_type="t3.micro")
-    vpc = world.put(replace(cp.create_vpc(cidr_block="172.31.0.0/16"), is_default=True))  # a default VPC without subnets
+    # a default VPC without subnets
+    vpc = world.put(replace(cp.create_vpc(cidr_block="172.31.0.0/16"), is_default=True))
     with unchanged(world), raises_aws("MissingInput",
-                                      f"No subnets found for the default VPC '{vpc.id}'. Please specify a subnet."):
+                                      f"No subnets found for the default VPC '{vpc.id}'. Please specify a "
+                                      "subnet."):
         cp.run_instances(image_id=AMI, instance_type="t3.micro")
     sub = cp.create_subnet(vpc_id=vpc.id, cidr_block="172.31.0.0/20", availability_zone="us-east-1b")
     # a default subnet, as AWS's CreateDefaultVpc makes it (that action belongs to the VPC family)
@@ -115,19 +121,21 @@ def test_public_ip_from_subnet_setting_or_request(cp, world, subnet):
 
 def test_network_interfaces_exclude_instance_level_network_parameters(cp, world, subnet):
     """AWS RunInstances: with NetworkInterfaces, subnets and security groups are given per
-    interface, not with the instance-level SubnetId and SecurityGroupIds parameters (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
+    interface, not with the instance-level SubnetId and SecurityGroupIds parameters
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
     with unchanged(world), raises_aws("InvalidParameterCombination",
-                                      "Network interfaces and an instance-level subnet ID may not be specified on "
-                                      "the same request"):
+                                      "Network interfaces and an instance-level subnet ID may not be "
+                                      "specified on the same request"):
         cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id,
                          network_interfaces=[{"device_index": 0, "subnet_id": subnet.id}])
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "When specifying network interfaces, you must include a device at index 0"):
+                                      "When specifying network interfaces, you must include a device at "
+                                      "index 0"):
         cp.run_instances(image_id=AMI, instance_type="t3.small",
                          network_interfaces=[{"device_index": 1, "subnet_id": subnet.id}])
     with unchanged(world), raises_aws("InvalidParameterCombination",
-                                      "The associatePublicIPAddress parameter cannot be specified when launching "
-                                      "with multiple network interfaces."):
+                                      "The associatePublicIPAddress parameter cannot be specified when "
+                                      "launching with multiple network interfaces."):
         cp.run_instances(image_id=AMI, instance_type="t3.small", network_interfaces=[
             {"device_index": 0, "subnet_id": subnet.id, "associate_public_ip_address": True},
             {"device_index": 1, "subnet_id": subnet.id}])
@@ -141,9 +149,11 @@ def test_network_interfaces_exclude_instance_level_network_parameters(cp, world,
 def test_requested_address_in_use(cp, world, subnet):
     """AWS RunInstances returns InvalidIPAddress.InUse for a PrivateIpAddress already taken
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
-    cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id, private_ip_address="10.0.1.9")
+    cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id,
+                     private_ip_address="10.0.1.9")
     with unchanged(world), raises_aws("InvalidIPAddress.InUse", "Address 10.0.1.9 is in use."):
-        cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id, private_ip_address="10.0.1.9")
+        cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id,
+                         private_ip_address="10.0.1.9")
 
 
 def test_launches_at_least_min_count_or_nothing(cp, world):
@@ -151,9 +161,11 @@ def test_launches_at_least_min_count_or_nothing(cp, world):
     many as possible up to MaxCount
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
-    small = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.0.0/28", availability_zone="us-east-1a")  # 11 usable
+    # 11 usable
+    small = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.0.0/28", availability_zone="us-east-1a")
     with unchanged(world), raises_aws("InsufficientFreeAddressesInSubnet"):
-        cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=small.id, min_count=12, max_count=12)
+        cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=small.id, min_count=12,
+                         max_count=12)
     assert len(cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=small.id,
                                 min_count=5, max_count=20)) == 11
 
@@ -184,7 +196,8 @@ def test_stop_releases_public_ip_and_start_assigns_a_new_one(cp, world, subnet):
     first = inst.public_ip_address
     (stopped,) = cp.stop_instances(instance_ids=[inst.id])
     assert stopped.state == "stopped" and stopped.public_ip_address is None
-    cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)  # takes the released address
+    # takes the released address
+    cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
     (started,) = cp.start_instances(instance_ids=[inst.id])
     assert started.state == "running" and started.public_ip_address not in (None, first)
     assert _primary(world, started).public_ip == started.public_ip_address
@@ -198,4 +211,5 @@ def test_source_dest_check_is_the_primary_interfaces(cp, world, subnet):
     inst = cp.modify_instance_attribute(instance_id=inst.id, source_dest_check=False)
     assert inst.source_dest_check is False and _primary(world, inst).source_dest_check is False
     with raises_aws("InvalidInstanceID.NotFound", f"The instance ID '{inst.id}' does not exist"):
-        cp.as_(account_id="222222222222").modify_instance_attribute(instance_id=inst.id, source_dest_check=True)
+        cp.as_(account_id="222222222222").modify_instance_attribute(instance_id=inst.id,
+                                                                    source_dest_check=True)

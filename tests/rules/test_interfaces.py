@@ -55,7 +55,8 @@ def test_requested_address_must_be_in_the_subnet(cp, world, net):
                                           "Address does not fall within the subnet's address range"):
             cp.create_network_interface(subnet_id=subnet.id, private_ip_address=ip)
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "Value (10.0.1.x) for parameter privateIpAddress is invalid. Invalid format."):
+                                      "Value (10.0.1.x) for parameter privateIpAddress is invalid. Invalid "
+                                      "format."):
         cp.create_network_interface(subnet_id=subnet.id, private_ip_address="10.0.1.x")
 
 
@@ -99,9 +100,11 @@ def test_groups_must_be_in_the_subnets_vpc(cp, world, net):
     vpc2 = cp.create_vpc(cidr_block="10.1.0.0/16")
     foreign = _group(cp, vpc2.id, "web")
     with unchanged(world), raises_aws("InvalidParameter",
-                                      f"Security group {foreign} and subnet {subnet.id} belong to different networks."):
+                                      f"Security group {foreign} and subnet {subnet.id} belong to different "
+                                      "networks."):
         cp.create_network_interface(subnet_id=subnet.id, groups=[foreign])
-    with unchanged(world), raises_aws("InvalidGroup.NotFound", "The security group 'sg-0123456789abcdef0' does not exist"):
+    with unchanged(world), raises_aws("InvalidGroup.NotFound",
+                                      "The security group 'sg-0123456789abcdef0' does not exist"):
         cp.create_network_interface(subnet_id=subnet.id, groups=["sg-0123456789abcdef0"])
 
 
@@ -112,8 +115,9 @@ def test_security_groups_per_interface_quota(cp, world, net):
     world.settings.quotas = "default"
     groups = [_group(cp, vpc.id, f"g{i}") for i in range(6)]
     cp.create_network_interface(subnet_id=subnet.id, groups=groups[:5])
-    with unchanged(world), raises_aws("SecurityGroupsPerInterfaceLimitExceeded",
-                                      "The maximum number of security groups per interface has been reached."):
+    with unchanged(world), raises_aws(
+            "SecurityGroupsPerInterfaceLimitExceeded",
+            "The maximum number of security groups per interface has been reached."):
         cp.create_network_interface(subnet_id=subnet.id, groups=groups)
 
 
@@ -126,7 +130,8 @@ def test_attached_or_managed_interface_cannot_be_deleted(cp, world, net):
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
     eni = cp.create_network_interface(subnet_id=subnet.id)
     eni = cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=1)
-    with unchanged(world), raises_aws("InvalidParameterValue", f"Network interface '{eni.id}' is currently in use."):
+    with unchanged(world), raises_aws("InvalidParameterValue",
+                                      f"Network interface '{eni.id}' is currently in use."):
         cp.delete_network_interface(network_interface_id=eni.id)
     managed = create_managed_interface(cp.ctx, subnet, interface_type="vpc_endpoint", description="endpoint")
     with unchanged(world), raises_aws("InvalidParameterValue",
@@ -135,7 +140,8 @@ def test_attached_or_managed_interface_cannot_be_deleted(cp, world, net):
     cp.detach_network_interface(attachment_id=eni.attachment_id)
     cp.delete_network_interface(network_interface_id=eni.id)
     assert eni.id not in world
-    with raises_aws("InvalidNetworkInterfaceID.NotFound", f"The networkInterface ID '{eni.id}' does not exist"):
+    with raises_aws("InvalidNetworkInterfaceID.NotFound",
+                    f"The networkInterface ID '{eni.id}' does not exist"):
         cp.delete_network_interface(network_interface_id=eni.id)
 
 
@@ -146,8 +152,8 @@ def test_attach_needs_same_availability_zone(cp, world, net):
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
     eni = cp.create_network_interface(subnet_id=other.id)
     with unchanged(world), raises_aws("InvalidParameterCombination",
-                                      "You may not attach a network interface to an instance if they are not in "
-                                      "the same availability zone"):
+                                      "You may not attach a network interface to an instance if they are not "
+                                      "in the same availability zone"):
         cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=1)
 
 
@@ -158,7 +164,8 @@ def test_attach_device_index_in_use_and_interface_in_use(cp, world, net):
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.small", subnet_id=subnet.id)
     eni = cp.create_network_interface(subnet_id=subnet.id)
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      f"Instance '{inst.id}' already has an interface attached at device index '0'."):
+                                      f"Instance '{inst.id}' already has an interface attached at device "
+                                      "index '0'."):
         cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=0)
     cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=1)
     with unchanged(world), raises_aws("InvalidNetworkInterface.InUse", f"Interface: [{eni.id}] in use."):
@@ -172,7 +179,8 @@ def test_attach_within_instance_type_interface_limit(cp, world, net):
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
     a, b = (cp.create_network_interface(subnet_id=subnet.id) for _ in range(2))
     cp.attach_network_interface(network_interface_id=a.id, instance_id=inst.id, device_index=1)
-    with unchanged(world), raises_aws("AttachmentLimitExceeded", "Interface count 3 exceeds the limit for t3.micro"):
+    with unchanged(world), raises_aws("AttachmentLimitExceeded",
+                                      "Interface count 3 exceeds the limit for t3.micro"):
         cp.attach_network_interface(network_interface_id=b.id, instance_id=inst.id, device_index=2)
 
 
@@ -184,12 +192,14 @@ def test_primary_and_managed_attachments_cannot_be_detached(cp, world, net):
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
     primary = world.get(inst.network_interface_ids[0], NetworkInterface)
     with unchanged(world), raises_aws("OperationNotPermitted",
-                                      "The network interface at device index 0 and networkCard index 0 cannot be "
-                                      "detached."):
+                                      "The network interface at device index 0 and networkCard index 0 "
+                                      "cannot be detached."):
         cp.detach_network_interface(attachment_id=primary.attachment_id)
-    managed = create_managed_interface(cp.ctx, subnet, interface_type="network_load_balancer", description="ELB")
+    managed = create_managed_interface(cp.ctx, subnet, interface_type="network_load_balancer",
+                                       description="ELB")
     world.put(replace(managed, attachment_id="ela-attach-0123456789abcdef0"))
-    with unchanged(world), raises_aws("OperationNotPermitted", "You are not allowed to manage 'ela-attach' attachments."):
+    with unchanged(world), raises_aws("OperationNotPermitted",
+                                      "You are not allowed to manage 'ela-attach' attachments."):
         cp.detach_network_interface(attachment_id="ela-attach-0123456789abcdef0")
     with raises_aws("InvalidAttachmentID.NotFound",
                     "The network interface attachment ID 'eni-attach-0123456789abcdef0' does not exist"):
@@ -202,7 +212,8 @@ def test_modify_attribute_one_at_a_time_and_source_dest_check_follows_instance(c
     vpc, subnet, _ = net
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
     primary_id = inst.network_interface_ids[0]
-    with unchanged(world), raises_aws("InvalidParameterCombination", "Only one attribute may be modified per request."):
+    with unchanged(world), raises_aws("InvalidParameterCombination",
+                                      "Only one attribute may be modified per request."):
         cp.modify_network_interface_attribute(network_interface_id=primary_id, source_dest_check=False,
                                               description="x")
     cp.modify_network_interface_attribute(network_interface_id=primary_id, source_dest_check=False)
@@ -212,7 +223,8 @@ def test_modify_attribute_one_at_a_time_and_source_dest_check_follows_instance(c
     assert world.get(primary_id).groups == (web,)
     foreign = _group(cp, cp.create_vpc(cidr_block="10.1.0.0/16").id, "x")
     with unchanged(world), raises_aws("InvalidParameter",
-                                      f"Security group {foreign} and subnet {subnet.id} belong to different networks."):
+                                      f"Security group {foreign} and subnet {subnet.id} belong to different "
+                                      "networks."):
         cp.modify_network_interface_attribute(network_interface_id=primary_id, groups=[foreign])
 
 
@@ -224,10 +236,12 @@ def test_assign_private_ips_within_instance_type_limit(cp, world, net):
     primary_id = inst.network_interface_ids[0]
     eni = cp.assign_private_ip_addresses(network_interface_id=primary_id, private_ip_addresses=["10.0.1.50"])
     assert eni.secondary_private_ip_addresses == ("10.0.1.50",)
-    with unchanged(world), raises_aws("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit."):
+    with unchanged(world), raises_aws("PrivateIpAddressLimitExceeded",
+                                      "Number of private addresses will exceed limit."):
         cp.assign_private_ip_addresses(network_interface_id=primary_id, secondary_private_ip_address_count=1)
     crowded = cp.create_network_interface(subnet_id=subnet.id, secondary_private_ip_address_count=2)
-    with unchanged(world), raises_aws("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit."):
+    with unchanged(world), raises_aws("PrivateIpAddressLimitExceeded",
+                                      "Number of private addresses will exceed limit."):
         cp.attach_network_interface(network_interface_id=crowded.id, instance_id=inst.id, device_index=1)
 
 
@@ -253,8 +267,10 @@ def test_unassign_only_secondary_addresses(cp, world, net):
     _, subnet, _ = net
     eni = cp.create_network_interface(subnet_id=subnet.id, secondary_private_ip_address_count=1)
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      f"Some of the specified addresses are not assigned to interface {eni.id}"):
-        cp.unassign_private_ip_addresses(network_interface_id=eni.id, private_ip_addresses=[eni.private_ip_address])
+                                      "Some of the specified addresses are not assigned to interface "
+                                      f"{eni.id}"):
+        cp.unassign_private_ip_addresses(network_interface_id=eni.id,
+                                         private_ip_addresses=[eni.private_ip_address])
     eni = cp.unassign_private_ip_addresses(network_interface_id=eni.id,
                                            private_ip_addresses=list(eni.secondary_private_ip_addresses))
     assert eni.secondary_private_ip_addresses == ()
@@ -265,7 +281,8 @@ def test_other_accounts_do_not_see_interfaces(cp, net):
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
     _, subnet, _ = net
     eni = cp.create_network_interface(subnet_id=subnet.id)
-    with raises_aws("InvalidNetworkInterfaceID.NotFound", f"The networkInterface ID '{eni.id}' does not exist"):
+    with raises_aws("InvalidNetworkInterfaceID.NotFound",
+                    f"The networkInterface ID '{eni.id}' does not exist"):
         cp.as_(account_id="222222222222").delete_network_interface(network_interface_id=eni.id)
     with raises_aws("InvalidSubnetID.NotFound", f"The subnet ID '{subnet.id}' does not exist"):
         cp.as_(account_id="222222222222").create_network_interface(subnet_id=subnet.id)

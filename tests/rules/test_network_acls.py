@@ -55,7 +55,8 @@ def test_participants_cannot_change_network_acls(cp, world, vpc, subnet):
     with unchanged(world), raises_aws("UnauthorizedOperation", msg):
         b.create_network_acl_entry(network_acl_id=acl.id, **HTTPS)
     with unchanged(world), raises_aws("UnauthorizedOperation", msg):
-        b.replace_network_acl_association(association_id=assoc.network_acl_association_id, network_acl_id=acl.id)
+        b.replace_network_acl_association(association_id=assoc.network_acl_association_id,
+                                          network_acl_id=acl.id)
 
 
 def test_default_acl_cannot_be_deleted(cp, world, vpc):
@@ -73,8 +74,8 @@ def test_acl_associated_with_subnets_cannot_be_deleted(cp, world, vpc, subnet):
     default, assoc = _assoc_of(world, subnet.id)
     new_id = cp.replace_network_acl_association(association_id=assoc.network_acl_association_id,
                                                 network_acl_id=custom.id)
-    with unchanged(world), raises_aws("DependencyViolation",
-                                      f"The networkAcl '{custom.id}' has dependencies and cannot be deleted."):
+    with unchanged(world), raises_aws(
+            "DependencyViolation", f"The networkAcl '{custom.id}' has dependencies and cannot be deleted."):
         cp.delete_network_acl(network_acl_id=custom.id)
     back = cp.replace_network_acl_association(association_id=new_id, network_acl_id=default.id)
     cp.delete_network_acl(network_acl_id=custom.id)
@@ -83,7 +84,8 @@ def test_acl_associated_with_subnets_cannot_be_deleted(cp, world, vpc, subnet):
 
 def test_replace_association_moves_the_subnet_with_a_new_id(cp, world, vpc, subnet):
     """AWS ReplaceNetworkAclAssociation: "Changes which network ACL a subnet is associated with";
-    returns NewAssociationId (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceNetworkAclAssociation.html)."""
+    returns NewAssociationId
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceNetworkAclAssociation.html)."""
     custom = cp.create_network_acl(vpc_id=vpc.id)
     default, assoc = _assoc_of(world, subnet.id)
     new_id = cp.replace_network_acl_association(association_id=assoc.network_acl_association_id,
@@ -93,8 +95,10 @@ def test_replace_association_moves_the_subnet_with_a_new_id(cp, world, vpc, subn
     assert (acl.id, now.network_acl_association_id) == (custom.id, new_id)
     assert world.get(default.id).associations == ()
     with unchanged(world), raises_aws("InvalidAssociationID.NotFound",
-                                      f"The association ID '{assoc.network_acl_association_id}' does not exist"):
-        cp.replace_network_acl_association(association_id=assoc.network_acl_association_id, network_acl_id=custom.id)
+                                      f"The association ID '{assoc.network_acl_association_id}' does not "
+                                      "exist"):
+        cp.replace_network_acl_association(association_id=assoc.network_acl_association_id,
+                                           network_acl_id=custom.id)
 
 
 def test_replacement_acl_must_be_in_the_subnets_vpc(cp, world, vpc, subnet):
@@ -104,13 +108,15 @@ def test_replacement_acl_must_be_in_the_subnets_vpc(cp, world, vpc, subnet):
     _, assoc = _assoc_of(world, subnet.id)
     with unchanged(world), raises_aws("InvalidParameterValue",
                                       "You have specified two resources that belong to different networks."):
-        cp.replace_network_acl_association(association_id=assoc.network_acl_association_id, network_acl_id=other.id)
+        cp.replace_network_acl_association(association_id=assoc.network_acl_association_id,
+                                           network_acl_id=other.id)
 
 
 @pytest.mark.parametrize("number", [0, 32767])
 def test_rule_numbers_are_1_to_32766(cp, world, vpc, number):
     """AWS CreateNetworkAclEntry: "Constraints: Positive integer from 1 to 32766. The range 32767 to
-    65535 is reserved for internal use" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html)."""
+    65535 is reserved for internal use"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html)."""
     acl = cp.create_network_acl(vpc_id=vpc.id)
     with unchanged(world), raises_aws(
             "InvalidParameterValue",
@@ -120,7 +126,8 @@ def test_rule_numbers_are_1_to_32766(cp, world, vpc, number):
 
 def test_entry_numbers_are_unique_per_direction(cp, world, vpc):
     """AWS: "Each rule has a number … you can't have two rules with the same number in the same
-    direction" — NetworkAclEntryAlreadyExists (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html)."""
+    direction" — NetworkAclEntryAlreadyExists
+    (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html)."""
     acl = cp.create_network_acl(vpc_id=vpc.id)
     cp.create_network_acl_entry(network_acl_id=acl.id, **HTTPS)
     with unchanged(world), raises_aws("NetworkAclEntryAlreadyExists",
@@ -138,8 +145,10 @@ def test_tcp_and_udp_entries_need_a_port_range(cp, world, vpc):
         cp.create_network_acl_entry(network_acl_id=acl.id, **{**HTTPS, "protocol": "17", "port_range": None})
     # (AWS's wording for an out-of-range port is undocumented: vpclab names the value and the range)
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", "Value (65536) for parameter portRange is invalid. Ports must be in range 0..65535"):
-        cp.create_network_acl_entry(network_acl_id=acl.id, **{**HTTPS, "port_range": {"from": 0, "to": 65536}})
+            "InvalidParameterValue",
+            "Value (65536) for parameter portRange is invalid. Ports must be in range 0..65535"):
+        cp.create_network_acl_entry(network_acl_id=acl.id,
+                                    **{**HTTPS, "port_range": {"from": 0, "to": 65536}})
 
 
 def test_icmp_entries_need_a_type_and_code(cp, world, vpc):
@@ -147,9 +156,11 @@ def test_icmp_entries_need_a_type_and_code(cp, world, vpc):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html)."""
     acl = cp.create_network_acl(vpc_id=vpc.id)
     icmp = {**HTTPS, "protocol": "1", "port_range": None}
-    with unchanged(world), raises_aws("MissingParameter", "The request must contain the parameter icmpTypeCode"):
+    with unchanged(world), raises_aws("MissingParameter",
+                                      "The request must contain the parameter icmpTypeCode"):
         cp.create_network_acl_entry(network_acl_id=acl.id, **icmp)
-    entry = cp.create_network_acl_entry(network_acl_id=acl.id, **icmp, icmp_type_code={"type": -1, "code": -1})
+    entry = cp.create_network_acl_entry(network_acl_id=acl.id, **icmp,
+                                        icmp_type_code={"type": -1, "code": -1})
     assert (entry.protocol, entry.icmp_type, entry.icmp_code) == ("1", -1, -1)
 
 
@@ -157,7 +168,8 @@ def test_entry_protocol_is_a_number(cp, world, vpc):
     """AWS CreateNetworkAclEntry: Protocol is "The protocol number. A value of "-1" means all protocols"
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html)."""
     acl = cp.create_network_acl(vpc_id=vpc.id)
-    with unchanged(world), raises_aws("InvalidParameterValue", "Invalid value 'udp' for IP protocol. Unknown protocol."):
+    with unchanged(world), raises_aws("InvalidParameterValue",
+                                      "Invalid value 'udp' for IP protocol. Unknown protocol."):
         cp.create_network_acl_entry(network_acl_id=acl.id, **{**HTTPS, "protocol": "udp"})
     assert cp.create_network_acl_entry(network_acl_id=acl.id, **{**HTTPS, "protocol": 17}).protocol == "17"
 
@@ -167,13 +179,15 @@ def test_entry_cidr_must_be_valid(cp, world, vpc):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html)."""
     acl = cp.create_network_acl(vpc_id=vpc.id)
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", "Value (10.0.0.0/40) for parameter cidrBlock is invalid. This is not a valid CIDR block."):
+            "InvalidParameterValue",
+            "Value (10.0.0.0/40) for parameter cidrBlock is invalid. This is not a valid CIDR block."):
         cp.create_network_acl_entry(network_acl_id=acl.id, **{**HTTPS, "cidr_block": "10.0.0.0/40"})
 
 
 def test_entries_per_acl_quota_per_direction(cp, world, vpc):
     """AWS: "Rules per network ACL … This is the one-way quota for a single network ACL" — inbound and
-    outbound are counted separately (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
+    outbound are counted separately
+    (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
     world.settings.quotas = "default"
     cap = limit("default", "rules_per_network_acl")
     acl = cp.create_network_acl(vpc_id=vpc.id)
@@ -190,7 +204,8 @@ def test_network_acls_per_vpc_quota(cp, world, vpc):
     world.settings.quotas = "default"
     for _ in range(limit("default", "network_acls_per_vpc") - 1):  # the default ACL counts
         cp.create_network_acl(vpc_id=vpc.id)
-    with unchanged(world), raises_aws("NetworkAclLimitExceeded", "The maximum number of network ACLs has been reached."):
+    with unchanged(world), raises_aws("NetworkAclLimitExceeded",
+                                      "The maximum number of network ACLs has been reached."):
         cp.create_network_acl(vpc_id=vpc.id)
 
 

@@ -39,7 +39,8 @@ def test_request_is_pending_acceptance_and_expires_in_seven_days(cp, world):
     message reads "Pending Acceptance by <account>"
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcPeeringConnection.html)."""
     a, b, pcx = _peered(cp, accept=False)
-    assert (pcx.status_code, pcx.status_message) == ("pending-acceptance", f"Pending Acceptance by {ACCOUNT_A}")
+    assert (pcx.status_code, pcx.status_message) == ("pending-acceptance",
+                                                     f"Pending Acceptance by {ACCOUNT_A}")
     assert pcx.expiration_time == world.clock.now() + timedelta(days=7)
     assert (pcx.requester_vpc_id, pcx.accepter_vpc_id, pcx.accepter_owner_id, pcx.accepter_region) == (
         a.id, b.id, ACCOUNT_A, "us-east-1")
@@ -49,8 +50,9 @@ def test_request_is_pending_acceptance_and_expires_in_seven_days(cp, world):
 def test_overlapping_primary_cidrs_create_a_failed_connection(cp, world):
     """AWS "Create a VPC peering connection": "Ensure that the VPCs do not have overlapping IPv4 CIDR
     blocks. If they overlap, the status of the VPC peering connection immediately goes to failed" — the
-    request is created, not refused (https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html)."""
-    a, b, pcx = _peered(cp, requester_cidr="10.0.0.0/16", accepter_cidr="10.0.128.0/17", accept=False)
+    request is created, not refused
+    (https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html)."""
+    _a, _b, pcx = _peered(cp, requester_cidr="10.0.0.0/16", accepter_cidr="10.0.128.0/17", accept=False)
     assert (pcx.status_code, pcx.status_message) == ("failed", FAILED)
     assert world.get(pcx.id) == pcx and pcx.expiration_time is None
 
@@ -127,9 +129,11 @@ def test_unknown_peer_vpc_elsewhere_creates_a_failed_request(cp):
     theirs = cp.as_(account_id=ACCOUNT_B).create_vpc(cidr_block="10.1.0.0/16")
     cross_account = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id="vpc-0123456789abcdef0",
                                                      peer_owner_id=ACCOUNT_B)
-    wrong_region = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=theirs.id, peer_owner_id=ACCOUNT_B,
+    wrong_region = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=theirs.id,
+                                                    peer_owner_id=ACCOUNT_B,
                                                     peer_region="eu-west-1")
-    assert [(p.status_code, p.status_message) for p in (cross_account, wrong_region)] == [("failed", FAILED)] * 2
+    assert [(p.status_code, p.status_message)
+            for p in (cross_account, wrong_region)] == [("failed", FAILED)] * 2
     # the accepter never sees a failed request ("visible to the requester for 2 hours")
     with raises_aws("InvalidVpcPeeringConnectionID.NotFound"):
         cp.as_(account_id=ACCOUNT_B).accept_vpc_peering_connection(vpc_peering_connection_id=cross_account.id)
@@ -154,8 +158,9 @@ def test_reverse_request_cannot_be_accepted_while_the_pair_is_peered(cp, world):
     a, b, _ = _peered(cp)
     reverse = cp.create_vpc_peering_connection(vpc_id=b.id, peer_vpc_id=a.id)
     assert reverse.status_code == "pending-acceptance"
-    with unchanged(world), raises_aws("VpcPeeringConnectionAlreadyExists",
-                                      f"The vpc peering connection identified by {reverse.id} already exists."):
+    with unchanged(world), raises_aws(
+            "VpcPeeringConnectionAlreadyExists",
+            f"The vpc peering connection identified by {reverse.id} already exists."):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=reverse.id)
 
 
@@ -171,7 +176,8 @@ def test_outstanding_request_quota(world):
     for spoke in spokes[:25]:
         cp.create_vpc_peering_connection(vpc_id=hub.id, peer_vpc_id=spoke.id)
     with unchanged(world), raises_aws("OutstandingVpcPeeringConnectionLimitExceeded",
-                                      "The maximum number of outstanding VPC peering connection requests has been reached."):
+                                      "The maximum number of outstanding VPC peering connection requests has "
+                                      "been reached."):
         cp.create_vpc_peering_connection(vpc_id=hub.id, peer_vpc_id=spokes[25].id)
     # an accepted request is no longer outstanding
     first = next(world.all(VpcPeeringConnection))
@@ -193,7 +199,8 @@ def test_active_peerings_per_vpc_quota_is_checked_on_accept(world):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     last = cp.create_vpc_peering_connection(vpc_id=hub.id, peer_vpc_id=spokes[50].id)
     with unchanged(world), raises_aws("ActiveVpcPeeringConnectionPerVpcLimitExceeded",
-                                      "The maximum number of active VPC peering connections per VPC has been reached."):
+                                      "The maximum number of active VPC peering connections per VPC has been "
+                                      "reached."):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=last.id)
 
 
@@ -205,20 +212,22 @@ def test_only_the_accepter_account_accepts(cp, world):
     b_cp = cp.as_(account_id=ACCOUNT_B)
     a, b, pcx = _peered(cp, b_cp, accept=False)
     assert pcx.status_message == f"Pending Acceptance by {ACCOUNT_B}"
-    with unchanged(world), raises_aws("OperationNotPermitted", f"User {ACCOUNT_A} cannot accept peering {pcx.id}"):
+    with unchanged(world), raises_aws("OperationNotPermitted",
+                                      f"User {ACCOUNT_A} cannot accept peering {pcx.id}"):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     active = b_cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert (active.status_code, active.status_message) == ("active", "Active")
     assert (active.requester_cidr_blocks, active.accepter_cidr_blocks) == (("10.0.0.0/16",), ("10.1.0.0/16",))
     assert active.expiration_time is None
     assert active_peering_between(world, b.id, a.id) == active
-    assert active.peer_of(a.id) == b.id and active.side_of(b.id) == "accepter" and active.side_of("vpc-x") is None
+    assert (active.peer_of(a.id) == b.id and active.side_of(b.id) == "accepter"
+            and active.side_of("vpc-x") is None)
 
 
 def test_active_connection_records_every_cidr_block(cp):
     """AWS VpcPeeringConnectionVpcInfo: CidrBlockSet — "Information about the IPv4 CIDR blocks for the
     VPC" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcPeeringConnectionVpcInfo.html)."""
-    a, b, pcx = _peered(cp, accept=False)
+    _a, b, pcx = _peered(cp, accept=False)
     cp.associate_vpc_cidr_block(vpc_id=b.id, cidr_block="10.2.0.0/16")
     active = cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert active.accepter_cidr_blocks == ("10.1.0.0/16", "10.2.0.0/16")
@@ -234,7 +243,8 @@ def test_inter_region_connection_is_accepted_in_the_accepter_region(cp, world):
            f"VPC peering connection {pcx.id} must be accepted in region eu-west-1")
     with unchanged(world), raises_aws("OperationNotPermitted", msg):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
-    with unchanged(world), raises_aws("OperationNotPermitted", msg.replace("accepted in", "accepted or rejected in")):
+    with unchanged(world), raises_aws("OperationNotPermitted",
+                                      msg.replace("accepted in", "accepted or rejected in")):
         cp.reject_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert eu.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id).is_active
 
@@ -306,7 +316,8 @@ def test_only_the_accepter_rejects_a_pending_request(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RejectVpcPeeringConnection.html)."""
     b_cp = cp.as_(account_id=ACCOUNT_B)
     _, _, pcx = _peered(cp, b_cp, accept=False)
-    with unchanged(world), raises_aws("OperationNotPermitted", f"User {ACCOUNT_A} cannot reject peering {pcx.id}"):
+    with unchanged(world), raises_aws("OperationNotPermitted",
+                                      f"User {ACCOUNT_A} cannot reject peering {pcx.id}"):
         cp.reject_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     rejected = b_cp.reject_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert rejected.status_code == "rejected" and world.get(pcx.id).status_code == "rejected"
@@ -329,7 +340,8 @@ def test_either_owner_deletes_an_active_connection_and_it_stays_visible(cp, worl
     assert (deleted.status_code, deleted.status_message) == ("deleted", f"Deleted by {ACCOUNT_B}")
     assert not deleted.is_active
     world.clock.advance(timedelta(hours=3))
-    assert deleted.visible_to(world, ACCOUNT_A, "us-east-1") and not deleted.visible_to(world, ACCOUNT_B, "us-east-1")
+    assert deleted.visible_to(world, ACCOUNT_A, "us-east-1") and not deleted.visible_to(world, ACCOUNT_B,
+                                                                                        "us-east-1")
     world.clock.advance(timedelta(days=2))
     assert not deleted.visible_to(world, ACCOUNT_A, "us-east-1") and pcx.id in world
 
@@ -340,7 +352,8 @@ def test_routes_to_a_deleted_connection_stay_as_blackholes(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/peering/delete-vpc-peering-connection.html)."""
     a, b, pcx = _peered(cp)
     (rtb,) = world.in_vpc(a.id, RouteTable)
-    cp.create_route(route_table_id=rtb.id, destination_cidr_block=b.cidr_block, vpc_peering_connection_id=pcx.id)
+    cp.create_route(route_table_id=rtb.id, destination_cidr_block=b.cidr_block,
+                    vpc_peering_connection_id=pcx.id)
     route = world.get(rtb.id, RouteTable).route_to(b.cidr_block)
     assert route_state(world, world.get(rtb.id, RouteTable), route) == "active"
     cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
@@ -354,7 +367,8 @@ def test_requester_deletes_a_pending_request_the_accepter_rejects_it(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle)."""
     b_cp = cp.as_(account_id=ACCOUNT_B)
     _, _, pcx = _peered(cp, b_cp, accept=False)
-    with unchanged(world), raises_aws("OperationNotPermitted", f"User {ACCOUNT_B} cannot delete peering {pcx.id}"):
+    with unchanged(world), raises_aws("OperationNotPermitted",
+                                      f"User {ACCOUNT_B} cannot delete peering {pcx.id}"):
         b_cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert world.get(pcx.id).status_code == "deleted"
@@ -366,7 +380,8 @@ def test_requester_deletes_a_pending_request_the_accepter_rejects_it(cp, world):
 
 def test_after_deletion_the_pair_can_peer_again(cp):
     """AWS "VPC peering limitations": one peering per VPC pair at a time — a deleted connection no
-    longer holds the pair (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)."""
+    longer holds the pair
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)."""
     a, b, pcx = _peered(cp)
     cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     again = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=b.id)
@@ -431,9 +446,9 @@ def test_active_peering_refuses_a_cidr_block_overlapping_the_peer(cp, world):
     a, b, pcx = _peered(cp)
     with unchanged(world), raises_aws(
             "InvalidVpc.Range",
-            f"The CIDR '10.1.128.0/17' overlaps with CIDR 10.1.0.0/16 of peer VPC {b.id} (VPC peering connection {pcx.id})."):
-        with world.transaction():
-            check_vpc_cidr_association(cp.ctx, a.id, "10.1.128.0/17")
+            f"The CIDR '10.1.128.0/17' overlaps with CIDR 10.1.0.0/16 of peer VPC {b.id} (VPC peering "
+            f"connection {pcx.id})."), world.transaction():
+        check_vpc_cidr_association(cp.ctx, a.id, "10.1.128.0/17")
     with unchanged(world):
         check_vpc_cidr_association(cp.ctx, a.id, "10.2.0.0/16")
         check_vpc_cidr_association(cp.ctx, b.id, "10.3.0.0/16")
@@ -462,7 +477,7 @@ def test_accepter_cidr_overlapping_the_requester_fails_the_request(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
     from vpclab.control.peering import fail_overlapping_requests
 
-    a, b, pcx = _peered(cp, accept=False)
+    _a, b, pcx = _peered(cp, accept=False)
     cp.associate_vpc_cidr_block(vpc_id=b.id, cidr_block="10.0.128.0/17")
     with unchanged(world), raises_aws(
             "InvalidStateTransition",
@@ -478,7 +493,7 @@ def test_accepter_cidr_overlapping_the_requester_fails_the_request(cp, world):
 def test_associate_vpc_cidr_block_applies_the_peering_rules(cp, world):
     """AWS "VPC CIDR blocks": the peering rules for adding IPv4 CIDR blocks, through AssociateVpcCidrBlock
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
-    a, b, pcx = _peered(cp)
+    a, _b, _pcx = _peered(cp)
     with unchanged(world), raises_aws("InvalidVpc.Range"):
         cp.associate_vpc_cidr_block(vpc_id=a.id, cidr_block="10.1.128.0/17")
     c = cp.create_vpc(cidr_block="10.5.0.0/16")
@@ -507,7 +522,8 @@ def test_rejected_and_expired_requests_stay_visible_for_a_while(cp, world):
     with raises_aws("InvalidVpcPeeringConnectionID.NotFound"):
         b_cp.reject_vpc_peering_connection(vpc_peering_connection_id=rejected.id)
     world.clock.advance(timedelta(days=8))  # expired 7 days after the request, seen for 2 more days
-    assert expiring.visible_to(world, ACCOUNT_A, "us-east-1") and expiring.visible_to(world, ACCOUNT_B, "us-east-1")
+    assert expiring.visible_to(world, ACCOUNT_A, "us-east-1") and expiring.visible_to(world, ACCOUNT_B,
+                                                                                      "us-east-1")
     world.clock.advance(timedelta(days=1))
     assert not expiring.visible_to(world, ACCOUNT_B, "us-east-1")
     assert not rejected.visible_to(world, ACCOUNT_A, "us-east-1")
@@ -543,6 +559,7 @@ def test_model_queries_for_the_analysis(cp, world):
     assert [p.id for p in peerings_of(world, a.id)] == [pcx.id, pending.id]
     assert [p.id for p in active_peerings_of(world, a.id)] == [pcx.id]
     assert active_peering_between(world, a.id, c.id) is None
-    assert (pcx.side_of(a.id), pcx.peer_of(b.id), pcx.cidr_blocks_of(b.id)) == ("requester", a.id, ("10.1.0.0/16",))
+    assert (pcx.side_of(a.id), pcx.peer_of(b.id), pcx.cidr_blocks_of(b.id)) == ("requester", a.id,
+                                                                                ("10.1.0.0/16",))
     with pytest.raises(ValueError):
         pcx.peer_of(c.id)

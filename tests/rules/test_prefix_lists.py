@@ -15,7 +15,8 @@ from vpclab.model.security import SecurityGroup, SecurityGroupRule
 
 
 def _pl(cp, *cidrs: str, max_entries: int = 5) -> ManagedPrefixList:
-    return cp.create_managed_prefix_list(prefix_list_name="corp", max_entries=max_entries, address_family="IPv4",
+    return cp.create_managed_prefix_list(prefix_list_name="corp", max_entries=max_entries,
+                                         address_family="IPv4",
                                          entries=[{"cidr": c, "description": f"net {c}"} for c in cidrs])
 
 
@@ -43,7 +44,8 @@ def test_aws_managed_list_is_visible_to_every_account_in_its_region(cp, world):
 
 def test_prefix_list_cidrs_is_pure_for_aws_managed_ids(world):
     """The reachability engine reads a prefix list's CIDRs without changing the World
-    (AWS "AWS-managed prefix lists", https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html)."""
+    (AWS "AWS-managed prefix lists",
+    https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html)."""
     pl_id = aws_managed_prefix_list_id("us-east-1", "s3")
     with unchanged(world):
         assert "18.34.232.0/21" in prefix_list_cidrs(world, pl_id)
@@ -63,7 +65,8 @@ def test_aws_managed_list_cannot_be_modified_or_deleted(cp, world):
 
 def test_create_customer_managed_list(cp):
     """AWS "Managed prefix lists": a customer-managed list has a name, a maximum number of entries,
-    an address family and entries (CIDR and description) (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html)."""
+    an address family and entries (CIDR and description)
+    (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html)."""
     pl = _pl(cp, "10.1.0.0/16", "192.168.0.0/24")
     assert pl.owner_id == cp.account_id and pl.version == 1 and pl.max_entries == 5
     assert pl.cidrs == ("10.1.0.0/16", "192.168.0.0/24")
@@ -88,14 +91,17 @@ def test_entries_cannot_exceed_max_entries(cp, world):
     pl = _pl(cp, "10.1.0.0/16", max_entries=1)
     with unchanged(world), raises_aws("PrefixListMaxEntriesExceeded",
                                       "The prefix list has exceeded its maximum number of entries."):
-        cp.modify_managed_prefix_list(prefix_list_id=pl.id, current_version=1, add_entries=[{"cidr": "10.2.0.0/16"}])
+        cp.modify_managed_prefix_list(prefix_list_id=pl.id, current_version=1,
+                                      add_entries=[{"cidr": "10.2.0.0/16"}])
 
 
 def test_name_cannot_start_with_com_amazonaws(cp, world):
     """AWS "Create a prefix list": a prefix list name cannot start with com.amazonaws
     (https://docs.aws.amazon.com/vpc/latest/userguide/create-managed-prefix-list.html)."""
-    with unchanged(world), raises_aws("InvalidParameterValue", "Prefix list name cannot start with com.amazonaws."):
-        cp.create_managed_prefix_list(prefix_list_name="com.amazonaws.mine", max_entries=2, address_family="IPv4")
+    with unchanged(world), raises_aws("InvalidParameterValue",
+                                      "Prefix list name cannot start with com.amazonaws."):
+        cp.create_managed_prefix_list(prefix_list_name="com.amazonaws.mine", max_entries=2,
+                                      address_family="IPv4")
 
 
 def test_entry_family_must_match_the_list(cp, world):
@@ -123,9 +129,12 @@ def test_modify_with_a_stale_version_fails(cp, world):
     """AWS ModifyManagedPrefixList: CurrentVersion must be the list's current version
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyManagedPrefixList.html)."""
     pl = _pl(cp, "10.1.0.0/16")
-    cp.modify_managed_prefix_list(prefix_list_id=pl.id, current_version=1, add_entries=[{"cidr": "10.2.0.0/16"}])
-    with unchanged(world), raises_aws("PrefixListVersionMismatch", "The prefix list has the incorrect version number."):
-        cp.modify_managed_prefix_list(prefix_list_id=pl.id, current_version=1, add_entries=[{"cidr": "10.3.0.0/16"}])
+    cp.modify_managed_prefix_list(prefix_list_id=pl.id, current_version=1,
+                                  add_entries=[{"cidr": "10.2.0.0/16"}])
+    with unchanged(world), raises_aws("PrefixListVersionMismatch",
+                                      "The prefix list has the incorrect version number."):
+        cp.modify_managed_prefix_list(prefix_list_id=pl.id, current_version=1,
+                                      add_entries=[{"cidr": "10.3.0.0/16"}])
 
 
 def test_entries_and_max_entries_cannot_change_together(cp, world):
@@ -135,7 +144,8 @@ def test_entries_and_max_entries_cannot_change_together(cp, world):
     with unchanged(world), raises_aws(
             "InvalidParameterCombination",
             "You cannot modify the entries and the maximum entries for the prefix list in the same request."):
-        cp.modify_managed_prefix_list(prefix_list_id=pl.id, add_entries=[{"cidr": "10.2.0.0/16"}], max_entries=10)
+        cp.modify_managed_prefix_list(prefix_list_id=pl.id, add_entries=[{"cidr": "10.2.0.0/16"}],
+                                      max_entries=10)
     assert cp.modify_managed_prefix_list(prefix_list_id=pl.id, max_entries=10).max_entries == 10
 
 
@@ -144,9 +154,12 @@ def test_duplicate_and_missing_entries_are_invalid_modifications(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyManagedPrefixList.html)."""
     pl = _pl(cp, "10.1.0.0/16")
     with unchanged(world), raises_aws("InvalidPrefixListModification",
-                                      "An entry with the CIDR (10.1.0.0/16) and description (x) already exists."):
-        cp.modify_managed_prefix_list(prefix_list_id=pl.id, add_entries=[{"cidr": "10.1.0.0/16", "description": "x"}])
-    with unchanged(world), raises_aws("InvalidPrefixListModification", "The CIDR (10.9.0.0/16) does not exist."):
+                                      "An entry with the CIDR (10.1.0.0/16) and description (x) already "
+                                      "exists."):
+        cp.modify_managed_prefix_list(prefix_list_id=pl.id,
+                                      add_entries=[{"cidr": "10.1.0.0/16", "description": "x"}])
+    with unchanged(world), raises_aws("InvalidPrefixListModification",
+                                      "The CIDR (10.9.0.0/16) does not exist."):
         cp.modify_managed_prefix_list(prefix_list_id=pl.id, remove_entries=[{"cidr": "10.9.0.0/16"}])
 
 
@@ -154,7 +167,8 @@ def test_other_accounts_cannot_see_a_customer_managed_list(cp, world):
     """AWS "Managed prefix lists": a customer-managed list belongs to its account unless shared
     (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html)."""
     pl = _pl(cp, "10.1.0.0/16")
-    with unchanged(world), raises_aws("InvalidPrefixListID.NotFound", f"The prefix list ID '{pl.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidPrefixListID.NotFound",
+                                      f"The prefix list ID '{pl.id}' does not exist"):
         cp.as_(account_id=ACCOUNT_B).delete_managed_prefix_list(prefix_list_id=pl.id)
 
 
@@ -164,7 +178,8 @@ def test_delete_refused_while_a_route_references_it(cp, world):
     pl = _pl(cp, "10.1.0.0/16")
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     (rtb,) = world.in_vpc(vpc.id, RouteTable)
-    world.put(replace(rtb, routes=rtb.routes + (Route(destination_prefix_list_id=pl.id, gateway_id="local"),)))
+    world.put(replace(rtb,
+                      routes=(*rtb.routes, Route(destination_prefix_list_id=pl.id, gateway_id="local"))))
     msg = f"The prefix list '{pl.id}' is referenced by one or more resources and cannot be deleted."
     with unchanged(world), raises_aws("DependencyViolation", msg):
         cp.delete_managed_prefix_list(prefix_list_id=pl.id)
@@ -176,9 +191,9 @@ def test_delete_refused_while_a_security_group_rule_references_it(cp, world):
     pl = _pl(cp, "10.1.0.0/16")
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     (sg,) = world.in_vpc(vpc.id, SecurityGroup)
-    world.put(replace(sg, ingress=sg.ingress + (SecurityGroupRule(
-        security_group_rule_id="sgr-1", group_id=sg.id, is_egress=False, ip_protocol="tcp",
-        from_port=443, to_port=443, prefix_list_id=pl.id),)))
+    rule = SecurityGroupRule(security_group_rule_id="sgr-1", group_id=sg.id, is_egress=False,
+                             ip_protocol="tcp", from_port=443, to_port=443, prefix_list_id=pl.id)
+    world.put(replace(sg, ingress=(*sg.ingress, rule)))
     with unchanged(world), raises_aws("DependencyViolation"):
         cp.delete_managed_prefix_list(prefix_list_id=pl.id)
     world.put(sg)
@@ -191,5 +206,6 @@ def test_customer_managed_lists_per_region_quota(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
     for i in range(100):
         cp.create_managed_prefix_list(prefix_list_name=f"pl{i}", max_entries=1, address_family="IPv4")
-    with unchanged(world), raises_aws("PrefixListLimitExceeded", "The maximum number of prefix lists has been reached."):
+    with unchanged(world), raises_aws("PrefixListLimitExceeded",
+                                      "The maximum number of prefix lists has been reached."):
         cp.create_managed_prefix_list(prefix_list_name="one-too-many", max_entries=1, address_family="IPv4")

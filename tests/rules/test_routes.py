@@ -41,8 +41,10 @@ def main_table(world, vpc_id) -> RouteTable:
 
 
 def put_eni(world, subnet, *, status="in-use", ip="10.0.1.10") -> NetworkInterface:
-    return world.put(NetworkInterface(id=world.ids.new("network_interface"), owner_id=ACCOUNT_A, region=REGION,
-                                      vpc_id=subnet.vpc_id, subnet_id=subnet.id, availability_zone="us-east-1a",
+    return world.put(NetworkInterface(id=world.ids.new("network_interface"), owner_id=ACCOUNT_A,
+                                      region=REGION,
+                                      vpc_id=subnet.vpc_id, subnet_id=subnet.id,
+                                      availability_zone="us-east-1a",
                                       private_ip_address=ip, status=status))
 
 
@@ -56,11 +58,13 @@ def put_pcx(world, vpc_a, vpc_b, status="pending-acceptance") -> VpcPeeringConne
 # -- route tables ----------------------------------------------------------------------------
 def test_new_route_table_has_a_local_route_per_vpc_cidr(cp, world):
     """AWS: "When you create a VPC, it automatically has a main route table"; every route table
-    contains a local route for each VPC CIDR (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html)."""
+    contains a local route for each VPC CIDR
+    (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="10.1.0.0/16")
     rtb = cp.create_route_table(vpc_id=vpc.id, tags={"Name": "private"})
-    assert [(r.destination, r.target) for r in rtb.routes] == [("10.0.0.0/16", "local"), ("10.1.0.0/16", "local")]
+    assert [(r.destination, r.target) for r in rtb.routes] == [("10.0.0.0/16", "local"),
+                                                               ("10.1.0.0/16", "local")]
     assert not rtb.main and rtb.name == "private"
 
 
@@ -70,7 +74,8 @@ def test_route_table_quota_per_vpc(cp, world):
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     for _ in range(199):
         cp.create_route_table(vpc_id=vpc.id)
-    with unchanged(world), raises_aws("RouteTableLimitExceeded", "The maximum number of route tables has been reached."):
+    with unchanged(world), raises_aws("RouteTableLimitExceeded",
+                                      "The maximum number of route tables has been reached."):
         cp.create_route_table(vpc_id=vpc.id)
 
 
@@ -116,7 +121,8 @@ def test_subnet_and_table_must_share_a_vpc(cp, world, net):
     other_vpc = cp.create_vpc(cidr_block="10.9.0.0/16")
     other = cp.create_route_table(vpc_id=other_vpc.id)
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"route table {other.id} and subnet {subnet.id} belong to different networks"):
+            "InvalidParameterValue",
+            f"route table {other.id} and subnet {subnet.id} belong to different networks"):
         cp.associate_route_table(route_table_id=other.id, subnet_id=subnet.id)
 
 
@@ -141,7 +147,8 @@ def test_main_association_cannot_be_disassociated(cp, world):
             "InvalidParameterValue",
             f"cannot disassociate the main route table association {main_assoc.route_table_association_id}"):
         cp.disassociate_route_table(association_id=main_assoc.route_table_association_id)
-    with raises_aws("InvalidAssociationID.NotFound", "The association ID 'rtbassoc-0123456789abcdef0' does not exist"):
+    with raises_aws("InvalidAssociationID.NotFound",
+                    "The association ID 'rtbassoc-0123456789abcdef0' does not exist"):
         cp.disassociate_route_table(association_id="rtbassoc-0123456789abcdef0")
 
 
@@ -168,20 +175,24 @@ def test_replace_subnet_association_stays_within_the_vpc(cp, world, net):
     second = cp.create_route_table(vpc_id=vpc.id)
     foreign = cp.create_route_table(vpc_id=cp.create_vpc(cidr_block="10.9.0.0/16").id)
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"route table {foreign.id} and subnet {subnet.id} belong to different networks"):
+            "InvalidParameterValue",
+            f"route table {foreign.id} and subnet {subnet.id} belong to different networks"):
         cp.replace_route_table_association(association_id=assoc.route_table_association_id,
                                            route_table_id=foreign.id)
-    cp.replace_route_table_association(association_id=assoc.route_table_association_id, route_table_id=second.id)
+    cp.replace_route_table_association(association_id=assoc.route_table_association_id,
+                                       route_table_id=second.id)
     assert route_table_for_subnet(world, subnet.id).id == second.id and not table(world, rtb.id).associations
 
 
 def test_edge_association_needs_the_gateway_attached_to_the_vpc(cp, world, net):
     """AWS "Gateway route tables": a route table can be associated with an internet gateway or virtual
-    private gateway attached to its VPC (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
+    private gateway attached to its VPC
+    (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
     _, _, rtb, igw = net
     loose = cp.create_internet_gateway()
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"route table {rtb.id} and network gateway {loose.id} belong to different networks"):
+            "InvalidParameterValue",
+            f"route table {rtb.id} and network gateway {loose.id} belong to different networks"):
         cp.associate_route_table(route_table_id=rtb.id, gateway_id=loose.id)
     assoc = cp.associate_route_table(route_table_id=rtb.id, gateway_id=igw.id)
     assert assoc.gateway_id == igw.id and assoc.subnet_id is None
@@ -210,7 +221,8 @@ def test_another_account_cannot_change_the_route_table(cp, world, net):
     """AWS "Share your VPC with other accounts": only the owner manages route tables
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
     _, _, rtb, _ = net
-    with unchanged(world), raises_aws("InvalidRouteTableID.NotFound", f"The routeTable ID '{rtb.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidRouteTableID.NotFound",
+                                      f"The routeTable ID '{rtb.id}' does not exist"):
         cp.as_(account_id=ACCOUNT_B).delete_route_table(route_table_id=rtb.id)
 
 
@@ -220,7 +232,8 @@ def test_route_already_exists(cp, world, net):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
     _, _, rtb, igw = net
     cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
-    with unchanged(world), raises_aws("RouteAlreadyExists", "The route identified by 0.0.0.0/0 already exists."):
+    with unchanged(world), raises_aws("RouteAlreadyExists",
+                                      "The route identified by 0.0.0.0/0 already exists."):
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
 
 
@@ -232,7 +245,8 @@ def test_destination_is_made_canonical(cp, world, net):
     route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="100.68.0.18/18", gateway_id=igw.id)
     assert route.destination_cidr_block == "100.68.0.0/18"
     with raises_aws("InvalidParameterValue",
-                    "Value (300.1.0.0/16) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block."):
+                    "Value (300.1.0.0/16) for parameter destinationCidrBlock is invalid. This is not a valid "
+                    "CIDR block."):
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="300.1.0.0/16", gateway_id=igw.id)
 
 
@@ -264,7 +278,8 @@ def test_delete_missing_route(cp, world, net):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html)."""
     _, _, rtb, _ = net
     with unchanged(world), raises_aws("InvalidRoute.NotFound",
-                                      f"no route with destination-cidr-block 192.168.0.0/16 in route table {rtb.id}"):
+                                      "no route with destination-cidr-block 192.168.0.0/16 in route table "
+                                      f"{rtb.id}"):
         cp.delete_route(route_table_id=rtb.id, destination_cidr_block="192.168.0.0/16")
 
 
@@ -282,7 +297,7 @@ def test_local_route_target_replaced_only_by_a_middlebox_and_restored(cp, world,
     """AWS "Replace or restore the target for a local route": a network interface or GWLB endpoint may
     replace it, ``local`` restores it; other targets may not
     (https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithRouteTables.html#replace-local-route-target)."""
-    vpc, subnet, rtb, igw = net
+    _vpc, subnet, rtb, igw = net
     with unchanged(world), raises_aws(
             "InvalidParameterValue",
             "The destination CIDR block 10.0.0.0/16 is equal to or more specific than one of this VPC's CIDR "
@@ -291,7 +306,8 @@ def test_local_route_target_replaced_only_by_a_middlebox_and_restored(cp, world,
     eni = put_eni(world, subnet)
     cp.replace_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16", network_interface_id=eni.id)
     assert table(world, rtb.id).routes[0].target == eni.id
-    with raises_aws("InvalidParameterValue", f"cannot remove local route 10.0.0.0/16 in route table {rtb.id}"):
+    with raises_aws("InvalidParameterValue",
+                    f"cannot remove local route 10.0.0.0/16 in route table {rtb.id}"):
         cp.delete_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16")
     cp.replace_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/16", gateway_id="local")
     assert table(world, rtb.id).routes[0].target == "local"
@@ -303,30 +319,35 @@ def test_internet_gateway_target_must_be_attached_to_the_vpc(cp, world, net):
     _, _, rtb, _ = net
     loose = cp.create_internet_gateway()
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"route table {rtb.id} and network gateway {loose.id} belong to different networks"):
+            "InvalidParameterValue",
+            f"route table {rtb.id} and network gateway {loose.id} belong to different networks"):
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id=loose.id)
     with unchanged(world), raises_aws("InvalidGatewayID.NotFound",
                                       "The gateway ID 'igw-0123456789abcdef0' does not exist"):
-        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id="igw-0123456789abcdef0")
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0",
+                        gateway_id="igw-0123456789abcdef0")
 
 
 def test_targets_must_belong_to_the_vpc(cp, world, net):
     """AWS "Example routing options": a route's NAT gateway, network interface or instance is in the
     table's VPC, and a peering connection involves it
     (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html)."""
-    vpc, _, rtb, _ = net
+    _vpc, _, rtb, _ = net
     other = cp.create_vpc(cidr_block="10.5.0.0/16")
     far_subnet = cp.create_subnet(vpc_id=other.id, cidr_block="10.5.1.0/24", availability_zone="us-east-1a")
     eni = put_eni(world, far_subnet, ip="10.5.1.10")
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"route table {rtb.id} and network interface {eni.id} belong to different networks"):
-        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", network_interface_id=eni.id)
+            "InvalidParameterValue",
+            f"route table {rtb.id} and network interface {eni.id} belong to different networks"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0",
+                        network_interface_id=eni.id)
     third = cp.create_vpc(cidr_block="10.6.0.0/16")
     pcx = put_pcx(world, other, third)
     with unchanged(world), raises_aws(
             "InvalidParameterValue",
             f"route table {rtb.id} and VPC peering connection {pcx.id} belong to different networks"):
-        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.6.0.0/16", vpc_peering_connection_id=pcx.id)
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.6.0.0/16",
+                        vpc_peering_connection_id=pcx.id)
     with unchanged(world), raises_aws("InvalidVpcPeeringConnectionID.NotFound"):
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.6.0.0/16",
                         vpc_peering_connection_id="pcx-0123456789abcdef0")
@@ -334,8 +355,9 @@ def test_targets_must_belong_to_the_vpc(cp, world, net):
 
 def test_more_specific_than_local_needs_a_middlebox_target(cp, world, net):
     """AWS "Example routing options", middlebox routing: a route equal to or more specific than the
-    local route can target only a middlebox (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html)."""
-    vpc, subnet, rtb, igw = net
+    local route can target only a middlebox
+    (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html)."""
+    _vpc, subnet, rtb, igw = net
     with unchanged(world), raises_aws(
             "InvalidParameterValue",
             "The destination CIDR block 10.0.1.0/24 is equal to or more specific than one of this VPC's CIDR "
@@ -343,9 +365,11 @@ def test_more_specific_than_local_needs_a_middlebox_target(cp, world, net):
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.1.0/24", gateway_id=igw.id)
     eni = put_eni(world, subnet)
     with unchanged(world), raises_aws("InvalidParameterValue") as info:
-        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.2.0/24", network_interface_id=eni.id)
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.2.0/24",
+                        network_interface_id=eni.id)
     assert "does not match the CIDR block of a subnet" in info.value.message
-    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.1.0/24", network_interface_id=eni.id)
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.1.0/24",
+                            network_interface_id=eni.id)
     assert route_state(world, table(world, rtb.id), route) == "active"
 
 
@@ -354,7 +378,8 @@ def test_gateway_endpoint_is_not_a_route_target(cp, world, net):
     endpoint's routes are managed by the endpoint
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
     vpc, _, rtb, _ = net
-    vpce = world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region=REGION, vpc_id=vpc.id,
+    vpce = world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region=REGION,
+                                 vpc_id=vpc.id,
                                  service_name="com.amazonaws.us-east-1.s3", vpc_endpoint_type="Gateway"))
     message = (f"Route table contains unsupported route target: {vpce.id}. "
                "VPC Endpoints of this type cannot be used as route targets.")
@@ -366,14 +391,15 @@ def test_gateway_endpoint_is_not_a_route_target(cp, world, net):
 
 def test_gateway_endpoint_route_is_managed_by_the_endpoint(cp, world, net):
     """AWS "Gateway endpoints": "You can't modify or delete the route that's created for a gateway
-    endpoint" except through the endpoint (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
+    endpoint" except through the endpoint
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     from vpclab.model.route_table import Route
 
-    vpc, _, rtb, igw = net
+    _vpc, _, rtb, _igw = net
     pl_id = aws_managed_prefix_list_id(REGION, "s3")
     vpce_id = world.ids.new("vpc_endpoint")
-    world.put(replace(table(world, rtb.id), routes=table(world, rtb.id).routes + (
-        Route(destination_prefix_list_id=pl_id, gateway_id=vpce_id),)))
+    route = Route(destination_prefix_list_id=pl_id, gateway_id=vpce_id)
+    world.put(replace(table(world, rtb.id), routes=(*table(world, rtb.id).routes, route)))
     with unchanged(world), raises_aws("InvalidParameterValue",
                                       f"cannot remove VPC endpoint route {pl_id} in route table {rtb.id}"):
         cp.delete_route(route_table_id=rtb.id, destination_prefix_list_id=pl_id)
@@ -391,7 +417,8 @@ def test_customer_prefix_list_route_counts_its_max_entries(world):
     rtb = cp.create_route_table(vpc_id=vpc.id)
     igw = cp.create_internet_gateway()
     cp.attach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
-    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A, region=REGION,
+    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A,
+                                     region=REGION,
                                      prefix_list_name="offices", max_entries=45,
                                      entries=(PrefixListEntry(cidr="198.51.100.0/24"),)))
     cp.create_route(route_table_id=rtb.id, destination_prefix_list_id=pl.id, gateway_id=igw.id)
@@ -407,7 +434,8 @@ def test_instance_with_several_interfaces_is_not_a_target(cp, world, net):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html)."""
     _, subnet, rtb, _ = net
     a, b = put_eni(world, subnet, ip="10.0.1.10"), put_eni(world, subnet, ip="10.0.1.11")
-    inst = world.put(Instance(id=world.ids.new("instance"), owner_id=ACCOUNT_A, region=REGION, vpc_id=subnet.vpc_id,
+    inst = world.put(Instance(id=world.ids.new("instance"), owner_id=ACCOUNT_A, region=REGION,
+                              vpc_id=subnet.vpc_id,
                               subnet_id=subnet.id, image_id="ami-0123456789abcdef0",
                               network_interface_ids=(a.id, b.id)))
     with unchanged(world), raises_aws(
@@ -454,11 +482,14 @@ def test_route_to_a_deleted_internet_gateway_is_a_blackhole(cp, world, net):
 
 def test_route_to_a_stopped_instance_is_a_blackhole(cp, world, net):
     """AWS "Gateway route tables": the target network interface must be attached to a running instance
-    for traffic to reach the middlebox (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
+    for traffic to reach the middlebox
+    (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
     _, subnet, rtb, _ = net
     eni = put_eni(world, subnet)
-    inst = world.put(Instance(id=world.ids.new("instance"), owner_id=ACCOUNT_A, region=REGION, vpc_id=subnet.vpc_id,
-                              subnet_id=subnet.id, image_id="ami-0123456789abcdef0", network_interface_ids=(eni.id,)))
+    inst = world.put(Instance(id=world.ids.new("instance"), owner_id=ACCOUNT_A, region=REGION,
+                              vpc_id=subnet.vpc_id,
+                              subnet_id=subnet.id, image_id="ami-0123456789abcdef0",
+                              network_interface_ids=(eni.id,)))
     world.put(replace(eni, instance_id=inst.id))
     route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", instance_id=inst.id)
     assert route_state(world, table(world, rtb.id), route) == "active"
@@ -473,7 +504,8 @@ def test_route_priority_longest_prefix_then_static_then_prefix_list_then_propaga
 
     vpc, _, rtb, igw = net
     pcx = put_pcx(world, vpc, cp.create_vpc(cidr_block="10.5.0.0/16"), status="active")
-    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A, region=REGION,
+    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A,
+                                     region=REGION,
                                      prefix_list_name="partners", max_entries=5,
                                      entries=(PrefixListEntry(cidr="172.31.0.0/24"),
                                               PrefixListEntry(cidr="172.31.1.0/24"))))
@@ -505,11 +537,13 @@ def test_transit_gateway_target_must_exist_and_forwards_only_through_an_attachme
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.8.0.0/16",
                         transit_gateway_id="tgw-0123456789abcdef0")
     tgw = world.put(TransitGateway(id=world.ids.new("transit_gateway"), owner_id=ACCOUNT_A, region=REGION))
-    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.8.0.0/16", transit_gateway_id=tgw.id)
+    route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.8.0.0/16",
+                            transit_gateway_id=tgw.id)
     assert route_state(world, table(world, rtb.id), route) == "blackhole"
     world.put(TransitGatewayAttachment(id=world.ids.new("transit_gateway_attachment"), owner_id=ACCOUNT_A,
                                        region=REGION, transit_gateway_id=tgw.id, resource_type="vpc",
-                                       resource_id=vpc.id, resource_owner_id=ACCOUNT_A, subnet_ids=(subnet.id,)))
+                                       resource_id=vpc.id, resource_owner_id=ACCOUNT_A,
+                                       subnet_ids=(subnet.id,)))
     assert route_state(world, table(world, rtb.id), route) == "active"
 
 
@@ -521,7 +555,8 @@ def test_virtual_private_gateway_target_must_be_attached(cp, world, net):
     vpc, _, rtb, _ = net
     vgw = world.put(VpnGateway(id=world.ids.new("vpn_gateway"), owner_id=ACCOUNT_A, region=REGION))
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", f"route table {rtb.id} and network gateway {vgw.id} belong to different networks"):
+            "InvalidParameterValue",
+            f"route table {rtb.id} and network gateway {vgw.id} belong to different networks"):
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.168.0.0/16", gateway_id=vgw.id)
     world.put(replace(vgw, vpc_attachments=(VpnGatewayAttachment(vpc_id=vpc.id),)))
     route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="192.168.0.0/16", gateway_id=vgw.id)
@@ -542,8 +577,10 @@ def test_routes_to_a_peered_vpc_from_both_sides_and_accounts(cp, world):
         requester_vpc_id=a.id, requester_owner_id=ACCOUNT_A, requester_region=REGION,
         accepter_vpc_id=b.id, accepter_owner_id=ACCOUNT_B, accepter_region=REGION, status_code="active"))
     rt_a, rt_b = main_table(world, a.id), main_table(world, b.id)
-    cp.create_route(route_table_id=rt_a.id, destination_cidr_block="10.1.0.0/16", vpc_peering_connection_id=pcx.id)
-    other.create_route(route_table_id=rt_b.id, destination_cidr_block="10.0.0.0/16", vpc_peering_connection_id=pcx.id)
+    cp.create_route(route_table_id=rt_a.id, destination_cidr_block="10.1.0.0/16",
+                    vpc_peering_connection_id=pcx.id)
+    other.create_route(route_table_id=rt_b.id, destination_cidr_block="10.0.0.0/16",
+                       vpc_peering_connection_id=pcx.id)
     with unchanged(world), raises_aws("InvalidRouteTableID.NotFound"):
         other.create_route(route_table_id=rt_a.id, destination_cidr_block="10.9.0.0/16",
                            vpc_peering_connection_id=pcx.id)
@@ -551,12 +588,14 @@ def test_routes_to_a_peered_vpc_from_both_sides_and_accounts(cp, world):
 
 def test_ingress_routing_through_a_gateway_load_balancer_endpoint(cp, world, net):
     """AWS "Gateway route tables": an internet gateway's route table sends traffic for a subnet's entire
-    CIDR to a Gateway Load Balancer endpoint (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
+    CIDR to a Gateway Load Balancer endpoint
+    (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html)."""
     from vpclab.model.route_table import lookup, route_table_for_gateway
 
     vpc, subnet, rtb, igw = net
     gwlbe = world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region=REGION,
-                                  vpc_id=vpc.id, service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+                                  vpc_id=vpc.id,
+                                  service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
                                   vpc_endpoint_type="GatewayLoadBalancer"))
     cp.create_route(route_table_id=rtb.id, destination_cidr_block=subnet.cidr_block, vpc_endpoint_id=gwlbe.id)
     cp.associate_route_table(route_table_id=rtb.id, gateway_id=igw.id)

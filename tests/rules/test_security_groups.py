@@ -44,7 +44,8 @@ def _peer(cp, a, b, status: str = "active", region: str = "us-east-1") -> VpcPee
 # -- CreateSecurityGroup ---------------------------------------------------------------------
 def test_new_group_allows_all_outbound_and_no_inbound(cp):
     """AWS: "When you create a security group, it has no inbound rules … it has an outbound rule
-    that allows all outbound traffic" (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)."""
+    that allows all outbound traffic"
+    (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)."""
     sg = _sg(cp, _vpc(cp))
     assert sg.ingress == ()
     (rule,) = sg.egress
@@ -67,7 +68,8 @@ def test_default_is_a_reserved_group_name(cp, world):
     """AWS: the default security group is created with the VPC; "default" cannot be used for
     another group (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html)."""
     vpc = _vpc(cp)
-    with unchanged(world), raises_aws("InvalidParameterValue", "Cannot use reserved security group name: default"):
+    with unchanged(world), raises_aws("InvalidParameterValue",
+                                      "Cannot use reserved security group name: default"):
         _sg(cp, vpc, "default")
 
 
@@ -116,7 +118,8 @@ def test_default_group_cannot_be_deleted(cp, world):
     vpc = _vpc(cp)
     (default,) = world.in_vpc(vpc.id, SecurityGroup)
     with unchanged(world), raises_aws(
-            "CannotDelete", f'the specified group: "{default.id}" name: "default" cannot be deleted by a user'):
+            "CannotDelete",
+            f'the specified group: "{default.id}" name: "default" cannot be deleted by a user'):
         cp.delete_security_group(group_id=default.id)
 
 
@@ -138,8 +141,10 @@ def test_group_used_by_an_interface_endpoint_cannot_be_deleted(cp, world):
 
     vpc = _vpc(cp)
     sg = _sg(cp, vpc)
-    world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region="us-east-1", vpc_id=vpc.id,
-                          service_name="com.amazonaws.us-east-1.sqs", vpc_endpoint_type="Interface", groups=(sg.id,)))
+    world.put(VpcEndpoint(id=world.ids.new("vpc_endpoint"), owner_id=ACCOUNT_A, region="us-east-1",
+                          vpc_id=vpc.id,
+                          service_name="com.amazonaws.us-east-1.sqs", vpc_endpoint_type="Interface",
+                          groups=(sg.id,)))
     with unchanged(world), raises_aws("DependencyViolation", f"resource {sg.id} has a dependent object"):
         cp.delete_security_group(group_id=sg.id)
 
@@ -149,7 +154,8 @@ def test_group_referenced_by_another_group_cannot_be_deleted(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/userguide/deleting-security-groups.html)."""
     vpc = _vpc(cp)
     app, db = _sg(cp, vpc, "app"), _sg(cp, vpc, "db")
-    perm = {"ip_protocol": "tcp", "from_port": 5432, "to_port": 5432, "user_id_group_pairs": [{"group_id": app.id}]}
+    perm = {"ip_protocol": "tcp", "from_port": 5432, "to_port": 5432,
+            "user_id_group_pairs": [{"group_id": app.id}]}
     cp.authorize_security_group_ingress(group_id=db.id, ip_permissions=[perm])
     cp.authorize_security_group_ingress(group_id=app.id, ip_permissions=[
         {"ip_protocol": "-1", "user_id_group_pairs": [{"group_id": app.id}]}])  # a self-reference
@@ -167,7 +173,8 @@ def test_only_the_owner_deletes_a_group(cp, world):
     subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
     _share_subnet(cp, subnet, ACCOUNT_B)
     sg = _sg(cp, vpc)
-    with unchanged(world), raises_aws("InvalidGroup.NotFound", f"The security group '{sg.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidGroup.NotFound",
+                                      f"The security group '{sg.id}' does not exist"):
         cp.as_(account_id=ACCOUNT_B).delete_security_group(group_id=sg.id)
 
 
@@ -210,7 +217,8 @@ def test_tcp_and_udp_need_a_valid_port_range(cp, world):
     sg = _sg(cp, _vpc(cp))
     cidr = [{"cidr_ip": "10.0.0.0/16"}]
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange."):
+            "InvalidParameterValue",
+            "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange."):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {"ip_protocol": "udp", "to_port": 53, "ip_ranges": cidr}])
     with unchanged(world), raises_aws("InvalidParameterValue", "TCP/UDP (to) port (70000) out of range"):
@@ -218,7 +226,8 @@ def test_tcp_and_udp_need_a_valid_port_range(cp, world):
             {"ip_protocol": "tcp", "from_port": 1, "to_port": 70000, "ip_ranges": cidr}])
     # (AWS's wording for an inverted range is undocumented: vpclab's message names both ends)
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", "Invalid TCP/UDP port range: from port (80) is greater than to port (22)"):
+            "InvalidParameterValue",
+            "Invalid TCP/UDP port range: from port (80) is greater than to port (22)"):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {"ip_protocol": "tcp", "from_port": 80, "to_port": 22, "ip_ranges": cidr}])
 
@@ -229,19 +238,23 @@ def test_icmp_needs_type_and_code(cp, world):
     sg = _sg(cp, _vpc(cp))
     cidr = [{"cidr_ip": "10.0.0.0/16"}]
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", "Invalid value 'Must specify both from and to ports with ICMP.' for portRange."):
-        cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[{"ip_protocol": "icmp", "ip_ranges": cidr}])
-    (rule,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
+            "InvalidParameterValue",
+            "Invalid value 'Must specify both from and to ports with ICMP.' for portRange."):
+        cp.authorize_security_group_ingress(group_id=sg.id,
+                                            ip_permissions=[{"ip_protocol": "icmp", "ip_ranges": cidr}])
+    (_rule,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
         {"ip_protocol": "icmp", "from_port": -1, "to_port": -1, "ip_ranges": cidr}])
-    with raises_aws("InvalidPermission.Duplicate",
-                    'the specified rule "peer: 10.0.0.0/16, ICMP, type: ALL, code: ALL, ALLOW" already exists'):
+    with raises_aws(
+            "InvalidPermission.Duplicate",
+            'the specified rule "peer: 10.0.0.0/16, ICMP, type: ALL, code: ALL, ALLOW" already exists'):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {"ip_protocol": "1", "from_port": -1, "to_port": -1, "ip_ranges": cidr}])
 
 
 def test_all_protocols_ignores_ports(cp):
     """AWS IpPermission: "-1" means all protocols; "If you specify -1 … traffic on all ports is allowed,
-    regardless of any ports you specify" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html)."""
+    regardless of any ports you specify"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html)."""
     sg = _sg(cp, _vpc(cp))
     (rule,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
         {"ip_protocol": "-1", "from_port": 5, "to_port": 6, "ip_ranges": [{"cidr_ip": "10.0.0.0/8"}]}])
@@ -252,7 +265,8 @@ def test_rule_cidr_must_be_valid(cp, world):
     """AWS IpRange: CidrIp is an IPv4 CIDR range (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html)."""
     sg = _sg(cp, _vpc(cp))
     with unchanged(world), raises_aws(
-            "InvalidParameterValue", "Value (10.0.0.0/33) for parameter cidrIp is invalid. This is not a valid CIDR block."):
+            "InvalidParameterValue",
+            "Value (10.0.0.0/33) for parameter cidrIp is invalid. This is not a valid CIDR block."):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {**SSH, "ip_ranges": [{"cidr_ip": "10.0.0.0/33"}]}])
 
@@ -261,10 +275,12 @@ def test_referenced_prefix_list_must_exist(cp, world):
     """AWS: a security group rule can reference a managed prefix list by id
     (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html)."""
     sg = _sg(cp, _vpc(cp))
-    with unchanged(world), raises_aws("InvalidPrefixListID.NotFound", "The prefix list ID 'pl-0123' does not exist"):
+    with unchanged(world), raises_aws("InvalidPrefixListID.NotFound",
+                                      "The prefix list ID 'pl-0123' does not exist"):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {**SSH, "ip_ranges": [], "prefix_list_ids": [{"prefix_list_id": "pl-0123"}]}])
-    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A, region="us-east-1",
+    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A,
+                                     region="us-east-1",
                                      prefix_list_name="corp", max_entries=5,
                                      entries=(PrefixListEntry(cidr="172.16.0.0/12"),)))
     (rule,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
@@ -300,7 +316,8 @@ def test_peer_vpc_group_in_another_region_cannot_be_referenced(cp, world):
     remote = _sg(west, b, "remote")
     _peer(cp, a, b, region="us-west-2")
     sg = _sg(cp, a)
-    with unchanged(world), raises_aws("InvalidGroup.NotFound", f"The security group '{remote.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidGroup.NotFound",
+                                      f"The security group '{remote.id}' does not exist"):
         cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
             {**SSH, "ip_ranges": [], "user_id_group_pairs": [{"group_id": remote.id}]}])
 
@@ -332,7 +349,8 @@ def test_prefix_list_counts_as_its_max_entries(cp, world):
     world.settings.quotas = "default"
     cap = limit("default", "rules_per_security_group")
     sg = _sg(cp, _vpc(cp))
-    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A, region="us-east-1",
+    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A,
+                                     region="us-east-1",
                                      prefix_list_name="big", max_entries=cap, entries=()))
     cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
         {**SSH, "ip_ranges": [], "prefix_list_ids": [{"prefix_list_id": pl.id}]}])
@@ -356,7 +374,8 @@ def test_revoking_a_missing_rule_in_a_nondefault_vpc_fails(cp, world):
 def test_revoking_a_missing_rule_in_a_default_vpc_reports_it(cp, world):
     """AWS RevokeSecurityGroupIngress: "For a default VPC, if the values you specify do not match the
     existing rule's values, no error is returned, and the output describes the security group rules
-    that were not revoked" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html)."""
+    that were not revoked"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html)."""
     sg = _sg(cp, world.put(replace(_vpc(cp), is_default=True)))
     cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[SSH])
     result = cp.revoke_security_group_ingress(group_id=sg.id, ip_permissions=[SSH, {**SSH, "from_port": 23,
@@ -374,7 +393,8 @@ def test_revoke_by_rule_id(cp, world):
     with unchanged(world), raises_aws("InvalidSecurityGroupRuleId.NotFound",
                                       "The security group rule ID 'sgr-0' does not exist"):
         cp.revoke_security_group_egress(group_id=sg.id, security_group_rule_ids=["sgr-0"])
-    result = cp.revoke_security_group_egress(group_id=sg.id, security_group_rule_ids=[egress.security_group_rule_id])
+    result = cp.revoke_security_group_egress(group_id=sg.id,
+                                             security_group_rule_ids=[egress.security_group_rule_id])
     assert result.revoked == (egress,) and world.get(sg.id).egress == ()
 
 
@@ -384,7 +404,7 @@ def test_modify_rule_keeps_its_id(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySecurityGroupRules.html)."""
     sg = _sg(cp, _vpc(cp))
     (ssh,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[SSH])
-    (https,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
+    (_https,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
         {**SSH, "from_port": 443, "to_port": 443}])
     with unchanged(world), raises_aws("InvalidPermission.Duplicate"):
         cp.modify_security_group_rules(group_id=sg.id, security_group_rules=[{
@@ -393,9 +413,11 @@ def test_modify_rule_keeps_its_id(cp, world):
                                     "cidr_ipv4": "10.0.0.0/16"}}])
     (new,) = cp.modify_security_group_rules(group_id=sg.id, security_group_rules=[{
         "security_group_rule_id": ssh.security_group_rule_id,
-        "security_group_rule": {"ip_protocol": "tcp", "from_port": 2222, "to_port": 2222, "cidr_ipv4": "10.9.0.0/16"}}])
+        "security_group_rule": {"ip_protocol": "tcp", "from_port": 2222, "to_port": 2222,
+                                "cidr_ipv4": "10.9.0.0/16"}}])
     assert new.security_group_rule_id == ssh.security_group_rule_id
-    assert [(r.from_port, r.peer) for r in world.get(sg.id).ingress] == [(2222, "10.9.0.0/16"), (443, "10.0.0.0/16")]
+    assert [(r.from_port, r.peer) for r in world.get(sg.id).ingress] == [(2222, "10.9.0.0/16"),
+                                                                         (443, "10.0.0.0/16")]
 
 
 @pytest.mark.parametrize("action", ["authorize_security_group_ingress", "revoke_security_group_ingress"])
@@ -403,7 +425,8 @@ def test_only_the_owner_changes_a_groups_rules(cp, world, action):
     """AWS: a security group's rules are changed by its owner; others cannot see it
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
     sg = _sg(cp, _vpc(cp))
-    with unchanged(world), raises_aws("InvalidGroup.NotFound", f"The security group '{sg.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidGroup.NotFound",
+                                      f"The security group '{sg.id}' does not exist"):
         getattr(cp.as_(account_id=ACCOUNT_B), action)(group_id=sg.id, ip_permissions=[SSH])
 
 
@@ -420,6 +443,7 @@ def test_participant_group_may_reference_the_owners_group_in_a_shared_vpc(cp, wo
         {**SSH, "ip_ranges": [], "user_id_group_pairs": [{"group_id": owners.id, "user_id": ACCOUNT_A}]}])
     assert (rule.referenced_group_id, rule.referenced_group_owner_id, rule.referenced_vpc_id) == (
         owners.id, ACCOUNT_A, None)
-    with unchanged(world), raises_aws("InvalidGroup.NotFound", f"The security group '{owners.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidGroup.NotFound",
+                                      f"The security group '{owners.id}' does not exist"):
         b.authorize_security_group_ingress(group_id=app.id, ip_permissions=[
             {**SSH, "ip_ranges": [], "user_id_group_pairs": [{"group_id": owners.id, "user_id": ACCOUNT_B}]}])

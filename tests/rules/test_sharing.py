@@ -29,7 +29,8 @@ def shared(cp):
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
     private = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone="us-east-1a")
-    share = cp.create_resource_share(name="shared-vpc", resource_arns=[resource_arn(subnet)], principals=[ACCOUNT_B])
+    share = cp.create_resource_share(name="shared-vpc", resource_arns=[resource_arn(subnet)],
+                                     principals=[ACCOUNT_B])
     return vpc, subnet, private, share
 
 
@@ -38,12 +39,15 @@ def test_subnet_arn_and_share(cp, shared):
     by account id (https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html)."""
     _, subnet, private, share = shared
     assert resource_arn(subnet) == f"arn:aws:ec2:us-east-1:{ACCOUNT_A}:subnet/{subnet.id}"
-    assert share.arn == f"arn:aws:ram:us-east-1:{ACCOUNT_A}:resource-share/{share.id}" and share.status == "ACTIVE"
-    assert shared_with(cp.world, subnet.id) == {ACCOUNT_B} and shared_with(cp.world, private.id) == frozenset()
+    assert (share.arn == f"arn:aws:ram:us-east-1:{ACCOUNT_A}:resource-share/{share.id}"
+            and share.status == "ACTIVE")
+    assert shared_with(cp.world, subnet.id) == {ACCOUNT_B}
+    assert shared_with(cp.world, private.id) == frozenset()
 
 
 def test_participant_sees_shared_subnets_and_their_vpc_only(cp, shared):
-    """AWS: "After a subnet is shared, the participants can view ... their application resources in the subnets
+    """AWS: "After a subnet is shared, the participants can view ... their application resources in the
+    subnets
     shared with them. Participants cannot view ... resources that belong to ... the VPC owner"
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
     vpc, subnet, private, _ = shared
@@ -64,7 +68,8 @@ def test_participant_launches_and_owns_interfaces_and_instances(cp, shared):
     b = cp.as_(account_id=ACCOUNT_B)
     sg = b.create_security_group(group_name="app", description="app", vpc_id=vpc.id)
     eni = b.create_network_interface(subnet_id=subnet.id, groups=[sg.id])
-    (inst,) = b.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id, security_group_ids=[sg.id])
+    (inst,) = b.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id,
+                              security_group_ids=[sg.id])
     assert eni.owner_id == inst.owner_id == ACCOUNT_B and eni.vpc_id == vpc.id
     # the owner sees the participant's interfaces in its subnets, not their instances
     assert cp.world.get(eni.id).visible_to(cp.world, ACCOUNT_A, "us-east-1")
@@ -81,9 +86,11 @@ def test_participant_cannot_use_the_owners_security_groups(cp, shared):
     vpc, subnet, _, _ = shared
     (default,) = [g for g in cp.world.in_vpc(vpc.id, SecurityGroup) if g.is_default]
     b = cp.as_(account_id=ACCOUNT_B)
-    with unchanged(cp.world), raises_aws("InvalidGroup.NotFound", f"The security group '{default.id}' does not exist"):
+    with unchanged(cp.world), raises_aws("InvalidGroup.NotFound",
+                                         f"The security group '{default.id}' does not exist"):
         b.create_network_interface(subnet_id=subnet.id, groups=[default.id])
-    with unchanged(cp.world), raises_aws("InvalidGroup.NotFound", f"The security group '{default.id}' does not exist"):
+    with unchanged(cp.world), raises_aws("InvalidGroup.NotFound",
+                                         f"The security group '{default.id}' does not exist"):
         b.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id)
 
 
@@ -95,7 +102,8 @@ def test_participant_cannot_change_the_owners_vpc_and_subnets(cp, shared):
     b, world = cp.as_(account_id=ACCOUNT_B), cp.world
     for call in (lambda: b.modify_vpc_attribute(vpc_id=vpc.id, enable_dns_hostnames=True),
                  lambda: b.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="10.1.0.0/16"),
-                 lambda: b.create_subnet(vpc_id=vpc.id, cidr_block="10.0.9.0/24", availability_zone="us-east-1a"),
+                 lambda: b.create_subnet(vpc_id=vpc.id, cidr_block="10.0.9.0/24",
+                                         availability_zone="us-east-1a"),
                  lambda: b.modify_subnet_attribute(subnet_id=subnet.id, map_public_ip_on_launch=True),
                  lambda: b.delete_subnet(subnet_id=subnet.id),
                  lambda: b.delete_vpc(vpc_id=vpc.id),
@@ -112,8 +120,10 @@ def test_participant_cannot_change_the_owners_route_tables(cp, shared):
     vpc, _, _, _ = shared
     (rtb,) = cp.world.in_vpc(vpc.id, RouteTable)
     b = cp.as_(account_id=ACCOUNT_B)
-    with unchanged(cp.world), raises_aws("InvalidRouteTableID.NotFound", f"The routeTable ID '{rtb.id}' does not exist"):
-        b.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0", gateway_id="igw-0123456789abcdef0")
+    with unchanged(cp.world), raises_aws("InvalidRouteTableID.NotFound",
+                                         f"The routeTable ID '{rtb.id}' does not exist"):
+        b.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0",
+                       gateway_id="igw-0123456789abcdef0")
     with unchanged(cp.world), raises_aws(*UNAUTHORIZED):
         b.create_route_table(vpc_id=vpc.id)
 
@@ -132,14 +142,17 @@ def test_participant_cannot_change_the_owners_network_acls(cp, shared):
         b.create_network_acl(vpc_id=vpc.id)
 
 
-@pytest.mark.skipif("authorize_security_group_ingress" not in ACTIONS, reason="security group family not present")
+@pytest.mark.skipif("authorize_security_group_ingress" not in ACTIONS,
+                    reason="security group family not present")
 def test_participant_cannot_change_the_owners_security_groups(cp, shared):
-    """AWS: "Participants cannot view, modify, or delete resources that belong to other participants or the VPC
+    """AWS: "Participants cannot view, modify, or delete resources that belong to other participants or the
+    VPC
     owner" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
     vpc, _, _, _ = shared
     (default,) = [g for g in cp.world.in_vpc(vpc.id, SecurityGroup) if g.is_default]
     b = cp.as_(account_id=ACCOUNT_B)
-    with unchanged(cp.world), raises_aws("InvalidGroup.NotFound", f"The security group '{default.id}' does not exist"):
+    with unchanged(cp.world), raises_aws("InvalidGroup.NotFound",
+                                         f"The security group '{default.id}' does not exist"):
         b.authorize_security_group_ingress(group_id=default.id, ip_permissions=[
             {"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "ip_ranges": [{"cidr_ip": "0.0.0.0/0"}]}])
 
@@ -150,7 +163,8 @@ def test_only_the_owner_shares_its_resources(cp, shared):
     _, subnet, _, _ = shared
     b = cp.as_(account_id=ACCOUNT_B)
     arn = resource_arn(subnet)
-    with unchanged(cp.world), raises_aws("UnknownResourceException", f"The resource {arn} could not be found."):
+    with unchanged(cp.world), raises_aws("UnknownResourceException",
+                                         f"The resource {arn} could not be found."):
         b.create_resource_share(name="reshare", resource_arns=[arn], principals=["333333333333"])
 
 
@@ -161,8 +175,8 @@ def test_default_subnets_cannot_be_shared(cp, world):
     sub = cp.create_subnet(vpc_id=vpc.id, cidr_block="172.31.0.0/20", availability_zone="us-east-1a")
     sub = world.put(replace(sub, default_for_az=True))
     with unchanged(world), raises_aws("InvalidParameterException",
-                                      f"The subnet {sub.id} is a default subnet. You can share only non-default "
-                                      "subnets."):
+                                      f"The subnet {sub.id} is a default subnet. You can share only "
+                                      "non-default subnets."):
         cp.create_resource_share(name="default", resource_arns=[resource_arn(sub)], principals=[ACCOUNT_B])
 
 
@@ -171,12 +185,15 @@ def test_malformed_and_unshareable_arns(cp, world, shared):
     (https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html)."""
     vpc, _, _, _ = shared
     with unchanged(world), raises_aws("MalformedArnException",
-                                      "The specified resource ARN subnet-123 is not valid. Verify the ARN and try again."):
+                                      "The specified resource ARN subnet-123 is not valid. Verify the ARN "
+                                      "and try again."):
         cp.create_resource_share(name="x", resource_arns=["subnet-123"])
-    with unchanged(world), raises_aws("MalformedArnException", "You cannot share the selected resource type."):
+    with unchanged(world), raises_aws("MalformedArnException",
+                                      "You cannot share the selected resource type."):
         cp.create_resource_share(name="x", resource_arns=[f"arn:aws:ec2:us-east-1:{ACCOUNT_A}:vpc/{vpc.id}"])
     missing = f"arn:aws:ec2:us-east-1:{ACCOUNT_A}:subnet/subnet-0123456789abcdef0"
-    with unchanged(world), raises_aws("UnknownResourceException", f"The resource {missing} could not be found."):
+    with unchanged(world), raises_aws("UnknownResourceException",
+                                      f"The resource {missing} could not be found."):
         cp.create_resource_share(name="x", resource_arns=[missing])
 
 
@@ -187,8 +204,8 @@ def test_principals_are_account_ids(cp, world, shared):
                                       "Principal ID 12345 is malformed. Verify the ID and try again."):
         cp.create_resource_share(name="x", principals=["12345"])
     with unchanged(world), raises_aws("InvalidParameterException",
-                                      "Resource share name can contain only alphabetic characters, numbers, spaces, "
-                                      "periods, and dashes."):
+                                      "Resource share name can contain only alphabetic characters, numbers, "
+                                      "spaces, periods, and dashes."):
         cp.create_resource_share(name="a/b", principals=[ACCOUNT_B])
 
 
@@ -203,11 +220,13 @@ def test_associate_disassociate_and_delete(cp, world, shared):
     cp.disassociate_resource_share(resource_share_arn=share.arn, principals=[ACCOUNT_B])
     assert shared_with(world, subnet.id) == {"333333333333"}
     with unchanged(world), raises_aws("UnknownResourceException",
-                                      f"The principal {ACCOUNT_B} is not associated with resource share {share.arn}."):
+                                      f"The principal {ACCOUNT_B} is not associated with resource share "
+                                      f"{share.arn}."):
         cp.disassociate_resource_share(resource_share_arn=share.arn, principals=[ACCOUNT_B])
     cp.delete_resource_share(resource_share_arn=share.arn)
     assert shared_with(world, subnet.id) == frozenset()
-    with unchanged(world), raises_aws("UnknownResourceException", f"ResourceShare {share.arn} could not be found."):
+    with unchanged(world), raises_aws("UnknownResourceException",
+                                      f"ResourceShare {share.arn} could not be found."):
         cp.associate_resource_share(resource_share_arn=share.arn, principals=[ACCOUNT_B])
     with raises_aws("UnknownResourceException", f"ResourceShare {share.arn} could not be found."):
         cp.as_(account_id=ACCOUNT_B).delete_resource_share(resource_share_arn=share.arn)
@@ -215,13 +234,15 @@ def test_associate_disassociate_and_delete(cp, world, shared):
 
 def test_unsharing_keeps_participant_resources_manageable(cp, world, shared):
     """AWS "Unshare a shared subnet": participants' resources keep running in an unshared subnet;
-    participants cannot create new ones there but can still modify, describe and delete theirs (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing-share-subnet-working-with.html)."""
+    participants cannot create new ones there but can still modify, describe and delete theirs
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing-share-subnet-working-with.html)."""
     vpc, subnet, _, share = shared
     b = cp.as_(account_id=ACCOUNT_B)
     sg = b.create_security_group(group_name="app", description="app", vpc_id=vpc.id)
     eni = b.create_network_interface(subnet_id=subnet.id, groups=[sg.id])
     cp.disassociate_resource_share(resource_share_arn=share.arn, resource_arns=[resource_arn(subnet)])
-    with unchanged(world), raises_aws("InvalidSubnetID.NotFound", f"The subnet ID '{subnet.id}' does not exist"):
+    with unchanged(world), raises_aws("InvalidSubnetID.NotFound",
+                                      f"The subnet ID '{subnet.id}' does not exist"):
         b.create_network_interface(subnet_id=subnet.id, groups=[sg.id])
     b.modify_network_interface_attribute(network_interface_id=eni.id, description="still mine")
     b.delete_network_interface(network_interface_id=eni.id)
@@ -234,8 +255,10 @@ def test_transit_gateways_and_prefix_lists_are_shareable(cp, world):
     from vpclab.model.prefix_lists import ManagedPrefixList
     from vpclab.model.transit_gateway import TransitGateway
 
-    tgw = world.put(TransitGateway(id=world.ids.new("transit_gateway"), owner_id=ACCOUNT_A, region="us-east-1"))
-    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A, region="us-east-1",
+    tgw = world.put(TransitGateway(id=world.ids.new("transit_gateway"), owner_id=ACCOUNT_A,
+                                   region="us-east-1"))
+    pl = world.put(ManagedPrefixList(id=world.ids.new("managed_prefix_list"), owner_id=ACCOUNT_A,
+                                     region="us-east-1",
                                      prefix_list_name="corp"))
     aws_pl = world.put(replace(pl, id=world.ids.new("managed_prefix_list"), owner_id="AWS", aws_managed=True))
     share = cp.create_resource_share(name="net", resource_arns=[resource_arn(tgw), resource_arn(pl)],
@@ -244,5 +267,6 @@ def test_transit_gateways_and_prefix_lists_are_shareable(cp, world):
     assert tgw.visible_to(world, ACCOUNT_B, "us-east-1")
     aws_arn = resource_arn(aws_pl)  # arn:aws:ec2:us-east-1:AWS:prefix-list/pl-…: no 12-digit owner
     with unchanged(world), raises_aws("MalformedArnException",
-                                      f"The specified resource ARN {aws_arn} is not valid. Verify the ARN and try again."):
+                                      f"The specified resource ARN {aws_arn} is not valid. Verify the ARN "
+                                      "and try again."):
         cp.create_resource_share(name="aws", resource_arns=[aws_arn])

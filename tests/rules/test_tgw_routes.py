@@ -28,7 +28,8 @@ def _attach(cp, tgw, cidr):
     vpc = cp.create_vpc(cidr_block=cidr)
     a, b = cidr.split(".")[:2]
     subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block=f"{a}.{b}.0.0/24", availability_zone="us-east-1a")
-    return cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+    return cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                    subnet_ids=[subnet.id])
 
 
 @pytest.fixture
@@ -57,7 +58,8 @@ def test_route_tables_per_transit_gateway_quota(cp, world):
 
 def test_only_the_owner_manages_route_tables(cp, world):
     """AWS "Share a transit gateway": accounts a gateway is shared with can attach, but cannot
-    create or change its route tables (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html#tgw-sharing)."""
+    create or change its route tables
+    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html#tgw-sharing)."""
     from vpclab.model.sharing import ResourceShare
 
     tgw = cp.create_transit_gateway()
@@ -77,10 +79,12 @@ def test_default_route_table_cannot_be_deleted(cp, world):
     (IncorrectState) (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTransitGatewayRouteTable.html)."""
     tgw = cp.create_transit_gateway()
     rtb_id = tgw.options.association_default_route_table_id
-    with unchanged(world), raises_aws("IncorrectState", f"{rtb_id} is set as default association route table for {tgw.id}"):
+    with unchanged(world), raises_aws("IncorrectState",
+                                      f"{rtb_id} is set as default association route table for {tgw.id}"):
         cp.delete_transit_gateway_route_table(transit_gateway_route_table_id=rtb_id)
-    cp.modify_transit_gateway(transit_gateway_id=tgw.id, options={"default_route_table_association": "disable",
-                                                                  "default_route_table_propagation": "disable"})
+    cp.modify_transit_gateway(transit_gateway_id=tgw.id,
+                              options={"default_route_table_association": "disable",
+                                       "default_route_table_propagation": "disable"})
     cp.delete_transit_gateway_route_table(transit_gateway_route_table_id=rtb_id)
     assert rtb_id not in world
 
@@ -89,10 +93,12 @@ def test_associated_route_table_cannot_be_deleted(cp, world, hub):
     """AWS DeleteTransitGatewayRouteTable: disassociate its attachments first (IncorrectState)
     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html)."""
     _, rtb, a, _ = hub
-    cp.associate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id, transit_gateway_attachment_id=a.id)
+    cp.associate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id,
+                                             transit_gateway_attachment_id=a.id)
     with unchanged(world), raises_aws("IncorrectState", f"{rtb.id} has associated attachments"):
         cp.delete_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id)
-    cp.disassociate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id, transit_gateway_attachment_id=a.id)
+    cp.disassociate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id,
+                                                transit_gateway_attachment_id=a.id)
     cp.delete_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id)
 
 
@@ -107,14 +113,15 @@ def test_an_attachment_has_exactly_one_association(cp, world, hub):
                                                      transit_gateway_attachment_id=a.id)
     assert (assoc.resource_type, assoc.state) == ("vpc", "associated")
     with unchanged(world), raises_aws("Resource.AlreadyAssociated",
-                                      f"Transit Gateway Attachment {a.id} is already associated to a route table."):
+                                      f"Transit Gateway Attachment {a.id} is already associated to a route "
+                                      "table."):
         cp.associate_transit_gateway_route_table(transit_gateway_route_table_id=other.id,
                                                  transit_gateway_attachment_id=a.id)
     cp.replace_transit_gateway_route_table_association(transit_gateway_attachment_id=a.id,
                                                        transit_gateway_route_table_id=other.id)
     assert association_of(world, a.id).id == other.id
-    assert [x.transit_gateway_attachment_id for x in
-            cp.get_transit_gateway_route_table_associations(transit_gateway_route_table_id=other.id)] == [a.id]
+    now = cp.get_transit_gateway_route_table_associations(transit_gateway_route_table_id=other.id)
+    assert [x.transit_gateway_attachment_id for x in now] == [a.id]
     assert cp.get_transit_gateway_route_table_associations(transit_gateway_route_table_id=rtb.id) == []
 
 
@@ -123,7 +130,8 @@ def test_disassociate_requires_the_association(cp, world, hub):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateTransitGatewayRouteTable.html)."""
     _, rtb, a, _ = hub
     with unchanged(world), raises_aws("InvalidparameterValue",
-                                      f"Transit Gateway Attachment {a.id} is not associated with route table {rtb.id}."):
+                                      f"Transit Gateway Attachment {a.id} is not associated with route table "
+                                      f"{rtb.id}."):
         cp.disassociate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id,
                                                     transit_gateway_attachment_id=a.id)
 
@@ -138,7 +146,8 @@ def test_attachment_of_another_gateway_is_not_found(cp, world, hub):
         cp.associate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id,
                                                  transit_gateway_attachment_id=stranger.id)
     with unchanged(world), raises_aws("InvalidTransitGatewayAttachmentID.NotFound", message):
-        cp.create_transit_gateway_route(destination_cidr_block="10.9.0.0/16", transit_gateway_route_table_id=rtb.id,
+        cp.create_transit_gateway_route(destination_cidr_block="10.9.0.0/16",
+                                        transit_gateway_route_table_id=rtb.id,
                                         transit_gateway_attachment_id=stranger.id)
 
 
@@ -152,19 +161,22 @@ def test_an_attachment_propagates_to_many_tables_once_each(cp, world, hub):
         cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=table.id,
                                                           transit_gateway_attachment_id=a.id)
     with unchanged(world), raises_aws("TransitGatewayRouteTablePropagation.Duplicate",
-                                      f"Propagation {a.id} already exists in Transit Gateway Route Table {rtb.id}."):
+                                      f"Propagation {a.id} already exists in Transit Gateway Route Table "
+                                      f"{rtb.id}."):
         cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                           transit_gateway_attachment_id=a.id)
     for table in (rtb, other):
         route = tgw_lookup(world, _rtb(world, table), "10.1.2.3")
         assert (route.type, route.transit_gateway_attachment_ids) == ("propagated", (a.id,))
     (prop,) = cp.get_transit_gateway_route_table_propagations(transit_gateway_route_table_id=rtb.id)
-    assert (prop.transit_gateway_attachment_id, prop.resource_id, prop.state) == (a.id, a.resource_id, "enabled")
+    assert (prop.transit_gateway_attachment_id, prop.resource_id, prop.state) == (a.id, a.resource_id,
+                                                                                  "enabled")
     cp.disable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                        transit_gateway_attachment_id=a.id)
     assert tgw_lookup(world, _rtb(world, rtb), "10.1.2.3") is None
     with unchanged(world), raises_aws("InvalidparameterValue",
-                                      f"Propagation {a.id} does not exist in Transit Gateway Route Table {rtb.id}."):
+                                      f"Propagation {a.id} does not exist in Transit Gateway Route Table "
+                                      f"{rtb.id}."):
         cp.disable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                            transit_gateway_attachment_id=a.id)
 
@@ -176,7 +188,8 @@ def test_peering_attachments_do_not_propagate(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html)."""
     tgw = cp.create_transit_gateway()
     peer = cp.create_transit_gateway(options={"amazon_side_asn": 64600})
-    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peer.id)
+    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
+                                                       peer_transit_gateway_id=peer.id)
     att = cp.accept_transit_gateway_peering_attachment(transit_gateway_attachment_id=att.id)
     rtb_id = tgw.options.propagation_default_route_table_id
     with unchanged(world), raises_aws(
@@ -184,7 +197,8 @@ def test_peering_attachments_do_not_propagate(cp, world):
             f"Route propagation is not supported for Transit Gateway Peering Attachment {att.id}."):
         cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb_id,
                                                           transit_gateway_attachment_id=att.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.50.0.0/16", transit_gateway_route_table_id=rtb_id,
+    cp.create_transit_gateway_route(destination_cidr_block="10.50.0.0/16",
+                                    transit_gateway_route_table_id=rtb_id,
                                     transit_gateway_attachment_id=att.id)
     # the peer side routes over the same attachment with its own route table
     cp.create_transit_gateway_route(destination_cidr_block="10.60.0.0/16",
@@ -197,22 +211,28 @@ def test_peering_attachments_do_not_propagate(cp, world):
 # -- static routes ---------------------------------------------------------------------------
 def test_static_route_rules(cp, world, hub):
     """AWS CreateTransitGatewayRoute: one static route per destination (RouteAlreadyExists), to an
-    attachment or as a blackhole (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayRoute.html)."""
+    attachment or as a blackhole
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayRoute.html)."""
     _, rtb, a, b = hub
-    route = cp.create_transit_gateway_route(destination_cidr_block="0.0.0.0/0", transit_gateway_route_table_id=rtb.id,
+    route = cp.create_transit_gateway_route(destination_cidr_block="0.0.0.0/0",
+                                            transit_gateway_route_table_id=rtb.id,
                                             transit_gateway_attachment_id=a.id)
     assert (route.type, route.state, route.transit_gateway_attachment_ids) == ("static", "active", (a.id,))
     with unchanged(world), raises_aws("RouteAlreadyExists",
-                                      f"Route 0.0.0.0/0 already exists in Transit Gateway Route Table {rtb.id}."):
-        cp.create_transit_gateway_route(destination_cidr_block="0.0.0.0/0", transit_gateway_route_table_id=rtb.id,
+                                      "Route 0.0.0.0/0 already exists in Transit Gateway Route Table "
+                                      f"{rtb.id}."):
+        cp.create_transit_gateway_route(destination_cidr_block="0.0.0.0/0",
+                                        transit_gateway_route_table_id=rtb.id,
                                         transit_gateway_attachment_id=b.id)
     with unchanged(world), raises_aws("MissingParameter",
                                       "The request must contain the parameter TransitGatewayAttachmentId"):
-        cp.create_transit_gateway_route(destination_cidr_block="10.8.0.0/16", transit_gateway_route_table_id=rtb.id)
+        cp.create_transit_gateway_route(destination_cidr_block="10.8.0.0/16",
+                                        transit_gateway_route_table_id=rtb.id)
     with unchanged(world), raises_aws("InvalidParameterValue",
                                       "Value (10.8.0.1/16) for parameter destinationCidrBlock is invalid. "
                                       "This is not a valid CIDR block."):
-        cp.create_transit_gateway_route(destination_cidr_block="10.8.0.1/16", transit_gateway_route_table_id=rtb.id,
+        cp.create_transit_gateway_route(destination_cidr_block="10.8.0.1/16",
+                                        transit_gateway_route_table_id=rtb.id,
                                         blackhole=True)
     hole = cp.create_transit_gateway_route(destination_cidr_block="10.2.0.0/16",
                                            transit_gateway_route_table_id=rtb.id, blackhole=True)
@@ -224,14 +244,19 @@ def test_delete_and_replace_static_routes(cp, world, hub):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceTransitGatewayRoute.html)."""
     _, rtb, a, b = hub
     with unchanged(world), raises_aws("InvalidRoute.NotFound",
-                                      f"The route 10.5.0.0/16 does not exist in Transit Gateway Route Table {rtb.id}."):
-        cp.delete_transit_gateway_route(transit_gateway_route_table_id=rtb.id, destination_cidr_block="10.5.0.0/16")
-    cp.replace_transit_gateway_route(destination_cidr_block="10.5.0.0/16", transit_gateway_route_table_id=rtb.id,
+                                      "The route 10.5.0.0/16 does not exist in Transit Gateway Route Table "
+                                      f"{rtb.id}."):
+        cp.delete_transit_gateway_route(transit_gateway_route_table_id=rtb.id,
+                                        destination_cidr_block="10.5.0.0/16")
+    cp.replace_transit_gateway_route(destination_cidr_block="10.5.0.0/16",
+                                     transit_gateway_route_table_id=rtb.id,
                                      transit_gateway_attachment_id=a.id)
     route = cp.replace_transit_gateway_route(destination_cidr_block="10.5.0.0/16",
-                                             transit_gateway_route_table_id=rtb.id, transit_gateway_attachment_id=b.id)
+                                             transit_gateway_route_table_id=rtb.id,
+                                             transit_gateway_attachment_id=b.id)
     assert route.transit_gateway_attachment_ids == (b.id,) and len(_rtb(world, rtb).routes) == 1
-    deleted = cp.delete_transit_gateway_route(transit_gateway_route_table_id=rtb.id, destination_cidr_block="10.5.0.0/16")
+    deleted = cp.delete_transit_gateway_route(transit_gateway_route_table_id=rtb.id,
+                                              destination_cidr_block="10.5.0.0/16")
     assert deleted.state == "deleted" and _rtb(world, rtb).routes == ()
 
 
@@ -241,32 +266,39 @@ def test_routes_per_transit_gateway_quota(cp, world, hub, monkeypatch):
     monkeypatch.setitem(quotas.table()["routes_per_transit_gateway"], world.settings.quotas, 3)
     _, rtb, a, _ = hub
     cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
-                                                      transit_gateway_attachment_id=a.id)  # one propagated route
+                                                      # one propagated route
+                                                      transit_gateway_attachment_id=a.id)
     for cidr in ("172.16.0.0/16", "172.17.0.0/16"):
-        cp.create_transit_gateway_route(destination_cidr_block=cidr, transit_gateway_route_table_id=rtb.id, blackhole=True)
+        cp.create_transit_gateway_route(destination_cidr_block=cidr, transit_gateway_route_table_id=rtb.id,
+                                        blackhole=True)
     with unchanged(world), raises_aws("TransitGatewayRouteLimitExceeded",
                                       "The maximum number of transit gateway routes has been reached."):
-        cp.create_transit_gateway_route(destination_cidr_block="172.18.0.0/16", transit_gateway_route_table_id=rtb.id,
+        cp.create_transit_gateway_route(destination_cidr_block="172.18.0.0/16",
+                                        transit_gateway_route_table_id=rtb.id,
                                         blackhole=True)
 
 
 # -- route evaluation ------------------------------------------------------------------------
 def test_static_beats_propagated_and_most_specific_wins(cp, world, hub):
     """AWS "Route evaluation order": the most specific route first; for the same destination, a
-    static route before a propagated one (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html)."""
+    static route before a propagated one
+    (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html)."""
     _, rtb, a, b = hub
     cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                       transit_gateway_attachment_id=a.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.1.0.0/16", transit_gateway_route_table_id=rtb.id,
+    cp.create_transit_gateway_route(destination_cidr_block="10.1.0.0/16",
+                                    transit_gateway_route_table_id=rtb.id,
                                     transit_gateway_attachment_id=b.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.1.7.0/24", transit_gateway_route_table_id=rtb.id,
+    cp.create_transit_gateway_route(destination_cidr_block="10.1.7.0/24",
+                                    transit_gateway_route_table_id=rtb.id,
                                     blackhole=True)
     table = _rtb(world, rtb)
     assert [(r.destination_cidr_block, r.type) for r in tgw_routes(world, table)] == [
         ("10.1.0.0/16", "static"), ("10.1.7.0/24", "static")]
     assert tgw_lookup(world, table, "10.1.0.9").transit_gateway_attachment_ids == (b.id,)
     assert tgw_lookup(world, table, "10.1.7.9").state == "blackhole"
-    cp.delete_transit_gateway_route(transit_gateway_route_table_id=rtb.id, destination_cidr_block="10.1.0.0/16")
+    cp.delete_transit_gateway_route(transit_gateway_route_table_id=rtb.id,
+                                    destination_cidr_block="10.1.0.0/16")
     assert tgw_lookup(world, _rtb(world, rtb), "10.1.0.9").type == "propagated"
 
 
@@ -289,8 +321,9 @@ def test_vpc_propagation_beats_vpn_and_vpn_routes_are_ecmp(cp, world, hub):
     (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html)."""
     tgw, rtb, a, _ = hub
     vpns = []
-    for i in range(2):
-        vpn = world.put(VpnConnection(id=world.ids.new("vpn_connection"), owner_id=cp.account_id, region=cp.region,
+    for _ in range(2):
+        vpn = world.put(VpnConnection(id=world.ids.new("vpn_connection"), owner_id=cp.account_id,
+                                      region=cp.region,
                                       customer_gateway_id="cgw-0123456789abcdef0", transit_gateway_id=tgw.id,
                                       static_routes_only=True,
                                       routes=(VpnStaticRoute(destination_cidr_block="10.1.0.0/16"),
@@ -310,12 +343,14 @@ def test_route_to_an_attachment_that_is_not_available_is_a_blackhole(cp, world):
     (blackhole) (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html)."""
     tgw = cp.create_transit_gateway()
     peer = cp.create_transit_gateway(options={"amazon_side_asn": 64600})
-    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peer.id)
+    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
+                                                       peer_transit_gateway_id=peer.id)
     rtb = world.get(tgw.options.association_default_route_table_id)
     with unchanged(world), raises_aws("IncorrectState", f"{att.id} is in invalid state"):
         cp.associate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id,
                                                  transit_gateway_attachment_id=att.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.70.0.0/16", transit_gateway_route_table_id=rtb.id,
+    cp.create_transit_gateway_route(destination_cidr_block="10.70.0.0/16",
+                                    transit_gateway_route_table_id=rtb.id,
                                     transit_gateway_attachment_id=att.id)
     assert tgw_lookup(world, world.get(rtb.id), "10.70.0.1").state == "blackhole"
     cp.accept_transit_gateway_peering_attachment(transit_gateway_attachment_id=att.id)
@@ -330,9 +365,11 @@ def test_search_routes_filters(cp, world, hub):
     _, rtb, a, b = hub
     cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                       transit_gateway_attachment_id=a.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.2.0.0/16", transit_gateway_route_table_id=rtb.id,
+    cp.create_transit_gateway_route(destination_cidr_block="10.2.0.0/16",
+                                    transit_gateway_route_table_id=rtb.id,
                                     transit_gateway_attachment_id=b.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.2.3.0/24", transit_gateway_route_table_id=rtb.id,
+    cp.create_transit_gateway_route(destination_cidr_block="10.2.3.0/24",
+                                    transit_gateway_route_table_id=rtb.id,
                                     blackhole=True)
 
     def search(*filters, **kw):
@@ -344,7 +381,8 @@ def test_search_routes_filters(cp, world, hub):
     assert search(("state", ["blackhole"])) == ["10.2.3.0/24"]
     assert search(("route-search.exact-match", ["10.2.0.0/16"])) == ["10.2.0.0/16"]
     assert search(("route-search.longest-prefix-match", ["10.2.3.4/32"])) == ["10.2.3.0/24"]
-    assert search(("route-search.subnet-of-match", ["10.0.0.0/8"])) == ["10.1.0.0/16", "10.2.0.0/16", "10.2.3.0/24"]
+    assert search(("route-search.subnet-of-match", ["10.0.0.0/8"])) == ["10.1.0.0/16", "10.2.0.0/16",
+                                                                        "10.2.3.0/24"]
     assert search(("route-search.supernet-of-match", ["10.2.3.0/25"])) == ["10.2.0.0/16", "10.2.3.0/24"]
     assert search(("attachment.transit-gateway-attachment-id", [b.id])) == ["10.2.0.0/16"]
     assert search(("attachment.resource-type", ["vpc"]), ("type", ["static"])) == ["10.2.0.0/16"]

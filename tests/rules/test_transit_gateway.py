@@ -23,11 +23,11 @@ from vpclab.model.transit_gateway import (
 )
 
 
-
 def _vpc(cp, cidr="10.0.0.0/16", zones=("us-east-1a",)):
     vpc = cp.create_vpc(cidr_block=cidr)
     base = cidr.split(".")
-    subnets = [cp.create_subnet(vpc_id=vpc.id, cidr_block=f"{base[0]}.{base[1]}.{i}.0/24", availability_zone=z)
+    subnets = [cp.create_subnet(vpc_id=vpc.id, cidr_block=f"{base[0]}.{base[1]}.{i}.0/24",
+                                availability_zone=z)
                for i, z in enumerate(zones)]
     return vpc, subnets
 
@@ -59,10 +59,11 @@ def test_amazon_side_asn_must_be_private(cp, world, asn):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TransitGatewayRequestOptions.html)."""
     with unchanged(world), raises_aws(
             "InvalidParameterValue",
-            f"Value ({asn}) for parameter amazonSideAsn is invalid. The range is 64512 to 65534 for 16-bit ASNs "
-            "and 4200000000 to 4294967294 for 32-bit ASNs."):
+            f"Value ({asn}) for parameter amazonSideAsn is invalid. The range is 64512 to 65534 for 16-bit "
+            "ASNs and 4200000000 to 4294967294 for 32-bit ASNs."):
         cp.create_transit_gateway(options={"amazon_side_asn": asn})
-    assert cp.create_transit_gateway(options={"amazon_side_asn": 4294967294}).options.amazon_side_asn == 4294967294
+    widest = cp.create_transit_gateway(options={"amazon_side_asn": 4294967294})
+    assert widest.options.amazon_side_asn == 4294967294
 
 
 def test_transit_gateways_per_region_quota(world):
@@ -85,8 +86,10 @@ def test_delete_with_attachment_is_incorrect_state(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTransitGateway.html)."""
     tgw = cp.create_transit_gateway()
     vpc, (subnet,) = _vpc(cp)
-    att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
-    with unchanged(world), raises_aws("IncorrectState", f"{tgw.id} has non-deleted VPC Attachments: {att.id}."):
+    att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                   subnet_ids=[subnet.id])
+    with unchanged(world), raises_aws("IncorrectState",
+                                      f"{tgw.id} has non-deleted VPC Attachments: {att.id}."):
         cp.delete_transit_gateway(transit_gateway_id=tgw.id)
     cp.delete_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id)
     cp.delete_transit_gateway(transit_gateway_id=tgw.id)
@@ -100,15 +103,19 @@ def test_modify_default_table_flag_needs_a_table(cp, world):
     bare = cp.create_transit_gateway(options={"default_route_table_association": "disable",
                                               "default_route_table_propagation": "disable"})
     with unchanged(world), raises_aws("InvalidParameterCombination",
-                                      "enable DefaultRouteTableAssociation conflicts with AssociationDefaultRouteTableId null"):
-        cp.modify_transit_gateway(transit_gateway_id=bare.id, options={"default_route_table_association": "enable"})
+                                      "enable DefaultRouteTableAssociation conflicts with "
+                                      "AssociationDefaultRouteTableId null"):
+        cp.modify_transit_gateway(transit_gateway_id=bare.id,
+                                  options={"default_route_table_association": "enable"})
     rtb = cp.create_transit_gateway_route_table(transit_gateway_id=bare.id)
     tgw = cp.modify_transit_gateway(transit_gateway_id=bare.id, options={
         "default_route_table_association": "enable", "association_default_route_table_id": rtb.id})
     assert tgw.options.association_default_route_table_id == rtb.id
     assert world.get(rtb.id).default_association_route_table
-    tgw = cp.modify_transit_gateway(transit_gateway_id=bare.id, options={"default_route_table_association": "disable"})
-    assert tgw.options.association_default_route_table_id is None and not world.get(rtb.id).default_association_route_table
+    tgw = cp.modify_transit_gateway(transit_gateway_id=bare.id,
+                                    options={"default_route_table_association": "disable"})
+    assert (tgw.options.association_default_route_table_id is None
+            and not world.get(rtb.id).default_association_route_table)
 
 
 def test_modify_asn_not_allowed_with_vpn_attachment(cp, world):
@@ -143,7 +150,8 @@ def test_vpc_attachment_puts_an_interface_in_each_subnet_and_uses_defaults(cp, w
 
 def test_one_subnet_per_availability_zone(cp, world):
     """AWS "Transit gateway attachments to a VPC": "you can select one subnet per Availability
-    Zone" — DuplicateSubnetsInSameZone otherwise (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)."""
+    Zone" — DuplicateSubnetsInSameZone otherwise
+    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)."""
     tgw = cp.create_transit_gateway()
     vpc, subnets = _vpc(cp, zones=("us-east-1a", "us-east-1a"))
     with unchanged(world), raises_aws("DuplicateSubnetsInSameZone", "Duplicate Subnets for same AZ"):
@@ -158,8 +166,10 @@ def test_subnets_must_be_in_the_vpc(cp, world):
     tgw = cp.create_transit_gateway()
     vpc, _ = _vpc(cp)
     _, (foreign,) = _vpc(cp, cidr="10.1.0.0/16")
-    with unchanged(world), raises_aws("InvalidSubnetID.NotFound", f"Subnet {foreign.id} was deleted or does not exist."):
-        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[foreign.id])
+    with unchanged(world), raises_aws("InvalidSubnetID.NotFound",
+                                      f"Subnet {foreign.id} was deleted or does not exist."):
+        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                 subnet_ids=[foreign.id])
     with unchanged(world), raises_aws("MissingParameter", "The request must contain the parameter SubnetIds"):
         cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[])
 
@@ -170,10 +180,13 @@ def test_one_attachment_per_vpc_per_transit_gateway(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)."""
     tgw = cp.create_transit_gateway()
     vpc, subnets = _vpc(cp, zones=("us-east-1a", "us-east-1b"))
-    cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnets[0].id])
+    cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                             subnet_ids=[subnets[0].id])
     with unchanged(world), raises_aws("DuplicateTransitGatewayAttachment",
-                                      f"{tgw.id} has non-deleted Transit Gateway Attachments with same VPC ID."):
-        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnets[1].id])
+                                      f"{tgw.id} has non-deleted Transit Gateway Attachments with same VPC "
+                                      "ID."):
+        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                 subnet_ids=[subnets[1].id])
 
 
 def test_transit_gateways_per_vpc_quota(world):
@@ -183,14 +196,17 @@ def test_transit_gateways_per_vpc_quota(world):
 
     cp = ControlPlane(world, account_id=ACCOUNT_A)
     vpc, (subnet,) = _vpc(cp)
-    for i in range(5):
+    for _ in range(5):
         tgw = cp.create_transit_gateway()
-        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                 subnet_ids=[subnet.id])
     sixth = cp.as_(account_id=ACCOUNT_B).create_transit_gateway()
     _share(world, sixth, ACCOUNT_A)
     with unchanged(world), raises_aws("TransitGatewayAttachmentLimitExceeded",
-                                      "The maximum number of transit gateways attached to a VPC has been reached."):
-        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=sixth.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+                                      "The maximum number of transit gateways attached to a VPC has been "
+                                      "reached."):
+        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=sixth.id, vpc_id=vpc.id,
+                                                 subnet_ids=[subnet.id])
 
 
 def test_other_account_needs_a_ram_share_and_acceptance(cp, world):
@@ -203,10 +219,13 @@ def test_other_account_needs_a_ram_share_and_acceptance(cp, world):
     vpc, (subnet,) = _vpc(other)
     with unchanged(world), raises_aws("InvalidTransitGatewayID.NotFound",
                                       f"Transit Gateway {tgw.id} was deleted or does not exist."):
-        other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+        other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                    subnet_ids=[subnet.id])
     _share(world, tgw, ACCOUNT_B)
-    att = other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
-    assert att.state == "pendingAcceptance" and att.owner_id == ACCOUNT_A and att.resource_owner_id == ACCOUNT_B
+    att = other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                      subnet_ids=[subnet.id])
+    assert (att.state == "pendingAcceptance" and att.owner_id == ACCOUNT_A
+            and att.resource_owner_id == ACCOUNT_B)
     assert association_of(world, att.id) is None
     with unchanged(world), raises_aws("UnauthorizedOperation"):
         other.accept_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id)
@@ -218,12 +237,14 @@ def test_other_account_needs_a_ram_share_and_acceptance(cp, world):
 
 def test_auto_accept_shared_attachments(cp, world):
     """AWS TransitGatewayRequestOptions, AutoAcceptSharedAttachments: cross-account attachment
-    requests are accepted automatically (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TransitGatewayRequestOptions.html)."""
+    requests are accepted automatically
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TransitGatewayRequestOptions.html)."""
     tgw = cp.create_transit_gateway(options={"auto_accept_shared_attachments": "enable"})
     _share(world, tgw, ACCOUNT_B)
     other = cp.as_(account_id=ACCOUNT_B)
     vpc, (subnet,) = _vpc(other)
-    att = other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+    att = other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                      subnet_ids=[subnet.id])
     assert att.state == "available" and association_of(world, att.id) is not None
 
 
@@ -234,7 +255,8 @@ def test_reject_removes_interfaces(cp, world):
     _share(world, tgw, ACCOUNT_B)
     other = cp.as_(account_id=ACCOUNT_B)
     vpc, (subnet,) = _vpc(other)
-    att = other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+    att = other.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                      subnet_ids=[subnet.id])
     rejected = cp.reject_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id)
     assert rejected.state == "rejected" and not list(world.in_vpc(vpc.id, NetworkInterface))
     other.delete_subnet(subnet_id=subnet.id)  # no interface left behind
@@ -243,22 +265,27 @@ def test_reject_removes_interfaces(cp, world):
 
 def test_attachments_per_transit_gateway_quota(cp, world, monkeypatch):
     """AWS "Transit gateway quotas": attachments per transit gateway, 5,000, and peering
-    attachments per transit gateway, 50 (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
+    attachments per transit gateway, 50
+    (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
     from vpclab.control import quotas
 
     monkeypatch.setitem(quotas.table()["attachments_per_transit_gateway"], world.settings.quotas, 2)
     monkeypatch.setitem(quotas.table()["peering_attachments_per_transit_gateway"], world.settings.quotas, 1)
     tgw = cp.create_transit_gateway()
     peers = [cp.create_transit_gateway(options={"amazon_side_asn": 64600 + i}) for i in range(2)]
-    cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peers[0].id)
+    cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
+                                                 peer_transit_gateway_id=peers[0].id)
     with unchanged(world), raises_aws("TransitGatewayAttachmentLimitExceeded",
-                                      "The maximum number of transit gateway peering attachments has been reached."):
-        cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peers[1].id)
+                                      "The maximum number of transit gateway peering attachments has been "
+                                      "reached."):
+        cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
+                                                     peer_transit_gateway_id=peers[1].id)
     create_vpn_attachment(cp.ctx, tgw.id, "vpn-0123456789abcdef0")
     vpc, (subnet,) = _vpc(cp)
     with unchanged(world), raises_aws("TransitGatewayAttachmentLimitExceeded",
                                       "The maximum number of transit gateway attachments has been reached."):
-        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+        cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                 subnet_ids=[subnet.id])
 
 
 def test_modify_adds_and_removes_subnets(cp, world):
@@ -266,27 +293,36 @@ def test_modify_adds_and_removes_subnets(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTransitGatewayVpcAttachment.html)."""
     tgw = cp.create_transit_gateway()
     vpc, (a, b, c) = _vpc(cp, zones=("us-east-1a", "us-east-1b", "us-east-1a"))
-    att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[a.id])
+    att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                   subnet_ids=[a.id])
     with unchanged(world), raises_aws("DuplicateSubnetsInSameZone", "Duplicate Subnets for same AZ"):
         cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id, add_subnet_ids=[c.id])
-    with unchanged(world), raises_aws("InvalidSubnetID.NotFound", f"{b.id} is not attached but supplied in RemoveSubnets"):
-        cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id, remove_subnet_ids=[b.id])
+    with unchanged(world), raises_aws("InvalidSubnetID.NotFound",
+                                      f"{b.id} is not attached but supplied in RemoveSubnets"):
+        cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id,
+                                                 remove_subnet_ids=[b.id])
     with unchanged(world), raises_aws("InsufficientSubnetsException", "Insufficient Subnets"):
-        cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id, remove_subnet_ids=[a.id])
-    att = cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id, add_subnet_ids=[b.id, ],
-                                                   remove_subnet_ids=[a.id], options={"appliance_mode_support": "enable"})
+        cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id,
+                                                 remove_subnet_ids=[a.id])
+    att = cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=att.id,
+                                                   add_subnet_ids=[b.id, ],
+                                                   remove_subnet_ids=[a.id],
+                                                   options={"appliance_mode_support": "enable"})
     assert att.subnet_ids == (b.id,) and att.appliance_mode_support == "enable"
     assert [world.get(e).subnet_id for e in att.network_interface_ids] == [b.id]
 
 
 def test_delete_vpc_attachment_removes_interfaces_association_and_propagations(cp, world):
     """AWS DeleteTransitGatewayVpcAttachment: its interfaces, association and propagations go;
-    a static route to it stays as a blackhole (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html)."""
+    a static route to it stays as a blackhole
+    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html)."""
     tgw = cp.create_transit_gateway()
     vpc, (subnet,) = _vpc(cp)
-    att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+    att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                   subnet_ids=[subnet.id])
     rtb_id = tgw.options.association_default_route_table_id
-    cp.create_transit_gateway_route(destination_cidr_block="172.16.0.0/12", transit_gateway_route_table_id=rtb_id,
+    cp.create_transit_gateway_route(destination_cidr_block="172.16.0.0/12",
+                                    transit_gateway_route_table_id=rtb_id,
                                     transit_gateway_attachment_id=att.id)
     with unchanged(world), raises_aws("DependencyViolation"):
         cp.delete_vpc(vpc_id=vpc.id)
@@ -308,7 +344,8 @@ def test_peering_is_pending_until_the_peer_accepts_in_its_region(cp, world):
     tgw = cp.create_transit_gateway()
     peer_cp = cp.as_(account_id=ACCOUNT_B, region="eu-west-1")
     peer = peer_cp.create_transit_gateway(options={"amazon_side_asn": 64600})
-    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peer.id,
+    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
+                                                       peer_transit_gateway_id=peer.id,
                                                        peer_account_id=ACCOUNT_B, peer_region="eu-west-1")
     assert att.state == "pendingAcceptance"
     assert att.visible_to(world, ACCOUNT_B, "eu-west-1") and not att.visible_to(world, ACCOUNT_B, "us-east-1")
@@ -355,9 +392,11 @@ def test_delete_peering_by_either_side(cp, world):
     tgw = cp.create_transit_gateway()
     peer_cp = cp.as_(account_id=ACCOUNT_B, region="eu-west-1")
     peer = peer_cp.create_transit_gateway()
-    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id, peer_transit_gateway_id=peer.id,
+    att = cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
+                                                       peer_transit_gateway_id=peer.id,
                                                        peer_account_id=ACCOUNT_B, peer_region="eu-west-1")
-    with unchanged(world), raises_aws("IncorrectState", f"{tgw.id} has non-deleted Transit Gateway Cross Region "
+    with unchanged(world), raises_aws("IncorrectState",
+                                      f"{tgw.id} has non-deleted Transit Gateway Cross Region "
                                                         f"Peering Attachments: {att.id}."):
         cp.delete_transit_gateway(transit_gateway_id=tgw.id)
     peer_cp.delete_transit_gateway_peering_attachment(transit_gateway_attachment_id=att.id)
@@ -384,11 +423,13 @@ def test_vpn_attachment_applies_defaults_and_is_removed_with_the_connection(cp, 
 
 def test_tags_and_unknown_options(cp, world):
     """AWS CreateTransitGateway: TagSpecifications tag the gateway; an unrecognised option is an
-    UnknownParameter error (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGateway.html)."""
+    UnknownParameter error
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGateway.html)."""
     tgw = cp.create_transit_gateway(tags={"Name": "hub"})
     assert tgw.tags == Tags({"Name": "hub"})
     with unchanged(world), raises_aws("UnknownParameter", "The parameter colour is not recognized"):
         cp.create_transit_gateway(options={"colour": "blue"})
     _share(world, tgw, ACCOUNT_B)  # a shared gateway is seen, not owned
-    with unchanged(world), raises_aws("UnauthorizedOperation", "You are not authorized to perform this operation."):
+    with unchanged(world), raises_aws("UnauthorizedOperation",
+                                      "You are not authorized to perform this operation."):
         cp.as_(account_id=ACCOUNT_B).delete_transit_gateway(transit_gateway_id=tgw.id)

@@ -35,8 +35,9 @@ def test_vpc_block_must_be_between_16_and_28(cp, world):
 def test_malformed_cidr_is_invalid_parameter_value(cp):
     """AWS CreateVpc API reference: CidrBlock is an IPv4 network range in CIDR notation
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html)."""
-    with raises_aws("InvalidParameterValue",
-                    "Value (10.0.0.0/33) for parameter cidrBlock is invalid. This is not a valid CIDR block."):
+    with raises_aws(
+            "InvalidParameterValue",
+            "Value (10.0.0.0/33) for parameter cidrBlock is invalid. This is not a valid CIDR block."):
         cp.create_vpc(cidr_block="10.0.0.0/33")
 
 
@@ -53,7 +54,8 @@ def test_subnets_cannot_overlap(cp, world):
     (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
-    with unchanged(world), raises_aws("InvalidSubnet.Conflict", "The CIDR '10.0.1.128/25' conflicts with another subnet"):
+    with unchanged(world), raises_aws("InvalidSubnet.Conflict",
+                                      "The CIDR '10.0.1.128/25' conflicts with another subnet"):
         cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.128/25", availability_zone="us-east-1b")
 
 
@@ -89,7 +91,8 @@ def test_secondary_cidr_cannot_overlap(cp, world):
 
 def test_delete_vpc_with_subnet_is_a_dependency_violation(cp, world):
     """AWS DeleteVpc: "You must detach or delete all gateways and resources that are associated with
-    the VPC before you can delete it" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpc.html)."""
+    the VPC before you can delete it"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpc.html)."""
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.0.0/24", availability_zone="us-east-1a")
     with unchanged(world), raises_aws("DependencyViolation",
@@ -153,7 +156,8 @@ def test_secondary_cidr_from_another_private_range_is_restricted(cp, world):
 
 def test_172_vpc_cannot_add_172_31(cp):
     """AWS "IPv4 CIDR block association restrictions": a 172.16.0.0/12 VPC cannot add a block from
-    172.31.0.0/16 (the default VPC range) (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
+    172.31.0.0/16 (the default VPC range)
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""
     vpc = cp.create_vpc(cidr_block="172.20.0.0/16")
     with raises_aws("InvalidVpc.Range"):
         cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="172.31.0.0/16")
@@ -197,7 +201,8 @@ def test_default_vpc_is_built_as_aws_builds_it(cp, world):
     assert vpc.is_default and vpc.cidr_block == "172.31.0.0/16" and vpc.enable_dns_hostnames
     subnets = list(world.in_vpc(vpc.id, Subnet))
     assert [s.availability_zone for s in subnets] == [f"us-east-1{z}" for z in "abcdef"]
-    assert all(s.default_for_az and s.map_public_ip_on_launch and s.cidr_block.endswith("/20") for s in subnets)
+    assert all(s.default_for_az and s.map_public_ip_on_launch and s.cidr_block.endswith("/20")
+               for s in subnets)
     (igw,) = world.in_vpc(vpc.id, InternetGateway)
     route, state = lookup(world, route_table_for_subnet(world, subnets[0].id), "8.8.8.8")
     assert route.gateway_id == igw.id and state == "active"

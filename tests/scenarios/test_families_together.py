@@ -29,7 +29,8 @@ def test_peering_route_follows_the_connection_lifecycle() -> None:
     b, _ = _vpc_with_subnet(other, "10.1.0.0/16", "10.1.1.0/24")
     pcx = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=b.id, peer_owner_id="222222222222")
     rtb = route_table_for_subnet(world, sa.id)
-    cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.1.0.0/16", vpc_peering_connection_id=pcx.id)
+    cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.1.0.0/16",
+                    vpc_peering_connection_id=pcx.id)
 
     def state() -> str:
         route, st = lookup(world, route_table_for_subnet(world, sa.id), "10.1.1.10")
@@ -52,7 +53,8 @@ def test_hub_and_spoke_transit_gateway_with_vpn_to_on_premises() -> None:
     spokes = []
     for i in range(3):
         vpc, subnet = _vpc_with_subnet(cp, f"10.{i}.0.0/16", f"10.{i}.0.0/24")
-        att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id])
+        att = cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                       subnet_ids=[subnet.id])
         rtb = route_table_for_subnet(world, subnet.id)
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="10.0.0.0/8", transit_gateway_id=tgw.id)
         spokes.append((vpc, subnet, att))
@@ -60,10 +62,12 @@ def test_hub_and_spoke_transit_gateway_with_vpn_to_on_premises() -> None:
                                      tags={ON_PREMISES_CIDRS_TAG: "192.168.0.0/16"})
     cp.create_vpn_connection(customer_gateway_id=cgw.id, transit_gateway_id=tgw.id)
 
-    tgw_rtb = world.get(world.get(tgw.id).options.association_default_route_table_id, TransitGatewayRouteTable)
+    tgw_rtb = world.get(world.get(tgw.id).options.association_default_route_table_id,
+                        TransitGatewayRouteTable)
     for vpc, _, att in spokes:
         route = tgw_lookup(world, tgw_rtb, vpc.cidr_block.replace("0/16", "5"))
-        assert route is not None and route.transit_gateway_attachment_ids == (att.id,) and route.type == "propagated"
+        assert route is not None and route.transit_gateway_attachment_ids == (att.id,
+                                                                              ) and route.type == "propagated"
     on_prem = tgw_lookup(world, tgw_rtb, "192.168.3.4")
     assert on_prem is not None and on_prem.type == "propagated"
     _, subnet0, _ = spokes[0]

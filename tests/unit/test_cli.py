@@ -137,7 +137,8 @@ def test_an_internal_error_is_a_message_not_a_traceback(good: Path, monkeypatch:
 
 def test_show_lists_effective_routes_with_propagated_ones_marked() -> None:
     result = runner.invoke(app, ["show", str(EXAMPLES / "vpn-vgw.yaml"), "--format", "json"])
-    routes = next(r["routes"] for r in json.loads(result.stdout)["route_tables"] if r["name"] == "app-private-rt")
+    routes = next(r["routes"] for r in json.loads(result.stdout)["route_tables"]
+                  if r["name"] == "app-private-rt")
     assert "192.168.0.0/16 → app-vgw (propagated)" in routes
     result = runner.invoke(app, ["show", str(EXAMPLES / "tgw-segmentation.yaml"), "--format", "json"])
     tables = {r["name"]: r["routes"] for r in json.loads(result.stdout)["transit_gateway_route_tables"]}

@@ -23,7 +23,8 @@ def _rule(protocol: str, lo: int = -1, hi: int = -1, cidr: str | None = "10.0.0.
 
 def _entry(n: int, action: str, protocol: str = "-1", cidr: str = "0.0.0.0/0", egress: bool = False,
            ports: tuple[int, int] | None = None, icmp: tuple[int, int] | None = None) -> NetworkAclEntry:
-    return NetworkAclEntry(rule_number=n, egress=egress, protocol=protocol, rule_action=action, cidr_block=cidr,
+    return NetworkAclEntry(rule_number=n, egress=egress, protocol=protocol, rule_action=action,
+                           cidr_block=cidr,
                            port_from=ports[0] if ports else None, port_to=ports[1] if ports else None,
                            icmp_type=icmp[0] if icmp else None, icmp_code=icmp[1] if icmp else None)
 
@@ -51,7 +52,8 @@ def test_tcp_rule_matches_its_port_range_only():
 
 def test_all_protocols_rule_matches_everything():
     rule = _rule("-1")
-    assert all(sg_rule_matches(rule, p, port) for p, port in (("tcp", 22), ("udp", 53), ("icmp", 8), ("47", None)))
+    assert all(sg_rule_matches(rule, p, port) for p,
+               port in (("tcp", 22), ("udp", 53), ("icmp", 8), ("47", None)))
 
 
 def test_icmp_rule_matches_type_and_code():
@@ -66,14 +68,16 @@ def test_other_protocol_rule_ignores_ports():
 
 
 def test_cidr_rule_peer_matching():
-    assert sg_rule_matches_cidr(_rule("-1"), "10.0.255.1") and not sg_rule_matches_cidr(_rule("-1"), "10.1.0.1")
+    assert sg_rule_matches_cidr(_rule("-1"), "10.0.255.1") and not sg_rule_matches_cidr(_rule("-1"),
+                                                                                        "10.1.0.1")
     assert not sg_rule_matches_cidr(_rule("-1", cidr=None), "10.0.0.1")
 
 
 def test_lowest_rule_number_wins_regardless_of_order():
     """AWS: "Rules are evaluated starting with the lowest numbered rule. As soon as a rule matches
     traffic, it's applied regardless of any higher-numbered rule that might contradict it"."""
-    acl = _acl(_entry(200, "allow", "6", ports=(22, 22)), _entry(100, "deny", "6", "10.0.0.0/8", ports=(22, 22)))
+    acl = _acl(_entry(200, "allow", "6", ports=(22, 22)),
+               _entry(100, "deny", "6", "10.0.0.0/8", ports=(22, 22)))
     assert acl_decision(acl, False, "tcp", 22, "10.1.2.3") == ("deny", 100)
     assert acl_decision(acl, False, "tcp", 22, "192.168.0.1") == ("allow", 200)
 
@@ -82,7 +86,8 @@ def test_unmatched_traffic_hits_the_final_deny():
     acl = _acl(_entry(100, "allow", "6", ports=(443, 443)))
     assert acl_decision(acl, False, "tcp", 80, "1.2.3.4") == ("deny", 32767)
     assert acl_decision(acl, True, "tcp", 443, "1.2.3.4") == ("deny", 32767)  # egress has no allow
-    assert acl_decision(NetworkAcl(id="acl-2", owner_id="1", region="r", vpc_id="v"), False, "tcp", 1, "1.1.1.1") \
+    assert acl_decision(NetworkAcl(id="acl-2", owner_id="1", region="r", vpc_id="v"), False, "tcp", 1,
+                        "1.1.1.1") \
         == ("deny", 32767)
 
 
@@ -104,7 +109,8 @@ def test_direction_and_protocol_are_respected():
 
 def test_ephemeral_return_traffic_needs_its_own_rule():
     """NACLs are stateless: a reply on an ephemeral port is evaluated by the opposite direction's rules."""
-    acl = _acl(_entry(100, "allow", "6", ports=(443, 443)), _entry(100, "allow", "6", egress=True, ports=(1024, 65535)))
+    acl = _acl(_entry(100, "allow", "6", ports=(443, 443)),
+               _entry(100, "allow", "6", egress=True, ports=(1024, 65535)))
     assert acl_decision(acl, False, "tcp", 443, "203.0.113.9") == ("allow", 100)
     assert acl_decision(acl, True, "tcp", 50000, "203.0.113.9") == ("allow", 100)
     assert acl_decision(acl, True, "tcp", 80, "203.0.113.9") == ("deny", 32767)

@@ -44,7 +44,8 @@ def _next_public_ip(ctx: Ctx, pool: IPv4Network) -> str:
     for addr in pool.hosts():
         if str(addr) not in used:
             return str(addr)
-    raise AwsError("InsufficientAddressCapacity", "There are not enough public addresses available.")  # lab pool exhausted
+    # lab pool exhausted
+    raise AwsError("InsufficientAddressCapacity", "There are not enough public addresses available.")
 
 
 def assign_public_ip(ctx: Ctx, eni: NetworkInterface) -> NetworkInterface:
@@ -74,7 +75,8 @@ def allocate_address(ctx: Ctx, *, domain: str = "vpc", tags: Mapping[str, str] |
     mine = sum(1 for a in ctx.world.all(Address) if a.owner_id == ctx.account_id and a.region == ctx.region)
     ctx.check_quota("elastic_ips_per_region", mine)
     return ctx.world.put(Address(id=ctx.new_id("address"), owner_id=ctx.account_id, region=ctx.region,
-                                 tags=Tags(tags), public_ip=_next_public_ip(ctx, ELASTIC_IP_POOL), domain="vpc"))
+                                 tags=Tags(tags), public_ip=_next_public_ip(ctx, ELASTIC_IP_POOL),
+                                 domain="vpc"))
 
 
 @action
@@ -143,7 +145,8 @@ def associate_address(ctx: Ctx, *, allocation_id: str, instance_id: str | None =
         _disassociate(ctx, ctx.world.get(addr.id, Address) or addr, reassign=True)
     eni = ctx.world.get(eni.id, NetworkInterface) or eni
     addr = ctx.world.put(replace(ctx.world.get(addr.id, Address) or addr,
-                                 association_id=ctx.new_id("address_association"), network_interface_id=eni.id,
+                                 association_id=ctx.new_id("address_association"),
+                                 network_interface_id=eni.id,
                                  network_interface_owner_id=eni.owner_id, private_ip_address=private_ip,
                                  instance_id=eni.instance_id))
     if private_ip == eni.private_ip_address:
@@ -155,7 +158,8 @@ def associate_address(ctx: Ctx, *, allocation_id: str, instance_id: str | None =
 
 def _disassociate(ctx: Ctx, addr: Address, *, reassign: bool) -> None:
     eni = ctx.world.get(addr.network_interface_id or "", NetworkInterface)
-    ctx.world.put(replace(addr, association_id=None, network_interface_id=None, network_interface_owner_id=None,
+    ctx.world.put(replace(addr, association_id=None, network_interface_id=None,
+                          network_interface_owner_id=None,
                           private_ip_address=None, instance_id=None))
     if eni is None or addr.private_ip_address != eni.private_ip_address:
         return
@@ -175,7 +179,8 @@ def disassociate_address(ctx: Ctx, *, association_id: str) -> None:
     addr = next((a for a in ctx.world.all(Address) if a.association_id == association_id
                  and a.visible_to(ctx.world, ctx.account_id, ctx.region)), None)
     if addr is None:
-        raise AwsError("InvalidAssociationID.NotFound", f"The association ID '{association_id}' does not exist")
+        raise AwsError("InvalidAssociationID.NotFound",
+                       f"The association ID '{association_id}' does not exist")
     ctx.require_owner(addr)
     eni = ctx.world.get(addr.network_interface_id or "", NetworkInterface)
     if eni is not None and eni.requester_managed:

@@ -77,7 +77,8 @@ def create_vpc_endpoint_service_configuration(
     available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API)."""
     if not network_load_balancer_arns:
         raise AwsError("InvalidParameter",
-                       "exactly one of network_load_balancer_arn or gateway_load_balancer_arn is a required member")
+                       "exactly one of network_load_balancer_arn or gateway_load_balancer_arn is a required "
+                       "member")
     lbs = _load_balancers(ctx, network_load_balancer_arns)
     svc_id = ctx.new_id("vpc_endpoint_service")
     return ctx.world.put(VpcEndpointService(
@@ -108,7 +109,8 @@ def modify_vpc_endpoint_service_permissions(ctx: Ctx, *, service_id: str,
 
 @action
 def modify_vpc_endpoint_service_configuration(
-        ctx: Ctx, *, service_id: str, acceptance_required: bool | None = None, private_dns_name: str | None = None,
+        ctx: Ctx, *, service_id: str, acceptance_required: bool | None = None,
+        private_dns_name: str | None = None,
         remove_private_dns_name: bool | None = None,
         add_network_load_balancer_arns: Sequence[str] | None = None,
         remove_network_load_balancer_arns: Sequence[str] | None = None) -> VpcEndpointService:
@@ -141,7 +143,8 @@ def modify_vpc_endpoint_service_configuration(
     return ctx.world.put(replace(svc, **changes))  # type: ignore[arg-type]
 
 
-def _connections(ctx: Ctx, svc: VpcEndpointService, vpc_endpoint_ids: Sequence[str], allowed_from: tuple[str, ...],
+def _connections(ctx: Ctx, svc: VpcEndpointService, vpc_endpoint_ids: Sequence[str],
+                 allowed_from: tuple[str, ...],
                  new_state: str) -> list[UnsuccessfulItem]:
     unsuccessful: list[UnsuccessfulItem] = []
     for vpce_id in vpc_endpoint_ids:
@@ -175,7 +178,8 @@ def reject_vpc_endpoint_connections(ctx: Ctx, *, service_id: str,
 
 
 @action
-def delete_vpc_endpoint_service_configurations(ctx: Ctx, *, service_ids: Sequence[str]) -> list[UnsuccessfulItem]:
+def delete_vpc_endpoint_service_configurations(ctx: Ctx, *,
+                                               service_ids: Sequence[str]) -> list[UnsuccessfulItem]:
     """DeleteVpcEndpointServiceConfigurations: not while endpoints are available or pending acceptance
     (reported per service as unsuccessful items, as AWS does)."""
     unsuccessful: list[UnsuccessfulItem] = []

@@ -85,15 +85,19 @@ def resolve_service(ctx: Ctx, service_name: str, region: str) -> ServiceOffer:
                       if short in names)
         if not types:
             raise _invalid_service(service_name)
-        dns = f"*.{short}.{region}.amazonaws.com" if short in WILDCARD_DNS_SERVICES else f"{short}.{region}.amazonaws.com"
+        host = f"{short}.{region}.amazonaws.com"
+        dns = f"*.{host}" if short in WILDCARD_DNS_SERVICES else host
         return ServiceOffer(service_name, types, tuple(z.zone_name for z in zones(region)), short, None, dns)
     svc = endpoint_service_by_name(ctx.world, service_name)
-    if svc is None or svc.region != region or svc.service_state != "Available" or not svc.allows(ctx.account_id):
+    if (svc is None or svc.region != region or svc.service_state != "Available"
+        or not svc.allows(ctx.account_id)):
         raise _invalid_service(service_name)
-    return ServiceOffer(service_name, (svc.service_type,), svc.availability_zones, None, svc, svc.private_dns_name)
+    return ServiceOffer(service_name, (svc.service_type,), svc.availability_zones, None, svc,
+                        svc.private_dns_name)
 
 
-def _require_in_vpc(ctx: Ctx, kind: type, resource_id: str, vpc: Vpc, noun: str):  # type: ignore[no-untyped-def]
+# type: ignore[no-untyped-def]
+def _require_in_vpc(ctx: Ctx, kind: type, resource_id: str, vpc: Vpc, noun: str):
     res = ctx.require(kind, resource_id)
     if res.vpc_id != vpc.id:
         # AWS's wording for a route table of another VPC; by analogy for subnets and security groups
@@ -119,7 +123,7 @@ def _gateway_route_tables(ctx: Ctx, vpc: Vpc, pl_id: str, route_table_ids: Seque
 def _add_gateway_routes(ctx: Ctx, tables: Sequence[RouteTable], pl_id: str, vpce_id: str) -> None:
     for rt in tables:
         route = Route(destination_prefix_list_id=pl_id, gateway_id=vpce_id, origin="CreateRoute")
-        ctx.world.put(replace(rt, routes=rt.routes + (route,)))
+        ctx.world.put(replace(rt, routes=(*rt.routes, route)))
 
 
 def _remove_gateway_routes(ctx: Ctx, vpce_id: str, route_table_ids: Sequence[str]) -> None:
@@ -138,10 +142,12 @@ def _interface_subnets(ctx: Ctx, vpc: Vpc, offer: ServiceOffer, subnet_ids: Sequ
         subnet = _require_in_vpc(ctx, Subnet, sid, vpc, "subnet")
         if any(s.availability_zone == subnet.availability_zone for s in chosen):
             raise AwsError("DuplicateSubnetsInSameZone",
-                           f"Found another VPC endpoint subnet in the availability zone of {sid}. VPC endpoint "
-                           "subnets should be in different availability zones supported by the VPC endpoint service.")
+                           f"Found another VPC endpoint subnet in the availability zone of {sid}. VPC "
+                           "endpoint subnets should be in different availability zones supported by the VPC "
+                           "endpoint service.")
         if subnet.availability_zone not in offer.availability_zones:
-            raise AwsError("InvalidParameter", f"The VPC endpoint service {offer.service_name} does not support "
+            raise AwsError("InvalidParameter",
+                           f"The VPC endpoint service {offer.service_name} does not support "
                                                f"the availability zone of the subnet: {sid}.")
         chosen.append(subnet)
         new.append(subnet)
@@ -162,16 +168,18 @@ def _check_private_dns(ctx: Ctx, vpc: Vpc, offer: ServiceOffer, enabled: bool, v
     if not enabled:
         return
     if offer.private_dns_name is None:
-        raise AwsError("InvalidParameter", f"Private DNS can't be enabled because the service {offer.service_name} "
+        raise AwsError("InvalidParameter",
+                       f"Private DNS can't be enabled because the service {offer.service_name} "
                                            "does not provide a private DNS name.")
     if not (vpc.enable_dns_support and vpc.enable_dns_hostnames):
         raise AwsError("InvalidParameter", "Enabling private DNS requires both enableDnsSupport and "
                                            f"enableDnsHostnames VPC attributes set to true for {vpc.id}")
     for other in ctx.world.in_vpc(vpc.id, VpcEndpoint):
-        if other.id != vpce_id and other.private_dns_enabled and other.private_dns_name == offer.private_dns_name:
+        if (other.id != vpce_id and other.private_dns_enabled
+            and other.private_dns_name == offer.private_dns_name):
             raise AwsError("InvalidParameter", "private-dns-enabled cannot be set because there is already a "
-                                               f"conflicting DNS domain for {offer.private_dns_name.lstrip('*.')} "
-                                               f"in the VPC {vpc.id}")
+                                               "conflicting DNS domain for "
+                                               f"{offer.private_dns_name.lstrip('*.')} in the VPC {vpc.id}")
 
 
 def _add_interfaces(ctx: Ctx, vpce_id: str, subnets: Sequence[Subnet], groups: Sequence[str]) -> list[str]:
@@ -200,8 +208,10 @@ def _dns_entries(ctx: Ctx, vpce_id: str, offer: ServiceOffer, region: str, az_na
 @action
 def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoint_type: str = "Gateway",
                         route_table_ids: Sequence[str] | None = None, subnet_ids: Sequence[str] | None = None,
-                        security_group_ids: Sequence[str] | None = None, private_dns_enabled: bool | None = None,
-                        policy_document: str | None = None, tags: Mapping[str, str] | None = None) -> VpcEndpoint:
+                        security_group_ids: Sequence[str] | None = None,
+                        private_dns_enabled: bool | None = None,
+                        policy_document: str | None = None,
+                        tags: Mapping[str, str] | None = None) -> VpcEndpoint:
     """CreateVpcEndpoint: a gateway endpoint (routes to the service's prefix list in the chosen route
     tables) or an interface endpoint (an interface per chosen subnet, one subnet per AZ).
 
@@ -215,7 +225,8 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
                        f"Value ({vpc_endpoint_type}) for parameter vpcEndpointType is invalid.")
     offer = resolve_service(ctx, service_name, vpc.region)
     if vpc_endpoint_type not in offer.types:
-        raise AwsError("InvalidParameter", f"Endpoint type ({vpc_endpoint_type}) does not match available service "
+        raise AwsError("InvalidParameter",
+                       f"Endpoint type ({vpc_endpoint_type}) does not match available service "
                                            f"types ([{', '.join(offer.types)}]).")
     vpce_id = ctx.new_id("vpc_endpoint")
     base = VpcEndpoint(id=vpce_id, owner_id=ctx.account_id, region=vpc.region, tags=Tags(tags), vpc_id=vpc.id,
@@ -233,7 +244,8 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
         _add_gateway_routes(ctx, tables, pl.id, vpce_id)
         return ctx.world.put(replace(base, route_table_ids=tuple(rt.id for rt in tables)))
     if route_table_ids:
-        raise AwsError("InvalidParameter", "Route table IDs are only supported for Gateway type VPC Endpoint.")
+        raise AwsError("InvalidParameter",
+                       "Route table IDs are only supported for Gateway type VPC Endpoint.")
     ctx.check_quota("interface_endpoints_per_vpc", sum(
         1 for e in ctx.world.in_vpc(vpc.id, VpcEndpoint) if e.vpc_endpoint_type != "Gateway"))
     subnets = _interface_subnets(ctx, vpc, offer, subnet_ids or ())
@@ -254,12 +266,14 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
 @action
 def modify_vpc_endpoint(ctx: Ctx, *, vpc_endpoint_id: str, add_route_table_ids: Sequence[str] | None = None,
                         remove_route_table_ids: Sequence[str] | None = None,
-                        add_subnet_ids: Sequence[str] | None = None, remove_subnet_ids: Sequence[str] | None = None,
+                        add_subnet_ids: Sequence[str] | None = None,
+                        remove_subnet_ids: Sequence[str] | None = None,
                         add_security_group_ids: Sequence[str] | None = None,
                         remove_security_group_ids: Sequence[str] | None = None,
                         private_dns_enabled: bool | None = None, policy_document: str | None = None,
                         reset_policy: bool | None = None) -> VpcEndpoint:
-    """ModifyVpcEndpoint: route tables (gateway); subnets, security groups, private DNS (interface); policy."""
+    """ModifyVpcEndpoint: route tables (gateway); subnets, security groups, private DNS (interface);
+    policy."""
     vpce = ctx.require(VpcEndpoint, vpc_endpoint_id)
     ctx.require_owner(vpce)
     vpc = ctx.require(Vpc, vpce.vpc_id)
@@ -269,14 +283,16 @@ def modify_vpc_endpoint(ctx: Ctx, *, vpc_endpoint_id: str, add_route_table_ids: 
         raise AwsError("InvalidParameter", "Subnet IDs and security group IDs are only supported for "
                                            "Interface type VPC Endpoint.")
     if not gateway and (add_route_table_ids or remove_route_table_ids):
-        raise AwsError("InvalidParameter", "Route table IDs are only supported for Gateway type VPC Endpoint.")
+        raise AwsError("InvalidParameter",
+                       "Route table IDs are only supported for Gateway type VPC Endpoint.")
     if policy_document is not None or reset_policy:
         vpce = replace(vpce, policy_document=None if reset_policy else policy_document)
     if gateway:
         vpce = _modify_gateway(ctx, vpc, vpce, add_route_table_ids or (), remove_route_table_ids or ())
     else:
         vpce = _modify_interface(ctx, vpc, vpce, add_subnet_ids or (), remove_subnet_ids or (),
-                                 add_security_group_ids or (), remove_security_group_ids or (), private_dns_enabled)
+                                 add_security_group_ids or (), remove_security_group_ids or (),
+                                 private_dns_enabled)
     return ctx.world.put(vpce)
 
 
@@ -285,7 +301,8 @@ def _not_associated(what: str, resource_id: str, vpce_id: str) -> AwsError:
     return AwsError("InvalidParameter", f"The {what} {resource_id} is not associated with {vpce_id}")
 
 
-def _modify_gateway(ctx: Ctx, vpc: Vpc, vpce: VpcEndpoint, add: Sequence[str], remove: Sequence[str]) -> VpcEndpoint:
+def _modify_gateway(ctx: Ctx, vpc: Vpc, vpce: VpcEndpoint, add: Sequence[str],
+                    remove: Sequence[str]) -> VpcEndpoint:
     short = aws_service_short_name(vpce.service_name, vpc.region) or ""
     pl = aws_managed_prefix_list(ctx, vpc.region, short)
     for rt_id in remove:
@@ -326,7 +343,8 @@ def _modify_interface(ctx: Ctx, vpc: Vpc, vpce: VpcEndpoint, add_subnets: Sequen
         else:
             kept_enis.append(eni_id)
             ctx.world.put(replace(eni, groups=groups))
-    kept_subnets = [s for s in (ctx.world.get(i, Subnet) for i in vpce.subnet_ids if i not in remove_subnets) if s]
+    kept_subnets = [s for s in (ctx.world.get(i, Subnet) for i in vpce.subnet_ids if i not in remove_subnets)
+                    if s]
     new_subnets = _interface_subnets(ctx, vpc, offer, [s for s in add_subnets if s not in vpce.subnet_ids],
                                      kept_subnets)
     kept_enis += _add_interfaces(ctx, vpce.id, new_subnets, groups)
@@ -360,7 +378,8 @@ def delete_vpc_endpoints(ctx: Ctx, *, vpc_endpoint_ids: Sequence[str]) -> list[U
             ctx.require_owner(vpce)
         except AwsError as err:
             unsuccessful.append(UnsuccessfulItem(resource_id=vpce_id,
-                                                 error=UnsuccessfulItemError(code=err.code, message=err.message)))
+                                                 error=UnsuccessfulItemError(code=err.code,
+                                                                             message=err.message)))
             continue
         remove_endpoint(ctx, vpce)
     return unsuccessful

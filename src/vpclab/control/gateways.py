@@ -57,9 +57,11 @@ def has_mapped_public_addresses(ctx: Ctx, vpc_id: str) -> bool:
     eni_ids = {eni.id for eni in enis}
     if any(a.network_interface_id in eni_ids for a in ctx.world.all(Address)):
         return True
-    if any(i.public_ip_address and i.state not in ("terminated",) for i in ctx.world.in_vpc(vpc_id, Instance)):
+    if any(i.public_ip_address and i.state not in ("terminated",)
+           for i in ctx.world.in_vpc(vpc_id, Instance)):
         return True
-    return any(nat.public_ip and nat.state in _LIVE_NAT_STATES for nat in ctx.world.in_vpc(vpc_id, NatGateway))
+    return any(nat.public_ip and nat.state in _LIVE_NAT_STATES
+               for nat in ctx.world.in_vpc(vpc_id, NatGateway))
 
 
 @action
@@ -71,10 +73,12 @@ def detach_internet_gateway(ctx: Ctx, *, internet_gateway_id: str, vpc_id: str) 
     igw = ctx.require(InternetGateway, internet_gateway_id)
     ctx.require_owner(igw)
     if igw.vpc_id != vpc_id:
-        raise AwsError("Gateway.NotAttached", f"resource {internet_gateway_id} is not attached to network {vpc_id}")
+        raise AwsError("Gateway.NotAttached",
+                       f"resource {internet_gateway_id} is not attached to network {vpc_id}")
     if has_mapped_public_addresses(ctx, vpc_id):
         raise AwsError("DependencyViolation", f"Network {vpc_id} has some mapped public address(es). "
-                                              "Please unmap those public address(es) before detaching the gateway.")
+                                              "Please unmap those public address(es) before detaching the "
+                                              "gateway.")
     ctx.world.put(replace(igw, vpc_id=None))
 
 
@@ -101,7 +105,8 @@ def _nat_count_in_zone(ctx: Ctx, zone: str) -> int:
     return count
 
 
-def _failure(ctx: Ctx, subnet: Subnet, connectivity_type: str, address: Address | None) -> tuple[str, str] | None:
+def _failure(ctx: Ctx, subnet: Subnet, connectivity_type: str, address: Address | None) -> tuple[str,
+                                                                                                 str] | None:
     """Why AWS would create this NAT gateway and then move it to ``failed`` (FailureCode, FailureMessage).
 
     AWS checks these after CreateNatGateway returns: the call succeeds and the gateway fails. The
@@ -164,13 +169,15 @@ def create_nat_gateway(ctx: Ctx, *, subnet_id: str, allocation_id: str | None = 
         if err.code != "InsufficientFreeAddressesInSubnet":
             raise
         return ctx.world.put(replace(nat, state="failed", failure_code=err.code,
-                                     failure_message="Subnet has insufficient free addresses to create this NAT gateway"))
+                                     failure_message="Subnet has insufficient free addresses to create this "
+                                                     "NAT gateway"))
     nat = replace(nat, private_ip=eni.private_ip_address, network_interface_id=eni.id)
     if address is not None:
         association_id = ctx.new_id("address_association")
         ctx.world.put(replace(eni, public_ip=address.public_ip))
         ctx.world.put(replace(address, association_id=association_id, network_interface_id=eni.id,
-                              network_interface_owner_id=eni.owner_id, private_ip_address=eni.private_ip_address))
+                              network_interface_owner_id=eni.owner_id,
+                              private_ip_address=eni.private_ip_address))
         nat = replace(nat, public_ip=address.public_ip, association_id=association_id)
     return ctx.world.put(nat)
 

@@ -65,9 +65,9 @@ def _instance_type(name: str, image: Image) -> InstanceType:
         raise AwsError("InvalidParameterValue", f"Invalid value '{name}' for InstanceType.")
     if itype.architecture != image.architecture:
         raise AwsError("InvalidParameterValue",
-                       f"The architecture '{itype.architecture}' of the specified instance type does not match the "
-                       f"architecture '{image.architecture}' of the specified AMI. Specify an instance type and an "
-                       "AMI that have matching architectures, and try again.")
+                       f"The architecture '{itype.architecture}' of the specified instance type does not "
+                       f"match the architecture '{image.architecture}' of the specified AMI. Specify an "
+                       "instance type and an AMI that have matching architectures, and try again.")
     return itype
 
 
@@ -80,12 +80,14 @@ def _default_subnet(ctx: Ctx) -> Subnet:
     subnets = sorted((s for s in ctx.world.in_vpc(vpc.id, Subnet) if s.default_for_az),
                      key=lambda s: s.availability_zone)
     if not subnets:
-        raise AwsError("MissingInput", f"No subnets found for the default VPC '{vpc.id}'. Please specify a subnet.")
+        raise AwsError("MissingInput",
+                       f"No subnets found for the default VPC '{vpc.id}'. Please specify a subnet.")
     return subnets[0]
 
 
 def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str] | None,
-           private_ip_address: str | None, network_interfaces: Sequence[Mapping[str, Any]] | None) -> list[_Spec]:
+           private_ip_address: str | None,
+           network_interfaces: Sequence[Mapping[str, Any]] | None) -> list[_Spec]:
     if not network_interfaces:
         subnet = ctx.require(Subnet, subnet_id) if subnet_id else _default_subnet(ctx)
         return [_Spec(0, subnet, resolve_groups(ctx, subnet, security_group_ids), private_ip_address)]
@@ -93,12 +95,14 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
                          ("private IP address", private_ip_address)):
         if given:
             raise AwsError("InvalidParameterCombination",
-                           f"Network interfaces and an instance-level {param} may not be specified on the same request")
+                           f"Network interfaces and an instance-level {param} may not be specified on the "
+                           "same request")
     specs: list[_Spec] = []
     for entry in network_interfaces:
         unknown = set(entry) - NETWORK_INTERFACE_KEYS
         if unknown:
-            raise AwsError("InvalidParameterValue", f"Unknown network interface parameter(s): {', '.join(sorted(unknown))}")
+            raise AwsError("InvalidParameterValue",
+                           f"Unknown network interface parameter(s): {', '.join(sorted(unknown))}")
         if entry.get("device_index") is None:
             raise AwsError("InvalidParameterValue", "Each network interface requires a device index.")
         index = int(entry["device_index"])
@@ -123,13 +127,14 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
                            int(entry.get("secondary_private_ip_address_count", 0))))
     indexes = [s.device_index for s in specs]
     if 0 not in indexes:
-        raise AwsError("InvalidParameterValue", "When specifying network interfaces, you must include a device at index 0")
+        raise AwsError("InvalidParameterValue",
+                       "When specifying network interfaces, you must include a device at index 0")
     if len(set(indexes)) != len(indexes):
         raise AwsError("InvalidParameterValue", "Each network interface requires a unique device index.")
     if len(specs) > 1 and any(s.associate_public_ip_address for s in specs):
         raise AwsError("InvalidParameterCombination",
-                       "The associatePublicIPAddress parameter cannot be specified when launching with multiple "
-                       "network interfaces.")
+                       "The associatePublicIPAddress parameter cannot be specified when launching with "
+                       "multiple network interfaces.")
     zones = {s.subnet.availability_zone for s in specs}
     if len(zones) > 1:
         raise AwsError("InvalidParameterCombination",
@@ -159,7 +164,8 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     specs = _specs(ctx, subnet_id=subnet_id, security_group_ids=security_group_ids,
                    private_ip_address=private_ip_address, network_interfaces=network_interfaces)
     if len(specs) > itype.max_network_interfaces:
-        raise AwsError("AttachmentLimitExceeded", f"Interface count {len(specs)} exceeds the limit for {instance_type}")
+        raise AwsError("AttachmentLimitExceeded",
+                       f"Interface count {len(specs)} exceeds the limit for {instance_type}")
     if any(s.secondary_count + 1 > itype.ipv4_per_interface for s in specs):
         raise AwsError("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
     fixed = any(s.private_ip_address or s.existing for s in specs)
@@ -215,13 +221,15 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
         architecture=image.architecture, platform=image.platform, associate_public_ip_address=bool(public),
         launch_time=ctx.now.isoformat(), ami_launch_index=n,
     ))
-    for spec, eni in zip(specs, enis):
+    for spec, eni in zip(specs, enis, strict=True):
         eni = attach(ctx, eni, inst, spec.device_index, delete_on_termination=spec.delete_on_termination)
         if spec.device_index == 0 and public and not eni.public_ip:
             eni = assign_public_ip(ctx, eni)
-            inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst, public_ip_address=eni.public_ip))
+            inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst,
+                                         public_ip_address=eni.public_ip))
         elif spec.device_index == 0 and eni.public_ip:
-            inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst, public_ip_address=eni.public_ip))
+            inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst,
+                                         public_ip_address=eni.public_ip))
     return ctx.world.get(inst.id, Instance) or inst
 
 
@@ -233,7 +241,8 @@ def _instances(ctx: Ctx, instance_ids: Sequence[str]) -> list[Instance]:
 
 
 def _interfaces(ctx: Ctx, inst: Instance) -> list[NetworkInterface]:
-    return [e for e in (ctx.world.get(i, NetworkInterface) for i in inst.network_interface_ids) if e is not None]
+    return [e for e in (ctx.world.get(i, NetworkInterface) for i in inst.network_interface_ids)
+            if e is not None]
 
 
 def _has_elastic_ip(ctx: Ctx, eni: NetworkInterface) -> bool:

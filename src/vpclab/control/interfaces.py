@@ -52,8 +52,9 @@ def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, 
         try:
             addr = IPv4Address(requested)
         except ValueError:
-            raise AwsError("InvalidParameterValue",
-                           f"Value ({requested}) for parameter privateIpAddress is invalid. Invalid format.") from None
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Value ({requested}) for parameter privateIpAddress is invalid. Invalid format.") from None
         # AWS's wording names no address. The five reserved addresses are "not available for you
         # to use" (AWS: "Subnet CIDR blocks"); AWS's exact error for them is undocumented, vpclab
         # treats them as outside the usable range.
@@ -66,13 +67,14 @@ def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, 
         if addr not in used:
             return str(addr)
     raise AwsError("InsufficientFreeAddressesInSubnet",
-                   "There are not enough free addresses in subnet '%s' to satisfy the requested number of instances."
-                   % subnet.id)
+                   f"There are not enough free addresses in subnet '{subnet.id}' to satisfy the requested "
+                   "number of instances.")
 
 
 def create_managed_interface(ctx: Ctx, subnet: Subnet, *, interface_type: str, description: str,
                              groups: Sequence[str] = (), requester_id: str = "amazon-elb",
-                             private_ip_address: str | None = None, owner_id: str | None = None) -> NetworkInterface:
+                             private_ip_address: str | None = None,
+                             owner_id: str | None = None) -> NetworkInterface:
     """An interface AWS creates on the user's behalf (NAT gateway, endpoint, TGW attachment, NLB)."""
     return ctx.world.put(NetworkInterface(
         id=ctx.new_id("network_interface"), owner_id=owner_id or ctx.account_id, region=subnet.region,
@@ -130,7 +132,8 @@ def check_ip_limit(count: int, limit: int | None) -> None:
 def release_public_ips(ctx: Ctx, eni: NetworkInterface, private_ips: Sequence[str] | None = None) -> None:
     """Disassociate the Elastic IPs bound to the interface (or to some of its private IPs)."""
     for addr in list(ctx.world.all(Address)):
-        if addr.network_interface_id == eni.id and (private_ips is None or addr.private_ip_address in private_ips):
+        if addr.network_interface_id == eni.id and (private_ips is None
+                                                    or addr.private_ip_address in private_ips):
             ctx.world.put(replace(addr, association_id=None, network_interface_id=None,
                                   network_interface_owner_id=None, private_ip_address=None, instance_id=None))
 
@@ -170,8 +173,9 @@ def _allocate_for_interface(ctx: Ctx, subnet: Subnet, taken: set[IPv4Address]) -
     except AwsError as err:
         if err.code != "InsufficientFreeAddressesInSubnet":
             raise
-        raise AwsError("InsufficientFreeAddressesInSubnet",
-                       "The specified subnet does not have enough free addresses to satisfy the request.") from None
+        raise AwsError(
+            "InsufficientFreeAddressesInSubnet",
+            "The specified subnet does not have enough free addresses to satisfy the request.") from None
 
 
 @action
@@ -201,7 +205,8 @@ def attach_network_interface(ctx: Ctx, *, network_interface_id: str, instance_id
                        f"The instance '{inst.id}' is not in a valid state for this operation.")
     if device_index < 0:
         raise AwsError("InvalidParameterValue",
-                       f"Value ({device_index}) for parameter deviceIndex is invalid. Value must be a non-negative integer.")
+                       f"Value ({device_index}) for parameter deviceIndex is invalid. Value must be a "
+                       "non-negative integer.")
     if eni.availability_zone != inst.availability_zone:
         raise AwsError("InvalidParameterCombination",
                        "You may not attach a network interface to an instance if they are not in the same "
@@ -209,7 +214,8 @@ def attach_network_interface(ctx: Ctx, *, network_interface_id: str, instance_id
     attached = [e for e in (ctx.world.get(i, NetworkInterface) for i in inst.network_interface_ids) if e]
     if any(e.device_index == device_index for e in attached):
         raise AwsError("InvalidParameterValue",
-                       f"Instance '{inst.id}' already has an interface attached at device index '{device_index}'.")
+                       f"Instance '{inst.id}' already has an interface attached at device index "
+                       f"'{device_index}'.")
     itype = INSTANCE_TYPES.get(inst.instance_type)
     if itype is not None and len(attached) + 1 > itype.max_network_interfaces:
         raise AwsError("AttachmentLimitExceeded",
@@ -223,11 +229,12 @@ def attach_network_interface(ctx: Ctx, *, network_interface_id: str, instance_id
 def attach(ctx: Ctx, eni: NetworkInterface, inst: Instance, device_index: int, *,
            delete_on_termination: bool) -> NetworkInterface:
     """Record an attachment on both sides (no rule checks)."""
-    eni = ctx.world.put(replace(eni, attachment_id=ctx.new_id("network_interface_attachment"), instance_id=inst.id,
+    eni = ctx.world.put(replace(eni, attachment_id=ctx.new_id("network_interface_attachment"),
+                                instance_id=inst.id,
                                 device_index=device_index, status="in-use",
                                 delete_on_termination=delete_on_termination))
     current = ctx.world.get(inst.id, Instance) or inst
-    ctx.world.put(replace(current, network_interface_ids=current.network_interface_ids + (eni.id,)))
+    ctx.world.put(replace(current, network_interface_ids=(*current.network_interface_ids, eni.id)))
     _sync_addresses(ctx, eni.id, inst.id)
     return eni
 
@@ -236,9 +243,11 @@ def detach(ctx: Ctx, eni: NetworkInterface) -> NetworkInterface:
     """Remove an attachment on both sides (no rule checks)."""
     inst = ctx.world.get(eni.instance_id, Instance) if eni.instance_id else None
     if inst is not None:
-        ctx.world.put(replace(inst, network_interface_ids=tuple(i for i in inst.network_interface_ids if i != eni.id)))
+        ctx.world.put(replace(inst, network_interface_ids=tuple(i for i in inst.network_interface_ids
+                                                                if i != eni.id)))
     _sync_addresses(ctx, eni.id, None)
-    return ctx.world.put(replace(eni, attachment_id=None, instance_id=None, device_index=None, status="available",
+    return ctx.world.put(replace(eni, attachment_id=None, instance_id=None, device_index=None,
+                                 status="available",
                                  delete_on_termination=False))
 
 
@@ -264,7 +273,8 @@ def detach_network_interface(ctx: Ctx, *, attachment_id: str, force: bool = Fals
 
 
 @action
-def modify_network_interface_attribute(ctx: Ctx, *, network_interface_id: str, groups: Sequence[str] | None = None,
+def modify_network_interface_attribute(ctx: Ctx, *, network_interface_id: str,
+                                       groups: Sequence[str] | None = None,
                                        source_dest_check: bool | None = None,
                                        description: str | None = None) -> NetworkInterface:
     """ModifyNetworkInterfaceAttribute: one attribute per call (AWS API reference)."""
@@ -301,7 +311,8 @@ def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
     ctx.require_owner(eni)
     if (private_ip_addresses is None) == (secondary_private_ip_address_count is None):
         raise AwsError("InvalidParameterCombination",
-                       "Either privateIpAddresses or secondaryPrivateIpAddressCount must be specified, but not both.")
+                       "Either privateIpAddresses or secondaryPrivateIpAddressCount must be specified, but "
+                       "not both.")
     subnet = ctx.world.get(eni.subnet_id, Subnet)
     assert subnet is not None
     wanted = list(private_ip_addresses or [])
@@ -327,7 +338,8 @@ def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
             new.append(ip)
             taken.add(IPv4Address(ip))
     eni = ctx.world.get(eni.id, NetworkInterface) or eni
-    return ctx.world.put(replace(eni, secondary_private_ip_addresses=eni.secondary_private_ip_addresses + tuple(new)))
+    secondary = (*eni.secondary_private_ip_addresses, *new)
+    return ctx.world.put(replace(eni, secondary_private_ip_addresses=secondary))
 
 
 def _holder(ctx: Ctx, subnet: Subnet, ip: str) -> NetworkInterface | None:

@@ -47,7 +47,8 @@ SCHEMES = ("internal", "internet-facing")
 #: ELB names: up to 32 alphanumerics and hyphens, not beginning or ending with a hyphen
 _NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 #: IP targets outside the VPC must come from these ranges (AWS "Target groups for your NLBs")
-_IP_TARGET_RANGES = tuple(IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"))
+_IP_TARGET_RANGES = tuple(IPv4Network(n)
+                          for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"))
 
 
 def _validation(message: str) -> AwsError:
@@ -109,7 +110,8 @@ def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: s
     The same name with the same settings returns the existing load balancer, as AWS does.
     """
     if type != "network":
-        raise _validation(f"Load balancer type '{type}' is not modelled; vpclab models network load balancers")
+        raise _validation(
+            f"Load balancer type '{type}' is not modelled; vpclab models network load balancers")
     if scheme not in SCHEMES:
         raise _validation(f"Scheme '{scheme}' must be one of {', '.join(SCHEMES)}")
     _check_name(name, "Load balancer")
@@ -192,10 +194,12 @@ def _check_target(ctx: Ctx, tg: TargetGroup, target_id: str) -> None:
             raise AwsError("InvalidTarget", f"The following targets are not valid instances: '{target_id}'")
         if inst.vpc_id != tg.vpc_id:
             raise AwsError("InvalidTarget",
-                           f"The following targets are not in the target group VPC '{tg.vpc_id}': '{target_id}'")
+                           f"The following targets are not in the target group VPC '{tg.vpc_id}': "
+                           f"'{target_id}'")
         if inst.state != "running":
             raise AwsError("InvalidTarget",
-                           f"The following targets are not in a running state and cannot be registered: '{target_id}'")
+                           "The following targets are not in a running state and cannot be registered: "
+                           f"'{target_id}'")
         return
     try:
         addr = IPv4Address(target_id)
@@ -211,7 +215,8 @@ def _check_target(ctx: Ctx, tg: TargetGroup, target_id: str) -> None:
 
 
 @action
-def register_targets(ctx: Ctx, *, target_group_arn: str, targets: Sequence[Mapping[str, object]]) -> TargetGroup:
+def register_targets(ctx: Ctx, *, target_group_arn: str,
+                     targets: Sequence[Mapping[str, object]]) -> TargetGroup:
     """RegisterTargets (elbv2): instances in the target group's VPC, or IP addresses."""
     tg = require_target_group(ctx, target_group_arn)
     ctx.require_owner(tg)
@@ -221,14 +226,16 @@ def register_targets(ctx: Ctx, *, target_group_arn: str, targets: Sequence[Mappi
         port = int(raw.get("port") or tg.port)  # type: ignore[call-overload]
         _check_port(port)
         _check_target(ctx, tg, target_id)
-        new = Target(id=target_id, port=port, availability_zone=raw.get("availability_zone"))  # type: ignore[arg-type]
+        # type: ignore[arg-type]
+        new = Target(id=target_id, port=port, availability_zone=raw.get("availability_zone"))
         if not any(t.id == new.id and t.port == new.port for t in current):
             current.append(new)
     return ctx.world.put(replace(tg, targets=tuple(current)))
 
 
 @action
-def deregister_targets(ctx: Ctx, *, target_group_arn: str, targets: Sequence[Mapping[str, object]]) -> TargetGroup:
+def deregister_targets(ctx: Ctx, *, target_group_arn: str,
+                       targets: Sequence[Mapping[str, object]]) -> TargetGroup:
     """DeregisterTargets (elbv2): remove targets (by id, and port when given)."""
     tg = require_target_group(ctx, target_group_arn)
     ctx.require_owner(tg)

@@ -78,7 +78,7 @@ def create_network_acl_entry(ctx: Ctx, *, network_acl_id: str, rule_number: int,
                        f"The network acl entry identified by {entry.rule_number} already exists.")
     ctx.check_quota("rules_per_network_acl",
                     sum(1 for e in acl.entries if e.egress == egress and not e.is_final))
-    ctx.world.put(replace(acl, entries=acl.entries + (entry,)))
+    ctx.world.put(replace(acl, entries=(*acl.entries, entry)))
     return entry
 
 
@@ -117,7 +117,8 @@ def _rule_number(value: int) -> int:
     n = int(value)
     if n not in RULE_NUMBERS:
         raise AwsError("InvalidParameterValue",
-                       f"Value ({value}) for parameter ruleNumber is invalid. Rulenumber must be in range 1..32766")
+                       f"Value ({value}) for parameter ruleNumber is invalid. Rulenumber must be in range "
+                       "1..32766")
     return n
 
 
@@ -129,7 +130,8 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
     if action_ not in RULE_ACTIONS:
         # AWS's wording is undocumented; the parameter and its valid values are named
         raise AwsError("InvalidParameterValue",
-                       f"Value ({rule_action}) for parameter ruleAction is invalid. Valid values are: allow, deny")
+                       f"Value ({rule_action}) for parameter ruleAction is invalid. Valid values are: allow, "
+                       "deny")
     proto = _protocol(protocol)
     cidr = str(parse_cidr(cidr_block, "cidrBlock"))
     fields: dict[str, int | None] = {}
@@ -155,7 +157,8 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
         for name, v in (("type", t), ("code", c)):
             if not -1 <= v <= 255:
                 raise AwsError("InvalidParameterValue",
-                               f"Value ({v}) for parameter icmpTypeCode.{name} is invalid. Must be in range -1..255")
+                               f"Value ({v}) for parameter icmpTypeCode.{name} is invalid. Must be in range "
+                               "-1..255")
         fields.update(icmp_type=t, icmp_code=c)
     return NetworkAclEntry(rule_number=number, egress=bool(egress), protocol=proto, rule_action=action_,
                            cidr_block=cidr, **fields)
@@ -184,7 +187,8 @@ def replace_network_acl_association(ctx: Ctx, *, association_id: str, network_ac
     if target.vpc_id != current.vpc_id:
         # AWS's code and wording for an ACL of another VPC are undocumented; EC2's usual
         # "different networks" message is used
-        raise AwsError("InvalidParameterValue", "You have specified two resources that belong to different networks.")
+        raise AwsError("InvalidParameterValue",
+                       "You have specified two resources that belong to different networks.")
     new_assoc = NetworkAclAssociation(network_acl_association_id=ctx.new_id("network_acl_association"),
                                       network_acl_id=target.id, subnet_id=assoc.subnet_id)
     if target.id == current.id:
@@ -192,7 +196,7 @@ def replace_network_acl_association(ctx: Ctx, *, association_id: str, network_ac
             new_assoc if a is assoc else a for a in current.associations)))
     else:
         ctx.world.put(replace(current, associations=tuple(a for a in current.associations if a is not assoc)))
-        ctx.world.put(replace(target, associations=target.associations + (new_assoc,)))
+        ctx.world.put(replace(target, associations=(*target.associations, new_assoc)))
     return new_assoc.network_acl_association_id
 
 

@@ -104,7 +104,8 @@ def _outstanding_requests(ctx: Ctx) -> int:
 
 # -- CreateVpcPeeringConnection ---------------------------------------------------------------
 @action
-def create_vpc_peering_connection(ctx: Ctx, *, vpc_id: str, peer_vpc_id: str, peer_owner_id: str | None = None,
+def create_vpc_peering_connection(ctx: Ctx, *, vpc_id: str, peer_vpc_id: str,
+                                  peer_owner_id: str | None = None,
                                   peer_region: str | None = None,
                                   tags: Mapping[str, str] | None = None) -> VpcPeeringConnection:
     """CreateVpcPeeringConnection: a request from a VPC you own to a peer VPC (any account, any Region).
@@ -171,7 +172,8 @@ def accept_vpc_peering_connection(ctx: Ctx, *, vpc_peering_connection_id: str) -
         # (lifecycle: pending-acceptance → provisioning → active). Expired requests land here too.
         raise _invalid_transition(pcx, PROVISIONING)
     for other in peerings_of(ctx.world, pcx.requester_vpc_id):
-        if other.id != pcx.id and other.connects(*pcx.vpc_ids) and other.status_code in (PROVISIONING, ACTIVE):
+        if other.id != pcx.id and other.connects(*pcx.vpc_ids) and other.status_code in (PROVISIONING,
+                                                                                         ACTIVE):
             # Real AWS text when the reverse-direction pair is already peered (its message names
             # the connection being accepted).
             raise AwsError("VpcPeeringConnectionAlreadyExists",
@@ -245,7 +247,8 @@ def modify_vpc_peering_connection_options(
     if pcx.status_code != ACTIVE:
         # Real AWS text: "Peering pcx-… is not active. Peering options can be added only to active peerings."
         raise AwsError("OperationNotPermitted",
-                       f"Peering {pcx.id} is not active. Peering options can be added only to active peerings.")
+                       f"Peering {pcx.id} is not active. Peering options can be added only to active "
+                       "peerings.")
     changes: dict[str, VpcPeeringConnectionOptions] = {}
     for side, given in (("requester", requester_peering_connection_options),
                         ("accepter", accepter_peering_connection_options)):
@@ -254,13 +257,15 @@ def modify_vpc_peering_connection_options(
         unknown = set(given) - _OPTION_KEYS
         if unknown:
             raise AwsError("InvalidParameterValue",
-                           f"Value ({sorted(unknown)[0]}) for parameter {side}PeeringConnectionOptions is invalid.")
+                           f"Value ({sorted(unknown)[0]}) for parameter {side}PeeringConnectionOptions is "
+                           "invalid.")
         owner, region = pcx.owner_of_side(side)
         if ctx.account_id != owner or (pcx.is_inter_region and ctx.region != region):
             # Real AWS text for the account rule; AWS documents the Region rule for inter-Region
             # connections but not its text, so it answers the same way.
             raise AwsError("OperationNotPermitted",
-                           f"User {ctx.account_id} does not have permission to modify the {side} side peering options")
+                           f"User {ctx.account_id} does not have permission to modify the {side} side "
+                           "peering options")
         current: VpcPeeringConnectionOptions = getattr(pcx, f"{side}_peering_options")
         changes[f"{side}_peering_options"] = replace(current, **{k: bool(v) for k, v in given.items()})
     return ctx.world.put(replace(pcx, **changes)) if changes else pcx

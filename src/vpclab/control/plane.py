@@ -61,7 +61,8 @@ class ControlPlane:
 
     def as_(self, account_id: str | None = None, region: str | None = None) -> ControlPlane:
         """The same World, seen by another account and/or from another Region."""
-        return ControlPlane(self.world, account_id=account_id or self.account_id, region=region or self.region)
+        return ControlPlane(self.world, account_id=account_id or self.account_id,
+                            region=region or self.region)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         fn = ACTIONS.get(name)

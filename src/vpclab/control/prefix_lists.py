@@ -56,15 +56,17 @@ def require_prefix_list(ctx: Ctx, prefix_list_id: str) -> ManagedPrefixList:
 
 
 def _max_entries_error() -> AwsError:
-    return AwsError("PrefixListMaxEntriesExceeded", "The prefix list has exceeded its maximum number of entries.")
+    return AwsError("PrefixListMaxEntriesExceeded",
+                    "The prefix list has exceeded its maximum number of entries.")
 
 
 def _parse_entry_cidr(cidr: str | None, family: str) -> str:
     try:
         net = ip_network(cidr or "", strict=True)
     except ValueError:
-        raise AwsError("InvalidParameterValue",
-                       f"Value ({cidr}) for parameter cidr is invalid. This is not a valid CIDR block.") from None
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Value ({cidr}) for parameter cidr is invalid. This is not a valid CIDR block.") from None
     wanted = IPv4Network if family == "IPv4" else IPv6Network
     if not isinstance(net, wanted):
         # AWS: entries must match the list's address family (message wording undocumented)
@@ -143,7 +145,8 @@ def modify_managed_prefix_list(ctx: Ctx, *, prefix_list_id: str, current_version
     pl = _require_customer_managed(ctx, prefix_list_id)
     if (add_entries or remove_entries) and max_entries is not None:
         raise AwsError("InvalidParameterCombination",
-                       "You cannot modify the entries and the maximum entries for the prefix list in the same request.")
+                       "You cannot modify the entries and the maximum entries for the prefix list in the "
+                       "same request.")
     if current_version is not None and current_version != pl.version:
         raise AwsError("PrefixListVersionMismatch", "The prefix list has the incorrect version number.")
     changes: dict[str, object] = {}
@@ -167,13 +170,13 @@ def modify_managed_prefix_list(ctx: Ctx, *, prefix_list_id: str, current_version
         for added in _entries(add_entries, pl.address_family):
             if any(x.cidr == added.cidr for x in entries):
                 raise AwsError("InvalidPrefixListModification",
-                               f"An entry with the CIDR ({added.cidr}) and description ({added.description or ''}) "
-                               "already exists.")
+                               f"An entry with the CIDR ({added.cidr}) and description "
+                               f"({added.description or ''}) already exists.")
             entries.append(added)
         if len(entries) > (pl.max_entries or 0):
             raise _max_entries_error()
         changes.update(entries=tuple(entries), version=pl.version + 1,
-                       previous_versions=pl.previous_versions + ((pl.version, pl.entries),))
+                       previous_versions=(*pl.previous_versions, (pl.version, pl.entries)))
     changes["state"] = "modify-complete"
     return ctx.world.put(replace(pl, **changes))  # type: ignore[arg-type]
 
@@ -214,5 +217,6 @@ def get_managed_prefix_list_entries(ctx: Ctx, *, prefix_list_id: str,
     if entries is None:
         # wording undocumented
         raise AwsError("InvalidParameterValue",
-                       f"The specified version ({target_version}) does not exist for prefix list {prefix_list_id}.")
+                       f"The specified version ({target_version}) does not exist for prefix list "
+                       f"{prefix_list_id}.")
     return entries

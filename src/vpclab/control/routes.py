@@ -1,7 +1,8 @@
 """Route tables and their associations: CreateRouteTable, AssociateRouteTable, ReplaceRouteTableAssociation, …
 
 AWS docs: "Configure route tables" (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html),
-"Subnet route tables", "Gateway route tables", "Replace the main route table", "Example routing options" and the CreateRoute/ReplaceRoute/DeleteRoute
+"Subnet route tables", "Gateway route tables", "Replace the main route table", "Example routing options" and
+the CreateRoute/ReplaceRoute/DeleteRoute
 API references. Route state and lookup (derived, pure) live in ``model.route_table``.
 """
 
@@ -23,18 +24,21 @@ from .registry import action
 
 
 def dependency_violation(route_table_id: str) -> AwsError:
-    return AwsError("DependencyViolation", f"The routeTable '{route_table_id}' has dependencies and cannot be deleted.")
+    return AwsError("DependencyViolation",
+                    f"The routeTable '{route_table_id}' has dependencies and cannot be deleted.")
 
 
 def different_networks(route_table_id: str, noun: str, other_id: str) -> AwsError:
     """AWS's wording when a table and a gateway/subnet/target live in different VPCs, e.g.
     "route table rtb-… and network gateway igw-… belong to different networks"."""
-    return AwsError("InvalidParameterValue", f"route table {route_table_id} and {noun} {other_id} belong to different networks")
+    return AwsError("InvalidParameterValue",
+                    f"route table {route_table_id} and {noun} {other_id} belong to different networks")
 
 
 def already_associated(route_table_id: str) -> AwsError:
     return AwsError("Resource.AlreadyAssociated",
-                    f"the specified association for route table {route_table_id} conflicts with an existing association")
+                    f"the specified association for route table {route_table_id} conflicts with an existing "
+                    "association")
 
 
 # -- route tables ----------------------------------------------------------------------------
@@ -122,9 +126,9 @@ def _check_gateway_table(ctx: Ctx, rt: RouteTable, gateway_id: str) -> None:
     if reason is not None:
         # AWS documents the rule but not the error's wording; this message is vpclab's.
         raise AwsError("InvalidParameterValue",
-                       f"Route table {rt.id} cannot be associated with gateway {gateway_id}: it has {reason}. "
-                       "A gateway route table supports only the local route and routes to a network "
-                       "interface or Gateway Load Balancer endpoint within the VPC.")
+                       f"Route table {rt.id} cannot be associated with gateway {gateway_id}: it has "
+                       f"{reason}. A gateway route table supports only the local route and routes to a "
+                       "network interface or Gateway Load Balancer endpoint within the VPC.")
 
 
 @action
@@ -143,19 +147,21 @@ def associate_route_table(ctx: Ctx, *, route_table_id: str, subnet_id: str | Non
         subnet = ctx.require(Subnet, subnet_id)
         if subnet.vpc_id != rt.vpc_id:
             raise different_networks(route_table_id, "subnet", subnet_id)
-        if any(a.subnet_id == subnet_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable) for a in t.associations):
+        if any(a.subnet_id == subnet_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable)
+               for a in t.associations):
             raise already_associated(route_table_id)
     else:
         assert gateway_id is not None
         gateway = _edge_gateway(ctx, gateway_id)
         if gateway.vpc_id != rt.vpc_id:
             raise different_networks(route_table_id, "network gateway", gateway_id)
-        if any(a.gateway_id == gateway_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable) for a in t.associations):
+        if any(a.gateway_id == gateway_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable)
+               for a in t.associations):
             raise already_associated(route_table_id)
         _check_gateway_table(ctx, rt, gateway_id)
     assoc = RouteTableAssociation(route_table_association_id=ctx.new_id("route_table_association"),
                                   route_table_id=route_table_id, subnet_id=subnet_id, gateway_id=gateway_id)
-    ctx.world.put(replace(rt, associations=rt.associations + (assoc,)))
+    ctx.world.put(replace(rt, associations=(*rt.associations, assoc)))
     return assoc
 
 
@@ -166,13 +172,15 @@ def disassociate_route_table(ctx: Ctx, *, association_id: str) -> None:
     rt, assoc = _find_association(ctx, association_id)
     ctx.require_owner(rt)
     if assoc.main:
-        raise AwsError("InvalidParameterValue", f"cannot disassociate the main route table association {association_id}")
+        raise AwsError("InvalidParameterValue",
+                       f"cannot disassociate the main route table association {association_id}")
     ctx.world.put(replace(rt, associations=tuple(
         a for a in rt.associations if a.route_table_association_id != association_id)))
 
 
 @action
-def replace_route_table_association(ctx: Ctx, *, association_id: str, route_table_id: str) -> RouteTableAssociation:
+def replace_route_table_association(ctx: Ctx, *, association_id: str,
+                                    route_table_id: str) -> RouteTableAssociation:
     """ReplaceRouteTableAssociation: point a subnet's, a gateway's or the main association at
     another table of the same VPC. The association gets a new id.
 
@@ -196,12 +204,9 @@ def replace_route_table_association(ctx: Ctx, *, association_id: str, route_tabl
     old_rt = replace(old_rt, associations=tuple(
         a for a in old_rt.associations if a.route_table_association_id != association_id))
     ctx.world.put(old_rt)
-    if new_rt.id == old_rt.id:
-        new_rt = old_rt
-    else:
-        new_rt = ctx.world.get(route_table_id, RouteTable) or new_rt
+    new_rt = old_rt if new_rt.id == old_rt.id else ctx.world.get(route_table_id, RouteTable) or new_rt
     # a subnet explicitly associated with the table that becomes main keeps its explicit association
-    ctx.world.put(replace(new_rt, associations=new_rt.associations + (new_assoc,)))
+    ctx.world.put(replace(new_rt, associations=(*new_rt.associations, new_assoc)))
     return new_assoc
 
 
@@ -226,7 +231,8 @@ def _parse_destination(value: str) -> IPv4Network:
             raise ValueError(value)
         return IPv4Network(value, strict=False)
     except ValueError:
-        raise AwsError("InvalidParameterValue", f"Value ({value}) for parameter destinationCidrBlock is invalid. "
+        raise AwsError("InvalidParameterValue",
+                       f"Value ({value}) for parameter destinationCidrBlock is invalid. "
                                                 "This is not a valid CIDR block.") from None
 
 
@@ -256,8 +262,9 @@ def _one_target(params: Mapping[str, str | None]) -> tuple[str, str]:
     if not given:
         # AWS: "You must also specify exactly one of the resources from the parameter list"
         # (CreateRoute API reference); the error's wording is undocumented.
-        raise missing_parameter("gatewayId, natGatewayId, vpcPeeringConnectionId, transitGatewayId, "
-                                "networkInterfaceId, instanceId, egressOnlyInternetGatewayId or vpcEndpointId")
+        raise missing_parameter(
+            "gatewayId, natGatewayId, vpcPeeringConnectionId, transitGatewayId, "
+            "networkInterfaceId, instanceId, egressOnlyInternetGatewayId or vpcEndpointId")
     names = ", ".join(_camel(k) for k, _ in given)
     raise invalid_parameter_combination(f"Only one target may be specified for a route; got {names}.")
 
@@ -278,7 +285,8 @@ def _route_fields(ctx: Ctx, rt: RouteTable, field: str, value: str) -> dict[str,
 
     world = ctx.world
     nat_as_gateway = world.get(value, NatGateway)
-    if field == "gateway_id" and nat_as_gateway and nat_as_gateway.visible_to(world, ctx.account_id, ctx.region):
+    if field == "gateway_id" and nat_as_gateway and nat_as_gateway.visible_to(world, ctx.account_id,
+                                                                              ctx.region):
         # AWS accepts a NAT gateway's id as GatewayId and stores it as NatGatewayId (an unknown one is
         # "InvalidGatewayID.NotFound: The gateway ID 'nat-…' does not exist", as below)
         field = "nat_gateway_id"
@@ -315,7 +323,8 @@ def _route_fields(ctx: Ctx, rt: RouteTable, field: str, value: str) -> dict[str,
         if inst.vpc_id != rt.vpc_id:
             raise different_networks(rt.id, "instance", value)
         if len(inst.network_interface_ids) > 1:
-            raise AwsError("InvalidInstanceID", f"There are multiple interfaces attached to instance '{value}'. "
+            raise AwsError("InvalidInstanceID",
+                           f"There are multiple interfaces attached to instance '{value}'. "
                                                 "Please specify an interface ID for the operation instead.")
         fields = {"instance_id": value}
         if inst.network_interface_ids:
@@ -333,7 +342,8 @@ def _route_fields(ctx: Ctx, rt: RouteTable, field: str, value: str) -> dict[str,
         # IPv6 is out of vpclab's scope: no egress-only internet gateway exists to route to
         raise AwsError("InvalidGatewayID.NotFound", f"The eigw ID '{value}' does not exist")
     # local gateways (Outposts), carrier gateways (Wavelength) and Cloud WAN core networks
-    raise AwsError("UnsupportedOperation", f"vpclab does not model the target of parameter {_camel(field)} ({value}).")
+    raise AwsError("UnsupportedOperation",
+                   f"vpclab does not model the target of parameter {_camel(field)} ({value}).")
 
 
 def _unsupported_endpoint(vpce_id: str) -> AwsError:
@@ -359,22 +369,22 @@ def _check_within_vpc(ctx: Ctx, rt: RouteTable, cidr: str | None, target_field: 
         return
     if target_field not in MIDDLEBOX_TARGETS:
         raise AwsError("InvalidParameterValue",
-                       f"The destination CIDR block {cidr} is equal to or more specific than one of this VPC's "
-                       "CIDR blocks. This route can target only an interface or an instance.")
+                       f"The destination CIDR block {cidr} is equal to or more specific than one of this "
+                       "VPC's CIDR blocks. This route can target only an interface or an instance.")
     if cidr in _vpc_of(ctx, rt).cidr_blocks:
         return  # the local route's destination: RouteAlreadyExists (CreateRoute) or a local replacement
     if not any(s.cidr_block == cidr for s in ctx.world.in_vpc(rt.vpc_id, Subnet)):
         # the rule is documented; AWS's wording for it is not
         raise AwsError("InvalidParameterValue",
-                       f"The destination CIDR block {cidr} is more specific than one of this VPC's CIDR blocks "
-                       "but does not match the CIDR block of a subnet in the VPC.")
+                       f"The destination CIDR block {cidr} is more specific than one of this VPC's CIDR "
+                       "blocks but does not match the CIDR block of a subnet in the VPC.")
 
 
 def _check_gateway_route(ctx: Ctx, rt: RouteTable, route: Route) -> None:
     """A table edge-associated with a gateway keeps to the gateway route table rules."""
     edge = next((a.gateway_id for a in rt.associations if a.gateway_id), None)
     if edge is not None:
-        _check_gateway_table(ctx, replace(rt, routes=rt.routes + (route,)), edge)
+        _check_gateway_table(ctx, replace(rt, routes=(*rt.routes, route)), edge)
 
 
 def route_weight(ctx: Ctx, route: Route) -> int:
@@ -422,12 +432,14 @@ def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
         "gateway_id": gateway_id, "nat_gateway_id": nat_gateway_id,
         "vpc_peering_connection_id": vpc_peering_connection_id, "transit_gateway_id": transit_gateway_id,
         "network_interface_id": network_interface_id, "instance_id": instance_id,
-        "egress_only_internet_gateway_id": egress_only_internet_gateway_id, "vpc_endpoint_id": vpc_endpoint_id,
+        "egress_only_internet_gateway_id": egress_only_internet_gateway_id,
+        "vpc_endpoint_id": vpc_endpoint_id,
         "local_gateway_id": local_gateway_id, "carrier_gateway_id": carrier_gateway_id,
         "core_network_arn": core_network_arn})
     if field == "gateway_id" and value == "local":
         raise AwsError("InvalidParameterValue",  # "local" restores a local route: ReplaceRoute only
-                       "Value (local) for parameter gatewayId is invalid. Use ReplaceRoute to restore a local route.")
+                       "Value (local) for parameter gatewayId is invalid. Use ReplaceRoute to restore a "
+                       "local route.")
     fields = _route_fields(ctx, rt, field, value)
     _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
     destination = cidr or pl_id or ""
@@ -436,7 +448,7 @@ def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
     route = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, **fields)
     _check_gateway_route(ctx, rt, route)
     check_route_quota(ctx, rt, route)
-    ctx.world.put(replace(rt, routes=rt.routes + (route,)))
+    ctx.world.put(replace(rt, routes=(*rt.routes, route)))
     return route
 
 
@@ -447,7 +459,8 @@ def _existing_route(ctx: Ctx, rt: RouteTable, cidr: str | None, pl_id: str | Non
         return route
     if verb == "replace":
         raise AwsError("InvalidParameterValue",
-                       f"There is no route defined for '{destination}' in the route table. Use CreateRoute instead.")
+                       f"There is no route defined for '{destination}' in the route table. Use CreateRoute "
+                       "instead.")
     kind = "destination-cidr-block" if cidr else "destination-prefix-list-id"
     raise AwsError("InvalidRoute.NotFound", f"no route with {kind} {destination} in route table {rt.id}")
 
@@ -476,7 +489,8 @@ def replace_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str 
         "gateway_id": gateway_id, "nat_gateway_id": nat_gateway_id,
         "vpc_peering_connection_id": vpc_peering_connection_id, "transit_gateway_id": transit_gateway_id,
         "network_interface_id": network_interface_id, "instance_id": instance_id,
-        "egress_only_internet_gateway_id": egress_only_internet_gateway_id, "vpc_endpoint_id": vpc_endpoint_id,
+        "egress_only_internet_gateway_id": egress_only_internet_gateway_id,
+        "vpc_endpoint_id": vpc_endpoint_id,
         "local_gateway_id": local_gateway_id, "carrier_gateway_id": carrier_gateway_id,
         "core_network_arn": core_network_arn})
     old = _existing_route(ctx, rt, cidr, pl_id, "replace")
@@ -487,16 +501,18 @@ def replace_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str 
     if field == "gateway_id" and value == "local":
         if not is_local(old):
             raise AwsError("InvalidParameterValue",
-                           f"The route identified by {old.destination} is not a local route and cannot target local.")
+                           f"The route identified by {old.destination} is not a local route and cannot "
+                           "target local.")
         new = Route(destination_cidr_block=cidr, gateway_id="local", origin=old.origin)
     else:
         fields = _route_fields(ctx, rt, field, value)
         if is_local(old) and not set(fields) & set(LOCAL_REPLACEMENT_TARGETS):
             raise AwsError("InvalidParameterValue",
-                           f"The destination CIDR block {cidr} is equal to or more specific than one of this VPC's "
-                           "CIDR blocks. This route can target only an interface or an instance.")
+                           f"The destination CIDR block {cidr} is equal to or more specific than one of this "
+                           "VPC's CIDR blocks. This route can target only an interface or an instance.")
         _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
-        new = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, origin=old.origin, **fields)
+        new = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, origin=old.origin,
+                    **fields)
     _check_gateway_route(ctx, replace(rt, routes=tuple(r for r in rt.routes if r is not old)), new)
     check_route_quota(ctx, rt, new, replacing=old)
     ctx.world.put(replace(rt, routes=tuple(new if r is old else r for r in rt.routes)))
@@ -512,7 +528,8 @@ def delete_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
     cidr, pl_id = _destination(ctx, destination_cidr_block, destination_prefix_list_id, must_exist=False)
     route = _existing_route(ctx, rt, cidr, pl_id, "delete")
     if is_local(route):
-        raise AwsError("InvalidParameterValue", f"cannot remove local route {route.destination} in route table {rt.id}")
+        raise AwsError("InvalidParameterValue",
+                       f"cannot remove local route {route.destination} in route table {rt.id}")
     if is_endpoint_route(route):
         raise AwsError("InvalidParameterValue",
                        f"cannot remove VPC endpoint route {route.destination} in route table {rt.id}")

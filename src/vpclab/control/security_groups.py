@@ -57,7 +57,8 @@ def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id
         raise missing_parameter("GroupDescription")
     vpc = _vpc_for_new_group(ctx, vpc_id)
     if group_name.lower() == DEFAULT_GROUP_NAME:
-        raise AwsError("InvalidParameterValue", f"Cannot use reserved security group name: {DEFAULT_GROUP_NAME}")
+        raise AwsError("InvalidParameterValue",
+                       f"Cannot use reserved security group name: {DEFAULT_GROUP_NAME}")
     if group_name.lower().startswith("sg-"):
         raise AwsError("InvalidParameterValue",
                        f"Value ({group_name}) for parameter GroupName is invalid. "
@@ -111,7 +112,8 @@ def delete_security_group(ctx: Ctx, *, group_id: str) -> None:
     ctx.require_owner(sg)
     if sg.is_default:
         raise AwsError("CannotDelete",
-                       f'the specified group: "{group_id}" name: "{DEFAULT_GROUP_NAME}" cannot be deleted by a user')
+                       f'the specified group: "{group_id}" name: "{DEFAULT_GROUP_NAME}" cannot be deleted by '
+                       'a user')
     # network interfaces, and whatever else carries a list of groups (interface endpoints, …)
     in_use = any(group_id in (getattr(res, "groups", None) or ())
                  for res in ctx.world.resources() if not isinstance(res, SecurityGroup))
@@ -125,7 +127,8 @@ def delete_security_group(ctx: Ctx, *, group_id: str) -> None:
 
 # -- Authorize ---------------------------------------------------------------------------------
 @action
-def authorize_security_group_ingress(ctx: Ctx, *, group_id: str, ip_permissions: Sequence[Permission] | None = None,
+def authorize_security_group_ingress(ctx: Ctx, *, group_id: str,
+                                     ip_permissions: Sequence[Permission] | None = None,
                                      ip_protocol: str | None = None, from_port: int | None = None,
                                      to_port: int | None = None, cidr_ip: str | None = None
                                      ) -> tuple[SecurityGroupRule, ...]:
@@ -164,9 +167,11 @@ def _authorize(ctx: Ctx, group_id: str, permissions: Sequence[Permission], *, eg
     seen: set[tuple[bool, str, int, int, str]] = set()
     for rule in new:
         if rule.key in existing or rule.key in seen:
-            raise AwsError("InvalidPermission.Duplicate", f'the specified rule "{describe_rule(rule)}" already exists')
+            raise AwsError("InvalidPermission.Duplicate",
+                           f'the specified rule "{describe_rule(rule)}" already exists')
         seen.add(rule.key)
-    ctx.check_quota("rules_per_security_group", rule_weight(ctx, sg.rules(egress)), adding=rule_weight(ctx, new))
+    ctx.check_quota("rules_per_security_group", rule_weight(ctx, sg.rules(egress)),
+                    adding=rule_weight(ctx, new))
     new = tuple(replace(r, security_group_rule_id=ctx.new_id("security_group_rule")) for r in new)
     ctx.world.put(replace(sg, egress=sg.egress + new) if egress else replace(sg, ingress=sg.ingress + new))
     return new
@@ -275,7 +280,8 @@ def normalise_ports(perm: Permission) -> tuple[str, int, int]:
         if int(from_port) > int(to_port):
             # AWS's wording for an inverted range is undocumented; the message names both ends
             raise AwsError("InvalidParameterValue",
-                           f"Invalid TCP/UDP port range: from port ({from_port}) is greater than to port ({to_port})")
+                           f"Invalid TCP/UDP port range: from port ({from_port}) is greater than to port "
+                           f"({to_port})")
         return protocol, int(from_port), int(to_port)
     if protocol in ICMP_PROTOCOLS:
         if protocol == "icmp" and (from_port is None or to_port is None):
@@ -289,7 +295,8 @@ def normalise_ports(perm: Permission) -> tuple[str, int, int]:
             if not -1 <= v <= 255:
                 raise AwsError("InvalidParameterValue", f"ICMP {which} ({v}) out of range")
         if icmp_type == -1 and icmp_code != -1:
-            raise AwsError("InvalidParameterValue", "Invalid ICMP code: all ICMP types requires all ICMP codes (-1)")
+            raise AwsError("InvalidParameterValue",
+                           "Invalid ICMP code: all ICMP types requires all ICMP codes (-1)")
         return protocol, icmp_type, icmp_code
     # "-1" and other protocols: AWS allows all ports "regardless of any port range you specify"
     return protocol, -1, -1
@@ -304,7 +311,8 @@ def _require_prefix_list(ctx: Ctx, pl_id: str | None) -> None:
     require_prefix_list(ctx, pl_id)
 
 
-def _referenced_group(ctx: Ctx, sg: SecurityGroup, pair: Mapping[str, Any], check: bool) -> dict[str, str | None]:
+def _referenced_group(ctx: Ctx, sg: SecurityGroup, pair: Mapping[str, Any], check: bool) -> dict[str,
+                                                                                                 str | None]:
     """The rule fields for a referenced group: same VPC, or a peer VPC over an active peering
     connection in the same Region (AWS: "You cannot reference the security group of a peer VPC
     that's in a different Region")."""
@@ -328,7 +336,8 @@ def _referenced_group(ctx: Ctx, sg: SecurityGroup, pair: Mapping[str, Any], chec
     if pcx is None or (wanted_pcx and wanted_pcx != pcx.id):
         if ref.owner_id != ctx.account_id:
             raise not_found  # another account's group is invisible unless peered
-        raise AwsError("InvalidGroup.NotFound", "You have specified two resources that belong to different networks.")
+        raise AwsError("InvalidGroup.NotFound",
+                       "You have specified two resources that belong to different networks.")
     fields.update(referenced_vpc_id=ref.vpc_id, referenced_vpc_peering_connection_id=pcx.id)
     return fields
 
@@ -344,7 +353,8 @@ def active_peering(ctx: Ctx, vpc_a: str, vpc_b: str) -> VpcPeeringConnection | N
 
 # -- Revoke ------------------------------------------------------------------------------------
 @action
-def revoke_security_group_ingress(ctx: Ctx, *, group_id: str, ip_permissions: Sequence[Permission] | None = None,
+def revoke_security_group_ingress(ctx: Ctx, *, group_id: str,
+                                  ip_permissions: Sequence[Permission] | None = None,
                                   security_group_rule_ids: Sequence[str] | None = None,
                                   ip_protocol: str | None = None, from_port: int | None = None,
                                   to_port: int | None = None, cidr_ip: str | None = None) -> RevokeResult:
@@ -354,7 +364,8 @@ def revoke_security_group_ingress(ctx: Ctx, *, group_id: str, ip_permissions: Se
 
 
 @action
-def revoke_security_group_egress(ctx: Ctx, *, group_id: str, ip_permissions: Sequence[Permission] | None = None,
+def revoke_security_group_egress(ctx: Ctx, *, group_id: str,
+                                 ip_permissions: Sequence[Permission] | None = None,
                                  security_group_rule_ids: Sequence[str] | None = None) -> RevokeResult:
     """RevokeSecurityGroupEgress: as ingress, for outbound rules."""
     return _revoke(ctx, group_id, ip_permissions or (), security_group_rule_ids or (), egress=True)
@@ -375,7 +386,8 @@ def _revoke(ctx: Ctx, group_id: str, permissions: Sequence[Permission], rule_ids
     remove: dict[str, SecurityGroupRule] = {}
     for rid in rule_ids:
         if rid not in by_id:
-            raise AwsError("InvalidSecurityGroupRuleId.NotFound", f"The security group rule ID '{rid}' does not exist")
+            raise AwsError("InvalidSecurityGroupRuleId.NotFound",
+                           f"The security group rule ID '{rid}' does not exist")
         remove[rid] = by_id[rid]
     vpc = ctx.world.get(sg.vpc_id, Vpc)
     unknown: list[Permission] = []
@@ -386,7 +398,8 @@ def _revoke(ctx: Ctx, group_id: str, permissions: Sequence[Permission], rule_ids
         elif vpc is not None and vpc.is_default:
             unknown.append(permission_of(spec))
         else:
-            raise AwsError("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
+            raise AwsError("InvalidPermission.NotFound",
+                           "The specified rule does not exist in this security group.")
     kept = tuple(r for r in current if r.security_group_rule_id not in remove)
     ctx.world.put(replace(sg, egress=kept) if egress else replace(sg, ingress=kept))
     return RevokeResult(revoked=tuple(remove.values()), unknown_ip_permissions=tuple(unknown))
@@ -426,9 +439,11 @@ def modify_security_group_rules(ctx: Ctx, *, group_id: str, security_group_rules
     for item in security_group_rules:
         rid = item.get("security_group_rule_id")
         if rid not in rules:
-            raise AwsError("InvalidSecurityGroupRuleId.NotFound", f"The security group rule ID '{rid}' does not exist")
+            raise AwsError("InvalidSecurityGroupRuleId.NotFound",
+                           f"The security group rule ID '{rid}' does not exist")
         old = rules[rid]
-        (new,) = rules_from_permissions(ctx, sg, [_permission_of_request(item.get("security_group_rule") or {})],
+        (new,) = rules_from_permissions(ctx, sg,
+                                        [_permission_of_request(item.get("security_group_rule") or {})],
                                         egress=old.is_egress, check_references=True)
         changed[rid] = replace(new, security_group_rule_id=rid)
     result = {rid: changed.get(rid, r) for rid, r in rules.items()}

@@ -85,20 +85,23 @@ def _check_shareable(ctx: Ctx, res: Resource) -> None:
         vpc = ctx.world.get(res.vpc_id, Vpc)
         if res.is_default or (vpc is not None and vpc.is_default):
             raise AwsError("InvalidParameterException", f"The security group {res.id} cannot be shared. "
-                                                        "You cannot share default security groups or security "
-                                                        "groups in a default VPC.")
+                                                        "You cannot share default security groups or "
+                                                        "security groups in a default VPC.")
     if isinstance(res, ManagedPrefixList) and res.aws_managed:
-        raise AwsError("InvalidParameterException", f"The prefix list {res.id} is AWS-managed and cannot be shared.")
+        raise AwsError("InvalidParameterException",
+                       f"The prefix list {res.id} is AWS-managed and cannot be shared.")
 
 
 def _principals(ctx: Ctx, principals: Sequence[str]) -> tuple[str, ...]:
     for p in principals:
         if not _ACCOUNT.match(p):
-            raise AwsError("InvalidParameterException", f"Principal ID {p} is malformed. Verify the ID and try again.")
+            raise AwsError("InvalidParameterException",
+                           f"Principal ID {p} is malformed. Verify the ID and try again.")
         if p == ctx.account_id:
             # undocumented wording; RAM shares with other accounts only
             raise AwsError("InvalidParameterException",
-                           f"Principal ID {p} is the owner of the resource share. You cannot share with yourself.")
+                           f"Principal ID {p} is the owner of the resource share. You cannot share with "
+                           "yourself.")
     return tuple(dict.fromkeys(principals))
 
 
@@ -117,13 +120,16 @@ def create_resource_share(ctx: Ctx, *, name: str, resource_arns: Sequence[str] |
                           tags: Mapping[str, str] | None = None) -> ResourceShare:
     """CreateResourceShare: the caller's own shareable resources with other accounts."""
     if not name or not _NAME.match(name):
-        raise AwsError("InvalidParameterException", "Resource share name can contain only alphabetic characters, "
+        raise AwsError("InvalidParameterException",
+                       "Resource share name can contain only alphabetic characters, "
                                                     "numbers, spaces, periods, and dashes.")
     accounts = _principals(ctx, principals or [])
     resources = tuple(dict.fromkeys(_resolve(ctx, arn).id for arn in resource_arns or []))
-    return ctx.world.put(ResourceShare(id=ctx.new_id("resource_share"), owner_id=ctx.account_id, region=ctx.region,
+    return ctx.world.put(ResourceShare(id=ctx.new_id("resource_share"), owner_id=ctx.account_id,
+                                       region=ctx.region,
                                        tags=Tags(tags), share_name=name, resource_ids=resources,
-                                       principals=accounts, allow_external_principals=allow_external_principals))
+                                       principals=accounts,
+                                       allow_external_principals=allow_external_principals))
 
 
 @action
@@ -142,7 +148,8 @@ def associate_resource_share(ctx: Ctx, *, resource_share_arn: str, resource_arns
 
 
 @action
-def disassociate_resource_share(ctx: Ctx, *, resource_share_arn: str, resource_arns: Sequence[str] | None = None,
+def disassociate_resource_share(ctx: Ctx, *, resource_share_arn: str,
+                                resource_arns: Sequence[str] | None = None,
                                 principals: Sequence[str] | None = None) -> ResourceShare:
     """DisassociateResourceShare: remove resources and/or principals from the caller's share.
 

@@ -32,14 +32,16 @@ def create_tags(ctx: Ctx, *, resources: Sequence[str], tags: Mapping[str, str]) 
         if len([k for k in new if not k.startswith("aws:")]) > MAX_TAGS:
             raise AwsError("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
         if any(k.startswith("aws:") for k in tags):
-            raise AwsError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
+            raise AwsError("InvalidParameterValue",
+                           "Tag keys starting with 'aws:' are reserved for internal use")
         if isinstance(res, CustomerGateway) and ON_PREMISES_CIDRS_TAG in tags:
             validate_on_premises_tag(tags[ON_PREMISES_CIDRS_TAG])  # a lab knob: refuse a bad value now
         ctx.world.put(replace(res, tags=new))
 
 
 @action
-def delete_tags(ctx: Ctx, *, resources: Sequence[str], tags: Mapping[str, str | None] | Sequence[str] | None = None) -> None:
+def delete_tags(ctx: Ctx, *, resources: Sequence[str],
+                tags: Mapping[str, str | None] | Sequence[str] | None = None) -> None:
     """DeleteTags: remove the given keys (a value given must match), or every tag when none are given."""
     for rid in resources:
         res = _require_any(ctx, rid)

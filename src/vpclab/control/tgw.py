@@ -32,7 +32,8 @@ from .registry import action
 #: AWS: a private ASN, 64512–65534 (16-bit) or 4200000000–4294967294 (32-bit).
 ASN_RANGES = (range(64512, 65535), range(4200000000, 4294967295))
 ENABLE_DISABLE = ("enable", "disable")
-TGW_OPTION_KEYS = frozenset({"amazon_side_asn", "auto_accept_shared_attachments", "default_route_table_association",
+TGW_OPTION_KEYS = frozenset({"amazon_side_asn", "auto_accept_shared_attachments",
+                             "default_route_table_association",
                              "default_route_table_propagation", "dns_support", "vpn_ecmp_support",
                              "multicast_support"})
 MODIFY_OPTION_KEYS = TGW_OPTION_KEYS - {"multicast_support"} | {"association_default_route_table_id",
@@ -44,7 +45,8 @@ ASN_LOCKING_TYPES = ("vpn", "direct-connect-gateway", "connect")
 #: how DeleteTransitGateway names each kind of attachment still present
 ATTACHMENT_NOUN = {"vpc": "VPC Attachments", "vpn": "VPN Attachments",
                    "peering": "Transit Gateway Cross Region Peering Attachments",
-                   "direct-connect-gateway": "DirectConnect Gateway Attachments", "connect": "Connect Attachments"}
+                   "direct-connect-gateway": "DirectConnect Gateway Attachments",
+                   "connect": "Connect Attachments"}
 
 
 def _check_options(options: Mapping[str, Any] | None, allowed: frozenset[str]) -> dict[str, Any]:
@@ -56,8 +58,8 @@ def _check_options(options: Mapping[str, Any] | None, allowed: frozenset[str]) -
             if not isinstance(value, int) or not any(value in r for r in ASN_RANGES):
                 # AWS's exact wording is not documented; the ranges are (CreateTransitGateway).
                 raise AwsError("InvalidParameterValue",
-                               f"Value ({value}) for parameter amazonSideAsn is invalid. The range is 64512 to "
-                               "65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs.")
+                               f"Value ({value}) for parameter amazonSideAsn is invalid. The range is 64512 "
+                               "to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs.")
         elif not key.endswith("route_table_id") and value not in ENABLE_DISABLE:
             raise AwsError("InvalidParameterValue", f"Value ({value}) for parameter {key} is invalid.")
     return opts
@@ -78,10 +80,12 @@ def create_transit_gateway(ctx: Ctx, *, description: str = "", options: Mapping[
     if assoc or prop:
         rtb = ctx.world.put(TransitGatewayRouteTable(
             id=ctx.new_id("transit_gateway_route_table"), owner_id=ctx.account_id, region=ctx.region,
-            transit_gateway_id=tgw_id, default_association_route_table=assoc, default_propagation_route_table=prop))
+            transit_gateway_id=tgw_id, default_association_route_table=assoc,
+            default_propagation_route_table=prop))
         opts = replace(opts, association_default_route_table_id=rtb.id if assoc else None,
                        propagation_default_route_table_id=rtb.id if prop else None)
-    return ctx.world.put(TransitGateway(id=tgw_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
+    return ctx.world.put(TransitGateway(id=tgw_id, owner_id=ctx.account_id, region=ctx.region,
+                                        tags=Tags(tags),
                                         description=description, options=opts))
 
 
@@ -117,18 +121,22 @@ def modify_transit_gateway(ctx: Ctx, *, transit_gateway_id: str, description: st
     flags = {}
     for flag, id_key, flag_name, id_name, rtb_field in (
             ("default_route_table_association", "association_default_route_table_id",
-             "DefaultRouteTableAssociation", "AssociationDefaultRouteTableId", "default_association_route_table"),
+             "DefaultRouteTableAssociation", "AssociationDefaultRouteTableId",
+             "default_association_route_table"),
             ("default_route_table_propagation", "propagation_default_route_table_id",
-             "DefaultRouteTablePropagation", "PropagationDefaultRouteTableId", "default_propagation_route_table")):
+             "DefaultRouteTablePropagation", "PropagationDefaultRouteTableId",
+             "default_propagation_route_table")):
         effective = opts.get(flag, getattr(tgw.options, flag))
         given_id = opts.get(id_key)
         if effective != "enable":
             if given_id is not None:
-                raise AwsError("InvalidParameterCombination", f"disable {flag_name} conflicts with {id_name} {given_id}")
+                raise AwsError("InvalidParameterCombination",
+                               f"disable {flag_name} conflicts with {id_name} {given_id}")
             new = replace(new, **{id_key: None})
         else:
             if flag in opts and given_id is None and getattr(tgw.options, id_key) is None:
-                raise AwsError("InvalidParameterCombination", f"enable {flag_name} conflicts with {id_name} null")
+                raise AwsError("InvalidParameterCombination",
+                               f"enable {flag_name} conflicts with {id_name} null")
             if given_id is not None:
                 _own_route_table(ctx, tgw, given_id)
         flags[rtb_field] = getattr(new, id_key)
@@ -136,7 +144,8 @@ def modify_transit_gateway(ctx: Ctx, *, transit_gateway_id: str, description: st
         updated = replace(rtb, **{f: rtb.id == table_id for f, table_id in flags.items()})
         if updated != rtb:
             ctx.world.put(updated)
-    return ctx.world.put(replace(tgw, options=new, description=tgw.description if description is None else description))
+    return ctx.world.put(replace(tgw, options=new, description=tgw.description if description is None
+                                 else description))
 
 
 @action
@@ -148,7 +157,8 @@ def delete_transit_gateway(ctx: Ctx, *, transit_gateway_id: str) -> None:
     if attached:
         kind = attached[0].resource_type
         ids = ", ".join(a.id for a in attached if a.resource_type == kind)
-        raise AwsError("IncorrectState", f"{tgw.id} has non-deleted {ATTACHMENT_NOUN.get(kind, 'Attachments')}: {ids}.")
+        raise AwsError("IncorrectState",
+                       f"{tgw.id} has non-deleted {ATTACHMENT_NOUN.get(kind, 'Attachments')}: {ids}.")
     for rtb in [r for r in ctx.world.all(TransitGatewayRouteTable) if r.transit_gateway_id == tgw.id]:
         ctx.world.remove(rtb.id)
     for att in [a for a in ctx.world.all(TransitGatewayAttachment) if tgw.id in a.transit_gateway_ids]:
@@ -169,10 +179,11 @@ def apply_defaults(ctx: Ctx, att: TransitGatewayAttachment, tgw: TransitGateway,
     if opts.default_route_table_association == "enable" and opts.association_default_route_table_id \
             and att.association_for(tgw.id) is None:
         att = ctx.world.put(att.with_association(tgw.id, opts.association_default_route_table_id))
-    if propagate and opts.default_route_table_propagation == "enable" and opts.propagation_default_route_table_id:
+    if (propagate and opts.default_route_table_propagation == "enable"
+        and opts.propagation_default_route_table_id):
         rtb = ctx.world.get(opts.propagation_default_route_table_id, TransitGatewayRouteTable)
         if rtb is not None and att.id not in rtb.propagations:
-            ctx.world.put(replace(rtb, propagations=rtb.propagations + (att.id,)))
+            ctx.world.put(replace(rtb, propagations=(*rtb.propagations, att.id)))
     return att
 
 
@@ -188,13 +199,14 @@ def remove_attachment(ctx: Ctx, att: TransitGatewayAttachment, *, final_state: s
     if final_state is None:
         ctx.world.remove(att.id)
     else:
-        ctx.world.put(replace(att, state=final_state, network_interface_ids=(), association_route_table_id=None,
+        ctx.world.put(replace(att, state=final_state, network_interface_ids=(),
+                              association_route_table_id=None,
                               peer_association_route_table_id=None))
 
 
 def _require_attachment(ctx: Ctx, attachment_id: str, resource_type: str) -> TransitGatewayAttachment:
     att = ctx.require(TransitGatewayAttachment, attachment_id)
-    if att.resource_type != resource_type or not att.live and att.state != "rejected":
+    if att.resource_type != resource_type or (not att.live and att.state != "rejected"):
         code, message = TransitGatewayAttachment.NOT_FOUND
         raise AwsError(code, message.format(id=attachment_id))
     return att
@@ -207,7 +219,8 @@ def _require_pending(att: TransitGatewayAttachment) -> None:
 
 
 # -- VPC attachments -------------------------------------------------------------------------
-def _attachable_subnets(ctx: Ctx, vpc: Vpc, subnet_ids: Sequence[str], existing: Sequence[str] = ()) -> list[Subnet]:
+def _attachable_subnets(ctx: Ctx, vpc: Vpc, subnet_ids: Sequence[str],
+                        existing: Sequence[str] = ()) -> list[Subnet]:
     """Each subnet exists in the VPC; at most one subnet per Availability Zone."""
     zones = {s.availability_zone for s in (ctx.world.get(i, Subnet) for i in existing) if s is not None}
     found: list[Subnet] = []
@@ -268,7 +281,8 @@ def create_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_id: str, 
 
 
 @action
-def accept_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
+def accept_transit_gateway_vpc_attachment(ctx: Ctx, *,
+                                          transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
     """AcceptTransitGatewayVpcAttachment: the gateway owner accepts a shared VPC's request."""
     att = _require_attachment(ctx, transit_gateway_attachment_id, "vpc")
     ctx.require_owner(att)
@@ -279,7 +293,8 @@ def accept_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachmen
 
 
 @action
-def reject_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
+def reject_transit_gateway_vpc_attachment(ctx: Ctx, *,
+                                          transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
     """RejectTransitGatewayVpcAttachment: the gateway owner refuses; the interfaces go.
 
     AWS lists a rejected attachment for a while before it disappears; vpclab removes it at once,
@@ -293,8 +308,10 @@ def reject_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachmen
 
 @action
 def modify_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachment_id: str,
-                                          add_subnet_ids: Sequence[str] = (), remove_subnet_ids: Sequence[str] = (),
-                                          options: Mapping[str, Any] | None = None) -> TransitGatewayAttachment:
+                                          add_subnet_ids: Sequence[str] = (),
+                                          remove_subnet_ids: Sequence[str] = (),
+                                          options: Mapping[str,
+                                                           Any] | None = None) -> TransitGatewayAttachment:
     """ModifyTransitGatewayVpcAttachment: removals first, then additions (one subnet per AZ);
     the attachment keeps at least one subnet."""
     att = _require_attachment(ctx, transit_gateway_attachment_id, "vpc")
@@ -336,9 +353,12 @@ def delete_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_attachmen
 
 # -- peering attachments ---------------------------------------------------------------------
 @action
-def create_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_id: str, peer_transit_gateway_id: str,
-                                              peer_account_id: str | None = None, peer_region: str | None = None,
-                                              tags: Mapping[str, str] | None = None) -> TransitGatewayAttachment:
+def create_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_id: str,
+                                              peer_transit_gateway_id: str,
+                                              peer_account_id: str | None = None,
+                                              peer_region: str | None = None,
+                                              tags: Mapping[str,
+                                                            str] | None = None) -> TransitGatewayAttachment:
     """CreateTransitGatewayPeeringAttachment: inter- or intra-Region, any account; the request
     waits in pendingAcceptance for the peer gateway's owner (failed when no such gateway exists)."""
     tgw = _own_tgw(ctx, transit_gateway_id)
@@ -348,29 +368,34 @@ def create_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_id: s
         raise AwsError("InvalidParameterValue", f"Value ({peer_region}) for parameter peerRegion is invalid.")
     if peer_transit_gateway_id == tgw.id:
         # AWS's wording is undocumented; a gateway cannot peer with itself
-        raise AwsError("InvalidParameterValue", f"Cannot create a peering attachment from {tgw.id} to itself.")
+        raise AwsError("InvalidParameterValue",
+                       f"Cannot create a peering attachment from {tgw.id} to itself.")
     _check_attachment_quotas(ctx, tgw)
     ctx.check_quota("peering_attachments_per_transit_gateway", sum(
         1 for a in attachments_of(ctx.world, tgw.id) if a.resource_type == "peering"))
     peer = ctx.world.get(peer_transit_gateway_id, TransitGateway)
     exists = peer is not None and (peer.owner_id, peer.region) == (peer_account_id, peer_region)
     return ctx.world.put(TransitGatewayAttachment(
-        id=ctx.new_id("transit_gateway_attachment"), owner_id=tgw.owner_id, region=tgw.region, tags=Tags(tags),
+        id=ctx.new_id("transit_gateway_attachment"), owner_id=tgw.owner_id, region=tgw.region,
+        tags=Tags(tags),
         transit_gateway_id=tgw.id, resource_type="peering", resource_id=peer_transit_gateway_id,
         resource_owner_id=peer_account_id, state="pendingAcceptance" if exists else "failed",
-        peer_transit_gateway_id=peer_transit_gateway_id, peer_account_id=peer_account_id, peer_region=peer_region))
+        peer_transit_gateway_id=peer_transit_gateway_id, peer_account_id=peer_account_id,
+        peer_region=peer_region))
 
 
 def _require_accepter(ctx: Ctx, attachment_id: str, verb: str) -> TransitGatewayAttachment:
     att = _require_attachment(ctx, attachment_id, "peering")
     if (ctx.account_id, ctx.region) != (att.peer_account_id, att.peer_region):
-        raise AwsError("InvalidParameterValue", f"Cannot {verb} {att.id} as the source of the peering request.")
+        raise AwsError("InvalidParameterValue",
+                       f"Cannot {verb} {att.id} as the source of the peering request.")
     _require_pending(att)
     return att
 
 
 @action
-def accept_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
+def accept_transit_gateway_peering_attachment(ctx: Ctx, *,
+                                              transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
     """AcceptTransitGatewayPeeringAttachment: by the peer gateway's owner, in the peer Region.
     Each side is associated with its default association route table where enabled; peering
     attachments never propagate."""
@@ -384,7 +409,8 @@ def accept_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_attac
 
 
 @action
-def reject_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
+def reject_transit_gateway_peering_attachment(ctx: Ctx, *,
+                                              transit_gateway_attachment_id: str) -> TransitGatewayAttachment:
     """RejectTransitGatewayPeeringAttachment: by the peer gateway's owner, in the peer Region."""
     att = _require_accepter(ctx, transit_gateway_attachment_id, "reject")
     remove_attachment(ctx, att, final_state="rejected")
@@ -399,7 +425,8 @@ def delete_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_attac
 
 
 # -- VPN attachments (called by the VPN family) ----------------------------------------------
-def create_vpn_attachment(ctx: Ctx, transit_gateway_id: str, vpn_connection_id: str) -> TransitGatewayAttachment:
+def create_vpn_attachment(ctx: Ctx, transit_gateway_id: str,
+                          vpn_connection_id: str) -> TransitGatewayAttachment:
     """The attachment CreateVpnConnection(TransitGatewayId=…) makes, available at once and
     associated/propagated per the gateway's defaults."""
     tgw = _own_tgw(ctx, transit_gateway_id)

@@ -41,7 +41,8 @@ def _own_table(ctx: Ctx, route_table_id: str) -> TransitGatewayRouteTable:
     return rtb
 
 
-def _attachment_on(ctx: Ctx, rtb: TransitGatewayRouteTable, attachment_id: str | None) -> TransitGatewayAttachment:
+def _attachment_on(ctx: Ctx, rtb: TransitGatewayRouteTable,
+                   attachment_id: str | None) -> TransitGatewayAttachment:
     """The attachment, which must belong to the table's gateway: AWS reports an attachment of
     another gateway as not found (InvalidTransitGatewayAttachmentID.NotFound)."""
     att = ctx.world.get(attachment_id, TransitGatewayAttachment) if attachment_id else None
@@ -65,8 +66,10 @@ def create_transit_gateway_route_table(ctx: Ctx, *, transit_gateway_id: str,
     tgw = ctx.require(TransitGateway, transit_gateway_id)
     ctx.require_owner(tgw)
     ctx.check_quota("route_tables_per_transit_gateway", len(_tables_of(ctx, tgw.id)))
-    return ctx.world.put(TransitGatewayRouteTable(id=ctx.new_id("transit_gateway_route_table"), owner_id=tgw.owner_id,
-                                                  region=tgw.region, tags=Tags(tags), transit_gateway_id=tgw.id))
+    return ctx.world.put(TransitGatewayRouteTable(id=ctx.new_id("transit_gateway_route_table"),
+                                                  owner_id=tgw.owner_id,
+                                                  region=tgw.region, tags=Tags(tags),
+                                                  transit_gateway_id=tgw.id))
 
 
 @action
@@ -100,8 +103,9 @@ def _association(rtb: TransitGatewayRouteTable, att: TransitGatewayAttachment,
 
 
 @action
-def associate_transit_gateway_route_table(ctx: Ctx, *, transit_gateway_route_table_id: str,
-                                          transit_gateway_attachment_id: str) -> TransitGatewayRouteTableAssociation:
+def associate_transit_gateway_route_table(
+        ctx: Ctx, *, transit_gateway_route_table_id: str, transit_gateway_attachment_id: str,
+) -> TransitGatewayRouteTableAssociation:
     """AssociateTransitGatewayRouteTable: an attachment is associated with exactly one route table."""
     rtb = _own_table(ctx, transit_gateway_route_table_id)
     att = _attachment_on(ctx, rtb, transit_gateway_attachment_id)
@@ -114,8 +118,9 @@ def associate_transit_gateway_route_table(ctx: Ctx, *, transit_gateway_route_tab
 
 
 @action
-def disassociate_transit_gateway_route_table(ctx: Ctx, *, transit_gateway_route_table_id: str,
-                                             transit_gateway_attachment_id: str) -> TransitGatewayRouteTableAssociation:
+def disassociate_transit_gateway_route_table(
+        ctx: Ctx, *, transit_gateway_route_table_id: str, transit_gateway_attachment_id: str,
+) -> TransitGatewayRouteTableAssociation:
     """DisassociateTransitGatewayRouteTable: the attachment must be associated with that table."""
     rtb = _own_table(ctx, transit_gateway_route_table_id)
     att = _attachment_on(ctx, rtb, transit_gateway_attachment_id)
@@ -175,7 +180,7 @@ def enable_transit_gateway_route_table_propagation(
     if att.id in rtb.propagations:
         raise AwsError("TransitGatewayRouteTablePropagation.Duplicate",
                        f"Propagation {att.id} already exists in Transit Gateway Route Table {rtb.id}.")
-    ctx.world.put(replace(rtb, propagations=rtb.propagations + (att.id,)))
+    ctx.world.put(replace(rtb, propagations=(*rtb.propagations, att.id)))
     return _propagation(rtb, att)
 
 
@@ -225,7 +230,8 @@ def _count_routes(ctx: Ctx, tgw_id: str) -> int:
 
 
 @action
-def create_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str, transit_gateway_route_table_id: str,
+def create_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str,
+                                 transit_gateway_route_table_id: str,
                                  transit_gateway_attachment_id: str | None = None,
                                  blackhole: bool = False) -> TransitGatewayRoute:
     """CreateTransitGatewayRoute: a static route to an attachment of the same gateway, or a
@@ -234,11 +240,12 @@ def create_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str, trans
     dest = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
     targets = _static_target(ctx, rtb, transit_gateway_attachment_id, blackhole)
     if any(r.destination_cidr_block == dest for r in rtb.routes):
-        raise AwsError("RouteAlreadyExists", f"Route {dest} already exists in Transit Gateway Route Table {rtb.id}.")
+        raise AwsError("RouteAlreadyExists",
+                       f"Route {dest} already exists in Transit Gateway Route Table {rtb.id}.")
     ctx.check_quota("routes_per_transit_gateway", _count_routes(ctx, rtb.transit_gateway_id))
     route = TransitGatewayRoute(destination_cidr_block=dest, transit_gateway_attachment_ids=targets,
                                 type="static", state="blackhole" if blackhole else "active")
-    ctx.world.put(replace(rtb, routes=rtb.routes + (route,)))
+    ctx.world.put(replace(rtb, routes=(*rtb.routes, route)))
     return _effective(ctx, rtb.id, dest)
 
 
@@ -264,7 +271,8 @@ def delete_transit_gateway_route(ctx: Ctx, *, transit_gateway_route_table_id: st
 
 
 @action
-def replace_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str, transit_gateway_route_table_id: str,
+def replace_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str,
+                                  transit_gateway_route_table_id: str,
                                   transit_gateway_attachment_id: str | None = None,
                                   blackhole: bool = False) -> TransitGatewayRoute:
     """ReplaceTransitGatewayRoute: a new target for the destination's static route; AWS writes
@@ -278,7 +286,7 @@ def replace_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str, tran
         routes = tuple(route if r.destination_cidr_block == dest else r for r in rtb.routes)
     else:
         ctx.check_quota("routes_per_transit_gateway", _count_routes(ctx, rtb.transit_gateway_id))
-        routes = rtb.routes + (route,)
+        routes = (*rtb.routes, route)
     ctx.world.put(replace(rtb, routes=routes))
     return _effective(ctx, rtb.id, dest)
 
@@ -330,7 +338,8 @@ def search_transit_gateway_routes(ctx: Ctx, *, transit_gateway_route_table_id: s
     limit = 1000 if max_results is None else max_results
     if limit not in MAX_RESULTS:
         raise AwsError("InvalidParameterValue",
-                       f"Value ({max_results}) for parameter maxResults is invalid. Expecting a value between 5 and 1000.")
+                       f"Value ({max_results}) for parameter maxResults is invalid. Expecting a value "
+                       "between 5 and 1000.")
     routes = tgw_routes(ctx.world, rtb)
     longest: list[IPv4Network] = []
     for f in filters:

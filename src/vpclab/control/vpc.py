@@ -13,7 +13,13 @@ from ..errors import AwsError
 from ..model.base import Resource, Tags
 from ..model.regions import zone, zones
 from ..model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation, is_local
-from ..model.security import NetworkAcl, NetworkAclAssociation, NetworkAclEntry, SecurityGroup, SecurityGroupRule
+from ..model.security import (
+    NetworkAcl,
+    NetworkAclAssociation,
+    NetworkAclEntry,
+    SecurityGroup,
+    SecurityGroupRule,
+)
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc, VpcCidrBlockAssociation
 from . import peering
@@ -29,7 +35,8 @@ SUBNET_PREFIX_RANGE = range(16, 29)
 RFC1918 = tuple(IPv4Network(c) for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 BENCHMARK_RANGE = IPv4Network("198.19.0.0/16")
 #: Never usable as VPC address space (loopback, link-local, multicast, reserved, "this network").
-UNUSABLE = tuple(IPv4Network(c) for c in ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"))
+UNUSABLE = tuple(IPv4Network(c)
+                 for c in ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4"))
 
 
 def _range_of(net: IPv4Network) -> IPv4Network | None:
@@ -98,12 +105,15 @@ def create_default_vpc(ctx: Ctx) -> Vpc:
     hostnames on. One per account and Region (DefaultVpcAlreadyExists)."""
     from . import gateways, routes
 
-    if any(v.is_default for v in ctx.world.all(Vpc) if v.owner_id == ctx.account_id and v.region == ctx.region):
-        raise AwsError("DefaultVpcAlreadyExists", "A Default VPC already exists for this account in this region.")
+    if any(v.is_default for v in ctx.world.all(Vpc)
+           if v.owner_id == ctx.account_id and v.region == ctx.region):
+        raise AwsError("DefaultVpcAlreadyExists",
+                       "A Default VPC already exists for this account in this region.")
     vpc = create_vpc(ctx, cidr_block=DEFAULT_VPC_CIDR)
     vpc = ctx.world.put(replace(vpc, is_default=True, enable_dns_hostnames=True))
     for k, az in enumerate(zones(ctx.region)):
-        subnet = create_subnet(ctx, vpc_id=vpc.id, cidr_block=f"172.31.{16 * k}.0/20", availability_zone=az.zone_name)
+        subnet = create_subnet(ctx, vpc_id=vpc.id, cidr_block=f"172.31.{16 * k}.0/20",
+                               availability_zone=az.zone_name)
         ctx.world.put(replace(subnet, default_for_az=True, map_public_ip_on_launch=True))
     igw = gateways.create_internet_gateway(ctx)
     gateways.attach_internet_gateway(ctx, internet_gateway_id=igw.id, vpc_id=vpc.id)
@@ -132,7 +142,9 @@ def local_route(cidr: str) -> Route:
 
 
 def _create_default_security_group(ctx: Ctx, vpc: Vpc) -> SecurityGroup:
-    """The default group: inbound from itself, all outbound. (AWS: "Default security groups for your VPCs".)"""
+    """The default group: inbound from itself, all outbound.
+
+    AWS: "Default security groups for your VPCs"."""
     sg_id = ctx.new_id("security_group")
     return ctx.world.put(SecurityGroup(
         id=sg_id, owner_id=vpc.owner_id, region=vpc.region, vpc_id=vpc.id,
@@ -194,9 +206,9 @@ def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCi
     _check_vpc_block_size(net)
     if _restricted_secondary(IPv4Network(vpc.cidr_block), net):
         raise AwsError("InvalidVpc.Range",
-                       f"The CIDR '{net}' is restricted. Use a CIDR from the same private address range as the "
-                       "current VPC CIDR, or use a publicly-routable CIDR. For additional restrictions, see "
-                       "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html")
+                       f"The CIDR '{net}' is restricted. Use a CIDR from the same private address range as "
+                       "the current VPC CIDR, or use a publicly-routable CIDR. For additional restrictions, "
+                       "see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html")
     if vpc.overlaps(net):
         # AWS's exact message for an overlapping secondary block is not documented; the code is.
         raise AwsError("InvalidVpc.Range", f"The CIDR '{net}' conflicts with another CIDR block of {vpc_id}.")
@@ -210,10 +222,11 @@ def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCi
                                f"The CIDR '{net}' conflicts with route {dest} in route table {rt.id}.")
     ctx.check_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks), vpc_id=vpc_id)
     peering.check_vpc_cidr_association(ctx, vpc_id, str(net))
-    assoc = VpcCidrBlockAssociation(association_id=ctx.new_id("vpc_cidr_block_association"), cidr_block=str(net))
-    ctx.world.put(replace(vpc, cidr_block_associations=vpc.cidr_block_associations + (assoc,)))
+    assoc = VpcCidrBlockAssociation(association_id=ctx.new_id("vpc_cidr_block_association"),
+                                    cidr_block=str(net))
+    ctx.world.put(replace(vpc, cidr_block_associations=(*vpc.cidr_block_associations, assoc)))
     for rt in list(ctx.world.in_vpc(vpc_id, RouteTable)):
-        ctx.world.put(replace(rt, routes=rt.routes + (local_route(str(net)),)))
+        ctx.world.put(replace(rt, routes=(*rt.routes, local_route(str(net)))))
     peering.fail_overlapping_requests(ctx, vpc_id)
     return assoc
 
@@ -223,7 +236,8 @@ def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str) -> VpcCidrBloc
     """DisassociateVpcCidrBlock: not the primary block, not while subnets use it."""
     for vpc in ctx.world.all(Vpc):
         for assoc in vpc.cidr_block_associations:
-            if assoc.association_id == association_id and vpc.visible_to(ctx.world, ctx.account_id, ctx.region):
+            if assoc.association_id == association_id and vpc.visible_to(ctx.world, ctx.account_id,
+                                                                         ctx.region):
                 break
         else:
             continue
@@ -283,9 +297,9 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: 
     ))
     # AWS associates every new subnet with the VPC's default network ACL
     acl = default_network_acl(ctx, vpc_id)
-    ctx.world.put(replace(acl, associations=acl.associations + (NetworkAclAssociation(
-        network_acl_association_id=ctx.new_id("network_acl_association"),
-        network_acl_id=acl.id, subnet_id=subnet.id),)))
+    association = NetworkAclAssociation(network_acl_association_id=ctx.new_id("network_acl_association"),
+                                        network_acl_id=acl.id, subnet_id=subnet.id)
+    ctx.world.put(replace(acl, associations=(*acl.associations, association)))
     return subnet
 
 
@@ -311,13 +325,16 @@ def delete_subnet(ctx: Ctx, *, subnet_id: str) -> None:
     subnet = ctx.require(Subnet, subnet_id)
     ctx.require_owner(subnet)
     if any(eni.subnet_id == subnet_id for eni in ctx.world.in_vpc(subnet.vpc_id, NetworkInterface)):
-        raise AwsError("DependencyViolation", f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
+        raise AwsError("DependencyViolation",
+                       f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
     for rt in list(ctx.world.in_vpc(subnet.vpc_id, RouteTable)):
         if any(a.subnet_id == subnet_id for a in rt.associations):
-            ctx.world.put(replace(rt, associations=tuple(a for a in rt.associations if a.subnet_id != subnet_id)))
+            ctx.world.put(replace(rt,
+                                  associations=tuple(a for a in rt.associations if a.subnet_id != subnet_id)))
     for acl in list(ctx.world.in_vpc(subnet.vpc_id, NetworkAcl)):
         if any(a.subnet_id == subnet_id for a in acl.associations):
-            ctx.world.put(replace(acl, associations=tuple(a for a in acl.associations if a.subnet_id != subnet_id)))
+            ctx.world.put(replace(acl, associations=tuple(a for a in acl.associations
+                                                          if a.subnet_id != subnet_id)))
     ctx.world.remove(subnet_id)
 
 

@@ -321,7 +321,7 @@ def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination
     cidr = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
     if any(r.destination_cidr_block == cidr for r in vpn.routes):
         return None  # an existing route: AWS treats the request as already done
-    ctx.world.put(replace(vpn, routes=vpn.routes + (VpnStaticRoute(destination_cidr_block=cidr),)))
+    ctx.world.put(replace(vpn, routes=(*vpn.routes, VpnStaticRoute(destination_cidr_block=cidr))))
     return None
 
 
@@ -345,7 +345,7 @@ def enable_vgw_route_propagation(ctx: Ctx, *, gateway_id: str, route_table_id: s
     if vgw.vpc_id != rtb.vpc_id:
         raise AwsError("Gateway.NotAttached", f"resource {vgw.id} is not attached to network {rtb.vpc_id}")
     if vgw.id not in rtb.propagating_vgws:
-        ctx.world.put(replace(rtb, propagating_vgws=rtb.propagating_vgws + (vgw.id,)))
+        ctx.world.put(replace(rtb, propagating_vgws=(*rtb.propagating_vgws, vgw.id)))
 
 
 @action

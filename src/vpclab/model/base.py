@@ -53,7 +53,8 @@ class Tags(Mapping[str, str]):
         return Tags({**dict(self._items), **items})
 
     def without(self, keys: Mapping[str, str | None] | list[str]) -> Tags:
-        """Drop keys; with a mapping, drop a key only where its value matches (or is None), as DeleteTags does."""
+        """Drop keys; with a mapping, drop a key only where its value matches (or is None), as
+        DeleteTags does."""
         if isinstance(keys, Mapping):
             return Tags({k: v for k, v in self._items if not (k in keys and keys[k] in (None, v))})
         return Tags({k: v for k, v in self._items if k not in keys})
@@ -86,7 +87,7 @@ class Resource:
     id: str
     owner_id: str
     region: str
-    tags: Tags = Tags()
+    tags: Tags = Tags()  # noqa: RUF009 -- Tags is immutable and hashable: one shared empty value is safe
 
     def __init_subclass__(cls) -> None:
         # (no zero-argument super() here: it breaks under dataclass(slots=True))

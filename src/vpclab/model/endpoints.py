@@ -36,7 +36,8 @@ class DnsEntry:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class VpcEndpoint(Resource):
     KIND: ClassVar[str] = "vpc_endpoint"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '{id}' does not exist")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpcEndpointId.NotFound",
+                                            "The Vpc Endpoint Id '{id}' does not exist")
 
     vpc_id: str
     service_name: str
@@ -125,7 +126,8 @@ def endpoints_for_service(world: World, vpc_id: str, service_name: str) -> list[
     return [e for e in world.in_vpc(vpc_id, VpcEndpoint) if e.service_name == service_name]
 
 
-def gateway_endpoint_for(world: World, vpc_id: str, route_table_id: str, service_name: str) -> VpcEndpoint | None:
+def gateway_endpoint_for(world: World, vpc_id: str, route_table_id: str,
+                         service_name: str) -> VpcEndpoint | None:
     """The gateway endpoint that serves ``service_name`` for a route table of ``vpc_id``, if any."""
     return next((e for e in endpoints_for_service(world, vpc_id, service_name)
                  if e.vpc_endpoint_type == "Gateway" and route_table_id in e.route_table_ids), None)

@@ -43,15 +43,18 @@ class Image:
 
 #: (name, description, architecture, owner id, owner alias, platform, platform details)
 _CATALOGUE: tuple[tuple[str, str, str, str, str | None, str | None, str], ...] = (
-    ("al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64", "Amazon Linux 2023 AMI 2023.6.20241121.0 x86_64 HVM kernel-6.1",
+    ("al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64",
+     "Amazon Linux 2023 AMI 2023.6.20241121.0 x86_64 HVM kernel-6.1",
      "x86_64", AMAZON_OWNER_ID, "amazon", None, "Linux/UNIX"),
-    ("al2023-ami-2023.6.20241121.0-kernel-6.1-arm64", "Amazon Linux 2023 AMI 2023.6.20241121.0 arm64 HVM kernel-6.1",
+    ("al2023-ami-2023.6.20241121.0-kernel-6.1-arm64",
+     "Amazon Linux 2023 AMI 2023.6.20241121.0 arm64 HVM kernel-6.1",
      "arm64", AMAZON_OWNER_ID, "amazon", None, "Linux/UNIX"),
     ("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241119",
      "Canonical, Ubuntu, 24.04, amd64 noble image", "x86_64", CANONICAL_OWNER_ID, None, None, "Linux/UNIX"),
     ("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20241119",
      "Canonical, Ubuntu, 24.04, arm64 noble image", "arm64", CANONICAL_OWNER_ID, None, None, "Linux/UNIX"),
-    ("Windows_Server-2022-English-Full-Base-2024.11.13", "Microsoft Windows Server 2022 Full Locale English AMI",
+    ("Windows_Server-2022-English-Full-Base-2024.11.13",
+     "Microsoft Windows Server 2022 Full Locale English AMI",
      "x86_64", AMAZON_WINDOWS_OWNER_ID, "amazon", "windows", "Windows"),
 )
 
@@ -78,7 +81,9 @@ def find_image(region: str, image_id: str) -> Image | None:
 
 
 def image_named(region: str, prefix: str, architecture: str = "x86_64") -> Image:
-    """The Region's image whose name starts with ``prefix`` (e.g. ``"al2023"``, ``"ubuntu"``, ``"Windows"``)."""
+    """The Region's image whose name starts with ``prefix``
+
+    (e.g. ``"al2023"``, ``"ubuntu"``, ``"Windows"``)."""
     for img in images(region):
         if (img.name.startswith(prefix) or img.name.split("/")[-1].startswith(prefix)) \
                 and img.architecture == architecture:
@@ -113,7 +118,8 @@ INSTANCE_TYPES: dict[str, InstanceType] = {
         ("r5.large", 3, 10), ("r6i.large", 3, 10),
     )),
     **_types("arm64", (
-        ("t4g.nano", 2, 2), ("t4g.micro", 2, 2), ("t4g.small", 3, 4), ("t4g.medium", 3, 6), ("t4g.large", 3, 12),
+        ("t4g.nano", 2, 2), ("t4g.micro", 2, 2), ("t4g.small", 3, 4), ("t4g.medium", 3, 6),
+        ("t4g.large", 3, 12),
         ("m6g.large", 3, 10), ("m7g.large", 3, 10), ("c6g.large", 3, 10), ("c7g.large", 3, 10),
         ("r6g.large", 3, 10),
     )),

@@ -65,7 +65,8 @@ class NetworkInterface(Resource):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Instance(Resource):
     KIND: ClassVar[str] = "instance"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidInstanceID.NotFound", "The instance ID '{id}' does not exist")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidInstanceID.NotFound",
+                                            "The instance ID '{id}' does not exist")
 
     vpc_id: str
     subnet_id: str

@@ -168,14 +168,17 @@ class VpcPeeringConnection(Resource):
 
     def cidr_blocks_of(self, vpc_id: str) -> tuple[str, ...]:
         """The CIDR blocks AWS recorded for ``vpc_id``'s side when the connection became active."""
-        return self.requester_cidr_blocks if self.side_of(vpc_id) == "requester" else self.accepter_cidr_blocks
+        return (self.requester_cidr_blocks if self.side_of(vpc_id) == "requester"
+                else self.accepter_cidr_blocks)
 
     def options_of(self, vpc_id: str) -> VpcPeeringConnectionOptions:
-        return self.requester_peering_options if self.side_of(vpc_id) == "requester" else self.accepter_peering_options
+        return (self.requester_peering_options if self.side_of(vpc_id) == "requester"
+                else self.accepter_peering_options)
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # both sides see the connection, each in its own Region …
-        sides = [side for side in ("requester", "accepter") if self.owner_of_side(side) == (account_id, region)]
+        sides = [side for side in ("requester", "accepter")
+                 if self.owner_of_side(side) == (account_id, region)]
         if not sides:
             return False
         # … for a while after it reaches a final state ("VPC peering connection lifecycle")

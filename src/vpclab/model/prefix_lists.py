@@ -56,7 +56,8 @@ class PrefixListEntry:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ManagedPrefixList(Resource):
     KIND: ClassVar[str] = "managed_prefix_list"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidPrefixListID.NotFound", "The prefix list ID '{id}' does not exist")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidPrefixListID.NotFound",
+                                            "The prefix list ID '{id}' does not exist")
 
     prefix_list_name: str
     address_family: str = "IPv4"

@@ -20,11 +20,11 @@ class AvailabilityZone:
     region_name: str
 
 
-def _zones(region: str, short: str, letters: str, ids: tuple[int, ...] | None = None) -> tuple[AvailabilityZone, ...]:
+def _zones(region: str, short: str, letters: str,
+           ids: tuple[int, ...] | None = None) -> tuple[AvailabilityZone, ...]:
     ids = ids or tuple(range(1, len(letters) + 1))
-    return tuple(
-        AvailabilityZone(f"{region}{letter}", f"{short}-az{n}", region) for letter, n in zip(letters, ids)
-    )
+    return tuple(AvailabilityZone(f"{region}{letter}", f"{short}-az{n}", region)
+                 for letter, n in zip(letters, ids, strict=True))
 
 
 #: region name → its Availability Zones, in name order.

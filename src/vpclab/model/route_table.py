@@ -79,7 +79,8 @@ class RouteTableAssociation:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RouteTable(Resource):
     KIND: ClassVar[str] = "route_table"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidRouteTableID.NotFound", "The routeTable ID '{id}' does not exist")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidRouteTableID.NotFound",
+                                            "The routeTable ID '{id}' does not exist")
 
     vpc_id: str
     routes: tuple[Route, ...] = ()

@@ -104,7 +104,8 @@ def sg_rule_matches_cidr(rule: SecurityGroupRule, ip: str | IPv4Address) -> bool
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SecurityGroup(Resource):
     KIND: ClassVar[str] = "security_group"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidGroup.NotFound", "The security group '{id}' does not exist")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidGroup.NotFound",
+                                            "The security group '{id}' does not exist")
 
     group_name: str
     description: str
@@ -188,7 +189,8 @@ class NetworkAclAssociation:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NetworkAcl(Resource):
     KIND: ClassVar[str] = "network_acl"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidNetworkAclID.NotFound", "The network ACL '{id}' does not exist")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidNetworkAclID.NotFound",
+                                            "The network ACL '{id}' does not exist")
 
     vpc_id: str
     is_default: bool = False

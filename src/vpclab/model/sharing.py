@@ -18,7 +18,8 @@ class ResourceShare(Resource):
     ids they are shared with. A deleted share stays, with status DELETED, and shares nothing."""
 
     KIND: ClassVar[str] = "resource_share"
-    NOT_FOUND: ClassVar[tuple[str, str]] = ("UnknownResourceException", "ResourceShare {id} could not be found.")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("UnknownResourceException",
+                                            "ResourceShare {id} could not be found.")
 
     share_name: str
     resource_ids: tuple[str, ...] = ()

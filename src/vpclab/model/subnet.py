@@ -45,4 +45,5 @@ class Subnet(Resource):
         # shared subnets (VPC sharing) are seen by the participants they are shared with
         from .sharing import shared_with
 
-        return self.region == region and (self.owner_id == account_id or account_id in shared_with(world, self.id))
+        return self.region == region and (self.owner_id == account_id
+                                          or account_id in shared_with(world, self.id))

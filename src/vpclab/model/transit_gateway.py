@@ -75,13 +75,15 @@ class TransitGatewayAttachment(Resource):
 
     KIND: ClassVar[str] = "transit_gateway_attachment"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
-        "InvalidTransitGatewayAttachmentID.NotFound", "Transit Gateway Attachment {id} was deleted or does not exist.")
+        "InvalidTransitGatewayAttachmentID.NotFound",
+        "Transit Gateway Attachment {id} was deleted or does not exist.")
 
     transit_gateway_id: str
     resource_type: str
     resource_id: str
     resource_owner_id: str
-    #: initiating | pendingAcceptance | pending | available | modifying | deleting | deleted | rejected | failed
+    #: initiating | pendingAcceptance | pending | available | modifying | deleting | deleted | rejected |
+    # failed
     state: str = "available"
     subnet_ids: tuple[str, ...] = ()
     #: the requester-managed interfaces AWS puts in ``subnet_ids`` (VPC attachments)
@@ -121,7 +123,8 @@ class TransitGatewayAttachment(Resource):
             return self.peer_association_route_table_id
         return self.association_route_table_id
 
-    def with_association(self, transit_gateway_id: str, route_table_id: str | None) -> TransitGatewayAttachment:
+    def with_association(self, transit_gateway_id: str,
+                         route_table_id: str | None) -> TransitGatewayAttachment:
         if self.resource_type == "peering" and transit_gateway_id == self.peer_transit_gateway_id \
                 and transit_gateway_id != self.transit_gateway_id:
             return replace(self, peer_association_route_table_id=route_table_id)
@@ -184,7 +187,9 @@ class TransitGatewayRouteTableAssociation:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TransitGatewayRouteTablePropagation:
-    """One row of GetTransitGatewayRouteTablePropagations (and EnableTransitGatewayRouteTablePropagation's result)."""
+    """One row of GetTransitGatewayRouteTablePropagations
+
+    (and EnableTransitGatewayRouteTablePropagation's result)."""
 
     transit_gateway_route_table_id: str
     transit_gateway_attachment_id: str
@@ -279,8 +284,8 @@ def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> lis
                     destination_cidr_block=key[0], transit_gateway_attachment_ids=(att_id,),
                     type="propagated", state="active", resource_type=att.resource_type)
             elif att.resource_type == "vpn" and ecmp and att_id not in seen.transit_gateway_attachment_ids:
-                propagated[key] = replace(seen, transit_gateway_attachment_ids=seen.transit_gateway_attachment_ids
-                                          + (att_id,))
+                ids = (*seen.transit_gateway_attachment_ids, att_id)
+                propagated[key] = replace(seen, transit_gateway_attachment_ids=ids)
     routes.extend(propagated.values())
     return routes
 
@@ -313,7 +318,8 @@ def longest_match(routes: Iterable[TransitGatewayRoute], ip: IPv4Address | str) 
     return found
 
 
-def tgw_lookup(world: World, route_table: TransitGatewayRouteTable, ip: IPv4Address | str) -> TransitGatewayRoute | None:
+def tgw_lookup(world: World, route_table: TransitGatewayRouteTable,
+               ip: IPv4Address | str) -> TransitGatewayRoute | None:
     """The route a packet to ``ip`` takes in this table (a blackhole route drops it), or None."""
     return longest_match(tgw_routes(world, route_table), ip)
 

@@ -48,7 +48,7 @@ def create_tgw_route_table(a: Applier, d: Decl) -> None:
     if d.spec.default:
         rt_id = a.id(f"{d.parent}/default")
         if rt_id is None:
-            a.plan.problem(d.loc + ("default",),
+            a.plan.problem((*d.loc, "default"),
                            f"{d.label}: transit gateway {d.parent} has no default route table "
                            "(its options disable default association and propagation)")
             return

@@ -71,7 +71,7 @@ def create_internet_gateway(a: Applier, d: Decl) -> None:
     if not d.spec.internet_gateway or vpc_id is None:
         return
     name = igw_name(d)
-    loc = d.loc + ("internet_gateway",)
+    loc = (*d.loc, "internet_gateway")
     igw_id = a.keep(name, a.call(d, "create_internet_gateway", loc, tags=a.tags(name, {}),
                                  what=f"internet gateway {name}"))
     if igw_id is not None:
@@ -248,7 +248,7 @@ def create_routes(a: Applier, d: Decl) -> None:
     if d.spec.propagate_vgw:
         vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
         if vgw is None:
-            a.plan.problem(d.loc + ("propagate_vgw",),
+            a.plan.problem((*d.loc, "propagate_vgw"),
                            f"{d.label}: propagate_vgw needs a VPN gateway attached to VPC {d.vpc} "
                            "(add one under vpn_gateways:)")
         elif a.id(vgw) is not None:
@@ -335,7 +335,7 @@ def run_instance(a: Applier, d: Decl) -> None:
 
 def image_id(a: Applier, d: Decl) -> str | None:
     """``ami-…`` as given, or the Region's catalogue image whose name starts with the given word."""
-    from ..model.images import images, image_named
+    from ..model.images import image_named, images
 
     if d.spec.image.startswith("ami-"):
         return str(d.spec.image)
@@ -343,7 +343,7 @@ def image_id(a: Applier, d: Decl) -> str | None:
         return image_named(d.region, d.spec.image).image_id
     except (KeyError, LookupError, ValueError):
         names = sorted({i.name.split("-")[0].split("/")[0] for i in images(d.region)})
-        a.plan.problem(d.loc + ("image",), f"{d.label}: unknown image '{d.spec.image}': expected an ami- id "
+        a.plan.problem((*d.loc, "image"), f"{d.label}: unknown image '{d.spec.image}': expected an ami- id "
                                            f"or a name prefix such as {', '.join(names)}")
         return None
 

@@ -155,16 +155,16 @@ def _declare_all(plan: Plan, account: str, region: str) -> None:
     topo = plan.topo
     for vname, vpc in topo.vpcs.items():
         vloc: Loc = ("vpcs", vname)
-        v_acct = plan.account_of(vpc.account, vloc + ("account",), account)
-        v_region = plan.region_of(vpc.region, vloc + ("region",), region)
+        v_acct = plan.account_of(vpc.account, (*vloc, "account"), account)
+        v_region = plan.region_of(vpc.region, (*vloc, "region"), region)
         _declare(plan, Decl("vpc", vname, vloc, vpc, v_acct, v_region))
         if isinstance(vpc.internet_gateway, str):
-            _declare(plan, Decl("internet_gateway", vpc.internet_gateway, vloc + ("internet_gateway",), None,
+            _declare(plan, Decl("internet_gateway", vpc.internet_gateway, (*vloc, "internet_gateway"), None,
                                 v_acct, v_region, vpc=vname))
         for section, kind in VPC_SECTIONS.items():
             for name, spec in getattr(vpc, section).items():
-                loc = vloc + (section, name)
-                acct = plan.account_of(spec.account, loc + ("account",), v_acct)
+                loc = (*vloc, section, name)
+                acct = plan.account_of(spec.account, (*loc, "account"), v_acct)
                 _declare(plan, Decl(kind, name, loc, spec, acct, v_region, vpc=vname))
     for section, kind in TOP_SECTIONS.items():
         for name, spec in getattr(topo, section).items():
@@ -172,13 +172,13 @@ def _declare_all(plan: Plan, account: str, region: str) -> None:
             if kind == "peering":  # a peering lives with its requester (checked below)
                 _declare(plan, Decl(kind, name, loc, spec, account, region))
                 continue
-            acct = plan.account_of(spec.account, loc + ("account",), account)
-            reg = plan.region_of(spec.region, loc + ("region",), region)
+            acct = plan.account_of(spec.account, (*loc, "account"), account)
+            reg = plan.region_of(spec.region, (*loc, "region"), region)
             _declare(plan, Decl(kind, name, loc, spec, acct, reg))
             if kind == "transit_gateway":
                 for sub, sub_kind in (("attachments", "tgw_attachment"), ("route_tables", "tgw_route_table")):
                     for sname, sspec in getattr(spec, sub).items():
-                        sub_loc = loc + (sub, sname)
+                        sub_loc = (*loc, sub, sname)
                         _declare(plan, Decl(sub_kind, sname, sub_loc, sspec, acct, reg, parent=name))
 
 
@@ -189,14 +189,14 @@ def _check_references(plan: Plan) -> None:
 
 def _check_list(plan: Plan, d: Decl, key: str, kinds: tuple[str, ...], vpc: str | None = None) -> None:
     for i, name in enumerate(getattr(d.spec, key)):
-        plan.ref(d.loc + (key, i), name, *kinds, vpc=vpc)
+        plan.ref((*d.loc, key, i), name, *kinds, vpc=vpc)
 
 
 def _check_route_table(plan: Plan, d: Decl) -> None:
     _check_list(plan, d, "subnets", ("subnet",), d.vpc)
     vpc = plan.topo.vpcs[d.vpc or ""]
     for dest, target in d.spec.routes.items():
-        loc = d.loc + ("routes", dest)
+        loc = (*d.loc, "routes", dest)
         if dest.startswith("pl:"):
             plan.ref(loc, dest[3:], "prefix_list")
         kind, _, name = target.partition(":")
@@ -224,18 +224,18 @@ def _check_route_table(plan: Plan, d: Decl) -> None:
 def _check_rules(plan: Plan, d: Decl) -> None:
     for direction in ("ingress", "egress"):
         for i, rule in enumerate(getattr(d.spec, direction) or []):
-            loc = d.loc + (direction, i)
+            loc = (*d.loc, direction, i)
             if rule.group is not None:
-                plan.ref(loc + ("group",), rule.group, "security_group")
+                plan.ref((*loc, "group"), rule.group, "security_group")
             if rule.prefix_list is not None:
-                plan.ref(loc + ("prefix_list",), rule.prefix_list, "prefix_list")
+                plan.ref((*loc, "prefix_list"), rule.prefix_list, "prefix_list")
 
 
 def _check_interface(plan: Plan, d: Decl) -> None:
-    plan.ref(d.loc + ("subnet",), d.spec.subnet, "subnet", vpc=d.vpc)
+    plan.ref((*d.loc, "subnet"), d.spec.subnet, "subnet", vpc=d.vpc)
     _check_list(plan, d, "groups", ("security_group",), d.vpc)
     if d.spec.elastic_ip is not None:
-        plan.ref(d.loc + ("elastic_ip",), d.spec.elastic_ip, "elastic_ip")
+        plan.ref((*d.loc, "elastic_ip"), d.spec.elastic_ip, "elastic_ip")
 
 
 def _check_endpoint(plan: Plan, d: Decl) -> None:
@@ -243,25 +243,25 @@ def _check_endpoint(plan: Plan, d: Decl) -> None:
     _check_list(plan, d, "subnets", ("subnet",), d.vpc)
     _check_list(plan, d, "groups", ("security_group",), d.vpc)
     if d.spec.endpoint_service is not None:
-        plan.ref(d.loc + ("endpoint_service",), d.spec.endpoint_service, "endpoint_service")
+        plan.ref((*d.loc, "endpoint_service"), d.spec.endpoint_service, "endpoint_service")
 
 
 def _check_peering(plan: Plan, d: Decl) -> None:
-    ok = [plan.ref(d.loc + (side,), getattr(d.spec, side), "vpc") for side in ("requester", "accepter")]
+    ok = [plan.ref((*d.loc, side), getattr(d.spec, side), "vpc") for side in ("requester", "accepter")]
     if ok[0]:
         req = plan.decls[d.spec.requester]
         d.account, d.region = req.account, req.region
 
 
 def _check_tgw_attachment(plan: Plan, d: Decl) -> None:
-    if d.spec.vpc is not None and plan.ref(d.loc + ("vpc",), d.spec.vpc, "vpc"):
+    if d.spec.vpc is not None and plan.ref((*d.loc, "vpc"), d.spec.vpc, "vpc"):
         _check_list(plan, d, "subnets", ("subnet",), d.spec.vpc)
         if not d.spec.subnets:
             plan.problem(d.loc, f"{d.label}: missing required key 'subnets' "
                                 "(one subnet per Availability Zone)")
-    if d.spec.peer is not None and plan.ref(d.loc + ("peer",), d.spec.peer, "transit_gateway"):
-        if d.spec.peer == d.parent:
-            plan.problem(d.loc + ("peer",), f"{d.label}: a transit gateway cannot peer with itself")
+    if (d.spec.peer is not None and plan.ref((*d.loc, "peer"), d.spec.peer, "transit_gateway")
+            and d.spec.peer == d.parent):
+        plan.problem((*d.loc, "peer"), f"{d.label}: a transit gateway cannot peer with itself")
 
 
 def tgw_attachment_names(plan: Plan, tgw: str) -> dict[str, str]:
@@ -293,43 +293,43 @@ def _check_tgw_route_table(plan: Plan, d: Decl) -> None:
                                       (" or blackhole" if sub[0] == "routes" else ""))
     defaults = sum(1 for r in plan.of("tgw_route_table") if r.parent == d.parent and r.spec.default)
     if defaults > 1 and d.spec.default:
-        plan.problem(d.loc + ("default",), f"{d.label}: only one route table can be the default one")
+        plan.problem((*d.loc, "default"), f"{d.label}: only one route table can be the default one")
 
 
 def _check_endpoint_service(plan: Plan, d: Decl) -> None:
     nlb = d.spec.nlb
     for i, name in enumerate(nlb.subnets):
-        plan.ref(d.loc + ("nlb", "subnets", i), name, "subnet")
+        plan.ref((*d.loc, "nlb", "subnets", i), name, "subnet")
     for i, name in enumerate(nlb.targets):
-        plan.ref(d.loc + ("nlb", "targets", i), name, "instance")
+        plan.ref((*d.loc, "nlb", "targets", i), name, "instance")
     for i, acct in enumerate(d.spec.allowed_principals):
-        plan.account_of(acct, d.loc + ("allowed_principals", i), d.account)
+        plan.account_of(acct, (*d.loc, "allowed_principals", i), d.account)
 
 
 def _check_vpn_gateway(plan: Plan, d: Decl) -> None:
     if d.spec.vpc is not None:
-        plan.ref(d.loc + ("vpc",), d.spec.vpc, "vpc")
+        plan.ref((*d.loc, "vpc"), d.spec.vpc, "vpc")
 
 
 def _check_vpn_connection(plan: Plan, d: Decl) -> None:
-    plan.ref(d.loc + ("customer_gateway",), d.spec.customer_gateway, "customer_gateway")
+    plan.ref((*d.loc, "customer_gateway"), d.spec.customer_gateway, "customer_gateway")
     if d.spec.vpn_gateway is not None:
-        plan.ref(d.loc + ("vpn_gateway",), d.spec.vpn_gateway, "vpn_gateway")
+        plan.ref((*d.loc, "vpn_gateway"), d.spec.vpn_gateway, "vpn_gateway")
     if d.spec.transit_gateway is not None:
-        plan.ref(d.loc + ("transit_gateway",), d.spec.transit_gateway, "transit_gateway")
+        plan.ref((*d.loc, "transit_gateway"), d.spec.transit_gateway, "transit_gateway")
 
 
 def _check_share(plan: Plan, d: Decl) -> None:
     _check_list(plan, d, "resources", ("subnet", "transit_gateway", "prefix_list"))
     for i, acct in enumerate(d.spec.principals):
-        plan.account_of(acct, d.loc + ("principals", i), d.account)
+        plan.account_of(acct, (*d.loc, "principals", i), d.account)
 
 
 _CHECKS = {
     "route_table": _check_route_table,
     "security_group": _check_rules,
     "network_acl": lambda p, d: _check_list(p, d, "subnets", ("subnet",), d.vpc),
-    "nat_gateway": lambda p, d: p.ref(d.loc + ("subnet",), d.spec.subnet, "subnet", vpc=d.vpc),
+    "nat_gateway": lambda p, d: p.ref((*d.loc, "subnet"), d.spec.subnet, "subnet", vpc=d.vpc),
     "network_interface": _check_interface,
     "instance": _check_interface,
     "endpoint": _check_endpoint,
