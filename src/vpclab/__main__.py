@@ -1,0 +1,5 @@
+"""`python -m vpclab …` runs the vpclab command line."""
+
+from .cli.main import app
+
+app(prog_name="vpclab")
