@@ -111,6 +111,7 @@ def apply(plan: Plan) -> Network:
     a.each("network_acl", vpc.create_network_acl)       # network ACLs: entries, subnet associations
     a.each("route_table", vpc.create_route_table)       # route tables and subnet associations
     a.each("peering", links.create_peering)             # peerings, accepted by the accepter
+    a.each("security_group", lambda a, d: vpc.authorize_rules(a, d, remote=True))  # a peer VPC's groups
     a.each("customer_gateway", links.create_customer_gateway)
     a.each("vpn_gateway", links.create_vpn_gateway)     # VPN gateways, attached to their VPC
     a.each("tgw_route_table", links.create_tgw_route_table)

@@ -138,17 +138,22 @@ def permission(a: Applier, rule: Any) -> dict[str, Any] | None:
     return perm
 
 
-def authorize_rules(a: Applier, d: Decl) -> None:
+def authorize_rules(a: Applier, d: Decl, *, remote: bool = False) -> None:
+    """The group's rules: those naming a group in another VPC (a peer's) only when ``remote``,
+    which runs after peerings are accepted (AWS refuses a peer's group before that)."""
     group_id = a.id(d.name)
     if group_id is None:
         return
     spec = d.spec
-    if spec.egress is not None and not spec.default:
+    if spec.egress is not None and not spec.default and not remote:
         # the file lists egress: it replaces AWS's default allow-all egress rule
         a.call(d, "revoke_security_group_egress", group_id=group_id, ip_permissions=[
             {"ip_protocol": "-1", "ip_ranges": [{"cidr_ip": "0.0.0.0/0"}]}])
     for direction in ("ingress", "egress"):
         for i, rule in enumerate(getattr(spec, direction) or []):
+            other = a.plan.decls.get(rule.group) if rule.group is not None else None
+            if (other is not None and other.vpc != d.vpc) != remote:
+                continue
             perm = permission(a, rule)
             if perm is not None:
                 a.call(d, f"authorize_security_group_{direction}", (direction, i), group_id=group_id,
