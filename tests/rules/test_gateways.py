@@ -125,8 +125,8 @@ def test_public_nat_gateway_takes_an_interface_and_the_elastic_ip(cp, world, sub
     nat = cp.create_nat_gateway(subnet_id=subnet.id, allocation_id=eip.id, private_ip_address="10.0.0.20")
     assert nat.state == "available"  # AWS: pending, then available; a lab has no reason to wait
     eni = world.get(nat.network_interface_id, NetworkInterface)
-    assert (eni.subnet_id, eni.interface_type, eni.private_ip_address) == (subnet.id, "nat_gateway",
-                                                                           "10.0.0.20")
+    assert (eni.subnet_id, eni.interface_type, eni.private_ip_address) == (
+        subnet.id, "nat_gateway", "10.0.0.20")
     assert eni.requester_managed and eni.public_ip == eip.public_ip == nat.public_ip
     address = world.get(eip.id, Address)
     assert address.association_id == nat.association_id is not None

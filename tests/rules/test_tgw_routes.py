@@ -169,8 +169,8 @@ def test_an_attachment_propagates_to_many_tables_once_each(cp, world, hub):
         route = tgw_lookup(world, _rtb(world, table), "10.1.2.3")
         assert (route.type, route.transit_gateway_attachment_ids) == ("propagated", (a.id,))
     (prop,) = cp.get_transit_gateway_route_table_propagations(transit_gateway_route_table_id=rtb.id)
-    assert (prop.transit_gateway_attachment_id, prop.resource_id, prop.state) == (a.id, a.resource_id,
-                                                                                  "enabled")
+    assert (prop.transit_gateway_attachment_id, prop.resource_id, prop.state) == (
+        a.id, a.resource_id, "enabled")
     cp.disable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                        transit_gateway_attachment_id=a.id)
     assert tgw_lookup(world, _rtb(world, rtb), "10.1.2.3") is None
@@ -381,8 +381,8 @@ def test_search_routes_filters(cp, world, hub):
     assert search(("state", ["blackhole"])) == ["10.2.3.0/24"]
     assert search(("route-search.exact-match", ["10.2.0.0/16"])) == ["10.2.0.0/16"]
     assert search(("route-search.longest-prefix-match", ["10.2.3.4/32"])) == ["10.2.3.0/24"]
-    assert search(("route-search.subnet-of-match", ["10.0.0.0/8"])) == ["10.1.0.0/16", "10.2.0.0/16",
-                                                                        "10.2.3.0/24"]
+    assert search(("route-search.subnet-of-match", ["10.0.0.0/8"])) == [
+        "10.1.0.0/16", "10.2.0.0/16", "10.2.3.0/24"]
     assert search(("route-search.supernet-of-match", ["10.2.3.0/25"])) == ["10.2.0.0/16", "10.2.3.0/24"]
     assert search(("attachment.transit-gateway-attachment-id", [b.id])) == ["10.2.0.0/16"]
     assert search(("attachment.resource-type", ["vpc"]), ("type", ["static"])) == ["10.2.0.0/16"]

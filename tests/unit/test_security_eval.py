@@ -68,8 +68,8 @@ def test_other_protocol_rule_ignores_ports():
 
 
 def test_cidr_rule_peer_matching():
-    assert sg_rule_matches_cidr(_rule("-1"), "10.0.255.1") and not sg_rule_matches_cidr(_rule("-1"),
-                                                                                        "10.1.0.1")
+    assert sg_rule_matches_cidr(_rule("-1"), "10.0.255.1")
+    assert not sg_rule_matches_cidr(_rule("-1"), "10.1.0.1")
     assert not sg_rule_matches_cidr(_rule("-1", cidr=None), "10.0.0.1")
 
 

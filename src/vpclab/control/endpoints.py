@@ -377,9 +377,8 @@ def delete_vpc_endpoints(ctx: Ctx, *, vpc_endpoint_ids: Sequence[str]) -> list[U
             vpce = ctx.require(VpcEndpoint, vpce_id)
             ctx.require_owner(vpce)
         except AwsError as err:
-            unsuccessful.append(UnsuccessfulItem(resource_id=vpce_id,
-                                                 error=UnsuccessfulItemError(code=err.code,
-                                                                             message=err.message)))
+            error = UnsuccessfulItemError(code=err.code, message=err.message)
+            unsuccessful.append(UnsuccessfulItem(resource_id=vpce_id, error=error))
             continue
         remove_endpoint(ctx, vpce)
     return unsuccessful

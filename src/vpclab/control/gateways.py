@@ -105,8 +105,8 @@ def _nat_count_in_zone(ctx: Ctx, zone: str) -> int:
     return count
 
 
-def _failure(ctx: Ctx, subnet: Subnet, connectivity_type: str, address: Address | None) -> tuple[str,
-                                                                                                 str] | None:
+def _failure(ctx: Ctx, subnet: Subnet, connectivity_type: str,
+             address: Address | None) -> tuple[str, str] | None:
     """Why AWS would create this NAT gateway and then move it to ``failed`` (FailureCode, FailureMessage).
 
     AWS checks these after CreateNatGateway returns: the call succeeds and the gateway fails. The

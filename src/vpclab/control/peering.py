@@ -172,8 +172,8 @@ def accept_vpc_peering_connection(ctx: Ctx, *, vpc_peering_connection_id: str) -
         # (lifecycle: pending-acceptance → provisioning → active). Expired requests land here too.
         raise _invalid_transition(pcx, PROVISIONING)
     for other in peerings_of(ctx.world, pcx.requester_vpc_id):
-        if other.id != pcx.id and other.connects(*pcx.vpc_ids) and other.status_code in (PROVISIONING,
-                                                                                         ACTIVE):
+        if (other.id != pcx.id and other.connects(*pcx.vpc_ids)
+                and other.status_code in (PROVISIONING, ACTIVE)):
             # Real AWS text when the reverse-direction pair is already peered (its message names
             # the connection being accepted).
             raise AwsError("VpcPeeringConnectionAlreadyExists",

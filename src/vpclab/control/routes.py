@@ -8,15 +8,19 @@ API references. Route state and lookup (derived, pure) live in ``model.route_tab
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from ipaddress import IPv4Network
 
 from ..errors import AwsError, invalid_parameter_combination, missing_parameter
 from ..model.base import Tags
-from ..model.gateways import InternetGateway
+from ..model.endpoints import VpcEndpoint
+from ..model.gateways import InternetGateway, NatGateway
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.peering import VpcPeeringConnection
 from ..model.route_table import Route, RouteTable, RouteTableAssociation, is_local
 from ..model.subnet import Subnet
+from ..model.transit_gateway import TransitGateway
 from ..model.vpc import Vpc
 from ..model.vpn import VpnGateway
 from .context import Ctx
@@ -33,6 +37,20 @@ def different_networks(route_table_id: str, noun: str, other_id: str) -> AwsErro
     "route table rtb-… and network gateway igw-… belong to different networks"."""
     return AwsError("InvalidParameterValue",
                     f"route table {route_table_id} and {noun} {other_id} belong to different networks")
+
+
+def require_same_vpc(rt: RouteTable, vpc_id: str | None, noun: str, other_id: str) -> None:
+    """A table and the subnet/gateway/target it is given must be in one VPC (AWS's "different
+    networks" error otherwise)."""
+    if vpc_id != rt.vpc_id:
+        raise different_networks(rt.id, noun, other_id)
+
+
+def _associated_in_vpc(ctx: Ctx, vpc_id: str, *, subnet_id: str | None = None,
+                       gateway_id: str | None = None) -> bool:
+    """Whether a table of the VPC already has an association for this subnet (or gateway)."""
+    return any((subnet_id and a.subnet_id == subnet_id) or (gateway_id and a.gateway_id == gateway_id)
+               for t in ctx.world.in_vpc(vpc_id, RouteTable) for a in t.associations)
 
 
 def already_associated(route_table_id: str) -> AwsError:
@@ -144,19 +162,13 @@ def associate_route_table(ctx: Ctx, *, route_table_id: str, subnet_id: str | Non
     rt = ctx.require(RouteTable, route_table_id)
     ctx.require_owner(rt)
     if subnet_id:
-        subnet = ctx.require(Subnet, subnet_id)
-        if subnet.vpc_id != rt.vpc_id:
-            raise different_networks(route_table_id, "subnet", subnet_id)
-        if any(a.subnet_id == subnet_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable)
-               for a in t.associations):
+        require_same_vpc(rt, ctx.require(Subnet, subnet_id).vpc_id, "subnet", subnet_id)
+        if _associated_in_vpc(ctx, rt.vpc_id, subnet_id=subnet_id):
             raise already_associated(route_table_id)
     else:
         assert gateway_id is not None
-        gateway = _edge_gateway(ctx, gateway_id)
-        if gateway.vpc_id != rt.vpc_id:
-            raise different_networks(route_table_id, "network gateway", gateway_id)
-        if any(a.gateway_id == gateway_id for t in ctx.world.in_vpc(rt.vpc_id, RouteTable)
-               for a in t.associations):
+        require_same_vpc(rt, _edge_gateway(ctx, gateway_id).vpc_id, "network gateway", gateway_id)
+        if _associated_in_vpc(ctx, rt.vpc_id, gateway_id=gateway_id):
             raise already_associated(route_table_id)
         _check_gateway_table(ctx, rt, gateway_id)
     assoc = RouteTableAssociation(route_table_association_id=ctx.new_id("route_table_association"),
@@ -277,73 +289,91 @@ def _camel(name: str) -> str:
 def _route_fields(ctx: Ctx, rt: RouteTable, field: str, value: str) -> dict[str, str]:
     """Check a route target (exists, is visible, belongs to / attaches to the table's VPC) and
     return the Route fields to store. Errors are AWS's for each kind of target."""
-    from ..model.endpoints import VpcEndpoint
-    from ..model.gateways import NatGateway
-    from ..model.interfaces import Instance, NetworkInterface
-    from ..model.peering import VpcPeeringConnection
-    from ..model.transit_gateway import TransitGateway
-
-    world = ctx.world
-    nat_as_gateway = world.get(value, NatGateway)
-    if field == "gateway_id" and nat_as_gateway and nat_as_gateway.visible_to(world, ctx.account_id,
-                                                                              ctx.region):
+    nat_as_gateway = ctx.world.get(value, NatGateway)
+    if (field == "gateway_id" and nat_as_gateway
+            and nat_as_gateway.visible_to(ctx.world, ctx.account_id, ctx.region)):
         # AWS accepts a NAT gateway's id as GatewayId and stores it as NatGatewayId (an unknown one is
         # "InvalidGatewayID.NotFound: The gateway ID 'nat-…' does not exist", as below)
         field = "nat_gateway_id"
-    if field == "gateway_id":
-        gw = world.get(value)
-        if isinstance(gw, InternetGateway | VpnGateway) and gw.visible_to(world, ctx.account_id, ctx.region):
-            if gw.vpc_id != rt.vpc_id:
-                raise different_networks(rt.id, "network gateway", value)
-            return {"gateway_id": value}
-        if isinstance(gw, VpcEndpoint) and gw.visible_to(world, ctx.account_id, ctx.region):
-            raise _unsupported_endpoint(value)
-        raise AwsError("InvalidGatewayID.NotFound", f"The gateway ID '{value}' does not exist")
-    if field == "nat_gateway_id":
-        nat = ctx.require(NatGateway, value)
-        if nat.vpc_id != rt.vpc_id:
-            raise different_networks(rt.id, "network gateway", value)
-        return {"nat_gateway_id": value}
-    if field == "vpc_peering_connection_id":
-        pcx = ctx.require(VpcPeeringConnection, value)
-        if pcx.side_of(rt.vpc_id) is None:
-            # the peering must involve this VPC; AWS's wording is undocumented
-            raise different_networks(rt.id, "VPC peering connection", value)
-        return {"vpc_peering_connection_id": value}
-    if field == "transit_gateway_id":
-        ctx.require(TransitGateway, value)
-        return {"transit_gateway_id": value}
-    if field == "network_interface_id":
-        eni = ctx.require(NetworkInterface, value)
-        if eni.vpc_id != rt.vpc_id:
-            raise different_networks(rt.id, "network interface", value)
-        return {"network_interface_id": value}
-    if field == "instance_id":
-        inst = ctx.require(Instance, value)
-        if inst.vpc_id != rt.vpc_id:
-            raise different_networks(rt.id, "instance", value)
-        if len(inst.network_interface_ids) > 1:
-            raise AwsError("InvalidInstanceID",
-                           f"There are multiple interfaces attached to instance '{value}'. "
-                                                "Please specify an interface ID for the operation instead.")
-        fields = {"instance_id": value}
-        if inst.network_interface_ids:
-            fields["network_interface_id"] = inst.network_interface_ids[0]
-        return fields
-    if field == "vpc_endpoint_id":
-        vpce = ctx.require(VpcEndpoint, value)
-        if vpce.vpc_endpoint_type != "GatewayLoadBalancer":
-            # AWS: VpcEndpointId is "Supported for Gateway Load Balancer endpoints only"
-            raise _unsupported_endpoint(value)
-        if vpce.vpc_id != rt.vpc_id:
-            raise different_networks(rt.id, "VPC endpoint", value)
-        return {"vpc_endpoint_id": value}
-    if field == "egress_only_internet_gateway_id":
-        # IPv6 is out of vpclab's scope: no egress-only internet gateway exists to route to
-        raise AwsError("InvalidGatewayID.NotFound", f"The eigw ID '{value}' does not exist")
-    # local gateways (Outposts), carrier gateways (Wavelength) and Cloud WAN core networks
-    raise AwsError("UnsupportedOperation",
-                   f"vpclab does not model the target of parameter {_camel(field)} ({value}).")
+    check = _TARGETS.get(field)
+    if check is None:
+        # local gateways (Outposts), carrier gateways (Wavelength) and Cloud WAN core networks
+        raise AwsError("UnsupportedOperation",
+                       f"vpclab does not model the target of parameter {_camel(field)} ({value}).")
+    return check(ctx, rt, value)
+
+
+def _gateway_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    gw = ctx.world.get(value)
+    if isinstance(gw, InternetGateway | VpnGateway) and gw.visible_to(ctx.world, ctx.account_id, ctx.region):
+        require_same_vpc(rt, gw.vpc_id, "network gateway", value)
+        return {"gateway_id": value}
+    if isinstance(gw, VpcEndpoint) and gw.visible_to(ctx.world, ctx.account_id, ctx.region):
+        raise _unsupported_endpoint(value)
+    raise AwsError("InvalidGatewayID.NotFound", f"The gateway ID '{value}' does not exist")
+
+
+def _nat_gateway_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    require_same_vpc(rt, ctx.require(NatGateway, value).vpc_id, "network gateway", value)
+    return {"nat_gateway_id": value}
+
+
+def _peering_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    pcx = ctx.require(VpcPeeringConnection, value)
+    if pcx.side_of(rt.vpc_id) is None:
+        # the peering must involve this VPC; AWS's wording is undocumented
+        raise different_networks(rt.id, "VPC peering connection", value)
+    return {"vpc_peering_connection_id": value}
+
+
+def _transit_gateway_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    ctx.require(TransitGateway, value)
+    return {"transit_gateway_id": value}
+
+
+def _network_interface_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    require_same_vpc(rt, ctx.require(NetworkInterface, value).vpc_id, "network interface", value)
+    return {"network_interface_id": value}
+
+
+def _instance_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    inst = ctx.require(Instance, value)
+    require_same_vpc(rt, inst.vpc_id, "instance", value)
+    if len(inst.network_interface_ids) > 1:
+        raise AwsError("InvalidInstanceID",
+                       f"There are multiple interfaces attached to instance '{value}'. "
+                       "Please specify an interface ID for the operation instead.")
+    fields = {"instance_id": value}
+    if inst.network_interface_ids:
+        fields["network_interface_id"] = inst.network_interface_ids[0]
+    return fields
+
+
+def _vpc_endpoint_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    vpce = ctx.require(VpcEndpoint, value)
+    if vpce.vpc_endpoint_type != "GatewayLoadBalancer":
+        # AWS: VpcEndpointId is "Supported for Gateway Load Balancer endpoints only"
+        raise _unsupported_endpoint(value)
+    require_same_vpc(rt, vpce.vpc_id, "VPC endpoint", value)
+    return {"vpc_endpoint_id": value}
+
+
+def _egress_only_gateway_target(ctx: Ctx, rt: RouteTable, value: str) -> dict[str, str]:
+    # IPv6 is out of vpclab's scope: no egress-only internet gateway exists to route to
+    raise AwsError("InvalidGatewayID.NotFound", f"The eigw ID '{value}' does not exist")
+
+
+#: CreateRoute/ReplaceRoute target parameter → its check (returns the Route fields to store)
+_TARGETS: dict[str, Callable[[Ctx, RouteTable, str], dict[str, str]]] = {
+    "gateway_id": _gateway_target,
+    "nat_gateway_id": _nat_gateway_target,
+    "vpc_peering_connection_id": _peering_target,
+    "transit_gateway_id": _transit_gateway_target,
+    "network_interface_id": _network_interface_target,
+    "instance_id": _instance_target,
+    "vpc_endpoint_id": _vpc_endpoint_target,
+    "egress_only_internet_gateway_id": _egress_only_gateway_target,
+}
 
 
 def _unsupported_endpoint(vpce_id: str) -> AwsError:

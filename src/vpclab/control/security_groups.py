@@ -14,11 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import AwsError, missing_parameter
+from ..model import sharing
 from ..model.base import Tags
 from ..model.peering import VpcPeeringConnection
 from ..model.security import PROTOCOL_NAMES, SecurityGroup, SecurityGroupRule
-from ..model.sharing import shared_with
-from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .cidr import parse_cidr
 from .context import Ctx
@@ -101,7 +100,7 @@ def _vpc_for_new_group(ctx: Ctx, vpc_id: str | None) -> Vpc:
 
 def is_participant(ctx: Ctx, vpc: Vpc) -> bool:
     """Whether the caller is a participant of a shared VPC (a subnet of it is shared with them)."""
-    return any(ctx.account_id in shared_with(ctx.world, s.id) for s in ctx.world.in_vpc(vpc.id, Subnet))
+    return sharing.is_participant(ctx.world, vpc.id, ctx.account_id)
 
 
 @action
@@ -311,8 +310,8 @@ def _require_prefix_list(ctx: Ctx, pl_id: str | None) -> None:
     require_prefix_list(ctx, pl_id)
 
 
-def _referenced_group(ctx: Ctx, sg: SecurityGroup, pair: Mapping[str, Any], check: bool) -> dict[str,
-                                                                                                 str | None]:
+def _referenced_group(ctx: Ctx, sg: SecurityGroup, pair: Mapping[str, Any],
+                      check: bool) -> dict[str, str | None]:
     """The rule fields for a referenced group: same VPC, or a peer VPC over an active peering
     connection in the same Region (AWS: "You cannot reference the security group of a peer VPC
     that's in a different Region")."""

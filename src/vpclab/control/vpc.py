@@ -236,8 +236,8 @@ def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str) -> VpcCidrBloc
     """DisassociateVpcCidrBlock: not the primary block, not while subnets use it."""
     for vpc in ctx.world.all(Vpc):
         for assoc in vpc.cidr_block_associations:
-            if assoc.association_id == association_id and vpc.visible_to(ctx.world, ctx.account_id,
-                                                                         ctx.region):
+            if (assoc.association_id == association_id
+                    and vpc.visible_to(ctx.world, ctx.account_id, ctx.region)):
                 break
         else:
             continue

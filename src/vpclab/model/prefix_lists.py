@@ -91,15 +91,13 @@ class ManagedPrefixList(Resource):
         return f"arn:aws:ec2:{self.region}:{account}:prefix-list/{self.id}"
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
-        if self.region != region:
-            return False
-        if self.aws_managed or self.owner_id == account_id:
-            return True
         # AWS "Shared prefix list permissions": consumers of a RAM share can view its entries and
         # reference it (https://docs.aws.amazon.com/vpc/latest/userguide/sharing-perms.html)
-        from .sharing import shared_with
+        from .sharing import owner_or_shared
 
-        return account_id in shared_with(world, self.id)
+        if self.aws_managed:
+            return self.region == region
+        return owner_or_shared(self, world, account_id, region)
 
 
 def aws_service_name(region: str, service: str) -> str:

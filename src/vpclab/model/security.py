@@ -119,13 +119,9 @@ class SecurityGroup(Resource):
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # a group shared through RAM is seen (and may be referenced) by the accounts it is shared with
-        if self.region != region:
-            return False
-        if self.owner_id == account_id:
-            return True
-        from .sharing import shared_with
+        from .sharing import owner_or_shared
 
-        return account_id in shared_with(world, self.id)
+        return owner_or_shared(self, world, account_id, region)
 
     @property
     def is_default(self) -> bool:
@@ -200,14 +196,9 @@ class NetworkAcl(Resource):
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # Participants of a shared VPC see its network ACLs (so that changing one answers with
         # AWS's authorization error, not "does not exist"); only the owner may change them.
-        if self.region != region:
-            return False
-        if self.owner_id == account_id:
-            return True
-        from .sharing import shared_with
-        from .subnet import Subnet
+        from .sharing import owner_or_participant
 
-        return any(account_id in shared_with(world, s.id) for s in world.in_vpc(self.vpc_id, Subnet))
+        return owner_or_participant(self, self.vpc_id, world, account_id, region)
 
     def entries_for(self, egress: bool) -> tuple[NetworkAclEntry, ...]:
         """One direction's entries, lowest rule number first (the order AWS evaluates them)."""

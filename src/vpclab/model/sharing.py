@@ -39,3 +39,25 @@ def shared_with(world: World, resource_id: str) -> frozenset[str]:
         if share.status == "ACTIVE" and resource_id in share.resource_ids:
             accounts.update(share.principals)
     return frozenset(accounts)
+
+
+def owner_or_shared(resource: Resource, world: World, account_id: str, region: str) -> bool:
+    """``visible_to`` for a kind AWS RAM shares: its owner and the accounts it is shared with see
+    it, in its own Region."""
+    return resource.region == region and (resource.owner_id == account_id
+                                           or account_id in shared_with(world, resource.id))
+
+
+def is_participant(world: World, vpc_id: str, account_id: str) -> bool:
+    """Whether ``account_id`` is a participant of a shared VPC: a subnet of it is shared with them."""
+    from .subnet import Subnet
+
+    return any(account_id in shared_with(world, s.id) for s in world.in_vpc(vpc_id, Subnet))
+
+
+def owner_or_participant(resource: Resource, vpc_id: str, world: World, account_id: str, region: str) -> bool:
+    """``visible_to`` for a VPC-wide resource (the VPC, its network ACLs) that the participants of a
+    shared VPC see as well as its owner."""
+    if resource.region != region:
+        return False
+    return resource.owner_id == account_id or is_participant(world, vpc_id, account_id)

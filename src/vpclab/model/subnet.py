@@ -43,7 +43,6 @@ class Subnet(Resource):
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # shared subnets (VPC sharing) are seen by the participants they are shared with
-        from .sharing import shared_with
+        from .sharing import owner_or_shared
 
-        return self.region == region and (self.owner_id == account_id
-                                          or account_id in shared_with(world, self.id))
+        return owner_or_shared(self, world, account_id, region)

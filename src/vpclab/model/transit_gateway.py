@@ -53,13 +53,9 @@ class TransitGateway(Resource):
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # a transit gateway shared through AWS RAM is seen by the accounts it is shared with
-        if self.region != region:
-            return False
-        if self.owner_id == account_id:
-            return True
-        from .sharing import shared_with
+        from .sharing import owner_or_shared
 
-        return account_id in shared_with(world, self.id)
+        return owner_or_shared(self, world, account_id, region)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

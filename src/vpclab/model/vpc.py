@@ -49,14 +49,9 @@ class Vpc(Resource):
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # a participant in a shared VPC sees the VPC its shared subnets belong to
-        if self.region != region:
-            return False
-        if self.owner_id == account_id:
-            return True
-        from .sharing import shared_with
-        from .subnet import Subnet
+        from .sharing import owner_or_participant
 
-        return any(account_id in shared_with(world, s.id) for s in world.in_vpc(self.id, Subnet))
+        return owner_or_participant(self, self.id, world, account_id, region)
 
     def contains(self, network: IPv4Network) -> bool:
         """Whether ``network`` lies inside one of this VPC's CIDR blocks."""
