@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: validate and summarise every bundled example network
+## make run: validate the bundled examples, then serve the EC2 endpoint on loopback with a demo
+## network loaded; it prints the lines to paste to point the aws CLI and boto3 at it
 run: $(STAMP)
 	$(BIN)/vpclab validate examples/*.yaml
-	$(BIN)/vpclab show examples/two-peered-vpcs.yaml
+	$(BIN)/vpclab serve --state :memory: --load examples/two-peered-vpcs.yaml
 
 ## make test: the whole test suite (kept under ten minutes)
 test: $(STAMP)

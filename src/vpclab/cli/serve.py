@@ -71,15 +71,32 @@ def serve(
     app = create_app(server_state, default_vpc=not no_default_vpc)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = f"http://{host}:{port}"
+    account, region = _main_account(server_state.world)
     err(f"vpclab: EC2 endpoint on {url} (state: {server_state.store.path})")
-    err(
-        f"  export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID=123456789012 AWS_SECRET_ACCESS_KEY=lab "
-        "AWS_DEFAULT_REGION=us-east-1"
-    )
+    if load is not None:
+        err(f"  loaded {load}: {len(server_state.world)} resources; mostly account {account} in {region}")
+    err("Point the aws CLI at it (paste into a shell):")
+    err(f"  export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID={account} AWS_SECRET_ACCESS_KEY=lab "
+        f"AWS_DEFAULT_REGION={region}")
+    err("  aws ec2 describe-vpcs")
+    err("Or boto3 (paste into Python):")
+    err(f'  import boto3; ec2 = boto3.client("ec2", endpoint_url="{url}", region_name="{region}", '
+        f'aws_access_key_id="{account}", aws_secret_access_key="lab")')
+    err("The access key id is the account (any 12 digits); the secret is not checked. Ctrl-C stops.")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         server_state.store.close()
+
+
+def _main_account(world: object) -> tuple[str, str]:
+    """The account and Region that own most of a loaded network (the default ones when empty)."""
+    from collections import Counter
+
+    from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION
+
+    owners = Counter((r.owner_id, r.region) for r in world.resources() if r.owner_id.isdigit())  # type: ignore[attr-defined]
+    return owners.most_common(1)[0][0] if owners else (DEFAULT_ACCOUNT, DEFAULT_REGION)
 
 
 if __name__ == "__main__":  # ``python -m vpclab.cli.serve --port N``
