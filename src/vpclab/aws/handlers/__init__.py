@@ -17,6 +17,7 @@ FAMILIES: tuple[str, ...] = (
     "tags",
     "regions",
     "sts",
+    "security",
 )
 
 for _family in FAMILIES:
