@@ -17,7 +17,11 @@ FAMILIES: tuple[str, ...] = (
     "tags",
     "regions",
     "sts",
+    "transit_gateway",
+    "vpn",
     "security",
+    "interfaces",
+    "instances",
 )
 
 for _family in FAMILIES:
