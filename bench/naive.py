@@ -1,0 +1,153 @@
+"""Per-pair evaluation straight from the model's functions: the brute force the matrix is checked
+against (tests) and the naive baseline it is timed against when the tracer is absent (bench).
+
+It reads nothing compiled: every answer re-runs ``model.route_table.lookup`` (which expands the
+table's routes), ``model.transit_gateway.tgw_lookup``, ``association_of``, ``vpc_attachment`` and
+``model.security.acl_decision``. The semantics are the matrix's (``vpclab.reach.matrix``): both
+directions, NACLs outbound/inbound of both subnets (not within one subnet), the reply to the
+ephemeral port; the interface level adds the security groups.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Network
+
+from vpclab.model.interfaces import NetworkInterface
+from vpclab.model.peering import VpcPeeringConnection
+from vpclab.model.prefix_lists import prefix_list_cidrs
+from vpclab.model.route_table import lookup, route_table_for_subnet
+from vpclab.model.security import NetworkAcl, SecurityGroup, acl_decision, sg_rule_matches
+from vpclab.model.subnet import Subnet
+from vpclab.model.transit_gateway import (TransitGatewayAttachment, association_of, tgw_lookup,
+                                          vpc_attachment)
+from vpclab.model.vpc import Vpc
+from vpclab.model.world import World
+from vpclab.reach.matrix import return_port
+
+
+def _in_vpc(world: World, vpc_id: str, ip: IPv4Address) -> bool:
+    vpc = world.get(vpc_id, Vpc)
+    return vpc is not None and any(ip in n for n in vpc.networks)
+
+
+def arrive(world: World, subnet: Subnet, ip: IPv4Address) -> str | None:
+    """The VPC a packet from ``subnet`` to ``ip`` is delivered into, or None."""
+    found = lookup(world, route_table_for_subnet(world, subnet.id), ip)
+    if found is None or found[1] != "active":
+        return None
+    route = found[0]
+    if route.gateway_id == "local":
+        return subnet.vpc_id if _in_vpc(world, subnet.vpc_id, ip) else None
+    if route.vpc_peering_connection_id:
+        pcx = world.get(route.vpc_peering_connection_id, VpcPeeringConnection)
+        peer = pcx.peer_of(subnet.vpc_id) if pcx is not None and pcx.is_active else None
+        return peer if peer is not None and _in_vpc(world, peer, ip) else None
+    if not route.transit_gateway_id:
+        return None
+    tgw_id = route.transit_gateway_id
+    att = vpc_attachment(world, tgw_id, subnet.vpc_id)
+    if att is None or att.state != "available":
+        return None
+    zones = [world.get(s, Subnet) for s in att.subnet_ids]
+    if subnet.availability_zone not in {z.availability_zone for z in zones if z is not None}:
+        return None
+    table = association_of(world, att.id, tgw_id)
+    for _ in range(4):
+        if table is None:
+            return None
+        r = tgw_lookup(world, table, ip)
+        if r is None or r.state != "active" or not r.transit_gateway_attachment_ids:
+            return None
+        nxt = world.get(r.transit_gateway_attachment_ids[0], TransitGatewayAttachment)
+        if nxt is None or nxt.state != "available":
+            return None
+        if nxt.resource_type == "vpc":
+            subs = [s for s in (world.get(i, Subnet) for i in nxt.subnet_ids) if s is not None]
+            entry = next((s for s in subs if s.availability_zone == subnet.availability_zone), subs[0] if subs else None)
+            if entry is None:
+                return None
+            hit = lookup(world, route_table_for_subnet(world, entry.id), ip)
+            ok = hit is not None and hit[1] == "active" and hit[0].gateway_id == "local"
+            return nxt.resource_id if ok and _in_vpc(world, nxt.resource_id, ip) else None
+        if nxt.resource_type == "peering":
+            tgw_id = nxt.peer_transit_gateway_id if tgw_id == nxt.transit_gateway_id else nxt.transit_gateway_id
+            table = association_of(world, nxt.id, tgw_id)
+            continue
+        return None
+    return None
+
+
+def acl_of(world: World, subnet: Subnet) -> NetworkAcl | None:
+    default = None
+    for acl in world.in_vpc(subnet.vpc_id, NetworkAcl):
+        if any(a.subnet_id == subnet.id for a in acl.associations):
+            return acl
+        if acl.is_default:
+            default = acl
+    return default
+
+
+def _acl_ok(world: World, subnet: Subnet, egress: bool, protocol: str, port: int | None, ip: IPv4Address) -> bool:
+    acl = acl_of(world, subnet)
+    return acl is None or acl_decision(acl, egress, protocol, port, ip)[0] == "allow"
+
+
+def address_pair(world: World, src: Subnet, dst: Subnet, a: IPv4Address, b: IPv4Address,
+                 protocol: str, port: int | None) -> bool:
+    if src.id == dst.id:
+        return True
+    if arrive(world, src, b) != dst.vpc_id or arrive(world, dst, a) != src.vpc_id:
+        return False
+    rport = return_port(protocol, port)
+    return (_acl_ok(world, src, True, protocol, port, b) and _acl_ok(world, dst, False, protocol, port, a)
+            and _acl_ok(world, dst, True, protocol, rport, a) and _acl_ok(world, src, False, protocol, rport, b))
+
+
+def subnet_pair(world: World, src_id: str, dst_id: str, protocol: str = "tcp", port: int | None = 443,
+                atoms: list[int] | None = None) -> bool:
+    """Some address of the source subnet reaches some address of the destination subnet. With
+    ``atoms`` (atom start addresses), every atom piece of both subnets is tried; else the first
+    address of each."""
+    src, dst = world.get(src_id, Subnet), world.get(dst_id, Subnet)
+    assert src is not None and dst is not None
+    return any(address_pair(world, src, dst, a, b, protocol, port)
+               for a in _pieces(src.network, atoms) for b in _pieces(dst.network, atoms))
+
+
+def _pieces(net: IPv4Network, atoms: list[int] | None) -> list[IPv4Address]:
+    lo, hi = int(net.network_address), int(net.broadcast_address) + 1
+    inner = [x for x in atoms or () if lo < x < hi]
+    return [IPv4Address(x) for x in (lo, *inner)]
+
+
+def _sg_allows(world: World, eni: NetworkInterface, other: NetworkInterface, egress: bool,
+               protocol: str, port: int | None) -> bool:
+    ip = IPv4Address(other.private_ip_address)
+    for gid in eni.groups:
+        group = world.get(gid, SecurityGroup)
+        for rule in group.rules(egress) if group is not None else ():
+            if not sg_rule_matches(rule, protocol, port):
+                continue
+            if rule.cidr_ipv4 and ip in IPv4Network(rule.cidr_ipv4):
+                return True
+            if rule.prefix_list_id and any(ip in IPv4Network(c) for c in prefix_list_cidrs(world, rule.prefix_list_id)):
+                return True
+            if rule.referenced_group_id and rule.referenced_group_id in other.groups:
+                same = eni.vpc_id == other.vpc_id
+                pcx = any(p.is_active and p.connects(eni.vpc_id, other.vpc_id)
+                          for p in world.all(VpcPeeringConnection))
+                if same or pcx:
+                    return True
+    return False
+
+
+def interface_pair(world: World, src_id: str, dst_id: str, protocol: str = "tcp", port: int | None = 443) -> bool:
+    src, dst = world.get(src_id, NetworkInterface), world.get(dst_id, NetworkInterface)
+    assert src is not None and dst is not None
+    if src.id == dst.id:
+        return False  # traffic from an interface to itself is no network flow
+    s_sub, d_sub = world.get(src.subnet_id, Subnet), world.get(dst.subnet_id, Subnet)
+    a, b = IPv4Address(src.private_ip_address), IPv4Address(dst.private_ip_address)
+    routed = src.subnet_id == dst.subnet_id or address_pair(world, s_sub, d_sub, a, b, protocol, port)
+    return (routed and _sg_allows(world, src, dst, True, protocol, port)
+            and _sg_allows(world, dst, src, False, protocol, port))

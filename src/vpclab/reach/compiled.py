@@ -1,0 +1,426 @@
+"""The compiled forwarding view of a World: address atoms and per-table forwarding decisions.
+
+DESIGN §4: scale comes from equivalence classes. The prefixes the network mentions (route
+destinations, prefix-list entries, VPC and subnet CIDRs, on-premises networks, ACL and security
+group CIDRs) split the IPv4 space into *atoms*: maximal address ranges that no prefix cuts. Every
+forwarding decision is constant over an atom, so it is taken once per (route table, atom) and
+(TGW route table, atom), not once per packet.
+
+A compiled table is a run-length array over addresses: ``starts`` (sorted, the first is 0) and
+one hop per run, so "the hop for every atom" is one ``np.searchsorted`` and "the hop for one
+address" one ``bisect``. The decisions follow AWS's priorities, through the model's own
+evaluation order: ``model.route_table.forwarding_entries`` (longest prefix, then static over
+prefix-list over propagated) and ``model.transit_gateway.tgw_routes`` (static > prefix-list >
+propagated VPC > Direct Connect > Connect > VPN > peering), so the compiled view and the model can
+never disagree about priority.
+
+Hops are small tuples: ``("local", vpc_id)``, ``("pcx", pcx_id)``, ``("tgw", tgw_id)``,
+``("att", attachment_id)`` (TGW tables), ``("blackhole", target)``, ``("other", target)`` (internet,
+NAT, VPN gateways, gateway endpoints, middleboxes: the packet leaves the subnet fabric) and
+``NO_ROUTE``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..model.addresses import AddressSet
+from ..model.peering import VpcPeeringConnection
+from ..model.prefix_lists import prefix_list_cidrs
+from ..model.route_table import (ORIGIN_PROPAGATED, PRIORITY_PREFIX_LIST, PRIORITY_PROPAGATED, PRIORITY_STATIC, Route,
+                                 RouteTable, route_state)
+from ..model.security import NetworkAcl, SecurityGroup
+from ..model.subnet import Subnet
+from ..model.transit_gateway import (
+    TransitGatewayAttachment,
+    TransitGatewayRouteTable,
+    best_routes,
+    candidate_routes,
+)
+from ..model.vpc import Vpc
+from ..model.vpn import propagated_routes
+
+if TYPE_CHECKING:
+    from ..model.world import World
+
+Hop = tuple[str, str]
+NO_ROUTE: Hop = ("none", "")
+_SPACE = 1 << 32
+
+
+_SPANS: dict[str, tuple[int, int]] = {}
+
+
+def _span(cidr: str) -> tuple[int, int]:
+    """[start, end) of an IPv4 CIDR, parsed once per distinct string."""
+    found = _SPANS.get(cidr)
+    if found is None:
+        try:
+            addr, _, bits = cidr.partition("/")
+            a, b, c, d = (int(x) for x in addr.split("."))
+            plen = int(bits) if bits else 32
+            if not (0 <= plen <= 32 and all(0 <= x <= 255 for x in (a, b, c, d))):
+                raise ValueError(cidr)
+            size = 1 << (32 - plen)
+            start = ((a << 24) | (b << 16) | (c << 8) | d) & ~(size - 1) & 0xFFFFFFFF
+        except ValueError:
+            net = IPv4Network(cidr, strict=False)
+            start, size = int(net.network_address), net.num_addresses
+        found = _SPANS[cidr] = (start, start + size)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Runs:
+    """A piecewise-constant map from IPv4 addresses to hops: run k covers [starts[k], starts[k+1])."""
+
+    starts: tuple[int, ...]
+    hops: tuple[Hop, ...]
+    #: the destination prefixes the table was built from (for the atom index)
+    prefixes: frozenset[tuple[int, int]] = frozenset()
+
+    def at(self, address: int) -> Hop:
+        return self.hops[bisect_right(self.starts, address) - 1]
+
+    def array(self) -> np.ndarray:
+        return np.asarray(self.starts, dtype=np.uint64)
+
+    def runs(self) -> Iterable[tuple[int, int, Hop]]:
+        ends = (*self.starts[1:], _SPACE)
+        return zip(self.starts, ends, self.hops)
+
+
+def paint(ranked: Iterable[tuple[int, int, Hop]]) -> Runs:
+    """Runs from ranges listed lowest priority first (a later range overrides an earlier one)."""
+    items = list(ranked)
+    bounds = sorted({0, *(s for s, _, _ in items), *(e for _, e, _ in items if e < _SPACE)})
+    hops: list[Hop] = [NO_ROUTE] * len(bounds)
+    for start, end, hop in items:
+        i = bisect_right(bounds, start) - 1
+        j = bisect_right(bounds, end - 1)
+        hops[i:j] = [hop] * (j - i)
+    starts: list[int] = []
+    merged: list[Hop] = []
+    for b, h in zip(bounds, hops):
+        if not merged or merged[-1] != h:
+            starts.append(b)
+            merged.append(h)
+    return Runs(tuple(starts), tuple(merged), frozenset((s, e) for s, e, _ in items))
+
+
+def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
+    target = route.target  # type: ignore[attr-defined]
+    if state != "active":
+        return ("blackhole", target)
+    if route.gateway_id == "local":  # type: ignore[attr-defined]
+        return ("local", route_table.vpc_id)
+    if route.vpc_peering_connection_id:  # type: ignore[attr-defined]
+        return ("pcx", target)
+    if route.transit_gateway_id:  # type: ignore[attr-defined]
+        return ("tgw", target)
+    return ("other", target)
+
+
+def compile_route_table(world: World, route_table: RouteTable,
+                        states: dict[tuple[str, str], str] | None = None) -> Runs:
+    """Longest-prefix match with AWS's tie-breaks, decided once per address range.
+
+    The ranking is ``model.route_table.forwarding_entries``'s (longest prefix, then static over
+    prefix-list over propagated, then the earlier route), computed here on integer spans; a
+    route's state comes from ``model.route_table.route_state``, remembered per (VPC, target) in
+    ``states`` across the tables of one compilation.
+    """
+    routes: list[Route] = list(route_table.routes)
+    if route_table.propagating_vgws:
+        routes.extend(propagated_routes(world, route_table))
+    ranked: list[tuple[int, int, int, int, int, Hop]] = []
+    for position, route in enumerate(routes):
+        key = (route_table.vpc_id, route.target)
+        state = states.get(key) if states is not None else None
+        if state is None:
+            state = route_state(world, route_table, route)
+            if states is not None:
+                states[key] = state
+        if route.origin == ORIGIN_PROPAGATED:
+            priority = PRIORITY_PROPAGATED
+        elif route.destination_prefix_list_id:
+            priority = PRIORITY_PREFIX_LIST
+        else:
+            priority = PRIORITY_STATIC
+        hop = route_hop(route_table, route, state)
+        if route.destination_cidr_block:
+            cidrs: tuple[str, ...] = (route.destination_cidr_block,)
+        else:
+            cidrs = tuple(c for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "") if ":" not in c)
+        for c in cidrs:
+            start, end = _span(c)
+            ranked.append((_prefixlen(start, end), priority, -position, start, end, hop))
+    ranked.sort(key=lambda e: e[:3])  # ascending: the winner comes last
+    return paint((start, end, hop) for _, _, _, start, end, hop in ranked)
+
+
+def _prefixlen(start: int, end: int) -> int:
+    return 33 - (end - start).bit_length()
+
+
+def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable) -> Runs:
+    """The TGW table's effective routes (one per destination, AWS's evaluation order), as runs."""
+    routes = best_routes(candidate_routes(world, route_table))
+    ranked = []
+    for r in sorted(routes, key=lambda r: r.network.prefixlen):
+        if r.state != "active" or not r.transit_gateway_attachment_ids:
+            hop: Hop = ("blackhole", r.destination_cidr_block or "")
+        else:  # ECMP over several VPN attachments: vpclab follows the first
+            hop = ("att", r.transit_gateway_attachment_ids[0])
+        ranked.append((*_span(r.destination_cidr_block or "0.0.0.0/32"), hop))
+    return paint(ranked)
+
+
+def acl_allowed(acl: NetworkAcl, egress: bool, protocol: str, port: int | None) -> AddressSet:
+    """The addresses (destination outbound, source inbound) the ACL allows for this protocol and port:
+    the first matching entry in rule-number order decides, as ``model.security.acl_decision``."""
+    remaining, allowed = AddressSet.everything(), AddressSet()
+    for entry in acl.entries_for(egress):
+        net = IPv4Network(entry.cidr_block, strict=False)
+        if ":" in entry.cidr_block or not entry.matches(protocol, port, net.network_address):
+            continue
+        hit = AddressSet([net]) & remaining
+        if entry.rule_action == "allow":
+            allowed = allowed | hit
+        remaining = remaining - hit
+    return allowed
+
+
+def in_set(addresses: np.ndarray, aset: AddressSet) -> np.ndarray:
+    """Vectorised membership of uint64 addresses in an AddressSet."""
+    iv = aset.intervals
+    if not iv:
+        return np.zeros(len(addresses), dtype=bool)
+    lo = np.fromiter((s for s, _ in iv), dtype=np.uint64, count=len(iv))
+    hi = np.fromiter((e for _, e in iv), dtype=np.uint64, count=len(iv))
+    k = np.searchsorted(lo, addresses, side="right") - 1
+    ok = k >= 0
+    return ok & (addresses < hi[np.maximum(k, 0)])
+
+
+@dataclass(slots=True)
+class SubnetInfo:
+    id: str
+    vpc_id: str
+    az: str
+    lo: int
+    hi: int
+    route_table_id: str
+    acl_id: str
+
+
+@dataclass(slots=True)
+class AttachmentInfo:
+    id: str
+    type: str
+    vpc_id: str | None
+    #: availability zone → the attachment subnet's route table (VPC attachments)
+    az_route_tables: dict[str, str]
+    #: transit gateway id → associated TGW route table (both sides of a peering attachment)
+    associations: dict[str, str]
+    #: transit gateway id → the gateway on the other side (peering attachments)
+    peer_of: dict[str, str]
+
+
+@dataclass
+class Compiled:
+    """Everything the matrix and the intent checker read, taken from a World at one version."""
+
+    version: int
+    subnets: dict[str, SubnetInfo]
+    vpc_spans: dict[str, tuple[tuple[int, int], ...]]
+    #: (tgw id, vpc id) → the VPC's available attachment
+    vpc_attachments: dict[tuple[str, str], AttachmentInfo]
+    attachments: dict[str, AttachmentInfo]
+    #: active peering connections: id → (requester vpc, accepter vpc)
+    peerings: dict[str, tuple[str, str]]
+    acls: dict[str, NetworkAcl]
+    #: every prefix the network mentions, and the subset that drives routing/filtering decisions
+    prefixes: set[tuple[int, int]] = field(default_factory=set)
+    routing_prefixes: set[tuple[int, int]] = field(default_factory=set)
+    route_tables: dict[str, Runs] = field(default_factory=dict)
+    tgw_tables: dict[str, Runs] = field(default_factory=dict)
+
+    def atoms(self) -> np.ndarray:
+        """Atom starts: a sorted uint64 array beginning at 0; atom k is [a[k], a[k+1]) (the last ends at 2^32)."""
+        return boundaries(self.prefixes)
+
+    def routing_atoms(self) -> np.ndarray:
+        """The coarser atoms of the prefixes that decide something (subnet CIDRs only name owners)."""
+        return boundaries(self.routing_prefixes)
+
+
+def boundaries(prefixes: Iterable[tuple[int, int]]) -> np.ndarray:
+    points = {0}
+    for s, e in prefixes:
+        points.add(s)
+        if e < _SPACE:
+            points.add(e)
+    return np.array(sorted(points), dtype=np.uint64)
+
+
+def atom_of(atoms: np.ndarray, addresses: np.ndarray | int) -> np.ndarray:
+    """The atom index of each address (``np.searchsorted`` on the atom starts)."""
+    return np.searchsorted(atoms, np.asarray(addresses, dtype=np.uint64), side="right") - 1
+
+
+def subnet_route_tables(world: World) -> dict[str, str]:
+    """subnet id → route table id (explicit association, else the VPC's main table)."""
+    main: dict[str, str] = {}
+    explicit: dict[str, str] = {}
+    for rt in world.all(RouteTable):
+        for a in rt.associations:
+            if a.main:
+                main[rt.vpc_id] = rt.id
+            elif a.subnet_id:
+                explicit[a.subnet_id] = rt.id
+    return {s.id: explicit.get(s.id) or main.get(s.vpc_id, "") for s in world.all(Subnet)}
+
+
+def subnet_acls(world: World) -> dict[str, str]:
+    """subnet id → network ACL id (its association, else the VPC's default ACL)."""
+    default: dict[str, str] = {}
+    explicit: dict[str, str] = {}
+    for acl in world.all(NetworkAcl):
+        if acl.is_default:
+            default[acl.vpc_id] = acl.id
+        for a in acl.associations:
+            explicit[a.subnet_id] = acl.id
+    return {s.id: explicit.get(s.id) or default.get(s.vpc_id, "") for s in world.all(Subnet)}
+
+
+def attachment_info(world: World, att: TransitGatewayAttachment,
+                    subnet_rt: dict[str, str]) -> AttachmentInfo:
+    az_rts: dict[str, str] = {}
+    for sid in att.subnet_ids:
+        sub = world.get(sid, Subnet)
+        if sub is not None and sub.availability_zone not in az_rts:
+            az_rts[sub.availability_zone] = subnet_rt.get(sid, "")
+    assoc: dict[str, str] = {}
+    peer: dict[str, str] = {}
+    for tgw_id in att.transit_gateway_ids:
+        rtb = att.association_for(tgw_id)
+        if rtb:
+            assoc[tgw_id] = rtb
+    if att.resource_type == "peering" and att.peer_transit_gateway_id:
+        peer = {att.transit_gateway_id: att.peer_transit_gateway_id,
+                att.peer_transit_gateway_id: att.transit_gateway_id}
+    return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer)
+
+
+def compile_world(world: World, *, tables: bool = True) -> Compiled:
+    """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table."""
+    subnet_rt = subnet_route_tables(world)
+    subnet_acl = subnet_acls(world)
+    subnets = {s.id: SubnetInfo(s.id, s.vpc_id, s.availability_zone, *_span(s.cidr_block),
+                                subnet_rt[s.id], subnet_acl[s.id]) for s in world.all(Subnet)}
+    vpc_spans = {v.id: tuple(_span(c) for c in v.cidr_blocks) for v in world.all(Vpc)}
+    attachments: dict[str, AttachmentInfo] = {}
+    vpc_atts: dict[tuple[str, str], AttachmentInfo] = {}
+    for att in world.all(TransitGatewayAttachment):
+        if att.state != "available":
+            continue
+        info = attachment_info(world, att, subnet_rt)
+        attachments[att.id] = info
+        if att.resource_type == "vpc":
+            vpc_atts.setdefault((att.transit_gateway_id, att.resource_id), info)
+    peerings = {p.id: (p.requester_vpc_id, p.accepter_vpc_id)
+                for p in world.all(VpcPeeringConnection) if p.is_active}
+    acls = {a.id: a for a in world.all(NetworkAcl)}
+    c = Compiled(world.version, subnets, vpc_spans, vpc_atts, attachments, peerings, acls)
+    for spans in vpc_spans.values():
+        c.routing_prefixes.update(spans)
+    for acl in acls.values():
+        c.routing_prefixes.update(_span(e.cidr_block) for e in acl.entries if ":" not in e.cidr_block)
+    for sg in world.all(SecurityGroup):
+        c.routing_prefixes.update(_span(r.cidr_ipv4) for r in sg.all_rules if r.cidr_ipv4)
+    if tables:
+        states: dict[tuple[str, str], str] = {}
+        for rt in world.all(RouteTable):
+            runs = c.route_tables[rt.id] = compile_route_table(world, rt, states)
+            c.routing_prefixes.update(runs.prefixes)
+        for trt in world.all(TransitGatewayRouteTable):
+            runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt)
+            c.routing_prefixes.update(runs.prefixes)
+    c.prefixes = set(c.routing_prefixes)
+    c.prefixes.update((s.lo, s.hi) for s in subnets.values())
+    return c
+
+
+# -- forwarding: where does a packet from a subnet context to an address arrive? ---------------
+#: how many transit gateways a packet may cross (TGW peering chains)
+MAX_TGW_HOPS = 4
+
+
+def in_vpc(c: Compiled, vpc_id: str, address: int) -> bool:
+    return any(lo <= address < hi for lo, hi in c.vpc_spans.get(vpc_id, ()))
+
+
+def arrive(c: Compiled, route_table_id: str, vpc_id: str, az: str, address: int,
+           reads: set[str] | None = None) -> str | None:
+    """The VPC a packet to ``address`` from a subnet (its route table, VPC and AZ) is delivered
+    into, or None when it is dropped or leaves the subnet fabric. ``reads`` collects the ids of the
+    tables and resources the answer depends on (the intent checker's dependency tracking)."""
+    if reads is not None:
+        reads.add(route_table_id)
+    runs = c.route_tables.get(route_table_id)
+    hop = runs.at(address) if runs is not None else NO_ROUTE
+    kind, target = hop
+    if kind == "local":
+        return vpc_id if in_vpc(c, vpc_id, address) else None
+    if kind == "pcx":
+        # non-transitive: the destination must be inside the peer VPC's CIDRs
+        sides = c.peerings.get(target)
+        if sides is None:
+            return None
+        peer = sides[1] if sides[0] == vpc_id else sides[0]
+        return peer if in_vpc(c, peer, address) else None
+    if kind != "tgw":
+        return None
+    att = c.vpc_attachments.get((target, vpc_id))
+    if reads is not None:
+        reads.add(f"{target}/{vpc_id}")
+    if att is None or az not in att.az_route_tables:  # TGW_ATTACH_VPC_AZ_RESTRICTION
+        return None
+    tgw_id = target
+    rtb = att.associations.get(tgw_id)
+    for _ in range(MAX_TGW_HOPS):
+        if rtb is None:
+            return None
+        if reads is not None:
+            reads.add(rtb)
+        truns = c.tgw_tables.get(rtb)
+        kind, target = truns.at(address) if truns is not None else NO_ROUTE
+        if kind != "att":
+            return None
+        nxt = c.attachments.get(target)
+        if nxt is None:
+            return None
+        if reads is not None:
+            reads.add(target)
+        if nxt.type == "vpc" and nxt.vpc_id is not None:
+            # the TGW keeps traffic in the source AZ when the attachment has a subnet there, else
+            # uses another attachment subnet; that subnet's route table forwards it into the VPC
+            entry_rt = nxt.az_route_tables.get(az) or next(iter(nxt.az_route_tables.values()), "")
+            if reads is not None:
+                reads.add(entry_rt)
+            eruns = c.route_tables.get(entry_rt)
+            ehop = eruns.at(address) if eruns is not None else NO_ROUTE
+            return nxt.vpc_id if ehop[0] == "local" and in_vpc(c, nxt.vpc_id, address) else None
+        if nxt.type == "peering" and tgw_id in nxt.peer_of:
+            tgw_id = nxt.peer_of[tgw_id]
+            rtb = nxt.associations.get(tgw_id)
+            continue
+        return None  # VPN, Direct Connect, Connect: the packet leaves AWS
+    return None
