@@ -1,0 +1,455 @@
+"""Instances (RunInstances, DescribeInstances, Terminate/Stop/StartInstances, instance attributes),
+the built-in image catalogue (DescribeImages) and instance types (DescribeInstanceTypes).
+
+AWS: EC2 API reference for each action; "Instance state" codes from ``InstanceState``
+(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html): 0 pending,
+16 running, 32 shutting-down, 48 terminated, 64 stopping, 80 stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
+from typing import Any
+
+from ...errors import AwsError
+from ...model.images import INSTANCE_TYPES, Image, InstanceType, images
+from ...model.interfaces import Instance, NetworkInterface
+from ...model.security import SecurityGroup
+from ...model.world import World
+from ..describe import Kind, compile_filters, matches, page, select
+from ..registry import Call, control_kwargs, handler
+from .interfaces import association, attachment, groups, mac_address, private_dns_name, private_ips
+from .security import default_vpc
+
+Shape = dict[str, Any]
+
+STATE_CODES = {
+    "pending": 0,
+    "running": 16,
+    "shutting-down": 32,
+    "terminated": 48,
+    "stopping": 64,
+    "stopped": 80,
+}
+
+
+def state(name: str) -> Shape:
+    return {"Code": STATE_CODES[name], "Name": name}
+
+
+def _interfaces(world: World, inst: Instance) -> list[NetworkInterface]:
+    found = (world.get(i, NetworkInterface) for i in inst.network_interface_ids)
+    return sorted((e for e in found if e is not None), key=lambda e: e.device_index or 0)
+
+
+def instance_network_interface(world: World, eni: NetworkInterface) -> Shape:
+    out: Shape = {}
+    assoc = association(world, eni, eni.private_ip_address)
+    if assoc is not None:
+        out["Association"] = assoc
+    att = attachment(world, eni, with_instance=False)
+    if att is not None:
+        out["Attachment"] = att
+    out.update(
+        {
+            "Description": eni.description,
+            "Groups": groups(world, eni.groups),
+            "Ipv6Addresses": [],
+            "MacAddress": mac_address(eni.id),
+            "NetworkInterfaceId": eni.id,
+            "OwnerId": eni.owner_id,
+            "PrivateDnsName": private_dns_name(eni.region, eni.private_ip_address),
+            "PrivateIpAddress": eni.private_ip_address,
+            "PrivateIpAddresses": private_ips(world, eni),
+            "SourceDestCheck": eni.source_dest_check,
+            "Status": eni.status,
+            "SubnetId": eni.subnet_id,
+            "VpcId": eni.vpc_id,
+            "InterfaceType": eni.interface_type,
+        }
+    )
+    return out
+
+
+def _primary(world: World, inst: Instance) -> NetworkInterface | None:
+    return next((e for e in _interfaces(world, inst) if e.device_index == 0), None)
+
+
+def instance(world: World, inst: Instance) -> Shape:
+    enis = _interfaces(world, inst)
+    primary = _primary(world, inst)
+    out: Shape = {
+        "AmiLaunchIndex": inst.ami_launch_index,
+        "ImageId": inst.image_id,
+        "InstanceId": inst.id,
+        "InstanceType": inst.instance_type,
+        "LaunchTime": inst.launch_time or None,
+        "Monitoring": {"State": "disabled"},
+        "Placement": {"AvailabilityZone": inst.availability_zone, "GroupName": "", "Tenancy": "default"},
+        "PrivateDnsName": private_dns_name(inst.region, inst.private_ip_address)
+        if inst.private_ip_address
+        else "",
+        "ProductCodes": [],
+        "PublicDnsName": "",
+        "State": state(inst.state),
+        "StateTransitionReason": "",
+        "Architecture": inst.architecture,
+        "BlockDeviceMappings": [],
+        "EbsOptimized": False,
+        "EnaSupport": True,
+        "Hypervisor": "xen",
+        "NetworkInterfaces": [instance_network_interface(world, e) for e in enis],
+        "RootDeviceName": "/dev/xvda",
+        "RootDeviceType": "ebs",
+        "SecurityGroups": groups(world, primary.groups) if primary is not None else [],
+        "VirtualizationType": "hvm",
+        "PlatformDetails": "Windows" if inst.platform == "windows" else "Linux/UNIX",
+    }
+    if inst.state != "terminated":
+        out.update(
+            SubnetId=inst.subnet_id,
+            VpcId=inst.vpc_id,
+            PrivateIpAddress=inst.private_ip_address,
+            SourceDestCheck=inst.source_dest_check,
+        )
+    if inst.public_ip_address:
+        out["PublicIpAddress"] = inst.public_ip_address
+    if inst.platform == "windows":
+        out["Platform"] = "Windows"
+    if inst.tags:
+        out["Tags"] = [{"Key": k, "Value": v} for k, v in inst.tags.items()]
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def reservation(world: World, instances: list[Instance]) -> Shape:
+    first = instances[0]
+    return {
+        "ReservationId": first.reservation_id,
+        "OwnerId": first.owner_id,
+        "Groups": [],
+        "Instances": [instance(world, i) for i in instances],
+    }
+
+
+# -- RunInstances --------------------------------------------------------------------------------
+#: TagSpecifications resource types of RunInstances that vpclab has nothing to tag for
+_UNTAGGABLE = ("volume", "spot-instances-request", "elastic-gpu", "network-interface")
+
+
+@handler("RunInstances")
+def run_instances(call: Call) -> dict[str, Any]:
+    params = dict(call.params)
+    for spec in params.get("TagSpecifications") or []:
+        if spec.get("ResourceType") in _UNTAGGABLE:
+            raise AwsError(
+                "UnsupportedOperation",
+                f"Tagging a {spec['ResourceType']} at launch is not supported by vpclab.",
+            )
+    names = params.pop("SecurityGroups", None)
+    if names:
+        # AWS: "[Default VPC] The names of the security groups"
+        vpc = default_vpc(call)
+        ids = []
+        for name in names:
+            sg = next(
+                (
+                    g
+                    for g in call.world.all(SecurityGroup)
+                    if vpc is not None
+                    and g.vpc_id == vpc.id
+                    and g.owner_id == call.account_id
+                    and g.group_name == name
+                ),
+                None,
+            )
+            if sg is None:
+                raise AwsError(
+                    "InvalidGroup.NotFound",
+                    f"The security group '{name}' does not exist in VPC '{vpc.id if vpc else ''}'",
+                )
+            ids.append(sg.id)
+        params["SecurityGroupIds"] = [*params.get("SecurityGroupIds", []), *ids]
+    call = dc_replace(call, params=params)
+    launched = call.cp.call("run_instances", control_kwargs(call, "run_instances", tag_type="instance"))
+    return reservation(call.world, launched)
+
+
+run_instances.via = "ControlPlane.run_instances"  # type: ignore[attr-defined]
+
+
+# -- DescribeInstances ---------------------------------------------------------------------------
+def _eni_attr(fn: Any) -> Any:
+    return lambda w, i: [v for e in _interfaces(w, i) for v in fn(e)]
+
+
+INSTANCE_FILTERS = {
+    "instance-id": lambda w, i: i.id,
+    "instance-state-name": lambda w, i: i.state,
+    "instance-state-code": lambda w, i: STATE_CODES[i.state],
+    "instance-type": lambda w, i: i.instance_type,
+    "image-id": lambda w, i: i.image_id,
+    "subnet-id": lambda w, i: i.subnet_id or None,
+    "vpc-id": lambda w, i: i.vpc_id or None,
+    "private-ip-address": lambda w, i: i.private_ip_address or None,
+    "private-dns-name": lambda w, i: (
+        private_dns_name(i.region, i.private_ip_address) if i.private_ip_address else None
+    ),
+    "ip-address": lambda w, i: i.public_ip_address,
+    "availability-zone": lambda w, i: i.availability_zone,
+    "architecture": lambda w, i: i.architecture,
+    "platform": lambda w, i: i.platform,
+    "reservation-id": lambda w, i: i.reservation_id,
+    "source-dest-check": lambda w, i: i.source_dest_check,
+    "instance.group-id": lambda w, i: [g["GroupId"] for g in instance(w, i)["SecurityGroups"]],
+    "instance.group-name": lambda w, i: [g["GroupName"] for g in instance(w, i)["SecurityGroups"]],
+    "network-interface.network-interface-id": _eni_attr(lambda e: [e.id]),
+    "network-interface.subnet-id": _eni_attr(lambda e: [e.subnet_id]),
+    "network-interface.vpc-id": _eni_attr(lambda e: [e.vpc_id]),
+    "network-interface.addresses.private-ip-address": _eni_attr(lambda e: list(e.private_ip_addresses)),
+    "network-interface.private-dns-name": _eni_attr(
+        lambda e: [private_dns_name(e.region, e.private_ip_address)]
+    ),
+    "network-interface.group-id": _eni_attr(lambda e: list(e.groups)),
+    "network-interface.source-dest-check": _eni_attr(lambda e: [e.source_dest_check]),
+    "network-interface.attachment.attachment-id": _eni_attr(lambda e: [e.attachment_id]),
+}
+INSTANCE_FILTERS["group-id"] = INSTANCE_FILTERS["instance.group-id"]
+INSTANCE_FILTERS["group-name"] = INSTANCE_FILTERS["instance.group-name"]
+INSTANCE_KIND = Kind(
+    Instance, key="Reservations", ids="InstanceIds", shape=instance, filters=INSTANCE_FILTERS
+)
+
+
+@handler("DescribeInstances")
+def describe_instances(call: Call) -> dict[str, Any]:
+    """Instances grouped in their reservations; MaxResults counts instances (AWS: 5–1000)."""
+    items, token = page(call, select(call, INSTANCE_KIND), lambda i: i.id)
+    by_reservation: dict[str, list[Instance]] = {}
+    for inst in items:
+        by_reservation.setdefault(inst.reservation_id, []).append(inst)
+    out: dict[str, Any] = {
+        "Reservations": [reservation(call.world, group) for group in by_reservation.values()]
+    }
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+describe_instances.via = "describe " + ", ".join(sorted(INSTANCE_FILTERS))  # type: ignore[attr-defined]
+
+
+def _state_change(action: str, key: str, name: str) -> None:
+    @handler(action)
+    def run(call: Call) -> dict[str, Any]:
+        ids = call.params.get("InstanceIds") or []
+        before = {i: call.world.get(i, Instance) for i in ids}
+        changed = call.cp.call(name, control_kwargs(call, name))
+        return {
+            key: [
+                {
+                    "InstanceId": inst.id,
+                    "CurrentState": state(inst.state),
+                    "PreviousState": state((before.get(inst.id) or inst).state),
+                }
+                for inst in changed
+            ]
+        }
+
+    run.via = f"ControlPlane.{name}"  # type: ignore[attr-defined]
+
+
+_state_change("TerminateInstances", "TerminatingInstances", "terminate_instances")
+_state_change("StopInstances", "StoppingInstances", "stop_instances")
+_state_change("StartInstances", "StartingInstances", "start_instances")
+
+
+@handler("ModifyInstanceAttribute")
+def modify_instance_attribute(call: Call) -> dict[str, Any]:
+    params = dict(call.params)
+    attribute, value = params.pop("Attribute", None), params.pop("Value", None)
+    if attribute is not None:
+        if attribute != "sourceDestCheck":
+            raise AwsError("UnsupportedOperation", f"The attribute {attribute} is not supported by vpclab.")
+        if value is None or value.lower() not in ("true", "false"):
+            raise AwsError("InvalidParameterValue", f"Value ({value}) for parameter value is invalid.")
+        params["SourceDestCheck"] = {"Value": value.lower() == "true"}
+    call = dc_replace(call, params=params)
+    call.cp.call("modify_instance_attribute", control_kwargs(call, "modify_instance_attribute"))
+    return {}
+
+
+modify_instance_attribute.via = "ControlPlane.modify_instance_attribute"  # type: ignore[attr-defined]
+
+
+@handler("DescribeInstanceAttribute")
+def describe_instance_attribute(call: Call) -> dict[str, Any]:
+    inst = call.cp.ctx.require(Instance, call.params["InstanceId"])
+    attribute = call.params["Attribute"]
+    out: dict[str, Any] = {"InstanceId": inst.id}
+    if attribute == "sourceDestCheck":
+        out["SourceDestCheck"] = {"Value": inst.source_dest_check}
+    elif attribute == "instanceType":
+        out["InstanceType"] = {"Value": inst.instance_type}
+    elif attribute == "groupSet":
+        out["Groups"] = instance(call.world, inst)["SecurityGroups"]
+    else:
+        raise AwsError("UnsupportedOperation", f"The attribute {attribute} is not supported by vpclab.")
+    return out
+
+
+# -- images and instance types -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    """A catalogue entry seen through the generic filters (images and types carry no tags)."""
+
+    item: Any
+    id: str
+    owner_id: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def image(img: Image) -> Shape:
+    out: Shape = {
+        "Architecture": img.architecture,
+        "CreationDate": "2024-11-21T00:00:00.000Z",
+        "ImageId": img.image_id,
+        "ImageLocation": f"{img.image_owner_alias or img.owner_id}/{img.name}",
+        "ImageType": "machine",
+        "Public": img.public,
+        "OwnerId": img.owner_id,
+        "PlatformDetails": img.platform_details,
+        "UsageOperation": "RunInstances:0002" if img.platform == "windows" else "RunInstances",
+        "State": img.state,
+        "BlockDeviceMappings": [],
+        "Description": img.description,
+        "EnaSupport": True,
+        "Hypervisor": "xen",
+        "Name": img.name,
+        "RootDeviceName": "/dev/xvda" if img.platform != "windows" else "/dev/sda1",
+        "RootDeviceType": img.root_device_type,
+        "SriovNetSupport": "simple",
+        "VirtualizationType": img.virtualization_type,
+    }
+    if img.image_owner_alias:
+        out["ImageOwnerAlias"] = img.image_owner_alias
+    if img.platform:
+        out["Platform"] = img.platform
+    return out
+
+
+IMAGE_FILTERS = {
+    "image-id": lambda w, r: r.item.image_id,
+    "name": lambda w, r: r.item.name,
+    "description": lambda w, r: r.item.description,
+    "architecture": lambda w, r: r.item.architecture,
+    "owner-alias": lambda w, r: r.item.image_owner_alias,
+    "owner-id": lambda w, r: r.item.owner_id,
+    "state": lambda w, r: r.item.state,
+    "platform": lambda w, r: r.item.platform,
+    "platform-details": lambda w, r: r.item.platform_details,
+    "root-device-type": lambda w, r: r.item.root_device_type,
+    "virtualization-type": lambda w, r: r.item.virtualization_type,
+    "is-public": lambda w, r: r.item.public,
+    "image-type": lambda w, r: "machine",
+    "hypervisor": lambda w, r: "xen",
+}
+IMAGE_KIND = Kind(Instance, key="Images", shape=lambda w, r: image(r.item), filters=IMAGE_FILTERS)
+
+
+def _owned_by(img: Image, owner: str, account_id: str) -> bool:
+    if owner == "self":
+        return img.owner_id == account_id
+    if owner in ("amazon", "aws-marketplace", "aws-backup-vault"):
+        return img.image_owner_alias == owner
+    return img.owner_id == owner
+
+
+@handler("DescribeImages")
+def describe_images(call: Call) -> dict[str, Any]:
+    """The Region's catalogue: every image is public, so with no Owners all are listed."""
+    rows = [Row(img, img.image_id, img.owner_id) for img in images(call.region)]
+    owners = call.params.get("Owners")
+    if owners:
+        rows = [r for r in rows if any(_owned_by(r.item, o, call.account_id) for o in owners)]
+    wanted = call.params.get("ImageIds")
+    if wanted:
+        known = {r.id for r in rows}
+        for image_id in wanted:
+            if not image_id.startswith("ami-"):
+                raise AwsError("InvalidAMIID.Malformed", f'Invalid id: "{image_id}" (expecting "ami-...")')
+            if image_id not in known:
+                raise AwsError("InvalidAMIID.NotFound", f"The image id '[{image_id}]' does not exist")
+        rows = [r for r in rows if r.id in set(wanted)]
+    tests = compile_filters(IMAGE_KIND, call.params.get("Filters"))
+    rows = [r for r in rows if matches(call.world, r, tests)]
+    chunk, token = page(call, rows, lambda r: r.id)
+    out: dict[str, Any] = {"Images": [image(r.item) for r in chunk]}
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+describe_images.via = "describe " + ", ".join(sorted(IMAGE_FILTERS))  # type: ignore[attr-defined]
+
+
+def instance_type(t: InstanceType) -> Shape:
+    return {
+        "InstanceType": t.name,
+        "CurrentGeneration": not t.name.startswith("t2."),
+        "FreeTierEligible": t.name in ("t2.micro", "t3.micro"),
+        "SupportedUsageClasses": ["on-demand", "spot"],
+        "SupportedRootDeviceTypes": ["ebs"],
+        "SupportedVirtualizationTypes": ["hvm"],
+        "BareMetal": False,
+        "Hypervisor": "xen" if t.name.startswith("t2.") else "nitro",
+        "ProcessorInfo": {"SupportedArchitectures": [t.architecture]},
+        "NetworkInfo": {
+            "MaximumNetworkInterfaces": t.max_network_interfaces,
+            "MaximumNetworkCards": 1,
+            "DefaultNetworkCardIndex": 0,
+            "Ipv4AddressesPerInterface": t.ipv4_per_interface,
+            "Ipv6AddressesPerInterface": t.ipv4_per_interface,
+            "Ipv6Supported": True,
+            "EnaSupport": "unsupported" if t.name.startswith("t2.") else "required",
+        },
+    }
+
+
+TYPE_FILTERS = {
+    "instance-type": lambda w, r: r.item.name,
+    "processor-info.supported-architecture": lambda w, r: r.item.architecture,
+    "network-info.maximum-network-interfaces": lambda w, r: r.item.max_network_interfaces,
+    "network-info.ipv4-addresses-per-interface": lambda w, r: r.item.ipv4_per_interface,
+    "current-generation": lambda w, r: not r.item.name.startswith("t2."),
+    "free-tier-eligible": lambda w, r: r.item.name in ("t2.micro", "t3.micro"),
+}
+TYPE_KIND = Kind(
+    Instance, key="InstanceTypes", shape=lambda w, r: instance_type(r.item), filters=TYPE_FILTERS
+)
+
+
+@handler("DescribeInstanceTypes")
+def describe_instance_types(call: Call) -> dict[str, Any]:
+    """The types vpclab launches (model/images.py), with AWS's interface and address limits."""
+    wanted = call.params.get("InstanceTypes")
+    if wanted:
+        # a name outside AWS's enum was refused by the protocol layer (InvalidParameterValue); a
+        # real type outside vpclab's catalogue exists in AWS, so it is not "InvalidInstanceType"
+        unknown = [t for t in wanted if t not in INSTANCE_TYPES]
+        if unknown:
+            raise AwsError(
+                "UnsupportedOperation",
+                f"The instance types [{', '.join(unknown)}] are not in vpclab's catalogue.",
+            )
+    rows = [Row(t, t.name) for name, t in INSTANCE_TYPES.items() if not wanted or name in wanted]
+    tests = compile_filters(TYPE_KIND, call.params.get("Filters"))
+    rows = [r for r in rows if matches(call.world, r, tests)]
+    chunk, token = page(call, rows, lambda r: r.id)
+    out: dict[str, Any] = {"InstanceTypes": [instance_type(r.item) for r in chunk]}
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+describe_instance_types.via = "describe " + ", ".join(sorted(TYPE_FILTERS))  # type: ignore[attr-defined]
