@@ -10,6 +10,8 @@ from .control import ControlPlane
 from .errors import AwsError, VpclabError
 from .model.world import World
 from .topology import Network, TopologyError, load, loads
+from .topology.network import diff
 
-__all__ = ["AwsError", "ControlPlane", "Network", "TopologyError", "VpclabError", "World", "load", "loads"]
+__all__ = ["AwsError", "ControlPlane", "Network", "TopologyError", "VpclabError", "World", "diff", "load",
+           "loads"]
 __version__ = "0.1.0"

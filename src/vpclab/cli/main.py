@@ -19,6 +19,7 @@ from rich.table import Table
 from ..errors import VpclabError
 from ..topology import Network, TopologyError, json_schema, load
 from .present import KINDS, as_dict, summary
+from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
 
 app = typer.Typer(
@@ -160,6 +161,8 @@ def schema() -> None:
 
 
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
+for _name, _command in REACH_COMMANDS.items():  # trace, matrix, check, diff (cli/reach.py)
+    app.command(_name)(_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point alternative

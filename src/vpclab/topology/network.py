@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..model.base import Resource
 from ..model.world import World
+
+if TYPE_CHECKING:
+    from ..reach.api import Matrix
+    from ..reach.diff import NetworkDiff
+    from ..reach.intents import CheckReport
+    from ..reach.result import Trace
 
 
 @dataclass
@@ -52,3 +61,31 @@ class Network:
     def counts(self) -> Counter[str]:
         """How many resources of each kind the World holds, by the model class name."""
         return Counter(type(r).__name__ for r in self.world.resources())
+
+    # -- questions: names or ids in, names out (the work is in vpclab.reach.api) --------------
+    def trace(self, source: str, destination: str, protocol: str | int = "tcp", port: int | None = None,
+              **options: Any) -> Trace:
+        """Can ``source`` reach ``destination``: both directions, hop by hop, every cause and fix."""
+        from ..reach import api
+
+        return api.trace(self, source, destination, protocol=protocol, port=port, **options)
+
+    def matrix(self, protocol: str = "tcp", port: int | None = 443, level: str = "subnet",
+               **options: Any) -> Matrix:
+        """All pairs of subnets (``level="interface"``: interfaces) for one protocol and port."""
+        from ..reach import api
+
+        return api.matrix(self, protocol=protocol, port=port, level=level, **options)
+
+    def check(self, intents: str | Path | Sequence[dict[str, Any]]) -> CheckReport:
+        """Check intents (an intents YAML file, or a list of intent dicts); see docs/reachability.md."""
+        from ..reach import api
+
+        return api.check(self, intents)
+
+
+def diff(old: Network, new: Network, **options: Any) -> NetworkDiff:
+    """The flows ``new`` opens and closes compared with ``old`` (matched by name)."""
+    from ..reach import api
+
+    return api.diff(old, new, **options)

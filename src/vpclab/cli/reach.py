@@ -1,0 +1,337 @@
+"""``vpclab trace``, ``matrix``, ``check`` and ``diff``: the reachability questions from the shell.
+
+Exit codes as docs/cli.md: 0 ok, 1 an invalid network — and for ``check`` any violated intent (so
+it gates a CI pipeline), for ``diff --exit-code`` any changed flow — 2 a usage error (a missing
+file, an unknown endpoint, an invalid intents file). The helpers of cli/main.py are imported
+lazily: main.py registers these commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ..reach.errors import ReachError
+from ..reach.result import Hop, Trace
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Level(StrEnum):
+    subnet = "subnet"
+    interface = "interface"
+
+
+FileArg = Annotated[Path, typer.Argument(help="A topology YAML file.", show_default=False, metavar="FILE")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="table (for people) or json (for tools).", metavar="table|json"),
+]
+ProtocolOpt = Annotated[str, typer.Option("--protocol", "-p", help="tcp, udp, icmp or all.")]
+
+
+def _console() -> Console:
+    return Console(soft_wrap=True, highlight=False)
+
+
+def _emit(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _load(file: Path) -> Any:
+    from .main import _check_files
+    from .main import _load as load
+
+    _check_files([file])
+    return load(file)
+
+
+def _usage(message: str) -> typer.Exit:
+    from .main import _err
+
+    _err().print(f"vpclab: error: {message}", markup=False)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _protocol(protocol: str) -> str:
+    p = protocol.lower()
+    p = {"all": "-1", "6": "tcp", "17": "udp", "1": "icmp"}.get(p, p)
+    if p not in ("tcp", "udp", "icmp", "-1"):
+        raise _usage(f"--protocol must be tcp, udp, icmp or all, not {protocol!r}")
+    return p
+
+
+# -- trace --------------------------------------------------------------------------------------
+def _hop_line(hop: Hop) -> Text:
+    line = Text()
+    line.append(hop.component, style="cyan")
+    line.append(" ")
+    line.append(hop.name or hop.id, style="bold")
+    if hop.name and hop.name != hop.id and not hop.id.startswith(hop.name):
+        line.append(f" ({hop.id})", style="dim")
+    if hop.detail:
+        line.append(f" — {hop.detail}")
+    return line
+
+
+def _branch(tree: Tree, title: str, hops: list[Hop], first: Any) -> None:
+    branch = tree.add(Text(title, style="bold"))
+    previous = first
+    for hop in hops:
+        node = branch.add(_hop_line(hop))
+        if hop.packet != previous:  # NAT and internet gateways rewrite the header: show where
+            node.add(Text(f"packet now {hop.packet}", style="yellow"))
+        previous = hop.packet
+    if not hops:
+        branch.add(Text("(no hops)", style="dim"))
+
+
+def render_trace(console: Console, t: Trace, source: str, destination: str) -> None:
+    tree = Tree(Text(f"{source} → {destination}: {t.flow}", style="bold"))
+    _branch(tree, "forward", t.forward_hops, t.flow)
+    if t.return_hops:
+        _branch(tree, "return", t.return_hops, t.return_hops[0].packet)
+    Console(highlight=False).print(tree)  # wrapped, not cropped, at the terminal's width
+    verdict = Text("reachable", style="bold green") if t.reachable else Text("blocked", style="bold red")
+    console.print(Text("verdict: ").append(verdict))
+    for e in t.explanations:
+        mark = "✗" if e.blocking else "i"
+        console.print(
+            Text(f"{mark} {e.code}", style="bold red" if e.blocking else "bold blue").append(
+                f" ({e.direction}): {e.message}", style=""
+            )
+        )
+        console.print(Text(f"  fix: {e.fix}"), markup=False)
+
+
+def trace(
+    file: FileArg,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A name from the file, an id, an address, internet, ...", show_default=False, metavar="SRC"
+        ),
+    ],
+    destination: Annotated[
+        str,
+        typer.Argument(
+            help="A name, an id, an address, internet, s3:REGION, ...", show_default=False, metavar="DST"
+        ),
+    ],
+    protocol: ProtocolOpt = "tcp",
+    port: Annotated[
+        int | None, typer.Option("--port", help="Destination port (ICMP type for icmp).", min=0, max=65535)
+    ] = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Trace one flow both ways: every hop with the route or rule that matched, the verdict, every
+    cause (AWS Reachability Analyzer's codes) and its fix.
+
+    Exit code 0 when traced (reachable or blocked), 1 for an invalid network, 2 for an unknown endpoint.
+
+    Example:  vpclab trace examples/peering-triangle.yaml a-host c-host --protocol tcp --port 22
+    """
+    net = _load(file)
+    try:
+        t = net.trace(source, destination, protocol=_protocol(protocol), port=port)
+    except ReachError as exc:
+        raise _usage(str(exc)) from None
+    if format is Format.json:
+        _emit({"source": source, "destination": destination, **t.to_dict()})
+        return
+    render_trace(_console(), t, source, destination)
+
+
+# -- matrix -------------------------------------------------------------------------------------
+def matrix(
+    file: FileArg,
+    protocol: ProtocolOpt = "tcp",
+    port: Annotated[int | None, typer.Option("--port", help="Destination port.", min=0, max=65535)] = 443,
+    level: Annotated[
+        Level,
+        typer.Option(
+            "--level",
+            help="subnet (routes and ACLs) or interface (+ security groups).",
+            metavar="subnet|interface",
+        ),
+    ] = Level.subnet,
+    format: FormatOpt = Format.table,
+) -> None:
+    """All-pairs reachability: which subnets (or interfaces) reach which, for one protocol and port.
+
+    Rows are sources, columns destinations; ✓ reachable both ways, ✗ not.
+
+    Example:  vpclab matrix examples/tgw-segmentation.yaml --protocol tcp --port 443 --level subnet
+    """
+    net = _load(file)
+    m = net.matrix(protocol=_protocol(protocol), port=port, level=level.value)
+    if format is Format.json:
+        _emit({**m.to_dict(), "rows": m.to_rows()})
+        return
+    flow = f"{m.protocol}/{m.port}" if m.port is not None else m.protocol
+    table = Table(
+        title=f"{file}: {level.value} reachability, {flow} ({m.count()} reachable pairs)",
+        title_justify="left",
+    )
+    table.add_column("from \\ to", no_wrap=True)
+    for d in m.destinations:
+        table.add_column(m.label(d), justify="center")
+    for s in m.sources:
+        table.add_row(
+            m.label(s), *("[green]✓[/]" if (s, d) in m.pairs else "[red]✗[/]" for d in m.destinations)
+        )
+    _console().print(table)
+
+
+# -- check --------------------------------------------------------------------------------------
+def check(
+    file: FileArg,
+    intents: Annotated[
+        Path,
+        typer.Option(
+            "--intents", "-i", help="An intents YAML file.", show_default=False, metavar="INTENTS.yaml"
+        ),
+    ],
+    format: FormatOpt = Format.table,
+) -> None:
+    """Check intents ("web may reach db on 5432", "dev never reaches prod", "only via egress").
+
+    Exit code 1 if any intent is violated (each violation is listed with its trace's causes and fixes)
+    or the network is invalid, 2 for a missing or invalid intents file (FILE:LINE:COL: message).
+
+    Example:  vpclab check examples/centralized-egress.yaml --intents examples/centralized-egress.intents.yaml
+    """
+    from ..reach.intents import IntentError
+
+    net = _load(file)
+    if not intents.is_file():
+        raise _usage(f"no such file: {intents}")
+    try:
+        report = net.check(intents)
+    except IntentError as exc:
+        from .main import _err
+
+        for p in exc.problems:
+            _err().print(str(p), markup=False)
+        raise _usage(
+            f"invalid {intents}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}"
+        ) from None
+    if format is Format.json:
+        _emit(report.to_dict())
+    else:
+        console = _console()
+        for r in report.results:
+            if r.ok:
+                console.print(
+                    Text("✓ ok       ", style="green")
+                    .append(r.intent.title, style="")
+                    .append(f"  ({r.checked} flows)", style="dim")
+                )
+                continue
+            console.print(
+                Text("✗ VIOLATED ", style="bold red")
+                .append(r.intent.title, style="bold")
+                .append(f"  ({r.intent.file}:{r.intent.line})", style="dim")
+            )
+            for v in r.violations:
+                console.print(Text(f"    {v.source} → {v.destination}: {v.reason}"), markup=False)
+                if v.trace.reachable:
+                    path = " → ".join(h.name or h.id for h in v.trace.forward_hops)
+                    console.print(Text(f"      path: {path}", style="dim"))
+                for e in v.trace.explanations:
+                    if e.blocking:
+                        console.print(Text(f"      {e.code}: {e.message}"), markup=False)
+                        console.print(Text(f"        fix: {e.fix}"), markup=False)
+        n = len(report.violated)
+        console.print(
+            f"{len(report.results)} intents, {n} violated"
+            if n
+            else f"{len(report.results)} intents, all hold",
+            markup=False,
+        )
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FAIL)
+
+
+# -- diff ---------------------------------------------------------------------------------------
+def _flow(spec: str) -> tuple[str, int | None]:
+    proto, _, port = spec.partition("/")
+    try:
+        return _protocol(proto), int(port) if port else None
+    except ValueError:
+        raise _usage(f"--flow must look like tcp/443 or icmp, not {spec!r}") from None
+
+
+def diff(
+    old: Annotated[
+        Path, typer.Argument(help="The network before the change.", show_default=False, metavar="OLD")
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The network after the change.", show_default=False, metavar="NEW")
+    ],
+    flows: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--flow", help="PROTOCOL/PORT to compare (repeatable); default tcp/22, tcp/443, tcp/5432, icmp/8."
+        ),
+    ] = None,
+    level: Annotated[
+        Level, typer.Option("--level", metavar="subnet|interface", help="Compare subnets or interfaces.")
+    ] = Level.subnet,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when any flow opened or closed.")
+    ] = False,
+    format: FormatOpt = Format.table,
+) -> None:
+    """The flows a change opens and closes: OLD and NEW compared pair by pair, by name.
+
+    Each opened flow shows its new path; each closed one the causes and fixes in NEW.
+
+    Example:  vpclab diff examples/peering-triangle.yaml my-triangle.yaml --flow tcp/22 --exit-code
+    """
+    from ..reach.diff import DEFAULT_FLOWS, diff_networks
+
+    before, after = _load(old), _load(new)
+    compare = tuple(_flow(f) for f in flows) if flows else DEFAULT_FLOWS
+    d = diff_networks(before, after, flows=compare, level=level.value)
+    if format is Format.json:
+        _emit(d.to_dict())
+    else:
+        console = _console()
+        for title, changes, style, sign in (
+            ("opened", d.opened, "green", "+"),
+            ("closed", d.closed, "red", "-"),
+        ):
+            console.print(
+                Text(f"{title}: {len(changes)} flow{'s' if len(changes) != 1 else ''}", style="bold")
+            )
+            for c in changes:
+                console.print(Text(f"  {sign} {c.source} → {c.destination} {c.flow}", style=style))
+                t = c.explanation
+                if t is None:
+                    continue
+                if t.reachable:
+                    console.print(
+                        Text("      path: " + " → ".join(h.name or h.id for h in t.forward_hops), style="dim")
+                    )
+                for e in t.explanations:
+                    if e.blocking:
+                        console.print(Text(f"      {e.code}: {e.message}"), markup=False)
+                        console.print(Text(f"        fix: {e.fix}"), markup=False)
+    raise typer.Exit(EXIT_FAIL if exit_code and d.changed else EXIT_OK)
+
+
+COMMANDS = {"trace": trace, "matrix": matrix, "check": check, "diff": diff}
