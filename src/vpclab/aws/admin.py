@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..model.world import World
+from .handlers import insights
 from .store import SqliteStore, StoreError
 
 #: the path prefix of vpclab's own endpoints (never an EC2 Query path)
@@ -105,4 +106,5 @@ def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
     return [
         Route(f"{ADMIN_PREFIX}/health", health, methods=["GET"], name="vpclab-health"),
         Route(f"{ADMIN_PREFIX}/reset", reset, methods=["POST"], name="vpclab-reset"),
+        *insights.analysis_routes(get_state, _forbidden),  # GET /_vpclab/analyses/<nia-id>
     ]

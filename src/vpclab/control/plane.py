@@ -20,6 +20,7 @@ from ..model.world import World
 from . import (  # noqa: F401  (importing a family module registers its actions)
     endpoints,
     gateways,
+    insights,
     interfaces,
     load_balancers,
     peering,

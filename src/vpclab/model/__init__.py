@@ -6,6 +6,7 @@ Importing the package imports every concept module, so ``base.KINDS`` knows ever
 from . import (  # noqa: F401
     endpoints,
     gateways,
+    insights,
     interfaces,
     load_balancer,
     peering,

@@ -17,6 +17,7 @@ FAMILIES: tuple[str, ...] = (
     "tags",
     "regions",
     "sts",
+    "insights",
     "transit_gateway",
     "vpn",
     "security",

@@ -1,0 +1,355 @@
+"""Reachability Analyzer: CreateNetworkInsightsPath, DeleteNetworkInsightsPath,
+StartNetworkInsightsAnalysis, DeleteNetworkInsightsAnalysis.
+
+An analysis runs vpclab's tracer (:func:`vpclab.reach.trace`) synchronously and stores a snapshot of
+its answer in AWS's structures (:mod:`vpclab.control.insights_components` builds them), so it
+reads the same later even after the network changes — as AWS's analyses do.
+
+AWS docs: "How Reachability Analyzer works" (source and destination resources)
+https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html and the
+EC2 API reference for each action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from ipaddress import AddressValueError, IPv4Address
+from typing import Any
+
+from ..errors import AwsError
+from ..model.base import Resource, Tags, kind_of_id
+from ..model.endpoints import VpcEndpoint
+from ..model.insights import (
+    FAILED,
+    SUCCEEDED,
+    FilterPortRange,
+    NetworkInsightsAnalysis,
+    NetworkInsightsPath,
+    PathFilter,
+    ec2_arn,
+)
+from ..model.vpn import VpnConnection
+from .context import Ctx
+from .registry import action
+
+#: AWS's "Reachability Analyzer supports the following resource types as sources and
+#: destinations" (How Reachability Analyzer works), by model KIND → ARN resource type
+SUPPORTED_KINDS: dict[str, str] = {
+    "instance": "instance",
+    "internet_gateway": "internet-gateway",
+    "network_interface": "network-interface",
+    "transit_gateway": "transit-gateway",
+    "transit_gateway_attachment": "transit-gateway-attachment",
+    "vpc_endpoint_service": "vpc-endpoint-service",
+    "vpc_endpoint": "vpc-endpoint",
+    "vpc_peering_connection": "vpc-peering-connection",
+    "vpn_gateway": "vpn-gateway",
+}
+#: vpclab goes further: on-premises hosts behind a customer gateway (a lab knob AWS does not analyse)
+VPCLAB_KINDS: dict[str, str] = {"customer_gateway": "customer-gateway"}
+
+
+# -- the path --------------------------------------------------------------------------------------
+def _invalid(message: str) -> AwsError:
+    return AwsError("InvalidParameterValue", message)
+
+
+def _ipv4(value: str | None, param: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return str(IPv4Address(value))
+    except (AddressValueError, ValueError):
+        # AWS's code; the wording is the EC2 "Value (x) for parameter y is invalid" pattern
+        raise _invalid(
+            f"Value ({value}) for parameter {param} is invalid. Expected an IPv4 address."
+        ) from None
+
+
+def _endpoint_resource(ctx: Ctx, ref: str, param: str) -> Resource:
+    """The source/destination an id or ARN names: it must exist for the caller, in the Region of
+    the call, and be of a supported type."""
+    rid = ref
+    if ref.startswith("arn:"):
+        parts = ref.split(":", 5)
+        if len(parts) != 6 or "/" not in parts[5] or parts[2] != "ec2":
+            raise _invalid(f"The ARN '{ref}' for parameter {param} is not valid.")
+        region, account, rid = parts[3], parts[4], parts[5].split("/", 1)[1]
+        if region != ctx.region:
+            # AWS: "The source and destination resources must be in the same Region."
+            raise _invalid(f"The resource {ref} for parameter {param} is not in Region {ctx.region}.")
+        kind = kind_of_id(rid)
+        res = ctx.world.get(rid, kind) if kind is not None else None
+        if kind is not None and (res is None or res.owner_id != account or res.region != region):
+            code, message = kind.NOT_FOUND
+            raise AwsError(code, message.format(id=rid))
+    kind = kind_of_id(rid)
+    if kind is None or kind.KIND not in SUPPORTED_KINDS | VPCLAB_KINDS:
+        # AWS names no error text for an unsupported type; the code is AWS's for a bad value
+        raise _invalid(
+            f"The resource {ref} for parameter {param} is not a supported resource type. Supported: "
+            "instance, internet gateway, network interface, transit gateway, transit gateway attachment, "
+            "VPC endpoint, VPC endpoint service, VPC peering connection, VPN gateway."
+        )
+    if ref.startswith("arn:"):
+        res = ctx.world.get(rid, kind)
+        assert res is not None
+        return res
+    return ctx.require(kind, rid)
+
+
+def resource_arn(res: Resource) -> str:
+    return ec2_arn(res.region, res.owner_id, (SUPPORTED_KINDS | VPCLAB_KINDS)[res.KIND], res.id)
+
+
+def _port_range(raw: Mapping[str, Any] | None) -> FilterPortRange | None:
+    if not raw:
+        return None
+    return FilterPortRange(from_port=raw.get("from_port"), to_port=raw.get("to_port"))
+
+
+def _path_filter(raw: Mapping[str, Any] | None, param: str) -> PathFilter | None:
+    if not raw:
+        return None
+    return PathFilter(
+        source_address=_ipv4(raw.get("source_address"), f"{param}.SourceAddress"),
+        source_port_range=_port_range(raw.get("source_port_range")),
+        destination_address=_ipv4(raw.get("destination_address"), f"{param}.DestinationAddress"),
+        destination_port_range=_port_range(raw.get("destination_port_range")),
+    )
+
+
+@action
+def create_network_insights_path(
+    ctx: Ctx,
+    *,
+    source: str,
+    protocol: str,
+    destination: str | None = None,
+    source_ip: str | None = None,
+    destination_ip: str | None = None,
+    destination_port: int | None = None,
+    filter_at_source: Mapping[str, Any] | None = None,
+    filter_at_destination: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> NetworkInsightsPath:
+    """CreateNetworkInsightsPath: a supported source (and destination) in the Region of the call."""
+    at_source = _path_filter(filter_at_source, "FilterAtSource")
+    at_destination = _path_filter(filter_at_destination, "FilterAtDestination")
+    if destination is None and (at_source is None or at_source.destination_address is None):
+        # AWS's words, as real responses carry them
+        raise AwsError(
+            "MissingParameter",
+            "The request must include either the Destination parameter or the "
+            "FilterAtSource.DestinationAddress parameter. Add the required parameter and retry the request.",
+        )
+    if protocol not in ("tcp", "udp"):
+        raise _invalid(f"Value ({protocol}) for parameter Protocol is invalid. Valid values: tcp, udp.")
+    if destination_port is not None and not 0 <= destination_port <= 65535:
+        raise _invalid(f"Value ({destination_port}) for parameter DestinationPort is invalid.")
+    src_ip = _ipv4(source_ip, "SourceIp")
+    dst_ip = _ipv4(destination_ip, "DestinationIp")
+    if src_ip is not None and at_source is not None and at_source.source_address is not None:
+        # (undocumented text) one address per end of the path
+        raise AwsError(
+            "InvalidParameterCombination", "SourceIp and FilterAtSource.SourceAddress cannot both be given."
+        )
+    if dst_ip is not None and at_destination is not None and at_destination.destination_address is not None:
+        raise AwsError(
+            "InvalidParameterCombination",
+            "DestinationIp and FilterAtDestination.DestinationAddress cannot both be given.",
+        )
+    src = _endpoint_resource(ctx, source, "Source")
+    dst = _endpoint_resource(ctx, destination, "Destination") if destination is not None else None
+    return ctx.world.put(
+        NetworkInsightsPath(
+            id=ctx.new_id("network_insights_path"),
+            owner_id=ctx.account_id,
+            region=ctx.region,
+            tags=Tags(tags or {}),
+            created_date=ctx.now,
+            source=src.id,
+            source_arn=resource_arn(src),
+            destination=dst.id if dst is not None else None,
+            destination_arn=resource_arn(dst) if dst is not None else None,
+            source_ip=src_ip,
+            destination_ip=dst_ip,
+            protocol=protocol,
+            destination_port=destination_port,
+            filter_at_source=at_source,
+            filter_at_destination=at_destination,
+        )
+    )
+
+
+def analyses_of(ctx: Ctx, path_id: str) -> list[NetworkInsightsAnalysis]:
+    return [a for a in ctx.world.all(NetworkInsightsAnalysis) if a.network_insights_path_id == path_id]
+
+
+@action
+def delete_network_insights_path(ctx: Ctx, *, network_insights_path_id: str) -> NetworkInsightsPath:
+    """DeleteNetworkInsightsPath: refused while analyses of the path exist (AWS's
+    AnalysisExistsForNetworkInsightsPath, as real responses carry it)."""
+    path = ctx.require(NetworkInsightsPath, network_insights_path_id)
+    ctx.require_owner(path)
+    existing = analyses_of(ctx, path.id)
+    if existing:
+        ids = ", ".join(a.id for a in existing)
+        raise AwsError(
+            "AnalysisExistsForNetworkInsightsPath",
+            f"At least one analysis [{ids}] exists for path {path.id}. "
+            "Delete all the analyses before deleting this network path.",
+        )
+    ctx.world.remove(path.id)
+    return path
+
+
+# -- the analysis ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TraceRequest:
+    """What the tracer is asked (:func:`vpclab.reach.trace` arguments), or why it cannot be."""
+
+    source: str | None
+    destination: str | None
+    port: int | None
+    source_port: int | None
+    problem: str | None = None
+
+
+def _with_ip(rid: str, ip: str | None) -> str:
+    return f"{rid}:{ip}" if ip else rid
+
+
+def _customer_gateway_of(ctx: Ctx, vgw_id: str) -> str | None:
+    for vpn in ctx.world.all(VpnConnection):
+        if vpn.vpn_gateway_id == vgw_id:
+            return vpn.customer_gateway_id
+    return None
+
+
+def _tracer_end(ctx: Ctx, rid: str | None, ip: str | None, role: str) -> tuple[str | None, str | None]:
+    """The tracer's name for one end of the path (or None and the reason it cannot be traced)."""
+    if rid is None:
+        return (ip, None) if ip else (None, f"the path has no {role}")
+    prefix = rid.rsplit("-", 1)[0]
+    if prefix in ("i", "eni", "cgw"):
+        return _with_ip(rid, ip), None
+    if prefix == "igw":
+        # the internet beyond the gateway: a host there (the given address, else TEST-NET-2's)
+        return (ip or "internet"), None
+    if prefix == "vgw":
+        cgw = _customer_gateway_of(ctx, rid)
+        if cgw is None:
+            return None, f"{rid} has no VPN connection: there is no on-premises network to analyse"
+        return _with_ip(cgw, ip), None
+    if prefix == "vpce" and role == "destination":
+        vpce = ctx.world.get(rid, VpcEndpoint)
+        if vpce is not None and vpce.network_interface_ids:
+            return _with_ip(vpce.network_interface_ids[0], ip), None
+    if role == "source" and prefix in ("tgw-attach", "pcx"):
+        return _with_ip(rid, ip), None
+    if ip and role == "destination":
+        return ip, None  # an address routed towards the gateway or connection
+    return None, f"vpclab traces {rid} as a {role} only with a {role} IP address"
+
+
+def _trace_request(ctx: Ctx, path: NetworkInsightsPath) -> TraceRequest:
+    fs, fd = path.filter_at_source, path.filter_at_destination
+    src_ip = path.source_ip or (fs.source_address if fs else None)
+    dst_ip = path.destination_ip or (fd.destination_address if fd else None)
+    dst_ip = dst_ip or (fs.destination_address if fs else None)
+    port = path.destination_port
+    for f in (fs, fd):
+        if port is None and f is not None and f.destination_port_range is not None:
+            port = f.destination_port_range.from_port
+    sport = None
+    for f in (fs, fd):
+        if f is not None and f.source_port_range is not None and f.source_port_range.from_port is not None:
+            sport = f.source_port_range.from_port
+    source, why_src = _tracer_end(ctx, path.source, src_ip, "source")
+    destination, why_dst = _tracer_end(ctx, path.destination, dst_ip, "destination")
+    return TraceRequest(source, destination, port, sport, why_src or why_dst)
+
+
+def _arn_id(arn: str) -> str:
+    if not arn.startswith("arn:") or arn.count(":") < 5 or "/" not in arn.split(":", 5)[5]:
+        # AWS's code for a malformed value; the wording is vpclab's (undocumented)
+        raise _invalid(f"The ARN '{arn}' for parameter FilterInArns is not valid.")
+    return arn.rsplit("/", 1)[1]
+
+
+@action
+def start_network_insights_analysis(
+    ctx: Ctx,
+    *,
+    network_insights_path_id: str,
+    filter_in_arns: Sequence[str] | None = None,
+    additional_accounts: Sequence[str] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> NetworkInsightsAnalysis:
+    """StartNetworkInsightsAnalysis: runs the tracer now; the analysis is ``succeeded`` when it
+    ran (``failed`` with a StatusMessage when the path cannot be traced). With FilterInArns the path
+    is found only if it traverses every listed resource ("the resources that the path must
+    traverse", EC2 API reference)."""
+    from ..reach import ReachError, trace
+    from .insights_components import build_analysis
+
+    path = ctx.require(NetworkInsightsPath, network_insights_path_id)
+    must = [_arn_id(a) for a in filter_in_arns or ()]
+    for account in additional_accounts or ():
+        if not (len(account) == 12 and account.isdigit()):
+            raise _invalid(f"Value ({account}) for parameter AdditionalAccounts is invalid.")
+    base = NetworkInsightsAnalysis(
+        id=ctx.new_id("network_insights_analysis"),
+        owner_id=ctx.account_id,
+        region=ctx.region,
+        tags=Tags(tags or {}),
+        network_insights_path_id=path.id,
+        start_date=ctx.now,
+        filter_in_arns=tuple(filter_in_arns or ()),
+        additional_accounts=tuple(additional_accounts or ()),
+    )
+    req = _trace_request(ctx, path)
+    if req.problem is not None or req.source is None or req.destination is None:
+        return ctx.world.put(_failed(base, req.problem or "the path cannot be traced"))
+    try:
+        result = trace(
+            ctx.world,
+            req.source,
+            req.destination,
+            protocol=path.protocol,
+            port=req.port,
+            source_port=req.source_port,
+        )
+    except ReachError as exc:
+        return ctx.world.put(_failed(base, str(exc)))
+    return ctx.world.put(build_analysis(ctx.world, base, path, result, must))
+
+
+def _failed(base: NetworkInsightsAnalysis, message: str) -> NetworkInsightsAnalysis:
+    from dataclasses import replace
+
+    return replace(base, status=FAILED, status_message=message, network_path_found=False)
+
+
+@action
+def delete_network_insights_analysis(
+    ctx: Ctx, *, network_insights_analysis_id: str
+) -> NetworkInsightsAnalysis:
+    """DeleteNetworkInsightsAnalysis."""
+    analysis = ctx.require(NetworkInsightsAnalysis, network_insights_analysis_id)
+    ctx.require_owner(analysis)
+    ctx.world.remove(analysis.id)
+    return analysis
+
+
+__all__ = [
+    "SUCCEEDED",
+    "SUPPORTED_KINDS",
+    "VPCLAB_KINDS",
+    "create_network_insights_path",
+    "delete_network_insights_analysis",
+    "delete_network_insights_path",
+    "start_network_insights_analysis",
+]

@@ -1,0 +1,414 @@
+"""A vpclab ``Trace`` → a NetworkInsightsAnalysis snapshot in AWS's structures.
+
+Each tracer hop becomes a ``PathComponent`` (the component, its VPC and subnet, the route, security
+group rule or network ACL rule that let the packet through, the packet headers where it enters or
+leaves the AWS network or is translated); each tracer explanation becomes an AWS ``Explanation``
+(its code and the components it names) and a :class:`VpclabFinding` (vpclab's words and fix).
+
+The route, rule and entry a hop names are looked up in the World as the trace saw it: the analysis
+runs synchronously inside the action, so nothing changes in between.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from ..ids import PREFIXES
+from ..model.base import Resource, kind_of_id
+from ..model.insights import (
+    AnalysisAclRule,
+    AnalysisComponent,
+    AnalysisPacketHeader,
+    AnalysisRouteTableRoute,
+    AnalysisSecurityGroupRule,
+    Explanation,
+    NetworkInsightsAnalysis,
+    NetworkInsightsPath,
+    PathComponent,
+    PortRange,
+    TransitGatewayRouteTableRoute,
+    VpclabFinding,
+    ec2_arn,
+)
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.security import ACL_FINAL_RULE, NetworkAcl, SecurityGroup, SecurityGroupRule, protocol_number
+from ..model.transit_gateway import TransitGatewayAttachment
+from ..model.world import World
+
+if TYPE_CHECKING:
+    from ..reach import Explanation as TraceExplanation
+    from ..reach import Hop, PacketHeader, Trace
+
+#: model KIND → the ARN resource type (AWS's, e.g. ``network-acl``)
+_ARN_TYPES = {kind: kind.replace("_", "-") for kind in PREFIXES}
+_ARN_TYPES["managed_prefix_list"] = "prefix-list"
+#: AWS's protocol names in analysis rules
+_PROTOCOL_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+#: explanation field for a component of each kind (AWS's Explanation members)
+_EXPLANATION_FIELDS = {
+    "network_acl": "acl",
+    "security_group": "security_group",
+    "route_table": "route_table",
+    "subnet": "subnet",
+    "vpc": "vpc",
+    "network_interface": "network_interface",
+    "vpc_peering_connection": "vpc_peering_connection",
+    "internet_gateway": "internet_gateway",
+    "nat_gateway": "nat_gateway",
+    "transit_gateway": "transit_gateway",
+    "transit_gateway_route_table": "transit_gateway_route_table",
+    "transit_gateway_attachment": "transit_gateway_attachment",
+    "vpn_gateway": "vpn_gateway",
+    "vpn_connection": "vpn_connection",
+    "customer_gateway": "customer_gateway",
+    "vpc_endpoint": "vpc_endpoint",
+    "managed_prefix_list": "prefix_list",
+}
+_ACL_DETAIL = re.compile(r"rule (\S+) (allows|denies) (outbound|inbound) \((subnet-[0-9a-f]+)\)")
+_VPC_PAIR = re.compile(r"(vpc-[0-9a-f]+) → (vpc-[0-9a-f]+)")
+_TRANSLATING = frozenset({"nat-gateway", "internet-gateway"})
+
+
+def component(world: World, rid: str) -> AnalysisComponent:
+    """AWS's ``AnalysisComponent`` for an id: its ARN and Name tag when it is a modelled resource."""
+    kind = kind_of_id(rid)
+    res = world.get(rid, kind) if kind is not None else None
+    if res is None or kind is None:
+        return AnalysisComponent(id=rid)
+    return AnalysisComponent(
+        id=rid, arn=ec2_arn(res.region, res.owner_id, _ARN_TYPES[kind.KIND], rid), name=res.name
+    )
+
+
+def protocol_name(protocol: str) -> str:
+    number = protocol_number(protocol)
+    return _PROTOCOL_NAMES.get(number, number)
+
+
+def header(packet: PacketHeader) -> AnalysisPacketHeader:
+    def ports(port: int | None) -> tuple[PortRange, ...]:
+        return () if port is None else (PortRange(from_=port, to=port),)
+
+    has_ports = packet.protocol in ("tcp", "udp")
+    return AnalysisPacketHeader(
+        destination_addresses=(packet.dst_ip,),
+        destination_port_ranges=ports(packet.dst_port) if has_ports else (),
+        protocol=protocol_name(packet.protocol),
+        source_addresses=(packet.src_ip,),
+        source_port_ranges=ports(packet.src_port) if has_ports else (),
+    )
+
+
+def _attr(res: Resource | None, name: str) -> str | None:
+    value = getattr(res, name, None) if res is not None else None
+    return value if isinstance(value, str) else None
+
+
+def acl_rule(world: World, acl_id: str, label: str, egress: bool) -> AnalysisAclRule | None:
+    acl = world.get(acl_id, NetworkAcl)
+    number = ACL_FINAL_RULE if label == "*" else int(label)
+    entry = (
+        next((e for e in acl.entries if e.rule_number == number and e.egress == egress), None)
+        if acl
+        else None
+    )
+    if entry is None:
+        return AnalysisAclRule(
+            egress=egress, rule_number=number, rule_action="deny", cidr="0.0.0.0/0", protocol="all"
+        )
+    port = None
+    if entry.port_from is not None and entry.port_to is not None:
+        port = PortRange(from_=entry.port_from, to=entry.port_to)
+    return AnalysisAclRule(
+        cidr=entry.cidr_block,
+        egress=entry.egress,
+        port_range=port,
+        protocol=protocol_name(entry.protocol),
+        rule_action=entry.rule_action,
+        rule_number=entry.rule_number,
+    )
+
+
+def sg_rule(rule: SecurityGroupRule) -> AnalysisSecurityGroupRule:
+    port = None
+    if protocol_number(rule.ip_protocol) in ("6", "17"):
+        port = PortRange(from_=rule.from_port, to=rule.to_port)
+    return AnalysisSecurityGroupRule(
+        cidr=rule.cidr_ipv4,
+        direction="egress" if rule.is_egress else "ingress",
+        security_group_id=rule.group_id,
+        port_range=port,
+        prefix_list_id=rule.prefix_list_id,
+        protocol=protocol_name(rule.ip_protocol),
+    )
+
+
+class _Builder:
+    """Turns one direction's hops into PathComponents (and remembers what each hop matched)."""
+
+    def __init__(self, world: World, trace: Trace, path: NetworkInsightsPath) -> None:
+        from ..reach import forwarding_view
+
+        self.world = world
+        self.trace = trace
+        self.path = path
+        self.view = forwarding_view(world)
+
+    def _interface(self, rid: str | None) -> NetworkInterface | None:
+        if rid is None:
+            return None
+        if rid.startswith("i-"):
+            inst = self.world.get(rid, Instance)
+            return self.view.primary_interface(inst) if inst is not None else None
+        return self.world.get(rid, NetworkInterface)
+
+    def _sg_rule(self, hops: Sequence[Hop], i: int) -> AnalysisSecurityGroupRule | None:
+        from ..reach.checks import sg_allows
+
+        hop = hops[i]
+        egress = hop.detail.startswith("egress")
+        if "allows" not in hop.detail:
+            return None
+        near = hops[i - 1] if egress and i > 0 else (hops[i + 1] if i + 1 < len(hops) else None)
+        eni = self._interface(near.id) if near is not None and near.component == "network-interface" else None
+        if eni is None:
+            return None
+        other = self._interface(self.path.source if not egress else self.path.destination)
+        hit = sg_allows(self.world, eni, hop.packet, egress=egress, other=other)
+        return sg_rule(hit[1]) if hit is not None and hit[0].id == hop.id else None
+
+    def components(self, hops: Sequence[Hop], *, forward: bool) -> list[PathComponent]:
+        out: list[PathComponent] = []
+        first_id = self.path.source if forward else self.path.destination
+        last_id = self.path.destination if forward else self.path.source
+        if hops and first_id and first_id.startswith("i-") and hops[0].component == "network-interface":
+            out.append(
+                PathComponent(
+                    sequence_number=0,
+                    component=component(self.world, first_id),
+                    outbound_header=header(hops[0].packet),
+                )
+            )
+        previous: PacketHeader | None = None
+        for i, hop in enumerate(hops):
+            out.append(self.component(hops, i, previous))
+            previous = hop.packet
+        if (
+            hops
+            and last_id
+            and last_id.startswith("i-")
+            and hops[-1].component == "network-interface"
+            and "delivered" in hops[-1].detail
+        ):
+            out.append(
+                PathComponent(
+                    sequence_number=0,
+                    component=component(self.world, last_id),
+                    inbound_header=header(hops[-1].packet),
+                )
+            )
+        if out:
+            if out[0].outbound_header is None:
+                out[0] = replace(out[0], outbound_header=header(hops[0].packet))
+            if out[-1].inbound_header is None:
+                out[-1] = replace(out[-1], inbound_header=header(hops[-1].packet))
+        return [replace(c, sequence_number=n) for n, c in enumerate(out, 1)]
+
+    def component(self, hops: Sequence[Hop], i: int, previous: PacketHeader | None) -> PathComponent:
+        hop = hops[i]
+        world = self.world
+        kind = kind_of_id(hop.id)
+        res = world.get(hop.id, kind) if kind is not None else None
+        fields: dict[str, Any] = {}
+        vpc_id = _attr(res, "vpc_id")
+        subnet_id = _attr(res, "subnet_id")
+        if hop.component == "network-acl":
+            m = _ACL_DETAIL.search(hop.detail)
+            if m is not None:
+                fields["acl_rule"] = acl_rule(world, hop.id, m.group(1), m.group(3) == "outbound")
+                subnet_id = m.group(4)
+        elif hop.component == "security-group":
+            fields["security_group_rule"] = self._sg_rule(hops, i)
+        elif hop.component == "route-table":
+            entry = self.view.route(hop.id, hop.packet.dst_ip)
+            if entry is not None:
+                fields["route_table_route"] = route_table_route(entry.route, entry.state, str(entry.network))
+        elif hop.component == "transit-gateway-route-table":
+            route = self.view.tgw_route(hop.id, hop.packet.dst_ip)
+            if route is not None:
+                fields["transit_gateway_route_table_route"] = tgw_route(world, route)
+            fields["transit_gateway"] = _maybe(world, _attr(res, "transit_gateway_id"))
+        elif hop.component == "vpc-peering-connection":
+            m = _VPC_PAIR.search(hop.detail)
+            if m is not None:
+                fields["source_vpc"] = component(world, m.group(1))
+                fields["destination_vpc"] = component(world, m.group(2))
+        elif hop.component == "transit-gateway-attachment" and isinstance(res, TransitGatewayAttachment):
+            fields["transit_gateway"] = component(world, res.transit_gateway_id)
+            fields["attached_to"] = component(world, res.resource_id) if res.resource_id else None
+            vpc_id = None
+        elif hop.component == "internet-gateway":
+            vpc_id = _attr(res, "vpc_id")
+        if hop.component in _TRANSLATING and previous is not None and previous != hop.packet:
+            fields["inbound_header"] = header(previous)
+            fields["outbound_header"] = header(hop.packet)
+        if hop.component == "subnet":
+            subnet_id = None
+        return PathComponent(
+            sequence_number=0,
+            component=component(world, hop.id),
+            subnet=_maybe(world, subnet_id),
+            vpc=_maybe(world, vpc_id),
+            **{k: v for k, v in fields.items() if v is not None},
+        )
+
+
+def _maybe(world: World, rid: str | None) -> AnalysisComponent | None:
+    return component(world, rid) if rid else None
+
+
+def route_table_route(route: Any, state: str, network: str) -> AnalysisRouteTableRoute:
+    return AnalysisRouteTableRoute(
+        destination_cidr=route.destination_cidr_block
+        or (None if route.destination_prefix_list_id else network),
+        destination_prefix_list_id=route.destination_prefix_list_id,
+        egress_only_internet_gateway_id=route.egress_only_internet_gateway_id,
+        gateway_id=route.gateway_id or route.vpc_endpoint_id,
+        instance_id=route.instance_id,
+        nat_gateway_id=route.nat_gateway_id,
+        network_interface_id=route.network_interface_id,
+        origin=route.origin,
+        transit_gateway_id=route.transit_gateway_id,
+        vpc_peering_connection_id=route.vpc_peering_connection_id,
+        state=state,
+    )
+
+
+def tgw_route(world: World, route: Any) -> TransitGatewayRouteTableRoute:
+    att_id = route.transit_gateway_attachment_ids[0] if route.transit_gateway_attachment_ids else None
+    att = world.get(att_id, TransitGatewayAttachment) if att_id else None
+    return TransitGatewayRouteTableRoute(
+        destination_cidr=route.destination_cidr_block,
+        state=route.state,
+        route_origin=route.type,
+        prefix_list_id=route.prefix_list_id,
+        attachment_id=att_id,
+        resource_id=att.resource_id if att is not None else None,
+        resource_type=route.resource_type or (att.resource_type if att is not None else None),
+    )
+
+
+# -- explanations ------------------------------------------------------------------------------------
+def _failing_hop(hops: Sequence[Hop], rid: str, used: set[int]) -> int | None:
+    """The hop an explanation about ``rid`` was recorded at (the first not yet claimed)."""
+    for i, hop in enumerate(hops):
+        if i not in used and hop.id == rid and ("denies" in hop.detail or hop.detail.startswith("no ")):
+            used.add(i)
+            return i
+    for i, hop in enumerate(hops):
+        if i not in used and hop.id == rid:
+            used.add(i)
+            return i
+    return None
+
+
+def explanation(
+    world: World, builder: _Builder, e: TraceExplanation, hops: Sequence[Hop], used: set[int]
+) -> Explanation:
+    i = _failing_hop(hops, e.component, used)
+    hop = hops[i] if i is not None else None
+    packet = hop.packet if hop is not None else builder.trace.flow
+    kind = kind_of_id(e.component)
+    res = world.get(e.component, kind) if kind is not None else None
+    comp = component(world, e.component)
+    fields: dict[str, Any] = {"component": comp}
+    if kind is not None and kind.KIND in _EXPLANATION_FIELDS:
+        fields[_EXPLANATION_FIELDS[kind.KIND]] = comp
+    if _attr(res, "vpc_id"):
+        fields.setdefault("vpc", component(world, _attr(res, "vpc_id") or ""))
+    has_ports = packet.protocol in ("tcp", "udp") and packet.dst_port is not None
+    if e.code in ("ENI_SG_RULES_MISMATCH", "SUBNET_ACL_RESTRICTION"):
+        fields["protocols"] = (protocol_name(packet.protocol),)
+        if has_ports:
+            fields["port_ranges"] = (PortRange(from_=packet.dst_port or 0, to=packet.dst_port or 0),)
+    if e.code == "ENI_SG_RULES_MISMATCH" and hop is not None and i is not None:
+        egress = hop.detail.startswith("no egress")
+        fields["direction"] = "egress" if egress else "ingress"
+        near = hops[i - 1] if egress and i > 0 else (hops[i + 1] if i + 1 < len(hops) else None)
+        eni = world.get(near.id, NetworkInterface) if near is not None else None
+        if eni is not None:
+            fields["network_interface"] = component(world, eni.id)
+            fields["subnet"] = _maybe(world, eni.subnet_id)
+            fields["security_groups"] = tuple(
+                component(world, g) for g in eni.groups if world.get(g, SecurityGroup) is not None
+            )
+    if e.code == "SUBNET_ACL_RESTRICTION" and hop is not None:
+        m = _ACL_DETAIL.search(hop.detail)
+        if m is not None:
+            egress = m.group(3) == "outbound"
+            fields["direction"] = "egress" if egress else "ingress"
+            fields["acl_rule"] = acl_rule(world, e.component, m.group(1), egress)
+            fields["subnet"] = component(world, m.group(4))
+    if hop is not None and hop.component == "route-table":
+        entry = builder.view.route(hop.id, packet.dst_ip)
+        if entry is not None:
+            fields["route_table_route"] = route_table_route(entry.route, entry.state, str(entry.network))
+    if e.code in ("NO_ROUTE_TO_DESTINATION", "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "TGW_RTB_CANNOT_ROUTE"):
+        fields["addresses"] = (packet.dst_ip,)
+    return Explanation(explanation_code=e.code, **{k: v for k, v in fields.items() if v is not None})
+
+
+def build_analysis(
+    world: World,
+    base: NetworkInsightsAnalysis,
+    path: NetworkInsightsPath,
+    trace: Trace,
+    must_traverse: Sequence[str],
+) -> NetworkInsightsAnalysis:
+    """The succeeded analysis of ``path`` from the tracer's answer; ``must_traverse`` (FilterInArns'
+    ids) must all be on the forward path for the path to count as found."""
+    builder = _Builder(world, trace, path)
+    forward = builder.components(trace.forward_hops, forward=True)
+    back = builder.components(trace.return_hops, forward=False)
+    explanations: list[Explanation] = []
+    used = {"forward": set[int](), "return": set[int]()}
+    for e in trace.explanations:
+        hops = trace.forward_hops if e.direction == "forward" else trace.return_hops
+        explanations.append(explanation(world, builder, e, hops, used[e.direction]))
+    findings = [
+        VpclabFinding(code=e.code, message=e.message, component=e.component, direction=e.direction, fix=e.fix)
+        for e in trace.explanations
+    ]
+    found = trace.reachable
+    on_path = {c.component.id for c in forward}
+    missing = [rid for rid in must_traverse if rid not in on_path]
+    if found and missing:
+        # AWS does not document what it reports here; vpclab says which resource the path avoids
+        found = False
+        for rid in missing:
+            explanations.append(
+                Explanation(
+                    explanation_code="NO_PATH", component=component(world, rid), missing_component=rid
+                )
+            )
+            findings.append(
+                VpclabFinding(
+                    code="NO_PATH",
+                    component=rid,
+                    direction="forward",
+                    message=f"the path from {path.source} does not traverse {rid} (FilterInArns)",
+                    fix=f"route the traffic through {rid}, or analyse without it in FilterInArns",
+                )
+            )
+    return replace(
+        base,
+        network_path_found=found,
+        forward_path_components=() if missing else tuple(forward),
+        return_path_components=() if missing else tuple(back),
+        explanations=tuple(explanations),
+        disposition=trace.disposition,
+        findings=tuple(findings),
+    )

@@ -1,0 +1,248 @@
+"""Reachability Analyzer: network insights paths and the analyses run on them.
+
+A :class:`NetworkInsightsPath` is a question (source, destination, protocol, port); a
+:class:`NetworkInsightsAnalysis` is one answer to it, a snapshot taken when the analysis ran: the
+path components forward and back and the explanations, in AWS's structure (the field names are the
+snake_case of botocore's ``PathComponent``, ``Explanation``, ``AnalysisComponent``, …), plus
+vpclab's own findings (every cause with its suggested fix) in :class:`VpclabFinding`.
+
+AWS docs: "What is Reachability Analyzer?" and "How Reachability Analyzer works"
+(https://docs.aws.amazon.com/vpc/latest/reachability/), EC2 API reference
+CreateNetworkInsightsPath / StartNetworkInsightsAnalysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from .base import Resource
+
+#: an analysis' status (AWS: running | succeeded | failed); vpclab analyses synchronously
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+
+
+def ec2_arn(region: str, account_id: str, resource_type: str, resource_id: str) -> str:
+    """``arn:aws:ec2:<region>:<account>:<resource-type>/<id>``."""
+    return f"arn:aws:ec2:{region}:{account_id}:{resource_type}/{resource_id}"
+
+
+# -- the path ------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FilterPortRange:
+    from_port: int | None = None
+    to_port: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PathFilter:
+    """``FilterAtSource`` / ``FilterAtDestination``: addresses and port ranges a path narrows to."""
+
+    source_address: str | None = None
+    source_port_range: FilterPortRange | None = None
+    destination_address: str | None = None
+    destination_port_range: FilterPortRange | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NetworkInsightsPath(Resource):
+    KIND: ClassVar[str] = "network_insights_path"
+    # AWS's code; the message text follows the EC2 NotFound pattern (AWS does not document it)
+    NOT_FOUND: ClassVar[tuple[str, str]] = (
+        "InvalidNetworkInsightsPathId.NotFound",
+        "The network insights path ID '{id}' does not exist",
+    )
+
+    created_date: datetime
+    #: the source's id (an instance, interface, gateway, … id)
+    source: str
+    source_arn: str
+    destination: str | None = None
+    destination_arn: str | None = None
+    source_ip: str | None = None
+    destination_ip: str | None = None
+    #: tcp | udp
+    protocol: str = "tcp"
+    destination_port: int | None = None
+    filter_at_source: PathFilter | None = None
+    filter_at_destination: PathFilter | None = None
+
+    @property
+    def arn(self) -> str:
+        return ec2_arn(self.region, self.owner_id, "network-insights-path", self.id)
+
+
+# -- the analysis: AWS's structures, snake_case --------------------------------------------------
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AnalysisComponent:
+    id: str
+    arn: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PortRange:
+    """AWS's ``PortRange`` (``From``/``To``; ``from`` is a Python keyword)."""
+
+    from_: int
+    to: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AnalysisPacketHeader:
+    destination_addresses: tuple[str, ...] = ()
+    destination_port_ranges: tuple[PortRange, ...] = ()
+    protocol: str | None = None
+    source_addresses: tuple[str, ...] = ()
+    source_port_ranges: tuple[PortRange, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AnalysisAclRule:
+    cidr: str | None = None
+    egress: bool | None = None
+    port_range: PortRange | None = None
+    protocol: str | None = None
+    rule_action: str | None = None
+    rule_number: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AnalysisSecurityGroupRule:
+    cidr: str | None = None
+    #: ingress | egress
+    direction: str | None = None
+    security_group_id: str | None = None
+    port_range: PortRange | None = None
+    prefix_list_id: str | None = None
+    protocol: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AnalysisRouteTableRoute:
+    destination_cidr: str | None = None
+    destination_prefix_list_id: str | None = None
+    egress_only_internet_gateway_id: str | None = None
+    gateway_id: str | None = None
+    instance_id: str | None = None
+    nat_gateway_id: str | None = None
+    network_interface_id: str | None = None
+    origin: str | None = None
+    transit_gateway_id: str | None = None
+    vpc_peering_connection_id: str | None = None
+    state: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TransitGatewayRouteTableRoute:
+    destination_cidr: str | None = None
+    state: str | None = None
+    route_origin: str | None = None
+    prefix_list_id: str | None = None
+    attachment_id: str | None = None
+    resource_id: str | None = None
+    resource_type: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PathComponent:
+    """One hop of a path, as AWS's ``PathComponent``."""
+
+    sequence_number: int
+    component: AnalysisComponent
+    inbound_header: AnalysisPacketHeader | None = None
+    outbound_header: AnalysisPacketHeader | None = None
+    acl_rule: AnalysisAclRule | None = None
+    security_group_rule: AnalysisSecurityGroupRule | None = None
+    route_table_route: AnalysisRouteTableRoute | None = None
+    transit_gateway_route_table_route: TransitGatewayRouteTableRoute | None = None
+    subnet: AnalysisComponent | None = None
+    vpc: AnalysisComponent | None = None
+    source_vpc: AnalysisComponent | None = None
+    destination_vpc: AnalysisComponent | None = None
+    transit_gateway: AnalysisComponent | None = None
+    attached_to: AnalysisComponent | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Explanation:
+    """Why a path is blocked (or a note), as AWS's ``Explanation``: the code and the components."""
+
+    explanation_code: str
+    #: ingress | egress (security groups, network ACLs)
+    direction: str | None = None
+    component: AnalysisComponent | None = None
+    acl: AnalysisComponent | None = None
+    acl_rule: AnalysisAclRule | None = None
+    security_group: AnalysisComponent | None = None
+    security_groups: tuple[AnalysisComponent, ...] = ()
+    route_table: AnalysisComponent | None = None
+    route_table_route: AnalysisRouteTableRoute | None = None
+    subnet: AnalysisComponent | None = None
+    vpc: AnalysisComponent | None = None
+    network_interface: AnalysisComponent | None = None
+    vpc_peering_connection: AnalysisComponent | None = None
+    internet_gateway: AnalysisComponent | None = None
+    nat_gateway: AnalysisComponent | None = None
+    transit_gateway: AnalysisComponent | None = None
+    transit_gateway_route_table: AnalysisComponent | None = None
+    transit_gateway_attachment: AnalysisComponent | None = None
+    vpn_gateway: AnalysisComponent | None = None
+    vpn_connection: AnalysisComponent | None = None
+    customer_gateway: AnalysisComponent | None = None
+    vpc_endpoint: AnalysisComponent | None = None
+    prefix_list: AnalysisComponent | None = None
+    destination: AnalysisComponent | None = None
+    port_ranges: tuple[PortRange, ...] = ()
+    protocols: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    cidrs: tuple[str, ...] = ()
+    missing_component: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AlternatePathHint:
+    component_id: str
+    component_arn: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VpclabFinding:
+    """vpclab's own answer for one explanation (same order): its words and a suggested fix."""
+
+    code: str
+    message: str
+    component: str
+    #: forward | return
+    direction: str
+    fix: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NetworkInsightsAnalysis(Resource):
+    KIND: ClassVar[str] = "network_insights_analysis"
+    NOT_FOUND: ClassVar[tuple[str, str]] = (
+        "InvalidNetworkInsightsAnalysisId.NotFound",
+        "The network insights analysis ID '{id}' does not exist",
+    )
+
+    network_insights_path_id: str
+    start_date: datetime
+    status: str = SUCCEEDED
+    status_message: str | None = None
+    network_path_found: bool = False
+    forward_path_components: tuple[PathComponent, ...] = ()
+    return_path_components: tuple[PathComponent, ...] = ()
+    explanations: tuple[Explanation, ...] = ()
+    alternate_path_hints: tuple[AlternatePathHint, ...] = ()
+    filter_in_arns: tuple[str, ...] = ()
+    additional_accounts: tuple[str, ...] = ()
+    #: vpclab's answer: the tracer's disposition (reachable | blocked) and every cause with its fix
+    disposition: str = "blocked"
+    findings: tuple[VpclabFinding, ...] = ()
+
+    @property
+    def arn(self) -> str:
+        return ec2_arn(self.region, self.owner_id, "network-insights-analysis", self.id)
