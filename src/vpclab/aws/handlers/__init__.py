@@ -20,6 +20,8 @@ FAMILIES: tuple[str, ...] = (
     "insights",
     "transit_gateway",
     "vpn",
+    "elbv2",
+    "endpoints",
     "security",
     "interfaces",
     "instances",
