@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from ..errors import AwsError
 from ..model.base import Tags
@@ -96,8 +97,11 @@ def resolve_service(ctx: Ctx, service_name: str, region: str) -> ServiceOffer:
                         svc.private_dns_name)
 
 
-# type: ignore[no-untyped-def]
-def _require_in_vpc(ctx: Ctx, kind: type, resource_id: str, vpc: Vpc, noun: str):
+#: the kinds an endpoint names by id inside its VPC
+InVpc = TypeVar("InVpc", RouteTable, Subnet, SecurityGroup)
+
+
+def _require_in_vpc(ctx: Ctx, kind: type[InVpc], resource_id: str, vpc: Vpc, noun: str) -> InVpc:
     res = ctx.require(kind, resource_id)
     if res.vpc_id != vpc.id:
         # AWS's wording for a route table of another VPC; by analogy for subnets and security groups

@@ -111,9 +111,9 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
             ctx.require_owner(eni)
             if eni.attachment_id or eni.requester_managed or eni.status == "in-use":
                 raise AwsError("InvalidNetworkInterface.InUse", f"Interface: [{eni.id}] in use.")
-            subnet = ctx.world.get(eni.subnet_id, Subnet)
-            assert subnet is not None
-            specs.append(_Spec(index, subnet, eni.groups, existing=eni,
+            eni_subnet = ctx.world.get(eni.subnet_id, Subnet)
+            assert eni_subnet is not None
+            specs.append(_Spec(index, eni_subnet, eni.groups, existing=eni,
                                associate_public_ip_address=entry.get("associate_public_ip_address"),
                                delete_on_termination=bool(entry.get("delete_on_termination", False))))
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from ipaddress import IPv4Address
+from typing import Any
 
 from ..errors import AwsError
 from ..model.base import Tags
@@ -280,7 +281,7 @@ def modify_network_interface_attribute(ctx: Ctx, *, network_interface_id: str,
     """ModifyNetworkInterfaceAttribute: one attribute per call (AWS API reference)."""
     eni = ctx.require(NetworkInterface, network_interface_id)
     ctx.require_owner(eni)
-    given = {k: v for k, v in (("groups", groups), ("source_dest_check", source_dest_check),
+    given: dict[str, Any] = {k: v for k, v in (("groups", groups), ("source_dest_check", source_dest_check),
                                ("description", description)) if v is not None}
     if len(given) != 1:
         raise AwsError("InvalidParameterCombination", "Only one attribute may be modified per request.")

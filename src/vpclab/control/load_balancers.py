@@ -226,8 +226,9 @@ def register_targets(ctx: Ctx, *, target_group_arn: str,
         port = int(raw.get("port") or tg.port)  # type: ignore[call-overload]
         _check_port(port)
         _check_target(ctx, tg, target_id)
-        # type: ignore[arg-type]
-        new = Target(id=target_id, port=port, availability_zone=raw.get("availability_zone"))
+        # boto3's TargetDescription.AvailabilityZone is a string when given
+        new = Target(id=target_id, port=port,
+                     availability_zone=raw.get("availability_zone"))  # type: ignore[arg-type]
         if not any(t.id == new.id and t.port == new.port for t in current):
             current.append(new)
     return ctx.world.put(replace(tg, targets=tuple(current)))

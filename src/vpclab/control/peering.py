@@ -249,7 +249,7 @@ def modify_vpc_peering_connection_options(
         raise AwsError("OperationNotPermitted",
                        f"Peering {pcx.id} is not active. Peering options can be added only to active "
                        "peerings.")
-    changes: dict[str, VpcPeeringConnectionOptions] = {}
+    changes: dict[str, Any] = {}  # {side}_peering_options → new options
     for side, given in (("requester", requester_peering_connection_options),
                         ("accepter", accepter_peering_connection_options)):
         if given is None:

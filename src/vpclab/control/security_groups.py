@@ -311,7 +311,7 @@ def _require_prefix_list(ctx: Ctx, pl_id: str | None) -> None:
 
 
 def _referenced_group(ctx: Ctx, sg: SecurityGroup, pair: Mapping[str, Any],
-                      check: bool) -> dict[str, str | None]:
+                      check: bool) -> dict[str, Any]:
     """The rule fields for a referenced group: same VPC, or a peer VPC over an active peering
     connection in the same Region (AWS: "You cannot reference the security group of a peer VPC
     that's in a different Region")."""

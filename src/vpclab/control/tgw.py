@@ -132,7 +132,8 @@ def modify_transit_gateway(ctx: Ctx, *, transit_gateway_id: str, description: st
             if given_id is not None:
                 raise AwsError("InvalidParameterCombination",
                                f"disable {flag_name} conflicts with {id_name} {given_id}")
-            new = replace(new, **{id_key: None})
+            cleared: dict[str, Any] = {id_key: None}
+            new = replace(new, **cleared)
         else:
             if flag in opts and given_id is None and getattr(tgw.options, id_key) is None:
                 raise AwsError("InvalidParameterCombination",

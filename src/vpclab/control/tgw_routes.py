@@ -7,7 +7,7 @@ and the EC2 API reference of each action. Error texts AWS does not document are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from ipaddress import IPv4Network
 
@@ -292,7 +292,7 @@ def replace_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str,
 
 
 # -- search ----------------------------------------------------------------------------------
-def _route_filter(ctx: Ctx, name: str, values: Sequence[str]):  # type: ignore[no-untyped-def]
+def _route_filter(ctx: Ctx, name: str, values: Sequence[str]) -> Callable[[TransitGatewayRoute], bool]:
     """The predicate of one SearchTransitGatewayRoutes filter (AWS's filter names)."""
     def att_field(r: TransitGatewayRoute, field: str) -> set[str]:
         out = set()

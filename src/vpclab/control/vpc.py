@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from ipaddress import IPv4Network
+from typing import Any
 
 from ..errors import AwsError
 from ..model.base import Resource, Tags
-from ..model.regions import zone, zones
+from ..model.regions import AvailabilityZone, zone, zones
 from ..model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation, is_local
 from ..model.security import (
     NetworkAcl,
@@ -268,7 +269,7 @@ def modify_vpc_attribute(ctx: Ctx, *, vpc_id: str, enable_dns_support: bool | No
     """ModifyVpcAttribute: one attribute per call, as AWS requires."""
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
-    given = {k: v for k, v in (("enable_dns_support", enable_dns_support),
+    given: dict[str, Any] = {k: v for k, v in (("enable_dns_support", enable_dns_support),
                                ("enable_dns_hostnames", enable_dns_hostnames)) if v is not None}
     if len(given) != 1:
         raise AwsError("InvalidParameterCombination", "Only one attribute may be modified per request.")
@@ -303,7 +304,7 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: 
     return subnet
 
 
-def _choose_zone(ctx: Ctx, name: str | None, zone_id: str | None):  # type: ignore[no-untyped-def]
+def _choose_zone(ctx: Ctx, name: str | None, zone_id: str | None) -> AvailabilityZone:
     names = ", ".join(z.zone_name for z in zones(ctx.region))
     if name is None and zone_id is None:
         return zones(ctx.region)[0]

@@ -9,7 +9,7 @@ the boundaries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -52,7 +52,7 @@ class Tags(Mapping[str, str]):
     def with_(self, items: Mapping[str, str]) -> Tags:
         return Tags({**dict(self._items), **items})
 
-    def without(self, keys: Mapping[str, str | None] | list[str]) -> Tags:
+    def without(self, keys: Mapping[str, str | None] | Sequence[str]) -> Tags:
         """Drop keys; with a mapping, drop a key only where its value matches (or is None), as
         DeleteTags does."""
         if isinstance(keys, Mapping):

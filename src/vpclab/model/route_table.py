@@ -185,7 +185,7 @@ def _target_usable(world: World, vpc_id: str, route: Route) -> bool:
 def _propagated_routes(world: World, route_table: RouteTable) -> list[Route]:
     """Routes a virtual private gateway propagates into the table (the VPN family computes them)."""
     try:
-        from .vpn import propagated_routes  # type: ignore[attr-defined]
+        from .vpn import propagated_routes
     except ImportError:
         return []
     return list(propagated_routes(world, route_table))

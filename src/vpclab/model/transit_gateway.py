@@ -79,7 +79,7 @@ class TransitGatewayAttachment(Resource):
     resource_id: str
     resource_owner_id: str
     #: initiating | pendingAcceptance | pending | available | modifying | deleting | deleted | rejected |
-    # failed
+    #: failed
     state: str = "available"
     subnet_ids: tuple[str, ...] = ()
     #: the requester-managed interfaces AWS puts in ``subnet_ids`` (VPC attachments)
@@ -231,7 +231,7 @@ def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str,
         return vpc.cidr_blocks if vpc is not None else ()
     if att.resource_type == "vpn":
         try:
-            from .vpn import advertised_cidrs  # type: ignore[attr-defined]
+            from .vpn import advertised_cidrs
         except ImportError:
             return ()
         from .vpn import VpnConnection

@@ -41,7 +41,7 @@ class Applier:
             self._planes[key] = ControlPlane(self.world, account_id=account, region=region)
         return self._planes[key]
 
-    def call(self, d: Decl, action: str, loc: Loc | None = None, *, account: str | None = None,
+    def call(self, d: Decl, action: str, loc: Loc | None = None, /, *, account: str | None = None,
              region: str | None = None, what: str | None = None, **params: Any) -> Any:
         """Run one action as ``account`` in ``region`` (default: the resource's); None if it failed.
 

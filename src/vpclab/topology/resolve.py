@@ -127,7 +127,7 @@ def _hint(name: str, candidates: Iterable[str]) -> str:
 
 def resolve(source: Source, topo: Topology) -> Plan:
     """Declare every named resource (duplicates are problems), then check every reference."""
-    accounts = {}
+    accounts: dict[str, str] = {}
     plan = Plan(source, topo, accounts)
     for friendly, acct in topo.accounts.items():
         if not ACCOUNT_ID.match(acct):

@@ -286,7 +286,9 @@ class Topology(Spec):
     account: AccountRef | None = None
     region: str | None = None
     accounts: dict[Name, AccountRef] = Field(default_factory=dict)
-    settings: Settings = Field(default_factory=Settings)
+    # a pydantic model's constructor fits both of Field's default_factory overloads, so mypy infers
+    # Never; Settings() with no arguments is the intended default
+    settings: Settings = Field(default_factory=Settings)  # type: ignore[arg-type]
     vpcs: dict[Name, VpcSpec] = Field(default_factory=dict)
     elastic_ips: dict[Name, ElasticIpSpec] = Field(default_factory=dict)
     prefix_lists: dict[Name, PrefixListSpec] = Field(default_factory=dict)
