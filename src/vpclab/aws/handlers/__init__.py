@@ -25,6 +25,8 @@ FAMILIES: tuple[str, ...] = (
     "security",
     "interfaces",
     "instances",
+    "peering",
+    "prefix_lists",
 )
 
 for _family in FAMILIES:
