@@ -7,7 +7,9 @@ convenience with no EC2 action, so it has no handler here.
 
 A peering attachment has one id and two sides; each side sees it from its own gateway
 (DescribeTransitGatewayAttachments: ``TransitGatewayId`` is the caller's side, ``ResourceId`` the
-other gateway), as AWS shows it to the requester and to the accepter.
+other gateway). AWS's API reference does not spell out the accepter's view; this is vpclab's reading
+of it, chosen so that each side's association (``Association``) is the one on its own gateway.
+Creation times are not answered: the model keeps none.
 """
 
 from __future__ import annotations
