@@ -65,7 +65,31 @@ def create_app(state: ServerState, *, default_vpc: bool = True) -> Starlette:
         result = endpoint.dispatch(form, request.headers)
         return Response(result.body, status_code=result.status, media_type="text/xml")
 
-    routes = [*admin_routes(lambda: state), Route("/", query, methods=["GET", "POST"])]
+    async def rest_json(request: Request) -> Response:
+        # REST-JSON services (RAM): the SigV4 credential scope names the service
+        from .endpoint import caller_of
+        from .restjson import REST_JSON_SERVICES, dispatch
+
+        caller = caller_of(request.headers, dict(request.query_params))
+        service = caller.service if caller.service in REST_JSON_SERVICES else "ram"
+        status, body, headers = dispatch(
+            endpoint,
+            service,
+            request.method,
+            request.url.path,
+            await request.body(),
+            dict(request.query_params),
+            request.headers,
+            caller.account_id,
+            caller.region,
+        )
+        return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+    routes = [
+        *admin_routes(lambda: state),
+        Route("/", query, methods=["GET", "POST"]),
+        Route("/{path:path}", rest_json, methods=["GET", "POST", "PUT", "DELETE"]),
+    ]
     app = Starlette(routes=routes)
     app.state.vpclab = state
     app.state.endpoint = endpoint

@@ -27,6 +27,7 @@ FAMILIES: tuple[str, ...] = (
     "instances",
     "peering",
     "prefix_lists",
+    "ram",
 )
 
 for _family in FAMILIES:
