@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import NetworkInterface
 from ..model.subnet import Subnet
 from ..model.world import World
@@ -36,10 +37,16 @@ LEVELS = ("subnet", "interface")
 
 
 def endpoint(net: Network, spec: str) -> str:
-    """The tracer's spelling of ``spec``: a name becomes its id, ``name:10.0.1.5`` ``id:10.0.1.5``."""
+    """The tracer's spelling of ``spec``: a name becomes its id, ``name:10.0.1.5`` ``id:10.0.1.5``;
+    an interface endpoint's name becomes its first network interface."""
     spec = spec.strip()
     if spec in net.ids:
-        return net.ids[spec]
+        rid = net.ids[spec]
+        vpce = net.world.get(rid, VpcEndpoint)
+        if vpce is not None and vpce.network_interface_ids:
+            # an interface endpoint is reached at its network interface (the first, in its first subnet)
+            return vpce.network_interface_ids[0]
+        return rid
     head, sep, tail = spec.rpartition(":")
     if sep and head in net.ids:
         return f"{net.ids[head]}:{tail}"
