@@ -39,3 +39,14 @@ def test_on_premises_tag_is_validated_when_set_later(cp, world):
     with unchanged(world), raises_aws("InvalidParameterValue"):
         cp.create_tags(resources=[cgw.id], tags={ON_PREMISES_CIDRS_TAG: "10.50.0.0/16, not-a-cidr"})
     cp.create_tags(resources=[cgw.id], tags={ON_PREMISES_CIDRS_TAG: "10.50.0.0/16"})
+
+
+def test_tags_per_resource_quota(cp, world):
+    """AWS "Tag restrictions": "Maximum number of tags per resource – 50"
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions)."""
+    vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
+    cp.create_tags(resources=[vpc.id], tags={f"k{i}": "v" for i in range(50)})
+    cp.create_tags(resources=[vpc.id], tags={"k0": "replaced"})  # replacing a value adds no tag
+    with unchanged(world), raises_aws("TagLimitExceeded",
+                                      "The maximum number of Tags for a resource has been reached."):
+        cp.create_tags(resources=[vpc.id], tags={"k50": "v"})

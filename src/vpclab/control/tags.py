@@ -11,9 +11,6 @@ from ..model.vpn import ON_PREMISES_CIDRS_TAG, CustomerGateway, validate_on_prem
 from .context import Ctx
 from .registry import action
 
-#: AWS: at most 50 user tags per resource.
-MAX_TAGS = 50
-
 
 def _require_any(ctx: Ctx, resource_id: str) -> Resource:
     kind = kind_of_id(resource_id)
@@ -29,8 +26,7 @@ def create_tags(ctx: Ctx, *, resources: Sequence[str], tags: Mapping[str, str]) 
         res = _require_any(ctx, rid)
         ctx.require_owner(res)
         new = res.tags.with_(tags)
-        if len([k for k in new if not k.startswith("aws:")]) > MAX_TAGS:
-            raise AwsError("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
+        ctx.check_quota("tags_per_resource", sum(1 for k in new if not k.startswith("aws:")), adding=0)
         if any(k.startswith("aws:") for k in tags):
             raise AwsError("InvalidParameterValue",
                            "Tag keys starting with 'aws:' are reserved for internal use")
