@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from datetime import date
 
-from . import control_plane
+from . import control_plane, reach
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(next(line.split()[1] for line in f if line.startswith("MemTotal")))
+        mem = f", {kb / 2**20:.0f} GiB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{os.cpu_count()} CPUs, {cpu}{mem}"
 
 
 def main() -> int:
-    print(f"vpclab benchmarks — {date.today()} — {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}")
+    print(f"vpclab benchmarks — {date.today()} — {machine()}, Python {platform.python_version()}")
     print(f"{'benchmark':70} {'vpclab':>10} {'baseline':>10} {'ratio':>8}")
     for name, value, baseline in control_plane.run():
         print(f"{name:70} {value * 1000:8.1f}ms {baseline * 1000:8.1f}ms {value / baseline:7.1f}x")
+    print()
+    for line in reach.report(reach.run()):
+        print(line)
     return 0
 
 

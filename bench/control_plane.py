@@ -31,11 +31,13 @@ def build_control_plane(n: int) -> World:
     for i in range(n):
         vpc = cp.create_vpc(cidr_block=vpc_cidr(i))
         base = vpc.cidr_block.rsplit(".", 2)[0]
-        subnets = [cp.create_subnet(vpc_id=vpc.id, cidr_block=f"{base}.{k}.0/24", availability_zone=AZS[k % 3])
-                   for k in range(6)]
+        subnets = [
+            cp.create_subnet(vpc_id=vpc.id, cidr_block=f"{base}.{k}.0/24", availability_zone=AZS[k % 3])
+            for k in range(6)
+        ]
         for t in range(2):
             rtb = cp.create_route_table(vpc_id=vpc.id)
-            for s in subnets[t * 3:(t + 1) * 3]:
+            for s in subnets[t * 3 : (t + 1) * 3]:
                 cp.associate_route_table(route_table_id=rtb.id, subnet_id=s.id)
     return world
 
@@ -44,23 +46,61 @@ def build_direct(n: int) -> World:
     world = World(seed=1)
     for i in range(n):
         cidr = vpc_cidr(i)
-        vpc = world.put(Vpc(id=world.ids.new("vpc"), owner_id="123456789012", region="us-east-1", cidr_block=cidr,
-                            cidr_block_associations=(VpcCidrBlockAssociation(
-                                association_id=world.ids.new("vpc_cidr_block_association"), cidr_block=cidr),)))
+        vpc = world.put(
+            Vpc(
+                id=world.ids.new("vpc"),
+                owner_id="123456789012",
+                region="us-east-1",
+                cidr_block=cidr,
+                cidr_block_associations=(
+                    VpcCidrBlockAssociation(
+                        association_id=world.ids.new("vpc_cidr_block_association"), cidr_block=cidr
+                    ),
+                ),
+            )
+        )
         base = cidr.rsplit(".", 2)[0]
-        subnets = [world.put(Subnet(id=world.ids.new("subnet"), owner_id=vpc.owner_id, region=vpc.region,
-                                    vpc_id=vpc.id, cidr_block=f"{base}.{k}.0/24", availability_zone=AZS[k % 3],
-                                    availability_zone_id=f"use1-az{k % 3 + 1}")) for k in range(6)]
+        subnets = [
+            world.put(
+                Subnet(
+                    id=world.ids.new("subnet"),
+                    owner_id=vpc.owner_id,
+                    region=vpc.region,
+                    vpc_id=vpc.id,
+                    cidr_block=f"{base}.{k}.0/24",
+                    availability_zone=AZS[k % 3],
+                    availability_zone_id=f"use1-az{k % 3 + 1}",
+                )
+            )
+            for k in range(6)
+        ]
         for t in range(3):
             rtb_id = world.ids.new("route_table")
-            rtb = world.put(RouteTable(id=rtb_id, owner_id=vpc.owner_id, region=vpc.region, vpc_id=vpc.id,
-                                       routes=(Route(destination_cidr_block=cidr, gateway_id="local",
-                                                     origin="CreateRouteTable"),)))
+            rtb = world.put(
+                RouteTable(
+                    id=rtb_id,
+                    owner_id=vpc.owner_id,
+                    region=vpc.region,
+                    vpc_id=vpc.id,
+                    routes=(
+                        Route(destination_cidr_block=cidr, gateway_id="local", origin="CreateRouteTable"),
+                    ),
+                )
+            )
             if t:
-                world.put(replace(rtb, associations=tuple(
-                    RouteTableAssociation(route_table_association_id=world.ids.new("route_table_association"),
-                                          route_table_id=rtb_id, subnet_id=s.id)
-                    for s in subnets[(t - 1) * 3:t * 3])))
+                world.put(
+                    replace(
+                        rtb,
+                        associations=tuple(
+                            RouteTableAssociation(
+                                route_table_association_id=world.ids.new("route_table_association"),
+                                route_table_id=rtb_id,
+                                subnet_id=s.id,
+                            )
+                            for s in subnets[(t - 1) * 3 : t * 3]
+                        ),
+                    )
+                )
     return world
 
 

@@ -30,12 +30,29 @@ from vpclab.model.interfaces import Instance, NetworkInterface
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.prefix_lists import aws_managed_prefix_list_id
 from vpclab.model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation
-from vpclab.model.security import NetworkAcl, NetworkAclAssociation, NetworkAclEntry, SecurityGroup, SecurityGroupRule
+from vpclab.model.security import (
+    NetworkAcl,
+    NetworkAclAssociation,
+    NetworkAclEntry,
+    SecurityGroup,
+    SecurityGroupRule,
+)
 from vpclab.model.subnet import Subnet
-from vpclab.model.transit_gateway import (TransitGateway, TransitGatewayAttachment, TransitGatewayOptions,
-                                          TransitGatewayRoute, TransitGatewayRouteTable)
+from vpclab.model.transit_gateway import (
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayOptions,
+    TransitGatewayRoute,
+    TransitGatewayRouteTable,
+)
 from vpclab.model.vpc import Vpc, VpcCidrBlockAssociation
-from vpclab.model.vpn import ON_PREMISES_CIDRS_TAG, CustomerGateway, VpnConnection, VpnGateway, VpnGatewayAttachment
+from vpclab.model.vpn import (
+    ON_PREMISES_CIDRS_TAG,
+    CustomerGateway,
+    VpnConnection,
+    VpnGateway,
+    VpnGatewayAttachment,
+)
 from vpclab.model.world import World
 
 ACCOUNT = "111111111111"
@@ -63,8 +80,19 @@ class Spec:
     seed: int = 7
 
 
-SMALL = Spec(vpcs=10, tgw_route_tables=2, tgw_routes=24, hub_peerings=2, other_peerings=3, vpns=1,
-             interface_endpoints=1, gateway_endpoints=1, interfaces=50, acl_templates=3, edge_cases=True)
+SMALL = Spec(
+    vpcs=10,
+    tgw_route_tables=2,
+    tgw_routes=24,
+    hub_peerings=2,
+    other_peerings=3,
+    vpns=1,
+    interface_endpoints=1,
+    gateway_endpoints=1,
+    interfaces=50,
+    acl_templates=3,
+    edge_cases=True,
+)
 AWS_MAX = Spec(vpcs=5_000)
 
 
@@ -82,7 +110,9 @@ def _local(c: str) -> Route:
 
 _DEFAULT_ACL_ENTRIES = tuple(
     NetworkAclEntry(rule_number=n, egress=egress, protocol="-1", rule_action=act, cidr_block="0.0.0.0/0")
-    for egress in (False, True) for n, act in ((100, "allow"), (32767, "deny")))
+    for egress in (False, True)
+    for n, act in ((100, "allow"), (32767, "deny"))
+)
 
 
 def acl_template(rng: random.Random, vpcs: int) -> tuple[NetworkAclEntry, ...]:
@@ -94,31 +124,64 @@ def acl_template(rng: random.Random, vpcs: int) -> tuple[NetworkAclEntry, ...]:
     open_tail = rng.random() < 0.7
     sixteens = max(1, (vpcs * 2048) >> 16)
 
-    def entry(number: int, egress: bool, proto: str, action: str, block: str,
-              ports: tuple[int, int] | None = None) -> NetworkAclEntry:
-        return NetworkAclEntry(rule_number=number, egress=egress, protocol=proto, rule_action=action,
-                               cidr_block=block, port_from=ports[0] if ports else None,
-                               port_to=ports[1] if ports else None)
+    def entry(
+        number: int, egress: bool, proto: str, action: str, block: str, ports: tuple[int, int] | None = None
+    ) -> NetworkAclEntry:
+        return NetworkAclEntry(
+            rule_number=number,
+            egress=egress,
+            protocol=proto,
+            rule_action=action,
+            cidr_block=block,
+            port_from=ports[0] if ports else None,
+            port_to=ports[1] if ports else None,
+        )
+
     for egress in (False, True):
         count = total // 2 if not egress else total - total // 2
         for k in range(count):
             number = 10 * (k + 1)
             roll = rng.random()
             if k == count - 1:
-                e = entry(number, egress, "-1" if open_tail else "17", "allow", "10.0.0.0/8",
-                          None if open_tail else (53, 53))
+                e = entry(
+                    number,
+                    egress,
+                    "-1" if open_tail else "17",
+                    "allow",
+                    "10.0.0.0/8",
+                    None if open_tail else (53, 53),
+                )
             elif roll < 0.15:
-                e = entry(number, egress, "6", "deny", cidr((10 << 24) + rng.randrange(sixteens) * 65536, 16), (443, 443))
+                e = entry(
+                    number,
+                    egress,
+                    "6",
+                    "deny",
+                    cidr((10 << 24) + rng.randrange(sixteens) * 65536, 16),
+                    (443, 443),
+                )
             elif roll < 0.3:
                 e = entry(number, egress, "6", "deny", cidr(vpc_base(rng.randrange(vpcs)), 21), (440, 450))
             elif roll < 0.4:
-                e = entry(number, egress, "-1", "deny", cidr(vpc_base(rng.randrange(vpcs)) + 256 * rng.randrange(6), 24))
+                e = entry(
+                    number,
+                    egress,
+                    "-1",
+                    "deny",
+                    cidr(vpc_base(rng.randrange(vpcs)) + 256 * rng.randrange(6), 24),
+                )
             elif roll < 0.6:
                 e = entry(number, egress, "6", "allow", "10.0.0.0/8", (1024, 65535))
             elif roll < 0.8:
                 port = rng.choice((22, 80, 443, 5432, 8080))
-                e = entry(number, egress, "6", "allow", rng.choice(("10.0.0.0/8", "0.0.0.0/0", "192.168.0.0/16")),
-                          (port, port))
+                e = entry(
+                    number,
+                    egress,
+                    "6",
+                    "allow",
+                    rng.choice(("10.0.0.0/8", "0.0.0.0/0", "192.168.0.0/16")),
+                    (port, port),
+                )
             else:
                 e = entry(number, egress, "17", "allow", "10.0.0.0/8", (53, 53))
             entries.append(e)
@@ -149,46 +212,135 @@ class _Builder:
     def vpc(self, i: int, templates: list[tuple[NetworkAclEntry, ...]]) -> None:
         s, new = self.s, self.new
         block = cidr(vpc_base(i), 21)
-        vpc = self.put(Vpc(id=new("vpc"), owner_id=ACCOUNT, region=REGION, cidr_block=block,
-                           cidr_block_associations=(VpcCidrBlockAssociation(
-                               association_id=new("vpc_cidr_block_association"), cidr_block=block),)))
-        subnets = [self.put(Subnet(id=new("subnet"), owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id,
-                                   cidr_block=cidr(vpc_base(i) + 256 * k, 24),
-                                   availability_zone=AZS[k * 3 // s.subnets_per_vpc][0],
-                                   availability_zone_id=AZS[k * 3 // s.subnets_per_vpc][1]))
-                   for k in range(s.subnets_per_vpc)]
+        vpc = self.put(
+            Vpc(
+                id=new("vpc"),
+                owner_id=ACCOUNT,
+                region=REGION,
+                cidr_block=block,
+                cidr_block_associations=(
+                    VpcCidrBlockAssociation(
+                        association_id=new("vpc_cidr_block_association"), cidr_block=block
+                    ),
+                ),
+            )
+        )
+        subnets = [
+            self.put(
+                Subnet(
+                    id=new("subnet"),
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    vpc_id=vpc.id,
+                    cidr_block=cidr(vpc_base(i) + 256 * k, 24),
+                    availability_zone=AZS[k * 3 // s.subnets_per_vpc][0],
+                    availability_zone_id=AZS[k * 3 // s.subnets_per_vpc][1],
+                )
+            )
+            for k in range(s.subnets_per_vpc)
+        ]
         tables = []
         for t in range(3):
             rtb_id = new("route_table")
-            assoc = (RouteTableAssociation(route_table_association_id=new("route_table_association"),
-                                           route_table_id=rtb_id, main=True),) if t == 0 else tuple(
-                RouteTableAssociation(route_table_association_id=new("route_table_association"),
-                                      route_table_id=rtb_id, subnet_id=sub.id)
-                for sub in subnets if sub.availability_zone == AZS[t][0])
-            tables.append(RouteTable(id=rtb_id, owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id,
-                                     routes=(_local(block),), associations=assoc))
+            assoc = (
+                (
+                    RouteTableAssociation(
+                        route_table_association_id=new("route_table_association"),
+                        route_table_id=rtb_id,
+                        main=True,
+                    ),
+                )
+                if t == 0
+                else tuple(
+                    RouteTableAssociation(
+                        route_table_association_id=new("route_table_association"),
+                        route_table_id=rtb_id,
+                        subnet_id=sub.id,
+                    )
+                    for sub in subnets
+                    if sub.availability_zone == AZS[t][0]
+                )
+            )
+            tables.append(
+                RouteTable(
+                    id=rtb_id,
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    vpc_id=vpc.id,
+                    routes=(_local(block),),
+                    associations=assoc,
+                )
+            )
         sg_id = new("security_group")
-        self.put(SecurityGroup(
-            id=sg_id, owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id, group_name="default",
-            description="default VPC security group",
-            ingress=(SecurityGroupRule(security_group_rule_id=new("security_group_rule"), group_id=sg_id,
-                                       is_egress=False, ip_protocol="-1", referenced_group_id=sg_id,
-                                       referenced_group_owner_id=ACCOUNT),),
-            egress=(SecurityGroupRule(security_group_rule_id=new("security_group_rule"), group_id=sg_id,
-                                      is_egress=True, ip_protocol="-1", cidr_ipv4="0.0.0.0/0"),)))
+        self.put(
+            SecurityGroup(
+                id=sg_id,
+                owner_id=ACCOUNT,
+                region=REGION,
+                vpc_id=vpc.id,
+                group_name="default",
+                description="default VPC security group",
+                ingress=(
+                    SecurityGroupRule(
+                        security_group_rule_id=new("security_group_rule"),
+                        group_id=sg_id,
+                        is_egress=False,
+                        ip_protocol="-1",
+                        referenced_group_id=sg_id,
+                        referenced_group_owner_id=ACCOUNT,
+                    ),
+                ),
+                egress=(
+                    SecurityGroupRule(
+                        security_group_rule_id=new("security_group_rule"),
+                        group_id=sg_id,
+                        is_egress=True,
+                        ip_protocol="-1",
+                        cidr_ipv4="0.0.0.0/0",
+                    ),
+                ),
+            )
+        )
         self.groups[vpc.id] = (sg_id,)
         custom = [sub for sub in subnets if sub.availability_zone != AZS[2][0] and s.custom_acls]
         default_id = new("network_acl")
-        self.put(NetworkAcl(id=default_id, owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id, is_default=True,
-                            entries=_DEFAULT_ACL_ENTRIES, associations=tuple(
-                                NetworkAclAssociation(network_acl_association_id=new("network_acl_association"),
-                                                      network_acl_id=default_id, subnet_id=sub.id)
-                                for sub in subnets if sub not in custom)))
+        self.put(
+            NetworkAcl(
+                id=default_id,
+                owner_id=ACCOUNT,
+                region=REGION,
+                vpc_id=vpc.id,
+                is_default=True,
+                entries=_DEFAULT_ACL_ENTRIES,
+                associations=tuple(
+                    NetworkAclAssociation(
+                        network_acl_association_id=new("network_acl_association"),
+                        network_acl_id=default_id,
+                        subnet_id=sub.id,
+                    )
+                    for sub in subnets
+                    if sub not in custom
+                ),
+            )
+        )
         acl_id = new("network_acl")
-        self.put(NetworkAcl(id=acl_id, owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id,
-                            entries=templates[i % len(templates)], associations=tuple(
-                                NetworkAclAssociation(network_acl_association_id=new("network_acl_association"),
-                                                      network_acl_id=acl_id, subnet_id=sub.id) for sub in custom)))
+        self.put(
+            NetworkAcl(
+                id=acl_id,
+                owner_id=ACCOUNT,
+                region=REGION,
+                vpc_id=vpc.id,
+                entries=templates[i % len(templates)],
+                associations=tuple(
+                    NetworkAclAssociation(
+                        network_acl_association_id=new("network_acl_association"),
+                        network_acl_id=acl_id,
+                        subnet_id=sub.id,
+                    )
+                    for sub in custom
+                ),
+            )
+        )
         self.vpcs.append(vpc)
         self.subnets.append(subnets)
         self.tables.append(tables)
@@ -202,19 +354,50 @@ class _Builder:
         web, app, db, mgmt = ids
         hub = cidr(vpc_base(0), 21)
 
-        def rule(gid: str, egress: bool, proto: str, lo: int, hi: int, *, c: str | None = None,
-                 ref: str | None = None) -> SecurityGroupRule:
-            return SecurityGroupRule(security_group_rule_id=new("security_group_rule"), group_id=gid,
-                                     is_egress=egress, ip_protocol=proto, from_port=lo, to_port=hi, cidr_ipv4=c,
-                                     referenced_group_id=ref, referenced_group_owner_id=ACCOUNT if ref else None)
-        ingress = {web: (rule(web, False, "tcp", 443, 443, c="10.0.0.0/8"), rule(web, False, "tcp", 80, 80, c="0.0.0.0/0")),
-                   app: (rule(app, False, "tcp", 8080, 8080, ref=web),),
-                   db: (rule(db, False, "tcp", 5432, 5432, ref=app), rule(db, False, "tcp", 5432, 5432, c=hub)),
-                   mgmt: (rule(mgmt, False, "tcp", 22, 22, c=hub),)}
-        for gid, name in zip(ids, ("web", "app", "db", "mgmt")):
-            self.put(SecurityGroup(id=gid, owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id, group_name=name,
-                                   description=f"{name} tier", ingress=ingress[gid],
-                                   egress=(rule(gid, True, "-1", -1, -1, c="0.0.0.0/0"),)))
+        def rule(
+            gid: str,
+            egress: bool,
+            proto: str,
+            lo: int,
+            hi: int,
+            *,
+            c: str | None = None,
+            ref: str | None = None,
+        ) -> SecurityGroupRule:
+            return SecurityGroupRule(
+                security_group_rule_id=new("security_group_rule"),
+                group_id=gid,
+                is_egress=egress,
+                ip_protocol=proto,
+                from_port=lo,
+                to_port=hi,
+                cidr_ipv4=c,
+                referenced_group_id=ref,
+                referenced_group_owner_id=ACCOUNT if ref else None,
+            )
+
+        ingress = {
+            web: (
+                rule(web, False, "tcp", 443, 443, c="10.0.0.0/8"),
+                rule(web, False, "tcp", 80, 80, c="0.0.0.0/0"),
+            ),
+            app: (rule(app, False, "tcp", 8080, 8080, ref=web),),
+            db: (rule(db, False, "tcp", 5432, 5432, ref=app), rule(db, False, "tcp", 5432, 5432, c=hub)),
+            mgmt: (rule(mgmt, False, "tcp", 22, 22, c=hub),),
+        }
+        for gid, name in zip(ids, ("web", "app", "db", "mgmt"), strict=True):
+            self.put(
+                SecurityGroup(
+                    id=gid,
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    vpc_id=vpc.id,
+                    group_name=name,
+                    description=f"{name} tier",
+                    ingress=ingress[gid],
+                    egress=(rule(gid, True, "-1", -1, -1, c="0.0.0.0/0"),),
+                )
+            )
         self.groups[vpc.id] = self.groups[vpc.id] + tuple(ids)
 
     def route(self, rt: RouteTable, route: Route) -> None:
@@ -232,8 +415,16 @@ def build(spec: Spec) -> World:
             b.vpc(i, templates)
         # transit gateway, its route tables and one attachment per VPC
         tgw_id = new("transit_gateway")
-        world.put(TransitGateway(id=tgw_id, owner_id=ACCOUNT, region=REGION, options=TransitGatewayOptions(
-            default_route_table_association="disable", default_route_table_propagation="disable")))
+        world.put(
+            TransitGateway(
+                id=tgw_id,
+                owner_id=ACCOUNT,
+                region=REGION,
+                options=TransitGatewayOptions(
+                    default_route_table_association="disable", default_route_table_propagation="disable"
+                ),
+            )
+        )
         trt_ids = [new("transit_gateway_route_table") for _ in range(T)]
         atts: list[str] = []
         for i, vpc in enumerate(b.vpcs):
@@ -241,58 +432,131 @@ def build(spec: Spec) -> World:
             if spec.edge_cases and i == 1:
                 firsts = firsts[:2]  # no attachment subnet in AZ c: its sources there cannot use the TGW
             att_id = new("transit_gateway_attachment")
-            enis = [world.put(NetworkInterface(
-                id=new("network_interface"), owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id, subnet_id=sub.id,
-                availability_zone=sub.availability_zone, private_ip_address=b.ip(sub),
-                interface_type="transit_gateway", description=f"Network Interface for Transit Gateway Attachment {att_id}",
-                status="in-use", requester_id="amazon-aws", requester_managed=True, source_dest_check=False)).id
-                for sub in firsts]
-            world.put(TransitGatewayAttachment(
-                id=att_id, owner_id=ACCOUNT, region=REGION, transit_gateway_id=tgw_id, resource_type="vpc",
-                resource_id=vpc.id, resource_owner_id=ACCOUNT, subnet_ids=tuple(s.id for s in firsts),
-                network_interface_ids=tuple(enis), association_route_table_id=trt_ids[i % T]))
+            enis = [
+                world.put(
+                    NetworkInterface(
+                        id=new("network_interface"),
+                        owner_id=ACCOUNT,
+                        region=REGION,
+                        vpc_id=vpc.id,
+                        subnet_id=sub.id,
+                        availability_zone=sub.availability_zone,
+                        private_ip_address=b.ip(sub),
+                        interface_type="transit_gateway",
+                        description=f"Network Interface for Transit Gateway Attachment {att_id}",
+                        status="in-use",
+                        requester_id="amazon-aws",
+                        requester_managed=True,
+                        source_dest_check=False,
+                    )
+                ).id
+                for sub in firsts
+            ]
+            world.put(
+                TransitGatewayAttachment(
+                    id=att_id,
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    transit_gateway_id=tgw_id,
+                    resource_type="vpc",
+                    resource_id=vpc.id,
+                    resource_owner_id=ACCOUNT,
+                    subnet_ids=tuple(s.id for s in firsts),
+                    network_interface_ids=tuple(enis),
+                    association_route_table_id=trt_ids[i % T],
+                )
+            )
             atts.append(att_id)
             for rt in b.tables[i]:
                 b.route(rt, Route(destination_cidr_block="10.0.0.0/8", transit_gateway_id=tgw_id))
             if i % 10 == 9:
-                igw = world.put(InternetGateway(id=new("internet_gateway"), owner_id=ACCOUNT, region=REGION,
-                                                vpc_id=vpc.id))
+                igw = world.put(
+                    InternetGateway(
+                        id=new("internet_gateway"), owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id
+                    )
+                )
                 b.route(b.tables[i][0], Route(destination_cidr_block="0.0.0.0/0", gateway_id=igw.id))
         # VPNs: even ones on the TGW (static routes in its tables), odd ones on a VGW of a VPC
         statics: list[list[TransitGatewayRoute]] = [[] for _ in range(T)]
         for j in range(spec.vpns):
             onprem = (f"192.168.{j}.0/24", f"172.16.{j}.0/24")
-            cgw = world.put(CustomerGateway(id=new("customer_gateway"), owner_id=ACCOUNT, region=REGION,
-                                            ip_address=f"203.0.113.{j + 1}", bgp_asn=65000 + j,
-                                            tags=Tags({ON_PREMISES_CIDRS_TAG: ", ".join(onprem)})))
+            cgw = world.put(
+                CustomerGateway(
+                    id=new("customer_gateway"),
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    ip_address=f"203.0.113.{j + 1}",
+                    bgp_asn=65000 + j,
+                    tags=Tags({ON_PREMISES_CIDRS_TAG: ", ".join(onprem)}),
+                )
+            )
             if j % 2 == 0:
-                vpn = world.put(VpnConnection(id=new("vpn_connection"), owner_id=ACCOUNT, region=REGION,
-                                              customer_gateway_id=cgw.id, transit_gateway_id=tgw_id))
-                att = world.put(TransitGatewayAttachment(
-                    id=new("transit_gateway_attachment"), owner_id=ACCOUNT, region=REGION, transit_gateway_id=tgw_id,
-                    resource_type="vpn", resource_id=vpn.id, resource_owner_id=ACCOUNT,
-                    association_route_table_id=trt_ids[j % T]))
+                vpn = world.put(
+                    VpnConnection(
+                        id=new("vpn_connection"),
+                        owner_id=ACCOUNT,
+                        region=REGION,
+                        customer_gateway_id=cgw.id,
+                        transit_gateway_id=tgw_id,
+                    )
+                )
+                att = world.put(
+                    TransitGatewayAttachment(
+                        id=new("transit_gateway_attachment"),
+                        owner_id=ACCOUNT,
+                        region=REGION,
+                        transit_gateway_id=tgw_id,
+                        resource_type="vpn",
+                        resource_id=vpn.id,
+                        resource_owner_id=ACCOUNT,
+                        association_route_table_id=trt_ids[j % T],
+                    )
+                )
                 for k in range(T):
-                    statics[k].append(TransitGatewayRoute(destination_cidr_block=onprem[k % 2],
-                                                          transit_gateway_attachment_ids=(att.id,)))
+                    statics[k].append(
+                        TransitGatewayRoute(
+                            destination_cidr_block=onprem[k % 2], transit_gateway_attachment_ids=(att.id,)
+                        )
+                    )
             else:
                 v = (j * 37) % spec.vpcs
-                vgw = world.put(VpnGateway(id=new("vpn_gateway"), owner_id=ACCOUNT, region=REGION,
-                                           vpc_attachments=(VpnGatewayAttachment(vpc_id=b.vpcs[v].id),)))
-                world.put(VpnConnection(id=new("vpn_connection"), owner_id=ACCOUNT, region=REGION,
-                                        customer_gateway_id=cgw.id, vpn_gateway_id=vgw.id))
+                vgw = world.put(
+                    VpnGateway(
+                        id=new("vpn_gateway"),
+                        owner_id=ACCOUNT,
+                        region=REGION,
+                        vpc_attachments=(VpnGatewayAttachment(vpc_id=b.vpcs[v].id),),
+                    )
+                )
+                world.put(
+                    VpnConnection(
+                        id=new("vpn_connection"),
+                        owner_id=ACCOUNT,
+                        region=REGION,
+                        customer_gateway_id=cgw.id,
+                        vpn_gateway_id=vgw.id,
+                    )
+                )
                 b.tables[v][0] = replace(b.tables[v][0], propagating_vgws=(vgw.id,))
         seg = [[a for i, a in enumerate(atts) if i % T == k] for k in range(T)]
         budget = spec.tgw_routes // T
         for k in range(T):
-            blackhole = TransitGatewayRoute(destination_cidr_block=cidr(vpc_base((k * 7 + 3) % spec.vpcs) + 256, 24),
-                                            state="blackhole")
-            st = (*statics[k][:max(0, budget - len(seg[k]) - 1 - 1)], blackhole)
+            blackhole = TransitGatewayRoute(
+                destination_cidr_block=cidr(vpc_base((k * 7 + 3) % spec.vpcs) + 256, 24), state="blackhole"
+            )
+            st = (*statics[k][: max(0, budget - len(seg[k]) - 1 - 1)], blackhole)
             room = max(0, budget - len(seg[k]) - len(st))
             nxt = seg[(k + 1) % T][:room] if T > 1 else []
-            world.put(TransitGatewayRouteTable(id=trt_ids[k], owner_id=ACCOUNT, region=REGION,
-                                               transit_gateway_id=tgw_id, routes=st,
-                                               propagations=tuple(dict.fromkeys(seg[k] + nxt))))
+            world.put(
+                TransitGatewayRouteTable(
+                    id=trt_ids[k],
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    transit_gateway_id=tgw_id,
+                    routes=st,
+                    propagations=tuple(dict.fromkeys(seg[k] + nxt)),
+                )
+            )
         # peerings: a hub with many spokes, then random pairs
         pairs = [(0, n) for n in range(1, spec.hub_peerings + 1)]
         others = list(range(spec.hub_peerings + 1, spec.vpcs))
@@ -307,38 +571,84 @@ def build(spec: Spec) -> World:
         for n, (a, c) in enumerate(pairs):
             va, vc = b.vpcs[a], b.vpcs[c]
             active = not (spec.edge_cases and n == len(pairs) - 1)
-            pcx = world.put(VpcPeeringConnection(
-                id=new("vpc_peering_connection"), owner_id=ACCOUNT, region=REGION, requester_vpc_id=va.id,
-                requester_owner_id=ACCOUNT, requester_region=REGION, accepter_vpc_id=vc.id,
-                accepter_owner_id=ACCOUNT, accepter_region=REGION,
-                status_code="active" if active else "pending-acceptance",
-                requester_cidr_blocks=va.cidr_blocks if active else (),
-                accepter_cidr_blocks=vc.cidr_blocks if active else ()))
+            pcx = world.put(
+                VpcPeeringConnection(
+                    id=new("vpc_peering_connection"),
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    requester_vpc_id=va.id,
+                    requester_owner_id=ACCOUNT,
+                    requester_region=REGION,
+                    accepter_vpc_id=vc.id,
+                    accepter_owner_id=ACCOUNT,
+                    accepter_region=REGION,
+                    status_code="active" if active else "pending-acceptance",
+                    requester_cidr_blocks=va.cidr_blocks if active else (),
+                    accepter_cidr_blocks=vc.cidr_blocks if active else (),
+                )
+            )
             for x, y in ((a, c), (c, a)):
                 for rt in b.tables[x]:
-                    b.route(rt, Route(destination_cidr_block=b.vpcs[y].cidr_block, vpc_peering_connection_id=pcx.id))
+                    b.route(
+                        rt,
+                        Route(destination_cidr_block=b.vpcs[y].cidr_block, vpc_peering_connection_id=pcx.id),
+                    )
         # endpoints
         for j in range(spec.interface_endpoints):
             v = j % spec.vpcs
             vpc = b.vpcs[v]
             vpce_id = new("vpc_endpoint")
-            subs = [next(sub for sub in reversed(b.subnets[v]) if sub.availability_zone == az) for az, _ in AZS]
-            enis = [world.put(NetworkInterface(
-                id=new("network_interface"), owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id, subnet_id=sub.id,
-                availability_zone=sub.availability_zone, private_ip_address=b.ip(sub), groups=b.groups[vpc.id][:1],
-                interface_type="vpc_endpoint", description=f"VPC Endpoint Interface {vpce_id}", status="in-use",
-                requester_id="amazonaws", requester_managed=True)).id for sub in subs]
-            world.put(VpcEndpoint(id=vpce_id, owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id,
-                                  service_name=f"com.amazonaws.{REGION}.{('sqs', 'sns', 'kms', 'sts')[j % 4]}",
-                                  vpc_endpoint_type="Interface", subnet_ids=tuple(s.id for s in subs),
-                                  network_interface_ids=tuple(enis), groups=b.groups[vpc.id][:1]))
+            subs = [
+                next(sub for sub in reversed(b.subnets[v]) if sub.availability_zone == az) for az, _ in AZS
+            ]
+            enis = [
+                world.put(
+                    NetworkInterface(
+                        id=new("network_interface"),
+                        owner_id=ACCOUNT,
+                        region=REGION,
+                        vpc_id=vpc.id,
+                        subnet_id=sub.id,
+                        availability_zone=sub.availability_zone,
+                        private_ip_address=b.ip(sub),
+                        groups=b.groups[vpc.id][:1],
+                        interface_type="vpc_endpoint",
+                        description=f"VPC Endpoint Interface {vpce_id}",
+                        status="in-use",
+                        requester_id="amazonaws",
+                        requester_managed=True,
+                    )
+                ).id
+                for sub in subs
+            ]
+            world.put(
+                VpcEndpoint(
+                    id=vpce_id,
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    vpc_id=vpc.id,
+                    service_name=f"com.amazonaws.{REGION}.{('sqs', 'sns', 'kms', 'sts')[j % 4]}",
+                    vpc_endpoint_type="Interface",
+                    subnet_ids=tuple(s.id for s in subs),
+                    network_interface_ids=tuple(enis),
+                    groups=b.groups[vpc.id][:1],
+                )
+            )
         for j in range(spec.gateway_endpoints):
             v = j % spec.vpcs
             vpce_id = new("vpc_endpoint")
             pl = aws_managed_prefix_list_id(REGION, "s3")
-            world.put(VpcEndpoint(id=vpce_id, owner_id=ACCOUNT, region=REGION, vpc_id=b.vpcs[v].id,
-                                  service_name=f"com.amazonaws.{REGION}.s3", vpc_endpoint_type="Gateway",
-                                  route_table_ids=tuple(rt.id for rt in b.tables[v])))
+            world.put(
+                VpcEndpoint(
+                    id=vpce_id,
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    vpc_id=b.vpcs[v].id,
+                    service_name=f"com.amazonaws.{REGION}.s3",
+                    vpc_endpoint_type="Gateway",
+                    route_table_ids=tuple(rt.id for rt in b.tables[v]),
+                )
+            )
             for rt in b.tables[v]:
                 b.route(rt, Route(destination_prefix_list_id=pl, gateway_id=vpce_id))
         # route tables, now with every route
@@ -352,12 +662,33 @@ def build(spec: Spec) -> World:
             sub = b.subnets[v][(n // spec.vpcs) % spec.subnets_per_vpc]
             eni_id, inst_id = new("network_interface"), new("instance")
             ip = b.ip(sub)
-            world.put(NetworkInterface(id=eni_id, owner_id=ACCOUNT, region=REGION, vpc_id=sub.vpc_id, subnet_id=sub.id,
-                                       availability_zone=sub.availability_zone, private_ip_address=ip,
-                                       groups=b.groups[sub.vpc_id], status="in-use", instance_id=inst_id,
-                                       attachment_id=new("network_interface_attachment"), device_index=0))
-            world.put(Instance(id=inst_id, owner_id=ACCOUNT, region=REGION, vpc_id=sub.vpc_id, subnet_id=sub.id,
-                               image_id="ami-0abcdef1234567890", network_interface_ids=(eni_id,),
-                               private_ip_address=ip, availability_zone=sub.availability_zone))
+            world.put(
+                NetworkInterface(
+                    id=eni_id,
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    vpc_id=sub.vpc_id,
+                    subnet_id=sub.id,
+                    availability_zone=sub.availability_zone,
+                    private_ip_address=ip,
+                    groups=b.groups[sub.vpc_id],
+                    status="in-use",
+                    instance_id=inst_id,
+                    attachment_id=new("network_interface_attachment"),
+                    device_index=0,
+                )
+            )
+            world.put(
+                Instance(
+                    id=inst_id,
+                    owner_id=ACCOUNT,
+                    region=REGION,
+                    vpc_id=sub.vpc_id,
+                    subnet_id=sub.id,
+                    image_id="ami-0abcdef1234567890",
+                    network_interface_ids=(eni_id,),
+                    private_ip_address=ip,
+                    availability_zone=sub.availability_zone,
+                )
+            )
     return world
-

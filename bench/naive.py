@@ -18,8 +18,7 @@ from vpclab.model.prefix_lists import prefix_list_cidrs
 from vpclab.model.route_table import lookup, route_table_for_subnet
 from vpclab.model.security import NetworkAcl, SecurityGroup, acl_decision, sg_rule_matches
 from vpclab.model.subnet import Subnet
-from vpclab.model.transit_gateway import (TransitGatewayAttachment, association_of, tgw_lookup,
-                                          vpc_attachment)
+from vpclab.model.transit_gateway import TransitGatewayAttachment, association_of, tgw_lookup, vpc_attachment
 from vpclab.model.vpc import Vpc
 from vpclab.model.world import World
 from vpclab.reach.matrix import return_port
@@ -63,14 +62,19 @@ def arrive(world: World, subnet: Subnet, ip: IPv4Address) -> str | None:
             return None
         if nxt.resource_type == "vpc":
             subs = [s for s in (world.get(i, Subnet) for i in nxt.subnet_ids) if s is not None]
-            entry = next((s for s in subs if s.availability_zone == subnet.availability_zone), subs[0] if subs else None)
+            entry = next(
+                (s for s in subs if s.availability_zone == subnet.availability_zone),
+                subs[0] if subs else None,
+            )
             if entry is None:
                 return None
             hit = lookup(world, route_table_for_subnet(world, entry.id), ip)
             ok = hit is not None and hit[1] == "active" and hit[0].gateway_id == "local"
             return nxt.resource_id if ok and _in_vpc(world, nxt.resource_id, ip) else None
         if nxt.resource_type == "peering":
-            tgw_id = nxt.peer_transit_gateway_id if tgw_id == nxt.transit_gateway_id else nxt.transit_gateway_id
+            tgw_id = (
+                nxt.peer_transit_gateway_id if tgw_id == nxt.transit_gateway_id else nxt.transit_gateway_id
+            )
             table = association_of(world, nxt.id, tgw_id)
             continue
         return None
@@ -87,31 +91,47 @@ def acl_of(world: World, subnet: Subnet) -> NetworkAcl | None:
     return default
 
 
-def _acl_ok(world: World, subnet: Subnet, egress: bool, protocol: str, port: int | None, ip: IPv4Address) -> bool:
+def _acl_ok(
+    world: World, subnet: Subnet, egress: bool, protocol: str, port: int | None, ip: IPv4Address
+) -> bool:
     acl = acl_of(world, subnet)
     return acl is None or acl_decision(acl, egress, protocol, port, ip)[0] == "allow"
 
 
-def address_pair(world: World, src: Subnet, dst: Subnet, a: IPv4Address, b: IPv4Address,
-                 protocol: str, port: int | None) -> bool:
+def address_pair(
+    world: World, src: Subnet, dst: Subnet, a: IPv4Address, b: IPv4Address, protocol: str, port: int | None
+) -> bool:
     if src.id == dst.id:
         return True
     if arrive(world, src, b) != dst.vpc_id or arrive(world, dst, a) != src.vpc_id:
         return False
     rport = return_port(protocol, port)
-    return (_acl_ok(world, src, True, protocol, port, b) and _acl_ok(world, dst, False, protocol, port, a)
-            and _acl_ok(world, dst, True, protocol, rport, a) and _acl_ok(world, src, False, protocol, rport, b))
+    return (
+        _acl_ok(world, src, True, protocol, port, b)
+        and _acl_ok(world, dst, False, protocol, port, a)
+        and _acl_ok(world, dst, True, protocol, rport, a)
+        and _acl_ok(world, src, False, protocol, rport, b)
+    )
 
 
-def subnet_pair(world: World, src_id: str, dst_id: str, protocol: str = "tcp", port: int | None = 443,
-                atoms: list[int] | None = None) -> bool:
+def subnet_pair(
+    world: World,
+    src_id: str,
+    dst_id: str,
+    protocol: str = "tcp",
+    port: int | None = 443,
+    atoms: list[int] | None = None,
+) -> bool:
     """Some address of the source subnet reaches some address of the destination subnet. With
     ``atoms`` (atom start addresses), every atom piece of both subnets is tried; else the first
     address of each."""
     src, dst = world.get(src_id, Subnet), world.get(dst_id, Subnet)
     assert src is not None and dst is not None
-    return any(address_pair(world, src, dst, a, b, protocol, port)
-               for a in _pieces(src.network, atoms) for b in _pieces(dst.network, atoms))
+    return any(
+        address_pair(world, src, dst, a, b, protocol, port)
+        for a in _pieces(src.network, atoms)
+        for b in _pieces(dst.network, atoms)
+    )
 
 
 def _pieces(net: IPv4Network, atoms: list[int] | None) -> list[IPv4Address]:
@@ -120,8 +140,14 @@ def _pieces(net: IPv4Network, atoms: list[int] | None) -> list[IPv4Address]:
     return [IPv4Address(x) for x in (lo, *inner)]
 
 
-def _sg_allows(world: World, eni: NetworkInterface, other: NetworkInterface, egress: bool,
-               protocol: str, port: int | None) -> bool:
+def _sg_allows(
+    world: World,
+    eni: NetworkInterface,
+    other: NetworkInterface,
+    egress: bool,
+    protocol: str,
+    port: int | None,
+) -> bool:
     ip = IPv4Address(other.private_ip_address)
     for gid in eni.groups:
         group = world.get(gid, SecurityGroup)
@@ -130,18 +156,24 @@ def _sg_allows(world: World, eni: NetworkInterface, other: NetworkInterface, egr
                 continue
             if rule.cidr_ipv4 and ip in IPv4Network(rule.cidr_ipv4):
                 return True
-            if rule.prefix_list_id and any(ip in IPv4Network(c) for c in prefix_list_cidrs(world, rule.prefix_list_id)):
+            if rule.prefix_list_id and any(
+                ip in IPv4Network(c) for c in prefix_list_cidrs(world, rule.prefix_list_id)
+            ):
                 return True
             if rule.referenced_group_id and rule.referenced_group_id in other.groups:
                 same = eni.vpc_id == other.vpc_id
-                pcx = any(p.is_active and p.connects(eni.vpc_id, other.vpc_id)
-                          for p in world.all(VpcPeeringConnection))
+                pcx = any(
+                    p.is_active and p.connects(eni.vpc_id, other.vpc_id)
+                    for p in world.all(VpcPeeringConnection)
+                )
                 if same or pcx:
                     return True
     return False
 
 
-def interface_pair(world: World, src_id: str, dst_id: str, protocol: str = "tcp", port: int | None = 443) -> bool:
+def interface_pair(
+    world: World, src_id: str, dst_id: str, protocol: str = "tcp", port: int | None = 443
+) -> bool:
     src, dst = world.get(src_id, NetworkInterface), world.get(dst_id, NetworkInterface)
     assert src is not None and dst is not None
     if src.id == dst.id:
@@ -149,5 +181,8 @@ def interface_pair(world: World, src_id: str, dst_id: str, protocol: str = "tcp"
     s_sub, d_sub = world.get(src.subnet_id, Subnet), world.get(dst.subnet_id, Subnet)
     a, b = IPv4Address(src.private_ip_address), IPv4Address(dst.private_ip_address)
     routed = src.subnet_id == dst.subnet_id or address_pair(world, s_sub, d_sub, a, b, protocol, port)
-    return (routed and _sg_allows(world, src, dst, True, protocol, port)
-            and _sg_allows(world, dst, src, False, protocol, port))
+    return (
+        routed
+        and _sg_allows(world, src, dst, True, protocol, port)
+        and _sg_allows(world, dst, src, False, protocol, port)
+    )

@@ -29,7 +29,7 @@ def test_small_network_is_valid():
         subnets = list(world.in_vpc(vpc.id, Subnet))
         for i, a in enumerate(subnets):
             assert vpc.contains(a.network)
-            assert not any(a.network.overlaps(b.network) for b in subnets[i + 1:])
+            assert not any(a.network.overlaps(b.network) for b in subnets[i + 1 :])
         tables = list(world.in_vpc(vpc.id, RouteTable))
         assert len(tables) == 3 and sum(t.main for t in tables) == 1
     for rt in world.all(RouteTable):

@@ -120,7 +120,9 @@ def test_agrees_with_the_tracer_on_a_sample():
         m = matrix(world, protocol, port, level="interface")
         pairs = [(s, d) for s in m.sources for d in m.destinations if s != d]
         for s, d in rng.sample(pairs, 100):
-            assert (trace(world, s, d, protocol=protocol, port=port).disposition == "reachable") == m.reachable(s, d)
+            assert (
+                trace(world, s, d, protocol=protocol, port=port).disposition == "reachable"
+            ) == m.reachable(s, d)
 
 
 @pytest.mark.skipif(trace is None, reason="vpclab.reach.trace is not available")
@@ -130,8 +132,17 @@ def test_agrees_with_the_tracer_without_transit_gateways(small):
     rng = random.Random(4)
     for protocol, port in FLOWS[:3]:
         m = matrix(small, protocol, port, level="interface")
-        pairs = [(s, d) for s in m.sources for d in m.destinations if s != d
-                 and (small.get(s).vpc_id == small.get(d).vpc_id
-                      or frozenset((small.get(s).vpc_id, small.get(d).vpc_id)) in peered)]
+        pairs = [
+            (s, d)
+            for s in m.sources
+            for d in m.destinations
+            if s != d
+            and (
+                small.get(s).vpc_id == small.get(d).vpc_id
+                or frozenset((small.get(s).vpc_id, small.get(d).vpc_id)) in peered
+            )
+        ]
         for s, d in rng.sample(pairs, min(100, len(pairs))):
-            assert (trace(small, s, d, protocol=protocol, port=port).disposition == "reachable") == m.reachable(s, d)
+            assert (
+                trace(small, s, d, protocol=protocol, port=port).disposition == "reachable"
+            ) == m.reachable(s, d)

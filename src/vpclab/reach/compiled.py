@@ -33,8 +33,15 @@ import numpy as np
 from ..model.addresses import AddressSet
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
-from ..model.route_table import (ORIGIN_PROPAGATED, PRIORITY_PREFIX_LIST, PRIORITY_PROPAGATED, PRIORITY_STATIC, Route,
-                                 RouteTable, route_state)
+from ..model.route_table import (
+    ORIGIN_PROPAGATED,
+    PRIORITY_PREFIX_LIST,
+    PRIORITY_PROPAGATED,
+    PRIORITY_STATIC,
+    Route,
+    RouteTable,
+    route_state,
+)
 from ..model.security import NetworkAcl, SecurityGroup
 from ..model.subnet import Subnet
 from ..model.transit_gateway import (
@@ -93,7 +100,7 @@ class Runs:
 
     def runs(self) -> Iterable[tuple[int, int, Hop]]:
         ends = (*self.starts[1:], _SPACE)
-        return zip(self.starts, ends, self.hops)
+        return zip(self.starts, ends, self.hops, strict=True)
 
 
 def paint(ranked: Iterable[tuple[int, int, Hop]]) -> Runs:
@@ -107,7 +114,7 @@ def paint(ranked: Iterable[tuple[int, int, Hop]]) -> Runs:
         hops[i:j] = [hop] * (j - i)
     starts: list[int] = []
     merged: list[Hop] = []
-    for b, h in zip(bounds, hops):
+    for b, h in zip(bounds, hops, strict=True):
         if not merged or merged[-1] != h:
             starts.append(b)
             merged.append(h)
@@ -127,8 +134,9 @@ def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
     return ("other", target)
 
 
-def compile_route_table(world: World, route_table: RouteTable,
-                        states: dict[tuple[str, str], str] | None = None) -> Runs:
+def compile_route_table(
+    world: World, route_table: RouteTable, states: dict[tuple[str, str], str] | None = None
+) -> Runs:
     """Longest-prefix match with AWS's tie-breaks, decided once per address range.
 
     The ranking is ``model.route_table.forwarding_entries``'s (longest prefix, then static over
@@ -157,7 +165,9 @@ def compile_route_table(world: World, route_table: RouteTable,
         if route.destination_cidr_block:
             cidrs: tuple[str, ...] = (route.destination_cidr_block,)
         else:
-            cidrs = tuple(c for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "") if ":" not in c)
+            cidrs = tuple(
+                c for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "") if ":" not in c
+            )
         for c in cidrs:
             start, end = _span(c)
             ranked.append((_prefixlen(start, end), priority, -position, start, end, hop))
@@ -253,7 +263,8 @@ class Compiled:
     tgw_tables: dict[str, Runs] = field(default_factory=dict)
 
     def atoms(self) -> np.ndarray:
-        """Atom starts: a sorted uint64 array beginning at 0; atom k is [a[k], a[k+1]) (the last ends at 2^32)."""
+        """Atom starts: a sorted uint64 array beginning at 0; atom k is [a[k], a[k+1]) (the last
+        ends at 2^32)."""
         return boundaries(self.prefixes)
 
     def routing_atoms(self) -> np.ndarray:
@@ -275,33 +286,35 @@ def atom_of(atoms: np.ndarray, addresses: np.ndarray | int) -> np.ndarray:
     return np.searchsorted(atoms, np.asarray(addresses, dtype=np.uint64), side="right") - 1
 
 
-def subnet_route_tables(world: World) -> dict[str, str]:
-    """subnet id → route table id (explicit association, else the VPC's main table)."""
+def subnet_route_tables(world: World, vpc_id: str | None = None) -> dict[str, str]:
+    """subnet id → route table id (explicit association, else the VPC's main table), for every
+    subnet or those of one VPC."""
     main: dict[str, str] = {}
     explicit: dict[str, str] = {}
-    for rt in world.all(RouteTable):
+    for rt in world.all(RouteTable) if vpc_id is None else world.in_vpc(vpc_id, RouteTable):
         for a in rt.associations:
             if a.main:
                 main[rt.vpc_id] = rt.id
             elif a.subnet_id:
                 explicit[a.subnet_id] = rt.id
-    return {s.id: explicit.get(s.id) or main.get(s.vpc_id, "") for s in world.all(Subnet)}
+    subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
+    return {s.id: explicit.get(s.id) or main.get(s.vpc_id, "") for s in subnets}
 
 
-def subnet_acls(world: World) -> dict[str, str]:
+def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
     """subnet id → network ACL id (its association, else the VPC's default ACL)."""
     default: dict[str, str] = {}
     explicit: dict[str, str] = {}
-    for acl in world.all(NetworkAcl):
+    for acl in world.all(NetworkAcl) if vpc_id is None else world.in_vpc(vpc_id, NetworkAcl):
         if acl.is_default:
             default[acl.vpc_id] = acl.id
         for a in acl.associations:
             explicit[a.subnet_id] = acl.id
-    return {s.id: explicit.get(s.id) or default.get(s.vpc_id, "") for s in world.all(Subnet)}
+    subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
+    return {s.id: explicit.get(s.id) or default.get(s.vpc_id, "") for s in subnets}
 
 
-def attachment_info(world: World, att: TransitGatewayAttachment,
-                    subnet_rt: dict[str, str]) -> AttachmentInfo:
+def attachment_info(world: World, att: TransitGatewayAttachment, subnet_rt: dict[str, str]) -> AttachmentInfo:
     az_rts: dict[str, str] = {}
     for sid in att.subnet_ids:
         sub = world.get(sid, Subnet)
@@ -314,8 +327,10 @@ def attachment_info(world: World, att: TransitGatewayAttachment,
         if rtb:
             assoc[tgw_id] = rtb
     if att.resource_type == "peering" and att.peer_transit_gateway_id:
-        peer = {att.transit_gateway_id: att.peer_transit_gateway_id,
-                att.peer_transit_gateway_id: att.transit_gateway_id}
+        peer = {
+            att.transit_gateway_id: att.peer_transit_gateway_id,
+            att.peer_transit_gateway_id: att.transit_gateway_id,
+        }
     return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer)
 
 
@@ -323,8 +338,12 @@ def compile_world(world: World, *, tables: bool = True) -> Compiled:
     """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table."""
     subnet_rt = subnet_route_tables(world)
     subnet_acl = subnet_acls(world)
-    subnets = {s.id: SubnetInfo(s.id, s.vpc_id, s.availability_zone, *_span(s.cidr_block),
-                                subnet_rt[s.id], subnet_acl[s.id]) for s in world.all(Subnet)}
+    subnets = {
+        s.id: SubnetInfo(
+            s.id, s.vpc_id, s.availability_zone, *_span(s.cidr_block), subnet_rt[s.id], subnet_acl[s.id]
+        )
+        for s in world.all(Subnet)
+    }
     vpc_spans = {v.id: tuple(_span(c) for c in v.cidr_blocks) for v in world.all(Vpc)}
     attachments: dict[str, AttachmentInfo] = {}
     vpc_atts: dict[tuple[str, str], AttachmentInfo] = {}
@@ -335,8 +354,9 @@ def compile_world(world: World, *, tables: bool = True) -> Compiled:
         attachments[att.id] = info
         if att.resource_type == "vpc":
             vpc_atts.setdefault((att.transit_gateway_id, att.resource_id), info)
-    peerings = {p.id: (p.requester_vpc_id, p.accepter_vpc_id)
-                for p in world.all(VpcPeeringConnection) if p.is_active}
+    peerings = {
+        p.id: (p.requester_vpc_id, p.accepter_vpc_id) for p in world.all(VpcPeeringConnection) if p.is_active
+    }
     acls = {a.id: a for a in world.all(NetworkAcl)}
     c = Compiled(world.version, subnets, vpc_spans, vpc_atts, attachments, peerings, acls)
     for spans in vpc_spans.values():
@@ -367,8 +387,9 @@ def in_vpc(c: Compiled, vpc_id: str, address: int) -> bool:
     return any(lo <= address < hi for lo, hi in c.vpc_spans.get(vpc_id, ()))
 
 
-def arrive(c: Compiled, route_table_id: str, vpc_id: str, az: str, address: int,
-           reads: set[str] | None = None) -> str | None:
+def arrive(
+    c: Compiled, route_table_id: str, vpc_id: str, az: str, address: int, reads: set[str] | None = None
+) -> str | None:
     """The VPC a packet to ``address`` from a subnet (its route table, VPC and AZ) is delivered
     into, or None when it is dropped or leaves the subnet fabric. ``reads`` collects the ids of the
     tables and resources the answer depends on (the intent checker's dependency tracking)."""
@@ -381,6 +402,8 @@ def arrive(c: Compiled, route_table_id: str, vpc_id: str, az: str, address: int,
         return vpc_id if in_vpc(c, vpc_id, address) else None
     if kind == "pcx":
         # non-transitive: the destination must be inside the peer VPC's CIDRs
+        if reads is not None:
+            reads.add(target)
         sides = c.peerings.get(target)
         if sides is None:
             return None

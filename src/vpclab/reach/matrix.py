@@ -115,8 +115,17 @@ class AclCache:
         self._content.pop(acl_id, None)
 
 
-def pair_verdict(c: Compiled, acls: AclCache, src: SubnetInfo, dst: SubnetInfo, a: int, b: int,
-                 protocol: str, port: int | None, reads: set[str] | None = None) -> bool:
+def pair_verdict(
+    c: Compiled,
+    acls: AclCache,
+    src: SubnetInfo,
+    dst: SubnetInfo,
+    a: int,
+    b: int,
+    protocol: str,
+    port: int | None,
+    reads: set[str] | None = None,
+) -> bool:
     """Whether address ``a`` in subnet ``src`` reaches ``b`` in ``dst`` and hears back (no SGs)."""
     if src.id == dst.id:
         return True
@@ -127,10 +136,12 @@ def pair_verdict(c: Compiled, acls: AclCache, src: SubnetInfo, dst: SubnetInfo, 
     if arrive(c, dst.route_table_id, dst.vpc_id, dst.az, a, reads) != src.vpc_id:
         return False
     rport = return_port(protocol, port)
-    return (acls.allowed(src.acl_id, True, protocol, port).has(b)
-            and acls.allowed(dst.acl_id, False, protocol, port).has(a)
-            and acls.allowed(dst.acl_id, True, protocol, rport).has(a)
-            and acls.allowed(src.acl_id, False, protocol, rport).has(b))
+    return (
+        acls.allowed(src.acl_id, True, protocol, port).has(b)
+        and acls.allowed(dst.acl_id, False, protocol, port).has(a)
+        and acls.allowed(dst.acl_id, True, protocol, rport).has(a)
+        and acls.allowed(src.acl_id, False, protocol, rport).has(b)
+    )
 
 
 def pieces(ratoms: np.ndarray, lo: int, hi: int) -> list[int]:
@@ -173,12 +184,19 @@ class ReachabilityMatrix:
         for i, s in enumerate(self.sources.tolist()):
             for j, d in enumerate(self.destinations.tolist()):
                 if dense[i, j] or not reachable_only:
-                    rows.append({"source": s, "destination": d, "protocol": self.protocol,
-                                 "port": self.port, "reachable": bool(dense[i, j])})
+                    rows.append(
+                        {
+                            "source": s,
+                            "destination": d,
+                            "protocol": self.protocol,
+                            "port": self.port,
+                            "reachable": bool(dense[i, j]),
+                        }
+                    )
         return rows
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        for i, j in zip(*np.nonzero(self.dense())):
+        for i, j in zip(*np.nonzero(self.dense()), strict=True):
             yield self.sources[i], self.destinations[j]
 
 
@@ -307,8 +325,11 @@ class _Classes:
         """A route table's run starts and whether each run is its local route (cached)."""
         if rt_id not in self._locals:
             runs = self.c.route_tables.get(rt_id)
-            self._locals[rt_id] = None if runs is None else (
-                runs.array(), np.array([h[0] == "local" for h in runs.hops], dtype=bool))
+            self._locals[rt_id] = (
+                None
+                if runs is None
+                else (runs.array(), np.array([h[0] == "local" for h in runs.hops], dtype=bool))
+            )
         return self._locals[rt_id]
 
     def class_matrix(self, k1s: np.ndarray, k2s: np.ndarray, rows: slice) -> np.ndarray:
@@ -317,8 +338,13 @@ class _Classes:
         return np.take(self.P[k1s[rows]], k2p, axis=1) & np.take(self.QT[k2p[rows]], k1s, axis=1)
 
 
-def matrix(world: World, protocol: str = "tcp", port: int | None = 443, level: str = "subnet",
-           compiled: Compiled | None = None) -> ReachabilityMatrix:
+def matrix(
+    world: World,
+    protocol: str = "tcp",
+    port: int | None = 443,
+    level: str = "subnet",
+    compiled: Compiled | None = None,
+) -> ReachabilityMatrix:
     """The all-pairs reachability matrix of ``world`` for one protocol and port.
 
     ``level="subnet"``: subnets × subnets (routing and network ACLs, both directions);
@@ -362,12 +388,17 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
         packed = np.zeros((len(classes), (n + 7) // 8), dtype=np.uint8)
         for r in range(0, len(classes), CHUNK):
             block = cl.class_matrix(k1s, k2s, slice(r, r + CHUNK))
-            packed[r:r + CHUNK] = np.packbits(np.take(block, sorted_cls, axis=1), axis=1)
+            packed[r : r + CHUNK] = np.packbits(np.take(block, sorted_cls, axis=1), axis=1)
         bits = np.repeat(packed, counts, axis=0)
         ids = ids[order]
     else:  # some subnet is cut into pieces: any piece pair that works makes the subnets reach
-        cm = np.concatenate([cl.class_matrix(k1s, k2s, slice(r, r + CHUNK))
-                             for r in range(0, len(classes), CHUNK)]) if len(classes) else np.zeros((0, 0), bool)
+        cm = (
+            np.concatenate(
+                [cl.class_matrix(k1s, k2s, slice(r, r + CHUNK)) for r in range(0, len(classes), CHUNK)]
+            )
+            if len(classes)
+            else np.zeros((0, 0), bool)
+        )
         full = cm[piece_cls][:, piece_cls]
         starts = np.flatnonzero(np.r_[True, np.diff(np.array(piece_subnet)) != 0])
         full = np.logical_or.reduceat(full, starts, axis=0)
@@ -379,8 +410,9 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
 
 
 # -- interfaces: routing and NACLs by class, then security groups ------------------------------
-def _sg_sets(world: World, group_ids: tuple[str, ...], egress: bool, protocol: str,
-             port: int | None) -> tuple[AddressSet, frozenset[str]]:
+def _sg_sets(
+    world: World, group_ids: tuple[str, ...], egress: bool, protocol: str, port: int | None
+) -> tuple[AddressSet, frozenset[str]]:
     """What a set of security groups allows in one direction: addresses (CIDR and prefix-list
     rules) and referenced groups."""
     from ..model.prefix_lists import prefix_list_cidrs
@@ -402,8 +434,9 @@ def _sg_sets(world: World, group_ids: tuple[str, ...], egress: bool, protocol: s
     return AddressSet(cidrs), frozenset(refs)
 
 
-def _sg_allows(world: World, c: Compiled, near: list, far: list, egress: bool, protocol: str,
-               port: int | None) -> np.ndarray:
+def _sg_allows(
+    world: World, c: Compiled, near: list, far: list, egress: bool, protocol: str, port: int | None
+) -> np.ndarray:
     """A[i, j]: whether ``near[i]``'s groups allow traffic to (egress) or from (ingress) ``far[j]``.
 
     A group reference matches an interface that is a member of the group, in the same VPC or
@@ -430,7 +463,9 @@ def _sg_allows(world: World, c: Compiled, near: list, far: list, egress: bool, p
         for ref in refs:
             for j in members.get(ref, ()):
                 o = far[j]
-                if o.vpc == e.vpc or (frozenset((o.vpc, e.vpc)) in peered and region.get(o.vpc) == region.get(e.vpc)):
+                if o.vpc == e.vpc or (
+                    frozenset((o.vpc, e.vpc)) in peered and region.get(o.vpc) == region.get(e.vpc)
+                ):
                     out[i, j] = True
     return out
 
@@ -450,9 +485,11 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
 
     from ..model.interfaces import NetworkInterface
 
-    enis = [_Eni(e.id, e.subnet_id, e.vpc_id, int(IPv4Address(e.private_ip_address)), e.groups, e.interface_type)
-            for e in world.all(NetworkInterface)
-            if e.subnet_id in c.subnets and e.interface_type != "transit_gateway"]
+    enis = [
+        _Eni(e.id, e.subnet_id, e.vpc_id, int(IPv4Address(e.private_ip_address)), e.groups, e.interface_type)
+        for e in world.all(NetworkInterface)
+        if e.subnet_id in c.subnets and e.interface_type != "transit_gateway"
+    ]
     dsts = enis
     srcs = [e for e in enis if e.type != "vpc_endpoint"]
     cl = _Classes(c, protocol, port)
@@ -463,7 +500,11 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     s2 = cl.k2_pos[np.array([k2[e.id] for e in srcs], dtype=np.int64)]
     d1 = np.array([k1[e.id] for e in dsts], dtype=np.int64)
     d2 = cl.k2_pos[np.array([k2[e.id] for e in dsts], dtype=np.int64)]
-    routed = cl.P[s1][:, d2] & cl.QT[s2][:, d1] if len(srcs) and len(dsts) else np.zeros((len(srcs), len(dsts)), bool)
+    routed = (
+        cl.P[s1][:, d2] & cl.QT[s2][:, d1]
+        if len(srcs) and len(dsts)
+        else np.zeros((len(srcs), len(dsts)), bool)
+    )
     subnet_index = {s: n for n, s in enumerate(c.subnets)}
     ss = np.array([subnet_index[e.subnet] for e in srcs], dtype=np.int64)
     ds = np.array([subnet_index[e.subnet] for e in dsts], dtype=np.int64)

@@ -1,0 +1,343 @@
+"""Reachability intents, re-checked incrementally as the World changes.
+
+    >>> checker = IntentChecker(world, [Intent(("vpc-a",), ("vpc-b",), "tcp", 443, "reachable")])
+    >>> checker.violations()            # [] while the intent holds
+    >>> world.put(changed_route_table)  # the checker hears of it (World.subscribe)
+    >>> checker.violations()            # re-answers only the intents that read what changed
+
+An intent names sources and destinations (subnet or VPC ids; a VPC stands for its subnets), a
+protocol and port, and what is expected: ``reachable`` (every source subnet reaches every
+destination subnet, by the matrix's semantics, ``vpclab.reach.matrix``) or ``unreachable`` (none
+does).
+
+Incrementality: the checker keeps a compiled view (``vpclab.reach.compiled``) and, per intent, the
+ids it read while being answered (route tables, TGW route tables and attachments, peering
+connections, subnets, network ACLs). A committed change set is mapped to the compiled parts it
+touches — a route table is recompiled, a network ACL's answers forgotten, a peering's state
+updated, the tables whose routes target a changed resource recompiled — and only intents that read
+one of them are answered again. Changes this module cannot localise (VPC and subnet CIDRs, VPN
+advertisements, kinds it does not know) rebuild the compiled view and re-answer every intent:
+always correct, sometimes slower.
+
+Address pieces: a subnet is evaluated at each piece the routing atoms cut it into. New prefixes
+add atom boundaries; boundaries are never removed incrementally (an extra boundary splits a piece
+into two that behave alike, which changes no answer).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..model.base import Resource
+from ..model.endpoints import VpcEndpoint
+from ..model.gateways import InternetGateway, NatGateway
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.peering import VpcPeeringConnection
+from ..model.prefix_lists import ManagedPrefixList
+from ..model.route_table import RouteTable
+from ..model.security import NetworkAcl, SecurityGroup
+from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable
+from .compiled import (
+    Compiled,
+    Runs,
+    _span,
+    attachment_info,
+    compile_route_table,
+    compile_tgw_route_table,
+    compile_world,
+    subnet_acls,
+    subnet_route_tables,
+)
+from .matrix import AclCache, pair_verdict
+
+if TYPE_CHECKING:
+    from ..model.world import Changes, World
+
+EXPECTATIONS = ("reachable", "unreachable")
+#: kinds whose changes matter only when a route names them (route targets)
+_TARGET_KINDS = (InternetGateway, NatGateway, NetworkInterface, Instance, VpcEndpoint, TransitGateway)
+#: kinds that never change a subnet-level verdict unless a route names them
+_QUIET_KINDS = (SecurityGroup,)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """Sources and destinations (subnet or VPC ids), a flow, and the expected verdict."""
+
+    sources: tuple[str, ...]
+    destinations: tuple[str, ...]
+    protocol: str = "tcp"
+    port: int | None = 443
+    expect: str = "reachable"
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.expect not in EXPECTATIONS:
+            raise ValueError(f"expect must be one of {EXPECTATIONS}, not {self.expect!r}")
+        object.__setattr__(self, "sources", tuple(self.sources))
+        object.__setattr__(self, "destinations", tuple(self.destinations))
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    intent: Intent
+    holds: bool
+    #: how many (source subnet, destination subnet) pairs reach, out of how many
+    reachable_pairs: int
+    pairs: int
+    #: a pair that contradicts the expectation, when the intent does not hold
+    counterexample: tuple[str, str] | None = None
+
+
+class IntentChecker:
+    """Answers intents over a World and keeps the answers current as the World changes."""
+
+    def __init__(self, world: World, intents: Iterable[Intent]) -> None:
+        self.world = world
+        self.intents = list(intents)
+        self._pending: dict[str, tuple[Resource | None, Resource | None]] = {}
+        self._rebuild()
+        world.subscribe(self._hear)
+
+    # -- public --------------------------------------------------------------------------------
+    def results(self) -> list[IntentResult]:
+        """Every intent's current answer (re-answering those a change may have touched)."""
+        self._catch_up()
+        return [self._results[i] for i in range(len(self.intents))]
+
+    def violations(self) -> list[IntentResult]:
+        return [r for r in self.results() if not r.holds]
+
+    #: how many intents the last catch-up answered again (for benchmarks and tests)
+    last_reanswered: int = 0
+
+    # -- listening -----------------------------------------------------------------------------
+    def _hear(self, changes: Changes) -> None:
+        # runs inside the World's transaction: only remember, never fail
+        for rid, (old, new) in changes.items():
+            first = self._pending.get(rid)
+            self._pending[rid] = (first[0] if first else old, new)
+
+    def _catch_up(self) -> None:
+        changes, self._pending = self._pending, {}
+        dirty: set[str] = set()
+        for rid, (old, new) in changes.items():
+            if not self._apply(rid, old, new, dirty):
+                self._rebuild()
+                return
+        todo = set()
+        for key in dirty:
+            todo |= self._readers.pop(key, set())
+        self.last_reanswered = len(todo)
+        for i in sorted(todo):
+            self._answer(i)
+
+    # -- compiled state ------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        self.c: Compiled = compile_world(self.world)
+        self.acls = AclCache(self.c)
+        self._points = sorted({int(p) for p in self.c.routing_atoms()})
+        self._by_vpc: dict[str, list[str]] = {}
+        for s in self.c.subnets.values():
+            self._by_vpc.setdefault(s.vpc_id, []).append(s.id)
+        self._targets: dict[str, set[str]] = {}
+        self._rt_vpc = {rt.id: rt.vpc_id for rt in self.world.all(RouteTable)}
+        for rt in self.world.all(RouteTable):
+            self._index_targets(rt)
+        self._tgw_refs: dict[str, set[str]] = {}
+        for trt in self.world.all(TransitGatewayRouteTable):
+            self._index_tgw(trt)
+        self._readers: dict[str, set[int]] = {}
+        self._results: dict[int, IntentResult] = {}
+        self.last_reanswered = len(self.intents)
+        for i in range(len(self.intents)):
+            self._answer(i)
+
+    def _index_targets(self, rt: RouteTable) -> None:
+        for route in rt.routes:
+            for ref in (route.target, route.destination_prefix_list_id):
+                if ref and ref != "local":
+                    self._targets.setdefault(ref, set()).add(rt.id)
+        for vgw in rt.propagating_vgws:
+            self._targets.setdefault(vgw, set()).add(rt.id)
+
+    def _index_tgw(self, trt: TransitGatewayRouteTable) -> None:
+        refs = {a for r in trt.routes for a in r.transit_gateway_attachment_ids}
+        refs |= {r.prefix_list_id for r in trt.routes if r.prefix_list_id}
+        refs |= set(trt.propagations)
+        for ref in refs:
+            self._tgw_refs.setdefault(ref, set()).add(trt.id)
+
+    def _add_points(self, runs: Runs) -> None:
+        for start, end in runs.prefixes:
+            for p in (start, end):
+                if p < 1 << 32:
+                    k = bisect_left(self._points, p)
+                    if k == len(self._points) or self._points[k] != p:
+                        insort(self._points, p)
+
+    def _recompile_rt(self, rt_id: str, dirty: set[str]) -> None:
+        rt = self.world.get(rt_id, RouteTable)
+        dirty.add(rt_id)
+        if rt is None:
+            self.c.route_tables.pop(rt_id, None)
+            return
+        runs = self.c.route_tables[rt_id] = compile_route_table(self.world, rt)
+        self._add_points(runs)
+
+    def _recompile_trt(self, trt_id: str, dirty: set[str]) -> None:
+        trt = self.world.get(trt_id, TransitGatewayRouteTable)
+        dirty.add(trt_id)
+        if trt is None:
+            self.c.tgw_tables.pop(trt_id, None)
+            return
+        runs = self.c.tgw_tables[trt_id] = compile_tgw_route_table(self.world, trt)
+        self._add_points(runs)
+
+    def _remap_subnets(self, vpc_id: str, dirty: set[str]) -> None:
+        """Route table and NACL of each subnet of the VPC, after an association changed."""
+        rts = subnet_route_tables(self.world, vpc_id)
+        acls = subnet_acls(self.world, vpc_id)
+        for sid in self._by_vpc.get(vpc_id, ()):
+            info = self.c.subnets[sid]
+            new = replace(info, route_table_id=rts.get(sid, ""), acl_id=acls.get(sid, ""))
+            if new != info:
+                self.c.subnets[sid] = new
+                dirty.add(sid)
+
+    def _apply(self, rid: str, old: Resource | None, new: Resource | None, dirty: set[str]) -> bool:
+        """Update the compiled view for one changed resource; False when only a rebuild will do."""
+        res = new if new is not None else old
+        if isinstance(res, RouteTable):
+            if old is not None and new is not None and old.vpc_id != new.vpc_id:
+                return False
+            if new is not None:
+                self._index_targets(new)
+                self._rt_vpc[rid] = new.vpc_id
+            self._recompile_rt(rid, dirty)
+            if old is None or new is None or old.associations != new.associations:
+                self._remap_subnets(res.vpc_id, dirty)
+            return True
+        if isinstance(res, TransitGatewayRouteTable):
+            if new is not None:
+                self._index_tgw(new)
+            self._recompile_trt(rid, dirty)
+            return True
+        if isinstance(res, NetworkAcl):
+            if new is None:
+                self.c.acls.pop(rid, None)
+            else:
+                self.c.acls[rid] = new
+                for e in new.entries:
+                    if ":" not in e.cidr_block:
+                        self._add_points(Runs((0,), (("none", ""),), frozenset({_span(e.cidr_block)})))
+            self.acls.forget(rid)
+            dirty.add(rid)
+            if (
+                old is None
+                or new is None
+                or old.associations != new.associations
+                or old.is_default != new.is_default
+            ):
+                self._remap_subnets(res.vpc_id, dirty)
+            return True
+        if isinstance(res, VpcPeeringConnection):
+            if new is not None and new.is_active:
+                self.c.peerings[rid] = (new.requester_vpc_id, new.accepter_vpc_id)
+            else:
+                self.c.peerings.pop(rid, None)
+            dirty.add(rid)
+            for rt_id in list(self._targets.get(rid, ())):
+                self._recompile_rt(rt_id, dirty)
+            return True
+        if isinstance(res, TransitGatewayAttachment):
+            return self._attachment(rid, old, new, dirty)
+        if isinstance(res, ManagedPrefixList):
+            for rt_id in list(self._targets.get(rid, ())):
+                self._recompile_rt(rt_id, dirty)
+            for trt_id in list(self._tgw_refs.get(rid, ())):
+                self._recompile_trt(trt_id, dirty)
+            return True
+        if isinstance(res, _TARGET_KINDS + _QUIET_KINDS):
+            for rt_id in list(self._targets.get(rid, ())):
+                self._recompile_rt(rt_id, dirty)
+            return True
+        return False
+
+    def _attachment(
+        self,
+        rid: str,
+        old: TransitGatewayAttachment | None,
+        new: TransitGatewayAttachment | None,
+        dirty: set[str],
+    ) -> bool:
+        if new is not None and new.resource_type != "vpc" and new.resource_type != "peering":
+            return False  # VPN / Direct Connect attachments change what propagates: rebuild
+        self.c.attachments.pop(rid, None)
+        for att in (old, new):
+            if att is not None and att.resource_type == "vpc":
+                key = (att.transit_gateway_id, att.resource_id)
+                if key in self.c.vpc_attachments and self.c.vpc_attachments[key].id == rid:
+                    del self.c.vpc_attachments[key]
+                dirty.add(f"{att.transit_gateway_id}/{att.resource_id}")
+        if new is not None and new.state == "available":
+            info = attachment_info(
+                self.world,
+                new,
+                {s: self.c.subnets[s].route_table_id for s in new.subnet_ids if s in self.c.subnets},
+            )
+            self.c.attachments[rid] = info
+            if new.resource_type == "vpc":
+                self.c.vpc_attachments.setdefault((new.transit_gateway_id, new.resource_id), info)
+        dirty.add(rid)
+        for trt_id in list(self._tgw_refs.get(rid, ())):
+            self._recompile_trt(trt_id, dirty)
+        for att in (old, new):
+            if att is not None and att.vpc_id:  # routes to the gateway are active only with an attachment
+                for rt_id in list(self._targets.get(att.transit_gateway_id, ())):
+                    if self._rt_vpc.get(rt_id) == att.vpc_id:
+                        self._recompile_rt(rt_id, dirty)
+        return True
+
+    # -- answering -----------------------------------------------------------------------------
+    def _subnets(self, selectors: Sequence[str], reads: set[str]) -> list[str]:
+        out: list[str] = []
+        for sel in selectors:
+            if sel in self.c.subnets:
+                out.append(sel)
+            else:
+                out.extend(self._by_vpc.get(sel, ()))
+        return list(dict.fromkeys(out))
+
+    def _pieces(self, lo: int, hi: int) -> list[int]:
+        k, stop = bisect_right(self._points, lo), bisect_left(self._points, hi)
+        return [lo, *self._points[k:stop]]
+
+    def _answer(self, i: int) -> None:
+        intent = self.intents[i]
+        reads: set[str] = set()
+        sources = self._subnets(intent.sources, reads)
+        destinations = self._subnets(intent.destinations, reads)
+        want = intent.expect == "reachable"
+        reachable = pairs = 0
+        counter: tuple[str, str] | None = None
+        for s in sources:
+            src = self.c.subnets[s]
+            src_pieces = self._pieces(src.lo, src.hi)
+            for d in destinations:
+                dst = self.c.subnets[d]
+                ok = any(
+                    pair_verdict(self.c, self.acls, src, dst, a, b, intent.protocol, intent.port, reads)
+                    for a in src_pieces
+                    for b in self._pieces(dst.lo, dst.hi)
+                )
+                pairs += 1
+                reachable += ok
+                if ok != want and counter is None:
+                    counter = (s, d)
+        self._results[i] = IntentResult(intent, counter is None, reachable, pairs, counter)
+        for key in reads:
+            self._readers.setdefault(key, set()).add(i)
