@@ -136,3 +136,64 @@ def test_unknown_names_are_reported_against_the_network() -> None:
         "p.yaml:2:3: unknown name 'egres'",
         "p.yaml:2:16: 'a-app' is not a VPC",
     ]
+
+
+TAGGED = """
+region: us-east-1
+vpcs:
+  prod:
+    cidr: 10.0.0.0/16
+    tags: {env: prod}
+    internet_gateway: true
+    subnets:
+      prod-public: {cidr: 10.0.0.0/24, public: true}
+      prod-app: {cidr: 10.0.1.0/24}
+      prod-empty: {cidr: 10.0.2.0/24}
+    nat_gateways:
+      prod-nat: {subnet: prod-public}
+    route_tables:
+      prod-public-rt: {subnets: [prod-public], routes: {0.0.0.0/0: igw}}
+      prod-app-rt: {subnets: [prod-app, prod-empty], routes: {0.0.0.0/0: nat:prod-nat}}
+    instances:
+      api-1: {subnet: prod-app, private_ip: 10.0.1.10}
+      bastion: {subnet: prod-public, private_ip: 10.0.0.10, tags: {role: bastion}}
+"""
+
+
+def test_tag_subnet_selectors_and_only_via_a_component() -> None:
+    """A tagged VPC selects its workloads; an empty subnet stands for itself; only-via a NAT gateway
+    is violated by the bastion that uses the internet gateway directly."""
+    net = vpclab.loads(TAGGED)
+    from vpclab.reach.intents import members, parse_intents
+
+    (intent,) = parse_intents(
+        [{"from": {"tag": {"env": "prod"}}, "to": "internet", "expect": {"only-via": "x"}}]
+    )
+    problems: list = []
+    assert members(net, intent, intent.source, problems) == [
+        net.id("bastion"),
+        net.id("api-1"),
+        net.id("prod-empty"),
+    ]
+    (role,) = parse_intents(
+        [{"from": {"tag": {"role": "bastion"}}, "to": {"subnet": "prod-app"}, "expect": "reachable"}]
+    )
+    assert members(net, role, role.source, problems) == [net.id("bastion")]
+    assert members(net, role, role.destination, problems) == [net.id("api-1")]
+    assert problems == []
+
+    report = net.check(
+        [
+            {
+                "from": {"tag": {"env": "prod"}},
+                "to": "internet",
+                "port": 443,
+                "expect": {"only-via": "prod-nat"},
+            }
+        ]
+    )
+    (result,) = report.results
+    assert result.checked == 3
+    assert [(v.source, v.reason) for v in result.violations] == [
+        ("bastion", "reachable without passing through prod-nat")
+    ]

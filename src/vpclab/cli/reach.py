@@ -160,7 +160,16 @@ def trace(
 def matrix(
     file: FileArg,
     protocol: ProtocolOpt = "tcp",
-    port: Annotated[int | None, typer.Option("--port", help="Destination port.", min=0, max=65535)] = 443,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port",
+            help="Destination port (ICMP type); default 443 for tcp/udp, 8 (echo) for icmp.",
+            min=0,
+            max=65535,
+            show_default=False,
+        ),
+    ] = None,
     level: Annotated[
         Level,
         typer.Option(
@@ -178,13 +187,18 @@ def matrix(
     Example:  vpclab matrix examples/tgw-segmentation.yaml --protocol tcp --port 443 --level subnet
     """
     net = _load(file)
-    m = net.matrix(protocol=_protocol(protocol), port=port, level=level.value)
+    proto = _protocol(protocol)
+    if port is None:
+        port = {"tcp": 443, "udp": 443, "icmp": 8}.get(proto)
+    m = net.matrix(protocol=proto, port=port, level=level.value)
     if format is Format.json:
         _emit({**m.to_dict(), "rows": m.to_rows()})
         return
-    flow = f"{m.protocol}/{m.port}" if m.port is not None else m.protocol
+    shown = "all" if m.protocol == "-1" else m.protocol
+    flow = f"{shown}/{m.port}" if m.port is not None else shown
+    n = m.count()
     table = Table(
-        title=f"{file}: {level.value} reachability, {flow} ({m.count()} reachable pairs)",
+        title=f"{file}: {level.value} reachability, {flow} ({n} reachable pair{'s' if n != 1 else ''})",
         title_justify="left",
     )
     table.add_column("from \\ to", no_wrap=True)
