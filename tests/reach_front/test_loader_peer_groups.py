@@ -70,10 +70,13 @@ def test_peer_group_without_peering_still_fails_with_aws_error() -> None:
     """Without a peering AWS refuses another VPC's group; the loader still reports it at its line."""
     text = PEER_GROUP.replace("peerings:\n  app-db: {requester: app, accepter: db}\n", "")
     text = text.replace(", routes: {10.1.0.0/16: pcx:app-db}", "").replace(
-        ", routes: {10.0.0.0/16: pcx:app-db}", "")
+        ", routes: {10.0.0.0/16: pcx:app-db}", ""
+    )
     with pytest.raises(vpclab.TopologyError) as info:
         vpclab.loads(text)
     problems = info.value.problems
     assert {p.code for p in problems} == {"InvalidGroup.NotFound"}
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [
-        (12, "security group app-sg egress rule 1"), (23, "security group db-sg ingress rule 1")]
+        (12, "security group app-sg egress rule 1"),
+        (23, "security group db-sg ingress rule 1"),
+    ]
