@@ -93,8 +93,8 @@ def _vpc_for_new_group(ctx: Ctx, vpc_id: str | None) -> Vpc:
             raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
         return vpc
     vpc = ctx.require(Vpc, vpc_id)
-    if vpc.owner_id != ctx.account_id and not is_participant(ctx, vpc):
-        raise AwsError("UnauthorizedOperation", "You are not authorized to perform this operation.")
+    if not is_participant(ctx, vpc):  # participants of a shared VPC create their own groups in it
+        ctx.require_owner(vpc)
     return vpc
 
 

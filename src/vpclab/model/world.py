@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -55,7 +55,8 @@ class Settings:
 class World:
     """Every resource, by id; secondary indexes by kind and by VPC."""
 
-    def __init__(self, *, seed: int | None = None, clock: Clock | None = None, settings: Settings | None = None):
+    def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
+                 settings: Settings | None = None):
         self.ids = IdGenerator(seed)
         self.clock = clock or Clock()
         self.settings = settings or Settings()
