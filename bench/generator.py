@@ -19,9 +19,7 @@ segment k and most of segment k+1, plus static routes to on-premises networks an
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, replace
-from ipaddress import IPv4Address
 
 from vpclab.model.base import Tags
 from vpclab.model.endpoints import VpcEndpoint
@@ -29,15 +27,7 @@ from vpclab.model.gateways import InternetGateway
 from vpclab.model.interfaces import Instance, NetworkInterface
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.prefix_lists import aws_managed_prefix_list_id
-from vpclab.model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation
-from vpclab.model.security import (
-    NetworkAcl,
-    NetworkAclAssociation,
-    NetworkAclEntry,
-    SecurityGroup,
-    SecurityGroupRule,
-)
-from vpclab.model.subnet import Subnet
+from vpclab.model.route_table import Route
 from vpclab.model.transit_gateway import (
     TransitGateway,
     TransitGatewayAttachment,
@@ -45,7 +35,6 @@ from vpclab.model.transit_gateway import (
     TransitGatewayRoute,
     TransitGatewayRouteTable,
 )
-from vpclab.model.vpc import Vpc, VpcCidrBlockAssociation
 from vpclab.model.vpn import (
     ON_PREMISES_CIDRS_TAG,
     CustomerGateway,
@@ -55,9 +44,9 @@ from vpclab.model.vpn import (
 )
 from vpclab.model.world import World
 
-ACCOUNT = "111111111111"
-REGION = "us-east-1"
-AZS = (("us-east-1a", "use1-az1"), ("us-east-1b", "use1-az2"), ("us-east-1c", "use1-az3"))
+from .generator_parts import ACCOUNT, AZS, REGION, _Builder, acl_template, cidr, vpc_base
+
+__all__ = ["AWS_MAX", "SMALL", "Spec", "acl_template", "build", "cidr", "vpc_base"]
 
 
 @dataclass(frozen=True)
@@ -94,314 +83,6 @@ SMALL = Spec(
     edge_cases=True,
 )
 AWS_MAX = Spec(vpcs=5_000)
-
-
-def vpc_base(i: int) -> int:
-    return (10 << 24) + i * 2048
-
-
-def cidr(start: int, prefixlen: int) -> str:
-    return f"{IPv4Address(start)}/{prefixlen}"
-
-
-def _local(c: str) -> Route:
-    return Route(destination_cidr_block=c, gateway_id="local", origin=ORIGIN_LOCAL)
-
-
-_DEFAULT_ACL_ENTRIES = tuple(
-    NetworkAclEntry(rule_number=n, egress=egress, protocol="-1", rule_action=act, cidr_block="0.0.0.0/0")
-    for egress in (False, True)
-    for n, act in ((100, "allow"), (32767, "deny"))
-)
-
-
-def acl_template(rng: random.Random, vpcs: int) -> tuple[NetworkAclEntry, ...]:
-    """20–40 entries: allows and denies by port and CIDR (a /16, a VPC's /21 or a subnet's /24 of
-    10.0.0.0/8, aligned with the VPCs and subnets), ephemeral-port returns, and the final denies.
-    Most templates end by allowing the rest of 10.0.0.0/8; some leave it to the final deny."""
-    entries: list[NetworkAclEntry] = []
-    total = rng.randint(20, 40) - 2
-    open_tail = rng.random() < 0.7
-    sixteens = max(1, (vpcs * 2048) >> 16)
-
-    def entry(
-        number: int, egress: bool, proto: str, action: str, block: str, ports: tuple[int, int] | None = None
-    ) -> NetworkAclEntry:
-        return NetworkAclEntry(
-            rule_number=number,
-            egress=egress,
-            protocol=proto,
-            rule_action=action,
-            cidr_block=block,
-            port_from=ports[0] if ports else None,
-            port_to=ports[1] if ports else None,
-        )
-
-    for egress in (False, True):
-        count = total // 2 if not egress else total - total // 2
-        for k in range(count):
-            number = 10 * (k + 1)
-            roll = rng.random()
-            if k == count - 1:
-                e = entry(
-                    number,
-                    egress,
-                    "-1" if open_tail else "17",
-                    "allow",
-                    "10.0.0.0/8",
-                    None if open_tail else (53, 53),
-                )
-            elif roll < 0.15:
-                e = entry(
-                    number,
-                    egress,
-                    "6",
-                    "deny",
-                    cidr((10 << 24) + rng.randrange(sixteens) * 65536, 16),
-                    (443, 443),
-                )
-            elif roll < 0.3:
-                e = entry(number, egress, "6", "deny", cidr(vpc_base(rng.randrange(vpcs)), 21), (440, 450))
-            elif roll < 0.4:
-                e = entry(
-                    number,
-                    egress,
-                    "-1",
-                    "deny",
-                    cidr(vpc_base(rng.randrange(vpcs)) + 256 * rng.randrange(6), 24),
-                )
-            elif roll < 0.6:
-                e = entry(number, egress, "6", "allow", "10.0.0.0/8", (1024, 65535))
-            elif roll < 0.8:
-                port = rng.choice((22, 80, 443, 5432, 8080))
-                e = entry(
-                    number,
-                    egress,
-                    "6",
-                    "allow",
-                    rng.choice(("10.0.0.0/8", "0.0.0.0/0", "192.168.0.0/16")),
-                    (port, port),
-                )
-            else:
-                e = entry(number, egress, "17", "allow", "10.0.0.0/8", (53, 53))
-            entries.append(e)
-        entries.append(entry(32767, egress, "-1", "deny", "0.0.0.0/0"))
-    return tuple(entries)
-
-
-class _Builder:
-    def __init__(self, world: World, spec: Spec) -> None:
-        self.w, self.s = world, spec
-        self.rng = random.Random(spec.seed)
-        self.new = world.ids.new
-        self.vpcs: list[Vpc] = []
-        self.subnets: list[list[Subnet]] = []
-        self.tables: list[list[RouteTable]] = []
-        self.extra_routes: dict[str, list[Route]] = {}
-        self.groups: dict[str, tuple[str, ...]] = {}
-        self.next_ip: dict[str, int] = {}
-
-    def put(self, res):  # type: ignore[no-untyped-def]
-        return self.w.put(res)
-
-    def ip(self, subnet: Subnet) -> str:
-        n = self.next_ip.get(subnet.id, int(subnet.network.network_address) + 4)
-        self.next_ip[subnet.id] = n + 1
-        return str(IPv4Address(n))
-
-    def vpc(self, i: int, templates: list[tuple[NetworkAclEntry, ...]]) -> None:
-        s, new = self.s, self.new
-        block = cidr(vpc_base(i), 21)
-        vpc = self.put(
-            Vpc(
-                id=new("vpc"),
-                owner_id=ACCOUNT,
-                region=REGION,
-                cidr_block=block,
-                cidr_block_associations=(
-                    VpcCidrBlockAssociation(
-                        association_id=new("vpc_cidr_block_association"), cidr_block=block
-                    ),
-                ),
-            )
-        )
-        subnets = [
-            self.put(
-                Subnet(
-                    id=new("subnet"),
-                    owner_id=ACCOUNT,
-                    region=REGION,
-                    vpc_id=vpc.id,
-                    cidr_block=cidr(vpc_base(i) + 256 * k, 24),
-                    availability_zone=AZS[k * 3 // s.subnets_per_vpc][0],
-                    availability_zone_id=AZS[k * 3 // s.subnets_per_vpc][1],
-                )
-            )
-            for k in range(s.subnets_per_vpc)
-        ]
-        tables = []
-        for t in range(3):
-            rtb_id = new("route_table")
-            assoc = (
-                (
-                    RouteTableAssociation(
-                        route_table_association_id=new("route_table_association"),
-                        route_table_id=rtb_id,
-                        main=True,
-                    ),
-                )
-                if t == 0
-                else tuple(
-                    RouteTableAssociation(
-                        route_table_association_id=new("route_table_association"),
-                        route_table_id=rtb_id,
-                        subnet_id=sub.id,
-                    )
-                    for sub in subnets
-                    if sub.availability_zone == AZS[t][0]
-                )
-            )
-            tables.append(
-                RouteTable(
-                    id=rtb_id,
-                    owner_id=ACCOUNT,
-                    region=REGION,
-                    vpc_id=vpc.id,
-                    routes=(_local(block),),
-                    associations=assoc,
-                )
-            )
-        sg_id = new("security_group")
-        self.put(
-            SecurityGroup(
-                id=sg_id,
-                owner_id=ACCOUNT,
-                region=REGION,
-                vpc_id=vpc.id,
-                group_name="default",
-                description="default VPC security group",
-                ingress=(
-                    SecurityGroupRule(
-                        security_group_rule_id=new("security_group_rule"),
-                        group_id=sg_id,
-                        is_egress=False,
-                        ip_protocol="-1",
-                        referenced_group_id=sg_id,
-                        referenced_group_owner_id=ACCOUNT,
-                    ),
-                ),
-                egress=(
-                    SecurityGroupRule(
-                        security_group_rule_id=new("security_group_rule"),
-                        group_id=sg_id,
-                        is_egress=True,
-                        ip_protocol="-1",
-                        cidr_ipv4="0.0.0.0/0",
-                    ),
-                ),
-            )
-        )
-        self.groups[vpc.id] = (sg_id,)
-        custom = [sub for sub in subnets if sub.availability_zone != AZS[2][0] and s.custom_acls]
-        default_id = new("network_acl")
-        self.put(
-            NetworkAcl(
-                id=default_id,
-                owner_id=ACCOUNT,
-                region=REGION,
-                vpc_id=vpc.id,
-                is_default=True,
-                entries=_DEFAULT_ACL_ENTRIES,
-                associations=tuple(
-                    NetworkAclAssociation(
-                        network_acl_association_id=new("network_acl_association"),
-                        network_acl_id=default_id,
-                        subnet_id=sub.id,
-                    )
-                    for sub in subnets
-                    if sub not in custom
-                ),
-            )
-        )
-        acl_id = new("network_acl")
-        self.put(
-            NetworkAcl(
-                id=acl_id,
-                owner_id=ACCOUNT,
-                region=REGION,
-                vpc_id=vpc.id,
-                entries=templates[i % len(templates)],
-                associations=tuple(
-                    NetworkAclAssociation(
-                        network_acl_association_id=new("network_acl_association"),
-                        network_acl_id=acl_id,
-                        subnet_id=sub.id,
-                    )
-                    for sub in custom
-                ),
-            )
-        )
-        self.vpcs.append(vpc)
-        self.subnets.append(subnets)
-        self.tables.append(tables)
-
-    def groups_for(self, n: int) -> None:
-        """The default group and four tiers (web, app, db, mgmt) in VPC n: five per interface."""
-        vpc, new = self.vpcs[n], self.new
-        if len(self.groups[vpc.id]) > 1:
-            return
-        ids = [new("security_group") for _ in range(4)]
-        web, app, db, mgmt = ids
-        hub = cidr(vpc_base(0), 21)
-
-        def rule(
-            gid: str,
-            egress: bool,
-            proto: str,
-            lo: int,
-            hi: int,
-            *,
-            c: str | None = None,
-            ref: str | None = None,
-        ) -> SecurityGroupRule:
-            return SecurityGroupRule(
-                security_group_rule_id=new("security_group_rule"),
-                group_id=gid,
-                is_egress=egress,
-                ip_protocol=proto,
-                from_port=lo,
-                to_port=hi,
-                cidr_ipv4=c,
-                referenced_group_id=ref,
-                referenced_group_owner_id=ACCOUNT if ref else None,
-            )
-
-        ingress = {
-            web: (
-                rule(web, False, "tcp", 443, 443, c="10.0.0.0/8"),
-                rule(web, False, "tcp", 80, 80, c="0.0.0.0/0"),
-            ),
-            app: (rule(app, False, "tcp", 8080, 8080, ref=web),),
-            db: (rule(db, False, "tcp", 5432, 5432, ref=app), rule(db, False, "tcp", 5432, 5432, c=hub)),
-            mgmt: (rule(mgmt, False, "tcp", 22, 22, c=hub),),
-        }
-        for gid, name in zip(ids, ("web", "app", "db", "mgmt"), strict=True):
-            self.put(
-                SecurityGroup(
-                    id=gid,
-                    owner_id=ACCOUNT,
-                    region=REGION,
-                    vpc_id=vpc.id,
-                    group_name=name,
-                    description=f"{name} tier",
-                    ingress=ingress[gid],
-                    egress=(rule(gid, True, "-1", -1, -1, c="0.0.0.0/0"),),
-                )
-            )
-        self.groups[vpc.id] = self.groups[vpc.id] + tuple(ids)
-
-    def route(self, rt: RouteTable, route: Route) -> None:
-        self.extra_routes.setdefault(rt.id, []).append(route)
 
 
 def build(spec: Spec) -> World:

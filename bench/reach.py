@@ -69,6 +69,7 @@ def run(
     trace_samples: int = 200,
     pair_samples: int = 200,
     changes: int = 50,
+    bandwidth_mb: int = 512,
     seed: int = 11,
 ) -> dict[str, Any]:
     """Measure everything; returns the figures (seconds, bytes, counts)."""
@@ -130,7 +131,7 @@ def run(
     out["matrix_peak"] = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     del m
-    bandwidth = write_bandwidth()
+    bandwidth = write_bandwidth(bandwidth_mb)
     out["bandwidth"] = bandwidth
     out["floor"] = (n * n / 8) / bandwidth
     t = time.perf_counter()
@@ -156,35 +157,35 @@ def _intents(world: Any, rng: random.Random, changes: int) -> dict[str, Any]:
     t = time.perf_counter()
     checker = IntentChecker(world, intents)
     first = time.perf_counter() - t
-    tables = [rt.id for rt in world.all(RouteTable)]
-    times, reanswered = [], []
-    for k in range(changes):
-        rt = world.get(rng.choice(tables), RouteTable)
-        extra = Route(
-            destination_cidr_block=f"192.0.2.{k % 64 * 4}/30", transit_gateway_id="tgw-0000000000000000f"
-        )
-        t = time.perf_counter()
-        world.put(dataclasses.replace(rt, routes=(*rt.routes, extra)))
-        checker.results()
-        times.append(time.perf_counter() - t)
-        reanswered.append(checker.last_reanswered)
-    # the adverse case: a change to a route table every intent reads (a TGW route table)
+    every = [rt.id for rt in world.all(RouteTable)]
+    read = sorted({rt for rt in every if rt in checker._readers})  # tables some intent depends on
+    out: dict[str, Any] = {"intents_first": first}
+    for label, tables in (("any", every), ("read", read)):
+        times, reanswered = [], []
+        for k in range(changes):
+            rt = world.get(rng.choice(tables), RouteTable)
+            extra = Route(
+                destination_cidr_block=f"192.0.2.{k % 64 * 4}/30", transit_gateway_id="tgw-0000000000000000f"
+            )
+            t = time.perf_counter()
+            world.put(dataclasses.replace(rt, routes=(*rt.routes, extra)))
+            checker.results()
+            times.append(time.perf_counter() - t)
+            reanswered.append(checker.last_reanswered)
+        out[f"intents_{label}_p50"] = statistics.median(times)
+        out[f"intents_{label}_p99"] = percentile(times, 99)
+        out[f"intents_{label}_reanswered"] = statistics.median(reanswered)
+    # the adverse case: the TGW route table the most intents read
     from vpclab.model.transit_gateway import TransitGatewayRouteTable
 
     hot = max(world.all(TransitGatewayRouteTable), key=lambda trt: len(checker._readers.get(trt.id, ())))
     t = time.perf_counter()
     world.put(dataclasses.replace(hot, routes=hot.routes[:-1]))
     checker.results()
-    hot_time = time.perf_counter() - t
-    return {
-        "intents_first": first,
-        "intents_p50": statistics.median(times),
-        "intents_p99": percentile(times, 99),
-        "intents_reanswered": statistics.median(reanswered),
-        "intents_hot": hot_time,
-        "intents_hot_reanswered": checker.last_reanswered,
-        "intents_violations": len(checker.violations()),
-    }
+    out["intents_hot"] = time.perf_counter() - t
+    out["intents_hot_reanswered"] = checker.last_reanswered
+    assert checker.results() == IntentChecker(world, intents).results()  # still equal to recomputation
+    return out
 
 
 def _fmt_time(seconds: float) -> str:
@@ -249,21 +250,22 @@ def report(r: dict[str, Any]) -> list[str]:
             "",
         )
     )
-    rows.append(
-        (
-            "100 intents re-checked after one route change, p50 / p99",
-            f"{_fmt_time(r['intents_p50'])} / {_fmt_time(r['intents_p99'])}",
-            f"{_fmt_time(r['intents_first'])} (from scratch)",
-            "",
-            f"≤ {TARGETS['intents_p50'] * 1e3:.0f} ms p50",
+    for label, what in (("any", "any route table"), ("read", "a table an intent reads")):
+        rows.append(
+            (
+                f"100 intents re-checked after a route change in {what}, p50 / p99",
+                f"{_fmt_time(r[f'intents_{label}_p50'])} / {_fmt_time(r[f'intents_{label}_p99'])}",
+                f"{_fmt_time(r['intents_first'])} (from scratch)",
+                f"{r[f'intents_{label}_reanswered']:.0f} re-answered (median)",
+                f"≤ {TARGETS['intents_p50'] * 1e3:.0f} ms p50",
+            )
         )
-    )
     rows.append(
         (
-            "  intents re-answered per change (median); adverse: a TGW table all read",
-            f"{r['intents_reanswered']:.0f}; {_fmt_time(r['intents_hot'])}",
-            f"{r['intents_hot_reanswered']} re-answered",
+            "  adverse: a change to the TGW route table most intents read",
+            _fmt_time(r["intents_hot"]),
             "",
+            f"{r['intents_hot_reanswered']} re-answered",
             "",
         )
     )
