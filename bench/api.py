@@ -199,8 +199,17 @@ class Lean:
         return resp.status, resp.read()
 
     def ok(self, data: bytes) -> bytes:
-        """Post and insist on success (for the untimed setup)."""
-        status, payload = self.post(data)
+        """Post and insist on success (for the untimed setup).
+
+        The setup connection idles while the timed calls run, and uvicorn closes a keep-alive
+        connection idle for 5 s: a request refused that way was never processed, so it is sent again
+        on a new connection.
+        """
+        try:
+            status, payload = self.post(data)
+        except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest):
+            self.conn.close()
+            status, payload = self.post(data)
         if status != 200:
             raise RuntimeError(f"setup call failed ({status}): {data[:120]!r} → {payload[:400]!r}")
         return payload

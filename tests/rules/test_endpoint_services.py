@@ -245,8 +245,8 @@ def test_duplicate_load_balancer_name(lab, world):
     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html)."""
     assert lab.provider.create_load_balancer(name="svc", subnets=list(lab.lb.subnet_ids)) == lab.lb
     with unchanged(world), raises_aws("DuplicateLoadBalancerName",
-                                      "A load balancer with the same name 'svc' exists, but with different "
-                                      "settings"):
+                                      "A load balancer with the same name 'svc' "
+                                      "exists, but with different settings"):
         lab.provider.create_load_balancer(name="svc", subnets=list(lab.lb.subnet_ids[:1]))
 
 

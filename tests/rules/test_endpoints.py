@@ -71,8 +71,8 @@ def test_gateway_type_only_for_s3_and_dynamodb(cp, world, vpc):
     """AWS "Gateway endpoints": gateway endpoints are for Amazon S3 and DynamoDB only
     (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
     with unchanged(world), raises_aws("InvalidParameter",
-                                      "Endpoint type (Gateway) does not match available service types "
-                                      "([Interface])."):
+                                      "Endpoint type (Gateway) does not match "
+                                      "available service types ([Interface])."):
         cp.create_vpc_endpoint(vpc_id=vpc.id, service_name=SQS, route_table_ids=[_rtb(cp, vpc).id])
 
 

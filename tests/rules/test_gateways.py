@@ -91,8 +91,8 @@ def test_delete_needs_the_gateway_detached(cp, world, vpc, igw):
     """AWS DeleteInternetGateway: "You must detach the internet gateway from the VPC before you can
     delete it" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteInternetGateway.html)."""
     with unchanged(world), raises_aws("DependencyViolation",
-                                      f"The internetGateway '{igw.id}' has dependencies and cannot be "
-                                      "deleted."):
+                                      f"The internetGateway '{igw.id}' has "
+                                      "dependencies and cannot be deleted."):
         cp.delete_internet_gateway(internet_gateway_id=igw.id)
     with unchanged(world), raises_aws("DependencyViolation",
                                       f"The vpc '{vpc.id}' has dependencies and cannot be deleted."):

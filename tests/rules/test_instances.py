@@ -129,8 +129,8 @@ def test_network_interfaces_exclude_instance_level_network_parameters(cp, world,
         cp.run_instances(image_id=AMI, instance_type="t3.micro", subnet_id=subnet.id,
                          network_interfaces=[{"device_index": 0, "subnet_id": subnet.id}])
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "When specifying network interfaces, you must include a device at "
-                                      "index 0"):
+                                      "When specifying network interfaces, you "
+                                      "must include a device at index 0"):
         cp.run_instances(image_id=AMI, instance_type="t3.small",
                          network_interfaces=[{"device_index": 1, "subnet_id": subnet.id}])
     with unchanged(world), raises_aws("InvalidParameterCombination",

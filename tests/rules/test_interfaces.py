@@ -55,8 +55,8 @@ def test_requested_address_must_be_in_the_subnet(cp, world, net):
                                           "Address does not fall within the subnet's address range"):
             cp.create_network_interface(subnet_id=subnet.id, private_ip_address=ip)
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "Value (10.0.1.x) for parameter privateIpAddress is invalid. Invalid "
-                                      "format."):
+                                      "Value (10.0.1.x) for parameter "
+                                      "privateIpAddress is invalid. Invalid format."):
         cp.create_network_interface(subnet_id=subnet.id, private_ip_address="10.0.1.x")
 
 
@@ -164,8 +164,8 @@ def test_attach_device_index_in_use_and_interface_in_use(cp, world, net):
     (inst,) = cp.run_instances(image_id=AMI, instance_type="t3.small", subnet_id=subnet.id)
     eni = cp.create_network_interface(subnet_id=subnet.id)
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      f"Instance '{inst.id}' already has an interface attached at device "
-                                      "index '0'."):
+                                      f"Instance '{inst.id}' already has an "
+                                      "interface attached at device index '0'."):
         cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=0)
     cp.attach_network_interface(network_interface_id=eni.id, instance_id=inst.id, device_index=1)
     with unchanged(world), raises_aws("InvalidNetworkInterface.InUse", f"Interface: [{eni.id}] in use."):
@@ -267,8 +267,8 @@ def test_unassign_only_secondary_addresses(cp, world, net):
     _, subnet, _ = net
     eni = cp.create_network_interface(subnet_id=subnet.id, secondary_private_ip_address_count=1)
     with unchanged(world), raises_aws("InvalidParameterValue",
-                                      "Some of the specified addresses are not assigned to interface "
-                                      f"{eni.id}"):
+                                      "Some of the specified addresses are "
+                                      f"not assigned to interface {eni.id}"):
         cp.unassign_private_ip_addresses(network_interface_id=eni.id,
                                          private_ip_addresses=[eni.private_ip_address])
     eni = cp.unassign_private_ip_addresses(network_interface_id=eni.id,

@@ -176,8 +176,8 @@ def test_outstanding_request_quota(world):
     for spoke in spokes[:25]:
         cp.create_vpc_peering_connection(vpc_id=hub.id, peer_vpc_id=spoke.id)
     with unchanged(world), raises_aws("OutstandingVpcPeeringConnectionLimitExceeded",
-                                      "The maximum number of outstanding VPC peering connection requests has "
-                                      "been reached."):
+                                      "The maximum number of outstanding VPC peering "
+                                      "connection requests has been reached."):
         cp.create_vpc_peering_connection(vpc_id=hub.id, peer_vpc_id=spokes[25].id)
     # an accepted request is no longer outstanding
     first = next(world.all(VpcPeeringConnection))
@@ -199,8 +199,8 @@ def test_active_peerings_per_vpc_quota_is_checked_on_accept(world):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     last = cp.create_vpc_peering_connection(vpc_id=hub.id, peer_vpc_id=spokes[50].id)
     with unchanged(world), raises_aws("ActiveVpcPeeringConnectionPerVpcLimitExceeded",
-                                      "The maximum number of active VPC peering connections per VPC has been "
-                                      "reached."):
+                                      "The maximum number of active VPC peering "
+                                      "connections per VPC has been reached."):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=last.id)
 
 
@@ -429,14 +429,6 @@ def test_vpc_still_exists_after_peering_is_deleted(cp, world):
 # -- CIDR blocks added to peered VPCs (rules AssociateVpcCidrBlock applies) ---------------------
 
 
-def _associate_checks_peerings() -> bool:
-    import inspect
-
-    from vpclab.control import vpc as vpc_family
-
-    return "check_vpc_cidr_association" in inspect.getsource(vpc_family)
-
-
 def test_active_peering_refuses_a_cidr_block_overlapping_the_peer(cp, world):
     """AWS "VPC CIDR blocks": "If the VPC peering connection is active, you can add CIDR blocks to a VPC
     provided they do not overlap with a CIDR block of the peer VPC" (error text undocumented)
@@ -488,8 +480,6 @@ def test_accepter_cidr_overlapping_the_requester_fails_the_request(cp, world):
     assert (world.get(pcx.id).status_code, world.get(pcx.id).status_message) == ("failed", FAILED)
 
 
-@pytest.mark.skipif(not _associate_checks_peerings(),
-                    reason="control/vpc.py does not yet call control.peering.check_vpc_cidr_association")
 def test_associate_vpc_cidr_block_applies_the_peering_rules(cp, world):
     """AWS "VPC CIDR blocks": the peering rules for adding IPv4 CIDR blocks, through AssociateVpcCidrBlock
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)."""

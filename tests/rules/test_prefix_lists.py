@@ -154,8 +154,8 @@ def test_duplicate_and_missing_entries_are_invalid_modifications(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyManagedPrefixList.html)."""
     pl = _pl(cp, "10.1.0.0/16")
     with unchanged(world), raises_aws("InvalidPrefixListModification",
-                                      "An entry with the CIDR (10.1.0.0/16) and description (x) already "
-                                      "exists."):
+                                      "An entry with the CIDR (10.1.0.0/16) and "
+                                      "description (x) already exists."):
         cp.modify_managed_prefix_list(prefix_list_id=pl.id,
                                       add_entries=[{"cidr": "10.1.0.0/16", "description": "x"}])
     with unchanged(world), raises_aws("InvalidPrefixListModification",

@@ -53,8 +53,8 @@ def test_destination_is_made_canonical(cp, world, net):
     route = cp.create_route(route_table_id=rtb.id, destination_cidr_block="100.68.0.18/18", gateway_id=igw.id)
     assert route.destination_cidr_block == "100.68.0.0/18"
     with raises_aws("InvalidParameterValue",
-                    "Value (300.1.0.0/16) for parameter destinationCidrBlock is invalid. This is not a valid "
-                    "CIDR block."):
+                    "Value (300.1.0.0/16) for parameter destinationCidrBlock is invalid. "
+                    "This is not a valid CIDR block."):
         cp.create_route(route_table_id=rtb.id, destination_cidr_block="300.1.0.0/16", gateway_id=igw.id)
 
 
@@ -86,8 +86,8 @@ def test_delete_missing_route(cp, world, net):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html)."""
     _, _, rtb, _ = net
     with unchanged(world), raises_aws("InvalidRoute.NotFound",
-                                      "no route with destination-cidr-block 192.168.0.0/16 in route table "
-                                      f"{rtb.id}"):
+                                      "no route with destination-cidr-block "
+                                      f"192.168.0.0/16 in route table {rtb.id}"):
         cp.delete_route(route_table_id=rtb.id, destination_cidr_block="192.168.0.0/16")
 
 

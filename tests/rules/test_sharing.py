@@ -10,7 +10,6 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import ACCOUNT_A, ACCOUNT_B, raises_aws, unchanged
-from vpclab.control.registry import ACTIONS
 from vpclab.control.sharing import resource_arn
 from vpclab.model.images import image_named
 from vpclab.model.route_table import RouteTable
@@ -112,7 +111,6 @@ def test_participant_cannot_change_the_owners_vpc_and_subnets(cp, shared):
             call()
 
 
-@pytest.mark.skipif("create_route" not in ACTIONS, reason="routes family not present")
 def test_participant_cannot_change_the_owners_route_tables(cp, shared):
     """AWS: route tables of a shared VPC belong to its owner; participants cannot see them, so a change is
     answered as for a table that does not exist
@@ -128,7 +126,6 @@ def test_participant_cannot_change_the_owners_route_tables(cp, shared):
         b.create_route_table(vpc_id=vpc.id)
 
 
-@pytest.mark.skipif("create_network_acl_entry" not in ACTIONS, reason="network ACL family not present")
 def test_participant_cannot_change_the_owners_network_acls(cp, shared):
     """AWS: network ACLs of a shared VPC are the owner's to manage
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html)."""
@@ -142,12 +139,9 @@ def test_participant_cannot_change_the_owners_network_acls(cp, shared):
         b.create_network_acl(vpc_id=vpc.id)
 
 
-@pytest.mark.skipif("authorize_security_group_ingress" not in ACTIONS,
-                    reason="security group family not present")
 def test_participant_cannot_change_the_owners_security_groups(cp, shared):
     """AWS: "Participants cannot view, modify, or delete resources that belong to other participants or the
-    VPC
-    owner" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
+    VPC owner" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
     vpc, _, _, _ = shared
     (default,) = [g for g in cp.world.in_vpc(vpc.id, SecurityGroup) if g.is_default]
     b = cp.as_(account_id=ACCOUNT_B)
@@ -185,8 +179,8 @@ def test_malformed_and_unshareable_arns(cp, world, shared):
     (https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html)."""
     vpc, _, _, _ = shared
     with unchanged(world), raises_aws("MalformedArnException",
-                                      "The specified resource ARN subnet-123 is not valid. Verify the ARN "
-                                      "and try again."):
+                                      "The specified resource ARN subnet-123 is not "
+                                      "valid. Verify the ARN and try again."):
         cp.create_resource_share(name="x", resource_arns=["subnet-123"])
     with unchanged(world), raises_aws("MalformedArnException",
                                       "You cannot share the selected resource type."):
@@ -220,8 +214,8 @@ def test_associate_disassociate_and_delete(cp, world, shared):
     cp.disassociate_resource_share(resource_share_arn=share.arn, principals=[ACCOUNT_B])
     assert shared_with(world, subnet.id) == {"333333333333"}
     with unchanged(world), raises_aws("UnknownResourceException",
-                                      f"The principal {ACCOUNT_B} is not associated with resource share "
-                                      f"{share.arn}."):
+                                      f"The principal {ACCOUNT_B} is not associated "
+                                      f"with resource share {share.arn}."):
         cp.disassociate_resource_share(resource_share_arn=share.arn, principals=[ACCOUNT_B])
     cp.delete_resource_share(resource_share_arn=share.arn)
     assert shared_with(world, subnet.id) == frozenset()
@@ -267,6 +261,6 @@ def test_transit_gateways_and_prefix_lists_are_shareable(cp, world):
     assert tgw.visible_to(world, ACCOUNT_B, "us-east-1")
     aws_arn = resource_arn(aws_pl)  # arn:aws:ec2:us-east-1:AWS:prefix-list/pl-…: no 12-digit owner
     with unchanged(world), raises_aws("MalformedArnException",
-                                      f"The specified resource ARN {aws_arn} is not valid. Verify the ARN "
-                                      "and try again."):
+                                      f"The specified resource ARN {aws_arn} is not "
+                                      "valid. Verify the ARN and try again."):
         cp.create_resource_share(name="aws", resource_arns=[aws_arn])

@@ -113,8 +113,8 @@ def test_an_attachment_has_exactly_one_association(cp, world, hub):
                                                      transit_gateway_attachment_id=a.id)
     assert (assoc.resource_type, assoc.state) == ("vpc", "associated")
     with unchanged(world), raises_aws("Resource.AlreadyAssociated",
-                                      f"Transit Gateway Attachment {a.id} is already associated to a route "
-                                      "table."):
+                                      f"Transit Gateway Attachment {a.id} is "
+                                      "already associated to a route table."):
         cp.associate_transit_gateway_route_table(transit_gateway_route_table_id=other.id,
                                                  transit_gateway_attachment_id=a.id)
     cp.replace_transit_gateway_route_table_association(transit_gateway_attachment_id=a.id,
@@ -130,8 +130,8 @@ def test_disassociate_requires_the_association(cp, world, hub):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateTransitGatewayRouteTable.html)."""
     _, rtb, a, _ = hub
     with unchanged(world), raises_aws("InvalidparameterValue",
-                                      f"Transit Gateway Attachment {a.id} is not associated with route table "
-                                      f"{rtb.id}."):
+                                      f"Transit Gateway Attachment {a.id} is not "
+                                      f"associated with route table {rtb.id}."):
         cp.disassociate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id,
                                                     transit_gateway_attachment_id=a.id)
 
@@ -161,8 +161,8 @@ def test_an_attachment_propagates_to_many_tables_once_each(cp, world, hub):
         cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=table.id,
                                                           transit_gateway_attachment_id=a.id)
     with unchanged(world), raises_aws("TransitGatewayRouteTablePropagation.Duplicate",
-                                      f"Propagation {a.id} already exists in Transit Gateway Route Table "
-                                      f"{rtb.id}."):
+                                      f"Propagation {a.id} already exists in "
+                                      f"Transit Gateway Route Table {rtb.id}."):
         cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                           transit_gateway_attachment_id=a.id)
     for table in (rtb, other):
@@ -175,8 +175,8 @@ def test_an_attachment_propagates_to_many_tables_once_each(cp, world, hub):
                                                        transit_gateway_attachment_id=a.id)
     assert tgw_lookup(world, _rtb(world, rtb), "10.1.2.3") is None
     with unchanged(world), raises_aws("InvalidparameterValue",
-                                      f"Propagation {a.id} does not exist in Transit Gateway Route Table "
-                                      f"{rtb.id}."):
+                                      f"Propagation {a.id} does not exist in "
+                                      f"Transit Gateway Route Table {rtb.id}."):
         cp.disable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
                                                            transit_gateway_attachment_id=a.id)
 
@@ -219,8 +219,8 @@ def test_static_route_rules(cp, world, hub):
                                             transit_gateway_attachment_id=a.id)
     assert (route.type, route.state, route.transit_gateway_attachment_ids) == ("static", "active", (a.id,))
     with unchanged(world), raises_aws("RouteAlreadyExists",
-                                      "Route 0.0.0.0/0 already exists in Transit Gateway Route Table "
-                                      f"{rtb.id}."):
+                                      "Route 0.0.0.0/0 already exists in "
+                                      f"Transit Gateway Route Table {rtb.id}."):
         cp.create_transit_gateway_route(destination_cidr_block="0.0.0.0/0",
                                         transit_gateway_route_table_id=rtb.id,
                                         transit_gateway_attachment_id=b.id)
@@ -244,8 +244,8 @@ def test_delete_and_replace_static_routes(cp, world, hub):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceTransitGatewayRoute.html)."""
     _, rtb, a, b = hub
     with unchanged(world), raises_aws("InvalidRoute.NotFound",
-                                      "The route 10.5.0.0/16 does not exist in Transit Gateway Route Table "
-                                      f"{rtb.id}."):
+                                      "The route 10.5.0.0/16 does not exist in "
+                                      f"Transit Gateway Route Table {rtb.id}."):
         cp.delete_transit_gateway_route(transit_gateway_route_table_id=rtb.id,
                                         destination_cidr_block="10.5.0.0/16")
     cp.replace_transit_gateway_route(destination_cidr_block="10.5.0.0/16",

@@ -183,8 +183,8 @@ def test_one_attachment_per_vpc_per_transit_gateway(cp, world):
     cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
                                              subnet_ids=[subnets[0].id])
     with unchanged(world), raises_aws("DuplicateTransitGatewayAttachment",
-                                      f"{tgw.id} has non-deleted Transit Gateway Attachments with same VPC "
-                                      "ID."):
+                                      f"{tgw.id} has non-deleted Transit "
+                                      "Gateway Attachments with same VPC ID."):
         cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
                                                  subnet_ids=[subnets[1].id])
 
@@ -203,8 +203,8 @@ def test_transit_gateways_per_vpc_quota(world):
     sixth = cp.as_(account_id=ACCOUNT_B).create_transit_gateway()
     _share(world, sixth, ACCOUNT_A)
     with unchanged(world), raises_aws("TransitGatewayAttachmentLimitExceeded",
-                                      "The maximum number of transit gateways attached to a VPC has been "
-                                      "reached."):
+                                      "The maximum number of transit gateways "
+                                      "attached to a VPC has been reached."):
         cp.create_transit_gateway_vpc_attachment(transit_gateway_id=sixth.id, vpc_id=vpc.id,
                                                  subnet_ids=[subnet.id])
 
@@ -276,8 +276,8 @@ def test_attachments_per_transit_gateway_quota(cp, world, monkeypatch):
     cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
                                                  peer_transit_gateway_id=peers[0].id)
     with unchanged(world), raises_aws("TransitGatewayAttachmentLimitExceeded",
-                                      "The maximum number of transit gateway peering attachments has been "
-                                      "reached."):
+                                      "The maximum number of transit gateway "
+                                      "peering attachments has been reached."):
         cp.create_transit_gateway_peering_attachment(transit_gateway_id=tgw.id,
                                                      peer_transit_gateway_id=peers[1].id)
     create_vpn_attachment(cp.ctx, tgw.id, "vpn-0123456789abcdef0")

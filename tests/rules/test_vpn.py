@@ -7,7 +7,6 @@ Amazon VPC User Guide "Route propagation", and the EC2 API reference page of eac
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,9 +32,6 @@ QUOTAS = "https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html"
 ROUTING = "https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html"
 API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_{}.html"
 
-_tgw = importlib.import_module("vpclab.control.tgw")
-needs_tgw_vpn = pytest.mark.skipif(not hasattr(_tgw, "create_vpn_attachment"),
-                                   reason="vpclab.control.tgw.create_vpn_attachment not written yet")
 
 
 @contextmanager
@@ -359,7 +355,6 @@ def test_tunnel_options_need_a_transit_gateway(cp, world):
                                  options={"static_route_only": True})  # a typo is not ignored
 
 
-@needs_tgw_vpn
 def test_vpn_connection_to_a_transit_gateway_is_an_attachment(cp, world):
     """AWS "Transit gateway VPN attachments": creating the VPN connection with a transit gateway creates
     its VPN attachment; deleting the connection removes it
@@ -406,7 +401,6 @@ def test_static_routes_only_on_a_static_connection(cp, world):
         cp.create_vpn_connection_route(vpn_connection_id=bgp.id, destination_cidr_block="192.168.0.0/24")
 
 
-@needs_tgw_vpn
 def test_static_routes_not_on_a_transit_gateway_connection(cp, world):
     """AWS CreateVpnConnectionRoute: "a static route associated with a VPN connection between an existing
     virtual private gateway and a VPN customer gateway"; on a transit gateway, static routes live in its

@@ -77,8 +77,8 @@ def create_vpc_endpoint_service_configuration(
     available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API)."""
     if not network_load_balancer_arns:
         raise AwsError("InvalidParameter",
-                       "exactly one of network_load_balancer_arn or gateway_load_balancer_arn is a required "
-                       "member")
+                       "exactly one of network_load_balancer_arn or "
+                       "gateway_load_balancer_arn is a required member")
     lbs = _load_balancers(ctx, network_load_balancer_arns)
     svc_id = ctx.new_id("vpc_endpoint_service")
     return ctx.world.put(VpcEndpointService(
@@ -132,8 +132,8 @@ def modify_vpc_endpoint_service_configuration(
         removed = set(remove_network_load_balancer_arns or ())
         unknown = removed - set(svc.network_load_balancer_arns)
         if unknown:
-            raise AwsError("InvalidParameter", f"The load balancer {sorted(unknown)[0]} is not associated "
-                                               f"with {svc.id}")
+            raise AwsError("InvalidParameter", f"The load balancer {sorted(unknown)[0]} "
+                                               f"is not associated with {svc.id}")
         arns = [a for a in svc.network_load_balancer_arns if a not in removed]
         arns += [a for a in add_network_load_balancer_arns or () if a not in arns]
         if not arns:

@@ -77,8 +77,8 @@ def detach_internet_gateway(ctx: Ctx, *, internet_gateway_id: str, vpc_id: str) 
                        f"resource {internet_gateway_id} is not attached to network {vpc_id}")
     if has_mapped_public_addresses(ctx, vpc_id):
         raise AwsError("DependencyViolation", f"Network {vpc_id} has some mapped public address(es). "
-                                              "Please unmap those public address(es) before detaching the "
-                                              "gateway.")
+                                              "Please unmap those public "
+                                              "address(es) before detaching the gateway.")
     ctx.world.put(replace(igw, vpc_id=None))
 
 
@@ -169,8 +169,8 @@ def create_nat_gateway(ctx: Ctx, *, subnet_id: str, allocation_id: str | None = 
         if err.code != "InsufficientFreeAddressesInSubnet":
             raise
         return ctx.world.put(replace(nat, state="failed", failure_code=err.code,
-                                     failure_message="Subnet has insufficient free addresses to create this "
-                                                     "NAT gateway"))
+                                     failure_message="Subnet has insufficient free "
+                                                     "addresses to create this NAT gateway"))
     nat = replace(nat, private_ip=eni.private_ip_address, network_interface_id=eni.id)
     if address is not None:
         association_id = ctx.new_id("address_association")

@@ -95,8 +95,8 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
                          ("private IP address", private_ip_address)):
         if given:
             raise AwsError("InvalidParameterCombination",
-                           f"Network interfaces and an instance-level {param} may not be specified on the "
-                           "same request")
+                           f"Network interfaces and an instance-level {param} may not "
+                           "be specified on the same request")
     specs: list[_Spec] = []
     for entry in network_interfaces:
         unknown = set(entry) - NETWORK_INTERFACE_KEYS

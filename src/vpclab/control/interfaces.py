@@ -312,8 +312,8 @@ def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
     ctx.require_owner(eni)
     if (private_ip_addresses is None) == (secondary_private_ip_address_count is None):
         raise AwsError("InvalidParameterCombination",
-                       "Either privateIpAddresses or secondaryPrivateIpAddressCount must be specified, but "
-                       "not both.")
+                       "Either privateIpAddresses or secondaryPrivateIpAddressCount "
+                       "must be specified, but not both.")
     subnet = ctx.world.get(eni.subnet_id, Subnet)
     assert subnet is not None
     wanted = list(private_ip_addresses or [])

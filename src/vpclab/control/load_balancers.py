@@ -198,8 +198,8 @@ def _check_target(ctx: Ctx, tg: TargetGroup, target_id: str) -> None:
                            f"'{target_id}'")
         if inst.state != "running":
             raise AwsError("InvalidTarget",
-                           "The following targets are not in a running state and cannot be registered: "
-                           f"'{target_id}'")
+                           "The following targets are not in a running state and "
+                           f"cannot be registered: '{target_id}'")
         return
     try:
         addr = IPv4Address(target_id)
@@ -279,8 +279,8 @@ def create_listener(ctx: Ctx, *, load_balancer_arn: str, protocol: str, port: in
             raise _validation(f"The target group '{tg.arn}' is not in the load balancer's VPC '{lb.vpc_id}'")
         tg_arns.append(tg.arn)
     if any(ls.port == port for ls in listeners_of(ctx.world, lb.id)):
-        raise AwsError("DuplicateListener", "A listener already exists on this port for this load balancer "
-                                            f"'{lb.arn}'")
+        raise AwsError("DuplicateListener", "A listener already exists on this port "
+                                            f"for this load balancer '{lb.arn}'")
     return ctx.world.put(Listener(id=ctx.new_id("listener"), owner_id=ctx.account_id, region=ctx.region,
                                   tags=Tags(tags), load_balancer_id=lb.id, protocol=protocol, port=port,
                                   target_group_arns=tuple(tg_arns)))

@@ -117,8 +117,8 @@ def _rule_number(value: int) -> int:
     n = int(value)
     if n not in RULE_NUMBERS:
         raise AwsError("InvalidParameterValue",
-                       f"Value ({value}) for parameter ruleNumber is invalid. Rulenumber must be in range "
-                       "1..32766")
+                       f"Value ({value}) for parameter ruleNumber is invalid. "
+                       "Rulenumber must be in range 1..32766")
     return n
 
 
@@ -130,8 +130,8 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
     if action_ not in RULE_ACTIONS:
         # AWS's wording is undocumented; the parameter and its valid values are named
         raise AwsError("InvalidParameterValue",
-                       f"Value ({rule_action}) for parameter ruleAction is invalid. Valid values are: allow, "
-                       "deny")
+                       f"Value ({rule_action}) for parameter ruleAction is "
+                       "invalid. Valid values are: allow, deny")
     proto = _protocol(protocol)
     cidr = str(parse_cidr(cidr_block, "cidrBlock"))
     fields: dict[str, int | None] = {}
@@ -157,8 +157,8 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
         for name, v in (("type", t), ("code", c)):
             if not -1 <= v <= 255:
                 raise AwsError("InvalidParameterValue",
-                               f"Value ({v}) for parameter icmpTypeCode.{name} is invalid. Must be in range "
-                               "-1..255")
+                               f"Value ({v}) for parameter icmpTypeCode.{name} is "
+                               "invalid. Must be in range -1..255")
         fields.update(icmp_type=t, icmp_code=c)
     return NetworkAclEntry(rule_number=number, egress=bool(egress), protocol=proto, rule_action=action_,
                            cidr_block=cidr, **fields)

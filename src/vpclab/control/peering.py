@@ -247,8 +247,8 @@ def modify_vpc_peering_connection_options(
     if pcx.status_code != ACTIVE:
         # Real AWS text: "Peering pcx-… is not active. Peering options can be added only to active peerings."
         raise AwsError("OperationNotPermitted",
-                       f"Peering {pcx.id} is not active. Peering options can be added only to active "
-                       "peerings.")
+                       f"Peering {pcx.id} is not active. Peering options can "
+                       "be added only to active peerings.")
     changes: dict[str, Any] = {}  # {side}_peering_options → new options
     for side, given in (("requester", requester_peering_connection_options),
                         ("accepter", accepter_peering_connection_options)):

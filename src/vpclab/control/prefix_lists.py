@@ -145,8 +145,8 @@ def modify_managed_prefix_list(ctx: Ctx, *, prefix_list_id: str, current_version
     pl = _require_customer_managed(ctx, prefix_list_id)
     if (add_entries or remove_entries) and max_entries is not None:
         raise AwsError("InvalidParameterCombination",
-                       "You cannot modify the entries and the maximum entries for the prefix list in the "
-                       "same request.")
+                       "You cannot modify the entries and the maximum entries for the "
+                       "prefix list in the same request.")
     if current_version is not None and current_version != pl.version:
         raise AwsError("PrefixListVersionMismatch", "The prefix list has the incorrect version number.")
     changes: dict[str, object] = {}

@@ -55,8 +55,8 @@ def _associated_in_vpc(ctx: Ctx, vpc_id: str, *, subnet_id: str | None = None,
 
 def already_associated(route_table_id: str) -> AwsError:
     return AwsError("Resource.AlreadyAssociated",
-                    f"the specified association for route table {route_table_id} conflicts with an existing "
-                    "association")
+                    f"the specified association for route table {route_table_id} "
+                    "conflicts with an existing association")
 
 
 # -- route tables ----------------------------------------------------------------------------
@@ -468,8 +468,8 @@ def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
         "core_network_arn": core_network_arn})
     if field == "gateway_id" and value == "local":
         raise AwsError("InvalidParameterValue",  # "local" restores a local route: ReplaceRoute only
-                       "Value (local) for parameter gatewayId is invalid. Use ReplaceRoute to restore a "
-                       "local route.")
+                       "Value (local) for parameter gatewayId is invalid. Use "
+                       "ReplaceRoute to restore a local route.")
     fields = _route_fields(ctx, rt, field, value)
     _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
     destination = cidr or pl_id or ""
@@ -489,8 +489,8 @@ def _existing_route(ctx: Ctx, rt: RouteTable, cidr: str | None, pl_id: str | Non
         return route
     if verb == "replace":
         raise AwsError("InvalidParameterValue",
-                       f"There is no route defined for '{destination}' in the route table. Use CreateRoute "
-                       "instead.")
+                       f"There is no route defined for '{destination}' in the route "
+                       "table. Use CreateRoute instead.")
     kind = "destination-cidr-block" if cidr else "destination-prefix-list-id"
     raise AwsError("InvalidRoute.NotFound", f"no route with {kind} {destination} in route table {rt.id}")
 
@@ -531,8 +531,8 @@ def replace_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str 
     if field == "gateway_id" and value == "local":
         if not is_local(old):
             raise AwsError("InvalidParameterValue",
-                           f"The route identified by {old.destination} is not a local route and cannot "
-                           "target local.")
+                           f"The route identified by {old.destination} is not a "
+                           "local route and cannot target local.")
         new = Route(destination_cidr_block=cidr, gateway_id="local", origin=old.origin)
     else:
         fields = _route_fields(ctx, rt, field, value)

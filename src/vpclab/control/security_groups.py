@@ -279,8 +279,8 @@ def normalise_ports(perm: Permission) -> tuple[str, int, int]:
         if int(from_port) > int(to_port):
             # AWS's wording for an inverted range is undocumented; the message names both ends
             raise AwsError("InvalidParameterValue",
-                           f"Invalid TCP/UDP port range: from port ({from_port}) is greater than to port "
-                           f"({to_port})")
+                           f"Invalid TCP/UDP port range: from port ({from_port}) is "
+                           f"greater than to port ({to_port})")
         return protocol, int(from_port), int(to_port)
     if protocol in ICMP_PROTOCOLS:
         if protocol == "icmp" and (from_port is None or to_port is None):

@@ -100,8 +100,8 @@ def _principals(ctx: Ctx, principals: Sequence[str]) -> tuple[str, ...]:
         if p == ctx.account_id:
             # undocumented wording; RAM shares with other accounts only
             raise AwsError("InvalidParameterException",
-                           f"Principal ID {p} is the owner of the resource share. You cannot share with "
-                           "yourself.")
+                           f"Principal ID {p} is the owner of the resource share. "
+                           "You cannot share with yourself.")
     return tuple(dict.fromkeys(principals))
 
 
