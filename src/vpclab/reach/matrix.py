@@ -26,6 +26,7 @@ expanded to subnets bit-packed, with ``np.packbits`` per class row and ``np.repe
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,8 +69,6 @@ class Allowed:
         self.hi = [e for _, e in aset.intervals]
 
     def has(self, address: int) -> bool:
-        from bisect import bisect_right
-
         k = bisect_right(self.lo, address) - 1
         return k >= 0 and address < self.hi[k]
 
@@ -142,6 +141,16 @@ def pair_verdict(
         and acls.allowed(dst.acl_id, True, protocol, rport).has(a)
         and acls.allowed(src.acl_id, False, protocol, rport).has(b)
     )
+
+
+def transpose(m: np.ndarray, block: int = 256) -> np.ndarray:
+    """A contiguous transpose, block by block (several times faster than ``m.T.copy()`` for large
+    boolean matrices: each block stays in cache)."""
+    out = np.empty((m.shape[1], m.shape[0]), dtype=m.dtype)
+    for i in range(0, m.shape[0], block):
+        for j in range(0, m.shape[1], block):
+            out[j : j + block, i : i + block] = m[i : i + block, j : j + block].T
+    return out
 
 
 def pieces(ratoms: np.ndarray, lo: int, hi: int) -> list[int]:
@@ -231,34 +240,39 @@ class _Classes:
         n1, n2 = len(self.k1), len(k2_keys)
         forward = np.zeros((n1, n2), dtype=bool)
         self._tgw_rows: dict[tuple[str, str, int], np.ndarray] = {}
-        self._run_bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._locals: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+        self._simple: dict[tuple[str, str], bool | None] = {}
         for (rt, vpc, az, _acl), row in self.k1.items():
             self._fill(forward[row], rt, vpc, az)
-        acl_ids = sorted({k[3] for k in self.k1})
-        ap, aq = {}, {}
+        # NACL terms, once per distinct ACL content: the source side (outbound, then the reply
+        # inbound) and the destination side (inbound, then the reply outbound)
         rport = return_port(self.protocol, self.port)
-        for acl in acl_ids:
-            out_f = self.acls.allowed(acl, True, self.protocol, self.port).mask(self.k2_addr)
-            in_r = self.acls.allowed(acl, False, self.protocol, rport).mask(self.k2_addr)
-            in_f = self.acls.allowed(acl, False, self.protocol, self.port).mask(self.k2_addr)
-            out_r = self.acls.allowed(acl, True, self.protocol, rport).mask(self.k2_addr)
-            ap[acl], aq[acl] = out_f & in_r, in_f & out_r
-        acl_of = [k[3] for k in sorted(self.k1, key=self.k1.__getitem__)]
-        uniq = {a: i for i, a in enumerate(acl_ids)}
-        idx = np.array([uniq[a] for a in acl_of], dtype=np.int64)
-        AP = np.stack([ap[a] for a in acl_ids]) if acl_ids else np.zeros((0, n2), bool)
-        AQ = np.stack([aq[a] for a in acl_ids]) if acl_ids else np.zeros((0, n2), bool)
+        flows = ((True, self.port), (False, rport), (False, self.port), (True, rport))
+        kinds: dict[tuple[int, ...], int] = {}
+        ap: list[np.ndarray] = []
+        aq: list[np.ndarray] = []
+        idx = np.zeros(n1, dtype=np.int64)
+        for (_rt, _vpc, _az, acl), row in self.k1.items():
+            sets = [self.acls.allowed(acl, egress, self.protocol, port) for egress, port in flows]
+            key = tuple(id(x) for x in sets)
+            if key not in kinds:
+                kinds[key] = len(ap)
+                masks = [x.mask(self.k2_addr) for x in sets]
+                ap.append(masks[0] & masks[1])
+                aq.append(masks[2] & masks[3])
+            idx[row] = kinds[key]
+        AP = np.stack(ap) if ap else np.zeros((0, n2), bool)
+        AQ = np.stack(aq) if aq else np.zeros((0, n2), bool)
         self.P = forward & AP[idx]
-        self.QT = np.ascontiguousarray((forward & AQ[idx]).T)
+        self.QT = transpose(forward & AQ[idx])
 
-    def _bounds(self, runs_key: str, runs: object) -> tuple[np.ndarray, np.ndarray]:
+    def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
         found = self._run_bounds.get(runs_key)
         if found is None:
             starts = runs.array()  # type: ignore[attr-defined]
-            lo = np.searchsorted(self.k2_addr, starts, side="left")
-            hi = np.append(lo[1:], len(self.k2_addr))
-            found = self._run_bounds[runs_key] = (lo, hi)
+            lo = np.searchsorted(self.k2_addr, starts, side="left").tolist()
+            found = self._run_bounds[runs_key] = (lo, [*lo[1:], len(self.k2_addr)])
         return found
 
     def _fill(self, row: np.ndarray, rt_id: str, vpc_id: str, az: str) -> None:
@@ -284,7 +298,9 @@ class _Classes:
                     row[a:b] = self._tgw_row(att.associations[target], target, az, 0)[a:b]
 
     def _tgw_row(self, rtb: str, tgw_id: str, az: str, depth: int) -> np.ndarray:
-        """Whether a packet entering TGW route table ``rtb`` (from AZ ``az``) arrives in each k2's VPC."""
+        """Whether a packet entering TGW route table ``rtb`` (from AZ ``az``) arrives in each k2's VPC:
+        the route's attachment is that VPC's and the attachment subnet's route table (the one in
+        ``az``, else the first) delivers the address locally."""
         key = (rtb, az, depth)
         found = self._tgw_rows.get(key)
         if found is not None:
@@ -294,32 +310,55 @@ class _Classes:
         runs = self.c.tgw_tables.get(rtb)
         if runs is None or depth >= MAX_TGW_HOPS:
             return row
-        lo, hi = self._bounds("tgw:" + rtb, runs)
+        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int64)
+        entry_ok = np.ones(len(runs.hops), dtype=bool)
+        checks: list[tuple[int, str]] = []  # runs whose entry table is not all-local over the VPC
+        peers: list[int] = []
         for k, (kind, target) in enumerate(runs.hops):
-            a, b = lo[k], hi[k]
-            if a == b or kind != "att":
-                continue
-            nxt = self.c.attachments.get(target)
+            nxt = self.c.attachments.get(target) if kind == "att" else None
             if nxt is None:
                 continue
             if nxt.type == "vpc" and nxt.vpc_id is not None:
-                v = self.vpc_index.get(nxt.vpc_id, -1)
+                hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
                 entry_rt = nxt.az_route_tables.get(az) or next(iter(nxt.az_route_tables.values()), "")
-                mask = self.k2_vpc[a:b] == v
-                if not mask.any():
-                    continue
-                local = self._local_runs(entry_rt)
-                if local is None:
-                    continue
-                starts, is_local = local
-                mask &= is_local[np.searchsorted(starts, self.k2_addr[a:b], side="right") - 1]
-                row[a:b] = mask
+                simple = self._all_local(entry_rt, nxt.vpc_id)
+                if simple is None:
+                    entry_ok[k] = False
+                elif not simple:
+                    checks.append((k, entry_rt))
             elif nxt.type == "peering" and tgw_id in nxt.peer_of:
+                peers.append(k)
+        run_of = np.searchsorted(runs.array(), self.k2_addr, side="right") - 1
+        row[:] = (hop_vpc[run_of] == self.k2_vpc) & entry_ok[run_of]
+        if checks or peers:
+            lo, hi = self._bounds("tgw:" + rtb, runs)
+            for k, entry_rt in checks:
+                a, b = lo[k], hi[k]
+                starts, is_local = self._local_runs(entry_rt)  # type: ignore[misc]
+                row[a:b] &= is_local[np.searchsorted(starts, self.k2_addr[a:b], side="right") - 1]
+            for k in peers:
+                nxt = self.c.attachments[runs.hops[k][1]]
                 peer_tgw = nxt.peer_of[tgw_id]
                 peer_rtb = nxt.associations.get(peer_tgw)
-                if peer_rtb:
-                    row[a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[a:b]
+                a, b = lo[k], hi[k]
+                row[a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[a:b] if peer_rtb else False
         return row
+
+    def _all_local(self, rt_id: str, vpc_id: str) -> bool | None:
+        """Whether the table forwards every address of the VPC locally (None: no such table)."""
+        key = (rt_id, vpc_id)
+        if key not in self._simple:
+            runs = self.c.route_tables.get(rt_id)
+            if runs is None:
+                self._simple[key] = None
+            else:
+                ok = True
+                for lo, hi in self.c.vpc_spans.get(vpc_id, ()):
+                    i = bisect_right(runs.starts, lo) - 1
+                    j = bisect_left(runs.starts, hi)
+                    ok = ok and all(runs.hops[x][0] == "local" for x in range(i, j))
+                self._simple[key] = ok
+        return self._simple[key]
 
     def _local_runs(self, rt_id: str) -> tuple[np.ndarray, np.ndarray] | None:
         """A route table's run starts and whether each run is its local route (cached)."""
@@ -381,16 +420,21 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
     piece_cls = np.array([classes[k] for k in piece_class_key], dtype=np.int64)
     n = len(infos)
     ids = np.array([s.id for s in infos], dtype=object)
-    if len(piece_cls) == n:  # one piece per subnet: expand classes directly
-        order = np.argsort(piece_cls, kind="stable")
-        sorted_cls = piece_cls[order]
-        counts = np.bincount(sorted_cls, minlength=len(classes))
-        packed = np.zeros((len(classes), (n + 7) // 8), dtype=np.uint8)
-        for r in range(0, len(classes), CHUNK):
-            block = cl.class_matrix(k1s, k2s, slice(r, r + CHUNK))
-            packed[r : r + CHUNK] = np.packbits(np.take(block, sorted_cls, axis=1), axis=1)
-        bits = np.repeat(packed, counts, axis=0)
-        ids = ids[order]
+    if len(piece_cls) == n:  # one piece per subnet: pack P by column and Q.T by column, then AND rows
+        sub_k1 = k1s[piece_cls]
+        sub_k2 = cl.k2_pos[k2s[piece_cls]]
+        order = np.lexsort((sub_k1, sub_k2))  # by atom, then context: the column gathers walk forward
+        sub_k1, sub_k2, ids = sub_k1[order], sub_k2[order], ids[order]
+        width = (n + 7) // 8
+        pp = np.empty((cl.P.shape[0], width), dtype=np.uint8)
+        for r in range(0, cl.P.shape[0], CHUNK):
+            pp[r : r + CHUNK] = np.packbits(np.take(cl.P[r : r + CHUNK], sub_k2, axis=1), axis=1)
+        qq = np.empty((cl.QT.shape[0], width), dtype=np.uint8)
+        for r in range(0, cl.QT.shape[0], CHUNK):
+            qq[r : r + CHUNK] = np.packbits(np.take(cl.QT[r : r + CHUNK], sub_k1, axis=1), axis=1)
+        bits = np.empty((n, width), dtype=np.uint8)
+        for r in range(0, n, CHUNK):
+            np.bitwise_and(pp[sub_k1[r : r + CHUNK]], qq[sub_k2[r : r + CHUNK]], out=bits[r : r + CHUNK])
     else:  # some subnet is cut into pieces: any piece pair that works makes the subnets reach
         cm = (
             np.concatenate(
