@@ -44,7 +44,8 @@ def test_new_acl_denies_all_traffic(cp, vpc):
 
 def test_participants_cannot_change_network_acls(cp, world, vpc, subnet):
     """AWS VPC sharing: participants cannot modify the owner's network ACLs; only the owner manages
-    the VPC's NACLs (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
+    the VPC's NACLs, and "participants cannot view ... resources that belong to ... the VPC owner"
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""
     world.put(ResourceShare(id=world.ids.new("resource_share"), owner_id=vpc.owner_id, region=vpc.region,
                             share_name="s", resource_ids=(subnet.id,), principals=(ACCOUNT_B,)))
     b = cp.as_(account_id=ACCOUNT_B)
@@ -52,9 +53,10 @@ def test_participants_cannot_change_network_acls(cp, world, vpc, subnet):
     msg = "You are not authorized to perform this operation."
     with unchanged(world), raises_aws("UnauthorizedOperation", msg):
         b.create_network_acl(vpc_id=vpc.id)
-    with unchanged(world), raises_aws("UnauthorizedOperation", msg):
+    not_found = f"The network ACL '{acl.id}' does not exist"
+    with unchanged(world), raises_aws("InvalidNetworkAclID.NotFound", not_found):
         b.create_network_acl_entry(network_acl_id=acl.id, **HTTPS)
-    with unchanged(world), raises_aws("UnauthorizedOperation", msg):
+    with unchanged(world), raises_aws("InvalidAssociationID.NotFound"):
         b.replace_network_acl_association(association_id=assoc.network_acl_association_id,
                                           network_acl_id=acl.id)
 

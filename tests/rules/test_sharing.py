@@ -127,12 +127,13 @@ def test_participant_cannot_change_the_owners_route_tables(cp, shared):
 
 
 def test_participant_cannot_change_the_owners_network_acls(cp, shared):
-    """AWS: network ACLs of a shared VPC are the owner's to manage
+    """AWS: network ACLs of a shared VPC are the owner's to manage, and participants cannot view the
+    owner's resources, so a change is answered as for an ACL that does not exist
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html)."""
     vpc, _, _, _ = shared
     (acl,) = cp.world.in_vpc(vpc.id, NetworkAcl)
     b = cp.as_(account_id=ACCOUNT_B)
-    with unchanged(cp.world), raises_aws(*UNAUTHORIZED):
+    with unchanged(cp.world), raises_aws("InvalidNetworkAclID.NotFound"):
         b.create_network_acl_entry(network_acl_id=acl.id, rule_number=50, protocol="-1", rule_action="deny",
                                    egress=False, cidr_block="0.0.0.0/0")
     with unchanged(cp.world), raises_aws(*UNAUTHORIZED):

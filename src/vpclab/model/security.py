@@ -193,12 +193,10 @@ class NetworkAcl(Resource):
     entries: tuple[NetworkAclEntry, ...] = ()
     associations: tuple[NetworkAclAssociation, ...] = ()
 
-    def visible_to(self, world: World, account_id: str, region: str) -> bool:
-        # Participants of a shared VPC see its network ACLs (so that changing one answers with
-        # AWS's authorization error, not "does not exist"); only the owner may change them.
-        from .sharing import owner_or_participant
-
-        return owner_or_participant(self, self.vpc_id, world, account_id, region)
+    # Visible to its owner only (Resource.visible_to), like the VPC's route tables. AWS's VPC
+    # sharing guide: "Participants cannot view, modify, or delete resources that belong to other
+    # participants or the VPC owner" — so a participant's change is answered as for an ACL that
+    # does not exist (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html).
 
     def entries_for(self, egress: bool) -> tuple[NetworkAclEntry, ...]:
         """One direction's entries, lowest rule number first (the order AWS evaluates them)."""
