@@ -10,9 +10,14 @@ cases" (centralized router, isolated VPCs with shared services, centralized egre
 
 from __future__ import annotations
 
-from vpclab.reach import trace
+from pathlib import Path
+
+from vpclab.reach import Trace, trace
+from vpclab.topology import Network
 
 from .helpers import codes, design, example, path, plane, run
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HUB = """
 region: us-east-1
@@ -189,3 +194,53 @@ def test_vpn_via_tgw() -> None:
     assert path(t)[-2:] == ["vpn-connection:dc-vpn", "customer-gateway:dc"]
     t = run(net, "web-a", "10.201.0.1", port=443)
     assert codes(t) == ["NO_ROUTE_TO_DESTINATION"]
+
+
+def _appliance_vpc(appliance_mode: bool) -> Network:
+    text = (ROOT / "examples" / "tgw-appliance-vpc.yaml").read_text(encoding="utf-8")
+    if not appliance_mode:
+        text = text.replace(", appliance_mode: true}", "}")
+        assert "appliance_mode" not in text.split("attachments:")[1]
+    return design(text)
+
+
+def _firewalls(t: Trace, direction: str) -> list[str]:
+    return [h for h in path(t, direction) if h.startswith("network-interface:fw-")]
+
+
+def test_appliance_mode_keeps_both_directions_on_one_appliance() -> None:
+    """Appliance mode on the inspection VPC's attachment: the transit gateway uses the same attachment
+    interface (AZ) for both directions of a flow, so a cross-AZ flow meets one firewall both ways
+    ("Example: Appliance in a shared services VPC",
+    https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html; "Amazon VPC
+    attachments" → appliance mode, https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)."""
+    net = _appliance_vpc(appliance_mode=True)
+    t = run(net, "spoke-a-host", "spoke-c-host", port=443)  # us-east-1a → us-east-1b
+    assert t.disposition == "reachable" and codes(t) == []
+    assert _firewalls(t, "forward") == _firewalls(t, "return") == ["network-interface:fw-a/eni"]
+    assert "route-table:insp-tgw-rt-a" in path(t, "return")
+    entering = [h for h in t.return_hops if h.component == "transit-gateway-attachment" and "→" in h.detail]
+    assert any("appliance mode" in h.detail and "us-east-1a" in h.detail for h in entering)
+
+
+def test_without_appliance_mode_a_cross_az_flow_splits_between_appliances() -> None:
+    """Without appliance mode the transit gateway keeps each direction in the AZ it came from: the
+    request meets fw-a (us-east-1a), the reply fw-b (us-east-1b). vpclab keeps the flow reachable
+    (routes allow it) and says so with the informational TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED
+    and the fix (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html;
+    Reachability Analyzer explanation codes,
+    https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html)."""
+    net = _appliance_vpc(appliance_mode=False)
+    t = run(net, "spoke-a-host", "spoke-c-host", port=443)
+    assert _firewalls(t, "forward") == ["network-interface:fw-a/eni"]
+    assert _firewalls(t, "return") == ["network-interface:fw-b/eni"]
+    assert t.disposition == "reachable"
+    assert codes(t) == ["TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED"]
+    (e,) = t.explanations
+    att = net.id("hub-inspection")
+    assert e.direction == "return" and e.component == att and not e.blocking
+    assert e.fix.startswith(f"enable appliance mode on the attachment {att} ")
+    assert "us-east-1b, not us-east-1a" in e.message and "fw-b" in e.message and "fw-a" in e.message
+    # a flow that stays in one AZ meets one firewall both ways: nothing to recommend
+    t = run(net, "spoke-a-host", "spoke-b-host", port=443)
+    assert t.disposition == "reachable" and codes(t) == []

@@ -374,14 +374,6 @@ def test_firewall_with_source_dest_check_drops_the_traffic() -> None:
     assert set(t.codes) == {"ENI_SOURCE_DEST_CHECK_RESTRICTION"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the tracer ignores appliance_mode_support: it enters the inspection VPC through the attachment "
-        "subnet in the sender's AZ in each direction, so a cross-AZ flow meets fw-a going and fw-b "
-        "coming back; with appliance mode AWS keeps one AZ (one appliance) for both directions"
-    ),
-)
 def test_appliance_mode_keeps_a_cross_az_flow_on_one_appliance() -> None:
     """ "Stateful appliances and appliance mode": with appliance mode on the appliance VPC's
     attachment, the transit gateway keeps using the same Availability Zone (so the same appliance)

@@ -32,6 +32,7 @@ def middlebox(t: Tracer, route: Route, subnet: Subnet | None, packet: PacketHead
     t.cross(subnet, box_subnet, packet)
     t.sg_ingress(eni, packet, None)
     t.hop("network-interface", eni.id, f"appliance in {box_subnet.id} forwards {packet.dst_ip}", packet)
+    t.appliance(eni.vpc_id, eni.id, packet)
     # the instance's SourceDestCheck attribute is its primary interface's (the ControlPlane syncs them)
     if eni.source_dest_check:
         t.explain(
@@ -62,6 +63,7 @@ def gwlb_endpoint(
     ep_subnet = t.subnet(vpce.subnet_ids[0])
     t.cross(subnet, ep_subnet, packet)
     t.hop("vpc-endpoint", vpce.id, "Gateway Load Balancer endpoint (appliances not analysed)", packet)
+    t.appliance(vpce.vpc_id, vpce.id, packet)
     t.explain(
         "PATH_THROUGH_GWLB_NOT_CHECKED",
         f"the appliances behind {t.label(vpce.id)} are not analysed",

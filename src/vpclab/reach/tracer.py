@@ -78,6 +78,12 @@ class Tracer:
         self.entered: dict[str, str] = {}
         #: the route table of the latest lookup (fixes name it)
         self.last_route_table: RouteTable | None = None
+        #: transit gateway VPC attachment id → the Availability Zone the forward path entered its VPC in
+        self.attachment_azs: dict[str, str] = {}
+        #: VPC id → the appliances (middlebox interfaces, GWLB endpoints) the forward path passed there
+        self.appliances: dict[str, list[str]] = {}
+        #: VPC id → (attachment id, forward AZ, return AZ) where the reply entered through another AZ
+        self.az_switches: dict[str, tuple[str, str, str]] = {}
 
     # -- bookkeeping -----------------------------------------------------------------------
     @property
@@ -108,6 +114,33 @@ class Tracer:
 
     def explain(self, code: str, message: str, component: str, fix: str) -> None:
         self.explanations.append(Explanation(code, message, component, self.direction, fix))
+
+    def appliance(self, vpc_id: str, appliance_id: str, packet: PacketHeader) -> None:
+        """A stateful appliance (a middlebox interface, a GWLB endpoint) passed: remembered on the
+        forward path; on the return path, meeting another appliance of a VPC the reply entered from a
+        transit gateway through another Availability Zone means the flow was split between two
+        appliances (AWS "Example: Appliance in a shared services VPC": without appliance mode the
+        transit gateway keeps each direction in the AZ it came from)."""
+        if self.forward:
+            seen = self.appliances.setdefault(vpc_id, [])
+            if appliance_id not in seen:
+                seen.append(appliance_id)
+            return
+        went = self.appliances.get(vpc_id)
+        switch = self.az_switches.get(vpc_id)
+        if not went or switch is None or appliance_id in went:
+            return
+        att_id, forward_az, return_az = switch
+        self.explain(
+            "TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED",
+            f"the reply to {packet.dst_ip} enters {self.label(vpc_id)} through {self.label(att_id)} in "
+            f"{return_az}, not {forward_az} as the request did, so it passes {self.label(appliance_id)} "
+            f"instead of {self.label(went[0])}; a stateful appliance drops a flow it sees one way only",
+            att_id,
+            f"enable appliance mode on the attachment {att_id} (modify-transit-gateway-vpc-attachment "
+            f"--options ApplianceModeSupport=enable), so the transit gateway keeps both directions of a "
+            f"flow in one Availability Zone",
+        )
 
     def fail(self, code: str, message: str, component: str, fix: str) -> None:
         """Record a routing failure and end the walk."""

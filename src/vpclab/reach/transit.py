@@ -185,7 +185,14 @@ def tgw_into_vpc(
 ) -> Arrival:
     """Out of the transit gateway into a VPC: through the attachment's interface in the destination's
     Availability Zone (else the sender's, else the first); the ATTACHMENT SUBNET's route table then
-    forwards the packet (AWS "Amazon VPC attachments")."""
+    forwards the packet (AWS "Amazon VPC attachments").
+
+    Appliance mode (AWS "Example: Appliance in a shared services VPC",
+    https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html): the
+    transit gateway keeps one interface of the attachment for both directions of a flow. AWS picks
+    it by a flow hash; vpclab picks the forward path's choice and reuses it for the reply. Without
+    appliance mode each direction stays in the AZ it came from, and a reply entering through
+    another AZ is remembered so that meeting another appliance there is reported."""
     vpc_id = att.resource_id
     att_subnets = [s for s in (t.world.get(i, Subnet) for i in att.subnet_ids) if s is not None]
     if not att_subnets:
@@ -195,16 +202,28 @@ def tgw_into_vpc(
             att.id,
             f"add a subnet to {att.id}",
         )
-    dst_subnet = t.view.subnet_at(vpc_id, packet.dst_ip)
+    appliance_mode = att.appliance_mode_support == "enable"
+    forward_az = t.attachment_azs.get(att.id)
     chosen = None
-    for want in (dst_subnet.availability_zone if dst_subnet is not None else None, az):
-        chosen = chosen or next((s for s in att_subnets if want and s.availability_zone == want), None)
-    chosen = chosen or att_subnets[0]
+    note = ""
+    if appliance_mode and not t.forward and forward_az is not None:
+        # appliance mode: the reply uses the attachment interface the request used
+        chosen = next((s for s in att_subnets if s.availability_zone == forward_az), None)
+        note = ", appliance mode: the request's Availability Zone" if chosen is not None else ""
+    if chosen is None:
+        dst_subnet = t.view.subnet_at(vpc_id, packet.dst_ip)
+        for want in (dst_subnet.availability_zone if dst_subnet is not None else None, az):
+            chosen = chosen or next((s for s in att_subnets if want and s.availability_zone == want), None)
+        chosen = chosen or att_subnets[0]
+    if t.forward:
+        t.attachment_azs.setdefault(att.id, chosen.availability_zone)
+    elif not appliance_mode and forward_az is not None and forward_az != chosen.availability_zone:
+        t.az_switches[vpc_id] = (att.id, forward_az, chosen.availability_zone)
     t.entered.setdefault(vpc_id, tgw_id)
     t.hop(
         "transit-gateway-attachment",
         att.id,
-        f"{tgw_id} → {vpc_id} through {chosen.id} ({chosen.availability_zone})",
+        f"{tgw_id} → {vpc_id} through {chosen.id} ({chosen.availability_zone}{note})",
         packet,
     )
     return t.route_from_subnet(chosen, packet, "tgw")
