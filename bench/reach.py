@@ -269,7 +269,7 @@ def report(r: dict[str, Any]) -> list[str]:
             "",
         )
     )
-    lines = [f"{'reachability (AWS-MAX)':68} {'vpclab':>16}  {'naive baseline':>24}  {'floor':>28}  target"]
-    lines += [f"{a:68} {b:>16}  {c:>24}  {d:>28}  {e}" for a, b, c, d, e in rows]
+    lines = [f"{'reachability (AWS-MAX)':84} {'vpclab':>18}  {'naive baseline':>26}  {'floor':>30}  target"]
+    lines += [f"{a:84} {b:>18}  {c:>26}  {d:>30}  {e}" for a, b, c, d, e in rows]
     lines.append(f"  naive baseline engine: {r['naive_engine']}; process peak RSS {r['rss'] / 2**30:.2f} GiB")
     return lines
