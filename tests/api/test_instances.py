@@ -262,3 +262,21 @@ def test_aws_cli_run_instances(clean_server: Server) -> None:
     assert run.returncode == 0, run.stderr
     [inst] = json.loads(run.stdout)["Instances"]
     assert inst["SubnetId"] == subnet_id and inst["State"]["Name"] == "running"
+
+
+def test_typical_launch_scripts_work_unchanged(server: Server) -> None:
+    """Scripts pass a key pair, user data, block devices and a placement zone; vpclab keeps the key
+    name, checks the zone against the subnet, and accepts the rest (they do not change reachability).
+
+    AWS RunInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
+    """
+    ec2 = server.client(account="400000000004")
+    subnet = ec2.describe_subnets(Filters=[{"Name": "availability-zone", "Values": ["us-east-1b"]}])["Subnets"][0]
+    launch = dict(ImageId=_amazon_linux(ec2), InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                  SubnetId=subnet["SubnetId"], KeyName="ops", UserData="#!/bin/sh\necho hi\n",
+                  BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 20}}],
+                  Monitoring={"Enabled": False}, MetadataOptions={"HttpTokens": "required"})
+    [inst] = ec2.run_instances(**launch, Placement={"AvailabilityZone": "us-east-1b"})["Instances"]
+    assert inst["KeyName"] == "ops" and inst["Placement"]["AvailabilityZone"] == "us-east-1b"
+    with client_error("InvalidParameterValue"):
+        ec2.run_instances(**launch, Placement={"AvailabilityZone": "us-east-1c"})

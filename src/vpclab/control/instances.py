@@ -148,11 +148,21 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
                   subnet_id: str | None = None, security_group_ids: Sequence[str] | None = None,
                   private_ip_address: str | None = None,
                   network_interfaces: Sequence[Mapping[str, Any]] | None = None,
-                  tags: Mapping[str, str] | None = None) -> list[Instance]:
+                  tags: Mapping[str, str] | None = None, key_name: str | None = None,
+                  placement: Mapping[str, Any] | None = None,
+                  **not_modelled: Any) -> list[Instance]:
     """RunInstances: an image from the catalogue, a known instance type of the same architecture,
     a subnet (or the default VPC's), groups of that VPC; each instance gets a primary interface
     (device 0) and, when the subnet maps public IPs on launch or the request asks for one, a
-    public IPv4 address. Launches up to ``max_count``, at least ``min_count`` (or nothing)."""
+    public IPv4 address. Launches up to ``max_count``, at least ``min_count`` (or nothing).
+
+    ``placement.availability_zone`` must be the subnet's zone. The key pair name is kept. Launch
+    settings that do not touch connectivity (``LAUNCH_SETTINGS_NOT_MODELLED``: user data, block
+    devices, monitoring, …) are accepted so that real scripts run unchanged, and have no effect.
+    """
+    unknown = sorted(set(not_modelled) - LAUNCH_SETTINGS_NOT_MODELLED)
+    if unknown:
+        raise AwsError("UnsupportedOperation", f"vpclab does not model the RunInstances parameter {unknown[0]}")
     if min_count < 1:
         raise AwsError("InvalidParameterValue", f"Value ({min_count}) for parameter minCount is invalid. "
                                                 "Expected a positive integer.")
@@ -173,11 +183,17 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
         # one address or one existing interface cannot serve several instances (AWS's wording is undocumented)
         raise AwsError("InvalidParameterCombination",
                        "Multiple instances cannot be launched with the same IP address or network interface.")
+    zone = (placement or {}).get("availability_zone")
+    if zone and zone != specs[0].subnet.availability_zone:
+        # AWS refuses a placement zone other than the subnet's (message undocumented: ours)
+        raise AwsError("InvalidParameterValue",
+                       f"Value ({zone}) for parameter availabilityZone is invalid. The subnet "
+                       f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone}.")
     reservation_id = ctx.new_id("reservation")
     launched: list[Instance] = []
     for n in range(max_count):
         try:
-            launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags))
+            launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags, key_name))
         except AwsError as err:
             # AWS launches as many as it can, as long as that is at least min_count
             if err.code == "InsufficientFreeAddressesInSubnet" and n >= min_count:
@@ -186,8 +202,17 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     return launched
 
 
+#: RunInstances parameters accepted without effect: they do not change what can reach what.
+LAUNCH_SETTINGS_NOT_MODELLED = frozenset({
+    "user_data", "block_device_mappings", "monitoring", "ebs_optimized", "iam_instance_profile",
+    "metadata_options", "disable_api_termination", "disable_api_stop", "instance_initiated_shutdown_behavior",
+    "client_token", "credit_specification", "cpu_options", "hibernation_options", "maintenance_options",
+    "private_dns_name_options", "enclave_options", "capacity_reservation_specification",
+})
+
+
 def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], reservation_id: str, n: int,
-            tags: Mapping[str, str] | None) -> Instance:
+            tags: Mapping[str, str] | None, key_name: str | None) -> Instance:
     instance_id = ctx.new_id("instance")
     primary = specs[0]
     public = primary.associate_public_ip_address
@@ -219,7 +244,7 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
         instance_type=itype.name, state="running", private_ip_address=enis[0].private_ip_address,
         reservation_id=reservation_id, availability_zone=primary.subnet.availability_zone,
         architecture=image.architecture, platform=image.platform, associate_public_ip_address=bool(public),
-        launch_time=ctx.now.isoformat(), ami_launch_index=n,
+        launch_time=ctx.now.isoformat(), ami_launch_index=n, key_name=key_name,
     ))
     for spec, eni in zip(specs, enis, strict=True):
         eni = attach(ctx, eni, inst, spec.device_index, delete_on_termination=spec.delete_on_termination)

@@ -87,6 +87,8 @@ class Instance(Resource):
     associate_public_ip_address: bool = False
     launch_time: str = ""
     ami_launch_index: int = 0
+    #: the key pair named at launch (vpclab keeps the name; it models no key pairs)
+    key_name: str | None = None
 
     @property
     def instance_id(self) -> str:

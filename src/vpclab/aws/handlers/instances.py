@@ -84,6 +84,7 @@ def instance(world: World, inst: Instance) -> Shape:
         "ImageId": inst.image_id,
         "InstanceId": inst.id,
         "InstanceType": inst.instance_type,
+        "KeyName": inst.key_name,
         "LaunchTime": inst.launch_time or None,
         "Monitoring": {"State": "disabled"},
         "Placement": {"AvailabilityZone": inst.availability_zone, "GroupName": "", "Tenancy": "default"},
