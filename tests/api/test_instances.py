@@ -271,7 +271,8 @@ def test_typical_launch_scripts_work_unchanged(server: Server) -> None:
     AWS RunInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
     """
     ec2 = server.client(account="400000000004")
-    subnet = ec2.describe_subnets(Filters=[{"Name": "availability-zone", "Values": ["us-east-1b"]}])["Subnets"][0]
+    in_b = [{"Name": "availability-zone", "Values": ["us-east-1b"]}]
+    subnet = ec2.describe_subnets(Filters=in_b)["Subnets"][0]
     launch = dict(ImageId=_amazon_linux(ec2), InstanceType="t3.micro", MinCount=1, MaxCount=1,
                   SubnetId=subnet["SubnetId"], KeyName="ops", UserData="#!/bin/sh\necho hi\n",
                   BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 20}}],

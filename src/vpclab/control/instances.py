@@ -162,7 +162,8 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     """
     unknown = sorted(set(not_modelled) - LAUNCH_SETTINGS_NOT_MODELLED)
     if unknown:
-        raise AwsError("UnsupportedOperation", f"vpclab does not model the RunInstances parameter {unknown[0]}")
+        raise AwsError("UnsupportedOperation",
+                       f"vpclab does not model the RunInstances parameter {unknown[0]}")
     if min_count < 1:
         raise AwsError("InvalidParameterValue", f"Value ({min_count}) for parameter minCount is invalid. "
                                                 "Expected a positive integer.")
