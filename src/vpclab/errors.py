@@ -31,6 +31,17 @@ class AwsError(VpclabError):
         return hash((self.code, self.message))
 
 
+def wire_name(snake: str, *, lower_first: bool = False) -> str:
+    """AWS's name for a snake_case parameter, as AWS's messages spell it:
+    ``transit_gateway_cidr_blocks`` → ``TransitGatewayCidrBlocks`` (``lower_first``: ``transitGatewayCidrBlocks``).
+
+    >>> wire_name("dns_support", lower_first=True)
+    'dnsSupport'
+    """
+    name = "".join(part[:1].upper() + part[1:] for part in snake.split("_"))
+    return name[:1].lower() + name[1:] if lower_first else name
+
+
 def invalid_parameter_value(message: str) -> AwsError:
     return AwsError("InvalidParameterValue", message)
 

@@ -427,7 +427,7 @@ def test_tags_and_unknown_options(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGateway.html)."""
     tgw = cp.create_transit_gateway(tags={"Name": "hub"})
     assert tgw.tags == Tags({"Name": "hub"})
-    with unchanged(world), raises_aws("UnknownParameter", "The parameter colour is not recognized"):
+    with unchanged(world), raises_aws("UnknownParameter", "The parameter Colour is not recognized"):
         cp.create_transit_gateway(options={"colour": "blue"})
     _share(world, tgw, ACCOUNT_B)  # a shared gateway is seen, not owned
     with unchanged(world), raises_aws("UnauthorizedOperation",

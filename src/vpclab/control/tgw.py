@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..errors import AwsError, missing_parameter
+from ..errors import AwsError, missing_parameter, wire_name
 from ..model.base import Tags
 from ..model.regions import is_region
 from ..model.subnet import Subnet
@@ -53,7 +53,7 @@ def _check_options(options: Mapping[str, Any] | None, allowed: frozenset[str]) -
     opts = dict(options or {})
     for key, value in opts.items():
         if key not in allowed:
-            raise AwsError("UnknownParameter", f"The parameter {key} is not recognized")
+            raise AwsError("UnknownParameter", f"The parameter {wire_name(key)} is not recognized")
         if key == "amazon_side_asn":
             if not isinstance(value, int) or not any(value in r for r in ASN_RANGES):
                 # AWS's exact wording is not documented; the ranges are (CreateTransitGateway).
@@ -61,7 +61,8 @@ def _check_options(options: Mapping[str, Any] | None, allowed: frozenset[str]) -
                                f"Value ({value}) for parameter amazonSideAsn is invalid. The range is 64512 "
                                "to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs.")
         elif not key.endswith("route_table_id") and value not in ENABLE_DISABLE:
-            raise AwsError("InvalidParameterValue", f"Value ({value}) for parameter {key} is invalid.")
+            raise AwsError("InvalidParameterValue",
+                           f"Value ({value}) for parameter {wire_name(key, lower_first=True)} is invalid.")
     return opts
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..errors import AwsError
+from ..errors import AwsError, wire_name
 from ..model.base import Tags
 from ..model.regions import zone
 from ..model.route_table import RouteTable
@@ -260,8 +260,9 @@ def _vpn_options(options: Mapping[str, Any] | None, *, on_tgw: bool) -> dict[str
     opts = dict(options or {})
     unknown = sorted(set(opts) - VPN_OPTIONS)
     if unknown:
-        raise AwsError("InvalidParameterValue", f"Unknown VPN connection option(s): {', '.join(unknown)}. "
-                       f"Valid options: {', '.join(sorted(VPN_OPTIONS))}.")
+        raise AwsError("InvalidParameterValue",
+                       f"Unknown VPN connection option(s): {', '.join(map(wire_name, unknown))}. "
+                       f"Valid options: {', '.join(sorted(map(wire_name, VPN_OPTIONS)))}.")
     version = opts.get("tunnel_inside_ip_version", "ipv4")
     if version not in ("ipv4", "ipv6"):
         raise AwsError("InvalidParameterValue", f"Value ({version}) for parameter tunnelInsideIpVersion "
