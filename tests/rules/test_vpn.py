@@ -171,8 +171,8 @@ def test_amazon_side_asn_must_be_private(cp, world):
     for 32-bit ASN"; default 64512
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnGateway.html).
     The error wording is vpclab's (AWS documents none)."""
-    with fails(world, "InvalidParameterValue", "Value (65535) for parameter amazonSideAsn is "
-               "invalid. Valid values: 64512 to 65534, or 4200000000 to 4294967294."):
+    with fails(world, "InvalidParameterValue", "Value (65535) for parameter amazonSideAsn is invalid. The "
+               "range is 64512 to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs."):
         cp.create_vpn_gateway(type="ipsec.1", amazon_side_asn=65535)
     assert cp.create_vpn_gateway(type="ipsec.1").amazon_side_asn == 64512
     big = cp.create_vpn_gateway(type="ipsec.1", amazon_side_asn=4_200_000_001)

@@ -26,11 +26,11 @@ from ..model.transit_gateway import (
 )
 from ..model.vpc import Vpc
 from . import tgw_routes  # noqa: F401  (registers the route-table actions)
+from .asn import check_amazon_side_asn
 from .context import Ctx
 from .registry import action
 
 #: AWS: a private ASN, 64512–65534 (16-bit) or 4200000000–4294967294 (32-bit).
-ASN_RANGES = (range(64512, 65535), range(4200000000, 4294967295))
 ENABLE_DISABLE = ("enable", "disable")
 TGW_OPTION_KEYS = frozenset({"amazon_side_asn", "auto_accept_shared_attachments",
                              "default_route_table_association",
@@ -55,11 +55,7 @@ def _check_options(options: Mapping[str, Any] | None, allowed: frozenset[str]) -
         if key not in allowed:
             raise AwsError("UnknownParameter", f"The parameter {wire_name(key)} is not recognized")
         if key == "amazon_side_asn":
-            if not isinstance(value, int) or not any(value in r for r in ASN_RANGES):
-                # AWS's exact wording is not documented; the ranges are (CreateTransitGateway).
-                raise AwsError("InvalidParameterValue",
-                               f"Value ({value}) for parameter amazonSideAsn is invalid. The range is 64512 "
-                               "to 65534 for 16-bit ASNs and 4200000000 to 4294967294 for 32-bit ASNs.")
+            check_amazon_side_asn(value)
         elif not key.endswith("route_table_id") and value not in ENABLE_DISABLE:
             raise AwsError("InvalidParameterValue",
                            f"Value ({value}) for parameter {wire_name(key, lower_first=True)} is invalid.")

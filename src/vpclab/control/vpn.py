@@ -29,6 +29,7 @@ from ..model.vpn import (
     VpnStaticRoute,
     validate_on_premises_tag,
 )
+from .asn import check_amazon_side_asn
 from .cidr import parse_cidr, parse_ip
 from .context import Ctx
 from .registry import action
@@ -42,7 +43,6 @@ BGP_ASN_EXTENDED_RANGE = range(2_147_483_648, 4_294_967_296)
 RESERVED_CUSTOMER_ASNS: dict[int, str | None] = {
     7224: None, 9059: "eu-west-1", 10124: "ap-northeast-1", 17943: "ap-southeast-1"}
 #: CreateVpnGateway AmazonSideAsn: a private ASN, 16-bit or 32-bit.
-AMAZON_SIDE_ASN_RANGES = (range(64512, 65535), range(4_200_000_000, 4_294_967_295))
 DEFAULT_AMAZON_SIDE_ASN = 64512
 #: VpnConnectionOptionsSpecification members vpclab accepts (snake_case of boto3's shape).
 VPN_OPTIONS = frozenset({
@@ -137,11 +137,7 @@ def create_vpn_gateway(ctx: Ctx, *, type: str = VPN_TYPE, amazon_side_asn: int |
     """CreateVpnGateway: a private Amazon-side ASN (default 64512); quota per Region."""
     _check_type(type)
     asn = DEFAULT_AMAZON_SIDE_ASN if amazon_side_asn is None else amazon_side_asn
-    if not any(asn in r for r in AMAZON_SIDE_ASN_RANGES):
-        # API reference: "Range: 64512 to 65534 for 16-bit ASN or 4200000000 to 4294967294 for
-        # 32-bit ASN"; the error wording is not documented
-        raise AwsError("InvalidParameterValue", f"Value ({asn}) for parameter amazonSideAsn is invalid. "
-                       "Valid values: 64512 to 65534, or 4200000000 to 4294967294.")
+    check_amazon_side_asn(asn)
     if availability_zone is not None:
         az = zone(availability_zone)
         if az is None or az.region_name != ctx.region:
