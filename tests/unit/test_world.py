@@ -20,12 +20,11 @@ def test_transaction_rolls_back_puts_replacements_and_removals() -> None:
     keep = world.put(_vpc(world))
     gone = world.put(_vpc(world, "10.1.0.0/16"))
     before = {r.id: r for r in world.resources()}
-    with pytest.raises(RuntimeError):
-        with world.transaction():
-            world.put(replace(keep, state="pending"))
-            world.remove(gone.id)
-            world.put(_vpc(world, "10.2.0.0/16"))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), world.transaction():
+        world.put(replace(keep, state="pending"))
+        world.remove(gone.id)
+        world.put(_vpc(world, "10.2.0.0/16"))
+        raise RuntimeError("boom")
     assert {r.id: r for r in world.resources()} == before
     assert list(world.all(Vpc)) == [keep, gone]
     assert list(world.in_vpc(gone.id, Vpc)) == [gone]
@@ -49,7 +48,8 @@ def test_in_vpc_index_follows_changes() -> None:
     world = World(seed=1)
     vpc = world.put(_vpc(world))
     subnet = world.put(Subnet(id="subnet-1", owner_id="1", region="us-east-1", vpc_id=vpc.id,
-                              cidr_block="10.0.0.0/24", availability_zone="us-east-1a", availability_zone_id="use1-az1"))
+                              cidr_block="10.0.0.0/24", availability_zone="us-east-1a",
+                              availability_zone_id="use1-az1"))
     assert list(world.in_vpc(vpc.id, Subnet)) == [subnet]
     world.remove(subnet.id)
     assert list(world.in_vpc(vpc.id, Subnet)) == []
