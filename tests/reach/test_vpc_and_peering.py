@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from vpclab.model.interfaces import NetworkInterface
 from vpclab.reach import AmbiguousAddressError, UnknownEndpointError, trace
 
 from .helpers import codes, design, example, path, plane, run
@@ -229,3 +230,43 @@ vpcs:
         trace(overlap.world, "10.0.1.5", "10.0.1.6")
     t = trace(overlap.world, f"{overlap.id('x')}:10.0.1.5", "10.0.1.6")
     assert t.disposition == "reachable" and t.forward_hops[0].id == overlap.id("x1")
+
+
+def test_a_subnet_endpoint_does_not_borrow_an_interfaces_identity() -> None:
+    """A subnet named as a source or destination is a host at its first usable address that no
+    interface holds (AWS reserves the first four and the last address, "Subnet CIDR blocks",
+    https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html), with no security groups:
+    security groups belong to network interfaces, not subnets ("Security groups",
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html). In shared-vpc the first
+    usable address of each app subnet is an instance's; in tgw-inter-region-peering the transit gateway
+    attachment's interface."""
+    net = example("shared-vpc")
+    world_ips = {ip for eni in net.world.all(NetworkInterface) for ip in eni.private_ip_addresses}
+    t = run(net, "shared-app-a", "shared-app-b", port=443)  # app-1 → app-2 on 443 is SG-blocked
+    assert t.disposition == "reachable" and codes(t) == []
+    assert t.flow.src_ip not in world_ips and t.flow.dst_ip not in world_ips
+    assert t.flow.src_ip == "10.50.1.5" and t.flow.dst_ip == "10.50.2.5"  # .4 is app-1's / app-2's
+    assert not any(h.component in ("security-group", "network-interface") for h in t.forward_hops)
+    assert path(t)[0] == "subnet:shared-app-a" and path(t)[-1] == "subnet:shared-app-b"
+    assert (
+        "stands for the subnet" in t.forward_hops[0].detail
+        and net.id("shared-app-a") in t.forward_hops[0].detail
+    )
+    assert "stands for the subnet" in t.forward_hops[-1].detail
+    assert (
+        "stands for the subnet" in t.return_hops[0].detail
+        and "stands for the subnet" in t.return_hops[-1].detail
+    )
+    # naming the instance keeps its interface and security groups
+    t = run(net, "app-1", "app-2", port=443)
+    assert path(t)[:2] == ["network-interface:app-1/eni", "security-group:apps-sg"]
+    assert codes(t) == ["ENI_SG_RULES_MISMATCH"]
+    # an explicit address in the subnet is still that address (and the interface holding it)
+    t = trace(net.world, f"{net.id('shared-app-a')}:10.50.1.4", net.id("app-2"), port=8080, names=net.names)
+    assert path(t)[0] == "network-interface:app-1/eni"
+
+    net = example("tgw-inter-region-peering")
+    t = run(net, "east-app-a", "west-app-a", port=443)
+    assert t.disposition == "reachable"
+    assert path(t)[0] == "subnet:east-app-a" and path(t)[-1] == "subnet:west-app-a"
+    assert not any(h.component == "network-interface" for h in (*t.forward_hops, *t.return_hops))

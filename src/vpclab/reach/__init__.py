@@ -150,7 +150,7 @@ def _send(t: Tracer, src: Endpoint, packet: PacketHeader) -> Arrival:
     if src.kind == "interface" and src.interface is not None and src.subnet is not None:
         return t.send_from_interface(src.interface, src.subnet, packet)
     if src.kind == "host" and src.subnet is not None:
-        t.hop("subnet", src.subnet.id, f"source {packet.src_ip}", packet)
+        t.hop("subnet", src.subnet.id, f"source {packet.src_ip}{t.stands_for(src)}", packet)
         return t.route_from_subnet(src.subnet, packet, "local")
     if src.kind == "internet":
         return gateways.from_internet(t, packet)
@@ -172,7 +172,7 @@ def _reply(t: Tracer, arrival: Arrival, packet: PacketHeader) -> Arrival:
     if arrival.kind == "interface" and arrival.interface is not None and arrival.subnet is not None:
         return t.send_from_interface(arrival.interface, arrival.subnet, packet)
     if arrival.kind == "host" and arrival.subnet is not None:
-        t.hop("subnet", arrival.subnet.id, f"reply from {packet.src_ip}", packet)
+        t.hop("subnet", arrival.subnet.id, f"reply from {packet.src_ip}{t.stands_for(t.destination)}", packet)
         return t.route_from_subnet(arrival.subnet, packet, "local")
     if arrival.kind == "on-premises":
         return transit.from_on_premises(t, arrival.via[-1], packet, arrival.via)

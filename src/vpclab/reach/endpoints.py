@@ -3,8 +3,9 @@
 Accepted forms, as a source or a destination unless noted:
 
 - ``eni-…`` a network interface; ``i-…`` an instance (its primary interface);
-- ``subnet-…`` a host in the subnet (the first usable address, the interface there if any);
-  ``vpc-…`` the first usable address of the VPC's first subnet;
+- ``subnet-…`` the subnet itself: a host at its first usable address that no interface holds (no
+  security groups; a subnet has none); ``vpc-…`` likewise in the VPC's first subnet;
+  ``subnet-…:10.0.1.5`` the address given (the interface there if any);
 - an IPv4 address: as a source, the subnet holding it (``vpc-…:10.0.1.5`` when VPCs overlap; a
   public address is a host on the internet); as a destination, any address;
 - ``internet``: a host on the internet (198.51.100.10, from TEST-NET-2);
@@ -57,12 +58,39 @@ class Endpoint:
     interface: NetworkInterface | None = None
     #: the customer gateway, attachment, peering connection or service name behind the endpoint
     component: str | None = None
+    #: the subnet id a ``host`` endpoint stands for, when a subnet (or VPC) was named without an address
+    stands_for: str | None = None
 
 
 def first_usable(cidr: str) -> str:
     """The first address AWS lets a host use in a subnet (the first four are reserved)."""
     net = IPv4Network(cidr)
     return str(net.network_address + (4 if net.num_addresses > 4 else 0))
+
+
+def free_usable(view: ForwardingView, subnet: Subnet, label: str) -> str:
+    """The first address a host could use in ``subnet`` that no interface holds: the address a
+    subnet stands at as a source or destination, so it never borrows an interface's identity (its
+    security groups, its source/destination check). AWS reserves the first four and the last
+    address of a subnet ("Subnet CIDR blocks", Amazon VPC User Guide)."""
+    net = IPv4Network(subnet.cidr_block)
+    held = view.vpc(subnet.vpc_id).interfaces
+    reserved_head = 4 if net.num_addresses > 4 else 0
+    last = net.num_addresses - (1 if net.num_addresses > 4 else 0)
+    for offset in range(reserved_head, last):
+        ip = str(net.network_address + offset)
+        if ip not in held:
+            return ip
+    raise UnsupportedEndpointError(
+        f"{label}: every usable address of {subnet.id} ({subnet.cidr_block}) is held by an interface; "
+        f"name one of them, or give an address"
+    )
+
+
+def _subnet_host(view: ForwardingView, subnet: Subnet, label: str) -> Endpoint:
+    """A subnet named without an address: a host at its first free usable address."""
+    ip = free_usable(view, subnet, label)
+    return Endpoint("host", ip, label, subnet.vpc_id, subnet, stands_for=subnet.id)
 
 
 def first_host(cidr: str) -> str:
@@ -175,12 +203,12 @@ def _by_id(view: ForwardingView, rid: str, label: str, role: str, ip: str | None
             raise UnknownEndpointError(f"{label}: instance {rid} has no network interface")
         return _interface(view, eni, label, ip)
     if isinstance(res, Subnet):
-        return _in_subnet(view, res, ip or first_usable(res.cidr_block), label)
+        return _in_subnet(view, res, ip, label) if ip else _subnet_host(view, res, label)
     if isinstance(res, Vpc):
         subnets = list(world.in_vpc(res.id, Subnet))
         if not subnets:
             raise UnknownEndpointError(f"{label}: VPC {rid} has no subnets")
-        return _in_subnet(view, subnets[0], ip or first_usable(subnets[0].cidr_block), label)
+        return _in_subnet(view, subnets[0], ip, label) if ip else _subnet_host(view, subnets[0], label)
     if isinstance(res, CustomerGateway):
         cidrs = on_premises_cidrs(res)
         if ip is None and not cidrs:

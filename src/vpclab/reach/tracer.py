@@ -341,8 +341,16 @@ class Tracer:
             self.sg_ingress(eni, packet, self.sender_interface(packet.src_ip))
             self.hop("network-interface", eni.id, f"delivered to {packet.dst_ip} in {subnet.id}", packet)
             return Arrival("interface", packet.dst_ip, vpc_id, subnet, eni)
-        self.hop("subnet", subnet.id, f"delivered to {packet.dst_ip}", packet)
+        dst = self.destination if self.forward else self.source
+        shown = self.stands_for(dst) if dst.ip == packet.dst_ip and dst.vpc_id == vpc_id else ""
+        self.hop("subnet", subnet.id, f"delivered to {packet.dst_ip}{shown}", packet)
         return Arrival("host", packet.dst_ip, vpc_id, subnet)
+
+    def stands_for(self, endpoint: Endpoint) -> str:
+        """`` (stands for the subnet app-a)`` for an endpoint that is a subnet named without an address."""
+        if endpoint.stands_for is None:
+            return ""
+        return f" (stands for the subnet {self.label(endpoint.stands_for)})"
 
     def sender_interface(self, ip: str) -> NetworkInterface | None:
         src = self.source if self.forward else self.destination
