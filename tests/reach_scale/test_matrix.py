@@ -70,25 +70,27 @@ def test_interface_matrix_equals_brute_force(small, protocol, port):
         assert m.reachable(s, d) == naive.interface_pair(small, s, d, protocol, port), (s, d)
 
 
-def test_a_subnet_cut_by_a_route_counts_any_piece():
-    """A route more specific than a subnet splits it into atoms: the subnet reaches a destination
-    when any of its pieces does (here only the half the new route does not divert)."""
+def test_subnets_cut_by_routes_count_any_piece():
+    """A route more specific than a subnet splits it into atoms: a subnet reaches a destination
+    when any of its pieces does. Here two subnets of different VPCs each lose one half to a
+    blackhole everywhere else (the first half of one, the second half of the other)."""
     world = build(SMALL)
-    sub = next(s for s in world.all(Subnet) if s.availability_zone == "us-east-1c")
-    half = str(next(IPv4Network(sub.cidr_block).subnets(new_prefix=25)))
-    for other in list(world.all(RouteTable)):
-        if other.vpc_id != sub.vpc_id:  # a blackhole for half of the subnet, everywhere else
-            hole = Route(destination_cidr_block=half, transit_gateway_id="tgw-00000000000000000")
-            world.put(dataclasses.replace(other, routes=(*other.routes, hole)))
+    cut = [s for s in world.all(Subnet) if s.availability_zone == "us-east-1c"][:4:3]
+    for n, sub in enumerate(cut):
+        half = str(list(IPv4Network(sub.cidr_block).subnets(new_prefix=25))[n])
+        for other in list(world.all(RouteTable)):
+            if other.vpc_id != sub.vpc_id:
+                hole = Route(destination_cidr_block=half, transit_gateway_id="tgw-00000000000000000")
+                world.put(dataclasses.replace(other, routes=(*other.routes, hole)))
     c = compile_world(world)
     atoms = [int(a) for a in c.atoms()]
     m = matrix(world, "tcp", 443, compiled=c)
-    assert len(matrix_pieces(c, sub)) == 2
-    reached = [d for d in m.destinations if d != sub.id and m.reachable(d, sub.id)]
-    assert reached  # the other half still answers
-    for d in m.destinations:
-        assert m.reachable(sub.id, d) == naive.subnet_pair(world, sub.id, d, "tcp", 443, atoms), d
-        assert m.reachable(d, sub.id) == naive.subnet_pair(world, d, sub.id, "tcp", 443, atoms), d
+    assert [len(matrix_pieces(c, sub)) for sub in cut] == [2, 2]
+    assert any(m.reachable(d, cut[0].id) for d in m.destinations if d != cut[0].id)  # the other half answers
+    for sub in cut:
+        for d in m.destinations:
+            assert m.reachable(sub.id, d) == naive.subnet_pair(world, sub.id, d, "tcp", 443, atoms), d
+            assert m.reachable(d, sub.id) == naive.subnet_pair(world, d, sub.id, "tcp", 443, atoms), d
 
 
 def matrix_pieces(c, sub: Subnet) -> list[int]:

@@ -371,11 +371,6 @@ class _Classes:
             )
         return self._locals[rt_id]
 
-    def class_matrix(self, k1s: np.ndarray, k2s: np.ndarray, rows: slice) -> np.ndarray:
-        """C[i, j] = P[k1_i, k2_j] & Q[k1_j, k2_i] for class rows ``rows`` and every class j."""
-        k2p = self.k2_pos[k2s]
-        return np.take(self.P[k1s[rows]], k2p, axis=1) & np.take(self.QT[k2p[rows]], k1s, axis=1)
-
 
 def matrix(
     world: World,
@@ -400,54 +395,60 @@ def matrix(
 
 
 def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityMatrix:
+    """Rows and columns are subnets; a subnet the routing atoms cut into pieces is computed piece
+    by piece and its rows and columns OR-ed (any piece reaching any piece makes the subnets reach)."""
     cl = _Classes(c, protocol, port)
     infos = list(c.subnets.values())
-    piece_subnet: list[int] = []
-    piece_class_key: list[tuple[int, int]] = []
+    n = len(infos)
     lo = np.array([s.lo for s in infos], dtype=np.uint64)
     hi = np.array([s.hi - 1 for s in infos], dtype=np.uint64)
     first, last = atom_of(cl.ratoms, lo).tolist(), atom_of(cl.ratoms, hi).tolist()
-    for n, s in enumerate(infos):
+    piece_subnet: list[int] = []
+    piece_k1: list[int] = []
+    piece_k2: list[int] = []
+    for i, s in enumerate(infos):
         k1 = cl.context(s)
         vpc = cl.vpc_index[s.vpc_id]
-        for r in range(first[n], last[n] + 1):
-            piece_subnet.append(n)
-            piece_class_key.append((k1, cl.k2.setdefault((r, vpc), len(cl.k2))))
+        for r in range(first[i], last[i] + 1):
+            piece_subnet.append(i)
+            piece_k1.append(k1)
+            piece_k2.append(cl.k2.setdefault((r, vpc), len(cl.k2)))
     cl.build()
-    classes = {k: i for i, k in enumerate(dict.fromkeys(piece_class_key))}
-    k1s = np.array([k[0] for k in classes], dtype=np.int64)
-    k2s = np.array([k[1] for k in classes], dtype=np.int64)
-    piece_cls = np.array([classes[k] for k in piece_class_key], dtype=np.int64)
-    n = len(infos)
-    ids = np.array([s.id for s in infos], dtype=object)
-    if len(piece_cls) == n:  # one piece per subnet: pack P by column and Q.T by column, then AND rows
-        sub_k1 = k1s[piece_cls]
-        sub_k2 = cl.k2_pos[k2s[piece_cls]]
-        order = np.lexsort((sub_k1, sub_k2))  # by atom, then context: the column gathers walk forward
-        sub_k1, sub_k2, ids = sub_k1[order], sub_k2[order], ids[order]
-        width = (n + 7) // 8
-        pp = np.empty((cl.P.shape[0], width), dtype=np.uint8)
-        for r in range(0, cl.P.shape[0], CHUNK):
-            pp[r : r + CHUNK] = np.packbits(np.take(cl.P[r : r + CHUNK], sub_k2, axis=1), axis=1)
-        qq = np.empty((cl.QT.shape[0], width), dtype=np.uint8)
-        for r in range(0, cl.QT.shape[0], CHUNK):
-            qq[r : r + CHUNK] = np.packbits(np.take(cl.QT[r : r + CHUNK], sub_k1, axis=1), axis=1)
-        bits = np.empty((n, width), dtype=np.uint8)
-        for r in range(0, n, CHUNK):
-            np.bitwise_and(pp[sub_k1[r : r + CHUNK]], qq[sub_k2[r : r + CHUNK]], out=bits[r : r + CHUNK])
-    else:  # some subnet is cut into pieces: any piece pair that works makes the subnets reach
-        cm = (
-            np.concatenate(
-                [cl.class_matrix(k1s, k2s, slice(r, r + CHUNK)) for r in range(0, len(classes), CHUNK)]
-            )
-            if len(classes)
-            else np.zeros((0, 0), bool)
-        )
-        full = cm[piece_cls][:, piece_cls]
-        starts = np.flatnonzero(np.r_[True, np.diff(np.array(piece_subnet)) != 0])
-        full = np.logical_or.reduceat(full, starts, axis=0)
-        full = np.logical_or.reduceat(full, starts, axis=1)
-        bits = np.packbits(full, axis=1)
+    pk1 = np.array(piece_k1, dtype=np.int64)
+    pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
+    psub = np.array(piece_subnet, dtype=np.int64)
+    # subnets by (first atom, context): the column gathers walk forward; a subnet's pieces stay adjacent
+    first_piece = np.flatnonzero(np.r_[True, np.diff(psub) != 0])
+    order = np.lexsort((pk1[first_piece], pk2[first_piece]))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    porder = np.lexsort((np.arange(len(psub)), rank[psub]))
+    pk1, pk2, psub = pk1[porder], pk2[porder], rank[psub[porder]]
+    # first pieces make the n x n matrix; a subnet's further pieces OR their row and column into it
+    heads = np.flatnonzero(np.r_[True, np.diff(psub) != 0])
+    h1, h2 = pk1[heads], pk2[heads]
+    width = (n + 7) // 8
+    pp = np.empty((cl.P.shape[0], width), dtype=np.uint8)
+    for r in range(0, cl.P.shape[0], CHUNK):
+        pp[r : r + CHUNK] = np.packbits(np.take(cl.P[r : r + CHUNK], h2, axis=1), axis=1)
+    qq = np.empty((cl.QT.shape[0], width), dtype=np.uint8)
+    for r in range(0, cl.QT.shape[0], CHUNK):
+        qq[r : r + CHUNK] = np.packbits(np.take(cl.QT[r : r + CHUNK], h1, axis=1), axis=1)
+    bits = np.empty((n, width), dtype=np.uint8)
+    for r in range(0, n, CHUNK):
+        np.bitwise_and(pp[h1[r : r + CHUNK]], qq[h2[r : r + CHUNK]], out=bits[r : r + CHUNK])
+    extra = np.setdiff1d(np.arange(len(psub)), heads)
+    if len(extra):
+        e_sub, e1, e2 = psub[extra], pk1[extra], pk2[extra]
+        for s_, a1, a2 in zip(e_sub.tolist(), e1.tolist(), e2.tolist(), strict=True):
+            bits[s_] |= pp[a1] & qq[a2]  # the piece as a source, to every subnet's first piece
+            col = cl.P[h1, a2] & cl.QT[h2, a1]  # every subnet's first piece to the piece
+            hit = np.flatnonzero(col)
+            bits[hit, s_ >> 3] |= np.uint8(0x80 >> (s_ & 7))
+        both = cl.P[e1][:, e2] & cl.QT[e2][:, e1].T  # piece to piece, both beyond the first
+        for i, j in zip(*np.nonzero(both), strict=True):
+            bits[e_sub[i], e_sub[j] >> 3] |= np.uint8(0x80 >> (int(e_sub[j]) & 7))
+    ids = np.array([s.id for s in infos], dtype=object)[order]
     diag = np.arange(n)
     bits[diag, diag >> 3] |= (0x80 >> (diag & 7)).astype(np.uint8)
     return ReachabilityMatrix(bits, ids, ids.copy(), protocol, port, "subnet")
