@@ -12,6 +12,10 @@ VPC Peering guide, "Unsupported VPC peering configurations" (edge to edge routin
 
 from __future__ import annotations
 
+import pytest
+
+from vpclab.reach import UnknownEndpointError, UnsupportedEndpointError, trace
+
 from .helpers import codes, design, example, path, plane, run
 
 EDGE = """
@@ -217,3 +221,48 @@ def test_routing_loop_is_reported() -> None:
     assert t.disposition == "blocked" and codes(t) == ["VPCLAB_ROUTING_LOOP"]
     assert t.explanations[0].component == net.id("inspect-rt")
     assert path(t).count("network-interface:fw/eni") == 2
+
+
+def test_interface_endpoint_by_its_id_as_a_destination() -> None:
+    """An interface endpoint (vpce-…) is a destination: it is reached at its network interface, one per
+    subnet/Availability Zone, over peering, transit gateways and VPN ("Access an AWS service using an
+    interface VPC endpoint", https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html;
+    "Considerations for interface endpoints"); vpclab takes the interface in the source's AZ, else the
+    first. An endpoint does not initiate connections, and a gateway endpoint is a route target, not a host
+    ("Gateway endpoints", https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)."""
+    priv = "      priv: {cidr: 10.0.1.0/24, az: us-east-1a}\n"
+    text = EDGE.replace(priv, priv + "      priv-b: {cidr: 10.0.2.0/24, az: us-east-1b}\n").replace(
+        "subnets: [priv], groups: [vpce-sg]", "subnets: [priv, priv-b], groups: [vpce-sg]"
+    )
+    worker = "      worker: {subnet: priv, private_ip: 10.0.1.10}\n"
+    text = text.replace(worker, worker + "      worker-b: {subnet: priv-b, private_ip: 10.0.2.10}\n").replace(
+        "priv-rt: {subnets: [priv]", "priv-rt: {subnets: [priv, priv-b]"
+    )
+    net = design(text)
+    vpce = net.resource("sqs")
+    eni_a, eni_b = vpce.network_interface_ids
+    zone = {e: net.world.get(e).subnet_id for e in (eni_a, eni_b)}
+    assert zone == {eni_a: net.id("priv"), eni_b: net.id("priv-b")}
+    # from another VPC (over peering, us-east-1a): the endpoint's interface in us-east-1a
+    t = trace(net.world, net.id("spoke-host"), vpce.id, protocol="tcp", port=443, names=net.names)
+    assert t.disposition == "reachable", t.explanations
+    assert path(t)[-2:] == ["security-group:vpce-sg", f"network-interface:{eni_a}"]
+    assert f"(interface endpoint {vpce.id} (sqs))" in t.forward_hops[-1].detail
+    # from us-east-1b: the interface in us-east-1b
+    t = trace(net.world, net.id("worker-b"), vpce.id, protocol="tcp", port=443, names=net.names)
+    assert t.disposition == "reachable" and path(t)[-1] == f"network-interface:{eni_b}"
+    # the endpoint's security group still decides
+    t = trace(net.world, net.id("worker"), vpce.id, protocol="tcp", port=8443, names=net.names)
+    assert codes(t) == ["ENI_SG_RULES_MISMATCH"] and path(t)[-1] == f"network-interface:{eni_a}"
+    # an explicit address picks that interface; another address is refused
+    address_b = net.world.get(eni_b).private_ip_address
+    t = trace(net.world, net.id("worker"), f"{vpce.id}:{address_b}", port=443, names=net.names)
+    assert path(t)[-1] == f"network-interface:{eni_b}"
+    with pytest.raises(UnknownEndpointError, match=f"10.0.1.250 is not an address of {vpce.id}"):
+        trace(net.world, net.id("worker"), f"{vpce.id}:10.0.1.250", port=443)
+    with pytest.raises(UnsupportedEndpointError, match="an interface endpoint does not initiate connections"):
+        trace(net.world, vpce.id, net.id("worker"), port=443)
+    with pytest.raises(
+        UnsupportedEndpointError, match=r'a Gateway endpoint is a route target.*"s3:us-east-1"'
+    ):
+        trace(net.world, net.id("worker"), net.id("s3-gw"), port=443)

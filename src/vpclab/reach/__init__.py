@@ -95,6 +95,8 @@ def trace(
     view = forwarding_view(world)
     dst = resolve(view, destination, role="destination")
     src = resolve(view, source, role="source")
+    if dst.component is not None and dst.component.startswith("vpce-"):
+        dst = resolve(view, destination, role="destination", near=src)  # the endpoint's interface in src's AZ
     has_ports = proto in ("tcp", "udp")
     sport = (source_port if source_port is not None else DEFAULT_SOURCE_PORT) if has_ports else None
     dport = port if has_ports or proto == "icmp" else None

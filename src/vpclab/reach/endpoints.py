@@ -11,6 +11,8 @@ Accepted forms, as a source or a destination unless noted:
 - ``internet``: a host on the internet (198.51.100.10, from TEST-NET-2);
 - ``cgw-…`` a host on premises behind a customer gateway (the first address of its first network);
 - ``tgw-attach-…`` and ``pcx-…`` (sources): traffic arriving through the attachment or peering;
+- ``vpce-…`` (destinations) an interface endpoint: its network interface in the source's
+  Availability Zone, else its first (an endpoint does not initiate connections);
 - ``s3:us-east-1``, ``dynamodb:eu-west-1`` (destinations): the AWS service, by its AWS-managed
   prefix list;
 - ``<id>:<address>`` picks the address for any of the above (``cgw-…:192.168.7.9``).
@@ -18,9 +20,10 @@ Accepted forms, as a source or a destination unless noted:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import AddressValueError, IPv4Address, IPv4Network
 
+from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import (
@@ -117,8 +120,9 @@ def _interface(view: ForwardingView, eni: NetworkInterface, label: str, ip: str 
     return Endpoint("interface", ip or eni.private_ip_address, label, eni.vpc_id, subnet, eni)
 
 
-def resolve(view: ForwardingView, spec: str, *, role: str) -> Endpoint:
-    """The endpoint ``spec`` names. ``role`` is ``"source"`` or ``"destination"``.
+def resolve(view: ForwardingView, spec: str, *, role: str, near: Endpoint | None = None) -> Endpoint:
+    """The endpoint ``spec`` names. ``role`` is ``"source"`` or ``"destination"``; ``near`` the other end
+    of the flow, when known (an interface endpoint is reached in its Availability Zone).
 
     Raises UnknownEndpointError for names that match nothing, AmbiguousAddressError for a source
     address several VPCs hold, UnsupportedEndpointError for a kind that cannot play ``role``.
@@ -128,7 +132,7 @@ def resolve(view: ForwardingView, spec: str, *, role: str) -> Endpoint:
         return Endpoint("internet", INTERNET_HOST, spec)
     head, sep, tail = spec.rpartition(":")
     if sep and _ip(tail) and head:
-        return _with_address(view, head, _ip(tail) or tail, spec, role)
+        return _with_address(view, head, _ip(tail) or tail, spec, role, near)
     service, sep, region = spec.partition(":")
     if sep and service.lower() in AWS_MANAGED_SERVICES:
         if role != "destination":
@@ -141,7 +145,7 @@ def resolve(view: ForwardingView, spec: str, *, role: str) -> Endpoint:
     ip = _ip(spec)
     if ip is not None:
         return _address(view, ip, spec, role)
-    return _by_id(view, spec, spec, role)
+    return _by_id(view, spec, spec, role, near=near)
 
 
 def _address(view: ForwardingView, ip: str, label: str, role: str) -> Endpoint:
@@ -166,7 +170,9 @@ def _address(view: ForwardingView, ip: str, label: str, role: str) -> Endpoint:
     )
 
 
-def _with_address(view: ForwardingView, head: str, ip: str, label: str, role: str) -> Endpoint:
+def _with_address(
+    view: ForwardingView, head: str, ip: str, label: str, role: str, near: Endpoint | None
+) -> Endpoint:
     world = view.world
     if head.startswith("vpc-"):
         vpc = world.get(head, Vpc)
@@ -178,10 +184,17 @@ def _with_address(view: ForwardingView, head: str, ip: str, label: str, role: st
                 f"{label}: {ip} is not inside a subnet of {vpc.id} (CIDRs {', '.join(vpc.cidr_blocks)})"
             )
         return _in_subnet(view, subnet, ip, label)
-    return _by_id(view, head, label, role, ip)
+    return _by_id(view, head, label, role, ip, near)
 
 
-def _by_id(view: ForwardingView, rid: str, label: str, role: str, ip: str | None = None) -> Endpoint:
+def _by_id(
+    view: ForwardingView,
+    rid: str,
+    label: str,
+    role: str,
+    ip: str | None = None,
+    near: Endpoint | None = None,
+) -> Endpoint:
     world = view.world
     res = world.get(rid)
     if res is None:
@@ -197,6 +210,8 @@ def _by_id(view: ForwardingView, rid: str, label: str, role: str, ip: str | None
                 f"(AWS PrivateLink); use it as a destination"
             )
         return _interface(view, res, label, ip)
+    if isinstance(res, VpcEndpoint):
+        return _vpc_endpoint(view, res, label, role, ip, near)
     if isinstance(res, Instance):
         eni = view.primary_interface(res)
         if eni is None:
@@ -224,6 +239,46 @@ def _by_id(view: ForwardingView, rid: str, label: str, role: str, ip: str | None
     if isinstance(res, VpcPeeringConnection) and role == "source":
         return Endpoint("peering", ip or "", label, component=res.id)
     raise UnsupportedEndpointError(f"{label}: a {type(res).__name__} cannot be a {role}")
+
+
+def _vpc_endpoint(
+    view: ForwardingView, vpce: VpcEndpoint, label: str, role: str, ip: str | None, near: Endpoint | None
+) -> Endpoint:
+    """An interface endpoint as a destination: one of its network interfaces (AWS PrivateLink,
+    "Access an AWS service using an interface VPC endpoint": one interface per subnet, i.e. per
+    Availability Zone; reachable from the VPC and over peering, transit gateways and VPN). The
+    interface in the source's AZ when it has one (what the endpoint's zonal DNS name, and a client
+    using the regional name in that zone, reaches), else its first."""
+    if vpce.vpc_endpoint_type != "Interface":
+        raise UnsupportedEndpointError(
+            f"{label}: a {vpce.vpc_endpoint_type} endpoint is a route target, not a host; trace to the "
+            f'service instead (e.g. "{vpce.service_name.rsplit(".", 1)[-1]}:{vpce.region}")'
+        )
+    if role == "source":
+        raise UnsupportedEndpointError(
+            f"{label}: an interface endpoint does not initiate connections (AWS PrivateLink); "
+            f"use it as a destination"
+        )
+    world = view.world
+    enis = [e for e in (world.get(i, NetworkInterface) for i in vpce.network_interface_ids) if e is not None]
+    if not enis:
+        raise UnknownEndpointError(f"{label}: interface endpoint {vpce.id} has no network interfaces")
+    if ip is not None:
+        eni = next((e for e in enis if ip in e.private_ip_addresses), None)
+        if eni is None:
+            raise UnknownEndpointError(
+                f"{label}: {ip} is not an address of {vpce.id} "
+                f"({', '.join(e.private_ip_address for e in enis)})"
+            )
+    else:
+        zone = near.subnet.availability_zone if near is not None and near.subnet is not None else None
+        eni = next((e for e in enis if zone is not None and _zone_of(view, e) == zone), enis[0])
+    return replace(_interface(view, eni, label, ip), component=vpce.id)
+
+
+def _zone_of(view: ForwardingView, eni: NetworkInterface) -> str | None:
+    subnet = view.world.get(eni.subnet_id, Subnet)
+    return subnet.availability_zone if subnet is not None else None
 
 
 def _attachment_address(view: ForwardingView, att: TransitGatewayAttachment, label: str) -> str:

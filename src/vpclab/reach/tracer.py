@@ -339,7 +339,16 @@ class Tracer:
             return nat_reply(self, eni, subnet, packet)
         if eni is not None:
             self.sg_ingress(eni, packet, self.sender_interface(packet.src_ip))
-            self.hop("network-interface", eni.id, f"delivered to {packet.dst_ip} in {subnet.id}", packet)
+            dst = self.destination
+            endpoint = (
+                dst.component
+                if self.forward and dst.interface is not None and dst.interface.id == eni.id
+                else None
+            )
+            shown = f" (interface endpoint {self.label(endpoint)})" if endpoint else ""
+            self.hop(
+                "network-interface", eni.id, f"delivered to {packet.dst_ip} in {subnet.id}{shown}", packet
+            )
             return Arrival("interface", packet.dst_ip, vpc_id, subnet, eni)
         dst = self.destination if self.forward else self.source
         shown = self.stands_for(dst) if dst.ip == packet.dst_ip and dst.vpc_id == vpc_id else ""
