@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -173,8 +175,10 @@ def test_every_resource_round_trips(sequence: list[tuple[str, int, int, bool]]) 
         data = json.loads(json.dumps(to_dict(res)))
         assert from_dict(data) == res
 
-    store = SqliteStore.open(":memory:")
-    store.attach(world)
-    restored = store.load(World)
+    with tempfile.TemporaryDirectory() as tmp:  # a real file: `:memory:` state keeps no journal
+        store = SqliteStore.open(Path(tmp) / "state.sqlite3")
+        store.attach(world)
+        restored = store.load(World)
+        store.close()
     assert [to_dict(r) for r in restored.resources()] == [to_dict(r) for r in world.resources()]
     assert restored.version == world.version

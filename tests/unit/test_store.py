@@ -243,13 +243,14 @@ def test_a_reset_that_cannot_be_written_changes_nothing(path: Path) -> None:
     assert dump(path) == before
 
 
-def test_memory_store_round_trips() -> None:
+def test_memory_state_keeps_no_journal() -> None:
+    """`--state :memory:` is a throwaway World: nothing outlives the process, so the store writes
+    nothing (journaling into an in-memory database cost a third of each create's handling)."""
     store = SqliteStore.open(":memory:")
     world = store.load(World)
     store.attach(world)
     build(ControlPlane(world))
-    assert len(store) == len(world)
-    assert [to_dict(r) for r in store.resources()] == snapshot(world)
+    assert len(world) > 0 and len(store) == 0
 
 
 def test_concurrent_writers_lose_nothing(path: Path) -> None:

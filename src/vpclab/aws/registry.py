@@ -21,6 +21,7 @@ dropped. ``DryRun`` never reaches a handler: the dispatcher answers ``DryRunOper
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -65,6 +66,12 @@ Handler = Callable[[Call], dict[str, Any]]
 
 #: (service, Action) → handler
 HANDLERS: dict[tuple[str, str], Handler] = {}
+
+
+@functools.cache
+def _parameters(fn: Callable[..., Any]) -> Mapping[str, inspect.Parameter]:
+    """An action's parameters (computed once: inspect.signature is slow on a hot path)."""
+    return inspect.signature(fn).parameters
 
 
 def handler(action: str, service: str = "ec2") -> Callable[[Handler], Handler]:
@@ -155,7 +162,7 @@ def control_kwargs(
                 kwargs["tags"] = tags
             continue
         kwargs[(rename or {}).get(key, xform_name(key))] = to_kwargs(members.get(key), value)
-    params = inspect.signature(fn).parameters
+    params = _parameters(fn)
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     pascal = {(rename or {}).get(k, xform_name(k)): k for k in members}
     for kw in kwargs:

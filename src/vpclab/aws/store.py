@@ -242,10 +242,14 @@ class SqliteStore:
                 raise StateFileError(
                     f"{self._path} holds {len(stored)} resources that are not the World's; load the World "
                     "from the store (SqliteStore.load) before attaching it")
+            self._attached = world
+            if self._path == MEMORY:
+                # nothing outlives the process: a journal in an in-memory database would only cost
+                # time on every change (a third of a create's handling, measured in bench/api.py)
+                return
             snapshot: Changes = {} if stored else {r.id: (None, r) for r in world.resources()}
             self._write(world, snapshot, version=world.version)
             world.subscribe(self._listener(world))
-            self._attached = world
 
     def _listener(self, world: World) -> Callable[[Changes], None]:
         def write(changes: Changes) -> None:
