@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
 
-from vpclab.model.interfaces import NetworkInterface
+from vpclab.model.interfaces import Instance, NetworkInterface
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.prefix_lists import prefix_list_cidrs
-from vpclab.model.route_table import lookup, route_table_for_subnet
+from vpclab.model.route_table import Route, lookup, route_table_for_subnet
 from vpclab.model.security import NetworkAcl, SecurityGroup, acl_decision, sg_rule_matches
 from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import TransitGatewayAttachment, association_of, tgw_lookup, vpc_attachment
@@ -29,26 +29,61 @@ def _in_vpc(world: World, vpc_id: str, ip: IPv4Address) -> bool:
     return vpc is not None and any(ip in n for n in vpc.networks)
 
 
+def _middlebox_subnet(world: World, route: Route, vpc_id: str) -> Subnet | None:
+    """The subnet of the interface (or instance's primary interface) a route sends to, when it
+    forwards traffic (source/destination check off) and sits in ``vpc_id``."""
+    eni = None
+    if route.network_interface_id:
+        eni = world.get(route.network_interface_id, NetworkInterface)
+    elif route.instance_id:
+        inst = world.get(route.instance_id, Instance)
+        if inst is not None and inst.network_interface_ids:
+            eni = world.get(inst.network_interface_ids[0], NetworkInterface)
+    if eni is None or eni.source_dest_check or eni.vpc_id != vpc_id:
+        return None
+    return world.get(eni.subnet_id, Subnet)
+
+
 def arrive(world: World, subnet: Subnet, ip: IPv4Address) -> str | None:
-    """The VPC a packet from ``subnet`` to ``ip`` is delivered into, or None."""
-    found = lookup(world, route_table_for_subnet(world, subnet.id), ip)
-    if found is None or found[1] != "active":
-        return None
-    route = found[0]
-    if route.gateway_id == "local":
-        return subnet.vpc_id if _in_vpc(world, subnet.vpc_id, ip) else None
-    if route.vpc_peering_connection_id:
-        pcx = world.get(route.vpc_peering_connection_id, VpcPeeringConnection)
-        peer = pcx.peer_of(subnet.vpc_id) if pcx is not None and pcx.is_active else None
-        return peer if peer is not None and _in_vpc(world, peer, ip) else None
-    if not route.transit_gateway_id:
-        return None
-    tgw_id = route.transit_gateway_id
-    att = vpc_attachment(world, tgw_id, subnet.vpc_id)
+    """The VPC a packet from ``subnet`` to ``ip`` is delivered into, or None. Middleboxes route
+    on from their own subnet; a transit gateway delivers through the attachment subnet's table."""
+    table = route_table_for_subnet(world, subnet.id)
+    vpc_id, az, entering = subnet.vpc_id, subnet.availability_zone, False
+    for _ in range(8):
+        found = lookup(world, table, ip)
+        if found is None or found[1] != "active":
+            return None
+        route = found[0]
+        if route.gateway_id == "local":
+            return vpc_id if _in_vpc(world, vpc_id, ip) else None
+        if route.network_interface_id or route.instance_id:
+            box = _middlebox_subnet(world, route, vpc_id)
+            if box is None:
+                return None
+            table, az, entering = route_table_for_subnet(world, box.id), box.availability_zone, False
+            continue
+        if entering:
+            return None
+        if route.vpc_peering_connection_id:
+            pcx = world.get(route.vpc_peering_connection_id, VpcPeeringConnection)
+            peer = pcx.peer_of(vpc_id) if pcx is not None and pcx.is_active else None
+            return peer if peer is not None and _in_vpc(world, peer, ip) else None
+        if not route.transit_gateway_id:
+            return None
+        entry = _through_tgw(world, route.transit_gateway_id, vpc_id, az, ip)
+        if entry is None:
+            return None
+        table, vpc_id, entering = route_table_for_subnet(world, entry.id), entry.vpc_id, True
+    return None
+
+
+def _through_tgw(world: World, tgw_id: str, vpc_id: str, az: str, ip: IPv4Address) -> Subnet | None:
+    """The attachment subnet through which the transit gateway delivers the packet, or None."""
+    att = vpc_attachment(world, tgw_id, vpc_id)
     if att is None or att.state != "available":
         return None
     zones = [world.get(s, Subnet) for s in att.subnet_ids]
-    if subnet.availability_zone not in {z.availability_zone for z in zones if z is not None}:
+    if az not in {z.availability_zone for z in zones if z is not None}:
         return None
     table = association_of(world, att.id, tgw_id)
     for _ in range(4):
@@ -62,15 +97,7 @@ def arrive(world: World, subnet: Subnet, ip: IPv4Address) -> str | None:
             return None
         if nxt.resource_type == "vpc":
             subs = [s for s in (world.get(i, Subnet) for i in nxt.subnet_ids) if s is not None]
-            entry = next(
-                (s for s in subs if s.availability_zone == subnet.availability_zone),
-                subs[0] if subs else None,
-            )
-            if entry is None:
-                return None
-            hit = lookup(world, route_table_for_subnet(world, entry.id), ip)
-            ok = hit is not None and hit[1] == "active" and hit[0].gateway_id == "local"
-            return nxt.resource_id if ok and _in_vpc(world, nxt.resource_id, ip) else None
+            return next((s for s in subs if s.availability_zone == az), subs[0] if subs else None)
         if nxt.resource_type == "peering":
             tgw_id = (
                 nxt.peer_transit_gateway_id if tgw_id == nxt.transit_gateway_id else nxt.transit_gateway_id
@@ -148,6 +175,8 @@ def _sg_allows(
     protocol: str,
     port: int | None,
 ) -> bool:
+    if not eni.groups:  # interfaces without security groups (NAT gateway, NLB) filter nothing
+        return True
     ip = IPv4Address(other.private_ip_address)
     for gid in eni.groups:
         group = world.get(gid, SecurityGroup)

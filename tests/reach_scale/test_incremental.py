@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.generator import SMALL, acl_template, build
+from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.route_table import Route, RouteTable, RouteTableAssociation
 from vpclab.model.security import NetworkAcl
@@ -126,13 +127,24 @@ def change(world, rng: random.Random, op: int) -> None:
     elif op == 5:  # a peering goes active or away
         pcx = rng.choice(list(world.all(VpcPeeringConnection)))
         world.put(dataclasses.replace(pcx, status_code="deleted" if pcx.is_active else "active"))
+    elif op == 7:  # a route to a middlebox: an interface of the table's VPC
+        eni = rng.choice(
+            [e for e in world.in_vpc(rt.vpc_id, NetworkInterface) if e.interface_type == "interface"]
+        )
+        vpc = rng.choice([v for v in world.all(Vpc) if v.id != rt.vpc_id])
+        if rt.route_to(vpc.cidr_block) is None:
+            hop = Route(destination_cidr_block=vpc.cidr_block, network_interface_id=eni.id)
+            world.put(dataclasses.replace(rt, routes=(*rt.routes, hop)))
+    elif op == 8:  # an interface starts (or stops) forwarding traffic not addressed to it
+        eni = rng.choice([e for e in world.all(NetworkInterface) if e.interface_type == "interface"])
+        world.put(dataclasses.replace(eni, source_dest_check=not eni.source_dest_check))
     else:  # an attachment leaves or comes back
         att = rng.choice([a for a in world.all(TransitGatewayAttachment) if a.resource_type == "vpc"])
         world.put(dataclasses.replace(att, state="deleting" if att.state == "available" else "available"))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 2**16)), min_size=1, max_size=6))
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 2**16)), min_size=1, max_size=6))
 def test_incremental_equals_recomputation(ops):
     world = build(SMALL)
     intents = _intents(world)

@@ -131,6 +131,8 @@ def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
         return ("pcx", target)
     if route.transit_gateway_id:  # type: ignore[attr-defined]
         return ("tgw", target)
+    if route.network_interface_id or route.instance_id:  # type: ignore[attr-defined]
+        return ("mbox", target)
     return ("other", target)
 
 
@@ -256,6 +258,9 @@ class Compiled:
     #: active peering connections: id → (requester vpc, accepter vpc)
     peerings: dict[str, tuple[str, str]]
     acls: dict[str, NetworkAcl]
+    #: interfaces and instances that forward traffic not addressed to them (source/destination
+    #: check off): id → (subnet id, VPC id)
+    middleboxes: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: every prefix the network mentions, and the subset that drives routing/filtering decisions
     prefixes: set[tuple[int, int]] = field(default_factory=set)
     routing_prefixes: set[tuple[int, int]] = field(default_factory=set)
@@ -334,6 +339,32 @@ def attachment_info(world: World, att: TransitGatewayAttachment, subnet_rt: dict
     return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer)
 
 
+def middlebox(world: World, target: str) -> tuple[str, str] | None:
+    """(subnet, VPC) of an interface or instance (its primary interface) that forwards traffic
+    (source/destination check off, AWS "ENI_SOURCE_DEST_CHECK_RESTRICTION"), else None."""
+    from ..model.interfaces import Instance, NetworkInterface
+
+    res = world.get(target)
+    if isinstance(res, Instance):
+        res = world.get(res.network_interface_ids[0], NetworkInterface) if res.network_interface_ids else None
+    if isinstance(res, NetworkInterface) and not res.source_dest_check:
+        return res.subnet_id, res.vpc_id
+    return None
+
+
+def middleboxes(world: World) -> dict[str, tuple[str, str]]:
+    """Every route target that is a middlebox, by the id the routes name."""
+    out: dict[str, tuple[str, str]] = {}
+    for rt in world.all(RouteTable):
+        for r in rt.routes:
+            target = r.network_interface_id or r.instance_id
+            if target and target not in out:
+                box = middlebox(world, target)
+                if box is not None:
+                    out[target] = box
+    return out
+
+
 def compile_world(world: World, *, tables: bool = True) -> Compiled:
     """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table."""
     subnet_rt = subnet_route_tables(world)
@@ -359,6 +390,7 @@ def compile_world(world: World, *, tables: bool = True) -> Compiled:
     }
     acls = {a.id: a for a in world.all(NetworkAcl)}
     c = Compiled(world.version, subnets, vpc_spans, vpc_atts, attachments, peerings, acls)
+    c.middleboxes = middleboxes(world)
     for spans in vpc_spans.values():
         c.routing_prefixes.update(spans)
     for acl in acls.values():
@@ -381,6 +413,8 @@ def compile_world(world: World, *, tables: bool = True) -> Compiled:
 # -- forwarding: where does a packet from a subnet context to an address arrive? ---------------
 #: how many transit gateways a packet may cross (TGW peering chains)
 MAX_TGW_HOPS = 4
+#: how many route tables a packet may consult (middleboxes and transit gateways on the way)
+MAX_HOPS = 8
 
 
 def in_vpc(c: Compiled, vpc_id: str, address: int) -> bool:
@@ -392,31 +426,60 @@ def arrive(
 ) -> str | None:
     """The VPC a packet to ``address`` from a subnet (its route table, VPC and AZ) is delivered
     into, or None when it is dropped or leaves the subnet fabric. ``reads`` collects the ids of the
-    tables and resources the answer depends on (the intent checker's dependency tracking)."""
-    if reads is not None:
-        reads.add(route_table_id)
-    runs = c.route_tables.get(route_table_id)
-    hop = runs.at(address) if runs is not None else NO_ROUTE
-    kind, target = hop
-    if kind == "local":
-        return vpc_id if in_vpc(c, vpc_id, address) else None
-    if kind == "pcx":
-        # non-transitive: the destination must be inside the peer VPC's CIDRs
+    tables and resources the answer depends on (the intent checker's dependency tracking).
+
+    A route to a middlebox (an interface or instance with source/destination check off) hands the
+    packet to it, and it is routed on from the middlebox's subnet; a packet a transit gateway
+    delivers into a VPC is routed by the attachment subnet's table, which must deliver it locally
+    or to a middlebox. At most ``MAX_HOPS`` route tables are consulted (loops drop).
+    """
+    entering = False  # just delivered by a transit gateway: only local delivery or a middlebox
+    for _ in range(MAX_HOPS):
         if reads is not None:
-            reads.add(target)
-        sides = c.peerings.get(target)
-        if sides is None:
+            reads.add(route_table_id)
+        runs = c.route_tables.get(route_table_id)
+        kind, target = runs.at(address) if runs is not None else NO_ROUTE
+        if kind == "local":
+            return vpc_id if in_vpc(c, vpc_id, address) else None
+        if kind == "mbox":
+            if reads is not None:
+                reads.add(target)
+            box = c.middleboxes.get(target)
+            if box is None or box[1] != vpc_id or box[0] not in c.subnets:
+                return None  # ENI_SOURCE_DEST_CHECK_RESTRICTION, or not a middlebox of this VPC
+            sub = c.subnets[box[0]]
+            route_table_id, az, entering = sub.route_table_id, sub.az, False
+            continue
+        if entering:
             return None
-        peer = sides[1] if sides[0] == vpc_id else sides[0]
-        return peer if in_vpc(c, peer, address) else None
-    if kind != "tgw":
-        return None
-    att = c.vpc_attachments.get((target, vpc_id))
+        if kind == "pcx":
+            # non-transitive: the destination must be inside the peer VPC's CIDRs
+            if reads is not None:
+                reads.add(target)
+            sides = c.peerings.get(target)
+            if sides is None:
+                return None
+            peer = sides[1] if sides[0] == vpc_id else sides[0]
+            return peer if in_vpc(c, peer, address) else None
+        if kind != "tgw":
+            return None
+        exit_ = _through_tgw(c, target, vpc_id, az, address, reads)
+        if exit_ is None:
+            return None
+        route_table_id, vpc_id = exit_
+        entering = True
+    return None
+
+
+def _through_tgw(
+    c: Compiled, tgw_id: str, vpc_id: str, az: str, address: int, reads: set[str] | None
+) -> tuple[str, str] | None:
+    """(attachment subnet route table, VPC) where the transit gateway delivers the packet, or None."""
+    att = c.vpc_attachments.get((tgw_id, vpc_id))
     if reads is not None:
-        reads.add(f"{target}/{vpc_id}")
+        reads.add(f"{tgw_id}/{vpc_id}")
     if att is None or az not in att.az_route_tables:  # TGW_ATTACH_VPC_AZ_RESTRICTION
         return None
-    tgw_id = target
     rtb = att.associations.get(tgw_id)
     for _ in range(MAX_TGW_HOPS):
         if rtb is None:
@@ -436,11 +499,7 @@ def arrive(
             # the TGW keeps traffic in the source AZ when the attachment has a subnet there, else
             # uses another attachment subnet; that subnet's route table forwards it into the VPC
             entry_rt = nxt.az_route_tables.get(az) or next(iter(nxt.az_route_tables.values()), "")
-            if reads is not None:
-                reads.add(entry_rt)
-            eruns = c.route_tables.get(entry_rt)
-            ehop = eruns.at(address) if eruns is not None else NO_ROUTE
-            return nxt.vpc_id if ehop[0] == "local" and in_vpc(c, nxt.vpc_id, address) else None
+            return entry_rt, nxt.vpc_id
         if nxt.type == "peering" and tgw_id in nxt.peer_of:
             tgw_id = nxt.peer_of[tgw_id]
             rtb = nxt.associations.get(tgw_id)

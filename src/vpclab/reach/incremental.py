@@ -48,6 +48,7 @@ from .compiled import (
     compile_route_table,
     compile_tgw_route_table,
     compile_world,
+    middlebox,
     subnet_acls,
     subnet_route_tables,
 )
@@ -217,6 +218,10 @@ class IntentChecker:
             if new is not None:
                 self._index_targets(new)
                 self._rt_vpc[rid] = new.vpc_id
+                for route in new.routes:  # a middlebox the table now names
+                    target = route.network_interface_id or route.instance_id
+                    if target:
+                        self._refresh_middlebox(target, dirty)
             self._recompile_rt(rid, dirty)
             if old is None or new is None or old.associations != new.associations:
                 self._remap_subnets(res.vpc_id, dirty)
@@ -262,10 +267,26 @@ class IntentChecker:
                 self._recompile_trt(trt_id, dirty)
             return True
         if isinstance(res, _TARGET_KINDS + _QUIET_KINDS):
-            for rt_id in list(self._targets.get(rid, ())):
-                self._recompile_rt(rt_id, dirty)
+            named = {rid}
+            for r in (old, new):  # an interface's source/destination check decides for its instance too
+                if isinstance(r, NetworkInterface) and r.instance_id:
+                    named.add(r.instance_id)
+            for target in named:
+                if target in self._targets:
+                    self._refresh_middlebox(target, dirty)
+                for rt_id in list(self._targets.get(target, ())):
+                    self._recompile_rt(rt_id, dirty)
             return True
         return False
+
+    def _refresh_middlebox(self, target: str, dirty: set[str]) -> None:
+        box = middlebox(self.world, target)
+        if box != self.c.middleboxes.get(target):
+            if box is None:
+                del self.c.middleboxes[target]
+            else:
+                self.c.middleboxes[target] = box
+            dirty.add(target)
 
     def _attachment(
         self,

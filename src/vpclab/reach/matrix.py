@@ -34,7 +34,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..model.addresses import AddressSet
-from .compiled import MAX_TGW_HOPS, Compiled, SubnetInfo, acl_allowed, arrive, atom_of, compile_world, in_set
+from .compiled import (
+    MAX_HOPS,
+    MAX_TGW_HOPS,
+    Compiled,
+    SubnetInfo,
+    acl_allowed,
+    arrive,
+    atom_of,
+    compile_world,
+    in_set,
+)
 
 if TYPE_CHECKING:
     from ..model.world import World
@@ -241,10 +251,10 @@ class _Classes:
         forward = np.zeros((n1, n2), dtype=bool)
         self._tgw_rows: dict[tuple[str, str, int], np.ndarray] = {}
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
-        self._locals: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
-        self._simple: dict[tuple[str, str], bool | None] = {}
+        self._arrivals: dict[tuple[str, str, str, bool, int], np.ndarray] = {}
+        self._simple: dict[tuple[str, int, int], bool | None] = {}
         for (rt, vpc, az, _acl), row in self.k1.items():
-            self._fill(forward[row], rt, vpc, az)
+            forward[row] = self._arrival(rt, vpc, az, False, 0, keep=False) == self.k2_vpc
         # NACL terms, once per distinct ACL content: the source side (outbound, then the reply
         # inbound) and the destination side (inbound, then the reply outbound)
         rport = return_port(self.protocol, self.port)
@@ -275,10 +285,23 @@ class _Classes:
             found = self._run_bounds[runs_key] = (lo, [*lo[1:], len(self.k2_addr)])
         return found
 
-    def _fill(self, row: np.ndarray, rt_id: str, vpc_id: str, az: str) -> None:
+    def _arrival(
+        self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, keep: bool = True
+    ) -> np.ndarray:
+        """For each k2 position, the index of the VPC a packet from this route table context is
+        delivered into (-1: dropped or gone) — ``compiled.arrive`` for every atom at once.
+        ``entering``: the packet was just delivered by a transit gateway (only local delivery
+        or a middlebox)."""
+        key = (rt_id, vpc_id, az, entering, depth)
+        found = self._arrivals.get(key)
+        if found is not None:
+            return found
+        out = np.full(len(self.k2_addr), -1, dtype=np.int32)
+        if keep:
+            self._arrivals[key] = out  # before recursing: a routing loop reads -1 (dropped)
         runs = self.c.route_tables.get(rt_id)
-        if runs is None:
-            return
+        if runs is None or depth >= MAX_HOPS:
+            return out
         lo, hi = self._bounds(rt_id, runs)
         me = self.vpc_index[vpc_id]
         for k, (kind, target) in enumerate(runs.hops):
@@ -286,90 +309,81 @@ class _Classes:
             if a == b:
                 continue
             if kind == "local":
-                row[a:b] = self.k2_vpc[a:b] == me
+                out[a:b] = me
+            elif kind == "mbox":
+                box = self.c.middleboxes.get(target)
+                if box is not None and box[1] == vpc_id and box[0] in self.c.subnets:
+                    sub = self.c.subnets[box[0]]
+                    out[a:b] = self._arrival(sub.route_table_id, vpc_id, sub.az, False, depth + 1)[a:b]
+            elif entering:
+                continue
             elif kind == "pcx":
                 sides = self.c.peerings.get(target)
                 if sides is not None:
-                    peer = sides[1] if sides[0] == vpc_id else sides[0]
-                    row[a:b] = self.k2_vpc[a:b] == self.vpc_index.get(peer, -1)
+                    out[a:b] = self.vpc_index.get(sides[1] if sides[0] == vpc_id else sides[0], -1)
             elif kind == "tgw":
                 att = self.c.vpc_attachments.get((target, vpc_id))
                 if att is not None and az in att.az_route_tables and target in att.associations:
-                    row[a:b] = self._tgw_row(att.associations[target], target, az, 0)[a:b]
+                    out[a:b] = self._tgw_row(att.associations[target], target, az, depth)[a:b]
+        return out
 
     def _tgw_row(self, rtb: str, tgw_id: str, az: str, depth: int) -> np.ndarray:
-        """Whether a packet entering TGW route table ``rtb`` (from AZ ``az``) arrives in each k2's VPC:
-        the route's attachment is that VPC's and the attachment subnet's route table (the one in
-        ``az``, else the first) delivers the address locally."""
+        """For each k2 position, the VPC a packet entering TGW route table ``rtb`` from AZ ``az``
+        is delivered into by the attachment subnet's route table (-1: dropped)."""
         key = (rtb, az, depth)
         found = self._tgw_rows.get(key)
         if found is not None:
             return found
-        row = np.zeros(len(self.k2_addr), dtype=bool)
-        self._tgw_rows[key] = row
+        out = np.full(len(self.k2_addr), -1, dtype=np.int32)
+        self._tgw_rows[key] = out
         runs = self.c.tgw_tables.get(rtb)
         if runs is None or depth >= MAX_TGW_HOPS:
-            return row
-        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int64)
-        entry_ok = np.ones(len(runs.hops), dtype=bool)
-        checks: list[tuple[int, str]] = []  # runs whose entry table is not all-local over the VPC
+            return out
+        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
+        later: list[tuple[int, str, str]] = []  # runs whose entry table is not local all along
         peers: list[int] = []
+        ends = (*runs.starts[1:], 1 << 32)
         for k, (kind, target) in enumerate(runs.hops):
             nxt = self.c.attachments.get(target) if kind == "att" else None
             if nxt is None:
                 continue
             if nxt.type == "vpc" and nxt.vpc_id is not None:
-                hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
                 entry_rt = nxt.az_route_tables.get(az) or next(iter(nxt.az_route_tables.values()), "")
-                simple = self._all_local(entry_rt, nxt.vpc_id)
-                if simple is None:
-                    entry_ok[k] = False
-                elif not simple:
-                    checks.append((k, entry_rt))
+                simple = self._all_local(entry_rt, runs.starts[k], ends[k])
+                if simple:
+                    hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
+                elif simple is not None:
+                    later.append((k, entry_rt, nxt.vpc_id))
             elif nxt.type == "peering" and tgw_id in nxt.peer_of:
                 peers.append(k)
-        run_of = np.searchsorted(runs.array(), self.k2_addr, side="right") - 1
-        row[:] = (hop_vpc[run_of] == self.k2_vpc) & entry_ok[run_of]
-        if checks or peers:
+        out[:] = hop_vpc[np.searchsorted(runs.array(), self.k2_addr, side="right") - 1]
+        if later or peers:
             lo, hi = self._bounds("tgw:" + rtb, runs)
-            for k, entry_rt in checks:
+            for k, entry_rt, vpc_id in later:
                 a, b = lo[k], hi[k]
-                starts, is_local = self._local_runs(entry_rt)  # type: ignore[misc]
-                row[a:b] &= is_local[np.searchsorted(starts, self.k2_addr[a:b], side="right") - 1]
+                if a < b:
+                    out[a:b] = self._arrival(entry_rt, vpc_id, az, True, depth + 1)[a:b]
             for k in peers:
                 nxt = self.c.attachments[runs.hops[k][1]]
                 peer_tgw = nxt.peer_of[tgw_id]
                 peer_rtb = nxt.associations.get(peer_tgw)
                 a, b = lo[k], hi[k]
-                row[a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[a:b] if peer_rtb else False
-        return row
+                if peer_rtb and a < b:
+                    out[a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[a:b]
+        return out
 
-    def _all_local(self, rt_id: str, vpc_id: str) -> bool | None:
-        """Whether the table forwards every address of the VPC locally (None: no such table)."""
-        key = (rt_id, vpc_id)
+    def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:
+        """Whether the table forwards every address of [start, end) locally (None: no such table)."""
+        key = (rt_id, start, end)
         if key not in self._simple:
             runs = self.c.route_tables.get(rt_id)
             if runs is None:
                 self._simple[key] = None
             else:
-                ok = True
-                for lo, hi in self.c.vpc_spans.get(vpc_id, ()):
-                    i = bisect_right(runs.starts, lo) - 1
-                    j = bisect_left(runs.starts, hi)
-                    ok = ok and all(runs.hops[x][0] == "local" for x in range(i, j))
-                self._simple[key] = ok
+                i = bisect_right(runs.starts, start) - 1
+                j = bisect_left(runs.starts, end)
+                self._simple[key] = all(runs.hops[x][0] == "local" for x in range(i, j))
         return self._simple[key]
-
-    def _local_runs(self, rt_id: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """A route table's run starts and whether each run is its local route (cached)."""
-        if rt_id not in self._locals:
-            runs = self.c.route_tables.get(rt_id)
-            self._locals[rt_id] = (
-                None
-                if runs is None
-                else (runs.array(), np.array([h[0] == "local" for h in runs.hops], dtype=bool))
-            )
-        return self._locals[rt_id]
 
 
 def matrix(
@@ -418,14 +432,14 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
     pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
     psub = np.array(piece_subnet, dtype=np.int64)
     # subnets by (first atom, context): the column gathers walk forward; a subnet's pieces stay adjacent
-    first_piece = np.flatnonzero(np.r_[True, np.diff(psub) != 0])
+    first_piece = np.flatnonzero(np.r_[True, np.diff(psub) != 0]) if n else np.zeros(0, dtype=np.int64)
     order = np.lexsort((pk1[first_piece], pk2[first_piece]))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     porder = np.lexsort((np.arange(len(psub)), rank[psub]))
     pk1, pk2, psub = pk1[porder], pk2[porder], rank[psub[porder]]
     # first pieces make the n x n matrix; a subnet's further pieces OR their row and column into it
-    heads = np.flatnonzero(np.r_[True, np.diff(psub) != 0])
+    heads = np.flatnonzero(np.r_[True, np.diff(psub) != 0]) if n else np.zeros(0, dtype=np.int64)
     h1, h2 = pk1[heads], pk2[heads]
     width = (n + 7) // 8
     pp = np.empty((cl.P.shape[0], width), dtype=np.uint8)
@@ -500,6 +514,9 @@ def _sg_allows(
     cache: dict[tuple[str, ...], tuple[AddressSet, frozenset[str]]] = {}
     out = np.zeros((len(near), len(far)), dtype=bool)
     for i, e in enumerate(near):
+        if not e.groups:  # no security groups (a NAT gateway's, an NLB's interface): nothing to filter
+            out[i] = True
+            continue
         sets = cache.get(e.groups)
         if sets is None:
             sets = cache[e.groups] = _sg_sets(world, e.groups, egress, protocol, port)
