@@ -78,8 +78,7 @@ def test_tgw_az_restriction() -> None:
     e = t.explanations[0]
     assert e.component == net.id("hub-a")
     assert e.fix == (
-        f"add a subnet in us-east-1b to {net.id('hub-a')} (modify-transit-gateway-vpc-attachment "
-        f"--add-subnet-ids)"
+        "add a subnet in us-east-1b to hub-a (modify-transit-gateway-vpc-attachment --add-subnet-ids)"
     )
 
 
@@ -153,8 +152,8 @@ def test_centralized_egress_through_a_nat_vpc() -> None:
         and t.explanations[0].direction == "return"
     )
     assert t.explanations[0].fix == (
-        f"missing return route: add a route for 10.1.1.0/24 to {net.id('core')} in "
-        f"{net.id('egress-public-rt')}, so replies go back the way the request came"
+        "missing return route: add a route for 10.1.1.0/24 to core in "
+        "egress-public-rt, so replies go back the way the request came"
     )
 
 
@@ -239,8 +238,14 @@ def test_without_appliance_mode_a_cross_az_flow_splits_between_appliances() -> N
     (e,) = t.explanations
     att = net.id("hub-inspection")
     assert e.direction == "return" and e.component == att and not e.blocking
-    assert e.fix.startswith(f"enable appliance mode on the attachment {att} ")
-    assert "us-east-1b, not us-east-1a" in e.message and "fw-b" in e.message and "fw-a" in e.message
+    assert e.fix.startswith("enable appliance mode on the attachment hub-inspection ")
+    assert e.message == (
+        "the reply to 10.1.1.10 enters inspection through hub-inspection in us-east-1b, not us-east-1a "
+        "as the request did, so it passes fw-b/eni instead of fw-a/eni; a stateful appliance drops a flow "
+        "it sees one way only"
+    )
+    bare = trace(net.world, net.id("spoke-a-host"), net.id("spoke-c-host"), port=443)  # no names=
+    assert bare.explanations[0].fix.startswith(f"enable appliance mode on the attachment {att} (modify-")
     # a flow that stays in one AZ meets one firewall both ways: nothing to recommend
     t = run(net, "spoke-a-host", "spoke-b-host", port=443)
     assert t.disposition == "reachable" and codes(t) == []

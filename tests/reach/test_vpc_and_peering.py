@@ -92,11 +92,12 @@ def test_acl_deny_forward_and_sg_mismatch_are_all_reported() -> None:
     assert codes(t) == ["SUBNET_ACL_RESTRICTION", "ENI_SG_RULES_MISMATCH"]
     acl = net.id("db-acl")
     first = t.explanations[0]
-    assert first.message == f"tcp 3306 10.0.1.10 → 10.0.2.10 denied by {acl} (db-acl) rule * inbound"
-    assert first.fix == f"add an inbound rule to {acl} allowing tcp 3306 from 10.0.1.0/24 ({net.id('db')})"
+    assert first.component == acl
+    assert first.message == "tcp 3306 10.0.1.10 → 10.0.2.10 denied by db-acl rule * inbound"
+    assert first.fix == "add an inbound rule to db-acl allowing tcp 3306 from 10.0.1.0/24 (db)"
     sg = t.explanations[1]
     assert sg.component == net.id("db-sg")
-    assert sg.fix == f"allow tcp 3306 from 10.0.1.0/24 (or {net.id('web-sg')}) inbound in {net.id('db-sg')}"
+    assert sg.fix == "allow tcp 3306 from 10.0.1.0/24 (or web-sg) inbound in db-sg"
     # the reply goes to port 49152, which the outbound 1024-65535 rule allows: nothing on the return path
     assert [e.direction for e in t.explanations] == ["forward", "forward"]
     assert path(t)[-1] == "network-interface:db-1/eni"  # the trace went on past both filters
@@ -115,10 +116,11 @@ def test_missing_ephemeral_rule_blocks_the_return_path() -> None:
     assert codes(t, "forward") == [] and codes(t, "return") == ["SUBNET_ACL_RESTRICTION"]
     e = t.explanations[0]
     acl = net.id("db-acl")
-    assert e.message == f"tcp 49152 10.0.2.10 → 10.0.1.10 denied by {acl} (db-acl) rule * outbound"
+    assert e.component == acl
+    assert e.message == "tcp 49152 10.0.2.10 → 10.0.1.10 denied by db-acl rule * outbound"
     assert e.fix == (
-        f"network ACLs are stateless: add an outbound rule to {acl} allowing tcp 1024-65535 to "
-        f"10.0.1.0/24, for the replies to the ephemeral port 49152 ({net.id('db')})"
+        "network ACLs are stateless: add an outbound rule to db-acl allowing tcp 1024-65535 to "
+        "10.0.1.0/24, for the replies to the ephemeral port 49152 (db)"
     )
 
 
@@ -157,10 +159,7 @@ def test_peering_is_not_transitive() -> None:
     t = run(net, "a-host", "c-host", port=22)
     assert codes(t) == ["PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"]
     assert path(t)[-1] == "vpc-peering-connection:a-b"
-    assert t.explanations[0].fix.startswith(
-        f"peering is not transitive: {net.id('a')} cannot reach {net.id('c')} "
-        f"through {net.id('b')} ({net.id('b-c')})"
-    )
+    assert t.explanations[0].fix.startswith("peering is not transitive: a cannot reach c through b (b-c)")
 
 
 def test_missing_return_route_over_peering() -> None:
@@ -170,8 +169,8 @@ def test_missing_return_route_over_peering() -> None:
     t = run(net, "web-1", "db-1", port=5432)
     assert t.disposition == "blocked" and codes(t, "return") == ["NO_ROUTE_TO_DESTINATION"]
     assert t.explanations[0].fix == (
-        f"missing return route: add a route for 10.0.0.0/16 to {net.id('app-db')} in "
-        f"{net.id('db-rt')}, so replies go back the way the request came"
+        "missing return route: add a route for 10.0.0.0/16 to app-db in "
+        "db-rt, so replies go back the way the request came"
     )
 
 
@@ -248,10 +247,7 @@ def test_a_subnet_endpoint_does_not_borrow_an_interfaces_identity() -> None:
     assert t.flow.src_ip == "10.50.1.5" and t.flow.dst_ip == "10.50.2.5"  # .4 is app-1's / app-2's
     assert not any(h.component in ("security-group", "network-interface") for h in t.forward_hops)
     assert path(t)[0] == "subnet:shared-app-a" and path(t)[-1] == "subnet:shared-app-b"
-    assert (
-        "stands for the subnet" in t.forward_hops[0].detail
-        and net.id("shared-app-a") in t.forward_hops[0].detail
-    )
+    assert t.forward_hops[0].detail == "source 10.50.1.5 (stands for the subnet shared-app-a)"
     assert "stands for the subnet" in t.forward_hops[-1].detail
     assert (
         "stands for the subnet" in t.return_hops[0].detail
@@ -270,3 +266,23 @@ def test_a_subnet_endpoint_does_not_borrow_an_interfaces_identity() -> None:
     assert t.disposition == "reachable"
     assert path(t)[0] == "subnet:east-app-a" and path(t)[-1] == "subnet:west-app-a"
     assert not any(h.component == "network-interface" for h in (*t.forward_hops, *t.return_hops))
+
+
+def test_the_tracer_speaks_the_callers_names() -> None:
+    """With ``names=`` the tracer itself writes hop details, messages and fixes with the caller's names
+    (``Hop.id`` and ``Explanation.component`` keep the ids, as Reachability Analyzer's components do,
+    https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html); without, with ids; and
+    the Network's ``trace`` (reach/api.py) gives the same answer."""
+    net = example("peering-triangle")
+    named = run(net, "a-host", "c-host", port=22)
+    assert named.explanations[0].component == net.id("a-rt")
+    assert named.explanations[0].message == "no route for 10.2.1.10 in a-rt"
+    assert named.explanations[0].fix.startswith("peering is not transitive: a is peered with b, which is")
+    hop = named.forward_hops[0]
+    assert hop.id == net.id("a-host/eni") and hop.detail == "source 10.0.1.10 in a-app"
+    assert all(net.id("a") not in h.detail for h in named.forward_hops)
+    bare = trace(net.world, net.id("a-host"), net.id("c-host"), port=22)
+    assert bare.explanations[0].message == f"no route for 10.2.1.10 in {net.id('a-rt')} (a-rt)"
+    assert bare.explanations[0].fix.startswith(f"peering is not transitive: {net.id('a')} is peered with")
+    assert bare.forward_hops[0].detail == f"source 10.0.1.10 in {net.id('a-app')}"
+    assert net.trace("a-host", "c-host", port=22) == named

@@ -13,6 +13,7 @@ failures end the walk. See docs/reachability.md for the semantics and the codes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -30,6 +31,26 @@ from .result import Explanation, Hop, PacketHeader
 
 #: the most hops one direction may take before the tracer calls it a loop
 MAX_HOPS = 64
+
+#: an AWS resource id in a text (vpc-0a1b…, tgw-attach-…, pcx-…), with the name the tracer may have put
+#: beside it ("rtb-… (app-rt)")
+_ID = re.compile(r"\b([a-z]+(?:-[a-z]+)*-[0-9a-f]{8,17})\b(?: \(([^()]+)\))?")
+
+
+def spell_names(names: Mapping[str, str], text: str) -> str:
+    """``text`` with every id that ``names`` names spelled as its name (``rtb-… (app-rt)`` and
+    ``rtb-…`` both become ``app-rt``); other ids stay."""
+
+    def name(m: re.Match[str]) -> str:
+        rid, beside = m.group(1), m.group(2)
+        label = names.get(rid)
+        if label is None:
+            return m.group(0)
+        if beside in (None, label):
+            return label
+        return f"{label} ({spell_names(names, beside)})"  # the parenthesis may hold another id
+
+    return _ID.sub(name, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +131,17 @@ class Tracer:
                 "look for routes that send traffic back and forth between two components",
             )
             raise Halt
-        self.hops.append(Hop(component, rid, self.name_of(rid), detail, packet))
+        self.hops.append(Hop(component, rid, self.name_of(rid), self.spell(detail), packet))
 
     def explain(self, code: str, message: str, component: str, fix: str) -> None:
-        self.explanations.append(Explanation(code, message, component, self.direction, fix))
+        self.explanations.append(
+            Explanation(code, self.spell(message), component, self.direction, self.spell(fix))
+        )
+
+    def spell(self, text: str) -> str:
+        """With the caller's ``names``, the text speaks them: every id they name becomes its name
+        (``Hop.id`` and ``Explanation.component`` keep the ids). Without, the text is unchanged."""
+        return spell_names(self.names, text) if self.names else text
 
     def appliance(self, vpc_id: str, appliance_id: str, packet: PacketHeader) -> None:
         """A stateful appliance (a middlebox interface, a GWLB endpoint) passed: remembered on the
