@@ -15,9 +15,9 @@ propagated VPC > Direct Connect > Connect > VPN > peering), so the compiled view
 never disagree about priority.
 
 Hops are small tuples: ``("local", vpc_id)``, ``("pcx", pcx_id)``, ``("tgw", tgw_id)``,
-``("att", attachment_id)`` (TGW tables), ``("blackhole", target)``, ``("other", target)`` (internet,
-NAT, VPN gateways, gateway endpoints, middleboxes: the packet leaves the subnet fabric) and
-``NO_ROUTE``.
+``("att", attachment_id)`` (TGW tables), ``("mbox", eni_or_instance_id)`` (a middlebox),
+``("blackhole", target)``, ``("other", target)`` (internet, NAT and VPN gateways, gateway
+endpoints: the packet leaves the subnet fabric) and ``NO_ROUTE``.
 """
 
 from __future__ import annotations

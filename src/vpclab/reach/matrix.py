@@ -6,7 +6,8 @@ of D both ways (DESIGN §3, §4):
 - forward routing from S's route table delivers D's address into D's VPC (local; peering, which
   is not transitive: the destination must lie in the peer VPC's CIDRs; transit gateway: the VPC's
   attachment must have a subnet in S's AZ, then association → TGW route table → attachment, and
-  the attachment subnet's route table must deliver the packet locally; blackholes drop);
+  the attachment subnet's route table must deliver the packet locally; a route to a middlebox
+  (source/destination check off) continues from the middlebox's subnet; blackholes drop);
 - S's network ACL allows it outbound and D's inbound (not within one subnet: NACLs apply only
   when traffic crosses a subnet boundary);
 - the return path routes back the same way from D, and the ACLs allow the reply, whose
@@ -20,8 +21,10 @@ Scale: subnets are grouped into classes that behave identically — same route t
 NACL (``k1``) and same routing atom (``k2``: the coarse atom that only deciding prefixes induce,
 with its VPC). ``P[k1, k2]`` says whether the forward direction works from a source context to a
 destination atom, ``Q[k1, k2]`` whether the destination side of a context accepts and answers it.
-A class pair (i, j) is reachable iff ``P[k1_i, k2_j] & Q[k1_j, k2_i]``; the class matrix is then
-expanded to subnets bit-packed, with ``np.packbits`` per class row and ``np.repeat`` over rows.
+A subnet pair (s, d) is reachable iff ``P[k1(s), k2(d)] & Q[k1(d), k2(s)]``: P's columns and Qᵀ's
+columns are expanded to subnets and packed (``np.packbits``), and each subnet's row is the AND of
+two packed rows. NACLs and security groups are checked at the two ends, not at middleboxes or
+TGW attachment subnets (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ if TYPE_CHECKING:
 #: 1024–65535; clients pick from their OS range (Linux 32768–60999, Windows 49152–65535);
 #: vpclab checks one port inside every common range.
 EPHEMERAL_PORT = 49152
-#: rows of the class matrix computed at a time (bounds the temporary memory)
+#: matrix rows computed at a time (bounds the temporary memory)
 CHUNK = 2048
 
 
