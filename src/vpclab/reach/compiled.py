@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -408,6 +409,18 @@ def compile_world(world: World, *, tables: bool = True) -> Compiled:
     c.prefixes = set(c.routing_prefixes)
     c.prefixes.update((s.lo, s.hi) for s in subnets.values())
     return c
+
+
+_VIEWS: WeakKeyDictionary[World, Compiled] = WeakKeyDictionary()
+
+
+def compiled_view(world: World) -> Compiled:
+    """The compiled view of ``world`` at its current version, compiled once per version (matrices
+    for several ports of one World share it)."""
+    found = _VIEWS.get(world)
+    if found is None or found.version != world.version:
+        found = _VIEWS[world] = compile_world(world)
+    return found
 
 
 # -- forwarding: where does a packet from a subnet context to an address arrive? ---------------

@@ -45,7 +45,7 @@ from .compiled import (
     acl_allowed,
     arrive,
     atom_of,
-    compile_world,
+    compiled_view,
     in_set,
 )
 
@@ -405,7 +405,7 @@ def matrix(
     """
     if level not in ("subnet", "interface"):
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
-    c = compiled or compile_world(world)
+    c = compiled or compiled_view(world)
     if level == "interface":
         return interface_matrix(world, c, protocol, port)
     return subnet_matrix(c, protocol, port)
