@@ -417,6 +417,8 @@ _VIEWS: WeakKeyDictionary[World, Compiled] = WeakKeyDictionary()
 def compiled_view(world: World) -> Compiled:
     """The compiled view of ``world`` at its current version, compiled once per version (matrices
     for several ports of one World share it)."""
+    if getattr(world, "_journal", None) is not None:
+        return compile_world(world)  # inside an open transaction the version has not moved yet
     found = _VIEWS.get(world)
     if found is None or found.version != world.version:
         found = _VIEWS[world] = compile_world(world)
