@@ -148,3 +148,26 @@ def test_agrees_with_the_tracer_without_transit_gateways(small):
             assert (
                 trace(small, s, d, protocol=protocol, port=port).disposition == "reachable"
             ) == m.reachable(s, d)
+
+
+def test_the_compiled_view_follows_the_world():
+    """matrix() reuses the compiled view within one World version, and never a stale one: after a
+    committed change, and inside an open transaction, it answers for the World as it is."""
+    world = build(SMALL)
+    before = matrix(world, "tcp", 443).count()
+    assert matrix(world, "tcp", 443).count() == before
+    with world.transaction():
+        for rt in list(world.all(RouteTable)):
+            world.put(dataclasses.replace(rt, routes=rt.routes[:1]))  # only the local routes are left
+        inside = matrix(world, "tcp", 443).count()
+    assert inside == matrix(world, "tcp", 443).count() < before
+    assert inside == sum(
+        naive.subnet_pair(world, s, d)
+        for s in _ids(world)
+        for d in _ids(world)
+        if world.get(s).vpc_id == world.get(d).vpc_id
+    )
+
+
+def _ids(world) -> list[str]:
+    return [s.id for s in world.all(Subnet)]
