@@ -116,7 +116,8 @@ def test_every_command_help_has_an_example(command: str) -> None:
 
 
 def test_make_run_commands_succeed() -> None:
-    """What `make run` does: validate every example, then show two-peered-vpcs."""
+    """`make run` validates every example (then serves two-peered-vpcs, tested in tests/api); the
+    README shows `vpclab show` on the same file."""
     examples = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
     assert runner.invoke(app, ["validate", *examples]).exit_code == 0
     assert runner.invoke(app, ["show", str(EXAMPLES / "two-peered-vpcs.yaml")]).exit_code == 0
