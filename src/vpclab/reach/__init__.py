@@ -112,7 +112,14 @@ def trace(
     with suppress(Halt):  # a routing failure ended the walk; its explanation is recorded
         arrival = _send(t, src, flow)
     forward_hops = t.hops
-    if arrival is not None and dst.vpc_id and arrival.vpc_id and arrival.vpc_id != dst.vpc_id:
+    through_privatelink = arrival is not None and arrival.via[:1] == ("privatelink",)
+    if (
+        arrival is not None
+        and not through_privatelink
+        and dst.vpc_id
+        and arrival.vpc_id
+        and arrival.vpc_id != dst.vpc_id
+    ):
         t.explain(
             "NO_ROUTE_TO_DESTINATION",
             f"the packet for {dst.ip} was delivered in {t.label(arrival.vpc_id)}, "

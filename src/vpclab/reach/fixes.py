@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model.interfaces import NetworkInterface
+from ..model.load_balancer import LoadBalancer
 from ..model.peering import VpcPeeringConnection, active_peerings_of
 from ..model.route_table import ForwardingEntry, Route, RouteTable
 from ..model.subnet import Subnet
@@ -69,6 +70,14 @@ def sg_fix(
     alt = ""
     if other is not None and other.groups and (other.vpc_id == eni.vpc_id or other.region == eni.region):
         alt = f" (or {other.groups[0]})"
+    if not egress and other is not None and other.interface_type == "network_load_balancer":
+        lb = next((b for b in t.world.in_vpc(other.vpc_id, LoadBalancer) if other.id in b.network_interface_ids), None)
+        if lb is not None:
+            cidrs = [s.cidr_block for s in (t.world.get(i, Subnet) for i in lb.subnet_ids) if s is not None]
+            return (
+                f"PrivateLink does not preserve the client's address: the targets see {lb.id}'s private "
+                f"addresses; allow {traffic} from {', '.join(cidrs)} (the subnets of {lb.id}) inbound in {group}"
+            )
     if egress:
         return f"allow {traffic} to {peer}{alt} outbound in {group}"
     return f"allow {traffic} from {peer}{alt} inbound in {group}"

@@ -67,6 +67,21 @@ class Arrival:
     via: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class PrivateLinkSession:
+    """A connection PrivateLink carried from an endpoint interface to a load balancer node: the
+    reply to the node's address goes back through it (see :mod:`vpclab.reach.privatelink`)."""
+
+    endpoint_id: str
+    load_balancer_id: str
+    #: the endpoint's network interface the client connected to
+    interface: NetworkInterface
+    #: the load balancer node's interface (the source the targets see)
+    node: NetworkInterface
+    #: the request as it reached the endpoint interface
+    request: PacketHeader
+
+
 class Halt(Exception):
     """A routing failure ended the walk (its explanation is already recorded)."""
 
@@ -105,6 +120,8 @@ class Tracer:
         self.appliances: dict[str, list[str]] = {}
         #: VPC id → (attachment id, forward AZ, return AZ) where the reply entered through another AZ
         self.az_switches: dict[str, tuple[str, str, str]] = {}
+        #: load balancer node address → the PrivateLink connection it serves
+        self.privatelink_sessions: dict[str, PrivateLinkSession] = {}
 
     # -- bookkeeping -----------------------------------------------------------------------
     @property
@@ -365,6 +382,10 @@ class Tracer:
             from .gateways import nat_reply
 
             return nat_reply(self, eni, subnet, packet)
+        if eni is not None and not self.forward and packet.dst_ip in self.privatelink_sessions:
+            from .privatelink import reply
+
+            return reply(self, eni, packet)
         if eni is not None:
             self.sg_ingress(eni, packet, self.sender_interface(packet.src_ip))
             dst = self.destination
@@ -377,6 +398,12 @@ class Tracer:
             self.hop(
                 "network-interface", eni.id, f"delivered to {packet.dst_ip} in {subnet.id}{shown}", packet
             )
+            if self.forward and dst.interface is not None and dst.interface.id == eni.id:
+                from .privatelink import endpoint_of_interface, forward
+
+                vpce = endpoint_of_interface(self, eni)
+                if vpce is not None:
+                    return forward(self, vpce, eni, packet)
             return Arrival("interface", packet.dst_ip, vpc_id, subnet, eni)
         dst = self.destination if self.forward else self.source
         shown = self.stands_for(dst) if dst.ip == packet.dst_ip and dst.vpc_id == vpc_id else ""
@@ -393,7 +420,8 @@ class Tracer:
         src = self.source if self.forward else self.destination
         if src.interface is not None and ip in src.interface.private_ip_addresses:
             return src.interface
-        return None
+        session = self.privatelink_sessions.get(ip)
+        return session.node if session is not None else None
 
     def enter_vpc(self, vpc_id: str, gateway_id: str, packet: PacketHeader, origin: str) -> Arrival:
         """Traffic arriving at an internet or virtual private gateway: the gateway's edge route
