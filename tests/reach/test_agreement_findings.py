@@ -1,0 +1,132 @@
+"""Tracer bugs found by comparing it with the all-pairs matrix and the brute force (bench/naive.py)
+on the SMALL generated network (tcp/443): each is a strict xfail until the tracer is fixed.
+
+On SMALL's 2,385 cross-VPC interface pairs the tracer said "reachable" where AWS blocks on 584
+(and on 42 the matrix, not the tracer, was wrong: tests/reach_scale/test_matrix_tgw_nacls.py).
+Both causes are the network ACLs on transit gateway paths, as AWS documents them in "Network ACLs
+for transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html):
+
+- instances and the attachment in the same subnet: for traffic from the instances to the transit
+  gateway, that subnet's outbound rules (by destination IP) AND its inbound rules (by source IP)
+  are evaluated; for traffic from the transit gateway to the instances, neither;
+- different subnets: the instance subnet's outbound rules (towards the transit gateway) and inbound
+  rules (from it); the attachment subnet's inbound rules for traffic towards the transit gateway
+  and its outbound rules for traffic from it.
+
+Remove each marker when the tracer passes the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import codes, design, run
+
+#: VPC a (10.1/16) and VPC b (10.2/16) on one transit gateway; {a1_acl} and {b_acls} are filled in
+TWO_VPCS = """
+region: us-east-1
+vpcs:
+  a:
+    cidr: 10.1.0.0/16
+    subnets:
+      a1: {{cidr: 10.1.1.0/24, az: us-east-1a}}
+      a2: {{cidr: 10.1.2.0/24, az: us-east-1a}}
+    route_tables: {{a-rt: {{subnets: [a1, a2], routes: {{10.0.0.0/8: tgw:hub}}}}}}
+    network_acls: {{{a_acls}}}
+    instances:
+      a-host: {{subnet: a1, private_ip: 10.1.1.10}}
+  b:
+    cidr: 10.2.0.0/16
+    subnets:
+      b1: {{cidr: 10.2.1.0/24, az: us-east-1a}}
+      b2: {{cidr: 10.2.2.0/24, az: us-east-1b}}
+    route_tables: {{b-rt: {{subnets: [b1, b2], routes: {{10.0.0.0/8: tgw:hub}}}}}}
+    network_acls: {{{b_acls}}}
+    security_groups: {{b-sg: {{ingress: [{{protocol: tcp, port: 443, cidr: 10.0.0.0/8}}]}}}}
+    instances:
+      b-host: {{subnet: b2, groups: [b-sg], private_ip: 10.2.2.10}}
+transit_gateways:
+  hub:
+    attachments:
+      hub-a: {{vpc: a, subnets: [a1]}}
+      hub-b: {{vpc: b, subnets: [b1, b2]}}
+"""
+
+ALLOW_ALL = "{100: {action: allow, cidr: 0.0.0.0/0}}"
+
+
+def acl(name: str, subnet: str, *, ingress: str = ALLOW_ALL, egress: str = ALLOW_ALL) -> str:
+    return f"{name}: {{subnets: [{subnet}], ingress: {ingress}, egress: {egress}}}"
+
+
+def two_vpcs(*, a_acls: str = "", b_acls: str = "") -> str:
+    return TWO_VPCS.format(a_acls=a_acls, b_acls=b_acls)
+
+
+def test_baseline_without_custom_acls_is_reachable() -> None:
+    """The reproducers' topology reaches (so each finding's block is the ACL's doing)."""
+    t = run(design(two_vpcs()), "a-host", "b-host", port=443)
+    assert t.disposition == "reachable", t.explanations
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tracer skips NACLs when the source is in the TGW attachment subnet; AWS evaluates its outbound rules",
+)
+def test_same_subnet_as_attachment_outbound_acl_applies_towards_the_tgw() -> None:
+    """a-host sits in a1, hub-a's attachment subnet; a1's ACL denies outbound to VPC b.
+
+    AWS, "Network ACLs for transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html),
+    same subnet for EC2 instances and transit gateway association: for traffic from instances to the
+    transit gateway, "Outbound rules use the destination IP address for evaluation". So the request is
+    denied. The tracer treats a1 → attachment as not crossing a subnet boundary and says reachable.
+    SMALL: 178 interface pairs (and 239 more together with the entry-AZ finding below).
+    """
+    deny_b = "{90: {action: deny, cidr: 10.2.0.0/16}, 100: {action: allow, cidr: 0.0.0.0/0}}"
+    t = run(design(two_vpcs(a_acls=acl("a1-acl", "a1", egress=deny_b))), "a-host", "b-host", port=443)
+    assert t.disposition == "blocked"
+    assert "SUBNET_ACL_RESTRICTION" in codes(t, "forward")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tracer skips NACLs when the source is in the TGW attachment subnet; AWS evaluates its inbound rules too",
+)
+def test_same_subnet_as_attachment_inbound_acl_applies_by_source_ip() -> None:
+    """a-host sits in a1, hub-a's attachment subnet; a1's ACL allows everything out but denies
+    inbound from a-host's own address.
+
+    AWS, "Network ACLs for transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html):
+    same subnet, traffic from instances to the transit gateway: "Inbound rules use the source IP
+    address for evaluation" — the packet entering the attachment's interface is checked against a1's
+    inbound rules with source 10.1.1.10, and denied. The tracer says reachable.
+    """
+    deny_self = "{90: {action: deny, cidr: 10.1.1.10/32}, 100: {action: allow, cidr: 0.0.0.0/0}}"
+    t = run(design(two_vpcs(a_acls=acl("a1-acl", "a1", ingress=deny_self))), "a-host", "b-host", port=443)
+    assert t.disposition == "blocked"
+    assert "SUBNET_ACL_RESTRICTION" in codes(t, "forward")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tracer enters the destination VPC through the attachment subnet in the destination's AZ; "
+    "without appliance mode AWS keeps the flow in the originating AZ (b1), whose outbound ACL applies",
+)
+def test_tgw_delivers_in_the_originating_az_so_that_attachment_subnets_acl_applies() -> None:
+    """a-host (us-east-1a) → b-host (b2, us-east-1b); hub-b has b1 (1a) and b2 (1b); b1's ACL denies
+    outbound to b2.
+
+    AWS keeps the flow in its originating AZ: "When appliance mode is not enabled, traffic is kept to
+    the originating Availability Zone" ("Example: Appliance in a shared services VPC",
+    https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html). So the
+    transit gateway delivers through b1 and, "Network ACLs for transit gateways"
+    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html), the transit gateway subnet's
+    "Outbound rules use the destination IP address to evaluate traffic from the transit gateway to
+    the instances": b1 denies 10.2.2.10. The tracer enters through b2 (the destination's own AZ and
+    subnet, where no ACL applies) and says reachable. SMALL: 125 interface pairs (239 more together
+    with the same-subnet finding above).
+    """
+    deny_b2 = "{90: {action: deny, cidr: 10.2.2.0/24}, 100: {action: allow, cidr: 0.0.0.0/0}}"
+    t = run(design(two_vpcs(b_acls=acl("b1-acl", "b1", egress=deny_b2))), "a-host", "b-host", port=443)
+    assert t.disposition == "blocked"
+    assert "SUBNET_ACL_RESTRICTION" in codes(t, "forward")
