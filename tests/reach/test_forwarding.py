@@ -25,14 +25,13 @@ def _as_rows(routes: object) -> set[tuple[object, ...]]:
     }
 
 
-@pytest.mark.parametrize("world_of", ["small", "centralized-egress", "tgw-segmentation", "vpn-tgw", "tgw-inter-region-peering"])
+@pytest.mark.parametrize(
+    "world_of", ["small", "centralized-egress", "tgw-segmentation", "vpn-tgw", "tgw-inter-region-peering"]
+)
 def test_transit_gateway_index_matches_the_model(world_of: str) -> None:
     """Every transit gateway route table: the view's effective routes (built with cached parsing for
     speed) are exactly the model's ``tgw_routes``, one per destination, with the same state."""
-    if world_of == "small":
-        world = build(SMALL)
-    else:
-        world = example(world_of).world
+    world = build(SMALL) if world_of == "small" else example(world_of).world
     tables = list(world.all(TransitGatewayRouteTable))
     assert tables
     for rtb in tables:

@@ -28,7 +28,7 @@ def variant(old: str, new: str) -> Network:
 
 
 def test_the_cross_account_service_is_reachable_end_to_end_on_the_listener_port() -> None:
-    """"How AWS PrivateLink works": the endpoint interface hands the connection to the service's NLB
+    """ "How AWS PrivateLink works": the endpoint interface hands the connection to the service's NLB
     node in the endpoint's zone, which forwards to a target of its listener's target group; the
     target sees the NLB's private address (no client IP preservation through PrivateLink)."""
     net = example("privatelink-cross-account")
@@ -56,8 +56,10 @@ def test_the_cross_account_service_is_reachable_end_to_end_on_the_listener_port(
 def test_a_port_without_a_listener_is_blocked_at_the_load_balancer() -> None:
     """ELBV2_LISTENERS_MISMATCH ("This load balancer does not have a listener that accepts the
     traffic"): the NLB behind the service listens on 443 only."""
-    net = variant("- {protocol: tcp, port: 443, cidr: 10.0.0.0/16}\n    instances:\n      shop-web",
-                  "- {protocol: tcp, port: 0-65535, cidr: 10.0.0.0/16}\n    instances:\n      shop-web")
+    net = variant(
+        "- {protocol: tcp, port: 443, cidr: 10.0.0.0/16}\n    instances:\n      shop-web",
+        "- {protocol: tcp, port: 0-65535, cidr: 10.0.0.0/16}\n    instances:\n      shop-web",
+    )
     t = run(net, "shop-web", "billing-endpoint", port=8443)
     assert t.disposition == "blocked"
     assert codes(t) == ["ELBV2_LISTENERS_MISMATCH"]
@@ -67,11 +69,13 @@ def test_a_port_without_a_listener_is_blocked_at_the_load_balancer() -> None:
 
 
 def test_the_target_security_group_must_allow_the_load_balancer_addresses() -> None:
-    """"Client IP preservation": traffic through PrivateLink reaches the targets from the NLB's
+    """ "Client IP preservation": traffic through PrivateLink reaches the targets from the NLB's
     private addresses, so a target security group that allows only client networks drops it; the
     fix names the NLB's subnets."""
-    net = variant("- {protocol: tcp, port: 443, cidr: 10.0.0.0/16}\n    instances:\n      billing-api-1",
-                  "- {protocol: tcp, port: 443, cidr: 172.16.0.0/12}\n    instances:\n      billing-api-1")
+    net = variant(
+        "- {protocol: tcp, port: 443, cidr: 10.0.0.0/16}\n    instances:\n      billing-api-1",
+        "- {protocol: tcp, port: 443, cidr: 172.16.0.0/12}\n    instances:\n      billing-api-1",
+    )
     t = run(net, "shop-web", "billing-endpoint", port=443)
     assert t.disposition == "blocked"
     assert codes(t) == ["ENI_SG_RULES_MISMATCH"]
@@ -82,10 +86,13 @@ def test_the_target_security_group_must_allow_the_load_balancer_addresses() -> N
 
 
 def test_an_endpoint_pending_acceptance_carries_no_traffic() -> None:
-    """"Accept or reject connection requests": an endpoint to a service that requires acceptance is
+    """ "Accept or reject connection requests": an endpoint to a service that requires acceptance is
     pendingAcceptance until the provider accepts it; BAD_STATE ("This component is not in a
     functional state")."""
-    net = variant("        groups: [billing-endpoint-sg]\n", "        groups: [billing-endpoint-sg]\n        accept: false\n")
+    net = variant(
+        "        groups: [billing-endpoint-sg]\n",
+        "        groups: [billing-endpoint-sg]\n        accept: false\n",
+    )
     assert net.resource("billing-endpoint").state == "pendingAcceptance"
     t = run(net, "shop-web", "billing-endpoint", port=443)
     assert t.disposition == "blocked"
@@ -96,7 +103,7 @@ def test_an_endpoint_pending_acceptance_carries_no_traffic() -> None:
 
 
 def test_a_target_only_in_another_zone_is_not_reached_without_cross_zone() -> None:
-    """"Cross-zone load balancing" is off by default for a Network Load Balancer: the node in the
+    """ "Cross-zone load balancing" is off by default for a Network Load Balancer: the node in the
     endpoint's zone (us-east-1a) sends only to targets in us-east-1a; ELB_NOT_CROSSZONE ("This load
     balancer can't send traffic to some targets because cross-zone load balancing is disabled")."""
     net = variant("targets: [billing-api-1, billing-api-2]", "targets: [billing-api-2]")

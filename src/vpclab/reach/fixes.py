@@ -71,12 +71,16 @@ def sg_fix(
     if other is not None and other.groups and (other.vpc_id == eni.vpc_id or other.region == eni.region):
         alt = f" (or {other.groups[0]})"
     if not egress and other is not None and other.interface_type == "network_load_balancer":
-        lb = next((b for b in t.world.in_vpc(other.vpc_id, LoadBalancer) if other.id in b.network_interface_ids), None)
+        lb = next(
+            (b for b in t.world.in_vpc(other.vpc_id, LoadBalancer) if other.id in b.network_interface_ids),
+            None,
+        )
         if lb is not None:
             cidrs = [s.cidr_block for s in (t.world.get(i, Subnet) for i in lb.subnet_ids) if s is not None]
             return (
                 f"PrivateLink does not preserve the client's address: the targets see {lb.id}'s private "
-                f"addresses; allow {traffic} from {', '.join(cidrs)} (the subnets of {lb.id}) inbound in {group}"
+                f"addresses; allow {traffic} from {', '.join(cidrs)} (the subnets of {lb.id}) "
+                f"inbound in {group}"
             )
     if egress:
         return f"allow {traffic} to {peer}{alt} outbound in {group}"

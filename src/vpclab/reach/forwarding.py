@@ -24,8 +24,8 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Generic, TypeVar
 
 from ..model.interfaces import Instance, NetworkInterface
-from ..model.route_table import ForwardingEntry, RouteTable, forwarding_entries
 from ..model.prefix_lists import ManagedPrefixList
+from ..model.route_table import ForwardingEntry, RouteTable, forwarding_entries
 from ..model.security import NetworkAcl
 from ..model.subnet import Subnet
 from ..model.transit_gateway import (
@@ -155,7 +155,9 @@ def effective_tgw_routes(
                     resource_type=att.resource_type,
                 )
             elif att.resource_type == "vpn" and ecmp and att_id not in seen.transit_gateway_attachment_ids:
-                propagated[key] = replace(seen, transit_gateway_attachment_ids=(*seen.transit_gateway_attachment_ids, att_id))
+                propagated[key] = replace(
+                    seen, transit_gateway_attachment_ids=(*seen.transit_gateway_attachment_ids, att_id)
+                )
     for route in propagated.values():
         offer(route)
     return best

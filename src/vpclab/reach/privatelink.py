@@ -74,7 +74,9 @@ def forward(t: Tracer, vpce: VpcEndpoint, eni: NetworkInterface, packet: PacketH
             "create the endpoint again to an existing endpoint service",
         )
     zone = eni.availability_zone
-    balancers = [lb for lb in (load_balancer_by_arn(world, a) for a in service.network_load_balancer_arns) if lb]
+    balancers = [
+        lb for lb in (load_balancer_by_arn(world, a) for a in service.network_load_balancer_arns) if lb
+    ]
     node: NetworkInterface | None = None
     lb: LoadBalancer | None = None
     for candidate in balancers:
@@ -83,11 +85,14 @@ def forward(t: Tracer, vpce: VpcEndpoint, eni: NetworkInterface, packet: PacketH
             lb = candidate
             break
     if lb is None or node is None:
-        t.hop("vpc-endpoint", vpce.id, f"PrivateLink to {service.id}: no load balancer node in {zone}", packet)
+        t.hop(
+            "vpc-endpoint", vpce.id, f"PrivateLink to {service.id}: no load balancer node in {zone}", packet
+        )
         names = ", ".join(t.label(b.id) for b in balancers) or "no load balancer"
         t.fail(
             "VPCE_SERVICE_NOT_INSTALLED_IN_AZ",
-            f"{t.label(service.id)} has no load balancer node in {zone}, where {t.label(eni.id)} is ({names})",
+            f"{t.label(service.id)} has no load balancer node in {zone}, "
+            f"where {t.label(eni.id)} is ({names})",
             service.id,
             f"enable {zone} on the service's Network Load Balancer (add a subnet in {zone}: set-subnets)",
         )
@@ -129,10 +134,13 @@ def forward(t: Tracer, vpce: VpcEndpoint, eni: NetworkInterface, packet: PacketH
         )
     groups = [g for g in (target_group_by_arn(world, a) for a in listener.target_group_arns) if g is not None]
     if not groups:
-        t.hop("load-balancer", lb.id, f"listener {listener.protocol} {listener.port} has no target group", at_lb)
+        t.hop(
+            "load-balancer", lb.id, f"listener {listener.protocol} {listener.port} has no target group", at_lb
+        )
         t.fail(
             "ELBV2_LISTENER_HAS_NO_TG",
-            f"the listener {listener.protocol} {listener.port} of {t.label(lb.id)} forwards to no target group",
+            f"the listener {listener.protocol} {listener.port} of {t.label(lb.id)} "
+            f"forwards to no target group",
             lb.id,
             f"make the listener {listener.protocol} {listener.port} of {lb.id} forward to a target group "
             f"with registered targets (modify-listener --default-actions Type=forward,TargetGroupArn=…)",
@@ -158,7 +166,8 @@ def forward(t: Tracer, vpce: VpcEndpoint, eni: NetworkInterface, packet: PacketH
             f"in {zones}",
             lb.id,
             f"register a target in {zone} with {tg.id}, or turn on cross-zone load balancing "
-            f"(modify-load-balancer-attributes --attributes Key=load_balancing.cross_zone.enabled,Value=true)",
+            f"(modify-load-balancer-attributes --attributes "
+            f"Key=load_balancing.cross_zone.enabled,Value=true)",
         )
     target, target_ip = chosen
     assert target_ip is not None
@@ -179,7 +188,8 @@ def reply(t: Tracer, node: NetworkInterface, packet: PacketHeader) -> Arrival:
     t.hop(
         "vpc-endpoint",
         session.endpoint_id,
-        f"PrivateLink reply: source {packet.src_ip} → {back.src_ip}, destination {packet.dst_ip} → {back.dst_ip}",
+        f"PrivateLink reply: source {packet.src_ip} → {back.src_ip}, "
+        f"destination {packet.dst_ip} → {back.dst_ip}",
         back,
     )
     subnet = t.subnet(session.interface.subnet_id)
