@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -43,12 +43,18 @@ def service_model(service: str) -> ServiceModel:
     return _session().get_service_model(service)
 
 
+@cache
 def operation(service: str, action: str) -> OperationModel | None:
-    """The operation named ``action`` (``CreateVpc``) of ``service``, or None."""
+    """The operation named ``action`` (``CreateVpc``) of ``service``, or None (looked up once)."""
     model = service_model(service)
-    if action not in model.operation_names:
+    if action not in _operation_names(service):
         return None
     return model.operation_model(action)
+
+
+@cache
+def _operation_names(service: str) -> frozenset[str]:
+    return frozenset(service_model(service).operation_names)
 
 
 # -- requests ------------------------------------------------------------------------------------
@@ -79,7 +85,7 @@ def parse_params(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
         used: set[str] = set()
     else:
         used = set()
-        params = _parse_structure(shape, "", form, used, protocol)
+        params = _parse_structure(shape, "", form, used, protocol, {k.split(".", 1)[0] for k in form})
     for key in form:
         if key not in used and key not in ENVELOPE_PARAMS and not key.startswith(_AUTH_PREFIX):
             raise AwsError("UnknownParameter", f"The parameter {key} is not recognized")
@@ -91,13 +97,27 @@ def _present(prefix: str, form: Mapping[str, str]) -> bool:
     return any(k == prefix or k.startswith(dotted) for k in form)
 
 
+@cache
+def _wire_members(shape: StructureShape, protocol: str) -> tuple[tuple[str, str, Shape], ...]:
+    """(member, wire name, shape) of each member, computed once per structure."""
+    return tuple((m, wire_name(m, ms, protocol), ms) for m, ms in shape.members.items())
+
+
 def _parse_structure(
-    shape: StructureShape, prefix: str, form: Mapping[str, str], used: set[str], protocol: str
+    shape: StructureShape,
+    prefix: str,
+    form: Mapping[str, str],
+    used: set[str],
+    protocol: str,
+    heads: set[str] | None = None,
 ) -> dict[str, Any]:
+    """``heads`` (top level only): the first dotted component of every form key — a member whose
+    wire name is not among them is absent, whatever its shape (no scan of the form for it)."""
     out: dict[str, Any] = {}
-    for member, mshape in shape.members.items():
-        key = f"{prefix}{wire_name(member, mshape, protocol)}"
-        value = _parse(mshape, key, form, used, protocol)
+    for member, wire, mshape in _wire_members(shape, protocol):
+        if heads is not None and wire not in heads:
+            continue
+        value = _parse(mshape, prefix + wire, form, used, protocol)
         if value is not None:
             out[member] = value
     for member in shape.required_members:
@@ -235,42 +255,108 @@ def _element_name(member: str, shape: Shape) -> str:
     return str(shape.serialization.get("name", member))
 
 
+# A writer per output shape, built once (botocore's shapes are immutable): ``write(name, value,
+# parts)`` appends the element ``name`` holding ``value``. Describes render thousands of elements,
+# so the shape walk (isinstance tests, serialization lookups) is done at build time, not per value.
+Writer = Callable[[str, Any, list[str]], None]
+
+
 def _write_members(shape: StructureShape, value: Mapping[str, Any], parts: list[str]) -> None:
-    members = shape.members
-    for member, item in value.items():
-        mshape = members.get(member)
-        if mshape is None:
-            raise ValueError(f"{shape.name} has no member {member!r}")
-        if item is None:
-            continue
-        _write(mshape, _element_name(member, mshape), item, parts)
+    _members_writer(shape)(value, parts)
 
 
 def _write(shape: Shape, name: str, value: Any, parts: list[str]) -> None:
+    _writer(shape)(name, value, parts)
+
+
+@cache
+def _members_writer(shape: StructureShape) -> Callable[[Mapping[str, Any], list[str]], None]:
+    table: dict[str, tuple[str, Writer]] = {}
+    members = shape.members
+
+    def write_members(value: Mapping[str, Any], parts: list[str]) -> None:
+        for member, item in value.items():
+            entry = table.get(member)
+            if entry is None:
+                mshape = members.get(member)
+                if mshape is None:
+                    raise ValueError(f"{shape.name} has no member {member!r}")
+                entry = table[member] = (_element_name(member, mshape), _writer(mshape))
+            if item is None:
+                continue
+            entry[1](entry[0], item, parts)
+
+    return write_members
+
+
+@cache
+def _writer(shape: Shape) -> Writer:
     if isinstance(shape, StructureShape):
-        parts.append(f"<{name}>")
-        _write_members(shape, value, parts)
-        parts.append(f"</{name}>")
-    elif isinstance(shape, ListShape):
+        members = _members_writer(shape)
+
+        def write_structure(name: str, value: Any, parts: list[str]) -> None:
+            parts.append(f"<{name}>")
+            members(value, parts)
+            parts.append(f"</{name}>")
+
+        return write_structure
+    if isinstance(shape, ListShape):
         item_name = str(shape.member.serialization.get("name", "member"))
+        member_shape = shape.member
         if shape.serialization.get("flattened"):
-            for item in value:
-                _write(shape.member, name, item, parts)
-            return
-        parts.append(f"<{name}>")
-        for item in value:
-            _write(shape.member, item_name, item, parts)
-        parts.append(f"</{name}>")
-    elif isinstance(shape, MapShape):
-        parts.append(f"<{name}>")
-        for k, v in value.items():
-            parts.append("<entry>")
-            _write(shape.key, str(shape.key.serialization.get("name", "key")), k, parts)
-            _write(shape.value, str(shape.value.serialization.get("name", "value")), v, parts)
-            parts.append("</entry>")
-        parts.append(f"</{name}>")
-    else:
+
+            def write_flattened(name: str, value: Any, parts: list[str]) -> None:
+                item = _writer(member_shape)
+                for v in value:
+                    item(name, v, parts)
+
+            return write_flattened
+
+        def write_list(name: str, value: Any, parts: list[str]) -> None:
+            item = _writer(member_shape)
+            parts.append(f"<{name}>")
+            for v in value:
+                item(item_name, v, parts)
+            parts.append(f"</{name}>")
+
+        return write_list
+    if isinstance(shape, MapShape):
+        key_name = str(shape.key.serialization.get("name", "key"))
+        value_name = str(shape.value.serialization.get("name", "value"))
+        key_shape, value_shape = shape.key, shape.value
+
+        def write_map(name: str, value: Any, parts: list[str]) -> None:
+            write_key, write_value = _writer(key_shape), _writer(value_shape)
+            parts.append(f"<{name}>")
+            for k, v in value.items():
+                parts.append("<entry>")
+                write_key(key_name, k, parts)
+                write_value(value_name, v, parts)
+                parts.append("</entry>")
+            parts.append(f"</{name}>")
+
+        return write_map
+    kind = shape.type_name
+    if kind in ("string", "integer", "long", "float", "double"):
+
+        def write_text(name: str, value: Any, parts: list[str]) -> None:
+            text = value if type(value) is str else str(value)
+            if "&" in text or "<" in text or ">" in text:
+                text = escape(text)
+            parts.append(f"<{name}>{text}</{name}>")
+
+        return write_text
+    if kind == "boolean":
+
+        def write_boolean(name: str, value: Any, parts: list[str]) -> None:
+            parts.append(f"<{name}>true</{name}>" if value else f"<{name}>false</{name}>")
+
+        return write_boolean
+
+    def write_other(name: str, value: Any, parts: list[str]) -> None:
         parts.append(f"<{name}>{_text(shape, value)}</{name}>")
+
+    return write_other
 
 
 def _text(shape: Shape, value: Any) -> str:

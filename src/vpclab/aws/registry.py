@@ -141,6 +141,43 @@ def tags_of(specs: list[Mapping[str, Any]] | None, tag_type: str | None) -> dict
     return tags
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What ``control_kwargs`` needs of one action and one input shape, computed once."""
+
+    #: the ControlPlane action's parameters
+    params: Mapping[str, inspect.Parameter]
+    accepts_any: bool
+    #: keyword argument → the request member it comes from (for error messages)
+    pascal: Mapping[str, str]
+    #: required keyword-only parameters, in signature order
+    required: tuple[str, ...]
+
+
+_PLANS: dict[tuple[str, int, tuple[tuple[str, str], ...]], tuple[Shape | None, _Plan]] = {}
+
+
+def _plan(name: str, shape: Shape | None, rename: Mapping[str, str] | None) -> _Plan:
+    key = (name, id(shape), tuple(sorted((rename or {}).items())))
+    found = _PLANS.get(key)
+    if found is not None and found[0] is shape:
+        return found[1]
+    params = _parameters(ACTIONS[name])
+    members = shape.members if isinstance(shape, StructureShape) else {}
+    plan = _Plan(
+        params=params,
+        accepts_any=any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()),
+        pascal={(rename or {}).get(k, xform_name(k)): k for k in members},
+        required=tuple(
+            kw
+            for kw, p in params.items()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is inspect.Parameter.empty
+        ),
+    )
+    _PLANS[key] = (shape, plan)
+    return plan
+
+
 def control_kwargs(
     call: Call, name: str, *, tag_type: str | None = None, rename: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
@@ -149,9 +186,9 @@ def control_kwargs(
     A parameter the action does not model is refused (``UnsupportedOperation``) rather than silently
     ignored; a parameter the action needs and the request lacks is AWS's ``MissingParameter``.
     """
-    fn = ACTIONS[name]
     shape = call.operation.input_shape
     members = shape.members if shape is not None else {}
+    plan = _plan(name, shape, rename)
     kwargs: dict[str, Any] = {}
     for key, value in call.params.items():
         if key in IGNORED_PARAMS:
@@ -162,21 +199,16 @@ def control_kwargs(
                 kwargs["tags"] = tags
             continue
         kwargs[(rename or {}).get(key, xform_name(key))] = to_kwargs(members.get(key), value)
-    params = _parameters(fn)
-    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    pascal = {(rename or {}).get(k, xform_name(k)): k for k in members}
-    for kw in kwargs:
-        if kw not in params and not accepts_any:
-            raise AwsError(
-                "UnsupportedOperation",
-                f"The parameter {pascal.get(kw, kw)} is not supported by vpclab for {call.action}.",
-            )
-    for kw, p in params.items():
-        if (
-            p.kind is inspect.Parameter.KEYWORD_ONLY
-            and p.default is inspect.Parameter.empty
-            and kw not in kwargs
-        ):
+    params, pascal = plan.params, plan.pascal
+    if not plan.accepts_any:
+        for kw in kwargs:
+            if kw not in params:
+                raise AwsError(
+                    "UnsupportedOperation",
+                    f"The parameter {pascal.get(kw, kw)} is not supported by vpclab for {call.action}.",
+                )
+    for kw in plan.required:
+        if kw not in kwargs:
             raise AwsError("MissingParameter", f"The request must contain the parameter {pascal.get(kw, kw)}")
     return kwargs
 

@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from ..model.world import World
 from .admin import ServerState, admin_routes
@@ -51,6 +52,54 @@ def load_network(state: ServerState, file: str | Path) -> int:
             state.world.put(res)
     state.loaded_from = str(file)
     return len(network.world)
+
+
+class _QueryApp(Starlette):
+    """Starlette, with the EC2 Query requests (``GET``/``POST /``, nearly every request) answered
+    straight from the ASGI messages: the same pipeline as the ``query`` route (form = query string
+    then body, ``Endpoint.dispatch``, ``text/xml; charset=utf-8``), without Starlette's request,
+    routing and middleware objects, which cost about as much as a create's whole handling (bench/api.py).
+    Every other request goes through Starlette's routes.
+    """
+
+    endpoint: Endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != "/"
+            or scope.get("root_path")
+            or scope["method"] not in ("GET", "POST")
+        ):
+            await super().__call__(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:
+            # the first of repeated headers, as Starlette's Headers.get answers
+            headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+        form = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+        form.update(parse_qsl(b"".join(chunks).decode("utf-8", errors="replace"), keep_blank_values=True))
+        result = self.endpoint.dispatch(form, headers)
+        data = result.body.encode("utf-8")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": result.status,
+                "headers": [
+                    (b"content-length", str(len(data)).encode("latin-1")),
+                    (b"content-type", b"text/xml; charset=utf-8"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})
 
 
 def create_app(state: ServerState, *, default_vpc: bool = True) -> Starlette:
@@ -90,7 +139,8 @@ def create_app(state: ServerState, *, default_vpc: bool = True) -> Starlette:
         Route("/", query, methods=["GET", "POST"]),
         Route("/{path:path}", rest_json, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
-    app = Starlette(routes=routes)
+    app = _QueryApp(routes=routes)
+    app.endpoint = endpoint
     app.state.vpclab = state
     app.state.endpoint = endpoint
     return app
