@@ -105,6 +105,8 @@ class SqliteStore:
         self._clearing = False
         #: the meta values last committed (so an unchanged value is not rewritten)
         self._written: dict[str, Any] = {}
+        #: the id generator's state (``random.Random.getstate()``) as last committed
+        self._raw_ids: object = None
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -279,10 +281,17 @@ class SqliteStore:
                     if rows:
                         conn.executemany(_UPSERT, rows)
                     written = dict(self._written)
+                    # the id generator's raw state is compared before it is encoded (5 kB of hex):
+                    # a change set that drew no id (CreateRoute) neither encodes nor rewrites it
+                    raw_ids = world.ids.getstate()
                     for key, value in (("world_version", version),
                                        ("settings", dataclasses.asdict(world.settings)),
-                                       ("id_state", _id_state(world)),
+                                       ("id_state", None if raw_ids == self._raw_ids else raw_ids),
                                        ("clock_offset", _clock_offset(world))):
+                        if key == "id_state":
+                            if value is None:
+                                continue
+                            value = _id_state(world)
                         if written.get(key) != value:  # unchanged meta is not written again
                             self._meta_set(key, value)
                             written[key] = value
@@ -295,6 +304,7 @@ class SqliteStore:
                 raise StoreError(f"{type(exc).__name__}: {exc}") from exc
             self._next_seq = next_seq
             self._written = written
+            self._raw_ids = raw_ids
 
     def reset(self, world: World) -> None:
         """Empty the World and the store (every resource; settings, clock and id sequence stay).
