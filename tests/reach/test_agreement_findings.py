@@ -1,5 +1,5 @@
 """Tracer bugs found by comparing it with the all-pairs matrix and the brute force (bench/naive.py)
-on the SMALL generated network (tcp/443): each is a strict xfail until the tracer is fixed.
+on the SMALL generated network (tcp/443), now fixed in the tracer (each test keeps its reproducer).
 
 On SMALL's 2,385 cross-VPC interface pairs the tracer said "reachable" where AWS blocks on 584
 (and on 42 the matrix, not the tracer, was wrong: tests/reach_scale/test_matrix_tgw_nacls.py).
@@ -13,12 +13,11 @@ for transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html
   rules (from it); the attachment subnet's inbound rules for traffic towards the transit gateway
   and its outbound rules for traffic from it.
 
-Remove each marker when the tracer passes the test.
+Without appliance mode the transit gateway keeps a flow in its originating Availability Zone, so the
+attachment subnet a flow enters a VPC through is the one in the sender's AZ.
 """
 
 from __future__ import annotations
-
-import pytest
 
 from .helpers import codes, design, run
 
@@ -69,10 +68,6 @@ def test_baseline_without_custom_acls_is_reachable() -> None:
     assert t.disposition == "reachable", t.explanations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tracer skips NACLs when the source is in the TGW attachment subnet; AWS evaluates its outbound rules",
-)
 def test_same_subnet_as_attachment_outbound_acl_applies_towards_the_tgw() -> None:
     """a-host sits in a1, hub-a's attachment subnet; a1's ACL denies outbound to VPC b.
 
@@ -88,10 +83,6 @@ def test_same_subnet_as_attachment_outbound_acl_applies_towards_the_tgw() -> Non
     assert "SUBNET_ACL_RESTRICTION" in codes(t, "forward")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tracer skips NACLs when the source is in the TGW attachment subnet; AWS evaluates its inbound rules too",
-)
 def test_same_subnet_as_attachment_inbound_acl_applies_by_source_ip() -> None:
     """a-host sits in a1, hub-a's attachment subnet; a1's ACL allows everything out but denies
     inbound from a-host's own address.
@@ -107,11 +98,6 @@ def test_same_subnet_as_attachment_inbound_acl_applies_by_source_ip() -> None:
     assert "SUBNET_ACL_RESTRICTION" in codes(t, "forward")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tracer enters the destination VPC through the attachment subnet in the destination's AZ; "
-    "without appliance mode AWS keeps the flow in the originating AZ (b1), whose outbound ACL applies",
-)
 def test_tgw_delivers_in_the_originating_az_so_that_attachment_subnets_acl_applies() -> None:
     """a-host (us-east-1a) → b-host (b2, us-east-1b); hub-b has b1 (1a) and b2 (1b); b1's ACL denies
     outbound to b2.
@@ -130,3 +116,39 @@ def test_tgw_delivers_in_the_originating_az_so_that_attachment_subnets_acl_appli
     t = run(design(two_vpcs(b_acls=acl("b1-acl", "b1", egress=deny_b2))), "a-host", "b-host", port=443)
     assert t.disposition == "blocked"
     assert "SUBNET_ACL_RESTRICTION" in codes(t, "forward")
+
+
+def test_reply_towards_the_tgw_checks_the_shared_subnets_inbound_rules_by_source_ip() -> None:
+    """The reply (to the ephemeral port) follows the same rules: b-host sits in b2, one of hub-b's
+    attachment subnets, so its reply towards the transit gateway is checked against b2's outbound
+    rules (destination 10.1.1.10: allowed) and inbound rules by source IP (10.2.2.10: denied).
+
+    AWS, "Network ACLs for transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html),
+    same subnet, traffic from instances to the transit gateway: "Inbound rules use the source IP
+    address for evaluation". The request enters VPC b through b1 (a-host's AZ) and passes b1's
+    outbound and b2's inbound rules (source 10.1.1.10: allowed), so only the reply is blocked.
+    """
+    deny_self = "{90: {action: deny, cidr: 10.2.2.10/32}, 100: {action: allow, cidr: 0.0.0.0/0}}"
+    t = run(design(two_vpcs(b_acls=acl("b2-acl", "b2", ingress=deny_self))), "a-host", "b-host", port=443)
+    assert t.disposition == "blocked"
+    assert codes(t, "forward") == []
+    assert codes(t, "return") == ["SUBNET_ACL_RESTRICTION"]
+
+
+def test_entry_az_falls_back_to_the_destinations_az_when_the_attachment_lacks_the_senders() -> None:
+    """hub-b has subnets in us-east-1c (b3, listed first) and us-east-1b (b2), none in a-host's
+    us-east-1a. AWS does not document where the transit gateway delivers then ("Example: Appliance in
+    a shared services VPC", https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html,
+    only says traffic is kept to the originating AZ); vpclab enters through the destination's AZ (b2),
+    so b3's ACL, which denies outbound to b2, is not on the path."""
+    deny_b2 = "{90: {action: deny, cidr: 10.2.2.0/24}, 100: {action: allow, cidr: 0.0.0.0/0}}"
+    text = two_vpcs(b_acls=acl("b3-acl", "b3", egress=deny_b2))
+    text = text.replace(
+        "      b2: {cidr: 10.2.2.0/24, az: us-east-1b}\n",
+        "      b2: {cidr: 10.2.2.0/24, az: us-east-1b}\n      b3: {cidr: 10.2.3.0/24, az: us-east-1c}\n",
+    ).replace("hub-b: {vpc: b, subnets: [b1, b2]}", "hub-b: {vpc: b, subnets: [b3, b2]}")
+    net = design(text)
+    t = run(net, "a-host", "b-host", port=443)
+    assert t.disposition == "reachable", t.explanations
+    entry = [h for h in t.forward_hops if h.component == "transit-gateway-attachment"][-1]
+    assert entry.detail.endswith("through b2 (us-east-1b)")

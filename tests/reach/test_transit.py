@@ -54,6 +54,10 @@ def test_hub_and_spoke() -> None:
         "network-interface:a-host/eni",
         "security-group:a/default-sg",
         "route-table:a-rt",
+        # a-host shares a1 with hub-a's interface: a1's outbound (by destination) and inbound (by
+        # source) rules both apply towards the transit gateway ("Network ACLs for transit gateways")
+        "network-acl:a/default-acl",
+        "network-acl:a/default-acl",
         "transit-gateway-attachment:hub-a",
         "transit-gateway:hub",
         "transit-gateway-route-table:hub/default",
@@ -62,8 +66,8 @@ def test_hub_and_spoke() -> None:
         "security-group:b-sg",
         "network-interface:b-host/eni",
     ]
-    assert "(propagated)" in t.forward_hops[5].detail
-    assert path(t, "return")[2:5] == [
+    assert "(propagated)" in t.forward_hops[7].detail
+    assert path(t, "return")[4:7] == [
         "transit-gateway-attachment:hub-b",
         "transit-gateway:hub",
         "transit-gateway-route-table:hub/default",
@@ -108,7 +112,9 @@ def test_inter_region_tgw_peering() -> None:
     t = run(net, "east-host", "west-host", protocol="icmp", port=8)
     assert t.disposition == "blocked" and codes(t) == ["ENI_SG_RULES_MISMATCH"]  # default SG: members only
     t = run(net, "east-host", "west-host", protocol="-1")
-    assert path(t)[3:9] == [
+    assert path(t)[3:11] == [
+        "network-acl:east-app/default-acl",
+        "network-acl:east-app/default-acl",
         "transit-gateway-attachment:east-vpc",
         "transit-gateway:east",
         "transit-gateway-route-table:east-rt",
@@ -124,7 +130,7 @@ def test_centralized_egress_through_a_nat_vpc() -> None:
     net = example("centralized-egress")
     t = run(net, "spoke-a-host", "internet", port=443)
     assert t.disposition == "reachable", t.explanations
-    assert path(t)[6:] == [
+    assert path(t)[8:] == [
         "transit-gateway-attachment:core-egress",
         "route-table:egress-tgw-rt",
         "network-acl:egress/default-acl",

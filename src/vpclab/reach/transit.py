@@ -103,12 +103,27 @@ def tgw_from_vpc(t: Tracer, tgw_id: str, vpc_id: str, subnet: Subnet | None, pac
                 f"(modify-transit-gateway-vpc-attachment "
                 f"--add-subnet-ids)",
             )
-        t.cross(here, same_az, packet)
+        towards_tgw_acls(t, here, same_az, packet)
         where = f"{same_az.id} ({same_az.availability_zone})"
     else:
         where = att_subnets[0].id if att_subnets else vpc_id
     t.hop("transit-gateway-attachment", att.id, f"{vpc_id} → {tgw_id} through {where}", packet)
     return tgw_forward(t, tgw_id, att, packet, here.availability_zone if here is not None else None)
+
+
+def towards_tgw_acls(t: Tracer, here: Subnet, att_subnet: Subnet, packet: PacketHeader) -> None:
+    """Network ACLs for traffic from a subnet towards the transit gateway, per AWS "Network ACLs for
+    transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html). The sender and the
+    attachment in the same subnet: that subnet's outbound rules (by destination IP) AND its inbound
+    rules (by source IP). Different subnets: the sender subnet's outbound rules and the attachment
+    subnet's inbound rules. (From the transit gateway into a subnet, :meth:`Tracer.cross` already does
+    what AWS documents: nothing for the attachment's own subnet, else the attachment subnet's
+    outbound and the destination subnet's inbound rules.)"""
+    if here.id == att_subnet.id:
+        t.acl(here, packet, egress=True)
+        t.acl(here, packet, egress=False)
+        return
+    t.cross(here, att_subnet, packet)
 
 
 def tgw_forward(
@@ -183,9 +198,9 @@ def tgw_forward(
 def tgw_into_vpc(
     t: Tracer, tgw_id: str, att: TransitGatewayAttachment, packet: PacketHeader, az: str | None
 ) -> Arrival:
-    """Out of the transit gateway into a VPC: through the attachment's interface in the destination's
-    Availability Zone (else the sender's, else the first); the ATTACHMENT SUBNET's route table then
-    forwards the packet (AWS "Amazon VPC attachments").
+    """Out of the transit gateway into a VPC: through the attachment's interface in the Availability
+    Zone the packet entered the transit gateway in (else the destination's, else the first); the
+    ATTACHMENT SUBNET's route table then forwards the packet (AWS "Amazon VPC attachments").
 
     Appliance mode (AWS "Example: Appliance in a shared services VPC",
     https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html): the
@@ -212,7 +227,16 @@ def tgw_into_vpc(
         note = ", appliance mode: the request's Availability Zone" if chosen is not None else ""
     if chosen is None:
         dst_subnet = t.view.subnet_at(vpc_id, packet.dst_ip)
-        for want in (dst_subnet.availability_zone if dst_subnet is not None else None, az):
+        dst_az = dst_subnet.availability_zone if dst_subnet is not None else None
+        # Without appliance mode AWS keeps the flow in the originating Availability Zone: it enters
+        # through the attachment subnet in the sender's AZ ("When appliance mode is not enabled,
+        # traffic is kept to the originating Availability Zone", "Example: Appliance in a shared
+        # services VPC"). AWS does not document where it goes when the attachment has no subnet in
+        # that AZ; vpclab keeps its earlier choice there: the destination's AZ, else the first
+        # subnet. With appliance mode the request keeps vpclab's earlier choice (destination's AZ,
+        # else the sender's, else the first; AWS picks by a flow hash) and the reply reuses it.
+        wanted = (dst_az, az) if appliance_mode else (az, dst_az)
+        for want in wanted:
             chosen = chosen or next((s for s in att_subnets if want and s.availability_zone == want), None)
         chosen = chosen or att_subnets[0]
     if t.forward:
