@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
@@ -151,7 +152,7 @@ class TransitGatewayRoute:
 
     @property
     def network(self) -> IPv4Network:
-        return IPv4Network(self.destination_cidr_block or "0.0.0.0/32")
+        return _network(self.destination_cidr_block or "0.0.0.0/32")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -195,6 +196,36 @@ class TransitGatewayRouteTablePropagation:
 
 
 # -- route evaluation (pure) ---------------------------------------------------------------------
+
+# CIDR parsing is cached: a route table of hundreds of propagated routes is evaluated again on every
+# trace and lookup, and ``ipaddress`` parsing each CIDR each time dominated a trace's latency.
+
+
+@lru_cache(maxsize=65536)
+def _network(cidr: str) -> IPv4Network:
+    return IPv4Network(cidr)
+
+
+@lru_cache(maxsize=65536)
+def _normal(cidr: str) -> str:
+    return str(IPv4Network(cidr))
+
+
+@lru_cache(maxsize=65536)
+def cidr_key(cidr: str) -> tuple[int, int]:
+    """(network address as an int, prefix length) of an IPv4 CIDR block (cached)."""
+    net = _network(cidr)
+    return int(net.network_address), net.prefixlen
+
+
+@lru_cache(maxsize=65536)
+def _ip_int(ip: str) -> int:
+    return int(IPv4Address(ip))
+
+
+def route_key(route: TransitGatewayRoute) -> tuple[int, int]:
+    """The route's destination as (network address, prefix length)."""
+    return cidr_key(route.destination_cidr_block or "0.0.0.0/32")
 
 #: AWS "Route evaluation order": for identical destinations, static routes first, then prefix-list
 #: referenced routes, then propagated routes by source: VPC, Direct Connect gateway, Connect, VPN
@@ -273,7 +304,7 @@ def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> lis
         if att is None or att.state != "available":
             continue
         for cidr in _propagated_cidrs(world, att):
-            key = (str(IPv4Network(cidr)), att.resource_type)
+            key = (_normal(cidr), att.resource_type)
             seen = propagated.get(key)
             if seen is None:
                 propagated[key] = TransitGatewayRoute(
@@ -288,13 +319,13 @@ def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> lis
 
 def best_routes(candidates: Iterable[TransitGatewayRoute]) -> list[TransitGatewayRoute]:
     """One route per destination: the lowest ``route_rank``; on a tie, the first candidate."""
-    best: dict[IPv4Network, TransitGatewayRoute] = {}
+    best: dict[tuple[int, int], TransitGatewayRoute] = {}
     for r in candidates:
-        net = r.network
-        cur = best.get(net)
+        key = route_key(r)
+        cur = best.get(key)
         if cur is None or route_rank(r) < route_rank(cur):
-            best[net] = r
-    return [best[n] for n in sorted(best, key=lambda n: (int(n.network_address), n.prefixlen))]
+            best[key] = r
+    return [best[k] for k in sorted(best)]
 
 
 def tgw_routes(world: World, route_table: TransitGatewayRouteTable) -> list[TransitGatewayRoute]:
@@ -305,12 +336,13 @@ def tgw_routes(world: World, route_table: TransitGatewayRouteTable) -> list[Tran
 
 def longest_match(routes: Iterable[TransitGatewayRoute], ip: IPv4Address | str) -> TransitGatewayRoute | None:
     """The most specific route containing ``ip`` (routes hold one route per destination)."""
-    addr = IPv4Address(ip)
+    addr = _ip_int(str(ip))
     found: TransitGatewayRoute | None = None
+    found_len = -1
     for r in routes:
-        net = r.network
-        if addr in net and (found is None or net.prefixlen > found.network.prefixlen):
-            found = r
+        base, plen = route_key(r)
+        if plen > found_len and (addr >> (32 - plen) if plen else 0) == (base >> (32 - plen) if plen else 0):
+            found, found_len = r, plen
     return found
 
 

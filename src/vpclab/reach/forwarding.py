@@ -18,25 +18,21 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
 from typing import Generic, TypeVar
 
 from ..model.interfaces import Instance, NetworkInterface
-from ..model.prefix_lists import ManagedPrefixList
 from ..model.route_table import ForwardingEntry, RouteTable, forwarding_entries
 from ..model.security import NetworkAcl
 from ..model.subnet import Subnet
 from ..model.transit_gateway import (
-    TransitGateway,
-    TransitGatewayAttachment,
     TransitGatewayRoute,
     TransitGatewayRouteTable,
-    route_rank,
+    route_key,
+    tgw_routes,
 )
 from ..model.vpc import Vpc
-from ..model.vpn import VpnConnection, advertised_cidrs
 from ..model.world import World
 
 V = TypeVar("V")
@@ -95,97 +91,6 @@ def is_rfc1918(ip: str) -> bool:
     """Whether ``ip`` is a private address of RFC 1918 (10/8, 172.16/12, 192.168/16)."""
     n = ip_int(ip)
     return any(n & _MASKS[plen] == base for base, plen in _RFC1918)
-
-
-@lru_cache(maxsize=65536)
-def normal_cidr(cidr: str) -> str:
-    """``cidr`` as ``IPv4Network`` spells it (cached; a plain ``a.b.c.d/n`` with its host bits clear is
-    already spelled so, and is not parsed again)."""
-    plain = _plain_bounds(cidr)
-    if plain is not None and plain[2] and "/" in cidr:
-        return cidr
-    return str(IPv4Network(cidr))
-
-
-def effective_tgw_routes(
-    world: World, route_table: TransitGatewayRouteTable
-) -> dict[tuple[int, int], TransitGatewayRoute]:
-    """The table's effective routes keyed by (network, prefix length): the same routes as the
-    model's ``tgw_routes`` (AWS "Route evaluation order": static over prefix-list over propagated by
-    source; identical propagated CIDRs settled in propagation order, VPN ECMP when enabled), computed
-    with cached address parsing. A transit gateway route table of AWS-MAX propagates hundreds of
-    attachments; parsing each CIDR into an ``IPv4Network`` on a trace's first touch of the table cost
-    tens of milliseconds, the tail of a trace's latency. tests/reach/test_forwarding.py checks that
-    both give the same routes."""
-    best: dict[tuple[int, int], TransitGatewayRoute] = {}
-
-    def offer(route: TransitGatewayRoute) -> None:
-        key = net_bounds(route.destination_cidr_block or "0.0.0.0/32")
-        current = best.get(key)
-        if current is None or route_rank(route) < route_rank(current):
-            best[key] = route
-
-    for r in route_table.routes:
-        if r.state == "blackhole" and not r.transit_gateway_attachment_ids:
-            state, rtype = "blackhole", None
-        else:
-            state, rtype = _attachment_state(world, r.transit_gateway_attachment_ids)
-        if r.prefix_list_id and not r.destination_cidr_block:
-            pl = world.get(r.prefix_list_id, ManagedPrefixList)
-            for cidr in pl.cidrs if pl is not None else ():
-                offer(replace(r, destination_cidr_block=cidr, state=state, resource_type=rtype))
-        else:
-            offer(replace(r, state=state, resource_type=rtype))
-    tgw = world.get(route_table.transit_gateway_id, TransitGateway)
-    ecmp = tgw is not None and tgw.options.vpn_ecmp_support == "enable"
-    propagated: dict[tuple[str, str], TransitGatewayRoute] = {}
-    for att_id in route_table.propagations:
-        att = world.get(att_id, TransitGatewayAttachment)
-        if att is None or att.state != "available":
-            continue
-        for cidr in _propagated_cidrs(world, att):
-            key = (normal_cidr(cidr), att.resource_type)
-            seen = propagated.get(key)
-            if seen is None:
-                propagated[key] = TransitGatewayRoute(
-                    destination_cidr_block=key[0],
-                    transit_gateway_attachment_ids=(att_id,),
-                    type="propagated",
-                    state="active",
-                    resource_type=att.resource_type,
-                )
-            elif att.resource_type == "vpn" and ecmp and att_id not in seen.transit_gateway_attachment_ids:
-                propagated[key] = replace(
-                    seen, transit_gateway_attachment_ids=(*seen.transit_gateway_attachment_ids, att_id)
-                )
-    for route in propagated.values():
-        offer(route)
-    return best
-
-
-def _attachment_state(world: World, attachment_ids: tuple[str, ...]) -> tuple[str, str | None]:
-    """(state, resource type) of a static route to these attachments: blackhole when one is gone or
-    not available (as the model's ``candidate_routes``)."""
-    state, rtype = "active", None
-    for att_id in attachment_ids:
-        att = world.get(att_id, TransitGatewayAttachment)
-        if att is None or att.state != "available":
-            state = "blackhole"
-        if att is not None:
-            rtype = rtype or att.resource_type
-    return (state if attachment_ids else "blackhole"), rtype
-
-
-def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str, ...]:
-    """What an attachment propagates: a VPC its CIDR blocks, a VPN the networks it carries, a
-    peering attachment nothing (AWS: static routes only)."""
-    if att.resource_type == "vpc":
-        vpc = world.get(att.resource_id, Vpc)
-        return vpc.cidr_blocks if vpc is not None else ()
-    if att.resource_type == "vpn":
-        vpn = world.get(att.resource_id, VpnConnection)
-        return tuple(advertised_cidrs(world, vpn)) if vpn is not None else ()
-    return ()
 
 
 class Lpm(Generic[V]):
@@ -257,8 +162,8 @@ class ForwardingView:
         index: Lpm[TransitGatewayRoute] = Lpm()
         rtb = self.world.get(tgw_route_table_id, TransitGatewayRouteTable)
         if rtb is not None:
-            for (base, plen), r in effective_tgw_routes(self.world, rtb).items():
-                index.add(base, plen, r)
+            for r in tgw_routes(self.world, rtb):
+                index.add(*route_key(r), r)
         return index
 
     # -- VPC contents ----------------------------------------------------------------------
