@@ -65,3 +65,19 @@ def test_cidr_parsing_matches_ipaddress(cidr: str) -> None:
 def test_cidr_parsing_rejects_what_ipaddress_rejects(bad: str) -> None:
     with pytest.raises(ValueError):
         net_bounds(bad)
+
+
+def test_canonical_cidr_fast_path_agrees_with_ipaddress() -> None:
+    """The hand parser for canonical CIDRs gives ipaddress's answer, and leaves every other
+    spelling (leading zeros, host bits, garbage) to ipaddress."""
+    from ipaddress import IPv4Network
+
+    from vpclab.model.transit_gateway import _canonical_key, _normal, cidr_key
+
+    for cidr in ("0.0.0.0/0", "10.0.0.0/8", "10.1.2.0/24", "255.255.255.255/32", "172.16.0.0/12"):
+        net = IPv4Network(cidr)
+        assert _canonical_key(cidr) == (int(net.network_address), net.prefixlen) == cidr_key(cidr)
+        assert _normal(cidr) == str(net)
+    for odd in ("010.0.0.0/8", "10.0.0.1/8", "10.0.0.0/08", "10.0.0/8", "10.0.0.256/32", "10.0.0.0/33",
+                "١٠.0.0.0/8", "10.0.0.0", "x"):
+        assert _canonical_key(odd) is None
