@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
@@ -128,7 +129,10 @@ def route_state(world: World, route_table: RouteTable, route: Route) -> str:
     return "active" if _target_usable(world, route_table.vpc_id, route) else "blackhole"
 
 
-def _target_usable(world: World, vpc_id: str, route: Route) -> bool:
+@cache
+def _target_kinds() -> tuple[type[Resource], ...]:
+    """The route-target classes, imported once (their modules import this one; a per-route import
+    inside ``_target_usable`` was a quarter of DescribeRouteTables' time)."""
     from .endpoints import VpcEndpoint
     from .gateways import InternetGateway, NatGateway
     from .interfaces import Instance, NetworkInterface
@@ -136,8 +140,15 @@ def _target_usable(world: World, vpc_id: str, route: Route) -> bool:
     from .transit_gateway import TransitGateway, TransitGatewayAttachment
     from .vpn import VpnGateway
 
+    return (VpcEndpoint, InternetGateway, NatGateway, Instance, NetworkInterface, VpcPeeringConnection,
+            TransitGateway, TransitGatewayAttachment, VpnGateway)
+
+
+def _target_usable(world: World, vpc_id: str, route: Route) -> bool:
     if route.gateway_id == "local":
         return True
+    (VpcEndpoint, InternetGateway, NatGateway, Instance, NetworkInterface, VpcPeeringConnection,
+     TransitGateway, TransitGatewayAttachment, VpnGateway) = _target_kinds()
     if route.instance_id:
         inst = world.get(route.instance_id, Instance)
         if inst is None or inst.state != "running" or inst.vpc_id != vpc_id:
