@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.S)
 
 
-@pytest.mark.parametrize("block", [b for b in BLOCKS if "boto3" not in b], ids=lambda b: b.split("\n")[0][:40])
+@pytest.mark.parametrize("block", [b for b in BLOCKS if "boto3" not in b],
+                         ids=lambda b: b.split("\n")[0][:40])
 def test_readme_python_block_runs(block: str) -> None:
     # the diff line needs two networks the reader brings; everything else runs as printed
     code = "\n".join(line for line in block.splitlines() if "old_net" not in line)

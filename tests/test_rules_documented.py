@@ -15,9 +15,9 @@ def test_every_rule_test_cites_aws_docs() -> None:
     missing = []
     for path in sorted((ROOT / "tests" / "rules").glob("test_*.py")):
         for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                if "docs.aws.amazon.com" not in (ast.get_docstring(node) or ""):
-                    missing.append(f"{path.name}::{node.name}")
+            is_test = isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+            if is_test and "docs.aws.amazon.com" not in (ast.get_docstring(node) or ""):
+                missing.append(f"{path.name}::{node.name}")
     assert not missing, "rule tests without an AWS doc page in their docstring:\n" + "\n".join(missing)
 
 

@@ -33,7 +33,8 @@ class AwsError(VpclabError):
 
 def wire_name(snake: str, *, lower_first: bool = False) -> str:
     """AWS's name for a snake_case parameter, as AWS's messages spell it:
-    ``transit_gateway_cidr_blocks`` → ``TransitGatewayCidrBlocks`` (``lower_first``: ``transitGatewayCidrBlocks``).
+    ``transit_gateway_cidr_blocks`` → ``TransitGatewayCidrBlocks``
+    (with ``lower_first``: ``transitGatewayCidrBlocks``).
 
     >>> wire_name("dns_support", lower_first=True)
     'dnsSupport'

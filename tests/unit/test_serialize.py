@@ -229,7 +229,8 @@ def build_every_kind(world: World) -> None:
     world.clock.advance(timedelta(days=1))
     cp.create_tags(resources=[vpc.id, tgw.id], tags={"env": "lab"})
     nip = cp.create_network_insights_path(source=instance.id, destination=instance.id, protocol="tcp",
-                                          destination_port=22, filter_at_source={"source_address": "10.0.1.9"})
+                                          destination_port=22,
+                                          filter_at_source={"source_address": "10.0.1.9"})
     cp.start_network_insights_analysis(network_insights_path_id=nip.id)
 
 
