@@ -4,8 +4,9 @@ against (tests) and the naive baseline it is timed against when the tracer is ab
 It reads nothing compiled: every answer re-runs ``model.route_table.lookup`` (which expands the
 table's routes), ``model.transit_gateway.tgw_lookup``, ``association_of``, ``vpc_attachment`` and
 ``model.security.acl_decision``. The semantics are the matrix's (``vpclab.reach.matrix``): both
-directions, NACLs outbound/inbound of both subnets (not within one subnet), the reply to the
-ephemeral port; the interface level adds the security groups.
+directions, NACLs outbound/inbound of both subnets (not within one subnet) and of the transit
+gateway attachment subnets a packet leaves and enters through (AWS "Network ACLs for transit
+gateways"), the reply to the ephemeral port; the interface level adds the security groups.
 """
 
 from __future__ import annotations
@@ -44,9 +45,15 @@ def _middlebox_subnet(world: World, route: Route, vpc_id: str) -> Subnet | None:
     return world.get(eni.subnet_id, Subnet)
 
 
-def arrive(world: World, subnet: Subnet, ip: IPv4Address) -> str | None:
+def arrive(
+    world: World, subnet: Subnet, ip: IPv4Address, path: list[Subnet | None] | None = None
+) -> str | None:
     """The VPC a packet from ``subnet`` to ``ip`` is delivered into, or None. Middleboxes route
-    on from their own subnet; a transit gateway delivers through the attachment subnet's table."""
+    on from their own subnet; a transit gateway delivers through the attachment subnet's table.
+    ``path`` receives [the attachment subnet of the first transit gateway crossing out, that of
+    the last crossing in] (None where no transit gateway is crossed)."""
+    if path is not None:
+        path[:] = [None, None]
     table = route_table_for_subnet(world, subnet.id)
     vpc_id, az, entering = subnet.vpc_id, subnet.availability_zone, False
     for _ in range(8):
@@ -73,6 +80,12 @@ def arrive(world: World, subnet: Subnet, ip: IPv4Address) -> str | None:
         entry = _through_tgw(world, route.transit_gateway_id, vpc_id, az, ip)
         if entry is None:
             return None
+        if path is not None:
+            if path[0] is None:
+                att = vpc_attachment(world, route.transit_gateway_id, vpc_id)
+                subs = [world.get(i, Subnet) for i in att.subnet_ids] if att is not None else []
+                path[0] = next((x for x in subs if x is not None and x.availability_zone == az), None)
+            path[1] = entry
         table, vpc_id, entering = route_table_for_subnet(world, entry.id), entry.vpc_id, True
     return None
 
@@ -126,19 +139,57 @@ def _acl_ok(
 
 
 def address_pair(
-    world: World, src: Subnet, dst: Subnet, a: IPv4Address, b: IPv4Address, protocol: str, port: int | None
+    world: World,
+    src: Subnet,
+    dst: Subnet,
+    a: IPv4Address,
+    b: IPv4Address,
+    protocol: str,
+    port: int | None,
+    attachment_nacls: bool = True,
 ) -> bool:
+    """``a`` in ``src`` reaches ``b`` in ``dst`` and hears back: AWS's rule, with the transit
+    gateway attachment subnets' NACLs (``_one_way``), the semantics of ``vpclab.reach.matrix``;
+    ``attachment_nacls=False``: the NACLs of the two ends only (the matrix's earlier semantics)."""
     if src.id == dst.id:
         return True
+    rport = return_port(protocol, port)
+    if attachment_nacls:
+        return _one_way(world, src, dst, a, b, protocol, port) and _one_way(
+            world, dst, src, b, a, protocol, rport
+        )
     if arrive(world, src, b) != dst.vpc_id or arrive(world, dst, a) != src.vpc_id:
         return False
-    rport = return_port(protocol, port)
     return (
         _acl_ok(world, src, True, protocol, port, b)
         and _acl_ok(world, dst, False, protocol, port, a)
         and _acl_ok(world, dst, True, protocol, rport, a)
         and _acl_ok(world, src, False, protocol, rport, b)
     )
+
+
+def _one_way(
+    world: World, src: Subnet, dst: Subnet, a: IPv4Address, b: IPv4Address, protocol: str, port: int | None
+) -> bool:
+    """AWS "Network ACLs for transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html):
+    towards the transit gateway, the source subnet's outbound rules and the attachment subnet's
+    inbound rules (one NACL's both when they are the same subnet); from the transit gateway, the
+    attachment subnet's outbound rules and the destination subnet's inbound rules (neither when
+    they are the same subnet)."""
+    path: list[Subnet | None] = []
+    if arrive(world, src, b, path) != dst.vpc_id:
+        return False
+    exit_, entry = path
+    if not _acl_ok(world, src, True, protocol, port, b):
+        return False
+    if exit_ is not None and not _acl_ok(world, exit_, False, protocol, port, a):
+        return False
+    if entry is not None:
+        if entry.id == dst.id:
+            return True
+        if not _acl_ok(world, entry, True, protocol, port, b):
+            return False
+    return _acl_ok(world, dst, False, protocol, port, a)
 
 
 def subnet_pair(
@@ -148,14 +199,15 @@ def subnet_pair(
     protocol: str = "tcp",
     port: int | None = 443,
     atoms: list[int] | None = None,
+    attachment_nacls: bool = True,
 ) -> bool:
     """Some address of the source subnet reaches some address of the destination subnet. With
     ``atoms`` (atom start addresses), every atom piece of both subnets is tried; else the first
-    address of each."""
+    address of each. ``attachment_nacls``: as ``address_pair``."""
     src, dst = world.get(src_id, Subnet), world.get(dst_id, Subnet)
     assert src is not None and dst is not None
     return any(
-        address_pair(world, src, dst, a, b, protocol, port)
+        address_pair(world, src, dst, a, b, protocol, port, attachment_nacls)
         for a in _pieces(src.network, atoms)
         for b in _pieces(dst.network, atoms)
     )
@@ -201,15 +253,24 @@ def _sg_allows(
 
 
 def interface_pair(
-    world: World, src_id: str, dst_id: str, protocol: str = "tcp", port: int | None = 443
+    world: World,
+    src_id: str,
+    dst_id: str,
+    protocol: str = "tcp",
+    port: int | None = 443,
+    attachment_nacls: bool = True,
 ) -> bool:
+    """Interface to interface: routing, NACLs (``attachment_nacls``: as ``address_pair``) and the
+    security groups of both ends."""
     src, dst = world.get(src_id, NetworkInterface), world.get(dst_id, NetworkInterface)
     assert src is not None and dst is not None
     if src.id == dst.id:
         return False  # traffic from an interface to itself is no network flow
     s_sub, d_sub = world.get(src.subnet_id, Subnet), world.get(dst.subnet_id, Subnet)
     a, b = IPv4Address(src.private_ip_address), IPv4Address(dst.private_ip_address)
-    routed = src.subnet_id == dst.subnet_id or address_pair(world, s_sub, d_sub, a, b, protocol, port)
+    routed = src.subnet_id == dst.subnet_id or address_pair(
+        world, s_sub, d_sub, a, b, protocol, port, attachment_nacls
+    )
     return (
         routed
         and _sg_allows(world, src, dst, True, protocol, port)

@@ -244,6 +244,8 @@ class AttachmentInfo:
     associations: dict[str, str]
     #: transit gateway id → the gateway on the other side (peering attachments)
     peer_of: dict[str, str]
+    #: availability zone → the attachment subnet (VPC attachments; same order as az_route_tables)
+    az_subnets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -322,10 +324,12 @@ def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
 
 def attachment_info(world: World, att: TransitGatewayAttachment, subnet_rt: dict[str, str]) -> AttachmentInfo:
     az_rts: dict[str, str] = {}
+    az_subs: dict[str, str] = {}
     for sid in att.subnet_ids:
         sub = world.get(sid, Subnet)
         if sub is not None and sub.availability_zone not in az_rts:
             az_rts[sub.availability_zone] = subnet_rt.get(sid, "")
+            az_subs[sub.availability_zone] = sid
     assoc: dict[str, str] = {}
     peer: dict[str, str] = {}
     for tgw_id in att.transit_gateway_ids:
@@ -337,7 +341,7 @@ def attachment_info(world: World, att: TransitGatewayAttachment, subnet_rt: dict
             att.transit_gateway_id: att.peer_transit_gateway_id,
             att.peer_transit_gateway_id: att.transit_gateway_id,
         }
-    return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer)
+    return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer, az_subs)
 
 
 def middlebox(world: World, target: str) -> tuple[str, str] | None:
@@ -437,7 +441,13 @@ def in_vpc(c: Compiled, vpc_id: str, address: int) -> bool:
 
 
 def arrive(
-    c: Compiled, route_table_id: str, vpc_id: str, az: str, address: int, reads: set[str] | None = None
+    c: Compiled,
+    route_table_id: str,
+    vpc_id: str,
+    az: str,
+    address: int,
+    reads: set[str] | None = None,
+    path: list[str] | None = None,
 ) -> str | None:
     """The VPC a packet to ``address`` from a subnet (its route table, VPC and AZ) is delivered
     into, or None when it is dropped or leaves the subnet fabric. ``reads`` collects the ids of the
@@ -447,7 +457,16 @@ def arrive(
     packet to it, and it is routed on from the middlebox's subnet; a packet a transit gateway
     delivers into a VPC is routed by the attachment subnet's table, which must deliver it locally
     or to a middlebox. At most ``MAX_HOPS`` route tables are consulted (loops drop).
+
+    ``path`` (a list, filled in place) receives the transit gateway attachment subnets whose NACLs
+    apply (AWS "Network ACLs for transit gateways"): ``[exit, entry]``, the attachment subnet the
+    packet leaves the source VPC through (the first transit gateway crossing, in the Availability
+    Zone it leaves from) and the one it enters the destination VPC through (the last; the
+    originating Availability Zone's, AWS "How transit gateways work"); ``""`` where the path
+    crosses no transit gateway.
     """
+    if path is not None:
+        path[:] = ["", ""]
     entering = False  # just delivered by a transit gateway: only local delivery or a middlebox
     for _ in range(MAX_HOPS):
         if reads is not None:
@@ -481,15 +500,20 @@ def arrive(
         exit_ = _through_tgw(c, target, vpc_id, az, address, reads)
         if exit_ is None:
             return None
-        route_table_id, vpc_id = exit_
+        if path is not None:
+            if not path[0]:
+                path[0] = c.vpc_attachments[(target, vpc_id)].az_subnets.get(az, "")
+            path[1] = exit_[2]
+        route_table_id, vpc_id, _entry = exit_
         entering = True
     return None
 
 
 def _through_tgw(
     c: Compiled, tgw_id: str, vpc_id: str, az: str, address: int, reads: set[str] | None
-) -> tuple[str, str] | None:
-    """(attachment subnet route table, VPC) where the transit gateway delivers the packet, or None."""
+) -> tuple[str, str, str] | None:
+    """(attachment subnet route table, VPC, attachment subnet) where the transit gateway delivers
+    the packet, or None."""
     att = c.vpc_attachments.get((tgw_id, vpc_id))
     if reads is not None:
         reads.add(f"{tgw_id}/{vpc_id}")
@@ -513,8 +537,8 @@ def _through_tgw(
         if nxt.type == "vpc" and nxt.vpc_id is not None:
             # the TGW keeps traffic in the source AZ when the attachment has a subnet there, else
             # uses another attachment subnet; that subnet's route table forwards it into the VPC
-            entry_rt = nxt.az_route_tables.get(az) or next(iter(nxt.az_route_tables.values()), "")
-            return entry_rt, nxt.vpc_id
+            entry_az = az if az in nxt.az_route_tables else next(iter(nxt.az_route_tables), "")
+            return nxt.az_route_tables.get(entry_az, ""), nxt.vpc_id, nxt.az_subnets.get(entry_az, "")
         if nxt.type == "peering" and tgw_id in nxt.peer_of:
             tgw_id = nxt.peer_of[tgw_id]
             rtb = nxt.associations.get(tgw_id)

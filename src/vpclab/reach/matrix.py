@@ -23,8 +23,9 @@ with its VPC). ``P[k1, k2]`` says whether the forward direction works from a sou
 destination atom, ``Q[k1, k2]`` whether the destination side of a context accepts and answers it.
 A subnet pair (s, d) is reachable iff ``P[k1(s), k2(d)] & Q[k1(d), k2(s)]``: P's columns and Qᵀ's
 columns are expanded to subnets and packed (``np.packbits``), and each subnet's row is the AND of
-two packed rows. NACLs and security groups are checked at the two ends, not at middleboxes or
-TGW attachment subnets (see docs/benchmarks.md).
+two packed rows. NACLs are checked at the two ends and, on transit gateway paths, at the
+attachment subnets as AWS documents ("Network ACLs for transit gateways"); not at middleboxes
+(see docs/benchmarks.md and ``_Classes``).
 """
 
 from __future__ import annotations
@@ -143,17 +144,135 @@ def pair_verdict(
         return True
     if reads is not None:
         reads.update((src.id, dst.id, src.acl_id, dst.acl_id))
-    if arrive(c, src.route_table_id, src.vpc_id, src.az, b, reads) != dst.vpc_id:
-        return False
-    if arrive(c, dst.route_table_id, dst.vpc_id, dst.az, a, reads) != src.vpc_id:
-        return False
     rport = return_port(protocol, port)
-    return (
-        acls.allowed(src.acl_id, True, protocol, port).has(b)
-        and acls.allowed(dst.acl_id, False, protocol, port).has(a)
-        and acls.allowed(dst.acl_id, True, protocol, rport).has(a)
-        and acls.allowed(src.acl_id, False, protocol, rport).has(b)
+    return _one_way(c, acls, src, dst, a, b, protocol, port, reads) and _one_way(
+        c, acls, dst, src, b, a, protocol, rport, reads
     )
+
+
+def _one_way(
+    c: Compiled,
+    acls: AclCache,
+    src: SubnetInfo,
+    dst: SubnetInfo,
+    a: int,
+    b: int,
+    protocol: str,
+    port: int | None,
+    reads: set[str] | None,
+) -> bool:
+    """``a`` in ``src`` to ``b`` in ``dst``, one direction, with AWS "Network ACLs for transit
+    gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html): towards the gateway the
+    source subnet's outbound rules (by destination) and the attachment subnet's inbound rules (by
+    source; one NACL's both when they are the same subnet); from the gateway the attachment
+    subnet's outbound rules and the destination subnet's inbound rules (none when they are the
+    same subnet)."""
+    path: list[str] = []
+    if arrive(c, src.route_table_id, src.vpc_id, src.az, b, reads, path) != dst.vpc_id:
+        return False
+    exit_, entry = path
+    for sid in path:
+        if sid and reads is not None:
+            reads.update((sid, c.subnets[sid].acl_id) if sid in c.subnets else (sid,))
+    if not acls.allowed(src.acl_id, True, protocol, port).has(b):
+        return False
+    exit_acl = c.subnets[exit_].acl_id if exit_ and exit_ in c.subnets else None
+    if exit_acl and not acls.allowed(exit_acl, False, protocol, port).has(a):
+        return False
+    if entry and entry in c.subnets:
+        if entry == dst.id:
+            return True
+        if not acls.allowed(c.subnets[entry].acl_id, True, protocol, port).has(b):
+            return False
+    return acls.allowed(dst.acl_id, False, protocol, port).has(a)
+
+
+#: verdict bits of a ``_Classes`` cell (``PC``, ``QC``): no straight delivery into an end subnet;
+#: the request delivered straight into the destination's subnet (``A``); the reply straight into
+#: the source's (``B``); both
+STRICT, ENTERS_FAR, ENTERS_NEAR, ENTERS_BOTH = 1, 2, 4, 8
+
+
+def _verdicts(base: np.ndarray, x: np.ndarray, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The four verdict bits of cells whose terms are ``base & x & y``, where a transit gateway
+    delivery (``t``) straight into the far subnet waives ``x`` and one into the near subnet ``y``."""
+    bx, bxr, yr = base & x, base & (x | t), y | t
+    out = (bx & y).view(np.uint8)
+    out |= (bxr & y).view(np.uint8) << 1
+    out |= (bx & yr).view(np.uint8) << 2
+    out |= (bxr & yr).view(np.uint8) << 3
+    return out
+
+
+def _groups(keys: np.ndarray, select: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The selected positions sorted by key, and where each key's run starts (``n + 1`` bounds)."""
+    idx = np.flatnonzero(select)
+    o = idx[np.argsort(keys[idx], kind="stable")]
+    return o, np.searchsorted(keys[o], np.arange(n + 1))
+
+
+def _join(
+    r: np.ndarray, j: np.ndarray, left: tuple[np.ndarray, np.ndarray], right: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (x, y) with x in ``left``'s group ``r[i]`` and y in ``right``'s group ``j[i]``, for each i."""
+    lo, ls = left
+    ro, rs = right
+    cl, cr = ls[r + 1] - ls[r], rs[j + 1] - rs[j]
+    m = cl * cr
+    total = int(m.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    cell = np.repeat(np.arange(len(r)), m)
+    off = np.arange(total) - np.repeat(np.cumsum(m) - m, m)
+    width = cr[cell]
+    return lo[ls[r[cell]] + off // width], ro[rs[j[cell]] + off % width]
+
+
+def relaxed_pairs(
+    cl: _Classes, pk1: np.ndarray, pk2: np.ndarray, paz: np.ndarray, prole: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of pieces (source, destination: indices into ``pk1``/``pk2``, their contexts and
+    atom positions; ``paz`` the AZ bit of each piece's subnet, ``prole`` its entry role) that
+    reach only because a transit gateway delivers straight into one end's subnet (no NACL there)
+    — the cells where a relaxed verdict of ``cl.PC``/``cl.QC`` differs from the strict one,
+    joined with the pieces of those contexts and atoms."""
+    n1, n2 = cl.PC.shape
+    has_role = prole != 0
+    every = np.ones(len(pk1), dtype=bool)
+    by_k1 = {False: _groups(pk1, every, n1), True: _groups(pk1, has_role, n1)}
+    by_k2 = {False: _groups(pk2, every, n2), True: _groups(pk2, has_role, n2)}
+    found_s: list[np.ndarray] = []
+    found_d: list[np.ndarray] = []
+    cells = {}
+    for side, own in (("P", cl.PC), ("Q", cl.QC)):
+        # strict fails, a relaxed verdict holds: the verdicts are monotone (0 or 15 when all agree)
+        r, j = np.nonzero((own - np.uint8(1)) < 14)
+        cells[side] = (r, j, own[r, j])
+    for bit, far, near in ((ENTERS_FAR, True, False), (ENTERS_NEAR, False, True), (ENTERS_BOTH, True, True)):
+        for side in ("P", "Q"):
+            other = cl.QC if side == "P" else cl.PC
+            r, j, v = cells[side]
+            keep = (v & bit) != 0
+            r, j = r[keep], j[keep]
+            if not len(r):
+                continue
+            if side == "P":  # row: the source's context, column: the destination's atom
+                s, d = _join(r, j, by_k1[near], by_k2[far])
+            else:  # row: the destination's context, column: the source's atom
+                d, s = _join(r, j, by_k1[far], by_k2[near])
+            ok = np.ones(len(s), dtype=bool)
+            if far:
+                ok &= (prole[d] & paz[s]) != 0
+            if near:
+                ok &= (prole[s] & paz[d]) != 0
+            s, d = s[ok], d[ok]
+            back = other[pk1[d], pk2[s]] if side == "P" else other[pk1[s], pk2[d]]
+            hit = (back & bit) != 0
+            found_s.append(s[hit])
+            found_d.append(d[hit])
+    if not found_s:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_s), np.concatenate(found_d)
 
 
 def transpose(m: np.ndarray, block: int = 256) -> np.ndarray:
@@ -224,61 +343,138 @@ class ReachabilityMatrix:
 
 # -- the class computation -----------------------------------------------------------------------
 class _Classes:
-    """Contexts (k1), destination atoms (k2) and the P/Q matrices over them."""
+    """Contexts (k1), destination atoms (k2) and the P/Q matrices over them.
+
+    A context is (route table, VPC, AZ, NACL, the attachment-subnet verdicts of its address): the
+    verdicts are the inbound decisions of the VPC's attachment subnets' NACLs on the address (AWS
+    checks them on the way to the gateway, by source IP), kept only where one denies. A column is
+    a routing atom with its VPC (k2).
+
+    Whether a transit gateway delivers straight into the far subnet (whose NACL, and the
+    attachment subnet's, are then skipped) depends on the near end's AZ and the far subnet's
+    *entry role* (the AZs for which it is the subnet the gateway delivers through into its VPC:
+    the originating AZ's attachment subnet, else the attachment's first). So each cell carries
+    four verdicts, a bit each in ``PC``/``QC``: ``STRICT`` (no such delivery), ``ENTERS_FAR``
+    (the request is delivered straight into the destination subnet: ``A``), ``ENTERS_NEAR`` (the
+    reply straight into the source subnet: ``B``) and both. ``P``/``QT`` are the strict bits;
+    the relaxed verdicts only differ from them in a few cells, applied per pair as corrections
+    (``relaxed_pairs``).
+    """
 
     def __init__(self, c: Compiled, protocol: str, port: int | None) -> None:
         self.c, self.protocol, self.port = c, protocol, port
+        self.rport = return_port(protocol, port)
         self.acls = AclCache(c)
         self.ratoms = c.routing_atoms()
         self.vpc_index = {v: i for i, v in enumerate(c.vpc_spans)}
-        self.k1: dict[tuple[str, str, str, str], int] = {}
+        self.sub_ids = list(c.subnets)
+        self.sub_index = {s: i for i, s in enumerate(self.sub_ids)}
+        self.k1: dict[tuple[object, ...], int] = {}
         self.k2: dict[tuple[int, int], int] = {}
+        self.azs = sorted({s.az for s in c.subnets.values()})
+        az_bit = {z: 1 << i for i, z in enumerate(self.azs)}
+        roles: dict[str, int] = {}
+        att_subnets: dict[str, set[str]] = {}
+        for att in c.vpc_attachments.values():
+            subs = [x for x in att.az_subnets.values() if x in c.subnets]
+            if not subs or att.vpc_id is None:
+                continue
+            att_subnets.setdefault(att.vpc_id, set()).update(subs)
+            for z in self.azs:
+                entry = att.az_subnets.get(z) or subs[0]
+                roles[entry] = roles.get(entry, 0) | az_bit[z]
+        #: subnet id → bitmask of the AZs (``azs`` order) it is the entry subnet for
+        self.roles = roles
+        self.az_bit = az_bit
+        # per VPC: its attachment subnets with what their inbound rules allow (request, reply)
+        inbound: dict[str, tuple[Allowed, Allowed]] = {}
+        for acl in {c.subnets[x].acl_id for subs in att_subnets.values() for x in subs}:
+            inbound[acl] = (
+                self.acls.allowed(acl, False, protocol, port),
+                self.acls.allowed(acl, False, protocol, self.rport),
+            )
+        self._exit_acls: dict[str, list[tuple[int, Allowed, Allowed]]] = {
+            vpc: [(self.sub_index[x], *inbound[c.subnets[x].acl_id]) for x in sorted(subs)]
+            for vpc, subs in att_subnets.items()
+        }
 
-    def context(self, s: SubnetInfo) -> int:
-        return self.k1.setdefault((s.route_table_id, s.vpc_id, s.az, s.acl_id), len(self.k1))
+    def context(self, s: SubnetInfo, address: int) -> int:
+        denies: list[tuple[int, bool, bool]] = []
+        for x, allow_p, allow_r in self._exit_acls.get(s.vpc_id, ()):
+            ok_p, ok_r = allow_p.has(address), allow_r.has(address)
+            if not (ok_p and ok_r):
+                denies.append((x, not ok_p, not ok_r))
+        key = (s.route_table_id, s.vpc_id, s.az, s.acl_id, tuple(denies))
+        return self.k1.setdefault(key, len(self.k1))
 
-    def atom(self, address: int, vpc_id: str) -> int:
+    def column(self, s: SubnetInfo, address: int) -> int:
         r = int(atom_of(self.ratoms, address))
-        return self.k2.setdefault((r, self.vpc_index[vpc_id]), len(self.k2))
+        return self.k2.setdefault((r, self.vpc_index[s.vpc_id]), len(self.k2))
 
     def build(self) -> None:
-        """P and Q.T over the registered contexts and atoms (k2 re-sorted by address)."""
+        """PC/QC (contexts × atoms, four verdict bits), P and QT (strict); k2 re-sorted by address."""
         k2_keys = sorted(self.k2, key=lambda k: (k[0], k[1]))
         order = np.array([self.k2[k] for k in k2_keys], dtype=np.int64)
         self.k2_addr = self.ratoms[np.array([k[0] for k in k2_keys], dtype=np.int64)]
         self.k2_vpc = np.array([k[1] for k in k2_keys], dtype=np.int32)
-        # position of each original k2 id in the sorted order
         self.k2_pos = np.empty(len(order), dtype=np.int64)
         self.k2_pos[order] = np.arange(len(order))
         n1, n2 = len(self.k1), len(k2_keys)
-        forward = np.zeros((n1, n2), dtype=bool)
         self._tgw_rows: dict[tuple[str, str, int], np.ndarray] = {}
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._arrivals: dict[tuple[str, str, str, bool, int], np.ndarray] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
-        for (rt, vpc, az, _acl), row in self.k1.items():
-            forward[row] = self._arrival(rt, vpc, az, False, 0, keep=False) == self.k2_vpc
-        # NACL terms, once per distinct ACL content: the source side (outbound, then the reply
-        # inbound) and the destination side (inbound, then the reply outbound)
-        rport = return_port(self.protocol, self.port)
-        flows = ((True, self.port), (False, rport), (False, self.port), (True, rport))
-        kinds: dict[tuple[int, ...], int] = {}
-        ap: list[np.ndarray] = []
-        aq: list[np.ndarray] = []
-        idx = np.zeros(n1, dtype=np.int64)
-        for (_rt, _vpc, _az, acl), row in self.k1.items():
-            sets = [self.acls.allowed(acl, egress, self.protocol, port) for egress, port in flows]
-            key = tuple(id(x) for x in sets)
-            if key not in kinds:
-                kinds[key] = len(ap)
-                masks = [x.mask(self.k2_addr) for x in sets]
-                ap.append(masks[0] & masks[1])
-                aq.append(masks[2] & masks[3])
-            idx[row] = kinds[key]
-        AP = np.stack(ap) if ap else np.zeros((0, n2), bool)
-        AQ = np.stack(aq) if aq else np.zeros((0, n2), bool)
-        self.P = forward & AP[idx]
-        self.QT = transpose(forward & AQ[idx])
+        proto, port, rport = self.protocol, self.port, self.rport
+        # every distinct NACL answer as one mask row over the atoms; the last row allows all
+        kinds: dict[int, int] = {}
+        masks: list[np.ndarray] = []
+
+        def kind(allowed: Allowed) -> int:
+            if id(allowed) not in kinds:
+                kinds[id(allowed)] = len(masks)
+                masks.append(allowed.mask(self.k2_addr))
+            return kinds[id(allowed)]
+
+        # per ACL: the kinds of its outbound (request, reply) and inbound (request, reply) rules
+        acl_kinds: dict[str, tuple[int, int, int, int]] = {}
+        for acl in {s.acl_id for s in self.c.subnets.values()} | {str(k[3]) for k in self.k1}:
+            acl_kinds[acl] = tuple(  # type: ignore[assignment]
+                kind(self.acls.allowed(acl, egress, proto, p))
+                for egress, p in ((True, port), (True, rport), (False, port), (False, rport))
+            )
+        subs = list(self.c.subnets.values())
+        # per subnet (index; -1: none): the kind of its outbound rules, request and reply
+        self._out_p = np.array([acl_kinds[s.acl_id][0] for s in subs] + [-1])
+        self._out_r = np.array([acl_kinds[s.acl_id][1] for s in subs] + [-1])
+        rows = list(self.k1)
+        kp, kr, ip, ir = np.array([acl_kinds[str(k[3])] for k in rows], dtype=np.int64).reshape(-1, 4).T
+        masks.append(np.ones(n2, dtype=bool))
+        self._masks = np.stack(masks)
+        self.PC = np.empty((n1, n2), dtype=np.uint8)
+        self.QC = np.empty((n1, n2), dtype=np.uint8)
+        block = max(1, CHUNK // 4)
+        buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
+        for r0 in range(0, n1, block):
+            keys = rows[r0 : r0 + block]
+            arr = buf[: len(keys)]
+            for i, k in enumerate(keys):
+                self._arrival(k[0], k[1], k[2], False, 0, out=arr[i])  # type: ignore[arg-type]
+            fwd = arr[:, 0] == self.k2_vpc
+            xin_p, xin_q = fwd, fwd.copy()
+            for i, k in enumerate(keys):
+                for x, deny_p, deny_r in k[4]:  # type: ignore[misc]
+                    if deny_p:
+                        xin_p[i] &= arr[i, 1] != x
+                    if deny_r:
+                        xin_q[i] &= arr[i, 1] != x
+            sl = slice(r0, r0 + len(keys))
+            t = arr[:, 2] >= 0
+            base_p = xin_p & self._masks[kp[sl]]
+            base_q = xin_q & self._masks[kr[sl]]
+            self.PC[sl] = _verdicts(base_p, arr[:, 3] != 0, self._masks[ir[sl]], t)
+            self.QC[sl] = _verdicts(base_q, self._masks[ip[sl]], arr[:, 4] != 0, t)
+        self.P = (self.PC & STRICT).view(bool)
+        self.QT = transpose((self.QC & STRICT).view(bool))
 
     def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
         found = self._run_bounds.get(runs_key)
@@ -289,19 +485,25 @@ class _Classes:
         return found
 
     def _arrival(
-        self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, keep: bool = True
+        self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, out: np.ndarray | None = None
     ) -> np.ndarray:
-        """For each k2 position, the index of the VPC a packet from this route table context is
-        delivered into (-1: dropped or gone) — ``compiled.arrive`` for every atom at once.
-        ``entering``: the packet was just delivered by a transit gateway (only local delivery
-        or a middlebox)."""
+        """For each k2 position: row 0, the index of the VPC a packet from this route table context
+        is delivered into (-1: dropped or gone) — ``compiled.arrive`` for every atom at once; row
+        1, the attachment subnet (index) it leaves through towards the first transit gateway;
+        row 2, the one the last transit gateway delivers it through (-1: none); rows 3 and 4,
+        whether that subnet's outbound rules let the request (3) and the reply (4) out to the atom
+        (1 when there is none). ``entering``: the packet was just delivered by a transit gateway
+        (only local delivery or a middlebox). With ``out`` (a context's row block), the answer is
+        written there and not remembered."""
         key = (rt_id, vpc_id, az, entering, depth)
-        found = self._arrivals.get(key)
-        if found is not None:
-            return found
-        out = np.full(len(self.k2_addr), -1, dtype=np.int32)
-        if keep:
+        if out is None:
+            found = self._arrivals.get(key)
+            if found is not None:
+                return found
+            out = np.empty((5, len(self.k2_addr)), dtype=np.int32)
             self._arrivals[key] = out  # before recursing: a routing loop reads -1 (dropped)
+        out[:3] = -1
+        out[3:] = 1
         runs = self.c.route_tables.get(rt_id)
         if runs is None or depth >= MAX_HOPS:
             return out
@@ -312,37 +514,45 @@ class _Classes:
             if a == b:
                 continue
             if kind == "local":
-                out[a:b] = me
+                out[0, a:b] = me
             elif kind == "mbox":
                 box = self.c.middleboxes.get(target)
                 if box is not None and box[1] == vpc_id and box[0] in self.c.subnets:
                     sub = self.c.subnets[box[0]]
-                    out[a:b] = self._arrival(sub.route_table_id, vpc_id, sub.az, False, depth + 1)[a:b]
+                    out[:, a:b] = self._arrival(sub.route_table_id, vpc_id, sub.az, False, depth + 1)[:, a:b]
             elif entering:
                 continue
             elif kind == "pcx":
                 sides = self.c.peerings.get(target)
                 if sides is not None:
-                    out[a:b] = self.vpc_index.get(sides[1] if sides[0] == vpc_id else sides[0], -1)
+                    out[0, a:b] = self.vpc_index.get(sides[1] if sides[0] == vpc_id else sides[0], -1)
             elif kind == "tgw":
                 att = self.c.vpc_attachments.get((target, vpc_id))
                 if att is not None and az in att.az_route_tables and target in att.associations:
-                    out[a:b] = self._tgw_row(att.associations[target], target, az, depth)[a:b]
+                    trow = self._tgw_row(att.associations[target], target, az, depth)
+                    out[0, a:b] = trow[0, a:b]
+                    out[2:, a:b] = trow[1:, a:b]
+                    out[1, a:b] = self.sub_index.get(att.az_subnets.get(az, ""), -1)
         return out
 
     def _tgw_row(self, rtb: str, tgw_id: str, az: str, depth: int) -> np.ndarray:
         """For each k2 position, the VPC a packet entering TGW route table ``rtb`` from AZ ``az``
-        is delivered into by the attachment subnet's route table (-1: dropped)."""
+        is delivered into by the attachment subnet's route table (row 0; -1: dropped), that
+        attachment subnet (row 1: the originating AZ's, else the attachment's first) and whether
+        its outbound rules let the request (row 2) and the reply (row 3) out to the atom."""
         key = (rtb, az, depth)
         found = self._tgw_rows.get(key)
         if found is not None:
             return found
-        out = np.full(len(self.k2_addr), -1, dtype=np.int32)
+        n2 = len(self.k2_addr)
+        out = np.full((4, n2), -1, dtype=np.int32)
+        out[2:] = 1
         self._tgw_rows[key] = out
         runs = self.c.tgw_tables.get(rtb)
         if runs is None or depth >= MAX_TGW_HOPS:
             return out
         hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
+        hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
         later: list[tuple[int, str, str]] = []  # runs whose entry table is not local all along
         peers: list[int] = []
         ends = (*runs.starts[1:], 1 << 32)
@@ -351,7 +561,9 @@ class _Classes:
             if nxt is None:
                 continue
             if nxt.type == "vpc" and nxt.vpc_id is not None:
-                entry_rt = nxt.az_route_tables.get(az) or next(iter(nxt.az_route_tables.values()), "")
+                entry_az = az if az in nxt.az_route_tables else next(iter(nxt.az_route_tables), "")
+                entry_rt = nxt.az_route_tables.get(entry_az, "")
+                hop_entry[k] = self.sub_index.get(nxt.az_subnets.get(entry_az, ""), -1)
                 simple = self._all_local(entry_rt, runs.starts[k], ends[k])
                 if simple:
                     hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
@@ -359,20 +571,25 @@ class _Classes:
                     later.append((k, entry_rt, nxt.vpc_id))
             elif nxt.type == "peering" and tgw_id in nxt.peer_of:
                 peers.append(k)
-        out[:] = hop_vpc[np.searchsorted(runs.array(), self.k2_addr, side="right") - 1]
+        run_of = np.searchsorted(runs.array(), self.k2_addr, side="right") - 1
+        out[0] = hop_vpc[run_of]
+        out[1] = hop_entry[run_of]
         if later or peers:
             lo, hi = self._bounds("tgw:" + rtb, runs)
             for k, entry_rt, vpc_id in later:
                 a, b = lo[k], hi[k]
                 if a < b:
-                    out[a:b] = self._arrival(entry_rt, vpc_id, az, True, depth + 1)[a:b]
+                    out[0, a:b] = self._arrival(entry_rt, vpc_id, az, True, depth + 1)[0, a:b]
             for k in peers:
                 nxt = self.c.attachments[runs.hops[k][1]]
                 peer_tgw = nxt.peer_of[tgw_id]
                 peer_rtb = nxt.associations.get(peer_tgw)
                 a, b = lo[k], hi[k]
                 if peer_rtb and a < b:
-                    out[a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[a:b]
+                    out[:2, a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[:2, a:b]
+        ar = np.arange(n2)
+        out[2] = self._masks[self._out_p[out[1]], ar]
+        out[3] = self._masks[self._out_r[out[1]], ar]
         return out
 
     def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:
@@ -407,6 +624,8 @@ def matrix(
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
     c = compiled or compiled_view(world)
     if level == "interface":
+        from .interface_matrix import interface_matrix
+
         return interface_matrix(world, c, protocol, port)
     return subnet_matrix(c, protocol, port)
 
@@ -424,12 +643,11 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
     piece_k1: list[int] = []
     piece_k2: list[int] = []
     for i, s in enumerate(infos):
-        k1 = cl.context(s)
-        vpc = cl.vpc_index[s.vpc_id]
         for r in range(first[i], last[i] + 1):
+            address = s.lo if r == first[i] else int(cl.ratoms[r])
             piece_subnet.append(i)
-            piece_k1.append(k1)
-            piece_k2.append(cl.k2.setdefault((r, vpc), len(cl.k2)))
+            piece_k1.append(cl.context(s, address))
+            piece_k2.append(cl.column(s, address))
     cl.build()
     pk1 = np.array(piece_k1, dtype=np.int64)
     pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
@@ -465,121 +683,14 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
         both = cl.P[e1][:, e2] & cl.QT[e2][:, e1].T  # piece to piece, both beyond the first
         for i, j in zip(*np.nonzero(both), strict=True):
             bits[e_sub[i], e_sub[j] >> 3] |= np.uint8(0x80 >> (int(e_sub[j]) & 7))
+    # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL there)
+    az_of = np.array([cl.az_bit[s.az] for s in infos], dtype=np.int64)[order]
+    role_of = np.array([cl.roles.get(s.id, 0) for s in infos], dtype=np.int64)[order]
+    rs, rd = relaxed_pairs(cl, pk1, pk2, az_of[psub], role_of[psub])
+    if len(rs):
+        ds = psub[rd]
+        np.bitwise_or.at(bits, (psub[rs], ds >> 3), (0x80 >> (ds & 7)).astype(np.uint8))
     ids = np.array([s.id for s in infos], dtype=object)[order]
     diag = np.arange(n)
     bits[diag, diag >> 3] |= (0x80 >> (diag & 7)).astype(np.uint8)
     return ReachabilityMatrix(bits, ids, ids.copy(), protocol, port, "subnet")
-
-
-# -- interfaces: routing and NACLs by class, then security groups ------------------------------
-def _sg_sets(
-    world: World, group_ids: tuple[str, ...], egress: bool, protocol: str, port: int | None
-) -> tuple[AddressSet, frozenset[str]]:
-    """What a set of security groups allows in one direction: addresses (CIDR and prefix-list
-    rules) and referenced groups."""
-    from ..model.prefix_lists import prefix_list_cidrs
-    from ..model.security import SecurityGroup, sg_rule_matches
-
-    cidrs: list[str] = []
-    refs: set[str] = set()
-    for gid in group_ids:
-        group = world.get(gid, SecurityGroup)
-        for rule in group.rules(egress) if group is not None else ():
-            if not sg_rule_matches(rule, protocol, port):
-                continue
-            if rule.cidr_ipv4:
-                cidrs.append(rule.cidr_ipv4)
-            elif rule.prefix_list_id:
-                cidrs.extend(x for x in prefix_list_cidrs(world, rule.prefix_list_id) if ":" not in x)
-            elif rule.referenced_group_id:
-                refs.add(rule.referenced_group_id)
-    return AddressSet(cidrs), frozenset(refs)
-
-
-def _sg_allows(
-    world: World, c: Compiled, near: list, far: list, egress: bool, protocol: str, port: int | None
-) -> np.ndarray:
-    """A[i, j]: whether ``near[i]``'s groups allow traffic to (egress) or from (ingress) ``far[j]``.
-
-    A group reference matches an interface that is a member of the group, in the same VPC or
-    across an active peering within one Region (AWS: "Update your security groups to reference
-    peer security groups"); vpclab does not model TGW security group referencing (off by default).
-    """
-    from ..model.vpc import Vpc
-
-    far_ips = np.array([e.ip for e in far], dtype=np.uint64)
-    members: dict[str, list[int]] = {}
-    for j, e in enumerate(far):
-        for g in e.groups:
-            members.setdefault(g, []).append(j)
-    region = {v.id: v.region for v in world.all(Vpc)}
-    peered = {frozenset(p) for p in c.peerings.values()}
-    cache: dict[tuple[str, ...], tuple[AddressSet, frozenset[str]]] = {}
-    out = np.zeros((len(near), len(far)), dtype=bool)
-    for i, e in enumerate(near):
-        if not e.groups:  # no security groups (a NAT gateway's, an NLB's interface): nothing to filter
-            out[i] = True
-            continue
-        sets = cache.get(e.groups)
-        if sets is None:
-            sets = cache[e.groups] = _sg_sets(world, e.groups, egress, protocol, port)
-        aset, refs = sets
-        out[i] = in_set(far_ips, aset)
-        for ref in refs:
-            for j in members.get(ref, ()):
-                o = far[j]
-                if o.vpc == e.vpc or (
-                    frozenset((o.vpc, e.vpc)) in peered and region.get(o.vpc) == region.get(e.vpc)
-                ):
-                    out[i, j] = True
-    return out
-
-
-@dataclass(slots=True)
-class _Eni:
-    id: str
-    subnet: str
-    vpc: str
-    ip: int
-    groups: tuple[str, ...]
-    type: str
-
-
-def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None) -> ReachabilityMatrix:
-    from ipaddress import IPv4Address
-
-    from ..model.interfaces import NetworkInterface
-
-    enis = [
-        _Eni(e.id, e.subnet_id, e.vpc_id, int(IPv4Address(e.private_ip_address)), e.groups, e.interface_type)
-        for e in world.all(NetworkInterface)
-        if e.subnet_id in c.subnets and e.interface_type != "transit_gateway"
-    ]
-    dsts = enis
-    srcs = [e for e in enis if e.type != "vpc_endpoint"]
-    cl = _Classes(c, protocol, port)
-    k1 = {e.id: cl.context(c.subnets[e.subnet]) for e in enis}
-    k2 = {e.id: cl.atom(e.ip, e.vpc) for e in enis}
-    cl.build()
-    s1 = np.array([k1[e.id] for e in srcs], dtype=np.int64)
-    s2 = cl.k2_pos[np.array([k2[e.id] for e in srcs], dtype=np.int64)]
-    d1 = np.array([k1[e.id] for e in dsts], dtype=np.int64)
-    d2 = cl.k2_pos[np.array([k2[e.id] for e in dsts], dtype=np.int64)]
-    routed = (
-        cl.P[s1][:, d2] & cl.QT[s2][:, d1]
-        if len(srcs) and len(dsts)
-        else np.zeros((len(srcs), len(dsts)), bool)
-    )
-    subnet_index = {s: n for n, s in enumerate(c.subnets)}
-    ss = np.array([subnet_index[e.subnet] for e in srcs], dtype=np.int64)
-    ds = np.array([subnet_index[e.subnet] for e in dsts], dtype=np.int64)
-    routed |= ss[:, None] == ds[None, :]  # within a subnet: local, no NACL
-    allowed = routed & _sg_allows(world, c, srcs, dsts, True, protocol, port)
-    allowed &= _sg_allows(world, c, dsts, srcs, False, protocol, port).T
-    sid = np.array([e.id for e in srcs], dtype=object)
-    did = np.array([e.id for e in dsts], dtype=object)
-    dst_index = {e.id: j for j, e in enumerate(dsts)}
-    same = np.array([dst_index.get(e.id, -1) for e in srcs], dtype=np.int64)
-    has = np.flatnonzero(same >= 0)
-    allowed[has, same[has]] = False  # traffic from an interface to itself is no network flow
-    return ReachabilityMatrix(np.packbits(allowed, axis=1), sid, did, protocol, port, "interface")

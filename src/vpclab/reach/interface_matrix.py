@@ -1,0 +1,144 @@
+"""The interface-level reachability matrix: the subnet classes' routing and NACL verdicts per
+interface pair, then security groups (stateful: the source's egress and the destination's
+ingress; CIDR, prefix-list and group-reference rules). See ``matrix`` for the classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..model.addresses import AddressSet
+from .compiled import Compiled, in_set
+from .matrix import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT, ReachabilityMatrix, _Classes
+
+if TYPE_CHECKING:
+    from ..model.world import World
+
+
+# -- interfaces: routing and NACLs by class, then security groups ------------------------------
+def _sg_sets(
+    world: World, group_ids: tuple[str, ...], egress: bool, protocol: str, port: int | None
+) -> tuple[AddressSet, frozenset[str]]:
+    """What a set of security groups allows in one direction: addresses (CIDR and prefix-list
+    rules) and referenced groups."""
+    from ..model.prefix_lists import prefix_list_cidrs
+    from ..model.security import SecurityGroup, sg_rule_matches
+
+    cidrs: list[str] = []
+    refs: set[str] = set()
+    for gid in group_ids:
+        group = world.get(gid, SecurityGroup)
+        for rule in group.rules(egress) if group is not None else ():
+            if not sg_rule_matches(rule, protocol, port):
+                continue
+            if rule.cidr_ipv4:
+                cidrs.append(rule.cidr_ipv4)
+            elif rule.prefix_list_id:
+                cidrs.extend(x for x in prefix_list_cidrs(world, rule.prefix_list_id) if ":" not in x)
+            elif rule.referenced_group_id:
+                refs.add(rule.referenced_group_id)
+    return AddressSet(cidrs), frozenset(refs)
+
+
+def _sg_allows(
+    world: World, c: Compiled, near: list, far: list, egress: bool, protocol: str, port: int | None
+) -> np.ndarray:
+    """A[i, j]: whether ``near[i]``'s groups allow traffic to (egress) or from (ingress) ``far[j]``.
+
+    A group reference matches an interface that is a member of the group, in the same VPC or
+    across an active peering within one Region (AWS: "Update your security groups to reference
+    peer security groups"); vpclab does not model TGW security group referencing (off by default).
+    """
+    from ..model.vpc import Vpc
+
+    far_ips = np.array([e.ip for e in far], dtype=np.uint64)
+    members: dict[str, list[int]] = {}
+    for j, e in enumerate(far):
+        for g in e.groups:
+            members.setdefault(g, []).append(j)
+    region = {v.id: v.region for v in world.all(Vpc)}
+    peered = {frozenset(p) for p in c.peerings.values()}
+    cache: dict[tuple[str, ...], tuple[AddressSet, frozenset[str]]] = {}
+    out = np.zeros((len(near), len(far)), dtype=bool)
+    for i, e in enumerate(near):
+        if not e.groups:  # no security groups (a NAT gateway's, an NLB's interface): nothing to filter
+            out[i] = True
+            continue
+        sets = cache.get(e.groups)
+        if sets is None:
+            sets = cache[e.groups] = _sg_sets(world, e.groups, egress, protocol, port)
+        aset, refs = sets
+        out[i] = in_set(far_ips, aset)
+        for ref in refs:
+            for j in members.get(ref, ()):
+                o = far[j]
+                if o.vpc == e.vpc or (
+                    frozenset((o.vpc, e.vpc)) in peered and region.get(o.vpc) == region.get(e.vpc)
+                ):
+                    out[i, j] = True
+    return out
+
+
+@dataclass(slots=True)
+class _Eni:
+    id: str
+    subnet: str
+    vpc: str
+    ip: int
+    groups: tuple[str, ...]
+    type: str
+
+
+def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None) -> ReachabilityMatrix:
+    from ipaddress import IPv4Address
+
+    from ..model.interfaces import NetworkInterface
+
+    enis = [
+        _Eni(e.id, e.subnet_id, e.vpc_id, int(IPv4Address(e.private_ip_address)), e.groups, e.interface_type)
+        for e in world.all(NetworkInterface)
+        if e.subnet_id in c.subnets and e.interface_type != "transit_gateway"
+    ]
+    dsts = enis
+    srcs = [e for e in enis if e.type != "vpc_endpoint"]
+    cl = _Classes(c, protocol, port)
+    k1 = {e.id: cl.context(c.subnets[e.subnet], e.ip) for e in enis}
+    k2 = {e.id: cl.column(c.subnets[e.subnet], e.ip) for e in enis}
+    cl.build()
+    s1 = np.array([k1[e.id] for e in srcs], dtype=np.int64)
+    s2 = cl.k2_pos[np.array([k2[e.id] for e in srcs], dtype=np.int64)]
+    d1 = np.array([k1[e.id] for e in dsts], dtype=np.int64)
+    d2 = cl.k2_pos[np.array([k2[e.id] for e in dsts], dtype=np.int64)]
+    if len(srcs) and len(dsts):
+        # verdict bits both ways, then the one that applies: delivered straight into the
+        # destination's subnet (A), into the source's for the reply (B)
+        both = cl.PC[s1][:, d2] & cl.QC[d1][:, s2].T
+        az = {z: np.int64(b) for z, b in cl.az_bit.items()}
+        s_az = np.array([az[c.subnets[e.subnet].az] for e in srcs], dtype=np.int64)
+        d_az = np.array([az[c.subnets[e.subnet].az] for e in dsts], dtype=np.int64)
+        s_role = np.array([cl.roles.get(e.subnet, 0) for e in srcs], dtype=np.int64)
+        d_role = np.array([cl.roles.get(e.subnet, 0) for e in dsts], dtype=np.int64)
+        far = (d_role[None, :] & s_az[:, None]) != 0
+        near = (s_role[:, None] & d_az[None, :]) != 0
+        routed = (both & STRICT) != 0
+        routed |= far & ((both & ENTERS_FAR) != 0)
+        routed |= near & ((both & ENTERS_NEAR) != 0)
+        routed |= far & near & ((both & ENTERS_BOTH) != 0)
+    else:
+        routed = np.zeros((len(srcs), len(dsts)), bool)
+    subnet_index = {s: n for n, s in enumerate(c.subnets)}
+    ss = np.array([subnet_index[e.subnet] for e in srcs], dtype=np.int64)
+    ds = np.array([subnet_index[e.subnet] for e in dsts], dtype=np.int64)
+    routed |= ss[:, None] == ds[None, :]  # within a subnet: local, no NACL
+    allowed = routed & _sg_allows(world, c, srcs, dsts, True, protocol, port)
+    allowed &= _sg_allows(world, c, dsts, srcs, False, protocol, port).T
+    sid = np.array([e.id for e in srcs], dtype=object)
+    did = np.array([e.id for e in dsts], dtype=object)
+    dst_index = {e.id: j for j, e in enumerate(dsts)}
+    same = np.array([dst_index.get(e.id, -1) for e in srcs], dtype=np.int64)
+    has = np.flatnonzero(same >= 0)
+    allowed[has, same[has]] = False  # traffic from an interface to itself is no network flow
+    return ReachabilityMatrix(np.packbits(allowed, axis=1), sid, did, protocol, port, "interface")
