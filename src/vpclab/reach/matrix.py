@@ -196,11 +196,12 @@ STRICT, ENTERS_FAR, ENTERS_NEAR, ENTERS_BOTH = 1, 2, 4, 8
 def _verdicts(base: np.ndarray, x: np.ndarray, y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The four verdict bits of cells whose terms are ``base & x & y``, where a transit gateway
     delivery (``t``) straight into the far subnet waives ``x`` and one into the near subnet ``y``."""
-    bx, bxr, yr = base & x, base & (x | t), y | t
-    out = (bx & y).view(np.uint8)
-    out |= (bxr & y).view(np.uint8) << 1
-    out |= (bx & yr).view(np.uint8) << 2
-    out |= (bxr & yr).view(np.uint8) << 3
+    # per term, the bits it is required for: x by STRICT and ENTERS_NEAR (waived by t for the
+    # other two), y by STRICT and ENTERS_FAR (waived by t for the other two)
+    tv = t.view(np.uint8)
+    out = base.view(np.uint8) * np.uint8(15)
+    out &= (x.view(np.uint8) * np.uint8(15)) | (tv * np.uint8(ENTERS_FAR | ENTERS_BOTH))
+    out &= (y.view(np.uint8) * np.uint8(15)) | (tv * np.uint8(ENTERS_NEAR | ENTERS_BOTH))
     return out
 
 
@@ -218,14 +219,27 @@ def _join(
     lo, ls = left
     ro, rs = right
     cl, cr = ls[r + 1] - ls[r], rs[j + 1] - rs[j]
-    m = cl * cr
-    total = int(m.sum())
-    if not total:
+    if not int((cl * cr).sum()):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    cell = np.repeat(np.arange(len(r)), m)
-    off = np.arange(total) - np.repeat(np.cumsum(m) - m, m)
-    width = cr[cell]
-    return lo[ls[r[cell]] + off // width], ro[rs[j[cell]] + off % width]
+    # one line per (cell, left member), holding that cell's right group: ranges laid end to end
+    lines = _ranges(ls[r], cl)
+    width = np.repeat(cr, cl)
+    return lo[np.repeat(lines, width)], ro[_ranges(np.repeat(rs[j], cl), width)]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[i], …, starts[i] + lengths[i] - 1`` for each i, concatenated."""
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+
+
+def _cat_cells(
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (row, column, verdicts) cells found chunk by chunk, as three arrays."""
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    return tuple(np.concatenate(part) for part in zip(*found, strict=True))  # type: ignore[return-value]
 
 
 def relaxed_pairs(
@@ -243,11 +257,7 @@ def relaxed_pairs(
     by_k2 = {False: _groups(pk2, every, n2), True: _groups(pk2, has_role, n2)}
     found_s: list[np.ndarray] = []
     found_d: list[np.ndarray] = []
-    cells = {}
-    for side, own in (("P", cl.PC), ("Q", cl.QC)):
-        # strict fails, a relaxed verdict holds: the verdicts are monotone (0 or 15 when all agree)
-        r, j = np.nonzero((own - np.uint8(1)) < 14)
-        cells[side] = (r, j, own[r, j])
+    cells = cl.cells  # strict fails, a relaxed verdict holds (found while building)
     for bit, far, near in ((ENTERS_FAR, True, False), (ENTERS_NEAR, False, True), (ENTERS_BOTH, True, True)):
         for side in ("P", "Q"):
             other = cl.QC if side == "P" else cl.PC
@@ -453,6 +463,8 @@ class _Classes:
         self.PC = np.empty((n1, n2), dtype=np.uint8)
         self.QC = np.empty((n1, n2), dtype=np.uint8)
         block = max(1, CHUNK // 4)
+        cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
         for r0 in range(0, n1, block):
             keys = rows[r0 : r0 + block]
@@ -462,7 +474,7 @@ class _Classes:
             fwd = arr[:, 0] == self.k2_vpc
             xin_p, xin_q = fwd, fwd.copy()
             for i, k in enumerate(keys):
-                for x, deny_p, deny_r in k[4]:  # type: ignore[misc]
+                for x, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
                     if deny_p:
                         xin_p[i] &= arr[i, 1] != x
                     if deny_r:
@@ -471,8 +483,25 @@ class _Classes:
             t = arr[:, 2] >= 0
             base_p = xin_p & self._masks[kp[sl]]
             base_q = xin_q & self._masks[kr[sl]]
-            self.PC[sl] = _verdicts(base_p, arr[:, 3] != 0, self._masks[ir[sl]], t)
-            self.QC[sl] = _verdicts(base_q, self._masks[ip[sl]], arr[:, 4] != 0, t)
+            x_p, y_q = arr[:, 3] != 0, arr[:, 4] != 0
+            y_p, x_q = self._masks[ir[sl]], self._masks[ip[sl]]
+            # rows no transit gateway delivers through: the four verdicts agree (0 or 15)
+            self.PC[sl] = (base_p & x_p & y_p).view(np.uint8) * np.uint8(15)
+            self.QC[sl] = (base_q & x_q & y_q).view(np.uint8) * np.uint8(15)
+            tr = np.flatnonzero(t.any(axis=1))
+            if not len(tr):
+                continue
+            vt = t[tr]
+            for own, cells, v in (
+                (self.PC, cells_p, _verdicts(base_p[tr], x_p[tr], y_p[tr], vt)),
+                (self.QC, cells_q, _verdicts(base_q[tr], x_q[tr], y_q[tr], vt)),
+            ):
+                own[r0 + tr] = v
+                # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
+                flat = np.flatnonzero((v - np.uint8(1)) < 14)
+                r, j = np.divmod(flat, n2)
+                cells.append((r0 + tr[r], j, v.ravel()[flat]))
+        self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
         self.P = (self.PC & STRICT).view(bool)
         self.QT = transpose((self.QC & STRICT).view(bool))
 
