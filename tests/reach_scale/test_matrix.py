@@ -94,7 +94,7 @@ def test_subnets_cut_by_routes_count_any_piece():
 
 
 def matrix_pieces(c, sub: Subnet) -> list[int]:
-    from vpclab.reach.matrix import pieces
+    from vpclab.reach.matrix_cells import pieces
 
     lo = int(IPv4Network(sub.cidr_block).network_address)
     return pieces(c.routing_atoms(), lo, lo + IPv4Network(sub.cidr_block).num_addresses)

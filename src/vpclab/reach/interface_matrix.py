@@ -12,7 +12,8 @@ import numpy as np
 
 from ..model.addresses import AddressSet
 from .compiled import Compiled, in_set
-from .matrix import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT, ReachabilityMatrix, _Classes
+from .matrix import ReachabilityMatrix, _Classes
+from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT
 
 if TYPE_CHECKING:
     from ..model.world import World

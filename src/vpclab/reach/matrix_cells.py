@@ -1,0 +1,130 @@
+"""The matrix's cell algebra: the four verdict bits of a class cell, and the sparse corrections
+for pairs that reach only because a transit gateway delivers straight into one end's subnet
+(AWS checks no network ACL there). Used by ``matrix`` and ``interface_matrix``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .compiled import atom_of
+
+if TYPE_CHECKING:
+    from .matrix import _Classes
+
+
+#: verdict bits of a ``_Classes`` cell (``PC``, ``QC``): no straight delivery into an end subnet;
+#: the request delivered straight into the destination's subnet (``A``); the reply straight into
+#: the source's (``B``); both
+STRICT, ENTERS_FAR, ENTERS_NEAR, ENTERS_BOTH = 1, 2, 4, 8
+
+
+def _verdicts(base: np.ndarray, x: np.ndarray, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The four verdict bits of cells whose terms are ``base & x & y``, where a transit gateway
+    delivery (``t``) straight into the far subnet waives ``x`` and one into the near subnet ``y``."""
+    # per term, the bits it is required for: x by STRICT and ENTERS_NEAR (waived by t for the
+    # other two), y by STRICT and ENTERS_FAR (waived by t for the other two)
+    tv = t.view(np.uint8)
+    out = base.view(np.uint8) * np.uint8(15)
+    out &= (x.view(np.uint8) * np.uint8(15)) | (tv * np.uint8(ENTERS_FAR | ENTERS_BOTH))
+    out &= (y.view(np.uint8) * np.uint8(15)) | (tv * np.uint8(ENTERS_NEAR | ENTERS_BOTH))
+    return out
+
+
+def _groups(keys: np.ndarray, select: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The selected positions sorted by key, and where each key's run starts (``n + 1`` bounds)."""
+    idx = np.flatnonzero(select)
+    o = idx[np.argsort(keys[idx], kind="stable")]
+    return o, np.searchsorted(keys[o], np.arange(n + 1))
+
+
+def _join(
+    r: np.ndarray, j: np.ndarray, left: tuple[np.ndarray, np.ndarray], right: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (x, y) with x in ``left``'s group ``r[i]`` and y in ``right``'s group ``j[i]``, for each i."""
+    lo, ls = left
+    ro, rs = right
+    cl, cr = ls[r + 1] - ls[r], rs[j + 1] - rs[j]
+    if not int((cl * cr).sum()):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # one line per (cell, left member), holding that cell's right group: ranges laid end to end
+    lines = _ranges(ls[r], cl)
+    width = np.repeat(cr, cl)
+    return lo[np.repeat(lines, width)], ro[_ranges(np.repeat(rs[j], cl), width)]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[i], …, starts[i] + lengths[i] - 1`` for each i, concatenated."""
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+
+
+def _cat_cells(
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (row, column, verdicts) cells found chunk by chunk, as three arrays."""
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    return tuple(np.concatenate(part) for part in zip(*found, strict=True))  # type: ignore[return-value]
+
+
+def relaxed_pairs(
+    cl: _Classes, pk1: np.ndarray, pk2: np.ndarray, paz: np.ndarray, prole: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of pieces (source, destination: indices into ``pk1``/``pk2``, their contexts and
+    atom positions; ``paz`` the AZ bit of each piece's subnet, ``prole`` its entry role) that
+    reach only because a transit gateway delivers straight into one end's subnet (no NACL there)
+    — the cells where a relaxed verdict of ``cl.PC``/``cl.QC`` differs from the strict one,
+    joined with the pieces of those contexts and atoms."""
+    n1, n2 = cl.PC.shape
+    has_role = prole != 0
+    every = np.ones(len(pk1), dtype=bool)
+    by_k1 = {False: _groups(pk1, every, n1), True: _groups(pk1, has_role, n1)}
+    by_k2 = {False: _groups(pk2, every, n2), True: _groups(pk2, has_role, n2)}
+    found_s: list[np.ndarray] = []
+    found_d: list[np.ndarray] = []
+    cells = cl.cells  # strict fails, a relaxed verdict holds (found while building)
+    for bit, far, near in ((ENTERS_FAR, True, False), (ENTERS_NEAR, False, True), (ENTERS_BOTH, True, True)):
+        for side in ("P", "Q"):
+            other = cl.QC if side == "P" else cl.PC
+            r, j, v = cells[side]
+            keep = (v & bit) != 0
+            r, j = r[keep], j[keep]
+            if not len(r):
+                continue
+            if side == "P":  # row: the source's context, column: the destination's atom
+                s, d = _join(r, j, by_k1[near], by_k2[far])
+            else:  # row: the destination's context, column: the source's atom
+                d, s = _join(r, j, by_k1[far], by_k2[near])
+            ok = np.ones(len(s), dtype=bool)
+            if far:
+                ok &= (prole[d] & paz[s]) != 0
+            if near:
+                ok &= (prole[s] & paz[d]) != 0
+            s, d = s[ok], d[ok]
+            back = other[pk1[d], pk2[s]] if side == "P" else other[pk1[s], pk2[d]]
+            hit = (back & bit) != 0
+            found_s.append(s[hit])
+            found_d.append(d[hit])
+    if not found_s:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_s), np.concatenate(found_d)
+
+
+def transpose(m: np.ndarray, block: int = 256) -> np.ndarray:
+    """A contiguous transpose, block by block (several times faster than ``m.T.copy()`` for large
+    boolean matrices: each block stays in cache)."""
+    out = np.empty((m.shape[1], m.shape[0]), dtype=m.dtype)
+    for i in range(0, m.shape[0], block):
+        for j in range(0, m.shape[1], block):
+            out[j : j + block, i : i + block] = m[i : i + block, j : j + block].T
+    return out
+
+
+def pieces(ratoms: np.ndarray, lo: int, hi: int) -> list[int]:
+    """The start addresses of the routing atoms' pieces of [lo, hi)."""
+    first = int(atom_of(ratoms, lo))
+    last = int(atom_of(ratoms, hi - 1))
+    return [lo] + [int(ratoms[k]) for k in range(first + 1, last + 1)]
