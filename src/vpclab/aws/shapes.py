@@ -245,6 +245,7 @@ def nat_gateway(world: World, nat: NatGateway) -> Shape:
                 "SubnetId": nat.subnet_id,
                 "VpcId": nat.vpc_id,
                 "ConnectivityType": nat.connectivity_type,
+                "CreateTime": nat.create_time,
             }
         ),
         nat,

@@ -235,7 +235,7 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
     vpce_id = ctx.new_id("vpc_endpoint")
     base = VpcEndpoint(id=vpce_id, owner_id=ctx.account_id, region=vpc.region, tags=Tags(tags), vpc_id=vpc.id,
                        service_name=service_name, vpc_endpoint_type=vpc_endpoint_type,
-                       policy_document=policy_document)
+                       policy_document=policy_document, create_time=ctx.now)
     if vpc_endpoint_type == "Gateway":
         if subnet_ids or security_group_ids:
             raise AwsError("InvalidParameter", "Subnet IDs and security group IDs are only supported for "

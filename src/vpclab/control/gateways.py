@@ -157,7 +157,7 @@ def create_nat_gateway(ctx: Ctx, *, subnet_id: str, allocation_id: str | None = 
     failure = _failure(ctx, subnet, connectivity_type, address)
     nat = NatGateway(id=nat_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
                      vpc_id=subnet.vpc_id, subnet_id=subnet_id, connectivity_type=connectivity_type,
-                     allocation_id=allocation_id)
+                     allocation_id=allocation_id, create_time=ctx.now)
     if failure is not None:
         code, message = failure
         return ctx.world.put(replace(nat, state="failed", failure_code=code, failure_message=message))

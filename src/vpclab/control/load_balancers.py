@@ -132,7 +132,7 @@ def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: s
     lb = LoadBalancer(id=lb_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
                       load_balancer_name=name, vpc_id=vpc_id, subnet_ids=tuple(subnets),
                       availability_zones=tuple(s.availability_zone for s in found), type="network",
-                      scheme=scheme, security_groups=tuple(security_groups or ()))
+                      scheme=scheme, security_groups=tuple(security_groups or ()), create_time=ctx.now)
     from .interfaces import create_managed_interface
 
     enis = [create_managed_interface(ctx, s, interface_type="network_load_balancer",

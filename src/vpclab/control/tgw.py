@@ -78,12 +78,12 @@ def create_transit_gateway(ctx: Ctx, *, description: str = "", options: Mapping[
         rtb = ctx.world.put(TransitGatewayRouteTable(
             id=ctx.new_id("transit_gateway_route_table"), owner_id=ctx.account_id, region=ctx.region,
             transit_gateway_id=tgw_id, default_association_route_table=assoc,
-            default_propagation_route_table=prop))
+            default_propagation_route_table=prop, create_time=ctx.now))
         opts = replace(opts, association_default_route_table_id=rtb.id if assoc else None,
                        propagation_default_route_table_id=rtb.id if prop else None)
     return ctx.world.put(TransitGateway(id=tgw_id, owner_id=ctx.account_id, region=ctx.region,
                                         tags=Tags(tags),
-                                        description=description, options=opts))
+                                        description=description, options=opts, create_time=ctx.now))
 
 
 def _own_tgw(ctx: Ctx, transit_gateway_id: str) -> TransitGateway:
@@ -274,7 +274,7 @@ def create_transit_gateway_vpc_attachment(ctx: Ctx, *, transit_gateway_id: str, 
         # creates them at once, so the subnet addresses are taken from the request on.
         network_interface_ids=tuple(_attachment_interface(ctx, s, att_id) for s in subnets),
         appliance_mode_support=opts.get("appliance_mode_support", "disable"),
-        dns_support=opts.get("dns_support", "enable")))
+        dns_support=opts.get("dns_support", "enable"), create_time=ctx.now))
     return att if pending else apply_defaults(ctx, att, tgw)
 
 
@@ -379,7 +379,7 @@ def create_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_id: s
         transit_gateway_id=tgw.id, resource_type="peering", resource_id=peer_transit_gateway_id,
         resource_owner_id=peer_account_id, state="pendingAcceptance" if exists else "failed",
         peer_transit_gateway_id=peer_transit_gateway_id, peer_account_id=peer_account_id,
-        peer_region=peer_region))
+        peer_region=peer_region, create_time=ctx.now))
 
 
 def _require_accepter(ctx: Ctx, attachment_id: str, verb: str) -> TransitGatewayAttachment:
@@ -432,7 +432,7 @@ def create_vpn_attachment(ctx: Ctx, transit_gateway_id: str,
     att = ctx.world.put(TransitGatewayAttachment(
         id=ctx.new_id("transit_gateway_attachment"), owner_id=tgw.owner_id, region=tgw.region,
         transit_gateway_id=tgw.id, resource_type="vpn", resource_id=vpn_connection_id,
-        resource_owner_id=ctx.account_id, state="available"))
+        resource_owner_id=ctx.account_id, state="available", create_time=ctx.now))
     return apply_defaults(ctx, att, tgw)
 
 

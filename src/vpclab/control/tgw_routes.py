@@ -69,7 +69,7 @@ def create_transit_gateway_route_table(ctx: Ctx, *, transit_gateway_id: str,
     return ctx.world.put(TransitGatewayRouteTable(id=ctx.new_id("transit_gateway_route_table"),
                                                   owner_id=tgw.owner_id,
                                                   region=tgw.region, tags=Tags(tags),
-                                                  transit_gateway_id=tgw.id))
+                                                  transit_gateway_id=tgw.id, create_time=ctx.now))
 
 
 @action

@@ -8,6 +8,7 @@ VPC endpoint", "Share your services through AWS PrivateLink"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -56,6 +57,8 @@ class VpcEndpoint(Resource):
     service_id: str | None = None
     #: the private DNS name that resolves to the endpoint's interfaces when private DNS is on
     private_dns_name: str | None = None
+    #: when it was created (AWS's CreationTimestamp); None in worlds saved before vpclab kept it
+    create_time: datetime | None = None
 
     @property
     def vpc_endpoint_id(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from .base import Resource
@@ -39,6 +40,8 @@ class NatGateway(Resource):
     failure_message: str | None = None
     #: the association of its Elastic IP (``eipassoc-…``), for a public NAT gateway
     association_id: str | None = None
+    #: when it was created (AWS's CreateTime); None in worlds saved before vpclab kept it
+    create_time: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

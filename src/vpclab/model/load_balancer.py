@@ -7,6 +7,7 @@ Elastic Load Balancing identifies these by ARN; vpclab keeps an id (``net-…``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -38,6 +39,8 @@ class LoadBalancer(Resource):
     #: one requester-managed interface per subnet
     network_interface_ids: tuple[str, ...] = ()
     security_groups: tuple[str, ...] = ()
+    #: when it was created (AWS's elbv2 CreatedTime); None in worlds saved before vpclab kept it
+    create_time: datetime | None = None
 
     @property
     def arn(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, ClassVar
@@ -47,6 +48,8 @@ class TransitGateway(Resource):
     #: pending | available | modifying | deleting | deleted
     state: str = "available"
     options: TransitGatewayOptions = TransitGatewayOptions()
+    #: when it was created (AWS's CreationTime); None in worlds saved before vpclab kept it
+    create_time: datetime | None = None
 
     @property
     def arn(self) -> str:
@@ -96,6 +99,8 @@ class TransitGatewayAttachment(Resource):
     association_route_table_id: str | None = None
     #: peering attachments: the accepter gateway's association
     peer_association_route_table_id: str | None = None
+    #: when it was created (AWS's CreationTime); None in worlds saved before vpclab kept it
+    create_time: datetime | None = None
 
     @property
     def vpc_id(self) -> str | None:
@@ -169,6 +174,8 @@ class TransitGatewayRouteTable(Resource):
     routes: tuple[TransitGatewayRoute, ...] = ()
     #: attachments whose routes propagate into this table, in the order propagation was enabled
     propagations: tuple[str, ...] = ()
+    #: when it was created (AWS's CreationTime); None in worlds saved before vpclab kept it
+    create_time: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

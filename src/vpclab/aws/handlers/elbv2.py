@@ -55,6 +55,8 @@ def load_balancer(world: World, lb: LoadBalancer) -> Shape:
         "AvailabilityZones": zones,
         "IpAddressType": "ipv4",
     }
+    if lb.create_time is not None:
+        out["CreatedTime"] = lb.create_time
     if lb.security_groups:
         out["SecurityGroups"] = list(lb.security_groups)
     return out

@@ -71,6 +71,8 @@ def vpc_endpoint(world: World, e: VpcEndpoint) -> Shape:
         "DnsEntries": [dns_entry(d, e.region) for d in e.dns_entries],
         "OwnerId": e.owner_id,
     }
+    if e.create_time is not None:
+        out["CreationTimestamp"] = e.create_time
     if policy is not None:
         out["PolicyDocument"] = policy
     if e.vpc_endpoint_type == "Interface":
@@ -371,7 +373,7 @@ class Connection:
 
     def shape(self) -> Shape:
         e = self.endpoint
-        return {
+        out: Shape = {
             "ServiceId": self.service.id,
             "VpcEndpointId": e.id,
             "VpcEndpointOwner": e.owner_id,
@@ -381,6 +383,9 @@ class Connection:
             "IpAddressType": "ipv4",
             "VpcEndpointRegion": e.region,
         }
+        if e.create_time is not None:
+            out["CreationTimestamp"] = e.create_time
+        return out
 
 
 def _connections(call: Call) -> list[Connection]:

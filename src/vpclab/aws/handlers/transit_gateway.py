@@ -62,21 +62,22 @@ def transit_gateway(world: World, tgw: TransitGateway) -> Shape:
         }
     )
     return _tags(
-        {
+        _drop_none({
             "TransitGatewayId": tgw.id,
             "TransitGatewayArn": tgw.arn,
             "State": tgw.state,
             "OwnerId": tgw.owner_id,
             "Description": tgw.description,
             "Options": options,
-        },
+            "CreationTime": tgw.create_time,
+        }),
         tgw,
     )
 
 
 def vpc_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
     return _tags(
-        {
+        _drop_none({
             "TransitGatewayAttachmentId": att.id,
             "TransitGatewayId": att.transit_gateway_id,
             "VpcId": att.resource_id,
@@ -89,7 +90,8 @@ def vpc_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
                 # vpclab models IPv4 only
                 "Ipv6Support": "disable",
             },
-        },
+            "CreationTime": att.create_time,
+        }),
         att,
     )
 
@@ -109,7 +111,7 @@ _STATUS_MESSAGES = {
 
 def peering_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
     return _tags(
-        {
+        _drop_none({
             "TransitGatewayAttachmentId": att.id,
             "RequesterTgwInfo": {
                 "TransitGatewayId": att.transit_gateway_id,
@@ -123,20 +125,22 @@ def peering_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
             },
             "Status": {"Code": att.state, "Message": _STATUS_MESSAGES.get(att.state, att.state)},
             "State": att.state,
-        },
+            "CreationTime": att.create_time,
+        }),
         att,
     )
 
 
 def route_table(world: World, rtb: TransitGatewayRouteTable) -> Shape:
     return _tags(
-        {
+        _drop_none({
             "TransitGatewayRouteTableId": rtb.id,
             "TransitGatewayId": rtb.transit_gateway_id,
             "State": rtb.state,
             "DefaultAssociationRouteTable": rtb.default_association_route_table,
             "DefaultPropagationRouteTable": rtb.default_propagation_route_table,
-        },
+            "CreationTime": rtb.create_time,
+        }),
         rtb,
     )
 
@@ -369,6 +373,7 @@ class AttachmentView:
                     "ResourceType": self.att.resource_type,
                     "ResourceId": self.resource_id,
                     "State": self.att.state,
+                    "CreationTime": self.att.create_time,
                     "Association": {"TransitGatewayRouteTableId": rtb, "State": "associated"}
                     if rtb
                     else None,
