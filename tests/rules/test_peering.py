@@ -4,6 +4,8 @@ VPC peering connection" (https://docs.aws.amazon.com/vpc/latest/peering/) and th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -30,6 +32,33 @@ def _peered(cp, peer_cp=None, requester_cidr="10.0.0.0/16", accepter_cidr="10.1.
     if accept:
         pcx = peer_cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     return a, b, pcx
+
+
+@contextmanager
+def _refused_transition(world, pcx, from_status: str, to_status: str) -> Iterator[None]:
+    """The block fails with AWS's InvalidStateTransition for ``pcx`` and leaves the World unchanged."""
+    message = (f"Invalid state transition for {pcx.id}, "
+               f"attempted to transition from {from_status} to {to_status}")
+    with unchanged(world), raises_aws("InvalidStateTransition", message):
+        yield
+
+
+def _allow_remote_dns(cp, pcx, side: str):
+    """ModifyVpcPeeringConnectionOptions: allow DNS resolution from the remote VPC on ``side``."""
+    options = {"allow_dns_resolution_from_remote_vpc": True}
+    return cp.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
+                                                    **{f"{side}_peering_connection_options": options})
+
+
+def _hub_and_spokes(world, spokes: int):
+    """Account A's control plane under the default quotas, a hub VPC and ``spokes`` other VPCs."""
+    from vpclab import ControlPlane
+
+    cp = ControlPlane(world, account_id=ACCOUNT_A)
+    hub = cp.create_vpc(cidr_block="10.0.0.0/16")
+    others = [cp.create_vpc(cidr_block=f"10.{i}.0.0/16") for i in range(1, spokes + 1)]
+    world.settings.quotas = "default"
+    return cp, hub, others
 
 
 # -- CreateVpcPeeringConnection ---------------------------------------------------------------
@@ -74,17 +103,11 @@ def test_failed_connection_cannot_be_accepted_or_deleted(cp, world):
     attempted to transition from failed to deleting"
     (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-lifecycle)."""
     _, _, pcx = _peered(cp, requester_cidr="10.0.0.0/16", accepter_cidr="10.0.0.0/16", accept=False)
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from failed to provisioning"):
+    with _refused_transition(world, pcx, "failed", "provisioning"):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from failed to rejected"):
+    with _refused_transition(world, pcx, "failed", "rejected"):
         cp.reject_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from failed to deleting"):
+    with _refused_transition(world, pcx, "failed", "deleting"):
         cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
 
 
@@ -167,12 +190,7 @@ def test_reverse_request_cannot_be_accepted_while_the_pair_is_peered(cp, world):
 def test_outstanding_request_quota(world):
     """AWS "Amazon VPC quotas": outstanding VPC peering connection requests, 25
     (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-peering)."""
-    from vpclab import ControlPlane
-
-    cp = ControlPlane(world, account_id=ACCOUNT_A)
-    hub = cp.create_vpc(cidr_block="10.0.0.0/16")
-    spokes = [cp.create_vpc(cidr_block=f"10.{i}.0.0/16") for i in range(1, 27)]
-    world.settings.quotas = "default"
+    cp, hub, spokes = _hub_and_spokes(world, 26)
     for spoke in spokes[:25]:
         cp.create_vpc_peering_connection(vpc_id=hub.id, peer_vpc_id=spoke.id)
     with unchanged(world), raises_aws("OutstandingVpcPeeringConnectionLimitExceeded",
@@ -188,12 +206,7 @@ def test_outstanding_request_quota(world):
 def test_active_peerings_per_vpc_quota_is_checked_on_accept(world):
     """AWS "Amazon VPC quotas": active VPC peering connections per VPC, default 50
     (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-peering)."""
-    from vpclab import ControlPlane
-
-    cp = ControlPlane(world, account_id=ACCOUNT_A)
-    hub = cp.create_vpc(cidr_block="10.0.0.0/16")
-    spokes = [cp.create_vpc(cidr_block=f"10.{i}.0.0/16") for i in range(1, 52)]
-    world.settings.quotas = "default"
+    cp, hub, spokes = _hub_and_spokes(world, 51)
     for spoke in spokes[:50]:
         pcx = cp.create_vpc_peering_connection(vpc_id=spoke.id, peer_vpc_id=hub.id)
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
@@ -267,9 +280,7 @@ def test_only_a_pending_request_can_be_accepted(cp, world):
     pending-acceptance state"
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AcceptVpcPeeringConnection.html)."""
     _, _, pcx = _peered(cp)
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from active to provisioning"):
+    with _refused_transition(world, pcx, "active", "provisioning"):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
 
 
@@ -291,13 +302,9 @@ def test_unaccepted_request_expires_after_seven_days(cp, world):
     assert effective_status(pcx, world.clock.now()) == "pending-acceptance"
     world.clock.advance(timedelta(hours=2))
     assert effective_status(pcx, world.clock.now()) == "expired"
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from expired to provisioning"):
+    with _refused_transition(world, pcx, "expired", "provisioning"):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from expired to rejected"):
+    with _refused_transition(world, pcx, "expired", "rejected"):
         cp.reject_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     # the next peering action records the expiry in the World's journal
     seen = []
@@ -321,9 +328,7 @@ def test_only_the_accepter_rejects_a_pending_request(cp, world):
         cp.reject_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     rejected = b_cp.reject_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert rejected.status_code == "rejected" and world.get(pcx.id).status_code == "rejected"
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from rejected to provisioning"):
+    with _refused_transition(world, pcx, "rejected", "provisioning"):
         b_cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
 
 
@@ -372,9 +377,7 @@ def test_requester_deletes_a_pending_request_the_accepter_rejects_it(cp, world):
         b_cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     assert world.get(pcx.id).status_code == "deleted"
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from deleted to deleting"):
+    with _refused_transition(world, pcx, "deleted", "deleting"):
         cp.delete_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
 
 
@@ -398,20 +401,16 @@ def test_peering_options_only_on_active_connections_and_own_side(cp, world):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcPeeringConnectionOptions.html)."""
     b_cp = cp.as_(account_id=ACCOUNT_B)
     _, _, pcx = _peered(cp, b_cp, accept=False)
-    dns = {"allow_dns_resolution_from_remote_vpc": True}
     with unchanged(world), raises_aws(
             "OperationNotPermitted",
             f"Peering {pcx.id} is not active. Peering options can be added only to active peerings."):
-        cp.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
-                                                 requester_peering_connection_options=dns)
+        _allow_remote_dns(cp, pcx, "requester")
     b_cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     with unchanged(world), raises_aws(
             "OperationNotPermitted",
             f"User {ACCOUNT_A} does not have permission to modify the accepter side peering options"):
-        cp.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
-                                                 accepter_peering_connection_options=dns)
-    cp.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
-                                             requester_peering_connection_options=dns)
+        _allow_remote_dns(cp, pcx, "accepter")
+    _allow_remote_dns(cp, pcx, "requester")
     after = world.get(pcx.id)
     assert after.requester_peering_options.allow_dns_resolution_from_remote_vpc
     assert not after.accepter_peering_options.allow_dns_resolution_from_remote_vpc
@@ -471,9 +470,7 @@ def test_accepter_cidr_overlapping_the_requester_fails_the_request(cp, world):
 
     _a, b, pcx = _peered(cp, accept=False)
     cp.associate_vpc_cidr_block(vpc_id=b.id, cidr_block="10.0.128.0/17")
-    with unchanged(world), raises_aws(
-            "InvalidStateTransition",
-            f"Invalid state transition for {pcx.id}, attempted to transition from failed to provisioning"):
+    with _refused_transition(world, pcx, "failed", "provisioning"):
         cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
     with world.transaction():
         fail_overlapping_requests(cp.ctx, b.id)
@@ -526,14 +523,11 @@ def test_inter_region_peering_options_are_changed_from_each_side_region(cp, worl
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcPeeringConnectionOptions.html)."""
     eu = cp.as_(region="eu-west-1")
     _, _, pcx = _peered(cp, eu)
-    dns = {"allow_dns_resolution_from_remote_vpc": True}
     with unchanged(world), raises_aws(
             "OperationNotPermitted",
             f"User {ACCOUNT_A} does not have permission to modify the requester side peering options"):
-        eu.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
-                                                 requester_peering_connection_options=dns)
-    eu.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id,
-                                             accepter_peering_connection_options=dns)
+        _allow_remote_dns(eu, pcx, "requester")
+    _allow_remote_dns(eu, pcx, "accepter")
     assert world.get(pcx.id).accepter_peering_options.allow_dns_resolution_from_remote_vpc
 
 

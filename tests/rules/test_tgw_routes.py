@@ -44,6 +44,18 @@ def _rtb(world, rtb):
     return world.get(rtb.id, TransitGatewayRouteTable)
 
 
+def _propagate(cp, rtb_id: str, attachment_id: str) -> None:
+    cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb_id,
+                                                      transit_gateway_attachment_id=attachment_id)
+
+
+def _static(cp, rtb_id: str, cidr: str, attachment_id: str | None = None):
+    """A static route to ``attachment_id``, or a blackhole route without one."""
+    target = {"transit_gateway_attachment_id": attachment_id} if attachment_id else {"blackhole": True}
+    return cp.create_transit_gateway_route(destination_cidr_block=cidr, transit_gateway_route_table_id=rtb_id,
+                                           **target)
+
+
 # -- route tables ----------------------------------------------------------------------------
 def test_route_tables_per_transit_gateway_quota(cp, world):
     """AWS "Transit gateway quotas": transit gateway route tables per transit gateway, 20
@@ -158,8 +170,7 @@ def test_an_attachment_propagates_to_many_tables_once_each(cp, world, hub):
     tgw, rtb, a, _ = hub
     other = cp.create_transit_gateway_route_table(transit_gateway_id=tgw.id)
     for table in (rtb, other):
-        cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=table.id,
-                                                          transit_gateway_attachment_id=a.id)
+        _propagate(cp, table.id, a.id)
     with unchanged(world), raises_aws("TransitGatewayRouteTablePropagation.Duplicate",
                                       f"Propagation {a.id} already exists in "
                                       f"Transit Gateway Route Table {rtb.id}."):
@@ -197,13 +208,9 @@ def test_peering_attachments_do_not_propagate(cp, world):
             f"Route propagation is not supported for Transit Gateway Peering Attachment {att.id}."):
         cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb_id,
                                                           transit_gateway_attachment_id=att.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.50.0.0/16",
-                                    transit_gateway_route_table_id=rtb_id,
-                                    transit_gateway_attachment_id=att.id)
+    _static(cp, rtb_id, "10.50.0.0/16", att.id)
     # the peer side routes over the same attachment with its own route table
-    cp.create_transit_gateway_route(destination_cidr_block="10.60.0.0/16",
-                                    transit_gateway_route_table_id=peer.options.association_default_route_table_id,
-                                    transit_gateway_attachment_id=att.id)
+    _static(cp, peer.options.association_default_route_table_id, "10.60.0.0/16", att.id)
     route = tgw_lookup(world, world.get(rtb_id), "10.50.0.1")
     assert (route.state, route.resource_type) == ("active", "peering")
 
@@ -265,12 +272,9 @@ def test_routes_per_transit_gateway_quota(cp, world, hub, monkeypatch):
     10,000 (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
     monkeypatch.setitem(quotas.table()["routes_per_transit_gateway"], world.settings.quotas, 3)
     _, rtb, a, _ = hub
-    cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
-                                                      # one propagated route
-                                                      transit_gateway_attachment_id=a.id)
+    _propagate(cp, rtb.id, a.id)  # one propagated route
     for cidr in ("172.16.0.0/16", "172.17.0.0/16"):
-        cp.create_transit_gateway_route(destination_cidr_block=cidr, transit_gateway_route_table_id=rtb.id,
-                                        blackhole=True)
+        _static(cp, rtb.id, cidr)
     with unchanged(world), raises_aws("TransitGatewayRouteLimitExceeded",
                                       "The maximum number of transit gateway routes has been reached."):
         cp.create_transit_gateway_route(destination_cidr_block="172.18.0.0/16",
@@ -284,14 +288,9 @@ def test_static_beats_propagated_and_most_specific_wins(cp, world, hub):
     static route before a propagated one
     (https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html)."""
     _, rtb, a, b = hub
-    cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
-                                                      transit_gateway_attachment_id=a.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.1.0.0/16",
-                                    transit_gateway_route_table_id=rtb.id,
-                                    transit_gateway_attachment_id=b.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.1.7.0/24",
-                                    transit_gateway_route_table_id=rtb.id,
-                                    blackhole=True)
+    _propagate(cp, rtb.id, a.id)
+    _static(cp, rtb.id, "10.1.0.0/16", b.id)
+    _static(cp, rtb.id, "10.1.7.0/24")
     table = _rtb(world, rtb)
     assert [(r.destination_cidr_block, r.type) for r in tgw_routes(world, table)] == [
         ("10.1.0.0/16", "static"), ("10.1.7.0/24", "static")]
@@ -309,8 +308,7 @@ def test_identical_vpc_cidrs_propagate_once(cp, world, hub):
     tgw, rtb, a, _ = hub
     twin = _attach(cp, tgw, "10.1.0.0/16")
     for att in (a, twin):
-        cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
-                                                          transit_gateway_attachment_id=att.id)
+        _propagate(cp, rtb.id, att.id)
     (route,) = tgw_routes(world, _rtb(world, rtb))
     assert route.transit_gateway_attachment_ids == (a.id,)
 
@@ -330,8 +328,7 @@ def test_vpc_propagation_beats_vpn_and_vpn_routes_are_ecmp(cp, world, hub):
                                               VpnStaticRoute(destination_cidr_block="192.168.0.0/16"))))
         vpns.append(create_vpn_attachment(cp.ctx, tgw.id, vpn.id))
     for att in (*vpns, a):
-        cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
-                                                          transit_gateway_attachment_id=att.id)
+        _propagate(cp, rtb.id, att.id)
     table = _rtb(world, rtb)
     assert tgw_lookup(world, table, "10.1.0.1").transit_gateway_attachment_ids == (a.id,)
     onprem = tgw_lookup(world, table, "192.168.1.1")
@@ -349,9 +346,7 @@ def test_route_to_an_attachment_that_is_not_available_is_a_blackhole(cp, world):
     with unchanged(world), raises_aws("IncorrectState", f"{att.id} is in invalid state"):
         cp.associate_transit_gateway_route_table(transit_gateway_route_table_id=rtb.id,
                                                  transit_gateway_attachment_id=att.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.70.0.0/16",
-                                    transit_gateway_route_table_id=rtb.id,
-                                    transit_gateway_attachment_id=att.id)
+    _static(cp, rtb.id, "10.70.0.0/16", att.id)
     assert tgw_lookup(world, world.get(rtb.id), "10.70.0.1").state == "blackhole"
     cp.accept_transit_gateway_peering_attachment(transit_gateway_attachment_id=att.id)
     assert tgw_lookup(world, world.get(rtb.id), "10.70.0.1").state == "active"
@@ -363,14 +358,9 @@ def test_search_routes_filters(cp, world, hub):
     longest-prefix-match, subnet-of-match, supernet-of-match, attachment.* and MaxResults
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayRoutes.html)."""
     _, rtb, a, b = hub
-    cp.enable_transit_gateway_route_table_propagation(transit_gateway_route_table_id=rtb.id,
-                                                      transit_gateway_attachment_id=a.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.2.0.0/16",
-                                    transit_gateway_route_table_id=rtb.id,
-                                    transit_gateway_attachment_id=b.id)
-    cp.create_transit_gateway_route(destination_cidr_block="10.2.3.0/24",
-                                    transit_gateway_route_table_id=rtb.id,
-                                    blackhole=True)
+    _propagate(cp, rtb.id, a.id)
+    _static(cp, rtb.id, "10.2.0.0/16", b.id)
+    _static(cp, rtb.id, "10.2.3.0/24")
 
     def search(*filters, **kw):
         found = cp.search_transit_gateway_routes(transit_gateway_route_table_id=rtb.id,

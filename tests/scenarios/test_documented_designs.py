@@ -50,6 +50,13 @@ def check(design: str, expected: dict[str, tuple[str, list[str]]]) -> dict[str, 
     return got
 
 
+def edited(example: str, old: str, new: str) -> vpclab.Network:
+    """``examples/<example>.yaml`` loaded with its first ``old`` text replaced by ``new``."""
+    text = (ROOT / "examples" / f"{example}.yaml").read_text(encoding="utf-8")
+    assert old in text
+    return vpclab.loads(text.replace(old, new, 1))
+
+
 def in_order(hops: list[str], *wanted: str) -> bool:
     """Whether ``wanted`` hops occur in ``hops`` in this order (others may lie between)."""
     it = iter(hops)
@@ -109,13 +116,10 @@ def test_transitive_peering_with_a_route_is_still_dropped() -> None:
     """Transitive peering — "VPC peering limitations": even with a route from A to C's CIDR
     through the A–B peering, B does not forward it
     (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations)."""
-    text = (ROOT / "examples" / "peering-triangle.yaml").read_text(encoding="utf-8")
-    net = vpclab.loads(
-        text.replace(
-            "          10.1.0.0/16: pcx:a-b\n",
-            "          10.1.0.0/16: pcx:a-b\n          10.2.0.0/16: pcx:a-b\n",
-            1,
-        )
+    net = edited(
+        "peering-triangle",
+        "          10.1.0.0/16: pcx:a-b\n",
+        "          10.1.0.0/16: pcx:a-b\n          10.2.0.0/16: pcx:a-b\n",
     )
     t = net.trace("a-app", "c-app", protocol="tcp", port=22)
     assert (t.disposition, t.codes) == PCX
@@ -362,12 +366,10 @@ def test_firewall_with_source_dest_check_drops_the_traffic() -> None:
     """An appliance must have source/destination checking off to forward traffic ("Appliance in a
     shared services VPC", https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html;
     "Source or destination checking", https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html)."""
-    text = (ROOT / "examples" / "tgw-appliance-vpc.yaml").read_text(encoding="utf-8")
-    net = vpclab.loads(
-        text.replace(
-            "private_ip: 10.0.1.10, source_dest_check: false",
-            "private_ip: 10.0.1.10, source_dest_check: true",
-        )
+    net = edited(
+        "tgw-appliance-vpc",
+        "private_ip: 10.0.1.10, source_dest_check: false",
+        "private_ip: 10.0.1.10, source_dest_check: true",
     )
     t = net.trace("spoke-a-host", "spoke-b-host", protocol="tcp", port=443)
     assert t.disposition == "blocked"

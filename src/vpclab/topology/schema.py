@@ -34,6 +34,11 @@ Protocol = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int)
 class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    def _exactly_one(self, fields: tuple[str, ...], message: str) -> None:
+        """Raise ``message`` unless exactly one of ``fields`` is given (not None)."""
+        if sum(getattr(self, k) is not None for k in fields) != 1:
+            raise ValueError(message)
+
 
 class Placed(Spec):
     """Where a resource lives (defaults: the file's ``account`` and ``region``) and its tags."""
@@ -77,9 +82,8 @@ class SgRule(Spec):
 
     @model_validator(mode="after")
     def _one_peer(self) -> SgRule:
-        given = [k for k in ("cidr", "prefix_list", "group") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("a rule needs exactly one of cidr, prefix_list or group")
+        self._exactly_one(("cidr", "prefix_list", "group"),
+                          "a rule needs exactly one of cidr, prefix_list or group")
         return self
 
 
@@ -142,8 +146,8 @@ class EndpointSpec(Owned):
 
     @model_validator(mode="after")
     def _one_service(self) -> EndpointSpec:
-        if (self.service is None) == (self.endpoint_service is None):
-            raise ValueError("an endpoint needs exactly one of service or endpoint_service")
+        self._exactly_one(("service", "endpoint_service"),
+                          "an endpoint needs exactly one of service or endpoint_service")
         return self
 
 
@@ -208,8 +212,7 @@ class TgwAttachmentSpec(Spec):
 
     @model_validator(mode="after")
     def _one_kind(self) -> TgwAttachmentSpec:
-        if (self.vpc is None) == (self.peer is None):
-            raise ValueError("an attachment needs exactly one of vpc or peer")
+        self._exactly_one(("vpc", "peer"), "an attachment needs exactly one of vpc or peer")
         return self
 
 
@@ -262,8 +265,8 @@ class VpnConnectionSpec(Placed):
 
     @model_validator(mode="after")
     def _one_gateway(self) -> VpnConnectionSpec:
-        if (self.vpn_gateway is None) == (self.transit_gateway is None):
-            raise ValueError("a VPN connection needs exactly one of vpn_gateway or transit_gateway")
+        self._exactly_one(("vpn_gateway", "transit_gateway"),
+                          "a VPN connection needs exactly one of vpn_gateway or transit_gateway")
         if self.static_routes and self.routing != "static":
             raise ValueError("static_routes need routing: static")
         return self
