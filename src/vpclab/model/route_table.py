@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING, ClassVar
 from .base import Resource
 
 if TYPE_CHECKING:
+    from .endpoints import VpcEndpoint
+    from .gateways import InternetGateway, NatGateway
+    from .interfaces import Instance, NetworkInterface
+    from .peering import VpcPeeringConnection
+    from .transit_gateway import TransitGateway, TransitGatewayAttachment
+    from .vpn import VpnGateway
     from .world import World
 
 #: Route target fields, in the order AWS's Route shape lists them.
@@ -130,7 +136,9 @@ def route_state(world: World, route_table: RouteTable, route: Route) -> str:
 
 
 @cache
-def _target_kinds() -> tuple[type[Resource], ...]:
+def _target_kinds() -> tuple[type[VpcEndpoint], type[InternetGateway], type[NatGateway], type[Instance],
+                             type[NetworkInterface], type[VpcPeeringConnection], type[TransitGateway],
+                             type[TransitGatewayAttachment], type[VpnGateway]]:
     """The route-target classes, imported once (their modules import this one; a per-route import
     inside ``_target_usable`` was a quarter of DescribeRouteTables' time)."""
     from .endpoints import VpcEndpoint

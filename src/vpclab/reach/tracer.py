@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 from ..model.endpoints import VpcEndpoint
 from ..model.gateways import InternetGateway, NatGateway
@@ -187,7 +188,7 @@ class Tracer:
             f"flow in one Availability Zone",
         )
 
-    def fail(self, code: str, message: str, component: str, fix: str) -> None:
+    def fail(self, code: str, message: str, component: str, fix: str) -> NoReturn:
         """Record a routing failure and end the walk."""
         self.explain(code, message, component, fix)
         raise Halt
