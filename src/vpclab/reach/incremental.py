@@ -52,7 +52,8 @@ from .compiled import (
     subnet_acls,
     subnet_route_tables,
 )
-from .matrix import AclCache, pair_verdict
+from .matrix import AclCache
+from .pair import pair_verdict
 
 if TYPE_CHECKING:
     from ..model.world import Changes, World

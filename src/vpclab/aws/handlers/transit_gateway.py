@@ -14,8 +14,11 @@ Creation times are not answered: the model keeps none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+
+from botocore import xform_name
 
 from ...errors import AwsError
 from ...model.base import Tags
@@ -274,13 +277,20 @@ describe_handler(
 )
 
 
-@handler("DeleteTransitGatewayVpcAttachment")
-def delete_transit_gateway_vpc_attachment(call: Call) -> Shape:
-    att = _before(call, TransitGatewayAttachment, "TransitGatewayAttachmentId")
-    call.cp.delete_transit_gateway_vpc_attachment(
-        transit_gateway_attachment_id=call.params["TransitGatewayAttachmentId"]
-    )
-    return {"TransitGatewayVpcAttachment": vpc_attachment(call.world, replace(att, state="deleting"))}
+def _delete_attachment(
+    action: str, key: str, shape: Callable[[World, TransitGatewayAttachment], Shape]
+) -> None:
+    """DeleteTransitGateway{Vpc,Peering}Attachment: the attachment as it was, in state "deleting"."""
+
+    @handler(action)
+    def delete(call: Call) -> Shape:
+        att = _before(call, TransitGatewayAttachment, "TransitGatewayAttachmentId")
+        att_id = call.params["TransitGatewayAttachmentId"]
+        getattr(call.cp, xform_name(action))(transit_gateway_attachment_id=att_id)
+        return {key: shape(call.world, replace(att, state="deleting"))}
+
+
+_delete_attachment("DeleteTransitGatewayVpcAttachment", "TransitGatewayVpcAttachment", vpc_attachment)
 
 
 # -- peering attachments -------------------------------------------------------------------------
@@ -312,13 +322,9 @@ describe_handler(
 )
 
 
-@handler("DeleteTransitGatewayPeeringAttachment")
-def delete_transit_gateway_peering_attachment(call: Call) -> Shape:
-    att = _before(call, TransitGatewayAttachment, "TransitGatewayAttachmentId")
-    call.cp.delete_transit_gateway_peering_attachment(
-        transit_gateway_attachment_id=call.params["TransitGatewayAttachmentId"]
-    )
-    return {"TransitGatewayPeeringAttachment": peering_attachment(call.world, replace(att, state="deleting"))}
+_delete_attachment(
+    "DeleteTransitGatewayPeeringAttachment", "TransitGatewayPeeringAttachment", peering_attachment
+)
 
 
 # -- every attachment, from the caller's side ----------------------------------------------------
