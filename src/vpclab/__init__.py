@@ -7,7 +7,7 @@
 """
 
 from .control import ControlPlane
-from .errors import AwsError, VpclabError
+from .core.errors import AwsError, VpclabError
 from .model.world import World
 from .topology import Network, TopologyError, load, loads
 from .topology.network import diff

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vpclab.model.addresses import AddressSet, AddressSetError
+from vpclab.core.addresses import AddressSet, AddressSetError
 
 # a small universe (10.0.0.0/24 and its neighbours) so brute force over every address is cheap
 BASE = int(IPv4Address("10.0.0.0"))

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from vpclab.errors import VpclabError
+from vpclab.core.errors import VpclabError
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.route_table import RouteTable
 from vpclab.model.security import NetworkAcl, SecurityGroup

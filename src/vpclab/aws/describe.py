@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Resource
 from ..model.world import World
 from .registry import Call, Handler, _caller_module, handler

@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 import botocore.session
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 
 #: Query parameters every request may carry that no operation's input shape lists.
 ENVELOPE_PARAMS = frozenset({"Action", "Version"})

@@ -32,7 +32,7 @@ from botocore.model import ListShape, OperationModel, Shape, StructureShape
 
 from ..control.plane import ControlPlane
 from ..control.registry import ACTIONS
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.world import World
 from . import protocol
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from botocore.model import OperationModel
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from . import protocol
 from .registry import HANDLERS, Call
 

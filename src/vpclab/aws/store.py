@@ -36,7 +36,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import AwsError, VpclabError
+from ..core.errors import AwsError, VpclabError
 from ..model.base import Resource
 from ..model.serialize import from_dict, to_dict
 from ..model.world import Changes, World

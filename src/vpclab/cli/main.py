@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import VpclabError
+from ..core.errors import VpclabError
 from ..topology import Network, TopologyError, json_schema, load
 from .present import KINDS, as_dict, summary
 from .reach import COMMANDS as REACH_COMMANDS

@@ -44,7 +44,7 @@ def serve(
 
     from ..aws.server import create_app, load_network, open_state
     from ..aws.store import StateFileError
-    from ..errors import VpclabError
+    from ..core.errors import VpclabError
     from ..topology import TopologyError
 
     err = typer.echo

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from ipaddress import IPv4Network
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Tags
 from ..model.gateways import Address, InternetGateway
 from ..model.interfaces import Instance, NetworkInterface

@@ -6,7 +6,7 @@ or 4200000000 to 4294967294 for 32-bit ASN". The error's wording is not document
 
 from __future__ import annotations
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 
 AMAZON_SIDE_ASN_RANGES = (range(64512, 65535), range(4_200_000_000, 4_294_967_295))
 

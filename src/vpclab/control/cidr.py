@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 
 
 def parse_cidr(value: str | None, parameter: str = "cidrBlock") -> IPv4Network:

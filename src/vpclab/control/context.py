@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Resource
 from ..model.world import World
 from . import quotas

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Tags
 from ..model.endpoints import (
     AVAILABLE,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from ..errors import AwsError, invalid_parameter_combination, missing_parameter
+from ..core.errors import AwsError, invalid_parameter_combination, missing_parameter
 from ..model.base import Tags
 from ..model.gateways import Address, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface

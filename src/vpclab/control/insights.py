@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
 from typing import Any
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Resource, Tags, kind_of_id
 from ..model.endpoints import VpcEndpoint
 from ..model.insights import (

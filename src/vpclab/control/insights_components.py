@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..ids import PREFIXES
+from ..core.ids import PREFIXES
 from ..model.base import Resource, kind_of_id
 from ..model.insights import (
     AnalysisAclRule,

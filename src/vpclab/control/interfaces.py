@@ -16,7 +16,7 @@ from dataclasses import replace
 from ipaddress import IPv4Address
 from typing import Any
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Tags
 from ..model.gateways import Address
 from ..model.images import INSTANCE_TYPES

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Tags
 from ..model.endpoints import VpcEndpointService
 from ..model.interfaces import Instance, NetworkInterface

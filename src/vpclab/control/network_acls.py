@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..errors import AwsError, missing_parameter
+from ..core.errors import AwsError, missing_parameter
 from ..model.base import Tags
 from ..model.security import (
     ACL_FINAL_RULE,

@@ -22,7 +22,7 @@ from datetime import timedelta
 from ipaddress import IPv4Network
 from typing import Any
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Tags
 from ..model.peering import (
     ACTIVE,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.world import World
 from . import (  # noqa: F401  (importing a family module registers its actions)

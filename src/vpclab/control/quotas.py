@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 
 _FILE = Path(__file__).with_name("quotas.toml")
 MODES = ("maximum", "default")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from ipaddress import IPv4Network
 
-from ..errors import AwsError, invalid_parameter_combination, missing_parameter
+from ..core.errors import AwsError, invalid_parameter_combination, missing_parameter
 from ..model.base import Tags
 from ..model.endpoints import VpcEndpoint
 from ..model.gateways import InternetGateway, NatGateway

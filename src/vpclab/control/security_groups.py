@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import AwsError, missing_parameter
+from ..core.errors import AwsError, missing_parameter
 from ..model import sharing
 from ..model.base import Tags
 from ..model.peering import VpcPeeringConnection

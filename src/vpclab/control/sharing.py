@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Resource, Tags
 from ..model.prefix_lists import ManagedPrefixList
 from ..model.security import SecurityGroup

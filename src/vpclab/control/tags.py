@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Resource, kind_of_id
 from ..model.vpn import ON_PREMISES_CIDRS_TAG, CustomerGateway, validate_on_premises_tag
 from .context import Ctx

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..errors import AwsError, missing_parameter, wire_name
+from ..core.errors import AwsError, missing_parameter, wire_name
 from ..model.base import Tags
 from ..model.regions import is_region
 from ..model.subnet import Subnet

@@ -10,7 +10,7 @@ from dataclasses import replace
 from ipaddress import IPv4Network
 from typing import Any
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.base import Resource, Tags
 from ..model.regions import AvailabilityZone, zone, zones
 from ..model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation, is_local

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..errors import AwsError, wire_name
+from ..core.errors import AwsError, wire_name
 from ..model.base import Tags
 from ..model.regions import zone
 from ..model.route_table import RouteTable

@@ -66,7 +66,7 @@ KINDS: dict[str, type[Resource]] = {}
 
 def kind_of_id(resource_id: str) -> type[Resource] | None:
     """The resource class an AWS-style id belongs to, by its prefix (``vpc-…`` → Vpc)."""
-    from ..ids import PREFIXES
+    from ..core.ids import PREFIXES
 
     prefix = resource_id.rsplit("-", 1)[0]
     for kind, p in PREFIXES.items():
@@ -79,7 +79,7 @@ def kind_of_id(resource_id: str) -> type[Resource] | None:
 class Resource:
     """An AWS resource: its id, the account that owns it, its Region and its tags."""
 
-    #: row of ``vpclab.ids.PREFIXES`` that makes this kind's ids
+    #: row of ``vpclab.core.ids.PREFIXES`` that makes this kind's ids
     KIND: ClassVar[str] = ""
     #: AWS's error for an id of this kind that does not exist (code, message with ``{id}``)
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidID", "The ID '{id}' is not valid")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
-from ..errors import AwsError
+from ..core.errors import AwsError
 from .base import Resource
 from .route_table import Route, RouteTable
 

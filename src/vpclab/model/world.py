@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from ..ids import IdGenerator
+from ..core.ids import IdGenerator
 from .base import Resource
 
 R = TypeVar("R", bound=Resource)

@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..model.addresses import AddressSet
+from ..core.addresses import AddressSet
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
 from ..model.route_table import (

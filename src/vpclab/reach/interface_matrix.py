@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..model.addresses import AddressSet
+from ..core.addresses import AddressSet
 from .compiled import Compiled, in_set
 from .matrix import ReachabilityMatrix, _Classes
 from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT

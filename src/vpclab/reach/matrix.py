@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..model.addresses import AddressSet
+from ..core.addresses import AddressSet
 from .compiled import (
     MAX_HOPS,
     MAX_TGW_HOPS,

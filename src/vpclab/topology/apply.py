@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..control import ControlPlane
-from ..errors import AwsError
+from ..core.errors import AwsError
 from ..model.world import Settings, World
 from .network import Network
 from .resolve import Decl, Plan

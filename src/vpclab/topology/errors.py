@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..errors import VpclabError
+from ..core.errors import VpclabError
 
 
 @dataclass(frozen=True, order=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.gateways import Address
 from .. import shapes
 from ..describe import Kind, select

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.interfaces import Instance, NetworkInterface
 from ...model.load_balancer import (
     Listener,

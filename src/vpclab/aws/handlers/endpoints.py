@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.endpoints import (
     GATEWAY_SERVICES,
     INTERFACE_SERVICES,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from typing import Any
 
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.images import INSTANCE_TYPES, Image, InstanceType, images
 from ...model.interfaces import Instance, NetworkInterface
 from ...model.security import SecurityGroup

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.gateways import Address
 from ...model.interfaces import Instance, NetworkInterface
 from ...model.security import SecurityGroup

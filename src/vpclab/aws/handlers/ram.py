@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...control.sharing import SHAREABLE, resource_arn
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.sharing import ResourceShare
 from ..registry import Call, handler
 

@@ -55,7 +55,7 @@ def _zones(call: Call) -> list[AvailabilityZone]:
         known = {z.zone_id for z in zones}
         for zid in ids:
             if zid not in known:
-                from ...errors import AwsError
+                from ...core.errors import AwsError
 
                 raise AwsError("InvalidParameterValue", f"The zone ID '{zid}' does not exist.")
         zones = [z for z in zones if z.zone_id in set(ids)]

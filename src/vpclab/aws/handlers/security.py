@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from typing import Any
 
-from ...errors import AwsError, missing_parameter
+from ...core.errors import AwsError, missing_parameter
 from ...model.security import NetworkAcl, NetworkAclEntry, SecurityGroup, SecurityGroupRule
 from ...model.vpc import Vpc
 from ...model.world import World

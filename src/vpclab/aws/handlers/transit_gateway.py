@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.base import Tags
 from ...model.transit_gateway import (
     TransitGateway,

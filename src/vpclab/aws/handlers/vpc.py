@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import AwsError
+from ...core.errors import AwsError
 from ...model.subnet import Subnet
 from ...model.vpc import Vpc
 from .. import shapes

@@ -59,7 +59,7 @@ class IdGenerator:
         try:
             prefix = PREFIXES[kind]
         except KeyError:
-            raise ValueError(f"unknown resource kind {kind!r}; add it to vpclab.ids.PREFIXES") from None
+            raise ValueError(f"unknown resource kind {kind!r}; add it to vpclab.core.ids.PREFIXES") from None
         return f"{prefix}-{self._rng.getrandbits(68):017x}"
 
     def getstate(self) -> object:
