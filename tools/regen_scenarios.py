@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import vpclab  # noqa: E402
+from vpclab.network import Network  # noqa: E402
 from vpclab.reach.result import Hop, Trace  # noqa: E402
-from vpclab.topology import Network  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "scenarios" / "golden"
 

@@ -4,13 +4,31 @@
     >>> cp = vpclab.ControlPlane()                       # AWS's rules over an empty World
     >>> vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     >>> net = vpclab.load("examples/two-peered-vpcs.yaml")  # a YAML topology, by name
+
+This module is the composition root of the Python API: it wires vpclab's tracer into the
+ControlPlane as its Reachability Analyzer, so nothing below it imports across the layers.
 """
 
-from .control import ControlPlane
+from __future__ import annotations
+
+from .control import ControlPlane as _BareControlPlane
+from .control.insights import Analyser
 from .core.errors import AwsError, VpclabError
+from .model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION
 from .model.world import World
-from .topology import Network, TopologyError, load, loads
-from .topology.network import diff
+from .network import Network, diff
+from .network.insights import analyse
+from .topology import TopologyError, load, loads
+
+
+class ControlPlane(_BareControlPlane):
+    """``vpclab.control.ControlPlane`` with vpclab's tracer as its Reachability Analyzer, so
+    StartNetworkInsightsAnalysis (``start_network_insights_analysis``) answers."""
+
+    def __init__(self, world: World | None = None, *, account_id: str = DEFAULT_ACCOUNT,
+                 region: str = DEFAULT_REGION, analyser: Analyser | None = analyse) -> None:
+        super().__init__(world, account_id=account_id, region=region, analyser=analyser)
+
 
 __all__ = ["AwsError", "ControlPlane", "Network", "TopologyError", "VpclabError", "World", "diff", "load",
            "loads"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vpclab.network import Network
 from vpclab.reach import Trace, trace
-from vpclab.topology import Network, load, loads
+from vpclab.topology import load, loads
 
 if TYPE_CHECKING:
     from vpclab import ControlPlane

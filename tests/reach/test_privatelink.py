@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vpclab.topology import Network
+from vpclab.network import Network
 
 from .helpers import codes, design, example, path, run
 

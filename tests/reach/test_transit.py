@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vpclab.network import Network
 from vpclab.reach import Trace, trace
-from vpclab.topology import Network
 
 from .helpers import codes, design, example, path, plane, run
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import vpclab
-from vpclab.topology import Network
+from vpclab.network import Network
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import vpclab
-from vpclab.reach import UnknownEndpointError, api, trace
+from vpclab.network import api
+from vpclab.reach import UnknownEndpointError, trace
 
 from .conftest import example
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import vpclab
-from vpclab.reach.diff import DEFAULT_FLOWS
+from vpclab.network.diff import DEFAULT_FLOWS
 
 from .conftest import example
 

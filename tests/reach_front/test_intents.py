@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import vpclab
-from vpclab.reach.intents import IntentError, loads_intents
+from vpclab.network.intents import IntentError, loads_intents
 
 from .conftest import EXAMPLES, example
 
@@ -92,7 +92,7 @@ def test_reachable_intent_violation_carries_codes_and_fixes() -> None:
 
 def test_selectors_tag_subnet_on_premises_and_lists() -> None:
     net = example("vpn-vgw")
-    from vpclab.reach.intents import members, parse_intents
+    from vpclab.network.intents import members, parse_intents
 
     (intent,) = parse_intents([{"from": "on-premises", "to": {"vpc": "app"}, "expect": "reachable"}])
     problems: list = []
@@ -164,7 +164,7 @@ def test_tag_subnet_selectors_and_only_via_a_component() -> None:
     """A tagged VPC selects its workloads; an empty subnet stands for itself; only-via a NAT gateway
     is violated by the bastion that uses the internet gateway directly."""
     net = vpclab.loads(TAGGED)
-    from vpclab.reach.intents import members, parse_intents
+    from vpclab.network.intents import members, parse_intents
 
     (intent,) = parse_intents(
         [{"from": {"tag": {"env": "prod"}}, "to": "internet", "expect": {"only-via": "x"}}]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import raises_aws, unchanged
-from vpclab.control.plane import ControlPlane
+from vpclab import ControlPlane
 from vpclab.model.insights import NetworkInsightsAnalysis
 from vpclab.topology import load
 

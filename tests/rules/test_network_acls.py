@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ACCOUNT_B, raises_aws, unchanged
-from vpclab.control.quotas import limit
+from vpclab.model.quotas import limit
 from vpclab.model.security import NetworkAcl
 from vpclab.model.sharing import ResourceShare
 

@@ -102,7 +102,7 @@ def test_security_group_quota_per_region(cp, world):
     vpc = _vpc(cp)
     world.settings.quotas = "default"
     existing = sum(1 for _ in world.all(SecurityGroup))
-    from vpclab.control.quotas import limit
+    from vpclab.model.quotas import limit
     for i in range(limit("default", "security_groups_per_region") - existing):
         world.put(SecurityGroup(id=world.ids.new("security_group"), owner_id=ACCOUNT_A, region="us-east-1",
                                 vpc_id=vpc.id, group_name=f"g{i}", description="d"))
@@ -325,7 +325,7 @@ def test_peer_vpc_group_in_another_region_cannot_be_referenced(cp, world):
 def test_rules_per_group_quota_per_direction(cp, world):
     """AWS: "Inbound or outbound rules per security group" quota, counted per direction
     (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
-    from vpclab.control.quotas import limit
+    from vpclab.model.quotas import limit
 
     world.settings.quotas = "default"
     cap = limit("default", "rules_per_security_group")
@@ -344,7 +344,7 @@ def test_prefix_list_counts_as_its_max_entries(cp, world):
     """AWS: "When you reference a prefix list in a security group rule, the maximum number of entries
     for the prefix lists counts as the same number of security group rules"
     (https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html)."""
-    from vpclab.control.quotas import limit
+    from vpclab.model.quotas import limit
 
     world.settings.quotas = "default"
     cap = limit("default", "rules_per_security_group")

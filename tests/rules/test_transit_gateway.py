@@ -267,7 +267,7 @@ def test_attachments_per_transit_gateway_quota(cp, world, monkeypatch):
     """AWS "Transit gateway quotas": attachments per transit gateway, 5,000, and peering
     attachments per transit gateway, 50
     (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
-    from vpclab.control import quotas
+    from vpclab.model import quotas
 
     monkeypatch.setitem(quotas.table()["attachments_per_transit_gateway"], world.settings.quotas, 2)
     monkeypatch.setitem(quotas.table()["peering_attachments_per_transit_gateway"], world.settings.quotas, 1)

@@ -124,7 +124,7 @@ def test_make_run_commands_succeed() -> None:
 
 
 def test_an_internal_error_is_a_message_not_a_traceback(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import vpclab.cli.main as main
+    import vpclab.cli.common as main
 
     def broken(path: object) -> None:
         raise RuntimeError("boom")

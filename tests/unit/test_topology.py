@@ -14,7 +14,8 @@ from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
 from vpclab.model.vpc import Vpc
 from vpclab.model.vpn import ON_PREMISES_CIDRS_TAG, CustomerGateway
-from vpclab.topology import Network, Problem, TopologyError, json_schema, loads
+from vpclab.network import Network
+from vpclab.topology import Problem, TopologyError, json_schema, loads
 
 
 def load(text: str) -> Network:

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..control.insights import Analyser
+from ..control.plane import ControlPlane
 from ..core.errors import AwsError
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.vpc import Vpc
@@ -98,10 +100,13 @@ class Endpoint:
     """The World behind the endpoint, its lock, and the lazily created default VPCs."""
 
     def __init__(
-        self, world: World, *, default_vpc: bool = True, lock: threading.RLock | None = None
+        self, world: World, *, default_vpc: bool = True, lock: threading.RLock | None = None,
+        analyser: Analyser | None = None,
     ) -> None:
         self.world = world
         self.default_vpc = default_vpc
+        #: what StartNetworkInsightsAnalysis runs (given by whoever composes the app: create_app)
+        self.analyser = analyser
         #: one lock: mutations are serialized and reads see a consistent World
         self.lock = lock or threading.RLock()
         self._ready: set[tuple[str, str]] = set()
@@ -120,8 +125,6 @@ class Endpoint:
         if not self.default_vpc or (account_id, region) in self._ready:
             return
         if not any(v.owner_id == account_id and v.region == region for v in self.world.all(Vpc)):
-            from ..control.plane import ControlPlane
-
             ControlPlane(self.world, account_id=account_id, region=region).create_default_vpc()
         self._ready.add((account_id, region))
 
@@ -177,6 +180,7 @@ class Endpoint:
                 params=params,
                 request_id=request_id,
                 settings={"default_vpc": self.default_vpc},
+                analyser=self.analyser,
             )
             result: dict[str, Any] = fn(call)
             return protocol.render_result(op, result, request_id)

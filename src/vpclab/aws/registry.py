@@ -30,8 +30,8 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import ListShape, OperationModel, Shape, StructureShape
 
-from ..control.plane import ControlPlane
-from ..control.registry import ACTIONS
+from ..control.insights import Analyser
+from ..control.plane import ACTIONS, ControlPlane
 from ..core.errors import AwsError
 from ..model.world import World
 from . import protocol
@@ -50,10 +50,13 @@ class Call:
     request_id: str = ""
     #: the endpoint's settings (``{"default_vpc": bool, ...}``), for handlers that need them
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: the reachability analyser the endpoint was composed with (StartNetworkInsightsAnalysis)
+    analyser: Analyser | None = None
 
     @property
     def cp(self) -> ControlPlane:
-        return ControlPlane(self.world, account_id=self.account_id, region=self.region)
+        return ControlPlane(self.world, account_id=self.account_id, region=self.region,
+                            analyser=self.analyser)
 
     @property
     def operation(self) -> OperationModel:

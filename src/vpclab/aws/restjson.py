@@ -129,6 +129,7 @@ def dispatch(
                 action=op.name,
                 params=params,
                 request_id=request_id,
+                analyser=endpoint.analyser,
             )
             result = fn(call)
         return 200, json.dumps(_jsonable(result)), {"x-amzn-RequestId": request_id}

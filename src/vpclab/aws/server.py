@@ -4,7 +4,8 @@
     app = create_app(state, default_vpc=True)
     uvicorn.run(app, host="127.0.0.1", port=4566)
 
-The pipeline of ``vpclab serve`` is ``open_state`` → ``load_network`` (``--load``) → ``create_app``
+The pipeline of ``vpclab serve`` is ``open_state`` → ``adopt_world`` (``--load``: a YAML network's
+World, loaded by the CLI through ``vpclab.topology``) → ``create_app``
 → uvicorn.
 """
 
@@ -20,7 +21,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from ..control.insights import Analyser
 from ..model.world import World
+from ..network.insights import analyse
 from .admin import ServerState, admin_routes
 from .endpoint import Endpoint
 from .store import SqliteStore
@@ -36,22 +39,20 @@ def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
     return ServerState(world=world, store=store)
 
 
-def load_network(state: ServerState, file: str | Path) -> int:
-    """Start from a YAML network: its resources join the World (and the state file) in one change.
+def adopt_world(state: ServerState, world: World, source: str | Path) -> int:
+    """Start from a loaded network (``source`` names its file): its resources join the World (and
+    the state file) in one change.
 
     Only into an empty state: a state file that already holds resources is kept as it is (the
     file was loaded when it was created) and 0 is returned.
     """
-    from ..topology import load
-
     if len(state.world):
         return 0
-    network = load(file)
     with state.lock, state.world.transaction():
-        for res in network.world.resources():
+        for res in world.resources():
             state.world.put(res)
-    state.loaded_from = str(file)
-    return len(network.world)
+    state.loaded_from = str(source)
+    return len(world)
 
 
 class _QueryApp(Starlette):
@@ -102,8 +103,9 @@ class _QueryApp(Starlette):
         await send({"type": "http.response.body", "body": data})
 
 
-def create_app(state: ServerState, *, default_vpc: bool = True) -> Starlette:
-    endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock)
+def create_app(state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse) -> Starlette:
+    """The endpoint over ``state``; network insights analyses run ``analyser`` (vpclab's tracer)."""
+    endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser)
     state.after_reset.append(endpoint.forget_accounts)
 
     async def query(request: Request) -> Response:

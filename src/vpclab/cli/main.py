@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from ..core.errors import VpclabError
-from ..topology import Network, TopologyError, json_schema, load
+from ..topology import json_schema
+from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
 from .present import KINDS, as_dict, summary
 from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
@@ -30,55 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def _out() -> Console:
-    return Console(soft_wrap=True, highlight=False)
-
-
-def _err() -> Console:
-    return Console(stderr=True, soft_wrap=True, highlight=False)
-
-
-def _usage(message: str) -> NoReturn:
-    _err().print(f"vpclab: error: {message}", markup=False)
-    raise typer.Exit(EXIT_USAGE)
-
-
-def _check_files(files: list[Path]) -> None:
-    for f in files:
-        if not f.exists():
-            _usage(f"no such file: {f}")
-        if f.is_dir():
-            _usage(f"{f} is a directory, not a topology file")
-
-
-def _load(file: Path) -> Network:
-    """Load a topology; a VpclabError is printed (every problem, one per line) and exits 1."""
-    try:
-        return load(file)
-    except TopologyError as exc:
-        console = _out()
-        for p in exc.problems:
-            console.print(str(p), markup=False)
-        n = len(exc.problems)
-        console.print(f"invalid {file}: {n} problem{'s' if n != 1 else ''}", markup=False)
-        raise typer.Exit(EXIT_INVALID) from None
-    except VpclabError as exc:
-        _out().print(f"{file}: {exc}", markup=False)
-        raise typer.Exit(EXIT_INVALID) from None
-    except Exception as exc:  # a bug in vpclab: say so plainly, still no traceback
-        _err().print(f"vpclab: internal error while loading {file}: {type(exc).__name__}: {exc} "
-                     "(please report it with the file)", markup=False)
-        raise typer.Exit(EXIT_INVALID) from None
-
 
 @app.command()
 def validate(
@@ -93,15 +42,15 @@ def validate(
 
     Example:  vpclab validate examples/*.yaml
     """
-    _check_files(files)
+    check_files(files)
     status = EXIT_OK
     for f in files:
         try:
-            net = _load(f)
+            net = load_file(f)
         except typer.Exit:
             status = EXIT_INVALID
             continue
-        _out().print(f"ok {f}: {summary(net)}", markup=False)
+        out().print(f"ok {f}: {summary(net)}", markup=False)
     raise typer.Exit(status)
 
 
@@ -116,13 +65,13 @@ def show(
 
     Example:  vpclab show examples/two-peered-vpcs.yaml --format json
     """
-    _check_files([file])
-    net = _load(file)
+    check_files([file])
+    net = load_file(file)
     data = as_dict(net)
     if format is Format.json:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    console = _out()
+    console = out()
     titles = {section: title for section, title, _, _ in KINDS}
     places = {(row["account"], row["region"]) for rows in data.values() for row in rows}
     hide = len(places) == 1

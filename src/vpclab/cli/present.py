@@ -23,7 +23,7 @@ from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable
 from ..model.vpc import Vpc
 from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway
-from ..topology import Network
+from ..network import Network
 
 Value = str | int | bool | list[str] | None
 Column = tuple[str, Callable[[Any, Network], Value]]

@@ -2,8 +2,8 @@
 
 Exit codes as docs/cli.md: 0 ok, 1 an invalid network — and for ``check`` any violated intent (so
 it gates a CI pipeline), for ``diff --exit-code`` any changed flow — 2 a usage error (a missing
-file, an unknown endpoint, an invalid intents file). The helpers of cli/main.py are imported
-lazily: main.py registers these commands.
+file, an unknown endpoint, an invalid intents file). main.py registers these commands; what they
+share with it is in common.py.
 """
 
 from __future__ import annotations
@@ -20,15 +20,11 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from ..network import Network
 from ..reach.errors import ReachError
 from ..reach.result import Hop, Trace
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
+from .common import EXIT_INVALID as EXIT_FAIL
+from .common import EXIT_OK, EXIT_USAGE, Format, check_files, err, load_file
 
 
 class Level(StrEnum):
@@ -52,18 +48,13 @@ def _emit(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _load(file: Path) -> Any:
-    from .main import _check_files
-    from .main import _load as load
-
-    _check_files([file])
-    return load(file)
+def _load(file: Path) -> Network:
+    check_files([file])
+    return load_file(file)
 
 
 def _usage(message: str) -> typer.Exit:
-    from .main import _err
-
-    _err().print(f"vpclab: error: {message}", markup=False)
+    err().print(f"vpclab: error: {message}", markup=False)
     return typer.Exit(EXIT_USAGE)
 
 
@@ -229,7 +220,7 @@ def check(
 
     Example:  vpclab check examples/centralized-egress.yaml --intents examples/centralized-egress.intents.yaml
     """
-    from ..reach.intents import IntentError
+    from ..network.intents import IntentError
 
     net = _load(file)
     if not intents.is_file():
@@ -237,10 +228,8 @@ def check(
     try:
         report = net.check(intents)
     except IntentError as exc:
-        from .main import _err
-
         for p in exc.problems:
-            _err().print(str(p), markup=False)
+            err().print(str(p), markup=False)
         raise _usage(
             f"invalid {intents}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}"
         ) from None
@@ -316,7 +305,7 @@ def diff(
 
     Example:  vpclab diff examples/peering-triangle.yaml my-triangle.yaml --flow tcp/22 --exit-code
     """
-    from ..reach.diff import DEFAULT_FLOWS, diff_networks
+    from ..network.diff import DEFAULT_FLOWS, diff_networks
 
     before, after = _load(old), _load(new)
     compare = tuple(_flow(f) for f in flows) if flows else DEFAULT_FLOWS

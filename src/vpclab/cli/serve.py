@@ -42,10 +42,11 @@ def serve(
     """
     import uvicorn
 
-    from ..aws.server import create_app, load_network, open_state
+    from ..aws.server import adopt_world, create_app, open_state
     from ..aws.store import StateFileError
     from ..core.errors import VpclabError
     from ..topology import TopologyError
+    from ..topology import load as load_topology
 
     err = typer.echo
     try:
@@ -58,7 +59,7 @@ def serve(
             err(f"vpclab: error: no such file: {load}", err=True)
             raise typer.Exit(2)
         try:
-            n = load_network(server_state, load)
+            n = adopt_world(server_state, load_topology(load).world, load)
         except TopologyError as exc:
             for p in exc.problems:
                 err(str(p), err=True)

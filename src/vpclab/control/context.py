@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..core.errors import AwsError
 from ..model.base import Resource
 from ..model.world import World
 from . import quotas
 
+if TYPE_CHECKING:
+    from .insights import Analyser
+
 R = TypeVar("R", bound=Resource)
 
 
 @dataclass(frozen=True, slots=True)
 class Ctx:
-    """The caller: the World acted on, the calling account and the Region of the call."""
+    """The caller: the World acted on, the calling account and the Region of the call (and the
+    reachability analyser the application was composed with, if any)."""
 
     world: World
     account_id: str
     region: str
+    analyser: Analyser | None = None
 
     def require(self, kind: type[R], resource_id: str | None) -> R:
         """The resource of this kind with this id, visible to the caller, or AWS's NotFound error."""

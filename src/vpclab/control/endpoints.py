@@ -387,5 +387,3 @@ def delete_vpc_endpoints(ctx: Ctx, *, vpc_endpoint_ids: Sequence[str]) -> list[U
         remove_endpoint(ctx, vpce)
     return unsuccessful
 
-
-from . import endpoint_services  # noqa: E402,F401  (registers the provider-side actions)

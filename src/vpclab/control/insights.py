@@ -1,9 +1,10 @@
 """Reachability Analyzer: CreateNetworkInsightsPath, DeleteNetworkInsightsPath,
 StartNetworkInsightsAnalysis, DeleteNetworkInsightsAnalysis.
 
-An analysis runs vpclab's tracer (:func:`vpclab.reach.trace`) synchronously and stores a snapshot of
-its answer in AWS's structures (:mod:`vpclab.control.insights_components` builds them), so it
-reads the same later even after the network changes — as AWS's analyses do.
+An analysis runs the analyser the application was composed with (vpclab's tracer,
+:func:`vpclab.network.insights.analyse`, in ``vpclab.ControlPlane`` and ``vpclab serve``)
+synchronously and stores a snapshot of its answer in AWS's structures, so it reads the same later
+even after the network changes — as AWS's analyses do.
 
 AWS docs: "How Reachability Analyzer works" (source and destination resources)
 https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html and the
@@ -15,21 +16,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
-from typing import Any
+from typing import Any, Protocol
 
 from ..core.errors import AwsError
 from ..model.base import Resource, Tags, kind_of_id
 from ..model.endpoints import VpcEndpoint
 from ..model.insights import (
-    FAILED,
     SUCCEEDED,
     FilterPortRange,
     NetworkInsightsAnalysis,
     NetworkInsightsPath,
     PathFilter,
     ec2_arn,
+    failed_analysis,
 )
 from ..model.vpn import VpnConnection
+from ..model.world import World
 from .context import Ctx
 from .registry import action
 
@@ -217,6 +219,21 @@ class TraceRequest:
     problem: str | None = None
 
 
+class Analyser(Protocol):
+    """What StartNetworkInsightsAnalysis runs once the path's ends are known: the finished
+    analysis (``succeeded``, or ``failed`` with a StatusMessage). The composition root supplies it
+    (``vpclab.network.insights.analyse``, vpclab's tracer), so control never imports reach."""
+
+    def __call__(
+        self,
+        world: World,
+        base: NetworkInsightsAnalysis,
+        path: NetworkInsightsPath,
+        request: TraceRequest,
+        must_traverse: Sequence[str],
+    ) -> NetworkInsightsAnalysis: ...
+
+
 def _with_ip(rid: str, ip: str | None) -> str:
     return f"{rid}:{ip}" if ip else rid
 
@@ -292,9 +309,6 @@ def start_network_insights_analysis(
     ran (``failed`` with a StatusMessage when the path cannot be traced). With FilterInArns the path
     is found only if it traverses every listed resource ("the resources that the path must
     traverse", EC2 API reference)."""
-    from ..reach import ReachError, trace
-    from .insights_components import build_analysis
-
     path = ctx.require(NetworkInsightsPath, network_insights_path_id)
     must = [_arn_id(a) for a in filter_in_arns or ()]
     for account in additional_accounts or ():
@@ -310,27 +324,14 @@ def start_network_insights_analysis(
         filter_in_arns=tuple(filter_in_arns or ()),
         additional_accounts=tuple(additional_accounts or ()),
     )
+    if ctx.analyser is None:
+        # vpclab's own wording: a ControlPlane built without the analyser (vpclab.control's bare one)
+        raise AwsError("UnsupportedOperation", "This ControlPlane has no reachability analyser; "
+                       "vpclab.ControlPlane and vpclab serve have one.")
     req = _trace_request(ctx, path)
     if req.problem is not None or req.source is None or req.destination is None:
-        return ctx.world.put(_failed(base, req.problem or "the path cannot be traced"))
-    try:
-        result = trace(
-            ctx.world,
-            req.source,
-            req.destination,
-            protocol=path.protocol,
-            port=req.port,
-            source_port=req.source_port,
-        )
-    except ReachError as exc:
-        return ctx.world.put(_failed(base, str(exc)))
-    return ctx.world.put(build_analysis(ctx.world, base, path, result, must))
-
-
-def _failed(base: NetworkInsightsAnalysis, message: str) -> NetworkInsightsAnalysis:
-    from dataclasses import replace
-
-    return replace(base, status=FAILED, status_message=message, network_path_found=False)
+        return ctx.world.put(failed_analysis(base, req.problem or "the path cannot be traced"))
+    return ctx.world.put(ctx.analyser(ctx.world, base, path, req, must))
 
 
 @action

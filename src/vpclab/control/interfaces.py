@@ -367,5 +367,3 @@ def unassign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
     return ctx.world.put(replace(eni, secondary_private_ip_addresses=tuple(
         a for a in eni.secondary_private_ip_addresses if a not in private_ip_addresses)))
 
-
-from . import addresses, instances  # noqa: E402,F401  (registers their actions; plane.py imports this module)

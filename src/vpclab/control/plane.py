@@ -11,30 +11,42 @@ raises, the World is rolled back to exactly what it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
 from ..core.errors import AwsError
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.world import World
-from . import (  # noqa: F401  (importing a family module registers its actions)
+from . import (
+    addresses,
+    endpoint_services,
     endpoints,
     gateways,
     insights,
+    instances,
     interfaces,
     load_balancers,
+    network_acls,
     peering,
     prefix_lists,
     routes,
-    security,
+    security_groups,
     sharing,
     tags,
     tgw,
+    tgw_routes,
     vpc,
     vpn,
 )
 from .context import Ctx
-from .registry import ACTIONS
+from .insights import Analyser
+from .registry import actions_of
+
+#: every action of every family, by snake_case name (the family modules, listed once, here)
+ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
+    addresses, endpoint_services, endpoints, gateways, insights, instances, interfaces, load_balancers,
+    network_acls, peering, prefix_lists, routes, security_groups, sharing, tags, tgw, tgw_routes, vpc, vpn,
+)
 
 
 class ControlPlane:
@@ -44,13 +56,13 @@ class ControlPlane:
     """
 
     def __init__(self, world: World | None = None, *, account_id: str = DEFAULT_ACCOUNT,
-                 region: str = DEFAULT_REGION) -> None:
+                 region: str = DEFAULT_REGION, analyser: Analyser | None = None) -> None:
         if not is_region(region):
             raise AwsError("InvalidParameterValue", f"Invalid region: {region}")
         if not (len(account_id) == 12 and account_id.isdigit()):
             raise AwsError("InvalidParameterValue", f"Invalid account id: {account_id} (expected 12 digits)")
         self.world = world if world is not None else World()
-        self.ctx = Ctx(self.world, account_id, region)
+        self.ctx = Ctx(self.world, account_id, region, analyser)
 
     @property
     def account_id(self) -> str:
@@ -62,8 +74,8 @@ class ControlPlane:
 
     def as_(self, account_id: str | None = None, region: str | None = None) -> ControlPlane:
         """The same World, seen by another account and/or from another Region."""
-        return ControlPlane(self.world, account_id=account_id or self.account_id,
-                            region=region or self.region)
+        return type(self)(self.world, account_id=account_id or self.account_id,
+                          region=region or self.region, analyser=self.ctx.analyser)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         fn = ACTIONS.get(name)

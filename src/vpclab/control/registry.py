@@ -1,23 +1,36 @@
-"""The table of actions: EC2 action name in snake_case → the function that performs it.
+"""Marking actions: ``@action`` on ``def create_vpc(ctx, *, cidr_block, ...)`` in a family module.
 
-Family modules (vpc, routes, peering, …) mark each action with ``@action``; the ControlPlane
-looks actions up here, and the EC2 endpoint maps ``Action=CreateVpc`` → ``create_vpc`` through it.
-An action is ``fn(ctx, **params)`` where params are the snake_case of the EC2 API parameters.
+The ControlPlane lists its family modules by name (``control/plane.py``) and collects the marked
+functions with :func:`actions_of`: nothing registers itself by being imported. An action is
+``fn(ctx, **params)`` where params are the snake_case of the EC2 API parameters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ACTIONS: dict[str, Callable[..., Any]] = {}
+_MARK = "__vpclab_action__"
 
 
 def action(fn: F) -> F:
-    """Register ``fn`` as the ControlPlane action of the same name."""
-    if fn.__name__ in ACTIONS and ACTIONS[fn.__name__] is not fn:
-        raise RuntimeError(f"action {fn.__name__} is defined twice")
-    ACTIONS[fn.__name__] = fn
+    """Mark ``fn`` as the ControlPlane action of the same name."""
+    setattr(fn, _MARK, True)
     return fn
+
+
+def actions_of(*modules: ModuleType) -> dict[str, Callable[..., Any]]:
+    """The actions the modules define (not those they import), by name; a name twice is a bug."""
+    found: dict[str, Callable[..., Any]] = {}
+    for module in modules:
+        for name, fn in vars(module).items():
+            if not (callable(fn) and getattr(fn, _MARK, False) and fn.__module__ == module.__name__):
+                continue
+            if name in found:
+                where = f"{found[name].__module__} and {module.__name__}"
+                raise RuntimeError(f"action {name} is defined in {where}")
+            found[name] = fn
+    return found

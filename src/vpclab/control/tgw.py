@@ -25,7 +25,6 @@ from ..model.transit_gateway import (
     vpc_attachment,
 )
 from ..model.vpc import Vpc
-from . import tgw_routes  # noqa: F401  (registers the route-table actions)
 from .asn import check_amazon_side_asn
 from .context import Ctx
 from .registry import action

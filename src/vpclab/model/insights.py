@@ -13,7 +13,7 @@ CreateNetworkInsightsPath / StartNetworkInsightsAnalysis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -246,3 +246,8 @@ class NetworkInsightsAnalysis(Resource):
     @property
     def arn(self) -> str:
         return ec2_arn(self.region, self.owner_id, "network-insights-analysis", self.id)
+
+
+def failed_analysis(analysis: NetworkInsightsAnalysis, message: str) -> NetworkInsightsAnalysis:
+    """The analysis, ``failed`` with AWS's StatusMessage (the path could not be analysed)."""
+    return replace(analysis, status=FAILED, status_message=message, network_path_found=False)

@@ -203,10 +203,8 @@ def _target_usable(world: World, vpc_id: str, route: Route) -> bool:
 
 def _propagated_routes(world: World, route_table: RouteTable) -> list[Route]:
     """Routes a virtual private gateway propagates into the table (the VPN family computes them)."""
-    try:
-        from .vpn import propagated_routes
-    except ImportError:
-        return []
+    from .vpn import propagated_routes  # lazy: vpn.py imports this module
+
     return list(propagated_routes(world, route_table))
 
 

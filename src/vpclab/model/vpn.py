@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..core.errors import AwsError
 from .base import Resource
+from .quotas import limit as quota_limit
 from .route_table import Route, RouteTable
 
 if TYPE_CHECKING:
@@ -170,8 +171,6 @@ def propagated_routes(world: World, route_table: RouteTable, *,
     (propagated routes)", 100, which AWS does not raise — in connection creation order.
     """
     if limit is None:
-        from ..control.quotas import limit as quota_limit  # lazy: model stays free of control at import
-
         limit = quota_limit(world.settings.quotas, "propagated_routes_per_route_table")
     routes: dict[tuple[str, str], Route] = {}
     for vgw_id in route_table.propagating_vgws:

@@ -13,7 +13,6 @@ The format is documented in docs/yaml.md; ``json_schema()`` is its JSON Schema.
 
 from .errors import Problem, TopologyError
 from .loader import load, loads
-from .network import Network
 from .schema import Topology, json_schema
 
-__all__ = ["Network", "Problem", "Topology", "TopologyError", "json_schema", "load", "loads"]
+__all__ = ["Problem", "Topology", "TopologyError", "json_schema", "load", "loads"]

@@ -15,10 +15,10 @@ from typing import Any
 
 from ..control import ControlPlane
 from ..core.errors import AwsError
+from ..core.source import Loc
 from ..model.world import Settings, World
-from .network import Network
+from ..network import Network
 from .resolve import Decl, Plan
-from .source import Loc
 
 #: an AWS-style resource id inside an error message
 _ID = re.compile(r"\b[a-z]+(?:-[a-z]+)*-[0-9a-f]{8,17}\b")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.source import parse
+from ..network import Network
 from .apply import apply
 from .errors import Problem, TopologyError
-from .network import Network
 from .resolve import resolve
-from .source import parse
 from .validate import validate
 
 
@@ -30,7 +30,7 @@ def load(path: str | Path) -> Network:
 
 def loads(text: str, file: str = "<string>") -> Network:
     """The network YAML text describes (``file`` names it in error messages)."""
-    source = parse(text, file)                 # 1. YAML → tree with positions (syntax errors raise)
+    source = parse(text, file, TopologyError)  # 1. YAML → tree with positions (syntax errors raise)
     topo, problems = validate(source)          # 2. the shape: keys, types, required fields
     if topo is None:
         raise TopologyError(problems)

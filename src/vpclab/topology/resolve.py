@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.source import Loc, Source
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from .errors import Problem
 from .schema import Topology
-from .source import Loc, Source
 
 LABELS = {
     "vpc": "VPC", "subnet": "subnet", "route_table": "route table", "security_group": "security group",

@@ -13,9 +13,9 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from ..core.source import Loc, Source, plain
 from .errors import Problem
 from .schema import Topology
-from .source import Loc, Source, plain
 
 
 def validate(source: Source) -> tuple[Topology | None, list[Problem]]:

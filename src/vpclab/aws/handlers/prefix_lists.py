@@ -7,6 +7,7 @@ Region are always listed, owned by ``AWS``; their ranges are representative, not
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ...model.prefix_lists import (
@@ -77,7 +78,7 @@ describe_handler(
 def get_managed_prefix_list_entries(call: Call) -> dict[str, Any]:
     params = {k: v for k, v in call.params.items() if k not in ("MaxResults", "NextToken")}
     kwargs = control_kwargs(
-        Call(call.world, call.account_id, call.region, call.service, call.action, params),
+        replace(call, params=params),
         "get_managed_prefix_list_entries",
     )
     entries: tuple[PrefixListEntry, ...] = call.cp.get_managed_prefix_list_entries(**kwargs)

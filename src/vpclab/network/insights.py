@@ -1,4 +1,7 @@
-"""A vpclab ``Trace`` → a NetworkInsightsAnalysis snapshot in AWS's structures.
+"""The analyser behind StartNetworkInsightsAnalysis: vpclab's tracer, answered in AWS's structures.
+
+:func:`analyse` is what the composition root hands the ControlPlane (``vpclab.ControlPlane``,
+``vpclab serve``): it traces the path and turns the ``Trace`` into a NetworkInsightsAnalysis.
 
 Each tracer hop becomes a ``PathComponent`` (the component, its VPC and subnet, the route, security
 group rule or network ACL rule that let the packet through, the packet headers where it enters or
@@ -14,8 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..control.insights import TraceRequest
 from ..core.ids import PREFIXES
 from ..model.base import Resource, kind_of_id
 from ..model.insights import (
@@ -32,15 +36,16 @@ from ..model.insights import (
     TransitGatewayRouteTableRoute,
     VpclabFinding,
     ec2_arn,
+    failed_analysis,
 )
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.security import ACL_FINAL_RULE, NetworkAcl, SecurityGroup, SecurityGroupRule, protocol_number
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.world import World
-
-if TYPE_CHECKING:
-    from ..reach import Explanation as TraceExplanation
-    from ..reach import Hop, PacketHeader, Trace
+from ..reach import Explanation as TraceExplanation
+from ..reach import Hop, PacketHeader, ReachError, Trace, forwarding_view
+from ..reach import trace as run_trace
+from ..reach.checks import sg_allows
 
 #: model KIND → the ARN resource type (AWS's, e.g. ``network-acl``)
 _ARN_TYPES = {kind: kind.replace("_", "-") for kind in PREFIXES}
@@ -150,8 +155,6 @@ class _Builder:
     """Turns one direction's hops into PathComponents (and remembers what each hop matched)."""
 
     def __init__(self, world: World, trace: Trace, path: NetworkInsightsPath) -> None:
-        from ..reach import forwarding_view
-
         self.world = world
         self.trace = trace
         self.path = path
@@ -166,8 +169,6 @@ class _Builder:
         return self.world.get(rid, NetworkInterface)
 
     def _sg_rule(self, hops: Sequence[Hop], i: int) -> AnalysisSecurityGroupRule | None:
-        from ..reach.checks import sg_allows
-
         hop = hops[i]
         egress = hop.detail.startswith("egress")
         if "allows" not in hop.detail:
@@ -412,3 +413,20 @@ def build_analysis(
         disposition=trace.disposition,
         findings=tuple(findings),
     )
+
+
+def analyse(
+    world: World,
+    base: NetworkInsightsAnalysis,
+    path: NetworkInsightsPath,
+    request: TraceRequest,
+    must_traverse: Sequence[str],
+) -> NetworkInsightsAnalysis:
+    """Trace ``request`` and answer as AWS's Reachability Analyzer (``control.insights.Analyser``)."""
+    assert request.source is not None and request.destination is not None
+    try:
+        result = run_trace(world, request.source, request.destination, protocol=path.protocol,
+                           port=request.port, source_port=request.source_port)
+    except ReachError as exc:
+        return failed_analysis(base, str(exc))
+    return build_analysis(world, base, path, result, must_traverse)

@@ -24,13 +24,13 @@ from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import NetworkInterface
 from ..model.subnet import Subnet
 from ..model.world import World
-from . import trace as _trace
-from .errors import UnknownEndpointError
-from .result import Trace
+from ..reach import trace as _trace
+from ..reach.errors import UnknownEndpointError
+from ..reach.result import Trace
 
 if TYPE_CHECKING:
-    from ..topology.network import Network
     from .diff import NetworkDiff
+    from .facade import Network
     from .intents import CheckReport
 
 LEVELS = ("subnet", "interface")
@@ -207,7 +207,7 @@ def members(world: World, level: str) -> tuple[list[str], list[str]]:
 def _engine() -> Callable[..., Any] | None:
     """The equivalence-class matrix, when this checkout has it (reach/matrix.py)."""
     try:
-        from .matrix import matrix as class_matrix
+        from ..reach.matrix import matrix as class_matrix
     except ImportError:
         return None
     return class_matrix

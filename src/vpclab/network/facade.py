@@ -1,4 +1,4 @@
-"""A loaded network: the World, and the names the file gave its resources."""
+"""A loaded network: the World, and the names its source (a YAML file, a snapshot) gave its resources."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.base import Resource
 from ..model.world import World
+from . import api
 
 if TYPE_CHECKING:
-    from ..reach.api import Matrix
-    from ..reach.diff import NetworkDiff
-    from ..reach.intents import CheckReport
     from ..reach.result import Trace
+    from .api import Matrix
+    from .diff import NetworkDiff
+    from .intents import CheckReport
 
 
 @dataclass
 class Network:
-    """What ``vpclab.topology.load`` returns.
+    """A World and the names its resources go by: what ``vpclab.load`` returns.
 
     ``ids`` maps each name to its resource id and ``names`` the other way. Resources the file
     did not name but AWS made (a VPC's main route table, a NAT gateway's Elastic IP, a transit
@@ -62,30 +63,22 @@ class Network:
         """How many resources of each kind the World holds, by the model class name."""
         return Counter(type(r).__name__ for r in self.world.resources())
 
-    # -- questions: names or ids in, names out (the work is in vpclab.reach.api) --------------
+    # -- questions: names or ids in, names out (the work is in vpclab.network.api) --------------
     def trace(self, source: str, destination: str, protocol: str | int = "tcp", port: int | None = None,
               **options: Any) -> Trace:
         """Can ``source`` reach ``destination``: both directions, hop by hop, every cause and fix."""
-        from ..reach import api
-
         return api.trace(self, source, destination, protocol=protocol, port=port, **options)
 
     def matrix(self, protocol: str = "tcp", port: int | None = 443, level: str = "subnet",
                **options: Any) -> Matrix:
         """All pairs of subnets (``level="interface"``: interfaces) for one protocol and port."""
-        from ..reach import api
-
         return api.matrix(self, protocol=protocol, port=port, level=level, **options)
 
     def check(self, intents: str | Path | Sequence[dict[str, Any]]) -> CheckReport:
         """Check intents (an intents YAML file, or a list of intent dicts); see docs/reachability.md."""
-        from ..reach import api
-
         return api.check(self, intents)
 
 
 def diff(old: Network, new: Network, **options: Any) -> NetworkDiff:
     """The flows ``new`` opens and closes compared with ``old`` (matched by name)."""
-    from ..reach import api
-
     return api.diff(old, new, **options)

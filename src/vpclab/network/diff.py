@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..reach.result import Trace
 from .api import world_matrix
-from .result import Trace
 
 if TYPE_CHECKING:
-    from ..topology.network import Network
+    from .facade import Network
 
 #: (protocol, port) pairs compared by default: SSH, HTTPS, PostgreSQL and ping (icmp echo, type 8)
 DEFAULT_FLOWS: tuple[tuple[str, int | None], ...] = (("tcp", 22), ("tcp", 443), ("tcp", 5432), ("icmp", 8))

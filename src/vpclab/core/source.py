@@ -1,4 +1,5 @@
-"""Reading a YAML topology with ruamel.yaml, keeping every key's and value's line and column.
+"""Reading a YAML file (a topology, an intents file) with ruamel.yaml, keeping every key's and
+value's line and column, and the errors that point into it.
 
 A location is a path of keys and list indexes (``("vpcs", "app", "subnets", "web", "cidr")``),
 the same shape pydantic uses for its error locations, so validation errors point into the file.
@@ -14,14 +15,43 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from .errors import Problem
+from .errors import VpclabError
 
 Loc = tuple[str | int, ...]
 
 
+@dataclass(frozen=True, order=True, slots=True)
+class Problem:
+    """One mistake in an input file: where (1-based line and column), what, and AWS's code if any."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    code: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class InputError(VpclabError):
+    """A file that cannot be read (a topology, an intents file).
+
+    ``problems`` lists every mistake found, in file order.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """Every problem, one per line, as users see them."""
+        return "\n".join(str(p) for p in self.problems)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A parsed topology file: its name (as users see it) and the ruamel tree."""
+    """A parsed YAML file: its name (as users see it) and the ruamel tree."""
 
     file: str
     tree: Any
@@ -76,10 +106,8 @@ def _int_key(part: str | int) -> int | str:
         return part
 
 
-def parse(text: str, file: str) -> Source:
-    """Parse YAML text; a syntax error becomes a TopologyError with the parser's position."""
-    from .errors import TopologyError
-
+def parse(text: str, file: str, error: type[InputError] = InputError) -> Source:
+    """Parse YAML text; a syntax error raises ``error`` with the parser's position."""
     yaml = YAML(typ="rt")
     try:
         tree = yaml.load(text)
@@ -89,7 +117,7 @@ def parse(text: str, file: str) -> Source:
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
-        raise TopologyError([Problem(file, line, col, f"YAML syntax error: {what}")]) from None
+        raise error([Problem(file, line, col, f"YAML syntax error: {what}")]) from None
     if tree is None:
         tree = CommentedMap()
     return Source(file, tree)

@@ -7,7 +7,8 @@ An intents file is a YAML list (or a mapping with ``intents:``) of intents::
     - {from: {tag: {env: prod}}, to: internet, port: 443, expect: {only-via: egress}}
 
 docs/reachability.md documents the format. Mistakes are reported as ``file:line:column: message``
-like the topology loader's (``IntentError`` is a ``TopologyError`` with the same ``Problem`` rows).
+like the topology loader's (``IntentError`` and ``TopologyError`` are both ``InputError``s with
+``Problem`` rows).
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.source import InputError, Problem, Source, parse
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from ..model.vpn import CustomerGateway
-from ..topology.errors import Problem, TopologyError
-from ..topology.source import Source, parse
-from .errors import ReachError
-from .result import Trace
+from ..reach.errors import ReachError
+from ..reach.result import Trace
 
 if TYPE_CHECKING:
-    from ..topology.network import Network
+    from .facade import Network
 
 EXPECTS = ("reachable", "unreachable", "only-via")
 _KEYS = ("name", "from", "to", "protocol", "port", "expect", "only-via")
@@ -37,7 +37,7 @@ _SELECTOR_KEYS = ("vpc", "subnet", "tag")
 _WORDS = ("internet", "on-premises")
 
 
-class IntentError(TopologyError):
+class IntentError(InputError):
     """An intents file that cannot be checked; ``problems`` lists every mistake with its position."""
 
 
@@ -169,10 +169,7 @@ def load_intents(path: str | Path) -> list[Intent]:
 
 
 def loads_intents(text: str, file: str = "<intents>") -> list[Intent]:
-    try:
-        source = parse(text, file)
-    except TopologyError as exc:
-        raise IntentError(exc.problems) from None
+    source = parse(text, file, IntentError)
     return parse_intents(source.tree, source)
 
 
@@ -341,8 +338,8 @@ def members(net: Network, intent: Intent, sel: Selector, problems: list[Problem]
 
 def _is_spec(net: Network, spec: str) -> bool:
     """Whether the tracer understands ``spec`` as written (an id, address, service)."""
-    from .endpoints import resolve
-    from .forwarding import forwarding_view
+    from ..reach.endpoints import resolve
+    from ..reach.forwarding import forwarding_view
 
     try:
         resolve(forwarding_view(net.world), spec, role="destination")

@@ -1,0 +1,62 @@
+"""What every ``vpclab`` command shares: exit codes, consoles, loading a topology file cleanly."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from ..core.errors import VpclabError
+from ..network import Network
+from ..topology import TopologyError, load
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def out() -> Console:
+    return Console(soft_wrap=True, highlight=False)
+
+
+def err() -> Console:
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def usage(message: str) -> NoReturn:
+    err().print(f"vpclab: error: {message}", markup=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def check_files(files: list[Path]) -> None:
+    for f in files:
+        if not f.exists():
+            usage(f"no such file: {f}")
+        if f.is_dir():
+            usage(f"{f} is a directory, not a topology file")
+
+
+def load_file(file: Path) -> Network:
+    """Load a topology; a VpclabError is printed (every problem, one per line) and exits 1."""
+    try:
+        return load(file)
+    except TopologyError as exc:
+        console = out()
+        for p in exc.problems:
+            console.print(str(p), markup=False)
+        n = len(exc.problems)
+        console.print(f"invalid {file}: {n} problem{'s' if n != 1 else ''}", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    except VpclabError as exc:
+        out().print(f"{file}: {exc}", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    except Exception as exc:  # a bug in vpclab: say so plainly, still no traceback
+        err().print(f"vpclab: internal error while loading {file}: {type(exc).__name__}: {exc} "
+                     "(please report it with the file)", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
