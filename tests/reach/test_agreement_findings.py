@@ -2,7 +2,7 @@
 on the SMALL generated network (tcp/443), now fixed in the tracer (each test keeps its reproducer).
 
 On SMALL's 2,385 cross-VPC interface pairs the tracer said "reachable" where AWS blocks on 584
-(and on 42 the matrix, not the tracer, was wrong: tests/reach_scale/test_matrix_tgw_nacls.py).
+(and on 42 the matrix, not the tracer, was wrong: tests/reach/test_matrix_tgw_nacls.py).
 Both causes are the network ACLs on transit gateway paths, as AWS documents them in "Network ACLs
 for transit gateways" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html):
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ACCOUNT_A, ACCOUNT_B, raises_aws, unchanged
-from vpclab.control.tgw import create_vpn_attachment, delete_vpn_attachment
+from vpclab.control.transit_gateway import create_vpn_attachment, delete_vpn_attachment
 from vpclab.model.base import Tags
 from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.sharing import ResourceShare

@@ -25,16 +25,16 @@ from . import (
     insights,
     instances,
     interfaces,
-    load_balancers,
-    network_acls,
+    load_balancer,
+    network_acl,
     peering,
     prefix_lists,
-    routes,
-    security_groups,
+    route_table,
+    security_group,
     sharing,
     tags,
-    tgw,
-    tgw_routes,
+    transit_gateway,
+    transit_gateway_routes,
     vpc,
     vpn,
 )
@@ -44,8 +44,9 @@ from .registry import actions_of
 
 #: every action of every family, by snake_case name (the family modules, listed once, here)
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
-    addresses, endpoint_services, endpoints, gateways, insights, instances, interfaces, load_balancers,
-    network_acls, peering, prefix_lists, routes, security_groups, sharing, tags, tgw, tgw_routes, vpc, vpn,
+    addresses, endpoint_services, endpoints, gateways, insights, instances, interfaces, load_balancer,
+    network_acl, peering, prefix_lists, route_table, security_group, sharing, tags, transit_gateway,
+    transit_gateway_routes, vpc, vpn,
 )
 
 

@@ -104,7 +104,7 @@ def create_default_vpc(ctx: Ctx) -> Vpc:
     """CreateDefaultVpc: 172.31.0.0/16 with a default /20 subnet per Availability Zone (public IPs
     on launch), an attached internet gateway and a main route table with 0.0.0.0/0 to it, DNS
     hostnames on. One per account and Region (DefaultVpcAlreadyExists)."""
-    from . import gateways, routes
+    from . import gateways, route_table
 
     if any(v.is_default for v in ctx.world.all(Vpc)
            if v.owner_id == ctx.account_id and v.region == ctx.region):
@@ -118,7 +118,7 @@ def create_default_vpc(ctx: Ctx) -> Vpc:
         ctx.world.put(replace(subnet, default_for_az=True, map_public_ip_on_launch=True))
     igw = gateways.create_internet_gateway(ctx)
     gateways.attach_internet_gateway(ctx, internet_gateway_id=igw.id, vpc_id=vpc.id)
-    routes.create_route(ctx, route_table_id=main_route_table(ctx, vpc.id).id,
+    route_table.create_route(ctx, route_table_id=main_route_table(ctx, vpc.id).id,
                         destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
     return vpc
 

@@ -207,7 +207,8 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
                           tags: Mapping[str, str] | None = None) -> VpnConnection:
     """CreateVpnConnection: between a customer gateway and exactly one VGW or transit gateway.
 
-    On a transit gateway the connection gets a VPN attachment (``control.tgw.create_vpn_attachment``).
+    On a transit gateway the connection gets a VPN attachment
+    (``control.transit_gateway.create_vpn_attachment``).
     """
     _check_type(type)
     if vpn_gateway_id and transit_gateway_id:
@@ -246,7 +247,7 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
         tunnel_inside_ip_version=opts["tunnel_inside_ip_version"],
         enable_acceleration=opts["enable_acceleration"]))
     if transit_gateway_id:
-        from .tgw import create_vpn_attachment  # the transit gateway family owns its attachments
+        from .transit_gateway import create_vpn_attachment  # the transit gateway family owns its attachments
 
         create_vpn_attachment(ctx, transit_gateway_id, vpn.id)
     return vpn
@@ -295,7 +296,7 @@ def delete_vpn_connection(ctx: Ctx, *, vpn_connection_id: str) -> None:
     vpn = _require_live_connection(ctx, vpn_connection_id)
     ctx.world.put(replace(vpn, state="deleted"))
     if vpn.transit_gateway_id:
-        from .tgw import delete_vpn_attachment
+        from .transit_gateway import delete_vpn_attachment
 
         delete_vpn_attachment(ctx, vpn.id)
 

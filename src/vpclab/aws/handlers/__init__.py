@@ -11,7 +11,7 @@ import importlib
 #: the family modules, in no particular order (each registers its own actions)
 FAMILIES: tuple[str, ...] = (
     "vpc",
-    "routes",
+    "route_table",
     "gateways",
     "addresses",
     "tags",
@@ -20,7 +20,7 @@ FAMILIES: tuple[str, ...] = (
     "insights",
     "transit_gateway",
     "vpn",
-    "elbv2",
+    "load_balancer",
     "endpoints",
     "security",
     "interfaces",

@@ -3,7 +3,7 @@
 AWS docs: Amazon VPC Transit Gateways guide — "Transit gateway attachments to a VPC",
 "Transit gateway peering attachments", "Transit gateway quotas"
 (https://docs.aws.amazon.com/vpc/latest/tgw/), and the EC2 API reference of each action.
-Route tables, associations, propagations and routes live in ``tgw_routes``.
+Route tables, associations, propagations and routes live in ``transit_gateway_routes``.
 """
 
 from __future__ import annotations

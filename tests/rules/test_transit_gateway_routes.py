@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ACCOUNT_B, raises_aws, unchanged
-from vpclab.control.tgw import create_vpn_attachment
+from vpclab.control.transit_gateway import create_vpn_attachment
 from vpclab.model import quotas
 from vpclab.model.transit_gateway import (
     TransitGatewayRouteTable,
