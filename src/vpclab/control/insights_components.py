@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..core.ids import PREFIXES
+from ..core.protocols import Protocol
 from ..model.base import Resource, kind_of_id
 from ..model.insights import (
     AnalysisAclRule,
@@ -34,7 +35,7 @@ from ..model.insights import (
     ec2_arn,
 )
 from ..model.interfaces import Instance, NetworkInterface
-from ..model.security import ACL_FINAL_RULE, NetworkAcl, SecurityGroup, SecurityGroupRule, protocol_number
+from ..model.security import ACL_FINAL_RULE, NetworkAcl, SecurityGroup, SecurityGroupRule
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.world import World
 
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
 #: model KIND → the ARN resource type (AWS's, e.g. ``network-acl``)
 _ARN_TYPES = {kind: kind.replace("_", "-") for kind in PREFIXES}
 _ARN_TYPES["managed_prefix_list"] = "prefix-list"
-#: AWS's protocol names in analysis rules
-_PROTOCOL_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 #: explanation field for a component of each kind (AWS's Explanation members)
 _EXPLANATION_FIELDS = {
     "network_acl": "acl",
@@ -84,8 +83,8 @@ def component(world: World, rid: str) -> AnalysisComponent:
 
 
 def protocol_name(protocol: str) -> str:
-    number = protocol_number(protocol)
-    return _PROTOCOL_NAMES.get(number, number)
+    """AWS's protocol names in analysis rules: "tcp", …, "all" (other protocols by number)."""
+    return str(Protocol(protocol))
 
 
 def header(packet: PacketHeader) -> AnalysisPacketHeader:
@@ -134,7 +133,7 @@ def acl_rule(world: World, acl_id: str, label: str, egress: bool) -> AnalysisAcl
 
 def sg_rule(rule: SecurityGroupRule) -> AnalysisSecurityGroupRule:
     port = None
-    if protocol_number(rule.ip_protocol) in ("6", "17"):
+    if Protocol(rule.ip_protocol).has_ports:
         port = PortRange(from_=rule.from_port, to=rule.to_port)
     return AnalysisSecurityGroupRule(
         cidr=rule.cidr_ipv4,
