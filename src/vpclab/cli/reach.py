@@ -21,7 +21,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..reach.errors import ReachError
-from ..reach.result import Hop, Trace
+from ..reach.result import Hop, Trace, traced_protocol
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -68,9 +68,8 @@ def _usage(message: str) -> typer.Exit:
 
 
 def _protocol(protocol: str) -> str:
-    p = protocol.lower()
-    p = {"all": "-1", "6": "tcp", "17": "udp", "1": "icmp"}.get(p, p)
-    if p not in ("tcp", "udp", "icmp", "-1"):
+    p = traced_protocol(protocol)
+    if p is None:
         raise _usage(f"--protocol must be tcp, udp, icmp or all, not {protocol!r}")
     return p
 
