@@ -22,7 +22,7 @@ from rich.tree import Tree
 
 from ..network import Network
 from ..reach.errors import ReachError
-from ..reach.result import Hop, Trace
+from ..reach.result import Hop, Trace, traced_protocol
 from .common import EXIT_INVALID as EXIT_FAIL
 from .common import EXIT_OK, EXIT_USAGE, Format, check_files, err, load_file
 
@@ -59,9 +59,8 @@ def _usage(message: str) -> typer.Exit:
 
 
 def _protocol(protocol: str) -> str:
-    p = protocol.lower()
-    p = {"all": "-1", "6": "tcp", "17": "udp", "1": "icmp"}.get(p, p)
-    if p not in ("tcp", "udp", "icmp", "-1"):
+    p = traced_protocol(protocol)
+    if p is None:
         raise _usage(f"--protocol must be tcp, udp, icmp or all, not {protocol!r}")
     return p
 

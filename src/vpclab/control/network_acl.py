@@ -14,14 +14,9 @@ from dataclasses import replace
 from typing import Any
 
 from ..core.errors import AwsError, missing_parameter
+from ..core.protocols import ICMP, Protocol, ProtocolError
 from ..model.base import Tags
-from ..model.security import (
-    ACL_FINAL_RULE,
-    PROTOCOL_NUMBERS,
-    NetworkAcl,
-    NetworkAclAssociation,
-    NetworkAclEntry,
-)
+from ..model.security import ACL_FINAL_RULE, NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .cidr import parse_cidr
@@ -31,7 +26,6 @@ from .registry import action
 #: AWS: "Rule number … from 1 to 32766"
 RULE_NUMBERS = range(1, ACL_FINAL_RULE)
 RULE_ACTIONS = ("allow", "deny")
-TCP, UDP, ICMP = PROTOCOL_NUMBERS["tcp"], PROTOCOL_NUMBERS["udp"], PROTOCOL_NUMBERS["icmp"]
 
 
 def final_entries() -> tuple[NetworkAclEntry, ...]:
@@ -135,7 +129,7 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
     proto = _protocol(protocol)
     cidr = str(parse_cidr(cidr_block, "cidrBlock"))
     fields: dict[str, int | None] = {}
-    if proto in (TCP, UDP):
+    if proto.has_ports:
         # AWS: "PortRange … Required if specifying protocol 6 (TCP) or 17 (UDP)" (API_CreateNetworkAclEntry);
         # the error's wording is undocumented: AWS's MissingParameter form is used
         if not port_range or port_range.get("from") is None or port_range.get("to") is None:
@@ -160,19 +154,18 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
                                f"Value ({v}) for parameter icmpTypeCode.{name} is "
                                "invalid. Must be in range -1..255")
         fields.update(icmp_type=t, icmp_code=c)
-    return NetworkAclEntry(rule_number=number, egress=bool(egress), protocol=proto, rule_action=action_,
-                           cidr_block=cidr, **fields)
+    return NetworkAclEntry(rule_number=number, egress=bool(egress), protocol=proto.acl_protocol,
+                           rule_action=action_, cidr_block=cidr, **fields)
 
 
-def _protocol(value: str | int) -> str:
+def _protocol(value: str | int) -> Protocol:
     """The API takes protocol numbers only ("-1" for all): AWS answers "Invalid value 'udp' for IP
     protocol. Unknown protocol." to a name (the AWS CLI translates names before calling)."""
-    p = str(value)
-    if p == "-1":
-        return "-1"
-    if p.isdigit() and 0 <= int(p) <= 255:
-        return str(int(p))
-    raise AwsError("InvalidParameterValue", f"Invalid value '{value}' for IP protocol. Unknown protocol.")
+    try:
+        return Protocol.from_number(value)
+    except ProtocolError:
+        raise AwsError("InvalidParameterValue",
+                       f"Invalid value '{value}' for IP protocol. Unknown protocol.") from None
 
 
 # -- Associations ------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..core.errors import AwsError, missing_parameter
+from ..core.protocols import ICMP, Protocol, ProtocolError
 from ..model import sharing
 from ..model.base import Tags
 from ..model.peering import VpcPeeringConnection
-from ..model.security import PROTOCOL_NAMES, SecurityGroup, SecurityGroupRule
+from ..model.security import SecurityGroup, SecurityGroupRule
 from ..model.vpc import Vpc
 from .cidr import parse_cidr
 from .context import Ctx
@@ -27,9 +28,6 @@ from .registry import action
 DEFAULT_GROUP_NAME = "default"
 #: AWS: group names and descriptions are up to 255 characters
 MAX_NAME_LENGTH = 255
-#: protocols whose rules carry a port range (tcp/udp) or an ICMP type/code (icmp)
-PORT_PROTOCOLS = ("tcp", "udp")
-ICMP_PROTOCOLS = ("icmp", "icmpv6")
 
 Permission = Mapping[str, Any]
 
@@ -198,9 +196,9 @@ def describe_rule(rule: SecurityGroupRule) -> str:
     proto = rule.ip_protocol
     if proto == "-1":
         body = "ALL"
-    elif proto in PORT_PROTOCOLS:
+    elif Protocol(proto).has_ports:
         body = f"{proto.upper()}, from port: {rule.from_port}, to port: {rule.to_port}"
-    elif proto in ICMP_PROTOCOLS:
+    elif Protocol(proto).is_icmp:
         def part(v: int) -> str:
             return "ALL" if v == -1 else str(v)
         body = f"{proto.upper()}, type: {part(rule.from_port)}, code: {part(rule.to_port)}"
@@ -255,21 +253,18 @@ def normalise_protocol(value: object) -> str:
     other protocol numbers as strings."""
     if value is None or value == "":
         raise missing_parameter("IpProtocol")
-    p = str(value).lower()
-    if p in ("-1", "all"):
-        return "-1"
-    if p in PORT_PROTOCOLS or p in ICMP_PROTOCOLS:
-        return p
-    if p.isdigit() and 0 <= int(p) <= 255:
-        return PROTOCOL_NAMES.get(str(int(p)), str(int(p)))
-    raise AwsError("InvalidParameterValue", f"Invalid value '{value}' for IP protocol. Unknown protocol.")
+    try:
+        return Protocol(value).ip_protocol  # type: ignore[arg-type]
+    except ProtocolError:
+        raise AwsError("InvalidParameterValue",
+                       f"Invalid value '{value}' for IP protocol. Unknown protocol.") from None
 
 
 def normalise_ports(perm: Permission) -> tuple[str, int, int]:
     """(protocol, from_port, to_port) per AWS's port rules for the protocol."""
     protocol = normalise_protocol(perm.get("ip_protocol"))
     from_port, to_port = perm.get("from_port"), perm.get("to_port")
-    if protocol in PORT_PROTOCOLS:
+    if Protocol(protocol).has_ports:
         if from_port is None or to_port is None:
             raise AwsError("InvalidParameterValue",
                            "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.")
@@ -282,8 +277,8 @@ def normalise_ports(perm: Permission) -> tuple[str, int, int]:
                            f"Invalid TCP/UDP port range: from port ({from_port}) is "
                            f"greater than to port ({to_port})")
         return protocol, int(from_port), int(to_port)
-    if protocol in ICMP_PROTOCOLS:
-        if protocol == "icmp" and (from_port is None or to_port is None):
+    if Protocol(protocol).is_icmp:
+        if Protocol(protocol) == ICMP and (from_port is None or to_port is None):
             raise AwsError("InvalidParameterValue",
                            "Invalid value 'Must specify both from and to ports with ICMP.' for portRange.")
         icmp_type = -1 if from_port is None else int(from_port)

@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
+from ..core.protocols import ICMP, Protocol
 from .base import Resource
 
 if TYPE_CHECKING:
     from .world import World
 
-#: IANA protocol numbers of the protocols AWS names in security group rules
-PROTOCOL_NUMBERS: dict[str, str] = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
-#: the reverse: "6" → "tcp", …
-PROTOCOL_NAMES: dict[str, str] = {v: k for k, v in PROTOCOL_NUMBERS.items()}
 #: the rule number of the final catch-all ("*") entry of every network ACL
 ACL_FINAL_RULE = 32767
 #: what AWS shows for the catch-all entry's number
@@ -30,10 +27,7 @@ ACL_FINAL_RULE_LABEL = "*"
 
 def protocol_number(protocol: str | int) -> str:
     """``"tcp"`` → ``"6"``, ``6`` → ``"6"``, ``"-1"`` → ``"-1"`` (all protocols)."""
-    p = str(protocol).lower()
-    if p in ("-1", "all"):
-        return "-1"
-    return PROTOCOL_NUMBERS.get(p, p)
+    return Protocol(protocol).acl_protocol
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -79,17 +73,16 @@ def sg_rule_matches(rule: SecurityGroupRule, protocol: str | int, port: int | No
     and the ICMP type for icmp (``icmp_code`` the ICMP code); None means "any" and only matches
     a rule that allows every port.
     """
-    wanted = protocol_number(protocol)
-    have = protocol_number(rule.ip_protocol)
-    if have == "-1":
+    have = Protocol(rule.ip_protocol)
+    if have.is_all:
         return True
-    if have != wanted:
+    if have != Protocol(protocol):
         return False
-    if have in ("6", "17"):
+    if have.has_ports:
         if port is None:
             return rule.from_port <= 0 and rule.to_port >= 65535
         return rule.from_port <= port <= rule.to_port
-    if have in ("1", "58"):
+    if have.is_icmp:
         type_ok = rule.from_port == -1 or (port is not None and rule.from_port == port)
         code_ok = rule.to_port == -1 or (icmp_code is not None and rule.to_port == icmp_code)
         return type_ok and code_ok
@@ -157,18 +150,18 @@ class NetworkAclEntry:
         """Whether this entry applies to a packet (``ip`` is the source inbound, the destination outbound)."""
         if IPv4Address(str(ip)) not in IPv4Network(self.cidr_block):
             return False
-        have, wanted = protocol_number(self.protocol), protocol_number(protocol)
-        if have == "-1":
+        have = Protocol(self.protocol)
+        if have.is_all:
             return True
-        if have != wanted:
+        if have != Protocol(protocol):
             return False
-        if have in ("6", "17"):
+        if have.has_ports:
             if self.port_from is None or self.port_to is None:
                 return True
             if port is None:
                 return self.port_from <= 0 and self.port_to >= 65535
             return self.port_from <= port <= self.port_to
-        if have == "1":
+        if have == ICMP:
             type_ok = self.icmp_type in (None, -1) or self.icmp_type == port
             code_ok = self.icmp_code in (None, -1) or self.icmp_code == icmp_code
             return type_ok and code_ok

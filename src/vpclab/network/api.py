@@ -20,13 +20,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.protocols import Protocol
 from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import NetworkInterface
 from ..model.subnet import Subnet
 from ..model.world import World
 from ..reach import trace as _trace
 from ..reach.errors import UnknownEndpointError
-from ..reach.result import Trace
+from ..reach.result import Trace, traced_protocol
 
 if TYPE_CHECKING:
     from .diff import NetworkDiff
@@ -244,12 +245,12 @@ def world_matrix(
     equivalence-class engine when available, else one trace per pair."""
     if level not in LEVELS:
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
-    proto = str(protocol).lower()
-    proto = {"all": "-1", "6": "tcp", "17": "udp", "1": "icmp"}.get(proto, proto)
+    proto = traced_protocol(protocol) or str(protocol).lower()
     class_matrix = _engine() if engine in (None, "classes") else None
     if engine == "classes" and class_matrix is None:
         raise ValueError("the equivalence-class matrix (vpclab.reach.matrix) is not available")
     if class_matrix is not None:
+        Protocol(proto)  # a ProtocolError (ValueError) for what is not a protocol (trace raises its own)
         m = class_matrix(world, protocol=proto, port=port, level=level)
         sources = [str(s) for s in m.sources.tolist()]
         destinations = [str(d) for d in m.destinations.tolist()]

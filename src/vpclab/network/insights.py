@@ -21,6 +21,7 @@ from typing import Any
 
 from ..control.insights import TraceRequest
 from ..core.ids import PREFIXES
+from ..core.protocols import Protocol
 from ..model.base import Resource, kind_of_id
 from ..model.insights import (
     AnalysisAclRule,
@@ -39,7 +40,7 @@ from ..model.insights import (
     failed_analysis,
 )
 from ..model.interfaces import Instance, NetworkInterface
-from ..model.security import ACL_FINAL_RULE, NetworkAcl, SecurityGroup, SecurityGroupRule, protocol_number
+from ..model.security import ACL_FINAL_RULE, NetworkAcl, SecurityGroup, SecurityGroupRule
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.world import World
 from ..reach import Explanation as TraceExplanation
@@ -50,8 +51,6 @@ from ..reach.checks import sg_allows
 #: model KIND → the ARN resource type (AWS's, e.g. ``network-acl``)
 _ARN_TYPES = {kind: kind.replace("_", "-") for kind in PREFIXES}
 _ARN_TYPES["managed_prefix_list"] = "prefix-list"
-#: AWS's protocol names in analysis rules
-_PROTOCOL_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 #: explanation field for a component of each kind (AWS's Explanation members)
 _EXPLANATION_FIELDS = {
     "network_acl": "acl",
@@ -89,8 +88,8 @@ def component(world: World, rid: str) -> AnalysisComponent:
 
 
 def protocol_name(protocol: str) -> str:
-    number = protocol_number(protocol)
-    return _PROTOCOL_NAMES.get(number, number)
+    """AWS's protocol names in analysis rules: "tcp", …, "all" (other protocols by number)."""
+    return str(Protocol(protocol))
 
 
 def header(packet: PacketHeader) -> AnalysisPacketHeader:
@@ -139,7 +138,7 @@ def acl_rule(world: World, acl_id: str, label: str, egress: bool) -> AnalysisAcl
 
 def sg_rule(rule: SecurityGroupRule) -> AnalysisSecurityGroupRule:
     port = None
-    if protocol_number(rule.ip_protocol) in ("6", "17"):
+    if Protocol(rule.ip_protocol).has_ports:
         port = PortRange(from_=rule.from_port, to=rule.to_port)
     return AnalysisSecurityGroupRule(
         cidr=rule.cidr_ipv4,

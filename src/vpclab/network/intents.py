@@ -25,7 +25,7 @@ from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from ..model.vpn import CustomerGateway
 from ..reach.errors import ReachError
-from ..reach.result import Trace
+from ..reach.result import Trace, traced_protocol
 
 if TYPE_CHECKING:
     from .facade import Network
@@ -217,9 +217,9 @@ def _intent(src: Source, loc: tuple[str | int, ...], raw: Any, problems: list[Pr
         )
     elif expect == "only-via" and (not isinstance(via, str) or not via):
         problems.append(src.problem((*loc, "expect"), "only-via needs the name of a VPC (or a component)"))
-    protocol = str(raw.get("protocol", "tcp")).lower()
-    protocol = {"all": "-1", "6": "tcp", "17": "udp", "1": "icmp"}.get(protocol, protocol)
-    if protocol not in ("tcp", "udp", "icmp", "-1"):
+    protocol = traced_protocol(raw.get("protocol", "tcp"))
+    if protocol is None:
+        protocol = str(raw.get("protocol")).lower()
         problems.append(
             src.problem((*loc, "protocol"), f"protocol must be tcp, udp, icmp or all, not {protocol!r}")
         )

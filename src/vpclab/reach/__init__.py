@@ -26,7 +26,7 @@ from .endpoints import Endpoint, first_usable, resolve
 from .errors import AmbiguousAddressError, ReachError, UnknownEndpointError, UnsupportedEndpointError
 from .explanations import ALL_CODES, BLOCKING_CODES, INFO_CODES, NO_PATH_CODES, VPCLAB_CODES, Disposition
 from .forwarding import ForwardingView, forwarding_view
-from .result import DEFAULT_SOURCE_PORT, Explanation, Hop, PacketHeader, Trace
+from .result import DEFAULT_SOURCE_PORT, Explanation, Hop, PacketHeader, Trace, traced_protocol
 from .tracer import Arrival, Halt, Tracer
 
 __all__ = [
@@ -50,20 +50,8 @@ __all__ = [
     "trace",
 ]
 
-_PROTOCOLS = {
-    "tcp": "tcp",
-    "6": "tcp",
-    "udp": "udp",
-    "17": "udp",
-    "icmp": "icmp",
-    "1": "icmp",
-    "-1": "-1",
-    "all": "-1",
-}
-
-
 def _protocol(protocol: str | int) -> str:
-    p = _PROTOCOLS.get(str(protocol).lower())
+    p = traced_protocol(protocol)
     if p is None:
         raise ReachError(f"unsupported protocol {protocol!r}: use tcp, udp, icmp or -1 (all)")
     return p

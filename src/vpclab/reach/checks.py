@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..core.protocols import Protocol
 from ..model.interfaces import NetworkInterface
 from ..model.peering import active_peering_between
 from ..model.prefix_lists import prefix_list_cidrs
@@ -38,7 +39,7 @@ def describe_traffic(protocol: str, port: int | None) -> str:
 def rule_text(rule: SecurityGroupRule) -> str:
     proto = "all traffic" if rule.ip_protocol == "-1" else rule.ip_protocol
     ports = ""
-    if rule.ip_protocol in ("tcp", "udp", "6", "17"):
+    if Protocol(rule.ip_protocol).has_ports:
         ports = (
             f" {rule.from_port}" if rule.from_port == rule.to_port else f" {rule.from_port}-{rule.to_port}"
         )

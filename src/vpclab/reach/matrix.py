@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.addresses import AddressSet
+from ..core.protocols import ICMP, Protocol
 from .compiled import (
     MAX_HOPS,
     MAX_TGW_HOPS,
@@ -69,10 +70,10 @@ CHUNK = 2048
 
 def return_port(protocol: str, port: int | None) -> int | None:
     """The port the reply is addressed to: the ephemeral port for TCP/UDP, echo reply for ICMP echo."""
-    p = str(protocol).lower()
-    if p in ("tcp", "udp", "6", "17"):
+    p = Protocol(protocol)
+    if p.has_ports:
         return EPHEMERAL_PORT
-    if p in ("icmp", "1"):
+    if p == ICMP:
         return 0 if port == 8 else port
     return None
 

@@ -12,11 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.protocols import ALL, ICMP, TCP, UDP, Protocol, ProtocolError
 from .explanations import INFO_CODES
 
 #: the source port a trace uses when none is given (the start of IANA's ephemeral range, which
 #: AWS's 1024-65535 guidance for network ACL return rules contains)
 DEFAULT_SOURCE_PORT = 49152
+#: the protocols a trace follows
+TRACED_PROTOCOLS = (TCP, UDP, ICMP, ALL)
+
+
+def traced_protocol(protocol: object) -> str | None:
+    """A packet's ``protocol`` for any spelling of one the engine traces ("tcp", "6", "ALL", …):
+    ``"tcp"``, ``"udp"``, ``"icmp"`` or ``"-1"``; None for any other protocol or non-protocol."""
+    try:
+        p = Protocol(protocol)  # type: ignore[arg-type]
+    except ProtocolError:
+        return None
+    return p.ip_protocol if p in TRACED_PROTOCOLS else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.protocols import Protocol, ProtocolError
 from ..model.route_table import RouteTable
 from ..model.security import NetworkAcl, SecurityGroup
 from .apply import Applier
 from .resolve import Decl
 
-#: protocol names → the protocol numbers AWS's APIs take ("-1" is all)
-PROTOCOLS = {"all": "-1", "-1": "-1", "tcp": "6", "udp": "17", "icmp": "1"}
-SG_PROTOCOLS = {"all": "-1", "-1": "-1", "6": "tcp", "17": "udp", "1": "icmp"}
+
+def rule_protocol(value: object) -> Protocol | None:
+    """A rule's protocol as written in the topology (tcp, 6, all, …); None for what is not one,
+    which is sent as written, so the ControlPlane answers it with AWS's error."""
+    try:
+        return Protocol(str(value).lower())
+    except ProtocolError:
+        return None
 
 
 def ports(value: int | str | None) -> tuple[int, int] | None:
@@ -109,12 +115,12 @@ def create_security_group(a: Applier, d: Decl) -> None:
 
 def permission(a: Applier, rule: Any) -> dict[str, Any] | None:
     """One rule as an EC2 IpPermission (None when a group or prefix list it names failed)."""
-    proto = str(rule.protocol).lower()
-    perm: dict[str, Any] = {"ip_protocol": SG_PROTOCOLS.get(proto, proto)}
+    proto = rule_protocol(rule.protocol)
+    perm: dict[str, Any] = {"ip_protocol": proto.ip_protocol if proto else str(rule.protocol).lower()}
     rng = ports(rule.port)
     if rng is not None:
         perm["from_port"], perm["to_port"] = rng
-    elif perm["ip_protocol"] in ("tcp", "udp"):
+    elif proto is not None and proto.has_ports:
         perm["from_port"], perm["to_port"] = 0, 65535
     elif perm["ip_protocol"] == "icmp":
         perm["from_port"], perm["to_port"] = -1, -1
@@ -178,7 +184,7 @@ def create_network_acl(a: Applier, d: Decl) -> None:
         for number, rule in getattr(spec, direction).items():
             params: dict[str, Any] = {
                 "network_acl_id": acl_id, "rule_number": number, "egress": direction == "egress",
-                "protocol": PROTOCOLS.get(str(rule.protocol).lower(), str(rule.protocol)),
+                "protocol": p.acl_protocol if (p := rule_protocol(rule.protocol)) else str(rule.protocol),
                 "rule_action": rule.action, "cidr_block": rule.cidr}
             rng = ports(rule.port)
             if rng is not None:
