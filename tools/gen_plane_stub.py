@@ -75,6 +75,9 @@ class Imports:
         if (isinstance(module, str) and isinstance(qualname, str) and "." not in qualname
                 and getattr(sys.modules.get(module), qualname, None) is obj):
             return module, qualname
+        if home == PLANE:
+            raise SystemExit(f"plane.py: annotation names {name!r}, defined in plane.py but not declared "
+                             "by the stub; annotate it at module level or move it out of plane.py")
         return home, name  # a type alias or constant: import it from where the annotation found it
 
     def lines(self) -> list[str]:
@@ -177,27 +180,29 @@ def _params(args: ast.arguments, rename: _Rename, drop_first: bool) -> list[str]
     return out
 
 
-def _def(name: str, params: list[str], returns: str, doc: str | None, decorators: Iterable[str]) -> list[str]:
-    """One stub method, wrapped to the line length: ``def name(self, ...) -> returns: ...``."""
-    out = [f"    @{d}" for d in decorators]
+def _def(name: str, params: list[str], returns: str, doc: str | None, decorators: Iterable[str],
+         pad: str = "    ") -> list[str]:
+    """One stub function (a method at ``pad`` 4), wrapped to the line length: ``def name(...) -> returns``."""
+    out = [f"{pad}@{d}" for d in decorators]
     arrow = f" -> {returns}" if returns else ""
     tail = ":" if doc else ": ..."
-    head = f"    def {name}({', '.join(params)}){arrow}{tail}"
-    inner = f"        {', '.join(params)}"
+    head = f"{pad}def {name}({', '.join(params)}){arrow}{tail}"
+    inner = f"{pad}    {', '.join(params)}"
     if len(head) <= LINE:
         out.append(head)
     elif len(inner) <= LINE:
-        out += [f"    def {name}(", inner, f"    ){arrow}{tail}"]
+        out += [f"{pad}def {name}(", inner, f"{pad}){arrow}{tail}"]
     else:
-        out += [f"    def {name}(", *(f"        {p}," for p in params), f"    ){arrow}{tail}"]
+        out += [f"{pad}def {name}(", *(f"{pad}    {p}," for p in params), f"{pad}){arrow}{tail}"]
     if doc:
         quoted = doc.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-        one = f'        """{quoted}"""'
+        one = f'{pad}    """{quoted}"""'
         if len(one) <= LINE:
             out.append(one)
         else:
-            out += [*textwrap.wrap(quoted, LINE, initial_indent='        """', subsequent_indent=" " * 8,
-                                   break_long_words=False, break_on_hyphens=False), '        """']
+            out += [*textwrap.wrap(quoted, LINE, initial_indent=f'{pad}    """',
+                                   subsequent_indent=f"{pad}    ", break_long_words=False,
+                                   break_on_hyphens=False), f'{pad}    """']
     return out
 
 
@@ -233,7 +238,8 @@ def _members(plane: ModuleType, imports: Imports) -> tuple[list[str], list[str]]
             methods += _def(node.name, params, _annotation(node.returns, rename),
                             _summary(ast.get_docstring(node)), decorators)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Assign):
-            raise SystemExit(f"plane.py: {CLASS} member at line {node.lineno} is not handled by {COMMAND}")
+            raise SystemExit(f"plane.py:{node.lineno}: {COMMAND} cannot declare this {CLASS} member in the "
+                             "stub (give a class attribute a type annotation)")
     undeclared = _instance_attributes(cls) - {a.split(":")[0].strip() for a in attrs}
     if undeclared:
         raise SystemExit(f"plane.py: declare {', '.join(sorted(undeclared))} with a type in {CLASS}'s body "
@@ -241,6 +247,31 @@ def _members(plane: ModuleType, imports: Imports) -> tuple[list[str], list[str]]
     doc = _summary(ast.get_docstring(cls))
     head = [f'    """{doc}"""', ""] if doc else []
     return head + attrs + ([""] if attrs else []), methods
+
+
+def _module_level(plane: ModuleType, imports: Imports) -> list[str]:
+    """plane.py's other public names, which the stub must declare too: functions and annotated names."""
+    tree = ast.parse(Path(plane.__file__ or "").read_text())
+    public = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AnnAssign)
+              and not _name(n).startswith("_")]
+    imports.local |= {_name(n) for n in public}
+    rename = _Rename(imports, vars(plane), plane.__name__)
+    out: list[str] = []
+    for node in public:
+        if isinstance(node, ast.AnnAssign):
+            out.append(f"{_name(node)}: {_annotation(node.annotation, rename)}")
+        else:
+            params = _params(node.args, rename, drop_first=False)
+            decorators = [ast.unparse(d) for d in node.decorator_list]
+            returns, doc = _annotation(node.returns, rename), _summary(ast.get_docstring(node))
+            out += _def(node.name, params, returns, doc, decorators, pad="")
+    return out
+
+
+def _name(node: ast.FunctionDef | ast.AnnAssign) -> str:
+    if isinstance(node, ast.FunctionDef):
+        return node.name
+    return node.target.id if isinstance(node.target, ast.Name) else "_"
 
 
 def _instance_attributes(cls: ast.ClassDef) -> set[str]:
@@ -255,13 +286,24 @@ def _instance_attributes(cls: ast.ClassDef) -> set[str]:
     return found
 
 
+def _registry(plane: ModuleType) -> dict[str, Callable[..., Any]]:
+    """The actions, as the ControlPlane dispatches them: the name ``ACTIONS`` in plane.py's namespace."""
+    actions = getattr(plane, "ACTIONS", None)
+    if not isinstance(actions, dict):
+        actions = importlib.import_module("vpclab.control.registry").ACTIONS
+    if sorted(actions) != plane.ControlPlane.actions():
+        raise SystemExit(f"{COMMAND}: the action table it read is not the one ControlPlane.actions() lists")
+    return actions
+
+
 def render() -> str:
     plane = importlib.import_module(PLANE)
-    registry = importlib.import_module("vpclab.control.registry")
+    registry = _registry(plane)
     imports = Imports(package=PLANE.rpartition(".")[0])
+    module_level = _module_level(plane, imports)
     head, members = _members(plane, imports)
     actions: list[str] = []
-    for name, fn in sorted(registry.ACTIONS.items()):
+    for name, fn in sorted(registry.items()):
         node = _function_node(fn)
         if node.name != name:
             raise SystemExit(f"{fn.__module__}: action {name!r} is registered from function {node.name!r}")
@@ -280,9 +322,11 @@ def render() -> str:
         *head,
         *members,
         "",
-        f"    # -- the actions ({len(registry.ACTIONS)}), run by __getattr__ in a World transaction",
+        f"    # -- the actions ({len(registry)}), run by __getattr__ in a World transaction",
         *actions,
     ]
+    if module_level:
+        lines += ["", *module_level]
     return "\n".join(lines) + "\n"
 
 
