@@ -7,7 +7,8 @@ The stub declares
 * the class's own members, copied from plane.py's source (bodies dropped; ``__getattr__`` left
   out, so that a name that is no action is an error), and
 * one method per registered action: its signature without ``ctx``, its return annotation, and
-  the first line of its docstring,
+  its docstring's summary (first paragraph: some first lines end mid-sentence), and
+* plane.py's other public functions and annotated module-level names,
 
 with the imports its annotations need, resolved from each defining module's namespace.
 
