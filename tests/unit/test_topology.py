@@ -370,3 +370,20 @@ def test_json_schema_describes_the_format() -> None:
     assert set(schema["properties"]) >= {"account", "region", "accounts", "settings", "vpcs", "peerings",
                                          "transit_gateways", "vpn_connections", "shares"}
     assert schema["additionalProperties"] is False
+
+
+def test_an_action_the_control_plane_lacks_is_a_problem_not_a_crash() -> None:
+    from vpclab.core.source import parse
+    from vpclab.topology.apply import Applier
+    from vpclab.topology.resolve import resolve
+    from vpclab.topology.validate import validate
+
+    source = parse("vpcs:\n  app: {cidr: 10.0.0.0/16}\n", "net.yaml")
+    topo, _ = validate(source)
+    assert topo is not None
+    plan = resolve(source, topo)
+    applier = Applier(plan)
+    assert applier.call(plan.decls["app"], "create_warp_drive", cidr_block="10.0.0.0/16") is None
+    assert [p.message for p in plan.problems] == [
+        "VPC app: vpclab cannot do this yet (the ControlPlane has no action create_warp_drive)"]
+    assert len(applier.world) == 0

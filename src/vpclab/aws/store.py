@@ -338,7 +338,7 @@ class SqliteStore:
 # (not just avoiding ids that still exist). The Mersenne Twister state is 625 unsigned 32-bit
 # words: stored as hex, it is cheap to write.
 def _id_state(world: World) -> Any:
-    version, internal, gauss = world.ids.getstate()  # type: ignore[misc]
+    version, internal, gauss = world.ids.getstate()
     return [version, struct.pack(f"<{len(internal)}I", *internal).hex(), gauss]
 
 

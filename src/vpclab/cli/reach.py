@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -336,4 +337,4 @@ def diff(
     raise typer.Exit(EXIT_FAIL if exit_code and d.changed else EXIT_OK)
 
 
-COMMANDS = {"trace": trace, "matrix": matrix, "check": check, "diff": diff}
+COMMANDS: dict[str, Callable[..., None]] = {"trace": trace, "matrix": matrix, "check": check, "diff": diff}

@@ -54,7 +54,11 @@ class ControlPlane:
     """AWS's rules over a World, acting as one account in one Region.
 
     ``cp.as_(account_id="222233334444", region="eu-west-1")`` acts as another caller on the same World.
+    Type checkers see every action as a method through plane.pyi (``python tools/gen_plane_stub.py``).
     """
+
+    world: World
+    ctx: Ctx
 
     def __init__(self, world: World | None = None, *, account_id: str = DEFAULT_ACCOUNT,
                  region: str = DEFAULT_REGION, analyser: Analyser | None = None) -> None:
@@ -100,6 +104,11 @@ class ControlPlane:
     def actions() -> list[str]:
         """Every action's name, sorted."""
         return sorted(ACTIONS)
+
+    @staticmethod
+    def has_action(name: str) -> bool:
+        """Whether ``name`` (snake_case) is an action of the ControlPlane."""
+        return name in ACTIONS
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(ACTIONS))

@@ -49,6 +49,10 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: the generator's state: ``random.Random``'s (version, Mersenne Twister words, cached gauss value)
+IdState = tuple[int, tuple[int, ...], float | None]
+
+
 class IdGenerator:
     """Makes fresh ids; deterministic when given a seed."""
 
@@ -62,13 +66,13 @@ class IdGenerator:
             raise ValueError(f"unknown resource kind {kind!r}; add it to vpclab.core.ids.PREFIXES") from None
         return f"{prefix}-{self._rng.getrandbits(68):017x}"
 
-    def getstate(self) -> object:
+    def getstate(self) -> IdState:
         """The generator's state, for a durable store to save (see ``setstate``)."""
         return self._rng.getstate()
 
-    def setstate(self, state: object) -> None:
+    def setstate(self, state: IdState) -> None:
         """Continue from a saved state: a restarted World goes on with the same id sequence."""
-        self._rng.setstate(state)  # type: ignore[arg-type]
+        self._rng.setstate(state)
 
     def hex(self, digits: int) -> str:
         return f"{self._rng.getrandbits(4 * digits):0{digits}x}"

@@ -244,9 +244,9 @@ class _VpcIndex:
                     explicit[assoc.subnet_id] = rt
         self.route_tables: dict[str, RouteTable] = {}
         for s in subnets:
-            rt = explicit.get(s.id, main)
-            if rt is not None:
-                self.route_tables[s.id] = rt
+            table = explicit.get(s.id, main)
+            if table is not None:
+                self.route_tables[s.id] = table
         self.acls: dict[str, NetworkAcl] = {}
         for acl in world.in_vpc(vpc_id, NetworkAcl):
             for a in acl.associations:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..model.base import Resource
 from ..model.endpoints import VpcEndpoint
@@ -63,6 +63,13 @@ EXPECTATIONS = ("reachable", "unreachable")
 _TARGET_KINDS = (InternetGateway, NatGateway, NetworkInterface, Instance, VpcEndpoint, TransitGateway)
 #: kinds that never change a subnet-level verdict unless a route names them
 _QUIET_KINDS = (SecurityGroup,)
+
+R = TypeVar("R", bound=Resource)
+
+
+def _kind(kind: type[R], res: Resource | None) -> R | None:
+    """A changed resource's old or new state as its kind (an id never changes kind)."""
+    return res if isinstance(res, kind) else None
 
 
 @dataclass(frozen=True)
@@ -214,6 +221,7 @@ class IntentChecker:
         """Update the compiled view for one changed resource; False when only a rebuild will do."""
         res = new if new is not None else old
         if isinstance(res, RouteTable):
+            old, new = _kind(RouteTable, old), _kind(RouteTable, new)
             if old is not None and new is not None and old.vpc_id != new.vpc_id:
                 return False
             if new is not None:
@@ -228,11 +236,13 @@ class IntentChecker:
                 self._remap_subnets(res.vpc_id, dirty)
             return True
         if isinstance(res, TransitGatewayRouteTable):
+            new = _kind(TransitGatewayRouteTable, new)
             if new is not None:
                 self._index_tgw(new)
             self._recompile_trt(rid, dirty)
             return True
         if isinstance(res, NetworkAcl):
+            old, new = _kind(NetworkAcl, old), _kind(NetworkAcl, new)
             if new is None:
                 self.c.acls.pop(rid, None)
             else:
@@ -251,6 +261,7 @@ class IntentChecker:
                 self._remap_subnets(res.vpc_id, dirty)
             return True
         if isinstance(res, VpcPeeringConnection):
+            new = _kind(VpcPeeringConnection, new)
             if new is not None and new.is_active:
                 self.c.peerings[rid] = (new.requester_vpc_id, new.accepter_vpc_id)
             else:
@@ -260,7 +271,8 @@ class IntentChecker:
                 self._recompile_rt(rt_id, dirty)
             return True
         if isinstance(res, TransitGatewayAttachment):
-            return self._attachment(rid, old, new, dirty)
+            return self._attachment(rid, _kind(TransitGatewayAttachment, old),
+                                    _kind(TransitGatewayAttachment, new), dirty)
         if isinstance(res, ManagedPrefixList):
             for rt_id in list(self._targets.get(rid, ())):
                 self._recompile_rt(rt_id, dirty)

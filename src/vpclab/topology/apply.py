@@ -47,17 +47,16 @@ class Applier:
 
         A failure is a Problem at ``loc`` (a path below the resource's own place in the file)."""
         cp = self.cp(account or d.account, region or d.region)
+        if not cp.has_action(action):
+            self.plan.problem(d.loc + (loc or ()), f"{what or d.label}: vpclab cannot do this yet "
+                                            f"(the ControlPlane has no action {action})", key=True)
+            return None
         try:
             return cp.call(action, params)
         except AwsError as err:
             label = what or d.label
             text = f"{label}: {err.code}: {err.message}{self.named(err.message)}"
             self.plan.problem(d.loc + (loc or ()), text, code=err.code, key=True)
-        except AttributeError as err:
-            if f"no action {action!r}" not in str(err):
-                raise
-            self.plan.problem(d.loc + (loc or ()), f"{what or d.label}: vpclab cannot do this yet "
-                                            f"(the ControlPlane has no action {action})", key=True)
         return None
 
     def named(self, message: str) -> str:

@@ -204,7 +204,7 @@ mutating("UnassignPrivateIpAddresses")
 @handler("AssignPrivateIpAddresses")
 def assign_private_ip_addresses(call: Call) -> dict[str, Any]:
     name = "assign_private_ip_addresses"
-    before = call.world.get(call.params.get("NetworkInterfaceId"), NetworkInterface)
+    before = call.world.get(call.params.get("NetworkInterfaceId", ""), NetworkInterface)
     had = set(before.private_ip_addresses) if before is not None else set()
     eni = call.cp.call(name, control_kwargs(call, name))
     return {
