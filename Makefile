@@ -1,16 +1,47 @@
 # vpclab — every target sets itself up: nothing but Python >= 3.11 is needed on the machine.
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+#
+# Dependencies are installed from uv.lock (exact versions and hashes, from PyPI), not re-resolved:
+# the same lock gives the same environment on every machine. uv itself, pinned below, lives in its
+# own small venv ($(UV_VENV)), because `uv sync` removes from .venv whatever the lock does not list.
+#   make lock     after editing pyproject.toml: update uv.lock (other pins kept); commit it with it
+#   make upgrade  re-resolve every dependency to its newest allowed version; commit the new uv.lock
+PYTHON     ?= python3
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+STAMP      := $(VENV)/.installed
+UV_VERSION := 0.13.9
+UV_VENV    ?= .venv-uv
+UV         := $(UV_VENV)/bin/uv
+UV_STAMP   := $(UV_VENV)/.uv-$(UV_VERSION)
+## make run PORT=N: the endpoint's port. Not 4566, LocalStack's default (nor 4510-4597, its other
+## ports, nor moto's 5000 or the usual 8000/8080), so that vpclab can run beside them.
+PORT       ?= 8720
 
-.PHONY: run test bench lint install clean
+# uv uses the machine's python3 and never downloads an interpreter; it installs into $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+SYNC = $(UV) sync --locked --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+.PHONY: run test bench lint install lock upgrade clean
+
+$(UV_STAMP):
+	rm -rf $(UV_VENV)
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+	touch $@
+
+# re-synced when pyproject.toml or uv.lock change; --locked fails if uv.lock does not match pyproject.toml
+$(STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	$(SYNC) --extra test
+	touch $@
+
+$(VENV)/.installed-bench: $(STAMP)
+	$(SYNC) --inexact --extra test --extra bench
+	touch $@
+
+$(VENV)/.installed-dev: $(STAMP)
+	$(SYNC) --inexact --extra test --extra dev
+	touch $@
 
 install: $(STAMP)
 
@@ -18,21 +49,28 @@ install: $(STAMP)
 ## network loaded; it prints the lines to paste to point the aws CLI and boto3 at it
 run: $(STAMP)
 	$(BIN)/vpclab validate examples/*.yaml
-	$(BIN)/vpclab serve --state :memory: --load examples/two-peered-vpcs.yaml
+	$(BIN)/vpclab serve --port $(PORT) --state :memory: --load examples/two-peered-vpcs.yaml
 
-## make test: the whole test suite (kept under ten minutes)
+## make test: check that uv.lock matches pyproject.toml, then the whole test suite (kept under ten minutes)
 test: $(STAMP)
+	$(UV) lock --check
 	$(BIN)/python -m pytest
 
 ## make bench: benchmarks, printed as ratios against a baseline measured in the same run
-bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench
 
 ## make lint: ruff over the code (style and likely bugs)
-lint: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,dev]'
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench tools
 
+## make lock: after editing pyproject.toml, bring uv.lock in line with it (other pins kept); commit it
+lock: $(UV_STAMP)
+	$(UV) lock --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+
+## make upgrade: re-resolve from PyPI to the newest versions pyproject.toml allows; commit the new uv.lock
+upgrade: $(UV_STAMP)
+	$(UV) lock --upgrade --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist
+	rm -rf $(VENV) $(UV_VENV) .pytest_cache .hypothesis build dist

@@ -1,4 +1,7 @@
-"""docs/api-coverage.md is generated from the handler registry and must be current."""
+"""docs/api-coverage.md is generated from the handler registry and must be current.
+
+The page counts vpclab's handlers only (not the installed botocore's operations), so it is current
+whatever botocore version is installed."""
 
 from __future__ import annotations
 

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import vpclab
 from vpclab.cli.main import app
 
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLES = ROOT / "examples"
 runner = CliRunner()
 
 GOOD = """\
@@ -121,6 +129,45 @@ def test_make_run_commands_succeed() -> None:
     examples = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
     assert runner.invoke(app, ["validate", *examples]).exit_code == 0
     assert runner.invoke(app, ["show", str(EXAMPLES / "two-peered-vpcs.yaml")]).exit_code == 0
+
+
+def test_version_is_the_installed_packages() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"vpclab {version('vpclab')}\n"
+    assert version("vpclab") == vpclab.__version__
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    """A port already taken: one line on stderr before any banner, exit 3 (docs/cli.md), state untouched."""
+    state = tmp_path / "lab.sqlite3"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "vpclab.cli.main", "serve", "--port", str(port), "--state", str(state),
+             "--load", str(EXAMPLES / "two-peered-vpcs.yaml")],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 3
+    assert result.stdout == ""
+    assert result.stderr == (f"vpclab: port {port} on 127.0.0.1 is in use; "
+                             "choose another with --port (make run PORT=…)\n")
+    assert not state.exists()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_passes_its_port() -> None:
+    """`make run PORT=N` serves on N; the default is not LocalStack's 4566."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+    def dry_run(*args: str) -> str:
+        return subprocess.run(["make", "-n", "-C", str(ROOT), "run", *args], capture_output=True, text=True,
+                              check=True, env=env).stdout
+
+    assert "vpclab serve --port 9123 " in dry_run("PORT=9123")
+    serve = next(line for line in dry_run().splitlines() if "vpclab serve" in line)
+    assert "--port " in serve and "--port 4566 " not in serve
 
 
 def test_an_internal_error_is_a_message_not_a_traceback(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,8 @@
 """The ``vpclab`` command: a thin shell over the library.
 
 Exit codes: 0 ok, 1 an invalid network (or any other vpclab error), 2 a usage error (a missing
-file, a bad option). Library errors become a clean message, never a traceback.
+file, a bad option), 3 ``vpclab serve`` cannot start (its port is in use, its state file is
+unusable). Library errors become a clean message, never a traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +29,30 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+def _version() -> str:
+    """vpclab's version as installed (package metadata), else the source tree's ``__version__``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vpclab")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree that is not installed
+        return "(not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"vpclab {_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", help="Print vpclab's version and exit.",
+                                          callback=_print_version, is_eager=True)] = False,
+) -> None:
+    pass
+
 
 @app.command()
 def validate(

@@ -12,6 +12,9 @@ from ..aws.store import DEFAULT_STATE_PATH, MEMORY
 
 #: the port ``vpclab serve`` listens on unless told otherwise
 DEFAULT_PORT = 4566
+#: exit code when the endpoint cannot start: its port is in use (or cannot be listened on), or its
+#: state file is unusable (docs/cli.md); nothing but that one line on stderr is printed
+EXIT_CANNOT_START = 3
 
 
 def serve(
@@ -19,7 +22,7 @@ def serve(
         str,
         typer.Option(help="Address to listen on (loopback by default; the endpoint has no authentication)."),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = DEFAULT_PORT,
+    port: Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)] = DEFAULT_PORT,
     state: Annotated[str, typer.Option(help=f"SQLite state file, or {MEMORY} for a throwaway World.")] = str(
         DEFAULT_STATE_PATH
     ),
@@ -49,11 +52,15 @@ def serve(
     from ..topology import load as load_topology
 
     err = typer.echo
+    problem = _listen_problem(host, port)  # before the state file is touched and before any banner
+    if problem is not None:
+        err(f"vpclab: {problem}", err=True)
+        raise typer.Exit(EXIT_CANNOT_START)
     try:
         server_state = open_state(state, seed=seed)
     except StateFileError as exc:
         err(f"vpclab: error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_CANNOT_START) from None
     if load is not None:
         if not load.is_file():
             err(f"vpclab: error: no such file: {load}", err=True)
@@ -88,6 +95,27 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         server_state.store.close()
+
+
+def _listen_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or None: bound and released again, as uvicorn binds it."""
+    import errno
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"cannot listen on {host}: {exc.strerror}"
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return f"port {port} on {host} is in use; choose another with --port (make run PORT=…)"
+                return f"cannot listen on port {port} on {host}: {exc.strerror}"
+    return None
 
 
 def _main_account(world: object) -> tuple[str, str]:
