@@ -82,7 +82,8 @@ class SchemaVersionError(StateFileError):
 class StoreError(AwsError):
     """A change could not be written; the World rolled it back.
 
-    To a client it is AWS's ``InternalError`` (HTTP 500); ``detail`` says what SQLite reported.
+    It is AWS's ``InternalError`` with status 500 (a server fault); the endpoints answer it with
+    HTTP 503, which AWS clients retry. ``detail`` says what SQLite reported.
     """
 
     def __init__(self, detail: str) -> None:

@@ -218,7 +218,7 @@ def check(
     Exit code 1 if any intent is violated (each violation is listed with its trace's causes and fixes)
     or the network is invalid, 2 for a missing or invalid intents file (FILE:LINE:COL: message).
 
-    Example:  vpclab check examples/centralized-egress.yaml --intents examples/centralized-egress.intents.yaml
+    Example:  vpclab check examples/centralized-egress.yaml --intents examples/intents/centralized-egress.yaml
     """
     from ..network.intents import IntentError
 
@@ -304,6 +304,10 @@ def diff(
     Each opened flow shows its new path; each closed one the causes and fixes in NEW.
 
     Example:  vpclab diff examples/peering-triangle.yaml my-triangle.yaml --flow tcp/22 --exit-code
+
+    where my-triangle.yaml is a changed copy, e.g. without b's route to c:
+
+        sed '/10.2.0.0\\/16: pcx:b-c/d' examples/peering-triangle.yaml > my-triangle.yaml
     """
     from ..network.diff import DEFAULT_FLOWS, diff_networks
 
