@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model.base import Resource
 from ..model.gateways import Address, InternetGateway, NatGateway
-from ..model.route_table import Route, RouteTable, RouteTableAssociation, effective_routes
+from ..model.route_table import ROUTE_TARGETS, Route, RouteTable, RouteTableAssociation, effective_routes
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc, VpcCidrBlockAssociation
 from ..model.world import World
@@ -145,19 +145,7 @@ def subnet(world: World, s: Subnet) -> Shape:
 
 
 # -- route tables --------------------------------------------------------------------------------
-_ROUTE_TARGETS: tuple[tuple[str, str], ...] = (
-    ("gateway_id", "GatewayId"),
-    ("nat_gateway_id", "NatGatewayId"),
-    ("vpc_peering_connection_id", "VpcPeeringConnectionId"),
-    ("transit_gateway_id", "TransitGatewayId"),
-    ("network_interface_id", "NetworkInterfaceId"),
-    ("instance_id", "InstanceId"),
-    ("egress_only_internet_gateway_id", "EgressOnlyInternetGatewayId"),
-    ("vpc_endpoint_id", "GatewayId"),  # AWS reports a GWLB endpoint target as GatewayId
-    ("local_gateway_id", "LocalGatewayId"),
-    ("carrier_gateway_id", "CarrierGatewayId"),
-    ("core_network_arn", "CoreNetworkArn"),
-)
+_ROUTE_TARGETS: tuple[tuple[str, str], ...] = tuple((t.field, t.wire) for t in ROUTE_TARGETS)
 
 
 def route(world: World, r: Route, state: str) -> Shape:

@@ -18,7 +18,7 @@ from ..model.endpoints import VpcEndpoint
 from ..model.gateways import InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.peering import VpcPeeringConnection
-from ..model.route_table import Route, RouteTable, RouteTableAssociation, is_local
+from ..model.route_table import TARGET_FIELDS, Route, RouteTable, RouteTableAssociation, is_local
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGateway
 from ..model.vpc import Vpc
@@ -224,9 +224,7 @@ def replace_route_table_association(ctx: Ctx, *, association_id: str,
 
 # -- routes ----------------------------------------------------------------------------------
 #: CreateRoute's target parameters, in the order of AWS's Route shape.
-TARGET_PARAMS = ("gateway_id", "nat_gateway_id", "vpc_peering_connection_id", "transit_gateway_id",
-                 "network_interface_id", "instance_id", "egress_only_internet_gateway_id",
-                 "vpc_endpoint_id", "local_gateway_id", "carrier_gateway_id", "core_network_arn")
+TARGET_PARAMS = TARGET_FIELDS
 #: Targets a route equal to or more specific than a VPC CIDR may have (AWS "Example routing
 #: options": middlebox routing through a NAT gateway, network interface or Gateway Load Balancer endpoint).
 MIDDLEBOX_TARGETS = ("nat_gateway_id", "network_interface_id", "instance_id", "vpc_endpoint_id")

@@ -18,20 +18,47 @@ if TYPE_CHECKING:
     from .vpn import VpnGateway
     from .world import World
 
-#: Route target fields, in the order AWS's Route shape lists them.
-TARGET_FIELDS: tuple[str, ...] = (
-    "gateway_id",  # "local", igw-…, vgw-…, or a gateway endpoint vpce-…
-    "nat_gateway_id",
-    "vpc_peering_connection_id",
-    "transit_gateway_id",
-    "network_interface_id",
-    "instance_id",
-    "egress_only_internet_gateway_id",
-    "vpc_endpoint_id",  # Gateway Load Balancer endpoint
-    "local_gateway_id",
-    "carrier_gateway_id",
-    "core_network_arn",
+@dataclass(frozen=True, slots=True)
+class RouteTarget:
+    """One kind of route target, as every layer spells it.
+
+    ``field`` is the Route's field and CreateRoute's parameter (snake_case); ``wire`` the member of
+    AWS's Route shape that shows it (a Gateway Load Balancer endpoint is shown as ``GatewayId``);
+    ``filter`` DescribeRouteTables' filter on it; ``yaml`` the topology file's spelling (``nat`` in
+    ``nat:NAME``; ``igw``/``vgw`` alone); ``kinds`` the model kinds its ids name (their ``KIND``).
+    """
+
+    field: str
+    wire: str
+    filter: str | None = None
+    yaml: str | None = None
+    kinds: tuple[str, ...] = ()
+
+
+#: Every route target, in the order AWS's Route shape lists them: the one table that model,
+#: control, the EC2 endpoint, reach and the YAML topology read.
+ROUTE_TARGETS: tuple[RouteTarget, ...] = (
+    # "local", igw-…, vgw-…, or a gateway endpoint vpce-… (whose routes the endpoint manages)
+    RouteTarget("gateway_id", "GatewayId", "route.gateway-id", None,
+                ("internet_gateway", "vpn_gateway", "vpc_endpoint")),
+    RouteTarget("nat_gateway_id", "NatGatewayId", "route.nat-gateway-id", "nat", ("nat_gateway",)),
+    RouteTarget("vpc_peering_connection_id", "VpcPeeringConnectionId", "route.vpc-peering-connection-id",
+                "pcx", ("vpc_peering_connection",)),
+    RouteTarget("transit_gateway_id", "TransitGatewayId", "route.transit-gateway-id", "tgw",
+                ("transit_gateway",)),
+    RouteTarget("network_interface_id", "NetworkInterfaceId", None, "eni", ("network_interface",)),
+    RouteTarget("instance_id", "InstanceId", "route.instance-id", "instance", ("instance",)),
+    RouteTarget("egress_only_internet_gateway_id", "EgressOnlyInternetGatewayId",
+                "route.egress-only-internet-gateway-id", None, ("egress_only_internet_gateway",)),
+    RouteTarget("vpc_endpoint_id", "GatewayId", None, None, ("vpc_endpoint",)),  # a GWLB endpoint
+    RouteTarget("local_gateway_id", "LocalGatewayId"),
+    RouteTarget("carrier_gateway_id", "CarrierGatewayId"),
+    RouteTarget("core_network_arn", "CoreNetworkArn"),
 )
+#: Route target fields, in the order AWS's Route shape lists them.
+TARGET_FIELDS: tuple[str, ...] = tuple(t.field for t in ROUTE_TARGETS)
+#: the topology's ``KIND:NAME`` route targets by their spelling (``nat`` → NAT gateways' row)
+YAML_TARGETS: dict[str, RouteTarget] = {t.yaml: t for t in ROUTE_TARGETS if t.yaml}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.protocols import Protocol, ProtocolError
-from ..model.route_table import RouteTable
+from ..model.route_table import YAML_TARGETS, RouteTable
 from ..model.security import NetworkAcl, SecurityGroup
 from .apply import Applier
 from .resolve import Decl
@@ -236,10 +236,8 @@ def route_target(a: Applier, d: Decl, target: str) -> dict[str, str] | None:
         vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
         gw = a.id(vgw)
         return {"gateway_id": gw} if gw else None
-    field = {"nat": "nat_gateway_id", "pcx": "vpc_peering_connection_id", "tgw": "transit_gateway_id",
-             "eni": "network_interface_id", "instance": "instance_id"}[kind]
     rid = a.id(name)
-    return {field: rid} if rid else None
+    return {YAML_TARGETS[kind].field: rid} if rid else None
 
 
 def create_routes(a: Applier, d: Decl) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.source import Loc, Source
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
+from ..model.route_table import YAML_TARGETS
 from .errors import Problem
 from .schema import Topology
 
@@ -42,8 +43,10 @@ TOP_SECTIONS = {
     "vpn_connections": "vpn_connection", "shares": "share",
 }
 #: route target kinds (``nat:NAME``) → the kind of the named resource
-ROUTE_TARGETS = {"nat": "nat_gateway", "pcx": "peering", "tgw": "transit_gateway",
-                 "eni": "network_interface", "instance": "instance"}
+ROUTE_TARGETS = {spelling: {"vpc_peering_connection": "peering"}.get(t.kinds[0], t.kinds[0])
+                 for spelling, t in YAML_TARGETS.items()}
+#: what a route's target may be, as the error for an unknown one lists it
+TARGET_SPELLINGS = ", ".join(["igw", "vgw", *(f"{k}:NAME" for k in YAML_TARGETS)])
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
@@ -217,8 +220,8 @@ def _check_route_table(plan: Plan, d: Decl) -> None:
             decl = plan.decls.get(target)
             prefix = {v: k for k, v in ROUTE_TARGETS.items()}.get(decl.kind) if decl else None
             hint = f" (did you mean '{prefix}:{target}'?)" if prefix else ""
-            plan.problem(loc, f"route {dest}: unknown target '{target}'{hint}: expected igw, vgw, nat:NAME, "
-                              "pcx:NAME, tgw:NAME, eni:NAME or instance:NAME")
+            expected = " or ".join(TARGET_SPELLINGS.rsplit(", ", 1))
+            plan.problem(loc, f"route {dest}: unknown target '{target}'{hint}: expected {expected}")
 
 
 def _check_rules(plan: Plan, d: Decl) -> None:

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from ..model.route_table import YAML_TARGETS
+
 #: a resource name: letters, digits, ".", "_" and "-" (no ":" — it separates a route target's kind)
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
@@ -68,7 +70,7 @@ class RouteTableSpec(Owned):
     routes: dict[str, str] = Field(
         default_factory=dict,
         description="destination (CIDR or pl:NAME) → target: "
-                    "igw, vgw, nat:N, pcx:N, tgw:N, eni:N, instance:N")
+                    + ", ".join(["igw", "vgw", *(f"{k}:N" for k in YAML_TARGETS)]))
     propagate_vgw: bool = Field(False, description="EnableVgwRoutePropagation from the VPC's VPN gateway")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model.route_table import RouteTable, effective_routes
+from ...model.route_table import ROUTE_TARGETS, RouteTable, effective_routes
 from .. import shapes
 from ..describe import Kind, describe_handler
 from ..registry import Call, mutating
@@ -33,12 +33,7 @@ ROUTE_TABLE_FILTERS = {
     "association.main": lambda w, rt: [a.main for a in rt.associations] or [False],
     "route.destination-cidr-block": _routes("destination_cidr_block"),
     "route.destination-prefix-list-id": _routes("destination_prefix_list_id"),
-    "route.gateway-id": _routes("gateway_id"),
-    "route.nat-gateway-id": _routes("nat_gateway_id"),
-    "route.instance-id": _routes("instance_id"),
-    "route.transit-gateway-id": _routes("transit_gateway_id"),
-    "route.vpc-peering-connection-id": _routes("vpc_peering_connection_id"),
-    "route.egress-only-internet-gateway-id": _routes("egress_only_internet_gateway_id"),
+    **{t.filter: _routes(t.field) for t in ROUTE_TARGETS if t.filter},
     "route.origin": _routes("origin"),
     "route.state": _routes("state"),
 }
