@@ -7,7 +7,7 @@ import inspect
 
 from vpclab.aws import protocol
 from vpclab.control.plane import ACTIONS
-from vpclab.core.ids import PREFIXES
+from vpclab.model.base import ID_PREFIXES as PREFIXES
 from vpclab.model.route_table import ROUTE_TARGETS, TARGET_FIELDS, YAML_TARGETS, Route
 from vpclab.topology.resolve import ROUTE_TARGETS as TOPOLOGY_TARGETS
 

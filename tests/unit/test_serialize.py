@@ -12,7 +12,7 @@ from typing import ClassVar
 import pytest
 
 from vpclab import ControlPlane, World
-from vpclab.model.base import KINDS, Resource, Tags
+from vpclab.model.base import ID_PREFIXES, KINDS, Resource, Tags
 from vpclab.model.images import image_named
 from vpclab.model.peering import VpcPeeringConnection, VpcPeeringConnectionOptions
 from vpclab.model.prefix_lists import ManagedPrefixList, PrefixListEntry
@@ -139,6 +139,7 @@ def new_kind() -> Iterator[type[Resource]]:
     @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
     class Gadget(Resource):
         KIND: ClassVar[str] = "test_gadget"
+        ID_PREFIX: ClassVar[str] = "gadget"
 
         colour: Colour = Colour.RED
         made: date = date(2020, 1, 1)
@@ -153,6 +154,7 @@ def new_kind() -> Iterator[type[Resource]]:
         yield Gadget
     finally:
         KINDS.pop("test_gadget", None)
+        ID_PREFIXES.pop("test_gadget", None)
 
 
 def test_a_new_kind_with_new_field_types_just_works(new_kind: type[Resource]) -> None:

@@ -6,7 +6,7 @@ protocol layer turns that into XML. Handlers are thin: dict in → ControlPlane 
 
 Adding a family is one new module in ``aws/handlers/`` (listed in ``handlers/__init__.py``)::
 
-    mutating("CreateVpc", returns=shapes.vpc, tag_type="vpc")   # generic: params → cp.create_vpc(**kwargs)
+    mutating("CreateVpc", returns=shapes.vpc, tag_type=Vpc.RESOURCE_TYPE)  # params → cp.create_vpc(**kwargs)
     mutating("DeleteVpc")                                         # output {"Return": True} or {}
     describe_handler("DescribeVpcs", Kind(Vpc, ids="VpcIds", key="Vpcs", shape=shapes.vpc, filters=...))
 

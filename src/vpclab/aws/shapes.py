@@ -19,36 +19,9 @@ from ..model.world import World
 
 Shape = dict[str, Any]
 
-#: AWS's ``ResourceType`` (DescribeTags, TagSpecifications) for each model KIND.
-RESOURCE_TYPES: dict[str, str] = {
-    "vpc": "vpc",
-    "subnet": "subnet",
-    "route_table": "route-table",
-    "internet_gateway": "internet-gateway",
-    "egress_only_internet_gateway": "egress-only-internet-gateway",
-    "nat_gateway": "natgateway",
-    "address": "elastic-ip",
-    "network_interface": "network-interface",
-    "instance": "instance",
-    "image": "image",
-    "security_group": "security-group",
-    "security_group_rule": "security-group-rule",
-    "network_acl": "network-acl",
-    "managed_prefix_list": "prefix-list",
-    "vpc_peering_connection": "vpc-peering-connection",
-    "transit_gateway": "transit-gateway",
-    "transit_gateway_route_table": "transit-gateway-route-table",
-    "transit_gateway_attachment": "transit-gateway-attachment",
-    "vpc_endpoint": "vpc-endpoint",
-    "vpc_endpoint_service": "vpc-endpoint-service",
-    "customer_gateway": "customer-gateway",
-    "vpn_gateway": "vpn-gateway",
-    "vpn_connection": "vpn-connection",
-}
-
-
 def resource_type(res: Resource) -> str:
-    return RESOURCE_TYPES.get(res.KIND, res.KIND.replace("_", "-"))
+    """AWS's ``ResourceType`` (DescribeTags, TagSpecifications): the class's ``RESOURCE_TYPE``."""
+    return res.RESOURCE_TYPE
 
 
 def tags(res: Resource) -> list[dict[str, str]]:

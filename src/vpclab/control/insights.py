@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 from ..core.errors import AwsError
 from ..model.base import Resource, Tags, kind_of_id
-from ..model.endpoints import VpcEndpoint
+from ..model.endpoints import VpcEndpoint, VpcEndpointService
+from ..model.gateways import InternetGateway
 from ..model.insights import (
     SUCCEEDED,
     FilterPortRange,
@@ -30,7 +31,10 @@ from ..model.insights import (
     ec2_arn,
     failed_analysis,
 )
-from ..model.vpn import VpnConnection
+from ..model.interfaces import Instance, NetworkInterface
+from ..model.peering import VpcPeeringConnection
+from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment
+from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway
 from ..model.world import World
 from .context import Ctx
 from .registry import action
@@ -38,18 +42,12 @@ from .registry import action
 #: AWS's "Reachability Analyzer supports the following resource types as sources and
 #: destinations" (How Reachability Analyzer works), by model KIND → ARN resource type
 SUPPORTED_KINDS: dict[str, str] = {
-    "instance": "instance",
-    "internet_gateway": "internet-gateway",
-    "network_interface": "network-interface",
-    "transit_gateway": "transit-gateway",
-    "transit_gateway_attachment": "transit-gateway-attachment",
-    "vpc_endpoint_service": "vpc-endpoint-service",
-    "vpc_endpoint": "vpc-endpoint",
-    "vpc_peering_connection": "vpc-peering-connection",
-    "vpn_gateway": "vpn-gateway",
+    cls.KIND: cls.ARN_TYPE
+    for cls in (Instance, InternetGateway, NetworkInterface, TransitGateway, TransitGatewayAttachment,
+                VpcEndpointService, VpcEndpoint, VpcPeeringConnection, VpnGateway)
 }
 #: vpclab goes further: on-premises hosts behind a customer gateway (a lab knob AWS does not analyse)
-VPCLAB_KINDS: dict[str, str] = {"customer_gateway": "customer-gateway"}
+VPCLAB_KINDS: dict[str, str] = {CustomerGateway.KIND: CustomerGateway.ARN_TYPE}
 
 
 # -- the path --------------------------------------------------------------------------------------

@@ -33,10 +33,7 @@ from .registry import action
 
 #: ARN resource type → the kind of resource RAM shares under it (the EC2 types vpclab models)
 SHAREABLE: dict[str, type[Resource]] = {
-    "subnet": Subnet,
-    "transit-gateway": TransitGateway,
-    "prefix-list": ManagedPrefixList,
-    "security-group": SecurityGroup,
+    cls.ARN_TYPE: cls for cls in (Subnet, TransitGateway, ManagedPrefixList, SecurityGroup)
 }
 
 _ARN = re.compile(r"^arn:aws:([a-z0-9-]+):([a-z0-9-]*):(\d{12}):([a-z-]+)/([A-Za-z0-9-]+)$")

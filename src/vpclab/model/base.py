@@ -62,16 +62,27 @@ class Tags(Mapping[str, str]):
 
 #: KIND → resource class, for every modelled kind
 KINDS: dict[str, type[Resource]] = {}
+#: id kind → AWS id prefix: every resource class's ``ID_PREFIX`` (added as each class is defined),
+#: and the ids of things that are not resources of their own
+ID_PREFIXES: dict[str, str] = {
+    "vpc_cidr_block_association": "vpc-cidr-assoc",
+    "route_table_association": "rtbassoc",
+    "address_association": "eipassoc",
+    "network_interface_attachment": "eni-attach",
+    "image": "ami",
+    "reservation": "r",
+    "security_group_rule": "sgr",
+    "network_acl_association": "aclassoc",
+    "request": "req",
+}
 
 
 def kind_of_id(resource_id: str) -> type[Resource] | None:
     """The resource class an AWS-style id belongs to, by its prefix (``vpc-…`` → Vpc)."""
-    from ..core.ids import PREFIXES
-
     prefix = resource_id.rsplit("-", 1)[0]
-    for kind, p in PREFIXES.items():
-        if p == prefix and kind in KINDS:
-            return KINDS[kind]
+    for cls in KINDS.values():
+        if prefix == cls.ID_PREFIX:
+            return cls
     return None
 
 
@@ -79,8 +90,18 @@ def kind_of_id(resource_id: str) -> type[Resource] | None:
 class Resource:
     """An AWS resource: its id, the account that owns it, its Region and its tags."""
 
-    #: row of ``vpclab.core.ids.PREFIXES`` that makes this kind's ids
+    # -- what each kind is called, in one place (a kind sets KIND and ID_PREFIX, the rest where
+    # AWS's spelling differs from the derived one) ---------------------------------------------
+    #: the kind's snake_case name (``route_table``): ``world.new_id(KIND)``, ``KINDS[KIND]``
     KIND: ClassVar[str] = ""
+    #: AWS's id prefix (``rtb`` in ``rtb-0a1b…``)
+    ID_PREFIX: ClassVar[str] = ""
+    #: AWS's ``ResourceType`` in TagSpecifications and DescribeTags; default: KIND with dashes
+    RESOURCE_TYPE: ClassVar[str] = ""
+    #: the resource type in its ARN (``arn:aws:ec2:…:route-table/rtb-…``); default: RESOURCE_TYPE
+    ARN_TYPE: ClassVar[str] = ""
+    #: what people call one (``route table``); default: KIND with spaces
+    LABEL: ClassVar[str] = ""
     #: AWS's error for an id of this kind that does not exist (code, message with ``{id}``)
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidID", "The ID '{id}' is not valid")
 
@@ -91,9 +112,16 @@ class Resource:
 
     def __init_subclass__(cls) -> None:
         # (no zero-argument super() here: it breaks under dataclass(slots=True))
-        if cls.__dict__.get("KIND"):
+        kind = cls.__dict__.get("KIND")
+        if kind:
+            if not cls.__dict__.get("ID_PREFIX"):
+                raise TypeError(f"{cls.__name__} sets KIND but no ID_PREFIX")
+            cls.RESOURCE_TYPE = cls.__dict__.get("RESOURCE_TYPE") or kind.replace("_", "-")
+            cls.ARN_TYPE = cls.__dict__.get("ARN_TYPE") or cls.RESOURCE_TYPE
+            cls.LABEL = cls.__dict__.get("LABEL") or kind.replace("_", " ")
             # dataclass(slots=True) re-creates the class: the last registration is the real one
-            KINDS[cls.__dict__["KIND"]] = cls
+            KINDS[kind] = cls
+            ID_PREFIXES[kind] = cls.ID_PREFIX
 
     @property
     def name(self) -> str | None:

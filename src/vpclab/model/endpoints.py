@@ -37,6 +37,8 @@ class DnsEntry:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class VpcEndpoint(Resource):
     KIND: ClassVar[str] = "vpc_endpoint"
+    ID_PREFIX: ClassVar[str] = "vpce"
+    LABEL: ClassVar[str] = "VPC endpoint"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpcEndpointId.NotFound",
                                             "The Vpc Endpoint Id '{id}' does not exist")
 
@@ -70,6 +72,8 @@ class VpcEndpointService(Resource):
     """A PrivateLink endpoint service (provider side), fronted by network load balancers."""
 
     KIND: ClassVar[str] = "vpc_endpoint_service"
+    ID_PREFIX: ClassVar[str] = "vpce-svc"
+    LABEL: ClassVar[str] = "VPC endpoint service"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidVpcEndpointServiceId.NotFound", "The Vpc Endpoint Service Id '{id}' does not exist")
 

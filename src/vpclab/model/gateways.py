@@ -12,6 +12,7 @@ from .base import Resource
 @dataclass(frozen=True, kw_only=True, slots=True)
 class InternetGateway(Resource):
     KIND: ClassVar[str] = "internet_gateway"
+    ID_PREFIX: ClassVar[str] = "igw"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidInternetGatewayID.NotFound", "The internetGateway ID '{id}' does not exist")
 
@@ -22,6 +23,10 @@ class InternetGateway(Resource):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NatGateway(Resource):
     KIND: ClassVar[str] = "nat_gateway"
+    ID_PREFIX: ClassVar[str] = "nat"
+    #: AWS's ResourceType and ARN type (Service Authorization Reference: ``natgateway/nat-…``)
+    RESOURCE_TYPE: ClassVar[str] = "natgateway"
+    LABEL: ClassVar[str] = "NAT gateway"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("NatGatewayNotFound", "The Nat Gateway {id} was not found")
 
     vpc_id: str
@@ -49,6 +54,9 @@ class Address(Resource):
     """An Elastic IP address; its id is the allocation id (``eipalloc-…``)."""
 
     KIND: ClassVar[str] = "address"
+    ID_PREFIX: ClassVar[str] = "eipalloc"
+    RESOURCE_TYPE: ClassVar[str] = "elastic-ip"
+    LABEL: ClassVar[str] = "Elastic IP"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidAllocationID.NotFound", "The allocation ID '{id}' does not exist")
 

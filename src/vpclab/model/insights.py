@@ -49,6 +49,7 @@ class PathFilter:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NetworkInsightsPath(Resource):
     KIND: ClassVar[str] = "network_insights_path"
+    ID_PREFIX: ClassVar[str] = "nip"
     # AWS's code; the message text follows the EC2 NotFound pattern (AWS does not document it)
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidNetworkInsightsPathId.NotFound",
@@ -223,6 +224,7 @@ class VpclabFinding:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NetworkInsightsAnalysis(Resource):
     KIND: ClassVar[str] = "network_insights_analysis"
+    ID_PREFIX: ClassVar[str] = "nia"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidNetworkInsightsAnalysisId.NotFound",
         "The network insights analysis ID '{id}' does not exist",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NetworkInterface(Resource):
     KIND: ClassVar[str] = "network_interface"
+    ID_PREFIX: ClassVar[str] = "eni"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '{id}' does not exist")
 
@@ -65,6 +66,7 @@ class NetworkInterface(Resource):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Instance(Resource):
     KIND: ClassVar[str] = "instance"
+    ID_PREFIX: ClassVar[str] = "i"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidInstanceID.NotFound",
                                             "The instance ID '{id}' does not exist")
 

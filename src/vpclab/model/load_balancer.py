@@ -24,6 +24,8 @@ def _suffix(resource_id: str) -> str:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LoadBalancer(Resource):
     KIND: ClassVar[str] = "load_balancer"
+    ID_PREFIX: ClassVar[str] = "net"
+    LABEL: ClassVar[str] = "network load balancer"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("LoadBalancerNotFound", "One or more load balancers not found")
 
     load_balancer_name: str
@@ -69,6 +71,7 @@ class Target:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TargetGroup(Resource):
     KIND: ClassVar[str] = "target_group"
+    ID_PREFIX: ClassVar[str] = "tg"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("TargetGroupNotFound", "One or more target groups not found")
 
     target_group_name: str
@@ -93,6 +96,7 @@ class TargetGroup(Resource):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Listener(Resource):
     KIND: ClassVar[str] = "listener"
+    ID_PREFIX: ClassVar[str] = "lsnr"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("ListenerNotFound", "One or more listeners not found")
 
     load_balancer_id: str

@@ -100,6 +100,8 @@ class VpcPeeringConnection(Resource):
     """
 
     KIND: ClassVar[str] = "vpc_peering_connection"
+    ID_PREFIX: ClassVar[str] = "pcx"
+    LABEL: ClassVar[str] = "VPC peering connection"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidVpcPeeringConnectionID.NotFound", "The vpcPeeringConnection ID '{id}' does not exist")
 

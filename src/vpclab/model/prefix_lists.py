@@ -56,6 +56,9 @@ class PrefixListEntry:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ManagedPrefixList(Resource):
     KIND: ClassVar[str] = "managed_prefix_list"
+    ID_PREFIX: ClassVar[str] = "pl"
+    RESOURCE_TYPE: ClassVar[str] = "prefix-list"
+    LABEL: ClassVar[str] = "prefix list"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidPrefixListID.NotFound",
                                             "The prefix list ID '{id}' does not exist")
 

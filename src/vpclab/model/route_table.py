@@ -113,6 +113,7 @@ class RouteTableAssociation:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RouteTable(Resource):
     KIND: ClassVar[str] = "route_table"
+    ID_PREFIX: ClassVar[str] = "rtb"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidRouteTableID.NotFound",
                                             "The routeTable ID '{id}' does not exist")
 

@@ -97,6 +97,7 @@ def sg_rule_matches_cidr(rule: SecurityGroupRule, ip: str | IPv4Address) -> bool
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SecurityGroup(Resource):
     KIND: ClassVar[str] = "security_group"
+    ID_PREFIX: ClassVar[str] = "sg"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidGroup.NotFound",
                                             "The security group '{id}' does not exist")
 
@@ -178,6 +179,8 @@ class NetworkAclAssociation:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NetworkAcl(Resource):
     KIND: ClassVar[str] = "network_acl"
+    ID_PREFIX: ClassVar[str] = "acl"
+    LABEL: ClassVar[str] = "network ACL"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidNetworkAclID.NotFound",
                                             "The network ACL '{id}' does not exist")
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from .base import KINDS, Resource, Tags
 
-#: the key that names the resource's kind (a row of ``vpclab.core.ids.PREFIXES``) in a dict
+#: the key that names the resource's kind (its class's ``KIND``) in a dict
 KIND_KEY = "kind"
 
 _PRIMITIVES: tuple[type, ...] = (bool, int, float, str)

@@ -18,6 +18,7 @@ class ResourceShare(Resource):
     ids they are shared with. A deleted share stays, with status DELETED, and shares nothing."""
 
     KIND: ClassVar[str] = "resource_share"
+    ID_PREFIX: ClassVar[str] = "rs"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("UnknownResourceException",
                                             "ResourceShare {id} could not be found.")
 

@@ -18,6 +18,7 @@ RESERVED_ADDRESSES = 5
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Subnet(Resource):
     KIND: ClassVar[str] = "subnet"
+    ID_PREFIX: ClassVar[str] = "subnet"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidSubnetID.NotFound", "The subnet ID '{id}' does not exist")
 
     vpc_id: str

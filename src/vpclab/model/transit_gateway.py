@@ -41,6 +41,7 @@ class TransitGatewayOptions:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TransitGateway(Resource):
     KIND: ClassVar[str] = "transit_gateway"
+    ID_PREFIX: ClassVar[str] = "tgw"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidTransitGatewayID.NotFound", "Transit Gateway {id} was deleted or does not exist.")
 
@@ -74,6 +75,7 @@ class TransitGatewayAttachment(Resource):
     """
 
     KIND: ClassVar[str] = "transit_gateway_attachment"
+    ID_PREFIX: ClassVar[str] = "tgw-attach"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidTransitGatewayAttachmentID.NotFound",
         "Transit Gateway Attachment {id} was deleted or does not exist.")
@@ -163,6 +165,7 @@ class TransitGatewayRoute:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TransitGatewayRouteTable(Resource):
     KIND: ClassVar[str] = "transit_gateway_route_table"
+    ID_PREFIX: ClassVar[str] = "tgw-rtb"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidRouteTableID.NotFound", "Transit Gateway Route Table {id} was deleted or does not exist.")
 

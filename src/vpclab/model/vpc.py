@@ -23,6 +23,8 @@ class VpcCidrBlockAssociation:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Vpc(Resource):
     KIND: ClassVar[str] = "vpc"
+    ID_PREFIX: ClassVar[str] = "vpc"
+    LABEL: ClassVar[str] = "VPC"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpcID.NotFound", "The vpc ID '{id}' does not exist")
 
     cidr_block: str

@@ -67,6 +67,7 @@ def validate_on_premises_tag(value: str) -> tuple[str, ...]:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CustomerGateway(Resource):
     KIND: ClassVar[str] = "customer_gateway"
+    ID_PREFIX: ClassVar[str] = "cgw"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidCustomerGatewayID.NotFound", "The customerGateway ID '{id}' does not exist")
 
@@ -96,6 +97,8 @@ class VpnGatewayAttachment:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class VpnGateway(Resource):
     KIND: ClassVar[str] = "vpn_gateway"
+    ID_PREFIX: ClassVar[str] = "vgw"
+    LABEL: ClassVar[str] = "virtual private gateway"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidVpnGatewayID.NotFound", "The vpnGateway ID '{id}' does not exist")
 
@@ -124,6 +127,8 @@ class VpnStaticRoute:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class VpnConnection(Resource):
     KIND: ClassVar[str] = "vpn_connection"
+    ID_PREFIX: ClassVar[str] = "vpn"
+    LABEL: ClassVar[str] = "VPN connection"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidVpnConnectionID.NotFound", "The vpnConnection ID '{id}' does not exist")
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from ..core.ids import IdGenerator
-from .base import Resource
+from .base import ID_PREFIXES, Resource
 
 R = TypeVar("R", bound=Resource)
 
@@ -57,7 +57,7 @@ class World:
 
     def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
                  settings: Settings | None = None):
-        self.ids = IdGenerator(seed)
+        self.ids = IdGenerator(seed, ID_PREFIXES)
         self.clock = clock or Clock()
         self.settings = settings or Settings()
         self._resources: dict[str, Resource] = {}

@@ -20,7 +20,6 @@ from dataclasses import replace
 from typing import Any
 
 from ..control.insights import TraceRequest
-from ..core.ids import PREFIXES
 from ..core.protocols import Protocol
 from ..model.base import Resource, kind_of_id
 from ..model.insights import (
@@ -48,9 +47,6 @@ from ..reach import Hop, PacketHeader, ReachError, Trace, forwarding_view
 from ..reach import trace as run_trace
 from ..reach.checks import sg_allows
 
-#: model KIND → the ARN resource type (AWS's, e.g. ``network-acl``)
-_ARN_TYPES = {kind: kind.replace("_", "-") for kind in PREFIXES}
-_ARN_TYPES["managed_prefix_list"] = "prefix-list"
 #: explanation field for a component of each kind (AWS's Explanation members)
 _EXPLANATION_FIELDS = {
     "network_acl": "acl",
@@ -83,7 +79,7 @@ def component(world: World, rid: str) -> AnalysisComponent:
     if res is None or kind is None:
         return AnalysisComponent(id=rid)
     return AnalysisComponent(
-        id=rid, arn=ec2_arn(res.region, res.owner_id, _ARN_TYPES[kind.KIND], rid), name=res.name
+        id=rid, arn=ec2_arn(res.region, res.owner_id, kind.ARN_TYPE, rid), name=res.name
     )
 
 

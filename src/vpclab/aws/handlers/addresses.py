@@ -39,7 +39,7 @@ def _associated(call: Call, a: Address) -> dict[str, Any]:
     return {"AssociationId": a.association_id}
 
 
-mutating("AllocateAddress", result=_allocated, tag_type="elastic-ip")
+mutating("AllocateAddress", result=_allocated, tag_type=Address.RESOURCE_TYPE)
 mutating("ReleaseAddress")
 mutating("AssociateAddress", result=_associated)
 mutating("DisassociateAddress")

@@ -135,7 +135,7 @@ def _unsuccessful_result(call: Call, items: Sequence[UnsuccessfulItem]) -> Shape
     return {"Unsuccessful": _unsuccessful(items)}
 
 
-mutating("CreateVpcEndpoint", returns=vpc_endpoint, key="VpcEndpoint", tag_type="vpc-endpoint")
+mutating("CreateVpcEndpoint", returns=vpc_endpoint, key="VpcEndpoint", tag_type=VpcEndpoint.RESOURCE_TYPE)
 mutating("ModifyVpcEndpoint")
 mutating("DeleteVpcEndpoints", result=_unsuccessful_result)
 describe_handler(
@@ -277,7 +277,8 @@ def _created_service(call: Call, svc: VpcEndpointService) -> Shape:
     return out
 
 
-mutating("CreateVpcEndpointServiceConfiguration", result=_created_service, tag_type="vpc-endpoint-service")
+mutating("CreateVpcEndpointServiceConfiguration", result=_created_service,
+         tag_type=VpcEndpointService.RESOURCE_TYPE)
 mutating("ModifyVpcEndpointServiceConfiguration")
 mutating("DeleteVpcEndpointServiceConfigurations", result=_unsuccessful_result)
 mutating("AcceptVpcEndpointConnections", result=_unsuccessful_result)

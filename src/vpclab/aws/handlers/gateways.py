@@ -15,7 +15,7 @@ IGW_FILTERS = {
     "attachment.state": lambda w, g: "available" if g.vpc_id else None,
 }
 
-mutating("CreateInternetGateway", returns=shapes.internet_gateway, tag_type="internet-gateway")
+mutating("CreateInternetGateway", returns=shapes.internet_gateway, tag_type=InternetGateway.RESOURCE_TYPE)
 mutating("DeleteInternetGateway")
 mutating("AttachInternetGateway")
 mutating("DetachInternetGateway")
@@ -42,7 +42,7 @@ def _nat_deleted(call: Call, _: Any) -> dict[str, Any]:
     return {"NatGatewayId": call.params["NatGatewayId"]}
 
 
-mutating("CreateNatGateway", returns=shapes.nat_gateway, key="NatGateway", tag_type="natgateway")
+mutating("CreateNatGateway", returns=shapes.nat_gateway, key="NatGateway", tag_type=NatGateway.RESOURCE_TYPE)
 mutating("DeleteNatGateway", result=_nat_deleted)
 describe_handler(
     "DescribeNatGateways",

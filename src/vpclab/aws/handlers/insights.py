@@ -127,7 +127,8 @@ def _path_deleted(call: Call, path: NetworkInsightsPath) -> dict[str, Any]:
     return {"NetworkInsightsPathId": path.id}
 
 
-mutating("CreateNetworkInsightsPath", returns=network_insights_path, tag_type="network-insights-path")
+mutating("CreateNetworkInsightsPath", returns=network_insights_path,
+         tag_type=NetworkInsightsPath.RESOURCE_TYPE)
 mutating("DeleteNetworkInsightsPath", result=_path_deleted)
 describe_handler(
     "DescribeNetworkInsightsPaths",
@@ -174,7 +175,8 @@ def _aware(value: Any) -> Any:
 
 
 mutating(
-    "StartNetworkInsightsAnalysis", returns=network_insights_analysis, tag_type="network-insights-analysis"
+    "StartNetworkInsightsAnalysis", returns=network_insights_analysis,
+    tag_type=NetworkInsightsAnalysis.RESOURCE_TYPE,
 )
 mutating("DeleteNetworkInsightsAnalysis", result=_analysis_deleted)
 describe_handler(

@@ -172,7 +172,8 @@ def run_instances(call: Call) -> dict[str, Any]:
             ids.append(sg.id)
         params["SecurityGroupIds"] = [*params.get("SecurityGroupIds", []), *ids]
     call = dc_replace(call, params=params)
-    launched = call.cp.call("run_instances", control_kwargs(call, "run_instances", tag_type="instance"))
+    kwargs = control_kwargs(call, "run_instances", tag_type=Instance.RESOURCE_TYPE)
+    launched = call.cp.call("run_instances", kwargs)
     return reservation(call.world, launched)
 
 

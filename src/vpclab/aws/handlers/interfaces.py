@@ -179,7 +179,7 @@ mutating(
     "CreateNetworkInterface",
     returns=network_interface,
     key="NetworkInterface",
-    tag_type="network-interface",
+    tag_type=NetworkInterface.RESOURCE_TYPE,
 )
 mutating("DeleteNetworkInterface")
 describe_handler(

@@ -105,7 +105,7 @@ for _side in ("requester", "accepter"):
 mutating(
     "CreateVpcPeeringConnection",
     returns=vpc_peering_connection,
-    tag_type="vpc-peering-connection",
+    tag_type=VpcPeeringConnection.RESOURCE_TYPE,
 )
 mutating("AcceptVpcPeeringConnection", returns=vpc_peering_connection)
 mutating("RejectVpcPeeringConnection")

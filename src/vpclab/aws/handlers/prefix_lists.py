@@ -58,7 +58,7 @@ PL_FILTERS = {
     "prefix-list-name": lambda w, p: p.prefix_list_name,
 }
 
-mutating("CreateManagedPrefixList", returns=managed_prefix_list, tag_type="prefix-list")
+mutating("CreateManagedPrefixList", returns=managed_prefix_list, tag_type=ManagedPrefixList.RESOURCE_TYPE)
 mutating("ModifyManagedPrefixList", returns=managed_prefix_list)
 mutating("DeleteManagedPrefixList", returns=managed_prefix_list)
 describe_handler(

@@ -38,7 +38,7 @@ ROUTE_TABLE_FILTERS = {
     "route.state": _routes("state"),
 }
 
-mutating("CreateRouteTable", returns=shapes.route_table, key="RouteTable", tag_type="route-table")
+mutating("CreateRouteTable", returns=shapes.route_table, key="RouteTable", tag_type=RouteTable.RESOURCE_TYPE)
 mutating("DeleteRouteTable")
 describe_handler(
     "DescribeRouteTables",

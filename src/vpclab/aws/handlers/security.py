@@ -252,7 +252,7 @@ def _created_group(call: Call, sg: SecurityGroup) -> dict[str, Any]:
     return _with_tags({"GroupId": sg.id, "SecurityGroupArn": sg_arn(sg)}, sg.tags)
 
 
-mutating("CreateSecurityGroup", result=_created_group, tag_type="security-group")
+mutating("CreateSecurityGroup", result=_created_group, tag_type=SecurityGroup.RESOURCE_TYPE)
 
 
 @handler("DeleteSecurityGroup")
@@ -395,7 +395,7 @@ ACL_FILTERS = {
     "entry.rule-number": _entries("rule_number"),
 }
 
-mutating("CreateNetworkAcl", returns=network_acl, key="NetworkAcl", tag_type="network-acl")
+mutating("CreateNetworkAcl", returns=network_acl, key="NetworkAcl", tag_type=NetworkAcl.RESOURCE_TYPE)
 mutating("DeleteNetworkAcl")
 mutating("CreateNetworkAclEntry")
 mutating("ReplaceNetworkAclEntry")

@@ -216,7 +216,7 @@ TGW_FILTERS = {
     "options.vpn-ecmp-support": _opt("vpn_ecmp_support"),
 }
 
-mutating("CreateTransitGateway", returns=transit_gateway, tag_type="transit-gateway")
+mutating("CreateTransitGateway", returns=transit_gateway, tag_type=TransitGateway.RESOURCE_TYPE)
 mutating("ModifyTransitGateway", returns=transit_gateway)
 describe_handler(
     "DescribeTransitGateways",
@@ -260,7 +260,8 @@ VPC_ATTACHMENT_FILTERS = {
     "state": lambda w, a: a.state,
 }
 
-mutating("CreateTransitGatewayVpcAttachment", returns=vpc_attachment, tag_type="transit-gateway-attachment")
+mutating("CreateTransitGatewayVpcAttachment", returns=vpc_attachment,
+         tag_type=TransitGatewayAttachment.RESOURCE_TYPE)
 mutating("ModifyTransitGatewayVpcAttachment", returns=vpc_attachment)
 mutating("AcceptTransitGatewayVpcAttachment", returns=vpc_attachment)
 mutating("RejectTransitGatewayVpcAttachment", returns=vpc_attachment)
@@ -305,7 +306,7 @@ PEERING_FILTERS = {
 mutating(
     "CreateTransitGatewayPeeringAttachment",
     returns=peering_attachment,
-    tag_type="transit-gateway-attachment",
+    tag_type=TransitGatewayAttachment.RESOURCE_TYPE,
 )
 mutating("AcceptTransitGatewayPeeringAttachment", returns=peering_attachment)
 mutating("RejectTransitGatewayPeeringAttachment", returns=peering_attachment)
@@ -438,7 +439,7 @@ mutating(
     "CreateTransitGatewayRouteTable",
     returns=route_table,
     key="TransitGatewayRouteTable",
-    tag_type="transit-gateway-route-table",
+    tag_type=TransitGatewayRouteTable.RESOURCE_TYPE,
 )
 describe_handler(
     "DescribeTransitGatewayRouteTables",

@@ -26,7 +26,7 @@ VPC_FILTERS = {
     "state": lambda w, v: v.state,
 }
 
-mutating("CreateVpc", returns=shapes.vpc, tag_type="vpc")
+mutating("CreateVpc", returns=shapes.vpc, tag_type=Vpc.RESOURCE_TYPE)
 mutating("DeleteVpc")
 describe_handler("DescribeVpcs", Kind(Vpc, key="Vpcs", ids="VpcIds", shape=shapes.vpc, filters=VPC_FILTERS))
 
@@ -99,7 +99,7 @@ SUBNET_FILTERS = {
     "subnet-arn": lambda w, s: f"arn:aws:ec2:{s.region}:{s.owner_id}:subnet/{s.id}",
 }
 
-mutating("CreateSubnet", returns=shapes.subnet, tag_type="subnet")
+mutating("CreateSubnet", returns=shapes.subnet, tag_type=Subnet.RESOURCE_TYPE)
 mutating("DeleteSubnet")
 mutating("ModifySubnetAttribute")
 describe_handler(

@@ -123,7 +123,7 @@ CGW_FILTERS = {
     "type": lambda w, c: c.type,
 }
 
-mutating("CreateCustomerGateway", returns=customer_gateway, tag_type="customer-gateway")
+mutating("CreateCustomerGateway", returns=customer_gateway, tag_type=CustomerGateway.RESOURCE_TYPE)
 mutating("DeleteCustomerGateway")
 describe_handler(
     "DescribeCustomerGateways",
@@ -152,7 +152,7 @@ def _attached(call: Call, a: VpnGatewayAttachment) -> Shape:
     return {"VpcAttachment": vpn_gateway_attachment(a)}
 
 
-mutating("CreateVpnGateway", returns=vpn_gateway, tag_type="vpn-gateway")
+mutating("CreateVpnGateway", returns=vpn_gateway, tag_type=VpnGateway.RESOURCE_TYPE)
 mutating("DeleteVpnGateway")
 mutating("AttachVpnGateway", result=_attached)
 mutating("DetachVpnGateway")
@@ -175,7 +175,7 @@ VPN_FILTERS = {
     "bgp-asn": lambda w, v: getattr(w.get(v.customer_gateway_id, CustomerGateway), "bgp_asn", None),
 }
 
-mutating("CreateVpnConnection", returns=vpn_connection, tag_type="vpn-connection")
+mutating("CreateVpnConnection", returns=vpn_connection, tag_type=VpnConnection.RESOURCE_TYPE)
 mutating("DeleteVpnConnection")
 mutating("CreateVpnConnectionRoute")
 mutating("DeleteVpnConnectionRoute")
