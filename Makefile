@@ -22,7 +22,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SYNC = $(UV) sync --locked --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
 
-.PHONY: run test bench lint install lock upgrade clean
+.PHONY: run test bench lint install lock upgrade regen clean
 
 $(UV_STAMP):
 	rm -rf $(UV_VENV)
@@ -63,6 +63,16 @@ bench: $(VENV)/.installed-bench
 ## make lint: ruff over the code (style and likely bugs)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench tools
+
+## make regen: rewrite every generated file (the ControlPlane stub, docs/api-coverage.md, docs/rules.md,
+## the golden files); review `git diff` before committing
+regen: $(STAMP)
+	$(BIN)/python tools/gen_plane_stub.py
+	$(BIN)/python tools/gen_api_coverage.py
+	$(BIN)/python tools/gen_rules_doc.py
+	$(BIN)/python tools/regen_golden.py
+	$(BIN)/python tools/regen_reach_golden.py
+	$(BIN)/python tools/regen_scenarios.py
 
 ## make lock: after editing pyproject.toml, bring uv.lock in line with it (other pins kept); commit it
 lock: $(UV_STAMP)

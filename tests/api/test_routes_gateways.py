@@ -122,6 +122,30 @@ def test_internet_gateway_rules(clean_server: Server) -> None:
     assert free["InternetGateways"][0]["Attachments"] == []
 
 
+def test_egress_only_internet_gateways(clean_server: Server) -> None:
+    """Create, describe (by id, by tag) and delete an egress-only internet gateway through boto3.
+
+    AWS: CreateEgressOnlyInternetGateway, DescribeEgressOnlyInternetGateways (tag filters),
+    DeleteEgressOnlyInternetGateway (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/
+    API_DescribeEgressOnlyInternetGateways.html).
+    """
+    ec2 = clean_server.client(account="200000000006")
+    vpc_id, _ = _vpc_with_subnet(ec2)
+    made = ec2.create_egress_only_internet_gateway(VpcId=vpc_id, TagSpecifications=[
+        {"ResourceType": "egress-only-internet-gateway", "Tags": [{"Key": "Name", "Value": "v6-out"}]}])
+    eigw = made["EgressOnlyInternetGateway"]
+    eigw_id = eigw["EgressOnlyInternetGatewayId"]
+    assert eigw_id.startswith("eigw-")
+    assert eigw["Attachments"] == [{"State": "attached", "VpcId": vpc_id}]
+    by_tag = ec2.describe_egress_only_internet_gateways(Filters=[{"Name": "tag:Name", "Values": ["v6-out"]}])
+    assert [g["EgressOnlyInternetGatewayId"] for g in by_tag["EgressOnlyInternetGateways"]] == [eigw_id]
+    done = ec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId=eigw_id)
+    assert done["ReturnCode"] is True
+    assert ec2.describe_egress_only_internet_gateways()["EgressOnlyInternetGateways"] == []
+    with client_error("InvalidGatewayID.NotFound"):
+        ec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId=eigw_id)
+
+
 def test_tags(clean_server: Server) -> None:
     """CreateTags / DeleteTags / DescribeTags, with DescribeTags' filters and paging.
 

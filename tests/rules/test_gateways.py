@@ -116,6 +116,33 @@ def test_internet_gateway_quota(world):
     cp.as_(region="eu-west-1").create_internet_gateway()  # the quota is per Region
 
 
+# -- egress-only internet gateways ---------------------------------------------------------
+def test_an_egress_only_internet_gateway_is_created_for_a_vpc_of_the_caller(cp, world, vpc):
+    """AWS CreateEgressOnlyInternetGateway: "Creates an egress-only internet gateway for your VPC"; VpcId
+    is required and the gateway is attached to it at once (Attachments) and blocks DeleteVpc until it
+    is deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateEgressOnlyInternetGateway.html)."""
+    eigw = cp.create_egress_only_internet_gateway(vpc_id=vpc.id, tags={"Name": "v6-out"})
+    assert (eigw.id[:5], eigw.vpc_id, eigw.state, eigw.name) == ("eigw-", vpc.id, "attached", "v6-out")
+    with unchanged(world), raises_aws("DependencyViolation",
+                                      f"The vpc '{vpc.id}' has dependencies and cannot be deleted."):
+        cp.delete_vpc(vpc_id=vpc.id)
+    with unchanged(world), raises_aws("InvalidVpcID.NotFound", "The vpc ID 'vpc-0000' does not exist"):
+        cp.create_egress_only_internet_gateway(vpc_id="vpc-0000")
+    other = cp.as_(account_id="222222222222")
+    with unchanged(world), raises_aws("InvalidVpcID.NotFound"):
+        other.create_egress_only_internet_gateway(vpc_id=vpc.id)  # another account's VPC is not seen
+
+
+def test_deleting_an_egress_only_internet_gateway(cp, world, vpc):
+    """AWS DeleteEgressOnlyInternetGateway answers ReturnCode true; the id is then unknown
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteEgressOnlyInternetGateway.html)."""
+    eigw = cp.create_egress_only_internet_gateway(vpc_id=vpc.id)
+    assert cp.delete_egress_only_internet_gateway(egress_only_internet_gateway_id=eigw.id) is True
+    with unchanged(world), raises_aws("InvalidGatewayID.NotFound", f"The eigw ID '{eigw.id}' does not exist"):
+        cp.delete_egress_only_internet_gateway(egress_only_internet_gateway_id=eigw.id)
+    cp.delete_vpc(vpc_id=vpc.id)
+
+
 # -- NAT gateways ----------------------------------------------------------------------------
 def test_public_nat_gateway_takes_an_interface_and_the_elastic_ip(cp, world, subnet, igw):
     """AWS "NAT gateways": a public NAT gateway is created in a subnet with an Elastic IP, through a

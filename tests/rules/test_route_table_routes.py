@@ -136,6 +136,21 @@ def test_internet_gateway_target_must_be_attached_to_the_vpc(cp, world, net):
                         gateway_id="igw-0123456789abcdef0")
 
 
+def test_an_egress_only_internet_gateway_takes_no_ipv4_route(cp, world, net):
+    """AWS "Enable outbound IPv6 traffic using an egress-only internet gateway": the route table
+    routes IPv6 traffic (::/0) to it; an egress-only internet gateway is for IPv6 only
+    (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html). The
+    error for an IPv4 destination is undocumented (vpclab's code and wording)."""
+    vpc, _, rtb, _ = net
+    eigw = cp.create_egress_only_internet_gateway(vpc_id=vpc.id)
+    with unchanged(world), raises_aws("InvalidParameterCombination"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0",
+                        egress_only_internet_gateway_id=eigw.id)
+    with unchanged(world), raises_aws("InvalidGatewayID.NotFound", "The eigw ID 'eigw-0000' does not exist"):
+        cp.create_route(route_table_id=rtb.id, destination_cidr_block="0.0.0.0/0",
+                        egress_only_internet_gateway_id="eigw-0000")
+
+
 def test_targets_must_belong_to_the_vpc(cp, world, net):
     """AWS "Example routing options": a route's NAT gateway, network interface or instance is in the
     table's VPC, and a peering connection involves it

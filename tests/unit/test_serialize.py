@@ -181,6 +181,7 @@ def build_every_kind(world: World) -> None:
     sb = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone="us-east-1b")
     igw = cp.create_internet_gateway()
     cp.attach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
+    cp.create_egress_only_internet_gateway(vpc_id=vpc.id)
     eip = cp.allocate_address()
     nat = cp.create_nat_gateway(subnet_id=sa.id, allocation_id=eip.id)
     rtb = cp.create_route_table(vpc_id=vpc.id)

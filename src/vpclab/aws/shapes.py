@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..model.base import Resource
-from ..model.gateways import Address, InternetGateway, NatGateway
+from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.route_table import ROUTE_TARGETS, Route, RouteTable, RouteTableAssociation, effective_routes
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc, VpcCidrBlockAssociation
@@ -178,6 +178,16 @@ def internet_gateway(world: World, igw: InternetGateway) -> Shape:
             "OwnerId": igw.owner_id,
         },
         igw,
+    )
+
+
+def egress_only_internet_gateway(world: World, gateway: EgressOnlyInternetGateway) -> Shape:
+    return _with_tags(
+        {
+            "Attachments": [{"State": gateway.state, "VpcId": gateway.vpc_id}],
+            "EgressOnlyInternetGatewayId": gateway.id,
+        },
+        gateway,
     )
 
 

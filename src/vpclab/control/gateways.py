@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..core.errors import AwsError, invalid_parameter_combination, missing_parameter
 from ..model.base import Tags
-from ..model.gateways import Address, InternetGateway, NatGateway
+from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
@@ -94,6 +94,30 @@ def delete_internet_gateway(ctx: Ctx, *, internet_gateway_id: str) -> None:
 
 
 # -- NAT gateways ----------------------------------------------------------------------------
+# -- egress-only internet gateways ---------------------------------------------------------
+@action
+def create_egress_only_internet_gateway(
+    ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None = None
+) -> EgressOnlyInternetGateway:
+    """CreateEgressOnlyInternetGateway: for a VPC of the caller's, attached to it from the start
+    (EC2 API reference). Routes to it carry IPv6 destinations only."""
+    vpc = ctx.require(Vpc, vpc_id)
+    ctx.require_owner(vpc)
+    return ctx.world.put(EgressOnlyInternetGateway(
+        id=ctx.new_id(EgressOnlyInternetGateway.KIND), owner_id=ctx.account_id, region=ctx.region,
+        tags=Tags(tags), vpc_id=vpc.id))
+
+
+@action
+def delete_egress_only_internet_gateway(ctx: Ctx, *, egress_only_internet_gateway_id: str) -> bool:
+    """DeleteEgressOnlyInternetGateway: routes to it stay, as blackholes (AWS keeps a route whose
+    target is gone)."""
+    gateway = ctx.require(EgressOnlyInternetGateway, egress_only_internet_gateway_id)
+    ctx.require_owner(gateway)
+    ctx.world.remove(gateway.id)
+    return True
+
+
 def _nat_count_in_zone(ctx: Ctx, zone: str) -> int:
     count = 0
     for nat in ctx.world.all(NatGateway):

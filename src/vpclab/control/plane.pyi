@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from ..model.endpoints import UnsuccessfulItem, VpcEndpoint, VpcEndpointService
-from ..model.gateways import Address, InternetGateway, NatGateway
+from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.insights import NetworkInsightsAnalysis, NetworkInsightsPath
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.load_balancer import Listener, LoadBalancer, TargetGroup
@@ -60,7 +60,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (123), run by __getattr__ in a World transaction
+    # -- the actions (125), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -171,6 +171,12 @@ class ControlPlane:
         """CreateDefaultVpc: 172.31.0.0/16 with a default /20 subnet per Availability Zone (public IPs on
         launch), an attached internet gateway and a main route table with 0.0.0.0/0 to it, DNS hostnames on.
         One per account and Region (DefaultVpcAlreadyExists).
+        """
+    def create_egress_only_internet_gateway(
+        self, *, vpc_id: str, tags: Mapping[str, str] | None = None
+    ) -> EgressOnlyInternetGateway:
+        """CreateEgressOnlyInternetGateway: for a VPC of the caller's, attached to it from the start (EC2 API
+        reference). Routes to it carry IPv6 destinations only.
         """
     def create_internet_gateway(self, *, tags: Mapping[str, str] | None = None) -> InternetGateway:
         """CreateInternetGateway: a detached gateway. Quota "Internet gateways per Region"."""
@@ -439,6 +445,10 @@ class ControlPlane:
         """CreateVpnGateway: a private Amazon-side ASN (default 64512); quota per Region."""
     def delete_customer_gateway(self, *, customer_gateway_id: str) -> None:
         """DeleteCustomerGateway: not while a VPN connection that is not deleted uses it."""
+    def delete_egress_only_internet_gateway(self, *, egress_only_internet_gateway_id: str) -> bool:
+        """DeleteEgressOnlyInternetGateway: routes to it stay, as blackholes (AWS keeps a route whose target
+        is gone).
+        """
     def delete_internet_gateway(self, *, internet_gateway_id: str) -> None:
         """DeleteInternetGateway: detach it first (DependencyViolation while attached)."""
     def delete_load_balancer(self, *, load_balancer_arn: str) -> None:

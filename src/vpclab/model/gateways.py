@@ -1,4 +1,4 @@
-"""Internet gateways, NAT gateways and Elastic IP addresses."""
+"""Internet gateways (and egress-only ones), NAT gateways and Elastic IP addresses."""
 
 from __future__ import annotations
 
@@ -18,6 +18,22 @@ class InternetGateway(Resource):
 
     #: the VPC it is attached to (an internet gateway attaches to at most one VPC)
     vpc_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EgressOnlyInternetGateway(Resource):
+    """IPv6 traffic out of its VPC to the internet and the replies back, never a flow started outside
+    (AWS "Enable outbound IPv6 traffic using an egress-only internet gateway"). Created for one VPC."""
+
+    KIND: ClassVar[str] = "egress_only_internet_gateway"
+    ID_PREFIX: ClassVar[str] = "eigw"
+    LABEL: ClassVar[str] = "egress-only internet gateway"
+    # AWS's code for an unknown gateway id; the message's wording for eigw ids is undocumented
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidGatewayID.NotFound", "The eigw ID '{id}' does not exist")
+
+    vpc_id: str
+    #: the attachment's state (AWS's Attachments[].State): attached for as long as the gateway exists
+    state: str = "attached"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

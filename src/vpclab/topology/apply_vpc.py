@@ -73,7 +73,12 @@ def igw_name(d: Decl) -> str:
 
 
 def create_internet_gateway(a: Applier, d: Decl) -> None:
+    """The VPC's internet gateway, attached, and its egress-only internet gateway (``VPC/eigw``)."""
     vpc_id = a.id(d.name)
+    if d.spec.egress_only_internet_gateway and vpc_id is not None:
+        name, loc = f"{d.name}/eigw", (*d.loc, "egress_only_internet_gateway")
+        a.keep(name, a.call(d, "create_egress_only_internet_gateway", loc, vpc_id=vpc_id,
+                            tags=a.tags(name, {}), what=f"egress-only internet gateway {name}"))
     if not d.spec.internet_gateway or vpc_id is None:
         return
     name = igw_name(d)

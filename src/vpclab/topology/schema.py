@@ -158,6 +158,8 @@ class VpcSpec(Placed):
     cidrs: list[str] | None = Field(None, description="primary first, then secondary CIDR blocks")
     dns_hostnames: bool | None = None
     internet_gateway: bool | Name | None = Field(None, description="true, or the gateway's name")
+    egress_only_internet_gateway: bool | None = Field(
+        None, description="true: an egress-only internet gateway for IPv6 egress (named VPC/eigw)")
     subnets: dict[Name, SubnetSpec] = Field(default_factory=dict)
     route_tables: dict[Name, RouteTableSpec] = Field(default_factory=dict)
     security_groups: dict[Name, SecurityGroupSpec] = Field(default_factory=dict)

@@ -1,10 +1,10 @@
-"""Internet gateways and NAT gateways."""
+"""Internet gateways (and egress-only ones) and NAT gateways."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...model.gateways import InternetGateway, NatGateway
+from ...model.gateways import EgressOnlyInternetGateway, InternetGateway, NatGateway
 from .. import shapes
 from ..describe import Kind, describe_handler
 from ..registry import Call, mutating
@@ -28,6 +28,16 @@ describe_handler(
         shape=shapes.internet_gateway,
         filters=IGW_FILTERS,
     ),
+)
+
+mutating("CreateEgressOnlyInternetGateway", returns=shapes.egress_only_internet_gateway,
+         key="EgressOnlyInternetGateway", tag_type=EgressOnlyInternetGateway.RESOURCE_TYPE)
+mutating("DeleteEgressOnlyInternetGateway", result=lambda call, done: {"ReturnCode": done})
+describe_handler(
+    "DescribeEgressOnlyInternetGateways",
+    # AWS documents only the tag filters (tag:<key>, tag-key) for this call
+    Kind(EgressOnlyInternetGateway, key="EgressOnlyInternetGateways", ids="EgressOnlyInternetGatewayIds",
+         shape=shapes.egress_only_internet_gateway, filters={}),
 )
 
 NAT_FILTERS = {
