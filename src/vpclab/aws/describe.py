@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource
 from ..model.world import World
 from .registry import Call, Handler, _caller_module, handler
@@ -80,7 +80,7 @@ def filter_accessor(kind: Kind, name: str) -> Accessor:
         return _tag_filter(name[4:])
     acc = kind.filters.get(name) or COMMON_FILTERS.get(name)
     if acc is None:
-        raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+        raise invalid_parameter_value(f"The filter '{name}' is invalid")
     return acc
 
 
@@ -138,8 +138,7 @@ def page(call: Call, items: list[Any], item_id: Callable[[Any], str]) -> tuple[l
     low, high = shape.metadata.get("min", 1), shape.metadata.get("max", 1000)
     if not low <= max_results <= high:
         # AWS's code; the wording follows AWS's "Value ( n ) for parameter maxResults is invalid."
-        raise AwsError(
-            "InvalidParameterValue",
+        raise invalid_parameter_value(
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
             f"Parameter must be between {low} and {high}.",
         )

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..control.insights import Analyser
 from ..control.plane import ControlPlane
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.vpc import Vpc
 from ..model.world import World
@@ -162,7 +162,7 @@ class Endpoint:
             raise AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
         params = protocol.parse_params(op, form)
         if not is_region(caller.region):
-            raise AwsError("InvalidParameterValue", f"Invalid region: {caller.region}")
+            raise invalid_parameter_value(f"Invalid region: {caller.region}")
         if params.get("DryRun"):
             # no IAM in a lab: every caller may call every action it can name
             raise AwsError(

@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 import botocore.session
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 
 #: Query parameters every request may carry that no operation's input shape lists.
 ENVELOPE_PARAMS = frozenset({"Action", "Version"})
@@ -73,7 +73,7 @@ def invalid_value(param: str, value: str, expected: str = "") -> AwsError:
     """AWS's wording for a value of the wrong type or outside an enum:
     ``Value (x) for parameter instanceTenancy is invalid.`` (the trailing hint is vpclab's)."""
     hint = f" Expected: {expected}." if expected else ""
-    return AwsError("InvalidParameterValue", f"Value ({value}) for parameter {param} is invalid.{hint}")
+    return invalid_parameter_value(f"Value ({value}) for parameter {param} is invalid.{hint}")
 
 
 def parse_params(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
@@ -134,7 +134,7 @@ def _list_indices(prefix: str, form: Mapping[str, str]) -> list[int]:
         if k.startswith(dotted):
             head = k[len(dotted) :].split(".", 1)[0]
             if not head.isdigit() or int(head) < 1:
-                raise AwsError("InvalidParameterValue", f"The parameter {k} is not a valid list index")
+                raise invalid_parameter_value(f"The parameter {k} is not a valid list index")
             found.add(int(head))
     return sorted(found)
 

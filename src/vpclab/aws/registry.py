@@ -32,7 +32,7 @@ from botocore.model import ListShape, OperationModel, Shape, StructureShape
 
 from ..control.insights import Analyser
 from ..control.plane import ACTIONS, ControlPlane
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.world import World
 from . import protocol
 
@@ -136,8 +136,7 @@ def tags_of(specs: list[Mapping[str, Any]] | None, tag_type: str | None) -> dict
     for n, spec in enumerate(specs, 1):
         rtype = spec.get("ResourceType")
         if tag_type is not None and rtype is not None and rtype != tag_type:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise invalid_parameter_value(
                 f"'{rtype}' is not a valid taggable resource type for this operation.",
             )
         tags.update(tag_map(spec.get("Tags", []), f"TagSpecification.{n}.Tag"))

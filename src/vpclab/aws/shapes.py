@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..model.base import Resource
-from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
+from ..model.gateways import Address, InternetGateway, NatGateway
 from ..model.route_table import ROUTE_TARGETS, Route, RouteTable, RouteTableAssociation, effective_routes
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc, VpcCidrBlockAssociation
@@ -24,18 +24,21 @@ def resource_type(res: Resource) -> str:
     return res.RESOURCE_TYPE
 
 
+# -- helpers every family's shapes use ---------------------------------------------------------
 def tags(res: Resource) -> list[dict[str, str]]:
     """``[{"Key": k, "Value": v}, …]``."""
     return [{"Key": k, "Value": v} for k, v in res.tags.items()]
 
 
-def _with_tags(out: Shape, res: Resource) -> Shape:
+def with_tags(out: Shape, res: Resource, key: str = "Tags") -> Shape:
+    """``out`` with the resource's tags under ``key`` (left out when it has none, as AWS does)."""
     if res.tags:
-        out["Tags"] = tags(res)
+        out[key] = tags(res)
     return out
 
 
-def _drop_none(d: Mapping[str, Any]) -> Shape:
+def drop_none(d: Mapping[str, Any]) -> Shape:
+    """``d`` without its None values (AWS leaves absent members out)."""
     return {k: v for k, v in d.items() if v is not None}
 
 
@@ -49,7 +52,7 @@ def vpc_cidr_association(assoc: VpcCidrBlockAssociation) -> Shape:
 
 
 def vpc(world: World, v: Vpc) -> Shape:
-    return _with_tags(
+    return with_tags(
         {
             "CidrBlock": v.cidr_block,
             # vpclab does not model DHCP option sets; AWS reports "default" for a VPC without one
@@ -90,7 +93,7 @@ def available_ip_count(world: World, s: Subnet) -> int:
 
 
 def subnet(world: World, s: Subnet) -> Shape:
-    return _with_tags(
+    return with_tags(
         {
             "AvailabilityZone": s.availability_zone,
             "AvailabilityZoneId": s.availability_zone_id,
@@ -143,7 +146,7 @@ def route(world: World, r: Route, state: str) -> Shape:
 
 
 def route_table_association(a: RouteTableAssociation) -> Shape:
-    return _drop_none(
+    return drop_none(
         {
             "Main": a.main,
             "RouteTableAssociationId": a.route_table_association_id,
@@ -156,7 +159,7 @@ def route_table_association(a: RouteTableAssociation) -> Shape:
 
 
 def route_table(world: World, rt: RouteTable) -> Shape:
-    return _with_tags(
+    return with_tags(
         {
             "Associations": [route_table_association(a) for a in rt.associations],
             "PropagatingVgws": [{"GatewayId": g} for g in rt.propagating_vgws],
@@ -171,7 +174,7 @@ def route_table(world: World, rt: RouteTable) -> Shape:
 
 # -- gateways and addresses ----------------------------------------------------------------------
 def internet_gateway(world: World, igw: InternetGateway) -> Shape:
-    return _with_tags(
+    return with_tags(
         {
             "Attachments": [{"State": "available", "VpcId": igw.vpc_id}] if igw.vpc_id else [],
             "InternetGatewayId": igw.id,
@@ -181,18 +184,8 @@ def internet_gateway(world: World, igw: InternetGateway) -> Shape:
     )
 
 
-def egress_only_internet_gateway(world: World, gateway: EgressOnlyInternetGateway) -> Shape:
-    return _with_tags(
-        {
-            "Attachments": [{"State": gateway.state, "VpcId": gateway.vpc_id}],
-            "EgressOnlyInternetGatewayId": gateway.id,
-        },
-        gateway,
-    )
-
-
 def nat_gateway(world: World, nat: NatGateway) -> Shape:
-    address = _drop_none(
+    address = drop_none(
         {
             "AllocationId": nat.allocation_id,
             "NetworkInterfaceId": nat.network_interface_id or None,
@@ -205,8 +198,8 @@ def nat_gateway(world: World, nat: NatGateway) -> Shape:
             else ("failed" if nat.state == "failed" else None),
         }
     )
-    return _with_tags(
-        _drop_none(
+    return with_tags(
+        drop_none(
             {
                 "FailureCode": nat.failure_code,
                 "FailureMessage": nat.failure_message,
@@ -224,8 +217,8 @@ def nat_gateway(world: World, nat: NatGateway) -> Shape:
 
 
 def address(world: World, a: Address) -> Shape:
-    return _with_tags(
-        _drop_none(
+    return with_tags(
+        drop_none(
             {
                 "AllocationId": a.id,
                 "AssociationId": a.association_id,

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from ipaddress import IPv4Network
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.gateways import Address, InternetGateway
 from ..model.interfaces import Instance, NetworkInterface
@@ -71,7 +71,7 @@ def allocate_address(ctx: Ctx, *, domain: str = "vpc", tags: Mapping[str, str] |
     """AllocateAddress: an Elastic IP for use in a VPC, within the per-Region quota."""
     if domain != "vpc":
         # EC2-Classic ("standard") was retired in 2023
-        raise AwsError("InvalidParameterValue", f"Value ({domain}) for parameter domain is invalid.")
+        raise invalid_parameter_value(f"Value ({domain}) for parameter domain is invalid.")
     mine = sum(1 for a in ctx.world.all(Address) if a.owner_id == ctx.account_id and a.region == ctx.region)
     ctx.check_quota("elastic_ips_per_region", mine)
     return ctx.world.put(Address(id=ctx.new_id("address"), owner_id=ctx.account_id, region=ctx.region,
@@ -125,7 +125,7 @@ def associate_address(ctx: Ctx, *, allocation_id: str, instance_id: str | None =
     private_ip = private_ip_address or eni.private_ip_address
     if private_ip not in eni.private_ip_addresses:
         # AWS's wording is undocumented
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"The specified private IP address {private_ip} is not assigned to interface {eni.id}")
     if not any(g.vpc_id == eni.vpc_id for g in ctx.world.all(InternetGateway)):
         raise AwsError("Gateway.NotAttached", f"Network {eni.vpc_id} is not attached to any internet gateway")

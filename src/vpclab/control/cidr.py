@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 
 
 def parse_cidr(value: str | None, parameter: str = "cidrBlock") -> IPv4Network:
@@ -18,8 +18,7 @@ def parse_cidr(value: str | None, parameter: str = "cidrBlock") -> IPv4Network:
             raise ValueError(value)
         return IPv4Network(value, strict=True)
     except ValueError:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise invalid_parameter_value(
             f"Value ({value}) for parameter {parameter} is invalid. This is not a valid CIDR block.",
         ) from None
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.endpoints import (
     AVAILABLE,
@@ -225,7 +225,7 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
     if vpc_endpoint_type not in ENDPOINT_TYPES:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({vpc_endpoint_type}) for parameter vpcEndpointType is invalid.")
     offer = resolve_service(ctx, service_name, vpc.region)
     if vpc_endpoint_type not in offer.types:

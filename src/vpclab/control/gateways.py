@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from ..core.errors import AwsError, invalid_parameter_combination, missing_parameter
+from ..core.errors import AwsError, invalid_parameter_combination, invalid_parameter_value, missing_parameter
 from ..model.base import Tags
 from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
@@ -44,7 +44,7 @@ def attach_internet_gateway(ctx: Ctx, *, internet_gateway_id: str, vpc_id: str) 
         raise AwsError("Resource.AlreadyAssociated",
                        f"resource {internet_gateway_id} is already attached to network {igw.vpc_id}")
     if any(True for _ in ctx.world.in_vpc(vpc_id, InternetGateway)):
-        raise AwsError("InvalidParameterValue", f"Network {vpc_id} already has an internet gateway attached")
+        raise invalid_parameter_value(f"Network {vpc_id} already has an internet gateway attached")
     ctx.world.put(replace(igw, vpc_id=vpc_id))
 
 
@@ -162,7 +162,7 @@ def create_nat_gateway(ctx: Ctx, *, subnet_id: str, allocation_id: str | None = 
     from .interfaces import create_managed_interface
 
     if connectivity_type not in ("public", "private"):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({connectivity_type}) for parameter connectivityType is invalid. "
                        "Valid values are public, private.")
     subnet = ctx.require(Subnet, subnet_id)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
 from typing import Any, Protocol
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource, Tags, kind_of_id
 from ..model.endpoints import VpcEndpoint, VpcEndpointService
 from ..model.gateways import InternetGateway
@@ -52,7 +52,7 @@ VPCLAB_KINDS: dict[str, str] = {CustomerGateway.KIND: CustomerGateway.ARN_TYPE}
 
 # -- the path --------------------------------------------------------------------------------------
 def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValue", message)
+    return invalid_parameter_value(message)
 
 
 def _ipv4(value: str | None, param: str) -> str | None:

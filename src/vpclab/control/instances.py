@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import Any
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.gateways import Address
 from ..model.images import INSTANCE_TYPES, Image, InstanceType, find_image
@@ -62,9 +62,9 @@ def _image(ctx: Ctx, image_id: str) -> Image:
 def _instance_type(name: str, image: Image) -> InstanceType:
     itype = INSTANCE_TYPES.get(name)
     if itype is None:
-        raise AwsError("InvalidParameterValue", f"Invalid value '{name}' for InstanceType.")
+        raise invalid_parameter_value(f"Invalid value '{name}' for InstanceType.")
     if itype.architecture != image.architecture:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"The architecture '{itype.architecture}' of the specified instance type does not "
                        f"match the architecture '{image.architecture}' of the specified AMI. Specify an "
                        "instance type and an AMI that have matching architectures, and try again.")
@@ -101,10 +101,10 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
     for entry in network_interfaces:
         unknown = set(entry) - NETWORK_INTERFACE_KEYS
         if unknown:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"Unknown network interface parameter(s): {', '.join(sorted(unknown))}")
         if entry.get("device_index") is None:
-            raise AwsError("InvalidParameterValue", "Each network interface requires a device index.")
+            raise invalid_parameter_value("Each network interface requires a device index.")
         index = int(entry["device_index"])
         if entry.get("network_interface_id"):
             eni = ctx.require(NetworkInterface, entry["network_interface_id"])
@@ -127,10 +127,10 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
                            int(entry.get("secondary_private_ip_address_count", 0))))
     indexes = [s.device_index for s in specs]
     if 0 not in indexes:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        "When specifying network interfaces, you must include a device at index 0")
     if len(set(indexes)) != len(indexes):
-        raise AwsError("InvalidParameterValue", "Each network interface requires a unique device index.")
+        raise invalid_parameter_value("Each network interface requires a unique device index.")
     if len(specs) > 1 and any(s.associate_public_ip_address for s in specs):
         raise AwsError("InvalidParameterCombination",
                        "The associatePublicIPAddress parameter cannot be specified when launching with "
@@ -187,7 +187,7 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     zone = (placement or {}).get("availability_zone")
     if zone and zone != specs[0].subnet.availability_zone:
         # AWS refuses a placement zone other than the subnet's (message undocumented: ours)
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({zone}) for parameter availabilityZone is invalid. The subnet "
                        f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone}.")
     reservation_id = ctx.new_id("reservation")

@@ -16,7 +16,7 @@ from dataclasses import replace
 from ipaddress import IPv4Address
 from typing import Any
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.gateways import Address
 from ..model.images import INSTANCE_TYPES
@@ -53,14 +53,13 @@ def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, 
         try:
             addr = IPv4Address(requested)
         except ValueError:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise invalid_parameter_value(
                 f"Value ({requested}) for parameter privateIpAddress is invalid. Invalid format.") from None
         # AWS's wording names no address. The five reserved addresses are "not available for you
         # to use" (AWS: "Subnet CIDR blocks"); AWS's exact error for them is undocumented, vpclab
         # treats them as outside the usable range.
         if addr not in subnet.network or addr in subnet.reserved():
-            raise AwsError("InvalidParameterValue", "Address does not fall within the subnet's address range")
+            raise invalid_parameter_value("Address does not fall within the subnet's address range")
         if addr in used:
             raise AwsError("InvalidIPAddress.InUse", in_use_message or ADDRESS_IN_USE)
         return requested
@@ -150,7 +149,7 @@ def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: st
     subnet = ctx.require(Subnet, subnet_id)
     group_ids = resolve_groups(ctx, subnet, groups)
     if secondary_private_ip_address_count < 0:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({secondary_private_ip_address_count}) for parameter "
                        "secondaryPrivateIpAddressCount is invalid. Value must be a non-negative integer.")
     primary = allocate_private_ip(ctx, subnet, private_ip_address)
@@ -186,7 +185,7 @@ def delete_network_interface(ctx: Ctx, *, network_interface_id: str) -> None:
     eni = ctx.require(NetworkInterface, network_interface_id)
     ctx.require_owner(eni)
     if eni.status == "in-use" or eni.attachment_id or eni.requester_managed:
-        raise AwsError("InvalidParameterValue", f"Network interface '{eni.id}' is currently in use.")
+        raise invalid_parameter_value(f"Network interface '{eni.id}' is currently in use.")
     release_public_ips(ctx, eni)
     ctx.world.remove(eni.id)
 
@@ -205,7 +204,7 @@ def attach_network_interface(ctx: Ctx, *, network_interface_id: str, instance_id
         raise AwsError("IncorrectInstanceState",
                        f"The instance '{inst.id}' is not in a valid state for this operation.")
     if device_index < 0:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({device_index}) for parameter deviceIndex is invalid. Value must be a "
                        "non-negative integer.")
     if eni.availability_zone != inst.availability_zone:
@@ -214,7 +213,7 @@ def attach_network_interface(ctx: Ctx, *, network_interface_id: str, instance_id
                        "availability zone")
     attached = [e for e in (ctx.world.get(i, NetworkInterface) for i in inst.network_interface_ids) if e]
     if any(e.device_index == device_index for e in attached):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Instance '{inst.id}' already has an interface attached at device index "
                        f"'{device_index}'.")
     itype = INSTANCE_TYPES.get(inst.instance_type)
@@ -360,7 +359,7 @@ def unassign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
     if not private_ip_addresses:
         raise AwsError("MissingParameter", "The request must contain the parameter privateIpAddress")
     if any(ip not in eni.secondary_private_ip_addresses for ip in private_ip_addresses):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Some of the specified addresses are not assigned to interface {eni.id}")
     release_public_ips(ctx, eni, list(private_ip_addresses))
     eni = ctx.world.get(eni.id, NetworkInterface) or eni

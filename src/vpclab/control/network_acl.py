@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..core.errors import AwsError, missing_parameter
+from ..core.errors import AwsError, invalid_parameter_value, missing_parameter
 from ..core.protocols import ICMP, Protocol, ProtocolError
 from ..model.base import Tags
 from ..model.security import ACL_FINAL_RULE, NetworkAcl, NetworkAclAssociation, NetworkAclEntry
@@ -50,7 +50,7 @@ def delete_network_acl(ctx: Ctx, *, network_acl_id: str) -> None:
     acl = ctx.require(NetworkAcl, network_acl_id)
     ctx.require_owner(acl)
     if acl.is_default:
-        raise AwsError("InvalidParameterValue", f"cannot delete default network ACL {network_acl_id}")
+        raise invalid_parameter_value(f"cannot delete default network ACL {network_acl_id}")
     if acl.associations:
         raise AwsError("DependencyViolation",
                        f"The networkAcl '{network_acl_id}' has dependencies and cannot be deleted.")
@@ -110,7 +110,7 @@ def _existing(acl: NetworkAcl, rule_number: int, egress: bool) -> NetworkAclEntr
 def _rule_number(value: int) -> int:
     n = int(value)
     if n not in RULE_NUMBERS:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({value}) for parameter ruleNumber is invalid. "
                        "Rulenumber must be in range 1..32766")
     return n
@@ -123,7 +123,7 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
     action_ = str(rule_action).lower()
     if action_ not in RULE_ACTIONS:
         # AWS's wording is undocumented; the parameter and its valid values are named
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({rule_action}) for parameter ruleAction is "
                        "invalid. Valid values are: allow, deny")
     proto = _protocol(protocol)
@@ -140,7 +140,7 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
                 raise AwsError("InvalidParameterValue", f"Value ({v}) for parameter portRange is invalid. "
                                "Ports must be in range 0..65535")
         if lo > hi:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"Value ({lo}-{hi}) for parameter portRange is invalid. From must not exceed To")
         fields.update(port_from=lo, port_to=hi)
     elif proto == ICMP:
@@ -150,7 +150,7 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
         t, c = int(icmp_type_code["type"]), int(icmp_type_code["code"])
         for name, v in (("type", t), ("code", c)):
             if not -1 <= v <= 255:
-                raise AwsError("InvalidParameterValue",
+                raise invalid_parameter_value(
                                f"Value ({v}) for parameter icmpTypeCode.{name} is "
                                "invalid. Must be in range -1..255")
         fields.update(icmp_type=t, icmp_code=c)
@@ -164,7 +164,7 @@ def _protocol(value: str | int) -> Protocol:
     try:
         return Protocol.from_number(value)
     except ProtocolError:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Invalid value '{value}' for IP protocol. Unknown protocol.") from None
 
 
@@ -180,7 +180,7 @@ def replace_network_acl_association(ctx: Ctx, *, association_id: str, network_ac
     if target.vpc_id != current.vpc_id:
         # AWS's code and wording for an ACL of another VPC are undocumented; EC2's usual
         # "different networks" message is used
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        "You have specified two resources that belong to different networks.")
     new_assoc = NetworkAclAssociation(network_acl_association_id=ctx.new_id("network_acl_association"),
                                       network_acl_id=target.id, subnet_id=assoc.subnet_id)

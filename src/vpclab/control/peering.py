@@ -22,7 +22,7 @@ from datetime import timedelta
 from ipaddress import IPv4Network
 from typing import Any
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.peering import (
     ACTIVE,
@@ -121,7 +121,7 @@ def create_vpc_peering_connection(ctx: Ctx, *, vpc_id: str, peer_vpc_id: str,
     accepter_region = peer_region or ctx.region
     if peer_vpc_id == vpc_id:
         # AWS's text as EC2-compatible clouds reproduce it (not in AWS's docs).
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Invalid value '{peer_vpc_id}' for peerVpcId. "
                        "Both vpcId and peerVpcId values must be different.")
     peer = ctx.world.get(peer_vpc_id, Vpc)
@@ -256,7 +256,7 @@ def modify_vpc_peering_connection_options(
             continue
         unknown = set(given) - _OPTION_KEYS
         if unknown:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"Value ({sorted(unknown)[0]}) for parameter {side}PeeringConnectionOptions is "
                            "invalid.")
         owner, region = pcx.owner_of_side(side)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ..core.errors import AwsError
+from ..core.errors import invalid_parameter_value
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.world import World
 from . import (
@@ -63,9 +63,9 @@ class ControlPlane:
     def __init__(self, world: World | None = None, *, account_id: str = DEFAULT_ACCOUNT,
                  region: str = DEFAULT_REGION, analyser: Analyser | None = None) -> None:
         if not is_region(region):
-            raise AwsError("InvalidParameterValue", f"Invalid region: {region}")
+            raise invalid_parameter_value(f"Invalid region: {region}")
         if not (len(account_id) == 12 and account_id.isdigit()):
-            raise AwsError("InvalidParameterValue", f"Invalid account id: {account_id} (expected 12 digits)")
+            raise invalid_parameter_value(f"Invalid account id: {account_id} (expected 12 digits)")
         self.world = world if world is not None else World()
         self.ctx = Ctx(self.world, account_id, region, analyser)
 

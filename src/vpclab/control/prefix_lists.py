@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.prefix_lists import (
     AWS_MANAGED_SERVICES,
@@ -64,13 +64,12 @@ def _parse_entry_cidr(cidr: str | None, family: str) -> str:
     try:
         net = ip_network(cidr or "", strict=True)
     except ValueError:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise invalid_parameter_value(
             f"Value ({cidr}) for parameter cidr is invalid. This is not a valid CIDR block.") from None
     wanted = IPv4Network if family == "IPv4" else IPv6Network
     if not isinstance(net, wanted):
         # AWS: entries must match the list's address family (message wording undocumented)
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"The CIDR ({cidr}) does not match the address family ({family}) of the prefix list.")
     return str(net)
 
@@ -91,7 +90,7 @@ def _entries(raw: Sequence[Mapping[str, str | None]] | None, family: str) -> tup
 
 def _check_max_entries(max_entries: int) -> None:
     if max_entries not in MAX_ENTRIES_RANGE:
-        raise AwsError("InvalidParameterValue", "Must specify a max size between 1 and 1000")
+        raise invalid_parameter_value("Must specify a max size between 1 and 1000")
 
 
 @action
@@ -101,9 +100,9 @@ def create_managed_prefix_list(ctx: Ctx, *, prefix_list_name: str, max_entries: 
     """CreateManagedPrefixList: a customer-managed list (IPv4 or IPv6, 1–1000 max entries)."""
     if prefix_list_name.lower().startswith(RESERVED_NAME_PREFIX):
         # AWS docs: "The name cannot start with com.amazonaws." (error wording undocumented)
-        raise AwsError("InvalidParameterValue", "Prefix list name cannot start with com.amazonaws.")
+        raise invalid_parameter_value("Prefix list name cannot start with com.amazonaws.")
     if address_family not in ADDRESS_FAMILIES:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({address_family}) for parameter addressFamily is invalid. "
                        "Valid values are IPv4 and IPv6.")
     _check_max_entries(max_entries)
@@ -152,7 +151,7 @@ def modify_managed_prefix_list(ctx: Ctx, *, prefix_list_id: str, current_version
     changes: dict[str, object] = {}
     if prefix_list_name is not None:
         if prefix_list_name.lower().startswith(RESERVED_NAME_PREFIX):
-            raise AwsError("InvalidParameterValue", "Prefix list name cannot start with com.amazonaws.")
+            raise invalid_parameter_value("Prefix list name cannot start with com.amazonaws.")
         changes["prefix_list_name"] = prefix_list_name
     if max_entries is not None:
         _check_max_entries(max_entries)
@@ -216,7 +215,7 @@ def get_managed_prefix_list_entries(ctx: Ctx, *, prefix_list_id: str,
     entries = pl.entries_at(target_version)
     if entries is None:
         # wording undocumented
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"The specified version ({target_version}) does not exist for prefix list "
                        f"{prefix_list_id}.")
     return entries

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from ipaddress import IPv4Network
 
-from ..core.errors import AwsError, invalid_parameter_combination, missing_parameter
+from ..core.errors import AwsError, invalid_parameter_combination, invalid_parameter_value, missing_parameter
 from ..model.base import Tags
 from ..model.endpoints import VpcEndpoint
 from ..model.gateways import EgressOnlyInternetGateway, InternetGateway, NatGateway
@@ -35,7 +35,7 @@ def dependency_violation(route_table_id: str) -> AwsError:
 def different_networks(route_table_id: str, noun: str, other_id: str) -> AwsError:
     """AWS's wording when a table and a gateway/subnet/target live in different VPCs, e.g.
     "route table rtb-… and network gateway igw-… belong to different networks"."""
-    return AwsError("InvalidParameterValue",
+    return invalid_parameter_value(
                     f"route table {route_table_id} and {noun} {other_id} belong to different networks")
 
 
@@ -143,7 +143,7 @@ def _check_gateway_table(ctx: Ctx, rt: RouteTable, gateway_id: str) -> None:
     reason = gateway_table_violation(ctx, rt)
     if reason is not None:
         # AWS documents the rule but not the error's wording; this message is vpclab's.
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Route table {rt.id} cannot be associated with gateway {gateway_id}: it has "
                        f"{reason}. A gateway route table supports only the local route and routes to a "
                        "network interface or Gateway Load Balancer endpoint within the VPC.")
@@ -184,7 +184,7 @@ def disassociate_route_table(ctx: Ctx, *, association_id: str) -> None:
     rt, assoc = _find_association(ctx, association_id)
     ctx.require_owner(rt)
     if assoc.main:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"cannot disassociate the main route table association {association_id}")
     ctx.world.put(replace(rt, associations=tuple(
         a for a in rt.associations if a.route_table_association_id != association_id)))
@@ -241,7 +241,7 @@ def _parse_destination(value: str) -> IPv4Network:
             raise ValueError(value)
         return IPv4Network(value, strict=False)
     except ValueError:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({value}) for parameter destinationCidrBlock is invalid. "
                                                 "This is not a valid CIDR block.") from None
 
@@ -400,14 +400,14 @@ def _check_within_vpc(ctx: Ctx, rt: RouteTable, cidr: str | None, target_field: 
     if not any(net.subnet_of(v) for v in _vpc_of(ctx, rt).networks):
         return
     if target_field not in MIDDLEBOX_TARGETS:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"The destination CIDR block {cidr} is equal to or more specific than one of this "
                        "VPC's CIDR blocks. This route can target only an interface or an instance.")
     if cidr in _vpc_of(ctx, rt).cidr_blocks:
         return  # the local route's destination: RouteAlreadyExists (CreateRoute) or a local replacement
     if not any(s.cidr_block == cidr for s in ctx.world.in_vpc(rt.vpc_id, Subnet)):
         # the rule is documented; AWS's wording for it is not
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"The destination CIDR block {cidr} is more specific than one of this VPC's CIDR "
                        "blocks but does not match the CIDR block of a subnet in the VPC.")
 
@@ -490,7 +490,7 @@ def _existing_route(ctx: Ctx, rt: RouteTable, cidr: str | None, pl_id: str | Non
     if route is not None:
         return route
     if verb == "replace":
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"There is no route defined for '{destination}' in the route "
                        "table. Use CreateRoute instead.")
     kind = "destination-cidr-block" if cidr else "destination-prefix-list-id"
@@ -532,14 +532,14 @@ def replace_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str 
                                                 f"in route table {rt.id}")
     if field == "gateway_id" and value == "local":
         if not is_local(old):
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"The route identified by {old.destination} is not a "
                            "local route and cannot target local.")
         new = Route(destination_cidr_block=cidr, gateway_id="local", origin=old.origin)
     else:
         fields = _route_fields(ctx, rt, field, value)
         if is_local(old) and not set(fields) & set(LOCAL_REPLACEMENT_TARGETS):
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"The destination CIDR block {cidr} is equal to or more specific than one of this "
                            "VPC's CIDR blocks. This route can target only an interface or an instance.")
         _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
@@ -560,9 +560,9 @@ def delete_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
     cidr, pl_id = _destination(ctx, destination_cidr_block, destination_prefix_list_id, must_exist=False)
     route = _existing_route(ctx, rt, cidr, pl_id, "delete")
     if is_local(route):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"cannot remove local route {route.destination} in route table {rt.id}")
     if is_endpoint_route(route):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"cannot remove VPC endpoint route {route.destination} in route table {rt.id}")
     ctx.world.put(replace(rt, routes=tuple(r for r in rt.routes if r is not route)))

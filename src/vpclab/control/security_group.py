@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..core.errors import AwsError, missing_parameter
+from ..core.errors import AwsError, invalid_parameter_value, missing_parameter
 from ..core.protocols import ICMP, Protocol, ProtocolError
 from ..model import sharing
 from ..model.base import Tags
@@ -54,15 +54,15 @@ def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id
         raise missing_parameter("GroupDescription")
     vpc = _vpc_for_new_group(ctx, vpc_id)
     if group_name.lower() == DEFAULT_GROUP_NAME:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Cannot use reserved security group name: {DEFAULT_GROUP_NAME}")
     if group_name.lower().startswith("sg-"):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({group_name}) for parameter GroupName is invalid. "
                        "Group names may not be in the format sg-*.")
     for param, value in (("GroupName", group_name), ("GroupDescription", description)):
         if len(value) > MAX_NAME_LENGTH:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"Value ({value}) for parameter {param} is invalid. "
                            f"Length exceeds maximum of {MAX_NAME_LENGTH} characters.")
     # AWS: "Names are case-insensitive and must be unique within the VPC." Whether a participant's
@@ -238,11 +238,11 @@ def rules_from_permissions(ctx: Ctx, sg: SecurityGroup, permissions: Sequence[Pe
             sources += 1
         if perm.get("ipv6_ranges"):
             # vpclab models IPv4 only (DESIGN §3); refuse rather than silently drop the rule
-            raise AwsError("InvalidParameterValue", "IPv6 rules are not modelled by vpclab; use ip_ranges")
+            raise invalid_parameter_value("IPv6 rules are not modelled by vpclab; use ip_ranges")
         if not sources:
             # AWS's answer to a permission without any source is undocumented; refusing it is the
             # conservative choice (no rule is created that the caller might think exists)
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            "Each IP permission must name at least one source: IpRanges, PrefixListIds "
                            "or UserIdGroupPairs.")
     return tuple(out)
@@ -256,7 +256,7 @@ def normalise_protocol(value: object) -> str:
     try:
         return Protocol(value).ip_protocol  # type: ignore[arg-type]
     except ProtocolError:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Invalid value '{value}' for IP protocol. Unknown protocol.") from None
 
 
@@ -266,20 +266,20 @@ def normalise_ports(perm: Permission) -> tuple[str, int, int]:
     from_port, to_port = perm.get("from_port"), perm.get("to_port")
     if Protocol(protocol).has_ports:
         if from_port is None or to_port is None:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.")
         for which, port in (("from", from_port), ("to", to_port)):
             if not 0 <= int(port) <= 65535:
-                raise AwsError("InvalidParameterValue", f"TCP/UDP ({which}) port ({port}) out of range")
+                raise invalid_parameter_value(f"TCP/UDP ({which}) port ({port}) out of range")
         if int(from_port) > int(to_port):
             # AWS's wording for an inverted range is undocumented; the message names both ends
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"Invalid TCP/UDP port range: from port ({from_port}) is "
                            f"greater than to port ({to_port})")
         return protocol, int(from_port), int(to_port)
     if Protocol(protocol).is_icmp:
         if Protocol(protocol) == ICMP and (from_port is None or to_port is None):
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            "Invalid value 'Must specify both from and to ports with ICMP.' for portRange.")
         icmp_type = -1 if from_port is None else int(from_port)
         icmp_code = -1 if to_port is None else int(to_port)
@@ -287,9 +287,9 @@ def normalise_ports(perm: Permission) -> tuple[str, int, int]:
         # codes" (API_IpPermission). The error wording is undocumented.
         for which, v in (("type", icmp_type), ("code", icmp_code)):
             if not -1 <= v <= 255:
-                raise AwsError("InvalidParameterValue", f"ICMP {which} ({v}) out of range")
+                raise invalid_parameter_value(f"ICMP {which} ({v}) out of range")
         if icmp_type == -1 and icmp_code != -1:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            "Invalid ICMP code: all ICMP types requires all ICMP codes (-1)")
         return protocol, icmp_type, icmp_code
     # "-1" and other protocols: AWS allows all ports "regardless of any port range you specify"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource, kind_of_id
 from ..model.vpn import ON_PREMISES_CIDRS_TAG, CustomerGateway, validate_on_premises_tag
 from .context import Ctx
@@ -28,7 +28,7 @@ def create_tags(ctx: Ctx, *, resources: Sequence[str], tags: Mapping[str, str]) 
         new = res.tags.with_(tags)
         ctx.check_quota("tags_per_resource", sum(1 for k in new if not k.startswith("aws:")), adding=0)
         if any(k.startswith("aws:") for k in tags):
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            "Tag keys starting with 'aws:' are reserved for internal use")
         if isinstance(res, CustomerGateway) and ON_PREMISES_CIDRS_TAG in tags:
             validate_on_premises_tag(tags[ON_PREMISES_CIDRS_TAG])  # a lab knob: refuse a bad value now

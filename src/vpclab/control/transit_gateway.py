@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..core.errors import AwsError, missing_parameter, wire_name
+from ..core.errors import AwsError, invalid_parameter_value, missing_parameter, wire_name
 from ..model.base import Tags
 from ..model.regions import is_region
 from ..model.subnet import Subnet
@@ -56,7 +56,7 @@ def _check_options(options: Mapping[str, Any] | None, allowed: frozenset[str]) -
         if key == "amazon_side_asn":
             check_amazon_side_asn(value)
         elif not key.endswith("route_table_id") and value not in ENABLE_DISABLE:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"Value ({value}) for parameter {wire_name(key, lower_first=True)} is invalid.")
     return opts
 
@@ -362,10 +362,10 @@ def create_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_id: s
     peer_account_id = peer_account_id or ctx.account_id
     peer_region = peer_region or ctx.region
     if not is_region(peer_region):
-        raise AwsError("InvalidParameterValue", f"Value ({peer_region}) for parameter peerRegion is invalid.")
+        raise invalid_parameter_value(f"Value ({peer_region}) for parameter peerRegion is invalid.")
     if peer_transit_gateway_id == tgw.id:
         # AWS's wording is undocumented; a gateway cannot peer with itself
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Cannot create a peering attachment from {tgw.id} to itself.")
     _check_attachment_quotas(ctx, tgw)
     ctx.check_quota("peering_attachments_per_transit_gateway", sum(
@@ -384,7 +384,7 @@ def create_transit_gateway_peering_attachment(ctx: Ctx, *, transit_gateway_id: s
 def _require_accepter(ctx: Ctx, attachment_id: str, verb: str) -> TransitGatewayAttachment:
     att = _require_attachment(ctx, attachment_id, "peering")
     if (ctx.account_id, ctx.region) != (att.peer_account_id, att.peer_region):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Cannot {verb} {att.id} as the source of the peering request.")
     _require_pending(att)
     return att

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from ipaddress import IPv4Network
 
-from ..core.errors import AwsError, invalid_parameter_combination, missing_parameter
+from ..core.errors import AwsError, invalid_parameter_combination, invalid_parameter_value, missing_parameter
 from ..model.base import Tags
 from ..model.transit_gateway import (
     TransitGateway,
@@ -174,7 +174,7 @@ def enable_transit_gateway_route_table_propagation(
     att = _attachment_on(ctx, rtb, transit_gateway_attachment_id)
     if att.resource_type == "peering":
         # AWS documents the rule (static routes only), not this error's text
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Route propagation is not supported for Transit Gateway Peering Attachment {att.id}.")
     _require_available(att)
     if att.id in rtb.propagations:
@@ -337,7 +337,7 @@ def search_transit_gateway_routes(ctx: Ctx, *, transit_gateway_route_table_id: s
     rtb = ctx.require(TransitGatewayRouteTable, transit_gateway_route_table_id)
     limit = 1000 if max_results is None else max_results
     if limit not in MAX_RESULTS:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({max_results}) for parameter maxResults is invalid. Expecting a value "
                        "between 5 and 1000.")
     routes = tgw_routes(ctx.world, rtb)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from ipaddress import IPv4Network
 from typing import Any
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource, Tags
 from ..model.regions import AvailabilityZone, zone, zones
 from ..model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation, is_local
@@ -78,7 +78,7 @@ def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
     if any(net.overlaps(bad) for bad in UNUSABLE):
         raise AwsError("InvalidVpc.Range", f"The CIDR '{net}' is invalid.")
     if instance_tenancy not in ("default", "dedicated"):
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({instance_tenancy}) for parameter instanceTenancy is invalid.")
     ctx.check_quota("vpcs_per_region", _count_vpcs(ctx))
     vpc = Vpc(
@@ -312,7 +312,7 @@ def _choose_zone(ctx: Ctx, name: str | None, zone_id: str | None) -> Availabilit
     found = zone(wanted)
     if found is None or found.region_name != ctx.region:
         param = "availabilityZone" if name else "availabilityZoneId"
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({wanted}) for parameter {param} is invalid. "
                        f"Subnets can currently only be created in the following availability zones: {names}.")
     return found

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..core.errors import AwsError, wire_name
+from ..core.errors import AwsError, invalid_parameter_value, wire_name
 from ..model.base import Tags
 from ..model.regions import zone
 from ..model.route_table import RouteTable
@@ -53,7 +53,7 @@ VPN_OPTIONS = frozenset({
 
 def _check_type(value: str) -> None:
     if value != VPN_TYPE:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({value}) for parameter type is invalid. Expected: '{VPN_TYPE}'.")
 
 
@@ -104,13 +104,13 @@ def _customer_asn(ctx: Ctx, bgp_asn: int | None, bgp_asn_extended: int | None) -
         raise AwsError("InvalidParameterCombination", "Specify either bgpAsn or bgpAsnExtended, not both.")
     if bgp_asn_extended is not None:
         if bgp_asn_extended not in BGP_ASN_EXTENDED_RANGE:
-            raise AwsError("InvalidParameterValue",
+            raise invalid_parameter_value(
                            f"Value ({bgp_asn_extended}) for parameter bgpAsnExtended is invalid. "
                            "Valid values: 2,147,483,648 to 4,294,967,295.")
         return bgp_asn_extended
     asn = 65000 if bgp_asn is None else bgp_asn  # API reference: "Default: 65000"
     if asn not in BGP_ASN_RANGE:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Value ({asn}) for parameter bgpAsn is invalid. Valid values: 1 to 2,147,483,647.")
     if asn in RESERVED_CUSTOMER_ASNS and RESERVED_CUSTOMER_ASNS[asn] in (None, ctx.region):
         # "Customer gateway options" lists the reserved ASNs; the error wording is not documented
@@ -141,7 +141,7 @@ def create_vpn_gateway(ctx: Ctx, *, type: str = VPN_TYPE, amazon_side_asn: int |
     if availability_zone is not None:
         az = zone(availability_zone)
         if az is None or az.region_name != ctx.region:
-            raise AwsError("InvalidParameterValue", f"Invalid Availability Zone ({availability_zone})")
+            raise invalid_parameter_value(f"Invalid Availability Zone ({availability_zone})")
     ctx.check_quota("vpn_gateways_per_region",
                     sum(1 for g in ctx.world.all(VpnGateway) if _in_region(ctx, g)))
     return ctx.world.put(VpnGateway(
@@ -212,7 +212,7 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
     """
     _check_type(type)
     if vpn_gateway_id and transit_gateway_id:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        "The request must not contain both parameter vpnGatewayId and transitGatewayId")
     if not vpn_gateway_id and not transit_gateway_id:
         # AWS accepts neither for a connection later attached to a Cloud WAN core network, which
@@ -257,7 +257,7 @@ def _vpn_options(options: Mapping[str, Any] | None, *, on_tgw: bool) -> dict[str
     opts = dict(options or {})
     unknown = sorted(set(opts) - VPN_OPTIONS)
     if unknown:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"Unknown VPN connection option(s): {', '.join(map(wire_name, unknown))}. "
                        f"Valid options: {', '.join(sorted(map(wire_name, VPN_OPTIONS)))}.")
     version = opts.get("tunnel_inside_ip_version", "ipv4")
@@ -309,11 +309,11 @@ def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination
     # private gateway and a VPN customer gateway", and "Static and dynamic routing" reserves
     # static routes for static-routes-only connections. AWS documents no error wording for either.
     if vpn.transit_gateway_id:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"VPN connection {vpn.id} is attached to transit gateway {vpn.transit_gateway_id}; "
                        "add static routes to its transit gateway route table (CreateTransitGatewayRoute).")
     if not vpn.static_routes_only:
-        raise AwsError("InvalidParameterValue",
+        raise invalid_parameter_value(
                        f"VPN connection {vpn.id} uses dynamic routing (BGP); static routes are allowed only "
                        "when its StaticRoutesOnly option is true.")
     cidr = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))

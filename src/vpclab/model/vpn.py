@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
-from ..core.errors import AwsError
+from ..core.errors import invalid_parameter_value
 from .base import Resource
 from .quotas import limit as quota_limit
 from .route_table import Route, RouteTable
@@ -54,8 +54,7 @@ def validate_on_premises_tag(value: str) -> tuple[str, ...]:
             net = str(IPv4Network(text, strict=True))
         except ValueError:
             # a lab tag: the wording is vpclab's, in EC2's "Value (…) for parameter … is invalid." form
-            raise AwsError(
-                "InvalidParameterValue",
+            raise invalid_parameter_value(
                 f"Value ({value}) for tag {ON_PREMISES_CIDRS_TAG} is invalid. "
                 f"'{text}' is not a valid IPv4 CIDR block (expected e.g. 10.50.0.0/16).",
             ) from None

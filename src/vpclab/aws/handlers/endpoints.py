@@ -40,12 +40,6 @@ DEFAULT_POLICY = (
 )
 
 
-def _tags(out: Shape, res: Any) -> Shape:
-    if res.tags:
-        out["Tags"] = shapes.tags(res)
-    return out
-
-
 # -- shapes --------------------------------------------------------------------------------------
 def vpc_endpoint(world: World, e: VpcEndpoint) -> Shape:
     groups = []
@@ -78,7 +72,7 @@ def vpc_endpoint(world: World, e: VpcEndpoint) -> Shape:
     if e.vpc_endpoint_type == "Interface":
         out["IpAddressType"] = "ipv4"
         out["DnsOptions"] = {"DnsRecordIpType": "ipv4"}
-    return _tags(out, e)
+    return shapes.with_tags(out, e)
 
 
 def hosted_zone_id(name: str) -> str:
@@ -106,7 +100,7 @@ def service_configuration(world: World, svc: VpcEndpointService) -> Shape:
     }
     if svc.private_dns_name:
         out["PrivateDnsName"] = svc.private_dns_name
-    return _tags(out, svc)
+    return shapes.with_tags(out, svc)
 
 
 shapes.register(VpcEndpoint, vpc_endpoint)
@@ -183,7 +177,7 @@ class ServiceRow:
             }
             if svc.private_dns_name:
                 out["PrivateDnsName"] = svc.private_dns_name
-            return _tags(out, svc)
+            return shapes.with_tags(out, svc)
         short = self.name.rsplit(".", 1)[-1]
         out = {
             "ServiceName": self.name,

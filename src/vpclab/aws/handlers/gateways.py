@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model.gateways import EgressOnlyInternetGateway, InternetGateway, NatGateway
+from ...model.world import World
 from .. import shapes
 from ..describe import Kind, describe_handler
 from ..registry import Call, mutating
@@ -30,14 +31,25 @@ describe_handler(
     ),
 )
 
-mutating("CreateEgressOnlyInternetGateway", returns=shapes.egress_only_internet_gateway,
+def egress_only_internet_gateway(world: World, gateway: EgressOnlyInternetGateway) -> dict[str, Any]:
+    """boto3's EgressOnlyInternetGateway (AWS shows no OwnerId for it)."""
+    return shapes.with_tags(
+        {
+            "Attachments": [{"State": gateway.state, "VpcId": gateway.vpc_id}],
+            "EgressOnlyInternetGatewayId": gateway.id,
+        },
+        gateway,
+    )
+
+
+mutating("CreateEgressOnlyInternetGateway", returns=egress_only_internet_gateway,
          key="EgressOnlyInternetGateway", tag_type=EgressOnlyInternetGateway.RESOURCE_TYPE)
 mutating("DeleteEgressOnlyInternetGateway", result=lambda call, done: {"ReturnCode": done})
 describe_handler(
     "DescribeEgressOnlyInternetGateways",
     # AWS documents only the tag filters (tag:<key>, tag-key) for this call
     Kind(EgressOnlyInternetGateway, key="EgressOnlyInternetGateways", ids="EgressOnlyInternetGatewayIds",
-         shape=shapes.egress_only_internet_gateway, filters={}),
+         shape=egress_only_internet_gateway, filters={}),
 )
 
 NAT_FILTERS = {

@@ -66,7 +66,7 @@ def network_insights_path(world: World, p: NetworkInsightsPath) -> dict[str, Any
         out["FilterAtSource"] = aws_shape(p.filter_at_source)
     if p.filter_at_destination is not None:
         out["FilterAtDestination"] = aws_shape(p.filter_at_destination)
-    return {k: v for k, v in out.items() if v is not None}
+    return shapes.drop_none(out)
 
 
 def warning_message(a: NetworkInsightsAnalysis) -> str | None:
@@ -99,7 +99,7 @@ def network_insights_analysis(world: World, a: NetworkInsightsAnalysis) -> dict[
         "AlternatePathHints": aws_shape(a.alternate_path_hints) or None,
         "Tags": shapes.tags(a),
     }
-    return {k: v for k, v in out.items() if v is not None}
+    return shapes.drop_none(out)
 
 
 # -- paths -------------------------------------------------------------------------------------------

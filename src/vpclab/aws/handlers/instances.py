@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from typing import Any
 
-from ...core.errors import AwsError
+from ...core.errors import AwsError, invalid_parameter_value
 from ...model.images import INSTANCE_TYPES, Image, InstanceType, images
 from ...model.interfaces import Instance, NetworkInterface
 from ...model.security import SecurityGroup
 from ...model.world import World
+from .. import shapes
 from ..describe import Kind, compile_filters, matches, page, select
 from ..registry import Call, control_kwargs, handler
 from .interfaces import association, attachment, groups, mac_address, private_dns_name, private_ips
@@ -118,9 +119,7 @@ def instance(world: World, inst: Instance) -> Shape:
         out["PublicIpAddress"] = inst.public_ip_address
     if inst.platform == "windows":
         out["Platform"] = "Windows"
-    if inst.tags:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in inst.tags.items()]
-    return {k: v for k, v in out.items() if v is not None}
+    return shapes.drop_none(shapes.with_tags(out, inst))
 
 
 def reservation(world: World, instances: list[Instance]) -> Shape:
@@ -274,7 +273,7 @@ def modify_instance_attribute(call: Call) -> dict[str, Any]:
         if attribute != "sourceDestCheck":
             raise AwsError("UnsupportedOperation", f"The attribute {attribute} is not supported by vpclab.")
         if value is None or value.lower() not in ("true", "false"):
-            raise AwsError("InvalidParameterValue", f"Value ({value}) for parameter value is invalid.")
+            raise invalid_parameter_value(f"Value ({value}) for parameter value is invalid.")
         params["SourceDestCheck"] = {"Value": value.lower() == "true"}
     call = dc_replace(call, params=params)
     call.cp.call("modify_instance_attribute", control_kwargs(call, "modify_instance_attribute"))

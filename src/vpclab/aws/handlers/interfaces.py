@@ -14,6 +14,7 @@ from ...model.gateways import Address
 from ...model.interfaces import Instance, NetworkInterface
 from ...model.security import SecurityGroup
 from ...model.world import World
+from .. import shapes
 from ..describe import Kind, describe_handler
 from ..registry import Call, control_kwargs, handler, mutating
 
@@ -126,7 +127,7 @@ def network_interface(world: World, eni: NetworkInterface) -> Shape:
             "SourceDestCheck": eni.source_dest_check,
             "Status": eni.status,
             "SubnetId": eni.subnet_id,
-            "TagSet": [{"Key": k, "Value": v} for k, v in eni.tags.items()],
+            "TagSet": shapes.tags(eni),
             "VpcId": eni.vpc_id,
         }
     )

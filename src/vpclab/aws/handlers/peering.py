@@ -22,6 +22,7 @@ from ...model.peering import (
 )
 from ...model.vpc import Vpc
 from ...model.world import World
+from .. import shapes
 from ..describe import Kind, describe_handler
 from ..registry import Call, mutating
 
@@ -74,9 +75,7 @@ def vpc_peering_connection(world: World, pcx: VpcPeeringConnection) -> Shape:
     }
     if pcx.expiration_time is not None and code in (PENDING_ACCEPTANCE, EXPIRED):
         out["ExpirationTime"] = pcx.expiration_time
-    if pcx.tags:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in pcx.tags.items()]
-    return out
+    return shapes.with_tags(out, pcx)
 
 
 def _info(side: str, attr: str) -> Any:

@@ -17,6 +17,7 @@ from ...model.prefix_lists import (
     build_aws_managed_prefix_list,
 )
 from ...model.world import World
+from .. import shapes
 from ..describe import Kind, describe_handler, page
 from ..registry import Call, control_kwargs, handler, mutating
 
@@ -35,9 +36,7 @@ def managed_prefix_list(world: World, pl: ManagedPrefixList) -> Shape:
     }
     if pl.max_entries is not None:
         out["MaxEntries"] = pl.max_entries
-    if pl.tags:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in pl.tags.items()]
-    return out
+    return shapes.with_tags(out, pl)
 
 
 def _visible(call: Call) -> list[ManagedPrefixList]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core.errors import invalid_parameter_value
 from ...model.base import Resource
 from ...model.regions import REGIONS, AvailabilityZone
 from ..describe import Kind, describe_handler
@@ -55,9 +56,7 @@ def _zones(call: Call) -> list[AvailabilityZone]:
         known = {z.zone_id for z in zones}
         for zid in ids:
             if zid not in known:
-                from ...core.errors import AwsError
-
-                raise AwsError("InvalidParameterValue", f"The zone ID '{zid}' does not exist.")
+                raise invalid_parameter_value(f"The zone ID '{zid}' does not exist.")
         zones = [z for z in zones if z.zone_id in set(ids)]
     return zones
 

@@ -16,6 +16,7 @@ from ...core.errors import AwsError, missing_parameter
 from ...model.security import NetworkAcl, NetworkAclEntry, SecurityGroup, SecurityGroupRule
 from ...model.vpc import Vpc
 from ...model.world import World
+from .. import shapes
 from ..describe import Kind, describe, describe_handler
 from ..registry import Call, control_kwargs, handler, mutating
 
@@ -25,12 +26,6 @@ Shape = dict[str, Any]
 # -- shapes --------------------------------------------------------------------------------------
 def sg_arn(sg: SecurityGroup) -> str:
     return f"arn:aws:ec2:{sg.region}:{sg.owner_id}:security-group/{sg.id}"
-
-
-def _with_tags(out: Shape, tags: Any, key: str = "Tags") -> Shape:
-    if tags:
-        out[key] = [{"Key": k, "Value": v} for k, v in tags.items()]
-    return out
 
 
 def _pair(world: World, rule: SecurityGroupRule) -> Shape:
@@ -73,7 +68,7 @@ def ip_permissions(world: World, rules: Iterable[SecurityGroupRule]) -> list[Sha
 
 
 def security_group(world: World, sg: SecurityGroup) -> Shape:
-    return _with_tags(
+    return shapes.with_tags(
         {
             "GroupId": sg.id,
             "IpPermissionsEgress": ip_permissions(world, sg.egress),
@@ -84,7 +79,7 @@ def security_group(world: World, sg: SecurityGroup) -> Shape:
             "Description": sg.description,
             "IpPermissions": ip_permissions(world, sg.ingress),
         },
-        sg.tags,
+        sg,
     )
 
 
@@ -249,7 +244,7 @@ describe_security_groups.via = "describe " + ", ".join(sorted(SG_FILTERS))  # ty
 
 
 def _created_group(call: Call, sg: SecurityGroup) -> dict[str, Any]:
-    return _with_tags({"GroupId": sg.id, "SecurityGroupArn": sg_arn(sg)}, sg.tags)
+    return shapes.with_tags({"GroupId": sg.id, "SecurityGroupArn": sg_arn(sg)}, sg)
 
 
 mutating("CreateSecurityGroup", result=_created_group, tag_type=SecurityGroup.RESOURCE_TYPE)
@@ -353,7 +348,7 @@ def network_acl_entry(e: NetworkAclEntry) -> Shape:
 def network_acl(world: World, acl: NetworkAcl) -> Shape:
     # AWS lists the egress entries first, each direction by rule number
     entries = sorted(acl.entries, key=lambda e: (not e.egress, e.rule_number))
-    return _with_tags(
+    return shapes.with_tags(
         {
             "Associations": [
                 {
@@ -369,7 +364,7 @@ def network_acl(world: World, acl: NetworkAcl) -> Shape:
             "VpcId": acl.vpc_id,
             "OwnerId": acl.owner_id,
         },
-        acl.tags,
+        acl,
     )
 
 

@@ -39,19 +39,9 @@ Shape = dict[str, Any]
 
 
 # -- shapes --------------------------------------------------------------------------------------
-def _tags(out: Shape, res: Any) -> Shape:
-    if res.tags:
-        out["Tags"] = shapes.tags(res)
-    return out
-
-
-def _drop_none(d: dict[str, Any]) -> Shape:
-    return {k: v for k, v in d.items() if v is not None}
-
-
 def transit_gateway(world: World, tgw: TransitGateway) -> Shape:
     o = tgw.options
-    options = _drop_none(
+    options = shapes.drop_none(
         {
             "AmazonSideAsn": o.amazon_side_asn,
             "AutoAcceptSharedAttachments": o.auto_accept_shared_attachments,
@@ -64,8 +54,8 @@ def transit_gateway(world: World, tgw: TransitGateway) -> Shape:
             "MulticastSupport": o.multicast_support,
         }
     )
-    return _tags(
-        _drop_none({
+    return shapes.with_tags(
+        shapes.drop_none({
             "TransitGatewayId": tgw.id,
             "TransitGatewayArn": tgw.arn,
             "State": tgw.state,
@@ -79,8 +69,8 @@ def transit_gateway(world: World, tgw: TransitGateway) -> Shape:
 
 
 def vpc_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
-    return _tags(
-        _drop_none({
+    return shapes.with_tags(
+        shapes.drop_none({
             "TransitGatewayAttachmentId": att.id,
             "TransitGatewayId": att.transit_gateway_id,
             "VpcId": att.resource_id,
@@ -113,8 +103,8 @@ _STATUS_MESSAGES = {
 
 
 def peering_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
-    return _tags(
-        _drop_none({
+    return shapes.with_tags(
+        shapes.drop_none({
             "TransitGatewayAttachmentId": att.id,
             "RequesterTgwInfo": {
                 "TransitGatewayId": att.transit_gateway_id,
@@ -135,8 +125,8 @@ def peering_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
 
 
 def route_table(world: World, rtb: TransitGatewayRouteTable) -> Shape:
-    return _tags(
-        _drop_none({
+    return shapes.with_tags(
+        shapes.drop_none({
             "TransitGatewayRouteTableId": rtb.id,
             "TransitGatewayId": rtb.transit_gateway_id,
             "State": rtb.state,
@@ -153,7 +143,7 @@ def route(world: World, r: TransitGatewayRoute) -> Shape:
     for att_id in r.transit_gateway_attachment_ids:
         att = world.get(att_id, TransitGatewayAttachment)
         attachments.append(
-            _drop_none(
+            shapes.drop_none(
                 {
                     "ResourceId": att.resource_id if att is not None else None,
                     "TransitGatewayAttachmentId": att_id,
@@ -161,7 +151,7 @@ def route(world: World, r: TransitGatewayRoute) -> Shape:
                 }
             )
         )
-    out = _drop_none(
+    out = shapes.drop_none(
         {
             "DestinationCidrBlock": r.destination_cidr_block,
             "PrefixListId": r.prefix_list_id,
@@ -370,8 +360,8 @@ class AttachmentView:
 
     def shape(self) -> Shape:
         rtb = self.association_route_table_id
-        return _tags(
-            _drop_none(
+        return shapes.with_tags(
+            shapes.drop_none(
                 {
                     "TransitGatewayAttachmentId": self.att.id,
                     "TransitGatewayId": self.transit_gateway_id,

@@ -23,12 +23,6 @@ Shape = dict[str, Any]
 _BGP_ASN_MAX = 2_147_483_647
 
 
-def _tags(out: Shape, res: Any) -> Shape:
-    if res.tags:
-        out["Tags"] = shapes.tags(res)
-    return out
-
-
 # -- shapes --------------------------------------------------------------------------------------
 def customer_gateway(world: World, cgw: CustomerGateway) -> Shape:
     out: Shape = {
@@ -44,7 +38,7 @@ def customer_gateway(world: World, cgw: CustomerGateway) -> Shape:
         out["BgpAsn"] = str(cgw.bgp_asn)
     if cgw.device_name:
         out["DeviceName"] = cgw.device_name
-    return _tags(out, cgw)
+    return shapes.with_tags(out, cgw)
 
 
 def vpn_gateway_attachment(a: VpnGatewayAttachment) -> Shape:
@@ -61,7 +55,7 @@ def vpn_gateway(world: World, vgw: VpnGateway) -> Shape:
     }
     if vgw.availability_zone:
         out["AvailabilityZone"] = vgw.availability_zone
-    return _tags(out, vgw)
+    return shapes.with_tags(out, vgw)
 
 
 def tunnel_outside_ips(vpn_id: str) -> tuple[str, str]:
@@ -107,7 +101,7 @@ def vpn_connection(world: World, vpn: VpnConnection) -> Shape:
             {"OutsideIpAddress": ip, "Status": "UP", "StatusMessage": "", "AcceptedRouteCount": accepted}
             for ip in tunnel_outside_ips(vpn.id)
         ]
-    return _tags(out, vpn)
+    return shapes.with_tags(out, vpn)
 
 
 shapes.register(CustomerGateway, customer_gateway)
