@@ -98,7 +98,7 @@ def test_show_json_is_a_stable_dict_of_lists(good: Path) -> None:
 def test_show_table_groups_by_kind(good: Path) -> None:
     result = runner.invoke(app, ["show", str(good)])
     assert result.exit_code == 0
-    for title in ("VPCs", "Subnets", "Route tables", "Peering connections"):
+    for title in ("VPCs", "Subnets", "Route tables", "VPC peering connections"):
         assert title in result.stdout
     assert "app-db" in result.stdout
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ..topology import json_schema
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
-from .present import KINDS, as_dict, summary
+from .present import KINDS, as_dict, summary, title
 from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
 
@@ -97,7 +97,7 @@ def show(
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     console = out()
-    titles = {section: title for section, title, _, _ in KINDS}
+    titles = {section: title(kind) for section, kind, _ in KINDS}
     places = {(row["account"], row["region"]) for rows in data.values() for row in rows}
     hide = len(places) == 1
     if hide:

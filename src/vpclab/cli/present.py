@@ -1,6 +1,6 @@
 """What ``vpclab show`` and ``vpclab validate`` print: resources by kind with their key fields.
 
-A kind is one row of ``KINDS``: its section name (the JSON key), its title, and its columns, each a
+A kind is one row of ``KINDS``: its section name (the JSON key), its class, and its columns, each a
 function of the resource and the network. Ids are shown with the file's names beside them.
 """
 
@@ -83,76 +83,77 @@ def _eni_ip(net: Network, eni_id: str | None) -> str | None:
     return eni.public_ip if eni is not None else None
 
 
-#: (section, title, model class, columns) in the order ``show`` prints them
-KINDS: list[tuple[str, str, type[Resource], list[Column]]] = [
-    ("vpcs", "VPCs", Vpc, [("cidrs", lambda r, n: list(r.cidr_blocks))]),
-    ("subnets", "Subnets", Subnet, [
+#: (section, model class, columns) in the order ``show`` prints them; a section's title is the
+#: class's LABEL, capitalised and plural
+KINDS: list[tuple[str, type[Resource], list[Column]]] = [
+    ("vpcs", Vpc, [("cidrs", lambda r, n: list(r.cidr_blocks))]),
+    ("subnets", Subnet, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("cidr", lambda r, n: r.cidr_block),
         ("az", lambda r, n: r.availability_zone), ("public", lambda r, n: r.map_public_ip_on_launch)]),
-    ("route_tables", "Route tables", RouteTable, [
+    ("route_tables", RouteTable, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("main", lambda r, n: r.main),
         ("subnets", lambda r, n: _ns(n, [a.subnet_id for a in r.associations if a.subnet_id])),
         ("routes", _routes)]),
-    ("internet_gateways", "Internet gateways", InternetGateway, [("vpc", lambda r, n: _n(n, r.vpc_id))]),
-    ("nat_gateways", "NAT gateways", NatGateway, [
+    ("internet_gateways", InternetGateway, [("vpc", lambda r, n: _n(n, r.vpc_id))]),
+    ("nat_gateways", NatGateway, [
         ("subnet", lambda r, n: _n(n, r.subnet_id)), ("connectivity", lambda r, n: r.connectivity_type),
         ("private_ip", lambda r, n: r.private_ip), ("public_ip", lambda r, n: r.public_ip)]),
-    ("elastic_ips", "Elastic IPs", Address, [
+    ("elastic_ips", Address, [
         ("public_ip", lambda r, n: r.public_ip), ("interface", lambda r, n: _n(n, r.network_interface_id))]),
-    ("security_groups", "Security groups", SecurityGroup, [
+    ("security_groups", SecurityGroup, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("group_name", lambda r, n: r.group_name),
         ("ingress", lambda r, n: _rules(r, r.ingress, n)), ("egress", lambda r, n: _rules(r, r.egress, n))]),
-    ("network_acls", "Network ACLs", NetworkAcl, [
+    ("network_acls", NetworkAcl, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("default", lambda r, n: r.is_default),
         ("subnets", lambda r, n: _ns(n, [a.subnet_id for a in r.associations])),
         ("entries", lambda r, n: [_acl_entry(e) for e in r.entries])]),
-    ("network_interfaces", "Network interfaces", NetworkInterface, [
+    ("network_interfaces", NetworkInterface, [
         ("subnet", lambda r, n: _n(n, r.subnet_id)), ("type", lambda r, n: r.interface_type),
         ("private_ip", lambda r, n: r.private_ip_address), ("public_ip", lambda r, n: r.public_ip),
         ("groups", lambda r, n: _ns(n, r.groups))]),
-    ("instances", "Instances", Instance, [
+    ("instances", Instance, [
         ("subnet", lambda r, n: _n(n, r.subnet_id)), ("private_ip", lambda r, n: r.private_ip_address),
         ("public_ip", lambda r, n: r.public_ip_address or _eni_ip(n, (r.network_interface_ids or [None])[0])),
         ("state", lambda r, n: r.state)]),
-    ("prefix_lists", "Prefix lists", ManagedPrefixList, [("entries", lambda r, n: list(r.cidrs))]),
-    ("peerings", "Peering connections", VpcPeeringConnection, [
+    ("prefix_lists", ManagedPrefixList, [("entries", lambda r, n: list(r.cidrs))]),
+    ("peerings", VpcPeeringConnection, [
         ("requester", lambda r, n: _n(n, r.requester_vpc_id)),
         ("accepter", lambda r, n: _n(n, r.accepter_vpc_id)),
         ("accepter_account", lambda r, n: n.account_name(r.accepter_owner_id)),
         ("accepter_region", lambda r, n: r.accepter_region), ("status", lambda r, n: r.status_code)]),
-    ("transit_gateways", "Transit gateways", TransitGateway, [
+    ("transit_gateways", TransitGateway, [
         ("asn", lambda r, n: r.options.amazon_side_asn),
         ("default_association", lambda r, n: r.options.default_route_table_association),
         ("default_propagation", lambda r, n: r.options.default_route_table_propagation)]),
-    ("transit_gateway_attachments", "Transit gateway attachments", TransitGatewayAttachment, [
+    ("transit_gateway_attachments", TransitGatewayAttachment, [
         ("transit_gateway", lambda r, n: _n(n, r.transit_gateway_id)), ("type", lambda r, n: r.resource_type),
         ("resource", lambda r, n: _n(n, r.resource_id)), ("subnets", lambda r, n: _ns(n, r.subnet_ids)),
         ("route_table", lambda r, n: _n(n, r.association_route_table_id)), ("state", lambda r, n: r.state)]),
-    ("transit_gateway_route_tables", "Transit gateway route tables", TransitGatewayRouteTable, [
+    ("transit_gateway_route_tables", TransitGatewayRouteTable, [
         ("transit_gateway", lambda r, n: _n(n, r.transit_gateway_id)),
         ("propagations", lambda r, n: _ns(n, r.propagations)),
         ("routes", _tgw_routes)]),
-    ("load_balancers", "Load balancers", LoadBalancer, [
+    ("load_balancers", LoadBalancer, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("subnets", lambda r, n: _ns(n, r.subnet_ids)),
         ("scheme", lambda r, n: r.scheme)]),
-    ("endpoint_services", "Endpoint services", VpcEndpointService, [
+    ("endpoint_services", VpcEndpointService, [
         ("service_name", lambda r, n: r.service_name),
         ("acceptance_required", lambda r, n: r.acceptance_required)]),
-    ("endpoints", "VPC endpoints", VpcEndpoint, [
+    ("endpoints", VpcEndpoint, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("service", lambda r, n: r.service_name),
         ("type", lambda r, n: r.vpc_endpoint_type), ("state", lambda r, n: r.state),
         ("route_tables", lambda r, n: _ns(n, r.route_table_ids)),
         ("subnets", lambda r, n: _ns(n, r.subnet_ids))]),
-    ("customer_gateways", "Customer gateways", CustomerGateway, [
+    ("customer_gateways", CustomerGateway, [
         ("ip", lambda r, n: r.ip_address), ("asn", lambda r, n: r.bgp_asn)]),
-    ("vpn_gateways", "VPN gateways", VpnGateway, [
+    ("vpn_gateways", VpnGateway, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("asn", lambda r, n: r.amazon_side_asn)]),
-    ("vpn_connections", "VPN connections", VpnConnection, [
+    ("vpn_connections", VpnConnection, [
         ("customer_gateway", lambda r, n: _n(n, r.customer_gateway_id)),
         ("gateway", lambda r, n: _n(n, r.vpn_gateway_id or r.transit_gateway_id)),
         ("routing", lambda r, n: "static" if r.static_routes_only else "bgp"),
         ("static_routes", lambda r, n: [x.destination_cidr_block for x in r.routes])]),
-    ("shares", "Resource shares", ResourceShare, [
+    ("shares", ResourceShare, [
         ("resources", lambda r, n: _ns(n, r.resource_ids)),
         ("principals", lambda r, n: [n.account_name(p) for p in r.principals])]),
 ]
@@ -161,7 +162,7 @@ KINDS: list[tuple[str, str, type[Resource], list[Column]]] = [
 def as_dict(net: Network) -> dict[str, list[dict[str, Value]]]:
     """Every resource as JSON-ready rows, grouped by kind (stable: creation order, fixed keys)."""
     out: dict[str, list[dict[str, Value]]] = {}
-    for section, _, kind, columns in KINDS:
+    for section, kind, columns in KINDS:
         rows = []
         for res in net.world.all(kind):
             row: dict[str, Value] = {"id": res.id, "name": net.name(res.id), "account": res.owner_id,
@@ -187,9 +188,14 @@ SUMMARY: list[tuple[str, str, str]] = [
 ]
 
 
+def title(kind: type[Resource]) -> str:
+    """A ``show`` table's title: the kind's label, capitalised, plural (``VPC peering connections``)."""
+    return kind.LABEL[:1].upper() + kind.LABEL[1:] + "s"
+
+
 def summary(net: Network) -> str:
     """"2 VPCs, 3 subnets, 5 route tables, 1 peering" — zero counts are left out (VPCs always shown)."""
-    counts = {section: sum(1 for _ in net.world.all(kind)) for section, _, kind, _ in KINDS}
+    counts = {section: sum(1 for _ in net.world.all(kind)) for section, kind, _ in KINDS}
     parts = []
     for section, one, many in SUMMARY:
         n = counts.get(section, 0)
