@@ -57,15 +57,9 @@ def render() -> str:
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv:
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run python tools/gen_api_coverage.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text)
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    from generated import write_or_check
+
+    return write_or_check(OUT, render(), "python tools/gen_api_coverage.py", sys.argv[1:])
 
 
 if __name__ == "__main__":
