@@ -8,14 +8,9 @@ import random
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
+from vpclab.model.network_acl import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from vpclab.model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation
-from vpclab.model.security import (
-    NetworkAcl,
-    NetworkAclAssociation,
-    NetworkAclEntry,
-    SecurityGroup,
-    SecurityGroupRule,
-)
+from vpclab.model.security_group import SecurityGroup, SecurityGroupRule
 from vpclab.model.subnet import Subnet
 from vpclab.model.vpc import Vpc, VpcCidrBlockAssociation
 from vpclab.model.world import World

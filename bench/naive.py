@@ -3,7 +3,7 @@ against (tests) and the naive baseline it is timed against when the tracer is ab
 
 It reads nothing compiled: every answer re-runs ``model.route_table.lookup`` (which expands the
 table's routes), ``model.transit_gateway.tgw_lookup``, ``association_of``, ``vpc_attachment`` and
-``model.security.acl_decision``. The semantics are the matrix's (``vpclab.reach.matrix``): both
+``model.network_acl.acl_decision``. The semantics are the matrix's (``vpclab.reach.matrix``): both
 directions, NACLs outbound/inbound of both subnets (not within one subnet) and of the transit
 gateway attachment subnets a packet leaves and enters through (AWS "Network ACLs for transit
 gateways"), the reply to the ephemeral port; the interface level adds the security groups.
@@ -14,10 +14,11 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network
 
 from vpclab.model.interfaces import Instance, NetworkInterface
+from vpclab.model.network_acl import NetworkAcl, acl_decision
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.prefix_lists import prefix_list_cidrs
 from vpclab.model.route_table import Route, lookup, route_table_for_subnet
-from vpclab.model.security import NetworkAcl, SecurityGroup, acl_decision, sg_rule_matches
+from vpclab.model.security_group import SecurityGroup, sg_rule_matches
 from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import TransitGatewayAttachment, association_of, tgw_lookup, vpc_attachment
 from vpclab.model.vpc import Vpc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import vpclab
-from vpclab.model.security import SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 from vpclab.reach import trace
 
 PEER_GROUP = """

@@ -26,9 +26,10 @@ from vpclab.model.gateways import Address, InternetGateway
 from vpclab.model.images import image_named
 from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.load_balancer import LoadBalancer, TargetGroup
+from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.route_table import RouteTable
-from vpclab.model.security import NetworkAcl, SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 from vpclab.model.serialize import from_dict, to_dict
 from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable

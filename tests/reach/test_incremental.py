@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from bench.generator import SMALL, acl_template, build
 from vpclab.model.interfaces import NetworkInterface
+from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.route_table import Route, RouteTable, RouteTableAssociation
-from vpclab.model.security import NetworkAcl
 from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import (
     TransitGatewayAttachment,

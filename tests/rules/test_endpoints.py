@@ -13,7 +13,7 @@ from vpclab.model.endpoints import endpoints_for_service, gateway_endpoint_for
 from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.prefix_lists import aws_managed_prefix_list_id
 from vpclab.model.route_table import RouteTable
-from vpclab.model.security import SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 
 S3 = "com.amazonaws.us-east-1.s3"
 DDB = "com.amazonaws.us-east-1.dynamodb"

@@ -12,7 +12,7 @@ from tests.conftest import raises_aws, unchanged
 from vpclab.control.interfaces import allocate_private_ip, create_managed_interface
 from vpclab.model.images import image_named
 from vpclab.model.interfaces import NetworkInterface
-from vpclab.model.security import SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 from vpclab.model.subnet import Subnet
 
 AMI = image_named("us-east-1", "al2023").image_id

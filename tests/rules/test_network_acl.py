@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ACCOUNT_B, raises_aws, unchanged
+from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.quotas import limit
-from vpclab.model.security import NetworkAcl
 from vpclab.model.sharing import ResourceShare
 
 HTTPS = {"rule_number": 100, "protocol": "6", "rule_action": "allow", "egress": False,

@@ -11,7 +11,7 @@ from vpclab import World
 from vpclab.control.prefix_lists import aws_managed_prefix_list
 from vpclab.model.prefix_lists import ManagedPrefixList, aws_managed_prefix_list_id, prefix_list_cidrs
 from vpclab.model.route_table import Route, RouteTable
-from vpclab.model.security import SecurityGroup, SecurityGroupRule
+from vpclab.model.security_group import SecurityGroup, SecurityGroupRule
 
 
 def _pl(cp, *cidrs: str, max_entries: int = 5) -> ManagedPrefixList:

@@ -13,7 +13,7 @@ from tests.conftest import ACCOUNT_A, ACCOUNT_B, raises_aws, unchanged
 from vpclab.control.interfaces import create_managed_interface
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.prefix_lists import ManagedPrefixList, PrefixListEntry
-from vpclab.model.security import SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 from vpclab.model.sharing import ResourceShare
 from vpclab.model.subnet import Subnet
 

@@ -12,8 +12,9 @@ import pytest
 from tests.conftest import ACCOUNT_A, ACCOUNT_B, raises_aws, unchanged
 from vpclab.control.sharing import resource_arn
 from vpclab.model.images import image_named
+from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.route_table import RouteTable
-from vpclab.model.security import NetworkAcl, SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 from vpclab.model.sharing import shared_with
 from vpclab.model.subnet import Subnet
 from vpclab.model.vpc import Vpc

@@ -5,8 +5,9 @@ https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html)."""
 from __future__ import annotations
 
 from tests.conftest import raises_aws, unchanged
+from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.route_table import RouteTable
-from vpclab.model.security import NetworkAcl, SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 
 
 def test_create_vpc_makes_main_route_table_default_sg_and_acl(cp):

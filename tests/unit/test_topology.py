@@ -7,9 +7,10 @@ import textwrap
 import pytest
 
 from vpclab.core.errors import VpclabError
+from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.route_table import RouteTable
-from vpclab.model.security import NetworkAcl, SecurityGroup
+from vpclab.model.security_group import SecurityGroup
 from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
 from vpclab.model.vpc import Vpc

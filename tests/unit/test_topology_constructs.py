@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from vpclab.model.endpoints import VpcEndpoint
 from vpclab.model.gateways import Address
 from vpclab.model.interfaces import Instance, NetworkInterface
+from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.route_table import RouteTable
-from vpclab.model.security import NetworkAcl
 from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import TransitGatewayAttachment
 from vpclab.model.vpc import Vpc

@@ -14,10 +14,11 @@ from ..model.endpoints import VpcEndpoint, VpcEndpointService
 from ..model.gateways import Address, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.load_balancer import LoadBalancer
+from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import ManagedPrefixList
 from ..model.route_table import RouteTable
-from ..model.security import NetworkAcl, SecurityGroup
+from ..model.security_group import SecurityGroup
 from ..model.sharing import ResourceShare
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable

@@ -46,7 +46,7 @@ from ..model.endpoints import (
 from ..model.interfaces import NetworkInterface
 from ..model.regions import zones
 from ..model.route_table import Route, RouteTable
-from ..model.security import SecurityGroup
+from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .context import Ctx

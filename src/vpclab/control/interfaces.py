@@ -21,7 +21,7 @@ from ..model.base import Tags
 from ..model.gateways import Address
 from ..model.images import INSTANCE_TYPES
 from ..model.interfaces import Instance, NetworkInterface
-from ..model.security import SecurityGroup
+from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
 from .context import Ctx
 from .registry import action

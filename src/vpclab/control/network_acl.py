@@ -16,7 +16,7 @@ from typing import Any
 from ..core.errors import AwsError, invalid_parameter_value, missing_parameter
 from ..core.protocols import ICMP, Protocol, ProtocolError
 from ..model.base import Tags
-from ..model.security import ACL_FINAL_RULE, NetworkAcl, NetworkAclAssociation, NetworkAclEntry
+from ..model.network_acl import ACL_FINAL_RULE, NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .cidr import parse_cidr

@@ -9,10 +9,11 @@ from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway
 from ..model.insights import NetworkInsightsAnalysis, NetworkInsightsPath
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.load_balancer import Listener, LoadBalancer, TargetGroup
+from ..model.network_acl import NetworkAcl, NetworkAclEntry
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import ManagedPrefixList, PrefixListEntry
 from ..model.route_table import Route, RouteTable, RouteTableAssociation
-from ..model.security import NetworkAcl, NetworkAclEntry, SecurityGroup, SecurityGroupRule
+from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.sharing import ResourceShare
 from ..model.subnet import Subnet
 from ..model.transit_gateway import (

@@ -22,7 +22,7 @@ from ..model.prefix_lists import (
     build_aws_managed_prefix_list,
 )
 from ..model.route_table import RouteTable
-from ..model.security import SecurityGroup
+from ..model.security_group import SecurityGroup
 from ..model.world import World
 from .context import Ctx
 from .registry import action

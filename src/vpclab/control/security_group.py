@@ -18,7 +18,7 @@ from ..core.protocols import ICMP, Protocol, ProtocolError
 from ..model import sharing
 from ..model.base import Tags
 from ..model.peering import VpcPeeringConnection
-from ..model.security import SecurityGroup, SecurityGroupRule
+from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.vpc import Vpc
 from .cidr import parse_cidr
 from .context import Ctx

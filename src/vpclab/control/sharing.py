@@ -23,7 +23,7 @@ from dataclasses import replace
 from ..core.errors import AwsError
 from ..model.base import Resource, Tags
 from ..model.prefix_lists import ManagedPrefixList
-from ..model.security import SecurityGroup
+from ..model.security_group import SecurityGroup
 from ..model.sharing import ResourceShare
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGateway

@@ -12,15 +12,10 @@ from typing import Any
 
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource, Tags
+from ..model.network_acl import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from ..model.regions import AvailabilityZone, zone, zones
 from ..model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation, is_local
-from ..model.security import (
-    NetworkAcl,
-    NetworkAclAssociation,
-    NetworkAclEntry,
-    SecurityGroup,
-    SecurityGroupRule,
-)
+from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc, VpcCidrBlockAssociation
 from . import peering

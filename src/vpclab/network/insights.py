@@ -39,7 +39,8 @@ from ..model.insights import (
     failed_analysis,
 )
 from ..model.interfaces import Instance, NetworkInterface
-from ..model.security import ACL_FINAL_RULE, NetworkAcl, SecurityGroup, SecurityGroupRule
+from ..model.network_acl import ACL_FINAL_RULE, NetworkAcl
+from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.world import World
 from ..reach import Explanation as TraceExplanation

@@ -13,17 +13,10 @@ from collections.abc import Iterator
 
 from ..core.protocols import Protocol
 from ..model.interfaces import NetworkInterface
+from ..model.network_acl import ACL_FINAL_RULE, ACL_FINAL_RULE_LABEL, NetworkAcl, acl_decision
 from ..model.peering import active_peering_between
 from ..model.prefix_lists import prefix_list_cidrs
-from ..model.security import (
-    ACL_FINAL_RULE,
-    ACL_FINAL_RULE_LABEL,
-    NetworkAcl,
-    SecurityGroup,
-    SecurityGroupRule,
-    acl_decision,
-    sg_rule_matches,
-)
+from ..model.security_group import SecurityGroup, SecurityGroupRule, sg_rule_matches
 from ..model.world import World
 from .forwarding import in_cidr
 from .result import PacketHeader

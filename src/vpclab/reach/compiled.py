@@ -32,6 +32,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..core.addresses import AddressSet
+from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
 from ..model.route_table import (
@@ -43,7 +44,7 @@ from ..model.route_table import (
     RouteTable,
     route_state,
 )
-from ..model.security import NetworkAcl, SecurityGroup
+from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
 from ..model.transit_gateway import (
     TransitGatewayAttachment,
@@ -197,7 +198,7 @@ def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable)
 
 def acl_allowed(acl: NetworkAcl, egress: bool, protocol: str, port: int | None) -> AddressSet:
     """The addresses (destination outbound, source inbound) the ACL allows for this protocol and port:
-    the first matching entry in rule-number order decides, as ``model.security.acl_decision``."""
+    the first matching entry in rule-number order decides, as ``model.network_acl.acl_decision``."""
     remaining, allowed = AddressSet.everything(), AddressSet()
     for entry in acl.entries_for(egress):
         net = IPv4Network(entry.cidr_block, strict=False)

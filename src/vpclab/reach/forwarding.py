@@ -23,8 +23,8 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Generic, TypeVar
 
 from ..model.interfaces import Instance, NetworkInterface
+from ..model.network_acl import NetworkAcl
 from ..model.route_table import ForwardingEntry, RouteTable, forwarding_entries
-from ..model.security import NetworkAcl
 from ..model.subnet import Subnet
 from ..model.transit_gateway import (
     TransitGatewayRoute,

@@ -35,10 +35,11 @@ from ..model.base import Resource
 from ..model.endpoints import VpcEndpoint
 from ..model.gateways import InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
+from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import ManagedPrefixList
 from ..model.route_table import RouteTable
-from ..model.security import NetworkAcl, SecurityGroup
+from ..model.security_group import SecurityGroup
 from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable
 from .compiled import (
     Compiled,

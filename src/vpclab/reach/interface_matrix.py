@@ -26,7 +26,7 @@ def _sg_sets(
     """What a set of security groups allows in one direction: addresses (CIDR and prefix-list
     rules) and referenced groups."""
     from ..model.prefix_lists import prefix_list_cidrs
-    from ..model.security import SecurityGroup, sg_rule_matches
+    from ..model.security_group import SecurityGroup, sg_rule_matches
 
     cidrs: list[str] = []
     refs: set[str] = set()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.protocols import Protocol, ProtocolError
+from ..model.network_acl import NetworkAcl
 from ..model.route_table import YAML_TARGETS, RouteTable
-from ..model.security import NetworkAcl, SecurityGroup
+from ..model.security_group import SecurityGroup
 from .apply import Applier
 from .resolve import Decl
 

@@ -26,7 +26,7 @@ from ...model.endpoints import (
     service_names_for,
 )
 from ...model.regions import zones
-from ...model.security import SecurityGroup
+from ...model.security_group import SecurityGroup
 from ...model.world import World
 from .. import shapes
 from ..describe import Kind, describe, describe_handler

@@ -15,13 +15,13 @@ from typing import Any
 from ...core.errors import AwsError, invalid_parameter_value
 from ...model.images import INSTANCE_TYPES, Image, InstanceType, images
 from ...model.interfaces import Instance, NetworkInterface
-from ...model.security import SecurityGroup
+from ...model.security_group import SecurityGroup
 from ...model.world import World
 from .. import shapes
 from ..describe import Kind, compile_filters, matches, page, select
 from ..registry import Call, control_kwargs, handler
 from .interfaces import association, attachment, groups, mac_address, private_dns_name, private_ips
-from .security import default_vpc
+from .security_group import default_vpc
 
 Shape = dict[str, Any]
 

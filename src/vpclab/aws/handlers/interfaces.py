@@ -12,7 +12,7 @@ from typing import Any
 from ...core.errors import AwsError
 from ...model.gateways import Address
 from ...model.interfaces import Instance, NetworkInterface
-from ...model.security import SecurityGroup
+from ...model.security_group import SecurityGroup
 from ...model.world import World
 from .. import shapes
 from ..describe import Kind, describe_handler

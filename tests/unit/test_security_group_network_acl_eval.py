@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from vpclab.model.security import (
-    NetworkAcl,
-    NetworkAclEntry,
-    SecurityGroupRule,
-    acl_decision,
-    protocol_number,
-    sg_rule_matches,
-    sg_rule_matches_cidr,
-)
+from vpclab.core.protocols import Protocol
+from vpclab.model.network_acl import NetworkAcl, NetworkAclEntry, acl_decision
+from vpclab.model.security_group import SecurityGroupRule, sg_rule_matches, sg_rule_matches_cidr
 
 
 def _rule(protocol: str, lo: int = -1, hi: int = -1, cidr: str | None = "10.0.0.0/16") -> SecurityGroupRule:
@@ -38,7 +32,8 @@ def _acl(*entries: NetworkAclEntry) -> NetworkAcl:
 @pytest.mark.parametrize(("name", "number"), [("tcp", "6"), ("UDP", "17"), ("icmp", "1"), ("-1", "-1"),
                                               ("all", "-1"), ("6", "6"), (50, "50")])
 def test_protocol_number(name, number):
-    assert protocol_number(name) == number
+    """CreateNetworkAclEntry's Protocol is a number ("6", "-1"), whatever the user wrote."""
+    assert Protocol(name).acl_protocol == number
 
 
 def test_tcp_rule_matches_its_port_range_only():

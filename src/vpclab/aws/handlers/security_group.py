@@ -1,8 +1,8 @@
-"""Security groups and their rules; network ACLs and their entries.
+"""Security groups and their rules.
 
 AWS: EC2 API reference for CreateSecurityGroup, DescribeSecurityGroups, Authorize/Revoke
-SecurityGroupIngress/Egress, DescribeSecurityGroupRules, ModifySecurityGroupRules, and the network
-ACL actions. Shapes are boto3's (``IpPermissions`` group a direction's rules by protocol and ports).
+SecurityGroupIngress/Egress, DescribeSecurityGroupRules and ModifySecurityGroupRules. Shapes are
+boto3's (``IpPermissions`` group a direction's rules by protocol and ports).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import replace as dc_replace
 from typing import Any
 
 from ...core.errors import AwsError, missing_parameter
-from ...model.security import NetworkAcl, NetworkAclEntry, SecurityGroup, SecurityGroupRule
+from ...model.security_group import SecurityGroup, SecurityGroupRule
 from ...model.vpc import Vpc
 from ...model.world import World
 from .. import shapes
@@ -326,77 +326,4 @@ describe_handler(
             "security-group-rule-id": lambda w, v: v.rule.security_group_rule_id,
         },
     ),
-)
-
-
-# -- network ACLs --------------------------------------------------------------------------------
-def network_acl_entry(e: NetworkAclEntry) -> Shape:
-    out: Shape = {
-        "CidrBlock": e.cidr_block,
-        "Egress": e.egress,
-        "Protocol": e.protocol,
-        "RuleAction": e.rule_action,
-        "RuleNumber": e.rule_number,
-    }
-    if e.port_from is not None:
-        out["PortRange"] = {"From": e.port_from, "To": e.port_to}
-    if e.icmp_type is not None:
-        out["IcmpTypeCode"] = {"Code": e.icmp_code, "Type": e.icmp_type}
-    return out
-
-
-def network_acl(world: World, acl: NetworkAcl) -> Shape:
-    # AWS lists the egress entries first, each direction by rule number
-    entries = sorted(acl.entries, key=lambda e: (not e.egress, e.rule_number))
-    return shapes.with_tags(
-        {
-            "Associations": [
-                {
-                    "NetworkAclAssociationId": a.network_acl_association_id,
-                    "NetworkAclId": a.network_acl_id,
-                    "SubnetId": a.subnet_id,
-                }
-                for a in acl.associations
-            ],
-            "Entries": [network_acl_entry(e) for e in entries],
-            "IsDefault": acl.is_default,
-            "NetworkAclId": acl.id,
-            "VpcId": acl.vpc_id,
-            "OwnerId": acl.owner_id,
-        },
-        acl,
-    )
-
-
-def _entries(attr: str) -> Any:
-    return lambda w, acl: [getattr(e, attr) for e in acl.entries if getattr(e, attr) is not None]
-
-
-ACL_FILTERS = {
-    "network-acl-id": lambda w, a: a.id,
-    "vpc-id": lambda w, a: a.vpc_id,
-    "default": lambda w, a: a.is_default,
-    "association.association-id": lambda w, a: [x.network_acl_association_id for x in a.associations],
-    "association.network-acl-id": lambda w, a: [x.network_acl_id for x in a.associations],
-    "association.subnet-id": lambda w, a: [x.subnet_id for x in a.associations],
-    "entry.cidr": _entries("cidr_block"),
-    "entry.egress": _entries("egress"),
-    "entry.icmp.code": _entries("icmp_code"),
-    "entry.icmp.type": _entries("icmp_type"),
-    "entry.port-range.from": _entries("port_from"),
-    "entry.port-range.to": _entries("port_to"),
-    "entry.protocol": _entries("protocol"),
-    "entry.rule-action": _entries("rule_action"),
-    "entry.rule-number": _entries("rule_number"),
-}
-
-mutating("CreateNetworkAcl", returns=network_acl, key="NetworkAcl", tag_type=NetworkAcl.RESOURCE_TYPE)
-mutating("DeleteNetworkAcl")
-mutating("CreateNetworkAclEntry")
-mutating("ReplaceNetworkAclEntry")
-mutating("DeleteNetworkAclEntry")
-mutating("ReplaceNetworkAclAssociation", result=lambda call, new_id: {"NewAssociationId": new_id})
-describe_handler(
-    "DescribeNetworkAcls",
-    Kind(NetworkAcl, key="NetworkAcls", ids="NetworkAclIds", shape=network_acl, filters=ACL_FILTERS),
 )
