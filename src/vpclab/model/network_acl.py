@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
-from ..core.protocols import ICMP, Protocol
+from ..core.protocols import ICMP, protocol_of
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -47,10 +47,10 @@ class NetworkAclEntry:
         """Whether this entry applies to a packet (``ip`` is the source inbound, the destination outbound)."""
         if IPv4Address(str(ip)) not in IPv4Network(self.cidr_block):
             return False
-        have = Protocol(self.protocol)
+        have = protocol_of(self.protocol)
         if have.is_all:
             return True
-        if have != Protocol(protocol):
+        if have is not protocol_of(protocol):
             return False
         if have.has_ports:
             if self.port_from is None or self.port_to is None:

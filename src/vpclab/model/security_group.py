@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
-from ..core.protocols import Protocol
+from ..core.protocols import protocol_of
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -60,10 +60,10 @@ def sg_rule_matches(rule: SecurityGroupRule, protocol: str | int, port: int | No
     and the ICMP type for icmp (``icmp_code`` the ICMP code); None means "any" and only matches
     a rule that allows every port.
     """
-    have = Protocol(rule.ip_protocol)
+    have = protocol_of(rule.ip_protocol)
     if have.is_all:
         return True
-    if have != Protocol(protocol):
+    if have is not protocol_of(protocol):
         return False
     if have.has_ports:
         if port is None:
