@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.addresses import AddressSet
-from ..core.protocols import ICMP, Protocol
+from ..core.protocols import ICMP, protocol_of
 from .compiled import (
     MAX_HOPS,
     MAX_TGW_HOPS,
@@ -70,7 +70,7 @@ CHUNK = 2048
 
 def return_port(protocol: str, port: int | None) -> int | None:
     """The port the reply is addressed to: the ephemeral port for TCP/UDP, echo reply for ICMP echo."""
-    p = Protocol(protocol)
+    p = protocol_of(protocol)
     if p.has_ports:
         return EPHEMERAL_PORT
     if p == ICMP:
