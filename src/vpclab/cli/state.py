@@ -9,7 +9,11 @@ import typer
 
 from .common import EXIT_INVALID, EXIT_USAGE
 
-app = typer.Typer(help="Work with vpclab serve's state file (see docs/state.md).", no_args_is_help=True)
+app = typer.Typer(
+    help="Work with vpclab serve's state file (see docs/state.md).\n\n"
+         "Example:  vpclab state backup --help",
+    no_args_is_help=True,
+)
 
 
 @app.command()
