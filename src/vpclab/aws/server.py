@@ -26,16 +26,27 @@ from ..model.world import World
 from ..network.insights import analyse
 from .admin import ServerState, admin_routes
 from .endpoint import Endpoint
-from .store import SqliteStore
+from .store import SqliteStore, StateFileError, StoreError
 
 log = logging.getLogger("vpclab.aws")
 
 
 def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
-    """The World kept in the state file at ``path`` (``:memory:`` for a throwaway one)."""
+    """The World kept in the state file at ``path`` (``:memory:`` for a throwaway one).
+
+    The store holds the file's lock until ``state.store.close()``. Raises ``StateFileError`` (its
+    subclasses name the reason) if the file cannot be used — also if it cannot be written.
+    """
     store = SqliteStore.open(path)
-    world = store.load(lambda: World(seed=seed))
-    store.attach(world)
+    try:
+        world = store.load(lambda: World(seed=seed))
+        store.attach(world)
+    except StoreError as exc:
+        store.close()
+        raise StateFileError(f"cannot write state file {store.path}: {exc.detail}") from exc
+    except BaseException:
+        store.close()
+        raise
     return ServerState(world=world, store=store)
 
 

@@ -22,19 +22,29 @@ with JSON values: ``schema_version``, ``settings`` (World settings, e.g. the quo
 ``world_version`` (the World's change counter), ``id_state`` (the id generator's state, so a seeded
 World does not hand out an id again after a restart) and ``clock_offset`` (seconds a lab moved the
 World's clock forward; saved with the next change set).
+
+One process at a time: ``open`` takes an exclusive OS lock (``flock``) on a sidecar file, ``PATH.lock``,
+held until ``close`` (or the process's end, however it ends), so a second server on the same file
+is refused instead of handing out the same ids. SQLite's own locks only serialise transactions;
+they would let two Worlds write into one file. ``close`` checkpoints the WAL into the main file
+(``PRAGMA wal_checkpoint(TRUNCATE)``), so after a clean stop the main file alone holds everything;
+``backup`` copies a file that may be in use, with SQLite's online backup API.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+import os
 import sqlite3
 import struct
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..core.errors import AwsError, VpclabError
 from ..model.base import Resource
@@ -47,6 +57,12 @@ SCHEMA_VERSION = 1
 DEFAULT_STATE_PATH = Path("vpclab-state.sqlite3")
 #: the ``--state`` value for a throwaway, in-memory store
 MEMORY = ":memory:"
+#: the sidecar file ``open`` locks: the state file's path plus this suffix (left in place after use)
+LOCK_SUFFIX = ".lock"
+#: vpclab's tables; a database holding any other table is another program's and is refused
+TABLES = frozenset({"resources", "meta"})
+
+log = logging.getLogger("vpclab.aws")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (
@@ -73,6 +89,14 @@ ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, owner_id = excluded.owner_i
 
 class StateFileError(VpclabError):
     """The state file cannot be opened or read (not a vpclab state file, unreadable, corrupt)."""
+
+
+class StateFileBusyError(StateFileError):
+    """Another process (another ``vpclab serve``) holds the state file."""
+
+
+class ForeignDatabaseError(StateFileError):
+    """The file is a SQLite database, but another program's: vpclab does not add its tables to it."""
 
 
 class SchemaVersionError(StateFileError):
@@ -108,35 +132,54 @@ class SqliteStore:
         self._written: dict[str, Any] = {}
         #: the id generator's state (``random.Random.getstate()``) as last committed
         self._raw_ids: object = None
+        #: the open, locked sidecar file (None for ``:memory:``)
+        self._lock_file: _Lock | None = None
+        self._closed = False
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path = DEFAULT_STATE_PATH) -> SqliteStore:
         """Open (creating if needed) the state file at ``path``, or ``":memory:"`` for a throwaway store.
 
-        Raises ``SchemaVersionError`` for a file of another schema version and ``StateFileError``
-        for a file that is not a readable SQLite database.
+        Raises ``StateFileBusyError`` while another process has the file open, ``ForeignDatabaseError``
+        for another program's SQLite database, ``SchemaVersionError`` for a file of another schema
+        version, and ``StateFileError`` for anything else that makes it unusable (not a SQLite
+        database, not a file, a path that cannot be created).
         """
         name = str(path)
+        lock_file = None
         if name != MEMORY:
-            Path(name).parent.mkdir(parents=True, exist_ok=True)
+            _make_parent(name)
+            lock_file = _lock(name)  # before the file is read: its holder may be writing it
         try:
             conn = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
+            _unlock(lock_file, remove=True)
             raise StateFileError(f"cannot open state file {name}: {exc}") from exc
         store = cls(conn, name)
+        store._lock_file = lock_file
         try:
             store._prepare()
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            store._release(refused=True)
             raise StateFileError(f"{name} is not a usable vpclab state file: {exc}") from exc
-        except StateFileError:
-            conn.close()
+        except BaseException:
+            store._release(refused=True)
             raise
         return store
 
     def _prepare(self) -> None:
         conn = self._conn
+        # what the file holds, before anything is written to it (not even the journal mode)
+        tables = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) != 'sqlite_'")}
+        ours = tables == TABLES and conn.execute(
+            "SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is not None
+        if tables and not ours:
+            raise ForeignDatabaseError(
+                f"{self._path} is a SQLite database but not a vpclab state file (it holds tables "
+                f"{', '.join(sorted(tables))}); vpclab keeps its state in a file of its own: choose "
+                "another --state path")
         if self._path != MEMORY:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
@@ -144,9 +187,13 @@ class SqliteStore:
                 # synchronous=FULL is just as durable (only slower)
                 conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("PRAGMA synchronous=FULL")
-        conn.executescript(_SCHEMA)  # idempotent
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # the tables and the schema version in one transaction: a file is either empty or
+            # recognisably vpclab's, even if the process dies while creating it
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
             version = self._meta_get("schema_version")
             if version is None:
                 self._meta_set("schema_version", SCHEMA_VERSION)
@@ -157,7 +204,8 @@ class SqliteStore:
                     f"state file (--state PATH).")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         self._next_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM resources").fetchone()[0]
 
@@ -167,8 +215,35 @@ class SqliteStore:
         return self._path
 
     def close(self) -> None:
+        """Checkpoint the WAL into the main file (which then holds everything), close, unlock.
+
+        Idempotent. A checkpoint that cannot complete (a reader still open, a full disk) is
+        logged: nothing is lost — the committed changes stay in the ``-wal`` file, and the next
+        open of the file applies them.
+        """
         with self._lock:
-            self._conn.close()
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                if self._path != MEMORY:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                    if busy:
+                        log.warning("%s: the WAL could not be checkpointed (a reader is open); its "
+                                    "changes stay in %s-wal", self._path, self._path)
+            except sqlite3.Error as exc:
+                log.warning("%s: the WAL could not be checkpointed (%s); its changes stay in %s-wal",
+                            self._path, exc, self._path)
+            finally:
+                self._release()
+
+    def _release(self, *, refused: bool = False) -> None:
+        self._closed = True
+        self._conn.close()
+        _unlock(self._lock_file, remove=refused)
+        self._lock_file = None
 
     def __enter__(self) -> SqliteStore:
         return self
@@ -192,7 +267,7 @@ class SqliteStore:
         for rid, body in rows:
             try:
                 yield from_dict(json.loads(body))
-            except (ValueError, TypeError, KeyError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 raise StateFileError(f"{self._path}: cannot read resource {rid}: {exc}") from exc
 
     def meta(self, key: str) -> Any:
@@ -211,23 +286,39 @@ class SqliteStore:
         if len(world):
             raise ValueError("SqliteStore.load needs an empty World from world_factory")
         with self._lock:
-            settings = self._meta_get("settings")
-            if isinstance(settings, dict):
-                names = {f.name for f in dataclasses.fields(world.settings)}
-                for name, value in settings.items():
-                    if name in names:
-                        setattr(world.settings, name, value)
-            resources = list(self.resources())
-            if resources:
-                with world.transaction():
-                    for res in resources:
-                        world.put(res)
-            world.version = int(self._meta_get("world_version") or 0)
-            _restore_id_state(world, self._meta_get("id_state"))
-            offset = self._meta_get("clock_offset")
-            if offset:
-                world.clock.advance(timedelta(seconds=float(offset)))
+            try:
+                settings = self._meta_get("settings")
+                if settings is None:
+                    settings = {}
+                elif not isinstance(settings, dict):
+                    raise self._bad("meta settings", f"not an object: {settings!r}")
+                for f in dataclasses.fields(world.settings):
+                    if f.name in settings:
+                        value, default = settings[f.name], getattr(world.settings, f.name)
+                        if not isinstance(value, type(default)):
+                            raise self._bad("meta settings", f"{f.name} is {value!r}")
+                        setattr(world.settings, f.name, value)
+                resources = list(self.resources())
+                if resources:
+                    with world.transaction():
+                        for res in resources:
+                            world.put(res)
+                version = self._meta_get("world_version") or 0
+                if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+                    raise self._bad("meta world_version", f"{version!r} is not a change count")
+                world.version = version
+                _restore_id_state(world, self._meta_get("id_state"), self._bad)
+                offset = self._meta_get("clock_offset")
+                if offset:
+                    if not isinstance(offset, (int, float)) or isinstance(offset, bool) or offset < 0:
+                        raise self._bad("meta clock_offset", f"{offset!r} is not a number of seconds")
+                    world.clock.advance(timedelta(seconds=float(offset)))
+            except sqlite3.Error as exc:
+                raise StateFileError(f"{self._path} cannot be read: {exc}") from exc
         return world
+
+    def _bad(self, what: str, why: object) -> StateFileError:
+        return StateFileError(f"{self._path}: {what} is not valid vpclab state ({why})")
 
     # -- writing -------------------------------------------------------------------------------
     def attach(self, world: World) -> None:
@@ -328,7 +419,10 @@ class SqliteStore:
     # -- meta ----------------------------------------------------------------------------------
     def _meta_get(self, key: str) -> Any:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        try:
+            return None if row is None else json.loads(row[0])
+        except (ValueError, TypeError) as exc:
+            raise self._bad(f"meta {key}", f"not JSON: {exc}") from exc
 
     def _meta_set(self, key: str, value: Any) -> None:
         self._conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
@@ -343,13 +437,138 @@ def _id_state(world: World) -> Any:
     return [version, struct.pack(f"<{len(internal)}I", *internal).hex(), gauss]
 
 
-def _restore_id_state(world: World, state: Any) -> None:
-    if not isinstance(state, list) or len(state) != 3:
+def _restore_id_state(world: World, state: Any, bad: Callable[[str, object], StateFileError]) -> None:
+    if state is None:  # a file written before any change (nothing was drawn yet)
         return
-    version, packed, gauss = state
-    raw = bytes.fromhex(packed)
-    world.ids.setstate((version, struct.unpack(f"<{len(raw) // 4}I", raw), gauss))
+    try:
+        version, packed, gauss = state
+        raw = bytes.fromhex(packed)
+        if len(raw) % 4:
+            raise ValueError("not whole 32-bit words")
+        world.ids.setstate((version, struct.unpack(f"<{len(raw) // 4}I", raw), gauss))
+    except (ValueError, TypeError, struct.error, OverflowError) as exc:
+        # refused, not skipped: a restarted World would hand out ids it already gave out
+        raise bad("meta id_state", exc) from exc
 
 
 def _clock_offset(world: World) -> float:
     return world.clock.offset.total_seconds()
+
+
+# -- the sidecar lock ------------------------------------------------------------------------------
+# fcntl.flock from the standard library, not a package such as ``filelock``: on POSIX the lock is a
+# few lines, the kernel drops it when the process ends however it ends (kill -9 included: no stale
+# lock to clean up), and it is a lock of its own, apart from the POSIX record locks SQLite takes on
+# the database file (closing any descriptor of a file drops a process's record locks on it, so a
+# record lock on the database itself would be released behind SQLite's back). Windows has no
+# fcntl: there the file is not locked (vpclab is developed and tested on Linux and macOS).
+def _make_parent(name: str) -> None:
+    parent = Path(name).parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), parent)
+        raise StateFileError(f"cannot create state file {name}: {blocker} is not a directory") from None
+    except OSError as exc:
+        raise StateFileError(f"cannot create state file {name}: {exc.strerror or exc}") from None
+
+
+@dataclasses.dataclass
+class _Lock:
+    file: BinaryIO  # a file object: a store dropped without close() still unlocks when collected
+    path: str
+    created: bool  # this process created the lock file
+
+
+def _lock(name: str) -> _Lock | None:
+    """Open and lock ``name + LOCK_SUFFIX`` (raises ``StateFileBusyError`` when another process holds it)."""
+    if sys.platform == "win32":  # pragma: no cover
+        return None
+    import fcntl
+
+    lock_path = name + LOCK_SUFFIX
+    created = not os.path.lexists(lock_path)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise StateFileError(f"cannot open state file {name}: cannot create its lock file {lock_path}: "
+                             f"{exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        os.close(fd)
+        by = f"process {holder}" if holder.isdigit() else "another process"
+        raise StateFileBusyError(f"{name} is in use by {by} (another vpclab serve?); stop it, or "
+                                 "choose another --state file") from None
+    except OSError as exc:  # a file system that cannot lock
+        os.close(fd)
+        raise StateFileError(f"cannot lock state file {name} ({lock_path}): {exc.strerror or exc}") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for the message above
+    return _Lock(os.fdopen(fd, "r+b", buffering=0), lock_path, created)
+
+
+def _unlock(lock: _Lock | None, *, remove: bool = False) -> None:
+    """Release the lock; ``remove``: also delete the lock file if this process created it (the
+    state file was refused, so no vpclab can be using it)."""
+    if lock is None:
+        return
+    if remove and lock.created:
+        Path(lock.path).unlink(missing_ok=True)
+    lock.file.close()  # closing the only descriptor releases the flock
+
+
+# -- backup ----------------------------------------------------------------------------------------
+def backup(source: str | Path, dest: str | Path) -> int:
+    """Copy the vpclab state file ``source`` into the new file ``dest``; return its resource count.
+
+    SQLite's online backup API copies a consistent snapshot, also while a server writes to
+    ``source`` (its committed changes in the ``-wal`` file included). ``dest`` is one
+    self-contained file (rollback journal, no ``-wal``), checked with ``PRAGMA quick_check``,
+    written under a temporary name and renamed into place. Raises ``FileNotFoundError`` if
+    ``source`` does not exist, ``FileExistsError`` if ``dest`` does, ``StateFileError`` if
+    ``source`` is not a readable vpclab state file or ``dest`` cannot be written.
+    """
+    src, dst = Path(source), Path(dest)
+    if not src.is_file():
+        raise FileNotFoundError(f"no such state file: {src}")
+    if dst.exists():
+        raise FileExistsError(f"{dst} exists; vpclab state backup writes a new file only")
+    _make_parent(str(dst))
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        try:
+            # mode=ro: a backup never writes to the source, whatever the source turns out to be
+            reader = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise StateFileError(f"cannot open state file {src}: {exc}") from exc
+        try:
+            try:
+                tables = {row[0] for row in reader.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                if not tables >= TABLES or reader.execute(
+                        "SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
+                    raise StateFileError(f"{src} is not a vpclab state file")
+            except sqlite3.DatabaseError as exc:
+                raise StateFileError(f"{src} is not a usable vpclab state file: {exc}") from exc
+            writer = sqlite3.connect(tmp)
+            try:
+                reader.backup(writer)
+                writer.execute("PRAGMA journal_mode=DELETE")
+                check = writer.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise StateFileError(f"the copy of {src} is damaged: {check}")
+                count = int(writer.execute("SELECT COUNT(*) FROM resources").fetchone()[0])
+            except sqlite3.Error as exc:
+                raise StateFileError(f"cannot back up {src} to {dst}: {exc}") from exc
+            finally:
+                writer.close()
+        finally:
+            reader.close()
+        os.replace(tmp, dst)
+    except OSError as exc:
+        raise StateFileError(f"cannot write {dst}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count

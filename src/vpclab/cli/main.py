@@ -1,8 +1,9 @@
 """The ``vpclab`` command: a thin shell over the library.
 
 Exit codes: 0 ok, 1 an invalid network (or any other vpclab error), 2 a usage error (a missing
-file, a bad option), 3 ``vpclab serve`` cannot start (its port is in use, its state file is
-unusable). Library errors become a clean message, never a traceback.
+file, a bad option; ``state backup``: an existing DEST), 3 ``vpclab serve`` cannot start (its
+port is in use, its state file is unusable or in use). Library errors become a clean message,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
 from .present import KINDS, as_dict, summary, title
 from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
+from .state import app as state_app
 
 app = typer.Typer(
     name="vpclab",
@@ -135,6 +137,7 @@ def schema() -> None:
 
 
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
+app.add_typer(state_app, name="state")  # vpclab state backup (cli/state.py)
 for _name, _command in REACH_COMMANDS.items():  # trace, matrix, check, diff (cli/reach.py)
     app.command(_name)(_command)
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..aws.store import DEFAULT_STATE_PATH, MEMORY
+
+if TYPE_CHECKING:
+    from ..aws.admin import ServerState
 
 #: the port ``vpclab serve`` listens on unless told otherwise
 DEFAULT_PORT = 4566
@@ -43,13 +51,8 @@ def serve(
         AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=111111111111 AWS_SECRET_ACCESS_KEY=x \\
         aws ec2 describe-vpcs --region us-east-1
     """
-    import uvicorn
-
-    from ..aws.server import adopt_world, create_app, open_state
+    from ..aws.server import open_state
     from ..aws.store import StateFileError
-    from ..core.errors import VpclabError
-    from ..topology import TopologyError
-    from ..topology import load as load_topology
 
     err = typer.echo
     problem = _listen_problem(host, port)  # before the state file is touched and before any banner
@@ -61,6 +64,22 @@ def serve(
     except StateFileError as exc:
         err(f"vpclab: error: {exc}", err=True)
         raise typer.Exit(EXIT_CANNOT_START) from None
+    try:
+        _serve(server_state, host, port, state=state, load=load, default_vpc=not no_default_vpc)
+    finally:
+        server_state.store.close()  # checkpoints the WAL: the main file alone holds everything
+
+
+def _serve(server_state: ServerState, host: str, port: int, *, state: str, load: Path | None,
+           default_vpc: bool) -> None:
+    import uvicorn
+
+    from ..aws.server import adopt_world, create_app
+    from ..core.errors import VpclabError
+    from ..topology import TopologyError
+    from ..topology import load as load_topology
+
+    err = typer.echo
     if load is not None:
         if not load.is_file():
             err(f"vpclab: error: no such file: {load}", err=True)
@@ -76,7 +95,7 @@ def serve(
             raise typer.Exit(1) from None
         if n == 0:
             err(f"vpclab: {state} already holds a World; {load} was not loaded again", err=True)
-    app = create_app(server_state, default_vpc=not no_default_vpc)
+    app = create_app(server_state, default_vpc=default_vpc)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = f"http://{host}:{port}"
     account, region = _main_account(server_state.world)
@@ -91,10 +110,41 @@ def serve(
     err(f'  import boto3; ec2 = boto3.client("ec2", endpoint_url="{url}", region_name="{region}", '
         f'aws_access_key_id="{account}", aws_secret_access_key="lab")')
     err("The access key id is the account (any 12 digits); the secret is not checked. Ctrl-C stops.")
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    finally:
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    with _stop_on_signals(server) as stopped:
+        server.run()
+    if stopped:
+        # close the store first (the caller's ``finally``), then end as the signal asks (exit
+        # status 128+N in a shell), as uvicorn itself would
         server_state.store.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.signal(stopped[-1], signal.SIG_DFL)
+        signal.raise_signal(stopped[-1])
+
+
+@contextmanager
+def _stop_on_signals(server: object) -> Iterator[list[int]]:
+    """SIGINT and SIGTERM stop ``server`` gracefully; the signals received are listed.
+
+    uvicorn installs its own handlers while it serves and, once it has shut down, restores these
+    and raises the signal again, meant to end the process at once — before the state file is
+    closed and its WAL checkpointed. These handlers take that second delivery (and one that
+    arrives before uvicorn's are installed): they only ask the server to stop and note the
+    signal, so that the store is closed first and the process ends by the signal after it.
+    """
+    stopped: list[int] = []
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        stopped.append(signum)
+        server.should_exit = True  # type: ignore[attr-defined]
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stopped
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _listen_problem(host: str, port: int) -> str | None:
