@@ -282,7 +282,8 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: 
     az = _choose_zone(ctx, availability_zone, availability_zone_id)
     if net.prefixlen not in SUBNET_PREFIX_RANGE or not vpc.contains(net):
         raise AwsError("InvalidSubnet.Range", f"The CIDR '{net}' is invalid.")
-    if ctx.world.overlaps_in_vpc(vpc_id, Subnet, net):  # the World's per-VPC index of subnet CIDRs
+    # the World's per-VPC index of subnet CIDRs (model/indexes.py), not a scan of every subnet
+    if ctx.world.overlaps_in_vpc(vpc_id, Subnet, net):
         raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
     ctx.check_quota("subnets_per_vpc", ctx.world.count_in_vpc(vpc_id, Subnet))
     subnet = ctx.world.put(Subnet(
