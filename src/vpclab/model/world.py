@@ -211,12 +211,12 @@ class World:
         by the resource's next value, and is dropped when the resource is gone)."""
         kind = type(res)
         if getattr(kind, "INDEX_NETWORKS", False):
-            vpc_id = getattr(res, "vpc_id", None)
-            index = self._networks.get((vpc_id, kind)) if vpc_id else None
+            key = (str(getattr(res, "vpc_id", None) or ""), kind)
+            index = self._networks.get(key)
             if index is not None:
                 index.discard(res.cidr_block)  # type: ignore[attr-defined]
                 if not len(index):
-                    del self._networks[(vpc_id, kind)]  # type: ignore[index]
+                    del self._networks[key]
         if getattr(kind, "INDEX_ROUTES_BY", None) and res.id not in self._resources:
             self._routes.pop(res.id, None)
 
