@@ -39,7 +39,7 @@ def create_network_acl(ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None 
     """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added."""
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
-    ctx.check_quota("network_acls_per_vpc", sum(1 for _ in ctx.world.in_vpc(vpc_id, NetworkAcl)))
+    ctx.check_quota("network_acls_per_vpc", ctx.world.count_in_vpc(vpc_id, NetworkAcl))
     return ctx.world.put(NetworkAcl(id=ctx.new_id("network_acl"), owner_id=vpc.owner_id, region=vpc.region,
                                     tags=Tags(tags), vpc_id=vpc_id, entries=final_entries()))
 

@@ -70,7 +70,7 @@ def create_route_table(ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None 
 
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
-    ctx.check_quota("route_tables_per_vpc", sum(1 for _ in ctx.world.in_vpc(vpc_id, RouteTable)))
+    ctx.check_quota("route_tables_per_vpc", ctx.world.count_in_vpc(vpc_id, RouteTable))
     return ctx.world.put(RouteTable(
         id=ctx.new_id("route_table"), owner_id=vpc.owner_id, region=vpc.region, tags=Tags(tags),
         vpc_id=vpc_id, routes=tuple(local_route(c) for c in vpc.cidr_blocks),
@@ -444,7 +444,10 @@ def is_endpoint_route(route: Route) -> bool:
     return bool(route.gateway_id and route.gateway_id.startswith("vpce-"))
 
 
-def _find_route(rt: RouteTable, destination: str) -> Route | None:
+def _find_route(ctx: Ctx, rt: RouteTable, destination: str) -> Route | None:
+    if ctx.world.get(rt.id) is rt:  # the stored table: the World's index of its routes by destination
+        found: Route | None = ctx.world.find_route(rt.id, destination)
+        return found
     return next((r for r in rt.routes if r.destination == destination), None)
 
 
@@ -475,7 +478,7 @@ def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
     fields = _route_fields(ctx, rt, field, value)
     _check_within_vpc(ctx, rt, cidr, next(iter(fields)) if len(fields) == 1 else "instance_id")
     destination = cidr or pl_id or ""
-    if _find_route(rt, destination) is not None:
+    if _find_route(ctx, rt, destination) is not None:
         raise AwsError("RouteAlreadyExists", f"The route identified by {destination} already exists.")
     route = Route(destination_cidr_block=cidr, destination_prefix_list_id=pl_id, **fields)
     _check_gateway_route(ctx, rt, route)
@@ -486,7 +489,7 @@ def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
 
 def _existing_route(ctx: Ctx, rt: RouteTable, cidr: str | None, pl_id: str | None, verb: str) -> Route:
     destination = cidr or pl_id or ""
-    route = _find_route(rt, destination)
+    route = _find_route(ctx, rt, destination)
     if route is not None:
         return route
     if verb == "replace":

@@ -20,7 +20,9 @@ from ..model.transit_gateway import (
     TransitGatewayRouteTable,
     TransitGatewayRouteTableAssociation,
     TransitGatewayRouteTablePropagation,
+    candidate_count,
     candidate_routes,
+    static_candidates,
     tgw_routes,
 )
 from .cidr import parse_cidr
@@ -226,7 +228,7 @@ def _static_target(ctx: Ctx, rtb: TransitGatewayRouteTable, attachment_id: str |
 
 
 def _count_routes(ctx: Ctx, tgw_id: str) -> int:
-    return sum(len(candidate_routes(ctx.world, t)) for t in _tables_of(ctx, tgw_id))
+    return sum(candidate_count(ctx.world, t) for t in _tables_of(ctx, tgw_id))
 
 
 @action
@@ -239,14 +241,18 @@ def create_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str,
     rtb = _own_table(ctx, transit_gateway_route_table_id)
     dest = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
     targets = _static_target(ctx, rtb, transit_gateway_attachment_id, blackhole)
-    if any(r.destination_cidr_block == dest for r in rtb.routes):
+    if ctx.world.find_route(rtb.id, dest) is not None:  # the World's index of the table's routes
         raise AwsError("RouteAlreadyExists",
                        f"Route {dest} already exists in Transit Gateway Route Table {rtb.id}.")
     ctx.check_quota("routes_per_transit_gateway", _count_routes(ctx, rtb.transit_gateway_id))
     route = TransitGatewayRoute(destination_cidr_block=dest, transit_gateway_attachment_ids=targets,
                                 type="static", state="blackhole" if blackhole else "active")
     ctx.world.put(replace(rtb, routes=(*rtb.routes, route)))
-    return _effective(ctx, rtb.id, dest)
+    index = ctx.world.route_index(rtb.id)
+    if index is None or index.without_key:  # a prefix-list route may list the same CIDR first
+        return _effective(ctx, rtb.id, dest)
+    # the new route as candidate_routes lists it: the table had no static route with this CIDR
+    return static_candidates(ctx.world, route)[0]
 
 
 def _effective(ctx: Ctx, rtb_id: str, dest: str) -> TransitGatewayRoute:

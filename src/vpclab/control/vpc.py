@@ -119,7 +119,7 @@ def create_default_vpc(ctx: Ctx) -> Vpc:
 
 
 def _count_vpcs(ctx: Ctx) -> int:
-    return sum(1 for v in ctx.world.all(Vpc) if v.owner_id == ctx.account_id and v.region == ctx.region)
+    return ctx.world.count_owned(Vpc, ctx.account_id, ctx.region)
 
 
 def _create_main_route_table(ctx: Ctx, vpc: Vpc) -> RouteTable:
@@ -282,10 +282,10 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: 
     az = _choose_zone(ctx, availability_zone, availability_zone_id)
     if net.prefixlen not in SUBNET_PREFIX_RANGE or not vpc.contains(net):
         raise AwsError("InvalidSubnet.Range", f"The CIDR '{net}' is invalid.")
-    for other in ctx.world.in_vpc(vpc_id, Subnet):
-        if other.network.overlaps(net):
-            raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
-    ctx.check_quota("subnets_per_vpc", sum(1 for _ in ctx.world.in_vpc(vpc_id, Subnet)))
+    # the World's per-VPC index of subnet CIDRs (model/indexes.py), not a scan of every subnet
+    if ctx.world.overlaps_in_vpc(vpc_id, Subnet, net):
+        raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
+    ctx.check_quota("subnets_per_vpc", ctx.world.count_in_vpc(vpc_id, Subnet))
     subnet = ctx.world.put(Subnet(
         id=ctx.new_id("subnet"), owner_id=vpc.owner_id, region=ctx.region, tags=Tags(tags),
         vpc_id=vpc_id, cidr_block=str(net), availability_zone=az.zone_name, availability_zone_id=az.zone_id,

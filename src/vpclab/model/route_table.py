@@ -116,6 +116,8 @@ class RouteTable(Resource):
     ID_PREFIX: ClassVar[str] = "rtb"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidRouteTableID.NotFound",
                                             "The routeTable ID '{id}' does not exist")
+    #: the World indexes each table's routes by destination (``World.find_route``)
+    INDEX_ROUTES_BY: ClassVar[str] = "destination"
 
     vpc_id: str
     routes: tuple[Route, ...] = ()

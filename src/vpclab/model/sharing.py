@@ -53,7 +53,14 @@ def is_participant(world: World, vpc_id: str, account_id: str) -> bool:
     """Whether ``account_id`` is a participant of a shared VPC: a subnet of it is shared with them."""
     from .subnet import Subnet
 
-    return any(account_id in shared_with(world, s.id) for s in world.in_vpc(vpc_id, Subnet))
+    # the shares naming the account, and their subnets (not every subnet of the VPC against every share)
+    for share in world.all(ResourceShare):
+        if share.status == "ACTIVE" and account_id in share.principals:
+            for rid in share.resource_ids:
+                subnet = world.get(rid, Subnet)
+                if subnet is not None and subnet.vpc_id == vpc_id:
+                    return True
+    return False
 
 
 def owner_or_participant(resource: Resource, vpc_id: str, world: World, account_id: str, region: str) -> bool:

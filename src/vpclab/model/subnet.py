@@ -20,6 +20,8 @@ class Subnet(Resource):
     KIND: ClassVar[str] = "subnet"
     ID_PREFIX: ClassVar[str] = "subnet"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidSubnetID.NotFound", "The subnet ID '{id}' does not exist")
+    #: the World indexes subnets' CIDR blocks per VPC (``World.overlaps_in_vpc``)
+    INDEX_NETWORKS: ClassVar[bool] = True
 
     vpc_id: str
     cidr_block: str

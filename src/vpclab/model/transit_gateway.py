@@ -168,6 +168,8 @@ class TransitGatewayRouteTable(Resource):
     ID_PREFIX: ClassVar[str] = "tgw-rtb"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidRouteTableID.NotFound", "Transit Gateway Route Table {id} was deleted or does not exist.")
+    #: the World indexes each table's static routes by destination CIDR (``World.find_route``)
+    INDEX_ROUTES_BY: ClassVar[str] = "destination_cidr_block"
 
     transit_gateway_id: str
     state: str = "available"
@@ -322,18 +324,50 @@ def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> lis
     """
     routes: list[TransitGatewayRoute] = []
     for r in route_table.routes:
-        if r.state == "blackhole" and not r.transit_gateway_attachment_ids:
-            state, rtype = "blackhole", None
-        else:
-            state, rtype = _attachment_state(world, r.transit_gateway_attachment_ids)
-        if r.prefix_list_id and not r.destination_cidr_block:
-            from .prefix_lists import ManagedPrefixList
+        routes.extend(static_candidates(world, r))
+    routes.extend(_propagated_candidates(world, route_table))
+    return routes
 
-            pl = world.get(r.prefix_list_id, ManagedPrefixList)
-            for cidr in pl.cidrs if pl is not None else ():
-                routes.append(replace(r, destination_cidr_block=cidr, state=state, resource_type=rtype))
-        else:
-            routes.append(replace(r, state=state, resource_type=rtype))
+
+def static_candidates(world: World, r: TransitGatewayRoute) -> list[TransitGatewayRoute]:
+    """One static route of a table as ``candidate_routes`` lists it: with its state and target
+    resource type, a prefix-list reference expanded into a route per CIDR."""
+    if r.state == "blackhole" and not r.transit_gateway_attachment_ids:
+        state, rtype = "blackhole", None
+    else:
+        state, rtype = _attachment_state(world, r.transit_gateway_attachment_ids)
+    if r.prefix_list_id and not r.destination_cidr_block:
+        from .prefix_lists import ManagedPrefixList
+
+        pl = world.get(r.prefix_list_id, ManagedPrefixList)
+        return [replace(r, destination_cidr_block=cidr, state=state, resource_type=rtype)
+                for cidr in (pl.cidrs if pl is not None else ())]
+    return [replace(r, state=state, resource_type=rtype)]
+
+
+def candidate_count(world: World, route_table: TransitGatewayRouteTable) -> int:
+    """``len(candidate_routes(world, route_table))`` without building the static routes: one per
+    static route with a CIDR (the World's route index holds the first route of each CIDR; the
+    prefix-list routes, which have none, are counted through their lists), plus the propagated."""
+    routes = route_table.routes
+    pl_routes = [r for r in routes if r.prefix_list_id and not r.destination_cidr_block] \
+        if len(routes) < _SCAN_BELOW else None
+    if pl_routes is None:
+        index = world.route_index(route_table.id)
+        if index is None or index.routes is not routes:
+            return len(candidate_routes(world, route_table))
+        pl_routes = [routes[i] for i in index.without_key]
+    n = len(routes) - len(pl_routes)
+    for r in pl_routes:
+        n += len(static_candidates(world, r))
+    return n + len(_propagated_candidates(world, route_table))
+
+
+#: tables with fewer routes are scanned for their prefix-list routes (cheaper than the index check)
+_SCAN_BELOW = 64
+
+
+def _propagated_candidates(world: World, route_table: TransitGatewayRouteTable) -> list[TransitGatewayRoute]:
     tgw = world.get(route_table.transit_gateway_id, TransitGateway)
     ecmp = tgw is not None and tgw.options.vpn_ecmp_support == "enable"
     propagated: dict[tuple[str, str], TransitGatewayRoute] = {}
@@ -351,8 +385,7 @@ def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> lis
             elif att.resource_type == "vpn" and ecmp and att_id not in seen.transit_gateway_attachment_ids:
                 ids = (*seen.transit_gateway_attachment_ids, att_id)
                 propagated[key] = replace(seen, transit_gateway_attachment_ids=ids)
-    routes.extend(propagated.values())
-    return routes
+    return list(propagated.values())
 
 
 def best_routes(candidates: Iterable[TransitGatewayRoute]) -> list[TransitGatewayRoute]:

@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from ipaddress import IPv4Network
+from typing import Any, TypeVar
 
 from ..core.ids import IdGenerator
 from .base import ID_PREFIXES, Resource
+from .indexes import NetworkIndex, RouteIndex
 
 R = TypeVar("R", bound=Resource)
 
@@ -53,7 +55,10 @@ class Settings:
 
 
 class World:
-    """Every resource, by id; secondary indexes by kind and by VPC."""
+    """Every resource, by id; secondary indexes by kind, by VPC (and kind), by owner and Region,
+    and the derived indexes of ``model.indexes``: a kind with ``INDEX_NETWORKS`` has its
+    ``cidr_block`` indexed per VPC (``overlaps_in_vpc``); a kind with ``INDEX_ROUTES_BY`` (a route
+    attribute) has its ``routes`` indexed by that attribute (``find_route``)."""
 
     def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
                  settings: Settings | None = None):
@@ -63,6 +68,10 @@ class World:
         self._resources: dict[str, Resource] = {}
         self._by_kind: dict[type[Resource], dict[str, Resource]] = {}
         self._by_vpc: dict[str, dict[str, Resource]] = {}
+        self._by_vpc_kind: dict[str, dict[type[Resource], dict[str, Resource]]] = {}
+        self._by_owner: dict[tuple[type[Resource], str, str], dict[str, Resource]] = {}
+        self._networks: dict[tuple[str, type[Resource]], NetworkIndex] = {}
+        self._routes: dict[str, RouteIndex] = {}
         self._journal: Changes | None = None
         self._listeners: list[Callable[[Changes], None]] = []
         #: increases by one with every committed change set; analysis caches key on it
@@ -89,10 +98,40 @@ class World:
                 yield from bucket.values()  # type: ignore[misc]
 
     def in_vpc(self, vpc_id: str, kind: type[R]) -> Iterator[R]:
-        """Resources of this kind whose ``vpc_id`` is ``vpc_id``."""
-        for res in self._by_vpc.get(vpc_id, {}).values():
-            if isinstance(res, kind):
-                yield res
+        """Resources of this kind whose ``vpc_id`` is ``vpc_id`` (in creation order)."""
+        buckets = [b for k, b in self._by_vpc_kind.get(vpc_id, {}).items() if issubclass(k, kind)]
+        if len(buckets) == 1:
+            yield from list(buckets[0].values())  # type: ignore[misc]
+        elif buckets:  # several kinds: their common creation order
+            for res in list(self._by_vpc.get(vpc_id, {}).values()):
+                if isinstance(res, kind):
+                    yield res
+
+    def count_in_vpc(self, vpc_id: str, kind: type[Resource]) -> int:
+        """How many resources of this kind have ``vpc_id`` (``len(list(in_vpc(…)))`` without the walk)."""
+        return sum(len(b) for k, b in self._by_vpc_kind.get(vpc_id, {}).items() if issubclass(k, kind))
+
+    def count_owned(self, kind: type[Resource], owner_id: str, region: str) -> int:
+        """How many resources of this kind ``owner_id`` has in ``region``."""
+        return sum(len(b) for (k, o, r), b in self._by_owner.items()
+                   if o == owner_id and r == region and issubclass(k, kind))
+
+    def overlaps_in_vpc(self, vpc_id: str, kind: type[Resource], net: IPv4Network) -> bool:
+        """Whether the ``cidr_block`` of any resource of this kind (an ``INDEX_NETWORKS`` kind) in
+        the VPC overlaps ``net``."""
+        return any(index.overlaps(net) for (v, k), index in self._networks.items()
+                   if v == vpc_id and issubclass(k, kind)) if self._networks else False
+
+    def route_index(self, table_id: str) -> RouteIndex | None:
+        """The route index of a table of an ``INDEX_ROUTES_BY`` kind (its ``routes`` are the
+        stored table's ``routes`` tuple itself)."""
+        return self._routes.get(table_id)
+
+    def find_route(self, table_id: str, value: object) -> Any | None:
+        """The first route of the table (of an ``INDEX_ROUTES_BY`` kind) whose indexed attribute
+        is ``value``, or None."""
+        index = self._routes.get(table_id)
+        return index.find(value) if index is not None else None
 
     def resources(self) -> Iterator[Resource]:
         return iter(list(self._resources.values()))
@@ -105,9 +144,13 @@ class World:
                 return self.put(resource)
         old = self._resources.get(resource.id)
         self._note(resource.id, old)
-        if old is not None and (type(old) is not type(resource)
-                                or getattr(old, "vpc_id", None) != getattr(resource, "vpc_id", None)):
-            self._unindex(old)
+        if old is not None:
+            if (type(old) is not type(resource) or old.owner_id != resource.owner_id
+                    or old.region != resource.region
+                    or getattr(old, "vpc_id", None) != getattr(resource, "vpc_id", None)):
+                self._unindex(old)
+            else:
+                self._underive(old)
         self._index(resource)  # a replaced resource keeps its place in creation order
         return resource
 
@@ -121,17 +164,61 @@ class World:
         return old
 
     def _index(self, res: Resource) -> None:
+        kind = type(res)
         self._resources[res.id] = res
-        self._by_kind.setdefault(type(res), {})[res.id] = res
+        self._by_kind.setdefault(kind, {})[res.id] = res
+        self._by_owner.setdefault((kind, res.owner_id, res.region), {})[res.id] = res
         vpc_id = getattr(res, "vpc_id", None)
         if vpc_id:
             self._by_vpc.setdefault(vpc_id, {})[res.id] = res
+            self._by_vpc_kind.setdefault(vpc_id, {}).setdefault(kind, {})[res.id] = res
+        self._derive(res)
 
     def _unindex(self, res: Resource) -> None:
-        self._by_kind[type(res)].pop(res.id, None)
+        kind = type(res)
+        self._by_kind[kind].pop(res.id, None)
+        owned = self._by_owner.get((kind, res.owner_id, res.region))
+        if owned is not None:
+            owned.pop(res.id, None)
+            if not owned:
+                del self._by_owner[(kind, res.owner_id, res.region)]
         vpc_id = getattr(res, "vpc_id", None)
         if vpc_id:
             self._by_vpc.get(vpc_id, {}).pop(res.id, None)
+            bucket = self._by_vpc_kind.get(vpc_id, {}).get(kind)
+            if bucket is not None:
+                bucket.pop(res.id, None)
+                if not bucket:
+                    del self._by_vpc_kind[vpc_id][kind]
+        self._underive(res)
+
+    def _derive(self, res: Resource) -> None:
+        """Add ``res`` to the derived indexes of its kind."""
+        kind = type(res)
+        if getattr(kind, "INDEX_NETWORKS", False):
+            vpc_id = getattr(res, "vpc_id", None)
+            if vpc_id:
+                self._networks.setdefault((vpc_id, kind), NetworkIndex()).add(res.cidr_block)  # type: ignore[attr-defined]
+        by = getattr(kind, "INDEX_ROUTES_BY", None)
+        if by:
+            routes = res.routes  # type: ignore[attr-defined]
+            old = self._routes.get(res.id)
+            self._routes[res.id] = (old.updated(routes) if old is not None and old.key == by
+                                    else RouteIndex(routes, by))
+
+    def _underive(self, res: Resource) -> None:
+        """Take ``res`` out of the derived indexes of its kind (a route index stays, to be updated
+        by the resource's next value, and is dropped when the resource is gone)."""
+        kind = type(res)
+        if getattr(kind, "INDEX_NETWORKS", False):
+            key = (str(getattr(res, "vpc_id", None) or ""), kind)
+            index = self._networks.get(key)
+            if index is not None:
+                index.discard(res.cidr_block)  # type: ignore[attr-defined]
+                if not len(index):
+                    del self._networks[key]
+        if getattr(kind, "INDEX_ROUTES_BY", None) and res.id not in self._resources:
+            self._routes.pop(res.id, None)
 
     def _note(self, resource_id: str, old: Resource | None) -> None:
         if self._journal is not None and resource_id not in self._journal:
