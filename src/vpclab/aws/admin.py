@@ -78,9 +78,10 @@ def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
         if refused is not None:
             return refused
         state = get_state()
-        with state.lock:
-            body = {"status": "ok", "resources": len(state.world), "version": state.world.version,
-                    "state": state.store.path}
+        # no lock: health answers at once while a long request holds it (the counts are read
+        # atomically, between two changes or mid-way through one)
+        body = {"status": "ok", "resources": len(state.world), "version": state.world.version,
+                "state": state.store.path}
         return JSONResponse(body)
 
     def reset(request: Request) -> JSONResponse:

@@ -9,7 +9,9 @@
 - ``Filters``: AWS's filter names for the kind (a table name → accessor; an accessor returns a
   value or an iterable of values, booleans as ``true``/``false``). Every kind also has ``tag:Key``,
   ``tag-key``, ``tag-value`` and ``owner-id``. Values may use AWS's wildcards ``*`` and ``?``.
-  An unknown filter name is ``InvalidParameterValue`` "The filter 'x' is invalid";
+  An unknown filter name is ``InvalidParameterValue`` "The filter 'x' is invalid". AWS's limits
+  hold: at most ``MAX_FILTERS`` (50) filters per call and ``MAX_FILTER_VALUES`` (200) values per
+  filter, else ``FilterLimitExceeded``;
 - ``MaxResults`` / ``NextToken`` paging with opaque tokens (``InvalidNextToken`` for a bad one).
 """
 
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from typing import Any
 
+from ..core import budget
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource
 from ..model.world import World
@@ -84,20 +88,49 @@ def filter_accessor(kind: Kind, name: str) -> Accessor:
     return acc
 
 
-def matches(world: World, item: Any, tests: list[tuple[Accessor, list[str]]]) -> bool:
+#: AWS's limits on one Describe call's Filters: "You can specify up to 50 filters and up to 200
+#: values per filter in a single request" (Amazon EC2 User Guide, "List and filter your resources",
+#: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Filtering.html). Over either,
+#: AWS answers FilterLimitExceeded ("The request uses too many filters or too many filter
+#: values", EC2 API reference, "Error codes", https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html);
+#: the values message is AWS's own (seen in real answers, e.g. github.com/gjbae1212/gossm/issues/47),
+#: the filters message is vpclab's by analogy.
+MAX_FILTERS = 50
+MAX_FILTER_VALUES = 200
+
+
+class _Wanted:
+    """A filter's values: exact strings in a set, wildcard ones (``*``, ``?``) in one regex."""
+
+    __slots__ = ("exact", "pattern")
+
+    def __init__(self, values: list[str]) -> None:
+        self.exact = {v for v in values if not any(c in v for c in "*?[")}
+        wild = [v for v in values if v not in self.exact]
+        self.pattern = re.compile("|".join(f"(?:{translate(v)})" for v in wild)) if wild else None
+
+    def match(self, have: list[str]) -> bool:
+        exact, pattern = self.exact, self.pattern
+        return any(h in exact or (pattern is not None and pattern.match(h) is not None) for h in have)
+
+
+def matches(world: World, item: Any, tests: list[tuple[Accessor, _Wanted]]) -> bool:
     """AND across filters, OR across each filter's values, wildcards ``*`` and ``?``."""
-    for acc, wanted in tests:
-        have = _strings(acc(world, item))
-        if not any(fnmatchcase(h, w) for h in have for w in wanted):
-            return False
-    return True
+    return all(wanted.match(_strings(acc(world, item))) for acc, wanted in tests)
 
 
-def compile_filters(kind: Kind, filters: list[Mapping[str, Any]] | None) -> list[tuple[Accessor, list[str]]]:
+def compile_filters(kind: Kind, filters: list[Mapping[str, Any]] | None) -> list[tuple[Accessor, _Wanted]]:
+    filters = filters or []
+    if len(filters) > MAX_FILTERS:
+        raise AwsError("FilterLimitExceeded",
+                       f"The maximum number of filters specified on a single call is {MAX_FILTERS}")
     tests = []
-    for f in filters or []:
-        name = f.get("Name", "")
-        tests.append((filter_accessor(kind, name), [str(v) for v in f.get("Values", [])]))
+    for f in filters:
+        values = [str(v) for v in f.get("Values", [])]
+        if len(values) > MAX_FILTER_VALUES:
+            raise AwsError("FilterLimitExceeded", "The maximum number of filter values specified on a "
+                                                  f"single call is {MAX_FILTER_VALUES}")
+        tests.append((filter_accessor(kind, f.get("Name", "")), _Wanted(values)))
     return tests
 
 
@@ -176,7 +209,13 @@ def select(call: Call, kind: Kind) -> list[Any]:
     # (DescribeNatGateways names its list "Filter")
     tests = compile_filters(kind, call.params.get("Filters", call.params.get("Filter")))
     if tests:
-        items = [r for r in items if matches(call.world, r, tests)]
+        kept = []
+        for n, r in enumerate(items):
+            if n % 256 == 0:
+                budget.check()  # a read: stopping anywhere changes nothing
+            if matches(call.world, r, tests):
+                kept.append(r)
+        items = kept
     return items
 
 

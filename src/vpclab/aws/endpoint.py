@@ -12,7 +12,9 @@ not verified: vpclab is a lab on loopback, not a security boundary.
 Errors: an ``AwsError`` is answered with its code and message, HTTP 400 (``DryRunOperation``: 412,
 as AWS does). Nothing answers 500: a bug in vpclab is logged with its traceback and answered 400
 ``InvalidRequest``; a failed state-file write (``InternalError``) is answered 503, which clients
-retry.
+retry. A request over its time budget (``core.budget``, set by the server) is answered
+``Unavailable`` (503), EC2's documented server error for an overloaded server, with its changes
+rolled back.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 
 from ..control.insights import Analyser
 from ..control.plane import ControlPlane
+from ..core import budget
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.vpc import Vpc
@@ -169,6 +172,9 @@ class Endpoint:
                 "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", status=412
             )
         with self.lock:
+            # the time spent waiting for the lock counts: a request whose budget is gone by now
+            # is answered Unavailable before it changes anything
+            budget.check()
             if service == "ec2":
                 self.ensure_default_vpc(caller.account_id, caller.region)
             call = Call(

@@ -76,25 +76,54 @@ def invalid_value(param: str, value: str, expected: str = "") -> AwsError:
     return invalid_parameter_value(f"Value ({value}) for parameter {param} is invalid.{hint}")
 
 
+#: the deepest dotted key the index follows: deeper than any input shape nests (EC2's deepest
+#: request keys have about ten components); a deeper key is never a member, so it is answered
+#: UnknownParameter without being indexed (keeps indexing linear in the body's size)
+_MAX_KEY_DEPTH = 24
+
+
+class FormIndex:
+    """The form's keys indexed by dotted prefix, built in one pass: ``children[prefix]`` is the
+    set of next components under ``prefix`` (``""`` for the top level), so the parser finds a
+    list's indices or a structure's presence by one lookup instead of a scan of every key —
+    parsing is linear in the form's size (8,000 filters used to take 25 s)."""
+
+    __slots__ = ("children", "form")
+
+    def __init__(self, form: Mapping[str, str]) -> None:
+        self.form = form
+        children: dict[str, set[str]] = {}
+        for key in form:
+            prefix = ""
+            parts = key.split(".", _MAX_KEY_DEPTH)
+            for i, part in enumerate(parts):
+                kids = children.get(prefix)
+                if kids is None:
+                    kids = children[prefix] = set()
+                kids.add(part)
+                if i == len(parts) - 1 or i == _MAX_KEY_DEPTH - 1:
+                    break
+                prefix = f"{prefix}.{part}" if prefix else part
+        self.children = children
+
+    def present(self, prefix: str) -> bool:
+        return prefix in self.form or prefix in self.children
+
+
 def parse_params(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
     """The request's parameters as a dict in boto3's request shape (PascalCase keys)."""
     protocol = op.metadata["protocol"]
     shape = op.input_shape
+    used: set[str] = set()
     if shape is None:
         params: dict[str, Any] = {}
-        used: set[str] = set()
     else:
-        used = set()
-        params = _parse_structure(shape, "", form, used, protocol, {k.split(".", 1)[0] for k in form})
+        index = FormIndex(form)
+        params = _parse_structure(shape, "", index, used, protocol)
     for key in form:
         if key not in used and key not in ENVELOPE_PARAMS and not key.startswith(_AUTH_PREFIX):
             raise AwsError("UnknownParameter", f"The parameter {key} is not recognized")
     return params
-
-
-def _present(prefix: str, form: Mapping[str, str]) -> bool:
-    dotted = prefix + "."
-    return any(k == prefix or k.startswith(dotted) for k in form)
 
 
 @cache
@@ -104,20 +133,16 @@ def _wire_members(shape: StructureShape, protocol: str) -> tuple[tuple[str, str,
 
 
 def _parse_structure(
-    shape: StructureShape,
-    prefix: str,
-    form: Mapping[str, str],
-    used: set[str],
-    protocol: str,
-    heads: set[str] | None = None,
+    shape: StructureShape, prefix: str, index: FormIndex, used: set[str], protocol: str
 ) -> dict[str, Any]:
-    """``heads`` (top level only): the first dotted component of every form key — a member whose
-    wire name is not among them is absent, whatever its shape (no scan of the form for it)."""
+    """Only the members whose wire name is among the prefix's indexed components are looked at
+    (no scan of the form for absent ones)."""
     out: dict[str, Any] = {}
+    heads = index.children.get(prefix[:-1] if prefix else "", set())
     for member, wire, mshape in _wire_members(shape, protocol):
-        if heads is not None and wire not in heads:
+        if wire not in heads:
             continue
-        value = _parse(mshape, prefix + wire, form, used, protocol)
+        value = _parse(mshape, prefix + wire, index, used, protocol)
         if value is not None:
             out[member] = value
     for member in shape.required_members:
@@ -127,23 +152,22 @@ def _parse_structure(
     return out
 
 
-def _list_indices(prefix: str, form: Mapping[str, str]) -> list[int]:
-    dotted = prefix + "."
+def _list_indices(prefix: str, index: FormIndex) -> list[int]:
     found: set[int] = set()
-    for k in form:
-        if k.startswith(dotted):
-            head = k[len(dotted) :].split(".", 1)[0]
-            if not head.isdigit() or int(head) < 1:
-                raise invalid_parameter_value(f"The parameter {k} is not a valid list index")
-            found.add(int(head))
+    for head in index.children.get(prefix, ()):
+        if not head.isdigit() or int(head) < 1:
+            key = next(k for k in index.form if k.startswith(f"{prefix}.{head}"))
+            raise invalid_parameter_value(f"The parameter {key} is not a valid list index")
+        found.add(int(head))
     return sorted(found)
 
 
-def _parse(shape: Shape, key: str, form: Mapping[str, str], used: set[str], protocol: str) -> Any:
+def _parse(shape: Shape, key: str, index: FormIndex, used: set[str], protocol: str) -> Any:
+    form = index.form
     if isinstance(shape, StructureShape):
-        if not _present(key, form):
+        if not index.present(key):
             return None
-        return _parse_structure(shape, key + ".", form, used, protocol)
+        return _parse_structure(shape, key + ".", index, used, protocol)
     if isinstance(shape, ListShape):
         # EC2 flattens lists as Name.1, Name.2; the Query protocol nests them as Name.member.1
         if protocol == "ec2":
@@ -156,25 +180,25 @@ def _parse(shape: Shape, key: str, form: Mapping[str, str], used: set[str], prot
             )
         else:
             base = f"{key}.{shape.member.serialization.get('name', 'member')}"
-        indices = _list_indices(base, form)
+        indices = _list_indices(base, index)
         if not indices:
             if protocol != "ec2" and form.get(key) == "":
                 used.add(key)
                 return []  # the Query protocol's empty list
             return None
-        items = [_parse(shape.member, f"{base}.{i}", form, used, protocol) for i in indices]
+        items = [_parse(shape.member, f"{base}.{i}", index, used, protocol) for i in indices]
         return [item for item in items if item is not None]
     if isinstance(shape, MapShape):
         base = key if shape.serialization.get("flattened") else f"{key}.entry"
         out: dict[str, Any] = {}
-        for i in _list_indices(base, form):
+        for i in _list_indices(base, index):
             k = _parse(
-                shape.key, f"{base}.{i}.{shape.key.serialization.get('name', 'key')}", form, used, protocol
+                shape.key, f"{base}.{i}.{shape.key.serialization.get('name', 'key')}", index, used, protocol
             )
             v = _parse(
                 shape.value,
                 f"{base}.{i}.{shape.value.serialization.get('name', 'value')}",
-                form,
+                index,
                 used,
                 protocol,
             )

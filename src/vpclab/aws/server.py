@@ -7,28 +7,107 @@
 The pipeline of ``vpclab serve`` is ``open_state`` → ``adopt_world`` (``--load``: a YAML network's
 World, loaded by the CLI through ``vpclab.topology``) → ``create_app``
 → uvicorn.
+
+Bounded work per request:
+
+- a request body over ``MAX_BODY_BYTES`` (4 MiB) is refused before it is read whole (a declared
+  ``Content-Length`` over it is refused unread): HTTP 413 ``RequestEntityTooLarge`` in the
+  protocol's error shape. AWS documents no request-size limit for the EC2 Query API; 4 MiB is a
+  lab choice, far above what AWS's own limits let a valid request carry (e.g. 50 filters × 200
+  values, 16 KB of user data);
+- parsing and handling run in worker threads (``REQUEST_THREADS``), off the event loop: the
+  World's lock serialises the handlers, while ``/_vpclab/health`` and other clients are answered;
+- each request has ``REQUEST_BUDGET`` seconds (20; botocore's read timeout is 60): long loops
+  check it cooperatively (``core.budget``) and a request over it is answered EC2's ``Unavailable``
+  (503) with the World rolled back to where it was.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import time
+import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from ..control.insights import Analyser
+from ..core import budget
+from ..core.errors import AwsError
 from ..model.world import World
 from ..network.insights import analyse
+from . import protocol
 from .admin import ServerState, admin_routes
 from .endpoint import Endpoint
+from .endpoint import Response as EndpointResponse
 from .store import SqliteStore, StateFileError, StoreError
 
 log = logging.getLogger("vpclab.aws")
+
+#: the largest request body accepted (bytes): a lab choice, AWS documents none for EC2 (see above)
+MAX_BODY_BYTES = 4 * 2**20
+#: seconds one request may take, from its body's arrival to its answer (a lab choice)
+REQUEST_BUDGET = 20.0
+#: worker threads that parse and handle requests (the World's lock serialises the handlers)
+REQUEST_THREADS = 4
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None if the client went away; ``_TooLarge`` as soon as it is known to
+    exceed ``limit`` — from ``Content-Length`` before reading anything, else while reading."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            try:
+                declared = int(value)
+            except ValueError:
+                declared = 0
+            if declared > limit:
+                raise _TooLarge(declared)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge(size)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        # the first of repeated headers, as Starlette's Headers.get answers
+        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return headers
+
+
+def _too_large(scope: Scope, size: int, limit: int) -> tuple[bytes, bytes]:
+    """(body, content type) of the 413 answer, in the EC2 Query shape at ``/``, else JSON."""
+    error = AwsError("RequestEntityTooLarge",
+                     f"Request body of {size} bytes exceeds the limit of {limit} bytes.", status=413)
+    if scope["path"] == "/":
+        return protocol.render_error("ec2", error, str(uuid.uuid4())).encode(), b"text/xml; charset=utf-8"
+    body = {"__type": error.code, "message": error.message}
+    return json.dumps(body).encode(), b"application/json"
 
 
 def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
@@ -75,31 +154,43 @@ class _QueryApp(Starlette):
     """
 
     endpoint: Endpoint
+    executor: ThreadPoolExecutor
+    max_body: int = MAX_BODY_BYTES
+    budget: float | None = REQUEST_BUDGET
+
+    def handle_query(
+        self, query: str, body: bytes, headers: Mapping[str, str], start: float
+    ) -> EndpointResponse:
+        """Parse and dispatch one EC2 Query request (in a worker thread), within the budget."""
+        with budget.deadline(self.budget, start=start):
+            form = dict(parse_qsl(query, keep_blank_values=True))
+            form.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+            return self.endpoint.dispatch(form, headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["path"] != "/"
-            or scope.get("root_path")
-            or scope["method"] not in ("GET", "POST")
-        ):
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        headers: dict[str, str] = {}
-        for name, value in scope["headers"]:
-            # the first of repeated headers, as Starlette's Headers.get answers
-            headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
-        form = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
-        form.update(parse_qsl(b"".join(chunks).decode("utf-8", errors="replace"), keep_blank_values=True))
-        result = self.endpoint.dispatch(form, headers)
+        start = time.monotonic()
+        try:
+            body = await _read_body(scope, receive, self.max_body)
+        except _TooLarge as exc:
+            data, content_type = _too_large(scope, exc.args[0], self.max_body)
+            # the rest of the body is never read: the connection closes after the answer
+            await send({"type": "http.response.start", "status": 413, "headers": [
+                (b"content-length", str(len(data)).encode("latin-1")), (b"content-type", content_type),
+                (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": data})
+            return
+        if body is None:
+            return
+        if scope["path"] != "/" or scope.get("root_path") or scope["method"] not in ("GET", "POST"):
+            await super().__call__(scope, _replay(body, receive), send)
+            return
+        result = await asyncio.get_running_loop().run_in_executor(
+            self.executor, self.handle_query, scope["query_string"].decode("latin-1"), body, _headers(scope),
+            start,
+        )
         data = result.body.encode("utf-8")
         await send(
             {
@@ -114,17 +205,29 @@ class _QueryApp(Starlette):
         await send({"type": "http.response.body", "body": data})
 
 
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the body already read, then passes on to the client's."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
 def create_app(state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse) -> Starlette:
     """The endpoint over ``state``; network insights analyses run ``analyser`` (vpclab's tracer)."""
     endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser)
     state.after_reset.append(endpoint.forget_accounts)
 
     async def query(request: Request) -> Response:
-        body = (await request.body()).decode("utf-8", errors="replace")
-        form = dict(parse_qsl(request.url.query, keep_blank_values=True))
-        form.update(parse_qsl(body, keep_blank_values=True))
-        # the handlers are short and hold the one lock: running them here keeps them serialized
-        result = endpoint.dispatch(form, request.headers)
+        # (only under a root path: _QueryApp answers ``/`` itself) parsed and handled off the loop
+        result = await run_in_threadpool(
+            app.handle_query, request.url.query, await request.body(), request.headers, time.monotonic())
         return Response(result.body, status_code=result.status, media_type="text/xml")
 
     async def rest_json(request: Request) -> Response:
@@ -134,7 +237,8 @@ def create_app(state: ServerState, *, default_vpc: bool = True, analyser: Analys
 
         caller = caller_of(request.headers, dict(request.query_params))
         service = caller.service if caller.service in REST_JSON_SERVICES else "ram"
-        status, body, headers = dispatch(
+        status, body, headers = await run_in_threadpool(
+            dispatch,
             endpoint,
             service,
             request.method,
@@ -154,6 +258,7 @@ def create_app(state: ServerState, *, default_vpc: bool = True, analyser: Analys
     ]
     app = _QueryApp(routes=routes)
     app.endpoint = endpoint
+    app.executor = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="vpclab-request")
     app.state.vpclab = state
     app.state.endpoint = endpoint
     return app

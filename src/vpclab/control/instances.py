@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import Any
 
+from ..core import budget
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.gateways import Address
@@ -25,7 +26,15 @@ from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .addresses import assign_public_ip
 from .context import Ctx
-from .interfaces import allocate_private_ip, attach, detach, release_public_ips, resolve_groups
+from .interfaces import (
+    AddressPool,
+    allocate_private_ip,
+    attach,
+    detach,
+    insufficient_addresses,
+    release_public_ips,
+    resolve_groups,
+)
 from .registry import action
 
 #: the keys of one RunInstances ``NetworkInterfaces`` entry vpclab understands (boto3's, snake_case)
@@ -190,17 +199,41 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
         raise invalid_parameter_value(
                        f"Value ({zone}) for parameter availabilityZone is invalid. The subnet "
                        f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone}.")
+    count = _launch_count(ctx, specs, min_count, max_count)
+    pools = {s.subnet.id: AddressPool(ctx, s.subnet) for s in specs if s.existing is None}
     reservation_id = ctx.new_id("reservation")
     launched: list[Instance] = []
-    for n in range(max_count):
-        try:
-            launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags, key_name))
-        except AwsError as err:
-            # AWS launches as many as it can, as long as that is at least min_count
-            if err.code == "InsufficientFreeAddressesInSubnet" and n >= min_count:
-                break
-            raise
+    for n in range(count):
+        budget.check()  # inside the action's transaction: a stop here rolls every launch back
+        launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags, key_name, pools))
     return launched
+
+
+def _launch_count(ctx: Ctx, specs: list[_Spec], min_count: int, max_count: int) -> int:
+    """How many instances to launch, decided before any is: at most ``max_count``, as many as the
+    instance quota and each subnet's free addresses allow, at least ``min_count`` or AWS's error.
+
+    AWS (RunInstances, MaxCount): "If you specify a value that is more capacity than Amazon EC2
+    can launch in the target Availability Zone, Amazon EC2 launches the largest possible number
+    of instances above the specified minimum count. Constraints: Between 1 and the quota for the
+    specified instance type for your account for this Region."
+    """
+    running = sum(1 for i in ctx.world.all(Instance)
+                  if i.owner_id == ctx.account_id and i.region == ctx.region and i.state != "terminated")
+    ctx.check_quota("running_instances_per_region", running, adding=min_count, requested=str(min_count))
+    count = min(max_count, ctx.quota("running_instances_per_region") - running)
+    need: dict[str, int] = {}  # addresses each instance takes, per subnet
+    subnets: dict[str, Subnet] = {}
+    for spec in specs:
+        if spec.existing is None:
+            need[spec.subnet.id] = need.get(spec.subnet.id, 0) + 1 + spec.secondary_count
+            subnets[spec.subnet.id] = spec.subnet
+    for subnet_id, per_instance in need.items():
+        fits = AddressPool(ctx, subnets[subnet_id]).free() // per_instance
+        if fits < min_count:
+            raise insufficient_addresses(subnets[subnet_id])
+        count = min(count, fits)
+    return count
 
 
 #: RunInstances parameters accepted without effect: they do not change what can reach what.
@@ -213,7 +246,8 @@ LAUNCH_SETTINGS_NOT_MODELLED = frozenset({
 
 
 def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], reservation_id: str, n: int,
-            tags: Mapping[str, str] | None, key_name: str | None) -> Instance:
+            tags: Mapping[str, str] | None, key_name: str | None,
+            pools: Mapping[str, AddressPool]) -> Instance:
     instance_id = ctx.new_id("instance")
     primary = specs[0]
     public = primary.associate_public_ip_address
@@ -224,14 +258,14 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
         if spec.existing is not None:
             eni = spec.existing
         else:
-            ip = allocate_private_ip(ctx, spec.subnet, spec.private_ip_address,
-                                     in_use_message=f"Address {spec.private_ip_address} is in use.")
-            taken = {IPv4Address(ip)}
-            secondaries = []
-            for _ in range(spec.secondary_count):
-                extra = allocate_private_ip(ctx, spec.subnet, taken=taken)
-                secondaries.append(extra)
-                taken.add(IPv4Address(extra))
+            pool = pools[spec.subnet.id]
+            if spec.private_ip_address is not None:
+                ip = allocate_private_ip(ctx, spec.subnet, spec.private_ip_address, taken=pool.used,
+                                         in_use_message=f"Address {spec.private_ip_address} is in use.")
+                pool.used.add(IPv4Address(ip))
+            else:
+                ip = pool.take()
+            secondaries = [pool.take() for _ in range(spec.secondary_count)]
             eni = ctx.world.put(NetworkInterface(
                 id=ctx.new_id("network_interface"), owner_id=ctx.account_id, region=spec.subnet.region,
                 vpc_id=spec.subnet.vpc_id, subnet_id=spec.subnet.id,

@@ -19,7 +19,7 @@ from typing import Any
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.gateways import Address
-from ..model.images import INSTANCE_TYPES
+from ..model.images import INSTANCE_TYPES, MAX_IPV4_PER_INTERFACE
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
@@ -66,9 +66,40 @@ def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, 
     for addr in subnet.network.hosts():
         if addr not in used:
             return str(addr)
-    raise AwsError("InsufficientFreeAddressesInSubnet",
-                   f"There are not enough free addresses in subnet '{subnet.id}' to satisfy the requested "
-                   "number of instances.")
+    raise insufficient_addresses(subnet)
+
+
+class AddressPool:
+    """A subnet's free addresses, lowest first, for a call that takes many (RunInstances with a
+    large MaxCount, many secondary addresses): the addresses in use are gathered once, and each
+    ``take()`` continues where the last one stopped — linear in the subnet's size, where calling
+    ``allocate_private_ip`` per address rescans the VPC's interfaces every time."""
+
+    def __init__(self, ctx: Ctx, subnet: Subnet, taken: set[IPv4Address] | None = None) -> None:
+        self.subnet = subnet
+        self.used = used_ips(ctx, subnet) | (taken or set())
+        self._hosts = subnet.network.hosts()
+
+    def free(self) -> int:
+        """How many addresses are still free (the five reserved and every taken one excluded)."""
+        return self.subnet.network.num_addresses - sum(1 for a in self.used if a in self.subnet.network)
+
+    def take(self, message: str | None = None) -> str:
+        for addr in self._hosts:
+            if addr not in self.used:
+                self.used.add(addr)
+                return str(addr)
+        raise insufficient_addresses(self.subnet, message)
+
+
+def insufficient_addresses(subnet: Subnet, message: str | None = None) -> AwsError:
+    return AwsError("InsufficientFreeAddressesInSubnet", message or (
+        f"There are not enough free addresses in subnet '{subnet.id}' to satisfy the requested "
+        "number of instances."))
+
+
+#: CreateNetworkInterface / AssignPrivateIpAddresses wording of InsufficientFreeAddressesInSubnet
+NOT_ENOUGH_FOR_INTERFACE = "The specified subnet does not have enough free addresses to satisfy the request."
 
 
 def create_managed_interface(ctx: Ctx, subnet: Subnet, *, interface_type: str, description: str,
@@ -125,7 +156,9 @@ def ip_limit(ctx: Ctx, eni: NetworkInterface) -> int | None:
 
 
 def check_ip_limit(count: int, limit: int | None) -> None:
-    if limit is not None and count > limit:
+    """AWS's PrivateIpAddressLimitExceeded when an interface would hold more than ``limit``
+    IPv4 addresses (its instance type's per-interface limit; None: the most any type allows)."""
+    if count > (MAX_IPV4_PER_INTERFACE if limit is None else limit):
         raise AwsError("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
 
 
@@ -152,30 +185,20 @@ def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: st
         raise invalid_parameter_value(
                        f"Value ({secondary_private_ip_address_count}) for parameter "
                        "secondaryPrivateIpAddressCount is invalid. Value must be a non-negative integer.")
+    # checked before any address is taken: no interface holds more IPv4 addresses than the most
+    # any instance type allows (it could never be attached), nor more than the subnet has free
+    check_ip_limit(1 + secondary_private_ip_address_count, None)
     primary = allocate_private_ip(ctx, subnet, private_ip_address)
-    taken = {IPv4Address(primary)}
-    secondaries: list[str] = []
-    for _ in range(secondary_private_ip_address_count):
-        ip = _allocate_for_interface(ctx, subnet, taken)
-        secondaries.append(ip)
-        taken.add(IPv4Address(ip))
+    pool = AddressPool(ctx, subnet, {IPv4Address(primary)})
+    if pool.free() < secondary_private_ip_address_count:
+        raise insufficient_addresses(subnet, NOT_ENOUGH_FOR_INTERFACE)
+    secondaries = [pool.take(NOT_ENOUGH_FOR_INTERFACE) for _ in range(secondary_private_ip_address_count)]
     return ctx.world.put(NetworkInterface(
         id=ctx.new_id("network_interface"), owner_id=ctx.account_id, region=subnet.region, tags=Tags(tags),
         vpc_id=subnet.vpc_id, subnet_id=subnet.id, availability_zone=subnet.availability_zone,
         private_ip_address=primary, secondary_private_ip_addresses=tuple(secondaries),
         groups=group_ids, description=description, requester_id=None,
     ))
-
-
-def _allocate_for_interface(ctx: Ctx, subnet: Subnet, taken: set[IPv4Address]) -> str:
-    try:
-        return allocate_private_ip(ctx, subnet, taken=taken)
-    except AwsError as err:
-        if err.code != "InsufficientFreeAddressesInSubnet":
-            raise
-        raise AwsError(
-            "InsufficientFreeAddressesInSubnet",
-            "The specified subnet does not have enough free addresses to satisfy the request.") from None
 
 
 @action
@@ -317,8 +340,13 @@ def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
     assert subnet is not None
     wanted = list(private_ip_addresses or [])
     count = len(wanted) if private_ip_addresses is not None else (secondary_private_ip_address_count or 0)
-    # AWS enforces the limit of the instance type an interface is attached to; for a detached
-    # interface the limit applies when it is attached (vpclab then checks nothing here).
+    # AWS enforces the limit of the instance type an interface is attached to; a detached
+    # interface is held to the most any instance type allows (MAX_IPV4_PER_INTERFACE), checked
+    # before any address is taken.
+    if count < 0:
+        raise invalid_parameter_value(
+                       f"Value ({count}) for parameter secondaryPrivateIpAddressCount is invalid. "
+                       "Value must be a non-negative integer.")
     check_ip_limit(len(eni.private_ip_addresses) + count, ip_limit(ctx, eni))
     new: list[str] = []
     taken: set[IPv4Address] = set()
@@ -333,10 +361,10 @@ def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
             new.append(allocate_private_ip(ctx, subnet, ip, taken=taken))
             taken.add(IPv4Address(ip))
     else:
-        for _ in range(count):
-            ip = _allocate_for_interface(ctx, subnet, taken)
-            new.append(ip)
-            taken.add(IPv4Address(ip))
+        pool = AddressPool(ctx, subnet)
+        if pool.free() < count:
+            raise insufficient_addresses(subnet, NOT_ENOUGH_FOR_INTERFACE)
+        new = [pool.take(NOT_ENOUGH_FOR_INTERFACE) for _ in range(count)]
     eni = ctx.world.get(eni.id, NetworkInterface) or eni
     secondary = (*eni.secondary_private_ip_addresses, *new)
     return ctx.world.put(replace(eni, secondary_private_ip_addresses=secondary))

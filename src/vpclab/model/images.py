@@ -101,6 +101,12 @@ class InstanceType:
     ipv4_per_interface: int
 
 
+#: the most IPv4 addresses any instance type allows per network interface (AWS's table "Maximum IP
+#: addresses per network interface", Amazon EC2 User Guide, tops out at 50): the limit vpclab
+#: applies to an interface attached to no instance, before allocating anything.
+MAX_IPV4_PER_INTERFACE = 50
+
+
 def _types(arch: str, rows: tuple[tuple[str, int, int], ...]) -> dict[str, InstanceType]:
     return {n: InstanceType(n, arch, enis, ips) for n, enis, ips in rows}
 
