@@ -113,18 +113,21 @@ def serve(
     err(f"vpclab: EC2 endpoint on {url} (state: {server_state.store.path})")
     if load is not None:
         err(f"  loaded {load}: {len(server_state.world)} resources; mostly account {account} in {region}")
+    key, secret = account, "lab"
+    if verifier is not None:  # a key of the file (its secret is not printed)
+        key, secret = next(iter(verifier.credentials)), "SECRET"
     err("Point the aws CLI at it (paste into a shell):")
-    err(f"  export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID={account} AWS_SECRET_ACCESS_KEY=lab "
+    err(f"  export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret} "
         f"AWS_DEFAULT_REGION={region}")
     err("  aws ec2 describe-vpcs")
     err("Or boto3 (paste into Python):")
     err(f'  import boto3; ec2 = boto3.client("ec2", endpoint_url="{url}", region_name="{region}", '
-        f'aws_access_key_id="{account}", aws_secret_access_key="lab")')
+        f'aws_access_key_id="{key}", aws_secret_access_key="{secret}")')
     if verifier is None:
         err("The access key id is the account (any 12 digits); the secret is not checked. Ctrl-C stops.")
     else:
-        err(f"Signatures are checked: use a key of {verify_signatures} (its account_id is the account). "
-            "Ctrl-C stops.")
+        err(f"Signatures are checked: use a key of {verify_signatures} with its secret (SECRET above); its "
+            "account_id is the account. Ctrl-C stops.")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
