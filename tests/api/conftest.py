@@ -80,8 +80,13 @@ class Server:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
 
-    def admin(self, path: str, method: str = "GET") -> dict[str, Any]:
-        req = urllib.request.Request(f"{self.url}/_vpclab/{path}", method=method)
+    def admin(self, path: str, method: str = "GET", *, account: str = ACCOUNT_A) -> dict[str, Any]:
+        """An admin route, as ``account`` (the analyses route answers its owner only), with the
+        ``X-Vpclab`` header every admin route but health needs (docs/security.md)."""
+        auth = (f"AWS4-HMAC-SHA256 Credential={account}/20261124/us-east-1/ec2/aws4_request, "
+                "SignedHeaders=host, Signature=0")
+        req = urllib.request.Request(f"{self.url}/_vpclab/{path}", method=method,
+                                     headers={"X-Vpclab": "1", "Authorization": auth})
         with urllib.request.urlopen(req, timeout=5) as resp:
             return dict(json.loads(resp.read()))
 

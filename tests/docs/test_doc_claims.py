@@ -35,7 +35,8 @@ def _failing_state(tmp_path: Path) -> ServerState:
 
 def test_a_change_that_cannot_be_written_answers_503_internal_error(tmp_path: Path) -> None:
     state = _failing_state(tmp_path)
-    client = TestClient(create_app(state, default_vpc=False), client=("127.0.0.1", 50000))
+    client = TestClient(create_app(state, default_vpc=False), base_url="http://127.0.0.1",
+                        client=("127.0.0.1", 50000))   # a loopback Host (docs/security.md)
     form = {"Action": "CreateVpc", "Version": "2016-11-15", "CidrBlock": "10.0.0.0/16"}
     response = client.post("/", data=form, headers={"Authorization": AUTH})
     assert response.status_code == 503, response.text

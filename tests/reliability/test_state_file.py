@@ -233,7 +233,7 @@ def test_a_full_disk_answers_internal_error_and_changes_nothing(tmp_path: Path) 
     https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
     path = tmp_path / "lab.sqlite3"
     state = open_state(path)
-    client = TestClient(create_app(state), client=("127.0.0.1", 50000))
+    client = TestClient(create_app(state), base_url="http://127.0.0.1", client=("127.0.0.1", 50000))
     auth = {"Authorization": f"AWS4-HMAC-SHA256 Credential={ACCOUNT_A}/20261124/us-east-1/ec2/aws4_request, "
                              "SignedHeaders=host, Signature=0"}
     ok = client.post("/", data={"Action": "CreateVpc", "Version": "2016-11-15", "CidrBlock": "10.0.0.0/16"},
@@ -250,7 +250,7 @@ def test_a_full_disk_answers_internal_error_and_changes_nothing(tmp_path: Path) 
         assert error is not None
         assert (error.findtext("Code"), error.findtext("Message")) == (
             "InternalError", "An internal error has occurred")
-        reset = client.post("/_vpclab/reset")
+        reset = client.post("/_vpclab/reset", headers={"X-Vpclab": "1"})
         assert reset.status_code == 500 and reset.json()["status"] == "error"
         assert {r.id for r in state.world.resources()} == before_ids
         assert state.world.version == before_version

@@ -366,7 +366,8 @@ def test_store_error_is_an_aws_internal_error() -> None:
 # -- admin routes (issue 4, item 6) --------------------------------------------------------------
 
 def admin_client(state: ServerState, host: str = "127.0.0.1") -> TestClient:
-    return TestClient(Starlette(routes=admin_routes(lambda: state)), client=(host, 50000))
+    return TestClient(Starlette(routes=admin_routes(lambda: state)), client=(host, 50000),
+                      headers={"X-Vpclab": "1"})
 
 
 @pytest.fixture

@@ -1,11 +1,14 @@
 """Test-friendly administration for ``vpclab serve``: health and reset, loopback only.
 
     GET  /_vpclab/health  → 200 {"status": "ok", "resources": N, "version": V, "state": PATH}
-    POST /_vpclab/reset   → 200 {"status": "reset", "resources": 0, "version": V, …}
+    POST /_vpclab/reset   → 200 {"status": "reset", "resources": 0, "version": V, …}   (X-Vpclab: 1)
 
-Both answer 403 ``{"status": "forbidden", …}`` to a client whose address is not loopback
-(127.0.0.0/8, ::1, or an IPv4-mapped loopback address); a request with no client address (a
-Unix socket) is refused too. The server mounts them with ``admin_routes(lambda: state)`` and
+Every admin route answers 403 ``{"status": "forbidden", "code": "AccessDenied", …}`` to a client
+whose address is not loopback (127.0.0.0/8, ::1, or an IPv4-mapped loopback address); a request
+with no client address (a Unix socket) is refused too. Every one but the read-only health route
+also needs a request no browser sends cross-site without a CORS preflight (which vpclab never
+approves): an ``X-Vpclab`` header (any value) or a JSON ``Content-Type``; without one it is
+refused the same way (docs/security.md). The server mounts them with ``admin_routes(lambda: state)`` and
 serializes every mutation with ``state.lock``, which the admin routes take as well.
 
 Reset empties the World and the state file in one change set. A server started with ``--load
@@ -16,7 +19,6 @@ reset, under the lock, for caches the server keeps outside the World.
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +28,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..model.world import World
+from .endpoint import caller_of
 from .handlers import insights
+from .security import is_loopback
 from .store import SqliteStore, StoreError
 
 #: the path prefix of vpclab's own endpoints (never an EC2 Query path)
@@ -47,25 +51,32 @@ class ServerState:
     after_reset: list[Callable[[], None]] = field(default_factory=list)
 
 
-def is_loopback(host: str | None) -> bool:
-    """Whether a client address is a loopback address (``"127.0.0.1"``, ``"::1"``, ``"::ffff:127.0.0.1"``)."""
-    if not host:
-        return False
-    try:
-        addr = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return addr.ipv4_mapped.is_loopback
-    return addr.is_loopback
+#: the header that makes an admin request one a browser cannot send cross-site without a preflight
+ADMIN_HEADER = "X-Vpclab"
+
+__all__ = ["ADMIN_HEADER", "ADMIN_PREFIX", "ServerState", "admin_routes", "is_loopback"]
 
 
-def _forbidden(request: Request) -> JSONResponse | None:
+def _forbidden(request: Request, *, read_only: bool = False) -> JSONResponse | None:
+    """None to serve the request, else the 403 refusal: a client that is not loopback, or (unless
+    ``read_only``) a "simple" request a page of another site could have sent."""
     host = request.client.host if request.client else None
-    if is_loopback(host):
+    if not is_loopback(host):
+        message = f"{request.url.path} answers loopback clients only (not {host or 'unknown'})"
+    elif (read_only or request.headers.get(ADMIN_HEADER)
+          or request.headers.get("content-type", "").lower().startswith("application/json")):
         return None
-    message = f"{request.url.path} answers loopback clients only (not {host or 'unknown'})"
-    return JSONResponse({"status": "forbidden", "message": message}, status_code=403)
+    else:
+        message = (f"{request.url.path} needs the header {ADMIN_HEADER}: 1 (or a JSON Content-Type), which a "
+                   "browser page cannot send to vpclab from another site")
+    return JSONResponse({"status": "forbidden", "code": "AccessDenied", "message": message}, status_code=403)
+
+
+def _account_of(request: Request) -> str:
+    """The caller's account as the EC2 endpoint sees it: verified by the server (``--verify-signatures``),
+    else the SigV4 access key id (docs/api.md)."""
+    verified = request.scope.get("vpclab.account")
+    return str(verified) if verified else caller_of(request.headers, dict(request.query_params)).account_id
 
 
 def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
@@ -74,7 +85,7 @@ def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
     # plain functions: starlette runs them in its thread pool, so waiting for the lock never
     # blocks the event loop
     def health(request: Request) -> JSONResponse:
-        refused = _forbidden(request)
+        refused = _forbidden(request, read_only=True)
         if refused is not None:
             return refused
         state = get_state()
@@ -107,5 +118,5 @@ def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
     return [
         Route(f"{ADMIN_PREFIX}/health", health, methods=["GET"], name="vpclab-health"),
         Route(f"{ADMIN_PREFIX}/reset", reset, methods=["POST"], name="vpclab-reset"),
-        *insights.analysis_routes(get_state, _forbidden),  # GET /_vpclab/analyses/<nia-id>
+        *insights.analysis_routes(get_state, _forbidden, _account_of),  # GET /_vpclab/analyses/<nia-id>
     ]

@@ -7,7 +7,8 @@ DryRun → default VPC of a first-time account and Region → handler (under the
 Who calls: the Region is the SigV4 credential scope's (``Credential=AKID/20261124/eu-west-1/ec2/
 aws4_request``, in the Authorization header or a presigned URL's ``X-Amz-Credential``); the account
 is the access key id when it is 12 digits, else ``DEFAULT_ACCOUNT`` (123456789012). Signatures are
-not verified: vpclab is a lab on loopback, not a security boundary.
+not verified unless the server runs with ``--verify-signatures``: then the server checks them
+(``aws.security``) and passes the key's account to ``dispatch`` (docs/security.md).
 
 Errors: an ``AwsError`` is answered with its code and message, HTTP 400 (``DryRunOperation``: 412,
 as AWS does). Nothing answers 500: a bug in vpclab is logged with its traceback and answered 400
@@ -131,9 +132,24 @@ class Endpoint:
             ControlPlane(self.world, account_id=account_id, region=region).create_default_vpc()
         self._ready.add((account_id, region))
 
-    def dispatch(self, form: Mapping[str, str], headers: Mapping[str, str]) -> Response:
+    def protocol_for(self, headers: Mapping[str, str]) -> str:
+        """The protocol a request to ``/`` is answered in, from its signing service alone (``ec2``,
+        ``query`` for STS): for errors answered before its form is read."""
+        return _protocol_of(caller_of(headers, {}).service or "ec2")
+
+    def error(self, headers: Mapping[str, str], exc: AwsError) -> Response:
+        """``exc`` in the envelope of the protocol the request is answered in, with exc's status."""
+        return Response(exc.status, protocol.render_error(self.protocol_for(headers), exc, str(uuid.uuid4())))
+
+    def dispatch(
+        self, form: Mapping[str, str], headers: Mapping[str, str], account: str | None = None
+    ) -> Response:
+        """One request; ``account``, when given, is the caller's verified account (``--verify-signatures``
+        checked the signature)."""
         request_id = str(uuid.uuid4())
         caller = caller_of(headers, form)
+        if account is not None and account != caller.account_id:
+            caller = Caller(account, caller.region, caller.service)
         action = form.get("Action", "")
         service = _service_for(caller, action)
         proto = _protocol_of(service)

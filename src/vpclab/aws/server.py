@@ -29,7 +29,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -47,9 +47,10 @@ from ..core.errors import AwsError
 from ..model.world import World
 from ..network.insights import analyse
 from . import protocol
-from .admin import ServerState, admin_routes
+from .admin import ADMIN_PREFIX, ServerState, admin_routes
 from .endpoint import Endpoint
 from .endpoint import Response as EndpointResponse
+from .security import SignatureVerifier, SiteGuard
 from .store import SqliteStore, StateFileError, StoreError
 
 log = logging.getLogger("vpclab.aws")
@@ -145,33 +146,63 @@ def adopt_world(state: ServerState, world: World, source: str | Path) -> int:
     return len(world)
 
 
+#: the code of a request refused by the Host/Origin guard, per protocol (docs/security.md)
+REFUSED_CODES = {"ec2": "UnauthorizedOperation", "query": "AccessDenied",
+                 "rest-json": "AccessDeniedException", "admin": "AccessDenied"}
+
+
+def _signed_path(path: str) -> bool:
+    """Whether ``--verify-signatures`` checks requests to ``path``: the AWS APIs and the per-account
+    analyses route; not health and reset (loopback clients only, docs/security.md)."""
+    return not path.startswith(ADMIN_PREFIX + "/") or path.startswith(ADMIN_PREFIX + "/analyses/")
+
+
+async def _send(send: Send, status: int, body: bytes, content_type: bytes,
+                extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [(b"content-length", str(len(body)).encode("latin-1")), (b"content-type", content_type)]
+    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
 class _QueryApp(Starlette):
     """Starlette, with the EC2 Query requests (``GET``/``POST /``, nearly every request) answered
     straight from the ASGI messages: the same pipeline as the ``query`` route (form = query string
     then body, ``Endpoint.dispatch``, ``text/xml; charset=utf-8``), without Starlette's request,
     routing and middleware objects, which cost about as much as a create's whole handling (bench/api.py).
     Every other request goes through Starlette's routes.
+
+    Every HTTP request first passes the site guard (Host, Origin, Sec-Fetch-Site: a few dict
+    lookups) and, with ``--verify-signatures``, its SigV4 signature is checked here too; the
+    verified account rides in the ASGI scope (``vpclab.account``) to the Starlette routes.
     """
 
     endpoint: Endpoint
     executor: ThreadPoolExecutor
     max_body: int = MAX_BODY_BYTES
     budget: float | None = REQUEST_BUDGET
+    guard: SiteGuard
+    verifier: SignatureVerifier | None
 
     def handle_query(
-        self, query: str, body: bytes, headers: Mapping[str, str], start: float
+        self, query: str, body: bytes, headers: Mapping[str, str], start: float, account: str | None = None
     ) -> EndpointResponse:
         """Parse and dispatch one EC2 Query request (in a worker thread), within the budget."""
         with budget.deadline(self.budget, start=start):
             form = dict(parse_qsl(query, keep_blank_values=True))
             form.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
-            return self.endpoint.dispatch(form, headers)
+            return self.endpoint.dispatch(form, headers, account)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         start = time.monotonic()
+        headers = _headers(scope)
+        path = scope["path"]
+        refusal = self.guard.refusal(headers)
+        if refusal is not None:
+            await self._refuse(send, path, headers, refusal)
+            return
         try:
             body = await _read_body(scope, receive, self.max_body)
         except _TooLarge as exc:
@@ -184,50 +215,79 @@ class _QueryApp(Starlette):
             return
         if body is None:
             return
-        if scope["path"] != "/" or scope.get("root_path") or scope["method"] not in ("GET", "POST"):
+        fast = path == "/" and not scope.get("root_path") and scope["method"] in ("GET", "POST")
+        account: str | None = None
+        verifier = self.verifier
+        if verifier is not None and (fast or _signed_path(path)):
+            try:
+                raw_path = scope.get("raw_path") or path.encode()
+                account = verifier.verify(scope["method"], raw_path.decode("latin-1"),
+                                          scope["query_string"].decode("latin-1"), headers, body)
+            except AwsError as exc:
+                await self._refuse(send, path, headers, exc)
+                return
+        if not fast:
+            scope["vpclab.account"] = account
             await super().__call__(scope, _replay(body, receive), send)
             return
         result = await asyncio.get_running_loop().run_in_executor(
-            self.executor, self.handle_query, scope["query_string"].decode("latin-1"), body, _headers(scope),
-            start,
+            self.executor, self.handle_query, scope["query_string"].decode("latin-1"), body, headers,
+            start, account,
         )
-        data = result.body.encode("utf-8")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": result.status,
-                "headers": [
-                    (b"content-length", str(len(data)).encode("latin-1")),
-                    (b"content-type", b"text/xml; charset=utf-8"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": data})
+        await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8")
+
+    async def _refuse(self, send: Send, path: str, headers: dict[str, str], reason: str | AwsError) -> None:
+        """An error in the shape of the route's protocol: EC2/STS XML at ``/``, the admin routes' JSON,
+        REST-JSON's ``{"__type", "message"}`` elsewhere."""
+        kind = ("admin" if path.startswith(ADMIN_PREFIX + "/") else
+                self.endpoint.protocol_for(headers) if path == "/" else "rest-json")
+        exc = reason if isinstance(reason, AwsError) else AwsError(REFUSED_CODES[kind], reason, status=403)
+        if kind == "admin":
+            body = json.dumps({"status": "forbidden", "code": exc.code, "message": exc.message}).encode()
+            await _send(send, exc.status, body, b"application/json")
+        elif kind == "rest-json":
+            body = json.dumps({"__type": exc.code, "message": exc.message}).encode()
+            extra = [(b"x-amzn-errortype", exc.code.encode()),
+                     (b"x-amzn-requestid", str(uuid.uuid4()).encode())]
+            await _send(send, exc.status, body, b"application/json", extra)
+        else:
+            result = self.endpoint.error(headers, exc)
+            await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8")
+
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that gives the body already read, then passes on to the client's."""
+    """A ``receive`` that gives the already-read body once, then waits on the real one (disconnect)."""
     sent = False
 
-    async def replayed() -> Message:
+    async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
-    return replayed
+    return replay
 
 
-def create_app(state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse) -> Starlette:
-    """The endpoint over ``state``; network insights analyses run ``analyser`` (vpclab's tracer)."""
+def create_app(
+    state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse,
+    allowed_hosts: Iterable[str] = (), verifier: SignatureVerifier | None = None,
+) -> Starlette:
+    """The endpoint over ``state``; network insights analyses run ``analyser`` (vpclab's tracer).
+
+    Requests for host names other than loopback's and ``allowed_hosts`` are refused, and so are
+    cross-site browser requests; with a ``verifier`` every API request must be signed by one of its
+    keys (docs/security.md).
+    """
     endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser)
     state.after_reset.append(endpoint.forget_accounts)
 
     async def query(request: Request) -> Response:
         # (only under a root path: _QueryApp answers ``/`` itself) parsed and handled off the loop
         result = await run_in_threadpool(
-            app.handle_query, request.url.query, await request.body(), request.headers, time.monotonic())
+            app.handle_query, request.url.query, await request.body(), request.headers, time.monotonic(),
+            request.scope.get("vpclab.account"))
         return Response(result.body, status_code=result.status, media_type="text/xml")
 
     async def rest_json(request: Request) -> Response:
@@ -246,7 +306,7 @@ def create_app(state: ServerState, *, default_vpc: bool = True, analyser: Analys
             await request.body(),
             dict(request.query_params),
             request.headers,
-            caller.account_id,
+            request.scope.get("vpclab.account") or caller.account_id,
             caller.region,
         )
         return Response(body, status_code=status, media_type="application/json", headers=headers)
@@ -259,6 +319,8 @@ def create_app(state: ServerState, *, default_vpc: bool = True, analyser: Analys
     app = _QueryApp(routes=routes)
     app.endpoint = endpoint
     app.executor = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="vpclab-request")
+    app.guard = SiteGuard(allowed_hosts)
+    app.verifier = verifier
     app.state.vpclab = state
     app.state.endpoint = endpoint
     return app

@@ -17,6 +17,7 @@ from ..aws.store import DEFAULT_STATE_PATH, MEMORY
 
 if TYPE_CHECKING:
     from ..aws.admin import ServerState
+    from ..aws.security import SignatureVerifier
 
 #: the port ``vpclab serve`` listens on unless told otherwise
 DEFAULT_PORT = 4566
@@ -28,7 +29,8 @@ EXIT_CANNOT_START = 3
 def serve(
     host: Annotated[
         str,
-        typer.Option(help="Address to listen on (loopback by default; the endpoint has no authentication)."),
+        typer.Option(help="Address to listen on (loopback by default; another address prints a warning: the "
+                          "endpoint has no authentication without --verify-signatures)."),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)] = DEFAULT_PORT,
     state: Annotated[str, typer.Option(help=f"SQLite state file, or {MEMORY} for a throwaway World.")] = str(
@@ -41,6 +43,18 @@ def serve(
         bool, typer.Option("--no-default-vpc", help="Do not give each account and Region a default VPC.")
     ] = False,
     seed: Annotated[int | None, typer.Option(help="Deterministic resource ids (for tests).")] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", metavar="NAME",
+                     help="Also answer requests for this host name (repeatable); loopback names only by "
+                          "default."),
+    ] = None,
+    verify_signatures: Annotated[
+        Path | None,
+        typer.Option("--verify-signatures", metavar="CREDENTIALS_FILE",
+                     help="Check every API request's SigV4 signature against this INI file of access keys, "
+                          "secrets and accounts (docs/security.md)."),
+    ] = None,
 ) -> None:
     """Serve the EC2 Query API (and STS GetCallerIdentity) backed by vpclab's rules.
 
@@ -51,10 +65,27 @@ def serve(
         AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=111111111111 AWS_SECRET_ACCESS_KEY=x \\
         aws ec2 describe-vpcs --region us-east-1
     """
+    from ..aws.security import CredentialsFileError, SignatureVerifier, is_loopback, load_credentials
     from ..aws.server import open_state
     from ..aws.store import StateFileError
 
     err = typer.echo
+    verifier = None
+    if verify_signatures is not None:
+        try:
+            verifier = SignatureVerifier(load_credentials(verify_signatures))
+        except CredentialsFileError as exc:
+            err(f"vpclab: error: {exc}", err=True)
+            raise typer.Exit(EXIT_CANNOT_START) from None
+    allowed = list(allow_host or [])
+    if not (is_loopback(host) or host == "localhost"):
+        if host not in ("0.0.0.0", "::", ""):
+            allowed.append(host)  # clients that reach it by that address name it in their Host header
+        err(f"vpclab: warning: listening on {host}, not loopback: whoever reaches it can "
+            + ("call the API with a key of the credentials file" if verifier else
+               "change the lab (no authentication without --verify-signatures)")
+            + "; Host names other than loopback's and this address need --allow-host (docs/security.md)",
+            err=True)
     problem = _listen_problem(host, port)  # before the state file is touched and before any banner
     if problem is not None:
         err(f"vpclab: {problem}", err=True)
@@ -65,13 +96,15 @@ def serve(
         err(f"vpclab: error: {exc}", err=True)
         raise typer.Exit(EXIT_CANNOT_START) from None
     try:
-        _serve(server_state, host, port, state=state, load=load, default_vpc=not no_default_vpc)
+        _serve(server_state, host, port, state=state, load=load, default_vpc=not no_default_vpc,
+               allowed_hosts=allowed, verifier=verifier, credentials_file=verify_signatures)
     finally:
         server_state.store.close()  # checkpoints the WAL: the main file alone holds everything
 
 
 def _serve(server_state: ServerState, host: str, port: int, *, state: str, load: Path | None,
-           default_vpc: bool) -> None:
+           default_vpc: bool, allowed_hosts: list[str], verifier: SignatureVerifier | None,
+           credentials_file: Path | None) -> None:
     import uvicorn
 
     from ..aws.server import adopt_world, create_app
@@ -95,21 +128,28 @@ def _serve(server_state: ServerState, host: str, port: int, *, state: str, load:
             raise typer.Exit(1) from None
         if n == 0:
             err(f"vpclab: {state} already holds a World; {load} was not loaded again", err=True)
-    app = create_app(server_state, default_vpc=default_vpc)
+    app = create_app(server_state, default_vpc=default_vpc, allowed_hosts=allowed_hosts, verifier=verifier)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = f"http://{host}:{port}"
     account, region = _main_account(server_state.world)
     err(f"vpclab: EC2 endpoint on {url} (state: {server_state.store.path})")
     if load is not None:
         err(f"  loaded {load}: {len(server_state.world)} resources; mostly account {account} in {region}")
+    key, secret = account, "lab"
+    if verifier is not None:  # a key of the file (its secret is not printed)
+        key, secret = next(iter(verifier.credentials)), "SECRET"
     err("Point the aws CLI at it (paste into a shell):")
-    err(f"  export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID={account} AWS_SECRET_ACCESS_KEY=lab "
+    err(f"  export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret} "
         f"AWS_DEFAULT_REGION={region}")
     err("  aws ec2 describe-vpcs")
     err("Or boto3 (paste into Python):")
     err(f'  import boto3; ec2 = boto3.client("ec2", endpoint_url="{url}", region_name="{region}", '
-        f'aws_access_key_id="{account}", aws_secret_access_key="lab")')
-    err("The access key id is the account (any 12 digits); the secret is not checked. Ctrl-C stops.")
+        f'aws_access_key_id="{key}", aws_secret_access_key="{secret}")')
+    if verifier is None:
+        err("The access key id is the account (any 12 digits); the secret is not checked. Ctrl-C stops.")
+    else:
+        err(f"Signatures are checked: use a key of {credentials_file} with its secret (SECRET above); its "
+            "account_id is the account. Ctrl-C stops.")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     with _stop_on_signals(server) as stopped:
         server.run()

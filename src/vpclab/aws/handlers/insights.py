@@ -2,8 +2,8 @@
 
 vpclab's extras ride along in AWS's own shape: every blocking cause is an ``Explanation`` (AWS
 reports the first it finds), the analysis' ``WarningMessage`` lists vpclab's suggested fix for each
-explanation, in order, and ``GET /_vpclab/analyses/<nia-id>`` (loopback only) answers the whole
-vpclab answer as JSON. See docs/insights.md.
+explanation, in order, and ``GET /_vpclab/analyses/<nia-id>`` (loopback only, to the owning
+account) answers the whole vpclab answer as JSON. See docs/insights.md.
 """
 
 from __future__ import annotations
@@ -205,9 +205,12 @@ def analysis_document(world: World, a: NetworkInsightsAnalysis) -> dict[str, Any
 
 
 def analysis_routes(
-    get_state: Callable[[], Any], refuse: Callable[[Request], JSONResponse | None]
+    get_state: Callable[[], Any], refuse: Callable[[Request], JSONResponse | None],
+    account_of: Callable[[Request], str],
 ) -> list[Route]:
-    """``GET /_vpclab/analyses/<nia-id>``: vpclab's whole answer as JSON (404 for an unknown id)."""
+    """``GET /_vpclab/analyses/<nia-id>``: vpclab's whole answer as JSON, to the account that owns
+    the analysis (``account_of(request)``); 404 for an unknown id and for another account's, as
+    DescribeNetworkInsightsAnalyses does not show it to them either."""
     import json
 
     def show(request: Request) -> JSONResponse:
@@ -218,7 +221,7 @@ def analysis_routes(
         analysis_id = request.path_params["analysis_id"]
         with state.lock:
             a = state.world.get(analysis_id, NetworkInsightsAnalysis)
-            if a is None:
+            if a is None or a.owner_id != account_of(request):
                 code, message = NetworkInsightsAnalysis.NOT_FOUND
                 return JSONResponse(
                     {"status": "not-found", "code": code, "message": message.format(id=analysis_id)},
