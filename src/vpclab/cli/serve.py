@@ -45,7 +45,7 @@ def serve(
     """
     import uvicorn
 
-    from ..aws.server import adopt_world, create_app, open_state
+    from ..aws.server import adopt_world, create_app, http_protocol, open_state
     from ..aws.store import StateFileError
     from ..core.errors import VpclabError
     from ..topology import TopologyError
@@ -92,7 +92,7 @@ def serve(
         f'aws_access_key_id="{account}", aws_secret_access_key="lab")')
     err("The access key id is the account (any 12 digits); the secret is not checked. Ctrl-C stops.")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", http=http_protocol())
     finally:
         server_state.store.close()
 
