@@ -83,6 +83,51 @@ def test_group_names_cannot_start_with_sg(cp, world):
         _sg(cp, vpc, "sg-web")
 
 
+def test_group_name_and_description_are_255_characters_of_a_set(cp, world):
+    """AWS CreateSecurityGroup: GroupName and Description "Up to 255 characters in length", "Constraints
+    for EC2-VPC: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"; non-ASCII answers "Character sets
+    beyond ASCII are not supported"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html)."""
+    vpc = _vpc(cp)
+    cp.create_security_group(group_name="a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*", description="d" * 255,
+                             vpc_id=vpc.id)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            f"Value ({'d' * 256}) for parameter GroupDescription is invalid. "
+            "Length exceeds maximum of 255 characters."):
+        cp.create_security_group(group_name="x", description="d" * 256, vpc_id=vpc.id)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            "Value (café) for parameter GroupDescription is invalid. "
+            "Character sets beyond ASCII are not supported."):
+        cp.create_security_group(group_name="x", description="café", vpc_id=vpc.id)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            "Invalid security group description. Valid descriptions are strings less than 256 characters "
+            "from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"):
+        cp.create_security_group(group_name="x", description="the team's group", vpc_id=vpc.id)
+    with unchanged(world), raises_aws("InvalidParameterValue"):
+        cp.create_security_group(group_name="bad\x01name", description="d", vpc_id=vpc.id)
+
+
+def test_rule_descriptions_are_255_characters_of_a_set(cp, world):
+    """AWS IpRange Description: "Up to 255 characters in length"; AWS answers "Invalid rule description.
+    Valid descriptions are strings less than 256 characters from the following set: …"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html)."""
+    vpc = _vpc(cp)
+    sg = _sg(cp, vpc)
+    ok = {**SSH, "ip_ranges": [{"cidr_ip": "10.0.0.0/16", "description": "ssh from the VPC"}]}
+    cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[ok])
+    for desc in ("x" * 256, "it's", "tab\there"):
+        bad = {**SSH, "from_port": 23, "to_port": 23,
+               "ip_ranges": [{"cidr_ip": "10.0.0.0/16", "description": desc}]}
+        with unchanged(world), raises_aws(
+                "InvalidParameterValue",
+                "Invalid rule description. Valid descriptions are strings less than 256 characters from "
+                "the following set: a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"):
+            cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[bad])
+
+
 def test_participants_create_their_own_groups_in_a_shared_vpc(cp, world):
     """AWS VPC sharing: participants "can create and manage … security groups" in the shared VPC, and
     own them (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html)."""

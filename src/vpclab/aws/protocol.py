@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -25,6 +26,7 @@ import botocore.session
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 from ..core.errors import AwsError, invalid_parameter_value
+from ..core.text import describe_char, invalid_char
 
 #: Query parameters every request may carry that no operation's input shape lists.
 ENVELOPE_PARAMS = frozenset({"Action", "Version"})
@@ -55,6 +57,30 @@ def operation(service: str, action: str) -> OperationModel | None:
 @cache
 def _operation_names(service: str) -> frozenset[str]:
     return frozenset(service_model(service).operation_names)
+
+
+# -- characters XML 1.0 cannot carry ------------------------------------------------------------
+#: what text needs rewritten: markup (``& < >``), CR (a parser would read it as a newline) and
+#: what ``core.text.XML_INVALID`` matches
+_XML_REWRITE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REWRITES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+
+
+def _rewrite(m: re.Match[str]) -> str:
+    return _REWRITES.get(m.group(), "\ufffd")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML character data: markup escaped, CR as ``&#13;``, and characters XML 1.0
+    cannot carry at all (``core.text``) as U+FFFD. Requests carrying those are refused
+    (``parse_params``) and the control layer refuses them in stored text, so this is a safety net:
+    every answer stays well-formed.
+    Cost on the common path: one ``isprintable`` (C) and three ``in`` tests."""
+    if text.isprintable():
+        if "&" in text or "<" in text or ">" in text:
+            return escape(text)
+        return text
+    return _XML_REWRITE.sub(_rewrite, text)
 
 
 # -- requests ------------------------------------------------------------------------------------
@@ -217,6 +243,13 @@ def _scalar(shape: Shape, key: str, raw: str) -> Any:
         enum = shape.enum
         if enum and raw not in enum:
             raise invalid_value(key, raw, ", ".join(enum))
+        bad = invalid_char(raw)
+        if bad is not None:
+            # AWS's EC2 answers are XML: a value it could not echo is refused where it enters
+            # (AWS does not document this case; InvalidParameterValue is its error for a bad value)
+            raise invalid_parameter_value(
+                f"Value for parameter {key} is invalid: character {describe_char(bad)} is not allowed."
+            )
         return raw
     if kind == "boolean":
         low = raw.lower()
@@ -365,8 +398,8 @@ def _writer(shape: Shape) -> Writer:
 
         def write_text(name: str, value: Any, parts: list[str]) -> None:
             text = value if type(value) is str else str(value)
-            if "&" in text or "<" in text or ">" in text:
-                text = escape(text)
+            if not text.isprintable() or "&" in text or "<" in text or ">" in text:
+                text = xml_text(text)  # inline test first: most text needs nothing
             parts.append(f"<{name}>{text}</{name}>")
 
         return write_text
@@ -392,16 +425,16 @@ def _text(shape: Shape, value: Any) -> str:
             if value.tzinfo is None:
                 value = value.replace(tzinfo=dt.UTC)
             return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        return escape(str(value))
+        return xml_text(str(value))
     if kind == "blob":
         data = value if isinstance(value, bytes) else str(value).encode()
         return base64.b64encode(data).decode()
-    return escape(str(value))
+    return xml_text(str(value))
 
 
 def render_error(protocol: str, error: AwsError, request_id: str) -> str:
     """The error envelope: EC2's ``<Response><Errors><Error>…``, the Query protocol's ``<ErrorResponse>``."""
-    code, message = escape(error.code), escape(error.message)
+    code, message = xml_text(error.code), xml_text(error.message)
     if protocol == "ec2":
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'

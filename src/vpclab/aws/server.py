@@ -32,10 +32,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -48,8 +50,9 @@ from ..model.world import World
 from ..network.insights import analyse
 from . import protocol
 from .admin import ADMIN_PREFIX, ServerState, admin_routes
-from .endpoint import Endpoint
+from .endpoint import Endpoint, caller_of
 from .endpoint import Response as EndpointResponse
+from .restjson import REST_JSON_SERVICES
 from .security import SignatureVerifier, SiteGuard
 from .store import SqliteStore, StateFileError, StoreError
 
@@ -256,6 +259,42 @@ class _QueryApp(Starlette):
 
 
 
+def _wants_json(headers: Any) -> bool:
+    """Whether a request is for a REST-JSON service (RAM): signed for one, or sending JSON."""
+    caller = caller_of(headers, {})
+    if caller.service is not None:
+        return caller.service in REST_JSON_SERVICES
+    return "json" in headers.get("content-type", "")
+
+
+def error_response(headers: Any, status: int, code: str, message: str) -> Response:
+    """An error in the protocol the request speaks, with a request id: RAM's JSON
+    (``{"__type", "message"}`` + ``x-amzn-ErrorType``) or EC2's XML ``<Response><Errors>``."""
+    request_id = str(uuid.uuid4())
+    if _wants_json(headers):
+        return Response(json.dumps({"__type": code, "message": message}), status_code=status,
+                        media_type="application/json",
+                        headers={"x-amzn-ErrorType": code, "x-amzn-RequestId": request_id})
+    body = protocol.render_error("ec2", AwsError(code, message, status=status), request_id)
+    return Response(body, status_code=status, media_type="text/xml")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's 404/405 (and any other HTTPException) in the protocol's own error shape, not
+    text/plain. AWS's codes for a path or method its endpoint does not serve are undocumented:
+    InvalidAction (404) and InvalidRequest (405) are the Query API's common errors closest to them."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 400
+    path = request.url.path
+    if path.startswith(ADMIN_PREFIX):  # vpclab's own routes answer vpclab's JSON
+        return Response(json.dumps({"status": "error", "error": f"{request.method} {path}: {status}"}),
+                        status_code=status, media_type="application/json")
+    if status == 405:
+        return error_response(request.headers, 405, "InvalidRequest",
+                              f"The HTTP method {request.method} is not supported for {path}.")
+    return error_response(request.headers, status, "InvalidAction",
+                          f"No operation is served at {request.method} {path}.")
+
+
 def _replay(body: bytes, receive: Receive) -> Receive:
     """A ``receive`` that gives the already-read body once, then waits on the real one (disconnect)."""
     sent = False
@@ -292,11 +331,18 @@ def create_app(
 
     async def rest_json(request: Request) -> Response:
         # REST-JSON services (RAM): the SigV4 credential scope names the service
-        from .endpoint import caller_of
-        from .restjson import REST_JSON_SERVICES, dispatch
+        from .restjson import dispatch, routes
 
         caller = caller_of(request.headers, dict(request.query_params))
         service = caller.service if caller.service in REST_JSON_SERVICES else "ram"
+        if not _wants_json(request.headers) and (
+            caller.service is not None
+            or (request.method.upper(), request.url.path.rstrip("/") or "/") not in routes(service)
+        ):
+            # signed for a Query service (EC2, STS, ELB), or unsigned and no RAM operation:
+            # EC2's envelope, as at "/"
+            return error_response(request.headers, 404, "InvalidAction",
+                                  f"No operation is served at {request.method} {request.url.path}.")
         status, body, headers = await run_in_threadpool(
             dispatch,
             endpoint,
@@ -314,9 +360,9 @@ def create_app(
     routes = [
         *admin_routes(lambda: state),
         Route("/", query, methods=["GET", "POST"]),
-        Route("/{path:path}", rest_json, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route("/{path:path}", rest_json, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]
-    app = _QueryApp(routes=routes)
+    app = _QueryApp(routes=routes, exception_handlers={404: _http_error, 405: _http_error})
     app.endpoint = endpoint
     app.executor = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="vpclab-request")
     app.guard = SiteGuard(allowed_hosts)
@@ -324,3 +370,36 @@ def create_app(
     app.state.vpclab = state
     app.state.endpoint = endpoint
     return app
+
+
+def http_protocol() -> type:
+    """uvicorn's HTTP/1.1 protocol (h11), answering a request it cannot parse (a bad request line,
+    header or body framing: uvicorn's ``Invalid HTTP request received.``, text/plain) with EC2's XML
+    error shape and a request id instead, so every answer of the endpoint is one botocore parses.
+    Pass it as ``uvicorn.run(app, http=http_protocol())``.
+
+    The request was not understood, so its service is unknown: EC2's envelope (the endpoint's main
+    service). AWS's code for an unparsable HTTP request is undocumented; the Query API's common
+    error ``InvalidRequest`` is the closest."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class QueryErrorH11Protocol(H11Protocol):
+        def send_400_response(self, msg: str) -> None:
+            error = AwsError("InvalidRequest", f"The request received was invalid: {msg}")
+            body = protocol.render_error("ec2", error, str(uuid.uuid4())).encode("utf-8")
+            headers = [
+                (b"content-type", b"text/xml; charset=utf-8"),
+                (b"content-length", str(len(body)).encode("ascii")),
+                (b"connection", b"close"),
+            ]
+            try:
+                start = h11.Response(status_code=400, headers=headers, reason=b"Bad Request")
+                self.transport.write(self.conn.send(start))
+                self.transport.write(self.conn.send(h11.Data(data=body)))
+                self.transport.write(self.conn.send(h11.EndOfMessage()))
+            except h11.LocalProtocolError:  # a response had begun: nothing more can be said
+                pass
+            self.transport.close()
+
+    return QueryErrorH11Protocol

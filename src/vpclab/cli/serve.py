@@ -107,7 +107,7 @@ def _serve(server_state: ServerState, host: str, port: int, *, state: str, load:
            credentials_file: Path | None) -> None:
     import uvicorn
 
-    from ..aws.server import adopt_world, create_app
+    from ..aws.server import adopt_world, create_app, http_protocol
     from ..core.errors import VpclabError
     from ..topology import TopologyError
     from ..topology import load as load_topology
@@ -150,7 +150,8 @@ def _serve(server_state: ServerState, host: str, port: int, *, state: str, load:
     else:
         err(f"Signatures are checked: use a key of {credentials_file} with its secret (SECRET above); its "
             "account_id is the account. Ctrl-C stops.")
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
+                                           http=http_protocol()))
     with _stop_on_signals(server) as stopped:
         server.run()
     if stopped:

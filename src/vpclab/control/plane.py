@@ -49,6 +49,9 @@ ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
     transit_gateway_routes, vpc, vpn,
 )
 
+#: actions whose ``tags`` argument names tags to remove, not tags to store
+_TAGS_UNCHECKED: Final = frozenset({"delete_tags"})
+
 
 class ControlPlane:
     """AWS's rules over a World, acting as one account in one Region.
@@ -87,8 +90,13 @@ class ControlPlane:
         if fn is None:
             raise AttributeError(f"ControlPlane has no action {name!r}")
         ctx = self.ctx
+        check_tags = name not in _TAGS_UNCHECKED
 
         def run(*args: Any, **params: Any) -> Any:
+            if check_tags:
+                given = params.get("tags")
+                if given:  # AWS's tag restrictions, wherever tags enter (nothing changed yet)
+                    tags.validate_tags(given)
             with ctx.world.transaction():
                 return fn(ctx, *args, **params)
 

@@ -318,7 +318,9 @@ class ControlPlane:
     ) -> Subnet:
         """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region."""
     def create_tags(self, *, resources: Sequence[str], tags: Mapping[str, str]) -> None:
-        """CreateTags: add or overwrite tags on one or more resources (all or nothing)."""
+        """CreateTags: add or overwrite tags on one or more resources (all or nothing); the tags themselves
+        are checked by ``validate_tags`` before the action runs.
+        """
     def create_target_group(
         self,
         *,

@@ -9,6 +9,7 @@ Reference for each action.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -28,6 +29,39 @@ from .registry import action
 DEFAULT_GROUP_NAME = "default"
 #: AWS: group names and descriptions are up to 255 characters
 MAX_NAME_LENGTH = 255
+#: AWS CreateSecurityGroup, GroupName and Description: "Constraints for EC2-VPC: a-z, A-Z, 0-9,
+#: spaces, and ._-:/()#,@[]+=&;{}!$*" (the same set for a rule's description, AuthorizeSecurityGroupIngress)
+_ALLOWED_TEXT = re.compile(r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*")
+_ALLOWED_SET = "a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"
+
+
+def check_group_text(param: str, value: str) -> None:
+    """GroupName / GroupDescription: 255 characters of AWS's set, with AWS's wording
+    (API_CreateSecurityGroup)."""
+    if len(value) > MAX_NAME_LENGTH:
+        raise invalid_parameter_value(f"Value ({value}) for parameter {param} is invalid. "
+                                      f"Length exceeds maximum of {MAX_NAME_LENGTH} characters.")
+    if _ALLOWED_TEXT.fullmatch(value):
+        return
+    if not value.isascii():
+        raise invalid_parameter_value(f"Value ({value}) for parameter {param} is invalid. "
+                                      "Character sets beyond ASCII are not supported.")
+    if param == "GroupDescription":
+        raise invalid_parameter_value("Invalid security group description. Valid descriptions are strings "
+                                      f"less than 256 characters from the following set:  {_ALLOWED_SET}")
+    # AWS's wording for a name outside the set is undocumented: the description's, for a name
+    raise invalid_parameter_value("Invalid security group name. Valid names are strings "
+                                  f"less than 256 characters from the following set:  {_ALLOWED_SET}")
+
+
+def check_rule_description(value: object) -> None:
+    """A rule's Description: "Up to 255 characters in length" (API_IpRange), of the set AWS's error
+    message lists (it includes ``&``, which API_IpRange's constraint text omits), with AWS's wording."""
+    if value is None:
+        return
+    if not isinstance(value, str) or len(value) > MAX_NAME_LENGTH or not _ALLOWED_TEXT.fullmatch(value):
+        raise invalid_parameter_value("Invalid rule description. Valid descriptions are strings less than "
+                                      f"256 characters from the following set: {_ALLOWED_SET}")
 
 Permission = Mapping[str, Any]
 
@@ -61,10 +95,7 @@ def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id
                        f"Value ({group_name}) for parameter GroupName is invalid. "
                        "Group names may not be in the format sg-*.")
     for param, value in (("GroupName", group_name), ("GroupDescription", description)):
-        if len(value) > MAX_NAME_LENGTH:
-            raise invalid_parameter_value(
-                           f"Value ({value}) for parameter {param} is invalid. "
-                           f"Length exceeds maximum of {MAX_NAME_LENGTH} characters.")
+        check_group_text(param, value)
     # AWS: "Names are case-insensitive and must be unique within the VPC." Whether a participant's
     # group may share a name with the owner's is undocumented; each account's names are checked
     # against the groups it can see (its own), the reading under which neither leaks the other's.
@@ -224,16 +255,21 @@ def rules_from_permissions(ctx: Ctx, sg: SecurityGroup, permissions: Sequence[Pe
         sources = 0
         for r in perm.get("ip_ranges") or ():
             cidr = parse_cidr(r.get("cidr_ip"), "cidrIp")
+            if check_references:
+                check_rule_description(r.get("description"))
             out.append(replace(base, cidr_ipv4=str(cidr), description=r.get("description")))
             sources += 1
         for p in perm.get("prefix_list_ids") or ():
             pl_id = p.get("prefix_list_id")
             if check_references:
                 _require_prefix_list(ctx, pl_id)
+                check_rule_description(p.get("description"))
             out.append(replace(base, prefix_list_id=pl_id, description=p.get("description")))
             sources += 1
         for pair in perm.get("user_id_group_pairs") or ():
             ref = _referenced_group(ctx, sg, pair, check_references)
+            if check_references:
+                check_rule_description(pair.get("description"))
             out.append(replace(base, description=pair.get("description"), **ref))
             sources += 1
         if perm.get("ipv6_ranges"):

@@ -71,6 +71,11 @@ def _refuse_unsupported(call: Call) -> None:
 
 
 def _tags(raw: list[Mapping[str, str]] | None) -> dict[str, str]:
+    for tag in raw or []:
+        if "key" not in tag:
+            # RAM's Tag has an optional key in the model; a tag without one is meaningless (AWS's
+            # wording is undocumented: InvalidParameterException, RAM's error for a bad parameter)
+            raise AwsError("InvalidParameterException", "The tag key is required.")
     return {t["key"]: t.get("value", "") for t in raw or []}
 
 
