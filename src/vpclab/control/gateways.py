@@ -27,8 +27,8 @@ _LIVE_NAT_STATES = ("pending", "available")
 @action
 def create_internet_gateway(ctx: Ctx, *, tags: Mapping[str, str] | None = None) -> InternetGateway:
     """CreateInternetGateway: a detached gateway. Quota "Internet gateways per Region"."""
-    ctx.check_quota("internet_gateways_per_region", sum(
-        1 for g in ctx.world.all(InternetGateway) if g.owner_id == ctx.account_id and g.region == ctx.region))
+    ctx.check_quota("internet_gateways_per_region",
+                    ctx.world.count_owned(InternetGateway, ctx.account_id, ctx.region))
     return ctx.world.put(InternetGateway(id=ctx.new_id("internet_gateway"), owner_id=ctx.account_id,
                                          region=ctx.region, tags=Tags(tags)))
 

@@ -72,8 +72,8 @@ def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id
         if other.owner_id == ctx.account_id and other.group_name.lower() == group_name.lower():
             raise AwsError("InvalidGroup.Duplicate",
                            f"The security group '{group_name}' already exists for VPC '{vpc.id}'")
-    ctx.check_quota("security_groups_per_region", sum(
-        1 for g in ctx.world.all(SecurityGroup) if g.owner_id == ctx.account_id and g.region == ctx.region))
+    ctx.check_quota("security_groups_per_region",
+                    ctx.world.count_owned(SecurityGroup, ctx.account_id, ctx.region))
     sg_id = ctx.new_id("security_group")
     return ctx.world.put(SecurityGroup(
         id=sg_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags), vpc_id=vpc.id,
@@ -85,8 +85,7 @@ def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id
 
 def _vpc_for_new_group(ctx: Ctx, vpc_id: str | None) -> Vpc:
     if vpc_id is None:
-        vpc = next((v for v in ctx.world.all(Vpc) if v.is_default and v.owner_id == ctx.account_id
-                    and v.region == ctx.region), None)
+        vpc = next((v for v in ctx.world.owned(Vpc, ctx.account_id, ctx.region) if v.is_default), None)
         if vpc is None:
             raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
         return vpc

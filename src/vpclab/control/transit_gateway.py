@@ -68,8 +68,8 @@ def create_transit_gateway(ctx: Ctx, *, description: str = "", options: Mapping[
     """CreateTransitGateway: a private ASN; a default route table when default association or
     propagation is enabled (its id recorded in the options); transit gateways per Region quota."""
     opts = TransitGatewayOptions(**_check_options(options, TGW_OPTION_KEYS))
-    ctx.check_quota("transit_gateways_per_region", sum(
-        1 for t in ctx.world.all(TransitGateway) if t.owner_id == ctx.account_id and t.region == ctx.region))
+    ctx.check_quota("transit_gateways_per_region",
+                    ctx.world.count_owned(TransitGateway, ctx.account_id, ctx.region))
     tgw_id = ctx.new_id("transit_gateway")
     assoc = opts.default_route_table_association == "enable"
     prop = opts.default_route_table_propagation == "enable"

@@ -53,7 +53,7 @@ class Settings:
 
 
 class World:
-    """Every resource, by id; secondary indexes by kind and by VPC."""
+    """Every resource, by id; secondary indexes by kind, by VPC and by (kind, owner, Region)."""
 
     def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
                  settings: Settings | None = None):
@@ -63,6 +63,7 @@ class World:
         self._resources: dict[str, Resource] = {}
         self._by_kind: dict[type[Resource], dict[str, Resource]] = {}
         self._by_vpc: dict[str, dict[str, Resource]] = {}
+        self._by_owner: dict[tuple[type[Resource], str, str], dict[str, Resource]] = {}
         self._journal: Changes | None = None
         self._listeners: list[Callable[[Changes], None]] = []
         #: increases by one with every committed change set; analysis caches key on it
@@ -94,6 +95,18 @@ class World:
             if isinstance(res, kind):
                 yield res
 
+    def owned(self, kind: type[R], owner_id: str, region: str) -> Iterator[R]:
+        """Resources of this kind (subclasses included) owned by ``owner_id`` in ``region``: what
+        a per-account, per-Region quota counts, without scanning the other accounts' resources."""
+        for k in list(self._by_kind):
+            if issubclass(k, kind):
+                yield from self._by_owner.get((k, owner_id, region), {}).values()  # type: ignore[misc]
+
+    def count_owned(self, kind: type[Resource], owner_id: str, region: str) -> int:
+        """How many resources ``owned`` yields, without iterating them."""
+        return sum(len(self._by_owner.get((k, owner_id, region), ())) for k in list(self._by_kind)
+                   if issubclass(k, kind))
+
     def resources(self) -> Iterator[Resource]:
         return iter(list(self._resources.values()))
 
@@ -106,7 +119,8 @@ class World:
         old = self._resources.get(resource.id)
         self._note(resource.id, old)
         if old is not None and (type(old) is not type(resource)
-                                or getattr(old, "vpc_id", None) != getattr(resource, "vpc_id", None)):
+                                or getattr(old, "vpc_id", None) != getattr(resource, "vpc_id", None)
+                                or (old.owner_id, old.region) != (resource.owner_id, resource.region)):
             self._unindex(old)
         self._index(resource)  # a replaced resource keeps its place in creation order
         return resource
@@ -123,12 +137,14 @@ class World:
     def _index(self, res: Resource) -> None:
         self._resources[res.id] = res
         self._by_kind.setdefault(type(res), {})[res.id] = res
+        self._by_owner.setdefault((type(res), res.owner_id, res.region), {})[res.id] = res
         vpc_id = getattr(res, "vpc_id", None)
         if vpc_id:
             self._by_vpc.setdefault(vpc_id, {})[res.id] = res
 
     def _unindex(self, res: Resource) -> None:
         self._by_kind[type(res)].pop(res.id, None)
+        self._by_owner.get((type(res), res.owner_id, res.region), {}).pop(res.id, None)
         vpc_id = getattr(res, "vpc_id", None)
         if vpc_id:
             self._by_vpc.get(vpc_id, {}).pop(res.id, None)
