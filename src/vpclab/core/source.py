@@ -194,8 +194,11 @@ def parse(text: str, file: str, error: type[InputError] = InputError) -> Source:
     try:
         try:
             tree = _Composer(file, YAML(typ="rt")).compose(libyaml.parse(text, Loader=_LOADER))
-        except (libyaml.YAMLError, _Fallback):
-            ruamel = YAML(typ="rt")  # its resolver follows its parser's %YAML directive
+        except (libyaml.YAMLError, _Fallback) as exc:
+            mark = getattr(exc, "problem_mark", None)  # libyaml stops at 1,000 levels, before our 64:
+            if mark is not None and "maximum nesting depth" in str(getattr(exc, "problem", "")):
+                raise _Refused(Problem(file, mark.line + 1, mark.column + 1, _TOO_DEEP)) from None
+            ruamel = YAML(typ="rt")  # its messages and YAML 1.2 grammar decide; its resolver follows %YAML
             tree = _Composer(file, ruamel, fallback=True).compose(ruamel.parse(text))
     except _Refused as exc:
         raise error([exc.problem]) from None
@@ -229,6 +232,9 @@ def _characters(text: str, file: str) -> list[Problem]:
 
 def _describe(ch: str) -> str:
     return f"character U+{ord(ch):04X}"
+
+
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels is not supported (docs/yaml.md, Limits)"
 
 
 class _Refused(Exception):
@@ -297,8 +303,7 @@ class _Composer:
                 continue
             if kind in ("MappingStartEvent", "SequenceStartEvent"):
                 if len(stack) >= MAX_DEPTH:
-                    raise self.refuse(ev.start_mark, f"nesting deeper than {MAX_DEPTH} levels is not "
-                                                     "supported (docs/yaml.md, Limits)")
+                    raise self.refuse(ev.start_mark, _TOO_DEEP)
                 container = YamlMap() if kind == "MappingStartEvent" else YamlSeq()
                 stack.append([container, _NO_KEY, None, ev.start_mark])
                 continue
