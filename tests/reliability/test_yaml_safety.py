@@ -168,5 +168,7 @@ def test_loading_time_grows_linearly() -> None:
     finally:
         sys.path.remove(str(ROOT))
     measure(200)  # warm up imports and caches
-    small, large = measure(500)[1], measure(2000)[1]
-    assert large / small < 6.5, (small, large)
+    # the best of three CPU times (a shared machine); linear is 4, the old quadratic count 16
+    small = min(measure(500)[1] for _ in range(3))
+    large = min(measure(2000)[1] for _ in range(3))
+    assert large / small < 8, (small, large)
