@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import api, control_plane, reach
+from . import api, control_plane, load, reach
 
 
 def machine() -> str:
@@ -34,6 +34,9 @@ def main() -> int:
         print(f"{name:70} {value * 1000:8.1f}ms {baseline * 1000:8.1f}ms {value / baseline:7.1f}x")
     print()
     for line in reach.report(reach.run()):
+        print(line)
+    print()
+    for line in load.report(load.run()):  # loading a topology: 10k/20k/40k VPCs, growth exponent
         print(line)
     print()
     return api.main([])  # EC2 API throughput against moto's server; 1 if any call failed

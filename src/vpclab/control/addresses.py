@@ -72,7 +72,7 @@ def allocate_address(ctx: Ctx, *, domain: str = "vpc", tags: Mapping[str, str] |
     if domain != "vpc":
         # EC2-Classic ("standard") was retired in 2023
         raise invalid_parameter_value(f"Value ({domain}) for parameter domain is invalid.")
-    mine = sum(1 for a in ctx.world.all(Address) if a.owner_id == ctx.account_id and a.region == ctx.region)
+    mine = ctx.world.count_owned(Address, ctx.account_id, ctx.region)
     ctx.check_quota("elastic_ips_per_region", mine)
     return ctx.world.put(Address(id=ctx.new_id("address"), owner_id=ctx.account_id, region=ctx.region,
                                  tags=Tags(tags), public_ip=_next_public_ip(ctx, ELASTIC_IP_POOL),

@@ -116,8 +116,7 @@ def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id
 
 def _vpc_for_new_group(ctx: Ctx, vpc_id: str | None) -> Vpc:
     if vpc_id is None:
-        vpc = next((v for v in ctx.world.all(Vpc) if v.is_default and v.owner_id == ctx.account_id
-                    and v.region == ctx.region), None)
+        vpc = next((v for v in ctx.world.owned(Vpc, ctx.account_id, ctx.region) if v.is_default), None)
         if vpc is None:
             raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
         return vpc

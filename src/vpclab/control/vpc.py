@@ -101,8 +101,7 @@ def create_default_vpc(ctx: Ctx) -> Vpc:
     hostnames on. One per account and Region (DefaultVpcAlreadyExists)."""
     from . import gateways, route_table
 
-    if any(v.is_default for v in ctx.world.all(Vpc)
-           if v.owner_id == ctx.account_id and v.region == ctx.region):
+    if any(v.is_default for v in ctx.world.owned(Vpc, ctx.account_id, ctx.region)):
         raise AwsError("DefaultVpcAlreadyExists",
                        "A Default VPC already exists for this account in this region.")
     vpc = create_vpc(ctx, cidr_block=DEFAULT_VPC_CIDR)

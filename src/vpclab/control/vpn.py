@@ -88,11 +88,11 @@ def create_customer_gateway(ctx: Ctx, *, type: str = VPN_TYPE, bgp_asn: int | No
         validate_on_premises_tag(tags[ON_PREMISES_CIDRS_TAG])
     # AWS: "An identical request returns information about the existing customer gateway"
     wanted = (type, ip, asn, device_name)
-    for cgw in ctx.world.all(CustomerGateway):
-        if _in_region(ctx, cgw) and (cgw.type, cgw.ip_address, cgw.bgp_asn, cgw.device_name) == wanted:
+    for cgw in ctx.world.owned(CustomerGateway, ctx.account_id, ctx.region):
+        if (cgw.type, cgw.ip_address, cgw.bgp_asn, cgw.device_name) == wanted:
             return cgw
     ctx.check_quota("customer_gateways_per_region",
-                    sum(1 for c in ctx.world.all(CustomerGateway) if _in_region(ctx, c)))
+                    ctx.world.count_owned(CustomerGateway, ctx.account_id, ctx.region))
     return ctx.world.put(CustomerGateway(
         id=ctx.new_id("customer_gateway"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
         ip_address=ip, bgp_asn=asn, type=type, device_name=device_name))
@@ -143,7 +143,7 @@ def create_vpn_gateway(ctx: Ctx, *, type: str = VPN_TYPE, amazon_side_asn: int |
         if az is None or az.region_name != ctx.region:
             raise invalid_parameter_value(f"Invalid Availability Zone ({availability_zone})")
     ctx.check_quota("vpn_gateways_per_region",
-                    sum(1 for g in ctx.world.all(VpnGateway) if _in_region(ctx, g)))
+                    ctx.world.count_owned(VpnGateway, ctx.account_id, ctx.region))
     return ctx.world.put(VpnGateway(
         id=ctx.new_id("vpn_gateway"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
         type=type, amazon_side_asn=asn, availability_zone=availability_zone))

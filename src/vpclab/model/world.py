@@ -113,8 +113,8 @@ class World:
 
     def count_owned(self, kind: type[Resource], owner_id: str, region: str) -> int:
         """How many resources of this kind ``owner_id`` has in ``region``."""
-        return sum(len(b) for (k, o, r), b in self._by_owner.items()
-                   if o == owner_id and r == region and issubclass(k, kind))
+        return sum(len(self._by_owner.get((k, owner_id, region), ())) for k in list(self._by_kind)
+                   if issubclass(k, kind))
 
     def overlaps_in_vpc(self, vpc_id: str, kind: type[Resource], net: IPv4Network) -> bool:
         """Whether the ``cidr_block`` of any resource of this kind (an ``INDEX_NETWORKS`` kind) in
@@ -132,6 +132,13 @@ class World:
         is ``value``, or None."""
         index = self._routes.get(table_id)
         return index.find(value) if index is not None else None
+
+    def owned(self, kind: type[R], owner_id: str, region: str) -> Iterator[R]:
+        """Resources of this kind (subclasses included) owned by ``owner_id`` in ``region``: what
+        a per-account, per-Region quota counts, without scanning the other accounts' resources."""
+        for k in list(self._by_kind):
+            if issubclass(k, kind):
+                yield from self._by_owner.get((k, owner_id, region), {}).values()  # type: ignore[misc]
 
     def resources(self) -> Iterator[Resource]:
         return iter(list(self._resources.values()))

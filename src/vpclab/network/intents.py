@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.source import InputError, Problem, Source, parse
+from ..core.source import InputError, Problem, Source, parse, read
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
@@ -160,11 +160,7 @@ class CheckReport:
 def load_intents(path: str | Path) -> list[Intent]:
     """The intents of a YAML file, or IntentError listing every problem (file:line:column)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise IntentError([Problem(str(path), 1, 1, f"cannot read file: {reason}")]) from None
+    text = read(path, IntentError)  # at most 50 MiB of UTF-8
     return loads_intents(text, str(path))
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.source import parse
+from ..core.source import parse, read
 from ..network import Network
 from .apply import apply
-from .errors import Problem, TopologyError
+from .errors import TopologyError
 from .resolve import resolve
 from .validate import validate
 
@@ -20,11 +20,7 @@ from .validate import validate
 def load(path: str | Path) -> Network:
     """The network a YAML file describes, or TopologyError listing every problem (nothing half-loaded)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise TopologyError([Problem(str(path), 1, 1, f"cannot read file: {reason}")]) from None
+    text = read(path, TopologyError)  # at most 50 MiB of UTF-8
     return loads(text, file=str(path))
 
 
