@@ -1,8 +1,8 @@
 """Reachability: can A reach B, by which hops, and if not, why and what would fix it.
 
-    >>> from vpclab.topology import load
+    >>> import vpclab
     >>> from vpclab.reach import trace
-    >>> net = load("examples/two-peered-vpcs.yaml")
+    >>> net = vpclab.load("examples/two-peered-vpcs.yaml")    # a World with names (any front end)
     >>> t = trace(net.world, net.id("web-1"), net.id("db-1"), protocol="tcp", port=5432, names=net.names)
     >>> t.disposition
     'reachable'
