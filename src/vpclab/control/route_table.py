@@ -463,14 +463,9 @@ def create_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str |
     rt = ctx.require(RouteTable, route_table_id)
     ctx.require_owner(rt)
     cidr, pl_id = _destination(ctx, destination_cidr_block, destination_prefix_list_id)
-    field, value = _one_target({
-        "gateway_id": gateway_id, "nat_gateway_id": nat_gateway_id,
-        "vpc_peering_connection_id": vpc_peering_connection_id, "transit_gateway_id": transit_gateway_id,
-        "network_interface_id": network_interface_id, "instance_id": instance_id,
-        "egress_only_internet_gateway_id": egress_only_internet_gateway_id,
-        "vpc_endpoint_id": vpc_endpoint_id,
-        "local_gateway_id": local_gateway_id, "carrier_gateway_id": carrier_gateway_id,
-        "core_network_arn": core_network_arn})
+    # the target parameters, by the route-target table's field names (one per ROUTE_TARGETS row)
+    given = locals()
+    field, value = _one_target({name: given[name] for name in TARGET_FIELDS})
     if field == "gateway_id" and value == "local":
         raise AwsError("InvalidParameterValue",  # "local" restores a local route: ReplaceRoute only
                        "Value (local) for parameter gatewayId is invalid. Use "
@@ -520,14 +515,9 @@ def replace_route(ctx: Ctx, *, route_table_id: str, destination_cidr_block: str 
     cidr, pl_id = _destination(ctx, destination_cidr_block, destination_prefix_list_id)
     if local_target:
         gateway_id = gateway_id or "local"
-    field, value = _one_target({
-        "gateway_id": gateway_id, "nat_gateway_id": nat_gateway_id,
-        "vpc_peering_connection_id": vpc_peering_connection_id, "transit_gateway_id": transit_gateway_id,
-        "network_interface_id": network_interface_id, "instance_id": instance_id,
-        "egress_only_internet_gateway_id": egress_only_internet_gateway_id,
-        "vpc_endpoint_id": vpc_endpoint_id,
-        "local_gateway_id": local_gateway_id, "carrier_gateway_id": carrier_gateway_id,
-        "core_network_arn": core_network_arn})
+    # the target parameters, by the route-target table's field names (one per ROUTE_TARGETS row)
+    given = locals()
+    field, value = _one_target({name: given[name] for name in TARGET_FIELDS})
     old = _existing_route(ctx, rt, cidr, pl_id, "replace")
     if is_endpoint_route(old):
         # managed through ModifyVpcEndpoint; AWS's wording mirrors DeleteRoute's (unverified)
