@@ -128,7 +128,7 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
                        "invalid. Valid values are: allow, deny")
     proto = _protocol(protocol)
     cidr = str(parse_cidr(cidr_block, "cidrBlock"))
-    fields: dict[str, int | None] = {}
+    fields: dict[str, Any] = {}
     if proto.has_ports:
         # AWS: "PortRange … Required if specifying protocol 6 (TCP) or 17 (UDP)" (API_CreateNetworkAclEntry);
         # the error's wording is undocumented: AWS's MissingParameter form is used

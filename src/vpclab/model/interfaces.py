@@ -24,6 +24,10 @@ class NetworkInterface(Resource):
     private_ip_address: str
     #: secondary private IPs (the primary is private_ip_address)
     secondary_private_ip_addresses: tuple[str, ...] = ()
+    #: IPv6 addresses from the subnet's /64, in assignment order
+    ipv6_addresses: tuple[str, ...] = ()
+    #: the address AWS marks IsPrimaryIpv6 (EnablePrimaryIpv6), one of ipv6_addresses, or None
+    primary_ipv6_address: str | None = None
     groups: tuple[str, ...] = ()  # security group ids
     source_dest_check: bool = True
     #: interface | nat_gateway | vpc_endpoint | transit_gateway | network_load_balancer | …
@@ -78,6 +82,8 @@ class Instance(Resource):
     state: str = "running"
     network_interface_ids: tuple[str, ...] = ()
     private_ip_address: str = ""
+    #: the instance's IPv6 address (its primary interface's first, DescribeInstances ``Ipv6Address``)
+    ipv6_address: str | None = None
     public_ip_address: str | None = None
     source_dest_check: bool = True
     reservation_id: str = ""

@@ -10,7 +10,7 @@ it's applied").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
 from ..core.protocols import ICMP, protocol_of
@@ -31,21 +31,34 @@ class NetworkAclEntry:
     egress: bool
     protocol: str  # "-1" or a protocol number as a string ("6" tcp, "17" udp, "1" icmp)
     rule_action: str  # allow | deny
-    cidr_block: str
+    #: exactly one of the IPv4 and the IPv6 CIDR is set
+    cidr_block: str | None = None
+    ipv6_cidr_block: str | None = None
     port_from: int | None = None
     port_to: int | None = None
     icmp_type: int | None = None
     icmp_code: int | None = None
 
     @property
+    def cidr(self) -> str:
+        """The entry's CIDR, of either family."""
+        return self.cidr_block or self.ipv6_cidr_block or ""
+
+    @property
+    def is_ipv6(self) -> bool:
+        return self.ipv6_cidr_block is not None
+
+    @property
     def is_final(self) -> bool:
         """The catch-all entry AWS adds to every ACL (shown as ``*``); it cannot be changed."""
         return self.rule_number == ACL_FINAL_RULE
 
-    def matches(self, protocol: str | int, port: int | None, ip: str | IPv4Address,
+    def matches(self, protocol: str | int, port: int | None, ip: str | IPv4Address | IPv6Address,
                 icmp_code: int | None = None) -> bool:
-        """Whether this entry applies to a packet (``ip`` is the source inbound, the destination outbound)."""
-        if IPv4Address(str(ip)) not in IPv4Network(self.cidr_block):
+        """Whether this entry applies to a packet (``ip`` is the source inbound, the destination
+        outbound); an entry of the other address family never does."""
+        address, network = ip_address(str(ip)), ip_network(self.cidr)
+        if address.version != network.version or address not in network:
             return False
         have = protocol_of(self.protocol)
         if have.is_all:

@@ -64,6 +64,7 @@ YAML_TARGETS: dict[str, RouteTarget] = {t.yaml: t for t in ROUTE_TARGETS if t.ya
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Route:
     destination_cidr_block: str | None = None
+    destination_ipv6_cidr_block: str | None = None
     destination_prefix_list_id: str | None = None
     gateway_id: str | None = None
     nat_gateway_id: str | None = None
@@ -81,7 +82,8 @@ class Route:
 
     @property
     def destination(self) -> str:
-        return self.destination_cidr_block or self.destination_prefix_list_id or ""
+        return (self.destination_cidr_block or self.destination_ipv6_cidr_block or self.destination_prefix_list_id
+                or "")
 
     @property
     def target(self) -> str:

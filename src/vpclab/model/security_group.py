@@ -7,7 +7,7 @@ no World): whether one security group rule matches a protocol, port and address.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
 from ..core.protocols import protocol_of
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SecurityGroupRule:
-    """One ingress or egress rule. Exactly one of cidr_ipv4, prefix_list_id, referenced_group_id.
+    """One ingress or egress rule. Exactly one of cidr_ipv4, cidr_ipv6, prefix_list_id, referenced_group_id.
 
     Ports: for tcp/udp the port range; for icmp ``from_port`` is the ICMP type and ``to_port``
     the ICMP code (-1 = all); for "-1" and other protocols both are -1 (all ports).
@@ -33,6 +33,7 @@ class SecurityGroupRule:
     from_port: int = -1
     to_port: int = -1
     cidr_ipv4: str | None = None
+    cidr_ipv6: str | None = None
     prefix_list_id: str | None = None
     referenced_group_id: str | None = None
     referenced_group_owner_id: str | None = None
@@ -44,7 +45,7 @@ class SecurityGroupRule:
     @property
     def peer(self) -> str:
         """The rule's source (ingress) or destination (egress): a CIDR, a pl- or an sg- id."""
-        return self.cidr_ipv4 or self.prefix_list_id or self.referenced_group_id or ""
+        return self.cidr_ipv4 or self.cidr_ipv6 or self.prefix_list_id or self.referenced_group_id or ""
 
     @property
     def key(self) -> tuple[bool, str, int, int, str]:
@@ -76,9 +77,14 @@ def sg_rule_matches(rule: SecurityGroupRule, protocol: str | int, port: int | No
     return True  # other protocols: AWS allows all ports
 
 
-def sg_rule_matches_cidr(rule: SecurityGroupRule, ip: str | IPv4Address) -> bool:
-    """Whether a CIDR rule's peer contains ``ip`` (False for prefix-list and group rules)."""
-    return rule.cidr_ipv4 is not None and IPv4Address(str(ip)) in IPv4Network(rule.cidr_ipv4)
+def sg_rule_matches_cidr(rule: SecurityGroupRule, ip: str | IPv4Address | IPv6Address) -> bool:
+    """Whether a CIDR rule's peer (of ``ip``'s family) contains ``ip`` (False for prefix-list and group
+    rules, and for a rule of the other family)."""
+    cidr = rule.cidr_ipv4 or rule.cidr_ipv6
+    if cidr is None:
+        return False
+    address, network = ip_address(str(ip)), ip_network(cidr)
+    return address.version == network.version and address in network
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

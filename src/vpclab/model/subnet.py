@@ -1,9 +1,10 @@
-"""Subnets: one Availability Zone, a CIDR inside the VPC, five addresses AWS reserves."""
+"""Subnets: one Availability Zone, an IPv4 CIDR inside the VPC (five addresses AWS reserves), and
+optionally an IPv6 /64 inside one of the VPC's /56 blocks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -13,6 +14,16 @@ if TYPE_CHECKING:
 
 #: AWS reserves the first four addresses and the last one of every subnet.
 RESERVED_ADDRESSES = 5
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubnetIpv6CidrBlockAssociation:
+    """A subnet's IPv6 block (AWS's ``SubnetIpv6CidrBlockAssociation``): a /64 of its VPC's /56."""
+
+    association_id: str
+    ipv6_cidr_block: str
+    #: associating | associated | disassociating | disassociated | failing | failed
+    state: str = "associated"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -30,6 +41,26 @@ class Subnet(Resource):
     state: str = "available"
     map_public_ip_on_launch: bool = False
     default_for_az: bool = False
+    ipv6_cidr_block_associations: tuple[SubnetIpv6CidrBlockAssociation, ...] = ()
+    #: an IPv6-only subnet (CreateSubnet ``Ipv6Native``)
+    ipv6_native: bool = False
+    assign_ipv6_address_on_creation: bool = False
+    enable_dns64: bool = False
+    #: PrivateDnsNameOptionsOnLaunch: ip-name | resource-name, and its two DNS record switches
+    hostname_type: str = "ip-name"
+    enable_resource_name_dns_a_record_on_launch: bool = False
+    enable_resource_name_dns_aaaa_record_on_launch: bool = False
+
+    @property
+    def ipv6_cidr_block(self) -> str | None:
+        """The associated IPv6 /64, if any (AWS allows one per subnet)."""
+        return next((a.ipv6_cidr_block for a in self.ipv6_cidr_block_associations if a.state == "associated"),
+                    None)
+
+    @property
+    def ipv6_network(self) -> IPv6Network | None:
+        block = self.ipv6_cidr_block
+        return IPv6Network(block) if block else None
 
     @property
     def network(self) -> IPv4Network:

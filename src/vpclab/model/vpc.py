@@ -1,9 +1,9 @@
-"""VPCs and their IPv4 CIDR block associations."""
+"""VPCs and their CIDR block associations: IPv4 blocks, and IPv6 /56 blocks (Amazon-provided)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, IPv6Network
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -21,6 +21,20 @@ class VpcCidrBlockAssociation:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class VpcIpv6CidrBlockAssociation:
+    """An IPv6 block of a VPC (AWS's ``VpcIpv6CidrBlockAssociation``): a /56 from Amazon's pool."""
+
+    association_id: str
+    ipv6_cidr_block: str
+    #: associating | associated | disassociating | disassociated | failing | failed
+    state: str = "associated"
+    #: "Amazon" for an Amazon-provided block (BYOIP and IPAM pools are not modelled)
+    ipv6_pool: str = "Amazon"
+    #: the Region (or Local Zone group) AWS advertises the block from
+    network_border_group: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Vpc(Resource):
     KIND: ClassVar[str] = "vpc"
     ID_PREFIX: ClassVar[str] = "vpc"
@@ -29,6 +43,7 @@ class Vpc(Resource):
 
     cidr_block: str
     cidr_block_associations: tuple[VpcCidrBlockAssociation, ...] = ()
+    ipv6_cidr_block_associations: tuple[VpcIpv6CidrBlockAssociation, ...] = ()
     state: str = "available"
     is_default: bool = False
     instance_tenancy: str = "default"
@@ -49,15 +64,28 @@ class Vpc(Resource):
     def networks(self) -> tuple[IPv4Network, ...]:
         return tuple(IPv4Network(c) for c in self.cidr_blocks)
 
+    @property
+    def ipv6_cidr_blocks(self) -> tuple[str, ...]:
+        """The associated IPv6 CIDR blocks (/56), in association order."""
+        return tuple(a.ipv6_cidr_block for a in self.ipv6_cidr_block_associations if a.state == "associated")
+
+    @property
+    def ipv6_networks(self) -> tuple[IPv6Network, ...]:
+        return tuple(IPv6Network(c) for c in self.ipv6_cidr_blocks)
+
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # a participant in a shared VPC sees the VPC its shared subnets belong to
         from .sharing import owner_or_participant
 
         return owner_or_participant(self, self.id, world, account_id, region)
 
-    def contains(self, network: IPv4Network) -> bool:
-        """Whether ``network`` lies inside one of this VPC's CIDR blocks."""
+    def contains(self, network: IPv4Network | IPv6Network) -> bool:
+        """Whether ``network`` lies inside one of this VPC's CIDR blocks of its family."""
+        if isinstance(network, IPv6Network):
+            return any(network.subnet_of(n) for n in self.ipv6_networks)
         return any(network.subnet_of(n) for n in self.networks)
 
-    def overlaps(self, network: IPv4Network) -> bool:
+    def overlaps(self, network: IPv4Network | IPv6Network) -> bool:
+        if isinstance(network, IPv6Network):
+            return any(network.overlaps(n) for n in self.ipv6_networks)
         return any(network.overlaps(n) for n in self.networks)

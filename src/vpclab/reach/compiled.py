@@ -201,8 +201,10 @@ def acl_allowed(acl: NetworkAcl, egress: bool, protocol: str, port: int | None) 
     the first matching entry in rule-number order decides, as ``model.network_acl.acl_decision``."""
     remaining, allowed = AddressSet.everything(), AddressSet()
     for entry in acl.entries_for(egress):
+        if entry.cidr_block is None:  # an IPv6 entry
+            continue
         net = IPv4Network(entry.cidr_block, strict=False)
-        if ":" in entry.cidr_block or not entry.matches(protocol, port, net.network_address):
+        if not entry.matches(protocol, port, net.network_address):
             continue
         hit = AddressSet([net]) & remaining
         if entry.rule_action == "allow":
@@ -400,7 +402,7 @@ def compile_world(world: World, *, tables: bool = True) -> Compiled:
     for spans in vpc_spans.values():
         c.routing_prefixes.update(spans)
     for acl in acls.values():
-        c.routing_prefixes.update(_span(e.cidr_block) for e in acl.entries if ":" not in e.cidr_block)
+        c.routing_prefixes.update(_span(e.cidr_block) for e in acl.entries if e.cidr_block)
     for sg in world.all(SecurityGroup):
         c.routing_prefixes.update(_span(r.cidr_ipv4) for r in sg.all_rules if r.cidr_ipv4)
     if tables:

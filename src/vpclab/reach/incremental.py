@@ -249,7 +249,7 @@ class IntentChecker:
             else:
                 self.c.acls[rid] = new
                 for e in new.entries:
-                    if ":" not in e.cidr_block:
+                    if e.cidr_block:
                         self._add_points(Runs((0,), (("none", ""),), frozenset({_span(e.cidr_block)})))
             self.acls.forget(rid)
             dirty.add(rid)
