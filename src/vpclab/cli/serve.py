@@ -24,6 +24,8 @@ DEFAULT_PORT = 4566
 #: exit code when the endpoint cannot start: its port is in use (or cannot be listened on), or its
 #: state file is unusable (docs/cli.md); nothing but that one line on stderr is printed
 EXIT_CANNOT_START = 3
+#: seconds a busy worker thread holds the GIL before the event loop may take it (CPython: 0.005)
+GIL_SWITCH_INTERVAL = 0.001
 
 
 def serve(
@@ -150,6 +152,12 @@ def _serve(server_state: ServerState, host: str, port: int, *, state: str, load:
     else:
         err(f"Signatures are checked: use a key of {credentials_file} with its secret (SECRET above); its "
             "account_id is the account. Ctrl-C stops.")
+    # Requests run in worker threads; the event loop answers /health and reads other clients'
+    # requests between them. Every socket call the loop makes releases the GIL and must win it back
+    # from a busy worker, which hands it over only every switch interval: at CPython's 5 ms, one
+    # small answer that needs ~20 such calls waits ~100 ms behind a heavy request. 1 ms keeps
+    # that wait under ~20 ms for a few percent of a heavy request's throughput (docs/benchmarks.md).
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
                                            http=http_protocol()))
     with _stop_on_signals(server) as stopped:
