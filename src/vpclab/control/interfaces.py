@@ -25,6 +25,7 @@ from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
 from .context import Ctx
 from .registry import action
+from .text import check_text
 
 #: AWS's error for a requested address another interface holds (CreateNetworkInterface wording;
 #: RunInstances words it "Address <ip> is in use.")
@@ -179,6 +180,7 @@ def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: st
                              tags: Mapping[str, str] | None = None) -> NetworkInterface:
     """CreateNetworkInterface: in a subnet the caller owns or that is shared with it; groups of
     that VPC; the requested address free and usable, else the lowest free one."""
+    check_text("Description", description)
     subnet = ctx.require(Subnet, subnet_id)
     group_ids = resolve_groups(ctx, subnet, groups)
     if secondary_private_ip_address_count < 0:
@@ -301,6 +303,7 @@ def modify_network_interface_attribute(ctx: Ctx, *, network_interface_id: str,
                                        source_dest_check: bool | None = None,
                                        description: str | None = None) -> NetworkInterface:
     """ModifyNetworkInterfaceAttribute: one attribute per call (AWS API reference)."""
+    check_text("Description", description)
     eni = ctx.require(NetworkInterface, network_interface_id)
     ctx.require_owner(eni)
     given: dict[str, Any] = {k: v for k, v in (("groups", groups), ("source_dest_check", source_dest_check),

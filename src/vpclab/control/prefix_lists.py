@@ -26,6 +26,7 @@ from ..model.security_group import SecurityGroup
 from ..model.world import World
 from .context import Ctx
 from .registry import action
+from .text import check_text
 
 #: AWS: "Must specify a max size between 1 and 1000" (CreateManagedPrefixList MaxEntries)
 MAX_ENTRIES_RANGE = range(1, 1001)
@@ -79,6 +80,7 @@ def _entries(raw: Sequence[Mapping[str, str | None]] | None, family: str) -> tup
     seen: set[str] = set()
     for e in raw or ():
         cidr = _parse_entry_cidr(e.get("cidr"), family)
+        check_text("Description", e.get("description"))
         if cidr in seen:
             raise AwsError("InvalidPrefixListModification",
                            f"An entry with the CIDR ({cidr}) and description ({e.get('description') or ''}) "
@@ -98,6 +100,7 @@ def create_managed_prefix_list(ctx: Ctx, *, prefix_list_name: str, max_entries: 
                                entries: Sequence[Mapping[str, str | None]] | None = None,
                                tags: Mapping[str, str] | None = None) -> ManagedPrefixList:
     """CreateManagedPrefixList: a customer-managed list (IPv4 or IPv6, 1–1000 max entries)."""
+    check_text("PrefixListName", prefix_list_name)
     if prefix_list_name.lower().startswith(RESERVED_NAME_PREFIX):
         # AWS docs: "The name cannot start with com.amazonaws." (error wording undocumented)
         raise invalid_parameter_value("Prefix list name cannot start with com.amazonaws.")
@@ -150,6 +153,7 @@ def modify_managed_prefix_list(ctx: Ctx, *, prefix_list_id: str, current_version
         raise AwsError("PrefixListVersionMismatch", "The prefix list has the incorrect version number.")
     changes: dict[str, object] = {}
     if prefix_list_name is not None:
+        check_text("PrefixListName", prefix_list_name)
         if prefix_list_name.lower().startswith(RESERVED_NAME_PREFIX):
             raise invalid_parameter_value("Prefix list name cannot start with com.amazonaws.")
         changes["prefix_list_name"] = prefix_list_name

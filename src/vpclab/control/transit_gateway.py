@@ -28,6 +28,7 @@ from ..model.vpc import Vpc
 from .asn import check_amazon_side_asn
 from .context import Ctx
 from .registry import action
+from .text import check_text
 
 #: AWS: a private ASN, 64512–65534 (16-bit) or 4200000000–4294967294 (32-bit).
 ENABLE_DISABLE = ("enable", "disable")
@@ -67,6 +68,7 @@ def create_transit_gateway(ctx: Ctx, *, description: str = "", options: Mapping[
                            tags: Mapping[str, str] | None = None) -> TransitGateway:
     """CreateTransitGateway: a private ASN; a default route table when default association or
     propagation is enabled (its id recorded in the options); transit gateways per Region quota."""
+    check_text("Description", description)
     opts = TransitGatewayOptions(**_check_options(options, TGW_OPTION_KEYS))
     ctx.check_quota("transit_gateways_per_region",
                     ctx.world.count_owned(TransitGateway, ctx.account_id, ctx.region))
@@ -104,6 +106,7 @@ def modify_transit_gateway(ctx: Ctx, *, transit_gateway_id: str, description: st
                            options: Mapping[str, Any] | None = None) -> TransitGateway:
     """ModifyTransitGateway: a default-table flag and its table id move together; the ASN cannot
     change while VPN, Direct Connect gateway or Connect attachments exist."""
+    check_text("Description", description)
     tgw = _own_tgw(ctx, transit_gateway_id)
     opts = _check_options(options, MODIFY_OPTION_KEYS)
     if "amazon_side_asn" in opts and opts["amazon_side_asn"] != tgw.options.amazon_side_asn:

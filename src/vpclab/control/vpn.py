@@ -33,6 +33,7 @@ from .asn import check_amazon_side_asn
 from .cidr import parse_cidr, parse_ip
 from .context import Ctx
 from .registry import action
+from .text import check_text
 
 #: The only VPN type AWS supports (EC2 API reference: GatewayType).
 VPN_TYPE = "ipsec.1"
@@ -79,6 +80,7 @@ def create_customer_gateway(ctx: Ctx, *, type: str = VPN_TYPE, bgp_asn: int | No
     gateway come from the ``vpclab:on-premises-cidrs`` tag (a lab knob), checked here.
     """
     _check_type(type)
+    check_text("DeviceName", device_name)
     address = ip_address or public_ip
     if not address:
         raise AwsError("MissingParameter", "The request must contain the parameter ipAddress")
