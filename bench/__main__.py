@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import api, control_plane, load, reach
+from . import api, control_plane, load, reach, soak
 
 
 def machine() -> str:
@@ -39,7 +39,11 @@ def main() -> int:
     for line in load.report(load.run()):  # loading a topology: 10k/20k/40k VPCs, growth exponent
         print(line)
     print()
-    return api.main([])  # EC2 API throughput against moto's server; 1 if any call failed
+    failed = api.main([])  # EC2 API throughput against moto's server; 1 if any call failed
+    print()
+    # ≥ 10 minutes: 100,000 fuzzed requests, then 16 clients × 10 min of mixed load; 1 if an invariant failed
+    failed |= soak.main([])
+    return failed
 
 
 if __name__ == "__main__":

@@ -144,31 +144,40 @@ def _healthy(port: int, path: str) -> bool:
         conn.close()
 
 
+def spawn(name: str, argv: list[str], port: int, health: str, log: Path) -> Server:
+    """Start ``argv`` (a server listening on ``port``), its output to ``log``; wait until ``health``
+    answers 200."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("ab") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _healthy(port, health):
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer within {START_TIMEOUT:.0f} s")
+            time.sleep(0.05)
+    except BaseException:
+        stop(proc)
+        raise
+    return Server(name, port, proc, log)
+
+
 @contextmanager
 def running(kind: ServerKind) -> Iterator[Server]:
     """Start ``kind`` on a free loopback port, wait until it answers, stop it at the end (always)."""
     with tempfile.TemporaryDirectory(prefix="vpclab-bench-") as tmp:
         workdir = Path(tmp)
         port = free_port()
-        log = workdir / "server.log"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with log.open("wb") as out:
-            proc = subprocess.Popen(kind.argv(port, workdir), stdout=out, stderr=subprocess.STDOUT, env=env)
-        server = Server(kind.name, port, proc, log)
+        server = spawn(kind.name, kind.argv(port, workdir), port, kind.health, workdir / "server.log")
         try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _healthy(port, kind.health):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{kind.name} exited with {proc.returncode}:\n{log.read_text()}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{kind.name} did not answer within {START_TIMEOUT:.0f} s")
-                time.sleep(0.05)
             yield server
         finally:
-            _stop(proc)
+            stop(server.process)
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
     proc.terminate()
@@ -197,6 +206,15 @@ class Lean:
         self.conn.request("POST", "/", body=data, headers=HEADERS)
         resp = self.conn.getresponse()
         return resp.status, resp.read()
+
+    def send(
+        self, method: str, path: str, data: bytes, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Any request; the answer's status, headers (lower-case names) and body."""
+        self.conn.request(method, path, body=data, headers=headers)
+        resp = self.conn.getresponse()
+        payload = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload
 
     def ok(self, data: bytes) -> bytes:
         """Post and insist on success (for the untimed setup).

@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from tests.reliability.test_wire_fuzz import _asgi, _auth, check_answer
+from bench.wire_fuzz import auth as _auth
+from bench.wire_fuzz import check_answer
+from tests.reliability.test_wire_fuzz import _asgi
 from vpclab.aws import protocol
 from vpclab.aws.server import create_app, open_state
 from vpclab.model.sharing import ResourceShare
