@@ -82,8 +82,8 @@ class Route:
 
     @property
     def destination(self) -> str:
-        return (self.destination_cidr_block or self.destination_ipv6_cidr_block or self.destination_prefix_list_id
-                or "")
+        return (self.destination_cidr_block or self.destination_ipv6_cidr_block
+                or self.destination_prefix_list_id or "")
 
     @property
     def target(self) -> str:
