@@ -192,8 +192,8 @@ def test_unmodelled_parameter_is_refused(server: Server) -> None:
 
     with client_error(
         "UnsupportedOperation",
-        "The parameter AmazonProvidedIpv6CidrBlock is not supported by vpclab for CreateVpc.",
+        "The parameter Ipv6Pool is not supported by vpclab for CreateVpc.",
     ):
         server.client(account="100000000010").create_vpc(
-            CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True
+            CidrBlock="10.0.0.0/16", Ipv6Pool="ipv6pool-ec2-0123456789abcdef0"
         )

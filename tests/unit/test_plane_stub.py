@@ -50,7 +50,9 @@ def test_the_stub_declares_every_action_without_its_ctx(rendered: str) -> None:
     assert set(ACTIONS) <= set(methods)
     create_vpc = methods["create_vpc"]
     assert [a.arg for a in create_vpc.args.args] == ["self"]
-    assert [a.arg for a in create_vpc.args.kwonlyargs] == ["cidr_block", "instance_tenancy", "tags"]
+    assert [a.arg for a in create_vpc.args.kwonlyargs] == [
+        "cidr_block", "instance_tenancy", "amazon_provided_ipv6_cidr_block",
+        "ipv6_cidr_block_network_border_group", "tags"]
     assert create_vpc.returns is not None and ast.unparse(create_vpc.returns) == "Vpc"
     assert (ast.get_docstring(create_vpc) or "").startswith("CreateVpc: ")
 

@@ -13,8 +13,8 @@ from typing import Any
 from ..model.base import Resource
 from ..model.gateways import Address, InternetGateway, NatGateway
 from ..model.route_table import ROUTE_TARGETS, Route, RouteTable, RouteTableAssociation, effective_routes
-from ..model.subnet import Subnet
-from ..model.vpc import Vpc, VpcCidrBlockAssociation
+from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
+from ..model.vpc import Vpc, VpcCidrBlockAssociation, VpcIpv6CidrBlockAssociation
 from ..model.world import World
 
 Shape = dict[str, Any]
@@ -51,6 +51,16 @@ def vpc_cidr_association(assoc: VpcCidrBlockAssociation) -> Shape:
     }
 
 
+def vpc_ipv6_cidr_association(assoc: VpcIpv6CidrBlockAssociation) -> Shape:
+    return {
+        "AssociationId": assoc.association_id,
+        "Ipv6CidrBlock": assoc.ipv6_cidr_block,
+        "Ipv6CidrBlockState": {"State": assoc.state},
+        "NetworkBorderGroup": assoc.network_border_group,
+        "Ipv6Pool": assoc.ipv6_pool,
+    }
+
+
 def vpc(world: World, v: Vpc) -> Shape:
     return with_tags(
         {
@@ -62,6 +72,9 @@ def vpc(world: World, v: Vpc) -> Shape:
             "OwnerId": v.owner_id,
             "InstanceTenancy": v.instance_tenancy,
             "CidrBlockAssociationSet": [vpc_cidr_association(a) for a in v.cidr_block_associations],
+            **({"Ipv6CidrBlockAssociationSet": [vpc_ipv6_cidr_association(a)
+                                                for a in v.ipv6_cidr_block_associations]}
+               if v.ipv6_cidr_block_associations else {}),
             "IsDefault": v.is_default,
         },
         v,
@@ -92,6 +105,14 @@ def available_ip_count(world: World, s: Subnet) -> int:
     return s.usable() - _used_ips(world, s.vpc_id).get(s.id, 0)
 
 
+def subnet_ipv6_cidr_association(assoc: SubnetIpv6CidrBlockAssociation) -> Shape:
+    return {
+        "AssociationId": assoc.association_id,
+        "Ipv6CidrBlock": assoc.ipv6_cidr_block,
+        "Ipv6CidrBlockState": {"State": assoc.state},
+    }
+
+
 def subnet(world: World, s: Subnet) -> Shape:
     return with_tags(
         {
@@ -105,15 +126,16 @@ def subnet(world: World, s: Subnet) -> Shape:
             "SubnetId": s.id,
             "VpcId": s.vpc_id,
             "OwnerId": s.owner_id,
-            "AssignIpv6AddressOnCreation": False,
-            "Ipv6CidrBlockAssociationSet": [],
+            "AssignIpv6AddressOnCreation": s.assign_ipv6_address_on_creation,
+            "Ipv6CidrBlockAssociationSet": [subnet_ipv6_cidr_association(a)
+                                            for a in s.ipv6_cidr_block_associations],
             "SubnetArn": f"arn:aws:ec2:{s.region}:{s.owner_id}:subnet/{s.id}",
-            "EnableDns64": False,
-            "Ipv6Native": False,
+            "EnableDns64": s.enable_dns64,
+            "Ipv6Native": s.ipv6_native,
             "PrivateDnsNameOptionsOnLaunch": {
-                "HostnameType": "ip-name",
-                "EnableResourceNameDnsARecord": False,
-                "EnableResourceNameDnsAAAARecord": False,
+                "HostnameType": s.hostname_type,
+                "EnableResourceNameDnsARecord": s.enable_resource_name_dns_a_record_on_launch,
+                "EnableResourceNameDnsAAAARecord": s.enable_resource_name_dns_aaaa_record_on_launch,
             },
         },
         s,
@@ -128,6 +150,8 @@ def route(world: World, r: Route, state: str) -> Shape:
     out: Shape = {}
     if r.destination_cidr_block:
         out["DestinationCidrBlock"] = r.destination_cidr_block
+    if r.destination_ipv6_cidr_block:
+        out["DestinationIpv6CidrBlock"] = r.destination_ipv6_cidr_block
     if r.destination_prefix_list_id:
         out["DestinationPrefixListId"] = r.destination_prefix_list_id
     for attr, name in _ROUTE_TARGETS:

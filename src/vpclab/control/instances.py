@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
 from ..core import budget
@@ -24,6 +24,7 @@ from ..model.images import INSTANCE_TYPES, Image, InstanceType, find_image
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
+from . import ipv6
 from .addresses import assign_public_ip
 from .context import Ctx
 from .interfaces import (
@@ -32,8 +33,10 @@ from .interfaces import (
     attach,
     detach,
     insufficient_addresses,
+    ipv6_address_list,
     release_public_ips,
     resolve_groups,
+    sync_instance_ipv6,
 )
 from .registry import action
 
@@ -41,6 +44,7 @@ from .registry import action
 NETWORK_INTERFACE_KEYS = frozenset({
     "device_index", "network_interface_id", "subnet_id", "groups", "private_ip_address", "description",
     "associate_public_ip_address", "delete_on_termination", "secondary_private_ip_address_count",
+    "ipv6_address_count", "ipv6_addresses", "primary_ipv6",
 })
 
 
@@ -57,6 +61,9 @@ class _Spec:
     delete_on_termination: bool = True
     secondary_count: int = 0
     existing: NetworkInterface | None = None
+    ipv6_count: int | None = None
+    ipv6_addresses: list[str] | None = None
+    primary_ipv6: bool = False
 
 
 def _image(ctx: Ctx, image_id: str) -> Image:
@@ -96,12 +103,17 @@ def _default_subnet(ctx: Ctx) -> Subnet:
 
 def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str] | None,
            private_ip_address: str | None,
-           network_interfaces: Sequence[Mapping[str, Any]] | None) -> list[_Spec]:
+           network_interfaces: Sequence[Mapping[str, Any]] | None,
+           ipv6_address_count: int | None = None, ipv6_addresses: list[str] | None = None,
+           enable_primary_ipv6: bool = False) -> list[_Spec]:
     if not network_interfaces:
         subnet = ctx.require(Subnet, subnet_id) if subnet_id else _default_subnet(ctx)
-        return [_Spec(0, subnet, resolve_groups(ctx, subnet, security_group_ids), private_ip_address)]
+        return [_Spec(0, subnet, resolve_groups(ctx, subnet, security_group_ids), private_ip_address,
+                      ipv6_count=ipv6_address_count, ipv6_addresses=ipv6_addresses,
+                      primary_ipv6=enable_primary_ipv6)]
     for param, given in (("subnet ID", subnet_id), ("security groups", security_group_ids),
-                         ("private IP address", private_ip_address)):
+                         ("private IP address", private_ip_address),
+                         ("IPv6 address", ipv6_address_count is not None or ipv6_addresses is not None)):
         if given:
             raise AwsError("InvalidParameterCombination",
                            f"Network interfaces and an instance-level {param} may not "
@@ -133,7 +145,10 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
                            entry.get("private_ip_address"), entry.get("description", ""),
                            entry.get("associate_public_ip_address"),
                            bool(entry.get("delete_on_termination", True)),
-                           int(entry.get("secondary_private_ip_address_count", 0))))
+                           int(entry.get("secondary_private_ip_address_count", 0)),
+                           ipv6_count=entry.get("ipv6_address_count"),
+                           ipv6_addresses=ipv6_address_list(entry.get("ipv6_addresses")),
+                           primary_ipv6=bool(entry.get("primary_ipv6", False))))
     indexes = [s.device_index for s in specs]
     if 0 not in indexes:
         raise invalid_parameter_value(
@@ -159,6 +174,9 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
                   network_interfaces: Sequence[Mapping[str, Any]] | None = None,
                   tags: Mapping[str, str] | None = None, key_name: str | None = None,
                   placement: Mapping[str, Any] | None = None,
+                  ipv6_address_count: int | None = None,
+                  ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
+                  enable_primary_ipv6: bool = False,
                   **not_modelled: Any) -> list[Instance]:
     """RunInstances: an image from the catalogue, a known instance type of the same architecture,
     a subnet (or the default VPC's), groups of that VPC; each instance gets a primary interface
@@ -182,13 +200,20 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     image = _image(ctx, image_id)
     itype = _instance_type(instance_type, image)
     specs = _specs(ctx, subnet_id=subnet_id, security_group_ids=security_group_ids,
-                   private_ip_address=private_ip_address, network_interfaces=network_interfaces)
+                   private_ip_address=private_ip_address, network_interfaces=network_interfaces,
+                   ipv6_address_count=ipv6_address_count, ipv6_addresses=ipv6_address_list(ipv6_addresses),
+                   enable_primary_ipv6=enable_primary_ipv6)
     if len(specs) > itype.max_network_interfaces:
         raise AwsError("AttachmentLimitExceeded",
                        f"Interface count {len(specs)} exceeds the limit for {instance_type}")
     if any(s.secondary_count + 1 > itype.ipv4_per_interface for s in specs):
         raise AwsError("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
-    fixed = any(s.private_ip_address or s.existing for s in specs)
+    for s in specs:
+        # AWS: IPv6 addresses per interface, by instance type (the IPv4 figure: "IP addresses per
+        # network interface per instance type")
+        if max(len(s.ipv6_addresses or ()), s.ipv6_count or 0) > itype.ipv4_per_interface:
+            raise ipv6.interface_ipv6_limit_error(itype.ipv4_per_interface)
+    fixed = any(s.private_ip_address or s.existing or s.ipv6_addresses for s in specs)
     if fixed and max_count > 1:
         # one address or one existing interface cannot serve several instances (AWS's wording is undocumented)
         raise AwsError("InvalidParameterCombination",
@@ -201,11 +226,12 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
                        f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone}.")
     count = _launch_count(ctx, specs, min_count, max_count)
     pools = {s.subnet.id: AddressPool(ctx, s.subnet) for s in specs if s.existing is None}
+    v6_taken: dict[str, set[IPv6Address]] = {s.subnet.id: set() for s in specs}
     reservation_id = ctx.new_id("reservation")
     launched: list[Instance] = []
     for n in range(count):
         budget.check()  # inside the action's transaction: a stop here rolls every launch back
-        launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags, key_name, pools))
+        launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags, key_name, pools, v6_taken))
     return launched
 
 
@@ -247,7 +273,7 @@ LAUNCH_SETTINGS_NOT_MODELLED = frozenset({
 
 def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], reservation_id: str, n: int,
             tags: Mapping[str, str] | None, key_name: str | None,
-            pools: Mapping[str, AddressPool]) -> Instance:
+            pools: Mapping[str, AddressPool], v6_taken: Mapping[str, set[IPv6Address]]) -> Instance:
     instance_id = ctx.new_id("instance")
     primary = specs[0]
     public = primary.associate_public_ip_address
@@ -266,12 +292,19 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
             else:
                 ip = pool.take()
             secondaries = [pool.take() for _ in range(spec.secondary_count)]
+            v6_count = spec.ipv6_count
+            if (v6_count is None and spec.ipv6_addresses is None
+                    and spec.subnet.assign_ipv6_address_on_creation):
+                v6_count = 1  # the subnet's AssignIpv6AddressOnCreation
+            v6 = ipv6.take_addresses(ctx, spec.subnet, v6_count, spec.ipv6_addresses,
+                                     limit=itype.ipv4_per_interface, taken=v6_taken[spec.subnet.id])
             eni = ctx.world.put(NetworkInterface(
                 id=ctx.new_id("network_interface"), owner_id=ctx.account_id, region=spec.subnet.region,
                 vpc_id=spec.subnet.vpc_id, subnet_id=spec.subnet.id,
                 availability_zone=spec.subnet.availability_zone, private_ip_address=ip,
                 secondary_private_ip_addresses=tuple(secondaries), groups=spec.groups,
-                description=spec.description, requester_id=None))
+                description=spec.description, requester_id=None, ipv6_addresses=v6,
+                primary_ipv6_address=v6[0] if v6 and spec.primary_ipv6 else None))
         enis.append(eni)
     inst = ctx.world.put(Instance(
         id=instance_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
@@ -290,6 +323,7 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
         elif spec.device_index == 0 and eni.public_ip:
             inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst,
                                          public_ip_address=eni.public_ip))
+    sync_instance_ipv6(ctx, ctx.world.get(enis[0].id, NetworkInterface) or enis[0])
     return ctx.world.get(inst.id, Instance) or inst
 
 
@@ -329,7 +363,7 @@ def terminate_instances(ctx: Ctx, *, instance_ids: Sequence[str]) -> list[Instan
         current = ctx.world.get(inst.id, Instance) or inst
         result.append(ctx.world.put(replace(current, state="terminated", vpc_id="", subnet_id="",
                                             network_interface_ids=(), private_ip_address="",
-                                            public_ip_address=None)))
+                                            public_ip_address=None, ipv6_address=None)))
     return result
 
 

@@ -23,6 +23,7 @@ from ..model.images import INSTANCE_TYPES, MAX_IPV4_PER_INTERFACE
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
+from . import ipv6
 from .context import Ctx
 from .registry import action
 from .text import check_text
@@ -177,9 +178,13 @@ def release_public_ips(ctx: Ctx, eni: NetworkInterface, private_ips: Sequence[st
 def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: str | None = None,
                              groups: Sequence[str] | None = None, description: str = "",
                              secondary_private_ip_address_count: int = 0,
+                             ipv6_address_count: int | None = None,
+                             ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
+                             enable_primary_ipv6: bool = False,
                              tags: Mapping[str, str] | None = None) -> NetworkInterface:
     """CreateNetworkInterface: in a subnet the caller owns or that is shared with it; groups of
-    that VPC; the requested address free and usable, else the lowest free one."""
+    that VPC; the requested address free and usable, else the lowest free one; IPv6 addresses from
+    the subnet's /64 (a count or specific ones; ``enable_primary_ipv6`` marks the first primary)."""
     check_text("Description", description)
     subnet = ctx.require(Subnet, subnet_id)
     group_ids = resolve_groups(ctx, subnet, groups)
@@ -195,12 +200,24 @@ def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: st
     if pool.free() < secondary_private_ip_address_count:
         raise insufficient_addresses(subnet, NOT_ENOUGH_FOR_INTERFACE)
     secondaries = [pool.take(NOT_ENOUGH_FOR_INTERFACE) for _ in range(secondary_private_ip_address_count)]
+    if ipv6_address_count is None and ipv6_addresses is None and subnet.assign_ipv6_address_on_creation:
+        ipv6_address_count = 1  # the subnet's AssignIpv6AddressOnCreation
+    v6 = ipv6.take_addresses(ctx, subnet, ipv6_address_count, ipv6_address_list(ipv6_addresses),
+                             limit=MAX_IPV4_PER_INTERFACE)
     return ctx.world.put(NetworkInterface(
         id=ctx.new_id("network_interface"), owner_id=ctx.account_id, region=subnet.region, tags=Tags(tags),
         vpc_id=subnet.vpc_id, subnet_id=subnet.id, availability_zone=subnet.availability_zone,
         private_ip_address=primary, secondary_private_ip_addresses=tuple(secondaries),
         groups=group_ids, description=description, requester_id=None,
+        ipv6_addresses=v6, primary_ipv6_address=v6[0] if v6 and enable_primary_ipv6 else None,
     ))
+
+
+def ipv6_address_list(specs: Sequence[Mapping[str, Any]] | Sequence[str] | None) -> list[str] | None:
+    """``Ipv6Addresses`` as plain strings: boto3's ``[{"Ipv6Address": …}]`` (snake_cased) or strings."""
+    if specs is None:
+        return None
+    return [s if isinstance(s, str) else str(s.get("ipv6_address", "")) for s in specs]
 
 
 @action
@@ -397,3 +414,57 @@ def unassign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
     return ctx.world.put(replace(eni, secondary_private_ip_addresses=tuple(
         a for a in eni.secondary_private_ip_addresses if a not in private_ip_addresses)))
 
+
+
+@action
+def assign_ipv6_addresses(ctx: Ctx, *, network_interface_id: str, ipv6_address_count: int | None = None,
+                          ipv6_addresses: Sequence[str] | None = None,
+                          ) -> tuple[NetworkInterface, tuple[str, ...]]:
+    """AssignIpv6Addresses: a count or specific addresses from the subnet's /64, within the attached
+    instance type's IPv6 addresses per interface (the same figure as IPv4: AWS's table "IP addresses
+    per network interface per instance type")."""
+    eni = ctx.require(NetworkInterface, network_interface_id)
+    ctx.require_owner(eni)
+    if ipv6_address_count is None and ipv6_addresses is None:
+        raise AwsError("MissingParameter",
+                       "Either 'ipv6AddressCount' or 'ipv6Addresses' should be provided.")
+    subnet = ctx.world.get(eni.subnet_id, Subnet)
+    assert subnet is not None
+    limit = ip_limit(ctx, eni)
+    new = ipv6.take_addresses(ctx, subnet, ipv6_address_count, ipv6_address_list(ipv6_addresses),
+                              held=len(eni.ipv6_addresses),
+                              limit=MAX_IPV4_PER_INTERFACE if limit is None else limit)
+    eni = ctx.world.put(replace(eni, ipv6_addresses=(*eni.ipv6_addresses, *new)))
+    sync_instance_ipv6(ctx, eni)
+    return eni, new
+
+
+@action
+def unassign_ipv6_addresses(ctx: Ctx, *, network_interface_id: str,
+                            ipv6_addresses: Sequence[str]) -> tuple[NetworkInterface, tuple[str, ...]]:
+    """UnassignIpv6Addresses: addresses this interface holds (they return to the subnet's pool)."""
+    eni = ctx.require(NetworkInterface, network_interface_id)
+    ctx.require_owner(eni)
+    if not ipv6_addresses:
+        raise AwsError("MissingParameter", "The request must contain the parameter ipv6Addresses")
+    wanted = [str(ipv6.parse_ipv6_address(a)) for a in ipv6_addresses]
+    if any(a not in eni.ipv6_addresses for a in wanted):
+        raise invalid_parameter_value(
+            f"Some of the specified addresses are not assigned to interface {eni.id}")
+    kept = tuple(a for a in eni.ipv6_addresses if a not in wanted)
+    primary = eni.primary_ipv6_address if eni.primary_ipv6_address in kept else None
+    eni = ctx.world.put(replace(eni, ipv6_addresses=kept, primary_ipv6_address=primary))
+    sync_instance_ipv6(ctx, eni)
+    return eni, tuple(wanted)
+
+
+def sync_instance_ipv6(ctx: Ctx, eni: NetworkInterface) -> None:
+    """An instance's ``Ipv6Address`` is its primary interface's primary (else first) IPv6 address."""
+    if eni.instance_id is None or eni.device_index != 0:
+        return
+    inst = ctx.world.get(eni.instance_id, Instance)
+    if inst is None:
+        return
+    address = eni.primary_ipv6_address or (eni.ipv6_addresses[0] if eni.ipv6_addresses else None)
+    if inst.ipv6_address != address:
+        ctx.world.put(replace(inst, ipv6_address=address))

@@ -21,6 +21,7 @@ from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .cidr import parse_cidr
 from .context import Ctx
+from .ipv6 import ipv6_final_entries
 from .registry import action
 
 #: AWS: "Rule number … from 1 to 32766"
@@ -40,8 +41,10 @@ def create_network_acl(ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None 
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
     ctx.check_quota("network_acls_per_vpc", ctx.world.count_in_vpc(vpc_id, NetworkAcl))
+    # a VPC with an IPv6 block: the IPv6 "*" deny too (AWS: "Custom network ACLs")
+    entries = final_entries() + (ipv6_final_entries() if vpc.ipv6_cidr_blocks else ())
     return ctx.world.put(NetworkAcl(id=ctx.new_id("network_acl"), owner_id=vpc.owner_id, region=vpc.region,
-                                    tags=Tags(tags), vpc_id=vpc_id, entries=final_entries()))
+                                    tags=Tags(tags), vpc_id=vpc_id, entries=entries))
 
 
 @action

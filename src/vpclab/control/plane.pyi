@@ -15,7 +15,7 @@ from ..model.prefix_lists import ManagedPrefixList, PrefixListEntry
 from ..model.route_table import Route, RouteTable, RouteTableAssociation
 from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.sharing import ResourceShare
-from ..model.subnet import Subnet
+from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
 from ..model.transit_gateway import (
     TransitGateway,
     TransitGatewayAttachment,
@@ -24,7 +24,7 @@ from ..model.transit_gateway import (
     TransitGatewayRouteTableAssociation,
     TransitGatewayRouteTablePropagation,
 )
-from ..model.vpc import Vpc, VpcCidrBlockAssociation
+from ..model.vpc import Vpc, VpcCidrBlockAssociation, VpcIpv6CidrBlockAssociation
 from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway, VpnGatewayAttachment
 from ..model.world import World
 from .context import Ctx
@@ -61,7 +61,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (125), run by __getattr__ in a World transaction
+    # -- the actions (129), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -81,6 +81,17 @@ class ControlPlane:
         """AcceptVpcPeeringConnection: by the accepter's account, in the accepter's Region, while pending."""
     def allocate_address(self, *, domain: str = "vpc", tags: Mapping[str, str] | None = None) -> Address:
         """AllocateAddress: an Elastic IP for use in a VPC, within the per-Region quota."""
+    def assign_ipv6_addresses(
+        self,
+        *,
+        network_interface_id: str,
+        ipv6_address_count: int | None = None,
+        ipv6_addresses: Sequence[str] | None = None,
+    ) -> tuple[NetworkInterface, tuple[str, ...]]:
+        """AssignIpv6Addresses: a count or specific addresses from the subnet's /64, within the attached
+        instance type's IPv6 addresses per interface (the same figure as IPv4: AWS's table "IP addresses per
+        network interface per instance type").
+        """
     def assign_private_ip_addresses(
         self,
         *,
@@ -120,12 +131,27 @@ class ControlPlane:
         """AssociateRouteTable: a subnet (one explicit association per subnet) or, as an edge association, an
         internet gateway or virtual private gateway attached to the table's VPC.
         """
+    def associate_subnet_cidr_block(
+        self, *, subnet_id: str, ipv6_cidr_block: str
+    ) -> SubnetIpv6CidrBlockAssociation:
+        """AssociateSubnetCidrBlock: an IPv6 /64 of the VPC's /56 blocks; one IPv6 block per subnet (AWS: "Add
+        or remove an IPv6 CIDR block from your subnet").
+        """
     def associate_transit_gateway_route_table(
         self, *, transit_gateway_route_table_id: str, transit_gateway_attachment_id: str
     ) -> TransitGatewayRouteTableAssociation:
         """AssociateTransitGatewayRouteTable: an attachment is associated with exactly one route table."""
-    def associate_vpc_cidr_block(self, *, vpc_id: str, cidr_block: str) -> VpcCidrBlockAssociation:
-        """AssociateVpcCidrBlock: a secondary IPv4 CIDR block (no overlap, size /16–/28, quota)."""
+    def associate_vpc_cidr_block(
+        self,
+        *,
+        vpc_id: str,
+        cidr_block: str | None = None,
+        amazon_provided_ipv6_cidr_block: bool = False,
+        ipv6_cidr_block_network_border_group: str | None = None,
+    ) -> VpcCidrBlockAssociation | VpcIpv6CidrBlockAssociation:
+        """AssociateVpcCidrBlock: a secondary IPv4 CIDR block (no overlap, size /16–/28, quota), or an
+        Amazon-provided IPv6 /56 (``amazon_provided_ipv6_cidr_block``).
+        """
     def attach_internet_gateway(self, *, internet_gateway_id: str, vpc_id: str) -> None:
         """AttachInternetGateway: an internet gateway attaches to one VPC, a VPC has at most one."""
     def attach_network_interface(
@@ -259,10 +285,14 @@ class ControlPlane:
         groups: Sequence[str] | None = None,
         description: str = "",
         secondary_private_ip_address_count: int = 0,
+        ipv6_address_count: int | None = None,
+        ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
+        enable_primary_ipv6: bool = False,
         tags: Mapping[str, str] | None = None,
     ) -> NetworkInterface:
         """CreateNetworkInterface: in a subnet the caller owns or that is shared with it; groups of that VPC;
-        the requested address free and usable, else the lowest free one.
+        the requested address free and usable, else the lowest free one; IPv6 addresses from the subnet's /64
+        (a count or specific ones; ``enable_primary_ipv6`` marks the first primary).
         """
     def create_resource_share(
         self,
@@ -311,12 +341,16 @@ class ControlPlane:
         self,
         *,
         vpc_id: str,
-        cidr_block: str,
+        cidr_block: str | None = None,
+        ipv6_cidr_block: str | None = None,
+        ipv6_native: bool = False,
         availability_zone: str | None = None,
         availability_zone_id: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Subnet:
-        """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region."""
+        """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region;
+        optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's.
+        """
     def create_tags(self, *, resources: Sequence[str], tags: Mapping[str, str]) -> None:
         """CreateTags: add or overwrite tags on one or more resources (all or nothing); the tags themselves
         are checked by ``validate_tags`` before the action runs.
@@ -383,9 +417,18 @@ class ControlPlane:
         it through RAM, and waits in pendingAcceptance unless the gateway auto-accepts.
         """
     def create_vpc(
-        self, *, cidr_block: str, instance_tenancy: str = "default", tags: Mapping[str, str] | None = None
+        self,
+        *,
+        cidr_block: str,
+        instance_tenancy: str = "default",
+        amazon_provided_ipv6_cidr_block: bool = False,
+        ipv6_cidr_block_network_border_group: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> Vpc:
-        """CreateVpc: a VPC with its main route table, default security group and default network ACL."""
+        """CreateVpc: a VPC with its main route table, default security group and default network ACL; with
+        ``amazon_provided_ipv6_cidr_block``, also an Amazon-provided IPv6 /56 (and the IPv6 local route,
+        default network ACL rules and default security group rule that come with it).
+        """
     def create_vpc_endpoint(
         self,
         *,
@@ -578,12 +621,18 @@ class ControlPlane:
         """DisassociateRouteTable: the subnet falls back to the main route table; the main association itself
         cannot be disassociated (move it with ReplaceRouteTableAssociation instead).
         """
+    def disassociate_subnet_cidr_block(self, *, association_id: str) -> SubnetIpv6CidrBlockAssociation:
+        """DisassociateSubnetCidrBlock: not while network interfaces in the subnet hold IPv6 addresses from
+        the block (AWS: "you must first unassign any IPv6 addresses assigned to instances").
+        """
     def disassociate_transit_gateway_route_table(
         self, *, transit_gateway_route_table_id: str, transit_gateway_attachment_id: str
     ) -> TransitGatewayRouteTableAssociation:
         """DisassociateTransitGatewayRouteTable: the attachment must be associated with that table."""
-    def disassociate_vpc_cidr_block(self, *, association_id: str) -> VpcCidrBlockAssociation:
-        """DisassociateVpcCidrBlock: not the primary block, not while subnets use it."""
+    def disassociate_vpc_cidr_block(
+        self, *, association_id: str
+    ) -> VpcCidrBlockAssociation | VpcIpv6CidrBlockAssociation:
+        """DisassociateVpcCidrBlock: not the primary block, not while subnets use it (IPv4 or IPv6)."""
     def enable_transit_gateway_route_table_propagation(
         self, *, transit_gateway_route_table_id: str, transit_gateway_attachment_id: str
     ) -> TransitGatewayRouteTablePropagation:
@@ -632,8 +681,20 @@ class ControlPlane:
         self, *, group_id: str, security_group_rules: Sequence[Mapping[str, Any]]
     ) -> tuple[SecurityGroupRule, ...]:
         """ModifySecurityGroupRules: rewrite rules in place, keeping their ids and directions."""
-    def modify_subnet_attribute(self, *, subnet_id: str, map_public_ip_on_launch: bool) -> None:
-        """ModifySubnetAttribute: whether instances launched here get a public IPv4 address."""
+    def modify_subnet_attribute(
+        self,
+        *,
+        subnet_id: str,
+        map_public_ip_on_launch: bool | None = None,
+        assign_ipv6_address_on_creation: bool | None = None,
+        enable_dns64: bool | None = None,
+        enable_resource_name_dns_a_record_on_launch: bool | None = None,
+        enable_resource_name_dns_aaaa_record_on_launch: bool | None = None,
+        private_dns_hostname_type_on_launch: str | None = None,
+    ) -> None:
+        """ModifySubnetAttribute: one attribute per call (AWS: "You can only modify one attribute at a time"):
+        public IPv4 or IPv6 addresses on launch, DNS64, and the hostname options on launch.
+        """
     def modify_transit_gateway(
         self,
         *,
@@ -821,6 +882,9 @@ class ControlPlane:
         tags: Mapping[str, str] | None = None,
         key_name: str | None = None,
         placement: Mapping[str, Any] | None = None,
+        ipv6_address_count: int | None = None,
+        ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
+        enable_primary_ipv6: bool = False,
         **not_modelled: Any,
     ) -> list[Instance]:
         """RunInstances: an image from the catalogue, a known instance type of the same architecture, a subnet
@@ -860,6 +924,10 @@ class ControlPlane:
         disassociated), other attached interfaces are detached. A terminated instance stays visible in state
         ``terminated`` but no longer occupies its VPC.
         """
+    def unassign_ipv6_addresses(
+        self, *, network_interface_id: str, ipv6_addresses: Sequence[str]
+    ) -> tuple[NetworkInterface, tuple[str, ...]]:
+        """UnassignIpv6Addresses: addresses this interface holds (they return to the subnet's pool)."""
     def unassign_private_ip_addresses(
         self, *, network_interface_id: str, private_ip_addresses: Sequence[str]
     ) -> NetworkInterface:

@@ -66,14 +66,14 @@ def create_route_table(ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None 
 
     Quota "Route tables per VPC" (the main route table included).
     """
-    from .vpc import local_route
+    from .vpc import local_routes
 
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
     ctx.check_quota("route_tables_per_vpc", ctx.world.count_in_vpc(vpc_id, RouteTable))
     return ctx.world.put(RouteTable(
         id=ctx.new_id("route_table"), owner_id=vpc.owner_id, region=vpc.region, tags=Tags(tags),
-        vpc_id=vpc_id, routes=tuple(local_route(c) for c in vpc.cidr_blocks),
+        vpc_id=vpc_id, routes=local_routes(vpc),
     ))
 
 

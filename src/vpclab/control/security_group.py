@@ -23,6 +23,7 @@ from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.vpc import Vpc
 from .cidr import parse_cidr
 from .context import Ctx
+from .ipv6 import ipv6_egress_rule
 from .registry import action
 
 #: the group every VPC gets; its name is reserved
@@ -110,7 +111,9 @@ def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id
         id=sg_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags), vpc_id=vpc.id,
         group_name=group_name, description=description,
         egress=(SecurityGroupRule(security_group_rule_id=ctx.new_id("security_group_rule"), group_id=sg_id,
-                                  is_egress=True, ip_protocol="-1", cidr_ipv4="0.0.0.0/0"),),
+                                  is_egress=True, ip_protocol="-1", cidr_ipv4="0.0.0.0/0"),
+                # and ::/0 in a VPC with an IPv6 block (AWS: "Security group rules")
+                *((ipv6_egress_rule(ctx, sg_id),) if vpc.ipv6_cidr_blocks else ())),
     ))
 
 

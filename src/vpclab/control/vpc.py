@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource, Tags
-from ..model.network_acl import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
+from ..model.network_acl import ACL_FINAL_RULE_IPV6, NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from ..model.regions import AvailabilityZone, zone, zones
 from ..model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation, is_local
 from ..model.security_group import SecurityGroup, SecurityGroupRule
-from ..model.subnet import Subnet
-from ..model.vpc import Vpc, VpcCidrBlockAssociation
-from . import peering
+from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
+from ..model.vpc import Vpc, VpcCidrBlockAssociation, VpcIpv6CidrBlockAssociation
+from . import ipv6, peering
 from .cidr import parse_cidr
 from .context import Ctx
 from .registry import action
@@ -66,8 +66,13 @@ def _check_vpc_block_size(net: IPv4Network) -> None:
 # -- VPCs ------------------------------------------------------------------------------------
 @action
 def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
+               amazon_provided_ipv6_cidr_block: bool = False,
+               ipv6_cidr_block_network_border_group: str | None = None,
                tags: Mapping[str, str] | None = None) -> Vpc:
-    """CreateVpc: a VPC with its main route table, default security group and default network ACL."""
+    """CreateVpc: a VPC with its main route table, default security group and default network ACL;
+    with ``amazon_provided_ipv6_cidr_block``, also an Amazon-provided IPv6 /56 (and the IPv6 local
+    route, default network ACL rules and default security group rule that come with it)."""
+    _check_border_group(ctx, amazon_provided_ipv6_cidr_block, ipv6_cidr_block_network_border_group)
     net = parse_cidr(cidr_block)
     _check_vpc_block_size(net)
     if any(net.overlaps(bad) for bad in UNUSABLE):
@@ -86,6 +91,9 @@ def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
     _create_main_route_table(ctx, vpc)
     _create_default_security_group(ctx, vpc)
     _create_default_network_acl(ctx, vpc)
+    if amazon_provided_ipv6_cidr_block:
+        _associate_ipv6_block(ctx, vpc, ipv6_cidr_block_network_border_group or ctx.region)
+        vpc = ctx.require(Vpc, vpc.id)
     return vpc
 
 
@@ -125,7 +133,7 @@ def _create_main_route_table(ctx: Ctx, vpc: Vpc) -> RouteTable:
     rtb_id = ctx.new_id("route_table")
     return ctx.world.put(RouteTable(
         id=rtb_id, owner_id=vpc.owner_id, region=vpc.region, vpc_id=vpc.id,
-        routes=tuple(local_route(c) for c in vpc.cidr_blocks),
+        routes=local_routes(vpc),
         associations=(RouteTableAssociation(
             route_table_association_id=ctx.new_id("route_table_association"),
             route_table_id=rtb_id, main=True),),
@@ -133,7 +141,16 @@ def _create_main_route_table(ctx: Ctx, vpc: Vpc) -> RouteTable:
 
 
 def local_route(cidr: str) -> Route:
+    """The local route of one of the VPC's CIDR blocks (IPv4 or IPv6)."""
+    if ":" in cidr:
+        return Route(destination_ipv6_cidr_block=cidr, gateway_id="local", origin=ORIGIN_LOCAL)
     return Route(destination_cidr_block=cidr, gateway_id="local", origin=ORIGIN_LOCAL)
+
+
+def local_routes(vpc: Vpc) -> tuple[Route, ...]:
+    """A new route table's local routes: one per IPv4 block, then one per IPv6 block (AWS:
+    "Route tables": "a local route for each of the VPC's CIDR blocks", IPv6 included)."""
+    return tuple(local_route(c) for c in (*vpc.cidr_blocks, *vpc.ipv6_cidr_blocks))
 
 
 def _create_default_security_group(ctx: Ctx, vpc: Vpc) -> SecurityGroup:
@@ -193,10 +210,25 @@ def _is_vpc_default(res: object) -> bool:
 
 
 @action
-def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCidrBlockAssociation:
-    """AssociateVpcCidrBlock: a secondary IPv4 CIDR block (no overlap, size /16–/28, quota)."""
+def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str | None = None,
+                             amazon_provided_ipv6_cidr_block: bool = False,
+                             ipv6_cidr_block_network_border_group: str | None = None,
+                             ) -> VpcCidrBlockAssociation | VpcIpv6CidrBlockAssociation:
+    """AssociateVpcCidrBlock: a secondary IPv4 CIDR block (no overlap, size /16–/28, quota), or an
+    Amazon-provided IPv6 /56 (``amazon_provided_ipv6_cidr_block``)."""
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
+    _check_border_group(ctx, amazon_provided_ipv6_cidr_block, ipv6_cidr_block_network_border_group)
+    if amazon_provided_ipv6_cidr_block:
+        if cidr_block is not None:
+            # AWS: "You must specify one of the following": one block per call (wording undocumented)
+            raise AwsError("InvalidParameterCombination",
+                           "The parameters 'cidrBlock' and 'amazonProvidedIpv6CidrBlock' cannot be "
+                           "specified together.")
+        return _associate_ipv6_block(ctx, vpc, ipv6_cidr_block_network_border_group or ctx.region)
+    if cidr_block is None:
+        raise AwsError("MissingParameter", "Either 'cidrBlock' or 'amazonProvidedIpv6CidrBlock' or "
+                                           "'ipv6Pool' should be provided.")
     net = parse_cidr(cidr_block)
     _check_vpc_block_size(net)
     if _restricted_secondary(IPv4Network(vpc.cidr_block), net):
@@ -226,21 +258,104 @@ def associate_vpc_cidr_block(ctx: Ctx, *, vpc_id: str, cidr_block: str) -> VpcCi
     return assoc
 
 
-@action
-def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str) -> VpcCidrBlockAssociation:
-    """DisassociateVpcCidrBlock: not the primary block, not while subnets use it."""
+def _check_border_group(ctx: Ctx, amazon_provided: bool, group: str | None) -> None:
+    """``Ipv6CidrBlockNetworkBorderGroup``: AWS: "You must set AmazonProvidedIpv6CidrBlock to true to
+    use this parameter." vpclab models no Local Zones, so the only border group is the Region
+    itself. (AWS's codes and wording for both mistakes are undocumented.)"""
+    if group is None:
+        return
+    if not amazon_provided:
+        raise AwsError("InvalidParameterCombination",
+                       "The parameter 'ipv6CidrBlockNetworkBorderGroup' requires "
+                       "'amazonProvidedIpv6CidrBlock' to be true.")
+    if group != ctx.region:
+        raise invalid_parameter_value(
+            f"Value ({group}) for parameter ipv6CidrBlockNetworkBorderGroup is invalid. "
+            f"The network border group must be one of: {ctx.region}.")
+
+
+def _associate_ipv6_block(ctx: Ctx, vpc: Vpc, border_group: str) -> VpcIpv6CidrBlockAssociation:
+    """An Amazon-provided /56 for the VPC, and what AWS adds with it: the IPv6 local route in every
+    route table, the default network ACL's IPv6 rules, every ACL's IPv6 ``*`` deny, and the default
+    security group's IPv6 egress rule."""
+    if any(a.ipv6_pool == "Amazon" and a.network_border_group == border_group
+           for a in vpc.ipv6_cidr_block_associations if a.state == "associated"):
+        # AWS: "You can have one IPv6 CIDR block association per network border group" (API
+        # reference, Ipv6CidrBlockNetworkBorderGroup); the error's code and wording are undocumented.
+        raise AwsError("CidrLimitExceeded",
+                       f"This network '{vpc.id}' already has an Amazon-provided IPv6 CIDR block in "
+                       f"network border group {border_group}.")
+    ctx.check_quota("ipv6_cidr_blocks_per_vpc", len(vpc.ipv6_cidr_blocks), vpc_id=vpc.id)
+    block = ipv6.allocate_vpc_block(ctx)
+    assoc = VpcIpv6CidrBlockAssociation(association_id=ctx.new_id("vpc_cidr_block_association"),
+                                        ipv6_cidr_block=block, network_border_group=border_group)
+    ctx.world.put(replace(vpc, ipv6_cidr_block_associations=(*vpc.ipv6_cidr_block_associations, assoc)))
+    for rt in list(ctx.world.in_vpc(vpc.id, RouteTable)):
+        ctx.world.put(replace(rt, routes=(*rt.routes, local_route(block))))
+    for acl in list(ctx.world.in_vpc(vpc.id, NetworkAcl)):
+        ctx.world.put(replace(acl, entries=acl.entries + ipv6_acl_entries(acl)))
+    sg = next((g for g in ctx.world.in_vpc(vpc.id, SecurityGroup) if g.is_default), None)
+    if sg is not None and not any(r.cidr_ipv6 == "::/0" and r.ip_protocol == "-1" for r in sg.egress):
+        ctx.world.put(replace(sg, egress=(*sg.egress, ipv6.ipv6_egress_rule(ctx, sg.id))))
+    return assoc
+
+
+def ipv6_acl_entries(acl: NetworkAcl) -> tuple[NetworkAclEntry, ...]:
+    """The entries AWS adds to an ACL when its VPC gets an IPv6 block (those it lacks).
+
+    AWS ("Default network ACL"): rule 101 allows all IPv6 traffic each way and an IPv6 ``*`` rule
+    denies the rest — "only if you create a VPC with an associated IPv6 CIDR block or if you
+    associate an IPv6 CIDR block with your VPC", and "If you've modified the inbound [outbound]
+    rules of your default network ACL, we do not automatically add an allow rule for inbound
+    [outbound] IPv6 traffic". Custom ACLs ("Custom network ACLs") get the IPv6 ``*`` deny only.
+    """
+    added: list[NetworkAclEntry] = []
+    for egress in (False, True):
+        mine = [e for e in acl.entries if e.egress == egress]
+        if acl.is_default and _pristine(mine) and not any(e.rule_number == DEFAULT_IPV6_RULE for e in mine):
+            added.append(NetworkAclEntry(rule_number=DEFAULT_IPV6_RULE, egress=egress, protocol="-1",
+                                         rule_action="allow", cidr_block=None, ipv6_cidr_block="::/0"))
+        if not any(e.rule_number == ACL_FINAL_RULE_IPV6 for e in mine):
+            added.extend(e for e in ipv6.ipv6_final_entries() if e.egress == egress)
+    return tuple(added)
+
+
+#: the default network ACL's allow-all IPv6 rule number (AWS: "Default network ACL")
+DEFAULT_IPV6_RULE = 101
+
+
+def _pristine(entries: list[NetworkAclEntry]) -> bool:
+    """Whether one direction of a default ACL still has exactly the rules AWS created it with."""
+    numbered = [e for e in entries if not e.is_final]
+    return (len(numbered) == 1 and numbered[0].rule_number == 100 and numbered[0].rule_action == "allow"
+            and numbered[0].protocol == "-1" and numbered[0].cidr_block == "0.0.0.0/0"
+            and numbered[0].port_from is None)
+
+
+def _find_vpc_association(ctx: Ctx, association_id: str
+                          ) -> tuple[Vpc, VpcCidrBlockAssociation | VpcIpv6CidrBlockAssociation] | None:
     for vpc in ctx.world.all(Vpc):
-        for assoc in vpc.cidr_block_associations:
+        assocs: tuple[VpcCidrBlockAssociation | VpcIpv6CidrBlockAssociation, ...] = (
+            *vpc.cidr_block_associations, *vpc.ipv6_cidr_block_associations)
+        for assoc in assocs:
             if (assoc.association_id == association_id
                     and vpc.visible_to(ctx.world, ctx.account_id, ctx.region)):
-                break
-        else:
-            continue
-        break
-    else:
+                return vpc, assoc
+    return None
+
+
+@action
+def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str
+                                ) -> VpcCidrBlockAssociation | VpcIpv6CidrBlockAssociation:
+    """DisassociateVpcCidrBlock: not the primary block, not while subnets use it (IPv4 or IPv6)."""
+    found = _find_vpc_association(ctx, association_id)
+    if found is None:
         raise AwsError("InvalidVpcCidrBlockAssociationID.NotFound",
                        f"The vpc CIDR block association ID '{association_id}' does not exist")
+    vpc, assoc = found
     ctx.require_owner(vpc)
+    if isinstance(assoc, VpcIpv6CidrBlockAssociation):
+        return _disassociate_ipv6_block(ctx, vpc, assoc)
     if assoc.cidr_block == vpc.cidr_block:
         raise AwsError("OperationNotPermitted",
                        f"The vpc CIDR block with association ID {association_id} may not be disassociated. "
@@ -254,6 +369,25 @@ def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str) -> VpcCidrBloc
     for rt in list(ctx.world.in_vpc(vpc.id, RouteTable)):
         ctx.world.put(replace(rt, routes=tuple(
             r for r in rt.routes if not (is_local(r) and r.destination_cidr_block == assoc.cidr_block))))
+    return replace(assoc, state="disassociated")
+
+
+def _disassociate_ipv6_block(ctx: Ctx, vpc: Vpc, assoc: VpcIpv6CidrBlockAssociation
+                             ) -> VpcIpv6CidrBlockAssociation:
+    """AWS ("Disassociate an IPv6 CIDR block from your VPC"): "you must first disassociate any IPv6
+    CIDR blocks from all subnets in your VPC". The IPv6 local route goes with the block; the ACL
+    entries and security group rule AWS added stay (AWS documents no removal)."""
+    net = IPv6Network(assoc.ipv6_cidr_block)
+    if any(s.ipv6_network is not None and s.ipv6_network.subnet_of(net)
+           for s in ctx.world.in_vpc(vpc.id, Subnet)):
+        raise AwsError("InvalidCidrBlock.InUse",
+                       f"The vpc {vpc.id} currently has a subnet within CIDR block {assoc.ipv6_cidr_block}")
+    ctx.world.put(replace(vpc, ipv6_cidr_block_associations=tuple(
+        a for a in vpc.ipv6_cidr_block_associations if a.association_id != assoc.association_id)))
+    for rt in list(ctx.world.in_vpc(vpc.id, RouteTable)):
+        ctx.world.put(replace(rt, routes=tuple(
+            r for r in rt.routes
+            if not (is_local(r) and r.destination_ipv6_cidr_block == assoc.ipv6_cidr_block))))
     return replace(assoc, state="disassociated")
 
 
@@ -272,9 +406,15 @@ def modify_vpc_attribute(ctx: Ctx, *, vpc_id: str, enable_dns_support: bool | No
 
 # -- Subnets ---------------------------------------------------------------------------------
 @action
-def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: str | None = None,
+def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str | None = None, ipv6_cidr_block: str | None = None,
+                  ipv6_native: bool = False, availability_zone: str | None = None,
                   availability_zone_id: str | None = None, tags: Mapping[str, str] | None = None) -> Subnet:
-    """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region."""
+    """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region;
+    optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's."""
+    if ipv6_native:
+        _check_ipv6_native(cidr_block, ipv6_cidr_block)
+    if cidr_block is None:
+        raise AwsError("MissingParameter", "The request must contain the parameter CidrBlock")
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
     net = parse_cidr(cidr_block)
@@ -284,11 +424,14 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: 
     # the World's per-VPC index of subnet CIDRs (model/indexes.py), not a scan of every subnet
     if ctx.world.overlaps_in_vpc(vpc_id, Subnet, net):
         raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
+    net6 = _check_subnet_ipv6_block(ctx, vpc, ipv6_cidr_block) if ipv6_cidr_block is not None else None
     ctx.check_quota("subnets_per_vpc", ctx.world.count_in_vpc(vpc_id, Subnet))
     subnet = ctx.world.put(Subnet(
         id=ctx.new_id("subnet"), owner_id=vpc.owner_id, region=ctx.region, tags=Tags(tags),
         vpc_id=vpc_id, cidr_block=str(net), availability_zone=az.zone_name, availability_zone_id=az.zone_id,
         default_for_az=False,
+        ipv6_cidr_block_associations=() if net6 is None else (SubnetIpv6CidrBlockAssociation(
+            association_id=ctx.new_id("subnet_cidr_block_association"), ipv6_cidr_block=str(net6)),),
     ))
     # AWS associates every new subnet with the VPC's default network ACL
     acl = default_network_acl(ctx, vpc_id)
@@ -296,6 +439,38 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str, availability_zone: 
                                         network_acl_id=acl.id, subnet_id=subnet.id)
     ctx.world.put(replace(acl, associations=(*acl.associations, association)))
     return subnet
+
+
+def _check_ipv6_native(cidr_block: str | None, ipv6_cidr_block: str | None) -> None:
+    """CreateSubnet ``Ipv6Native``: an IPv6 block and no IPv4 one (AWS's codes and wording, as
+    AWS answers them). vpclab does not model IPv6-only subnets yet: a well-formed request for one
+    is UnsupportedOperation rather than a dual-stack subnet it did not ask for."""
+    if ipv6_cidr_block is None:
+        raise AwsError("MissingParameter", "Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be provided.")
+    if cidr_block is not None:
+        raise AwsError("InvalidParameterCombination",
+                       "When specifying ipv4 parameters, cidrBlock or ipv4IpamPoolId, you cannot set "
+                       "ipv6Native to true.")
+    raise AwsError("UnsupportedOperation", "IPv6-only subnets (Ipv6Native) are not supported by vpclab.")
+
+
+def _check_subnet_ipv6_block(ctx: Ctx, vpc: Vpc, ipv6_cidr_block: str, subnet_id: str | None = None
+                             ) -> IPv6Network:
+    """A subnet's IPv6 block: a /64 (AWS: "Subnet CIDR blocks": "the subnet's IPv6 CIDR block is a
+    fixed /64"), inside one of the VPC's /56 blocks, overlapping no other subnet's block."""
+    net6 = ipv6.parse_ipv6_cidr(ipv6_cidr_block)
+    if net6.prefixlen != ipv6.SUBNET_IPV6_PREFIX:
+        # AWS's wording, as AWS answers it for a /60
+        raise invalid_parameter_value(f"invalid value for parameter ipv6-cidr-block: {ipv6_cidr_block}")
+    if net6.network_address != ipv6.parse_ipv6_address(ipv6_cidr_block.split("/")[0]):
+        # host bits set: AWS's code, its wording for a block it cannot use
+        raise AwsError("InvalidSubnet.Range", f"The IPv6 CIDR '{ipv6_cidr_block}' is invalid.")
+    if not vpc.contains(net6):
+        raise AwsError("InvalidSubnet.Range", f"The IPv6 CIDR '{net6}' is invalid.")
+    for other in ctx.world.in_vpc(vpc.id, Subnet):
+        if other.id != subnet_id and other.ipv6_network is not None and other.ipv6_network.overlaps(net6):
+            raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net6}' conflicts with another subnet")
+    return net6
 
 
 def _choose_zone(ctx: Ctx, name: str | None, zone_id: str | None) -> AvailabilityZone:
@@ -333,9 +508,84 @@ def delete_subnet(ctx: Ctx, *, subnet_id: str) -> None:
     ctx.world.remove(subnet_id)
 
 
+#: ModifySubnetAttribute's attributes (one per call) → the Subnet field each sets
+SUBNET_ATTRIBUTES = {
+    "map_public_ip_on_launch": "map_public_ip_on_launch",
+    "assign_ipv6_address_on_creation": "assign_ipv6_address_on_creation",
+    "enable_dns64": "enable_dns64",
+    "enable_resource_name_dns_a_record_on_launch": "enable_resource_name_dns_a_record_on_launch",
+    "enable_resource_name_dns_aaaa_record_on_launch": "enable_resource_name_dns_aaaa_record_on_launch",
+    "private_dns_hostname_type_on_launch": "hostname_type",
+}
+HOSTNAME_TYPES = ("ip-name", "resource-name")
+
+
 @action
-def modify_subnet_attribute(ctx: Ctx, *, subnet_id: str, map_public_ip_on_launch: bool) -> None:
-    """ModifySubnetAttribute: whether instances launched here get a public IPv4 address."""
+def modify_subnet_attribute(ctx: Ctx, *, subnet_id: str, map_public_ip_on_launch: bool | None = None,
+                            assign_ipv6_address_on_creation: bool | None = None,
+                            enable_dns64: bool | None = None,
+                            enable_resource_name_dns_a_record_on_launch: bool | None = None,
+                            enable_resource_name_dns_aaaa_record_on_launch: bool | None = None,
+                            private_dns_hostname_type_on_launch: str | None = None) -> None:
+    """ModifySubnetAttribute: one attribute per call (AWS: "You can only modify one attribute at a
+    time"): public IPv4 or IPv6 addresses on launch, DNS64, and the hostname options on launch."""
     subnet = ctx.require(Subnet, subnet_id)
     ctx.require_owner(subnet)
-    ctx.world.put(replace(subnet, map_public_ip_on_launch=map_public_ip_on_launch))
+    values = dict(zip(SUBNET_ATTRIBUTES, (
+        map_public_ip_on_launch, assign_ipv6_address_on_creation, enable_dns64,
+        enable_resource_name_dns_a_record_on_launch, enable_resource_name_dns_aaaa_record_on_launch,
+        private_dns_hostname_type_on_launch), strict=True))
+    given: dict[str, Any] = {SUBNET_ATTRIBUTES[k]: v for k, v in values.items() if v is not None}
+    if len(given) != 1:
+        raise AwsError("InvalidParameterCombination", "Only one attribute may be modified per request.")
+    hostname = given.get("hostname_type")
+    if hostname is not None and hostname not in HOSTNAME_TYPES:
+        raise invalid_parameter_value(
+            f"Value ({hostname}) for parameter privateDnsHostnameTypeOnLaunch is invalid.")
+    ctx.world.put(replace(subnet, **given))
+
+
+@action
+def associate_subnet_cidr_block(ctx: Ctx, *, subnet_id: str, ipv6_cidr_block: str
+                                ) -> SubnetIpv6CidrBlockAssociation:
+    """AssociateSubnetCidrBlock: an IPv6 /64 of the VPC's /56 blocks; one IPv6 block per subnet
+    (AWS: "Add or remove an IPv6 CIDR block from your subnet")."""
+    subnet = ctx.require(Subnet, subnet_id)
+    ctx.require_owner(subnet)
+    vpc = ctx.require(Vpc, subnet.vpc_id)
+    if subnet.ipv6_cidr_block is not None:
+        # AWS allows one IPv6 CIDR block per subnet; its code and wording for a second are undocumented
+        raise AwsError("InvalidParameterValue",
+                       f"The subnet '{subnet_id}' already has an associated IPv6 CIDR block "
+                       f"{subnet.ipv6_cidr_block}.")
+    net6 = _check_subnet_ipv6_block(ctx, vpc, ipv6_cidr_block, subnet_id)
+    assoc = SubnetIpv6CidrBlockAssociation(association_id=ctx.new_id("subnet_cidr_block_association"),
+                                           ipv6_cidr_block=str(net6))
+    kept = tuple(a for a in subnet.ipv6_cidr_block_associations if a.state == "associated")
+    ctx.world.put(replace(subnet, ipv6_cidr_block_associations=(*kept, assoc)))
+    return assoc
+
+
+@action
+def disassociate_subnet_cidr_block(ctx: Ctx, *, association_id: str) -> SubnetIpv6CidrBlockAssociation:
+    """DisassociateSubnetCidrBlock: not while network interfaces in the subnet hold IPv6 addresses
+    from the block (AWS: "you must first unassign any IPv6 addresses assigned to instances")."""
+    from ..model.interfaces import NetworkInterface
+
+    found = next(((s, a) for s in ctx.world.all(Subnet) for a in s.ipv6_cidr_block_associations
+                  if a.association_id == association_id
+                  and s.visible_to(ctx.world, ctx.account_id, ctx.region)), None)
+    if found is None:
+        raise AwsError("InvalidSubnetCidrBlockAssociationID.NotFound",
+                       f"The subnet CIDR block with association ID '{association_id}' does not exist")
+    subnet, assoc = found
+    ctx.require_owner(subnet)
+    if any(eni.subnet_id == subnet.id and eni.ipv6_addresses
+           for eni in ctx.world.in_vpc(subnet.vpc_id, NetworkInterface)):
+        # the code and wording are undocumented; vpclab answers as for a VPC block still in use
+        raise AwsError("InvalidCidrBlock.InUse",
+                       f"The subnet {subnet.id} currently has network interfaces with IPv6 addresses "
+                       f"within CIDR block {assoc.ipv6_cidr_block}")
+    ctx.world.put(replace(subnet, ipv6_cidr_block_associations=tuple(
+        a for a in subnet.ipv6_cidr_block_associations if a.association_id != association_id)))
+    return replace(assoc, state="disassociated")

@@ -66,6 +66,7 @@ KINDS: dict[str, type[Resource]] = {}
 #: and the ids of things that are not resources of their own
 ID_PREFIXES: dict[str, str] = {
     "vpc_cidr_block_association": "vpc-cidr-assoc",
+    "subnet_cidr_block_association": "subnet-cidr-assoc",
     "route_table_association": "rtbassoc",
     "address_association": "eipassoc",
     "network_interface_attachment": "eni-attach",

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 #: the rule number of the final catch-all ("*") entry of every network ACL
 ACL_FINAL_RULE = 32767
+#: the IPv6 catch-all deny (``::/0``) of an ACL in a VPC with an IPv6 block: DescribeNetworkAcls
+#: shows it as rule number 32768 (the console as ``*``)
+ACL_FINAL_RULE_IPV6 = 32768
 #: what AWS shows for the catch-all entry's number
 ACL_FINAL_RULE_LABEL = "*"
 
@@ -51,7 +54,7 @@ class NetworkAclEntry:
     @property
     def is_final(self) -> bool:
         """The catch-all entry AWS adds to every ACL (shown as ``*``); it cannot be changed."""
-        return self.rule_number == ACL_FINAL_RULE
+        return self.rule_number in (ACL_FINAL_RULE, ACL_FINAL_RULE_IPV6)
 
     def matches(self, protocol: str | int, port: int | None, ip: str | IPv4Address | IPv6Address,
                 icmp_code: int | None = None) -> bool:

@@ -40,6 +40,8 @@ class Vpc(Resource):
     ID_PREFIX: ClassVar[str] = "vpc"
     LABEL: ClassVar[str] = "VPC"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpcID.NotFound", "The vpc ID '{id}' does not exist")
+    #: the World indexes every VPC's IPv6 blocks world-wide (``World.holds_block``)
+    INDEX_BLOCKS: ClassVar[str] = "ipv6_cidr_blocks"
 
     cidr_block: str
     cidr_block_associations: tuple[VpcCidrBlockAssociation, ...] = ()

@@ -8,6 +8,7 @@ World's listeners (persistence, incremental analysis) as ``{id: (old, new)}``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ class World:
         self._by_owner: dict[tuple[type[Resource], str, str], dict[str, Resource]] = {}
         self._networks: dict[tuple[str, type[Resource]], NetworkIndex] = {}
         self._routes: dict[str, RouteIndex] = {}
+        #: kind → its INDEX_BLOCKS values (e.g. every VPC's IPv6 blocks), world-wide
+        self._blocks: dict[type[Resource], Counter[str]] = {}
         self._journal: Changes | None = None
         self._listeners: list[Callable[[Changes], None]] = []
         #: increases by one with every committed change set; analysis caches key on it
@@ -121,6 +124,11 @@ class World:
         the VPC overlaps ``net``."""
         return any(index.overlaps(net) for (v, k), index in self._networks.items()
                    if v == vpc_id and issubclass(k, kind)) if self._networks else False
+
+    def holds_block(self, kind: type[Resource], block: str) -> bool:
+        """Whether any resource of this kind (an ``INDEX_BLOCKS`` kind), in any account or Region,
+        holds ``block`` (e.g. an IPv6 /56 of a VPC: Amazon's pool is global)."""
+        return any(counter[block] > 0 for k, counter in self._blocks.items() if issubclass(k, kind))
 
     def route_index(self, table_id: str) -> RouteIndex | None:
         """The route index of a table of an ``INDEX_ROUTES_BY`` kind (its ``routes`` are the
@@ -206,6 +214,9 @@ class World:
             vpc_id = getattr(res, "vpc_id", None)
             if vpc_id:
                 self._networks.setdefault((vpc_id, kind), NetworkIndex()).add(res.cidr_block)  # type: ignore[attr-defined]
+        blocks = getattr(kind, "INDEX_BLOCKS", None)
+        if blocks:
+            self._blocks.setdefault(kind, Counter()).update(getattr(res, blocks))
         by = getattr(kind, "INDEX_ROUTES_BY", None)
         if by:
             routes = res.routes  # type: ignore[attr-defined]
@@ -224,6 +235,13 @@ class World:
                 index.discard(res.cidr_block)  # type: ignore[attr-defined]
                 if not len(index):
                     del self._networks[key]
+        blocks = getattr(kind, "INDEX_BLOCKS", None)
+        if blocks and kind in self._blocks:
+            counter = self._blocks[kind]
+            counter.subtract(getattr(res, blocks))
+            for block in getattr(res, blocks):
+                if counter[block] <= 0:
+                    del counter[block]
         if getattr(kind, "INDEX_ROUTES_BY", None) and res.id not in self._resources:
             self._routes.pop(res.id, None)
 

@@ -56,7 +56,9 @@ def instance_network_interface(world: World, eni: NetworkInterface) -> Shape:
         {
             "Description": eni.description,
             "Groups": groups(world, eni.groups),
-            "Ipv6Addresses": [],
+            "Ipv6Addresses": [
+                {"Ipv6Address": a, "IsPrimaryIpv6": a == eni.primary_ipv6_address} for a in eni.ipv6_addresses
+            ],
             "MacAddress": mac_address(eni.id),
             "NetworkInterfaceId": eni.id,
             "OwnerId": eni.owner_id,
@@ -117,6 +119,8 @@ def instance(world: World, inst: Instance) -> Shape:
         )
     if inst.public_ip_address:
         out["PublicIpAddress"] = inst.public_ip_address
+    if inst.ipv6_address:
+        out["Ipv6Address"] = inst.ipv6_address
     if inst.platform == "windows":
         out["Platform"] = "Windows"
     return shapes.drop_none(shapes.with_tags(out, inst))
@@ -214,6 +218,9 @@ INSTANCE_FILTERS = {
     "network-interface.group-id": _eni_attr(lambda e: list(e.groups)),
     "network-interface.source-dest-check": _eni_attr(lambda e: [e.source_dest_check]),
     "network-interface.attachment.attachment-id": _eni_attr(lambda e: [e.attachment_id]),
+    "network-interface.ipv6-addresses.ipv6-address": _eni_attr(lambda e: list(e.ipv6_addresses)),
+    "network-interface.ipv6-address": _eni_attr(lambda e: list(e.ipv6_addresses)),
+    "ipv6-address": lambda w, i: i.ipv6_address,
 }
 INSTANCE_FILTERS["group-id"] = INSTANCE_FILTERS["instance.group-id"]
 INSTANCE_FILTERS["group-name"] = INSTANCE_FILTERS["instance.group-name"]

@@ -116,7 +116,9 @@ def network_interface(world: World, eni: NetworkInterface) -> Shape:
             "Description": eni.description,
             "Groups": groups(world, eni.groups),
             "InterfaceType": eni.interface_type,
-            "Ipv6Addresses": [],
+            "Ipv6Addresses": [
+                {"Ipv6Address": a, "IsPrimaryIpv6": a == eni.primary_ipv6_address} for a in eni.ipv6_addresses
+            ],
             "MacAddress": mac_address(eni.id),
             "NetworkInterfaceId": eni.id,
             "OwnerId": eni.owner_id,
@@ -133,6 +135,8 @@ def network_interface(world: World, eni: NetworkInterface) -> Shape:
     )
     if eni.requester_id:
         out["RequesterId"] = eni.requester_id
+    if eni.ipv6_addresses:
+        out["Ipv6Address"] = eni.primary_ipv6_address or eni.ipv6_addresses[0]
     return out
 
 
@@ -174,6 +178,7 @@ ENI_FILTERS = {
     "requester-managed": lambda w, e: e.requester_managed,
     "source-dest-check": lambda w, e: e.source_dest_check,
     "status": lambda w, e: e.status,
+    "ipv6-addresses.ipv6-address": lambda w, e: list(e.ipv6_addresses),
 }
 
 mutating(
@@ -200,6 +205,14 @@ mutating(
 mutating("DetachNetworkInterface")
 mutating("ModifyNetworkInterfaceAttribute")
 mutating("UnassignPrivateIpAddresses")
+mutating(
+    "AssignIpv6Addresses",
+    result=lambda call, out: {"NetworkInterfaceId": out[0].id, "AssignedIpv6Addresses": list(out[1])},
+)
+mutating(
+    "UnassignIpv6Addresses",
+    result=lambda call, out: {"NetworkInterfaceId": out[0].id, "UnassignedIpv6Addresses": list(out[1])},
+)
 
 
 @handler("AssignPrivateIpAddresses")

@@ -15,7 +15,8 @@ Shape = dict[str, Any]
 
 def network_acl_entry(e: NetworkAclEntry) -> Shape:
     out: Shape = {
-        "CidrBlock": e.cidr_block,
+        # one of the two families (AWS omits the other)
+        **({"Ipv6CidrBlock": e.ipv6_cidr_block} if e.ipv6_cidr_block else {"CidrBlock": e.cidr_block}),
         "Egress": e.egress,
         "Protocol": e.protocol,
         "RuleAction": e.rule_action,
