@@ -128,6 +128,8 @@ def route(world: World, r: Route, state: str) -> Shape:
     out: Shape = {}
     if r.destination_cidr_block:
         out["DestinationCidrBlock"] = r.destination_cidr_block
+    if r.destination_ipv6_cidr_block:
+        out["DestinationIpv6CidrBlock"] = r.destination_ipv6_cidr_block
     if r.destination_prefix_list_id:
         out["DestinationPrefixListId"] = r.destination_prefix_list_id
     for attr, name in _ROUTE_TARGETS:

@@ -279,6 +279,7 @@ class ControlPlane:
         *,
         route_table_id: str,
         destination_cidr_block: str | None = None,
+        destination_ipv6_cidr_block: str | None = None,
         destination_prefix_list_id: str | None = None,
         gateway_id: str | None = None,
         nat_gateway_id: str | None = None,
@@ -292,7 +293,9 @@ class ControlPlane:
         carrier_gateway_id: str | None = None,
         core_network_arn: str | None = None,
     ) -> Route:
-        """CreateRoute: one destination (CIDR or prefix list), exactly one target in the table's VPC."""
+        """CreateRoute: one destination (IPv4 CIDR, IPv6 CIDR or prefix list), exactly one target in the
+        table's VPC that takes the destination's family.
+        """
     def create_route_table(self, *, vpc_id: str, tags: Mapping[str, str] | None = None) -> RouteTable:
         """CreateRouteTable: a custom table with a local route for each of the VPC's CIDR blocks."""
     def create_security_group(
@@ -484,6 +487,7 @@ class ControlPlane:
         *,
         route_table_id: str,
         destination_cidr_block: str | None = None,
+        destination_ipv6_cidr_block: str | None = None,
         destination_prefix_list_id: str | None = None,
     ) -> None:
         """DeleteRoute: not a local route, not a gateway endpoint's route (delete or modify the endpoint)."""
@@ -751,6 +755,7 @@ class ControlPlane:
         *,
         route_table_id: str,
         destination_cidr_block: str | None = None,
+        destination_ipv6_cidr_block: str | None = None,
         destination_prefix_list_id: str | None = None,
         gateway_id: str | None = None,
         nat_gateway_id: str | None = None,

@@ -238,6 +238,9 @@ def route_target(a: Applier, d: Decl, target: str) -> dict[str, str] | None:
         vpc = a.plan.decls[d.vpc or ""]
         gw = a.id(igw_name(vpc))
         return {"gateway_id": gw} if gw else None
+    if target == "eigw":
+        eigw = a.id(f"{d.vpc}/eigw")
+        return {"egress_only_internet_gateway_id": eigw} if eigw else None
     if target == "vgw":
         vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
         gw = a.id(vgw)
@@ -255,6 +258,8 @@ def create_routes(a: Applier, d: Decl) -> None:
         if dest.startswith("pl:"):
             pl = a.id(dest[3:])
             where = {"destination_prefix_list_id": pl} if pl else None
+        elif ":" in dest:  # an IPv6 destination ("::/0": eigw)
+            where = {"destination_ipv6_cidr_block": dest}
         else:
             where = {"destination_cidr_block": dest}
         if to is not None and where is not None:

@@ -69,8 +69,8 @@ class RouteTableSpec(Owned):
     subnets: list[Name] = Field(default_factory=list)
     routes: dict[str, str] = Field(
         default_factory=dict,
-        description="destination (CIDR or pl:NAME) → target: "
-                    + ", ".join(["igw", "vgw", *(f"{k}:N" for k in YAML_TARGETS)]))
+        description="destination (IPv4 or IPv6 CIDR, or pl:NAME) → target: "
+                    + ", ".join(["igw", "eigw", "vgw", *(f"{k}:N" for k in YAML_TARGETS)]))
     propagate_vgw: bool = Field(False, description="EnableVgwRoutePropagation from the VPC's VPN gateway")
 
 
