@@ -223,7 +223,9 @@ class ControlPlane:
     ) -> NatGateway:
         """CreateNatGateway: public (an Elastic IP, an internet gateway on the VPC) or private."""
     def create_network_acl(self, *, vpc_id: str, tags: Mapping[str, str] | None = None) -> NetworkAcl:
-        """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added."""
+        """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added (its ``*`` entries
+        deny IPv4, and IPv6 too in a VPC with an IPv6 block).
+        """
     def create_network_acl_entry(
         self,
         *,
@@ -232,11 +234,16 @@ class ControlPlane:
         protocol: str | int,
         rule_action: str,
         egress: bool,
-        cidr_block: str,
+        cidr_block: str | None = None,
+        ipv6_cidr_block: str | None = None,
         port_range: Mapping[str, Any] | None = None,
         icmp_type_code: Mapping[str, Any] | None = None,
     ) -> NetworkAclEntry:
-        """CreateNetworkAclEntry: a numbered allow/deny rule, unique per number and direction."""
+        """CreateNetworkAclEntry: a numbered allow/deny rule for an IPv4 (``cidr_block``) or an IPv6
+        (``ipv6_cidr_block``) range, unique per number and direction across both families (AWS's default ACL
+        numbers its IPv4 and IPv6 allow-all entries 100 and 101: "Network ACL rules",
+        https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
+        """
     def create_network_insights_path(
         self,
         *,
@@ -307,8 +314,9 @@ class ControlPlane:
         tags: Mapping[str, str] | None = None,
     ) -> SecurityGroup:
         """CreateSecurityGroup: a unique name in the VPC (not "default", not "sg-*"); one egress rule allowing
-        all outbound, no ingress rules. The VPC owner and participants of a shared VPC may create groups in
-        it; a participant's group is owned by the participant.
+        all outbound (and one allowing all outbound IPv6 in a VPC with an IPv6 block), no ingress rules. The
+        VPC owner and participants of a shared VPC may create groups in it; a participant's group is owned by
+        the participant.
         """
     def create_subnet(
         self,
@@ -745,7 +753,8 @@ class ControlPlane:
         protocol: str | int,
         rule_action: str,
         egress: bool,
-        cidr_block: str,
+        cidr_block: str | None = None,
+        ipv6_cidr_block: str | None = None,
         port_range: Mapping[str, Any] | None = None,
         icmp_type_code: Mapping[str, Any] | None = None,
     ) -> NetworkAclEntry:

@@ -77,7 +77,7 @@ class RouteTableSpec(Owned):
 class SgRule(Spec):
     protocol: Protocol = Field("all", description="tcp, udp, icmp, all, or a protocol number")
     port: Ports = Field(None, description="443 or '1024-65535' (tcp/udp); absent means all")
-    cidr: str | None = None
+    cidr: str | None = Field(None, description="an IPv4 or IPv6 CIDR (IpRanges / Ipv6Ranges)")
     prefix_list: Name | None = None
     group: Name | None = Field(None, description="a security group name")
     description: str | None = None
@@ -101,7 +101,7 @@ class AclRule(Spec):
     action: Literal["allow", "deny"]
     protocol: Protocol = "all"
     port: Ports = None
-    cidr: str = "0.0.0.0/0"
+    cidr: str = Field("0.0.0.0/0", description="an IPv4 or IPv6 CIDR (CidrBlock / Ipv6CidrBlock)")
     icmp_type: int | None = None
     icmp_code: int | None = None
 

@@ -14,13 +14,15 @@ Shape = dict[str, Any]
 
 
 def network_acl_entry(e: NetworkAclEntry) -> Shape:
-    out: Shape = {
-        "CidrBlock": e.cidr_block,
+    out: Shape = {"CidrBlock": e.cidr_block} if e.cidr_block else {}
+    out.update({
         "Egress": e.egress,
         "Protocol": e.protocol,
         "RuleAction": e.rule_action,
         "RuleNumber": e.rule_number,
-    }
+    })
+    if e.ipv6_cidr_block:
+        out["Ipv6CidrBlock"] = e.ipv6_cidr_block
     if e.port_from is not None:
         out["PortRange"] = {"From": e.port_from, "To": e.port_to}
     if e.icmp_type is not None:
@@ -63,6 +65,7 @@ ACL_FILTERS = {
     "association.network-acl-id": lambda w, a: [x.network_acl_id for x in a.associations],
     "association.subnet-id": lambda w, a: [x.subnet_id for x in a.associations],
     "entry.cidr": _entries("cidr_block"),
+    "entry.ipv6-cidr": _entries("ipv6_cidr_block"),
     "entry.egress": _entries("egress"),
     "entry.icmp.code": _entries("icmp_code"),
     "entry.icmp.type": _entries("icmp_type"),

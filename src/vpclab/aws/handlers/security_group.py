@@ -60,6 +60,8 @@ def ip_permissions(world: World, rules: Iterable[SecurityGroupRule]) -> list[Sha
             perms[key] = perm
         if rule.cidr_ipv4:
             perm["IpRanges"].append(_described("CidrIp", rule.cidr_ipv4, rule.description))
+        elif rule.cidr_ipv6:
+            perm["Ipv6Ranges"].append(_described("CidrIpv6", rule.cidr_ipv6, rule.description))
         elif rule.prefix_list_id:
             perm["PrefixListIds"].append(_described("PrefixListId", rule.prefix_list_id, rule.description))
         else:
@@ -97,6 +99,8 @@ def security_group_rule(world: World, rule: SecurityGroupRule) -> Shape:
     }
     if rule.cidr_ipv4:
         out["CidrIpv4"] = rule.cidr_ipv4
+    if rule.cidr_ipv6:
+        out["CidrIpv6"] = rule.cidr_ipv6
     if rule.prefix_list_id:
         out["PrefixListId"] = rule.prefix_list_id
     if rule.referenced_group_id:
@@ -122,6 +126,7 @@ def revoked_rule(rule: SecurityGroupRule) -> Shape:
     }
     for attr, name in (
         ("cidr_ipv4", "CidrIpv4"),
+        ("cidr_ipv6", "CidrIpv6"),
         ("prefix_list_id", "PrefixListId"),
         ("referenced_group_id", "ReferencedGroupId"),
         ("description", "Description"),
@@ -155,6 +160,7 @@ def _rules(direction: str, attr: str) -> Any:
             return [g.group_name for g in found if g is not None]
         name = {
             "cidr": "cidr_ipv4",
+            "ipv6-cidr": "cidr_ipv6",
             "from-port": "from_port",
             "to-port": "to_port",
             "group-id": "referenced_group_id",
@@ -175,6 +181,7 @@ SG_FILTERS: dict[str, Any] = {
 }
 for _attr in (
     "cidr",
+    "ipv6-cidr",
     "from-port",
     "to-port",
     "group-id",
