@@ -42,7 +42,8 @@ def test_ipv6_routes_rules_and_entries_are_built() -> None:
     assert route is not None and route.egress_only_internet_gateway_id == net.id("app/eigw")
     sg = net.resource("web-sg")
     assert isinstance(sg, SecurityGroup)
-    assert [(r.ip_protocol, r.cidr_ipv6) for r in sg.ingress] == [("tcp", "::/0"), ("icmpv6", "2001:db8::/32")]
+    assert [(r.ip_protocol, r.cidr_ipv6) for r in sg.ingress] == [
+        ("tcp", "::/0"), ("icmpv6", "2001:db8::/32")]
     assert [(r.ip_protocol, r.cidr_ipv6) for r in sg.egress] == [("tcp", "::/0")]  # the default replaced
     acl = net.resource("acl")
     assert isinstance(acl, NetworkAcl)
