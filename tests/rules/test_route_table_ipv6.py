@@ -172,3 +172,17 @@ def test_longest_prefix_match_over_ipv6(cp, world, net):
     assert lookup(world, rt, "2001:db8::5")[0].network_interface_id == eni.id
     assert lookup(world, rt, "2001:db9::5")[0].egress_only_internet_gateway_id == eigw.id
     assert lookup(world, rt, "2600:1f18:aa:bb01::10")[0].gateway_id == "local"
+
+
+def test_ipv6_route_over_a_peering_connection(cp, world, net):
+    """AWS "VPC peering": to route IPv6 traffic between peered VPCs, add a route for the peer VPC's IPv6
+    CIDR block to the peering connection (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html)."""
+    from tests.rules.test_route_table_routes import put_pcx
+
+    vpc, _, rtb, _ = net
+    peer = cp.create_vpc(cidr_block="10.5.0.0/16")
+    give_vpc_ipv6(world, peer.id, "2600:1f18:cc:dd00::/56")
+    pcx = put_pcx(world, vpc, peer, status="active")
+    route = cp.create_route(route_table_id=rtb.id, destination_ipv6_cidr_block="2600:1f18:cc:dd00::/56",
+                            vpc_peering_connection_id=pcx.id)
+    assert lookup(world, table(world, rtb.id), "2600:1f18:cc:dd01::5") == (route, "active")

@@ -210,6 +210,8 @@ class TgwAttachmentSpec(Spec):
     vpc: Name | None = None
     subnets: list[Name] = Field(default_factory=list, description="one subnet per Availability Zone")
     appliance_mode: bool = False
+    ipv6: bool = Field(False, description="Ipv6Support: the VPC's IPv6 blocks propagate, IPv6 crosses "
+                                          "(its subnets need IPv6 blocks)")
     peer: Name | None = Field(None, description="a transit gateway name: a peering attachment")
     accept: bool = True
     tags: Tags = Field(default_factory=dict)
