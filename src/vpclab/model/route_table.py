@@ -312,12 +312,12 @@ def forwarding_entries(world: World, route_table: RouteTable, *, family: int = 4
         else:
             priority = PRIORITY_STATIC
         cidr = route.destination_ipv6_cidr_block if ipv6 else route.destination_cidr_block
-        nets: list[IPv4Network] | list[IPv6Network]
+        nets: list[IPv4Network | IPv6Network]
         if cidr:
-            nets = [network_type(cidr)]  # type: ignore[list-item]
+            nets = [network_type(cidr)]
         elif route.destination_prefix_list_id:
             cidrs = prefix_list_cidrs(world, route.destination_prefix_list_id)
-            nets = [network_type(c, strict=False) for c in cidrs if (":" in c) == ipv6]  # type: ignore[misc]
+            nets = [network_type(c, strict=False) for c in cidrs if (":" in c) == ipv6]
         else:
             continue  # a route of the other family
         for net in nets:
