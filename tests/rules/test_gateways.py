@@ -295,3 +295,46 @@ def test_detach_refused_while_an_instance_has_a_public_ip(cp, world, vpc, subnet
         cp.detach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
     world.put(replace(eni, public_ip=None))
     cp.detach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
+
+
+def test_one_egress_only_internet_gateway_per_vpc(cp, world, vpc):
+    """AWS "Amazon VPC quotas", egress-only internet gateways per Region: "You can attach only one
+    egress-only internet gateway to a VPC at a time"; AWS's error for a second one is undocumented
+    (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
+    cp.create_egress_only_internet_gateway(vpc_id=vpc.id)
+    with unchanged(world), raises_aws(
+            "InvalidParameterValue",
+            f"Network {vpc.id} already has an egress-only internet gateway attached"):
+        cp.create_egress_only_internet_gateway(vpc_id=vpc.id)
+
+
+def test_egress_only_internet_gateway_quota(world):
+    """AWS "Amazon VPC quotas": egress-only internet gateways per Region, default 5
+    (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
+    from vpclab.model.vpc import Vpc
+
+    world.settings.quotas = "default"
+    cp = ControlPlane(world, account_id=ACCOUNT_A, region=REGION)
+    for i in range(5):
+        cp.create_egress_only_internet_gateway(vpc_id=cp.create_vpc(cidr_block=f"10.{i}.0.0/16").id)
+    # a sixth VPC (past the VPC quota, put directly) still finds the gateway quota full
+    sixth = world.put(Vpc(id=world.ids.new("vpc"), owner_id=ACCOUNT_A, region=REGION,
+                          cidr_block="10.9.0.0/16"))
+    with unchanged(world), raises_aws(
+            "EgressOnlyInternetGatewayLimitExceeded",
+            "The maximum number of egress-only internet gateways has been reached."):
+        cp.create_egress_only_internet_gateway(vpc_id=sixth.id)
+
+
+def test_a_deleted_egress_only_gateway_leaves_blackhole_routes(cp, world, vpc):
+    """AWS "Route table concepts": a route whose target is deleted stays, in state blackhole
+    (https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes)."""
+    from vpclab.model.route_table import RouteTable, route_state
+
+    eigw = cp.create_egress_only_internet_gateway(vpc_id=vpc.id)
+    rtb = cp.create_route_table(vpc_id=vpc.id)
+    cp.create_route(route_table_id=rtb.id, destination_ipv6_cidr_block="::/0",
+                    egress_only_internet_gateway_id=eigw.id)
+    cp.delete_egress_only_internet_gateway(egress_only_internet_gateway_id=eigw.id)
+    rt = world.get(rtb.id, RouteTable)
+    assert route_state(world, rt, rt.route_to("::/0")) == "blackhole"

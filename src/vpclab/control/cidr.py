@@ -1,8 +1,8 @@
-"""Parsing and checking IPv4 CIDR blocks with AWS's errors."""
+"""Parsing and checking IPv4 and IPv6 CIDR blocks with AWS's errors."""
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
 
 from ..core.errors import AwsError, invalid_parameter_value
 
@@ -17,6 +17,20 @@ def parse_cidr(value: str | None, parameter: str = "cidrBlock") -> IPv4Network:
         if not value or "/" not in value:
             raise ValueError(value)
         return IPv4Network(value, strict=True)
+    except ValueError:
+        raise invalid_parameter_value(
+            f"Value ({value}) for parameter {parameter} is invalid. This is not a valid CIDR block.",
+        ) from None
+
+
+def parse_ipv6_cidr(value: str | None, parameter: str = "ipv6CidrBlock", *,
+                    strict: bool = True) -> IPv6Network:
+    """An IPv6 network from AWS-style input (host bits zero unless not ``strict``, as ``parse_cidr``),
+    or AWS's InvalidParameterValue in ``parse_cidr``'s words (an IPv4 CIDR is not a valid IPv6 one)."""
+    try:
+        if not value or "/" not in value:
+            raise ValueError(value)
+        return IPv6Network(value, strict=strict)
     except ValueError:
         raise invalid_parameter_value(
             f"Value ({value}) for parameter {parameter} is invalid. This is not a valid CIDR block.",

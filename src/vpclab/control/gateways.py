@@ -100,9 +100,21 @@ def create_egress_only_internet_gateway(
     ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None = None
 ) -> EgressOnlyInternetGateway:
     """CreateEgressOnlyInternetGateway: for a VPC of the caller's, attached to it from the start
-    (EC2 API reference). Routes to it carry IPv6 destinations only."""
+    (EC2 API reference). Routes to it carry IPv6 destinations only.
+
+    AWS "Amazon VPC quotas" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html),
+    egress-only internet gateways per Region (5, tracking VPCs per Region): "You can attach only one
+    egress-only internet gateway to a VPC at a time." An egress-only gateway is attached when it is
+    created, so a second one for the VPC is refused; AWS's code and wording for that are undocumented
+    (the internet gateway's "already has ... attached" message is used).
+    """
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
+    if any(True for _ in ctx.world.in_vpc(vpc_id, EgressOnlyInternetGateway)):
+        raise invalid_parameter_value(
+            f"Network {vpc_id} already has an egress-only internet gateway attached")
+    ctx.check_quota("egress_only_internet_gateways_per_region",
+                    ctx.world.count_owned(EgressOnlyInternetGateway, ctx.account_id, ctx.region))
     return ctx.world.put(EgressOnlyInternetGateway(
         id=ctx.new_id(EgressOnlyInternetGateway.KIND), owner_id=ctx.account_id, region=ctx.region,
         tags=Tags(tags), vpc_id=vpc.id))

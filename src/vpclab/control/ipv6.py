@@ -57,18 +57,6 @@ assert set(REGION_POOLS) == set(REGIONS), "every modelled Region needs an IPv6 p
 IPV6_RESERVED_LOW = 4
 
 
-def parse_ipv6_cidr(value: str | None, parameter: str = "ipv6CidrBlock") -> IPv6Network:
-    """An IPv6 network from AWS-style input, or AWS's InvalidParameterValue (wording as for IPv4)."""
-    try:
-        if not value or "/" not in value:
-            raise ValueError(value)
-        return IPv6Network(value, strict=False)
-    except ValueError:
-        raise invalid_parameter_value(
-            f"Value ({value}) for parameter {parameter} is invalid. This is not a valid CIDR block.",
-        ) from None
-
-
 def parse_ipv6_address(value: str | None, parameter: str = "ipv6Addresses") -> IPv6Address:
     try:
         return IPv6Address(value or "")

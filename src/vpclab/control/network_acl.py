@@ -14,12 +14,17 @@ from dataclasses import replace
 from typing import Any
 
 from ..core.errors import AwsError, invalid_parameter_value, missing_parameter
-from ..core.protocols import ICMP, Protocol, ProtocolError
+from ..core.protocols import ICMP, ICMPV6, Protocol, ProtocolError
 from ..model.base import Tags
-from ..model.network_acl import ACL_FINAL_RULE, NetworkAcl, NetworkAclAssociation, NetworkAclEntry
+from ..model.network_acl import (
+    ACL_FINAL_RULE,
+    NetworkAcl,
+    NetworkAclAssociation,
+    NetworkAclEntry,
+)
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
-from .cidr import parse_cidr
+from .cidr import parse_cidr, parse_ipv6_cidr
 from .context import Ctx
 from .ipv6 import ipv6_final_entries
 from .registry import action
@@ -29,22 +34,25 @@ RULE_NUMBERS = range(1, ACL_FINAL_RULE)
 RULE_ACTIONS = ("allow", "deny")
 
 
-def final_entries() -> tuple[NetworkAclEntry, ...]:
-    """The ``*`` deny-all entry of each direction, which every ACL ends with."""
-    return tuple(NetworkAclEntry(rule_number=ACL_FINAL_RULE, egress=egress, protocol="-1", rule_action="deny",
-                                 cidr_block="0.0.0.0/0") for egress in (False, True))
+def final_entries(*, ipv6: bool = False) -> tuple[NetworkAclEntry, ...]:
+    """The ``*`` deny-all entry of each direction, which every ACL ends with; with ``ipv6`` (a VPC
+    with an IPv6 block) a second ``*`` entry of each direction denies all IPv6 traffic (AWS "Custom
+    network ACLs": "If you create an IPv6 VPC ... we also automatically add ... IPv6 rules")."""
+    v4 = tuple(NetworkAclEntry(rule_number=ACL_FINAL_RULE, egress=egress, protocol="-1", rule_action="deny",
+                               cidr_block="0.0.0.0/0") for egress in (False, True))
+    return v4 + ipv6_final_entries() if ipv6 else v4
 
 
 @action
 def create_network_acl(ctx: Ctx, *, vpc_id: str, tags: Mapping[str, str] | None = None) -> NetworkAcl:
-    """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added."""
+    """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added (its ``*``
+    entries deny IPv4, and IPv6 too in a VPC with an IPv6 block)."""
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
     ctx.check_quota("network_acls_per_vpc", ctx.world.count_in_vpc(vpc_id, NetworkAcl))
-    # a VPC with an IPv6 block: the IPv6 "*" deny too (AWS: "Custom network ACLs")
-    entries = final_entries() + (ipv6_final_entries() if vpc.ipv6_cidr_blocks else ())
     return ctx.world.put(NetworkAcl(id=ctx.new_id("network_acl"), owner_id=vpc.owner_id, region=vpc.region,
-                                    tags=Tags(tags), vpc_id=vpc_id, entries=entries))
+                                    tags=Tags(tags), vpc_id=vpc_id,
+                                    entries=final_entries(ipv6=bool(vpc.ipv6_cidr_blocks))))
 
 
 @action
@@ -63,31 +71,40 @@ def delete_network_acl(ctx: Ctx, *, network_acl_id: str) -> None:
 # -- Entries -----------------------------------------------------------------------------------
 @action
 def create_network_acl_entry(ctx: Ctx, *, network_acl_id: str, rule_number: int, protocol: str | int,
-                             rule_action: str, egress: bool, cidr_block: str,
+                             rule_action: str, egress: bool, cidr_block: str | None = None,
+                             ipv6_cidr_block: str | None = None,
                              port_range: Mapping[str, Any] | None = None,
                              icmp_type_code: Mapping[str, Any] | None = None) -> NetworkAclEntry:
-    """CreateNetworkAclEntry: a numbered allow/deny rule, unique per number and direction."""
+    """CreateNetworkAclEntry: a numbered allow/deny rule for an IPv4 (``cidr_block``) or an IPv6
+    (``ipv6_cidr_block``) range, unique per number and direction across both families (AWS's default
+    ACL numbers its IPv4 and IPv6 allow-all entries 100 and 101: "Network ACL rules",
+    https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html)."""
     acl = ctx.require(NetworkAcl, network_acl_id)
     ctx.require_owner(acl)
-    entry = _entry(rule_number, protocol, rule_action, egress, cidr_block, port_range, icmp_type_code)
+    entry = _entry(rule_number, protocol, rule_action, egress, cidr_block, ipv6_cidr_block, port_range,
+                   icmp_type_code)
     if acl.entry(entry.rule_number, egress) is not None:
         raise AwsError("NetworkAclEntryAlreadyExists",
                        f"The network acl entry identified by {entry.rule_number} already exists.")
-    ctx.check_quota("rules_per_network_acl",
-                    sum(1 for e in acl.entries if e.egress == egress and not e.is_final))
+    # AWS "Amazon VPC quotas", rules per network ACL: "This quota is enforced separately for IPv4
+    # rules and IPv6 rules"
+    ctx.check_quota("rules_per_network_acl", sum(1 for e in acl.entries if e.egress == egress
+                                                 and not e.is_final and e.is_ipv6 == entry.is_ipv6))
     ctx.world.put(replace(acl, entries=(*acl.entries, entry)))
     return entry
 
 
 @action
 def replace_network_acl_entry(ctx: Ctx, *, network_acl_id: str, rule_number: int, protocol: str | int,
-                              rule_action: str, egress: bool, cidr_block: str,
+                              rule_action: str, egress: bool, cidr_block: str | None = None,
+                              ipv6_cidr_block: str | None = None,
                               port_range: Mapping[str, Any] | None = None,
                               icmp_type_code: Mapping[str, Any] | None = None) -> NetworkAclEntry:
     """ReplaceNetworkAclEntry: rewrite an existing entry (same number and direction)."""
     acl = ctx.require(NetworkAcl, network_acl_id)
     ctx.require_owner(acl)
-    entry = _entry(rule_number, protocol, rule_action, egress, cidr_block, port_range, icmp_type_code)
+    entry = _entry(rule_number, protocol, rule_action, egress, cidr_block, ipv6_cidr_block, port_range,
+                   icmp_type_code)
     old = _existing(acl, entry.rule_number, egress)
     ctx.world.put(replace(acl, entries=tuple(entry if e is old else e for e in acl.entries)))
     return entry
@@ -119,8 +136,9 @@ def _rule_number(value: int) -> int:
     return n
 
 
-def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool, cidr_block: str,
-           port_range: Mapping[str, Any] | None, icmp_type_code: Mapping[str, Any] | None) -> NetworkAclEntry:
+def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool, cidr_block: str | None,
+           ipv6_cidr_block: str | None, port_range: Mapping[str, Any] | None,
+           icmp_type_code: Mapping[str, Any] | None) -> NetworkAclEntry:
     """A checked entry. Protocols are stored as AWS reports them: numbers ("6"), "-1" for all."""
     number = _rule_number(rule_number)
     action_ = str(rule_action).lower()
@@ -130,7 +148,16 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
                        f"Value ({rule_action}) for parameter ruleAction is "
                        "invalid. Valid values are: allow, deny")
     proto = _protocol(protocol)
-    cidr = str(parse_cidr(cidr_block, "cidrBlock"))
+    # AWS CreateNetworkAclEntry: CidrBlock "The IPv4 network range", Ipv6CidrBlock "The IPv6 network
+    # range" — one of them. AWS's wording for neither is "Either 'cidrBlock' or 'ipv6CidrBlock' should
+    # be provided."; for both it is undocumented (vpclab's).
+    if cidr_block and ipv6_cidr_block:
+        raise AwsError("InvalidParameterCombination",
+                       "Only one of 'cidrBlock' or 'ipv6CidrBlock' may be provided.")
+    if not cidr_block and not ipv6_cidr_block:
+        raise AwsError("MissingParameter", "Either 'cidrBlock' or 'ipv6CidrBlock' should be provided.")
+    cidrs: dict[str, Any] = ({"ipv6_cidr_block": str(parse_ipv6_cidr(ipv6_cidr_block, "ipv6CidrBlock"))}
+                             if ipv6_cidr_block else {"cidr_block": str(parse_cidr(cidr_block, "cidrBlock"))})
     fields: dict[str, Any] = {}
     if proto.has_ports:
         # AWS: "PortRange … Required if specifying protocol 6 (TCP) or 17 (UDP)" (API_CreateNetworkAclEntry);
@@ -146,8 +173,10 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
             raise invalid_parameter_value(
                            f"Value ({lo}-{hi}) for parameter portRange is invalid. From must not exceed To")
         fields.update(port_from=lo, port_to=hi)
-    elif proto == ICMP:
-        # AWS: "IcmpTypeCode … Required if specifying protocol 1 (ICMP)"
+    elif proto == ICMP or (proto == ICMPV6 and ipv6_cidr_block):
+        # AWS: "IcmpTypeCode … Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with
+        # an IPv6 CIDR block"; "If you specify protocol 58 (ICMPv6) and specify an IPv4 CIDR block,
+        # traffic for all ICMP types and codes allowed, regardless of any that you specify"
         if not icmp_type_code or icmp_type_code.get("type") is None or icmp_type_code.get("code") is None:
             raise missing_parameter("icmpTypeCode")
         t, c = int(icmp_type_code["type"]), int(icmp_type_code["code"])
@@ -158,7 +187,7 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
                                "invalid. Must be in range -1..255")
         fields.update(icmp_type=t, icmp_code=c)
     return NetworkAclEntry(rule_number=number, egress=bool(egress), protocol=proto.acl_protocol,
-                           rule_action=action_, cidr_block=cidr, **fields)
+                           rule_action=action_, **cidrs, **fields)
 
 
 def _protocol(value: str | int) -> Protocol:

@@ -249,7 +249,9 @@ class ControlPlane:
     ) -> NatGateway:
         """CreateNatGateway: public (an Elastic IP, an internet gateway on the VPC) or private."""
     def create_network_acl(self, *, vpc_id: str, tags: Mapping[str, str] | None = None) -> NetworkAcl:
-        """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added."""
+        """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added (its ``*`` entries
+        deny IPv4, and IPv6 too in a VPC with an IPv6 block).
+        """
     def create_network_acl_entry(
         self,
         *,
@@ -258,11 +260,16 @@ class ControlPlane:
         protocol: str | int,
         rule_action: str,
         egress: bool,
-        cidr_block: str,
+        cidr_block: str | None = None,
+        ipv6_cidr_block: str | None = None,
         port_range: Mapping[str, Any] | None = None,
         icmp_type_code: Mapping[str, Any] | None = None,
     ) -> NetworkAclEntry:
-        """CreateNetworkAclEntry: a numbered allow/deny rule, unique per number and direction."""
+        """CreateNetworkAclEntry: a numbered allow/deny rule for an IPv4 (``cidr_block``) or an IPv6
+        (``ipv6_cidr_block``) range, unique per number and direction across both families (AWS's default ACL
+        numbers its IPv4 and IPv6 allow-all entries 100 and 101: "Network ACL rules",
+        https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
+        """
     def create_network_insights_path(
         self,
         *,
@@ -309,6 +316,7 @@ class ControlPlane:
         *,
         route_table_id: str,
         destination_cidr_block: str | None = None,
+        destination_ipv6_cidr_block: str | None = None,
         destination_prefix_list_id: str | None = None,
         gateway_id: str | None = None,
         nat_gateway_id: str | None = None,
@@ -322,7 +330,9 @@ class ControlPlane:
         carrier_gateway_id: str | None = None,
         core_network_arn: str | None = None,
     ) -> Route:
-        """CreateRoute: one destination (CIDR or prefix list), exactly one target in the table's VPC."""
+        """CreateRoute: one destination (IPv4 CIDR, IPv6 CIDR or prefix list), exactly one target in the
+        table's VPC that takes the destination's family.
+        """
     def create_route_table(self, *, vpc_id: str, tags: Mapping[str, str] | None = None) -> RouteTable:
         """CreateRouteTable: a custom table with a local route for each of the VPC's CIDR blocks."""
     def create_security_group(
@@ -334,8 +344,9 @@ class ControlPlane:
         tags: Mapping[str, str] | None = None,
     ) -> SecurityGroup:
         """CreateSecurityGroup: a unique name in the VPC (not "default", not "sg-*"); one egress rule allowing
-        all outbound, no ingress rules. The VPC owner and participants of a shared VPC may create groups in
-        it; a participant's group is owned by the participant.
+        all outbound (and one allowing all outbound IPv6 in a VPC with an IPv6 block), no ingress rules. The
+        VPC owner and participants of a shared VPC may create groups in it; a participant's group is owned by
+        the participant.
         """
     def create_subnet(
         self,
@@ -527,6 +538,7 @@ class ControlPlane:
         *,
         route_table_id: str,
         destination_cidr_block: str | None = None,
+        destination_ipv6_cidr_block: str | None = None,
         destination_prefix_list_id: str | None = None,
     ) -> None:
         """DeleteRoute: not a local route, not a gateway endpoint's route (delete or modify the endpoint)."""
@@ -802,7 +814,8 @@ class ControlPlane:
         protocol: str | int,
         rule_action: str,
         egress: bool,
-        cidr_block: str,
+        cidr_block: str | None = None,
+        ipv6_cidr_block: str | None = None,
         port_range: Mapping[str, Any] | None = None,
         icmp_type_code: Mapping[str, Any] | None = None,
     ) -> NetworkAclEntry:
@@ -812,6 +825,7 @@ class ControlPlane:
         *,
         route_table_id: str,
         destination_cidr_block: str | None = None,
+        destination_ipv6_cidr_block: str | None = None,
         destination_prefix_list_id: str | None = None,
         gateway_id: str | None = None,
         nat_gateway_id: str | None = None,

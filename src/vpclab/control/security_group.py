@@ -21,7 +21,7 @@ from ..model.base import Tags
 from ..model.peering import VpcPeeringConnection
 from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.vpc import Vpc
-from .cidr import parse_cidr
+from .cidr import parse_cidr, parse_ipv6_cidr
 from .context import Ctx
 from .ipv6 import ipv6_egress_rule
 from .registry import action
@@ -81,7 +81,8 @@ class RevokeResult:
 def create_security_group(ctx: Ctx, *, group_name: str, description: str, vpc_id: str | None = None,
                           tags: Mapping[str, str] | None = None) -> SecurityGroup:
     """CreateSecurityGroup: a unique name in the VPC (not "default", not "sg-*"); one egress rule
-    allowing all outbound, no ingress rules. The VPC owner and participants of a shared VPC may
+    allowing all outbound (and one allowing all outbound IPv6 in a VPC with an IPv6 block), no
+    ingress rules. The VPC owner and participants of a shared VPC may
     create groups in it; a participant's group is owned by the participant."""
     if not group_name:
         raise missing_parameter("GroupName")
@@ -200,15 +201,28 @@ def _authorize(ctx: Ctx, group_id: str, permissions: Sequence[Permission], *, eg
             raise AwsError("InvalidPermission.Duplicate",
                            f'the specified rule "{describe_rule(rule)}" already exists')
         seen.add(rule.key)
-    ctx.check_quota("rules_per_security_group", rule_weight(ctx, sg.rules(egress)),
-                    adding=rule_weight(ctx, new))
+    check_rules_quota(ctx, sg.rules(egress), new)
     new = tuple(replace(r, security_group_rule_id=ctx.new_id("security_group_rule")) for r in new)
     ctx.world.put(replace(sg, egress=sg.egress + new) if egress else replace(sg, ingress=sg.ingress + new))
     return new
 
 
-def rule_weight(ctx: Ctx, rules: Sequence[SecurityGroupRule]) -> int:
-    """How many rules these count as against the quota.
+def check_rules_quota(ctx: Ctx, rules: Sequence[SecurityGroupRule],
+                      adding: Sequence[SecurityGroupRule] = ()) -> None:
+    """Quota "Inbound or outbound rules per security group", per address family.
+
+    AWS "Amazon VPC quotas" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html):
+    "This quota is enforced separately for IPv4 rules and IPv6 rules ... A rule that references a
+    security group or prefix list ID counts as one rule for IPv4 and one rule for IPv6."
+    """
+    for family in (4, 6):
+        ctx.check_quota("rules_per_security_group", rule_weight(ctx, rules, family),
+                        adding=rule_weight(ctx, adding, family))
+
+
+def rule_weight(ctx: Ctx, rules: Sequence[SecurityGroupRule], family: int | None = None) -> int:
+    """How many rules these count as against the quota (with ``family`` 4 or 6, against that
+    family's: a CIDR rule counts in its own family, a group or prefix-list reference in both).
 
     AWS: "When you reference a prefix list in a security group rule, the maximum number of entries
     for the prefix lists counts as the same number of security group rules"
@@ -218,6 +232,8 @@ def rule_weight(ctx: Ctx, rules: Sequence[SecurityGroupRule]) -> int:
 
     total = 0
     for rule in rules:
+        if (family == 4 and rule.cidr_ipv6) or (family == 6 and rule.cidr_ipv4):
+            continue  # a CIDR rule counts in its own family only
         pl = ctx.world.get(rule.prefix_list_id, ManagedPrefixList) if rule.prefix_list_id else None
         total += (pl.max_entries or len(pl.entries) or 1) if pl is not None else 1
     return total
@@ -261,6 +277,14 @@ def rules_from_permissions(ctx: Ctx, sg: SecurityGroup, permissions: Sequence[Pe
                 check_rule_description(r.get("description"))
             out.append(replace(base, cidr_ipv4=str(cidr), description=r.get("description")))
             sources += 1
+        for r in perm.get("ipv6_ranges") or ():
+            # AWS's IpPermission: "Ipv6Ranges — The IPv6 address ranges"; each family in its own
+            # member (an IPv4 CIDR here, or an IPv6 one in IpRanges, is not a valid CIDR block)
+            cidr6 = parse_ipv6_cidr(r.get("cidr_ipv6"), "cidrIpv6")
+            if check_references:
+                check_rule_description(r.get("description"))
+            out.append(replace(base, cidr_ipv6=str(cidr6), description=r.get("description")))
+            sources += 1
         for p in perm.get("prefix_list_ids") or ():
             pl_id = p.get("prefix_list_id")
             if check_references:
@@ -274,15 +298,12 @@ def rules_from_permissions(ctx: Ctx, sg: SecurityGroup, permissions: Sequence[Pe
                 check_rule_description(pair.get("description"))
             out.append(replace(base, description=pair.get("description"), **ref))
             sources += 1
-        if perm.get("ipv6_ranges"):
-            # vpclab models IPv4 only (DESIGN §3); refuse rather than silently drop the rule
-            raise invalid_parameter_value("IPv6 rules are not modelled by vpclab; use ip_ranges")
         if not sources:
             # AWS's answer to a permission without any source is undocumented; refusing it is the
             # conservative choice (no rule is created that the caller might think exists)
             raise invalid_parameter_value(
-                           "Each IP permission must name at least one source: IpRanges, PrefixListIds "
-                           "or UserIdGroupPairs.")
+                           "Each IP permission must name at least one source: IpRanges, Ipv6Ranges, "
+                           "PrefixListIds or UserIdGroupPairs.")
     return tuple(out)
 
 
@@ -444,6 +465,8 @@ def permission_of(rule: SecurityGroupRule) -> dict[str, Any]:
         perm.update(from_port=rule.from_port, to_port=rule.to_port)
     if rule.cidr_ipv4:
         perm["ip_ranges"] = [{"cidr_ip": rule.cidr_ipv4}]
+    elif rule.cidr_ipv6:
+        perm["ipv6_ranges"] = [{"cidr_ipv6": rule.cidr_ipv6}]
     elif rule.prefix_list_id:
         perm["prefix_list_ids"] = [{"prefix_list_id": rule.prefix_list_id}]
     else:
@@ -459,7 +482,7 @@ def modify_security_group_rules(ctx: Ctx, *, group_id: str, security_group_rules
     """ModifySecurityGroupRules: rewrite rules in place, keeping their ids and directions.
 
     Each item is ``{"security_group_rule_id": "sgr-…", "security_group_rule": {"ip_protocol",
-    "from_port", "to_port", and one of "cidr_ipv4" | "prefix_list_id" | "referenced_group_id",
+    "from_port", "to_port", and one of "cidr_ipv4" | "cidr_ipv6" | "prefix_list_id" | "referenced_group_id",
     "description"}}``; the new rule is checked as AuthorizeSecurityGroup* checks one.
     """
     sg = ctx.require(SecurityGroup, group_id)
@@ -486,7 +509,7 @@ def modify_security_group_rules(ctx: Ctx, *, group_id: str, security_group_rules
             if rule.security_group_rule_id in changed and keys.count(rule.key) > 1:
                 raise AwsError("InvalidPermission.Duplicate",
                                f'the specified rule "{describe_rule(rule)}" already exists')
-        ctx.check_quota("rules_per_security_group", 0, adding=rule_weight(ctx, side))
+        check_rules_quota(ctx, (), side)
     ctx.world.put(replace(sg, ingress=tuple(result[r.security_group_rule_id] for r in sg.ingress),
                           egress=tuple(result[r.security_group_rule_id] for r in sg.egress)))
     return tuple(changed.values())
@@ -494,15 +517,18 @@ def modify_security_group_rules(ctx: Ctx, *, group_id: str, security_group_rules
 
 def _permission_of_request(req: Mapping[str, Any]) -> dict[str, Any]:
     """A SecurityGroupRuleRequest (one source) as an IpPermission."""
-    sources = [k for k in ("cidr_ipv4", "prefix_list_id", "referenced_group_id") if req.get(k)]
+    sources = [k for k in ("cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_group_id") if req.get(k)]
     if len(sources) != 1:
         raise AwsError("InvalidParameterCombination",
-                       "Exactly one of CidrIpv4, PrefixListId or ReferencedGroupId must be specified.")
+                       "Exactly one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId must be "
+                       "specified.")
     perm: dict[str, Any] = {"ip_protocol": req.get("ip_protocol"), "from_port": req.get("from_port"),
                             "to_port": req.get("to_port")}
     desc = req.get("description")
     if req.get("cidr_ipv4"):
         perm["ip_ranges"] = [{"cidr_ip": req["cidr_ipv4"], "description": desc}]
+    elif req.get("cidr_ipv6"):
+        perm["ipv6_ranges"] = [{"cidr_ipv6": req["cidr_ipv6"], "description": desc}]
     elif req.get("prefix_list_id"):
         perm["prefix_list_ids"] = [{"prefix_list_id": req["prefix_list_id"], "description": desc}]
     else:

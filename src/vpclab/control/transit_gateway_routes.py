@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, IPv6Network
 
 from ..core.errors import AwsError, invalid_parameter_combination, invalid_parameter_value, missing_parameter
 from ..model.base import Tags
@@ -25,7 +25,7 @@ from ..model.transit_gateway import (
     static_candidates,
     tgw_routes,
 )
-from .cidr import parse_cidr
+from .cidr import parse_cidr, parse_ipv6_cidr
 from .context import Ctx
 from .registry import action
 
@@ -227,6 +227,15 @@ def _static_target(ctx: Ctx, rtb: TransitGatewayRouteTable, attachment_id: str |
     return (_attachment_on(ctx, rtb, attachment_id).id,)
 
 
+def parse_route_cidr(value: str | None, parameter: str = "destinationCidrBlock") -> IPv4Network | IPv6Network:
+    """A transit gateway route's destination: AWS's DestinationCidrBlock takes "The CIDR range used
+    for destination matches" of either family (IPv6 with IPv6 support on the VPC attachments;
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayRoute.html)."""
+    if value and ":" in value:
+        return parse_ipv6_cidr(value, parameter)
+    return parse_cidr(value, parameter)
+
+
 def _count_routes(ctx: Ctx, tgw_id: str) -> int:
     return sum(candidate_count(ctx.world, t) for t in _tables_of(ctx, tgw_id))
 
@@ -239,7 +248,7 @@ def create_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str,
     """CreateTransitGatewayRoute: a static route to an attachment of the same gateway, or a
     blackhole; one static route per destination; routes per gateway quota."""
     rtb = _own_table(ctx, transit_gateway_route_table_id)
-    dest = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    dest = str(parse_route_cidr(destination_cidr_block))
     targets = _static_target(ctx, rtb, transit_gateway_attachment_id, blackhole)
     if ctx.world.find_route(rtb.id, dest) is not None:  # the World's index of the table's routes
         raise AwsError("RouteAlreadyExists",
@@ -258,7 +267,7 @@ def create_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str,
 def _effective(ctx: Ctx, rtb_id: str, dest: str) -> TransitGatewayRoute:
     rtb = ctx.world.get(rtb_id, TransitGatewayRouteTable)
     assert rtb is not None
-    return next(r for r in candidate_routes(ctx.world, rtb)
+    return next(r for r in candidate_routes(ctx.world, rtb, family=None)
                 if r.type == "static" and r.destination_cidr_block == dest)
 
 
@@ -267,7 +276,7 @@ def delete_transit_gateway_route(ctx: Ctx, *, transit_gateway_route_table_id: st
                                  destination_cidr_block: str) -> TransitGatewayRoute:
     """DeleteTransitGatewayRoute: a static route of the table (propagated routes are not deleted)."""
     rtb = _own_table(ctx, transit_gateway_route_table_id)
-    dest = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    dest = str(parse_route_cidr(destination_cidr_block))
     old = next((r for r in rtb.routes if r.destination_cidr_block == dest), None)
     if old is None:
         raise AwsError("InvalidRoute.NotFound",
@@ -284,7 +293,7 @@ def replace_transit_gateway_route(ctx: Ctx, *, destination_cidr_block: str,
     """ReplaceTransitGatewayRoute: a new target for the destination's static route; AWS writes
     the route when the table has none for that destination (observed on the live API)."""
     rtb = _own_table(ctx, transit_gateway_route_table_id)
-    dest = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    dest = str(parse_route_cidr(destination_cidr_block))
     targets = _static_target(ctx, rtb, transit_gateway_attachment_id, blackhole)
     route = TransitGatewayRoute(destination_cidr_block=dest, transit_gateway_attachment_ids=targets,
                                 type="static", state="blackhole" if blackhole else "active")
@@ -307,8 +316,8 @@ def _route_filter(ctx: Ctx, name: str, values: Sequence[str]) -> Callable[[Trans
             out.add(a if field == "id" else getattr(att, field, None) or "")
         return out
 
-    def nets() -> list[IPv4Network]:
-        return [parse_cidr(v, name) for v in values]
+    def nets() -> list[IPv4Network | IPv6Network]:
+        return [parse_route_cidr(v, name) for v in values]
 
     if name == "type":
         return lambda r: r.type in values
@@ -327,10 +336,12 @@ def _route_filter(ctx: Ctx, name: str, values: Sequence[str]) -> Callable[[Trans
         return lambda r: r.network in wanted
     if name == "route-search.subnet-of-match":
         wanted = nets()
-        return lambda r: any(r.network.subnet_of(w) for w in wanted)
+        return lambda r: any(r.network.version == w.version
+                             and r.network.subnet_of(w) for w in wanted)  # type: ignore[arg-type]
     if name == "route-search.supernet-of-match":
         wanted = nets()
-        return lambda r: any(r.network.supernet_of(w) for w in wanted)
+        return lambda r: any(r.network.version == w.version
+                             and r.network.supernet_of(w) for w in wanted)  # type: ignore[arg-type]
     raise AwsError("InvalidFilter", f"The filter '{name}' is invalid")
 
 
@@ -346,19 +357,20 @@ def search_transit_gateway_routes(ctx: Ctx, *, transit_gateway_route_table_id: s
         raise invalid_parameter_value(
                        f"Value ({max_results}) for parameter maxResults is invalid. Expecting a value "
                        "between 5 and 1000.")
-    routes = tgw_routes(ctx.world, rtb)
-    longest: list[IPv4Network] = []
+    routes = tgw_routes(ctx.world, rtb, family=None)
+    longest: list[IPv4Network | IPv6Network] = []
     for f in filters:
         name, values = str(f["name"]), [str(v) for v in f.get("values", ())]  # type: ignore[attr-defined]
         if name == "route-search.longest-prefix-match":
-            longest = [parse_cidr(v, name) for v in values]
+            longest = [parse_route_cidr(v, name) for v in values]
             continue
         pred = _route_filter(ctx, name, values)
         routes = [r for r in routes if pred(r)]
     if longest:
         picked = []
         for want in longest:
-            covering = [r for r in routes if r.network.supernet_of(want)]
+            covering = [r for r in routes if r.network.version == want.version
+                        and r.network.supernet_of(want)]  # type: ignore[arg-type]
             if covering:
                 picked.append(max(covering, key=lambda r: r.network.prefixlen))
         routes = [r for r in routes if r in picked]

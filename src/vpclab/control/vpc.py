@@ -19,7 +19,7 @@ from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
 from ..model.vpc import Vpc, VpcCidrBlockAssociation, VpcIpv6CidrBlockAssociation
 from . import ipv6, peering
-from .cidr import parse_cidr
+from .cidr import parse_cidr, parse_ipv6_cidr
 from .context import Ctx
 from .registry import action
 
@@ -458,7 +458,7 @@ def _check_subnet_ipv6_block(ctx: Ctx, vpc: Vpc, ipv6_cidr_block: str, subnet_id
                              ) -> IPv6Network:
     """A subnet's IPv6 block: a /64 (AWS: "Subnet CIDR blocks": "the subnet's IPv6 CIDR block is a
     fixed /64"), inside one of the VPC's /56 blocks, overlapping no other subnet's block."""
-    net6 = ipv6.parse_ipv6_cidr(ipv6_cidr_block)
+    net6 = parse_ipv6_cidr(ipv6_cidr_block, strict=False)
     if net6.prefixlen != ipv6.SUBNET_IPV6_PREFIX:
         # AWS's wording, as AWS answers it for a /60
         raise invalid_parameter_value(f"invalid value for parameter ipv6-cidr-block: {ipv6_cidr_block}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
-from ..core.protocols import ICMP, protocol_of
+from ..core.protocols import protocol_of
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 #: the rule number of the final catch-all ("*") entry of every network ACL
 ACL_FINAL_RULE = 32767
-#: the IPv6 catch-all deny (``::/0``) of an ACL in a VPC with an IPv6 block: DescribeNetworkAcls
-#: shows it as rule number 32768 (the console as ``*``)
+#: the rule number of the IPv6 catch-all ("*") entry of an ACL in a VPC with an IPv6 block (AWS
+#: "Amazon VPC quotas", rules per network ACL: "the default deny rules (rule number 32767 for IPv4 and
+#: 32768 for IPv6, or an asterisk * in the Amazon VPC console)")
 ACL_FINAL_RULE_IPV6 = 32768
 #: what AWS shows for the catch-all entry's number
 ACL_FINAL_RULE_LABEL = "*"
@@ -74,7 +75,7 @@ class NetworkAclEntry:
             if port is None:
                 return self.port_from <= 0 and self.port_to >= 65535
             return self.port_from <= port <= self.port_to
-        if have == ICMP:
+        if have.is_icmp:  # icmp, and icmpv6 (an IPv4 icmpv6 entry has no type: all types)
             type_ok = self.icmp_type in (None, -1) or self.icmp_type == port
             code_ok = self.icmp_code in (None, -1) or self.icmp_code == icmp_code
             return type_ok and code_ok

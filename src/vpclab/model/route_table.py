@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -287,15 +287,22 @@ class ForwardingEntry:
     prefixlen: int
     priority: int
     order: int  # negated position, so an earlier route ranks higher
-    network: IPv4Network = field(compare=False)
+    network: IPv4Network | IPv6Network = field(compare=False)
     route: Route = field(compare=False)
     state: str = field(compare=False)
 
 
-def forwarding_entries(world: World, route_table: RouteTable) -> list[ForwardingEntry]:
-    """The table's effective routes expanded to prefixes (prefix lists resolved), unsorted."""
+def forwarding_entries(world: World, route_table: RouteTable, *, family: int = 4) -> list[ForwardingEntry]:
+    """The table's effective routes of one address family (4: DestinationCidrBlock and IPv4 prefix
+    lists; 6: DestinationIpv6CidrBlock and IPv6 prefix lists) expanded to prefixes, unsorted.
+
+    The two families are separate forwarding tables (an IPv4 packet never matches ``::/0``), so a
+    caller asks for the family of the address it looks up.
+    """
     from .prefix_lists import prefix_list_cidrs
 
+    ipv6 = family == 6
+    network_type: type[IPv4Network] | type[IPv6Network] = IPv6Network if ipv6 else IPv4Network
     entries: list[ForwardingEntry] = []
     for position, (route, state) in enumerate(effective_routes(world, route_table)):
         if route.origin == ORIGIN_PROPAGATED:
@@ -304,27 +311,32 @@ def forwarding_entries(world: World, route_table: RouteTable) -> list[Forwarding
             priority = PRIORITY_PREFIX_LIST
         else:
             priority = PRIORITY_STATIC
-        if route.destination_cidr_block:
-            nets = [IPv4Network(route.destination_cidr_block)]
+        cidr = route.destination_ipv6_cidr_block if ipv6 else route.destination_cidr_block
+        nets: list[IPv4Network | IPv6Network]
+        if cidr:
+            nets = [network_type(cidr)]
+        elif route.destination_prefix_list_id:
+            cidrs = prefix_list_cidrs(world, route.destination_prefix_list_id)
+            nets = [network_type(c, strict=False) for c in cidrs if (":" in c) == ipv6]
         else:
-            cidrs = prefix_list_cidrs(world, route.destination_prefix_list_id or "")
-            nets = [IPv4Network(c, strict=False) for c in cidrs if ":" not in c]
+            continue  # a route of the other family
         for net in nets:
             entries.append(ForwardingEntry(net.prefixlen, priority, -position, net, route, state))
     return entries
 
 
-def lookup(world: World, route_table: RouteTable, ip: str | IPv4Address) -> tuple[Route, str] | None:
-    """The route a packet to ``ip`` takes from this table, with its state, or None (no route).
+def lookup(world: World, route_table: RouteTable,
+           ip: str | IPv4Address | IPv6Address) -> tuple[Route, str] | None:
+    """The route a packet to ``ip`` (IPv4 or IPv6) takes from this table, with its state, or None.
 
-    Longest prefix match; at an equal prefix, a static route beats a prefix-list route, which beats
-    a propagated route (AWS "How route priority works"). AWS does not document which of two
-    prefix lists with the same entry wins; vpclab picks the route listed first. A blackhole route
-    still wins the match (the packet is then dropped), as in AWS.
+    Longest prefix match within the address's family; at an equal prefix, a static route beats a
+    prefix-list route, which beats a propagated route (AWS "How route priority works"). AWS does not
+    document which of two prefix lists with the same entry wins; vpclab picks the route listed first.
+    A blackhole route still wins the match (the packet is then dropped), as in AWS.
     """
-    addr = IPv4Address(ip)
+    addr = ip if isinstance(ip, IPv4Address | IPv6Address) else ip_address(ip)
     best: ForwardingEntry | None = None
-    for entry in forwarding_entries(world, route_table):
+    for entry in forwarding_entries(world, route_table, family=addr.version):
         if addr in entry.network and (best is None or entry > best):
             best = entry
     return (best.route, best.state) if best is not None else None

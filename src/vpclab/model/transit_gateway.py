@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -93,6 +93,8 @@ class TransitGatewayAttachment(Resource):
     #: VPC attachment options
     appliance_mode_support: str = "disable"
     dns_support: str = "enable"
+    #: VPC attachments: whether the VPC's IPv6 blocks propagate and IPv6 traffic crosses (enable | disable)
+    ipv6_support: str = "disable"
     #: peering attachments: the peer side
     peer_transit_gateway_id: str | None = None
     peer_account_id: str | None = None
@@ -158,8 +160,13 @@ class TransitGatewayRoute:
     resource_type: str | None = None
 
     @property
-    def network(self) -> IPv4Network:
+    def network(self) -> IPv4Network | IPv6Network:
         return _network(self.destination_cidr_block or "0.0.0.0/32")
+
+    @property
+    def is_ipv6(self) -> bool:
+        """A route to an IPv6 destination (AWS writes both families in DestinationCidrBlock)."""
+        return ":" in (self.destination_cidr_block or "")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -214,8 +221,13 @@ class TransitGatewayRouteTablePropagation:
 
 
 @lru_cache(maxsize=65536)
-def _network(cidr: str) -> IPv4Network:
-    return IPv4Network(cidr)
+def _network(cidr: str) -> IPv4Network | IPv6Network:
+    return ip_network(cidr)
+
+
+#: set on the (address, prefix length) keys of IPv6 routes and addresses, so that the two families'
+#: keys never meet (an IPv4 key is below 2**32, an IPv6 key at or above 2**128)
+IPV6_KEY_TAG = 1 << 128
 
 
 def _decimal(text: str) -> bool:
@@ -245,21 +257,26 @@ def _canonical_key(cidr: str) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=65536)
 def _normal(cidr: str) -> str:
-    return cidr if _canonical_key(cidr) is not None else str(IPv4Network(cidr))
+    return cidr if _canonical_key(cidr) is not None else str(ip_network(cidr))
 
 
 @lru_cache(maxsize=65536)
 def cidr_key(cidr: str) -> tuple[int, int]:
-    """(network address as an int, prefix length) of an IPv4 CIDR block (cached)."""
+    """(network address as an int, prefix length) of a CIDR block (cached); an IPv6 block's address
+    carries ``IPV6_KEY_TAG``."""
     key = _canonical_key(cidr)
     if key is not None:
         return key
     net = _network(cidr)
-    return int(net.network_address), net.prefixlen
+    tag = IPV6_KEY_TAG if net.version == 6 else 0
+    return int(net.network_address) | tag, net.prefixlen
 
 
 @lru_cache(maxsize=65536)
 def _ip_int(ip: str) -> int:
+    """An address as an int (an IPv6 one carrying ``IPV6_KEY_TAG``)."""
+    if ":" in ip:
+        return int(IPv6Address(ip)) | IPV6_KEY_TAG
     return int(IPv4Address(ip))
 
 
@@ -299,7 +316,11 @@ def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str,
         from .vpc import Vpc
 
         vpc = world.get(att.resource_id, Vpc)
-        return vpc.cidr_blocks if vpc is not None else ()
+        if vpc is None:
+            return ()
+        # AWS "Transit gateway VPC attachments": with IPv6 support enabled the VPC's IPv6 CIDR blocks
+        # propagate too (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)
+        return vpc.cidr_blocks + vpc.ipv6_cidr_blocks if att.ipv6_support == "enable" else vpc.cidr_blocks
     if att.resource_type == "vpn":
         try:
             from .vpn import advertised_cidrs
@@ -312,7 +333,8 @@ def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str,
     return ()
 
 
-def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> list[TransitGatewayRoute]:
+def candidate_routes(world: World, route_table: TransitGatewayRouteTable,
+                     *, family: int | None = 4) -> list[TransitGatewayRoute]:
     """Every route of the table before AWS picks one per destination: static (with their state:
     blackhole when asked for, or when a target attachment is gone or not available), prefix-list
     references expanded, and propagated routes of available attachments.
@@ -326,7 +348,12 @@ def candidate_routes(world: World, route_table: TransitGatewayRouteTable) -> lis
     for r in route_table.routes:
         routes.extend(static_candidates(world, r))
     routes.extend(_propagated_candidates(world, route_table))
-    return routes
+    if family is None:
+        return routes
+    # ``family``: the routes of one address family (4, the default, for callers that forward IPv4;
+    # 6; None for both, as the route table APIs list them)
+    ipv6 = family == 6
+    return [r for r in routes if r.is_ipv6 == ipv6]
 
 
 def static_candidates(world: World, r: TransitGatewayRoute) -> list[TransitGatewayRoute]:
@@ -355,7 +382,7 @@ def candidate_count(world: World, route_table: TransitGatewayRouteTable) -> int:
     if pl_routes is None:
         index = world.route_index(route_table.id)
         if index is None or index.routes is not routes:
-            return len(candidate_routes(world, route_table))
+            return len(candidate_routes(world, route_table, family=None))
         pl_routes = [routes[i] for i in index.without_key]
     n = len(routes) - len(pl_routes)
     for r in pl_routes:
@@ -399,28 +426,42 @@ def best_routes(candidates: Iterable[TransitGatewayRoute]) -> list[TransitGatewa
     return [best[k] for k in sorted(best)]
 
 
-def tgw_routes(world: World, route_table: TransitGatewayRouteTable) -> list[TransitGatewayRoute]:
+def tgw_routes(world: World, route_table: TransitGatewayRouteTable,
+               *, family: int | None = 4) -> list[TransitGatewayRoute]:
     """The table's effective routes, one per destination, as the console and
-    SearchTransitGatewayRoutes show them (static over prefix-list over propagated)."""
-    return best_routes(candidate_routes(world, route_table))
+    SearchTransitGatewayRoutes show them (static over prefix-list over propagated); of one address
+    family (``family`` 4 or 6) or both (None)."""
+    return best_routes(candidate_routes(world, route_table, family=family))
 
 
-def longest_match(routes: Iterable[TransitGatewayRoute], ip: IPv4Address | str) -> TransitGatewayRoute | None:
-    """The most specific route containing ``ip`` (routes hold one route per destination)."""
+def longest_match(routes: Iterable[TransitGatewayRoute],
+                  ip: IPv4Address | IPv6Address | str) -> TransitGatewayRoute | None:
+    """The most specific route containing ``ip`` (routes hold one route per destination; only
+    routes of the address's family match)."""
     addr = _ip_int(str(ip))
     found: TransitGatewayRoute | None = None
     found_len = -1
+    if addr < IPV6_KEY_TAG:
+        for r in routes:
+            base, plen = route_key(r)
+            if base < IPV6_KEY_TAG and plen > found_len \
+                    and (addr >> (32 - plen) if plen else 0) == (base >> (32 - plen) if plen else 0):
+                found, found_len = r, plen
+        return found
+    addr ^= IPV6_KEY_TAG
     for r in routes:
         base, plen = route_key(r)
-        if plen > found_len and (addr >> (32 - plen) if plen else 0) == (base >> (32 - plen) if plen else 0):
+        if base >= IPV6_KEY_TAG and plen > found_len \
+                and (addr >> (128 - plen)) == ((base ^ IPV6_KEY_TAG) >> (128 - plen)):
             found, found_len = r, plen
     return found
 
 
 def tgw_lookup(world: World, route_table: TransitGatewayRouteTable,
-               ip: IPv4Address | str) -> TransitGatewayRoute | None:
-    """The route a packet to ``ip`` takes in this table (a blackhole route drops it), or None."""
-    return longest_match(tgw_routes(world, route_table), ip)
+               ip: IPv4Address | IPv6Address | str) -> TransitGatewayRoute | None:
+    """The route a packet to ``ip`` (either family) takes in this table (a blackhole route drops
+    it), or None."""
+    return longest_match(tgw_routes(world, route_table, family=ip_address(str(ip)).version), ip)
 
 
 def vpc_attachment(world: World, tgw_id: str, vpc_id: str) -> TransitGatewayAttachment | None:

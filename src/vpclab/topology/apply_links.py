@@ -77,8 +77,11 @@ def create_tgw_attachment(a: Applier, d: Decl) -> None:
         owner = a.plan.decls[spec.vpc]
         params: dict[str, Any] = {"transit_gateway_id": tgw_id, "vpc_id": vpc, "subnet_ids": subnets,
                                   "tags": tags}
-        if spec.appliance_mode:
-            params["options"] = {"appliance_mode_support": "enable"}
+        options = {"appliance_mode_support": "enable"} if spec.appliance_mode else {}
+        if spec.ipv6:
+            options["ipv6_support"] = "enable"
+        if options:
+            params["options"] = options
         # the VPC's owner attaches its VPC (to a transit gateway shared with it, if not its own)
         att_id = a.keep(d.name, a.call(d, "create_transit_gateway_vpc_attachment", account=owner.account,
                                        region=owner.region, **params))

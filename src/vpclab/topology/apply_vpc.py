@@ -128,10 +128,12 @@ def permission(a: Applier, rule: Any) -> dict[str, Any] | None:
         perm["from_port"], perm["to_port"] = rng
     elif proto is not None and proto.has_ports:
         perm["from_port"], perm["to_port"] = 0, 65535
-    elif perm["ip_protocol"] == "icmp":
+    elif perm["ip_protocol"] in ("icmp", "icmpv6"):
         perm["from_port"], perm["to_port"] = -1, -1
     extra = {"description": rule.description} if rule.description else {}
-    if rule.cidr is not None:
+    if rule.cidr is not None and ":" in rule.cidr:  # an IPv6 CIDR: Ipv6Ranges
+        perm["ipv6_ranges"] = [{"cidr_ipv6": rule.cidr, **extra}]
+    elif rule.cidr is not None:
         perm["ip_ranges"] = [{"cidr_ip": rule.cidr, **extra}]
     elif rule.prefix_list is not None:
         pl_id = a.id(rule.prefix_list)
@@ -158,9 +160,14 @@ def authorize_rules(a: Applier, d: Decl, *, remote: bool = False) -> None:
         return
     spec = d.spec
     if spec.egress is not None and not spec.default and not remote:
-        # the file lists egress: it replaces AWS's default allow-all egress rule
-        a.call(d, "revoke_security_group_egress", group_id=group_id, ip_permissions=[
-            {"ip_protocol": "-1", "ip_ranges": [{"cidr_ip": "0.0.0.0/0"}]}])
+        # the file lists egress: it replaces AWS's default allow-all egress rules (IPv4, and IPv6
+        # in a VPC with an IPv6 block)
+        sg = a.world.get(group_id, SecurityGroup)
+        defaults = [r for r in (sg.egress if sg is not None else ()) if r.ip_protocol == "-1"
+                    and r.peer in ("0.0.0.0/0", "::/0")]
+        if defaults:
+            a.call(d, "revoke_security_group_egress", group_id=group_id,
+                   security_group_rule_ids=[r.security_group_rule_id for r in defaults])
     for direction in ("ingress", "egress"):
         for i, rule in enumerate(getattr(spec, direction) or []):
             other = a.plan.decls.get(rule.group) if rule.group is not None else None
@@ -191,7 +198,9 @@ def create_network_acl(a: Applier, d: Decl) -> None:
             params: dict[str, Any] = {
                 "network_acl_id": acl_id, "rule_number": number, "egress": direction == "egress",
                 "protocol": p.acl_protocol if (p := rule_protocol(rule.protocol)) else str(rule.protocol),
-                "rule_action": rule.action, "cidr_block": rule.cidr}
+                "rule_action": rule.action,
+                # a CIDR with a colon is IPv6 (Ipv6CidrBlock)
+                ("ipv6_cidr_block" if ":" in rule.cidr else "cidr_block"): rule.cidr}
             rng = ports(rule.port)
             if rng is not None:
                 params["port_range"] = {"from": rng[0], "to": rng[1]}
@@ -238,6 +247,9 @@ def route_target(a: Applier, d: Decl, target: str) -> dict[str, str] | None:
         vpc = a.plan.decls[d.vpc or ""]
         gw = a.id(igw_name(vpc))
         return {"gateway_id": gw} if gw else None
+    if target == "eigw":
+        eigw = a.id(f"{d.vpc}/eigw")
+        return {"egress_only_internet_gateway_id": eigw} if eigw else None
     if target == "vgw":
         vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
         gw = a.id(vgw)
@@ -255,6 +267,8 @@ def create_routes(a: Applier, d: Decl) -> None:
         if dest.startswith("pl:"):
             pl = a.id(dest[3:])
             where = {"destination_prefix_list_id": pl} if pl else None
+        elif ":" in dest:  # an IPv6 destination ("::/0": eigw)
+            where = {"destination_ipv6_cidr_block": dest}
         else:
             where = {"destination_cidr_block": dest}
         if to is not None and where is not None:

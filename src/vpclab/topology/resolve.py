@@ -46,7 +46,7 @@ TOP_SECTIONS = {
 ROUTE_TARGETS = {spelling: {"vpc_peering_connection": "peering"}.get(t.kinds[0], t.kinds[0])
                  for spelling, t in YAML_TARGETS.items()}
 #: what a route's target may be, as the error for an unknown one lists it
-TARGET_SPELLINGS = ", ".join(["igw", "vgw", *(f"{k}:NAME" for k in YAML_TARGETS)])
+TARGET_SPELLINGS = ", ".join(["igw", "eigw", "vgw", *(f"{k}:NAME" for k in YAML_TARGETS)])
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
@@ -207,6 +207,10 @@ def _check_route_table(plan: Plan, d: Decl) -> None:
             if not vpc.internet_gateway:
                 plan.problem(loc, f"route {dest}: VPC {d.vpc} has no internet gateway "
                                   "(add internet_gateway: true)")
+        elif target == "eigw":
+            if not vpc.egress_only_internet_gateway:
+                plan.problem(loc, f"route {dest}: VPC {d.vpc} has no egress-only internet gateway "
+                                  "(add egress_only_internet_gateway: true)")
         elif target == "vgw":
             if not any(g.spec.vpc == d.vpc for g in plan.of("vpn_gateway")):
                 plan.problem(loc, f"route {dest}: no VPN gateway is attached to VPC {d.vpc} "

@@ -69,15 +69,15 @@ class RouteTableSpec(Owned):
     subnets: list[Name] = Field(default_factory=list)
     routes: dict[str, str] = Field(
         default_factory=dict,
-        description="destination (CIDR or pl:NAME) → target: "
-                    + ", ".join(["igw", "vgw", *(f"{k}:N" for k in YAML_TARGETS)]))
+        description="destination (IPv4 or IPv6 CIDR, or pl:NAME) → target: "
+                    + ", ".join(["igw", "eigw", "vgw", *(f"{k}:N" for k in YAML_TARGETS)]))
     propagate_vgw: bool = Field(False, description="EnableVgwRoutePropagation from the VPC's VPN gateway")
 
 
 class SgRule(Spec):
     protocol: Protocol = Field("all", description="tcp, udp, icmp, all, or a protocol number")
     port: Ports = Field(None, description="443 or '1024-65535' (tcp/udp); absent means all")
-    cidr: str | None = None
+    cidr: str | None = Field(None, description="an IPv4 or IPv6 CIDR (IpRanges / Ipv6Ranges)")
     prefix_list: Name | None = None
     group: Name | None = Field(None, description="a security group name")
     description: str | None = None
@@ -101,7 +101,7 @@ class AclRule(Spec):
     action: Literal["allow", "deny"]
     protocol: Protocol = "all"
     port: Ports = None
-    cidr: str = "0.0.0.0/0"
+    cidr: str = Field("0.0.0.0/0", description="an IPv4 or IPv6 CIDR (CidrBlock / Ipv6CidrBlock)")
     icmp_type: int | None = None
     icmp_code: int | None = None
 
@@ -210,6 +210,8 @@ class TgwAttachmentSpec(Spec):
     vpc: Name | None = None
     subnets: list[Name] = Field(default_factory=list, description="one subnet per Availability Zone")
     appliance_mode: bool = False
+    ipv6: bool = Field(False, description="Ipv6Support: the VPC's IPv6 blocks propagate, IPv6 crosses "
+                                          "(its subnets need IPv6 blocks)")
     peer: Name | None = Field(None, description="a transit gateway name: a peering attachment")
     accept: bool = True
     tags: Tags = Field(default_factory=dict)

@@ -64,6 +64,7 @@ ACL_FILTERS = {
     "association.network-acl-id": lambda w, a: [x.network_acl_id for x in a.associations],
     "association.subnet-id": lambda w, a: [x.subnet_id for x in a.associations],
     "entry.cidr": _entries("cidr_block"),
+    "entry.ipv6-cidr": _entries("ipv6_cidr_block"),
     "entry.egress": _entries("egress"),
     "entry.icmp.code": _entries("icmp_code"),
     "entry.icmp.type": _entries("icmp_type"),

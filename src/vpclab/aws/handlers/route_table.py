@@ -32,6 +32,7 @@ ROUTE_TABLE_FILTERS = {
     "association.gateway-id": _assoc("gateway_id"),
     "association.main": lambda w, rt: [a.main for a in rt.associations] or [False],
     "route.destination-cidr-block": _routes("destination_cidr_block"),
+    "route.destination-ipv6-cidr-block": _routes("destination_ipv6_cidr_block"),
     "route.destination-prefix-list-id": _routes("destination_prefix_list_id"),
     **{t.filter: _routes(t.field) for t in ROUTE_TARGETS if t.filter},
     "route.origin": _routes("origin"),

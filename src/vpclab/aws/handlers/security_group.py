@@ -160,6 +160,7 @@ def _rules(direction: str, attr: str) -> Any:
             return [g.group_name for g in found if g is not None]
         name = {
             "cidr": "cidr_ipv4",
+            "ipv6-cidr": "cidr_ipv6",
             "from-port": "from_port",
             "to-port": "to_port",
             "group-id": "referenced_group_id",
@@ -180,6 +181,7 @@ SG_FILTERS: dict[str, Any] = {
 }
 for _attr in (
     "cidr",
+    "ipv6-cidr",
     "from-port",
     "to-port",
     "group-id",

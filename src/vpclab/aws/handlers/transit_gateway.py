@@ -80,8 +80,7 @@ def vpc_attachment(world: World, att: TransitGatewayAttachment) -> Shape:
             "Options": {
                 "DnsSupport": att.dns_support,
                 "ApplianceModeSupport": att.appliance_mode_support,
-                # vpclab models IPv4 only
-                "Ipv6Support": "disable",
+                "Ipv6Support": att.ipv6_support,
             },
             "CreationTime": att.create_time,
         }),
