@@ -1,42 +1,58 @@
-"""EC2 API throughput: ``vpclab serve`` against moto's server, the same calls, one run, one machine.
+"""EC2 API throughput at full tables: ``vpclab serve`` against moto's server, the same calls, one run.
 
-Three servers, each a subprocess on a free loopback port, started afresh for every client mode:
+Servers, each a subprocess on a free loopback port, started afresh for every client mode:
 
 - ``vpclab (memory)``  — ``python -m vpclab serve --state :memory: --no-default-vpc``
 - ``vpclab (durable)`` — the same with ``--state`` a SQLite file in a temporary directory
 - ``moto``             — ``python -m moto.server -p P`` (moto[server], the baseline)
+- ``floor``            — ``python -m bench.canned``: every action answered at once with a canned
+  answer (vpclab's own answer to one call of it, recorded earlier in the run), over the same HTTP
+  stack. No server can be faster for a client; what a client achieves against it is the client's
+  own cost, and the floor ÷ moto ratio is the most any server can show through that client.
 
-The workload, identical for every server (moto's default VPC is deleted first, so both hold the
-same resources when the describes run):
+The workload is identical for every server (moto's default VPC is deleted first, so both hold the
+same resources) and every timed call meets tables at or near AWS's maximum entries: the set-up
+(untimed, through the lean client) fills each table most of the way, and the timed calls fill it
+to the maximum, so each timed call checks its rules against a table at least half full (150–199
+of 200 subnets, 30–49 of 50 routes, 30–59 of 60 rules; 2,000–2,999 TGW routes, of AWS's 10,000):
 
-- ``CreateVpc``            × ``vpcs``              (200: 10.i.0.0/16 … distinct CIDRs)
-- ``CreateSubnet``         × ``vpcs × subnets``    (1,000: five /24s per VPC)
-- untimed: ``CreateRouteTable`` until there are 1,000 route tables (each VPC's main one + 4),
-  and one internet gateway created and attached per VPC
-- ``CreateRoute``          × 1,000                 (0.0.0.0/0 → the VPC's internet gateway, one per table)
-- ``DescribeSubnets``      over the 1,000 subnets  (no ids, no filters: the whole list)
-- ``DescribeRouteTables``  over the 1,000 tables   (each with its local route and the IGW route)
+- ``CreateVpc``            × 200 (10.i.0.0/16 …)
+- ``CreateSubnet``         × 5 VPCs × the last 50 of 200 subnets (AWS's maximum per VPC): 150
+  /24s per VPC are created first, the timed calls add the 151st to the 200th
+- ``CreateRoute``          × 25 route tables (the 5 tables of each of those VPCs) × the last 20 of
+  50 routes (AWS's default "routes per route table"), 100.64+.x.0/24 → the VPC's internet gateway
+- ``CreateSecurityGroup``  × 500, 100 into each of those VPCs
+- ``AuthorizeSecurityGroupIngress`` × 20 groups × the last 30 of 60 inbound rules (AWS's default
+  "inbound rules per security group", the most moto accepts): one TCP port, one CIDR, per call
+- ``CreateTransitGatewayRoute`` × the last 1,000 of 3,000 static routes in one transit gateway
+  route table (AWS: 10,000 routes per transit gateway), each → a VPC attachment
+- ``DescribeSubnets``      over the 1,000 subnets (no ids, no filters: the whole list)
+- ``DescribeRouteTables``  over the 220 tables (200 main tables; 25 holding 50 routes each)
 
-Two clients measure each server:
+Clients, each in 1 and 16 threads (``--threads``):
 
 - ``boto3`` — what a user's script costs: botocore signs every request and parses every answer,
-  which takes milliseconds of the client's CPU and can hide the server's own cost.
-- ``lean`` — the server's throughput: every request body (EC2 Query, form-encoded) is built before
-  the clock starts, sent with a fixed SigV4-shaped ``Authorization`` header (neither server
-  verifies signatures; both take the Region from the credential scope) over keep-alive
-  ``http.client`` connections, from ``threads`` client threads at once; the answer is read and
-  its status checked, nothing more.
+  which takes a millisecond of the client's CPU and can hide the server's own cost. With 16
+  threads, each thread has its own client (boto3 clients are not shared across threads here).
+- ``lean`` — the server's throughput: every request body (EC2 Query, serialized by botocore's own
+  serializer) is built before the clock starts, sent with a fixed SigV4-shaped ``Authorization``
+  header (neither server verifies signatures; both take the Region from the credential scope)
+  over keep-alive ``http.client`` connections, one per thread; the answer is read and its status
+  checked, nothing more.
 
 Every timed call must succeed (HTTP 200; for boto3, no ``ClientError``): failures are counted and
-a figure with any failure is reported as void. ``python -m bench.api --help`` for the options.
+a figure with any failure is reported as void; after the timed calls the describes check that every
+table holds what was added. ``--quick`` runs a smaller World and one thread count per client
+(about a minute); ``python -m bench.api --help`` for the options.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
-import re
+import platform
 import socket
 import subprocess
 import sys
@@ -46,9 +62,10 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import partial
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +75,16 @@ EC2_VERSION = "2016-11-15"
 #: the issue's target: vpclab ≥ 5× moto's throughput on each call
 TARGET = 5.0
 #: the calls timed, in the order they run
-CALLS = ("CreateVpc", "CreateSubnet", "CreateRoute", "DescribeSubnets", "DescribeRouteTables")
+CALLS = (
+    "CreateVpc",
+    "CreateSubnet",
+    "CreateRoute",
+    "CreateSecurityGroup",
+    "AuthorizeSecurityGroupIngress",
+    "CreateTransitGatewayRoute",
+    "DescribeSubnets",
+    "DescribeRouteTables",
+)
 #: a SigV4 Authorization header's shape; the signature is never checked by either server
 AUTHORIZATION = (
     f"AWS4-HMAC-SHA256 Credential={ACCOUNT}/20260101/{REGION}/ec2/aws4_request, "
@@ -104,6 +130,8 @@ class ServerKind:
     argv: Callable[[int, Path], list[str]]
     health: str
     is_vpclab: bool
+    #: the canned-answer server (the client floor): no workload, each call replayed
+    is_floor: bool = False
 
 
 def _vpclab_argv(durable: bool) -> Callable[[int, Path], list[str]]:
@@ -128,9 +156,26 @@ def _moto_argv(port: int, workdir: Path) -> list[str]:
     return [sys.executable, "-m", "moto.server", "-p", str(port)]
 
 
+#: where the floor server reads its answers (written by ``run_all`` before it starts the floor)
+ANSWERS_FILE = "answers.json"
+
+
+def _floor_argv(port: int, workdir: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "bench.canned",
+        "--port",
+        str(port),
+        "--answers",
+        str(workdir / ANSWERS_FILE),
+    ]
+
+
 VPCLAB_MEMORY = ServerKind("vpclab (memory)", _vpclab_argv(False), "/_vpclab/health", True)
 VPCLAB_DURABLE = ServerKind("vpclab (durable)", _vpclab_argv(True), "/_vpclab/health", True)
 MOTO = ServerKind("moto", _moto_argv, "/moto-api/", False)
+FLOOR = ServerKind("floor", _floor_argv, "/health", False, is_floor=True)
 
 
 def _healthy(port: int, path: str) -> bool:
@@ -144,12 +189,12 @@ def _healthy(port: int, path: str) -> bool:
         conn.close()
 
 
-def spawn(name: str, argv: list[str], port: int, health: str, log: Path) -> Server:
-    """Start ``argv`` (a server listening on ``port``), its output to ``log``; wait until ``health``
-    answers 200."""
+def spawn(name: str, argv: list[str], port: int, health: str, log: Path, cwd: Path | None = None) -> Server:
+    """Start ``argv`` (a server listening on ``port``, in ``cwd``), its output to ``log``; wait until
+    ``health`` answers 200."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log.open("ab") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not _healthy(port, health):
@@ -165,12 +210,18 @@ def spawn(name: str, argv: list[str], port: int, health: str, log: Path) -> Serv
 
 
 @contextmanager
-def running(kind: ServerKind) -> Iterator[Server]:
-    """Start ``kind`` on a free loopback port, wait until it answers, stop it at the end (always)."""
+def running(kind: ServerKind, files: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start ``kind`` on a free loopback port, wait until it answers, stop it at the end (always).
+
+    ``files`` are written into the server's working directory first (the floor's answers)."""
     with tempfile.TemporaryDirectory(prefix="vpclab-bench-") as tmp:
         workdir = Path(tmp)
+        for name, text in (files or {}).items():
+            (workdir / name).write_text(text, encoding="utf-8")
         port = free_port()
-        server = spawn(kind.name, kind.argv(port, workdir), port, kind.health, workdir / "server.log")
+        # cwd: bench.canned (the floor) is importable from the repository root
+        server = spawn(kind.name, kind.argv(port, workdir), port, kind.health, workdir / "server.log",
+                       cwd=Path(__file__).resolve().parent.parent)
         try:
             yield server
         finally:
@@ -191,9 +242,20 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 # ── clients ─────────────────────────────────────────────────────────────────────────────────────
 
 
-def body(action: str, **params: str) -> bytes:
-    """One EC2 Query request body, form-encoded."""
-    return urllib.parse.urlencode({"Action": action, "Version": EC2_VERSION, **params}).encode()
+@cache
+def _serializer() -> tuple[Any, Any]:
+    import botocore.session
+    from botocore.serialize import create_serializer
+
+    return create_serializer("ec2"), botocore.session.get_session().get_service_model("ec2")
+
+
+def body(action: str, **params: Any) -> bytes:
+    """One EC2 Query request body, form-encoded, from boto3-style parameters (botocore's serializer:
+    ``IpPermissions=[{…}]`` becomes ``IpPermissions.1.…``, exactly as boto3 sends it)."""
+    serializer, model = _serializer()
+    form = serializer.serialize_to_request(params, model.operation_model(action))["body"]
+    return urllib.parse.urlencode(form).encode()
 
 
 class Lean:
@@ -265,6 +327,13 @@ def items(xml: bytes, list_tag: str) -> list[dict[str, str]]:
     return out
 
 
+def _first_text(xml: bytes, tag: str) -> str:
+    for el in ET.fromstring(xml).iter():
+        if _local(el.tag) == tag:
+            return el.text or ""
+    return ""
+
+
 # ── timing ──────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -274,6 +343,8 @@ class Timing:
     errors: int = 0
     seconds: float = 0.0
     first_error: str = ""
+    #: the first successful answer (the floor server replays it)
+    sample: bytes = b""
 
     @property
     def rate(self) -> float:
@@ -284,6 +355,30 @@ class Timing:
         return self.errors > 0 or self.calls == 0
 
 
+def _in_threads(n: int, work: Callable[[int], None]) -> float:
+    """Run ``work(k)`` for k in 0..n-1 in ``n`` threads started together; the wall-clock seconds
+    from the common start to the last one's end."""
+    barrier = threading.Barrier(n + 1)
+
+    def worker(k: int) -> None:
+        barrier.wait()
+        try:
+            work(k)
+        finally:
+            barrier.wait()
+
+    pool = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(n)]
+    for t in pool:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    barrier.wait()
+    elapsed = time.perf_counter() - start
+    for t in pool:
+        t.join()
+    return elapsed
+
+
 def time_lean(port: int, bodies: Sequence[bytes], threads: int) -> Timing:
     """Replay ``bodies`` over ``threads`` keep-alive connections at once; wall-clock time."""
     threads = max(1, min(threads, len(bodies)))
@@ -291,12 +386,11 @@ def time_lean(port: int, bodies: Sequence[bytes], threads: int) -> Timing:
     conns = [Lean(port) for _ in range(threads)]
     errors = [0] * threads
     first: list[str] = []
-    barrier = threading.Barrier(threads + 1)
+    samples: list[bytes] = []
 
-    def worker(k: int) -> None:
-        conn, mine = conns[k], chunks[k]
-        barrier.wait()
-        for data in mine:
+    def work(k: int) -> None:
+        conn = conns[k]
+        for data in chunks[k]:
             try:
                 status, payload = conn.post(data)
             except (OSError, http.client.HTTPException) as exc:
@@ -306,35 +400,40 @@ def time_lean(port: int, bodies: Sequence[bytes], threads: int) -> Timing:
                 errors[k] += 1
                 if not first:
                     first.append(f"{status} {payload[:300]!r}")
-        barrier.wait()
+            elif k == 0 and not samples:
+                samples.append(payload)
 
-    pool = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(threads)]
-    for t in pool:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    barrier.wait()
-    elapsed = time.perf_counter() - start
-    for t in pool:
-        t.join()
+    elapsed = _in_threads(threads, work)
     for c in conns:
         c.close()
-    return Timing(len(bodies), sum(errors), elapsed, first[0] if first else "")
+    return Timing(
+        len(bodies), sum(errors), elapsed, first[0] if first else "", samples[0] if samples else b""
+    )
 
 
-def time_boto3(calls: Sequence[Callable[[], Any]]) -> Timing:
+def time_boto3(clients: Sequence[Any], action: str, calls: Sequence[dict[str, Any]]) -> Timing:
+    """The calls through boto3, spread over ``len(clients)`` threads (one client each)."""
+    from botocore import xform_name
     from botocore.exceptions import BotoCoreError, ClientError
 
-    t = Timing(calls=len(calls))
-    start = time.perf_counter()
-    for call in calls:
-        try:
-            call()
-        except (ClientError, BotoCoreError) as exc:
-            t.errors += 1
-            t.first_error = t.first_error or repr(exc)[:300]
-    t.seconds = time.perf_counter() - start
-    return t
+    threads = max(1, min(len(clients), len(calls)))
+    chunks = [calls[i::threads] for i in range(threads)]
+    methods = [getattr(c, xform_name(action)) for c in clients[:threads]]
+    errors = [0] * threads
+    first: list[str] = []
+
+    def work(k: int) -> None:
+        method = methods[k]
+        for params in chunks[k]:
+            try:
+                method(**params)
+            except (ClientError, BotoCoreError) as exc:
+                errors[k] += 1
+                if not first:
+                    first.append(repr(exc)[:300])
+
+    elapsed = _in_threads(threads, work)
+    return Timing(len(calls), sum(errors), elapsed, first[0] if first else "")
 
 
 def repeat_count(probe_seconds: float, budget: float, lo: int, hi: int) -> int:
@@ -349,18 +448,61 @@ def repeat_count(probe_seconds: float, budget: float, lo: int, hi: int) -> int:
 
 @dataclass(frozen=True)
 class Workload:
-    vpcs: int = 200
-    subnets_per_vpc: int = 5
-    tables_per_vpc: int = 5  # the main one included
+    vpcs: int = 200  # CreateVpc, timed
+    full_vpcs: int = 5  # the VPCs filled with subnets, route tables, security groups
+    subnets_per_vpc: int = 200  # AWS's maximum (Amazon VPC quotas: "Subnets per VPC")
+    timed_subnets_per_vpc: int = 50  # the last ones of each full VPC are timed
+    tables_per_vpc: int = 5  # route tables in each full VPC, the main one included
+    routes_per_table: int = 50  # AWS's default "Routes per route table" (local route not counted)
+    timed_routes_per_table: int = 20
+    security_groups: int = 500  # CreateSecurityGroup, timed, spread over the full VPCs
+    rule_groups: int = 20  # the groups filled with inbound rules
+    rules_per_group: int = 60  # AWS's default "Inbound or outbound rules per security group"
+    timed_rules_per_group: int = 30
+    tgw_routes: int = 3000  # static routes in one transit gateway route table at the end
+    timed_tgw_routes: int = 1000
     describe_budget: float = 2.0  # seconds of describes per figure (at least 3 calls, at most 200)
 
     @property
     def subnets(self) -> int:
-        return self.vpcs * self.subnets_per_vpc
+        return self.full_vpcs * self.subnets_per_vpc
+
+    @property
+    def route_tables(self) -> int:
+        """Tables filled with routes (every table of the full VPCs)."""
+        return self.full_vpcs * self.tables_per_vpc
 
     @property
     def tables(self) -> int:
-        return self.vpcs * self.tables_per_vpc
+        """Every route table: one main table per VPC, and the full VPCs' others."""
+        return self.vpcs + self.full_vpcs * (self.tables_per_vpc - 1)
+
+    def check(self) -> None:
+        if not 1 <= self.full_vpcs <= self.vpcs:
+            raise ValueError("full_vpcs must be between 1 and vpcs")
+        if self.subnets_per_vpc > 256 or self.timed_subnets_per_vpc > self.subnets_per_vpc:
+            raise ValueError("at most 256 /24 subnets per VPC, the timed ones among them")
+        if (
+            self.timed_routes_per_table > self.routes_per_table
+            or self.timed_rules_per_group > self.rules_per_group
+        ):
+            raise ValueError("the timed routes/rules are the last ones of their tables")
+        if self.rule_groups > self.security_groups or self.timed_tgw_routes > self.tgw_routes:
+            raise ValueError("rule groups are among the created groups; timed TGW routes among all")
+
+
+QUICK = Workload(
+    vpcs=50,
+    full_vpcs=2,
+    timed_subnets_per_vpc=50,
+    routes_per_table=50,
+    timed_routes_per_table=20,
+    security_groups=200,
+    rule_groups=10,
+    tgw_routes=1500,
+    timed_tgw_routes=500,
+    describe_budget=1.0,
+)
 
 
 def vpc_cidr(i: int) -> str:
@@ -375,6 +517,15 @@ def subnet_cidrs(vpc_cidr_block: str, n: int) -> list[str]:
     return [str(s) for s, _ in zip(net.subnets(new_prefix=prefix), range(n), strict=False)]
 
 
+def route_destination(j: int) -> str:
+    """Distinct /24s outside every VPC of the workload (100.64.0.0/10, shared address space)."""
+    return f"100.{64 + j // 256}.{j % 256}.0/24"
+
+
+def tgw_destination(j: int) -> str:
+    return f"11.{j // 256 % 256}.{j % 256}.0/24"
+
+
 @dataclass
 class Run:
     """One server measured with one client: a Timing per call."""
@@ -384,6 +535,8 @@ class Run:
     timings: dict[str, Timing] = field(default_factory=dict)
     #: why the run stopped early (a server that did not start, a setup call that failed)
     failure: str = ""
+    #: per call: the parameters of one timed call and the answer to it (vpclab memory, lean client)
+    samples: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
 
 
 def _delete_default_vpcs(lean: Lean) -> None:
@@ -391,16 +544,12 @@ def _delete_default_vpcs(lean: Lean) -> None:
     for vpc in items(lean.ok(body("DescribeVpcs")), "vpcSet"):
         vid = vpc["vpcId"]
         for sub in items(
-            lean.ok(body("DescribeSubnets", **{"Filter.1.Name": "vpc-id", "Filter.1.Value.1": vid})),
-            "subnetSet",
+            lean.ok(body("DescribeSubnets", Filters=[{"Name": "vpc-id", "Values": [vid]}])), "subnetSet"
         ):
             lean.ok(body("DeleteSubnet", SubnetId=sub["subnetId"]))
         igws = items(
             lean.ok(
-                body(
-                    "DescribeInternetGateways",
-                    **{"Filter.1.Name": "attachment.vpc-id", "Filter.1.Value.1": vid},
-                )
+                body("DescribeInternetGateways", Filters=[{"Name": "attachment.vpc-id", "Values": [vid]}])
             ),
             "internetGatewaySet",
         )
@@ -410,19 +559,33 @@ def _delete_default_vpcs(lean: Lean) -> None:
         lean.ok(body("DeleteVpc", VpcId=vid))
 
 
-def measure(server: Server, client: str, wl: Workload, threads: int) -> Run:
-    """The workload against a fresh ``server`` with ``client`` ("boto3" or "lean")."""
-    run = Run(server.name, client if client == "boto3" else f"lean ×{threads}")
-    setup = Lean(server.port)
-    ec2: Any = boto3_client(server.port) if client == "boto3" else None
+def _label(client: str, threads: int) -> str:
+    return f"{client} ×{threads}"
 
-    def timed(action: str, calls: Sequence[dict[str, str]]) -> None:
-        """The same calls, pre-built as Query bodies (lean) or bound to boto3's method (boto3)."""
-        if ec2 is None:
-            run.timings[action] = time_lean(server.port, [body(action, **p) for p in calls], threads)
+
+class _Timer:
+    """Times one call list with the run's client, records it, keeps one sample (lean)."""
+
+    def __init__(self, server: Server, client: str, threads: int, run: Run) -> None:
+        self.server, self.client, self.threads, self.run = server, client, threads, run
+        self.boto3 = [boto3_client(server.port) for _ in range(threads)] if client == "boto3" else []
+
+    def __call__(self, action: str, calls: Sequence[dict[str, Any]]) -> None:
+        if self.client == "boto3":
+            t = time_boto3(self.boto3, action, calls)
         else:
-            method = getattr(ec2, re.sub(r"(?<!^)(?=[A-Z])", "_", action).lower())
-            run.timings[action] = time_boto3([partial(method, **p) for p in calls])
+            t = time_lean(self.server.port, [body(action, **p) for p in calls], self.threads)
+            if t.sample and calls:
+                self.run.samples[action] = (dict(calls[0]), t.sample.decode())
+        self.run.timings[action] = t
+
+
+def measure(server: Server, client: str, wl: Workload, threads: int) -> Run:
+    """The workload against a fresh ``server`` with ``client`` ("boto3" or "lean") in ``threads``."""
+    wl.check()
+    run = Run(server.name, _label(client, threads))
+    setup = Lean(server.port)
+    timed = _Timer(server, client, threads, run)
 
     try:
         _delete_default_vpcs(setup)
@@ -431,13 +594,22 @@ def measure(server: Server, client: str, wl: Workload, threads: int) -> Run:
         vpcs = {v["cidrBlock"]: v["vpcId"] for v in items(setup.ok(body("DescribeVpcs")), "vpcSet")}
         if len(vpcs) != wl.vpcs:
             raise RuntimeError(f"{server.name}: {len(vpcs)} VPCs after CreateVpc, expected {wl.vpcs}")
-        timed(
-            "CreateSubnet",
-            [{"VpcId": vpcs[c], "CidrBlock": s} for c in cidrs for s in subnet_cidrs(c, wl.subnets_per_vpc)],
-        )
-        # untimed: the route tables and one attached internet gateway per VPC
+        full = [vpcs[c] for c in cidrs[: wl.full_vpcs]]
+
+        # subnets: each full VPC to its maximum, the last ones timed
+        untimed = wl.subnets_per_vpc - wl.timed_subnets_per_vpc
+        subnet_calls = {
+            v: [{"VpcId": v, "CidrBlock": s} for s in subnet_cidrs(c, wl.subnets_per_vpc)]
+            for c, v in zip(cidrs, full, strict=False)
+        }
+        for calls in subnet_calls.values():
+            for p in calls[:untimed]:
+                setup.ok(body("CreateSubnet", **p))
+        timed("CreateSubnet", [p for calls in subnet_calls.values() for p in calls[untimed:]])
+
+        # route tables of the full VPCs, each filled with routes to the VPC's internet gateway
         igw_of: dict[str, str] = {}
-        for vid in vpcs.values():
+        for vid in full:
             for _ in range(wl.tables_per_vpc - 1):
                 setup.ok(body("CreateRouteTable", VpcId=vid))
             igw_id = _first_text(setup.ok(body("CreateInternetGateway")), "internetGatewayId")
@@ -445,20 +617,118 @@ def measure(server: Server, client: str, wl: Workload, threads: int) -> Run:
                 raise RuntimeError(f"{server.name}: CreateInternetGateway answered no internetGatewayId")
             setup.ok(body("AttachInternetGateway", InternetGatewayId=igw_id, VpcId=vid))
             igw_of[vid] = igw_id
-        tables = items(setup.ok(body("DescribeRouteTables")), "routeTableSet")
-        if len(tables) != wl.tables:
-            raise RuntimeError(f"{server.name}: {len(tables)} route tables, expected {wl.tables}")
-        timed(
-            "CreateRoute",
+        tables = [
+            t for t in items(setup.ok(body("DescribeRouteTables")), "routeTableSet") if t["vpcId"] in igw_of
+        ]
+        if len(tables) != wl.route_tables:
+            raise RuntimeError(
+                f"{server.name}: {len(tables)} route tables in the full VPCs, expected {wl.route_tables}"
+            )
+        untimed = wl.routes_per_table - wl.timed_routes_per_table
+        route_calls = [
             [
                 {
                     "RouteTableId": t["routeTableId"],
-                    "DestinationCidrBlock": "0.0.0.0/0",
+                    "DestinationCidrBlock": route_destination(j),
                     "GatewayId": igw_of[t["vpcId"]],
                 }
-                for t in tables
+                for j in range(wl.routes_per_table)
+            ]
+            for t in tables
+        ]
+        for calls in route_calls:
+            for p in calls[:untimed]:
+                setup.ok(body("CreateRoute", **p))
+        # timed: round-robin over the tables, so that concurrent clients share tables
+        timed("CreateRoute", [calls[j] for j in range(untimed, wl.routes_per_table) for calls in route_calls])
+
+        # security groups: created (timed), then the first ones filled with inbound rules
+        timed(
+            "CreateSecurityGroup",
+            [
+                {"GroupName": f"bench-{i}", "Description": "bench", "VpcId": full[i % len(full)]}
+                for i in range(wl.security_groups)
             ],
         )
+        groups = {
+            g["groupName"]: g["groupId"]
+            for g in items(setup.ok(body("DescribeSecurityGroups")), "securityGroupInfo")
+        }
+        rule_groups = [groups[f"bench-{i}"] for i in range(wl.rule_groups)]
+        untimed = wl.rules_per_group - wl.timed_rules_per_group
+        rule_calls = [
+            [
+                {
+                    "GroupId": g,
+                    "IpPermissions": [
+                        {
+                            "IpProtocol": "tcp",
+                            "FromPort": 1000 + j,
+                            "ToPort": 1000 + j,
+                            "IpRanges": [{"CidrIp": "198.51.100.0/24"}],
+                        }
+                    ],
+                }
+                for j in range(wl.rules_per_group)
+            ]
+            for g in rule_groups
+        ]
+        for calls in rule_calls:
+            for p in calls[:untimed]:
+                setup.ok(body("AuthorizeSecurityGroupIngress", **p))
+        timed(
+            "AuthorizeSecurityGroupIngress",
+            [calls[j] for j in range(untimed, wl.rules_per_group) for calls in rule_calls],
+        )
+
+        # one transit gateway, one of its route tables, a VPC attachment; static routes to it
+        tgw = _first_text(setup.ok(body("CreateTransitGateway", Description="bench")), "transitGatewayId")
+        tgw_rtb = _first_text(
+            setup.ok(body("CreateTransitGatewayRouteTable", TransitGatewayId=tgw)),
+            "transitGatewayRouteTableId",
+        )
+        first_subnet = next(iter(subnet_calls.values()))[0]
+        subnet_id = next(
+            s["subnetId"]
+            for s in items(
+                setup.ok(
+                    body(
+                        "DescribeSubnets",
+                        Filters=[{"Name": "cidr-block", "Values": [first_subnet["CidrBlock"]]}],
+                    )
+                ),
+                "subnetSet",
+            )
+            if s["vpcId"] == first_subnet["VpcId"]
+        )
+        att = _first_text(
+            setup.ok(
+                body(
+                    "CreateTransitGatewayVpcAttachment",
+                    TransitGatewayId=tgw,
+                    VpcId=first_subnet["VpcId"],
+                    SubnetIds=[subnet_id],
+                )
+            ),
+            "transitGatewayAttachmentId",
+        )
+        if not (tgw and tgw_rtb and att):
+            raise RuntimeError(
+                f"{server.name}: transit gateway set-up answered no id ({tgw!r}, {tgw_rtb!r}, {att!r})"
+            )
+        tgw_calls = [
+            {
+                "TransitGatewayRouteTableId": tgw_rtb,
+                "DestinationCidrBlock": tgw_destination(j),
+                "TransitGatewayAttachmentId": att,
+            }
+            for j in range(wl.tgw_routes)
+        ]
+        untimed = wl.tgw_routes - wl.timed_tgw_routes
+        for p in tgw_calls[:untimed]:
+            setup.ok(body("CreateTransitGatewayRoute", **p))
+        timed("CreateTransitGatewayRoute", tgw_calls[untimed:])
+
         # the describes: check the answer once (every item there), then time as many as fit the budget
         for action, list_tag, expected in (
             ("DescribeSubnets", "subnetSet", wl.subnets),
@@ -472,51 +742,98 @@ def measure(server: Server, client: str, wl: Workload, threads: int) -> Run:
                 raise RuntimeError(
                     f"{server.name}: {action} answered {len(found)} items, expected {expected}"
                 )
-            if action == "DescribeRouteTables" and payload.count(b"0.0.0.0/0") < expected:
-                raise RuntimeError(f"{server.name}: not every route table has its 0.0.0.0/0 route")
+            if action == "DescribeRouteTables":
+                routes = payload.count(b"<destinationCidrBlock>100.")
+                if routes != wl.route_tables * wl.routes_per_table:
+                    raise RuntimeError(
+                        f"{server.name}: {routes} routes added, expected "
+                        f"{wl.route_tables * wl.routes_per_table}"
+                    )
             # boto3 parses each answer too: about 3× the server's time per call
-            n = repeat_count(probe * (3 if ec2 is not None else 1), wl.describe_budget, 3, 200)
+            n = repeat_count(probe * (3 if client == "boto3" else 1), wl.describe_budget, 3, 200)
             timed(action, [{}] * n)
+        rules = setup.ok(body("DescribeSecurityGroups", GroupIds=rule_groups)).count(b"198.51.100.0/24")
+        if rules != wl.rule_groups * wl.rules_per_group:
+            raise RuntimeError(
+                f"{server.name}: {rules} inbound rules, expected {wl.rule_groups * wl.rules_per_group}"
+            )
     finally:
         setup.close()
     return run
 
 
-def _first_text(xml: bytes, tag: str) -> str:
-    for el in ET.fromstring(xml).iter():
-        if _local(el.tag) == tag:
-            return el.text or ""
-    return ""
+def measure_floor(
+    server: Server, client: str, wl: Workload, threads: int, samples: dict[str, tuple[dict[str, Any], str]]
+) -> Run:
+    """Each call of the workload replayed against the canned-answer server: the client's own cost.
+
+    The same number of calls as the workload times, with the parameters of one recorded call (the
+    server never looks at them) and the recorded answer."""
+    run = Run(server.name, _label(client, threads))
+    timed = _Timer(server, client, threads, run)
+    counts = {
+        "CreateVpc": wl.vpcs,
+        "CreateSubnet": wl.full_vpcs * wl.timed_subnets_per_vpc,
+        "CreateRoute": wl.route_tables * wl.timed_routes_per_table,
+        "CreateSecurityGroup": wl.security_groups,
+        "AuthorizeSecurityGroupIngress": wl.rule_groups * wl.timed_rules_per_group,
+        "CreateTransitGatewayRoute": wl.timed_tgw_routes,
+    }
+    for action in CALLS:
+        if action not in samples:
+            continue
+        params = samples[action][0]
+        n = counts.get(action)
+        if n is None:  # a describe: as many as fit the budget
+            lean = Lean(server.port)
+            t0 = time.perf_counter()
+            lean.ok(body(action, **params))
+            lean.close()
+            parse = len(samples[action][1]) / 2e6 if client == "boto3" else 0  # ≈ botocore's parse time
+            n = repeat_count(time.perf_counter() - t0 + parse, wl.describe_budget, 3, 200)
+        timed(action, [params] * n)
+    return run
 
 
 # ── the report ──────────────────────────────────────────────────────────────────────────────────
 
-SERVERS = (VPCLAB_MEMORY, VPCLAB_DURABLE, MOTO)
+SERVERS = (VPCLAB_MEMORY, VPCLAB_DURABLE, MOTO, FLOOR)
 
 
 def run_all(
     wl: Workload,
     *,
-    clients: Sequence[str] = ("boto3", "lean"),
-    threads: Sequence[int] = (1, 4),
+    modes: Sequence[tuple[str, int]] = (("lean", 1), ("lean", 16), ("boto3", 1), ("boto3", 16)),
     servers: Sequence[ServerKind] = SERVERS,
     progress: Callable[[str], None] = lambda _: None,
     repeat: int = 1,
 ) -> list[Run]:
-    """Every server with every client, each on a freshly started server; ``repeat`` times, best kept."""
+    """Every server with every client, each on a freshly started server; ``repeat`` times, best kept.
+
+    The lean modes run first: the floor replays the answers the memory server gave the lean client,
+    so it runs only once they are recorded (a run without the lean client has no floor)."""
     runs = []
-    modes = [("boto3", 1)] if "boto3" in clients else []
-    modes += [("lean", t) for t in threads] if "lean" in clients else []
+    modes = sorted(modes, key=lambda m: m[0] != "lean")
+    samples: dict[str, tuple[dict[str, Any], str]] = {}
     for rep in range(repeat):
         for client, t in modes:
             for kind in servers:  # interleaved: a noisy moment hits every server alike
-                label = client if client == "boto3" else f"lean ×{t}"
+                label = _label(client, t)
+                if kind.is_floor and not samples:
+                    continue
                 progress(f"  [{rep + 1}/{repeat}] {kind.name} with {label} …")
                 try:
-                    with running(kind) as server:
-                        run = measure(server, client, wl, t)
+                    if kind.is_floor:
+                        answers = json.dumps({a: xml for a, (_, xml) in samples.items()})
+                        with running(kind, {ANSWERS_FILE: answers}) as server:
+                            run = measure_floor(server, client, wl, t, samples)
+                    else:
+                        with running(kind) as server:
+                            run = measure(server, client, wl, t)
                 except Exception as exc:  # one broken run must not hide the others' figures
                     run = Run(kind.name, label, failure=str(exc)[-2000:])
+                if kind is VPCLAB_MEMORY and not samples and not run.failure:
+                    samples = dict(run.samples)
                 progress(
                     "    "
                     + (
@@ -552,22 +869,32 @@ def _fmt(t: Timing | None) -> str:
     return f"void ({t.errors} err)" if t.void else f"{t.rate:,.0f}/s"
 
 
-def _verdict(ratio: float | None) -> str:
-    """A ratio and whether it meets the target: ``12.3× met`` / ``2.8× MISSED``."""
+def _verdict(ratio: float | None, target: bool = True) -> str:
+    """A ratio and whether it meets the target: ``12.3× met`` / ``2.8× MISSED`` (or just ``12.3×``)."""
     if ratio is None:
         return "—"
+    if not target:
+        return f"{ratio:.1f}×"
     return f"{ratio:.1f}× {'met' if ratio >= TARGET else 'MISSED'}"
+
+
+def _short(name: str) -> str:
+    return name.split()[-1].strip("()")
 
 
 def report(runs: Sequence[Run]) -> tuple[str, bool]:
     """A table: calls/s per server for each client and call, and each vpclab's ratio to moto with
-    whether it meets the target (≥ ``TARGET``×).
+    whether it meets the target (≥ ``TARGET``×); the floor's ratio to moto is the most any server
+    could show through that client.
 
     Returns the table and whether every figure is valid (no failed call anywhere).
     """
-    vpclabs = [k.name for k in SERVERS if k.is_vpclab and any(r.server == k.name for r in runs)]
-    head = f"{'call':20} {'client':9}" + "".join(f" {n:>17}" for n in vpclabs) + f" {'moto':>12}"
-    head += "".join(f" {n.split()[-1][1:-1] + '÷moto':>17}" for n in vpclabs)
+    present = {r.server for r in runs}
+    vpclabs = [k.name for k in SERVERS if k.is_vpclab and k.name in present]
+    others = [k.name for k in SERVERS if not k.is_vpclab and k.name in present]
+    ratio_of = [*vpclabs, *([FLOOR.name] if FLOOR.name in present else [])]
+    head = f"{'call':29} {'client':9}" + "".join(f" {_short(n):>9}" for n in [*vpclabs, *others])
+    head += "".join(f" {_short(n) + '÷moto':>14}" for n in ratio_of)
     lines = [head]
     valid = True
     for client in dict.fromkeys(r.client for r in runs):
@@ -575,14 +902,13 @@ def report(runs: Sequence[Run]) -> tuple[str, bool]:
         for call in CALLS:
             moto = by_server.get(MOTO.name)
             mt = moto.timings.get(call) if moto else None
-            cells = [by_server[n].timings.get(call) if n in by_server else None for n in vpclabs]
-            valid &= all(t is not None and not t.void for t in [*cells, mt] if t is not None)
-            ratios = [
-                t.rate / mt.rate if t and mt and not t.void and not mt.void and mt.rate else None
-                for t in cells
-            ]
-            line = f"{call:20} {client:9}" + "".join(f" {_fmt(t):>17}" for t in cells) + f" {_fmt(mt):>12}"
-            line += "".join(f" {_verdict(r):>17}" for r in ratios)
+            cells = [by_server[n].timings.get(call) if n in by_server else None for n in [*vpclabs, *others]]
+            valid &= all(t is None or not t.void for t in cells)
+            line = f"{call:29} {client:9}" + "".join(f" {_fmt(t):>9}" for t in cells)
+            for n in ratio_of:
+                t = by_server[n].timings.get(call) if n in by_server else None
+                r = t.rate / mt.rate if t and mt and not t.void and not mt.void and mt.rate else None
+                line += f" {_verdict(r, n != FLOOR.name):>14}"
             lines.append(line)
     errors = [(r.server, r.client, c, t) for r in runs for c, t in r.timings.items() if t.errors]
     for server, client, call, t in errors:
@@ -596,37 +922,84 @@ def report(runs: Sequence[Run]) -> tuple[str, bool]:
     return "\n".join(lines), valid
 
 
+def conditions() -> str:
+    """When and where: UTC time, CPUs and model, load average, Python and the servers' packages."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    cpu = platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    pkgs = []
+    for name in ("uvicorn", "httptools", "uvloop", "moto", "boto3"):
+        with suppress(PackageNotFoundError):
+            pkgs.append(f"{name} {version(name)}")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{now}; {os.cpu_count()} CPUs, {cpu}; load average {load}; "
+        f"Python {platform.python_version()}, {', '.join(pkgs)}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n\n")[0])
-    p.add_argument("--vpcs", type=int, default=Workload.vpcs, help="VPCs created (default %(default)s)")
-    p.add_argument("--subnets-per-vpc", type=int, default=Workload.subnets_per_vpc)
-    p.add_argument("--tables-per-vpc", type=int, default=Workload.tables_per_vpc)
     p.add_argument(
-        "--describe-budget",
-        type=float,
-        default=Workload.describe_budget,
-        help="seconds of describe calls per figure",
+        "--quick",
+        action="store_true",
+        help="a smaller World (50 VPCs, 2 full), lean ×16 and boto3 ×1 only (about a minute)",
     )
-    p.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="lean-client thread counts")
+    p.add_argument("--vpcs", type=int, help=f"VPCs created (default {Workload.vpcs})")
+    p.add_argument("--full-vpcs", type=int, help=f"VPCs filled to the maxima (default {Workload.full_vpcs})")
+    p.add_argument(
+        "--tgw-routes", type=int, help=f"static routes in the TGW route table (default {Workload.tgw_routes})"
+    )
+    p.add_argument("--describe-budget", type=float, help="seconds of describe calls per figure")
+    p.add_argument("--threads", type=int, nargs="+", help="client thread counts (default 1 16)")
     p.add_argument("--clients", nargs="+", default=["boto3", "lean"], choices=["boto3", "lean"])
     p.add_argument("--repeat", type=int, default=1, help="run everything N times, keep each call's best")
     p.add_argument("--no-moto", action="store_true", help="vpclab only (no baseline, no ratios)")
+    p.add_argument("--no-floor", action="store_true", help="no canned-answer server (the client floor)")
     args = p.parse_args(argv)
-    wl = Workload(args.vpcs, args.subnets_per_vpc, args.tables_per_vpc, args.describe_budget)
-    servers = [k for k in SERVERS if not (args.no_moto and k is MOTO)]
+    wl = QUICK if args.quick else Workload()
+    changes = {
+        k: v
+        for k, v in (
+            ("vpcs", args.vpcs),
+            ("full_vpcs", args.full_vpcs),
+            ("tgw_routes", args.tgw_routes),
+            ("describe_budget", args.describe_budget),
+        )
+        if v is not None
+    }
+    if "tgw_routes" in changes:
+        changes["timed_tgw_routes"] = min(wl.timed_tgw_routes, changes["tgw_routes"])
+    wl = replace(wl, **changes)
+    wl.check()
+    if args.quick and not args.threads:
+        modes = [m for m in (("lean", 16), ("boto3", 1)) if m[0] in args.clients]
+    else:
+        modes = [(c, t) for c in ("lean", "boto3") if c in args.clients for t in args.threads or (1, 16)]
+    servers = [k for k in SERVERS if not (args.no_moto and k is MOTO) and not (args.no_floor and k is FLOOR)]
     print(
-        f"EC2 API throughput — {wl.vpcs} VPCs, {wl.subnets} subnets, {wl.tables} route tables; "
-        f"boto3 client and lean client (pre-built bodies over keep-alive connections)",
+        f"EC2 API throughput at full tables — {wl.vpcs} VPCs; {wl.full_vpcs} of them with "
+        f"{wl.subnets_per_vpc} subnets, {wl.tables_per_vpc} route tables of {wl.routes_per_table} routes, "
+        f"{wl.security_groups // wl.full_vpcs} security groups; {wl.rule_groups} groups of "
+        f"{wl.rules_per_group} inbound rules; {wl.tgw_routes} routes in a TGW route table. "
+        f"Clients: {', '.join(_label(c, t) for c, t in modes)}.",
         flush=True,
     )
+    print(f"start: {conditions()}", flush=True)
     runs = run_all(
         wl,
-        clients=args.clients,
-        threads=args.threads,
+        modes=modes,
         servers=servers,
         progress=lambda s: print(s, file=sys.stderr, flush=True),
         repeat=args.repeat,
     )
+    print(f"end:   {conditions()}")
     table, valid = report(runs)
     print(table)
     if not valid:

@@ -16,7 +16,7 @@ World rolls the change back: the World and the file never disagree. Files use WA
 ``synchronous=FULL``, so a committed change survives a crash of the process or of the machine.
 
 Schema (version 1): ``resources(id TEXT PRIMARY KEY, kind, owner_id, region, body, seq)`` — ``body``
-is ``model.serialize.to_dict`` as JSON, ``seq`` the order in which the resource was first stored
+is ``model.serialize.to_dict`` as JSON (``to_json``), ``seq`` the order in which the resource was first stored
 (the World lists resources in creation order) — and ``meta(key TEXT PRIMARY KEY, value TEXT)``
 with JSON values: ``schema_version``, ``settings`` (World settings, e.g. the quota mode),
 ``world_version`` (the World's change counter), ``id_state`` (the id generator's state, so a seeded
@@ -48,7 +48,7 @@ from typing import Any, BinaryIO
 
 from ..core.errors import AwsError, VpclabError
 from ..model.base import Resource
-from ..model.serialize import from_dict, to_dict
+from ..model.serialize import ElementMemo, from_dict, to_json
 from ..model.world import Changes, World
 
 #: the schema this code reads and writes; a file with another version is refused
@@ -135,6 +135,9 @@ class SqliteStore:
         #: the open, locked sidecar file (None for ``:memory:``)
         self._lock_file: _Lock | None = None
         self._closed = False
+        #: the JSON of routes, rules, associations already written: a change that adds one route to
+        #: a full table encodes that route, not the table (bench/api.py, CreateTransitGatewayRoute)
+        self._memo = ElementMemo()
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -367,7 +370,7 @@ class SqliteStore:
                     rows = []
                     for rid, (_, new) in changes.items():
                         if new is not None:
-                            body = json.dumps(to_dict(new), ensure_ascii=False, separators=(",", ":"))
+                            body = to_json(new, self._memo)
                             rows.append((rid, type(new).KIND, new.owner_id, new.region, body, next_seq))
                             next_seq += 1
                     if rows:

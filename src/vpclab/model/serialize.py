@@ -23,6 +23,7 @@ import dataclasses
 import enum
 import functools
 import ipaddress
+import json
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -46,12 +47,96 @@ class SerializeError(TypeError):
 def to_dict(resource: Resource) -> dict[str, Any]:
     """The resource as a JSON-able dict: ``{"kind": KIND, <field>: <value>, …}``."""
     cls = type(resource)
+    to_dict_check(cls)
+    return {KIND_KEY: cls.KIND, **_encode_dataclass(resource)}
+
+
+class ElementMemo:
+    """The JSON text of collection items already encoded, by identity (for ``to_json``).
+
+    Items are frozen dataclasses, so an item's text never changes while the item lives; the memo
+    holds each item it remembers, so an ``id`` is never reused while it is in the memo. A change
+    that adds one route to a table of 3,000 re-encodes one route, not 3,000 (the durable store's
+    hot path). At most ``limit`` items are kept: past that the memo starts afresh.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._texts: dict[int, tuple[Any, str]] = {}
+
+    def text(self, item: Any, encode: Encoder) -> str:
+        hit = self._texts.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        text = _dumps(encode(item))
+        if len(self._texts) >= self.limit:
+            self._texts.clear()
+        self._texts[id(item)] = (item, text)
+        return text
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_json(resource: Resource, memo: ElementMemo | None = None) -> str:
+    """``to_dict(resource)`` as compact JSON text; with a ``memo``, the items of the resource's
+    collections of dataclasses (routes, rules, associations, …) are encoded once per item object.
+
+    The text decodes (``json.loads`` → ``from_dict``) to the same resource either way; with a
+    memo, the collection fields come after the others in the object.
+    """
+    if memo is None:
+        return _dumps(to_dict(resource))
+    head = to_dict_except(resource, _collections(type(resource)))
+    parts = [_dumps(head)[1:-1]]
+    for name, encode in _collections(type(resource)).items():
+        texts = [memo.text(item, encode) for item in getattr(resource, name)]
+        parts.append(f'"{name}":[{",".join(texts)}]')
+    return "{" + ",".join(p for p in parts if p) + "}"
+
+
+def to_dict_except(resource: Resource, skip: Mapping[str, Any]) -> dict[str, Any]:
+    """``to_dict(resource)`` without the fields named in ``skip``."""
+    cls = type(resource)
+    to_dict_check(cls)
+    out: dict[str, Any] = {KIND_KEY: cls.KIND}
+    for name, enc in _plan(cls):
+        if name not in skip:
+            try:
+                out[name] = enc(getattr(resource, name))
+            except SerializeError as exc:
+                raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+    return out
+
+
+def to_dict_check(cls: type) -> None:
+    """``SerializeError`` unless ``cls`` is a registered resource kind without a ``kind`` field."""
     kind = cls.__dict__.get("KIND") or ""
     if KINDS.get(kind) is not cls:
         raise SerializeError(f"{cls.__name__} is not a registered resource kind (KIND={kind!r})")
     if KIND_KEY in _field_hints(cls):
         raise SerializeError(f"{cls.__name__} has a field named {KIND_KEY!r}, which the codec reserves")
-    return {KIND_KEY: kind, **_encode_dataclass(resource)}
+
+
+_COLLECTIONS: dict[type, dict[str, Encoder]] = {}
+
+
+def _collections(cls: type) -> dict[str, Encoder]:
+    """The fields of ``cls`` typed ``tuple[D, ...]`` with D a dataclass: name → D's encoder."""
+    found = _COLLECTIONS.get(cls)
+    if found is None:
+        found = {}
+        for name, hint in _field_hints(cls).items():
+            args = typing.get_args(hint)
+            if (typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis
+                    and isinstance(args[0], type) and dataclasses.is_dataclass(args[0])):
+                found[name] = _encoder(args[0])
+        _COLLECTIONS[cls] = found
+    return found
 
 
 def from_dict(data: Mapping[str, Any]) -> Resource:
@@ -110,17 +195,29 @@ def _encode(value: Any, hint: Any) -> Any:
 Encoder = Callable[[Any], Any]
 
 
+_PLANS: dict[type, list[tuple[str, Encoder]]] = {}
+
+
+def _plan(cls: type) -> list[tuple[str, Encoder]]:
+    """(field name, its encoder) for each init field of dataclass ``cls``, built once."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = []
+        for name, hint in _field_hints(cls).items():
+            try:
+                plan.append((name, _encoder(hint)))
+            except SerializeError as exc:
+                raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+        _PLANS[cls] = plan
+    return plan
+
+
 def _dataclass_encoder(cls: type) -> Encoder:
     """An encoder for one dataclass, built once from its fields' hints (the store's hot path)."""
     cached = _DATACLASS_ENCODERS.get(cls)
     if cached is not None:
         return cached
-    plan: list[tuple[str, Encoder]] = []
-    for name, hint in _field_hints(cls).items():
-        try:
-            plan.append((name, _encoder(hint)))
-        except SerializeError as exc:
-            raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+    plan = _plan(cls)
 
     def encode(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
