@@ -107,12 +107,17 @@ def show(
         console.print(f"{file}: account {net.account_name(str(account))}, {region}", markup=False)
     for section, rows in data.items():
         table = Table(title=titles[section], title_justify="left")
-        columns = [c for c in rows[0] if not (hide and c in ("account", "region"))]
+        columns = [c for c in rows[0] if not (hide and c in ("account", "region"))
+                   and not (c in OPTIONAL_COLUMNS and all(row[c] in (None, []) for row in rows))]
         for col in columns:
             table.add_column(col, no_wrap=col in ("id", "name"), overflow="fold")
         for row in rows:
             table.add_row(*(_cell(row[c]) for c in columns))
         console.print(table)
+
+
+#: columns the table leaves out when no row has a value (an IPv4-only network has no IPv6 column)
+OPTIONAL_COLUMNS = frozenset({"ipv6_cidr", "ipv6"})
 
 
 def _cell(value: object) -> str:

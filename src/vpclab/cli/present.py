@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model.base import Resource
 from ..model.endpoints import VpcEndpoint, VpcEndpointService
-from ..model.gateways import Address, InternetGateway, NatGateway
+from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.load_balancer import LoadBalancer
 from ..model.network_acl import NetworkAcl
@@ -56,7 +56,7 @@ def _rules(sg: SecurityGroup, rules: Any, net: Network) -> list[str]:
     for r in rules:
         ports = "all" if r.from_port in (-1, None) or r.ip_protocol == "-1" else (
             str(r.from_port) if r.from_port == r.to_port else f"{r.from_port}-{r.to_port}")
-        peer = r.cidr_ipv4 or _n(net, r.prefix_list_id) or _n(net, r.referenced_group_id)
+        peer = r.cidr_ipv4 or r.cidr_ipv6 or _n(net, r.prefix_list_id) or _n(net, r.referenced_group_id)
         proto = "all" if r.ip_protocol == "-1" else r.ip_protocol
         out.append(f"{proto} {ports} {peer}")
     return out
@@ -67,7 +67,7 @@ def _tgw_routes(rt: TransitGatewayRouteTable, net: Network) -> list[str]:
     from ..model.transit_gateway import tgw_routes
 
     out = []
-    for x in tgw_routes(net.world, rt):
+    for x in tgw_routes(net.world, rt, family=None):
         to = ", ".join(_ns(net, x.transit_gateway_attachment_ids)) or "blackhole"
         kind = " (propagated)" if x.type == "propagated" else ""
         out.append(f"{x.destination_cidr_block or _n(net, x.prefix_list_id)} → {to}{kind}")
@@ -75,8 +75,8 @@ def _tgw_routes(rt: TransitGatewayRouteTable, net: Network) -> list[str]:
 
 
 def _acl_entry(e: Any) -> str:
-    number = e.rule_number if e.rule_number < 32767 else "*"
-    return f"{'out' if e.egress else 'in'} {number} {e.rule_action} {e.cidr_block}"
+    number = "*" if e.is_final else e.rule_number
+    return f"{'out' if e.egress else 'in'} {number} {e.rule_action} {e.cidr}"
 
 
 def _eni_ip(net: Network, eni_id: str | None) -> str | None:
@@ -87,15 +87,17 @@ def _eni_ip(net: Network, eni_id: str | None) -> str | None:
 #: (section, model class, columns) in the order ``show`` prints them; a section's title is the
 #: class's LABEL, capitalised and plural
 KINDS: list[tuple[str, type[Resource], list[Column]]] = [
-    ("vpcs", Vpc, [("cidrs", lambda r, n: list(r.cidr_blocks))]),
+    ("vpcs", Vpc, [("cidrs", lambda r, n: [*r.cidr_blocks, *r.ipv6_cidr_blocks])]),
     ("subnets", Subnet, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("cidr", lambda r, n: r.cidr_block),
+        ("ipv6_cidr", lambda r, n: r.ipv6_cidr_block),
         ("az", lambda r, n: r.availability_zone), ("public", lambda r, n: r.map_public_ip_on_launch)]),
     ("route_tables", RouteTable, [
         ("vpc", lambda r, n: _n(n, r.vpc_id)), ("main", lambda r, n: r.main),
         ("subnets", lambda r, n: _ns(n, [a.subnet_id for a in r.associations if a.subnet_id])),
         ("routes", _routes)]),
     ("internet_gateways", InternetGateway, [("vpc", lambda r, n: _n(n, r.vpc_id))]),
+    ("egress_only_internet_gateways", EgressOnlyInternetGateway, [("vpc", lambda r, n: _n(n, r.vpc_id))]),
     ("nat_gateways", NatGateway, [
         ("subnet", lambda r, n: _n(n, r.subnet_id)), ("connectivity", lambda r, n: r.connectivity_type),
         ("private_ip", lambda r, n: r.private_ip), ("public_ip", lambda r, n: r.public_ip)]),
@@ -111,9 +113,10 @@ KINDS: list[tuple[str, type[Resource], list[Column]]] = [
     ("network_interfaces", NetworkInterface, [
         ("subnet", lambda r, n: _n(n, r.subnet_id)), ("type", lambda r, n: r.interface_type),
         ("private_ip", lambda r, n: r.private_ip_address), ("public_ip", lambda r, n: r.public_ip),
-        ("groups", lambda r, n: _ns(n, r.groups))]),
+        ("ipv6", lambda r, n: list(r.ipv6_addresses)), ("groups", lambda r, n: _ns(n, r.groups))]),
     ("instances", Instance, [
         ("subnet", lambda r, n: _n(n, r.subnet_id)), ("private_ip", lambda r, n: r.private_ip_address),
+        ("ipv6", lambda r, n: r.ipv6_address),
         ("public_ip", lambda r, n: r.public_ip_address or _eni_ip(n, (r.network_interface_ids or [None])[0])),
         ("state", lambda r, n: r.state)]),
     ("prefix_lists", ManagedPrefixList, [("entries", lambda r, n: list(r.cidrs))]),

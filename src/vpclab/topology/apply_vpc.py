@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv6Network
 from typing import Any
 
 from ..core.protocols import Protocol, ProtocolError
 from ..model.network_acl import NetworkAcl
 from ..model.route_table import YAML_TARGETS, RouteTable
 from ..model.security_group import SecurityGroup
+from ..model.vpc import Vpc
 from .apply import Applier
 from .resolve import Decl
 
@@ -34,7 +36,8 @@ def ports(value: int | str | None) -> tuple[int, int] | None:
 def create_vpc(a: Applier, d: Decl) -> None:
     spec = d.spec
     cidrs = spec.cidr_blocks
-    vpc = a.call(d, "create_vpc", cidr_block=cidrs[0], tags=a.tags(d.name, spec.tags))
+    vpc = a.call(d, "create_vpc", cidr_block=cidrs[0], tags=a.tags(d.name, spec.tags),
+                 amazon_provided_ipv6_cidr_block=spec.ipv6 == "amazon")
     vpc_id = a.keep(d.name, vpc)
     if vpc_id is None:
         return
@@ -63,10 +66,35 @@ def create_subnet(a: Applier, d: Decl) -> None:
     zone: dict[str, str] = {}
     if spec.az is not None:
         zone = {"availability_zone_id": spec.az} if "-az" in spec.az else {"availability_zone": spec.az}
+    if spec.ipv6 is not None:
+        block = subnet_ipv6_block(a, d, vpc_id, spec.ipv6)
+        if block is not None:
+            zone["ipv6_cidr_block"] = block
     subnet_id = a.keep(d.name, a.call(d, "create_subnet", vpc_id=vpc_id, cidr_block=spec.cidr,
                                       tags=a.tags(d.name, spec.tags), **zone))
-    if subnet_id is not None and spec.public:
-        a.call(d, "modify_subnet_attribute", subnet_id=subnet_id, map_public_ip_on_launch=True)
+    if subnet_id is None:
+        return
+    # one attribute per ModifySubnetAttribute call, as AWS requires
+    for attribute, wanted in (("map_public_ip_on_launch", spec.public),
+                              ("assign_ipv6_address_on_creation", spec.assign_ipv6),
+                              ("enable_dns64", spec.dns64)):
+        if wanted:
+            change: dict[str, Any] = {attribute: True}
+            a.call(d, "modify_subnet_attribute", subnet_id=subnet_id, **change)
+
+
+def subnet_ipv6_block(a: Applier, d: Decl, vpc_id: str, ipv6: int | str) -> str | None:
+    """A subnet's ``ipv6``: an explicit /64 as written, or the /64 at that index of the VPC's first
+    IPv6 block; None (and a problem at the key) when the VPC has no IPv6 block to index."""
+    if isinstance(ipv6, str):
+        return ipv6
+    vpc = a.world.get(vpc_id, Vpc)
+    blocks = vpc.ipv6_networks if vpc is not None else ()
+    if not blocks:
+        a.plan.problem((*d.loc, "ipv6"), f"{d.label}: ipv6: {ipv6} is the index of a /64 in its VPC's IPv6 "
+                       f"block, and VPC {d.vpc} has none (give it ipv6: amazon)", key=True)
+        return None
+    return str(IPv6Network((int(blocks[0].network_address) + (ipv6 << 64), 64)))
 
 
 def igw_name(d: Decl) -> str:
@@ -316,12 +344,22 @@ def create_network_interface(a: Applier, d: Decl) -> None:
         params["private_ip_address"] = spec.private_ip
     if spec.description:
         params["description"] = spec.description
+    params.update(ipv6_params(spec.ipv6))
     eni_id = a.keep(d.name, a.call(d, "create_network_interface", **params))
     if eni_id is None:
         return
     if not spec.source_dest_check:
         a.call(d, "modify_network_interface_attribute", network_interface_id=eni_id, source_dest_check=False)
     associate_elastic_ip(a, d, eni_id)
+
+
+def ipv6_params(ipv6: int | list[str] | None) -> dict[str, Any]:
+    """An interface's ``ipv6`` (a count or the addresses) as CreateNetworkInterface/RunInstances take it."""
+    if ipv6 is None:
+        return {}
+    if isinstance(ipv6, int):
+        return {"ipv6_address_count": ipv6}
+    return {"ipv6_addresses": [{"ipv6_address": address} for address in ipv6]}
 
 
 def associate_elastic_ip(a: Applier, d: Decl, eni_id: str) -> None:
@@ -347,6 +385,7 @@ def run_instance(a: Applier, d: Decl) -> None:
         nic["private_ip_address"] = spec.private_ip
     if spec.public_ip is not None:
         nic["associate_public_ip_address"] = spec.public_ip
+    nic.update(ipv6_params(spec.ipv6))
     params["network_interfaces"] = [nic]
     result = a.call(d, "run_instances", **params)
     instance = _first_instance(result)

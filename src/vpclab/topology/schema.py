@@ -62,6 +62,11 @@ class SubnetSpec(Owned):
     cidr: str
     az: str | None = Field(None, description="Availability Zone name (us-east-1a) or id (use1-az1)")
     public: bool = Field(False, description="map_public_ip_on_launch")
+    ipv6: Annotated[int, Field(ge=0, le=255)] | str | None = Field(
+        None, description="the subnet's IPv6 /64: its index 0–255 within the VPC's /56 (0 is the /56's "
+                          "first /64), or an explicit /64 CIDR")
+    assign_ipv6: bool = Field(False, description="AssignIpv6AddressOnCreation: launches get an IPv6 address")
+    dns64: bool = Field(False, description="EnableDns64")
 
 
 class RouteTableSpec(Owned):
@@ -126,6 +131,8 @@ class InterfaceSpec(Owned):
     elastic_ip: Name | None = Field(None, description="an elastic_ips name to associate")
     source_dest_check: bool = True
     description: str | None = None
+    ipv6: Annotated[int, Field(ge=0)] | list[str] | None = Field(
+        None, description="IPv6 addresses from the subnet's /64: a count, or the addresses")
 
 
 class InstanceSpec(InterfaceSpec):
@@ -157,6 +164,7 @@ class VpcSpec(Placed):
     cidr: str | None = None
     cidrs: list[str] | None = Field(None, description="primary first, then secondary CIDR blocks")
     dns_hostnames: bool | None = None
+    ipv6: Literal["amazon"] | None = Field(None, description="amazon: an Amazon-provided IPv6 /56")
     internet_gateway: bool | Name | None = Field(None, description="true, or the gateway's name")
     egress_only_internet_gateway: bool | None = Field(
         None, description="true: an egress-only internet gateway for IPv6 egress (named VPC/eigw)")
