@@ -327,11 +327,16 @@ def _route_filter(ctx: Ctx, name: str, values: Sequence[str]) -> Callable[[Trans
         return lambda r: r.network in wanted
     if name == "route-search.subnet-of-match":
         wanted = nets()
-        return lambda r: any(r.network.subnet_of(w) for w in wanted)
+        return lambda r: any(_same_family(r, w) and r.network.subnet_of(w) for w in wanted)  # type: ignore[arg-type]
     if name == "route-search.supernet-of-match":
         wanted = nets()
-        return lambda r: any(r.network.supernet_of(w) for w in wanted)
+        return lambda r: any(_same_family(r, w) and r.network.supernet_of(w) for w in wanted)  # type: ignore[arg-type]
     raise AwsError("InvalidFilter", f"The filter '{name}' is invalid")
+
+
+def _same_family(route: TransitGatewayRoute, net: IPv4Network) -> bool:
+    """A route's destination may be IPv6 (``DestinationCidrBlock`` holds either family)."""
+    return route.network.version == net.version
 
 
 @action
@@ -358,7 +363,7 @@ def search_transit_gateway_routes(ctx: Ctx, *, transit_gateway_route_table_id: s
     if longest:
         picked = []
         for want in longest:
-            covering = [r for r in routes if r.network.supernet_of(want)]
+            covering = [r for r in routes if _same_family(r, want) and r.network.supernet_of(want)]  # type: ignore[arg-type]
             if covering:
                 picked.append(max(covering, key=lambda r: r.network.prefixlen))
         routes = [r for r in routes if r in picked]

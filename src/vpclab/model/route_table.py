@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -82,8 +82,8 @@ class Route:
 
     @property
     def destination(self) -> str:
-        return (self.destination_cidr_block or self.destination_ipv6_cidr_block or self.destination_prefix_list_id
-                or "")
+        return (self.destination_cidr_block or self.destination_ipv6_cidr_block
+                or self.destination_prefix_list_id or "")
 
     @property
     def target(self) -> str:
@@ -287,7 +287,7 @@ class ForwardingEntry:
     prefixlen: int
     priority: int
     order: int  # negated position, so an earlier route ranks higher
-    network: IPv4Network = field(compare=False)
+    network: IPv4Network | IPv6Network = field(compare=False)
     route: Route = field(compare=False)
     state: str = field(compare=False)
 
@@ -304,17 +304,21 @@ def forwarding_entries(world: World, route_table: RouteTable) -> list[Forwarding
             priority = PRIORITY_PREFIX_LIST
         else:
             priority = PRIORITY_STATIC
+        nets: list[IPv4Network | IPv6Network]
         if route.destination_cidr_block:
             nets = [IPv4Network(route.destination_cidr_block)]
-        else:
+        elif route.destination_ipv6_cidr_block:
+            nets = [IPv6Network(route.destination_ipv6_cidr_block, strict=False)]
+        else:  # a prefix list's entries of both families (a route to an IPv6 list carries IPv6)
             cidrs = prefix_list_cidrs(world, route.destination_prefix_list_id or "")
-            nets = [IPv4Network(c, strict=False) for c in cidrs if ":" not in c]
+            nets = [ip_network(c, strict=False) for c in cidrs]
         for net in nets:
             entries.append(ForwardingEntry(net.prefixlen, priority, -position, net, route, state))
     return entries
 
 
-def lookup(world: World, route_table: RouteTable, ip: str | IPv4Address) -> tuple[Route, str] | None:
+def lookup(world: World, route_table: RouteTable,
+           ip: str | IPv4Address | IPv6Address) -> tuple[Route, str] | None:
     """The route a packet to ``ip`` takes from this table, with its state, or None (no route).
 
     Longest prefix match; at an equal prefix, a static route beats a prefix-list route, which beats
@@ -322,9 +326,9 @@ def lookup(world: World, route_table: RouteTable, ip: str | IPv4Address) -> tupl
     prefix lists with the same entry wins; vpclab picks the route listed first. A blackhole route
     still wins the match (the packet is then dropped), as in AWS.
     """
-    addr = IPv4Address(ip)
+    addr = ip_address(str(ip))
     best: ForwardingEntry | None = None
     for entry in forwarding_entries(world, route_table):
-        if addr in entry.network and (best is None or entry > best):
+        if addr.version == entry.network.version and addr in entry.network and (best is None or entry > best):
             best = entry
     return (best.route, best.state) if best is not None else None

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
+from ..core.addresses import V6_BASE, address_int
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class TransitGatewayRoute:
     resource_type: str | None = None
 
     @property
-    def network(self) -> IPv4Network:
+    def network(self) -> IPv4Network | IPv6Network:
         return _network(self.destination_cidr_block or "0.0.0.0/32")
 
 
@@ -214,8 +215,9 @@ class TransitGatewayRouteTablePropagation:
 
 
 @lru_cache(maxsize=65536)
-def _network(cidr: str) -> IPv4Network:
-    return IPv4Network(cidr)
+def _network(cidr: str) -> IPv4Network | IPv6Network:
+    """An IPv4 or IPv6 destination (a transit gateway route's ``DestinationCidrBlock`` holds either)."""
+    return ip_network(cidr)
 
 
 def _decimal(text: str) -> bool:
@@ -245,22 +247,22 @@ def _canonical_key(cidr: str) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=65536)
 def _normal(cidr: str) -> str:
-    return cidr if _canonical_key(cidr) is not None else str(IPv4Network(cidr))
+    return cidr if _canonical_key(cidr) is not None else str(ip_network(cidr))
 
 
 @lru_cache(maxsize=65536)
 def cidr_key(cidr: str) -> tuple[int, int]:
-    """(network address as an int, prefix length) of an IPv4 CIDR block (cached)."""
+    """(network address as an int, prefix length) of a CIDR block (cached); an IPv6 block's address
+    is offset into the dual-stack space of ``core.addresses`` (above every IPv4 address)."""
     key = _canonical_key(cidr)
     if key is not None:
         return key
     net = _network(cidr)
-    return int(net.network_address), net.prefixlen
+    return int(net.network_address) + (0 if net.version == 4 else V6_BASE), net.prefixlen
 
 
-@lru_cache(maxsize=65536)
 def _ip_int(ip: str) -> int:
-    return int(IPv4Address(ip))
+    return address_int(ip)
 
 
 def route_key(route: TransitGatewayRoute) -> tuple[int, int]:
@@ -299,7 +301,14 @@ def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str,
         from .vpc import Vpc
 
         vpc = world.get(att.resource_id, Vpc)
-        return vpc.cidr_blocks if vpc is not None else ()
+        if vpc is None:
+            return ()
+        # AWS "Transit gateway attachments to a VPC": with Ipv6Support enabled the attachment
+        # propagates the VPC's IPv6 blocks too. (The option's field belongs to the attachment's
+        # control family; read tolerantly so this works before and after it lands.)
+        if getattr(att, "ipv6_support", "disable") == "enable":
+            return (*vpc.cidr_blocks, *vpc.ipv6_cidr_blocks)
+        return vpc.cidr_blocks
     if att.resource_type == "vpn":
         try:
             from .vpn import advertised_cidrs
@@ -405,14 +414,24 @@ def tgw_routes(world: World, route_table: TransitGatewayRouteTable) -> list[Tran
     return best_routes(candidate_routes(world, route_table))
 
 
-def longest_match(routes: Iterable[TransitGatewayRoute], ip: IPv4Address | str) -> TransitGatewayRoute | None:
-    """The most specific route containing ``ip`` (routes hold one route per destination)."""
+def longest_match(routes: Iterable[TransitGatewayRoute],
+                  ip: IPv4Address | IPv6Address | str) -> TransitGatewayRoute | None:
+    """The most specific route of ``ip``'s family containing ``ip`` (routes hold one route per
+    destination)."""
     addr = _ip_int(str(ip))
+    v6 = addr >= V6_BASE
+    bits = 128 if v6 else 32
+    if v6:
+        addr -= V6_BASE
     found: TransitGatewayRoute | None = None
     found_len = -1
     for r in routes:
         base, plen = route_key(r)
-        if plen > found_len and (addr >> (32 - plen) if plen else 0) == (base >> (32 - plen) if plen else 0):
+        if (base >= V6_BASE) != v6:
+            continue
+        if v6:
+            base -= V6_BASE
+        if plen > found_len and (addr >> (bits - plen)) == (base >> (bits - plen)):
             found, found_len = r, plen
     return found
 
