@@ -1,0 +1,103 @@
+"""The IPv6 matrix (issue 9): the SMALL network made dual-stack (bench/dual_stack.py: every VPC a /56,
+every subnet a /64, ``::/0`` to an egress-only internet gateway, the IPv4 design's IPv6 twin).
+
+Since the IPv6 design is the exact twin of the IPv4 one, the IPv6 matrix must equal the IPv4 matrix
+pair for pair; and it must agree with the tracer's IPv6 verdicts (same sampling as
+tests/reach/test_matrix.py: default NACLs for paths through transit gateways, custom ones inside a
+VPC and across peerings). AWS behaviours: "IPv6 support for your VPC"
+(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html), default network ACL IPv6
+rules ("Default network ACL", https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import numpy as np
+import pytest
+
+from bench.dual_stack import dual_stack
+from bench.generator import SMALL, build
+from vpclab.core.addresses import AddressSet
+from vpclab.model.network_acl import NetworkAcl
+from vpclab.model.peering import VpcPeeringConnection
+from vpclab.model.subnet import Subnet
+from vpclab.reach import trace
+from vpclab.reach.compiled import acl_allowed, compile_world
+from vpclab.reach.matrix import matrix
+
+FLOWS = [("tcp", 443), ("tcp", 22), ("udp", 53), ("icmp", 8), ("-1", None)]
+
+
+@pytest.fixture(scope="module")
+def small6():
+    return dual_stack(build(SMALL))
+
+
+@pytest.mark.parametrize(("protocol", "port"), FLOWS)
+@pytest.mark.parametrize("level", ["subnet", "interface"])
+def test_ipv6_matrix_is_the_ipv4_matrix_of_the_twin_design(small6, protocol, port, level):
+    m4 = matrix(small6, protocol, port, level=level)
+    m6 = matrix(small6, protocol, port, level=level, family=6)
+    assert m6.sources.tolist() == m4.sources.tolist() and m6.destinations.tolist() == m4.destinations.tolist()
+    assert np.array_equal(m6.bits, m4.bits)
+    assert 0 < m6.count() < len(m6.sources) * len(m6.destinations)
+
+
+def test_ipv6_atoms_are_compressed_boundaries(small6):
+    """Coordinate compression: the IPv6 compilation's coordinates are ranks of the boundaries, small
+    enough for uint64 arrays, and each subnet's /64 is one span of them."""
+    c = compile_world(small6, family=6)
+    assert c.space.family == 6 and len(c.space.points) < 1 << 32
+    atoms = c.atoms()
+    assert atoms.dtype == np.uint64 and int(atoms[-1]) < len(c.space.points)
+    for s in small6.all(Subnet):
+        info = c.subnets[s.id]
+        assert c.space.points[info.lo] == int(s.ipv6_network.network_address)  # type: ignore[union-attr]
+        assert c.space.points[info.hi] == int(s.ipv6_network.broadcast_address) + 1  # type: ignore[union-attr]
+
+
+def test_subnets_without_ipv6_are_not_in_the_ipv6_matrix(small6):
+    world = build(
+        dataclasses.replace(SMALL, vpcs=4, hub_peerings=1, other_peerings=0, interfaces=6, edge_cases=False)
+    )
+    m6 = matrix(world, "tcp", 443, family=6)
+    assert len(m6.sources) == 0
+
+
+def test_acl_allowed_covers_both_families():
+    """A network ACL's answer holds both families; each entry matches only its own."""
+    world = dual_stack(
+        build(
+            dataclasses.replace(
+                SMALL, vpcs=4, hub_peerings=1, other_peerings=0, interfaces=6, edge_cases=False
+            )
+        )
+    )
+    acl = next(a for a in world.all(NetworkAcl) if a.is_default)
+    allowed = acl_allowed(acl, False, "tcp", 443)
+    assert allowed == AddressSet.everything(4) | AddressSet.everything(6)
+
+
+@pytest.mark.parametrize("custom_acls", [False, True])
+def test_ipv6_matrix_agrees_with_the_tracer(custom_acls):
+    world = dual_stack(build(dataclasses.replace(SMALL, custom_acls=custom_acls)))
+    peered = {frozenset(p.vpc_ids) for p in world.all(VpcPeeringConnection) if p.is_active}
+    rng = random.Random(5)
+    for protocol, port in FLOWS[:3]:
+        m = matrix(world, protocol, port, level="interface", family=6)
+        pairs = [
+            (s, d)
+            for s in m.sources
+            for d in m.destinations
+            if s != d
+            and (
+                not custom_acls
+                or world.get(s).vpc_id == world.get(d).vpc_id  # type: ignore[union-attr]
+                or frozenset((world.get(s).vpc_id, world.get(d).vpc_id)) in peered  # type: ignore[union-attr]
+            )
+        ]
+        for s, d in rng.sample(pairs, min(60, len(pairs))):
+            t = trace(world, s, d, protocol=protocol, port=port, ip_version=6)
+            assert (t.disposition == "reachable") == m.reachable(s, d), (s, d, t.explanations)
