@@ -23,7 +23,8 @@ bits after the first octet go to IPv6 bits 43–55 (VPC, a /21 → a /56) and 61
 from __future__ import annotations
 
 from dataclasses import replace
-from ipaddress import IPv4Network, IPv6Address, IPv6Network
+from functools import cache
+from ipaddress import IPv6Address, IPv6Network
 
 from vpclab.model.gateways import EgressOnlyInternetGateway
 from vpclab.model.interfaces import Instance, NetworkInterface
@@ -45,6 +46,7 @@ POOL = IPv6Network("2600:1f18::/43")
 IPV6_FINAL_RULE = 32768
 
 
+@cache
 def twin(cidr: str) -> str | None:
     """The IPv6 twin of an IPv4 block: ``0.0.0.0/0`` → ``::/0``; a block inside 10.0.0.0/8 → its
     embedded block; anything else (on-premises ranges) has none.
@@ -52,24 +54,26 @@ def twin(cidr: str) -> str | None:
     >>> twin("10.0.0.0/21"), twin("10.0.8.0/24"), twin("0.0.0.0/0"), twin("192.168.0.0/16")
     ('2600:1f18::/56', '2600:1f18:0:100::/64', '::/0', None)
     """
-    net = IPv4Network(cidr, strict=False)
-    if net.prefixlen == 0:
+    addr, _, bits = cidr.partition("/")
+    p = int(bits) if bits else 32
+    if p == 0:
         return "::/0"
-    if not net.subnet_of(IPv4Network("10.0.0.0/8")):
+    octets = [int(x) for x in addr.split(".")]
+    if octets[0] != 10 or p < 8:
         return None
-    rest, p = int(net.network_address) & 0xFFFFFF, net.prefixlen
+    rest = (octets[1] << 16 | octets[2] << 8 | octets[3]) & ~((1 << (32 - p)) - 1) & 0xFFFFFF
     vpc, subnet, host = rest >> 11, (rest >> 8) & 7, rest & 0xFF
     value = int(POOL.network_address) | vpc << 72 | subnet << 64 | host
     # VPC bits: a /21 → a /56; subnet bits end at /64 (a /24 → a /64); host bits end at /128
     plen = 35 + p if p <= 21 else 40 + p if p <= 24 else 96 + p
-    return str(IPv6Network((value, plen), strict=False))
+    return f"{IPv6Address(value)}/{plen}"
 
 
 def twin_ip(ip: str) -> str:
     """The IPv6 twin of an address in 10.0.0.0/8."""
     block = twin(f"{ip}/32")
     assert block is not None, ip
-    return str(IPv6Network(block).network_address)
+    return block[:-4]  # "/128"
 
 
 def dual_stack(world: World) -> World:
@@ -171,6 +175,25 @@ def dual_stack(world: World) -> World:
                 )
             )
     return world
+
+
+#: AWS's default ACL entries for IPv6, in a VPC with an IPv6 block: 101 allow ::/0, * deny ::/0
+DEFAULT_ACL_ENTRIES6 = tuple(
+    NetworkAclEntry(rule_number=n, egress=egress, protocol="-1", rule_action=act, ipv6_cidr_block="::/0")
+    for egress in (False, True)
+    for n, act in ((101, "allow"), (IPV6_FINAL_RULE, "deny"))
+)
+
+
+def entry_twins(entries: tuple[NetworkAclEntry, ...]) -> tuple[NetworkAclEntry, ...]:
+    """The IPv6 twins of a custom ACL's IPv4 entries (rule number + 1; the final deny's is 32768)."""
+    out = []
+    for e in entries:
+        b6 = twin(e.cidr_block) if e.cidr_block else None
+        if b6 is not None:
+            number = IPV6_FINAL_RULE if e.is_final else e.rule_number + 1
+            out.append(replace(e, rule_number=number, cidr_block=None, ipv6_cidr_block=b6))
+    return tuple(out)
 
 
 def _acl_twins(acl: NetworkAcl) -> tuple[NetworkAclEntry, ...]:

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from bench.dual_stack import dual_stack
-from bench.generator import SMALL, build
+from bench.generator import SMALL, SMALL_DUAL, build
 from vpclab.core.addresses import AddressSet
 from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.peering import VpcPeeringConnection
@@ -43,6 +43,16 @@ def test_ipv6_matrix_is_the_ipv4_matrix_of_the_twin_design(small6, protocol, por
     assert m6.sources.tolist() == m4.sources.tolist() and m6.destinations.tolist() == m4.destinations.tolist()
     assert np.array_equal(m6.bits, m4.bits)
     assert 0 < m6.count() < len(m6.sources) * len(m6.destinations)
+
+
+def test_the_dual_stack_generator_builds_the_same_twin(small6):
+    """bench's SMALL_DUAL (IPv6 built in, as the benchmark's AWS-MAX dual-stack) and SMALL made
+    dual-stack afterwards (bench/dual_stack.py) are the same design: same matrices both families."""
+    native = build(SMALL_DUAL)
+    for family in (4, 6):
+        assert np.array_equal(
+            matrix(native, "tcp", 443, family=family).bits, matrix(small6, "tcp", 443, family=6).bits
+        )
 
 
 def test_ipv6_atoms_are_compressed_boundaries(small6):
