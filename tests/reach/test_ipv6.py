@@ -247,3 +247,30 @@ def test_nat_gateway_refuses_ipv6_outside_the_nat64_prefix(net):  # type: ignore
 def test_trace_api_accepts_ip_version(net):  # type: ignore[no-untyped-def]
     with pytest.raises(ReachError):
         trace(net.world, net.id("web-1"), net.id("db-1"), ip_version=5)
+
+
+def test_intents_accept_ipv6_flows(net):  # type: ignore[no-untyped-def]
+    from vpclab.network import IntentError
+
+    report = net.check(
+        [
+            {"from": "web-1", "to": "db-1", "port": 5432, "ip_version": 6, "expect": "reachable"},
+            {"from": "web-1", "to": DB1_6, "port": 22, "expect": "unreachable"},
+        ]
+    )
+    assert report.ok, [r.to_dict() for r in report.violated]
+    assert report.results[0].intent.title.endswith("tcp/5432 IPv6: reachable")
+    with pytest.raises(IntentError, match="ip_version must be 4 or 6"):
+        net.check([{"from": "web-1", "to": "db-1", "ip_version": 5, "expect": "reachable"}])
+
+
+def test_diff_over_ipv6():  # type: ignore[no-untyped-def]
+    """Removing db's IPv6 return route closes the IPv6 flows from app, not the IPv4 ones."""
+    import vpclab
+
+    old, new = two_peered_dual_stack(), two_peered_dual_stack()
+    drop_route(new, "db-rt", "2600:1f18:a:100::/56")
+    assert not vpclab.diff(old, new, flows=[("tcp", 5432)]).closed
+    closed = vpclab.diff(old, new, flows=[("tcp", 5432)], family=6).closed
+    assert {(c.source, c.destination) for c in closed} >= {("app-web", "db-data")}
+    assert closed[0].after is not None and closed[0].after.flow.src_ip.startswith("2600:")

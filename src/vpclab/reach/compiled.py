@@ -130,6 +130,11 @@ class Space:
         """A CIDR of this space's family as [start, end) coordinates (compiling: plain integers)."""
         return _span(cidr) if self.family == 4 else _span6(cidr)
 
+    @property
+    def index(self) -> dict[int, int]:
+        """IPv6: boundary (plain 128-bit int) → its rank."""
+        return self._index
+
     def rank(self, value: int) -> int:
         """IPv6: the coordinate of a plain 128-bit value (a boundary's rank, else the rank of the
         boundary below it: the atom holding it)."""
