@@ -163,3 +163,22 @@ def test_ipv6_intents_incremental_equal_from_scratch():
         assert [r.reachable_pairs for r in checker.results()] == [
             int(m.reachable(i.sources[0], i.destinations[0])) for i in intents
         ]
+
+
+def test_ipv6_through_a_transit_gateway(small6):
+    """A transit gateway carries IPv6 by its route tables' IPv6 routes (here static routes to each
+    VPC's /56; with Ipv6Support an attachment propagates its VPC's IPv6 blocks): AWS "Transit gateway
+    route tables" (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html)."""
+    m = matrix(small6, "tcp", 443, level="interface", family=6)
+    rng = random.Random(2)
+    pairs = [(s, d) for s, d in m if small6.get(s).vpc_id != small6.get(d).vpc_id]  # type: ignore[union-attr]
+    for s, d in rng.sample(pairs, 40):
+        t = trace(small6, s, d, protocol="tcp", port=443, ip_version=6)
+        if any(h.component == "transit-gateway-route-table" for h in t.forward_hops):
+            assert t.reachable and ":" in t.flow.dst_ip
+            assert any(
+                h.component == "transit-gateway-route-table" and "/56" in h.detail for h in t.forward_hops
+            )
+            break
+    else:
+        raise AssertionError("no sampled IPv6 pair crossed the transit gateway")

@@ -100,6 +100,8 @@ def trace(
     dst_ip = dst.ip
     if src.kind == "internet" and dst.interface is not None and dst.interface.public_ip and family == 4:
         dst_ip = dst.interface.public_ip
+    if (":" in src_ip) != (":" in dst_ip):
+        raise ReachError(f"{source} → {destination}: {src_ip} and {dst_ip} are of different address families")
     flow = PacketHeader(src_ip, dst_ip, proto, sport, dport)
 
     t = Tracer(world, view, src, dst, names)

@@ -293,6 +293,11 @@ def _by_id(
         )
     if isinstance(res, CustomerGateway):
         cidrs = on_premises_cidrs(res)
+        if family == 6 and ip is None:
+            raise UnsupportedEndpointError(
+                f"{label}: the on-premises networks of {rid} are IPv4 (tag vpclab:on-premises-cidrs); "
+                f"give an IPv6 address, e.g. {rid}:2001:db8:1::10"
+            )
         if ip is None and not cidrs:
             raise UnknownEndpointError(
                 f"{label}: customer gateway {rid} names no on-premises networks "
@@ -301,7 +306,7 @@ def _by_id(
         return Endpoint("on-premises", ip or first_host(cidrs[0]), label, component=res.id)
     if isinstance(res, TransitGatewayAttachment) and role == "source":
         return Endpoint(
-            "tgw-attachment", ip or _attachment_address(view, res, label), label, component=res.id
+            "tgw-attachment", ip or _attachment_address(view, res, label, family), label, component=res.id
         )
     if isinstance(res, VpcPeeringConnection) and role == "source":
         return Endpoint("peering", ip or "", label, component=res.id)
@@ -348,12 +353,18 @@ def _zone_of(view: ForwardingView, eni: NetworkInterface) -> str | None:
     return subnet.availability_zone if subnet is not None else None
 
 
-def _attachment_address(view: ForwardingView, att: TransitGatewayAttachment, label: str) -> str:
+def _attachment_address(
+    view: ForwardingView, att: TransitGatewayAttachment, label: str, family: int = 4
+) -> str:
     world = view.world
     if att.resource_type == "vpc" and att.subnet_ids:
         subnet = world.get(att.subnet_ids[0], Subnet)
         if subnet is not None:
-            return first_usable(subnet.cidr_block)
+            return first_usable(_block(subnet, family, label))
+    if family == 6:
+        raise UnknownEndpointError(
+            f"{label}: say which IPv6 address the traffic comes from, e.g. {att.id}:2001:db8::10"
+        )
     if att.resource_type == "vpn":
         vpn = world.get(att.resource_id, VpnConnection)
         cgw = world.get(vpn.customer_gateway_id, CustomerGateway) if vpn is not None else None
