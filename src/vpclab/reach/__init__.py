@@ -72,7 +72,7 @@ def trace(
 ) -> Trace:
     """Trace one flow from ``source`` to ``destination`` and its reply.
 
-    ``source``/``destination``: an interface, instance, subnet or VPC id, an IPv4 address (or
+    ``source``/``destination``: an interface, instance, subnet or VPC id, an IPv4 or IPv6 address (or
     ``vpc-…:10.0.1.5``), ``"internet"``, a customer gateway id (on premises), a transit gateway
     attachment or peering connection id (sources: traffic arriving through it), or an AWS service
     (``"s3:us-east-1"``, destinations); see :mod:`vpclab.reach.endpoints`. ``protocol``: tcp, udp,
