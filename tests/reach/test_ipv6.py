@@ -9,7 +9,9 @@ outbound IPv6 traffic using an egress-only internet gateway"
 (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html): outbound
 IPv6 and its replies only; "DNS64 and NAT64"
 (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html): a NAT gateway
-translates IPv6 to ``64:ff9b::/96`` into IPv4. AWS Reachability Analyzer analyses IPv4 paths only
+translates IPv6 to ``64:ff9b::/96`` into IPv4; "Default network ACL"
+(https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html): rule 101 allows ``::/0``
+each way and a ``*`` rule denies the rest of IPv6. AWS Reachability Analyzer analyses IPv4 paths only
 ("Reachability Analyzer considerations"), so the codes for what only IPv6 has are vpclab's
 (``VPCLAB_EGRESS_ONLY_INBOUND``, ``VPCLAB_NAT64_PREFIX_REQUIRED``).
 """
