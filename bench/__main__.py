@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import api, control_plane, load, reach, soak
+from . import api, control_plane, load, reach, reach_ipv6, soak
 
 
 def machine() -> str:
@@ -34,6 +34,9 @@ def main() -> int:
         print(f"{name:70} {value * 1000:8.1f}ms {baseline * 1000:8.1f}ms {value / baseline:7.1f}x")
     print()
     for line in reach.report(reach.run()):
+        print(line)
+    print()
+    for line in reach_ipv6.report(reach_ipv6.run()):  # AWS-MAX dual-stack: IPv6 beside IPv4 (issue 9)
         print(line)
     print()
     for line in load.report(load.run()):  # loading a topology: 10k/20k/40k VPCs, growth exponent

@@ -19,6 +19,7 @@ segment k and most of segment k+1, plus static routes to on-premises networks an
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 
 from vpclab.model.base import Tags
@@ -44,9 +45,20 @@ from vpclab.model.vpn import (
 )
 from vpclab.model.world import World
 
+from .dual_stack import entry_twins, twin
 from .generator_parts import ACCOUNT, AZS, REGION, _Builder, acl_template, cidr, vpc_base
 
-__all__ = ["AWS_MAX", "SMALL", "Spec", "acl_template", "build", "cidr", "vpc_base"]
+__all__ = [
+    "AWS_MAX",
+    "AWS_MAX_DUAL",
+    "SMALL",
+    "SMALL_DUAL",
+    "Spec",
+    "acl_template",
+    "build",
+    "cidr",
+    "vpc_base",
+]
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,9 @@ class Spec:
     edge_cases: bool = False
     #: custom NACLs (from the templates) on AZs a and b; without, every subnet keeps the default NACL
     custom_acls: bool = True
+    #: dual-stack (issue 9): the IPv4 design and its IPv6 twin (bench/dual_stack.py): every VPC a
+    #: /56, every subnet a /64, every interface an IPv6 address, ::/0 to an egress-only gateway
+    dual_stack: bool = False
     seed: int = 7
 
 
@@ -83,6 +98,8 @@ SMALL = Spec(
     edge_cases=True,
 )
 AWS_MAX = Spec(vpcs=5_000)
+SMALL_DUAL = dataclasses.replace(SMALL, dual_stack=True)
+AWS_MAX_DUAL = dataclasses.replace(AWS_MAX, dual_stack=True)
 
 
 def build(spec: Spec) -> World:
@@ -92,6 +109,8 @@ def build(spec: Spec) -> World:
     new, rng, T = b.new, b.rng, spec.tgw_route_tables
     with world.transaction():
         templates = [acl_template(rng, spec.vpcs) for _ in range(spec.acl_templates)]
+        if spec.dual_stack:
+            templates = [t + entry_twins(t) for t in templates]
         for i in range(spec.vpcs):
             b.vpc(i, templates)
         # transit gateway, its route tables and one attachment per VPC
@@ -122,7 +141,8 @@ def build(spec: Spec) -> World:
                         vpc_id=vpc.id,
                         subnet_id=sub.id,
                         availability_zone=sub.availability_zone,
-                        private_ip_address=b.ip(sub),
+                        private_ip_address=(tip := b.ip(sub)),
+                        ipv6_addresses=b.ip6(tip),
                         interface_type="transit_gateway",
                         description=f"Network Interface for Transit Gateway Attachment {att_id}",
                         status="in-use",
@@ -220,6 +240,7 @@ def build(spec: Spec) -> World:
                 )
                 b.tables[v][0] = replace(b.tables[v][0], propagating_vgws=(vgw.id,))
         seg = [[a for i, a in enumerate(atts) if i % T == k] for k in range(T)]
+        att_vpc = {a: i for i, a in enumerate(atts)}
         budget = spec.tgw_routes // T
         for k in range(T):
             blackhole = TransitGatewayRoute(
@@ -228,6 +249,19 @@ def build(spec: Spec) -> World:
             st = (*statics[k][: max(0, budget - len(seg[k]) - 1 - 1)], blackhole)
             room = max(0, budget - len(seg[k]) - len(st))
             nxt = seg[(k + 1) % T][:room] if T > 1 else []
+            if spec.dual_stack:  # static IPv6 twins: of the statics, and of each propagating VPC's /56
+                st += tuple(
+                    replace(r, destination_cidr_block=b6)
+                    for r in st
+                    if (b6 := twin(r.destination_cidr_block or "192.0.2.0/24")) not in (None, "::/0")
+                )
+                st += tuple(
+                    TransitGatewayRoute(
+                        destination_cidr_block=twin(cidr(vpc_base(att_vpc[a]), 21)),
+                        transit_gateway_attachment_ids=(a,),
+                    )
+                    for a in dict.fromkeys(seg[k] + nxt)
+                )
             world.put(
                 TransitGatewayRouteTable(
                     id=trt_ids[k],
@@ -291,7 +325,8 @@ def build(spec: Spec) -> World:
                         vpc_id=vpc.id,
                         subnet_id=sub.id,
                         availability_zone=sub.availability_zone,
-                        private_ip_address=b.ip(sub),
+                        private_ip_address=(eip := b.ip(sub)),
+                        ipv6_addresses=b.ip6(eip),
                         groups=b.groups[vpc.id][:1],
                         interface_type="vpc_endpoint",
                         description=f"VPC Endpoint Interface {vpce_id}",
@@ -352,6 +387,7 @@ def build(spec: Spec) -> World:
                     subnet_id=sub.id,
                     availability_zone=sub.availability_zone,
                     private_ip_address=ip,
+                    ipv6_addresses=b.ip6(ip),
                     groups=b.groups[sub.vpc_id],
                     status="in-use",
                     instance_id=inst_id,
@@ -369,6 +405,7 @@ def build(spec: Spec) -> World:
                     image_id="ami-0abcdef1234567890",
                     network_interface_ids=(eni_id,),
                     private_ip_address=ip,
+                    ipv6_address=b.ip6(ip)[0] if spec.dual_stack else None,
                     availability_zone=sub.availability_zone,
                 )
             )

@@ -5,15 +5,19 @@ security group tiers straight into a World, in the shapes the ControlPlane makes
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
+from vpclab.model.gateways import EgressOnlyInternetGateway
 from vpclab.model.network_acl import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from vpclab.model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation
 from vpclab.model.security_group import SecurityGroup, SecurityGroupRule
-from vpclab.model.subnet import Subnet
-from vpclab.model.vpc import Vpc, VpcCidrBlockAssociation
+from vpclab.model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
+from vpclab.model.vpc import Vpc, VpcCidrBlockAssociation, VpcIpv6CidrBlockAssociation
 from vpclab.model.world import World
+
+from .dual_stack import DEFAULT_ACL_ENTRIES6, twin, twin_ip
 
 if TYPE_CHECKING:
     from .generator import Spec
@@ -33,6 +37,10 @@ def cidr(start: int, prefixlen: int) -> str:
 
 def _local(c: str) -> Route:
     return Route(destination_cidr_block=c, gateway_id="local", origin=ORIGIN_LOCAL)
+
+
+def _local6(c: str) -> Route:
+    return Route(destination_ipv6_cidr_block=c, gateway_id="local", origin=ORIGIN_LOCAL)
 
 
 _DEFAULT_ACL_ENTRIES = tuple(
@@ -131,6 +139,10 @@ class _Builder:
     def put(self, res):  # type: ignore[no-untyped-def]
         return self.w.put(res)
 
+    def ip6(self, ip: str) -> tuple[str, ...]:
+        """The interface's IPv6 addresses: its IPv4 address's twin in a dual-stack network."""
+        return (twin_ip(ip),) if self.s.dual_stack else ()
+
     def ip(self, subnet: Subnet) -> str:
         n = self.next_ip.get(subnet.id, int(subnet.network.network_address) + 4)
         self.next_ip[subnet.id] = n + 1
@@ -139,9 +151,11 @@ class _Builder:
     def vpc(self, i: int, templates: list[tuple[NetworkAclEntry, ...]]) -> None:
         s, new = self.s, self.new
         block = cidr(vpc_base(i), 21)
+        vpc_id = new("vpc")
+        block6 = twin(block) if s.dual_stack else None
         vpc = self.put(
             Vpc(
-                id=new("vpc"),
+                id=vpc_id,
                 owner_id=ACCOUNT,
                 region=REGION,
                 cidr_block=block,
@@ -150,6 +164,15 @@ class _Builder:
                         association_id=new("vpc_cidr_block_association"), cidr_block=block
                     ),
                 ),
+                ipv6_cidr_block_associations=(
+                    VpcIpv6CidrBlockAssociation(
+                        association_id="vpc-cidr-assoc-6" + vpc_id[5:],
+                        ipv6_cidr_block=block6,
+                        network_border_group=REGION,
+                    ),
+                )
+                if block6
+                else (),
             )
         )
         subnets = [
@@ -162,10 +185,29 @@ class _Builder:
                     cidr_block=cidr(vpc_base(i) + 256 * k, 24),
                     availability_zone=AZS[k * 3 // s.subnets_per_vpc][0],
                     availability_zone_id=AZS[k * 3 // s.subnets_per_vpc][1],
+                    ipv6_cidr_block_associations=(
+                        SubnetIpv6CidrBlockAssociation(
+                            association_id=f"subnet-cidr-assoc-{vpc_id[4:]}{k}",
+                            ipv6_cidr_block=twin(cidr(vpc_base(i) + 256 * k, 24)) or "",
+                        ),
+                    )
+                    if block6
+                    else (),
                 )
             )
             for k in range(s.subnets_per_vpc)
         ]
+        routes: tuple[Route, ...] = (_local(block),)
+        if block6:  # the IPv6 local route, and ::/0 to the VPC's egress-only internet gateway
+            eigw = self.put(
+                EgressOnlyInternetGateway(
+                    id=new("egress_only_internet_gateway"), owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id
+                )
+            )
+            routes += (
+                _local6(block6),
+                Route(destination_ipv6_cidr_block="::/0", egress_only_internet_gateway_id=eigw.id),
+            )
         tables = []
         for t in range(3):
             rtb_id = new("route_table")
@@ -194,7 +236,7 @@ class _Builder:
                     owner_id=ACCOUNT,
                     region=REGION,
                     vpc_id=vpc.id,
-                    routes=(_local(block),),
+                    routes=routes,
                     associations=assoc,
                 )
             )
@@ -225,6 +267,19 @@ class _Builder:
                         ip_protocol="-1",
                         cidr_ipv4="0.0.0.0/0",
                     ),
+                )
+                + (
+                    (
+                        SecurityGroupRule(
+                            security_group_rule_id="sgr-6" + sg_id[3:],
+                            group_id=sg_id,
+                            is_egress=True,
+                            ip_protocol="-1",
+                            cidr_ipv6="::/0",
+                        ),
+                    )
+                    if block6
+                    else ()
                 ),
             )
         )
@@ -238,7 +293,7 @@ class _Builder:
                 region=REGION,
                 vpc_id=vpc.id,
                 is_default=True,
-                entries=_DEFAULT_ACL_ENTRIES,
+                entries=_DEFAULT_ACL_ENTRIES + DEFAULT_ACL_ENTRIES6 if block6 else _DEFAULT_ACL_ENTRIES,
                 associations=tuple(
                     NetworkAclAssociation(
                         network_acl_association_id=new("network_acl_association"),
@@ -312,6 +367,20 @@ class _Builder:
             db: (rule(db, False, "tcp", 5432, 5432, ref=app), rule(db, False, "tcp", 5432, 5432, c=hub)),
             mgmt: (rule(mgmt, False, "tcp", 22, 22, c=hub),),
         }
+        egress = {gid: (rule(gid, True, "-1", -1, -1, c="0.0.0.0/0"),) for gid in ids}
+        if self.s.dual_stack:  # each CIDR rule's IPv6 twin (the ::/0 egress rule AWS adds among them)
+            for rules in (ingress, egress):
+                for gid, rs in rules.items():
+                    rules[gid] = rs + tuple(
+                        replace(
+                            r,
+                            security_group_rule_id="sgr-6" + r.security_group_rule_id[4:],
+                            cidr_ipv4=None,
+                            cidr_ipv6=twin(r.cidr_ipv4),
+                        )
+                        for r in rs
+                        if r.cidr_ipv4 and twin(r.cidr_ipv4)
+                    )
         for gid, name in zip(ids, ("web", "app", "db", "mgmt"), strict=True):
             self.put(
                 SecurityGroup(
@@ -322,10 +391,19 @@ class _Builder:
                     group_name=name,
                     description=f"{name} tier",
                     ingress=ingress[gid],
-                    egress=(rule(gid, True, "-1", -1, -1, c="0.0.0.0/0"),),
+                    egress=egress[gid],
                 )
             )
         self.groups[vpc.id] = self.groups[vpc.id] + tuple(ids)
 
     def route(self, rt: RouteTable, route: Route) -> None:
-        self.extra_routes.setdefault(rt.id, []).append(route)
+        extra = self.extra_routes.setdefault(rt.id, [])
+        extra.append(route)
+        if (
+            self.s.dual_stack
+            and route.destination_cidr_block
+            and (route.vpc_peering_connection_id or route.transit_gateway_id)
+        ):
+            b6 = twin(route.destination_cidr_block)
+            if b6 is not None:
+                extra.append(replace(route, destination_cidr_block=None, destination_ipv6_cidr_block=b6))

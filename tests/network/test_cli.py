@@ -124,3 +124,16 @@ def test_diff_opened_flows_and_exit_code(edited: Callable[..., Path]) -> None:
         ("c-app", "a-app"),
     ]
     assert data["closed"][0]["after"]["explanations"][0]["code"] == "NO_ROUTE_TO_DESTINATION"
+
+
+def test_ipv6_options() -> None:
+    """--ipv6: trace a named instance at its IPv6 address; the IPv6 matrix holds the subnets with a
+    /64 (none in an IPv4-only file). An IPv6 address as SRC or DST implies it."""
+    result = runner.invoke(app, ["trace", TRIANGLE, "a-host", "c-host", "--port", "22", "--ipv6"])
+    assert result.exit_code == 2 and "has no IPv6 address" in result.output
+    result = runner.invoke(app, ["trace", TRIANGLE, "a-host", "2001:db8::1", "--port", "443"])
+    assert result.exit_code == 2 and "has no IPv6 address" in result.output
+    result = runner.invoke(app, ["matrix", TRIANGLE, "--ipv6", "-f", "json"])
+    assert result.exit_code == 0 and json.loads(result.output)["sources"] == []
+    result = runner.invoke(app, ["matrix", TRIANGLE, "--ipv6"])
+    assert "subnet IPv6 reachability, tcp/443 (0 reachable pairs)" in result.output

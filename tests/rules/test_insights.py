@@ -236,3 +236,43 @@ def test_untraceable_path_is_a_failed_analysis(lab, net):
         a.status_message
         == f"vpclab traces {net.id('app-db')} as a destination only with a destination IP address"
     )
+
+
+def test_ipv6_addresses_are_refused_and_the_ipv6_answer_rides_in_vpclab_fields():
+    """AWS Reachability Analyzer analyses IPv4 only: CreateNetworkInsightsPath's SourceIp and
+    DestinationIp (and the filters' addresses) match ``^([0-9]{1,3}.){3}[0-9]{1,3}$``, at most 15
+    characters (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInsightsPath.html),
+    so an IPv6 address is refused and an analysis between two instances is the IPv4 one. vpclab traces
+    the same two resources over IPv6 too and keeps that answer in its own fields (issue 9)."""
+    from dataclasses import replace
+
+    from tests.reach.ipv6_worlds import two_peered_dual_stack
+    from vpclab.model.security_group import SecurityGroup
+
+    net = two_peered_dual_stack()
+    lab = ControlPlane(net.world, account_id="111111111111", region="us-east-1")
+    bad = "Value (2600:1f18:b:101::10) for parameter {} is invalid. Expected an IPv4 address."
+    with unchanged(lab.world), raises_aws("InvalidParameterValue", bad.format("DestinationIp")):
+        lab.create_network_insights_path(
+            source=net.id("web-1"),
+            destination=net.id("db-1"),
+            protocol="tcp",
+            destination_ip="2600:1f18:b:101::10",
+        )
+    with raises_aws("InvalidParameterValue", bad.format("FilterAtSource.DestinationAddress")):
+        lab.create_network_insights_path(
+            source=net.id("web-1"),
+            protocol="tcp",
+            filter_at_source={"destination_address": "2600:1f18:b:101::10"},
+        )
+    # IPv6 blocked by db-sg (no IPv6 rule), IPv4 open: AWS's members say reachable (IPv4)
+    sg = net.world.get(net.id("db-sg"), SecurityGroup)
+    net.world.put(replace(sg, ingress=tuple(r for r in sg.ingress if r.cidr_ipv6 is None)))
+    path = lab.create_network_insights_path(
+        source=net.id("web-1"), destination=net.id("db-1"), protocol="tcp", destination_port=5432
+    )
+    a = lab.start_network_insights_analysis(network_insights_path_id=path.id)
+    assert a.network_path_found and a.disposition == "reachable" and not a.explanations
+    assert a.ipv6_disposition == "blocked"
+    assert [f.code for f in a.ipv6_findings] == ["ENI_SG_RULES_MISMATCH"]
+    assert "2600:1f18:a:101::/64" in a.ipv6_findings[0].fix

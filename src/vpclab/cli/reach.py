@@ -127,6 +127,14 @@ def trace(
     port: Annotated[
         int | None, typer.Option("--port", help="Destination port (ICMP type for icmp).", min=0, max=65535)
     ] = None,
+    ipv6: Annotated[
+        bool,
+        typer.Option(
+            "--ipv6",
+            help="Trace over IPv6: named resources stand at their IPv6 address (the default is IPv4, as AWS "
+            "Reachability Analyzer; an IPv6 address given as SRC or DST implies --ipv6).",
+        ),
+    ] = False,
     format: FormatOpt = Format.table,
 ) -> None:
     """Trace one flow both ways: every hop with the route or rule that matched, the verdict, every
@@ -138,7 +146,9 @@ def trace(
     """
     net = _load(file)
     try:
-        t = net.trace(source, destination, protocol=_protocol(protocol), port=port)
+        t = net.trace(
+            source, destination, protocol=_protocol(protocol), port=port, ip_version=6 if ipv6 else None
+        )
     except ReachError as exc:
         raise _usage(str(exc)) from None
     if format is Format.json:
@@ -169,6 +179,12 @@ def matrix(
             metavar="subnet|interface",
         ),
     ] = Level.subnet,
+    ipv6: Annotated[
+        bool,
+        typer.Option(
+            "--ipv6", help="The IPv6 matrix: subnets with an IPv6 /64, interfaces with an IPv6 address."
+        ),
+    ] = False,
     format: FormatOpt = Format.table,
 ) -> None:
     """All-pairs reachability: which subnets (or interfaces) reach which, for one protocol and port.
@@ -181,15 +197,16 @@ def matrix(
     proto = _protocol(protocol)
     if port is None:
         port = {"tcp": 443, "udp": 443, "icmp": 8}.get(proto)
-    m = net.matrix(protocol=proto, port=port, level=level.value)
+    m = net.matrix(protocol=proto, port=port, level=level.value, family=6 if ipv6 else 4)
     if format is Format.json:
         _emit({**m.to_dict(), "rows": m.to_rows()})
         return
     shown = "all" if m.protocol == "-1" else m.protocol
     flow = f"{shown}/{m.port}" if m.port is not None else shown
     n = m.count()
+    kind = f"{level.value} IPv6" if ipv6 else level.value
     table = Table(
-        title=f"{file}: {level.value} reachability, {flow} ({n} reachable pair{'s' if n != 1 else ''})",
+        title=f"{file}: {kind} reachability, {flow} ({n} reachable pair{'s' if n != 1 else ''})",
         title_justify="left",
     )
     table.add_column("from \\ to", no_wrap=True)

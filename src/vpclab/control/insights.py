@@ -56,6 +56,11 @@ def _invalid(message: str) -> AwsError:
 
 
 def _ipv4(value: str | None, param: str) -> str | None:
+    """AWS's SourceIp, DestinationIp and the filters' addresses are IPv4 by their pattern
+    (``^([0-9]{1,3}.){3}[0-9]{1,3}$``, at most 15 characters: CreateNetworkInsightsPath, Amazon EC2
+    API Reference): Reachability Analyzer analyses IPv4 only, so an IPv6 address is refused here as
+    AWS refuses it. vpclab's IPv6 answer for two resources rides in its own fields instead
+    (``network.insights``, docs/insights.md)."""
     if value is None:
         return None
     try:

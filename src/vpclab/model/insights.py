@@ -244,6 +244,10 @@ class NetworkInsightsAnalysis(Resource):
     #: vpclab's answer: the tracer's disposition (reachable | blocked) and every cause with its fix
     disposition: str = "blocked"
     findings: tuple[VpclabFinding, ...] = ()
+    #: vpclab's answer for the same two resources over IPv6, when both have an IPv6 address (AWS
+    #: Reachability Analyzer analyses IPv4 only: its answer above is the IPv4 one); None otherwise
+    ipv6_disposition: str | None = None
+    ipv6_findings: tuple[VpclabFinding, ...] = ()
 
     @property
     def arn(self) -> str:

@@ -292,13 +292,18 @@ class ForwardingEntry:
     state: str = field(compare=False)
 
 
-def forwarding_entries(world: World, route_table: RouteTable, *, family: int = 4) -> list[ForwardingEntry]:
+def forwarding_entries(world: World, route_table: RouteTable, *,
+                       family: int | None = 4) -> list[ForwardingEntry]:
     """The table's effective routes of one address family (4: DestinationCidrBlock and IPv4 prefix
-    lists; 6: DestinationIpv6CidrBlock and IPv6 prefix lists) expanded to prefixes, unsorted.
+    lists; 6: DestinationIpv6CidrBlock and IPv6 prefix lists; None: both) expanded to prefixes,
+    unsorted.
 
-    The two families are separate forwarding tables (an IPv4 packet never matches ``::/0``), so a
-    caller asks for the family of the address it looks up.
+    The two families are separate forwarding tables (an IPv4 packet never matches ``::/0``): a caller
+    asks for the family of the address it looks up, or keeps the families apart itself.
     """
+    if family is None:
+        return forwarding_entries(world, route_table, family=4) + forwarding_entries(world, route_table,
+                                                                                     family=6)
     from .prefix_lists import prefix_list_cidrs
 
     ipv6 = family == 6

@@ -15,6 +15,7 @@ from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
+from ..core.addresses import V6_BASE, address_int
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -222,12 +223,8 @@ class TransitGatewayRouteTablePropagation:
 
 @lru_cache(maxsize=65536)
 def _network(cidr: str) -> IPv4Network | IPv6Network:
+    """An IPv4 or IPv6 destination (a transit gateway route's ``DestinationCidrBlock`` holds either)."""
     return ip_network(cidr)
-
-
-#: set on the (address, prefix length) keys of IPv6 routes and addresses, so that the two families'
-#: keys never meet (an IPv4 key is below 2**32, an IPv6 key at or above 2**128)
-IPV6_KEY_TAG = 1 << 128
 
 
 def _decimal(text: str) -> bool:
@@ -263,21 +260,16 @@ def _normal(cidr: str) -> str:
 @lru_cache(maxsize=65536)
 def cidr_key(cidr: str) -> tuple[int, int]:
     """(network address as an int, prefix length) of a CIDR block (cached); an IPv6 block's address
-    carries ``IPV6_KEY_TAG``."""
+    is offset into the dual-stack space of ``core.addresses`` (above every IPv4 address)."""
     key = _canonical_key(cidr)
     if key is not None:
         return key
     net = _network(cidr)
-    tag = IPV6_KEY_TAG if net.version == 6 else 0
-    return int(net.network_address) | tag, net.prefixlen
+    return int(net.network_address) + (0 if net.version == 4 else V6_BASE), net.prefixlen
 
 
-@lru_cache(maxsize=65536)
 def _ip_int(ip: str) -> int:
-    """An address as an int (an IPv6 one carrying ``IPV6_KEY_TAG``)."""
-    if ":" in ip:
-        return int(IPv6Address(ip)) | IPV6_KEY_TAG
-    return int(IPv4Address(ip))
+    return address_int(ip)
 
 
 def route_key(route: TransitGatewayRoute) -> tuple[int, int]:
@@ -436,23 +428,22 @@ def tgw_routes(world: World, route_table: TransitGatewayRouteTable,
 
 def longest_match(routes: Iterable[TransitGatewayRoute],
                   ip: IPv4Address | IPv6Address | str) -> TransitGatewayRoute | None:
-    """The most specific route containing ``ip`` (routes hold one route per destination; only
-    routes of the address's family match)."""
+    """The most specific route of ``ip``'s family containing ``ip`` (routes hold one route per
+    destination)."""
     addr = _ip_int(str(ip))
+    v6 = addr >= V6_BASE
+    bits = 128 if v6 else 32
+    if v6:
+        addr -= V6_BASE
     found: TransitGatewayRoute | None = None
     found_len = -1
-    if addr < IPV6_KEY_TAG:
-        for r in routes:
-            base, plen = route_key(r)
-            if base < IPV6_KEY_TAG and plen > found_len \
-                    and (addr >> (32 - plen) if plen else 0) == (base >> (32 - plen) if plen else 0):
-                found, found_len = r, plen
-        return found
-    addr ^= IPV6_KEY_TAG
     for r in routes:
         base, plen = route_key(r)
-        if base >= IPV6_KEY_TAG and plen > found_len \
-                and (addr >> (128 - plen)) == ((base ^ IPV6_KEY_TAG) >> (128 - plen)):
+        if (base >= V6_BASE) != v6:
+            continue
+        if v6:
+            base -= V6_BASE
+        if plen > found_len and (addr >> (bits - plen)) == (base >> (bits - plen)):
             found, found_len = r, plen
     return found
 

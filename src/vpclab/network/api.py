@@ -87,6 +87,7 @@ def trace(
     protocol: str | int = "tcp",
     port: int | None = None,
     source_port: int | None = None,
+    ip_version: int | None = None,
 ) -> Trace:
     """One flow and its reply, hop by hop, every cause and its fix (see :func:`vpclab.reach.trace`).
 
@@ -101,6 +102,7 @@ def trace(
             port=port,
             source_port=source_port,
             names=net.names,
+            ip_version=ip_version,
         )
     except UnknownEndpointError as exc:
         for spec in (source, destination):
@@ -214,7 +216,9 @@ def _engine() -> Callable[..., Any] | None:
     return class_matrix
 
 
-def traced_pairs(world: World, level: str, protocol: str, port: int | None) -> frozenset[tuple[str, str]]:
+def traced_pairs(
+    world: World, level: str, protocol: str, port: int | None, family: int = 4
+) -> frozenset[tuple[str, str]]:
     """The matrix by tracing every pair (exact, slow: for small networks and cross-checks).
 
     A subnet reaches itself (the local route, no network ACL inside a subnet); an interface does
@@ -227,7 +231,7 @@ def traced_pairs(world: World, level: str, protocol: str, port: int | None) -> f
                 if level == "subnet":
                     found.add((s, d))
                 continue
-            if _trace(world, s, d, protocol=protocol, port=port).reachable:
+            if _trace(world, s, d, protocol=protocol, port=port, ip_version=family).reachable:
                 found.add((s, d))
     return frozenset(found)
 
@@ -240,9 +244,11 @@ def world_matrix(
     level: str = "subnet",
     names: dict[str, str] | None = None,
     engine: str | None = None,
+    family: int = 4,
 ) -> Matrix:
     """The matrix of a World. ``engine`` forces ``"classes"`` or ``"traces"``; by default the
-    equivalence-class engine when available, else one trace per pair."""
+    equivalence-class engine when available, else one trace per pair. ``family`` 6: the IPv6 matrix
+    (subnets with an IPv6 /64, interfaces with an IPv6 address)."""
     if level not in LEVELS:
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
     proto = traced_protocol(protocol) or str(protocol).lower()
@@ -251,7 +257,7 @@ def world_matrix(
         raise ValueError("the equivalence-class matrix (vpclab.reach.matrix) is not available")
     if class_matrix is not None:
         Protocol(proto)  # a ProtocolError (ValueError) for what is not a protocol (trace raises its own)
-        m = class_matrix(world, protocol=proto, port=port, level=level)
+        m = class_matrix(world, protocol=proto, port=port, level=level, family=family)
         sources = [str(s) for s in m.sources.tolist()]
         destinations = [str(d) for d in m.destinations.tolist()]
         pairs = frozenset((str(s), str(d)) for s, d in m)
@@ -263,7 +269,7 @@ def world_matrix(
         port,
         sources,
         destinations,
-        traced_pairs(world, level, proto, port),
+        traced_pairs(world, level, proto, port, family),
         dict(names or {}),
         "traces",
     )
@@ -276,9 +282,12 @@ def matrix(
     port: int | None = 443,
     level: str = "subnet",
     engine: str | None = None,
+    family: int = 4,
 ) -> Matrix:
-    """All pairs of subnets (or interfaces) of a loaded network, by name."""
-    return world_matrix(net.world, protocol=protocol, port=port, level=level, names=net.names, engine=engine)
+    """All pairs of subnets (or interfaces) of a loaded network, by name (``family=6``: over IPv6)."""
+    return world_matrix(
+        net.world, protocol=protocol, port=port, level=level, names=net.names, engine=engine, family=family
+    )
 
 
 def check(net: Network, intents: str | Path | Sequence[Any]) -> CheckReport:

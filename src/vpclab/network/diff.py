@@ -82,13 +82,15 @@ class NetworkDiff:
 
 
 def _named_pairs(
-    net: Network, level: str, protocol: str, port: int | None, engine: str | None
+    net: Network, level: str, protocol: str, port: int | None, engine: str | None, family: int = 4
 ) -> tuple[set[tuple[str, str]], set[str]]:
     """Reachable (source name, destination name) pairs, and every endpoint name at this level.
 
     Endpoints the file did not name (an interface AWS made) are matched by their derived names
     (``web-1/eni``) when the loader gave them one, else they are left out of the comparison."""
-    m = world_matrix(net.world, protocol=protocol, port=port, level=level, names=net.names, engine=engine)
+    m = world_matrix(
+        net.world, protocol=protocol, port=port, level=level, names=net.names, engine=engine, family=family
+    )
     named = {rid: net.names[rid] for rid in (*m.sources, *m.destinations) if rid in net.names}
     pairs = {(named[s], named[d]) for s, d in m.pairs_in_order() if s in named and d in named and s != d}
     return pairs, set(named.values())
@@ -101,22 +103,24 @@ def diff_networks(
     flows: Sequence[tuple[str, int | None]] = DEFAULT_FLOWS,
     level: str = "subnet",
     engine: str | None = None,
+    family: int = 4,
 ) -> NetworkDiff:
-    """The flows ``new`` opens and closes compared with ``old`` (see the module docstring)."""
+    """The flows ``new`` opens and closes compared with ``old`` (see the module docstring);
+    ``family=6`` compares the IPv6 flows of dual-stack networks."""
     from .api import trace
 
     flows = tuple((str(p).lower(), n) for p, n in flows)
     result = NetworkDiff(level, flows)
     for protocol, port in flows:
-        before, old_names = _named_pairs(old, level, protocol, port, engine)
-        after, new_names = _named_pairs(new, level, protocol, port, engine)
+        before, old_names = _named_pairs(old, level, protocol, port, engine, family)
+        after, new_names = _named_pairs(new, level, protocol, port, engine, family)
 
         def explain(
             net: Network, names: set[str], s: str, d: str, protocol: str = protocol, port: int | None = port
         ) -> Trace | None:
             if s not in names or d not in names:
                 return None
-            return trace(net, s, d, protocol=protocol, port=port)
+            return trace(net, s, d, protocol=protocol, port=port, ip_version=family)
 
         for s, d in sorted(after - before):
             result.opened.append(

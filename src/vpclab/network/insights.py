@@ -425,4 +425,36 @@ def analyse(
                            port=request.port, source_port=request.source_port)
     except ReachError as exc:
         return failed_analysis(base, str(exc))
-    return build_analysis(world, base, path, result, must_traverse)
+    analysis = build_analysis(world, base, path, result, must_traverse)
+    return _with_ipv6(world, analysis, path, request)
+
+
+def _with_ipv6(
+    world: World, analysis: NetworkInsightsAnalysis, path: NetworkInsightsPath, request: TraceRequest
+) -> NetworkInsightsAnalysis:
+    """AWS Reachability Analyzer analyses IPv4 only (CreateNetworkInsightsPath's SourceIp and
+    DestinationIp, and the filters' addresses, are IPv4 by their pattern; vpclab refuses an IPv6 one
+    as AWS does). When both ends are resources of a dual-stack network, vpclab also traces the same
+    flow over IPv6 and puts the verdict and its findings beside AWS's answer, in vpclab's own fields
+    (``GET /_vpclab/analyses/<id>``: ``vpclab.ipv6``); AWS's members stay the IPv4 answer."""
+    if path.source_ip or path.destination_ip or request.source is None or request.destination is None:
+        return analysis  # an explicit (IPv4) address was asked about
+    if ":" in request.source or ":" in request.destination:
+        return analysis  # an id with an address (a vpclab extension): that address's family only
+    try:
+        six = run_trace(
+            world,
+            request.source,
+            request.destination,
+            protocol=path.protocol,
+            port=request.port,
+            source_port=request.source_port,
+            ip_version=6,
+        )
+    except ReachError:
+        return analysis  # an end without an IPv6 address: IPv4 only, as AWS
+    findings = tuple(
+        VpclabFinding(code=e.code, message=e.message, component=e.component, direction=e.direction, fix=e.fix)
+        for e in six.explanations
+    )
+    return replace(analysis, ipv6_disposition=six.disposition, ipv6_findings=findings)

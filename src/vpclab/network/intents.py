@@ -5,6 +5,7 @@ An intents file is a YAML list (or a mapping with ``intents:``) of intents::
     - {from: web-1, to: db-1, protocol: tcp, port: 5432, expect: reachable}
     - {name: dev never reaches prod, from: {vpc: dev}, to: {vpc: prod}, expect: unreachable}
     - {from: {tag: {env: prod}}, to: internet, port: 443, expect: {only-via: egress}}
+    - {from: app-private, to: internet, port: 443, ip_version: 6, expect: reachable}
 
 docs/reachability.md documents the format. Mistakes are reported as ``file:line:column: message``
 like the topology loader's (``IntentError`` and ``TopologyError`` are both ``InputError``s with
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from .facade import Network
 
 EXPECTS = ("reachable", "unreachable", "only-via")
-_KEYS = ("name", "from", "to", "protocol", "port", "expect", "only-via")
+_KEYS = ("name", "from", "to", "protocol", "port", "expect", "only-via", "ip_version")
 _SELECTOR_KEYS = ("vpc", "subnet", "tag")
 #: selector words that are not names
 _WORDS = ("internet", "on-premises")
@@ -73,12 +74,17 @@ class Intent:
     file: str = "<intents>"
     line: int = 1
     column: int = 1
+    #: 6: the flows are IPv6 (resources stand at their IPv6 addresses); None: IPv4 unless an address
+    #: the intent names is IPv6
+    ip_version: int | None = None
 
     @property
     def title(self) -> str:
         if self.name:
             return self.name
         flow = f"{self.protocol}/{self.port}" if self.port is not None else self.protocol
+        if self.ip_version == 6:
+            flow += " IPv6"
         what = f"only via {self.via}" if self.expect == "only-via" else self.expect
         return f"{self.source} → {self.destination} {flow}: {what}"
 
@@ -222,12 +228,25 @@ def _intent(src: Source, loc: tuple[str | int, ...], raw: Any, problems: list[Pr
     port = raw.get("port")
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535):
         problems.append(src.problem((*loc, "port"), f"port must be a number 0-65535, not {port!r}"))
+    ip_version = raw.get("ip_version")
+    if ip_version is not None and ip_version not in (4, 6):
+        problems.append(src.problem((*loc, "ip_version"), f"ip_version must be 4 or 6, not {ip_version!r}"))
     sides = [_selector(src, (*loc, k), raw[k], problems) if k in raw else None for k in ("from", "to")]
     if len(problems) > bad or sides[0] is None or sides[1] is None:
         return None
     name = raw.get("name")
     return Intent(
-        sides[0], sides[1], str(expect), protocol, port, via, str(name) if name else None, src.file, line, col
+        sides[0],
+        sides[1],
+        str(expect),
+        protocol,
+        port,
+        via,
+        str(name) if name else None,
+        src.file,
+        line,
+        col,
+        ip_version,
     )
 
 
@@ -380,7 +399,9 @@ def check_intents(net: Network, intents: Sequence[Intent]) -> CheckReport:
                 if s == d:
                     continue
                 try:
-                    t = trace(net, s, d, protocol=intent.protocol, port=intent.port)
+                    t = trace(
+                        net, s, d, protocol=intent.protocol, port=intent.port, ip_version=intent.ip_version
+                    )
                 except ReachError as exc:
                     problems.append(intent.problem(f"{label(net, s)} → {label(net, d)}: {exc}"))
                     continue

@@ -22,7 +22,7 @@ from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.world import World
 from . import gateways, transit
-from .endpoints import Endpoint, first_usable, resolve
+from .endpoints import Endpoint, first_usable, resolve, spec_family
 from .errors import AmbiguousAddressError, ReachError, UnknownEndpointError, UnsupportedEndpointError
 from .explanations import ALL_CODES, BLOCKING_CODES, INFO_CODES, NO_PATH_CODES, VPCLAB_CODES, Disposition
 from .forwarding import ForwardingView, forwarding_view
@@ -46,9 +46,11 @@ __all__ = [
     "Trace",
     "UnknownEndpointError",
     "UnsupportedEndpointError",
+    "flow_family",
     "forwarding_view",
     "trace",
 ]
+
 
 def _protocol(protocol: str | int) -> str:
     p = traced_protocol(protocol)
@@ -66,32 +68,40 @@ def trace(
     port: int | None = None,
     source_port: int | None = None,
     names: Mapping[str, str] | None = None,
+    ip_version: int | None = None,
 ) -> Trace:
     """Trace one flow from ``source`` to ``destination`` and its reply.
 
-    ``source``/``destination``: an interface, instance, subnet or VPC id, an IPv4 address (or
+    ``source``/``destination``: an interface, instance, subnet or VPC id, an IPv4 or IPv6 address (or
     ``vpc-…:10.0.1.5``), ``"internet"``, a customer gateway id (on premises), a transit gateway
     attachment or peering connection id (sources: traffic arriving through it), or an AWS service
     (``"s3:us-east-1"``, destinations); see :mod:`vpclab.reach.endpoints`. ``protocol``: tcp, udp,
     icmp or "-1"; ``port`` the destination port (the ICMP type for icmp; None: any port, which only
     rules allowing every port admit); ``source_port`` defaults to 49152 for tcp and udp.
     ``names`` maps ids to the names shown in hops (a loaded topology's ``net.names``).
+    ``ip_version``: 4 or 6, the family of the flow; None (the default) takes the family of an address
+    either end names, else IPv4, as AWS Reachability Analyzer does for a resource named without an
+    address (it analyses IPv4 only). With 6, a resource stands at its IPv6 address.
 
     Raises a :class:`ReachError` (a ValueError) for an endpoint that does not exist or is ambiguous.
     """
     proto = _protocol(protocol)
+    family = flow_family(source, destination, ip_version)
     view = forwarding_view(world)
-    dst = resolve(view, destination, role="destination")
-    src = resolve(view, source, role="source")
+    dst = resolve(view, destination, role="destination", family=family)
+    src = resolve(view, source, role="source", family=family)
     if dst.component is not None and dst.component.startswith("vpce-"):
-        dst = resolve(view, destination, role="destination", near=src)  # the endpoint's interface in src's AZ
+        # the endpoint's interface in src's AZ
+        dst = resolve(view, destination, role="destination", near=src, family=family)
     has_ports = proto in ("tcp", "udp")
     sport = (source_port if source_port is not None else DEFAULT_SOURCE_PORT) if has_ports else None
     dport = port if has_ports or proto == "icmp" else None
-    src_ip = src.ip or _peering_source_ip(view, src, dst)
+    src_ip = src.ip or _peering_source_ip(view, src, dst, family)
     dst_ip = dst.ip
-    if src.kind == "internet" and dst.interface is not None and dst.interface.public_ip:
+    if src.kind == "internet" and dst.interface is not None and dst.interface.public_ip and family == 4:
         dst_ip = dst.interface.public_ip
+    if (":" in src_ip) != (":" in dst_ip):
+        raise ReachError(f"{source} → {destination}: {src_ip} and {dst_ip} are of different address families")
     flow = PacketHeader(src_ip, dst_ip, proto, sport, dport)
 
     t = Tracer(world, view, src, dst, names)
@@ -130,14 +140,34 @@ def trace(
     return Trace(flow, "blocked" if blocked else "reachable", forward_hops, return_hops, t.explanations)
 
 
-def _peering_source_ip(view: ForwardingView, src: Endpoint, dst: Endpoint) -> str:
+def flow_family(source: str, destination: str, ip_version: int | None = None) -> int:
+    """The address family of a flow: ``ip_version`` when given, else the family of an address either
+    end names, else 4. Raises ReachError for an address of the other family than asked, or for two
+    ends of different families."""
+    if ip_version not in (None, 4, 6):
+        raise ReachError(f"ip_version {ip_version!r}: use 4 or 6")
+    named = {f for f in (spec_family(source), spec_family(destination)) if f is not None}
+    if len(named) > 1:
+        raise ReachError(
+            f"{source} → {destination}: the two ends are of different address families (a flow is IPv4 "
+            f"or IPv6; NAT64 is traced by sending to 64:ff9b::<IPv4 address>)"
+        )
+    if ip_version is not None and named and named != {ip_version}:
+        raise ReachError(f"{source} → {destination}: the addresses named are not IPv{ip_version}")
+    return ip_version or (named.pop() if named else 4)
+
+
+def _peering_source_ip(view: ForwardingView, src: Endpoint, dst: Endpoint, family: int = 4) -> str:
     pcx = view.world.get(src.component or "", VpcPeeringConnection)
     assert pcx is not None
     for vpc_id in pcx.vpc_ids:
         if not view.vpc_holds(vpc_id, dst.ip):
             subnet = next(view.world.in_vpc(vpc_id, Subnet), None)
-            if subnet is not None:
-                return first_usable(subnet.cidr_block)
+            block = (
+                (subnet.ipv6_cidr_block if family == 6 else subnet.cidr_block) if subnet is not None else None
+            )
+            if block:
+                return first_usable(block)
     raise UnknownEndpointError(
         f"{src.label}: say which address the traffic comes from, e.g. {pcx.id}:10.9.0.10"
     )

@@ -18,7 +18,7 @@ from ..model.peering import active_peering_between
 from ..model.prefix_lists import prefix_list_cidrs
 from ..model.security_group import SecurityGroup, SecurityGroupRule, sg_rule_matches
 from ..model.world import World
-from .forwarding import in_cidr
+from .forwarding import canonical_ip, in_cidr
 from .result import PacketHeader
 
 
@@ -41,7 +41,7 @@ def rule_text(rule: SecurityGroupRule) -> str:
 
 
 def acl_rule_label(number: int) -> str:
-    return ACL_FINAL_RULE_LABEL if number == ACL_FINAL_RULE else str(number)
+    return ACL_FINAL_RULE_LABEL if number >= ACL_FINAL_RULE else str(number)  # 32768: the IPv6 catch-all
 
 
 def _groups(world: World, eni: NetworkInterface) -> Iterator[SecurityGroup]:
@@ -55,15 +55,21 @@ def _peer_matches(
     world: World, rule: SecurityGroupRule, ip: str, eni: NetworkInterface, other: NetworkInterface | None
 ) -> bool:
     if rule.cidr_ipv4 is not None:
-        return in_cidr(ip, rule.cidr_ipv4)
+        return in_cidr(ip, rule.cidr_ipv4)  # False for an IPv6 packet: a rule matches its own family
+    if rule.cidr_ipv6 is not None:
+        return in_cidr(ip, rule.cidr_ipv6)
     if rule.prefix_list_id is not None:
-        return any(in_cidr(ip, c) for c in prefix_list_cidrs(world, rule.prefix_list_id) if ":" not in c)
+        return any(in_cidr(ip, c) for c in prefix_list_cidrs(world, rule.prefix_list_id))
     if (
         rule.referenced_group_id is not None
         and other is not None
         and rule.referenced_group_id in other.groups
     ):
-        if other.private_ip_address != ip and ip not in other.private_ip_addresses:
+        if (
+            other.private_ip_address != ip
+            and ip not in other.private_ip_addresses
+            and not _holds_v6(other, ip)
+        ):
             return False  # translated on the way (NAT): the group's members are not the sender
         if other.vpc_id == eni.vpc_id:
             return True
@@ -73,6 +79,10 @@ def _peer_matches(
             other.region == eni.region and active_peering_between(world, eni.vpc_id, other.vpc_id) is not None
         )
     return False
+
+
+def _holds_v6(eni: NetworkInterface, ip: str) -> bool:
+    return ":" in ip and canonical_ip(ip) in {canonical_ip(a) for a in eni.ipv6_addresses}
 
 
 def sg_allows(

@@ -14,6 +14,18 @@ prefix-list over propagated) and ``model.transit_gateway.tgw_routes`` (static > 
 propagated VPC > Direct Connect > Connect > VPN > peering), so the compiled view and the model can
 never disagree about priority.
 
+IPv6 (issue 9): ``compile_world(world, family=6)`` compiles the IPv6 half of a dual-stack network with
+the same design. Its prefixes are compiled in plain 128-bit integers (Python ints: ``paint`` and
+``Runs`` are exact at any width) and then **coordinate-compressed**: every prefix boundary the
+network mentions (route destinations, VPC /56s, subnet /64s, NACL and security group IPv6 CIDRs,
+prefix-list entries, transit gateway routes) is sorted, and each boundary is replaced by its rank.
+Ranks preserve order and every decision is constant between two boundaries, so the atoms, the
+run-length tables and every matrix computation run unchanged — on uint64 arrays, since there are
+far fewer boundaries than 2**32 — over an exact image of the IPv6 space. ``Compiled.space`` maps
+what comes later (an interface's address, an allowed-address set) into the same coordinates. (The
+alternative, two uint64 columns per address, would have doubled every vectorised comparison; the
+ranks keep the IPv4 code path, and its speed, exactly as it was.)
+
 Hops are small tuples: ``("local", vpc_id)``, ``("pcx", pcx_id)``, ``("tgw", tgw_id)``,
 ``("att", attachment_id)`` (TGW tables), ``("mbox", eni_or_instance_id)`` (a middlebox),
 ``("blackhole", target)``, ``("other", target)`` (internet, NAT and VPN gateways, gateway
@@ -25,13 +37,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, ip_network
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..core.addresses import AddressSet
+from ..core.addresses import V6_BASE, AddressSet, network_span
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
@@ -85,6 +97,72 @@ def _span(cidr: str) -> tuple[int, int]:
     return found
 
 
+_SPANS6: dict[str, tuple[int, int]] = {}
+
+
+def _span6(cidr: str) -> tuple[int, int]:
+    """[start, end) of an IPv6 CIDR as plain 128-bit integers (before compression)."""
+    found = _SPANS6.get(cidr)
+    if found is None:
+        start, end, _ = network_span(cidr)
+        found = _SPANS6[cidr] = (start - V6_BASE, end - V6_BASE)
+    return found
+
+
+class Space:
+    """The address coordinates of one compilation: IPv4 addresses as they are (``family`` 4), or
+    IPv6 boundaries by rank (``family`` 6, see the module docstring)."""
+
+    __slots__ = ("_index", "family", "points")
+
+    def __init__(self, family: int = 4, points: list[int] | None = None) -> None:
+        self.family = family
+        #: IPv6: the sorted boundaries (plain 128-bit ints); coordinate k is points[k]
+        self.points = points or []
+        self._index = {p: k for k, p in enumerate(self.points)}
+
+    @property
+    def end(self) -> int:
+        """The end of the space while compiling (IPv6: plain 128-bit integers)."""
+        return _SPACE if self.family == 4 else 1 << 128
+
+    def span(self, cidr: str) -> tuple[int, int]:
+        """A CIDR of this space's family as [start, end) coordinates (compiling: plain integers)."""
+        return _span(cidr) if self.family == 4 else _span6(cidr)
+
+    @property
+    def index(self) -> dict[int, int]:
+        """IPv6: boundary (plain 128-bit int) → its rank."""
+        return self._index
+
+    def rank(self, value: int) -> int:
+        """IPv6: the coordinate of a plain 128-bit value (a boundary's rank, else the rank of the
+        boundary below it: the atom holding it)."""
+        k = self._index.get(value)
+        return k if k is not None else bisect_right(self.points, value) - 1
+
+    def point(self, ip: str) -> int:
+        """The coordinate of one address of this family."""
+        if self.family == 4:
+            return _span(ip)[0]
+        return self.rank(_span6(ip)[0])
+
+    def aset(self, aset: AddressSet) -> AddressSet:
+        """An AddressSet's addresses of this family, in this space's coordinates."""
+        if self.family == 4:
+            iv = aset.intervals
+            return aset if not iv or iv[-1][1] <= V6_BASE else aset.family(4)
+        out = []
+        for s, e in aset.family(6).intervals:
+            s, e = s - V6_BASE, e - V6_BASE
+            end = self._index.get(e)
+            out.append((self.rank(s), end if end is not None else self.rank(e - 1) + 1))
+        return AddressSet._of(out)  # coordinates, not addresses: the interval algebra still holds
+
+
+V4 = Space(4)
+
+
 @dataclass(frozen=True, slots=True)
 class Runs:
     """A piecewise-constant map from IPv4 addresses to hops: run k covers [starts[k], starts[k+1])."""
@@ -105,10 +183,11 @@ class Runs:
         return zip(self.starts, ends, self.hops, strict=True)
 
 
-def paint(ranked: Iterable[tuple[int, int, Hop]]) -> Runs:
-    """Runs from ranges listed lowest priority first (a later range overrides an earlier one)."""
+def paint(ranked: Iterable[tuple[int, int, Hop]], space_end: int = _SPACE) -> Runs:
+    """Runs from ranges listed lowest priority first (a later range overrides an earlier one), over
+    [0, ``space_end``) (2**32; 2**128 for IPv6 before compression)."""
     items = list(ranked)
-    bounds = sorted({0, *(s for s, _, _ in items), *(e for _, e, _ in items if e < _SPACE)})
+    bounds = sorted({0, *(s for s, _, _ in items), *(e for _, e, _ in items if e < space_end)})
     hops: list[Hop] = [NO_ROUTE] * len(bounds)
     for start, end, hop in items:
         i = bisect_right(bounds, start) - 1
@@ -139,7 +218,10 @@ def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
 
 
 def compile_route_table(
-    world: World, route_table: RouteTable, states: dict[tuple[str, str], str] | None = None
+    world: World,
+    route_table: RouteTable,
+    states: dict[tuple[str, str], str] | None = None,
+    space: Space = V4,
 ) -> Runs:
     """Longest-prefix match with AWS's tie-breaks, decided once per address range.
 
@@ -166,44 +248,52 @@ def compile_route_table(
         else:
             priority = PRIORITY_STATIC
         hop = route_hop(route_table, route, state)
+        v6 = space.family == 6
         if route.destination_cidr_block:
+            if v6:
+                continue
             cidrs: tuple[str, ...] = (route.destination_cidr_block,)
+        elif route.destination_ipv6_cidr_block:
+            if not v6:
+                continue
+            cidrs = (route.destination_ipv6_cidr_block,)
         else:
             cidrs = tuple(
-                c for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "") if ":" not in c
+                c
+                for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "")
+                if (":" in c) == v6
             )
         for c in cidrs:
-            start, end = _span(c)
+            start, end = space.span(c)
+            # the span's bit length ranks prefix lengths in either family (longer prefix, smaller span)
             ranked.append((_prefixlen(start, end), priority, -position, start, end, hop))
     ranked.sort(key=lambda e: e[:3])  # ascending: the winner comes last
-    return paint((start, end, hop) for _, _, _, start, end, hop in ranked)
+    return paint(((start, end, hop) for _, _, _, start, end, hop in ranked), space.end)
 
 
 def _prefixlen(start: int, end: int) -> int:
     return 33 - (end - start).bit_length()
 
 
-def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable) -> Runs:
+def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable, space: Space = V4) -> Runs:
     """The TGW table's effective routes (one per destination, AWS's evaluation order), as runs."""
-    routes = best_routes(candidate_routes(world, route_table))
+    routes = best_routes(candidate_routes(world, route_table, family=space.family))
     ranked = []
     for r in sorted(routes, key=lambda r: r.network.prefixlen):
         if r.state != "active" or not r.transit_gateway_attachment_ids:
             hop: Hop = ("blackhole", r.destination_cidr_block or "")
         else:  # ECMP over several VPN attachments: vpclab follows the first
             hop = ("att", r.transit_gateway_attachment_ids[0])
-        ranked.append((*_span(r.destination_cidr_block or "0.0.0.0/32"), hop))
-    return paint(ranked)
+        ranked.append((*space.span(r.destination_cidr_block or "0.0.0.0/32"), hop))
+    return paint(ranked, space.end)
 
 
 def acl_allowed(acl: NetworkAcl, egress: bool, protocol: str, port: int | None) -> AddressSet:
     """The addresses (destination outbound, source inbound) the ACL allows for this protocol and port:
     the first matching entry in rule-number order decides, as ``model.network_acl.acl_decision``."""
     remaining, allowed = AddressSet.everything(), AddressSet()
-    for entry in acl.entries_for(egress):
-        if entry.cidr_block is None:  # an IPv6 entry
-            continue
-        net = IPv4Network(entry.cidr_block, strict=False)
+    for entry in acl.entries_for(egress):  # entries of both families: each matches its own
+        net = ip_network(entry.cidr, strict=False)
         if not entry.matches(protocol, port, net.network_address):
             continue
         hit = AddressSet([net]) & remaining
@@ -272,6 +362,8 @@ class Compiled:
     routing_prefixes: set[tuple[int, int]] = field(default_factory=set)
     route_tables: dict[str, Runs] = field(default_factory=dict)
     tgw_tables: dict[str, Runs] = field(default_factory=dict)
+    #: the address coordinates (IPv4 as is; IPv6 compressed)
+    space: Space = V4
 
     def atoms(self) -> np.ndarray:
         """Atom starts: a sorted uint64 array beginning at 0; atom k is [a[k], a[k+1]) (the last
@@ -373,17 +465,31 @@ def middleboxes(world: World) -> dict[str, tuple[str, str]]:
     return out
 
 
-def compile_world(world: World, *, tables: bool = True) -> Compiled:
-    """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table."""
+def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Compiled:
+    """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table, for
+    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part."""
+    if family not in (4, 6):
+        raise ValueError(f"family must be 4 or 6, not {family!r}")
+    v6 = family == 6
+    space = Space(6) if v6 else V4
+    span = space.span
     subnet_rt = subnet_route_tables(world)
     subnet_acl = subnet_acls(world)
     subnets = {
         s.id: SubnetInfo(
-            s.id, s.vpc_id, s.availability_zone, *_span(s.cidr_block), subnet_rt[s.id], subnet_acl[s.id]
+            s.id,
+            s.vpc_id,
+            s.availability_zone,
+            *span((s.ipv6_cidr_block or "") if v6 else s.cidr_block),
+            subnet_rt[s.id],
+            subnet_acl[s.id],
         )
         for s in world.all(Subnet)
+        if not v6 or s.ipv6_cidr_block
     }
-    vpc_spans = {v.id: tuple(_span(c) for c in v.cidr_blocks) for v in world.all(Vpc)}
+    vpc_spans = {
+        v.id: tuple(span(c) for c in (v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)
+    }
     attachments: dict[str, AttachmentInfo] = {}
     vpc_atts: dict[tuple[str, str], AttachmentInfo] = {}
     for att in world.all(TransitGatewayAttachment):
@@ -402,33 +508,77 @@ def compile_world(world: World, *, tables: bool = True) -> Compiled:
     for spans in vpc_spans.values():
         c.routing_prefixes.update(spans)
     for acl in acls.values():
-        c.routing_prefixes.update(_span(e.cidr_block) for e in acl.entries if e.cidr_block)
+        for e in acl.entries:
+            block = e.ipv6_cidr_block if v6 else e.cidr_block
+            if block:
+                c.routing_prefixes.add(span(block))
     for sg in world.all(SecurityGroup):
-        c.routing_prefixes.update(_span(r.cidr_ipv4) for r in sg.all_rules if r.cidr_ipv4)
+        for r in sg.all_rules:
+            block = r.cidr_ipv6 if v6 else r.cidr_ipv4
+            if block:
+                c.routing_prefixes.add(span(block))
+            elif v6 and r.prefix_list_id:  # a referenced list's IPv6 entries are boundaries too
+                c.routing_prefixes.update(
+                    span(x) for x in prefix_list_cidrs(world, r.prefix_list_id) if ":" in x
+                )
+    c.space = space
     if tables:
         states: dict[tuple[str, str], str] = {}
         for rt in world.all(RouteTable):
-            runs = c.route_tables[rt.id] = compile_route_table(world, rt, states)
+            runs = c.route_tables[rt.id] = compile_route_table(world, rt, states, space)
             c.routing_prefixes.update(runs.prefixes)
         for trt in world.all(TransitGatewayRouteTable):
-            runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt)
+            runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt, space)
             c.routing_prefixes.update(runs.prefixes)
     c.prefixes = set(c.routing_prefixes)
     c.prefixes.update((s.lo, s.hi) for s in subnets.values())
+    if v6:
+        _compress(c)
     return c
+
+
+def _compress(c: Compiled) -> None:
+    """Replace every plain 128-bit coordinate of an IPv6 compilation by its boundary's rank."""
+    points = {0, 1 << 128}
+    for lo, hi in c.prefixes:
+        points.add(lo)
+        points.add(hi)
+    for runs in (*c.route_tables.values(), *c.tgw_tables.values()):
+        points.update(runs.starts)
+    space = c.space = Space(6, sorted(points))
+    idx = {p: k for k, p in enumerate(space.points)}
+
+    def pair(p: tuple[int, int]) -> tuple[int, int]:
+        return idx[p[0]], idx[p[1]]
+
+    for info in c.subnets.values():
+        info.lo, info.hi = idx[info.lo], idx[info.hi]
+    c.vpc_spans = {v: tuple(pair(p) for p in spans) for v, spans in c.vpc_spans.items()}
+    c.routing_prefixes = {pair(p) for p in c.routing_prefixes}
+    c.prefixes = {pair(p) for p in c.prefixes}
+    for table in (c.route_tables, c.tgw_tables):
+        for k, runs in table.items():
+            table[k] = Runs(
+                tuple(idx[x] for x in runs.starts), runs.hops, frozenset(pair(p) for p in runs.prefixes)
+            )
 
 
 _VIEWS: WeakKeyDictionary[World, Compiled] = WeakKeyDictionary()
 
 
-def compiled_view(world: World) -> Compiled:
-    """The compiled view of ``world`` at its current version, compiled once per version (matrices
-    for several ports of one World share it)."""
+_VIEWS6: WeakKeyDictionary[World, Compiled] = WeakKeyDictionary()
+
+
+def compiled_view(world: World, family: int = 4) -> Compiled:
+    """The compiled view of ``world`` at its current version, compiled once per version and family
+    (matrices for several ports of one World share it)."""
     if getattr(world, "_journal", None) is not None:
-        return compile_world(world)  # inside an open transaction the version has not moved yet
-    found = _VIEWS.get(world)
+        # inside an open transaction the version has not moved yet
+        return compile_world(world, family=family)
+    views = _VIEWS6 if family == 6 else _VIEWS
+    found = views.get(world)
     if found is None or found.version != world.version:
-        found = _VIEWS[world] = compile_world(world)
+        found = views[world] = compile_world(world, family=family)
     return found
 
 

@@ -16,12 +16,22 @@ Accepted forms, as a source or a destination unless noted:
 - ``s3:us-east-1``, ``dynamodb:eu-west-1`` (destinations): the AWS service, by its AWS-managed
   prefix list;
 - ``<id>:<address>`` picks the address for any of the above (``cgw-…:192.168.7.9``).
+
+IPv6 (issue 9): an IPv6 address works wherever an IPv4 address does (``2600:1f18:…::10``,
+``eni-…:2600:1f18:…::10``; a source address outside every subnet is a host on the internet: a VPC's
+IPv6 addresses are global). A resource named without an address stands at its IPv4 address, as AWS
+Reachability Analyzer does (it analyses IPv4 only); ask for ``family=6`` (``trace(...,
+ip_version=6)``, ``vpclab trace --ipv6``) to take its IPv6 address instead: an interface's primary
+IPv6 address (else its first), an instance's primary interface's, a subnet's first free usable
+address of its /64 (AWS reserves the first four and the last of an IPv6 block too), ``internet`` the
+host 2001:db8:ffff::10 (the documentation prefix, RFC 3849: never a real host). A flow is of one
+family: naming an address of the other family on one side is an error.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from ipaddress import AddressValueError, IPv4Address, IPv4Network
+from ipaddress import ip_address, ip_network
 
 from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import Instance, NetworkInterface
@@ -42,6 +52,8 @@ from .forwarding import ForwardingView, is_rfc1918
 
 #: the internet host a trace uses for ``"internet"`` (TEST-NET-2, RFC 5737: never a real host)
 INTERNET_HOST = "198.51.100.10"
+#: the IPv6 internet host (the documentation prefix 2001:db8::/32, RFC 3849)
+INTERNET_HOST6 = "2001:db8:ffff::10"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +78,30 @@ class Endpoint:
 
 
 def first_usable(cidr: str) -> str:
-    """The first address AWS lets a host use in a subnet (the first four are reserved)."""
-    net = IPv4Network(cidr)
+    """The first address AWS lets a host use in a subnet (the first four are reserved), of either
+    family."""
+    net = ip_network(cidr)
     return str(net.network_address + (4 if net.num_addresses > 4 else 0))
 
 
-def free_usable(view: ForwardingView, subnet: Subnet, label: str) -> str:
+def _block(subnet: Subnet, family: int, label: str) -> str:
+    """The subnet's CIDR of ``family``; an error naming the subnet when it has none."""
+    block = subnet.ipv6_cidr_block if family == 6 else subnet.cidr_block
+    if not block:
+        kind = "IPv6 /64" if family == 6 else "IPv4 CIDR block"
+        raise UnsupportedEndpointError(f"{label}: {subnet.id} has no {kind}")
+    return block
+
+
+def free_usable(view: ForwardingView, subnet: Subnet, label: str, family: int = 4) -> str:
     """The first address a host could use in ``subnet`` that no interface holds: the address a
     subnet stands at as a source or destination, so it never borrows an interface's identity (its
     security groups, its source/destination check). AWS reserves the first four and the last
-    address of a subnet ("Subnet CIDR blocks", Amazon VPC User Guide)."""
-    net = IPv4Network(subnet.cidr_block)
+    address of a subnet ("Subnet CIDR blocks", Amazon VPC User Guide), IPv6 blocks included."""
+    net = ip_network(_block(subnet, family, label))
     held = view.vpc(subnet.vpc_id).interfaces
     reserved_head = 4 if net.num_addresses > 4 else 0
-    last = net.num_addresses - (1 if net.num_addresses > 4 else 0)
+    last = min(net.num_addresses - (1 if net.num_addresses > 4 else 0), reserved_head + len(held) + 1)
     for offset in range(reserved_head, last):
         ip = str(net.network_address + offset)
         if ip not in held:
@@ -90,22 +112,46 @@ def free_usable(view: ForwardingView, subnet: Subnet, label: str) -> str:
     )
 
 
-def _subnet_host(view: ForwardingView, subnet: Subnet, label: str) -> Endpoint:
+def _subnet_host(view: ForwardingView, subnet: Subnet, label: str, family: int = 4) -> Endpoint:
     """A subnet named without an address: a host at its first free usable address."""
-    ip = free_usable(view, subnet, label)
+    ip = free_usable(view, subnet, label, family)
     return Endpoint("host", ip, label, subnet.vpc_id, subnet, stands_for=subnet.id)
 
 
 def first_host(cidr: str) -> str:
-    net = IPv4Network(cidr)
+    net = ip_network(cidr)
     return str(net.network_address + (1 if net.num_addresses > 1 else 0))
 
 
 def _ip(text: str) -> str | None:
+    """``text`` as an address of either family in its canonical spelling, or None."""
     try:
-        return str(IPv4Address(text))
-    except (AddressValueError, ValueError):
+        return str(ip_address(text))
+    except ValueError:
         return None
+
+
+def split_address(spec: str) -> tuple[str, str] | None:
+    """``(head, address)`` of ``<id>:<address>`` (the address of either family), else None."""
+    head, sep, tail = spec.partition(":")
+    if sep and head and "-" in head and _ip(tail):
+        return head, _ip(tail) or tail
+    head, sep, tail = spec.rpartition(":")
+    if sep and head and _ip(tail) and not _ip(spec):
+        return head, _ip(tail) or tail
+    return None
+
+
+def spec_family(spec: str) -> int | None:
+    """The address family an endpoint spec names explicitly (6 for ``2600::1`` or
+    ``eni-…:2600::1``), or None when it names no address."""
+    ip = _ip(spec.strip())
+    if ip is None:
+        pair = split_address(spec.strip())
+        ip = pair[1] if pair is not None else None
+    if ip is None:
+        return None
+    return 6 if ":" in ip else 4
 
 
 def _in_subnet(view: ForwardingView, subnet: Subnet, ip: str, label: str) -> Endpoint:
@@ -115,24 +161,40 @@ def _in_subnet(view: ForwardingView, subnet: Subnet, ip: str, label: str) -> End
     return Endpoint("host", ip, label, subnet.vpc_id, subnet)
 
 
-def _interface(view: ForwardingView, eni: NetworkInterface, label: str, ip: str | None = None) -> Endpoint:
+def _interface(
+    view: ForwardingView, eni: NetworkInterface, label: str, ip: str | None = None, family: int = 4
+) -> Endpoint:
     subnet = view.world.get(eni.subnet_id, Subnet)
+    if ip is None and family == 6:
+        v6 = eni.primary_ipv6_address or next(iter(eni.ipv6_addresses), None)
+        if v6 is None:
+            raise UnsupportedEndpointError(
+                f"{label}: {eni.id} has no IPv6 address (assign one: assign-ipv6-addresses "
+                f"--network-interface-id {eni.id} --ipv6-address-count 1), or trace IPv4"
+            )
+        ip = _ip(v6)
     return Endpoint("interface", ip or eni.private_ip_address, label, eni.vpc_id, subnet, eni)
 
 
-def resolve(view: ForwardingView, spec: str, *, role: str, near: Endpoint | None = None) -> Endpoint:
+def resolve(
+    view: ForwardingView, spec: str, *, role: str, near: Endpoint | None = None, family: int = 4
+) -> Endpoint:
     """The endpoint ``spec`` names. ``role`` is ``"source"`` or ``"destination"``; ``near`` the other end
-    of the flow, when known (an interface endpoint is reached in its Availability Zone).
+    of the flow, when known (an interface endpoint is reached in its Availability Zone); ``family``
+    the address family (4 or 6) a resource named without an address stands at.
 
     Raises UnknownEndpointError for names that match nothing, AmbiguousAddressError for a source
     address several VPCs hold, UnsupportedEndpointError for a kind that cannot play ``role``.
     """
     spec = spec.strip()
     if spec.lower() == "internet":
-        return Endpoint("internet", INTERNET_HOST, spec)
-    head, sep, tail = spec.rpartition(":")
-    if sep and _ip(tail) and head:
-        return _with_address(view, head, _ip(tail) or tail, spec, role, near)
+        return Endpoint("internet", INTERNET_HOST6 if family == 6 else INTERNET_HOST, spec)
+    ip = _ip(spec)
+    if ip is not None:
+        return _address(view, ip, spec, role)
+    pair = split_address(spec)
+    if pair is not None:
+        return _with_address(view, pair[0], pair[1], spec, role, near)
     service, sep, region = spec.partition(":")
     if sep and service.lower() in AWS_MANAGED_SERVICES:
         if role != "destination":
@@ -141,11 +203,10 @@ def resolve(view: ForwardingView, spec: str, *, role: str, near: Endpoint | None
             raise UnknownEndpointError(f"{spec}: unknown Region {region!r} (expected e.g. s3:us-east-1)")
         name = aws_service_name(region, service.lower())
         cidrs = prefix_list_cidrs(view.world, aws_managed_prefix_list_id(region, service.lower()))
+        if family == 6:
+            raise UnsupportedEndpointError(f"{spec}: vpclab traces AWS services over IPv4 only")
         return Endpoint("aws-service", first_host(cidrs[0]), spec, component=name)
-    ip = _ip(spec)
-    if ip is not None:
-        return _address(view, ip, spec, role)
-    return _by_id(view, spec, spec, role, near=near)
+    return _by_id(view, spec, spec, role, near=near, family=family)
 
 
 def _address(view: ForwardingView, ip: str, label: str, role: str) -> Endpoint:
@@ -181,7 +242,8 @@ def _with_address(
         subnet = view.subnet_at(vpc.id, ip)
         if subnet is None:
             raise UnknownEndpointError(
-                f"{label}: {ip} is not inside a subnet of {vpc.id} (CIDRs {', '.join(vpc.cidr_blocks)})"
+                f"{label}: {ip} is not inside a subnet of {vpc.id} "
+                f"(CIDRs {', '.join((*vpc.cidr_blocks, *vpc.ipv6_cidr_blocks))})"
             )
         return _in_subnet(view, subnet, ip, label)
     return _by_id(view, head, label, role, ip, near)
@@ -194,13 +256,14 @@ def _by_id(
     role: str,
     ip: str | None = None,
     near: Endpoint | None = None,
+    family: int = 4,
 ) -> Endpoint:
     world = view.world
     res = world.get(rid)
     if res is None:
         raise UnknownEndpointError(
             f"{label}: no resource {rid} in this World (expected an interface, instance, "
-            f"subnet, VPC, customer gateway, attachment, peering connection, an IPv4 "
+            f"subnet, VPC, customer gateway, attachment, peering connection, an IPv4 or IPv6 "
             f'address, "internet" or a service such as "s3:us-east-1")'
         )
     if isinstance(res, NetworkInterface):
@@ -209,23 +272,32 @@ def _by_id(
                 f"{label}: an interface endpoint does not initiate connections "
                 f"(AWS PrivateLink); use it as a destination"
             )
-        return _interface(view, res, label, ip)
+        return _interface(view, res, label, ip, family)
     if isinstance(res, VpcEndpoint):
         return _vpc_endpoint(view, res, label, role, ip, near)
     if isinstance(res, Instance):
         eni = view.primary_interface(res)
         if eni is None:
             raise UnknownEndpointError(f"{label}: instance {rid} has no network interface")
-        return _interface(view, eni, label, ip)
+        return _interface(view, eni, label, ip, family)
     if isinstance(res, Subnet):
-        return _in_subnet(view, res, ip, label) if ip else _subnet_host(view, res, label)
+        return _in_subnet(view, res, ip, label) if ip else _subnet_host(view, res, label, family)
     if isinstance(res, Vpc):
         subnets = list(world.in_vpc(res.id, Subnet))
         if not subnets:
             raise UnknownEndpointError(f"{label}: VPC {rid} has no subnets")
-        return _in_subnet(view, subnets[0], ip, label) if ip else _subnet_host(view, subnets[0], label)
+        if family == 6:  # the first subnet with an IPv6 block
+            subnets = [s for s in subnets if s.ipv6_cidr_block] or subnets
+        return (
+            _in_subnet(view, subnets[0], ip, label) if ip else _subnet_host(view, subnets[0], label, family)
+        )
     if isinstance(res, CustomerGateway):
         cidrs = on_premises_cidrs(res)
+        if family == 6 and ip is None:
+            raise UnsupportedEndpointError(
+                f"{label}: the on-premises networks of {rid} are IPv4 (tag vpclab:on-premises-cidrs); "
+                f"give an IPv6 address, e.g. {rid}:2001:db8:1::10"
+            )
         if ip is None and not cidrs:
             raise UnknownEndpointError(
                 f"{label}: customer gateway {rid} names no on-premises networks "
@@ -234,7 +306,7 @@ def _by_id(
         return Endpoint("on-premises", ip or first_host(cidrs[0]), label, component=res.id)
     if isinstance(res, TransitGatewayAttachment) and role == "source":
         return Endpoint(
-            "tgw-attachment", ip or _attachment_address(view, res, label), label, component=res.id
+            "tgw-attachment", ip or _attachment_address(view, res, label, family), label, component=res.id
         )
     if isinstance(res, VpcPeeringConnection) and role == "source":
         return Endpoint("peering", ip or "", label, component=res.id)
@@ -281,12 +353,18 @@ def _zone_of(view: ForwardingView, eni: NetworkInterface) -> str | None:
     return subnet.availability_zone if subnet is not None else None
 
 
-def _attachment_address(view: ForwardingView, att: TransitGatewayAttachment, label: str) -> str:
+def _attachment_address(
+    view: ForwardingView, att: TransitGatewayAttachment, label: str, family: int = 4
+) -> str:
     world = view.world
     if att.resource_type == "vpc" and att.subnet_ids:
         subnet = world.get(att.subnet_ids[0], Subnet)
         if subnet is not None:
-            return first_usable(subnet.cidr_block)
+            return first_usable(_block(subnet, family, label))
+    if family == 6:
+        raise UnknownEndpointError(
+            f"{label}: say which IPv6 address the traffic comes from, e.g. {att.id}:2001:db8::10"
+        )
     if att.resource_type == "vpn":
         vpn = world.get(att.resource_id, VpnConnection)
         cgw = world.get(vpn.customer_gateway_id, CustomerGateway) if vpn is not None else None

@@ -28,11 +28,15 @@ EPHEMERAL = "1024-65535"
 
 
 def network_of(t: Tracer, ip: str) -> str:
-    """The narrowest well-known block around ``ip``: its subnet's CIDR, else ``ip/32``."""
+    """The narrowest well-known block around ``ip``: its subnet's CIDR (of ``ip``'s family), else
+    ``ip/32`` (``ip/128``)."""
     subnets = t.view.subnets_containing(ip)
+    v6 = ":" in ip
     if len(subnets) == 1:
-        return subnets[0].cidr_block
-    return f"{ip}/32"
+        block = subnets[0].ipv6_cidr_block if v6 else subnets[0].cidr_block
+        if block:
+            return block
+    return f"{ip}/128" if v6 else f"{ip}/32"
 
 
 def vpc_of(t: Tracer, ip: str) -> Vpc | None:
@@ -99,7 +103,11 @@ def no_route_fix(t: Tracer, rtb: RouteTable, packet: PacketHeader) -> str:
     return route), an active peering or a shared transit gateway, or an internet path."""
     vpc_id = rtb.vpc_id
     dst_vpc = vpc_of(t, packet.dst_ip)
-    dst_net = dst_vpc.cidr_block if dst_vpc is not None else network_of(t, packet.dst_ip)
+    v6 = ":" in packet.dst_ip
+    if dst_vpc is not None and v6 and dst_vpc.ipv6_cidr_blocks:
+        dst_net = dst_vpc.ipv6_cidr_blocks[0]
+    else:
+        dst_net = dst_vpc.cidr_block if dst_vpc is not None else network_of(t, packet.dst_ip)
     if _is_return(t) and vpc_id in t.entered:
         via = t.entered[vpc_id]
         return (
@@ -125,6 +133,19 @@ def no_route_fix(t: Tracer, rtb: RouteTable, packet: PacketHeader) -> str:
         return (
             f"{vpc_id} and {dst_vpc.id} are not connected: peer them (and add a route for {dst_net} to the "
             f"peering connection in {rtb.id}) or attach both to a transit gateway"
+        )
+    if v6:  # every IPv6 address outside the VPCs is on the internet
+        igw = t.internet_gateway_of(vpc_id)
+        eigw = t.egress_only_gateway_of(vpc_id)
+        if igw is not None or eigw is not None:
+            gateways = " or ".join(g.id for g in (igw, eigw) if g is not None)
+            return (
+                f"add a route for ::/0 to {gateways} in {rtb.id} (an internet gateway carries both ways, an "
+                f"egress-only internet gateway outbound-initiated traffic only)"
+            )
+        return (
+            f"create an egress-only internet gateway for {vpc_id} (outbound only) or attach an internet "
+            f"gateway, and add a route for ::/0 to it in {rtb.id}"
         )
     if _looks_public(packet.dst_ip):
         igw = t.internet_gateway_of(vpc_id)

@@ -2,7 +2,11 @@
 
 For each VPC route table and each transit gateway route table the view keeps a longest-prefix-match
 index (one dict per prefix length, prefix lists expanded, AWS's priorities already resolved by the
-model's ``forwarding_entries`` / ``tgw_routes``), so a lookup is at most 33 dict probes. It also
+model's ``forwarding_entries`` / ``tgw_routes``), so a lookup is at most 33 dict probes (129 for an
+IPv6 address, over the prefix lengths a table actually holds: a VPC table's IPv6 routes are a
+handful). Addresses of both families are ints of ``core.addresses``' dual-stack space (IPv6 offset
+by ``V6_BASE``); each index keeps one family's prefix lengths apart from the other's, so IPv4
+lookups probe exactly what they did before IPv6. It also
 indexes which route table and network ACL each subnet uses, which subnet and interface holds an
 address inside a VPC, and which interface owns a public address.
 
@@ -19,9 +23,9 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 from functools import lru_cache
-from ipaddress import IPv4Address, IPv4Network
 from typing import Generic, TypeVar
 
+from ..core.addresses import V6_BASE, address_int, network_span
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.network_acl import NetworkAcl
 from ..model.route_table import ForwardingEntry, RouteTable, forwarding_entries
@@ -38,12 +42,27 @@ from ..model.world import World
 V = TypeVar("V")
 
 _MASKS = tuple((0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF for n in range(33))
+_ALL6 = (1 << 128) - 1
+_MASKS6 = tuple((_ALL6 << (128 - n)) & _ALL6 for n in range(129))
+
+
+def ip_int(ip: str) -> int:
+    """An address of either family as an int of the dual-stack space (cached: traces ask about the
+    same addresses again and again)."""
+    return _ip_int(ip)
 
 
 @lru_cache(maxsize=65536)
-def ip_int(ip: str) -> int:
-    """An IPv4 address as an int (cached: traces ask about the same addresses again and again)."""
-    return int(IPv4Address(ip))
+def _ip_int(ip: str) -> int:
+    plain = _plain_bounds(ip) if "/" not in ip else None
+    if plain is not None and plain[1] == 32:
+        return plain[0]
+    return address_int(ip)
+
+
+def is_ipv6(ip: str) -> bool:
+    """Whether ``ip`` (an address or CIDR as text) is IPv6."""
+    return ":" in ip
 
 
 def _plain_bounds(cidr: str) -> tuple[int, int, bool] | None:
@@ -74,45 +93,69 @@ def net_bounds(cidr: str) -> tuple[int, int]:
     plain = _plain_bounds(cidr)
     if plain is not None:
         return plain[0], plain[1]
-    net = IPv4Network(cidr, strict=False)
-    return int(net.network_address), net.prefixlen
+    start, _, plen = network_span(cidr)
+    return start, plen
 
 
 def in_cidr(ip: str, cidr: str) -> bool:
-    """Whether ``ip`` lies in ``cidr`` (both as strings; cached parsing)."""
+    """Whether ``ip`` lies in ``cidr`` (both as strings of either family; cached parsing). An
+    address is never in a CIDR of the other family."""
     base, plen = net_bounds(cidr)
-    return ip_int(ip) & _MASKS[plen] == base
+    n = ip_int(ip)
+    if base >= V6_BASE:
+        return n >= V6_BASE and V6_BASE + ((n - V6_BASE) & _MASKS6[plen]) == base
+    return n < V6_BASE and n & _MASKS[plen] == base
 
 
 _RFC1918 = (net_bounds("10.0.0.0/8"), net_bounds("172.16.0.0/12"), net_bounds("192.168.0.0/16"))
 
 
 def is_rfc1918(ip: str) -> bool:
-    """Whether ``ip`` is a private address of RFC 1918 (10/8, 172.16/12, 192.168/16)."""
+    """Whether ``ip`` is a private address of RFC 1918 (10/8, 172.16/12, 192.168/16); never an IPv6
+    address (a VPC's IPv6 addresses are global unicast)."""
     n = ip_int(ip)
-    return any(n & _MASKS[plen] == base for base, plen in _RFC1918)
+    return n < V6_BASE and any(n & _MASKS[plen] == base for base, plen in _RFC1918)
 
 
 class Lpm(Generic[V]):
-    """Longest-prefix match over IPv4: one dict per prefix length, longest first."""
+    """Longest-prefix match over both families: one dict per prefix length, longest first, for each
+    family apart. Networks and addresses are ints of the dual-stack space (IPv6 at ``V6_BASE`` and
+    above), so an IPv6 network's key is ``V6_BASE`` + its masked address."""
 
-    __slots__ = ("_lengths", "_tables")
+    __slots__ = ("_lengths", "_lengths6", "_tables", "_tables6")
 
     def __init__(self) -> None:
         self._tables: dict[int, dict[int, V]] = {}
         self._lengths: tuple[int, ...] = ()
+        self._tables6: dict[int, dict[int, V]] = {}
+        self._lengths6: tuple[int, ...] = ()
 
     def add(self, network: int, prefixlen: int, value: V) -> None:
+        if network >= V6_BASE:
+            self._tables6.setdefault(prefixlen, {})[network] = value
+            self._lengths6 = tuple(sorted(self._tables6, reverse=True))
+            return
         self._tables.setdefault(prefixlen, {})[network] = value
         self._lengths = tuple(sorted(self._tables, reverse=True))
 
     def get(self, network: int, prefixlen: int) -> V | None:
-        return self._tables.get(prefixlen, {}).get(network)
+        tables = self._tables6 if network >= V6_BASE else self._tables
+        return tables.get(prefixlen, {}).get(network)
 
     def lookup(self, ip: int) -> V | None:
+        if ip >= V6_BASE:
+            return self._lookup6(ip - V6_BASE)
         tables = self._tables
         for plen in self._lengths:
             hit = tables[plen].get(ip & _MASKS[plen])
+            if hit is not None:
+                return hit
+        return None
+
+    def _lookup6(self, raw: int) -> V | None:
+        tables = self._tables6
+        for plen in self._lengths6:
+            hit = tables[plen].get(V6_BASE + (raw & _MASKS6[plen]))
             if hit is not None:
                 return hit
         return None
@@ -150,8 +193,8 @@ class ForwardingView:
         rtb = self.world.get(route_table_id, RouteTable)
         if rtb is None:
             return index
-        for entry in forwarding_entries(self.world, rtb):
-            net = int(entry.network.network_address)
+        for entry in forwarding_entries(self.world, rtb, family=None):
+            net = int(entry.network.network_address) + (0 if entry.network.version == 4 else V6_BASE)
             current = index.get(net, entry.prefixlen)
             if current is None or entry > current:
                 index.add(net, entry.prefixlen, entry)
@@ -168,7 +211,7 @@ class ForwardingView:
         index: Lpm[TransitGatewayRoute] = Lpm()
         rtb = self.world.get(tgw_route_table_id, TransitGatewayRouteTable)
         if rtb is not None:
-            for r in tgw_routes(self.world, rtb):
+            for r in tgw_routes(self.world, rtb, family=None):
                 index.add(*route_key(r), r)
         return index
 
@@ -192,30 +235,37 @@ class ForwardingView:
         return self.vpc(vpc_id).subnets.lookup(ip_int(ip))
 
     def interface_at(self, vpc_id: str, ip: str) -> NetworkInterface | None:
-        """The interface of ``vpc_id`` with private address ``ip`` (primary or secondary), or None."""
-        return self.vpc(vpc_id).interfaces.get(ip)
+        """The interface of ``vpc_id`` with private address ``ip`` (primary or secondary), or IPv6
+        address ``ip``, or None."""
+        return self.vpc(vpc_id).interfaces.get(canonical_ip(ip) if is_ipv6(ip) else ip)
 
     def vpc_holds(self, vpc_id: str, ip: str) -> bool:
         """Whether ``ip`` lies in one of the VPC's associated CIDR blocks."""
         return self.vpc(vpc_id).cidrs.lookup(ip_int(ip)) is not None
 
     def interface_by_public_ip(self, ip: str) -> NetworkInterface | None:
-        """The interface a public IPv4 address (auto-assigned or Elastic) is mapped to, or None."""
+        """The interface a public IPv4 address (auto-assigned or Elastic) is mapped to, or None; for
+        an IPv6 address, the interface that holds it (a VPC's IPv6 addresses are global: the internet
+        reaches the interface by its own address, no translation)."""
         if self._public is None:
             self._public = {e.public_ip: e for e in self.world.all(NetworkInterface) if e.public_ip}
-        return self._public.get(ip)
+            for e in self.world.all(NetworkInterface):
+                for a in e.ipv6_addresses:
+                    self._public[a] = e
+        return self._public.get(canonical_ip(ip) if is_ipv6(ip) else ip)
 
     def subnets_containing(self, ip: str) -> list[Subnet]:
         """Every subnet, in any VPC, whose CIDR holds ``ip`` (several when VPCs overlap)."""
         if self._subnets is None:
             self._subnets = Lpm()
             for s in self.world.all(Subnet):
-                base, plen = net_bounds(s.cidr_block)
-                bucket = self._subnets.get(base, plen)
-                if bucket is None:
-                    self._subnets.add(base, plen, [s])
-                else:
-                    bucket.append(s)
+                for block in _subnet_blocks(s):
+                    base, plen = net_bounds(block)
+                    bucket = self._subnets.get(base, plen)
+                    if bucket is None:
+                        self._subnets.add(base, plen, [s])
+                    else:
+                        bucket.append(s)
         return list(self._subnets.lookup(ip_int(ip)) or [])
 
     def primary_interface(self, instance: Instance) -> NetworkInterface | None:
@@ -225,6 +275,24 @@ class ForwardingView:
                 return eni
         ids = instance.network_interface_ids
         return self.world.get(ids[0], NetworkInterface) if ids else None
+
+
+def _subnet_blocks(subnet: Subnet) -> tuple[str, ...]:
+    """A subnet's CIDR blocks: its IPv4 block (none in an IPv6-only subnet), and its IPv6 /64 when it
+    has one."""
+    v6 = subnet.ipv6_cidr_block
+    if not v6:
+        return (subnet.cidr_block,)
+    return (subnet.cidr_block, v6) if subnet.cidr_block else (v6,)
+
+
+@lru_cache(maxsize=65536)
+def canonical_ip(ip: str) -> str:
+    """An IPv6 address in its canonical (compressed, lower-case) spelling, so every spelling of one
+    address finds the same interface."""
+    from ipaddress import IPv6Address
+
+    return str(IPv6Address(ip))
 
 
 class _VpcIndex:
@@ -253,15 +321,18 @@ class _VpcIndex:
                 self.acls[a.subnet_id] = acl
         self.subnets: Lpm[Subnet] = Lpm()
         for s in subnets:
-            base, plen = net_bounds(s.cidr_block)
-            self.subnets.add(base, plen, s)
+            for block in _subnet_blocks(s):
+                base, plen = net_bounds(block)
+                self.subnets.add(base, plen, s)
         self.interfaces: dict[str, NetworkInterface] = {}
         for eni in world.in_vpc(vpc_id, NetworkInterface):
             for ip in eni.private_ip_addresses:
                 self.interfaces[ip] = eni
+            for ip in eni.ipv6_addresses:
+                self.interfaces[canonical_ip(ip)] = eni
         self.cidrs: Lpm[str] = Lpm()
         vpc = world.get(vpc_id, Vpc)
-        for cidr in vpc.cidr_blocks if vpc is not None else ():
+        for cidr in (*vpc.cidr_blocks, *vpc.ipv6_cidr_blocks) if vpc is not None else ():
             base, plen = net_bounds(cidr)
             self.cidrs.add(base, plen, cidr)
 

@@ -7,12 +7,14 @@ tables" (routing to a network interface), "Gateway Load Balancer endpoints".
 
 from __future__ import annotations
 
+from ipaddress import IPv4Address, IPv6Address
+
 from ..model.gateways import NatGateway
 from ..model.interfaces import NetworkInterface
 from ..model.route_table import Route
 from ..model.subnet import Subnet
 from . import fixes
-from .forwarding import is_rfc1918
+from .forwarding import in_cidr, is_ipv6, is_rfc1918
 from .result import PacketHeader
 from .tracer import Arrival, Tracer
 
@@ -96,9 +98,37 @@ def nat_gateway(t: Tracer, nat_id: str, subnet: Subnet | None, packet: PacketHea
         )
     nat_subnet = t.subnet(nat.subnet_id)
     t.cross(subnet, nat_subnet, packet)
+    if is_ipv6(packet.dst_ip):
+        return _nat64(t, nat, nat_subnet, packet)
     out = packet.with_src(nat.private_ip)
     t.nat_sessions[nat.private_ip] = packet.src_ip
     t.hop("nat-gateway", nat.id, f"source {packet.src_ip} → {nat.private_ip}", out)
+    return t.route_from_subnet(nat_subnet, out, "local")
+
+
+#: the well-known NAT64 prefix (RFC 6052) a NAT gateway translates, and DNS64 synthesises into
+NAT64_PREFIX = "64:ff9b::/96"
+
+
+def _nat64(t: Tracer, nat: NatGateway, nat_subnet: Subnet, packet: PacketHeader) -> Arrival:
+    """IPv6 through a NAT gateway: only NAT64, to ``64:ff9b::/96`` — the gateway translates the packet
+    to IPv4 (source: its private address; destination: the IPv4 address in the last 32 bits) and
+    routes it by its subnet's table (AWS "DNS64 and NAT64"). Any other IPv6 destination is dropped."""
+    if not in_cidr(packet.dst_ip, NAT64_PREFIX):
+        t.hop("nat-gateway", nat.id, f"does not translate {packet.dst_ip} (not in {NAT64_PREFIX})", packet)
+        t.fail(
+            "VPCLAB_NAT64_PREFIX_REQUIRED",
+            f"{t.label(nat.id)} translates IPv6 only to {NAT64_PREFIX} (NAT64); "
+            f"{packet.dst_ip} is outside it",
+            nat.id,
+            f"route ::/0 to an egress-only internet gateway (or an internet gateway) for IPv6 destinations, "
+            f"and keep {NAT64_PREFIX} → {nat.id} for IPv4-only destinations (with DNS64 on the subnet)",
+        )
+    v4 = str(IPv4Address(int(IPv6Address(packet.dst_ip)) & 0xFFFFFFFF))
+    out = PacketHeader(nat.private_ip, v4, packet.protocol, packet.src_port, packet.dst_port)
+    t.nat_sessions[nat.private_ip] = packet.src_ip
+    t.nat64_sessions[nat.private_ip] = (packet.src_ip, packet.dst_ip)
+    t.hop("nat-gateway", nat.id, f"NAT64: {packet.src_ip} → {nat.private_ip}, {packet.dst_ip} → {v4}", out)
     return t.route_from_subnet(nat_subnet, out, "local")
 
 
@@ -113,6 +143,14 @@ def nat_reply(t: Tracer, eni: NetworkInterface, subnet: Subnet, packet: PacketHe
         ),
         eni.id,
     )
+    nat64 = t.nat64_sessions.get(packet.dst_ip)
+    if nat64 is not None:  # translated back to IPv6: from the NAT64 address, to the IPv6 client
+        client, synthesised = nat64
+        back = PacketHeader(synthesised, client, packet.protocol, packet.src_port, packet.dst_port)
+        t.hop(
+            "nat-gateway", nat_id, f"NAT64: {packet.src_ip} → {synthesised}, {packet.dst_ip} → {client}", back
+        )
+        return t.route_from_subnet(subnet, back, "local")
     back = packet.with_dst(original)
     t.hop("nat-gateway", nat_id, f"destination {packet.dst_ip} → {original}", back)
     return t.route_from_subnet(subnet, back, "local")
@@ -126,7 +164,11 @@ def igw_egress(t: Tracer, igw_id: str, vpc_id: str, subnet: Subnet | None, packe
     eni = t.view.interface_at(vpc_id, packet.src_ip)
     public = eni.public_ip if eni is not None else None
     out = packet
-    if public:
+    if is_ipv6(packet.src_ip):
+        # a VPC's IPv6 addresses are global unicast: no translation, no public address needed
+        # (AWS "IPv6 addressing": an internet gateway carries IPv6 both ways)
+        detail = f"IPv6 {packet.src_ip} (global, not translated)"
+    elif public:
         out = packet.with_src(public)
         detail = f"source {packet.src_ip} → {public}"
     else:
@@ -154,6 +196,18 @@ def igw_egress(t: Tracer, igw_id: str, vpc_id: str, subnet: Subnet | None, packe
     return leave_to_internet(t, out)
 
 
+def eigw_egress(t: Tracer, eigw_id: str, vpc_id: str, subnet: Subnet | None, packet: PacketHeader) -> Arrival:
+    """Out through an egress-only internet gateway: IPv6 only, no translation; it remembers the flow
+    so the replies come back in, and nothing else does (AWS "Enable outbound IPv6 traffic using an
+    egress-only internet gateway")."""
+    if subnet is not None:
+        t.acl(subnet, packet, egress=True)
+    t.igw_sessions[packet.src_ip] = (eigw_id, packet.src_ip)
+    t.entered.setdefault(vpc_id, eigw_id)
+    t.hop("egress-only-internet-gateway", eigw_id, f"outbound IPv6 {packet.src_ip} (flow remembered)", packet)
+    return leave_to_internet(t, packet)
+
+
 def leave_to_internet(t: Tracer, packet: PacketHeader) -> Arrival:
     """On the internet: an address that belongs to a public interface (or to a NAT session's reply)
     comes in again through that VPC's internet gateway; any other address is the internet."""
@@ -175,6 +229,14 @@ def from_internet(t: Tracer, packet: PacketHeader) -> Arrival:
         igw_id, private = session
         igw = t.world.get(igw_id)
         vpc_id = getattr(igw, "vpc_id", None)
+        if igw_id.startswith("eigw-") and vpc_id:
+            inside = packet.with_dst(private)
+            t.hop(
+                "egress-only-internet-gateway", igw_id, f"reply to {private} (a flow started inside)", inside
+            )
+            return t.enter_vpc(vpc_id, igw_id, inside, "internet")
+    elif is_ipv6(packet.dst_ip):
+        return _ipv6_from_internet(t, packet)
     else:
         eni = t.view.interface_by_public_ip(packet.dst_ip)
         if eni is None:
@@ -206,8 +268,60 @@ def from_internet(t: Tracer, packet: PacketHeader) -> Arrival:
         )
     inside = packet.with_dst(private)
     t.entered.setdefault(vpc_id, igw_id)
-    t.hop("internet-gateway", igw_id, f"destination {packet.dst_ip} → {private}", inside)
+    shown = (
+        f"IPv6 {private} (global, not translated)"
+        if private == packet.dst_ip
+        else f"destination {packet.dst_ip} → {private}"
+    )
+    t.hop("internet-gateway", igw_id, shown, inside)
     return t.enter_vpc(vpc_id, igw_id, inside, "internet")
+
+
+def _ipv6_from_internet(t: Tracer, packet: PacketHeader) -> Arrival:
+    """A flow started on the internet to a VPC's IPv6 address: the address is global, so it comes in
+    untranslated through the VPC's internet gateway; an egress-only internet gateway never lets it
+    in, and neither does a VPC with no internet gateway."""
+    eni = t.view.interface_by_public_ip(packet.dst_ip)
+    vpc_id = eni.vpc_id if eni is not None else None
+    if vpc_id is None:
+        holders = {s.vpc_id for s in t.view.subnets_containing(packet.dst_ip)}
+        vpc_id = holders.pop() if len(holders) == 1 else None
+    if vpc_id is None:
+        return t.fail(
+            "NO_ROUTE_TO_DESTINATION",
+            f"no VPC holds the IPv6 address {packet.dst_ip}",
+            packet.dst_ip,
+            "address an IPv6 address of a subnet's /64",
+        )
+    igw = t.internet_gateway_of(vpc_id)
+    if igw is None:
+        eigw = t.egress_only_gateway_of(vpc_id)
+        if eigw is not None:
+            t.hop(
+                "egress-only-internet-gateway",
+                eigw.id,
+                f"refuses a flow started outside, to {packet.dst_ip}",
+                packet,
+            )
+            return t.fail(
+                "VPCLAB_EGRESS_ONLY_INBOUND",
+                f"{t.label(eigw.id)} lets the internet answer flows started inside {t.label(vpc_id)}, "
+                f"never start one: {packet.src_ip} → {packet.dst_ip} is refused",
+                eigw.id,
+                f"an egress-only internet gateway is outbound only; for inbound IPv6 from the internet "
+                f"attach an internet gateway to {vpc_id} and route ::/0 to it from {packet.dst_ip}'s "
+                f"subnet (a public subnet), or put the service behind an internet-facing dual-stack load "
+                f"balancer; keep {eigw.id} for the private subnets",
+            )
+        return t.fail(
+            "NO_ROUTE_TO_DESTINATION",
+            f"{t.label(vpc_id)} has no internet gateway, so the internet cannot reach {packet.dst_ip}",
+            vpc_id,
+            f"attach an internet gateway to {vpc_id} and route ::/0 to it",
+        )
+    t.entered.setdefault(vpc_id, igw.id)
+    t.hop("internet-gateway", igw.id, f"IPv6 {packet.dst_ip} (global, not translated)", packet)
+    return t.enter_vpc(vpc_id, igw.id, packet, "internet")
 
 
 def gateway_endpoint(

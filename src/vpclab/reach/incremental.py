@@ -19,6 +19,11 @@ one of them are answered again. Changes this module cannot localise (VPC and sub
 advertisements, kinds it does not know) rebuild the compiled view and re-answer every intent:
 always correct, sometimes slower.
 
+IPv6 (issue 9): ``IntentChecker(world, intents, family=6)`` checks the IPv6 flows of a dual-stack
+network over the compiled view's compressed coordinates (``vpclab.reach.compiled``). A recompiled
+table or ACL whose IPv6 prefixes are all boundaries the view already has is fitted into them and
+handled incrementally as above; a change that brings a new IPv6 boundary rebuilds the view.
+
 Address pieces: a subnet is evaluated at each piece the routing atoms cut it into. New prefixes
 add atom boundaries; boundaries are never removed incrementally (an extra boundary splits a piece
 into two that behave alike, which changes no answer).
@@ -44,7 +49,6 @@ from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment, Tr
 from .compiled import (
     Compiled,
     Runs,
-    _span,
     attachment_info,
     compile_route_table,
     compile_tgw_route_table,
@@ -66,6 +70,10 @@ _TARGET_KINDS = (InternetGateway, NatGateway, NetworkInterface, Instance, VpcEnd
 _QUIET_KINDS = (SecurityGroup,)
 
 R = TypeVar("R", bound=Resource)
+
+
+class _NewBoundary(Exception):
+    """An IPv6 prefix the compressed coordinates do not have: only a rebuild places it."""
 
 
 def _kind(kind: type[R], res: Resource | None) -> R | None:
@@ -105,9 +113,10 @@ class IntentResult:
 class IntentChecker:
     """Answers intents over a World and keeps the answers current as the World changes."""
 
-    def __init__(self, world: World, intents: Iterable[Intent]) -> None:
+    def __init__(self, world: World, intents: Iterable[Intent], family: int = 4) -> None:
         self.world = world
         self.intents = list(intents)
+        self.family = family
         self._pending: dict[str, tuple[Resource | None, Resource | None]] = {}
         self._rebuild()
         world.subscribe(self._hear)
@@ -135,7 +144,11 @@ class IntentChecker:
         changes, self._pending = self._pending, {}
         dirty: set[str] = set()
         for rid, (old, new) in changes.items():
-            if not self._apply(rid, old, new, dirty):
+            try:
+                applied = self._apply(rid, old, new, dirty)
+            except _NewBoundary:
+                applied = False
+            if not applied:
                 self._rebuild()
                 return
         todo = set()
@@ -147,7 +160,7 @@ class IntentChecker:
 
     # -- compiled state ------------------------------------------------------------------------
     def _rebuild(self) -> None:
-        self.c: Compiled = compile_world(self.world)
+        self.c: Compiled = compile_world(self.world, family=self.family)
         self.acls = AclCache(self.c)
         self._points = sorted({int(p) for p in self.c.routing_atoms()})
         self._by_vpc: dict[str, list[str]] = {}
@@ -181,6 +194,21 @@ class IntentChecker:
         for ref in refs:
             self._tgw_refs.setdefault(ref, set()).add(trt.id)
 
+    def _fit(self, runs: Runs) -> Runs:
+        """IPv6: a freshly compiled table's 128-bit coordinates as the view's ranks (_NewBoundary when
+        one is not a boundary the view has); IPv4: as it is."""
+        if self.family == 4:
+            return runs
+        index = self.c.space.index
+        try:
+            return Runs(
+                tuple(index[x] for x in runs.starts),
+                runs.hops,
+                frozenset((index[s], index[e]) for s, e in runs.prefixes),
+            )
+        except KeyError:
+            raise _NewBoundary from None
+
     def _add_points(self, runs: Runs) -> None:
         for start, end in runs.prefixes:
             for p in (start, end):
@@ -195,7 +223,7 @@ class IntentChecker:
         if rt is None:
             self.c.route_tables.pop(rt_id, None)
             return
-        runs = self.c.route_tables[rt_id] = compile_route_table(self.world, rt)
+        runs = self.c.route_tables[rt_id] = self._fit(compile_route_table(self.world, rt, None, self.c.space))
         self._add_points(runs)
 
     def _recompile_trt(self, trt_id: str, dirty: set[str]) -> None:
@@ -204,7 +232,7 @@ class IntentChecker:
         if trt is None:
             self.c.tgw_tables.pop(trt_id, None)
             return
-        runs = self.c.tgw_tables[trt_id] = compile_tgw_route_table(self.world, trt)
+        runs = self.c.tgw_tables[trt_id] = self._fit(compile_tgw_route_table(self.world, trt, self.c.space))
         self._add_points(runs)
 
     def _remap_subnets(self, vpc_id: str, dirty: set[str]) -> None:
@@ -249,8 +277,10 @@ class IntentChecker:
             else:
                 self.c.acls[rid] = new
                 for e in new.entries:
-                    if e.cidr_block:
-                        self._add_points(Runs((0,), (("none", ""),), frozenset({_span(e.cidr_block)})))
+                    block = e.ipv6_cidr_block if self.family == 6 else e.cidr_block
+                    if block:
+                        span = self.c.space.span(block)
+                        self._add_points(self._fit(Runs((0,), (("none", ""),), frozenset({span}))))
             self.acls.forget(rid)
             dirty.add(rid)
             if (
@@ -272,8 +302,9 @@ class IntentChecker:
                 self._recompile_rt(rt_id, dirty)
             return True
         if isinstance(res, TransitGatewayAttachment):
-            return self._attachment(rid, _kind(TransitGatewayAttachment, old),
-                                    _kind(TransitGatewayAttachment, new), dirty)
+            return self._attachment(
+                rid, _kind(TransitGatewayAttachment, old), _kind(TransitGatewayAttachment, new), dirty
+            )
         if isinstance(res, ManagedPrefixList):
             for rt_id in list(self._targets.get(rid, ())):
                 self._recompile_rt(rt_id, dirty)

@@ -35,10 +35,10 @@ def _sg_sets(
         for rule in group.rules(egress) if group is not None else ():
             if not sg_rule_matches(rule, protocol, port):
                 continue
-            if rule.cidr_ipv4:
-                cidrs.append(rule.cidr_ipv4)
+            if rule.cidr_ipv4 or rule.cidr_ipv6:
+                cidrs.append(rule.cidr_ipv4 or rule.cidr_ipv6 or "")
             elif rule.prefix_list_id:
-                cidrs.extend(x for x in prefix_list_cidrs(world, rule.prefix_list_id) if ":" not in x)
+                cidrs.extend(prefix_list_cidrs(world, rule.prefix_list_id))
             elif rule.referenced_group_id:
                 refs.add(rule.referenced_group_id)
     return AddressSet(cidrs), frozenset(refs)
@@ -72,7 +72,7 @@ def _sg_allows(
         if sets is None:
             sets = cache[e.groups] = _sg_sets(world, e.groups, egress, protocol, port)
         aset, refs = sets
-        out[i] = in_set(far_ips, aset)
+        out[i] = in_set(far_ips, c.space.aset(aset))
         for ref in refs:
             for j in members.get(ref, ()):
                 o = far[j]
@@ -94,14 +94,20 @@ class _Eni:
 
 
 def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None) -> ReachabilityMatrix:
-    from ipaddress import IPv4Address
-
     from ..model.interfaces import NetworkInterface
 
+    v6 = c.space.family == 6
     enis = [
-        _Eni(e.id, e.subnet_id, e.vpc_id, int(IPv4Address(e.private_ip_address)), e.groups, e.interface_type)
+        _Eni(
+            e.id,
+            e.subnet_id,
+            e.vpc_id,
+            c.space.point((e.primary_ipv6_address or e.ipv6_addresses[0]) if v6 else e.private_ip_address),
+            e.groups,
+            e.interface_type,
+        )
         for e in world.all(NetworkInterface)
-        if e.subnet_id in c.subnets and e.interface_type != "transit_gateway"
+        if e.subnet_id in c.subnets and e.interface_type != "transit_gateway" and (not v6 or e.ipv6_addresses)
     ]
     dsts = enis
     srcs = [e for e in enis if e.type != "vpc_endpoint"]

@@ -117,7 +117,7 @@ class AclCache:
         if found is None:
             acl = self.c.acls.get(acl_id)
             if acl is None:  # no ACL at all: nothing is filtered (AWS always has one)
-                found = Allowed(AddressSet.everything())
+                found = Allowed(self.c.space.aset(AddressSet.everything()))
             else:
                 content = self._content.get(acl_id)
                 if content is None:  # identical ACLs (stamped from one template) share their answers
@@ -125,7 +125,9 @@ class AclCache:
                 ckey = (content, egress, protocol, port)
                 found = self._by_content.get(ckey)
                 if found is None:
-                    found = self._by_content[ckey] = Allowed(acl_allowed(acl, egress, protocol, port))
+                    found = self._by_content[ckey] = Allowed(
+                        self.c.space.aset(acl_allowed(acl, egress, protocol, port))
+                    )
             self._by_id[key] = found
         return found
 
@@ -474,6 +476,7 @@ def matrix(
     port: int | None = 443,
     level: str = "subnet",
     compiled: Compiled | None = None,
+    family: int = 4,
 ) -> ReachabilityMatrix:
     """The all-pairs reachability matrix of ``world`` for one protocol and port.
 
@@ -481,10 +484,12 @@ def matrix(
     ``level="interface"``: network interfaces × network interfaces, adding security groups
     (sources exclude interface endpoints, which do not initiate connections, and transit gateway
     attachment interfaces; destinations exclude the latter).
+    ``family``: 4, or 6 for the IPv6 matrix of a dual-stack network (subnets with an IPv6 /64,
+    interfaces with an IPv6 address; routes, NACL entries and security group rules of IPv6).
     """
     if level not in ("subnet", "interface"):
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
-    c = compiled or compiled_view(world)
+    c = compiled or compiled_view(world, family)
     if level == "interface":
         from .interface_matrix import interface_matrix
 

@@ -34,7 +34,7 @@ def traced_protocol(protocol: object) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class PacketHeader:
-    """An IPv4 5-tuple. ``protocol`` is ``"tcp"``, ``"udp"``, ``"icmp"`` or ``"-1"`` (all);
+    """An IPv4 or IPv6 5-tuple. ``protocol`` is ``"tcp"``, ``"udp"``, ``"icmp"`` or ``"-1"`` (all);
     ports are None where the protocol has none."""
 
     src_ip: str

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from ..model.endpoints import VpcEndpoint
-from ..model.gateways import InternetGateway, NatGateway
+from ..model.gateways import EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.route_table import ForwardingEntry, Route, RouteTable, route_table_for_gateway
 from ..model.subnet import Subnet
@@ -109,8 +109,11 @@ class Tracer:
         self.visited: set[tuple[str, str]] = set()
         #: NAT gateway private IP → the source address it replaced
         self.nat_sessions: dict[str, str] = {}
-        #: an address that left through an internet gateway → (igw id, private address)
+        #: an address that left through an internet gateway (or an egress-only internet gateway) →
+        #: (gateway id, private address)
         self.igw_sessions: dict[str, tuple[str, str]] = {}
+        #: NAT gateway private IP → (the IPv6 source it replaced, the NAT64 destination it translated)
+        self.nat64_sessions: dict[str, tuple[str, str]] = {}
         #: VPC id → the component the forward path entered it through (for return-route fixes)
         self.entered: dict[str, str] = {}
         #: the route table of the latest lookup (fixes name it)
@@ -352,6 +355,10 @@ class Tracer:
             return transit.tgw_from_vpc(self, route.transit_gateway_id, rtb.vpc_id, subnet, packet)
         if route.vpc_endpoint_id:
             return gateways.gwlb_endpoint(self, route.vpc_endpoint_id, subnet, packet, origin)
+        if route.egress_only_internet_gateway_id:
+            return gateways.eigw_egress(
+                self, route.egress_only_internet_gateway_id, rtb.vpc_id, subnet, packet
+            )
         gw = route.gateway_id or ""
         if gw.startswith("igw-"):
             return gateways.igw_egress(self, gw, rtb.vpc_id, subnet, packet)
@@ -419,7 +426,7 @@ class Tracer:
 
     def sender_interface(self, ip: str) -> NetworkInterface | None:
         src = self.source if self.forward else self.destination
-        if src.interface is not None and ip in src.interface.private_ip_addresses:
+        if src.interface is not None and (ip in src.interface.private_ip_addresses or ip == src.ip):
             return src.interface
         session = self.privatelink_sessions.get(ip)
         return session.node if session is not None else None
@@ -449,6 +456,9 @@ class Tracer:
 
     def internet_gateway_of(self, vpc_id: str) -> InternetGateway | None:
         return next(self.world.in_vpc(vpc_id, InternetGateway), None)
+
+    def egress_only_gateway_of(self, vpc_id: str) -> EgressOnlyInternetGateway | None:
+        return next(self.world.in_vpc(vpc_id, EgressOnlyInternetGateway), None)
 
     def nat_gateway(self, nat_id: str) -> NatGateway | None:
         return self.world.get(nat_id, NatGateway)

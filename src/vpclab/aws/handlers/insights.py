@@ -195,13 +195,16 @@ describe_handler(
 # -- vpclab's whole answer (an admin route) ------------------------------------------------------------
 def analysis_document(world: World, a: NetworkInsightsAnalysis) -> dict[str, Any]:
     """The analysis as boto3 shows it, plus vpclab's disposition and findings (with fixes)."""
-    return {
-        "NetworkInsightsAnalysis": network_insights_analysis(world, a),
-        "vpclab": {
-            "disposition": a.disposition,
-            "findings": [dataclasses.asdict(f) for f in a.findings],
-        },
+    extra: dict[str, Any] = {
+        "disposition": a.disposition,
+        "findings": [dataclasses.asdict(f) for f in a.findings],
     }
+    if a.ipv6_disposition is not None:  # the same ends over IPv6 (AWS analyses IPv4 only)
+        extra["ipv6"] = {
+            "disposition": a.ipv6_disposition,
+            "findings": [dataclasses.asdict(f) for f in a.ipv6_findings],
+        }
+    return {"NetworkInsightsAnalysis": network_insights_analysis(world, a), "vpclab": extra}
 
 
 def analysis_routes(
