@@ -228,8 +228,8 @@ def test_endpoint_service_ipv6_needs_dualstack_load_balancers(cp, world, vpc):
     a = _dual(cp, vpc, 1, "us-east-1a")
     lb = cp.create_load_balancer(name="nlb", subnets=[a.id])
     with unchanged(world), raises_aws("InvalidParameter",
-                                      f"The load balancer {lb.arn} must use the dualstack IP address type for "
-                                      "the service to support IP address type ipv6."):
+                                      f"The load balancer {lb.arn} must use the dualstack IP address type "
+                                      "for the service to support IP address type ipv6."):
         cp.create_vpc_endpoint_service_configuration(network_load_balancer_arns=[lb.arn],
                                                      supported_ip_address_types=["ipv4", "ipv6"])
     svc = cp.create_vpc_endpoint_service_configuration(network_load_balancer_arns=[lb.arn])
