@@ -78,7 +78,8 @@ def test_dualstack_nlb_endpoint_service_and_endpoint(clean_server: Server) -> No
     assert lb["IpAddressType"] == "dualstack"
     for zone, net in zip(lb["AvailabilityZones"], nets, strict=True):
         (address,) = zone["LoadBalancerAddresses"]
-        assert IPv6Address(address["IPv6Address"]) in net and address["PrivateIPv4Address"].startswith("10.31.")
+        assert IPv6Address(address["IPv6Address"]) in net
+        assert address["PrivateIPv4Address"].startswith("10.31.")
     arn = lb["LoadBalancerArn"]
     set_v4 = elb.set_ip_address_type(LoadBalancerArn=arn, IpAddressType="ipv4")
     assert set_v4["IpAddressType"] == "ipv4"
