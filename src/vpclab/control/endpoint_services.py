@@ -15,12 +15,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from ..core.errors import AwsError
+from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.endpoints import (
     AVAILABLE,
     PENDING_ACCEPTANCE,
     REJECTED,
+    SERVICE_IP_ADDRESS_TYPES,
     UnsuccessfulItem,
     UnsuccessfulItemError,
     VpcEndpoint,
@@ -63,6 +64,28 @@ def _zones(lbs: Sequence[LoadBalancer]) -> tuple[str, ...]:
     return tuple(sorted({az for lb in lbs for az in lb.availability_zones}))
 
 
+def _check_ip_address_types(types: Sequence[str], lbs: Sequence[LoadBalancer]) -> tuple[str, ...]:
+    """SupportedIpAddressTypes: ipv4 and/or ipv6; ipv6 only with dualstack load balancers.
+
+    AWS PrivateLink guide, "Share your services through AWS PrivateLink" — IP address types
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html): to
+    enable IPv6 for an endpoint service, all its Network Load Balancers must use the dualstack IP
+    address type. The error's code and wording are undocumented (vpclab: InvalidParameter).
+    """
+    for t in types:
+        if t not in SERVICE_IP_ADDRESS_TYPES:
+            raise invalid_parameter_value(f"Value ({t}) for parameter supportedIpAddressType is invalid.")
+    if not types:
+        raise AwsError("InvalidParameter", "An endpoint service must support at least one IP address type.")
+    if "ipv6" in types:
+        for lb in lbs:
+            if lb.ip_address_type != "dualstack":
+                raise AwsError("InvalidParameter",
+                               f"The load balancer {lb.arn} must use the dualstack IP address type for the "
+                               "service to support IP address type ipv6.")
+    return tuple(t for t in SERVICE_IP_ADDRESS_TYPES if t in types)
+
+
 def require_service(ctx: Ctx, service_id: str) -> VpcEndpointService:
     svc = ctx.require(VpcEndpointService, service_id)
     ctx.require_owner(svc)
@@ -72,20 +95,23 @@ def require_service(ctx: Ctx, service_id: str) -> VpcEndpointService:
 @action
 def create_vpc_endpoint_service_configuration(
         ctx: Ctx, *, network_load_balancer_arns: Sequence[str], acceptance_required: bool = False,
-        private_dns_name: str | None = None, tags: Mapping[str, str] | None = None) -> VpcEndpointService:
+        private_dns_name: str | None = None, supported_ip_address_types: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None) -> VpcEndpointService:
     """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers,
-    available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API)."""
+    available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API);
+    SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load balancers)."""
     if not network_load_balancer_arns:
         raise AwsError("InvalidParameter",
                        "exactly one of network_load_balancer_arn or "
                        "gateway_load_balancer_arn is a required member")
     lbs = _load_balancers(ctx, network_load_balancer_arns)
+    types = _check_ip_address_types(list(dict.fromkeys(supported_ip_address_types or ["ipv4"])), lbs)
     svc_id = ctx.new_id("vpc_endpoint_service")
     return ctx.world.put(VpcEndpointService(
         id=svc_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
         service_name=f"com.amazonaws.vpce.{ctx.region}.{svc_id}",
         network_load_balancer_arns=tuple(lb.arn for lb in lbs), acceptance_required=acceptance_required,
-        availability_zones=_zones(lbs), private_dns_name=private_dns_name))
+        availability_zones=_zones(lbs), private_dns_name=private_dns_name, supported_ip_address_types=types))
 
 
 @action
@@ -113,13 +139,19 @@ def modify_vpc_endpoint_service_configuration(
         private_dns_name: str | None = None,
         remove_private_dns_name: bool | None = None,
         add_network_load_balancer_arns: Sequence[str] | None = None,
-        remove_network_load_balancer_arns: Sequence[str] | None = None) -> VpcEndpointService:
-    """ModifyVpcEndpointServiceConfiguration: acceptance, private DNS name, load balancers.
+        remove_network_load_balancer_arns: Sequence[str] | None = None,
+        add_supported_ip_address_types: Sequence[str] | None = None,
+        remove_supported_ip_address_types: Sequence[str] | None = None) -> VpcEndpointService:
+    """ModifyVpcEndpointServiceConfiguration: acceptance, private DNS name, load balancers, supported IP
+    address types.
 
     AWS: the load balancers cannot change while endpoints are connected (ExistingVpcEndpointConnections).
+    A supported IP address type cannot be removed while a connected endpoint uses it (undocumented:
+    vpclab's conservative choice, so no endpoint is left with addresses its service no longer takes).
     """
     svc = require_service(ctx, service_id)
     changes: dict[str, object] = {}
+    lb_arns = svc.network_load_balancer_arns
     if acceptance_required is not None:
         changes["acceptance_required"] = acceptance_required
     if remove_private_dns_name:
@@ -139,7 +171,22 @@ def modify_vpc_endpoint_service_configuration(
         if not arns:
             raise AwsError("InvalidParameter", "An endpoint service must have at least one load balancer")
         lbs = _load_balancers(ctx, arns)
-        changes.update(network_load_balancer_arns=tuple(arns), availability_zones=_zones(lbs))
+        lb_arns = tuple(arns)
+        changes.update(network_load_balancer_arns=lb_arns, availability_zones=_zones(lbs))
+    removed_types = set(remove_supported_ip_address_types or ())
+    for t in removed_types:
+        if t not in svc.supported_ip_address_types:
+            raise AwsError("InvalidParameter", f"The IP address type {t} is not supported by {svc.id}")
+    types = [t for t in svc.supported_ip_address_types if t not in removed_types]
+    types += [t for t in add_supported_ip_address_types or () if t not in types]
+    for e in endpoint_connections(ctx.world, svc):
+        uses = {"ipv4": {"ipv4"}, "dualstack": {"ipv4", "ipv6"}, "ipv6": {"ipv6"}}.get(e.ip_address_type,
+                                                                                     set())
+        if e.state in _ACTIVE and uses & removed_types:
+            raise AwsError("InvalidParameter", "The IP address type cannot be removed: the VPC endpoint "
+                                               f"{e.id} uses IP address type {e.ip_address_type}.")
+    current = [lb for arn in lb_arns if (lb := load_balancer_by_arn(ctx.world, arn)) is not None]
+    changes["supported_ip_address_types"] = _check_ip_address_types(types, current)
     return ctx.world.put(replace(svc, **changes))  # type: ignore[arg-type]
 
 

@@ -24,13 +24,15 @@ security group rule.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Tags
 from ..model.endpoints import (
     AVAILABLE,
+    DNS_RECORD_IP_TYPES,
+    ENDPOINT_IP_ADDRESS_TYPES,
     GATEWAY_SERVICES,
     INTERFACE_SERVICES,
     PENDING_ACCEPTANCE,
@@ -40,6 +42,7 @@ from ..model.endpoints import (
     UnsuccessfulItemError,
     VpcEndpoint,
     VpcEndpointService,
+    aws_service_ip_address_types,
     aws_service_short_name,
     endpoint_service_by_name,
 )
@@ -50,6 +53,7 @@ from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .context import Ctx
+from .ipv6 import set_managed_ipv6
 from .prefix_lists import aws_managed_prefix_list
 from .registry import action
 
@@ -67,6 +71,8 @@ class ServiceOffer:
     short_name: str | None = None
     service: VpcEndpointService | None = None
     private_dns_name: str | None = None
+    #: SupportedIpAddressTypes per endpoint type (``ipv4``, ``ipv6``)
+    ip_address_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _invalid_service(service_name: str) -> AwsError:
@@ -88,13 +94,14 @@ def resolve_service(ctx: Ctx, service_name: str, region: str) -> ServiceOffer:
             raise _invalid_service(service_name)
         host = f"{short}.{region}.amazonaws.com"
         dns = f"*.{host}" if short in WILDCARD_DNS_SERVICES else host
-        return ServiceOffer(service_name, types, tuple(z.zone_name for z in zones(region)), short, None, dns)
+        return ServiceOffer(service_name, types, tuple(z.zone_name for z in zones(region)), short, None, dns,
+                            {t: aws_service_ip_address_types(short, t) for t in types})
     svc = endpoint_service_by_name(ctx.world, service_name)
     if (svc is None or svc.region != region or svc.service_state != "Available"
         or not svc.allows(ctx.account_id)):
         raise _invalid_service(service_name)
     return ServiceOffer(service_name, (svc.service_type,), svc.availability_zones, None, svc,
-                        svc.private_dns_name)
+                        svc.private_dns_name, {svc.service_type: svc.supported_ip_address_types})
 
 
 #: the kinds an endpoint names by id inside its VPC
@@ -186,13 +193,17 @@ def _check_private_dns(ctx: Ctx, vpc: Vpc, offer: ServiceOffer, enabled: bool, v
                                                f"{offer.private_dns_name.lstrip('*.')} in the VPC {vpc.id}")
 
 
-def _add_interfaces(ctx: Ctx, vpce_id: str, subnets: Sequence[Subnet], groups: Sequence[str]) -> list[str]:
+def _add_interfaces(ctx: Ctx, vpce_id: str, subnets: Sequence[Subnet], groups: Sequence[str],
+                    ip_address_type: str = "ipv4") -> list[str]:
     from .interfaces import create_managed_interface
 
-    return [create_managed_interface(ctx, s, interface_type="vpc_endpoint", groups=groups,
-                                     description=f"VPC Endpoint Interface {vpce_id}",
-                                     requester_id="amazon-vpce").id
-            for s in subnets]
+    ids = [create_managed_interface(ctx, s, interface_type="vpc_endpoint", groups=groups,
+                                    description=f"VPC Endpoint Interface {vpce_id}",
+                                    requester_id="amazon-vpce").id
+           for s in subnets]
+    for eni_id in ids:
+        set_managed_ipv6(ctx, eni_id, ip_address_type != "ipv4")
+    return ids
 
 
 def _dns_entries(ctx: Ctx, vpce_id: str, offer: ServiceOffer, region: str, az_names: Sequence[str],
@@ -208,19 +219,82 @@ def _dns_entries(ctx: Ctx, vpce_id: str, offer: ServiceOffer, region: str, az_na
     return tuple(entries)
 
 
+# -- IP address types ------------------------------------------------------------------------
+#: the service address families each endpoint IP address type needs
+_FAMILIES = {"ipv4": ("ipv4",), "dualstack": ("ipv4", "ipv6"), "ipv6": ("ipv6",)}
+#: the endpoint IP address types each DNS record IP type allows (AWS PrivateLink guide, "IP address
+#: types" of interface endpoints: ipv4 needs IPv4 or Dualstack, ipv6 needs IPv6 or Dualstack,
+#: dualstack and service-defined need Dualstack)
+_DNS_ALLOWS = {"ipv4": ("ipv4", "dualstack"), "ipv6": ("ipv6", "dualstack"), "dualstack": ("dualstack",),
+               "service-defined": ("dualstack",)}
+
+
+def check_ip_address_type(vpc: Vpc, offer: ServiceOffer, endpoint_type: str, ip_address_type: str,
+                          dns_record_ip_type: str | None, subnets: Sequence[Subnet]) -> str:
+    """AWS's rules for an endpoint's IpAddressType and DnsOptions.DnsRecordIpType; the DNS record IP
+    type it gets (by default the IP address type: AWS's default is undocumented).
+
+    AWS PrivateLink guide, "Access an AWS service using an interface VPC endpoint" — IP address types:
+    ipv4 needs subnets with IPv4 ranges, dualstack subnets with both IPv4 and IPv6 ranges, ipv6
+    IPv6-only subnets; the service must accept the address families. The codes and wordings of these
+    errors are undocumented (vpclab answers InvalidParameter, as for the endpoint's other rules).
+    """
+    if ip_address_type not in ENDPOINT_IP_ADDRESS_TYPES:
+        raise invalid_parameter_value(f"Value ({ip_address_type}) for parameter ipAddressType is invalid.")
+    dns = ip_address_type if dns_record_ip_type is None else dns_record_ip_type
+    if dns not in DNS_RECORD_IP_TYPES:
+        raise invalid_parameter_value(f"Value ({dns}) for parameter dnsRecordIpType is invalid.")
+    if endpoint_type == "Gateway" and ip_address_type == "ipv6":
+        # AWS documents ipv4 and dualstack gateway endpoints only; vpclab refuses ipv6 (conservative)
+        raise AwsError("InvalidParameter",
+                       "IP address type ipv6 is not supported for Gateway type VPC Endpoint.")
+    supported = offer.ip_address_types.get(endpoint_type, ("ipv4",))
+    if any(f not in supported for f in _FAMILIES[ip_address_type]):
+        raise AwsError("InvalidParameter", f"The VPC endpoint service {offer.service_name} does not support "
+                                           f"IP address type {ip_address_type}.")
+    if ip_address_type not in _DNS_ALLOWS[dns]:
+        raise AwsError("InvalidParameter", f"DNS record IP type {dns} is not supported for IP address type "
+                                           f"{ip_address_type}.")
+    if endpoint_type == "Gateway" and ip_address_type == "dualstack" and not vpc.ipv6_cidr_block_associations:
+        # undocumented: vpclab asks for a VPC with an IPv6 block (conservative)
+        raise AwsError("InvalidParameter",
+                       f"IP address type dualstack requires an IPv6 CIDR block on {vpc.id}.")
+    for subnet in subnets:
+        if ip_address_type == "dualstack" and subnet.ipv6_cidr_block is None:
+            raise AwsError("InvalidParameter",
+                           f"The subnet {subnet.id} does not have an IPv6 CIDR block: IP address type "
+                           "dualstack needs subnets with IPv4 and IPv6 ranges.")
+        if ip_address_type == "ipv6" and not subnet.ipv6_native:
+            raise AwsError("InvalidParameter",
+                           f"The subnet {subnet.id} is not an IPv6-only subnet: IP address type ipv6 needs "
+                           "IPv6-only subnets.")
+        if ip_address_type != "ipv6" and subnet.ipv6_native:
+            raise AwsError("InvalidParameter", f"The subnet {subnet.id} is an IPv6-only subnet: IP address "
+                                               f"type {ip_address_type} needs subnets with IPv4 ranges.")
+    return dns
+
+
+def _dns_record_ip_type(dns_options: Mapping[str, object] | None) -> str | None:
+    value = (dns_options or {}).get("dns_record_ip_type")
+    return None if value is None else str(value)
+
+
 # -- actions ---------------------------------------------------------------------------------
 @action
 def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoint_type: str = "Gateway",
                         route_table_ids: Sequence[str] | None = None, subnet_ids: Sequence[str] | None = None,
                         security_group_ids: Sequence[str] | None = None,
                         private_dns_enabled: bool | None = None,
-                        policy_document: str | None = None,
+                        policy_document: str | None = None, ip_address_type: str | None = None,
+                        dns_options: Mapping[str, object] | None = None,
                         tags: Mapping[str, str] | None = None) -> VpcEndpoint:
     """CreateVpcEndpoint: a gateway endpoint (routes to the service's prefix list in the chosen route
     tables) or an interface endpoint (an interface per chosen subnet, one subnet per AZ).
 
     PrivateDnsEnabled defaults to true for interface endpoints, as in the EC2 API, when the service
-    has a private DNS name; it needs the VPC's enableDnsSupport and enableDnsHostnames.
+    has a private DNS name; it needs the VPC's enableDnsSupport and enableDnsHostnames. IpAddressType
+    (ipv4 by default) and DnsOptions follow ``check_ip_address_type``; a dualstack or ipv6 endpoint's
+    interfaces each get an IPv6 address from their subnet.
     """
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
@@ -233,13 +307,16 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
                        f"Endpoint type ({vpc_endpoint_type}) does not match available service "
                                            f"types ([{', '.join(offer.types)}]).")
     vpce_id = ctx.new_id("vpc_endpoint")
+    ip_type = ip_address_type or "ipv4"
     base = VpcEndpoint(id=vpce_id, owner_id=ctx.account_id, region=vpc.region, tags=Tags(tags), vpc_id=vpc.id,
                        service_name=service_name, vpc_endpoint_type=vpc_endpoint_type,
-                       policy_document=policy_document, create_time=ctx.now)
+                       policy_document=policy_document, create_time=ctx.now, ip_address_type=ip_type)
     if vpc_endpoint_type == "Gateway":
         if subnet_ids or security_group_ids:
             raise AwsError("InvalidParameter", "Subnet IDs and security group IDs are only supported for "
                                                "Interface type VPC Endpoint.")
+        base = replace(base, dns_record_ip_type=check_ip_address_type(
+            vpc, offer, "Gateway", ip_type, _dns_record_ip_type(dns_options), ()))
         ctx.check_quota("gateway_endpoints_per_region", sum(
             1 for e in ctx.world.all(VpcEndpoint) if e.vpc_endpoint_type == "Gateway"
             and e.owner_id == ctx.account_id and e.region == vpc.region))
@@ -253,13 +330,15 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
     ctx.check_quota("interface_endpoints_per_vpc", sum(
         1 for e in ctx.world.in_vpc(vpc.id, VpcEndpoint) if e.vpc_endpoint_type != "Gateway"))
     subnets = _interface_subnets(ctx, vpc, offer, subnet_ids or ())
+    dns_type = check_ip_address_type(vpc, offer, "Interface", ip_type, _dns_record_ip_type(dns_options),
+                                     subnets)
     groups = _security_groups(ctx, vpc, security_group_ids)
     private_dns = (offer.private_dns_name is not None) if private_dns_enabled is None else private_dns_enabled
     _check_private_dns(ctx, vpc, offer, private_dns, None)
     needs_acceptance = offer.service is not None and offer.service.acceptance_required
-    enis = _add_interfaces(ctx, vpce_id, subnets, groups)
+    enis = _add_interfaces(ctx, vpce_id, subnets, groups, ip_type)
     return ctx.world.put(replace(
-        base, state=PENDING_ACCEPTANCE if needs_acceptance else AVAILABLE,
+        base, state=PENDING_ACCEPTANCE if needs_acceptance else AVAILABLE, dns_record_ip_type=dns_type,
         subnet_ids=tuple(s.id for s in subnets), network_interface_ids=tuple(enis), groups=groups,
         private_dns_enabled=private_dns, private_dns_name=offer.private_dns_name,
         service_id=offer.service.id if offer.service else None,
@@ -275,9 +354,11 @@ def modify_vpc_endpoint(ctx: Ctx, *, vpc_endpoint_id: str, add_route_table_ids: 
                         add_security_group_ids: Sequence[str] | None = None,
                         remove_security_group_ids: Sequence[str] | None = None,
                         private_dns_enabled: bool | None = None, policy_document: str | None = None,
-                        reset_policy: bool | None = None) -> VpcEndpoint:
+                        reset_policy: bool | None = None, ip_address_type: str | None = None,
+                        dns_options: Mapping[str, object] | None = None) -> VpcEndpoint:
     """ModifyVpcEndpoint: route tables (gateway); subnets, security groups, private DNS (interface);
-    policy."""
+    policy; IpAddressType and DnsOptions (the rules of ``check_ip_address_type`` over the subnets the
+    endpoint has after the change; its interfaces gain or lose their IPv6 addresses)."""
     vpce = ctx.require(VpcEndpoint, vpc_endpoint_id)
     ctx.require_owner(vpce)
     vpc = ctx.require(Vpc, vpce.vpc_id)
@@ -291,12 +372,24 @@ def modify_vpc_endpoint(ctx: Ctx, *, vpc_endpoint_id: str, add_route_table_ids: 
                        "Route table IDs are only supported for Gateway type VPC Endpoint.")
     if policy_document is not None or reset_policy:
         vpce = replace(vpce, policy_document=None if reset_policy else policy_document)
+    ip_type = ip_address_type or vpce.ip_address_type
+    dns_asked = _dns_record_ip_type(dns_options)
+    if dns_asked is None and ip_address_type is not None:
+        # a new IP address type keeps the DNS record type if it still fits, else takes its default
+        fits = ip_type in _DNS_ALLOWS.get(vpce.dns_record_ip_type, ())
+        dns_asked = vpce.dns_record_ip_type if fits else None
+    elif dns_asked is None:
+        dns_asked = vpce.dns_record_ip_type
+    vpce = replace(vpce, ip_address_type=ip_type)
     if gateway:
         vpce = _modify_gateway(ctx, vpc, vpce, add_route_table_ids or (), remove_route_table_ids or ())
+        offer = resolve_service(ctx, vpce.service_name, vpc.region)
+        dns_type = check_ip_address_type(vpc, offer, "Gateway", ip_type, dns_asked, ())
+        vpce = replace(vpce, dns_record_ip_type=dns_type)
     else:
         vpce = _modify_interface(ctx, vpc, vpce, add_subnet_ids or (), remove_subnet_ids or (),
                                  add_security_group_ids or (), remove_security_group_ids or (),
-                                 private_dns_enabled)
+                                 private_dns_enabled, dns_asked)
     return ctx.world.put(vpce)
 
 
@@ -321,7 +414,7 @@ def _modify_gateway(ctx: Ctx, vpc: Vpc, vpce: VpcEndpoint, add: Sequence[str],
 
 def _modify_interface(ctx: Ctx, vpc: Vpc, vpce: VpcEndpoint, add_subnets: Sequence[str],
                       remove_subnets: Sequence[str], add_groups: Sequence[str], remove_groups: Sequence[str],
-                      private_dns_enabled: bool | None) -> VpcEndpoint:
+                      private_dns_enabled: bool | None, dns_record_ip_type: str | None) -> VpcEndpoint:
     offer = resolve_service(ctx, vpce.service_name, vpc.region)
     for sid in remove_subnets:
         if sid not in vpce.subnet_ids:
@@ -351,12 +444,16 @@ def _modify_interface(ctx: Ctx, vpc: Vpc, vpce: VpcEndpoint, add_subnets: Sequen
                     if s]
     new_subnets = _interface_subnets(ctx, vpc, offer, [s for s in add_subnets if s not in vpce.subnet_ids],
                                      kept_subnets)
-    kept_enis += _add_interfaces(ctx, vpce.id, new_subnets, groups)
+    dns_type = check_ip_address_type(vpc, offer, "Interface", vpce.ip_address_type, dns_record_ip_type,
+                                     [*kept_subnets, *new_subnets])
+    for eni_id in kept_enis:
+        set_managed_ipv6(ctx, eni_id, vpce.ip_address_type != "ipv4")
+    kept_enis += _add_interfaces(ctx, vpce.id, new_subnets, groups, vpce.ip_address_type)
     private_dns = vpce.private_dns_enabled if private_dns_enabled is None else private_dns_enabled
     _check_private_dns(ctx, vpc, offer, private_dns, vpce.id)
     subnets = [*kept_subnets, *new_subnets]
     return replace(vpce, subnet_ids=tuple(s.id for s in subnets), network_interface_ids=tuple(kept_enis),
-                   groups=groups, private_dns_enabled=private_dns,
+                   groups=groups, private_dns_enabled=private_dns, dns_record_ip_type=dns_type,
                    dns_entries=_dns_entries(ctx, vpce.id, offer, vpc.region,
                                             [s.availability_zone for s in subnets], private_dns,
                                             vpce.dns_entries))

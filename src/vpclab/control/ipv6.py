@@ -10,6 +10,7 @@ AWS docs: "IPv6 VPC CIDR blocks" and "Subnet CIDR blocks" (Amazon VPC User Guide
 
 from __future__ import annotations
 
+from dataclasses import replace
 from ipaddress import IPv6Address, IPv6Network
 
 from ..core.errors import AwsError, invalid_parameter_value
@@ -178,3 +179,17 @@ def take_addresses(ctx: Ctx, subnet: Subnet, count: int | None, addresses: list[
     if taken is not None:
         taken.update(IPv6Address(a) for a in out)
     return out
+
+
+def set_managed_ipv6(ctx: Ctx, eni_id: str, enabled: bool) -> None:
+    """Give an interface AWS manages (endpoint, load balancer) one IPv6 address from its subnet's /64,
+    or take its IPv6 addresses away: what a dualstack endpoint or load balancer has in each subnet."""
+    eni = ctx.world.get(eni_id, NetworkInterface)
+    if eni is None or bool(eni.ipv6_addresses) == enabled:
+        return
+    if not enabled:
+        ctx.world.put(replace(eni, ipv6_addresses=(), primary_ipv6_address=None))
+        return
+    subnet = ctx.world.get(eni.subnet_id, Subnet)
+    assert subnet is not None
+    ctx.world.put(replace(eni, ipv6_addresses=take_addresses(ctx, subnet, 1, None, limit=1)))

@@ -61,7 +61,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (129), run by __getattr__ in a World transaction
+    # -- the actions (130), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -225,9 +225,12 @@ class ControlPlane:
         type: str = "network",
         scheme: str = "internal",
         security_groups: Sequence[str] | None = None,
+        ip_address_type: str = "ipv4",
         tags: Mapping[str, str] | None = None,
     ) -> LoadBalancer:
-        """CreateLoadBalancer (elbv2): a network load balancer with one interface per subnet (one per AZ)."""
+        """CreateLoadBalancer (elbv2): a network load balancer with one interface per subnet (one per AZ); a
+        dualstack one's interfaces also get an IPv6 address each.
+        """
     def create_managed_prefix_list(
         self,
         *,
@@ -451,6 +454,8 @@ class ControlPlane:
         security_group_ids: Sequence[str] | None = None,
         private_dns_enabled: bool | None = None,
         policy_document: str | None = None,
+        ip_address_type: str | None = None,
+        dns_options: Mapping[str, object] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> VpcEndpoint:
         """CreateVpcEndpoint: a gateway endpoint (routes to the service's prefix list in the chosen route
@@ -462,10 +467,12 @@ class ControlPlane:
         network_load_balancer_arns: Sequence[str],
         acceptance_required: bool = False,
         private_dns_name: str | None = None,
+        supported_ip_address_types: Sequence[str] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> VpcEndpointService:
         """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers,
-        available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API).
+        available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API);
+        SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load balancers).
         """
     def create_vpc_peering_connection(
         self,
@@ -745,9 +752,12 @@ class ControlPlane:
         private_dns_enabled: bool | None = None,
         policy_document: str | None = None,
         reset_policy: bool | None = None,
+        ip_address_type: str | None = None,
+        dns_options: Mapping[str, object] | None = None,
     ) -> VpcEndpoint:
         """ModifyVpcEndpoint: route tables (gateway); subnets, security groups, private DNS (interface);
-        policy.
+        policy; IpAddressType and DnsOptions (the rules of ``check_ip_address_type`` over the subnets the
+        endpoint has after the change; its interfaces gain or lose their IPv6 addresses).
         """
     def modify_vpc_endpoint_service_configuration(
         self,
@@ -758,8 +768,12 @@ class ControlPlane:
         remove_private_dns_name: bool | None = None,
         add_network_load_balancer_arns: Sequence[str] | None = None,
         remove_network_load_balancer_arns: Sequence[str] | None = None,
+        add_supported_ip_address_types: Sequence[str] | None = None,
+        remove_supported_ip_address_types: Sequence[str] | None = None,
     ) -> VpcEndpointService:
-        """ModifyVpcEndpointServiceConfiguration: acceptance, private DNS name, load balancers."""
+        """ModifyVpcEndpointServiceConfiguration: acceptance, private DNS name, load balancers, supported IP
+        address types.
+        """
     def modify_vpc_endpoint_service_permissions(
         self,
         *,
@@ -916,6 +930,8 @@ class ControlPlane:
         """SearchTransitGatewayRoutes: the table's effective routes matching every filter (values of one
         filter are ORed), at most ``max_results`` (5–1000, default 1000).
         """
+    def set_ip_address_type(self, *, load_balancer_arn: str, ip_address_type: str) -> LoadBalancer:
+        """SetIpAddressType (elbv2): ipv4 or dualstack; its interfaces gain or lose their IPv6 addresses."""
     def start_instances(self, *, instance_ids: Sequence[str]) -> list[Instance]:
         """StartInstances: an instance launched with a public IPv4 address gets a new one."""
     def start_network_insights_analysis(

@@ -21,6 +21,21 @@ GATEWAY_SERVICES = ("s3", "dynamodb")
 #: AWS services offered through interface endpoints in every modelled Region, in all of its AZs.
 #: A small representative catalogue, not AWS's full list.
 INTERFACE_SERVICES = ("sqs", "sns", "ssm", "ec2", "sts", "kms", "secretsmanager", "logs", "execute-api", "s3")
+#: The AWS services of the catalogue that AWS documents as reachable over IPv6 through PrivateLink
+#: (SupportedIpAddressTypes ipv4 and ipv6): AWS KMS ("Dual-stack endpoint support",
+#: https://docs.aws.amazon.com/kms/latest/developerguide/ipv6-kms.html) and AWS STS ("Dual-stack
+#: endpoint support", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_dual-stack_endpoint_support.html).
+#: AWS lists IPv6 support per service in "AWS services that integrate with AWS PrivateLink"; for the
+#: others of this catalogue vpclab found no page it could cite and, conservatively, offers IPv4 only.
+IPV6_INTERFACE_SERVICES = ("kms", "sts")
+#: gateway endpoints for S3 and DynamoDB take IpAddressType dualstack (the CDK reference shows an S3
+#: gateway endpoint with ``ipAddressType: DUALSTACK``, aws-cdk-lib.aws_ec2.VpcEndpointIpAddressType)
+IPV6_GATEWAY_SERVICES = ("s3", "dynamodb")
+#: CreateVpcEndpoint IpAddressType and DnsOptions.DnsRecordIpType values (EC2 API reference)
+ENDPOINT_IP_ADDRESS_TYPES = ("ipv4", "dualstack", "ipv6")
+DNS_RECORD_IP_TYPES = ("ipv4", "dualstack", "ipv6", "service-defined")
+#: SupportedIpAddressTypes of an endpoint service
+SERVICE_IP_ADDRESS_TYPES = ("ipv4", "ipv6")
 #: services whose private DNS name is a wildcard (``*.s3.<region>.amazonaws.com``)
 WILDCARD_DNS_SERVICES = ("s3", "execute-api")
 
@@ -61,6 +76,10 @@ class VpcEndpoint(Resource):
     private_dns_name: str | None = None
     #: when it was created (AWS's CreationTimestamp); None in worlds saved before vpclab kept it
     create_time: datetime | None = None
+    #: IpAddressType: ipv4 | dualstack | ipv6 (the addresses its interfaces get)
+    ip_address_type: str = "ipv4"
+    #: DnsOptions.DnsRecordIpType: ipv4 | dualstack | ipv6 | service-defined (A and/or AAAA records)
+    dns_record_ip_type: str = "ipv4"
 
     @property
     def vpc_endpoint_id(self) -> str:
@@ -85,6 +104,8 @@ class VpcEndpointService(Resource):
     private_dns_name: str | None = None
     service_state: str = "Available"
     service_type: str = "Interface"
+    #: SupportedIpAddressTypes: ipv4 and/or ipv6 (ipv6 needs dualstack load balancers)
+    supported_ip_address_types: tuple[str, ...] = ("ipv4",)
 
     @property
     def service_id(self) -> str:
@@ -122,6 +143,12 @@ def aws_service_short_name(service_name: str, region: str) -> str | None:
     """``sqs`` for ``com.amazonaws.<region>.sqs`` (None for another Region's or a user service)."""
     prefix = f"com.amazonaws.{region}."
     return service_name[len(prefix):] if service_name.startswith(prefix) else None
+
+
+def aws_service_ip_address_types(short_name: str, endpoint_type: str) -> tuple[str, ...]:
+    """SupportedIpAddressTypes of an AWS service of the catalogue for one endpoint type."""
+    ipv6 = IPV6_INTERFACE_SERVICES if endpoint_type == "Interface" else IPV6_GATEWAY_SERVICES
+    return ("ipv4", "ipv6") if short_name in ipv6 else ("ipv4",)
 
 
 def endpoint_service_by_name(world: World, service_name: str) -> VpcEndpointService | None:

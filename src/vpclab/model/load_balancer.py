@@ -43,6 +43,8 @@ class LoadBalancer(Resource):
     security_groups: tuple[str, ...] = ()
     #: when it was created (AWS's elbv2 CreatedTime); None in worlds saved before vpclab kept it
     create_time: datetime | None = None
+    #: IpAddressType: ipv4 | dualstack (dualstack: each interface also has an IPv6 address)
+    ip_address_type: str = "ipv4"
 
     @property
     def arn(self) -> str:

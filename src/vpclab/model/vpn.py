@@ -141,6 +141,11 @@ class VpnConnection(Resource):
     tunnel_inside_ip_version: str = "ipv4"
     #: Options.EnableAcceleration (transit gateway only)
     enable_acceleration: bool = False
+    #: Options.Local/RemoteIpv4NetworkCidr (IPv4 tunnels) or Local/RemoteIpv6NetworkCidr (IPv6
+    #: tunnels): the customer gateway side and the AWS side of the connection; None is AWS's default
+    #: (0.0.0.0/0 or ::/0)
+    local_network_cidr: str | None = None
+    remote_network_cidr: str | None = None
     routes: tuple[VpnStaticRoute, ...] = ()
     #: pending | available | deleting | deleted
     state: str = "available"

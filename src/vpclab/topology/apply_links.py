@@ -208,7 +208,8 @@ def create_endpoint_service(a: Applier, d: Decl) -> None:
         return
     lb_name = f"{d.name}-nlb"
     lb = a.call(d, "create_load_balancer", ("nlb",), name=lb_name, subnets=subnets, type="network",
-                scheme="internal", tags=a.tags(f"{d.name}/nlb", {}), what=f"{d.label} load balancer")
+                scheme="internal", ip_address_type=nlb.ip_address_type, tags=a.tags(f"{d.name}/nlb", {}),
+                what=f"{d.label} load balancer")
     lb_id = a.keep(f"{d.name}/nlb", lb)
     if lb_id is None:
         return
@@ -226,7 +227,9 @@ def create_endpoint_service(a: Applier, d: Decl) -> None:
                port=port,
                default_actions=[{"type": "forward", "target_group_arn": tg.arn}], what=what)
     svc = a.call(d, "create_vpc_endpoint_service_configuration", network_load_balancer_arns=[lb.arn],
-                 acceptance_required=spec.acceptance_required, tags=a.tags(d.name, spec.tags))
+                 acceptance_required=spec.acceptance_required,
+                 supported_ip_address_types=list(spec.supported_ip_address_types),
+                 tags=a.tags(d.name, spec.tags))
     svc_id = a.keep(d.name, svc)
     if svc_id is None or not spec.allowed_principals:
         return
@@ -259,6 +262,10 @@ def create_endpoint(a: Applier, d: Decl) -> None:
         params.update(subnet_ids=subnets, private_dns_enabled=spec.private_dns)
         if groups:
             params["security_group_ids"] = groups
+    if spec.ip_address_type is not None:
+        params["ip_address_type"] = spec.ip_address_type
+    if spec.dns_record_ip_type is not None:
+        params["dns_options"] = {"dns_record_ip_type": spec.dns_record_ip_type}
     endpoint = a.call(d, "create_vpc_endpoint", **params)
     vpce_id = a.keep(d.name, endpoint)
     if vpce_id is None or spec.endpoint_service is None or not spec.accept:

@@ -152,6 +152,10 @@ class EndpointSpec(Owned):
     groups: list[Name] = Field(default_factory=list)
     private_dns: bool = False
     accept: bool = Field(True, description="the service's provider accepts the connection")
+    ip_address_type: Literal["ipv4", "dualstack", "ipv6"] | None = Field(
+        None, description="IpAddressType (default ipv4); dualstack needs subnets with IPv6 blocks")
+    dns_record_ip_type: Literal["ipv4", "dualstack", "ipv6", "service-defined"] | None = Field(
+        None, description="DnsOptions.DnsRecordIpType (default: the IP address type)")
 
     @model_validator(mode="after")
     def _one_service(self) -> EndpointSpec:
@@ -249,12 +253,16 @@ class NlbSpec(Spec):
     subnets: list[Name]
     listeners: list[int] = Field(default_factory=lambda: [443])
     targets: list[Name] = Field(default_factory=list, description="instance names")
+    ip_address_type: Literal["ipv4", "dualstack"] = Field(
+        "ipv4", description="dualstack: subnets with IPv6 blocks; each interface gets an IPv6 address")
 
 
 class EndpointServiceSpec(Placed):
     nlb: NlbSpec
     acceptance_required: bool = False
     allowed_principals: list[AccountRef] = Field(default_factory=list)
+    supported_ip_address_types: list[Literal["ipv4", "ipv6"]] = Field(
+        default_factory=lambda: ["ipv4"], description="ipv6 needs a dualstack nlb")
 
 
 class CustomerGatewaySpec(Placed):

@@ -22,6 +22,7 @@ from ...model.endpoints import (
     UnsuccessfulItem,
     VpcEndpoint,
     VpcEndpointService,
+    aws_service_ip_address_types,
     endpoint_connections,
     service_names_for,
 )
@@ -69,9 +70,11 @@ def vpc_endpoint(world: World, e: VpcEndpoint) -> Shape:
         out["CreationTimestamp"] = e.create_time
     if policy is not None:
         out["PolicyDocument"] = policy
-    if e.vpc_endpoint_type == "Interface":
-        out["IpAddressType"] = "ipv4"
-        out["DnsOptions"] = {"DnsRecordIpType": "ipv4"}
+    if e.vpc_endpoint_type == "Interface" or e.ip_address_type != "ipv4":
+        # a dualstack endpoint's DNS names are the same; they resolve to A and/or AAAA records as
+        # DnsRecordIpType says
+        out["IpAddressType"] = e.ip_address_type
+        out["DnsOptions"] = {"DnsRecordIpType": e.dns_record_ip_type}
     return shapes.with_tags(out, e)
 
 
@@ -95,7 +98,7 @@ def service_configuration(world: World, svc: VpcEndpointService) -> Shape:
         "AcceptanceRequired": svc.acceptance_required,
         "ManagesVpcEndpoints": False,
         "NetworkLoadBalancerArns": list(svc.network_load_balancer_arns),
-        "SupportedIpAddressTypes": ["ipv4"],
+        "SupportedIpAddressTypes": list(svc.supported_ip_address_types),
         "BaseEndpointDnsNames": list(svc.base_endpoint_dns_names),
     }
     if svc.private_dns_name:
@@ -114,7 +117,8 @@ ENDPOINT_FILTERS = {
     "service-name": lambda w, e: e.service_name,
     "vpc-endpoint-state": lambda w, e: e.state,
     "vpc-endpoint-type": lambda w, e: e.vpc_endpoint_type,
-    "ip-address-type": lambda w, e: "ipv4" if e.vpc_endpoint_type == "Interface" else None,
+    "ip-address-type": lambda w, e: (e.ip_address_type if e.vpc_endpoint_type == "Interface"
+                                     or e.ip_address_type != "ipv4" else None),
 }
 
 
@@ -173,7 +177,7 @@ class ServiceRow:
                 "VpcEndpointPolicySupported": False,
                 "AcceptanceRequired": svc.acceptance_required,
                 "ManagesVpcEndpoints": False,
-                "SupportedIpAddressTypes": ["ipv4"],
+                "SupportedIpAddressTypes": list(svc.supported_ip_address_types),
             }
             if svc.private_dns_name:
                 out["PrivateDnsName"] = svc.private_dns_name
@@ -188,7 +192,7 @@ class ServiceRow:
             "VpcEndpointPolicySupported": True,
             "AcceptanceRequired": False,
             "ManagesVpcEndpoints": False,
-            "SupportedIpAddressTypes": ["ipv4"],
+            "SupportedIpAddressTypes": list(aws_service_ip_address_types(short, self.type)),
         }
         if self.type == "Interface":
             host = f"{short}.{self.region}.amazonaws.com"
@@ -260,7 +264,7 @@ CONFIGURATION_FILTERS = {
     "service-name": lambda w, s: s.service_name,
     "service-id": lambda w, s: s.id,
     "service-state": lambda w, s: s.service_state,
-    "supported-ip-address-types": lambda w, s: "ipv4",
+    "supported-ip-address-types": lambda w, s: list(s.supported_ip_address_types),
 }
 
 
@@ -375,7 +379,7 @@ class Connection:
             "VpcEndpointState": e.state,
             "DnsEntries": [dns_entry(d, e.region) for d in e.dns_entries],
             "NetworkLoadBalancerArns": list(self.service.network_load_balancer_arns),
-            "IpAddressType": "ipv4",
+            "IpAddressType": e.ip_address_type,
             "VpcEndpointRegion": e.region,
         }
         if e.create_time is not None:
@@ -405,7 +409,7 @@ describe_handler(
             "vpc-endpoint-owner": lambda w, c: c.endpoint.owner_id,
             "vpc-endpoint-state": lambda w, c: c.endpoint.state,
             "vpc-endpoint-region": lambda w, c: c.endpoint.region,
-            "ip-address-type": lambda w, c: "ipv4",
+            "ip-address-type": lambda w, c: c.endpoint.ip_address_type,
         },
     ),
 )

@@ -42,7 +42,10 @@ def load_balancer(world: World, lb: LoadBalancer) -> Shape:
         eni = world.get(eni_id, NetworkInterface)
         zone: Shape = {"ZoneName": az, "SubnetId": subnet_id}
         if eni is not None:
-            zone["LoadBalancerAddresses"] = [{"PrivateIPv4Address": eni.private_ip_address}]
+            address: Shape = {"PrivateIPv4Address": eni.private_ip_address}
+            if eni.ipv6_addresses:
+                address["IPv6Address"] = eni.ipv6_addresses[0]
+            zone["LoadBalancerAddresses"] = [address]
         zones.append(zone)
     out: Shape = {
         "LoadBalancerArn": lb.arn,
@@ -53,7 +56,7 @@ def load_balancer(world: World, lb: LoadBalancer) -> Shape:
         "State": {"Code": lb.state},
         "Type": lb.type,
         "AvailabilityZones": zones,
-        "IpAddressType": "ipv4",
+        "IpAddressType": lb.ip_address_type,
     }
     if lb.create_time is not None:
         out["CreatedTime"] = lb.create_time
@@ -188,6 +191,12 @@ def describe_load_balancers(call: Call) -> Shape:
             items, names, lambda lb: lb.load_balancer_name, "LoadBalancerNotFound", "Load balancers"
         )
     return _paged(call, "LoadBalancers", items, load_balancer)
+
+
+@handler("SetIpAddressType", service=SERVICE)
+def set_ip_address_type(call: Call) -> Shape:
+    lb = call.cp.set_ip_address_type(**_kwargs(call, "set_ip_address_type"))
+    return {"IpAddressType": lb.ip_address_type}
 
 
 @handler("DeleteLoadBalancer", service=SERVICE)

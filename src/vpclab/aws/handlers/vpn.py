@@ -68,6 +68,13 @@ def tunnel_outside_ips(vpn_id: str) -> tuple[str, str]:
     )
 
 
+def _network_cidrs(vpn: VpnConnection) -> Shape:
+    """Options' network CIDRs in the tunnels' inside family (AWS's defaults 0.0.0.0/0 and ::/0)."""
+    family, default = ("Ipv6", "::/0") if vpn.tunnel_inside_ip_version == "ipv6" else ("Ipv4", "0.0.0.0/0")
+    return {f"Local{family}NetworkCidr": vpn.local_network_cidr or default,
+            f"Remote{family}NetworkCidr": vpn.remote_network_cidr or default}
+
+
 def vpn_connection(world: World, vpn: VpnConnection) -> Shape:
     out: Shape = {
         "VpnConnectionId": vpn.id,
@@ -78,8 +85,7 @@ def vpn_connection(world: World, vpn: VpnConnection) -> Shape:
         "Options": {
             "EnableAcceleration": vpn.enable_acceleration,
             "StaticRoutesOnly": vpn.static_routes_only,
-            "LocalIpv4NetworkCidr": "0.0.0.0/0",
-            "RemoteIpv4NetworkCidr": "0.0.0.0/0",
+            **_network_cidrs(vpn),
             "OutsideIpAddressType": "PublicIpv4",
             "TunnelInsideIpVersion": vpn.tunnel_inside_ip_version,
         },
