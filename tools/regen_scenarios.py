@@ -25,8 +25,9 @@ from vpclab.reach.result import Hop, Trace  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "scenarios" / "golden"
 
-#: a flow: (source, destination, protocol, port) — names from the example, or tracer endpoints
-Flow = tuple[str, str, str, int | None]
+#: a flow: (source, destination, protocol, port[, ip_version]) — names from the example, or tracer
+#: endpoints; ip_version 6 traces the flow over IPv6
+Flow = tuple[str, str, str, int | None] | tuple[str, str, str, int | None, int]
 
 #: design → (example file stem, flows)
 DESIGNS: dict[str, tuple[str, list[Flow]]] = {
@@ -37,6 +38,17 @@ DESIGNS: dict[str, tuple[str, list[Flow]]] = {
             ("web-1", "db-1", "tcp", 22),
             ("internet", "web-1", "tcp", 443),
             ("db-1", "internet", "tcp", 443),
+        ],
+    ),
+    "egress-only-ipv6": (
+        "dual-stack",
+        [
+            ("internet", "web-1", "tcp", 443, 6),
+            ("internet", "web-1", "tcp", 443),
+            ("app-1", "internet", "tcp", 443, 6),
+            ("app-1", "internet", "tcp", 443),
+            ("internet", "app-1", "tcp", 443, 6),
+            ("web-1", "app-1", "tcp", 8080, 6),
         ],
     ),
     "peering-one-to-two": (
@@ -178,17 +190,15 @@ def hop(h: Hop) -> str:
 
 
 def trace_flow(example: str, flow: Flow) -> Trace:
-    source, destination, protocol, port = flow
-    return network(example).trace(source, destination, protocol=protocol, port=port)
+    source, destination, protocol, port = flow[:4]
+    ip_version = flow[4] if len(flow) > 4 else None
+    return network(example).trace(source, destination, protocol=protocol, port=port, ip_version=ip_version)
 
 
 def flow_key(flow: Flow) -> str:
-    source, destination, protocol, port = flow
-    return (
-        f"{source} → {destination} {protocol}/{port}"
-        if port is not None
-        else f"{source} → {destination} {protocol}"
-    )
+    source, destination, protocol, port = flow[:4]
+    key = f"{source} → {destination} {protocol}" + (f"/{port}" if port is not None else "")
+    return key + (" IPv6" if len(flow) > 4 and flow[4] == 6 else "")
 
 
 def record(example: str, flow: Flow) -> dict[str, Any]:

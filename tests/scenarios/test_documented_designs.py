@@ -474,3 +474,28 @@ def test_shared_vpc_participants() -> None:
             "app-1 → app-2 tcp/443": SG,
         },
     )
+
+
+# -- IPv6 (issue 9) -------------------------------------------------------------------------------
+def test_egress_only_internet_gateway_design() -> None:
+    """ "Enable outbound IPv6 traffic using an egress-only internet gateway": a private subnet's IPv6
+    leaves through the egress-only gateway and its replies come back; the public subnet is reached
+    over both families through the internet gateway, IPv6 untranslated
+    (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html). Inbound
+    IPv6 to the private instance meets its security group (the VPC's internet gateway delivers to
+    every address of the /56; vpclab's reading, see docs/reachability.md)."""
+    got = check(
+        "egress-only-ipv6",
+        {
+            "internet → web-1 tcp/443 IPv6": OK,
+            "internet → web-1 tcp/443": OK,
+            "app-1 → internet tcp/443 IPv6": OK,
+            "app-1 → internet tcp/443": OK,
+            "internet → app-1 tcp/443 IPv6": SG,
+            "web-1 → app-1 tcp/8080 IPv6": OK,
+        },
+    )
+    assert got["app-1 → internet tcp/443 IPv6"]["forward"][-1] == "egress-only-internet-gateway app/eigw"
+    assert "nat-gateway nat-a" not in got["app-1 → internet tcp/443 IPv6"]["forward"]
+    assert in_order(got["app-1 → internet tcp/443"]["forward"],
+                    "nat-gateway nat-a", "internet-gateway app/igw")

@@ -257,12 +257,15 @@ class NlbSpec(Spec):
         "ipv4", description="dualstack: subnets with IPv6 blocks; each interface gets an IPv6 address")
 
 
+IpAddressType = Literal["ipv4", "ipv6"]
+
+
 class EndpointServiceSpec(Placed):
     nlb: NlbSpec
     acceptance_required: bool = False
     allowed_principals: list[AccountRef] = Field(default_factory=list)
-    supported_ip_address_types: list[Literal["ipv4", "ipv6"]] = Field(
-        default_factory=lambda: ["ipv4"], description="ipv6 needs a dualstack nlb")
+    supported_ip_address_types: list[IpAddressType] = Field(
+        default_factory=lambda: list[IpAddressType](["ipv4"]), description="ipv6 needs a dualstack nlb")
 
 
 class CustomerGatewaySpec(Placed):
