@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
+from typing import TypeVar
 
 from ..core.errors import AwsError, invalid_parameter_value
+
+N = TypeVar("N", IPv4Network, IPv6Network)
 
 
 def parse_cidr(value: str | None, parameter: str = "cidrBlock") -> IPv4Network:
@@ -13,24 +16,21 @@ def parse_cidr(value: str | None, parameter: str = "cidrBlock") -> IPv4Network:
     Host bits must be zero. (AWS's behaviour for ``10.0.0.1/16`` is not documented; vpclab
     takes the conservative reading and rejects it rather than silently normalising.)
     """
-    try:
-        if not value or "/" not in value:
-            raise ValueError(value)
-        return IPv4Network(value, strict=True)
-    except ValueError:
-        raise invalid_parameter_value(
-            f"Value ({value}) for parameter {parameter} is invalid. This is not a valid CIDR block.",
-        ) from None
+    return _network(IPv4Network, value, parameter, strict=True)
 
 
 def parse_ipv6_cidr(value: str | None, parameter: str = "ipv6CidrBlock", *,
                     strict: bool = True) -> IPv6Network:
     """An IPv6 network from AWS-style input (host bits zero unless not ``strict``, as ``parse_cidr``),
     or AWS's InvalidParameterValue in ``parse_cidr``'s words (an IPv4 CIDR is not a valid IPv6 one)."""
+    return _network(IPv6Network, value, parameter, strict=strict)
+
+
+def _network(cls: type[N], value: str | None, parameter: str, *, strict: bool) -> N:
     try:
         if not value or "/" not in value:
             raise ValueError(value)
-        return IPv6Network(value, strict=strict)
+        return cls(value, strict=strict)
     except ValueError:
         raise invalid_parameter_value(
             f"Value ({value}) for parameter {parameter} is invalid. This is not a valid CIDR block.",
