@@ -117,7 +117,7 @@ def test_errors_have_file_line_and_column() -> None:
         "policy.yaml:2:3: missing 'to'",
         "policy.yaml:2:22: unknown key 'too' (did you mean 'to'?)",
         "policy.yaml:3:26: port must be a number 0-65535, not 'http'",
-        "policy.yaml:3:42: protocol must be tcp, udp, icmp or all, not 'gre'",
+        "policy.yaml:3:42: protocol must be tcp, udp, icmp, icmpv6 or all, not 'gre'",
         "policy.yaml:4:4: a selector is a name, internet, on-premises, {vpc: NAME}, {subnet: NAME}, "
         "{tag: {KEY: VALUE}} or a list of them",
     ]

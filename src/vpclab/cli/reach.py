@@ -38,7 +38,9 @@ FormatOpt = Annotated[
     Format,
     typer.Option("--format", "-f", help="table (for people) or json (for tools).", metavar="table|json"),
 ]
-ProtocolOpt = Annotated[str, typer.Option("--protocol", "-p", help="tcp, udp, icmp or all.")]
+ProtocolOpt = Annotated[
+    str, typer.Option("--protocol", "-p", help="tcp, udp, icmp, icmpv6 or all (icmp over IPv6 is ICMPv6).")
+]
 
 
 def _console() -> Console:
@@ -62,7 +64,7 @@ def _usage(message: str) -> typer.Exit:
 def _protocol(protocol: str) -> str:
     p = traced_protocol(protocol)
     if p is None:
-        raise _usage(f"--protocol must be tcp, udp, icmp or all, not {protocol!r}")
+        raise _usage(f"--protocol must be tcp, udp, icmp, icmpv6 or all, not {protocol!r}")
     return p
 
 
@@ -125,7 +127,8 @@ def trace(
     ],
     protocol: ProtocolOpt = "tcp",
     port: Annotated[
-        int | None, typer.Option("--port", help="Destination port (ICMP type for icmp).", min=0, max=65535)
+        int | None,
+        typer.Option("--port", help="Destination port (ICMP type for icmp/icmpv6).", min=0, max=65535),
     ] = None,
     ipv6: Annotated[
         bool,
@@ -165,7 +168,8 @@ def matrix(
         int | None,
         typer.Option(
             "--port",
-            help="Destination port (ICMP type); default 443 for tcp/udp, 8 (echo) for icmp.",
+            help="Destination port (ICMP type); default 443 for tcp/udp, 8 (echo) for icmp, 128 (echo) for "
+            "icmpv6 and for icmp with --ipv6.",
             min=0,
             max=65535,
             show_default=False,
@@ -195,8 +199,11 @@ def matrix(
     """
     net = _load(file)
     proto = _protocol(protocol)
+    ipv6 = ipv6 or proto == "icmpv6"  # ICMPv6 is IPv6's
+    if ipv6 and proto == "icmp":
+        proto = "icmpv6"  # an IPv6 packet carries ICMPv6, never ICMP
     if port is None:
-        port = {"tcp": 443, "udp": 443, "icmp": 8}.get(proto)
+        port = {"tcp": 443, "udp": 443, "icmp": 8, "icmpv6": 128}.get(proto)
     m = net.matrix(protocol=proto, port=port, level=level.value, family=6 if ipv6 else 4)
     if format is Format.json:
         _emit({**m.to_dict(), "rows": m.to_rows()})

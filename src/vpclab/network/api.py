@@ -27,7 +27,7 @@ from ..model.subnet import Subnet
 from ..model.world import World
 from ..reach import trace as _trace
 from ..reach.errors import UnknownEndpointError
-from ..reach.result import Trace, traced_protocol
+from ..reach.result import Trace, family_protocol, traced_protocol
 
 if TYPE_CHECKING:
     from .diff import NetworkDiff
@@ -252,6 +252,7 @@ def world_matrix(
     if level not in LEVELS:
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
     proto = traced_protocol(protocol) or str(protocol).lower()
+    proto = family_protocol(proto, family)  # icmp over IPv6 is icmpv6; icmpv6 over IPv4 a ReachError
     class_matrix = _engine() if engine in (None, "classes") else None
     if engine == "classes" and class_matrix is None:
         raise ValueError("the equivalence-class matrix (vpclab.reach.matrix) is not available")

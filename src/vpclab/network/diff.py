@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 #: (protocol, port) pairs compared by default: SSH, HTTPS, PostgreSQL and ping (icmp echo, type 8)
 DEFAULT_FLOWS: tuple[tuple[str, int | None], ...] = (("tcp", 22), ("tcp", 443), ("tcp", 5432), ("icmp", 8))
+#: the same over IPv6: ping is ICMPv6 echo request, type 128 (RFC 4443 §4.1)
+DEFAULT_FLOWS_V6: tuple[tuple[str, int | None], ...] = (
+    ("tcp", 22), ("tcp", 443), ("tcp", 5432), ("icmpv6", 128)
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,8 @@ def diff_networks(
     ``family=6`` compares the IPv6 flows of dual-stack networks."""
     from .api import trace
 
+    if family == 6 and tuple(flows) == DEFAULT_FLOWS:
+        flows = DEFAULT_FLOWS_V6
     flows = tuple((str(p).lower(), n) for p, n in flows)
     result = NetworkDiff(level, flows)
     for protocol, port in flows:

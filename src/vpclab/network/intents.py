@@ -223,7 +223,9 @@ def _intent(src: Source, loc: tuple[str | int, ...], raw: Any, problems: list[Pr
     if protocol is None:
         protocol = str(raw.get("protocol")).lower()
         problems.append(
-            src.problem((*loc, "protocol"), f"protocol must be tcp, udp, icmp or all, not {protocol!r}")
+            src.problem(
+                (*loc, "protocol"), f"protocol must be tcp, udp, icmp, icmpv6 or all, not {protocol!r}"
+            )
         )
     port = raw.get("port")
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535):
@@ -231,6 +233,12 @@ def _intent(src: Source, loc: tuple[str | int, ...], raw: Any, problems: list[Pr
     ip_version = raw.get("ip_version")
     if ip_version is not None and ip_version not in (4, 6):
         problems.append(src.problem((*loc, "ip_version"), f"ip_version must be 4 or 6, not {ip_version!r}"))
+    elif protocol == "icmpv6":
+        if ip_version == 4:
+            problems.append(
+                src.problem((*loc, "protocol"), "icmpv6 is IPv6's ICMP: use icmp with ip_version 4")
+            )
+        ip_version = 6  # ICMPv6 flows are IPv6 flows
     sides = [_selector(src, (*loc, k), raw[k], problems) if k in raw else None for k in ("from", "to")]
     if len(problems) > bad or sides[0] is None or sides[1] is None:
         return None

@@ -26,7 +26,16 @@ from .endpoints import Endpoint, first_usable, resolve, spec_family
 from .errors import AmbiguousAddressError, ReachError, UnknownEndpointError, UnsupportedEndpointError
 from .explanations import ALL_CODES, BLOCKING_CODES, INFO_CODES, NO_PATH_CODES, VPCLAB_CODES, Disposition
 from .forwarding import ForwardingView, forwarding_view
-from .result import DEFAULT_SOURCE_PORT, Explanation, Hop, PacketHeader, Trace, traced_protocol
+from .result import (
+    DEFAULT_SOURCE_PORT,
+    Explanation,
+    Hop,
+    PacketHeader,
+    Trace,
+    flow_protocol,
+    reply_port,
+    traced_protocol,
+)
 from .tracer import Arrival, Halt, Tracer
 
 __all__ = [
@@ -52,13 +61,6 @@ __all__ = [
 ]
 
 
-def _protocol(protocol: str | int) -> str:
-    p = traced_protocol(protocol)
-    if p is None:
-        raise ReachError(f"unsupported protocol {protocol!r}: use tcp, udp, icmp or -1 (all)")
-    return p
-
-
 def trace(
     world: World,
     source: str,
@@ -76,8 +78,11 @@ def trace(
     ``vpc-…:10.0.1.5``), ``"internet"``, a customer gateway id (on premises), a transit gateway
     attachment or peering connection id (sources: traffic arriving through it), or an AWS service
     (``"s3:us-east-1"``, destinations); see :mod:`vpclab.reach.endpoints`. ``protocol``: tcp, udp,
-    icmp or "-1"; ``port`` the destination port (the ICMP type for icmp; None: any port, which only
-    rules allowing every port admit); ``source_port`` defaults to 49152 for tcp and udp.
+    icmp, icmpv6 or "-1"; over IPv6, icmp is ICMPv6 (protocol 58: it meets rules of protocol 58,
+    never of protocol 1), and icmpv6 makes the flow IPv6 unless ``ip_version=4`` or an IPv4 address
+    says otherwise (then a ReachError: IPv4 has no ICMPv6). ``port``: the destination port (the
+    ICMP type for icmp and icmpv6, e.g. 8 and 128 for echo; None: any port, which only rules
+    allowing every port admit); ``source_port`` defaults to 49152 for tcp and udp.
     ``names`` maps ids to the names shown in hops (a loaded topology's ``net.names``).
     ``ip_version``: 4 or 6, the family of the flow; None (the default) takes the family of an address
     either end names, else IPv4, as AWS Reachability Analyzer does for a resource named without an
@@ -85,8 +90,14 @@ def trace(
 
     Raises a :class:`ReachError` (a ValueError) for an endpoint that does not exist or is ambiguous.
     """
-    proto = _protocol(protocol)
+    asked = traced_protocol(protocol)
+    if asked is None:
+        flow_protocol(protocol, 4)  # raises: not a protocol the engine traces
+    named = {f for f in (spec_family(source), spec_family(destination)) if f is not None}
+    if asked == "icmpv6" and ip_version is None and not named:
+        ip_version = 6  # icmpv6 is IPv6's: a resource stands at its IPv6 address
     family = flow_family(source, destination, ip_version)
+    proto = flow_protocol(protocol, family)
     view = forwarding_view(world)
     dst = resolve(view, destination, role="destination", family=family)
     src = resolve(view, source, role="source", family=family)
@@ -95,7 +106,7 @@ def trace(
         dst = resolve(view, destination, role="destination", near=src, family=family)
     has_ports = proto in ("tcp", "udp")
     sport = (source_port if source_port is not None else DEFAULT_SOURCE_PORT) if has_ports else None
-    dport = port if has_ports or proto == "icmp" else None
+    dport = port if has_ports or proto in ("icmp", "icmpv6") else None
     src_ip = src.ip or _peering_source_ip(view, src, dst, family)
     dst_ip = dst.ip
     if src.kind == "internet" and dst.interface is not None and dst.interface.public_ip and family == 4:
@@ -133,6 +144,8 @@ def trace(
         reply = PacketHeader(arrival.ip, seen_src, proto, dport if has_ports else None, sport)
         if proto == "icmp":
             reply = PacketHeader(arrival.ip, seen_src, proto, 0, None)  # echo reply (type 0)
+        elif proto == "icmpv6":  # echo reply (129) to echo request (128), the type where rules read it
+            reply = PacketHeader(arrival.ip, seen_src, proto, None, reply_port(proto, dport))
         with suppress(Halt):
             back = _reply(t, arrival, reply)
         return_hops = t.hops

@@ -19,13 +19,15 @@ from ..model.prefix_lists import prefix_list_cidrs
 from ..model.security_group import SecurityGroup, SecurityGroupRule, sg_rule_matches
 from ..model.world import World
 from .forwarding import canonical_ip, in_cidr
-from .result import PacketHeader
+from .result import PacketHeader, icmp_code
 
 
 def describe_traffic(protocol: str, port: int | None) -> str:
-    """``"tcp 5432"``, ``"udp 53"``, ``"icmp"``, ``"all traffic"``."""
+    """``"tcp 5432"``, ``"udp 53"``, ``"icmp"``, ``"icmpv6 type 128"``, ``"all traffic"``."""
     if protocol == "-1":
         return "all traffic"
+    if protocol == "icmpv6":  # an IPv6 network ACL entry for ICMPv6 names its type (CreateNetworkAclEntry)
+        return protocol if port is None else f"{protocol} type {port}"
     return protocol if port is None or protocol == "icmp" else f"{protocol} {port}"
 
 
@@ -36,6 +38,8 @@ def rule_text(rule: SecurityGroupRule) -> str:
         ports = (
             f" {rule.from_port}" if rule.from_port == rule.to_port else f" {rule.from_port}-{rule.to_port}"
         )
+    elif rule.ip_protocol == "icmpv6" and rule.from_port != -1:
+        ports = f" type {rule.from_port}" + (f" code {rule.to_port}" if rule.to_port != -1 else "")
     way = "to" if rule.is_egress else "from"
     return f"{proto}{ports} {way} {rule.peer}"
 
@@ -94,9 +98,10 @@ def sg_allows(
     ingress) when known, for rules that reference a security group.
     """
     ip = packet.dst_ip if egress else packet.src_ip
+    code = icmp_code(packet.protocol, packet.dst_port)
     for sg in _groups(world, eni):
         for rule in sg.rules(egress):
-            if sg_rule_matches(rule, packet.protocol, packet.dst_port) and _peer_matches(
+            if sg_rule_matches(rule, packet.protocol, packet.dst_port, code) and _peer_matches(
                 world, rule, ip, eni, other
             ):
                 return sg, rule
@@ -107,4 +112,5 @@ def acl_verdict(acl: NetworkAcl, packet: PacketHeader, *, egress: bool) -> tuple
     """(``allow``/``deny``, rule number) for ``packet`` crossing ``acl`` in one direction. NACL rules
     match the packet's destination port, and the source address inbound / destination outbound."""
     ip = packet.dst_ip if egress else packet.src_ip
-    return acl_decision(acl, egress, packet.protocol, packet.dst_port, ip)
+    code = icmp_code(packet.protocol, packet.dst_port)
+    return acl_decision(acl, egress, packet.protocol, packet.dst_port, ip, code)

@@ -291,10 +291,13 @@ def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable,
 def acl_allowed(acl: NetworkAcl, egress: bool, protocol: str, port: int | None) -> AddressSet:
     """The addresses (destination outbound, source inbound) the ACL allows for this protocol and port:
     the first matching entry in rule-number order decides, as ``model.network_acl.acl_decision``."""
+    from .result import icmp_code
+
     remaining, allowed = AddressSet.everything(), AddressSet()
+    code = icmp_code(protocol, port)  # echo request and reply: code 0, as the tracer takes them
     for entry in acl.entries_for(egress):  # entries of both families: each matches its own
         net = ip_network(entry.cidr, strict=False)
-        if not entry.matches(protocol, port, net.network_address):
+        if not entry.matches(protocol, port, net.network_address, code):
             continue
         hit = AddressSet([net]) & remaining
         if entry.rule_action == "allow":

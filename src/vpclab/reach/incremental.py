@@ -59,6 +59,7 @@ from .compiled import (
 )
 from .matrix import AclCache
 from .pair import pair_verdict
+from .result import family_protocol
 
 if TYPE_CHECKING:
     from ..model.world import Changes, World
@@ -117,6 +118,9 @@ class IntentChecker:
         self.world = world
         self.intents = list(intents)
         self.family = family
+        #: each intent's protocol as its packets carry it (icmp over IPv6 is icmpv6; a ReachError for
+        #: icmpv6 over IPv4), as the matrix and the tracer take it
+        self._protocols = [family_protocol(i.protocol, family) for i in self.intents]
         self._pending: dict[str, tuple[Resource | None, Resource | None]] = {}
         self._rebuild()
         world.subscribe(self._hear)
@@ -383,7 +387,7 @@ class IntentChecker:
         return [lo, *self._points[k:stop]]
 
     def _answer(self, i: int) -> None:
-        intent = self.intents[i]
+        intent, protocol = self.intents[i], self._protocols[i]
         reads: set[str] = set()
         sources = self._subnets(intent.sources, reads)
         destinations = self._subnets(intent.destinations, reads)
@@ -396,7 +400,7 @@ class IntentChecker:
             for d in destinations:
                 dst = self.c.subnets[d]
                 ok = any(
-                    pair_verdict(self.c, self.acls, src, dst, a, b, intent.protocol, intent.port, reads)
+                    pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, reads)
                     for a in src_pieces
                     for b in self._pieces(dst.lo, dst.hi)
                 )

@@ -27,13 +27,14 @@ def _sg_sets(
     rules) and referenced groups."""
     from ..model.prefix_lists import prefix_list_cidrs
     from ..model.security_group import SecurityGroup, sg_rule_matches
+    from .result import icmp_code
 
     cidrs: list[str] = []
     refs: set[str] = set()
     for gid in group_ids:
         group = world.get(gid, SecurityGroup)
         for rule in group.rules(egress) if group is not None else ():
-            if not sg_rule_matches(rule, protocol, port):
+            if not sg_rule_matches(rule, protocol, port, icmp_code(protocol, port)):
                 continue
             if rule.cidr_ipv4 or rule.cidr_ipv6:
                 cidrs.append(rule.cidr_ipv4 or rule.cidr_ipv6 or "")

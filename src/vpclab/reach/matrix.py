@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.addresses import AddressSet
-from ..core.protocols import ICMP, protocol_of
+from ..core.protocols import protocol_of
 from .compiled import (
     MAX_HOPS,
     MAX_TGW_HOPS,
@@ -56,6 +56,7 @@ from .matrix_cells import (
     relaxed_pairs,
     transpose,
 )
+from .result import family_protocol, reply_port
 
 if TYPE_CHECKING:
     from ..model.world import World
@@ -69,13 +70,12 @@ CHUNK = 2048
 
 
 def return_port(protocol: str, port: int | None) -> int | None:
-    """The port the reply is addressed to: the ephemeral port for TCP/UDP, echo reply for ICMP echo."""
+    """The port the reply is addressed to: the ephemeral port for TCP/UDP, echo reply for an ICMP or
+    ICMPv6 echo request (the type is the port; ``result.reply_port``)."""
     p = protocol_of(protocol)
     if p.has_ports:
         return EPHEMERAL_PORT
-    if p == ICMP:
-        return 0 if port == 8 else port
-    return None
+    return reply_port(p.ip_protocol, port)
 
 
 class Allowed:
@@ -485,10 +485,12 @@ def matrix(
     (sources exclude interface endpoints, which do not initiate connections, and transit gateway
     attachment interfaces; destinations exclude the latter).
     ``family``: 4, or 6 for the IPv6 matrix of a dual-stack network (subnets with an IPv6 /64,
-    interfaces with an IPv6 address; routes, NACL entries and security group rules of IPv6).
+    interfaces with an IPv6 address; routes, NACL entries and security group rules of IPv6; ``icmp``
+    is ICMPv6 there, as in a trace: ``result.family_protocol``).
     """
     if level not in ("subnet", "interface"):
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
+    protocol = family_protocol(protocol, family)  # icmp over IPv6 is icmpv6; icmpv6 over IPv4: ReachError
     c = compiled or compiled_view(world, family)
     if level == "interface":
         from .interface_matrix import interface_matrix
