@@ -77,7 +77,7 @@ def test_patches_rebuild_the_new_version_exactly(edit: str) -> None:
     routes = old.routes
     new = {
         "remove-middle": dataclasses.replace(old, routes=routes[:4] + routes[5:]),
-        "replace": dataclasses.replace(old, routes=routes[:2] + (route(99),) + routes[3:]),
+        "replace": dataclasses.replace(old, routes=(*routes[:2], route(99), *routes[3:])),
         "insert-front": dataclasses.replace(old, routes=(route(50), *routes)),
         "clear": dataclasses.replace(old, routes=()),
         "tags": dataclasses.replace(old, tags=Tags(Name="b", env="x")),
@@ -164,7 +164,7 @@ def test_a_restarted_store_patches_what_it_loaded(path: Path) -> None:
         world = store.load(World)
         store.attach(world)
         world.put(table(routes=102))
-        bodies, patches = rows(path)
+        _bodies, patches = rows(path)
         assert len(patches) == 2
         expected = [to_dict(r) for r in world.resources()]
     assert reloaded(path) == expected
@@ -208,7 +208,8 @@ def write_v1(path: Path, resources: list) -> None:
     conn.executescript(V1_SCHEMA)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)",
-                     [(r.id, r.KIND, r.owner_id, r.region, to_json(r), i + 1) for i, r in enumerate(resources)])
+                     [(r.id, r.KIND, r.owner_id, r.region, to_json(r), i + 1)
+                      for i, r in enumerate(resources)])
     conn.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", "1"), ("world_version", "7")])
     conn.commit()
     conn.close()
@@ -273,9 +274,9 @@ def apply_edit(world: World, edit: Edit) -> None:
     elif op == "remove":
         new = dataclasses.replace(rtb, routes=routes[:i] + routes[i + 1:])
     elif op == "replace":
-        new = dataclasses.replace(rtb, routes=routes[:i] + (route(k),) + routes[i + 1:])
+        new = dataclasses.replace(rtb, routes=(*routes[:i], route(k), *routes[i + 1:]))
     elif op == "insert":
-        new = dataclasses.replace(rtb, routes=routes[:i] + (route(k),) + routes[i:])
+        new = dataclasses.replace(rtb, routes=(*routes[:i], route(k), *routes[i:]))
     elif op == "splice":
         new = dataclasses.replace(rtb, routes=routes[:i] + tuple(route(k + j) for j in range(n % 5))
                                   + routes[i + n:], propagating_vgws=(f"vgw-{k}",) * (n % 3))

@@ -190,14 +190,16 @@ def apply_patch(data: dict[str, Any], patch: Mapping[str, Any]) -> None:
             raise ValueError(f"cannot splice {name}: {splice!r:.200}")
         p, q, middle = splice
         if not (isinstance(p, int) and isinstance(q, int) and isinstance(middle, list)
-                and 0 <= p and 0 <= q and p + q <= len(seq)):
+                and p >= 0 and q >= 0 and p + q <= len(seq)):
             raise ValueError(f"cannot splice {name} of {len(seq)} items with {[p, q]!r:.200}")
         seq[p:len(seq) - q] = middle
 
 
 def _encoded_default(kind: Any, name: str) -> Any:
     cls = KINDS.get(kind) if isinstance(kind, str) else None
-    for f in dataclasses.fields(cls) if cls is not None else ():
+    if cls is None:
+        raise ValueError(f"cannot splice {name}: the row names no resource kind")
+    for f in dataclasses.fields(cls):
         if f.name == name:
             if f.default is not dataclasses.MISSING:
                 value = f.default
