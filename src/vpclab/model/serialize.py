@@ -23,7 +23,9 @@ import dataclasses
 import enum
 import functools
 import ipaddress
+import itertools
 import json
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -159,14 +161,21 @@ def _same(a: Any, b: Any) -> bool:
 def _common_ends(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[int, int]:
     """(common prefix length, common suffix length not overlapping it) of two tuples."""
     n = min(len(a), len(b))
-    p = 0
-    while p < n and _same(a[p], b[p]):
-        p += 1
-    q = 0
-    la, lb = len(a), len(b)
-    while q < n - p and _same(a[la - 1 - q], b[lb - 1 - q]):
-        q += 1
+    p = _run(a[:n], b[:n])
+    q = _run(a[::-1][:n - p], b[::-1][:n - p])
     return p, q
+
+
+def _run(a: tuple[Any, ...], b: tuple[Any, ...]) -> int:
+    """How many leading items of ``a`` and ``b`` (of equal length) are the same."""
+    if a == b:  # all of them (an append, in C: a tuple compares identical items without __eq__)
+        return len(a)
+    # the items that are not the very same object, found in C (not a Python step per item): a
+    # tuple the model rebuilds keeps its unchanged items; those are compared by value
+    for i in itertools.compress(itertools.count(), map(operator.is_not, a, b)):
+        if not _same(a[i], b[i]):
+            return i
+    return len(a)
 
 
 def apply_patch(data: dict[str, Any], patch: Mapping[str, Any]) -> None:
