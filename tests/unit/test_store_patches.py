@@ -288,7 +288,7 @@ def apply_edit(world: World, edit: Edit) -> None:
     world.put(new)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 def test_any_sequence_of_changes_loads_back_exactly(steps: list[Edit]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
