@@ -139,7 +139,8 @@ def test_unknown_schema_version_is_refused_with_a_clear_error(path: Path) -> Non
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    with pytest.raises(SchemaVersionError, match=r"schema version 99; this vpclab reads version 1"):
+    with pytest.raises(SchemaVersionError,
+                       match=rf"schema version 99; this vpclab reads version {SCHEMA_VERSION}"):
         SqliteStore.open(path)
 
 

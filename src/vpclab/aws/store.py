@@ -15,13 +15,22 @@ so before the HTTP response is sent. If the write fails, the listener raises ``S
 World rolls the change back: the World and the file never disagree. Files use WAL journaling with
 ``synchronous=FULL``, so a committed change survives a crash of the process or of the machine.
 
-Schema (version 1): ``resources(id TEXT PRIMARY KEY, kind, owner_id, region, body, seq)`` — ``body``
+Schema (version 2): ``resources(id TEXT PRIMARY KEY, kind, owner_id, region, body, seq)`` — ``body``
 is ``model.serialize.to_dict`` as JSON (``to_json``), ``seq`` the order in which the resource was first stored
-(the World lists resources in creation order) — and ``meta(key TEXT PRIMARY KEY, value TEXT)``
+(the World lists resources in creation order) —, ``patches(id, patch)``, and ``meta(key TEXT PRIMARY KEY,
+value TEXT)``
 with JSON values: ``schema_version``, ``settings`` (World settings, e.g. the quota mode),
 ``world_version`` (the World's change counter), ``id_state`` (the id generator's state, so a seeded
 World does not hand out an id again after a restart) and ``clock_offset`` (seconds a lab moved the
 World's clock forward; saved with the next change set).
+
+A change is written in O(its own size), not the size of the resource it changes: a resource whose
+previous version is in the file gets a row in ``patches`` (``model.serialize.to_patch``: the fields
+that changed, and each changed tuple as a splice — adding one route to a table of 3,000 writes
+that route), appended in ``rowid`` order. A resource is its ``body`` with its patches applied in
+that order. When a resource's patches would outgrow its body, its body is rewritten and its
+patches deleted (compaction: amortised O(change)); deleting a resource deletes its patches. A file
+of schema version 1 (no ``patches``) is upgraded when it is opened.
 
 One process at a time: ``open`` takes an exclusive OS lock (``flock``) on a sidecar file, ``PATH.lock``,
 held until ``close`` (or the process's end, however it ends), so a second server on the same file
@@ -48,11 +57,13 @@ from typing import Any, BinaryIO
 
 from ..core.errors import AwsError, VpclabError
 from ..model.base import Resource
-from ..model.serialize import ElementMemo, from_dict, to_json
+from ..model.serialize import ElementMemo, apply_patch, from_dict, to_json, to_patch
 from ..model.world import Changes, World
 
 #: the schema this code reads and writes; a file with another version is refused
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: older schema versions this code upgrades when it opens a file (version 1: no ``patches`` table)
+UPGRADES_FROM = frozenset({1})
 #: where ``vpclab serve`` keeps its state when ``--state`` is not given (relative to the working directory)
 DEFAULT_STATE_PATH = Path("vpclab-state.sqlite3")
 #: the ``--state`` value for a throwaway, in-memory store
@@ -60,7 +71,9 @@ MEMORY = ":memory:"
 #: the sidecar file ``open`` locks: the state file's path plus this suffix (left in place after use)
 LOCK_SUFFIX = ".lock"
 #: vpclab's tables; a database holding any other table is another program's and is refused
-TABLES = frozenset({"resources", "meta"})
+TABLES = frozenset({"resources", "meta", "patches"})
+#: the tables every vpclab state file has held (schema version 1 had no ``patches``)
+_BASE_TABLES = frozenset({"resources", "meta"})
 
 log = logging.getLogger("vpclab.aws")
 
@@ -78,6 +91,11 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS patches (
+    id TEXT NOT NULL,
+    patch TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS patches_id ON patches (id);
 """
 
 _UPSERT = """
@@ -138,6 +156,9 @@ class SqliteStore:
         #: the JSON of routes, rules, associations already written: a change that adds one route to
         #: a full table encodes that route, not the table (bench/api.py, CreateTransitGatewayRoute)
         self._memo = ElementMemo()
+        #: per stored resource, what the file holds: the object last written, the length of its
+        #: body and the total length of its patches (only while attached to a file)
+        self._rows: dict[str, _Row] = {}
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -176,8 +197,11 @@ class SqliteStore:
         # what the file holds, before anything is written to it (not even the journal mode)
         tables = {row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) != 'sqlite_'")}
-        ours = tables == TABLES and conn.execute(
-            "SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is not None
+        version = _file_version(conn) if "meta" in tables else None
+        if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+            # a newer vpclab's file, whatever tables that version added
+            raise self._version_error(version)
+        ours = version is not None and _BASE_TABLES <= tables <= TABLES
         if tables and not ours:
             raise ForeignDatabaseError(
                 f"{self._path} is a SQLite database but not a vpclab state file (it holds tables "
@@ -198,19 +222,23 @@ class SqliteStore:
                 if statement.strip():
                     conn.execute(statement)
             version = self._meta_get("schema_version")
-            if version is None:
+            if version is None or (type(version) is int and version in UPGRADES_FROM):
+                # a new file, or an upgrade: version 1 → 2 only adds the (empty) patches table
                 self._meta_set("schema_version", SCHEMA_VERSION)
             elif version != SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"{self._path} holds vpclab state of schema version {version}; this vpclab reads "
-                    f"version {SCHEMA_VERSION}. Use the vpclab release that wrote it, or start from a new "
-                    f"state file (--state PATH).")
+                raise self._version_error(version)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         self._next_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM resources").fetchone()[0]
+
+    def _version_error(self, version: object) -> SchemaVersionError:
+        return SchemaVersionError(
+            f"{self._path} holds vpclab state of schema version {version}; this vpclab reads "
+            f"version {SCHEMA_VERSION}. Use the vpclab release that wrote it, or start from a new "
+            f"state file (--state PATH).")
 
     @property
     def path(self) -> str:
@@ -267,11 +295,20 @@ class SqliteStore:
         """Every stored resource, in the order first stored (raises ``StateFileError`` on a bad row)."""
         with self._lock:
             rows = self._conn.execute("SELECT id, body FROM resources ORDER BY seq").fetchall()
+            patches: dict[str, list[str]] = {}
+            for rid, patch in self._conn.execute("SELECT id, patch FROM patches ORDER BY rowid"):
+                patches.setdefault(rid, []).append(patch)
         for rid, body in rows:
             try:
-                yield from_dict(json.loads(body))
+                data = json.loads(body)
+                for patch in patches.pop(rid, ()):
+                    apply_patch(data, json.loads(patch))
+                yield from_dict(data)
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 raise StateFileError(f"{self._path}: cannot read resource {rid}: {exc}") from exc
+        if patches:
+            raise StateFileError(f"{self._path}: patches of resources that are not stored: "
+                                 f"{', '.join(sorted(patches)[:5])}")
 
     def meta(self, key: str) -> Any:
         """A ``meta`` value (decoded JSON), or None."""
@@ -344,6 +381,12 @@ class SqliteStore:
                 # nothing outlives the process: a journal in an in-memory database would only cost
                 # time on every change (a third of a create's handling, measured in bench/api.py)
                 return
+            if stored:
+                # what the file holds of each resource: the World's object (loaded from it)
+                patched = dict(self._conn.execute(
+                    "SELECT id, SUM(length(patch)) FROM patches GROUP BY id").fetchall())
+                for rid, size in self._conn.execute("SELECT id, length(body) FROM resources"):
+                    self._rows[rid] = _Row(world.get(rid), size, patched.get(rid) or 0)
             snapshot: Changes = {} if stored else {r.id: (None, r) for r in world.resources()}
             self._write(world, snapshot, version=world.version)
             world.subscribe(self._listener(world))
@@ -362,19 +405,39 @@ class SqliteStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
+                    known = {} if self._clearing else self._rows
                     if self._clearing:
                         conn.execute("DELETE FROM resources")
+                        conn.execute("DELETE FROM patches")
                     deletes = [(rid,) for rid, (_, new) in changes.items() if new is None]
                     if deletes and not self._clearing:
                         conn.executemany("DELETE FROM resources WHERE id = ?", deletes)
-                    rows = []
+                        conn.executemany("DELETE FROM patches WHERE id = ?", deletes)
+                    rows, patches, compacted = [], [], []
+                    now: dict[str, _Row | None] = {rid: None for (rid,) in deletes}
                     for rid, (_, new) in changes.items():
-                        if new is not None:
+                        if new is None:
+                            continue
+                        row = known.get(rid)
+                        patch = self._patch(row, new)
+                        if patch is None:  # new, or compacted: the whole body
                             body = to_json(new, self._memo)
                             rows.append((rid, type(new).KIND, new.owner_id, new.region, body, next_seq))
                             next_seq += 1
+                            if row is None or row.patched:
+                                compacted.append((rid,))
+                            now[rid] = _Row(new, len(body), 0)
+                        else:
+                            if patch:
+                                patches.append((rid, patch))
+                            assert row is not None
+                            now[rid] = _Row(new, row.body, row.patched + len(patch))
+                    if compacted:
+                        conn.executemany("DELETE FROM patches WHERE id = ?", compacted)
                     if rows:
                         conn.executemany(_UPSERT, rows)
+                    if patches:
+                        conn.executemany("INSERT INTO patches (id, patch) VALUES (?, ?)", patches)
                     written = dict(self._written)
                     # the id generator's raw state is compared before it is encoded (5 kB of hex):
                     # a change set that drew no id (CreateRoute) neither encodes nor rewrites it
@@ -400,6 +463,23 @@ class SqliteStore:
             self._next_seq = next_seq
             self._written = written
             self._raw_ids = raw_ids
+            if self._clearing:
+                self._rows.clear()
+            for rid, now_row in now.items():
+                if now_row is None:
+                    self._rows.pop(rid, None)
+                else:
+                    self._rows[rid] = now_row
+
+    def _patch(self, row: _Row | None, new: Resource) -> str | None:
+        """The patch that writes ``new`` over what the file holds, or None to write its body."""
+        old = row.obj if row is not None else None
+        if row is None or old is None or old.owner_id != new.owner_id or old.region != new.region:
+            return None
+        patch = to_patch(old, new, self._memo)
+        if patch is None or row.patched + len(patch) > row.body:
+            return None  # another kind, or the patches would outgrow the body: compact
+        return patch
 
     def reset(self, world: World) -> None:
         """Empty the World and the store (every resource; settings, clock and id sequence stay).
@@ -430,6 +510,26 @@ class SqliteStore:
     def _meta_set(self, key: str, value: Any) -> None:
         self._conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                            "SET value = excluded.value", (key, json.dumps(value, separators=(",", ":"))))
+
+
+@dataclasses.dataclass(slots=True)
+class _Row:
+    """What the file holds of one resource."""
+
+    obj: Resource | None  # the version written (None: unknown, so the next write is a whole body)
+    body: int  # the length of its body
+    patched: int  # the total length of its patches
+
+
+def _file_version(conn: sqlite3.Connection) -> Any:
+    """The ``schema_version`` in a file's ``meta`` table, or None (no such row, not vpclab's table)."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return None if row is None else json.loads(row[0])
+    except sqlite3.OperationalError:  # another program's ``meta`` (no such column); a damaged
+        return None                   # file raises DatabaseError, reported as such by ``open``
+    except (ValueError, TypeError):
+        return None
 
 
 # The store saves the id generator's state so that a restarted World continues where it stopped
@@ -550,7 +650,7 @@ def backup(source: str | Path, dest: str | Path) -> int:
             try:
                 tables = {row[0] for row in reader.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'")}
-                if not tables >= TABLES or reader.execute(
+                if not tables >= _BASE_TABLES or reader.execute(
                         "SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
                     raise StateFileError(f"{src} is not a vpclab state file")
             except sqlite3.DatabaseError as exc:

@@ -23,7 +23,9 @@ import dataclasses
 import enum
 import functools
 import ipaddress
+import itertools
 import json
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -97,6 +99,143 @@ def to_json(resource: Resource, memo: ElementMemo | None = None) -> str:
         texts = [memo.text(item, encode) for item in getattr(resource, name)]
         parts.append(f'"{name}":[{",".join(texts)}]')
     return "{" + ",".join(p for p in parts if p) + "}"
+
+
+#: a patch's keys: fields replaced by their new encoded value, and sequences spliced
+PATCH_SET, PATCH_SPLICE = "set", "splice"
+
+
+def to_patch(old: Resource, new: Resource, memo: ElementMemo | None = None) -> str | None:
+    """JSON text of a patch that turns ``to_dict(old)`` into ``to_dict(new)`` (``apply_patch``),
+    ``""`` if they encode alike, or None if no patch can (a different kind).
+
+    Generic, like the codec: a field whose value changed is carried whole (``"set"``: name →
+    new encoded value), except a variable-length tuple (routes, rules, associations, ids), which is
+    carried as a splice (``"splice"``: name → ``[p, q, [new middle items]]``, ``p`` items kept at
+    the start and ``q`` at the end). Appending one route to a table of 3,000 is a patch of one
+    route; removing the i-th is ``[i, n - i - 1, []]``. Items are compared by identity first (the
+    model keeps the unchanged items of a tuple it rebuilds), then by equality.
+    """
+    cls = type(old)
+    if type(new) is not cls:
+        return None
+    to_dict_check(cls)
+    sequences = _sequences(cls)
+    changed: dict[str, Any] = {}
+    splices: list[str] = []
+    for name, enc in _plan(cls):
+        a, b = getattr(old, name), getattr(new, name)
+        if a is b:
+            continue
+        item = sequences.get(name)
+        if item is not None and isinstance(a, tuple) and isinstance(b, tuple):
+            p, q = _common_ends(a, b)
+            if p == len(a) == len(b):
+                continue
+            middle = b[p:len(b) - q]
+            encode, memoize = item
+            if memo is not None and memoize:
+                texts = [memo.text(x, encode) for x in middle]
+            else:
+                texts = [_dumps(encode(x)) for x in middle]
+            splices.append(f'"{name}":[{p},{q},[{",".join(texts)}]]')
+            continue
+        if type(a) is type(b) and a == b:
+            continue
+        try:
+            changed[name] = enc(b)
+        except SerializeError as exc:
+            raise SerializeError(f"{cls.__name__}.{name}: {exc}") from None
+    parts = []
+    if changed:
+        parts.append(f'"{PATCH_SET}":{_dumps(changed)}')
+    if splices:
+        parts.append(f'"{PATCH_SPLICE}":{{{",".join(splices)}}}')
+    return "{" + ",".join(parts) + "}" if parts else ""
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or (type(a) is type(b) and a == b)
+
+
+def _common_ends(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[int, int]:
+    """(common prefix length, common suffix length not overlapping it) of two tuples."""
+    n = min(len(a), len(b))
+    p = _run(a[:n], b[:n])
+    q = _run(a[::-1][:n - p], b[::-1][:n - p])
+    return p, q
+
+
+def _run(a: tuple[Any, ...], b: tuple[Any, ...]) -> int:
+    """How many leading items of ``a`` and ``b`` (of equal length) are the same."""
+    if a == b:  # all of them (an append, in C: a tuple compares identical items without __eq__)
+        return len(a)
+    # the items that are not the very same object, found in C (not a Python step per item): a
+    # tuple the model rebuilds keeps its unchanged items; those are compared by value
+    for i in itertools.compress(itertools.count(), map(operator.is_not, a, b)):
+        if not _same(a[i], b[i]):
+            return i
+    return len(a)
+
+
+def apply_patch(data: dict[str, Any], patch: Mapping[str, Any]) -> None:
+    """Apply a ``to_patch`` patch (decoded JSON) to a ``to_dict`` dict, in place.
+
+    Raises ``ValueError`` for a patch that does not fit the dict (a damaged file).
+    """
+    if not isinstance(patch, Mapping) or set(patch) - {PATCH_SET, PATCH_SPLICE}:
+        raise ValueError(f"not a patch: {patch!r:.200}")
+    changed = patch.get(PATCH_SET, {})
+    splices = patch.get(PATCH_SPLICE, {})
+    if not isinstance(changed, Mapping) or not isinstance(splices, Mapping):
+        raise ValueError(f"not a patch: {patch!r:.200}")
+    data.update(changed)
+    for name, splice in splices.items():
+        seq = data.get(name)
+        if seq is None and name not in data:
+            # a row written before the field existed: the field had its default
+            seq = data[name] = _encoded_default(data.get(KIND_KEY), name)
+        if not (isinstance(seq, list) and isinstance(splice, list) and len(splice) == 3):
+            raise ValueError(f"cannot splice {name}: {splice!r:.200}")
+        p, q, middle = splice
+        if not (isinstance(p, int) and isinstance(q, int) and isinstance(middle, list)
+                and p >= 0 and q >= 0 and p + q <= len(seq)):
+            raise ValueError(f"cannot splice {name} of {len(seq)} items with {[p, q]!r:.200}")
+        seq[p:len(seq) - q] = middle
+
+
+def _encoded_default(kind: Any, name: str) -> Any:
+    cls = KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"cannot splice {name}: the row names no resource kind")
+    for f in dataclasses.fields(cls):
+        if f.name == name:
+            if f.default is not dataclasses.MISSING:
+                value = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                break
+            return _encoder(_field_hints(cls)[name])(value)
+    raise ValueError(f"cannot splice {name}: the row has no such field")
+
+
+_SEQUENCES: dict[type, dict[str, tuple[Encoder, bool]]] = {}
+
+
+def _sequences(cls: type) -> dict[str, tuple[Encoder, bool]]:
+    """The fields of ``cls`` typed ``tuple[X, ...]``: name → (X's encoder, X is a dataclass)."""
+    found = _SEQUENCES.get(cls)
+    if found is None:
+        found = {}
+        for name, hint in _field_hints(cls).items():
+            args = typing.get_args(hint)
+            if typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
+                item = args[0]
+                is_dc = isinstance(item, type) and dataclasses.is_dataclass(item)
+                found[name] = (_encoder(item), is_dc)
+        _SEQUENCES[cls] = found
+    return found
 
 
 def to_dict_except(resource: Resource, skip: Mapping[str, Any]) -> dict[str, Any]:
