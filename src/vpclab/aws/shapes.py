@@ -114,12 +114,15 @@ def subnet_ipv6_cidr_association(assoc: SubnetIpv6CidrBlockAssociation) -> Shape
 
 
 def subnet(world: World, s: Subnet) -> Shape:
+    # an IPv6-only subnet has no CidrBlock (AWS: "The IPv4 CIDR block assigned to the subnet"), and
+    # no unused private IPv4 addresses: AvailableIpAddressCount 0 (whether AWS leaves the member out
+    # instead is undocumented; 0 keeps readers that index it working)
     return with_tags(
         {
             "AvailabilityZone": s.availability_zone,
             "AvailabilityZoneId": s.availability_zone_id,
             "AvailableIpAddressCount": available_ip_count(world, s),
-            "CidrBlock": s.cidr_block,
+            **({"CidrBlock": s.cidr_block} if s.cidr_block is not None else {}),
             "DefaultForAz": s.default_for_az,
             "MapPublicIpOnLaunch": s.map_public_ip_on_launch,
             "State": s.state,

@@ -179,6 +179,13 @@ def create_nat_gateway(ctx: Ctx, *, subnet_id: str, allocation_id: str | None = 
                        "Valid values are public, private.")
     subnet = ctx.require(Subnet, subnet_id)
     ctx.require_owner(subnet)
+    if subnet.ipv6_native:
+        # a NAT gateway translates to and from IPv4 addresses: it needs a subnet with an IPv4 range
+        # (AWS, "NAT gateways": a NAT gateway's private IPv4 address comes from its subnet; DNS64/NAT64
+        # puts the NAT gateway in a dual-stack subnet). AWS's code and wording are undocumented.
+        raise invalid_parameter_value(
+            f"The subnet '{subnet.id}' is an IPv6-only subnet: a NAT gateway needs a subnet with an IPv4 "
+            "CIDR block.")
     address: Address | None = None
     if connectivity_type == "public":
         if not allocation_id:

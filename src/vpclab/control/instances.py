@@ -34,7 +34,9 @@ from .interfaces import (
     detach,
     insufficient_addresses,
     ipv6_address_list,
+    ipv6_only_error,
     release_public_ips,
+    require_ipv6_for,
     resolve_groups,
     sync_instance_ipv6,
 )
@@ -213,6 +215,8 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
         # network interface per instance type")
         if max(len(s.ipv6_addresses or ()), s.ipv6_count or 0) > itype.ipv4_per_interface:
             raise ipv6.interface_ipv6_limit_error(itype.ipv4_per_interface)
+        if s.existing is None and s.subnet.ipv6_native:
+            _check_ipv6_only_launch(s, itype.name)
     fixed = any(s.private_ip_address or s.existing or s.ipv6_addresses for s in specs)
     if fixed and max_count > 1:
         # one address or one existing interface cannot serve several instances (AWS's wording is undocumented)
@@ -235,6 +239,28 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     return launched
 
 
+#: instance families built on the Xen hypervisor among those vpclab launches; every other one is
+#: built on the AWS Nitro System
+XEN_FAMILIES = frozenset({"t2"})
+
+
+def _check_ipv6_only_launch(spec: _Spec, instance_type: str) -> None:
+    """An interface launched into an IPv6-only subnet: IPv6 addresses only, so an IPv6 address must
+    be asked for (Ipv6AddressCount / Ipv6Addresses, or the subnet's AssignIpv6AddressOnCreation),
+    no private or public IPv4 address; and the instance must be built on the Nitro System (AWS,
+    "IPv6-only subnets": "instances … must be Nitro-based"). AWS's codes and wording for these
+    refusals are undocumented: vpclab answers InvalidParameterCombination."""
+    if spec.private_ip_address is not None or spec.secondary_count:
+        raise ipv6_only_error(spec.subnet)
+    if spec.associate_public_ip_address:
+        raise ipv6_only_error(spec.subnet, "public IPv4 addresses")
+    require_ipv6_for(spec.subnet, spec.ipv6_count, spec.ipv6_addresses)
+    if instance_type.split(".")[0] in XEN_FAMILIES:
+        raise AwsError("InvalidParameterCombination",
+                       f"The instance type {instance_type} is not supported in the IPv6-only subnet "
+                       f"'{spec.subnet.id}': only instances built on the Nitro System can be launched there.")
+
+
 def _launch_count(ctx: Ctx, specs: list[_Spec], min_count: int, max_count: int) -> int:
     """How many instances to launch, decided before any is: at most ``max_count``, as many as the
     instance quota and each subnet's free addresses allow, at least ``min_count`` or AWS's error.
@@ -251,7 +277,7 @@ def _launch_count(ctx: Ctx, specs: list[_Spec], min_count: int, max_count: int) 
     need: dict[str, int] = {}  # addresses each instance takes, per subnet
     subnets: dict[str, Subnet] = {}
     for spec in specs:
-        if spec.existing is None:
+        if spec.existing is None and spec.subnet.has_ipv4:  # IPv6-only: no IPv4 address taken
             need[spec.subnet.id] = need.get(spec.subnet.id, 0) + 1 + spec.secondary_count
             subnets[spec.subnet.id] = spec.subnet
     for subnet_id, per_instance in need.items():
@@ -285,7 +311,9 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
             eni = spec.existing
         else:
             pool = pools[spec.subnet.id]
-            if spec.private_ip_address is not None:
+            if not spec.subnet.has_ipv4:
+                ip = ""  # an IPv6-only subnet (_check_ipv6_only_launch)
+            elif spec.private_ip_address is not None:
                 ip = allocate_private_ip(ctx, spec.subnet, spec.private_ip_address, taken=pool.used,
                                          in_use_message=f"Address {spec.private_ip_address} is in use.")
                 pool.used.add(IPv4Address(ip))
@@ -316,7 +344,7 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
     ))
     for spec, eni in zip(specs, enis, strict=True):
         eni = attach(ctx, eni, inst, spec.device_index, delete_on_termination=spec.delete_on_termination)
-        if spec.device_index == 0 and public and not eni.public_ip:
+        if spec.device_index == 0 and public and not eni.public_ip and eni.has_ipv4:
             eni = assign_public_ip(ctx, eni)
             inst = ctx.world.put(replace(ctx.world.get(inst.id, Instance) or inst,
                                          public_ip_address=eni.public_ip))

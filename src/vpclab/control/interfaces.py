@@ -33,6 +33,25 @@ from .text import check_text
 ADDRESS_IN_USE = "The specified address is already in use."
 
 
+def ipv6_only_error(subnet: Subnet, what: str = "private IPv4 addresses") -> AwsError:
+    """An IPv4 request in an IPv6-only subnet. AWS: interfaces in an IPv6-only subnet get IPv6
+    addresses only ("IPv6-only subnets": "instances … are assigned IPv6 addresses only"); AWS's
+    code and wording for asking one an IPv4 address are undocumented: vpclab answers
+    InvalidParameterCombination."""
+    return AwsError("InvalidParameterCombination",
+                    f"The subnet '{subnet.id}' is an IPv6-only subnet: it has no {what}.")
+
+
+def require_ipv6_for(subnet: Subnet, count: int | None, addresses: Sequence[object] | None) -> None:
+    """An interface in an IPv6-only subnet needs an IPv6 address: a count, addresses, or the
+    subnet's AssignIpv6AddressOnCreation (AWS's wording undocumented)."""
+    if subnet.ipv6_native and not (count or addresses or (count is None and addresses is None
+                                                             and subnet.assign_ipv6_address_on_creation)):
+        raise AwsError("InvalidParameterCombination",
+                       f"The subnet '{subnet.id}' is an IPv6-only subnet: specify Ipv6AddressCount or "
+                       "Ipv6Addresses, or enable AssignIpv6AddressOnCreation on the subnet.")
+
+
 def used_ips(ctx: Ctx, subnet: Subnet) -> set[IPv4Address]:
     """Addresses taken in a subnet: by interfaces, plus AWS's five reserved."""
     used = set(subnet.reserved())
@@ -50,6 +69,9 @@ def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, 
     RunInstances), treated as in use. ``in_use_message`` overrides the in-use wording, which
     differs between actions.
     """
+    net = subnet.network
+    if net is None:
+        raise ipv6_only_error(subnet)
     used = used_ips(ctx, subnet) | (taken or set())
     if requested is not None:
         try:
@@ -60,12 +82,12 @@ def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, 
         # AWS's wording names no address. The five reserved addresses are "not available for you
         # to use" (AWS: "Subnet CIDR blocks"); AWS's exact error for them is undocumented, vpclab
         # treats them as outside the usable range.
-        if addr not in subnet.network or addr in subnet.reserved():
+        if addr not in net or addr in subnet.reserved():
             raise invalid_parameter_value("Address does not fall within the subnet's address range")
         if addr in used:
             raise AwsError("InvalidIPAddress.InUse", in_use_message or ADDRESS_IN_USE)
         return requested
-    for addr in subnet.network.hosts():
+    for addr in net.hosts():
         if addr not in used:
             return str(addr)
     raise insufficient_addresses(subnet)
@@ -80,13 +102,17 @@ class AddressPool:
     def __init__(self, ctx: Ctx, subnet: Subnet, taken: set[IPv4Address] | None = None) -> None:
         self.subnet = subnet
         self.used = used_ips(ctx, subnet) | (taken or set())
-        self._hosts = subnet.network.hosts()
+        self._net = subnet.network  # None in an IPv6-only subnet: no free IPv4 addresses
+        self._hosts = iter(self._net.hosts()) if self._net is not None else iter(())
 
     def free(self) -> int:
         """How many addresses are still free (the five reserved and every taken one excluded)."""
-        return self.subnet.network.num_addresses - sum(1 for a in self.used if a in self.subnet.network)
+        net = self._net
+        return net.num_addresses - sum(1 for a in self.used if a in net) if net is not None else 0
 
     def take(self, message: str | None = None) -> str:
+        if self._net is None:
+            raise ipv6_only_error(self.subnet)
         for addr in self._hosts:
             if addr not in self.used:
                 self.used.add(addr)
@@ -108,11 +134,14 @@ def create_managed_interface(ctx: Ctx, subnet: Subnet, *, interface_type: str, d
                              groups: Sequence[str] = (), requester_id: str = "amazon-elb",
                              private_ip_address: str | None = None,
                              owner_id: str | None = None) -> NetworkInterface:
-    """An interface AWS creates on the user's behalf (NAT gateway, endpoint, TGW attachment, NLB)."""
+    """An interface AWS creates on the user's behalf (NAT gateway, endpoint, TGW attachment, NLB).
+    In an IPv6-only subnet it has no private IPv4 address and one IPv6 address of the /64."""
+    v4 = subnet.has_ipv4 or private_ip_address is not None
     return ctx.world.put(NetworkInterface(
         id=ctx.new_id("network_interface"), owner_id=owner_id or ctx.account_id, region=subnet.region,
         vpc_id=subnet.vpc_id, subnet_id=subnet.id, availability_zone=subnet.availability_zone,
-        private_ip_address=allocate_private_ip(ctx, subnet, private_ip_address),
+        private_ip_address=allocate_private_ip(ctx, subnet, private_ip_address) if v4 else "",
+        ipv6_addresses=() if v4 else ipv6.take_addresses(ctx, subnet, 1, None, limit=1),
         groups=tuple(groups), interface_type=interface_type, description=description,
         status="in-use", requester_id=requester_id, requester_managed=True,
         source_dest_check=interface_type not in ("nat_gateway", "transit_gateway"),
@@ -195,11 +224,19 @@ def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: st
     # checked before any address is taken: no interface holds more IPv4 addresses than the most
     # any instance type allows (it could never be attached), nor more than the subnet has free
     check_ip_limit(1 + secondary_private_ip_address_count, None)
-    primary = allocate_private_ip(ctx, subnet, private_ip_address)
-    pool = AddressPool(ctx, subnet, {IPv4Address(primary)})
-    if pool.free() < secondary_private_ip_address_count:
-        raise insufficient_addresses(subnet, NOT_ENOUGH_FOR_INTERFACE)
-    secondaries = [pool.take(NOT_ENOUGH_FOR_INTERFACE) for _ in range(secondary_private_ip_address_count)]
+    if subnet.ipv6_native:
+        # IPv6 addresses only (see ipv6_only_error)
+        if private_ip_address is not None or secondary_private_ip_address_count:
+            raise ipv6_only_error(subnet)
+        require_ipv6_for(subnet, ipv6_address_count, ipv6_addresses)
+        primary, secondaries = "", []
+    else:
+        primary = allocate_private_ip(ctx, subnet, private_ip_address)
+        pool = AddressPool(ctx, subnet, {IPv4Address(primary)})
+        if pool.free() < secondary_private_ip_address_count:
+            raise insufficient_addresses(subnet, NOT_ENOUGH_FOR_INTERFACE)
+        secondaries = [pool.take(NOT_ENOUGH_FOR_INTERFACE)
+                       for _ in range(secondary_private_ip_address_count)]
     if ipv6_address_count is None and ipv6_addresses is None and subnet.assign_ipv6_address_on_creation:
         ipv6_address_count = 1  # the subnet's AssignIpv6AddressOnCreation
     v6 = ipv6.take_addresses(ctx, subnet, ipv6_address_count, ipv6_address_list(ipv6_addresses),
@@ -358,6 +395,8 @@ def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
                        "must be specified, but not both.")
     subnet = ctx.world.get(eni.subnet_id, Subnet)
     assert subnet is not None
+    if subnet.ipv6_native:
+        raise ipv6_only_error(subnet)
     wanted = list(private_ip_addresses or [])
     count = len(wanted) if private_ip_addresses is not None else (secondary_private_ip_address_count or 0)
     # AWS enforces the limit of the instance type an interface is attached to; a detached

@@ -363,7 +363,8 @@ class ControlPlane:
         tags: Mapping[str, str] | None = None,
     ) -> Subnet:
         """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region;
-        optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's.
+        optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's; with
+        ``ipv6_native``, an IPv6-only subnet: the /64 and no IPv4 block.
         """
     def create_tags(self, *, resources: Sequence[str], tags: Mapping[str, str]) -> None:
         """CreateTags: add or overwrite tags on one or more resources (all or nothing); the tags themselves

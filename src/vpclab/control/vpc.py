@@ -361,7 +361,7 @@ def disassociate_vpc_cidr_block(ctx: Ctx, *, association_id: str
                        f"The vpc CIDR block with association ID {association_id} may not be disassociated. "
                        "It is the primary IPv4 CIDR block of the VPC")
     net = IPv4Network(assoc.cidr_block)
-    if any(s.network.subnet_of(net) for s in ctx.world.in_vpc(vpc.id, Subnet)):
+    if any(s.network is not None and s.network.subnet_of(net) for s in ctx.world.in_vpc(vpc.id, Subnet)):
         raise AwsError("InvalidCidrBlock.InUse",
                        f"The vpc {vpc.id} currently has a subnet within CIDR block {assoc.cidr_block}")
     ctx.world.put(replace(vpc, cidr_block_associations=tuple(
@@ -410,28 +410,34 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str | None = None, ipv6_
                   ipv6_native: bool = False, availability_zone: str | None = None,
                   availability_zone_id: str | None = None, tags: Mapping[str, str] | None = None) -> Subnet:
     """CreateSubnet: inside one of the VPC's CIDR blocks, /16–/28, no overlap, one AZ of the Region;
-    optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's."""
+    optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's; with
+    ``ipv6_native``, an IPv6-only subnet: the /64 and no IPv4 block."""
     if ipv6_native:
         _check_ipv6_native(cidr_block, ipv6_cidr_block)
-    if cidr_block is None:
+    elif cidr_block is None:
         raise AwsError("MissingParameter", "The request must contain the parameter CidrBlock")
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
-    net = parse_cidr(cidr_block)
+    net = parse_cidr(cidr_block) if cidr_block is not None else None
     az = _choose_zone(ctx, availability_zone, availability_zone_id)
-    if net.prefixlen not in SUBNET_PREFIX_RANGE or not vpc.contains(net):
-        raise AwsError("InvalidSubnet.Range", f"The CIDR '{net}' is invalid.")
-    # the World's per-VPC index of subnet CIDRs (model/indexes.py), not a scan of every subnet
-    if ctx.world.overlaps_in_vpc(vpc_id, Subnet, net):
-        raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
+    if net is not None:
+        if net.prefixlen not in SUBNET_PREFIX_RANGE or not vpc.contains(net):
+            raise AwsError("InvalidSubnet.Range", f"The CIDR '{net}' is invalid.")
+        # the World's per-VPC index of subnet CIDRs (model/indexes.py), not a scan of every subnet
+        if ctx.world.overlaps_in_vpc(vpc_id, Subnet, net):
+            raise AwsError("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
     net6 = _check_subnet_ipv6_block(ctx, vpc, ipv6_cidr_block) if ipv6_cidr_block is not None else None
     ctx.check_quota("subnets_per_vpc", ctx.world.count_in_vpc(vpc_id, Subnet))
     subnet = ctx.world.put(Subnet(
         id=ctx.new_id("subnet"), owner_id=vpc.owner_id, region=ctx.region, tags=Tags(tags),
-        vpc_id=vpc_id, cidr_block=str(net), availability_zone=az.zone_name, availability_zone_id=az.zone_id,
-        default_for_az=False,
+        vpc_id=vpc_id, cidr_block=str(net) if net is not None else None, availability_zone=az.zone_name,
+        availability_zone_id=az.zone_id, default_for_az=False,
         ipv6_cidr_block_associations=() if net6 is None else (SubnetIpv6CidrBlockAssociation(
             association_id=ctx.new_id("subnet_cidr_block_association"), ipv6_cidr_block=str(net6)),),
+        # an IPv6-only subnet: no IPv4 block, and instance hostnames based on the instance ID (AWS,
+        # PrivateDnsNameOptionsRequest: "For IPv6 only subnets, an instance DNS name must be based
+        # on the instance ID")
+        ipv6_native=ipv6_native, hostname_type="resource-name" if ipv6_native else "ip-name",
     ))
     # AWS associates every new subnet with the VPC's default network ACL
     acl = default_network_acl(ctx, vpc_id)
@@ -443,15 +449,13 @@ def create_subnet(ctx: Ctx, *, vpc_id: str, cidr_block: str | None = None, ipv6_
 
 def _check_ipv6_native(cidr_block: str | None, ipv6_cidr_block: str | None) -> None:
     """CreateSubnet ``Ipv6Native``: an IPv6 block and no IPv4 one (AWS's codes and wording, as
-    AWS answers them). vpclab does not model IPv6-only subnets yet: a well-formed request for one
-    is UnsupportedOperation rather than a dual-stack subnet it did not ask for."""
+    AWS answers them)."""
     if ipv6_cidr_block is None:
         raise AwsError("MissingParameter", "Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be provided.")
     if cidr_block is not None:
         raise AwsError("InvalidParameterCombination",
                        "When specifying ipv4 parameters, cidrBlock or ipv4IpamPoolId, you cannot set "
                        "ipv6Native to true.")
-    raise AwsError("UnsupportedOperation", "IPv6-only subnets (Ipv6Native) are not supported by vpclab.")
 
 
 def _check_subnet_ipv6_block(ctx: Ctx, vpc: Vpc, ipv6_cidr_block: str, subnet_id: str | None = None
@@ -542,7 +546,29 @@ def modify_subnet_attribute(ctx: Ctx, *, subnet_id: str, map_public_ip_on_launch
     if hostname is not None and hostname not in HOSTNAME_TYPES:
         raise invalid_parameter_value(
             f"Value ({hostname}) for parameter privateDnsHostnameTypeOnLaunch is invalid.")
+    if subnet.ipv6_native:
+        _check_ipv6_only_attribute(subnet, given)
     ctx.world.put(replace(subnet, **given))
+
+
+def _check_ipv6_only_attribute(subnet: Subnet, given: Mapping[str, Any]) -> None:
+    """What an IPv6-only subnet cannot be given: hostnames based on an IPv4 address (AWS,
+    PrivateDnsNameOptionsRequest: "For IPv6 only subnets, an instance DNS name must be based on the
+    instance ID"), public IPv4 addresses on launch, A records (it has no IPv4 addresses). AWS's
+    codes and wording for these are undocumented: vpclab answers InvalidParameterValue."""
+    if given.get("hostname_type") == "ip-name":
+        raise invalid_parameter_value(
+            f"Value (ip-name) for parameter privateDnsHostnameTypeOnLaunch is invalid. The subnet "
+            f"{subnet.id} is an IPv6-only subnet: instance hostnames must be based on the instance ID "
+            "(resource-name).")
+    if given.get("map_public_ip_on_launch"):
+        raise invalid_parameter_value(
+            f"The subnet {subnet.id} is an IPv6-only subnet: it cannot assign public IPv4 addresses "
+            "on launch.")
+    if given.get("enable_resource_name_dns_a_record_on_launch"):
+        raise invalid_parameter_value(
+            f"The subnet {subnet.id} is an IPv6-only subnet: it cannot answer DNS A records for instance "
+            "hostnames.")
 
 
 @action
@@ -580,6 +606,10 @@ def disassociate_subnet_cidr_block(ctx: Ctx, *, association_id: str) -> SubnetIp
                        f"The subnet CIDR block with association ID '{association_id}' does not exist")
     subnet, assoc = found
     ctx.require_owner(subnet)
+    if subnet.ipv6_native:
+        # an IPv6-only subnet's /64 is all it has (AWS's wording undocumented)
+        raise AwsError("InvalidParameterValue",
+                       f"The IPv6 CIDR block of the IPv6-only subnet {subnet.id} cannot be disassociated.")
     if any(eni.subnet_id == subnet.id and eni.ipv6_addresses
            for eni in ctx.world.in_vpc(subnet.vpc_id, NetworkInterface)):
         # the code and wording are undocumented; vpclab answers as for a VPC block still in use

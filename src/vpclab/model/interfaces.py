@@ -1,4 +1,9 @@
-"""Elastic network interfaces and the instances they are attached to."""
+"""Elastic network interfaces and the instances they are attached to.
+
+An interface in an IPv6-only subnet has no private IPv4 address: its ``private_ip_address`` is
+``""`` (as an Instance's is once it has no interface), and ``private_ip_addresses`` is empty. The
+empty string, rather than ``None``, keeps the field a ``str`` for the many readers that show or
+compare it; the readers that turn it into an address check ``has_ipv4`` first."""
 
 from __future__ import annotations
 
@@ -48,7 +53,14 @@ class NetworkInterface(Resource):
 
     @property
     def private_ip_addresses(self) -> tuple[str, ...]:
+        if not self.private_ip_address:  # an interface in an IPv6-only subnet
+            return self.secondary_private_ip_addresses
         return (self.private_ip_address, *self.secondary_private_ip_addresses)
+
+    @property
+    def has_ipv4(self) -> bool:
+        """Whether it has a private IPv4 address (not in an IPv6-only subnet)."""
+        return bool(self.private_ip_address)
 
     @property
     def network_interface_id(self) -> str:

@@ -1,5 +1,13 @@
 """Subnets: one Availability Zone, an IPv4 CIDR inside the VPC (five addresses AWS reserves), and
-optionally an IPv6 /64 inside one of the VPC's /56 blocks."""
+optionally an IPv6 /64 inside one of the VPC's /56 blocks; or, for an IPv6-only subnet
+(CreateSubnet ``Ipv6Native``), the /64 and no IPv4 CIDR at all.
+
+An IPv6-only subnet's ``cidr_block`` is ``None`` (and ``network`` is ``None``), as AWS's
+DescribeSubnets has no ``CidrBlock`` for it. ``None`` rather than a sentinel string keeps every
+consumer honest: mypy lists each place that reads a subnet's IPv4 block, and each one decides what
+a subnet without IPv4 means there (no IPv4 addresses to allocate, absent from the IPv4 matrix,
+IPv6 traces). State files written before IPv6-only subnets existed always carry a string, so they
+load unchanged."""
 
 from __future__ import annotations
 
@@ -35,7 +43,8 @@ class Subnet(Resource):
     INDEX_NETWORKS: ClassVar[bool] = True
 
     vpc_id: str
-    cidr_block: str
+    #: the IPv4 block; ``None`` for an IPv6-only subnet (``ipv6_native``)
+    cidr_block: str | None
     availability_zone: str
     availability_zone_id: str
     state: str = "available"
@@ -63,17 +72,27 @@ class Subnet(Resource):
         return IPv6Network(block) if block else None
 
     @property
-    def network(self) -> IPv4Network:
-        return IPv4Network(self.cidr_block)
+    def network(self) -> IPv4Network | None:
+        """The IPv4 block; ``None`` for an IPv6-only subnet."""
+        return IPv4Network(self.cidr_block) if self.cidr_block is not None else None
+
+    @property
+    def has_ipv4(self) -> bool:
+        return self.cidr_block is not None
 
     def reserved(self) -> frozenset[IPv4Address]:
-        """The five addresses AWS keeps: network, VPC router, DNS, future use, broadcast."""
+        """The five addresses AWS keeps: network, VPC router, DNS, future use, broadcast (none
+        for an IPv6-only subnet, which has no IPv4 addresses)."""
         net = self.network
+        if net is None:
+            return frozenset()
         first = net.network_address
         return frozenset([first, first + 1, first + 2, first + 3, net.broadcast_address])
 
     def usable(self) -> int:
-        return self.network.num_addresses - RESERVED_ADDRESSES
+        """Usable IPv4 addresses (0 in an IPv6-only subnet)."""
+        net = self.network
+        return net.num_addresses - RESERVED_ADDRESSES if net is not None else 0
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # shared subnets (VPC sharing) are seen by the participants they are shared with

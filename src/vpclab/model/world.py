@@ -212,8 +212,9 @@ class World:
         kind = type(res)
         if getattr(kind, "INDEX_NETWORKS", False):
             vpc_id = getattr(res, "vpc_id", None)
-            if vpc_id:
-                self._networks.setdefault((vpc_id, kind), NetworkIndex()).add(res.cidr_block)  # type: ignore[attr-defined]
+            block = getattr(res, "cidr_block", None)  # None: an IPv6-only subnet has no IPv4 block
+            if vpc_id and block is not None:
+                self._networks.setdefault((vpc_id, kind), NetworkIndex()).add(block)
         blocks = getattr(kind, "INDEX_BLOCKS", None)
         if blocks:
             self._blocks.setdefault(kind, Counter()).update(getattr(res, blocks))
@@ -231,8 +232,9 @@ class World:
         if getattr(kind, "INDEX_NETWORKS", False):
             key = (str(getattr(res, "vpc_id", None) or ""), kind)
             index = self._networks.get(key)
-            if index is not None:
-                index.discard(res.cidr_block)  # type: ignore[attr-defined]
+            block = getattr(res, "cidr_block", None)
+            if index is not None and block is not None:
+                index.discard(block)
                 if not len(index):
                     del self._networks[key]
         blocks = getattr(kind, "INDEX_BLOCKS", None)

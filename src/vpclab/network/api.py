@@ -196,14 +196,17 @@ class Matrix:
         return [(s, d) for s in self.sources for d in self.destinations if (s, d) in self.pairs]
 
 
-def members(world: World, level: str) -> tuple[list[str], list[str]]:
+def members(world: World, level: str, family: int = 4) -> tuple[list[str], list[str]]:
     """The sources and destinations of a matrix at ``level``, as :mod:`vpclab.reach.matrix` picks them:
     every subnet; or every interface except transit gateway attachment interfaces (and, as
-    sources, interface endpoints, which do not start connections)."""
+    sources, interface endpoints, which do not start connections). Only those with an address of
+    ``family``: an IPv6-only subnet and its interfaces are absent from the IPv4 matrix, a subnet
+    without an IPv6 block from the IPv6 one."""
     if level == "subnet":
-        subnets = [s.id for s in world.all(Subnet)]
+        subnets = [s.id for s in world.all(Subnet) if (s.ipv6_cidr_block if family == 6 else s.cidr_block)]
         return subnets, subnets
-    enis = [e for e in world.all(NetworkInterface) if e.interface_type != "transit_gateway"]
+    enis = [e for e in world.all(NetworkInterface) if e.interface_type != "transit_gateway"
+            and (e.ipv6_addresses if family == 6 else e.has_ipv4)]
     return [e.id for e in enis if e.interface_type != "vpc_endpoint"], [e.id for e in enis]
 
 
@@ -223,7 +226,7 @@ def traced_pairs(
 
     A subnet reaches itself (the local route, no network ACL inside a subnet); an interface does
     not "reach" itself (no pair is traced from an interface to itself)."""
-    sources, destinations = members(world, level)
+    sources, destinations = members(world, level, family)
     found: set[tuple[str, str]] = set()
     for s in sources:
         for d in destinations:
@@ -263,7 +266,7 @@ def world_matrix(
         destinations = [str(d) for d in m.destinations.tolist()]
         pairs = frozenset((str(s), str(d)) for s, d in m)
         return Matrix(level, proto, port, sources, destinations, pairs, dict(names or {}), "classes")
-    sources, destinations = members(world, level)
+    sources, destinations = members(world, level, family)
     return Matrix(
         level,
         proto,

@@ -22,7 +22,7 @@ from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.world import World
 from . import gateways, transit
-from .endpoints import Endpoint, first_usable, resolve, spec_family
+from .endpoints import Endpoint, first_usable, ipv6_only, resolve, spec_family
 from .errors import AmbiguousAddressError, ReachError, UnknownEndpointError, UnsupportedEndpointError
 from .explanations import ALL_CODES, BLOCKING_CODES, INFO_CODES, NO_PATH_CODES, VPCLAB_CODES, Disposition
 from .forwarding import ForwardingView, forwarding_view
@@ -86,7 +86,8 @@ def trace(
     ``names`` maps ids to the names shown in hops (a loaded topology's ``net.names``).
     ``ip_version``: 4 or 6, the family of the flow; None (the default) takes the family of an address
     either end names, else IPv4, as AWS Reachability Analyzer does for a resource named without an
-    address (it analyses IPv4 only). With 6, a resource stands at its IPv6 address.
+    address (it analyses IPv4 only) — except that a flow with an end in an IPv6-only subnet (which
+    has no IPv4 address) is IPv6. With 6, a resource stands at its IPv6 address.
 
     Raises a :class:`ReachError` (a ValueError) for an endpoint that does not exist or is ambiguous.
     """
@@ -99,6 +100,10 @@ def trace(
     family = flow_family(source, destination, ip_version)
     proto = flow_protocol(protocol, family)
     view = forwarding_view(world)
+    named = spec_family(source) is not None or spec_family(destination) is not None
+    if (ip_version is None and family == 4 and not named
+            and (ipv6_only(view, source) or ipv6_only(view, destination))):
+        family = 6  # an end in an IPv6-only subnet has no IPv4 address: the flow is IPv6
     dst = resolve(view, destination, role="destination", family=family)
     src = resolve(view, source, role="source", family=family)
     if dst.component is not None and dst.component.startswith("vpce-"):

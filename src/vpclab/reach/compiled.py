@@ -483,12 +483,12 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
             s.id,
             s.vpc_id,
             s.availability_zone,
-            *span((s.ipv6_cidr_block or "") if v6 else s.cidr_block),
+            *span((s.ipv6_cidr_block if v6 else s.cidr_block) or ""),
             subnet_rt[s.id],
             subnet_acl[s.id],
         )
         for s in world.all(Subnet)
-        if not v6 or s.ipv6_cidr_block
+        if (s.ipv6_cidr_block if v6 else s.cidr_block)  # IPv6-only subnets are absent from the IPv4 matrix
     }
     vpc_spans = {
         v.id: tuple(span(c) for c in (v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)

@@ -107,7 +107,7 @@ def free_usable(view: ForwardingView, subnet: Subnet, label: str, family: int = 
         if ip not in held:
             return ip
     raise UnsupportedEndpointError(
-        f"{label}: every usable address of {subnet.id} ({subnet.cidr_block}) is held by an interface; "
+        f"{label}: every usable address of {subnet.id} ({net}) is held by an interface; "
         f"name one of them, or give an address"
     )
 
@@ -161,10 +161,27 @@ def _in_subnet(view: ForwardingView, subnet: Subnet, ip: str, label: str) -> End
     return Endpoint("host", ip, label, subnet.vpc_id, subnet)
 
 
+def ipv6_only(view: ForwardingView, spec: str) -> bool:
+    """Whether ``spec`` names, without an address, a resource that has no IPv4 address: an IPv6-only
+    subnet (CreateSubnet ``Ipv6Native``), or an interface or instance in one. A flow from or to it
+    is IPv6 unless asked otherwise."""
+    res = view.world.get(spec.strip())
+    if isinstance(res, Instance):
+        res = view.primary_interface(res)
+    if isinstance(res, NetworkInterface):
+        return not res.has_ipv4 and bool(res.ipv6_addresses)
+    return isinstance(res, Subnet) and res.cidr_block is None and res.ipv6_cidr_block is not None
+
+
 def _interface(
     view: ForwardingView, eni: NetworkInterface, label: str, ip: str | None = None, family: int = 4
 ) -> Endpoint:
     subnet = view.world.get(eni.subnet_id, Subnet)
+    if ip is None and family == 4 and not eni.has_ipv4:
+        raise UnsupportedEndpointError(
+            f"{label}: {eni.id} is in an IPv6-only subnet and has no IPv4 address; trace IPv6 "
+            f"(ip_version=6, vpclab trace --ipv6; AWS Reachability Analyzer analyses IPv4 only)"
+        )
     if ip is None and family == 6:
         v6 = eni.primary_ipv6_address or next(iter(eni.ipv6_addresses), None)
         if v6 is None:
@@ -286,8 +303,8 @@ def _by_id(
         subnets = list(world.in_vpc(res.id, Subnet))
         if not subnets:
             raise UnknownEndpointError(f"{label}: VPC {rid} has no subnets")
-        if family == 6:  # the first subnet with an IPv6 block
-            subnets = [s for s in subnets if s.ipv6_cidr_block] or subnets
+        # the first subnet with a block of the flow's family
+        subnets = [s for s in subnets if (s.ipv6_cidr_block if family == 6 else s.cidr_block)] or subnets
         return (
             _in_subnet(view, subnets[0], ip, label) if ip else _subnet_host(view, subnets[0], label, family)
         )

@@ -80,7 +80,8 @@ def sg_fix(
             None,
         )
         if lb is not None:
-            cidrs = [s.cidr_block for s in (t.world.get(i, Subnet) for i in lb.subnet_ids) if s is not None]
+            cidrs = [b for s in (t.world.get(i, Subnet) for i in lb.subnet_ids) if s is not None
+                     for b in (s.cidr_block or s.ipv6_cidr_block,) if b]
             return (
                 f"PrivateLink does not preserve the client's address: the targets see {lb.id}'s private "
                 f"addresses; allow {traffic} from {', '.join(cidrs)} (the subnets of {lb.id}) "

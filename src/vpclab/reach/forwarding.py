@@ -280,10 +280,7 @@ class ForwardingView:
 def _subnet_blocks(subnet: Subnet) -> tuple[str, ...]:
     """A subnet's CIDR blocks: its IPv4 block (none in an IPv6-only subnet), and its IPv6 /64 when it
     has one."""
-    v6 = subnet.ipv6_cidr_block
-    if not v6:
-        return (subnet.cidr_block,)
-    return (subnet.cidr_block, v6) if subnet.cidr_block else (v6,)
+    return tuple(b for b in (subnet.cidr_block, subnet.ipv6_cidr_block) if b)
 
 
 @lru_cache(maxsize=65536)

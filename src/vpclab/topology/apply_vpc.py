@@ -70,8 +70,11 @@ def create_subnet(a: Applier, d: Decl) -> None:
         block = subnet_ipv6_block(a, d, vpc_id, spec.ipv6)
         if block is not None:
             zone["ipv6_cidr_block"] = block
+    if spec.ipv6_native and "ipv6_cidr_block" not in zone:
+        return  # its ipv6 index could not be resolved (a problem is recorded)
+    native: dict[str, Any] = {"ipv6_native": True} if spec.ipv6_native else {}
     subnet_id = a.keep(d.name, a.call(d, "create_subnet", vpc_id=vpc_id, cidr_block=spec.cidr,
-                                      tags=a.tags(d.name, spec.tags), **zone))
+                                      tags=a.tags(d.name, spec.tags), **zone, **native))
     if subnet_id is None:
         return
     # one attribute per ModifySubnetAttribute call, as AWS requires

@@ -59,7 +59,8 @@ class Owned(Spec):
 
 # -- inside a VPC ------------------------------------------------------------------------------
 class SubnetSpec(Owned):
-    cidr: str
+    cidr: str | None = Field(None, description="the IPv4 CIDR block; absent for an IPv6-only subnet "
+                                               "(give ipv6)")
     az: str | None = Field(None, description="Availability Zone name (us-east-1a) or id (use1-az1)")
     public: bool = Field(False, description="map_public_ip_on_launch")
     ipv6: Annotated[int, Field(ge=0, le=255)] | str | None = Field(
@@ -67,6 +68,18 @@ class SubnetSpec(Owned):
                           "first /64), or an explicit /64 CIDR")
     assign_ipv6: bool = Field(False, description="AssignIpv6AddressOnCreation: launches get an IPv6 address")
     dns64: bool = Field(False, description="EnableDns64")
+
+    @model_validator(mode="after")
+    def _some_block(self) -> SubnetSpec:
+        if self.cidr is None and self.ipv6 is None:
+            raise ValueError("a subnet needs cidr (IPv4), ipv6, or both; ipv6 without cidr is an IPv6-only "
+                             "subnet")
+        return self
+
+    @property
+    def ipv6_native(self) -> bool:
+        """An IPv6-only subnet (CreateSubnet ``Ipv6Native``): ``ipv6`` and no ``cidr``."""
+        return self.cidr is None
 
 
 class RouteTableSpec(Owned):

@@ -20,7 +20,16 @@ from ...model.world import World
 from .. import shapes
 from ..describe import Kind, compile_filters, matches, page, select
 from ..registry import Call, control_kwargs, handler
-from .interfaces import association, attachment, groups, mac_address, private_dns_name, private_ips
+from .interfaces import (
+    association,
+    attachment,
+    groups,
+    mac_address,
+    private_dns_name,
+    private_ips,
+    resource_dns_name,
+    without_ipv4,
+)
 from .security_group import default_vpc
 
 Shape = dict[str, Any]
@@ -72,7 +81,7 @@ def instance_network_interface(world: World, eni: NetworkInterface) -> Shape:
             "InterfaceType": eni.interface_type,
         }
     )
-    return out
+    return without_ipv4(out, eni.has_ipv4)
 
 
 def _primary(world: World, inst: Instance) -> NetworkInterface | None:
@@ -93,7 +102,7 @@ def instance(world: World, inst: Instance) -> Shape:
         "Placement": {"AvailabilityZone": inst.availability_zone, "GroupName": "", "Tenancy": "default"},
         "PrivateDnsName": private_dns_name(inst.region, inst.private_ip_address)
         if inst.private_ip_address
-        else "",
+        else resource_dns_name(inst.region, inst.id) if primary is not None else "",
         "ProductCodes": [],
         "PublicDnsName": "",
         "State": state(inst.state),
@@ -114,7 +123,7 @@ def instance(world: World, inst: Instance) -> Shape:
         out.update(
             SubnetId=inst.subnet_id,
             VpcId=inst.vpc_id,
-            PrivateIpAddress=inst.private_ip_address,
+            **({"PrivateIpAddress": inst.private_ip_address} if inst.private_ip_address else {}),
             SourceDestCheck=inst.source_dest_check,
         )
     if inst.public_ip_address:

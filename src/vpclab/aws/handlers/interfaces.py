@@ -35,6 +35,23 @@ def private_dns_name(region: str, ip: str) -> str:
     return f"{host}.ec2.internal" if region == "us-east-1" else f"{host}.{region}.compute.internal"
 
 
+def resource_dns_name(region: str, resource_id: str) -> str:
+    """AWS's resource-name hostname (``i-0123….ec2.internal``), the only kind an instance in an
+    IPv6-only subnet has ("Amazon EC2 instance hostname types")."""
+    if region == "us-east-1":
+        return f"{resource_id}.ec2.internal"
+    return f"{resource_id}.{region}.compute.internal"
+
+
+def without_ipv4(shape: Shape, has_ipv4: bool) -> Shape:
+    """An interface or instance in an IPv6-only subnet has no private IPv4 address: AWS leaves
+    PrivateIpAddress out, and the IPv4-based PrivateDnsName with it."""
+    if not has_ipv4:
+        shape.pop("PrivateIpAddress", None)
+        shape.pop("PrivateDnsName", None)
+    return shape
+
+
 def groups(world: World, group_ids: tuple[str, ...]) -> list[Shape]:
     out = []
     for gid in group_ids:
@@ -137,7 +154,7 @@ def network_interface(world: World, eni: NetworkInterface) -> Shape:
         out["RequesterId"] = eni.requester_id
     if eni.ipv6_addresses:
         out["Ipv6Address"] = eni.primary_ipv6_address or eni.ipv6_addresses[0]
-    return out
+    return without_ipv4(out, eni.has_ipv4)
 
 
 def _public_ips(world: World, eni: NetworkInterface) -> list[str]:
