@@ -49,6 +49,14 @@ def test_a_flow_from_an_ipv6_only_instance_is_ipv6(lab):
     assert trace(world, a.id, b.id, protocol="tcp", port=443, ip_version=6).reachable
 
 
+def test_a_ping_to_an_ipv6_only_instance_is_icmpv6(lab):
+    """An end in an IPv6-only subnet makes the flow IPv6, and an IPv6 packet carries ICMPv6 (58):
+    ``icmp`` is traced as ``icmpv6`` there, as when the family is asked for."""
+    world, _, _, a, b = lab
+    t = trace(world, b.id, a.id, protocol="icmp", port=128)
+    assert ":" in t.flow.dst_ip and t.flow.protocol == "icmpv6"
+
+
 def test_an_ipv4_flow_from_an_ipv6_only_instance_is_a_clear_error(lab):
     world, native, _, a, b = lab
     with pytest.raises(ReachError, match="IPv6-only subnet"):

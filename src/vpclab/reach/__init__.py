@@ -98,12 +98,11 @@ def trace(
     if asked == "icmpv6" and ip_version is None and not named:
         ip_version = 6  # icmpv6 is IPv6's: a resource stands at its IPv6 address
     family = flow_family(source, destination, ip_version)
-    proto = flow_protocol(protocol, family)
     view = forwarding_view(world)
-    named = spec_family(source) is not None or spec_family(destination) is not None
     if (ip_version is None and family == 4 and not named
             and (ipv6_only(view, source) or ipv6_only(view, destination))):
         family = 6  # an end in an IPv6-only subnet has no IPv4 address: the flow is IPv6
+    proto = flow_protocol(protocol, family)
     dst = resolve(view, destination, role="destination", family=family)
     src = resolve(view, source, role="source", family=family)
     if dst.component is not None and dst.component.startswith("vpce-"):
