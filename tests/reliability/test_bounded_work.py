@@ -15,6 +15,7 @@ AWS pages the limits come from:
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -200,7 +201,7 @@ def test_secondary_address_counts_are_capped_before_allocating(srv: Server) -> N
 
 def test_health_answers_while_a_heavy_request_runs(srv: Server) -> None:
     """While a RunInstances of 1,000 instances is handled (in a worker thread, holding the World's
-    lock), ``/_vpclab/health`` answers: typically within 100 ms, always within 500 ms."""
+    lock), ``/_vpclab/health`` answers within 100 ms (500 ms on a machine loaded past its cores)."""
     ec2 = srv.client(account="555555555555")
     subnet = _subnet(ec2, "10.4.0.0/16", "10.4.0.0/16")
     ami = _ami(ec2)
@@ -228,11 +229,12 @@ def test_health_answers_while_a_heavy_request_runs(srv: Server) -> None:
     thread.join(timeout=60)
     if not timings:
         pytest.skip("the heavy request finished before health was asked (a very fast machine)")
-    # Most answers take a few ms; the one asked while the 1,000-instance answer is rendered waits
-    # for that worker's long C-level steps (they hold the GIL): ~120 ms on this 2-core machine.
-    # Issue 8 asks for 100 ms: the median holds it, the worst case is bounded here and left open.
+    # On a quiet 2-core machine every answer takes 5–10 ms (the server's 1 ms GIL switch interval:
+    # docs/benchmarks.md); a machine busier than its cores (other test suites) delays any process by
+    # its scheduler's slices, so there the worst case is only bounded
     assert sorted(timings)[len(timings) // 2] < 0.1, timings
-    assert max(timings) < 0.5, timings
+    overloaded = os.getloadavg()[0] > (os.cpu_count() or 1)
+    assert max(timings) < (0.5 if overloaded else 0.1), timings
 
 
 def world_region(cp: ControlPlane) -> str:
