@@ -142,15 +142,55 @@ def test_interface_and_instance_ipv6_addresses(clean_server: Server) -> None:
                           SubnetId=subnet_id, Ipv6AddressCount=3)
 
 
-def test_aws_cli_create_dual_stack_vpc(clean_server: Server) -> None:
-    """The aws CLI's create-vpc --amazon-provided-ipv6-cidr-block (AWS CLI reference: ec2 create-vpc)."""
+def _aws(server: Server, *args: str) -> dict:
+    """One aws CLI (v1, from the lock file) command against ``server``, its JSON answer."""
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "400000000004", "AWS_SECRET_ACCESS_KEY": "lab",
            "AWS_DEFAULT_REGION": "us-east-1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "awscli", "ec2", "create-vpc", "--endpoint-url", clean_server.url,
-         "--cidr-block", "10.2.0.0/16", "--amazon-provided-ipv6-cidr-block", "--output", "json"],
+        [sys.executable, "-m", "awscli", "ec2", *args, "--endpoint-url", server.url, "--output", "json"],
         capture_output=True, text=True, env=env, timeout=60, check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    vpc = json.loads(proc.stdout)["Vpc"]
-    assert IPv6Network(vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]).prefixlen == 56
+    return json.loads(proc.stdout) if proc.stdout.strip() else {}
+
+
+def test_aws_cli_dual_stack_egress_only_design(clean_server: Server) -> None:
+    """The egress-only design through the aws CLI, as AWS's guide walks it: a VPC with an Amazon /56,
+    a dual-stack subnet, an egress-only gateway with the subnet's ``::/0`` route to it, an IPv6
+    ingress rule, an instance with an IPv6 address (AWS CLI reference: ec2 create-vpc,
+    create-subnet, create-egress-only-internet-gateway, create-route, authorize-security-group-ingress;
+    https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html)."""
+    vpc = _aws(clean_server, "create-vpc", "--cidr-block", "10.2.0.0/16",
+               "--amazon-provided-ipv6-cidr-block")["Vpc"]
+    block = IPv6Network(vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
+    assert block.prefixlen == 56
+    sixty_four = str(next(block.subnets(new_prefix=64)))
+    subnet = _aws(clean_server, "create-subnet", "--vpc-id", vpc["VpcId"], "--cidr-block", "10.2.1.0/24",
+                  "--ipv6-cidr-block", sixty_four)["Subnet"]
+    assert subnet["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"] == sixty_four
+    _aws(clean_server, "modify-subnet-attribute", "--subnet-id", subnet["SubnetId"],
+         "--assign-ipv6-address-on-creation")
+    eigw = _aws(clean_server, "create-egress-only-internet-gateway",
+                "--vpc-id", vpc["VpcId"])["EgressOnlyInternetGateway"]
+    rtb = _aws(clean_server, "create-route-table", "--vpc-id", vpc["VpcId"])["RouteTable"]
+    _aws(clean_server, "associate-route-table", "--route-table-id", rtb["RouteTableId"],
+         "--subnet-id", subnet["SubnetId"])
+    _aws(clean_server, "create-route", "--route-table-id", rtb["RouteTableId"],
+         "--destination-ipv6-cidr-block", "::/0",
+         "--egress-only-internet-gateway-id", eigw["EgressOnlyInternetGatewayId"])
+    routes = _aws(clean_server, "describe-route-tables", "--route-table-ids",
+                  rtb["RouteTableId"])["RouteTables"][0]["Routes"]
+    v6 = {r["DestinationIpv6CidrBlock"]: r for r in routes if "DestinationIpv6CidrBlock" in r}
+    assert v6[str(block)]["GatewayId"] == "local"
+    assert v6["::/0"]["EgressOnlyInternetGatewayId"] == eigw["EgressOnlyInternetGatewayId"]
+    group = _aws(clean_server, "create-security-group", "--group-name", "web", "--description", "web",
+                 "--vpc-id", vpc["VpcId"])["GroupId"]
+    _aws(clean_server, "authorize-security-group-ingress", "--group-id", group, "--ip-permissions",
+         "IpProtocol=tcp,FromPort=443,ToPort=443,Ipv6Ranges=[{CidrIpv6=::/0}]")
+    described = _aws(clean_server, "describe-security-groups", "--group-ids", group)["SecurityGroups"][0]
+    assert described["IpPermissions"][0]["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
+    assert {"CidrIpv6": "::/0"} in described["IpPermissionsEgress"][0]["Ipv6Ranges"]
+    image = _aws(clean_server, "describe-images")["Images"][0]["ImageId"]
+    instance = _aws(clean_server, "run-instances", "--image-id", image, "--instance-type", "t3.micro",
+                    "--subnet-id", subnet["SubnetId"], "--security-group-ids", group)["Instances"][0]
+    assert IPv6Network(sixty_four).supernet_of(IPv6Network(instance["Ipv6Address"] + "/128"))
