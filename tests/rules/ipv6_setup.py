@@ -32,3 +32,15 @@ def give_subnet_ipv6(world, subnet_id: str, block: str) -> Subnet:
     assoc = SubnetIpv6CidrBlockAssociation(association_id=assoc_id, ipv6_cidr_block=block)
     return world.put(replace(subnet, ipv6_cidr_block_associations=(
         *subnet.ipv6_cidr_block_associations, assoc)))
+
+
+def dual_stack_vpc(cp) -> Vpc:
+    """A VPC with an Amazon-provided /56 (through CreateVpc) and DNS hostnames on."""
+    v = cp.create_vpc(cidr_block="10.0.0.0/16", amazon_provided_ipv6_cidr_block=True)
+    cp.modify_vpc_attribute(vpc_id=v.id, enable_dns_hostnames=True)
+    return cp.world.get(v.id, Vpc)
+
+
+def slash64(vpc: Vpc, i: int) -> str:
+    """The VPC's i-th /64 (of its first IPv6 block)."""
+    return str(next(n for k, n in enumerate(vpc.ipv6_networks[0].subnets(new_prefix=64)) if k == i))

@@ -19,6 +19,7 @@ from ipaddress import IPv6Address
 import pytest
 
 from tests.conftest import raises_aws, unchanged
+from tests.rules.ipv6_setup import dual_stack_vpc, slash64
 from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.subnet import Subnet
 
@@ -29,18 +30,12 @@ S3 = "com.amazonaws.us-east-1.s3"
 
 @pytest.fixture
 def vpc(cp):
-    v = cp.create_vpc(cidr_block="10.0.0.0/16", amazon_provided_ipv6_cidr_block=True)
-    cp.modify_vpc_attribute(vpc_id=v.id, enable_dns_hostnames=True)
-    return cp.world.get(v.id)
-
-
-def _slash64(vpc, i: int) -> str:
-    return str(list(vpc.ipv6_networks[0].subnets(new_prefix=64))[i])
+    return dual_stack_vpc(cp)
 
 
 def _dual(cp, vpc, i: int, az: str) -> Subnet:
     return cp.create_subnet(vpc_id=vpc.id, cidr_block=f"10.0.{i}.0/24", availability_zone=az,
-                            ipv6_cidr_block=_slash64(vpc, i))
+                            ipv6_cidr_block=slash64(vpc, i))
 
 
 def _v4(cp, vpc, i: int, az: str) -> Subnet:

@@ -16,6 +16,7 @@ from ipaddress import IPv6Address
 import pytest
 
 from tests.conftest import raises_aws, unchanged
+from tests.rules.ipv6_setup import dual_stack_vpc, slash64
 from vpclab.model.images import image_named
 from vpclab.model.interfaces import NetworkInterface
 
@@ -25,18 +26,12 @@ AMI = image_named("us-east-1", "al2023").image_id
 
 @pytest.fixture
 def vpc(cp):
-    v = cp.create_vpc(cidr_block="10.0.0.0/16", amazon_provided_ipv6_cidr_block=True)
-    cp.modify_vpc_attribute(vpc_id=v.id, enable_dns_hostnames=True)
-    return cp.world.get(v.id)
-
-
-def _slash64(vpc, i: int) -> str:
-    return str(list(vpc.ipv6_networks[0].subnets(new_prefix=64))[i])
+    return dual_stack_vpc(cp)
 
 
 @pytest.fixture
 def native(cp, vpc):
-    return cp.create_subnet(vpc_id=vpc.id, ipv6_cidr_block=_slash64(vpc, 1), ipv6_native=True,
+    return cp.create_subnet(vpc_id=vpc.id, ipv6_cidr_block=slash64(vpc, 1), ipv6_native=True,
                             availability_zone="us-east-1a")
 
 
@@ -46,7 +41,7 @@ def test_ipv6_native_subnet_has_no_ipv4_block(cp, vpc, native):
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html,
     https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_PrivateDnsNameOptionsRequest.html)."""
     assert native.ipv6_native and native.cidr_block is None and native.network is None
-    assert native.ipv6_cidr_block == _slash64(vpc, 1)
+    assert native.ipv6_cidr_block == slash64(vpc, 1)
     assert native.hostname_type == "resource-name"
     assert native.usable() == 0 and native.reserved() == frozenset()
     # it holds no IPv4 block: any IPv4 subnet fits beside it
@@ -57,7 +52,7 @@ def test_ipv6_native_block_follows_the_subnet_block_rules(cp, world, vpc, native
     """CreateSubnet: the /64 of an IPv6-only subnet overlaps no other subnet's
     (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html)."""
     with unchanged(world), raises_aws("InvalidSubnet.Conflict"):
-        cp.create_subnet(vpc_id=vpc.id, ipv6_cidr_block=_slash64(vpc, 1), ipv6_native=True)
+        cp.create_subnet(vpc_id=vpc.id, ipv6_cidr_block=slash64(vpc, 1), ipv6_native=True)
 
 
 def test_interfaces_get_ipv6_addresses_only(cp, world, vpc, native):
