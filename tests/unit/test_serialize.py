@@ -177,6 +177,8 @@ def build_every_kind(world: World) -> None:
     vpc = cp.create_vpc(cidr_block="10.0.0.0/16", tags={"Name": "hub"})
     cp.associate_vpc_cidr_block(vpc_id=vpc.id, cidr_block="10.1.0.0/16")
     cp.modify_vpc_attribute(vpc_id=vpc.id, enable_dns_hostnames=True)
+    dopt = cp.create_dhcp_options(dhcp_configurations=[{"key": "domain-name", "values": ["corp.example"]}])
+    cp.associate_dhcp_options(dhcp_options_id=dopt.id, vpc_id=vpc.id)
     sa = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
     sb = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone="us-east-1b")
     igw = cp.create_internet_gateway()

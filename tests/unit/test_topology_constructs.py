@@ -86,3 +86,25 @@ def test_random_subnets_load_or_report_only_conflicts(blocks: list[tuple[int, in
     else:
         assert not overlapping
         assert sum(1 for _ in net.world.all(Subnet)) == len(blocks)
+
+
+def test_a_vpc_with_its_own_dhcp_options_and_address_usage_metrics() -> None:
+    """``dhcp_options:`` creates the set (``VPC/dhcp-options``) and associates it; a wrong value is
+    AWS's error at the set's place in the file."""
+    net = loads("vpcs:\n  app:\n    cidr: 10.0.0.0/16\n    network_address_usage_metrics: true\n"
+                "    dhcp_options:\n      domain_name: corp.example\n"
+                "      domain_name_servers: [10.0.0.2, AmazonProvidedDNS]\n      netbios_node_type: 2\n")
+    app, dopt = net.resource("app"), net.resource("app/dhcp-options")
+    assert isinstance(app, Vpc) and app.enable_network_address_usage_metrics
+    assert app.dhcp_options_id == dopt.id
+    assert [(c.key, c.values) for c in dopt.dhcp_configurations] == [
+        ("domain-name", ("corp.example",)), ("domain-name-servers", ("10.0.0.2", "AmazonProvidedDNS")),
+        ("netbios-node-type", ("2",))]
+    try:
+        loads("vpcs:\n  app:\n    cidr: 10.0.0.0/16\n    dhcp_options:\n      ntp_servers: [ntp.example]\n",
+              file="d.yaml")
+    except TopologyError as exc:
+        assert {p.code for p in exc.problems} == {"InvalidParameterValue"}
+        assert "d.yaml:4:" in str(exc)
+    else:
+        raise AssertionError("a host name is not an NTP server address")

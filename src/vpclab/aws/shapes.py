@@ -65,8 +65,8 @@ def vpc(world: World, v: Vpc) -> Shape:
     return with_tags(
         {
             "CidrBlock": v.cidr_block,
-            # vpclab does not model DHCP option sets; AWS reports "default" for a VPC without one
-            "DhcpOptionsId": "default",
+            # the set the VPC uses; AWS reports "default" for a VPC without one
+            "DhcpOptionsId": v.dhcp_options_id,
             "State": v.state,
             "VpcId": v.id,
             "OwnerId": v.owner_id,

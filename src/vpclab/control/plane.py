@@ -19,6 +19,7 @@ from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.world import World
 from . import (
     addresses,
+    dhcp_options,
     endpoint_services,
     endpoints,
     gateways,
@@ -44,9 +45,9 @@ from .registry import actions_of
 
 #: every action of every family, by snake_case name (the family modules, listed once, here)
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
-    addresses, endpoint_services, endpoints, gateways, insights, instances, interfaces, load_balancer,
-    network_acl, peering, prefix_lists, route_table, security_group, sharing, tags, transit_gateway,
-    transit_gateway_routes, vpc, vpn,
+    addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances, interfaces,
+    load_balancer, network_acl, peering, prefix_lists, route_table, security_group, sharing, tags,
+    transit_gateway, transit_gateway_routes, vpc, vpn,
 )
 
 #: actions whose ``tags`` argument names tags to remove, not tags to store

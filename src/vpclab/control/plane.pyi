@@ -4,6 +4,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from ..model.dhcp_options import DhcpOptions
 from ..model.endpoints import UnsuccessfulItem, VpcEndpoint, VpcEndpointService
 from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.insights import NetworkInsightsAnalysis, NetworkInsightsPath
@@ -61,7 +62,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (130), run by __getattr__ in a World transaction
+    # -- the actions (133), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -116,6 +117,10 @@ class ControlPlane:
         """AssociateAddress: to an instance's primary interface or to an interface (one of its private
         addresses); the VPC needs an attached internet gateway; an address already in use moves only with
         ``allow_reassociation``.
+        """
+    def associate_dhcp_options(self, *, dhcp_options_id: str, vpc_id: str) -> None:
+        """AssociateDhcpOptions: a set of the VPC's account and Region, or ``default`` for no options
+        ("Specify default to associate no DHCP options with the VPC").
         """
     def associate_resource_share(
         self,
@@ -199,6 +204,13 @@ class ControlPlane:
         launch), an attached internet gateway and a main route table with 0.0.0.0/0 to it, DNS hostnames on.
         One per account and Region (DefaultVpcAlreadyExists).
         """
+    def create_dhcp_options(
+        self,
+        *,
+        dhcp_configurations: Sequence[Mapping[str, Any]] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> DhcpOptions:
+        """CreateDhcpOptions: AWS's keys and value rules; a key at most once; the quota per Region."""
     def create_egress_only_internet_gateway(
         self, *, vpc_id: str, tags: Mapping[str, str] | None = None
     ) -> EgressOnlyInternetGateway:
@@ -510,6 +522,8 @@ class ControlPlane:
         """CreateVpnGateway: a private Amazon-side ASN (default 64512); quota per Region."""
     def delete_customer_gateway(self, *, customer_gateway_id: str) -> None:
         """DeleteCustomerGateway: not while a VPN connection that is not deleted uses it."""
+    def delete_dhcp_options(self, *, dhcp_options_id: str) -> None:
+        """DeleteDhcpOptions: not while a VPC uses the set (DependencyViolation)."""
     def delete_egress_only_internet_gateway(self, *, egress_only_internet_gateway_id: str) -> bool:
         """DeleteEgressOnlyInternetGateway: routes to it stay, as blackholes (AWS keeps a route whose target
         is gone).
@@ -737,9 +751,16 @@ class ControlPlane:
         attachment keeps at least one subnet.
         """
     def modify_vpc_attribute(
-        self, *, vpc_id: str, enable_dns_support: bool | None = None, enable_dns_hostnames: bool | None = None
+        self,
+        *,
+        vpc_id: str,
+        enable_dns_support: bool | None = None,
+        enable_dns_hostnames: bool | None = None,
+        enable_network_address_usage_metrics: bool | None = None,
     ) -> None:
-        """ModifyVpcAttribute: one attribute per call, as AWS requires."""
+        """ModifyVpcAttribute: one attribute per call, as AWS requires ("You can only modify one attribute at
+        a time"): enableDnsSupport, enableDnsHostnames or enableNetworkAddressUsageMetrics.
+        """
     def modify_vpc_endpoint(
         self,
         *,

@@ -87,7 +87,10 @@ def create_vpc(ctx: Ctx, *, cidr_block: str, instance_tenancy: str = "default",
         cidr_block_associations=(VpcCidrBlockAssociation(
             association_id=ctx.new_id("vpc_cidr_block_association"), cidr_block=str(net)),),
     )
-    ctx.world.put(vpc)
+    from .dhcp_options import default_dhcp_options
+
+    # AWS: a new VPC uses the Region's default DHCP options set ("DHCP option sets in Amazon VPC")
+    vpc = ctx.world.put(replace(vpc, dhcp_options_id=default_dhcp_options(ctx).id))
     _create_main_route_table(ctx, vpc)
     _create_default_security_group(ctx, vpc)
     _create_default_network_acl(ctx, vpc)
@@ -393,12 +396,16 @@ def _disassociate_ipv6_block(ctx: Ctx, vpc: Vpc, assoc: VpcIpv6CidrBlockAssociat
 
 @action
 def modify_vpc_attribute(ctx: Ctx, *, vpc_id: str, enable_dns_support: bool | None = None,
-                         enable_dns_hostnames: bool | None = None) -> None:
-    """ModifyVpcAttribute: one attribute per call, as AWS requires."""
+                         enable_dns_hostnames: bool | None = None,
+                         enable_network_address_usage_metrics: bool | None = None) -> None:
+    """ModifyVpcAttribute: one attribute per call, as AWS requires ("You can only modify one
+    attribute at a time"): enableDnsSupport, enableDnsHostnames or enableNetworkAddressUsageMetrics."""
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
     given: dict[str, Any] = {k: v for k, v in (("enable_dns_support", enable_dns_support),
-                               ("enable_dns_hostnames", enable_dns_hostnames)) if v is not None}
+                               ("enable_dns_hostnames", enable_dns_hostnames),
+                               ("enable_network_address_usage_metrics",
+                                enable_network_address_usage_metrics)) if v is not None}
     if len(given) != 1:
         raise AwsError("InvalidParameterCombination", "Only one attribute may be modified per request.")
     ctx.world.put(replace(vpc, **given))

@@ -51,6 +51,11 @@ class Vpc(Resource):
     instance_tenancy: str = "default"
     enable_dns_support: bool = True
     enable_dns_hostnames: bool = False
+    #: ModifyVpcAttribute EnableNetworkAddressUsageMetrics (off by default, AWS "Network Address
+    #: Usage")
+    enable_network_address_usage_metrics: bool = False
+    #: the DHCP options set the VPC uses, or "default" for none (AssociateDhcpOptions ``default``)
+    dhcp_options_id: str = "default"
 
     @property
     def vpc_id(self) -> str:

@@ -12,6 +12,7 @@ from ..model.security_group import SecurityGroup
 from ..model.vpc import Vpc
 from .apply import Applier
 from .resolve import Decl
+from .schema import DhcpOptionsSpec
 
 
 def rule_protocol(value: object) -> Protocol | None:
@@ -46,6 +47,11 @@ def create_vpc(a: Applier, d: Decl) -> None:
                what=f"{d.label} CIDR {cidr}")
     if spec.dns_hostnames is not None:
         a.call(d, "modify_vpc_attribute", vpc_id=vpc_id, enable_dns_hostnames=spec.dns_hostnames)
+    if spec.network_address_usage_metrics is not None:
+        a.call(d, "modify_vpc_attribute", ("network_address_usage_metrics",), vpc_id=vpc_id,
+               enable_network_address_usage_metrics=spec.network_address_usage_metrics)
+    if spec.dhcp_options is not None:
+        _create_dhcp_options(a, d, vpc_id, spec.dhcp_options)
     # what AWS made with the VPC gets a name too (a file's own name for it wins, below)
     for rt in a.world.in_vpc(vpc_id, RouteTable):
         if rt.main:
@@ -98,6 +104,20 @@ def subnet_ipv6_block(a: Applier, d: Decl, vpc_id: str, ipv6: int | str) -> str 
                        f"block, and VPC {d.vpc} has none (give it ipv6: amazon)", key=True)
         return None
     return str(IPv6Network((int(blocks[0].network_address) + (ipv6 << 64), 64)))
+
+
+def _create_dhcp_options(a: Applier, d: Decl, vpc_id: str, spec: DhcpOptionsSpec) -> None:
+    """The VPC's own DHCP options set (``VPC/dhcp-options``), associated with it."""
+    name, loc = f"{d.name}/dhcp-options", ("dhcp_options",)
+    options = spec.model_dump(exclude_none=True)
+    configurations = [{"key": key.replace("_", "-"),
+                       "values": [str(v) for v in value] if isinstance(value, list) else [str(value)]}
+                      for key, value in options.items()]
+    dopt_id = a.keep(name, a.call(d, "create_dhcp_options", loc, dhcp_configurations=configurations,
+                                  tags=a.tags(name, {}), what=f"DHCP options set {name}"))
+    if dopt_id is not None:
+        a.call(d, "associate_dhcp_options", loc, dhcp_options_id=dopt_id, vpc_id=vpc_id,
+               what=f"DHCP options set {name}")
 
 
 def igw_name(d: Decl) -> str:

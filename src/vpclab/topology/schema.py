@@ -177,10 +177,27 @@ class EndpointSpec(Owned):
         return self
 
 
+class DhcpOptionsSpec(Spec):
+    """A DHCP options set for one VPC (CreateDhcpOptions, then AssociateDhcpOptions)."""
+
+    domain_name: str | None = None
+    domain_name_servers: list[str] | None = Field(
+        None, description="AmazonProvidedDNS or up to four IP addresses")
+    ntp_servers: list[str] | None = Field(None, description="up to four IP addresses")
+    netbios_name_servers: list[str] | None = Field(None, description="up to four IP addresses")
+    netbios_node_type: Literal[1, 2, 4, 8] | None = None
+    ipv6_address_preferred_lease_time: int | None = Field(
+        None, description="seconds, 140 to 2147483647")
+
+
 class VpcSpec(Placed):
     cidr: str | None = None
     cidrs: list[str] | None = Field(None, description="primary first, then secondary CIDR blocks")
     dns_hostnames: bool | None = None
+    network_address_usage_metrics: bool | None = Field(
+        None, description="ModifyVpcAttribute EnableNetworkAddressUsageMetrics")
+    dhcp_options: DhcpOptionsSpec | None = Field(
+        None, description="a DHCP options set for the VPC, named VPC/dhcp-options (default: the Region's)")
     ipv6: Literal["amazon"] | None = Field(None, description="amazon: an Amazon-provided IPv6 /56")
     internet_gateway: bool | Name | None = Field(None, description="true, or the gateway's name")
     egress_only_internet_gateway: bool | None = Field(

@@ -29,6 +29,7 @@ FAMILIES: tuple[str, ...] = (
     "peering",
     "prefix_lists",
     "ram",
+    "dhcp_options",
 )
 
 for _family in FAMILIES:

@@ -31,7 +31,7 @@ VPC_FILTERS = {
         a.association_id for a in v.ipv6_cidr_block_associations
     ],
     "ipv6-cidr-block-association.state": lambda w, v: [a.state for a in v.ipv6_cidr_block_associations],
-    "dhcp-options-id": lambda w, v: "default",
+    "dhcp-options-id": lambda w, v: v.dhcp_options_id,
     "is-default": lambda w, v: v.is_default,
     "state": lambda w, v: v.state,
 }
@@ -81,6 +81,8 @@ mutating("ModifyVpcAttribute")
 VPC_ATTRIBUTES = {
     "enableDnsSupport": ("EnableDnsSupport", "enable_dns_support"),
     "enableDnsHostnames": ("EnableDnsHostnames", "enable_dns_hostnames"),
+    "enableNetworkAddressUsageMetrics": ("EnableNetworkAddressUsageMetrics",
+                                         "enable_network_address_usage_metrics"),
 }
 
 
