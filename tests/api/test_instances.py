@@ -281,3 +281,37 @@ def test_typical_launch_scripts_work_unchanged(server: Server) -> None:
     assert inst["KeyName"] == "ops" and inst["Placement"]["AvailabilityZone"] == "us-east-1b"
     with client_error("InvalidParameterValue"):
         ec2.run_instances(**launch, Placement={"AvailabilityZone": "us-east-1c"})
+
+
+def test_describe_instance_status(clean_server: Server) -> None:
+    """DescribeInstanceStatus as Ansible's amazon.aws.ec2_instance calls it: running instances only by
+    default, every instance with IncludeAllInstances, "ok" status checks for a running instance,
+    filters, and InvalidInstanceID.NotFound for an unknown id.
+
+    AWS: "DescribeInstanceStatus"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceStatus.html).
+    """
+    ec2 = clean_server.client(account="400000000003")
+    _, subnet_id = _vpc_with_subnet(ec2)
+    ids = [
+        i["InstanceId"]
+        for i in ec2.run_instances(
+            ImageId=_amazon_linux(ec2), InstanceType="t3.micro", MinCount=2, MaxCount=2, SubnetId=subnet_id
+        )["Instances"]
+    ]
+    ec2.stop_instances(InstanceIds=[ids[1]])
+    [st] = ec2.describe_instance_status(InstanceIds=ids)["InstanceStatuses"]
+    assert st["InstanceId"] == ids[0] and st["InstanceState"] == {"Code": 16, "Name": "running"}
+    assert st["InstanceStatus"] == {"Status": "ok", "Details": [{"Name": "reachability", "Status": "passed"}]}
+    assert st["SystemStatus"]["Status"] == "ok"
+    every = ec2.describe_instance_status(InstanceIds=ids, IncludeAllInstances=True)["InstanceStatuses"]
+    assert {s["InstanceId"]: s["InstanceStatus"]["Status"] for s in every} == {
+        ids[0]: "ok",
+        ids[1]: "not-applicable",
+    }
+    stopped = ec2.describe_instance_status(
+        IncludeAllInstances=True, Filters=[{"Name": "instance-state-name", "Values": ["stopped"]}]
+    )["InstanceStatuses"]
+    assert [s["InstanceId"] for s in stopped] == [ids[1]]
+    with client_error("InvalidInstanceID.NotFound"):
+        ec2.describe_instance_status(InstanceIds=["i-0123456789abcdef0"])

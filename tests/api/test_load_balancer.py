@@ -166,3 +166,61 @@ def test_load_balancer_in_use_by_endpoint_service(clean_server: Server) -> None:
         f"Load balancer '{lb_arn}' cannot be deleted because it is currently associated with another service",
     ):
         elb.delete_load_balancer(LoadBalancerArn=lb_arn)
+
+
+def test_attributes_and_tags_through_boto3(clean_server: Server) -> None:
+    """Describe/ModifyLoadBalancerAttributes, Describe/ModifyTargetGroupAttributes, AddTags /
+    RemoveTags / DescribeTags as community.aws's ELB modules call them; an ELBv2 DescribeTags is
+    answered by ELB, never by EC2's DescribeTags.
+
+    AWS: "Edit attributes for your Network Load Balancer"
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-load-balancer-attributes.html),
+    DescribeTags (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTags.html).
+    """
+    ec2 = clean_server.client()
+    elb = clean_server.client("elbv2")
+    vpc_id, subnets = _network(ec2, "10.30.0.0/16")
+    lb_arn = elb.create_load_balancer(Name="attrs", Subnets=subnets, Type="network")["LoadBalancers"][0][
+        "LoadBalancerArn"
+    ]
+    tg_arn = elb.create_target_group(Name="attrs-tg", Protocol="TCP", Port=80, VpcId=vpc_id)["TargetGroups"][
+        0
+    ]["TargetGroupArn"]
+    attrs = {
+        a["Key"]: a["Value"]
+        for a in elb.describe_load_balancer_attributes(LoadBalancerArn=lb_arn)["Attributes"]
+    }
+    assert attrs["load_balancing.cross_zone.enabled"] == "false"
+    out = elb.modify_load_balancer_attributes(
+        LoadBalancerArn=lb_arn, Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "true"}]
+    )["Attributes"]
+    assert {"Key": "load_balancing.cross_zone.enabled", "Value": "true"} in out
+    with client_error("ValidationError", "Load balancer attribute key 'nope' is not recognized"):
+        elb.modify_load_balancer_attributes(
+            LoadBalancerArn=lb_arn, Attributes=[{"Key": "nope", "Value": "1"}]
+        )
+    tg_attrs = {
+        a["Key"]: a["Value"]
+        for a in elb.describe_target_group_attributes(TargetGroupArn=tg_arn)["Attributes"]
+    }
+    assert (tg_attrs["deregistration_delay.timeout_seconds"], tg_attrs["preserve_client_ip.enabled"]) == (
+        "300",
+        "true",
+    )
+    elb.modify_target_group_attributes(
+        TargetGroupArn=tg_arn, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "30"}]
+    )
+
+    elb.add_tags(
+        ResourceArns=[lb_arn, tg_arn], Tags=[{"Key": "team", "Value": "a"}, {"Key": "env", "Value": "x"}]
+    )
+    elb.remove_tags(ResourceArns=[tg_arn], TagKeys=["env"])
+    described = elb.describe_tags(ResourceArns=[lb_arn, tg_arn])["TagDescriptions"]
+    assert [(d["ResourceArn"], sorted((t["Key"], t["Value"]) for t in d["Tags"])) for d in described] == [
+        (lb_arn, [("env", "x"), ("team", "a")]),
+        (tg_arn, [("team", "a")]),
+    ]
+    with client_error("DuplicateTagKeys"):
+        elb.add_tags(ResourceArns=[lb_arn], Tags=[{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}])
+    with client_error("LoadBalancerNotFound"):
+        elb.describe_tags(ResourceArns=[lb_arn + "0"])

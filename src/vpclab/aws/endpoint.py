@@ -82,15 +82,28 @@ class Response:
         self.body = body
 
 
-def _service_for(caller: Caller, action: str) -> str:
-    if caller.service is not None and (caller.service, action) in HANDLERS:
+def _service_for(caller: Caller, action: str, version: str | None = None) -> str:
+    """The service a request is for: the one it was signed for, whatever its action (an ELBv2
+    ``DescribeTags`` never reaches EC2's handler of the same name); an unsigned request by its
+    ``Version`` (each Query service has its own API version), else the first service that has the
+    action."""
+    if caller.service is not None:
         return caller.service
-    if caller.service is not None and caller.service not in _FALLBACK_ORDER:
-        return caller.service
+    if version:
+        for service in _FALLBACK_ORDER:
+            if _api_version(service) == version and (service, action) in HANDLERS:
+                return service
     for service in _FALLBACK_ORDER:
         if (service, action) in HANDLERS:
             return service
-    return caller.service or "ec2"
+    return "ec2"
+
+
+def _api_version(service: str) -> str | None:
+    try:
+        return str(protocol.service_model(service).metadata["apiVersion"])
+    except Exception:  # an unknown service name
+        return None
 
 
 def _protocol_of(service: str) -> str:
@@ -151,7 +164,7 @@ class Endpoint:
         if account is not None and account != caller.account_id:
             caller = Caller(account, caller.region, caller.service)
         action = form.get("Action", "")
-        service = _service_for(caller, action)
+        service = _service_for(caller, action, form.get("Version"))
         proto = _protocol_of(service)
         try:
             body = self._run(caller, service, action, form, request_id)

@@ -62,7 +62,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (133), run by __getattr__ in a World transaction
+    # -- the actions (137), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -80,6 +80,10 @@ class ControlPlane:
         """AcceptVpcEndpointConnections: pendingAcceptance → available; others come back unsuccessful."""
     def accept_vpc_peering_connection(self, *, vpc_peering_connection_id: str) -> VpcPeeringConnection:
         """AcceptVpcPeeringConnection: by the accepter's account, in the accepter's Region, while pending."""
+    def add_elb_tags(self, *, resource_arns: Sequence[str], tags: Mapping[str, str]) -> None:
+        """AddTags (elbv2): "If a resource already has a tag with the same key, AddTags updates its value." At
+        most 50 tags per resource (TooManyTags); all resources are checked before any changes.
+        """
     def allocate_address(self, *, domain: str = "vpc", tags: Mapping[str, str] | None = None) -> Address:
         """AllocateAddress: an Elastic IP for use in a VPC, within the per-Region quota."""
     def assign_ipv6_addresses(
@@ -691,6 +695,13 @@ class ControlPlane:
         """GetTransitGatewayRouteTablePropagations."""
     def modify_instance_attribute(self, *, instance_id: str, source_dest_check: bool) -> Instance:
         """ModifyInstanceAttribute (SourceDestCheck): the instance's flag is its primary interface's."""
+    def modify_load_balancer_attributes(
+        self, *, load_balancer_arn: str, attributes: Mapping[str, str]
+    ) -> LoadBalancer:
+        """ModifyLoadBalancerAttributes (elbv2): "If any of the specified attributes can't be modified as
+        requested, the call fails. Any existing attributes that you do not modify retain their current
+        values." (API reference, ModifyLoadBalancerAttributes).
+        """
     def modify_managed_prefix_list(
         self,
         *,
@@ -728,6 +739,13 @@ class ControlPlane:
     ) -> None:
         """ModifySubnetAttribute: one attribute per call (AWS: "You can only modify one attribute at a time"):
         public IPv4 or IPv6 addresses on launch, DNS64, and the hostname options on launch.
+        """
+    def modify_target_group_attributes(
+        self, *, target_group_arn: str, attributes: Mapping[str, str]
+    ) -> TargetGroup:
+        """ModifyTargetGroupAttributes (elbv2), for a network load balancer target group. Client IP
+        preservation "can't be disabled" for UDP and TCP_UDP target groups (the NLB guide's "Client IP
+        preservation"; wording of the error vpclab's).
         """
     def modify_transit_gateway(
         self,
@@ -838,6 +856,8 @@ class ControlPlane:
         """ReleaseAddress: in a VPC, only once disassociated (AWS: "You must use DisassociateAddress ...
         before you can release it. Otherwise, Amazon EC2 returns an error (InvalidIPAddress.InUse)").
         """
+    def remove_elb_tags(self, *, resource_arns: Sequence[str], tag_keys: Sequence[str]) -> None:
+        """RemoveTags (elbv2): keys a resource does not have are ignored."""
     def replace_network_acl_association(self, *, association_id: str, network_acl_id: str) -> str:
         """ReplaceNetworkAclAssociation: move a subnet to another ACL of the same VPC; returns the new
         association id.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from .base import Resource
+from .base import Resource, Tags
 
 if TYPE_CHECKING:
     from .world import World
@@ -45,6 +45,8 @@ class LoadBalancer(Resource):
     create_time: datetime | None = None
     #: IpAddressType: ipv4 | dualstack (dualstack: each interface also has an IPv6 address)
     ip_address_type: str = "ipv4"
+    #: ModifyLoadBalancerAttributes: the attributes set away from AWS's defaults (key → value)
+    attributes: Tags = Tags()  # noqa: RUF009 -- immutable and hashable
 
     @property
     def arn(self) -> str:
@@ -84,6 +86,8 @@ class TargetGroup(Resource):
     #: instance | ip
     target_type: str = "instance"
     targets: tuple[Target, ...] = ()
+    #: ModifyTargetGroupAttributes: the attributes set away from AWS's defaults (key → value)
+    attributes: Tags = Tags()  # noqa: RUF009 -- immutable and hashable
 
     @property
     def arn(self) -> str:

@@ -470,3 +470,57 @@ def describe_instance_types(call: Call) -> dict[str, Any]:
 
 
 describe_instance_types.via = "describe " + ", ".join(sorted(TYPE_FILTERS))  # type: ignore[attr-defined]
+
+
+# -- DescribeInstanceStatus ----------------------------------------------------------------------
+def _status_summary(inst: Instance) -> dict[str, Any]:
+    """A running instance passes its reachability checks ("ok"); vpclab has no impaired hardware.
+    AWS: "Status checks for your instances"
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html);
+    an instance that is not running has no status checks ("not-applicable")."""
+    if inst.state != "running":
+        return {"Status": "not-applicable"}
+    return {"Status": "ok", "Details": [{"Name": "reachability", "Status": "passed"}]}
+
+
+def instance_status(world: World, inst: Instance) -> dict[str, Any]:
+    return {
+        "InstanceId": inst.id,
+        "AvailabilityZone": inst.availability_zone,
+        "InstanceState": state(inst.state),
+        "InstanceStatus": _status_summary(inst),
+        "SystemStatus": _status_summary(inst),
+    }
+
+
+INSTANCE_STATUS_FILTERS = {
+    "availability-zone": lambda w, i: i.availability_zone,
+    "instance-state-name": lambda w, i: i.state,
+    "instance-state-code": lambda w, i: STATE_CODES[i.state],
+    "instance-status.status": lambda w, i: _status_summary(i)["Status"],
+    "instance-status.reachability": lambda w, i: "passed" if i.state == "running" else None,
+    "system-status.status": lambda w, i: _status_summary(i)["Status"],
+    "system-status.reachability": lambda w, i: "passed" if i.state == "running" else None,
+}
+INSTANCE_STATUS_KIND = Kind(
+    Instance, key="InstanceStatuses", ids="InstanceIds", shape=instance_status,
+    filters=INSTANCE_STATUS_FILTERS,
+)
+
+
+@handler("DescribeInstanceStatus")
+def describe_instance_status(call: Call) -> dict[str, Any]:
+    """DescribeInstanceStatus: "By default, only running instances are described, unless you
+    specifically indicate to return the status of all instances" (IncludeAllInstances) — AWS API
+    reference (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceStatus.html)."""
+    items = select(call, INSTANCE_STATUS_KIND)
+    if not call.params.get("IncludeAllInstances"):
+        items = [i for i in items if i.state == "running"]
+    chunk, token = page(call, items, lambda i: i.id)
+    out: dict[str, Any] = {"InstanceStatuses": [instance_status(call.world, i) for i in chunk]}
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+describe_instance_status.via = "describe " + ", ".join(sorted(INSTANCE_STATUS_FILTERS))  # type: ignore[attr-defined]

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ...control.load_balancer import elb_resource, load_balancer_attributes, target_group_attributes
+from ...control.tags import validate_tags
 from ...core.errors import AwsError
 from ...model.interfaces import Instance, NetworkInterface
 from ...model.load_balancer import (
@@ -320,3 +322,85 @@ def describe_listeners(call: Call) -> Shape:
     if arns:
         items = _by_arns(items, arns, lambda ls: ls.arn_in(call.world), Listener.NOT_FOUND)
     return _paged(call, "Listeners", items, listener)
+
+
+# -- attributes ----------------------------------------------------------------------------------
+def _attribute_list(attributes: dict[str, str]) -> list[Shape]:
+    return [{"Key": k, "Value": v} for k, v in attributes.items()]
+
+
+def _attributes_param(call: Call) -> dict[str, str]:
+    return {a["Key"]: a.get("Value", "") for a in call.params.get("Attributes") or ()}
+
+
+@handler("DescribeLoadBalancerAttributes", service=SERVICE)
+def describe_load_balancer_attributes(call: Call) -> Shape:
+    lb = load_balancer_by_arn(call.world, call.params["LoadBalancerArn"])
+    if lb is None or not _mine(call, lb):
+        raise AwsError(*LoadBalancer.NOT_FOUND)
+    return {"Attributes": _attribute_list(load_balancer_attributes(lb))}
+
+
+@handler("ModifyLoadBalancerAttributes", service=SERVICE)
+def modify_load_balancer_attributes(call: Call) -> Shape:
+    lb = call.cp.modify_load_balancer_attributes(
+        load_balancer_arn=call.params["LoadBalancerArn"], attributes=_attributes_param(call))
+    return {"Attributes": _attribute_list(load_balancer_attributes(lb))}
+
+
+@handler("DescribeTargetGroupAttributes", service=SERVICE)
+def describe_target_group_attributes(call: Call) -> Shape:
+    tg = target_group_by_arn(call.world, call.params["TargetGroupArn"])
+    if tg is None or not _mine(call, tg):
+        raise AwsError(*TargetGroup.NOT_FOUND)
+    return {"Attributes": _attribute_list(target_group_attributes(tg))}
+
+
+@handler("ModifyTargetGroupAttributes", service=SERVICE)
+def modify_target_group_attributes(call: Call) -> Shape:
+    tg = call.cp.modify_target_group_attributes(
+        target_group_arn=call.params["TargetGroupArn"], attributes=_attributes_param(call))
+    return {"Attributes": _attribute_list(target_group_attributes(tg))}
+
+
+# -- tags ----------------------------------------------------------------------------------------
+#: DescribeTags: "You can specify up to 20 resources in a single call." (API reference, DescribeTags)
+MAX_DESCRIBE_TAGS_ARNS = 20
+
+
+@handler("AddTags", service=SERVICE)
+def add_tags(call: Call) -> Shape:
+    given = call.params.get("Tags") or []
+    keys = [t["Key"] for t in given]
+    dup = next((k for k in keys if keys.count(k) > 1), None)
+    if dup is not None:
+        # AddTags' documented DuplicateTagKeys: "A tag key was specified more than once."
+        raise AwsError("DuplicateTagKeys", f"Tag key '{dup}' was specified more than once")
+    tags = {t["Key"]: t.get("Value", "") for t in given}
+    try:
+        validate_tags(tags)
+    except AwsError as exc:
+        # the same restrictions as EC2's tags, answered with ELB's ValidationError
+        raise AwsError("ValidationError", exc.message) from None
+    call.cp.add_elb_tags(resource_arns=call.params["ResourceArns"], tags=tags)
+    return {}
+
+
+@handler("RemoveTags", service=SERVICE)
+def remove_tags(call: Call) -> Shape:
+    call.cp.remove_elb_tags(resource_arns=call.params["ResourceArns"], tag_keys=call.params["TagKeys"])
+    return {}
+
+
+@handler("DescribeTags", service=SERVICE)
+def describe_tags(call: Call) -> Shape:
+    arns = call.params["ResourceArns"]
+    if len(arns) > MAX_DESCRIBE_TAGS_ARNS:
+        raise AwsError("ValidationError",
+                       f"You can specify up to {MAX_DESCRIBE_TAGS_ARNS} resources in a single call")
+    ctx = call.cp.ctx
+    out = []
+    for arn in dict.fromkeys(arns):
+        res = elb_resource(ctx, arn)
+        out.append({"ResourceArn": arn, "Tags": [{"Key": k, "Value": v} for k, v in res.tags.items()]})
+    return {"TagDescriptions": out}
