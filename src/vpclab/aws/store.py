@@ -48,17 +48,22 @@ import logging
 import os
 import sqlite3
 import struct
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from ..core.errors import AwsError, VpclabError
+from ..core.errors import AwsError
 from ..model.base import Resource
 from ..model.serialize import ElementMemo, apply_patch, from_dict, to_json, to_patch
 from ..model.world import Changes, World
+from .state_lock import LOCK_SUFFIX as LOCK_SUFFIX
+from .state_lock import ForeignDatabaseError as ForeignDatabaseError
+from .state_lock import Lock, lock, make_parent, unlock
+from .state_lock import SchemaVersionError as SchemaVersionError
+from .state_lock import StateFileBusyError as StateFileBusyError
+from .state_lock import StateFileError as StateFileError
 
 #: the schema this code reads and writes; a file with another version is refused
 SCHEMA_VERSION = 2
@@ -68,8 +73,6 @@ UPGRADES_FROM = frozenset({1})
 DEFAULT_STATE_PATH = Path("vpclab-state.sqlite3")
 #: the ``--state`` value for a throwaway, in-memory store
 MEMORY = ":memory:"
-#: the sidecar file ``open`` locks: the state file's path plus this suffix (left in place after use)
-LOCK_SUFFIX = ".lock"
 #: vpclab's tables; a database holding any other table is another program's and is refused
 TABLES = frozenset({"resources", "meta", "patches"})
 #: the tables every vpclab state file has held (schema version 1 had no ``patches``)
@@ -105,22 +108,6 @@ ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, owner_id = excluded.owner_i
 """
 
 
-class StateFileError(VpclabError):
-    """The state file cannot be opened or read (not a vpclab state file, unreadable, corrupt)."""
-
-
-class StateFileBusyError(StateFileError):
-    """Another process (another ``vpclab serve``) holds the state file."""
-
-
-class ForeignDatabaseError(StateFileError):
-    """The file is a SQLite database, but another program's: vpclab does not add its tables to it."""
-
-
-class SchemaVersionError(StateFileError):
-    """The state file was written with a schema version this vpclab does not read."""
-
-
 class StoreError(AwsError):
     """A change could not be written; the World rolled it back.
 
@@ -151,7 +138,7 @@ class SqliteStore:
         #: the id generator's state (``random.Random.getstate()``) as last committed
         self._raw_ids: object = None
         #: the open, locked sidecar file (None for ``:memory:``)
-        self._lock_file: _Lock | None = None
+        self._lock_file: Lock | None = None
         self._closed = False
         #: the JSON of routes, rules, associations already written: a change that adds one route to
         #: a full table encodes that route, not the table (bench/api.py, CreateTransitGatewayRoute)
@@ -173,12 +160,12 @@ class SqliteStore:
         name = str(path)
         lock_file = None
         if name != MEMORY:
-            _make_parent(name)
-            lock_file = _lock(name)  # before the file is read: its holder may be writing it
+            make_parent(name)
+            lock_file = lock(name)  # before the file is read: its holder may be writing it
         try:
             conn = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
-            _unlock(lock_file, remove=True)
+            unlock(lock_file, remove=True)
             raise StateFileError(f"cannot open state file {name}: {exc}") from exc
         store = cls(conn, name)
         store._lock_file = lock_file
@@ -273,7 +260,7 @@ class SqliteStore:
     def _release(self, *, refused: bool = False) -> None:
         self._closed = True
         self._conn.close()
-        _unlock(self._lock_file, remove=refused)
+        unlock(self._lock_file, remove=refused)
         self._lock_file = None
 
     def __enter__(self) -> SqliteStore:
@@ -558,70 +545,6 @@ def _clock_offset(world: World) -> float:
     return world.clock.offset.total_seconds()
 
 
-# -- the sidecar lock ------------------------------------------------------------------------------
-# fcntl.flock from the standard library, not a package such as ``filelock``: on POSIX the lock is a
-# few lines, the kernel drops it when the process ends however it ends (kill -9 included: no stale
-# lock to clean up), and it is a lock of its own, apart from the POSIX record locks SQLite takes on
-# the database file (closing any descriptor of a file drops a process's record locks on it, so a
-# record lock on the database itself would be released behind SQLite's back). Windows has no
-# fcntl: there the file is not locked (vpclab is developed and tested on Linux and macOS).
-def _make_parent(name: str) -> None:
-    parent = Path(name).parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        blocker = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), parent)
-        raise StateFileError(f"cannot create state file {name}: {blocker} is not a directory") from None
-    except OSError as exc:
-        raise StateFileError(f"cannot create state file {name}: {exc.strerror or exc}") from None
-
-
-@dataclasses.dataclass
-class _Lock:
-    file: BinaryIO  # a file object: a store dropped without close() still unlocks when collected
-    path: str
-    created: bool  # this process created the lock file
-
-
-def _lock(name: str) -> _Lock | None:
-    """Open and lock ``name + LOCK_SUFFIX`` (raises ``StateFileBusyError`` when another process holds it)."""
-    if sys.platform == "win32":  # pragma: no cover
-        return None
-    import fcntl
-
-    lock_path = name + LOCK_SUFFIX
-    created = not os.path.lexists(lock_path)
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        raise StateFileError(f"cannot open state file {name}: cannot create its lock file {lock_path}: "
-                             f"{exc.strerror or exc}") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.read(fd, 32).decode("ascii", "replace").strip()
-        os.close(fd)
-        by = f"process {holder}" if holder.isdigit() else "another process"
-        raise StateFileBusyError(f"{name} is in use by {by} (another vpclab serve?); stop it, or "
-                                 "choose another --state file") from None
-    except OSError as exc:  # a file system that cannot lock
-        os.close(fd)
-        raise StateFileError(f"cannot lock state file {name} ({lock_path}): {exc.strerror or exc}") from None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for the message above
-    return _Lock(os.fdopen(fd, "r+b", buffering=0), lock_path, created)
-
-
-def _unlock(lock: _Lock | None, *, remove: bool = False) -> None:
-    """Release the lock; ``remove``: also delete the lock file if this process created it (the
-    state file was refused, so no vpclab can be using it)."""
-    if lock is None:
-        return
-    if remove and lock.created:
-        Path(lock.path).unlink(missing_ok=True)
-    lock.file.close()  # closing the only descriptor releases the flock
-
-
 # -- backup ----------------------------------------------------------------------------------------
 def backup(source: str | Path, dest: str | Path) -> int:
     """Copy the vpclab state file ``source`` into the new file ``dest``; return its resource count.
@@ -638,7 +561,7 @@ def backup(source: str | Path, dest: str | Path) -> int:
         raise FileNotFoundError(f"no such state file: {src}")
     if dst.exists():
         raise FileExistsError(f"{dst} exists; vpclab state backup writes a new file only")
-    _make_parent(str(dst))
+    make_parent(str(dst))
     tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
     try:
         try:
