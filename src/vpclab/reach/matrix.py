@@ -39,9 +39,8 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from ..core.protocols import protocol_of
+from .arrival import MAX_HOPS, MAX_TGW_HOPS
 from .compiled import (
-    MAX_HOPS,
-    MAX_TGW_HOPS,
     Compiled,
     SubnetInfo,
     acl_allowed,
@@ -352,7 +351,7 @@ class _Classes:
         self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, out: np.ndarray | None = None
     ) -> np.ndarray:
         """For each k2 position: row 0, the index of the VPC a packet from this route table context
-        is delivered into (-1: dropped or gone) — ``compiled.arrive`` for every atom at once; row
+        is delivered into (-1: dropped or gone) — ``arrival.arrive`` for every atom at once; row
         1, the attachment subnet (index) it leaves through towards the first transit gateway;
         row 2, the one the last transit gateway delivers it through (-1: none); rows 3 and 4,
         whether that subnet's outbound rules let the request (3) and the reply (4) out to the atom

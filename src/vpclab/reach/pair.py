@@ -6,7 +6,8 @@ checker answers intents with it.
 
 from __future__ import annotations
 
-from .compiled import Compiled, SubnetInfo, arrive
+from .arrival import arrive
+from .compiled import Compiled, SubnetInfo
 from .matrix import AclCache, return_port
 
 

@@ -290,12 +290,16 @@ class NlbSpec(Spec):
 IpAddressType = Literal["ipv4", "ipv6"]
 
 
+def _ipv4_only() -> list[IpAddressType]:
+    return ["ipv4"]
+
+
 class EndpointServiceSpec(Placed):
     nlb: NlbSpec
     acceptance_required: bool = False
     allowed_principals: list[AccountRef] = Field(default_factory=list)
     supported_ip_address_types: list[IpAddressType] = Field(
-        default_factory=lambda: list[IpAddressType](["ipv4"]), description="ipv6 needs a dualstack nlb")
+        default_factory=_ipv4_only, description="ipv6 needs a dualstack nlb")
 
 
 class CustomerGatewaySpec(Placed):
