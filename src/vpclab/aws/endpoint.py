@@ -46,6 +46,8 @@ SIGNING_SERVICES: dict[str, str] = {
     "sts": "sts",
     "elasticloadbalancing": "elbv2",
     "ram": "ram",
+    "ssm": "ssm",
+    "directconnect": "directconnect",
 }
 #: services tried, in order, for an unsigned request
 _FALLBACK_ORDER = ("ec2", "sts", "elbv2", "ram")

@@ -52,6 +52,8 @@ from . import protocol
 from .admin import ADMIN_PREFIX, ServerState, admin_routes
 from .endpoint import Endpoint, caller_of
 from .endpoint import Response as EndpointResponse
+from .jsonrpc import CONTENT_TYPE as JSON_CONTENT_TYPE
+from .jsonrpc import dispatch as json_dispatch
 from .restjson import REST_JSON_SERVICES
 from .security import SignatureVerifier, SiteGuard
 from .store import SqliteStore, StateFileError, StoreError
@@ -108,10 +110,16 @@ def _too_large(scope: Scope, size: int, limit: int) -> tuple[bytes, bytes]:
     """(body, content type) of the 413 answer, in the EC2 Query shape at ``/``, else JSON."""
     error = AwsError("RequestEntityTooLarge",
                      f"Request body of {size} bytes exceeds the limit of {limit} bytes.", status=413)
-    if scope["path"] == "/":
+    if scope["path"] == "/" and not _is_json_rpc(_headers(scope)):
         return protocol.render_error("ec2", error, str(uuid.uuid4())).encode(), b"text/xml; charset=utf-8"
     body = {"__type": error.code, "message": error.message}
     return json.dumps(body).encode(), b"application/json"
+
+
+def _is_json_rpc(headers: Mapping[str, str]) -> bool:
+    """Whether a request to ``/`` speaks the JSON 1.1 protocol (SSM, Direct Connect): it names its
+    operation in ``X-Amz-Target`` (Query requests name it in the form's ``Action``)."""
+    return "x-amz-target" in headers
 
 
 def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
@@ -195,6 +203,15 @@ class _QueryApp(Starlette):
             form.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
             return self.endpoint.dispatch(form, headers, account)
 
+    def handle_json(
+        self, body: bytes, headers: Mapping[str, str], start: float, account: str | None = None
+    ) -> tuple[int, str, dict[str, str]]:
+        """Dispatch one JSON 1.1 request (SSM, Direct Connect; in a worker thread), within the budget."""
+        caller = caller_of(headers, {})
+        with budget.deadline(self.budget, start=start):
+            return json_dispatch(self.endpoint, body, headers, account or caller.account_id,
+                                 caller.region, caller.service)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -229,6 +246,12 @@ class _QueryApp(Starlette):
             except AwsError as exc:
                 await self._refuse(send, path, headers, exc)
                 return
+        if fast and scope["method"] == "POST" and _is_json_rpc(headers):
+            status, text, extra = await asyncio.get_running_loop().run_in_executor(
+                self.executor, self.handle_json, body, headers, start, account)
+            await _send(send, status, text.encode("utf-8"), JSON_CONTENT_TYPE.encode(),
+                        [(k.lower().encode(), v.encode()) for k, v in extra.items()])
+            return
         if not fast:
             scope["vpclab.account"] = account
             await super().__call__(scope, _replay(body, receive), send)
@@ -243,7 +266,7 @@ class _QueryApp(Starlette):
         """An error in the shape of the route's protocol: EC2/STS XML at ``/``, the admin routes' JSON,
         REST-JSON's ``{"__type", "message"}`` elsewhere."""
         kind = ("admin" if path.startswith(ADMIN_PREFIX + "/") else
-                self.endpoint.protocol_for(headers) if path == "/" else "rest-json")
+                "rest-json" if path != "/" or _is_json_rpc(headers) else self.endpoint.protocol_for(headers))
         exc = reason if isinstance(reason, AwsError) else AwsError(REFUSED_CODES[kind], reason, status=403)
         if kind == "admin":
             body = json.dumps({"status": "forbidden", "code": exc.code, "message": exc.message}).encode()

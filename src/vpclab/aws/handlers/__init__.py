@@ -30,6 +30,7 @@ FAMILIES: tuple[str, ...] = (
     "prefix_lists",
     "ram",
     "dhcp_options",
+    "ssm",
 )
 
 for _family in FAMILIES:
