@@ -48,8 +48,11 @@ log = logging.getLogger("vpclab.aws")
 JSON_SERVICES = ("ssm", "directconnect")
 #: the answer's content type
 CONTENT_TYPE = "application/x-amz-json-1.1"
-#: EC2-style codes raised by shared control-layer checks → the JSON services' own
-_VALIDATION_CODES = frozenset({"InvalidParameterValue", "MissingParameter", "InvalidParameterCombination"})
+#: EC2-style codes raised by shared control-layer checks (names, tags) → each JSON service's own
+#: client error
+_SHARED_CODES = frozenset({"InvalidParameterValue", "MissingParameter", "InvalidParameterCombination",
+                           "UnauthorizedOperation"})
+_CLIENT_ERRORS = {"ssm": "ValidationException", "directconnect": "DirectConnectClientException"}
 
 
 @cache
@@ -255,7 +258,7 @@ def dispatch(
         return 200, json.dumps(_jsonable(result)), {"x-amzn-RequestId": request_id}
     except AwsError as exc:
         status = 503 if exc.status >= 500 else exc.status
-        code = "ValidationException" if exc.code in _VALIDATION_CODES else exc.code
+        code = _CLIENT_ERRORS[service] if exc.code in _SHARED_CODES else exc.code
         if status >= 500:
             log.error("%s %s failed: %s", service, op.name, exc)
         return _error(code, exc.message, status, request_id)

@@ -20,6 +20,7 @@ from ..model.world import World
 from . import (
     addresses,
     dhcp_options,
+    direct_connect,
     endpoint_services,
     endpoints,
     gateways,
@@ -47,7 +48,7 @@ from .registry import actions_of
 
 #: every action of every family, by snake_case name (the family modules, listed once, here)
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
-    addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances, interfaces,
+    addresses, dhcp_options, direct_connect, endpoint_services, endpoints, gateways, insights, instances, interfaces,
     load_balancer, network_acl, peering, prefix_lists, route_table, routes, security_group, sharing,
     subnet, tags, transit_gateway, transit_gateway_routes, vpc, vpn,
 )

@@ -5,6 +5,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from ..model.dhcp_options import DhcpOptions
+from ..model.direct_connect import (
+    DirectConnectConnection,
+    DirectConnectGateway,
+    DirectConnectGatewayAssociation,
+    DirectConnectGatewayAssociationProposal,
+    VirtualInterface,
+)
 from ..model.endpoints import UnsuccessfulItem, VpcEndpoint, VpcEndpointService
 from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.insights import NetworkInsightsAnalysis, NetworkInsightsPath
@@ -62,7 +69,18 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (137), run by __getattr__ in a World transaction
+    # -- the actions (154), run by __getattr__ in a World transaction
+    def accept_direct_connect_gateway_association_proposal(
+        self,
+        *,
+        direct_connect_gateway_id: str,
+        proposal_id: str,
+        associated_gateway_owner_account: str,
+        override_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ) -> DirectConnectGatewayAssociation:
+        """AcceptDirectConnectGatewayAssociationProposal: the Direct Connect gateway's owner accepts,
+        optionally overriding the requested prefixes; an existing association takes the new prefixes.
+        """
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -189,6 +207,13 @@ class ControlPlane:
     ) -> tuple[SecurityGroupRule, ...]:
         """AuthorizeSecurityGroupIngress: one rule per (permission × source), each checked, none duplicated.
         """
+    def create_connection(
+        self, *, location: str, bandwidth: str, connection_name: str, tags: Mapping[str, str] | None = None
+    ) -> DirectConnectConnection:
+        """CreateConnection: a dedicated connection at a Direct Connect location of the Region. vpclab keeps
+        no catalogue of locations (any code is accepted) and no physical layer: the connection is
+        ``available`` at once.
+        """
     def create_customer_gateway(
         self,
         *,
@@ -215,6 +240,43 @@ class ControlPlane:
         tags: Mapping[str, str] | None = None,
     ) -> DhcpOptions:
         """CreateDhcpOptions: AWS's keys and value rules; a key at most once; the quota per Region."""
+    def create_direct_connect_gateway(
+        self,
+        *,
+        direct_connect_gateway_name: str,
+        amazon_side_asn: int | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> DirectConnectGateway:
+        """CreateDirectConnectGateway: a global gateway with a private Amazon-side ASN (default 64512; API
+        reference: "in the private range of 64,512 to 65,534 or 4,200,000,000 to 4,294,967,294").
+        """
+    def create_direct_connect_gateway_association(
+        self,
+        *,
+        direct_connect_gateway_id: str,
+        gateway_id: str | None = None,
+        virtual_gateway_id: str | None = None,
+        add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ) -> DirectConnectGatewayAssociation:
+        """CreateDirectConnectGatewayAssociation: the caller's Direct Connect gateway with its own transit
+        gateway (allowed prefixes: what the gateway advertises to on premises) or virtual private gateway
+        (allowed prefixes filter the VPC CIDR; default the VPC's CIDR blocks). Another account's gateway goes
+        through an association proposal.
+        """
+    def create_direct_connect_gateway_association_proposal(
+        self,
+        *,
+        direct_connect_gateway_id: str,
+        direct_connect_gateway_owner_account: str,
+        gateway_id: str,
+        add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+        remove_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ) -> DirectConnectGatewayAssociationProposal:
+        """CreateDirectConnectGatewayAssociationProposal: the owner of a transit gateway or virtual private
+        gateway proposes an association with another account's Direct Connect gateway ("Associating a transit
+        gateway across accounts"); the gateway owner accepts it. For an existing association the proposal
+        carries the prefixes to add and remove.
+        """
     def create_egress_only_internet_gateway(
         self, *, vpc_id: str, tags: Mapping[str, str] | None = None
     ) -> EgressOnlyInternetGateway:
@@ -319,6 +381,19 @@ class ControlPlane:
         """CreateNetworkInterface: in a subnet the caller owns or that is shared with it; groups of that VPC;
         the requested address free and usable, else the lowest free one; IPv6 addresses from the subnet's /64
         (a count or specific ones; ``enable_primary_ipv6`` marks the first primary).
+        """
+    def create_private_virtual_interface(
+        self,
+        *,
+        connection_id: str,
+        virtual_interface_name: str,
+        vlan: int,
+        direct_connect_gateway_id: str | None = None,
+        virtual_gateway_id: str | None = None,
+        **options: object,
+    ) -> VirtualInterface:
+        """CreatePrivateVirtualInterface: to a Direct Connect gateway or straight to a virtual private gateway
+        (exactly one).
         """
     def create_resource_share(
         self,
@@ -447,6 +522,19 @@ class ControlPlane:
         gateway; an interface in each subnet; another account's VPC may attach only to a gateway shared with
         it through RAM, and waits in pendingAcceptance unless the gateway auto-accepts.
         """
+    def create_transit_virtual_interface(
+        self,
+        *,
+        connection_id: str,
+        virtual_interface_name: str,
+        vlan: int,
+        direct_connect_gateway_id: str,
+        **options: object,
+    ) -> VirtualInterface:
+        """CreateTransitVirtualInterface: a transit virtual interface to a Direct Connect gateway (one not
+        associated with a virtual private gateway). Its ``vpclab:on-premises-cidrs`` tag is what the customer
+        router advertises over BGP (model.direct_connect).
+        """
     def create_vpc(
         self,
         *,
@@ -524,10 +612,34 @@ class ControlPlane:
         tags: Mapping[str, str] | None = None,
     ) -> VpnGateway:
         """CreateVpnGateway: a private Amazon-side ASN (default 64512); quota per Region."""
+    def delete_connection(self, *, connection_id: str) -> DirectConnectConnection:
+        """DeleteConnection: only without virtual interfaces (API reference: "Deletes the specified
+        connection... you must delete the virtual interfaces first").
+        """
     def delete_customer_gateway(self, *, customer_gateway_id: str) -> None:
         """DeleteCustomerGateway: not while a VPN connection that is not deleted uses it."""
     def delete_dhcp_options(self, *, dhcp_options_id: str) -> None:
         """DeleteDhcpOptions: not while a VPC uses the set (DependencyViolation)."""
+    def delete_direct_connect_gateway(self, *, direct_connect_gateway_id: str) -> DirectConnectGateway:
+        """DeleteDirectConnectGateway: only without associations and attached virtual interfaces (API
+        reference: "You must first delete all virtual interfaces that are attached to the Direct Connect
+        gateway and disassociate all virtual private gateways associated with the Direct Connect gateway").
+        """
+    def delete_direct_connect_gateway_association(
+        self,
+        *,
+        association_id: str | None = None,
+        direct_connect_gateway_id: str | None = None,
+        virtual_gateway_id: str | None = None,
+    ) -> DirectConnectGatewayAssociation:
+        """DeleteDirectConnectGatewayAssociation: by association id, or by Direct Connect gateway and virtual
+        private gateway; either side's owner may. A transit gateway association's attachment goes with it (its
+        routes with it; static routes to it become blackholes).
+        """
+    def delete_direct_connect_gateway_association_proposal(
+        self, *, proposal_id: str
+    ) -> DirectConnectGatewayAssociationProposal:
+        """DeleteDirectConnectGatewayAssociationProposal: the proposer withdraws a proposal."""
     def delete_egress_only_internet_gateway(self, *, egress_only_internet_gateway_id: str) -> bool:
         """DeleteEgressOnlyInternetGateway: routes to it stay, as blackholes (AWS keeps a route whose target
         is gone).
@@ -598,6 +710,8 @@ class ControlPlane:
         """DeleteTransitGatewayVpcAttachment: by either owner; removes its interfaces, association and
         propagations (static routes to it remain, as blackholes).
         """
+    def delete_virtual_interface(self, *, virtual_interface_id: str) -> VirtualInterface:
+        """DeleteVirtualInterface: its BGP routes are withdrawn with it."""
     def delete_vpc(self, *, vpc_id: str) -> None:
         """DeleteVpc: only once everything the user created in it is gone (DependencyViolation otherwise)."""
     def delete_vpc_endpoint_service_configurations(
@@ -974,6 +1088,17 @@ class ControlPlane:
         """
     def set_ip_address_type(self, *, load_balancer_arn: str, ip_address_type: str) -> LoadBalancer:
         """SetIpAddressType (elbv2): ipv4 or dualstack; its interfaces gain or lose their IPv6 addresses."""
+    def start_bgp_failover_test(
+        self,
+        *,
+        virtual_interface_id: str,
+        bgp_peers: Sequence[str] | None = None,
+        test_duration_in_minutes: int | None = None,
+    ) -> VirtualInterface:
+        """StartBgpFailoverTest: "places the BGP peering session in the DOWN state" until the test stops — the
+        interface's on-premises routes are withdrawn (how to see the VPN take over). vpclab keeps no
+        clock-driven end: the test lasts until StopBgpFailoverTest.
+        """
     def start_instances(self, *, instance_ids: Sequence[str]) -> list[Instance]:
         """StartInstances: an instance launched with a public IPv4 address gets a new one."""
     def start_network_insights_analysis(
@@ -989,8 +1114,14 @@ class ControlPlane:
         only if it traverses every listed resource ("the resources that the path must traverse", EC2 API
         reference).
         """
+    def stop_bgp_failover_test(self, *, virtual_interface_id: str) -> VirtualInterface:
+        """StopBgpFailoverTest: the BGP session comes back up and its routes with it."""
     def stop_instances(self, *, instance_ids: Sequence[str]) -> list[Instance]:
         """StopInstances: the public IPv4 address AWS assigned is released (an Elastic IP stays)."""
+    def tag_direct_connect_resource(self, *, resource_arn: str, tags: Mapping[str, str]) -> None:
+        """TagResource (Direct Connect): add or overwrite tags (up to 50 a resource); the lab tag
+        ``vpclab:on-premises-cidrs`` on a virtual interface changes what it advertises over BGP.
+        """
     def terminate_instances(self, *, instance_ids: Sequence[str]) -> list[Instance]:
         """TerminateInstances: interfaces created with the instance are deleted (their Elastic IPs
         disassociated), other attached interfaces are detached. A terminated instance stays visible in state
@@ -1005,6 +1136,18 @@ class ControlPlane:
     ) -> NetworkInterface:
         """UnassignPrivateIpAddresses: only secondary addresses of this interface; an Elastic IP associated
         with one of them is disassociated (AWS API reference).
+        """
+    def untag_direct_connect_resource(self, *, resource_arn: str, tag_keys: Sequence[str]) -> None:
+        """UntagResource (Direct Connect)."""
+    def update_direct_connect_gateway_association(
+        self,
+        *,
+        association_id: str,
+        add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+        remove_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ) -> DirectConnectGatewayAssociation:
+        """UpdateDirectConnectGatewayAssociation: add and remove allowed prefixes (the Direct Connect
+        gateway's owner; "Update the allowed prefixes for a transit gateway association").
         """
 
 ACTIONS: Final[Mapping[str, Callable[..., Any]]]

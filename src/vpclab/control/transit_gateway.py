@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..core.errors import AwsError, invalid_parameter_value, missing_parameter, wire_name
-from ..model.base import Tags
+from ..model.base import Resource, Tags
 from ..model.regions import is_region
 from ..model.subnet import Subnet
 from ..model.transit_gateway import (
@@ -461,3 +461,27 @@ def delete_vpn_attachment(ctx: Ctx, vpn_connection_id: str) -> None:
     for att in list(ctx.world.all(TransitGatewayAttachment)):
         if att.resource_type == "vpn" and att.resource_id == vpn_connection_id and att.live:
             remove_attachment(ctx, att)
+
+
+# -- Direct Connect gateway attachments (called by the Direct Connect family) ------------------------
+def create_direct_connect_gateway_attachment(ctx: Ctx, transit_gateway_id: str,
+                                             gateway: Resource) -> TransitGatewayAttachment:
+    """The attachment of resource type ``direct-connect-gateway`` a transit gateway association
+    makes (``ctx`` acts as the transit gateway's owner), available at once and associated /
+    propagated per the gateway's defaults ("Transit gateway attachments to a Direct Connect gateway",
+    https://docs.aws.amazon.com/vpc/latest/tgw/tgw-dcg-attachments.html)."""
+    tgw = _own_tgw(ctx, transit_gateway_id)
+    _check_attachment_quotas(ctx, tgw)
+    att = ctx.world.put(TransitGatewayAttachment(
+        id=ctx.new_id("transit_gateway_attachment"), owner_id=tgw.owner_id, region=tgw.region,
+        transit_gateway_id=tgw.id, resource_type="direct-connect-gateway", resource_id=gateway.id,
+        resource_owner_id=gateway.owner_id, state="available", create_time=ctx.now))
+    return apply_defaults(ctx, att, tgw)
+
+
+def delete_direct_connect_gateway_attachment(ctx: Ctx, attachment_id: str) -> None:
+    """DeleteDirectConnectGatewayAssociation's side: the attachment, its association and
+    propagations go (static routes to it stay, as blackholes)."""
+    att = ctx.world.get(attachment_id, TransitGatewayAttachment)
+    if att is not None and att.live:
+        remove_attachment(ctx, att)

@@ -5,6 +5,7 @@ Importing the package imports every concept module, so ``base.KINDS`` knows ever
 
 from . import (  # noqa: F401
     dhcp_options,
+    direct_connect,
     endpoints,
     gateways,
     insights,

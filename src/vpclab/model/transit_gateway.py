@@ -303,7 +303,8 @@ def _attachment_state(world: World, attachment_ids: Sequence[str]) -> tuple[str,
 
 def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str, ...]:
     """What an attachment propagates: a VPC its CIDR blocks; a VPN the CIDRs it learns (or its
-    static routes); peering attachments nothing (AWS: static routes only)."""
+    static routes); a Direct Connect gateway the on-premises prefixes of its transit virtual
+    interfaces; peering attachments nothing (AWS: static routes only)."""
     if att.resource_type == "vpc":
         from .vpc import Vpc
 
@@ -313,6 +314,11 @@ def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str,
         # AWS "Transit gateway VPC attachments": with IPv6 support enabled the VPC's IPv6 CIDR blocks
         # propagate too (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)
         return vpc.cidr_blocks + vpc.ipv6_cidr_blocks if att.ipv6_support == "enable" else vpc.cidr_blocks
+    if att.resource_type == "direct-connect-gateway":
+        # what the Direct Connect gateway learns over BGP from its transit virtual interfaces
+        from .direct_connect import learned_cidrs
+
+        return learned_cidrs(world, att.resource_id)
     if att.resource_type == "vpn":
         try:
             from .vpn import advertised_cidrs

@@ -31,6 +31,7 @@ FAMILIES: tuple[str, ...] = (
     "ram",
     "dhcp_options",
     "ssm",
+    "direct_connect",
 )
 
 for _family in FAMILIES:
