@@ -27,14 +27,20 @@ def _image_id(ec2: Any, name: str, arch: str = "x86_64") -> str:
     return str(img["ImageId"])
 
 
-def raw_json(server: Server, target: str, body: bytes | str, *, service: str = "ssm",
-             region: str = "us-east-1") -> tuple[int, dict[str, Any], dict[str, str]]:
+def raw_json(
+    server: Server, target: str, body: bytes | str, *, service: str = "ssm", region: str = "us-east-1"
+) -> tuple[int, dict[str, Any], dict[str, str]]:
     """A JSON 1.1 request as botocore sends it, without client-side validation."""
-    auth = (f"AWS4-HMAC-SHA256 Credential=111111111111/20261124/{region}/{service}/aws4_request, "
-            "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0")
+    auth = (
+        f"AWS4-HMAC-SHA256 Credential=111111111111/20261124/{region}/{service}/aws4_request, "
+        "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0"
+    )
     req = urllib.request.Request(
-        server.url + "/", data=body.encode() if isinstance(body, str) else body, method="POST",
-        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target, "Authorization": auth})
+        server.url + "/",
+        data=body.encode() if isinstance(body, str) else body,
+        method="POST",
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target, "Authorization": auth},
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, json.loads(resp.read()), dict(resp.headers)
@@ -58,8 +64,9 @@ def test_get_parameter_answers_the_catalogue_ami_of_each_region(server: Server) 
         assert (p["Type"], p["DataType"], p["Version"]) == ("String", "text", 1)
         assert p["ARN"] == f"arn:aws:ssm:{region}::parameter{AL2023}"
         assert ssm.get_parameter(Name=UBUNTU)["Parameter"]["Value"] == _image_id(ec2, "ubuntu/*")
-        assert ssm.get_parameter(Name=WINDOWS, WithDecryption=True)["Parameter"]["Value"] == \
-            _image_id(ec2, "Windows_Server-*")
+        assert ssm.get_parameter(Name=WINDOWS, WithDecryption=True)["Parameter"]["Value"] == _image_id(
+            ec2, "Windows_Server-*"
+        )
         arm = ssm.get_parameter(Name=AL2023.replace("x86_64", "arm64"))["Parameter"]["Value"]
         assert arm == _image_id(ec2, "al2023-ami-*", "arm64")
     east = server.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"]
@@ -121,13 +128,18 @@ def test_get_parameters_by_path_levels_and_pages(server: Server) -> None:
         seen += [p["Name"] for p in page["Parameters"]]
         token = page.get("NextToken")
     assert len(seen) == len(set(seen)) == 9 and UBUNTU in seen and WINDOWS in seen
-    paginated = [p["Name"] for pg in ssm.get_paginator("get_parameters_by_path").paginate(
-        Path="/aws/service", Recursive=True) for p in pg["Parameters"]]
+    paginated = [
+        p["Name"]
+        for pg in ssm.get_paginator("get_parameters_by_path").paginate(Path="/aws/service", Recursive=True)
+        for p in pg["Parameters"]
+    ]
     assert paginated == seen
     with client_error("InvalidNextToken", "The specified token is not valid."):
         ssm.get_parameters_by_path(Path="/aws/service", NextToken="bogus")
-    typed = ssm.get_parameters_by_path(Path="/aws/service/ami-windows-latest", ParameterFilters=[
-        {"Key": "Type", "Option": "Equals", "Values": ["String"]}])["Parameters"]
+    typed = ssm.get_parameters_by_path(
+        Path="/aws/service/ami-windows-latest",
+        ParameterFilters=[{"Key": "Type", "Option": "Equals", "Values": ["String"]}],
+    )["Parameters"]
     assert [p["Name"] for p in typed] == [WINDOWS]
     with client_error("InvalidFilterKey"):
         ssm.get_parameters_by_path(Path="/aws/service", ParameterFilters=[{"Key": "Name", "Values": ["x"]}])
@@ -148,13 +160,22 @@ def test_json_protocol_validation_never_stores_never_500(server: Server) -> None
     assert status == 400 and body["__type"] == "ValidationException"
     assert body["message"] == (
         "1 validation error detected: Value '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]' at 'names' failed to "
-        "satisfy constraint: Member must have length less than or equal to 10")
+        "satisfy constraint: Member must have length less than or equal to 10"
+    )
     assert headers.get("x-amzn-RequestId") or headers.get("x-amzn-requestid")
-    status, body, _ = raw_json(server, "AmazonSSM.GetParametersByPath",
-                               json.dumps({"Path": "", "MaxResults": 11}))
+    status, body, _ = raw_json(
+        server, "AmazonSSM.GetParametersByPath", json.dumps({"Path": "", "MaxResults": 11})
+    )
     assert status == 400 and body["message"].startswith("2 validation errors detected: ")
-    for bad in ('{"Name": 5}', '{"Name": ["a"]}', "not json", '["a"]', '{"Name": "/x", "Bogus": 1}',
-                '{"Names": "x"}', '{"Path": "/a", "MaxResults": true}'):
+    for bad in (
+        '{"Name": 5}',
+        '{"Name": ["a"]}',
+        "not json",
+        '["a"]',
+        '{"Name": "/x", "Bogus": 1}',
+        '{"Names": "x"}',
+        '{"Path": "/a", "MaxResults": true}',
+    ):
         target = "AmazonSSM.GetParameters" if "Names" in bad else "AmazonSSM.GetParameter"
         if "Path" in bad:
             target = "AmazonSSM.GetParametersByPath"
@@ -162,26 +183,40 @@ def test_json_protocol_validation_never_stores_never_500(server: Server) -> None
         assert (status, body["__type"]) == (400, "SerializationException"), (bad, body)
     status, body, _ = raw_json(server, "AmazonSSM.GetParameter", "{}")
     assert (status, body["__type"]) == (400, "ValidationException")
-    assert body["message"] == ("1 validation error detected: Value null at 'name' failed to satisfy "
-                               "constraint: Member must not be null")
+    assert body["message"] == (
+        "1 validation error detected: Value null at 'name' failed to satisfy "
+        "constraint: Member must not be null"
+    )
     status, body, _ = raw_json(server, "AmazonSSM.PutParameter", '{"Name": "/a", "Value": "b"}')
     assert (status, body["__type"]) == (400, "UnknownOperationException")
     status, body, _ = raw_json(server, "OvertureService.GetParameter", '{"Name": "/a"}')
     assert (status, body["__type"]) == (400, "UnknownOperationException")
 
 
-@pytest.mark.parametrize("command", [
-    ["get-parameter", "--name", AL2023],
-    ["get-parameters-by-path", "--path", "/aws/service/ami-amazon-linux-latest"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["get-parameter", "--name", AL2023],
+        ["get-parameters-by-path", "--path", "/aws/service/ami-amazon-linux-latest"],
+    ],
+)
 def test_aws_cli_reads_public_parameters(server: Server, command: list[str]) -> None:
     """The aws CLI reads public parameters from vpclab (AWS CLI reference: ssm get-parameter,
     get-parameters-by-path)."""
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "111111111111", "AWS_SECRET_ACCESS_KEY": "lab",
-           "AWS_DEFAULT_REGION": "us-east-1"}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "111111111111",
+        "AWS_SECRET_ACCESS_KEY": "lab",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     run = subprocess.run(
         [sys.executable, "-m", "awscli", "ssm", "--endpoint-url", server.url, "--output", "json", *command],
-        capture_output=True, text=True, env=env, timeout=60, check=False)
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     values = [out["Parameter"]["Value"]] if "Parameter" in out else [p["Value"] for p in out["Parameters"]]

@@ -50,8 +50,9 @@ JSON_SERVICES = ("ssm", "directconnect")
 CONTENT_TYPE = "application/x-amz-json-1.1"
 #: EC2-style codes raised by shared control-layer checks (names, tags) → each JSON service's own
 #: client error
-_SHARED_CODES = frozenset({"InvalidParameterValue", "MissingParameter", "InvalidParameterCombination",
-                           "UnauthorizedOperation"})
+_SHARED_CODES = frozenset(
+    {"InvalidParameterValue", "MissingParameter", "InvalidParameterCombination", "UnauthorizedOperation"}
+)
 _CLIENT_ERRORS = {"ssm": "ValidationException", "directconnect": "DirectConnectClientException"}
 
 
@@ -137,7 +138,8 @@ class _Checker:
             member = shape.members.get(name)
             if member is None:
                 raise _serialization(
-                    f"Unrecognized field '{_path(path, name)}' (not a member of {shape.name})")
+                    f"Unrecognized field '{_path(path, name)}' (not a member of {shape.name})"
+                )
             if item is not None:
                 self.check(member, item, _path(path, name))
         for name in shape.required_members:
@@ -220,7 +222,11 @@ def parse(op: OperationModel, body: bytes) -> dict[str, Any]:
 
 
 def dispatch(
-    endpoint: Any, body: bytes, headers: Mapping[str, str], account_id: str, region: str,
+    endpoint: Any,
+    body: bytes,
+    headers: Mapping[str, str],
+    account_id: str,
+    region: str,
     signed_service: str | None,
 ) -> tuple[int, str, dict[str, str]]:
     """One JSON 1.1 request → (status, JSON body, headers)."""
@@ -231,13 +237,18 @@ def dispatch(
     op = protocol.operation(service, name) if service and name else None
     fn = HANDLERS.get((service, name)) if service and name else None
     if (
-        service is None or op is None or fn is None
+        service is None
+        or op is None
+        or fn is None
         or prefix != protocol.service_model(service).metadata["targetPrefix"]
     ):
         # AWS's JSON services answer an unknown target UnknownOperationException (their common error)
-        return _error("UnknownOperationException",
-                      f"The operation {target or '(no X-Amz-Target)'} is not supported by vpclab.",
-                      400, request_id)
+        return _error(
+            "UnknownOperationException",
+            f"The operation {target or '(no X-Amz-Target)'} is not supported by vpclab.",
+            400,
+            request_id,
+        )
     try:
         params = parse(op, body)
         if not is_region(region):

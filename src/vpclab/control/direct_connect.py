@@ -1,6 +1,6 @@
 """AWS Direct Connect: Direct Connect gateways, their associations with transit gateways and
-virtual private gateways (directly, or across accounts through association proposals),
-connections and private/transit virtual interfaces.
+virtual private gateways (directly, or across accounts through association proposals).
+Connections and virtual interfaces: ``control.direct_connect_interfaces``.
 
 AWS docs (https://docs.aws.amazon.com/directconnect/latest/UserGuide/): "Direct Connect gateways",
 "Transit gateway associations" (direct-connect-transit-gateways.html), "Virtual private gateway
@@ -22,9 +22,8 @@ from dataclasses import replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from ..core.errors import AwsError
-from ..model.base import Resource, Tags
+from ..model.base import Tags
 from ..model.direct_connect import (
-    DirectConnectConnection,
     DirectConnectGateway,
     DirectConnectGatewayAssociation,
     DirectConnectGatewayAssociationProposal,
@@ -32,19 +31,13 @@ from ..model.direct_connect import (
 )
 from ..model.transit_gateway import TransitGateway
 from ..model.vpc import Vpc
-from ..model.vpn import ON_PREMISES_CIDRS_TAG, VpnGateway, validate_on_premises_tag
+from ..model.vpn import VpnGateway
 from .asn import AMAZON_SIDE_ASN_RANGES
 from .context import Ctx
 from .registry import action
 from .text import check_text
 
 CLIENT_ERROR = "DirectConnectClientException"
-#: CreateConnection bandwidths of a dedicated connection (API reference: "bandwidth")
-BANDWIDTHS = ("1Gbps", "10Gbps", "100Gbps", "400Gbps")
-#: a virtual interface's VLAN (API reference NewTransitVirtualInterface "vlan": 1–4094)
-VLANS = range(1, 4095)
-#: MTUs: 1500 or jumbo frames (private 9001, transit 8500)
-MTUS = {"private": (1500, 9001), "transit": (1500, 8500)}
 #: associated gateway types, as DescribeDirectConnectGatewayAssociations names them
 TGW, VGW = "transitGateway", "virtualPrivateGateway"
 
@@ -63,7 +56,7 @@ def _uuid(ctx: Ctx) -> str:
             return candidate
 
 
-def _short_id(ctx: Ctx, prefix: str) -> str:
+def short_id(ctx: Ctx, prefix: str) -> str:
     """``dxcon-…`` / ``dxvif-…``: 8 characters after the prefix, as AWS's."""
     while True:
         candidate = f"{prefix}-{ctx.world.ids.hex(8)}"
@@ -91,7 +84,7 @@ def _require_gateway(ctx: Ctx, gateway_id: str | None) -> DirectConnectGateway:
     return dxgw
 
 
-def _require_own_gateway(ctx: Ctx, gateway_id: str | None) -> DirectConnectGateway:
+def require_own_gateway(ctx: Ctx, gateway_id: str | None) -> DirectConnectGateway:
     dxgw = _require_gateway(ctx, gateway_id)
     if dxgw.owner_id != ctx.account_id:
         raise client_error(f"Direct Connect gateway {gateway_id} does not exist.")
@@ -99,32 +92,52 @@ def _require_own_gateway(ctx: Ctx, gateway_id: str | None) -> DirectConnectGatew
 
 
 def live_associations(ctx: Ctx, dxgw_id: str) -> list[DirectConnectGatewayAssociation]:
-    return [a for a in ctx.world.all(DirectConnectGatewayAssociation)
-            if a.direct_connect_gateway_id == dxgw_id and a.live]
+    return [
+        a
+        for a in ctx.world.all(DirectConnectGatewayAssociation)
+        if a.direct_connect_gateway_id == dxgw_id and a.live
+    ]
 
 
-def _vifs_of(ctx: Ctx, dxgw_id: str) -> list[VirtualInterface]:
-    return [v for v in ctx.world.all(VirtualInterface)
-            if v.direct_connect_gateway_id == dxgw_id and v.virtual_interface_state != "deleted"]
+def vifs_of(ctx: Ctx, dxgw_id: str) -> list[VirtualInterface]:
+    return [
+        v
+        for v in ctx.world.all(VirtualInterface)
+        if v.direct_connect_gateway_id == dxgw_id and v.virtual_interface_state != "deleted"
+    ]
 
 
 # -- Direct Connect gateways -------------------------------------------------------------------
 @action
-def create_direct_connect_gateway(ctx: Ctx, *, direct_connect_gateway_name: str,
-                                  amazon_side_asn: int | None = None,
-                                  tags: Mapping[str, str] | None = None) -> DirectConnectGateway:
+def create_direct_connect_gateway(
+    ctx: Ctx,
+    *,
+    direct_connect_gateway_name: str,
+    amazon_side_asn: int | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> DirectConnectGateway:
     """CreateDirectConnectGateway: a global gateway with a private Amazon-side ASN (default 64512;
     API reference: "in the private range of 64,512 to 65,534 or 4,200,000,000 to 4,294,967,294")."""
     check_text("directConnectGatewayName", direct_connect_gateway_name, max_length=100)
     asn = 64512 if amazon_side_asn is None else amazon_side_asn
     if not any(asn in r for r in AMAZON_SIDE_ASN_RANGES):
-        raise client_error(f"amazonSideAsn {asn} is invalid: it must be in the private range of 64512 to "
-                           "65534 or 4200000000 to 4294967294.")
+        raise client_error(
+            f"amazonSideAsn {asn} is invalid: it must be in the private range of 64512 to "
+            "65534 or 4200000000 to 4294967294."
+        )
     owned = sum(1 for g in ctx.world.all(DirectConnectGateway) if g.owner_id == ctx.account_id)
     ctx.check_quota("direct_connect_gateways_per_account", owned)
-    return ctx.world.put(DirectConnectGateway(
-        id=_uuid(ctx), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
-        direct_connect_gateway_name=direct_connect_gateway_name, amazon_side_asn=asn, create_time=ctx.now))
+    return ctx.world.put(
+        DirectConnectGateway(
+            id=_uuid(ctx),
+            owner_id=ctx.account_id,
+            region=ctx.region,
+            tags=Tags(tags),
+            direct_connect_gateway_name=direct_connect_gateway_name,
+            amazon_side_asn=asn,
+            create_time=ctx.now,
+        )
+    )
 
 
 @action
@@ -133,11 +146,15 @@ def delete_direct_connect_gateway(ctx: Ctx, *, direct_connect_gateway_id: str) -
     (API reference: "You must first delete all virtual interfaces that are attached to the Direct
     Connect gateway and disassociate all virtual private gateways associated with the Direct
     Connect gateway")."""
-    dxgw = _require_own_gateway(ctx, direct_connect_gateway_id)
+    dxgw = require_own_gateway(ctx, direct_connect_gateway_id)
     if live_associations(ctx, dxgw.id):
-        raise client_error(f"Direct Connect gateway {dxgw.id} has associated gateways: disassociate them first.")
-    if _vifs_of(ctx, dxgw.id):
-        raise client_error(f"Direct Connect gateway {dxgw.id} has attached virtual interfaces: delete them first.")
+        raise client_error(
+            f"Direct Connect gateway {dxgw.id} has associated gateways: disassociate them first."
+        )
+    if vifs_of(ctx, dxgw.id):
+        raise client_error(
+            f"Direct Connect gateway {dxgw.id} has attached virtual interfaces: delete them first."
+        )
     for prop in list(ctx.world.all(DirectConnectGatewayAssociationProposal)):
         if prop.direct_connect_gateway_id == dxgw.id:
             ctx.world.remove(prop.id)
@@ -149,60 +166,85 @@ def delete_direct_connect_gateway(ctx: Ctx, *, direct_connect_gateway_id: str) -
 def _associated_gateway(ctx: Ctx, gateway_id: str) -> TransitGateway | VpnGateway:
     """The transit gateway or virtual private gateway ``gateway_id`` names, owned by the caller
     (in the caller's Region, as AWS resolves the id)."""
-    gw: TransitGateway | VpnGateway | None = (ctx.world.get(gateway_id, TransitGateway)
-                                              or ctx.world.get(gateway_id, VpnGateway))
+    gw: TransitGateway | VpnGateway | None = ctx.world.get(gateway_id, TransitGateway) or ctx.world.get(
+        gateway_id, VpnGateway
+    )
     if gw is None or gw.owner_id != ctx.account_id or gw.region != ctx.region:
         raise client_error(f"Gateway {gateway_id} does not exist.")
     return gw
 
 
-def _check_association(ctx: Ctx, dxgw: DirectConnectGateway, gw: TransitGateway | VpnGateway,
-                       prefixes: tuple[str, ...], *, ignore: str | None = None) -> None:
+def _check_association(
+    ctx: Ctx,
+    dxgw: DirectConnectGateway,
+    gw: TransitGateway | VpnGateway,
+    prefixes: tuple[str, ...],
+    *,
+    ignore: str | None = None,
+) -> None:
     """AWS's rules for associating ``gw`` with ``dxgw`` (``ignore``: an association being replaced)."""
     existing = [a for a in live_associations(ctx, dxgw.id) if a.id != ignore]
     if any(a.associated_gateway_id == gw.id for a in existing):
         raise client_error(f"Gateway {gw.id} is already associated with Direct Connect gateway {dxgw.id}.")
-    vifs = _vifs_of(ctx, dxgw.id)
+    vifs = vifs_of(ctx, dxgw.id)
     if isinstance(gw, TransitGateway):
         # "You cannot attach a Direct Connect gateway to a transit gateway when the Direct Connect
         # gateway is already associated with a virtual private gateway or is attached to a
         # private virtual interface."
-        if any(a.associated_gateway_type == VGW for a in existing) or \
-                any(v.virtual_interface_type == "private" for v in vifs):
-            raise client_error(f"Direct Connect gateway {dxgw.id} is associated with a virtual private gateway "
-                               "or attached to a private virtual interface: it cannot be associated with a "
-                               "transit gateway.")
+        if any(a.associated_gateway_type == VGW for a in existing) or any(
+            v.virtual_interface_type == "private" for v in vifs
+        ):
+            raise client_error(
+                f"Direct Connect gateway {dxgw.id} is associated with a virtual private gateway "
+                "or attached to a private virtual interface: it cannot be associated with a "
+                "transit gateway."
+            )
         if gw.options.amazon_side_asn == dxgw.amazon_side_asn:
             # re:Post "Why can't I associate a transit gateway with my Direct Connect gateway?":
             # the two must have different ASNs
-            raise client_error(f"Transit gateway {gw.id} and Direct Connect gateway {dxgw.id} have the same "
-                               f"ASN ({dxgw.amazon_side_asn}): their ASNs must differ.")
+            raise client_error(
+                f"Transit gateway {gw.id} and Direct Connect gateway {dxgw.id} have the same "
+                f"ASN ({dxgw.amazon_side_asn}): their ASNs must differ."
+            )
         for a in existing:
             other = ctx.world.get(a.associated_gateway_id, TransitGateway)
-            if a.associated_gateway_type == TGW and other is not None and other.region != gw.region \
-                    and other.options.amazon_side_asn == gw.options.amazon_side_asn:
+            if (
+                a.associated_gateway_type == TGW
+                and other is not None
+                and other.region != gw.region
+                and other.options.amazon_side_asn == gw.options.amazon_side_asn
+            ):
                 # "If you connect to multiple transit gateways that are in different Regions, use
                 # unique ASNs for each transit gateway."
-                raise client_error(f"Transit gateway {gw.id} has the same ASN as transit gateway {other.id} "
-                                   "in another Region associated with this Direct Connect gateway: transit "
-                                   "gateways in different Regions need unique ASNs.")
-        ctx.check_quota("transit_gateways_per_direct_connect_gateway",
-                        sum(1 for a in existing if a.associated_gateway_type == TGW),
-                        direct_connect_gateway_id=dxgw.id)
+                raise client_error(
+                    f"Transit gateway {gw.id} has the same ASN as transit gateway {other.id} "
+                    "in another Region associated with this Direct Connect gateway: transit "
+                    "gateways in different Regions need unique ASNs."
+                )
+        ctx.check_quota(
+            "transit_gateways_per_direct_connect_gateway",
+            sum(1 for a in existing if a.associated_gateway_type == TGW),
+            direct_connect_gateway_id=dxgw.id,
+        )
         ctx.check_quota("allowed_prefixes_per_transit_gateway_association", len(prefixes), adding=0)
     else:
         # "You cannot attach a Direct Connect gateway to a virtual private gateway when the Direct
         # Connect gateway is already associated with a transit gateway."
-        if any(a.associated_gateway_type == TGW for a in existing) or \
-                any(v.virtual_interface_type == "transit" for v in vifs):
-            raise client_error(f"Direct Connect gateway {dxgw.id} is associated with a transit gateway or "
-                               "attached to a transit virtual interface: it cannot be associated with a "
-                               "virtual private gateway.")
+        if any(a.associated_gateway_type == TGW for a in existing) or any(
+            v.virtual_interface_type == "transit" for v in vifs
+        ):
+            raise client_error(
+                f"Direct Connect gateway {dxgw.id} is associated with a transit gateway or "
+                "attached to a transit virtual interface: it cannot be associated with a "
+                "virtual private gateway."
+            )
         if gw.vpc_id is None:
             raise client_error(f"Virtual private gateway {gw.id} is not attached to a VPC.")
-        ctx.check_quota("virtual_private_gateways_per_direct_connect_gateway",
-                        sum(1 for a in existing if a.associated_gateway_type == VGW),
-                        direct_connect_gateway_id=dxgw.id)
+        ctx.check_quota(
+            "virtual_private_gateways_per_direct_connect_gateway",
+            sum(1 for a in existing if a.associated_gateway_type == VGW),
+            direct_connect_gateway_id=dxgw.id,
+        )
 
 
 def _vgw_default_prefixes(ctx: Ctx, vgw: VpnGateway) -> tuple[str, ...]:
@@ -212,17 +254,23 @@ def _vgw_default_prefixes(ctx: Ctx, vgw: VpnGateway) -> tuple[str, ...]:
     return tuple(vpc.cidr_blocks) if vpc is not None else ()
 
 
-def _associate(ctx: Ctx, dxgw: DirectConnectGateway, gw: TransitGateway | VpnGateway,
-               prefixes: tuple[str, ...]) -> DirectConnectGatewayAssociation:
+def _associate(
+    ctx: Ctx, dxgw: DirectConnectGateway, gw: TransitGateway | VpnGateway, prefixes: tuple[str, ...]
+) -> DirectConnectGatewayAssociation:
     is_tgw = isinstance(gw, TransitGateway)
     if not is_tgw and not prefixes:
         assert isinstance(gw, VpnGateway)
         prefixes = _vgw_default_prefixes(ctx, gw)
     assoc = DirectConnectGatewayAssociation(
-        id=_uuid(ctx), owner_id=dxgw.owner_id, region=gw.region,
-        direct_connect_gateway_id=dxgw.id, associated_gateway_id=gw.id,
-        associated_gateway_type=TGW if is_tgw else VGW, associated_gateway_owner_account=gw.owner_id,
-        allowed_prefixes=prefixes)
+        id=_uuid(ctx),
+        owner_id=dxgw.owner_id,
+        region=gw.region,
+        direct_connect_gateway_id=dxgw.id,
+        associated_gateway_id=gw.id,
+        associated_gateway_type=TGW if is_tgw else VGW,
+        associated_gateway_owner_account=gw.owner_id,
+        allowed_prefixes=prefixes,
+    )
     if is_tgw:
         from .transit_gateway import create_direct_connect_gateway_attachment
 
@@ -233,9 +281,12 @@ def _associate(ctx: Ctx, dxgw: DirectConnectGateway, gw: TransitGateway | VpnGat
 
 @action
 def create_direct_connect_gateway_association(
-        ctx: Ctx, *, direct_connect_gateway_id: str, gateway_id: str | None = None,
-        virtual_gateway_id: str | None = None,
-        add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ctx: Ctx,
+    *,
+    direct_connect_gateway_id: str,
+    gateway_id: str | None = None,
+    virtual_gateway_id: str | None = None,
+    add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
 ) -> DirectConnectGatewayAssociation:
     """CreateDirectConnectGatewayAssociation: the caller's Direct Connect gateway with its own transit
     gateway (allowed prefixes: what the gateway advertises to on premises) or virtual private
@@ -246,9 +297,11 @@ def create_direct_connect_gateway_association(
     target = gateway_id or virtual_gateway_id
     if not target:
         raise client_error("The request must contain the parameter gatewayId.")
-    dxgw = _require_own_gateway(ctx, direct_connect_gateway_id)
+    dxgw = require_own_gateway(ctx, direct_connect_gateway_id)
     gw = _associated_gateway(ctx, target)
-    prefixes = _prefixes(add_allowed_prefixes_to_direct_connect_gateway, "addAllowedPrefixesToDirectConnectGateway")
+    prefixes = _prefixes(
+        add_allowed_prefixes_to_direct_connect_gateway, "addAllowedPrefixesToDirectConnectGateway"
+    )
     _check_association(ctx, dxgw, gw, prefixes)
     return _associate(ctx, dxgw, gw, prefixes)
 
@@ -262,18 +315,23 @@ def _require_association(ctx: Ctx, association_id: str | None) -> DirectConnectG
 
 @action
 def update_direct_connect_gateway_association(
-        ctx: Ctx, *, association_id: str,
-        add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
-        remove_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ctx: Ctx,
+    *,
+    association_id: str,
+    add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    remove_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
 ) -> DirectConnectGatewayAssociation:
     """UpdateDirectConnectGatewayAssociation: add and remove allowed prefixes (the Direct Connect
     gateway's owner; "Update the allowed prefixes for a transit gateway association")."""
     assoc = _require_association(ctx, association_id)
     if assoc.owner_id != ctx.account_id:
         raise client_error(f"Direct Connect gateway association {association_id} does not exist.")
-    add = _prefixes(add_allowed_prefixes_to_direct_connect_gateway, "addAllowedPrefixesToDirectConnectGateway")
-    remove = _prefixes(remove_allowed_prefixes_to_direct_connect_gateway,
-                       "removeAllowedPrefixesToDirectConnectGateway")
+    add = _prefixes(
+        add_allowed_prefixes_to_direct_connect_gateway, "addAllowedPrefixesToDirectConnectGateway"
+    )
+    remove = _prefixes(
+        remove_allowed_prefixes_to_direct_connect_gateway, "removeAllowedPrefixesToDirectConnectGateway"
+    )
     missing = [p for p in remove if p not in assoc.allowed_prefixes]
     if missing:
         raise client_error(f"Prefix {missing[0]} is not an allowed prefix of association {assoc.id}.")
@@ -294,21 +352,33 @@ def _disassociate(ctx: Ctx, assoc: DirectConnectGatewayAssociation) -> DirectCon
 
 @action
 def delete_direct_connect_gateway_association(
-        ctx: Ctx, *, association_id: str | None = None, direct_connect_gateway_id: str | None = None,
-        virtual_gateway_id: str | None = None) -> DirectConnectGatewayAssociation:
+    ctx: Ctx,
+    *,
+    association_id: str | None = None,
+    direct_connect_gateway_id: str | None = None,
+    virtual_gateway_id: str | None = None,
+) -> DirectConnectGatewayAssociation:
     """DeleteDirectConnectGatewayAssociation: by association id, or by Direct Connect gateway and
     virtual private gateway; either side's owner may. A transit gateway association's attachment
     goes with it (its routes with it; static routes to it become blackholes)."""
     if association_id is None:
         if not (direct_connect_gateway_id and virtual_gateway_id):
-            raise client_error("The request must contain the parameter associationId, or "
-                               "directConnectGatewayId and virtualGatewayId.")
-        found = [a for a in ctx.world.all(DirectConnectGatewayAssociation)
-                 if a.direct_connect_gateway_id == direct_connect_gateway_id
-                 and a.associated_gateway_id == virtual_gateway_id and a.live]
+            raise client_error(
+                "The request must contain the parameter associationId, or "
+                "directConnectGatewayId and virtualGatewayId."
+            )
+        found = [
+            a
+            for a in ctx.world.all(DirectConnectGatewayAssociation)
+            if a.direct_connect_gateway_id == direct_connect_gateway_id
+            and a.associated_gateway_id == virtual_gateway_id
+            and a.live
+        ]
         if not found:
-            raise client_error(f"Virtual private gateway {virtual_gateway_id} is not associated with Direct "
-                               f"Connect gateway {direct_connect_gateway_id}.")
+            raise client_error(
+                f"Virtual private gateway {virtual_gateway_id} is not associated with Direct "
+                f"Connect gateway {direct_connect_gateway_id}."
+            )
         association_id = found[0].id
     return _disassociate(ctx, _require_association(ctx, association_id))
 
@@ -316,9 +386,13 @@ def delete_direct_connect_gateway_association(
 # -- association proposals (across accounts) -----------------------------------------------------
 @action
 def create_direct_connect_gateway_association_proposal(
-        ctx: Ctx, *, direct_connect_gateway_id: str, direct_connect_gateway_owner_account: str,
-        gateway_id: str, add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
-        remove_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ctx: Ctx,
+    *,
+    direct_connect_gateway_id: str,
+    direct_connect_gateway_owner_account: str,
+    gateway_id: str,
+    add_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    remove_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
 ) -> DirectConnectGatewayAssociationProposal:
     """CreateDirectConnectGatewayAssociationProposal: the owner of a transit gateway or virtual
     private gateway proposes an association with another account's Direct Connect gateway
@@ -326,275 +400,115 @@ def create_direct_connect_gateway_association_proposal(
     association the proposal carries the prefixes to add and remove."""
     dxgw = _require_gateway(ctx, direct_connect_gateway_id)
     if dxgw.owner_id != direct_connect_gateway_owner_account:
-        raise client_error(f"Direct Connect gateway {direct_connect_gateway_id} is not owned by account "
-                           f"{direct_connect_gateway_owner_account}.")
+        raise client_error(
+            f"Direct Connect gateway {direct_connect_gateway_id} is not owned by account "
+            f"{direct_connect_gateway_owner_account}."
+        )
     if dxgw.owner_id == ctx.account_id:
-        raise client_error("The Direct Connect gateway and the gateway belong to the same account: "
-                           "use CreateDirectConnectGatewayAssociation.")
+        raise client_error(
+            "The Direct Connect gateway and the gateway belong to the same account: "
+            "use CreateDirectConnectGatewayAssociation."
+        )
     gw = _associated_gateway(ctx, gateway_id)
-    add = _prefixes(add_allowed_prefixes_to_direct_connect_gateway, "addAllowedPrefixesToDirectConnectGateway")
-    remove = _prefixes(remove_allowed_prefixes_to_direct_connect_gateway,
-                       "removeAllowedPrefixesToDirectConnectGateway")
+    add = _prefixes(
+        add_allowed_prefixes_to_direct_connect_gateway, "addAllowedPrefixesToDirectConnectGateway"
+    )
+    remove = _prefixes(
+        remove_allowed_prefixes_to_direct_connect_gateway, "removeAllowedPrefixesToDirectConnectGateway"
+    )
     current = next((a for a in live_associations(ctx, dxgw.id) if a.associated_gateway_id == gw.id), None)
     existing = current.allowed_prefixes if current is not None else ()
     if current is None:
         _check_association(ctx, dxgw, gw, add)
     requested = tuple(dict.fromkeys([p for p in existing if p not in remove] + list(add)))
     for other in ctx.world.all(DirectConnectGatewayAssociationProposal):
-        if other.associated_gateway_id == gw.id and other.direct_connect_gateway_id == dxgw.id \
-                and other.proposal_state == "requested":
-            raise client_error(f"Gateway {gw.id} already has a pending proposal ({other.id}) for Direct Connect "
-                               f"gateway {dxgw.id}.")
-    return ctx.world.put(DirectConnectGatewayAssociationProposal(
-        id=_uuid(ctx), owner_id=ctx.account_id, region=ctx.region,
-        direct_connect_gateway_id=dxgw.id, direct_connect_gateway_owner_account=dxgw.owner_id,
-        associated_gateway_id=gw.id, associated_gateway_type=TGW if isinstance(gw, TransitGateway) else VGW,
-        requested_allowed_prefixes=requested, existing_allowed_prefixes=existing))
+        if (
+            other.associated_gateway_id == gw.id
+            and other.direct_connect_gateway_id == dxgw.id
+            and other.proposal_state == "requested"
+        ):
+            raise client_error(
+                f"Gateway {gw.id} already has a pending proposal ({other.id}) for Direct Connect "
+                f"gateway {dxgw.id}."
+            )
+    return ctx.world.put(
+        DirectConnectGatewayAssociationProposal(
+            id=_uuid(ctx),
+            owner_id=ctx.account_id,
+            region=ctx.region,
+            direct_connect_gateway_id=dxgw.id,
+            direct_connect_gateway_owner_account=dxgw.owner_id,
+            associated_gateway_id=gw.id,
+            associated_gateway_type=TGW if isinstance(gw, TransitGateway) else VGW,
+            requested_allowed_prefixes=requested,
+            existing_allowed_prefixes=existing,
+        )
+    )
 
 
 def _require_proposal(ctx: Ctx, proposal_id: str) -> DirectConnectGatewayAssociationProposal:
     prop = ctx.world.get(proposal_id, DirectConnectGatewayAssociationProposal)
-    if prop is None or prop.proposal_state == "deleted" \
-            or not prop.visible_to(ctx.world, ctx.account_id, ctx.region):
+    if (
+        prop is None
+        or prop.proposal_state == "deleted"
+        or not prop.visible_to(ctx.world, ctx.account_id, ctx.region)
+    ):
         raise client_error(f"Direct Connect gateway association proposal {proposal_id} does not exist.")
     return prop
 
 
 @action
 def accept_direct_connect_gateway_association_proposal(
-        ctx: Ctx, *, direct_connect_gateway_id: str, proposal_id: str, associated_gateway_owner_account: str,
-        override_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
+    ctx: Ctx,
+    *,
+    direct_connect_gateway_id: str,
+    proposal_id: str,
+    associated_gateway_owner_account: str,
+    override_allowed_prefixes_to_direct_connect_gateway: Sequence[str] | None = None,
 ) -> DirectConnectGatewayAssociation:
     """AcceptDirectConnectGatewayAssociationProposal: the Direct Connect gateway's owner accepts,
     optionally overriding the requested prefixes; an existing association takes the new prefixes."""
     prop = _require_proposal(ctx, proposal_id)
-    dxgw = _require_own_gateway(ctx, direct_connect_gateway_id)
+    dxgw = require_own_gateway(ctx, direct_connect_gateway_id)
     if prop.direct_connect_gateway_id != dxgw.id or prop.proposal_state != "requested":
-        raise client_error(f"Proposal {proposal_id} is not a pending proposal for Direct Connect gateway {dxgw.id}.")
+        raise client_error(
+            f"Proposal {proposal_id} is not a pending proposal for Direct Connect gateway {dxgw.id}."
+        )
     if prop.owner_id != associated_gateway_owner_account:
-        raise client_error(f"Proposal {proposal_id} was not made by account {associated_gateway_owner_account}.")
+        raise client_error(
+            f"Proposal {proposal_id} was not made by account {associated_gateway_owner_account}."
+        )
     prefixes = prop.requested_allowed_prefixes
     if override_allowed_prefixes_to_direct_connect_gateway is not None:
-        prefixes = _prefixes(override_allowed_prefixes_to_direct_connect_gateway,
-                             "overrideAllowedPrefixesToDirectConnectGateway")
+        prefixes = _prefixes(
+            override_allowed_prefixes_to_direct_connect_gateway,
+            "overrideAllowedPrefixesToDirectConnectGateway",
+        )
     proposer = ctx.world.get(prop.associated_gateway_id)
     if not isinstance(proposer, (TransitGateway, VpnGateway)):
         raise client_error(f"Gateway {prop.associated_gateway_id} does not exist.")
     ctx.world.put(replace(prop, proposal_state="accepted"))
-    current = next((a for a in live_associations(ctx, dxgw.id)
-                    if a.associated_gateway_id == proposer.id), None)
+    current = next(
+        (a for a in live_associations(ctx, dxgw.id) if a.associated_gateway_id == proposer.id), None
+    )
     if current is not None:
         if current.associated_gateway_type == TGW:
             ctx.check_quota("allowed_prefixes_per_transit_gateway_association", len(prefixes), adding=0)
         return ctx.world.put(replace(current, allowed_prefixes=prefixes))
     _check_association(ctx, dxgw, proposer, prefixes)
     # the attachment is the transit gateway owner's: made as that account, in the gateway's Region
-    return _associate(Ctx(ctx.world, proposer.owner_id, proposer.region, ctx.analyser), dxgw, proposer, prefixes)
+    return _associate(
+        Ctx(ctx.world, proposer.owner_id, proposer.region, ctx.analyser), dxgw, proposer, prefixes
+    )
 
 
 @action
 def delete_direct_connect_gateway_association_proposal(
-        ctx: Ctx, *, proposal_id: str) -> DirectConnectGatewayAssociationProposal:
+    ctx: Ctx, *, proposal_id: str
+) -> DirectConnectGatewayAssociationProposal:
     """DeleteDirectConnectGatewayAssociationProposal: the proposer withdraws a proposal."""
     prop = _require_proposal(ctx, proposal_id)
     if prop.owner_id != ctx.account_id:
         raise client_error(f"Direct Connect gateway association proposal {proposal_id} does not exist.")
     ctx.world.remove(prop.id)
     return replace(prop, proposal_state="deleted")
-
-
-# -- connections and virtual interfaces ----------------------------------------------------------
-@action
-def create_connection(ctx: Ctx, *, location: str, bandwidth: str, connection_name: str,
-                      tags: Mapping[str, str] | None = None) -> DirectConnectConnection:
-    """CreateConnection: a dedicated connection at a Direct Connect location of the Region.
-    vpclab keeps no catalogue of locations (any code is accepted) and no physical layer: the
-    connection is ``available`` at once."""
-    check_text("location", location, max_length=64)
-    check_text("connectionName", connection_name, max_length=100)
-    if bandwidth not in BANDWIDTHS:
-        raise client_error(f"Bandwidth {bandwidth} is not available for a dedicated connection "
-                           f"({', '.join(BANDWIDTHS)}).")
-    return ctx.world.put(DirectConnectConnection(
-        id=_short_id(ctx, "dxcon"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
-        connection_name=connection_name, location=location, bandwidth=bandwidth))
-
-
-def _require_connection(ctx: Ctx, connection_id: str) -> DirectConnectConnection:
-    con = ctx.world.get(connection_id, DirectConnectConnection)
-    if con is None or not con.visible_to(ctx.world, ctx.account_id, ctx.region):
-        raise client_error(f"Connection {connection_id} does not exist.")
-    return con
-
-
-@action
-def delete_connection(ctx: Ctx, *, connection_id: str) -> DirectConnectConnection:
-    """DeleteConnection: only without virtual interfaces (API reference: "Deletes the specified
-    connection... you must delete the virtual interfaces first")."""
-    con = _require_connection(ctx, connection_id)
-    if any(v.connection_id == con.id for v in ctx.world.all(VirtualInterface)):
-        raise client_error(f"Connection {con.id} has virtual interfaces: delete them first.")
-    ctx.world.remove(con.id)
-    return replace(con, connection_state="deleted")
-
-
-def _check_on_premises_tag(tags: Mapping[str, str] | None) -> None:
-    if tags and ON_PREMISES_CIDRS_TAG in tags:
-        try:
-            validate_on_premises_tag(tags[ON_PREMISES_CIDRS_TAG])
-        except AwsError as exc:
-            raise client_error(exc.message) from None
-
-
-def _new_vif(ctx: Ctx, kind: str, connection_id: str, *, virtual_interface_name: str, vlan: int,
-             asn: int | None = None, asn_long: int | None = None, mtu: int | None = None,
-             amazon_address: str | None = None, customer_address: str | None = None,
-             address_family: str | None = None, direct_connect_gateway_id: str | None = None,
-             virtual_gateway_id: str | None = None, tags: Mapping[str, str] | None = None,
-             prefix_pool_allocated_count_ipv4: int | None = None) -> VirtualInterface:
-    con = _require_connection(ctx, connection_id)
-    check_text("virtualInterfaceName", virtual_interface_name, max_length=100)
-    if vlan not in VLANS:
-        raise client_error(f"VLAN {vlan} is invalid: it must be between 1 and 4094.")
-    customer_asn = asn_long if asn_long is not None else asn
-    if customer_asn is None:
-        raise client_error("The request must contain the parameter asn.")
-    if mtu is not None and mtu not in MTUS[kind]:
-        raise client_error(f"MTU {mtu} is invalid for a {kind} virtual interface: "
-                           f"{' or '.join(map(str, MTUS[kind]))}.")
-    if address_family not in (None, "ipv4"):
-        # vpclab models IPv4 BGP sessions only
-        raise client_error(f"addressFamily {address_family} is not supported by vpclab (ipv4).")
-    if any(v.connection_id == con.id and v.vlan == vlan for v in ctx.world.all(VirtualInterface)):
-        raise client_error(f"VLAN {vlan} is already in use on connection {con.id}.")
-    _check_on_premises_tag(tags)
-    count_on_con = sum(1 for v in ctx.world.all(VirtualInterface)
-                       if v.connection_id == con.id and v.virtual_interface_type == kind)
-    ctx.check_quota(f"{kind}_virtual_interfaces_per_connection", count_on_con, connection_id=con.id)
-    amazon_side_asn = 64512
-    if direct_connect_gateway_id:
-        dxgw = _require_own_gateway(ctx, direct_connect_gateway_id)
-        ctx.check_quota("virtual_interfaces_per_direct_connect_gateway", len(_vifs_of(ctx, dxgw.id)),
-                        direct_connect_gateway_id=dxgw.id)
-        types = {a.associated_gateway_type for a in live_associations(ctx, dxgw.id)}
-        if kind == "private" and TGW in types:
-            raise client_error(f"Direct Connect gateway {dxgw.id} is associated with a transit gateway: a "
-                               "private virtual interface cannot attach to it.")
-        if kind == "transit" and VGW in types:
-            raise client_error(f"Direct Connect gateway {dxgw.id} is associated with a virtual private gateway: "
-                               "a transit virtual interface cannot attach to it.")
-        other = {v.virtual_interface_type for v in _vifs_of(ctx, dxgw.id)}
-        if other - {kind}:
-            raise client_error(f"Direct Connect gateway {dxgw.id} has {''.join(other)} virtual interfaces: a "
-                               f"{kind} virtual interface cannot attach to it.")
-        amazon_side_asn = dxgw.amazon_side_asn
-    elif virtual_gateway_id:
-        vgw = ctx.require(VpnGateway, virtual_gateway_id)
-        amazon_side_asn = vgw.amazon_side_asn
-    allocation = 100 if prefix_pool_allocated_count_ipv4 is None else prefix_pool_allocated_count_ipv4
-    if not 1 <= allocation <= 1000:
-        raise client_error("prefixPoolAllocatedCountIpv4 must be between 1 and 1000.")
-    return ctx.world.put(VirtualInterface(
-        id=_short_id(ctx, "dxvif"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
-        connection_id=con.id, virtual_interface_type=kind, virtual_interface_name=virtual_interface_name,
-        vlan=vlan, asn=customer_asn, amazon_side_asn=amazon_side_asn, location=con.location,
-        amazon_address=amazon_address, customer_address=customer_address, mtu=mtu or 1500,
-        direct_connect_gateway_id=direct_connect_gateway_id or None,
-        virtual_gateway_id=virtual_gateway_id or None, prefix_allocation=allocation))
-
-
-@action
-def create_transit_virtual_interface(ctx: Ctx, *, connection_id: str, virtual_interface_name: str,
-                                     vlan: int, direct_connect_gateway_id: str, **options: object
-                                     ) -> VirtualInterface:
-    """CreateTransitVirtualInterface: a transit virtual interface to a Direct Connect gateway (one
-    not associated with a virtual private gateway). Its ``vpclab:on-premises-cidrs`` tag is what the
-    customer router advertises over BGP (model.direct_connect)."""
-    if not direct_connect_gateway_id:
-        raise client_error("The request must contain the parameter directConnectGatewayId.")
-    return _new_vif(ctx, "transit", connection_id, virtual_interface_name=virtual_interface_name, vlan=vlan,
-                    direct_connect_gateway_id=direct_connect_gateway_id, **options)  # type: ignore[arg-type]
-
-
-@action
-def create_private_virtual_interface(ctx: Ctx, *, connection_id: str, virtual_interface_name: str,
-                                     vlan: int, direct_connect_gateway_id: str | None = None,
-                                     virtual_gateway_id: str | None = None, **options: object
-                                     ) -> VirtualInterface:
-    """CreatePrivateVirtualInterface: to a Direct Connect gateway or straight to a virtual private
-    gateway (exactly one)."""
-    if bool(direct_connect_gateway_id) == bool(virtual_gateway_id):
-        raise client_error("Specify exactly one of directConnectGatewayId and virtualGatewayId.")
-    return _new_vif(ctx, "private", connection_id, virtual_interface_name=virtual_interface_name, vlan=vlan,
-                    direct_connect_gateway_id=direct_connect_gateway_id,
-                    virtual_gateway_id=virtual_gateway_id, **options)  # type: ignore[arg-type]
-
-
-def _require_vif(ctx: Ctx, virtual_interface_id: str) -> VirtualInterface:
-    vif = ctx.world.get(virtual_interface_id, VirtualInterface)
-    if vif is None or not vif.visible_to(ctx.world, ctx.account_id, ctx.region):
-        raise client_error(f"Virtual interface {virtual_interface_id} does not exist.")
-    return vif
-
-
-@action
-def delete_virtual_interface(ctx: Ctx, *, virtual_interface_id: str) -> VirtualInterface:
-    """DeleteVirtualInterface: its BGP routes are withdrawn with it."""
-    vif = _require_vif(ctx, virtual_interface_id)
-    ctx.world.remove(vif.id)
-    return replace(vif, virtual_interface_state="deleted")
-
-
-@action
-def start_bgp_failover_test(ctx: Ctx, *, virtual_interface_id: str, bgp_peers: Sequence[str] | None = None,
-                            test_duration_in_minutes: int | None = None) -> VirtualInterface:
-    """StartBgpFailoverTest: "places the BGP peering session in the DOWN state" until the test
-    stops — the interface's on-premises routes are withdrawn (how to see the VPN take over). vpclab
-    keeps no clock-driven end: the test lasts until StopBgpFailoverTest."""
-    vif = _require_vif(ctx, virtual_interface_id)
-    if test_duration_in_minutes is not None and not 1 <= test_duration_in_minutes <= 4320:
-        raise client_error("testDurationInMinutes must be between 1 and 4320.")
-    if vif.bgp_failover_test:
-        raise client_error(f"A BGP failover test is already running on virtual interface {vif.id}.")
-    return ctx.world.put(replace(vif, bgp_failover_test=True))
-
-
-@action
-def stop_bgp_failover_test(ctx: Ctx, *, virtual_interface_id: str) -> VirtualInterface:
-    """StopBgpFailoverTest: the BGP session comes back up and its routes with it."""
-    vif = _require_vif(ctx, virtual_interface_id)
-    if not vif.bgp_failover_test:
-        raise client_error(f"No BGP failover test is running on virtual interface {vif.id}.")
-    return ctx.world.put(replace(vif, bgp_failover_test=False))
-
-
-# -- tags (TagResource / UntagResource by ARN) --------------------------------------------------------
-_TAGGABLE: tuple[type[DirectConnectGateway] | type[DirectConnectConnection] | type[VirtualInterface], ...] = (
-    DirectConnectGateway, DirectConnectConnection, VirtualInterface)
-
-
-def _by_arn(ctx: Ctx, resource_arn: str) -> Resource:
-    for kind in _TAGGABLE:
-        for res in ctx.world.all(kind):
-            if res.arn == resource_arn and res.visible_to(ctx.world, ctx.account_id, ctx.region):
-                return res
-    raise client_error(f"Resource {resource_arn} does not exist.")
-
-
-@action
-def tag_direct_connect_resource(ctx: Ctx, *, resource_arn: str, tags: Mapping[str, str]) -> None:
-    """TagResource (Direct Connect): add or overwrite tags (up to 50 a resource); the lab tag
-    ``vpclab:on-premises-cidrs`` on a virtual interface changes what it advertises over BGP."""
-    res = _by_arn(ctx, resource_arn)
-    _check_on_premises_tag(tags)
-    merged = res.tags.with_(tags)
-    if len(merged) > 50:
-        raise AwsError("TooManyTagsException", "A resource can have at most 50 tags.")
-    ctx.world.put(replace(res, tags=merged))
-
-
-@action
-def untag_direct_connect_resource(ctx: Ctx, *, resource_arn: str, tag_keys: Sequence[str]) -> None:
-    """UntagResource (Direct Connect)."""
-    res = _by_arn(ctx, resource_arn)
-    ctx.world.put(replace(res, tags=res.tags.without(list(tag_keys))))

@@ -21,6 +21,7 @@ from . import (
     addresses,
     dhcp_options,
     direct_connect,
+    direct_connect_interfaces,
     endpoint_services,
     endpoints,
     gateways,
@@ -48,9 +49,10 @@ from .registry import actions_of
 
 #: every action of every family, by snake_case name (the family modules, listed once, here)
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
-    addresses, dhcp_options, direct_connect, endpoint_services, endpoints, gateways, insights, instances, interfaces,
-    load_balancer, network_acl, peering, prefix_lists, route_table, routes, security_group, sharing,
-    subnet, tags, transit_gateway, transit_gateway_routes, vpc, vpn,
+    addresses, dhcp_options, direct_connect, direct_connect_interfaces, endpoint_services, endpoints,
+    gateways, insights, instances, interfaces, load_balancer, network_acl, peering, prefix_lists,
+    route_table, routes, security_group, sharing, subnet, tags, transit_gateway, transit_gateway_routes,
+    vpc, vpn,
 )
 
 #: actions whose ``tags`` argument names tags to remove, not tags to store

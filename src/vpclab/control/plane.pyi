@@ -390,7 +390,7 @@ class ControlPlane:
         vlan: int,
         direct_connect_gateway_id: str | None = None,
         virtual_gateway_id: str | None = None,
-        **options: object,
+        **options: Any,
     ) -> VirtualInterface:
         """CreatePrivateVirtualInterface: to a Direct Connect gateway or straight to a virtual private gateway
         (exactly one).
@@ -529,7 +529,7 @@ class ControlPlane:
         virtual_interface_name: str,
         vlan: int,
         direct_connect_gateway_id: str,
-        **options: object,
+        **options: Any,
     ) -> VirtualInterface:
         """CreateTransitVirtualInterface: a transit virtual interface to a Direct Connect gateway (one not
         associated with a virtual private gateway). Its ``vpclab:on-premises-cidrs`` tag is what the customer

@@ -53,7 +53,9 @@ class DirectConnectGateway(Resource):
     ID_PREFIX: ClassVar[str] = "dxgw"
     LABEL: ClassVar[str] = "Direct Connect gateway"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
-        "DirectConnectClientException", "Direct Connect gateway {id} does not exist.")
+        "DirectConnectClientException",
+        "Direct Connect gateway {id} does not exist.",
+    )
 
     direct_connect_gateway_name: str
     amazon_side_asn: int = 64512
@@ -80,7 +82,9 @@ class DirectConnectGatewayAssociation(Resource):
     ID_PREFIX: ClassVar[str] = "dxgwassoc"
     LABEL: ClassVar[str] = "Direct Connect gateway association"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
-        "DirectConnectClientException", "Direct Connect gateway association {id} does not exist.")
+        "DirectConnectClientException",
+        "Direct Connect gateway association {id} does not exist.",
+    )
 
     direct_connect_gateway_id: str
     associated_gateway_id: str
@@ -110,7 +114,9 @@ class DirectConnectGatewayAssociationProposal(Resource):
     ID_PREFIX: ClassVar[str] = "dxgwprop"
     LABEL: ClassVar[str] = "Direct Connect gateway association proposal"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
-        "DirectConnectClientException", "Direct Connect gateway association proposal {id} does not exist.")
+        "DirectConnectClientException",
+        "Direct Connect gateway association proposal {id} does not exist.",
+    )
 
     direct_connect_gateway_id: str
     direct_connect_gateway_owner_account: str
@@ -132,8 +138,7 @@ class DirectConnectConnection(Resource):
     KIND: ClassVar[str] = "direct_connect_connection"
     ID_PREFIX: ClassVar[str] = "dxcon"
     LABEL: ClassVar[str] = "Direct Connect connection"
-    NOT_FOUND: ClassVar[tuple[str, str]] = (
-        "DirectConnectClientException", "Connection {id} does not exist.")
+    NOT_FOUND: ClassVar[tuple[str, str]] = ("DirectConnectClientException", "Connection {id} does not exist.")
 
     connection_name: str
     location: str
@@ -155,7 +160,9 @@ class VirtualInterface(Resource):
     ID_PREFIX: ClassVar[str] = "dxvif"
     LABEL: ClassVar[str] = "virtual interface"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
-        "DirectConnectClientException", "Virtual interface {id} does not exist.")
+        "DirectConnectClientException",
+        "Virtual interface {id} does not exist.",
+    )
 
     connection_id: str
     #: private | transit
@@ -203,8 +210,11 @@ def learned_cidrs(world: World, direct_connect_gateway_id: str) -> tuple[str, ..
     without duplicates."""
     out: dict[str, None] = {}
     for vif in world.all(VirtualInterface):
-        if (vif.direct_connect_gateway_id == direct_connect_gateway_id
-                and vif.virtual_interface_type == "transit" and vif.bgp_status == "up"):
+        if (
+            vif.direct_connect_gateway_id == direct_connect_gateway_id
+            and vif.virtual_interface_type == "transit"
+            and vif.bgp_status == "up"
+        ):
             out.update(dict.fromkeys(vif.advertised_cidrs))
     return tuple(out)
 
@@ -212,8 +222,11 @@ def learned_cidrs(world: World, direct_connect_gateway_id: str) -> tuple[str, ..
 def private_learned_cidrs(world: World, virtual_gateway_id: str) -> tuple[str, ...]:
     """The on-premises networks a virtual private gateway learns over Direct Connect: from private
     virtual interfaces attached to it, or to a Direct Connect gateway associated with it."""
-    gateways = {a.direct_connect_gateway_id for a in world.all(DirectConnectGatewayAssociation)
-                if a.associated_gateway_id == virtual_gateway_id and a.live}
+    gateways = {
+        a.direct_connect_gateway_id
+        for a in world.all(DirectConnectGatewayAssociation)
+        if a.associated_gateway_id == virtual_gateway_id and a.live
+    }
     out: dict[str, None] = {}
     for vif in world.all(VirtualInterface):
         if vif.virtual_interface_type != "private" or vif.bgp_status != "up":

@@ -26,25 +26,48 @@ from .images import Image, images
 
 #: the catalogue's image name prefix → (public parameter names, release date)
 _LINES: tuple[tuple[str, str, tuple[str, ...], datetime], ...] = (
-    ("al2023-ami-2023.6.20241121.0-kernel-6.1-", "x86_64", (
-        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64",
-    ), datetime(2024, 11, 21, tzinfo=UTC)),
-    ("al2023-ami-2023.6.20241121.0-kernel-6.1-", "arm64", (
-        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
-        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64",
-    ), datetime(2024, 11, 21, tzinfo=UTC)),
-    ("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-", "x86_64", (
-        "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
-        "/aws/service/canonical/ubuntu/server/24.04/stable/20241119/amd64/hvm/ebs-gp3/ami-id",
-    ), datetime(2024, 11, 19, tzinfo=UTC)),
-    ("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-", "arm64", (
-        "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id",
-        "/aws/service/canonical/ubuntu/server/24.04/stable/20241119/arm64/hvm/ebs-gp3/ami-id",
-    ), datetime(2024, 11, 19, tzinfo=UTC)),
-    ("Windows_Server-2022-English-Full-Base-", "x86_64", (
-        "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",
-    ), datetime(2024, 11, 13, tzinfo=UTC)),
+    (
+        "al2023-ami-2023.6.20241121.0-kernel-6.1-",
+        "x86_64",
+        (
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64",
+        ),
+        datetime(2024, 11, 21, tzinfo=UTC),
+    ),
+    (
+        "al2023-ami-2023.6.20241121.0-kernel-6.1-",
+        "arm64",
+        (
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64",
+        ),
+        datetime(2024, 11, 21, tzinfo=UTC),
+    ),
+    (
+        "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-",
+        "x86_64",
+        (
+            "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+            "/aws/service/canonical/ubuntu/server/24.04/stable/20241119/amd64/hvm/ebs-gp3/ami-id",
+        ),
+        datetime(2024, 11, 19, tzinfo=UTC),
+    ),
+    (
+        "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-",
+        "arm64",
+        (
+            "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id",
+            "/aws/service/canonical/ubuntu/server/24.04/stable/20241119/arm64/hvm/ebs-gp3/ami-id",
+        ),
+        datetime(2024, 11, 19, tzinfo=UTC),
+    ),
+    (
+        "Windows_Server-2022-English-Full-Base-",
+        "x86_64",
+        ("/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",),
+        datetime(2024, 11, 13, tzinfo=UTC),
+    ),
 )
 
 
@@ -67,8 +90,9 @@ class PublicParameter:
 
 
 def _image(region: str, prefix: str, architecture: str) -> Image | None:
-    return next((i for i in images(region) if i.name.startswith(prefix) and i.architecture == architecture),
-                None)
+    return next(
+        (i for i in images(region) if i.name.startswith(prefix) and i.architecture == architecture), None
+    )
 
 
 @cache

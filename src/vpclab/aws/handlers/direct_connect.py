@@ -68,15 +68,23 @@ def association_shape(call: Call, a: DirectConnectGatewayAssociation) -> Shape:
         "directConnectGatewayId": a.direct_connect_gateway_id,
         "directConnectGatewayOwnerAccount": a.owner_id,
         "associationState": a.association_state,
-        "associatedGateway": _associated_gateway(call, a.associated_gateway_id, a.associated_gateway_type,
-                                                 a.associated_gateway_owner_account, a.region),
+        "associatedGateway": _associated_gateway(
+            call,
+            a.associated_gateway_id,
+            a.associated_gateway_type,
+            a.associated_gateway_owner_account,
+            a.region,
+        ),
         "associationId": a.id,
         "allowedPrefixesToDirectConnectGateway": _prefixes(a.allowed_prefixes),
     }
     if a.associated_gateway_type == "virtualPrivateGateway":
         # the older members AWS still fills for a virtual private gateway association
-        out.update(virtualGatewayId=a.associated_gateway_id, virtualGatewayRegion=a.region,
-                   virtualGatewayOwnerAccount=a.associated_gateway_owner_account)
+        out.update(
+            virtualGatewayId=a.associated_gateway_id,
+            virtualGatewayRegion=a.region,
+            virtualGatewayOwnerAccount=a.associated_gateway_owner_account,
+        )
     return out
 
 
@@ -88,8 +96,9 @@ def proposal_shape(call: Call, p: DirectConnectGatewayAssociationProposal) -> Sh
         "directConnectGatewayId": p.direct_connect_gateway_id,
         "directConnectGatewayOwnerAccount": p.direct_connect_gateway_owner_account,
         "proposalState": p.proposal_state,
-        "associatedGateway": _associated_gateway(call, p.associated_gateway_id, p.associated_gateway_type,
-                                                 p.owner_id, region),
+        "associatedGateway": _associated_gateway(
+            call, p.associated_gateway_id, p.associated_gateway_type, p.owner_id, region
+        ),
         "existingAllowedPrefixesToDirectConnectGateway": _prefixes(p.existing_allowed_prefixes),
         "requestedAllowedPrefixesToDirectConnectGateway": _prefixes(p.requested_allowed_prefixes),
     }
@@ -131,16 +140,18 @@ def vif_shape(v: VirtualInterface, state: str | None = None) -> Shape:
         "jumboFrameCapable": True,
         "virtualGatewayId": v.virtual_gateway_id,
         "directConnectGatewayId": v.direct_connect_gateway_id,
-        "bgpPeers": [{
-            "bgpPeerId": "dxpeer-" + v.id.split("-", 1)[1],
-            "asn": v.asn if v.asn < 2**31 else 0,
-            "asnLong": v.asn,
-            "addressFamily": v.address_family,
-            "amazonAddress": v.amazon_address,
-            "customerAddress": v.customer_address,
-            "bgpPeerState": "available",
-            "bgpStatus": v.bgp_status,
-        }],
+        "bgpPeers": [
+            {
+                "bgpPeerId": "dxpeer-" + v.id.split("-", 1)[1],
+                "asn": v.asn if v.asn < 2**31 else 0,
+                "asnLong": v.asn,
+                "addressFamily": v.address_family,
+                "amazonAddress": v.amazon_address,
+                "customerAddress": v.customer_address,
+                "bgpPeerState": "available",
+                "bgpStatus": v.bgp_status,
+            }
+        ],
         "region": v.region,
         "tags": _tags(v),
         "prefixPoolAllocatedCountIpv4": v.prefix_allocation,
@@ -156,7 +167,7 @@ def _page(call: Call, items: list[R]) -> tuple[list[R], str | None]:
             raise client_error("The nextToken is not valid.")
         start = int(token)
     size = call.params.get("maxResults") or _PAGE
-    return items[start:start + size], (str(start + size) if start + size < len(items) else None)
+    return items[start : start + size], (str(start + size) if start + size < len(items) else None)
 
 
 def _paged(call: Call, key: str, items: list[R], shape: Any) -> Shape:
@@ -172,15 +183,20 @@ def _paged(call: Call, key: str, items: list[R], shape: Any) -> Shape:
 def create_direct_connect_gateway(call: Call) -> Shape:
     g = call.cp.create_direct_connect_gateway(
         direct_connect_gateway_name=call.params["directConnectGatewayName"],
-        amazon_side_asn=call.params.get("amazonSideAsn"), tags=_tag_map(call.params.get("tags")))
+        amazon_side_asn=call.params.get("amazonSideAsn"),
+        tags=_tag_map(call.params.get("tags")),
+    )
     return {"directConnectGateway": gateway_shape(g)}
 
 
 @handler("DescribeDirectConnectGateways", service=SERVICE)
 def describe_direct_connect_gateways(call: Call) -> Shape:
     wanted = call.params.get("directConnectGatewayId")
-    found = [g for g in call.world.all(DirectConnectGateway)
-             if g.visible_to(call.world, call.account_id, call.region) and wanted in (None, g.id)]
+    found = [
+        g
+        for g in call.world.all(DirectConnectGateway)
+        if g.visible_to(call.world, call.account_id, call.region) and wanted in (None, g.id)
+    ]
     if wanted and not found:
         raise client_error(f"Direct Connect gateway {wanted} does not exist.")
     return _paged(call, "directConnectGateways", found, gateway_shape)
@@ -197,9 +213,13 @@ def delete_direct_connect_gateway(call: Call) -> Shape:
 def create_direct_connect_gateway_association(call: Call) -> Shape:
     p = call.params
     a = call.cp.create_direct_connect_gateway_association(
-        direct_connect_gateway_id=p["directConnectGatewayId"], gateway_id=p.get("gatewayId"),
+        direct_connect_gateway_id=p["directConnectGatewayId"],
+        gateway_id=p.get("gatewayId"),
         virtual_gateway_id=p.get("virtualGatewayId"),
-        add_allowed_prefixes_to_direct_connect_gateway=_cidrs(p.get("addAllowedPrefixesToDirectConnectGateway")))
+        add_allowed_prefixes_to_direct_connect_gateway=_cidrs(
+            p.get("addAllowedPrefixesToDirectConnectGateway")
+        ),
+    )
     return {"directConnectGatewayAssociation": association_shape(call, a)}
 
 
@@ -208,8 +228,10 @@ def describe_direct_connect_gateway_associations(call: Call) -> Shape:
     p = call.params
     gateway = p.get("associatedGatewayId") or p.get("virtualGatewayId")
     found = [
-        a for a in call.world.all(DirectConnectGatewayAssociation)
-        if a.live and a.visible_to(call.world, call.account_id, call.region)
+        a
+        for a in call.world.all(DirectConnectGatewayAssociation)
+        if a.live
+        and a.visible_to(call.world, call.account_id, call.region)
         and p.get("associationId") in (None, a.id)
         and p.get("directConnectGatewayId") in (None, a.direct_connect_gateway_id)
         and gateway in (None, a.associated_gateway_id)
@@ -224,9 +246,13 @@ def update_direct_connect_gateway_association(call: Call) -> Shape:
         raise client_error("The request must contain the parameter associationId.")
     a = call.cp.update_direct_connect_gateway_association(
         association_id=p["associationId"],
-        add_allowed_prefixes_to_direct_connect_gateway=_cidrs(p.get("addAllowedPrefixesToDirectConnectGateway")),
+        add_allowed_prefixes_to_direct_connect_gateway=_cidrs(
+            p.get("addAllowedPrefixesToDirectConnectGateway")
+        ),
         remove_allowed_prefixes_to_direct_connect_gateway=_cidrs(
-            p.get("removeAllowedPrefixesToDirectConnectGateway")))
+            p.get("removeAllowedPrefixesToDirectConnectGateway")
+        ),
+    )
     return {"directConnectGatewayAssociation": association_shape(call, a)}
 
 
@@ -234,8 +260,10 @@ def update_direct_connect_gateway_association(call: Call) -> Shape:
 def delete_direct_connect_gateway_association(call: Call) -> Shape:
     p = call.params
     a = call.cp.delete_direct_connect_gateway_association(
-        association_id=p.get("associationId"), direct_connect_gateway_id=p.get("directConnectGatewayId"),
-        virtual_gateway_id=p.get("virtualGatewayId"))
+        association_id=p.get("associationId"),
+        direct_connect_gateway_id=p.get("directConnectGatewayId"),
+        virtual_gateway_id=p.get("virtualGatewayId"),
+    )
     return {"directConnectGatewayAssociation": association_shape(call, a)}
 
 
@@ -245,10 +273,15 @@ def create_direct_connect_gateway_association_proposal(call: Call) -> Shape:
     p = call.params
     prop = call.cp.create_direct_connect_gateway_association_proposal(
         direct_connect_gateway_id=p["directConnectGatewayId"],
-        direct_connect_gateway_owner_account=p["directConnectGatewayOwnerAccount"], gateway_id=p["gatewayId"],
-        add_allowed_prefixes_to_direct_connect_gateway=_cidrs(p.get("addAllowedPrefixesToDirectConnectGateway")),
+        direct_connect_gateway_owner_account=p["directConnectGatewayOwnerAccount"],
+        gateway_id=p["gatewayId"],
+        add_allowed_prefixes_to_direct_connect_gateway=_cidrs(
+            p.get("addAllowedPrefixesToDirectConnectGateway")
+        ),
         remove_allowed_prefixes_to_direct_connect_gateway=_cidrs(
-            p.get("removeAllowedPrefixesToDirectConnectGateway")))
+            p.get("removeAllowedPrefixesToDirectConnectGateway")
+        ),
+    )
     return {"directConnectGatewayAssociationProposal": proposal_shape(call, prop)}
 
 
@@ -256,24 +289,29 @@ def create_direct_connect_gateway_association_proposal(call: Call) -> Shape:
 def describe_direct_connect_gateway_association_proposals(call: Call) -> Shape:
     p = call.params
     found = [
-        prop for prop in call.world.all(DirectConnectGatewayAssociationProposal)
+        prop
+        for prop in call.world.all(DirectConnectGatewayAssociationProposal)
         if prop.visible_to(call.world, call.account_id, call.region)
         and p.get("proposalId") in (None, prop.id)
         and p.get("directConnectGatewayId") in (None, prop.direct_connect_gateway_id)
         and p.get("associatedGatewayId") in (None, prop.associated_gateway_id)
     ]
-    return _paged(call, "directConnectGatewayAssociationProposals", found,
-                  lambda prop: proposal_shape(call, prop))
+    return _paged(
+        call, "directConnectGatewayAssociationProposals", found, lambda prop: proposal_shape(call, prop)
+    )
 
 
 @handler("AcceptDirectConnectGatewayAssociationProposal", service=SERVICE)
 def accept_direct_connect_gateway_association_proposal(call: Call) -> Shape:
     p = call.params
     a = call.cp.accept_direct_connect_gateway_association_proposal(
-        direct_connect_gateway_id=p["directConnectGatewayId"], proposal_id=p["proposalId"],
+        direct_connect_gateway_id=p["directConnectGatewayId"],
+        proposal_id=p["proposalId"],
         associated_gateway_owner_account=p["associatedGatewayOwnerAccount"],
         override_allowed_prefixes_to_direct_connect_gateway=_cidrs(
-            p.get("overrideAllowedPrefixesToDirectConnectGateway")))
+            p.get("overrideAllowedPrefixesToDirectConnectGateway")
+        ),
+    )
     return {"directConnectGatewayAssociation": association_shape(call, a)}
 
 
@@ -285,8 +323,16 @@ def delete_direct_connect_gateway_association_proposal(call: Call) -> Shape:
 
 # -- connections and virtual interfaces -----------------------------------------------------------
 #: request members of connections and interfaces vpclab does not model (refused, never ignored)
-_UNMODELLED = ("lagId", "providerName", "requestMACSec", "billingMode", "authKey", "enableSiteLink",
-               "rateLimit", "prefixPoolAllocatedCountIpv6")
+_UNMODELLED = (
+    "lagId",
+    "providerName",
+    "requestMACSec",
+    "billingMode",
+    "authKey",
+    "enableSiteLink",
+    "rateLimit",
+    "prefixPoolAllocatedCountIpv6",
+)
 
 
 def _refuse_unmodelled(params: Mapping[str, Any]) -> None:
@@ -299,16 +345,23 @@ def _refuse_unmodelled(params: Mapping[str, Any]) -> None:
 def create_connection(call: Call) -> Shape:
     p = call.params
     _refuse_unmodelled(p)
-    c = call.cp.create_connection(location=p["location"], bandwidth=p["bandwidth"],
-                                  connection_name=p["connectionName"], tags=_tag_map(p.get("tags")))
+    c = call.cp.create_connection(
+        location=p["location"],
+        bandwidth=p["bandwidth"],
+        connection_name=p["connectionName"],
+        tags=_tag_map(p.get("tags")),
+    )
     return connection_shape(c)
 
 
 @handler("DescribeConnections", service=SERVICE)
 def describe_connections(call: Call) -> Shape:
     wanted = call.params.get("connectionId")
-    found = [c for c in call.world.all(DirectConnectConnection)
-             if c.visible_to(call.world, call.account_id, call.region) and wanted in (None, c.id)]
+    found = [
+        c
+        for c in call.world.all(DirectConnectConnection)
+        if c.visible_to(call.world, call.account_id, call.region) and wanted in (None, c.id)
+    ]
     if wanted and not found:
         raise client_error(f"Connection {wanted} does not exist.")
     return _paged(call, "connections", found, connection_shape)
@@ -322,9 +375,13 @@ def delete_connection(call: Call) -> Shape:
 def _vif_options(new: Mapping[str, Any]) -> dict[str, Any]:
     _refuse_unmodelled(new)
     return {
-        "asn": new.get("asn"), "asn_long": new.get("asnLong"), "mtu": new.get("mtu"),
-        "amazon_address": new.get("amazonAddress"), "customer_address": new.get("customerAddress"),
-        "address_family": new.get("addressFamily"), "tags": _tag_map(new.get("tags")),
+        "asn": new.get("asn"),
+        "asn_long": new.get("asnLong"),
+        "mtu": new.get("mtu"),
+        "amazon_address": new.get("amazonAddress"),
+        "customer_address": new.get("customerAddress"),
+        "address_family": new.get("addressFamily"),
+        "tags": _tag_map(new.get("tags")),
         "prefix_pool_allocated_count_ipv4": new.get("prefixPoolAllocatedCountIpv4"),
     }
 
@@ -333,8 +390,12 @@ def _vif_options(new: Mapping[str, Any]) -> dict[str, Any]:
 def create_transit_virtual_interface(call: Call) -> Shape:
     new = call.params["newTransitVirtualInterface"]
     v = call.cp.create_transit_virtual_interface(
-        connection_id=call.params["connectionId"], virtual_interface_name=new["virtualInterfaceName"],
-        vlan=new["vlan"], direct_connect_gateway_id=new.get("directConnectGatewayId") or "", **_vif_options(new))
+        connection_id=call.params["connectionId"],
+        virtual_interface_name=new["virtualInterfaceName"],
+        vlan=new["vlan"],
+        direct_connect_gateway_id=new.get("directConnectGatewayId") or "",
+        **_vif_options(new),
+    )
     return {"virtualInterface": vif_shape(v)}
 
 
@@ -342,18 +403,26 @@ def create_transit_virtual_interface(call: Call) -> Shape:
 def create_private_virtual_interface(call: Call) -> Shape:
     new = call.params["newPrivateVirtualInterface"]
     v = call.cp.create_private_virtual_interface(
-        connection_id=call.params["connectionId"], virtual_interface_name=new["virtualInterfaceName"],
-        vlan=new["vlan"], direct_connect_gateway_id=new.get("directConnectGatewayId"),
-        virtual_gateway_id=new.get("virtualGatewayId"), **_vif_options(new))
+        connection_id=call.params["connectionId"],
+        virtual_interface_name=new["virtualInterfaceName"],
+        vlan=new["vlan"],
+        direct_connect_gateway_id=new.get("directConnectGatewayId"),
+        virtual_gateway_id=new.get("virtualGatewayId"),
+        **_vif_options(new),
+    )
     return vif_shape(v)
 
 
 @handler("DescribeVirtualInterfaces", service=SERVICE)
 def describe_virtual_interfaces(call: Call) -> Shape:
     p = call.params
-    found = [v for v in call.world.all(VirtualInterface)
-             if v.visible_to(call.world, call.account_id, call.region)
-             and p.get("virtualInterfaceId") in (None, v.id) and p.get("connectionId") in (None, v.connection_id)]
+    found = [
+        v
+        for v in call.world.all(VirtualInterface)
+        if v.visible_to(call.world, call.account_id, call.region)
+        and p.get("virtualInterfaceId") in (None, v.id)
+        and p.get("connectionId") in (None, v.connection_id)
+    ]
     return _paged(call, "virtualInterfaces", found, vif_shape)
 
 
@@ -370,24 +439,38 @@ def describe_direct_connect_gateway_attachments(call: Call) -> Shape:
     p = call.params
     found = []
     for v in call.world.all(VirtualInterface):
-        g = call.world.get(v.direct_connect_gateway_id, DirectConnectGateway) \
-            if v.direct_connect_gateway_id else None
+        g = (
+            call.world.get(v.direct_connect_gateway_id, DirectConnectGateway)
+            if v.direct_connect_gateway_id
+            else None
+        )
         if g is None or call.account_id not in (g.owner_id, v.owner_id):
             continue
         if p.get("directConnectGatewayId") in (None, g.id) and p.get("virtualInterfaceId") in (None, v.id):
             found.append(v)
-    return _paged(call, "directConnectGatewayAttachments", found, lambda v: {
-        "directConnectGatewayId": v.direct_connect_gateway_id, "virtualInterfaceId": v.id,
-        "virtualInterfaceRegion": v.region, "virtualInterfaceOwnerAccount": v.owner_id,
-        "attachmentState": "attached", "attachmentType": "TransitVirtualInterface"
-        if v.virtual_interface_type == "transit" else "PrivateVirtualInterface"})
+    return _paged(
+        call,
+        "directConnectGatewayAttachments",
+        found,
+        lambda v: {
+            "directConnectGatewayId": v.direct_connect_gateway_id,
+            "virtualInterfaceId": v.id,
+            "virtualInterfaceRegion": v.region,
+            "virtualInterfaceOwnerAccount": v.owner_id,
+            "attachmentState": "attached",
+            "attachmentType": "TransitVirtualInterface"
+            if v.virtual_interface_type == "transit"
+            else "PrivateVirtualInterface",
+        },
+    )
 
 
 @handler("StartBgpFailoverTest", service=SERVICE)
 def start_bgp_failover_test(call: Call) -> Shape:
     p = call.params
-    v = call.cp.start_bgp_failover_test(virtual_interface_id=p["virtualInterfaceId"],
-                                        test_duration_in_minutes=p.get("testDurationInMinutes"))
+    v = call.cp.start_bgp_failover_test(
+        virtual_interface_id=p["virtualInterfaceId"], test_duration_in_minutes=p.get("testDurationInMinutes")
+    )
     return {"virtualInterfaceTest": _test_shape(call, v, "in_progress")}
 
 
@@ -398,22 +481,29 @@ def stop_bgp_failover_test(call: Call) -> Shape:
 
 
 def _test_shape(call: Call, v: VirtualInterface, status: str) -> Shape:
-    return {"testId": call.request_id, "virtualInterfaceId": v.id,
-            "bgpPeers": ["dxpeer-" + v.id.split("-", 1)[1]], "status": status, "ownerAccount": v.owner_id}
+    return {
+        "testId": call.request_id,
+        "virtualInterfaceId": v.id,
+        "bgpPeers": ["dxpeer-" + v.id.split("-", 1)[1]],
+        "status": status,
+        "ownerAccount": v.owner_id,
+    }
 
 
 # -- tags -----------------------------------------------------------------------------------------
 @handler("TagResource", service=SERVICE)
 def tag_resource(call: Call) -> Shape:
-    call.cp.tag_direct_connect_resource(resource_arn=call.params["resourceArn"],
-                                        tags=_tag_map(call.params["tags"]) or {})
+    call.cp.tag_direct_connect_resource(
+        resource_arn=call.params["resourceArn"], tags=_tag_map(call.params["tags"]) or {}
+    )
     return {}
 
 
 @handler("UntagResource", service=SERVICE)
 def untag_resource(call: Call) -> Shape:
-    call.cp.untag_direct_connect_resource(resource_arn=call.params["resourceArn"],
-                                          tag_keys=call.params["tagKeys"])
+    call.cp.untag_direct_connect_resource(
+        resource_arn=call.params["resourceArn"], tag_keys=call.params["tagKeys"]
+    )
     return {}
 
 
@@ -422,8 +512,15 @@ def describe_tags(call: Call) -> Shape:
     out = []
     kinds: tuple[type[Resource], ...] = (DirectConnectGateway, DirectConnectConnection, VirtualInterface)
     for arn in call.params["resourceArns"]:
-        res = next((r for k in kinds for r in call.world.all(k)
-                    if getattr(r, "arn", None) == arn and r.visible_to(call.world, call.account_id, call.region)), None)
+        res = next(
+            (
+                r
+                for k in kinds
+                for r in call.world.all(k)
+                if getattr(r, "arn", None) == arn and r.visible_to(call.world, call.account_id, call.region)
+            ),
+            None,
+        )
         if res is None:
             raise client_error(f"Resource {arn} does not exist.")
         out.append({"resourceArn": arn, "tags": _tags(res)})

@@ -45,7 +45,7 @@ def _split(call: Call, name: str) -> tuple[str, str | None]:
     """(name, selector) of ``name[:version|:label]``; an ARN of the caller's Region is its name."""
     arn_prefix = f"arn:aws:ssm:{call.region}::parameter"
     if name.startswith(arn_prefix + "/"):
-        name = name[len(arn_prefix):]
+        name = name[len(arn_prefix) :]
     base, sep, selector = name.rpartition(":")
     if sep and base and ":" not in base:
         return base, ":" + selector
@@ -58,10 +58,15 @@ def _lookup(call: Call, name: str) -> tuple[PublicParameter | None, str | None, 
     if found is None:
         return None, selector, AwsError("ParameterNotFound", "")
     if selector is not None and selector[1:].isdigit() and int(selector[1:]) != found.version:
-        return found, selector, AwsError(
-            "ParameterVersionNotFound",
-            f"Systems Manager could not find version {selector[1:]} of {base}. "
-            "Verify the version and try again.")
+        return (
+            found,
+            selector,
+            AwsError(
+                "ParameterVersionNotFound",
+                f"Systems Manager could not find version {selector[1:]} of {base}. "
+                "Verify the version and try again.",
+            ),
+        )
     if selector is not None and not selector[1:].isdigit():
         # a label: public parameters carry none
         return None, selector, AwsError("ParameterNotFound", "")
@@ -99,14 +104,20 @@ def _filters(raw: list[dict[str, Any]]) -> list[tuple[str, set[str]]]:
     for f in raw:
         key, option = f["Key"], f.get("Option", "Equals")
         if key not in _FILTER_KEYS:
-            raise AwsError("InvalidFilterKey", f"The following filter key is not valid: {key}. "
-                           f"Valid filter keys include: [{', '.join(_FILTER_KEYS)}].")
+            raise AwsError(
+                "InvalidFilterKey",
+                f"The following filter key is not valid: {key}. "
+                f"Valid filter keys include: [{', '.join(_FILTER_KEYS)}].",
+            )
         if option != "Equals":
-            raise AwsError("InvalidFilterOption", f"The following filter option is not valid: {option}. "
-                           "Valid options include: [Equals].")
+            raise AwsError(
+                "InvalidFilterOption",
+                f"The following filter option is not valid: {option}. Valid options include: [Equals].",
+            )
         if not f.get("Values"):
-            raise AwsError("InvalidFilterValue",
-                           f"The following filter values are missing : null for filter key {key}.")
+            raise AwsError(
+                "InvalidFilterValue", f"The following filter values are missing : null for filter key {key}."
+            )
         out.append((key, set(f["Values"])))
     return out
 
@@ -120,14 +131,17 @@ def get_parameters_by_path(call: Call) -> Shape:
     if not path.startswith("/"):
         # AWS: "Hierarchies start with a forward slash (/)"; the wording of its refusal is
         # undocumented (ValidationException, SSM's error for an invalid request)
-        raise AwsError("ValidationException",
-                       f"The parameter path {path} must begin with a forward slash (/).")
+        raise AwsError(
+            "ValidationException", f"The parameter path {path} must begin with a forward slash (/)."
+        )
     prefix = path.rstrip("/") + "/"
     recursive = bool(call.params.get("Recursive"))
     filters = _filters(call.params.get("ParameterFilters") or [])
     matches = [
-        p for name, p in public_parameters(call.region).items()
-        if name.startswith(prefix) and (recursive or "/" not in name[len(prefix):])
+        p
+        for name, p in public_parameters(call.region).items()
+        if name.startswith(prefix)
+        and (recursive or "/" not in name[len(prefix) :])
         and all((p.type if key == "Type" else p.data_type) in values for key, values in filters)
     ]
     start = 0
@@ -137,7 +151,7 @@ def get_parameters_by_path(call: Call) -> Shape:
             raise AwsError("InvalidNextToken", "The specified token is not valid.")
         start = int(token)
     size = call.params.get("MaxResults", _PAGE)
-    page = matches[start:start + size]
+    page = matches[start : start + size]
     out: Shape = {"Parameters": [_parameter(p) for p in page]}
     if start + size < len(matches):
         out["NextToken"] = str(start + size)
