@@ -173,6 +173,17 @@ DESIGNS: dict[str, tuple[str, list[Flow]]] = {
         "vpn-tgw",
         [("dc", "web-a", "tcp", 443), ("data-a", "dc", "tcp", 443), ("web-a", "data-a", "tcp", 443)],
     ),
+    "hybrid-dx-vpn": (
+        "hybrid-dx-vpn",
+        [
+            ("dc", "app-1", "tcp", 443),
+            ("app-1", "dc", "tcp", 443),
+            ("dc", "db-1", "tcp", 5432),
+            ("branch", "app-1", "tcp", 443),
+            ("branch", "db-1", "tcp", 5432),
+            ("app-1", "db-1", "tcp", 5432),
+        ],
+    ),
     "shared-vpc": (
         "shared-vpc",
         [("app-1", "app-2", "tcp", 8080), ("app-2", "app-1", "tcp", 8080), ("app-1", "app-2", "tcp", 443)],

@@ -1,9 +1,11 @@
-"""Golden traces of three example designs: what a user reads, reviewed as diffs.
+"""Golden traces of example designs: what a user reads, reviewed as diffs.
 
 Regenerate with ``.venv/bin/python tools/regen_reach_golden.py`` after an intended change. The
 designs are AWS's documented ones: "VPC peering scenarios"
 (https://docs.aws.amazon.com/vpc/latest/peering/peering-scenarios.html) and "Centralized egress to
-the internet" (https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-egress-to-internet.html).
+the internet" (https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-egress-to-internet.html)
+and Direct Connect primary with a VPN backup through a transit gateway ("Transit gateway
+associations", https://docs.aws.amazon.com/directconnect/latest/UserGuide/direct-connect-transit-gateways.html).
 """
 
 from __future__ import annotations

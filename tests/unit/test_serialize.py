@@ -214,6 +214,17 @@ def build_every_kind(world: World) -> None:
     vpn = cp.create_vpn_connection(customer_gateway_id=cgw.id, vpn_gateway_id=vgw.id,
                                    options={"static_routes_only": True})
     cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/16")
+    dxgw = cp.create_direct_connect_gateway(direct_connect_gateway_name="corp", amazon_side_asn=65000)
+    con = cp.create_connection(location="EqDC2", bandwidth="10Gbps", connection_name="dc")
+    cp.create_transit_virtual_interface(connection_id=con.id, virtual_interface_name="dc", vlan=10, asn=65100,
+                                        direct_connect_gateway_id=dxgw.id,
+                                        tags={"vpclab:on-premises-cidrs": "192.168.0.0/16"})
+    proposal = other.create_direct_connect_gateway_association_proposal(
+        direct_connect_gateway_id=dxgw.id, direct_connect_gateway_owner_account=A,
+        gateway_id=other.create_transit_gateway().id,
+        add_allowed_prefixes_to_direct_connect_gateway=["10.0.0.0/8"])
+    cp.accept_direct_connect_gateway_association_proposal(
+        direct_connect_gateway_id=dxgw.id, proposal_id=proposal.id, associated_gateway_owner_account=B)
     cp.create_network_interface(subnet_id=sa.id, groups=[sg.id], secondary_private_ip_address_count=1)
     (instance,) = cp.run_instances(image_id=image_named("us-east-1", "al2023").image_id,
                                    instance_type="t3.micro", subnet_id=sb.id)

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from ipaddress import ip_address, ip_network
 
+from ..model.direct_connect import VirtualInterface, learned_cidrs
 from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.peering import VpcPeeringConnection
@@ -280,7 +281,8 @@ def _by_id(
     if res is None:
         raise UnknownEndpointError(
             f"{label}: no resource {rid} in this World (expected an interface, instance, "
-            f"subnet, VPC, customer gateway, attachment, peering connection, an IPv4 or IPv6 "
+            f"subnet, VPC, customer gateway, virtual interface, attachment, peering connection, an IPv4 "
+            f"or IPv6 "
             f'address, "internet" or a service such as "s3:us-east-1")'
         )
     if isinstance(res, NetworkInterface):
@@ -321,6 +323,15 @@ def _by_id(
                 f"(tag vpclab:on-premises-cidrs); give an address, e.g. {rid}:192.168.0.10"
             )
         return Endpoint("on-premises", ip or first_host(cidrs[0]), label, component=res.id)
+    if isinstance(res, VirtualInterface):
+        # an on-premises site behind a Direct Connect virtual interface (its lab tag's networks)
+        vif_cidrs = res.advertised_cidrs
+        if ip is None and (family == 6 or not vif_cidrs):
+            raise UnknownEndpointError(
+                f"{label}: virtual interface {rid} names no on-premises networks "
+                f"(tag vpclab:on-premises-cidrs); give an address, e.g. {rid}:192.168.0.10"
+            )
+        return Endpoint("on-premises", ip or first_host(vif_cidrs[0]), label, component=res.id)
     if isinstance(res, TransitGatewayAttachment) and role == "source":
         return Endpoint(
             "tgw-attachment", ip or _attachment_address(view, res, label, family), label, component=res.id
@@ -388,4 +399,8 @@ def _attachment_address(
         cidrs = on_premises_cidrs(cgw) if cgw is not None else ()
         if cidrs:
             return first_host(cidrs[0])
+    if att.resource_type == "direct-connect-gateway":
+        learned = learned_cidrs(world, att.resource_id)
+        if learned:
+            return first_host(learned[0])
     raise UnknownEndpointError(f"{label}: say which address the traffic comes from, e.g. {att.id}:10.9.0.10")

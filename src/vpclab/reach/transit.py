@@ -12,7 +12,7 @@ from ..model.peering import VpcPeeringConnection
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGatewayAttachment, vpc_attachment
 from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway, on_premises_cidrs, vpn_connection_for
-from . import fixes
+from . import direct_connect, fixes
 from .forwarding import in_cidr
 from .result import PacketHeader
 from .tracer import Arrival, Tracer
@@ -183,6 +183,8 @@ def tgw_forward(
         t.hop("transit-gateway-attachment", out.id, f"{tgw_id} → {out.resource_id}", packet)
         vpn = t.world.get(out.resource_id, VpnConnection)
         return to_on_premises(t, vpn, packet, ("tgw-vpn", out.id))
+    if out.resource_type == "direct-connect-gateway":
+        return direct_connect.to_on_premises(t, out, packet)
     if out.resource_type == "peering":
         far = out.peer_transit_gateway_id if tgw_id == out.transit_gateway_id else out.transit_gateway_id
         t.hop("transit-gateway-attachment", out.id, f"{tgw_id} → {far}", packet)
@@ -318,9 +320,20 @@ def to_on_premises(
 
 
 def from_on_premises(t: Tracer, cgw_id: str, packet: PacketHeader, via: tuple[str, ...] = ()) -> Arrival:
-    """From on premises into AWS, over a VPN connection of the customer gateway: through a virtual
-    private gateway into its VPC, or through a transit gateway's VPN attachment."""
+    """From on premises into AWS: over Direct Connect when an interface of the site carries the
+    destination (``reach.direct_connect``), else over a VPN connection of the site's customer
+    gateway: through a virtual private gateway into its VPC, or a transit gateway's VPN attachment.
+    ``cgw_id`` names the site: a customer gateway or a virtual interface."""
     world = t.world
+    over_dx = direct_connect.from_on_premises(t, cgw_id, packet)
+    if over_dx is not None:
+        return over_dx
+    if world.get(cgw_id, CustomerGateway) is None:
+        # a site named by its virtual interface: its VPN backup, if it has one
+        backup = direct_connect.backup_customer_gateway(t, packet.src_ip)
+        if backup is None:
+            return direct_connect.no_route(t, cgw_id, packet)
+        cgw_id, via = backup.id, ()
     vpns = [v for v in world.all(VpnConnection) if v.customer_gateway_id == cgw_id and v.state == "available"]
     chosen: tuple[VpnConnection, str] | None = None
     if via and via[0] == "tgw-vpn":

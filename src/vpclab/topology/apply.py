@@ -116,6 +116,8 @@ def apply(plan: Plan) -> Network:
     a.each("tgw_route_table", links.create_tgw_route_table)
     a.each("tgw_attachment", links.create_tgw_attachment)  # VPC and peering attachments, accepted
     a.each("vpn_connection", links.create_vpn_connection)  # VPN connections (+ static routes)
+    a.each("direct_connect_gateway", links.create_direct_connect_gateway)  # + associations (TGW attachments)
+    a.each("virtual_interface", links.create_virtual_interface)  # connection + VIF (+ BGP failover test)
     a.each("tgw_route_table", links.fill_tgw_route_table)  # associations, propagations, routes
     a.each("nat_gateway", vpc.create_nat_gateway)       # NAT gateways, each with a new Elastic IP
     a.each("network_interface", vpc.create_network_interface)

@@ -7,7 +7,7 @@ from typing import Any
 from ..model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
 from ..model.vpn import ON_PREMISES_CIDRS_TAG
 from .apply import Applier
-from .resolve import Decl, tgw_attachment_names
+from .resolve import Decl, dx_attachment_name, tgw_attachment_names
 
 #: short service names → the AWS service name suffix (com.amazonaws.<region>.<suffix>)
 GATEWAY_SERVICES = ("s3", "dynamodb")
@@ -295,3 +295,55 @@ def _arn(a: Applier, resource_id: str) -> str:
 
     res = a.world.get(resource_id)
     return resource_arn(res) if res is not None else resource_id
+
+
+# -- Direct Connect --------------------------------------------------------------------------------
+def create_direct_connect_gateway(a: Applier, d: Decl) -> None:
+    """The gateway, then its associations: with the owner's own gateways directly, with another
+    account's through a proposal accepted by the Direct Connect gateway's owner (as AWS requires)."""
+    spec = d.spec
+    dx_id = a.keep(d.name, a.call(d, "create_direct_connect_gateway", direct_connect_gateway_name=d.name,
+                                  amazon_side_asn=spec.amazon_side_asn, tags=a.tags(d.name, spec.tags)))
+    if dx_id is None:
+        return
+    for gw_name, prefixes in spec.associations.items():
+        gw, gw_id = a.plan.decls[gw_name], a.id(gw_name)
+        if gw_id is None:
+            continue
+        loc = ("associations", gw_name)
+        if gw.account == d.account:
+            assoc = a.call(d, "create_direct_connect_gateway_association", loc, region=gw.region,
+                           direct_connect_gateway_id=dx_id, gateway_id=gw_id,
+                           add_allowed_prefixes_to_direct_connect_gateway=prefixes)
+        else:
+            prop = a.call(d, "create_direct_connect_gateway_association_proposal", loc, account=gw.account,
+                          region=gw.region, direct_connect_gateway_id=dx_id,
+                          direct_connect_gateway_owner_account=d.account, gateway_id=gw_id,
+                          add_allowed_prefixes_to_direct_connect_gateway=prefixes)
+            assoc = None if prop is None else a.call(
+                d, "accept_direct_connect_gateway_association_proposal", loc, direct_connect_gateway_id=dx_id,
+                proposal_id=prop.id, associated_gateway_owner_account=gw.account)
+        if assoc is not None and assoc.transit_gateway_attachment_id:
+            a.net.add(dx_attachment_name(d.name, gw_name), assoc.transit_gateway_attachment_id)
+
+
+def create_virtual_interface(a: Applier, d: Decl) -> None:
+    """A dedicated connection for the interface, the interface (its on-premises networks as the lab
+    tag), and with ``bgp: down`` a BGP failover test holding its session down."""
+    spec = d.spec
+    dx_id = a.id(d.parent)
+    if dx_id is None:
+        return
+    con_id = a.keep(f"{d.name}/connection", a.call(
+        d, "create_connection", location=spec.location, bandwidth=spec.bandwidth,
+        connection_name=f"{d.name}-connection", tags=a.tags(f"{d.name}/connection", {})))
+    if con_id is None:
+        return
+    tags = a.tags(d.name, spec.tags)
+    if spec.on_premises_cidrs:
+        tags[ON_PREMISES_CIDRS_TAG] = ",".join(spec.on_premises_cidrs)
+    action = f"create_{spec.type}_virtual_interface"
+    vif_id = a.keep(d.name, a.call(d, action, connection_id=con_id, virtual_interface_name=d.name,
+                                   vlan=spec.vlan, asn=spec.asn, direct_connect_gateway_id=dx_id, tags=tags))
+    if vif_id is not None and spec.bgp == "down":
+        a.call(d, "start_bgp_failover_test", ("bgp",), virtual_interface_id=vif_id)

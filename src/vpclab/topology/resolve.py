@@ -26,7 +26,8 @@ LABELS = {
     "transit_gateway": "transit gateway", "tgw_attachment": "transit gateway attachment",
     "tgw_route_table": "transit gateway route table", "endpoint_service": "endpoint service",
     "customer_gateway": "customer gateway", "vpn_gateway": "VPN gateway", "vpn_connection": "VPN connection",
-    "share": "resource share",
+    "share": "resource share", "direct_connect_gateway": "Direct Connect gateway",
+    "virtual_interface": "virtual interface",
 }
 
 #: VPC member sections → the kind of what they declare
@@ -40,7 +41,8 @@ TOP_SECTIONS = {
     "elastic_ips": "elastic_ip", "prefix_lists": "prefix_list", "peerings": "peering",
     "transit_gateways": "transit_gateway", "endpoint_services": "endpoint_service",
     "customer_gateways": "customer_gateway", "vpn_gateways": "vpn_gateway",
-    "vpn_connections": "vpn_connection", "shares": "share",
+    "vpn_connections": "vpn_connection", "direct_connect_gateways": "direct_connect_gateway",
+    "shares": "share",
 }
 #: route target kinds (``nat:NAME``) → the kind of the named resource
 ROUTE_TARGETS = {spelling: {"vpc_peering_connection": "peering"}.get(t.kinds[0], t.kinds[0])
@@ -178,6 +180,12 @@ def _declare_all(plan: Plan, account: str, region: str) -> None:
             acct = plan.account_of(spec.account, (*loc, "account"), account)
             reg = plan.region_of(spec.region, (*loc, "region"), region)
             _declare(plan, Decl(kind, name, loc, spec, acct, reg))
+            if kind == "direct_connect_gateway":
+                for vname, vspec in spec.virtual_interfaces.items():
+                    vloc = (*loc, "virtual_interfaces", vname)
+                    v_acct = plan.account_of(vspec.account, (*vloc, "account"), acct)
+                    v_reg = plan.region_of(vspec.region, (*vloc, "region"), reg)
+                    _declare(plan, Decl("virtual_interface", vname, vloc, vspec, v_acct, v_reg, parent=name))
             if kind == "transit_gateway":
                 for sub, sub_kind in (("attachments", "tgw_attachment"), ("route_tables", "tgw_route_table")):
                     for sname, sspec in getattr(spec, sub).items():
@@ -284,7 +292,16 @@ def tgw_attachment_names(plan: Plan, tgw: str) -> dict[str, str]:
     for v in plan.of("vpn_connection"):
         if v.spec.transit_gateway == tgw:
             names[v.name] = f"{v.name}/attachment"
+    for g in plan.of("direct_connect_gateway"):
+        if tgw in g.spec.associations:
+            names[g.name] = dx_attachment_name(g.name, tgw)
     return names
+
+
+def dx_attachment_name(dx_gateway: str, tgw: str) -> str:
+    """The name a Direct Connect gateway's attachment to ``tgw`` is kept under (route tables name it
+    by the Direct Connect gateway's name)."""
+    return f"{dx_gateway}/attachment/{tgw}"
 
 
 def _check_tgw_route_table(plan: Plan, d: Decl) -> None:
@@ -296,7 +313,8 @@ def _check_tgw_route_table(plan: Plan, d: Decl) -> None:
         if name not in usable:
             plan.problem(d.loc + sub, f"unknown attachment '{name}' of transit gateway {d.parent}"
                                       f"{_hint(name, usable)}: expected one of its attachments, a peering "
-                                      "attachment to it, a VPN connection to it" +
+                                      "attachment to it, a VPN connection or a Direct Connect gateway "
+                                      "associated with it" +
                                       (" or blackhole" if sub[0] == "routes" else ""))
     defaults = sum(1 for r in plan.of("tgw_route_table") if r.parent == d.parent and r.spec.default)
     if defaults > 1 and d.spec.default:
@@ -326,6 +344,11 @@ def _check_vpn_connection(plan: Plan, d: Decl) -> None:
         plan.ref((*d.loc, "transit_gateway"), d.spec.transit_gateway, "transit_gateway")
 
 
+def _check_direct_connect_gateway(plan: Plan, d: Decl) -> None:
+    for name in d.spec.associations:
+        plan.ref((*d.loc, "associations", name), name, "transit_gateway", "vpn_gateway")
+
+
 def _check_share(plan: Plan, d: Decl) -> None:
     _check_list(plan, d, "resources", ("subnet", "transit_gateway", "prefix_list"))
     for i, acct in enumerate(d.spec.principals):
@@ -346,5 +369,6 @@ _CHECKS = {
     "endpoint_service": _check_endpoint_service,
     "vpn_gateway": _check_vpn_gateway,
     "vpn_connection": _check_vpn_connection,
+    "direct_connect_gateway": _check_direct_connect_gateway,
     "share": _check_share,
 }

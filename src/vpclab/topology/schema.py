@@ -331,6 +331,26 @@ class VpnConnectionSpec(Placed):
         return self
 
 
+class VirtualInterfaceSpec(Placed):
+    type: Literal["transit", "private"] = Field("transit", description="transit (to a transit gateway "
+                                                "association) or private (to a VPN gateway association)")
+    location: str = Field("EqDC2", description="the Direct Connect location of its connection")
+    bandwidth: Literal["1Gbps", "10Gbps", "100Gbps", "400Gbps"] = "10Gbps"
+    vlan: int
+    asn: int = Field(65000, description="the customer router's BGP ASN")
+    on_premises_cidrs: list[str] = Field(default_factory=list,
+                                         description="what the customer router advertises over BGP")
+    bgp: Literal["up", "down"] = Field("up", description="down: a BGP failover test holds the session down "
+                                                         "(its routes are withdrawn)")
+
+
+class DirectConnectGatewaySpec(Placed):
+    amazon_side_asn: int = 64512
+    associations: dict[Name, list[str]] = Field(
+        default_factory=dict, description="transit gateway or VPN gateway name → allowed prefixes")
+    virtual_interfaces: dict[Name, VirtualInterfaceSpec] = Field(default_factory=dict)
+
+
 class ShareSpec(Placed):
     resources: list[Name] = Field(description="subnet, transit gateway or prefix list names")
     principals: list[AccountRef]
@@ -360,6 +380,7 @@ class Topology(Spec):
     customer_gateways: dict[Name, CustomerGatewaySpec] = Field(default_factory=dict)
     vpn_gateways: dict[Name, VpnGatewaySpec] = Field(default_factory=dict)
     vpn_connections: dict[Name, VpnConnectionSpec] = Field(default_factory=dict)
+    direct_connect_gateways: dict[Name, DirectConnectGatewaySpec] = Field(default_factory=dict)
     shares: dict[Name, ShareSpec] = Field(default_factory=dict)
 
 
