@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model.base import Resource
+from ..model.direct_connect import DirectConnectGateway, DirectConnectGatewayAssociation, VirtualInterface
 from ..model.endpoints import VpcEndpoint, VpcEndpointService
 from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
@@ -157,6 +158,17 @@ KINDS: list[tuple[str, type[Resource], list[Column]]] = [
         ("gateway", lambda r, n: _n(n, r.vpn_gateway_id or r.transit_gateway_id)),
         ("routing", lambda r, n: "static" if r.static_routes_only else "bgp"),
         ("static_routes", lambda r, n: [x.destination_cidr_block for x in r.routes])]),
+    ("direct_connect_gateways", DirectConnectGateway, [
+        ("asn", lambda r, n: r.amazon_side_asn),
+        ("associations", lambda r, n: [
+            f"{n.name(a.associated_gateway_id)}: {', '.join(a.allowed_prefixes) or '-'}"
+            for a in n.world.all(DirectConnectGatewayAssociation)
+            if a.direct_connect_gateway_id == r.id and a.live])]),
+    ("virtual_interfaces", VirtualInterface, [
+        ("type", lambda r, n: r.virtual_interface_type),
+        ("gateway", lambda r, n: _n(n, r.direct_connect_gateway_id or r.virtual_gateway_id)),
+        ("vlan", lambda r, n: r.vlan), ("asn", lambda r, n: r.asn), ("bgp", lambda r, n: r.bgp_status),
+        ("on_premises", lambda r, n: list(r.advertised_cidrs))]),
     ("shares", ResourceShare, [
         ("resources", lambda r, n: _ns(n, r.resource_ids)),
         ("principals", lambda r, n: [n.account_name(p) for p in r.principals])]),
@@ -188,6 +200,8 @@ SUMMARY: list[tuple[str, str, str]] = [
     ("transit_gateway_attachments", "TGW attachment", "TGW attachments"),
     ("endpoints", "endpoint", "endpoints"), ("vpn_connections", "VPN connection", "VPN connections"),
     ("instances", "instance", "instances"), ("nat_gateways", "NAT gateway", "NAT gateways"),
+    ("direct_connect_gateways", "Direct Connect gateway", "Direct Connect gateways"),
+    ("virtual_interfaces", "virtual interface", "virtual interfaces"),
     ("shares", "share", "shares"),
 ]
 
