@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource, Tags, kind_of_id
+from ..model.direct_connect import VirtualInterface
 from ..model.endpoints import VpcEndpoint, VpcEndpointService
 from ..model.gateways import InternetGateway
 from ..model.insights import (
@@ -46,8 +47,10 @@ SUPPORTED_KINDS: dict[str, str] = {
     for cls in (Instance, InternetGateway, NetworkInterface, TransitGateway, TransitGatewayAttachment,
                 VpcEndpointService, VpcEndpoint, VpcPeeringConnection, VpnGateway)
 }
-#: vpclab goes further: on-premises hosts behind a customer gateway (a lab knob AWS does not analyse)
-VPCLAB_KINDS: dict[str, str] = {CustomerGateway.KIND: CustomerGateway.ARN_TYPE}
+#: vpclab goes further: on-premises hosts behind a customer gateway or a Direct Connect virtual
+#: interface (lab knobs AWS does not analyse: its analyser stops at the transit gateway attachment)
+VPCLAB_KINDS: dict[str, str] = {CustomerGateway.KIND: CustomerGateway.ARN_TYPE,
+                                VirtualInterface.KIND: VirtualInterface.ARN_TYPE}
 
 
 # -- the path --------------------------------------------------------------------------------------
@@ -105,6 +108,8 @@ def _endpoint_resource(ctx: Ctx, ref: str, param: str) -> Resource:
 
 
 def resource_arn(res: Resource) -> str:
+    if isinstance(res, VirtualInterface):
+        return res.arn  # a Direct Connect ARN
     return ec2_arn(res.region, res.owner_id, (SUPPORTED_KINDS | VPCLAB_KINDS)[res.KIND], res.id)
 
 
@@ -253,7 +258,7 @@ def _tracer_end(ctx: Ctx, rid: str | None, ip: str | None, role: str) -> tuple[s
     if rid is None:
         return (ip, None) if ip else (None, f"the path has no {role}")
     prefix = rid.rsplit("-", 1)[0]
-    if prefix in ("i", "eni", "cgw"):
+    if prefix in ("i", "eni", "cgw", "dxvif"):
         return _with_ip(rid, ip), None
     if prefix == "igw":
         # the internet beyond the gateway: a host there (the given address, else TEST-NET-2's)

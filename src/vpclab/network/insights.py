@@ -77,6 +77,12 @@ def component(world: World, rid: str) -> AnalysisComponent:
     """AWS's ``AnalysisComponent`` for an id: its ARN and Name tag when it is a modelled resource."""
     kind = kind_of_id(rid)
     res = world.get(rid, kind) if kind is not None else None
+    own_arn = getattr(world.get(rid), "arn", None)
+    if isinstance(own_arn, str) and own_arn.startswith("arn:aws:directconnect:"):
+        # Direct Connect gateways and virtual interfaces (vpclab's hops past the transit gateway
+        # attachment, where Reachability Analyzer stops): their own Direct Connect ARNs
+        found = world.get(rid)
+        return AnalysisComponent(id=rid, arn=own_arn, name=found.name if found is not None else None)
     if res is None or kind is None:
         return AnalysisComponent(id=rid)
     return AnalysisComponent(
