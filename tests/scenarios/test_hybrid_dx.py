@@ -15,7 +15,7 @@ def test_direct_connect_primary_vpn_backup() -> None:
     """The data centre advertises 172.16.0.0/16 over Direct Connect and over a VPN: the transit
     gateway prefers the Direct Connect gateway's propagated route ("Route evaluation order",
     https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html) and on premises uses
-    the allowed prefix 10.0.0.0/8 the Direct Connect gateway advertises to it ("Allowed prefixes
+    the allowed prefixes the Direct Connect gateway advertises to it ("Allowed prefixes
     interactions", https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html);
     the branch's interface has its BGP session down, so its traffic takes its VPN both ways."""
     got = check(
@@ -64,7 +64,7 @@ def test_missing_allowed_prefix_on_premises_cannot_route() -> None:
     only the allowed prefixes entered will be advertised to on-premises",
     https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html): without
     10.2.0.0/16 among them, a site with Direct Connect only cannot reach the data VPC."""
-    text_old = "hub: [10.0.0.0/8]"
+    text_old = "hub: [10.1.0.0/16, 10.2.0.0/16]"
     net = edited("hybrid-dx-vpn", text_old, "hub: [10.1.0.0/16]")
     over_dx = net.trace("dc", "app-1", protocol="tcp", port=443)
     assert over_dx.disposition == "reachable" and "corp-dx" in [h.name for h in over_dx.forward_hops]
@@ -82,3 +82,16 @@ def test_missing_allowed_prefix_on_premises_cannot_route() -> None:
     assert alone.disposition == "blocked"
     assert [e.code for e in alone.explanations] == ["VPCLAB_ON_PREMISES_NO_ROUTE"]
     assert "no allowed prefix" in alone.explanations[0].message
+
+
+def test_a_more_specific_vpn_route_wins_on_premises() -> None:
+    """The customer gateway "prefers the path with the most specific route": an allowed prefix
+    10.0.0.0/8 is less specific than the VPC CIDR 10.1.0.0/16 the transit gateway advertises over the
+    VPN, so the data centre's requests take the VPN while the replies come back over Direct Connect
+    (re:Post, https://repost.aws/knowledge-center/direct-connect-gateway-primary-connection, citing
+    https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html)."""
+    net = edited("hybrid-dx-vpn", "hub: [10.1.0.0/16, 10.2.0.0/16]", "hub: [10.0.0.0/8]")
+    t = net.trace("dc", "app-1", protocol="tcp", port=443)
+    assert t.disposition == "reachable"
+    assert "dc-vpn" in [h.name for h in t.forward_hops] and "corp-dx" not in [h.name for h in t.forward_hops]
+    assert "corp-dx" in [h.name for h in t.return_hops]

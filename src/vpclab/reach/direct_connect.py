@@ -10,10 +10,11 @@ the transit virtual interface whose BGP session advertises the destination (long
 On premises → AWS: the customer router knows what the Direct Connect gateway advertises to it — only
 the association's allowed prefixes ("For transit gateway associations, only the allowed prefixes
 entered will be advertised to on-premises", Allowed prefixes interactions,
-https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html). vpclab assumes
-the customer router prefers Direct Connect over a VPN for the same destination (AWS's own preference
-on its side, and the design "Direct Connect primary, VPN backup" it documents); when no interface
-of the site can carry the destination (BGP session down, no allowed prefix) the site's VPN is used.
+https://docs.aws.amazon.com/directconnect/latest/UserGuide/allowed-to-prefixes.html). Between that
+and what its VPN's BGP session advertises, the customer gateway takes the most specific route, and
+Direct Connect on equal ones (re:Post "Why is Transit Gateway prioritizing my backup VPN connection
+over my primary Direct Connect gateway?"); when no interface of the site can carry the destination
+(BGP session down, no allowed prefix) the site's VPN is used.
 
 An on-premises site is named by a customer gateway or a virtual interface; its networks are the
 ``vpclab:on-premises-cidrs`` tag of either. Another component of the same site is one whose networks
@@ -30,7 +31,8 @@ from ipaddress import ip_network
 
 from ..model.direct_connect import DirectConnectGatewayAssociation, VirtualInterface
 from ..model.transit_gateway import TransitGatewayAttachment
-from ..model.vpn import CustomerGateway, VpnConnection, on_premises_cidrs
+from ..model.vpc import Vpc
+from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway, on_premises_cidrs
 from .forwarding import in_cidr
 from .result import PacketHeader
 from .tracer import Arrival, Tracer
@@ -119,14 +121,56 @@ def _route(
     return None if best is None else best[1:]
 
 
+def vpn_advertised_len(t: Tracer, site_id: str, src: str, dst: str) -> int | None:
+    """The prefix length of the most specific route to ``dst`` the site's customer gateway learns over
+    its VPN connections' BGP sessions, or None: a transit gateway advertises the routes of the VPN
+    attachment's associated route table, a virtual private gateway its VPC's CIDR blocks. (A static
+    VPN's routes are the customer's own configuration, unknown to vpclab: not counted.)"""
+    gateways = {
+        c.id
+        for c in t.world.all(CustomerGateway)
+        if c.id == site_id or any(in_cidr(src, x) for x in on_premises_cidrs(c))
+    }
+    best: int | None = None
+    for vpn in t.world.all(VpnConnection):
+        if vpn.customer_gateway_id not in gateways or vpn.state != "available" or vpn.static_routes_only:
+            continue
+        cidr: str | None = None
+        if vpn.transit_gateway_id:
+            att = next(
+                (
+                    a
+                    for a in t.world.all(TransitGatewayAttachment)
+                    if a.resource_type == "vpn" and a.resource_id == vpn.id and a.live
+                ),
+                None,
+            )
+            rtb_id = att.association_route_table_id if att is not None else None
+            route = t.view.tgw_route(rtb_id, dst) if rtb_id else None
+            cidr = route.destination_cidr_block if route is not None and route.state == "active" else None
+        elif vpn.vpn_gateway_id:
+            vgw = t.world.get(vpn.vpn_gateway_id, VpnGateway)
+            vpc = t.world.get(vgw.vpc_id, Vpc) if vgw is not None and vgw.vpc_id else None
+            cidr = _best_match(vpc.cidr_blocks, dst) if vpc is not None else None
+        if cidr is not None and (best is None or _prefix_len(cidr) > best):
+            best = _prefix_len(cidr)
+    return best
+
+
 def from_on_premises(t: Tracer, site_id: str, packet: PacketHeader) -> Arrival | None:
     """Into AWS over Direct Connect, or None (nothing recorded) when no interface of the site can
-    carry the packet — the caller then tries the site's VPN."""
+    carry the packet, or when the site's VPN advertises a more specific route to the destination
+    (the customer gateway "prefers the path with the most specific route"; on equal routes "it
+    always prefers Direct Connect", https://repost.aws/knowledge-center/direct-connect-gateway-primary-connection)
+    — the caller then uses the site's VPN."""
     vifs = site_interfaces(t, site_id, packet.src_ip)
     chosen = _route(t, vifs, packet.dst_ip) if vifs else None
     if chosen is None:
         return None
     vif, assoc, prefix = chosen
+    over_vpn = vpn_advertised_len(t, site_id, packet.src_ip, packet.dst_ip)
+    if over_vpn is not None and over_vpn > _prefix_len(prefix):
+        return None
     att = t.world.get(assoc.transit_gateway_attachment_id or "", TransitGatewayAttachment)
     if att is None or not att.live:
         return None
