@@ -174,7 +174,8 @@ def propagated_routes(world: World, route_table: RouteTable, *,
     """The routes virtual private gateways propagate into ``route_table`` (AWS "Route propagation").
 
     For each gateway in ``route_table.propagating_vgws`` that is attached to the table's VPC, one
-    route per CIDR advertised by its available VPN connections, targeting the gateway, with origin
+    route per CIDR advertised by its available VPN connections (then per CIDR it learns over Direct
+    Connect private virtual interfaces), targeting the gateway, with origin
     ``EnableVgwRoutePropagation``; duplicates (the same CIDR over two connections) appear once.
     At most ``limit`` routes — by default the quota "BGP advertised routes per route table
     (propagated routes)", 100, which AWS does not raise — in connection creation order.
@@ -193,6 +194,13 @@ def propagated_routes(world: World, route_table: RouteTable, *,
                 if (cidr, vgw.id) not in routes:
                     routes[cidr, vgw.id] = Route(destination_cidr_block=cidr, gateway_id=vgw.id,
                                          origin="EnableVgwRoutePropagation")
+        # and what it learns over Direct Connect private virtual interfaces (model.direct_connect)
+        from .direct_connect import private_learned_cidrs
+
+        for cidr in private_learned_cidrs(world, vgw.id):
+            if (cidr, vgw.id) not in routes:
+                routes[cidr, vgw.id] = Route(destination_cidr_block=cidr, gateway_id=vgw.id,
+                                             origin="EnableVgwRoutePropagation")
     return tuple(routes.values())[:limit]
 
 

@@ -226,3 +226,105 @@ def backup_customer_gateway(t: Tracer, ip: str) -> CustomerGateway | None:
         if cgw.id in with_vpn and any(in_cidr(ip, c) for c in on_premises_cidrs(cgw)):
             return cgw
     return None
+
+
+# -- private virtual interfaces and virtual private gateways ---------------------------------------
+def _private_vifs_of(t: Tracer, vgw_id: str) -> list[VirtualInterface]:
+    """The private interfaces that reach a virtual private gateway: attached to it, or to a Direct
+    Connect gateway associated with it."""
+    gateways = {
+        a.direct_connect_gateway_id
+        for a in t.world.all(DirectConnectGatewayAssociation)
+        if a.associated_gateway_id == vgw_id and a.live
+    }
+    return [
+        v
+        for v in t.world.all(VirtualInterface)
+        if v.virtual_interface_type == "private"
+        and (v.virtual_gateway_id == vgw_id or v.direct_connect_gateway_id in gateways)
+    ]
+
+
+def vgw_route(t: Tracer, vgw_id: str, dst: str) -> tuple[int, VirtualInterface, str] | None:
+    """The private interface a virtual private gateway sends ``dst`` over: the longest prefix its
+    BGP session (up) advertises, as (prefix length, interface, prefix)."""
+    best: tuple[int, VirtualInterface, str] | None = None
+    for vif in _private_vifs_of(t, vgw_id):
+        if vif.bgp_status != "up":
+            continue
+        cidr = _best_match(vif.advertised_cidrs, dst)
+        if cidr is not None and (best is None or _prefix_len(cidr) > best[0]):
+            best = (_prefix_len(cidr), vif, cidr)
+    return best
+
+
+def vgw_to_on_premises(
+    t: Tracer, vgw_id: str, vpc_id: str, vif: VirtualInterface, cidr: str, packet: PacketHeader
+) -> Arrival:
+    """Out of a virtual private gateway over a private virtual interface (the gateway already hopped)."""
+    if vif.direct_connect_gateway_id:
+        t.hop("direct-connect-gateway", vif.direct_connect_gateway_id, f"{cidr} → {vif.id} (BGP)", packet)
+    t.hop(
+        "virtual-interface",
+        vif.id,
+        f"to on premises over {vif.connection_id} (VLAN {vif.vlan}, {cidr})",
+        packet,
+    )
+    return Arrival("on-premises", packet.dst_ip, via=("vgw-dx", vgw_id, vpc_id, vif.id))
+
+
+def _private_route(
+    t: Tracer, vifs: list[VirtualInterface], dst: str
+) -> tuple[VirtualInterface, VpnGateway] | None:
+    """A private interface of the site and the virtual private gateway whose VPC holds ``dst``, when
+    the customer router learns that VPC's CIDR over it: straight from a gateway the interface is
+    attached to, or through a Direct Connect gateway association whose allowed prefixes are the same
+    as or wider than the VPC CIDR ("Allowed prefixes interactions")."""
+    for vif in vifs:
+        if vif.virtual_interface_type != "private" or vif.bgp_status != "up":
+            continue
+        candidates: list[tuple[str, tuple[str, ...] | None]] = []
+        if vif.virtual_gateway_id:
+            candidates.append((vif.virtual_gateway_id, None))
+        for a in t.world.all(DirectConnectGatewayAssociation):
+            if (
+                a.direct_connect_gateway_id == vif.direct_connect_gateway_id
+                and a.live
+                and a.associated_gateway_type == "virtualPrivateGateway"
+            ):
+                candidates.append((a.associated_gateway_id, a.allowed_prefixes))
+        for vgw_id, allowed in candidates:
+            vgw = t.world.get(vgw_id, VpnGateway)
+            vpc = t.world.get(vgw.vpc_id, Vpc) if vgw is not None and vgw.vpc_id else None
+            block = _best_match(vpc.cidr_blocks, dst) if vpc is not None else None
+            if vgw is None or block is None:
+                continue
+            net = ip_network(block)
+            if allowed is None or any(net.subnet_of(ip_network(p)) for p in allowed if ":" not in p):  # type: ignore[arg-type]
+                return vif, vgw
+    return None
+
+
+def private_from_on_premises(t: Tracer, site_id: str, packet: PacketHeader) -> Arrival | None:
+    """Into a VPC over a private virtual interface and its virtual private gateway, or None."""
+    vifs = [t.world.get(site_id, VirtualInterface)] + [
+        v
+        for v in t.world.all(VirtualInterface)
+        if v.id != site_id and _best_match(v.advertised_cidrs, packet.src_ip)
+    ]
+    chosen = _private_route(t, [v for v in vifs if v is not None], packet.dst_ip)
+    if chosen is None:
+        return None
+    vif, vgw = chosen
+    assert vgw.vpc_id is not None
+    t.hop(
+        "virtual-interface",
+        vif.id,
+        f"on premises {packet.src_ip} over {vif.connection_id} (VLAN {vif.vlan})",
+        packet,
+    )
+    if vif.direct_connect_gateway_id:
+        t.hop("direct-connect-gateway", vif.direct_connect_gateway_id, f"→ {vgw.id}", packet)
+    t.hop("vpn-gateway", vgw.id, f"on premises → {vgw.vpc_id}", packet)
+    t.entered.setdefault(vgw.vpc_id, vgw.id)
+    return t.enter_vpc(vgw.vpc_id, vgw.id, packet, "vpn")

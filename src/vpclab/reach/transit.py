@@ -11,7 +11,14 @@ from __future__ import annotations
 from ..model.peering import VpcPeeringConnection
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGatewayAttachment, vpc_attachment
-from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway, on_premises_cidrs, vpn_connection_for
+from ..model.vpn import (
+    CustomerGateway,
+    VpnConnection,
+    VpnGateway,
+    advertised_cidrs,
+    on_premises_cidrs,
+    vpn_connection_for,
+)
 from . import direct_connect, fixes
 from .forwarding import in_cidr
 from .result import PacketHeader
@@ -278,6 +285,14 @@ def vgw_egress(
     t.entered.setdefault(vpc_id, vgw_id)
     t.hop("vpn-gateway", vgw_id, f"{vpc_id} → on premises", packet)
     vpn = vpn_connection_for(t.world, vgw_id, packet.dst_ip)
+    over_dx = direct_connect.vgw_route(t, vgw_id, packet.dst_ip)
+    if over_dx is not None:
+        # AWS "Route tables and VPN route priority": the longest prefix, then on identical prefixes
+        # BGP routes from Direct Connect before the VPN's static and BGP routes
+        vpn_len = max((int(c.split("/")[1]) for c in advertised_cidrs(t.world, vpn)
+                       if in_cidr(packet.dst_ip, c)), default=-1) if vpn is not None else -1
+        if over_dx[0] >= vpn_len:
+            return direct_connect.vgw_to_on_premises(t, vgw_id, vpc_id, over_dx[1], over_dx[2], packet)
     if vpn is None:
         t.fail(
             "VPCLAB_ON_PREMISES_NO_ROUTE",
@@ -325,7 +340,8 @@ def from_on_premises(t: Tracer, cgw_id: str, packet: PacketHeader, via: tuple[st
     gateway: through a virtual private gateway into its VPC, or a transit gateway's VPN attachment.
     ``cgw_id`` names the site: a customer gateway or a virtual interface."""
     world = t.world
-    over_dx = direct_connect.from_on_premises(t, cgw_id, packet)
+    over_dx = direct_connect.from_on_premises(t, cgw_id, packet) or direct_connect.private_from_on_premises(
+        t, cgw_id, packet)
     if over_dx is not None:
         return over_dx
     if world.get(cgw_id, CustomerGateway) is None:
