@@ -275,3 +275,88 @@ def test_aws_cli_direct_connect(clean_server: Server) -> None:
     assert [g["directConnectGatewayId"] for g in json.loads(listed.stdout)["directConnectGateways"]] == [
         gw_id
     ]
+
+
+def test_vgw_association_private_interface_and_attachments(clean_server: Server) -> None:
+    """A virtual private gateway association (allowed prefixes default to the VPC CIDR), a private
+    virtual interface to the Direct Connect gateway (CreatePrivateVirtualInterface answers the
+    interface itself), DescribeDirectConnectGatewayAttachments, and the association deleted by
+    Direct Connect gateway and virtual gateway ids.
+
+    AWS: "Virtual private gateway associations"
+    (https://docs.aws.amazon.com/directconnect/latest/UserGuide/virtualgateways.html),
+    CreatePrivateVirtualInterface
+    (https://docs.aws.amazon.com/directconnect/latest/APIReference/API_CreatePrivateVirtualInterface.html),
+    DeleteDirectConnectGatewayAssociation
+    (https://docs.aws.amazon.com/directconnect/latest/APIReference/API_DeleteDirectConnectGatewayAssociation.html).
+    """
+    account = "850000000001"
+    dx, ec2 = clean_server.client("directconnect", account=account), clean_server.client(account=account)
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    ec2.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
+    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="vgw-gw", amazonSideAsn=65000)[
+        "directConnectGateway"
+    ]["directConnectGatewayId"]
+    assoc = dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw, virtualGatewayId=vgw)[
+        "directConnectGatewayAssociation"
+    ]
+    assert assoc["allowedPrefixesToDirectConnectGateway"] == [{"cidr": "10.30.0.0/16"}]
+    assert (assoc["virtualGatewayId"], assoc["associatedGateway"]["type"]) == (vgw, "virtualPrivateGateway")
+    con = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="c")["connectionId"]
+    vif = dx.create_private_virtual_interface(
+        connectionId=con,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "p",
+            "vlan": 300,
+            "asn": 65300,
+            "directConnectGatewayId": dxgw,
+            "tags": [{"key": TAG, "value": "172.20.0.0/16"}],
+        },
+    )
+    assert vif["virtualInterfaceType"] == "private" and vif["directConnectGatewayId"] == dxgw
+    [attached] = dx.describe_direct_connect_gateway_attachments(directConnectGatewayId=dxgw)[
+        "directConnectGatewayAttachments"
+    ]
+    assert (attached["virtualInterfaceId"], attached["attachmentType"]) == (
+        vif["virtualInterfaceId"],
+        "PrivateVirtualInterface",
+    )
+    with client_error("DirectConnectClientException"):
+        dx.create_transit_virtual_interface(
+            connectionId=con,
+            newTransitVirtualInterface={
+                "virtualInterfaceName": "t",
+                "vlan": 301,
+                "asn": 65300,
+                "directConnectGatewayId": dxgw,
+            },
+        )
+    gone = dx.delete_direct_connect_gateway_association(directConnectGatewayId=dxgw, virtualGatewayId=vgw)
+    assert gone["directConnectGatewayAssociation"]["associationState"] == "disassociated"
+    assert (
+        dx.describe_direct_connect_gateway_associations(directConnectGatewayId=dxgw)[
+            "directConnectGatewayAssociations"
+        ]
+        == []
+    )
+
+
+def test_unsigned_json_request_goes_by_its_target(clean_server: Server) -> None:
+    """Without a SigV4 credential scope, the X-Amz-Target's prefix names the service (AmazonSSM,
+    OvertureService: the targetPrefix of each service's API model, e.g.
+    https://docs.aws.amazon.com/directconnect/latest/APIReference/Welcome.html)."""
+    import urllib.request
+
+    req = urllib.request.Request(
+        clean_server.url + "/",
+        data=b"{}",
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "OvertureService.DescribeDirectConnectGateways",
+        },
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200 and resp.headers["Content-Type"] == "application/x-amz-json-1.1"
+        assert json.loads(resp.read()) == {"directConnectGateways": []}

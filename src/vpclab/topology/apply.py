@@ -20,8 +20,8 @@ from ..model.world import Settings, World
 from ..network import Network
 from .resolve import Decl, Plan
 
-#: an AWS-style resource id inside an error message
-_ID = re.compile(r"\b[a-z]+(?:-[a-z]+)*-[0-9a-f]{8,17}\b")
+#: an AWS-style resource id inside an error message (or a UUID: Direct Connect gateways, associations)
+_ID = re.compile(r"\b(?:[a-z]+(?:-[a-z]+)*-[0-9a-f]{8,17}|[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12})\b")
 
 
 class Applier:
