@@ -203,6 +203,11 @@ def test_json_errors_and_validation(clean_server: Server) -> None:
     dx = clean_server.client("directconnect", account="830000000001")
     with client_error("DirectConnectClientException", "Direct Connect gateway nope does not exist."):
         dx.describe_direct_connect_gateways(directConnectGatewayId="nope")
+    with client_error(
+        "DirectConnectClientException",
+        "Specify directConnectGatewayId, associatedGatewayId, virtualGatewayId or associationId.",
+    ):
+        dx.describe_direct_connect_gateway_associations()
     status, body, _ = raw_json(
         clean_server,
         "OvertureService.CreateDirectConnectGateway",

@@ -434,3 +434,15 @@ def test_interface_type_must_match_the_gateway_association(cp, world, kind):
             asn=65100,
             direct_connect_gateway_id=dxgw.id,
         )
+
+
+def test_a_virtual_private_gateway_in_use_by_direct_connect_is_not_deleted(cp, world):
+    """DeleteVpnGateway: "You must first detach the virtual private gateway from the VPC"; AWS does not
+    document a gateway still associated with a Direct Connect gateway — vpclab refuses it as in use
+    (IncorrectState) rather than leave the association dangling
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpnGateway.html)."""
+    dxgw, vgw = _dx(cp), _vgw(cp)
+    cp.create_direct_connect_gateway_association(direct_connect_gateway_id=dxgw.id, virtual_gateway_id=vgw.id)
+    cp.detach_vpn_gateway(vpc_id=world.get(vgw.id).vpc_attachments[0].vpc_id, vpn_gateway_id=vgw.id)
+    with fails(world, "The VPN gateway is in use.", code="IncorrectState"):
+        cp.delete_vpn_gateway(vpn_gateway_id=vgw.id)

@@ -736,7 +736,10 @@ class ControlPlane:
     def delete_vpn_connection_route(self, *, vpn_connection_id: str, destination_cidr_block: str) -> None:
         """DeleteVpnConnectionRoute: the static route must exist."""
     def delete_vpn_gateway(self, *, vpn_gateway_id: str) -> None:
-        """DeleteVpnGateway: detach it and delete its VPN connections first (IncorrectState otherwise)."""
+        """DeleteVpnGateway: detach it and delete its VPN connections first (IncorrectState otherwise);
+        likewise its Direct Connect gateway associations and private virtual interfaces (AWS does not document
+        this case; vpclab refuses rather than leave them dangling).
+        """
     def deregister_targets(
         self, *, target_group_arn: str, targets: Sequence[Mapping[str, object]]
     ) -> TargetGroup:

@@ -191,15 +191,26 @@ def detach_vpn_gateway(ctx: Ctx, *, vpc_id: str, vpn_gateway_id: str) -> None:
 
 @action
 def delete_vpn_gateway(ctx: Ctx, *, vpn_gateway_id: str) -> None:
-    """DeleteVpnGateway: detach it and delete its VPN connections first (IncorrectState otherwise)."""
+    """DeleteVpnGateway: detach it and delete its VPN connections first (IncorrectState otherwise);
+    likewise its Direct Connect gateway associations and private virtual interfaces (AWS does not
+    document this case; vpclab refuses rather than leave them dangling)."""
     vgw = ctx.require(VpnGateway, vpn_gateway_id)
     ctx.require_owner(vgw)
-    if vgw.vpc_id is not None or any(v.vpn_gateway_id == vgw.id for v in _live_connections(ctx)):
+    if vgw.vpc_id is not None or any(v.vpn_gateway_id == vgw.id for v in _live_connections(ctx)) \
+            or _direct_connect_uses(ctx, vgw.id):
         raise AwsError("IncorrectState", "The VPN gateway is in use.")
     for rtb in list(ctx.world.all(RouteTable)):
         if vgw.id in rtb.propagating_vgws:
             _stop_propagation(ctx, rtb, vgw.id)
     ctx.world.remove(vgw.id)
+
+
+def _direct_connect_uses(ctx: Ctx, vgw_id: str) -> bool:
+    from ..model.direct_connect import DirectConnectGatewayAssociation, VirtualInterface
+
+    return any(a.associated_gateway_id == vgw_id and a.live
+               for a in ctx.world.all(DirectConnectGatewayAssociation)) or any(
+        v.virtual_gateway_id == vgw_id for v in ctx.world.all(VirtualInterface))
 
 
 # -- VPN connections -------------------------------------------------------------------------

@@ -225,6 +225,17 @@ def create_direct_connect_gateway_association(call: Call) -> Shape:
 
 @handler("DescribeDirectConnectGatewayAssociations", service=SERVICE)
 def describe_direct_connect_gateway_associations(call: Call) -> Shape:
+    """AWS: "You must specify one of the following": a Direct Connect gateway, a virtual private
+    gateway, a transit gateway (or an association id)
+    (https://docs.aws.amazon.com/directconnect/latest/APIReference/API_DescribeDirectConnectGatewayAssociations.html);
+    the refusal's wording is vpclab's."""
+    if not any(
+        call.params.get(k)
+        for k in ("associationId", "associatedGatewayId", "directConnectGatewayId", "virtualGatewayId")
+    ):
+        raise client_error(
+            "Specify directConnectGatewayId, associatedGatewayId, virtualGatewayId or associationId."
+        )
     p = call.params
     gateway = p.get("associatedGatewayId") or p.get("virtualGatewayId")
     found = [
