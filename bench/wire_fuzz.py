@@ -4,7 +4,8 @@ Shared by the wire-fuzz test (``tests/reliability/test_wire_fuzz.py``: 20,000 re
 in-process ASGI app) and the soak (``bench/soak.py``: ≥ 100,000 over HTTP to a ``vpclab serve``
 with a durable state file).
 
-For every operation vpclab serves (EC2, STS, ELBv2 over the Query protocols; RAM over REST-JSON):
+For every operation vpclab serves (EC2, STS, ELBv2 over the Query protocols; RAM over REST-JSON;
+SSM and Direct Connect over JSON 1.1):
 random strings (control characters, lone surrogates, other Unicode, very long), wrong types, huge
 numbers, missing and unknown members, bad list indices. Each answer must be < 500 and parse with
 botocore's own response parser for its protocol (``botocore.parsers.create_parser``), with a code
@@ -29,11 +30,13 @@ from botocore.model import ListShape, MapShape, OperationModel, Shape, Structure
 from botocore.parsers import create_parser
 
 from vpclab.aws import protocol
+from vpclab.aws.jsonrpc import JSON_SERVICES
 from vpclab.aws.registry import HANDLERS
 
 #: a fresh World every this many requests (keeps describes cheap as creates succeed)
 RESET_EVERY = 400
-SIGNING = {"ec2": "ec2", "sts": "sts", "elbv2": "elasticloadbalancing", "ram": "ram"}
+SIGNING = {"ec2": "ec2", "sts": "sts", "elbv2": "elasticloadbalancing", "ram": "ram", "ssm": "ssm",
+           "directconnect": "directconnect"}
 #: the message of the endpoints' answer to an exception in vpclab itself (a bug, logged with its traceback)
 INTERNAL_MESSAGE = "The request received was invalid."
 
@@ -264,6 +267,11 @@ def next_request(fuzz: Fuzzer, ops: list[tuple[str, OperationModel]]) -> Request
     """A random operation and a fuzzed request for it (3% of RAM's bodies: JSON nested 1,600 deep)."""
     rng = fuzz.rng
     service, op = rng.choice(ops)
+    if service in JSON_SERVICES:
+        target = f"{op.service_model.metadata['targetPrefix']}.{op.name}"
+        body = json.dumps(fuzz.json_body(op)).encode() if rng.random() > 0.03 else b'{"a": [[[[' * 400
+        headers = {**auth(service), "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target}
+        return Request(service, op, "POST", "/", headers, body)
     if op.metadata["protocol"] == "rest-json":
         http = op.http
         body = json.dumps(fuzz.json_body(op)).encode() if rng.random() > 0.03 else b'{"a": [[[[' * 400
@@ -303,7 +311,8 @@ def check_answer(op: OperationModel, status: int, headers: dict[str, str], body:
     internal error; the parsed answer, or ``BadAnswer``."""
     if status >= 500:
         raise BadAnswer("5xx", f"{op.name}: HTTP {status}: {body[:300]!r}")
-    proto = op.metadata["protocol"]
+    # Direct Connect's model lists CBOR first; vpclab (and botocore's choice here) speak JSON 1.1
+    proto = "json" if op.service_model.service_name in JSON_SERVICES else op.metadata["protocol"]
     try:
         if proto in ("ec2", "query"):
             ET.fromstring(body)  # well-formed XML (botocore's parser would say the same, less precisely)

@@ -1,7 +1,8 @@
 """Every answer well-formed, in the protocol's own shape (issue 8, "Malformed answers").
 
 Requests are generated from botocore's own input shapes for every operation vpclab serves (EC2,
-STS, ELBv2 over the Query protocols; RAM over REST-JSON) by ``bench/wire_fuzz.py`` (shared with the
+STS, ELBv2 over the Query protocols; RAM over REST-JSON; SSM and Direct Connect over JSON 1.1) by
+``bench/wire_fuzz.py`` (shared with the
 soak of ``make bench``, bench/soak.py): random strings (control characters, lone surrogates, other
 Unicode, very long), wrong types, huge numbers, missing and unknown members, bad list indices. Each
 is sent to the in-process ASGI app (the same ``create_app`` that ``vpclab serve`` runs, called with

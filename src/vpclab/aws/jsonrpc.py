@@ -155,8 +155,8 @@ class _Checker:
                 raise _serialization(f"Expected a list at '{path}'")
             self.length(shape, value, len(value), path)
             for i, item in enumerate(value, 1):
-                if item is None:
-                    continue
+                if item is None:  # a list holds values; a null in one is not the shape's JSON
+                    raise _serialization(f"null is not allowed at '{path}.{i}.member'")
                 self.check(shape.member, item, f"{path}.{i}.member")
             return
         if isinstance(shape, MapShape):

@@ -383,6 +383,14 @@ def delete_connection(call: Call) -> Shape:
     return connection_shape(call.cp.delete_connection(connection_id=call.params["connectionId"]))
 
 
+def _need(new: Mapping[str, Any], member: str, where: str) -> Any:
+    """A member the model leaves optional but the call cannot do without (AWS's API reference lists
+    it as required: virtualInterfaceName, vlan and asn of a new interface)."""
+    if new.get(member) is None:
+        raise client_error(f"The request must contain the parameter {where}.{member}.")
+    return new[member]
+
+
 def _vif_options(new: Mapping[str, Any]) -> dict[str, Any]:
     _refuse_unmodelled(new)
     return {
@@ -400,10 +408,11 @@ def _vif_options(new: Mapping[str, Any]) -> dict[str, Any]:
 @handler("CreateTransitVirtualInterface", service=SERVICE)
 def create_transit_virtual_interface(call: Call) -> Shape:
     new = call.params["newTransitVirtualInterface"]
+    where = "newTransitVirtualInterface"
     v = call.cp.create_transit_virtual_interface(
         connection_id=call.params["connectionId"],
-        virtual_interface_name=new["virtualInterfaceName"],
-        vlan=new["vlan"],
+        virtual_interface_name=_need(new, "virtualInterfaceName", where),
+        vlan=_need(new, "vlan", where),
         direct_connect_gateway_id=new.get("directConnectGatewayId") or "",
         **_vif_options(new),
     )
@@ -413,10 +422,11 @@ def create_transit_virtual_interface(call: Call) -> Shape:
 @handler("CreatePrivateVirtualInterface", service=SERVICE)
 def create_private_virtual_interface(call: Call) -> Shape:
     new = call.params["newPrivateVirtualInterface"]
+    where = "newPrivateVirtualInterface"
     v = call.cp.create_private_virtual_interface(
         connection_id=call.params["connectionId"],
-        virtual_interface_name=new["virtualInterfaceName"],
-        vlan=new["vlan"],
+        virtual_interface_name=_need(new, "virtualInterfaceName", where),
+        vlan=_need(new, "vlan", where),
         direct_connect_gateway_id=new.get("directConnectGatewayId"),
         virtual_gateway_id=new.get("virtualGatewayId"),
         **_vif_options(new),
