@@ -95,3 +95,15 @@ def test_a_more_specific_vpn_route_wins_on_premises() -> None:
     assert t.disposition == "reachable"
     assert "dc-vpn" in [h.name for h in t.forward_hops] and "corp-dx" not in [h.name for h in t.forward_hops]
     assert "corp-dx" in [h.name for h in t.return_hops]
+
+
+def test_on_premises_selector_counts_a_direct_connect_only_site() -> None:
+    """The intents word ``on-premises`` means every customer gateway and every virtual interface of a
+    site no customer gateway names (https://docs.aws.amazon.com/directconnect/latest/UserGuide/direct-connect-transit-gateways.html)."""
+    from vpclab.network.intents import _on_premises_sites
+
+    net = edited(
+        "hybrid-dx-vpn", "on_premises_cidrs: [172.17.0.0/16],", "on_premises_cidrs: [172.18.0.0/16],"
+    )
+    sites = [net.name(s) for s in _on_premises_sites(net)]
+    assert sites == ["dc", "branch", "branch-transit"]

@@ -24,7 +24,8 @@ from ..core.source import InputError, Problem, Source, parse, read
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
-from ..model.vpn import CustomerGateway
+from ..model.direct_connect import VirtualInterface
+from ..model.vpn import CustomerGateway, on_premises_cidrs
 from ..reach.errors import ReachError
 from ..reach.result import Trace, traced_protocol
 
@@ -317,6 +318,16 @@ def _subnets_of(net: Network, vpc_id: str) -> list[str]:
     return [s.id for s in net.world.in_vpc(vpc_id, Subnet)]
 
 
+def _on_premises_sites(net: Network) -> list[str]:
+    """``on-premises``: every customer gateway, and every Direct Connect virtual interface whose
+    networks no customer gateway already names (a site reached over Direct Connect only)."""
+    cgws = list(net.world.all(CustomerGateway))
+    known = {cidr for c in cgws for cidr in on_premises_cidrs(c)}
+    vifs = [v.id for v in net.world.all(VirtualInterface) if v.advertised_cidrs
+            and not set(v.advertised_cidrs) <= known]
+    return [c.id for c in cgws] + vifs
+
+
 def members(net: Network, intent: Intent, sel: Selector, problems: list[Problem]) -> list[str]:
     """The endpoints (tracer specs) a selector means, in a stable order."""
     w = net.world
@@ -325,7 +336,7 @@ def members(net: Network, intent: Intent, sel: Selector, problems: list[Problem]
     if sel.kind == "word":
         if sel.value.lower() == "internet":
             return ["internet"]
-        return [c.id for c in w.all(CustomerGateway)]
+        return _on_premises_sites(net)
     if sel.kind == "tag":
         want = sel.value.items()
         found: list[str] = []
