@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.source import InputError, Problem, Source, parse, read
+from ..model.direct_connect import VirtualInterface
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
-from ..model.direct_connect import VirtualInterface
 from ..model.vpn import CustomerGateway, on_premises_cidrs
 from ..reach.errors import ReachError
 from ..reach.result import Trace, traced_protocol
