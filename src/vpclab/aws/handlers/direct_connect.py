@@ -59,7 +59,7 @@ def gateway_shape(g: DirectConnectGateway, state: str | None = None) -> Shape:
     }
 
 
-def _associated_gateway(call: Call, gateway_id: str, gateway_type: str, owner: str, region: str) -> Shape:
+def _associated_gateway(gateway_id: str, gateway_type: str, owner: str, region: str) -> Shape:
     return {"id": gateway_id, "type": gateway_type, "ownerAccount": owner, "region": region}
 
 
@@ -69,7 +69,6 @@ def association_shape(call: Call, a: DirectConnectGatewayAssociation) -> Shape:
         "directConnectGatewayOwnerAccount": a.owner_id,
         "associationState": a.association_state,
         "associatedGateway": _associated_gateway(
-            call,
             a.associated_gateway_id,
             a.associated_gateway_type,
             a.associated_gateway_owner_account,
@@ -97,7 +96,7 @@ def proposal_shape(call: Call, p: DirectConnectGatewayAssociationProposal) -> Sh
         "directConnectGatewayOwnerAccount": p.direct_connect_gateway_owner_account,
         "proposalState": p.proposal_state,
         "associatedGateway": _associated_gateway(
-            call, p.associated_gateway_id, p.associated_gateway_type, p.owner_id, region
+            p.associated_gateway_id, p.associated_gateway_type, p.owner_id, region
         ),
         "existingAllowedPrefixesToDirectConnectGateway": _prefixes(p.existing_allowed_prefixes),
         "requestedAllowedPrefixesToDirectConnectGateway": _prefixes(p.requested_allowed_prefixes),
