@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.vpc import Vpc
 from ..model.world import World
 from . import handlers, protocol  # noqa: F401  (importing handlers registers every family)
+from .durability import CommitLock
 from .registry import HANDLERS, Call
 
 log = logging.getLogger("vpclab.aws")
@@ -117,7 +117,7 @@ class Endpoint:
     """The World behind the endpoint, its lock, and the lazily created default VPCs."""
 
     def __init__(
-        self, world: World, *, default_vpc: bool = True, lock: threading.RLock | None = None,
+        self, world: World, *, default_vpc: bool = True, lock: CommitLock | None = None,
         analyser: Analyser | None = None,
     ) -> None:
         self.world = world
@@ -125,7 +125,7 @@ class Endpoint:
         #: what StartNetworkInsightsAnalysis runs (given by whoever composes the app: create_app)
         self.analyser = analyser
         #: one lock: mutations are serialized and reads see a consistent World
-        self.lock = lock or threading.RLock()
+        self.lock = lock or CommitLock()
         self._ready: set[tuple[str, str]] = set()
 
     def forget_accounts(self) -> None:

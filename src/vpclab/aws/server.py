@@ -50,6 +50,7 @@ from ..model.world import World
 from ..network.insights import analyse
 from . import protocol
 from .admin import ADMIN_PREFIX, ServerState, admin_routes
+from .durability import CommitLock
 from .endpoint import Endpoint, caller_of
 from .endpoint import Response as EndpointResponse
 from .restjson import REST_JSON_SERVICES
@@ -120,17 +121,18 @@ def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
     The store holds the file's lock until ``state.store.close()``. Raises ``StateFileError`` (its
     subclasses name the reason) if the file cannot be used — also if it cannot be written.
     """
-    store = SqliteStore.open(path)
+    store = SqliteStore.open(path, group_commit=True)
     try:
         world = store.load(lambda: World(seed=seed))
         store.attach(world)
+        store.settle()
     except StoreError as exc:
         store.close()
         raise StateFileError(f"cannot write state file {store.path}: {exc.detail}") from exc
     except BaseException:
         store.close()
         raise
-    return ServerState(world=world, store=store)
+    return ServerState(world=world, store=store, lock=CommitLock(store.settle))
 
 
 def adopt_world(state: ServerState, world: World, source: str | Path) -> int:
@@ -309,6 +311,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+async def _store_error(request: Request, exc: Exception) -> Response:
+    """A state file that cannot be synced while a route waits for it (``aws/durability.py``):
+    503, which clients retry, in vpclab's JSON on its own routes (the AWS APIs answer it in
+    their protocols' shapes themselves)."""
+    return Response(json.dumps({"status": "error", "code": "InternalError", "message": str(exc)}),
+                    status_code=503, media_type="application/json")
+
+
 def create_app(
     state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse,
     allowed_hosts: Iterable[str] = (), verifier: SignatureVerifier | None = None,
@@ -362,7 +372,8 @@ def create_app(
         Route("/", query, methods=["GET", "POST"]),
         Route("/{path:path}", rest_json, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]
-    app = _QueryApp(routes=routes, exception_handlers={404: _http_error, 405: _http_error})
+    app = _QueryApp(routes=routes, exception_handlers={404: _http_error, 405: _http_error,
+                                                   StoreError: _store_error})
     app.endpoint = endpoint
     app.executor = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="vpclab-request")
     app.guard = SiteGuard(allowed_hosts)
