@@ -30,6 +30,15 @@ class ControlPlane(_BareControlPlane):
         super().__init__(world, account_id=account_id, region=region, analyser=analyser)
 
 
-__all__ = ["AwsError", "ControlPlane", "Network", "TopologyError", "VpclabError", "World", "diff", "load",
-           "loads"]
+def __getattr__(name: str) -> object:
+    """``vpclab.mock_aws``, imported on first use (it brings the endpoint's web stack)."""
+    if name in ("mock_aws", "MockAws"):
+        from . import mock
+
+        return getattr(mock, name)
+    raise AttributeError(f"module 'vpclab' has no attribute {name!r}")
+
+
+__all__ = ["AwsError", "ControlPlane", "MockAws", "Network", "TopologyError", "VpclabError", "World", "diff",
+           "load", "loads", "mock_aws"]
 __version__ = "0.1.0"

@@ -74,6 +74,10 @@ def caller_of(headers: Mapping[str, str], form: Mapping[str, str]) -> Caller:
     return Caller(account, region, SIGNING_SERVICES.get(service, service))
 
 
+#: the Query services with handlers (REST-JSON and JSON services are routed before this endpoint)
+_SERVED = frozenset(service for service, _ in HANDLERS)
+
+
 class Response:
     __slots__ = ("body", "status")
 
@@ -189,6 +193,11 @@ class Endpoint:
         fn = HANDLERS.get((service, action))
         op = protocol.operation(service, action) if fn is not None else None
         if fn is None or op is None:
+            if service not in _SERVED:
+                # a request signed for a service this endpoint does not serve (e.g. an S3 client
+                # pointed at it, or under mock_aws): no AWS wording exists for that, so say it plainly
+                raise AwsError("InvalidAction", f"vpclab does not serve the {service} API; it serves "
+                               f"{', '.join(sorted(_SERVED))} (docs/api-coverage.md).")
             if not action:
                 raise AwsError("MissingAction", "The request must contain the parameter Action")
             raise AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
