@@ -16,8 +16,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 import vpclab
-from vpclab.model.vpc import Vpc
 from tests.api.conftest import Server, start_server, stop_server
+from vpclab.model.vpc import Vpc
 
 ACCOUNT_A = "111111111111"
 ACCOUNT_B = "222222222222"
@@ -41,9 +41,13 @@ def peering_across_accounts() -> list[Any]:
     a, b = client("ec2"), client("ec2", ACCOUNT_B)
     va = a.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     vb = b.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
-    pcx = a.create_vpc_peering_connection(VpcId=va, PeerVpcId=vb, PeerOwnerId=ACCOUNT_B)["VpcPeeringConnection"]
+    pcx = a.create_vpc_peering_connection(VpcId=va, PeerVpcId=vb, PeerOwnerId=ACCOUNT_B)[
+        "VpcPeeringConnection"
+    ]
     seen: list[Any] = [pcx["Status"]["Code"]]
-    seen.append(error(lambda: a.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])))
+    seen.append(
+        error(lambda: a.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"]))
+    )
     b.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])
     got = a.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx["VpcPeeringConnectionId"]])
     seen.append(got["VpcPeeringConnections"][0]["Status"]["Code"])
@@ -82,18 +86,28 @@ def transit_gateway_and_analysis() -> list[Any]:
         ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])
     for i, vpc in enumerate(vpcs):
         main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]
-        ec2.create_route(RouteTableId=main["RouteTableId"], DestinationCidrBlock=f"10.{1 - i}.0.0/16",
-                         TransitGatewayId=tgw)
-    enis = [ec2.create_network_interface(SubnetId=s)["NetworkInterface"]["NetworkInterfaceId"] for s in subnets]
-    default_sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpcs[1]]},
-                                                       {"Name": "group-name", "Values": ["default"]}])
-    ec2.authorize_security_group_ingress(GroupId=default_sg["SecurityGroups"][0]["GroupId"], IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
-    path = ec2.create_network_insights_path(Source=enis[0], Destination=enis[1], Protocol="tcp",
-                                            DestinationPort=22)["NetworkInsightsPath"]["NetworkInsightsPathId"]
+        ec2.create_route(
+            RouteTableId=main["RouteTableId"], DestinationCidrBlock=f"10.{1 - i}.0.0/16", TransitGatewayId=tgw
+        )
+    enis = [
+        ec2.create_network_interface(SubnetId=s)["NetworkInterface"]["NetworkInterfaceId"] for s in subnets
+    ]
+    default_sg = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpcs[1]]}, {"Name": "group-name", "Values": ["default"]}]
+    )
+    ec2.authorize_security_group_ingress(
+        GroupId=default_sg["SecurityGroups"][0]["GroupId"],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}
+        ],
+    )
+    path = ec2.create_network_insights_path(
+        Source=enis[0], Destination=enis[1], Protocol="tcp", DestinationPort=22
+    )["NetworkInsightsPath"]["NetworkInsightsPathId"]
     analysis = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)["NetworkInsightsAnalysis"]
     done = ec2.describe_network_insights_analyses(
-        NetworkInsightsAnalysisIds=[analysis["NetworkInsightsAnalysisId"]])["NetworkInsightsAnalyses"][0]
+        NetworkInsightsAnalysisIds=[analysis["NetworkInsightsAnalysisId"]]
+    )["NetworkInsightsAnalyses"][0]
     hops = [c["Component"]["Id"].split("-")[0] for c in done.get("ForwardPathComponents", [])]
     codes = sorted({e["ExplanationCode"] for e in done.get("Explanations", [])})
     return [done["Status"], done["NetworkPathFound"], hops, codes]
@@ -103,8 +117,9 @@ def ram_share_and_sts() -> list[Any]:
     ram, ec2 = client("ram"), client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]
-    share = ram.create_resource_share(name="subnets", resourceArns=[subnet["SubnetArn"]],
-                                      principals=[ACCOUNT_B])["resourceShare"]
+    share = ram.create_resource_share(
+        name="subnets", resourceArns=[subnet["SubnetArn"]], principals=[ACCOUNT_B]
+    )["resourceShare"]
     seen: list[Any] = [share["status"], share["allowExternalPrincipals"]]
     seen.append(client("sts", ACCOUNT_B).get_caller_identity()["Account"])
     seen.append(error(lambda: client("s3").list_buckets())[0])
@@ -170,7 +185,11 @@ def test_the_scenarios_see_what_aws_answers() -> None:
     assert peering[1][0] == "OperationNotPermitted"
     assert peering[3] == "failed"  # overlapping CIDRs
     assert [code for code, _ in rules[:4]] == [
-        "InvalidSubnet.Range", "InvalidVpc.Range", "InvalidVpcID.NotFound", "InvalidPermission.Duplicate"]
+        "InvalidSubnet.Range",
+        "InvalidVpc.Range",
+        "InvalidVpcID.NotFound",
+        "InvalidPermission.Duplicate",
+    ]
     assert rules[4] == ["10.0.0.0/16", "172.31.0.0/16"]
     assert transit[:2] == ["succeeded", True] and "tgw" in transit[2]
     assert shared[:3] == ["ACTIVE", True, ACCOUNT_B] and shared[3] == "InvalidAction"
@@ -192,15 +211,20 @@ def test_a_fresh_world_per_mock_and_the_environment_restored(monkeypatch: pytest
 
 def test_a_yaml_topology_and_the_python_api_meet_the_same_world() -> None:
     with vpclab.mock_aws(load="examples/two-peered-vpcs.yaml") as lab:
-        names = {t["Value"] for v in client("ec2", "111111111111").describe_vpcs()["Vpcs"]
-                 for t in v.get("Tags", []) if t["Key"] == "Name"}
+        names = {
+            t["Value"]
+            for v in client("ec2", "111111111111").describe_vpcs()["Vpcs"]
+            for t in v.get("Tags", [])
+            if t["Key"] == "Name"
+        }
         assert names == {"app", "db"} == {v.tags.get("Name") for v in lab.world.all(Vpc)}
         assert lab.network.world is lab.world
         app = lab.network.id("app")
         assert {v["VpcId"] for v in client("ec2", "111111111111").describe_vpcs()["Vpcs"]} >= {app}
         before = lab.network.trace("web-1", "db-1", port=5432)
         client("ec2", "111111111111").delete_vpc_peering_connection(
-            VpcPeeringConnectionId=lab.network.id("app-db"))
+            VpcPeeringConnectionId=lab.network.id("app-db")
+        )
         after = lab.network.trace("web-1", "db-1", port=5432)  # the Python API sees boto3's change
         assert before.reachable and not after.reachable
 

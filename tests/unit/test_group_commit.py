@@ -132,8 +132,10 @@ def test_a_failed_sync_answers_internal_error_and_the_next_one_syncs(
     never 500; the change stays committed, and the next request's settle syncs it."""
     state = open_state(tmp_path / "lab.sqlite3")
     client = TestClient(create_app(state), base_url="http://127.0.0.1", client=("127.0.0.1", 50000))
-    auth = {"Authorization": f"AWS4-HMAC-SHA256 Credential={ACCOUNT_A}/20261207/us-east-1/ec2/aws4_request, "
-                             "SignedHeaders=host, Signature=0"}
+    auth = {
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={ACCOUNT_A}/20261207/us-east-1/ec2/aws4_request, "
+        "SignedHeaders=host, Signature=0"
+    }
 
     def broken(fd: int) -> None:
         raise OSError(errno.EIO, "Input/output error")
@@ -144,8 +146,11 @@ def test_a_failed_sync_answers_internal_error_and_the_next_one_syncs(
 
     try:
         monkeypatch.setattr(durability, "_sync", broken)
-        failed = client.post("/", data={"Action": "CreateVpc", "Version": "2016-11-15",
-                                        "CidrBlock": "10.1.0.0/16"}, headers=auth)
+        failed = client.post(
+            "/",
+            data={"Action": "CreateVpc", "Version": "2016-11-15", "CidrBlock": "10.1.0.0/16"},
+            headers=auth,
+        )
         assert failed.status_code == 503
         error = ET.fromstring(failed.text).find("./Errors/Error")
         assert error is not None and error.findtext("Code") == "InternalError"

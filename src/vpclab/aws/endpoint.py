@@ -36,6 +36,7 @@ from ..model.vpc import Vpc
 from ..model.world import World
 from . import handlers, protocol  # noqa: F401  (importing handlers registers every family)
 from .durability import CommitLock
+from .idempotency import ClientTokens, token_member
 from .registry import HANDLERS, Call
 
 log = logging.getLogger("vpclab.aws")
@@ -79,11 +80,19 @@ _SERVED = frozenset(service for service, _ in HANDLERS)
 
 
 class Response:
-    __slots__ = ("body", "status")
+    """An answer: HTTP status, body, and the request id the body carries (sent again in the
+    ``x-amzn-RequestId`` header, where AWS's SDKs read it)."""
 
-    def __init__(self, status: int, body: str) -> None:
+    __slots__ = ("body", "request_id", "status")
+
+    def __init__(self, status: int, body: str, request_id: str) -> None:
         self.status = status
         self.body = body
+        self.request_id = request_id
+
+    @property
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        return [(b"x-amzn-requestid", self.request_id.encode("latin-1"))]
 
 
 def _service_for(caller: Caller, action: str, version: str | None = None) -> str:
@@ -131,10 +140,14 @@ class Endpoint:
         #: one lock: mutations are serialized and reads see a consistent World
         self.lock = lock or CommitLock()
         self._ready: set[tuple[str, str]] = set()
+        #: answers to requests that carried a client token (aws/idempotency.py)
+        self.client_tokens = ClientTokens()
 
     def forget_accounts(self) -> None:
-        """After a reset: every account and Region starts afresh (gets its default VPC again)."""
+        """After a reset: every account and Region starts afresh (gets its default VPC again), and
+        client tokens are forgotten with the resources they made."""
         self._ready.clear()
+        self.client_tokens.clear()
 
     def ensure_default_vpc(self, account_id: str, region: str) -> None:
         """AWS starts every account and Region with a default VPC: create it on first use.
@@ -156,7 +169,9 @@ class Endpoint:
 
     def error(self, headers: Mapping[str, str], exc: AwsError) -> Response:
         """``exc`` in the envelope of the protocol the request is answered in, with exc's status."""
-        return Response(exc.status, protocol.render_error(self.protocol_for(headers), exc, str(uuid.uuid4())))
+        request_id = str(uuid.uuid4())
+        body = protocol.render_error(self.protocol_for(headers), exc, request_id)
+        return Response(exc.status, body, request_id)
 
     def dispatch(
         self, form: Mapping[str, str], headers: Mapping[str, str], account: str | None = None
@@ -172,12 +187,12 @@ class Endpoint:
         proto = _protocol_of(service)
         try:
             body = self._run(caller, service, action, form, request_id)
-            return Response(200, body)
+            return Response(200, body, request_id)
         except AwsError as exc:
             status = 503 if exc.status >= 500 else exc.status
             if status >= 500:
                 log.error("%s %s failed: %s", service, action, exc)
-            return Response(status, protocol.render_error(proto, exc, request_id))
+            return Response(status, protocol.render_error(proto, exc, request_id), request_id)
         except Exception:
             log.exception("internal error in %s %s (request %s)", service, action, request_id)
             return Response(
@@ -185,6 +200,7 @@ class Endpoint:
                 protocol.render_error(
                     proto, AwsError("InvalidRequest", "The request received was invalid."), request_id
                 ),
+                request_id,
             )
 
     def _run(
@@ -226,5 +242,16 @@ class Endpoint:
                 settings={"default_vpc": self.default_vpc},
                 analyser=self.analyser,
             )
+            member = token_member(service, op)
+            token = params.get(member) if member is not None else None
+            if member is not None and token:
+                key = (caller.account_id, caller.region, service, action, str(token))
+                seen = self.client_tokens.replay(key, params, member, "IdempotentParameterMismatch")
+                if seen is not None:  # a retry: the first answer again, under this request's id
+                    answer, first_id = seen
+                    return answer.replace(first_id, request_id, 1)
             result: dict[str, Any] = fn(call)
-            return protocol.render_result(op, result, request_id)
+            body = protocol.render_result(op, result, request_id)
+            if member is not None and token:
+                self.client_tokens.remember(key, params, member, body, request_id)
+            return body

@@ -46,6 +46,7 @@ from starlette.types import Message, Receive, Scope, Send
 from ..control.insights import Analyser
 from ..core import budget
 from ..core.errors import AwsError
+from ..model.quotas import mode_of
 from ..model.world import World
 from ..network.insights import analyse
 from . import protocol
@@ -105,18 +106,23 @@ def _headers(scope: Scope) -> dict[str, str]:
     return headers
 
 
-def _too_large(scope: Scope, size: int, limit: int) -> tuple[bytes, bytes]:
-    """(body, content type) of the 413 answer, in the EC2 Query shape at ``/``, else JSON."""
+def _too_large(scope: Scope, size: int, limit: int) -> tuple[bytes, bytes, str]:
+    """(body, content type, request id) of the 413 answer, in the EC2 Query shape at ``/``, else JSON."""
     error = AwsError("RequestEntityTooLarge",
                      f"Request body of {size} bytes exceeds the limit of {limit} bytes.", status=413)
+    request_id = str(uuid.uuid4())
     if scope["path"] == "/":
-        return protocol.render_error("ec2", error, str(uuid.uuid4())).encode(), b"text/xml; charset=utf-8"
+        return (protocol.render_error("ec2", error, request_id).encode(), b"text/xml; charset=utf-8",
+                request_id)
     body = {"__type": error.code, "message": error.message}
-    return json.dumps(body).encode(), b"application/json"
+    return json.dumps(body).encode(), b"application/json", request_id
 
 
-def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
+def open_state(path: str | Path, *, seed: int | None = None, quotas: str | None = None) -> ServerState:
     """The World kept in the state file at ``path`` (``:memory:`` for a throwaway one).
+
+    ``quotas`` (``lab``/``aws-default``, model/quotas.py), when given, is the World's quota mode
+    from now on, also for a file saved under the other mode; else the file's mode stays.
 
     The store holds the file's lock until ``state.store.close()``. Raises ``StateFileError`` (its
     subclasses name the reason) if the file cannot be used — also if it cannot be written.
@@ -124,6 +130,8 @@ def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
     store = SqliteStore.open(path, group_commit=True)
     try:
         world = store.load(lambda: World(seed=seed))
+        if quotas is not None:
+            world.settings.quotas = mode_of(quotas)  # saved with the next change
         store.attach(world)
         store.settle()
     except StoreError as exc:
@@ -211,11 +219,11 @@ class _QueryApp(Starlette):
         try:
             body = await _read_body(scope, receive, self.max_body)
         except _TooLarge as exc:
-            data, content_type = _too_large(scope, exc.args[0], self.max_body)
+            data, content_type, request_id = _too_large(scope, exc.args[0], self.max_body)
             # the rest of the body is never read: the connection closes after the answer
             await send({"type": "http.response.start", "status": 413, "headers": [
                 (b"content-length", str(len(data)).encode("latin-1")), (b"content-type", content_type),
-                (b"connection", b"close")]})
+                (b"x-amzn-requestid", request_id.encode("latin-1")), (b"connection", b"close")]})
             await send({"type": "http.response.body", "body": data})
             return
         if body is None:
@@ -239,7 +247,8 @@ class _QueryApp(Starlette):
             self.executor, self.handle_query, scope["query_string"].decode("latin-1"), body, headers,
             start, account,
         )
-        await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8")
+        await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8",
+                    result.headers)
 
     async def _refuse(self, send: Send, path: str, headers: dict[str, str], reason: str | AwsError) -> None:
         """An error in the shape of the route's protocol: EC2/STS XML at ``/``, the admin routes' JSON,
@@ -257,7 +266,8 @@ class _QueryApp(Starlette):
             await _send(send, exc.status, body, b"application/json", extra)
         else:
             result = self.endpoint.error(headers, exc)
-            await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8")
+            await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8",
+                        result.headers)
 
 
 
@@ -278,7 +288,7 @@ def error_response(headers: Any, status: int, code: str, message: str) -> Respon
                         media_type="application/json",
                         headers={"x-amzn-ErrorType": code, "x-amzn-RequestId": request_id})
     body = protocol.render_error("ec2", AwsError(code, message, status=status), request_id)
-    return Response(body, status_code=status, media_type="text/xml")
+    return Response(body, status_code=status, media_type="text/xml", headers={"x-amzn-RequestId": request_id})
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -337,7 +347,8 @@ def create_app(
         result = await run_in_threadpool(
             app.handle_query, request.url.query, await request.body(), request.headers, time.monotonic(),
             request.scope.get("vpclab.account"))
-        return Response(result.body, status_code=result.status, media_type="text/xml")
+        return Response(result.body, status_code=result.status, media_type="text/xml",
+                        headers={"x-amzn-RequestId": result.request_id})
 
     async def rest_json(request: Request) -> Response:
         # REST-JSON services (RAM): the SigV4 credential scope names the service
@@ -383,9 +394,11 @@ def create_app(
     return app
 
 
-def _bad_request_body(msg: str) -> bytes:
+def _bad_request(msg: str) -> tuple[bytes, bytes]:
+    """(body, request id) of the answer to a request uvicorn could not parse."""
     error = AwsError("InvalidRequest", f"The request received was invalid: {msg}")
-    return protocol.render_error("ec2", error, str(uuid.uuid4())).encode("utf-8")
+    request_id = str(uuid.uuid4())
+    return protocol.render_error("ec2", error, request_id).encode("utf-8"), request_id.encode("latin-1")
 
 
 def http_protocol() -> type:
@@ -405,10 +418,11 @@ def http_protocol() -> type:
 
     class QueryErrorHttpToolsProtocol(HttpToolsProtocol):
         def send_400_response(self, msg: str) -> None:
-            body = _bad_request_body(msg)
+            body, request_id = _bad_request(msg)
             self.transport.write(b"".join([
                 b"HTTP/1.1 400 Bad Request\r\n",
                 b"content-type: text/xml; charset=utf-8\r\n",
+                b"x-amzn-requestid: " + request_id + b"\r\n",
                 b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
                 b"connection: close\r\n\r\n",
                 body,
@@ -424,9 +438,10 @@ def _h11_protocol() -> type:
 
     class QueryErrorH11Protocol(H11Protocol):
         def send_400_response(self, msg: str) -> None:
-            body = _bad_request_body(msg)
+            body, request_id = _bad_request(msg)
             headers = [
                 (b"content-type", b"text/xml; charset=utf-8"),
+                (b"x-amzn-requestid", request_id),
                 (b"content-length", str(len(body)).encode("ascii")),
                 (b"connection", b"close"),
             ]

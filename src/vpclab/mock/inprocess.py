@@ -79,12 +79,21 @@ class MockAws:
 
     ``world``: start from this World (e.g. ``vpclab.load("net.yaml").world``; its resources join
     the mock's); ``load``: start from a YAML topology file; ``default_vpc``: give each account and
-    Region its default VPC on first use, as ``vpclab serve`` does.
+    Region its default VPC on first use, as ``vpclab serve`` does; ``quotas``: ``"lab"`` (the
+    default) or ``"aws-default"``, as ``vpclab serve --quotas``.
     """
 
-    def __init__(self, world: World | None = None, *, load: str | Path | None = None,
-                 default_vpc: bool = True, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        world: World | None = None,
+        *,
+        load: str | Path | None = None,
+        default_vpc: bool = True,
+        seed: int | None = None,
+        quotas: str | None = None,
+    ) -> None:
         self._seed = seed
+        self._quotas = quotas
         self._source = world
         self._load = load
         self._default_vpc = default_vpc
@@ -126,7 +135,7 @@ class MockAws:
         if self._state is not None:
             raise RuntimeError("this mock is already active")
         _install_hook()
-        state = open_state(":memory:", seed=self._seed)
+        state = open_state(":memory:", seed=self._seed, quotas=self._quotas)
         network = Network(state.world, "<mock_aws>")
         if self._load is not None:
             loaded = load_topology(self._load)
@@ -173,8 +182,9 @@ class MockAws:
     def __enter__(self) -> MockAws:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
@@ -182,14 +192,16 @@ class MockAws:
 
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            with MockAws(self._source, load=self._load, default_vpc=self._default_vpc, seed=self._seed):
+            with MockAws(self._source, load=self._load, default_vpc=self._default_vpc, seed=self._seed,
+                         quotas=self._quotas):
                 return fn(*args, **kwargs)
 
         return wrapper
 
     # -- answering -----------------------------------------------------------------------------
-    def handle(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes
-               ) -> tuple[int, list[tuple[str, str]], bytes]:
+    def handle(
+        self, method: str, url: str, headers: list[tuple[str, str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         """One HTTP request through the endpoint: (status, headers, body)."""
         loop = self._loop
         if loop is None:
@@ -198,18 +210,30 @@ class MockAws:
         self.requests += 1
         return future.result()
 
-    async def _asgi(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes
-                    ) -> tuple[int, list[tuple[str, str]], bytes]:
+    async def _asgi(
+        self, method: str, url: str, headers: list[tuple[str, str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         parts = urlsplit(url)
         # no browser is involved in-process: the request is the endpoint's own loopback client
-        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers
-               if k.lower() not in ("host", "content-length")]
+        raw = [
+            (k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in headers
+            if k.lower() not in ("host", "content-length")
+        ]
         raw += [(b"host", b"localhost"), (b"content-length", str(len(body)).encode())]
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method.upper(),
-            "scheme": "http", "path": parts.path or "/", "raw_path": (parts.path or "/").encode(),
-            "query_string": parts.query.encode("latin-1"), "root_path": "", "headers": raw,
-            "client": ("127.0.0.1", 0), "server": ("localhost", 80),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method.upper(),
+            "scheme": "http",
+            "path": parts.path or "/",
+            "raw_path": (parts.path or "/").encode(),
+            "query_string": parts.query.encode("latin-1"),
+            "root_path": "",
+            "headers": raw,
+            "client": ("127.0.0.1", 0),
+            "server": ("localhost", 80),
         }
         sent = False
 
@@ -228,8 +252,9 @@ class MockAws:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                out_headers.extend((k.decode("latin-1"), v.decode("latin-1"))
-                                   for k, v in message.get("headers", []))
+                out_headers.extend(
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])
+                )
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
@@ -237,11 +262,17 @@ class MockAws:
         return status, out_headers, b"".join(chunks)
 
 
-def mock_aws(world: World | None = None, *, load: str | Path | None = None, default_vpc: bool = True,
-             seed: int | None = None) -> MockAws:
+def mock_aws(
+    world: World | None = None,
+    *,
+    load: str | Path | None = None,
+    default_vpc: bool = True,
+    seed: int | None = None,
+    quotas: str | None = None,
+) -> MockAws:
     """A context manager (``with mock_aws() as lab:``) and decorator (``@mock_aws()``) that answers
     every botocore request in-process from a fresh World (see the module docs)."""
-    return MockAws(world, load=load, default_vpc=default_vpc, seed=seed)
+    return MockAws(world, load=load, default_vpc=default_vpc, seed=seed, quotas=quotas)
 
 
 # -- the botocore hook -------------------------------------------------------------------------------
@@ -265,7 +296,9 @@ def _before_send(request: Any, **_: Any) -> Any:
         data = body.encode("utf-8")
     else:  # a file-like body
         data = body.read()
-    headers = [(k, v.decode("latin-1") if isinstance(v, bytes) else str(v)) for k, v in request.headers.items()]
+    headers = [
+        (k, v.decode("latin-1") if isinstance(v, bytes) else str(v)) for k, v in request.headers.items()
+    ]
     status, out_headers, out = mock.handle(request.method, request.url, headers, data)
     return AWSResponse(request.url, status, dict(out_headers), _Raw(out))
 

@@ -19,7 +19,9 @@ import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "vpclab_aws(**options): options of the vpclab_aws fixture's mock_aws()")
+    config.addinivalue_line(
+        "markers", "vpclab_aws(**options): options of the vpclab_aws fixture's mock_aws()"
+    )
 
 
 @pytest.fixture

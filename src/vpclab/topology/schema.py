@@ -338,7 +338,7 @@ class ShareSpec(Placed):
 
 
 class Settings(Spec):
-    quotas: Literal["maximum", "default"] = "maximum"
+    quotas: Literal["maximum", "default", "lab", "aws-default"] = "maximum"
     seed: int = Field(0, description="seed for resource ids (the same file always gets the same ids)")
 
 
