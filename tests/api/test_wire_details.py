@@ -185,3 +185,30 @@ def test_ram_client_token(clean_server: Server) -> None:
     assert len(ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]) == 1
     with client_error("IdempotentParameterMismatchException"):
         ram.create_resource_share(name="b", principals=[ACCOUNT_B], clientToken="share-a")
+
+
+def test_empty_tag_sets_where_aws_sends_them(clean_server: Server) -> None:
+    """An untagged network ACL answers ``"Tags": []`` (AWS's CLI example for DescribeNetworkAcls:
+    https://docs.aws.amazon.com/ec2/latest/devguide/example_ec2_DescribeNetworkAcls_section.html), as
+    do route tables, internet gateways, transit gateways, VPN and customer gateways and DHCP option
+    sets (which Ansible's amazon.aws modules index unguarded); an untagged VPC has no ``Tags``."""
+    ec2 = clean_server.client(account="300000000045")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_internet_gateway()
+    ec2.create_transit_gateway()
+    ec2.create_vpn_gateway(Type="ipsec.1")
+    ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=65000, PublicIp="203.0.113.9")
+    ec2.create_dhcp_options(DhcpConfigurations=[{"Key": "domain-name", "Values": ["lab.internal"]}])
+    listed = {
+        "NetworkAcls": ec2.describe_network_acls()["NetworkAcls"],
+        "RouteTables": ec2.describe_route_tables()["RouteTables"],
+        "InternetGateways": ec2.describe_internet_gateways()["InternetGateways"],
+        "TransitGateways": ec2.describe_transit_gateways()["TransitGateways"],
+        "VpnGateways": ec2.describe_vpn_gateways()["VpnGateways"],
+        "CustomerGateways": ec2.describe_customer_gateways()["CustomerGateways"],
+        "DhcpOptions": ec2.describe_dhcp_options()["DhcpOptions"],
+    }
+    for kind, items in listed.items():
+        assert items and all(item["Tags"] == [] for item in items), kind
+    [described] = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"]
+    assert "Tags" not in described
