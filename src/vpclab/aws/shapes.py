@@ -47,8 +47,8 @@ def with_tags(out: Shape, res: Resource, key: str = "Tags") -> Shape:
 #: ec2_vpc_igw_info, ec2_vpc_dhcp_option, ec2_customer_gateway). AWS documents no rule; other
 #: kinds keep leaving an empty set out (a conservative choice: the API reference marks tag sets
 #: "Required: No").
-EMPTY_TAG_SETS = frozenset({"network_acl", "route_table", "internet_gateway", "transit_gateway", "vpn_gateway",
-                            "customer_gateway", "dhcp_options"})
+EMPTY_TAG_SETS = frozenset({"network_acl", "route_table", "internet_gateway", "transit_gateway",
+                            "vpn_gateway", "customer_gateway", "dhcp_options"})
 
 
 def drop_none(d: Mapping[str, Any]) -> Shape:

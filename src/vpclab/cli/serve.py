@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..aws.admin import ServerState
     from ..aws.security import SignatureVerifier
 
-class QuotaMode(str, Enum):
+class QuotaMode(StrEnum):
     """``--quotas``: the names of model/quotas.py's modes."""
 
     lab = "lab"
