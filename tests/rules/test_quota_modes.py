@@ -66,7 +66,9 @@ def test_yaml_takes_the_mode_names() -> None:
         strict.create_transit_gateway()
 
 
-@pytest.mark.parametrize(("args", "sixth"), [((), "ok"), (("--quotas", "aws-default"), "TransitGatewayLimitExceeded")])
+@pytest.mark.parametrize(
+    ("args", "sixth"), [((), "ok"), (("--quotas", "aws-default"), "TransitGatewayLimitExceeded")]
+)
 def test_serve_quotas_option(args: tuple[str, ...], sixth: str) -> None:
     server = start_server(*args)
     try:

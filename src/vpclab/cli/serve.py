@@ -56,9 +56,9 @@ def serve(
     seed: Annotated[int | None, typer.Option(help="Deterministic resource ids (for tests).")] = None,
     quotas: Annotated[
         QuotaMode | None,
-        typer.Option(help="Quotas in force: 'lab' (the default: adjustable quotas at a generous lab value) or "
-                          "'aws-default' (a new AWS account's defaults, strictly). Hard limits hold in both "
-                          "(docs/concepts.md#quotas). Kept in the state file."),
+        typer.Option(help="Quotas in force: 'lab' (the default: adjustable quotas at a generous lab "
+                          "value) or 'aws-default' (a new AWS account's defaults, strictly). Hard limits "
+                          "hold in both (docs/concepts.md#quotas). Kept in the state file."),
     ] = None,
     allow_host: Annotated[
         list[str] | None,
