@@ -53,7 +53,8 @@ def test_gateway_load_balancer_has_a_gwy_arn_and_an_interface_per_subnet(cp, wor
 def test_gateway_load_balancer_takes_no_scheme(cp, world, net):
     """AWS CreateLoadBalancer: a Gateway Load Balancer takes subnets only; a scheme is refused
     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html)."""
-    with unchanged(world), raises_aws("ValidationError", "Scheme is not supported for Gateway Load Balancers"):
+    with unchanged(world), raises_aws("ValidationError",
+                                      "Scheme is not supported for Gateway Load Balancers"):
         cp.create_load_balancer(name="gw", subnets=[net[1].id], type="gateway", scheme="internal")
 
 
@@ -61,8 +62,8 @@ def test_gateway_load_balancer_takes_no_security_groups(cp, world, net):
     """AWS SetSecurityGroups: "You can't associate a security group with a Gateway Load Balancer"
     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSecurityGroups.html)."""
     sg = cp.create_security_group(group_name="x", description="x", vpc_id=net[0].id)
-    with unchanged(world), raises_aws("ValidationError",
-                                      "Security groups are not supported for load balancers with type 'gateway'"):
+    message = "Security groups are not supported for load balancers with type 'gateway'"
+    with unchanged(world), raises_aws("ValidationError", message):
         cp.create_load_balancer(name="gw", subnets=[net[1].id], type="gateway", security_groups=[sg.id])
 
 
@@ -101,7 +102,8 @@ def test_geneve_health_check_defaults(cp, net):
     assert tg.health_check == HealthCheck(protocol="TCP", port="80", interval_seconds=10, timeout_seconds=5,
                                           healthy_threshold_count=5, unhealthy_threshold_count=2)
     http = _geneve(cp, net, name="http", health_check_protocol="HTTP", health_check_port="8080")
-    assert (http.health_check.protocol, http.health_check.port, http.health_check.path) == ("HTTP", "8080", "/")
+    hc = http.health_check
+    assert (hc.protocol, hc.port, hc.path) == ("HTTP", "8080", "/")
 
 
 def test_health_check_settings_are_validated(cp, world, net):
@@ -144,7 +146,8 @@ def test_listener_forwards_to_target_groups_of_its_kind(cp, world, net):
     tcp = cp.create_target_group(name="tcp", protocol="TCP", port=443, vpc_id=net[0].id)
     nlb = cp.create_load_balancer(name="nlb", subnets=[net[1].id])
     with unchanged(world), raises_aws("IncompatibleProtocols"):
-        cp.create_listener(load_balancer_arn=lb.arn, default_actions=[{"type": "forward", "target_group_arn": tcp.arn}])
+        cp.create_listener(load_balancer_arn=lb.arn,
+                           default_actions=[{"type": "forward", "target_group_arn": tcp.arn}])
     with unchanged(world), raises_aws("IncompatibleProtocols"):
         cp.create_listener(load_balancer_arn=nlb.arn, protocol="TCP", port=443,
                            default_actions=[{"type": "forward", "target_group_arn": geneve.arn}])

@@ -3,7 +3,8 @@ their listeners, and every target group's health check settings (used by ``contr
 CreateLoadBalancer, CreateTargetGroup and CreateListener actions).
 
 AWS docs (Elastic Load Balancing, Gateway Load Balancers guide):
-"Gateway Load Balancers" (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/gateway-load-balancers.html),
+"Gateway Load Balancers"
+(https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/gateway-load-balancers.html),
 "Target groups for your Gateway Load Balancers" (protocol GENEVE, port 6081:
 https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/target-groups.html),
 "Health checks for Gateway Load Balancer target groups"
