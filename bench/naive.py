@@ -46,6 +46,18 @@ def _middlebox_subnet(world: World, route: Route, vpc_id: str) -> Subnet | None:
     return world.get(eni.subnet_id, Subnet)
 
 
+def _gwlb_endpoint_subnet(world: World, route: Route, vpc_id: str) -> Subnet | None:
+    """The subnet of the Gateway Load Balancer endpoint a route sends to, when it is available in
+    ``vpc_id`` and a healthy appliance answers behind it (the packet comes back out of it there)."""
+    from vpclab.model.endpoints import VpcEndpoint
+    from vpclab.reach.gwlb import endpoint_works
+
+    vpce = world.get(route.vpc_endpoint_id or "", VpcEndpoint)
+    if vpce is None or vpce.vpc_id != vpc_id or vpce.state != "available" or not vpce.subnet_ids:
+        return None
+    return world.get(vpce.subnet_ids[0], Subnet) if endpoint_works(world, vpce) else None
+
+
 def arrive(
     world: World, subnet: Subnet, ip: IPv4Address, path: list[Subnet | None] | None = None
 ) -> str | None:
@@ -64,8 +76,9 @@ def arrive(
         route = found[0]
         if route.gateway_id == "local":
             return vpc_id if _in_vpc(world, vpc_id, ip) else None
-        if route.network_interface_id or route.instance_id:
-            box = _middlebox_subnet(world, route, vpc_id)
+        if route.network_interface_id or route.instance_id or route.vpc_endpoint_id:
+            box = (_gwlb_endpoint_subnet(world, route, vpc_id) if route.vpc_endpoint_id
+                   else _middlebox_subnet(world, route, vpc_id))
             if box is None:
                 return None
             table, az, entering = route_table_for_subnet(world, box.id), box.availability_zone, False
