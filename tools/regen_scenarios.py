@@ -146,6 +146,15 @@ DESIGNS: dict[str, tuple[str, list[Flow]]] = {
             ("spoke-a-host", "spoke-c-host", "tcp", 443),
         ],
     ),
+    "gwlb-centralized-inspection": (
+        "centralized-inspection",
+        [
+            ("spoke-a-host", "spoke-b-host", "tcp", 443),
+            ("spoke-a-host", "spoke-c-host", "tcp", 443),
+            ("spoke-c-host", "spoke-a-host", "tcp", 443),
+            ("spoke-a-host", "spoke-b-host", "tcp", 22),
+        ],
+    ),
     "s3-gateway-endpoint": (
         "s3-gateway-endpoint",
         [
