@@ -443,6 +443,28 @@ def test_gwlb_without_healthy_appliances_in_the_zone() -> None:
     assert net.trace("spoke-a-host", "spoke-b-host", protocol="tcp", port=443).disposition == "reachable"
 
 
+def test_ingress_inspection_through_an_igw_edge_route_table() -> None:
+    """Ingress routing: a route table edge-associated with the internet gateway sends the web subnet's
+    CIDR to a Gateway Load Balancer endpoint; the web subnet's default route and the endpoint subnet's
+    route to the internet gateway complete the symmetric path, both ways through the appliance
+    (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html,
+    https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-load-balancer-endpoints.html)."""
+    got = check(
+        "gwlb-ingress-inspection",
+        {
+            "internet → web tcp/443": GWLB_OK,
+            "web → internet tcp/443": GWLB_OK,
+            "internet → web tcp/22": ("blocked", ["PATH_THROUGH_GWLB_NOT_CHECKED", "ENI_SG_RULES_MISMATCH"]),
+        },
+    )
+    inbound = got["internet → web tcp/443"]
+    assert in_order(inbound["forward"], "internet-gateway app/igw", "route-table app-edge-rt",
+                    "vpc-endpoint app-gwlbe-1a", "target-group security-appliances/appliances",
+                    "route-table app-gwlbe-rt", "network-interface web/eni")
+    assert in_order(inbound["return"], "route-table app-web-rt", "vpc-endpoint app-gwlbe-1a",
+                    "route-table app-gwlbe-rt", "internet-gateway app/igw")
+
+
 # -- Endpoints ----------------------------------------------------------------------------------
 def test_s3_gateway_endpoint_from_inside_its_vpc() -> None:
     """ "Gateway endpoints for Amazon S3": the endpoint's prefix-list route in the subnet's route table
