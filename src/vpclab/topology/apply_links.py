@@ -263,7 +263,9 @@ def create_gateway_load_balancer(a: Applier, d: Decl) -> str | None:
     return str(lb.arn)
 
 
-def _service(a: Applier, d: Decl, **load_balancers: list[str]) -> None:
+def _service(a: Applier, d: Decl, **load_balancers: Any) -> None:
+    """The endpoint service in front of the load balancers (``network_load_balancer_arns`` or
+    ``gateway_load_balancer_arns``), and its allowed principals."""
     spec = d.spec
     svc = a.call(d, "create_vpc_endpoint_service_configuration", **load_balancers,
                  acceptance_required=spec.acceptance_required,

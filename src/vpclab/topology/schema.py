@@ -311,7 +311,8 @@ class GwlbSpec(Spec):
 
 
 class EndpointServiceSpec(Placed):
-    nlb: NlbSpec | None = Field(None, description="a network load balancer: an Interface (PrivateLink) service")
+    nlb: NlbSpec | None = Field(None, description="a network load balancer: an Interface (PrivateLink) "
+                                                  "service")
     gwlb: GwlbSpec | None = Field(None, description="a Gateway Load Balancer: a GatewayLoadBalancer service, "
                                                     "used through endpoints of type gateway_load_balancer")
     acceptance_required: bool = False
