@@ -59,12 +59,20 @@ def _gwlb_endpoint_subnet(world: World, route: Route, vpc_id: str) -> Subnet | N
 
 
 def arrive(
-    world: World, subnet: Subnet, ip: IPv4Address, path: list[Subnet | None] | None = None
+    world: World,
+    subnet: Subnet,
+    ip: IPv4Address,
+    path: list[Subnet | None] | None = None,
+    passed: set[str] | None = None,
+    record: dict[str, str] | None = None,
+    request: dict[str, str] | None = None,
 ) -> str | None:
     """The VPC a packet from ``subnet`` to ``ip`` is delivered into, or None. Middleboxes route
     on from their own subnet; a transit gateway delivers through the attachment subnet's table.
     ``path`` receives [the attachment subnet of the first transit gateway crossing out, that of
-    the last crossing in] (None where no transit gateway is crossed)."""
+    the last crossing in] (None where no transit gateway is crossed). ``passed`` receives the
+    Gateway Load Balancer endpoints passed; ``record`` attachment id → the AZ the packet entered by;
+    ``request`` (a request's record) makes an appliance-mode attachment take the request's AZ."""
     if path is not None:
         path[:] = [None, None]
     table = route_table_for_subnet(world, subnet.id)
@@ -81,6 +89,8 @@ def arrive(
                    else _middlebox_subnet(world, route, vpc_id))
             if box is None:
                 return None
+            if route.vpc_endpoint_id and passed is not None:
+                passed.add(route.vpc_endpoint_id)
             table, az, entering = route_table_for_subnet(world, box.id), box.availability_zone, False
             continue
         if entering:
@@ -94,6 +104,8 @@ def arrive(
         entry = _through_tgw(world, route.transit_gateway_id, vpc_id, az, ip)
         if entry is None:
             return None
+        if record is not None or request is not None:
+            entry = _appliance_mode_entry(world, entry, record, request)
         if path is not None:
             if path[0] is None:
                 att = vpc_attachment(world, route.transit_gateway_id, vpc_id)
@@ -102,6 +114,47 @@ def arrive(
             path[1] = entry
         table, vpc_id, entering = route_table_for_subnet(world, entry.id), entry.vpc_id, True
     return None
+
+
+def _appliance_mode_entry(
+    world: World, entry: Subnet, record: dict[str, str] | None, request: dict[str, str] | None
+) -> Subnet:
+    """The attachment subnet a flow enters by: with appliance mode, the request's AZ for its reply."""
+    att = next((a for a in world.all(TransitGatewayAttachment) if entry.id in a.subnet_ids), None)
+    if att is None:
+        return entry
+    wanted = (request or {}).get(att.id)
+    if att.appliance_mode_support == "enable" and wanted is not None:
+        subs = [s for s in (world.get(i, Subnet) for i in att.subnet_ids) if s is not None]
+        entry = next((s for s in subs if s.availability_zone == wanted), entry)
+    if record is not None:
+        record.setdefault(att.id, entry.availability_zone)
+    return entry
+
+
+def symmetric(world: World, src: Subnet, dst: Subnet, a: IPv4Address, b: IPv4Address) -> bool:
+    """The reply from ``b`` passes no Gateway Load Balancer endpoint the request from ``a`` did not
+    (True when either direction is dropped anyway)."""
+    forward: set[str] = set()
+    back: set[str] = set()
+    record: dict[str, str] = {}
+    if arrive(world, src, b, passed=forward, record=record) is None:
+        return True
+    if arrive(world, dst, a, passed=back, request=record) is None:
+        return True
+    return back <= forward
+
+
+def _has_gwlb_routes(world: World) -> bool:
+    from vpclab.model.endpoints import VpcEndpoint
+    from vpclab.model.route_table import RouteTable
+
+    return any(
+        isinstance(world.get(r.vpc_endpoint_id), VpcEndpoint)
+        for rt in world.all(RouteTable)
+        for r in rt.routes
+        if r.vpc_endpoint_id
+    )
 
 
 def _through_tgw(world: World, tgw_id: str, vpc_id: str, az: str, ip: IPv4Address) -> Subnet | None:
@@ -220,11 +273,15 @@ def subnet_pair(
     address of each. ``attachment_nacls``: as ``address_pair``."""
     src, dst = world.get(src_id, Subnet), world.get(dst_id, Subnet)
     assert src is not None and dst is not None
-    return any(
+    found = any(
         address_pair(world, src, dst, a, b, protocol, port, attachment_nacls)
         for a in _pieces(src.network, atoms)
         for b in _pieces(dst.network, atoms)
     )
+    if found and src.id != dst.id and _has_gwlb_routes(world):
+        # judged between the subnets' first addresses, as vpclab.reach.matrix does
+        return symmetric(world, src, dst, src.network.network_address, dst.network.network_address)
+    return found
 
 
 def _pieces(net: IPv4Network, atoms: list[int] | None) -> list[IPv4Address]:
@@ -282,8 +339,9 @@ def interface_pair(
         return False  # traffic from an interface to itself is no network flow
     s_sub, d_sub = world.get(src.subnet_id, Subnet), world.get(dst.subnet_id, Subnet)
     a, b = IPv4Address(src.private_ip_address), IPv4Address(dst.private_ip_address)
-    routed = src.subnet_id == dst.subnet_id or address_pair(
-        world, s_sub, d_sub, a, b, protocol, port, attachment_nacls
+    routed = src.subnet_id == dst.subnet_id or (
+        address_pair(world, s_sub, d_sub, a, b, protocol, port, attachment_nacls)
+        and (not _has_gwlb_routes(world) or symmetric(world, s_sub, d_sub, a, b))
     )
     return (
         routed

@@ -345,6 +345,8 @@ class AttachmentInfo:
     peer_of: dict[str, str]
     #: availability zone → the attachment subnet (VPC attachments; same order as az_route_tables)
     az_subnets: dict[str, str] = field(default_factory=dict)
+    #: ApplianceModeSupport enabled (a flow's reply enters through its request's Availability Zone)
+    appliance_mode: bool = False
 
 
 @dataclass
@@ -442,7 +444,8 @@ def attachment_info(world: World, att: TransitGatewayAttachment, subnet_rt: dict
             att.transit_gateway_id: att.peer_transit_gateway_id,
             att.peer_transit_gateway_id: att.transit_gateway_id,
         }
-    return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer, az_subs)
+    return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer, az_subs,
+                          att.appliance_mode_support == "enable")
 
 
 def middlebox(world: World, target: str) -> tuple[str, str] | None:
