@@ -85,8 +85,11 @@ def arrive(
         if route.gateway_id == "local":
             return vpc_id if _in_vpc(world, vpc_id, ip) else None
         if route.network_interface_id or route.instance_id or route.vpc_endpoint_id:
-            box = (_gwlb_endpoint_subnet(world, route, vpc_id) if route.vpc_endpoint_id
-                   else _middlebox_subnet(world, route, vpc_id))
+            box = (
+                _gwlb_endpoint_subnet(world, route, vpc_id)
+                if route.vpc_endpoint_id
+                else _middlebox_subnet(world, route, vpc_id)
+            )
             if box is None:
                 return None
             if route.vpc_endpoint_id and passed is not None:

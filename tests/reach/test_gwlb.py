@@ -30,8 +30,11 @@ VARIANTS = {
     "inspection": ("centralized-inspection", "", ""),
     "no-appliance-mode": ("centralized-inspection", "appliance_mode: true", "appliance_mode: false"),
     "one-zone-appliance": ("centralized-inspection", "targets: [fw-a, fw-b]", "targets: [fw-b]"),
-    "cross-zone": ("centralized-inspection", "targets: [fw-a, fw-b]",
-                   "targets: [fw-b]\n      cross_zone: true"),
+    "cross-zone": (
+        "centralized-inspection",
+        "targets: [fw-a, fw-b]",
+        "targets: [fw-b]\n      cross_zone: true",
+    ),
     "ingress": ("ingress-inspection", "", ""),
 }
 
@@ -95,6 +98,7 @@ def test_incremental_checker_follows_appliance_mode() -> None:
     checker = IntentChecker(net.world, [Intent((a,), (c,), "tcp", 443, "reachable")])
     assert checker.results()[0].holds
     cp = vpclab.ControlPlane(net.world)
-    cp.modify_transit_gateway_vpc_attachment(transit_gateway_attachment_id=net.ids["hub-inspection"],
-                                             options={"appliance_mode_support": "disable"})
+    cp.modify_transit_gateway_vpc_attachment(
+        transit_gateway_attachment_id=net.ids["hub-inspection"], options={"appliance_mode_support": "disable"}
+    )
     assert not checker.results()[0].holds

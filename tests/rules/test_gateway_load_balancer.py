@@ -15,7 +15,6 @@ from vpclab.model.images import image_named
 from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.load_balancer import HealthCheck, LoadBalancer, TargetGroup
 
-
 AMI = image_named("us-east-1", "al2023").image_id
 
 
@@ -53,8 +52,10 @@ def test_gateway_load_balancer_has_a_gwy_arn_and_an_interface_per_subnet(cp, wor
 def test_gateway_load_balancer_takes_no_scheme(cp, world, net):
     """AWS CreateLoadBalancer: a Gateway Load Balancer takes subnets only; a scheme is refused
     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html)."""
-    with unchanged(world), raises_aws("ValidationError",
-                                      "Scheme is not supported for Gateway Load Balancers"):
+    with (
+        unchanged(world),
+        raises_aws("ValidationError", "Scheme is not supported for Gateway Load Balancers"),
+    ):
         cp.create_load_balancer(name="gw", subnets=[net[1].id], type="gateway", scheme="internal")
 
 
@@ -99,8 +100,14 @@ def test_geneve_health_check_defaults(cp, net):
     """AWS "Health checks for Gateway Load Balancer target groups": TCP by default, port 80, timeout 5,
     interval 10 (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/health-checks.html)."""
     tg = _geneve(cp, net)
-    assert tg.health_check == HealthCheck(protocol="TCP", port="80", interval_seconds=10, timeout_seconds=5,
-                                          healthy_threshold_count=5, unhealthy_threshold_count=2)
+    assert tg.health_check == HealthCheck(
+        protocol="TCP",
+        port="80",
+        interval_seconds=10,
+        timeout_seconds=5,
+        healthy_threshold_count=5,
+        unhealthy_threshold_count=2,
+    )
     http = _geneve(cp, net, name="http", health_check_protocol="HTTP", health_check_port="8080")
     hc = http.health_check
     assert (hc.protocol, hc.port, hc.path) == ("HTTP", "8080", "/")
@@ -110,11 +117,17 @@ def test_health_check_settings_are_validated(cp, world, net):
     """AWS "Health checks for Gateway Load Balancer target groups": HTTP, HTTPS or TCP; timeout 2–120;
     interval 5–300 and at least the timeout; thresholds 2–10; GENEVE is not a health check protocol
     (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/health-checks.html)."""
-    for bad in ({"health_check_protocol": "GENEVE"}, {"health_check_protocol": "UDP"},
-                {"health_check_timeout_seconds": 1}, {"health_check_interval_seconds": 400},
-                {"health_check_interval_seconds": 5, "health_check_timeout_seconds": 6},
-                {"healthy_threshold_count": 11}, {"unhealthy_threshold_count": 1},
-                {"health_check_port": "0"}, {"health_check_path": "/health"}):
+    for bad in (
+        {"health_check_protocol": "GENEVE"},
+        {"health_check_protocol": "UDP"},
+        {"health_check_timeout_seconds": 1},
+        {"health_check_interval_seconds": 400},
+        {"health_check_interval_seconds": 5, "health_check_timeout_seconds": 6},
+        {"healthy_threshold_count": 11},
+        {"unhealthy_threshold_count": 1},
+        {"health_check_port": "0"},
+        {"health_check_path": "/health"},
+    ):
         with unchanged(world), raises_aws("ValidationError"):
             _geneve(cp, net, name="bad", **bad)
 
@@ -146,11 +159,16 @@ def test_listener_forwards_to_target_groups_of_its_kind(cp, world, net):
     tcp = cp.create_target_group(name="tcp", protocol="TCP", port=443, vpc_id=net[0].id)
     nlb = cp.create_load_balancer(name="nlb", subnets=[net[1].id])
     with unchanged(world), raises_aws("IncompatibleProtocols"):
-        cp.create_listener(load_balancer_arn=lb.arn,
-                           default_actions=[{"type": "forward", "target_group_arn": tcp.arn}])
+        cp.create_listener(
+            load_balancer_arn=lb.arn, default_actions=[{"type": "forward", "target_group_arn": tcp.arn}]
+        )
     with unchanged(world), raises_aws("IncompatibleProtocols"):
-        cp.create_listener(load_balancer_arn=nlb.arn, protocol="TCP", port=443,
-                           default_actions=[{"type": "forward", "target_group_arn": geneve.arn}])
+        cp.create_listener(
+            load_balancer_arn=nlb.arn,
+            protocol="TCP",
+            port=443,
+            default_actions=[{"type": "forward", "target_group_arn": geneve.arn}],
+        )
 
 
 def test_appliances_register_as_instance_or_ip_targets(cp, world, net):

@@ -49,8 +49,10 @@ def check_geneve_target_group(protocol: str, port: int) -> None:
     """A GENEVE target group listens on port 6081 ("Target groups for your Gateway Load Balancers":
     "Target groups for Gateway Load Balancers support the following protocol and port: GENEVE, 6081")."""
     if protocol == GENEVE and port != GENEVE_PORT:
-        raise _validation(f"Port '{port}' is not valid for a target group with protocol 'GENEVE': "
-                          f"the port must be {GENEVE_PORT}")
+        raise _validation(
+            f"Port '{port}' is not valid for a target group with protocol 'GENEVE': "
+            f"the port must be {GENEVE_PORT}"
+        )
 
 
 def _range(name: str, value: int | None, low: int, high: int) -> None:
@@ -58,11 +60,18 @@ def _range(name: str, value: int | None, low: int, high: int) -> None:
         raise _validation(f"{name} '{value}' must be between {low} and {high}")
 
 
-def health_check(protocol: str, *, health_check_protocol: str | None = None,
-                 health_check_port: str | None = None, health_check_path: str | None = None,
-                 health_check_enabled: bool | None = None, health_check_interval_seconds: int | None = None,
-                 health_check_timeout_seconds: int | None = None, healthy_threshold_count: int | None = None,
-                 unhealthy_threshold_count: int | None = None) -> HealthCheck:
+def health_check(
+    protocol: str,
+    *,
+    health_check_protocol: str | None = None,
+    health_check_port: str | None = None,
+    health_check_path: str | None = None,
+    health_check_enabled: bool | None = None,
+    health_check_interval_seconds: int | None = None,
+    health_check_timeout_seconds: int | None = None,
+    healthy_threshold_count: int | None = None,
+    unhealthy_threshold_count: int | None = None,
+) -> HealthCheck:
     """A target group's health check: AWS's defaults for its protocol, overridden by what was given.
 
     GENEVE (Gateway Load Balancer guide, "Health checks"): TCP by default (HTTP, HTTPS, TCP
@@ -73,8 +82,10 @@ def health_check(protocol: str, *, health_check_protocol: str | None = None,
     geneve = protocol == GENEVE
     hc_protocol = health_check_protocol or "TCP"
     if hc_protocol not in HEALTH_CHECK_PROTOCOLS:
-        raise _validation(f"Health check protocol '{hc_protocol}' is not supported: "
-                          f"use one of {', '.join(HEALTH_CHECK_PROTOCOLS)}")
+        raise _validation(
+            f"Health check protocol '{hc_protocol}' is not supported: "
+            f"use one of {', '.join(HEALTH_CHECK_PROTOCOLS)}"
+        )
     port = health_check_port or ("80" if geneve else "traffic-port")
     if port != "traffic-port" and not (port.isdigit() and 1 <= int(port) <= 65535):
         raise _validation(f"Health check port '{port}' must be 'traffic-port' or between 1 and 65535")
@@ -89,13 +100,20 @@ def health_check(protocol: str, *, health_check_protocol: str | None = None,
     interval = health_check_interval_seconds or (10 if geneve else 30)
     if interval < timeout:
         # GWLB guide: the interval "must be greater than or equal to HealthCheckTimeoutSeconds"
-        raise _validation(f"Health check interval '{interval}' must be greater than or equal to the "
-                          f"health check timeout '{timeout}'")
-    return HealthCheck(protocol=hc_protocol, port=port, path=(health_check_path or "/") if http else None,
-                       enabled=True if health_check_enabled is None else health_check_enabled,
-                       interval_seconds=interval, timeout_seconds=timeout,
-                       healthy_threshold_count=healthy_threshold_count or 5,
-                       unhealthy_threshold_count=unhealthy_threshold_count or 2)
+        raise _validation(
+            f"Health check interval '{interval}' must be greater than or equal to the "
+            f"health check timeout '{timeout}'"
+        )
+    return HealthCheck(
+        protocol=hc_protocol,
+        port=port,
+        path=(health_check_path or "/") if http else None,
+        enabled=True if health_check_enabled is None else health_check_enabled,
+        interval_seconds=interval,
+        timeout_seconds=timeout,
+        healthy_threshold_count=healthy_threshold_count or 5,
+        unhealthy_threshold_count=unhealthy_threshold_count or 2,
+    )
 
 
 def default_health_check(tg: TargetGroup) -> HealthCheck:
@@ -123,6 +141,8 @@ def check_forward(lb: LoadBalancer, tg: TargetGroup) -> None:
     Load Balancer, the others for a Network Load Balancer (CreateListener's documented
     IncompatibleProtocols; wording vpclab's)."""
     if lb.is_gateway != (tg.protocol == GENEVE):
-        raise AwsError("IncompatibleProtocols",
-                       f"The target group '{tg.arn}' with protocol '{tg.protocol}' cannot be used by a "
-                       f"{'gateway' if lb.is_gateway else 'network'} load balancer")
+        raise AwsError(
+            "IncompatibleProtocols",
+            f"The target group '{tg.arn}' with protocol '{tg.protocol}' cannot be used by a "
+            f"{'gateway' if lb.is_gateway else 'network'} load balancer",
+        )

@@ -444,8 +444,9 @@ def attachment_info(world: World, att: TransitGatewayAttachment, subnet_rt: dict
             att.transit_gateway_id: att.peer_transit_gateway_id,
             att.peer_transit_gateway_id: att.transit_gateway_id,
         }
-    return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer, az_subs,
-                          att.appliance_mode_support == "enable")
+    info = AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer, az_subs)
+    info.appliance_mode = att.appliance_mode_support == "enable"
+    return info
 
 
 def middlebox(world: World, target: str) -> tuple[str, str] | None:

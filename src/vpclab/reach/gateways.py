@@ -77,11 +77,19 @@ def gwlb_endpoint(
             t.hop("load-balancer", path.load_balancer.id, "Gateway Load Balancer", packet)
         t.fail(*path.problem)
     assert path.load_balancer is not None and path.target_group is not None and path.target is not None
-    t.hop("load-balancer", path.load_balancer.id,
-          f"Gateway Load Balancer in {ep_subnet.availability_zone} → {path.target_group.id}", packet)
+    t.hop(
+        "load-balancer",
+        path.load_balancer.id,
+        f"Gateway Load Balancer in {ep_subnet.availability_zone} → {path.target_group.id}",
+        packet,
+    )
     appliance = path.interface.id if path.interface is not None else path.target.id
-    t.hop("target-group", path.target_group.id, f"appliance {path.target.id} (GENEVE {path.target.port}) "
-          "inspects and returns the packet", packet)
+    t.hop(
+        "target-group",
+        path.target_group.id,
+        f"appliance {path.target.id} (GENEVE {path.target.port}) inspects and returns the packet",
+        packet,
+    )
     first_seen = not t.forward and vpce.id not in t.appliances.get(vpce.vpc_id, ())
     t.appliance(vpce.vpc_id, vpce.id, packet)
     if first_seen:

@@ -76,8 +76,9 @@ def _interface(world: World, tg: TargetGroup, target: Target) -> NetworkInterfac
         if inst is None or not inst.network_interface_ids:
             return None
         return world.get(inst.network_interface_ids[0], NetworkInterface)
-    return next((e for e in world.in_vpc(tg.vpc_id, NetworkInterface) if e.private_ip_address == target.id),
-                None)
+    return next(
+        (e for e in world.in_vpc(tg.vpc_id, NetworkInterface) if e.private_ip_address == target.id), None
+    )
 
 
 def gwlb_path(world: World, vpce: VpcEndpoint) -> GwlbPath:
@@ -86,33 +87,68 @@ def gwlb_path(world: World, vpce: VpcEndpoint) -> GwlbPath:
     so which one is immaterial to reachability), or the reason it cannot."""
     svc = service_behind(world, vpce)
     if svc is None or not svc.gateway_load_balancer_arns:
-        return GwlbPath(problem=("BAD_STATE", f"the endpoint service of {vpce.id} no longer exists", vpce.id,
-                                 "recreate the Gateway Load Balancer endpoint service"))
+        return GwlbPath(
+            problem=(
+                "BAD_STATE",
+                f"the endpoint service of {vpce.id} no longer exists",
+                vpce.id,
+                "recreate the Gateway Load Balancer endpoint service",
+            )
+        )
     subnet = world.get(vpce.subnet_ids[0], Subnet) if vpce.subnet_ids else None
     az = subnet.availability_zone if subnet is not None else ""
-    lb = next((lb for arn in svc.gateway_load_balancer_arns
-               if (lb := load_balancer_by_arn(world, arn)) is not None and az in lb.availability_zones), None)
+    lb = next(
+        (
+            lb
+            for arn in svc.gateway_load_balancer_arns
+            if (lb := load_balancer_by_arn(world, arn)) is not None and az in lb.availability_zones
+        ),
+        None,
+    )
     if lb is None:
-        return GwlbPath(problem=("VPCE_SERVICE_NOT_INSTALLED_IN_AZ",
-                                 f"no Gateway Load Balancer of {svc.id} is in {az}, the Availability Zone of "
-                                 f"{vpce.id}", svc.id,
-                                 f"enable {az} on a Gateway Load Balancer of {svc.id} (add a subnet there)"))
-    groups = [tg for ls in listeners_of(world, lb.id) for arn in ls.target_group_arns
-              if (tg := target_group_by_arn(world, arn)) is not None]
+        return GwlbPath(
+            problem=(
+                "VPCE_SERVICE_NOT_INSTALLED_IN_AZ",
+                f"no Gateway Load Balancer of {svc.id} is in {az}, the Availability Zone of {vpce.id}",
+                svc.id,
+                f"enable {az} on a Gateway Load Balancer of {svc.id} (add a subnet there)",
+            )
+        )
+    groups = [
+        tg
+        for ls in listeners_of(world, lb.id)
+        for arn in ls.target_group_arns
+        if (tg := target_group_by_arn(world, arn)) is not None
+    ]
     if not groups:
-        return GwlbPath(lb, problem=("ELBV2_LISTENER_HAS_NO_TG",
-                                     f"{lb.load_balancer_name} has no listener forwarding to a target group",
-                                     lb.id, "create a listener that forwards to a GENEVE target group"))
+        return GwlbPath(
+            lb,
+            problem=(
+                "ELBV2_LISTENER_HAS_NO_TG",
+                f"{lb.load_balancer_name} has no listener forwarding to a target group",
+                lb.id,
+                "create a listener that forwards to a GENEVE target group",
+            ),
+        )
     cross_zone = dict(lb.attributes).get("load_balancing.cross_zone.enabled") == "true"
-    healthy = sorted(((tg, t) for tg in groups for t in tg.targets if _healthy(world, tg, t)),
-                     key=lambda p: (p[1].id, p[1].port))
+    healthy = sorted(
+        ((tg, t) for tg in groups for t in tg.targets if _healthy(world, tg, t)),
+        key=lambda p: (p[1].id, p[1].port),
+    )
     usable = [(tg, t) for tg, t in healthy if cross_zone or _zone_of(world, tg, t) in (az, "all")]
     if not usable:
         where = "registered" if not healthy else f"in {az} (cross-zone load balancing is off)"
-        return GwlbPath(lb, groups[0], problem=(
-            "ELBV2_NO_TARGETS_IN_AZ", f"{lb.load_balancer_name} has no healthy appliance {where}",
-            groups[0].id, f"register a running appliance in {az} with {groups[0].target_group_name}"
-                          + (" or enable cross-zone load balancing" if healthy else "")))
+        return GwlbPath(
+            lb,
+            groups[0],
+            problem=(
+                "ELBV2_NO_TARGETS_IN_AZ",
+                f"{lb.load_balancer_name} has no healthy appliance {where}",
+                groups[0].id,
+                f"register a running appliance in {az} with {groups[0].target_group_name}"
+                + (" or enable cross-zone load balancing" if healthy else ""),
+            ),
+        )
     tg, target = usable[0]
     return GwlbPath(lb, tg, target, _interface(world, tg, target))
 

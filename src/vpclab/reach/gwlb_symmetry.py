@@ -87,8 +87,14 @@ def endpoints_passed(
     return None
 
 
-def symmetric(c: Compiled, src: SubnetInfo, src_address: int, dst: SubnetInfo, dst_address: int,
-              reads: set[str] | None = None) -> bool:
+def symmetric(
+    c: Compiled,
+    src: SubnetInfo,
+    src_address: int,
+    dst: SubnetInfo,
+    dst_address: int,
+    reads: set[str] | None = None,
+) -> bool:
     """Whether the reply from ``dst_address`` passes only Gateway Load Balancer endpoints that the
     request from ``src_address`` passed (True when either direction is dropped anyway: the matrices'
     own verdict decides then)."""
@@ -96,6 +102,7 @@ def symmetric(c: Compiled, src: SubnetInfo, src_address: int, dst: SubnetInfo, d
     forward = endpoints_passed(c, src.route_table_id, src.vpc_id, src.az, dst_address, record, reads=reads)
     if forward is None:
         return True
-    back = endpoints_passed(c, dst.route_table_id, dst.vpc_id, dst.az, src_address, request=record,
-                            reads=reads)
+    back = endpoints_passed(
+        c, dst.route_table_id, dst.vpc_id, dst.az, src_address, request=record, reads=reads
+    )
     return back is None or back <= forward

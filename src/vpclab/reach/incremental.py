@@ -71,8 +71,15 @@ _TARGET_KINDS = (InternetGateway, NatGateway, NetworkInterface, Instance, VpcEnd
 #: kinds that never change a subnet-level verdict unless a route names them
 _QUIET_KINDS = (SecurityGroup,)
 #: kinds that decide whether a Gateway Load Balancer endpoint passes traffic (``reach.gwlb``)
-_GWLB_KINDS = (VpcEndpoint, VpcEndpointService, LoadBalancer, TargetGroup, Listener, Instance,
-               NetworkInterface)
+_GWLB_KINDS = (
+    VpcEndpoint,
+    VpcEndpointService,
+    LoadBalancer,
+    TargetGroup,
+    Listener,
+    Instance,
+    NetworkInterface,
+)
 
 R = TypeVar("R", bound=Resource)
 
