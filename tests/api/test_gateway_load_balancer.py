@@ -79,6 +79,14 @@ def test_gateway_load_balancer_geneve_target_group_and_listener(clean_server: Se
     [tg_again] = elb.describe_target_groups(LoadBalancerArn=lb["LoadBalancerArn"])["TargetGroups"]
     assert tg_again["LoadBalancerArns"] == [lb["LoadBalancerArn"]]
 
+    attrs = elb.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]
+    assert {a["Key"]: a["Value"] for a in attrs} == {
+        "deletion_protection.enabled": "false",
+        "load_balancing.cross_zone.enabled": "false",
+    }
+    tg_attrs = elb.describe_target_group_attributes(TargetGroupArn=tg["TargetGroupArn"])["Attributes"]
+    assert {a["Key"]: a["Value"] for a in tg_attrs}["target_failover.on_deregistration"] == "no_rebalance"
+
     with client_error("ValidationError", "Scheme is not supported for Gateway Load Balancers"):
         elb.create_load_balancer(Name="bad", Subnets=lab["subnets"], Type="gateway", Scheme="internal")
     with client_error("ValidationError"):

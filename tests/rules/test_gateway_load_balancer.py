@@ -193,3 +193,54 @@ def test_deleting_a_gateway_load_balancer_removes_its_interfaces(cp, world, net)
     cp.delete_load_balancer(load_balancer_arn=lb.arn)
     assert world.get(lb.id, LoadBalancer) is None
     assert all(world.get(i) is None for i in enis)
+
+
+def test_gateway_load_balancer_attributes(cp, world, net):
+    """AWS LoadBalancerAttribute: a Gateway Load Balancer has deletion_protection.enabled and
+    load_balancing.cross_zone.enabled (off by default); NLB-only keys are not recognized
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html)."""
+    lb = _gwlb(cp, net)
+    from vpclab.control.load_balancer import load_balancer_attributes
+
+    assert load_balancer_attributes(lb) == {
+        "deletion_protection.enabled": "false",
+        "load_balancing.cross_zone.enabled": "false",
+    }
+    lb = cp.modify_load_balancer_attributes(
+        load_balancer_arn=lb.arn, attributes={"load_balancing.cross_zone.enabled": "true"}
+    )
+    assert load_balancer_attributes(lb)["load_balancing.cross_zone.enabled"] == "true"
+    with unchanged(world), raises_aws("ValidationError"):
+        cp.modify_load_balancer_attributes(
+            load_balancer_arn=lb.arn, attributes={"dns_record.client_routing_policy": "any_availability_zone"}
+        )
+
+
+def test_geneve_target_group_attributes(cp, world, net):
+    """AWS TargetGroupAttribute and the GWLB guide's "Edit target group attributes": stickiness
+    source_ip_dest_ip or source_ip_dest_ip_proto; target failover rebalance or no_rebalance, the same
+    value on deregistration and when unhealthy; no client IP preservation or proxy protocol
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/edit-target-group-attributes.html)."""
+    from vpclab.control.load_balancer import target_group_attributes
+
+    tg = _geneve(cp, net)
+    assert target_group_attributes(tg)["target_failover.on_unhealthy"] == "no_rebalance"
+    tg = cp.modify_target_group_attributes(
+        target_group_arn=tg.arn,
+        attributes={"stickiness.enabled": "true", "stickiness.type": "source_ip_dest_ip"},
+    )
+    assert target_group_attributes(tg)["stickiness.type"] == "source_ip_dest_ip"
+    tg = cp.modify_target_group_attributes(
+        target_group_arn=tg.arn,
+        attributes={
+            "target_failover.on_deregistration": "rebalance",
+            "target_failover.on_unhealthy": "rebalance",
+        },
+    )
+    for bad in (
+        {"target_failover.on_unhealthy": "no_rebalance"},
+        {"stickiness.type": "source_ip"},
+        {"preserve_client_ip.enabled": "true"},
+    ):
+        with unchanged(world), raises_aws("ValidationError"):
+            cp.modify_target_group_attributes(target_group_arn=tg.arn, attributes=bad)

@@ -146,3 +146,56 @@ def check_forward(lb: LoadBalancer, tg: TargetGroup) -> None:
             f"The target group '{tg.arn}' with protocol '{tg.protocol}' cannot be used by a "
             f"{'gateway' if lb.is_gateway else 'network'} load balancer",
         )
+
+
+# -- attributes -------------------------------------------------------------------------------------
+#: a Gateway Load Balancer's attributes and their defaults (API reference, LoadBalancerAttribute:
+#: deletion_protection.enabled is "supported by all load balancers", load_balancing.cross_zone.enabled
+#: "by both Network Load Balancers and Gateway Load Balancers", false by default:
+#: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html)
+GWLB_ATTRIBUTES: dict[str, str] = {
+    "deletion_protection.enabled": "false",
+    "load_balancing.cross_zone.enabled": "false",
+}
+GWLB_VALUES: dict[str, tuple[str, ...] | None] = {k: ("true", "false") for k in GWLB_ATTRIBUTES}
+#: TargetGroupAttribute's values for a GENEVE target group (API reference, TargetGroupAttribute:
+#: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html)
+_STICKINESS = ("source_ip_dest_ip", "source_ip_dest_ip_proto")
+_FAILOVER = ("rebalance", "no_rebalance")
+
+
+def geneve_target_group_defaults() -> dict[str, str]:
+    """A GENEVE target group's attributes and their defaults: deregistration delay 300 s, stickiness off
+    (its type ``source_ip_dest_ip`` or ``source_ip_dest_ip_proto`` for a Gateway Load Balancer; which one
+    AWS shows while stickiness is off is undocumented: vpclab shows the 3-tuple), target failover
+    ``no_rebalance`` on deregistration and when unhealthy (Gateway Load Balancer guide, "Edit target
+    group attributes":
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/edit-target-group-attributes.html)."""
+    return {
+        "deregistration_delay.timeout_seconds": "300",
+        "stickiness.enabled": "false",
+        "stickiness.type": "source_ip_dest_ip_proto",
+        "target_failover.on_deregistration": "no_rebalance",
+        "target_failover.on_unhealthy": "no_rebalance",
+    }
+
+
+def geneve_value_ok(key: str, value: str) -> bool:
+    """Whether a GENEVE target group attribute takes ``value``."""
+    if key == "deregistration_delay.timeout_seconds":
+        return value.isdigit() and int(value) <= 3600  # "The range is 0-3600 seconds"
+    if key == "stickiness.type":
+        return value in _STICKINESS
+    if key.startswith("target_failover."):
+        return value in _FAILOVER
+    return value in ("true", "false")
+
+
+def check_target_failover(merged: dict[str, str]) -> None:
+    """TargetGroupAttribute: target_failover.on_deregistration and target_failover.on_unhealthy "can't
+    be set independently. The value you set for both attributes must be the same." (wording of the
+    error vpclab's)."""
+    if merged["target_failover.on_deregistration"] != merged["target_failover.on_unhealthy"]:
+        raise _validation(
+            "target_failover.on_deregistration and target_failover.on_unhealthy must have the same value"
+        )

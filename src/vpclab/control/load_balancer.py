@@ -42,10 +42,15 @@ from ..model.vpc import Vpc
 from .context import Ctx
 from .gateway_load_balancer import (
     GENEVE,
+    GWLB_ATTRIBUTES,
+    GWLB_VALUES,
     check_forward,
     check_gateway_load_balancer,
     check_geneve_target_group,
     check_listener,
+    check_target_failover,
+    geneve_target_group_defaults,
+    geneve_value_ok,
     health_check,
 )
 from .ipv6 import set_managed_ipv6
@@ -429,8 +434,9 @@ _LB_VALUES: dict[str, tuple[str, ...] | None] = {
 
 
 def load_balancer_attributes(lb: LoadBalancer) -> dict[str, str]:
-    """Every attribute of a network load balancer: AWS's defaults, overridden by what was modified."""
-    return {**NLB_ATTRIBUTES, **dict(lb.attributes)}
+    """Every attribute of a network (or gateway) load balancer: AWS's defaults, overridden by what was
+    modified."""
+    return {**(GWLB_ATTRIBUTES if lb.is_gateway else NLB_ATTRIBUTES), **dict(lb.attributes)}
 
 
 def target_group_defaults(tg: TargetGroup) -> dict[str, str]:
@@ -441,8 +447,10 @@ def target_group_defaults(tg: TargetGroup) -> dict[str, str]:
     https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html).
 
     Client IP preservation is on by default for instance targets and for UDP / TCP_UDP IP targets,
-    off for TCP / TLS IP targets.
+    off for TCP / TLS IP targets. A GENEVE target group's: ``geneve_target_group_defaults``.
     """
+    if tg.protocol == GENEVE:
+        return geneve_target_group_defaults()
     preserve = tg.target_type == "instance" or tg.protocol in ("UDP", "TCP_UDP")
     return {
         "deregistration_delay.timeout_seconds": "300",
@@ -506,13 +514,13 @@ def modify_load_balancer_attributes(ctx: Ctx, *, load_balancer_arn: str,
     values." (API reference, ModifyLoadBalancerAttributes)."""
     lb = require_load_balancer(ctx, load_balancer_arn)
     ctx.require_owner(lb)
-    _checked(attributes, _LB_VALUES, "Load balancer",
-             lambda k, v: _LB_VALUES[k] is None or v in (_LB_VALUES[k] or ()))
+    values, defaults = (GWLB_VALUES, GWLB_ATTRIBUTES) if lb.is_gateway else (_LB_VALUES, NLB_ATTRIBUTES)
+    _checked(attributes, values, "Load balancer", lambda k, v: values[k] is None or v in (values[k] or ()))
     merged = {**load_balancer_attributes(lb), **attributes}
-    if merged["access_logs.s3.enabled"] == "true" and not merged["access_logs.s3.bucket"]:
+    if merged.get("access_logs.s3.enabled") == "true" and not merged["access_logs.s3.bucket"]:
         # access logs need a bucket (wording vpclab's; S3 bucket policies are not modelled)
         raise _validation("The value of 'access_logs.s3.bucket' cannot be empty when access logs are enabled")
-    changed = {k: v for k, v in merged.items() if NLB_ATTRIBUTES[k] != v}
+    changed = {k: v for k, v in merged.items() if defaults[k] != v}
     return ctx.world.put(replace(lb, attributes=Tags(changed)))
 
 
@@ -525,11 +533,13 @@ def modify_target_group_attributes(ctx: Ctx, *, target_group_arn: str,
     tg = require_target_group(ctx, target_group_arn)
     ctx.require_owner(tg)
     defaults = target_group_defaults(tg)
-    _checked(attributes, defaults, "Target group", _tg_value_ok)
+    _checked(attributes, defaults, "Target group", geneve_value_ok if tg.protocol == GENEVE else _tg_value_ok)
     if tg.protocol in ("UDP", "TCP_UDP") and attributes.get("preserve_client_ip.enabled") == "false":
         raise AwsError("InvalidConfigurationRequest",
                        f"Client IP preservation cannot be disabled for {tg.protocol} target groups")
     merged = {**target_group_attributes(tg), **attributes}
+    if tg.protocol == GENEVE:
+        check_target_failover(merged)
     changed = {k: v for k, v in merged.items() if defaults[k] != v}
     return ctx.world.put(replace(tg, attributes=Tags(changed)))
 
