@@ -102,3 +102,27 @@ def test_incremental_checker_follows_appliance_mode() -> None:
         transit_gateway_attachment_id=net.ids["hub-inspection"], options={"appliance_mode_support": "disable"}
     )
     assert not checker.results()[0].holds
+
+
+def test_reachability_analyzer_api_through_a_gwlb_endpoint() -> None:
+    """StartNetworkInsightsAnalysis over the inspection design: the path is found, with AWS's
+    informational PATH_THROUGH_GWLB_NOT_CHECKED, and its components include the endpoint, the Gateway
+    Load Balancer and its target group; without appliance mode the cross-AZ path is not found."""
+    for mode, found in (("true", True), ("false", False)):
+        net = _variant("centralized-inspection", "appliance_mode: true", f"appliance_mode: {mode}")
+        cp = vpclab.ControlPlane(net.world)
+        path = cp.create_network_insights_path(
+            source=net.ids["spoke-a-host"],
+            destination=net.ids["spoke-c-host"],
+            protocol="tcp",
+            destination_port=443,
+        )
+        analysis = cp.start_network_insights_analysis(network_insights_path_id=path.id)
+        assert analysis.network_path_found is found
+        codes = {e.explanation_code for e in analysis.explanations or ()}
+        assert "PATH_THROUGH_GWLB_NOT_CHECKED" in codes
+        if found:
+            ids = [c.component.id for c in analysis.forward_path_components]
+            assert {net.ids["gwlbe-a"], net.ids["firewalls/gwlb"], net.ids["firewalls/appliances"]} <= set(
+                ids
+            )
