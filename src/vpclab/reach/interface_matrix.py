@@ -112,7 +112,8 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
         if e.subnet_id in c.subnets and e.interface_type != "transit_gateway" and (not v6 or e.ipv6_addresses)
     ]
     dsts = enis
-    srcs = [e for e in enis if e.type != "vpc_endpoint"]
+    # endpoints do not initiate connections (interface and Gateway Load Balancer endpoints alike)
+    srcs = [e for e in enis if e.type not in ("vpc_endpoint", "gateway_load_balancer_endpoint")]
     cl = _Classes(c, protocol, port)
     k1 = {e.id: cl.context(c.subnets[e.subnet], e.ip) for e in enis}
     k2 = {e.id: cl.column(c.subnets[e.subnet], e.ip) for e in enis}

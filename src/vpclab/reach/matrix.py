@@ -482,8 +482,8 @@ def matrix(
 
     ``level="subnet"``: subnets × subnets (routing and network ACLs, both directions);
     ``level="interface"``: network interfaces × network interfaces, adding security groups
-    (sources exclude interface endpoints, which do not initiate connections, and transit gateway
-    attachment interfaces; destinations exclude the latter).
+    (sources exclude interface and Gateway Load Balancer endpoints, which do not initiate
+    connections, and transit gateway attachment interfaces; destinations exclude the latter).
     ``family``: 4, or 6 for the IPv6 matrix of a dual-stack network (subnets with an IPv6 /64,
     interfaces with an IPv6 address; routes, NACL entries and security group rules of IPv6; ``icmp``
     is ICMPv6 there, as in a trace: ``result.family_protocol``).
