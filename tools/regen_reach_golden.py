@@ -32,6 +32,13 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
         {"protocol": "tcp", "port": 443},
     ),
     ("peering-triangle.a.c.json", "peering-triangle", "a-host", "c-host", {"protocol": "tcp", "port": 22}),
+    (
+        "centralized-inspection.spoke-a.spoke-c.json",
+        "centralized-inspection",
+        "spoke-a-host",
+        "spoke-c-host",
+        {"protocol": "tcp", "port": 443},
+    ),
 ]
 
 

@@ -227,25 +227,28 @@ class ControlPlane:
         self,
         *,
         load_balancer_arn: str,
-        protocol: str,
-        port: int,
         default_actions: Sequence[Mapping[str, str]],
+        protocol: str | None = None,
+        port: int | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Listener:
-        """CreateListener (elbv2): a port on the load balancer forwarding to target groups of its VPC."""
+        """CreateListener (elbv2): a port on a network load balancer forwarding to target groups of its VPC,
+        or a gateway load balancer's listener (no protocol, no port: all IP packets) forwarding to a GENEVE
+        target group.
+        """
     def create_load_balancer(
         self,
         *,
         name: str,
         subnets: Sequence[str],
         type: str = "network",
-        scheme: str = "internal",
+        scheme: str | None = None,
         security_groups: Sequence[str] | None = None,
         ip_address_type: str = "ipv4",
         tags: Mapping[str, str] | None = None,
     ) -> LoadBalancer:
-        """CreateLoadBalancer (elbv2): a network load balancer with one interface per subnet (one per AZ); a
-        dualstack one's interfaces also get an IPv6 address each.
+        """CreateLoadBalancer (elbv2): a network or gateway load balancer with one interface per subnet (one
+        per AZ); a dualstack one's interfaces also get an IPv6 address each.
         """
     def create_managed_prefix_list(
         self,
@@ -394,9 +397,20 @@ class ControlPlane:
         port: int,
         vpc_id: str,
         target_type: str = "instance",
+        health_check_protocol: str | None = None,
+        health_check_port: str | None = None,
+        health_check_path: str | None = None,
+        health_check_enabled: bool | None = None,
+        health_check_interval_seconds: int | None = None,
+        health_check_timeout_seconds: int | None = None,
+        healthy_threshold_count: int | None = None,
+        unhealthy_threshold_count: int | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> TargetGroup:
-        """CreateTargetGroup (elbv2): a network load balancer target group (TCP, UDP, TCP_UDP or TLS)."""
+        """CreateTargetGroup (elbv2): a network load balancer target group (TCP, UDP, TCP_UDP or TLS) or a
+        gateway load balancer one (GENEVE, port 6081), with its health check settings (AWS's defaults for the
+        protocol unless given: ``gateway_load_balancer.health_check``).
+        """
     def create_transit_gateway(
         self,
         *,
@@ -481,15 +495,19 @@ class ControlPlane:
     def create_vpc_endpoint_service_configuration(
         self,
         *,
-        network_load_balancer_arns: Sequence[str],
+        network_load_balancer_arns: Sequence[str] | None = None,
+        gateway_load_balancer_arns: Sequence[str] | None = None,
         acceptance_required: bool = False,
         private_dns_name: str | None = None,
         supported_ip_address_types: Sequence[str] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> VpcEndpointService:
-        """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers,
-        available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API);
-        SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load balancers).
+        """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers
+        (ServiceType Interface) or of Gateway Load Balancers (ServiceType GatewayLoadBalancer), available in
+        the AZs of their subnets. Exactly one of the two lists. AcceptanceRequired is false unless asked for
+        (EC2 API); SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load balancers). A
+        Gateway Load Balancer endpoint service has no private DNS name (AWS "Create a service powered by
+        Gateway Load Balancers" offers none; wording of the error vpclab's).
         """
     def create_vpc_peering_connection(
         self,
@@ -808,6 +826,8 @@ class ControlPlane:
         remove_private_dns_name: bool | None = None,
         add_network_load_balancer_arns: Sequence[str] | None = None,
         remove_network_load_balancer_arns: Sequence[str] | None = None,
+        add_gateway_load_balancer_arns: Sequence[str] | None = None,
+        remove_gateway_load_balancer_arns: Sequence[str] | None = None,
         add_supported_ip_address_types: Sequence[str] | None = None,
         remove_supported_ip_address_types: Sequence[str] | None = None,
     ) -> VpcEndpointService:

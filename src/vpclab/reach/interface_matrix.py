@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from .compiled import Compiled, in_set
+from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix import ReachabilityMatrix, _Classes
 from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT
 
@@ -111,7 +112,8 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
         if e.subnet_id in c.subnets and e.interface_type != "transit_gateway" and (not v6 or e.ipv6_addresses)
     ]
     dsts = enis
-    srcs = [e for e in enis if e.type != "vpc_endpoint"]
+    # endpoints do not initiate connections (interface and Gateway Load Balancer endpoints alike)
+    srcs = [e for e in enis if e.type not in ("vpc_endpoint", "gateway_load_balancer_endpoint")]
     cl = _Classes(c, protocol, port)
     k1 = {e.id: cl.context(c.subnets[e.subnet], e.ip) for e in enis}
     k2 = {e.id: cl.column(c.subnets[e.subnet], e.ip) for e in enis}
@@ -143,6 +145,12 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     routed |= ss[:, None] == ds[None, :]  # within a subnet: local, no NACL
     allowed = routed & _sg_allows(world, c, srcs, dsts, True, protocol, port)
     allowed &= _sg_allows(world, c, dsts, srcs, False, protocol, port).T
+    if has_gwlb_endpoints(c):  # a reply through another Gateway Load Balancer endpoint is dropped
+        for i, j in zip(*np.nonzero(allowed), strict=True):
+            s, d = srcs[i], dsts[j]
+            src, dst = c.subnets[s.subnet], c.subnets[d.subnet]
+            if s.subnet != d.subnet and not symmetric(c, src, s.ip, dst, d.ip):
+                allowed[i, j] = False
     sid = np.array([e.id for e in srcs], dtype=object)
     did = np.array([e.id for e in dsts], dtype=object)
     dst_index = {e.id: j for j, e in enumerate(dsts)}

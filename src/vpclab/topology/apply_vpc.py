@@ -325,6 +325,11 @@ def create_routes(a: Applier, d: Decl) -> None:
         if to is not None and where is not None:
             a.call(d, "create_route", ("routes", dest), route_table_id=rt_id, **where, **to,
                    what=f"{d.label} route {dest} → {target}")
+    if d.spec.edge is not None:  # after the routes: an edge table holds only middlebox routes
+        gw = route_target(a, d, d.spec.edge)
+        if gw is not None:
+            a.call(d, "associate_route_table", ("edge",), route_table_id=rt_id, gateway_id=gw["gateway_id"],
+                   what=f"{d.label} edge association with {d.spec.edge}")
     if d.spec.propagate_vgw:
         vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
         if vgw is None:
