@@ -155,7 +155,7 @@ def test_static_vpn_routes(clean_server: Server) -> None:
     )
     bgp_id = bgp["VpnConnection"]["VpnConnectionId"]
     with client_error(
-        "InvalidParameterValue",
+        "InvalidVpnConnection.InvalidType",
         f"VPN connection {bgp_id} uses dynamic routing (BGP); static routes are allowed only "
         "when its StaticRoutesOnly option is true.",
     ):

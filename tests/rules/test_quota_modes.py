@@ -18,6 +18,9 @@ from vpclab.model.world import Settings
 
 
 def test_every_quota_says_whether_aws_lets_it_be_raised() -> None:
+    """AWS marks each quota adjustable or not ("Amazon VPC quotas":
+    https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html); a hard one is the same in
+    both modes."""
     for name, entry in quotas.table().items():
         assert isinstance(entry.get("adjustable"), bool), name
         if not entry["adjustable"]:
@@ -27,6 +30,7 @@ def test_every_quota_says_whether_aws_lets_it_be_raised() -> None:
 
 
 def test_mode_names() -> None:
+    """The modes: the lab's values and AWS's new-account defaults ("Transit gateway quotas": https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
     assert quotas.mode_of("lab") == "maximum" and quotas.mode_of("aws-default") == "default"
     assert quotas.limit("lab", "transit_gateways_per_region") == 500
     assert quotas.limit("aws-default", "transit_gateways_per_region") == 5
@@ -40,6 +44,7 @@ def create_transit_gateways(cp: ControlPlane, n: int) -> None:
 
 
 def test_a_sixth_transit_gateway_in_the_lab_and_not_under_aws_defaults() -> None:
+    """5 transit gateways per account and Region by default, adjustable (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
     create_transit_gateways(ControlPlane(World()), 6)
     strict = ControlPlane(World(settings=Settings(quotas="aws-default")))
     create_transit_gateways(strict, 5)
@@ -59,6 +64,7 @@ def test_a_hard_limit_holds_in_the_lab_too() -> None:
 
 
 def test_yaml_takes_the_mode_names() -> None:
+    """``settings: {quotas: aws-default}`` applies AWS's defaults (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
     world = vpclab.loads("settings: {quotas: aws-default}\nvpcs: {a: {cidr: 10.0.0.0/16}}").world
     strict = ControlPlane(world)
     create_transit_gateways(strict, 5)
@@ -70,6 +76,7 @@ def test_yaml_takes_the_mode_names() -> None:
     ("args", "sixth"), [((), "ok"), (("--quotas", "aws-default"), "TransitGatewayLimitExceeded")]
 )
 def test_serve_quotas_option(args: tuple[str, ...], sixth: str) -> None:
+    """``vpclab serve --quotas aws-default`` refuses the sixth transit gateway; the lab does not (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
     server = start_server(*args)
     try:
         ec2 = server.client(account="300000000051")
@@ -86,6 +93,7 @@ def test_serve_quotas_option(args: tuple[str, ...], sixth: str) -> None:
 
 
 def test_mock_aws_quotas_option() -> None:
+    """``mock_aws(quotas="aws-default")`` as the server's option (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
     import boto3
 
     with vpclab.mock_aws(quotas="aws-default"):
