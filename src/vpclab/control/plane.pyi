@@ -955,6 +955,9 @@ class ControlPlane:
         ipv6_address_count: int | None = None,
         ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
         enable_primary_ipv6: bool = False,
+        block_device_mappings: Sequence[Mapping[str, Any]] | None = None,
+        volume_tags: Mapping[str, str] | None = None,
+        network_interface_tags: Mapping[str, str] | None = None,
         **not_modelled: Any,
     ) -> list[Instance]:
         """RunInstances: an image from the catalogue, a known instance type of the same architecture, a subnet

@@ -30,6 +30,7 @@ FAMILIES: tuple[str, ...] = (
     "prefix_lists",
     "ram",
     "dhcp_options",
+    "volumes",
 )
 
 for _family in FAMILIES:
