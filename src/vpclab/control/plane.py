@@ -35,6 +35,7 @@ from . import (
     security_group,
     sharing,
     subnet,
+    subnet_cidr_reservation,
     tags,
     transit_gateway,
     transit_gateway_routes,
@@ -49,7 +50,7 @@ from .registry import actions_of
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
     addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances, interfaces,
     load_balancer, network_acl, peering, prefix_lists, route_table, routes, security_group, sharing,
-    subnet, tags, transit_gateway, transit_gateway_routes, vpc, vpn,
+    subnet, subnet_cidr_reservation, tags, transit_gateway, transit_gateway_routes, vpc, vpn,
 )
 
 #: actions whose ``tags`` argument names tags to remove, not tags to store

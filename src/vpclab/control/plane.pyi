@@ -16,7 +16,7 @@ from ..model.prefix_lists import ManagedPrefixList, PrefixListEntry
 from ..model.route_table import Route, RouteTable, RouteTableAssociation
 from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.sharing import ResourceShare
-from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
+from ..model.subnet import Subnet, SubnetCidrReservation, SubnetIpv6CidrBlockAssociation
 from ..model.transit_gateway import (
     TransitGateway,
     TransitGatewayAttachment,
@@ -62,7 +62,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (137), run by __getattr__ in a World transaction
+    # -- the actions (139), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -382,6 +382,18 @@ class ControlPlane:
         optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's; with
         ``ipv6_native``, an IPv6-only subnet: the /64 and no IPv4 block.
         """
+    def create_subnet_cidr_reservation(
+        self,
+        *,
+        subnet_id: str,
+        cidr: str,
+        reservation_type: str,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> SubnetCidrReservation:
+        """CreateSubnetCidrReservation: an IPv4 or IPv6 CIDR inside the subnet's block of that family, of type
+        ``prefix`` or ``explicit``, overlapping none of the subnet's other reservations.
+        """
     def create_tags(self, *, resources: Sequence[str], tags: Mapping[str, str]) -> None:
         """CreateTags: add or overwrite tags on one or more resources (all or nothing); the tags themselves
         are checked by ``validate_tags`` before the action runs.
@@ -576,6 +588,10 @@ class ControlPlane:
         """
     def delete_subnet(self, *, subnet_id: str) -> None:
         """DeleteSubnet: not while network interfaces (instances, NAT gateways, endpoints, …) are in it."""
+    def delete_subnet_cidr_reservation(self, *, subnet_cidr_reservation_id: str) -> SubnetCidrReservation:
+        """DeleteSubnetCidrReservation: the reservation as it was (AWS answers it as
+        ``DeletedSubnetCidrReservation``); its addresses are assignable again.
+        """
     def delete_tags(
         self, *, resources: Sequence[str], tags: Mapping[str, str | None] | Sequence[str] | None = None
     ) -> None:

@@ -68,6 +68,10 @@ class SubnetSpec(Owned):
                           "first /64), or an explicit /64 CIDR")
     assign_ipv6: bool = Field(False, description="AssignIpv6AddressOnCreation: launches get an IPv6 address")
     dns64: bool = Field(False, description="EnableDns64")
+    cidr_reservations: dict[str, Literal["prefix", "explicit"]] = Field(
+        default_factory=dict,
+        description="subnet CIDR reservations: an IPv4 or IPv6 CIDR inside the subnet → its type "
+                    "(prefix | explicit); automatic addressing skips them")
 
     @model_validator(mode="after")
     def _some_block(self) -> SubnetSpec:

@@ -31,6 +31,7 @@ FAMILIES: tuple[str, ...] = (
     "ram",
     "dhcp_options",
     "volumes",
+    "subnet_cidr_reservation",
 )
 
 for _family in FAMILIES:
