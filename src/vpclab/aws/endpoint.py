@@ -35,7 +35,7 @@ from ..core.errors import AwsError, invalid_parameter_value
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.vpc import Vpc
 from ..model.world import World
-from . import handlers, protocol  # noqa: F401  (importing handlers registers every family)
+from . import handlers, protocol, zones  # noqa: F401  (importing handlers registers every family)
 from .registry import HANDLERS, Call
 
 log = logging.getLogger("vpclab.aws")
@@ -192,7 +192,9 @@ class Endpoint:
             if not action:
                 raise AwsError("MissingAction", "The request must contain the parameter Action")
             raise AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
+        # the caller's zone names → the World's lab names (and back in the answer): aws/zones.py
         params = protocol.parse_params(op, form)
+        params = zones.request_to_lab(caller.account_id, service, op.input_shape, params)
         if not is_region(caller.region):
             raise invalid_parameter_value(f"Invalid region: {caller.region}")
         if params.get("DryRun"):
@@ -218,4 +220,5 @@ class Endpoint:
                 analyser=self.analyser,
             )
             result: dict[str, Any] = fn(call)
+            result = zones.answer_to_account(caller.account_id, service, action, op.output_shape, result)
             return protocol.render_result(op, result, request_id)

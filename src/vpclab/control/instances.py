@@ -236,6 +236,12 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
         raise invalid_parameter_value(
                        f"Value ({zone}) for parameter availabilityZone is invalid. The subnet "
                        f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone}.")
+    zone_id = (placement or {}).get("availability_zone_id")
+    if zone_id and zone_id != specs[0].subnet.availability_zone_id:
+        # Placement.AvailabilityZoneId, the zone by its id: the same rule (message ours)
+        raise invalid_parameter_value(
+                       f"Value ({zone_id}) for parameter availabilityZoneId is invalid. The subnet "
+                       f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone_id}.")
     count = _launch_count(ctx, specs, min_count, max_count)
     pools = {s.subnet.id: AddressPool(ctx, s.subnet) for s in specs if s.existing is None}
     v6_taken: dict[str, set[IPv6Address]] = {s.subnet.id: set() for s in specs}
