@@ -584,7 +584,9 @@ class ControlPlane:
         """DeleteRouteTable: not the main table, not while subnets or gateways are associated with it."""
     def delete_security_group(self, *, group_id: str) -> None:
         """DeleteSecurityGroup: not the VPC's default group, not while a network interface uses it or another
-        group's rule references it; only its owner.
+        group's rule in the same VPC references it; only its owner. A rule of a peer VPC's group that
+        references it does not stop the deletion: that rule becomes stale (AWS, "Update your security groups
+        to reference peer security groups": DescribeStaleSecurityGroups lists it).
         """
     def delete_subnet(self, *, subnet_id: str) -> None:
         """DeleteSubnet: not while network interfaces (instances, NAT gateways, endpoints, …) are in it."""

@@ -32,6 +32,7 @@ FAMILIES: tuple[str, ...] = (
     "dhcp_options",
     "volumes",
     "subnet_cidr_reservation",
+    "stale_security_groups",
 )
 
 for _family in FAMILIES:
