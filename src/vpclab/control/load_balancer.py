@@ -125,6 +125,12 @@ def _check_ip_address_type(ip_address_type: str, subnets: Sequence[Subnet]) -> N
                        "You must specify subnets with an associated IPv6 CIDR block.")
 
 
+def _groups(ctx: Ctx, vpc_id: str, security_groups: Sequence[str] | None) -> tuple[str, ...]:
+    from .load_balancer_security import check_groups
+
+    return check_groups(ctx, vpc_id, security_groups) if security_groups else ()
+
+
 @action
 def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: str = "network",
                          scheme: str = "internal", security_groups: Sequence[str] | None = None,
@@ -160,7 +166,8 @@ def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: s
     lb = LoadBalancer(id=lb_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
                       load_balancer_name=name, vpc_id=vpc_id, subnet_ids=tuple(subnets),
                       availability_zones=tuple(s.availability_zone for s in found), type="network",
-                      scheme=scheme, security_groups=tuple(security_groups or ()), create_time=ctx.now,
+                      scheme=scheme, security_groups=_groups(ctx, vpc_id, security_groups),
+                      create_time=ctx.now,
                       ip_address_type=ip_address_type)
     from .interfaces import create_managed_interface
 

@@ -62,7 +62,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (139), run by __getattr__ in a World transaction
+    # -- the actions (140), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -995,6 +995,16 @@ class ControlPlane:
         """
     def set_ip_address_type(self, *, load_balancer_arn: str, ip_address_type: str) -> LoadBalancer:
         """SetIpAddressType (elbv2): ipv4 or dualstack; its interfaces gain or lose their IPv6 addresses."""
+    def set_security_groups(
+        self,
+        *,
+        load_balancer_arn: str,
+        security_groups: Sequence[str],
+        enforce_security_group_inbound_rules_on_private_link_traffic: str | None = None,
+    ) -> LoadBalancer:
+        """SetSecurityGroups: replaces the load balancer's groups (a Network Load Balancer created without any
+        cannot get them, nor lose all of them) and sets the PrivateLink enforcement (on | off).
+        """
     def start_instances(self, *, instance_ids: Sequence[str]) -> list[Instance]:
         """StartInstances: an instance launched with a public IPv4 address gets a new one."""
     def start_network_insights_analysis(

@@ -309,6 +309,8 @@ def _check_endpoint_service(plan: Plan, d: Decl) -> None:
         plan.ref((*d.loc, "nlb", "subnets", i), name, "subnet")
     for i, name in enumerate(nlb.targets):
         plan.ref((*d.loc, "nlb", "targets", i), name, "instance")
+    for i, name in enumerate(nlb.groups):
+        plan.ref((*d.loc, "nlb", "groups", i), name, "security_group")
     for i, acct in enumerate(d.spec.allowed_principals):
         plan.account_of(acct, (*d.loc, "allowed_principals", i), d.account)
 

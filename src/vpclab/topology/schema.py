@@ -289,6 +289,11 @@ class NlbSpec(Spec):
     targets: list[Name] = Field(default_factory=list, description="instance names")
     ip_address_type: Literal["ipv4", "dualstack"] = Field(
         "ipv4", description="dualstack: subnets with IPv6 blocks; each interface gets an IPv6 address")
+    cross_zone: bool = Field(False, description="load_balancing.cross_zone.enabled: each node also sends "
+                                                "to targets in other zones")
+    groups: list[Name] = Field(default_factory=list, description="the load balancer's security groups")
+    enforce_private_link_inbound_rules: bool = Field(
+        True, description="with groups: their inbound rules apply to PrivateLink traffic (AWS's default)")
 
 
 IpAddressType = Literal["ipv4", "ipv6"]
