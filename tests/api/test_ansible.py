@@ -89,7 +89,8 @@ def _playbook(server: Server, tmp_path: Path, name: str, body: str) -> list[str]
     path.write_text(HEADER.format(python=sys.executable, url=server.url, account=ACCOUNT) + body)
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "ANSIBLE_HOME": str(tmp_path / "ansible"),
-           "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_NOCOLOR": "1",
+           "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_REMOTE_TEMP": str(tmp_path / "remote"),
+           "ANSIBLE_NOCOLOR": "1",
            "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
            "ANSIBLE_LOCALHOST_WARNING": "0", "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     recaps = []

@@ -232,10 +232,11 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
                        "Multiple instances cannot be launched with the same IP address or network interface.")
     zone = (placement or {}).get("availability_zone")
     if zone and zone != specs[0].subnet.availability_zone:
-        # AWS refuses a placement zone other than the subnet's (message undocumented: ours)
+        # AWS refuses a placement zone other than the subnet's (message undocumented: ours; it names
+        # the zone by id, the same for every account, as names differ per account: aws/zones.py)
         raise invalid_parameter_value(
-                       f"Value ({zone}) for parameter availabilityZone is invalid. The subnet "
-                       f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone}.")
+                       f"Value for parameter availabilityZone is invalid. The subnet "
+                       f"{specs[0].subnet.id} is in the zone {specs[0].subnet.availability_zone_id}.")
     zone_id = (placement or {}).get("availability_zone_id")
     if zone_id and zone_id != specs[0].subnet.availability_zone_id:
         # Placement.AvailabilityZoneId, the zone by its id: the same rule (message ours)
