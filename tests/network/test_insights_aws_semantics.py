@@ -97,3 +97,23 @@ def test_other_protocols_keep_both_directions() -> None:
     assert "NO_ROUTE_TO_DESTINATION" in codes  # the return route, besides the groups' TCP-only rules
     assert details(answer) == []
     assert stored.disposition != "reachable"
+
+
+def test_a_path_to_an_interface_endpoint_lists_the_endpoint_itself() -> None:
+    """AWS lists a VPC endpoint among a path's components ("How Reachability Analyzer works",
+    Path components: https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html);
+    vpclab lists it right after its network interface."""
+    with vpclab.mock_aws(load="examples/privatelink-cross-account.yaml") as lab:
+        ec2 = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="222222222222",
+                           aws_secret_access_key="lab")
+        shop_web = lab.network.id("shop-web")
+        endpoint = lab.network.id("billing-endpoint")
+        [vpce] = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint])["VpcEndpoints"]
+        eni = sorted(vpce["NetworkInterfaceIds"])[0]
+        path = ec2.create_network_insights_path(Source=shop_web, Destination=eni, Protocol="tcp",
+                                                DestinationPort=443)["NetworkInsightsPath"]
+        answer = ec2.start_network_insights_analysis(
+            NetworkInsightsPathId=path["NetworkInsightsPathId"])["NetworkInsightsAnalysis"]
+    ids = [c["Component"]["Id"] for c in answer["ForwardPathComponents"]]
+    assert endpoint in ids and ids[ids.index(endpoint) - 1] == eni
+    assert [c["SequenceNumber"] for c in answer["ForwardPathComponents"]] == list(range(1, len(ids) + 1))

@@ -39,6 +39,7 @@ from ..model.insights import (
     ec2_arn,
     failed_analysis,
 )
+from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.network_acl import ACL_FINAL_RULE, NetworkAcl
 from ..model.security_group import SecurityGroup, SecurityGroupRule
@@ -209,12 +210,28 @@ class _Builder:
                     inbound_header=header(hops[-1].packet),
                 )
             )
+        out = self._with_endpoints(out)
         if out:
             if out[0].outbound_header is None:
                 out[0] = replace(out[0], outbound_header=header(hops[0].packet))
             if out[-1].inbound_header is None:
                 out[-1] = replace(out[-1], inbound_header=header(hops[-1].packet))
         return [replace(c, sequence_number=n) for n, c in enumerate(out, 1)]
+
+    def _with_endpoints(self, out: list[PathComponent]) -> list[PathComponent]:
+        """Each endpoint network interface followed by its VPC endpoint (``vpce-…``), as AWS's
+        analyser lists the endpoint itself among the path's components."""
+        owner = {eni: e for e in self.world.all(VpcEndpoint) for eni in e.network_interface_ids}
+        if not owner:
+            return out
+        result: list[PathComponent] = []
+        for c in out:
+            result.append(c)
+            vpce = owner.get(c.component.id)
+            if vpce is not None:
+                result.append(PathComponent(sequence_number=0, component=component(self.world, vpce.id),
+                                            vpc=_maybe(self.world, vpce.vpc_id), subnet=c.subnet))
+        return result
 
     def component(self, hops: Sequence[Hop], i: int, previous: PacketHeader | None) -> PathComponent:
         hop = hops[i]
