@@ -22,6 +22,7 @@ from typing import Any
 from ..control.insights import TraceRequest
 from ..core.protocols import Protocol
 from ..model.base import Resource, kind_of_id
+from ..model.endpoints import VpcEndpoint
 from ..model.insights import (
     AdditionalDetail,
     AnalysisAclRule,
@@ -39,7 +40,6 @@ from ..model.insights import (
     ec2_arn,
     failed_analysis,
 )
-from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.network_acl import ACL_FINAL_RULE, NetworkAcl
 from ..model.security_group import SecurityGroup, SecurityGroupRule
