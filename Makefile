@@ -82,6 +82,7 @@ regen: $(STAMP)
 	$(BIN)/python tools/regen_golden.py
 	$(BIN)/python tools/regen_reach_golden.py
 	$(BIN)/python tools/regen_scenarios.py
+	$(BIN)/python tools/regen_ra_golden.py
 
 ## make lock: after editing pyproject.toml, bring uv.lock in line with it (other pins kept); commit it
 lock: $(UV_STAMP)

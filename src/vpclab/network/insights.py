@@ -225,10 +225,11 @@ class _Builder:
         if not owner:
             return out
         result: list[PathComponent] = []
-        for c in out:
+        for i, c in enumerate(out):
             result.append(c)
             vpce = owner.get(c.component.id)
-            if vpce is not None:
+            beside = {n.component.id for n in out[max(i - 1, 0):i + 2]}
+            if vpce is not None and vpce.id not in beside:  # the tracer's own endpoint hop, if any
                 result.append(PathComponent(sequence_number=0, component=component(self.world, vpce.id),
                                             vpc=_maybe(self.world, vpce.vpc_id), subnet=c.subnet))
         return result
