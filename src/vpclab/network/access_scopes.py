@@ -1,0 +1,385 @@
+"""The analyser behind StartNetworkInsightsAccessScopeAnalysis: a Network Access Scope answered by
+vpclab's tracer, the findings in AWS's ``AccessScopeAnalysisFinding`` shape.
+
+:func:`analyse_scope` is what the composition root hands the ControlPlane. For each MatchPaths
+entry it
+
+1. lists the candidate ends AWS's findings start and end at ("How Network Access Analyzer works":
+   internet gateways, network interfaces, transit gateway attachments, VPC endpoints, peering
+   connections, virtual private gateways) that the Source and Destination resource statements
+   admit — a subnet, VPC, instance or security group stands for its network interfaces;
+2. traces each (source, destination) pair with the protocols and destination ports the packet
+   header statements name (without ports: the ports the ends' security groups and network ACLs
+   name, and "any port");
+3. keeps a pair when the packet reaches the destination (the forward path, as AWS's analyser
+   reports paths a packet can take), the path passes every ThroughResources statement, the packet
+   headers where it leaves the source and arrives at the destination meet the statements, and no
+   ExcludePaths entry matches it.
+
+The work is bounded: at most :data:`MAX_TRACES` traces per analysis (the analysis says so in its
+WarningMessage when it stops there, and FindingsFound is ``unknown`` if it found nothing by then).
+
+AWS docs: "How Network Access Analyzer works"
+(https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/how-network-access-analyzer-works.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from ipaddress import ip_address, ip_network
+
+from ..control.access_scopes import BY_TYPE, PROTOCOLS
+from ..model.access_scopes import (
+    FINDINGS_FALSE,
+    FINDINGS_TRUE,
+    FINDINGS_UNKNOWN,
+    AccessScopeAnalysisFinding,
+    AccessScopePath,
+    NetworkInsightsAccessScope,
+    NetworkInsightsAccessScopeAnalysis,
+    PacketHeaderStatement,
+    PathStatement,
+    ResourceStatement,
+)
+from ..model.base import kind_of_id
+from ..model.endpoints import VpcEndpoint
+from ..model.gateways import InternetGateway
+from ..model.insights import NetworkInsightsPath
+from ..model.interfaces import NetworkInterface
+from ..model.network_acl import NetworkAcl
+from ..model.peering import VpcPeeringConnection
+from ..model.prefix_lists import prefix_list_cidrs
+from ..model.security_group import SecurityGroup
+from ..model.transit_gateway import TransitGatewayAttachment
+from ..model.vpn import VpnConnection
+from ..model.world import World
+from ..reach import PacketHeader, ReachError, Trace
+from ..reach import trace as run_trace
+from ..reach.endpoints import INTERNET_HOST
+from .insights import _Builder
+
+#: the most traces one analysis runs (each a few dictionary and LPM lookups per hop)
+MAX_TRACES = 4000
+#: the most destination ports tried per pair when no packet header statement names one
+MAX_DERIVED_PORTS = 6
+#: network interfaces that start paths (an endpoint, NAT gateway or load balancer does not
+#: initiate connections) and that end them (interface endpoints are destinations too)
+_SOURCE_ENIS = frozenset({"interface"})
+_DESTINATION_ENIS = frozenset({"interface"})
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """A candidate end of a finding: the resource it names, what the tracer is given, and the
+    network interface behind it (for interfaces)."""
+
+    id: str
+    kind: str
+    spec: str
+    eni: NetworkInterface | None = None
+    #: the VPC an internet gateway serves (its paths stay in that VPC)
+    vpc_id: str | None = None
+
+
+# -- candidate ends ------------------------------------------------------------------------------
+def _mine(world: World, base: NetworkInsightsAccessScopeAnalysis, cls: type) -> list:  # type: ignore[type-arg]
+    return sorted(
+        (r for r in world.all(cls) if r.owner_id == base.owner_id and r.region == base.region),
+        key=lambda r: r.id,
+    )
+
+
+def _address_in(stmt: PacketHeaderStatement | None, side: str, default: str) -> str:
+    """The address the tracer uses for an internet end: TEST-NET-2's host when the statement
+    admits it (or names no address), else the first host of the first network it names."""
+    nets = stmt and getattr(stmt, f"{side}_addresses")
+    if not nets:
+        return default
+    for net in nets:
+        if ip_address(INTERNET_HOST) in ip_network(net):
+            return default
+    first = ip_network(nets[0])
+    return str(first.network_address if first.prefixlen == first.max_prefixlen else first.network_address + 1)
+
+
+def source_ends(world: World, base: NetworkInsightsAccessScopeAnalysis, stmt: PathStatement | None) -> list[End]:
+    headers = stmt.packet_header_statement if stmt else None
+    ends: list[End] = []
+    for eni in _mine(world, base, NetworkInterface):
+        if eni.interface_type in _SOURCE_ENIS and eni.private_ip_address:
+            ends.append(End(eni.id, "network_interface", eni.id, eni))
+    for igw in _mine(world, base, InternetGateway):
+        if igw.vpc_id:
+            spec = _address_in(headers, "source", "internet")
+            ends.append(End(igw.id, "internet_gateway", spec, vpc_id=igw.vpc_id))
+    for att in _mine(world, base, TransitGatewayAttachment):
+        ends.append(End(att.id, "transit_gateway_attachment", att.id))
+    for pcx in _mine(world, base, VpcPeeringConnection):
+        if pcx.is_active:
+            ends.append(End(pcx.id, "vpc_peering_connection", pcx.id))
+    for vpn in _mine(world, base, VpnConnection):
+        if vpn.vpn_gateway_id:
+            ends.append(End(vpn.vpn_gateway_id, "vpn_gateway", vpn.customer_gateway_id))
+    return [e for e in ends if end_matches(world, e, stmt.resource_statement if stmt else None)]
+
+
+def destination_ends(
+    world: World, base: NetworkInsightsAccessScopeAnalysis, stmt: PathStatement | None
+) -> list[End]:
+    headers = stmt.packet_header_statement if stmt else None
+    ends: list[End] = []
+    for eni in _mine(world, base, NetworkInterface):
+        if eni.interface_type in _DESTINATION_ENIS and eni.private_ip_address:
+            ends.append(End(eni.id, "network_interface", eni.id, eni))
+    for igw in _mine(world, base, InternetGateway):
+        if igw.vpc_id:
+            spec = _address_in(headers, "destination", INTERNET_HOST)
+            ends.append(End(igw.id, "internet_gateway", spec, vpc_id=igw.vpc_id))
+    for vpce in _mine(world, base, VpcEndpoint):
+        if vpce.network_interface_ids:
+            ends.append(End(vpce.id, "vpc_endpoint", vpce.id))
+    for vpn in _mine(world, base, VpnConnection):
+        if vpn.vpn_gateway_id:
+            ends.append(End(vpn.vpn_gateway_id, "vpn_gateway", vpn.customer_gateway_id))
+    addresses = headers.destination_addresses if headers else ()
+    if addresses:  # an attachment or peering connection is a destination only towards an address
+        spec = str(ip_network(addresses[0]).network_address)
+        for att in _mine(world, base, TransitGatewayAttachment):
+            ends.append(End(att.id, "transit_gateway_attachment", spec))
+        for pcx in _mine(world, base, VpcPeeringConnection):
+            ends.append(End(pcx.id, "vpc_peering_connection", spec))
+    return [e for e in ends if end_matches(world, e, stmt.resource_statement if stmt else None)]
+
+
+def _containers(end: End) -> set[str]:
+    """The ids a resource statement may name to mean this end."""
+    ids = {end.id}
+    if end.eni is not None:
+        ids |= {end.eni.subnet_id, end.eni.vpc_id, *end.eni.groups}
+        if end.eni.instance_id:
+            ids.add(end.eni.instance_id)
+    return ids
+
+
+_ENI_TYPES = frozenset({"network_interface", "instance", "subnet", "vpc"})
+
+
+def end_matches(world: World, end: End, stmt: ResourceStatement | None) -> bool:
+    if stmt is None:
+        return True
+    if stmt.resources:
+        return bool(_containers(end) & set(stmt.resources))
+    kinds = {BY_TYPE[t][0] for t in stmt.resource_types}
+    if end.eni is not None:
+        if "instance" in kinds and not end.eni.instance_id:
+            kinds -= {"instance"}
+        return bool(kinds & _ENI_TYPES)
+    return end.kind in kinds
+
+
+def _hop_matches(hop_id: str, stmt: ResourceStatement | None) -> bool:
+    if stmt is None:
+        return True
+    if stmt.resources:
+        return hop_id in stmt.resources
+    kind = kind_of_id(hop_id)
+    return kind is not None and kind.KIND in {BY_TYPE[t][0] for t in stmt.resource_types}
+
+
+# -- packet headers ------------------------------------------------------------------------------
+def _in(world: World, addr: str, nets: Sequence[str], lists: Sequence[str]) -> bool:
+    cidrs = list(nets) + [c for pl in lists for c in prefix_list_cidrs(world, pl)]
+    if not cidrs:
+        return True
+    a = ip_address(addr)
+    return any(a.version == ip_network(c).version and a in ip_network(c) for c in cidrs)
+
+
+def _port_in(port: int | None, specs: Sequence[str]) -> bool:
+    if not specs:
+        return True
+    if port is None:
+        return False
+    for spec in specs:
+        lo, _, hi = spec.partition("-")
+        if int(lo) <= port <= int(hi or lo):
+            return True
+    return False
+
+
+def header_matches(world: World, packet: PacketHeader, stmt: PacketHeaderStatement | None) -> bool:
+    """Whether the packet (as it leaves the source or reaches the destination) meets the statement."""
+    if stmt is None:
+        return True
+    return (
+        (not stmt.protocols or packet.protocol in stmt.protocols)
+        and _in(world, packet.src_ip, stmt.source_addresses, stmt.source_prefix_lists)
+        and _in(world, packet.dst_ip, stmt.destination_addresses, stmt.destination_prefix_lists)
+        and _port_in(packet.src_port, stmt.source_ports)
+        and _port_in(packet.dst_port, stmt.destination_ports)
+    )
+
+
+def _statements(path: AccessScopePath) -> list[PacketHeaderStatement]:
+    return [s.packet_header_statement for s in (path.source, path.destination)
+            if s is not None and s.packet_header_statement is not None]
+
+
+def protocols_of(path: AccessScopePath) -> list[str]:
+    allowed = set(PROTOCOLS)
+    for stmt in _statements(path):
+        if stmt.protocols:
+            allowed &= set(stmt.protocols)
+    return [p for p in PROTOCOLS if p in allowed]
+
+
+def _first_port(specs: Sequence[str]) -> list[int]:
+    return [int(spec.partition("-")[0]) for spec in specs]
+
+
+def _rule_ports(world: World, eni: NetworkInterface | None, protocol: str, *, egress: bool) -> list[int]:
+    """Ports the interface's security groups and its subnet's network ACL name for ``protocol``."""
+    if eni is None:
+        return []
+    ports: list[int] = []
+    for gid in eni.groups:
+        sg = world.get(gid, SecurityGroup)
+        for rule in (sg.egress if egress else sg.ingress) if sg is not None else ():
+            if rule.ip_protocol == protocol and rule.from_port >= 0:
+                ports.append(rule.from_port)
+    for acl in world.all(NetworkAcl):
+        if any(a.subnet_id == eni.subnet_id for a in acl.associations):
+            for entry in acl.entries:
+                if entry.egress == egress and entry.protocol in (protocol, "6" if protocol == "tcp" else "17"):
+                    if entry.port_from is not None and entry.rule_action == "allow":
+                        ports.append(entry.port_from)
+    return ports
+
+
+def destination_ports(world: World, path: AccessScopePath, src: End, dst: End, protocol: str) -> list[int | None]:
+    """The destination ports to try: those the statements name (each range at its first port), else
+    "any port" and the ports the ends' rules name."""
+    named = [p for stmt in _statements(path) for p in _first_port(stmt.destination_ports)]
+    if named:
+        return list(dict.fromkeys(named))
+    derived = _rule_ports(world, dst.eni, protocol, egress=False) + _rule_ports(world, src.eni, protocol, egress=True)
+    return [None, *list(dict.fromkeys(derived))[:MAX_DERIVED_PORTS]]
+
+
+def source_port(path: AccessScopePath) -> int | None:
+    for stmt in _statements(path):
+        if stmt.source_ports:
+            return _first_port(stmt.source_ports)[0]
+    return None
+
+
+# -- matching a traced path ----------------------------------------------------------------------
+def delivered(trace: Trace) -> bool:
+    """The packet reaches the destination: no forward explanation (the return path is vpclab's
+    stricter question, not AWS's finding)."""
+    return bool(trace.forward_hops) and not any(e.direction == "forward" for e in trace.explanations)
+
+
+def path_matches(world: World, path: AccessScopePath, src: End, dst: End, trace: Trace) -> bool:
+    hops = trace.forward_hops
+    ids = [h.id for h in hops]
+    src_stmt = path.source.resource_statement if path.source else None
+    dst_stmt = path.destination.resource_statement if path.destination else None
+    if not (end_matches(world, src, src_stmt) and end_matches(world, dst, dst_stmt)):
+        return False
+    for through in path.through_resources:
+        if not any(_hop_matches(rid, through.resource_statement) for rid in ids):
+            return False
+    src_hdr = path.source.packet_header_statement if path.source else None
+    dst_hdr = path.destination.packet_header_statement if path.destination else None
+    return header_matches(world, hops[0].packet, src_hdr) and header_matches(world, hops[-1].packet, dst_hdr)
+
+
+def _passes(end: End, trace: Trace) -> bool:
+    """A gateway end is the one the path uses (the tracer is given "the internet" or an address)."""
+    return end.kind == "network_interface" or any(h.id == end.id for h in trace.forward_hops)
+
+
+def _pairs(sources: list[End], destinations: list[End]) -> Iterator[tuple[End, End]]:
+    for src in sources:
+        for dst in destinations:
+            if src.id == dst.id or (src.spec == dst.spec):
+                continue
+            if src.kind == "internet_gateway" and (dst.eni is None or dst.eni.vpc_id != src.vpc_id):
+                continue  # ingress from an internet gateway reaches its own VPC only
+            if dst.kind == "internet_gateway" and (src.eni is None or src.eni.vpc_id != dst.vpc_id):
+                continue  # egress to the internet through another VPC's gateway is not a path
+            yield src, dst
+
+
+# -- the analysis ----------------------------------------------------------------------------------
+def analyse_scope(
+    world: World, base: NetworkInsightsAccessScopeAnalysis, scope: NetworkInsightsAccessScope
+) -> NetworkInsightsAccessScopeAnalysis:
+    """The succeeded analysis of ``scope`` over ``world`` (``control.access_scopes.AccessScopeAnalyser``)."""
+    findings: list[AccessScopeAnalysisFinding] = []
+    seen: set[tuple[str, str, str]] = set()
+    enis: set[str] = set()
+    traces = 0
+    capped = False
+    for path in scope.match_paths:
+        sources = source_ends(world, base, path.source)
+        destinations = destination_ends(world, base, path.destination)
+        enis |= {e.id for e in sources + destinations if e.eni is not None}
+        for src, dst in _pairs(sources, destinations):
+            for protocol in protocols_of(path):
+                key = (src.id, dst.id, protocol)
+                if key in seen:
+                    continue
+                for port in destination_ports(world, path, src, dst, protocol):
+                    if traces >= MAX_TRACES:
+                        capped = True
+                        break
+                    traces += 1
+                    try:
+                        result = run_trace(world, src.spec, dst.spec, protocol=protocol, port=port,
+                                           source_port=source_port(path), ip_version=4)
+                    except ReachError:
+                        break  # an end the tracer cannot stand at (e.g. no address of the family)
+                    if not (delivered(result) and _passes(src, result) and _passes(dst, result)):
+                        continue
+                    if not path_matches(world, path, src, dst, result):
+                        continue
+                    seen.add(key)
+                    if not any(path_matches(world, x, src, dst, result) for x in scope.exclude_paths):
+                        findings.append(_finding(world, base, scope, src, dst, result, len(findings) + 1))
+                    break
+    warning = None
+    found = FINDINGS_TRUE if findings else FINDINGS_FALSE
+    if capped:
+        warning = (f"vpclab analysed the first {MAX_TRACES} traces of this scope and stopped there: "
+                   "narrow the scope's statements to analyse the rest.")
+        found = FINDINGS_TRUE if findings else FINDINGS_UNKNOWN
+    return replace(
+        base,
+        end_date=base.start_date,
+        findings=tuple(findings),
+        findings_found=found,
+        analyzed_eni_count=len(enis),
+        warning_message=warning,
+    )
+
+
+def _finding(
+    world: World,
+    base: NetworkInsightsAccessScopeAnalysis,
+    scope: NetworkInsightsAccessScope,
+    src: End,
+    dst: End,
+    result: Trace,
+    n: int,
+) -> AccessScopeAnalysisFinding:
+    """One finding: the forward path as AWS's PathComponents (sequence numbers from 1)."""
+    path = NetworkInsightsPath(
+        id="nip-access-scope", owner_id=base.owner_id, region=base.region, created_date=base.start_date,
+        source=src.id, source_arn="", destination=dst.id, protocol=result.flow.protocol,
+    )
+    components = _Builder(world, result, path).components(result.forward_hops, forward=True)
+    # AWS does not document the FindingId format: vpclab numbers findings within the analysis
+    return AccessScopeAnalysisFinding(finding_id=f"{base.id}-finding-{n}", finding_components=tuple(components))
