@@ -8,9 +8,9 @@ entry it
    internet gateways, network interfaces, transit gateway attachments, VPC endpoints, peering
    connections, virtual private gateways) that the Source and Destination resource statements
    admit — a subnet, VPC, instance or security group stands for its network interfaces;
-2. traces each (source, destination) pair with the protocols and destination ports the packet
-   header statements name (without ports: the ports the ends' security groups and network ACLs
-   name, and "any port");
+2. traces each (source, destination) pair with the protocols the packet header statements admit,
+   at the destination ports the ends' security groups and network ACLs name (and "any port"),
+   within the port ranges the statements name (and at each range's first port);
 3. keeps a pair when the packet reaches the destination (the forward path, as AWS's analyser
    reports paths a packet can take), the path passes every ThroughResources statement, the packet
    headers where it leaves the source and arrives at the destination meet the statements, and no
@@ -258,13 +258,14 @@ def _rule_ports(world: World, eni: NetworkInterface | None, protocol: str, *, eg
 
 
 def destination_ports(world: World, path: AccessScopePath, src: End, dst: End, protocol: str) -> list[int | None]:
-    """The destination ports to try: those the statements name (each range at its first port), else
-    "any port" and the ports the ends' rules name."""
-    named = [p for stmt in _statements(path) for p in _first_port(stmt.destination_ports)]
-    if named:
-        return list(dict.fromkeys(named))
+    """The destination ports to try: the ports the ends' security groups and network ACLs name (and
+    "any port"), within the ranges the statements name (and each range's first port)."""
     derived = _rule_ports(world, dst.eni, protocol, egress=False) + _rule_ports(world, src.eni, protocol, egress=True)
-    return [None, *list(dict.fromkeys(derived))[:MAX_DERIVED_PORTS]]
+    specs = [spec for stmt in _statements(path) for spec in stmt.destination_ports]
+    if not specs:
+        return [None, *list(dict.fromkeys(derived))[:MAX_DERIVED_PORTS]]
+    named: list[int | None] = [*_first_port(specs), *(p for p in derived if _port_in(p, specs))]
+    return list(dict.fromkeys(named))[: MAX_DERIVED_PORTS + len(specs)]
 
 
 def source_port(path: AccessScopePath) -> int | None:
@@ -308,8 +309,6 @@ def _pairs(sources: list[End], destinations: list[End]) -> Iterator[tuple[End, E
                 continue
             if src.kind == "internet_gateway" and (dst.eni is None or dst.eni.vpc_id != src.vpc_id):
                 continue  # ingress from an internet gateway reaches its own VPC only
-            if dst.kind == "internet_gateway" and (src.eni is None or src.eni.vpc_id != dst.vpc_id):
-                continue  # egress to the internet through another VPC's gateway is not a path
             yield src, dst
 
 
