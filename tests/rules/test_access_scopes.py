@@ -39,7 +39,9 @@ def lab(net) -> ControlPlane:  # type: ignore[no-untyped-def]
     return ControlPlane(net.world, account_id="111111111111", region="us-east-1")
 
 
-def analyse(lab: ControlPlane, match: list[Any], exclude: list[Any] | None = None) -> NetworkInsightsAccessScopeAnalysis:
+def analyse(
+    lab: ControlPlane, match: list[Any], exclude: list[Any] | None = None
+) -> NetworkInsightsAccessScopeAnalysis:
     scope = lab.create_network_insights_access_scope(match_paths=match, exclude_paths=exclude)
     result: NetworkInsightsAccessScopeAnalysis = lab.start_network_insights_access_scope_analysis(
         network_insights_access_scope_id=scope.id
@@ -60,7 +62,12 @@ def ends(net, analysis: NetworkInsightsAccessScopeAnalysis) -> list[tuple[str, s
 def test_resource_statement_takes_ids_or_types_not_both(lab, net):
     """AWS: "A single resource statement can include either resource IDs or resource types, but not
     both." (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/resource-statement.html)"""
-    both = {"resource_statement": {"resources": [net.id("web-1")], "resource_types": ["AWS::EC2::NetworkInterface"]}}
+    both = {
+        "resource_statement": {
+            "resources": [net.id("web-1")],
+            "resource_types": ["AWS::EC2::NetworkInterface"],
+        }
+    }
     with unchanged(lab.world), raises_aws("InvalidParameterCombination"):
         lab.create_network_insights_access_scope(match_paths=[{"source": both}])
 
@@ -69,9 +76,13 @@ def test_resource_types_are_aws_list(lab):
     """Only the resource types AWS's guide lists are accepted
     (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/resource-statement.html)."""
     bad = {"resource_statement": {"resource_types": ["AWS::S3::Bucket"]}}
-    with unchanged(lab.world), raises_aws(
-        "InvalidParameterValue",
-        "Value (AWS::S3::Bucket) for parameter MatchPaths.1.Source.ResourceStatement.ResourceTypes.1 is invalid.",
+    with (
+        unchanged(lab.world),
+        raises_aws(
+            "InvalidParameterValue",
+            "Value (AWS::S3::Bucket) for parameter "
+            "MatchPaths.1.Source.ResourceStatement.ResourceTypes.1 is invalid.",
+        ),
     ):
         lab.create_network_insights_access_scope(match_paths=[{"source": bad}])
 
@@ -127,7 +138,9 @@ def test_packet_header_fields(lab):
         ({}, "MissingParameter"),
     ]:
         with unchanged(lab.world), raises_aws(code):
-            lab.create_network_insights_access_scope(match_paths=[{"source": {"packet_header_statement": header}}])
+            lab.create_network_insights_access_scope(
+                match_paths=[{"source": {"packet_header_statement": header}}]
+            )
 
 
 def test_a_scope_needs_match_paths(lab):
@@ -150,7 +163,9 @@ def test_delete_scope_refused_while_analyses_exist(lab):
     with raises_aws("InvalidNetworkInsightsAccessScopeId.NotFound"):
         lab.start_network_insights_access_scope_analysis(network_insights_access_scope_id=scope.id)
     with raises_aws("InvalidNetworkInsightsAccessScopeAnalysisId.NotFound"):
-        lab.delete_network_insights_access_scope_analysis(network_insights_access_scope_analysis_id=analysis.id)
+        lab.delete_network_insights_access_scope_analysis(
+            network_insights_access_scope_analysis_id=analysis.id
+        )
 
 
 def test_scopes_are_per_account(lab):
@@ -186,7 +201,10 @@ def test_packet_header_narrows_the_traffic(lab, net):
     assert analyse(lab, [{"source": IGW, "destination": ssh}]).findings_found == "false"
     https = {**ENI, "packet_header_statement": {"destination_ports": ["400-500"]}}
     assert ends(net, analyse(lab, [{"source": IGW, "destination": https}])) == [("app/igw", "web-1/eni")]
-    web = {**ENI, "packet_header_statement": {"destination_ports": ["443"], "destination_addresses": ["10.1.0.0/16"]}}
+    web = {
+        **ENI,
+        "packet_header_statement": {"destination_ports": ["443"], "destination_addresses": ["10.1.0.0/16"]},
+    }
     assert analyse(lab, [{"source": IGW, "destination": web}]).findings_found == "false"
     udp = {**ENI, "packet_header_statement": {"protocols": ["udp"]}}
     assert analyse(lab, [{"source": IGW, "destination": udp}]).findings_found == "false"
@@ -203,7 +221,10 @@ def test_through_resources_and_exclude_paths(lab, net):
     hops = [c.component.id for c in cross.findings[0].finding_components]
     assert net.id("app-db") in hops
     tgw = {"resource_statement": {"resource_types": ["AWS::EC2::TransitGateway"]}}
-    assert analyse(lab, [{"source": app, "destination": db, "through_resources": [tgw]}]).findings_found == "false"
+    assert (
+        analyse(lab, [{"source": app, "destination": db, "through_resources": [tgw]}]).findings_found
+        == "false"
+    )
     excluded = analyse(lab, [{"source": app, "destination": db}], [{"through_resources": [pcx]}])
     assert excluded.findings_found == "false"
 

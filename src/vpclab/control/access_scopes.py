@@ -92,7 +92,9 @@ def _resource_id(ctx: Ctx, ref: str, param: str) -> str:
     return parts[5].split("/", 1)[1]
 
 
-def _resource_statement(ctx: Ctx, raw: Mapping[str, Any] | None, role: str, param: str) -> ResourceStatement | None:
+def _resource_statement(
+    ctx: Ctx, raw: Mapping[str, Any] | None, role: str, param: str
+) -> ResourceStatement | None:
     if not raw:
         return None
     resources = tuple(raw.get("resources") or ())
@@ -108,7 +110,9 @@ def _resource_statement(ctx: Ctx, raw: Mapping[str, Any] | None, role: str, para
         rid = _resource_id(ctx, ref, f"{param}.Resources.{n}")
         kind = kind_of_id(rid)
         if kind is None or kind.KIND not in BY_ID:
-            raise _invalid(f"The resource {ref} for parameter {param}.Resources.{n} is not a supported resource type.")
+            raise _invalid(
+                f"The resource {ref} for parameter {param}.Resources.{n} is not a supported resource type."
+            )
         if role not in BY_ID[kind.KIND]:
             raise _invalid(f"A {kind.LABEL} cannot be used as a {role} resource ({param}.Resources.{n}).")
         ids.append(ctx.require(kind, rid).id)
@@ -117,7 +121,9 @@ def _resource_statement(ctx: Ctx, raw: Mapping[str, Any] | None, role: str, para
         if known is None:
             raise _invalid(f"Value ({rtype}) for parameter {param}.ResourceTypes.{n} is invalid.")
         if role not in known[1]:
-            raise _invalid(f"The resource type {rtype} cannot be used as a {role} resource ({param}.ResourceTypes.{n}).")
+            raise _invalid(
+                f"The resource type {rtype} cannot be used as a {role} resource ({param}.ResourceTypes.{n})."
+            )
     return ResourceStatement(resources=tuple(ids), resource_types=types)
 
 
@@ -130,7 +136,9 @@ def _ports(values: Sequence[str], param: str) -> tuple[str, ...]:
         except ValueError:
             a, b = -1, -1
         if not (0 <= a <= b <= 65535):
-            raise _invalid(f"Value ({value}) for parameter {param}.{n} is invalid. Expected a port or a port range.")
+            raise _invalid(
+                f"Value ({value}) for parameter {param}.{n} is invalid. Expected a port or a port range."
+            )
     return tuple(str(v) for v in values)
 
 
@@ -140,7 +148,9 @@ def _addresses(values: Sequence[str], param: str) -> tuple[str, ...]:
         try:
             out.append(str(ip_network(value, strict=False)))
         except ValueError:
-            raise _invalid(f"Value ({value}) for parameter {param}.{n} is invalid. Expected an IP address or CIDR.") from None
+            raise _invalid(
+                f"Value ({value}) for parameter {param}.{n} is invalid. Expected an IP address or CIDR."
+            ) from None
     return tuple(out)
 
 
@@ -161,7 +171,9 @@ def _packet_header(ctx: Ctx, raw: Mapping[str, Any] | None, param: str) -> Packe
             )
     for n, proto in enumerate(get("protocols"), 1):
         if proto not in PROTOCOLS:  # AWS: "The possible values are tcp and udp."
-            raise _invalid(f"Value ({proto}) for parameter {param}.Protocols.{n} is invalid. Valid values: tcp, udp.")
+            raise _invalid(
+                f"Value ({proto}) for parameter {param}.Protocols.{n} is invalid. Valid values: tcp, udp."
+            )
     from ..model.prefix_lists import ManagedPrefixList
 
     for key in ("source_prefix_lists", "destination_prefix_lists"):
@@ -182,8 +194,12 @@ def _path_statement(ctx: Ctx, raw: Mapping[str, Any] | None, role: str, param: s
     if not raw:
         return None
     return PathStatement(
-        packet_header_statement=_packet_header(ctx, raw.get("packet_header_statement"), f"{param}.PacketHeaderStatement"),
-        resource_statement=_resource_statement(ctx, raw.get("resource_statement"), role, f"{param}.ResourceStatement"),
+        packet_header_statement=_packet_header(
+            ctx, raw.get("packet_header_statement"), f"{param}.PacketHeaderStatement"
+        ),
+        resource_statement=_resource_statement(
+            ctx, raw.get("resource_statement"), role, f"{param}.ResourceStatement"
+        ),
     )
 
 
@@ -194,7 +210,10 @@ def _paths(ctx: Ctx, raw: Sequence[Mapping[str, Any]] | None, param: str) -> tup
         through = tuple(
             ThroughResourcesStatement(
                 resource_statement=_resource_statement(
-                    ctx, t.get("resource_statement"), THROUGH, f"{here}.ThroughResources.{i}.ResourceStatement"
+                    ctx,
+                    t.get("resource_statement"),
+                    THROUGH,
+                    f"{here}.ThroughResources.{i}.ResourceStatement",
                 )
             )
             for i, t in enumerate(path.get("through_resources") or (), 1)
@@ -241,7 +260,9 @@ def create_network_insights_access_scope(
 
 def analyses_of_scope(world: World, scope_id: str) -> list[NetworkInsightsAccessScopeAnalysis]:
     return [
-        a for a in world.all(NetworkInsightsAccessScopeAnalysis) if a.network_insights_access_scope_id == scope_id
+        a
+        for a in world.all(NetworkInsightsAccessScopeAnalysis)
+        if a.network_insights_access_scope_id == scope_id
     ]
 
 
@@ -285,8 +306,10 @@ def start_network_insights_access_scope_analysis(
     scope = ctx.require(NetworkInsightsAccessScope, network_insights_access_scope_id)
     if ctx.access_analyser is None:
         # vpclab's own wording: a ControlPlane built without the analyser (vpclab.control's bare one)
-        raise AwsError("UnsupportedOperation", "This ControlPlane has no access scope analyser; "
-                       "vpclab.ControlPlane and vpclab serve have one.")
+        raise AwsError(
+            "UnsupportedOperation",
+            "This ControlPlane has no access scope analyser; vpclab.ControlPlane and vpclab serve have one.",
+        )
     base = NetworkInsightsAccessScopeAnalysis(
         id=ctx.new_id("network_insights_access_scope_analysis"),
         owner_id=ctx.account_id,

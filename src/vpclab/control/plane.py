@@ -42,16 +42,16 @@ from . import (
     vpc,
     vpn,
 )
-from .context import Ctx
 from .access_scopes import AccessScopeAnalyser
+from .context import Ctx
 from .insights import Analyser
 from .registry import actions_of
 
 #: every action of every family, by snake_case name (the family modules, listed once, here)
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
-    access_scopes, addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances, interfaces,
-    load_balancer, network_acl, peering, prefix_lists, route_table, routes, security_group, sharing,
-    subnet, tags, transit_gateway, transit_gateway_routes, vpc, vpn,
+    access_scopes, addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances,
+    interfaces, load_balancer, network_acl, peering, prefix_lists, route_table, routes, security_group,
+    sharing, subnet, tags, transit_gateway, transit_gateway_routes, vpc, vpn,
 )
 
 #: actions whose ``tags`` argument names tags to remove, not tags to store

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from ipaddress import ip_address, ip_network
+from typing import TypeVar
 
 from ..control.access_scopes import BY_TYPE, PROTOCOLS
 from ..model.access_scopes import (
@@ -42,7 +43,7 @@ from ..model.access_scopes import (
     PathStatement,
     ResourceStatement,
 )
-from ..model.base import kind_of_id
+from ..model.base import Resource, kind_of_id
 from ..model.endpoints import VpcEndpoint
 from ..model.gateways import InternetGateway
 from ..model.insights import NetworkInsightsPath
@@ -58,6 +59,8 @@ from ..reach import PacketHeader, ReachError, Trace
 from ..reach import trace as run_trace
 from ..reach.endpoints import INTERNET_HOST
 from .insights import _Builder
+
+R = TypeVar("R", bound=Resource)
 
 #: the most traces one analysis runs (each a few dictionary and LPM lookups per hop)
 MAX_TRACES = 4000
@@ -83,11 +86,10 @@ class End:
 
 
 # -- candidate ends ------------------------------------------------------------------------------
-def _mine(world: World, base: NetworkInsightsAccessScopeAnalysis, cls: type) -> list:  # type: ignore[type-arg]
-    return sorted(
-        (r for r in world.all(cls) if r.owner_id == base.owner_id and r.region == base.region),
-        key=lambda r: r.id,
-    )
+def _mine(world: World, base: NetworkInsightsAccessScopeAnalysis, cls: type[R]) -> list[R]:
+    """The analysing account's resources of a kind in the Region, in id order."""
+    mine = [r for r in world.all(cls) if r.owner_id == base.owner_id and r.region == base.region]
+    return sorted(mine, key=lambda r: r.id)
 
 
 def _address_in(stmt: PacketHeaderStatement | None, side: str, default: str) -> str:
@@ -103,7 +105,9 @@ def _address_in(stmt: PacketHeaderStatement | None, side: str, default: str) -> 
     return str(first.network_address if first.prefixlen == first.max_prefixlen else first.network_address + 1)
 
 
-def source_ends(world: World, base: NetworkInsightsAccessScopeAnalysis, stmt: PathStatement | None) -> list[End]:
+def source_ends(
+    world: World, base: NetworkInsightsAccessScopeAnalysis, stmt: PathStatement | None
+) -> list[End]:
     headers = stmt.packet_header_statement if stmt else None
     ends: list[End] = []
     for eni in _mine(world, base, NetworkInterface):
@@ -222,8 +226,11 @@ def header_matches(world: World, packet: PacketHeader, stmt: PacketHeaderStateme
 
 
 def _statements(path: AccessScopePath) -> list[PacketHeaderStatement]:
-    return [s.packet_header_statement for s in (path.source, path.destination)
-            if s is not None and s.packet_header_statement is not None]
+    return [
+        s.packet_header_statement
+        for s in (path.source, path.destination)
+        if s is not None and s.packet_header_statement is not None
+    ]
 
 
 def protocols_of(path: AccessScopePath) -> list[str]:
@@ -250,17 +257,26 @@ def _rule_ports(world: World, eni: NetworkInterface | None, protocol: str, *, eg
                 ports.append(rule.from_port)
     for acl in world.all(NetworkAcl):
         if any(a.subnet_id == eni.subnet_id for a in acl.associations):
-            for entry in acl.entries:
-                if entry.egress == egress and entry.protocol in (protocol, "6" if protocol == "tcp" else "17"):
-                    if entry.port_from is not None and entry.rule_action == "allow":
-                        ports.append(entry.port_from)
+            number = "6" if protocol == "tcp" else "17"
+            ports += [
+                e.port_from
+                for e in acl.entries
+                if e.egress == egress
+                and e.protocol in (protocol, number)
+                and e.port_from is not None
+                and e.rule_action == "allow"
+            ]
     return ports
 
 
-def destination_ports(world: World, path: AccessScopePath, src: End, dst: End, protocol: str) -> list[int | None]:
+def destination_ports(
+    world: World, path: AccessScopePath, src: End, dst: End, protocol: str
+) -> list[int | None]:
     """The destination ports to try: the ports the ends' security groups and network ACLs name (and
     "any port"), within the ranges the statements name (and each range's first port)."""
-    derived = _rule_ports(world, dst.eni, protocol, egress=False) + _rule_ports(world, src.eni, protocol, egress=True)
+    derived = _rule_ports(world, dst.eni, protocol, egress=False) + _rule_ports(
+        world, src.eni, protocol, egress=True
+    )
     specs = [spec for stmt in _statements(path) for spec in stmt.destination_ports]
     if not specs:
         return [None, *list(dict.fromkeys(derived))[:MAX_DERIVED_PORTS]]
@@ -337,8 +353,15 @@ def analyse_scope(
                         break
                     traces += 1
                     try:
-                        result = run_trace(world, src.spec, dst.spec, protocol=protocol, port=port,
-                                           source_port=source_port(path), ip_version=4)
+                        result = run_trace(
+                            world,
+                            src.spec,
+                            dst.spec,
+                            protocol=protocol,
+                            port=port,
+                            source_port=source_port(path),
+                            ip_version=4,
+                        )
                     except ReachError:
                         break  # an end the tracer cannot stand at (e.g. no address of the family)
                     if not (delivered(result) and _passes(src, result) and _passes(dst, result)):
@@ -352,8 +375,10 @@ def analyse_scope(
     warning = None
     found = FINDINGS_TRUE if findings else FINDINGS_FALSE
     if capped:
-        warning = (f"vpclab analysed the first {MAX_TRACES} traces of this scope and stopped there: "
-                   "narrow the scope's statements to analyse the rest.")
+        warning = (
+            f"vpclab analysed the first {MAX_TRACES} traces of this scope and stopped there: "
+            "narrow the scope's statements to analyse the rest."
+        )
         found = FINDINGS_TRUE if findings else FINDINGS_UNKNOWN
     return replace(
         base,
@@ -376,9 +401,17 @@ def _finding(
 ) -> AccessScopeAnalysisFinding:
     """One finding: the forward path as AWS's PathComponents (sequence numbers from 1)."""
     path = NetworkInsightsPath(
-        id="nip-access-scope", owner_id=base.owner_id, region=base.region, created_date=base.start_date,
-        source=src.id, source_arn="", destination=dst.id, protocol=result.flow.protocol,
+        id="nip-access-scope",
+        owner_id=base.owner_id,
+        region=base.region,
+        created_date=base.start_date,
+        source=src.id,
+        source_arn="",
+        destination=dst.id,
+        protocol=result.flow.protocol,
     )
     components = _Builder(world, result, path).components(result.forward_hops, forward=True)
     # AWS does not document the FindingId format: vpclab numbers findings within the analysis
-    return AccessScopeAnalysisFinding(finding_id=f"{base.id}-finding-{n}", finding_components=tuple(components))
+    return AccessScopeAnalysisFinding(
+        finding_id=f"{base.id}-finding-{n}", finding_components=tuple(components)
+    )

@@ -14,13 +14,15 @@ from .insights import _aware, aws_shape
 
 
 def access_scope(world: World, s: NetworkInsightsAccessScope) -> dict[str, Any]:
-    return shapes.drop_none({
-        "NetworkInsightsAccessScopeId": s.id,
-        "NetworkInsightsAccessScopeArn": s.arn,
-        "CreatedDate": s.created_date,
-        "UpdatedDate": s.updated_date,
-        "Tags": shapes.tags(s),
-    })
+    return shapes.drop_none(
+        {
+            "NetworkInsightsAccessScopeId": s.id,
+            "NetworkInsightsAccessScopeArn": s.arn,
+            "CreatedDate": s.created_date,
+            "UpdatedDate": s.updated_date,
+            "Tags": shapes.tags(s),
+        }
+    )
 
 
 def _compact(value: Any) -> Any:
@@ -33,27 +35,31 @@ def _compact(value: Any) -> Any:
 
 
 def access_scope_content(world: World, s: NetworkInsightsAccessScope) -> dict[str, Any]:
-    return shapes.drop_none({
-        "NetworkInsightsAccessScopeId": s.id,
-        "MatchPaths": _compact(aws_shape(s.match_paths)) or None,
-        "ExcludePaths": _compact(aws_shape(s.exclude_paths)) or None,
-    })
+    return shapes.drop_none(
+        {
+            "NetworkInsightsAccessScopeId": s.id,
+            "MatchPaths": _compact(aws_shape(s.match_paths)) or None,
+            "ExcludePaths": _compact(aws_shape(s.exclude_paths)) or None,
+        }
+    )
 
 
 def access_scope_analysis(world: World, a: NetworkInsightsAccessScopeAnalysis) -> dict[str, Any]:
-    return shapes.drop_none({
-        "NetworkInsightsAccessScopeAnalysisId": a.id,
-        "NetworkInsightsAccessScopeAnalysisArn": a.arn,
-        "NetworkInsightsAccessScopeId": a.network_insights_access_scope_id,
-        "Status": a.status,
-        "StatusMessage": a.status_message,
-        "WarningMessage": a.warning_message,
-        "StartDate": a.start_date,
-        "EndDate": a.end_date,
-        "FindingsFound": a.findings_found,
-        "AnalyzedEniCount": a.analyzed_eni_count,
-        "Tags": shapes.tags(a),
-    })
+    return shapes.drop_none(
+        {
+            "NetworkInsightsAccessScopeAnalysisId": a.id,
+            "NetworkInsightsAccessScopeAnalysisArn": a.arn,
+            "NetworkInsightsAccessScopeId": a.network_insights_access_scope_id,
+            "Status": a.status,
+            "StatusMessage": a.status_message,
+            "WarningMessage": a.warning_message,
+            "StartDate": a.start_date,
+            "EndDate": a.end_date,
+            "FindingsFound": a.findings_found,
+            "AnalyzedEniCount": a.analyzed_eni_count,
+            "Tags": shapes.tags(a),
+        }
+    )
 
 
 def _created(call: Call, s: NetworkInsightsAccessScope) -> dict[str, Any]:
@@ -63,14 +69,18 @@ def _created(call: Call, s: NetworkInsightsAccessScope) -> dict[str, Any]:
     }
 
 
-mutating("CreateNetworkInsightsAccessScope", result=_created,
-         tag_type=NetworkInsightsAccessScope.RESOURCE_TYPE)
-mutating("DeleteNetworkInsightsAccessScope",
-         result=lambda call, s: {"NetworkInsightsAccessScopeId": s.id})
+mutating(
+    "CreateNetworkInsightsAccessScope", result=_created, tag_type=NetworkInsightsAccessScope.RESOURCE_TYPE
+)
+mutating("DeleteNetworkInsightsAccessScope", result=lambda call, s: {"NetworkInsightsAccessScopeId": s.id})
 describe_handler(
     "DescribeNetworkInsightsAccessScopes",
-    Kind(NetworkInsightsAccessScope, key="NetworkInsightsAccessScopes", ids="NetworkInsightsAccessScopeIds",
-         shape=access_scope),
+    Kind(
+        NetworkInsightsAccessScope,
+        key="NetworkInsightsAccessScopes",
+        ids="NetworkInsightsAccessScopeIds",
+        shape=access_scope,
+    ),
 )
 
 
@@ -84,10 +94,15 @@ def get_network_insights_access_scope_content(call: Call) -> dict[str, Any]:
     return {"NetworkInsightsAccessScopeContent": access_scope_content(call.world, _scope(call))}
 
 
-mutating("StartNetworkInsightsAccessScopeAnalysis", returns=access_scope_analysis,
-         tag_type=NetworkInsightsAccessScopeAnalysis.RESOURCE_TYPE)
-mutating("DeleteNetworkInsightsAccessScopeAnalysis",
-         result=lambda call, a: {"NetworkInsightsAccessScopeAnalysisId": a.id})
+mutating(
+    "StartNetworkInsightsAccessScopeAnalysis",
+    returns=access_scope_analysis,
+    tag_type=NetworkInsightsAccessScopeAnalysis.RESOURCE_TYPE,
+)
+mutating(
+    "DeleteNetworkInsightsAccessScopeAnalysis",
+    result=lambda call, a: {"NetworkInsightsAccessScopeAnalysisId": a.id},
+)
 
 
 def _analysis_selected(call: Call, a: NetworkInsightsAccessScopeAnalysis) -> bool:
@@ -106,15 +121,22 @@ def _analysis_selected(call: Call, a: NetworkInsightsAccessScopeAnalysis) -> boo
 
 describe_handler(
     "DescribeNetworkInsightsAccessScopeAnalyses",
-    Kind(NetworkInsightsAccessScopeAnalysis, key="NetworkInsightsAccessScopeAnalyses",
-         ids="NetworkInsightsAccessScopeAnalysisIds", shape=access_scope_analysis, include=_analysis_selected),
+    Kind(
+        NetworkInsightsAccessScopeAnalysis,
+        key="NetworkInsightsAccessScopeAnalyses",
+        ids="NetworkInsightsAccessScopeAnalysisIds",
+        shape=access_scope_analysis,
+        include=_analysis_selected,
+    ),
 )
 
 
 @handler("GetNetworkInsightsAccessScopeAnalysisFindings")
 def get_network_insights_access_scope_analysis_findings(call: Call) -> dict[str, Any]:
     """The analysis' findings, each a path in AWS's PathComponent shape (paged by MaxResults)."""
-    a = call.cp.ctx.require(NetworkInsightsAccessScopeAnalysis, call.params["NetworkInsightsAccessScopeAnalysisId"])
+    a = call.cp.ctx.require(
+        NetworkInsightsAccessScopeAnalysis, call.params["NetworkInsightsAccessScopeAnalysisId"]
+    )
     findings, token = page(call, list(a.findings), lambda f: f.finding_id)
     out: dict[str, Any] = {
         "NetworkInsightsAccessScopeAnalysisId": a.id,
