@@ -55,7 +55,7 @@ from ..model.security_group import SecurityGroup
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.vpn import VpnConnection
 from ..model.world import World
-from ..reach import PacketHeader, ReachError, Trace
+from ..reach import Hop, PacketHeader, ReachError, Trace
 from ..reach import trace as run_trace
 from ..reach.endpoints import INTERNET_HOST
 from .insights import _Builder
@@ -83,6 +83,13 @@ class End:
     eni: NetworkInterface | None = None
     #: the VPC an internet gateway serves (its paths stay in that VPC)
     vpc_id: str | None = None
+    #: the ids that stand for this end on a path (an endpoint: its network interfaces)
+    marks: frozenset[str] = frozenset()
+    #: the interface whose security groups and network ACL name the ports worth trying
+    rules_eni: NetworkInterface | None = None
+
+    def on(self, hop_id: str) -> bool:
+        return hop_id == self.id or hop_id in self.marks
 
 
 # -- candidate ends ------------------------------------------------------------------------------
@@ -141,8 +148,10 @@ def destination_ends(
             spec = _address_in(headers, "destination", INTERNET_HOST)
             ends.append(End(igw.id, "internet_gateway", spec, vpc_id=igw.vpc_id))
     for vpce in _mine(world, base, VpcEndpoint):
-        if vpce.network_interface_ids:
-            ends.append(End(vpce.id, "vpc_endpoint", vpce.id))
+        if vpce.network_interface_ids:  # interface endpoints (gateway endpoints: not yet, docs/insights.md)
+            first = world.get(vpce.network_interface_ids[0], NetworkInterface)
+            marks = frozenset(vpce.network_interface_ids)
+            ends.append(End(vpce.id, "vpc_endpoint", vpce.id, marks=marks, rules_eni=first))
     for vpn in _mine(world, base, VpnConnection):
         if vpn.vpn_gateway_id:
             ends.append(End(vpn.vpn_gateway_id, "vpn_gateway", vpn.customer_gateway_id))
@@ -274,9 +283,8 @@ def destination_ports(
 ) -> list[int | None]:
     """The destination ports to try: the ports the ends' security groups and network ACLs name (and
     "any port"), within the ranges the statements name (and each range's first port)."""
-    derived = _rule_ports(world, dst.eni, protocol, egress=False) + _rule_ports(
-        world, src.eni, protocol, egress=True
-    )
+    derived = _rule_ports(world, dst.eni or dst.rules_eni, protocol, egress=False)
+    derived += _rule_ports(world, src.eni, protocol, egress=True)
     specs = [spec for stmt in _statements(path) for spec in stmt.destination_ports]
     if not specs:
         return [None, *list(dict.fromkeys(derived))[:MAX_DERIVED_PORTS]]
@@ -292,14 +300,25 @@ def source_port(path: AccessScopePath) -> int | None:
 
 
 # -- matching a traced path ----------------------------------------------------------------------
-def delivered(trace: Trace) -> bool:
-    """The packet reaches the destination: no forward explanation (the return path is vpclab's
-    stricter question, not AWS's finding)."""
-    return bool(trace.forward_hops) and not any(e.direction == "forward" for e in trace.explanations)
-
-
-def path_matches(world: World, path: AccessScopePath, src: End, dst: End, trace: Trace) -> bool:
+def finding_hops(src: End, dst: End, trace: Trace) -> list[Hop] | None:
+    """The forward hops from the source end to the destination end, or None when the packet does
+    not get there (the return path is vpclab's stricter question, not AWS's finding). An interface
+    destination must be delivered to; a gateway or endpoint end is where the path meets it (the
+    tracer is given "the internet", an on-premises host or an address beyond it)."""
     hops = trace.forward_hops
+    if src.kind != "network_interface":
+        starts = [i for i, h in enumerate(hops) if src.on(h.id)]
+        if not starts:
+            return None
+        hops = hops[starts[0] :]
+    if dst.kind == "network_interface":
+        blocked = any(e.direction == "forward" for e in trace.explanations)
+        return None if blocked or not hops else hops
+    ends = [i for i, h in enumerate(hops) if dst.on(h.id)]
+    return hops[: ends[-1] + 1] if ends else None
+
+
+def path_matches(world: World, path: AccessScopePath, src: End, dst: End, hops: list[Hop]) -> bool:
     ids = [h.id for h in hops]
     src_stmt = path.source.resource_statement if path.source else None
     dst_stmt = path.destination.resource_statement if path.destination else None
@@ -311,11 +330,6 @@ def path_matches(world: World, path: AccessScopePath, src: End, dst: End, trace:
     src_hdr = path.source.packet_header_statement if path.source else None
     dst_hdr = path.destination.packet_header_statement if path.destination else None
     return header_matches(world, hops[0].packet, src_hdr) and header_matches(world, hops[-1].packet, dst_hdr)
-
-
-def _passes(end: End, trace: Trace) -> bool:
-    """A gateway end is the one the path uses (the tracer is given "the internet" or an address)."""
-    return end.kind == "network_interface" or any(h.id == end.id for h in trace.forward_hops)
 
 
 def _pairs(sources: list[End], destinations: list[End]) -> Iterator[tuple[End, End]]:
@@ -364,13 +378,12 @@ def analyse_scope(
                         )
                     except ReachError:
                         break  # an end the tracer cannot stand at (e.g. no address of the family)
-                    if not (delivered(result) and _passes(src, result) and _passes(dst, result)):
-                        continue
-                    if not path_matches(world, path, src, dst, result):
+                    hops = finding_hops(src, dst, result)
+                    if hops is None or not path_matches(world, path, src, dst, hops):
                         continue
                     seen.add(key)
-                    if not any(path_matches(world, x, src, dst, result) for x in scope.exclude_paths):
-                        findings.append(_finding(world, base, scope, src, dst, result, len(findings) + 1))
+                    if not any(path_matches(world, x, src, dst, hops) for x in scope.exclude_paths):
+                        findings.append(_finding(world, base, src, dst, result, hops, len(findings) + 1))
                     break
     warning = None
     found = FINDINGS_TRUE if findings else FINDINGS_FALSE
@@ -393,10 +406,10 @@ def analyse_scope(
 def _finding(
     world: World,
     base: NetworkInsightsAccessScopeAnalysis,
-    scope: NetworkInsightsAccessScope,
     src: End,
     dst: End,
     result: Trace,
+    hops: list[Hop],
     n: int,
 ) -> AccessScopeAnalysisFinding:
     """One finding: the forward path as AWS's PathComponents (sequence numbers from 1)."""
@@ -410,7 +423,7 @@ def _finding(
         destination=dst.id,
         protocol=result.flow.protocol,
     )
-    components = _Builder(world, result, path).components(result.forward_hops, forward=True)
+    components = _Builder(world, result, path).components(hops, forward=True)
     # AWS does not document the FindingId format: vpclab numbers findings within the analysis
     return AccessScopeAnalysisFinding(
         finding_id=f"{base.id}-finding-{n}", finding_components=tuple(components)
