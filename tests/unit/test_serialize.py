@@ -240,7 +240,8 @@ def build_every_kind(world: World) -> None:
     header = {"destination_ports": ["22"], "protocols": ["tcp"]}
     eni_type = {"resource_types": ["AWS::EC2::NetworkInterface"]}
     nis = cp.create_network_insights_access_scope(
-        match_paths=[{"source": {"resource_statement": {"resources": [vpc.id]}, "packet_header_statement": header},
+        match_paths=[{"source": {"resource_statement": {"resources": [vpc.id]},
+                                 "packet_header_statement": header},
                       "destination": {"resource_statement": eni_type}}],
         exclude_paths=[{"through_resources": [{"resource_statement": {
             "resource_types": ["AWS::EC2::VPCPeeringConnection"]}}]}],
