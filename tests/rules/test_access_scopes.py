@@ -254,3 +254,30 @@ def test_work_is_bounded(lab, net, monkeypatch):
     monkeypatch.setattr(engine, "MAX_TRACES", 0)
     analysis = analyse(lab, [{"source": IGW, "destination": ENI}])
     assert analysis.findings_found == "unknown" and "first 0 traces" in (analysis.warning_message or "")
+
+
+def test_exclude_paths_leave_other_ports(lab, net):
+    """ExcludePaths remove the paths they match, not the pair: with SSH also open, excluding the web
+    port still finds the SSH path, on port 22
+    (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/packet-header-statement.html)."""
+    lab.authorize_security_group_ingress(
+        group_id=net.id("web-sg"),
+        ip_permissions=[
+            {"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "ip_ranges": [{"cidr_ip": "0.0.0.0/0"}]}
+        ],
+    )
+    web_ports = {"destination": {"packet_header_statement": {"destination_ports": ["443"]}}}
+    analysis = analyse(lab, [{"source": IGW, "destination": ENI}], [web_ports])
+    assert ends(net, analysis) == [("app/igw", "web-1/eni")]
+    [last] = [c for c in analysis.findings[0].finding_components if c.inbound_header is not None][-1:]
+    assert last.inbound_header.destination_port_ranges[0].from_ == 22
+
+
+def test_findings_are_bounded(lab, net, monkeypatch):
+    """vpclab keeps at most MAX_FINDINGS findings and says so in WarningMessage (AWS returns "a
+    diverse, representative set of findings")
+    (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/how-network-access-analyzer-works.html)."""
+    monkeypatch.setattr(engine, "MAX_FINDINGS", 1)
+    analysis = analyse(lab, [{"source": ENI}])
+    assert len(analysis.findings) == 1 and analysis.findings_found == "true"
+    assert "first 1 findings" in (analysis.warning_message or "")

@@ -16,8 +16,9 @@ entry it
    headers where it leaves the source and arrives at the destination meet the statements, and no
    ExcludePaths entry matches it.
 
-The work is bounded: at most :data:`MAX_TRACES` traces per analysis (the analysis says so in its
-WarningMessage when it stops there, and FindingsFound is ``unknown`` if it found nothing by then).
+The work is bounded: at most :data:`MAX_TRACES` traces and :data:`MAX_FINDINGS` findings per
+analysis (the analysis says so in its WarningMessage when it stops there, and FindingsFound is
+``unknown`` if it found nothing by then).
 
 AWS docs: "How Network Access Analyzer works"
 (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/how-network-access-analyzer-works.html).
@@ -64,6 +65,8 @@ R = TypeVar("R", bound=Resource)
 
 #: the most traces one analysis runs (each a few dictionary and LPM lookups per hop)
 MAX_TRACES = 4000
+#: the most findings one analysis keeps (GetNetworkInsightsAccessScopeAnalysisFindings pages them)
+MAX_FINDINGS = 1000
 #: the most destination ports tried per pair when no packet header statement names one
 MAX_DERIVED_PORTS = 6
 #: network interfaces that start paths (an endpoint, NAT gateway or load balancer does not
@@ -343,6 +346,56 @@ def _pairs(sources: list[End], destinations: list[End]) -> Iterator[tuple[End, E
 
 
 # -- the analysis ----------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Budget:
+    """The traces left, and whether the analysis stopped for want of them."""
+
+    traces: int
+    capped: bool = False
+
+    def take(self) -> bool:
+        if self.traces <= 0:
+            self.capped = True
+            return False
+        self.traces -= 1
+        return True
+
+
+def _pair_path(
+    world: World,
+    scope: NetworkInsightsAccessScope,
+    path: AccessScopePath,
+    src: End,
+    dst: End,
+    protocol: str,
+    budget: _Budget,
+) -> tuple[Trace, list[Hop]] | None:
+    """The first path from ``src`` to ``dst`` over ``protocol`` that the MatchPaths entry matches and
+    no ExcludePaths entry does (trying the destination ports in turn), or None."""
+    for port in destination_ports(world, path, src, dst, protocol):
+        if not budget.take():
+            return None
+        try:
+            result = run_trace(
+                world,
+                src.spec,
+                dst.spec,
+                protocol=protocol,
+                port=port,
+                source_port=source_port(path),
+                ip_version=4,
+            )
+        except ReachError:
+            return None  # an end the tracer cannot stand at (e.g. no address of the family)
+        hops = finding_hops(src, dst, result)
+        if hops is None or not path_matches(world, path, src, dst, hops):
+            continue
+        if any(path_matches(world, x, src, dst, hops) for x in scope.exclude_paths):
+            continue  # another port may still take a path the exclusions leave
+        return result, hops
+    return None
+
+
 def analyse_scope(
     world: World, base: NetworkInsightsAccessScopeAnalysis, scope: NetworkInsightsAccessScope
 ) -> NetworkInsightsAccessScopeAnalysis:
@@ -350,8 +403,7 @@ def analyse_scope(
     findings: list[AccessScopeAnalysisFinding] = []
     seen: set[tuple[str, str, str]] = set()
     enis: set[str] = set()
-    traces = 0
-    capped = False
+    budget = _Budget(MAX_TRACES)
     for path in scope.match_paths:
         sources = source_ends(world, base, path.source)
         destinations = destination_ends(world, base, path.destination)
@@ -359,47 +411,27 @@ def analyse_scope(
         for src, dst in _pairs(sources, destinations):
             for protocol in protocols_of(path):
                 key = (src.id, dst.id, protocol)
-                if key in seen:
+                if key in seen or budget.capped or len(findings) >= MAX_FINDINGS:
                     continue
-                for port in destination_ports(world, path, src, dst, protocol):
-                    if traces >= MAX_TRACES:
-                        capped = True
-                        break
-                    traces += 1
-                    try:
-                        result = run_trace(
-                            world,
-                            src.spec,
-                            dst.spec,
-                            protocol=protocol,
-                            port=port,
-                            source_port=source_port(path),
-                            ip_version=4,
-                        )
-                    except ReachError:
-                        break  # an end the tracer cannot stand at (e.g. no address of the family)
-                    hops = finding_hops(src, dst, result)
-                    if hops is None or not path_matches(world, path, src, dst, hops):
-                        continue
+                found = _pair_path(world, scope, path, src, dst, protocol, budget)
+                if found is not None:
                     seen.add(key)
-                    if not any(path_matches(world, x, src, dst, hops) for x in scope.exclude_paths):
-                        findings.append(_finding(world, base, src, dst, result, hops, len(findings) + 1))
-                    break
-    warning = None
-    found = FINDINGS_TRUE if findings else FINDINGS_FALSE
-    if capped:
-        warning = (
-            f"vpclab analysed the first {MAX_TRACES} traces of this scope and stopped there: "
-            "narrow the scope's statements to analyse the rest."
-        )
-        found = FINDINGS_TRUE if findings else FINDINGS_UNKNOWN
+                    findings.append(_finding(world, base, src, dst, found[0], found[1], len(findings) + 1))
+    warnings = []
+    if budget.capped:
+        warnings.append(f"vpclab analysed the first {MAX_TRACES} traces of this scope and stopped there")
+    if len(findings) >= MAX_FINDINGS:
+        warnings.append(f"vpclab keeps the first {MAX_FINDINGS} findings of an analysis")
+    found_flag = FINDINGS_TRUE if findings else (FINDINGS_UNKNOWN if budget.capped else FINDINGS_FALSE)
     return replace(
         base,
         end_date=base.start_date,
         findings=tuple(findings),
-        findings_found=found,
+        findings_found=found_flag,
         analyzed_eni_count=len(enis),
-        warning_message=warning,
+        warning_message="; ".join(warnings) + ": narrow the scope's statements to see the rest."
+        if warnings
+        else None,
     )
 
 
