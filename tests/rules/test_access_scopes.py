@@ -281,3 +281,17 @@ def test_findings_are_bounded(lab, net, monkeypatch):
     analysis = analyse(lab, [{"source": ENI}])
     assert len(analysis.findings) == 1 and analysis.findings_found == "true"
     assert "first 1 findings" in (analysis.warning_message or "")
+
+
+def test_source_addresses_pick_the_internet_host(lab, net):
+    """AWS: with SourceAddresses "only packets with matching source addresses are admitted": a path
+    from the internet gateway starts at an address of the range given
+    (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/packet-header-statement.html)."""
+    office = {**IGW, "packet_header_statement": {"source_addresses": ["203.0.113.0/24"]}}
+    analysis = analyse(lab, [{"source": office, "destination": ENI}])
+    first = analysis.findings[0].finding_components[0]
+    assert first.outbound_header is not None and first.outbound_header.source_addresses == ("203.0.113.1",)
+    private = {**ENI, "packet_header_statement": {"source_addresses": ["10.1.0.0/16"]}}
+    assert (
+        analyse(lab, [{"source": private, "destination": IGW}]).findings_found == "false"
+    )  # web-1 is 10.0.1.10
