@@ -108,3 +108,23 @@ def test_scope_findings(
         )
         got.append((net.names.get(first, first), net.names.get(last, last)))
     assert sorted(got) == sorted(expected)
+
+
+def test_gateway_endpoint_destination() -> None:
+    """A gateway endpoint as a destination: the workers' paths to S3 end at the endpoint
+    (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/how-network-access-analyzer-works.html:
+    "VPC gateway endpoints" are supported ends)."""
+    net = load(EXAMPLES / "s3-gateway-endpoint.yaml")
+    res = net.resource("analytics")
+    lab = ControlPlane(net.world, account_id=res.owner_id, region=res.region)
+    scope = lab.create_network_insights_access_scope(
+        match_paths=[{"source": TCP_ENI, "destination": _types("VPCEndpoint")}]
+    )
+    analysis = lab.start_network_insights_access_scope_analysis(network_insights_access_scope_id=scope.id)
+    got = sorted(
+        (net.names[f.finding_components[0].component.id], net.names[f.finding_components[-1].component.id])
+        for f in analysis.findings
+    )
+    assert got == [("worker-1/eni", "s3-endpoint"), ("worker-2/eni", "s3-endpoint")]
+    route = next(c for c in analysis.findings[0].finding_components if c.route_table_route is not None)
+    assert route.route_table_route.destination_prefix_list_id is not None

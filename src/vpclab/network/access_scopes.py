@@ -151,10 +151,13 @@ def destination_ends(
             spec = _address_in(headers, "destination", INTERNET_HOST)
             ends.append(End(igw.id, "internet_gateway", spec, vpc_id=igw.vpc_id))
     for vpce in _mine(world, base, VpcEndpoint):
-        if vpce.network_interface_ids:  # interface endpoints (gateway endpoints: not yet, docs/insights.md)
+        if vpce.network_interface_ids:  # interface (and Gateway Load Balancer) endpoints
             first = world.get(vpce.network_interface_ids[0], NetworkInterface)
             marks = frozenset(vpce.network_interface_ids)
             ends.append(End(vpce.id, "vpc_endpoint", vpce.id, marks=marks, rules_eni=first))
+        elif vpce.vpc_endpoint_type == "Gateway":  # the path to the service through the endpoint
+            service = vpce.service_name.rsplit(".", 1)[-1]
+            ends.append(End(vpce.id, "vpc_endpoint", f"{service}:{vpce.region}"))
     for vpn in _mine(world, base, VpnConnection):
         if vpn.vpn_gateway_id:
             ends.append(End(vpn.vpn_gateway_id, "vpn_gateway", vpn.customer_gateway_id))
