@@ -6,6 +6,8 @@ An analysis runs the access-scope analyser the application was composed with
 serve``) synchronously and stores its findings, so the analysis reads the same later even after the
 network changes — as AWS's analyses do.
 
+AWS documents no quota on scopes or analyses; vpclab sets none.
+
 AWS docs: Network Access Analyzer guide, "Resource statements"
 (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/resource-statement.html) and
 "Packet header statements"
