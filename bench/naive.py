@@ -46,13 +46,33 @@ def _middlebox_subnet(world: World, route: Route, vpc_id: str) -> Subnet | None:
     return world.get(eni.subnet_id, Subnet)
 
 
+def _gwlb_endpoint_subnet(world: World, route: Route, vpc_id: str) -> Subnet | None:
+    """The subnet of the Gateway Load Balancer endpoint a route sends to, when it is available in
+    ``vpc_id`` and a healthy appliance answers behind it (the packet comes back out of it there)."""
+    from vpclab.model.endpoints import VpcEndpoint
+    from vpclab.reach.gwlb import endpoint_works
+
+    vpce = world.get(route.vpc_endpoint_id or "", VpcEndpoint)
+    if vpce is None or vpce.vpc_id != vpc_id or vpce.state != "available" or not vpce.subnet_ids:
+        return None
+    return world.get(vpce.subnet_ids[0], Subnet) if endpoint_works(world, vpce) else None
+
+
 def arrive(
-    world: World, subnet: Subnet, ip: IPv4Address, path: list[Subnet | None] | None = None
+    world: World,
+    subnet: Subnet,
+    ip: IPv4Address,
+    path: list[Subnet | None] | None = None,
+    passed: set[str] | None = None,
+    record: dict[str, str] | None = None,
+    request: dict[str, str] | None = None,
 ) -> str | None:
     """The VPC a packet from ``subnet`` to ``ip`` is delivered into, or None. Middleboxes route
     on from their own subnet; a transit gateway delivers through the attachment subnet's table.
     ``path`` receives [the attachment subnet of the first transit gateway crossing out, that of
-    the last crossing in] (None where no transit gateway is crossed)."""
+    the last crossing in] (None where no transit gateway is crossed). ``passed`` receives the
+    Gateway Load Balancer endpoints passed; ``record`` attachment id → the AZ the packet entered by;
+    ``request`` (a request's record) makes an appliance-mode attachment take the request's AZ."""
     if path is not None:
         path[:] = [None, None]
     table = route_table_for_subnet(world, subnet.id)
@@ -64,10 +84,16 @@ def arrive(
         route = found[0]
         if route.gateway_id == "local":
             return vpc_id if _in_vpc(world, vpc_id, ip) else None
-        if route.network_interface_id or route.instance_id:
-            box = _middlebox_subnet(world, route, vpc_id)
+        if route.network_interface_id or route.instance_id or route.vpc_endpoint_id:
+            box = (
+                _gwlb_endpoint_subnet(world, route, vpc_id)
+                if route.vpc_endpoint_id
+                else _middlebox_subnet(world, route, vpc_id)
+            )
             if box is None:
                 return None
+            if route.vpc_endpoint_id and passed is not None:
+                passed.add(route.vpc_endpoint_id)
             table, az, entering = route_table_for_subnet(world, box.id), box.availability_zone, False
             continue
         if entering:
@@ -81,6 +107,8 @@ def arrive(
         entry = _through_tgw(world, route.transit_gateway_id, vpc_id, az, ip)
         if entry is None:
             return None
+        if record is not None or request is not None:
+            entry = _appliance_mode_entry(world, entry, record, request)
         if path is not None:
             if path[0] is None:
                 att = vpc_attachment(world, route.transit_gateway_id, vpc_id)
@@ -89,6 +117,47 @@ def arrive(
             path[1] = entry
         table, vpc_id, entering = route_table_for_subnet(world, entry.id), entry.vpc_id, True
     return None
+
+
+def _appliance_mode_entry(
+    world: World, entry: Subnet, record: dict[str, str] | None, request: dict[str, str] | None
+) -> Subnet:
+    """The attachment subnet a flow enters by: with appliance mode, the request's AZ for its reply."""
+    att = next((a for a in world.all(TransitGatewayAttachment) if entry.id in a.subnet_ids), None)
+    if att is None:
+        return entry
+    wanted = (request or {}).get(att.id)
+    if att.appliance_mode_support == "enable" and wanted is not None:
+        subs = [s for s in (world.get(i, Subnet) for i in att.subnet_ids) if s is not None]
+        entry = next((s for s in subs if s.availability_zone == wanted), entry)
+    if record is not None:
+        record.setdefault(att.id, entry.availability_zone)
+    return entry
+
+
+def symmetric(world: World, src: Subnet, dst: Subnet, a: IPv4Address, b: IPv4Address) -> bool:
+    """The reply from ``b`` passes no Gateway Load Balancer endpoint the request from ``a`` did not
+    (True when either direction is dropped anyway)."""
+    forward: set[str] = set()
+    back: set[str] = set()
+    record: dict[str, str] = {}
+    if arrive(world, src, b, passed=forward, record=record) is None:
+        return True
+    if arrive(world, dst, a, passed=back, request=record) is None:
+        return True
+    return back <= forward
+
+
+def _has_gwlb_routes(world: World) -> bool:
+    from vpclab.model.endpoints import VpcEndpoint
+    from vpclab.model.route_table import RouteTable
+
+    return any(
+        isinstance(world.get(r.vpc_endpoint_id), VpcEndpoint)
+        for rt in world.all(RouteTable)
+        for r in rt.routes
+        if r.vpc_endpoint_id
+    )
 
 
 def _through_tgw(world: World, tgw_id: str, vpc_id: str, az: str, ip: IPv4Address) -> Subnet | None:
@@ -207,11 +276,15 @@ def subnet_pair(
     address of each. ``attachment_nacls``: as ``address_pair``."""
     src, dst = world.get(src_id, Subnet), world.get(dst_id, Subnet)
     assert src is not None and dst is not None
-    return any(
+    found = any(
         address_pair(world, src, dst, a, b, protocol, port, attachment_nacls)
         for a in _pieces(src.network, atoms)
         for b in _pieces(dst.network, atoms)
     )
+    if found and src.id != dst.id and _has_gwlb_routes(world):
+        # judged between the subnets' first addresses, as vpclab.reach.matrix does
+        return symmetric(world, src, dst, src.network.network_address, dst.network.network_address)
+    return found
 
 
 def _pieces(net: IPv4Network, atoms: list[int] | None) -> list[IPv4Address]:
@@ -269,11 +342,36 @@ def interface_pair(
         return False  # traffic from an interface to itself is no network flow
     s_sub, d_sub = world.get(src.subnet_id, Subnet), world.get(dst.subnet_id, Subnet)
     a, b = IPv4Address(src.private_ip_address), IPv4Address(dst.private_ip_address)
-    routed = src.subnet_id == dst.subnet_id or address_pair(
-        world, s_sub, d_sub, a, b, protocol, port, attachment_nacls
+    routed = src.subnet_id == dst.subnet_id or (
+        address_pair(world, s_sub, d_sub, a, b, protocol, port, attachment_nacls)
+        and (not _has_gwlb_routes(world) or symmetric(world, s_sub, d_sub, a, b))
     )
     return (
         routed
         and _sg_allows(world, src, dst, True, protocol, port)
         and _sg_allows(world, dst, src, False, protocol, port)
+        and _through_privatelink(world, src, dst, protocol, port, attachment_nacls)
     )
+
+
+def _through_privatelink(
+    world: World, src: NetworkInterface, dst: NetworkInterface, protocol: str, port: int | None,
+    attachment_nacls: bool,
+) -> bool:
+    """A user-service endpoint's interface: on to the load balancer's node and its target, as the
+    tracer goes (``privatelink.nlb_leg``), the node → target pair brute-forced like any other."""
+    from vpclab.reach.privatelink import matrix_onward, nlb_admits
+    from vpclab.reach.result import PacketHeader
+
+    found = matrix_onward(world, dst, protocol, port)
+    if found is None:
+        return True
+    leg, target = found
+    if leg.blocked or leg.node is None:
+        return False
+    if target is not None and not interface_pair(
+        world, leg.node.id, target.id, protocol, port, attachment_nacls
+    ):
+        return False
+    packet = PacketHeader(src.private_ip_address, dst.private_ip_address, protocol, None, port)
+    return nlb_admits(world, leg, packet, src)

@@ -32,6 +32,13 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
         {"protocol": "tcp", "port": 443},
     ),
     ("peering-triangle.a.c.json", "peering-triangle", "a-host", "c-host", {"protocol": "tcp", "port": 22}),
+    (
+        "centralized-inspection.spoke-a.spoke-c.json",
+        "centralized-inspection",
+        "spoke-a-host",
+        "spoke-c-host",
+        {"protocol": "tcp", "port": 443},
+    ),
     ("hybrid-dx-vpn.dc.app-1.json", "hybrid-dx-vpn", "dc", "app-1", {"protocol": "tcp", "port": 443}),
     ("hybrid-dx-vpn.branch.app-1.json", "hybrid-dx-vpn", "branch", "app-1", {"protocol": "tcp", "port": 443}),
 ]

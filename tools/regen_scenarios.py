@@ -146,6 +146,23 @@ DESIGNS: dict[str, tuple[str, list[Flow]]] = {
             ("spoke-a-host", "spoke-c-host", "tcp", 443),
         ],
     ),
+    "gwlb-centralized-inspection": (
+        "centralized-inspection",
+        [
+            ("spoke-a-host", "spoke-b-host", "tcp", 443),
+            ("spoke-a-host", "spoke-c-host", "tcp", 443),
+            ("spoke-c-host", "spoke-a-host", "tcp", 443),
+            ("spoke-a-host", "spoke-b-host", "tcp", 22),
+        ],
+    ),
+    "gwlb-ingress-inspection": (
+        "ingress-inspection",
+        [
+            ("internet", "web", "tcp", 443),
+            ("web", "internet", "tcp", 443),
+            ("internet", "web", "tcp", 22),
+        ],
+    ),
     "s3-gateway-endpoint": (
         "s3-gateway-endpoint",
         [

@@ -37,6 +37,7 @@ def test_vpn_via_vgw_with_route_propagation(clean_server: Server) -> None:
         "Type": "ipsec.1",
         "IpAddress": "203.0.113.5",
         "BgpAsn": "65001",
+        "Tags": [],
     }
     # the lab knob, set after creation with CreateTags
     ec2.create_tags(Resources=[cgw_id], Tags=[{"Key": ON_PREM, "Value": "192.168.0.0/16, 172.20.0.0/16"}])
@@ -154,7 +155,7 @@ def test_static_vpn_routes(clean_server: Server) -> None:
     )
     bgp_id = bgp["VpnConnection"]["VpnConnectionId"]
     with client_error(
-        "InvalidParameterValue",
+        "InvalidVpnConnection.InvalidType",
         f"VPN connection {bgp_id} uses dynamic routing (BGP); static routes are allowed only "
         "when its StaticRoutesOnly option is true.",
     ):

@@ -126,6 +126,7 @@ def test_identical_customer_gateway_request_returns_the_existing_one(cp, world):
 def test_customer_gateway_quota(cp, world):
     """AWS "Site-to-Site VPN quotas": customer gateways per Region, 50
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html)."""
+    world.settings.quotas = "aws-default"  # a new account's value; the lab's is higher
     for i in range(50):
         _cgw(cp, ip=f"198.51.100.{i + 1}")
     with fails(world, "CustomerGatewayLimitExceeded",
@@ -189,6 +190,7 @@ def test_vpn_gateway_zone_must_be_in_the_region(cp, world):
 def test_vpn_gateway_quota(cp, world):
     """AWS "Site-to-Site VPN quotas": virtual private gateways per Region, 5
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html)."""
+    world.settings.quotas = "aws-default"  # a new account's value; the lab's is higher
     for _ in range(5):
         cp.create_vpn_gateway(type="ipsec.1")
     with fails(world, "VpnGatewayLimitExceeded",
@@ -299,10 +301,11 @@ def test_vpn_connection_needs_exactly_one_gateway(cp, world):
 def test_bgp_asns_must_differ(cp, world):
     """AWS: a dynamic connection peers the customer gateway's ASN with the VGW's Amazon-side ASN, which
     must differ ("Customer gateway options",
-    https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html)."""
+    https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html); the code is AsnConflict ("Error
+    codes for the Amazon EC2 API", https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
     cgw = _cgw(cp, asn=64512)
     vgw = cp.create_vpn_gateway(type="ipsec.1")  # Amazon side 64512
-    with fails(world, "InvalidParameterValue",
+    with fails(world, "AsnConflict",
                "The ASN of the specified customer gateway and virtual private gateway are the same."):
         cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id)
     cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
@@ -324,6 +327,7 @@ def test_one_customer_gateway_ip_per_gateway(cp, world):
 def test_vpn_connection_quotas(cp, world):
     """AWS "Site-to-Site VPN quotas": VPN connections per virtual private gateway, 10; per Region, 50
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html)."""
+    world.settings.quotas = "aws-default"  # a new account's value; the lab's is higher
     cgws = [_cgw(cp, ip=f"198.51.100.{i + 1}") for i in range(50)]
     vgws = [cp.create_vpn_gateway(type="ipsec.1") for _ in range(5)]
     for i, cgw in enumerate(cgws):
@@ -391,11 +395,13 @@ def _static_vpn(cp, vgw=None):
 def test_static_routes_only_on_a_static_connection(cp, world):
     """AWS "Static and dynamic routing": static routes are for connections configured with static routing;
     a dynamic connection learns its routes over BGP
-    (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html).
-    The error wording is vpclab's (AWS documents none)."""
+    (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNRoutingTypes.html). The code is
+    InvalidVpnConnection.InvalidType ("Error codes for the Amazon EC2 API",
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html); the wording is
+    vpclab's (AWS documents none)."""
     bgp = cp.create_vpn_connection(customer_gateway_id=_cgw(cp).id, type="ipsec.1",
                                    vpn_gateway_id=cp.create_vpn_gateway(type="ipsec.1").id)
-    with fails(world, "InvalidParameterValue",
+    with fails(world, "InvalidVpnConnection.InvalidType",
                f"VPN connection {bgp.id} uses dynamic routing (BGP); static routes are "
                "allowed only when its StaticRoutesOnly option is true."):
         cp.create_vpn_connection_route(vpn_connection_id=bgp.id, destination_cidr_block="192.168.0.0/24")

@@ -387,6 +387,84 @@ def test_appliance_mode_keeps_a_cross_az_flow_on_one_appliance() -> None:
     assert len(fw_forward) == 1 and fw_forward == fw_return
 
 
+# -- Gateway Load Balancer: centralized inspection ---------------------------------------------
+GWLB_OK = ("reachable", ["PATH_THROUGH_GWLB_NOT_CHECKED"])
+
+
+def test_centralized_inspection_through_gateway_load_balancer_endpoints() -> None:
+    """ "Centralized inspection" with Gateway Load Balancer and Transit Gateway: the inspection VPC's
+    attachment subnets route to the Gateway Load Balancer endpoint of their AZ, the Gateway Load
+    Balancer sends the packet to an appliance and back out of the same endpoint, whose subnet routes
+    it back to the transit gateway; appliance mode keeps both directions on one endpoint
+    (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/getting-started.html). AWS's
+    analyser does not look inside the appliance: PATH_THROUGH_GWLB_NOT_CHECKED (informational)."""
+    got = check(
+        "gwlb-centralized-inspection",
+        {
+            "spoke-a-host → spoke-b-host tcp/443": GWLB_OK,
+            "spoke-a-host → spoke-c-host tcp/443": GWLB_OK,
+            "spoke-c-host → spoke-a-host tcp/443": GWLB_OK,
+            "spoke-a-host → spoke-b-host tcp/22": ("blocked", ["PATH_THROUGH_GWLB_NOT_CHECKED",
+                                                               "ENI_SG_RULES_MISMATCH"]),
+        },
+    )
+    flow = got["spoke-a-host → spoke-c-host tcp/443"]
+    for direction in ("forward", "return"):
+        assert in_order(flow[direction], "transit-gateway-attachment hub-inspection", "vpc-endpoint gwlbe-a",
+                        "load-balancer firewalls/gwlb", "target-group firewalls/appliances",
+                        "vpc-endpoint gwlbe-a", "route-table insp-gwlbe-rt")
+        assert not any(h.startswith("vpc-endpoint gwlbe-b") for h in flow[direction])
+
+
+def test_gwlb_reply_through_another_endpoint_is_dropped_without_appliance_mode() -> None:
+    """ "Stateful appliances and appliance mode": without appliance mode the reply of a cross-AZ flow
+    enters the inspection VPC in the other AZ and meets the other endpoint, whose Gateway Load
+    Balancer never saw the request (GWLB guide, "Asymmetric flows")
+    (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html)."""
+    net = edited("centralized-inspection", "appliance_mode: true", "appliance_mode: false")
+    t = net.trace("spoke-a-host", "spoke-c-host", protocol="tcp", port=443)
+    assert t.disposition == "blocked"
+    assert set(t.codes) == {"PATH_THROUGH_GWLB_NOT_CHECKED", "TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED",
+                            "VPCLAB_GWLB_ASYMMETRIC_FLOW"}
+    same_az = net.trace("spoke-a-host", "spoke-b-host", protocol="tcp", port=443)
+    assert same_az.disposition == "reachable"
+
+
+def test_gwlb_without_healthy_appliances_in_the_zone() -> None:
+    """Gateway Load Balancer "Target groups": the load balancer routes to healthy registered targets in
+    the endpoint's Availability Zone (cross-zone load balancing is off by default): none there,
+    ELBV2_NO_TARGETS_IN_AZ; with cross-zone load balancing on, the other AZ's appliance answers
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/target-groups.html)."""
+    net = edited("centralized-inspection", "targets: [fw-a, fw-b]", "targets: [fw-b]")
+    t = net.trace("spoke-a-host", "spoke-b-host", protocol="tcp", port=443)
+    assert t.disposition == "blocked" and "ELBV2_NO_TARGETS_IN_AZ" in t.codes
+    net = edited("centralized-inspection", "targets: [fw-a, fw-b]", "targets: [fw-b]\n      cross_zone: true")
+    assert net.trace("spoke-a-host", "spoke-b-host", protocol="tcp", port=443).disposition == "reachable"
+
+
+def test_ingress_inspection_through_an_igw_edge_route_table() -> None:
+    """Ingress routing: a route table edge-associated with the internet gateway sends the web subnet's
+    CIDR to a Gateway Load Balancer endpoint; the web subnet's default route and the endpoint subnet's
+    route to the internet gateway complete the symmetric path, both ways through the appliance
+    (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html,
+    https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-load-balancer-endpoints.html)."""
+    got = check(
+        "gwlb-ingress-inspection",
+        {
+            "internet → web tcp/443": GWLB_OK,
+            "web → internet tcp/443": GWLB_OK,
+            "internet → web tcp/22": ("blocked", ["PATH_THROUGH_GWLB_NOT_CHECKED", "ENI_SG_RULES_MISMATCH"]),
+        },
+    )
+    inbound = got["internet → web tcp/443"]
+    assert in_order(inbound["forward"], "internet-gateway app/igw", "route-table app-edge-rt",
+                    "vpc-endpoint app-gwlbe-1a", "target-group security-appliances/appliances",
+                    "route-table app-gwlbe-rt", "network-interface web/eni")
+    assert in_order(inbound["return"], "route-table app-web-rt", "vpc-endpoint app-gwlbe-1a",
+                    "route-table app-gwlbe-rt", "internet-gateway app/igw")
+
+
 # -- Endpoints ----------------------------------------------------------------------------------
 def test_s3_gateway_endpoint_from_inside_its_vpc() -> None:
     """ "Gateway endpoints for Amazon S3": the endpoint's prefix-list route in the subnet's route table

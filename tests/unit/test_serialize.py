@@ -181,6 +181,8 @@ def build_every_kind(world: World) -> None:
     cp.associate_dhcp_options(dhcp_options_id=dopt.id, vpc_id=vpc.id)
     sa = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
     sb = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone="us-east-1b")
+    cp.create_subnet_cidr_reservation(subnet_id=sb.id, cidr="10.0.2.128/25", reservation_type="explicit",
+                                      description="later")
     igw = cp.create_internet_gateway()
     cp.attach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
     cp.create_egress_only_internet_gateway(vpc_id=vpc.id)
@@ -248,6 +250,16 @@ def build_every_kind(world: World) -> None:
                                           destination_port=22,
                                           filter_at_source={"source_address": "10.0.1.9"})
     cp.start_network_insights_analysis(network_insights_path_id=nip.id)
+    header = {"destination_ports": ["22"], "protocols": ["tcp"]}
+    eni_type = {"resource_types": ["AWS::EC2::NetworkInterface"]}
+    nis = cp.create_network_insights_access_scope(
+        match_paths=[{"source": {"resource_statement": {"resources": [vpc.id]},
+                                 "packet_header_statement": header},
+                      "destination": {"resource_statement": eni_type}}],
+        exclude_paths=[{"through_resources": [{"resource_statement": {
+            "resource_types": ["AWS::EC2::VPCPeeringConnection"]}}]}],
+    )
+    cp.start_network_insights_access_scope_analysis(network_insights_access_scope_id=nis.id)
 
 
 def test_every_kind_round_trips() -> None:

@@ -19,7 +19,6 @@ reset, under the lock, for caches the server keeps outside the World.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..model.world import World
+from .durability import CommitLock
 from .endpoint import caller_of
 from .handlers import insights
 from .security import is_loopback
@@ -43,8 +43,9 @@ class ServerState:
 
     world: World
     store: SqliteStore
-    #: every mutation (ControlPlane call, reset) holds it; reads that must be consistent too
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    #: every mutation (ControlPlane call, reset) holds it; reads that must be consistent too.
+    #: Leaving it waits until the state file holds every change made so far (group commit)
+    lock: CommitLock = field(default_factory=CommitLock)
     #: the YAML file given with ``--load``, if any (a reset does not load it again)
     loaded_from: str | None = None
     #: called (under the lock) after each reset, e.g. to forget which accounts were set up
@@ -100,19 +101,19 @@ def admin_routes(get_state: Callable[[], ServerState]) -> list[Route]:
         if refused is not None:
             return refused
         state = get_state()
-        with state.lock:
-            try:
+        try:
+            with state.lock:  # leaving it waits until the emptied file is durable
                 state.store.reset(state.world)
-            except StoreError as exc:
-                return JSONResponse({"status": "error", "message": str(exc)}, status_code=500)
-            for callback in state.after_reset:
-                callback()
-            body: dict[str, object] = {"status": "reset", "resources": len(state.world),
-                                       "version": state.world.version}
-            if state.loaded_from:
-                body["loaded"] = state.loaded_from
-                body["message"] = (f"the network loaded from {state.loaded_from} at start-up is not loaded "
-                                   "again; restart the server to start from it")
+                for callback in state.after_reset:
+                    callback()
+                body: dict[str, object] = {"status": "reset", "resources": len(state.world),
+                                           "version": state.world.version}
+        except StoreError as exc:
+            return JSONResponse({"status": "error", "message": str(exc)}, status_code=500)
+        if state.loaded_from:
+            body["loaded"] = state.loaded_from
+            body["message"] = (f"the network loaded from {state.loaded_from} at start-up is not loaded "
+                               "again; restart the server to start from it")
         return JSONResponse(body)
 
     return [

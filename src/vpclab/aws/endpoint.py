@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..control.access_scopes import AccessScopeAnalyser
 from ..control.insights import Analyser
 from ..control.plane import ControlPlane
 from ..core import budget
@@ -35,7 +35,9 @@ from ..core.errors import AwsError, invalid_parameter_value
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.vpc import Vpc
 from ..model.world import World
-from . import handlers, protocol  # noqa: F401  (importing handlers registers every family)
+from . import handlers, protocol, zones  # noqa: F401  (importing handlers registers every family)
+from .durability import CommitLock
+from .idempotency import ClientTokens, token_member
 from .registry import HANDLERS, Call
 
 log = logging.getLogger("vpclab.aws")
@@ -76,12 +78,24 @@ def caller_of(headers: Mapping[str, str], form: Mapping[str, str]) -> Caller:
     return Caller(account, region, SIGNING_SERVICES.get(service, service))
 
 
-class Response:
-    __slots__ = ("body", "status")
+#: the Query services with handlers (REST-JSON and JSON services are routed before this endpoint)
+_SERVED = frozenset(service for service, _ in HANDLERS)
 
-    def __init__(self, status: int, body: str) -> None:
+
+class Response:
+    """An answer: HTTP status, body, and the request id the body carries (sent again in the
+    ``x-amzn-RequestId`` header, where AWS's SDKs read it)."""
+
+    __slots__ = ("body", "request_id", "status")
+
+    def __init__(self, status: int, body: str, request_id: str) -> None:
         self.status = status
         self.body = body
+        self.request_id = request_id
+
+    @property
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        return [(b"x-amzn-requestid", self.request_id.encode("latin-1"))]
 
 
 def _service_for(caller: Caller, action: str, version: str | None = None) -> str:
@@ -119,20 +133,26 @@ class Endpoint:
     """The World behind the endpoint, its lock, and the lazily created default VPCs."""
 
     def __init__(
-        self, world: World, *, default_vpc: bool = True, lock: threading.RLock | None = None,
-        analyser: Analyser | None = None,
+        self, world: World, *, default_vpc: bool = True, lock: CommitLock | None = None,
+        analyser: Analyser | None = None, access_analyser: AccessScopeAnalyser | None = None,
     ) -> None:
         self.world = world
         self.default_vpc = default_vpc
         #: what StartNetworkInsightsAnalysis runs (given by whoever composes the app: create_app)
         self.analyser = analyser
+        #: what StartNetworkInsightsAccessScopeAnalysis runs (likewise)
+        self.access_analyser = access_analyser
         #: one lock: mutations are serialized and reads see a consistent World
-        self.lock = lock or threading.RLock()
+        self.lock = lock or CommitLock()
         self._ready: set[tuple[str, str]] = set()
+        #: answers to requests that carried a client token (aws/idempotency.py)
+        self.client_tokens = ClientTokens()
 
     def forget_accounts(self) -> None:
-        """After a reset: every account and Region starts afresh (gets its default VPC again)."""
+        """After a reset: every account and Region starts afresh (gets its default VPC again), and
+        client tokens are forgotten with the resources they made."""
         self._ready.clear()
+        self.client_tokens.clear()
 
     def ensure_default_vpc(self, account_id: str, region: str) -> None:
         """AWS starts every account and Region with a default VPC: create it on first use.
@@ -154,7 +174,9 @@ class Endpoint:
 
     def error(self, headers: Mapping[str, str], exc: AwsError) -> Response:
         """``exc`` in the envelope of the protocol the request is answered in, with exc's status."""
-        return Response(exc.status, protocol.render_error(self.protocol_for(headers), exc, str(uuid.uuid4())))
+        request_id = str(uuid.uuid4())
+        body = protocol.render_error(self.protocol_for(headers), exc, request_id)
+        return Response(exc.status, body, request_id)
 
     def dispatch(
         self, form: Mapping[str, str], headers: Mapping[str, str], account: str | None = None
@@ -170,12 +192,12 @@ class Endpoint:
         proto = _protocol_of(service)
         try:
             body = self._run(caller, service, action, form, request_id)
-            return Response(200, body)
+            return Response(200, body, request_id)
         except AwsError as exc:
             status = 503 if exc.status >= 500 else exc.status
             if status >= 500:
                 log.error("%s %s failed: %s", service, action, exc)
-            return Response(status, protocol.render_error(proto, exc, request_id))
+            return Response(status, protocol.render_error(proto, exc, request_id), request_id)
         except Exception:
             log.exception("internal error in %s %s (request %s)", service, action, request_id)
             return Response(
@@ -183,6 +205,7 @@ class Endpoint:
                 protocol.render_error(
                     proto, AwsError("InvalidRequest", "The request received was invalid."), request_id
                 ),
+                request_id,
             )
 
     def _run(
@@ -191,10 +214,17 @@ class Endpoint:
         fn = HANDLERS.get((service, action))
         op = protocol.operation(service, action) if fn is not None else None
         if fn is None or op is None:
+            if service not in _SERVED:
+                # a request signed for a service this endpoint does not serve (e.g. an S3 client
+                # pointed at it, or under mock_aws): no AWS wording exists for that, so say it plainly
+                raise AwsError("InvalidAction", f"vpclab does not serve the {service} API; it serves "
+                               f"{', '.join(sorted(_SERVED))} (docs/api-coverage.md).")
             if not action:
                 raise AwsError("MissingAction", "The request must contain the parameter Action")
             raise AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
+        # the caller's zone names → the World's lab names (and back in the answer): aws/zones.py
         params = protocol.parse_params(op, form)
+        params = zones.request_to_lab(caller.account_id, service, op.input_shape, params)
         if not is_region(caller.region):
             raise invalid_parameter_value(f"Invalid region: {caller.region}")
         if params.get("DryRun"):
@@ -218,6 +248,19 @@ class Endpoint:
                 request_id=request_id,
                 settings={"default_vpc": self.default_vpc},
                 analyser=self.analyser,
+                access_analyser=self.access_analyser,
             )
+            member = token_member(service, op)
+            token = params.get(member) if member is not None else None
+            if member is not None and token:
+                key = (caller.account_id, caller.region, service, action, str(token))
+                seen = self.client_tokens.replay(key, params, member, "IdempotentParameterMismatch")
+                if seen is not None:  # a retry: the first answer again, under this request's id
+                    answer, first_id = seen
+                    return answer.replace(first_id, request_id, 1)
             result: dict[str, Any] = fn(call)
-            return protocol.render_result(op, result, request_id)
+            result = zones.answer_to_account(caller.account_id, service, action, op.output_shape, result)
+            body = protocol.render_result(op, result, request_id)
+            if member is not None and token:
+                self.client_tokens.remember(key, params, member, body, request_id)
+            return body

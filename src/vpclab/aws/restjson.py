@@ -24,6 +24,7 @@ from botocore.model import ListShape, MapShape, OperationModel, Shape, Structure
 from ..core.errors import AwsError
 from ..core.text import describe_char, invalid_char
 from . import protocol
+from .idempotency import token_member
 from .registry import HANDLERS, Call
 
 log = logging.getLogger("vpclab.aws")
@@ -218,6 +219,14 @@ def dispatch(
     try:
         params = parse(op, body, query, headers)
         with endpoint.lock:
+            member = token_member(service, op)
+            token = params.get(member) if member is not None else None
+            key = (account_id, region, service, op.name, str(token))
+            if member is not None and token:
+                seen = endpoint.client_tokens.replay(
+                    key, params, member, "IdempotentParameterMismatchException")
+                if seen is not None:  # a retry: the first answer again (aws/idempotency.py)
+                    return 200, seen[0], {"x-amzn-RequestId": request_id}
             call = Call(
                 world=endpoint.world,
                 account_id=account_id,
@@ -228,8 +237,10 @@ def dispatch(
                 request_id=request_id,
                 analyser=endpoint.analyser,
             )
-            result = fn(call)
-        return 200, json.dumps(_jsonable(result)), {"x-amzn-RequestId": request_id}
+            answer = json.dumps(_jsonable(fn(call)))
+            if member is not None and token:
+                endpoint.client_tokens.remember(key, params, member, answer, request_id)
+        return 200, answer, {"x-amzn-RequestId": request_id}
     except AwsError as exc:
         status = 503 if exc.status >= 500 else exc.status
         return _error(_EC2_TO_REST.get(exc.code, exc.code), exc.message, op, status)

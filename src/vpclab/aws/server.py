@@ -43,13 +43,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
+from ..control.access_scopes import AccessScopeAnalyser
 from ..control.insights import Analyser
 from ..core import budget
 from ..core.errors import AwsError
+from ..model.quotas import mode_of
 from ..model.world import World
+from ..network.access_scopes import analyse_scope
 from ..network.insights import analyse
 from . import protocol
 from .admin import ADMIN_PREFIX, ServerState, admin_routes
+from .durability import CommitLock
 from .endpoint import Endpoint, caller_of
 from .endpoint import Response as EndpointResponse
 from .jsonrpc import CONTENT_TYPE as JSON_CONTENT_TYPE
@@ -106,14 +110,16 @@ def _headers(scope: Scope) -> dict[str, str]:
     return headers
 
 
-def _too_large(scope: Scope, size: int, limit: int) -> tuple[bytes, bytes]:
-    """(body, content type) of the 413 answer, in the EC2 Query shape at ``/``, else JSON."""
+def _too_large(scope: Scope, size: int, limit: int) -> tuple[bytes, bytes, str]:
+    """(body, content type, request id) of the 413 answer, in the EC2 Query shape at ``/``, else JSON."""
     error = AwsError("RequestEntityTooLarge",
                      f"Request body of {size} bytes exceeds the limit of {limit} bytes.", status=413)
+    request_id = str(uuid.uuid4())
     if scope["path"] == "/" and not _is_json_rpc(_headers(scope)):
-        return protocol.render_error("ec2", error, str(uuid.uuid4())).encode(), b"text/xml; charset=utf-8"
+        return (protocol.render_error("ec2", error, request_id).encode(), b"text/xml; charset=utf-8",
+                request_id)
     body = {"__type": error.code, "message": error.message}
-    return json.dumps(body).encode(), b"application/json"
+    return json.dumps(body).encode(), b"application/json", request_id
 
 
 def _is_json_rpc(headers: Mapping[str, str]) -> bool:
@@ -122,23 +128,29 @@ def _is_json_rpc(headers: Mapping[str, str]) -> bool:
     return "x-amz-target" in headers
 
 
-def open_state(path: str | Path, *, seed: int | None = None) -> ServerState:
+def open_state(path: str | Path, *, seed: int | None = None, quotas: str | None = None) -> ServerState:
     """The World kept in the state file at ``path`` (``:memory:`` for a throwaway one).
+
+    ``quotas`` (``lab``/``aws-default``, model/quotas.py), when given, is the World's quota mode
+    from now on, also for a file saved under the other mode; else the file's mode stays.
 
     The store holds the file's lock until ``state.store.close()``. Raises ``StateFileError`` (its
     subclasses name the reason) if the file cannot be used — also if it cannot be written.
     """
-    store = SqliteStore.open(path)
+    store = SqliteStore.open(path, group_commit=True)
     try:
         world = store.load(lambda: World(seed=seed))
+        if quotas is not None:
+            world.settings.quotas = mode_of(quotas)  # saved with the next change
         store.attach(world)
+        store.settle()
     except StoreError as exc:
         store.close()
         raise StateFileError(f"cannot write state file {store.path}: {exc.detail}") from exc
     except BaseException:
         store.close()
         raise
-    return ServerState(world=world, store=store)
+    return ServerState(world=world, store=store, lock=CommitLock(store.settle))
 
 
 def adopt_world(state: ServerState, world: World, source: str | Path) -> int:
@@ -226,11 +238,11 @@ class _QueryApp(Starlette):
         try:
             body = await _read_body(scope, receive, self.max_body)
         except _TooLarge as exc:
-            data, content_type = _too_large(scope, exc.args[0], self.max_body)
+            data, content_type, request_id = _too_large(scope, exc.args[0], self.max_body)
             # the rest of the body is never read: the connection closes after the answer
             await send({"type": "http.response.start", "status": 413, "headers": [
                 (b"content-length", str(len(data)).encode("latin-1")), (b"content-type", content_type),
-                (b"connection", b"close")]})
+                (b"x-amzn-requestid", request_id.encode("latin-1")), (b"connection", b"close")]})
             await send({"type": "http.response.body", "body": data})
             return
         if body is None:
@@ -260,7 +272,8 @@ class _QueryApp(Starlette):
             self.executor, self.handle_query, scope["query_string"].decode("latin-1"), body, headers,
             start, account,
         )
-        await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8")
+        await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8",
+                    result.headers)
 
     async def _refuse(self, send: Send, path: str, headers: dict[str, str], reason: str | AwsError) -> None:
         """An error in the shape of the route's protocol: EC2/STS XML at ``/``, the admin routes' JSON,
@@ -278,7 +291,8 @@ class _QueryApp(Starlette):
             await _send(send, exc.status, body, b"application/json", extra)
         else:
             result = self.endpoint.error(headers, exc)
-            await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8")
+            await _send(send, result.status, result.body.encode("utf-8"), b"text/xml; charset=utf-8",
+                        result.headers)
 
 
 
@@ -299,7 +313,7 @@ def error_response(headers: Any, status: int, code: str, message: str) -> Respon
                         media_type="application/json",
                         headers={"x-amzn-ErrorType": code, "x-amzn-RequestId": request_id})
     body = protocol.render_error("ec2", AwsError(code, message, status=status), request_id)
-    return Response(body, status_code=status, media_type="text/xml")
+    return Response(body, status_code=status, media_type="text/xml", headers={"x-amzn-RequestId": request_id})
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -332,8 +346,17 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+async def _store_error(request: Request, exc: Exception) -> Response:
+    """A state file that cannot be synced while a route waits for it (``aws/durability.py``):
+    503, which clients retry, in vpclab's JSON on its own routes (the AWS APIs answer it in
+    their protocols' shapes themselves)."""
+    return Response(json.dumps({"status": "error", "code": "InternalError", "message": str(exc)}),
+                    status_code=503, media_type="application/json")
+
+
 def create_app(
     state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse,
+    access_analyser: AccessScopeAnalyser = analyse_scope,
     allowed_hosts: Iterable[str] = (), verifier: SignatureVerifier | None = None,
 ) -> Starlette:
     """The endpoint over ``state``; network insights analyses run ``analyser`` (vpclab's tracer).
@@ -342,7 +365,8 @@ def create_app(
     cross-site browser requests; with a ``verifier`` every API request must be signed by one of its
     keys (docs/security.md).
     """
-    endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser)
+    endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser,
+                        access_analyser=access_analyser)
     state.after_reset.append(endpoint.forget_accounts)
 
     async def query(request: Request) -> Response:
@@ -350,7 +374,8 @@ def create_app(
         result = await run_in_threadpool(
             app.handle_query, request.url.query, await request.body(), request.headers, time.monotonic(),
             request.scope.get("vpclab.account"))
-        return Response(result.body, status_code=result.status, media_type="text/xml")
+        return Response(result.body, status_code=result.status, media_type="text/xml",
+                        headers={"x-amzn-RequestId": result.request_id})
 
     async def rest_json(request: Request) -> Response:
         # REST-JSON services (RAM): the SigV4 credential scope names the service
@@ -385,7 +410,8 @@ def create_app(
         Route("/", query, methods=["GET", "POST"]),
         Route("/{path:path}", rest_json, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]
-    app = _QueryApp(routes=routes, exception_handlers={404: _http_error, 405: _http_error})
+    app = _QueryApp(routes=routes, exception_handlers={404: _http_error, 405: _http_error,
+                                                   StoreError: _store_error})
     app.endpoint = endpoint
     app.executor = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="vpclab-request")
     app.guard = SiteGuard(allowed_hosts)
@@ -395,9 +421,11 @@ def create_app(
     return app
 
 
-def _bad_request_body(msg: str) -> bytes:
+def _bad_request(msg: str) -> tuple[bytes, bytes]:
+    """(body, request id) of the answer to a request uvicorn could not parse."""
     error = AwsError("InvalidRequest", f"The request received was invalid: {msg}")
-    return protocol.render_error("ec2", error, str(uuid.uuid4())).encode("utf-8")
+    request_id = str(uuid.uuid4())
+    return protocol.render_error("ec2", error, request_id).encode("utf-8"), request_id.encode("latin-1")
 
 
 def http_protocol() -> type:
@@ -417,10 +445,11 @@ def http_protocol() -> type:
 
     class QueryErrorHttpToolsProtocol(HttpToolsProtocol):
         def send_400_response(self, msg: str) -> None:
-            body = _bad_request_body(msg)
+            body, request_id = _bad_request(msg)
             self.transport.write(b"".join([
                 b"HTTP/1.1 400 Bad Request\r\n",
                 b"content-type: text/xml; charset=utf-8\r\n",
+                b"x-amzn-requestid: " + request_id + b"\r\n",
                 b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
                 b"connection: close\r\n\r\n",
                 body,
@@ -436,9 +465,10 @@ def _h11_protocol() -> type:
 
     class QueryErrorH11Protocol(H11Protocol):
         def send_400_response(self, msg: str) -> None:
-            body = _bad_request_body(msg)
+            body, request_id = _bad_request(msg)
             headers = [
                 (b"content-type", b"text/xml; charset=utf-8"),
+                (b"x-amzn-requestid", request_id),
                 (b"content-length", str(len(body)).encode("ascii")),
                 (b"connection", b"close"),
             ]

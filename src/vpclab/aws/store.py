@@ -10,10 +10,12 @@
 
 ``attach`` subscribes a listener to the World. The World calls it inside the committing
 transaction of every change set, so each set is written (upserts and deletes) in ONE SQLite
-transaction and committed before the listener returns — before the ControlPlane call returns and
-so before the HTTP response is sent. If the write fails, the listener raises ``StoreError`` and the
-World rolls the change back: the World and the file never disagree. Files use WAL journaling with
-``synchronous=FULL``, so a committed change survives a crash of the process or of the machine.
+transaction and committed before the listener returns. If the write fails, the listener raises
+``StoreError`` and the World rolls the change back: the World and the file never disagree. Files
+use WAL journaling; each commit is synced before it returns (``synchronous=FULL``) or, with
+``group_commit`` (``vpclab serve``), before ``settle()`` returns — which the server's lock calls
+before any answer is sent (``aws/durability.py``). A change survives a crash of the process or
+of the machine once it is answered.
 
 Schema (version 2): ``resources(id TEXT PRIMARY KEY, kind, owner_id, region, body, seq)`` — ``body``
 is ``model.serialize.to_dict`` as JSON (``to_json``), ``seq`` the order in which the resource was first stored
@@ -45,7 +47,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import sqlite3
 import struct
 import threading
@@ -54,10 +55,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import AwsError
 from ..model.base import Resource
 from ..model.serialize import ElementMemo, apply_patch, from_dict, to_json, to_patch
 from ..model.world import Changes, World
+from .backup import BASE_TABLES
+from .backup import backup as backup
+from .durability import GroupCommit
+from .durability import StoreError as StoreError
 from .state_lock import LOCK_SUFFIX as LOCK_SUFFIX
 from .state_lock import ForeignDatabaseError as ForeignDatabaseError
 from .state_lock import Lock, lock, make_parent, unlock
@@ -75,8 +79,6 @@ DEFAULT_STATE_PATH = Path("vpclab-state.sqlite3")
 MEMORY = ":memory:"
 #: vpclab's tables; a database holding any other table is another program's and is refused
 TABLES = frozenset({"resources", "meta", "patches"})
-#: the tables every vpclab state file has held (schema version 1 had no ``patches``)
-_BASE_TABLES = frozenset({"resources", "meta"})
 
 log = logging.getLogger("vpclab.aws")
 
@@ -108,21 +110,6 @@ ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, owner_id = excluded.owner_i
 """
 
 
-class StoreError(AwsError):
-    """A change could not be written; the World rolled it back.
-
-    It is AWS's ``InternalError`` with status 500 (a server fault); the endpoints answer it with
-    HTTP 503, which AWS clients retry. ``detail`` says what SQLite reported.
-    """
-
-    def __init__(self, detail: str) -> None:
-        AwsError.__init__(self, "InternalError", "An internal error has occurred", status=500)
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"InternalError: could not write the change to the state file: {self.detail}"
-
-
 class SqliteStore:
     """A World's durable copy in SQLite. Safe to share between threads (one lock per store)."""
 
@@ -146,11 +133,18 @@ class SqliteStore:
         #: per stored resource, what the file holds: the object last written, the length of its
         #: body and the total length of its patches (only while attached to a file)
         self._rows: dict[str, _Row] = {}
+        #: the WAL's group commit (``open(..., group_commit=True)`` on a WAL file), else None: each
+        #: commit is synced before it returns (``synchronous=FULL``)
+        self._group: GroupCommit | None = None
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path = DEFAULT_STATE_PATH) -> SqliteStore:
+    def open(cls, path: str | Path = DEFAULT_STATE_PATH, *, group_commit: bool = False) -> SqliteStore:
         """Open (creating if needed) the state file at ``path``, or ``":memory:"`` for a throwaway store.
+
+        With ``group_commit`` (``vpclab serve``), a commit returns before it is synced and
+        ``settle()`` waits until it is, sharing one sync among concurrent writers
+        (``aws/durability.py``); without, every commit is synced before it returns.
 
         Raises ``StateFileBusyError`` while another process has the file open, ``ForeignDatabaseError``
         for another program's SQLite database, ``SchemaVersionError`` for a file of another schema
@@ -170,7 +164,7 @@ class SqliteStore:
         store = cls(conn, name)
         store._lock_file = lock_file
         try:
-            store._prepare()
+            store._prepare(group_commit)
         except sqlite3.DatabaseError as exc:
             store._release(refused=True)
             raise StateFileError(f"{name} is not a usable vpclab state file: {exc}") from exc
@@ -179,7 +173,7 @@ class SqliteStore:
             raise
         return store
 
-    def _prepare(self) -> None:
+    def _prepare(self, group_commit: bool) -> None:
         conn = self._conn
         # what the file holds, before anything is written to it (not even the journal mode)
         tables = {row[0] for row in conn.execute(
@@ -188,7 +182,7 @@ class SqliteStore:
         if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
             # a newer vpclab's file, whatever tables that version added
             raise self._version_error(version)
-        ours = version is not None and _BASE_TABLES <= tables <= TABLES
+        ours = version is not None and BASE_TABLES <= tables <= TABLES
         if tables and not ours:
             raise ForeignDatabaseError(
                 f"{self._path} is a SQLite database but not a vpclab state file (it holds tables "
@@ -200,7 +194,9 @@ class SqliteStore:
                 # a file system without shared memory cannot do WAL: a rollback journal with
                 # synchronous=FULL is just as durable (only slower)
                 conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("PRAGMA synchronous=FULL")
+            elif group_commit:
+                self._group = GroupCommit(self._path + "-wal")
+        conn.execute(f"PRAGMA synchronous={'NORMAL' if self._group else 'FULL'}")
         conn.execute("BEGIN IMMEDIATE")
         try:
             # the tables and the schema version in one transaction: a file is either empty or
@@ -447,6 +443,8 @@ class SqliteStore:
                     raise
             except (sqlite3.Error, TypeError, ValueError) as exc:
                 raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+            if self._group is not None:
+                self._group.committed()
             self._next_seq = next_seq
             self._written = written
             self._raw_ids = raw_ids
@@ -457,6 +455,16 @@ class SqliteStore:
                     self._rows.pop(rid, None)
                 else:
                     self._rows[rid] = now_row
+
+    def settle(self) -> None:
+        """Return once every change committed so far is durable (at once without group commit)."""
+        if self._group is not None:
+            self._group.settle()
+
+    @property
+    def group_commit(self) -> GroupCommit | None:
+        """The group commit of a store opened with ``group_commit=True`` on a WAL file."""
+        return self._group
 
     def _patch(self, row: _Row | None, new: Resource) -> str | None:
         """The patch that writes ``new`` over what the file holds, or None to write its body."""
@@ -543,58 +551,3 @@ def _restore_id_state(world: World, state: Any, bad: Callable[[str, object], Sta
 
 def _clock_offset(world: World) -> float:
     return world.clock.offset.total_seconds()
-
-
-# -- backup ----------------------------------------------------------------------------------------
-def backup(source: str | Path, dest: str | Path) -> int:
-    """Copy the vpclab state file ``source`` into the new file ``dest``; return its resource count.
-
-    SQLite's online backup API copies a consistent snapshot, also while a server writes to
-    ``source`` (its committed changes in the ``-wal`` file included). ``dest`` is one
-    self-contained file (rollback journal, no ``-wal``), checked with ``PRAGMA quick_check``,
-    written under a temporary name and renamed into place. Raises ``FileNotFoundError`` if
-    ``source`` does not exist, ``FileExistsError`` if ``dest`` does, ``StateFileError`` if
-    ``source`` is not a readable vpclab state file or ``dest`` cannot be written.
-    """
-    src, dst = Path(source), Path(dest)
-    if not src.is_file():
-        raise FileNotFoundError(f"no such state file: {src}")
-    if dst.exists():
-        raise FileExistsError(f"{dst} exists; vpclab state backup writes a new file only")
-    make_parent(str(dst))
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    try:
-        try:
-            # mode=ro: a backup never writes to the source, whatever the source turns out to be
-            reader = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
-        except sqlite3.Error as exc:
-            raise StateFileError(f"cannot open state file {src}: {exc}") from exc
-        try:
-            try:
-                tables = {row[0] for row in reader.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
-                if not tables >= _BASE_TABLES or reader.execute(
-                        "SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
-                    raise StateFileError(f"{src} is not a vpclab state file")
-            except sqlite3.DatabaseError as exc:
-                raise StateFileError(f"{src} is not a usable vpclab state file: {exc}") from exc
-            writer = sqlite3.connect(tmp)
-            try:
-                reader.backup(writer)
-                writer.execute("PRAGMA journal_mode=DELETE")
-                check = writer.execute("PRAGMA quick_check").fetchone()[0]
-                if check != "ok":
-                    raise StateFileError(f"the copy of {src} is damaged: {check}")
-                count = int(writer.execute("SELECT COUNT(*) FROM resources").fetchone()[0])
-            except sqlite3.Error as exc:
-                raise StateFileError(f"cannot back up {src} to {dst}: {exc}") from exc
-            finally:
-                writer.close()
-        finally:
-            reader.close()
-        os.replace(tmp, dst)
-    except OSError as exc:
-        raise StateFileError(f"cannot write {dst}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return count

@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -19,6 +20,13 @@ from ..aws.store import DEFAULT_STATE_PATH, MEMORY
 if TYPE_CHECKING:
     from ..aws.admin import ServerState
     from ..aws.security import SignatureVerifier
+
+class QuotaMode(StrEnum):
+    """``--quotas``: the names of model/quotas.py's modes."""
+
+    lab = "lab"
+    aws_default = "aws-default"
+
 
 #: the port ``vpclab serve`` listens on unless told otherwise
 DEFAULT_PORT = 4566
@@ -46,6 +54,12 @@ def serve(
         bool, typer.Option("--no-default-vpc", help="Do not give each account and Region a default VPC.")
     ] = False,
     seed: Annotated[int | None, typer.Option(help="Deterministic resource ids (for tests).")] = None,
+    quotas: Annotated[
+        QuotaMode | None,
+        typer.Option(help="Quotas in force: 'lab' (the default: adjustable quotas at a generous lab "
+                          "value) or 'aws-default' (a new AWS account's defaults, strictly). Hard limits "
+                          "hold in both (docs/concepts.md#quotas). Kept in the state file."),
+    ] = None,
     allow_host: Annotated[
         list[str] | None,
         typer.Option("--allow-host", metavar="NAME",
@@ -94,7 +108,7 @@ def serve(
         err(f"vpclab: {problem}", err=True)
         raise typer.Exit(EXIT_CANNOT_START)
     try:
-        server_state = open_state(state, seed=seed)
+        server_state = open_state(state, seed=seed, quotas=quotas.value if quotas else None)
     except StateFileError as exc:
         err(f"vpclab: error: {exc}", err=True)
         raise typer.Exit(EXIT_CANNOT_START) from None

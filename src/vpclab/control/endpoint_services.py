@@ -6,7 +6,10 @@ AWS docs: "AWS PrivateLink" guide — "Share your services through AWS PrivateLi
 (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html), "Manage
 permissions" (https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions),
 "Accept or reject connection requests"
-(https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#accept-reject-connection-requests).
+(https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#accept-reject-connection-requests),
+"Create a service powered by Gateway Load Balancers" (an endpoint service in front of Gateway Load
+Balancers, ServiceType GatewayLoadBalancer:
+https://docs.aws.amazon.com/vpc/latest/privatelink/create-gateway-load-balancer-endpoint-service.html).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from .registry import action
 
 #: an allowed principal: everyone, or an IAM account root, user or role ARN
 _PRINCIPAL = re.compile(r"^(\*|arn:aws:iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+))$")
+#: the ServiceType of an endpoint service in front of Gateway Load Balancers
+GWLB_SERVICE_TYPE = "GatewayLoadBalancer"
 #: connection states that keep a service from being deleted or its load balancers from changing
 _ACTIVE = (AVAILABLE, PENDING_ACCEPTANCE)
 
@@ -46,17 +51,23 @@ def _existing_connections() -> AwsError:
     return AwsError("ExistingVpcEndpointConnections", "Service has existing active VPC Endpoint connections!")
 
 
-def _load_balancers(ctx: Ctx, arns: Sequence[str]) -> list[LoadBalancer]:
+def _load_balancers(ctx: Ctx, arns: Sequence[str], lb_type: str = "network") -> list[LoadBalancer]:
+    """The load balancers an endpoint service is given: the caller's, in its Region, of the type
+    the parameter names (NetworkLoadBalancerArns: network; GatewayLoadBalancerArns: gateway)."""
     found: list[LoadBalancer] = []
     for arn in arns:
         lb = load_balancer_by_arn(ctx.world, arn)
         if lb is None or lb.owner_id != ctx.account_id or lb.region != ctx.region:
             # AWS's wording for an unknown load balancer ARN here is undocumented
             raise AwsError("InvalidParameter", f"The load balancer {arn} does not exist")
-        if lb.type != "network":
-            raise AwsError("InvalidParameter", f"The load balancer {arn} is not a network load balancer")
+        if lb.type != lb_type:
+            raise AwsError("InvalidParameter", f"The load balancer {arn} is not a {lb_type} load balancer")
         found.append(lb)
     return found
+
+
+def _lb_type(svc: VpcEndpointService) -> str:
+    return "gateway" if svc.service_type == GWLB_SERVICE_TYPE else "network"
 
 
 def _zones(lbs: Sequence[LoadBalancer]) -> tuple[str, ...]:
@@ -94,23 +105,35 @@ def require_service(ctx: Ctx, service_id: str) -> VpcEndpointService:
 
 @action
 def create_vpc_endpoint_service_configuration(
-        ctx: Ctx, *, network_load_balancer_arns: Sequence[str], acceptance_required: bool = False,
+        ctx: Ctx, *, network_load_balancer_arns: Sequence[str] | None = None,
+        gateway_load_balancer_arns: Sequence[str] | None = None, acceptance_required: bool = False,
         private_dns_name: str | None = None, supported_ip_address_types: Sequence[str] | None = None,
         tags: Mapping[str, str] | None = None) -> VpcEndpointService:
-    """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers,
-    available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API);
-    SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load balancers)."""
-    if not network_load_balancer_arns:
+    """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers
+    (ServiceType Interface) or of Gateway Load Balancers (ServiceType GatewayLoadBalancer), available
+    in the AZs of their subnets. Exactly one of the two lists. AcceptanceRequired is false unless
+    asked for (EC2 API); SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load
+    balancers). A Gateway Load Balancer endpoint service has no private DNS name (AWS "Create a
+    service powered by Gateway Load Balancers" offers none; wording of the error vpclab's)."""
+    if bool(network_load_balancer_arns) == bool(gateway_load_balancer_arns):
         raise AwsError("InvalidParameter",
                        "exactly one of network_load_balancer_arn or "
                        "gateway_load_balancer_arn is a required member")
-    lbs = _load_balancers(ctx, network_load_balancer_arns)
+    gateway = bool(gateway_load_balancer_arns)
+    if gateway and private_dns_name is not None:
+        raise AwsError("InvalidParameter",
+                       "Private DNS names are not supported for Gateway Load Balancer endpoint services.")
+    lbs = _load_balancers(ctx, gateway_load_balancer_arns or network_load_balancer_arns or (),
+                          "gateway" if gateway else "network")
     types = _check_ip_address_types(list(dict.fromkeys(supported_ip_address_types or ["ipv4"])), lbs)
     svc_id = ctx.new_id("vpc_endpoint_service")
+    arns = tuple(lb.arn for lb in lbs)
     return ctx.world.put(VpcEndpointService(
         id=svc_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
         service_name=f"com.amazonaws.vpce.{ctx.region}.{svc_id}",
-        network_load_balancer_arns=tuple(lb.arn for lb in lbs), acceptance_required=acceptance_required,
+        network_load_balancer_arns=() if gateway else arns,
+        gateway_load_balancer_arns=arns if gateway else (),
+        service_type=GWLB_SERVICE_TYPE if gateway else "Interface", acceptance_required=acceptance_required,
         availability_zones=_zones(lbs), private_dns_name=private_dns_name, supported_ip_address_types=types))
 
 
@@ -140,6 +163,8 @@ def modify_vpc_endpoint_service_configuration(
         remove_private_dns_name: bool | None = None,
         add_network_load_balancer_arns: Sequence[str] | None = None,
         remove_network_load_balancer_arns: Sequence[str] | None = None,
+        add_gateway_load_balancer_arns: Sequence[str] | None = None,
+        remove_gateway_load_balancer_arns: Sequence[str] | None = None,
         add_supported_ip_address_types: Sequence[str] | None = None,
         remove_supported_ip_address_types: Sequence[str] | None = None) -> VpcEndpointService:
     """ModifyVpcEndpointServiceConfiguration: acceptance, private DNS name, load balancers, supported IP
@@ -151,28 +176,42 @@ def modify_vpc_endpoint_service_configuration(
     """
     svc = require_service(ctx, service_id)
     changes: dict[str, object] = {}
-    lb_arns = svc.network_load_balancer_arns
+    lb_type = _lb_type(svc)
+    lb_arns = svc.load_balancer_arns
     if acceptance_required is not None:
         changes["acceptance_required"] = acceptance_required
     if remove_private_dns_name:
         changes["private_dns_name"] = None
     elif private_dns_name is not None:
+        if lb_type == "gateway":
+            raise AwsError("InvalidParameter", "Private DNS names are not supported for Gateway Load "
+                                               "Balancer endpoint services.")
         changes["private_dns_name"] = private_dns_name
-    if add_network_load_balancer_arns or remove_network_load_balancer_arns:
+    other = ((add_network_load_balancer_arns or remove_network_load_balancer_arns) if lb_type == "gateway"
+             else (add_gateway_load_balancer_arns or remove_gateway_load_balancer_arns))
+    if other:
+        # an endpoint service keeps its kind of load balancer (wording vpclab's)
+        raise AwsError("InvalidParameter", f"The endpoint service {svc.id} is backed by {lb_type} load "
+                                           "balancers: it cannot take load balancers of another type")
+    add = (add_gateway_load_balancer_arns if lb_type == "gateway" else add_network_load_balancer_arns) or ()
+    remove = (remove_gateway_load_balancer_arns if lb_type == "gateway"
+              else remove_network_load_balancer_arns) or ()
+    if add or remove:
         if any(e.state in _ACTIVE for e in endpoint_connections(ctx.world, svc)):
             raise _existing_connections()
-        removed = set(remove_network_load_balancer_arns or ())
-        unknown = removed - set(svc.network_load_balancer_arns)
+        removed = set(remove)
+        unknown = removed - set(svc.load_balancer_arns)
         if unknown:
             raise AwsError("InvalidParameter", f"The load balancer {sorted(unknown)[0]} "
                                                f"is not associated with {svc.id}")
-        arns = [a for a in svc.network_load_balancer_arns if a not in removed]
-        arns += [a for a in add_network_load_balancer_arns or () if a not in arns]
+        arns = [a for a in svc.load_balancer_arns if a not in removed]
+        arns += [a for a in add if a not in arns]
         if not arns:
             raise AwsError("InvalidParameter", "An endpoint service must have at least one load balancer")
-        lbs = _load_balancers(ctx, arns)
+        lbs = _load_balancers(ctx, arns, lb_type)
         lb_arns = tuple(arns)
-        changes.update(network_load_balancer_arns=lb_arns, availability_zones=_zones(lbs))
+        field = "gateway_load_balancer_arns" if lb_type == "gateway" else "network_load_balancer_arns"
+        changes.update({field: lb_arns, "availability_zones": _zones(lbs)})
     removed_types = set(remove_supported_ip_address_types or ())
     for t in removed_types:
         if t not in svc.supported_ip_address_types:

@@ -8,7 +8,8 @@ for Amazon S3" (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints
 an AWS service using an interface VPC endpoint"
 (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html).
 
-The provider side (endpoint services, connection acceptance) is in ``endpoint_services``.
+The provider side (endpoint services, connection acceptance) is in ``endpoint_services``; the rules
+of Gateway Load Balancer endpoints (type ``GatewayLoadBalancer``) in ``gwlb_endpoints``.
 
 Error wording. Seen verbatim in real AWS responses: InvalidServiceName, DuplicateSubnetsInSameZone,
 "does not support the availability zone of the subnet", "Route table IDs are only supported for
@@ -53,11 +54,12 @@ from ..model.security_group import SecurityGroup
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .context import Ctx
+from .gwlb_endpoints import GWLB_ENDPOINT_TYPE, check_gwlb_modify, create_gwlb_endpoint
 from .ipv6 import set_managed_ipv6
 from .prefix_lists import aws_managed_prefix_list
 from .registry import action
 
-ENDPOINT_TYPES = ("Gateway", "Interface")
+ENDPOINT_TYPES = ("Gateway", "Interface", GWLB_ENDPOINT_TYPE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +313,10 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
     base = VpcEndpoint(id=vpce_id, owner_id=ctx.account_id, region=vpc.region, tags=Tags(tags), vpc_id=vpc.id,
                        service_name=service_name, vpc_endpoint_type=vpc_endpoint_type,
                        policy_document=policy_document, create_time=ctx.now, ip_address_type=ip_type)
+    if vpc_endpoint_type == GWLB_ENDPOINT_TYPE:
+        return create_gwlb_endpoint(ctx, vpc, offer, base, subnet_ids=subnet_ids or (),
+                                    security_group_ids=security_group_ids, route_table_ids=route_table_ids,
+                                    private_dns_enabled=private_dns_enabled, policy_document=policy_document)
     if vpc_endpoint_type == "Gateway":
         if subnet_ids or security_group_ids:
             raise AwsError("InvalidParameter", "Subnet IDs and security group IDs are only supported for "
@@ -362,6 +368,16 @@ def modify_vpc_endpoint(ctx: Ctx, *, vpc_endpoint_id: str, add_route_table_ids: 
     vpce = ctx.require(VpcEndpoint, vpc_endpoint_id)
     ctx.require_owner(vpce)
     vpc = ctx.require(Vpc, vpce.vpc_id)
+    if vpce.vpc_endpoint_type == GWLB_ENDPOINT_TYPE:
+        check_gwlb_modify(subnets=bool(add_subnet_ids or remove_subnet_ids),
+                          groups=bool(add_security_group_ids or remove_security_group_ids),
+                          route_tables=bool(add_route_table_ids or remove_route_table_ids),
+                          private_dns=bool(private_dns_enabled), policy=policy_document is not None)
+        if ip_address_type is not None and ip_address_type != vpce.ip_address_type:
+            # vpclab keeps a GWLB endpoint's IP address type as created (conservative)
+            raise AwsError("InvalidParameter", "The IP address type of a GatewayLoadBalancer type VPC "
+                                               "Endpoint cannot be changed in vpclab.")
+        return vpce
     gateway = vpce.vpc_endpoint_type == "Gateway"
     if gateway and (add_subnet_ids or remove_subnet_ids or add_security_group_ids or remove_security_group_ids
                     or private_dns_enabled is not None):

@@ -1,10 +1,12 @@
-"""Network load balancers: the elbv2 calls that put an NLB behind a PrivateLink endpoint service.
+"""Network and Gateway Load Balancers: the elbv2 calls that put an NLB behind a PrivateLink endpoint
+service, or a GWLB and its GENEVE appliances behind a Gateway Load Balancer endpoint service.
 
 CreateLoadBalancer, DeleteLoadBalancer, CreateTargetGroup, RegisterTargets, DeregisterTargets,
 CreateListener — as ControlPlane actions with Elastic Load Balancing's parameter names and errors.
 AWS docs: "Network Load Balancers" and the Elastic Load Balancing API reference
 (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html).
-vpclab models network load balancers only (what PrivateLink needs).
+vpclab models network and gateway load balancers (what PrivateLink needs); the gateway type's own
+rules are in ``control.gateway_load_balancer``.
 
 Error wording. Seen verbatim in real responses: ResourceInUse ("… cannot be deleted because it is
 currently associated with another service"). Recalled from real responses, not re-verified:
@@ -38,11 +40,26 @@ from ..model.load_balancer import (
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .context import Ctx
+from .gateway_load_balancer import (
+    GENEVE,
+    GWLB_ATTRIBUTES,
+    GWLB_VALUES,
+    check_forward,
+    check_gateway_load_balancer,
+    check_geneve_target_group,
+    check_listener,
+    check_target_failover,
+    geneve_target_group_defaults,
+    geneve_value_ok,
+    health_check,
+)
 from .ipv6 import set_managed_ipv6
 from .registry import action
 
 #: protocols a network load balancer's listeners and target groups speak
 NLB_PROTOCOLS = ("TCP", "UDP", "TCP_UDP", "TLS")
+#: the load balancer types vpclab models (ALBs are not: they are not PrivateLink or route targets)
+LOAD_BALANCER_TYPES = ("network", "gateway")
 TARGET_TYPES = ("instance", "ip")
 SCHEMES = ("internal", "internet-facing")
 #: a network load balancer's IpAddressType (ALBs also have dualstack-without-public-ipv4)
@@ -125,19 +142,30 @@ def _check_ip_address_type(ip_address_type: str, subnets: Sequence[Subnet]) -> N
                        "You must specify subnets with an associated IPv6 CIDR block.")
 
 
+def _groups(ctx: Ctx, vpc_id: str, security_groups: Sequence[str] | None) -> tuple[str, ...]:
+    from .load_balancer_security import check_groups
+
+    return check_groups(ctx, vpc_id, security_groups) if security_groups else ()
+
+
 @action
 def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: str = "network",
-                         scheme: str = "internal", security_groups: Sequence[str] | None = None,
+                         scheme: str | None = None, security_groups: Sequence[str] | None = None,
                          ip_address_type: str = "ipv4",
                          tags: Mapping[str, str] | None = None) -> LoadBalancer:
-    """CreateLoadBalancer (elbv2): a network load balancer with one interface per subnet (one per AZ);
-    a dualstack one's interfaces also get an IPv6 address each.
+    """CreateLoadBalancer (elbv2): a network or gateway load balancer with one interface per subnet
+    (one per AZ); a dualstack one's interfaces also get an IPv6 address each.
 
+    A network load balancer is ``internal`` unless asked for (vpclab's lab default). A gateway load
+    balancer takes subnets only: no scheme, no security groups (``check_gateway_load_balancer``).
     The same name with the same settings returns the existing load balancer, as AWS does.
     """
-    if type != "network":
-        raise _validation(
-            f"Load balancer type '{type}' is not modelled; vpclab models network load balancers")
+    if type not in LOAD_BALANCER_TYPES:
+        raise _validation(f"Load balancer type '{type}' is not modelled; vpclab models "
+                          f"{' and '.join(LOAD_BALANCER_TYPES)} load balancers")
+    if type == "gateway":
+        check_gateway_load_balancer(scheme, security_groups)
+    scheme = scheme or "internal"
     if scheme not in SCHEMES:
         raise _validation(f"Scheme '{scheme}' must be one of {', '.join(SCHEMES)}")
     _check_name(name, "Load balancer")
@@ -146,7 +174,8 @@ def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: s
     vpc_id = found[0].vpc_id
     for lb in ctx.world.all(LoadBalancer):
         if lb.load_balancer_name == name and lb.owner_id == ctx.account_id and lb.region == ctx.region:
-            same = (lb.subnet_ids, lb.scheme, lb.ip_address_type) == (tuple(subnets), scheme, ip_address_type)
+            same = ((lb.type, lb.subnet_ids, lb.scheme, lb.ip_address_type)
+                    == (type, tuple(subnets), scheme, ip_address_type))
             if same:
                 return lb
             raise AwsError("DuplicateLoadBalancerName",
@@ -159,13 +188,15 @@ def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: s
     lb_id = ctx.new_id("load_balancer")
     lb = LoadBalancer(id=lb_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
                       load_balancer_name=name, vpc_id=vpc_id, subnet_ids=tuple(subnets),
-                      availability_zones=tuple(s.availability_zone for s in found), type="network",
-                      scheme=scheme, security_groups=tuple(security_groups or ()), create_time=ctx.now,
+                      availability_zones=tuple(s.availability_zone for s in found), type=type,
+                      scheme=scheme, security_groups=_groups(ctx, vpc_id, security_groups),
+                      create_time=ctx.now,
                       ip_address_type=ip_address_type)
     from .interfaces import create_managed_interface
 
-    enis = [create_managed_interface(ctx, s, interface_type="network_load_balancer",
-                                     description=f"ELB net/{name}/{lb.arn.rsplit('/', 1)[1]}",
+    kind = "gwy" if lb.is_gateway else "net"
+    enis = [create_managed_interface(ctx, s, interface_type=f"{type}_load_balancer",
+                                     description=f"ELB {kind}/{name}/{lb.arn.rsplit('/', 1)[1]}",
                                      groups=lb.security_groups, requester_id="amazon-elb")
             for s in found]
     for eni in enis:
@@ -217,7 +248,7 @@ def delete_load_balancer(ctx: Ctx, *, load_balancer_arn: str) -> None:
         # documented error; wording recalled, not re-verified)
         raise AwsError("OperationNotPermitted", f"Load balancer '{lb.arn}' cannot be deleted because "
                                                 "deletion protection is enabled")
-    if any(lb.arn in svc.network_load_balancer_arns for svc in ctx.world.all(VpcEndpointService)):
+    if any(lb.arn in svc.load_balancer_arns for svc in ctx.world.all(VpcEndpointService)):
         raise AwsError("ResourceInUse", f"Load balancer '{lb.arn}' cannot be deleted because it is currently "
                                         "associated with another service")
     for ls in listeners_of(ctx.world, lb.id):
@@ -231,14 +262,31 @@ def delete_load_balancer(ctx: Ctx, *, load_balancer_arn: str) -> None:
 
 @action
 def create_target_group(ctx: Ctx, *, name: str, protocol: str, port: int, vpc_id: str,
-                        target_type: str = "instance", tags: Mapping[str, str] | None = None) -> TargetGroup:
-    """CreateTargetGroup (elbv2): a network load balancer target group (TCP, UDP, TCP_UDP or TLS)."""
+                        target_type: str = "instance", health_check_protocol: str | None = None,
+                        health_check_port: str | None = None, health_check_path: str | None = None,
+                        health_check_enabled: bool | None = None,
+                        health_check_interval_seconds: int | None = None,
+                        health_check_timeout_seconds: int | None = None,
+                        healthy_threshold_count: int | None = None,
+                        unhealthy_threshold_count: int | None = None,
+                        tags: Mapping[str, str] | None = None) -> TargetGroup:
+    """CreateTargetGroup (elbv2): a network load balancer target group (TCP, UDP, TCP_UDP or TLS) or a
+    gateway load balancer one (GENEVE, port 6081), with its health check settings (AWS's defaults
+    for the protocol unless given: ``gateway_load_balancer.health_check``)."""
     _check_name(name, "Target group")
-    if protocol not in NLB_PROTOCOLS:
-        raise _validation(f"Protocol '{protocol}' is not supported by network load balancer target groups")
+    if protocol not in (*NLB_PROTOCOLS, GENEVE):
+        raise _validation(f"Protocol '{protocol}' is not supported by network or gateway load balancer "
+                          "target groups")
     if target_type not in TARGET_TYPES:
         raise _validation(f"Target type '{target_type}' must be one of {', '.join(TARGET_TYPES)}")
     _check_port(port)
+    check_geneve_target_group(protocol, port)
+    checks = health_check(
+        protocol, health_check_protocol=health_check_protocol, health_check_port=health_check_port,
+        health_check_path=health_check_path, health_check_enabled=health_check_enabled,
+        health_check_interval_seconds=health_check_interval_seconds,
+        health_check_timeout_seconds=health_check_timeout_seconds,
+        healthy_threshold_count=healthy_threshold_count, unhealthy_threshold_count=unhealthy_threshold_count)
     vpc = ctx.world.get(vpc_id, Vpc)
     if vpc is None or not vpc.visible_to(ctx.world, ctx.account_id, ctx.region):
         raise _validation(f"The VPC ID '{vpc_id}' is not found")
@@ -250,7 +298,8 @@ def create_target_group(ctx: Ctx, *, name: str, protocol: str, port: int, vpc_id
                            f"A target group with the same name '{name}' exists, but with different settings")
     return ctx.world.put(TargetGroup(
         id=ctx.new_id("target_group"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
-        target_group_name=name, vpc_id=vpc_id, protocol=protocol, port=port, target_type=target_type))
+        target_group_name=name, vpc_id=vpc_id, protocol=protocol, port=port, target_type=target_type,
+        health_check=checks))
 
 
 def _check_target(ctx: Ctx, tg: TargetGroup, target_id: str) -> None:
@@ -317,18 +366,25 @@ def deregister_targets(ctx: Ctx, *, target_group_arn: str,
 
 
 @action
-def create_listener(ctx: Ctx, *, load_balancer_arn: str, protocol: str, port: int,
-                    default_actions: Sequence[Mapping[str, str]],
+def create_listener(ctx: Ctx, *, load_balancer_arn: str, default_actions: Sequence[Mapping[str, str]],
+                    protocol: str | None = None, port: int | None = None,
                     tags: Mapping[str, str] | None = None) -> Listener:
-    """CreateListener (elbv2): a port on the load balancer forwarding to target groups of its VPC.
+    """CreateListener (elbv2): a port on a network load balancer forwarding to target groups of its
+    VPC, or a gateway load balancer's listener (no protocol, no port: all IP packets) forwarding to a
+    GENEVE target group.
 
-    A target group serves one load balancer; one listener per port. (TLS certificates are not modelled.)
+    A target group serves one load balancer; one listener per port (a gateway load balancer: one
+    listener). (TLS certificates are not modelled.)
     """
     lb = require_load_balancer(ctx, load_balancer_arn)
     ctx.require_owner(lb)
-    if protocol not in NLB_PROTOCOLS:
-        raise _validation(f"Protocol '{protocol}' is not supported by network load balancer listeners")
-    _check_port(port)
+    check_listener(lb, protocol, port)
+    if protocol is None or port is None:  # a gateway load balancer's listener
+        protocol, port = "", 0
+    else:
+        if protocol not in NLB_PROTOCOLS:
+            raise _validation(f"Protocol '{protocol}' is not supported by network load balancer listeners")
+        _check_port(port)
     if not default_actions:
         raise _validation("A listener must have at least one default action")
     if lb.ip_address_type == "dualstack" and protocol in _NOT_DUALSTACK:
@@ -340,6 +396,7 @@ def create_listener(ctx: Ctx, *, load_balancer_arn: str, protocol: str, port: in
         if act.get("type") != "forward":
             raise _validation(f"Action type '{act.get('type')}' is not supported by network load balancers")
         tg = require_target_group(ctx, act.get("target_group_arn", ""))
+        check_forward(lb, tg)
         for other in ctx.world.all(Listener):
             if other.load_balancer_id != lb.id and tg.arn in other.target_group_arns:
                 raise AwsError("TargetGroupAssociationLimit",
@@ -349,7 +406,8 @@ def create_listener(ctx: Ctx, *, load_balancer_arn: str, protocol: str, port: in
             raise _validation(f"The target group '{tg.arn}' is not in the load balancer's VPC '{lb.vpc_id}'")
         tg_arns.append(tg.arn)
     if any(ls.port == port for ls in listeners_of(ctx.world, lb.id)):
-        raise AwsError("DuplicateListener", "A listener already exists on this port "
+        where = "" if lb.is_gateway else "on this port "  # a gateway load balancer has one listener
+        raise AwsError("DuplicateListener", f"A listener already exists {where}"
                                             f"for this load balancer '{lb.arn}'")
     return ctx.world.put(Listener(id=ctx.new_id("listener"), owner_id=ctx.account_id, region=ctx.region,
                                   tags=Tags(tags), load_balancer_id=lb.id, protocol=protocol, port=port,
@@ -383,8 +441,9 @@ _LB_VALUES: dict[str, tuple[str, ...] | None] = {
 
 
 def load_balancer_attributes(lb: LoadBalancer) -> dict[str, str]:
-    """Every attribute of a network load balancer: AWS's defaults, overridden by what was modified."""
-    return {**NLB_ATTRIBUTES, **dict(lb.attributes)}
+    """Every attribute of a network (or gateway) load balancer: AWS's defaults, overridden by what was
+    modified."""
+    return {**(GWLB_ATTRIBUTES if lb.is_gateway else NLB_ATTRIBUTES), **dict(lb.attributes)}
 
 
 def target_group_defaults(tg: TargetGroup) -> dict[str, str]:
@@ -395,8 +454,10 @@ def target_group_defaults(tg: TargetGroup) -> dict[str, str]:
     https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html).
 
     Client IP preservation is on by default for instance targets and for UDP / TCP_UDP IP targets,
-    off for TCP / TLS IP targets.
+    off for TCP / TLS IP targets. A GENEVE target group's: ``geneve_target_group_defaults``.
     """
+    if tg.protocol == GENEVE:
+        return geneve_target_group_defaults()
     preserve = tg.target_type == "instance" or tg.protocol in ("UDP", "TCP_UDP")
     return {
         "deregistration_delay.timeout_seconds": "300",
@@ -460,13 +521,13 @@ def modify_load_balancer_attributes(ctx: Ctx, *, load_balancer_arn: str,
     values." (API reference, ModifyLoadBalancerAttributes)."""
     lb = require_load_balancer(ctx, load_balancer_arn)
     ctx.require_owner(lb)
-    _checked(attributes, _LB_VALUES, "Load balancer",
-             lambda k, v: _LB_VALUES[k] is None or v in (_LB_VALUES[k] or ()))
+    values, defaults = (GWLB_VALUES, GWLB_ATTRIBUTES) if lb.is_gateway else (_LB_VALUES, NLB_ATTRIBUTES)
+    _checked(attributes, values, "Load balancer", lambda k, v: values[k] is None or v in (values[k] or ()))
     merged = {**load_balancer_attributes(lb), **attributes}
-    if merged["access_logs.s3.enabled"] == "true" and not merged["access_logs.s3.bucket"]:
+    if merged.get("access_logs.s3.enabled") == "true" and not merged["access_logs.s3.bucket"]:
         # access logs need a bucket (wording vpclab's; S3 bucket policies are not modelled)
         raise _validation("The value of 'access_logs.s3.bucket' cannot be empty when access logs are enabled")
-    changed = {k: v for k, v in merged.items() if NLB_ATTRIBUTES[k] != v}
+    changed = {k: v for k, v in merged.items() if defaults[k] != v}
     return ctx.world.put(replace(lb, attributes=Tags(changed)))
 
 
@@ -479,11 +540,13 @@ def modify_target_group_attributes(ctx: Ctx, *, target_group_arn: str,
     tg = require_target_group(ctx, target_group_arn)
     ctx.require_owner(tg)
     defaults = target_group_defaults(tg)
-    _checked(attributes, defaults, "Target group", _tg_value_ok)
+    _checked(attributes, defaults, "Target group", geneve_value_ok if tg.protocol == GENEVE else _tg_value_ok)
     if tg.protocol in ("UDP", "TCP_UDP") and attributes.get("preserve_client_ip.enabled") == "false":
         raise AwsError("InvalidConfigurationRequest",
                        f"Client IP preservation cannot be disabled for {tg.protocol} target groups")
     merged = {**target_group_attributes(tg), **attributes}
+    if tg.protocol == GENEVE:
+        check_target_failover(merged)
     changed = {k: v for k, v in merged.items() if defaults[k] != v}
     return ctx.world.put(replace(tg, attributes=Tags(changed)))
 

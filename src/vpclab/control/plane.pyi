@@ -4,6 +4,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from ..model.access_scopes import NetworkInsightsAccessScope, NetworkInsightsAccessScopeAnalysis
 from ..model.dhcp_options import DhcpOptions
 from ..model.direct_connect import (
     DirectConnectConnection,
@@ -23,7 +24,7 @@ from ..model.prefix_lists import ManagedPrefixList, PrefixListEntry
 from ..model.route_table import Route, RouteTable, RouteTableAssociation
 from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.sharing import ResourceShare
-from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
+from ..model.subnet import Subnet, SubnetCidrReservation, SubnetIpv6CidrBlockAssociation
 from ..model.transit_gateway import (
     TransitGateway,
     TransitGatewayAttachment,
@@ -35,6 +36,7 @@ from ..model.transit_gateway import (
 from ..model.vpc import Vpc, VpcCidrBlockAssociation, VpcIpv6CidrBlockAssociation
 from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway, VpnGatewayAttachment
 from ..model.world import World
+from .access_scopes import AccessScopeAnalyser
 from .context import Ctx
 from .insights import Analyser
 from .security_group import Permission, RevokeResult
@@ -52,6 +54,7 @@ class ControlPlane:
         account_id: str = ...,
         region: str = ...,
         analyser: Analyser | None = None,
+        access_analyser: AccessScopeAnalyser | None = None,
     ) -> None: ...
     @property
     def account_id(self) -> str: ...
@@ -69,7 +72,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (154), run by __getattr__ in a World transaction
+    # -- the actions (161), run by __getattr__ in a World transaction
     def accept_direct_connect_gateway_association_proposal(
         self,
         *,
@@ -289,25 +292,28 @@ class ControlPlane:
         self,
         *,
         load_balancer_arn: str,
-        protocol: str,
-        port: int,
         default_actions: Sequence[Mapping[str, str]],
+        protocol: str | None = None,
+        port: int | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Listener:
-        """CreateListener (elbv2): a port on the load balancer forwarding to target groups of its VPC."""
+        """CreateListener (elbv2): a port on a network load balancer forwarding to target groups of its VPC,
+        or a gateway load balancer's listener (no protocol, no port: all IP packets) forwarding to a GENEVE
+        target group.
+        """
     def create_load_balancer(
         self,
         *,
         name: str,
         subnets: Sequence[str],
         type: str = "network",
-        scheme: str = "internal",
+        scheme: str | None = None,
         security_groups: Sequence[str] | None = None,
         ip_address_type: str = "ipv4",
         tags: Mapping[str, str] | None = None,
     ) -> LoadBalancer:
-        """CreateLoadBalancer (elbv2): a network load balancer with one interface per subnet (one per AZ); a
-        dualstack one's interfaces also get an IPv6 address each.
+        """CreateLoadBalancer (elbv2): a network or gateway load balancer with one interface per subnet (one
+        per AZ); a dualstack one's interfaces also get an IPv6 address each.
         """
     def create_managed_prefix_list(
         self,
@@ -351,6 +357,14 @@ class ControlPlane:
         numbers its IPv4 and IPv6 allow-all entries 100 and 101: "Network ACL rules",
         https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
         """
+    def create_network_insights_access_scope(
+        self,
+        *,
+        match_paths: Sequence[Mapping[str, Any]] | None = None,
+        exclude_paths: Sequence[Mapping[str, Any]] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> NetworkInsightsAccessScope:
+        """CreateNetworkInsightsAccessScope: every statement checked as AWS's guide describes it."""
     def create_network_insights_path(
         self,
         *,
@@ -457,6 +471,18 @@ class ControlPlane:
         optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's; with
         ``ipv6_native``, an IPv6-only subnet: the /64 and no IPv4 block.
         """
+    def create_subnet_cidr_reservation(
+        self,
+        *,
+        subnet_id: str,
+        cidr: str,
+        reservation_type: str,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> SubnetCidrReservation:
+        """CreateSubnetCidrReservation: an IPv4 or IPv6 CIDR inside the subnet's block of that family, of type
+        ``prefix`` or ``explicit``, overlapping none of the subnet's other reservations.
+        """
     def create_tags(self, *, resources: Sequence[str], tags: Mapping[str, str]) -> None:
         """CreateTags: add or overwrite tags on one or more resources (all or nothing); the tags themselves
         are checked by ``validate_tags`` before the action runs.
@@ -469,9 +495,20 @@ class ControlPlane:
         port: int,
         vpc_id: str,
         target_type: str = "instance",
+        health_check_protocol: str | None = None,
+        health_check_port: str | None = None,
+        health_check_path: str | None = None,
+        health_check_enabled: bool | None = None,
+        health_check_interval_seconds: int | None = None,
+        health_check_timeout_seconds: int | None = None,
+        healthy_threshold_count: int | None = None,
+        unhealthy_threshold_count: int | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> TargetGroup:
-        """CreateTargetGroup (elbv2): a network load balancer target group (TCP, UDP, TCP_UDP or TLS)."""
+        """CreateTargetGroup (elbv2): a network load balancer target group (TCP, UDP, TCP_UDP or TLS) or a
+        gateway load balancer one (GENEVE, port 6081), with its health check settings (AWS's defaults for the
+        protocol unless given: ``gateway_load_balancer.health_check``).
+        """
     def create_transit_gateway(
         self,
         *,
@@ -569,15 +606,19 @@ class ControlPlane:
     def create_vpc_endpoint_service_configuration(
         self,
         *,
-        network_load_balancer_arns: Sequence[str],
+        network_load_balancer_arns: Sequence[str] | None = None,
+        gateway_load_balancer_arns: Sequence[str] | None = None,
         acceptance_required: bool = False,
         private_dns_name: str | None = None,
         supported_ip_address_types: Sequence[str] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> VpcEndpointService:
-        """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers,
-        available in the AZs of their subnets. AcceptanceRequired is false unless asked for (EC2 API);
-        SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load balancers).
+        """CreateVpcEndpointServiceConfiguration: an endpoint service in front of network load balancers
+        (ServiceType Interface) or of Gateway Load Balancers (ServiceType GatewayLoadBalancer), available in
+        the AZs of their subnets. Exactly one of the two lists. AcceptanceRequired is false unless asked for
+        (EC2 API); SupportedIpAddressTypes is ipv4 unless asked for (ipv6 needs dualstack load balancers). A
+        Gateway Load Balancer endpoint service has no private DNS name (AWS "Create a service powered by
+        Gateway Load Balancers" offers none; wording of the error vpclab's).
         """
     def create_vpc_peering_connection(
         self,
@@ -657,6 +698,17 @@ class ControlPlane:
         """DeleteNetworkAcl: not the default ACL, not while subnets are associated with it."""
     def delete_network_acl_entry(self, *, network_acl_id: str, rule_number: int, egress: bool) -> None:
         """DeleteNetworkAclEntry: remove a numbered entry (the ``*`` entry cannot be removed)."""
+    def delete_network_insights_access_scope(
+        self, *, network_insights_access_scope_id: str
+    ) -> NetworkInsightsAccessScope:
+        """DeleteNetworkInsightsAccessScope: refused while analyses of the scope exist. AWS does not document
+        this case; vpclab answers as the Reachability Analyzer does for a path with analyses
+        (DeleteNetworkInsightsPath), with EC2's generic code for a resource that others depend on.
+        """
+    def delete_network_insights_access_scope_analysis(
+        self, *, network_insights_access_scope_analysis_id: str
+    ) -> NetworkInsightsAccessScopeAnalysis:
+        """DeleteNetworkInsightsAccessScopeAnalysis."""
     def delete_network_insights_analysis(
         self, *, network_insights_analysis_id: str
     ) -> NetworkInsightsAnalysis:
@@ -684,10 +736,16 @@ class ControlPlane:
         """DeleteRouteTable: not the main table, not while subnets or gateways are associated with it."""
     def delete_security_group(self, *, group_id: str) -> None:
         """DeleteSecurityGroup: not the VPC's default group, not while a network interface uses it or another
-        group's rule references it; only its owner.
+        group's rule in the same VPC references it; only its owner. A rule of a peer VPC's group that
+        references it does not stop the deletion: that rule becomes stale (AWS, "Update your security groups
+        to reference peer security groups": DescribeStaleSecurityGroups lists it).
         """
     def delete_subnet(self, *, subnet_id: str) -> None:
         """DeleteSubnet: not while network interfaces (instances, NAT gateways, endpoints, …) are in it."""
+    def delete_subnet_cidr_reservation(self, *, subnet_cidr_reservation_id: str) -> SubnetCidrReservation:
+        """DeleteSubnetCidrReservation: the reservation as it was (AWS answers it as
+        ``DeletedSubnetCidrReservation``); its addresses are assignable again.
+        """
     def delete_tags(
         self, *, resources: Sequence[str], tags: Mapping[str, str | None] | Sequence[str] | None = None
     ) -> None:
@@ -925,6 +983,8 @@ class ControlPlane:
         remove_private_dns_name: bool | None = None,
         add_network_load_balancer_arns: Sequence[str] | None = None,
         remove_network_load_balancer_arns: Sequence[str] | None = None,
+        add_gateway_load_balancer_arns: Sequence[str] | None = None,
+        remove_gateway_load_balancer_arns: Sequence[str] | None = None,
         add_supported_ip_address_types: Sequence[str] | None = None,
         remove_supported_ip_address_types: Sequence[str] | None = None,
     ) -> VpcEndpointService:
@@ -1072,6 +1132,9 @@ class ControlPlane:
         ipv6_address_count: int | None = None,
         ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
         enable_primary_ipv6: bool = False,
+        block_device_mappings: Sequence[Mapping[str, Any]] | None = None,
+        volume_tags: Mapping[str, str] | None = None,
+        network_interface_tags: Mapping[str, str] | None = None,
         **not_modelled: Any,
     ) -> list[Instance]:
         """RunInstances: an image from the catalogue, a known instance type of the same architecture, a subnet
@@ -1091,6 +1154,16 @@ class ControlPlane:
         """
     def set_ip_address_type(self, *, load_balancer_arn: str, ip_address_type: str) -> LoadBalancer:
         """SetIpAddressType (elbv2): ipv4 or dualstack; its interfaces gain or lose their IPv6 addresses."""
+    def set_security_groups(
+        self,
+        *,
+        load_balancer_arn: str,
+        security_groups: Sequence[str],
+        enforce_security_group_inbound_rules_on_private_link_traffic: str | None = None,
+    ) -> LoadBalancer:
+        """SetSecurityGroups: replaces the load balancer's groups (a Network Load Balancer created without any
+        cannot get them, nor lose all of them) and sets the PrivateLink enforcement (on | off).
+        """
     def start_bgp_failover_test(
         self,
         *,
@@ -1104,6 +1177,12 @@ class ControlPlane:
         """
     def start_instances(self, *, instance_ids: Sequence[str]) -> list[Instance]:
         """StartInstances: an instance launched with a public IPv4 address gets a new one."""
+    def start_network_insights_access_scope_analysis(
+        self, *, network_insights_access_scope_id: str, tags: Mapping[str, str] | None = None
+    ) -> NetworkInsightsAccessScopeAnalysis:
+        """StartNetworkInsightsAccessScopeAnalysis: runs the analysis now; it is ``succeeded`` when it returns
+        (AWS's answer is ``running`` first and charges per analysis).
+        """
     def start_network_insights_analysis(
         self,
         *,

@@ -240,7 +240,8 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
         vgw = ctx.require(VpnGateway, vpn_gateway_id)
         gateway_id = vgw.id
         if not opts["static_routes_only"] and cgw.bgp_asn == vgw.amazon_side_asn:
-            raise AwsError("InvalidParameterValue", "The ASN of the specified customer gateway and "
+            # "Error codes for the Amazon EC2 API" lists AsnConflict for this case
+            raise AwsError("AsnConflict", "The ASN of the specified customer gateway and "
                            "virtual private gateway are the same.")
     else:
         gateway_id = ctx.require(TransitGateway, transit_gateway_id).id
@@ -351,7 +352,8 @@ def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination
                        f"VPN connection {vpn.id} is attached to transit gateway {vpn.transit_gateway_id}; "
                        "add static routes to its transit gateway route table (CreateTransitGatewayRoute).")
     if not vpn.static_routes_only:
-        raise invalid_parameter_value(
+        # "Error codes for the Amazon EC2 API": InvalidVpnConnection.InvalidType (wording undocumented)
+        raise AwsError("InvalidVpnConnection.InvalidType",
                        f"VPN connection {vpn.id} uses dynamic routing (BGP); static routes are allowed only "
                        "when its StaticRoutesOnly option is true.")
     cidr = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))

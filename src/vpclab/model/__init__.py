@@ -4,6 +4,7 @@ Importing the package imports every concept module, so ``base.KINDS`` knows ever
 """
 
 from . import (  # noqa: F401
+    access_scopes,
     dhcp_options,
     direct_connect,
     endpoints,
@@ -19,6 +20,7 @@ from . import (  # noqa: F401
     sharing,
     subnet,
     transit_gateway,
+    volume,
     vpc,
     vpn,
 )

@@ -88,7 +88,8 @@ class VpcEndpoint(Resource):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class VpcEndpointService(Resource):
-    """A PrivateLink endpoint service (provider side), fronted by network load balancers."""
+    """A PrivateLink endpoint service (provider side), fronted by network load balancers (ServiceType
+    Interface) or by Gateway Load Balancers (ServiceType GatewayLoadBalancer)."""
 
     KIND: ClassVar[str] = "vpc_endpoint_service"
     ID_PREFIX: ClassVar[str] = "vpce-svc"
@@ -98,6 +99,8 @@ class VpcEndpointService(Resource):
 
     service_name: str
     network_load_balancer_arns: tuple[str, ...] = ()
+    #: GatewayLoadBalancerArns: a Gateway Load Balancer endpoint service's load balancers
+    gateway_load_balancer_arns: tuple[str, ...] = ()
     acceptance_required: bool = True
     allowed_principals: tuple[str, ...] = ()
     availability_zones: tuple[str, ...] = ()
@@ -110,6 +113,11 @@ class VpcEndpointService(Resource):
     @property
     def service_id(self) -> str:
         return self.id
+
+    @property
+    def load_balancer_arns(self) -> tuple[str, ...]:
+        """The load balancers behind the service, network or gateway."""
+        return self.network_load_balancer_arns + self.gateway_load_balancer_arns
 
     @property
     def base_endpoint_dns_names(self) -> tuple[str, ...]:

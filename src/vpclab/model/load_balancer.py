@@ -1,7 +1,10 @@
-"""Network load balancers, target groups and listeners: what stands behind a PrivateLink service.
+"""Network and Gateway Load Balancers, target groups and listeners: what stands behind a
+PrivateLink endpoint service (an NLB) or a Gateway Load Balancer endpoint service (a GWLB and its
+GENEVE appliances).
 
 Elastic Load Balancing identifies these by ARN; vpclab keeps an id (``net-…``, ``tg-…``,
-``lsnr-…``) for the World's index and derives the ARN from it.
+``lsnr-…``) for the World's index and derives the ARN from it (``loadbalancer/net/…`` for a
+Network Load Balancer, ``loadbalancer/gwy/…`` for a Gateway Load Balancer, as AWS spells them).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class LoadBalancer(Resource):
     subnet_ids: tuple[str, ...] = ()
     #: the Availability Zones of its subnets, in subnet order
     availability_zones: tuple[str, ...] = ()
+    #: network | gateway
     type: str = "network"
     #: internal | internet-facing
     scheme: str = "internal"
@@ -47,11 +51,19 @@ class LoadBalancer(Resource):
     ip_address_type: str = "ipv4"
     #: ModifyLoadBalancerAttributes: the attributes set away from AWS's defaults (key → value)
     attributes: Tags = Tags()  # noqa: RUF009 -- immutable and hashable
+    #: EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic (SetSecurityGroups): on | off
+    enforce_private_link_inbound_rules: str = "on"
+
+    @property
+    def is_gateway(self) -> bool:
+        """A Gateway Load Balancer (type ``gateway``)."""
+        return self.type == "gateway"
 
     @property
     def arn(self) -> str:
+        kind = "gwy" if self.is_gateway else "net"
         return (f"arn:aws:elasticloadbalancing:{self.region}:{self.owner_id}:"
-                f"loadbalancer/net/{self.load_balancer_name}/{_suffix(self.id)}")
+                f"loadbalancer/{kind}/{self.load_balancer_name}/{_suffix(self.id)}")
 
     @property
     def load_balancer_arn(self) -> str:
@@ -59,7 +71,7 @@ class LoadBalancer(Resource):
 
     @property
     def dns_name(self) -> str:
-        prefix = "internal-" if self.scheme == "internal" else ""
+        prefix = "internal-" if self.scheme == "internal" and not self.is_gateway else ""
         return f"{prefix}{self.load_balancer_name}-{_suffix(self.id)}.elb.{self.region}.amazonaws.com"
 
 
@@ -73,6 +85,24 @@ class Target:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class HealthCheck:
+    """A target group's health check settings (CreateTargetGroup's HealthCheck* parameters).
+
+    vpclab runs no health checks: the settings are kept and shown, and a registered target that is
+    running (an IP target: always) counts as healthy.
+    """
+
+    protocol: str = "TCP"
+    port: str = "traffic-port"
+    path: str | None = None
+    enabled: bool = True
+    interval_seconds: int = 30
+    timeout_seconds: int = 10
+    healthy_threshold_count: int = 5
+    unhealthy_threshold_count: int = 2
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class TargetGroup(Resource):
     KIND: ClassVar[str] = "target_group"
     ID_PREFIX: ClassVar[str] = "tg"
@@ -80,12 +110,14 @@ class TargetGroup(Resource):
 
     target_group_name: str
     vpc_id: str
-    #: TCP | UDP | TCP_UDP | TLS (network load balancer protocols)
+    #: TCP | UDP | TCP_UDP | TLS (network load balancer protocols) | GENEVE (gateway load balancer)
     protocol: str
     port: int
     #: instance | ip
     target_type: str = "instance"
     targets: tuple[Target, ...] = ()
+    #: the health check settings (AWS's defaults for the target group's protocol when not given)
+    health_check: HealthCheck | None = None
     #: ModifyTargetGroupAttributes: the attributes set away from AWS's defaults (key → value)
     attributes: Tags = Tags()  # noqa: RUF009 -- immutable and hashable
 

@@ -17,6 +17,16 @@ from typing import Any
 
 _FILE = Path(__file__).with_name("quotas.toml")
 MODES = ("maximum", "default")
+#: the modes' user-facing names (``vpclab serve --quotas``, YAML ``settings: {quotas: …}``)
+ALIASES = {"lab": "maximum", "aws-default": "default"}
+
+
+def mode_of(name: str) -> str:
+    """The mode a name stands for (``lab`` → ``maximum``, ``aws-default`` → ``default``)."""
+    mode = ALIASES.get(name, name)
+    if mode not in MODES:
+        raise ValueError(f"quota mode must be one of {', '.join([*ALIASES, *MODES])}, not {name!r}")
+    return mode
 
 
 @cache
@@ -26,7 +36,6 @@ def table() -> dict[str, dict[str, Any]]:
 
 
 def limit(mode: str, name: str) -> int:
-    """The quota in force: its documented maximum (mode "maximum") or AWS's new-account default."""
-    if mode not in MODES:
-        raise ValueError(f"quota mode must be one of {MODES}, not {mode!r}")
-    return int(table()[name][mode])
+    """The quota in force: the lab's value (mode "lab"/"maximum") or AWS's new-account default
+    (mode "aws-default"/"default")."""
+    return int(table()[name][mode_of(mode)])

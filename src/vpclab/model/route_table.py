@@ -50,7 +50,7 @@ ROUTE_TARGETS: tuple[RouteTarget, ...] = (
     RouteTarget("instance_id", "InstanceId", "route.instance-id", "instance", ("instance",)),
     RouteTarget("egress_only_internet_gateway_id", "EgressOnlyInternetGatewayId",
                 "route.egress-only-internet-gateway-id", None, ("egress_only_internet_gateway",)),
-    RouteTarget("vpc_endpoint_id", "GatewayId", None, None, ("vpc_endpoint",)),  # a GWLB endpoint
+    RouteTarget("vpc_endpoint_id", "GatewayId", None, "vpce", ("vpc_endpoint",)),  # a GWLB endpoint
     RouteTarget("local_gateway_id", "LocalGatewayId"),
     RouteTarget("carrier_gateway_id", "CarrierGatewayId"),
     RouteTarget("core_network_arn", "CoreNetworkArn"),

@@ -50,8 +50,9 @@ class Clock:
 class Settings:
     """World-wide lab settings."""
 
-    #: "maximum" applies each adjustable quota at its documented maximum (a lab models whole
-    #: organisations); "default" applies AWS's defaults for a new account.
+    #: "maximum" (alias "lab") applies each adjustable quota at the lab's value (its documented
+    #: maximum, or a generous lab choice: model/quotas.toml); "default" (alias "aws-default")
+    #: applies AWS's defaults for a new account. Hard limits hold in both.
     quotas: str = "maximum"
 
 

@@ -27,7 +27,8 @@ alternative, two uint64 columns per address, would have doubled every vectorised
 ranks keep the IPv4 code path, and its speed, exactly as it was.)
 
 Hops are small tuples: ``("local", vpc_id)``, ``("pcx", pcx_id)``, ``("tgw", tgw_id)``,
-``("att", attachment_id)`` (TGW tables), ``("mbox", eni_or_instance_id)`` (a middlebox),
+``("att", attachment_id)`` (TGW tables), ``("mbox", eni_instance_or_vpce_id)`` (a middlebox: an
+interface or instance, or a Gateway Load Balancer endpoint, whose packets come back out of it),
 ``("blackhole", target)``, ``("other", target)`` (internet, NAT and VPN gateways, gateway
 endpoints: the packet leaves the subnet fabric) and ``NO_ROUTE``.
 """
@@ -214,6 +215,8 @@ def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
         return ("tgw", target)
     if route.network_interface_id or route.instance_id:  # type: ignore[attr-defined]
         return ("mbox", target)
+    if route.vpc_endpoint_id:  # type: ignore[attr-defined]
+        return ("mbox", target)  # a Gateway Load Balancer endpoint
     return ("other", target)
 
 
@@ -342,6 +345,8 @@ class AttachmentInfo:
     peer_of: dict[str, str]
     #: availability zone → the attachment subnet (VPC attachments; same order as az_route_tables)
     az_subnets: dict[str, str] = field(default_factory=dict)
+    #: ApplianceModeSupport enabled (a flow's reply enters through its request's Availability Zone)
+    appliance_mode: bool = False
 
 
 @dataclass
@@ -439,15 +444,25 @@ def attachment_info(world: World, att: TransitGatewayAttachment, subnet_rt: dict
             att.transit_gateway_id: att.peer_transit_gateway_id,
             att.peer_transit_gateway_id: att.transit_gateway_id,
         }
-    return AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer, az_subs)
+    info = AttachmentInfo(att.id, att.resource_type, att.vpc_id, az_rts, assoc, peer, az_subs)
+    info.appliance_mode = att.appliance_mode_support == "enable"
+    return info
 
 
 def middlebox(world: World, target: str) -> tuple[str, str] | None:
     """(subnet, VPC) of an interface or instance (its primary interface) that forwards traffic
-    (source/destination check off, AWS "ENI_SOURCE_DEST_CHECK_RESTRICTION"), else None."""
+    (source/destination check off, AWS "ENI_SOURCE_DEST_CHECK_RESTRICTION"), or of a Gateway Load
+    Balancer endpoint whose appliance path works (``reach.gwlb``: the packet comes back out of the
+    endpoint, in its subnet), else None."""
+    from ..model.endpoints import VpcEndpoint
     from ..model.interfaces import Instance, NetworkInterface
+    from .gwlb import endpoint_works
 
     res = world.get(target)
+    if isinstance(res, VpcEndpoint):
+        if res.subnet_ids and res.state.lower() == "available" and endpoint_works(world, res):
+            return res.subnet_ids[0], res.vpc_id
+        return None
     if isinstance(res, Instance):
         res = world.get(res.network_interface_ids[0], NetworkInterface) if res.network_interface_ids else None
     if isinstance(res, NetworkInterface) and not res.source_dest_check:
@@ -460,7 +475,7 @@ def middleboxes(world: World) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for rt in world.all(RouteTable):
         for r in rt.routes:
-            target = r.network_interface_id or r.instance_id
+            target = r.network_interface_id or r.instance_id or r.vpc_endpoint_id
             if target and target not in out:
                 box = middlebox(world, target)
                 if box is not None:

@@ -55,12 +55,13 @@ UNIDIRECTIONAL_PATH_ANALYSIS_ONLY
 """.split()
 )
 
-#: vpclab's extensions, for what Reachability Analyzer does not analyse (on-premises, loops, IPv6:
+#: vpclab's extensions, for what Reachability Analyzer does not analyse (on-premises, loops, the return
+#: path through a Gateway Load Balancer, IPv6:
 #: AWS's analyser answers IPv4 paths only, so it has no code for an egress-only internet gateway
 #: refusing a flow started on the internet, or for IPv6 sent to a NAT gateway outside NAT64).
 VPCLAB_CODES = frozenset(
     "VPCLAB_ROUTING_LOOP VPCLAB_ON_PREMISES_NO_ROUTE VPCLAB_EGRESS_ONLY_INBOUND "
-    "VPCLAB_NAT64_PREFIX_REQUIRED".split()
+    "VPCLAB_NAT64_PREFIX_REQUIRED VPCLAB_GWLB_ASYMMETRIC_FLOW".split()
 )
 
 ALL_CODES = BLOCKING_CODES | NO_PATH_CODES | INFO_CODES | VPCLAB_CODES

@@ -52,8 +52,14 @@ def middlebox(t: Tracer, route: Route, subnet: Subnet | None, packet: PacketHead
 def gwlb_endpoint(
     t: Tracer, vpce_id: str, subnet: Subnet | None, packet: PacketHeader, origin: str
 ) -> Arrival:
-    """A Gateway Load Balancer endpoint: the appliances behind it are not modelled; the packet comes
-    back through the endpoint and is routed by the endpoint subnet's route table."""
+    """A Gateway Load Balancer endpoint: the packet goes (GENEVE-encapsulated) to the Gateway Load
+    Balancer of the endpoint's Availability Zone, to a healthy appliance of its target group, and comes
+    back out of the same endpoint, to be routed on by the endpoint subnet's route table (AWS
+    "Access an inspection system using a Gateway Load Balancer endpoint"; ``reach.gwlb``). The reply
+    must pass the same endpoint and appliance (``Tracer.appliance``). The appliance's own inspection
+    rules are not analysed (AWS's PATH_THROUGH_GWLB_NOT_CHECKED, informational)."""
+    from .gwlb import gwlb_path
+
     vpce = t.endpoint(vpce_id)
     if vpce is None or not vpce.subnet_ids:
         return t.fail(
@@ -64,14 +70,48 @@ def gwlb_endpoint(
         )
     ep_subnet = t.subnet(vpce.subnet_ids[0])
     t.cross(subnet, ep_subnet, packet)
-    t.hop("vpc-endpoint", vpce.id, "Gateway Load Balancer endpoint (appliances not analysed)", packet)
-    t.appliance(vpce.vpc_id, vpce.id, packet)
-    t.explain(
-        "PATH_THROUGH_GWLB_NOT_CHECKED",
-        f"the appliances behind {t.label(vpce.id)} are not analysed",
-        vpce.id,
-        "check the appliances' own rules",
+    t.hop("vpc-endpoint", vpce.id, "Gateway Load Balancer endpoint: to the appliances (GENEVE)", packet)
+    path = gwlb_path(t.world, vpce)
+    if path.problem is not None:
+        if path.load_balancer is not None:
+            t.hop("load-balancer", path.load_balancer.id, "Gateway Load Balancer", packet)
+        t.fail(*path.problem)
+    assert path.load_balancer is not None and path.target_group is not None and path.target is not None
+    t.hop(
+        "load-balancer",
+        path.load_balancer.id,
+        f"Gateway Load Balancer in {ep_subnet.availability_zone} → {path.target_group.id}",
+        packet,
     )
+    appliance = path.interface.id if path.interface is not None else path.target.id
+    t.hop(
+        "target-group",
+        path.target_group.id,
+        f"appliance {path.target.id} (GENEVE {path.target.port}) inspects and returns the packet",
+        packet,
+    )
+    first_seen = not t.forward and vpce.id not in t.appliances.get(vpce.vpc_id, ())
+    t.appliance(vpce.vpc_id, vpce.id, packet)
+    if first_seen:
+        # AWS Gateway Load Balancers guide, "Asymmetric flows": a Gateway Load Balancer does not
+        # support a flow whose response it processes without having processed the initial packet
+        t.explain(
+            "VPCLAB_GWLB_ASYMMETRIC_FLOW",
+            f"the reply to {packet.dst_ip} passes {t.label(vpce.id)}, which the request did not pass: its "
+            "Gateway Load Balancer and appliance never saw the flow's first packet and drop the reply",
+            vpce.id,
+            "route both directions of the flow through the same Gateway Load Balancer endpoint (in a "
+            "transit gateway design: enable appliance mode on the inspection VPC's attachment)",
+        )
+    if t.forward:
+        t.explain(
+            "PATH_THROUGH_GWLB_NOT_CHECKED",
+            f"the inspection rules of the appliance {t.label(appliance)} behind {t.label(vpce.id)} are "
+            "not analysed",
+            vpce.id,
+            "check the appliance's own rules",
+        )
+    t.hop("vpc-endpoint", vpce.id, "back from the appliance", packet)
     return t.route_from_subnet(ep_subnet, packet, origin)
 
 

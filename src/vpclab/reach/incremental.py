@@ -37,9 +37,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from ..model.base import Resource
-from ..model.endpoints import VpcEndpoint
+from ..model.endpoints import VpcEndpoint, VpcEndpointService
 from ..model.gateways import InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
+from ..model.load_balancer import Listener, LoadBalancer, TargetGroup
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import ManagedPrefixList
@@ -69,6 +70,16 @@ EXPECTATIONS = ("reachable", "unreachable")
 _TARGET_KINDS = (InternetGateway, NatGateway, NetworkInterface, Instance, VpcEndpoint, TransitGateway)
 #: kinds that never change a subnet-level verdict unless a route names them
 _QUIET_KINDS = (SecurityGroup,)
+#: kinds that decide whether a Gateway Load Balancer endpoint passes traffic (``reach.gwlb``)
+_GWLB_KINDS = (
+    VpcEndpoint,
+    VpcEndpointService,
+    LoadBalancer,
+    TargetGroup,
+    Listener,
+    Instance,
+    NetworkInterface,
+)
 
 R = TypeVar("R", bound=Resource)
 
@@ -253,6 +264,10 @@ class IntentChecker:
     def _apply(self, rid: str, old: Resource | None, new: Resource | None, dirty: set[str]) -> bool:
         """Update the compiled view for one changed resource; False when only a rebuild will do."""
         res = new if new is not None else old
+        if isinstance(res, _GWLB_KINDS) and self._routes_to_gwlb_endpoints():
+            # what a Gateway Load Balancer endpoint reaches (its service, load balancer, listener,
+            # target group, appliances) is not indexed per endpoint: recompile everything
+            return False
         if isinstance(res, RouteTable):
             old, new = _kind(RouteTable, old), _kind(RouteTable, new)
             if old is not None and new is not None and old.vpc_id != new.vpc_id:
@@ -261,7 +276,7 @@ class IntentChecker:
                 self._index_targets(new)
                 self._rt_vpc[rid] = new.vpc_id
                 for route in new.routes:  # a middlebox the table now names
-                    target = route.network_interface_id or route.instance_id
+                    target = route.network_interface_id or route.instance_id or route.vpc_endpoint_id
                     if target:
                         self._refresh_middlebox(target, dirty)
             self._recompile_rt(rid, dirty)
@@ -326,6 +341,15 @@ class IntentChecker:
                 for rt_id in list(self._targets.get(target, ())):
                     self._recompile_rt(rt_id, dirty)
             return True
+        return False
+
+    def _routes_to_gwlb_endpoints(self) -> bool:
+        """Whether some route targets a Gateway Load Balancer endpoint."""
+        for target in self._targets:
+            if target.startswith("vpce-"):
+                vpce = self.world.get(target, VpcEndpoint)
+                if vpce is not None and vpce.vpc_endpoint_type == "GatewayLoadBalancer":
+                    return True
         return False
 
     def _refresh_middlebox(self, target: str, dirty: set[str]) -> None:

@@ -48,6 +48,7 @@ from .compiled import (
     compiled_view,
     in_set,
 )
+from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import (
     STRICT,
     _cat_cells,
@@ -481,8 +482,8 @@ def matrix(
 
     ``level="subnet"``: subnets × subnets (routing and network ACLs, both directions);
     ``level="interface"``: network interfaces × network interfaces, adding security groups
-    (sources exclude interface endpoints, which do not initiate connections, and transit gateway
-    attachment interfaces; destinations exclude the latter).
+    (sources exclude interface and Gateway Load Balancer endpoints, which do not initiate
+    connections, and transit gateway attachment interfaces; destinations exclude the latter).
     ``family``: 4, or 6 for the IPv6 matrix of a dual-stack network (subnets with an IPv6 /64,
     interfaces with an IPv6 address; routes, NACL entries and security group rules of IPv6; ``icmp``
     is ICMPv6 there, as in a trace: ``result.family_protocol``).
@@ -559,6 +560,19 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
         ds = psub[rd]
         np.bitwise_or.at(bits, (psub[rs], ds >> 3), (0x80 >> (ds & 7)).astype(np.uint8))
     ids = np.array([s.id for s in infos], dtype=object)[order]
+    if has_gwlb_endpoints(c):
+        _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
     diag = np.arange(n)
     bits[diag, diag >> 3] |= (0x80 >> (diag & 7)).astype(np.uint8)
     return ReachabilityMatrix(bits, ids, ids.copy(), protocol, port, "subnet")
+
+
+def _drop_asymmetric(c: Compiled, bits: np.ndarray, subnets: list[SubnetInfo]) -> None:
+    """Clear the pairs whose reply passes a Gateway Load Balancer endpoint the request did not
+    (``gwlb_symmetry``), judged between the subnets' first addresses."""
+    n = len(subnets)
+    full = np.unpackbits(bits, axis=1, count=n).astype(bool)
+    for i, j in zip(*np.nonzero(full), strict=True):
+        s, d = subnets[i], subnets[j]
+        if i != j and not symmetric(c, s, s.lo, d, d.lo):
+            bits[i, j >> 3] &= np.uint8(~(0x80 >> (j & 7)) & 0xFF)

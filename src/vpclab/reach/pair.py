@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .arrival import arrive
 from .compiled import Compiled, SubnetInfo
+from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix import AclCache, return_port
 
 
@@ -28,9 +29,14 @@ def pair_verdict(
     if reads is not None:
         reads.update((src.id, dst.id, src.acl_id, dst.acl_id))
     rport = return_port(protocol, port)
-    return _one_way(c, acls, src, dst, a, b, protocol, port, reads) and _one_way(
+    routed = _one_way(c, acls, src, dst, a, b, protocol, port, reads) and _one_way(
         c, acls, dst, src, b, a, protocol, rport, reads
     )
+    if routed and has_gwlb_endpoints(c):
+        # a reply through another Gateway Load Balancer endpoint is dropped; judged between the
+        # subnets' first addresses, as the subnet matrix does
+        return symmetric(c, src, src.lo, dst, dst.lo, reads)
+    return routed
 
 
 def _one_way(

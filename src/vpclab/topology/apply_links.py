@@ -202,17 +202,30 @@ def create_vpn_connection(a: Applier, d: Decl) -> None:
 
 # -- PrivateLink -----------------------------------------------------------------------------------
 def create_endpoint_service(a: Applier, d: Decl) -> None:
-    spec, nlb = d.spec, d.spec.nlb
-    subnets, targets = a.ids(nlb.subnets), a.ids(nlb.targets)
-    if subnets is None or targets is None:
+    nlb = d.spec.nlb
+    if nlb is None:
+        lb_arn = create_gateway_load_balancer(a, d)
+        if lb_arn is not None:
+            _service(a, d, gateway_load_balancer_arns=[lb_arn])
+        return
+    subnets, targets, groups = a.ids(nlb.subnets), a.ids(nlb.targets), a.ids(nlb.groups)
+    if subnets is None or targets is None or groups is None:
         return
     lb_name = f"{d.name}-nlb"
     lb = a.call(d, "create_load_balancer", ("nlb",), name=lb_name, subnets=subnets, type="network",
                 scheme="internal", ip_address_type=nlb.ip_address_type, tags=a.tags(f"{d.name}/nlb", {}),
-                what=f"{d.label} load balancer")
+                security_groups=groups or None, what=f"{d.label} load balancer")
     lb_id = a.keep(f"{d.name}/nlb", lb)
     if lb_id is None:
         return
+    if groups and not nlb.enforce_private_link_inbound_rules:
+        a.call(d, "set_security_groups", ("nlb", "enforce_private_link_inbound_rules"),
+               load_balancer_arn=lb.arn, security_groups=groups,
+               enforce_security_group_inbound_rules_on_private_link_traffic="off",
+               what=f"{d.label} load balancer")
+    if nlb.cross_zone:
+        a.call(d, "modify_load_balancer_attributes", ("nlb", "cross_zone"), load_balancer_arn=lb.arn,
+               attributes={"load_balancing.cross_zone.enabled": "true"}, what=f"{d.label} load balancer")
     vpc_id = a.id(a.plan.decls[nlb.subnets[0]].vpc) if nlb.subnets else None
     for port in nlb.listeners:
         what = f"{d.label} listener {port}"
@@ -226,7 +239,43 @@ def create_endpoint_service(a: Applier, d: Decl) -> None:
         a.call(d, "create_listener", ("nlb", "listeners"), load_balancer_arn=lb.arn, protocol="TCP",
                port=port,
                default_actions=[{"type": "forward", "target_group_arn": tg.arn}], what=what)
-    svc = a.call(d, "create_vpc_endpoint_service_configuration", network_load_balancer_arns=[lb.arn],
+    _service(a, d, network_load_balancer_arns=[lb.arn])
+
+
+def create_gateway_load_balancer(a: Applier, d: Decl) -> str | None:
+    """A service's Gateway Load Balancer (``NAME/gwlb``), its GENEVE target group (port 6081) with the
+    appliances registered, and its listener (no protocol, no port); the load balancer's ARN."""
+    gwlb = d.spec.gwlb
+    subnets, targets = a.ids(gwlb.subnets), a.ids(gwlb.targets)
+    if subnets is None or targets is None:
+        return None
+    what = f"{d.label} gateway load balancer"
+    lb = a.call(d, "create_load_balancer", ("gwlb",), name=f"{d.name}-gwlb", subnets=subnets, type="gateway",
+                tags=a.tags(f"{d.name}/gwlb", {}), what=what)
+    if a.keep(f"{d.name}/gwlb", lb) is None:
+        return None
+    if gwlb.cross_zone:
+        a.call(d, "modify_load_balancer_attributes", ("gwlb", "cross_zone"), load_balancer_arn=lb.arn,
+               attributes={"load_balancing.cross_zone.enabled": "true"}, what=what)
+    vpc_id = a.id(a.plan.decls[gwlb.subnets[0]].vpc) if gwlb.subnets else None
+    hc = {"health_check_port": str(gwlb.health_check_port)} if gwlb.health_check_port else {}
+    tg = a.call(d, "create_target_group", ("gwlb",), name=f"{d.name}-appliances", protocol="GENEVE",
+                port=6081, vpc_id=vpc_id, target_type="instance", **hc, what=f"{d.label} target group")
+    if a.keep(f"{d.name}/appliances", tg) is None:
+        return None
+    if targets:
+        a.call(d, "register_targets", ("gwlb", "targets"), target_group_arn=tg.arn,
+               targets=[{"id": t} for t in targets], what=f"{d.label} target group")
+    a.call(d, "create_listener", ("gwlb",), load_balancer_arn=lb.arn,
+           default_actions=[{"type": "forward", "target_group_arn": tg.arn}], what=f"{d.label} listener")
+    return str(lb.arn)
+
+
+def _service(a: Applier, d: Decl, **load_balancers: Any) -> None:
+    """The endpoint service in front of the load balancers (``network_load_balancer_arns`` or
+    ``gateway_load_balancer_arns``), and its allowed principals."""
+    spec = d.spec
+    svc = a.call(d, "create_vpc_endpoint_service_configuration", **load_balancers,
                  acceptance_required=spec.acceptance_required,
                  supported_ip_address_types=list(spec.supported_ip_address_types),
                  tags=a.tags(d.name, spec.tags))
@@ -249,15 +298,21 @@ def create_endpoint(a: Applier, d: Decl) -> None:
         svc = a.world.get(svc_id) if svc_id else None
         if svc is None:
             return
-        service_name, kind = svc.service_name, spec.type or "interface"
+        default = "gateway_load_balancer" if svc.service_type == "GatewayLoadBalancer" else "interface"
+        service_name, kind = svc.service_name, spec.type or default
     else:
         short = spec.service or ""
         service_name = f"com.amazonaws.{d.region}.{short}" if "." not in short else short
         kind = spec.type or ("gateway" if short in GATEWAY_SERVICES else "interface")
+    endpoint_type = "GatewayLoadBalancer" if kind == "gateway_load_balancer" else kind.capitalize()
     params: dict[str, Any] = {"vpc_id": vpc_id, "service_name": service_name,
-                              "vpc_endpoint_type": kind.capitalize(), "tags": a.tags(d.name, spec.tags)}
+                              "vpc_endpoint_type": endpoint_type, "tags": a.tags(d.name, spec.tags)}
     if kind == "gateway":
         params["route_table_ids"] = rts
+    elif kind == "gateway_load_balancer":  # one subnet; no security groups, no private DNS
+        params["subnet_ids"] = subnets
+        if groups:
+            params["security_group_ids"] = groups
     else:
         params.update(subnet_ids=subnets, private_dns_enabled=spec.private_dns)
         if groups:

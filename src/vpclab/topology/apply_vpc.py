@@ -83,6 +83,9 @@ def create_subnet(a: Applier, d: Decl) -> None:
                                       tags=a.tags(d.name, spec.tags), **zone, **native))
     if subnet_id is None:
         return
+    for cidr, rtype in spec.cidr_reservations.items():
+        a.call(d, "create_subnet_cidr_reservation", ("cidr_reservations", cidr), subnet_id=subnet_id,
+               cidr=cidr, reservation_type=rtype, what=f"subnet CIDR reservation {cidr}")
     # one attribute per ModifySubnetAttribute call, as AWS requires
     for attribute, wanted in (("map_public_ip_on_launch", spec.public),
                               ("assign_ipv6_address_on_creation", spec.assign_ipv6),
@@ -325,6 +328,11 @@ def create_routes(a: Applier, d: Decl) -> None:
         if to is not None and where is not None:
             a.call(d, "create_route", ("routes", dest), route_table_id=rt_id, **where, **to,
                    what=f"{d.label} route {dest} → {target}")
+    if d.spec.edge is not None:  # after the routes: an edge table holds only middlebox routes
+        gw = route_target(a, d, d.spec.edge)
+        if gw is not None:
+            a.call(d, "associate_route_table", ("edge",), route_table_id=rt_id, gateway_id=gw["gateway_id"],
+                   what=f"{d.label} edge association with {d.spec.edge}")
     if d.spec.propagate_vgw:
         vgw = next((g.name for g in a.plan.of("vpn_gateway") if g.spec.vpc == d.vpc), None)
         if vgw is None:

@@ -45,7 +45,8 @@ TOP_SECTIONS = {
     "shares": "share",
 }
 #: route target kinds (``nat:NAME``) → the kind of the named resource
-ROUTE_TARGETS = {spelling: {"vpc_peering_connection": "peering"}.get(t.kinds[0], t.kinds[0])
+ROUTE_TARGETS = {spelling: {"vpc_peering_connection": "peering", "vpc_endpoint": "endpoint"}.get(
+                     t.kinds[0], t.kinds[0])
                  for spelling, t in YAML_TARGETS.items()}
 #: what a route's target may be, as the error for an unknown one lists it
 TARGET_SPELLINGS = ", ".join(["igw", "eigw", "vgw", *(f"{k}:NAME" for k in YAML_TARGETS)])
@@ -206,6 +207,12 @@ def _check_list(plan: Plan, d: Decl, key: str, kinds: tuple[str, ...], vpc: str 
 def _check_route_table(plan: Plan, d: Decl) -> None:
     _check_list(plan, d, "subnets", ("subnet",), d.vpc)
     vpc = plan.topo.vpcs[d.vpc or ""]
+    if d.spec.edge == "igw" and not vpc.internet_gateway:
+        plan.problem((*d.loc, "edge"), f"{d.label}: VPC {d.vpc} has no internet gateway to edge-associate "
+                                       "(add internet_gateway: true)")
+    if d.spec.edge == "vgw" and not any(g.spec.vpc == d.vpc for g in plan.of("vpn_gateway")):
+        plan.problem((*d.loc, "edge"), f"{d.label}: no VPN gateway is attached to VPC {d.vpc} "
+                                       "(add one under vpn_gateways:)")
     for dest, target in d.spec.routes.items():
         loc = (*d.loc, "routes", dest)
         if dest.startswith("pl:"):
@@ -224,7 +231,8 @@ def _check_route_table(plan: Plan, d: Decl) -> None:
                 plan.problem(loc, f"route {dest}: no VPN gateway is attached to VPC {d.vpc} "
                                   "(add one under vpn_gateways:)")
         elif kind in ROUTE_TARGETS and name:
-            if plan.ref(loc, name, ROUTE_TARGETS[kind]) and kind == "pcx":
+            inside = d.vpc if kind == "vpce" else None  # a route names its own VPC's endpoint
+            if plan.ref(loc, name, ROUTE_TARGETS[kind], vpc=inside) and kind == "pcx":
                 pcx = plan.decls[name].spec
                 if d.vpc not in (pcx.requester, pcx.accepter):
                     plan.problem(loc, f"route {dest}: peering {name} does not connect VPC {d.vpc}")
@@ -322,11 +330,14 @@ def _check_tgw_route_table(plan: Plan, d: Decl) -> None:
 
 
 def _check_endpoint_service(plan: Plan, d: Decl) -> None:
-    nlb = d.spec.nlb
-    for i, name in enumerate(nlb.subnets):
-        plan.ref((*d.loc, "nlb", "subnets", i), name, "subnet")
-    for i, name in enumerate(nlb.targets):
-        plan.ref((*d.loc, "nlb", "targets", i), name, "instance")
+    key = "nlb" if d.spec.nlb is not None else "gwlb"
+    lb = d.spec.nlb or d.spec.gwlb
+    for i, name in enumerate(lb.subnets):
+        plan.ref((*d.loc, key, "subnets", i), name, "subnet")
+    for i, name in enumerate(lb.targets):
+        plan.ref((*d.loc, key, "targets", i), name, "instance")
+    for i, name in enumerate(d.spec.nlb.groups if d.spec.nlb is not None else ()):
+        plan.ref((*d.loc, "nlb", "groups", i), name, "security_group")
     for i, acct in enumerate(d.spec.allowed_principals):
         plan.account_of(acct, (*d.loc, "allowed_principals", i), d.account)
 

@@ -68,6 +68,10 @@ class SubnetSpec(Owned):
                           "first /64), or an explicit /64 CIDR")
     assign_ipv6: bool = Field(False, description="AssignIpv6AddressOnCreation: launches get an IPv6 address")
     dns64: bool = Field(False, description="EnableDns64")
+    cidr_reservations: dict[str, Literal["prefix", "explicit"]] = Field(
+        default_factory=dict,
+        description="subnet CIDR reservations: an IPv4 or IPv6 CIDR inside the subnet → its type "
+                    "(prefix | explicit); automatic addressing skips them")
 
     @model_validator(mode="after")
     def _some_block(self) -> SubnetSpec:
@@ -90,6 +94,10 @@ class RouteTableSpec(Owned):
         description="destination (IPv4 or IPv6 CIDR, or pl:NAME) → target: "
                     + ", ".join(["igw", "eigw", "vgw", *(f"{k}:N" for k in YAML_TARGETS)]))
     propagate_vgw: bool = Field(False, description="EnableVgwRoutePropagation from the VPC's VPN gateway")
+    edge: Literal["igw", "vgw"] | None = Field(
+        None, description="edge association (ingress routing) with the VPC's internet gateway or VPN "
+                          "gateway: routes may then only target vpce:N (a Gateway Load Balancer endpoint) "
+                          "or eni:N for destinations inside the VPC")
 
 
 class SgRule(Spec):
@@ -159,7 +167,9 @@ class InstanceSpec(InterfaceSpec):
 class EndpointSpec(Owned):
     service: str | None = Field(None, description="s3, dynamodb or a full service name")
     endpoint_service: Name | None = Field(None, description="an endpoint_services name (PrivateLink)")
-    type: Literal["gateway", "interface"] | None = None
+    type: Literal["gateway", "interface", "gateway_load_balancer"] | None = Field(
+        None, description="default: gateway for s3/dynamodb, interface for others, gateway_load_balancer "
+                          "for an endpoint service with a gwlb")
     route_tables: list[Name] = Field(default_factory=list)
     subnets: list[Name] = Field(default_factory=list)
     groups: list[Name] = Field(default_factory=list)
@@ -285,6 +295,11 @@ class NlbSpec(Spec):
     targets: list[Name] = Field(default_factory=list, description="instance names")
     ip_address_type: Literal["ipv4", "dualstack"] = Field(
         "ipv4", description="dualstack: subnets with IPv6 blocks; each interface gets an IPv6 address")
+    cross_zone: bool = Field(False, description="load_balancing.cross_zone.enabled: each node also sends "
+                                                "to targets in other zones")
+    groups: list[Name] = Field(default_factory=list, description="the load balancer's security groups")
+    enforce_private_link_inbound_rules: bool = Field(
+        True, description="with groups: their inbound rules apply to PrivateLink traffic (AWS's default)")
 
 
 IpAddressType = Literal["ipv4", "ipv6"]
@@ -294,12 +309,30 @@ def _ipv4_only() -> list[IpAddressType]:
     return ["ipv4"]
 
 
+class GwlbSpec(Spec):
+    """A Gateway Load Balancer (``NAME-gwlb``), its GENEVE target group (``NAME-appliances``, port
+    6081) and its listener."""
+
+    subnets: list[Name] = Field(description="one subnet per Availability Zone (the appliance VPC's)")
+    targets: list[Name] = Field(default_factory=list, description="appliance instance names")
+    cross_zone: bool = Field(False, description="load_balancing.cross_zone.enabled (off by default, as AWS)")
+    health_check_port: int | None = Field(None, description="the appliances' health check port (default 80)")
+
+
 class EndpointServiceSpec(Placed):
-    nlb: NlbSpec
+    nlb: NlbSpec | None = Field(None, description="a network load balancer: an Interface (PrivateLink) "
+                                                  "service")
+    gwlb: GwlbSpec | None = Field(None, description="a Gateway Load Balancer: a GatewayLoadBalancer service, "
+                                                    "used through endpoints of type gateway_load_balancer")
     acceptance_required: bool = False
     allowed_principals: list[AccountRef] = Field(default_factory=list)
     supported_ip_address_types: list[IpAddressType] = Field(
         default_factory=_ipv4_only, description="ipv6 needs a dualstack nlb")
+
+    @model_validator(mode="after")
+    def _one_load_balancer(self) -> EndpointServiceSpec:
+        self._exactly_one(("nlb", "gwlb"), "an endpoint service needs exactly one of nlb or gwlb")
+        return self
 
 
 class CustomerGatewaySpec(Placed):
@@ -358,7 +391,7 @@ class ShareSpec(Placed):
 
 
 class Settings(Spec):
-    quotas: Literal["maximum", "default"] = "maximum"
+    quotas: Literal["maximum", "default", "lab", "aws-default"] = "maximum"
     seed: int = Field(0, description="seed for resource ids (the same file always gets the same ids)")
 
 

@@ -18,6 +18,7 @@ FAMILIES: tuple[str, ...] = (
     "regions",
     "sts",
     "insights",
+    "access_scopes",
     "transit_gateway",
     "vpn",
     "load_balancer",
@@ -30,6 +31,9 @@ FAMILIES: tuple[str, ...] = (
     "prefix_lists",
     "ram",
     "dhcp_options",
+    "volumes",
+    "subnet_cidr_reservation",
+    "stale_security_groups",
     "ssm",
     "direct_connect",
 )

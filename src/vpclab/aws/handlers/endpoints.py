@@ -97,10 +97,13 @@ def service_configuration(world: World, svc: VpcEndpointService) -> Shape:
         "AvailabilityZones": list(svc.availability_zones),
         "AcceptanceRequired": svc.acceptance_required,
         "ManagesVpcEndpoints": False,
-        "NetworkLoadBalancerArns": list(svc.network_load_balancer_arns),
         "SupportedIpAddressTypes": list(svc.supported_ip_address_types),
         "BaseEndpointDnsNames": list(svc.base_endpoint_dns_names),
     }
+    if svc.gateway_load_balancer_arns:
+        out["GatewayLoadBalancerArns"] = list(svc.gateway_load_balancer_arns)
+    else:
+        out["NetworkLoadBalancerArns"] = list(svc.network_load_balancer_arns)
     if svc.private_dns_name:
         out["PrivateDnsName"] = svc.private_dns_name
     return shapes.with_tags(out, svc)
@@ -378,10 +381,13 @@ class Connection:
             "VpcEndpointOwner": e.owner_id,
             "VpcEndpointState": e.state,
             "DnsEntries": [dns_entry(d, e.region) for d in e.dns_entries],
-            "NetworkLoadBalancerArns": list(self.service.network_load_balancer_arns),
             "IpAddressType": e.ip_address_type,
             "VpcEndpointRegion": e.region,
         }
+        if self.service.gateway_load_balancer_arns:
+            out["GatewayLoadBalancerArns"] = list(self.service.gateway_load_balancer_arns)
+        else:
+            out["NetworkLoadBalancerArns"] = list(self.service.network_load_balancer_arns)
         if e.create_time is not None:
             out["CreationTimestamp"] = e.create_time
         return out

@@ -1,5 +1,7 @@
 """Elastic Load Balancing v2 (service ``elasticloadbalancing``, botocore model ``elbv2``): the network
-load balancers, target groups, targets and listeners that stand behind a PrivateLink endpoint service.
+load balancers, target groups, targets and listeners that stand behind a PrivateLink endpoint service,
+and the gateway load balancers (GENEVE target groups, a listener without protocol or port) that stand
+behind a Gateway Load Balancer endpoint service.
 
 AWS: "Network Load Balancers" (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/) and
 the Elastic Load Balancing API reference. Errors answer in the Query protocol's ``<ErrorResponse>``
@@ -16,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ...control.gateway_load_balancer import default_health_check
 from ...control.load_balancer import elb_resource, load_balancer_attributes, target_group_attributes
 from ...control.tags import validate_tags
 from ...core.errors import AwsError
@@ -53,17 +56,19 @@ def load_balancer(world: World, lb: LoadBalancer) -> Shape:
         "LoadBalancerArn": lb.arn,
         "DNSName": lb.dns_name,
         "LoadBalancerName": lb.load_balancer_name,
-        "Scheme": lb.scheme,
         "VpcId": lb.vpc_id,
         "State": {"Code": lb.state},
         "Type": lb.type,
         "AvailabilityZones": zones,
         "IpAddressType": lb.ip_address_type,
     }
+    if not lb.is_gateway:  # a gateway load balancer has no scheme
+        out["Scheme"] = lb.scheme
     if lb.create_time is not None:
         out["CreatedTime"] = lb.create_time
     if lb.security_groups:
         out["SecurityGroups"] = list(lb.security_groups)
+        out["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] = lb.enforce_private_link_inbound_rules
     return out
 
 
@@ -77,35 +82,41 @@ def target_group(world: World, tg: TargetGroup) -> Shape:
             if lb is not None
         }
     )
-    # the health check settings are AWS's defaults for a network load balancer target group
-    return {
+    # the health check settings given at creation, else AWS's defaults for the protocol
+    hc = default_health_check(tg)
+    out: Shape = {
         "TargetGroupArn": tg.arn,
         "TargetGroupName": tg.target_group_name,
         "Protocol": tg.protocol,
         "Port": tg.port,
         "VpcId": tg.vpc_id,
-        "HealthCheckProtocol": "TCP",
-        "HealthCheckPort": "traffic-port",
-        "HealthCheckEnabled": True,
-        "HealthCheckIntervalSeconds": 30,
-        "HealthCheckTimeoutSeconds": 10,
-        "HealthyThresholdCount": 5,
-        "UnhealthyThresholdCount": 2,
+        "HealthCheckProtocol": hc.protocol,
+        "HealthCheckPort": hc.port,
+        "HealthCheckEnabled": hc.enabled,
+        "HealthCheckIntervalSeconds": hc.interval_seconds,
+        "HealthCheckTimeoutSeconds": hc.timeout_seconds,
+        "HealthyThresholdCount": hc.healthy_threshold_count,
+        "UnhealthyThresholdCount": hc.unhealthy_threshold_count,
         "LoadBalancerArns": lbs,
         "TargetType": tg.target_type,
         "IpAddressType": "ipv4",
     }
+    if hc.path is not None:
+        out["HealthCheckPath"] = hc.path
+    return out
 
 
 def listener(world: World, ls: Listener) -> Shape:
     lb = world.get(ls.load_balancer_id, LoadBalancer)
-    return {
+    out: Shape = {
         "ListenerArn": ls.arn_in(world),
         "LoadBalancerArn": lb.arn if lb is not None else None,
-        "Port": ls.port,
-        "Protocol": ls.protocol,
         "DefaultActions": [{"Type": "forward", "TargetGroupArn": arn} for arn in ls.target_group_arns],
     }
+    if ls.protocol:  # a gateway load balancer's listener has neither protocol nor port
+        out["Port"] = ls.port
+        out["Protocol"] = ls.protocol
+    return out
 
 
 # -- requests ------------------------------------------------------------------------------------
@@ -201,6 +212,16 @@ def set_ip_address_type(call: Call) -> Shape:
     return {"IpAddressType": lb.ip_address_type}
 
 
+@handler("SetSecurityGroups", service=SERVICE)
+def set_security_groups(call: Call) -> Shape:
+    lb = call.cp.set_security_groups(**_kwargs(call, "set_security_groups"))
+    return {"SecurityGroupIds": list(lb.security_groups),
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": lb.enforce_private_link_inbound_rules}
+
+
+set_security_groups.via = "ControlPlane.set_security_groups"  # type: ignore[attr-defined]
+
+
 @handler("DeleteLoadBalancer", service=SERVICE)
 def delete_load_balancer(call: Call) -> Shape:
     call.cp.delete_load_balancer(load_balancer_arn=call.params["LoadBalancerArn"])
@@ -258,7 +279,9 @@ def deregister_targets(call: Call) -> Shape:
 
 
 def _health(world: World, tg: TargetGroup, target_id: str, port: int, registered: bool) -> Shape:
-    desc: Shape = {"Target": {"Id": target_id, "Port": port}, "HealthCheckPort": str(port)}
+    hc_port = default_health_check(tg).port
+    desc: Shape = {"Target": {"Id": target_id, "Port": port},
+                   "HealthCheckPort": str(port) if hc_port == "traffic-port" else hc_port}
     if not registered:
         desc["TargetHealth"] = {
             "State": "unused",
@@ -301,9 +324,8 @@ def describe_target_health(call: Call) -> Shape:
 # -- listeners -----------------------------------------------------------------------------------
 @handler("CreateListener", service=SERVICE)
 def create_listener(call: Call) -> Shape:
-    for param in ("Protocol", "Port"):
-        if param not in call.params:
-            raise AwsError("ValidationError", f"A listener {param.lower()} must be specified")
+    # a network load balancer's listener needs Protocol and Port, a gateway one takes neither:
+    # control.gateway_load_balancer.check_listener
     ls = call.cp.create_listener(**_kwargs(call, "create_listener"))
     return {"Listeners": [listener(call.world, ls)]}
 
