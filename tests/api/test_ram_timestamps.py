@@ -33,29 +33,40 @@ def test_shares_associations_and_resources_carry_their_times(clean_server: Serve
     ram = clean_server.client("ram", account=OWNER)
     vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     arn = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetArn"]
-    share = ram.create_resource_share(name="timed", resourceArns=[arn], principals=[PARTICIPANT])["resourceShare"]
+    share = ram.create_resource_share(name="timed", resourceArns=[arn], principals=[PARTICIPANT])[
+        "resourceShare"
+    ]
     _near_now(share["creationTime"], before)
     assert share["lastUpdatedTime"] == share["creationTime"]
     [listed] = ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]
-    assert (listed["creationTime"], listed["lastUpdatedTime"]) == (share["creationTime"], share["lastUpdatedTime"])
+    assert (listed["creationTime"], listed["lastUpdatedTime"]) == (
+        share["creationTime"],
+        share["lastUpdatedTime"],
+    )
     for kind in ("RESOURCE", "PRINCIPAL"):
         [assoc] = ram.get_resource_share_associations(associationType=kind)["resourceShareAssociations"]
         _near_now(assoc["creationTime"], before)
         assert assoc["lastUpdatedTime"] >= assoc["creationTime"]
     [resource] = clean_server.client("ram", account=PARTICIPANT).list_resources(
-        resourceOwner="OTHER-ACCOUNTS")["resources"]
+        resourceOwner="OTHER-ACCOUNTS"
+    )["resources"]
     _near_now(resource["creationTime"], before)
 
     added = ram.associate_resource_share(resourceShareArn=share["resourceShareArn"], principals=[OTHER])[
-        "resourceShareAssociations"]
+        "resourceShareAssociations"
+    ]
     assert [a["associatedEntity"] for a in added] == [OTHER]
     _near_now(added[0]["creationTime"], before)
     removed = ram.disassociate_resource_share(resourceShareArn=share["resourceShareArn"], principals=[OTHER])[
-        "resourceShareAssociations"]
+        "resourceShareAssociations"
+    ]
     assert removed[0]["status"] == "DISASSOCIATED" and removed[0]["creationTime"] == added[0]["creationTime"]
     assert removed[0]["lastUpdatedTime"] >= removed[0]["creationTime"]
     [after] = ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]
-    assert after["creationTime"] == share["creationTime"] and after["lastUpdatedTime"] >= share["lastUpdatedTime"]
+    assert (
+        after["creationTime"] == share["creationTime"]
+        and after["lastUpdatedTime"] >= share["lastUpdatedTime"]
+    )
 
 
 def test_times_follow_the_worlds_clock() -> None:
@@ -72,12 +83,14 @@ def test_times_follow_the_worlds_clock() -> None:
         assert share["lastUpdatedTime"] == start
         with lab.state.lock:
             lab.world.clock.advance(timedelta(days=2))
-        [added] = ram.associate_resource_share(resourceShareArn=share["resourceShareArn"],
-                                               principals=[PARTICIPANT])["resourceShareAssociations"]
+        [added] = ram.associate_resource_share(
+            resourceShareArn=share["resourceShareArn"], principals=[PARTICIPANT]
+        )["resourceShareAssociations"]
         moved = added["creationTime"] - start
         assert timedelta(days=2) <= moved < timedelta(days=2, seconds=30)
         [now] = ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]
         assert (now["creationTime"], now["lastUpdatedTime"]) == (start, added["creationTime"])
         [subnet_assoc] = ram.get_resource_share_associations(associationType="RESOURCE")[
-            "resourceShareAssociations"]
+            "resourceShareAssociations"
+        ]
         assert subnet_assoc["creationTime"] == start

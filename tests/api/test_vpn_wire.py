@@ -70,11 +70,20 @@ def test_create_answers_tunnel_options_and_the_configuration(clean_server: Serve
     ec2 = clean_server.client(account=ACCOUNT)
     cgw_id, vgw_id = _setup(ec2)
     vpn = ec2.create_vpn_connection(
-        CustomerGatewayId=cgw_id, Type="ipsec.1", VpnGatewayId=vgw_id,
-        Options={"TunnelOptions": [{"TunnelInsideCidr": "169.254.12.0/30", "PreSharedKey": "ExamplePreSharedKey1"},
-                                   {"TunnelInsideCidr": "169.254.13.0/30", "PreSharedKey": "ExamplePreSharedKey2",
-                                    "Phase1EncryptionAlgorithms": [{"Value": "AES256"}],
-                                    "IKEVersions": [{"Value": "ikev2"}]}]},
+        CustomerGatewayId=cgw_id,
+        Type="ipsec.1",
+        VpnGatewayId=vgw_id,
+        Options={
+            "TunnelOptions": [
+                {"TunnelInsideCidr": "169.254.12.0/30", "PreSharedKey": "ExamplePreSharedKey1"},
+                {
+                    "TunnelInsideCidr": "169.254.13.0/30",
+                    "PreSharedKey": "ExamplePreSharedKey2",
+                    "Phase1EncryptionAlgorithms": [{"Value": "AES256"}],
+                    "IKEVersions": [{"Value": "ikev2"}],
+                },
+            ]
+        },
     )["VpnConnection"]
     first, second = vpn["Options"]["TunnelOptions"]
     assert (first["TunnelInsideCidr"], first["PreSharedKey"]) == ("169.254.12.0/30", "ExamplePreSharedKey1")
@@ -86,7 +95,9 @@ def test_create_answers_tunnel_options_and_the_configuration(clean_server: Serve
     assert [t["OutsideIpAddress"] for t in vpn["VgwTelemetry"]] == outside
     for t in vpn["VgwTelemetry"]:
         assert t["Status"] == "UP" and t["StatusMessage"] == "0 BGP ROUTES"
-        assert before - timedelta(seconds=1) <= t["LastStatusChange"] <= datetime.now(UTC) + timedelta(seconds=1)
+        assert (
+            before - timedelta(seconds=1) <= t["LastStatusChange"] <= datetime.now(UTC) + timedelta(seconds=1)
+        )
 
     config = vpn["CustomerGatewayConfiguration"]
     root = ET.fromstring(config.encode())
@@ -95,11 +106,17 @@ def test_create_answers_tunnel_options_and_the_configuration(clean_server: Serve
     assert root.findtext("vpn_connection_type") == "ipsec.1"
     info = tunnel_info(config)
     assert info == {
-        "tunnel1_address": outside[0], "tunnel1_bgp_asn": "64620", "tunnel1_bgp_holdtime": 30,
-        "tunnel1_cgw_inside_address": "169.254.12.2", "tunnel1_vgw_inside_address": "169.254.12.1",
+        "tunnel1_address": outside[0],
+        "tunnel1_bgp_asn": "64620",
+        "tunnel1_bgp_holdtime": 30,
+        "tunnel1_cgw_inside_address": "169.254.12.2",
+        "tunnel1_vgw_inside_address": "169.254.12.1",
         "tunnel1_preshared_key": "ExamplePreSharedKey1",
-        "tunnel2_address": outside[1], "tunnel2_bgp_asn": "64620", "tunnel2_bgp_holdtime": 30,
-        "tunnel2_cgw_inside_address": "169.254.13.2", "tunnel2_vgw_inside_address": "169.254.13.1",
+        "tunnel2_address": outside[1],
+        "tunnel2_bgp_asn": "64620",
+        "tunnel2_bgp_holdtime": 30,
+        "tunnel2_cgw_inside_address": "169.254.13.2",
+        "tunnel2_vgw_inside_address": "169.254.13.1",
         "tunnel2_preshared_key": "ExamplePreSharedKey2",
     }
     # the provider's other orderings agree with the outside-address one
@@ -117,9 +134,17 @@ def test_create_answers_tunnel_options_and_the_configuration(clean_server: Serve
     assert described["CustomerGatewayConfiguration"] == config  # stable per connection
     assert described["Options"]["TunnelOptions"] == vpn["Options"]["TunnelOptions"]
     # on the wire the document is text inside the EC2 answer: escaped, never markup of the answer
-    status, body = clean_server.post({"Action": "DescribeVpnConnections", "Version": "2016-11-15",
-                                      "VpnConnectionId.1": vpn["VpnConnectionId"]}, account=ACCOUNT)
-    assert status == 200 and "<customerGatewayConfiguration>&lt;?xml" in body and "<vpn_connection" not in body
+    status, body = clean_server.post(
+        {
+            "Action": "DescribeVpnConnections",
+            "Version": "2016-11-15",
+            "VpnConnectionId.1": vpn["VpnConnectionId"],
+        },
+        account=ACCOUNT,
+    )
+    assert (
+        status == 200 and "<customerGatewayConfiguration>&lt;?xml" in body and "<vpn_connection" not in body
+    )
     ec2.delete_vpn_connection(VpnConnectionId=vpn["VpnConnectionId"])
     [deleted] = ec2.describe_vpn_connections(VpnConnectionIds=[vpn["VpnConnectionId"]])["VpnConnections"]
     assert "CustomerGatewayConfiguration" not in deleted
@@ -131,15 +156,18 @@ def test_static_connection_and_aws_chosen_values(clean_server: Server) -> None:
     TunnelOptions."""
     ec2 = clean_server.client(account=ACCOUNT)
     cgw_id, vgw_id = _setup(ec2, ip="203.0.113.41", asn=65011)
-    vpn = ec2.create_vpn_connection(CustomerGatewayId=cgw_id, Type="ipsec.1", VpnGatewayId=vgw_id,
-                                    Options={"StaticRoutesOnly": True})["VpnConnection"]
+    vpn = ec2.create_vpn_connection(
+        CustomerGatewayId=cgw_id, Type="ipsec.1", VpnGatewayId=vgw_id, Options={"StaticRoutesOnly": True}
+    )["VpnConnection"]
     info = tunnel_info(vpn["CustomerGatewayConfiguration"])
     for i, tunnel in enumerate(vpn["Options"]["TunnelOptions"], 1):
         net = ip_network(tunnel["TunnelInsideCidr"])
         assert net.prefixlen == 30 and net.subnet_of(ip_network("169.254.0.0/16"))
         assert info[f"tunnel{i}_vgw_inside_address"] == str(net[1])
         assert info[f"tunnel{i}_cgw_inside_address"] == str(net[2])
-        assert info[f"tunnel{i}_preshared_key"] == tunnel["PreSharedKey"] and len(tunnel["PreSharedKey"]) == 32
+        assert (
+            info[f"tunnel{i}_preshared_key"] == tunnel["PreSharedKey"] and len(tunnel["PreSharedKey"]) == 32
+        )
         assert info[f"tunnel{i}_address"] == tunnel["OutsideIpAddress"]
         assert (info[f"tunnel{i}_bgp_asn"], info[f"tunnel{i}_bgp_holdtime"]) == ("", 0)
     assert [t["StatusMessage"] for t in vpn["VgwTelemetry"]] == ["", ""]
@@ -151,13 +179,19 @@ def test_modify_vpn_tunnel_options_and_errors(clean_server: Server) -> None:
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpnTunnelOptions.html)."""
     ec2 = clean_server.client(account=ACCOUNT)
     cgw_id, vgw_id = _setup(ec2, ip="203.0.113.42", asn=65012)
-    vpn = ec2.create_vpn_connection(CustomerGatewayId=cgw_id, Type="ipsec.1", VpnGatewayId=vgw_id)["VpnConnection"]
+    vpn = ec2.create_vpn_connection(CustomerGatewayId=cgw_id, Type="ipsec.1", VpnGatewayId=vgw_id)[
+        "VpnConnection"
+    ]
     vpn_id = vpn["VpnConnectionId"]
     second = vpn["Options"]["TunnelOptions"][1]["OutsideIpAddress"]
     changed = ec2.modify_vpn_tunnel_options(
-        VpnConnectionId=vpn_id, VpnTunnelOutsideIpAddress=second,
-        TunnelOptions={"PreSharedKey": "Rotated_key.2", "DPDTimeoutSeconds": 45,
-                       "Phase2DHGroupNumbers": [{"Value": 14}, {"Value": 15}]},
+        VpnConnectionId=vpn_id,
+        VpnTunnelOutsideIpAddress=second,
+        TunnelOptions={
+            "PreSharedKey": "Rotated_key.2",
+            "DPDTimeoutSeconds": 45,
+            "Phase2DHGroupNumbers": [{"Value": 14}, {"Value": 15}],
+        },
     )["VpnConnection"]
     tunnel = changed["Options"]["TunnelOptions"][1]
     assert tunnel["PreSharedKey"] == "Rotated_key.2" and tunnel["DpdTimeoutSeconds"] == 45
@@ -165,12 +199,19 @@ def test_modify_vpn_tunnel_options_and_errors(clean_server: Server) -> None:
     assert changed["Options"]["TunnelOptions"][0] == vpn["Options"]["TunnelOptions"][0]
     assert tunnel_info(changed["CustomerGatewayConfiguration"])["tunnel2_preshared_key"] == "Rotated_key.2"
     with client_error("InvalidParameterValue"):
-        ec2.modify_vpn_tunnel_options(VpnConnectionId=vpn_id, VpnTunnelOutsideIpAddress=second,
-                                      TunnelOptions={"PreSharedKey": "0starts_with_zero"})
+        ec2.modify_vpn_tunnel_options(
+            VpnConnectionId=vpn_id,
+            VpnTunnelOutsideIpAddress=second,
+            TunnelOptions={"PreSharedKey": "0starts_with_zero"},
+        )
     other_vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
     with client_error("InvalidParameterValue"):
-        ec2.create_vpn_connection(CustomerGatewayId=cgw_id, Type="ipsec.1", VpnGatewayId=other_vgw,
-                                  Options={"TunnelOptions": [{"TunnelInsideCidr": "169.254.169.252/30"}]})
+        ec2.create_vpn_connection(
+            CustomerGatewayId=cgw_id,
+            Type="ipsec.1",
+            VpnGatewayId=other_vgw,
+            Options={"TunnelOptions": [{"TunnelInsideCidr": "169.254.169.252/30"}]},
+        )
     [again] = ec2.describe_vpn_connections(VpnConnectionIds=[vpn_id])["VpnConnections"]
     assert again["Options"]["TunnelOptions"][1]["PreSharedKey"] == "Rotated_key.2"
 
@@ -180,17 +221,47 @@ def test_aws_cli_reads_tunnel_options_and_configuration(clean_server: Server) ->
     the tunnel options and the configuration document, and the document parses."""
     ec2 = clean_server.client(account=ACCOUNT)
     cgw_id, vgw_id = _setup(ec2, ip="203.0.113.43", asn=65013)
-    env = {"AWS_ACCESS_KEY_ID": ACCOUNT, "AWS_SECRET_ACCESS_KEY": "lab", "AWS_DEFAULT_REGION": "us-east-1",
-           "PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    env = {
+        "AWS_ACCESS_KEY_ID": ACCOUNT,
+        "AWS_SECRET_ACCESS_KEY": "lab",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+    }
     out = subprocess.run(
-        [sys.executable, "-m", "awscli", "ec2", "create-vpn-connection", "--type", "ipsec.1",
-         "--customer-gateway-id", cgw_id, "--vpn-gateway-id", vgw_id, "--options",
-         "TunnelOptions=[{TunnelInsideCidr=169.254.22.0/30,PreSharedKey=ExamplePreSharedKey1},"
-         "{TunnelInsideCidr=169.254.23.0/30,PreSharedKey=ExamplePreSharedKey2}]",
-         "--endpoint-url", clean_server.url, "--output", "json"],
-        capture_output=True, text=True, env=env, timeout=60, check=True,
+        [
+            sys.executable,
+            "-m",
+            "awscli",
+            "ec2",
+            "create-vpn-connection",
+            "--type",
+            "ipsec.1",
+            "--customer-gateway-id",
+            cgw_id,
+            "--vpn-gateway-id",
+            vgw_id,
+            "--options",
+            "TunnelOptions=[{TunnelInsideCidr=169.254.22.0/30,PreSharedKey=ExamplePreSharedKey1},"
+            "{TunnelInsideCidr=169.254.23.0/30,PreSharedKey=ExamplePreSharedKey2}]",
+            "--endpoint-url",
+            clean_server.url,
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
     )
     vpn = json.loads(out.stdout)["VpnConnection"]
-    assert [t["TunnelInsideCidr"] for t in vpn["Options"]["TunnelOptions"]] == ["169.254.22.0/30", "169.254.23.0/30"]
+    assert [t["TunnelInsideCidr"] for t in vpn["Options"]["TunnelOptions"]] == [
+        "169.254.22.0/30",
+        "169.254.23.0/30",
+    ]
     info = tunnel_info(vpn["CustomerGatewayConfiguration"], tunnel1_psk="ExamplePreSharedKey1")
-    assert (info["tunnel1_vgw_inside_address"], info["tunnel2_vgw_inside_address"]) == ("169.254.22.1", "169.254.23.1")
+    assert (info["tunnel1_vgw_inside_address"], info["tunnel2_vgw_inside_address"]) == (
+        "169.254.22.1",
+        "169.254.23.1",
+    )

@@ -33,12 +33,15 @@ def fails(world: World, code: str = "InvalidParameterValue") -> Iterator[None]:
         yield
 
 
-def _vgw_vpn(cp: ControlPlane, *tunnels: dict, ip: str = "203.0.113.10", vgw=None, **options) -> VpnConnection:
+def _vgw_vpn(
+    cp: ControlPlane, *tunnels: dict, ip: str = "203.0.113.10", vgw=None, **options
+) -> VpnConnection:
     cgw = cp.create_customer_gateway(type="ipsec.1", ip_address=ip, bgp_asn=65000)
     vgw = vgw or cp.create_vpn_gateway(type="ipsec.1")
     opts = {**options, **({"tunnel_options": list(tunnels)} if tunnels else {})}
-    return cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                    options=opts)
+    return cp.create_vpn_connection(
+        customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id, options=opts
+    )
 
 
 def test_aws_chooses_inside_cidrs_and_keys_stable_per_connection(cp, world):
@@ -66,16 +69,28 @@ def test_aws_chooses_inside_cidrs_and_keys_stable_per_connection(cp, world):
 def test_given_tunnel_options_are_kept(cp, world):
     """TunnelInsideCidr, PreSharedKey and the phase 1/2 settings the caller gives are the tunnel's; a
     second tunnel left out gets AWS's choices (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpnTunnelOptionsSpecification.html)."""
-    vpn = _vgw_vpn(cp, {"tunnel_inside_cidr": "169.254.12.0/30", "pre_shared_key": "ExamplePreSharedKey1",
-                        "phase1_lifetime_seconds": 14_400, "phase2_lifetime_seconds": 1_800,
-                        "rekey_margin_time_seconds": 600, "dpd_timeout_action": "restart",
-                        "phase1_encryption_algorithms": [{"value": "AES256"}],
-                        "phase1_dh_group_numbers": [{"value": 20}], "ike_versions": [{"value": "ikev2"}],
-                        "startup_action": "start"})
+    vpn = _vgw_vpn(
+        cp,
+        {
+            "tunnel_inside_cidr": "169.254.12.0/30",
+            "pre_shared_key": "ExamplePreSharedKey1",
+            "phase1_lifetime_seconds": 14_400,
+            "phase2_lifetime_seconds": 1_800,
+            "rekey_margin_time_seconds": 600,
+            "dpd_timeout_action": "restart",
+            "phase1_encryption_algorithms": [{"value": "AES256"}],
+            "phase1_dh_group_numbers": [{"value": 20}],
+            "ike_versions": [{"value": "ikev2"}],
+            "startup_action": "start",
+        },
+    )
     first, second = vpn.tunnel_options
     assert first.tunnel_inside_cidr == "169.254.12.0/30" and first.pre_shared_key == "ExamplePreSharedKey1"
-    assert (first.phase1_lifetime_seconds, first.phase2_lifetime_seconds, first.rekey_margin_time_seconds) == (
-        14_400, 1_800, 600)
+    assert (
+        first.phase1_lifetime_seconds,
+        first.phase2_lifetime_seconds,
+        first.rekey_margin_time_seconds,
+    ) == (14_400, 1_800, 600)
     assert first.phase1_encryption_algorithms == ("AES256",) and first.phase1_dh_group_numbers == (20,)
     assert first.ike_versions == ("ikev2",) and first.startup_action == "start"
     assert first.dpd_timeout_action == "restart"
@@ -83,8 +98,16 @@ def test_given_tunnel_options_are_kept(cp, world):
     assert (first.aws_inside_address, first.customer_inside_address) == ("169.254.12.1", "169.254.12.2")
 
 
-@pytest.mark.parametrize("cidr", ["169.254.10.0/29", "10.0.0.0/30", "169.254.10.1/30", "nonsense",
-                                  *sorted(map(str, RESERVED_INSIDE_CIDRS))])
+@pytest.mark.parametrize(
+    "cidr",
+    [
+        "169.254.10.0/29",
+        "10.0.0.0/30",
+        "169.254.10.1/30",
+        "nonsense",
+        *sorted(map(str, RESERVED_INSIDE_CIDRS)),
+    ],
+)
 def test_inside_cidr_is_a_free_slash_30_of_link_local(cp, world, cidr):
     """TunnelInsideCidr: "A size /30 CIDR block from the 169.254.0.0/16 range", not one of the reserved
     blocks 169.254.0.0/30 … 169.254.5.0/30 and 169.254.169.252/30
@@ -92,33 +115,54 @@ def test_inside_cidr_is_a_free_slash_30_of_link_local(cp, world, cidr):
     cgw = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.10", bgp_asn=65000)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     with fails(world):
-        cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                 options={"tunnel_options": [{"tunnel_inside_cidr": cidr}]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={"tunnel_options": [{"tunnel_inside_cidr": cidr}]},
+        )
 
 
 def test_inside_cidr_unique_per_virtual_private_gateway(cp, world):
-    """"Any specified CIDR blocks must be unique across all VPN connections that use the same virtual
+    """ "Any specified CIDR blocks must be unique across all VPN connections that use the same virtual
     private gateway"; another gateway may reuse the block, and a deleted connection frees it
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpnTunnelOptionsSpecification.html)."""
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     first = _vgw_vpn(cp, {"tunnel_inside_cidr": "169.254.20.0/30"}, vgw=vgw)
     cgw2 = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.11", bgp_asn=65000)
     with fails(world):
-        cp.create_vpn_connection(customer_gateway_id=cgw2.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                 options={"tunnel_options": [{}, {"tunnel_inside_cidr": "169.254.20.0/30"}]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw2.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={"tunnel_options": [{}, {"tunnel_inside_cidr": "169.254.20.0/30"}]},
+        )
     with fails(world):  # the two tunnels of one connection, too
-        cp.create_vpn_connection(customer_gateway_id=cgw2.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                 options={"tunnel_options": [{"tunnel_inside_cidr": "169.254.21.0/30"},
-                                                             {"tunnel_inside_cidr": "169.254.21.0/30"}]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw2.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={
+                "tunnel_options": [
+                    {"tunnel_inside_cidr": "169.254.21.0/30"},
+                    {"tunnel_inside_cidr": "169.254.21.0/30"},
+                ]
+            },
+        )
     _vgw_vpn(cp, {"tunnel_inside_cidr": "169.254.20.0/30"}, ip="203.0.113.12")  # another VGW
     # AWS's own choices avoid the blocks in use on the gateway
     chosen = cp.create_vpn_connection(customer_gateway_id=cgw2.id, type="ipsec.1", vpn_gateway_id=vgw.id)
-    assert not {t.tunnel_inside_cidr for t in chosen.tunnel_options} & {t.tunnel_inside_cidr
-                                                                          for t in first.tunnel_options}
+    assert not {t.tunnel_inside_cidr for t in chosen.tunnel_options} & {
+        t.tunnel_inside_cidr for t in first.tunnel_options
+    }
     cp.delete_vpn_connection(vpn_connection_id=first.id)
     cgw3 = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.13", bgp_asn=65000)
-    cp.create_vpn_connection(customer_gateway_id=cgw3.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                             options={"tunnel_options": [{"tunnel_inside_cidr": "169.254.20.0/30"}]})
+    cp.create_vpn_connection(
+        customer_gateway_id=cgw3.id,
+        type="ipsec.1",
+        vpn_gateway_id=vgw.id,
+        options={"tunnel_options": [{"tunnel_inside_cidr": "169.254.20.0/30"}]},
+    )
 
 
 def test_transit_gateway_inside_cidrs(cp, world):
@@ -127,30 +171,50 @@ def test_transit_gateway_inside_cidrs(cp, world):
     across all VPN connections that use the same transit gateway"
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html)."""
     tgw = cp.create_transit_gateway()
-    cgws = [cp.create_customer_gateway(type="ipsec.1", ip_address=f"203.0.113.{i}", bgp_asn=65000)
-            for i in (20, 21, 22, 23)]
+    cgws = [
+        cp.create_customer_gateway(type="ipsec.1", ip_address=f"203.0.113.{i}", bgp_asn=65000)
+        for i in (20, 21, 22, 23)
+    ]
     for cgw in cgws[:2]:
-        cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", transit_gateway_id=tgw.id,
-                                 options={"tunnel_options": [{"tunnel_inside_cidr": "169.254.30.0/30"}]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw.id,
+            type="ipsec.1",
+            transit_gateway_id=tgw.id,
+            options={"tunnel_options": [{"tunnel_inside_cidr": "169.254.30.0/30"}]},
+        )
     v6 = {"tunnel_inside_ip_version": "ipv6", "tunnel_options": [{"tunnel_inside_ipv6_cidr": "fd00:1::/126"}]}
-    vpn6 = cp.create_vpn_connection(customer_gateway_id=cgws[2].id, type="ipsec.1", transit_gateway_id=tgw.id,
-                                    options=v6)
+    vpn6 = cp.create_vpn_connection(
+        customer_gateway_id=cgws[2].id, type="ipsec.1", transit_gateway_id=tgw.id, options=v6
+    )
     assert vpn6.tunnel_options[0].tunnel_inside_ipv6_cidr == "fd00:1::/126"
     second = IPv6Network(vpn6.tunnel_options[1].tunnel_inside_ipv6_cidr)
     assert second.prefixlen == 126 and second.subnet_of(IPv6Network("fd00::/8"))
     assert vpn6.tunnel_options[0].tunnel_inside_cidr is None
     with fails(world):
-        cp.create_vpn_connection(customer_gateway_id=cgws[3].id, type="ipsec.1", transit_gateway_id=tgw.id,
-                                 options=v6)
+        cp.create_vpn_connection(
+            customer_gateway_id=cgws[3].id, type="ipsec.1", transit_gateway_id=tgw.id, options=v6
+        )
     for bad in ("fd00:2::/64", "2001:db8::/126"):
         with fails(world):
-            cp.create_vpn_connection(customer_gateway_id=cgws[3].id, type="ipsec.1", transit_gateway_id=tgw.id,
-                                     options={"tunnel_inside_ip_version": "ipv6",
-                                              "tunnel_options": [{"tunnel_inside_ipv6_cidr": bad}]})
+            cp.create_vpn_connection(
+                customer_gateway_id=cgws[3].id,
+                type="ipsec.1",
+                transit_gateway_id=tgw.id,
+                options={
+                    "tunnel_inside_ip_version": "ipv6",
+                    "tunnel_options": [{"tunnel_inside_ipv6_cidr": bad}],
+                },
+            )
     with fails(world, "InvalidParameterCombination"):  # the other family's block
-        cp.create_vpn_connection(customer_gateway_id=cgws[3].id, type="ipsec.1", transit_gateway_id=tgw.id,
-                                 options={"tunnel_inside_ip_version": "ipv6",
-                                          "tunnel_options": [{"tunnel_inside_cidr": "169.254.31.0/30"}]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgws[3].id,
+            type="ipsec.1",
+            transit_gateway_id=tgw.id,
+            options={
+                "tunnel_inside_ip_version": "ipv6",
+                "tunnel_options": [{"tunnel_inside_cidr": "169.254.31.0/30"}],
+            },
+        )
 
 
 @pytest.mark.parametrize("key", ["short", "0StartsWithZero", "has-a-dash", "has space1", "x" * 65])
@@ -161,23 +225,42 @@ def test_pre_shared_key_rules(cp, world, key):
     cgw = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.10", bgp_asn=65000)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     with fails(world):
-        cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                 options={"tunnel_options": [{"pre_shared_key": key}]})
-    assert _vgw_vpn(cp, {"pre_shared_key": "Ok_key.8"}, ip="203.0.113.9").tunnel_options[0].pre_shared_key \
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={"tunnel_options": [{"pre_shared_key": key}]},
+        )
+    assert (
+        _vgw_vpn(cp, {"pre_shared_key": "Ok_key.8"}, ip="203.0.113.9").tunnel_options[0].pre_shared_key
         == "Ok_key.8"
+    )
 
 
-@pytest.mark.parametrize("spec", [
-    {"phase1_lifetime_seconds": 899}, {"phase1_lifetime_seconds": 28_801},
-    {"phase2_lifetime_seconds": 3_601}, {"phase2_lifetime_seconds": 899},
-    {"phase1_lifetime_seconds": 3_600, "phase2_lifetime_seconds": 3_600},  # phase 2 below phase 1
-    {"rekey_margin_time_seconds": 59}, {"rekey_margin_time_seconds": 1_801},  # half of 3,600
-    {"rekey_fuzz_percentage": 101}, {"replay_window_size": 63}, {"replay_window_size": 2_049},
-    {"dpd_timeout_seconds": 29}, {"dpd_timeout_action": "explode"}, {"startup_action": "go"},
-    {"phase1_encryption_algorithms": [{"value": "DES"}]}, {"phase2_integrity_algorithms": [{"value": "MD5"}]},
-    {"phase1_dh_group_numbers": [{"value": 5}]}, {"phase2_dh_group_numbers": [{"value": 1}]},
-    {"ike_versions": [{"value": "ikev3"}]}, {"tunnel_inside_cidrs": "169.254.40.0/30"},
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"phase1_lifetime_seconds": 899},
+        {"phase1_lifetime_seconds": 28_801},
+        {"phase2_lifetime_seconds": 3_601},
+        {"phase2_lifetime_seconds": 899},
+        {"phase1_lifetime_seconds": 3_600, "phase2_lifetime_seconds": 3_600},  # phase 2 below phase 1
+        {"rekey_margin_time_seconds": 59},
+        {"rekey_margin_time_seconds": 1_801},  # half of 3,600
+        {"rekey_fuzz_percentage": 101},
+        {"replay_window_size": 63},
+        {"replay_window_size": 2_049},
+        {"dpd_timeout_seconds": 29},
+        {"dpd_timeout_action": "explode"},
+        {"startup_action": "go"},
+        {"phase1_encryption_algorithms": [{"value": "DES"}]},
+        {"phase2_integrity_algorithms": [{"value": "MD5"}]},
+        {"phase1_dh_group_numbers": [{"value": 5}]},
+        {"phase2_dh_group_numbers": [{"value": 1}]},
+        {"ike_versions": [{"value": "ikev3"}]},
+        {"tunnel_inside_cidrs": "169.254.40.0/30"},
+    ],
+)
 def test_phase_settings_within_documented_ranges(cp, world, spec):
     """Each phase 1/2 option within its documented range or value set: Phase1LifetimeSeconds 900–28,800,
     Phase2LifetimeSeconds 900–3,600 and below phase 1, RekeyMarginTimeSeconds 60 to half of phase 2,
@@ -187,8 +270,12 @@ def test_phase_settings_within_documented_ranges(cp, world, spec):
     cgw = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.10", bgp_asn=65000)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     with fails(world):
-        cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                 options={"tunnel_options": [spec]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={"tunnel_options": [spec]},
+        )
 
 
 def test_two_tunnels_at_most_and_unmodelled_options_refused(cp, world):
@@ -198,11 +285,19 @@ def test_two_tunnels_at_most_and_unmodelled_options_refused(cp, world):
     cgw = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.10", bgp_asn=65000)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     with fails(world):
-        cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                 options={"tunnel_options": [{}, {}, {}]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={"tunnel_options": [{}, {}, {}]},
+        )
     with fails(world, "UnsupportedOperation"):
-        cp.create_vpn_connection(customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id,
-                                 options={"tunnel_options": [{"log_options": {}}]})
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={"tunnel_options": [{"log_options": {}}]},
+        )
 
 
 def test_modify_vpn_tunnel_options(cp, world):
@@ -214,38 +309,56 @@ def test_modify_vpn_tunnel_options(cp, world):
     vpn = _vgw_vpn(cp, vgw=vgw)
     first, second = vpn.tunnel_options
     changed = cp.modify_vpn_tunnel_options(
-        vpn_connection_id=vpn.id, vpn_tunnel_outside_ip_address=second.outside_ip_address,
-        tunnel_options={"pre_shared_key": "NewKey_2", "dpd_timeout_seconds": 60,
-                        "tunnel_inside_cidr": "169.254.51.0/30"})
+        vpn_connection_id=vpn.id,
+        vpn_tunnel_outside_ip_address=second.outside_ip_address,
+        tunnel_options={
+            "pre_shared_key": "NewKey_2",
+            "dpd_timeout_seconds": 60,
+            "tunnel_inside_cidr": "169.254.51.0/30",
+        },
+    )
     assert changed.tunnel_options[0] == first
     assert changed.tunnel_options[1].pre_shared_key == "NewKey_2"
     assert changed.tunnel_options[1].dpd_timeout_seconds == 60
     assert changed.tunnel_options[1].tunnel_inside_cidr == "169.254.51.0/30"
     assert changed.tunnel_options[1].outside_ip_address == second.outside_ip_address
     with fails(world):  # not one of its tunnels
-        cp.modify_vpn_tunnel_options(vpn_connection_id=vpn.id, vpn_tunnel_outside_ip_address="198.51.100.1",
-                                     tunnel_options={"pre_shared_key": "NewKey_3"})
+        cp.modify_vpn_tunnel_options(
+            vpn_connection_id=vpn.id,
+            vpn_tunnel_outside_ip_address="198.51.100.1",
+            tunnel_options={"pre_shared_key": "NewKey_3"},
+        )
     with fails(world):  # another connection on the VGW uses the block
-        cp.modify_vpn_tunnel_options(vpn_connection_id=vpn.id,
-                                     vpn_tunnel_outside_ip_address=first.outside_ip_address,
-                                     tunnel_options={"tunnel_inside_cidr": "169.254.50.0/30"})
+        cp.modify_vpn_tunnel_options(
+            vpn_connection_id=vpn.id,
+            vpn_tunnel_outside_ip_address=first.outside_ip_address,
+            tunnel_options={"tunnel_inside_cidr": "169.254.50.0/30"},
+        )
     with fails(world):  # rules between options hold on the tunnel's effective values
-        cp.modify_vpn_tunnel_options(vpn_connection_id=vpn.id,
-                                     vpn_tunnel_outside_ip_address=first.outside_ip_address,
-                                     tunnel_options={"phase2_lifetime_seconds": 900,
-                                                     "rekey_margin_time_seconds": 451})
+        cp.modify_vpn_tunnel_options(
+            vpn_connection_id=vpn.id,
+            vpn_tunnel_outside_ip_address=first.outside_ip_address,
+            tunnel_options={"phase2_lifetime_seconds": 900, "rekey_margin_time_seconds": 451},
+        )
     cp.delete_vpn_connection(vpn_connection_id=other.id)
     with fails(world, "InvalidVpnConnectionID.NotFound"):
-        cp.modify_vpn_tunnel_options(vpn_connection_id=other.id,
-                                     vpn_tunnel_outside_ip_address=other.tunnel_options[0].outside_ip_address,
-                                     tunnel_options={"pre_shared_key": "NewKey_4"})
+        cp.modify_vpn_tunnel_options(
+            vpn_connection_id=other.id,
+            vpn_tunnel_outside_ip_address=other.tunnel_options[0].outside_ip_address,
+            tunnel_options={"pre_shared_key": "NewKey_4"},
+        )
 
 
 def test_connections_stored_without_tunnels_get_stable_defaults():
     """A connection stored before vpclab kept tunnel options answers AWS's defaults derived from its id,
     the same on every read (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html)."""
-    vpn = VpnConnection(id="vpn-0123456789abcdef0", owner_id="111111111111", region="us-east-1",
-                        customer_gateway_id="cgw-1", vpn_gateway_id="vgw-1")
+    vpn = VpnConnection(
+        id="vpn-0123456789abcdef0",
+        owner_id="111111111111",
+        region="us-east-1",
+        customer_gateway_id="cgw-1",
+        vpn_gateway_id="vgw-1",
+    )
     assert vpn.tunnels == default_tunnels(vpn.id) == vpn.tunnels
     assert vpn.create_time is None
 

@@ -31,9 +31,18 @@ DEFAULT_STARTUP_ACTION = "add"
 
 #: "TunnelInsideCidr: a size /30 CIDR block from the 169.254.0.0/16 range" minus the reserved blocks
 INSIDE_IPV4_RANGE = IPv4Network("169.254.0.0/16")
-RESERVED_INSIDE_CIDRS = frozenset(IPv4Network(c) for c in (
-    "169.254.0.0/30", "169.254.1.0/30", "169.254.2.0/30", "169.254.3.0/30", "169.254.4.0/30",
-    "169.254.5.0/30", "169.254.169.252/30"))
+RESERVED_INSIDE_CIDRS = frozenset(
+    IPv4Network(c)
+    for c in (
+        "169.254.0.0/30",
+        "169.254.1.0/30",
+        "169.254.2.0/30",
+        "169.254.3.0/30",
+        "169.254.4.0/30",
+        "169.254.5.0/30",
+        "169.254.169.252/30",
+    )
+)
 #: "TunnelInsideIpv6Cidr: a size /126 CIDR block from the local fd00::/8 range"
 INSIDE_IPV6_RANGE = IPv6Network("fd00::/8")
 
@@ -132,11 +141,15 @@ def default_tunnels(vpn_id: str, *, ipv6: bool = False) -> tuple[VpnTunnelOption
     """The tunnels AWS would give a connection with no TunnelOptions (used for connections stored
     before vpclab kept tunnel options; new connections store theirs at creation)."""
     outside = default_outside_ips(vpn_id)
-    tunnels = []
+    tunnels: list[VpnTunnelOption] = []
     for i in (0, 1):
         taken = [t.tunnel_inside_ipv6_cidr or t.tunnel_inside_cidr or "" for t in tunnels]
-        tunnels.append(VpnTunnelOption(
-            outside_ip_address=outside[i], pre_shared_key=default_pre_shared_key(vpn_id, i),
-            tunnel_inside_cidr=None if ipv6 else default_inside_cidrs(vpn_id, i, taken),
-            tunnel_inside_ipv6_cidr=default_inside_ipv6_cidr(vpn_id, i, taken) if ipv6 else None))
+        tunnels.append(
+            VpnTunnelOption(
+                outside_ip_address=outside[i],
+                pre_shared_key=default_pre_shared_key(vpn_id, i),
+                tunnel_inside_cidr=None if ipv6 else default_inside_cidrs(vpn_id, i, taken),
+                tunnel_inside_ipv6_cidr=default_inside_ipv6_cidr(vpn_id, i, taken) if ipv6 else None,
+            )
+        )
     return tunnels[0], tunnels[1]

@@ -138,7 +138,8 @@ def _change(status: str) -> Any:
             for arn in p.get("resourceArns") or []
         ]
         out += [
-            association(answered, a, "PRINCIPAL", status, share.owner_id, now) for a in p.get("principals") or []
+            association(answered, a, "PRINCIPAL", status, share.owner_id, now)
+            for a in p.get("principals") or []
         ]
         return {"resourceShareAssociations": out, "clientToken": p.get("clientToken")}
 

@@ -25,11 +25,19 @@ from ...model.world import World
 #: BGP hold time AWS's configuration documents give both sides
 BGP_HOLD_TIME = 30
 #: AWS's configuration documents name the first permitted algorithm of each phase in these spellings
-_IKE_ENCRYPTION = {"AES128": "aes-128-cbc", "AES256": "aes-256-cbc", "AES128-GCM-16": "aes-128-gcm-16",
-                   "AES256-GCM-16": "aes-256-gcm-16"}
+_IKE_ENCRYPTION = {
+    "AES128": "aes-128-cbc",
+    "AES256": "aes-256-cbc",
+    "AES128-GCM-16": "aes-128-gcm-16",
+    "AES256-GCM-16": "aes-256-gcm-16",
+}
 _IKE_INTEGRITY = {"SHA1": "sha1", "SHA2-256": "sha2-256", "SHA2-384": "sha2-384", "SHA2-512": "sha2-512"}
-_ESP_INTEGRITY = {"SHA1": "hmac-sha1-96", "SHA2-256": "hmac-sha2-256-128", "SHA2-384": "hmac-sha2-384-192",
-                  "SHA2-512": "hmac-sha2-512-256"}
+_ESP_INTEGRITY = {
+    "SHA1": "hmac-sha1-96",
+    "SHA2-256": "hmac-sha2-256-128",
+    "SHA2-384": "hmac-sha2-384-192",
+    "SHA2-512": "hmac-sha2-512-256",
+}
 
 
 def _el(name: str, value: object, indent: int) -> str:
@@ -54,8 +62,13 @@ def _inside(address: str, tunnel: VpnTunnelOption, indent: int) -> list[str]:
 
 
 def _side(name: str, outside: str, inside: str, asn: int | None, tunnel: VpnTunnelOption) -> list[str]:
-    lines = [_open(name, 2), _open("tunnel_outside_address", 3), _el("ip_address", outside, 4),
-             _close("tunnel_outside_address", 3), *_inside(inside, tunnel, 3)]
+    lines = [
+        _open(name, 2),
+        _open("tunnel_outside_address", 3),
+        _el("ip_address", outside, 4),
+        _close("tunnel_outside_address", 3),
+        *_inside(inside, tunnel, 3),
+    ]
     if asn is not None:  # a dynamic (BGP) connection only
         lines += [_open("bgp", 3), _el("asn", asn, 4), _el("hold_time", BGP_HOLD_TIME, 4), _close("bgp", 3)]
     return [*lines, _close(name, 2)]
@@ -67,23 +80,53 @@ def _first(chosen: tuple[object, ...], default: object) -> object:
 
 def _ike(tunnel: VpnTunnelOption) -> list[str]:
     group = _first(tunnel.phase1_dh_group_numbers, 2)
-    return [_open("ike", 2),
-            _el("authentication_protocol", _IKE_INTEGRITY[str(_first(tunnel.phase1_integrity_algorithms, "SHA1"))], 3),
-            _el("encryption_protocol", _IKE_ENCRYPTION[str(_first(tunnel.phase1_encryption_algorithms, "AES128"))], 3),
-            _el("lifetime", tunnel.phase1_lifetime_seconds, 3), _el("perfect_forward_secrecy", f"group{group}", 3),
-            _el("mode", "main", 3), _el("pre_shared_key", tunnel.pre_shared_key, 3), _close("ike", 2)]
+    return [
+        _open("ike", 2),
+        _el(
+            "authentication_protocol",
+            _IKE_INTEGRITY[str(_first(tunnel.phase1_integrity_algorithms, "SHA1"))],
+            3,
+        ),
+        _el(
+            "encryption_protocol",
+            _IKE_ENCRYPTION[str(_first(tunnel.phase1_encryption_algorithms, "AES128"))],
+            3,
+        ),
+        _el("lifetime", tunnel.phase1_lifetime_seconds, 3),
+        _el("perfect_forward_secrecy", f"group{group}", 3),
+        _el("mode", "main", 3),
+        _el("pre_shared_key", tunnel.pre_shared_key, 3),
+        _close("ike", 2),
+    ]
 
 
 def _ipsec(tunnel: VpnTunnelOption) -> list[str]:
     group = _first(tunnel.phase2_dh_group_numbers, 2)
-    return [_open("ipsec", 2), _el("protocol", "esp", 3),
-            _el("authentication_protocol", _ESP_INTEGRITY[str(_first(tunnel.phase2_integrity_algorithms, "SHA1"))], 3),
-            _el("encryption_protocol", _IKE_ENCRYPTION[str(_first(tunnel.phase2_encryption_algorithms, "AES128"))], 3),
-            _el("lifetime", tunnel.phase2_lifetime_seconds, 3), _el("perfect_forward_secrecy", f"group{group}", 3),
-            _el("mode", "tunnel", 3), _el("clear_df_bit", "true", 3),
-            _el("fragmentation_before_encryption", "true", 3), _el("tcp_mss_adjustment", 1379, 3),
-            _open("dead_peer_detection", 3), _el("interval", 10, 4), _el("retries", 3, 4),
-            _close("dead_peer_detection", 3), _close("ipsec", 2)]
+    return [
+        _open("ipsec", 2),
+        _el("protocol", "esp", 3),
+        _el(
+            "authentication_protocol",
+            _ESP_INTEGRITY[str(_first(tunnel.phase2_integrity_algorithms, "SHA1"))],
+            3,
+        ),
+        _el(
+            "encryption_protocol",
+            _IKE_ENCRYPTION[str(_first(tunnel.phase2_encryption_algorithms, "AES128"))],
+            3,
+        ),
+        _el("lifetime", tunnel.phase2_lifetime_seconds, 3),
+        _el("perfect_forward_secrecy", f"group{group}", 3),
+        _el("mode", "tunnel", 3),
+        _el("clear_df_bit", "true", 3),
+        _el("fragmentation_before_encryption", "true", 3),
+        _el("tcp_mss_adjustment", 1379, 3),
+        _open("dead_peer_detection", 3),
+        _el("interval", 10, 4),
+        _el("retries", 3, 4),
+        _close("dead_peer_detection", 3),
+        _close("ipsec", 2),
+    ]
 
 
 def _amazon_asn(world: World, vpn: VpnConnection) -> int | None:
@@ -101,8 +144,11 @@ def customer_gateway_configuration(world: World, vpn: VpnConnection) -> str:
     dynamic = not vpn.static_routes_only
     cgw_asn = cgw.bgp_asn if (cgw is not None and dynamic) else None
     aws_asn = _amazon_asn(world, vpn) if dynamic else None
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<vpn_connection id={quoteattr(vpn.id)}>",
-             _el("customer_gateway_id", vpn.customer_gateway_id, 1)]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f"<vpn_connection id={quoteattr(vpn.id)}>",
+        _el("customer_gateway_id", vpn.customer_gateway_id, 1),
+    ]
     if vpn.vpn_gateway_id:
         lines.append(_el("vpn_gateway_id", vpn.vpn_gateway_id, 1))
     else:
@@ -110,9 +156,13 @@ def customer_gateway_configuration(world: World, vpn: VpnConnection) -> str:
         lines.append(_el("transit_gateway_id", vpn.transit_gateway_id or "", 1))
     lines.append(_el("vpn_connection_type", vpn.type, 1))
     for tunnel in vpn.tunnels:
-        lines += [_open("ipsec_tunnel", 1),
-                  *_side("customer_gateway", cgw_ip, tunnel.customer_inside_address, cgw_asn, tunnel),
-                  *_side("vpn_gateway", tunnel.outside_ip_address, tunnel.aws_inside_address, aws_asn, tunnel),
-                  *_ike(tunnel), *_ipsec(tunnel), _close("ipsec_tunnel", 1)]
+        lines += [
+            _open("ipsec_tunnel", 1),
+            *_side("customer_gateway", cgw_ip, tunnel.customer_inside_address, cgw_asn, tunnel),
+            *_side("vpn_gateway", tunnel.outside_ip_address, tunnel.aws_inside_address, aws_asn, tunnel),
+            *_ike(tunnel),
+            *_ipsec(tunnel),
+            _close("ipsec_tunnel", 1),
+        ]
     lines.append("</vpn_connection>")
     return "\n".join(lines)
