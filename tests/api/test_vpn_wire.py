@@ -265,3 +265,36 @@ def test_aws_cli_reads_tunnel_options_and_configuration(clean_server: Server) ->
         "169.254.22.1",
         "169.254.23.1",
     )
+
+
+def test_transit_gateway_connection_configuration(clean_server: Server) -> None:
+    """On a transit gateway the document names the transit gateway, its Amazon-side ASN is the BGP
+    peer, and IPv6 tunnels carry /126 inside addresses from fd00::/8."""
+    ec2 = clean_server.client(account=ACCOUNT)
+    cgw_id = ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=65014, IpAddress="203.0.113.44")[
+        "CustomerGateway"
+    ]["CustomerGatewayId"]
+    tgw = ec2.create_transit_gateway(Options={"AmazonSideAsn": 64700})["TransitGateway"]
+    vpn = ec2.create_vpn_connection(
+        CustomerGatewayId=cgw_id,
+        Type="ipsec.1",
+        TransitGatewayId=tgw["TransitGatewayId"],
+        Options={
+            "TunnelInsideIpVersion": "ipv6",
+            "TunnelOptions": [{"TunnelInsideIpv6Cidr": "fd00:10::/126"}],
+        },
+    )["VpnConnection"]
+    root = ET.fromstring(vpn["CustomerGatewayConfiguration"].encode())
+    assert (
+        root.findtext("transit_gateway_id") == tgw["TransitGatewayId"] and root.find("vpn_gateway_id") is None
+    )
+    first, second = vpn["Options"]["TunnelOptions"]
+    assert first["TunnelInsideIpv6Cidr"] == "fd00:10::/126" and "TunnelInsideCidr" not in first
+    info = tunnel_info(vpn["CustomerGatewayConfiguration"], tunnel1_psk=first["PreSharedKey"])
+    assert (info["tunnel1_vgw_inside_address"], info["tunnel1_cgw_inside_address"]) == (
+        "fd00:10::1",
+        "fd00:10::2",
+    )
+    assert ip_address(info["tunnel2_vgw_inside_address"]) in ip_network(second["TunnelInsideIpv6Cidr"])
+    assert info["tunnel1_bgp_asn"] == "64700"
+    assert root.findall("ipsec_tunnel")[0].findtext("vpn_gateway/tunnel_inside_address/network_cidr") == "126"
