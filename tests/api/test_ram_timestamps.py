@@ -7,6 +7,9 @@ epoch seconds in REST-JSON that botocore turns into datetimes; from the World's 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -94,3 +97,40 @@ def test_times_follow_the_worlds_clock() -> None:
             "resourceShareAssociations"
         ]
         assert subnet_assoc["creationTime"] == start
+
+
+def test_aws_cli_prints_the_times(clean_server: Server) -> None:
+    """The aws CLI (v1, whose default ``cli_timestamp_format`` prints the wire value) prints a new
+    share's creationTime and lastUpdatedTime as the epoch seconds RAM sends."""
+    before = datetime.now(UTC)
+    env = {
+        "AWS_ACCESS_KEY_ID": OWNER,
+        "AWS_SECRET_ACCESS_KEY": "lab",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "awscli",
+            "ram",
+            "create-resource-share",
+            "--name",
+            "cli-timed",
+            "--endpoint-url",
+            clean_server.url,
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    share = json.loads(out.stdout)["resourceShare"]
+    assert isinstance(share["creationTime"], int | float), share
+    _near_now(datetime.fromtimestamp(share["creationTime"], UTC), before)
+    assert share["lastUpdatedTime"] == share["creationTime"]
