@@ -43,6 +43,15 @@ $(VENV)/.installed-dev: $(STAMP)
 	$(SYNC) --inexact --extra test --extra dev
 	touch $@
 
+# the AWS SDK for JavaScript v3 for tests/interop/test_js_sdk.py, from its lock file, with the
+# machine's Node.js (Debian: nodejs, npm); without npm the check is skipped, with the reason
+JS_DIR   := tests/interop/js
+JS_STAMP := $(JS_DIR)/node_modules/.installed
+$(JS_STAMP): $(JS_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: tests/interop/test_js_sdk.py (the JavaScript SDK check) will be skipped"; fi
+
 install: $(STAMP)
 
 ## make run: validate the bundled examples, then serve the EC2 endpoint on loopback with a demo
@@ -52,7 +61,7 @@ run: $(STAMP)
 	$(BIN)/vpclab serve --port $(PORT) --state :memory: --load examples/two-peered-vpcs.yaml
 
 ## make test: check that uv.lock matches pyproject.toml, then the whole test suite (kept under ten minutes)
-test: $(STAMP)
+test: $(STAMP) $(JS_STAMP)
 	$(UV) lock --check
 	$(BIN)/python -m pytest
 
@@ -73,6 +82,7 @@ regen: $(STAMP)
 	$(BIN)/python tools/regen_golden.py
 	$(BIN)/python tools/regen_reach_golden.py
 	$(BIN)/python tools/regen_scenarios.py
+	$(BIN)/python tools/regen_ra_golden.py
 
 ## make lock: after editing pyproject.toml, bring uv.lock in line with it (other pins kept); commit it
 lock: $(UV_STAMP)

@@ -350,4 +350,28 @@ def interface_pair(
         routed
         and _sg_allows(world, src, dst, True, protocol, port)
         and _sg_allows(world, dst, src, False, protocol, port)
+        and _through_privatelink(world, src, dst, protocol, port, attachment_nacls)
     )
+
+
+def _through_privatelink(
+    world: World, src: NetworkInterface, dst: NetworkInterface, protocol: str, port: int | None,
+    attachment_nacls: bool,
+) -> bool:
+    """A user-service endpoint's interface: on to the load balancer's node and its target, as the
+    tracer goes (``privatelink.nlb_leg``), the node → target pair brute-forced like any other."""
+    from vpclab.reach.privatelink import matrix_onward, nlb_admits
+    from vpclab.reach.result import PacketHeader
+
+    found = matrix_onward(world, dst, protocol, port)
+    if found is None:
+        return True
+    leg, target = found
+    if leg.blocked or leg.node is None:
+        return False
+    if target is not None and not interface_pair(
+        world, leg.node.id, target.id, protocol, port, attachment_nacls
+    ):
+        return False
+    packet = PacketHeader(src.private_ip_address, dst.private_ip_address, protocol, None, port)
+    return nlb_admits(world, leg, packet, src)

@@ -351,6 +351,26 @@ def test_referenced_group_must_be_in_the_same_vpc_or_a_peered_one(cp, world):
     assert (rule.referenced_vpc_id, rule.referenced_vpc_peering_connection_id) == (b.id, pcx.id)
 
 
+def test_a_group_referenced_from_a_peer_vpc_can_be_deleted_and_the_rule_goes_stale(cp, world):
+    """AWS: a rule that references a security group in a peer VPC becomes stale when that group is
+    deleted, and stays in its group until removed — a peer's reference does not stop the deletion
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html)."""
+    from vpclab.control.security_group import is_stale
+
+    a, b = _vpc(cp), _vpc(cp, "10.1.0.0/16")
+    sg, remote = _sg(cp, a), _sg(cp, b, "remote")
+    pcx = _peer(cp, a, b)
+    (rule,) = cp.authorize_security_group_ingress(group_id=sg.id, ip_permissions=[
+        {**SSH, "ip_ranges": [], "user_id_group_pairs": [{"group_id": remote.id}]}])
+    assert not is_stale(world, rule)
+    world.put(replace(pcx, status_code="deleted"))
+    assert is_stale(world, rule)  # the peering connection is gone
+    world.put(replace(pcx, status_code="active"))
+    cp.delete_security_group(group_id=remote.id)
+    assert remote.id not in world and is_stale(world, rule)
+    assert world.get(sg.id).ingress == (rule,)
+
+
 def test_peer_vpc_group_in_another_region_cannot_be_referenced(cp, world):
     """AWS: "You cannot reference the security group of a peer VPC that's in a different Region.
     Instead, use the CIDR block of the peer VPC"

@@ -181,6 +181,8 @@ def build_every_kind(world: World) -> None:
     cp.associate_dhcp_options(dhcp_options_id=dopt.id, vpc_id=vpc.id)
     sa = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
     sb = cp.create_subnet(vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone="us-east-1b")
+    cp.create_subnet_cidr_reservation(subnet_id=sb.id, cidr="10.0.2.128/25", reservation_type="explicit",
+                                      description="later")
     igw = cp.create_internet_gateway()
     cp.attach_internet_gateway(internet_gateway_id=igw.id, vpc_id=vpc.id)
     cp.create_egress_only_internet_gateway(vpc_id=vpc.id)

@@ -310,7 +310,7 @@ def test_shape_errors_point_into_the_file_with_hints() -> None:
         peerings: [1]
     """) == [
         "net.yaml:6:32: vpcs.app.subnets.web.zone: unknown key 'zone' "
-        "(expected one of: account, tags, cidr, az, public, ipv6, assign_ipv6, dns64)",
+        "(expected one of: account, tags, cidr, az, public, ipv6, assign_ipv6, dns64, cidr_reservations)",
         "net.yaml:7:1: peerings: expected a mapping, got a list",
     ]
 

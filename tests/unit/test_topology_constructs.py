@@ -13,7 +13,7 @@ from vpclab.model.gateways import Address
 from vpclab.model.interfaces import Instance, NetworkInterface
 from vpclab.model.network_acl import NetworkAcl
 from vpclab.model.route_table import RouteTable
-from vpclab.model.subnet import Subnet
+from vpclab.model.subnet import Subnet, SubnetCidrReservation
 from vpclab.model.transit_gateway import TransitGatewayAttachment
 from vpclab.model.vpc import Vpc
 from vpclab.topology import TopologyError, load, loads
@@ -86,6 +86,28 @@ def test_random_subnets_load_or_report_only_conflicts(blocks: list[tuple[int, in
     else:
         assert not overlapping
         assert sum(1 for _ in net.world.all(Subnet)) == len(blocks)
+
+
+def test_subnet_cidr_reservations_in_yaml() -> None:
+    """``cidr_reservations:`` (CIDR → prefix | explicit) reserves before anything is placed in the
+    subnet, so an instance of the same file gets an address outside the range; a reservation outside
+    the subnet is AWS's error at its place in the file."""
+    net = loads("vpcs:\n  app:\n    cidr: 10.0.0.0/16\n    subnets:\n      web:\n        cidr: 10.0.1.0/24\n"
+                "        az: use1-az2\n        cidr_reservations: {10.0.1.0/27: explicit}\n"
+                "    instances:\n      vm: {subnet: web}\n")
+    web, vm = net.resource("web"), net.resource("vm")
+    assert isinstance(web, Subnet) and web.availability_zone_id == "use1-az2"
+    assert isinstance(vm, Instance) and vm.private_ip_address == "10.0.1.32"
+    (res,) = net.world.all(SubnetCidrReservation)
+    assert (res.subnet_id, res.cidr, res.reservation_type) == (web.id, "10.0.1.0/27", "explicit")
+    try:
+        loads("vpcs:\n  app:\n    cidr: 10.0.0.0/16\n    subnets:\n      web:\n        cidr: 10.0.1.0/24\n"
+              "        cidr_reservations: {10.0.2.0/27: prefix}\n", file="r.yaml")
+    except TopologyError as exc:
+        assert {p.code for p in exc.problems} == {"InvalidParameterValue"}
+        assert "r.yaml:7:" in str(exc)
+    else:
+        raise AssertionError("a reservation outside its subnet is refused")
 
 
 def test_a_vpc_with_its_own_dhcp_options_and_address_usage_metrics() -> None:

@@ -34,7 +34,7 @@ from ..core.errors import AwsError, invalid_parameter_value
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.vpc import Vpc
 from ..model.world import World
-from . import handlers, protocol  # noqa: F401  (importing handlers registers every family)
+from . import handlers, protocol, zones  # noqa: F401  (importing handlers registers every family)
 from .durability import CommitLock
 from .idempotency import ClientTokens, token_member
 from .registry import HANDLERS, Call
@@ -217,7 +217,9 @@ class Endpoint:
             if not action:
                 raise AwsError("MissingAction", "The request must contain the parameter Action")
             raise AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
+        # the caller's zone names → the World's lab names (and back in the answer): aws/zones.py
         params = protocol.parse_params(op, form)
+        params = zones.request_to_lab(caller.account_id, service, op.input_shape, params)
         if not is_region(caller.region):
             raise invalid_parameter_value(f"Invalid region: {caller.region}")
         if params.get("DryRun"):
@@ -251,6 +253,7 @@ class Endpoint:
                     answer, first_id = seen
                     return answer.replace(first_id, request_id, 1)
             result: dict[str, Any] = fn(call)
+            result = zones.answer_to_account(caller.account_id, service, action, op.output_shape, result)
             body = protocol.render_result(op, result, request_id)
             if member is not None and token:
                 self.client_tokens.remember(key, params, member, body, request_id)

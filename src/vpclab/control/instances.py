@@ -41,6 +41,7 @@ from .interfaces import (
     sync_instance_ipv6,
 )
 from .registry import action
+from .volumes import VolumeSpec, create_volumes, release_volumes, volume_specs
 
 #: the keys of one RunInstances ``NetworkInterfaces`` entry vpclab understands (boto3's, snake_case)
 NETWORK_INTERFACE_KEYS = frozenset({
@@ -179,15 +180,21 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
                   ipv6_address_count: int | None = None,
                   ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
                   enable_primary_ipv6: bool = False,
+                  block_device_mappings: Sequence[Mapping[str, Any]] | None = None,
+                  volume_tags: Mapping[str, str] | None = None,
+                  network_interface_tags: Mapping[str, str] | None = None,
                   **not_modelled: Any) -> list[Instance]:
     """RunInstances: an image from the catalogue, a known instance type of the same architecture,
     a subnet (or the default VPC's), groups of that VPC; each instance gets a primary interface
     (device 0) and, when the subnet maps public IPs on launch or the request asks for one, a
     public IPv4 address. Launches up to ``max_count``, at least ``min_count`` (or nothing).
 
-    ``placement.availability_zone`` must be the subnet's zone. The key pair name is kept. Launch
-    settings that do not touch connectivity (``LAUNCH_SETTINGS_NOT_MODELLED``: user data, block
-    devices, monitoring, …) are accepted so that real scripts run unchanged, and have no effect.
+    ``placement.availability_zone`` must be the subnet's zone. The key pair name is kept. Each
+    instance gets its root EBS volume and one per EBS block device mapping (``control/volumes.py``),
+    tagged with ``volume_tags``; the interfaces it creates get ``network_interface_tags`` (AWS's
+    TagSpecifications of types ``volume`` and ``network-interface``). Launch settings that do not
+    touch connectivity (``LAUNCH_SETTINGS_NOT_MODELLED``: user data, monitoring, …) are accepted so
+    that real scripts run unchanged, and have no effect.
     """
     unknown = sorted(set(not_modelled) - LAUNCH_SETTINGS_NOT_MODELLED)
     if unknown:
@@ -201,6 +208,7 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
                                                 "Expected a value greater than or equal to minCount.")
     image = _image(ctx, image_id)
     itype = _instance_type(instance_type, image)
+    volumes = volume_specs(image, block_device_mappings)
     specs = _specs(ctx, subnet_id=subnet_id, security_group_ids=security_group_ids,
                    private_ip_address=private_ip_address, network_interfaces=network_interfaces,
                    ipv6_address_count=ipv6_address_count, ipv6_addresses=ipv6_address_list(ipv6_addresses),
@@ -224,10 +232,17 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
                        "Multiple instances cannot be launched with the same IP address or network interface.")
     zone = (placement or {}).get("availability_zone")
     if zone and zone != specs[0].subnet.availability_zone:
-        # AWS refuses a placement zone other than the subnet's (message undocumented: ours)
+        # AWS refuses a placement zone other than the subnet's (message undocumented: ours; it names
+        # the zone by id, the same for every account, as names differ per account: aws/zones.py)
         raise invalid_parameter_value(
-                       f"Value ({zone}) for parameter availabilityZone is invalid. The subnet "
-                       f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone}.")
+                       f"Value for parameter availabilityZone is invalid. The subnet "
+                       f"{specs[0].subnet.id} is in the zone {specs[0].subnet.availability_zone_id}.")
+    zone_id = (placement or {}).get("availability_zone_id")
+    if zone_id and zone_id != specs[0].subnet.availability_zone_id:
+        # Placement.AvailabilityZoneId, the zone by its id: the same rule (message ours)
+        raise invalid_parameter_value(
+                       f"Value ({zone_id}) for parameter availabilityZoneId is invalid. The subnet "
+                       f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone_id}.")
     count = _launch_count(ctx, specs, min_count, max_count)
     pools = {s.subnet.id: AddressPool(ctx, s.subnet) for s in specs if s.existing is None}
     v6_taken: dict[str, set[IPv6Address]] = {s.subnet.id: set() for s in specs}
@@ -235,7 +250,8 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     launched: list[Instance] = []
     for n in range(count):
         budget.check()  # inside the action's transaction: a stop here rolls every launch back
-        launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags, key_name, pools, v6_taken))
+        launched.append(_launch(ctx, image, itype, specs, reservation_id, n, tags, key_name, pools, v6_taken,
+                                volumes, volume_tags, network_interface_tags))
     return launched
 
 
@@ -290,7 +306,7 @@ def _launch_count(ctx: Ctx, specs: list[_Spec], min_count: int, max_count: int) 
 
 #: RunInstances parameters accepted without effect: they do not change what can reach what.
 LAUNCH_SETTINGS_NOT_MODELLED = frozenset({
-    "user_data", "block_device_mappings", "monitoring", "ebs_optimized", "iam_instance_profile",
+    "user_data", "monitoring", "ebs_optimized", "iam_instance_profile",
     "metadata_options", "disable_api_termination", "disable_api_stop", "instance_initiated_shutdown_behavior",
     "client_token", "credit_specification", "cpu_options", "hibernation_options", "maintenance_options",
     "private_dns_name_options", "enclave_options", "capacity_reservation_specification",
@@ -299,7 +315,9 @@ LAUNCH_SETTINGS_NOT_MODELLED = frozenset({
 
 def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], reservation_id: str, n: int,
             tags: Mapping[str, str] | None, key_name: str | None,
-            pools: Mapping[str, AddressPool], v6_taken: Mapping[str, set[IPv6Address]]) -> Instance:
+            pools: Mapping[str, AddressPool], v6_taken: Mapping[str, set[IPv6Address]],
+            volumes: Sequence[VolumeSpec] = (), volume_tags: Mapping[str, str] | None = None,
+            network_interface_tags: Mapping[str, str] | None = None) -> Instance:
     instance_id = ctx.new_id("instance")
     primary = specs[0]
     public = primary.associate_public_ip_address
@@ -332,6 +350,7 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
                 availability_zone=spec.subnet.availability_zone, private_ip_address=ip,
                 secondary_private_ip_addresses=tuple(secondaries), groups=spec.groups,
                 description=spec.description, requester_id=None, ipv6_addresses=v6,
+                tags=Tags(network_interface_tags),
                 primary_ipv6_address=v6[0] if v6 and spec.primary_ipv6 else None))
         enis.append(eni)
     inst = ctx.world.put(Instance(
@@ -341,7 +360,9 @@ def _launch(ctx: Ctx, image: Image, itype: InstanceType, specs: list[_Spec], res
         reservation_id=reservation_id, availability_zone=primary.subnet.availability_zone,
         architecture=image.architecture, platform=image.platform, associate_public_ip_address=bool(public),
         launch_time=ctx.now.isoformat(), ami_launch_index=n, key_name=key_name,
+        root_device_name=image.root_device_name,
     ))
+    inst = ctx.world.put(replace(inst, volume_ids=create_volumes(ctx, inst, volumes, volume_tags)))
     for spec, eni in zip(specs, enis, strict=True):
         eni = attach(ctx, eni, inst, spec.device_index, delete_on_termination=spec.delete_on_termination)
         if spec.device_index == 0 and public and not eni.public_ip and eni.has_ipv4:
@@ -389,9 +410,10 @@ def terminate_instances(ctx: Ctx, *, instance_ids: Sequence[str]) -> list[Instan
             else:
                 detach(ctx, eni)
         current = ctx.world.get(inst.id, Instance) or inst
+        release_volumes(ctx, current)
         result.append(ctx.world.put(replace(current, state="terminated", vpc_id="", subnet_id="",
                                             network_interface_ids=(), private_ip_address="",
-                                            public_ip_address=None, ipv6_address=None)))
+                                            public_ip_address=None, ipv6_address=None, volume_ids=())))
     return result
 
 

@@ -26,6 +26,7 @@ from ..model.subnet import Subnet
 from . import ipv6
 from .context import Ctx
 from .registry import action
+from .subnet_cidr_reservation import in_any, reserved_ipv4
 from .text import check_text
 
 #: AWS's error for a requested address another interface holds (CreateNetworkInterface wording;
@@ -87,8 +88,9 @@ def allocate_private_ip(ctx: Ctx, subnet: Subnet, requested: str | None = None, 
         if addr in used:
             raise AwsError("InvalidIPAddress.InUse", in_use_message or ADDRESS_IN_USE)
         return requested
+    kept = reserved_ipv4(ctx, subnet)  # subnet CIDR reservations: never assigned automatically
     for addr in net.hosts():
-        if addr not in used:
+        if addr not in used and not in_any(addr, kept):
             return str(addr)
     raise insufficient_addresses(subnet)
 
@@ -104,17 +106,25 @@ class AddressPool:
         self.used = used_ips(ctx, subnet) | (taken or set())
         self._net = subnet.network  # None in an IPv6-only subnet: no free IPv4 addresses
         self._hosts = iter(self._net.hosts()) if self._net is not None else iter(())
+        #: the subnet's CIDR reservations: never assigned automatically
+        self._kept = reserved_ipv4(ctx, subnet)
 
     def free(self) -> int:
-        """How many addresses are still free (the five reserved and every taken one excluded)."""
+        """How many addresses are still free to assign automatically (the five reserved, the
+        subnet's CIDR reservations and every taken one excluded)."""
         net = self._net
-        return net.num_addresses - sum(1 for a in self.used if a in net) if net is not None else 0
+        if net is None:
+            return 0
+        used = sum(1 for a in self.used if a in net)
+        # reservations do not overlap one another: count their addresses not already counted as used
+        kept = sum(r.num_addresses for r in self._kept) - sum(1 for a in self.used if in_any(a, self._kept))
+        return net.num_addresses - used - kept
 
     def take(self, message: str | None = None) -> str:
         if self._net is None:
             raise ipv6_only_error(self.subnet)
         for addr in self._hosts:
-            if addr not in self.used:
+            if addr not in self.used and not in_any(addr, self._kept):
                 self.used.add(addr)
                 return str(addr)
         raise insufficient_addresses(self.subnet, message)

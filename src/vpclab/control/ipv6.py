@@ -21,6 +21,7 @@ from ..model.security_group import SecurityGroupRule
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
 from .context import Ctx
+from .subnet_cidr_reservation import in_any, reserved_ipv6
 
 #: AWS: "The IPv6 CIDR block for the VPC is a fixed /56" and a subnet's is "a fixed /64".
 VPC_IPV6_PREFIX = 56
@@ -99,6 +100,10 @@ def is_reserved_ipv6(net: IPv6Network, addr: IPv6Address) -> bool:
     return offset < IPV6_RESERVED_LOW or addr == net.broadcast_address
 
 
+#: random draws before a pool whose /64 is all but reserved gives up
+TAKE_ATTEMPTS = 4096
+
+
 class Ipv6Pool:
     """Free addresses of a subnet's /64, drawn at random under the World's seed (AWS hands out
     addresses from across the /64, not in order), never one in use, reserved, or already drawn."""
@@ -106,17 +111,23 @@ class Ipv6Pool:
     def __init__(self, ctx: Ctx, subnet: Subnet, taken: set[IPv6Address] | None = None) -> None:
         net = subnet.ipv6_network
         assert net is not None
-        self.ctx, self.net = ctx, net
+        self.ctx, self.net, self.subnet_id = ctx, net, subnet.id
         self.used = used_ipv6(ctx, subnet) | (taken or set())
+        #: the subnet's IPv6 CIDR reservations: never assigned automatically
+        self.kept = reserved_ipv6(ctx, subnet)
 
     def take(self) -> str:
         host_bits = 128 - self.net.prefixlen
-        while True:
+        # a random draw lands outside the subnet's IPv6 CIDR reservations unless they cover nearly all
+        # of the /64: bounded, so a /64 reserved whole answers AWS's error instead of spinning
+        for _ in range(TAKE_ATTEMPTS):
             n = int(self.ctx.world.ids.hex((host_bits + 3) // 4), 16) & ((1 << host_bits) - 1)
             addr = IPv6Address(int(self.net.network_address) | n)
-            if addr not in self.used and not is_reserved_ipv6(self.net, addr):
+            if addr not in self.used and not is_reserved_ipv6(self.net, addr) and not in_any(addr, self.kept):
                 self.used.add(addr)
                 return str(addr)
+        raise AwsError("InsufficientFreeAddressesInSubnet",
+                       f"There are not enough free IPv6 addresses in subnet '{self.subnet_id}'.")
 
     def claim(self, requested: str, parameter: str = "ipv6Addresses") -> str:
         """A specific address: inside the /64, not reserved, not in use (AWS's errors otherwise)."""

@@ -142,6 +142,12 @@ def _check_ip_address_type(ip_address_type: str, subnets: Sequence[Subnet]) -> N
                        "You must specify subnets with an associated IPv6 CIDR block.")
 
 
+def _groups(ctx: Ctx, vpc_id: str, security_groups: Sequence[str] | None) -> tuple[str, ...]:
+    from .load_balancer_security import check_groups
+
+    return check_groups(ctx, vpc_id, security_groups) if security_groups else ()
+
+
 @action
 def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: str = "network",
                          scheme: str | None = None, security_groups: Sequence[str] | None = None,
@@ -183,7 +189,8 @@ def create_load_balancer(ctx: Ctx, *, name: str, subnets: Sequence[str], type: s
     lb = LoadBalancer(id=lb_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
                       load_balancer_name=name, vpc_id=vpc_id, subnet_ids=tuple(subnets),
                       availability_zones=tuple(s.availability_zone for s in found), type=type,
-                      scheme=scheme, security_groups=tuple(security_groups or ()), create_time=ctx.now,
+                      scheme=scheme, security_groups=_groups(ctx, vpc_id, security_groups),
+                      create_time=ctx.now,
                       ip_address_type=ip_address_type)
     from .interfaces import create_managed_interface
 

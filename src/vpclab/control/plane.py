@@ -27,6 +27,7 @@ from . import (
     instances,
     interfaces,
     load_balancer,
+    load_balancer_security,
     network_acl,
     peering,
     prefix_lists,
@@ -35,6 +36,7 @@ from . import (
     security_group,
     sharing,
     subnet,
+    subnet_cidr_reservation,
     tags,
     transit_gateway,
     transit_gateway_routes,
@@ -48,8 +50,9 @@ from .registry import actions_of
 #: every action of every family, by snake_case name (the family modules, listed once, here)
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
     addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances, interfaces,
-    load_balancer, network_acl, peering, prefix_lists, route_table, routes, security_group, sharing,
-    subnet, tags, transit_gateway, transit_gateway_routes, vpc, vpn,
+    load_balancer, load_balancer_security, network_acl, peering, prefix_lists, route_table, routes,
+    security_group, sharing, subnet, subnet_cidr_reservation, tags, transit_gateway, transit_gateway_routes,
+    vpc, vpn,
 )
 
 #: actions whose ``tags`` argument names tags to remove, not tags to store

@@ -16,7 +16,7 @@ from ..model.prefix_lists import ManagedPrefixList, PrefixListEntry
 from ..model.route_table import Route, RouteTable, RouteTableAssociation
 from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.sharing import ResourceShare
-from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
+from ..model.subnet import Subnet, SubnetCidrReservation, SubnetIpv6CidrBlockAssociation
 from ..model.transit_gateway import (
     TransitGateway,
     TransitGatewayAttachment,
@@ -62,7 +62,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (138), run by __getattr__ in a World transaction
+    # -- the actions (141), run by __getattr__ in a World transaction
     def accept_transit_gateway_peering_attachment(
         self, *, transit_gateway_attachment_id: str
     ) -> TransitGatewayAttachment:
@@ -385,6 +385,18 @@ class ControlPlane:
         optionally an IPv6 /64 inside one of the VPC's /56 blocks, overlapping no other subnet's; with
         ``ipv6_native``, an IPv6-only subnet: the /64 and no IPv4 block.
         """
+    def create_subnet_cidr_reservation(
+        self,
+        *,
+        subnet_id: str,
+        cidr: str,
+        reservation_type: str,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> SubnetCidrReservation:
+        """CreateSubnetCidrReservation: an IPv4 or IPv6 CIDR inside the subnet's block of that family, of type
+        ``prefix`` or ``explicit``, overlapping none of the subnet's other reservations.
+        """
     def create_tags(self, *, resources: Sequence[str], tags: Mapping[str, str]) -> None:
         """CreateTags: add or overwrite tags on one or more resources (all or nothing); the tags themselves
         are checked by ``validate_tags`` before the action runs.
@@ -590,10 +602,16 @@ class ControlPlane:
         """DeleteRouteTable: not the main table, not while subnets or gateways are associated with it."""
     def delete_security_group(self, *, group_id: str) -> None:
         """DeleteSecurityGroup: not the VPC's default group, not while a network interface uses it or another
-        group's rule references it; only its owner.
+        group's rule in the same VPC references it; only its owner. A rule of a peer VPC's group that
+        references it does not stop the deletion: that rule becomes stale (AWS, "Update your security groups
+        to reference peer security groups": DescribeStaleSecurityGroups lists it).
         """
     def delete_subnet(self, *, subnet_id: str) -> None:
         """DeleteSubnet: not while network interfaces (instances, NAT gateways, endpoints, …) are in it."""
+    def delete_subnet_cidr_reservation(self, *, subnet_cidr_reservation_id: str) -> SubnetCidrReservation:
+        """DeleteSubnetCidrReservation: the reservation as it was (AWS answers it as
+        ``DeletedSubnetCidrReservation``); its addresses are assignable again.
+        """
     def delete_tags(
         self, *, resources: Sequence[str], tags: Mapping[str, str | None] | Sequence[str] | None = None
     ) -> None:
@@ -987,6 +1005,9 @@ class ControlPlane:
         ipv6_address_count: int | None = None,
         ipv6_addresses: Sequence[Mapping[str, Any]] | None = None,
         enable_primary_ipv6: bool = False,
+        block_device_mappings: Sequence[Mapping[str, Any]] | None = None,
+        volume_tags: Mapping[str, str] | None = None,
+        network_interface_tags: Mapping[str, str] | None = None,
         **not_modelled: Any,
     ) -> list[Instance]:
         """RunInstances: an image from the catalogue, a known instance type of the same architecture, a subnet
@@ -1006,6 +1027,16 @@ class ControlPlane:
         """
     def set_ip_address_type(self, *, load_balancer_arn: str, ip_address_type: str) -> LoadBalancer:
         """SetIpAddressType (elbv2): ipv4 or dualstack; its interfaces gain or lose their IPv6 addresses."""
+    def set_security_groups(
+        self,
+        *,
+        load_balancer_arn: str,
+        security_groups: Sequence[str],
+        enforce_security_group_inbound_rules_on_private_link_traffic: str | None = None,
+    ) -> LoadBalancer:
+        """SetSecurityGroups: replaces the load balancer's groups (a Network Load Balancer created without any
+        cannot get them, nor lose all of them) and sets the PrivateLink enforcement (on | off).
+        """
     def start_instances(self, *, instance_ids: Sequence[str]) -> list[Instance]:
         """StartInstances: an instance launched with a public IPv4 address gets a new one."""
     def start_network_insights_analysis(

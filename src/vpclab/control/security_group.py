@@ -21,6 +21,7 @@ from ..model.base import Tags
 from ..model.peering import VpcPeeringConnection
 from ..model.security_group import SecurityGroup, SecurityGroupRule
 from ..model.vpc import Vpc
+from ..model.world import World
 from .cidr import parse_cidr, parse_ipv6_cidr
 from .context import Ctx
 from .ipv6 import ipv6_egress_rule
@@ -138,7 +139,9 @@ def is_participant(ctx: Ctx, vpc: Vpc) -> bool:
 @action
 def delete_security_group(ctx: Ctx, *, group_id: str) -> None:
     """DeleteSecurityGroup: not the VPC's default group, not while a network interface uses it or
-    another group's rule references it; only its owner."""
+    another group's rule in the same VPC references it; only its owner. A rule of a peer VPC's
+    group that references it does not stop the deletion: that rule becomes stale (AWS, "Update your
+    security groups to reference peer security groups": DescribeStaleSecurityGroups lists it)."""
     sg = ctx.require(SecurityGroup, group_id)
     ctx.require_owner(sg)
     if sg.is_default:
@@ -149,7 +152,7 @@ def delete_security_group(ctx: Ctx, *, group_id: str) -> None:
     in_use = any(group_id in (getattr(res, "groups", None) or ())
                  for res in ctx.world.resources() if not isinstance(res, SecurityGroup))
     referenced = any(rule.referenced_group_id == group_id
-                     for other in ctx.world.all(SecurityGroup) if other.id != group_id
+                     for other in ctx.world.in_vpc(sg.vpc_id, SecurityGroup) if other.id != group_id
                      for rule in other.all_rules)
     if in_use or referenced:
         raise AwsError("DependencyViolation", f"resource {group_id} has a dependent object")
@@ -393,6 +396,20 @@ def _referenced_group(ctx: Ctx, sg: SecurityGroup, pair: Mapping[str, Any],
                        "You have specified two resources that belong to different networks.")
     fields.update(referenced_vpc_id=ref.vpc_id, referenced_vpc_peering_connection_id=pcx.id)
     return fields
+
+
+def is_stale(world: World, rule: SecurityGroupRule) -> bool:
+    """A stale rule (AWS, "Update your security groups to reference peer security groups"): it
+    references a group that no longer exists, or a peer VPC's group over a peering connection that
+    is no longer active. AWS keeps stale rules (DescribeStaleSecurityGroups lists them)."""
+    if not rule.referenced_group_id:
+        return False
+    if world.get(rule.referenced_group_id, SecurityGroup) is None:
+        return True
+    if rule.referenced_vpc_peering_connection_id is None:
+        return False
+    pcx = world.get(rule.referenced_vpc_peering_connection_id, VpcPeeringConnection)
+    return pcx is None or pcx.status_code != "active"
 
 
 def active_peering(ctx: Ctx, vpc_a: str, vpc_b: str) -> VpcPeeringConnection | None:

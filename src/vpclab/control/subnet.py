@@ -18,7 +18,7 @@ from ..model.regions import AvailabilityZone, zone, zones
 from ..model.route_table import RouteTable
 from ..model.subnet import Subnet, SubnetIpv6CidrBlockAssociation
 from ..model.vpc import Vpc
-from . import ipv6
+from . import ipv6, subnet_cidr_reservation
 from .cidr import parse_cidr, parse_ipv6_cidr
 from .context import Ctx
 from .registry import action
@@ -130,6 +130,7 @@ def delete_subnet(ctx: Ctx, *, subnet_id: str) -> None:
         if any(a.subnet_id == subnet_id for a in acl.associations):
             ctx.world.put(replace(acl, associations=tuple(a for a in acl.associations
                                                           if a.subnet_id != subnet_id)))
+    subnet_cidr_reservation.delete_with_subnet(ctx, subnet)
     ctx.world.remove(subnet_id)
 
 

@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     sharing,
     subnet,
     transit_gateway,
+    volume,
     vpc,
     vpn,
 )

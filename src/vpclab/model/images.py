@@ -39,6 +39,18 @@ class Image:
     virtualization_type: str = "hvm"
     state: str = "available"
     public: bool = True
+    #: the root volume's device name and its snapshot's size (GiB) and type: what an instance
+    #: launched from the image gets as its root volume (AWS, "Root volumes for your Amazon EC2
+    #: instances": Amazon Linux 2023 8 GiB gp3 at /dev/xvda; Ubuntu 8 GiB gp3 at /dev/sda1;
+    #: Windows Server 30 GiB gp2 at /dev/sda1, as these public AMIs publish them)
+    root_device_name: str = "/dev/xvda"
+    root_volume_size: int = 8
+    root_volume_type: str = "gp3"
+
+    @property
+    def root_snapshot_id(self) -> str:
+        """The root device's snapshot id (deterministic, like the image id)."""
+        return "snap-" + hashlib.sha256(f"{self.image_id}/root".encode()).hexdigest()[:17]
 
 
 #: (name, description, architecture, owner id, owner alias, platform, platform details)
@@ -70,9 +82,20 @@ def images(region: str) -> tuple[Image, ...]:
         return ()
     return tuple(
         Image(image_id=_image_id(region, name), region=region, name=name, description=desc, architecture=arch,
-              owner_id=owner, image_owner_alias=alias, platform=platform, platform_details=details)
+              owner_id=owner, image_owner_alias=alias, platform=platform, platform_details=details,
+              root_device_name=root[0], root_volume_size=root[1], root_volume_type=root[2])
         for name, desc, arch, owner, alias, platform, details in _CATALOGUE
+        for root in (_root(name, platform),)
     )
+
+
+def _root(name: str, platform: str | None) -> tuple[str, int, str]:
+    """The root device name, size (GiB) and volume type of a catalogue image."""
+    if platform == "windows":
+        return "/dev/sda1", 30, "gp2"
+    if name.startswith("ubuntu/"):
+        return "/dev/sda1", 8, "gp3"
+    return "/dev/xvda", 8, "gp3"
 
 
 def find_image(region: str, image_id: str) -> Image | None:

@@ -148,6 +148,15 @@ class TransitGatewayRouteTableRoute:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class AdditionalDetail:
+    """A note on a path component, as AWS's ``AdditionalDetail`` ("Reachability Analyzer
+    additional detail codes", e.g. ``UNIDIRECTIONAL_PATH_ANALYSIS_ONLY``)."""
+
+    additional_detail_type: str
+    component: AnalysisComponent | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PathComponent:
     """One hop of a path, as AWS's ``PathComponent``."""
 
@@ -165,6 +174,7 @@ class PathComponent:
     destination_vpc: AnalysisComponent | None = None
     transit_gateway: AnalysisComponent | None = None
     attached_to: AnalysisComponent | None = None
+    additional_details: tuple[AdditionalDetail, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

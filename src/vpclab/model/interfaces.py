@@ -109,6 +109,9 @@ class Instance(Resource):
     ami_launch_index: int = 0
     #: the key pair named at launch (vpclab keeps the name; it models no key pairs)
     key_name: str | None = None
+    #: its root device (the image's) and the EBS volumes attached to it, root first
+    root_device_name: str = "/dev/xvda"
+    volume_ids: tuple[str, ...] = ()
 
     @property
     def instance_id(self) -> str:

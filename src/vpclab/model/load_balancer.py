@@ -51,6 +51,8 @@ class LoadBalancer(Resource):
     ip_address_type: str = "ipv4"
     #: ModifyLoadBalancerAttributes: the attributes set away from AWS's defaults (key → value)
     attributes: Tags = Tags()  # noqa: RUF009 -- immutable and hashable
+    #: EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic (SetSecurityGroups): on | off
+    enforce_private_link_inbound_rules: str = "on"
 
     @property
     def is_gateway(self) -> bool:

@@ -1,13 +1,22 @@
 """AWS Regions and their Availability Zones, with AWS's real zone names and zone ids.
 
-AWS maps zone names to zone ids per account; vpclab uses one fixed mapping for every account
-(documented in docs/concepts.md), which is what a lab needs: the same name always means the
-same zone.
+The World keeps each zone under its **lab name**: the name ``REGIONS`` pairs with its zone id
+(``us-east-1a`` is ``use1-az1``), the same for every account, so the model, YAML files, the Python
+API and reachability traces all name one physical zone one way. AWS maps zone names to zone ids
+independently for each account ("AZ IDs for your AWS resources", AWS RAM User Guide: "us-east-1a
+for your AWS account might not be the same physical location as us-east-1a for another AWS
+account"); ``account_zone_names`` is that mapping, deterministic per account and Region, and the
+AWS endpoint speaks it (``aws/zones.py``): each account sees and names zones its own way, while
+zone ids stay the same physical zone across accounts. The default account's names are the lab
+names.
 """
 
 from __future__ import annotations
 
+import hashlib
+import random
 from dataclasses import dataclass
+from functools import cache
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
@@ -62,3 +71,32 @@ def zone(name_or_id: str) -> AvailabilityZone | None:
 
 def zones(region: str) -> tuple[AvailabilityZone, ...]:
     return REGIONS.get(region, ())
+
+
+@cache
+def account_zone_names(account_id: str, region: str) -> dict[str, str]:
+    """lab zone name → the name ``account_id`` knows that zone by in ``region`` (a permutation of the
+    Region's zone letters, drawn from the account and Region; the identity for the default account)."""
+    names = [az.zone_name for az in zones(region)]
+    if account_id == DEFAULT_ACCOUNT:
+        return {n: n for n in names}
+    shuffled = names[:]
+    random.Random(hashlib.sha256(f"{account_id}/{region}".encode()).digest()).shuffle(shuffled)
+    return dict(zip(names, shuffled, strict=True))
+
+
+@cache
+def _lab_names(account_id: str, region: str) -> dict[str, str]:
+    return {mine: lab for lab, mine in account_zone_names(account_id, region).items()}
+
+
+def account_zone_name(account_id: str, lab_name: str) -> str:
+    """The name ``account_id`` sees for the zone vpclab calls ``lab_name`` (unknown names unchanged)."""
+    az = _BY_NAME.get(lab_name)
+    return account_zone_names(account_id, az.region_name)[lab_name] if az is not None else lab_name
+
+
+def lab_zone_name(account_id: str, name: str) -> str:
+    """The lab name of the zone ``account_id`` calls ``name`` (unknown names unchanged)."""
+    az = _BY_NAME.get(name)
+    return _lab_names(account_id, az.region_name)[name] if az is not None else name

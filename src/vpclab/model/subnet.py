@@ -12,7 +12,7 @@ load unchanged."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network, IPv6Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Network, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
@@ -99,3 +99,32 @@ class Subnet(Resource):
         from .sharing import owner_or_shared
 
         return owner_or_shared(self, world, account_id, region)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubnetCidrReservation(Resource):
+    """A range of a subnet's IPv4 or IPv6 addresses set aside (AWS "Subnet CIDR reservations"): AWS
+    assigns none of them to a network interface automatically; with ``explicit`` you assign them
+    yourself, with ``prefix`` AWS assigns them as prefixes (prefix delegation)."""
+
+    KIND: ClassVar[str] = "subnet_cidr_reservation"
+    ID_PREFIX: ClassVar[str] = "scr"
+    LABEL: ClassVar[str] = "subnet CIDR reservation"
+    NOT_FOUND: ClassVar[tuple[str, str]] = (
+        "InvalidSubnetCidrReservationID.NotFound", "The subnet CIDR reservation ID '{id}' does not exist")
+
+    vpc_id: str
+    subnet_id: str
+    #: the reserved block (IPv4 or IPv6), as AWS answers it (``Cidr``)
+    cidr: str
+    #: prefix | explicit
+    reservation_type: str
+    description: str = ""
+
+    @property
+    def network(self) -> IPv4Network | IPv6Network:
+        return ip_network(self.cidr)
+
+    @property
+    def subnet_cidr_reservation_id(self) -> str:
+        return self.id

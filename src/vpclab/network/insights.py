@@ -22,7 +22,9 @@ from typing import Any
 from ..control.insights import TraceRequest
 from ..core.protocols import Protocol
 from ..model.base import Resource, kind_of_id
+from ..model.endpoints import VpcEndpoint
 from ..model.insights import (
+    AdditionalDetail,
     AnalysisAclRule,
     AnalysisComponent,
     AnalysisPacketHeader,
@@ -47,6 +49,7 @@ from ..reach import Explanation as TraceExplanation
 from ..reach import Hop, PacketHeader, ReachError, Trace, forwarding_view
 from ..reach import trace as run_trace
 from ..reach.checks import sg_allows
+from ..reach.explanations import INFO_CODES
 
 #: explanation field for a component of each kind (AWS's Explanation members)
 _EXPLANATION_FIELDS = {
@@ -207,12 +210,29 @@ class _Builder:
                     inbound_header=header(hops[-1].packet),
                 )
             )
+        out = self._with_endpoints(out)
         if out:
             if out[0].outbound_header is None:
                 out[0] = replace(out[0], outbound_header=header(hops[0].packet))
             if out[-1].inbound_header is None:
                 out[-1] = replace(out[-1], inbound_header=header(hops[-1].packet))
         return [replace(c, sequence_number=n) for n, c in enumerate(out, 1)]
+
+    def _with_endpoints(self, out: list[PathComponent]) -> list[PathComponent]:
+        """Each endpoint network interface followed by its VPC endpoint (``vpce-…``), as AWS's
+        analyser lists the endpoint itself among the path's components."""
+        owner = {eni: e for e in self.world.all(VpcEndpoint) for eni in e.network_interface_ids}
+        if not owner:
+            return out
+        result: list[PathComponent] = []
+        for i, c in enumerate(out):
+            result.append(c)
+            vpce = owner.get(c.component.id)
+            beside = {n.component.id for n in out[max(i - 1, 0):i + 2]}
+            if vpce is not None and vpce.id not in beside:  # the tracer's own endpoint hop, if any
+                result.append(PathComponent(sequence_number=0, component=component(self.world, vpce.id),
+                                            vpc=_maybe(self.world, vpce.vpc_id), subnet=c.subnet))
+        return result
 
     def component(self, hops: Sequence[Hop], i: int, previous: PacketHeader | None) -> PathComponent:
         hop = hops[i]
@@ -358,6 +378,20 @@ def explanation(
     return Explanation(explanation_code=e.code, **{k: v for k, v in fields.items() if v is not None})
 
 
+#: AWS's additional detail code for a path whose return was not analysed
+UNIDIRECTIONAL = "UNIDIRECTIONAL_PATH_ANALYSIS_ONLY"
+
+
+def unidirectional(path: NetworkInsightsPath, trace: Trace) -> bool:
+    """Whether AWS's analyser covers the forward direction only: a TCP path through a transit
+    gateway route table ("How Reachability Analyzer works", Considerations; the reference's
+    summary: "for TCP through a TGW route table only the forward path is analysed"). vpclab's
+    tracer checks the return path anyway; its verdict and findings stay in vpclab's own fields
+    (``disposition``, ``findings``: ``GET /_vpclab/analyses/<id>``, the CLI, the Python API)."""
+    return path.protocol == "tcp" and any(h.component == "transit-gateway-route-table"
+                                          for h in trace.forward_hops)
+
+
 def build_analysis(
     world: World,
     base: NetworkInsightsAnalysis,
@@ -370,9 +404,12 @@ def build_analysis(
     builder = _Builder(world, trace, path)
     forward = builder.components(trace.forward_hops, forward=True)
     back = builder.components(trace.return_hops, forward=False)
+    one_way = unidirectional(path, trace)
     explanations: list[Explanation] = []
     used = {"forward": set[int](), "return": set[int]()}
     for e in trace.explanations:
+        if one_way and e.direction != "forward":
+            continue  # AWS does not analyse this return path; vpclab's finding stays below
         hops = trace.forward_hops if e.direction == "forward" else trace.return_hops
         explanations.append(explanation(world, builder, e, hops, used[e.direction]))
     findings = [
@@ -380,6 +417,15 @@ def build_analysis(
         for e in trace.explanations
     ]
     found = trace.reachable
+    if one_way:
+        found = not any(e.direction == "forward" and e.code not in INFO_CODES for e in trace.explanations)
+        back = []
+        forward = [
+            replace(c, additional_details=(*c.additional_details,
+                                           AdditionalDetail(additional_detail_type=UNIDIRECTIONAL)))
+            if c.component.id.startswith("tgw-rtb-") else c
+            for c in forward
+        ]
     on_path = {c.component.id for c in forward}
     missing = [rid for rid in must_traverse if rid not in on_path]
     if found and missing:

@@ -85,6 +85,48 @@ def _sg_allows(
     return out
 
 
+def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.ndarray, protocol: str,
+                 port: int | None, v6: bool) -> None:
+    """A user-service endpoint's interface is reached as the tracer reaches it: through PrivateLink
+    to the load balancer's node in its zone and on to the target (``privatelink.nlb_leg``), so a
+    column of such an interface also needs the node → target pair and, when the load balancer
+    enforces its inbound rules on PrivateLink traffic, each client admitted by them."""
+    from ..model.interfaces import NetworkInterface
+    from .privatelink import enforces_inbound_rules, matrix_onward, nlb_admits
+    from .result import PacketHeader
+
+    ends = [j for j, d in enumerate(dsts) if d.type == "vpc_endpoint"]
+    if not ends:
+        return
+    src_index = {e.id: i for i, e in enumerate(srcs)}
+    dst_index = {e.id: j for j, e in enumerate(dsts)}
+    base = allowed.copy()  # node → target pairs, before any endpoint column changes
+    for j in ends:
+        eni = world.get(dsts[j].id, NetworkInterface)
+        found = matrix_onward(world, eni, protocol, port) if eni is not None else None
+        if found is None:
+            continue  # an AWS service's endpoint: delivered to its interface is reached
+        leg, target = found
+        ok = not leg.blocked and leg.node is not None
+        if ok and target is not None and leg.node is not None:
+            ni, tj = src_index.get(leg.node.id), dst_index.get(target.id)
+            ok = ni is not None and tj is not None and bool(base[ni, tj])
+        if not ok:
+            allowed[:, j] = False
+            continue
+        if leg.lb is None or not enforces_inbound_rules(leg.lb) or eni is None:
+            continue
+        for i in np.flatnonzero(allowed[:, j]):
+            client = world.get(srcs[i].id, NetworkInterface)
+            if client is None:
+                continue
+            ip = ((client.primary_ipv6_address or client.ipv6_addresses[0]) if v6
+                  else client.private_ip_address)
+            to = (eni.ipv6_addresses[0] if eni.ipv6_addresses else "") if v6 else eni.private_ip_address
+            if not nlb_admits(world, leg, PacketHeader(ip, to, protocol, None, port), client):
+                allowed[i, j] = False
+
+
 @dataclass(slots=True)
 class _Eni:
     id: str
@@ -151,6 +193,7 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
             src, dst = c.subnets[s.subnet], c.subnets[d.subnet]
             if s.subnet != d.subnet and not symmetric(c, src, s.ip, dst, d.ip):
                 allowed[i, j] = False
+    _privatelink(world, srcs, dsts, allowed, protocol, port, v6)
     sid = np.array([e.id for e in srcs], dtype=object)
     did = np.array([e.id for e in dsts], dtype=object)
     dst_index = {e.id: j for j, e in enumerate(dsts)}

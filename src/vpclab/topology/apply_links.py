@@ -208,16 +208,24 @@ def create_endpoint_service(a: Applier, d: Decl) -> None:
         if lb_arn is not None:
             _service(a, d, gateway_load_balancer_arns=[lb_arn])
         return
-    subnets, targets = a.ids(nlb.subnets), a.ids(nlb.targets)
-    if subnets is None or targets is None:
+    subnets, targets, groups = a.ids(nlb.subnets), a.ids(nlb.targets), a.ids(nlb.groups)
+    if subnets is None or targets is None or groups is None:
         return
     lb_name = f"{d.name}-nlb"
     lb = a.call(d, "create_load_balancer", ("nlb",), name=lb_name, subnets=subnets, type="network",
                 scheme="internal", ip_address_type=nlb.ip_address_type, tags=a.tags(f"{d.name}/nlb", {}),
-                what=f"{d.label} load balancer")
+                security_groups=groups or None, what=f"{d.label} load balancer")
     lb_id = a.keep(f"{d.name}/nlb", lb)
     if lb_id is None:
         return
+    if groups and not nlb.enforce_private_link_inbound_rules:
+        a.call(d, "set_security_groups", ("nlb", "enforce_private_link_inbound_rules"),
+               load_balancer_arn=lb.arn, security_groups=groups,
+               enforce_security_group_inbound_rules_on_private_link_traffic="off",
+               what=f"{d.label} load balancer")
+    if nlb.cross_zone:
+        a.call(d, "modify_load_balancer_attributes", ("nlb", "cross_zone"), load_balancer_arn=lb.arn,
+               attributes={"load_balancing.cross_zone.enabled": "true"}, what=f"{d.label} load balancer")
     vpc_id = a.id(a.plan.decls[nlb.subnets[0]].vpc) if nlb.subnets else None
     for port in nlb.listeners:
         what = f"{d.label} listener {port}"

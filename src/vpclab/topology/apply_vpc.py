@@ -83,6 +83,9 @@ def create_subnet(a: Applier, d: Decl) -> None:
                                       tags=a.tags(d.name, spec.tags), **zone, **native))
     if subnet_id is None:
         return
+    for cidr, rtype in spec.cidr_reservations.items():
+        a.call(d, "create_subnet_cidr_reservation", ("cidr_reservations", cidr), subnet_id=subnet_id,
+               cidr=cidr, reservation_type=rtype, what=f"subnet CIDR reservation {cidr}")
     # one attribute per ModifySubnetAttribute call, as AWS requires
     for attribute, wanted in (("map_public_ip_on_launch", spec.public),
                               ("assign_ipv6_address_on_creation", spec.assign_ipv6),

@@ -318,6 +318,8 @@ def _check_endpoint_service(plan: Plan, d: Decl) -> None:
         plan.ref((*d.loc, key, "subnets", i), name, "subnet")
     for i, name in enumerate(lb.targets):
         plan.ref((*d.loc, key, "targets", i), name, "instance")
+    for i, name in enumerate(d.spec.nlb.groups if d.spec.nlb is not None else ()):
+        plan.ref((*d.loc, "nlb", "groups", i), name, "security_group")
     for i, acct in enumerate(d.spec.allowed_principals):
         plan.account_of(acct, (*d.loc, "allowed_principals", i), d.account)
 

@@ -68,6 +68,10 @@ class SubnetSpec(Owned):
                           "first /64), or an explicit /64 CIDR")
     assign_ipv6: bool = Field(False, description="AssignIpv6AddressOnCreation: launches get an IPv6 address")
     dns64: bool = Field(False, description="EnableDns64")
+    cidr_reservations: dict[str, Literal["prefix", "explicit"]] = Field(
+        default_factory=dict,
+        description="subnet CIDR reservations: an IPv4 or IPv6 CIDR inside the subnet → its type "
+                    "(prefix | explicit); automatic addressing skips them")
 
     @model_validator(mode="after")
     def _some_block(self) -> SubnetSpec:
@@ -291,6 +295,11 @@ class NlbSpec(Spec):
     targets: list[Name] = Field(default_factory=list, description="instance names")
     ip_address_type: Literal["ipv4", "dualstack"] = Field(
         "ipv4", description="dualstack: subnets with IPv6 blocks; each interface gets an IPv6 address")
+    cross_zone: bool = Field(False, description="load_balancing.cross_zone.enabled: each node also sends "
+                                                "to targets in other zones")
+    groups: list[Name] = Field(default_factory=list, description="the load balancer's security groups")
+    enforce_private_link_inbound_rules: bool = Field(
+        True, description="with groups: their inbound rules apply to PrivateLink traffic (AWS's default)")
 
 
 IpAddressType = Literal["ipv4", "ipv6"]

@@ -30,6 +30,9 @@ FAMILIES: tuple[str, ...] = (
     "prefix_lists",
     "ram",
     "dhcp_options",
+    "volumes",
+    "subnet_cidr_reservation",
+    "stale_security_groups",
 )
 
 for _family in FAMILIES:

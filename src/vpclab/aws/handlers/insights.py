@@ -22,8 +22,10 @@ from .. import shapes
 from ..describe import Kind, describe_handler
 from ..registry import Call, mutating
 
-#: the prefix of the WarningMessage that carries vpclab's fixes
-FIXES_HEADER = "vpclab suggested fixes (one per explanation, in order):"
+#: the prefix of the WarningMessage that carries vpclab's fixes: one per vpclab finding, in order —
+#: AWS's Explanations, plus what AWS's analyser does not check (e.g. the return path of a TCP path
+#: through a transit gateway route table, docs/insights.md)
+FIXES_HEADER = "vpclab suggested fixes (one per finding, in order):"
 
 
 def pascal(name: str) -> str:

@@ -16,10 +16,11 @@ from ...core.errors import AwsError, invalid_parameter_value
 from ...model.images import INSTANCE_TYPES, Image, InstanceType, images
 from ...model.interfaces import Instance, NetworkInterface
 from ...model.security_group import SecurityGroup
+from ...model.volume import Volume
 from ...model.world import World
 from .. import shapes
 from ..describe import Kind, compile_filters, matches, page, select
-from ..registry import Call, control_kwargs, handler
+from ..registry import Call, control_kwargs, handler, tag_map
 from .interfaces import (
     association,
     attachment,
@@ -108,12 +109,12 @@ def instance(world: World, inst: Instance) -> Shape:
         "State": state(inst.state),
         "StateTransitionReason": "",
         "Architecture": inst.architecture,
-        "BlockDeviceMappings": [],
+        "BlockDeviceMappings": block_device_mappings(world, inst),
         "EbsOptimized": False,
         "EnaSupport": True,
         "Hypervisor": "xen",
         "NetworkInterfaces": [instance_network_interface(world, e) for e in enis],
-        "RootDeviceName": "/dev/xvda",
+        "RootDeviceName": inst.root_device_name,
         "RootDeviceType": "ebs",
         "SecurityGroups": groups(world, primary.groups) if primary is not None else [],
         "VirtualizationType": "hvm",
@@ -135,6 +136,26 @@ def instance(world: World, inst: Instance) -> Shape:
     return shapes.drop_none(shapes.with_tags(out, inst))
 
 
+def _volumes(world: World, inst: Instance) -> list[Volume]:
+    return [v for v in (world.get(i, Volume) for i in inst.volume_ids) if v is not None]
+
+
+def block_device_mappings(world: World, inst: Instance) -> list[Shape]:
+    """boto3's InstanceBlockDeviceMapping list: each attached EBS volume, root first."""
+    return [
+        {
+            "DeviceName": v.device,
+            "Ebs": {
+                "AttachTime": v.attach_time,
+                "DeleteOnTermination": v.delete_on_termination,
+                "Status": "attached",
+                "VolumeId": v.id,
+            },
+        }
+        for v in _volumes(world, inst)
+    ]
+
+
 def reservation(world: World, instances: list[Instance]) -> Shape:
     first = instances[0]
     return {
@@ -146,19 +167,34 @@ def reservation(world: World, instances: list[Instance]) -> Shape:
 
 
 # -- RunInstances --------------------------------------------------------------------------------
-#: TagSpecifications resource types of RunInstances that vpclab has nothing to tag for
-_UNTAGGABLE = ("volume", "spot-instances-request", "elastic-gpu", "network-interface")
+#: TagSpecifications resource types of RunInstances and the ControlPlane argument their tags go to
+#: (AWS RunInstances, TagSpecification.N: "instance", "volume", "network-interface",
+#: "spot-instances-request", "elastic-gpu"; "volume" tags every volume created at launch)
+_LAUNCH_TAGS = {"instance": "tags", "volume": "volume_tags", "network-interface": "network_interface_tags"}
+#: the types RunInstances accepts that vpclab has nothing to tag for
+_UNTAGGABLE = ("spot-instances-request", "elastic-gpu")
+
+
+def _launch_tags(specs: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """RunInstances' TagSpecifications → the ControlPlane's ``tags``/``volume_tags``/
+    ``network_interface_tags``; another type is AWS's InvalidParameterValue."""
+    out: dict[str, dict[str, str]] = {}
+    for n, spec in enumerate(specs, 1):
+        rtype = spec.get("ResourceType") or "instance"
+        if rtype in _UNTAGGABLE:
+            raise AwsError("UnsupportedOperation", f"Tagging a {rtype} at launch is not supported by vpclab.")
+        if rtype not in _LAUNCH_TAGS:
+            raise invalid_parameter_value(
+                f"'{rtype}' is not a valid taggable resource type for this operation.")
+        tags = tag_map(spec.get("Tags", []), f"TagSpecification.{n}.Tag")
+        out.setdefault(_LAUNCH_TAGS[rtype], {}).update(tags)
+    return out
 
 
 @handler("RunInstances")
 def run_instances(call: Call) -> dict[str, Any]:
     params = dict(call.params)
-    for spec in params.get("TagSpecifications") or []:
-        if spec.get("ResourceType") in _UNTAGGABLE:
-            raise AwsError(
-                "UnsupportedOperation",
-                f"Tagging a {spec['ResourceType']} at launch is not supported by vpclab.",
-            )
+    launch_tags = _launch_tags(params.pop("TagSpecifications", None) or [])
     names = params.pop("SecurityGroups", None)
     if names:
         # AWS: "[Default VPC] The names of the security groups"
@@ -184,7 +220,7 @@ def run_instances(call: Call) -> dict[str, Any]:
             ids.append(sg.id)
         params["SecurityGroupIds"] = [*params.get("SecurityGroupIds", []), *ids]
     call = dc_replace(call, params=params)
-    kwargs = control_kwargs(call, "run_instances", tag_type=Instance.RESOURCE_TYPE)
+    kwargs = control_kwargs(call, "run_instances", tag_type=Instance.RESOURCE_TYPE) | launch_tags
     launched = call.cp.call("run_instances", kwargs)
     return reservation(call.world, launched)
 
@@ -230,6 +266,15 @@ INSTANCE_FILTERS = {
     "network-interface.ipv6-addresses.ipv6-address": _eni_attr(lambda e: list(e.ipv6_addresses)),
     "network-interface.ipv6-address": _eni_attr(lambda e: list(e.ipv6_addresses)),
     "ipv6-address": lambda w, i: i.ipv6_address,
+    "root-device-name": lambda w, i: i.root_device_name,
+    "root-device-type": lambda w, i: "ebs",
+    "block-device-mapping.device-name": lambda w, i: [v.device for v in _volumes(w, i)],
+    "block-device-mapping.volume-id": lambda w, i: [v.id for v in _volumes(w, i)],
+    "block-device-mapping.status": lambda w, i: ["attached" for _ in _volumes(w, i)],
+    "block-device-mapping.delete-on-termination": lambda w, i: [
+        v.delete_on_termination for v in _volumes(w, i)
+    ],
+    "block-device-mapping.attach-time": lambda w, i: [v.attach_time for v in _volumes(w, i)],
 }
 INSTANCE_FILTERS["group-id"] = INSTANCE_FILTERS["instance.group-id"]
 INSTANCE_FILTERS["group-name"] = INSTANCE_FILTERS["instance.group-name"]
@@ -338,12 +383,23 @@ def image(img: Image) -> Shape:
         "PlatformDetails": img.platform_details,
         "UsageOperation": "RunInstances:0002" if img.platform == "windows" else "RunInstances",
         "State": img.state,
-        "BlockDeviceMappings": [],
+        "BlockDeviceMappings": [
+            {
+                "DeviceName": img.root_device_name,
+                "Ebs": {
+                    "DeleteOnTermination": True,
+                    "SnapshotId": img.root_snapshot_id,
+                    "VolumeSize": img.root_volume_size,
+                    "VolumeType": img.root_volume_type,
+                    "Encrypted": False,
+                },
+            }
+        ],
         "Description": img.description,
         "EnaSupport": True,
         "Hypervisor": "xen",
         "Name": img.name,
-        "RootDeviceName": "/dev/xvda" if img.platform != "windows" else "/dev/sda1",
+        "RootDeviceName": img.root_device_name,
         "RootDeviceType": img.root_device_type,
         "SriovNetSupport": "simple",
         "VirtualizationType": img.virtualization_type,

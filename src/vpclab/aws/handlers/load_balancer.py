@@ -68,6 +68,7 @@ def load_balancer(world: World, lb: LoadBalancer) -> Shape:
         out["CreatedTime"] = lb.create_time
     if lb.security_groups:
         out["SecurityGroups"] = list(lb.security_groups)
+        out["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] = lb.enforce_private_link_inbound_rules
     return out
 
 
@@ -209,6 +210,16 @@ def describe_load_balancers(call: Call) -> Shape:
 def set_ip_address_type(call: Call) -> Shape:
     lb = call.cp.set_ip_address_type(**_kwargs(call, "set_ip_address_type"))
     return {"IpAddressType": lb.ip_address_type}
+
+
+@handler("SetSecurityGroups", service=SERVICE)
+def set_security_groups(call: Call) -> Shape:
+    lb = call.cp.set_security_groups(**_kwargs(call, "set_security_groups"))
+    return {"SecurityGroupIds": list(lb.security_groups),
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": lb.enforce_private_link_inbound_rules}
+
+
+set_security_groups.via = "ControlPlane.set_security_groups"  # type: ignore[attr-defined]
 
 
 @handler("DeleteLoadBalancer", service=SERVICE)

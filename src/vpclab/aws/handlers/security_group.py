@@ -13,6 +13,7 @@ from dataclasses import replace as dc_replace
 from typing import Any
 
 from ...core.errors import AwsError, missing_parameter
+from ...model.peering import VpcPeeringConnection
 from ...model.security_group import SecurityGroup, SecurityGroupRule
 from ...model.vpc import Vpc
 from ...model.world import World
@@ -33,10 +34,17 @@ def _pair(world: World, rule: SecurityGroupRule) -> Shape:
     if rule.referenced_vpc_id:
         out["VpcId"] = rule.referenced_vpc_id
         out["VpcPeeringConnectionId"] = rule.referenced_vpc_peering_connection_id
-        out["PeeringStatus"] = "active"
+        out["PeeringStatus"] = peering_status(world, rule)
     if rule.description:
         out["Description"] = rule.description
     return out
+
+
+def peering_status(world: World, rule: SecurityGroupRule) -> str:
+    """The status of the peering connection a peer-VPC reference goes through (``deleted`` once it
+    is gone: the rule is then stale)."""
+    pcx = world.get(rule.referenced_vpc_peering_connection_id or "", VpcPeeringConnection)
+    return pcx.status_code if pcx is not None else "deleted"
 
 
 def _described(key: str, value: str, description: str | None) -> Shape:
