@@ -280,7 +280,8 @@ def test_phase_settings_within_documented_ranges(cp, world, spec):
 
 def test_two_tunnels_at_most_and_unmodelled_options_refused(cp, world):
     """A VPN connection has two tunnels ("Each Site-to-Site VPN connection has two tunnels"); options
-    vpclab does not model (LogOptions) are refused, never ignored
+    vpclab does not model (CloudWatch logging on, additional key exchanges) are refused, never
+    ignored; LogOptions that keep logging off are every tunnel's state and accepted
     (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html)."""
     cgw = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.10", bgp_asn=65000)
     vgw = cp.create_vpn_gateway(type="ipsec.1")
@@ -296,8 +297,20 @@ def test_two_tunnels_at_most_and_unmodelled_options_refused(cp, world):
             customer_gateway_id=cgw.id,
             type="ipsec.1",
             vpn_gateway_id=vgw.id,
-            options={"tunnel_options": [{"log_options": {}}]},
+            options={"tunnel_options": [{"log_options": {"cloud_watch_log_options": {"log_enabled": True}}}]},
         )
+    with fails(world, "UnsupportedOperation"):
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw.id,
+            type="ipsec.1",
+            vpn_gateway_id=vgw.id,
+            options={"tunnel_options": [{"phase1_additional_key_exchanges": [{"value": "ML-KEM-512"}]}]},
+        )
+    off = {"log_options": {"cloud_watch_log_options": {"log_enabled": False}}}
+    vpn = cp.create_vpn_connection(
+        customer_gateway_id=cgw.id, type="ipsec.1", vpn_gateway_id=vgw.id, options={"tunnel_options": [off]}
+    )
+    assert len(vpn.tunnel_options) == 2
 
 
 def test_modify_vpn_tunnel_options(cp, world):

@@ -99,11 +99,21 @@ def _listed(spec: Mapping[str, Any], key: str, prefix: str) -> tuple[Any, ...] |
     return tuple(out)
 
 
+def _enables_logging(options: Any) -> bool:
+    """Whether a LogOptions turns CloudWatch logging on (vpclab has no CloudWatch Logs to send to)."""
+    cloudwatch = options.get("cloud_watch_log_options") if isinstance(options, Mapping) else None
+    if not isinstance(cloudwatch, Mapping):
+        return False
+    return any(bool(cloudwatch.get(k)) for k in ("log_enabled", "bgp_log_enabled"))
+
+
 def check_spec(spec: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     """One tunnel's options, checked against their documented ranges: the given values only (the
     cross-option rules need the tunnel's effective values: :func:`check_tunnel`)."""
     out: dict[str, Any] = {}
     for key in spec:
+        if key == "log_options" and not _enables_logging(spec[key]):
+            continue  # logging off is every tunnel's state in vpclab (what DescribeVpnConnections answers)
         if key in UNSUPPORTED:
             raise AwsError(
                 "UnsupportedOperation", f"The tunnel option {_wire(key)} is not supported by vpclab."
