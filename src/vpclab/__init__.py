@@ -12,11 +12,13 @@ ControlPlane as its Reachability Analyzer, so nothing below it imports across th
 from __future__ import annotations
 
 from .control import ControlPlane as _BareControlPlane
+from .control.access_scopes import AccessScopeAnalyser
 from .control.insights import Analyser
 from .core.errors import AwsError, VpclabError
 from .model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION
 from .model.world import World
 from .network import Network, diff
+from .network.access_scopes import analyse_scope
 from .network.insights import analyse
 from .topology import TopologyError, load, loads
 
@@ -26,8 +28,10 @@ class ControlPlane(_BareControlPlane):
     StartNetworkInsightsAnalysis (``start_network_insights_analysis``) answers."""
 
     def __init__(self, world: World | None = None, *, account_id: str = DEFAULT_ACCOUNT,
-                 region: str = DEFAULT_REGION, analyser: Analyser | None = analyse) -> None:
-        super().__init__(world, account_id=account_id, region=region, analyser=analyser)
+                 region: str = DEFAULT_REGION, analyser: Analyser | None = analyse,
+                 access_analyser: AccessScopeAnalyser | None = analyse_scope) -> None:
+        super().__init__(world, account_id=account_id, region=region, analyser=analyser,
+                         access_analyser=access_analyser)
 
 
 def __getattr__(name: str) -> object:

@@ -239,6 +239,16 @@ def build_every_kind(world: World) -> None:
                                           destination_port=22,
                                           filter_at_source={"source_address": "10.0.1.9"})
     cp.start_network_insights_analysis(network_insights_path_id=nip.id)
+    header = {"destination_ports": ["22"], "protocols": ["tcp"]}
+    eni_type = {"resource_types": ["AWS::EC2::NetworkInterface"]}
+    nis = cp.create_network_insights_access_scope(
+        match_paths=[{"source": {"resource_statement": {"resources": [vpc.id]},
+                                 "packet_header_statement": header},
+                      "destination": {"resource_statement": eni_type}}],
+        exclude_paths=[{"through_resources": [{"resource_statement": {
+            "resource_types": ["AWS::EC2::VPCPeeringConnection"]}}]}],
+    )
+    cp.start_network_insights_access_scope_analysis(network_insights_access_scope_id=nis.id)
 
 
 def test_every_kind_round_trips() -> None:

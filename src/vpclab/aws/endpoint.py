@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..control.access_scopes import AccessScopeAnalyser
 from ..control.insights import Analyser
 from ..control.plane import ControlPlane
 from ..core import budget
@@ -131,12 +132,14 @@ class Endpoint:
 
     def __init__(
         self, world: World, *, default_vpc: bool = True, lock: CommitLock | None = None,
-        analyser: Analyser | None = None,
+        analyser: Analyser | None = None, access_analyser: AccessScopeAnalyser | None = None,
     ) -> None:
         self.world = world
         self.default_vpc = default_vpc
         #: what StartNetworkInsightsAnalysis runs (given by whoever composes the app: create_app)
         self.analyser = analyser
+        #: what StartNetworkInsightsAccessScopeAnalysis runs (likewise)
+        self.access_analyser = access_analyser
         #: one lock: mutations are serialized and reads see a consistent World
         self.lock = lock or CommitLock()
         self._ready: set[tuple[str, str]] = set()
@@ -243,6 +246,7 @@ class Endpoint:
                 request_id=request_id,
                 settings={"default_vpc": self.default_vpc},
                 analyser=self.analyser,
+                access_analyser=self.access_analyser,
             )
             member = token_member(service, op)
             token = params.get(member) if member is not None else None

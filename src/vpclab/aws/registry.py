@@ -30,6 +30,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import ListShape, OperationModel, Shape, StructureShape
 
+from ..control.access_scopes import AccessScopeAnalyser
 from ..control.insights import Analyser
 from ..control.plane import ACTIONS, ControlPlane
 from ..core.errors import AwsError, invalid_parameter_value
@@ -52,11 +53,13 @@ class Call:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: the reachability analyser the endpoint was composed with (StartNetworkInsightsAnalysis)
     analyser: Analyser | None = None
+    #: the Network Access Analyzer's (StartNetworkInsightsAccessScopeAnalysis)
+    access_analyser: AccessScopeAnalyser | None = None
 
     @property
     def cp(self) -> ControlPlane:
         return ControlPlane(self.world, account_id=self.account_id, region=self.region,
-                            analyser=self.analyser)
+                            analyser=self.analyser, access_analyser=self.access_analyser)
 
     @property
     def operation(self) -> OperationModel:

@@ -43,11 +43,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
+from ..control.access_scopes import AccessScopeAnalyser
 from ..control.insights import Analyser
 from ..core import budget
 from ..core.errors import AwsError
 from ..model.quotas import mode_of
 from ..model.world import World
+from ..network.access_scopes import analyse_scope
 from ..network.insights import analyse
 from . import protocol
 from .admin import ADMIN_PREFIX, ServerState, admin_routes
@@ -331,6 +333,7 @@ async def _store_error(request: Request, exc: Exception) -> Response:
 
 def create_app(
     state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse,
+    access_analyser: AccessScopeAnalyser = analyse_scope,
     allowed_hosts: Iterable[str] = (), verifier: SignatureVerifier | None = None,
 ) -> Starlette:
     """The endpoint over ``state``; network insights analyses run ``analyser`` (vpclab's tracer).
@@ -339,7 +342,8 @@ def create_app(
     cross-site browser requests; with a ``verifier`` every API request must be signed by one of its
     keys (docs/security.md).
     """
-    endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser)
+    endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser,
+                        access_analyser=access_analyser)
     state.after_reset.append(endpoint.forget_accounts)
 
     async def query(request: Request) -> Response:

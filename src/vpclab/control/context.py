@@ -12,6 +12,7 @@ from ..model.world import World
 from . import quotas
 
 if TYPE_CHECKING:
+    from .access_scopes import AccessScopeAnalyser
     from .insights import Analyser
 
 R = TypeVar("R", bound=Resource)
@@ -26,6 +27,8 @@ class Ctx:
     account_id: str
     region: str
     analyser: Analyser | None = None
+    #: the Network Access Analyzer's (StartNetworkInsightsAccessScopeAnalysis), if any
+    access_analyser: AccessScopeAnalyser | None = None
 
     def require(self, kind: type[R], resource_id: str | None) -> R:
         """The resource of this kind with this id, visible to the caller, or AWS's NotFound error."""

@@ -18,6 +18,7 @@ from ..core.errors import invalid_parameter_value
 from ..model.regions import DEFAULT_ACCOUNT, DEFAULT_REGION, is_region
 from ..model.world import World
 from . import (
+    access_scopes,
     addresses,
     dhcp_options,
     endpoint_services,
@@ -43,16 +44,17 @@ from . import (
     vpc,
     vpn,
 )
+from .access_scopes import AccessScopeAnalyser
 from .context import Ctx
 from .insights import Analyser
 from .registry import actions_of
 
 #: every action of every family, by snake_case name (the family modules, listed once, here)
 ACTIONS: Final[Mapping[str, Callable[..., Any]]] = actions_of(
-    addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances, interfaces,
-    load_balancer, load_balancer_security, network_acl, peering, prefix_lists, route_table, routes,
-    security_group, sharing, subnet, subnet_cidr_reservation, tags, transit_gateway, transit_gateway_routes,
-    vpc, vpn,
+    access_scopes, addresses, dhcp_options, endpoint_services, endpoints, gateways, insights, instances,
+    interfaces, load_balancer, load_balancer_security, network_acl, peering, prefix_lists, route_table,
+    routes, security_group, sharing, subnet, subnet_cidr_reservation, tags, transit_gateway,
+    transit_gateway_routes, vpc, vpn,
 )
 
 #: actions whose ``tags`` argument names tags to remove, not tags to store
@@ -70,13 +72,14 @@ class ControlPlane:
     ctx: Ctx
 
     def __init__(self, world: World | None = None, *, account_id: str = DEFAULT_ACCOUNT,
-                 region: str = DEFAULT_REGION, analyser: Analyser | None = None) -> None:
+                 region: str = DEFAULT_REGION, analyser: Analyser | None = None,
+                 access_analyser: AccessScopeAnalyser | None = None) -> None:
         if not is_region(region):
             raise invalid_parameter_value(f"Invalid region: {region}")
         if not (len(account_id) == 12 and account_id.isdigit()):
             raise invalid_parameter_value(f"Invalid account id: {account_id} (expected 12 digits)")
         self.world = world if world is not None else World()
-        self.ctx = Ctx(self.world, account_id, region, analyser)
+        self.ctx = Ctx(self.world, account_id, region, analyser, access_analyser)
 
     @property
     def account_id(self) -> str:
@@ -89,7 +92,8 @@ class ControlPlane:
     def as_(self, account_id: str | None = None, region: str | None = None) -> ControlPlane:
         """The same World, seen by another account and/or from another Region."""
         return type(self)(self.world, account_id=account_id or self.account_id,
-                          region=region or self.region, analyser=self.ctx.analyser)
+                          region=region or self.region, analyser=self.ctx.analyser,
+                          access_analyser=self.ctx.access_analyser)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         fn = ACTIONS.get(name)

@@ -4,6 +4,7 @@ Importing the package imports every concept module, so ``base.KINDS`` knows ever
 """
 
 from . import (  # noqa: F401
+    access_scopes,
     dhcp_options,
     endpoints,
     gateways,

@@ -18,6 +18,7 @@ FAMILIES: tuple[str, ...] = (
     "regions",
     "sts",
     "insights",
+    "access_scopes",
     "transit_gateway",
     "vpn",
     "load_balancer",

@@ -40,7 +40,7 @@ def aws_shape(value: Any) -> Any:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):
             item = aws_shape(getattr(value, f.name))
-            if item is None or item == ():
+            if item is None or item == []:  # an empty tuple, shaped as a list
                 continue
             out[pascal(f.name)] = item
         return out
