@@ -84,3 +84,14 @@ def test_on_premises_source_behind_a_virtual_interface(lab: Server, ids: dict[st
     blocked = _analyse(ec2, Source=ids["dc-transit"], Destination=ids["app-1"], DestinationPort=22)
     assert blocked["NetworkPathFound"] is False
     assert [e["ExplanationCode"] for e in blocked["Explanations"]] == ["ENI_SG_RULES_MISMATCH"]
+
+
+def test_path_to_the_attachment_without_an_address(lab: Server, ids: dict[str, str]) -> None:
+    """A path that ends at the Direct Connect gateway's attachment without a DestinationIp: the
+    networks its transit virtual interfaces advertise (as a VPN attachment stands for the networks
+    behind its customer gateway; "How Reachability Analyzer works",
+    https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html)."""
+    ec2 = lab.client(account=ACCOUNT)
+    got = _analyse(ec2, Source=ids["app-1"], Destination=ids["corp-dx/attachment/hub"], DestinationPort=443)
+    assert got["Status"] == "succeeded" and got["NetworkPathFound"] is True
+    assert got["ForwardPathComponents"][-1]["Component"]["Id"] == ids["dc-transit"]

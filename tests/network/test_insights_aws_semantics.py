@@ -117,3 +117,40 @@ def test_a_path_to_an_interface_endpoint_lists_the_endpoint_itself() -> None:
     ids = [c["Component"]["Id"] for c in answer["ForwardPathComponents"]]
     assert endpoint in ids and ids[ids.index(endpoint) - 1] == eni
     assert [c["SequenceNumber"] for c in answer["ForwardPathComponents"]] == list(range(1, len(ids) + 1))
+
+
+def _analysis(example: str, source: str, destination: str, port: int) -> tuple:
+    net = vpclab.load(f"examples/{example}.yaml")
+    src = net.ids.get(source, source)
+    res = next(r for r in net.world.resources() if r.id == src)
+    cp = vpclab.ControlPlane(net.world, account_id=res.owner_id, region=res.region)
+    path = cp.create_network_insights_path(source=src, destination=net.ids.get(destination, destination),
+                                           protocol="tcp", destination_port=port)
+    return net, cp.start_network_insights_analysis(network_insights_path_id=path.id)
+
+
+def test_a_gateway_endpoint_as_the_destination_without_an_address() -> None:
+    """A gateway endpoint is a destination AWS's analyser accepts ("How Reachability Analyzer
+    works", Source and destination resources:
+    https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html); vpclab
+    analyses the addresses it serves (its service's prefix list) and the components say which."""
+    net, analysis = _analysis("s3-gateway-endpoint", "worker-1", "s3-endpoint", 443)
+    assert analysis.status == "succeeded" and analysis.network_path_found is True
+    ids = [c.component.id for c in analysis.forward_path_components]
+    assert net.ids["s3-endpoint"] in ids
+    last = analysis.forward_path_components[-1]
+    assert last.inbound_header is not None and last.inbound_header.destination_addresses
+
+
+def test_a_vpn_attachment_as_the_destination_analyses_the_on_premises_networks() -> None:
+    """A transit gateway attachment is a destination AWS's analyser accepts (same page); a VPN
+    attachment carries the networks behind its customer gateway."""
+    net = vpclab.load("examples/vpn-tgw.yaml")
+    cp = vpclab.ControlPlane(net.world)
+    eni = cp.create_network_interface(subnet_id=net.ids["web-a"])
+    path = cp.create_network_insights_path(source=eni.id, destination=net.ids["dc-vpn/attachment"],
+                                           protocol="tcp", destination_port=22)
+    analysis = cp.start_network_insights_analysis(network_insights_path_id=path.id)
+    assert analysis.status == "succeeded", analysis.status_message
+    ids = [c.component.id for c in analysis.forward_path_components]
+    assert net.ids["dc-vpn/attachment"] in ids

@@ -107,8 +107,13 @@ def test_incremental_checker_follows_appliance_mode() -> None:
 def test_reachability_analyzer_api_through_a_gwlb_endpoint() -> None:
     """StartNetworkInsightsAnalysis over the inspection design: the path is found, with AWS's
     informational PATH_THROUGH_GWLB_NOT_CHECKED, and its components include the endpoint, the Gateway
-    Load Balancer and its target group; without appliance mode the cross-AZ path is not found."""
-    for mode, found in (("true", True), ("false", False)):
+    Load Balancer and its target group. Without appliance mode the reply of the cross-AZ flow takes
+    another appliance: AWS's analyser covers only the forward path of a TCP path through a transit
+    gateway route table ("How Reachability Analyzer works", Considerations,
+    https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html), so the
+    API finds the path and adds TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED; vpclab's own verdict
+    (``disposition``, findings) is blocked."""
+    for mode, vpclab_verdict in (("true", "reachable"), ("false", "blocked")):
         net = _variant("centralized-inspection", "appliance_mode: true", f"appliance_mode: {mode}")
         cp = vpclab.ControlPlane(net.world)
         path = cp.create_network_insights_path(
@@ -118,10 +123,14 @@ def test_reachability_analyzer_api_through_a_gwlb_endpoint() -> None:
             destination_port=443,
         )
         analysis = cp.start_network_insights_analysis(network_insights_path_id=path.id)
-        assert analysis.network_path_found is found
+        assert analysis.network_path_found is True
+        assert analysis.disposition == vpclab_verdict
         codes = {e.explanation_code for e in analysis.explanations or ()}
         assert "PATH_THROUGH_GWLB_NOT_CHECKED" in codes
-        if found:
+        if vpclab_verdict == "blocked":
+            assert "TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED" in codes
+            assert "VPCLAB_GWLB_ASYMMETRIC_FLOW" in {f.code for f in analysis.findings}
+        else:
             ids = [c.component.id for c in analysis.forward_path_components]
             assert {net.ids["gwlbe-a"], net.ids["firewalls/gwlb"], net.ids["firewalls/appliances"]} <= set(
                 ids

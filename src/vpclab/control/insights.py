@@ -268,10 +268,30 @@ def _tracer_end(ctx: Ctx, rid: str | None, ip: str | None, role: str) -> tuple[s
         if cgw is None:
             return None, f"{rid} has no VPN connection: there is no on-premises network to analyse"
         return _with_ip(cgw, ip), None
-    if prefix == "vpce" and role == "destination":
+    if prefix == "vpce":
         vpce = ctx.world.get(rid, VpcEndpoint)
         if vpce is not None and vpce.network_interface_ids:
+            # an interface endpoint, at either end: its network interface (the first subnet's)
             return _with_ip(vpce.network_interface_ids[0], ip), None
+        if vpce is not None and vpce.vpc_endpoint_type == "Gateway" and role == "destination" and not ip:
+            # a gateway endpoint: the addresses it serves, its service's prefix list in its Region
+            # ("How Reachability Analyzer works": the component's addresses), e.g. s3:us-east-1
+            service = vpce.service_name.rsplit(".", 1)[-1]
+            return f"{service}:{vpce.region}", None
+    if prefix == "tgw-attach" and role == "destination" and not ip:
+        att = ctx.world.get(rid, TransitGatewayAttachment)
+        if att is not None and att.resource_type == "vpn":
+            # a VPN attachment carries the on-premises networks behind its customer gateway
+            vpn = ctx.world.get(att.resource_id, VpnConnection)
+            if vpn is not None:
+                return vpn.customer_gateway_id, None
+        if att is not None and att.resource_type == "direct-connect-gateway":
+            # a Direct Connect gateway's attachment carries the networks its transit virtual
+            # interfaces advertise: the first such interface's
+            vif = next((v for v in ctx.world.all(VirtualInterface)
+                        if v.direct_connect_gateway_id == att.resource_id and v.advertised_cidrs), None)
+            if vif is not None:
+                return vif.id, None
     if role == "source" and prefix in ("tgw-attach", "pcx"):
         return _with_ip(rid, ip), None
     if ip and role == "destination":

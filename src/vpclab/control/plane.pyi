@@ -72,7 +72,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (161), run by __getattr__ in a World transaction
+    # -- the actions (162), run by __getattr__ in a World transaction
     def accept_direct_connect_gateway_association_proposal(
         self,
         *,
@@ -1009,6 +1009,18 @@ class ControlPlane:
         """ModifyVpcPeeringConnectionOptions: DNS resolution from the remote VPC, per side, on active
         connections only; each side's owner changes its own side (for an inter-Region connection, from that
         side's Region).
+        """
+    def modify_vpn_tunnel_options(
+        self,
+        *,
+        vpn_connection_id: str,
+        vpn_tunnel_outside_ip_address: str,
+        tunnel_options: Mapping[str, Any],
+        skip_tunnel_replacement: bool = False,
+    ) -> VpnConnection:
+        """ModifyVpnTunnelOptions: the options of one tunnel, named by its outside address ("you can only
+        modify one tunnel at a time"). vpclab has no tunnel endpoints to replace, so
+        ``skip_tunnel_replacement`` changes nothing.
         """
     def register_targets(
         self, *, target_group_arn: str, targets: Sequence[Mapping[str, object]]

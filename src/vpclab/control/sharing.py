@@ -24,7 +24,7 @@ from ..core.errors import AwsError
 from ..model.base import Resource, Tags
 from ..model.prefix_lists import ManagedPrefixList
 from ..model.security_group import SecurityGroup
-from ..model.sharing import ResourceShare
+from ..model.sharing import ResourceShare, ShareAssociation
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGateway
 from ..model.vpc import Vpc
@@ -122,11 +122,26 @@ def create_resource_share(ctx: Ctx, *, name: str, resource_arns: Sequence[str] |
                                                     "numbers, spaces, periods, and dashes.")
     accounts = _principals(ctx, principals or [])
     resources = tuple(dict.fromkeys(_resolve(ctx, arn).id for arn in resource_arns or []))
+    now = ctx.now
     return ctx.world.put(ResourceShare(id=ctx.new_id("resource_share"), owner_id=ctx.account_id,
                                        region=ctx.region,
                                        tags=Tags(tags), share_name=name, resource_ids=resources,
                                        principals=accounts,
-                                       allow_external_principals=allow_external_principals))
+                                       allow_external_principals=allow_external_principals,
+                                       creation_time=now, last_updated_time=now,
+                                       associations=_associated(resources + accounts, (), ctx)))
+
+
+def _associated(entities: Sequence[str], existing: Sequence[ShareAssociation],
+                ctx: Ctx) -> tuple[ShareAssociation, ...]:
+    """The association records after adding ``entities``: an entity already associated keeps its time."""
+    out = list(existing)
+    known = {a.entity for a in existing}
+    for entity in entities:
+        if entity not in known:
+            out.append(ShareAssociation(entity=entity, creation_time=ctx.now, last_updated_time=ctx.now))
+            known.add(entity)
+    return tuple(out)
 
 
 @action
@@ -141,7 +156,8 @@ def associate_resource_share(ctx: Ctx, *, resource_share_arn: str, resource_arns
     added = tuple(_resolve(ctx, arn).id for arn in resource_arns or [])
     return ctx.world.put(replace(
         share, resource_ids=tuple(dict.fromkeys(share.resource_ids + added)),
-        principals=tuple(dict.fromkeys(share.principals + accounts))))
+        principals=tuple(dict.fromkeys(share.principals + accounts)), last_updated_time=ctx.now,
+        associations=_associated(added + accounts, share.associations, ctx)))
 
 
 @action
@@ -169,13 +185,15 @@ def disassociate_resource_share(ctx: Ctx, *, resource_share_arn: str,
     for p in principals or []:
         if p not in share.principals:
             raise _unknown(f"The principal {p} is not associated with resource share {share.arn}.")
+    gone = set(removed) | set(principals or [])
     return ctx.world.put(replace(
         share, resource_ids=tuple(r for r in share.resource_ids if r not in removed),
-        principals=tuple(p for p in share.principals if p not in (principals or []))))
+        principals=tuple(p for p in share.principals if p not in (principals or [])),
+        last_updated_time=ctx.now, associations=tuple(a for a in share.associations if a.entity not in gone)))
 
 
 @action
 def delete_resource_share(ctx: Ctx, *, resource_share_arn: str) -> None:
     """DeleteResourceShare: the share goes to DELETED (RAM keeps listing it) and shares nothing."""
     share = _share(ctx, resource_share_arn)
-    ctx.world.put(replace(share, status="DELETED"))
+    ctx.world.put(replace(share, status="DELETED", last_updated_time=ctx.now))

@@ -34,6 +34,7 @@ from .cidr import parse_cidr, parse_ip, parse_ipv6_cidr
 from .context import Ctx
 from .registry import action
 from .text import check_text
+from .vpn_tunnels import build_tunnels, modify_tunnel
 
 #: The only VPN type AWS supports (EC2 API reference: GatewayType).
 VPN_TYPE = "ipsec.1"
@@ -255,8 +256,13 @@ def create_vpn_connection(ctx: Ctx, *, customer_gateway_id: str, type: str = VPN
     ctx.check_quota("vpn_connections_per_region", sum(1 for v in live if _in_region(ctx, v)))
     if vpn_gateway_id:
         ctx.check_quota("vpn_connections_per_vgw", sum(1 for v in live if v.vpn_gateway_id == gateway_id))
+    tunnel_args = {"ipv6": opts["tunnel_inside_ip_version"] == "ipv6", "gateway_id": gateway_id,
+                   "on_tgw": bool(transit_gateway_id)}
+    build_tunnels(ctx, "vpn-check", opts.get("tunnel_options"), **tunnel_args)  # checks before an id is used
+    vpn_id = ctx.new_id("vpn_connection")
     vpn = ctx.world.put(VpnConnection(
-        id=ctx.new_id("vpn_connection"), owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags),
+        id=vpn_id, owner_id=ctx.account_id, region=ctx.region, tags=Tags(tags), create_time=ctx.now,
+        tunnel_options=build_tunnels(ctx, vpn_id, opts.get("tunnel_options"), **tunnel_args),
         customer_gateway_id=cgw.id, type=type, vpn_gateway_id=vpn_gateway_id or None,
         transit_gateway_id=transit_gateway_id or None, static_routes_only=opts["static_routes_only"],
         tunnel_inside_ip_version=opts["tunnel_inside_ip_version"],
@@ -291,7 +297,7 @@ def _vpn_options(options: Mapping[str, Any] | None, *, on_tgw: bool) -> dict[str
                        "Acceleration is supported only for VPN connections attached to a transit gateway.")
     networks = _network_cidrs(opts, version)
     return {"static_routes_only": bool(opts.get("static_routes_only", False)),
-            "tunnel_inside_ip_version": version,
+            "tunnel_inside_ip_version": version, "tunnel_options": opts.get("tunnel_options"),
             "enable_acceleration": bool(opts.get("enable_acceleration", False)), **networks}
 
 
@@ -338,6 +344,17 @@ def delete_vpn_connection(ctx: Ctx, *, vpn_connection_id: str) -> None:
         from .transit_gateway import delete_vpn_attachment
 
         delete_vpn_attachment(ctx, vpn.id)
+
+
+@action
+def modify_vpn_tunnel_options(ctx: Ctx, *, vpn_connection_id: str, vpn_tunnel_outside_ip_address: str,
+                              tunnel_options: Mapping[str, Any],
+                              skip_tunnel_replacement: bool = False) -> VpnConnection:
+    """ModifyVpnTunnelOptions: the options of one tunnel, named by its outside address ("you can only
+    modify one tunnel at a time"). vpclab has no tunnel endpoints to replace, so
+    ``skip_tunnel_replacement`` changes nothing."""
+    vpn = _require_live_connection(ctx, vpn_connection_id)
+    return ctx.world.put(modify_tunnel(ctx, vpn, vpn_tunnel_outside_ip_address, tunnel_options))
 
 
 @action

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
 
 if TYPE_CHECKING:
     from .world import World
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShareAssociation:
+    """When a resource or principal was associated with a share (RAM's ResourceShareAssociation
+    ``creationTime`` / ``lastUpdatedTime``). ``entity`` is a resource id or an account id."""
+
+    entity: str
+    creation_time: datetime
+    last_updated_time: datetime
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -27,6 +38,15 @@ class ResourceShare(Resource):
     principals: tuple[str, ...] = ()
     allow_external_principals: bool = True
     status: str = "ACTIVE"
+    #: RAM's creationTime / lastUpdatedTime (the World's clock); None for a share stored before
+    #: vpclab kept them
+    creation_time: datetime | None = None
+    last_updated_time: datetime | None = None
+    #: the association time of each current resource and principal
+    associations: tuple[ShareAssociation, ...] = ()
+
+    def association(self, entity: str) -> ShareAssociation | None:
+        return next((a for a in self.associations if a.entity == entity), None)
 
     @property
     def arn(self) -> str:

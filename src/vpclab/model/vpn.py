@@ -12,6 +12,7 @@ AWS docs: "AWS Site-to-Site VPN User Guide" — "How AWS Site-to-Site VPN works"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
@@ -19,6 +20,7 @@ from ..core.errors import invalid_parameter_value
 from .base import Resource
 from .quotas import limit as quota_limit
 from .route_table import Route, RouteTable
+from .vpn_tunnels import VpnTunnelOption, default_tunnels
 
 if TYPE_CHECKING:
     from .world import World
@@ -149,7 +151,16 @@ class VpnConnection(Resource):
     routes: tuple[VpnStaticRoute, ...] = ()
     #: pending | available | deleting | deleted
     state: str = "available"
+    #: the two tunnels (Options.TunnelOptions), AWS's choices filled in; () for a connection stored
+    #: before vpclab kept them (see :func:`tunnels`)
+    tunnel_options: tuple[VpnTunnelOption, ...] = ()
+    #: when the connection was created (the World's clock); None for one stored before vpclab kept it
+    create_time: datetime | None = None
 
+    @property
+    def tunnels(self) -> tuple[VpnTunnelOption, ...]:
+        """The connection's two tunnels: the stored ones, or AWS's defaults derived from its id."""
+        return self.tunnel_options or default_tunnels(self.id, ipv6=self.tunnel_inside_ip_version == "ipv6")
 
 
 def advertised_cidrs(world: World, vpn_connection: VpnConnection) -> tuple[str, ...]:

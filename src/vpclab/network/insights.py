@@ -414,7 +414,7 @@ def build_analysis(
     explanations: list[Explanation] = []
     used = {"forward": set[int](), "return": set[int]()}
     for e in trace.explanations:
-        if one_way and e.direction != "forward":
+        if one_way and e.direction != "forward" and e.code not in INFO_CODES:
             continue  # AWS does not analyse this return path; vpclab's finding stays below
         hops = trace.forward_hops if e.direction == "forward" else trace.return_hops
         explanations.append(explanation(world, builder, e, hops, used[e.direction]))

@@ -110,12 +110,20 @@ async function main() {
     Type: "ipsec.1", CustomerGatewayId: cgw.CustomerGatewayId, VpnGatewayId: vgw.VpnGatewayId,
   });
   check(vpn.VpnConnectionId.startsWith("vpn-") && vpn.Options.StaticRoutesOnly === false, "a BGP VPN");
+  check(typeof vpn.CustomerGatewayConfiguration === "string"
+        && vpn.CustomerGatewayConfiguration.split("<ipsec_tunnel>").length === 3,
+        "CreateVpnConnection answers the customer gateway configuration (two ipsec_tunnel elements)");
+  check(vpn.Options.TunnelOptions.length === 2
+        && vpn.Options.TunnelOptions.every((t) => vpn.CustomerGatewayConfiguration.includes(
+          `<pre_shared_key>${t.PreSharedKey}</pre_shared_key>`)), "the tunnels' keys are the document's");
 
   const described = await call(ec2, "DescribeSubnets", { SubnetIds: [subnets[0]] });
   const share = await call(ram, "CreateResourceShare", {
     name: "app-subnet", resourceArns: [described.Subnets[0].SubnetArn], principals: [PEER],
   });
   check(share.resourceShare.status === "ACTIVE", `an active share, not ${share.resourceShare.status}`);
+  check(share.resourceShare.creationTime instanceof Date && !isNaN(share.resourceShare.creationTime)
+        && share.resourceShare.lastUpdatedTime instanceof Date, "RAM answers creationTime and lastUpdatedTime");
   const shares = await call(ram, "GetResourceShares", { resourceOwner: "SELF" });
   check(shares.resourceShares.length === 1, "one share");
 

@@ -9,6 +9,7 @@ is in effect at once (no invitation to accept).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from ...control.sharing import SHAREABLE, resource_arn
@@ -38,7 +39,23 @@ def resource_share(share: ResourceShare) -> Shape:
         "status": share.status,
         "tags": [{"key": k, "value": v} for k, v in share.tags.items()],
         "featureSet": "STANDARD",
-    }
+    } | _times(share.creation_time, share.last_updated_time)
+
+
+def _times(created: datetime | None, updated: datetime | None) -> Shape:
+    """RAM's ``creationTime`` / ``lastUpdatedTime`` (epoch seconds on the wire); left out for an
+    object stored before vpclab kept them."""
+    out: Shape = {}
+    if created is not None:
+        out["creationTime"] = created
+    if updated is not None:
+        out["lastUpdatedTime"] = updated
+    return out
+
+
+def _entity_id(entity: str) -> str:
+    """The resource id of a resource ARN, or the account id of a principal."""
+    return entity.rsplit("/", 1)[-1]
 
 
 def _arn_of(call: Call, resource_id: str) -> str | None:
@@ -51,7 +68,12 @@ def _type_of(arn: str) -> str:
     return RAM_TYPES.get(kind, kind)
 
 
-def association(share: ResourceShare, entity: str, kind: str, status: str, owner: str) -> Shape:
+def association(share: ResourceShare, entity: str, kind: str, status: str, owner: str,
+                updated: datetime | None = None) -> Shape:
+    """A ResourceShareAssociation; its times are the entity's association record's (``updated``:
+    the time of a change being answered, e.g. a disassociation)."""
+    record = share.association(_entity_id(entity))
+    created = record.creation_time if record is not None else updated
     return {
         "resourceShareArn": share.arn,
         "resourceShareName": share.share_name,
@@ -59,7 +81,7 @@ def association(share: ResourceShare, entity: str, kind: str, status: str, owner
         "associationType": kind,
         "status": status,
         "external": kind == "PRINCIPAL" and entity != owner,
-    }
+    } | _times(created, updated or (record.last_updated_time if record is not None else None))
 
 
 def _refuse_unsupported(call: Call) -> None:
@@ -102,15 +124,23 @@ def _change(status: str) -> Any:
             if status == "ASSOCIATED"
             else call.cp.disassociate_resource_share
         )
+        before = next((s for s in call.world.all(ResourceShare) if s.arn == p["resourceShareArn"]), None)
         share = fn(
             resource_share_arn=p["resourceShareArn"],
             resource_arns=p.get("resourceArns"),
             principals=p.get("principals"),
         )
+        # a disassociation answers the association as it was, updated now
+        answered = share if status == "ASSOCIATED" or before is None else before
+        now = call.world.clock.now() if status == "DISASSOCIATED" else None
         out = [
-            association(share, arn, "RESOURCE", status, share.owner_id) for arn in p.get("resourceArns") or []
+            association(answered, arn, "RESOURCE", status, share.owner_id, now)
+            for arn in p.get("resourceArns") or []
         ]
-        out += [association(share, a, "PRINCIPAL", status, share.owner_id) for a in p.get("principals") or []]
+        out += [
+            association(answered, a, "PRINCIPAL", status, share.owner_id, now)
+            for a in p.get("principals") or []
+        ]
         return {"resourceShareAssociations": out, "clientToken": p.get("clientToken")}
 
     return run
@@ -185,6 +215,7 @@ def list_resources(call: Call) -> dict[str, Any]:
                 continue
             if p.get("resourceType") and _type_of(arn).lower() != p["resourceType"].lower():
                 continue
+            record = share.association(rid)
             out.append(
                 {
                     "arn": arn,
@@ -193,6 +224,7 @@ def list_resources(call: Call) -> dict[str, Any]:
                     "status": "AVAILABLE",
                     "resourceRegionScope": "REGIONAL",
                 }
+                | (_times(record.creation_time, record.last_updated_time) if record is not None else {})
             )
     return {"resources": out}
 

@@ -8,14 +8,15 @@ API reference of each action. The on-premises networks behind a customer gateway
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from ...model.vpn import CustomerGateway, VpnConnection, VpnGateway, VpnGatewayAttachment, advertised_cidrs
+from ...model.vpn_tunnels import VpnTunnelOption
 from ...model.world import World
 from .. import shapes
 from ..describe import Kind, describe_handler
 from ..registry import Call, mutating
+from .vpn_config import customer_gateway_configuration
 
 Shape = dict[str, Any]
 
@@ -58,14 +59,46 @@ def vpn_gateway(world: World, vgw: VpnGateway) -> Shape:
     return shapes.with_tags(out, vgw)
 
 
-def tunnel_outside_ips(vpn_id: str) -> tuple[str, str]:
-    """Two stable outside addresses for a connection's tunnels (vpclab's own, from the id; AWS
-    allocates them from its public ranges)."""
-    digest = hashlib.sha256(vpn_id.encode()).digest()
-    return (
-        f"3.{digest[0]}.{digest[1]}.{digest[2] & 0xFE or 2}",
-        f"52.{digest[3]}.{digest[4]}.{digest[5] | 1}",
-    )
+def tunnel_option(tunnel: VpnTunnelOption) -> Shape:
+    """One tunnel of ``Options.TunnelOptions`` (EC2 API reference: TunnelOption).
+
+    AWS's documented answers differ in which defaulted members they show (the aws CLI's 2019-2020
+    examples show only what the caller set; the Site-to-Site VPN guide's shows the addresses, the key
+    and the lifetimes). vpclab answers the addresses, the pre-shared key and every numeric or enum
+    option with its effective value (AWS's default where not set), and a list option only when the
+    caller restricted it (unset, AWS permits every valid value)."""
+    out: Shape = {"OutsideIpAddress": tunnel.outside_ip_address}
+    if tunnel.tunnel_inside_cidr:
+        out["TunnelInsideCidr"] = tunnel.tunnel_inside_cidr
+    if tunnel.tunnel_inside_ipv6_cidr:
+        out["TunnelInsideIpv6Cidr"] = tunnel.tunnel_inside_ipv6_cidr
+    out |= {
+        "PreSharedKey": tunnel.pre_shared_key,
+        "Phase1LifetimeSeconds": tunnel.phase1_lifetime_seconds,
+        "Phase2LifetimeSeconds": tunnel.phase2_lifetime_seconds,
+        "RekeyMarginTimeSeconds": tunnel.rekey_margin_time_seconds,
+        "RekeyFuzzPercentage": tunnel.rekey_fuzz_percentage,
+        "ReplayWindowSize": tunnel.replay_window_size,
+        "DpdTimeoutSeconds": tunnel.dpd_timeout_seconds,
+        "DpdTimeoutAction": tunnel.dpd_timeout_action,
+    }
+    lists = (("Phase1EncryptionAlgorithms", tunnel.phase1_encryption_algorithms),
+             ("Phase2EncryptionAlgorithms", tunnel.phase2_encryption_algorithms),
+             ("Phase1IntegrityAlgorithms", tunnel.phase1_integrity_algorithms),
+             ("Phase2IntegrityAlgorithms", tunnel.phase2_integrity_algorithms),
+             ("Phase1DHGroupNumbers", tunnel.phase1_dh_group_numbers),
+             ("Phase2DHGroupNumbers", tunnel.phase2_dh_group_numbers),
+             ("IkeVersions", tunnel.ike_versions))
+    out |= {name: [{"Value": v} for v in values] for name, values in lists if values}
+    out["StartupAction"] = tunnel.startup_action
+    out["LogOptions"] = {"CloudWatchLogOptions": {"LogEnabled": False}}
+    out["EnableTunnelLifecycleControl"] = tunnel.enable_tunnel_lifecycle_control
+    return out
+
+
+def tunnel_outside_ips(vpn: VpnConnection) -> tuple[str, ...]:
+    """The outside (AWS side) addresses of a connection's tunnels."""
+    return tuple(t.outside_ip_address for t in vpn.tunnels)
 
 
 def _network_cidrs(vpn: VpnConnection) -> Shape:
@@ -88,6 +121,7 @@ def vpn_connection(world: World, vpn: VpnConnection) -> Shape:
             **_network_cidrs(vpn),
             "OutsideIpAddressType": "PublicIpv4",
             "TunnelInsideIpVersion": vpn.tunnel_inside_ip_version,
+            "TunnelOptions": [tunnel_option(t) for t in vpn.tunnels],
         },
         "Routes": [
             {"DestinationCidrBlock": r.destination_cidr_block, "Source": r.source, "State": r.state}
@@ -99,13 +133,20 @@ def vpn_connection(world: World, vpn: VpnConnection) -> Shape:
     if vpn.transit_gateway_id:
         out["TransitGatewayId"] = vpn.transit_gateway_id
         out["GatewayAssociationState"] = "associated" if vpn.state == "available" else "disassociated"
+    if vpn.state in ("pending", "available"):
+        # "always present in the CreateVpnConnection response; … in the DescribeVpnConnections
+        # response only if the VPN connection is in the pending or available state" (VpnConnection)
+        out["CustomerGatewayConfiguration"] = customer_gateway_configuration(world, vpn)
     if vpn.state == "available":
-        # vpclab has no tunnels to go down: both of a live connection's tunnels are UP, and each
-        # has accepted the routes the connection carries
+        # vpclab has no tunnels to go down: both of a live connection's tunnels are UP since the
+        # connection was created, and each has accepted the routes the connection carries (AWS's
+        # status message counts them for a BGP connection: "3 BGP ROUTES")
         accepted = len(advertised_cidrs(world, vpn))
+        message = "" if vpn.static_routes_only else f"{accepted} BGP ROUTES"
         out["VgwTelemetry"] = [
-            {"OutsideIpAddress": ip, "Status": "UP", "StatusMessage": "", "AcceptedRouteCount": accepted}
-            for ip in tunnel_outside_ips(vpn.id)
+            {"OutsideIpAddress": ip, "Status": "UP", "StatusMessage": message, "AcceptedRouteCount": accepted}
+            | ({"LastStatusChange": vpn.create_time} if vpn.create_time is not None else {})
+            for ip in tunnel_outside_ips(vpn)
         ]
     return shapes.with_tags(out, vpn)
 
@@ -177,6 +218,7 @@ VPN_FILTERS = {
 
 mutating("CreateVpnConnection", returns=vpn_connection, tag_type=VpnConnection.RESOURCE_TYPE)
 mutating("DeleteVpnConnection")
+mutating("ModifyVpnTunnelOptions", returns=vpn_connection)
 mutating("CreateVpnConnectionRoute")
 mutating("DeleteVpnConnectionRoute")
 describe_handler(
