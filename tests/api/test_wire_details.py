@@ -15,12 +15,12 @@ import json
 import re
 import socket
 import uuid
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.api.conftest import ACCOUNT_A, ACCOUNT_B, Server, client_error
+from tests.api.test_instances import _amazon_linux
 
 
 def raw(
@@ -113,17 +113,6 @@ def test_boto3_sees_the_header(server: Server) -> None:
     assert meta["HTTPHeaders"]["x-amzn-requestid"] == meta["RequestId"]
 
 
-def _image(ec2: Any) -> str:
-    [img] = ec2.describe_images(
-        Owners=["amazon"],
-        Filters=[
-            {"Name": "name", "Values": ["al2023-ami-*"]},
-            {"Name": "architecture", "Values": ["x86_64"]},
-        ],
-    )["Images"]
-    return str(img["ImageId"])
-
-
 def test_run_instances_with_a_client_token_launches_once(server: Server) -> None:
     """The same token and parameters: the first answer again, no second instance; other
     parameters: IdempotentParameterMismatch; another Availability Zone alone is no mismatch (AWS:
@@ -133,7 +122,7 @@ def test_run_instances_with_a_client_token_launches_once(server: Server) -> None
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"][
         "SubnetId"
     ]
-    image = _image(ec2)
+    image = _amazon_linux(ec2)
     launch = {
         "ImageId": image,
         "InstanceType": "t3.micro",

@@ -25,7 +25,6 @@ Handlers are the same ``fn(call) -> dict`` as EC2's, registered with ``handler(a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import uuid
@@ -41,6 +40,7 @@ from ..core.text import describe_char, invalid_char
 from ..model.regions import is_region
 from . import protocol
 from .registry import HANDLERS, Call
+from .restjson import JSON_TYPES, jsonable
 
 log = logging.getLogger("vpclab.aws")
 
@@ -76,32 +76,7 @@ def _error(code: str, message: str, status: int, request_id: str) -> tuple[int, 
     return status, error_body(code, message), {"x-amzn-RequestId": request_id}
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.timestamp()  # the JSON protocol's default timestamp format: epoch seconds
-    if isinstance(value, Mapping):
-        return {k: _jsonable(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 # -- validation ----------------------------------------------------------------------------------
-#: what a JSON value of each model type may be (bool is an int in Python: refused separately)
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "long": (int,),
-    "float": (int, float),
-    "double": (int, float),
-    "boolean": (bool,),
-    "timestamp": (int, float, str),
-    "blob": (str,),
-}
-
-
 def _serialization(message: str) -> AwsError:
     return AwsError("SerializationException", message)
 
@@ -168,7 +143,7 @@ class _Checker:
                     self.check(shape.value, v, f"{path}.{k}")
             return
         kind = shape.type_name
-        expected = _JSON_TYPES.get(kind)
+        expected = JSON_TYPES.get(kind)
         if expected is not None and (
             not isinstance(value, expected) or (isinstance(value, bool) and kind != "boolean")
         ):
@@ -266,7 +241,7 @@ def dispatch(
                 analyser=endpoint.analyser,
             )
             result = fn(call)
-        return 200, json.dumps(_jsonable(result)), {"x-amzn-RequestId": request_id}
+        return 200, json.dumps(jsonable(result)), {"x-amzn-RequestId": request_id}
     except AwsError as exc:
         status = 503 if exc.status >= 500 else exc.status
         code = _CLIENT_ERRORS[service] if exc.code in _SHARED_CODES else exc.code

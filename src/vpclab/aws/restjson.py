@@ -63,20 +63,22 @@ def _error(
     return status, body, {"x-amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())}
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A handler's result as JSON values (datetimes as epoch seconds, None members left out): the
+    JSON protocols' (REST-JSON, JSON 1.1) default forms."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return value.timestamp()  # REST-JSON's default timestamp format: epoch seconds
+        return value.timestamp()  # the JSON protocols' default timestamp format: epoch seconds
     if isinstance(value, Mapping):
-        return {k: _jsonable(v) for k, v in value.items() if v is not None}
+        return {k: jsonable(v) for k, v in value.items() if v is not None}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
 #: what a JSON value of each model type may be (bool is an int in Python: refused separately)
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
+JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
     "long": (int,),
@@ -123,7 +125,7 @@ def check_value(shape: Shape, value: Any, path: str) -> None:
             check_value(shape.value, v, f"{path}.{k}")
         return
     kind = shape.type_name
-    expected = _JSON_TYPES.get(kind)
+    expected = JSON_TYPES.get(kind)
     if expected is not None and (
         not isinstance(value, expected) or (isinstance(value, bool) and kind != "boolean")
     ):
@@ -237,7 +239,7 @@ def dispatch(
                 request_id=request_id,
                 analyser=endpoint.analyser,
             )
-            answer = json.dumps(_jsonable(fn(call)))
+            answer = json.dumps(jsonable(fn(call)))
             if member is not None and token:
                 endpoint.client_tokens.remember(key, params, member, answer, request_id)
         return 200, answer, {"x-amzn-RequestId": request_id}
