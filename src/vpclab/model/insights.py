@@ -206,6 +206,15 @@ class Explanation:
     vpc_endpoint: AnalysisComponent | None = None
     prefix_list: AnalysisComponent | None = None
     destination: AnalysisComponent | None = None
+    #: the resource a transit gateway attachment attaches (a VPC, a VPN connection, …)
+    attached_to: AnalysisComponent | None = None
+    #: the two VPCs of a peering connection (requester, accepter)
+    source_vpc: AnalysisComponent | None = None
+    destination_vpc: AnalysisComponent | None = None
+    #: the transit gateway route the packet met (a blackhole one, for instance)
+    transit_gateway_route_table_route: TransitGatewayRouteTableRoute | None = None
+    #: the component's state, for the BAD_STATE codes
+    state: str | None = None
     port_ranges: tuple[PortRange, ...] = ()
     protocols: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()

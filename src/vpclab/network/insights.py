@@ -43,7 +43,9 @@ from ..model.insights import (
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.network_acl import ACL_FINAL_RULE, NetworkAcl
 from ..model.security_group import SecurityGroup, SecurityGroupRule
-from ..model.transit_gateway import TransitGatewayAttachment
+from ..model.peering import VpcPeeringConnection
+from ..model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
+from ..model.vpn import VpnConnection
 from ..model.world import World
 from ..reach import Explanation as TraceExplanation
 from ..reach import Hop, PacketHeader, ReachError, Trace, forwarding_view
@@ -381,7 +383,42 @@ def explanation(
             fields["route_table_route"] = route_table_route(entry.route, entry.state, str(entry.network))
     if e.code in ("NO_ROUTE_TO_DESTINATION", "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "TGW_RTB_CANNOT_ROUTE"):
         fields["addresses"] = (packet.dst_ip,)
+    fields.update(_related(world, builder, res, hop, packet))
+    if "BAD_STATE" in e.code:
+        # the state that is not functional: the route's for a route code, else the component's
+        route = fields.get("transit_gateway_route_table_route") or fields.get("route_table_route")
+        fields["state"] = (
+            route.state if e.code.endswith("_ROUTE") and route is not None
+            else _attr(res, "state") or _attr(res, "status_code")
+        )
     return Explanation(explanation_code=e.code, **{k: v for k, v in fields.items() if v is not None})
+
+
+def _related(
+    world: World, builder: _Builder, res: Resource | None, hop: Hop | None, packet: PacketHeader
+) -> dict[str, Any]:
+    """The members of AWS's ``Explanation`` that name what a component belongs to or joins
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Explanation.html): a transit gateway
+    route table's gateway and the route the packet met; an attachment's gateway and what it attaches
+    (AttachedTo); a peering connection's two VPCs (SourceVpc, DestinationVpc); a VPN connection's
+    customer gateway and its virtual private gateway or transit gateway."""
+    out: dict[str, Any] = {}
+    if isinstance(res, TransitGatewayRouteTable):
+        out["transit_gateway"] = _maybe(world, res.transit_gateway_id)
+        route = builder.view.tgw_route(res.id, packet.dst_ip) if hop is not None else None
+        if route is not None:
+            out["transit_gateway_route_table_route"] = tgw_route(world, route)
+    elif isinstance(res, TransitGatewayAttachment):
+        out["transit_gateway"] = _maybe(world, res.transit_gateway_id)
+        out["attached_to"] = _maybe(world, res.resource_id)
+    elif isinstance(res, VpcPeeringConnection):
+        out["source_vpc"] = _maybe(world, res.requester_vpc_id)
+        out["destination_vpc"] = _maybe(world, res.accepter_vpc_id)
+    elif isinstance(res, VpnConnection):
+        out["customer_gateway"] = _maybe(world, res.customer_gateway_id)
+        out["vpn_gateway"] = _maybe(world, res.vpn_gateway_id)
+        out["transit_gateway"] = _maybe(world, res.transit_gateway_id)
+    return {k: v for k, v in out.items() if v is not None}
 
 
 #: AWS's additional detail code for a path whose return was not analysed
