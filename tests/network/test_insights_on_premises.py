@@ -97,8 +97,8 @@ def test_a_vpn_gateway_as_an_analysis_destination_uses_the_static_routes() -> No
     assert analysis.status == "succeeded", analysis.status_message  # type: ignore[attr-defined]
     assert analysis.network_path_found is True  # type: ignore[attr-defined]
     first, last = analysis.forward_path_components[0], analysis.forward_path_components[-1]  # type: ignore[attr-defined]
-    assert first.outbound_header.destination_addresses == ("172.16.0.1",)  # the address analysed
-    assert last.inbound_header.destination_addresses == ("172.16.0.1",)
+    assert first.outbound_header.destination_addresses == ("172.16.0.1/32",)  # the address analysed
+    assert last.inbound_header.destination_addresses == ("172.16.0.1/32",)
 
 
 def test_transit_gateway_static_routes_to_a_vpn_attachment_name_its_networks() -> None:

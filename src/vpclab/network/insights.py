@@ -48,7 +48,7 @@ from ..model.transit_gateway import TransitGatewayAttachment, TransitGatewayRout
 from ..model.vpn import VpnConnection
 from ..model.world import World
 from ..reach import Explanation as TraceExplanation
-from ..reach import Hop, PacketHeader, ReachError, Trace, forwarding_view
+from ..reach import DEFAULT_SOURCE_PORT, Hop, PacketHeader, ReachError, Trace, forwarding_view
 from ..reach import trace as run_trace
 from ..reach.checks import sg_allows
 from ..reach.explanations import INFO_CODES
@@ -100,16 +100,34 @@ def protocol_name(protocol: str) -> str:
     return str(Protocol(protocol))
 
 
-def header(packet: PacketHeader) -> AnalysisPacketHeader:
-    def ports(port: int | None) -> tuple[PortRange, ...]:
-        return () if port is None else (PortRange(from_=port, to=port),)
+#: every port: what AWS's header says of a port the path leaves open ("By default, the analysis
+#: considers all combinations of IP addresses and ports", Getting started)
+ALL_PORTS = PortRange(from_=0, to=65535)
+
+
+def header(packet: PacketHeader, any_port: int | None = None, dst_port: int | None = None) -> AnalysisPacketHeader:
+    """AWS's ``AnalysisPacketHeader`` for a traced packet, as the Reachability Analyzer's documented
+    output writes it (getting-started-cli, "Example 2: Reachable"): addresses in CIDR notation
+    (``10.0.2.87/32``), the protocol by number (``"6"``), and 0–65535 for the port the path leaves
+    open — ``any_port``, the source port vpclab's tracer picked when the path names none (on the
+    return path it is the destination port; ``dst_port``, the path's own, is never widened)."""
+
+    def ports(port: int | None, keep: int | None = None) -> tuple[PortRange, ...]:
+        if port is None:
+            return ()
+        if any_port is not None and port == any_port and port != keep:
+            return (ALL_PORTS,)
+        return (PortRange(from_=port, to=port),)
+
+    def cidr(ip: str) -> str:
+        return ip if "/" in ip else f"{ip}/{128 if ':' in ip else 32}"
 
     has_ports = packet.protocol in ("tcp", "udp")
     return AnalysisPacketHeader(
-        destination_addresses=(packet.dst_ip,),
-        destination_port_ranges=ports(packet.dst_port) if has_ports else (),
-        protocol=protocol_name(packet.protocol),
-        source_addresses=(packet.src_ip,),
+        destination_addresses=(cidr(packet.dst_ip),),
+        destination_port_ranges=ports(packet.dst_port, dst_port) if has_ports else (),
+        protocol=str(Protocol(packet.protocol).number),
+        source_addresses=(cidr(packet.src_ip),),
         source_port_ranges=ports(packet.src_port) if has_ports else (),
     )
 
@@ -166,6 +184,13 @@ class _Builder:
         self.trace = trace
         self.path = path
         self.view = forwarding_view(world)
+        named = any(f is not None and f.source_port_range is not None and f.source_port_range.from_port is not None
+                    for f in (path.filter_at_source, path.filter_at_destination))
+        #: the source port the tracer picked for a path that names none: every port to AWS
+        self.any_port = None if named else DEFAULT_SOURCE_PORT
+
+    def header(self, packet: PacketHeader) -> AnalysisPacketHeader:
+        return header(packet, self.any_port, self.path.destination_port)
 
     def _interface(self, rid: str | None) -> NetworkInterface | None:
         if rid is None:
@@ -197,7 +222,7 @@ class _Builder:
                 PathComponent(
                     sequence_number=0,
                     component=component(self.world, first_id),
-                    outbound_header=header(hops[0].packet),
+                    outbound_header=self.header(hops[0].packet),
                 )
             )
         previous: PacketHeader | None = None
@@ -215,15 +240,15 @@ class _Builder:
                 PathComponent(
                     sequence_number=0,
                     component=component(self.world, last_id),
-                    inbound_header=header(hops[-1].packet),
+                    inbound_header=self.header(hops[-1].packet),
                 )
             )
         out = self._with_endpoints(out)
         if out:
             if out[0].outbound_header is None:
-                out[0] = replace(out[0], outbound_header=header(hops[0].packet))
+                out[0] = replace(out[0], outbound_header=self.header(hops[0].packet))
             if out[-1].inbound_header is None:
-                out[-1] = replace(out[-1], inbound_header=header(hops[-1].packet))
+                out[-1] = replace(out[-1], inbound_header=self.header(hops[-1].packet))
         return [replace(c, sequence_number=n) for n, c in enumerate(out, 1)]
 
     def _with_endpoints(self, out: list[PathComponent]) -> list[PathComponent]:
@@ -277,9 +302,12 @@ class _Builder:
             vpc_id = None
         elif hop.component == "internet-gateway":
             vpc_id = _attr(res, "vpc_id")
+        elif hop.component == "network-interface" and isinstance(res, NetworkInterface) and res.instance_id:
+            # the instance it is attached to (AttachedTo, as in AWS's getting-started example output)
+            fields["attached_to"] = _maybe(world, res.instance_id)
         if hop.component in _TRANSLATING and previous is not None and previous != hop.packet:
-            fields["inbound_header"] = header(previous)
-            fields["outbound_header"] = header(hop.packet)
+            fields["inbound_header"] = self.header(previous)
+            fields["outbound_header"] = self.header(hop.packet)
         if hop.component == "subnet":
             subnet_id = None
         return PathComponent(

@@ -1,0 +1,59 @@
+"""Path components as the Reachability Analyzer lists them: the documented example output of
+describe-network-insights-analyses ("Getting started with Reachability Analyzer using the AWS CLI",
+Example 2: Reachable, https://docs.aws.amazon.com/vpc/latest/reachability/getting-started-cli.html)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+import vpclab
+
+from .test_insights_aws_semantics import NETWORK
+
+
+def _analysis(**path: Any) -> tuple[vpclab.Network, dict[str, Any]]:
+    net = vpclab.loads(NETWORK.replace("{RETURN}", '{10.0.0.0/16: "tgw:hub"}').replace("protocol: tcp", "protocol: udp"))
+    with vpclab.mock_aws(net.world):
+        ec2 = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="111111111111",
+                           aws_secret_access_key="lab")
+        nip = ec2.create_network_insights_path(Source=net.ids["a-1"], Destination=net.ids["b-1"], Protocol="udp",
+                                               DestinationPort=22, **path)["NetworkInsightsPath"]
+        answer = ec2.start_network_insights_analysis(NetworkInsightsPathId=nip["NetworkInsightsPathId"])
+    return net, answer["NetworkInsightsAnalysis"]
+
+
+def test_headers_write_addresses_as_cidrs_the_protocol_by_number_and_every_open_port() -> None:
+    """The example's headers: "DestinationAddresses": ["10.0.4.120/32"], "Protocol": "6",
+    "SourcePortRanges": [{"From": 0, "To": 65535}] for a path that names no source port ("By
+    default, the analysis considers all combinations of IP addresses and ports",
+    https://docs.aws.amazon.com/vpc/latest/reachability/getting-started.html)."""
+    net, a = _analysis()
+    assert a["NetworkPathFound"] is True
+    first, last = a["ForwardPathComponents"][0], a["ForwardPathComponents"][-1]
+    assert first["OutboundHeader"] == {
+        "DestinationAddresses": ["10.1.1.10/32"], "DestinationPortRanges": [{"From": 22, "To": 22}],
+        "Protocol": "17", "SourceAddresses": ["10.0.1.10/32"], "SourcePortRanges": [{"From": 0, "To": 65535}],
+    }
+    assert last["Component"]["Id"] == net.ids["b-1"] and last["InboundHeader"] == first["OutboundHeader"]
+    # the return path starts at the destination with the ports swapped: every port back to the source
+    back = a["ReturnPathComponents"][0]["OutboundHeader"]
+    assert back["DestinationPortRanges"] == [{"From": 0, "To": 65535}]
+    assert back["SourcePortRanges"] == [{"From": 22, "To": 22}]
+
+
+def test_a_source_port_the_path_names_stays_one_port() -> None:
+    """A source port range in FilterAtSource narrows the analysis to it
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_PathRequestFilter.html)."""
+    _, a = _analysis(FilterAtSource={"SourcePortRange": {"FromPort": 5000, "ToPort": 5000}})
+    assert a["ForwardPathComponents"][0]["OutboundHeader"]["SourcePortRanges"] == [{"From": 5000, "To": 5000}]
+
+
+def test_a_network_interface_names_the_instance_it_is_attached_to() -> None:
+    """The example lists the network interface with "AttachedTo": the instance, beside its Subnet and
+    Vpc (https://docs.aws.amazon.com/vpc/latest/reachability/getting-started-cli.html)."""
+    net, a = _analysis()
+    enis = [c for c in a["ForwardPathComponents"] if c["Component"]["Id"].startswith("eni-")]
+    assert [c["AttachedTo"]["Id"] for c in enis] == [net.ids["a-1"], net.ids["b-1"]]
+    assert all("Subnet" in c and "Vpc" in c for c in enis)
