@@ -167,8 +167,8 @@ def test_reachable_path_has_ordered_components(ec2: Any, ids: dict[str, str]) ->
         "instance",
         "network-interface",
         "security-group",
+        "network-acl",  # leaving the subnet: its outbound ACL rule, then the route (AWS's example order)
         "route-table",
-        "network-acl",
         "vpc-peering-connection",
         "network-acl",
         "security-group",
@@ -189,13 +189,13 @@ def test_reachable_path_has_ordered_components(ec2: Any, ids: dict[str, str]) ->
         "10.1.1.10/32"
     ]
     assert fwd[-2]["AttachedTo"]["Id"] == ids["db-1"]  # the network interface's instance
-    assert fwd[3]["RouteTableRoute"] == {
+    assert fwd[4]["RouteTableRoute"] == {
         "DestinationCidr": "10.1.0.0/16",
         "VpcPeeringConnectionId": ids["app-db"],
         "Origin": "CreateRoute",
         "State": "active",
     }
-    assert fwd[4]["AclRule"] == {
+    assert fwd[3]["AclRule"] == {
         "Cidr": "0.0.0.0/0",
         "Egress": True,
         "Protocol": "all",

@@ -33,14 +33,20 @@ peerings:
 """
 
 
-def _explanations(network: str, source: str, destination_ip: str) -> tuple[vpclab.Network, list[dict[str, Any]]]:
+def _explanations(
+    network: str, source: str, destination_ip: str
+) -> tuple[vpclab.Network, list[dict[str, Any]]]:
     net = vpclab.loads(network)
     with vpclab.mock_aws(net.world):
-        ec2 = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="123456789012",
-                           aws_secret_access_key="lab")
+        ec2 = boto3.client(
+            "ec2", region_name="us-east-1", aws_access_key_id="123456789012", aws_secret_access_key="lab"
+        )
         path = ec2.create_network_insights_path(
-            Source=net.ids[source], Protocol="tcp", DestinationPort=22,
-            FilterAtSource={"DestinationAddress": destination_ip})["NetworkInsightsPath"]
+            Source=net.ids[source],
+            Protocol="tcp",
+            DestinationPort=22,
+            FilterAtSource={"DestinationAddress": destination_ip},
+        )["NetworkInsightsPath"]
         nia = ec2.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])
         answer = nia["NetworkInsightsAnalysis"]
     assert answer["NetworkPathFound"] is False
@@ -52,7 +58,9 @@ def test_a_blackhole_transit_gateway_route_names_the_gateway_and_the_route() -> 
     functional state", https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html):
     the explanation carries the transit gateway, its route table, the route met
     (TransitGatewayRouteTableRoute) and its state (API_Explanation.html)."""
-    network = TGW_STATIC.replace("{10.200.0.0/16: tgw:hub}", "{10.200.0.0/16: tgw:hub, 10.99.0.0/16: tgw:hub}")
+    network = TGW_STATIC.replace(
+        "{10.200.0.0/16: tgw:hub}", "{10.200.0.0/16: tgw:hub, 10.99.0.0/16: tgw:hub}"
+    )
     net, explanations = _explanations(network, "web-1", "10.99.0.10")
     [e] = [e for e in explanations if e["ExplanationCode"] == "TGW_RTB_BAD_STATE_ROUTE"]
     assert e["TransitGatewayRouteTable"]["Id"] == net.ids["hub-rt"]
@@ -66,7 +74,9 @@ def test_no_transit_gateway_route_names_the_gateway_and_the_address() -> None:
     """TGW_RTB_CANNOT_ROUTE (https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html):
     the route table, its transit gateway and the address no route covers (API_Explanation.html:
     TransitGateway, TransitGatewayRouteTable, Addresses)."""
-    network = TGW_STATIC.replace("{10.200.0.0/16: tgw:hub}", "{10.200.0.0/16: tgw:hub, 10.98.0.0/16: tgw:hub}")
+    network = TGW_STATIC.replace(
+        "{10.200.0.0/16: tgw:hub}", "{10.200.0.0/16: tgw:hub, 10.98.0.0/16: tgw:hub}"
+    )
     net, explanations = _explanations(network, "web-1", "10.98.0.10")
     [e] = [e for e in explanations if e["ExplanationCode"] == "TGW_RTB_CANNOT_ROUTE"]
     assert e["TransitGateway"]["Id"] == net.ids["hub"]

@@ -69,9 +69,13 @@ def _cgw(net: vpclab.Network, name: str) -> CustomerGateway:
 
 def _analyse(net: vpclab.Network, source: str, destination: str, port: int = 22, **kw: object) -> object:
     cp = vpclab.ControlPlane(net.world)
-    path = cp.create_network_insights_path(source=net.ids.get(source, source),
-                                           destination=net.ids.get(destination, destination),
-                                           protocol="tcp", destination_port=port, **kw)
+    path = cp.create_network_insights_path(
+        source=net.ids.get(source, source),
+        destination=net.ids.get(destination, destination),
+        protocol="tcp",
+        destination_port=port,
+        **kw,
+    )
     return cp.start_network_insights_analysis(network_insights_path_id=path.id)
 
 
@@ -102,7 +106,7 @@ def test_a_vpn_gateway_as_an_analysis_destination_uses_the_static_routes() -> No
 
 
 def test_transit_gateway_static_routes_to_a_vpn_attachment_name_its_networks() -> None:
-    """"For a VPN connection on a transit gateway, you add ... the static routes in the transit gateway
+    """ "For a VPN connection on a transit gateway, you add ... the static routes in the transit gateway
     route table" (https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-edit-static-routes.html); static
     routes that target a VPN attachment are not filtered
     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpn-attachments.html). A blackhole route names
@@ -121,8 +125,9 @@ def test_a_deleted_transit_gateway_route_no_longer_names_a_network() -> None:
     naming the network (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpn-attachments.html)."""
     net = vpclab.loads(TGW_STATIC)
     cp = vpclab.ControlPlane(net.world)
-    cp.delete_transit_gateway_route(transit_gateway_route_table_id=net.ids["hub-rt"],
-                                    destination_cidr_block="10.200.0.0/16")
+    cp.delete_transit_gateway_route(
+        transit_gateway_route_table_id=net.ids["hub-rt"], destination_cidr_block="10.200.0.0/16"
+    )
     assert site_networks(net.world, _cgw(net, "dc")) == ()
     with pytest.raises(UnknownEndpointError, match="nothing names the IPv4 networks behind customer gateway"):
         net.trace("web-1", "dc", port=22)
