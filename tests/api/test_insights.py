@@ -167,8 +167,8 @@ def test_reachable_path_has_ordered_components(ec2: Any, ids: dict[str, str]) ->
         "instance",
         "network-interface",
         "security-group",
+        "network-acl",  # leaving the subnet: its outbound ACL rule, then the route (AWS's example order)
         "route-table",
-        "network-acl",
         "vpc-peering-connection",
         "network-acl",
         "security-group",
@@ -176,23 +176,26 @@ def test_reachable_path_has_ordered_components(ec2: Any, ids: dict[str, str]) ->
         "instance",
     ]
     assert fwd[0]["Component"] == {"Id": ids["web-1"], "Arn": fwd[0]["Component"]["Arn"], "Name": "web-1"}
+    # AWS's getting-started example output: addresses in CIDR notation, the protocol by number, every
+    # source port when the path names none
     assert fwd[0]["OutboundHeader"] == {
-        "DestinationAddresses": ["10.1.1.10"],
+        "DestinationAddresses": ["10.1.1.10/32"],
         "DestinationPortRanges": [{"From": 5432, "To": 5432}],
-        "Protocol": "tcp",
-        "SourceAddresses": ["10.0.1.10"],
-        "SourcePortRanges": [{"From": 49152, "To": 49152}],
+        "Protocol": "6",
+        "SourceAddresses": ["10.0.1.10/32"],
+        "SourcePortRanges": [{"From": 0, "To": 65535}],
     }
     assert fwd[-1]["Component"]["Id"] == ids["db-1"] and fwd[-1]["InboundHeader"]["DestinationAddresses"] == [
-        "10.1.1.10"
+        "10.1.1.10/32"
     ]
-    assert fwd[3]["RouteTableRoute"] == {
+    assert fwd[-2]["AttachedTo"]["Id"] == ids["db-1"]  # the network interface's instance
+    assert fwd[4]["RouteTableRoute"] == {
         "DestinationCidr": "10.1.0.0/16",
         "VpcPeeringConnectionId": ids["app-db"],
         "Origin": "CreateRoute",
         "State": "active",
     }
-    assert fwd[4]["AclRule"] == {
+    assert fwd[3]["AclRule"] == {
         "Cidr": "0.0.0.0/0",
         "Egress": True,
         "Protocol": "all",

@@ -290,7 +290,7 @@ def test_source_addresses_pick_the_internet_host(lab, net):
     office = {**IGW, "packet_header_statement": {"source_addresses": ["203.0.113.0/24"]}}
     analysis = analyse(lab, [{"source": office, "destination": ENI}])
     first = analysis.findings[0].finding_components[0]
-    assert first.outbound_header is not None and first.outbound_header.source_addresses == ("203.0.113.1",)
+    assert first.outbound_header is not None and first.outbound_header.source_addresses == ("203.0.113.1/32",)
     private = {**ENI, "packet_header_statement": {"source_addresses": ["10.1.0.0/16"]}}
     assert (
         analyse(lab, [{"source": private, "destination": IGW}]).findings_found == "false"

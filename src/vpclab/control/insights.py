@@ -194,7 +194,18 @@ def create_network_insights_path(
 
 
 def analyses_of(ctx: Ctx, path_id: str) -> list[NetworkInsightsAnalysis]:
-    return [a for a in ctx.world.all(NetworkInsightsAnalysis) if a.network_insights_path_id == path_id]
+    """The path's analyses AWS still keeps (it deletes each 120 days after it started)."""
+    now = ctx.world.clock.now()
+    return [a for a in ctx.world.all(NetworkInsightsAnalysis)
+            if a.network_insights_path_id == path_id and not a.expired(now)]
+
+
+def forget_expired(ctx: Ctx) -> None:
+    """Remove the analyses AWS has deleted by now ("How Reachability Analyzer works",
+    Considerations: 120 days after their creation date), as the actions here begin."""
+    now = ctx.world.clock.now()
+    for a in [a for a in ctx.world.all(NetworkInsightsAnalysis) if a.expired(now)]:
+        ctx.world.remove(a.id)
 
 
 @action
@@ -203,6 +214,7 @@ def delete_network_insights_path(ctx: Ctx, *, network_insights_path_id: str) -> 
     AnalysisExistsForNetworkInsightsPath, as real responses carry it)."""
     path = ctx.require(NetworkInsightsPath, network_insights_path_id)
     ctx.require_owner(path)
+    forget_expired(ctx)
     existing = analyses_of(ctx, path.id)
     if existing:
         ids = ", ".join(a.id for a in existing)

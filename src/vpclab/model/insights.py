@@ -14,10 +14,13 @@ CreateNetworkInsightsPath / StartNetworkInsightsAnalysis.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import ClassVar
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
 from .base import Resource
+
+if TYPE_CHECKING:
+    from .world import World
 
 #: an analysis' status (AWS: running | succeeded | failed); vpclab analyses synchronously
 SUCCEEDED = "succeeded"
@@ -206,6 +209,15 @@ class Explanation:
     vpc_endpoint: AnalysisComponent | None = None
     prefix_list: AnalysisComponent | None = None
     destination: AnalysisComponent | None = None
+    #: the resource a transit gateway attachment attaches (a VPC, a VPN connection, …)
+    attached_to: AnalysisComponent | None = None
+    #: the two VPCs of a peering connection (requester, accepter)
+    source_vpc: AnalysisComponent | None = None
+    destination_vpc: AnalysisComponent | None = None
+    #: the transit gateway route the packet met (a blackhole one, for instance)
+    transit_gateway_route_table_route: TransitGatewayRouteTableRoute | None = None
+    #: the component's state, for the BAD_STATE codes
+    state: str | None = None
     port_ranges: tuple[PortRange, ...] = ()
     protocols: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()
@@ -229,6 +241,11 @@ class VpclabFinding:
     #: forward | return
     direction: str
     fix: str
+
+
+#: "Reachability Analyzer automatically deletes an analysis 120 days after its creation date"
+#: ("How Reachability Analyzer works", Considerations)
+ANALYSIS_RETENTION = timedelta(days=120)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -262,6 +279,16 @@ class NetworkInsightsAnalysis(Resource):
     @property
     def arn(self) -> str:
         return ec2_arn(self.region, self.owner_id, "network-insights-analysis", self.id)
+
+    def expired(self, now: datetime) -> bool:
+        """Whether AWS has deleted it by ``now`` (:data:`ANALYSIS_RETENTION` after it started)."""
+        start = self.start_date if self.start_date.tzinfo is not None else self.start_date.replace(tzinfo=UTC)
+        now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+        return now - start >= ANALYSIS_RETENTION
+
+    def visible_to(self, world: World, account_id: str, region: str) -> bool:
+        """Its owner's, in its Region, until AWS deletes it 120 days after it started."""
+        return Resource.visible_to(self, world, account_id, region) and not self.expired(world.clock.now())
 
 
 def failed_analysis(analysis: NetworkInsightsAnalysis, message: str) -> NetworkInsightsAnalysis:

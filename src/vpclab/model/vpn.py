@@ -237,3 +237,51 @@ def vpn_connection_for(world: World, vpn_gateway_id: str, destination: str) -> V
                 if best is None or rank > best:
                     best, chosen = rank, vpn
     return chosen
+
+
+def site_networks(world: World, cgw: CustomerGateway) -> tuple[str, ...]:
+    """The on-premises networks behind a customer gateway, as AWS's own configuration names them.
+
+    In order, without duplicates:
+
+    1. the ``vpclab:on-premises-cidrs`` tag (an optional lab knob: networks the configuration does
+       not name, e.g. what the customer gateway advertises over BGP);
+    2. the static routes of its static VPN connections on a virtual private gateway
+       (CreateVpnConnectionRoute: "the CIDR block associated with the local subnet of the customer
+       network", https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-edit-static-routes.html);
+    3. transit gateway static routes whose target is one of its VPN connections' attachments ("For a
+       VPN connection on a transit gateway, you add ... the static routes in the transit gateway route
+       table"; AWS does not filter them, https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpn-attachments.html),
+       prefix-list references expanded.
+
+    Routes in a VPC route table that target a virtual private gateway are not on-premises networks:
+    the gateway forwards only prefixes its VPN connections know (static routes or BGP), AWS "Route
+    tables and VPN route priority". Blackhole routes and deleted connections count for nothing.
+    """
+    from .transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable, static_candidates
+
+    out: dict[str, None] = dict.fromkeys(on_premises_cidrs(cgw))
+    vpns = [v for v in world.all(VpnConnection)
+            if v.customer_gateway_id == cgw.id and v.state not in GONE_STATES]
+    for vpn in vpns:
+        if vpn.static_routes_only and vpn.vpn_gateway_id:
+            out.update(dict.fromkeys(r.destination_cidr_block for r in vpn.routes if r.state == "available"))
+    vpn_ids = {v.id for v in vpns if v.transit_gateway_id}
+    attachments = {a.id for a in world.all(TransitGatewayAttachment)
+                   if a.resource_type == "vpn" and a.resource_id in vpn_ids and a.live}
+    if attachments:
+        for rtb in world.all(TransitGatewayRouteTable):
+            for route in rtb.routes:
+                if route.type != "static" or not attachments & set(route.transit_gateway_attachment_ids):
+                    continue
+                for r in static_candidates(world, route):
+                    if r.state == "active" and r.destination_cidr_block:
+                        out[r.destination_cidr_block] = None
+    return tuple(out)
+
+
+def first_network(cidrs: tuple[str, ...], family: int = 4) -> str | None:
+    """The network a trace without an address stands for: the first of ``cidrs`` of the family
+    that is not a default route (0.0.0.0/0 names no network to pick a host in), else the first."""
+    same = [c for c in cidrs if (":" in c) == (family == 6)]
+    return next((c for c in same if not c.endswith("/0")), same[0] if same else None)

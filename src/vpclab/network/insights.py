@@ -20,36 +20,44 @@ from dataclasses import replace
 from typing import Any
 
 from ..control.insights import TraceRequest
-from ..core.protocols import Protocol
 from ..model.base import Resource, kind_of_id
 from ..model.endpoints import VpcEndpoint
 from ..model.insights import (
     AdditionalDetail,
-    AnalysisAclRule,
-    AnalysisComponent,
     AnalysisPacketHeader,
-    AnalysisRouteTableRoute,
     AnalysisSecurityGroupRule,
     Explanation,
     NetworkInsightsAnalysis,
     NetworkInsightsPath,
     PathComponent,
     PortRange,
-    TransitGatewayRouteTableRoute,
     VpclabFinding,
-    ec2_arn,
     failed_analysis,
 )
 from ..model.interfaces import Instance, NetworkInterface
-from ..model.network_acl import ACL_FINAL_RULE, NetworkAcl
-from ..model.security_group import SecurityGroup, SecurityGroupRule
-from ..model.transit_gateway import TransitGatewayAttachment
+from ..model.peering import VpcPeeringConnection
+from ..model.security_group import SecurityGroup
+from ..model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
+from ..model.vpn import VpnConnection
 from ..model.world import World
+from ..reach import DEFAULT_SOURCE_PORT, Hop, PacketHeader, ReachError, Trace, forwarding_view
 from ..reach import Explanation as TraceExplanation
-from ..reach import Hop, PacketHeader, ReachError, Trace, forwarding_view
 from ..reach import trace as run_trace
 from ..reach.checks import sg_allows
 from ..reach.explanations import INFO_CODES
+from .insights_parts import acl_before_route as _acl_before_route
+from .insights_parts import (
+    acl_rule,
+    component,
+    header,
+    protocol_name,
+    route_table_route,
+    sg_rule,
+    tgw_route,
+)
+from .insights_parts import attr as _attr
+from .insights_parts import behind_gwlb_endpoints as _behind_gwlb_endpoints
+from .insights_parts import maybe as _maybe
 
 #: explanation field for a component of each kind (AWS's Explanation members)
 _EXPLANATION_FIELDS = {
@@ -76,86 +84,6 @@ _VPC_PAIR = re.compile(r"(vpc-[0-9a-f]+) → (vpc-[0-9a-f]+)")
 _TRANSLATING = frozenset({"nat-gateway", "internet-gateway"})
 
 
-def component(world: World, rid: str) -> AnalysisComponent:
-    """AWS's ``AnalysisComponent`` for an id: its ARN and Name tag when it is a modelled resource."""
-    kind = kind_of_id(rid)
-    res = world.get(rid, kind) if kind is not None else None
-    own_arn = getattr(world.get(rid), "arn", None)
-    if isinstance(own_arn, str) and own_arn.startswith("arn:aws:directconnect:"):
-        # Direct Connect gateways and virtual interfaces (vpclab's hops past the transit gateway
-        # attachment, where Reachability Analyzer stops): their own Direct Connect ARNs
-        found = world.get(rid)
-        return AnalysisComponent(id=rid, arn=own_arn, name=found.name if found is not None else None)
-    if res is None or kind is None:
-        return AnalysisComponent(id=rid)
-    return AnalysisComponent(
-        id=rid, arn=ec2_arn(res.region, res.owner_id, kind.ARN_TYPE, rid), name=res.name
-    )
-
-
-def protocol_name(protocol: str) -> str:
-    """AWS's protocol names in analysis rules: "tcp", …, "all" (other protocols by number)."""
-    return str(Protocol(protocol))
-
-
-def header(packet: PacketHeader) -> AnalysisPacketHeader:
-    def ports(port: int | None) -> tuple[PortRange, ...]:
-        return () if port is None else (PortRange(from_=port, to=port),)
-
-    has_ports = packet.protocol in ("tcp", "udp")
-    return AnalysisPacketHeader(
-        destination_addresses=(packet.dst_ip,),
-        destination_port_ranges=ports(packet.dst_port) if has_ports else (),
-        protocol=protocol_name(packet.protocol),
-        source_addresses=(packet.src_ip,),
-        source_port_ranges=ports(packet.src_port) if has_ports else (),
-    )
-
-
-def _attr(res: Resource | None, name: str) -> str | None:
-    value = getattr(res, name, None) if res is not None else None
-    return value if isinstance(value, str) else None
-
-
-def acl_rule(world: World, acl_id: str, label: str, egress: bool) -> AnalysisAclRule | None:
-    acl = world.get(acl_id, NetworkAcl)
-    number = ACL_FINAL_RULE if label == "*" else int(label)
-    entry = (
-        next((e for e in acl.entries if e.rule_number == number and e.egress == egress), None)
-        if acl
-        else None
-    )
-    if entry is None:
-        return AnalysisAclRule(
-            egress=egress, rule_number=number, rule_action="deny", cidr="0.0.0.0/0", protocol="all"
-        )
-    port = None
-    if entry.port_from is not None and entry.port_to is not None:
-        port = PortRange(from_=entry.port_from, to=entry.port_to)
-    return AnalysisAclRule(
-        cidr=entry.cidr_block,
-        egress=entry.egress,
-        port_range=port,
-        protocol=protocol_name(entry.protocol),
-        rule_action=entry.rule_action,
-        rule_number=entry.rule_number,
-    )
-
-
-def sg_rule(rule: SecurityGroupRule) -> AnalysisSecurityGroupRule:
-    port = None
-    if Protocol(rule.ip_protocol).has_ports:
-        port = PortRange(from_=rule.from_port, to=rule.to_port)
-    return AnalysisSecurityGroupRule(
-        cidr=rule.cidr_ipv4,
-        direction="egress" if rule.is_egress else "ingress",
-        security_group_id=rule.group_id,
-        port_range=port,
-        prefix_list_id=rule.prefix_list_id,
-        protocol=protocol_name(rule.ip_protocol),
-    )
-
-
 class _Builder:
     """Turns one direction's hops into PathComponents (and remembers what each hop matched)."""
 
@@ -164,6 +92,15 @@ class _Builder:
         self.trace = trace
         self.path = path
         self.view = forwarding_view(world)
+        named = any(
+            f is not None and f.source_port_range is not None and f.source_port_range.from_port is not None
+            for f in (path.filter_at_source, path.filter_at_destination)
+        )
+        #: the source port the tracer picked for a path that names none: every port to AWS
+        self.any_port = None if named else DEFAULT_SOURCE_PORT
+
+    def header(self, packet: PacketHeader) -> AnalysisPacketHeader:
+        return header(packet, self.any_port, self.path.destination_port)
 
     def _interface(self, rid: str | None) -> NetworkInterface | None:
         if rid is None:
@@ -195,12 +132,14 @@ class _Builder:
                 PathComponent(
                     sequence_number=0,
                     component=component(self.world, first_id),
-                    outbound_header=header(hops[0].packet),
+                    outbound_header=self.header(hops[0].packet),
                 )
             )
         previous: PacketHeader | None = None
+        behind = _behind_gwlb_endpoints(hops)
         for i, hop in enumerate(hops):
-            out.append(self.component(hops, i, previous))
+            if i not in behind:
+                out.append(self.component(hops, i, previous))
             previous = hop.packet
         if (
             hops
@@ -213,16 +152,80 @@ class _Builder:
                 PathComponent(
                     sequence_number=0,
                     component=component(self.world, last_id),
-                    inbound_header=header(hops[-1].packet),
+                    inbound_header=self.header(hops[-1].packet),
                 )
             )
         out = self._with_endpoints(out)
+        out = self._at_internet_gateway(out, hops)
+        out = _acl_before_route(out)
+        if not forward:
+            out = self._stateful_groups(out)
         if out:
             if out[0].outbound_header is None:
-                out[0] = replace(out[0], outbound_header=header(hops[0].packet))
+                out[0] = replace(out[0], outbound_header=self.header(hops[0].packet))
             if out[-1].inbound_header is None:
-                out[-1] = replace(out[-1], inbound_header=header(hops[-1].packet))
+                out[-1] = replace(out[-1], inbound_header=self.header(hops[-1].packet))
         return [replace(c, sequence_number=n) for n, c in enumerate(out, 1)]
+
+    def _at_internet_gateway(self, out: list[PathComponent], hops: Sequence[Hop]) -> list[PathComponent]:
+        """An internet gateway at an end of a path translates, as AWS's example output shows it
+        (getting-started-cli, Example 2): first in a path from the internet, it has the header
+        arriving for the public address (InboundHeader) and the one leaving for the private one
+        (OutboundHeader); last in a path to the internet, the header with the private source
+        (InboundHeader) and the one with the public source (OutboundHeader). vpclab's tracer may
+        start or end such a path at the private address already; the public one is the interface's
+        (none: nothing to translate, one header as before)."""
+        if not out or not hops:
+            return out
+        out = list(out)
+        for at, packet, first in ((0, hops[0].packet, True), (len(out) - 1, hops[-1].packet, False)):
+            c = out[at]
+            if not c.component.id.startswith("igw-") or (c.inbound_header and c.outbound_header):
+                continue
+            inside = packet.dst_ip if first else packet.src_ip
+            public = next((e.public_ip for e in self.world.all(NetworkInterface)
+                           if e.public_ip and e.private_ip_address == inside), None)
+            if public is None:
+                continue
+            if first:
+                out[at] = replace(c, inbound_header=self.header(packet.with_dst(public)),
+                                  outbound_header=self.header(packet))
+            else:
+                out[at] = replace(c, inbound_header=self.header(packet),
+                                  outbound_header=self.header(packet.with_src(public)))
+        return out
+
+    def _stateful_groups(self, out: list[PathComponent]) -> list[PathComponent]:
+        """The return path lists the security groups a reply passes, without a rule (security groups
+        are stateful: the reply is allowed because the request was), as AWS's example output does
+        (getting-started-cli, Example 2: the return path's ``sg-…`` component has no
+        SecurityGroupRule): the groups the forward path met beside the same network interface, after
+        the interface the reply leaves and before the one it arrives at."""
+        fwd = self.trace.forward_hops
+        beside: dict[str, list[str]] = {}
+        for i, h in enumerate(fwd):
+            if h.component != "security-group":
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(fwd) and fwd[j].component == "network-interface":
+                    beside.setdefault(fwd[j].id, [])
+                    if h.id not in beside[fwd[j].id]:
+                        beside[fwd[j].id].append(h.id)
+        enis = [i for i, c in enumerate(out) if c.component.id in beside]
+        if not enis or any(c.component.id.startswith("sg-") for c in out):
+            return out
+        result: list[PathComponent] = []
+        for i, c in enumerate(out):
+            groups = [PathComponent(sequence_number=0, component=component(self.world, g), vpc=c.vpc)
+                      for g in beside.get(c.component.id, [])]
+            # the interface the reply leaves: the first of two, or a lone one in the path's first half
+            leaving = i == enis[0] if len(enis) > 1 else 2 * i < len(out)
+            if groups and not leaving:
+                result.extend(groups)
+            result.append(c)
+            if groups and leaving:
+                result.extend(groups)
+        return result
 
     def _with_endpoints(self, out: list[PathComponent]) -> list[PathComponent]:
         """Each endpoint network interface followed by its VPC endpoint (``vpce-…``), as AWS's
@@ -275,9 +278,12 @@ class _Builder:
             vpc_id = None
         elif hop.component == "internet-gateway":
             vpc_id = _attr(res, "vpc_id")
+        elif hop.component == "network-interface" and isinstance(res, NetworkInterface) and res.instance_id:
+            # the instance it is attached to (AttachedTo, as in AWS's getting-started example output)
+            fields["attached_to"] = _maybe(world, res.instance_id)
         if hop.component in _TRANSLATING and previous is not None and previous != hop.packet:
-            fields["inbound_header"] = header(previous)
-            fields["outbound_header"] = header(hop.packet)
+            fields["inbound_header"] = self.header(previous)
+            fields["outbound_header"] = self.header(hop.packet)
         if hop.component == "subnet":
             subnet_id = None
         return PathComponent(
@@ -287,41 +293,6 @@ class _Builder:
             vpc=_maybe(world, vpc_id),
             **{k: v for k, v in fields.items() if v is not None},
         )
-
-
-def _maybe(world: World, rid: str | None) -> AnalysisComponent | None:
-    return component(world, rid) if rid else None
-
-
-def route_table_route(route: Any, state: str, network: str) -> AnalysisRouteTableRoute:
-    return AnalysisRouteTableRoute(
-        destination_cidr=route.destination_cidr_block
-        or (None if route.destination_prefix_list_id else network),
-        destination_prefix_list_id=route.destination_prefix_list_id,
-        egress_only_internet_gateway_id=route.egress_only_internet_gateway_id,
-        gateway_id=route.gateway_id or route.vpc_endpoint_id,
-        instance_id=route.instance_id,
-        nat_gateway_id=route.nat_gateway_id,
-        network_interface_id=route.network_interface_id,
-        origin=route.origin,
-        transit_gateway_id=route.transit_gateway_id,
-        vpc_peering_connection_id=route.vpc_peering_connection_id,
-        state=state,
-    )
-
-
-def tgw_route(world: World, route: Any) -> TransitGatewayRouteTableRoute:
-    att_id = route.transit_gateway_attachment_ids[0] if route.transit_gateway_attachment_ids else None
-    att = world.get(att_id, TransitGatewayAttachment) if att_id else None
-    return TransitGatewayRouteTableRoute(
-        destination_cidr=route.destination_cidr_block,
-        state=route.state,
-        route_origin=route.type,
-        prefix_list_id=route.prefix_list_id,
-        attachment_id=att_id,
-        resource_id=att.resource_id if att is not None else None,
-        resource_type=route.resource_type or (att.resource_type if att is not None else None),
-    )
 
 
 # -- explanations ------------------------------------------------------------------------------------
@@ -381,7 +352,42 @@ def explanation(
             fields["route_table_route"] = route_table_route(entry.route, entry.state, str(entry.network))
     if e.code in ("NO_ROUTE_TO_DESTINATION", "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "TGW_RTB_CANNOT_ROUTE"):
         fields["addresses"] = (packet.dst_ip,)
+    fields.update(_related(world, builder, res, hop, packet))
+    if "BAD_STATE" in e.code:
+        # the state that is not functional: the route's for a route code, else the component's
+        route = fields.get("transit_gateway_route_table_route") or fields.get("route_table_route")
+        fields["state"] = (
+            route.state if e.code.endswith("_ROUTE") and route is not None
+            else _attr(res, "state") or _attr(res, "status_code")
+        )
     return Explanation(explanation_code=e.code, **{k: v for k, v in fields.items() if v is not None})
+
+
+def _related(
+    world: World, builder: _Builder, res: Resource | None, hop: Hop | None, packet: PacketHeader
+) -> dict[str, Any]:
+    """The members of AWS's ``Explanation`` that name what a component belongs to or joins
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Explanation.html): a transit gateway
+    route table's gateway and the route the packet met; an attachment's gateway and what it attaches
+    (AttachedTo); a peering connection's two VPCs (SourceVpc, DestinationVpc); a VPN connection's
+    customer gateway and its virtual private gateway or transit gateway."""
+    out: dict[str, Any] = {}
+    if isinstance(res, TransitGatewayRouteTable):
+        out["transit_gateway"] = _maybe(world, res.transit_gateway_id)
+        route = builder.view.tgw_route(res.id, packet.dst_ip) if hop is not None else None
+        if route is not None:
+            out["transit_gateway_route_table_route"] = tgw_route(world, route)
+    elif isinstance(res, TransitGatewayAttachment):
+        out["transit_gateway"] = _maybe(world, res.transit_gateway_id)
+        out["attached_to"] = _maybe(world, res.resource_id)
+    elif isinstance(res, VpcPeeringConnection):
+        out["source_vpc"] = _maybe(world, res.requester_vpc_id)
+        out["destination_vpc"] = _maybe(world, res.accepter_vpc_id)
+    elif isinstance(res, VpnConnection):
+        out["customer_gateway"] = _maybe(world, res.customer_gateway_id)
+        out["vpn_gateway"] = _maybe(world, res.vpn_gateway_id)
+        out["transit_gateway"] = _maybe(world, res.transit_gateway_id)
+    return {k: v for k, v in out.items() if v is not None}
 
 
 #: AWS's additional detail code for a path whose return was not analysed

@@ -25,7 +25,7 @@ from ..model.direct_connect import VirtualInterface
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.subnet import Subnet
 from ..model.vpc import Vpc
-from ..model.vpn import CustomerGateway, on_premises_cidrs
+from ..model.vpn import CustomerGateway, site_networks
 from ..reach.errors import ReachError
 from ..reach.result import Trace, traced_protocol
 
@@ -322,7 +322,7 @@ def _on_premises_sites(net: Network) -> list[str]:
     """``on-premises``: every customer gateway, and every Direct Connect virtual interface whose
     networks no customer gateway already names (a site reached over Direct Connect only)."""
     cgws = list(net.world.all(CustomerGateway))
-    known = {cidr for c in cgws for cidr in on_premises_cidrs(c)}
+    known = {cidr for c in cgws for cidr in site_networks(net.world, c)}
     vifs = [v.id for v in net.world.all(VirtualInterface) if v.advertised_cidrs
             and not set(v.advertised_cidrs) <= known]
     return [c.id for c in cgws] + vifs

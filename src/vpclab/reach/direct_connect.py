@@ -32,7 +32,7 @@ from ipaddress import ip_network
 from ..model.direct_connect import DirectConnectGatewayAssociation, VirtualInterface
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.vpc import Vpc
-from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway, on_premises_cidrs
+from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway, site_networks
 from .forwarding import in_cidr
 from .result import PacketHeader
 from .tracer import Arrival, Tracer
@@ -129,7 +129,7 @@ def vpn_advertised_len(t: Tracer, site_id: str, src: str, dst: str) -> int | Non
     gateways = {
         c.id
         for c in t.world.all(CustomerGateway)
-        if c.id == site_id or any(in_cidr(src, x) for x in on_premises_cidrs(c))
+        if c.id == site_id or any(in_cidr(src, x) for x in site_networks(t.world, c))
     }
     best: int | None = None
     for vpn in t.world.all(VpnConnection):
@@ -223,7 +223,7 @@ def backup_customer_gateway(t: Tracer, ip: str) -> CustomerGateway | None:
     connection: the site's VPN backup."""
     with_vpn = {v.customer_gateway_id for v in t.world.all(VpnConnection) if v.state == "available"}
     for cgw in t.world.all(CustomerGateway):
-        if cgw.id in with_vpn and any(in_cidr(ip, c) for c in on_premises_cidrs(cgw)):
+        if cgw.id in with_vpn and any(in_cidr(ip, c) for c in site_networks(t.world, cgw)):
             return cgw
     return None
 

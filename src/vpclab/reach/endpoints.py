@@ -47,7 +47,7 @@ from ..model.regions import is_region
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGatewayAttachment
 from ..model.vpc import Vpc
-from ..model.vpn import CustomerGateway, VpnConnection, on_premises_cidrs
+from ..model.vpn import CustomerGateway, VpnConnection, first_network, site_networks
 from .errors import AmbiguousAddressError, UnknownEndpointError, UnsupportedEndpointError
 from .forwarding import ForwardingView, is_rfc1918
 
@@ -311,18 +311,17 @@ def _by_id(
             _in_subnet(view, subnets[0], ip, label) if ip else _subnet_host(view, subnets[0], label, family)
         )
     if isinstance(res, CustomerGateway):
-        cidrs = on_premises_cidrs(res)
-        if family == 6 and ip is None:
-            raise UnsupportedEndpointError(
-                f"{label}: the on-premises networks of {rid} are IPv4 (tag vpclab:on-premises-cidrs); "
-                f"give an IPv6 address, e.g. {rid}:2001:db8:1::10"
-            )
-        if ip is None and not cidrs:
+        # the networks AWS's configuration names behind it (VPN static routes, transit gateway static
+        # routes to its VPN attachments), plus its optional vpclab:on-premises-cidrs tag
+        network = first_network(site_networks(world, res), family)
+        if ip is None and network is None:
             raise UnknownEndpointError(
-                f"{label}: customer gateway {rid} names no on-premises networks "
-                f"(tag vpclab:on-premises-cidrs); give an address, e.g. {rid}:192.168.0.10"
+                f"{label}: nothing names the IPv{family} networks behind customer gateway {rid} "
+                f"(no static route of its VPN connections, no transit gateway static route to their "
+                f"attachments, no tag vpclab:on-premises-cidrs); give an address, e.g. "
+                f"{rid}:{'2001:db8:1::10' if family == 6 else '192.168.0.10'}"
             )
-        return Endpoint("on-premises", ip or first_host(cidrs[0]), label, component=res.id)
+        return Endpoint("on-premises", ip or first_host(network or ""), label, component=res.id)
     if isinstance(res, VirtualInterface):
         # an on-premises site behind a Direct Connect virtual interface (its lab tag's networks)
         vif_cidrs = res.advertised_cidrs
@@ -396,9 +395,9 @@ def _attachment_address(
     if att.resource_type == "vpn":
         vpn = world.get(att.resource_id, VpnConnection)
         cgw = world.get(vpn.customer_gateway_id, CustomerGateway) if vpn is not None else None
-        cidrs = on_premises_cidrs(cgw) if cgw is not None else ()
-        if cidrs:
-            return first_host(cidrs[0])
+        network = first_network(site_networks(world, cgw)) if cgw is not None else None
+        if network is not None:
+            return first_host(network)
     if att.resource_type == "direct-connect-gateway":
         learned = learned_cidrs(world, att.resource_id)
         if learned:

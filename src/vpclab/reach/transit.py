@@ -16,7 +16,7 @@ from ..model.vpn import (
     VpnConnection,
     VpnGateway,
     advertised_cidrs,
-    on_premises_cidrs,
+    site_networks,
     vpn_connection_for,
 )
 from . import direct_connect, fixes
@@ -315,7 +315,7 @@ def to_on_premises(
         )
     t.hop("vpn-connection", vpn.id, f"tunnel to {vpn.customer_gateway_id}", packet)
     cgw = t.world.get(vpn.customer_gateway_id, CustomerGateway)
-    cidrs = on_premises_cidrs(cgw) if cgw is not None else ()
+    cidrs = site_networks(t.world, cgw) if cgw is not None else ()
     t.hop(
         "customer-gateway",
         vpn.customer_gateway_id,
@@ -328,8 +328,9 @@ def to_on_premises(
             f"{packet.dst_ip} is not in the on-premises networks behind "
             f"{t.label(vpn.customer_gateway_id)} ({', '.join(cidrs) or 'none'})",
             vpn.customer_gateway_id,
-            f"add {packet.dst_ip}'s network to the on-premises networks of {vpn.customer_gateway_id} "
-            f"(tag vpclab:on-premises-cidrs), or route it elsewhere",
+            f"name {packet.dst_ip}'s network behind {vpn.customer_gateway_id}: a static route of "
+            f"{vpn.id} (create-vpn-connection-route, or a transit gateway static route to its "
+            f"attachment), or the tag vpclab:on-premises-cidrs for a BGP-advertised network",
         )
     return Arrival("on-premises", packet.dst_ip, via=(*via, vpn.customer_gateway_id))
 
