@@ -70,6 +70,15 @@ def test_the_catalogue_says_where_each_raised_code_is_raised() -> None:
     assert not unlisted
 
 
+def test_codes_of_other_apis_are_raised_and_not_on_ec2s_page() -> None:
+    """The [elsewhere] table names codes of the other APIs vpclab serves; each is raised and none is
+    an EC2 page code (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    elsewhere = TOOL.catalogue()["elsewhere"]
+    undocumented = TOOL.undocumented()
+    assert sorted(set(elsewhere) - set(undocumented)) == []
+    assert sorted(set(elsewhere) & set(ENTRIES)) == []
+
+
 def test_every_raised_code_has_a_trigger() -> None:
     """(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)"""
     assert sorted(set(RAISED) - set(TRIGGERS)) == []
