@@ -3,8 +3,9 @@
 The catalogue lists every code on AWS's "Error codes for the Amazon EC2 API" page with its status in
 vpclab: ``raised`` (where), ``open`` (applies to something vpclab models; what vpclab answers
 instead) or ``not-modelled`` (why it does not apply). ``raised_codes`` finds the codes the source
-raises: ``AwsError("Code", …)`` calls, the model's ``NOT_FOUND`` tuples, the quota table's codes,
-and codes handed to a helper that raises them (a string argument naming a catalogued code).
+raises: ``AwsError("Code", …)`` calls, the model's ``NOT_FOUND`` tuples and ``MALFORMED`` codes,
+the quota table's codes, and codes handed to a helper that raises them (a string argument naming
+a catalogued code).
 
 Used by tools/gen_rules_doc.py (the "Error codes" section of docs/rules.md) and by
 tests/rules/test_error_catalogue.py.
@@ -71,14 +72,14 @@ def raised_codes(known: Iterable[str] = ()) -> dict[str, set[str]]:
                 for value in args:
                     if value in known:
                         found.setdefault(value, set()).add(rel)
-            elif (
-                isinstance(node, ast.AnnAssign)
-                and isinstance(node.target, ast.Name)
-                and node.target.id == "NOT_FOUND"
-                and isinstance(node.value, ast.Tuple)
-            ):
-                first = _strings(node.value.elts[:1])
-                if first:
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+                # a kind's NOT_FOUND (code, message) and its MALFORMED code (model/*.py)
+                first: list[str] = []
+                if node.target.id == "NOT_FOUND" and isinstance(node.value, ast.Tuple):
+                    first = _strings(node.value.elts[:1])
+                elif node.target.id == "MALFORMED":
+                    first = _strings([node.value])
+                if first and first[0]:
                     found.setdefault(first[0], set()).add(rel)
     with (SRC / "model" / "quotas.toml").open("rb") as f:
         for row in tomllib.load(f).values():

@@ -464,3 +464,47 @@ def _(cp, mp):
     _, vpce = _consumer_endpoint(cp, svc)
     result = cp.accept_vpc_endpoint_connections(service_id=svc.id, vpc_endpoint_ids=[vpce.id])
     return result[0].error.code if result else None
+
+
+# -- malformed IDs: an id without its kind's prefix (Ctx.require, Describe*'s id lists) ------------
+MALFORMED = {
+    "InvalidVpcID.Malformed": ("delete_vpc", "vpc_id"),
+    "InvalidSubnetID.Malformed": ("delete_subnet", "subnet_id"),
+    "InvalidGroupId.Malformed": ("delete_security_group", "group_id"),
+    "InvalidRouteTableId.Malformed": ("delete_route_table", "route_table_id"),
+    "InvalidInternetGatewayId.Malformed": ("delete_internet_gateway", "internet_gateway_id"),
+    "InvalidEgressOnlyInternetGatewayId.Malformed": (
+        "delete_egress_only_internet_gateway",
+        "egress_only_internet_gateway_id",
+    ),
+    "NatGatewayMalformed": ("delete_nat_gateway", "nat_gateway_id"),
+    "InvalidNetworkInterfaceId.Malformed": ("delete_network_interface", "network_interface_id"),
+    "InvalidNetworkAclId.Malformed": ("delete_network_acl", "network_acl_id"),
+    "InvalidVpcPeeringConnectionId.Malformed": ("delete_vpc_peering_connection", "vpc_peering_connection_id"),
+    "InvalidCustomerGatewayId.Malformed": ("delete_customer_gateway", "customer_gateway_id"),
+    "InvalidDhcpOptionsId.Malformed": ("delete_dhcp_options", "dhcp_options_id"),
+    "InvalidPrefixListId.Malformed": ("delete_managed_prefix_list", "prefix_list_id"),
+}
+
+
+def _malformed(method: str, param: str):
+    def run(cp, mp):
+        getattr(cp, method)(**{param: "not-an-id"})
+
+    return run
+
+
+for _code, (_method, _param) in MALFORMED.items():
+    trigger(_code)(_malformed(_method, _param))
+
+
+@trigger("InvalidInstanceID.Malformed")
+def _(cp, mp):
+    cp.terminate_instances(instance_ids=["not-an-id"])
+
+
+@trigger("InvalidVpcEndpointId.Malformed")
+def _(cp, mp):
+    from tests.rules.error_triggers import dispatch
+
+    return dispatch({"Action": "DescribeVpcEndpoints", "VpcEndpointId.1": "not-an-id"})

@@ -95,3 +95,21 @@ def test_each_raised_code_is_reachable(code: str, cp, monkeypatch) -> None:
     except AwsError as exc:
         answered = exc.code
     assert answered == code
+
+
+def test_an_id_not_of_its_kinds_form_is_malformed_and_a_well_formed_unknown_one_not_found(cp, world) -> None:
+    """AWS "Error codes for the Amazon EC2 API": InvalidVpcID.Malformed ("Ensure that you've specified
+    the ID in the form vpc-xxxxxxxxxxxxxxxxx") against InvalidVpcID.NotFound, and likewise per kind
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). The wire message is
+    the one clients report from AWS: Invalid id: "…" (expecting "vpc-...")."""
+    from tests.conftest import raises_aws, unchanged
+
+    with (
+        unchanged(world),
+        raises_aws("InvalidVpcID.Malformed", 'Invalid id: "subnet-0a1b2c3d" (expecting "vpc-...")'),
+    ):
+        cp.delete_vpc(vpc_id="subnet-0a1b2c3d")
+    with unchanged(world), raises_aws("InvalidVpcID.NotFound", "The vpc ID 'vpc-0a1b2c3d' does not exist"):
+        cp.delete_vpc(vpc_id="vpc-0a1b2c3d")
+    with unchanged(world), raises_aws("InvalidGroupId.Malformed", 'Invalid id: "web" (expecting "sg-...")'):
+        cp.delete_security_group(group_id="web")
