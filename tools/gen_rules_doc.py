@@ -14,6 +14,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import error_codes  # tools/error_codes.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "tests" / "rules"
 OUT = ROOT / "docs" / "rules.md"
@@ -45,7 +48,57 @@ def render() -> str:
         for name, text, links in found:
             lines.append(f"| {name} | {text.replace('|', '/')} | {links} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + error_section())
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "/")
+
+
+def _where(files: object) -> str:
+    return ", ".join(f"`{f}`" for f in sorted(files))  # type: ignore[call-overload]
+
+
+def error_section() -> list[str]:
+    """docs/rules.md's "Error codes": AWS's EC2 catalogue (tests/rules/error_codes.toml) and the
+    codes vpclab raises that the page does not list, with where each is raised."""
+    entries = error_codes.entries()
+    by_status: dict[str, list[dict[str, object]]] = {"raised": [], "open": [], "not-modelled": []}
+    for entry in entries.values():
+        by_status[entry["status"]].append(entry)
+    lines = ["## Error codes", "",
+             f"AWS's [Error codes for the Amazon EC2 API]({error_codes.PAGE}) lists {len(entries)} codes. "
+             "Generated from `tests/rules/error_codes.toml` (every code on the page, with its status) "
+             "and from the source (`tools/error_codes.py` finds every code vpclab raises); "
+             "`tests/rules/test_error_catalogue.py` triggers each raised code. "
+             f"Raised: {len(by_status['raised'])}; open (applies, vpclab answers another code): "
+             f"{len(by_status['open'])}; not modelled: {len(by_status['not-modelled'])}.", "",
+             "### Documented on AWS's page and raised by vpclab", "",
+             "| code | AWS says | raised in (src/vpclab/) |", "| --- | --- | --- |"]
+    for e in sorted(by_status["raised"], key=lambda e: str(e["code"])):
+        lines.append(f"| {e['code']} | {_cell(str(e['description']))} | {_where(e['where'])} |")
+    lines += ["", "### Documented on AWS's page, applies, not raised (open)", "",
+              "| code | AWS says | what vpclab answers instead |", "| --- | --- | --- |"]
+    for e in sorted(by_status["open"], key=lambda e: str(e["code"])):
+        lines.append(f"| {e['code']} | {_cell(str(e['description']))} | {_cell(str(e['reason']))} |")
+    lines += ["", "### Documented on AWS's page, for features vpclab does not model", "",
+              "| why it does not apply | codes |", "| --- | --- |"]
+    reasons: dict[str, list[str]] = {}
+    for e in by_status["not-modelled"]:
+        reasons.setdefault(str(e["reason"]), []).append(str(e["code"]))
+    for reason, codes in sorted(reasons.items()):
+        lines.append(f"| {_cell(reason)} | {', '.join(sorted(codes))} |")
+    elsewhere = error_codes.catalogue().get("elsewhere", {})
+    lines += ["", "### Raised by vpclab, not on AWS's EC2 page (observed / undocumented)", "",
+              "EC2 codes that AWS answers but its page does not list (observed from the live API or from the "
+              "action's reference), and the codes of the other APIs `vpclab serve` answers, documented in "
+              "those APIs' references.", "",
+              "| code | kind | raised in (src/vpclab/) |", "| --- | --- | --- |"]
+    for code, where in sorted(error_codes.undocumented().items()):
+        kind = f"documented by {elsewhere[code]}" if code in elsewhere else "EC2, observed / undocumented"
+        lines.append(f"| {code} | {kind} | {_where(where)} |")
+    lines.append("")
+    return lines
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from fnmatch import translate
 from typing import Any
 
+from ..control.context import malformed_id
 from ..core import budget
 from ..core.errors import AwsError, invalid_parameter_value
 from ..model.base import Resource
@@ -200,6 +201,12 @@ def select(call: Call, kind: Kind) -> list[Any]:
     wanted = call.params.get(kind.ids) if kind.ids else None
     if wanted:
         by_id = {kind.item_id(r): r for r in items}
+        # an id not of the kind's form is refused before any is looked up (AWS's …Malformed), where
+        # the items are the model's own resources (not rows inside one, such as security group rules)
+        own = kind.source is None and kind.not_found is None
+        for rid in wanted if own else ():
+            if rid not in by_id and (malformed := malformed_id(kind.model, rid)) is not None:
+                raise malformed
         for rid in wanted:
             if rid not in by_id:
                 code, message = kind.not_found or kind.model.NOT_FOUND

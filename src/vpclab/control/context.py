@@ -18,6 +18,18 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Resource)
 
 
+def malformed_id(kind: type[Resource], resource_id: str) -> AwsError | None:
+    """AWS's ``…Malformed`` error for an id that is not of the kind's form, or None.
+
+    AWS's wording on the wire is ``Invalid id: "sg-x:y" (expecting "sg-...")`` (as clients report
+    it). vpclab checks the prefix only: AWS also refuses a wrong number of hex digits, but the page
+    does not say which lengths it accepts, so an id with the right prefix is looked up (and not found).
+    """
+    if kind.MALFORMED and not resource_id.startswith(f"{kind.ID_PREFIX}-"):
+        return AwsError(kind.MALFORMED, f'Invalid id: "{resource_id}" (expecting "{kind.ID_PREFIX}-...")')
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Ctx:
     """The caller: the World acted on, the calling account and the Region of the call (and the
@@ -32,6 +44,8 @@ class Ctx:
 
     def require(self, kind: type[R], resource_id: str | None) -> R:
         """The resource of this kind with this id, visible to the caller, or AWS's NotFound error."""
+        if resource_id and (malformed := malformed_id(kind, resource_id)) is not None:
+            raise malformed
         res = self.world.get(resource_id, kind) if resource_id else None
         if res is None or not res.visible_to(self.world, self.account_id, self.region):
             code, message = kind.NOT_FOUND

@@ -105,6 +105,10 @@ class Resource:
     LABEL: ClassVar[str] = ""
     #: AWS's error for an id of this kind that does not exist (code, message with ``{id}``)
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidID", "The ID '{id}' is not valid")
+    #: AWS's code for an id that is not of this kind's form (AWS's "Error codes for the Amazon EC2
+    #: API" page: ``InvalidVpcID.Malformed``, ``InvalidGroupId.Malformed``, …); empty where the page
+    #: documents none (then a wrong-shaped id is simply not found)
+    MALFORMED: ClassVar[str] = ""
 
     id: str
     owner_id: str

@@ -25,6 +25,7 @@ class DhcpConfiguration:
 class DhcpOptions(Resource):
     KIND: ClassVar[str] = "dhcp_options"
     ID_PREFIX: ClassVar[str] = "dopt"
+    MALFORMED: ClassVar[str] = "InvalidDhcpOptionsId.Malformed"
     RESOURCE_TYPE: ClassVar[str] = "dhcp-options"
     LABEL: ClassVar[str] = "DHCP options set"
     NOT_FOUND: ClassVar[tuple[str, str]] = (

@@ -53,6 +53,7 @@ class DnsEntry:
 class VpcEndpoint(Resource):
     KIND: ClassVar[str] = "vpc_endpoint"
     ID_PREFIX: ClassVar[str] = "vpce"
+    MALFORMED: ClassVar[str] = "InvalidVpcEndpointId.Malformed"
     LABEL: ClassVar[str] = "VPC endpoint"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpcEndpointId.NotFound",
                                             "The Vpc Endpoint Id '{id}' does not exist")

@@ -13,6 +13,7 @@ from .base import Resource
 class InternetGateway(Resource):
     KIND: ClassVar[str] = "internet_gateway"
     ID_PREFIX: ClassVar[str] = "igw"
+    MALFORMED: ClassVar[str] = "InvalidInternetGatewayId.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidInternetGatewayID.NotFound", "The internetGateway ID '{id}' does not exist")
 
@@ -27,6 +28,7 @@ class EgressOnlyInternetGateway(Resource):
 
     KIND: ClassVar[str] = "egress_only_internet_gateway"
     ID_PREFIX: ClassVar[str] = "eigw"
+    MALFORMED: ClassVar[str] = "InvalidEgressOnlyInternetGatewayId.Malformed"
     LABEL: ClassVar[str] = "egress-only internet gateway"
     # AWS's code for an unknown gateway id; the message's wording for eigw ids is undocumented
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidGatewayID.NotFound", "The eigw ID '{id}' does not exist")
@@ -40,6 +42,7 @@ class EgressOnlyInternetGateway(Resource):
 class NatGateway(Resource):
     KIND: ClassVar[str] = "nat_gateway"
     ID_PREFIX: ClassVar[str] = "nat"
+    MALFORMED: ClassVar[str] = "NatGatewayMalformed"
     #: AWS's ResourceType and ARN type (Service Authorization Reference: ``natgateway/nat-…``)
     RESOURCE_TYPE: ClassVar[str] = "natgateway"
     LABEL: ClassVar[str] = "NAT gateway"

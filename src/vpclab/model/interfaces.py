@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class NetworkInterface(Resource):
     KIND: ClassVar[str] = "network_interface"
     ID_PREFIX: ClassVar[str] = "eni"
+    MALFORMED: ClassVar[str] = "InvalidNetworkInterfaceId.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '{id}' does not exist")
 
@@ -83,6 +84,7 @@ class NetworkInterface(Resource):
 class Instance(Resource):
     KIND: ClassVar[str] = "instance"
     ID_PREFIX: ClassVar[str] = "i"
+    MALFORMED: ClassVar[str] = "InvalidInstanceID.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidInstanceID.NotFound",
                                             "The instance ID '{id}' does not exist")
 

@@ -93,6 +93,7 @@ class NetworkAclAssociation:
 class NetworkAcl(Resource):
     KIND: ClassVar[str] = "network_acl"
     ID_PREFIX: ClassVar[str] = "acl"
+    MALFORMED: ClassVar[str] = "InvalidNetworkAclId.Malformed"
     LABEL: ClassVar[str] = "network ACL"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidNetworkAclID.NotFound",
                                             "The network ACL '{id}' does not exist")

@@ -101,6 +101,7 @@ class VpcPeeringConnection(Resource):
 
     KIND: ClassVar[str] = "vpc_peering_connection"
     ID_PREFIX: ClassVar[str] = "pcx"
+    MALFORMED: ClassVar[str] = "InvalidVpcPeeringConnectionId.Malformed"
     LABEL: ClassVar[str] = "VPC peering connection"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidVpcPeeringConnectionID.NotFound", "The vpcPeeringConnection ID '{id}' does not exist")

@@ -57,6 +57,7 @@ class PrefixListEntry:
 class ManagedPrefixList(Resource):
     KIND: ClassVar[str] = "managed_prefix_list"
     ID_PREFIX: ClassVar[str] = "pl"
+    MALFORMED: ClassVar[str] = "InvalidPrefixListId.Malformed"
     RESOURCE_TYPE: ClassVar[str] = "prefix-list"
     LABEL: ClassVar[str] = "prefix list"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidPrefixListID.NotFound",

@@ -116,6 +116,7 @@ class RouteTableAssociation:
 class RouteTable(Resource):
     KIND: ClassVar[str] = "route_table"
     ID_PREFIX: ClassVar[str] = "rtb"
+    MALFORMED: ClassVar[str] = "InvalidRouteTableId.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidRouteTableID.NotFound",
                                             "The routeTable ID '{id}' does not exist")
     #: the World indexes each table's routes by destination (``World.find_route``)

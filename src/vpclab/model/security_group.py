@@ -91,6 +91,7 @@ def sg_rule_matches_cidr(rule: SecurityGroupRule, ip: str | IPv4Address | IPv6Ad
 class SecurityGroup(Resource):
     KIND: ClassVar[str] = "security_group"
     ID_PREFIX: ClassVar[str] = "sg"
+    MALFORMED: ClassVar[str] = "InvalidGroupId.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidGroup.NotFound",
                                             "The security group '{id}' does not exist")
 

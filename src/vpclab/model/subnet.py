@@ -38,6 +38,7 @@ class SubnetIpv6CidrBlockAssociation:
 class Subnet(Resource):
     KIND: ClassVar[str] = "subnet"
     ID_PREFIX: ClassVar[str] = "subnet"
+    MALFORMED: ClassVar[str] = "InvalidSubnetID.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidSubnetID.NotFound", "The subnet ID '{id}' does not exist")
     #: the World indexes subnets' CIDR blocks per VPC (``World.overlaps_in_vpc``)
     INDEX_NETWORKS: ClassVar[bool] = True

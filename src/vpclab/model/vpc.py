@@ -38,6 +38,7 @@ class VpcIpv6CidrBlockAssociation:
 class Vpc(Resource):
     KIND: ClassVar[str] = "vpc"
     ID_PREFIX: ClassVar[str] = "vpc"
+    MALFORMED: ClassVar[str] = "InvalidVpcID.Malformed"
     LABEL: ClassVar[str] = "VPC"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVpcID.NotFound", "The vpc ID '{id}' does not exist")
     #: the World indexes every VPC's IPv6 blocks world-wide (``World.holds_block``)

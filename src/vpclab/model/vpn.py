@@ -69,6 +69,7 @@ def validate_on_premises_tag(value: str) -> tuple[str, ...]:
 class CustomerGateway(Resource):
     KIND: ClassVar[str] = "customer_gateway"
     ID_PREFIX: ClassVar[str] = "cgw"
+    MALFORMED: ClassVar[str] = "InvalidCustomerGatewayId.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = (
         "InvalidCustomerGatewayID.NotFound", "The customerGateway ID '{id}' does not exist")
 
