@@ -16,7 +16,11 @@ import typer
 from ..core.errors import VpclabError
 from .common import EXIT_INVALID, check_files, out
 
-app = typer.Typer(help="Bring real networks in: Terraform plans and state.", no_args_is_help=True)
+app = typer.Typer(
+    help="Bring real networks in: Terraform plans and state (see docs/interop.md).\n\n"
+         "Example:  vpclab import terraform --help",
+    no_args_is_help=True,
+)
 
 
 class Side(StrEnum):
