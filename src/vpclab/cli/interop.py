@@ -18,7 +18,7 @@ from .common import EXIT_INVALID, check_files, out
 
 app = typer.Typer(
     help="Bring real networks in: Terraform plans and state (see docs/interop.md).\n\n"
-         "Example:  vpclab import terraform --help",
+    "Example:  vpclab import terraform --help",
     no_args_is_help=True,
 )
 
@@ -30,14 +30,26 @@ class Side(StrEnum):
 
 @app.command("terraform")
 def terraform(
-    file: Annotated[Path, typer.Argument(help="`terraform show -json` output of a saved plan, or of a state.",
-                                         show_default=False, metavar="PLAN.json")],
-    side: Annotated[Side, typer.Option("--side", metavar="planned|prior",
-                                       help="planned: the network after the change; prior: before it.")]
-    = Side.planned,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="OUT.yaml",
-                                                help="Write the topology here (default: standard output).")]
-    = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="`terraform show -json` output of a saved plan, or of a state.",
+            show_default=False,
+            metavar="PLAN.json",
+        ),
+    ],
+    side: Annotated[
+        Side,
+        typer.Option(
+            "--side", metavar="planned|prior", help="planned: the network after the change; prior: before it."
+        ),
+    ] = Side.planned,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="OUT.yaml", help="Write the topology here (default: standard output)."
+        ),
+    ] = None,
 ) -> None:
     """Translate a Terraform plan (or state) into a vpclab topology YAML file.
 

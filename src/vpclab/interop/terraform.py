@@ -98,19 +98,26 @@ def read(path: str | Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise TerraformError(file, "$", f"not UTF-8 text: {exc.reason}") from None
     except json.JSONDecodeError as exc:
-        raise TerraformError(file, f"$ (line {exc.lineno} column {exc.colno})",
-                             f"invalid JSON: {exc.msg} (is the file truncated?)") from None
+        raise TerraformError(
+            file,
+            f"$ (line {exc.lineno} column {exc.colno})",
+            f"invalid JSON: {exc.msg} (is the file truncated?)",
+        ) from None
     if not isinstance(doc, dict):
-        raise TerraformError(file, "$", "not a Terraform JSON document (expected an object from "
-                                        "`terraform show -json`)")
+        raise TerraformError(
+            file, "$", "not a Terraform JSON document (expected an object from `terraform show -json`)"
+        )
     version = doc.get("format_version")
     if not isinstance(version, str):
         raise TerraformError(file, "$.format_version", "missing: not `terraform show -json` output")
     major = version.split(".", 1)[0]
     if not major.isdigit() or int(major) != FORMAT_MAJOR:
-        raise TerraformError(file, "$.format_version",
-                             f"format {version} is not supported: vpclab reads format {FORMAT_MAJOR}.x "
-                             f"of HashiCorp's JSON Output Format")
+        raise TerraformError(
+            file,
+            "$.format_version",
+            f"format {version} is not supported: vpclab reads format {FORMAT_MAJOR}.x "
+            f"of HashiCorp's JSON Output Format",
+        )
     return doc
 
 
@@ -139,11 +146,16 @@ def _module_resources(module: Any, file: str, path: str) -> list[tuple[dict[str,
     return found
 
 
-def _config_resources(module: dict[str, Any], prefix: str, out: dict[str, dict[str, Any]],
-                      modules: dict[str, dict[str, Any]]) -> None:
+def _config_resources(
+    module: dict[str, Any], prefix: str, out: dict[str, dict[str, Any]], modules: dict[str, dict[str, Any]]
+) -> None:
     modules[prefix.rstrip(".")] = module
     for r in module.get("resources") or []:
-        if isinstance(r, dict) and r.get("mode", "managed") == "managed" and isinstance(r.get("address"), str):
+        if (
+            isinstance(r, dict)
+            and r.get("mode", "managed") == "managed"
+            and isinstance(r.get("address"), str)
+        ):
             out[prefix + r["address"]] = r
     for name, call in (module.get("module_calls") or {}).items():
         if isinstance(call, dict) and isinstance(call.get("module"), dict):
@@ -164,9 +176,16 @@ def _instance(r: dict[str, Any], path: str, file: str, values: Any, unknown: Any
     rtype = r.get("type")
     if not isinstance(address, str) or not isinstance(rtype, str):
         raise TerraformError(file, path, "a resource without address and type")
-    return Instance(address=address, type=rtype, index=r.get("index"), config=config_address(address),
-                    module=_module_of(address), values=_obj(values or {}, file, path),
-                    unknown=unknown if isinstance(unknown, dict) else {}, path=path)
+    return Instance(
+        address=address,
+        type=rtype,
+        index=r.get("index"),
+        config=config_address(address),
+        module=_module_of(address),
+        values=_obj(values or {}, file, path),
+        unknown=unknown if isinstance(unknown, dict) else {},
+        path=path,
+    )
 
 
 def document(doc: dict[str, Any], file: str, side: str = "planned") -> Document:
@@ -203,8 +222,14 @@ def document(doc: dict[str, Any], file: str, side: str = "planned") -> Document:
     configuration = doc.get("configuration")
     if isinstance(configuration, dict) and isinstance(configuration.get("root_module"), dict):
         _config_resources(configuration["root_module"], "", config, modules)
-    out = Document(file=file, kind="plan" if is_plan else "state", instances=[], config=config,
-                   modules=modules, region=_region(configuration))
+    out = Document(
+        file=file,
+        kind="plan" if is_plan else "state",
+        instances=[],
+        config=config,
+        modules=modules,
+        region=_region(configuration),
+    )
     for r, path, values, unknown in raw:
         provider = r.get("provider_name")
         if isinstance(provider, str) and provider != AWS_PROVIDER and not provider.endswith("/aws"):
@@ -214,14 +239,18 @@ def document(doc: dict[str, Any], file: str, side: str = "planned") -> Document:
     if out.skipped and not out.instances and not _any_aws(doc):
         first = out.skipped[0]
         provider = _provider_at(raw, first)
-        raise TerraformError(file, first, f"a plan of provider {provider}: vpclab reads the AWS provider's "
-                                          f"resources ({AWS_PROVIDER})")
+        raise TerraformError(
+            file,
+            first,
+            f"a plan of provider {provider}: vpclab reads the AWS provider's resources ({AWS_PROVIDER})",
+        )
     names: dict[str, str] = {}
     for inst in out.instances:
         inst.name = name_of(inst.address)
         if inst.name in names:
-            raise TerraformError(file, inst.path, f"{inst.address} and {names[inst.name]} get the same "
-                                                  f"vpclab name {inst.name}")
+            raise TerraformError(
+                file, inst.path, f"{inst.address} and {names[inst.name]} get the same vpclab name {inst.name}"
+            )
         names[inst.name] = inst.address
     return out
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
 
 from ..core.errors import VpclabError
 from ..network import Network
@@ -64,11 +64,17 @@ def load_change(path: str | Path) -> tuple[Network, Network]:
     file = str(path)
     raw = read(path)
     if not has_change(raw):
-        raise TerraformError(file, "$", "a state, not a plan: it holds no change to compare "
-                                        "(save one with `terraform plan -out` and `terraform show -json`)")
+        raise TerraformError(
+            file,
+            "$",
+            "a state, not a plan: it holds no change to compare "
+            "(save one with `terraform plan -out` and `terraform show -json`)",
+        )
     before_doc, after_doc = document(raw, file, "prior"), document(raw, file, "planned")
-    return (_load(translate(before_doc), before_doc, "prior"),
-            _load(translate(after_doc), after_doc, "planned"))
+    return (
+        _load(translate(before_doc), before_doc, "prior"),
+        _load(translate(after_doc), after_doc, "planned"),
+    )
 
 
 def _load(topo: dict[str, Any], doc: Document, side: str) -> Network:

@@ -36,8 +36,9 @@ class Mapper:
 
     # -- errors and references ---------------------------------------------------------------
     def fail(self, inst: Instance, attr: str, message: str) -> TerraformError:
-        return TerraformError(self.doc.file, f"{inst.path}.{attr}" if attr else inst.path,
-                              f"{inst.address}: {message}")
+        return TerraformError(
+            self.doc.file, f"{inst.path}.{attr}" if attr else inst.path, f"{inst.address}: {message}"
+        )
 
     def value(self, inst: Instance, attr: str, required: bool = True) -> Any:
         """A known value; an unknown or missing required one is an error (a computed CIDR, say)."""
@@ -47,15 +48,26 @@ class Mapper:
             raise self.fail(inst, attr, f"{attr} is {state}; vpclab needs it to model the network")
         return v
 
-    def ref(self, inst: Instance, attr: str, kinds: tuple[str, ...], required: bool = True,
-            value: Any = None, expr: Any = None) -> Instance | None:
+    def ref(
+        self,
+        inst: Instance,
+        attr: str,
+        kinds: tuple[str, ...],
+        required: bool = True,
+        value: Any = None,
+        expr: Any = None,
+    ) -> Instance | None:
         """The instance ``attr`` refers to (by id, else by the configuration's references)."""
         v = inst.values.get(attr) if value is None else value
         if isinstance(v, str) and v:
             target = self.by_id.get(v)
             if target is None:
-                raise self.fail(inst, attr, f"{attr} {v} is not a resource of this {self.doc.kind} "
-                                            "(vpclab reads only what the file holds)")
+                raise self.fail(
+                    inst,
+                    attr,
+                    f"{attr} {v} is not a resource of this {self.doc.kind} "
+                    "(vpclab reads only what the file holds)",
+                )
             return self._kind(inst, attr, target, kinds)
         if expr is None:
             block = self.doc.config.get(inst.config) or {}
@@ -66,8 +78,12 @@ class Mapper:
             if target is not None:
                 return self._kind(inst, attr, target, kinds)
         if refs:
-            raise self.fail(inst, attr, f"{attr} refers to {', '.join(map(str, refs))}, which is not a "
-                                        f"resource of this {self.doc.kind}")
+            raise self.fail(
+                inst,
+                attr,
+                f"{attr} refers to {', '.join(map(str, refs))}, which is not a "
+                f"resource of this {self.doc.kind}",
+            )
         if required:
             state = "unknown until apply" if inst.unknown.get(attr) else "missing"
             raise self.fail(inst, attr, f"{attr} is {state} and the configuration names no resource")
@@ -75,12 +91,14 @@ class Mapper:
 
     def _kind(self, inst: Instance, attr: str, target: Instance, kinds: tuple[str, ...]) -> Instance:
         if target.type not in kinds:
-            raise self.fail(inst, attr, f"{attr} names {target.address}, a {target.type} (expected "
-                                        f"{' or '.join(kinds)})")
+            raise self.fail(
+                inst, attr, f"{attr} names {target.address}, a {target.type} (expected {' or '.join(kinds)})"
+            )
         return target
 
-    def _resolve(self, inst: Instance, ref: str, module: str | None = None, depth: int = 0,
-                 want: Any = None) -> Instance | None:
+    def _resolve(
+        self, inst: Instance, ref: str, module: str | None = None, depth: int = 0, want: Any = None
+    ) -> Instance | None:
         """``aws_vpc.main.id``, ``aws_vpc.main[0]``, ``aws_subnet.app["a"].id``, a module's output
         (``module.net.vpc_id``) or, inside a module, its input (``var.vpc_id``) → an instance."""
         module = inst.module if module is None else module
@@ -99,8 +117,11 @@ class Mapper:
         if ref.startswith("var."):  # a module's input: follow the calling module block's argument
             if not module:
                 return None
-            parent, _, call = module.rpartition(".module.") if ".module." in module else (
-                "", "", module.removeprefix("module."))
+            parent, _, call = (
+                module.rpartition(".module.")
+                if ".module." in module
+                else ("", "", module.removeprefix("module."))
+            )
             calls = (self.doc.modules.get(parent) or {}).get("module_calls") or {}
             expr = ((calls.get(call) or {}).get("expressions") or {}).get(ref.split(".")[1]) or {}
             return self._first(inst, expr.get("references"), parent, depth, want)
@@ -161,9 +182,12 @@ def translate(doc: Document) -> Topo:
     known = set(ORDER)
     for inst in doc.instances:
         if inst.type not in known:
-            raise TerraformError(doc.file, f"{inst.path}.type",
-                                 f"{inst.address}: resource type {inst.type} is not one vpclab imports "
-                                 "(docs/interop.md lists those it does)")
+            raise TerraformError(
+                doc.file,
+                f"{inst.path}.type",
+                f"{inst.address}: resource type {inst.type} is not one vpclab imports "
+                "(docs/interop.md lists those it does)",
+            )
     for rtype, fn in ORDER.items():
         for inst in [i for i in doc.instances if i.type == rtype]:
             fn(m, inst)

@@ -68,8 +68,11 @@ def nat_gateway(m: Mapper, inst: Instance) -> None:
     assert sub is not None
     v = m.vpc(m.vpc_of[sub.name])
     m.vpc_of[inst.name] = m.vpc_of[sub.name]
-    spec: Topo = {"subnet": sub.name, "connectivity": inst.values.get("connectivity_type") or "public",
-                  "tags": m.tags(inst)}
+    spec: Topo = {
+        "subnet": sub.name,
+        "connectivity": inst.values.get("connectivity_type") or "public",
+        "tags": m.tags(inst),
+    }
     if inst.values.get("private_ip"):
         spec["private_ip"] = inst.values["private_ip"]
     m.section(v, "nat_gateways")[inst.name] = spec
@@ -86,17 +89,26 @@ ROUTE_TARGETS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _route(m: Mapper, inst: Instance, attr: str, route: dict[str, Any], expr: dict[str, Any] | None) -> tuple[
-        str, str]:
-    dest = route.get("cidr_block") or route.get("destination_cidr_block") or route.get(
-        "ipv6_cidr_block") or route.get("destination_ipv6_cidr_block")
+def _route(
+    m: Mapper, inst: Instance, attr: str, route: dict[str, Any], expr: dict[str, Any] | None
+) -> tuple[str, str]:
+    dest = (
+        route.get("cidr_block")
+        or route.get("destination_cidr_block")
+        or route.get("ipv6_cidr_block")
+        or route.get("destination_ipv6_cidr_block")
+    )
     if not dest:
-        raise m.fail(inst, attr, "a route without a destination CIDR (prefix-list destinations are not "
-                                 "imported yet)")
+        raise m.fail(
+            inst, attr, "a route without a destination CIDR (prefix-list destinations are not imported yet)"
+        )
     for key, (kinds, spelling) in ROUTE_TARGETS.items():
         sub_expr = (expr or {}).get(key) if expr is not None else None
-        if route.get(key) or (sub_expr and sub_expr.get("references")) or (
-                expr is None and m.doc.config and _configured(m, inst, key)):
+        if (
+            route.get(key)
+            or (sub_expr and sub_expr.get("references"))
+            or (expr is None and m.doc.config and _configured(m, inst, key))
+        ):
             target = m.ref(inst, key, kinds, value=route.get(key) or None, expr=sub_expr)
             assert target is not None
             return str(dest), spelling.format(target.name)
@@ -158,8 +170,9 @@ def route_table_association(m: Mapper, inst: Instance) -> None:
     m.vpc(m.vpc_of[rt.name])["route_tables"][rt.name]["subnets"].append(sub.name)
 
 
-def _sg_rules(m: Mapper, inst: Instance, attr: str, rule: dict[str, Any], expr: dict[str, Any] | None,
-              group: str) -> list[Topo]:
+def _sg_rules(
+    m: Mapper, inst: Instance, attr: str, rule: dict[str, Any], expr: dict[str, Any] | None, group: str
+) -> list[Topo]:
     proto = _protocol(rule.get("protocol") or rule.get("ip_protocol") or "-1")
     base: Topo = {"protocol": proto, "port": _port(proto, rule.get("from_port"), rule.get("to_port"))}
     if rule.get("description"):
@@ -174,8 +187,9 @@ def _sg_rules(m: Mapper, inst: Instance, attr: str, rule: dict[str, Any], expr: 
     for key in ("security_groups", "source_security_group_id", "referenced_security_group_id"):
         values = rule.get(key)
         sub_expr = (expr or {}).get(key) if expr else None
-        if key != "security_groups" and (values or (sub_expr or {}).get("references") or (
-                expr is None and _configured(m, inst, key))):
+        if key != "security_groups" and (
+            values or (sub_expr or {}).get("references") or (expr is None and _configured(m, inst, key))
+        ):
             target = m.ref(inst, key, ("aws_security_group",), value=values or None, expr=sub_expr)
             assert target is not None
             out.append({**base, "group": target.name})
@@ -218,13 +232,17 @@ def vpc_security_group_rule(direction: str) -> Translator:
     def translate(m: Mapper, inst: Instance) -> None:
         spec, group = _group_spec(m, inst)
         spec[direction] += _sg_rules(m, inst, "", inst.values, None, group)
+
     return translate
 
 
 def _acl_rule(rule: dict[str, Any]) -> Topo:
     proto = _protocol(rule.get("protocol") or "-1")
-    out: Topo = {"action": str(rule.get("action") or rule.get("rule_action")).lower(), "protocol": proto,
-                 "cidr": rule.get("cidr_block") or rule.get("ipv6_cidr_block") or "0.0.0.0/0"}
+    out: Topo = {
+        "action": str(rule.get("action") or rule.get("rule_action")).lower(),
+        "protocol": proto,
+        "cidr": rule.get("cidr_block") or rule.get("ipv6_cidr_block") or "0.0.0.0/0",
+    }
     if proto in ("icmp", "icmpv6"):
         for key in ("icmp_type", "icmp_code"):
             if rule.get(key) is not None and int(rule[key]) >= 0:
@@ -269,8 +287,11 @@ def peering(m: Mapper, inst: Instance) -> None:
     acc = m.ref(inst, "peer_vpc_id", ("aws_vpc",))
     assert req is not None and acc is not None
     m.topo.setdefault("peerings", {})[inst.name] = {
-        "requester": req.name, "accepter": acc.name, "accept": bool(inst.values.get("auto_accept")),
-        "tags": m.tags(inst)}
+        "requester": req.name,
+        "accepter": acc.name,
+        "accept": bool(inst.values.get("auto_accept")),
+        "tags": m.tags(inst),
+    }
 
 
 def peering_accepter(m: Mapper, inst: Instance) -> None:
@@ -293,7 +314,11 @@ def instance(m: Mapper, inst: Instance) -> None:
         expr = (block.get("expressions") or {}).get("vpc_security_group_ids") or {}
         for r in expr.get("references") or []:
             target = m._resolve(inst, str(r))
-            if target is not None and target.type == "aws_security_group" and target.name not in spec["groups"]:
+            if (
+                target is not None
+                and target.type == "aws_security_group"
+                and target.name not in spec["groups"]
+            ):
                 spec["groups"].append(target.name)
     if inst.values.get("private_ip"):
         spec["private_ip"] = inst.values["private_ip"]

@@ -32,7 +32,8 @@ def test_examples_are_fresh() -> None:
         sys.path.pop(0)
     for name in gen_tf_fixtures.FILES:
         assert (EXAMPLES / name).read_text() == gen_tf_fixtures.render(name), (
-            f"examples/terraform/{name} is stale: run python tools/gen_tf_fixtures.py")
+            f"examples/terraform/{name} is stale: run python tools/gen_tf_fixtures.py"
+        )
 
 
 def test_import_prints_a_topology_that_loads_back(tmp_path: Path) -> None:
@@ -92,33 +93,54 @@ def _bad(tmp_path: Path) -> dict[str, tuple[str, str]]:
     """name → (file text, the expected start of the error after "FILE: ")."""
     plan = networks.new_network()
     text = json.dumps(plan, indent=1)
-    google = Plan().add("google_compute_network.vpc", {"name": "vpc"}, unknown=("id",),
-                        provider="registry.terraform.io/hashicorp/google").plan()
-    unknown = Plan().add("aws_vpc.a", {"cidr_block": "10.0.0.0/16"}).add(
-        "aws_s3_bucket.logs", {"bucket": "logs"}).plan()
+    google = (
+        Plan()
+        .add(
+            "google_compute_network.vpc",
+            {"name": "vpc"},
+            unknown=("id",),
+            provider="registry.terraform.io/hashicorp/google",
+        )
+        .plan()
+    )
+    unknown = (
+        Plan()
+        .add("aws_vpc.a", {"cidr_block": "10.0.0.0/16"})
+        .add("aws_s3_bucket.logs", {"bucket": "logs"})
+        .plan()
+    )
     newer: dict[str, Any] = {**plan, "format_version": "2.0"}
     return {
         "truncated": (text[: len(text) // 2], "$ (line "),
-        "other provider": (json.dumps(google), "$.resource_changes[0].provider_name: a plan of provider "
-                                               "registry.terraform.io/hashicorp/google"),
-        "unknown type": (json.dumps(unknown), "$.resource_changes[1].type: aws_s3_bucket.logs: resource type "
-                                              "aws_s3_bucket is not one vpclab imports"),
+        "other provider": (
+            json.dumps(google),
+            "$.resource_changes[0].provider_name: a plan of provider registry.terraform.io/hashicorp/google",
+        ),
+        "unknown type": (
+            json.dumps(unknown),
+            "$.resource_changes[1].type: aws_s3_bucket.logs: resource type "
+            "aws_s3_bucket is not one vpclab imports",
+        ),
         "newer format": (json.dumps(newer), "$.format_version: format 2.0 is not supported"),
         "not terraform": ("[1, 2]", "$: not a Terraform JSON document"),
         "no format": ("{}", "$.format_version: missing"),
     }
 
 
-@pytest.mark.parametrize("case", ["truncated", "other provider", "unknown type", "newer format",
-                                  "not terraform", "no format"])
+@pytest.mark.parametrize(
+    "case", ["truncated", "other provider", "unknown type", "newer format", "not terraform", "no format"]
+)
 @pytest.mark.parametrize("command", ["import", "check", "diff", "show"])
 def test_bad_input_is_one_line(tmp_path: Path, case: str, command: str) -> None:
     text, expected = _bad(tmp_path)[case]
     path = tmp_path / "plan.json"
     path.write_text(text, encoding="utf-8")
-    args = {"import": ["import", "terraform", str(path)],
-            "check": ["check", "--plan", str(path), "--intents", str(INTENTS)],
-            "diff": ["diff", "--plan", str(path)], "show": ["show", str(path)]}[command]
+    args = {
+        "import": ["import", "terraform", str(path)],
+        "check": ["check", "--plan", str(path), "--intents", str(INTENTS)],
+        "diff": ["diff", "--plan", str(path)],
+        "show": ["show", str(path)],
+    }[command]
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output

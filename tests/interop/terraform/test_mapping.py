@@ -28,7 +28,9 @@ def write(tmp_path: Path, doc: dict[str, Any], name: str = "plan.json") -> Path:
 
 def test_addresses_become_names() -> None:
     assert name_of("module.net.aws_vpc.this[0]") == "module.net.aws_vpc.this.0"
-    assert name_of('module.net.aws_subnet.private["us-east-1a"]') == "module.net.aws_subnet.private.us-east-1a"
+    assert (
+        name_of('module.net.aws_subnet.private["us-east-1a"]') == "module.net.aws_subnet.private.us-east-1a"
+    )
     assert name_of('aws_subnet.x["a b/c"]') == "aws_subnet.x.a-b-c"
 
 
@@ -39,16 +41,26 @@ def test_a_new_network_keeps_its_references_before_any_id_exists(tmp_path: Path)
     topo, doc = topology(write(tmp_path, networks.new_network()))
     assert all("id" not in i.values for i in doc.instances)
     app = topo["vpcs"]["module.net.aws_vpc.this.0"]
-    assert set(app["subnets"]) == {"module.net.aws_subnet.private.us-east-1a",
-                                   "module.net.aws_subnet.private.us-east-1b"}
+    assert set(app["subnets"]) == {
+        "module.net.aws_subnet.private.us-east-1a",
+        "module.net.aws_subnet.private.us-east-1b",
+    }
     rt = app["route_tables"]["module.net.aws_route_table.private"]
-    assert rt["subnets"] == ["module.net.aws_subnet.private.us-east-1a", "module.net.aws_subnet.private.us-east-1b"]
+    assert rt["subnets"] == [
+        "module.net.aws_subnet.private.us-east-1a",
+        "module.net.aws_subnet.private.us-east-1b",
+    ]
     assert rt["routes"] == {"10.1.0.0/16": "pcx:aws_vpc_peering_connection.app_db"}
     assert app["instances"]["aws_instance.web"]["subnet"] == "module.net.aws_subnet.private.us-east-1a"
     assert topo["vpcs"]["aws_vpc.db"]["route_tables"]["aws_route_table.db"]["routes"] == {
-        "10.0.0.0/16": "pcx:aws_vpc_peering_connection.app_db"}
+        "10.0.0.0/16": "pcx:aws_vpc_peering_connection.app_db"
+    }
     assert topo["peerings"]["aws_vpc_peering_connection.app_db"] == {
-        "requester": "module.net.aws_vpc.this.0", "accepter": "aws_vpc.db", "accept": True, "tags": {}}
+        "requester": "module.net.aws_vpc.this.0",
+        "accepter": "aws_vpc.db",
+        "accept": True,
+        "tags": {},
+    }
     net = load_plan(tmp_path / "plan.json")
     assert net.trace("aws_instance.web", "aws_instance.db", protocol="tcp", port=5432).reachable
 
@@ -81,50 +93,121 @@ def _edge(p: Plan) -> Plan:
     security group rules of the three resource kinds."""
     p.add("aws_vpc.edge", {"cidr_block": "10.9.0.0/16"}, unknown=("id",))
     vpc = {"vpc_id": ["aws_vpc.edge.id", "aws_vpc.edge"]}
-    p.add("aws_vpc_ipv4_cidr_block_association.extra", {"cidr_block": "10.10.0.0/16"}, refs=vpc,
-          unknown=("id", "vpc_id"))
-    p.add("aws_subnet.pub", {"cidr_block": "10.9.1.0/24", "map_public_ip_on_launch": True}, refs=vpc,
-          unknown=("id", "vpc_id"))
+    p.add(
+        "aws_vpc_ipv4_cidr_block_association.extra",
+        {"cidr_block": "10.10.0.0/16"},
+        refs=vpc,
+        unknown=("id", "vpc_id"),
+    )
+    p.add(
+        "aws_subnet.pub",
+        {"cidr_block": "10.9.1.0/24", "map_public_ip_on_launch": True},
+        refs=vpc,
+        unknown=("id", "vpc_id"),
+    )
     p.add("aws_subnet.priv", {"cidr_block": "10.10.1.0/24"}, refs=vpc, unknown=("id", "vpc_id"))
     p.add("aws_internet_gateway.gw", {}, refs=vpc, unknown=("id", "vpc_id"))
     p.add("aws_eip.nat", {"domain": "vpc"}, unknown=("id",))
-    p.add("aws_nat_gateway.nat", {"connectivity_type": "public"},
-          refs={"subnet_id": ["aws_subnet.pub.id", "aws_subnet.pub"], "allocation_id": ["aws_eip.nat.id"]},
-          unknown=("id", "subnet_id", "allocation_id"))
-    p.add("aws_default_route_table.main", {"route": [{"cidr_block": "0.0.0.0/0", "gateway_id": None}]},
-          refs={"default_route_table_id": ["aws_vpc.edge.default_route_table_id", "aws_vpc.edge"]},
-          unknown=("id", "default_route_table_id"),
-          blocks={"route": [{"cidr_block": "0.0.0.0/0",
-                             "gateway_id": ["aws_internet_gateway.gw.id", "aws_internet_gateway.gw"]}]})
+    p.add(
+        "aws_nat_gateway.nat",
+        {"connectivity_type": "public"},
+        refs={"subnet_id": ["aws_subnet.pub.id", "aws_subnet.pub"], "allocation_id": ["aws_eip.nat.id"]},
+        unknown=("id", "subnet_id", "allocation_id"),
+    )
+    p.add(
+        "aws_default_route_table.main",
+        {"route": [{"cidr_block": "0.0.0.0/0", "gateway_id": None}]},
+        refs={"default_route_table_id": ["aws_vpc.edge.default_route_table_id", "aws_vpc.edge"]},
+        unknown=("id", "default_route_table_id"),
+        blocks={
+            "route": [
+                {
+                    "cidr_block": "0.0.0.0/0",
+                    "gateway_id": ["aws_internet_gateway.gw.id", "aws_internet_gateway.gw"],
+                }
+            ]
+        },
+    )
     p.add("aws_route_table.priv", {"route": []}, refs=vpc, unknown=("id", "vpc_id"))
-    p.add("aws_route.priv_out", {"destination_cidr_block": "0.0.0.0/0"},
-          refs={"route_table_id": ["aws_route_table.priv.id"], "nat_gateway_id": ["aws_nat_gateway.nat.id"]},
-          unknown=("id", "route_table_id", "nat_gateway_id"))
-    p.add("aws_route_table_association.priv", {},
-          refs={"subnet_id": ["aws_subnet.priv.id"], "route_table_id": ["aws_route_table.priv.id"]},
-          unknown=("id", "subnet_id", "route_table_id"))
-    p.add("aws_security_group.app", {"description": "app", "ingress": [], "egress": []}, refs=vpc,
-          unknown=("id", "vpc_id"))
-    p.add("aws_vpc_security_group_ingress_rule.https", {"ip_protocol": "tcp", "from_port": 443,
-                                                        "to_port": 443, "cidr_ipv4": "0.0.0.0/0"},
-          refs={"security_group_id": ["aws_security_group.app.id"]}, unknown=("id", "security_group_id"))
-    p.add("aws_vpc_security_group_egress_rule.all", {"ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"},
-          refs={"security_group_id": ["aws_security_group.app.id"]}, unknown=("id", "security_group_id"))
-    p.add("aws_security_group_rule.self", {"type": "ingress", "protocol": "tcp", "from_port": 8080,
-                                           "to_port": 8080, "self": True},
-          refs={"security_group_id": ["aws_security_group.app.id"]}, unknown=("id", "security_group_id"))
-    p.add("aws_network_acl.priv", {"ingress": [{"rule_no": 100, "action": "allow", "protocol": "tcp",
-                                                "from_port": 443, "to_port": 443, "cidr_block": "0.0.0.0/0"}],
-                                   "egress": [], "subnet_ids": []}, refs=vpc, unknown=("id", "vpc_id"))
-    p.add("aws_network_acl_rule.out", {"egress": True, "rule_number": 100, "protocol": "-1",
-                                       "rule_action": "allow", "cidr_block": "0.0.0.0/0"},
-          refs={"network_acl_id": ["aws_network_acl.priv.id"]}, unknown=("id", "network_acl_id"))
-    p.add("aws_network_acl_association.priv", {},
-          refs={"network_acl_id": ["aws_network_acl.priv.id"], "subnet_id": ["aws_subnet.priv.id"]},
-          unknown=("id", "network_acl_id", "subnet_id"))
-    p.add("aws_instance.app", {"instance_type": "t3.small", "private_ip": "10.10.1.20"},
-          refs={"subnet_id": ["aws_subnet.priv.id"], "vpc_security_group_ids": ["aws_security_group.app.id"]},
-          unknown=("id", "subnet_id", "vpc_security_group_ids"))
+    p.add(
+        "aws_route.priv_out",
+        {"destination_cidr_block": "0.0.0.0/0"},
+        refs={"route_table_id": ["aws_route_table.priv.id"], "nat_gateway_id": ["aws_nat_gateway.nat.id"]},
+        unknown=("id", "route_table_id", "nat_gateway_id"),
+    )
+    p.add(
+        "aws_route_table_association.priv",
+        {},
+        refs={"subnet_id": ["aws_subnet.priv.id"], "route_table_id": ["aws_route_table.priv.id"]},
+        unknown=("id", "subnet_id", "route_table_id"),
+    )
+    p.add(
+        "aws_security_group.app",
+        {"description": "app", "ingress": [], "egress": []},
+        refs=vpc,
+        unknown=("id", "vpc_id"),
+    )
+    p.add(
+        "aws_vpc_security_group_ingress_rule.https",
+        {"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"},
+        refs={"security_group_id": ["aws_security_group.app.id"]},
+        unknown=("id", "security_group_id"),
+    )
+    p.add(
+        "aws_vpc_security_group_egress_rule.all",
+        {"ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"},
+        refs={"security_group_id": ["aws_security_group.app.id"]},
+        unknown=("id", "security_group_id"),
+    )
+    p.add(
+        "aws_security_group_rule.self",
+        {"type": "ingress", "protocol": "tcp", "from_port": 8080, "to_port": 8080, "self": True},
+        refs={"security_group_id": ["aws_security_group.app.id"]},
+        unknown=("id", "security_group_id"),
+    )
+    p.add(
+        "aws_network_acl.priv",
+        {
+            "ingress": [
+                {
+                    "rule_no": 100,
+                    "action": "allow",
+                    "protocol": "tcp",
+                    "from_port": 443,
+                    "to_port": 443,
+                    "cidr_block": "0.0.0.0/0",
+                }
+            ],
+            "egress": [],
+            "subnet_ids": [],
+        },
+        refs=vpc,
+        unknown=("id", "vpc_id"),
+    )
+    p.add(
+        "aws_network_acl_rule.out",
+        {
+            "egress": True,
+            "rule_number": 100,
+            "protocol": "-1",
+            "rule_action": "allow",
+            "cidr_block": "0.0.0.0/0",
+        },
+        refs={"network_acl_id": ["aws_network_acl.priv.id"]},
+        unknown=("id", "network_acl_id"),
+    )
+    p.add(
+        "aws_network_acl_association.priv",
+        {},
+        refs={"network_acl_id": ["aws_network_acl.priv.id"], "subnet_id": ["aws_subnet.priv.id"]},
+        unknown=("id", "network_acl_id", "subnet_id"),
+    )
+    p.add(
+        "aws_instance.app",
+        {"instance_type": "t3.small", "private_ip": "10.10.1.20"},
+        refs={"subnet_id": ["aws_subnet.priv.id"], "vpc_security_group_ids": ["aws_security_group.app.id"]},
+        unknown=("id", "subnet_id", "vpc_security_group_ids"),
+    )
     return p
 
 
@@ -140,11 +223,17 @@ def test_each_mapped_type(tmp_path: Path) -> None:
     assert edge["subnets"]["aws_subnet.pub"]["public"] is True
     assert edge["nat_gateways"]["aws_nat_gateway.nat"]["subnet"] == "aws_subnet.pub"
     assert edge["route_tables"]["aws_default_route_table.main"] == {
-        "main": True, "tags": {}, "subnets": [], "routes": {"0.0.0.0/0": "igw"}}
+        "main": True,
+        "tags": {},
+        "subnets": [],
+        "routes": {"0.0.0.0/0": "igw"},
+    }
     assert edge["route_tables"]["aws_route_table.priv"]["routes"] == {"0.0.0.0/0": "nat:aws_nat_gateway.nat"}
     sg = edge["security_groups"]["aws_security_group.app"]
-    assert sg["ingress"] == [{"protocol": "tcp", "port": 8080, "group": "aws_security_group.app"},
-                             {"protocol": "tcp", "port": 443, "cidr": "0.0.0.0/0"}]
+    assert sg["ingress"] == [
+        {"protocol": "tcp", "port": 8080, "group": "aws_security_group.app"},
+        {"protocol": "tcp", "port": 443, "cidr": "0.0.0.0/0"},
+    ]
     assert sg["egress"] == [{"protocol": "all", "port": None, "cidr": "0.0.0.0/0"}]
     acl = edge["network_acls"]["aws_network_acl.priv"]
     assert acl["subnets"] == ["aws_subnet.priv"]
@@ -170,8 +259,12 @@ def test_a_module_input_is_followed_to_the_caller(tmp_path: Path) -> None:
     expressions), which names a root resource."""
     p = Plan()
     p.add("aws_vpc.hub", {"cidr_block": "10.0.0.0/16"}, unknown=("id",))
-    p.add("module.spoke[0].aws_subnet.this", {"cidr_block": "10.0.5.0/24"}, refs={"vpc_id": ["var.vpc_id"]},
-          unknown=("id", "vpc_id"))
+    p.add(
+        "module.spoke[0].aws_subnet.this",
+        {"cidr_block": "10.0.5.0/24"},
+        refs={"vpc_id": ["var.vpc_id"]},
+        unknown=("id", "vpc_id"),
+    )
     p.input("module.spoke", "vpc_id", ["aws_vpc.hub.id", "aws_vpc.hub"])
     topo, _ = topology(write(tmp_path, p.plan()))
     assert list(topo["vpcs"]["aws_vpc.hub"]["subnets"]) == ["module.spoke.0.aws_subnet.this"]
@@ -182,8 +275,12 @@ def test_an_aws_error_is_reported_at_the_resources_json_path(tmp_path: Path) -> 
     InvalidSubnet.Range, reported at the subnet's place in the plan."""
     p = Plan()
     p.add("aws_vpc.a", {"cidr_block": "10.0.0.0/16"}, unknown=("id",))
-    p.add("aws_subnet.bad", {"cidr_block": "10.7.0.0/24"}, refs={"vpc_id": ["aws_vpc.a.id"]},
-          unknown=("id", "vpc_id"))
+    p.add(
+        "aws_subnet.bad",
+        {"cidr_block": "10.7.0.0/24"},
+        refs={"vpc_id": ["aws_vpc.a.id"]},
+        unknown=("id", "vpc_id"),
+    )
     with pytest.raises(TerraformProblems) as exc:
         load_plan(write(tmp_path, p.plan()))
     [line] = str(exc.value).splitlines()
@@ -195,8 +292,11 @@ def test_an_unknown_cidr_is_named(tmp_path: Path) -> None:
     """A CIDR computed at apply (an IPAM allocation) cannot be modelled: the error says which."""
     p = Plan()
     p.add("aws_vpc.a", {"cidr_block": None}, unknown=("id", "cidr_block"))
-    with pytest.raises(TerraformError, match=r"\$\.resource_changes\[0\]\.cidr_block: aws_vpc\.a: "
-                                             r"cidr_block is unknown until apply"):
+    with pytest.raises(
+        TerraformError,
+        match=r"\$\.resource_changes\[0\]\.cidr_block: aws_vpc\.a: "
+        r"cidr_block is unknown until apply",
+    ):
         topology(write(tmp_path, p.plan()))
 
 
