@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,17 @@ class Instance:
     path: str  # JSON path of the instance in the file
     name: str = ""
 
+    @cached_property
+    def module_instance(self) -> str:
+        """The module instance holding it, keys kept: ``module.vpc["a"]`` ("" at the root)."""
+        m = _MODULE_INSTANCE.match(self.address)
+        return m.group(0).rstrip(".") if m else ""
+
+    def related(self, other: Instance) -> bool:
+        """Whether ``other`` sits in this instance's module instance, one above or one below it."""
+        a, b = self.module_instance, other.module_instance
+        return not a or not b or a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
 
 @dataclass
 class Document:
@@ -69,6 +81,7 @@ class Document:
     skipped: list[str] = field(default_factory=list)  # other providers' resources (counted, reported)
 
 
+_MODULE_INSTANCE = re.compile(r'(?:module\.[\w-]+(?:\["[^"]*"\]|\[\d+\])?\.)*')
 _INDEX = re.compile(r"\[[^\]]*\]")
 _BAD = re.compile(r"[^A-Za-z0-9._-]+")
 

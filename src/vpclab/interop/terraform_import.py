@@ -10,6 +10,7 @@ the ControlPlane like a YAML file; an AWS error a resource meets is reported at 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ def topology(path: str | Path, side: str = "planned") -> tuple[dict[str, Any], D
 
 def to_yaml(topo: dict[str, Any], header: str = "") -> str:
     """A topology dict as a YAML file (what ``vpclab import terraform`` prints)."""
-    body = yaml.safe_dump(_pruned(topo), sort_keys=False, default_flow_style=False, allow_unicode=True)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when present: ~10x faster
+    body = yaml.dump(_pruned(topo), Dumper=dumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True)
     return header + body
 
 
@@ -80,7 +83,9 @@ def load_change(path: str | Path) -> tuple[Network, Network]:
 def _load(topo: dict[str, Any], doc: Document, side: str) -> Network:
     label = doc.file if doc.kind == "state" else f"{doc.file} ({side})"
     try:
-        return loads(to_yaml(topo), file=label)
+        # JSON is YAML: the topology loader reads it as is, and json.dumps is far faster than a
+        # YAML emitter (the issue's budget: a 2,000-resource plan in ≤ 2 s)
+        return loads(json.dumps(_pruned(topo)), file=label)
     except TopologyError as exc:
         names = sorted(((i.name, i) for i in doc.instances), key=lambda p: -len(p[0]))
         errors = []

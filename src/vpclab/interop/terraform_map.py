@@ -23,10 +23,12 @@ class Mapper:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.by_config: dict[str, list[Instance]] = {}
+        self.by_place: dict[tuple[str, str], list[Instance]] = {}  # (config, module instance) → instances
         self.by_id: dict[str, Instance] = {}
         self.by_name: dict[str, Instance] = {}
         for inst in doc.instances:
             self.by_config.setdefault(inst.config, []).append(inst)
+            self.by_place.setdefault((inst.config, inst.module_instance), []).append(inst)
             self.by_name[inst.name] = inst
             rid = inst.values.get("id")
             if isinstance(rid, str) and rid:
@@ -128,7 +130,10 @@ class Mapper:
         head, _, rest = ref.partition(".")
         name, key = _key(rest.split(".", 1)[0])
         key = want if key is None else key
-        found = self.by_config.get(f"{prefix}{head}.{name}") or []
+        config = f"{prefix}{head}.{name}"
+        found = self.by_place.get((config, inst.module_instance)) if module == inst.module else None
+        if not found:  # another module instance: one above or below this one
+            found = [i for i in self.by_config.get(config) or [] if inst.related(i)]
         if key is not None:
             found = [i for i in found if i.index == key]
         elif len(found) > 1:
