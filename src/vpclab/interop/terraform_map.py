@@ -99,7 +99,13 @@ class Mapper:
         return target
 
     def _resolve(
-        self, inst: Instance, ref: str, module: str | None = None, depth: int = 0, want: Any = None
+        self,
+        inst: Instance,
+        ref: str,
+        module: str | None = None,
+        depth: int = 0,
+        want: Any = None,
+        within: str | None = None,
     ) -> Instance | None:
         """``aws_vpc.main.id``, ``aws_vpc.main[0]``, ``aws_subnet.app["a"].id``, a module's output
         (``module.net.vpc_id``) or, inside a module, its input (``var.vpc_id``) → an instance."""
@@ -115,7 +121,12 @@ class Mapper:
             output, key = _key(parts[2])
             outputs = (self.doc.modules.get(child) or {}).get("outputs") or {}
             expr = (outputs.get(output) or {}).get("expression") or {}
-            return self._first(inst, expr.get("references"), child, depth, key)
+            # module.vpc["a"].vpc_id: the output of that one instance of a count/for_each module
+            place = None
+            if "[" in parts[1]:
+                base = within if within is not None else inst.module_instance
+                place = f"{base}.module.{parts[1]}" if base else f"module.{parts[1]}"
+            return self._first(inst, expr.get("references"), child, depth, key, place or within)
         if ref.startswith("var."):  # a module's input: follow the calling module block's argument
             if not module:
                 return None
@@ -126,13 +137,16 @@ class Mapper:
             )
             calls = (self.doc.modules.get(parent) or {}).get("module_calls") or {}
             expr = ((calls.get(call) or {}).get("expressions") or {}).get(ref.split(".")[1]) or {}
-            return self._first(inst, expr.get("references"), parent, depth, want)
+            return self._first(inst, expr.get("references"), parent, depth, want)  # (one level up)
         head, _, rest = ref.partition(".")
         name, key = _key(rest.split(".", 1)[0])
         key = want if key is None else key
         config = f"{prefix}{head}.{name}"
-        found = self.by_place.get((config, inst.module_instance)) if module == inst.module else None
-        if not found:  # another module instance: one above or below this one
+        if within is not None:
+            found = self.by_place.get((config, within)) or []
+        else:
+            found = self.by_place.get((config, inst.module_instance)) if module == inst.module else None
+        if not found and within is None:  # another module instance: one above or below this one
             found = [i for i in self.by_config.get(config) or [] if inst.related(i)]
         if key is not None:
             found = [i for i in found if i.index == key]
@@ -140,9 +154,11 @@ class Mapper:
             found = [i for i in found if i.index == inst.index and i.index is not None]
         return found[0] if len(found) == 1 else None
 
-    def _first(self, inst: Instance, refs: Any, module: str, depth: int, want: Any = None) -> Instance | None:
+    def _first(
+        self, inst: Instance, refs: Any, module: str, depth: int, want: Any = None, within: str | None = None
+    ) -> Instance | None:
         for r in refs or []:
-            target = self._resolve(inst, str(r), module, depth + 1, want)
+            target = self._resolve(inst, str(r), module, depth + 1, want, within)
             if target is not None:
                 return target
         return None

@@ -305,3 +305,22 @@ def test_a_reference_to_a_resource_outside_the_plan(tmp_path: Path) -> None:
     p.add("aws_subnet.x", {"cidr_block": "10.0.5.0/24", "vpc_id": "vpc-0123456789abcdef0"}, unknown=("id",))
     with pytest.raises(TerraformError, match=r"vpc_id vpc-0123456789abcdef0 is not a resource of this plan"):
         topology(write(tmp_path, p.plan()))
+
+
+def test_for_each_module_instances_keep_their_own_references(tmp_path: Path) -> None:
+    """Two instances of one module (``module.vpc["a"]``, ``module.vpc["b"]``): each subnet joins
+    its own instance's VPC, and a root resource reaches one instance through its output
+    (``module.vpc["b"].vpc_id``)."""
+    p = Plan()
+    for key, n in (("a", 1), ("b", 2)):
+        m = f'module.vpc["{key}"]'
+        p.add(f"{m}.aws_vpc.this", {"cidr_block": f"10.{n}.0.0/16"}, unknown=("id",))
+        p.add(f"{m}.aws_subnet.this", {"cidr_block": f"10.{n}.1.0/24"}, refs={"vpc_id": ["aws_vpc.this.id"]},
+              unknown=("id", "vpc_id"))
+    p.output("module.vpc", "vpc_id", ["aws_vpc.this.id", "aws_vpc.this"])
+    p.add("aws_subnet.extra", {"cidr_block": "10.2.9.0/24"}, refs={"vpc_id": ['module.vpc["b"].vpc_id']},
+          unknown=("id", "vpc_id"))
+    topo, _ = topology(write(tmp_path, p.plan()))
+    assert list(topo["vpcs"]["module.vpc.a.aws_vpc.this"]["subnets"]) == ["module.vpc.a.aws_subnet.this"]
+    assert list(topo["vpcs"]["module.vpc.b.aws_vpc.this"]["subnets"]) == [
+        "module.vpc.b.aws_subnet.this", "aws_subnet.extra"]
