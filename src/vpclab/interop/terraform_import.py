@@ -42,8 +42,9 @@ def topology(path: str | Path, side: str = "planned") -> tuple[dict[str, Any], D
 def to_yaml(topo: dict[str, Any], header: str = "") -> str:
     """A topology dict as a YAML file (what ``vpclab import terraform`` prints)."""
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when present: ~10x faster
-    body = yaml.dump(_pruned(topo), Dumper=dumper, sort_keys=False, default_flow_style=False,
-                     allow_unicode=True)
+    body = yaml.dump(
+        _pruned(topo), Dumper=dumper, sort_keys=False, default_flow_style=False, allow_unicode=True
+    )
     return header + body
 
 

@@ -315,12 +315,22 @@ def test_for_each_module_instances_keep_their_own_references(tmp_path: Path) -> 
     for key, n in (("a", 1), ("b", 2)):
         m = f'module.vpc["{key}"]'
         p.add(f"{m}.aws_vpc.this", {"cidr_block": f"10.{n}.0.0/16"}, unknown=("id",))
-        p.add(f"{m}.aws_subnet.this", {"cidr_block": f"10.{n}.1.0/24"}, refs={"vpc_id": ["aws_vpc.this.id"]},
-              unknown=("id", "vpc_id"))
+        p.add(
+            f"{m}.aws_subnet.this",
+            {"cidr_block": f"10.{n}.1.0/24"},
+            refs={"vpc_id": ["aws_vpc.this.id"]},
+            unknown=("id", "vpc_id"),
+        )
     p.output("module.vpc", "vpc_id", ["aws_vpc.this.id", "aws_vpc.this"])
-    p.add("aws_subnet.extra", {"cidr_block": "10.2.9.0/24"}, refs={"vpc_id": ['module.vpc["b"].vpc_id']},
-          unknown=("id", "vpc_id"))
+    p.add(
+        "aws_subnet.extra",
+        {"cidr_block": "10.2.9.0/24"},
+        refs={"vpc_id": ['module.vpc["b"].vpc_id']},
+        unknown=("id", "vpc_id"),
+    )
     topo, _ = topology(write(tmp_path, p.plan()))
     assert list(topo["vpcs"]["module.vpc.a.aws_vpc.this"]["subnets"]) == ["module.vpc.a.aws_subnet.this"]
     assert list(topo["vpcs"]["module.vpc.b.aws_vpc.this"]["subnets"]) == [
-        "module.vpc.b.aws_subnet.this", "aws_subnet.extra"]
+        "module.vpc.b.aws_subnet.this",
+        "aws_subnet.extra",
+    ]
