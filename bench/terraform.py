@@ -33,22 +33,44 @@ def plan(vpcs: int = 143) -> dict[str, object]:
         vpc = {"vpc_id": ["aws_vpc.this.id", "aws_vpc.this"]}
         p.add(f"{m}.aws_vpc.this", {"cidr_block": f"{base}.0.0/16"}, unknown=("id",))
         for k, z in enumerate(ZONES):
-            p.add(f'{m}.aws_subnet.this["{z}"]', {"cidr_block": f"{base}.{k}.0/24",
-                                                  "availability_zone": f"us-east-1{z}"},
-                  refs=vpc, unknown=("id", "vpc_id"))
-            p.add(f'{m}.aws_route_table_association.this["{z}"]', {},
-                  refs={"subnet_id": ["aws_subnet.this", "each.key"], "route_table_id": ["aws_route_table.this.id"]},
-                  unknown=("id", "subnet_id", "route_table_id"))
+            p.add(
+                f'{m}.aws_subnet.this["{z}"]',
+                {"cidr_block": f"{base}.{k}.0/24", "availability_zone": f"us-east-1{z}"},
+                refs=vpc,
+                unknown=("id", "vpc_id"),
+            )
+            p.add(
+                f'{m}.aws_route_table_association.this["{z}"]',
+                {},
+                refs={
+                    "subnet_id": ["aws_subnet.this", "each.key"],
+                    "route_table_id": ["aws_route_table.this.id"],
+                },
+                unknown=("id", "subnet_id", "route_table_id"),
+            )
         p.add(f"{m}.aws_internet_gateway.this", {}, refs=vpc, unknown=("id", "vpc_id"))
         p.add(f"{m}.aws_route_table.this", {"route": []}, refs=vpc, unknown=("id", "vpc_id"))
-        p.add(f"{m}.aws_route.default", {"destination_cidr_block": "0.0.0.0/0"},
-              refs={"route_table_id": ["aws_route_table.this.id"], "gateway_id": ["aws_internet_gateway.this.id"]},
-              unknown=("id", "route_table_id", "gateway_id"))
-        p.add(f"{m}.aws_security_group.this", {"description": "web", "ingress": [], "egress": []}, refs=vpc,
-              unknown=("id", "vpc_id"))
-        p.add(f"{m}.aws_vpc_security_group_ingress_rule.https",
-              {"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"},
-              refs={"security_group_id": ["aws_security_group.this.id"]}, unknown=("id", "security_group_id"))
+        p.add(
+            f"{m}.aws_route.default",
+            {"destination_cidr_block": "0.0.0.0/0"},
+            refs={
+                "route_table_id": ["aws_route_table.this.id"],
+                "gateway_id": ["aws_internet_gateway.this.id"],
+            },
+            unknown=("id", "route_table_id", "gateway_id"),
+        )
+        p.add(
+            f"{m}.aws_security_group.this",
+            {"description": "web", "ingress": [], "egress": []},
+            refs=vpc,
+            unknown=("id", "vpc_id"),
+        )
+        p.add(
+            f"{m}.aws_vpc_security_group_ingress_rule.https",
+            {"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"},
+            refs={"security_group_id": ["aws_security_group.this.id"]},
+            unknown=("id", "security_group_id"),
+        )
     return p.plan()
 
 
@@ -68,8 +90,10 @@ def run(vpcs: int = 143) -> tuple[int, float]:
 def report(result: tuple[int, float]) -> list[str]:
     n, seconds = result
     ok = "✔" if seconds <= TARGET_S else "✘"
-    return [f"{'Terraform plan load (' + format(n, ',') + ' resources, ids unknown until apply)':70} "
-            f"{seconds * 1000:8.1f}ms   target ≤ {TARGET_S:.0f} s {ok}"]
+    return [
+        f"{'Terraform plan load (' + format(n, ',') + ' resources, ids unknown until apply)':70} "
+        f"{seconds * 1000:8.1f}ms   target ≤ {TARGET_S:.0f} s {ok}"
+    ]
 
 
 if __name__ == "__main__":
