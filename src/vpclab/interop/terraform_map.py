@@ -34,7 +34,7 @@ class Mapper:
             if isinstance(rid, str) and rid:
                 self.by_id[rid] = inst
         self.topo: Topo = {"region": doc.region or "us-east-1", "vpcs": {}}
-        self.vpc_of: dict[str, str] = {}  # resource name → its VPC's name
+        self.vpc_of: dict[str, str] = {}  # resource name → its VPC's (a TGW part's: its TGW's) name
 
     # -- errors and references ---------------------------------------------------------------
     def fail(self, inst: Instance, attr: str, message: str) -> TerraformError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import terraform_tgw as tgw
 from .terraform import Instance
 from .terraform_map import Mapper, Topo, Translator
 
@@ -153,10 +154,25 @@ def default_route_table(m: Mapper, inst: Instance) -> None:
     route_table(m, inst, main=True)
 
 
-def route(m: Mapper, inst: Instance) -> None:
-    rt = m.ref(inst, "route_table_id", ("aws_route_table", "aws_default_route_table"))
+RT_KINDS = ("aws_route_table", "aws_default_route_table", "aws_vpc")
+
+
+def _route_table(m: Mapper, inst: Instance) -> Topo:
+    """The route table ``route_table_id`` names; ``aws_vpc.x.main_route_table_id`` is the VPC's main
+    table (``VPC.main`` here, unless an aws_default_route_table manages it)."""
+    rt = m.ref(inst, "route_table_id", RT_KINDS)
     assert rt is not None
-    spec = m.vpc(m.vpc_of[rt.name])["route_tables"][rt.name]
+    if rt.type == "aws_vpc":
+        tables = m.section(m.vpc(rt.name), "route_tables")
+        main = next((t for t in tables.values() if t.get("main")), None)
+        if main is None:
+            main = tables[f"{rt.name}.main"] = {"main": True, "subnets": [], "routes": {}}
+        return main
+    return m.vpc(m.vpc_of[rt.name])["route_tables"][rt.name]  # type: ignore[no-any-return]
+
+
+def route(m: Mapper, inst: Instance) -> None:
+    spec = _route_table(m, inst)
     dest, target = _route(m, inst, "", inst.values, None)
     spec["routes"][dest] = target
 
@@ -164,10 +180,9 @@ def route(m: Mapper, inst: Instance) -> None:
 def route_table_association(m: Mapper, inst: Instance) -> None:
     if inst.values.get("gateway_id"):
         raise m.fail(inst, "gateway_id", "edge associations are not imported yet")
-    rt = m.ref(inst, "route_table_id", ("aws_route_table", "aws_default_route_table"))
     sub = m.ref(inst, "subnet_id", ("aws_subnet",))
-    assert rt is not None and sub is not None
-    m.vpc(m.vpc_of[rt.name])["route_tables"][rt.name]["subnets"].append(sub.name)
+    assert sub is not None
+    _route_table(m, inst)["subnets"].append(sub.name)
 
 
 def _sg_rules(
@@ -342,6 +357,12 @@ ORDER: dict[str, Translator] = {
     "aws_nat_gateway": nat_gateway,
     "aws_vpc_peering_connection": peering,
     "aws_vpc_peering_connection_accepter": peering_accepter,
+    "aws_ec2_transit_gateway": tgw.transit_gateway,
+    "aws_ec2_transit_gateway_vpc_attachment": tgw.vpc_attachment,
+    "aws_ec2_transit_gateway_route_table": tgw.route_table,
+    "aws_ec2_transit_gateway_route_table_association": tgw.association,
+    "aws_ec2_transit_gateway_route_table_propagation": tgw.propagation,
+    "aws_ec2_transit_gateway_route": tgw.route,
     "aws_security_group": security_group,
     "aws_security_group_rule": security_group_rule,
     "aws_vpc_security_group_ingress_rule": vpc_security_group_rule("ingress"),
