@@ -145,7 +145,8 @@ class Mapper:
         if within is not None:
             found = self.by_place.get((config, within)) or []
         else:
-            found = self.by_place.get((config, inst.module_instance)) if module == inst.module else None
+            same = module == inst.module
+            found = (self.by_place.get((config, inst.module_instance)) or []) if same else []
         if not found and within is None:  # another module instance: one above or below this one
             found = [i for i in self.by_config.get(config) or [] if inst.related(i)]
         if key is not None:

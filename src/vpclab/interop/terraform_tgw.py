@@ -101,7 +101,7 @@ def _table(m: Mapper, inst: Instance) -> Topo:
             f"{rt.name}.default", {"default": True, "associations": [], "propagations": [], "routes": {}}
         )
         return table
-    return m.topo["transit_gateways"][m.vpc_of[rt.name]]["route_tables"][rt.name]  # type: ignore[no-any-return]
+    return m.topo["transit_gateways"][m.vpc_of[rt.name]]["route_tables"][rt.name]
 
 
 def _attachment(m: Mapper, inst: Instance) -> str:

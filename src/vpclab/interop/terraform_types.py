@@ -168,7 +168,7 @@ def _route_table(m: Mapper, inst: Instance) -> Topo:
         if main is None:
             main = tables[f"{rt.name}.main"] = {"main": True, "subnets": [], "routes": {}}
         return main
-    return m.vpc(m.vpc_of[rt.name])["route_tables"][rt.name]  # type: ignore[no-any-return]
+    return m.vpc(m.vpc_of[rt.name])["route_tables"][rt.name]
 
 
 def route(m: Mapper, inst: Instance) -> None:
