@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import terraform_endpoints as endpoints
 from . import terraform_tgw as tgw
 from .terraform import Instance
 from .terraform_map import Mapper, Topo, Translator
@@ -353,6 +354,7 @@ ORDER: dict[str, Translator] = {
     "aws_vpc_ipv4_cidr_block_association": cidr_association,
     "aws_subnet": subnet,
     "aws_internet_gateway": internet_gateway,
+    "aws_egress_only_internet_gateway": endpoints.egress_only_internet_gateway,
     "aws_eip": elastic_ip,
     "aws_nat_gateway": nat_gateway,
     "aws_vpc_peering_connection": peering,
@@ -375,4 +377,7 @@ ORDER: dict[str, Translator] = {
     "aws_route": route,
     "aws_route_table_association": route_table_association,
     "aws_instance": instance,
+    "aws_vpc_endpoint": endpoints.vpc_endpoint,
+    "aws_vpc_endpoint_route_table_association": endpoints.route_table_association,
+    "aws_vpc_endpoint_subnet_association": endpoints.subnet_association,
 }

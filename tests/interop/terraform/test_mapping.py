@@ -463,3 +463,66 @@ def test_a_transit_gateway_attachment_overriding_default_tables_is_refused(tmp_p
             item["after"]["transit_gateway_default_route_table_association"] = False
     with pytest.raises(TerraformError, match="transit_gateway_default_route_table_association = false"):
         topology(write(tmp_path, p.plan()))
+
+
+def test_endpoints_and_egress_only_gateway(tmp_path: Path) -> None:
+    """A Gateway endpoint (the provider's default ``vpc_endpoint_type``) with its route tables from
+    ``route_table_ids`` and from a separate association, an Interface endpoint in a subnet, and an
+    egress-only internet gateway
+    (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_endpoint)."""
+    p = _edge(Plan())
+    p.add(
+        "aws_egress_only_internet_gateway.v6",
+        {},
+        refs={"vpc_id": ["aws_vpc.edge.id"]},
+        unknown=("id", "vpc_id"),
+    )
+    p.add(
+        "aws_vpc_endpoint.s3",
+        {"service_name": "com.amazonaws.us-east-1.s3"},
+        refs={
+            "vpc_id": ["aws_vpc.edge.id"],
+            "route_table_ids": ["aws_route_table.priv.id", "aws_route_table.priv"],
+        },
+        unknown=("id", "vpc_id", "route_table_ids"),
+    )
+    p.add(
+        "aws_vpc_endpoint_route_table_association.main",
+        {},
+        refs={
+            "vpc_endpoint_id": ["aws_vpc_endpoint.s3.id"],
+            "route_table_id": ["aws_default_route_table.main.id"],
+        },
+        unknown=("id", "vpc_endpoint_id", "route_table_id"),
+    )
+    p.add(
+        "aws_vpc_endpoint.sqs",
+        {
+            "service_name": "com.amazonaws.us-east-1.sqs",
+            "vpc_endpoint_type": "Interface",
+            "private_dns_enabled": False,
+        },
+        refs={
+            "vpc_id": ["aws_vpc.edge.id"],
+            "subnet_ids": ["aws_subnet.priv.id"],
+            "security_group_ids": ["aws_security_group.app.id"],
+        },
+        unknown=("id", "vpc_id", "subnet_ids", "security_group_ids"),
+    )
+    topo, _ = topology(write(tmp_path, p.plan()))
+    edge = topo["vpcs"]["aws_vpc.edge"]
+    assert edge["egress_only_internet_gateway"] is True
+    assert edge["endpoints"]["aws_vpc_endpoint.s3"]["type"] == "gateway"
+    assert edge["endpoints"]["aws_vpc_endpoint.s3"]["route_tables"] == [
+        "aws_route_table.priv",
+        "aws_default_route_table.main",
+    ]
+    sqs = edge["endpoints"]["aws_vpc_endpoint.sqs"]
+    assert (sqs["type"], sqs["subnets"], sqs["groups"], sqs["private_dns"]) == (
+        "interface",
+        ["aws_subnet.priv"],
+        ["aws_security_group.app"],
+        False,
+    )
+    net = load_plan(tmp_path / "plan.json")
+    assert net.resource("aws_vpc_endpoint.s3").vpc_endpoint_type == "Gateway"
