@@ -214,6 +214,13 @@ def _sg_rules(
                 target = m.ref(inst, attr, ("aws_security_group",), value=sg)
                 assert target is not None
                 out.append({**base, "group": target.name})
+            if not values:  # the groups' ids are unknown until apply: the block's references
+                named: list[str] = []
+                for r in (sub_expr or {}).get("references") or []:
+                    found = m._resolve(inst, str(r))
+                    if found is not None and found.type == "aws_security_group" and found.name not in named:
+                        named.append(found.name)
+                out += [{**base, "group": name} for name in named]
     if rule.get("prefix_list_ids") or rule.get("prefix_list_id"):
         raise m.fail(inst, attr, "prefix-list rules are not imported yet")
     return out

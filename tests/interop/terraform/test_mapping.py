@@ -526,3 +526,43 @@ def test_endpoints_and_egress_only_gateway(tmp_path: Path) -> None:
     )
     net = load_plan(tmp_path / "plan.json")
     assert net.resource("aws_vpc_endpoint.s3").vpc_endpoint_type == "Gateway"
+
+
+def test_an_inline_rule_names_a_group_created_by_the_plan(tmp_path: Path) -> None:
+    """``ingress { security_groups = [aws_security_group.web.id] }`` in a plan that creates both
+    groups: the ids are unknown until apply, the block's references name the group."""
+    p = Plan()
+    p.add("aws_vpc.a", {"cidr_block": "10.0.0.0/16"}, unknown=("id",))
+    p.add(
+        "aws_security_group.web",
+        {"ingress": [], "egress": []},
+        refs={"vpc_id": ["aws_vpc.a.id"]},
+        unknown=("id", "vpc_id"),
+    )
+    rule = {
+        "protocol": "tcp",
+        "from_port": 5432,
+        "to_port": 5432,
+        "cidr_blocks": [],
+        "security_groups": [],
+        "self": False,
+    }
+    p.add(
+        "aws_security_group.db",
+        {"ingress": [rule], "egress": []},
+        refs={"vpc_id": ["aws_vpc.a.id"]},
+        unknown=("id", "vpc_id"),
+        blocks={
+            "ingress": [
+                {
+                    "protocol": "tcp",
+                    "from_port": 5432,
+                    "to_port": 5432,
+                    "security_groups": ["aws_security_group.web.id", "aws_security_group.web"],
+                }
+            ]
+        },
+    )
+    topo, _ = topology(write(tmp_path, p.plan()))
+    db = topo["vpcs"]["aws_vpc.a"]["security_groups"]["aws_security_group.db"]
+    assert db["ingress"] == [{"protocol": "tcp", "port": 5432, "group": "aws_security_group.web"}]
