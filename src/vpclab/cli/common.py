@@ -49,7 +49,11 @@ def load_file(file: Path) -> Network:
         if file.suffix == ".json":
             from ..interop.terraform_import import load_plan
 
-            return load_plan(file)
+            said: list[str] = []
+            net = load_plan(file, said=said)
+            for line in said:  # what was skipped (other providers' resources), counted
+                err().print(line, markup=False)
+            return net
         return load(file)
     except TopologyError as exc:
         console = out()

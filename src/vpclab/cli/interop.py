@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..core.errors import VpclabError
-from .common import EXIT_INVALID, check_files, out
+from .common import EXIT_INVALID, check_files, err, out
 
 app = typer.Typer(
     help="Bring real networks in: Terraform plans and state (see docs/interop.md).\n\n"
@@ -60,15 +60,17 @@ def terraform(
 
     Example:  vpclab import terraform examples/terraform/plan.json -o after.yaml
     """
-    from ..interop.terraform_import import TerraformProblems, load_plan, to_yaml, topology
+    from ..interop.terraform_import import TerraformProblems, load_plan, notes, to_yaml, topology
 
     check_files([file])
     try:
-        topo, _ = topology(file, side.value)
+        topo, doc = topology(file, side.value)
         load_plan(file, side.value)  # AWS's rules: a topology vpclab would refuse is not printed
     except (VpclabError, TerraformProblems) as exc:
         out().print(str(exc), markup=False)
         raise typer.Exit(EXIT_INVALID) from None
+    for line in notes(doc):
+        err().print(line, markup=False)
     text = to_yaml(topo, header=f"# vpclab topology imported from {file} ({side.value} values)\n")
     if output is None:
         sys.stdout.write(text)

@@ -256,11 +256,15 @@ def _after(plan: Path) -> Network:
     from ..core.errors import VpclabError
     from ..interop.terraform_import import load_plan
 
+    said: list[str] = []
     try:
-        return load_plan(plan)
+        net = load_plan(plan, said=said)
     except VpclabError as exc:
         _console().print(str(exc), markup=False)
         raise typer.Exit(EXIT_FAIL) from None
+    for line in said:
+        err().print(line, markup=False)
+    return net
 
 
 def _change(plan: Path) -> tuple[Network, Network]:
@@ -268,11 +272,15 @@ def _change(plan: Path) -> tuple[Network, Network]:
     from ..core.errors import VpclabError
     from ..interop.terraform_import import load_change
 
+    said: list[str] = []
     try:
-        return load_change(plan)
+        networks = load_change(plan, said=said)
     except VpclabError as exc:
         _console().print(str(exc), markup=False)
         raise typer.Exit(EXIT_FAIL) from None
+    for line in said:
+        err().print(line, markup=False)
+    return networks
 
 
 def check(

@@ -57,13 +57,27 @@ def _pruned(value: Any) -> Any:
     return value
 
 
-def load_plan(path: str | Path, side: str = "planned") -> Network:
-    """The network of one side of a plan (or of a state), loaded through AWS's rules."""
+def notes(doc: Document) -> list[str]:
+    """What was read and not modelled, said (other providers' resources are skipped, counted)."""
+    if not doc.skipped:
+        return []
+    n = len(doc.skipped)
+    return [
+        f"{doc.file}: {n} resource{'s' if n != 1 else ''} of other providers not read "
+        f"(first: {doc.skipped[0]})"
+    ]
+
+
+def load_plan(path: str | Path, side: str = "planned", said: list[str] | None = None) -> Network:
+    """The network of one side of a plan (or of a state), loaded through AWS's rules; ``said``
+    collects the notes on what was skipped."""
     topo, doc = topology(path, side)
+    if said is not None:
+        said += notes(doc)
     return _load(topo, doc, side)
 
 
-def load_change(path: str | Path) -> tuple[Network, Network]:
+def load_change(path: str | Path, said: list[str] | None = None) -> tuple[Network, Network]:
     """(before, after): a plan's prior state and planned values, as two networks named alike."""
     file = str(path)
     raw = read(path)
@@ -75,6 +89,8 @@ def load_change(path: str | Path) -> tuple[Network, Network]:
             "(save one with `terraform plan -out` and `terraform show -json`)",
         )
     before_doc, after_doc = document(raw, file, "prior"), document(raw, file, "planned")
+    if said is not None:
+        said += notes(after_doc)
     return (
         _load(translate(before_doc), before_doc, "prior"),
         _load(translate(after_doc), after_doc, "planned"),

@@ -147,3 +147,29 @@ def test_bad_input_is_one_line(tmp_path: Path, case: str, command: str) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     [line] = result.output.splitlines()
     assert line.startswith(f"{path}: {expected}"), line
+
+
+@pytest.mark.parametrize("command", ["import", "check", "diff", "show"])
+def test_other_providers_resources_are_counted_not_dropped_silently(tmp_path: Path, command: str) -> None:
+    """A plan that mixes providers is read for its AWS resources; the others are named on stderr."""
+    p = Plan().add("aws_vpc.a", {"cidr_block": "10.0.0.0/16"}, unknown=("id",))
+    p.add(
+        "random_id.suffix",
+        {"byte_length": 4},
+        unknown=("id",),
+        provider="registry.terraform.io/hashicorp/random",
+    )
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(p.plan()), encoding="utf-8")
+    args = {
+        "import": ["import", "terraform", str(path)],
+        "check": ["check", "--plan", str(path), "--intents", str(INTENTS)],
+        "diff": ["diff", "--plan", str(path)],
+        "show": ["show", str(path)],
+    }[command]
+    result = runner.invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert (
+        f"{path}: 1 resource of other providers not read (first: $.resource_changes[1].provider_name)"
+        in result.stderr
+    )
