@@ -201,7 +201,7 @@ def translate(doc: Document) -> Topo:
     from .terraform_types import ORDER
 
     m = Mapper(doc)
-    known = set(ORDER)
+    known = {key.split("#", 1)[0] for key in ORDER}
     for inst in doc.instances:
         if inst.type not in known:
             raise TerraformError(
@@ -210,7 +210,8 @@ def translate(doc: Document) -> Topo:
                 f"{inst.address}: resource type {inst.type} is not one vpclab imports "
                 "(docs/interop.md lists those it does)",
             )
-    for rtype, fn in ORDER.items():
+    for key, fn in ORDER.items():
+        rtype = key.split("#", 1)[0]  # "TYPE#step": a later pass over the same type
         for inst in [i for i in doc.instances if i.type == rtype]:
             fn(m, inst)
     for key in [k for k, v in m.topo.items() if v == {}]:

@@ -355,6 +355,56 @@ def instance(m: Mapper, inst: Instance) -> None:
     m.section(m.vpc(m.vpc_of[sub.name]), "instances")[inst.name] = spec
 
 
+def network_interface(m: Mapper, inst: Instance) -> None:
+    """An ``aws_network_interface``: its subnet, groups, first private IP, source/dest check."""
+    sub = m.ref(inst, "subnet_id", ("aws_subnet",))
+    assert sub is not None
+    spec: Topo = {"subnet": sub.name, "groups": [], "tags": m.tags(inst)}
+    for i, sg in enumerate(inst.values.get("security_groups") or []):
+        target = m.ref(inst, f"security_groups[{i}]", ("aws_security_group",), value=sg)
+        assert target is not None
+        spec["groups"].append(target.name)
+    if not spec["groups"]:
+        block = m.doc.config.get(inst.config) or {}
+        for r in ((block.get("expressions") or {}).get("security_groups") or {}).get("references") or []:
+            found = m._resolve(inst, str(r))
+            if found is not None and found.type == "aws_security_group" and found.name not in spec["groups"]:
+                spec["groups"].append(found.name)
+    ips = inst.values.get("private_ips") or []
+    if inst.values.get("private_ip") or ips:
+        spec["private_ip"] = inst.values.get("private_ip") or ips[0]
+    if inst.values.get("source_dest_check") is False:
+        spec["source_dest_check"] = False
+    if inst.values.get("description"):
+        spec["description"] = inst.values["description"]
+    m.vpc_of[inst.name] = m.vpc_of[sub.name]
+    m.section(m.vpc(m.vpc_of[sub.name]), "network_interfaces")[inst.name] = spec
+
+
+def eip_association(m: Mapper, inst: Instance, attr: str = "allocation_id") -> None:
+    """An Elastic IP on an instance or an interface: ``aws_eip`` with ``instance`` /
+    ``network_interface``, or ``aws_eip_association``."""
+    eip = inst if inst.type == "aws_eip" else m.ref(inst, attr, ("aws_eip",))
+    assert eip is not None
+    configured = (m.doc.config.get(inst.config) or {}).get("expressions") or {}
+    for key, kinds in (
+        ("instance", ("aws_instance",)),
+        ("instance_id", ("aws_instance",)),
+        ("network_interface", ("aws_network_interface",)),
+        ("network_interface_id", ("aws_network_interface",)),
+    ):
+        # an aws_eip's network_interface is also set by AWS when a NAT gateway uses it: only the
+        # configuration's own argument says the user associated it
+        if key in configured or (inst.type == "aws_eip_association" and inst.values.get(key)):
+            target = m.ref(inst, key, kinds)
+            assert target is not None
+            section = "instances" if kinds == ("aws_instance",) else "network_interfaces"
+            m.vpc(m.vpc_of[target.name])[section][target.name]["elastic_ip"] = eip.name
+            return
+    if inst.type == "aws_eip_association":
+        raise m.fail(inst, "", "an Elastic IP association names neither an instance nor a network interface")
+
+
 #: every type vpclab imports, in translation order (what a resource refers to comes first)
 ORDER: dict[str, Translator] = {
     "aws_vpc": vpc,
@@ -384,6 +434,9 @@ ORDER: dict[str, Translator] = {
     "aws_route": route,
     "aws_route_table_association": route_table_association,
     "aws_instance": instance,
+    "aws_network_interface": network_interface,
+    "aws_eip_association": eip_association,
+    "aws_eip#association": eip_association,  # an aws_eip's own instance / network_interface
     "aws_vpc_endpoint": endpoints.vpc_endpoint,
     "aws_vpc_endpoint_route_table_association": endpoints.route_table_association,
     "aws_vpc_endpoint_subnet_association": endpoints.subnet_association,

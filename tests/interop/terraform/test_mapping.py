@@ -566,3 +566,56 @@ def test_an_inline_rule_names_a_group_created_by_the_plan(tmp_path: Path) -> Non
     topo, _ = topology(write(tmp_path, p.plan()))
     db = topo["vpcs"]["aws_vpc.a"]["security_groups"]["aws_security_group.db"]
     assert db["ingress"] == [{"protocol": "tcp", "port": 5432, "group": "aws_security_group.web"}]
+
+
+def test_network_interfaces_and_elastic_ip_associations(tmp_path: Path) -> None:
+    """An ``aws_network_interface`` (a route target, source/dest check off), an ``aws_eip`` given
+    its ``instance``, and an ``aws_eip_association`` to the interface."""
+    p = _edge(Plan())
+    p.add(
+        "aws_network_interface.appliance",
+        {"private_ips": ["10.9.1.50"], "source_dest_check": False},
+        refs={"subnet_id": ["aws_subnet.pub.id"], "security_groups": ["aws_security_group.app.id"]},
+        unknown=("id", "subnet_id", "security_groups"),
+    )
+    p.add(
+        "aws_route.via_appliance",
+        {"destination_cidr_block": "192.168.0.0/16"},
+        refs={
+            "route_table_id": ["aws_route_table.priv.id"],
+            "network_interface_id": ["aws_network_interface.appliance.id"],
+        },
+        unknown=("id", "route_table_id", "network_interface_id"),
+    )
+    p.add(
+        "aws_eip.app",
+        {"domain": "vpc"},
+        refs={"instance": ["aws_instance.app.id"]},
+        unknown=("id", "instance"),
+    )
+    p.add("aws_eip.appliance", {"domain": "vpc"}, unknown=("id",))
+    p.add(
+        "aws_eip_association.appliance",
+        {},
+        refs={
+            "allocation_id": ["aws_eip.appliance.id"],
+            "network_interface_id": ["aws_network_interface.appliance.id"],
+        },
+        unknown=("id", "allocation_id", "network_interface_id"),
+    )
+    topo, _ = topology(write(tmp_path, p.plan()))
+    edge = topo["vpcs"]["aws_vpc.edge"]
+    eni = edge["network_interfaces"]["aws_network_interface.appliance"]
+    assert (eni["subnet"], eni["groups"], eni["private_ip"], eni["source_dest_check"], eni["elastic_ip"]) == (
+        "aws_subnet.pub",
+        ["aws_security_group.app"],
+        "10.9.1.50",
+        False,
+        "aws_eip.appliance",
+    )
+    assert edge["route_tables"]["aws_route_table.priv"]["routes"]["192.168.0.0/16"] == (
+        "eni:aws_network_interface.appliance"
+    )
+    assert edge["instances"]["aws_instance.app"]["elastic_ip"] == "aws_eip.app"
+    net = load_plan(tmp_path / "plan.json")
+    assert net.resource("aws_network_interface.appliance").source_dest_check is False
