@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import api, control_plane, load, reach, reach_ipv6, soak
+from . import api, control_plane, load, reach, reach_ipv6, soak, terraform
 
 
 def machine() -> str:
@@ -40,6 +40,9 @@ def main() -> int:
         print(line)
     print()
     for line in load.report(load.run()):  # loading a topology: 10k/20k/40k VPCs, growth exponent
+        print(line)
+    print()
+    for line in terraform.report(terraform.run()):  # a 2,000-resource Terraform plan (issue 12)
         print(line)
     print()
     failed = api.main([])  # EC2 API throughput against moto's server; 1 if any call failed

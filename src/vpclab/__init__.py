@@ -4,12 +4,15 @@
     >>> cp = vpclab.ControlPlane()                       # AWS's rules over an empty World
     >>> vpc = cp.create_vpc(cidr_block="10.0.0.0/16")
     >>> net = vpclab.load("examples/two-peered-vpcs.yaml")  # a YAML topology, by name
+    >>> after = vpclab.load("examples/terraform/plan.json")  # a Terraform plan: the network after it
 
 This module is the composition root of the Python API: it wires vpclab's tracer into the
 ControlPlane as its Reachability Analyzer, so nothing below it imports across the layers.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .control import ControlPlane as _BareControlPlane
 from .control.access_scopes import AccessScopeAnalyser
@@ -20,7 +23,7 @@ from .model.world import World
 from .network import Network, diff
 from .network.access_scopes import analyse_scope
 from .network.insights import analyse
-from .topology import TopologyError, load, loads
+from .topology import TopologyError, loads
 
 
 class ControlPlane(_BareControlPlane):
@@ -32,6 +35,18 @@ class ControlPlane(_BareControlPlane):
                  access_analyser: AccessScopeAnalyser | None = analyse_scope) -> None:
         super().__init__(world, account_id=account_id, region=region, analyser=analyser,
                          access_analyser=access_analyser)
+
+
+def load(path: str | Path) -> Network:
+    """The network of a topology YAML file, or of a Terraform plan or state JSON file
+    (``terraform show -json``: a plan's network after the change)."""
+    if str(path).endswith(".json"):
+        from .interop.terraform_import import load_plan
+
+        return load_plan(path)
+    from .topology import load as load_topology
+
+    return load_topology(path)
 
 
 def __getattr__(name: str) -> object:

@@ -43,8 +43,17 @@ def check_files(files: list[Path]) -> None:
 
 
 def load_file(file: Path) -> Network:
-    """Load a topology; a VpclabError is printed (every problem, one per line) and exits 1."""
+    """Load a topology (or a Terraform plan/state .json); a VpclabError is printed (every problem,
+    one per line) and exits 1."""
     try:
+        if file.suffix == ".json":
+            from ..interop.terraform_import import load_plan
+
+            said: list[str] = []
+            net = load_plan(file, said=said)
+            for line in said:  # what was skipped (other providers' resources), counted
+                err().print(line, markup=False)
+            return net
         return load(file)
     except TopologyError as exc:
         console = out()
@@ -54,7 +63,11 @@ def load_file(file: Path) -> Network:
         console.print(f"invalid {file}: {n} problem{'s' if n != 1 else ''}", markup=False)
         raise typer.Exit(EXIT_INVALID) from None
     except VpclabError as exc:
-        out().print(f"{file}: {exc}", markup=False)
+        from ..interop.terraform import TerraformError
+        from ..interop.terraform_import import TerraformProblems
+
+        message = str(exc) if isinstance(exc, (TerraformError, TerraformProblems)) else f"{file}: {exc}"
+        out().print(message, markup=False)
         raise typer.Exit(EXIT_INVALID) from None
     except Exception as exc:  # a bug in vpclab: say so plainly, still no traceback
         err().print(f"vpclab: internal error while loading {file}: {type(exc).__name__}: {exc} "

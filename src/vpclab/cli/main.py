@@ -18,6 +18,7 @@ from rich.table import Table
 
 from ..topology import json_schema
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
+from .interop import app as import_app
 from .present import KINDS, as_dict, summary, title
 from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
@@ -143,6 +144,7 @@ def schema() -> None:
 
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
 app.add_typer(state_app, name="state")  # vpclab state backup (cli/state.py)
+app.add_typer(import_app, name="import")  # vpclab import terraform (cli/interop.py)
 for _name, _command in REACH_COMMANDS.items():  # trace, matrix, check, diff (cli/reach.py)
     app.command(_name)(_command)
 

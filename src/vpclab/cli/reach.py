@@ -227,26 +227,93 @@ def matrix(
 
 
 # -- check --------------------------------------------------------------------------------------
+PlanOpt = Annotated[
+    Path | None,
+    typer.Option("--plan", metavar="PLAN.json", show_default=False,
+                 help="A Terraform plan (`terraform show -json`) instead of FILE: the network after it."),
+]
+OnOpt = Annotated[
+    Path | None,
+    typer.Option("--on", metavar="SNAPSHOT_DIR", show_default=False,
+                 help="Apply the plan on top of a snapshot folder (not available yet)."),
+]
+
+
+def _plan_networks(file: Path | None, plan: Path | None, on: Path | None) -> Path:
+    """The plan file of ``--plan`` (exactly one of FILE and --plan; --on is not available yet)."""
+    if on is not None:
+        raise _usage(f"--on {on}: applying a plan on top of a snapshot folder is not available yet "
+                     "(vpclab cannot load snapshot folders yet); use --plan alone")
+    if (file is None) == (plan is None):
+        raise _usage("give a topology FILE or --plan PLAN.json (one of them)")
+    assert plan is not None
+    check_files([plan])
+    return plan
+
+
+def _after(plan: Path) -> Network:
+    """The network a plan leaves (a state: the state's network); errors one line each, exit 1."""
+    from ..core.errors import VpclabError
+    from ..interop.terraform_import import load_plan
+
+    said: list[str] = []
+    try:
+        net = load_plan(plan, said=said)
+    except VpclabError as exc:
+        _console().print(str(exc), markup=False)
+        raise typer.Exit(EXIT_FAIL) from None
+    for line in said:
+        err().print(line, markup=False)
+    return net
+
+
+def _change(plan: Path) -> tuple[Network, Network]:
+    """(before, after) of a plan; errors as load_file's: one line each, exit 1."""
+    from ..core.errors import VpclabError
+    from ..interop.terraform_import import load_change
+
+    said: list[str] = []
+    try:
+        networks = load_change(plan, said=said)
+    except VpclabError as exc:
+        _console().print(str(exc), markup=False)
+        raise typer.Exit(EXIT_FAIL) from None
+    for line in said:
+        err().print(line, markup=False)
+    return networks
+
+
 def check(
-    file: FileArg,
     intents: Annotated[
         Path,
         typer.Option(
             "--intents", "-i", help="An intents YAML file.", show_default=False, metavar="INTENTS.yaml"
         ),
     ],
+    file: Annotated[Path | None, typer.Argument(help="A topology YAML file (or give --plan).",
+                                                show_default=False, metavar="FILE")] = None,
     format: FormatOpt = Format.table,
+    plan: PlanOpt = None,
+    on: OnOpt = None,
 ) -> None:
     """Check intents ("web may reach db on 5432", "dev never reaches prod", "only via egress").
+
+    With --plan PLAN.json the intents are checked on the network a Terraform plan leaves (its
+    planned values): a CI gate that fails before the change is applied.
 
     Exit code 1 if any intent is violated (each violation is listed with its trace's causes and fixes)
     or the network is invalid, 2 for a missing or invalid intents file (FILE:LINE:COL: message).
 
     Example:  vpclab check examples/centralized-egress.yaml --intents examples/intents/centralized-egress.yaml
+
+    Example:  vpclab check --plan examples/terraform/plan.json --intents examples/terraform/intents.yaml
     """
     from ..network.intents import IntentError
 
-    net = _load(file)
+    if plan is not None or on is not None or file is None:
+        net = _after(_plan_networks(file, plan, on))
+    else:
+        net = _load(file)
     if not intents.is_file():
         raise _usage(f"no such file: {intents}")
     try:
@@ -304,11 +371,11 @@ def _flow(spec: str) -> tuple[str, int | None]:
 
 def diff(
     old: Annotated[
-        Path, typer.Argument(help="The network before the change.", show_default=False, metavar="OLD")
-    ],
+        Path | None, typer.Argument(help="The network before the change.", show_default=False, metavar="OLD")
+    ] = None,
     new: Annotated[
-        Path, typer.Argument(help="The network after the change.", show_default=False, metavar="NEW")
-    ],
+        Path | None, typer.Argument(help="The network after the change.", show_default=False, metavar="NEW")
+    ] = None,
     flows: Annotated[
         list[str] | None,
         typer.Option(
@@ -322,8 +389,13 @@ def diff(
         bool, typer.Option("--exit-code", help="Exit 1 when any flow opened or closed.")
     ] = False,
     format: FormatOpt = Format.table,
+    plan: PlanOpt = None,
+    on: OnOpt = None,
 ) -> None:
     """The flows a change opens and closes: OLD and NEW compared pair by pair, by name.
+
+    With --plan PLAN.json (instead of OLD and NEW) a Terraform plan's prior state is compared with
+    its planned values: the flows the change would open and close.
 
     Each opened flow shows its new path; each closed one the causes and fixes in NEW.
 
@@ -332,10 +404,19 @@ def diff(
     where my-triangle.yaml is a changed copy, e.g. without b's route to c:
 
         sed '/10.2.0.0\\/16: pcx:b-c/d' examples/peering-triangle.yaml > my-triangle.yaml
+
+    Example:  vpclab diff --plan examples/terraform/plan.json
     """
     from ..network.diff import DEFAULT_FLOWS, diff_networks
 
-    before, after = _load(old), _load(new)
+    if plan is not None or on is not None:
+        if old is not None or new is not None:
+            raise _usage("give OLD and NEW, or --plan PLAN.json (not both)")
+        before, after = _change(_plan_networks(None, plan, on))
+    elif old is None or new is None:
+        raise _usage("give OLD and NEW topology files, or --plan PLAN.json")
+    else:
+        before, after = _load(old), _load(new)
     compare = tuple(_flow(f) for f in flows) if flows else DEFAULT_FLOWS
     d = diff_networks(before, after, flows=compare, level=level.value)
     if format is Format.json:

@@ -1,0 +1,1 @@
+"""Real networks in, designs out: Terraform plan/state JSON import (terraform*.py)."""
