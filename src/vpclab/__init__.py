@@ -11,6 +11,8 @@ ControlPlane as its Reachability Analyzer, so nothing below it imports across th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .control import ControlPlane as _BareControlPlane
 from .control.access_scopes import AccessScopeAnalyser
 from .control.insights import Analyser
@@ -20,7 +22,19 @@ from .model.world import World
 from .network import Network, diff
 from .network.access_scopes import analyse_scope
 from .network.insights import analyse
-from .topology import TopologyError, load, loads
+from .topology import TopologyError, loads
+from .topology import load as _load_topology
+
+
+def load(path: str | Path) -> Network:
+    """A network from a YAML topology file, or from a snapshot folder (``vpclab snapshot aws``'s
+    layout, or ``vpclab export describe-json``'s): ``vpclab.load("snap/")``. A snapshot's load
+    report (what was not modelled, what was inconsistent) is ``net.report``."""
+    if Path(path).is_dir():
+        from .interop.snapshot_load import load_snapshot
+
+        return load_snapshot(path)
+    return _load_topology(path)
 
 
 class ControlPlane(_BareControlPlane):

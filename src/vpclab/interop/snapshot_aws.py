@@ -35,7 +35,7 @@ class Result:
 Progress = Callable[[str], None]
 
 
-def _session(profile: str | None, endpoint_url: str | None) -> Any:
+def _session(profile: str | None, _endpoint_url: str | None) -> Any:
     import boto3
 
     return boto3.Session(profile_name=profile) if profile else boto3.Session()
@@ -133,10 +133,13 @@ def _json_default(value: object) -> str:
 
 def take(out: Path, *, profile: str | None = None, regions: str | None = None,
          role_arns: Iterable[str] = (), endpoint_url: str | None = None,
-         progress: Progress = lambda _: None, version: str = "") -> Result:
-    """Snapshot the caller's account (and each role's) in each Region into ``out``."""
-    base = _session(profile, endpoint_url)
-    sessions = [base] + [_assumed(base, arn, endpoint_url) for arn in role_arns]
+         progress: Progress = lambda _: None, version: str = "", sessions: list[Any] | None = None) -> Result:
+    """Snapshot the caller's account (and each role's) in each Region into ``out``.
+
+    ``sessions``: boto3 sessions to use instead (one per account; ``export describe-json``)."""
+    base = sessions[0] if sessions else _session(profile, endpoint_url)
+    if not sessions:
+        sessions = [base] + [_assumed(base, arn, endpoint_url) for arn in role_arns]
     result = Result(out, regions=_regions(base, regions, endpoint_url))
     identities = []
     for session in sessions:
