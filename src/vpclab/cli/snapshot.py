@@ -14,8 +14,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .common import EXIT_INVALID, check_files, err, load_file, out
 
-snapshot_app = typer.Typer(help="Take a read-only snapshot of live networks.", no_args_is_help=True)
-export_app = typer.Typer(help="Write a network out in another format.", no_args_is_help=True)
+snapshot_app = typer.Typer(help="Take a read-only snapshot of live networks (see docs/interop.md).\n\n"
+                                "Example:  vpclab snapshot aws --help", no_args_is_help=True)
+export_app = typer.Typer(help="Write a network out in another format (see docs/interop.md).\n\n"
+                              "Example:  vpclab export describe-json examples/two-peered-vpcs.yaml exported/",
+                         no_args_is_help=True)
 
 
 def _version() -> str:
