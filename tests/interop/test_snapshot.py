@@ -29,19 +29,29 @@ EXAMPLES = ROOT / "examples"
 
 
 def vpclab_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "vpclab", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "vpclab", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})},
+    )
 
 
 def same(a: Any, b: Any) -> tuple[Any, Any]:
-    return (sorted(a.sources), sorted(a.destinations), sorted(a.pairs)), \
-        (sorted(b.sources), sorted(b.destinations), sorted(b.pairs))
+    return (sorted(a.sources), sorted(a.destinations), sorted(a.pairs)), (
+        sorted(b.sources),
+        sorted(b.destinations),
+        sorted(b.pairs),
+    )
 
 
 def accounts_regions(net: vpclab.Network) -> tuple[list[str], list[str]]:
     res = list(net.world.resources())
-    return (sorted({r.owner_id for r in res if str(getattr(r, "owner_id", "")).isdigit()}),
-            sorted({r.region for r in res if getattr(r, "region", None)}))
+    return (
+        sorted({r.owner_id for r in res if str(getattr(r, "owner_id", "")).isdigit()}),
+        sorted({r.region for r in res if getattr(r, "region", None)}),
+    )
 
 
 # -- read-only ----------------------------------------------------------------------------------------
@@ -56,8 +66,9 @@ def test_a_snapshot_can_only_call_read_only_operations() -> None:
     assert set(IDENTITY) <= set(session.get_service_model("sts").operation_names)
 
 
-def test_every_call_a_snapshot_makes_is_in_the_read_only_table(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_call_a_snapshot_makes_is_in_the_read_only_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every request botocore sends while a snapshot is taken is watched (its before-call event)."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "123456789012")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "lab")
@@ -86,9 +97,16 @@ def test_round_trip_through_a_live_endpoint_keeps_the_matrices(served: Server, t
     net = vpclab.load(EXAMPLES / "two-peered-vpcs.yaml")
     (account,), regions = accounts_regions(net)
     snap = tmp_path / "snap"
-    proc = vpclab_cli("snapshot", "aws", str(snap), "--endpoint-url", served.url, "--regions", ",".join(regions),
-                      env={"AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "lab",
-                           "AWS_DEFAULT_REGION": regions[0]})
+    proc = vpclab_cli(
+        "snapshot",
+        "aws",
+        str(snap),
+        "--endpoint-url",
+        served.url,
+        "--regions",
+        ",".join(regions),
+        env={"AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "lab", "AWS_DEFAULT_REGION": regions[0]},
+    )
     assert proc.returncode == 0, proc.stderr
     assert f"snapshot of 1 account(s) {account}" in proc.stdout
     loaded = vpclab.load(snap)
@@ -127,11 +145,15 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_what_is_not_modelled_is_counted_and_the_rest_loads(exported: Path) -> None:
     loaded = vpclab.load(exported)
     assert loaded.report.not_loaded["TransitGateways"] == 1
-    assert any(line.startswith("not loaded (vpclab does not model it yet): 1 TransitGateways")
-               for line in loaded.report.lines())
+    assert any(
+        line.startswith("not loaded (vpclab does not model it yet): 1 TransitGateways")
+        for line in loaded.report.lines()
+    )
     # the routes to the transit gateway are reported with their file and JSON path
-    assert any("DescribeRouteTables.json: $.RouteTables[" in p and "InvalidTransitGatewayID.NotFound" in p
-               for p in loaded.report.problems)
+    assert any(
+        "DescribeRouteTables.json: $.RouteTables[" in p and "InvalidTransitGatewayID.NotFound" in p
+        for p in loaded.report.problems
+    )
     proc = vpclab_cli("show", str(exported))
     assert proc.returncode == 0, proc.stderr
     assert "TransitGateways" in proc.stderr
@@ -149,8 +171,10 @@ def test_a_route_to_a_missing_nat_gateway_is_reported_with_its_path(exported: Pa
     f = next(snap.glob("aws_configs/*/*/DescribeNatGateways.json"))
     f.write_text(json.dumps({"NatGateways": []}))
     loaded = vpclab.load(snap)
-    assert any("DescribeRouteTables.json: $.RouteTables[" in p and ".Routes[" in p and "NatGateway" in p
-               for p in loaded.report.problems), loaded.report.problems
+    assert any(
+        "DescribeRouteTables.json: $.RouteTables[" in p and ".Routes[" in p and "NatGateway" in p
+        for p in loaded.report.problems
+    ), loaded.report.problems
     assert len(loaded.world) > 0
 
 
@@ -181,8 +205,9 @@ def test_a_snapshot_from_a_newer_format_is_refused(exported: Path, tmp_path: Pat
     (snap / "manifest.json").write_text(json.dumps({**manifest, "format_version": 99}))
     proc = vpclab_cli("matrix", str(snap))
     assert proc.returncode == 1
-    assert proc.stdout.strip() == (f"{snap / 'manifest.json'}: $.format_version: 99 is newer than this "
-                                   "vpclab reads (1); upgrade vpclab")
+    assert proc.stdout.strip() == (
+        f"{snap / 'manifest.json'}: $.format_version: 99 is newer than this vpclab reads (1); upgrade vpclab"
+    )
 
 
 def test_a_folder_that_is_no_snapshot_is_a_usage_error(tmp_path: Path) -> None:
@@ -204,17 +229,27 @@ def test_a_snapshot_of_motos_server_loads(tmp_path: Path) -> None:
     server.start()
     try:
         url = f"http://127.0.0.1:{port}"
-        ec2 = boto3.client("ec2", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
-                           aws_secret_access_key="testing")
+        ec2 = boto3.client(
+            "ec2",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
         sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
-        ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
-            "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+        ec2.authorize_security_group_ingress(
+            GroupId=sg,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}
+            ],
+        )
         igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
         ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                region_name="us-east-1")
+        session = boto3.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
         take(tmp_path, sessions=[session], regions="us-east-1", endpoint_url=url)
         loaded = vpclab.load(tmp_path)
         assert vpc in loaded.world and subnet in loaded.world and sg in loaded.world

@@ -41,7 +41,8 @@ def check_files(files: list[Path]) -> None:
         if not f.exists():
             usage(f"no such file: {f}")
         if f.is_dir() and not is_snapshot(f):
-            usage(f"{f} is a directory, neither a topology file nor a snapshot folder (aws_configs/, manifest.json)")
+            usage(f"{f} is a directory, neither a topology file nor a snapshot folder "
+                  "(aws_configs/, manifest.json)")
 
 
 def load_any(file: Path) -> Network:

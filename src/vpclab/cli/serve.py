@@ -48,7 +48,8 @@ def serve(
         DEFAULT_STATE_PATH
     ),
     load: Annotated[
-        Path | None, typer.Option(help="Start from this YAML network or snapshot folder (only into an empty state).")
+        Path | None, typer.Option(help="Start from this YAML network or snapshot folder (only into an "
+                                        "empty state).")
     ] = None,
     no_default_vpc: Annotated[
         bool, typer.Option("--no-default-vpc", help="Do not give each account and Region a default VPC.")

@@ -44,8 +44,9 @@ def _session(profile: str | None, _endpoint_url: str | None) -> Any:
 def _client(session: Any, service: str, region: str, endpoint_url: str | None) -> Any:
     from botocore.config import Config
 
-    return session.client(service, region_name=region, endpoint_url=endpoint_url,
-                          config=Config(retries=RETRIES))
+    return session.client(
+        service, region_name=region, endpoint_url=endpoint_url, config=Config(retries=RETRIES)
+    )
 
 
 def _snake(operation: str) -> str:
@@ -79,12 +80,23 @@ def _assumed(session: Any, role_arn: str, endpoint_url: str | None) -> Any:
 
     sts = _client(session, "sts", session.region_name or "us-east-1", endpoint_url)
     creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="vpclab-snapshot")["Credentials"]
-    return boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"], region_name=session.region_name)
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=session.region_name,
+    )
 
 
-def snapshot_region(session: Any, out: Path, account: str, region: str, endpoint_url: str | None,
-                    result: Result, progress: Progress) -> None:
+def snapshot_region(
+    session: Any,
+    out: Path,
+    account: str,
+    region: str,
+    endpoint_url: str | None,
+    result: Result,
+    progress: Progress,
+) -> None:
     folder = out / CONFIGS / account / region
     folder.mkdir(parents=True, exist_ok=True)
     clients: dict[str, Any] = {}
@@ -131,9 +143,17 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def take(out: Path, *, profile: str | None = None, regions: str | None = None,
-         role_arns: Iterable[str] = (), endpoint_url: str | None = None,
-         progress: Progress = lambda _: None, version: str = "", sessions: list[Any] | None = None) -> Result:
+def take(
+    out: Path,
+    *,
+    profile: str | None = None,
+    regions: str | None = None,
+    role_arns: Iterable[str] = (),
+    endpoint_url: str | None = None,
+    progress: Progress = lambda _: None,
+    version: str = "",
+    sessions: list[Any] | None = None,
+) -> Result:
     """Snapshot the caller's account (and each role's) in each Region into ``out``.
 
     ``sessions``: boto3 sessions to use instead (one per account; ``export describe-json``)."""
@@ -149,9 +169,17 @@ def take(out: Path, *, profile: str | None = None, regions: str | None = None,
         result.accounts.append(who["Account"])
         for region in result.regions:
             snapshot_region(session, out, who["Account"], region, endpoint_url, result, progress)
-    manifest = {"format": "vpclab-aws-snapshot", "format_version": FORMAT_VERSION, "vpclab_version": version,
-                "taken_at": datetime.now(UTC).isoformat(timespec="seconds"), "identities": identities,
-                "accounts": result.accounts, "regions": result.regions, "endpoint_url": endpoint_url,
-                "layout": f"{CONFIGS}/<account>/<region>/<Operation>.json", "failures": result.failures}
+    manifest = {
+        "format": "vpclab-aws-snapshot",
+        "format_version": FORMAT_VERSION,
+        "vpclab_version": version,
+        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "identities": identities,
+        "accounts": result.accounts,
+        "regions": result.regions,
+        "endpoint_url": endpoint_url,
+        "layout": f"{CONFIGS}/<account>/<region>/<Operation>.json",
+        "failures": result.failures,
+    }
     _write(out / MANIFEST, manifest)
     return result

@@ -32,14 +32,29 @@ from ..network import Network
 from .snapshot_read import Region, manifest, regions
 
 #: describe keys the loader builds resources from; every other non-empty key is "not loaded"
-LOADED = ("Vpcs", "Subnets", "InternetGateways", "Addresses", "SecurityGroups", "NetworkAcls", "RouteTables",
-          "VpcPeeringConnections", "NatGateways", "NetworkInterfaces", "Instances")
+LOADED = (
+    "Vpcs",
+    "Subnets",
+    "InternetGateways",
+    "Addresses",
+    "SecurityGroups",
+    "NetworkAcls",
+    "RouteTables",
+    "VpcPeeringConnections",
+    "NatGateways",
+    "NetworkInterfaces",
+    "Instances",
+)
 #: keys that only repeat what a loaded key holds (rules of loaded groups, reservations of instances)
 DERIVED = ("SecurityGroupRules", "Reservations")
 #: route targets (the Route member) → CreateRoute's parameter
-ROUTE_TARGETS = {"NatGatewayId": "nat_gateway_id", "VpcPeeringConnectionId": "vpc_peering_connection_id",
-                 "NetworkInterfaceId": "network_interface_id", "TransitGatewayId": "transit_gateway_id",
-                 "EgressOnlyInternetGatewayId": "egress_only_internet_gateway_id"}
+ROUTE_TARGETS = {
+    "NatGatewayId": "nat_gateway_id",
+    "VpcPeeringConnectionId": "vpc_peering_connection_id",
+    "NetworkInterfaceId": "network_interface_id",
+    "TransitGatewayId": "transit_gateway_id",
+    "EgressOnlyInternetGatewayId": "egress_only_internet_gateway_id",
+}
 
 
 class PinnedIds(IdGenerator):
@@ -66,7 +81,10 @@ class Report:
     unread_files: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        out = [f"not loaded (vpclab does not model it yet): {n} {key}" for key, n in sorted(self.not_loaded.items())]
+        out = [
+            f"not loaded (vpclab does not model it yet): {n} {key}"
+            for key, n in sorted(self.not_loaded.items())
+        ]
         out += [f"not read: {n} file(s) {name}" for name, n in sorted(self.unread_files.items())]
         return out + self.problems
 
@@ -112,14 +130,24 @@ class Loader:
         finally:
             self.pinned.pins.clear()
 
-    def call(self, r: Region, where: str, action: str, *pins: str | None, account: str | None = None,
-             region: str | None = None, **params: Any) -> Any:
+    def call(
+        self,
+        r: Region,
+        where: str,
+        action: str,
+        *pins: str | None,
+        account: str | None = None,
+        region: str | None = None,
+        **params: Any,
+    ) -> Any:
         """One ControlPlane action; a refusal is a problem at ``file: where`` and None."""
         try:
             with self.pin(*pins):
                 return self.cp(account or r.account, region or r.region).call(action, params)
         except AwsError as err:
-            self.report.problems.append(f"{r.file_of(where.split('[')[0])}: $.{where}: {err.code}: {err.message}")
+            self.report.problems.append(
+                f"{r.file_of(where.split('[')[0])}: $.{where}: {err.code}: {err.message}"
+            )
             return None
 
     def name(self, item: dict[str, Any], rid: str) -> None:
@@ -153,4 +181,3 @@ def load_snapshot(path: str | Path) -> SnapshotNetwork:
                 ld.report.not_loaded[key] += len(items)
     build.build(ld, regs)
     return ld.net
-

@@ -60,10 +60,18 @@ OPS: tuple[Op, ...] = (
 #: calls made once per item of another call (the item's id as the named parameter)
 PER_ITEM: tuple[tuple[Op, str, str, str], ...] = (
     # (call, the listing file's items key, the item's id member, the call's parameter)
-    (Op("ec2", "GetTransitGatewayRouteTableAssociations", "Associations"),
-     "TransitGatewayRouteTables", "TransitGatewayRouteTableId", "TransitGatewayRouteTableId"),
-    (Op("ec2", "GetTransitGatewayRouteTablePropagations", "TransitGatewayRouteTablePropagations"),
-     "TransitGatewayRouteTables", "TransitGatewayRouteTableId", "TransitGatewayRouteTableId"),
+    (
+        Op("ec2", "GetTransitGatewayRouteTableAssociations", "Associations"),
+        "TransitGatewayRouteTables",
+        "TransitGatewayRouteTableId",
+        "TransitGatewayRouteTableId",
+    ),
+    (
+        Op("ec2", "GetTransitGatewayRouteTablePropagations", "TransitGatewayRouteTablePropagations"),
+        "TransitGatewayRouteTables",
+        "TransitGatewayRouteTableId",
+        "TransitGatewayRouteTableId",
+    ),
     (Op("ec2", "GetManagedPrefixListEntries", "Entries"), "PrefixLists", "PrefixListId", "PrefixListId"),
 )
 
@@ -77,5 +85,9 @@ IDENTITY = ("GetCallerIdentity", "AssumeRole")
 
 def operations() -> set[str]:
     """Every AWS operation name a snapshot can call."""
-    return ({op.operation for op in OPS} | {p[0].operation for p in PER_ITEM} | {"DescribeRegions"}
-            | set(IDENTITY))
+    return (
+        {op.operation for op in OPS}
+        | {p[0].operation for p in PER_ITEM}
+        | {"DescribeRegions"}
+        | set(IDENTITY)
+    )

@@ -44,8 +44,9 @@ def _json(path: Path) -> Any:
     try:
         return json.loads(path.read_text())
     except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{path}: $: not valid JSON (truncated?): {exc.msg} at line {exc.lineno} "
-                            f"column {exc.colno}") from None
+        raise SnapshotError(
+            f"{path}: $: not valid JSON (truncated?): {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"{path}: $: cannot read: {exc}") from None
 
@@ -59,8 +60,10 @@ def manifest(root: Path) -> dict[str, Any]:
         raise SnapshotError(f"{path}: $: expected an object, found {type(data).__name__}")
     version = data.get("format_version", FORMAT_VERSION)
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise SnapshotError(f"{path}: $.format_version: {version!r} is newer than this vpclab reads "
-                            f"({FORMAT_VERSION}); upgrade vpclab")
+        raise SnapshotError(
+            f"{path}: $.format_version: {version!r} is newer than this vpclab reads "
+            f"({FORMAT_VERSION}); upgrade vpclab"
+        )
     return data
 
 
@@ -83,7 +86,9 @@ def regions(root: Path) -> list[Region]:
                         raise SnapshotError(f"{f}: $: expected an object, found {type(data).__name__}")
                     items = data.get(op.key, [])
                     if not isinstance(items, list):
-                        raise SnapshotError(f"{f}: $.{op.key}: expected an array, found {type(items).__name__}")
+                        raise SnapshotError(
+                            f"{f}: $.{op.key}: expected an array, found {type(items).__name__}"
+                        )
                     for i, item in enumerate(items):
                         if not isinstance(item, dict):
                             raise SnapshotError(f"{f}: $.{op.key}[{i}]: expected an object")
