@@ -13,6 +13,7 @@ from ..model.interfaces import NetworkInterface
 from ..model.network_acl import NetworkAcl
 from ..model.route_table import RouteTable
 from ..model.security_group import SecurityGroup
+from . import snapshot_tgw as tgw
 from .snapshot_load import ROUTE_TARGETS, Loader, _snake, _tags
 from .snapshot_read import Region
 
@@ -27,6 +28,8 @@ def build(ld: Loader, regs: list[Region]) -> None:
     route_tables(ld, regs)
     peerings(ld, regs)
     security_group_rules(ld, regs)  # after peerings: a rule may name a peer VPC's group
+    tgw.transit_gateways(ld, regs)  # gateways, their route tables, VPC attachments
+    tgw.transit_gateway_tables(ld, regs)  # associations, propagations, static routes
     nat_gateways(ld, regs)
     network_interfaces(ld, regs)
     instances(ld, regs)

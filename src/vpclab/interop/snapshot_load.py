@@ -44,6 +44,9 @@ LOADED = (
     "NatGateways",
     "NetworkInterfaces",
     "Instances",
+    "TransitGateways",
+    "TransitGatewayRouteTables",
+    "TransitGatewayVpcAttachments",
 )
 #: keys that only repeat what a loaded key holds (rules of loaded groups, reservations of instances)
 DERIVED = ("SecurityGroupRules", "Reservations")
@@ -175,6 +178,8 @@ def load_snapshot(path: str | Path) -> SnapshotNetwork:
         for f in r.unread:
             ld.report.unread_files[f] += 1
         for key, items in r.items.items():
+            if key == "TransitGatewayAttachments":  # VPC attachments are loaded (from their own call)
+                items = [x for x in items if x.get("ResourceType") != "vpc"]
             if key == "PrefixLists":  # AWS's own lists (S3, DynamoDB) come with every Region
                 items = [x for x in items if x.get("OwnerId") != "AWS"]
             if items and key not in LOADED and key not in DERIVED:

@@ -73,10 +73,24 @@ PER_ITEM: tuple[tuple[Op, str, str, str], ...] = (
         "TransitGatewayRouteTableId",
     ),
     (Op("ec2", "GetManagedPrefixListEntries", "Entries"), "PrefixLists", "PrefixListId", "PrefixListId"),
+    # a transit gateway route table's static routes: AWS offers no Describe/Get/List for them, and
+    # SearchTransitGatewayRoutes only reads (the one read-only call not named Describe/Get/List)
+    (
+        Op("ec2", "SearchTransitGatewayRoutes", "Routes"),
+        "TransitGatewayRouteTables",
+        "TransitGatewayRouteTableId",
+        "TransitGatewayRouteTableId",
+    ),
 )
 
 #: extra parameters a call needs (GetResourceShares requires resourceOwner)
-PARAMS: dict[str, dict[str, object]] = {"GetResourceShares": {"resourceOwner": "SELF"}}
+PARAMS: dict[str, dict[str, object]] = {
+    "GetResourceShares": {"resourceOwner": "SELF"},
+    "SearchTransitGatewayRoutes": {"Filters": [{"Name": "type", "Values": ["static"]}]},
+}
+
+#: read-only operations whose names do not start with Describe/Get/List (tests/interop assert the rest do)
+READ_ONLY_EXCEPTIONS = {"AssumeRole", "SearchTransitGatewayRoutes"}
 
 #: the identity calls (STS): who the snapshot is of; AssumeRole (only with --role-arn) changes
 #: nothing in the account, it hands out temporary credentials

@@ -36,6 +36,11 @@ class Region:
     unread: list[str] = field(default_factory=list)
 
     def file_of(self, key: str) -> str:
+        """The file a JSON path's first key is in (``tgw-rtb-….Associations``: a per-item file)."""
+        if "." in key:
+            member = key.split(".")[1]
+            name = next((p[0].file for p in PER_ITEM if p[0].key == member), f"{member}.json")
+            return str(self.folder / name)
         name = next((op.file for op in OPS if op.key == key), f"{key}.json")
         return str(self.folder / name)
 
