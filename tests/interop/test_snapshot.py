@@ -262,3 +262,27 @@ def test_a_snapshot_of_motos_server_loads(tmp_path: Path) -> None:
         assert vpc in loaded.world and subnet in loaded.world and sg in loaded.world
     finally:
         server.stop()
+
+
+# -- every command that takes a topology file takes a snapshot folder -----------------------------------
+def test_check_and_diff_take_a_snapshot_folder(exported: Path) -> None:
+    """The centralized-egress design's intents hold on its snapshot (TGW associations, propagations,
+    the blackhole static route all come back), and the snapshot differs in no flow from the YAML."""
+    proc = vpclab_cli(
+        "check", str(exported), "--intents", str(EXAMPLES / "intents" / "centralized-egress.yaml")
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "3 intents, all hold" in proc.stdout
+    proc = vpclab_cli("diff", str(EXAMPLES / "centralized-egress.yaml"), str(exported))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "opened: 0 flows" in proc.stdout and "closed: 0 flows" in proc.stdout
+
+
+def test_serve_loads_a_snapshot_folder(exported: Path) -> None:
+    vpcs = json.loads(next(exported.glob("aws_configs/*/*/DescribeVpcs.json")).read_text())["Vpcs"]
+    srv = start_server("--no-default-vpc", "--load", str(exported))
+    try:
+        ec2 = srv.client(account="123456789012")
+        assert {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]} == {v["VpcId"] for v in vpcs}
+    finally:
+        stop_server(srv)
