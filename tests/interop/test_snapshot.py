@@ -286,3 +286,23 @@ def test_serve_loads_a_snapshot_folder(exported: Path) -> None:
         assert {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]} == {v["VpcId"] for v in vpcs}
     finally:
         stop_server(srv)
+
+
+def test_a_partial_snapshot_says_what_it_lacks(exported: Path, tmp_path: Path) -> None:
+    snap = _copy(exported, tmp_path / "snap")
+    region = next(snap.glob("aws_configs/*/*"))
+    (region / "DescribeSubnets.json").unlink()
+    manifest = json.loads((snap / "manifest.json").read_text())
+    (snap / "manifest.json").write_text(
+        json.dumps({**manifest, "failures": ["x/y/DescribeVpnGateways.json: denied"]})
+    )
+    loaded = vpclab.load(snap)
+    problems = loaded.report.problems
+    assert f"{region}: partial Region: no DescribeSubnets.json" in problems
+    assert (
+        f"{snap / 'manifest.json'}: $.failures[0]: not captured: x/y/DescribeVpnGateways.json: denied"
+        in problems
+    )
+    # what refers to the missing subnets is reported by path; the VPCs still load
+    assert any("DescribeRouteTables.json: $.RouteTables[" in p and "Associations" in p for p in problems)
+    assert len(list(loaded.world.resources())) > 0 and loaded.resource("egress").id.startswith("vpc-")

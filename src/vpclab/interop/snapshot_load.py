@@ -29,6 +29,7 @@ from ..core.ids import IdGenerator
 from ..model.base import ID_PREFIXES
 from ..model.world import World
 from ..network import Network
+from .snapshot_ops import MANIFEST, OPS
 from .snapshot_read import Region, manifest, regions
 
 #: describe keys the loader builds resources from; every other non-empty key is "not loaded"
@@ -48,6 +49,8 @@ LOADED = (
     "TransitGatewayRouteTables",
     "TransitGatewayVpcAttachments",
 )
+#: the describe files of the loaded keys: a Region folder without one of them is partial
+LOADED_FILES = tuple(op.file for op in OPS if op.key in (*LOADED, "Reservations"))
 #: keys that only repeat what a loaded key holds (rules of loaded groups, reservations of instances)
 DERIVED = ("SecurityGroupRules", "Reservations")
 #: route targets (the Route member) → CreateRoute's parameter
@@ -171,10 +174,16 @@ def load_snapshot(path: str | Path) -> SnapshotNetwork:
     from . import snapshot_build as build
 
     root = Path(path)
-    manifest(root)
+    about = manifest(root)
     regs = regions(root)
     ld = Loader(root)
+    # a partial snapshot says so: calls that failed when it was taken, describe files missing
+    for i, failure in enumerate(about.get("failures", [])):
+        ld.report.problems.append(f"{root / MANIFEST}: $.failures[{i}]: not captured: {failure}")
     for r in regs:
+        missing = [f for f in LOADED_FILES if not (r.folder / f).is_file()]
+        if missing:
+            ld.report.problems.append(f"{r.folder}: partial Region: no {', '.join(missing)}")
         for f in r.unread:
             ld.report.unread_files[f] += 1
         for key, items in r.items.items():
