@@ -306,3 +306,24 @@ def test_a_partial_snapshot_says_what_it_lacks(exported: Path, tmp_path: Path) -
     # what refers to the missing subnets is reported by path; the VPCs still load
     assert any("DescribeRouteTables.json: $.RouteTables[" in p and "Associations" in p for p in problems)
     assert len(list(loaded.world.resources())) > 0 and loaded.resource("egress").id.startswith("vpc-")
+
+
+def test_an_ami_outside_the_catalogue_still_loads_its_instance(exported: Path, tmp_path: Path) -> None:
+    """A real account's own AMI (or another emulator's) is not in vpclab's image catalogue: the
+    instance still loads, on a stand-in image, and the report counts it."""
+    snap = _copy(exported, tmp_path / "snap")
+    f = next(snap.glob("aws_configs/*/*/DescribeInstances.json"))
+    body = json.loads(f.read_text())
+    for reservation in body["Reservations"]:
+        for inst in reservation["Instances"]:
+            inst["ImageId"] = "ami-0123456789abcdef0"
+    f.write_text(json.dumps(body))
+    loaded = vpclab.load(snap)
+    assert loaded.report.problems == []
+    assert (
+        loaded.report.not_loaded[
+            "Instances' ImageId (not in vpclab's catalogue: a catalogue image stands in)"
+        ]
+        == 2
+    )
+    assert loaded.resource("spoke-a-host").id.startswith("i-")

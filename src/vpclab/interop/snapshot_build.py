@@ -425,6 +425,18 @@ def network_interfaces(ld: Loader, regs: list[Region]) -> None:
             )
 
 
+def _image(ld: Loader, r: Region, image_id: str) -> str:
+    """The instance's AMI, or (an AMI outside vpclab's image catalogue: a real account's own, another
+    emulator's) the Region's first catalogue image standing in for it, counted in the report. The
+    image plays no part in reachability; the instance, its interface and groups do."""
+    from ..model.images import find_image, images
+
+    if find_image(r.region, image_id) is not None or not images(r.region):
+        return image_id
+    ld.report.not_loaded["Instances' ImageId (not in vpclab's catalogue: a catalogue image stands in)"] += 1
+    return images(r.region)[0].image_id
+
+
 def instances(ld: Loader, regs: list[Region]) -> None:
     for r, i, inst in ld.each(regs, "Instances"):
         if inst.get("State", {}).get("Name") in ("terminated", "shutting-down"):
@@ -450,7 +462,7 @@ def instances(ld: Loader, regs: list[Region]) -> None:
             "run_instances",
             inst["InstanceId"],
             primary.get("NetworkInterfaceId"),
-            image_id=inst.get("ImageId", ""),
+            image_id=_image(ld, r, inst.get("ImageId", "")),
             instance_type=inst.get("InstanceType", "t3.micro"),
             min_count=1,
             max_count=1,
