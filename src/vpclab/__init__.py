@@ -38,8 +38,14 @@ class ControlPlane(_BareControlPlane):
 
 
 def load(path: str | Path) -> Network:
-    """The network of a topology YAML file, or of a Terraform plan or state JSON file
+    """The network of a topology YAML file, of a snapshot folder (``vpclab snapshot aws``'s layout,
+    or ``vpclab export describe-json``'s: ``vpclab.load("snap/")``, its load report — what was not
+    modelled, what was inconsistent — in ``net.report``), or of a Terraform plan or state JSON file
     (``terraform show -json``: a plan's network after the change)."""
+    if Path(path).is_dir():
+        from .interop.snapshot_load import load_snapshot
+
+        return load_snapshot(path)
     if str(path).endswith(".json"):
         from .interop.terraform_import import load_plan
 

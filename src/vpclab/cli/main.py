@@ -22,6 +22,7 @@ from .interop import app as import_app
 from .present import KINDS, as_dict, summary, title
 from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
+from .snapshot import export_app, snapshot_app
 from .state import app as state_app
 
 app = typer.Typer(
@@ -145,6 +146,8 @@ def schema() -> None:
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
 app.add_typer(state_app, name="state")  # vpclab state backup (cli/state.py)
 app.add_typer(import_app, name="import")  # vpclab import terraform (cli/interop.py)
+app.add_typer(snapshot_app, name="snapshot")  # vpclab snapshot aws (cli/snapshot.py)
+app.add_typer(export_app, name="export")  # vpclab export describe-json (cli/snapshot.py)
 for _name, _command in REACH_COMMANDS.items():  # trace, matrix, check, diff (cli/reach.py)
     app.command(_name)(_command)
 

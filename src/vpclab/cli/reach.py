@@ -243,7 +243,7 @@ def _plan_networks(file: Path | None, plan: Path | None, on: Path | None) -> Pat
     """The plan file of ``--plan`` (exactly one of FILE and --plan; --on is not available yet)."""
     if on is not None:
         raise _usage(f"--on {on}: applying a plan on top of a snapshot folder is not available yet "
-                     "(vpclab cannot load snapshot folders yet); use --plan alone")
+                     "(the plan's changes are not yet applied onto a snapshot's resources); use --plan alone")
     if (file is None) == (plan is None):
         raise _usage("give a topology FILE or --plan PLAN.json (one of them)")
     assert plan is not None

@@ -48,7 +48,8 @@ def serve(
         DEFAULT_STATE_PATH
     ),
     load: Annotated[
-        Path | None, typer.Option(help="Start from this YAML network (only into an empty state).")
+        Path | None, typer.Option(help="Start from this YAML network or snapshot folder (only into an "
+                                        "empty state).")
     ] = None,
     no_default_vpc: Annotated[
         bool, typer.Option("--no-default-vpc", help="Do not give each account and Region a default VPC.")
@@ -126,12 +127,13 @@ def _serve(server_state: ServerState, host: str, port: int, *, state: str, load:
 
     from ..aws.server import adopt_world, create_app, http_protocol
     from ..core.errors import VpclabError
+    from ..interop.snapshot_read import is_snapshot
     from ..topology import TopologyError
-    from ..topology import load as load_topology
+    from .common import load_any as load_topology
 
     err = typer.echo
     if load is not None:
-        if not load.is_file():
+        if not load.is_file() and not is_snapshot(load):
             err(f"vpclab: error: no such file: {load}", err=True)
             raise typer.Exit(2)
         try:
