@@ -62,13 +62,31 @@ def _search(shape: Shape, seen: set[str]) -> bool:
     return False
 
 
+#: (service, structure shape name) → the members a zone name or filter can be in or below
+_KEYS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _keys(service: str, shape: StructureShape) -> tuple[str, ...]:
+    """The members of ``shape`` worth visiting (once per shape): a describe answer's thousand items
+    are each visited at those few members, not at all of theirs."""
+    key = (service, shape.name)
+    found = _KEYS.get(key)
+    if found is None:
+        found = _KEYS[key] = tuple(
+            k for k, m in shape.members.items()
+            if k in NAME_MEMBERS or k in LIST_MEMBERS or k in ("Filters", "Filter") or _relevant(service, m))
+    return found
+
+
 def _walk(service: str, shape: Shape | None, value: Any, rename: Callable[[str], str], fill: bool) -> Any:
     if not _relevant(service, shape):
         return value
     if isinstance(shape, StructureShape) and isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            member = shape.members.get(key)
+        out: dict[str, Any] = dict(value)  # the members no zone lies below are kept as they are
+        for key in _keys(service, shape):
+            if key not in value:
+                continue
+            item, member = value[key], shape.members[key]
             if key in NAME_MEMBERS and isinstance(item, str):
                 out[key] = rename(item)
             elif key in LIST_MEMBERS and isinstance(item, list) and all(isinstance(i, str) for i in item):
