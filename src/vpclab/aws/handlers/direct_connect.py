@@ -188,16 +188,21 @@ def create_direct_connect_gateway(call: Call) -> Shape:
     return {"directConnectGateway": gateway_shape(g)}
 
 
+def _visible(call: Call, kind: Any, id_param: str, missing: str) -> list[Any]:
+    """The resources of ``kind`` the caller sees (one, if ``id_param`` names it; a named one it does
+    not see is Direct Connect's client error, ``missing`` formatted with the id)."""
+    wanted = call.params.get(id_param)
+    found = [r for r in call.world.all(kind)
+             if r.visible_to(call.world, call.account_id, call.region) and wanted in (None, r.id)]
+    if wanted and not found:
+        raise client_error(missing.format(wanted))
+    return found
+
+
 @handler("DescribeDirectConnectGateways", service=SERVICE)
 def describe_direct_connect_gateways(call: Call) -> Shape:
-    wanted = call.params.get("directConnectGatewayId")
-    found = [
-        g
-        for g in call.world.all(DirectConnectGateway)
-        if g.visible_to(call.world, call.account_id, call.region) and wanted in (None, g.id)
-    ]
-    if wanted and not found:
-        raise client_error(f"Direct Connect gateway {wanted} does not exist.")
+    found = _visible(call, DirectConnectGateway, "directConnectGatewayId",
+                     "Direct Connect gateway {} does not exist.")
     return _paged(call, "directConnectGateways", found, gateway_shape)
 
 
@@ -366,14 +371,7 @@ def create_connection(call: Call) -> Shape:
 
 @handler("DescribeConnections", service=SERVICE)
 def describe_connections(call: Call) -> Shape:
-    wanted = call.params.get("connectionId")
-    found = [
-        c
-        for c in call.world.all(DirectConnectConnection)
-        if c.visible_to(call.world, call.account_id, call.region) and wanted in (None, c.id)
-    ]
-    if wanted and not found:
-        raise client_error(f"Connection {wanted} does not exist.")
+    found = _visible(call, DirectConnectConnection, "connectionId", "Connection {} does not exist.")
     return _paged(call, "connections", found, connection_shape)
 
 
