@@ -52,6 +52,18 @@ $(JS_STAMP): $(JS_DIR)/package-lock.json
 		cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "npm not found: tests/interop/test_js_sdk.py (the JavaScript SDK check) will be skipped"; fi
 
+# Debian packages the tests use when present: graphviz (`vpclab export svg|png`). Installed with
+# apt-get when the machine has it and we are root (CI, the lab machine); otherwise those tests skip,
+# with the reason. The stamp is re-made when this list changes.
+DEBIAN_PACKAGES := graphviz
+DEB_STAMP := $(VENV)/.installed-debian-$(subst $(eval) ,-,$(DEBIAN_PACKAGES))
+$(DEB_STAMP): $(STAMP)
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null \
+		|| echo "apt-get could not install $(DEBIAN_PACKAGES): the tests that need them will be skipped"; \
+	else echo "not root or no apt-get: $(DEBIAN_PACKAGES) not installed; the tests that need them will be skipped"; fi
+	touch $@
+
 install: $(STAMP)
 
 ## make run: validate the bundled examples, then serve the EC2 endpoint on loopback with a demo
@@ -61,7 +73,7 @@ run: $(STAMP)
 	$(BIN)/vpclab serve --port $(PORT) --state :memory: --load examples/two-peered-vpcs.yaml
 
 ## make test: check that uv.lock matches pyproject.toml, then the whole test suite (kept under ten minutes)
-test: $(STAMP) $(JS_STAMP)
+test: $(STAMP) $(JS_STAMP) $(DEB_STAMP)
 	$(UV) lock --check
 	$(BIN)/python -m pytest
 
