@@ -15,6 +15,7 @@ from types import ModuleType
 
 import pytest
 
+import tests.rules.error_triggers_codes
 import tests.rules.error_triggers_limits
 import tests.rules.error_triggers_resources  # noqa: F401  (likewise)
 from tests.rules.error_triggers import TRIGGERS

@@ -11,6 +11,7 @@ Instances live in ``instances.py``, Elastic IP addresses in ``addresses.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from ipaddress import IPv4Address
@@ -182,6 +183,12 @@ def resolve_groups(ctx: Ctx, subnet: Subnet, groups: Sequence[str] | None) -> tu
 
 
 def find_attachment(ctx: Ctx, attachment_id: str) -> NetworkInterface:
+    """The interface an attachment id names. An id not of an attachment's form (``eni-attach-…``, or
+    ``ela-attach-…`` for a service's interface) is AWS's InvalidNetworkInterfaceAttachmentId.Malformed
+    ("Error codes for the Amazon EC2 API"); a well-formed unknown one InvalidAttachmentID.NotFound."""
+    if not re.match(r"^[a-z]+-attach-", attachment_id):
+        raise AwsError("InvalidNetworkInterfaceAttachmentId.Malformed",
+                       f'Invalid id: "{attachment_id}" (expecting "eni-attach-...")')
     for eni in ctx.world.all(NetworkInterface):
         if eni.attachment_id == attachment_id and eni.visible_to(ctx.world, ctx.account_id, ctx.region):
             return eni

@@ -357,6 +357,17 @@ def modify_vpn_tunnel_options(ctx: Ctx, *, vpn_connection_id: str, vpn_tunnel_ou
     return ctx.world.put(modify_tunnel(ctx, vpn, vpn_tunnel_outside_ip_address, tunnel_options))
 
 
+def _route_cidr(destination_cidr_block: str) -> str:
+    """A VPN connection route's destination: "Error codes for the Amazon EC2 API",
+    InvalidRoute.Malformed ("The specified route is not valid. For example, the CIDR block that you
+    specified for a VPN connection route is not valid"; the message is vpclab's)."""
+    try:
+        return str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    except AwsError:
+        raise AwsError("InvalidRoute.Malformed",
+                       f"The route {destination_cidr_block} is not a valid IPv4 CIDR block.") from None
+
+
 @action
 def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination_cidr_block: str) -> None:
     """CreateVpnConnectionRoute: a static route, only on a static-routes-only connection to a VGW."""
@@ -373,7 +384,7 @@ def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination
         raise AwsError("InvalidVpnConnection.InvalidType",
                        f"VPN connection {vpn.id} uses dynamic routing (BGP); static routes are allowed only "
                        "when its StaticRoutesOnly option is true.")
-    cidr = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    cidr = _route_cidr(destination_cidr_block)
     if any(r.destination_cidr_block == cidr for r in vpn.routes):
         return None  # an existing route: AWS treats the request as already done
     ctx.world.put(replace(vpn, routes=(*vpn.routes, VpnStaticRoute(destination_cidr_block=cidr))))
@@ -384,7 +395,7 @@ def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination
 def delete_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination_cidr_block: str) -> None:
     """DeleteVpnConnectionRoute: the static route must exist."""
     vpn = _require_live_connection(ctx, vpn_connection_id)
-    cidr = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    cidr = _route_cidr(destination_cidr_block)
     if not any(r.destination_cidr_block == cidr for r in vpn.routes):
         raise AwsError("InvalidRoute.NotFound", f"The specified route {cidr} does not exist")
     ctx.world.put(replace(vpn, routes=tuple(r for r in vpn.routes if r.destination_cidr_block != cidr)))

@@ -1,0 +1,71 @@
+"""Triggers for the catalogue's codes that vpclab raises since issue 11 (point 3) went through the
+codes AWS's page lists and vpclab did not raise: malformed ids, the VPN inside-CIDR and route
+codes, endpoint services' load balancers and principals, addresses, tenancy, zones and interface
+limits. tests/rules/test_error_codes_applied.py holds each code's rule test."""
+
+from __future__ import annotations
+
+from tests.rules.error_triggers import GHOST, cgw, dispatch, subnet, trigger, vpc
+
+
+def _service_lb(cp):
+    v = vpc(cp)
+    subnets = [subnet(cp, v.id, "10.0.0.0/24").id, subnet(cp, v.id, "10.0.1.0/24", "us-east-1b").id]
+    return cp.create_load_balancer(name="svc", subnets=subnets)
+
+
+@trigger("InvalidNetworkInterfaceAttachmentId.Malformed")
+def _(cp, mp):
+    cp.detach_network_interface(attachment_id=f"attach-{GHOST}")
+
+
+@trigger("InvalidSecurityGroupRuleId.Malformed")
+def _(cp, mp):
+    sg = cp.create_security_group(group_name="web", description="web", vpc_id=vpc(cp).id)
+    cp.revoke_security_group_ingress(group_id=sg.id, security_group_rule_ids=[f"rule-{GHOST}"])
+
+
+@trigger("InvalidNetworkLoadBalancerArn.Malformed")
+def _(cp, mp):
+    cp.create_vpc_endpoint_service_configuration(network_load_balancer_arns=["my-nlb"])
+
+
+@trigger("InvalidNetworkLoadBalancerArn.NotFound")
+def _(cp, mp):
+    arn = f"arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/ghost/{GHOST[:16]}"
+    cp.create_vpc_endpoint_service_configuration(network_load_balancer_arns=[arn])
+
+
+@trigger("UnknownPrincipalType.Unsupported")
+def _(cp, mp):
+    svc = cp.create_vpc_endpoint_service_configuration(network_load_balancer_arns=[_service_lb(cp).arn])
+    cp.modify_vpc_endpoint_service_permissions(
+        service_id=svc.id, add_allowed_principals=["arn:aws:s3:::my-bucket"]
+    )
+
+
+@trigger("InvalidAddress.Malformed")
+def _(cp, mp):
+    return dispatch({"Action": "DescribeAddresses", "PublicIp.1": "198.51.100"})
+
+
+@trigger("InvalidCidr.InUse")
+def _(cp, mp):
+    vgw = cp.create_vpn_gateway(type="ipsec.1")
+    inside = {"tunnel_options": [{"tunnel_inside_cidr": "169.254.20.0/30"}]}
+    for ip in ("203.0.113.10", "203.0.113.11"):  # the second connection reuses the block
+        cp.create_vpn_connection(
+            customer_gateway_id=cgw(cp, ip=ip).id, type="ipsec.1", vpn_gateway_id=vgw.id, options=inside
+        )
+
+
+@trigger("InvalidRoute.Malformed")
+def _(cp, mp):
+    vgw = cp.create_vpn_gateway(type="ipsec.1")
+    vpn = cp.create_vpn_connection(
+        customer_gateway_id=cgw(cp).id,
+        type="ipsec.1",
+        vpn_gateway_id=vgw.id,
+        options={"static_routes_only": True},
+    )
+    cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0")
