@@ -5,7 +5,7 @@ limits. tests/rules/test_error_codes_applied.py holds each code's rule test."""
 
 from __future__ import annotations
 
-from tests.rules.error_triggers import GHOST, cgw, dispatch, subnet, trigger, vpc
+from tests.rules.error_triggers import GHOST, ami, cgw, dispatch, instance, quota, subnet, trigger, vpc
 
 
 def _service_lb(cp):
@@ -69,3 +69,49 @@ def _(cp, mp):
         options={"static_routes_only": True},
     )
     cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0")
+
+
+@trigger("UnsupportedTenancy")
+def _(cp, mp):
+    cp.modify_vpc_tenancy(vpc_id=vpc(cp).id, instance_tenancy="dedicated")
+
+
+@trigger("InvalidTenancy")
+def _(cp, mp):
+    v = cp.create_vpc(cidr_block="10.0.0.0/16", instance_tenancy="dedicated")
+    instance(cp, subnet(cp, v.id).id, placement={"tenancy": "default"})
+
+
+@trigger("SecurityGroupsPerInstanceLimitExceeded")
+def _(cp, mp):
+    quota(cp, mp, "security_groups_per_interface", 1)
+    v = vpc(cp)
+    groups = [cp.create_security_group(group_name=f"g{i}", description="g", vpc_id=v.id).id for i in range(2)]
+    instance(cp, subnet(cp, v.id).id, security_group_ids=groups)
+
+
+@trigger("InvalidInterface.IpAddressLimitExceeded")
+def _(cp, mp):
+    s = subnet(cp, vpc(cp).id)
+    cp.run_instances(
+        image_id=ami(cp),
+        instance_type="t3.micro",
+        network_interfaces=[{"device_index": 0, "subnet_id": s.id, "secondary_private_ip_address_count": 5}],
+    )
+
+
+@trigger("NetworkInterfaceLimitExceeded")
+def _(cp, mp):
+    quota(cp, mp, "network_interfaces_per_region", 1)
+    s = subnet(cp, vpc(cp).id)
+    for _ in range(2):
+        cp.create_network_interface(subnet_id=s.id)
+
+
+@trigger("Resource.AlreadyAssigned")
+def _(cp, mp):
+    s = subnet(cp, vpc(cp).id)
+    held = cp.create_network_interface(subnet_id=s.id, secondary_private_ip_address_count=1)
+    other = cp.create_network_interface(subnet_id=s.id)
+    ip = held.secondary_private_ip_addresses[0]
+    cp.assign_private_ip_addresses(network_interface_id=other.id, private_ip_addresses=[ip])

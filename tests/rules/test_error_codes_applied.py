@@ -173,3 +173,135 @@ def test_a_malformed_vpn_connection_route(cp, world):
             cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block=bad)
     with unchanged(world), raises_aws("InvalidRoute.Malformed"):
         cp.delete_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="nope")
+
+
+AMI_FAMILY = "al2023"
+
+
+def _ami(cp: ControlPlane) -> str:
+    from vpclab.model.images import image_named
+
+    return image_named("us-east-1", AMI_FAMILY).image_id
+
+
+def test_a_vpcs_tenancy_changes_to_default_only(cp, world):
+    """ModifyVpcTenancy: "You can change the instance tenancy attribute of a VPC to default only. You
+    cannot change the instance tenancy attribute to dedicated"; any other value is UnsupportedTenancy
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcTenancy.html)."""
+    v = cp.create_vpc(cidr_block="10.0.0.0/16", instance_tenancy="dedicated")
+    for bad in ("dedicated", "host"):
+        with unchanged(world), raises_aws("UnsupportedTenancy", f"The tenancy value {bad} is not supported."):
+            cp.modify_vpc_tenancy(vpc_id=v.id, instance_tenancy=bad)
+    cp.modify_vpc_tenancy(vpc_id=v.id, instance_tenancy="default")
+    assert world.get(v.id).instance_tenancy == "default"
+
+
+def test_no_default_tenancy_launch_into_a_dedicated_vpc(cp, world):
+    """A dedicated VPC's instances are Dedicated Instances: "You cannot specify a tenancy of default
+    during instance launch" (InvalidTenancy); dedicated is accepted, and so is default in a default VPC
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html)."""
+    v = cp.create_vpc(cidr_block="10.0.0.0/16", instance_tenancy="dedicated")
+    s = cp.create_subnet(vpc_id=v.id, cidr_block="10.0.0.0/24", availability_zone="us-east-1a")
+    launch = {"image_id": _ami(cp), "instance_type": "t3.micro", "subnet_id": s.id}
+    with unchanged(world), raises_aws("InvalidTenancy"):
+        cp.run_instances(**launch, placement={"tenancy": "default"})
+    cp.run_instances(**launch, placement={"tenancy": "dedicated"})
+    shared = cp.create_vpc(cidr_block="10.1.0.0/16")
+    s2 = cp.create_subnet(vpc_id=shared.id, cidr_block="10.1.0.0/24", availability_zone="us-east-1a")
+    cp.run_instances(**{**launch, "subnet_id": s2.id}, placement={"tenancy": "default"})
+
+
+def test_security_groups_per_instance_at_launch(cp, world, monkeypatch):
+    """SecurityGroupsPerInstanceLimitExceeded: "the limit on the number of security groups that you can
+    assign to an instance" — RunInstances' SecurityGroupIds over the quota of groups per interface (5
+    by default); an interface's own groups answer SecurityGroupsPerInterfaceLimitExceeded
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    from vpclab.model import quotas
+
+    monkeypatch.setitem(quotas.table()["security_groups_per_interface"], world.settings.quotas, 2)
+    v = cp.create_vpc(cidr_block="10.0.0.0/16")
+    s = cp.create_subnet(vpc_id=v.id, cidr_block="10.0.0.0/24", availability_zone="us-east-1a")
+    groups = [cp.create_security_group(group_name=f"g{i}", description="g", vpc_id=v.id).id for i in range(3)]
+    launch = {"image_id": _ami(cp), "instance_type": "t3.micro"}
+    with unchanged(world), raises_aws("SecurityGroupsPerInstanceLimitExceeded"):
+        cp.run_instances(**launch, subnet_id=s.id, security_group_ids=groups)
+    with unchanged(world), raises_aws("SecurityGroupsPerInterfaceLimitExceeded"):
+        cp.run_instances(
+            **launch, network_interfaces=[{"device_index": 0, "subnet_id": s.id, "groups": groups}]
+        )
+    cp.run_instances(**launch, subnet_id=s.id, security_group_ids=groups[:2])
+
+
+def test_private_addresses_over_the_instance_types_limit_at_launch(cp, world):
+    """InvalidInterface.IpAddressLimitExceeded: "The number of private IP addresses for a specified
+    network interface exceeds the limit for the type of instance you specified" (a t3.micro interface
+    has 2 IPv4 addresses); AssignPrivateIpAddresses on an attached interface stays
+    PrivateIpAddressLimitExceeded
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    v = cp.create_vpc(cidr_block="10.0.0.0/16")
+    s = cp.create_subnet(vpc_id=v.id, cidr_block="10.0.0.0/24", availability_zone="us-east-1a")
+    nic = {"device_index": 0, "subnet_id": s.id, "secondary_private_ip_address_count": 2}
+    with (
+        unchanged(world),
+        raises_aws(
+            "InvalidInterface.IpAddressLimitExceeded",
+            "The number of private IPv4 addresses (3) for the network interface at device index 0 exceeds "
+            "the limit of 2 for instance type t3.micro.",
+        ),
+    ):
+        cp.run_instances(image_id=_ami(cp), instance_type="t3.micro", network_interfaces=[nic])
+    (inst,) = cp.run_instances(
+        image_id=_ami(cp),
+        instance_type="t3.micro",
+        network_interfaces=[{**nic, "secondary_private_ip_address_count": 1}],
+    )
+    with unchanged(world), raises_aws("PrivateIpAddressLimitExceeded"):
+        cp.assign_private_ip_addresses(
+            network_interface_id=inst.network_interface_ids[0], secondary_private_ip_address_count=1
+        )
+
+
+def test_network_interfaces_per_region(monkeypatch):
+    """Amazon VPC quotas: "Network interfaces per Region", 5,000 by default, adjustable; over it
+    NetworkInterfaceLimitExceeded, at CreateNetworkInterface and at RunInstances (which launches no
+    more instances than the quota leaves interfaces for)
+    (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)."""
+    from vpclab.model import quotas
+
+    world = World(seed=7)
+    cp = ControlPlane(world, account_id="111111111111", region="us-east-1")
+    monkeypatch.setitem(quotas.table()["network_interfaces_per_region"], world.settings.quotas, 3)
+    assert quotas.limit("aws-default", "network_interfaces_per_region") == 5000
+    v = cp.create_vpc(cidr_block="10.0.0.0/16")
+    s = cp.create_subnet(vpc_id=v.id, cidr_block="10.0.0.0/24", availability_zone="us-east-1a")
+    cp.create_network_interface(subnet_id=s.id)
+    launched = cp.run_instances(
+        image_id=_ami(cp), instance_type="t3.micro", subnet_id=s.id, min_count=1, max_count=5
+    )
+    assert len(launched) == 2
+    with unchanged(world), raises_aws("NetworkInterfaceLimitExceeded"):
+        cp.create_network_interface(subnet_id=s.id)
+    with unchanged(world), raises_aws("NetworkInterfaceLimitExceeded"):
+        cp.run_instances(image_id=_ami(cp), instance_type="t3.micro", subnet_id=s.id)
+
+
+def test_an_address_assigned_elsewhere_needs_reassignment(cp, world):
+    """AssignPrivateIpAddresses of an address another interface holds: Resource.AlreadyAssigned, "The
+    specified private IP address is already assigned to a resource. Unassign the private IP first, or
+    use a different private IP address" — unless AllowReassignment moves a secondary address; a
+    primary address never moves
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssignPrivateIpAddresses.html)."""
+    v = cp.create_vpc(cidr_block="10.0.0.0/16")
+    s = cp.create_subnet(vpc_id=v.id, cidr_block="10.0.0.0/24", availability_zone="us-east-1a")
+    a = cp.create_network_interface(subnet_id=s.id, private_ip_address="10.0.0.20")
+    b = cp.create_network_interface(subnet_id=s.id)
+    for allow in (False, True):
+        with (
+            unchanged(world),
+            raises_aws(
+                "Resource.AlreadyAssigned", f"The private IP address 10.0.0.20 is already assigned to {a.id}."
+            ),
+        ):
+            cp.assign_private_ip_addresses(
+                network_interface_id=b.id, private_ip_addresses=["10.0.0.20"], allow_reassignment=allow
+            )

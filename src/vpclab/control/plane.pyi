@@ -72,7 +72,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (162), run by __getattr__ in a World transaction
+    # -- the actions (163), run by __getattr__ in a World transaction
     def accept_direct_connect_gateway_association_proposal(
         self,
         *,
@@ -1009,6 +1009,12 @@ class ControlPlane:
         """ModifyVpcPeeringConnectionOptions: DNS resolution from the remote VPC, per side, on active
         connections only; each side's owner changes its own side (for an inter-Region connection, from that
         side's Region).
+        """
+    def modify_vpc_tenancy(self, *, vpc_id: str, instance_tenancy: str) -> None:
+        """ModifyVpcTenancy: "You can change the instance tenancy attribute of a VPC to default only. You
+        cannot change the instance tenancy attribute to dedicated" (API reference); any other value is AWS's
+        UnsupportedTenancy ("The tenancy value … is not supported.", the wording clients report). Instances
+        already running keep their tenancy.
         """
     def modify_vpn_tunnel_options(
         self,

@@ -76,6 +76,7 @@ def disassociate_vpc_cidr_block(call: Call) -> dict[str, Any]:
 
 mutating("AssociateVpcCidrBlock", result=_cidr_association_result)
 mutating("ModifyVpcAttribute")
+mutating("ModifyVpcTenancy")
 
 #: DescribeVpcAttribute's Attribute value → (output member, model field)
 VPC_ATTRIBUTES = {
