@@ -115,3 +115,14 @@ def _(cp, mp):
     other = cp.create_network_interface(subnet_id=s.id)
     ip = held.secondary_private_ip_addresses[0]
     cp.assign_private_ip_addresses(network_interface_id=other.id, private_ip_addresses=[ip])
+
+
+@trigger("InvalidVpcPeeringConnectionState.DnsHostnamesDisabled")
+def _(cp, mp):
+    a, b = vpc(cp), vpc(cp, "10.1.0.0/16")
+    pcx = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=b.id)
+    cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
+    cp.modify_vpc_peering_connection_options(
+        vpc_peering_connection_id=pcx.id,
+        accepter_peering_connection_options={"allow_dns_resolution_from_remote_vpc": True},
+    )

@@ -305,3 +305,21 @@ def test_an_address_assigned_elsewhere_needs_reassignment(cp, world):
             cp.assign_private_ip_addresses(
                 network_interface_id=b.id, private_ip_addresses=["10.0.0.20"], allow_reassignment=allow
             )
+
+
+def test_dns_over_a_peering_needs_dns_hostnames_in_both_vpcs(cp, world):
+    """ "Both VPCs must be enabled for DNS hostnames and DNS resolution" before a side allows DNS
+    resolution from the remote VPC: InvalidVpcPeeringConnectionState.DnsHostnamesDisabled
+    (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html)."""
+    a = cp.create_vpc(cidr_block="10.0.0.0/16")
+    b = cp.create_vpc(cidr_block="10.1.0.0/16")
+    pcx = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=b.id)
+    cp.accept_vpc_peering_connection(vpc_peering_connection_id=pcx.id)
+    allow = {"requester_peering_connection_options": {"allow_dns_resolution_from_remote_vpc": True}}
+    cp.modify_vpc_attribute(vpc_id=a.id, enable_dns_hostnames=True)
+    with unchanged(world), raises_aws("InvalidVpcPeeringConnectionState.DnsHostnamesDisabled") as info:
+        cp.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id, **allow)
+    assert b.id in info.value.message
+    cp.modify_vpc_attribute(vpc_id=b.id, enable_dns_hostnames=True)
+    cp.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id, **allow)
+    assert world.get(pcx.id).requester_peering_options.allow_dns_resolution_from_remote_vpc
