@@ -6,6 +6,7 @@ limits. tests/rules/test_error_codes_applied.py holds each code's rule test."""
 from __future__ import annotations
 
 from tests.rules.error_triggers import GHOST, ami, cgw, dispatch, instance, quota, subnet, trigger, vpc
+from vpclab.model.vpc import Vpc
 
 
 def _service_lb(cp):
@@ -126,3 +127,11 @@ def _(cp, mp):
         vpc_peering_connection_id=pcx.id,
         accepter_peering_connection_options={"allow_dns_resolution_from_remote_vpc": True},
     )
+
+
+@trigger("InvalidClientToken")
+def _(cp, mp):
+    world = cp.world
+    assert dispatch({"Action": "CreateVpc", "CidrBlock": "10.0.0.0/16"}, world) == ""
+    vpc_id = next(iter(world.all(Vpc))).id
+    return dispatch({"Action": "CreateRouteTable", "VpcId": vpc_id, "ClientToken": "x" * 65}, world)

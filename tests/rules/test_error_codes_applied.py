@@ -12,6 +12,7 @@ from typing import Any
 from tests.conftest import raises_aws, unchanged
 from tests.rules.error_triggers import dispatch
 from vpclab import ControlPlane, World
+from vpclab.model.vpc import Vpc
 
 PAGE = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html"
 NLB = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/ghost/0123456789abcdef"
@@ -323,3 +324,18 @@ def test_dns_over_a_peering_needs_dns_hostnames_in_both_vpcs(cp, world):
     cp.modify_vpc_attribute(vpc_id=b.id, enable_dns_hostnames=True)
     cp.modify_vpc_peering_connection_options(vpc_peering_connection_id=pcx.id, **allow)
     assert world.get(pcx.id).requester_peering_options.allow_dns_resolution_from_remote_vpc
+
+
+def test_a_client_token_over_64_ascii_characters():
+    """InvalidClientToken: "The specified client token is not valid" — a token is "a unique,
+    case-sensitive identifier" of "up to 64 ASCII characters"; a valid token makes the call idempotent
+    (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html)."""
+    world = World(seed=7)
+    assert dispatch({"Action": "CreateVpc", "CidrBlock": "10.0.0.0/16"}, world) == ""
+    form = {"Action": "CreateRouteTable", "VpcId": next(iter(world.all(Vpc))).id}
+    assert dispatch({"Action": "DescribeVpcs"}, world) == ""
+    before = list(world.resources())
+    assert dispatch({**form, "ClientToken": "x" * 65}, world) == "InvalidClientToken"
+    assert dispatch({**form, "ClientToken": "vpc-é"}, world) == "InvalidClientToken"
+    assert list(world.resources()) == before
+    assert dispatch({**form, "ClientToken": "x" * 64}, world) == ""
