@@ -135,3 +135,22 @@ def _(cp, mp):
     assert dispatch({"Action": "CreateVpc", "CidrBlock": "10.0.0.0/16"}, world) == ""
     vpc_id = next(iter(world.all(Vpc))).id
     return dispatch({"Action": "CreateRouteTable", "VpcId": vpc_id, "ClientToken": "x" * 65}, world)
+
+
+def query_code(query: str, body: bytes) -> str:
+    """The error code ``vpclab serve``'s Query pipeline (form parsing included) answers, or ""."""
+    import re
+    import time
+
+    from tests.rules.error_triggers import AUTH
+    from vpclab.aws.server import create_app, open_state
+
+    app = create_app(open_state(":memory:"))
+    answer = app.handle_query(query, body, {"authorization": AUTH}, time.monotonic())  # type: ignore[attr-defined]
+    found = re.search(r"<Code>([^<]+)</Code>", answer.body)
+    return found.group(1) if found else ""
+
+
+@trigger("MalformedQueryString")
+def _(cp, mp):
+    return query_code("", b"Action=DescribeVpcs&Version=2016-11-15&Filter.1.Name=%FF%FE")

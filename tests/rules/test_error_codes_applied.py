@@ -339,3 +339,16 @@ def test_a_client_token_over_64_ascii_characters():
     assert dispatch({**form, "ClientToken": "vpc-é"}, world) == "InvalidClientToken"
     assert list(world.resources()) == before
     assert dispatch({**form, "ClientToken": "x" * 64}, world) == ""
+
+
+def test_a_query_string_that_is_not_utf8_is_malformed():
+    """MalformedQueryString: "The query string contains a syntax error" — bytes that are not UTF-8,
+    percent-encoded or raw, in the query string or the form body; a well-formed request is answered
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    from tests.rules.error_triggers_codes import query_code
+
+    form = "Action=DescribeVpcs&Version=2016-11-15"
+    assert query_code("", f"{form}&Filter.1.Name=%FF%FE".encode()) == "MalformedQueryString"
+    assert query_code("", form.encode() + b"&Filter.1.Name=\xff") == "MalformedQueryString"
+    assert query_code(f"{form}&Filter.1.Name=%C3", b"") == "MalformedQueryString"
+    assert query_code("", f"{form}&Filter.1.Name=vpc-id&Filter.1.Value.1=caf%C3%A9".encode()) == ""
