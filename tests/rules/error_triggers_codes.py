@@ -154,3 +154,10 @@ def query_code(query: str, body: bytes) -> str:
 @trigger("MalformedQueryString")
 def _(cp, mp):
     return query_code("", b"Action=DescribeVpcs&Version=2016-11-15&Filter.1.Name=%FF%FE")
+
+
+@trigger("InvalidPolicyDocument")
+def _(cp, mp):
+    cp.create_vpc_endpoint(
+        vpc_id=vpc(cp).id, service_name="com.amazonaws.us-east-1.s3", policy_document="{Statement: allow}"
+    )

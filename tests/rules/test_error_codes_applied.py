@@ -352,3 +352,23 @@ def test_a_query_string_that_is_not_utf8_is_malformed():
     assert query_code("", form.encode() + b"&Filter.1.Name=\xff") == "MalformedQueryString"
     assert query_code(f"{form}&Filter.1.Name=%C3", b"") == "MalformedQueryString"
     assert query_code("", f"{form}&Filter.1.Name=vpc-id&Filter.1.Value.1=caf%C3%A9".encode()) == ""
+
+
+def test_an_endpoint_policy_is_a_json_policy_document(cp, world):
+    """An endpoint policy is a JSON IAM policy document; other text is InvalidPolicyDocument ("The
+    specified policy document is not a valid JSON policy document"), at CreateVpcEndpoint and
+    ModifyVpcEndpoint
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html)."""
+    v = cp.create_vpc(cidr_block="10.0.0.0/16")
+    s3 = "com.amazonaws.us-east-1.s3"
+    for bad in ("{Statement: allow}", "[]", '"Allow"'):
+        with unchanged(world), raises_aws("InvalidPolicyDocument"):
+            cp.create_vpc_endpoint(vpc_id=v.id, service_name=s3, policy_document=bad)
+    policy = (
+        '{"Version":"2012-10-17",'
+        '"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}'
+    )
+    vpce = cp.create_vpc_endpoint(vpc_id=v.id, service_name=s3, policy_document=policy)
+    with unchanged(world), raises_aws("InvalidPolicyDocument"):
+        cp.modify_vpc_endpoint(vpc_endpoint_id=vpce.id, policy_document="not json")
+    assert world.get(vpce.id).policy_document == policy
