@@ -161,3 +161,14 @@ def _(cp, mp):
     cp.create_vpc_endpoint(
         vpc_id=vpc(cp).id, service_name="com.amazonaws.us-east-1.s3", policy_document="{Statement: allow}"
     )
+
+
+@trigger("DefaultVpcDoesNotExist")
+def _(cp, mp):
+    cp.create_default_subnet(availability_zone="us-east-1a")
+
+
+@trigger("DefaultSubnetAlreadyExistsInAvailabilityZone")
+def _(cp, mp):
+    cp.create_default_vpc()
+    cp.create_default_subnet(availability_zone="us-east-1a")

@@ -12,6 +12,7 @@ from typing import Any
 from tests.conftest import raises_aws, unchanged
 from tests.rules.error_triggers import dispatch
 from vpclab import ControlPlane, World
+from vpclab.model.subnet import Subnet
 from vpclab.model.vpc import Vpc
 
 PAGE = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html"
@@ -372,3 +373,35 @@ def test_an_endpoint_policy_is_a_json_policy_document(cp, world):
     with unchanged(world), raises_aws("InvalidPolicyDocument"):
         cp.modify_vpc_endpoint(vpc_endpoint_id=vpce.id, policy_document="not json")
     assert world.get(vpce.id).policy_document == policy
+
+
+def test_a_default_subnet_per_zone_in_the_default_vpc(cp, world):
+    """CreateDefaultSubnet: "Creates a default subnet with a size /20 IPv4 CIDR block in the specified
+    Availability Zone in your default VPC. You can have only one default subnet per Availability
+    Zone"; no default VPC: DefaultVpcDoesNotExist; one already there:
+    DefaultSubnetAlreadyExistsInAvailabilityZone
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateDefaultSubnet.html)."""
+    with (
+        unchanged(world),
+        raises_aws("DefaultVpcDoesNotExist", "No default VPC exists for this account in this region."),
+    ):
+        cp.create_default_subnet(availability_zone="us-east-1a")
+    vpc = cp.create_default_vpc()
+    (first,) = [s for s in world.in_vpc(vpc.id, Subnet) if s.availability_zone == "us-east-1a"]
+    with (
+        unchanged(world),
+        raises_aws(
+            "DefaultSubnetAlreadyExistsInAvailabilityZone",
+            f"'{first.id}' is already the default subnet in {first.availability_zone_id}.",
+        ),
+    ):
+        cp.create_default_subnet(availability_zone="us-east-1a")
+    cp.delete_subnet(subnet_id=first.id)
+    again = cp.create_default_subnet(availability_zone="us-east-1a")
+    assert (again.cidr_block, again.default_for_az, again.map_public_ip_on_launch) == (
+        "172.31.0.0/20",
+        True,
+        True,
+    )
+    with unchanged(world), raises_aws("DefaultSubnetAlreadyExistsInAvailabilityZone"):
+        cp.create_default_subnet(availability_zone_id=again.availability_zone_id)
