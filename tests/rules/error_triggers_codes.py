@@ -172,3 +172,16 @@ def _(cp, mp):
 def _(cp, mp):
     cp.create_default_vpc()
     cp.create_default_subnet(availability_zone="us-east-1a")
+
+
+@trigger("InvalidVpnConnection.InvalidState")
+def _(cp, mp):
+    vgw = cp.create_vpn_gateway(type="ipsec.1")
+    vpn = cp.create_vpn_connection(
+        customer_gateway_id=cgw(cp).id,
+        type="ipsec.1",
+        vpn_gateway_id=vgw.id,
+        options={"static_routes_only": True},
+    )
+    cp.delete_vpn_connection(vpn_connection_id=vpn.id)
+    cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")

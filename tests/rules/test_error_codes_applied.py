@@ -405,3 +405,25 @@ def test_a_default_subnet_per_zone_in_the_default_vpc(cp, world):
     )
     with unchanged(world), raises_aws("DefaultSubnetAlreadyExistsInAvailabilityZone"):
         cp.create_default_subnet(availability_zone_id=again.availability_zone_id)
+
+
+def test_a_deleted_vpn_connection_cannot_change(cp, world):
+    """A deleted VPN connection is still described for a while; changing it is
+    InvalidVpnConnection.InvalidState, "The VPN connection must be in the available state to complete
+    the request" (static routes, tunnel options)
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    vgw = cp.create_vpn_gateway(type="ipsec.1")
+    gw = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.1", bgp_asn=65000)
+    vpn = cp.create_vpn_connection(
+        customer_gateway_id=gw.id, type="ipsec.1", vpn_gateway_id=vgw.id, options={"static_routes_only": True}
+    )
+    cp.delete_vpn_connection(vpn_connection_id=vpn.id)
+    message = f"The VPN connection {vpn.id} is deleted; it must be available."
+    with unchanged(world), raises_aws("InvalidVpnConnection.InvalidState", message):
+        cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
+    with unchanged(world), raises_aws("InvalidVpnConnection.InvalidState", message):
+        cp.modify_vpn_tunnel_options(
+            vpn_connection_id=vpn.id,
+            vpn_tunnel_outside_ip_address=vpn.tunnel_options[0].outside_ip_address,
+            tunnel_options={"dpd_timeout_seconds": 60},
+        )

@@ -354,7 +354,7 @@ def test_modify_vpn_tunnel_options(cp, world):
             tunnel_options={"phase2_lifetime_seconds": 900, "rekey_margin_time_seconds": 451},
         )
     cp.delete_vpn_connection(vpn_connection_id=other.id)
-    with fails(world, "InvalidVpnConnectionID.NotFound"):
+    with fails(world, "InvalidVpnConnection.InvalidState"):
         cp.modify_vpn_tunnel_options(
             vpn_connection_id=other.id,
             vpn_tunnel_outside_ip_address=other.tunnel_options[0].outside_ip_address,

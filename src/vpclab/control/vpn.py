@@ -323,12 +323,17 @@ def _network_cidrs(opts: Mapping[str, Any], version: str) -> dict[str, str | Non
     return out
 
 
-def _require_live_connection(ctx: Ctx, vpn_connection_id: str) -> VpnConnection:
+def _require_live_connection(ctx: Ctx, vpn_connection_id: str, *, deleting: bool = False) -> VpnConnection:
+    """A connection that is not deleted. AWS still describes a deleted connection for a while; a
+    change to it is the page's InvalidVpnConnection.InvalidState ("The VPN connection must be in the
+    available state to complete the request"; message vpclab's); deleting it again answers as for a
+    connection that does not exist (undocumented: vpclab's choice)."""
     vpn = ctx.require(VpnConnection, vpn_connection_id)
     ctx.require_owner(vpn)
     if vpn.state in GONE_STATES:
-        # AWS still describes a deleted connection for a while; changing it is not documented,
-        # vpclab answers as for a connection that does not exist.
+        if not deleting:
+            raise AwsError("InvalidVpnConnection.InvalidState",
+                           f"The VPN connection {vpn.id} is {vpn.state}; it must be available.")
         code, message = VpnConnection.NOT_FOUND
         raise AwsError(code, message.format(id=vpn_connection_id))
     return vpn
@@ -338,7 +343,7 @@ def _require_live_connection(ctx: Ctx, vpn_connection_id: str) -> VpnConnection:
 def delete_vpn_connection(ctx: Ctx, *, vpn_connection_id: str) -> None:
     """DeleteVpnConnection: the connection goes to state ``deleted``; a transit gateway
     connection's VPN attachment goes too."""
-    vpn = _require_live_connection(ctx, vpn_connection_id)
+    vpn = _require_live_connection(ctx, vpn_connection_id, deleting=True)
     ctx.world.put(replace(vpn, state="deleted"))
     if vpn.transit_gateway_id:
         from .transit_gateway import delete_vpn_attachment
