@@ -185,3 +185,11 @@ def _(cp, mp):
     )
     cp.delete_vpn_connection(vpn_connection_id=vpn.id)
     cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
+
+
+@trigger("InvalidInstanceAttributeValue")
+def _(cp, mp):
+    world = cp.world
+    inst = instance(cp, subnet(cp, vpc(cp).id).id)
+    form = {"Action": "ModifyInstanceAttribute", "InstanceId": inst.id, "Attribute": "sourceDestCheck"}
+    return dispatch({**form, "Value": "maybe"}, world)

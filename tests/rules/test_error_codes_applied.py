@@ -427,3 +427,17 @@ def test_a_deleted_vpn_connection_cannot_change(cp, world):
             vpn_tunnel_outside_ip_address=vpn.tunnel_options[0].outside_ip_address,
             tunnel_options={"dpd_timeout_seconds": 60},
         )
+
+
+def test_an_instance_attribute_value_that_is_not_valid(cp, world):
+    """ModifyInstanceAttribute with Attribute=sourceDestCheck takes true or false; another value is
+    InvalidInstanceAttributeValue ("The specified instance attribute value is not valid")
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceAttribute.html)."""
+    v = cp.create_vpc(cidr_block="10.0.0.0/16")
+    s = cp.create_subnet(vpc_id=v.id, cidr_block="10.0.0.0/24", availability_zone="us-east-1a")
+    (inst,) = cp.run_instances(image_id=_ami(cp), instance_type="t3.micro", subnet_id=s.id)
+    form = {"Action": "ModifyInstanceAttribute", "InstanceId": inst.id, "Attribute": "sourceDestCheck"}
+    with unchanged(world):
+        assert dispatch({**form, "Value": "maybe"}, world) == "InvalidInstanceAttributeValue"
+    assert dispatch({**form, "Value": "false"}, world) == ""
+    assert world.get(inst.id).source_dest_check is False
