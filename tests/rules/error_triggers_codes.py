@@ -193,3 +193,8 @@ def _(cp, mp):
     inst = instance(cp, subnet(cp, vpc(cp).id).id)
     form = {"Action": "ModifyInstanceAttribute", "InstanceId": inst.id, "Attribute": "sourceDestCheck"}
     return dispatch({**form, "Value": "maybe"}, world)
+
+
+@trigger("InvalidVolumeID.Malformed")
+def _(cp, mp):
+    return dispatch({"Action": "DescribeVolumes", "VolumeId.1": "volume-1"})

@@ -441,3 +441,18 @@ def test_an_instance_attribute_value_that_is_not_valid(cp, world):
         assert dispatch({**form, "Value": "maybe"}, world) == "InvalidInstanceAttributeValue"
     assert dispatch({**form, "Value": "false"}, world) == ""
     assert world.get(inst.id).source_dest_check is False
+
+
+def test_a_malformed_volume_id():
+    """DescribeVolumes: a volume id not of the form vol-… is InvalidVolumeID.Malformed, a well-formed
+    unknown one InvalidVolume.NotFound
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    world = World(seed=7)
+    assert (
+        dispatch({"Action": "DescribeVolumes", "VolumeId.1": "volume-1"}, world)
+        == "InvalidVolumeID.Malformed"
+    )
+    assert (
+        dispatch({"Action": "DescribeVolumes", "VolumeId.1": "vol-0a1b2c3d"}, world)
+        == "InvalidVolume.NotFound"
+    )
