@@ -307,6 +307,15 @@ def test_an_address_assigned_elsewhere_needs_reassignment(cp, world):
             cp.assign_private_ip_addresses(
                 network_interface_id=b.id, private_ip_addresses=["10.0.0.20"], allow_reassignment=allow
             )
+    # a secondary address moved first, then a primary one refused: nothing moves (one transaction)
+    cp.assign_private_ip_addresses(network_interface_id=a.id, private_ip_addresses=["10.0.0.21"])
+    with unchanged(world), raises_aws("Resource.AlreadyAssigned"):
+        cp.assign_private_ip_addresses(
+            network_interface_id=b.id,
+            private_ip_addresses=["10.0.0.21", "10.0.0.20"],
+            allow_reassignment=True,
+        )
+    assert world.get(a.id).secondary_private_ip_addresses == ("10.0.0.21",)
 
 
 def test_dns_over_a_peering_needs_dns_hostnames_in_both_vpcs(cp, world):
