@@ -91,9 +91,7 @@ def test_unknown_region_or_price_is_an_error_not_zero(table) -> None:
 def test_override_file_replaces_and_extends(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
     mine.write_text(
-        '[prices."nat_gateway.hour"]\n'
-        'read = 2026-12-01\n'
-        'usd = { us-east-1 = 0.04, eu-west-1 = 0.048 }\n'
+        '[prices."nat_gateway.hour"]\nread = 2026-12-01\nusd = { us-east-1 = 0.04, eu-west-1 = 0.048 }\n'
     )
     table = load_prices(mine)
     assert table.get("nat_gateway.hour", "us-east-1") == Decimal("0.04")  # a discount
@@ -108,14 +106,20 @@ def test_override_file_replaces_and_extends(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('[prices."nat_gateway.hour"\nusd = 1\n', r"mine.toml: not TOML: .*line 1"),
-        ('[meta]\nhours_per_month = -1\n', r"mine.toml:2: \[meta\] hours_per_month must be a positive"),
-        ('[prices."nat_gateway.hour"]\nusd = { us-east-1 = -0.1 }\n',
-         r"mine.toml:1: price 'nat_gateway.hour' in us-east-1: expected a price of 0 or more"),
+        ("[meta]\nhours_per_month = -1\n", r"mine.toml:2: \[meta\] hours_per_month must be a positive"),
+        (
+            '[prices."nat_gateway.hour"]\nusd = { us-east-1 = -0.1 }\n',
+            r"mine.toml:1: price 'nat_gateway.hour' in us-east-1: expected a price of 0 or more",
+        ),
         ('[prices."nat_gateway.hour"]\nusd = { us-east-1 = "cheap" }\n', r"not 'cheap'"),
-        ('\n[prices."nat_gateway.hour"]\nusd = { us-east-1 = 0.1 }\nprise = 1\n',
-         r"mine.toml:2: price 'nat_gateway.hour' has unknown field 'prise'"),
-        ('[prices."my.thing"]\nusd = { us-east-1 = 0.1 }\n',
-         r"mine.toml:1: price 'my.thing' is new, so it needs unit, page, read, note"),
+        (
+            '\n[prices."nat_gateway.hour"]\nusd = { us-east-1 = 0.1 }\nprise = 1\n',
+            r"mine.toml:2: price 'nat_gateway.hour' has unknown field 'prise'",
+        ),
+        (
+            '[prices."my.thing"]\nusd = { us-east-1 = 0.1 }\n',
+            r"mine.toml:1: price 'my.thing' is new, so it needs unit, page, read, note",
+        ),
         ('[prices."nat_gateway.hour"]\nusd = { useast1 = 0.1 }\n', r"'useast1' is not a Region name"),
         ('[price."nat_gateway.hour"]\n', r"mine.toml:1: unknown section 'price'"),
     ],

@@ -104,17 +104,23 @@ def _read(path: Path, base: PriceTable | None, label: str) -> PriceTable:
     lines = text.splitlines()
     unknown = sorted(set(doc) - {"meta", "prices"})
     if unknown:
-        raise PriceError(f"{path}:{_line(lines, unknown[0])}: unknown section {unknown[0]!r}; "
-                         "expected [meta] and [prices.\"KEY\"] tables")
+        raise PriceError(
+            f"{path}:{_line(lines, unknown[0])}: unknown section {unknown[0]!r}; "
+            'expected [meta] and [prices."KEY"] tables'
+        )
     meta = doc.get("meta", {})
     hours = meta.get("hours_per_month", base.hours_per_month if base else None)
     if not isinstance(hours, int | Decimal) or isinstance(hours, bool) or hours <= 0:
-        raise PriceError(f"{path}:{_line(lines, 'hours_per_month')}: [meta] hours_per_month must be "
-                         f"a positive number, not {hours!r}")
+        raise PriceError(
+            f"{path}:{_line(lines, 'hours_per_month')}: [meta] hours_per_month must be "
+            f"a positive number, not {hours!r}"
+        )
     currency = meta.get("currency", "USD")
     if currency != "USD":
-        raise PriceError(f"{path}:{_line(lines, 'currency')}: currency must be USD (the pricing pages' "
-                         f"currency), not {currency!r}")
+        raise PriceError(
+            f"{path}:{_line(lines, 'currency')}: currency must be USD (the pricing pages' "
+            f"currency), not {currency!r}"
+        )
     prices: dict[str, Price] = dict(base.prices) if base else {}
     entries = doc.get("prices", {})
     if not isinstance(entries, dict):
@@ -139,16 +145,18 @@ def _entry(at: str, key: str, entry: Any, old: Price | None) -> Price:
             raise PriceError(f"{at}: price {key!r} is new, so it needs {', '.join(missing)}")
     usd = entry.get("usd", {})
     if not isinstance(usd, dict) or not usd:
-        raise PriceError(f"{at}: price {key!r}: usd must be a table of Region = price, e.g. "
-                         "usd = { us-east-1 = 0.05 }")
+        raise PriceError(
+            f"{at}: price {key!r}: usd must be a table of Region = price, e.g. usd = {{ us-east-1 = 0.05 }}"
+        )
     amounts: dict[str, Decimal] = dict(old.usd) if old else {}
     for region, value in usd.items():
         if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             raise PriceError(f"{at}: price {key!r}: {region!r} is not a Region name (like us-east-1)")
         if isinstance(value, bool) or not isinstance(value, int | Decimal) or value < 0:
             shown = value if isinstance(value, int | Decimal) and not isinstance(value, bool) else repr(value)
-            raise PriceError(f"{at}: price {key!r} in {region}: expected a price of 0 or more in US "
-                             f"dollars, not {shown}")
+            raise PriceError(
+                f"{at}: price {key!r} in {region}: expected a price of 0 or more in US dollars, not {shown}"
+            )
         amounts[region] = Decimal(value)
     read = entry.get("read", old.read if old else None)
     if not isinstance(read, dt.date) or isinstance(read, dt.datetime):

@@ -1,28 +1,48 @@
-"""``vpclab prices``: AWS's public prices vpclab costs designs with (docs/advisor.md)."""
+"""``vpclab prices`` and ``vpclab cost``: AWS's prices, and what a design costs (docs/advisor.md)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ..advisor import PriceError, load_prices
-from .common import EXIT_INVALID, Format, err, out, usage
+from ..advisor.cost import cents
+from .common import EXIT_INVALID, EXIT_OK, Format, check_files, err, load_file, out, usage
+
+if TYPE_CHECKING:
+    from ..advisor.cost import Charge, CostReport
+    from ..network import Network
 
 
 def prices(
-    region: Annotated[str | None, typer.Option("--region", "-r", metavar="REGION",
-                                               help="Only this Region's prices.", show_default=False)] = None,
-    files: Annotated[list[Path] | None, typer.Option(
-        "--prices", metavar="FILE", show_default=False,
-        help="A price table of your own (same format as the shipped one) replacing or adding prices "
-             "per key and Region: discounts, other Regions. Repeatable; later files win.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table (for people) or json (for tools).",
-                                          metavar="table|json")] = Format.table,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region", "-r", metavar="REGION", help="Only this Region's prices.", show_default=False
+        ),
+    ] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--prices",
+            metavar="FILE",
+            show_default=False,
+            help="A price table of your own (same format as the shipped one) replacing or adding prices "
+            "per key and Region: discounts, other Regions. Repeatable; later files win.",
+        ),
+    ] = None,
+    format: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="table (for people) or json (for tools).", metavar="table|json"),
+    ] = Format.table,
 ) -> None:
     """Print the prices vpclab costs designs with: per price, its unit, the price per Region, the
     AWS pricing page it comes from and the date it was read.
@@ -49,8 +69,14 @@ def prices(
             "hours_per_month": str(table.hours_per_month),
             "sources": list(table.sources),
             "prices": [
-                {"key": p.key, "unit": p.unit, "usd": {r: str(p.usd[r]) for r in regions if r in p.usd},
-                 "page": p.page, "read": p.read.isoformat(), "note": p.note}
+                {
+                    "key": p.key,
+                    "unit": p.unit,
+                    "usd": {r: str(p.usd[r]) for r in regions if r in p.usd},
+                    "page": p.page,
+                    "read": p.read.isoformat(),
+                    "note": p.note,
+                }
                 for p in table.prices.values()
             ],
         }
@@ -74,9 +100,163 @@ def prices(
     console.print(f"AWS pricing pages{said}:", markup=False)
     for page, keys in pages.items():
         console.print(f"  {page}  ({', '.join(keys)})", markup=False)
-    console.print(f"from {' + '.join(table.sources)}; `vpclab prices --format json` adds each price's note",
-                  markup=False)
+    console.print(
+        f"from {' + '.join(table.sources)}; `vpclab prices --format json` adds each price's note",
+        markup=False,
+    )
 
 
 def _money(value: object) -> str:
     return "-" if value is None else f"${value}"
+
+
+class CostFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def cost(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A topology file, a snapshot folder or a Terraform plan/state .json.",
+            show_default=False,
+            metavar="SOURCE",
+        ),
+    ],
+    traffic: Annotated[
+        Path | None,
+        typer.Option(
+            "--traffic",
+            "-t",
+            metavar="FILE",
+            show_default=False,
+            help="Flows and their monthly volumes (YAML, docs/advisor.md); without it only the fixed costs.",
+        ),
+    ] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--prices",
+            metavar="FILE",
+            show_default=False,
+            help="Your own prices (same format as `vpclab prices`' table); repeatable.",
+        ),
+    ] = None,
+    format: Annotated[
+        CostFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="table|json|csv",
+            help="table (for people), json or csv (one row per charge).",
+        ),
+    ] = CostFormat.table,
+) -> None:
+    """What a network costs a month: the fixed cost of each component (hours × price) and, with
+    --traffic, what each flow costs along the path it takes (transit gateway and NAT processing,
+    endpoints, cross-AZ, inter-Region and data out) — per component, per account and VPC, per flow.
+    A blocked flow is reported as blocked, not costed.
+
+    Exit code 1 if the source, the traffic file or a price is missing or invalid, 2 if a file is missing.
+
+    Example:  vpclab cost examples/centralized-egress.yaml --traffic examples/traffic/centralized-egress.yaml
+    """
+    from ..advisor.cost import cost as compute
+    from ..advisor.traffic import TrafficError, load_traffic
+    from ..network.intents import IntentError
+
+    check_files([file, *([traffic] if traffic else []), *(files or [])])
+    net = load_file(file)
+    try:
+        flows = load_traffic(traffic) if traffic else []
+        report = compute(net, load_prices(*(files or [])), flows)
+    except (TrafficError, IntentError) as exc:
+        for p in exc.problems:
+            err().print(str(p), markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    except PriceError as exc:
+        err().print(f"vpclab: error: {exc}", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    if format is CostFormat.json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    elif format is CostFormat.csv:
+        _csv(report)
+    else:
+        _cost_tables(report, net)
+    raise typer.Exit(EXIT_OK)
+
+
+def _csv(report: CostReport) -> None:
+    rows = [c.to_dict() for c in report.charges]
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["kind"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _cost_tables(report: CostReport, net: Network) -> None:
+    console = out()
+    components: dict[tuple[str, str, str], list[Charge]] = {}
+    for c in report.charges:
+        components.setdefault((c.kind, c.component, c.price), []).append(c)
+    for kind, title in (
+        ("fixed", "Fixed: what the components cost to keep"),
+        ("usage", "Usage: what the flows cost along their paths"),
+    ):
+        grid = Table(title=f"{title} (USD/month)", title_justify="left")
+        for col, justify in (
+            ("component", "left"),
+            ("price", "left"),
+            ("quantity", "right"),
+            ("$/month", "right"),
+        ):
+            grid.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        rows = [(k, v) for k, v in components.items() if k[0] == kind]
+        for (_, rid, price), lines in rows:
+            first = lines[0]
+            qty = sum((x.quantity for x in lines), Decimal(0))
+            unit = "h" if kind == "fixed" else "GB"
+            grid.add_row(
+                f"{first.name or rid}\n  {first.component_type}, {first.region}",
+                price,
+                f"{qty.normalize():f} {unit}",
+                f"{cents(sum((x.usd for x in lines), Decimal(0)))}",
+            )
+        if rows:
+            console.print(grid)
+    if report.flows:
+        grid = Table(title="Flows (USD/month)", title_justify="left")
+        for col in ("flow", "source → destination", "GB/month", "crosses", "$/month"):
+            grid.add_column(
+                col, overflow="fold", justify="right" if col in ("GB/month", "$/month") else "left"
+            )
+        for f in report.flows:
+            money = f"{cents(f.usd)}" if f.status == "costed" else "blocked: " + ", ".join(f.codes)
+            grid.add_row(
+                f.flow,
+                f"{f.source} → {f.destination}",
+                f"{f.gb.normalize():f}",
+                " + ".join(f.crosses) or "-",
+                money,
+            )
+        console.print(grid)
+    grid = Table(title="By account and VPC (USD/month)", title_justify="left")
+    grid.add_column("account")
+    grid.add_column("VPC")
+    grid.add_column("$/month", justify="right")
+    by_both: dict[tuple[str, str], Decimal] = {}
+    for c in report.charges:
+        key = (net.account_name(c.account), (net.name(c.vpc) or c.vpc) if c.vpc else "-")
+        by_both[key] = by_both.get(key, Decimal(0)) + c.usd
+    for (acct, vpc), usd in sorted(by_both.items(), key=lambda kv: (-kv[1], kv[0])):
+        grid.add_row(acct, vpc, f"{cents(usd)}")
+    console.print(grid)
+    blocked = len(report.blocked)
+    said = f"; {blocked} flow(s) blocked, not costed" if blocked else ""
+    console.print(
+        f"total ${cents(report.total)}/month: fixed ${cents(report.fixed)} + usage "
+        f"${cents(report.usage)} (a month is {report.hours_per_month} hours; prices from "
+        f"{' + '.join(report.sources)}){said}",
+        markup=False,
+    )
