@@ -260,3 +260,58 @@ def _cost_tables(report: CostReport, net: Network) -> None:
         f"{' + '.join(report.sources)}){said}",
         markup=False,
     )
+
+
+def quotas(
+    file: Annotated[Path, typer.Argument(help="A topology file, a snapshot folder or a Terraform plan/state "
+                                              ".json.", show_default=False, metavar="SOURCE")],
+    everything: Annotated[bool, typer.Option("--all", help="Every scope (each VPC, table, gateway…), not "
+                                                           "only the most used one per quota.")] = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table (for people) or json (for tools).",
+                                          metavar="table|json")] = Format.table,
+) -> None:
+    """Quota headroom: for every AWS quota vpclab knows, how much the network uses (the most used
+    VPC, route table, transit gateway, account and Region…), AWS's default and maximum, whether it
+    is adjustable, and a warning where a design needs a quota increase or is within 20% of a limit.
+
+    Exit code 1 if the network is over a hard limit or AWS's maximum (no quota increase can make
+    room), 2 if a file is missing.
+
+    Example:  vpclab quotas examples/full-mesh-vs-tgw.yaml
+    """
+    from ..advisor.headroom import headroom
+
+    check_files([file])
+    net = load_file(file)
+    uses = headroom(net.world, everything=everything)
+    blocked = [u for u in uses if not u.buildable]
+    if format is Format.json:
+        doc = {"quotas": [dict(u.to_dict(), name=net.name(u.scope)) for u in uses],
+               "buildable": not blocked}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        grid = Table(title="Quota headroom (the most used scope per quota)" if not everything
+                     else "Quota headroom (every scope)", title_justify="left")
+        grid.add_column("quota", no_wrap=True)
+        grid.add_column("scope", overflow="fold")
+        for col in ("used", "default", "max"):
+            grid.add_column(col, justify="right", no_wrap=True)
+        notes: list[str] = []
+        for u in uses:
+            scope = net.name(u.scope) or (net.account_name(u.account) + "/" + u.region
+                                          if u.scope == f"{u.account}/{u.region}" else u.scope)
+            limit = "hard" if not u.adjustable else ("-" if u.maximum is None else str(u.maximum))
+            mark = " !" if u.warning else ""
+            grid.add_row(u.quota + mark, scope, str(u.used), str(u.default), limit)
+            if u.warning:
+                notes.append(f"! {u.quota} at {scope}: {u.warning}")
+        console = out()
+        console.print(grid)
+        console.print("default: AWS's value for a new account; max: the most AWS allows after an increase "
+                      "(hard: not adjustable; -: AWS documents no maximum)", markup=False)
+        for line in notes:
+            console.print(line, markup=False)
+        warned = sum(1 for u in uses if u.warning)
+        console.print(f"{len(uses)} quota scope(s) in use, {warned} with a warning; "
+                      f"{len(blocked)} over a limit no increase can lift", markup=False)
+    raise typer.Exit(EXIT_INVALID if blocked else EXIT_OK)
