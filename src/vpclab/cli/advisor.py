@@ -263,12 +263,24 @@ def _cost_tables(report: CostReport, net: Network) -> None:
 
 
 def quotas(
-    file: Annotated[Path, typer.Argument(help="A topology file, a snapshot folder or a Terraform plan/state "
-                                              ".json.", show_default=False, metavar="SOURCE")],
-    everything: Annotated[bool, typer.Option("--all", help="Every scope (each VPC, table, gateway…), not "
-                                                           "only the most used one per quota.")] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table (for people) or json (for tools).",
-                                          metavar="table|json")] = Format.table,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A topology file, a snapshot folder or a Terraform plan/state .json.",
+            show_default=False,
+            metavar="SOURCE",
+        ),
+    ],
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every scope (each VPC, table, gateway…), not only the most used one per quota."
+        ),
+    ] = False,
+    format: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="table (for people) or json (for tools).", metavar="table|json"),
+    ] = Format.table,
 ) -> None:
     """Quota headroom: for every AWS quota vpclab knows, how much the network uses (the most used
     VPC, route table, transit gateway, account and Region…), AWS's default and maximum, whether it
@@ -286,20 +298,26 @@ def quotas(
     uses = headroom(net.world, everything=everything)
     blocked = [u for u in uses if not u.buildable]
     if format is Format.json:
-        doc = {"quotas": [dict(u.to_dict(), name=net.name(u.scope)) for u in uses],
-               "buildable": not blocked}
+        doc = {"quotas": [dict(u.to_dict(), name=net.name(u.scope)) for u in uses], "buildable": not blocked}
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
-        grid = Table(title="Quota headroom (the most used scope per quota)" if not everything
-                     else "Quota headroom (every scope)", title_justify="left")
+        grid = Table(
+            title="Quota headroom (the most used scope per quota)"
+            if not everything
+            else "Quota headroom (every scope)",
+            title_justify="left",
+        )
         grid.add_column("quota", no_wrap=True)
         grid.add_column("scope", overflow="fold")
         for col in ("used", "default", "max"):
             grid.add_column(col, justify="right", no_wrap=True)
         notes: list[str] = []
         for u in uses:
-            scope = net.name(u.scope) or (net.account_name(u.account) + "/" + u.region
-                                          if u.scope == f"{u.account}/{u.region}" else u.scope)
+            scope = net.name(u.scope) or (
+                net.account_name(u.account) + "/" + u.region
+                if u.scope == f"{u.account}/{u.region}"
+                else u.scope
+            )
             limit = "hard" if not u.adjustable else ("-" if u.maximum is None else str(u.maximum))
             mark = " !" if u.warning else ""
             grid.add_row(u.quota + mark, scope, str(u.used), str(u.default), limit)
@@ -307,11 +325,139 @@ def quotas(
                 notes.append(f"! {u.quota} at {scope}: {u.warning}")
         console = out()
         console.print(grid)
-        console.print("default: AWS's value for a new account; max: the most AWS allows after an increase "
-                      "(hard: not adjustable; -: AWS documents no maximum)", markup=False)
+        console.print(
+            "default: AWS's value for a new account; max: the most AWS allows after an increase "
+            "(hard: not adjustable; -: AWS documents no maximum)",
+            markup=False,
+        )
         for line in notes:
             console.print(line, markup=False)
         warned = sum(1 for u in uses if u.warning)
-        console.print(f"{len(uses)} quota scope(s) in use, {warned} with a warning; "
-                      f"{len(blocked)} over a limit no increase can lift", markup=False)
+        console.print(
+            f"{len(uses)} quota scope(s) in use, {warned} with a warning; "
+            f"{len(blocked)} over a limit no increase can lift",
+            markup=False,
+        )
     raise typer.Exit(EXIT_INVALID if blocked else EXIT_OK)
+
+
+def advise(
+    sweep_range: Annotated[
+        str,
+        typer.Option(
+            "--sweep",
+            metavar="AXIS=A..B[:STEP]",
+            show_default=False,
+            help="vpcs=2..60 (the number of VPCs) or pair_gb=0..1000 (GB a "
+            "month between each pair of workloads); about a dozen "
+            "points unless :STEP is given.",
+        ),
+    ],
+    vpcs: Annotated[int, typer.Option("--vpcs", min=2, max=250, help="VPCs, when sweeping pair_gb.")] = 10,
+    pair_gb: Annotated[
+        int,
+        typer.Option(
+            "--pair-gb",
+            min=0,
+            help="GB a month each ordered pair of workloads exchanges, when sweeping vpcs.",
+        ),
+    ] = 100,
+    azs: Annotated[
+        int, typer.Option("--azs", min=1, max=3, help="Availability Zones the workloads are spread over.")
+    ] = 2,
+    quota_mode: Annotated[
+        str,
+        typer.Option(
+            "--quotas",
+            metavar="lab|aws-default",
+            help="lab: quotas at AWS's maximums (what can be built at all); aws-default: a new account's "
+            "(what needs no increase).",
+        ),
+    ] = "lab",
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE.svg|FILE.png",
+            show_default=False,
+            help="Also draw the picture (needs matplotlib: vpclab[plot]).",
+        ),
+    ] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Option("--prices", metavar="FILE", show_default=False, help="Your own prices; repeatable."),
+    ] = None,
+    format: Annotated[
+        Format,
+        typer.Option("--format", "-f", metavar="table|json", help="table (for people) or json (for tools)."),
+    ] = Format.table,
+) -> None:
+    """The break-even picture: a full mesh of VPC peerings, a transit gateway hub and one shared VPC
+    built over the same VPCs (real networks, through AWS's rules) and priced a month as the number
+    of VPCs or the traffic grows — with the connections each needs and the quotas to raise.
+
+    Exit code 1 on a bad --sweep or price, 2 if a file is missing.
+
+    Example:  vpclab advise --sweep vpcs=2..12:5 --pair-gb 50
+    """
+    from decimal import Decimal
+
+    from ..advisor.plot import PlotError, check, draw
+    from ..advisor.sweep import first_increases, parse_range, same_cost, sweep
+
+    check_files(list(files or []))
+    try:
+        if quota_mode not in ("lab", "aws-default"):
+            raise ValueError(f"--quotas must be lab or aws-default, not {quota_mode!r}")
+        axis, values = parse_range(sweep_range)
+        if out_file is not None:
+            check(out_file)
+        result = sweep(
+            axis,
+            values,
+            load_prices(*(files or [])),
+            vpcs=vpcs,
+            pair_gb=Decimal(pair_gb),
+            azs=azs,
+            quotas=quota_mode,
+        )
+        if out_file is not None:
+            draw(result, out_file)
+    except (ValueError, PriceError, PlotError) as exc:
+        err().print(f"vpclab: error: {exc}", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    if format is Format.json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        raise typer.Exit(EXIT_OK)
+    grid = Table(title=f"Monthly cost by design (USD; workloads over {azs} AZ(s))", title_justify="left")
+    xcol = "VPCs" if axis == "vpcs" else "GB/pair"
+    grid.add_column(xcol, justify="right")
+    grid.add_column("design")
+    grid.add_column("$/month", justify="right")
+    grid.add_column("connections", justify="right")
+    grid.add_column("routes/table", justify="right")
+    for p in result.points:
+        x = str(p.vpcs) if axis == "vpcs" else f"{p.pair_gb}"
+        if p.buildable:
+            grid.add_row(x, p.design, f"{cents(p.total)}", str(p.connections), str(p.routes_per_table))
+        else:
+            grid.add_row(x, p.design, "cannot be built", "-", "-")
+    console = out()
+    console.print(grid)
+    for p in result.points:
+        if not p.buildable:
+            console.print(f"{p.design} of {p.vpcs} VPCs cannot be built: {p.error}", markup=False)
+    for d, q, at in first_increases(result.points, axis):
+        where = f"{at:g} {'VPCs' if axis == 'vpcs' else 'GB a pair'}"
+        console.print(f"{d}: {q} must be raised above AWS's default from {where} on", markup=False)
+    for a, b in same_cost(result.points):
+        console.print(f"{a} and {b} cost the same at every point", markup=False)
+    for a, b, at in result.crossings:
+        console.print(
+            f"break-even: {a} and {b} cost the same at {at:g} {axis.replace('_', ' ')}", markup=False
+        )
+    if not result.crossings:
+        console.print("no break-even point in this range: no design overtakes another", markup=False)
+    if out_file is not None:
+        console.print(f"wrote {out_file}", markup=False)
+    raise typer.Exit(EXIT_OK)
