@@ -45,6 +45,7 @@ from ..reach import Explanation as TraceExplanation
 from ..reach import trace as run_trace
 from ..reach.checks import sg_allows
 from ..reach.explanations import INFO_CODES
+from .insights_ends import cut
 from .insights_parts import acl_before_route as _acl_before_route
 from .insights_parts import (
     acl_rule,
@@ -483,7 +484,13 @@ def analyse(
                            port=request.port, source_port=request.source_port)
     except ReachError as exc:
         return failed_analysis(base, str(exc))
-    analysis = build_analysis(world, base, path, result, must_traverse)
+    aws = cut(result, request.start_at, request.stop_at)
+    analysis = build_analysis(world, base, path, aws, must_traverse)
+    if aws is not result:  # vpclab's own answer stays the whole trace's
+        analysis = replace(analysis, disposition=result.disposition, findings=tuple(
+            VpclabFinding(code=e.code, message=e.message, component=e.component, direction=e.direction,
+                          fix=e.fix) for e in result.explanations))
+    analysis = replace(analysis, source_address=result.flow.src_ip, destination_address=result.flow.dst_ip)
     return _with_ipv6(world, analysis, path, request)
 
 
