@@ -398,11 +398,13 @@ UNIDIRECTIONAL = "UNIDIRECTIONAL_PATH_ANALYSIS_ONLY"
 def unidirectional(path: NetworkInsightsPath, trace: Trace) -> bool:
     """Whether AWS's analyser covers the forward direction only: a TCP path through a transit
     gateway route table ("How Reachability Analyzer works", Considerations; the reference's
-    summary: "for TCP through a TGW route table only the forward path is analysed"). vpclab's
+    summary: "for TCP through a TGW route table only the forward path is analysed"): "when a network
+    path traverses a transit gateway route table", the return path's too (a path that ends at the
+    transit gateway meets a route table only on its way back). vpclab's
     tracer checks the return path anyway; its verdict and findings stay in vpclab's own fields
     (``disposition``, ``findings``: ``GET /_vpclab/analyses/<id>``, the CLI, the Python API)."""
     return path.protocol == "tcp" and any(h.component == "transit-gateway-route-table"
-                                          for h in trace.forward_hops)
+                                          for h in (*trace.forward_hops, *trace.return_hops))
 
 
 def build_analysis(
@@ -439,6 +441,12 @@ def build_analysis(
             if c.component.id.startswith("tgw-rtb-") else c
             for c in forward
         ]
+        if forward and not any(c.component.id.startswith("tgw-rtb-") for c in forward):
+            # only the return path met a route table (a path that ends at the transit gateway): the
+            # detail goes on the path's last component
+            last = forward[-1]
+            forward[-1] = replace(last, additional_details=(
+                *last.additional_details, AdditionalDetail(additional_detail_type=UNIDIRECTIONAL)))
     on_path = {c.component.id for c in forward}
     missing = [rid for rid in must_traverse if rid not in on_path]
     if found and missing:
