@@ -88,8 +88,11 @@ _TRANSLATING = frozenset({"nat-gateway", "internet-gateway"})
 class _Builder:
     """Turns one direction's hops into PathComponents (and remembers what each hop matched)."""
 
-    def __init__(self, world: World, trace: Trace, path: NetworkInsightsPath) -> None:
+    def __init__(self, world: World, trace: Trace, path: NetworkInsightsPath, *, behind_gwlb: bool = False) -> None:
         self.world = world
+        #: list the Gateway Load Balancer and target group behind a GWLB endpoint (Network Access
+        #: Analyzer findings); the Reachability Analyzer leaves them out
+        self.behind_gwlb = behind_gwlb
         self.trace = trace
         self.path = path
         self.view = forwarding_view(world)
@@ -137,7 +140,7 @@ class _Builder:
                 )
             )
         previous: PacketHeader | None = None
-        behind = _behind_gwlb_endpoints(hops)
+        behind = set() if self.behind_gwlb else _behind_gwlb_endpoints(hops)
         for i, hop in enumerate(hops):
             if i not in behind:
                 out.append(self.component(hops, i, previous))
