@@ -46,7 +46,10 @@ RA_ONLY_FLOWS: dict[str, list[tuple[Any, ...]]] = {
         ("vpc-a-host", "dc-vpn/attachment", "tcp", 22),
         ("hub", "vpc-b-host", "udp", 53),
     ],
-    "tgw-inter-region-peering": [("east-host", "east-west", "tcp", 443), ("east-west", "east-host", "udp", 53)],
+    "tgw-inter-region-peering": [
+        ("east-host", "east-west", "tcp", 443),
+        ("east-west", "east-host", "udp", 53),
+    ],
 }
 _ID = re.compile(r"\b[a-z]+(?:-[a-z]+)*-[0-9a-f]{8,17}\b")
 

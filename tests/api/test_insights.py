@@ -341,7 +341,9 @@ def test_admin_route_has_the_whole_answer(lab: Server, ec2: Any, ids: dict[str, 
     assert info.value.code == 404
 
 
-def test_peering_connection_as_destination_without_an_address(lab: Server, ec2: Any, ids: dict[str, str]) -> None:
+def test_peering_connection_as_destination_without_an_address(
+    lab: Server, ec2: Any, ids: dict[str, str]
+) -> None:
     """A VPC peering connection as the destination, no DestinationIp ("How Reachability Analyzer
     works": peering connections are supported ends): the path ends at the connection, the return
     path starts there, and vpclab's admin route says which address of the peer VPC was analysed.

@@ -18,8 +18,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _analyse(ec2: Any, src: str, dst: str, protocol: str, port: int) -> dict[str, Any]:
-    path = ec2.create_network_insights_path(Source=src, Destination=dst, Protocol=protocol,
-                                            DestinationPort=port)["NetworkInsightsPath"]
+    path = ec2.create_network_insights_path(
+        Source=src, Destination=dst, Protocol=protocol, DestinationPort=port
+    )["NetworkInsightsPath"]
     assert path["Source"] == src and path["Destination"] == dst and "DestinationIp" not in path
     started = ec2.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])
     return dict(started["NetworkInsightsAnalysis"])
@@ -37,14 +38,16 @@ def test_transit_gateway_ends_through_boto3() -> None:
         net = lab.network
         host = net.world.get(net.id("vpc-a-host"))
         assert host is not None
-        ec2 = boto3.client("ec2", region_name=host.region, aws_access_key_id=host.owner_id,
-                           aws_secret_access_key="lab")
+        ec2 = boto3.client(
+            "ec2", region_name=host.region, aws_access_key_id=host.owner_id, aws_secret_access_key="lab"
+        )
         to_tgw = _analyse(ec2, host.id, net.id("hub"), "tcp", 22)
         assert (to_tgw["Status"], to_tgw["NetworkPathFound"]) == ("succeeded", True)
         last = to_tgw["ForwardPathComponents"][-1]
         assert last["Component"]["Id"] == net.id("hub")
         assert [d["AdditionalDetailType"] for d in last["AdditionalDetails"]] == [
-            "UNIDIRECTIONAL_PATH_ANALYSIS_ONLY"]
+            "UNIDIRECTIONAL_PATH_ANALYSIS_ONLY"
+        ]
         assert "ReturnPathComponents" not in to_tgw
         to_b = _analyse(ec2, host.id, net.id("hub-vpc-b"), "tcp", 22)
         assert (to_b["Status"], to_b["NetworkPathFound"]) == ("succeeded", False)
@@ -61,8 +64,13 @@ def test_peering_attachment_as_destination_through_boto3() -> None:
         net = lab.network
         host = net.world.get(net.id("east-host"))
         assert host is not None
-        ec2 = boto3.client("ec2", region_name=host.region, aws_access_key_id=host.owner_id,
-                           aws_secret_access_key="lab")
+        ec2 = boto3.client(
+            "ec2", region_name=host.region, aws_access_key_id=host.owner_id, aws_secret_access_key="lab"
+        )
         a = _analyse(ec2, host.id, net.id("east-west"), "tcp", 443)
         assert (a["Status"], a["NetworkPathFound"]) == ("succeeded", True)
-        assert _ids(a["ForwardPathComponents"])[-3:] == [net.id("east"), net.id("east-rt"), net.id("east-west")]
+        assert _ids(a["ForwardPathComponents"])[-3:] == [
+            net.id("east"),
+            net.id("east-rt"),
+            net.id("east-west"),
+        ]

@@ -88,7 +88,9 @@ def test_resource_types_are_aws_list(lab):
     for unlisted in ("AWS::EC2::TransitGateway", "AWS::EC2::Subnet", "AWS::EC2::Instance", "AWS::EC2::VPC"):
         stmt = {"resource_statement": {"resource_types": [unlisted]}}
         with unchanged(lab.world), raises_aws("InvalidParameterValue") as info:
-            lab.create_network_insights_access_scope(match_paths=[{"source": ENI, "through_resources": [stmt]}])
+            lab.create_network_insights_access_scope(
+                match_paths=[{"source": ENI, "through_resources": [stmt]}]
+            )
         assert f"Value ({unlisted}) for parameter" in info.value.message
 
 
@@ -97,15 +99,21 @@ def test_load_balancer_and_firewall_types_are_through_only(lab):
     "AWS::ElasticLoadBalancingV2::LoadBalancer (through only)", "AWS::NetworkFirewall::NetworkFirewall
     (through only)" (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/resource-statement.html).
     vpclab models no Network Firewall: such a statement is accepted and matches no path."""
-    for rtype in ("AWS::ElasticLoadBalancing::LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                  "AWS::NetworkFirewall::NetworkFirewall"):
+    for rtype in (
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::NetworkFirewall::NetworkFirewall",
+    ):
         stmt = {"resource_statement": {"resource_types": [rtype]}}
         with unchanged(lab.world), raises_aws("InvalidParameterValue") as info:
             lab.create_network_insights_access_scope(match_paths=[{"source": stmt}])
         assert "cannot be used as a source resource" in info.value.message
         lab.create_network_insights_access_scope(match_paths=[{"source": IGW, "through_resources": [stmt]}])
     firewall = {"resource_statement": {"resource_types": ["AWS::NetworkFirewall::NetworkFirewall"]}}
-    assert analyse(lab, [{"source": IGW, "destination": ENI, "through_resources": [firewall]}]).findings_found == "false"
+    assert (
+        analyse(lab, [{"source": IGW, "destination": ENI, "through_resources": [firewall]}]).findings_found
+        == "false"
+    )
 
 
 def test_where_each_resource_may_stand(lab, net):
@@ -339,7 +347,9 @@ def test_findings_name_load_balancers_and_gwlb_endpoints():
     for through in (by_arn, by_type, endpoint):
         found = analyse(cp, [{"source": IGW, "destination": ENI, "through_resources": [through]}])
         assert found.findings_found == "true"
-        parts = [(c.component.id, c.component.arn, c.component.name) for c in found.findings[0].finding_components]
+        parts = [
+            (c.component.id, c.component.arn, c.component.name) for c in found.findings[0].finding_components
+        ]
         ids = [p[0] for p in parts]
         assert ids[ids.index(gwlb.id) - 1].startswith("vpce-")
         assert (gwlb.id, gwlb.arn, gwlb.load_balancer_name) in parts

@@ -227,9 +227,13 @@ def test_untraceable_path_is_a_failed_analysis(lab, net):
     """A path vpclab cannot trace (an interface endpoint as a source: endpoints never initiate) is an
     analysis in status failed with a StatusMessage, as AWS reports analyses that could not run.
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNetworkInsightsAnalyses.html)"""
-    vpce = lab.create_vpc_endpoint(vpc_id=net.id("app"), service_name="com.amazonaws.us-east-1.ssm",
-                                   vpc_endpoint_type="Interface", subnet_ids=[net.id("app-web")],
-                                   private_dns_enabled=False)
+    vpce = lab.create_vpc_endpoint(
+        vpc_id=net.id("app"),
+        service_name="com.amazonaws.us-east-1.ssm",
+        vpc_endpoint_type="Interface",
+        subnet_ids=[net.id("app-web")],
+        private_dns_enabled=False,
+    )
     path = lab.create_network_insights_path(source=vpce.id, destination=net.id("db-1"), protocol="tcp")
     a = lab.start_network_insights_analysis(network_insights_path_id=path.id)
     assert (a.status, a.network_path_found) == ("failed", False)

@@ -21,14 +21,17 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HOW = "https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html"
 
 
-def _analyse(net: Network, src: str, dst: str, protocol: str = "tcp", port: int = 443) -> NetworkInsightsAnalysis:
+def _analyse(
+    net: Network, src: str, dst: str, protocol: str = "tcp", port: int = 443
+) -> NetworkInsightsAnalysis:
     src_id = net.id(src) if src in net.names.values() else src
     dst_id = net.id(dst) if dst in net.names.values() else dst
     res = net.world.get(src_id)
     assert res is not None
     lab = ControlPlane(net.world, account_id=res.owner_id, region=res.region)
-    path = lab.create_network_insights_path(source=src_id, destination=dst_id, protocol=protocol,
-                                            destination_port=port)
+    path = lab.create_network_insights_path(
+        source=src_id, destination=dst_id, protocol=protocol, destination_port=port
+    )
     return lab.start_network_insights_analysis(network_insights_path_id=path.id)
 
 
@@ -128,9 +131,13 @@ def test_endpoint_service_as_destination_and_as_source():
     web = net.world.get(net.id("shop-web"))
     assert web is not None
     path = lab.create_network_insights_path(
-        source=svc.id, destination=f"arn:aws:ec2:{web.region}:{web.owner_id}:instance/{web.id}",
-        protocol="tcp")
+        source=svc.id,
+        destination=f"arn:aws:ec2:{web.region}:{web.owner_id}:instance/{web.id}",
+        protocol="tcp",
+    )
     failed = lab.start_network_insights_analysis(network_insights_path_id=path.id)
     assert failed.status == "failed"
-    assert failed.status_message == (f"vpclab traces {svc.id} as a destination only: PrivateLink "
-                                     "connections start at the consumer's endpoint")
+    assert failed.status_message == (
+        f"vpclab traces {svc.id} as a destination only: PrivateLink "
+        "connections start at the consumer's endpoint"
+    )

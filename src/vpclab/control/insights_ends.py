@@ -117,9 +117,12 @@ def _contains(cidr: str, ip: str | None) -> bool:
     return ip is not None and ip_address(ip) in ip_network(cidr)
 
 
-def _tables(world: World, tgw_id: str, first: TransitGatewayRouteTable | None) -> list[TransitGatewayRouteTable]:
-    others = sorted((t for t in world.all(TransitGatewayRouteTable) if t.transit_gateway_id == tgw_id),
-                    key=lambda t: t.id)
+def _tables(
+    world: World, tgw_id: str, first: TransitGatewayRouteTable | None
+) -> list[TransitGatewayRouteTable]:
+    others = sorted(
+        (t for t in world.all(TransitGatewayRouteTable) if t.transit_gateway_id == tgw_id), key=lambda t: t.id
+    )
     return [first, *[t for t in others if first is None or t.id != first.id]] if first else others
 
 
@@ -127,12 +130,16 @@ def _src_attachment(world: World, tgw_id: str, src_vpc: str | None) -> TransitGa
     return vpc_attachment(world, tgw_id, src_vpc) if src_vpc else None
 
 
-def transit_gateway_destination(world: World, tgw: TransitGateway, src_vpc: str | None,
-                                src_ip: str | None) -> End:
+def transit_gateway_destination(
+    world: World, tgw: TransitGateway, src_vpc: str | None, src_ip: str | None
+) -> End:
     att = _src_attachment(world, tgw.id, src_vpc)
     if att is None:
-        return End(None, f"vpclab analyses {tgw.id} as a destination without a destination IP address "
-                         f"only from a VPC attached to it; give a DestinationIp")
+        return End(
+            None,
+            f"vpclab analyses {tgw.id} as a destination without a destination IP address "
+            f"only from a VPC attached to it; give a DestinationIp",
+        )
     for table in _tables(world, tgw.id, association_of(world, att.id, tgw.id)):
         for route in tgw_routes(world, table):
             cidr = route.destination_cidr_block
@@ -141,8 +148,11 @@ def transit_gateway_destination(world: World, tgw: TransitGateway, src_vpc: str 
             target = world.get(next(iter(route.transit_gateway_attachment_ids), ""), TransitGatewayAttachment)
             ip = host_in_vpc(world, target.resource_id, cidr) if target and target.vpc_id else None
             return End(ip or _host_in(world, cidr), component=tgw.id)
-    return End(None, f"no route of {tgw.id}'s route tables leads away from {att.id}: there is no address "
-                     f"{tgw.id} carries to analyse; give a DestinationIp")
+    return End(
+        None,
+        f"no route of {tgw.id}'s route tables leads away from {att.id}: there is no address "
+        f"{tgw.id} carries to analyse; give a DestinationIp",
+    )
 
 
 def attachment_destination(world: World, att: TransitGatewayAttachment, src_vpc: str | None) -> End:
@@ -150,17 +160,24 @@ def attachment_destination(world: World, att: TransitGatewayAttachment, src_vpc:
     gateway attachments are the on-premises networks behind them: :mod:`control.insights`)."""
     src_att = next((a for t in att.transit_gateway_ids if (a := _src_attachment(world, t, src_vpc))), None)
     first = association_of(world, src_att.id, src_att.transit_gateway_id) if src_att is not None else None
-    routed = [r.destination_cidr_block for tgw_id in att.transit_gateway_ids
-              for t in _tables(world, tgw_id, first) for r in tgw_routes(world, t)
-              if r.destination_cidr_block and att.id in r.transit_gateway_attachment_ids]
+    routed = [
+        r.destination_cidr_block
+        for tgw_id in att.transit_gateway_ids
+        for t in _tables(world, tgw_id, first)
+        for r in tgw_routes(world, t)
+        if r.destination_cidr_block and att.id in r.transit_gateway_attachment_ids
+    ]
     if att.resource_type == "vpc":
         ip = None
         for cidr in routed:
             ip = ip or host_in_vpc(world, att.resource_id, cidr)
         ip = ip or host_in_vpc(world, att.resource_id)
         if ip is None:
-            return End(None, f"{att.resource_id} (attached by {att.id}) has no subnet with a free IPv4 "
-                             f"address to analyse; give a DestinationIp")
+            return End(
+                None,
+                f"{att.resource_id} (attached by {att.id}) has no subnet with a free IPv4 "
+                f"address to analyse; give a DestinationIp",
+            )
         return End(ip, component=att.id)
     if att.resource_type == "peering":
         if routed:
@@ -178,35 +195,60 @@ def peering_destination(world: World, pcx: VpcPeeringConnection, src_vpc: str | 
     peer = pcx.peer_of(src_vpc) if src_vpc in pcx.vpc_ids else pcx.accepter_vpc_id
     ip = host_in_vpc(world, peer or "")
     if ip is None:
-        return End(None, f"{peer} (the peer VPC of {pcx.id}) has no subnet with a free IPv4 address to "
-                         f"analyse; give a DestinationIp")
+        return End(
+            None,
+            f"{peer} (the peer VPC of {pcx.id}) has no subnet with a free IPv4 address to "
+            f"analyse; give a DestinationIp",
+        )
     return End(ip, component=pcx.id)
 
 
 def service_destination(world: World, svc: VpcEndpointService, src_vpc: str | None) -> End:
     if svc.service_type != "Interface":
-        return End(None, f"{svc.id} is a Gateway Load Balancer endpoint service: traffic reaches it through "
-                         f"route tables; analyse the path to the destination behind it")
-    vpce = next((e for e in sorted(world.all(VpcEndpoint), key=lambda e: e.id)
-                 if e.vpc_id == src_vpc and e.service_name == svc.service_name
-                 and e.vpc_endpoint_type == "Interface" and e.network_interface_ids), None)
+        return End(
+            None,
+            f"{svc.id} is a Gateway Load Balancer endpoint service: traffic reaches it through "
+            f"route tables; analyse the path to the destination behind it",
+        )
+    vpce = next(
+        (
+            e
+            for e in sorted(world.all(VpcEndpoint), key=lambda e: e.id)
+            if e.vpc_id == src_vpc
+            and e.service_name == svc.service_name
+            and e.vpc_endpoint_type == "Interface"
+            and e.network_interface_ids
+        ),
+        None,
+    )
     if vpce is None:
-        return End(None, f"{src_vpc or 'the source'} has no interface endpoint of {svc.id} "
-                         f"({svc.service_name}): there is no path to the service to analyse")
+        return End(
+            None,
+            f"{src_vpc or 'the source'} has no interface endpoint of {svc.id} "
+            f"({svc.service_name}): there is no path to the service to analyse",
+        )
     return End(vpce.id)
 
 
-def transit_gateway_source(world: World, tgw: TransitGateway, dst_vpc: str | None,
-                           src_ip: str | None) -> End:
+def transit_gateway_source(world: World, tgw: TransitGateway, dst_vpc: str | None, src_ip: str | None) -> End:
     atts = sorted((a for a in attachments_of(world, tgw.id) if a.vpc_id), key=lambda a: a.id)
     if src_ip is not None:
-        held = [a for a in atts if any(s.cidr_block and ip_address(src_ip) in ip_network(s.cidr_block)
-                                        for s in world.in_vpc(a.resource_id, Subnet))]
+        held = [
+            a
+            for a in atts
+            if any(
+                s.cidr_block and ip_address(src_ip) in ip_network(s.cidr_block)
+                for s in world.in_vpc(a.resource_id, Subnet)
+            )
+        ]
         atts = held or atts
     att = next((a for a in atts if a.vpc_id != dst_vpc), None)
     if att is None:
-        return End(None, f"{tgw.id} has no VPC attachment traffic could arrive through; give a SourceIp "
-                         f"and analyse from the attachment")
+        return End(
+            None,
+            f"{tgw.id} has no VPC attachment traffic could arrive through; give a SourceIp "
+            f"and analyse from the attachment",
+        )
     return End(f"{att.id}:{src_ip}" if src_ip else att.id, component=tgw.id)
 
 

@@ -88,7 +88,9 @@ _TRANSLATING = frozenset({"nat-gateway", "internet-gateway"})
 class _Builder:
     """Turns one direction's hops into PathComponents (and remembers what each hop matched)."""
 
-    def __init__(self, world: World, trace: Trace, path: NetworkInsightsPath, *, behind_gwlb: bool = False) -> None:
+    def __init__(
+        self, world: World, trace: Trace, path: NetworkInsightsPath, *, behind_gwlb: bool = False
+    ) -> None:
         self.world = world
         #: list the Gateway Load Balancer and target group behind a GWLB endpoint (Network Access
         #: Analyzer findings); the Reachability Analyzer leaves them out

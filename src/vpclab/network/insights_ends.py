@@ -34,8 +34,13 @@ def cut(trace: Trace, start_at: str | None, stop_at: str | None) -> Trace:
     if stop_at is not None and _first(forward, stop_at) is None and trace.reachable:
         # the packet got to the address without passing the component (e.g. a VPC's own attachment,
         # seen from inside the VPC): no path to the component (vpclab's reading; AWS is silent)
-        why = Explanation("NO_PATH", f"the path to {trace.flow.dst_ip} does not pass {stop_at}", stop_at,
-                          "forward", f"analyse {stop_at} from a source whose traffic it carries")
+        why = Explanation(
+            "NO_PATH",
+            f"the path to {trace.flow.dst_ip} does not pass {stop_at}",
+            stop_at,
+            "forward",
+            f"analyse {stop_at} from a source whose traffic it carries",
+        )
         return Trace(trace.flow, "blocked", forward, back, [*trace.explanations, why])
     kept_fwd, kept_back = forward, back
     if stop_at is not None and (k := _first(forward, stop_at)) is not None:
