@@ -141,3 +141,32 @@ def test_endpoint_service_as_destination_and_as_source():
         f"vpclab traces {svc.id} as a destination only: PrivateLink "
         "connections start at the consumer's endpoint"
     )
+
+
+def test_load_balancer_interfaces_are_ends_and_nat_gateways_are_not():
+    """Network interfaces are supported ends, a load balancer's too; a NAT gateway is an intermediate
+    component only ("Intermediate components": load balancers, NAT gateways, …), so as an end it is
+    InvalidParameterValue
+    (https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html)."""
+    import pytest
+
+    from vpclab.core.errors import AwsError
+    from vpclab.model.gateways import NatGateway
+    from vpclab.model.load_balancer import LoadBalancer
+
+    net = load(EXAMPLES / "privatelink-cross-account.yaml")
+    [lb] = net.world.all(LoadBalancer)
+    node = lb.network_interface_ids[0]
+    to_node = _analyse(net, "billing-api-1", node)
+    assert (to_node.status, to_node.network_path_found) == ("succeeded", True)
+    assert _ids(to_node.forward_path_components)[-1] == node
+    from_node = _analyse(net, node, "billing-api-1")
+    assert (from_node.status, from_node.network_path_found) == ("succeeded", True)
+    egress = load(EXAMPLES / "centralized-egress.yaml")
+    nat = next(iter(egress.world.all(NatGateway)))
+    lab = ControlPlane(egress.world, account_id=nat.owner_id, region=nat.region)
+    with pytest.raises(AwsError) as info:
+        lab.create_network_insights_path(source=nat.id, destination="igw-0123456789abcdef0", protocol="tcp")
+    assert (
+        info.value.code == "InvalidParameterValue" and "not a supported resource type" in info.value.message
+    )
