@@ -102,11 +102,14 @@ def host_in_vpc(world: World, vpc_id: str, within: str | None = None) -> str | N
     return None
 
 
-def _host_in(world: World, cidr: str) -> str:
-    """A host in ``cidr``: in a subnet of a VPC that holds it, else the network's first host."""
+def _host_in(world: World, cidr: str, away_from: str | None = None) -> str:
+    """A host in ``cidr``: in a subnet of a VPC that holds it (not ``away_from``, the source's VPC),
+    else the network's first host."""
     net = ip_network(cidr)
     for subnet in sorted(world.all(Subnet), key=lambda s: s.id):
-        if subnet.cidr_block and ip_network(subnet.cidr_block).subnet_of(net):  # type: ignore[arg-type]
+        if subnet.vpc_id == away_from or not subnet.cidr_block:
+            continue
+        if ip_network(subnet.cidr_block).subnet_of(net):  # type: ignore[arg-type]
             ip = _free_host(world, subnet)
             if ip is not None:
                 return ip
@@ -147,7 +150,7 @@ def transit_gateway_destination(
                 continue
             target = world.get(next(iter(route.transit_gateway_attachment_ids), ""), TransitGatewayAttachment)
             ip = host_in_vpc(world, target.resource_id, cidr) if target and target.vpc_id else None
-            return End(ip or _host_in(world, cidr), component=tgw.id)
+            return End(ip or _host_in(world, cidr, src_vpc), component=tgw.id)
     return End(
         None,
         f"no route of {tgw.id}'s route tables leads away from {att.id}: there is no address "
@@ -181,7 +184,7 @@ def attachment_destination(world: World, att: TransitGatewayAttachment, src_vpc:
         return End(ip, component=att.id)
     if att.resource_type == "peering":
         if routed:
-            return End(_host_in(world, routed[0]), component=att.id)
+            return End(_host_in(world, routed[0], src_vpc), component=att.id)
         near = src_att.transit_gateway_id if src_att is not None else att.transit_gateway_id
         far = next((t for t in att.transit_gateway_ids if t != near), None)
         for other in attachments_of(world, far or ""):
