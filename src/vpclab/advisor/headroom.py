@@ -276,6 +276,7 @@ COUNTERS: dict[str, Callable[[World], Counted]] = {
     "security_groups_per_region": _per_region(SecurityGroup),
     "rules_per_security_group": _sg_rules,
     "security_groups_per_interface": _per(NetworkInterface, lambda w, e: len(e.groups)),
+    "network_interfaces_per_region": _per_region(NetworkInterface),
     "network_acls_per_vpc": _in_vpc(NetworkAcl),
     "rules_per_network_acl": _acl_rules,
     "gateway_endpoints_per_region": _per_region(
