@@ -52,9 +52,11 @@ def write_links(w: TerraformWriter) -> None:
             w.add("aws_vpc_peering_connection_accepter", n(p.id), {
                 "vpc_peering_connection_id": Expr(f"{address}.id"), "auto_accept": True},
                 owner=(p.accepter_owner_id, p.accepter_region))
-    for tgw in _sorted(w, world.all(TransitGateway)):
-        if tgw.state == "available":
-            _transit_gateway(w, tgw)
+    gateways = [t for t in _sorted(w, world.all(TransitGateway)) if t.state == "available"]
+    for tgw in gateways:
+        _transit_gateway(w, tgw)
+    for tgw in gateways:  # then the attachments: a peering names the other gateway
+        _attachments(w, tgw)
     for cgw in _sorted(w, world.all(CustomerGateway)):
         if cgw.state == "available":
             w.add("aws_customer_gateway", n(cgw.id), {
@@ -125,6 +127,11 @@ def _transit_gateway(w: TerraformWriter, tgw: TransitGateway) -> None:
         else:
             w.add("aws_ec2_transit_gateway_route_table", n(rt.id), {"transit_gateway_id": Expr(f"{address}.id")},
                   res=rt, tag_name=n(rt.id))
+
+
+def _attachments(w: TerraformWriter, tgw: TransitGateway) -> None:
+    n, world, o = w.names, w.world, tgw.options
+    address = w.addresses[tgw.id]
     default_rt = o.association_default_route_table_id
     for att in _sorted(w, world.all(TransitGatewayAttachment)):
         if att.transit_gateway_id != tgw.id or att.state in _LIVE:

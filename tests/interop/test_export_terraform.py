@@ -1,0 +1,176 @@
+"""``vpclab export terraform`` (issue 12 point 4, round trip 5(b)): HCL for the AWS provider, parsed
+back with python-hcl2 — the same resources (types, counts, key attributes), references instead of
+ids, valid identifiers, providers per Region and account — and imported again as the
+`terraform show -json` plan it stands for (HashiCorp's JSON Output Format,
+https://developer.hashicorp.com/terraform/internals/json-format) through vpclab's own importer:
+the same matrices where the importer reads the types."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+import vpclab
+from tests.interop.export_helpers import EXAMPLE_FILES, EXAMPLES, pairs
+from tests.interop.terraform.tfjson import Plan
+from tests.interop.test_export_yaml import vpclab_cli
+from vpclab.interop.export_terraform import export_terraform
+from vpclab.interop.terraform_import import load_plan
+from vpclab.model.gateways import NatGateway
+from vpclab.model.interfaces import Instance
+from vpclab.model.peering import VpcPeeringConnection
+from vpclab.model.security_group import SecurityGroup
+from vpclab.model.subnet import Subnet
+from vpclab.model.transit_gateway import TransitGateway
+from vpclab.model.vpc import Vpc
+from vpclab.model.vpn import CustomerGateway, VpnConnection
+
+_REF = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*)(\.[a-z_]+)?")
+_AWS_ID = re.compile(r"\b(?:vpc|subnet|rtb|sg|igw|nat|eni|i|tgw|tgw-attach|tgw-rtb|pcx|vgw|cgw|vpn|eipalloc|acl|vpce)"
+                     r"-[0-9a-f]{8,17}\b")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def unquote(v: Any) -> Any:
+    """python-hcl2 keeps a string literal's quotes and marks blocks: plain values."""
+    if isinstance(v, str) and v.startswith('"'):
+        return json.loads(v)
+    if isinstance(v, dict):
+        return {unquote(k): unquote(x) for k, x in v.items() if k != "__is_block__"}
+    if isinstance(v, list):
+        return [unquote(x) for x in v]
+    return v
+
+
+def resources(text: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """(type, name) → the block's arguments, as python-hcl2 parses them."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for block in hcl2.loads(text).get("resource", []):
+        for rtype, named in block.items():
+            for name, body in named.items():
+                out[unquote(rtype), unquote(name)] = body
+    return out
+
+
+def references(v: Any) -> list[str]:
+    found: list[str] = []
+    for s in v if isinstance(v, list) else [v]:
+        if isinstance(s, str) and s.startswith("${"):
+            for m in _REF.finditer(s):
+                if m[2]:
+                    found.append(m[1] + m[2])
+                found.append(m[1])
+    return found
+
+
+def plan_of(text: str, region: str) -> dict[str, Any]:
+    """The plan `terraform show -json` would print for creating these resources in an empty account:
+    literal arguments are known values, references are unknown until apply (``after_unknown``)
+    and recorded as the configuration's ``references``."""
+    plan = Plan(region=region)
+    for (rtype, name), body in resources(text).items():
+        after: dict[str, Any] = {}
+        refs: dict[str, list[str]] = {}
+        unknown = ["id", "arn"]
+        for key, value in body.items():
+            if key in ("__is_block__", "provider", "depends_on"):
+                continue
+            if found := references(value):
+                refs[key] = found
+                unknown.append(key)
+            else:
+                after[key] = unquote(value)
+        plan.add(f"{rtype}.{name}", after, refs=refs, unknown=tuple(unknown))
+    return plan.plan()
+
+
+def _live(world: Any, kind: type, ok: Any = lambda r: True) -> int:
+    return sum(1 for r in world.all(kind) if ok(r))
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_every_example_parses_back_to_the_same_resources(example: Path) -> None:
+    net = vpclab.load(example)
+    result = export_terraform(net)
+    text = result.files["main.tf"]
+    parsed = resources(text)
+    counts = Counter(t for t, _ in parsed)
+    w = net.world
+    assert counts["aws_vpc"] == _live(w, Vpc)
+    assert counts["aws_subnet"] == _live(w, Subnet)
+    assert counts["aws_instance"] == _live(w, Instance)
+    assert counts["aws_security_group"] == _live(w, SecurityGroup, lambda g: not g.is_default)
+    assert counts["aws_nat_gateway"] == _live(w, NatGateway)
+    assert counts["aws_ec2_transit_gateway"] == _live(w, TransitGateway)
+    assert counts["aws_vpc_peering_connection"] == _live(w, VpcPeeringConnection, lambda p: p.status_code == "active")
+    assert counts["aws_customer_gateway"] == _live(w, CustomerGateway)
+    assert counts["aws_vpn_connection"] == _live(w, VpnConnection)
+    # key attributes: each subnet's CIDR and zone, in its VPC by reference
+    for s in w.all(Subnet):
+        body = parsed["aws_subnet", result.addresses[s.id].split(".")[1]]
+        assert unquote(body.get("cidr_block")) == s.cidr_block
+        assert unquote(body["availability_zone"]) == s.availability_zone
+        assert body["vpc_id"] == "${" + result.addresses[s.vpc_id] + ".id}"
+    # references, never literal ids; valid identifiers; every reference resolves
+    assert not _AWS_ID.search(text), _AWS_ID.search(text)
+    assert all(_IDENT.match(name) for _, name in parsed)
+    data = {f"data.{unquote(t)}.{unquote(n)}" for b in hcl2.loads(text).get("data", []) for t, v in b.items() for n in v}
+    known = {f"{t}.{n}" for t, n in parsed} | data
+    for body in parsed.values():
+        for value in body.values():
+            for ref in references(value):
+                if ref.count(".") == (2 if ref.startswith("data.") else 1):
+                    assert ref in known, ref
+
+
+def test_providers_per_region_and_account() -> None:
+    text = export_terraform(vpclab.load(EXAMPLES / "tgw-inter-region-peering.yaml")).files["main.tf"]
+    providers = [unquote(p)["aws"] for p in hcl2.loads(text)["provider"]]
+    assert sorted((p.get("alias", ""), p["region"]) for p in providers) == [
+        ("", "us-east-1"), ("eu_west_1", "eu-west-1")]
+    body = resources(text)["aws_vpc", "west-app"]
+    assert body["provider"] == "${aws.eu_west_1}"
+    text = export_terraform(vpclab.load(EXAMPLES / "privatelink-cross-account.yaml")).files["main.tf"]
+    other = [unquote(p)["aws"] for p in hcl2.loads(text)["provider"] if "alias" in unquote(p)["aws"]]
+    assert other and all(p["assume_role"][0]["role_arn"].endswith(":role/OrganizationAccountAccessRole")
+                         for p in other)
+
+
+#: examples whose every resource type vpclab's Terraform importer reads (docs/interop.md)
+IMPORTABLE = ["two-peered-vpcs", "peering-triangle", "s3-gateway-endpoint", "centralized-egress",
+              "full-mesh-vs-tgw", "tgw-segmentation", "dual-stack"]
+
+
+@pytest.mark.parametrize("example", IMPORTABLE)
+def test_the_equivalent_plan_imports_to_the_same_matrices(example: str, tmp_path: Path) -> None:
+    """5(b): YAML → export terraform → parse → the plan JSON of those resources → vpclab's importer."""
+    net = vpclab.load(EXAMPLES / f"{example}.yaml")
+    result = export_terraform(net)
+    region = next(unquote(p)["aws"]["region"] for p in hcl2.loads(result.files["main.tf"])["provider"]
+                  if "alias" not in unquote(p)["aws"])
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(plan_of(result.files["main.tf"], region)))
+    back = load_plan(plan)
+    rename = {net.names[rid]: address for rid, address in result.addresses.items() if rid in net.names}
+    for level in ("subnet", "interface"):
+        assert pairs(back, level) == pairs(net, level, rename), level
+
+
+def test_split_writes_one_file_per_vpc_with_the_same_resources(tmp_path: Path) -> None:
+    example = EXAMPLES / "tgw-segmentation.yaml"
+    proc = vpclab_cli("export", "terraform", str(example), "--split", "-o", str(tmp_path / "tf"))
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(p.name for p in (tmp_path / "tf").iterdir())
+    net = vpclab.load(example)
+    assert files == sorted(["main.tf", "providers.tf", *(f"vpc-{net.names[v.id]}.tf" for v in net.world.all(Vpc))])
+    split: dict[tuple[str, str], Any] = {}
+    for f in (tmp_path / "tf").iterdir():
+        split.update(resources(f.read_text()))
+    assert split == resources(export_terraform(net).files["main.tf"])
+    assert vpclab_cli("export", "terraform", str(example), "--split").returncode == 2  # needs -o DIR
