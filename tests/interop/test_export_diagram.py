@@ -26,10 +26,21 @@ HAS_DOT = shutil.which("dot") is not None
 def test_mermaid_shows_the_parts_of_a_hybrid_design() -> None:
     text = to_mermaid(diagram(vpclab.load(EXAMPLES / "hybrid-dx-vpn.yaml")))
     assert text.startswith("flowchart LR\n")
-    for part in ('["us-east-1"]', '["account 111111111111"]', '["VPC app"]', '"app-a<br/>10.1.1.0/24 us-east-1a"',
-                 '["transit gateway hub"]', "route table hub-rt<br/>5 assoc, 5 prop, 0 static",
-                 '["on-premises"]', '"dc<br/>203.0.113.50 ASN 65100"', "Direct Connect gateway corp-dx",
-                 '|"VPN dc-vpn"|', '|"transit VIF"|', '|"association"|', '|"attachment"|'):
+    for part in (
+        '["us-east-1"]',
+        '["account 111111111111"]',
+        '["VPC app"]',
+        '"app-a<br/>10.1.1.0/24 us-east-1a"',
+        '["transit gateway hub"]',
+        "route table hub-rt<br/>5 assoc, 5 prop, 0 static",
+        '["on-premises"]',
+        '"dc<br/>203.0.113.50 ASN 65100"',
+        "Direct Connect gateway corp-dx",
+        '|"VPN dc-vpn"|',
+        '|"transit VIF"|',
+        '|"association"|',
+        '|"attachment"|',
+    ):
         assert part in text, part
 
 
@@ -44,7 +55,8 @@ def test_every_example_draws_one_node_per_subnet(example: Path) -> None:
         assert dot.count(f'label="{net.names[s.id]}\\n') == 1
     assert dot.count("{") == dot.count("}")
     assert mermaid.count("subgraph ") == mermaid.count("\n" + " " * 2 + "end") + sum(
-        mermaid.count("\n" + " " * k + "end\n") for k in (4, 6, 8, 10))
+        mermaid.count("\n" + " " * k + "end\n") for k in (4, 6, 8, 10)
+    )
 
 
 def fifty_vpcs() -> dict[str, Any]:
@@ -59,25 +71,55 @@ def fifty_vpcs() -> dict[str, Any]:
             k = r * 25 + i
             name = f"vpc{k:02d}"
             names.append(name)
-            vpcs[name] = {"region": region, "account": "111111111111" if i % 2 else "222222222222",
-                          "cidr": f"10.{k}.0.0/16",
-                          "subnets": {f"{name}-a": {"cidr": f"10.{k}.1.0/24", "az": f"{region}a"},
-                                      f"{name}-b": {"cidr": f"10.{k}.2.0/24", "az": f"{region}b"}}}
-        tgws[f"hub-{region}"] = {"region": region, "account": "222222222222",
-                                 "options": {"auto_accept_shared_attachments": True},
-                                 "attachments": {f"{n}-att": {"vpc": n, "subnets": [f"{n}-a"]} for n in names}}
-    peerings = {f"p{a}-{b}": {"requester": f"vpc{a:02d}", "accepter": f"vpc{b:02d}"}
-                for a in range(10) for b in range(a + 1, 10)}
+            vpcs[name] = {
+                "region": region,
+                "account": "111111111111" if i % 2 else "222222222222",
+                "cidr": f"10.{k}.0.0/16",
+                "subnets": {
+                    f"{name}-a": {"cidr": f"10.{k}.1.0/24", "az": f"{region}a"},
+                    f"{name}-b": {"cidr": f"10.{k}.2.0/24", "az": f"{region}b"},
+                },
+            }
+        tgws[f"hub-{region}"] = {
+            "region": region,
+            "account": "222222222222",
+            "options": {"auto_accept_shared_attachments": True},
+            "attachments": {f"{n}-att": {"vpc": n, "subnets": [f"{n}-a"]} for n in names},
+        }
+    peerings = {
+        f"p{a}-{b}": {"requester": f"vpc{a:02d}", "accepter": f"vpc{b:02d}"}
+        for a in range(10)
+        for b in range(a + 1, 10)
+    }
     return {
-        "account": "111111111111", "region": "us-east-1", "vpcs": vpcs, "transit_gateways": tgws,
+        "account": "111111111111",
+        "region": "us-east-1",
+        "vpcs": vpcs,
+        "transit_gateways": tgws,
         "peerings": peerings,
-        "shares": {f"hub-{r}-share": {"region": r, "account": "222222222222", "resources": [f"hub-{r}"],
-                                      "principals": ["111111111111"]} for r in ("us-east-1", "eu-west-1")},
-        "customer_gateways": {f"dc-{r}": {"region": r, "ip": f"203.0.113.{i + 1}", "account": "222222222222"}
-                              for i, r in enumerate(("us-east-1", "eu-west-1"))},
-        "vpn_connections": {f"dc-{r}-{n}": {"region": r, "account": "222222222222", "customer_gateway": f"dc-{r}",
-                                            "transit_gateway": f"hub-{r}"}
-                            for r in ("us-east-1", "eu-west-1") for n in (1,)},
+        "shares": {
+            f"hub-{r}-share": {
+                "region": r,
+                "account": "222222222222",
+                "resources": [f"hub-{r}"],
+                "principals": ["111111111111"],
+            }
+            for r in ("us-east-1", "eu-west-1")
+        },
+        "customer_gateways": {
+            f"dc-{r}": {"region": r, "ip": f"203.0.113.{i + 1}", "account": "222222222222"}
+            for i, r in enumerate(("us-east-1", "eu-west-1"))
+        },
+        "vpn_connections": {
+            f"dc-{r}-{n}": {
+                "region": r,
+                "account": "222222222222",
+                "customer_gateway": f"dc-{r}",
+                "transit_gateway": f"hub-{r}",
+            }
+            for r in ("us-east-1", "eu-west-1")
+            for n in (1,)
+        },
     }
 
 
@@ -108,7 +150,9 @@ def test_edges_are_deduplicated() -> None:
     assert d.edges == {("n1", "n2"): "peering a-b (3)"}
 
 
-@pytest.mark.skipif(not HAS_DOT, reason="Debian's graphviz is not installed (make test installs it when root)")
+@pytest.mark.skipif(
+    not HAS_DOT, reason="Debian's graphviz is not installed (make test installs it when root)"
+)
 def test_fifty_vpcs_render_with_graphviz_in_bounded_time() -> None:
     d = diagram(loads(json.dumps(fifty_vpcs()), file="fifty.yaml"))
     started = time.monotonic()
@@ -117,7 +161,9 @@ def test_fifty_vpcs_render_with_graphviz_in_bounded_time() -> None:
     assert svg.lstrip().startswith("<?xml") and "vpc00&#45;a" in svg
 
 
-@pytest.mark.skipif(not HAS_DOT, reason="Debian's graphviz is not installed (make test installs it when root)")
+@pytest.mark.skipif(
+    not HAS_DOT, reason="Debian's graphviz is not installed (make test installs it when root)"
+)
 def test_svg_and_png_through_graphviz(tmp_path: Path) -> None:
     for fmt, magic in (("svg", b"<?xml"), ("png", b"\x89PNG")):
         out = tmp_path / f"net.{fmt}"
@@ -130,8 +176,9 @@ def test_without_graphviz_svg_is_one_clear_line(tmp_path: Path) -> None:
     """PATH without `dot`: exit 1, one line naming the Debian package, nothing written."""
     out = tmp_path / "net.svg"
     for fmt in ("svg", "png"):
-        proc = vpclab_cli("export", fmt, str(EXAMPLES / "two-peered-vpcs.yaml"), "-o", str(out),
-                          env={"PATH": str(tmp_path)})
+        proc = vpclab_cli(
+            "export", fmt, str(EXAMPLES / "two-peered-vpcs.yaml"), "-o", str(out), env={"PATH": str(tmp_path)}
+        )
         assert proc.returncode == 1, proc.stderr
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and "Debian package graphviz" in lines[0] and "Traceback" not in proc.stderr

@@ -32,8 +32,10 @@ from vpclab.model.vpc import Vpc
 from vpclab.model.vpn import CustomerGateway, VpnConnection
 
 _REF = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*)(\.[a-z_]+)?")
-_AWS_ID = re.compile(r"\b(?:vpc|subnet|rtb|sg|igw|nat|eni|i|tgw|tgw-attach|tgw-rtb|pcx|vgw|cgw|vpn|eipalloc|acl|vpce)"
-                     r"-[0-9a-f]{8,17}\b")
+_AWS_ID = re.compile(
+    r"\b(?:vpc|subnet|rtb|sg|igw|nat|eni|i|tgw|tgw-attach|tgw-rtb|pcx|vgw|cgw|vpn|eipalloc|acl|vpce)"
+    r"-[0-9a-f]{8,17}\b"
+)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -108,7 +110,9 @@ def test_every_example_parses_back_to_the_same_resources(example: Path) -> None:
     assert counts["aws_security_group"] == _live(w, SecurityGroup, lambda g: not g.is_default)
     assert counts["aws_nat_gateway"] == _live(w, NatGateway)
     assert counts["aws_ec2_transit_gateway"] == _live(w, TransitGateway)
-    assert counts["aws_vpc_peering_connection"] == _live(w, VpcPeeringConnection, lambda p: p.status_code == "active")
+    assert counts["aws_vpc_peering_connection"] == _live(
+        w, VpcPeeringConnection, lambda p: p.status_code == "active"
+    )
     assert counts["aws_customer_gateway"] == _live(w, CustomerGateway)
     assert counts["aws_vpn_connection"] == _live(w, VpnConnection)
     # key attributes: each subnet's CIDR and zone, in its VPC by reference
@@ -120,7 +124,12 @@ def test_every_example_parses_back_to_the_same_resources(example: Path) -> None:
     # references, never literal ids; valid identifiers; every reference resolves
     assert not _AWS_ID.search(text), _AWS_ID.search(text)
     assert all(_IDENT.match(name) for _, name in parsed)
-    data = {f"data.{unquote(t)}.{unquote(n)}" for b in hcl2.loads(text).get("data", []) for t, v in b.items() for n in v}
+    data = {
+        f"data.{unquote(t)}.{unquote(n)}"
+        for b in hcl2.loads(text).get("data", [])
+        for t, v in b.items()
+        for n in v
+    }
     known = {f"{t}.{n}" for t, n in parsed} | data
     for body in parsed.values():
         for value in body.values():
@@ -133,18 +142,28 @@ def test_providers_per_region_and_account() -> None:
     text = export_terraform(vpclab.load(EXAMPLES / "tgw-inter-region-peering.yaml")).files["main.tf"]
     providers = [unquote(p)["aws"] for p in hcl2.loads(text)["provider"]]
     assert sorted((p.get("alias", ""), p["region"]) for p in providers) == [
-        ("", "us-east-1"), ("eu_west_1", "eu-west-1")]
+        ("", "us-east-1"),
+        ("eu_west_1", "eu-west-1"),
+    ]
     body = resources(text)["aws_vpc", "west-app"]
     assert body["provider"] == "${aws.eu_west_1}"
     text = export_terraform(vpclab.load(EXAMPLES / "privatelink-cross-account.yaml")).files["main.tf"]
     other = [unquote(p)["aws"] for p in hcl2.loads(text)["provider"] if "alias" in unquote(p)["aws"]]
-    assert other and all(p["assume_role"][0]["role_arn"].endswith(":role/OrganizationAccountAccessRole")
-                         for p in other)
+    assert other and all(
+        p["assume_role"][0]["role_arn"].endswith(":role/OrganizationAccountAccessRole") for p in other
+    )
 
 
 #: examples whose every resource type vpclab's Terraform importer reads (docs/interop.md)
-IMPORTABLE = ["two-peered-vpcs", "peering-triangle", "s3-gateway-endpoint", "centralized-egress",
-              "full-mesh-vs-tgw", "tgw-segmentation", "dual-stack"]
+IMPORTABLE = [
+    "two-peered-vpcs",
+    "peering-triangle",
+    "s3-gateway-endpoint",
+    "centralized-egress",
+    "full-mesh-vs-tgw",
+    "tgw-segmentation",
+    "dual-stack",
+]
 
 
 @pytest.mark.parametrize("example", IMPORTABLE)
@@ -152,8 +171,11 @@ def test_the_equivalent_plan_imports_to_the_same_matrices(example: str, tmp_path
     """5(b): YAML → export terraform → parse → the plan JSON of those resources → vpclab's importer."""
     net = vpclab.load(EXAMPLES / f"{example}.yaml")
     result = export_terraform(net)
-    region = next(unquote(p)["aws"]["region"] for p in hcl2.loads(result.files["main.tf"])["provider"]
-                  if "alias" not in unquote(p)["aws"])
+    region = next(
+        unquote(p)["aws"]["region"]
+        for p in hcl2.loads(result.files["main.tf"])["provider"]
+        if "alias" not in unquote(p)["aws"]
+    )
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(plan_of(result.files["main.tf"], region)))
     back = load_plan(plan)
@@ -168,7 +190,9 @@ def test_split_writes_one_file_per_vpc_with_the_same_resources(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     files = sorted(p.name for p in (tmp_path / "tf").iterdir())
     net = vpclab.load(example)
-    assert files == sorted(["main.tf", "providers.tf", *(f"vpc-{net.names[v.id]}.tf" for v in net.world.all(Vpc))])
+    assert files == sorted(
+        ["main.tf", "providers.tf", *(f"vpc-{net.names[v.id]}.tf" for v in net.world.all(Vpc))]
+    )
     split: dict[tuple[str, str], Any] = {}
     for f in (tmp_path / "tf").iterdir():
         split.update(resources(f.read_text()))

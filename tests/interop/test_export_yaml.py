@@ -22,7 +22,9 @@ from vpclab.topology import loads
 from vpclab.topology.schema import Topology
 
 
-def vpclab_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def vpclab_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "vpclab", *args],
         capture_output=True,
@@ -68,9 +70,12 @@ def test_references_are_names_never_ids() -> None:
 
 
 @pytest.mark.parametrize(
-    "example", ["two-peered-vpcs", "centralized-egress", "tgw-appliance-vpc", "s3-gateway-endpoint", "dual-stack"]
+    "example",
+    ["two-peered-vpcs", "centralized-egress", "tgw-appliance-vpc", "s3-gateway-endpoint", "dual-stack"],
 )
-def test_a_snapshot_round_trips_through_yaml(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_snapshot_round_trips_through_yaml(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """5(c): snapshot → export yaml → load → the same matrices (and the snapshot's names)."""
     snap = snapshot_of(vpclab.load(EXAMPLES / f"{example}.yaml"), tmp_path / "snap", monkeypatch)
     net = vpclab.load(snap)
@@ -102,7 +107,12 @@ def test_export_yaml_of_a_running_server(served: Server, tmp_path: Path) -> None
     ((account, region),) = {(v.owner_id, v.region) for v in net.world.all(Vpc)}
     out = tmp_path / "served.yaml"
     proc = vpclab_cli(
-        "export", "yaml", "--endpoint-url", served.url, "-o", str(out),
+        "export",
+        "yaml",
+        "--endpoint-url",
+        served.url,
+        "-o",
+        str(out),
         env={"AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "lab", "AWS_DEFAULT_REGION": region},
     )
     assert proc.returncode == 0, proc.stderr
@@ -119,12 +129,21 @@ def test_bad_input_is_one_clean_error(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
     assert f"{bad}:2:1: YAML syntax error" in proc.stdout
     proc = vpclab_cli("export", "yaml", str(tmp_path / "missing.yaml"))
-    assert proc.returncode == 2 and proc.stderr.strip().endswith("no such file: " + str(tmp_path / "missing.yaml"))
+    assert proc.returncode == 2 and proc.stderr.strip().endswith(
+        "no such file: " + str(tmp_path / "missing.yaml")
+    )
     proc = vpclab_cli("export", "yaml")
     assert proc.returncode == 2 and "give SOURCE" in proc.stderr
     proc = vpclab_cli(
-        "export", "yaml", "--endpoint-url", "http://127.0.0.1:9",
-        env={"AWS_ACCESS_KEY_ID": "111111111111", "AWS_SECRET_ACCESS_KEY": "lab", "AWS_DEFAULT_REGION": "us-east-1"},
+        "export",
+        "yaml",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        env={
+            "AWS_ACCESS_KEY_ID": "111111111111",
+            "AWS_SECRET_ACCESS_KEY": "lab",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        },
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().startswith("vpclab: error: http://127.0.0.1:9: ")

@@ -16,15 +16,24 @@ from .snapshot import _take, export_app
 
 Source = Annotated[
     Path | None,
-    typer.Argument(help="A topology file or a snapshot folder (or give --endpoint-url instead).", show_default=False),
+    typer.Argument(
+        help="A topology file or a snapshot folder (or give --endpoint-url instead).", show_default=False
+    ),
 ]
 EndpointUrl = Annotated[
     str | None,
-    typer.Option(help="Read a running server (vpclab serve) through its EC2 API instead of SOURCE; "
-                      "credentials and Region from the usual AWS environment.", show_default=False),
+    typer.Option(
+        help="Read a running server (vpclab serve) through its EC2 API instead of SOURCE; "
+        "credentials and Region from the usual AWS environment.",
+        show_default=False,
+    ),
 ]
-Regions = Annotated[str | None, typer.Option(help="With --endpoint-url: r1,r2 or 'all' (default: the profile's).")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")]
+Regions = Annotated[
+    str | None, typer.Option(help="With --endpoint-url: r1,r2 or 'all' (default: the profile's).")
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+]
 
 
 def network(source: Path | None, endpoint_url: str | None, regions: str | None) -> tuple[Network, str]:
@@ -52,8 +61,11 @@ def _guarded(what: str, label: str, fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except Exception as exc:  # a bug in vpclab: say so plainly, still no traceback
-        err().print(f"vpclab: internal error while exporting {label} as {what}: {type(exc).__name__}: {exc} "
-                    "(please report it with the source)", markup=False)
+        err().print(
+            f"vpclab: internal error while exporting {label} as {what}: {type(exc).__name__}: {exc} "
+            "(please report it with the source)",
+            markup=False,
+        )
         raise typer.Exit(EXIT_INVALID) from None
 
 
@@ -77,8 +89,9 @@ def _notes(notes: list[str]) -> None:
 
 
 @export_app.command("yaml")
-def export_yaml(source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None,
-                regions: Regions = None) -> None:
+def export_yaml(
+    source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None, regions: Regions = None
+) -> None:
     """Write a network as a vpclab topology file that loads back to the same network.
 
     Names come from the source (a topology's names, a snapshot's Name tags; ids for the unnamed);
@@ -95,10 +108,17 @@ def export_yaml(source: Source = None, output: Output = None, endpoint_url: Endp
 
 
 @export_app.command("terraform")
-def export_terraform(source: Source = None, output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="File to write (with --split: the folder).")] = None,
-        split: Annotated[bool, typer.Option(help="One file per VPC (vpc-NAME.tf), main.tf and providers.tf.")] = False,
-        endpoint_url: EndpointUrl = None, regions: Regions = None) -> None:
+def export_terraform(
+    source: Source = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (with --split: the folder).")
+    ] = None,
+    split: Annotated[
+        bool, typer.Option(help="One file per VPC (vpc-NAME.tf), main.tf and providers.tf.")
+    ] = False,
+    endpoint_url: EndpointUrl = None,
+    regions: Regions = None,
+) -> None:
     """Write a network as Terraform HCL for the AWS provider.
 
     References instead of literal ids (vpc_id = aws_vpc.app.id), one provider per account and Region
@@ -117,14 +137,17 @@ def export_terraform(source: Source = None, output: Annotated[Path | None, typer
         output.mkdir(parents=True, exist_ok=True)
         for name, text in result.files.items():
             (output / name).write_text(text, encoding="utf-8")
-        err().print(f"wrote {len(result.files)} files to {output}: {', '.join(sorted(result.files))}", markup=False)
+        err().print(
+            f"wrote {len(result.files)} files to {output}: {', '.join(sorted(result.files))}", markup=False
+        )
     else:
         _write(result.files["main.tf"], output)
     _notes(result.notes)
 
 
-def _diagram(fmt: str, source: Path | None, output: Path | None, endpoint_url: str | None,
-             regions: str | None) -> None:
+def _diagram(
+    fmt: str, source: Path | None, output: Path | None, endpoint_url: str | None, regions: str | None
+) -> None:
     from ..interop.export_diagram import GraphvizError, diagram, render_with_dot, to_dot, to_mermaid
 
     net, label = network(source, endpoint_url, regions)
@@ -146,8 +169,9 @@ def _diagram(fmt: str, source: Path | None, output: Path | None, endpoint_url: s
 
 
 @export_app.command("mermaid")
-def export_mermaid(source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None,
-                   regions: Regions = None) -> None:
+def export_mermaid(
+    source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None, regions: Regions = None
+) -> None:
     """Draw a network as a Mermaid flowchart (Markdown renders it on GitHub and GitLab).
 
     Regions, accounts and VPCs are nested boxes; one node per subnet, gateway and endpoint; transit
@@ -159,8 +183,9 @@ def export_mermaid(source: Source = None, output: Output = None, endpoint_url: E
 
 
 @export_app.command("dot")
-def export_dot(source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None,
-               regions: Regions = None) -> None:
+def export_dot(
+    source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None, regions: Regions = None
+) -> None:
     """Draw a network as a Graphviz dot graph (the same drawing as mermaid).
 
     Example: vpclab export dot examples/hybrid-dx-vpn.yaml -o network.dot
@@ -169,8 +194,9 @@ def export_dot(source: Source = None, output: Output = None, endpoint_url: Endpo
 
 
 @export_app.command("svg")
-def export_svg(source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None,
-               regions: Regions = None) -> None:
+def export_svg(
+    source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None, regions: Regions = None
+) -> None:
     """Draw a network as SVG with Graphviz's dot program (Debian package graphviz).
 
     Example: vpclab export svg examples/hybrid-dx-vpn.yaml -o network.svg
@@ -179,8 +205,9 @@ def export_svg(source: Source = None, output: Output = None, endpoint_url: Endpo
 
 
 @export_app.command("png")
-def export_png(source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None,
-               regions: Regions = None) -> None:
+def export_png(
+    source: Source = None, output: Output = None, endpoint_url: EndpointUrl = None, regions: Regions = None
+) -> None:
     """Draw a network as PNG with Graphviz's dot program (Debian package graphviz).
 
     Example: vpclab export png examples/hybrid-dx-vpn.yaml -o network.png

@@ -18,11 +18,11 @@ from rich.table import Table
 
 from ..topology import json_schema
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
+from .export import export_app  # yaml, terraform, mermaid, dot, svg, png (cli/export.py)
 from .interop import app as import_app
 from .present import KINDS, as_dict, summary, title
 from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
-from .export import export_app  # yaml, terraform, mermaid, dot, svg, png (cli/export.py)
 from .snapshot import snapshot_app
 from .state import app as state_app
 

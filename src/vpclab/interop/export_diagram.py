@@ -105,13 +105,26 @@ class DiagramBuilder:
                 continue
             cluster = Cluster(f"tgw_{len(self.node_of)}", f"transit gateway {n(tgw.id)}", "tgw")
             self.node(cluster, tgw.id, f"{n(tgw.id)}\\nASN {tgw.options.amazon_side_asn}", "hub")
-            for rt in sorted((r for r in w.all(TransitGatewayRouteTable) if r.transit_gateway_id == tgw.id
-                              and r.state not in _GONE), key=lambda r: n(r.id)):
-                assoc = sum(1 for a in w.all(TransitGatewayAttachment) if rt.id in (
-                    a.association_route_table_id, a.peer_association_route_table_id))
+            for rt in sorted(
+                (
+                    r
+                    for r in w.all(TransitGatewayRouteTable)
+                    if r.transit_gateway_id == tgw.id and r.state not in _GONE
+                ),
+                key=lambda r: n(r.id),
+            ):
+                assoc = sum(
+                    1
+                    for a in w.all(TransitGatewayAttachment)
+                    if rt.id in (a.association_route_table_id, a.peer_association_route_table_id)
+                )
                 static = sum(1 for r in rt.routes if r.type == "static")
-                self.node(cluster, rt.id, f"route table {n(rt.id)}\\n{assoc} assoc, {len(rt.propagations)} "
-                                          f"prop, {static} static", "table")
+                self.node(
+                    cluster,
+                    rt.id,
+                    f"route table {n(rt.id)}\\n{assoc} assoc, {len(rt.propagations)} prop, {static} static",
+                    "table",
+                )
             account(tgw.owner_id, tgw.region).children.append(cluster)
         onprem = Cluster("onprem", "on-premises", "onprem")
         for cgw in sorted(w.all(CustomerGateway), key=lambda c: n(c.id)):
@@ -137,27 +150,38 @@ class DiagramBuilder:
             self.node(cluster, s.id, f"{n(s.id)}\\n{s.cidr_block or s.ipv6_cidr_block} {s.availability_zone}")
         for igw in w.all(InternetGateway):
             if igw.vpc_id == vpc.id:
-                self.d.edge(self.node(cluster, igw.id, "internet gateway", "gateway"), self.node_of[vpc.id], "")
+                self.d.edge(
+                    self.node(cluster, igw.id, "internet gateway", "gateway"), self.node_of[vpc.id], ""
+                )
         for eigw in w.all(EgressOnlyInternetGateway):
             if eigw.vpc_id == vpc.id:
-                self.d.edge(self.node(cluster, eigw.id, "egress-only IGW", "gateway"), self.node_of[vpc.id], "")
+                self.d.edge(
+                    self.node(cluster, eigw.id, "egress-only IGW", "gateway"), self.node_of[vpc.id], ""
+                )
         for nat in sorted(w.in_vpc(vpc.id, NatGateway), key=lambda g: n(g.id)):
             if nat.state not in _GONE:
                 key = self.node(cluster, nat.id, f"NAT {n(nat.id)}", "gateway")
                 self.d.edge(key, self.node_of.get(nat.subnet_id), "")
         for vgw in w.all(VpnGateway):
             if vgw.vpc_id == vpc.id and vgw.state not in _GONE:
-                self.d.edge(self.node(cluster, vgw.id, f"VGW {n(vgw.id)}", "gateway"), self.node_of[vpc.id], "")
+                self.d.edge(
+                    self.node(cluster, vgw.id, f"VGW {n(vgw.id)}", "gateway"), self.node_of[vpc.id], ""
+                )
         for ep in sorted(w.in_vpc(vpc.id, VpcEndpoint), key=lambda e: n(e.id)):
             if ep.state not in _GONE:
                 short = ep.service_name.rsplit(".", 1)[-1]
                 self.node(cluster, ep.id, f"{ep.vpc_endpoint_type} endpoint {n(ep.id)}\\n{short}", "gateway")
         for lb in w.all(LoadBalancer):
             if lb.vpc_id == vpc.id:
-                services = [s for s in w.all(VpcEndpointService)
-                            if lb.arn in (*s.network_load_balancer_arns, *s.gateway_load_balancer_arns)]
+                services = [
+                    s
+                    for s in w.all(VpcEndpointService)
+                    if lb.arn in (*s.network_load_balancer_arns, *s.gateway_load_balancer_arns)
+                ]
                 for svc in services:
-                    self.node(cluster, svc.id, f"endpoint service {n(svc.id)}\\n{lb.type} load balancer", "hub")
+                    self.node(
+                        cluster, svc.id, f"endpoint service {n(svc.id)}\\n{lb.type} load balancer", "hub"
+                    )
 
     def links(self) -> None:
         n, w, at = self.names, self.world, self.node_of.get
@@ -173,14 +197,22 @@ class DiagramBuilder:
                 self.d.edge(at(a.transit_gateway_id), at(a.peer_transit_gateway_id), f"TGW peering {n(a.id)}")
         for v in w.all(VpnConnection):
             if v.state not in _GONE:
-                self.d.edge(at(v.customer_gateway_id), at(v.vpn_gateway_id or v.transit_gateway_id or ""),
-                            f"VPN {n(v.id)}")
+                self.d.edge(
+                    at(v.customer_gateway_id),
+                    at(v.vpn_gateway_id or v.transit_gateway_id or ""),
+                    f"VPN {n(v.id)}",
+                )
         for assoc in w.all(DirectConnectGatewayAssociation):
             if assoc.live:
-                self.d.edge(at(assoc.direct_connect_gateway_id), at(assoc.associated_gateway_id), "association")
+                self.d.edge(
+                    at(assoc.direct_connect_gateway_id), at(assoc.associated_gateway_id), "association"
+                )
         for vif in w.all(VirtualInterface):
-            self.d.edge(at(vif.id), at(vif.direct_connect_gateway_id or vif.virtual_gateway_id or ""),
-                        f"{vif.virtual_interface_type} VIF")
+            self.d.edge(
+                at(vif.id),
+                at(vif.direct_connect_gateway_id or vif.virtual_gateway_id or ""),
+                f"{vif.virtual_interface_type} VIF",
+            )
         for ep in w.all(VpcEndpoint):
             svc = next((s for s in w.all(VpcEndpointService) if s.service_name == ep.service_name), None)
             if svc is not None:
@@ -192,11 +224,29 @@ def diagram(net: Network) -> Diagram:
 
 
 # -- writers ------------------------------------------------------------------------------------------
-_MERMAID_SHAPES = {"box": '["{}"]', "gateway": '(["{}"])', "hub": '{{{{"{}"}}}}', "site": '[("{}")]',
-                   "vpc": '[/"{}"/]', "table": '[["{}"]]'}
-_DOT_SHAPES = {"box": "box", "gateway": "ellipse", "hub": "hexagon", "site": "cylinder", "vpc": "folder",
-               "table": "note"}
-_DOT_FILLS = {"region": "#f5f5f5", "account": "#ffffff", "vpc": "#e8f1fb", "tgw": "#fdf1e0", "onprem": "#eeeeee"}
+_MERMAID_SHAPES = {
+    "box": '["{}"]',
+    "gateway": '(["{}"])',
+    "hub": '{{{{"{}"}}}}',
+    "site": '[("{}")]',
+    "vpc": '[/"{}"/]',
+    "table": '[["{}"]]',
+}
+_DOT_SHAPES = {
+    "box": "box",
+    "gateway": "ellipse",
+    "hub": "hexagon",
+    "site": "cylinder",
+    "vpc": "folder",
+    "table": "note",
+}
+_DOT_FILLS = {
+    "region": "#f5f5f5",
+    "account": "#ffffff",
+    "vpc": "#e8f1fb",
+    "tgw": "#fdf1e0",
+    "onprem": "#eeeeee",
+}
 
 
 def to_mermaid(d: Diagram) -> str:
@@ -227,9 +277,12 @@ def to_dot(d: Diagram, title: str = "vpclab") -> str:
     def q(text: str) -> str:
         return json.dumps(text).replace("\\\\n", "\\n")
 
-    out = [f"graph {q(title)} {{", "  graph [rankdir=LR, compound=true, fontname=Helvetica, newrank=true];",
-           "  node [fontname=Helvetica, fontsize=10, style=filled, fillcolor=white];",
-           "  edge [fontname=Helvetica, fontsize=9];"]
+    out = [
+        f"graph {q(title)} {{",
+        "  graph [rankdir=LR, compound=true, fontname=Helvetica, newrank=true];",
+        "  node [fontname=Helvetica, fontsize=10, style=filled, fillcolor=white];",
+        "  edge [fontname=Helvetica, fontsize=9];",
+    ]
 
     def cluster(c: Cluster, depth: int) -> None:
         pad = "  " * depth
@@ -266,10 +319,14 @@ def render_with_dot(source: str, fmt: str) -> bytes:
 
     exe = shutil.which("dot")
     if exe is None:
-        raise GraphvizError(f"{fmt} needs Graphviz's `dot` program, which is not on PATH: install the "
-                              "Debian package graphviz (apt-get install graphviz), or export dot and render "
-                              "it elsewhere")
-    proc = subprocess.run([exe, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=300, check=False)
+        raise GraphvizError(
+            f"{fmt} needs Graphviz's `dot` program, which is not on PATH: install the "
+            "Debian package graphviz (apt-get install graphviz), or export dot and render "
+            "it elsewhere"
+        )
+    proc = subprocess.run(
+        [exe, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=300, check=False
+    )
     if proc.returncode != 0:
         raise GraphvizError(f"dot -T{fmt} failed: {proc.stderr.decode(errors='replace').strip()[:300]}")
     return proc.stdout

@@ -69,15 +69,28 @@ class TerraformWriter:
         key = (account, region)
         if key not in self.providers:
             region_part = region.replace("-", "_")
-            self.providers[key] = region_part if account == self.account else f"account_{account}_{region_part}"
+            self.providers[key] = (
+                region_part if account == self.account else f"account_{account}_{region_part}"
+            )
         return self.providers[key]
 
-    def add(self, kind: str, name: str, attrs: dict[str, Any], *, res: Any = None, group: str = "main",
-            owner: tuple[str, str] | None = None, blocks: list[Block] | None = None,
-            tag_name: str | None = None) -> str:
+    def add(
+        self,
+        kind: str,
+        name: str,
+        attrs: dict[str, Any],
+        *,
+        res: Any = None,
+        group: str = "main",
+        owner: tuple[str, str] | None = None,
+        blocks: list[Block] | None = None,
+        tag_name: str | None = None,
+    ) -> str:
         """A resource block; its address. ``res`` (a model resource) gives its provider and tags."""
         label = self.label(kind, name)
-        account, region = owner or ((res.owner_id, res.region) if res is not None else (self.account, self.region))
+        account, region = owner or (
+            (res.owner_id, res.region) if res is not None else (self.account, self.region)
+        )
         alias = self.provider(account, region)
         body: dict[str, Any] = {}
         if alias is not None:
@@ -105,9 +118,16 @@ class TerraformWriter:
             label = f"al2023_{alias or 'default'}"
             attrs: dict[str, Any] = {"provider": Expr(f"aws.{alias}")} if alias else {}
             attrs["name"] = AL2023
-            self.blocks.append(Block("data", ("aws_ssm_parameter", label), attrs, group="main",
-                                     comment="the Region's current Amazon Linux 2023 image (the AMI plays "
-                                             "no part in reachability)"))
+            self.blocks.append(
+                Block(
+                    "data",
+                    ("aws_ssm_parameter", label),
+                    attrs,
+                    group="main",
+                    comment="the Region's current Amazon Linux 2023 image (the AMI plays "
+                    "no part in reachability)",
+                )
+            )
             self._amis[alias] = f"data.aws_ssm_parameter.{label}.value"
         return Expr(self._amis[alias])
 
@@ -128,23 +148,48 @@ class TerraformWriter:
     def prefix_list(self, pl: ManagedPrefixList) -> None:
         name = self.names(pl.id)
         entries = [Block("entry", (), {"cidr": c}) for c in pl.cidrs]
-        self.add("aws_ec2_managed_prefix_list", name, {
-            "name": pl.prefix_list_name, "address_family": pl.address_family,
-            "max_entries": pl.max_entries or max(len(pl.cidrs), 1)}, res=pl, blocks=entries, tag_name=name)
+        self.add(
+            "aws_ec2_managed_prefix_list",
+            name,
+            {
+                "name": pl.prefix_list_name,
+                "address_family": pl.address_family,
+                "max_entries": pl.max_entries or max(len(pl.cidrs), 1),
+            },
+            res=pl,
+            blocks=entries,
+            tag_name=name,
+        )
 
     def files(self, split: bool) -> dict[str, str]:
-        head = [Block("terraform", (), {}, [Block("required_providers", (), {"aws": {
-            "source": "hashicorp/aws", "version": PROVIDER_VERSION}})])]
+        head = [
+            Block(
+                "terraform",
+                (),
+                {},
+                [
+                    Block(
+                        "required_providers",
+                        (),
+                        {"aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}},
+                    )
+                ],
+            )
+        ]
         for (account, region), alias in sorted(self.providers.items(), key=lambda kv: (kv[1] or "",)):
             attrs: dict[str, Any] = {"alias": alias} if alias else {}
             attrs["region"] = region
             attrs["allowed_account_ids"] = [account]
             nested = []
             if account != self.account:
-                nested.append(Block("assume_role", (), {"role_arn": f"arn:aws:iam::{account}:role/{ORG_ROLE}"}))
+                nested.append(
+                    Block("assume_role", (), {"role_arn": f"arn:aws:iam::{account}:role/{ORG_ROLE}"})
+                )
             head.append(Block("provider", ("aws",), attrs, nested))
-        intro = (f"# Written by `vpclab export terraform` from {self.net.file}: the network as HCL for the\n"
-                 "# AWS provider. Review it, then `terraform init && terraform plan`.\n")
+        intro = (
+            f"# Written by `vpclab export terraform` from {self.net.file}: the network as HCL for the\n"
+            "# AWS provider. Review it, then `terraform init && terraform plan`.\n"
+        )
         notes = "".join(f"# note: {line}\n" for line in self.notes)
         if not split:
             body = "\n".join(render(b) for b in [*head, *self.blocks])

@@ -3,7 +3,7 @@ NAT gateways, interfaces, instances, Elastic IPs, endpoints (see export_terrafor
 
 from __future__ import annotations
 
-from ipaddress import ip_network
+from ipaddress import IPv4Network, ip_network
 from typing import TYPE_CHECKING, Any
 
 from ..model.endpoints import VpcEndpoint, VpcEndpointService
@@ -39,19 +39,36 @@ def write_vpcs(w: TerraformWriter) -> None:
 def _vpc(w: TerraformWriter, vpc: Vpc) -> None:
     n, world, group = w.names, w.world, w.names(vpc.id)
     cidrs = list(vpc.cidr_blocks)
-    vpc_ref = Expr(w.add("aws_vpc", group, {
-        "cidr_block": cidrs[0],
-        "assign_generated_ipv6_cidr_block": True if vpc.ipv6_cidr_blocks else None,
-        "enable_dns_hostnames": True if vpc.enable_dns_hostnames else None,
-    }, res=vpc, group=group, tag_name=group) + ".id")
+    vpc_ref = Expr(
+        w.add(
+            "aws_vpc",
+            group,
+            {
+                "cidr_block": cidrs[0],
+                "assign_generated_ipv6_cidr_block": True if vpc.ipv6_cidr_blocks else None,
+                "enable_dns_hostnames": True if vpc.enable_dns_hostnames else None,
+            },
+            res=vpc,
+            group=group,
+            tag_name=group,
+        )
+        + ".id"
+    )
     secondary: dict[str, str] = {}
     for i, cidr in enumerate(cidrs[1:], start=2):
-        secondary[cidr] = w.add("aws_vpc_ipv4_cidr_block_association", f"{group}_cidr_{i}",
-                                {"vpc_id": vpc_ref, "cidr_block": cidr}, owner=(vpc.owner_id, vpc.region),
-                                group=group)
+        secondary[cidr] = w.add(
+            "aws_vpc_ipv4_cidr_block_association",
+            f"{group}_cidr_{i}",
+            {"vpc_id": vpc_ref, "cidr_block": cidr},
+            owner=(vpc.owner_id, vpc.region),
+            group=group,
+        )
     for s in _sorted(w, world.in_vpc(vpc.id, Subnet)):
-        attrs: dict[str, Any] = {"vpc_id": vpc_ref, "cidr_block": s.cidr_block,
-                                 "availability_zone": s.availability_zone}
+        attrs: dict[str, Any] = {
+            "vpc_id": vpc_ref,
+            "cidr_block": s.cidr_block,
+            "availability_zone": s.availability_zone,
+        }
         if s.ipv6_cidr_block and vpc.ipv6_cidr_blocks:
             v6, parent = ip_network(s.ipv6_cidr_block), ip_network(vpc.ipv6_cidr_blocks[0])
             index = (int(v6.network_address) - int(parent.network_address)) >> 64
@@ -60,8 +77,11 @@ def _vpc(w: TerraformWriter, vpc: Vpc) -> None:
         attrs["map_public_ip_on_launch"] = True if s.map_public_ip_on_launch else None
         attrs["assign_ipv6_address_on_creation"] = True if s.assign_ipv6_address_on_creation else None
         attrs["enable_dns64"] = True if s.enable_dns64 else None
-        inside = [a for c, a in secondary.items() if s.cidr_block and ip_network(s.cidr_block).subnet_of(
-            ip_network(c))]  # type: ignore[arg-type]
+        inside = [
+            a
+            for c, a in secondary.items()
+            if s.cidr_block and IPv4Network(s.cidr_block).subnet_of(IPv4Network(c))
+        ]
         if inside:
             attrs["depends_on"] = [Expr(a) for a in inside]
         w.add("aws_subnet", n(s.id), attrs, res=s, group=group, tag_name=n(s.id))
@@ -70,13 +90,26 @@ def _vpc(w: TerraformWriter, vpc: Vpc) -> None:
         w.add("aws_internet_gateway", name, {"vpc_id": vpc_ref}, res=igw, group=group, tag_name=name)
     for eigw in _sorted(w, (g for g in world.all(EgressOnlyInternetGateway) if g.vpc_id == vpc.id)):
         name = f"{group}-eigw"
-        w.add("aws_egress_only_internet_gateway", name, {"vpc_id": vpc_ref}, res=eigw, group=group, tag_name=name)
+        w.add(
+            "aws_egress_only_internet_gateway",
+            name,
+            {"vpc_id": vpc_ref},
+            res=eigw,
+            group=group,
+            tag_name=name,
+        )
     for sg in _sorted(w, world.in_vpc(vpc.id, SecurityGroup)):
         if sg.is_default:
             w.addresses[sg.id] = f"{w.addresses[vpc.id]}"  # referenced as the VPC's default_security_group_id
             continue
-        w.add("aws_security_group", n(sg.id), {"name": sg.group_name, "description": sg.description,
-                                                "vpc_id": vpc_ref}, res=sg, group=group, tag_name=n(sg.id))
+        w.add(
+            "aws_security_group",
+            n(sg.id),
+            {"name": sg.group_name, "description": sg.description, "vpc_id": vpc_ref},
+            res=sg,
+            group=group,
+            tag_name=n(sg.id),
+        )
     for acl in _sorted(w, world.in_vpc(vpc.id, NetworkAcl)):
         _acl(w, acl, vpc, vpc_ref)
     for rt in _sorted(w, world.in_vpc(vpc.id, RouteTable)):
@@ -84,11 +117,20 @@ def _vpc(w: TerraformWriter, vpc: Vpc) -> None:
     for nat in _sorted(w, world.in_vpc(vpc.id, NatGateway)):
         if nat.state not in ("available", "pending"):
             continue
-        attrs = {"subnet_id": w.ref(nat.subnet_id), "connectivity_type": None if nat.connectivity_type == "public"
-                 else nat.connectivity_type, "private_ip": nat.private_ip or None}
+        attrs = {
+            "subnet_id": w.ref(nat.subnet_id),
+            "connectivity_type": None if nat.connectivity_type == "public" else nat.connectivity_type,
+            "private_ip": nat.private_ip or None,
+        }
         if nat.connectivity_type == "public":
-            eip = w.add("aws_eip", f"{n(nat.id)}-eip", {"domain": "vpc"}, res=None,
-                        owner=(nat.owner_id, nat.region), group=group)
+            eip = w.add(
+                "aws_eip",
+                f"{n(nat.id)}-eip",
+                {"domain": "vpc"},
+                res=None,
+                owner=(nat.owner_id, nat.region),
+                group=group,
+            )
             attrs = {"allocation_id": Expr(f"{eip}.id"), **attrs}
         w.add("aws_nat_gateway", n(nat.id), attrs, res=nat, group=group, tag_name=n(nat.id))
 
@@ -108,8 +150,14 @@ def _rules(w: TerraformWriter, sg: SecurityGroup, vpc: Vpc) -> None:
             if sg.is_default and _aws_default_rule(r, sg, vpc):
                 continue
             attrs: dict[str, Any] = {"security_group_id": sg_ref(w, sg.id), **rule_attrs(w, r)}
-            w.add(f"aws_vpc_security_group_{direction}_rule", f"{name}-{direction}-{i}",
-                  attrs, res=None, owner=(sg.owner_id, sg.region), group=group)
+            w.add(
+                f"aws_vpc_security_group_{direction}_rule",
+                f"{name}-{direction}-{i}",
+                attrs,
+                res=None,
+                owner=(sg.owner_id, sg.region),
+                group=group,
+            )
 
 
 def _aws_default_rule(r: SecurityGroupRule, sg: SecurityGroup, vpc: Vpc) -> bool:
@@ -140,26 +188,46 @@ def _acl(w: TerraformWriter, acl: NetworkAcl, vpc: Vpc, vpc_ref: Expr) -> None:
         from .export_yaml_vpc import _default_acl_entries
 
         if not (_default_acl_entries(acl, False, vpc) and _default_acl_entries(acl, True, vpc)):
-            w.notes.append(f"the default network ACL of {group} has rules of its own: not written "
-                           "(aws_default_network_acl would take the ACL over)")
+            w.notes.append(
+                f"the default network ACL of {group} has rules of its own: not written "
+                "(aws_default_network_acl would take the ACL over)"
+            )
         return
     name = w.names(acl.id)
     subnets = [w.ref(a.subnet_id) for a in acl.associations]
-    address = w.add("aws_network_acl", name, {"vpc_id": vpc_ref, "subnet_ids": subnets or None},
-                    res=acl, group=group, tag_name=name)
+    address = w.add(
+        "aws_network_acl",
+        name,
+        {"vpc_id": vpc_ref, "subnet_ids": subnets or None},
+        res=acl,
+        group=group,
+        tag_name=name,
+    )
     for e in acl.entries:
         if e.rule_number >= 32767:
             continue
         proto = _ACL_PROTOCOLS.get(e.protocol, e.protocol)
-        attrs: dict[str, Any] = {"network_acl_id": Expr(f"{address}.id"), "rule_number": e.rule_number,
-                                 "egress": e.egress, "protocol": proto, "rule_action": e.rule_action,
-                                 "cidr_block": e.cidr_block, "ipv6_cidr_block": e.ipv6_cidr_block}
+        attrs: dict[str, Any] = {
+            "network_acl_id": Expr(f"{address}.id"),
+            "rule_number": e.rule_number,
+            "egress": e.egress,
+            "protocol": proto,
+            "rule_action": e.rule_action,
+            "cidr_block": e.cidr_block,
+            "ipv6_cidr_block": e.ipv6_cidr_block,
+        }
         if e.port_from is not None:
             attrs["from_port"], attrs["to_port"] = e.port_from, e.port_to
         if e.icmp_type is not None:
             attrs["icmp_type"], attrs["icmp_code"] = e.icmp_type, e.icmp_code
-        w.add("aws_network_acl_rule", f"{name}-{'egress' if e.egress else 'ingress'}-{e.rule_number}", attrs,
-              res=None, owner=(acl.owner_id, acl.region), group=group)
+        w.add(
+            "aws_network_acl_rule",
+            f"{name}-{'egress' if e.egress else 'ingress'}-{e.rule_number}",
+            attrs,
+            res=None,
+            owner=(acl.owner_id, acl.region),
+            group=group,
+        )
 
 
 def _route_table(w: TerraformWriter, rt: RouteTable, vpc: Vpc) -> None:
@@ -172,15 +240,31 @@ def _route_table(w: TerraformWriter, rt: RouteTable, vpc: Vpc) -> None:
             w.addresses[rt.id] = f"{w.addresses[vpc.id]}"  # the VPC's own main table
             return
         label = name if w.names.given(rt.id) else f"{group}-main"
-        w.add("aws_default_route_table", label,
-              {"default_route_table_id": Expr(f"{w.addresses[vpc.id]}.default_route_table_id")},
-              res=rt, group=group, tag_name=label)
+        w.add(
+            "aws_default_route_table",
+            label,
+            {"default_route_table_id": Expr(f"{w.addresses[vpc.id]}.default_route_table_id")},
+            res=rt,
+            group=group,
+            tag_name=label,
+        )
     else:
-        w.add("aws_route_table", name, {"vpc_id": Expr(f"{w.addresses[vpc.id]}.id")}, res=rt, group=group,
-              tag_name=name)
+        w.add(
+            "aws_route_table",
+            name,
+            {"vpc_id": Expr(f"{w.addresses[vpc.id]}.id")},
+            res=rt,
+            group=group,
+            tag_name=name,
+        )
     for sid in sorted(subnets, key=w.names):
-        w.add("aws_route_table_association", w.names(sid), {"subnet_id": w.ref(sid), "route_table_id": w.ref(rt.id)},
-              owner=(rt.owner_id, rt.region), group=group)
+        w.add(
+            "aws_route_table_association",
+            w.names(sid),
+            {"subnet_id": w.ref(sid), "route_table_id": w.ref(rt.id)},
+            owner=(rt.owner_id, rt.region),
+            group=group,
+        )
 
 
 def write_hosts(w: TerraformWriter) -> None:
@@ -194,13 +278,23 @@ def write_hosts(w: TerraformWriter) -> None:
         for eni in _sorted(w, world.in_vpc(vpc.id, NetworkInterface)):
             if eni.interface_type != "interface" or eni.requester_managed or eni.instance_id is not None:
                 continue
-            w.add("aws_network_interface", n(eni.id), {
-                "subnet_id": w.ref(eni.subnet_id), "private_ips": [eni.private_ip_address],
-                "security_groups": [sg_ref(w, g) for g in eni.groups] if list(eni.groups) != [default] else None,
-                "source_dest_check": False if not eni.source_dest_check else None,
-                "description": eni.description or None,
-                "ipv6_addresses": list(eni.ipv6_addresses) or None,
-            }, res=eni, group=group, tag_name=n(eni.id))
+            w.add(
+                "aws_network_interface",
+                n(eni.id),
+                {
+                    "subnet_id": w.ref(eni.subnet_id),
+                    "private_ips": [eni.private_ip_address],
+                    "security_groups": [sg_ref(w, g) for g in eni.groups]
+                    if list(eni.groups) != [default]
+                    else None,
+                    "source_dest_check": False if not eni.source_dest_check else None,
+                    "description": eni.description or None,
+                    "ipv6_addresses": list(eni.ipv6_addresses) or None,
+                },
+                res=eni,
+                group=group,
+                tag_name=n(eni.id),
+            )
         for inst in _sorted(w, world.in_vpc(vpc.id, Instance)):
             if inst.state in ("terminated", "shutting-down"):
                 continue
@@ -208,15 +302,29 @@ def write_hosts(w: TerraformWriter) -> None:
             groups = list(eni.groups) if eni is not None else []
             subnet = world.get(inst.subnet_id, Subnet)
             public = bool(eni.public_ip) if eni is not None else bool(inst.public_ip_address)
-            w.add("aws_instance", n(inst.id), {
-                "ami": w.ami(inst.owner_id, inst.region), "instance_type": inst.instance_type,
-                "subnet_id": w.ref(inst.subnet_id), "private_ip": inst.private_ip_address or None,
-                "vpc_security_group_ids": [sg_ref(w, g) for g in groups] if groups != [default] else None,
-                "associate_public_ip_address": public if subnet is not None
-                and public != subnet.map_public_ip_on_launch and not _has_eip(world, eni) else None,
-                "source_dest_check": False if not inst.source_dest_check else None,
-                "ipv6_addresses": list(eni.ipv6_addresses) if eni is not None and eni.ipv6_addresses else None,
-            }, res=inst, group=group, tag_name=n(inst.id))
+            w.add(
+                "aws_instance",
+                n(inst.id),
+                {
+                    "ami": w.ami(inst.owner_id, inst.region),
+                    "instance_type": inst.instance_type,
+                    "subnet_id": w.ref(inst.subnet_id),
+                    "private_ip": inst.private_ip_address or None,
+                    "vpc_security_group_ids": [sg_ref(w, g) for g in groups] if groups != [default] else None,
+                    "associate_public_ip_address": public
+                    if subnet is not None
+                    and public != subnet.map_public_ip_on_launch
+                    and not _has_eip(world, eni)
+                    else None,
+                    "source_dest_check": False if not inst.source_dest_check else None,
+                    "ipv6_addresses": list(eni.ipv6_addresses)
+                    if eni is not None and eni.ipv6_addresses
+                    else None,
+                },
+                res=inst,
+                group=group,
+                tag_name=n(inst.id),
+            )
         for ep in _sorted(w, world.in_vpc(vpc.id, VpcEndpoint)):
             if ep.state in ("deleted", "deleting", "rejected", "failed"):
                 continue
@@ -225,10 +333,17 @@ def write_hosts(w: TerraformWriter) -> None:
         address = w.add("aws_eip", n(eip.id), {"domain": "vpc"}, res=eip, tag_name=n(eip.id))
         if eip.network_interface_id:
             eni = world.get(eip.network_interface_id, NetworkInterface)
-            target = {"instance_id": w.ref(eni.instance_id)} if eni is not None and eni.instance_id else {
-                "network_interface_id": w.ref(eip.network_interface_id)}
-            w.add("aws_eip_association", n(eip.id), {"allocation_id": Expr(f"{address}.id"), **target},
-                  owner=(eip.owner_id, eip.region))
+            target = (
+                {"instance_id": w.ref(eni.instance_id)}
+                if eni is not None and eni.instance_id
+                else {"network_interface_id": w.ref(eip.network_interface_id)}
+            )
+            w.add(
+                "aws_eip_association",
+                n(eip.id),
+                {"allocation_id": Expr(f"{address}.id"), **target},
+                owner=(eip.owner_id, eip.region),
+            )
 
 
 def _has_eip(world: Any, eni: NetworkInterface | None) -> bool:
@@ -237,18 +352,29 @@ def _has_eip(world: Any, eni: NetworkInterface | None) -> bool:
 
 def _endpoint(w: TerraformWriter, ep: VpcEndpoint, group: str) -> None:
     service = next((s for s in w.world.all(VpcEndpointService) if s.service_name == ep.service_name), None)
-    kind = {"gateway": "Gateway", "interface": "Interface"}.get(ep.vpc_endpoint_type.lower(), "GatewayLoadBalancer")
+    kind = {"gateway": "Gateway", "interface": "Interface"}.get(
+        ep.vpc_endpoint_type.lower(), "GatewayLoadBalancer"
+    )
     service_name: Any = ep.service_name
     if service is not None and service.id in w.addresses:
         service_name = Expr(f"{w.addresses[service.id]}.service_name")
-    w.add("aws_vpc_endpoint", w.names(ep.id), {
-        "vpc_id": w.ref(ep.vpc_id), "service_name": service_name, "vpc_endpoint_type": kind,
-        "route_table_ids": [_rt_ref(w, r) for r in ep.route_table_ids] or None,
-        "subnet_ids": [w.ref(s) for s in ep.subnet_ids] or None,
-        "security_group_ids": [sg_ref(w, g) for g in ep.groups] or None,
-        "private_dns_enabled": True if ep.private_dns_enabled else None,
-        "ip_address_type": ep.ip_address_type if ep.ip_address_type != "ipv4" else None,
-    }, res=ep, group=group, tag_name=w.names(ep.id))
+    w.add(
+        "aws_vpc_endpoint",
+        w.names(ep.id),
+        {
+            "vpc_id": w.ref(ep.vpc_id),
+            "service_name": service_name,
+            "vpc_endpoint_type": kind,
+            "route_table_ids": [_rt_ref(w, r) for r in ep.route_table_ids] or None,
+            "subnet_ids": [w.ref(s) for s in ep.subnet_ids] or None,
+            "security_group_ids": [sg_ref(w, g) for g in ep.groups] or None,
+            "private_dns_enabled": True if ep.private_dns_enabled else None,
+            "ip_address_type": ep.ip_address_type if ep.ip_address_type != "ipv4" else None,
+        },
+        res=ep,
+        group=group,
+        tag_name=w.names(ep.id),
+    )
 
 
 def _rt_ref(w: TerraformWriter, rt_id: str) -> Expr | None:

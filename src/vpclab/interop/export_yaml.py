@@ -52,8 +52,9 @@ class TopologyWriter:
         self.net, self.world, self.names = net, net.world, Names(net)
         self.notes: list[str] = []
         vpcs = list(self.world.all(Vpc))
-        owners = [v.owner_id for v in vpcs] or [r.owner_id for r in self.world.resources()
-                                                if str(getattr(r, "owner_id", "")).isdigit()]
+        owners = [v.owner_id for v in vpcs] or [
+            r.owner_id for r in self.world.resources() if str(getattr(r, "owner_id", "")).isdigit()
+        ]
         self.account = most_common(owners, "123456789012")
         self.region = most_common([v.region for v in vpcs], DEFAULT_REGION)
         self.vpc_writer = VpcWriter(self.names, self.account_ref, self.notes)
@@ -73,8 +74,10 @@ class TopologyWriter:
 
     def write(self) -> Export:
         n, w = self.names, self.world
-        topo: dict[str, Any] = {"account": self.account_ref(self.account) if self.net.accounts else self.account,
-                                "region": self.region}
+        topo: dict[str, Any] = {
+            "account": self.account_ref(self.account) if self.net.accounts else self.account,
+            "region": self.region,
+        }
         if self.net.accounts:
             topo["accounts"] = dict(sorted(self.net.accounts.items()))
         if w.settings.quotas != "maximum":
@@ -87,29 +90,47 @@ class TopologyWriter:
                 continue
             sections["vpcs"][n(vpc.id)] = {**self.placed(vpc), **self.vpc_writer.vpc(vpc)}
         nat_eips = {g.allocation_id for g in w.all(NatGateway)}
-        sections["elastic_ips"] = {n(a.id): self.placed(a) for a in _sorted(w.all(Address), n)
-                                   if a.id not in nat_eips}
-        sections["prefix_lists"] = {n(p.id): self.prefix_list(p) for p in _sorted(w.all(ManagedPrefixList), n)
-                                    if not p.aws_managed}
-        sections["peerings"] = {n(p.id): self.peering(p) for p in _sorted(w.all(VpcPeeringConnection), n)
-                                if p.status_code in _LIVE_PEERING}
-        sections["transit_gateways"] = {n(t.id): self.transit_gateway(t)
-                                        for t in _sorted(w.all(TransitGateway), n) if t.state == "available"}
+        sections["elastic_ips"] = {
+            n(a.id): self.placed(a) for a in _sorted(w.all(Address), n) if a.id not in nat_eips
+        }
+        sections["prefix_lists"] = {
+            n(p.id): self.prefix_list(p) for p in _sorted(w.all(ManagedPrefixList), n) if not p.aws_managed
+        }
+        sections["peerings"] = {
+            n(p.id): self.peering(p)
+            for p in _sorted(w.all(VpcPeeringConnection), n)
+            if p.status_code in _LIVE_PEERING
+        }
+        sections["transit_gateways"] = {
+            n(t.id): self.transit_gateway(t)
+            for t in _sorted(w.all(TransitGateway), n)
+            if t.state == "available"
+        }
         sections["endpoint_services"] = {}
         for s in _sorted(w.all(VpcEndpointService), n):
             if (entry := self.endpoint_service(s)) is not None:
                 sections["endpoint_services"][n(s.id)] = entry
-        sections["customer_gateways"] = {n(c.id): self.customer_gateway(c)
-                                         for c in _sorted(w.all(CustomerGateway), n) if c.state == "available"}
-        sections["vpn_gateways"] = {n(g.id): self.vpn_gateway(g) for g in _sorted(w.all(VpnGateway), n)
-                                    if g.state == "available"}
-        sections["vpn_connections"] = {n(v.id): self.vpn_connection(v) for v in _sorted(w.all(VpnConnection), n)
-                                       if v.state in ("available", "pending")}
-        sections["direct_connect_gateways"] = {n(g.id): self.dx_gateway(g)
-                                               for g in _sorted(w.all(DirectConnectGateway), n)
-                                               if g.state == "available"}
-        sections["shares"] = {n(s.id): self.share(s) for s in _sorted(w.all(ResourceShare), n)
-                              if s.status == "ACTIVE"}
+        sections["customer_gateways"] = {
+            n(c.id): self.customer_gateway(c)
+            for c in _sorted(w.all(CustomerGateway), n)
+            if c.state == "available"
+        }
+        sections["vpn_gateways"] = {
+            n(g.id): self.vpn_gateway(g) for g in _sorted(w.all(VpnGateway), n) if g.state == "available"
+        }
+        sections["vpn_connections"] = {
+            n(v.id): self.vpn_connection(v)
+            for v in _sorted(w.all(VpnConnection), n)
+            if v.state in ("available", "pending")
+        }
+        sections["direct_connect_gateways"] = {
+            n(g.id): self.dx_gateway(g)
+            for g in _sorted(w.all(DirectConnectGateway), n)
+            if g.state == "available"
+        }
+        sections["shares"] = {
+            n(s.id): self.share(s) for s in _sorted(w.all(ResourceShare), n) if s.status == "ACTIVE"
+        }
         topo.update({k: v for k, v in sections.items() if v})
         return Export(topo, self.notes)
 
@@ -121,8 +142,10 @@ class TopologyWriter:
         return {**self.placed(p), **spec}
 
     def peering(self, p: VpcPeeringConnection) -> dict[str, Any]:
-        spec: dict[str, Any] = {"requester": self.names(p.requester_vpc_id),
-                                "accepter": self.names(p.accepter_vpc_id)}
+        spec: dict[str, Any] = {
+            "requester": self.names(p.requester_vpc_id),
+            "accepter": self.names(p.accepter_vpc_id),
+        }
         if p.status_code != "active":
             spec["accept"] = False
         if t := tags(p):
@@ -144,16 +167,23 @@ class TopologyWriter:
         options: dict[str, Any] = {}
         if o.amazon_side_asn != 64512:
             options["amazon_side_asn"] = o.amazon_side_asn
-        for key, default in (("default_route_table_association", True), ("default_route_table_propagation", True),
-                             ("auto_accept_shared_attachments", False), ("dns_support", True),
-                             ("vpn_ecmp_support", True)):
+        for key, default in (
+            ("default_route_table_association", True),
+            ("default_route_table_propagation", True),
+            ("auto_accept_shared_attachments", False),
+            ("dns_support", True),
+            ("vpn_ecmp_support", True),
+        ):
             value = getattr(o, key) == "enable"
             if value != default:
                 options[key] = value
         if options:
             spec["options"] = options
-        live = [a for a in w.all(TransitGatewayAttachment)
-                if a.state not in ("deleted", "deleting", "rejected", "failed")]
+        live = [
+            a
+            for a in w.all(TransitGatewayAttachment)
+            if a.state not in ("deleted", "deleting", "rejected", "failed")
+        ]
         attachments: dict[str, Any] = {}
         for att in _sorted((a for a in live if a.transit_gateway_id == tgw.id), n):
             if att.resource_type == "vpc":
@@ -174,8 +204,14 @@ class TopologyWriter:
         if attachments:
             spec["attachments"] = attachments
         tables: dict[str, Any] = {}
-        for rt in _sorted((r for r in w.all(TransitGatewayRouteTable)
-                           if r.transit_gateway_id == tgw.id and r.state == "available"), n):
+        for rt in _sorted(
+            (
+                r
+                for r in w.all(TransitGatewayRouteTable)
+                if r.transit_gateway_id == tgw.id and r.state == "available"
+            ),
+            n,
+        ):
             tables[n(rt.id)] = self.tgw_route_table(rt, tgw, live)
             if tables[n(rt.id)] == {"default": True} and not n.given(rt.id):
                 del tables[n(rt.id)]
@@ -183,12 +219,16 @@ class TopologyWriter:
             spec["route_tables"] = tables
         return spec
 
-    def tgw_route_table(self, rt: TransitGatewayRouteTable, tgw: TransitGateway,
-                        live: list[TransitGatewayAttachment]) -> dict[str, Any]:
+    def tgw_route_table(
+        self, rt: TransitGatewayRouteTable, tgw: TransitGateway, live: list[TransitGatewayAttachment]
+    ) -> dict[str, Any]:
         default = rt.default_association_route_table or rt.default_propagation_route_table
         spec: dict[str, Any] = {"default": True} if default else {}
-        assoc = [a for a in live if a.association_route_table_id == rt.id
-                 or (a.peer_association_route_table_id == rt.id)]
+        assoc = [
+            a
+            for a in live
+            if a.association_route_table_id == rt.id or (a.peer_association_route_table_id == rt.id)
+        ]
         if assoc and not (rt.default_association_route_table and self._all_default(assoc, tgw)):
             spec["associations"] = sorted(self.attachment_name(a) for a in assoc)
         by_id = {a.id: a for a in live}
@@ -202,7 +242,9 @@ class TopologyWriter:
             if r.state == "blackhole" and not r.transit_gateway_attachment_ids:
                 routes[r.destination_cidr_block] = "blackhole"
             elif r.transit_gateway_attachment_ids and r.transit_gateway_attachment_ids[0] in by_id:
-                routes[r.destination_cidr_block] = self.attachment_name(by_id[r.transit_gateway_attachment_ids[0]])
+                routes[r.destination_cidr_block] = self.attachment_name(
+                    by_id[r.transit_gateway_attachment_ids[0]]
+                )
         if routes:
             spec["routes"] = routes
         if t := tags(rt):
@@ -221,7 +263,9 @@ class TopologyWriter:
         if lb is None:
             self.notes.append(f"endpoint service {n(s.id)} left out: its load balancer is not in the network")
             return None
-        listeners = sorted((x for x in w.all(Listener) if x.load_balancer_id == lb.id), key=lambda x: x.port or 0)
+        listeners = sorted(
+            (x for x in w.all(Listener) if x.load_balancer_id == lb.id), key=lambda x: x.port or 0
+        )
         groups = [g for x in listeners for g in w.all(TargetGroup) if g.arn in x.target_group_arns]
         targets = list(dict.fromkeys(n(t.id) for g in groups for t in g.targets))
         cross = lb.attributes.get("load_balancing.cross_zone.enabled") == "true"
@@ -293,9 +337,11 @@ class TopologyWriter:
         spec: dict[str, Any] = self.placed(g)
         if g.amazon_side_asn != 64512:
             spec["amazon_side_asn"] = g.amazon_side_asn
-        assocs = {n(a.associated_gateway_id): list(a.allowed_prefixes)
-                  for a in w.all(DirectConnectGatewayAssociation)
-                  if a.direct_connect_gateway_id == g.id and a.live}
+        assocs = {
+            n(a.associated_gateway_id): list(a.allowed_prefixes)
+            for a in w.all(DirectConnectGatewayAssociation)
+            if a.direct_connect_gateway_id == g.id and a.live
+        }
         if assocs:
             spec["associations"] = dict(sorted(assocs.items()))
         vifs: dict[str, Any] = {}
@@ -314,8 +360,11 @@ class TopologyWriter:
         return spec
 
     def share(self, s: ResourceShare) -> dict[str, Any]:
-        spec: dict[str, Any] = {**self.placed(s), "resources": [self.names(r) for r in s.resource_ids],
-                                "principals": [self.account_ref(p) for p in s.principals]}
+        spec: dict[str, Any] = {
+            **self.placed(s),
+            "resources": [self.names(r) for r in s.resource_ids],
+            "principals": [self.account_ref(p) for p in s.principals],
+        }
         if not s.allow_external_principals:
             spec["allow_external_principals"] = False
         return spec

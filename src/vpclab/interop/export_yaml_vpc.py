@@ -150,8 +150,10 @@ class VpcWriter:
             if not rid:
                 continue
             if rid not in self.world:
-                self.notes.append(f"route table {self.names(rt.id)}: route {dest} → {rid} left out: its "
-                                  "target is gone (a blackhole route)")
+                self.notes.append(
+                    f"route table {self.names(rt.id)}: route {dest} → {rid} left out: its "
+                    "target is gone (a blackhole route)"
+                )
                 return None
             if rid.startswith("igw-"):
                 return dest, "igw"
@@ -164,8 +166,10 @@ class VpcWriter:
                 return dest, f"instance:{self.names(eni.instance_id)}"
             if t.yaml:
                 return dest, f"{t.yaml}:{self.names(rid)}"
-        self.notes.append(f"route table {self.names(rt.id)}: route {dest} left out: its target is not one "
-                          "a topology file can name")
+        self.notes.append(
+            f"route table {self.names(rt.id)}: route {dest} left out: its target is not one "
+            "a topology file can name"
+        )
         return None
 
     # -- security groups and network ACLs --------------------------------------------------------
@@ -184,13 +188,19 @@ class VpcWriter:
         extra = [r for r in sg.egress if r not in defaults]
         if sg.is_default:
             if extra or len(defaults) != len(_ALL(vpc)):
-                self.notes.append(f"security group {self.names(sg.id)}: the default group's egress rules "
-                                  "are written as AWS makes them (a topology adds rules to its ingress only)")
+                self.notes.append(
+                    f"security group {self.names(sg.id)}: the default group's egress rules "
+                    "are written as AWS makes them (a topology adds rules to its ingress only)"
+                )
         elif extra or len(defaults) != len(_ALL(vpc)):
             spec["egress"] = [self.sg_rule(r) for r in sg.egress]
         spec.update(self.owned(sg, vpc))
-        if (sg.is_default and not self.names.given(sg.id) and spec == {"default": True}
-                and sg.id not in self.referenced):
+        if (
+            sg.is_default
+            and not self.names.given(sg.id)
+            and spec == {"default": True}
+            and sg.id not in self.referenced
+        ):
             return None
         return spec
 
@@ -218,8 +228,11 @@ class VpcWriter:
             if subnets:
                 spec["subnets"] = subnets
         for direction, egress in (("ingress", False), ("egress", True)):
-            entries = {e.rule_number: self.acl_rule(e) for e in acl.entries
-                       if e.egress == egress and e.rule_number < 32767}
+            entries = {
+                e.rule_number: self.acl_rule(e)
+                for e in acl.entries
+                if e.egress == egress and e.rule_number < 32767
+            }
             if acl.is_default:
                 if _default_acl_entries(acl, egress, vpc):
                     continue
@@ -232,7 +245,10 @@ class VpcWriter:
         return spec
 
     def acl_rule(self, e: NetworkAclEntry) -> dict[str, Any]:
-        rule: dict[str, Any] = {"action": e.rule_action, "protocol": _ACL_PROTOCOLS.get(e.protocol, e.protocol)}
+        rule: dict[str, Any] = {
+            "action": e.rule_action,
+            "protocol": _ACL_PROTOCOLS.get(e.protocol, e.protocol),
+        }
         if e.port_from is not None and rule["protocol"] in ("tcp", "udp"):
             rule["port"] = e.port_from if e.port_from == e.port_to else f"{e.port_from}-{e.port_to}"
         rule["cidr"] = e.cidr_block or e.ipv6_cidr_block or "0.0.0.0/0"
@@ -271,10 +287,16 @@ class VpcWriter:
     def instance(self, inst: Instance, vpc: Vpc) -> dict[str, Any]:
         from ..model.images import image_named, images
 
-        eni = self.world.get(inst.network_interface_ids[0], NetworkInterface) if inst.network_interface_ids \
+        eni = (
+            self.world.get(inst.network_interface_ids[0], NetworkInterface)
+            if inst.network_interface_ids
             else None
-        spec: dict[str, Any] = self.interface(eni, vpc) if eni is not None else {
-            "subnet": self.names(inst.subnet_id), "private_ip": inst.private_ip_address}
+        )
+        spec: dict[str, Any] = (
+            self.interface(eni, vpc)
+            if eni is not None
+            else {"subnet": self.names(inst.subnet_id), "private_ip": inst.private_ip_address}
+        )
         spec.pop("tags", None)
         spec.pop("account", None)
         spec.pop("description", None)
@@ -300,8 +322,9 @@ class VpcWriter:
     def endpoint(self, ep: VpcEndpoint, vpc: Vpc) -> dict[str, Any]:
         n = self.names
         spec: dict[str, Any] = {}
-        service = next((s for s in self.world.all(VpcEndpointService)
-                        if s.service_name == ep.service_name), None)
+        service = next(
+            (s for s in self.world.all(VpcEndpointService) if s.service_name == ep.service_name), None
+        )
         kind = ep.vpc_endpoint_type.lower()
         if service is not None:
             spec["endpoint_service"] = n(service.id)
@@ -337,8 +360,11 @@ def _referenced_groups(world: Any) -> set[str]:
 
     found: set[str] = set()
     for sg in world.all(SecurityGroup):
-        found |= {r.referenced_group_id for r in (*sg.ingress, *sg.egress)
-                  if r.referenced_group_id and r.referenced_group_id != sg.id}
+        found |= {
+            r.referenced_group_id
+            for r in (*sg.ingress, *sg.egress)
+            if r.referenced_group_id and r.referenced_group_id != sg.id
+        }
     for ep in world.all(VpcEndpoint):
         found |= set(ep.groups)
     for lb in world.all(LoadBalancer):
@@ -352,15 +378,18 @@ def _referenced_groups(world: Any) -> set[str]:
 def _default_acl_entries(acl: NetworkAcl, egress: bool, vpc: Vpc) -> bool:
     """Whether one direction of a default ACL holds just AWS's defaults (allow all at 100, and 101 for
     IPv6 in a VPC with an IPv6 block)."""
-    mine = sorted((e.rule_number, e.rule_action, e.protocol, e.cidr_block, e.ipv6_cidr_block)
-                  for e in acl.entries if e.egress == egress and e.rule_number < 32767)
-    expected = [(100, "allow", "-1", "0.0.0.0/0", None)]
+    mine = sorted(
+        (e.rule_number, e.rule_action, e.protocol, e.cidr_block, e.ipv6_cidr_block)
+        for e in acl.entries
+        if e.egress == egress and e.rule_number < 32767
+    )
+    expected: list[tuple[int, str, str, str | None, str | None]] = [(100, "allow", "-1", "0.0.0.0/0", None)]
     if vpc.ipv6_cidr_blocks:
         expected.append((101, "allow", "-1", None, "::/0"))
     return mine == expected
 
 
-def _ALL(vpc: Vpc) -> tuple[str, ...]:  # noqa: N802 -- reads as the constant it stands for
+def _ALL(vpc: Vpc) -> tuple[str, ...]:
     """The peers of AWS's default allow-all egress rules in this VPC."""
     return ("0.0.0.0/0", "::/0") if vpc.ipv6_cidr_blocks else ("0.0.0.0/0",)
 
