@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..model.base import Resource
 from ..network import Network
 
 _VALID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -37,7 +38,7 @@ class Names:
         else:
             res = self.net.world.get(rid)
             tag = res.tags.get("Name") if res is not None else None
-            base = _respell(given) if given else (_respell(tag) if tag else rid)
+            base = _respell(given) if given else (_respell(tag) if tag else self._derived(res, rid))
             name, n = base, 1
             while name in self._taken:
                 n += 1
@@ -45,6 +46,24 @@ class Names:
         self._taken.add(name)
         self._of[rid] = name
         return name
+
+    def _derived(self, res: Resource | None, rid: str) -> str:
+        """A readable name for a resource nobody named: after its VPC and its kind (``app-main``,
+        ``app-default-sg``, a group's own name), else its kind; its id as a last resort."""
+        if res is None:
+            return rid
+        kind = re.sub(r"(?<!^)(?=[A-Z])", "-", type(res).__name__).lower()
+        group_name = getattr(res, "group_name", None)
+        if getattr(res, "is_default", False):
+            kind = {"security-group": "default-sg", "network-acl": "default-acl"}.get(kind, f"default-{kind}")
+        elif group_name:
+            kind = _respell(group_name)
+        elif any(getattr(a, "main", False) for a in getattr(res, "associations", ())):
+            kind = "main"
+        vpc_id = getattr(res, "vpc_id", None)
+        if isinstance(vpc_id, str) and vpc_id != rid and vpc_id in self.net.world:
+            return f"{self(vpc_id)}-{kind}"
+        return kind
 
     def given(self, rid: str) -> bool:
         """Whether the source named this resource itself (not a derived ``VPC/main``-style name)."""
