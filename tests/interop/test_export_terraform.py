@@ -22,8 +22,10 @@ from tests.interop.terraform.tfjson import Plan
 from tests.interop.test_export_yaml import vpclab_cli
 from vpclab.interop.export_terraform import export_terraform
 from vpclab.interop.terraform_import import load_plan
+from vpclab.model.endpoints import VpcEndpoint, VpcEndpointService
 from vpclab.model.gateways import NatGateway
 from vpclab.model.interfaces import Instance
+from vpclab.model.load_balancer import LoadBalancer
 from vpclab.model.peering import VpcPeeringConnection
 from vpclab.model.security_group import SecurityGroup
 from vpclab.model.subnet import Subnet
@@ -115,6 +117,9 @@ def test_every_example_parses_back_to_the_same_resources(example: Path) -> None:
     )
     assert counts["aws_customer_gateway"] == _live(w, CustomerGateway)
     assert counts["aws_vpn_connection"] == _live(w, VpnConnection)
+    assert counts["aws_vpc_endpoint_service"] == _live(w, VpcEndpointService)
+    assert counts["aws_lb"] == _live(w, LoadBalancer)
+    assert counts["aws_vpc_endpoint"] == _live(w, VpcEndpoint)
     # key attributes: each subnet's CIDR and zone, in its VPC by reference
     for s in w.all(Subnet):
         body = parsed["aws_subnet", result.addresses[s.id].split(".")[1]]
@@ -152,6 +157,24 @@ def test_providers_per_region_and_account() -> None:
     assert other and all(
         p["assume_role"][0]["role_arn"].endswith(":role/OrganizationAccountAccessRole") for p in other
     )
+
+
+def test_endpoint_services_come_with_their_load_balancers() -> None:
+    text = export_terraform(vpclab.load(EXAMPLES / "privatelink-cross-account.yaml")).files["main.tf"]
+    parsed = resources(text)
+    service = parsed["aws_vpc_endpoint_service", "billing-service"]
+    assert service["network_load_balancer_arns"] == ["${aws_lb.billing-service-nlb.arn}"]
+    assert unquote(service["allowed_principals"]) == ["arn:aws:iam::222222222222:root"]
+    listener = parsed["aws_lb_listener", "billing-service-nlb-443"]
+    assert listener["port"] == 443 and listener["default_action"][0]["type"] == '"forward"'
+    endpoint = parsed["aws_vpc_endpoint", "billing-endpoint"]
+    assert endpoint["service_name"] == "${aws_vpc_endpoint_service.billing-service.service_name}"
+    # acceptance required: the provider's account accepts, with the default provider (its account)
+    accepter = parsed["aws_vpc_endpoint_connection_accepter", "billing-endpoint"]
+    assert "provider" not in accepter and endpoint["provider"] == "${aws.account_222222222222_us_east_1}"
+    text = export_terraform(vpclab.load(EXAMPLES / "centralized-inspection.yaml")).files["main.tf"]
+    gateway = [b for (t, _), b in resources(text).items() if t == "aws_lb"]
+    assert [unquote(b["load_balancer_type"]) for b in gateway] == ["gateway"]
 
 
 #: examples whose every resource type vpclab's Terraform importer reads (docs/interop.md)

@@ -134,6 +134,7 @@ class TerraformWriter:
     # -- the whole network ------------------------------------------------------------------------
     def write(self, split: bool = False) -> TerraformExport:
         from . import export_terraform_links as links
+        from . import export_terraform_services as services
         from . import export_terraform_vpc as vpcs
 
         for pl in sorted(self.world.all(ManagedPrefixList), key=lambda p: self.names(p.id)):
@@ -142,6 +143,8 @@ class TerraformWriter:
         vpcs.write_vpcs(self)
         links.write_links(self)
         vpcs.write_hosts(self)
+        services.write_services(self)
+        vpcs.write_endpoints(self)
         links.write_late(self)
         return TerraformExport(self.files(split), self.notes, self.addresses)
 

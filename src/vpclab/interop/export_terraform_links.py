@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..model.direct_connect import DirectConnectGateway, DirectConnectGatewayAssociation, VirtualInterface
-from ..model.endpoints import VpcEndpointService
 from ..model.interfaces import NetworkInterface
 from ..model.peering import VpcPeeringConnection
 from ..model.route_table import ROUTE_TARGETS, Route, RouteTable
@@ -138,11 +137,6 @@ def write_links(w: TerraformWriter) -> None:
     for share in _sorted(w, world.all(ResourceShare)):
         if share.status == "ACTIVE":
             _share(w, share)
-    for svc in _sorted(w, world.all(VpcEndpointService)):
-        w.notes.append(
-            f"endpoint service {n(svc.id)} and its load balancer are not written yet "
-            "(aws_vpc_endpoint_service, aws_lb): endpoints to it name its service by its name"
-        )
 
 
 def _attachment_of(world: Any, resource_id: str) -> TransitGatewayAttachment | None:

@@ -268,7 +268,7 @@ def _route_table(w: TerraformWriter, rt: RouteTable, vpc: Vpc) -> None:
 
 
 def write_hosts(w: TerraformWriter) -> None:
-    """Interfaces, instances, Elastic IPs and their associations, endpoints."""
+    """Interfaces, instances, Elastic IPs and their associations."""
     n, world = w.names, w.world
     for vpc in _sorted(w, world.all(Vpc)):
         if vpc.id not in w.addresses:
@@ -325,10 +325,6 @@ def write_hosts(w: TerraformWriter) -> None:
                 group=group,
                 tag_name=n(inst.id),
             )
-        for ep in _sorted(w, world.in_vpc(vpc.id, VpcEndpoint)):
-            if ep.state in ("deleted", "deleting", "rejected", "failed"):
-                continue
-            _endpoint(w, ep, group)
     for eip in sorted(standalone_addresses(world), key=lambda a: n(a.id)):
         address = w.add("aws_eip", n(eip.id), {"domain": "vpc"}, res=eip, tag_name=n(eip.id))
         if eip.network_interface_id:
@@ -346,6 +342,16 @@ def write_hosts(w: TerraformWriter) -> None:
             )
 
 
+def write_endpoints(w: TerraformWriter) -> None:
+    """VPC endpoints (after the endpoint services they name)."""
+    for vpc in _sorted(w, w.world.all(Vpc)):
+        if vpc.id not in w.addresses:
+            continue
+        for ep in _sorted(w, w.world.in_vpc(vpc.id, VpcEndpoint)):
+            if ep.state not in ("deleted", "deleting", "rejected", "failed"):
+                _endpoint(w, ep, w.names(vpc.id))
+
+
 def _has_eip(world: Any, eni: NetworkInterface | None) -> bool:
     return eni is not None and any(a.network_interface_id == eni.id for a in standalone_addresses(world))
 
@@ -358,7 +364,7 @@ def _endpoint(w: TerraformWriter, ep: VpcEndpoint, group: str) -> None:
     service_name: Any = ep.service_name
     if service is not None and service.id in w.addresses:
         service_name = Expr(f"{w.addresses[service.id]}.service_name")
-    w.add(
+    address = w.add(
         "aws_vpc_endpoint",
         w.names(ep.id),
         {
@@ -375,6 +381,20 @@ def _endpoint(w: TerraformWriter, ep: VpcEndpoint, group: str) -> None:
         group=group,
         tag_name=w.names(ep.id),
     )
+    if (
+        service is not None
+        and service.id in w.addresses
+        and service.acceptance_required
+        and ep.state == "available"
+    ):
+        # the service's owner accepts the connection (AWS: acceptance required)
+        w.add(
+            "aws_vpc_endpoint_connection_accepter",
+            w.names(ep.id),
+            {"vpc_endpoint_service_id": w.ref(service.id), "vpc_endpoint_id": Expr(f"{address}.id")},
+            owner=(service.owner_id, service.region),
+            group=group,
+        )
 
 
 def _rt_ref(w: TerraformWriter, rt_id: str) -> Expr | None:
