@@ -145,3 +145,95 @@ def test_bad_input_is_one_clean_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().startswith("vpclab: error: http://127.0.0.1:9: ")
+
+
+RICH = """
+account: 111111111111
+region: eu-west-1
+prefix_lists:
+  office: {entries: [198.51.100.0/24, 203.0.113.0/24]}
+elastic_ips:
+  web-ip: {}
+vpcs:
+  app:
+    cidrs: [10.0.0.0/16, 10.1.0.0/16]
+    ipv6: amazon
+    dns_hostnames: true
+    network_address_usage_metrics: true
+    dhcp_options: {domain_name: corp.example, domain_name_servers: [10.0.0.2], netbios_node_type: 2}
+    internet_gateway: edge
+    egress_only_internet_gateway: true
+    subnets:
+      web: {cidr: 10.0.1.0/24, az: eu-west-1a, ipv6: 3, assign_ipv6: true,
+            cidr_reservations: {10.0.1.64/26: explicit}}
+      data: {cidr: 10.1.1.0/24, az: eu-west-1b}
+      v6only: {ipv6: 7, az: eu-west-1a}
+    route_tables:
+      app-main: {main: true, routes: {pl:office: igw}}
+      web-rt: {subnets: [web], routes: {0.0.0.0/0: igw, "::/0": eigw}}
+    security_groups:
+      web-sg:
+        ingress:
+          - {protocol: tcp, port: 443, prefix_list: office}
+          - {protocol: tcp, port: 1024-65535, cidr: 10.1.0.0/16}
+          - {protocol: icmp, cidr: 0.0.0.0/0}
+        egress:
+          - {protocol: tcp, port: 5432, group: db-sg, description: to the database}
+      db-sg:
+        ingress: [{protocol: tcp, port: 5432, group: web-sg}]
+    network_acls:
+      data-acl:
+        subnets: [data]
+        ingress:
+          100: {action: allow, protocol: tcp, port: 5432, cidr: 10.0.1.0/24}
+          200: {action: deny, protocol: all, cidr: 0.0.0.0/0}
+        egress:
+          100: {action: allow, protocol: tcp, port: 1024-65535, cidr: 10.0.1.0/24}
+    instances:
+      web-1: {subnet: web, groups: [web-sg], private_ip: 10.0.1.10, elastic_ip: web-ip, ipv6: 1}
+      db-1: {subnet: data, groups: [db-sg], private_ip: 10.1.1.10, type: t3.small}
+    network_interfaces:
+      probe: {subnet: data, private_ip: 10.1.1.20, source_dest_check: false, description: a probe}
+"""
+
+
+def test_what_a_topology_can_say_survives_the_round_trip() -> None:
+    """Secondary CIDRs, IPv6 (an IPv6-only subnet), DHCP options, CIDR reservations, prefix lists in
+    routes and rules, group references, ACL rules, Elastic IPs, a named internet gateway."""
+    net = loads(RICH, file="rich.yaml")
+    text, notes = to_yaml(net, "rich.yaml")
+    assert notes == []
+    back = loads(text, file="rich-exported.yaml")
+    assert_same_network(net, back)
+    vpc = yaml.safe_load(text)["vpcs"]["app"]
+    assert vpc["cidrs"] == ["10.0.0.0/16", "10.1.0.0/16"]
+    assert vpc["dhcp_options"] == {
+        "domain_name": "corp.example",
+        "domain_name_servers": ["10.0.0.2"],
+        "netbios_node_type": 2,
+    }
+    assert vpc["subnets"]["web"]["cidr_reservations"] == {"10.0.1.64/26": "explicit"}
+    assert vpc["subnets"]["v6only"] == {"az": "eu-west-1a", "ipv6": 7}
+    assert vpc["internet_gateway"] == "edge"
+    assert vpc["route_tables"]["app-main"] == {"main": True, "routes": {"pl:office": "igw"}}
+    assert vpc["security_groups"]["web-sg"]["egress"] == [
+        {"protocol": "tcp", "port": 5432, "group": "db-sg", "description": "to the database"}
+    ]
+    assert vpc["instances"]["web-1"]["elastic_ip"] == "web-ip"
+
+
+def test_what_a_topology_cannot_say_is_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load balancer no endpoint service fronts has no topology key: counted as a note."""
+    import boto3
+
+    net = vpclab.load(EXAMPLES / "two-peered-vpcs.yaml")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111111111111")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "lab")
+    with vpclab.mock_aws(world=net.world, default_vpc=False) as lab:
+        elb = boto3.client("elbv2", region_name="us-east-1")
+        elb.create_load_balancer(
+            Name="lonely", Subnets=[net.id("app-web")], Type="network", Scheme="internal"
+        )
+        served = vpclab.Network(lab.world, "<mock_aws>", ids=dict(net.ids), names=dict(net.names))
+        _, notes = to_yaml(served)
+    assert notes == ["not in a topology file: 1 load balancers not behind an endpoint service"]

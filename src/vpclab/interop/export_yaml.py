@@ -20,6 +20,7 @@ from ..model.direct_connect import (
 )
 from ..model.endpoints import VpcEndpointService
 from ..model.gateways import Address, NatGateway
+from ..model.interfaces import Instance
 from ..model.load_balancer import Listener, LoadBalancer, TargetGroup
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import ManagedPrefixList
@@ -32,6 +33,13 @@ from ..network import Network
 from .export_names import Names, most_common
 from .export_yaml_vpc import VpcWriter, _sorted, tags
 
+#: model kinds a topology file has no key for (analysis artefacts, storage), by what a note calls them
+_NOT_IN_A_TOPOLOGY = {
+    "NetworkInsightsPath": "Reachability Analyzer paths",
+    "NetworkInsightsAnalysis": "Reachability Analyzer analyses",
+    "NetworkInsightsAccessScope": "Network Access Analyzer scopes",
+    "NetworkInsightsAccessScopeAnalysis": "Network Access Analyzer analyses",
+}
 _LIVE_PEERING = ("active", "pending-acceptance", "provisioning", "initiating-request")
 
 
@@ -132,7 +140,43 @@ class TopologyWriter:
             n(s.id): self.share(s) for s in _sorted(w.all(ResourceShare), n) if s.status == "ACTIVE"
         }
         topo.update({k: v for k, v in sections.items() if v})
+        self.not_written()
         return Export(topo, self.notes)
+
+    def not_written(self) -> None:
+        """What the World holds and no topology key says, counted (never dropped silently)."""
+        from collections import Counter
+
+        services = {
+            a
+            for s in self.world.all(VpcEndpointService)
+            for a in (*s.network_load_balancer_arns, *s.gateway_load_balancer_arns)
+        }
+        skipped: Counter[str] = Counter()
+        behind = set()
+        for lb in self.world.all(LoadBalancer):
+            if lb.arn in services:
+                behind.add(lb.id)
+            else:
+                skipped["load balancers not behind an endpoint service"] += 1
+        for listener in self.world.all(Listener):
+            if listener.load_balancer_id not in behind:
+                skipped["their listeners"] += 1
+        for kind, what in _NOT_IN_A_TOPOLOGY.items():
+            count = sum(1 for r in self.world.resources() if type(r).__name__ == kind)
+            if count:
+                skipped[what] += count
+        launched = {v for inst in self.world.all(Instance) for v in inst.volume_ids[:1]}
+        others = sum(
+            1 for r in self.world.resources() if type(r).__name__ == "Volume" and r.id not in launched
+        )
+        if others:
+            skipped["EBS volumes other than the instances' root volumes"] += others
+        for inst in self.world.all(Instance):
+            if len(inst.network_interface_ids) > 1:
+                skipped["secondary network interfaces of instances"] += len(inst.network_interface_ids) - 1
+        for what, count in sorted(skipped.items()):
+            self.notes.append(f"not in a topology file: {count} {what}")
 
     # -- top-level resources ---------------------------------------------------------------------
     def prefix_list(self, p: ManagedPrefixList) -> dict[str, Any]:

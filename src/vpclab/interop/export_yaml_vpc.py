@@ -5,13 +5,14 @@ from __future__ import annotations
 from ipaddress import ip_network
 from typing import Any
 
+from ..model.dhcp_options import DhcpOptions
 from ..model.endpoints import VpcEndpoint, VpcEndpointService
 from ..model.gateways import Address, EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.network_acl import NetworkAcl, NetworkAclEntry
 from ..model.route_table import ROUTE_TARGETS, Route, RouteTable
 from ..model.security_group import SecurityGroup, SecurityGroupRule
-from ..model.subnet import Subnet
+from ..model.subnet import Subnet, SubnetCidrReservation
 from ..model.vpc import Vpc
 from ..model.vpn import VpnGateway
 from .export_names import Names
@@ -51,6 +52,10 @@ class VpcWriter:
             spec["ipv6"] = "amazon"
         if vpc.enable_dns_hostnames:
             spec["dns_hostnames"] = True
+        if vpc.enable_network_address_usage_metrics:
+            spec["network_address_usage_metrics"] = True
+        if (dhcp := self.dhcp_options(vpc)) is not None:
+            spec["dhcp_options"] = dhcp
         igw = next((g for g in w.all(InternetGateway) if g.vpc_id == vpc.id), None)
         if igw is not None:
             given = n.net.names.get(igw.id)
@@ -91,6 +96,22 @@ class VpcWriter:
         spec.update({k: v for k, v in sections.items() if v})
         return spec
 
+    def dhcp_options(self, vpc: Vpc) -> dict[str, Any] | None:
+        """The VPC's own DHCP options set (none for the Region's default set)."""
+        dopt = self.world.get(vpc.dhcp_options_id, DhcpOptions) if vpc.dhcp_options_id != "default" else None
+        if dopt is None or dopt.is_default:
+            return None
+        spec: dict[str, Any] = {}
+        for c in dopt.dhcp_configurations:
+            key = c.key.replace("-", "_")
+            if key in ("netbios_node_type", "ipv6_address_preferred_lease_time"):
+                spec[key] = int(c.values[0])
+            elif key == "domain_name":
+                spec[key] = c.values[0]
+            else:
+                spec[key] = list(c.values)
+        return spec
+
     # -- subnets and routing -------------------------------------------------------------------
     def subnet(self, s: Subnet, vpc: Vpc) -> dict[str, Any]:
         spec: dict[str, Any] = {}
@@ -108,6 +129,13 @@ class VpcWriter:
             spec["assign_ipv6"] = True
         if s.enable_dns64:
             spec["dns64"] = True
+        reservations = {
+            r.cidr: r.reservation_type
+            for r in sorted(self.world.all(SubnetCidrReservation), key=lambda r: r.cidr)
+            if r.subnet_id == s.id
+        }
+        if reservations:
+            spec["cidr_reservations"] = reservations
         spec.update(self.owned(s, vpc))
         return spec
 
