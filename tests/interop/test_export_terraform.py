@@ -221,3 +221,32 @@ def test_split_writes_one_file_per_vpc_with_the_same_resources(tmp_path: Path) -
         split.update(resources(f.read_text()))
     assert split == resources(export_terraform(net).files["main.tf"])
     assert vpclab_cli("export", "terraform", str(example), "--split").returncode == 2  # needs -o DIR
+
+
+def test_what_a_topology_can_say_is_written_as_terraform() -> None:
+    from tests.interop.test_export_yaml import RICH
+    from vpclab.topology import loads
+
+    result = export_terraform(loads(RICH, file="rich.yaml"))
+    assert result.notes == []
+    parsed = resources(result.files["main.tf"])
+    assert unquote(parsed["aws_vpc_dhcp_options", "app-dhcp-options"]["domain_name"]) == "corp.example"
+    assert parsed["aws_vpc_dhcp_options_association", "app"]["vpc_id"] == "${aws_vpc.app.id}"
+    reservation = parsed["aws_ec2_subnet_cidr_reservation", "web-10_0_1_64_26"]
+    assert unquote(reservation["reservation_type"]) == "explicit"
+    # a subnet in the secondary block waits for it; IPv6 blocks are carved from the VPC's /56
+    assert parsed["aws_subnet", "data"]["depends_on"] == ["${aws_vpc_ipv4_cidr_block_association.app_cidr_2}"]
+    assert (
+        parsed["aws_subnet", "web"]["ipv6_cidr_block"] == "${cidrsubnet(aws_vpc.app.ipv6_cidr_block, 8, 3)}"
+    )
+    assert parsed["aws_instance", "web-1"]["ipv6_address_count"] == 1
+    route = parsed["aws_route", "app-main-office"]
+    assert route["destination_prefix_list_id"] == "${aws_ec2_managed_prefix_list.office.id}"
+    assert route["route_table_id"] == "${aws_default_route_table.app-main.id}"
+    rule = next(
+        b
+        for (t, _), b in parsed.items()
+        if t == "aws_vpc_security_group_egress_rule"
+        and b.get("referenced_security_group_id") == "${aws_security_group.db-sg.id}"
+    )
+    assert unquote(rule["description"]) == "to the database"

@@ -6,13 +6,14 @@ from __future__ import annotations
 from ipaddress import IPv4Network, ip_network
 from typing import TYPE_CHECKING, Any
 
+from ..model.dhcp_options import DhcpOptions
 from ..model.endpoints import VpcEndpoint, VpcEndpointService
 from ..model.gateways import EgressOnlyInternetGateway, InternetGateway, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
 from ..model.network_acl import NetworkAcl
 from ..model.route_table import RouteTable
 from ..model.security_group import SecurityGroup, SecurityGroupRule
-from ..model.subnet import Subnet
+from ..model.subnet import Subnet, SubnetCidrReservation
 from ..model.vpc import Vpc
 from .export_hcl import Expr
 from .export_terraform import primary_interface, standalone_addresses
@@ -84,7 +85,22 @@ def _vpc(w: TerraformWriter, vpc: Vpc) -> None:
         ]
         if inside:
             attrs["depends_on"] = [Expr(a) for a in inside]
-        w.add("aws_subnet", n(s.id), attrs, res=s, group=group, tag_name=n(s.id))
+        subnet = w.add("aws_subnet", n(s.id), attrs, res=s, group=group, tag_name=n(s.id))
+        for r in sorted(world.all(SubnetCidrReservation), key=lambda r: r.cidr):
+            if r.subnet_id == s.id:
+                w.add(
+                    "aws_ec2_subnet_cidr_reservation",
+                    f"{n(s.id)}-{r.cidr}",
+                    {
+                        "subnet_id": Expr(f"{subnet}.id"),
+                        "cidr_block": r.cidr,
+                        "reservation_type": r.reservation_type,
+                        "description": r.description or None,
+                    },
+                    owner=(s.owner_id, s.region),
+                    group=group,
+                )
+    _dhcp_options(w, vpc, vpc_ref)
     for igw in _sorted(w, (g for g in world.all(InternetGateway) if g.vpc_id == vpc.id)):
         name = n(igw.id) if w.names.given(igw.id) else f"{group}-igw"
         w.add("aws_internet_gateway", name, {"vpc_id": vpc_ref}, res=igw, group=group, tag_name=name)
@@ -133,6 +149,35 @@ def _vpc(w: TerraformWriter, vpc: Vpc) -> None:
             )
             attrs = {"allocation_id": Expr(f"{eip}.id"), **attrs}
         w.add("aws_nat_gateway", n(nat.id), attrs, res=nat, group=group, tag_name=n(nat.id))
+
+
+def _dhcp_options(w: TerraformWriter, vpc: Vpc, vpc_ref: Expr) -> None:
+    dopt = w.world.get(vpc.dhcp_options_id, DhcpOptions) if vpc.dhcp_options_id != "default" else None
+    if dopt is None or dopt.is_default:
+        return
+    group = w.names(vpc.id)
+    attrs: dict[str, Any] = {}
+    for c in dopt.dhcp_configurations:
+        key = c.key.replace("-", "_")
+        if key == "domain_name" or key in ("netbios_node_type", "ipv6_address_preferred_lease_time"):
+            attrs[key] = c.values[0]
+        else:
+            attrs[key] = list(c.values)
+    options = w.add(
+        "aws_vpc_dhcp_options",
+        f"{group}-dhcp-options",
+        attrs,
+        res=dopt,
+        group=group,
+        tag_name=f"{group}-dhcp-options",
+    )
+    w.add(
+        "aws_vpc_dhcp_options_association",
+        group,
+        {"vpc_id": vpc_ref, "dhcp_options_id": Expr(f"{options}.id")},
+        owner=(vpc.owner_id, vpc.region),
+        group=group,
+    )
 
 
 def sg_ref(w: TerraformWriter, sg_id: str) -> Expr | None:
@@ -289,7 +334,8 @@ def write_hosts(w: TerraformWriter) -> None:
                     else None,
                     "source_dest_check": False if not eni.source_dest_check else None,
                     "description": eni.description or None,
-                    "ipv6_addresses": list(eni.ipv6_addresses) or None,
+                    # a count, not the lab's addresses: AWS assigns them from the VPC's real /56
+                    "ipv6_address_count": len(eni.ipv6_addresses) or None,
                 },
                 res=eni,
                 group=group,
@@ -317,7 +363,7 @@ def write_hosts(w: TerraformWriter) -> None:
                     and not _has_eip(world, eni)
                     else None,
                     "source_dest_check": False if not inst.source_dest_check else None,
-                    "ipv6_addresses": list(eni.ipv6_addresses)
+                    "ipv6_address_count": len(eni.ipv6_addresses)
                     if eni is not None and eni.ipv6_addresses
                     else None,
                 },
