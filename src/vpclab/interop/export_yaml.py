@@ -421,10 +421,59 @@ def export_topology(net: Network) -> Export:
 
 def to_yaml(net: Network, source: str = "") -> tuple[str, list[str]]:
     """The topology file's text (with a header naming its source) and the notes."""
-    from .terraform_import import to_yaml as dump
-
     export = export_topology(net)
     header = f"# vpclab topology exported from {source}\n" if source else ""
     if export.notes:
         header += "".join(f"# note: {line}\n" for line in export.notes)
-    return dump(export.topology, header), export.notes
+    return header + dump(export.topology), export.notes
+
+
+def dump(topo: dict[str, Any]) -> str:
+    """YAML as the examples write it: a small mapping of plain values (a subnet, a rule) or a list
+    of plain values on one line (``{cidr: 10.0.1.0/24, az: us-east-1a}``), the rest in blocks, with
+    a blank line between top-level sections."""
+    import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def flow(value: Any) -> bool:
+        plain = (str, int, float, bool)
+        if isinstance(value, list):
+            return all(isinstance(v, plain) for v in value) or all(
+                isinstance(v, dict) and flow(v) for v in value
+            )
+        if isinstance(value, dict):
+            return (
+                all(
+                    isinstance(v, plain)
+                    or (isinstance(v, list) and flow(v) and all(isinstance(x, plain) for x in v))
+                    for v in value.values()
+                )
+                and len(yaml.safe_dump(value, default_flow_style=True, width=10_000)) < 100
+            )
+        return False
+
+    def represent_dict(dumper: Any, value: dict[Any, Any]) -> Any:
+        return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=flow(value))
+
+    def represent_list(dumper: Any, value: list[Any]) -> Any:
+        small = all(isinstance(v, (str, int, float, bool)) for v in value)
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=small)
+
+    Dumper.add_representer(dict, represent_dict)
+    Dumper.add_representer(list, represent_list)
+    head, body = [], []
+    for key, value in topo.items():
+        if not isinstance(value, dict | list):
+            head.append(yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True))
+            continue
+        text = yaml.dump(value, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
+        if text.startswith(("{", "[")):
+            body.append(f"{key}: {text}")
+        else:
+            body.append(
+                f"{key}:\n"
+                + "".join(f"  {line}" if line.strip() else line for line in text.splitlines(keepends=True))
+            )
+    return "".join(head) + "".join("\n" + b for b in body)
