@@ -250,3 +250,20 @@ def test_what_a_topology_can_say_is_written_as_terraform() -> None:
         and b.get("referenced_security_group_id") == "${aws_security_group.db-sg.id}"
     )
     assert unquote(rule["description"]) == "to the database"
+
+
+@pytest.mark.parametrize("example", ["tgw-segmentation", "privatelink-cross-account", "dual-stack"])
+def test_a_snapshot_exports_to_terraform(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot's resources (named by their Name tags, or after their VPC and kind) as HCL: the
+    same counts, references and no literal id."""
+    from tests.interop.export_helpers import snapshot_of
+
+    snap = snapshot_of(vpclab.load(EXAMPLES / f"{example}.yaml"), tmp_path / "snap", monkeypatch)
+    net = vpclab.load(snap)
+    text = export_terraform(net).files["main.tf"]
+    counts = Counter(t for t, _ in resources(text))
+    assert counts["aws_subnet"] == _live(net.world, Subnet) > 0
+    assert counts["aws_instance"] == _live(net.world, Instance)
+    assert not _AWS_ID.search(text), _AWS_ID.search(text)
