@@ -267,3 +267,29 @@ def test_a_snapshot_exports_to_terraform(
     assert counts["aws_subnet"] == _live(net.world, Subnet) > 0
     assert counts["aws_instance"] == _live(net.world, Instance)
     assert not _AWS_ID.search(text), _AWS_ID.search(text)
+
+
+def test_fifty_vpcs_in_two_accounts_and_two_regions() -> None:
+    """A provider per account and Region (the other account through assume_role), a RAM share of
+    each transit gateway, every attachment created by its VPC's account."""
+    from tests.interop.test_export_diagram import fifty_vpcs
+    from vpclab.topology import loads
+
+    text = export_terraform(loads(json.dumps(fifty_vpcs()), file="fifty.yaml")).files["main.tf"]
+    parsed = resources(text)
+    counts = Counter(t for t, _ in parsed)
+    assert counts["aws_vpc"] == 50 and counts["aws_ec2_transit_gateway_vpc_attachment"] == 50
+    assert counts["aws_ram_resource_share"] == 2 and counts["aws_ram_principal_association"] == 2
+    providers = {p.get("alias", ""): p for p in (unquote(b)["aws"] for b in hcl2.loads(text)["provider"])}
+    # 222222222222 owns the most VPCs (26 of 50): the default provider is its, in us-east-1
+    assert sorted(providers) == [
+        "",
+        "account_111111111111_eu_west_1",
+        "account_111111111111_us_east_1",
+        "eu_west_1",
+    ]
+    assert providers[""]["allowed_account_ids"] == ["222222222222"]
+    assert "assume_role" in providers["account_111111111111_us_east_1"]
+    attachment = parsed["aws_ec2_transit_gateway_vpc_attachment", "vpc01-att"]  # vpc01 is 111111111111's
+    assert attachment["provider"] == "${aws.account_111111111111_us_east_1}"
+    assert "provider" not in parsed["aws_ec2_transit_gateway", "hub-us-east-1"]

@@ -225,6 +225,19 @@ def _attachments(w: TerraformWriter, tgw: TransitGateway) -> None:
                 owner=(vpc.owner_id, vpc.region) if vpc is not None else None,
                 tag_name=n(att.id),
             )
+            if (
+                vpc is not None
+                and vpc.owner_id != tgw.owner_id
+                and att.state == "available"
+                and o.auto_accept_shared_attachments != "enable"
+            ):
+                # a VPC of another account on a shared gateway: the gateway's owner accepts it
+                w.add(
+                    "aws_ec2_transit_gateway_vpc_attachment_accepter",
+                    n(att.id),
+                    {"transit_gateway_attachment_id": Expr(f"{w.addresses[att.id]}.id")},
+                    owner=(tgw.owner_id, tgw.region),
+                )
         elif att.resource_type == "peering" and att.peer_transit_gateway_id:
             peer = world.get(att.peer_transit_gateway_id, TransitGateway)
             peering = w.add(
