@@ -19,7 +19,7 @@ Conventions a doc follows (also summarised at the top of docs/contributing.md):
   must exit 0 unless its trailing comment begins ``# exit N``.
 * In expected output ``…`` matches anything within a line, and a line that is only ``…`` matches
   any number of lines; runs of spaces compare equal to one space.
-* **Servers.** ``vpclab serve …`` (and ``make run``) in a console block starts in the background on
+* **Servers.** ``vpclab serve …``, ``vpclab ui …`` (and ``make run``) in a console block starts in the background on
   a free loopback port, replacing ``4566`` (``127.0.0.1:4566``, ``localhost:4566``, ``--port 4566``)
   all through the block; the block goes on once ``/_vpclab/health`` answers, and the server stops
   at the block's end. A block (Python or shell) that talks to ``http://127.0.0.1:4566`` without
@@ -473,7 +473,7 @@ def is_server(cmd: str) -> bool:
     expected = _EXIT.search(cmd)
     if expected is not None and int(expected.group(1)) != 0:
         return False
-    return (w[:2] == ["vpclab", "serve"] or w[:3] == ["python", "-m", "vpclab.cli.serve"]
+    return (w[:2] in (["vpclab", "serve"], ["vpclab", "ui"]) or w[:3] == ["python", "-m", "vpclab.cli.serve"]
             or w[:2] == ["make", "run"])
 
 

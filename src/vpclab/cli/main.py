@@ -24,6 +24,7 @@ from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
 from .snapshot import export_app, snapshot_app
 from .state import app as state_app
+from .ui import ui
 
 app = typer.Typer(
     name="vpclab",
@@ -144,6 +145,7 @@ def schema() -> None:
 
 
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
+app.command("ui")(ui)  # the web page (cli/ui.py)
 app.add_typer(state_app, name="state")  # vpclab state backup (cli/state.py)
 app.add_typer(import_app, name="import")  # vpclab import terraform (cli/interop.py)
 app.add_typer(snapshot_app, name="snapshot")  # vpclab snapshot aws (cli/snapshot.py)

@@ -147,11 +147,16 @@ def _serve(server_state: ServerState, host: str, port: int, *, state: str, load:
             raise typer.Exit(1) from None
         if n == 0:
             err(f"vpclab: {state} already holds a World; {load} was not loaded again", err=True)
-    app = create_app(server_state, default_vpc=default_vpc, allowed_hosts=allowed_hosts, verifier=verifier)
+    from ..web import UI_PATH, live_source, page_routes
+
+    page = page_routes(live_source(lambda: server_state.world, server_state.lock))
+    app = create_app(server_state, default_vpc=default_vpc, allowed_hosts=allowed_hosts, verifier=verifier,
+                     extra_routes=page)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = f"http://{host}:{port}"
     account, region = _main_account(server_state.world)
     err(f"vpclab: EC2 endpoint on {url} (state: {server_state.store.path})")
+    err(f"  the page (topology, trace): {url}{UI_PATH}/")
     if load is not None:
         err(f"  loaded {load}: {len(server_state.world)} resources; mostly account {account} in {region}")
     key, secret = account, "lab"
