@@ -29,6 +29,8 @@ from ..reach.result import Explanation, Hop, Trace
 
 #: the ephemeral range AWS's network ACL guidance uses for return traffic (as reach/fixes.py)
 EPHEMERAL = (1024, 65535)
+#: network ACL entries name protocols by number (CreateNetworkAclEntry refuses "tcp")
+_ACL_PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
 #: the highest rule number a network ACL entry may have (32767 is the final ``*`` deny)
 _LAST_RULE = 32766
 
@@ -111,7 +113,8 @@ def _acl_change(world: World, t: Trace, e: Explanation) -> tuple[str, str, dict[
         raise FixNotPreviewable(f"{acl.id} has no free rule number below {denying}")
     peer = p.dst_ip if egress else p.src_ip
     params: dict[str, Any] = {"action": "CreateNetworkAclEntry", "network_acl_id": acl.id,
-                              "rule_number": free[0], "protocol": p.protocol, "rule_action": "allow",
+                              "rule_number": free[0], "protocol": _ACL_PROTOCOLS.get(p.protocol, p.protocol),
+                              "rule_action": "allow",
                               "egress": egress}
     params["ipv6_cidr_block" if ":" in peer else "cidr_block"] = _host(peer)
     if p.protocol in ("tcp", "udp"):
