@@ -79,6 +79,7 @@ class Page:
 
     def __init__(self, browser: Any, url: str) -> None:
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.set_default_timeout(15000)
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
                      if m.type in ("error", "warning") else None)
