@@ -79,9 +79,26 @@ def test_reachable_trace_shows_forward_and_return_paths(serve_page: ServePage, o
     assert forward[0] == "network-interface" and "vpc-peering-connection" in forward
     assert page.testid("hop-return").count() == len(t["return_hops"]) > 0
     assert {net.id("web-1"), net.id("db-1")} <= set(highlighted(page, "hop-fwd"))
-    assert page.evaluate("window.vpclab.cy.edges('.path').length") >= 2  # the path drawn hop by hop
+    # the peering connection the flow crosses is lit, both ways
+    assert page.evaluate("window.vpclab.cy.edges('.hop-fwd').map(e => e.id())") == [net.id("app-db")]
+    assert page.evaluate("window.vpclab.cy.edges('.hop-ret').map(e => e.id())") == [net.id("app-db")]
     assert page.testid("cause").count() == 0
     page.shot("trace-reachable")
+    assert page.errors == []
+
+
+def test_transit_gateway_trace_lights_the_attachment_and_blames_the_route_table(serve_page: ServePage,
+                                                                                open_page: OpenPage) -> None:
+    net = vpclab.load("examples/tgw-segmentation.yaml")
+    page = open_page(serve_page(net).url)
+    page.trace("dev-app", "prod-app", 443)  # segmentation: dev's route table has no route to prod
+    t = wait_trace(page)
+    assert page.testid("cause").first.get_attribute("data-code") == "TGW_RTB_CANNOT_ROUTE"
+    dev_attachment = t["forward_hops"][4]["id"]
+    assert page.evaluate("window.vpclab.cy.edges('.hop-fwd').map(e => e.id())") == [dev_attachment]
+    blamed = t["explanations"][0]["component"]
+    assert highlighted(page, "blocked") == [blamed] and blamed.startswith("tgw-rtb-")
+    page.shot("trace-tgw")
     assert page.errors == []
 
 

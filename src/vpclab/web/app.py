@@ -85,12 +85,15 @@ def _flow(request: Request) -> dict[str, Any]:
 
 
 def trace_result(net: Network, graph: dict[str, Any], t: Trace, source: str, destination: str) -> dict[str, Any]:
-    """A trace as the page reads it: ``to_dict()``, each hop with its ``node`` on the picture, each
+    """A trace as the page reads it: ``to_dict()``, each hop with its ``node`` on the picture (and
+    its ``edge``, for a hop that is a link: a peering connection, an attachment), each
     explanation with its ``node`` and whether its fix can be previewed."""
     d = t.to_dict()
+    edges = {e["data"]["id"] for e in graph["edges"]}
     for key, hops in (("forward_hops", t.forward_hops), ("return_hops", t.return_hops)):
         for row, hop in zip(d[key], hops, strict=True):
             row["node"] = node_of(graph, hop.id)
+            row["edge"] = hop.id if hop.id in edges else None
     for row, e in zip(d["explanations"], t.explanations, strict=True):
         row["node"] = node_of(graph, e.component)
         row["blocking"] = e.blocking

@@ -43,9 +43,12 @@ function style() {
     { selector: "edge[kind^='tgw-attachment']", style: { "line-color": "#d86613" } },
     { selector: "edge[kind='vpn-connection']", style: { "line-color": "#545b64", "line-style": "dashed" } },
     { selector: "edge[kind='direct-connect-gateway-association']", style: { "line-color": "#3b48cc", width: 3 } },
-    { selector: ".hop-fwd", style: { "border-color": "#0972d3", "border-width": 5, "underlay-color": "#0972d3",
+    { selector: "node.hop-ret", style: { "border-color": "#8c4fff", "border-width": 5 } },
+    { selector: "node.hop-fwd", style: { "border-color": "#0972d3", "border-width": 5, "underlay-color": "#0972d3",
       "underlay-opacity": 0.25, "underlay-padding": 6 } },
-    { selector: ".hop-ret", style: { "border-color": "#8c4fff", "border-width": 5 } },
+    { selector: "edge.hop-ret", style: { "line-color": "#8c4fff", width: 6 } },
+    { selector: "edge.hop-fwd", style: { "line-color": "#0972d3", width: 6, "underlay-color": "#0972d3",
+      "underlay-opacity": 0.25, "underlay-padding": 4 } },
     { selector: ".blocked", style: { "border-color": "#d13212", "border-width": 6, "underlay-color": "#d13212",
       "underlay-opacity": 0.3, "underlay-padding": 8 } },
     { selector: "edge.path", style: { "line-color": "#0972d3", width: 4, "target-arrow-shape": "triangle",
@@ -157,21 +160,30 @@ async function showDetail(id) {
 function clearHighlight() {
   const cy = state.cy;
   cy.remove("edge.path");
-  cy.nodes().removeClass("hop-fwd hop-ret blocked");
+  cy.elements().removeClass("hop-fwd hop-ret blocked");
 }
 
 function highlight(t) {
   clearHighlight();
   const cy = state.cy;
   const add = [];
-  for (const [dir, hops] of [["fwd", t.forward_hops], ["ret", t.return_hops]]) {
+  for (const [dir, hops] of [["ret", t.return_hops], ["fwd", t.forward_hops]]) {
     let prev = null;
     hops.forEach((h, i) => {
+      const edge = h.edge && cy.getElementById(h.edge);
+      if (edge && edge.length) {
+        // a link on the path (a peering connection, an attachment): light it, draw no shortcut past it
+        edge.addClass(`hop-${dir}`);
+        const ends = [edge.source().id(), edge.target().id()];
+        prev = ends.includes(prev) ? ends.find((e) => e !== prev) : prev;
+        return;
+      }
       const id = h.node && visibleNode(h.node);
       if (!id) return;
-      cy.getElementById(id).addClass(`hop-${dir}`);
-      if (prev && prev !== id && !cy.getElementById(prev).ancestors().contains(cy.getElementById(id))
-          && !cy.getElementById(id).ancestors().contains(cy.getElementById(prev))) {
+      const node = cy.getElementById(id);
+      node.addClass(`hop-${dir}`);
+      const other = prev && cy.getElementById(prev);
+      if (other && prev !== id && !other.ancestors().contains(node) && !node.ancestors().contains(other)) {
         add.push({ data: { id: `path-${dir}-${i}`, source: prev, target: id, label: "" }, classes: `path ${dir}` });
       }
       prev = id;
