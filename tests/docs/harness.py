@@ -503,9 +503,9 @@ def run_shell(block: Block, session: DocSession) -> str:
         if is_server(text):
             if _words(text)[:2] == ["make", "run"]:
                 text = make_run_command()
+            text = re.sub(r"\s#.*$", "", text)  # a trailing comment first: the port goes on the command
             if not re.search(r"--port[ =]\d+", text):
                 text = text.rstrip() + f" --port {port}"
-            text = re.sub(r"\s#.*$", "", text)
             script.append(f"{{ {text}\n}} >{work}/srv{k}.log 2>&1 & __srv=\"$__srv $!\"")
             script.append(f'"{sys.executable}" -c {shlex.quote(_WAIT)} '
                           f"http://127.0.0.1:{port}/_vpclab/health {SERVER_TIMEOUT} >{work}/{k}.out 2>&1;"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import webbrowser
 from pathlib import Path
@@ -16,6 +18,12 @@ from .serve import EXIT_CANNOT_START, _listen_problem
 DEFAULT_UI_PORT = 4567
 
 
+def _has_desktop() -> bool:
+    """Whether a graphical browser can open: macOS, Windows, or a Linux/BSD session with a display
+    (without one, ``webbrowser`` would start a console browser in this terminal)."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def ui(
     source: Annotated[
         Path | None,
@@ -27,8 +35,9 @@ def ui(
 ) -> None:
     """Open the web page: the topology drawn, a flow traced on it hop by hop, a fix previewed.
 
-    Serves on loopback only and prints the page's URL (Ctrl-C stops). The page only reads: a fix's
-    preview is applied to a copy, never to the network.
+    Serves on loopback only, prints the page's URL and opens it in the browser (where there is a
+    display; --no-open: never). Ctrl-C stops. The page only reads: a fix's preview is applied to a
+    copy, never to the network. See docs/web.md.
 
     Example:  vpclab ui examples/peering-triangle.yaml --no-open
     """
@@ -49,6 +58,6 @@ def ui(
         raise typer.Exit(EXIT_CANNOT_START)
     url = f"http://{host}:{port}{UI_PATH}/"
     err().print(f"vpclab: the page for {net.file} on {url} (Ctrl-C stops)", markup=False)
-    if not no_open:
+    if not no_open and _has_desktop():
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     uvicorn.run(create_app(static_network(net)), host=host, port=port, log_level="warning")

@@ -34,7 +34,7 @@ function style() {
     { selector: "node[kind='transit-gateway']", style: { shape: "round-rectangle", "border-color": "#d86613",
       "border-width": 2 } },
     { selector: "node[kind='transit-gateway-route-table']", style: { shape: "diamond" } },
-    { selector: "node.collapsed", style: { shape: "round-rectangle", width: 90, height: 40, "text-valign": "center",
+    { selector: "node.collapsed", style: { shape: "round-rectangle", width: 140, height: 40, "text-valign": "center",
       "background-color": "#e9f3e6", "border-width": 3 } },
     { selector: "edge", style: { width: 2, "line-color": "#879596", label: "data(label)", "font-size": 8,
       "curve-style": "bezier", "text-rotation": "autorotate", color: "#414750" } },
