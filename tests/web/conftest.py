@@ -21,8 +21,14 @@ from vpclab.web import create_app, static_network
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "test-artifacts" / "web"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class PageServer:
@@ -64,8 +70,10 @@ def serve_page() -> Iterator[Callable[[Any], PageServer]]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("*** /usr/bin/chromium is missing: the web page's browser tests DID NOT RUN "
-                    "(apt-get install chromium; make test installs it when root) ***")
+        pytest.skip(
+            "*** /usr/bin/chromium is missing: the web page's browser tests DID NOT RUN "
+            "(apt-get install chromium; make test installs it when root) ***"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -81,8 +89,12 @@ class Page:
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
         self.page.set_default_timeout(15000)
         self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
-                     if m.type in ("error", "warning") else None)
+        self.page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.goto(f"{url}/_vpclab/ui/")
         self.page.wait_for_function("window.vpclab && window.vpclab.ready", timeout=30000)

@@ -37,9 +37,14 @@ def test_graph_nests_vpcs_in_accounts_and_subnets_in_zones(triangle: Network) ->
     vpc = nodes[triangle.id("a")]
     assert vpc["kind"] == "vpc" and vpc["cidrs"] == ["10.0.0.0/16"] and vpc["parent"].startswith("group:")
     subnet = nodes[triangle.id("a-app")]
-    assert nodes[subnet["parent"]]["kind"] == "availability-zone" and nodes[subnet["parent"]]["parent"] == vpc["id"]
+    assert (
+        nodes[subnet["parent"]]["kind"] == "availability-zone"
+        and nodes[subnet["parent"]]["parent"] == vpc["id"]
+    )
     assert nodes[triangle.id("a-host")]["parent"] == subnet["id"]
-    peerings = {e["data"]["id"]: e["data"] for e in g["edges"] if e["data"]["kind"] == "vpc-peering-connection"}
+    peerings = {
+        e["data"]["id"]: e["data"] for e in g["edges"] if e["data"]["kind"] == "vpc-peering-connection"
+    }
     assert set(peerings) == {triangle.id("a-b"), triangle.id("b-c")}
     # what is not drawn stands for something that is: the route table for its VPC, the ENI for its instance
     assert g["anchors"][triangle.id("a-rt")] == vpc["id"]
@@ -82,23 +87,39 @@ def test_many_vpcs_start_collapsed() -> None:
 
 
 def test_trace_answers_the_clis_trace_with_the_node_of_each_hop(triangle: Network) -> None:
-    status, t = get(client(triangle), "trace", source="a-host", destination="c-host", protocol="tcp", port="22")
+    status, t = get(
+        client(triangle), "trace", source="a-host", destination="c-host", protocol="tcp", port="22"
+    )
     assert status == 200
     cli = triangle.trace("a-host", "c-host", protocol="tcp", port=22).to_dict()
     assert [h["id"] for h in t["forward_hops"]] == [h["id"] for h in cli["forward_hops"]]
-    assert t["disposition"] == "blocked" and [e["code"] for e in t["explanations"]] == ["NO_ROUTE_TO_DESTINATION"]
+    assert t["disposition"] == "blocked" and [e["code"] for e in t["explanations"]] == [
+        "NO_ROUTE_TO_DESTINATION"
+    ]
     assert t["forward_hops"][0]["node"] == triangle.id("a-host")
     assert t["explanations"][0]["node"] == triangle.id("a") and t["explanations"][0]["previewable"] is False
 
 
-@pytest.mark.parametrize(("params", "code", "text"), [
-    ({"source": "a-hots", "destination": "c-host"}, "UnknownEndpoint", "did you mean 'a-host'?"),
-    ({"source": "a-host", "destination": "c-host", "port": "70000"}, "InvalidParameterValue", "0 to 65535"),
-    ({"source": "a-host", "destination": "c-host", "protocol": "gre"}, "InvalidParameterValue", "tcp, udp"),
-    ({"source": "a-host"}, "MissingParameter", "destination"),
-])
-def test_bad_trace_input_is_a_400_with_the_clis_words(triangle: Network, params: dict[str, str], code: str,
-                                                      text: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "code", "text"),
+    [
+        ({"source": "a-hots", "destination": "c-host"}, "UnknownEndpoint", "did you mean 'a-host'?"),
+        (
+            {"source": "a-host", "destination": "c-host", "port": "70000"},
+            "InvalidParameterValue",
+            "0 to 65535",
+        ),
+        (
+            {"source": "a-host", "destination": "c-host", "protocol": "gre"},
+            "InvalidParameterValue",
+            "tcp, udp",
+        ),
+        ({"source": "a-host"}, "MissingParameter", "destination"),
+    ],
+)
+def test_bad_trace_input_is_a_400_with_the_clis_words(
+    triangle: Network, params: dict[str, str], code: str, text: str
+) -> None:
     status, body = get(client(triangle), "trace", **params)
     assert status == 400 and body["error"]["code"] == code and text in body["error"]["message"]
 
@@ -134,7 +155,11 @@ def test_whatif_applies_the_security_group_fix_to_a_copy_only() -> None:
     _, before = get(c, "trace", source="web-1", destination="db-1", port="22")
     assert before["disposition"] == "blocked" and before["explanations"][0]["previewable"]
     status, w = get(c, "whatif", source="web-1", destination="db-1", port="22", fix="0")
-    assert status == 200 and w["action"] == "AuthorizeSecurityGroupIngress" and w["after"]["disposition"] == "reachable"
+    assert (
+        status == 200
+        and w["action"] == "AuthorizeSecurityGroupIngress"
+        and w["after"]["disposition"] == "reachable"
+    )
     assert w["parameters"]["group_id"] == net.id("db-sg")
     _, again = get(c, "trace", source="web-1", destination="db-1", port="22")
     assert again["disposition"] == "blocked"  # the World is unchanged
@@ -144,8 +169,15 @@ def test_whatif_network_acl_fix_numbers_the_rule_below_the_deny() -> None:
     net = vpclab.load(ROOT / "examples/two-peered-vpcs.yaml")
     db_acl = next(a for a in net.world.all(NetworkAcl) if a.vpc_id == net.id("db"))
     cp = vpclab.ControlPlane(net.world, account_id=db_acl.owner_id, region=db_acl.region)
-    cp.create_network_acl_entry(network_acl_id=db_acl.id, rule_number=50, protocol="6", rule_action="deny",
-                                egress=False, cidr_block="10.0.0.0/16", port_range={"from": 5432, "to": 5432})
+    cp.create_network_acl_entry(
+        network_acl_id=db_acl.id,
+        rule_number=50,
+        protocol="6",
+        rule_action="deny",
+        egress=False,
+        cidr_block="10.0.0.0/16",
+        port_range={"from": 5432, "to": 5432},
+    )
     c = client(net)
     _, t = get(c, "trace", source="web-1", destination="db-1", port="5432")
     index = next(i for i, e in enumerate(t["explanations"]) if e["code"] == "SUBNET_ACL_RESTRICTION")

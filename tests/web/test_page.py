@@ -35,7 +35,9 @@ def wait_trace(page: Page) -> dict[str, Any]:
     return dict(page.evaluate("window.vpclab.trace"))
 
 
-def test_page_draws_the_example_with_aws_ids_and_no_console_errors(serve_page: ServePage, open_page: OpenPage) -> None:
+def test_page_draws_the_example_with_aws_ids_and_no_console_errors(
+    serve_page: ServePage, open_page: OpenPage
+) -> None:
     net = vpclab.load("examples/peering-triangle.yaml")
     page = open_page(serve_page(net).url)
     graph = page.evaluate("window.vpclab.graph")
@@ -48,8 +50,9 @@ def test_page_draws_the_example_with_aws_ids_and_no_console_errors(serve_page: S
     assert page.errors == []
 
 
-def test_blocked_trace_highlights_the_hops_and_shows_cause_and_fix(serve_page: ServePage,
-                                                                   open_page: OpenPage) -> None:
+def test_blocked_trace_highlights_the_hops_and_shows_cause_and_fix(
+    serve_page: ServePage, open_page: OpenPage
+) -> None:
     net = vpclab.load("examples/peering-triangle.yaml")
     page = open_page(serve_page(net).url)
     page.trace("a-host", "c-host", 22)
@@ -74,8 +77,10 @@ def test_reachable_trace_shows_forward_and_return_paths(serve_page: ServePage, o
     page.trace("web-1", "db-1", 5432)
     t = wait_trace(page)
     assert page.testid("verdict").inner_text() == "reachable"
-    forward = [page.testid("hop-forward").nth(i).get_attribute("data-component")
-               for i in range(page.testid("hop-forward").count())]
+    forward = [
+        page.testid("hop-forward").nth(i).get_attribute("data-component")
+        for i in range(page.testid("hop-forward").count())
+    ]
     assert forward[0] == "network-interface" and "vpc-peering-connection" in forward
     assert page.testid("hop-return").count() == len(t["return_hops"]) > 0
     assert {net.id("web-1"), net.id("db-1")} <= set(highlighted(page, "hop-fwd"))
@@ -87,8 +92,9 @@ def test_reachable_trace_shows_forward_and_return_paths(serve_page: ServePage, o
     assert page.errors == []
 
 
-def test_transit_gateway_trace_lights_the_attachment_and_blames_the_route_table(serve_page: ServePage,
-                                                                                open_page: OpenPage) -> None:
+def test_transit_gateway_trace_lights_the_attachment_and_blames_the_route_table(
+    serve_page: ServePage, open_page: OpenPage
+) -> None:
     net = vpclab.load("examples/tgw-segmentation.yaml")
     page = open_page(serve_page(net).url)
     page.trace("dev-app", "prod-app", 443)  # segmentation: dev's route table has no route to prod
@@ -102,8 +108,9 @@ def test_transit_gateway_trace_lights_the_attachment_and_blames_the_route_table(
     assert page.errors == []
 
 
-def test_what_if_previews_the_fix_and_leaves_the_network_unchanged(serve_page: ServePage,
-                                                                   open_page: OpenPage) -> None:
+def test_what_if_previews_the_fix_and_leaves_the_network_unchanged(
+    serve_page: ServePage, open_page: OpenPage
+) -> None:
     page = open_page(serve_page("examples/two-peered-vpcs.yaml").url)
     page.trace("web-1", "db-1", 22)
     wait_trace(page)
@@ -141,16 +148,23 @@ def test_click_a_route_table_hop_and_a_node_shows_details(serve_page: ServePage,
     title.wait_for()
     assert "a-rt" in title.inner_text()
     routes = page.page.locator("[data-testid=detail-table][data-title=Routes]")
-    assert "State" in routes.inner_text() and "Origin" in routes.inner_text() and "CreateRouteTable" in routes.inner_text()
+    assert (
+        "State" in routes.inner_text()
+        and "Origin" in routes.inner_text()
+        and "CreateRouteTable" in routes.inner_text()
+    )
     # a click on a node picks it as source (then destination) and shows it
     page.evaluate(f"window.vpclab.cy.getElementById('{net.id('b-host')}').emit('tap') && null")
-    page.page.wait_for_function("document.querySelector('[data-testid=detail-title]').textContent.includes('b-host')")
+    page.page.wait_for_function(
+        "document.querySelector('[data-testid=detail-title]').textContent.includes('b-host')"
+    )
     assert page.testid("trace-source").input_value() == "b-host"
     assert page.errors == []
 
 
-def test_search_finds_by_name_and_collapse_hides_a_vpcs_insides(serve_page: ServePage,
-                                                              open_page: OpenPage) -> None:
+def test_search_finds_by_name_and_collapse_hides_a_vpcs_insides(
+    serve_page: ServePage, open_page: OpenPage
+) -> None:
     net = vpclab.load("examples/tgw-segmentation.yaml")
     page = open_page(serve_page(net).url)
     page.testid("search").fill("prod-app")
@@ -202,8 +216,9 @@ def test_vpclab_serve_serves_the_page_on_its_live_world(open_page: OpenPage) -> 
         ec2 = srv.client()
         vpc_id = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
         tags = [{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": "made-live"}]}]
-        subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.77.1.0/24",
-                                      TagSpecifications=tags)["Subnet"]["SubnetId"]
+        subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.77.1.0/24", TagSpecifications=tags)[
+            "Subnet"
+        ]["SubnetId"]
         with urllib.request.urlopen(f"{srv.url}/_vpclab/api/graph", timeout=10) as resp:
             graph = json.loads(resp.read())
         assert {vpc_id, subnet_id} <= {n["data"]["id"] for n in graph["nodes"]}

@@ -21,17 +21,26 @@ DEFAULT_UI_PORT = 4567
 def _has_desktop() -> bool:
     """Whether a graphical browser can open: macOS, Windows, or a Linux/BSD session with a display
     (without one, ``webbrowser`` would start a console browser in this terminal)."""
-    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 def ui(
     source: Annotated[
         Path | None,
-        typer.Argument(help="A topology file, a snapshot folder or a Terraform plan/state .json; none: an "
-                            "empty World.", show_default=False, metavar="[SOURCE]"),
+        typer.Argument(
+            help="A topology file, a snapshot folder or a Terraform plan/state .json; none: an empty World.",
+            show_default=False,
+            metavar="[SOURCE]",
+        ),
     ] = None,
-    port: Annotated[int, typer.Option(help="TCP port to listen on (loopback).", min=1, max=65535)] = DEFAULT_UI_PORT,
-    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser; only print the URL.")] = False,
+    port: Annotated[
+        int, typer.Option(help="TCP port to listen on (loopback).", min=1, max=65535)
+    ] = DEFAULT_UI_PORT,
+    no_open: Annotated[
+        bool, typer.Option("--no-open", help="Do not open a browser; only print the URL.")
+    ] = False,
 ) -> None:
     """Open the web page: the topology drawn, a flow traced on it hop by hop, a fix previewed.
 

@@ -32,5 +32,13 @@ def live_source(world: Any, lock: AbstractContextManager[Any]) -> PageSource:
     return PageSource(network=lambda: world_network(get()), lock=lambda: lock)
 
 
-__all__ = ["API_PATH", "UI_PATH", "PageSource", "create_app", "live_source", "page_routes", "static_network",
-           "world_network"]
+__all__ = [
+    "API_PATH",
+    "UI_PATH",
+    "PageSource",
+    "create_app",
+    "live_source",
+    "page_routes",
+    "static_network",
+    "world_network",
+]

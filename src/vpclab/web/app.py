@@ -71,20 +71,32 @@ def _flow(request: Request) -> dict[str, Any]:
         raise ApiError(400, "MissingParameter", "give both a source and a destination")
     protocol = traced_protocol(q.get("protocol", "tcp") or "tcp")
     if protocol is None:
-        raise ApiError(400, "InvalidParameterValue",
-                       f"protocol must be tcp, udp, icmp, icmpv6 or all, not {q.get('protocol')!r}")
+        raise ApiError(
+            400,
+            "InvalidParameterValue",
+            f"protocol must be tcp, udp, icmp, icmpv6 or all, not {q.get('protocol')!r}",
+        )
     port: int | None = None
     if q.get("port", "").strip():
         text = q["port"].strip()
         if not text.isdigit() or not 0 <= int(text) <= 65535:
-            raise ApiError(400, "InvalidParameterValue", f"port must be a number from 0 to 65535, not {text!r}")
+            raise ApiError(
+                400, "InvalidParameterValue", f"port must be a number from 0 to 65535, not {text!r}"
+            )
         port = int(text)
     ipv6 = q.get("ipv6", "") in ("1", "true", "on")
-    return {"source": source, "destination": destination, "protocol": protocol, "port": port,
-            "ip_version": 6 if ipv6 else None}
+    return {
+        "source": source,
+        "destination": destination,
+        "protocol": protocol,
+        "port": port,
+        "ip_version": 6 if ipv6 else None,
+    }
 
 
-def trace_result(net: Network, graph: dict[str, Any], t: Trace, source: str, destination: str) -> dict[str, Any]:
+def trace_result(
+    net: Network, graph: dict[str, Any], t: Trace, source: str, destination: str
+) -> dict[str, Any]:
     """A trace as the page reads it: ``to_dict()``, each hop with its ``node`` on the picture (and
     its ``edge``, for a hop that is a link: a peering connection, an attachment), each
     explanation with its ``node`` and whether its fix can be previewed."""
@@ -115,7 +127,9 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
         except FixNotPreviewable as exc:
             return _error(400, "FixNotPreviewable", str(exc))
         except ReachError as exc:
-            code = "UnknownEndpoint" if type(exc).__name__ == "UnknownEndpointError" else "InvalidParameterValue"
+            code = (
+                "UnknownEndpoint" if type(exc).__name__ == "UnknownEndpointError" else "InvalidParameterValue"
+            )
             return _error(400, code, str(exc))
         except (VpclabError, ValueError) as exc:
             return _error(400, getattr(exc, "code", None) or "InvalidParameterValue", str(exc))
@@ -141,7 +155,9 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             src, dst = flow.pop("source"), flow.pop("destination")
             text = request.query_params.get("fix", "0").strip()
             if not text.isdigit():
-                raise ApiError(400, "InvalidParameterValue", f"fix must be an explanation's number, not {text!r}")
+                raise ApiError(
+                    400, "InvalidParameterValue", f"fix must be an explanation's number, not {text!r}"
+                )
             p = preview_fix(net, src, dst, int(text), **flow)
             result = p.to_dict()
             result["after"] = trace_result(net, topology_graph(net), p.after, src, dst)
@@ -173,8 +189,11 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
 
 def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 400
-    return _error(status, "NotFound" if status == 404 else "InvalidRequest",
-                  f"{request.method} {request.url.path}: {status}")
+    return _error(
+        status,
+        "NotFound" if status == 404 else "InvalidRequest",
+        f"{request.method} {request.url.path}: {status}",
+    )
 
 
 def create_app(source: PageSource) -> Starlette:

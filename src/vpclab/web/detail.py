@@ -40,8 +40,11 @@ def aws_name(field: str) -> str:
 def _plain(value: Any) -> Any:
     """A JSON-able value: dataclasses as dicts of AWS names (None fields left out), tuples as lists."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {aws_name(f.name): _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if getattr(value, f.name) not in (None, (), "")}
+        return {
+            aws_name(f.name): _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) not in (None, (), "")
+        }
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
     if isinstance(value, dict) or hasattr(value, "items"):
@@ -83,55 +86,99 @@ def _route_rows(net: Network, rtb: RouteTable) -> list[dict[str, Any]]:
 
 
 def _tgw_rows(net: Network, rt: TransitGatewayRouteTable) -> list[dict[str, Any]]:
-    return [{"DestinationCidrBlock": r.destination_cidr_block or r.prefix_list_id,
-             "TransitGatewayAttachments": ", ".join(net.names.get(a, a) for a in r.transit_gateway_attachment_ids),
-             "ResourceType": r.resource_type or "", "Type": r.type, "State": r.state}
-            for r in tgw_routes(net.world, rt, family=None)]
+    return [
+        {
+            "DestinationCidrBlock": r.destination_cidr_block or r.prefix_list_id,
+            "TransitGatewayAttachments": ", ".join(
+                net.names.get(a, a) for a in r.transit_gateway_attachment_ids
+            ),
+            "ResourceType": r.resource_type or "",
+            "Type": r.type,
+            "State": r.state,
+        }
+        for r in tgw_routes(net.world, rt, family=None)
+    ]
 
 
 def _tables(net: Network, res: Resource) -> list[dict[str, Any]]:
     world = net.world
     if isinstance(res, RouteTable):
-        assoc = [{"SubnetId": a.subnet_id or "", "GatewayId": a.gateway_id or "", "Main": a.main,
-                  "State": a.state} for a in res.associations]
+        assoc = [
+            {"SubnetId": a.subnet_id or "", "GatewayId": a.gateway_id or "", "Main": a.main, "State": a.state}
+            for a in res.associations
+        ]
         return [_table("Routes", _route_rows(net, res)), _table("Associations", assoc)]
     if isinstance(res, TransitGatewayRouteTable):
         atts = [a for a in world.all(TransitGatewayAttachment) if a.live]
-        associated = [{"TransitGatewayAttachmentId": a.id, "Name": net.names.get(a.id, ""),
-                       "ResourceType": a.resource_type, "ResourceId": a.resource_id}
-                      for a in atts if a.association_for(res.transit_gateway_id) == res.id]
-        propagating = [{"TransitGatewayAttachmentId": aid, "Name": net.names.get(aid, ""),
-                        "ResourceType": a.resource_type if (a := world.get(aid, TransitGatewayAttachment)) else ""}
-                       for aid in res.propagations]
-        return [_table("Routes", _tgw_rows(net, res)), _table("Associations", associated),
-                _table("Propagations", propagating)]
+        associated = [
+            {
+                "TransitGatewayAttachmentId": a.id,
+                "Name": net.names.get(a.id, ""),
+                "ResourceType": a.resource_type,
+                "ResourceId": a.resource_id,
+            }
+            for a in atts
+            if a.association_for(res.transit_gateway_id) == res.id
+        ]
+        propagating = [
+            {
+                "TransitGatewayAttachmentId": aid,
+                "Name": net.names.get(aid, ""),
+                "ResourceType": a.resource_type if (a := world.get(aid, TransitGatewayAttachment)) else "",
+            }
+            for aid in res.propagations
+        ]
+        return [
+            _table("Routes", _tgw_rows(net, res)),
+            _table("Associations", associated),
+            _table("Propagations", propagating),
+        ]
     if isinstance(res, SecurityGroup):
-        return [_table("Inbound rules (IpPermissions)", [_plain(r) for r in res.ingress]),
-                _table("Outbound rules (IpPermissionsEgress)", [_plain(r) for r in res.egress])]
+        return [
+            _table("Inbound rules (IpPermissions)", [_plain(r) for r in res.ingress]),
+            _table("Outbound rules (IpPermissionsEgress)", [_plain(r) for r in res.egress]),
+        ]
     if isinstance(res, NetworkAcl):
         entries = sorted(res.entries, key=lambda e: (e.egress, e.rule_number))
-        return [_table("Inbound entries", [_plain(e) for e in entries if not e.egress]),
-                _table("Outbound entries", [_plain(e) for e in entries if e.egress]),
-                _table("Associations", [_plain(a) for a in res.associations])]
+        return [
+            _table("Inbound entries", [_plain(e) for e in entries if not e.egress]),
+            _table("Outbound entries", [_plain(e) for e in entries if e.egress]),
+            _table("Associations", [_plain(a) for a in res.associations]),
+        ]
     if isinstance(res, Subnet):
         rtb = route_table_for_subnet(world, res.id)
-        acls = [a.id for a in world.in_vpc(res.vpc_id, NetworkAcl)
-                if any(x.subnet_id == res.id for x in a.associations)]
-        rows = [{"RouteTableId": rtb.id, "Name": net.names.get(rtb.id, "")},
-                *({"NetworkAclId": a, "Name": net.names.get(a, "")} for a in acls)]
+        acls = [
+            a.id
+            for a in world.in_vpc(res.vpc_id, NetworkAcl)
+            if any(x.subnet_id == res.id for x in a.associations)
+        ]
+        rows = [
+            {"RouteTableId": rtb.id, "Name": net.names.get(rtb.id, "")},
+            *({"NetworkAclId": a, "Name": net.names.get(a, "")} for a in acls),
+        ]
         shared = [{"Principal": a, "Name": net.account_name(a)} for a in sorted(shared_with(world, res.id))]
-        return [_table("Route table and network ACL", rows), _table("Routes", _route_rows(net, rtb)),
-                *([_table("Shared with (participants)", shared)] if shared else [])]
+        return [
+            _table("Route table and network ACL", rows),
+            _table("Routes", _route_rows(net, rtb)),
+            *([_table("Shared with (participants)", shared)] if shared else []),
+        ]
     return []
 
 
 def resource_detail(net: Network, spec: str) -> dict[str, Any]:
     """What the side panel shows for the resource named or identified by ``spec``."""
     res = resolve(net, spec)
-    attributes = {k: v for k, v in _plain(res).items()
-                  if not (isinstance(v, list) and v and isinstance(v[0], dict))}
-    nested = [_table(k, v) for k, v in _plain(res).items() if isinstance(v, list) and v and isinstance(v[0], dict)
-              and k not in ("Routes", "Ingress", "Egress", "Entries", "Associations")]
+    attributes = {
+        k: v for k, v in _plain(res).items() if not (isinstance(v, list) and v and isinstance(v[0], dict))
+    }
+    nested = [
+        _table(k, v)
+        for k, v in _plain(res).items()
+        if isinstance(v, list)
+        and v
+        and isinstance(v[0], dict)
+        and k not in ("Routes", "Ingress", "Egress", "Entries", "Associations")
+    ]
     return {
         "id": res.id,
         "name": net.names.get(res.id) or res.name,

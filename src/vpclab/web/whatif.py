@@ -1,4 +1,4 @@
-""""What if": apply a suggested fix to a copy of the World and trace again; the World is unchanged.
+""" "What if": apply a suggested fix to a copy of the World and trace again; the World is unchanged.
 
 The tracer's fixes are sentences (reach/fixes.py). The page can preview the ones that are one
 filter rule away, built from the hop where the flow was denied (the packet as it met the filter):
@@ -49,8 +49,12 @@ class Preview:
     after: Trace
 
     def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "parameters": self.parameters,
-                "before": self.before.disposition, "after": self.after.to_dict()}
+        return {
+            "action": self.action,
+            "parameters": self.parameters,
+            "before": self.before.disposition,
+            "after": self.after.to_dict(),
+        }
 
 
 def copy_world(world: World) -> World:
@@ -92,7 +96,11 @@ def _sg_change(world: World, t: Trace, e: Explanation) -> tuple[str, str, dict[s
     if p.protocol in ("icmp", "icmpv6") and p.dst_port is not None:
         low, high = p.dst_port, -1
     peer = p.dst_ip if egress else p.src_ip
-    ranges = {"ipv6_ranges": [{"cidr_ipv6": _host(peer)}]} if ":" in peer else {"ip_ranges": [{"cidr_ip": _host(peer)}]}
+    ranges = (
+        {"ipv6_ranges": [{"cidr_ipv6": _host(peer)}]}
+        if ":" in peer
+        else {"ip_ranges": [{"cidr_ip": _host(peer)}]}
+    )
     perm = {"ip_protocol": p.protocol, "from_port": low, "to_port": high, **ranges}
     action = "AuthorizeSecurityGroupEgress" if egress else "AuthorizeSecurityGroupIngress"
     return sg.owner_id, sg.region, {"action": action, "group_id": sg.id, "ip_permissions": [perm]}
@@ -112,10 +120,14 @@ def _acl_change(world: World, t: Trace, e: Explanation) -> tuple[str, str, dict[
     if not free:
         raise FixNotPreviewable(f"{acl.id} has no free rule number below {denying}")
     peer = p.dst_ip if egress else p.src_ip
-    params: dict[str, Any] = {"action": "CreateNetworkAclEntry", "network_acl_id": acl.id,
-                              "rule_number": free[0], "protocol": _ACL_PROTOCOLS.get(p.protocol, p.protocol),
-                              "rule_action": "allow",
-                              "egress": egress}
+    params: dict[str, Any] = {
+        "action": "CreateNetworkAclEntry",
+        "network_acl_id": acl.id,
+        "rule_number": free[0],
+        "protocol": _ACL_PROTOCOLS.get(p.protocol, p.protocol),
+        "rule_action": "allow",
+        "egress": egress,
+    }
     params["ipv6_cidr_block" if ":" in peer else "cidr_block"] = _host(peer)
     if p.protocol in ("tcp", "udp"):
         low, high = EPHEMERAL if e.direction == "return" else _ports(p.protocol, p.dst_port)
@@ -145,17 +157,21 @@ def preview_fix(net: Network, source: str, destination: str, index: int, **optio
     e = before.explanations[index]
     change = _CHANGES.get(e.code)
     if change is None or not e.blocking:
-        raise FixNotPreviewable(f"{e.code}: no preview for this cause (only security group and network ACL "
-                                "fixes can be applied to a copy); follow the suggested fix")
+        raise FixNotPreviewable(
+            f"{e.code}: no preview for this cause (only security group and network ACL "
+            "fixes can be applied to a copy); follow the suggested fix"
+        )
     account, region, params = change(net.world, before, e)
     twin = copy_world(net.world)
     cp = ControlPlane(twin, account_id=account, region=region)
     call = dict(params)
     action = call.pop("action")
-    method = {"AuthorizeSecurityGroupIngress": cp.authorize_security_group_ingress,
-              "AuthorizeSecurityGroupEgress": cp.authorize_security_group_egress,
-              "CreateNetworkAclEntry": cp.create_network_acl_entry}[action]
-    method(**call)
+    methods: dict[str, Callable[..., object]] = {
+        "AuthorizeSecurityGroupIngress": cp.authorize_security_group_ingress,
+        "AuthorizeSecurityGroupEgress": cp.authorize_security_group_egress,
+        "CreateNetworkAclEntry": cp.create_network_acl_entry,
+    }
+    methods[action](**call)
     copy = Network(world=twin, file=net.file, ids=net.ids, names=net.names, accounts=net.accounts)
     after = api.trace(copy, source, destination, **options)
     return Preview(action, {k: v for k, v in call.items()}, before, after)
