@@ -23,7 +23,8 @@ Conventions a doc follows (also summarised at the top of docs/contributing.md):
   the background on a free loopback port, replacing ``4566`` (``127.0.0.1:4566``,
   ``localhost:4566``, ``--port 4566``) all through the block; the block goes on once
   ``/_vpclab/health`` answers, and the server stops at the block's end. A block (Python or shell)
-  that talks to ``http://127.0.0.1:4566`` without starting a server itself runs against the file's demo server — what ``make run`` serves:
+  that talks to ``http://127.0.0.1:4566`` without starting a server itself runs against the
+  file's demo server — what ``make run`` serves:
   ``vpclab serve --state :memory: --load examples/two-peered-vpcs.yaml`` — one per doc file.
 * ``make`` commands are not run (the tests would recurse), except ``make run``, which starts the
   demo server as above. That is the only skip; see EXCEPTIONS in test_docs_run.py for others.
