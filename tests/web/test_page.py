@@ -18,6 +18,7 @@ import pytest
 
 import vpclab
 from tests.api.conftest import start_server, stop_server
+from vpclab.web import world_network
 from vpclab.web.graph import COLLAPSE_ABOVE
 
 from .conftest import Page, PageServer
@@ -180,16 +181,33 @@ def test_search_finds_by_name_and_collapse_hides_a_vpcs_insides(
     assert page.errors == []
 
 
-def test_many_vpcs_render_collapsed(serve_page: ServePage, open_page: OpenPage) -> None:
+def test_many_vpcs_render_collapsed_and_apart(serve_page: ServePage, open_page: OpenPage) -> None:
     cp = vpclab.ControlPlane()
-    for i in range(COLLAPSE_ABOVE + 30):
+    tgw = cp.create_transit_gateway()
+    count = COLLAPSE_ABOVE * 3
+    for i in range(count):
         vpc = cp.create_vpc(cidr_block=f"10.{i}.0.0/16")
-        cp.create_subnet(vpc_id=vpc.id, cidr_block=f"10.{i}.1.0/24", availability_zone="us-east-1a")
-    from vpclab.web import world_network
+        subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block=f"10.{i}.1.0/24", availability_zone="us-east-1a")
+        if i % 5 == 0:
+            cp.create_transit_gateway_vpc_attachment(
+                transit_gateway_id=tgw.id, vpc_id=vpc.id, subnet_ids=[subnet.id]
+            )
 
     page = open_page(serve_page(world_network(cp.world)).url)
     kinds = page.evaluate("window.vpclab.cy.nodes().map(n => n.data('kind'))")
-    assert kinds.count("vpc") == COLLAPSE_ABOVE + 30 and "subnet" not in kinds
+    assert kinds.count("vpc") == count and "subnet" not in kinds
+    # each collapsed VPC is a box of its own: no two drawn on top of each other
+    boxes = page.evaluate(
+        "window.vpclab.cy.nodes('[kind=\"vpc\"]')"
+        ".map(n => { const b = n.boundingBox(); return [b.x1, b.y1, b.x2, b.y2]; })"
+    )
+    overlapping = sum(
+        1
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    )
+    assert overlapping <= count // 10
     page.shot("collapsed")
     assert page.errors == []
 

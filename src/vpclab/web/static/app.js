@@ -98,7 +98,7 @@ function render() {
   const cy = state.cy;
   cy.batch(() => { cy.elements().remove(); cy.add(elements()); });
   const big = cy.nodes().length > 300;
-  cy.layout({ name: cy.nodes().length > 1 ? "fcose" : "grid", animate: false, quality: big ? "draft" : "default",
+  cy.layout({ name: cy.nodes().length > 1 ? "fcose" : "grid", animate: false, quality: "default",
     randomize: true, nodeDimensionsIncludeLabels: true, packComponents: true, nodeSeparation: 60,
     idealEdgeLength: 90, numIter: big ? 600 : 2500, fit: true, padding: 20 }).run();
   if (state.trace) highlight(state.trace);
