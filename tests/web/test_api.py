@@ -204,3 +204,18 @@ def test_ui_serves_the_page_and_its_vendored_scripts(triangle: Network) -> None:
     assert c.get("/_vpclab/ui/static/app.js").status_code == 200
     assert c.get("/_vpclab/health").json()["status"] == "ok"
     assert c.get("/", follow_redirects=False).headers["location"] == "/_vpclab/ui/"
+
+
+def test_a_guarded_page_refuses_other_host_names(triangle: Network) -> None:
+    """``vpclab ui`` passes the endpoint's Host/Origin guard (docs/security.md): a DNS-rebinding
+    page reaches the server under its own name and is refused."""
+    from vpclab.aws.security import SiteGuard
+
+    c = TestClient(
+        create_app(static_network(triangle), SiteGuard().refusal), base_url="http://127.0.0.1:4567"
+    )
+    assert c.get("/_vpclab/api/graph").status_code == 200
+    refused = c.get("/_vpclab/api/graph", headers={"Host": "evil.example:4567"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "AccessDenied"
+    cross = c.get("/_vpclab/api/graph", headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403

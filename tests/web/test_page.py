@@ -112,7 +112,8 @@ def test_transit_gateway_trace_lights_the_attachment_and_blames_the_route_table(
 def test_what_if_previews_the_fix_and_leaves_the_network_unchanged(
     serve_page: ServePage, open_page: OpenPage
 ) -> None:
-    page = open_page(serve_page("examples/two-peered-vpcs.yaml").url)
+    net = vpclab.load("examples/two-peered-vpcs.yaml")
+    page = open_page(serve_page(net).url)
     page.trace("web-1", "db-1", 22)
     wait_trace(page)
     cause = page.testid("cause").first
@@ -122,6 +123,10 @@ def test_what_if_previews_the_fix_and_leaves_the_network_unchanged(
     result.wait_for()
     assert "AuthorizeSecurityGroupIngress" in result.inner_text()
     assert page.testid("whatif-verdict").inner_text().endswith("reachable")
+    # the picture shows the previewed path: delivered to db-1, back to web-1, nothing blocked
+    assert page.evaluate("window.vpclab.whatif.after.disposition") == "reachable"
+    assert net.id("db-1") in highlighted(page, "hop-fwd") and net.id("web-1") in highlighted(page, "hop-ret")
+    assert highlighted(page, "blocked") == []
     page.shot("what-if")
     page.trace("web-1", "db-1", 22)  # again: still blocked, the preview changed a copy
     wait_trace(page)

@@ -52,6 +52,7 @@ def ui(
     """
     import uvicorn
 
+    from ..aws.security import SiteGuard
     from ..model.world import World
     from ..web import UI_PATH, create_app, static_network, world_network
 
@@ -69,4 +70,5 @@ def ui(
     err().print(f"vpclab: the page for {net.file} on {url} (Ctrl-C stops)", markup=False)
     if not no_open and _has_desktop():
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-    uvicorn.run(create_app(static_network(net)), host=host, port=port, log_level="warning")
+    guard = SiteGuard().refusal  # loopback host names only, no cross-site requests (docs/security.md)
+    uvicorn.run(create_app(static_network(net), guard), host=host, port=port, log_level="warning")

@@ -18,7 +18,7 @@ resource or path. The page only reads: nothing here changes the World.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +26,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.errors import VpclabError
 from ..network import api
@@ -196,8 +198,16 @@ def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(source: PageSource) -> Starlette:
-    """The page on a server of its own (``vpclab ui``): ``/`` leads to it, ``/_vpclab/health`` answers."""
+#: why a request is refused (its headers in, a sentence out), or None to serve it
+Guard = Callable[[Mapping[str, str]], str | None]
+
+
+def create_app(source: PageSource, guard: Guard | None = None) -> Starlette:
+    """The page on a server of its own (``vpclab ui``): ``/`` leads to it, ``/_vpclab/health`` answers.
+
+    ``guard`` vets every request first (``vpclab ui`` passes the endpoint's Host/Origin checks,
+    docs/security.md: a DNS-rebinding page must not read the network); a refusal is a 403
+    ``AccessDenied``."""
 
     def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "page": f"{UI_PATH}/"})
@@ -206,7 +216,27 @@ def create_app(source: PageSource) -> Starlette:
         return RedirectResponse(f"{UI_PATH}/", status_code=307)
 
     routes = [Route("/", home), Route("/_vpclab/health", health), *page_routes(source)]
-    return Starlette(routes=routes, exception_handlers={404: _http_error, 405: _http_error})
+    middleware = [Middleware(_Guarded, guard=guard)] if guard is not None else []
+    return Starlette(
+        routes=routes, middleware=middleware, exception_handlers={404: _http_error, 405: _http_error}
+    )
+
+
+class _Guarded:
+    """ASGI middleware: a request the guard refuses is answered 403 ``AccessDenied``."""
+
+    def __init__(self, app: ASGIApp, guard: Guard) -> None:
+        self.app = app
+        self.guard = guard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            reason = self.guard(headers)
+            if reason is not None:
+                await _error(403, "AccessDenied", reason)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def static_network(net: Network) -> PageSource:

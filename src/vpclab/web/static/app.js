@@ -258,7 +258,10 @@ async function whatIf(index, box) {
     window.vpclab.whatif = w;
     box.append(el("div", { class: "whatif", "data-testid": "whatif-result" },
       el("p", { text: `${w.action} ${JSON.stringify(w.parameters)}` }),
-      el("p", { "data-testid": "whatif-verdict", text: `after the change (on a copy; the network is unchanged): ${w.after.disposition}` })));
+      el("p", { "data-testid": "whatif-verdict", text: `after the change (on a copy; the network is unchanged): ${w.after.disposition}` }),
+      el("p", { class: "hint", text: `the picture shows the path after it: ${w.after.forward_hops.length} hops forward, ` +
+        `${w.after.return_hops.length} back (Trace again for the network as it is)` })));
+    highlight(w.after);
   } catch (err) {
     box.append(el("p", { class: "error", role: "alert", "data-testid": "whatif-error", text: err.message }));
   }
