@@ -259,3 +259,28 @@ def test_vpclab_serve_serves_the_page_on_its_live_world(open_page: OpenPage) -> 
             assert 400 <= err.value.code < 500 and "error" in json.loads(err.value.read())
     finally:
         stop_server(srv)
+
+
+def test_keyboard_alone_traces_a_flow_and_every_control_has_a_label(
+    serve_page: ServePage, open_page: OpenPage
+) -> None:
+    page = open_page(serve_page("examples/peering-triangle.yaml").url)
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('input, select, button')]"
+        ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+        " && !e.textContent.trim())"
+        ".map(e => e.outerHTML)"
+    )
+    assert unlabelled == []
+    page.testid("trace-source").focus()
+    page.page.keyboard.type("10.0.1.10")  # addresses work as well as names
+    page.page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.testid") == "trace-destination"
+    page.page.keyboard.type("10.1.1.10")
+    page.page.keyboard.press("Enter")
+    t = wait_trace(page)
+    assert t["flow"]["src_ip"] == "10.0.1.10" and t["flow"]["dst_ip"] == "10.1.1.10"
+    page.testid("hop-forward").first.focus()  # the hop list is reachable by keyboard
+    page.page.keyboard.press("Enter")
+    page.testid("detail-title").wait_for()
+    assert page.errors == []
