@@ -109,6 +109,26 @@ def test_transit_gateway_trace_lights_the_attachment_and_blames_the_route_table(
     assert page.errors == []
 
 
+def test_hybrid_trace_lights_the_vpn_and_a_click_on_a_link_shows_it(
+    serve_page: ServePage, open_page: OpenPage
+) -> None:
+    net = vpclab.load("examples/hybrid-dx-vpn.yaml")
+    page = open_page(serve_page(net).url)
+    page.trace("app-1", "branch", 443)  # the branch's Direct Connect interface is down: over its VPN
+    t = wait_trace(page)
+    assert t["disposition"] == "reachable"
+    lit = page.evaluate("window.vpclab.cy.edges('.hop-fwd').map(e => e.id())")
+    assert net.id("branch-vpn") in lit and net.id("hub-app") in lit
+    assert net.id("branch") in highlighted(page, "hop-fwd")
+    assert page.evaluate("window.vpclab.cy.edges('.path').length") == 0  # no shortcut beside the links
+    page.evaluate(f"window.vpclab.cy.getElementById('{net.id('branch-vpn')}').emit('tap') && null")
+    page.page.wait_for_function(
+        "document.querySelector('[data-testid=detail-title]')?.textContent.includes('branch-vpn')"
+    )
+    page.shot("trace-vpn")
+    assert page.errors == []
+
+
 def test_what_if_previews_the_fix_and_leaves_the_network_unchanged(
     serve_page: ServePage, open_page: OpenPage
 ) -> None:

@@ -39,7 +39,7 @@ from ..network.facade import Network
 from ..reach.errors import ReachError
 from ..reach.result import Trace, traced_protocol
 from .detail import UnknownResourceError, resource_detail
-from .graph import node_of, topology_graph
+from .graph import edge_of, node_of, topology_graph
 from .whatif import FixNotPreviewable, preview_fix, previewable
 
 UI_PATH = "/_vpclab/ui"
@@ -103,11 +103,10 @@ def trace_result(
     its ``edge``, for a hop that is a link: a peering connection, an attachment), each
     explanation with its ``node`` and whether its fix can be previewed."""
     d = t.to_dict()
-    edges = {e["data"]["id"] for e in graph["edges"]}
     for key, hops in (("forward_hops", t.forward_hops), ("return_hops", t.return_hops)):
         for row, hop in zip(d[key], hops, strict=True):
             row["node"] = node_of(graph, hop.id)
-            row["edge"] = hop.id if hop.id in edges else None
+            row["edge"] = edge_of(graph, hop.id)
     for row, e in zip(d["explanations"], t.explanations, strict=True):
         row["node"] = node_of(graph, e.component)
         row["blocking"] = e.blocking

@@ -13,7 +13,8 @@ customer gateways and Direct Connect gateways sit in an ``on-premises`` group. E
 peering connections, transit gateway attachments (VPC, VPN, peering, Direct Connect gateway), VPN
 connections and Direct Connect gateway associations.
 
-``anchors`` maps the id of every resource that is not drawn (route tables, security groups,
+``edge_aliases`` maps a resource drawn as another's edge to that edge (a VPN attachment to its VPN
+connection's). ``anchors`` maps the id of every resource that is not drawn (route tables, security groups,
 network ACLs, interfaces, attachments, Elastic IPs) to the node that stands for it, so a trace's
 hops light up the picture.
 """
@@ -67,6 +68,9 @@ class _Builder:
         self.nodes: list[dict[str, Any]] = []
         self.edges: list[dict[str, Any]] = []
         self.anchors: dict[str, str] = {}
+        #: resources drawn as another resource's edge: a VPN attachment as its VPN connection, a
+        #: Direct Connect gateway attachment as the gateway's association
+        self.aliases: dict[str, str] = {}
         self.ids: set[str] = set()
 
     def node(self, nid: str, kind: str, label: str, parent: str | None = None, **data: Any) -> None:
@@ -230,6 +234,7 @@ class _Builder:
                 "direct-connect-gateway": att.resource_id,
             }.get(att.resource_type)
             if att.resource_type == "vpn":
+                self.aliases[att.id] = att.resource_id
                 continue  # drawn as the VPN connection's edge (customer gateway ↔ transit gateway)
             if other:
                 self.edge(
@@ -295,6 +300,7 @@ class _Builder:
                 continue
             if assoc.transit_gateway_attachment_id:
                 self.anchors[assoc.transit_gateway_attachment_id] = assoc.associated_gateway_id
+                self.aliases[assoc.transit_gateway_attachment_id] = assoc.id
             self.edge(
                 assoc.id,
                 assoc.direct_connect_gateway_id,
@@ -333,14 +339,22 @@ def topology_graph(net: Network) -> dict[str, Any]:
     b.on_premises()
     b.anchor_rest()
     vpcs = sum(1 for n in b.nodes if n["data"]["kind"] == "vpc")
+    edges = {e["data"]["id"] for e in b.edges}
     return {
         "source": net.file,
         "nodes": b.nodes,
         "edges": b.edges,
         "anchors": {k: v for k, v in b.anchors.items() if v in b.ids and k not in b.ids},
+        "edge_aliases": {k: v for k, v in b.aliases.items() if v in edges},
         "collapsed": vpcs > COLLAPSE_ABOVE,
         "counts": {"vpcs": vpcs, "nodes": len(b.nodes), "edges": len(b.edges)},
     }
+
+
+def edge_of(graph: dict[str, Any], rid: str) -> str | None:
+    """The edge that stands for resource ``rid`` (a peering connection, an attachment), or None."""
+    rid = graph["edge_aliases"].get(rid, rid)
+    return rid if any(e["data"]["id"] == rid for e in graph["edges"]) else None
 
 
 def node_of(graph: dict[str, Any], rid: str) -> str | None:

@@ -169,13 +169,18 @@ function highlight(t) {
   const add = [];
   for (const [dir, hops] of [["ret", t.return_hops], ["fwd", t.forward_hops]]) {
     let prev = null;
+    let lastEdge = null; // a VPN's attachment and connection are one link: crossed once
     hops.forEach((h, i) => {
       const edge = h.edge && cy.getElementById(h.edge);
       if (edge && edge.length) {
         // a link on the path (a peering connection, an attachment): light it, draw no shortcut past it
         edge.addClass(`hop-${dir}`);
+        // the path goes on from the link's far end (the near end is the last node, or holds it)
         const ends = [edge.source().id(), edge.target().id()];
-        prev = ends.includes(prev) ? ends.find((e) => e !== prev) : prev;
+        const inside = prev ? cy.getElementById(prev).ancestors().map((a) => a.id()) : [];
+        const near = ends.find((e) => e === prev || inside.includes(e));
+        if (near && h.edge !== lastEdge) prev = ends.find((e) => e !== near) || near;
+        lastEdge = h.edge;
         return;
       }
       const id = h.node && visibleNode(h.node);
@@ -353,6 +358,7 @@ async function start() {
   if (graph.collapsed) state.collapsed = new Set(graph.nodes.filter((n) => n.data.kind === "vpc").map((n) => n.data.id));
   state.cy = cytoscape({ container: $("graph"), style: style(), minZoom: 0.05, maxZoom: 4 });
   state.cy.on("tap", "node", onTap);
+  state.cy.on("tap", "edge", (ev) => { if (!ev.target.hasClass("path")) showDetail(ev.target.id()); });
   state.cy.on("dbltap", "node[kind='vpc']", (ev) => toggle(ev.target.id()));
   render();
   $("search-form").addEventListener("submit", search);
