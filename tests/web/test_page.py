@@ -197,13 +197,22 @@ def test_search_finds_by_name_and_collapse_hides_a_vpcs_insides(
     page.testid("search-go").click()
     page.page.wait_for_function("document.querySelector('[data-testid=detail-title]')")
     assert page.evaluate("window.vpclab.cy.$(':selected').map(n => n.id())") == [net.id("prod-app")]
+    page.testid("search").fill("seg-dev")  # an attachment: not a box, but searchable
+    page.testid("search-go").click()
+    page.page.wait_for_function(
+        "document.querySelector('[data-testid=detail-title]').textContent.includes('seg-dev')"
+    )
+    assert page.evaluate("window.vpclab.cy.$(':selected').map(n => n.id())") == [net.id("seg")]
+    page.testid("search").fill("prod-aqp")  # nothing by that name: the CLI's suggestion
+    page.testid("search-go").click()
+    assert "did you mean" in page.testid("search-error").inner_text()
     page.testid("collapse-all").click()
     visible = set(page.evaluate("window.vpclab.visible()"))
     assert net.id("prod") in visible and net.id("prod-app") not in visible
     page.testid("expand-all").click()
     assert net.id("prod-app") in set(page.evaluate("window.vpclab.visible()"))
     page.testid("fit").click()
-    assert page.errors == []
+    assert [e for e in page.errors if "status of 404" not in e] == []  # the 404 that said "did you mean"
 
 
 def test_many_vpcs_render_collapsed_and_apart(serve_page: ServePage, open_page: OpenPage) -> None:

@@ -281,16 +281,33 @@ function find(text) {
     || nodes.find((d) => d.id.toLowerCase().includes(q) || (d.label || "").toLowerCase().includes(q));
 }
 
-function search(ev) {
-  ev.preventDefault();
-  const d = find($("search").value);
-  if (!d) { $("detail-body").replaceChildren(el("p", { class: "error", role: "alert", text: `nothing matches ${$("search").value}` })); return; }
-  for (const a of ancestors(d.id)) if (state.collapsed.has(a)) { state.collapsed.delete(a); render(); break; }
-  const node = state.cy.getElementById(d.id);
+function reveal(id) {
+  // select a drawn node (opening the collapsed VPC that holds it) and zoom to it
+  for (const a of ancestors(id)) if (state.collapsed.has(a)) { state.collapsed.delete(a); render(); break; }
+  const node = state.cy.getElementById(id);
   state.cy.elements().unselect();
   node.select();
   state.cy.animate({ fit: { eles: node, padding: 120 } }, { duration: 200 });
-  if (!GROUPS.has(d.kind)) showDetail(d.id);
+}
+
+async function search(ev) {
+  ev.preventDefault();
+  const text = $("search").value;
+  const d = find(text);
+  if (d) {
+    reveal(d.id);
+    if (!GROUPS.has(d.kind)) showDetail(d.id);
+    return;
+  }
+  // not drawn on its own (a route table, a security group, …): show it, and select what stands for it
+  try {
+    const r = await getJSON(`${API}/resource/${encodeURIComponent(text.trim())}`);
+    const anchor = state.graph.anchors[r.id] || (state.byId.has(r.id) ? r.id : null);
+    if (anchor) reveal(anchor);
+    showDetail(r.id);
+  } catch (err) {
+    $("detail-body").replaceChildren(el("p", { class: "error", role: "alert", "data-testid": "search-error", text: err.message }));
+  }
 }
 
 function onTap(ev) {
