@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 import vpclab
@@ -219,3 +222,29 @@ def test_a_guarded_page_refuses_other_host_names(triangle: Network) -> None:
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "AccessDenied"
     cross = c.get("/_vpclab/api/graph", headers={"Origin": "https://evil.example"})
     assert cross.status_code == 403
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(["trace", "whatif", "resource/", "graph"]),
+    source=st.one_of(_text, st.sampled_from(["a-host", "c-host", "10.0.1.10", "internet", "a-app"])),
+    destination=st.one_of(_text, st.sampled_from(["b-host", "c-host", "10.1.1.10", "s3:us-east-1"])),
+    protocol=st.one_of(_text, st.sampled_from(["tcp", "udp", "icmp", "-1", "6"])),
+    port=st.one_of(_text, st.integers(-5, 70000).map(str)),
+    fix=st.one_of(_text, st.integers(-1, 5).map(str)),
+)
+def test_no_input_makes_the_api_answer_500(
+    triangle: Network, path: str, source: str, destination: str, protocol: str, port: str, fix: str
+) -> None:
+    """Bad input is a 4xx JSON error, never a 500 (issue 13)."""
+    c = client(triangle)
+    url = f"/_vpclab/api/{path}{quote(source, safe='') if path == 'resource/' else ''}"
+    r = c.get(
+        url,
+        params={"source": source, "destination": destination, "protocol": protocol, "port": port, "fix": fix},
+    )
+    assert r.status_code < 500, (url, r.text)
+    assert r.status_code == 200 or "error" in r.json()
