@@ -248,3 +248,21 @@ def test_no_input_makes_the_api_answer_500(
     )
     assert r.status_code < 500, (url, r.text)
     assert r.status_code == 200 or "error" in r.json()
+
+
+def test_a_live_page_refuses_the_clients_its_server_refuses(triangle: Network) -> None:
+    """``vpclab serve`` serves the page to loopback clients only, as its admin routes (docs/security.md)."""
+    from contextlib import nullcontext
+
+    from starlette.applications import Starlette
+
+    from vpclab.web import live_source, page_routes
+
+    source = live_source(triangle.world, nullcontext(), refuse=lambda request: f"not {request.client.host}")
+    c = TestClient(Starlette(routes=page_routes(source)))  # TestClient's client is "testclient"
+    for path in ("/_vpclab/api/graph", "/_vpclab/api/trace?source=a-host&destination=b-host", "/_vpclab/ui/"):
+        r = c.get(path)
+        assert r.status_code == 403 and r.json()["error"] == {
+            "code": "AccessDenied",
+            "message": "not testclient",
+        }

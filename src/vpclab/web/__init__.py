@@ -8,8 +8,11 @@ and a read-only JSON API that calls the same functions as the CLI (vpclab.networ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
+
+from starlette.requests import Request
 
 from ..model.world import World
 from ..network.facade import Network
@@ -25,11 +28,15 @@ def world_network(world: World, label: str = LIVE_LABEL) -> Network:
     return Network(world=world, file=label, ids=ids, names={rid: n for n, rid in ids.items()})
 
 
-def live_source(world: Any, lock: AbstractContextManager[Any]) -> PageSource:
+def live_source(
+    world: Any, lock: AbstractContextManager[Any], refuse: Callable[[Request], str | None] | None = None
+) -> PageSource:
     """The page over a server's World, read under its lock. ``world`` is a callable giving the
-    current World (a reset may replace it) or the World itself."""
+    current World (a reset may replace it) or the World itself; ``refuse`` vets each client."""
     get = world if callable(world) else (lambda: world)
-    return PageSource(network=lambda: world_network(get()), lock=lambda: lock)
+    if refuse is None:
+        return PageSource(network=lambda: world_network(get()), lock=lambda: lock)
+    return PageSource(network=lambda: world_network(get()), lock=lambda: lock, refuse=refuse)
 
 
 __all__ = [

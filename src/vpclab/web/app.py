@@ -53,6 +53,9 @@ class PageSource:
 
     network: Callable[[], Network]
     lock: Callable[[], AbstractContextManager[Any]] = field(default=nullcontext)
+    #: why a client may not read the page (a sentence), or None: ``vpclab serve`` answers loopback
+    #: clients only, as its admin routes (docs/security.md)
+    refuse: Callable[[Request], str | None] = field(default=lambda request: None)
 
 
 class ApiError(Exception):
@@ -117,7 +120,10 @@ def trace_result(
 def page_routes(source: PageSource) -> list[BaseRoute]:
     """The page and its API, for a Starlette app (``vpclab serve`` mounts them beside the endpoint)."""
 
-    def answer(work: Callable[[Network], Any]) -> Response:
+    def answer(request: Request, work: Callable[[Network], Any]) -> Response:
+        reason = source.refuse(request)
+        if reason is not None:
+            return _error(403, "AccessDenied", reason)
         try:
             with source.lock():
                 return JSONResponse(work(source.network()))
@@ -136,10 +142,10 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             return _error(400, getattr(exc, "code", None) or "InvalidParameterValue", str(exc))
 
     def graph(request: Request) -> Response:
-        return answer(topology_graph)
+        return answer(request, topology_graph)
 
     def resource(request: Request) -> Response:
-        return answer(lambda net: resource_detail(net, request.path_params["spec"]))
+        return answer(request, lambda net: resource_detail(net, request.path_params["spec"]))
 
     def trace(request: Request) -> Response:
         def work(net: Network) -> dict[str, Any]:
@@ -148,7 +154,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             t = api.trace(net, src, dst, **flow)
             return trace_result(net, topology_graph(net), t, src, dst)
 
-        return answer(work)
+        return answer(request, work)
 
     def whatif(request: Request) -> Response:
         def work(net: Network) -> dict[str, Any]:
@@ -165,9 +171,12 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             result["world_unchanged"] = True
             return result
 
-        return answer(work)
+        return answer(request, work)
 
     def index(request: Request) -> Response:
+        reason = source.refuse(request)
+        if reason is not None:
+            return _error(403, "AccessDenied", reason)
         return Response((STATIC / "index.html").read_text(encoding="utf-8"), media_type="text/html")
 
     def redirect(request: Request) -> Response:
