@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from ..topology import json_schema
+from .advisor import advise, cost, prices, quotas
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
 from .interop import app as import_app
 from .present import KINDS, as_dict, summary, title
@@ -146,6 +147,10 @@ def schema() -> None:
 
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
 app.command("ui")(ui)  # the web page (cli/ui.py)
+app.command("prices")(prices)  # AWS's prices (cli/advisor.py)
+app.command("cost")(cost)  # what a design costs (cli/advisor.py)
+app.command("quotas")(quotas)  # quota headroom (cli/advisor.py)
+app.command("advise")(advise)  # the break-even picture (cli/advisor.py)
 app.add_typer(state_app, name="state")  # vpclab state backup (cli/state.py)
 app.add_typer(import_app, name="import")  # vpclab import terraform (cli/interop.py)
 app.add_typer(snapshot_app, name="snapshot")  # vpclab snapshot aws (cli/snapshot.py)

@@ -219,11 +219,11 @@ def check_rules_quota(ctx: Ctx, rules: Sequence[SecurityGroupRule],
     security group or prefix list ID counts as one rule for IPv4 and one rule for IPv6."
     """
     for family in (4, 6):
-        ctx.check_quota("rules_per_security_group", rule_weight(ctx, rules, family),
-                        adding=rule_weight(ctx, adding, family))
+        ctx.check_quota("rules_per_security_group", rule_weight(ctx.world, rules, family),
+                        adding=rule_weight(ctx.world, adding, family))
 
 
-def rule_weight(ctx: Ctx, rules: Sequence[SecurityGroupRule], family: int | None = None) -> int:
+def rule_weight(world: World, rules: Sequence[SecurityGroupRule], family: int | None = None) -> int:
     """How many rules these count as against the quota (with ``family`` 4 or 6, against that
     family's: a CIDR rule counts in its own family, a group or prefix-list reference in both).
 
@@ -237,7 +237,7 @@ def rule_weight(ctx: Ctx, rules: Sequence[SecurityGroupRule], family: int | None
     for rule in rules:
         if (family == 4 and rule.cidr_ipv6) or (family == 6 and rule.cidr_ipv4):
             continue  # a CIDR rule counts in its own family only
-        pl = ctx.world.get(rule.prefix_list_id, ManagedPrefixList) if rule.prefix_list_id else None
+        pl = world.get(rule.prefix_list_id, ManagedPrefixList) if rule.prefix_list_id else None
         total += (pl.max_entries or len(pl.entries) or 1) if pl is not None else 1
     return total
 
