@@ -19,11 +19,12 @@ Conventions a doc follows (also summarised at the top of docs/contributing.md):
   must exit 0 unless its trailing comment begins ``# exit N``.
 * In expected output ``…`` matches anything within a line, and a line that is only ``…`` matches
   any number of lines; runs of spaces compare equal to one space.
-* **Servers.** ``vpclab serve …`` (and ``make run``) in a console block starts in the background on
-  a free loopback port, replacing ``4566`` (``127.0.0.1:4566``, ``localhost:4566``, ``--port 4566``)
-  all through the block; the block goes on once ``/_vpclab/health`` answers, and the server stops
-  at the block's end. A block (Python or shell) that talks to ``http://127.0.0.1:4566`` without
-  starting a server itself runs against the file's demo server — what ``make run`` serves:
+* **Servers.** ``vpclab serve …``, ``vpclab ui …`` (and ``make run``) in a console block starts in
+  the background on a free loopback port, replacing ``4566`` (``127.0.0.1:4566``,
+  ``localhost:4566``, ``--port 4566``) all through the block; the block goes on once
+  ``/_vpclab/health`` answers, and the server stops at the block's end. A block (Python or shell)
+  that talks to ``http://127.0.0.1:4566`` without starting a server itself runs against the
+  file's demo server — what ``make run`` serves:
   ``vpclab serve --state :memory: --load examples/two-peered-vpcs.yaml`` — one per doc file.
 * ``make`` commands are not run (the tests would recurse), except ``make run``, which starts the
   demo server as above. That is the only skip; see EXCEPTIONS in test_docs_run.py for others.
@@ -473,7 +474,7 @@ def is_server(cmd: str) -> bool:
     expected = _EXIT.search(cmd)
     if expected is not None and int(expected.group(1)) != 0:
         return False
-    return (w[:2] == ["vpclab", "serve"] or w[:3] == ["python", "-m", "vpclab.cli.serve"]
+    return (w[:2] in (["vpclab", "serve"], ["vpclab", "ui"]) or w[:3] == ["python", "-m", "vpclab.cli.serve"]
             or w[:2] == ["make", "run"])
 
 
@@ -503,9 +504,9 @@ def run_shell(block: Block, session: DocSession) -> str:
         if is_server(text):
             if _words(text)[:2] == ["make", "run"]:
                 text = make_run_command()
+            text = re.sub(r"\s#.*$", "", text)  # a trailing comment first: the port goes on the command
             if not re.search(r"--port[ =]\d+", text):
                 text = text.rstrip() + f" --port {port}"
-            text = re.sub(r"\s#.*$", "", text)
             script.append(f"{{ {text}\n}} >{work}/srv{k}.log 2>&1 & __srv=\"$__srv $!\"")
             script.append(f'"{sys.executable}" -c {shlex.quote(_WAIT)} '
                           f"http://127.0.0.1:{port}/_vpclab/health {SERVER_TIMEOUT} >{work}/{k}.out 2>&1;"

@@ -29,7 +29,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Message, Receive, Scope, Send
 
 from ..control.access_scopes import AccessScopeAnalyser
@@ -364,12 +364,14 @@ def create_app(
     state: ServerState, *, default_vpc: bool = True, analyser: Analyser = analyse,
     access_analyser: AccessScopeAnalyser = analyse_scope,
     allowed_hosts: Iterable[str] = (), verifier: SignatureVerifier | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """The endpoint over ``state``; network insights analyses run ``analyser`` (vpclab's tracer).
 
     Requests for host names other than loopback's and ``allowed_hosts`` are refused, and so are
     cross-site browser requests; with a ``verifier`` every API request must be signed by one of its
-    keys (docs/security.md).
+    keys (docs/security.md). ``extra_routes`` are served under ``/_vpclab`` too, before the AWS
+    APIs' catch-all (``vpclab serve`` passes the web page's, vpclab.web).
     """
     endpoint = Endpoint(state.world, default_vpc=default_vpc, lock=state.lock, analyser=analyser,
                         access_analyser=access_analyser)
@@ -413,6 +415,7 @@ def create_app(
 
     routes = [
         *admin_routes(lambda: state),
+        *extra_routes,
         Route("/", query, methods=["GET", "POST"]),
         Route("/{path:path}", rest_json, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]

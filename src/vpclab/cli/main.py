@@ -26,6 +26,7 @@ from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
 from .snapshot import snapshot_app
 from .state import app as state_app
+from .ui import ui
 
 app = typer.Typer(
     name="vpclab",
@@ -146,6 +147,7 @@ def schema() -> None:
 
 
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
+app.command("ui")(ui)  # the web page (cli/ui.py)
 app.command("prices")(prices)  # AWS's prices (cli/advisor.py)
 app.command("cost")(cost)  # what a design costs (cli/advisor.py)
 app.command("quotas")(quotas)  # quota headroom (cli/advisor.py)

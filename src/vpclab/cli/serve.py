@@ -18,6 +18,8 @@ import typer
 from ..aws.store import DEFAULT_STATE_PATH, MEMORY
 
 if TYPE_CHECKING:
+    from starlette.requests import Request
+
     from ..aws.admin import ServerState
     from ..aws.security import SignatureVerifier
 
@@ -147,11 +149,23 @@ def _serve(server_state: ServerState, host: str, port: int, *, state: str, load:
             raise typer.Exit(1) from None
         if n == 0:
             err(f"vpclab: {state} already holds a World; {load} was not loaded again", err=True)
-    app = create_app(server_state, default_vpc=default_vpc, allowed_hosts=allowed_hosts, verifier=verifier)
+    from ..aws.security import is_loopback
+    from ..web import UI_PATH, live_source, page_routes
+
+    def refuse(request: Request) -> str | None:  # as the admin routes: loopback clients only
+        host = request.client.host if request.client else None
+        if is_loopback(host):
+            return None
+        return f"the page answers loopback clients only (not {host or 'unknown'})"
+
+    page = page_routes(live_source(lambda: server_state.world, server_state.lock, refuse))
+    app = create_app(server_state, default_vpc=default_vpc, allowed_hosts=allowed_hosts, verifier=verifier,
+                     extra_routes=page)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     url = f"http://{host}:{port}"
     account, region = _main_account(server_state.world)
     err(f"vpclab: EC2 endpoint on {url} (state: {server_state.store.path})")
+    err(f"  the page (topology, trace): {url}{UI_PATH}/")
     if load is not None:
         err(f"  loaded {load}: {len(server_state.world)} resources; mostly account {account} in {region}")
     key, secret = account, "lab"

@@ -1,0 +1,78 @@
+"""``vpclab ui``: its errors before it serves (docs/cli.md), and the page it serves."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vpclab.cli.main", "ui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+def test_missing_source_is_a_usage_error() -> None:
+    result = run("examples/no-such.yaml", "--no-open")
+    assert result.returncode == 2 and "no such file: examples/no-such.yaml" in result.stderr
+
+
+def test_busy_port_is_one_line_and_exit_3() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        result = run("examples/peering-triangle.yaml", "--no-open", "--port", str(port))
+    assert result.returncode == 3
+    assert result.stderr.strip().endswith(
+        f"port {port} on 127.0.0.1 is in use; choose another with --port (make run PORT=…)"
+    )
+
+
+def test_ui_serves_the_page_for_the_file_and_prints_its_url() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vpclab.cli.main",
+            "ui",
+            "examples/peering-triangle.yaml",
+            "--no-open",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert f"http://127.0.0.1:{port}/_vpclab/ui/" in line
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_vpclab/api/graph", timeout=5) as resp:
+                    graph = json.loads(resp.read())
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert graph["counts"]["vpcs"] == 3 and graph["source"] == "examples/peering-triangle.yaml"
+    finally:
+        proc.terminate()
+        proc.wait(10)
