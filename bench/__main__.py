@@ -47,6 +47,8 @@ def main() -> int:
     print()
     for line in advisor.report(advisor.run()):  # vpclab cost, 10,000 flows on AWS-MAX (issue 14)
         print(line)
+    for line in advisor.report_advise(advisor.run_advise()):  # vpclab advise over 40 VPCs (issue 14)
+        print(line)
     print()
     failed = api.main([])  # EC2 API throughput against moto's server; 1 if any call failed
     print()

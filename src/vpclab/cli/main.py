@@ -17,7 +17,8 @@ import typer
 from rich.table import Table
 
 from ..topology import json_schema
-from .advisor import advise, cost, prices, quotas
+from .advise import advise
+from .advisor import cost, prices, quotas
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
 from .export import export_app  # yaml, terraform, mermaid, dot, svg, png (cli/export.py)
 from .interop import app as import_app

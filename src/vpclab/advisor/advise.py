@@ -1,0 +1,181 @@
+"""``vpclab advise SOURCE --intents FILE``: the same VPCs joined each way AWS offers — your design,
+a full mesh of peerings, a transit gateway hub, one shared VPC — each built as a real network
+through the ControlPlane (AWS's rules hold: a design AWS would refuse cannot be built, with AWS's
+error), checked against the intents (a candidate that breaks one is rejected, with the intent),
+and compared: monthly cost (with a traffic file, the flows priced along their paths), the
+connections and routes to manage, the quotas to raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import VpclabError
+from ..model.peering import VpcPeeringConnection
+from ..model.route_table import RouteTable, is_local
+from ..model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
+from ..network.intents import Intent, IntentError, Selector, check_intents
+from .candidates import VPC_TAG, build, strip
+from .cost import cost
+from .headroom import headroom
+from .prices import PriceTable
+from .traffic import TrafficError, TrafficFlow
+
+if TYPE_CHECKING:
+    from ..network.facade import Network
+
+DESIGNS = ("yours", "mesh", "transit-gateway", "shared-vpc")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One design: built or not (``error``), the intents it breaks, what it costs and asks of you."""
+
+    design: str
+    document: dict[str, Any] | None = None
+    error: str | None = None
+    intents: int = 0
+    violated: tuple[str, ...] = ()
+    fixed: Decimal = Decimal(0)
+    usage: Decimal = Decimal(0)
+    blocked_flows: int = 0
+    connections: int = 0
+    routes: int = 0
+    route_tables: int = 0
+    increases: tuple[str, ...] = ()
+    over_limits: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        return self.fixed + self.usage
+
+    @property
+    def accepted(self) -> bool:
+        return self.error is None and not self.violated and not self.over_limits
+
+    def to_dict(self) -> dict[str, Any]:
+        from .bill import cents
+
+        return {
+            "design": self.design,
+            "accepted": self.accepted,
+            "error": self.error,
+            "intents": self.intents,
+            "violated": list(self.violated),
+            "fixed": str(cents(self.fixed)),
+            "usage": str(cents(self.usage)),
+            "total": str(cents(self.total)),
+            "blocked_flows": self.blocked_flows,
+            "connections": self.connections,
+            "routes": self.routes,
+            "route_tables": self.route_tables,
+            "quota_increases": list(self.increases),
+            "over_limits": list(self.over_limits),
+            "notes": list(self.notes),
+        }
+
+
+def advise(
+    net: Network,
+    intents: Sequence[Intent],
+    table: PriceTable,
+    flows: Sequence[TrafficFlow] = (),
+    designs: Sequence[str] = DESIGNS,
+) -> list[Candidate]:
+    """Every design, evaluated (see the module's text); the source network is "yours"."""
+    from ..interop.export_yaml import dump, export_topology
+    from ..topology import loads
+
+    exported = export_topology(net)
+    stripped, stripped_notes = strip(exported.topology)
+    out: list[Candidate] = []
+    for design in designs:
+        if design == "yours":
+            out.append(_evaluate("yours", net, exported.topology, intents, flows, table, ()))
+            continue
+        doc, notes = build(design, stripped)
+        notes = [*stripped_notes, *notes]
+        try:
+            built = loads(dump(doc), f"<{design}>")
+        except VpclabError as exc:
+            out.append(Candidate(design, doc, error=_first(exc), notes=tuple(notes)))
+            continue
+        mine = [_for_shared(i) for i in intents] if design == "shared-vpc" else list(intents)
+        out.append(_evaluate(design, built, doc, mine, flows, table, tuple(notes)))
+    return out
+
+
+def recommended(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The accepted candidate that costs least; among equals, the one with fewest routes to manage."""
+    ok = [c for c in candidates if c.accepted]
+    return min(ok, key=lambda c: (c.total, c.routes + c.connections, DESIGNS.index(c.design))) if ok else None
+
+
+def _evaluate(
+    design: str,
+    net: Network,
+    doc: dict[str, Any],
+    intents: Sequence[Intent],
+    flows: Sequence[TrafficFlow],
+    table: PriceTable,
+    notes: tuple[str, ...],
+) -> Candidate:
+    try:
+        report = check_intents(net, intents)
+        violated = tuple(r.intent.title for r in report.violated)
+        checked = len(report.results)
+    except IntentError as exc:
+        if design == "yours":
+            raise  # the intents do not fit the network they were written for: the user's mistake
+        return Candidate(design, doc, error="its intents cannot be checked: " + _first(exc), notes=notes)
+    try:
+        bill = cost(net, table, flows)
+    except (IntentError, TrafficError) as exc:
+        if design == "yours":
+            raise
+        return Candidate(design, doc, error="its traffic cannot be priced: " + _first(exc), notes=notes)
+    uses = headroom(net.world, everything=True)
+    w = net.world
+    return Candidate(
+        design,
+        doc,
+        None,
+        checked,
+        violated,
+        bill.fixed,
+        bill.usage,
+        sum(1 for f in bill.flows if f.status != "costed"),
+        connections=sum(1 for p in w.all(VpcPeeringConnection) if p.status_code == "active")
+        + sum(1 for a in w.all(TransitGatewayAttachment) if a.live),
+        routes=sum(1 for rt in w.all(RouteTable) for r in rt.routes if not is_local(r))
+        + sum(1 for t in w.all(TransitGatewayRouteTable) for r in t.routes if r.type == "static"),
+        route_tables=sum(1 for rt in w.all(RouteTable) if not rt.main)
+        + sum(1 for _ in w.all(TransitGatewayRouteTable)),
+        increases=tuple(
+            sorted({u.quota for u in uses if u.warning and u.warning.startswith("needs a quota")})
+        ),
+        over_limits=tuple(sorted({f"{u.quota} ({u.warning})" for u in uses if not u.buildable})),
+        notes=notes,
+    )
+
+
+def _for_shared(intent: Intent) -> Intent:
+    """An intent over the shared VPC: ``{vpc: NAME}`` follows the subnets that came from NAME."""
+    return replace(intent, source=_retarget(intent.source), destination=_retarget(intent.destination))
+
+
+def _retarget(sel: Selector) -> Selector:
+    if sel.kind == "vpc":
+        return Selector("tag", {VPC_TAG: sel.value}, sel.pos)
+    if sel.kind == "list":
+        return Selector("list", tuple(_retarget(s) for s in sel.value), sel.pos)
+    return sel
+
+
+def _first(exc: Exception) -> str:
+    problems = getattr(exc, "problems", None)
+    return (str(problems[0]) if problems else str(exc)).splitlines()[0]
