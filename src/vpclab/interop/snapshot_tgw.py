@@ -1,7 +1,8 @@
 """Snapshot steps for transit gateways: gateways, route tables, VPC attachments, associations,
 propagations and static routes, each made to match what the snapshot says (AWS's ids pinned).
 
-Peering, VPN and Direct Connect attachments are not loaded yet (counted in the report).
+Peering and VPN attachments are made in snapshot_kinds; Direct Connect gateway attachments are not
+loaded (counted in the report).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _OPTIONS = {
 
 
 def transit_gateways(ld: Loader, regs: list[Region]) -> None:
-    for r, i, t in ld.each(regs, "TransitGateways"):
+    for r, i, t in ld.each(regs, "TransitGateways", "TransitGatewayId"):
         opts = t.get("Options", {})
         options = {_snake(k): v for k, v in opts.items() if _snake(k) in _OPTIONS}
         default_rt = opts.get("AssociationDefaultRouteTableId") or opts.get("PropagationDefaultRouteTableId")
@@ -40,7 +41,7 @@ def transit_gateways(ld: Loader, regs: list[Region]) -> None:
         )
         if made is not None:
             ld.name(t, t["TransitGatewayId"])
-    for r, i, rt in ld.each(regs, "TransitGatewayRouteTables"):
+    for r, i, rt in ld.each(regs, "TransitGatewayRouteTables", "TransitGatewayRouteTableId"):
         rid = rt["TransitGatewayRouteTableId"]
         if (
             rid not in ld.world
@@ -56,7 +57,10 @@ def transit_gateways(ld: Loader, regs: list[Region]) -> None:
         ):
             continue
         ld.name(rt, rid)
-    for r, i, a in ld.each(regs, "TransitGatewayVpcAttachments"):
+
+
+def vpc_attachments(ld: Loader, regs: list[Region]) -> None:
+    for r, i, a in ld.each(regs, "TransitGatewayVpcAttachments", "TransitGatewayAttachmentId"):
         if a.get("State") in ("deleted", "deleting", "failed", "rejected"):
             continue
         aid = a["TransitGatewayAttachmentId"]
@@ -101,16 +105,25 @@ def transit_gateway_tables(ld: Loader, regs: list[Region]) -> None:
             for j, assoc in enumerate(body.get("Associations", [])):
                 aid = assoc.get("TransitGatewayAttachmentId", "")
                 att = ld.world.get(aid, TransitGatewayAttachment)
-                if att is None or att.association_route_table_id == rid:
+                table = ld.world.get(rid, TransitGatewayRouteTable)
+                if att is None or table is None:
+                    continue
+                # a peering attachment has a side per gateway, each associated in its own Region
+                current = (
+                    att.peer_association_route_table_id
+                    if att.resource_type == "peering" and table.transit_gateway_id != att.transit_gateway_id
+                    else att.association_route_table_id
+                )
+                if current == rid:
                     continue
                 where = f"{rid}.Associations[{j}]"
-                if att.association_route_table_id is not None:
+                if current is not None:
                     ld.call(
                         r,
                         where,
                         "disassociate_transit_gateway_route_table",
                         transit_gateway_attachment_id=aid,
-                        transit_gateway_route_table_id=att.association_route_table_id,
+                        transit_gateway_route_table_id=current,
                     )
                 ld.call(
                     r,
