@@ -246,7 +246,7 @@ def vpn_connections(ld: Loader, regs: list[Region]) -> None:
             ld.name(att, attachment)
         for j, route in enumerate(v.get("Routes", [])):
             if (
-                route.get("Source", "static") == "static"
+                str(route.get("Source", "Static")).lower() == "static"
                 and route.get("State") not in GONE
                 and "TransitGatewayId" not in gateway
             ):
