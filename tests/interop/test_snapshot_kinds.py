@@ -196,3 +196,80 @@ def test_vpn_round_trip_through_a_live_endpoint(served_vpn: Server, tmp_path: Pa
     assert loaded.resource("app-vgw").id == vgw["VpnGatewayId"]
     vpns = {v["VpnConnectionId"] for v in items(snap, "VpnConnections", "DescribeVpnConnections.json")}
     assert {loaded.resource("office-vpn").id, loaded.resource("branch-vpn").id} == vpns
+
+
+# -- --role-arn: a multi-account snapshot through STS AssumeRole ---------------------------------------
+@pytest.fixture(scope="module")
+def served_two_accounts() -> Iterator[Server]:
+    srv = start_server("--no-default-vpc", "--load", str(EXAMPLES / "privatelink-cross-account.yaml"))
+    yield srv
+    stop_server(srv)
+
+
+def test_role_arn_snapshots_a_second_account_that_loads_as_both(
+    served_two_accounts: Server, tmp_path: Path
+) -> None:
+    """``--role-arn`` assumes the role (STS AssumeRole, https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)
+    and snapshots the role's account too: the provider's and the consumer's accounts load together,
+    PrivateLink between them included, with the YAML's matrices."""
+    net = vpclab.load(EXAMPLES / "privatelink-cross-account.yaml")
+    accounts, regions = accounts_regions(net)
+    assert len(accounts) == 2
+    snap = tmp_path / "snap"
+    proc = vpclab_cli(
+        "snapshot",
+        "aws",
+        str(snap),
+        "--endpoint-url",
+        served_two_accounts.url,
+        "--regions",
+        ",".join(regions),
+        "--role-arn",
+        f"arn:aws:iam::{accounts[1]}:role/NetworkAudit",
+        env={
+            "AWS_ACCESS_KEY_ID": accounts[0],
+            "AWS_SECRET_ACCESS_KEY": "lab",
+            "AWS_DEFAULT_REGION": regions[0],
+        },
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"snapshot of 2 account(s) {accounts[0]}, {accounts[1]}" in proc.stdout
+    manifest = json.loads((snap / "manifest.json").read_text())
+    assert manifest["accounts"] == accounts and manifest["failures"] == []
+    loaded = vpclab.load(snap)
+    assert loaded.report.problems == [] and dict(loaded.report.not_loaded) == {}
+    assert accounts_regions(loaded) == (accounts, regions)
+    for level in ("subnet", "interface"):
+        a, b = same(net.matrix(level=level), loaded.matrix(level=level))
+        assert a == b and a[2], level
+
+
+def test_assume_role_answers_as_sts_does(served_two_accounts: Server) -> None:
+    """AssumeRole's answer (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html):
+    credentials for the role's account, the assumed-role ARN; a malformed role ARN is a ValidationError."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    sts = boto3.client(
+        "sts",
+        endpoint_url=served_two_accounts.url,
+        region_name="us-east-1",
+        aws_access_key_id="111111111111",
+        aws_secret_access_key="lab",
+    )
+    out = sts.assume_role(RoleArn="arn:aws:iam::222222222222:role/ops/NetworkAudit", RoleSessionName="s1")
+    assert out["AssumedRoleUser"]["Arn"] == "arn:aws:sts::222222222222:assumed-role/NetworkAudit/s1"
+    creds = out["Credentials"]
+    who = boto3.client(
+        "sts",
+        endpoint_url=served_two_accounts.url,
+        region_name="us-east-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    ).get_caller_identity()
+    assert who["Account"] == "222222222222"
+    with pytest.raises(ClientError) as err:
+        sts.assume_role(RoleArn="arn:aws:iam::2222:role/x", RoleSessionName="s1")
+    assert err.value.response["Error"]["Code"] == "ValidationError"
+    assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

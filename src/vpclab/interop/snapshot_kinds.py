@@ -310,4 +310,3 @@ def tgw_peerings(ld: Loader, regs: list[Region]) -> None:
                 region=acc.get("Region") or r.region,
                 transit_gateway_attachment_id=aid,
             )
-
