@@ -54,32 +54,29 @@ def build(ld: Loader, regs: list[Region]) -> None:
     kinds.route_propagation(ld, regs)
 
 
-def _main_table(r: Region, vpc_id: str) -> str | None:
-    return next(
-        (
-            t["RouteTableId"]
-            for t in r.items.get("RouteTables", [])
-            if t.get("VpcId") == vpc_id and any(a.get("Main") for a in t.get("Associations", []))
-        ),
-        None,
-    )
-
-
-def _default(r: Region, key: str, vpc_id: str, test: str, value: Any, member: str) -> str | None:
-    return next(
-        (x[member] for x in r.items.get(key, []) if x.get("VpcId") == vpc_id and x.get(test) == value), None
-    )
+def _defaults(r: Region) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Each VPC's main route table, default security group and default network ACL, by VPC id (one
+    pass over the Region's files, not one per VPC: AWS-MAX has 5,000 VPCs)."""
+    main: dict[str, str] = {}
+    for t in r.items.get("RouteTables", []):
+        if any(a.get("Main") for a in t.get("Associations", [])):
+            main.setdefault(t.get("VpcId", ""), t["RouteTableId"])
+    sg: dict[str, str] = {}
+    for g in r.items.get("SecurityGroups", []):
+        if g.get("GroupName") == "default":
+            sg.setdefault(g.get("VpcId", ""), g["GroupId"])
+    acl: dict[str, str] = {}
+    for x in r.items.get("NetworkAcls", []):
+        if x.get("IsDefault") is True:
+            acl.setdefault(x.get("VpcId", ""), x["NetworkAclId"])
+    return {v: (main.get(v), sg.get(v), acl.get(v)) for v in {*main, *sg, *acl}}
 
 
 def vpcs(ld: Loader, regs: list[Region]) -> None:
+    defaults = {r.folder: _defaults(r) for r in regs}
     for r, i, v in ld.each(regs, "Vpcs", "VpcId"):
         vid = v["VpcId"]
-        pins = (
-            vid,
-            _main_table(r, vid),
-            _default(r, "SecurityGroups", vid, "GroupName", "default", "GroupId"),
-            _default(r, "NetworkAcls", vid, "IsDefault", True, "NetworkAclId"),
-        )
+        pins = (vid, *defaults[r.folder].get(vid, (None, None, None)))
         vpc = ld.call(
             r,
             f"Vpcs[{i}]",
