@@ -158,7 +158,7 @@ def test_what_is_not_modelled_is_counted_and_the_rest_loads(tmp_path: Path) -> N
     assert dict(loaded.report.not_loaded) == {"TransitGatewayAttachments": 1}
     assert "not loaded (vpclab does not model it yet): 1 TransitGatewayAttachments" in loaded.report.lines()
     assert loaded.report.problems == []
-    assert loaded.resource("hq-vpn").id.startswith("vpn-")
+    assert loaded.resource("dc-vpn").id.startswith("vpn-")
     proc = vpclab_cli("show", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "TransitGatewayAttachments" in proc.stderr and "1 item(s) not loaded" in proc.stderr

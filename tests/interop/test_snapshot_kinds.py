@@ -191,7 +191,9 @@ def test_vpn_round_trip_through_a_live_endpoint(served_vpn: Server, tmp_path: Pa
     assert loaded.report.problems == [] and dict(loaded.report.not_loaded) == {}
     for level in ("subnet", "interface"):
         a, b = same(net.matrix(level=level), loaded.matrix(level=level))
-        assert a == b and a[2], level
+        assert a == b, level
+    for office, port in (("office", 22), ("branch", 443)):  # over BGP propagation, over a static route
+        assert loaded.trace(office, "app-server", port=port).reachable
     (vgw,) = items(snap, "VpnGateways", "DescribeVpnGateways.json")
     assert loaded.resource("app-vgw").id == vgw["VpnGatewayId"]
     vpns = {v["VpnConnectionId"] for v in items(snap, "VpnConnections", "DescribeVpnConnections.json")}
