@@ -149,19 +149,26 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_what_is_not_modelled_is_counted_and_the_rest_loads(tmp_path: Path) -> None:
-    """A transit gateway's Direct Connect gateway attachment is not loaded (a snapshot of AWS holds
-    no Direct Connect gateway: it is a global resource of another service): counted, the rest loads."""
-    out = tmp_path / "dx"
-    proc = vpclab_cli("export", "describe-json", str(EXAMPLES / "hybrid-dx-vpn.yaml"), str(out))
+    """An application load balancer (vpclab models network and Gateway Load Balancers) is counted,
+    and the rest loads."""
+    out = tmp_path / "alb"
+    proc = vpclab_cli("export", "describe-json", str(EXAMPLES / "two-peered-vpcs.yaml"), str(out))
     assert proc.returncode == 0, proc.stderr
+    f = next(out.glob("aws_configs/*/*/DescribeLoadBalancers.json"))
+    arn = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef"
+    f.write_text(
+        json.dumps(
+            {"LoadBalancers": [{"LoadBalancerArn": arn, "LoadBalancerName": "web", "Type": "application"}]}
+        )
+    )
     loaded = vpclab.load(out)
-    assert dict(loaded.report.not_loaded) == {"TransitGatewayAttachments": 1}
-    assert "not loaded (vpclab does not model it yet): 1 TransitGatewayAttachments" in loaded.report.lines()
+    assert dict(loaded.report.not_loaded) == {"LoadBalancers (application)": 1}
+    assert "not loaded (vpclab does not model it yet): 1 LoadBalancers (application)" in loaded.report.lines()
     assert loaded.report.problems == []
-    assert loaded.resource("dc-vpn").id.startswith("vpn-")
+    assert loaded.resource("app-web").id.startswith("subnet-")
     proc = vpclab_cli("show", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "TransitGatewayAttachments" in proc.stderr and "1 item(s) not loaded" in proc.stderr
+    assert "LoadBalancers (application)" in proc.stderr and "1 item(s) not loaded" in proc.stderr
 
 
 def _copy(src: Path, dst: Path) -> Path:

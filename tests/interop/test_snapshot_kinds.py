@@ -31,6 +31,7 @@ KINDS = {
     "centralized-inspection": ("LoadBalancers", "TargetGroups", "ServiceConfigurations", "VpcEndpoints"),
     "ingress-inspection": ("ServiceConfigurations", "VpcEndpoints"),
     "s3-gateway-endpoint": ("VpcEndpoints",),
+    "hybrid-dx-vpn": ("directConnectGateways", "virtualInterfaces", "VpnConnections"),
 }
 ID_MEMBERS = {
     "CustomerGateways": "CustomerGatewayId",
@@ -41,6 +42,8 @@ ID_MEMBERS = {
     "TransitGatewayPeeringAttachments": "TransitGatewayAttachmentId",
     "ServiceConfigurations": "ServiceId",
     "VpcEndpoints": "VpcEndpointId",
+    "directConnectGateways": "directConnectGatewayId",
+    "virtualInterfaces": "virtualInterfaceId",
 }
 
 
@@ -141,10 +144,11 @@ def test_subnets_keep_their_zone_by_zone_id(tmp_path: Path) -> None:
         assert found is not None and found.zone_id == s["AvailabilityZoneId"]
 
 
-@pytest.mark.parametrize("example", ["centralized-inspection", "dual-stack"])
+@pytest.mark.parametrize("example", ["centralized-inspection", "dual-stack", "hybrid-dx-vpn"])
 def test_intents_hold_on_the_snapshot(example: str, tmp_path: Path) -> None:
-    """GWLB endpoints and their routes, appliance mode, IPv6 and the egress-only gateway come back:
-    the design's intents hold on its snapshot as on the YAML."""
+    """GWLB endpoints and their routes, appliance mode, IPv6 and the egress-only gateway, Direct
+    Connect (a BGP session held down included) come back: the design's intents hold on its snapshot
+    as on the YAML."""
     snap = export(example, tmp_path / "snap")
     proc = vpclab_cli("check", str(snap), "--intents", str(EXAMPLES / "intents" / f"{example}.yaml"))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -15,6 +15,7 @@ from ..model.network_acl import NetworkAcl
 from ..model.regions import lab_zone_name, zone
 from ..model.route_table import RouteTable
 from ..model.security_group import SecurityGroup
+from . import snapshot_dx as dx
 from . import snapshot_kinds as kinds
 from . import snapshot_services as services
 from . import snapshot_tgw as tgw
@@ -42,6 +43,7 @@ def build(ld: Loader, regs: list[Region]) -> None:
     kinds.vpn_gateways(ld, regs)  # and their VPC attachments
     kinds.vpn_connections(ld, regs)  # on a VGW or a TGW (its VPN attachment), static routes
     kinds.tgw_peerings(ld, regs)
+    dx.direct_connect(ld, regs)  # gateways, associations (TGW attachments), connections, interfaces
     tgw.transit_gateway_tables(ld, regs)  # associations, propagations, static routes
     nat_gateways(ld, regs)
     network_interfaces(ld, regs)

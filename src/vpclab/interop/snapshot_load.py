@@ -59,6 +59,9 @@ LOADED = (
     "TargetGroups",
     "ServiceConfigurations",
     "VpcEndpoints",
+    "directConnectGateways",
+    "connections",
+    "virtualInterfaces",
 )
 #: the describe files of the loaded keys: a Region folder without one of them is partial
 LOADED_FILES = tuple(op.file for op in OPS if op.key in (*LOADED, "Reservations"))
@@ -213,8 +216,12 @@ def load_snapshot(path: str | Path) -> SnapshotNetwork:
         for f in r.unread:
             ld.report.unread_files[f] += 1
         for key, items in r.items.items():
-            if key == "TransitGatewayAttachments":  # VPC, peering and VPN ones are loaded (their own calls)
-                items = [x for x in items if x.get("ResourceType") not in ("vpc", "peering", "vpn")]
+            if key == "TransitGatewayAttachments":  # each kind is loaded with what it attaches
+                items = [
+                    x
+                    for x in items
+                    if x.get("ResourceType") not in ("vpc", "peering", "vpn", "direct-connect-gateway")
+                ]
             if key == "PrefixLists":  # AWS's own lists (S3, DynamoDB) come with every Region
                 items = [x for x in items if x.get("OwnerId") != "AWS"]
             if items and key not in LOADED and key not in DERIVED:

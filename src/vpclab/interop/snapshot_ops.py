@@ -57,6 +57,9 @@ OPS: tuple[Op, ...] = (
     Op("ram", "GetResourceShareAssociations", "resourceShareAssociations"),
     Op("elbv2", "DescribeLoadBalancers", "LoadBalancers"),
     Op("elbv2", "DescribeTargetGroups", "TargetGroups"),
+    Op("directconnect", "DescribeDirectConnectGateways", "directConnectGateways"),
+    Op("directconnect", "DescribeConnections", "connections"),
+    Op("directconnect", "DescribeVirtualInterfaces", "virtualInterfaces"),
 )
 
 #: calls made once per item of another call (the item's id as the named parameter)
@@ -80,6 +83,12 @@ PER_ITEM: tuple[tuple[Op, str, str, str], ...] = (
         "ServiceConfigurations",
         "ServiceId",
         "ServiceId",
+    ),
+    (
+        Op("directconnect", "DescribeDirectConnectGatewayAssociations", "directConnectGatewayAssociations"),
+        "directConnectGateways",
+        "directConnectGatewayId",
+        "directConnectGatewayId",
     ),
     (Op("elbv2", "DescribeListeners", "Listeners"), "LoadBalancers", "LoadBalancerArn", "LoadBalancerArn"),
     (
