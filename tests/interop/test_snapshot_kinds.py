@@ -279,3 +279,47 @@ def test_assume_role_answers_as_sts_does(served_two_accounts: Server) -> None:
         sts.assume_role(RoleArn="arn:aws:iam::2222:role/x", RoleSessionName="s1")
     assert err.value.response["Error"]["Code"] == "ValidationError"
     assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+PREFIX_LISTS = """\
+region: us-east-1
+prefix_lists:
+  corp: {entries: [192.168.0.0/16, 172.16.0.0/12], max_entries: 10}
+vpcs:
+  app:
+    cidr: 10.0.0.0/16
+    subnets:
+      app-a: {cidr: 10.0.1.0/24, az: us-east-1a}
+    security_groups:
+      app-sg:
+        ingress:
+          - {protocol: tcp, port: 22, prefix_list: corp}
+    instances:
+      app-1: {subnet: app-a, groups: [app-sg], private_ip: 10.0.1.10}
+"""
+
+
+def test_a_customer_managed_prefix_list_loads_with_its_entries_and_the_rules_naming_it(
+    tmp_path: Path,
+) -> None:
+    """GetManagedPrefixListEntries gives the list its entries back; the group's rule names the list
+    by its AWS id; AWS's own lists (S3, DynamoDB) are not counted as not loaded."""
+    from vpclab.model.prefix_lists import ManagedPrefixList
+    from vpclab.model.security_group import SecurityGroup
+
+    src = tmp_path / "pl.yaml"
+    src.write_text(PREFIX_LISTS)
+    proc = vpclab_cli("export", "describe-json", str(src), str(tmp_path / "snap"))
+    assert proc.returncode == 0, proc.stderr
+    loaded = vpclab.load(tmp_path / "snap")
+    assert loaded.report.problems == [] and dict(loaded.report.not_loaded) == {}
+    (pl,) = [
+        p
+        for p in items(tmp_path / "snap", "PrefixLists", "DescribeManagedPrefixLists.json")
+        if p["OwnerId"] != "AWS"
+    ]
+    made = loaded.world.get(pl["PrefixListId"], ManagedPrefixList)
+    assert made is not None and sorted(made.cidrs) == ["172.16.0.0/12", "192.168.0.0/16"]
+    assert made.max_entries == 10 and loaded.resource("corp").id == pl["PrefixListId"]
+    sg = loaded.world.get(loaded.id("app-sg"), SecurityGroup)
+    assert sg is not None and [r.peer for r in sg.ingress] == [pl["PrefixListId"]]
