@@ -242,14 +242,25 @@ def security_group_rules(ld: Loader, regs: list[Region]) -> None:
                     group_id=sg.id,
                     security_group_rule_ids=have,
                 )
-            for j, p in enumerate(g.get(key, [])):
+            perms = [permission(p) for p in g.get(key, [])]
+            # all of a direction's permissions in one call (AWS applies them together, or none); when
+            # AWS's rules refuse one, each is made alone so the report names the one refused
+            if len(perms) > 1 and ld.quiet_call(
+                r,
+                f"authorize_security_group_{direction}",
+                account=sg.owner_id,
+                group_id=sg.id,
+                ip_permissions=perms,
+            ):
+                continue
+            for j, perm in enumerate(perms):
                 ld.call(
                     r,
                     f"SecurityGroups[{i}].{key}[{j}]",
                     f"authorize_security_group_{direction}",
                     account=sg.owner_id,
                     group_id=sg.id,
-                    ip_permissions=[permission(p)],
+                    ip_permissions=[perm],
                 )
 
 

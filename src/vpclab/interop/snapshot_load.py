@@ -175,6 +175,15 @@ class Loader:
             )
             return None
 
+    def quiet_call(self, r: Region, action: str, *, account: str | None = None, **params: Any) -> bool:
+        """One ControlPlane action, nothing pinned; whether it was made (a refusal is not reported:
+        the caller makes the calls again one by one, which report it)."""
+        try:
+            self.cp(account or r.account, r.region).call(action, params)
+        except AwsError:
+            return False
+        return True
+
     def name(self, item: dict[str, Any], rid: str) -> None:
         name = _tags(item).get("Name")
         if name and name not in self.net.ids:
