@@ -52,10 +52,11 @@ $(JS_STAMP): $(JS_DIR)/package-lock.json
 		cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "npm not found: tests/interop/test_js_sdk.py (the JavaScript SDK check) will be skipped"; fi
 
-# Debian packages the tests use when present: graphviz (`vpclab export svg|png`). Installed with
+# Debian packages the tests use when present: graphviz (`vpclab export svg|png`) and chromium (the web
+# page's browser tests, driven by Playwright with executable_path=/usr/bin/chromium). Installed with
 # apt-get when the machine has it and we are root (CI, the lab machine); otherwise those tests skip,
 # with the reason. The stamp is re-made when this list changes.
-DEBIAN_PACKAGES := graphviz
+DEBIAN_PACKAGES := graphviz chromium
 DEB_STAMP := $(VENV)/.installed-debian-$(subst $(eval) ,-,$(DEBIAN_PACKAGES))
 $(DEB_STAMP): $(STAMP)
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \

@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform
+from . import advisor, api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform
 
 
 def machine() -> str:
@@ -46,6 +46,9 @@ def main() -> int:
         print(line)
     print()
     for line in snapshot.report(snapshot.run()):  # an AWS snapshot of AWS-MAX size (issue 12)
+        print(line)
+    print()
+    for line in advisor.report(advisor.run()):  # vpclab cost, 10,000 flows on AWS-MAX (issue 14)
         print(line)
     print()
     failed = api.main([])  # EC2 API throughput against moto's server; 1 if any call failed

@@ -1,11 +1,12 @@
 """AWS's EC2 error catalogue (tests/rules/error_codes.toml) against the codes vpclab's source raises.
 
 The catalogue lists every code on AWS's "Error codes for the Amazon EC2 API" page with its status in
-vpclab: ``raised`` (where), ``open`` (applies to something vpclab models; what vpclab answers
-instead) or ``not-modelled`` (why it does not apply). ``raised_codes`` finds the codes the source
-raises: ``AwsError("Code", …)`` calls, the model's ``NOT_FOUND`` tuples and ``MALFORMED`` codes,
-the quota table's codes, and codes handed to a helper that raises them (a string argument naming
-a catalogued code).
+vpclab: ``raised`` (where), ``answered-by`` (applies; for its case AWS answers another listed
+or observed code, which vpclab raises: ``instead``), ``open`` (applies to something vpclab
+models; what vpclab answers instead) or ``not-modelled`` (why it does not apply).
+``raised_codes`` finds the codes the source raises: ``AwsError("Code", …)`` calls, the model's
+``NOT_FOUND`` tuples and ``MALFORMED`` codes, the quota table's codes, and codes handed to a
+helper that raises them (a string argument naming a catalogued code).
 
 Used by tools/gen_rules_doc.py (the "Error codes" section of docs/rules.md) and by
 tests/rules/test_error_catalogue.py.

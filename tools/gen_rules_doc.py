@@ -63,7 +63,8 @@ def error_section() -> list[str]:
     """docs/rules.md's "Error codes": AWS's EC2 catalogue (tests/rules/error_codes.toml) and the
     codes vpclab raises that the page does not list, with where each is raised."""
     entries = error_codes.entries()
-    by_status: dict[str, list[dict[str, object]]] = {"raised": [], "open": [], "not-modelled": []}
+    by_status: dict[str, list[dict[str, object]]] = {"raised": [], "answered-by": [], "open": [],
+                                                     "not-modelled": []}
     for entry in entries.values():
         by_status[entry["status"]].append(entry)
     lines = ["## Error codes", "",
@@ -71,12 +72,21 @@ def error_section() -> list[str]:
              "Generated from `tests/rules/error_codes.toml` (every code on the page, with its status) "
              "and from the source (`tools/error_codes.py` finds every code vpclab raises); "
              "`tests/rules/test_error_catalogue.py` triggers each raised code. "
-             f"Raised: {len(by_status['raised'])}; open (applies, vpclab answers another code): "
+             f"Raised: {len(by_status['raised'])}; answered by another code AWS answers for the case: "
+             f"{len(by_status['answered-by'])}; open (applies, vpclab answers another code): "
              f"{len(by_status['open'])}; not modelled: {len(by_status['not-modelled'])}.", "",
              "### Documented on AWS's page and raised by vpclab", "",
              "| code | AWS says | raised in (src/vpclab/) |", "| --- | --- | --- |"]
     for e in sorted(by_status["raised"], key=lambda e: str(e["code"])):
         lines.append(f"| {e['code']} | {_cell(str(e['description']))} | {_where(e['where'])} |")
+    lines += ["", "### Documented on AWS's page; for its case AWS answers another code, and so does vpclab",
+              "", "The page lists two spellings for one case, or AWS's live answer is another code "
+              "(observed).", "",
+              "| code | AWS says | vpclab answers (as AWS does) | why |", "| --- | --- | --- | --- |"]
+    for e in sorted(by_status["answered-by"], key=lambda e: str(e["code"])):
+        instead = ", ".join(str(c) for c in e["instead"])  # type: ignore[attr-defined]
+        lines.append(f"| {e['code']} | {_cell(str(e['description']))} | {instead} "
+                     f"| {_cell(str(e['reason']))} |")
     lines += ["", "### Documented on AWS's page, applies, not raised (open)", "",
               "| code | AWS says | what vpclab answers instead |", "| --- | --- | --- |"]
     for e in sorted(by_status["open"], key=lambda e: str(e["code"])):

@@ -341,6 +341,25 @@ def test_admin_route_has_the_whole_answer(lab: Server, ec2: Any, ids: dict[str, 
     assert info.value.code == 404
 
 
+def test_peering_connection_as_destination_without_an_address(
+    lab: Server, ec2: Any, ids: dict[str, str]
+) -> None:
+    """A VPC peering connection as the destination, no DestinationIp ("How Reachability Analyzer
+    works": peering connections are supported ends): the path ends at the connection, the return
+    path starts there, and vpclab's admin route says which address of the peer VPC was analysed.
+    A connection the source's traffic cannot use (no transitive peering) is not found."""
+    a = _analyse(ec2, ids["web-1"], ids["app-db"], 5432)
+    assert (a["Status"], a["NetworkPathFound"]) == ("succeeded", True)
+    assert a["ForwardPathComponents"][-1]["Component"]["Id"] == ids["app-db"]
+    assert a["ReturnPathComponents"][0]["Component"]["Id"] == ids["app-db"]
+    doc = lab.admin(f"analyses/{a['NetworkInsightsAnalysisId']}")
+    addresses = doc["vpclab"]["addresses"]
+    assert addresses["source"] == "10.0.1.10" and addresses["destination"].startswith("10.1.1.")
+    far = _analyse(ec2, ids["web-1"], ids["db-ops"], 5432)
+    assert (far["Status"], far["NetworkPathFound"]) == ("succeeded", False)
+    assert [e["ExplanationCode"] for e in far["Explanations"]] == ["PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"]
+
+
 def test_aws_cli_describe_analyses(lab: Server, ec2: Any, ids: dict[str, str]) -> None:
     """The aws CLI reads an analysis (AWS CLI reference: ec2 describe-network-insights-analyses)."""
     a = _analyse(ec2, ids["web-1"], ids["db-1"], 5432)

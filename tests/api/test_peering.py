@@ -43,6 +43,14 @@ def test_cross_account_peering_accepted_by_the_accepter(clean_server: Server) ->
         a.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx_id)
     accepted = b.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx_id)["VpcPeeringConnection"]
     assert accepted["Status"] == {"Code": "active", "Message": "Active"}
+    # "Both VPCs must be enabled for DNS hostnames and DNS resolution" before DNS over the peering
+    with client_error("InvalidVpcPeeringConnectionState.DnsHostnamesDisabled"):
+        b.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=pcx_id,
+            AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True},
+        )
+    a.modify_vpc_attribute(VpcId=vpc_a, EnableDnsHostnames={"Value": True})
+    b.modify_vpc_attribute(VpcId=vpc_b, EnableDnsHostnames={"Value": True})
     assert accepted["AccepterVpcInfo"]["CidrBlockSet"] == [{"CidrBlock": "10.2.0.0/16"}]
     assert accepted["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is False
     opts = b.modify_vpc_peering_connection_options(

@@ -141,7 +141,7 @@ def test_run_instances_with_a_client_token_launches_once(server: Server) -> None
     assert moved["Instances"][0]["InstanceId"] == first["Instances"][0]["InstanceId"]
     with client_error("IdempotentParameterMismatch"):
         ec2.run_instances(**{**launch, "InstanceType": "t3.small"})
-    with client_error("InvalidParameterValue"):
+    with client_error("InvalidClientToken"):  # "The specified client token is not valid" (EC2 error codes)
         ec2.run_instances(**{**launch, "ClientToken": "x" * 65})
     other = server.client(account="300000000042")
     vpc_b = other.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

@@ -91,7 +91,7 @@ def dispatch(form: dict[str, str], world: World | None = None) -> str:
     """The error code the EC2 endpoint answers ``form`` with (or "" for a success)."""
     from vpclab.aws.endpoint import Endpoint
 
-    endpoint = Endpoint(world or World(seed=7))
+    endpoint = Endpoint(world if world is not None else World(seed=7))
     answer = endpoint.dispatch({"Version": "2016-11-15", **form}, {"authorization": AUTH})
     found = re.search(r"<Code>([^<]+)</Code>", answer.body)
     return found.group(1) if found else ""

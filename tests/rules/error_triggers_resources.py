@@ -153,7 +153,7 @@ def _(cp, mp):
     sg = cp.create_security_group(group_name="web", description="web", vpc_id=v.id)
     cp.modify_security_group_rules(
         group_id=sg.id,
-        security_group_rules=[{"SecurityGroupRuleId": f"sgr-{GHOST}", "SecurityGroupRule": rule(80)}],
+        security_group_rules=[{"security_group_rule_id": f"sgr-{GHOST}", "security_group_rule": rule(80)}],
     )
 
 

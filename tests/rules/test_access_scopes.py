@@ -85,6 +85,35 @@ def test_resource_types_are_aws_list(lab):
         ),
     ):
         lab.create_network_insights_access_scope(match_paths=[{"source": bad}])
+    for unlisted in ("AWS::EC2::TransitGateway", "AWS::EC2::Subnet", "AWS::EC2::Instance", "AWS::EC2::VPC"):
+        stmt = {"resource_statement": {"resource_types": [unlisted]}}
+        with unchanged(lab.world), raises_aws("InvalidParameterValue") as info:
+            lab.create_network_insights_access_scope(
+                match_paths=[{"source": ENI, "through_resources": [stmt]}]
+            )
+        assert f"Value ({unlisted}) for parameter" in info.value.message
+
+
+def test_load_balancer_and_firewall_types_are_through_only(lab):
+    """AWS: "AWS::ElasticLoadBalancing::LoadBalancer (through only)",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer (through only)", "AWS::NetworkFirewall::NetworkFirewall
+    (through only)" (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/resource-statement.html).
+    vpclab models no Network Firewall: such a statement is accepted and matches no path."""
+    for rtype in (
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::NetworkFirewall::NetworkFirewall",
+    ):
+        stmt = {"resource_statement": {"resource_types": [rtype]}}
+        with unchanged(lab.world), raises_aws("InvalidParameterValue") as info:
+            lab.create_network_insights_access_scope(match_paths=[{"source": stmt}])
+        assert "cannot be used as a source resource" in info.value.message
+        lab.create_network_insights_access_scope(match_paths=[{"source": IGW, "through_resources": [stmt]}])
+    firewall = {"resource_statement": {"resource_types": ["AWS::NetworkFirewall::NetworkFirewall"]}}
+    assert (
+        analyse(lab, [{"source": IGW, "destination": ENI, "through_resources": [firewall]}]).findings_found
+        == "false"
+    )
 
 
 def test_where_each_resource_may_stand(lab, net):
@@ -220,7 +249,7 @@ def test_through_resources_and_exclude_paths(lab, net):
     assert ends(net, cross) == [("web-1/eni", "db-1/eni")]
     hops = [c.component.id for c in cross.findings[0].finding_components]
     assert net.id("app-db") in hops
-    tgw = {"resource_statement": {"resource_types": ["AWS::EC2::TransitGateway"]}}
+    tgw = {"resource_statement": {"resource_types": ["AWS::EC2::TransitGatewayAttachment"]}}
     assert (
         analyse(lab, [{"source": app, "destination": db, "through_resources": [tgw]}]).findings_found
         == "false"
@@ -295,3 +324,43 @@ def test_source_addresses_pick_the_internet_host(lab, net):
     assert (
         analyse(lab, [{"source": private, "destination": IGW}]).findings_found == "false"
     )  # web-1 is 10.0.1.10
+
+
+def test_findings_name_load_balancers_and_gwlb_endpoints():
+    """A finding through a Gateway Load Balancer endpoint lists the endpoint, the Gateway Load
+    Balancer and its target group by their Elastic Load Balancing ARNs; a ThroughResources statement
+    names a load balancer by ARN ("You must specify the following components by ARN: Classic,
+    Application, Network, and Gateway Load Balancers (through only)") or by the
+    AWS::ElasticLoadBalancingV2::LoadBalancer type
+    (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/resource-statement.html). An
+    unknown load balancer ARN is Elastic Load Balancing's LoadBalancerNotFound; a target group ARN is
+    not a resource a statement can name."""
+    from vpclab.model.load_balancer import LoadBalancer, TargetGroup
+
+    inspected = load(EXAMPLE.parent / "ingress-inspection.yaml")
+    [gwlb] = inspected.world.all(LoadBalancer)
+    [tg] = inspected.world.all(TargetGroup)
+    cp = ControlPlane(inspected.world, account_id=gwlb.owner_id, region=gwlb.region)
+    by_arn = {"resource_statement": {"resources": [gwlb.arn]}}
+    by_type = {"resource_statement": {"resource_types": ["AWS::ElasticLoadBalancingV2::LoadBalancer"]}}
+    endpoint = {"resource_statement": {"resource_types": ["AWS::EC2::VPCEndpoint"]}}
+    for through in (by_arn, by_type, endpoint):
+        found = analyse(cp, [{"source": IGW, "destination": ENI, "through_resources": [through]}])
+        assert found.findings_found == "true"
+        parts = [
+            (c.component.id, c.component.arn, c.component.name) for c in found.findings[0].finding_components
+        ]
+        ids = [p[0] for p in parts]
+        assert ids[ids.index(gwlb.id) - 1].startswith("vpce-")
+        assert (gwlb.id, gwlb.arn, gwlb.load_balancer_name) in parts
+        assert (tg.id, tg.arn, tg.target_group_name) in parts
+    missing = {"resource_statement": {"resources": [gwlb.arn.replace(gwlb.arn[-6:], "000000")]}}
+    with unchanged(cp.world), raises_aws("LoadBalancerNotFound"):
+        cp.create_network_insights_access_scope(match_paths=[{"source": IGW, "through_resources": [missing]}])
+    group = {"resource_statement": {"resources": [tg.arn]}}
+    with unchanged(cp.world), raises_aws("InvalidParameterValue") as info:
+        cp.create_network_insights_access_scope(match_paths=[{"source": IGW, "through_resources": [group]}])
+    assert "is not a supported resource type" in info.value.message
+    with unchanged(cp.world), raises_aws("InvalidParameterValue") as info:
+        cp.create_network_insights_access_scope(match_paths=[{"source": by_arn}])
+    assert "cannot be used as a source resource" in info.value.message

@@ -78,7 +78,8 @@ def test_service_needs_an_existing_load_balancer(cp, world):
     """AWS "Create an endpoint service": choose the Network Load Balancers of the service
     (https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html)."""
     arn = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/ghost/0123456789abcdef"
-    with unchanged(world), raises_aws("InvalidParameter", f"The load balancer {arn} does not exist"):
+    with unchanged(world), raises_aws("InvalidNetworkLoadBalancerArn.NotFound",
+                                      f"The Network Load Balancer ARN {arn} does not exist"):
         cp.create_vpc_endpoint_service_configuration(network_load_balancer_arns=[arn])
 
 

@@ -15,13 +15,14 @@ from types import ModuleType
 
 import pytest
 
+import tests.rules.error_triggers_codes
 import tests.rules.error_triggers_limits
 import tests.rules.error_triggers_resources  # noqa: F401  (likewise)
 from tests.rules.error_triggers import TRIGGERS
 from vpclab import AwsError
 
 ROOT = Path(__file__).resolve().parents[2]
-STATUSES = {"raised", "open", "not-modelled"}
+STATUSES = {"raised", "answered-by", "open", "not-modelled"}
 
 
 def _tool() -> ModuleType:
@@ -50,8 +51,10 @@ def test_every_code_on_awss_page_has_one_entry_with_a_status_and_its_reason() ->
             assert entry["description"] and entry["where"], code
         else:
             assert entry["reason"], code
-        if entry["status"] == "open":
+        if entry["status"] in ("open", "answered-by"):
             assert entry["description"], code
+        if entry["status"] == "answered-by":
+            assert entry["instead"] and code not in entry["instead"], code
 
 
 def test_the_catalogue_says_where_each_raised_code_is_raised() -> None:
@@ -68,6 +71,21 @@ def test_the_catalogue_says_where_each_raised_code_is_raised() -> None:
         c for c in found if c in ENTRIES and ENTRIES[c]["status"] == "open" and not ENTRIES[c]["reason"]
     ]
     assert not unlisted
+
+
+def test_a_code_answered_by_another_names_codes_vpclab_raises() -> None:
+    """For a code whose case AWS answers with another code (the page's other spelling, or AWS's
+    observed answer), the catalogue names that code, and vpclab raises it, not the page's one
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+    found = TOOL.raised_codes(ENTRIES)
+    answered = {code: e for code, e in ENTRIES.items() if e["status"] == "answered-by"}
+    for code, entry in answered.items():
+        # (`other_api_in`: files where the same code is another API's own, e.g. ELBv2's InvalidSubnet)
+        stray = found.get(code, set()) - set(entry.get("other_api_in", ()))
+        assert not stray, f"{code} is raised in {sorted(stray)}: catalogue it as raised"
+        for other in entry["instead"]:
+            assert other in found, f"{code}: vpclab does not raise {other}"
+            assert ENTRIES.get(other, {}).get("status", "raised") == "raised", (code, other)
 
 
 def test_codes_of_other_apis_are_raised_and_not_on_ec2s_page() -> None:

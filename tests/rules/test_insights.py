@@ -224,18 +224,20 @@ def test_every_cause_and_its_fix_is_kept(lab, net):
 
 
 def test_untraceable_path_is_a_failed_analysis(lab, net):
-    """A path vpclab cannot trace (a peering connection as destination without an address) is an
+    """A path vpclab cannot trace (an interface endpoint as a source: endpoints never initiate) is an
     analysis in status failed with a StatusMessage, as AWS reports analyses that could not run.
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNetworkInsightsAnalyses.html)"""
-    path = lab.create_network_insights_path(
-        source=net.id("web-1"), destination=net.id("app-db"), protocol="tcp"
+    vpce = lab.create_vpc_endpoint(
+        vpc_id=net.id("app"),
+        service_name="com.amazonaws.us-east-1.ssm",
+        vpc_endpoint_type="Interface",
+        subnet_ids=[net.id("app-web")],
+        private_dns_enabled=False,
     )
+    path = lab.create_network_insights_path(source=vpce.id, destination=net.id("db-1"), protocol="tcp")
     a = lab.start_network_insights_analysis(network_insights_path_id=path.id)
     assert (a.status, a.network_path_found) == ("failed", False)
-    assert (
-        a.status_message
-        == f"vpclab traces {net.id('app-db')} as a destination only with a destination IP address"
-    )
+    assert "an interface endpoint does not initiate connections" in (a.status_message or "")
 
 
 def test_ipv6_addresses_are_refused_and_the_ipv6_answer_rides_in_vpclab_fields():

@@ -253,7 +253,8 @@ def test_assign_address_in_use_needs_allow_reassignment(cp, world, net):
     a = cp.create_network_interface(subnet_id=subnet.id, private_ip_address="10.0.1.20")
     cp.assign_private_ip_addresses(network_interface_id=a.id, private_ip_addresses=["10.0.1.21"])
     b = cp.create_network_interface(subnet_id=subnet.id)
-    with unchanged(world), raises_aws("InvalidIPAddress.InUse", "The specified address is already in use."):
+    with unchanged(world), raises_aws("Resource.AlreadyAssigned",
+                                      f"The private IP address 10.0.1.21 is already assigned to {a.id}."):
         cp.assign_private_ip_addresses(network_interface_id=b.id, private_ip_addresses=["10.0.1.21"])
     cp.assign_private_ip_addresses(network_interface_id=b.id, private_ip_addresses=["10.0.1.21"],
                                    allow_reassignment=True)

@@ -27,6 +27,9 @@ def _peered(cp, peer_cp=None, requester_cidr="10.0.0.0/16", accepter_cidr="10.1.
     peer_cp = peer_cp or cp
     a = cp.create_vpc(cidr_block=requester_cidr)
     b = peer_cp.create_vpc(cidr_block=accepter_cidr)
+    for owner, vpc in ((cp, a), (peer_cp, b)):  # DNS over the peering needs DNS hostnames on both sides
+        owner.modify_vpc_attribute(vpc_id=vpc.id, enable_dns_hostnames=True)
+    a, b = cp.world.get(a.id), cp.world.get(b.id)
     pcx = cp.create_vpc_peering_connection(vpc_id=a.id, peer_vpc_id=b.id, peer_owner_id=peer_cp.account_id,
                                            peer_region=peer_cp.region)
     if accept:

@@ -426,8 +426,7 @@ def test_static_route_needs_a_cidr_and_is_added_once(cp, world):
     of the customer network"
     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpnConnectionRoute.html)."""
     vpn = _static_vpn(cp)
-    with fails(world, "InvalidParameterValue", "Value (192.168.0.0/33) for parameter "
-               "destinationCidrBlock is invalid. This is not a valid CIDR block."):
+    with fails(world, "InvalidRoute.Malformed", "The route 192.168.0.0/33 is not a valid IPv4 CIDR block."):
         cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/33")
     cp.create_vpn_connection_route(vpn_connection_id=vpn.id, destination_cidr_block="192.168.0.0/24")
     with unchanged(world):

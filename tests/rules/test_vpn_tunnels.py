@@ -130,7 +130,7 @@ def test_inside_cidr_unique_per_virtual_private_gateway(cp, world):
     vgw = cp.create_vpn_gateway(type="ipsec.1")
     first = _vgw_vpn(cp, {"tunnel_inside_cidr": "169.254.20.0/30"}, vgw=vgw)
     cgw2 = cp.create_customer_gateway(type="ipsec.1", ip_address="203.0.113.11", bgp_asn=65000)
-    with fails(world):
+    with fails(world, "InvalidCidr.InUse"):
         cp.create_vpn_connection(
             customer_gateway_id=cgw2.id,
             type="ipsec.1",
@@ -190,7 +190,7 @@ def test_transit_gateway_inside_cidrs(cp, world):
     second = IPv6Network(vpn6.tunnel_options[1].tunnel_inside_ipv6_cidr)
     assert second.prefixlen == 126 and second.subnet_of(IPv6Network("fd00::/8"))
     assert vpn6.tunnel_options[0].tunnel_inside_cidr is None
-    with fails(world):
+    with fails(world, "InvalidCidr.InUse"):
         cp.create_vpn_connection(
             customer_gateway_id=cgws[3].id, type="ipsec.1", transit_gateway_id=tgw.id, options=v6
         )
@@ -341,7 +341,7 @@ def test_modify_vpn_tunnel_options(cp, world):
             vpn_tunnel_outside_ip_address="198.51.100.1",
             tunnel_options={"pre_shared_key": "NewKey_3"},
         )
-    with fails(world):  # another connection on the VGW uses the block
+    with fails(world, "InvalidCidr.InUse"):  # another connection on the VGW uses the block
         cp.modify_vpn_tunnel_options(
             vpn_connection_id=vpn.id,
             vpn_tunnel_outside_ip_address=first.outside_ip_address,
@@ -354,7 +354,7 @@ def test_modify_vpn_tunnel_options(cp, world):
             tunnel_options={"phase2_lifetime_seconds": 900, "rekey_margin_time_seconds": 451},
         )
     cp.delete_vpn_connection(vpn_connection_id=other.id)
-    with fails(world, "InvalidVpnConnectionID.NotFound"):
+    with fails(world, "InvalidVpnConnection.InvalidState"):
         cp.modify_vpn_tunnel_options(
             vpn_connection_id=other.id,
             vpn_tunnel_outside_ip_address=other.tunnel_options[0].outside_ip_address,

@@ -78,6 +78,8 @@ class Kind:
     item_id: Callable[[Any], str] = lambda item: item.id
     #: AWS's (code, message with ``{id}``) for an unknown id; default ``model.NOT_FOUND``
     not_found: tuple[str, str] | None = None
+    #: the form check of a row's id (raises AWS's …Malformed), where the rows are not resources
+    check_id: Callable[[str], None] | None = None
 
 
 def filter_accessor(kind: Kind, name: str) -> Accessor:
@@ -208,6 +210,8 @@ def select(call: Call, kind: Kind) -> list[Any]:
             if rid not in by_id and (malformed := malformed_id(kind.model, rid)) is not None:
                 raise malformed
         for rid in wanted:
+            if rid not in by_id and kind.check_id is not None:
+                kind.check_id(rid)
             if rid not in by_id:
                 code, message = kind.not_found or kind.model.NOT_FOUND
                 raise AwsError(code, message.format(id=rid))

@@ -254,7 +254,9 @@ class Endpoint:
             token = params.get(member) if member is not None else None
             if member is not None and token:
                 key = (caller.account_id, caller.region, service, action, str(token))
-                seen = self.client_tokens.replay(key, params, member, "IdempotentParameterMismatch")
+                seen = self.client_tokens.replay(
+                    key, params, member, "IdempotentParameterMismatch", "InvalidClientToken"
+                )
                 if seen is not None:  # a retry: the first answer again, under this request's id
                     answer, first_id = seen
                     return answer.replace(first_id, request_id, 1)

@@ -81,16 +81,22 @@ class ClientTokens:
         self._size = 0
 
     def replay(
-        self, key: tuple[str, ...], params: Mapping[str, Any], member: str, mismatch_code: str
+        self,
+        key: tuple[str, ...],
+        params: Mapping[str, Any],
+        member: str,
+        mismatch_code: str,
+        invalid_code: str = "InvalidParameterValue",
     ) -> tuple[str, str] | None:
         """(answer, its request id) for a retry of a remembered request, None for a new token;
-        raises ``mismatch_code`` for the same token with other parameters, and AWS's
-        ``InvalidParameterValue`` for a token longer than 64 characters."""
+        raises ``mismatch_code`` for the same token with other parameters, and ``invalid_code`` for a
+        token longer than 64 characters or not ASCII: EC2's InvalidClientToken ("The specified client
+        token is not valid", "Error codes for the Amazon EC2 API"); InvalidParameterValue elsewhere."""
         token = key[-1]
         if len(token) > MAX_TOKEN_LENGTH or not token.isascii():
             # the limit is AWS's; the error's wording is not documented (a conservative choice)
             raise AwsError(
-                "InvalidParameterValue",
+                invalid_code,
                 f"Value ({token[:80]}) for parameter {member} is invalid. The client token "
                 f"must be at most {MAX_TOKEN_LENGTH} ASCII characters.",
             )

@@ -211,8 +211,14 @@ class _QueryApp(Starlette):
     ) -> EndpointResponse:
         """Parse and dispatch one EC2 Query request (in a worker thread), within the budget."""
         with budget.deadline(self.budget, start=start):
-            form = dict(parse_qsl(query, keep_blank_values=True))
-            form.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+            try:
+                form = dict(parse_qsl(query, keep_blank_values=True, errors="strict"))
+                form.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
+            except UnicodeDecodeError:
+                # "Error codes for the Amazon EC2 API": MalformedQueryString, "The query string contains
+                # a syntax error" — here bytes that are not UTF-8, raw or percent-encoded (message vpclab's)
+                return self.endpoint.error(headers, AwsError(
+                    "MalformedQueryString", "The query string is not UTF-8 text (raw or percent-encoded)."))
             return self.endpoint.dispatch(form, headers, account)
 
     def handle_json(

@@ -17,12 +17,14 @@ import typer
 from rich.table import Table
 
 from ..topology import json_schema
+from .advisor import advise, cost, prices, quotas
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, load_file, out
+from .export import export_app  # yaml, terraform, mermaid, dot, svg, png (cli/export.py)
 from .interop import app as import_app
 from .present import KINDS, as_dict, summary, title
 from .reach import COMMANDS as REACH_COMMANDS
 from .serve import serve
-from .snapshot import export_app, snapshot_app
+from .snapshot import snapshot_app
 from .state import app as state_app
 
 app = typer.Typer(
@@ -144,10 +146,14 @@ def schema() -> None:
 
 
 app.command("serve")(serve)  # the EC2 endpoint (cli/serve.py)
+app.command("prices")(prices)  # AWS's prices (cli/advisor.py)
+app.command("cost")(cost)  # what a design costs (cli/advisor.py)
+app.command("quotas")(quotas)  # quota headroom (cli/advisor.py)
+app.command("advise")(advise)  # the break-even picture (cli/advisor.py)
 app.add_typer(state_app, name="state")  # vpclab state backup (cli/state.py)
 app.add_typer(import_app, name="import")  # vpclab import terraform (cli/interop.py)
 app.add_typer(snapshot_app, name="snapshot")  # vpclab snapshot aws (cli/snapshot.py)
-app.add_typer(export_app, name="export")  # vpclab export describe-json (cli/snapshot.py)
+app.add_typer(export_app, name="export")  # vpclab export FORMAT (cli/snapshot.py, cli/export.py)
 for _name, _command in REACH_COMMANDS.items():  # trace, matrix, check, diff (cli/reach.py)
     app.command(_name)(_command)
 

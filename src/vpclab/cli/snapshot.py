@@ -20,8 +20,9 @@ snapshot_app = typer.Typer(
     no_args_is_help=True,
 )
 export_app = typer.Typer(
-    help="Write a network out in another format (see docs/interop.md).\n\n"
-    "Example:  vpclab export describe-json examples/two-peered-vpcs.yaml exported/",
+    help="Write a network out in another format: yaml, terraform, describe-json, mermaid, dot, svg, png "
+    "(see docs/interop.md).\n\n"
+    "Example:  vpclab export terraform examples/two-peered-vpcs.yaml -o main.tf",
     no_args_is_help=True,
 )
 

@@ -37,6 +37,9 @@ from .registry import action
 
 #: an allowed principal: everyone, or an IAM account root, user or role ARN
 _PRINCIPAL = re.compile(r"^(\*|arn:aws:iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+))$")
+#: an Elastic Load Balancing load balancer's ARN (of any type; the type is checked against the parameter)
+_LB_ARN = re.compile(
+    r"^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:loadbalancer/(net|app|gwy)/[^/]+/[0-9a-f]+$")
 #: the ServiceType of an endpoint service in front of Gateway Load Balancers
 GWLB_SERVICE_TYPE = "GatewayLoadBalancer"
 #: connection states that keep a service from being deleted or its load balancers from changing
@@ -57,8 +60,17 @@ def _load_balancers(ctx: Ctx, arns: Sequence[str], lb_type: str = "network") -> 
     found: list[LoadBalancer] = []
     for arn in arns:
         lb = load_balancer_by_arn(ctx.world, arn)
+        if lb_type == "network" and not _LB_ARN.match(arn):
+            # "Error codes for the Amazon EC2 API": InvalidNetworkLoadBalancerArn.Malformed (AWS's
+            # message is undocumented; this one is vpclab's)
+            raise AwsError("InvalidNetworkLoadBalancerArn.Malformed",
+                           f"The Network Load Balancer ARN {arn} is malformed")
         if lb is None or lb.owner_id != ctx.account_id or lb.region != ctx.region:
-            # AWS's wording for an unknown load balancer ARN here is undocumented
+            if lb_type == "network":
+                # the page's InvalidNetworkLoadBalancerArn.NotFound (message vpclab's)
+                raise AwsError("InvalidNetworkLoadBalancerArn.NotFound",
+                               f"The Network Load Balancer ARN {arn} does not exist")
+            # AWS's code for an unknown Gateway Load Balancer ARN here is undocumented
             raise AwsError("InvalidParameter", f"The load balancer {arn} does not exist")
         if lb.type != lb_type:
             raise AwsError("InvalidParameter", f"The load balancer {arn} is not a {lb_type} load balancer")
@@ -98,6 +110,12 @@ def _check_ip_address_types(types: Sequence[str], lbs: Sequence[LoadBalancer]) -
 
 
 def require_service(ctx: Ctx, service_id: str) -> VpcEndpointService:
+    """The caller's endpoint service. An id not of the form ``vpce-svc-…`` is malformed: AWS answers
+    InvalidVpcEndpointServiceId.Malformed ("Invalid Id: '…'", observed from AWS, also for
+    ``vpce-svcx-…``; the "Error codes for the Amazon EC2 API" page spells the code
+    InvalidVpcEndpointServiceIdId.Malformed)."""
+    if not service_id.startswith("vpce-svc-"):
+        raise AwsError("InvalidVpcEndpointServiceId.Malformed", f"Invalid Id: '{service_id}'")
     svc = ctx.require(VpcEndpointService, service_id)
     ctx.require_owner(svc)
     return svc
@@ -149,7 +167,12 @@ def modify_vpc_endpoint_service_permissions(ctx: Ctx, *, service_id: str,
     svc = require_service(ctx, service_id)
     for p in (*(add_allowed_principals or ()), *(remove_allowed_principals or ())):
         if not _PRINCIPAL.match(p):
-            # the error for a malformed principal ARN is undocumented
+            if p.startswith("arn:"):
+                # an ARN, but not of a principal type the service takes (an account root, an IAM
+                # user or role): the page's UnknownPrincipalType.Unsupported (message vpclab's)
+                raise AwsError("UnknownPrincipalType.Unsupported",
+                               f"The principal type of {p} is not supported")
+            # the error for a principal that is not an ARN is undocumented
             raise AwsError("InvalidPrincipal", f"Invalid principal {p}")
     principals = [p for p in svc.allowed_principals if p not in (remove_allowed_principals or ())]
     principals += [p for p in add_allowed_principals or () if p not in principals]

@@ -24,6 +24,7 @@ security group rule.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -281,6 +282,22 @@ def _dns_record_ip_type(dns_options: Mapping[str, object] | None) -> str | None:
     return None if value is None else str(value)
 
 
+def check_policy_document(policy_document: str | None) -> None:
+    """An endpoint policy is an IAM policy document, JSON text of one object ("Control access to VPC
+    endpoints using endpoint policies"); other text is the page's InvalidPolicyDocument ("The
+    specified policy document is not a valid JSON policy document"; the message is vpclab's). vpclab
+    keeps the policy and does not evaluate it."""
+    if policy_document is None:
+        return
+    try:
+        parsed = json.loads(policy_document)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise AwsError("InvalidPolicyDocument", "The policy document is not a valid JSON policy document: "
+                                                "it must be one JSON object.")
+
+
 # -- actions ---------------------------------------------------------------------------------
 @action
 def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoint_type: str = "Gateway",
@@ -300,6 +317,7 @@ def create_vpc_endpoint(ctx: Ctx, *, vpc_id: str, service_name: str, vpc_endpoin
     """
     vpc = ctx.require(Vpc, vpc_id)
     ctx.require_owner(vpc)
+    check_policy_document(policy_document)
     if vpc_endpoint_type not in ENDPOINT_TYPES:
         raise invalid_parameter_value(
                        f"Value ({vpc_endpoint_type}) for parameter vpcEndpointType is invalid.")
@@ -368,6 +386,7 @@ def modify_vpc_endpoint(ctx: Ctx, *, vpc_endpoint_id: str, add_route_table_ids: 
     vpce = ctx.require(VpcEndpoint, vpc_endpoint_id)
     ctx.require_owner(vpce)
     vpc = ctx.require(Vpc, vpce.vpc_id)
+    check_policy_document(policy_document)
     if vpce.vpc_endpoint_type == GWLB_ENDPOINT_TYPE:
         check_gwlb_modify(subnets=bool(add_subnet_ids or remove_subnet_ids),
                           groups=bool(add_security_group_ids or remove_security_group_ids),

@@ -37,6 +37,7 @@ from ..model.peering import VpcPeeringConnection
 from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment
 from ..model.vpn import CustomerGateway, VpnConnection, VpnGateway
 from ..model.world import World
+from . import insights_ends as ends
 from .context import Ctx
 from .registry import action
 
@@ -237,6 +238,11 @@ class TraceRequest:
     port: int | None
     source_port: int | None
     problem: str | None = None
+    #: where AWS's path starts or ends when the path names a component without an address (a transit
+    #: gateway, an attachment, a peering connection): the tracer goes on to the address it serves,
+    #: and the API answer is cut at the component (:mod:`control.insights_ends`)
+    start_at: str | None = None
+    stop_at: str | None = None
 
 
 class Analyser(Protocol):
@@ -265,50 +271,91 @@ def _customer_gateway_of(ctx: Ctx, vgw_id: str) -> str | None:
     return None
 
 
-def _tracer_end(ctx: Ctx, rid: str | None, ip: str | None, role: str) -> tuple[str | None, str | None]:
-    """The tracer's name for one end of the path (or None and the reason it cannot be traced)."""
+def _tracer_end(
+    ctx: Ctx, rid: str | None, ip: str | None, role: str, other: str | None = None
+) -> tuple[str | None, str | None, str | None]:
+    """The tracer's name for one end of the path, the reason it cannot be traced, and the component
+    AWS's path starts or stops at when that is not the traced host (``other``: the path's other end)."""
     if rid is None:
-        return (ip, None) if ip else (None, f"the path has no {role}")
+        return (ip, None, None) if ip else (None, f"the path has no {role}", None)
+    world = ctx.world
     prefix = rid.rsplit("-", 1)[0]
     if prefix in ("i", "eni", "cgw", "dxvif"):
-        return _with_ip(rid, ip), None
+        return _with_ip(rid, ip), None, None
     if prefix == "igw":
         # the internet beyond the gateway: a host there (the given address, else TEST-NET-2's)
-        return (ip or "internet"), None
+        return (ip or "internet"), None, None
     if prefix == "vgw":
         cgw = _customer_gateway_of(ctx, rid)
         if cgw is None:
-            return None, f"{rid} has no VPN connection: there is no on-premises network to analyse"
-        return _with_ip(cgw, ip), None
+            return None, f"{rid} has no VPN connection: there is no on-premises network to analyse", None
+        return _with_ip(cgw, ip), None, None
     if prefix == "vpce":
-        vpce = ctx.world.get(rid, VpcEndpoint)
+        vpce = world.get(rid, VpcEndpoint)
         if vpce is not None and vpce.network_interface_ids:
             # an interface endpoint, at either end: its network interface (the first subnet's)
-            return _with_ip(vpce.network_interface_ids[0], ip), None
+            return _with_ip(vpce.network_interface_ids[0], ip), None, None
         if vpce is not None and vpce.vpc_endpoint_type == "Gateway" and role == "destination" and not ip:
             # a gateway endpoint: the addresses it serves, its service's prefix list in its Region
             # ("How Reachability Analyzer works": the component's addresses), e.g. s3:us-east-1
             service = vpce.service_name.rsplit(".", 1)[-1]
-            return f"{service}:{vpce.region}", None
+            return f"{service}:{vpce.region}", None, None
     if prefix == "tgw-attach" and role == "destination" and not ip:
-        att = ctx.world.get(rid, TransitGatewayAttachment)
+        att = world.get(rid, TransitGatewayAttachment)
         if att is not None and att.resource_type == "vpn":
             # a VPN attachment carries the on-premises networks behind its customer gateway
-            vpn = ctx.world.get(att.resource_id, VpnConnection)
+            vpn = world.get(att.resource_id, VpnConnection)
             if vpn is not None:
-                return vpn.customer_gateway_id, None
+                return vpn.customer_gateway_id, None, None
         if att is not None and att.resource_type == "direct-connect-gateway":
             # a Direct Connect gateway's attachment carries the networks its transit virtual
             # interfaces advertise: the first such interface's
-            vif = next((v for v in ctx.world.all(VirtualInterface)
+            vif = next((v for v in world.all(VirtualInterface)
                         if v.direct_connect_gateway_id == att.resource_id and v.advertised_cidrs), None)
             if vif is not None:
-                return vif.id, None
-    if role == "source" and prefix in ("tgw-attach", "pcx"):
-        return _with_ip(rid, ip), None
+                return vif.id, None, None
+        if att is not None and att.resource_type in ("vpc", "peering"):
+            return _end(ends.attachment_destination(world, att, ends.vpc_of(world, other)))
+    if role == "destination" and not ip:
+        tgw = world.get(rid, TransitGateway)
+        if tgw is not None:
+            src_ip = _source_ip_of(ctx, other)
+            return _end(ends.transit_gateway_destination(world, tgw, ends.vpc_of(world, other), src_ip))
+        pcx = world.get(rid, VpcPeeringConnection)
+        if pcx is not None:
+            return _end(ends.peering_destination(world, pcx, ends.vpc_of(world, other)))
+        svc = world.get(rid, VpcEndpointService)
+        if svc is not None:
+            return _end(ends.service_destination(world, svc, ends.vpc_of(world, other)))
+    if role == "source":
+        tgw = world.get(rid, TransitGateway)
+        if tgw is not None:
+            return _end(ends.transit_gateway_source(world, tgw, ends.vpc_of(world, other), ip))
+        att = world.get(rid, TransitGatewayAttachment)
+        if att is not None and att.resource_type == "peering" and not ip:
+            return _end(ends.attachment_source(world, att, ends.vpc_of(world, other)))
+        if prefix in ("tgw-attach", "pcx"):
+            return _with_ip(rid, ip), None, None
+        if prefix == "vpce-svc":
+            # AWS lists endpoint services as sources; a PrivateLink connection starts at the consumer's
+            # endpoint, never at the service, so vpclab has no path to trace from one (undocumented)
+            return None, f"vpclab traces {rid} as a destination only: PrivateLink connections start " \
+                         "at the consumer's endpoint", None
     if ip and role == "destination":
-        return ip, None  # an address routed towards the gateway or connection
-    return None, f"vpclab traces {rid} as a {role} only with a {role} IP address"
+        return ip, None, None  # an address routed towards the gateway or connection
+    return None, f"vpclab traces {rid} as a {role} only with a {role} IP address", None
+
+
+def _end(end: ends.End) -> tuple[str | None, str | None, str | None]:
+    return end.spec, end.problem, end.component
+
+
+def _source_ip_of(ctx: Ctx, rid: str | None) -> str | None:
+    """The source's own address (an instance's or interface's primary one), to route away from it."""
+    res = ctx.world.get(rid) if rid else None
+    if isinstance(res, Instance):
+        res = next((e for e in ctx.world.all(NetworkInterface) if e.instance_id == res.id), None)
+    return res.private_ip_address if isinstance(res, NetworkInterface) else None
 
 
 def _trace_request(ctx: Ctx, path: NetworkInsightsPath) -> TraceRequest:
@@ -324,9 +371,9 @@ def _trace_request(ctx: Ctx, path: NetworkInsightsPath) -> TraceRequest:
     for f in (fs, fd):
         if f is not None and f.source_port_range is not None and f.source_port_range.from_port is not None:
             sport = f.source_port_range.from_port
-    source, why_src = _tracer_end(ctx, path.source, src_ip, "source")
-    destination, why_dst = _tracer_end(ctx, path.destination, dst_ip, "destination")
-    return TraceRequest(source, destination, port, sport, why_src or why_dst)
+    source, why_src, start_at = _tracer_end(ctx, path.source, src_ip, "source", path.destination)
+    destination, why_dst, stop_at = _tracer_end(ctx, path.destination, dst_ip, "destination", path.source)
+    return TraceRequest(source, destination, port, sport, why_src or why_dst, start_at, stop_at)
 
 
 def _arn_id(arn: str) -> str:

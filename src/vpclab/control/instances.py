@@ -31,6 +31,7 @@ from .interfaces import (
     AddressPool,
     allocate_private_ip,
     attach,
+    check_interface_quota,
     detach,
     insufficient_addresses,
     ipv6_address_list,
@@ -90,6 +91,19 @@ def _instance_type(name: str, image: Image) -> InstanceType:
     return itype
 
 
+def _check_tenancy(ctx: Ctx, subnet: Subnet, tenancy: str | None) -> None:
+    """Placement.Tenancy in a VPC whose instance tenancy is dedicated: "An instance launched into the
+    VPC is a Dedicated Instance by default, unless you explicitly specify a tenancy of host during
+    instance launch. You cannot specify a tenancy of default during instance launch" (Amazon EC2 User
+    Guide, "Dedicated Instances"). AWS's code for it: the page's InvalidTenancy ("The tenancy of the
+    instance or VPC is not supported for the requested action"); the message is vpclab's."""
+    vpc = ctx.world.get(subnet.vpc_id, Vpc)
+    if tenancy == "default" and vpc is not None and vpc.instance_tenancy == "dedicated":
+        raise AwsError("InvalidTenancy",
+                       f"The tenancy 'default' is not supported in {vpc.id}, whose instance tenancy is "
+                       "dedicated: launch with tenancy dedicated or host.")
+
+
 def _default_subnet(ctx: Ctx) -> Subnet:
     """AWS launches into the default VPC's default subnet when no subnet is given."""
     vpc = next((v for v in ctx.world.all(Vpc)
@@ -111,7 +125,8 @@ def _specs(ctx: Ctx, *, subnet_id: str | None, security_group_ids: Sequence[str]
            enable_primary_ipv6: bool = False) -> list[_Spec]:
     if not network_interfaces:
         subnet = ctx.require(Subnet, subnet_id) if subnet_id else _default_subnet(ctx)
-        return [_Spec(0, subnet, resolve_groups(ctx, subnet, security_group_ids), private_ip_address,
+        return [_Spec(0, subnet, resolve_groups(ctx, subnet, security_group_ids, per_instance=True),
+                      private_ip_address,
                       ipv6_count=ipv6_address_count, ipv6_addresses=ipv6_addresses,
                       primary_ipv6=enable_primary_ipv6)]
     for param, given in (("subnet ID", subnet_id), ("security groups", security_group_ids),
@@ -216,8 +231,16 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
     if len(specs) > itype.max_network_interfaces:
         raise AwsError("AttachmentLimitExceeded",
                        f"Interface count {len(specs)} exceeds the limit for {instance_type}")
-    if any(s.secondary_count + 1 > itype.ipv4_per_interface for s in specs):
-        raise AwsError("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
+    for s in specs:
+        if s.secondary_count + 1 > itype.ipv4_per_interface:
+            # the page's InvalidInterface.IpAddressLimitExceeded: "The number of private IP addresses
+            # for a specified network interface exceeds the limit for the type of instance you
+            # specified" (at launch; an existing interface given more addresses answers
+            # PrivateIpAddressLimitExceeded). The message is vpclab's.
+            raise AwsError("InvalidInterface.IpAddressLimitExceeded",
+                           f"The number of private IPv4 addresses ({s.secondary_count + 1}) for the network "
+                           f"interface at device index {s.device_index} exceeds the limit of "
+                           f"{itype.ipv4_per_interface} for instance type {itype.name}.")
     for s in specs:
         # AWS: IPv6 addresses per interface, by instance type (the IPv4 figure: "IP addresses per
         # network interface per instance type")
@@ -243,6 +266,7 @@ def run_instances(ctx: Ctx, *, image_id: str, instance_type: str, min_count: int
         raise invalid_parameter_value(
                        f"Value ({zone_id}) for parameter availabilityZoneId is invalid. The subnet "
                        f"{specs[0].subnet.id} is in {specs[0].subnet.availability_zone_id}.")
+    _check_tenancy(ctx, specs[0].subnet, (placement or {}).get("tenancy"))
     count = _launch_count(ctx, specs, min_count, max_count)
     pools = {s.subnet.id: AddressPool(ctx, s.subnet) for s in specs if s.existing is None}
     v6_taken: dict[str, set[IPv6Address]] = {s.subnet.id: set() for s in specs}
@@ -290,6 +314,11 @@ def _launch_count(ctx: Ctx, specs: list[_Spec], min_count: int, max_count: int) 
                   if i.owner_id == ctx.account_id and i.region == ctx.region and i.state != "terminated")
     ctx.check_quota("running_instances_per_region", running, adding=min_count, requested=str(min_count))
     count = min(max_count, ctx.quota("running_instances_per_region") - running)
+    new_interfaces = sum(1 for spec in specs if spec.existing is None)
+    if new_interfaces:
+        check_interface_quota(ctx, min_count * new_interfaces)
+        owned = sum(1 for _ in ctx.world.owned(NetworkInterface, ctx.account_id, ctx.region))
+        count = min(count, (ctx.quota("network_interfaces_per_region") - owned) // new_interfaces)
     need: dict[str, int] = {}  # addresses each instance takes, per subnet
     subnets: dict[str, Subnet] = {}
     for spec in specs:

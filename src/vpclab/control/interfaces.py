@@ -11,6 +11,7 @@ Instances live in ``instances.py``, Elastic IP addresses in ``addresses.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from ipaddress import IPv4Address
@@ -159,7 +160,8 @@ def create_managed_interface(ctx: Ctx, subnet: Subnet, *, interface_type: str, d
 
 
 # -- rules shared with instances.py ----------------------------------------------------------
-def resolve_groups(ctx: Ctx, subnet: Subnet, groups: Sequence[str] | None) -> tuple[str, ...]:
+def resolve_groups(ctx: Ctx, subnet: Subnet, groups: Sequence[str] | None, *,
+                   per_instance: bool = False) -> tuple[str, ...]:
     """The security groups for a new interface in ``subnet``: each visible to the caller and in
     the subnet's VPC, at most the per-interface quota; the VPC's default group when none given.
 
@@ -167,6 +169,11 @@ def resolve_groups(ctx: Ctx, subnet: Subnet, groups: Sequence[str] | None) -> tu
     use the owner's groups, the default group included — it is not visible to them, so it is
     reported as not found. (What AWS returns when a participant names no group is undocumented;
     vpclab reports the default group it would have used as not found.)
+
+    ``per_instance``: the groups are RunInstances' own (SecurityGroupIds, for the instance's primary
+    interface); over the quota, AWS's page names the instance's code,
+    SecurityGroupsPerInstanceLimitExceeded ("the limit on the number of security groups that you can
+    assign to an instance"), where an interface's groups answer SecurityGroupsPerInterfaceLimitExceeded.
     """
     if not groups:
         default = next((g for g in ctx.world.in_vpc(subnet.vpc_id, SecurityGroup) if g.is_default), None)
@@ -177,11 +184,28 @@ def resolve_groups(ctx: Ctx, subnet: Subnet, groups: Sequence[str] | None) -> tu
         if group.vpc_id != subnet.vpc_id:
             raise AwsError("InvalidParameter",
                            f"Security group {group_id} and subnet {subnet.id} belong to different networks.")
+    if per_instance and len(unique) > ctx.quota("security_groups_per_interface"):
+        raise AwsError("SecurityGroupsPerInstanceLimitExceeded",
+                       "The maximum number of security groups per instance has been reached.")
     ctx.check_quota("security_groups_per_interface", 0, adding=len(unique))
     return unique
 
 
+def check_interface_quota(ctx: Ctx, adding: int) -> None:
+    """Amazon VPC quotas, "Network interfaces per Region" (5,000 by default, adjustable): over it AWS
+    answers NetworkInterfaceLimitExceeded ("Error codes for the Amazon EC2 API"). Counted over the
+    interfaces the account owns in the Region (the ones services create for it included)."""
+    owned = sum(1 for _ in ctx.world.owned(NetworkInterface, ctx.account_id, ctx.region))
+    ctx.check_quota("network_interfaces_per_region", owned, adding=adding)
+
+
 def find_attachment(ctx: Ctx, attachment_id: str) -> NetworkInterface:
+    """The interface an attachment id names. An id not of an attachment's form (``eni-attach-…``, or
+    ``ela-attach-…`` for a service's interface) is AWS's InvalidNetworkInterfaceAttachmentId.Malformed
+    ("Error codes for the Amazon EC2 API"); a well-formed unknown one InvalidAttachmentID.NotFound."""
+    if not re.match(r"^[a-z]+-attach-", attachment_id):
+        raise AwsError("InvalidNetworkInterfaceAttachmentId.Malformed",
+                       f'Invalid id: "{attachment_id}" (expecting "eni-attach-...")')
     for eni in ctx.world.all(NetworkInterface):
         if eni.attachment_id == attachment_id and eni.visible_to(ctx.world, ctx.account_id, ctx.region):
             return eni
@@ -227,6 +251,7 @@ def create_network_interface(ctx: Ctx, *, subnet_id: str, private_ip_address: st
     check_text("Description", description)
     subnet = ctx.require(Subnet, subnet_id)
     group_ids = resolve_groups(ctx, subnet, groups)
+    check_interface_quota(ctx, 1)
     if secondary_private_ip_address_count < 0:
         raise invalid_parameter_value(
                        f"Value ({secondary_private_ip_address_count}) for parameter "
@@ -427,6 +452,12 @@ def assign_private_ip_addresses(ctx: Ctx, *, network_interface_id: str,
                 release_public_ips(ctx, holder, [ip])
                 ctx.world.put(replace(holder, secondary_private_ip_addresses=tuple(
                     a for a in holder.secondary_private_ip_addresses if a != ip)))
+            elif holder is not None and holder.id != eni.id:
+                # the page's Resource.AlreadyAssigned: "The specified private IP address is already
+                # assigned to a resource. Unassign the private IP first, or use a different private
+                # IP address" (AllowReassignment moves a secondary address; a primary one never moves)
+                raise AwsError("Resource.AlreadyAssigned",
+                               f"The private IP address {ip} is already assigned to {holder.id}.")
             new.append(allocate_private_ip(ctx, subnet, ip, taken=taken))
             taken.add(IPv4Address(ip))
     else:

@@ -266,9 +266,23 @@ def modify_vpc_peering_connection_options(
             raise AwsError("OperationNotPermitted",
                            f"User {ctx.account_id} does not have permission to modify the {side} side "
                            "peering options")
+        if given.get("allow_dns_resolution_from_remote_vpc"):
+            _check_dns_attributes(ctx, pcx)
         current: VpcPeeringConnectionOptions = getattr(pcx, f"{side}_peering_options")
         changes[f"{side}_peering_options"] = replace(current, **{k: bool(v) for k, v in given.items()})
     return ctx.world.put(replace(pcx, **changes)) if changes else pcx
+
+
+def _check_dns_attributes(ctx: Ctx, pcx: VpcPeeringConnection) -> None:
+    """AWS "Enable DNS resolution for a VPC peering connection": "Both VPCs must be enabled for DNS
+    hostnames and DNS resolution"; otherwise the page's InvalidVpcPeeringConnectionState.DnsHostnamesDisabled
+    (for either attribute; the message is vpclab's)."""
+    for vpc_id in pcx.vpc_ids:
+        vpc = ctx.world.get(vpc_id, Vpc)
+        if vpc is not None and not (vpc.enable_dns_hostnames and vpc.enable_dns_support):
+            raise AwsError("InvalidVpcPeeringConnectionState.DnsHostnamesDisabled",
+                           f"DNS resolution over {pcx.id} needs DNS hostnames and DNS resolution enabled in "
+                           f"both VPCs; {vpc_id} does not have them enabled.")
 
 
 # -- rules other families apply ----------------------------------------------------------------

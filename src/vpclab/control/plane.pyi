@@ -72,7 +72,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (162), run by __getattr__ in a World transaction
+    # -- the actions (164), run by __getattr__ in a World transaction
     def accept_direct_connect_gateway_association_proposal(
         self,
         *,
@@ -230,6 +230,21 @@ class ControlPlane:
     ) -> CustomerGateway:
         """CreateCustomerGateway: a static IPv4 address and a BGP ASN; an identical request returns the
         existing customer gateway.
+        """
+    def create_default_subnet(
+        self,
+        *,
+        availability_zone: str | None = None,
+        availability_zone_id: str | None = None,
+        ipv6_native: bool = False,
+    ) -> Subnet:
+        """CreateDefaultSubnet: a default /20 subnet in the default VPC in one Availability Zone ("You can
+        create only one default subnet per Availability Zone", API reference), public IPs on launch, as
+        CreateDefaultVpc's. No default VPC: DefaultVpcDoesNotExist; a default subnet already there:
+        DefaultSubnetAlreadyExistsInAvailabilityZone (the wording clients report from AWS, the zone named by
+        its id: zone names differ per account, aws/zones.py). The block is the lowest free /20 of the default
+        VPC's range (AWS does not document its choice); when none is free, InvalidSubnet.Conflict (vpclab's
+        choice). IPv6-only default subnets are not modelled.
         """
     def create_default_vpc(self) -> Vpc:
         """CreateDefaultVpc: 172.31.0.0/16 with a default /20 subnet per Availability Zone (public IPs on
@@ -1009,6 +1024,12 @@ class ControlPlane:
         """ModifyVpcPeeringConnectionOptions: DNS resolution from the remote VPC, per side, on active
         connections only; each side's owner changes its own side (for an inter-Region connection, from that
         side's Region).
+        """
+    def modify_vpc_tenancy(self, *, vpc_id: str, instance_tenancy: str) -> None:
+        """ModifyVpcTenancy: "You can change the instance tenancy attribute of a VPC to default only. You
+        cannot change the instance tenancy attribute to dedicated" (API reference); any other value is AWS's
+        UnsupportedTenancy ("The tenancy value … is not supported.", the wording clients report). Instances
+        already running keep their tenancy.
         """
     def modify_vpn_tunnel_options(
         self,

@@ -20,6 +20,7 @@ from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGateway
 from ..model.vpc import Vpc
 from ..model.vpn import VpnGateway
+from ..model.world import World
 from .context import Ctx
 from .registry import action
 from .route_table import check_gateway_table, different_networks, require_same_vpc
@@ -280,13 +281,13 @@ def _check_gateway_route(ctx: Ctx, rt: RouteTable, route: Route) -> None:
         check_gateway_table(ctx, replace(rt, routes=(*rt.routes, route)), edge)
 
 
-def route_weight(ctx: Ctx, route: Route) -> int:
+def route_weight(world: World, route: Route) -> int:
     """How much a route counts against "Routes per route table": a route to a customer-managed prefix
     list counts as the list's maximum number of entries (AWS "Managed prefix lists", quotas)."""
     from ..model.prefix_lists import ManagedPrefixList
 
     if route.destination_prefix_list_id:
-        pl = ctx.world.get(route.destination_prefix_list_id, ManagedPrefixList)
+        pl = world.get(route.destination_prefix_list_id, ManagedPrefixList)
         if pl is not None and not pl.aws_managed and pl.max_entries:
             return pl.max_entries
     return 1
@@ -296,8 +297,8 @@ def check_route_quota(ctx: Ctx, rt: RouteTable, new: Route, replacing: Route | N
     """Quota "Routes per route table" (non-propagated routes; local routes not counted), for every
     family that writes routes into a table (CreateRoute here, gateway endpoints). Whether AWS counts
     the local routes is undocumented; vpclab counts only the routes a user or an endpoint added."""
-    used = sum(route_weight(ctx, r) for r in rt.routes if not is_local(r) and r is not replacing)
-    ctx.check_quota("routes_per_route_table", used, adding=route_weight(ctx, new))
+    used = sum(route_weight(ctx.world, r) for r in rt.routes if not is_local(r) and r is not replacing)
+    ctx.check_quota("routes_per_route_table", used, adding=route_weight(ctx.world, new))
 
 
 def is_endpoint_route(route: Route) -> bool:

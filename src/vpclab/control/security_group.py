@@ -56,6 +56,15 @@ def check_group_text(param: str, value: str) -> None:
                                   f"less than 256 characters from the following set:  {_ALLOWED_SET}")
 
 
+def check_rule_id(rule_id: str) -> None:
+    """A security group rule id names its kind: one not of the form ``sgr-…`` is AWS's
+    InvalidSecurityGroupRuleId.Malformed ("Error codes for the Amazon EC2 API"), a well-formed unknown
+    one InvalidSecurityGroupRuleId.NotFound."""
+    if not rule_id.startswith("sgr-"):
+        raise AwsError("InvalidSecurityGroupRuleId.Malformed",
+                       f'Invalid id: "{rule_id}" (expecting "sgr-...")')
+
+
 def check_rule_description(value: object) -> None:
     """A rule's Description: "Up to 255 characters in length" (API_IpRange), of the set AWS's error
     message lists (it includes ``&``, which API_IpRange's constraint text omits), with AWS's wording."""
@@ -219,11 +228,11 @@ def check_rules_quota(ctx: Ctx, rules: Sequence[SecurityGroupRule],
     security group or prefix list ID counts as one rule for IPv4 and one rule for IPv6."
     """
     for family in (4, 6):
-        ctx.check_quota("rules_per_security_group", rule_weight(ctx, rules, family),
-                        adding=rule_weight(ctx, adding, family))
+        ctx.check_quota("rules_per_security_group", rule_weight(ctx.world, rules, family),
+                        adding=rule_weight(ctx.world, adding, family))
 
 
-def rule_weight(ctx: Ctx, rules: Sequence[SecurityGroupRule], family: int | None = None) -> int:
+def rule_weight(world: World, rules: Sequence[SecurityGroupRule], family: int | None = None) -> int:
     """How many rules these count as against the quota (with ``family`` 4 or 6, against that
     family's: a CIDR rule counts in its own family, a group or prefix-list reference in both).
 
@@ -237,7 +246,7 @@ def rule_weight(ctx: Ctx, rules: Sequence[SecurityGroupRule], family: int | None
     for rule in rules:
         if (family == 4 and rule.cidr_ipv6) or (family == 6 and rule.cidr_ipv4):
             continue  # a CIDR rule counts in its own family only
-        pl = ctx.world.get(rule.prefix_list_id, ManagedPrefixList) if rule.prefix_list_id else None
+        pl = world.get(rule.prefix_list_id, ManagedPrefixList) if rule.prefix_list_id else None
         total += (pl.max_entries or len(pl.entries) or 1) if pl is not None else 1
     return total
 
@@ -455,6 +464,7 @@ def _revoke(ctx: Ctx, group_id: str, permissions: Sequence[Permission], rule_ids
     by_id = {r.security_group_rule_id: r for r in current}
     remove: dict[str, SecurityGroupRule] = {}
     for rid in rule_ids:
+        check_rule_id(rid)
         if rid not in by_id:
             raise AwsError("InvalidSecurityGroupRuleId.NotFound",
                            f"The security group rule ID '{rid}' does not exist")
@@ -510,6 +520,7 @@ def modify_security_group_rules(ctx: Ctx, *, group_id: str, security_group_rules
     changed: dict[str, SecurityGroupRule] = {}
     for item in security_group_rules:
         rid = item.get("security_group_rule_id")
+        check_rule_id(str(rid or ""))
         if rid not in rules:
             raise AwsError("InvalidSecurityGroupRuleId.NotFound",
                            f"The security group rule ID '{rid}' does not exist")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from ipaddress import IPv6Network
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 from ..core.errors import AwsError, invalid_parameter_value
@@ -241,3 +241,41 @@ def disassociate_subnet_cidr_block(ctx: Ctx, *, association_id: str) -> SubnetIp
     ctx.world.put(replace(subnet, ipv6_cidr_block_associations=tuple(
         a for a in subnet.ipv6_cidr_block_associations if a.association_id != association_id)))
     return replace(assoc, state="disassociated")
+
+
+@action
+def create_default_subnet(ctx: Ctx, *, availability_zone: str | None = None,
+                          availability_zone_id: str | None = None, ipv6_native: bool = False) -> Subnet:
+    """CreateDefaultSubnet: a default /20 subnet in the default VPC in one Availability Zone ("You
+    can create only one default subnet per Availability Zone", API reference), public IPs on launch,
+    as CreateDefaultVpc's. No default VPC: DefaultVpcDoesNotExist; a default subnet already there:
+    DefaultSubnetAlreadyExistsInAvailabilityZone (the wording clients report from AWS, the zone named by
+    its id: zone names differ per account, aws/zones.py). The block is
+    the lowest free /20 of the default VPC's range (AWS does not document its choice); when none is
+    free, InvalidSubnet.Conflict (vpclab's choice). IPv6-only default subnets are not modelled."""
+    if ipv6_native:
+        raise AwsError("UnsupportedOperation", "vpclab does not model IPv6-only default subnets (Ipv6Native)")
+    if availability_zone is None and availability_zone_id is None:
+        raise AwsError("MissingParameter", "The request must contain the parameter AvailabilityZone")
+    az = _choose_zone(ctx, availability_zone, availability_zone_id)
+    vpc = next((v for v in ctx.world.owned(Vpc, ctx.account_id, ctx.region) if v.is_default), None)
+    if vpc is None:
+        raise AwsError("DefaultVpcDoesNotExist", "No default VPC exists for this account in this region.")
+    taken = list(ctx.world.in_vpc(vpc.id, Subnet))
+    existing = next((s for s in taken if s.default_for_az and s.availability_zone == az.zone_name), None)
+    if existing is not None:
+        raise AwsError("DefaultSubnetAlreadyExistsInAvailabilityZone",
+                       f"'{existing.id}' is already the default subnet in {az.zone_id}.")
+    used = [s.network for s in taken if s.network is not None]
+    free = next((block for cidr in vpc.cidr_blocks for block in _twenties(cidr)
+                 if not any(block.overlaps(u) for u in used)), None) if vpc.cidr_blocks else None
+    if free is None:
+        raise AwsError("InvalidSubnet.Conflict",
+                       f"The default VPC {vpc.id} has no free /20 block for a default subnet.")
+    made = create_subnet(ctx, vpc_id=vpc.id, cidr_block=str(free), availability_zone=az.zone_name)
+    return ctx.world.put(replace(made, default_for_az=True, map_public_ip_on_launch=True))
+
+
+def _twenties(cidr: str) -> list[IPv4Network]:
+    net = IPv4Network(cidr)
+    return list(net.subnets(new_prefix=20)) if net.prefixlen <= 20 else []

@@ -409,3 +409,16 @@ def modify_vpc_attribute(ctx: Ctx, *, vpc_id: str, enable_dns_support: bool | No
     if len(given) != 1:
         raise AwsError("InvalidParameterCombination", "Only one attribute may be modified per request.")
     ctx.world.put(replace(vpc, **given))
+
+
+@action
+def modify_vpc_tenancy(ctx: Ctx, *, vpc_id: str, instance_tenancy: str) -> None:
+    """ModifyVpcTenancy: "You can change the instance tenancy attribute of a VPC to default only. You
+    cannot change the instance tenancy attribute to dedicated" (API reference); any other value is
+    AWS's UnsupportedTenancy ("The tenancy value … is not supported.", the wording clients report).
+    Instances already running keep their tenancy."""
+    vpc = ctx.require(Vpc, vpc_id)
+    ctx.require_owner(vpc)
+    if instance_tenancy != "default":
+        raise AwsError("UnsupportedTenancy", f"The tenancy value {instance_tenancy} is not supported.")
+    ctx.world.put(replace(vpc, instance_tenancy="default"))

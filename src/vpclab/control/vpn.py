@@ -323,12 +323,17 @@ def _network_cidrs(opts: Mapping[str, Any], version: str) -> dict[str, str | Non
     return out
 
 
-def _require_live_connection(ctx: Ctx, vpn_connection_id: str) -> VpnConnection:
+def _require_live_connection(ctx: Ctx, vpn_connection_id: str, *, deleting: bool = False) -> VpnConnection:
+    """A connection that is not deleted. AWS still describes a deleted connection for a while; a
+    change to it is the page's InvalidVpnConnection.InvalidState ("The VPN connection must be in the
+    available state to complete the request"; message vpclab's); deleting it again answers as for a
+    connection that does not exist (undocumented: vpclab's choice)."""
     vpn = ctx.require(VpnConnection, vpn_connection_id)
     ctx.require_owner(vpn)
     if vpn.state in GONE_STATES:
-        # AWS still describes a deleted connection for a while; changing it is not documented,
-        # vpclab answers as for a connection that does not exist.
+        if not deleting:
+            raise AwsError("InvalidVpnConnection.InvalidState",
+                           f"The VPN connection {vpn.id} is {vpn.state}; it must be available.")
         code, message = VpnConnection.NOT_FOUND
         raise AwsError(code, message.format(id=vpn_connection_id))
     return vpn
@@ -338,7 +343,7 @@ def _require_live_connection(ctx: Ctx, vpn_connection_id: str) -> VpnConnection:
 def delete_vpn_connection(ctx: Ctx, *, vpn_connection_id: str) -> None:
     """DeleteVpnConnection: the connection goes to state ``deleted``; a transit gateway
     connection's VPN attachment goes too."""
-    vpn = _require_live_connection(ctx, vpn_connection_id)
+    vpn = _require_live_connection(ctx, vpn_connection_id, deleting=True)
     ctx.world.put(replace(vpn, state="deleted"))
     if vpn.transit_gateway_id:
         from .transit_gateway import delete_vpn_attachment
@@ -357,6 +362,17 @@ def modify_vpn_tunnel_options(ctx: Ctx, *, vpn_connection_id: str, vpn_tunnel_ou
     return ctx.world.put(modify_tunnel(ctx, vpn, vpn_tunnel_outside_ip_address, tunnel_options))
 
 
+def _route_cidr(destination_cidr_block: str) -> str:
+    """A VPN connection route's destination: "Error codes for the Amazon EC2 API",
+    InvalidRoute.Malformed ("The specified route is not valid. For example, the CIDR block that you
+    specified for a VPN connection route is not valid"; the message is vpclab's)."""
+    try:
+        return str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    except AwsError:
+        raise AwsError("InvalidRoute.Malformed",
+                       f"The route {destination_cidr_block} is not a valid IPv4 CIDR block.") from None
+
+
 @action
 def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination_cidr_block: str) -> None:
     """CreateVpnConnectionRoute: a static route, only on a static-routes-only connection to a VGW."""
@@ -373,7 +389,7 @@ def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination
         raise AwsError("InvalidVpnConnection.InvalidType",
                        f"VPN connection {vpn.id} uses dynamic routing (BGP); static routes are allowed only "
                        "when its StaticRoutesOnly option is true.")
-    cidr = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    cidr = _route_cidr(destination_cidr_block)
     if any(r.destination_cidr_block == cidr for r in vpn.routes):
         return None  # an existing route: AWS treats the request as already done
     ctx.world.put(replace(vpn, routes=(*vpn.routes, VpnStaticRoute(destination_cidr_block=cidr))))
@@ -384,7 +400,7 @@ def create_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination
 def delete_vpn_connection_route(ctx: Ctx, *, vpn_connection_id: str, destination_cidr_block: str) -> None:
     """DeleteVpnConnectionRoute: the static route must exist."""
     vpn = _require_live_connection(ctx, vpn_connection_id)
-    cidr = str(parse_cidr(destination_cidr_block, "destinationCidrBlock"))
+    cidr = _route_cidr(destination_cidr_block)
     if not any(r.destination_cidr_block == cidr for r in vpn.routes):
         raise AwsError("InvalidRoute.NotFound", f"The specified route {cidr} does not exist")
     ctx.world.put(replace(vpn, routes=tuple(r for r in vpn.routes if r.destination_cidr_block != cidr)))

@@ -249,9 +249,14 @@ def check_unique(
         seen.add(cidr)
         unique_here = not on_tgw or t.tunnel_inside_ipv6_cidr is not None
         if unique_here and cidr in used:
+            # "Error codes for the Amazon EC2 API": InvalidCidr.InUse, "The specified inside tunnel
+            # CIDR is already in use by another VPN tunnel for the virtual private gateway" (the
+            # message names the parameter and the connection that holds the block)
             gateway = "transit gateway" if on_tgw else "virtual private gateway"
-            raise _bad(
-                param, cidr, f"The inside CIDR block is already used by {used[cidr]} on the same {gateway}."
+            raise AwsError(
+                "InvalidCidr.InUse",
+                f"The inside tunnel CIDR {cidr} ({param}) is already in use by {used[cidr]} "
+                f"on the same {gateway}.",
             )
 
 

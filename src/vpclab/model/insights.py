@@ -275,6 +275,10 @@ class NetworkInsightsAnalysis(Resource):
     #: Reachability Analyzer analyses IPv4 only: its answer above is the IPv4 one); None otherwise
     ipv6_disposition: str | None = None
     ipv6_findings: tuple[VpclabFinding, ...] = ()
+    #: the addresses vpclab traced (the packet as it left the source and the address it was sent
+    #: to): how a resource named without an address was analysed; None for a failed analysis
+    source_address: str | None = None
+    destination_address: str | None = None
 
     @property
     def arn(self) -> str:

@@ -22,6 +22,7 @@ class Volume(Resource):
     ID_PREFIX: ClassVar[str] = "vol"
     LABEL: ClassVar[str] = "EBS volume"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidVolume.NotFound", "The volume '{id}' does not exist.")
+    MALFORMED: ClassVar[str] = "InvalidVolumeID.Malformed"
 
     availability_zone: str
     #: GiB

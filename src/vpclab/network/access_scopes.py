@@ -49,6 +49,7 @@ from ..model.endpoints import VpcEndpoint
 from ..model.gateways import InternetGateway
 from ..model.insights import NetworkInsightsPath
 from ..model.interfaces import NetworkInterface
+from ..model.load_balancer import LoadBalancer
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
@@ -318,14 +319,27 @@ def finding_hops(src: End, dst: End, trace: Trace) -> list[Hop] | None:
             return None
         hops = hops[starts[0] :]
     if dst.kind == "network_interface":
-        blocked = any(e.direction == "forward" for e in trace.explanations)
+        # an informational note (a GWLB appliance's rules not analysed) does not block the path
+        blocked = any(e.direction == "forward" and e.blocking for e in trace.explanations)
         return None if blocked or not hops else hops
     ends = [i for i, h in enumerate(hops) if dst.on(h.id)]
     return hops[: ends[-1] + 1] if ends else None
 
 
+def _names(world: World, hops: list[Hop]) -> list[str]:
+    """What a ThroughResources statement may name a hop by: its id, and a load balancer's ARN (AWS:
+    load balancers are named by ARN only)."""
+    out = [h.id for h in hops]
+    for h in hops:
+        if h.component == "load-balancer":
+            lb = world.get(h.id, LoadBalancer)
+            if lb is not None:
+                out.append(lb.arn)
+    return out
+
+
 def path_matches(world: World, path: AccessScopePath, src: End, dst: End, hops: list[Hop]) -> bool:
-    ids = [h.id for h in hops]
+    ids = _names(world, hops)
     src_stmt = path.source.resource_statement if path.source else None
     dst_stmt = path.destination.resource_statement if path.destination else None
     if not (end_matches(world, src, src_stmt) and end_matches(world, dst, dst_stmt)):
@@ -458,7 +472,10 @@ def _finding(
         destination=dst.id,
         protocol=result.flow.protocol,
     )
-    components = _Builder(world, result, path).components(hops, forward=True)
+    # a finding lists every component the packet crosses, the Gateway Load Balancer and its target
+    # group behind a GWLB endpoint included (the Reachability Analyzer's consideration that leaves
+    # them out is its own: "How Reachability Analyzer works")
+    components = _Builder(world, result, path, behind_gwlb=True).components(hops, forward=True)
     # AWS does not document the FindingId format: vpclab numbers findings within the analysis
     return AccessScopeAnalysisFinding(
         finding_id=f"{base.id}-finding-{n}", finding_components=tuple(components)

@@ -45,6 +45,7 @@ from ..reach import Explanation as TraceExplanation
 from ..reach import trace as run_trace
 from ..reach.checks import sg_allows
 from ..reach.explanations import INFO_CODES
+from .insights_ends import cut
 from .insights_parts import acl_before_route as _acl_before_route
 from .insights_parts import (
     acl_rule,
@@ -87,8 +88,13 @@ _TRANSLATING = frozenset({"nat-gateway", "internet-gateway"})
 class _Builder:
     """Turns one direction's hops into PathComponents (and remembers what each hop matched)."""
 
-    def __init__(self, world: World, trace: Trace, path: NetworkInsightsPath) -> None:
+    def __init__(
+        self, world: World, trace: Trace, path: NetworkInsightsPath, *, behind_gwlb: bool = False
+    ) -> None:
         self.world = world
+        #: list the Gateway Load Balancer and target group behind a GWLB endpoint (Network Access
+        #: Analyzer findings); the Reachability Analyzer leaves them out
+        self.behind_gwlb = behind_gwlb
         self.trace = trace
         self.path = path
         self.view = forwarding_view(world)
@@ -136,7 +142,7 @@ class _Builder:
                 )
             )
         previous: PacketHeader | None = None
-        behind = _behind_gwlb_endpoints(hops)
+        behind = set() if self.behind_gwlb else _behind_gwlb_endpoints(hops)
         for i, hop in enumerate(hops):
             if i not in behind:
                 out.append(self.component(hops, i, previous))
@@ -397,11 +403,13 @@ UNIDIRECTIONAL = "UNIDIRECTIONAL_PATH_ANALYSIS_ONLY"
 def unidirectional(path: NetworkInsightsPath, trace: Trace) -> bool:
     """Whether AWS's analyser covers the forward direction only: a TCP path through a transit
     gateway route table ("How Reachability Analyzer works", Considerations; the reference's
-    summary: "for TCP through a TGW route table only the forward path is analysed"). vpclab's
+    summary: "for TCP through a TGW route table only the forward path is analysed"): "when a network
+    path traverses a transit gateway route table", the return path's too (a path that ends at the
+    transit gateway meets a route table only on its way back). vpclab's
     tracer checks the return path anyway; its verdict and findings stay in vpclab's own fields
     (``disposition``, ``findings``: ``GET /_vpclab/analyses/<id>``, the CLI, the Python API)."""
     return path.protocol == "tcp" and any(h.component == "transit-gateway-route-table"
-                                          for h in trace.forward_hops)
+                                          for h in (*trace.forward_hops, *trace.return_hops))
 
 
 def build_analysis(
@@ -438,6 +446,12 @@ def build_analysis(
             if c.component.id.startswith("tgw-rtb-") else c
             for c in forward
         ]
+        if forward and not any(c.component.id.startswith("tgw-rtb-") for c in forward):
+            # only the return path met a route table (a path that ends at the transit gateway): the
+            # detail goes on the path's last component
+            last = forward[-1]
+            forward[-1] = replace(last, additional_details=(
+                *last.additional_details, AdditionalDetail(additional_detail_type=UNIDIRECTIONAL)))
     on_path = {c.component.id for c in forward}
     missing = [rid for rid in must_traverse if rid not in on_path]
     if found and missing:
@@ -483,7 +497,13 @@ def analyse(
                            port=request.port, source_port=request.source_port)
     except ReachError as exc:
         return failed_analysis(base, str(exc))
-    analysis = build_analysis(world, base, path, result, must_traverse)
+    aws = cut(result, request.start_at, request.stop_at)
+    analysis = build_analysis(world, base, path, aws, must_traverse)
+    if aws is not result:  # vpclab's own answer stays the whole trace's
+        analysis = replace(analysis, disposition=result.disposition, findings=tuple(
+            VpclabFinding(code=e.code, message=e.message, component=e.component, direction=e.direction,
+                          fix=e.fix) for e in result.explanations))
+    analysis = replace(analysis, source_address=result.flow.src_ip, destination_address=result.flow.dst_ip)
     return _with_ipv6(world, analysis, path, request)
 
 

@@ -43,6 +43,12 @@ def component(world: World, rid: str) -> AnalysisComponent:
         # attachment, where Reachability Analyzer stops): their own Direct Connect ARNs
         found = world.get(rid)
         return AnalysisComponent(id=rid, arn=own_arn, name=found.name if found is not None else None)
+    if isinstance(own_arn, str) and own_arn.startswith("arn:aws:elasticloadbalancing:"):
+        # load balancers and target groups: their Elastic Load Balancing ARNs and names, as AWS's
+        # findings and paths name them (AWS documents no Id for them; vpclab keeps its own)
+        found = world.get(rid)
+        label = getattr(found, "load_balancer_name", None) or getattr(found, "target_group_name", None)
+        return AnalysisComponent(id=rid, arn=own_arn, name=label)
     if res is None or kind is None:
         return AnalysisComponent(id=rid)
     return AnalysisComponent(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from ...core.errors import AwsError
@@ -45,6 +46,14 @@ mutating("AssociateAddress", result=_associated)
 mutating("DisassociateAddress")
 
 
+def _is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
 @handler("DescribeAddresses")
 def describe_addresses(call: Call) -> dict[str, Any]:
     """By allocation id, by public IP (AWS: ``InvalidAddress.NotFound``), and by Filters."""
@@ -53,6 +62,10 @@ def describe_addresses(call: Call) -> dict[str, Any]:
     if ips:
         have = {a.public_ip for a in items}
         for ip in ips:
+            if not _is_ipv4(ip):
+                # "Error codes for the Amazon EC2 API": InvalidAddress.Malformed, "The specified IP
+                # address is not valid" (the form xx.xx.xx.xx); the message is vpclab's
+                raise AwsError("InvalidAddress.Malformed", f"Invalid IP address '{ip}'.")
             if ip not in have:
                 raise AwsError("InvalidAddress.NotFound", f"Address '{ip}' not found.")
         items = [a for a in items if a.public_ip in set(ips)]

@@ -201,6 +201,8 @@ def analysis_document(world: World, a: NetworkInsightsAnalysis) -> dict[str, Any
         "disposition": a.disposition,
         "findings": [dataclasses.asdict(f) for f in a.findings],
     }
+    if a.source_address is not None:  # the addresses traced (an end named without one: docs/insights.md)
+        extra["addresses"] = {"source": a.source_address, "destination": a.destination_address}
     if a.ipv6_disposition is not None:  # the same ends over IPv6 (AWS analyses IPv4 only)
         extra["ipv6"] = {
             "disposition": a.ipv6_disposition,

@@ -334,7 +334,10 @@ def modify_instance_attribute(call: Call) -> dict[str, Any]:
         if attribute != "sourceDestCheck":
             raise AwsError("UnsupportedOperation", f"The attribute {attribute} is not supported by vpclab.")
         if value is None or value.lower() not in ("true", "false"):
-            raise invalid_parameter_value(f"Value ({value}) for parameter value is invalid.")
+            # "Error codes for the Amazon EC2 API": InvalidInstanceAttributeValue, "The specified
+            # instance attribute value is not valid" (sourceDestCheck takes true or false)
+            raise AwsError("InvalidInstanceAttributeValue",
+                           f"Value ({value}) for parameter value is invalid.")
         params["SourceDestCheck"] = {"Value": value.lower() == "true"}
     call = dc_replace(call, params=params)
     call.cp.call("modify_instance_attribute", control_kwargs(call, "modify_instance_attribute"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from typing import Any
 
+from ...control.security_group import check_rule_id
 from ...core.errors import AwsError, missing_parameter
 from ...model.peering import VpcPeeringConnection
 from ...model.security_group import SecurityGroup, SecurityGroupRule
@@ -336,6 +337,7 @@ describe_handler(
         shape=lambda w, v: security_group_rule(w, v.rule),
         source=_rule_views,
         not_found=("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '{id}' does not exist"),
+        check_id=check_rule_id,
         filters={
             "group-id": lambda w, v: v.rule.group_id,
             "security-group-rule-id": lambda w, v: v.rule.security_group_rule_id,

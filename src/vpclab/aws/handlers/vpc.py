@@ -76,6 +76,7 @@ def disassociate_vpc_cidr_block(call: Call) -> dict[str, Any]:
 
 mutating("AssociateVpcCidrBlock", result=_cidr_association_result)
 mutating("ModifyVpcAttribute")
+mutating("ModifyVpcTenancy", result=lambda call, obj: {"ReturnValue": True})
 
 #: DescribeVpcAttribute's Attribute value → (output member, model field)
 VPC_ATTRIBUTES = {
@@ -133,6 +134,7 @@ SUBNET_FILTERS = {
 }
 
 mutating("CreateSubnet", returns=shapes.subnet, tag_type=Subnet.RESOURCE_TYPE)
+mutating("CreateDefaultSubnet", returns=shapes.subnet)
 mutating("DeleteSubnet")
 mutating("ModifySubnetAttribute")
 
