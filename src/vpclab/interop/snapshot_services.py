@@ -62,7 +62,8 @@ def load_balancers(ld: Loader, regs: list[Region]) -> None:
         )
         if made is None:
             continue
-        ld.name({"Tags": [{"Key": "Name", "Value": lb["LoadBalancerName"]}]}, made.id)
+        # (not named: DescribeLoadBalancers shows no tags, and a load balancer's own name is no
+        # Name tag — a network's names are what the network's own resources are tagged with)
         if lb.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic") == "off" and lb.get(
             "SecurityGroups"
         ):
@@ -103,7 +104,6 @@ def target_groups(ld: Loader, regs: list[Region]) -> None:
         made = ld.call(r, f"TargetGroups[{i}]", "create_target_group", arn_id(tg["TargetGroupArn"]), **params)
         if made is None:
             continue
-        ld.name({"Tags": [{"Key": "Name", "Value": tg["TargetGroupName"]}]}, made.id)
         health = r.per_item.get("TargetHealthDescriptions", {}).get(tg["TargetGroupArn"], {})
         targets = [
             {k: v for k, v in (("id", t["Target"]["Id"]), ("port", t["Target"].get("Port"))) if v is not None}
