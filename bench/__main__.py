@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import advisor, api, control_plane, load, reach, reach_ipv6, soak, terraform
+from . import advisor, api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform
 
 
 def machine() -> str:
@@ -43,6 +43,9 @@ def main() -> int:
         print(line)
     print()
     for line in terraform.report(terraform.run()):  # a 2,000-resource Terraform plan (issue 12)
+        print(line)
+    print()
+    for line in snapshot.report(snapshot.run()):  # an AWS snapshot of AWS-MAX size (issue 12)
         print(line)
     print()
     for line in advisor.report(advisor.run()):  # vpclab cost, 10,000 flows on AWS-MAX (issue 14)

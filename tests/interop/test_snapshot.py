@@ -149,21 +149,26 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_what_is_not_modelled_is_counted_and_the_rest_loads(tmp_path: Path) -> None:
-    out = tmp_path / "vpn"
-    proc = vpclab_cli("export", "describe-json", str(EXAMPLES / "vpn-vgw.yaml"), str(out))
+    """An application load balancer (vpclab models network and Gateway Load Balancers) is counted,
+    and the rest loads."""
+    out = tmp_path / "alb"
+    proc = vpclab_cli("export", "describe-json", str(EXAMPLES / "two-peered-vpcs.yaml"), str(out))
     assert proc.returncode == 0, proc.stderr
+    f = next(out.glob("aws_configs/*/*/DescribeLoadBalancers.json"))
+    arn = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef"
+    f.write_text(
+        json.dumps(
+            {"LoadBalancers": [{"LoadBalancerArn": arn, "LoadBalancerName": "web", "Type": "application"}]}
+        )
+    )
     loaded = vpclab.load(out)
-    assert loaded.report.not_loaded["VpnConnections"] == 2
-    assert "not loaded (vpclab does not model it yet): 1 VpnGateways" in loaded.report.lines()
-    # the route to the (not loaded) VPN gateway is reported with its file and JSON path
-    assert any(
-        "DescribeRouteTables.json: $.RouteTables[" in p and "InvalidGatewayID.NotFound" in p
-        for p in loaded.report.problems
-    ), loaded.report.problems
-    assert loaded.resource("app-server").id.startswith("i-")
+    assert dict(loaded.report.not_loaded) == {"LoadBalancers (application)": 1}
+    assert "not loaded (vpclab does not model it yet): 1 LoadBalancers (application)" in loaded.report.lines()
+    assert loaded.report.problems == []
+    assert loaded.resource("app-web").id.startswith("subnet-")
     proc = vpclab_cli("show", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "VpnConnections" in proc.stderr and "1 problem(s), 5 item(s) not loaded" in proc.stderr
+    assert "LoadBalancers (application)" in proc.stderr and "1 item(s) not loaded" in proc.stderr
 
 
 def _copy(src: Path, dst: Path) -> Path:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import NetworkInterface
 from ..model.network_acl import NetworkAcl
+from ..model.regions import lab_zone_name, zone
 from ..model.route_table import RouteTable
 from ..model.security_group import SecurityGroup
+from . import snapshot_dx as dx
+from . import snapshot_kinds as kinds
+from . import snapshot_services as services
 from . import snapshot_tgw as tgw
 from .snapshot_load import ROUTE_TARGETS, Loader, _snake, _tags
 from .snapshot_read import Region
@@ -21,47 +26,59 @@ from .snapshot_read import Region
 def build(ld: Loader, regs: list[Region]) -> None:
     vpcs(ld, regs)
     subnets(ld, regs)
+    kinds.ipv6_blocks(ld, regs)
     internet_gateways(ld, regs)
+    kinds.egress_only_internet_gateways(ld, regs)
     addresses(ld, regs)
+    kinds.prefix_lists(ld, regs)  # before the rules and routes that name them
+    tgw.transit_gateways(ld, regs)  # gateways and their route tables
+    kinds.resource_shares(ld, regs)  # shared subnets, TGWs, prefix lists: before participants use them
     security_groups(ld, regs)
     network_acls(ld, regs)
     route_tables(ld, regs)
     peerings(ld, regs)
     security_group_rules(ld, regs)  # after peerings: a rule may name a peer VPC's group
-    tgw.transit_gateways(ld, regs)  # gateways, their route tables, VPC attachments
+    tgw.vpc_attachments(ld, regs)
+    kinds.customer_gateways(ld, regs)
+    kinds.vpn_gateways(ld, regs)  # and their VPC attachments
+    kinds.vpn_connections(ld, regs)  # on a VGW or a TGW (its VPN attachment), static routes
+    kinds.tgw_peerings(ld, regs)
+    dx.direct_connect(ld, regs)  # gateways, associations (TGW attachments), connections, interfaces
     tgw.transit_gateway_tables(ld, regs)  # associations, propagations, static routes
     nat_gateways(ld, regs)
     network_interfaces(ld, regs)
     instances(ld, regs)
+    services.load_balancers(ld, regs)
+    services.target_groups(ld, regs)  # targets (instances exist), listeners
+    services.endpoint_services(ld, regs)
+    services.vpc_endpoints(ld, regs)  # gateway endpoints add their own routes
     routes(ld, regs)
+    kinds.route_propagation(ld, regs)
 
 
-def _main_table(r: Region, vpc_id: str) -> str | None:
-    return next(
-        (
-            t["RouteTableId"]
-            for t in r.items.get("RouteTables", [])
-            if t.get("VpcId") == vpc_id and any(a.get("Main") for a in t.get("Associations", []))
-        ),
-        None,
-    )
-
-
-def _default(r: Region, key: str, vpc_id: str, test: str, value: Any, member: str) -> str | None:
-    return next(
-        (x[member] for x in r.items.get(key, []) if x.get("VpcId") == vpc_id and x.get(test) == value), None
-    )
+def _defaults(r: Region) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Each VPC's main route table, default security group and default network ACL, by VPC id (one
+    pass over the Region's files, not one per VPC: AWS-MAX has 5,000 VPCs)."""
+    main: dict[str, str] = {}
+    for t in r.items.get("RouteTables", []):
+        if any(a.get("Main") for a in t.get("Associations", [])):
+            main.setdefault(t.get("VpcId", ""), t["RouteTableId"])
+    sg: dict[str, str] = {}
+    for g in r.items.get("SecurityGroups", []):
+        if g.get("GroupName") == "default":
+            sg.setdefault(g.get("VpcId", ""), g["GroupId"])
+    acl: dict[str, str] = {}
+    for x in r.items.get("NetworkAcls", []):
+        if x.get("IsDefault") is True:
+            acl.setdefault(x.get("VpcId", ""), x["NetworkAclId"])
+    return {v: (main.get(v), sg.get(v), acl.get(v)) for v in {*main, *sg, *acl}}
 
 
 def vpcs(ld: Loader, regs: list[Region]) -> None:
-    for r, i, v in ld.each(regs, "Vpcs"):
+    defaults = {r.folder: _defaults(r) for r in regs}
+    for r, i, v in ld.each(regs, "Vpcs", "VpcId"):
         vid = v["VpcId"]
-        pins = (
-            vid,
-            _main_table(r, vid),
-            _default(r, "SecurityGroups", vid, "GroupName", "default", "GroupId"),
-            _default(r, "NetworkAcls", vid, "IsDefault", True, "NetworkAclId"),
-        )
+        pins = (vid, *defaults[r.folder].get(vid, (None, None, None)))
         vpc = ld.call(
             r,
             f"Vpcs[{i}]",
@@ -89,9 +106,20 @@ def vpcs(ld: Loader, regs: list[Region]) -> None:
                 ld.name({"Tags": [{"Key": "Name", "Value": f"{_tags(v).get('Name', vid)}/main"}]}, rt.id)
 
 
+def _zone(s: dict[str, Any]) -> dict[str, str]:
+    """The subnet's zone: by zone id when vpclab knows it (zone names are each account's own
+    lettering: AWS maps them per account, so only the id names the same zone in every account),
+    else by the name the owner sees, translated to vpclab's lab name."""
+    if s.get("AvailabilityZoneId") and zone(s["AvailabilityZoneId"]) is not None:
+        return {"availability_zone_id": s["AvailabilityZoneId"]}
+    if s.get("AvailabilityZone"):
+        return {"availability_zone": lab_zone_name(s.get("OwnerId", ""), s["AvailabilityZone"])}
+    return {}
+
+
 def subnets(ld: Loader, regs: list[Region]) -> None:
-    for r, i, s in ld.each(regs, "Subnets"):
-        zone = {"availability_zone": s["AvailabilityZone"]} if s.get("AvailabilityZone") else {}
+    for r, i, s in ld.each(regs, "Subnets", "SubnetId"):
+        zone = _zone(s)
         sub = ld.call(
             r,
             f"Subnets[{i}]",
@@ -117,7 +145,7 @@ def subnets(ld: Loader, regs: list[Region]) -> None:
 
 
 def internet_gateways(ld: Loader, regs: list[Region]) -> None:
-    for r, i, g in ld.each(regs, "InternetGateways"):
+    for r, i, g in ld.each(regs, "InternetGateways", "InternetGatewayId"):
         if (
             ld.call(
                 r, f"InternetGateways[{i}]", "create_internet_gateway", g["InternetGatewayId"], tags=_tags(g)
@@ -137,7 +165,7 @@ def internet_gateways(ld: Loader, regs: list[Region]) -> None:
 
 
 def addresses(ld: Loader, regs: list[Region]) -> None:
-    for r, i, a in ld.each(regs, "Addresses"):
+    for r, i, a in ld.each(regs, "Addresses", "AllocationId"):
         if (
             a.get("AllocationId")
             and ld.call(
@@ -149,7 +177,7 @@ def addresses(ld: Loader, regs: list[Region]) -> None:
 
 
 def security_groups(ld: Loader, regs: list[Region]) -> None:
-    for r, i, g in ld.each(regs, "SecurityGroups"):
+    for r, i, g in ld.each(regs, "SecurityGroups", "GroupId"):
         if g.get("GroupName") == "default" and g["GroupId"] in ld.world:
             ld.name(g, g["GroupId"])
             continue
@@ -199,7 +227,7 @@ def permission(p: dict[str, Any]) -> dict[str, Any]:
 
 def security_group_rules(ld: Loader, regs: list[Region]) -> None:
     """Each group's rules become exactly the snapshot's: what CreateSecurityGroup added is revoked."""
-    for r, i, g in ld.each(regs, "SecurityGroups"):
+    for r, i, g in ld.each(regs, "SecurityGroups", "GroupId"):
         sg = ld.world.get(g["GroupId"], SecurityGroup)
         if sg is None:
             continue
@@ -214,19 +242,30 @@ def security_group_rules(ld: Loader, regs: list[Region]) -> None:
                     group_id=sg.id,
                     security_group_rule_ids=have,
                 )
-            for j, p in enumerate(g.get(key, [])):
+            perms = [permission(p) for p in g.get(key, [])]
+            # all of a direction's permissions in one call (AWS applies them together, or none); when
+            # AWS's rules refuse one, each is made alone so the report names the one refused
+            if len(perms) > 1 and ld.quiet_call(
+                r,
+                f"authorize_security_group_{direction}",
+                account=sg.owner_id,
+                group_id=sg.id,
+                ip_permissions=perms,
+            ):
+                continue
+            for j, perm in enumerate(perms):
                 ld.call(
                     r,
                     f"SecurityGroups[{i}].{key}[{j}]",
                     f"authorize_security_group_{direction}",
                     account=sg.owner_id,
                     group_id=sg.id,
-                    ip_permissions=[permission(p)],
+                    ip_permissions=[perm],
                 )
 
 
 def network_acls(ld: Loader, regs: list[Region]) -> None:
-    for r, i, a in ld.each(regs, "NetworkAcls"):
+    for r, i, a in ld.each(regs, "NetworkAcls", "NetworkAclId"):
         aid = a["NetworkAclId"]
         if (
             not (a.get("IsDefault") and aid in ld.world)
@@ -245,7 +284,7 @@ def network_acls(ld: Loader, regs: list[Region]) -> None:
         ld.name(a, aid)
         acl = ld.world.get(aid, NetworkAcl)
         for e in list(acl.entries if acl is not None else ()):
-            if e.rule_number != 32767:
+            if e.rule_number < 32767:  # the catch-all denies (32767 IPv4, 32768 IPv6) are AWS's
                 ld.call(
                     r,
                     f"NetworkAcls[{i}]",
@@ -255,7 +294,7 @@ def network_acls(ld: Loader, regs: list[Region]) -> None:
                     egress=e.egress,
                 )
         for j, e in enumerate(a.get("Entries", [])):
-            if e.get("RuleNumber") == 32767:
+            if e.get("RuleNumber", 0) >= 32767:
                 continue
             params: dict[str, Any] = {
                 "network_acl_id": aid,
@@ -276,7 +315,7 @@ def network_acls(ld: Loader, regs: list[Region]) -> None:
                     "code": e["IcmpTypeCode"]["Code"],
                 }
             ld.call(r, f"NetworkAcls[{i}].Entries[{j}]", "create_network_acl_entry", **params)
-    for r, i, a in ld.each(regs, "NetworkAcls"):  # associations, once every ACL exists
+    for r, i, a in ld.each(regs, "NetworkAcls", "NetworkAclId"):  # associations, once every ACL exists
         for j, assoc in enumerate(a.get("Associations", [])):
             current = next(
                 (
@@ -298,7 +337,7 @@ def network_acls(ld: Loader, regs: list[Region]) -> None:
 
 
 def route_tables(ld: Loader, regs: list[Region]) -> None:
-    for r, i, t in ld.each(regs, "RouteTables"):
+    for r, i, t in ld.each(regs, "RouteTables", "RouteTableId"):
         tid = t["RouteTableId"]
         if (
             tid not in ld.world
@@ -362,7 +401,7 @@ def peerings(ld: Loader, regs: list[Region]) -> None:
 
 
 def nat_gateways(ld: Loader, regs: list[Region]) -> None:
-    for r, i, n in ld.each(regs, "NatGateways"):
+    for r, i, n in ld.each(regs, "NatGateways", "NatGatewayId"):
         if n.get("State") in ("deleted", "deleting", "failed"):
             continue
         addr = (n.get("NatGatewayAddresses") or [{}])[0]
@@ -395,7 +434,7 @@ def _groups(x: dict[str, Any]) -> list[str]:
 
 def network_interfaces(ld: Loader, regs: list[Region]) -> None:
     """Interfaces a user made (not an instance's primary one, not one AWS made for a service)."""
-    for r, i, e in ld.each(regs, "NetworkInterfaces"):
+    for r, i, e in ld.each(regs, "NetworkInterfaces", "NetworkInterfaceId"):
         att = e.get("Attachment") or {}
         if (
             e["NetworkInterfaceId"] in ld.world
@@ -438,7 +477,7 @@ def _image(ld: Loader, r: Region, image_id: str) -> str:
 
 
 def instances(ld: Loader, regs: list[Region]) -> None:
-    for r, i, inst in ld.each(regs, "Instances"):
+    for r, i, inst in ld.each(regs, "Instances", "InstanceId"):
         if inst.get("State", {}).get("Name") in ("terminated", "shutting-down"):
             continue
         nics = sorted(
@@ -480,7 +519,9 @@ def instances(ld: Loader, regs: list[Region]) -> None:
                 instance_id=inst["InstanceId"],
                 source_dest_check=False,
             )
-    for r, i, e in ld.each(regs, "NetworkInterfaces"):  # Elastic IPs on loaded interfaces
+    for r, i, e in ld.each(
+        regs, "NetworkInterfaces", "NetworkInterfaceId"
+    ):  # Elastic IPs on loaded interfaces
         alloc = (e.get("Association") or {}).get("AllocationId")
         eni = ld.world.get(e["NetworkInterfaceId"], NetworkInterface)
         if alloc and eni is not None and alloc in ld.world and not e.get("RequesterManaged"):
@@ -494,7 +535,7 @@ def instances(ld: Loader, regs: list[Region]) -> None:
 
 
 def routes(ld: Loader, regs: list[Region]) -> None:
-    for r, i, t in ld.each(regs, "RouteTables"):
+    for r, i, t in ld.each(regs, "RouteTables", "RouteTableId"):
         if t["RouteTableId"] not in ld.world:
             continue
         for j, route in enumerate(t.get("Routes", [])):
@@ -512,6 +553,13 @@ def routes(ld: Loader, regs: list[Region]) -> None:
             target = next(({ROUTE_TARGETS[k]: route[k]} for k in ROUTE_TARGETS if k in route), None)
             if target is None and gw.startswith(("igw-", "vgw-")):
                 target = {"gateway_id": gw}
+            endpoint = ld.world.get(gw, VpcEndpoint) if gw.startswith("vpce-") else None
+            if (
+                target is None
+                and endpoint is not None
+                and endpoint.vpc_endpoint_type == "GatewayLoadBalancer"
+            ):
+                target = {"vpc_endpoint_id": gw}
             if target is None or where is None:
                 if not gw.startswith("vpce-"):  # a gateway endpoint's routes belong to the endpoint
                     ld.report.not_loaded["RouteTables[].Routes (target not modelled)"] += 1

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,25 @@ LOADED = (
     "TransitGateways",
     "TransitGatewayRouteTables",
     "TransitGatewayVpcAttachments",
+    "TransitGatewayPeeringAttachments",
+    "EgressOnlyInternetGateways",
+    "PrefixLists",
+    "resourceShares",
+    "CustomerGateways",
+    "VpnGateways",
+    "VpnConnections",
+    "LoadBalancers",
+    "TargetGroups",
+    "ServiceConfigurations",
+    "VpcEndpoints",
+    "directConnectGateways",
+    "connections",
+    "virtualInterfaces",
 )
 #: the describe files of the loaded keys: a Region folder without one of them is partial
 LOADED_FILES = tuple(op.file for op in OPS if op.key in (*LOADED, "Reservations"))
 #: keys that only repeat what a loaded key holds (rules of loaded groups, reservations of instances)
-DERIVED = ("SecurityGroupRules", "Reservations")
+DERIVED = ("SecurityGroupRules", "Reservations", "resources", "resourceShareAssociations")
 #: route targets (the Route member) → CreateRoute's parameter
 ROUTE_TARGETS = {
     "NatGatewayId": "nat_gateway_id",
@@ -64,17 +79,21 @@ ROUTE_TARGETS = {
 
 
 class PinnedIds(IdGenerator):
-    """The World's id generator, answering pinned ids (by prefix) before drawing fresh ones."""
+    """The World's id generator, answering pinned ids (by prefix) before drawing fresh ones, and
+    pinned hex draws (an Amazon-provided IPv6 block is drawn from ``hex``) before random ones."""
 
     def __init__(self, inner: IdGenerator) -> None:
         self.inner = inner
         self.pins: dict[str, list[str]] = {}
+        self.hexes: list[str] = []
 
     def new(self, kind: str) -> str:
         queue = self.pins.get(ID_PREFIXES.get(kind, ""))
         return queue.pop(0) if queue else self.inner.new(kind)
 
     def hex(self, digits: int) -> str:
+        if self.hexes and len(self.hexes[0]) == digits:
+            return self.hexes.pop(0)
         return self.inner.hex(digits)
 
 
@@ -102,6 +121,7 @@ class SnapshotNetwork(Network):
     report: Report = field(default_factory=Report)
 
 
+@cache  # the same few hundred member names, millions of times on AWS-MAX
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
@@ -135,6 +155,7 @@ class Loader:
             yield
         finally:
             self.pinned.pins.clear()
+            self.pinned.hexes.clear()
 
     def call(
         self,
@@ -156,6 +177,15 @@ class Loader:
             )
             return None
 
+    def quiet_call(self, r: Region, action: str, *, account: str | None = None, **params: Any) -> bool:
+        """One ControlPlane action, nothing pinned; whether it was made (a refusal is not reported:
+        the caller makes the calls again one by one, which report it)."""
+        try:
+            self.cp(account or r.account, r.region).call(action, params)
+        except AwsError:
+            return False
+        return True
+
     def name(self, item: dict[str, Any], rid: str) -> None:
         name = _tags(item).get("Name")
         if name and name not in self.net.ids:
@@ -163,9 +193,19 @@ class Loader:
         elif name and self.net.ids.get(name) != rid:
             self.net.ids.pop(name, None)  # two resources share the Name tag: neither gets it (ids work)
 
-    def each(self, regs: list[Region], key: str) -> Iterator[tuple[Region, int, dict[str, Any]]]:
+    def each(
+        self, regs: list[Region], key: str, unique: str | None = None
+    ) -> Iterator[tuple[Region, int, dict[str, Any]]]:
+        """Every item of ``key`` in every Region; with ``unique`` (the item's id member), an item seen
+        already in another account's files (a shared VPC's subnets, seen by owner and participant)
+        only once."""
+        seen: set[str] = set()
         for r in regs:
             for i, item in enumerate(r.items.get(key, [])):
+                if unique is not None:
+                    if item.get(unique) in seen:
+                        continue
+                    seen.add(item.get(unique, ""))
                 yield r, i, item
 
 
@@ -187,8 +227,12 @@ def load_snapshot(path: str | Path) -> SnapshotNetwork:
         for f in r.unread:
             ld.report.unread_files[f] += 1
         for key, items in r.items.items():
-            if key == "TransitGatewayAttachments":  # VPC attachments are loaded (from their own call)
-                items = [x for x in items if x.get("ResourceType") != "vpc"]
+            if key == "TransitGatewayAttachments":  # each kind is loaded with what it attaches
+                items = [
+                    x
+                    for x in items
+                    if x.get("ResourceType") not in ("vpc", "peering", "vpn", "direct-connect-gateway")
+                ]
             if key == "PrefixLists":  # AWS's own lists (S3, DynamoDB) come with every Region
                 items = [x for x in items if x.get("OwnerId") != "AWS"]
             if items and key not in LOADED and key not in DERIVED:

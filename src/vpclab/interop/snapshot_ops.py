@@ -53,8 +53,13 @@ OPS: tuple[Op, ...] = (
     Op("ec2", "DescribeVpnGateways", "VpnGateways"),
     Op("ec2", "DescribeVpnConnections", "VpnConnections"),
     Op("ram", "GetResourceShares", "resourceShares"),
+    Op("ram", "ListResources", "resources"),
+    Op("ram", "GetResourceShareAssociations", "resourceShareAssociations"),
     Op("elbv2", "DescribeLoadBalancers", "LoadBalancers"),
     Op("elbv2", "DescribeTargetGroups", "TargetGroups"),
+    Op("directconnect", "DescribeDirectConnectGateways", "directConnectGateways"),
+    Op("directconnect", "DescribeConnections", "connections"),
+    Op("directconnect", "DescribeVirtualInterfaces", "virtualInterfaces"),
 )
 
 #: calls made once per item of another call (the item's id as the named parameter)
@@ -73,6 +78,31 @@ PER_ITEM: tuple[tuple[Op, str, str, str], ...] = (
         "TransitGatewayRouteTableId",
     ),
     (Op("ec2", "GetManagedPrefixListEntries", "Entries"), "PrefixLists", "PrefixListId", "PrefixListId"),
+    (
+        Op("ec2", "DescribeVpcEndpointServicePermissions", "AllowedPrincipals"),
+        "ServiceConfigurations",
+        "ServiceId",
+        "ServiceId",
+    ),
+    (
+        Op("directconnect", "DescribeDirectConnectGatewayAssociations", "directConnectGatewayAssociations"),
+        "directConnectGateways",
+        "directConnectGatewayId",
+        "directConnectGatewayId",
+    ),
+    (Op("elbv2", "DescribeListeners", "Listeners"), "LoadBalancers", "LoadBalancerArn", "LoadBalancerArn"),
+    (
+        Op("elbv2", "DescribeLoadBalancerAttributes", "Attributes"),
+        "LoadBalancers",
+        "LoadBalancerArn",
+        "LoadBalancerArn",
+    ),
+    (
+        Op("elbv2", "DescribeTargetHealth", "TargetHealthDescriptions"),
+        "TargetGroups",
+        "TargetGroupArn",
+        "TargetGroupArn",
+    ),
     # a transit gateway route table's static routes: AWS offers no Describe/Get/List for them, and
     # SearchTransitGatewayRoutes only reads (the one read-only call not named Describe/Get/List)
     (
@@ -83,9 +113,12 @@ PER_ITEM: tuple[tuple[Op, str, str, str], ...] = (
     ),
 )
 
-#: extra parameters a call needs (GetResourceShares requires resourceOwner)
+#: extra parameters a call needs (GetResourceShares and ListResources require resourceOwner; the
+#: share associations read are the principals: a share's resources come from ListResources)
 PARAMS: dict[str, dict[str, object]] = {
     "GetResourceShares": {"resourceOwner": "SELF"},
+    "ListResources": {"resourceOwner": "SELF"},
+    "GetResourceShareAssociations": {"associationType": "PRINCIPAL"},
     "SearchTransitGatewayRoutes": {"Filters": [{"Name": "type", "Values": ["static"]}]},
 }
 

@@ -37,13 +37,23 @@ def _names(m: Mapper, inst: Instance, attr: str, kinds: tuple[str, ...]) -> list
     return names
 
 
+def _service(m: Mapper, inst: Instance) -> Topo:
+    """An AWS service by name, or an ``aws_vpc_endpoint_service`` of the plan (its ``service_name``,
+    unknown until apply, referenced in the configuration)."""
+    if inst.values.get("service_name") is None:
+        svc = m.ref(inst, "service_name", ("aws_vpc_endpoint_service",), required=False)
+        if svc is not None:
+            return {"endpoint_service": svc.name}
+    return {"service": m.value(inst, "service_name")}
+
+
 def vpc_endpoint(m: Mapper, inst: Instance) -> None:
     v = m.in_vpc(inst)
     kind = str(inst.values.get("vpc_endpoint_type") or "Gateway").lower()
     if kind not in TYPES:
         raise m.fail(inst, "vpc_endpoint_type", f"vpc_endpoint_type {kind} is not one vpclab imports")
     spec: Topo = {
-        "service": m.value(inst, "service_name"),
+        **_service(m, inst),
         "type": TYPES[kind],
         "route_tables": _names(m, inst, "route_table_ids", ("aws_route_table", "aws_default_route_table")),
         "subnets": _names(m, inst, "subnet_ids", ("aws_subnet",)),

@@ -35,6 +35,7 @@ class Mapper:
                 self.by_id[rid] = inst
         self.topo: Topo = {"region": doc.region or "us-east-1", "vpcs": {}}
         self.vpc_of: dict[str, str] = {}  # resource name → its VPC's (a TGW part's: its TGW's) name
+        self.behind: dict[str, str] = {}  # load balancer name → the endpoint service in front of it
 
     # -- errors and references ---------------------------------------------------------------
     def fail(self, inst: Instance, attr: str, message: str) -> TerraformError:

@@ -104,9 +104,24 @@ def _table(m: Mapper, inst: Instance) -> Topo:
     return m.topo["transit_gateways"][m.vpc_of[rt.name]]["route_tables"][rt.name]
 
 
+#: what a ``transit_gateway_attachment_id`` may name: a VPC or peering attachment, a VPN connection
+#: (its ``transit_gateway_attachment_id`` attribute; the topology names its attachment by the
+#: connection), a peering attachment's accepter (the same attachment)
+ATTACHMENTS = (
+    "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_ec2_transit_gateway_peering_attachment",
+    "aws_ec2_transit_gateway_peering_attachment_accepter",
+    "aws_vpn_connection",
+)
+
+
 def _attachment(m: Mapper, inst: Instance) -> str:
-    att = m.ref(inst, "transit_gateway_attachment_id", ("aws_ec2_transit_gateway_vpc_attachment",))
+    att = m.ref(inst, "transit_gateway_attachment_id", ATTACHMENTS)
     assert att is not None
+    if att.type == "aws_ec2_transit_gateway_peering_attachment_accepter":
+        peering = m.ref(att, "transit_gateway_attachment_id", ("aws_ec2_transit_gateway_peering_attachment",))
+        assert peering is not None
+        return peering.name
     return att.name
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import terraform_endpoints as endpoints
+from . import terraform_lb as lb
+from . import terraform_links as links
 from . import terraform_tgw as tgw
 from .terraform import Instance
 from .terraform_map import Mapper, Topo, Translator
@@ -80,9 +82,11 @@ def nat_gateway(m: Mapper, inst: Instance) -> None:
     m.section(v, "nat_gateways")[inst.name] = spec
 
 
-#: a route's target attribute → (the resource types it may name, the topology's spelling)
+#: a route's target attribute → (the resource types it may name, the topology's spelling; a
+#: ``gateway_id`` naming an ``aws_vpn_gateway`` is ``vgw``)
 ROUTE_TARGETS: dict[str, tuple[tuple[str, ...], str]] = {
-    "gateway_id": (("aws_internet_gateway",), "igw"),
+    "gateway_id": (("aws_internet_gateway", "aws_vpn_gateway"), "igw"),
+    "vpc_endpoint_id": (("aws_vpc_endpoint",), "vpce:{}"),
     "nat_gateway_id": (("aws_nat_gateway",), "nat:{}"),
     "vpc_peering_connection_id": (("aws_vpc_peering_connection",), "pcx:{}"),
     "transit_gateway_id": (("aws_ec2_transit_gateway",), "tgw:{}"),
@@ -113,6 +117,8 @@ def _route(
         ):
             target = m.ref(inst, key, kinds, value=route.get(key) or None, expr=sub_expr)
             assert target is not None
+            if target.type == "aws_vpn_gateway":
+                return str(dest), "vgw"
             return str(dest), spelling.format(target.name)
     raise m.fail(inst, attr, f"the route to {dest} has no target vpclab imports")
 
@@ -142,6 +148,9 @@ def route_table(m: Mapper, inst: Instance, main: bool = False) -> None:
     spec: Topo = {"tags": m.tags(inst), "subnets": [], "routes": {}}
     if main:
         spec["main"] = True
+    configured = (m.doc.config.get(inst.config) or {}).get("expressions") or {}
+    if inst.values.get("propagating_vgws") or (configured.get("propagating_vgws") or {}).get("references"):
+        spec["propagate_vgw"] = True  # the VPC's VPN gateway propagates its routes here
     exprs = _blocks(m, inst, "route")
     for i, route in enumerate(inst.values.get("route") or []):
         key = "cidr_block" if route.get("cidr_block") else "ipv6_cidr_block"
@@ -405,38 +414,110 @@ def eip_association(m: Mapper, inst: Instance, attr: str = "allocation_id") -> N
         raise m.fail(inst, "", "an Elastic IP association names neither an instance nor a network interface")
 
 
+def main_route_table_association(m: Mapper, inst: Instance) -> None:
+    """``aws_main_route_table_association``: the table becomes the VPC's main one. vpclab builds it as
+    the main table itself (its routes in the table AWS made with the VPC): the same routes serve
+    the same subnets, which is what reachability reads."""
+    vpc = m.ref(inst, "vpc_id", ("aws_vpc",))
+    rt = m.ref(inst, "route_table_id", ("aws_route_table",))
+    assert vpc is not None and rt is not None
+    tables = m.section(m.vpc(vpc.name), "route_tables")
+    other = next((name for name, t in tables.items() if t.get("main") and name != rt.name), None)
+    if other is not None or rt.name not in tables:
+        raise m.fail(
+            inst, "route_table_id", f"the VPC's main route table is {other or 'in another VPC'} already"
+        )
+    tables[rt.name]["main"] = True
+
+
+def default_security_group(m: Mapper, inst: Instance) -> None:
+    """``aws_default_security_group``: Terraform removes AWS's default rules and sets the listed
+    ones (provider docs); vpclab's topology keeps them on a ``default`` group, so they must be listed."""
+    security_group(m, inst)
+    spec = m.vpc(m.vpc_of[inst.name])["security_groups"][inst.name]
+    spec["default"] = True
+    spec["replace_rules"] = True
+
+
+def default_network_acl(m: Mapper, inst: Instance) -> None:
+    """``aws_default_network_acl``: the VPC's default ACL with exactly the listed rules (Terraform
+    removes AWS's defaults, provider docs) and its ``subnet_ids``."""
+    vpc = m.ref(inst, "default_network_acl_id", ("aws_vpc",))
+    assert vpc is not None
+    m.vpc_of[inst.name] = vpc.name
+    spec: Topo = {
+        "default": True,
+        "replace_rules": True,
+        "tags": m.tags(inst),
+        "subnets": [],
+        "ingress": {},
+        "egress": {},
+    }
+    for i, sid in enumerate(inst.values.get("subnet_ids") or []):
+        sub = m.ref(inst, f"subnet_ids[{i}]", ("aws_subnet",), value=sid)
+        assert sub is not None
+        spec["subnets"].append(sub.name)
+    for direction in ("ingress", "egress"):
+        for rule in inst.values.get(direction) or []:
+            spec[direction][int(rule["rule_no"])] = _acl_rule(rule)
+    m.section(m.vpc(vpc.name), "network_acls")[inst.name] = spec
+
+
 #: every type vpclab imports, in translation order (what a resource refers to comes first)
 ORDER: dict[str, Translator] = {
     "aws_vpc": vpc,
     "aws_vpc_ipv4_cidr_block_association": cidr_association,
+    "aws_vpc_ipv6_cidr_block_association": links.ipv6_cidr_association,
     "aws_subnet": subnet,
     "aws_internet_gateway": internet_gateway,
+    "aws_customer_gateway": links.customer_gateway,
+    "aws_vpn_gateway": links.vpn_gateway,
+    "aws_vpn_gateway_attachment": links.vpn_gateway_attachment,
     "aws_egress_only_internet_gateway": endpoints.egress_only_internet_gateway,
     "aws_eip": elastic_ip,
     "aws_nat_gateway": nat_gateway,
     "aws_vpc_peering_connection": peering,
     "aws_vpc_peering_connection_accepter": peering_accepter,
+    "aws_vpc_peering_connection_options": links.peering_connection_options,
     "aws_ec2_transit_gateway": tgw.transit_gateway,
     "aws_ec2_transit_gateway_vpc_attachment": tgw.vpc_attachment,
+    "aws_ec2_transit_gateway_peering_attachment": links.tgw_peering_attachment,
+    "aws_ec2_transit_gateway_peering_attachment_accepter": links.tgw_peering_accepter,
+    "aws_vpn_connection": links.vpn_connection,
+    "aws_vpn_connection_route": links.vpn_connection_route,
+    "aws_dx_gateway": links.dx_gateway,
+    "aws_dx_gateway_association": links.dx_gateway_association,
+    "aws_ram_resource_share": links.ram_resource_share,
+    "aws_ram_resource_association": links.ram_resource_association,
+    "aws_ram_principal_association": links.ram_principal_association,
     "aws_ec2_transit_gateway_route_table": tgw.route_table,
     "aws_ec2_transit_gateway_route_table_association": tgw.association,
     "aws_ec2_transit_gateway_route_table_propagation": tgw.propagation,
     "aws_ec2_transit_gateway_route": tgw.route,
     "aws_security_group": security_group,
+    "aws_default_security_group": default_security_group,
     "aws_security_group_rule": security_group_rule,
     "aws_vpc_security_group_ingress_rule": vpc_security_group_rule("ingress"),
     "aws_vpc_security_group_egress_rule": vpc_security_group_rule("egress"),
     "aws_network_acl": network_acl,
+    "aws_default_network_acl": default_network_acl,
     "aws_network_acl_rule": network_acl_rule,
     "aws_network_acl_association": network_acl_association,
     "aws_route_table": route_table,
     "aws_default_route_table": default_route_table,
     "aws_route": route,
     "aws_route_table_association": route_table_association,
+    "aws_main_route_table_association": main_route_table_association,
+    "aws_vpn_gateway_route_propagation": links.vpn_gateway_route_propagation,
     "aws_instance": instance,
     "aws_network_interface": network_interface,
     "aws_eip_association": eip_association,
     "aws_eip#association": eip_association,  # an aws_eip's own instance / network_interface
+    "aws_lb_listener": lb.lb_part,
+    "aws_lb_target_group": lb.lb_part,
+    "aws_lb_target_group_attachment": lb.lb_part,
+    "aws_vpc_endpoint_service": lb.endpoint_service,
+    "aws_lb": lb.load_balancer,  # after the services: each load balancer is part of one
     "aws_vpc_endpoint": endpoints.vpc_endpoint,
     "aws_vpc_endpoint_route_table_association": endpoints.route_table_association,
     "aws_vpc_endpoint_subnet_association": endpoints.subnet_association,

@@ -482,4 +482,9 @@ def association_of(world: World, attachment_id: str,
 
 def attachments_of(world: World, tgw_id: str) -> list[TransitGatewayAttachment]:
     """The gateway's live attachments (peering attachments on either side)."""
-    return [a for a in world.all(TransitGatewayAttachment) if a.live and tgw_id in a.transit_gateway_ids]
+    # (the gateway ids compared first, as plain attributes: a quota check per new attachment walks
+    # every attachment, 5,000 on one AWS-MAX gateway)
+    return [a for a in world.all(TransitGatewayAttachment)
+            if (a.transit_gateway_id == tgw_id
+                or (a.peer_transit_gateway_id == tgw_id and a.resource_type == "peering"))
+            and a.state not in GONE_STATES]

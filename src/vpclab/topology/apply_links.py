@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 from ..model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
@@ -201,6 +203,16 @@ def create_vpn_connection(a: Applier, d: Decl) -> None:
 
 
 # -- PrivateLink -----------------------------------------------------------------------------------
+def elb_name(text: str) -> str:
+    """A load balancer or target group name made from a topology name: AWS allows up to 32
+    alphanumerics and hyphens, not at either end; other characters (a Terraform address's ``.`` and
+    ``_``) become hyphens, and a longer name keeps its first 23 characters and a hash of the rest."""
+    name = re.sub(r"[^A-Za-z0-9-]", "-", text).strip("-") or "lb"
+    if len(name) > 32:
+        name = f"{name[:23].rstrip('-')}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return name
+
+
 def create_endpoint_service(a: Applier, d: Decl) -> None:
     nlb = d.spec.nlb
     if nlb is None:
@@ -211,7 +223,7 @@ def create_endpoint_service(a: Applier, d: Decl) -> None:
     subnets, targets, groups = a.ids(nlb.subnets), a.ids(nlb.targets), a.ids(nlb.groups)
     if subnets is None or targets is None or groups is None:
         return
-    lb_name = f"{d.name}-nlb"
+    lb_name = elb_name(f"{d.name}-nlb")
     lb = a.call(d, "create_load_balancer", ("nlb",), name=lb_name, subnets=subnets, type="network",
                 scheme="internal", ip_address_type=nlb.ip_address_type, tags=a.tags(f"{d.name}/nlb", {}),
                 security_groups=groups or None, what=f"{d.label} load balancer")
@@ -229,8 +241,8 @@ def create_endpoint_service(a: Applier, d: Decl) -> None:
     vpc_id = a.id(a.plan.decls[nlb.subnets[0]].vpc) if nlb.subnets else None
     for port in nlb.listeners:
         what = f"{d.label} listener {port}"
-        tg = a.call(d, "create_target_group", ("nlb", "listeners"), name=f"{d.name}-{port}", protocol="TCP",
-                    port=port, vpc_id=vpc_id, target_type="instance", what=what)
+        tg = a.call(d, "create_target_group", ("nlb", "listeners"), name=elb_name(f"{d.name}-{port}"),
+                    protocol="TCP", port=port, vpc_id=vpc_id, target_type="instance", what=what)
         if tg is None:
             continue
         if targets:
@@ -250,8 +262,8 @@ def create_gateway_load_balancer(a: Applier, d: Decl) -> str | None:
     if subnets is None or targets is None:
         return None
     what = f"{d.label} gateway load balancer"
-    lb = a.call(d, "create_load_balancer", ("gwlb",), name=f"{d.name}-gwlb", subnets=subnets, type="gateway",
-                tags=a.tags(f"{d.name}/gwlb", {}), what=what)
+    lb = a.call(d, "create_load_balancer", ("gwlb",), name=elb_name(f"{d.name}-gwlb"), subnets=subnets,
+                type="gateway", tags=a.tags(f"{d.name}/gwlb", {}), what=what)
     if a.keep(f"{d.name}/gwlb", lb) is None:
         return None
     if gwlb.cross_zone:
@@ -259,7 +271,7 @@ def create_gateway_load_balancer(a: Applier, d: Decl) -> str | None:
                attributes={"load_balancing.cross_zone.enabled": "true"}, what=what)
     vpc_id = a.id(a.plan.decls[gwlb.subnets[0]].vpc) if gwlb.subnets else None
     hc = {"health_check_port": str(gwlb.health_check_port)} if gwlb.health_check_port else {}
-    tg = a.call(d, "create_target_group", ("gwlb",), name=f"{d.name}-appliances", protocol="GENEVE",
+    tg = a.call(d, "create_target_group", ("gwlb",), name=elb_name(f"{d.name}-appliances"), protocol="GENEVE",
                 port=6081, vpc_id=vpc_id, target_type="instance", **hc, what=f"{d.label} target group")
     if a.keep(f"{d.name}/appliances", tg) is None:
         return None
@@ -339,7 +351,8 @@ def create_share(a: Applier, d: Decl) -> None:
     if ids is None:
         return
     arns = [_arn(a, rid) for rid in ids]
-    a.keep(d.name, a.call(d, "create_resource_share", name=d.name, resource_arns=arns,
+    a.keep(d.name, a.call(d, "create_resource_share", name=re.sub(r"[^A-Za-z0-9 .-]", "-", d.name),
+                          resource_arns=arns,
                           principals=[a.account_id(p) for p in spec.principals],
                           allow_external_principals=spec.allow_external_principals,
                           tags=a.tags(d.name, spec.tags)))

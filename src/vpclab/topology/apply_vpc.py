@@ -213,6 +213,14 @@ def authorize_rules(a: Applier, d: Decl, *, remote: bool = False) -> None:
     if group_id is None:
         return
     spec = d.spec
+    if spec.default and spec.replace_rules and not remote:
+        # AWS's default rules of the default group (self ingress, allow-all egress) go first
+        sg = a.world.get(group_id, SecurityGroup)
+        for direction in ("ingress", "egress"):
+            have = [r.security_group_rule_id for r in (getattr(sg, direction) if sg is not None else ())]
+            if have:
+                a.call(d, f"revoke_security_group_{direction}", group_id=group_id,
+                       security_group_rule_ids=have)
     if spec.egress is not None and not spec.default and not remote:
         # the file lists egress: it replaces AWS's default allow-all egress rules (IPv4, and IPv6
         # in a VPC with an IPv6 block)
@@ -247,6 +255,12 @@ def create_network_acl(a: Applier, d: Decl) -> None:
         acl_id = a.keep(d.name, acl)
     if acl_id is None:
         return
+    if spec.default and spec.replace_rules:
+        acl = a.world.get(acl_id, NetworkAcl)
+        for e in list(acl.entries if acl is not None else ()):
+            if e.rule_number < 32767:  # the catch-all denies stay: AWS keeps them in every ACL
+                a.call(d, "delete_network_acl_entry", network_acl_id=acl_id, rule_number=e.rule_number,
+                       egress=e.egress)
     for direction in ("ingress", "egress"):
         for number, rule in getattr(spec, direction).items():
             params: dict[str, Any] = {

@@ -118,6 +118,9 @@ class SgRule(Spec):
 class SecurityGroupSpec(Owned):
     description: str | None = None
     default: bool = Field(False, description="this is the VPC's default group (rules are added to it)")
+    replace_rules: bool = Field(False, description="with default: AWS's default rules are revoked first, "
+                                                   "so the group has exactly the listed ones (Terraform's "
+                                                   "aws_default_security_group)")
     ingress: list[SgRule] = Field(default_factory=list)
     egress: list[SgRule] | None = Field(
         None, description="when given, replaces AWS's default allow-all egress rule")
@@ -134,6 +137,9 @@ class AclRule(Spec):
 
 class NetworkAclSpec(Owned):
     default: bool = Field(False, description="this is the VPC's default ACL (rules are added to it)")
+    replace_rules: bool = Field(False, description="with default: AWS's default allow rules (100, and 101 "
+                                                   "for IPv6) are deleted first, so the ACL has exactly the "
+                                                   "listed ones (Terraform's aws_default_network_acl)")
     subnets: list[Name] = Field(default_factory=list)
     ingress: dict[int, AclRule] = Field(default_factory=dict, description="rule number → rule")
     egress: dict[int, AclRule] = Field(default_factory=dict, description="rule number → rule")
