@@ -14,7 +14,9 @@ from rich.table import Table
 
 from ..advisor import PriceError, load_prices
 from ..advisor.cost import cents
+from .advisor import PricesOpt
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, err, load_file, out, usage
+from .reach import FormatOpt
 
 if TYPE_CHECKING:
     from ..advisor.advise import Candidate
@@ -102,14 +104,8 @@ def advise(
             help="Also draw the picture (needs matplotlib: vpclab[plot]).",
         ),
     ] = None,
-    files: Annotated[
-        list[Path] | None,
-        typer.Option("--prices", metavar="FILE", show_default=False, help="Your own prices; repeatable."),
-    ] = None,
-    format: Annotated[
-        Format,
-        typer.Option("--format", "-f", metavar="table|json", help="table (for people) or json (for tools)."),
-    ] = Format.table,
+    files: PricesOpt = None,
+    format: FormatOpt = Format.table,
 ) -> None:
     """Choose the design. With SOURCE and --intents: the same VPCs joined each way AWS offers — your
     design, a full mesh of peerings, a transit gateway hub, one shared VPC — each built through AWS's

@@ -16,11 +16,33 @@ from rich.table import Table
 from ..advisor import PriceError, load_prices
 from ..advisor.cost import cents
 from .common import EXIT_INVALID, EXIT_OK, Format, check_files, err, load_file, out, usage
+from .reach import FormatOpt
 
 if TYPE_CHECKING:
     from ..advisor.cost import Charge, CostReport
     from ..network import Network
 
+
+
+#: what the advisor's commands share: the network and your own prices (the format option is reach's)
+SourceArg = Annotated[
+    Path,
+    typer.Argument(
+        help="A topology file, a snapshot folder or a Terraform plan/state .json.",
+        show_default=False,
+        metavar="SOURCE",
+    ),
+]
+PricesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--prices",
+        metavar="FILE",
+        show_default=False,
+        help="A price table of your own (the format of `vpclab prices`' table) replacing or adding prices "
+        "per key and Region: discounts, other Regions. Repeatable; later files win.",
+    ),
+]
 
 def prices(
     region: Annotated[
@@ -29,20 +51,8 @@ def prices(
             "--region", "-r", metavar="REGION", help="Only this Region's prices.", show_default=False
         ),
     ] = None,
-    files: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--prices",
-            metavar="FILE",
-            show_default=False,
-            help="A price table of your own (same format as the shipped one) replacing or adding prices "
-            "per key and Region: discounts, other Regions. Repeatable; later files win.",
-        ),
-    ] = None,
-    format: Annotated[
-        Format,
-        typer.Option("--format", "-f", help="table (for people) or json (for tools).", metavar="table|json"),
-    ] = Format.table,
+    files: PricesOpt = None,
+    format: FormatOpt = Format.table,
 ) -> None:
     """Print the prices vpclab costs designs with: per price, its unit, the price per Region, the
     AWS pricing page it comes from and the date it was read.
@@ -117,14 +127,7 @@ class CostFormat(StrEnum):
 
 
 def cost(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="A topology file, a snapshot folder or a Terraform plan/state .json.",
-            show_default=False,
-            metavar="SOURCE",
-        ),
-    ],
+    file: SourceArg,
     traffic: Annotated[
         Path | None,
         typer.Option(
@@ -135,15 +138,7 @@ def cost(
             help="Flows and their monthly volumes (YAML, docs/advisor.md); without it only the fixed costs.",
         ),
     ] = None,
-    files: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--prices",
-            metavar="FILE",
-            show_default=False,
-            help="Your own prices (same format as `vpclab prices`' table); repeatable.",
-        ),
-    ] = None,
+    files: PricesOpt = None,
     format: Annotated[
         CostFormat,
         typer.Option(
@@ -263,24 +258,14 @@ def _cost_tables(report: CostReport, net: Network) -> None:
 
 
 def quotas(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="A topology file, a snapshot folder or a Terraform plan/state .json.",
-            show_default=False,
-            metavar="SOURCE",
-        ),
-    ],
+    file: SourceArg,
     everything: Annotated[
         bool,
         typer.Option(
             "--all", help="Every scope (each VPC, table, gateway…), not only the most used one per quota."
         ),
     ] = False,
-    format: Annotated[
-        Format,
-        typer.Option("--format", "-f", help="table (for people) or json (for tools).", metavar="table|json"),
-    ] = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """Quota headroom: for every AWS quota vpclab knows, how much the network uses (the most used
     VPC, route table, transit gateway, account and Region…), AWS's default and maximum, whether it
