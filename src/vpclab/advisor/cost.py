@@ -52,15 +52,15 @@ from .traffic import TrafficFlow
 if TYPE_CHECKING:
     from ..network.facade import Network
 
-#: states in which AWS bills a resource's hours (it exists and is, or is becoming, usable)
+#: states in which AWS bills a resource's hours (it exists and is, or is becoming, usable); an
+#: attachment waiting for acceptance is not billed: "Hourly billing will also start when the Transit
+#: Gateway owner accepts" (https://aws.amazon.com/transit-gateway/pricing/)
 _BILLED = frozenset(
     {
         "available",
         "pending",
         "modifying",
         "initiatingRequest",
-        "pendingAcceptance",
-        "pending-acceptance",
         "ordering",
         "requested",
         "down",
