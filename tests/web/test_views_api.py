@@ -12,8 +12,7 @@ from starlette.testclient import TestClient
 import vpclab
 from vpclab.model.world import World
 from vpclab.network import Network, api
-from vpclab.web import create_app, live_source, static_network, world_network
-from vpclab.web import views
+from vpclab.web import create_app, live_source, static_network, views, world_network
 
 ROOT = Path(__file__).resolve().parents[2]
 TRIANGLE = ROOT / "examples/peering-triangle.yaml"
@@ -92,7 +91,11 @@ def test_matrix_aggregates_by_vpc_above_the_bound_and_pages(
     _, m = get(c, "matrix", port="22")
     assert m["aggregated"] is True and "VPC by VPC" in m["note"]
     assert m["total_rows"] == 3 and len(m["rows"]) == 2  # paged: 2 at a time
-    shares = {(r["name"], col["name"]): m["cells"][i][j] for i, r in enumerate(m["rows"]) for j, col in enumerate(m["columns"])}
+    shares = {
+        (r["name"], col["name"]): m["cells"][i][j]
+        for i, r in enumerate(m["rows"])
+        for j, col in enumerate(m["columns"])
+    }
     assert shares[("a", "b")]["reachable_pairs"] == 1 and shares[("a", "b")]["share"] == 1.0
     _, rest = get(c, "matrix", port="22", row_offset="2")
     assert [r["name"] for r in rest["rows"]] == ["c"]
@@ -140,7 +143,11 @@ def test_check_posted_and_from_the_intents_file(triangle: Network, tmp_path: Pat
 def test_check_bad_input_is_a_400(triangle: Network) -> None:
     c = TestClient(create_app(static_network(triangle)))
     status, body = get(c, "check")  # no --intents: say how to give them
-    assert status == 400 and body["error"]["code"] == "MissingParameter" and "--intents" in body["error"]["message"]
+    assert (
+        status == 400
+        and body["error"]["code"] == "MissingParameter"
+        and "--intents" in body["error"]["message"]
+    )
     r = c.post("/_vpclab/api/check", content="- nme: x\n")
     assert r.status_code == 400 and "did you mean 'name'?" in r.json()["error"]["message"]
     r = c.post("/_vpclab/api/check", content=INTENTS.replace("c-host", "c-hots"))
@@ -160,7 +167,9 @@ def test_diff_lists_the_flows_vpclab_diff_does_with_their_nodes(triangle: Networ
     assert {(f["source"], f["destination"], f["protocol"], f["port"]) for f in d["closed"]} == {
         (f.source, f.destination, f.protocol, f.port) for f in expected.closed
     }
-    assert ("b-app", "c-app", "tcp", 22) in {(f["source"], f["destination"], f["protocol"], f["port"]) for f in d["closed"]}
+    assert ("b-app", "c-app", "tcp", 22) in {
+        (f["source"], f["destination"], f["protocol"], f["port"]) for f in d["closed"]
+    }
     row = next(f for f in d["closed"] if (f["source"], f["destination"], f["port"]) == ("b-app", "c-app", 22))
     assert row["source_node"] == new.id("b-app") and row["codes"] == ["NO_ROUTE_TO_DESTINATION"]
     # the matrix marks the closed cells for the same flow

@@ -99,4 +99,9 @@ def ui(
     if not no_open and _has_desktop():
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     guard = SiteGuard().refusal  # loopback host names only, no cross-site requests (docs/security.md)
-    uvicorn.run(create_app(static_network(net, intents=intents, diff_old=old), guard), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(static_network(net, intents=intents, diff_old=old), guard),
+        host=host,
+        port=port,
+        log_level="warning",
+    )

@@ -41,8 +41,9 @@ def live_source(
 
     if refuse is None:
         return PageSource(network=lambda: world_network(get()), lock=lambda: lock, version=version, live=True)
-    return PageSource(network=lambda: world_network(get()), lock=lambda: lock, refuse=refuse, version=version,
-                      live=True)
+    return PageSource(
+        network=lambda: world_network(get()), lock=lambda: lock, refuse=refuse, version=version, live=True
+    )
 
 
 __all__ = [

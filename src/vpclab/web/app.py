@@ -45,9 +45,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..core.errors import VpclabError
 from ..network import api
 from ..network.facade import Network
+from ..network.intents import load_intents
 from ..reach.errors import ReachError
 from ..reach.result import Trace, traced_protocol
-from ..network.intents import load_intents
 from .detail import UnknownResourceError, resource_detail
 from .graph import edge_of, node_of, topology_graph
 from .views import ViewError, check_view, diff_view, matrix_view
@@ -59,9 +59,10 @@ STATIC = Path(__file__).parent / "static"
 #: the largest intents YAML the page's API takes in a POST
 MAX_INTENTS_BYTES = 1 << 20
 #: how often the events stream looks at the World's version, and how long one stream lasts (the
-#: browser's EventSource reconnects by itself, after ``retry`` ms)
+#: browser's EventSource reconnects by itself, after ``retry`` ms, and is told the version then:
+#: a short stream keeps a server's graceful shutdown short, since uvicorn lets open responses end)
 EVENTS_POLL_S = 0.1
-EVENTS_LIFETIME_S = 25.0
+EVENTS_LIFETIME_S = 5.0
 
 
 @dataclass
@@ -174,8 +175,11 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
     def graph(request: Request) -> Response:
         def work(net: Network) -> dict[str, Any]:
             g = topology_graph(net)
-            g["features"] = {"intents": source.intents is not None, "diff": source.diff_old is not None,
-                             "live": source.live}
+            g["features"] = {
+                "intents": source.intents is not None,
+                "diff": source.diff_old is not None,
+                "live": source.live,
+            }
             g["version"] = source.version()
             return g
 
@@ -224,15 +228,26 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             q = request.query_params
             protocol = traced_protocol(q.get("protocol", "tcp") or "tcp")
             if protocol is None:
-                raise ApiError(400, "InvalidParameterValue", f"protocol must be tcp, udp, icmp, icmpv6 or all, "
-                               f"not {q.get('protocol')!r}")
+                raise ApiError(
+                    400,
+                    "InvalidParameterValue",
+                    f"protocol must be tcp, udp, icmp, icmpv6 or all, not {q.get('protocol')!r}",
+                )
             port = _port(q.get("port", "443"))
             level = q.get("level", "subnet")
             graph = topology_graph(net)
             return matrix_view(
-                net, graph, protocol=protocol, port=port, level=level,
-                vpc=q.get("vpc") or None, account=q.get("account") or None, tag=q.get("tag") or None,
-                aggregate=q.get("aggregate"), row_offset=q.get("row_offset"), col_offset=q.get("col_offset"),
+                net,
+                graph,
+                protocol=protocol,
+                port=port,
+                level=level,
+                vpc=q.get("vpc") or None,
+                account=q.get("account") or None,
+                tag=q.get("tag") or None,
+                aggregate=q.get("aggregate"),
+                row_offset=q.get("row_offset"),
+                col_offset=q.get("col_offset"),
                 diff=the_diff(net, level) if level in ("subnet", "interface") else None,
             )
 
@@ -251,8 +266,11 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 return _error(400, "MissingParameter", "post the intents YAML (a list of intents)")
             return answer(request, lambda net: check_view(net, text))
         if source.intents is None:
-            return _error(400, "MissingParameter",
-                          "no intents file: start the page with --intents FILE, or POST the intents YAML")
+            return _error(
+                400,
+                "MissingParameter",
+                "no intents file: start the page with --intents FILE, or POST the intents YAML",
+            )
         path = source.intents
         return answer(request, lambda net: check_view(net, load_intents(path)))
 

@@ -167,9 +167,7 @@ def matrix_view(
     return answer
 
 
-def _changed(
-    s: str, d: str, opened: set[tuple[str, str]], closed: set[tuple[str, str]]
-) -> dict[str, str]:
+def _changed(s: str, d: str, opened: set[tuple[str, str]], closed: set[tuple[str, str]]) -> dict[str, str]:
     if (s, d) in opened:
         return {"diff": "opened"}
     if (s, d) in closed:
@@ -185,9 +183,7 @@ def _diff_pairs(
 
     def pairs(rows: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
         return {
-            (r["source"], r["destination"])
-            for r in rows
-            if r["protocol"] == protocol and r["port"] == port
+            (r["source"], r["destination"]) for r in rows if r["protocol"] == protocol and r["port"] == port
         }
 
     return pairs(diff["opened"]), pairs(diff["closed"])
@@ -272,7 +268,12 @@ def check_view(net: Network, intents: str | list[Any]) -> dict[str, Any]:
             for v in r.violations[:MAX_VIOLATIONS]
         ]
         results.append(row)
-    return {"ok": report.ok, "intents": len(report.results), "violated": len(report.violated), "results": results}
+    return {
+        "ok": report.ok,
+        "intents": len(report.results),
+        "violated": len(report.violated),
+        "results": results,
+    }
 
 
 def diff_view(old: Network, new: Network, graph: dict[str, Any], level: str = "subnet") -> dict[str, Any]:
