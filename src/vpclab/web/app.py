@@ -43,6 +43,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.errors import VpclabError
+from ..model.world import World
 from ..network import api
 from ..network.facade import Network
 from ..network.intents import load_intents
@@ -149,6 +150,19 @@ def trace_result(
 def page_routes(source: PageSource) -> list[BaseRoute]:
     """The page and its API, for a Starlette app (``vpclab serve`` mounts them beside the endpoint)."""
 
+    graphs: dict[tuple[int, int], tuple[World, dict[str, Any]]] = {}
+
+    def graph_of(net: Network) -> dict[str, Any]:
+        """The network's graph, drawn once per World version (a trace on AWS-MAX must not redraw it)."""
+        key = (id(net.world), net.world.version)
+        hit = graphs.get(key)
+        if hit is not None and hit[0] is net.world:
+            return hit[1]
+        g = topology_graph(net)
+        graphs.clear()
+        graphs[key] = (net.world, g)
+        return g
+
     def answer(request: Request, work: Callable[[Network], Any]) -> Response:
         reason = source.refuse(request)
         if reason is not None:
@@ -174,7 +188,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
 
     def graph(request: Request) -> Response:
         def work(net: Network) -> dict[str, Any]:
-            g = topology_graph(net)
+            g = dict(graph_of(net))
             g["features"] = {
                 "intents": source.intents is not None,
                 "diff": source.diff_old is not None,
@@ -193,7 +207,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             flow = _flow(request)
             src, dst = flow.pop("source"), flow.pop("destination")
             t = api.trace(net, src, dst, **flow)
-            return trace_result(net, topology_graph(net), t, src, dst)
+            return trace_result(net, graph_of(net), t, src, dst)
 
         return answer(request, work)
 
@@ -208,7 +222,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 )
             p = preview_fix(net, src, dst, int(text), **flow)
             result = p.to_dict()
-            result["after"] = trace_result(net, topology_graph(net), p.after, src, dst)
+            result["after"] = trace_result(net, graph_of(net), p.after, src, dst)
             result["world_unchanged"] = True
             return result
 
@@ -220,7 +234,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
         if source.diff_old is None:
             return None
         if level not in diffs:
-            diffs[level] = diff_view(source.diff_old, net, topology_graph(net), level)
+            diffs[level] = diff_view(source.diff_old, net, graph_of(net), level)
         return diffs[level]
 
     def matrix(request: Request) -> Response:
@@ -235,7 +249,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 )
             port = _port(q.get("port", "443"))
             level = q.get("level", "subnet")
-            graph = topology_graph(net)
+            graph = graph_of(net)
             return matrix_view(
                 net,
                 graph,
