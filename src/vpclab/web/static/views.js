@@ -134,7 +134,7 @@ export function drawDiff() {
 async function loadDiff() {
   const { $, el } = ctx;
   try {
-    diff = await ctx.getJSON(`${ctx.API}/diff`);
+    diff = await ctx.getJSON(`${ctx.API}/diff?level=${$("diff-level").value}`);
     window.vpclab.diff = diff;
     const rows = (kind, sign) => diff[kind].map((f) => {
       const li = el("li", { "data-testid": `diff-${kind}`, tabindex: "0", class: kind },
@@ -162,6 +162,7 @@ export async function initViews(c, features) {
   window.vpclab.loadMatrix = loadMatrix;
   if (features.diff) {
     $("diff-panel").hidden = false;
+    $("diff-level").addEventListener("change", loadDiff);
     await loadDiff();
   }
   if (features.intents) {
