@@ -6,6 +6,8 @@ Screenshots: build/test-artifacts/web/.
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -119,6 +121,24 @@ def test_diff_shows_closed_flows_in_red_on_the_list_the_matrix_and_the_diagram(
     assert page.errors == []
 
 
+def test_diff_against_a_terraform_plan_shows_the_opened_flow_in_green(
+    serve_app: Callable[[Any], PageServer], open_page: OpenPage
+) -> None:
+    root = TRIANGLE.parents[1]
+    old = vpclab.load(root / "examples/terraform/state.json")
+    new = vpclab.load(root / "examples/terraform/plan.json")  # vpclab.load takes a plan: the planned side
+    page = open_page(serve_app(static_network(new, diff_old=old)).url)
+    page.testid("diff-level").select_option("interface")
+    page.page.wait_for_function("window.vpclab.diff && window.vpclab.diff.level === 'interface'")
+    opened = page.testid("diff-opened")
+    assert opened.count() == 1 and "aws_instance.db/eni → aws_instance.web/eni tcp/22" in opened.inner_text()
+    assert "ENI_SG_RULES_MISMATCH" in page.testid("diff-closed").inner_text()
+    green = page.evaluate("window.vpclab.cy.edges('.diff.opened').map(e => e.style('line-color'))")
+    assert green == ["rgb(46,158,46)"]
+    page.shot("diff-terraform-plan")
+    assert page.errors == []
+
+
 def test_live_a_vpc_made_with_boto3_appears_within_a_second_without_reload(open_page: OpenPage) -> None:
     srv = start_server("--load", "examples/two-peered-vpcs.yaml", "--no-default-vpc")
     try:
@@ -152,5 +172,12 @@ def test_live_a_vpc_made_with_boto3_appears_within_a_second_without_reload(open_
         page.shot("live")
         assert page.errors == []
         page.close()  # its event stream ends with it (else the server's shutdown waits for it)
+        # the page's one POST (intents) is refused to another site's page, as the endpoint's rules say
+        req = urllib.request.Request(
+            f"{srv.url}/_vpclab/api/check", data=INTENTS.encode(), headers={"Origin": "http://evil.example"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(req, timeout=10)
+        assert refused.value.code == 403
     finally:
         stop_server(srv)
