@@ -4,6 +4,8 @@
   out by cytoscape.js) in Debian's chromium driven by Playwright — an example, and a generated
   network of 500 VPCs (bench/generator.py; above 50 VPCs the page starts with VPCs collapsed);
   the median of ``RUNS`` fresh pages each.
+- the matrix on AWS-MAX through the page's API: VPC by VPC (30,000 subnets a side), the first
+  page (computed) and the next (the same matrix, kept).
 - trace round trip: ``GET /_vpclab/api/trace`` on AWS-MAX (5,000 VPCs, 30,000 subnets) over HTTP
   on the warm server (``vpclab ui``'s app, in this process's thread), between random interfaces:
   p50 and p99, target p50 ≤ 50 ms.
@@ -112,6 +114,19 @@ def trace_round_trips(net: Network, samples: int = TRACES, seed: int = 11) -> di
 
         first = get(enis[0], enis[1])  # the tracer's forwarding view and the page's graph, built once
         times = sorted(get(*rng.sample(enis, 2)) for _ in range(samples))
+        matrix: dict[str, float] = {}
+        for label, query in (("first", "port=443"), ("next page", "port=443&row_offset=150")):
+            t = time.perf_counter()
+            conn.request("GET", f"/_vpclab/api/matrix?protocol=tcp&{query}")
+            resp = conn.getresponse()
+            body = resp.read()
+            matrix[label] = time.perf_counter() - t
+            if resp.status != 200:
+                raise RuntimeError(f"matrix: {resp.status} {body[:200]!r}")
+            if label == "first":
+                m = json.loads(body)
+                matrix["cells"], matrix["bytes"] = len(m["rows"]) * len(m["columns"]), len(body)
+                matrix["reachable"] = m["reachable"]
         conn.close()
         return {
             "first": first,
@@ -120,6 +135,7 @@ def trace_round_trips(net: Network, samples: int = TRACES, seed: int = 11) -> di
             "interfaces": len(enis),
             "dispositions": dispositions,
             "p50_by_disposition": {k: statistics.median(v) for k, v in by_kind.items()},
+            "matrix": matrix,
         }
     finally:
         srv.stop()
@@ -172,6 +188,12 @@ def report(out: dict[str, Any]) -> list[str]:
         for k, n in sorted(t["dispositions"].items())
     )
     lines.append(f"    {t['interfaces']} interfaces; the {TRACES + 1} traces were: {seen}")
+    m = t["matrix"]
+    lines.append(
+        f"  matrix on AWS-MAX (GET /_vpclab/api/matrix, tcp/443): first {m['first']:.2f} s, next page "
+        f"{m['next page'] * 1000:.0f} ms; {m['cells']} cells, {m['bytes'] / 1024:.0f} KiB a page; "
+        f"{m['reachable']} reachable pairs"
+    )
     return lines
 
 

@@ -1,9 +1,9 @@
 """The page's matrix, intents and diff views (docs/web.md): the CLI's functions, shaped for the page.
 
-- ``matrix_view``: ``vpclab matrix`` (vpclab.network.api.matrix) as a heat map, filtered by VPC,
-  account or tag, bounded per request: above ``MAX_SIDE`` rows or columns the cells are VPC by VPC
-  (each the share of pairs that reach), and either way one answer holds at most ``MAX_SIDE`` ×
-  ``MAX_SIDE`` cells — ``row_offset``/``col_offset`` page through the rest.
+- ``matrix_view``: ``vpclab matrix``'s engine (vpclab.reach.matrix, which api.matrix calls) as a
+  heat map, filtered by VPC, account or tag, bounded per request: above ``MAX_SIDE`` rows or
+  columns the cells are VPC by VPC (each the share of pairs that reach), and either way one answer
+  holds at most ``MAX_SIDE`` × ``MAX_SIDE`` cells — ``row_offset``/``col_offset`` page through the rest.
 - ``check_view``: ``vpclab check`` (api.check) — each intent ok or violated, with its first
   violating flows (at most ``MAX_VIOLATIONS`` each) for the page to trace.
 - ``diff_view``: ``vpclab diff`` (api.diff) — the flows opened and closed, each with the nodes of
@@ -13,13 +13,19 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
+from ..core.protocols import Protocol
 from ..model.base import Resource
+from ..model.world import World
 from ..network import api
 from ..network.facade import Network
 from ..network.intents import loads_intents
+from ..reach.matrix import ReachabilityMatrix
+from ..reach.matrix import matrix as reach_matrix
 from .graph import node_of
 
 #: the most rows (and columns) one matrix answer holds; above it, cells are VPC by VPC, then paged
@@ -96,6 +102,27 @@ def _offset(value: str | None, name: str) -> int:
     return int(text)
 
 
+#: the last matrices computed (world, version, protocol, port, level) → matrix: paging through one,
+#: or filtering it, does not compute it again
+_MATRICES: dict[tuple[int, int, str, int | None, str], tuple[World, ReachabilityMatrix]] = {}
+#: rows unpacked at a time when counting a filtered matrix's reachable pairs
+_CHUNK = 2048
+
+
+def _reach_matrix(net: Network, protocol: str, port: int | None, level: str) -> ReachabilityMatrix:
+    """``vpclab matrix``'s engine (vpclab.reach.matrix, what api.matrix calls), bit-packed: the
+    page never turns AWS-MAX's 31 million reachable pairs into Python objects."""
+    world = net.world
+    key = (id(world), world.version, protocol, port, level)
+    hit = _MATRICES.get(key)
+    if hit is not None and hit[0] is world:
+        return hit[1]
+    m = reach_matrix(world, protocol=protocol, port=port, level=level)
+    _MATRICES.clear()
+    _MATRICES[key] = (world, m)
+    return m
+
+
 def matrix_view(
     net: Network,
     graph: dict[str, Any],
@@ -117,54 +144,82 @@ def matrix_view(
         raise ViewError("InvalidParameterValue", f"level must be 'subnet' or 'interface', not {level!r}")
     keep = _keep(net, vpc, account, tag)
     r0, c0 = _offset(row_offset, "row_offset"), _offset(col_offset, "col_offset")
-    m = api.matrix(net, protocol=protocol, port=port, level=level)
-    sources = [s for s in m.sources if keep(s)]
-    destinations = [d for d in m.destinations if keep(d)]
-    big = len(sources) > MAX_SIDE or len(destinations) > MAX_SIDE
+    Protocol(protocol)  # a ProtocolError (ValueError: a 400) for what is not a protocol
+    m = _reach_matrix(net, protocol, port, level)
+    all_src: list[str] = [str(x) for x in m.sources.tolist()]
+    all_dst: list[str] = [str(x) for x in m.destinations.tolist()]
+    src_idx = np.array([i for i, s in enumerate(all_src) if keep(s)], dtype=np.int64)
+    dst_idx = np.array([j for j, d in enumerate(all_dst) if keep(d)], dtype=np.int64)
+    filtered = len(src_idx) < len(all_src) or len(dst_idx) < len(all_dst)
+    big = len(src_idx) > MAX_SIDE or len(dst_idx) > MAX_SIDE
     by_vpc = aggregate in ("1", "true", "vpc") or (big and aggregate not in ("0", "false"))
     answer: dict[str, Any] = {
         "level": level,
         "protocol": m.protocol,
         "port": m.port,
-        "engine": m.engine,
-        "sources": len(sources),
-        "destinations": len(destinations),
-        "reachable": sum(1 for s, d in m.pairs if s in set(sources) and d in set(destinations))
-        if len(sources) * len(destinations) <= MAX_SIDE * MAX_SIDE
-        else None,
+        "engine": "classes",
+        "sources": len(src_idx),
+        "destinations": len(dst_idx),
+        "reachable": _count(m, src_idx, dst_idx) if filtered else m.count(),
         "aggregated": by_vpc,
         "row_offset": r0,
         "col_offset": c0,
         "limit": MAX_SIDE,
     }
     if by_vpc:
-        answer.update(_by_vpc(net, m.pairs, sources, destinations, r0, c0))
+        answer.update(_by_vpc(net, m, all_src, all_dst, src_idx, dst_idx, r0, c0))
         answer["note"] = (
-            f"{len(sources)} × {len(destinations)} {level}s: shown VPC by VPC (each cell: the share of "
+            f"{len(src_idx)} × {len(dst_idx)} {level}s: shown VPC by VPC (each cell: the share of "
             f"pairs that reach)" + ("" if not big else f"; more than {MAX_SIDE} a side is too many to draw")
         )
-    else:
-        rows, cols = sources[r0 : r0 + MAX_SIDE], destinations[c0 : c0 + MAX_SIDE]
-        opened, closed = _diff_pairs(diff, m.protocol, m.port)
-        answer["rows"] = [_member(net, graph, s) for s in rows]
-        answer["columns"] = [_member(net, graph, d) for d in cols]
-        answer["cells"] = [
-            [
-                {
-                    "reachable": (s, d) in m.pairs,
-                    **_changed(m.label(s), m.label(d), opened, closed),
-                }
-                for d in cols
-            ]
-            for s in rows
-        ]
-        answer["total_rows"], answer["total_columns"] = len(sources), len(destinations)
-        if len(sources) > len(rows) or len(destinations) > len(cols):
-            answer["note"] = (
-                f"rows {r0 + 1}–{r0 + len(rows)} of {len(sources)}, columns {c0 + 1}–{c0 + len(cols)} of "
-                f"{len(destinations)} (row_offset, col_offset page through the rest)"
+        if answer["total_rows"] > MAX_SIDE or answer["total_columns"] > MAX_SIDE:
+            answer["note"] += (
+                f"; VPC rows {r0 + 1}–{r0 + len(answer['rows'])} of {answer['total_rows']}, columns "
+                f"{c0 + 1}–{c0 + len(answer['columns'])} of {answer['total_columns']} "
+                "(row_offset, col_offset)"
             )
+        return answer
+    rows, cols = src_idx[r0 : r0 + MAX_SIDE], dst_idx[c0 : c0 + MAX_SIDE]
+    dense = _dense(m, rows, cols)
+    opened, closed = _diff_pairs(diff, m.protocol, m.port)
+    names = net.names
+    answer["rows"] = [_member(net, graph, all_src[i]) for i in rows.tolist()]
+    answer["columns"] = [_member(net, graph, all_dst[j]) for j in cols.tolist()]
+    answer["cells"] = [
+        [
+            {
+                "reachable": bool(dense[a, b]),
+                **_changed(
+                    names.get(all_src[i], all_src[i]), names.get(all_dst[j], all_dst[j]), opened, closed
+                ),
+            }
+            for b, j in enumerate(cols.tolist())
+        ]
+        for a, i in enumerate(rows.tolist())
+    ]
+    answer["total_rows"], answer["total_columns"] = len(src_idx), len(dst_idx)
+    if len(src_idx) > len(rows) or len(dst_idx) > len(cols):
+        answer["note"] = (
+            f"rows {r0 + 1}–{r0 + len(rows)} of {len(src_idx)}, columns {c0 + 1}–{c0 + len(cols)} of "
+            f"{len(dst_idx)} (row_offset, col_offset page through the rest)"
+        )
     return answer
+
+
+def _dense(m: ReachabilityMatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The bool cells of ``rows`` × ``cols`` (indexes into the matrix's sources and destinations)."""
+    if len(rows) == 0 or len(cols) == 0:
+        return np.zeros((len(rows), len(cols)), dtype=bool)
+    unpacked = np.unpackbits(m.bits[rows], axis=1, count=len(m.destinations)).astype(bool)
+    return unpacked[:, cols]
+
+
+def _count(m: ReachabilityMatrix, src_idx: np.ndarray, dst_idx: np.ndarray) -> int:
+    """How many kept sources reach how many kept destinations, ``_CHUNK`` rows unpacked at a time."""
+    total = 0
+    for k in range(0, len(src_idx), _CHUNK):
+        total += int(_dense(m, src_idx[k : k + _CHUNK], dst_idx).sum())
+    return total
 
 
 def _changed(s: str, d: str, opened: set[tuple[str, str]], closed: set[tuple[str, str]]) -> dict[str, str]:
@@ -201,49 +256,65 @@ def _member(net: Network, graph: dict[str, Any], rid: str) -> dict[str, Any]:
 
 def _by_vpc(
     net: Network,
-    pairs: frozenset[tuple[str, str]],
-    sources: Sequence[str],
-    destinations: Sequence[str],
+    m: ReachabilityMatrix,
+    all_src: list[str],
+    all_dst: list[str],
+    src_idx: np.ndarray,
+    dst_idx: np.ndarray,
     r0: int,
     c0: int,
 ) -> dict[str, Any]:
+    """VPC by VPC: only the window's VPCs are unpacked (at most MAX_SIDE VPCs a side)."""
     world = net.world
-    vpc_of = {rid: _vpc_of(world.get(rid)) or "-" for rid in {*sources, *destinations}}
-    src_count: dict[str, int] = {}
-    dst_count: dict[str, int] = {}
-    for s in sources:
-        src_count[vpc_of[s]] = src_count.get(vpc_of[s], 0) + 1
-    for d in destinations:
-        dst_count[vpc_of[d]] = dst_count.get(vpc_of[d], 0) + 1
-    keep_s, keep_d = set(sources), set(destinations)
-    reach: dict[tuple[str, str], int] = {}
-    for s, d in pairs:
-        if s in keep_s and d in keep_d:
-            key = (vpc_of[s], vpc_of[d])
-            reach[key] = reach.get(key, 0) + 1
-    by_name = lambda v: (net.names.get(v, v), v)  # noqa: E731
-    rows = sorted(src_count, key=by_name)[r0 : r0 + MAX_SIDE]
-    cols = sorted(dst_count, key=by_name)[c0 : c0 + MAX_SIDE]
+    vpc_of_src = [_vpc_of(world.get(all_src[i])) or "-" for i in src_idx.tolist()]
+    vpc_of_dst = [_vpc_of(world.get(all_dst[j])) or "-" for j in dst_idx.tolist()]
+
+    def by_name(v: str) -> tuple[str, str]:
+        return (net.names.get(v, v), v)
+
+    src_vpcs = sorted(set(vpc_of_src), key=by_name)
+    dst_vpcs = sorted(set(vpc_of_dst), key=by_name)
+    rows, cols = src_vpcs[r0 : r0 + MAX_SIDE], dst_vpcs[c0 : c0 + MAX_SIDE]
+    row_at, col_at = {v: a for a, v in enumerate(rows)}, {v: b for b, v in enumerate(cols)}
+    pick_s = [(i, row_at[v]) for i, v in zip(src_idx.tolist(), vpc_of_src, strict=True) if v in row_at]
+    pick_d = [(j, col_at[v]) for j, v in zip(dst_idx.tolist(), vpc_of_dst, strict=True) if v in col_at]
+    reach = np.zeros((len(rows), len(cols)), dtype=np.int64)
+    src_count = np.zeros(len(rows), dtype=np.int64)
+    dst_count = np.zeros(len(cols), dtype=np.int64)
+    for _, a in pick_s:
+        src_count[a] += 1
+    for _, b in pick_d:
+        dst_count[b] += 1
+    if pick_s and pick_d:
+        d_idx = np.array([j for j, _ in pick_d], dtype=np.int64)
+        d_grp = np.array([b for _, b in pick_d], dtype=np.int64)
+        for k in range(0, len(pick_s), _CHUNK):
+            part = pick_s[k : k + _CHUNK]
+            dense = _dense(m, np.array([i for i, _ in part], dtype=np.int64), d_idx).astype(np.int64)
+            per_col = np.zeros((len(part), len(cols)), dtype=np.int64)
+            np.add.at(per_col.T, d_grp, dense.T)  # each row's reachable count per destination VPC
+            np.add.at(reach, np.array([a for _, a in part], dtype=np.int64), per_col)
 
     def vpc_row(v: str, count: int) -> dict[str, Any]:
-        return {"id": v, "name": net.names.get(v, v), "vpc": net.names.get(v, v), "node": v, "members": count}
+        name = net.names.get(v, v)
+        return {"id": v, "name": name, "vpc": name, "node": v, "members": count}
 
+    cells = []
+    for a in range(len(rows)):
+        line = []
+        for b in range(len(cols)):
+            pairs = int(src_count[a] * dst_count[b])
+            n = int(reach[a, b])
+            line.append(
+                {"reachable_pairs": n, "pairs": pairs, "share": round(n / pairs, 4) if pairs else 0.0}
+            )
+        cells.append(line)
     return {
-        "rows": [vpc_row(v, src_count[v]) for v in rows],
-        "columns": [vpc_row(v, dst_count[v]) for v in cols],
-        "cells": [
-            [
-                {
-                    "reachable_pairs": reach.get((s, d), 0),
-                    "pairs": src_count[s] * dst_count[d],
-                    "share": round(reach.get((s, d), 0) / (src_count[s] * dst_count[d]), 4),
-                }
-                for d in cols
-            ]
-            for s in rows
-        ],
-        "total_rows": len(src_count),
-        "total_columns": len(dst_count),
+        "rows": [vpc_row(v, int(src_count[a])) for a, v in enumerate(rows)],
+        "columns": [vpc_row(v, int(dst_count[b])) for b, v in enumerate(cols)],
+        "cells": cells,
+        "total_rows": len(src_vpcs),
+        "total_columns": len(dst_vpcs),
     }
 
 
