@@ -91,6 +91,7 @@ def test_intents_listed_pass_fail_and_a_failure_clicks_through_to_its_trace(
     page.testid("intents-text").fill(INTENTS.replace("c-host", "c-hots"))
     page.testid("intents-go").click()
     assert "did you mean 'c-host'?" in page.testid("intents-error").inner_text()
+    assert page.testid("intent").count() == 2  # the file's results stay listed
     page.shot("intents")
     assert page.errors == [] or all("400" in e for e in page.errors)
 

@@ -62,13 +62,14 @@ async function loadMatrix(ev) {
     const m = await ctx.getJSON(`${ctx.API}/matrix?${matrixParams()}`);
     window.vpclab.matrix = m;
     const reach = m.reachable === null ? "" : `, ${m.reachable} reachable pairs`;
-    box.replaceChildren(el("p", { "data-testid": "matrix-summary", text:
+    box.replaceChildren(...[el("p", { "data-testid": "matrix-summary", text:
       `${m.sources} × ${m.destinations} ${m.level}s, ${m.protocol}${m.port === null ? "" : `/${m.port}`}${reach}` +
       (m.aggregated ? " — VPC by VPC" : "") }),
     m.note ? el("p", { class: "hint", "data-testid": "matrix-note", text: m.note }) : null,
     el("div", { class: "heat-wrap" }, heatMap(m)),
     el("p", { class: "hint", text: m.aggregated ? "Click a cell to see the source VPC's own cells."
-      : "Click a cell to trace that pair." + (diff ? " Green: opened by the change; red: closed." : "") }));
+      : "Click a cell to trace that pair." + (diff ? " Green: opened by the change; red: closed." : "") })]
+      .filter((x) => x !== null));
   } catch (err) {
     box.replaceChildren(el("p", { class: "error", role: "alert", "data-testid": "matrix-error", text: err.message }));
   }
@@ -101,7 +102,8 @@ function showCheck(report) {
 
 async function checkIntents(ev) {
   if (ev) ev.preventDefault();
-  const { $, el } = ctx;
+  const { $ } = ctx;
+  $("intents-error").hidden = true;
   try {
     const r = await fetch(`${ctx.API}/check`, { method: "POST", body: $("intents-text").value,
       headers: { "Content-Type": "application/yaml" } });
@@ -109,7 +111,8 @@ async function checkIntents(ev) {
     if (!r.ok) throw new Error(body.error ? body.error.message : `${r.status}`);
     showCheck(body);
   } catch (err) {
-    $("intents-result").replaceChildren(el("p", { class: "error", role: "alert", "data-testid": "intents-error", text: err.message }));
+    $("intents-error").textContent = err.message; // the last results stay listed above
+    $("intents-error").hidden = false;
   }
 }
 
@@ -119,15 +122,19 @@ export function drawDiff() {
   if (!diff) return;
   const cy = ctx.cy();
   cy.remove("edge.diff");
-  const add = [];
+  const lines = new Map(); // one arrow per (from, to, opened|closed), labelled with its flows
   for (const [kind, rows] of [["opened", diff.opened], ["closed", diff.closed]]) {
-    rows.forEach((f, i) => {
+    for (const f of rows) {
       const s = f.source_node && ctx.visibleNode(f.source_node), t = f.destination_node && ctx.visibleNode(f.destination_node);
-      if (!s || !t || s === t) return;
-      add.push({ data: { id: `diff-${kind}-${i}`, source: s, target: t, label: `${f.protocol}/${flowPort(f.port)}`, kind },
+      if (!s || !t || s === t) continue;
+      const key = `${kind} ${s} ${t}`;
+      if (!lines.has(key)) lines.set(key, { data: { id: `diff-${kind}-${lines.size}`, source: s, target: t, kind, flows: [] },
         classes: `diff ${kind}` });
-    });
+      lines.get(key).data.flows.push(`${f.protocol}/${flowPort(f.port)}`);
+    }
   }
+  const add = [...lines.values()];
+  for (const e of add) e.data.label = e.data.flows.join(" ");
   cy.add(add);
 }
 
