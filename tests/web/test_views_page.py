@@ -90,6 +90,7 @@ def test_intents_listed_pass_fail_and_a_failure_clicks_through_to_its_trace(
     # intents typed in the page: a mistake answers inline
     page.testid("intents-text").fill(INTENTS.replace("c-host", "c-hots"))
     page.testid("intents-go").click()
+    page.testid("intents-error").wait_for(state="visible")  # it is there, hidden, until the answer
     assert "did you mean 'c-host'?" in page.testid("intents-error").inner_text()
     assert page.testid("intent").count() == 2  # the file's results stay listed
     page.shot("intents")

@@ -61,8 +61,7 @@ def ui(
     display; --no-open: never). Ctrl-C stops. The page only reads: a fix's preview is applied to a
     copy, never to the network. See docs/web.md.
 
-    Example:  vpclab ui examples/peering-triangle.yaml --no-open
-              vpclab ui old.yaml --diff new.yaml --intents intents.yaml
+    Example:  vpclab ui examples/dual-stack.yaml --intents examples/intents/dual-stack.yaml --no-open
     """
     import uvicorn
 
