@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import advisor, api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform
+from . import advisor, api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform, web
 
 
 def machine() -> str:
@@ -53,7 +53,14 @@ def main() -> int:
     for line in advisor.report_advise(advisor.run_advise()):  # vpclab advise over 40 VPCs (issue 14)
         print(line)
     print()
-    failed = api.main([])  # EC2 API throughput against moto's server; 1 if any call failed
+    page = web.run()  # the web page: first render, a trace through its API (issue 13)
+    for line in web.report(page):
+        print(line)
+    print()
+    failed = api.main([])
+    failed |= int(
+        page["trace"]["p50"] > web.TARGET_P50
+    )  # EC2 API throughput against moto's server; 1 if any call failed
     print()
     # ≥ 10 minutes: 100,000 fuzzed requests, then 16 clients × 10 min of mixed load; 1 if an invariant failed
     failed |= soak.main([])

@@ -282,6 +282,7 @@ def test_vpclab_serve_serves_the_page_on_its_live_world(open_page: OpenPage) -> 
         assert page.testid("cause").count() >= 1
         page.shot("serve-live")
         assert page.errors == []
+        page.close()  # its event stream ends with it (else the server's shutdown waits for it)
         for path in ("/_vpclab/api/trace?source=x&destination=y", "/_vpclab/api/nope"):
             with pytest.raises(urllib.error.HTTPError) as err:
                 urllib.request.urlopen(f"{srv.url}{path}", timeout=10)

@@ -41,6 +41,19 @@ def ui(
     no_open: Annotated[
         bool, typer.Option("--no-open", help="Do not open a browser; only print the URL.")
     ] = False,
+    intents: Annotated[
+        Path | None,
+        typer.Option("--intents", "-i", help="An intents YAML file: the page lists each intent pass/fail."),
+    ] = None,
+    diff: Annotated[
+        Path | None,
+        typer.Option(
+            "--diff",
+            help="NEW: a topology, snapshot or Terraform plan .json; the page draws NEW and the flows "
+            "opened (green) and closed (red) since SOURCE.",
+            metavar="NEW",
+        ),
+    ] = None,
 ) -> None:
     """Open the web page: the topology drawn, a flow traced on it hop by hop, a fix previewed.
 
@@ -48,7 +61,7 @@ def ui(
     display; --no-open: never). Ctrl-C stops. The page only reads: a fix's preview is applied to a
     copy, never to the network. See docs/web.md.
 
-    Example:  vpclab ui examples/peering-triangle.yaml --no-open
+    Example:  vpclab ui examples/dual-stack.yaml --intents examples/intents/dual-stack.yaml --no-open
     """
     import uvicorn
 
@@ -61,14 +74,33 @@ def ui(
     else:
         check_files([source])
         net = load_file(source)
+    old = None
+    if diff is not None:
+        check_files([diff])
+        old, net = net, load_file(diff)
+    if intents is not None:
+        from ..network.intents import IntentError, load_intents
+
+        check_files([intents])
+        try:
+            load_intents(intents)
+        except IntentError as exc:
+            err().print(f"vpclab: error: {exc}", markup=False)
+            raise typer.Exit(1) from None
     host = "127.0.0.1"
     problem = _listen_problem(host, port)
     if problem is not None:
         err().print(f"vpclab: error: {problem}", markup=False)
         raise typer.Exit(EXIT_CANNOT_START)
     url = f"http://{host}:{port}{UI_PATH}/"
-    err().print(f"vpclab: the page for {net.file} on {url} (Ctrl-C stops)", markup=False)
+    shown = net.file if old is None else f"{old.file} → {net.file}"
+    err().print(f"vpclab: the page for {shown} on {url} (Ctrl-C stops)", markup=False)
     if not no_open and _has_desktop():
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     guard = SiteGuard().refusal  # loopback host names only, no cross-site requests (docs/security.md)
-    uvicorn.run(create_app(static_network(net), guard), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(static_network(net, intents=intents, diff_old=old), guard),
+        host=host,
+        port=port,
+        log_level="warning",
+    )

@@ -34,9 +34,16 @@ def live_source(
     """The page over a server's World, read under its lock. ``world`` is a callable giving the
     current World (a reset may replace it) or the World itself; ``refuse`` vets each client."""
     get = world if callable(world) else (lambda: world)
+
+    def version() -> str:  # a reset replaces the World: its identity is part of the version
+        w = get()
+        return f"{id(w):x}.{w.version}"
+
     if refuse is None:
-        return PageSource(network=lambda: world_network(get()), lock=lambda: lock)
-    return PageSource(network=lambda: world_network(get()), lock=lambda: lock, refuse=refuse)
+        return PageSource(network=lambda: world_network(get()), lock=lambda: lock, version=version, live=True)
+    return PageSource(
+        network=lambda: world_network(get()), lock=lambda: lock, refuse=refuse, version=version, live=True
+    )
 
 
 __all__ = [

@@ -7,6 +7,12 @@
                                           vpclab.network.api.trace, as ``vpclab trace`` — with the
                                           node each hop lights up on the picture
     GET /_vpclab/api/whatif?…&fix=N       the N-th cause's fix applied to a copy, traced again
+    GET /_vpclab/api/matrix?protocol=tcp&port=443[&level=interface][&vpc=V][&account=A][&tag=K=V]
+                                          vpclab.network.api.matrix as a heat map (web/views.py)
+    GET /_vpclab/api/check                the intents of ``vpclab ui --intents FILE``, checked
+    POST /_vpclab/api/check               the intents YAML posted, checked (api.check)
+    GET /_vpclab/api/diff[?level=…]       ``vpclab ui OLD --diff NEW``: the flows opened and closed
+    GET /_vpclab/api/events               server-sent events: ``version`` whenever the World changes
 
 Every error is JSON ``{"error": {"code", "message"}}`` with a 4xx status: 400 for a bad parameter
 or an unknown source/destination (the message has the CLI's "did you mean"), 404 for an unknown
@@ -18,6 +24,9 @@ resource or path. The page only reads: nothing here changes the World.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -28,23 +37,33 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.errors import VpclabError
+from ..model.world import World
 from ..network import api
 from ..network.facade import Network
+from ..network.intents import load_intents
 from ..reach.errors import ReachError
 from ..reach.result import Trace, traced_protocol
 from .detail import UnknownResourceError, resource_detail
 from .graph import edge_of, node_of, topology_graph
+from .views import ViewError, check_view, diff_view, matrix_view
 from .whatif import FixNotPreviewable, preview_fix, previewable
 
 UI_PATH = "/_vpclab/ui"
 API_PATH = "/_vpclab/api"
 STATIC = Path(__file__).parent / "static"
+#: the largest intents YAML the page's API takes in a POST
+MAX_INTENTS_BYTES = 1 << 20
+#: how often the events stream looks at the World's version, and how long one stream lasts (the
+#: browser's EventSource reconnects by itself, after ``retry`` ms, and is told the version then:
+#: a short stream keeps a server's graceful shutdown short, since uvicorn lets open responses end)
+EVENTS_POLL_S = 0.1
+EVENTS_LIFETIME_S = 5.0
 
 
 @dataclass
@@ -56,6 +75,14 @@ class PageSource:
     #: why a client may not read the page (a sentence), or None: ``vpclab serve`` answers loopback
     #: clients only, as its admin routes (docs/security.md)
     refuse: Callable[[Request], str | None] = field(default=lambda request: None)
+    #: the World's version (a server's: it changes with every change through the EC2 API)
+    version: Callable[[], str] = field(default=lambda: "0")
+    #: whether the World can change under the page (``vpclab serve``): the page listens to events
+    live: bool = False
+    #: ``vpclab ui --intents FILE``: the intents ``GET /check`` checks
+    intents: Path | None = None
+    #: ``vpclab ui OLD --diff NEW``: the page draws NEW, ``diff_old`` is OLD
+    diff_old: Network | None = None
 
 
 class ApiError(Exception):
@@ -66,6 +93,16 @@ class ApiError(Exception):
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _port(value: str) -> int | None:
+    """A port parameter: empty is None (any port), else 0 to 65535."""
+    text = value.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise ApiError(400, "InvalidParameterValue", f"port must be a number from 0 to 65535, not {text!r}")
+    return int(text)
 
 
 def _flow(request: Request) -> dict[str, Any]:
@@ -81,14 +118,7 @@ def _flow(request: Request) -> dict[str, Any]:
             "InvalidParameterValue",
             f"protocol must be tcp, udp, icmp, icmpv6 or all, not {q.get('protocol')!r}",
         )
-    port: int | None = None
-    if q.get("port", "").strip():
-        text = q["port"].strip()
-        if not text.isdigit() or not 0 <= int(text) <= 65535:
-            raise ApiError(
-                400, "InvalidParameterValue", f"port must be a number from 0 to 65535, not {text!r}"
-            )
-        port = int(text)
+    port = _port(q.get("port", ""))
     ipv6 = q.get("ipv6", "") in ("1", "true", "on")
     return {
         "source": source,
@@ -120,6 +150,19 @@ def trace_result(
 def page_routes(source: PageSource) -> list[BaseRoute]:
     """The page and its API, for a Starlette app (``vpclab serve`` mounts them beside the endpoint)."""
 
+    graphs: dict[tuple[int, int], tuple[World, dict[str, Any]]] = {}
+
+    def graph_of(net: Network) -> dict[str, Any]:
+        """The network's graph, drawn once per World version (a trace on AWS-MAX must not redraw it)."""
+        key = (id(net.world), net.world.version)
+        hit = graphs.get(key)
+        if hit is not None and hit[0] is net.world:
+            return hit[1]
+        g = topology_graph(net)
+        graphs.clear()
+        graphs[key] = (net.world, g)
+        return g
+
     def answer(request: Request, work: Callable[[Network], Any]) -> Response:
         reason = source.refuse(request)
         if reason is not None:
@@ -133,6 +176,8 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             return _error(404, "UnknownResource", str(exc.args[0]))
         except FixNotPreviewable as exc:
             return _error(400, "FixNotPreviewable", str(exc))
+        except ViewError as exc:
+            return _error(400, exc.code, str(exc))
         except ReachError as exc:
             code = (
                 "UnknownEndpoint" if type(exc).__name__ == "UnknownEndpointError" else "InvalidParameterValue"
@@ -142,7 +187,17 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             return _error(400, getattr(exc, "code", None) or "InvalidParameterValue", str(exc))
 
     def graph(request: Request) -> Response:
-        return answer(request, topology_graph)
+        def work(net: Network) -> dict[str, Any]:
+            g = dict(graph_of(net))
+            g["features"] = {
+                "intents": source.intents is not None,
+                "diff": source.diff_old is not None,
+                "live": source.live,
+            }
+            g["version"] = source.version()
+            return g
+
+        return answer(request, work)
 
     def resource(request: Request) -> Response:
         return answer(request, lambda net: resource_detail(net, request.path_params["spec"]))
@@ -152,7 +207,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             flow = _flow(request)
             src, dst = flow.pop("source"), flow.pop("destination")
             t = api.trace(net, src, dst, **flow)
-            return trace_result(net, topology_graph(net), t, src, dst)
+            return trace_result(net, graph_of(net), t, src, dst)
 
         return answer(request, work)
 
@@ -167,11 +222,98 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 )
             p = preview_fix(net, src, dst, int(text), **flow)
             result = p.to_dict()
-            result["after"] = trace_result(net, topology_graph(net), p.after, src, dst)
+            result["after"] = trace_result(net, graph_of(net), p.after, src, dst)
             result["world_unchanged"] = True
             return result
 
         return answer(request, work)
+
+    diffs: dict[str, dict[str, Any]] = {}  # OLD and NEW are loaded once: each level's diff, once
+
+    def the_diff(net: Network, level: str = "subnet") -> dict[str, Any] | None:
+        if source.diff_old is None:
+            return None
+        if level not in diffs:
+            diffs[level] = diff_view(source.diff_old, net, graph_of(net), level)
+        return diffs[level]
+
+    def matrix(request: Request) -> Response:
+        def work(net: Network) -> dict[str, Any]:
+            q = request.query_params
+            protocol = traced_protocol(q.get("protocol", "tcp") or "tcp")
+            if protocol is None:
+                raise ApiError(
+                    400,
+                    "InvalidParameterValue",
+                    f"protocol must be tcp, udp, icmp, icmpv6 or all, not {q.get('protocol')!r}",
+                )
+            port = _port(q.get("port", "443"))
+            level = q.get("level", "subnet")
+            graph = graph_of(net)
+            return matrix_view(
+                net,
+                graph,
+                protocol=protocol,
+                port=port,
+                level=level,
+                vpc=q.get("vpc") or None,
+                account=q.get("account") or None,
+                tag=q.get("tag") or None,
+                aggregate=q.get("aggregate"),
+                row_offset=q.get("row_offset"),
+                col_offset=q.get("col_offset"),
+                diff=the_diff(net, level) if level in ("subnet", "interface") else None,
+            )
+
+        return answer(request, work)
+
+    async def check(request: Request) -> Response:
+        if request.method == "POST":
+            body = await request.body()
+            if len(body) > MAX_INTENTS_BYTES:
+                return _error(413, "RequestTooLarge", f"the intents are limited to {MAX_INTENTS_BYTES} bytes")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return _error(400, "InvalidParameterValue", "the intents must be UTF-8 YAML")
+            if not text.strip():
+                return _error(400, "MissingParameter", "post the intents YAML (a list of intents)")
+            return answer(request, lambda net: check_view(net, text))
+        if source.intents is None:
+            return _error(
+                400,
+                "MissingParameter",
+                "no intents file: start the page with --intents FILE, or POST the intents YAML",
+            )
+        path = source.intents
+        return answer(request, lambda net: check_view(net, load_intents(path)))
+
+    def diff(request: Request) -> Response:
+        if source.diff_old is None:
+            return _error(400, "MissingParameter", "no diff: start the page with vpclab ui OLD --diff NEW")
+        return answer(request, lambda net: the_diff(net, request.query_params.get("level", "subnet")))
+
+    async def events(request: Request) -> Response:
+        reason = source.refuse(request)
+        if reason is not None:
+            return _error(403, "AccessDenied", reason)
+
+        async def stream() -> Any:
+            last = source.version()
+            yield f"retry: 300\nevent: version\ndata: {json.dumps({'version': last})}\n\n"
+            end = time.monotonic() + EVENTS_LIFETIME_S
+            while time.monotonic() < end:
+                await asyncio.sleep(EVENTS_POLL_S)
+                if await request.is_disconnected():
+                    return
+                now = source.version()
+                if now != last:
+                    last = now
+                    yield f"event: version\ndata: {json.dumps({'version': now})}\n\n"
+
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
 
     def index(request: Request) -> Response:
         reason = source.refuse(request)
@@ -190,6 +332,10 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
         Route(f"{API_PATH}/resource/{{spec:path}}", resource),
         Route(f"{API_PATH}/trace", trace),
         Route(f"{API_PATH}/whatif", whatif),
+        Route(f"{API_PATH}/matrix", matrix),
+        Route(f"{API_PATH}/check", check, methods=["GET", "POST"]),
+        Route(f"{API_PATH}/diff", diff),
+        Route(f"{API_PATH}/events", events),
         Route(f"{API_PATH}/{{rest:path}}", not_found),
         Route(UI_PATH, redirect),
         Route(f"{UI_PATH}/", index),
@@ -247,9 +393,12 @@ class _Guarded:
         await self.app(scope, receive, send)
 
 
-def static_network(net: Network) -> PageSource:
-    """A page over a network loaded once (``vpclab ui FILE``)."""
-    return PageSource(network=lambda: net)
+def static_network(
+    net: Network, *, intents: Path | None = None, diff_old: Network | None = None
+) -> PageSource:
+    """A page over a network loaded once (``vpclab ui FILE``; with ``--diff NEW``, ``net`` is NEW
+    and ``diff_old`` the FILE)."""
+    return PageSource(network=lambda: net, intents=intents, diff_old=diff_old)
 
 
 def names_of(items: Iterator[tuple[str, str | None]]) -> dict[str, str]:

@@ -351,16 +351,32 @@ def topology_graph(net: Network) -> dict[str, Any]:
     }
 
 
+#: id(graph) → (the graph, its node ids, its edge ids): the last few graphs' indexes, so that
+#: looking a trace's hops up costs a set lookup each, not a walk of 50,000 nodes (AWS-MAX)
+_INDEXES: dict[int, tuple[dict[str, Any], frozenset[str], frozenset[str]]] = {}
+
+
+def _index(graph: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    hit = _INDEXES.get(id(graph))
+    if hit is not None and hit[0] is graph:
+        return hit[1], hit[2]
+    nodes = frozenset(n["data"]["id"] for n in graph["nodes"])
+    edges = frozenset(e["data"]["id"] for e in graph["edges"])
+    while len(_INDEXES) >= 4:
+        del _INDEXES[next(iter(_INDEXES))]
+    _INDEXES[id(graph)] = (graph, nodes, edges)  # holds the graph: its id is not reused meanwhile
+    return nodes, edges
+
+
 def edge_of(graph: dict[str, Any], rid: str) -> str | None:
     """The edge that stands for resource ``rid`` (a peering connection, an attachment), or None."""
     rid = graph["edge_aliases"].get(rid, rid)
-    return rid if any(e["data"]["id"] == rid for e in graph["edges"]) else None
+    return rid if rid in _index(graph)[1] else None
 
 
 def node_of(graph: dict[str, Any], rid: str) -> str | None:
     """The node that stands for resource ``rid`` on the picture (itself, or its anchor)."""
-    ids = {n["data"]["id"] for n in graph["nodes"]}
-    if rid in ids:
+    if rid in _index(graph)[0]:
         return rid
     anchor = graph["anchors"].get(rid)
     return anchor if isinstance(anchor, str) else None

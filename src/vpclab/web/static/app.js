@@ -1,5 +1,7 @@
 // vpclab's page: the topology (cytoscape.js + fcose), a flow traced on it, a fix previewed.
 // Hooks for tests and tools: data-testid attributes, and window.vpclab = {graph, trace, ...}.
+import { drawDiff, initViews } from "./views.js";
+
 const API = "../api";
 const cytoscape = window.cytoscape;
 cytoscape.use(window.cytoscapeFcose);
@@ -55,6 +57,10 @@ function style() {
       "target-arrow-color": "#0972d3", "curve-style": "bezier", label: "data(label)", "z-index": 10 } },
     { selector: "edge.path.ret", style: { "line-color": "#8c4fff", "target-arrow-color": "#8c4fff",
       "line-style": "dashed" } },
+    { selector: "edge.diff", style: { width: 4, "target-arrow-shape": "triangle", "curve-style": "bezier",
+      label: "data(label)", "z-index": 9 } },
+    { selector: "edge.diff.opened", style: { "line-color": "#2e9e2e", "target-arrow-color": "#2e9e2e" } },
+    { selector: "edge.diff.closed", style: { "line-color": "#d13212", "target-arrow-color": "#d13212", "line-style": "dashed" } },
     { selector: ":selected", style: { "overlay-color": "#0972d3", "overlay-opacity": 0.2 } },
   ];
 }
@@ -102,6 +108,7 @@ function render() {
     randomize: true, nodeDimensionsIncludeLabels: true, packComponents: true, nodeSeparation: 60,
     idealEdgeLength: 90, numIter: big ? 600 : 2500, fit: true, padding: 20 }).run();
   if (state.trace) highlight(state.trace);
+  drawDiff();
 }
 
 function toggle(id) {
@@ -364,14 +371,55 @@ function exportSvg() {
 }
 
 // -- start -----------------------------------------------------------------------------------
-async function start() {
-  const graph = await getJSON(`${API}/graph`);
+function setGraph(graph) {
   state.graph = graph;
   state.byId = new Map(graph.nodes.map((n) => [n.data.id, n.data]));
   window.vpclab.graph = { nodes: graph.nodes.map((n) => n.data), edges: graph.edges.map((e) => e.data), anchors: graph.anchors };
+  window.vpclab.version = graph.version;
   $("source").textContent = `${graph.source} — ${graph.counts.vpcs} VPCs`;
   $("names").replaceChildren(...graph.nodes.filter((n) => !GROUPS.has(n.data.kind))
     .map((n) => el("option", { value: n.data.name || n.data.id })));
+}
+
+async function refresh(version) {
+  // live: the World changed (an EC2 API call on vpclab serve): draw it again, re-run an open trace
+  if (version === window.vpclab.version) return;
+  const graph = await getJSON(`${API}/graph`);
+  const known = new Set(state.graph.nodes.map((n) => n.data.id));
+  setGraph(graph);
+  for (const id of state.collapsed) if (!state.byId.has(id)) state.collapsed.delete(id);
+  if (graph.collapsed) for (const n of graph.nodes) if (n.data.kind === "vpc" && !known.has(n.data.id)) state.collapsed.add(n.data.id);
+  render();
+  if (state.trace) await runTrace();
+  window.vpclab.refreshes += 1;
+}
+
+function listen() {
+  if (!window.EventSource) return;
+  const events = new EventSource(`${API}/events`);
+  let busy = Promise.resolve();
+  events.addEventListener("version", (ev) => {
+    const { version } = JSON.parse(ev.data);
+    busy = busy.then(() => refresh(version)).catch((err) => {
+      $("trace-error").textContent = `could not redraw: ${err.message}`;
+      $("trace-error").hidden = false;
+    });
+  });
+  window.vpclab.events = events;
+}
+
+function traceFlow(source, destination, protocol, port) {
+  $("trace-source").value = source;
+  $("trace-destination").value = destination;
+  $("trace-protocol").value = protocol === "all" ? "-1" : protocol;
+  $("trace-port").value = port;
+  return runTrace();
+}
+
+async function start() {
+  const graph = await getJSON(`${API}/graph`);
+  setGraph(graph);
+  window.vpclab.refreshes = 0;
   if (graph.collapsed) state.collapsed = new Set(graph.nodes.filter((n) => n.data.kind === "vpc").map((n) => n.data.id));
   state.cy = cytoscape({ container: $("graph"), style: style(), minZoom: 0.05, maxZoom: 4 });
   state.cy.on("tap", "node", onTap);
@@ -390,6 +438,9 @@ async function start() {
   window.vpclab.cy = state.cy;
   window.vpclab.collapse = (id) => { state.collapsed.add(id); render(); };
   window.vpclab.visible = () => state.cy.nodes().map((n) => n.id());
+  window.vpclab.traceFlow = traceFlow;
+  await initViews({ API, $, el, getJSON, traceFlow, cy: () => state.cy, visibleNode }, graph.features || {});
+  if ((graph.features || {}).live) listen();
   window.vpclab.ready = true;
 }
 

@@ -1,0 +1,180 @@
+// The matrix (heat map), the intents' results and the diff, for app.js (docs/web.md).
+// ctx: { API, $, el, getJSON, traceFlow(source, destination, protocol, port), cy() , visibleNode(id) }
+let ctx = null;
+let diff = null;
+
+function flowPort(port) { return port === null || port === undefined ? "" : String(port); }
+
+// -- matrix ------------------------------------------------------------------------------------
+function matrixParams() {
+  const $ = ctx.$;
+  const p = new URLSearchParams({ protocol: $("matrix-protocol").value, port: $("matrix-port").value,
+    level: $("matrix-level").value });
+  for (const k of ["vpc", "account", "tag"]) if ($(`matrix-${k}`).value.trim()) p.set(k, $(`matrix-${k}`).value.trim());
+  return p;
+}
+
+function cellColor(c) {
+  if (c.diff === "opened") return "#2e9e2e";
+  if (c.diff === "closed") return "#d13212";
+  if ("share" in c) return c.share === 0 ? "#f2f3f3" : `rgba(9, 114, 211, ${0.25 + 0.75 * c.share})`;
+  return c.reachable ? "#0972d3" : "#f2f3f3";
+}
+
+function heatMap(m) {
+  const { el } = ctx;
+  const head = el("tr", {}, el("th", { scope: "col", text: "from \\ to" }),
+    ...m.columns.map((c) => el("th", { scope: "col", class: "col", title: `${c.name} (${c.vpc || ""})`, text: c.name })));
+  const rows = m.rows.map((r, i) => el("tr", {}, el("th", { scope: "row", title: r.vpc || "", text: r.name }),
+    ...m.columns.map((c, j) => {
+      const v = m.cells[i][j];
+      const text = m.aggregated ? `${r.name} → ${c.name}: ${v.reachable_pairs} of ${v.pairs} pairs reach`
+        : `${r.name} → ${c.name}: ${v.reachable ? "reachable" : "not reachable"}${v.diff ? ` (${v.diff} by the change)` : ""}`;
+      const td = el("td", { class: "cell", "data-testid": "matrix-cell", "data-source": r.name, "data-destination": c.name,
+        "data-reachable": m.aggregated ? String(v.reachable_pairs > 0) : String(v.reachable), title: text,
+        "aria-label": text, style: `background:${cellColor(v)}` });
+      if (v.diff) td.setAttribute("data-diff", v.diff);
+      if (m.cells.length * m.columns.length <= 2500) td.setAttribute("tabindex", "0");
+      const go = () => cellClicked(m, r, c);
+      td.addEventListener("click", go);
+      td.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
+      return td;
+    })));
+  return el("table", { class: "heat", "data-testid": "matrix-table" }, el("thead", {}, head), el("tbody", {}, ...rows));
+}
+
+function cellClicked(m, r, c) {
+  const $ = ctx.$;
+  if (m.aggregated) { // VPC by VPC: open the source VPC's own subnets
+    $("matrix-vpc").value = r.name;
+    loadMatrix();
+    return;
+  }
+  ctx.traceFlow(r.name, c.name, m.protocol, flowPort(m.port));
+}
+
+async function loadMatrix(ev) {
+  if (ev) ev.preventDefault();
+  const $ = ctx.$, el = ctx.el;
+  const box = $("matrix-result");
+  box.replaceChildren(el("p", { class: "hint", text: "computing…" }));
+  try {
+    const m = await ctx.getJSON(`${ctx.API}/matrix?${matrixParams()}`);
+    window.vpclab.matrix = m;
+    const reach = m.reachable === null ? "" : `, ${m.reachable} reachable pairs`;
+    box.replaceChildren(...[el("p", { "data-testid": "matrix-summary", text:
+      `${m.sources} × ${m.destinations} ${m.level}s, ${m.protocol}${m.port === null ? "" : `/${m.port}`}${reach}` +
+      (m.aggregated ? " — VPC by VPC" : "") }),
+    m.note ? el("p", { class: "hint", "data-testid": "matrix-note", text: m.note }) : null,
+    el("div", { class: "heat-wrap" }, heatMap(m)),
+    el("p", { class: "hint", text: m.aggregated ? "Click a cell to see the source VPC's own cells."
+      : "Click a cell to trace that pair." + (diff ? " Green: opened by the change; red: closed." : "") })]
+      .filter((x) => x !== null));
+  } catch (err) {
+    box.replaceChildren(el("p", { class: "error", role: "alert", "data-testid": "matrix-error", text: err.message }));
+  }
+}
+
+// -- intents -----------------------------------------------------------------------------------
+function showCheck(report) {
+  const { el, $ } = ctx;
+  window.vpclab.check = report;
+  const list = el("ul", { class: "intents" });
+  for (const r of report.results) {
+    const ok = r.status === "ok";
+    const li = el("li", { "data-testid": "intent", "data-status": r.status, class: ok ? "ok" : "violated" },
+      el("strong", { text: `${ok ? "✓ pass" : "✗ FAIL"} ` }), r.intent, el("span", { class: "hint",
+        text: ` (${r.flows_checked} flows${ok ? "" : `, ${r.violations_total} violating`})` }));
+    if (!ok) {
+      const flows = el("ul", {});
+      for (const v of r.violations) {
+        const b = el("button", { type: "button", "data-testid": "intent-violation", text: `${v.source} → ${v.destination}` });
+        b.addEventListener("click", () => ctx.traceFlow(v.source, v.destination, v.protocol, flowPort(v.port)));
+        flows.append(el("li", {}, b, ` ${v.reason}`));
+      }
+      li.append(flows);
+    }
+    list.append(li);
+  }
+  $("intents-result").replaceChildren(el("p", { "data-testid": "intents-summary",
+    text: `${report.intents} intents, ${report.violated} violated` }), list);
+}
+
+async function checkIntents(ev) {
+  if (ev) ev.preventDefault();
+  const { $ } = ctx;
+  $("intents-error").hidden = true;
+  try {
+    const r = await fetch(`${ctx.API}/check`, { method: "POST", body: $("intents-text").value,
+      headers: { "Content-Type": "application/yaml" } });
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error ? body.error.message : `${r.status}`);
+    showCheck(body);
+  } catch (err) {
+    $("intents-error").textContent = err.message; // the last results stay listed above
+    $("intents-error").hidden = false;
+  }
+}
+
+// -- diff --------------------------------------------------------------------------------------
+export function drawDiff() {
+  // the changed flows as lines between their ends: green opened, red closed (after each render)
+  if (!diff) return;
+  const cy = ctx.cy();
+  cy.remove("edge.diff");
+  const lines = new Map(); // one arrow per (from, to, opened|closed), labelled with its flows
+  for (const [kind, rows] of [["opened", diff.opened], ["closed", diff.closed]]) {
+    for (const f of rows) {
+      const s = f.source_node && ctx.visibleNode(f.source_node), t = f.destination_node && ctx.visibleNode(f.destination_node);
+      if (!s || !t || s === t) continue;
+      const key = `${kind} ${s} ${t}`;
+      if (!lines.has(key)) lines.set(key, { data: { id: `diff-${kind}-${lines.size}`, source: s, target: t, kind, flows: [] },
+        classes: `diff ${kind}` });
+      lines.get(key).data.flows.push(`${f.protocol}/${flowPort(f.port)}`);
+    }
+  }
+  const add = [...lines.values()];
+  for (const e of add) e.data.label = e.data.flows.join(" ");
+  cy.add(add);
+}
+
+async function loadDiff() {
+  const { $, el } = ctx;
+  try {
+    diff = await ctx.getJSON(`${ctx.API}/diff?level=${$("diff-level").value}`);
+    window.vpclab.diff = diff;
+    const rows = (kind, sign) => diff[kind].map((f) => {
+      const li = el("li", { "data-testid": `diff-${kind}`, tabindex: "0", class: kind },
+        `${sign} ${f.source} → ${f.destination} ${f.protocol}/${flowPort(f.port)}`,
+        f.codes.length ? el("span", { class: "hint", text: ` ${f.codes.join(", ")}` }) : null);
+      const go = () => ctx.traceFlow(f.source, f.destination, f.protocol, flowPort(f.port));
+      li.addEventListener("click", go);
+      li.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
+      return li;
+    });
+    $("diff-result").replaceChildren(
+      el("p", { "data-testid": "diff-summary", text: `${diff.old} → ${diff.new}: ${diff.opened.length} opened, ${diff.closed.length} closed` }),
+      el("ul", { class: "diff-list" }, ...rows("opened", "+"), ...rows("closed", "−")));
+    drawDiff();
+  } catch (err) {
+    $("diff-result").replaceChildren(el("p", { class: "error", role: "alert", text: err.message }));
+  }
+}
+
+export async function initViews(c, features) {
+  ctx = c;
+  const $ = ctx.$;
+  $("matrix-form").addEventListener("submit", loadMatrix);
+  $("intents-form").addEventListener("submit", checkIntents);
+  window.vpclab.loadMatrix = loadMatrix;
+  if (features.diff) {
+    $("diff-panel").hidden = false;
+    $("diff-level").addEventListener("change", loadDiff);
+    await loadDiff();
+  }
+  if (features.intents) {
+    try { showCheck(await ctx.getJSON(`${ctx.API}/check`)); } catch (err) {
+      $("intents-result").replaceChildren(ctx.el("p", { class: "error", role: "alert", text: err.message }));
+    }
+  }
+}
