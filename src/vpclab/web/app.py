@@ -13,6 +13,9 @@
     POST /_vpclab/api/check               the intents YAML posted, checked (api.check)
     GET /_vpclab/api/diff[?level=…]       ``vpclab ui OLD --diff NEW``: the flows opened and closed
     GET /_vpclab/api/events               server-sent events: ``version`` whenever the World changes
+    GET /_vpclab/api/sweep?sweep=vpcs=2..20&pair_gb=100&azs=2
+                                          mesh vs transit gateway vs shared VPC priced as the network
+                                          grows (``vpclab advise --sweep``; web/designs.py)
 
 Every error is JSON ``{"error": {"code", "message"}}`` with a 4xx status: 400 for a bad parameter
 or an unknown source/destination (the message has the CLI's "did you mean"), 404 for an unknown
@@ -49,6 +52,7 @@ from ..network.facade import Network
 from ..network.intents import load_intents
 from ..reach.errors import ReachError
 from ..reach.result import Trace, traced_protocol
+from .designs import sweep_view
 from .detail import UnknownResourceError, resource_detail
 from .graph import edge_of, node_of, topology_graph
 from .views import ViewError, check_view, diff_view, matrix_view
@@ -315,6 +319,15 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
 
+    def designs(request: Request) -> Response:
+        reason = source.refuse(request)
+        if reason is not None:
+            return _error(403, "AccessDenied", reason)
+        try:  # generated networks: no lock on the page's World
+            return JSONResponse(sweep_view(request.query_params))
+        except ViewError as exc:
+            return _error(400, exc.code, str(exc))
+
     def index(request: Request) -> Response:
         reason = source.refuse(request)
         if reason is not None:
@@ -336,6 +349,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
         Route(f"{API_PATH}/check", check, methods=["GET", "POST"]),
         Route(f"{API_PATH}/diff", diff),
         Route(f"{API_PATH}/events", events),
+        Route(f"{API_PATH}/sweep", designs),
         Route(f"{API_PATH}/{{rest:path}}", not_found),
         Route(UI_PATH, redirect),
         Route(f"{UI_PATH}/", index),

@@ -161,9 +161,71 @@ async function loadDiff() {
   }
 }
 
+// -- the break-even picture (vpclab advise --sweep) ----------------------------------------------
+const DESIGN_COLOURS = { mesh: "#1f77b4", "transit-gateway": "#d62728", "shared-vpc": "#2ca02c" };
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+
+function sweepChart(s) {
+  const W = 420, H = 220, L = 56, B = 30, T = 10, R = 10;
+  const xOf = (p) => (s.axis === "vpcs" ? p.vpcs : Number(p.pair_gb));
+  const built = s.points.filter((p) => p.buildable);
+  const xs = s.points.map(xOf), ys = built.map((p) => Number(p.total));
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y1 = Math.max(1, ...ys);
+  const px = (x) => L + (x1 === x0 ? 0 : ((x - x0) / (x1 - x0)) * (W - L - R));
+  const py = (y) => H - B - (y / y1) * (H - B - T);
+  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img", "data-testid": "sweep-chart",
+    "aria-label": `Monthly cost by design against ${s.axis === "vpcs" ? "VPCs" : "GB a pair"}` });
+  chart.append(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#888" }),
+    svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#888" }));
+  const label = (x, y, text, anchor) => { const t = svg("text", { x, y, "font-size": 10, "text-anchor": anchor }); t.textContent = text; return t; };
+  chart.append(label(L - 4, py(y1) + 4, `$${Math.round(y1)}`, "end"), label(L - 4, H - B + 4, "$0", "end"),
+    label(px(x0), H - B + 14, String(x0), "middle"), label(px(x1), H - B + 14, String(x1), "middle"),
+    label((L + W - R) / 2, H - 4, s.axis === "vpcs" ? "VPCs" : "GB a month per pair", "middle"));
+  for (const design of Object.keys(DESIGN_COLOURS)) {
+    const pts = built.filter((p) => p.design === design);
+    if (!pts.length) continue;
+    chart.append(svg("polyline", { "data-design": design, fill: "none", stroke: DESIGN_COLOURS[design], "stroke-width": 2,
+      "stroke-dasharray": design === "mesh" ? "5 3" : "none", points: pts.map((p) => `${px(xOf(p))},${py(Number(p.total))}`).join(" ") }));
+  }
+  return chart;
+}
+
+async function loadSweep(ev) {
+  if (ev) ev.preventDefault();
+  const $ = ctx.$, el = ctx.el;
+  const box = $("sweep-result");
+  box.replaceChildren(el("p", { class: "hint", text: "building and pricing each design…" }));
+  const q = new URLSearchParams({ sweep: $("sweep-range").value.trim(), pair_gb: $("sweep-gb").value, azs: $("sweep-azs").value });
+  try {
+    const s = await ctx.getJSON(`${ctx.API}/sweep?${q}`);
+    window.vpclab.sweep = s;
+    const rows = s.points.map((p) => el("tr", { "data-testid": "sweep-row", "data-design": p.design },
+      el("td", { text: s.axis === "vpcs" ? String(p.vpcs) : String(p.pair_gb) }), el("td", { text: p.design }),
+      el("td", { text: p.buildable ? `$${p.total}` : "cannot be built" }), el("td", { text: String(p.connections) })));
+    const notes = [...s.same_cost.map(([a, b]) => `${a} and ${b} cost the same at every point`),
+      ...s.break_even.map((b) => `break-even: ${b.designs[0]} and ${b.designs[1]} at ${b.at}`),
+      ...s.increases.map((i) => `${i.design}: ${i.quota} must be raised from ${i.from} on`)];
+    box.replaceChildren(sweepChart(s),
+      el("p", { class: "hint", text: "Lines: mesh (dashed, blue), transit gateway (red), shared VPC (green)." }),
+      el("table", { class: "sweep", "data-testid": "sweep-table" },
+        el("thead", {}, el("tr", {}, ...["x", "design", "$/month", "connections"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, ...rows)),
+      el("ul", { class: "hint" }, ...notes.map((n) => el("li", { text: n }))));
+  } catch (err) {
+    box.replaceChildren(el("p", { class: "error", role: "alert", "data-testid": "sweep-error", text: err.message }));
+  }
+}
+
 export async function initViews(c, features) {
   ctx = c;
   const $ = ctx.$;
+  $("sweep-form").addEventListener("submit", loadSweep);
   $("matrix-form").addEventListener("submit", loadMatrix);
   $("intents-form").addEventListener("submit", checkIntents);
   window.vpclab.loadMatrix = loadMatrix;
