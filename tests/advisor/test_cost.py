@@ -221,3 +221,28 @@ def test_cli_json_and_csv() -> None:
     assert [f["status"] for f in doc["flows"]] == ["costed", "costed", "blocked"]
     rows = runner.invoke(app, ["cost", str(EGRESS), "--format", "csv"]).stdout.splitlines()
     assert rows[0].startswith("kind,component,component_type") and len(rows) == 1 + 5
+
+
+def test_cost_and_quotas_of_a_running_server() -> None:
+    """`vpclab cost --endpoint-url` reads a running `vpclab serve` through its EC2 API (as `vpclab
+    export` does) and prices it as the file it was loaded from."""
+    from tests.api.conftest import start_server, stop_server
+
+    srv = start_server("--no-default-vpc", "--load", str(EGRESS))
+    try:
+        env = {
+            "AWS_ACCESS_KEY_ID": "123456789012",
+            "AWS_SECRET_ACCESS_KEY": "lab",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        runner = CliRunner()
+        traffic = str(ROOT / "examples/traffic/centralized-egress.yaml")
+        done = runner.invoke(
+            app, ["cost", "--endpoint-url", srv.url, "--traffic", traffic, "--format", "json"], env=env
+        )
+        assert done.exit_code == 0, done.output
+        assert json.loads(done.stdout)["total"] == "540.94"
+        quotas = runner.invoke(app, ["quotas", "--endpoint-url", srv.url, "--format", "json"], env=env)
+        assert quotas.exit_code == 0, quotas.output
+    finally:
+        stop_server(srv)

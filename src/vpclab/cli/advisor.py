@@ -15,7 +15,8 @@ from rich.table import Table
 
 from ..advisor import PriceError, load_prices
 from ..advisor.cost import cents
-from .common import EXIT_INVALID, EXIT_OK, Format, check_files, err, load_file, out, usage
+from .common import EXIT_INVALID, EXIT_OK, Format, check_files, err, out, usage
+from .export import EndpointUrl, Regions, network
 from .reach import FormatOpt
 
 if TYPE_CHECKING:
@@ -23,14 +24,15 @@ if TYPE_CHECKING:
     from ..network import Network
 
 
-
-#: what the advisor's commands share: the network and your own prices (the format option is reach's)
-SourceArg = Annotated[
-    Path,
+#: what the advisor's commands share: the network (a file, a snapshot folder, a plan, or a running
+#: server read like any client reads it: export's --endpoint-url) and your own prices (the format
+#: option is reach's)
+ServedSource = Annotated[
+    Path | None,
     typer.Argument(
-        help="A topology file, a snapshot folder or a Terraform plan/state .json.",
+        help="A topology file, a snapshot folder or a Terraform plan/state .json (or give --endpoint-url).",
         show_default=False,
-        metavar="SOURCE",
+        metavar="[SOURCE]",
     ),
 ]
 PricesOpt = Annotated[
@@ -43,6 +45,7 @@ PricesOpt = Annotated[
         "per key and Region: discounts, other Regions. Repeatable; later files win.",
     ),
 ]
+
 
 def prices(
     region: Annotated[
@@ -127,7 +130,7 @@ class CostFormat(StrEnum):
 
 
 def cost(
-    file: SourceArg,
+    file: ServedSource = None,
     traffic: Annotated[
         Path | None,
         typer.Option(
@@ -148,6 +151,8 @@ def cost(
             help="table (for people), json or csv (one row per charge).",
         ),
     ] = CostFormat.table,
+    endpoint_url: EndpointUrl = None,
+    regions: Regions = None,
 ) -> None:
     """What a network costs a month: the fixed cost of each component (hours × price) and, with
     --traffic, what each flow costs along the path it takes (transit gateway and NAT processing,
@@ -156,14 +161,16 @@ def cost(
 
     Exit code 1 if the source, the traffic file or a price is missing or invalid, 2 if a file is missing.
 
+    With --endpoint-url instead of SOURCE, a running `vpclab serve` is read through its EC2 API.
+
     Example:  vpclab cost examples/centralized-egress.yaml --traffic examples/traffic/centralized-egress.yaml
     """
     from ..advisor.cost import cost as compute
     from ..advisor.traffic import TrafficError, load_traffic
     from ..network.intents import IntentError
 
-    check_files([file, *([traffic] if traffic else []), *(files or [])])
-    net = load_file(file)
+    check_files([*([traffic] if traffic else []), *(files or [])])
+    net, _ = network(file, endpoint_url, regions)
     try:
         flows = load_traffic(traffic) if traffic else []
         report = compute(net, load_prices(*(files or [])), flows)
@@ -258,7 +265,7 @@ def _cost_tables(report: CostReport, net: Network) -> None:
 
 
 def quotas(
-    file: SourceArg,
+    file: ServedSource = None,
     everything: Annotated[
         bool,
         typer.Option(
@@ -266,6 +273,8 @@ def quotas(
         ),
     ] = False,
     format: FormatOpt = Format.table,
+    endpoint_url: EndpointUrl = None,
+    regions: Regions = None,
 ) -> None:
     """Quota headroom: for every AWS quota vpclab knows, how much the network uses (the most used
     VPC, route table, transit gateway, account and Region…), AWS's default and maximum, whether it
@@ -278,8 +287,7 @@ def quotas(
     """
     from ..advisor.headroom import headroom
 
-    check_files([file])
-    net = load_file(file)
+    net, _ = network(file, endpoint_url, regions)
     uses = headroom(net.world, everything=everything)
     blocked = [u for u in uses if not u.buildable]
     if format is Format.json:
