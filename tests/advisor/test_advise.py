@@ -157,3 +157,26 @@ def test_money_is_exact() -> None:
     net = loads(yaml.safe_dump(hub(synthetic(n))))
     (yours,) = advise(net, loads_intents(_every_to_every(n)), load_prices(), designs=("yours",))
     assert yours.fixed == Decimal("109.50")  # 3 × 0.05 × 730, to the cent
+
+
+def test_a_segmented_hub_keeps_isolation_intents() -> None:
+    """https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-isolated.html — isolated VPCs on
+    one transit gateway: a route table per segment, associated with and propagated from its members.
+    team0 must reach team2 and never team1: the flat hub and the mesh break that, the segmented hub
+    (segments {team0, team2} and {team1}) keeps it."""
+    net = loads(yaml.safe_dump(hub(synthetic(3))))
+    intents = loads_intents(
+        "- {name: team0 reaches team2, from: {vpc: team0}, to: {vpc: team2}, port: 443, expect: reachable}\n"
+        "- {name: team0 isolated, from: {vpc: team0}, to: {vpc: team1}, protocol: all, expect: unreachable}\n"
+    )
+    cands = _by_design(advise(net, intents, load_prices()))
+    assert cands["transit-gateway"].violated == ("team0 isolated",)
+    seg = cands["transit-gateway-segmented"]
+    assert seg.accepted, (seg.error, seg.violated)
+    assert seg.notes == ("segments: team0, team2; team1",)
+    tables = seg.document["transit_gateways"]["hub"]["route_tables"]
+    assert sorted(t["associations"] for t in tables.values()) == [["hub-team0", "hub-team2"], ["hub-team1"]]
+    assert (
+        not cands["shared-vpc"].accepted and not cands["yours"].accepted
+    )  # one VPC / a flat hub: no isolation
+    assert recommended(list(cands.values())).design == "transit-gateway-segmented"

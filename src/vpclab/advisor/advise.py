@@ -27,7 +27,7 @@ from .traffic import TrafficError, TrafficFlow
 if TYPE_CHECKING:
     from ..network.facade import Network
 
-DESIGNS = ("yours", "mesh", "transit-gateway", "shared-vpc")
+DESIGNS = ("yours", "mesh", "transit-gateway", "transit-gateway-segmented", "shared-vpc")
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,16 @@ def advise(
 
     exported = export_topology(net)
     stripped, stripped_notes = strip(exported.topology)
+    groups = segments(net, intents, list(stripped.get("vpcs") or {}))
+    regions = {str(v.get("region") or stripped.get("region")) for v in (stripped.get("vpcs") or {}).values()}
     out: list[Candidate] = []
     for design in designs:
         if design == "yours":
             out.append(_evaluate("yours", net, exported.topology, intents, flows, table, ()))
             continue
-        doc, notes = build(design, stripped)
+        if design == "transit-gateway-segmented" and (groups is None or len(regions) > 1):
+            continue  # no intent isolates VPCs (the flat hub is the same design), or several Regions
+        doc, notes = build(design, stripped, groups)
         notes = [*stripped_notes, *notes]
         try:
             built = loads(dump(doc), f"<{design}>")
@@ -107,6 +111,50 @@ def advise(
         mine = [_for_shared(i) for i in intents] if design == "shared-vpc" else list(intents)
         out.append(_evaluate(design, built, doc, mine, flows, table, tuple(notes)))
     return out
+
+
+def segments(net: Network, intents: Sequence[Intent], vpcs: list[str]) -> list[list[str]] | None:
+    """Groups of VPCs for a segmented hub, from the intents: VPCs an intent needs connected share a
+    segment (union of its sides), every other VPC is a segment of its own. None when no intent
+    asks for isolation (``unreachable`` between VPCs): then the flat hub is the design."""
+    from ..network.intents import members
+
+    def vpcs_of(intent: Intent, sel: Selector) -> set[str]:
+        found: set[str] = set()
+        for spec in members(net, intent, sel, []):
+            res = net.world.get(spec)
+            vpc_id = getattr(res, "vpc_id", None) or (
+                res.id if res is not None and res.KIND == "vpc" else None
+            )
+            name = net.names.get(vpc_id or "")
+            if name in vpcs:
+                found.add(name)
+        return found
+
+    parent = {v: v for v in vpcs}
+
+    def root(v: str) -> str:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    isolating = False
+    for intent in intents:
+        sides = vpcs_of(intent, intent.source) | vpcs_of(intent, intent.destination)
+        if intent.expect == "unreachable":
+            isolating = isolating or len(sides) > 1
+            continue
+        first = next(iter(sorted(sides)), None)
+        for v in sides:
+            if first is not None:
+                parent[root(v)] = root(first)
+    if not isolating:
+        return None
+    grouped: dict[str, list[str]] = {}
+    for v in sorted(vpcs):
+        grouped.setdefault(root(v), []).append(v)
+    return sorted(grouped.values())
 
 
 def recommended(candidates: Sequence[Candidate]) -> Candidate | None:

@@ -96,10 +96,14 @@ def mesh(doc: Topology) -> Topology:
     return doc
 
 
-def hub(doc: Topology) -> Topology:
+def hub(doc: Topology, segments: list[list[str]] | None = None) -> Topology:
     """A transit gateway per Region in the network's own account, every VPC attached (a subnet per
     AZ), shared through RAM with the other accounts, hubs peered across Regions with static routes
-    to the far Region's VPCs, and in every table a summary route to its Region's hub."""
+    to the far Region's VPCs, and in every table a summary route to its Region's hub.
+
+    With ``segments`` (groups of VPC names; one Region): no default association or propagation,
+    but a route table per segment, associated with and propagated from its members only — AWS's
+    "isolated VPCs" design, where a VPC reaches only its own segment."""
     doc = copy.deepcopy(doc)
     vpcs = doc.get("vpcs") or {}
     by_region: dict[str, list[str]] = defaultdict(list)
@@ -125,6 +129,17 @@ def hub(doc: Topology) -> Topology:
             "options": {"auto_accept_shared_attachments": True},
             "attachments": attachments,
         }
+        if segments is not None:
+            spec["options"].update(
+                default_route_table_association=False, default_route_table_propagation=False
+            )
+            spec["route_tables"] = {
+                f"{hubs[region]}-segment-{k}": {
+                    "associations": [f"{hubs[region]}-{n}" for n in group],
+                    "propagations": [f"{hubs[region]}-{n}" for n in group],
+                }
+                for k, group in enumerate(segments, 1)
+            }
         if region != doc.get("region"):
             spec["region"] = region
         tgws[hubs[region]] = spec
@@ -230,12 +245,14 @@ def _own_default_group(name: str, vpc: dict[str, Any], notes: list[str]) -> None
             )
 
 
-def build(design: str, doc: Topology) -> tuple[Topology, list[str]]:
+def build(design: str, doc: Topology, segments: list[list[str]] | None = None) -> tuple[Topology, list[str]]:
     """The candidate ``design`` over the stripped document ``doc``, and its notes."""
     if design == "mesh":
         return mesh(doc), []
     if design == "transit-gateway":
         return hub(doc), []
+    if design == "transit-gateway-segmented":
+        return hub(doc, segments or []), [f"segments: {'; '.join(', '.join(g) for g in segments or [])}"]
     if design == "shared-vpc":
         return share(doc)
     raise ValueError(f"unknown design {design!r}")
