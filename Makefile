@@ -73,10 +73,11 @@ run: $(STAMP)
 	$(BIN)/vpclab validate examples/*.yaml
 	$(BIN)/vpclab serve --port $(PORT) --state :memory: --load examples/two-peered-vpcs.yaml
 
-## make test: check that uv.lock matches pyproject.toml, then the whole test suite (kept under ten minutes)
+## make test: check that uv.lock matches pyproject.toml, then the whole test suite (kept under ten
+## minutes) on every core: pytest-xdist, each test file in one worker so a file's tests keep their order
 test: $(STAMP) $(JS_STAMP) $(DEB_STAMP)
 	$(UV) lock --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## make bench: benchmarks, printed as ratios against a baseline measured in the same run
 bench: $(VENV)/.installed-bench

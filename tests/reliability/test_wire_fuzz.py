@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -56,14 +57,18 @@ def _asgi(app: Any, method: str, path: str, headers: dict[str, str], body: bytes
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    _LOOP.run_until_complete(app(scope, receive, send))
+    asyncio.run_coroutine_threadsafe(app(scope, receive, send), _LOOP).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     out = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     hdrs = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start.get("headers", [])}
     return start["status"], hdrs, out
 
 
+#: the app's event loop, in a thread of its own: the test's thread may already run one (Playwright's
+#: sync API keeps a loop running in the thread that started it, and under pytest-xdist a worker may
+#: run the web page's tests first)
 _LOOP = asyncio.new_event_loop()
+threading.Thread(target=_LOOP.run_forever, daemon=True, name="wire-fuzz-loop").start()
 
 
 def _run(seed: int, count: int) -> dict[str, int]:
