@@ -10,11 +10,31 @@ rode on a removed transit gateway) is said in its notes.
 from __future__ import annotations
 
 import copy
+import ipaddress
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
-from .designs import Topology, _cidrs, _summaries
+Topology = dict[str, Any]
+
+
+def _cidrs(vpc: dict[str, Any]) -> list[str]:
+    return list(vpc.get("cidrs") or [vpc["cidr"]])
+
+
+def _summaries(cidrs: Iterable[str]) -> list[str]:
+    """The private blocks (RFC 1918) that hold these CIDRs, else the CIDRs themselves: the few
+    routes a spoke needs toward a hub (its own, more specific local route still wins)."""
+    blocks = [ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
+    out: list[str] = []
+    for c in cidrs:
+        net = ipaddress.ip_network(c)
+        block = next((b for b in blocks if net.subnet_of(b)), net)  # type: ignore[arg-type]
+        if str(block) not in out:
+            out.append(str(block))
+    return out
+
 
 #: the tag a shared VPC's subnets keep their former VPC's name in (intents' {vpc: NAME} follow it)
 VPC_TAG = "vpclab:vpc"

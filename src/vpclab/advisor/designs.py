@@ -1,5 +1,6 @@
-"""Candidate designs as topology documents (the YAML format, as dicts): the same VPCs joined by a
-full mesh of peerings, by a transit gateway hub, or folded into one shared VPC.
+"""The sweep's designs as topology documents (the YAML format, as dicts): generated VPCs joined by a
+full mesh of peerings or a transit gateway hub (the same builders ``vpclab advise`` uses on a real
+network, advisor/candidates.py), or renumbered into one shared VPC.
 
 Each candidate is built by loading its document (``vpclab.loads``), i.e. through the ControlPlane:
 AWS's rules hold, and a design AWS would refuse (more peerings than a VPC may have, more routes
@@ -10,11 +11,10 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-from collections.abc import Iterable
-from itertools import combinations
 from typing import Any
 
-Topology = dict[str, Any]
+from .candidates import Topology, hub, mesh
+
 DESIGNS = ("mesh", "transit-gateway", "shared-vpc")
 
 
@@ -46,65 +46,6 @@ def build(design: str, topology: Topology) -> Topology:
     if design == "shared-vpc":
         return shared(topology)
     raise ValueError(f"design must be one of {', '.join(DESIGNS)}, not {design!r}")
-
-
-def _cidrs(vpc: dict[str, Any]) -> list[str]:
-    return list(vpc.get("cidrs") or [vpc["cidr"]])
-
-
-def _tables(vpc: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    return (t for t in (vpc.get("route_tables") or {}).values() if isinstance(t, dict))
-
-
-def mesh(topology: Topology) -> Topology:
-    """A VPC peering connection between every two VPCs and, in every route table, a route to each
-    peer's CIDR blocks (peering is not transitive: n(n-1)/2 connections, n-1 routes a table)."""
-    doc = copy.deepcopy(topology)
-    vpcs = doc["vpcs"]
-    peerings = doc.setdefault("peerings", {})
-    for a, b in combinations(sorted(vpcs), 2):
-        name = f"{a}--{b}"
-        peerings[name] = {"requester": a, "accepter": b}
-        for here, there in ((a, b), (b, a)):
-            for table in _tables(vpcs[here]):
-                routes = table.setdefault("routes", {})
-                for cidr in _cidrs(vpcs[there]):
-                    routes[cidr] = f"pcx:{name}"
-    return doc
-
-
-def _summaries(cidrs: Iterable[str]) -> list[str]:
-    """The private blocks (RFC 1918) that hold these CIDRs, else the CIDRs themselves: the few
-    routes a spoke needs toward a hub (its own, more specific local route still wins)."""
-    blocks = [ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
-    out: list[str] = []
-    for c in cidrs:
-        net = ipaddress.ip_network(c)
-        block = next((b for b in blocks if net.subnet_of(b)), net)  # type: ignore[arg-type]
-        if str(block) not in out:
-            out.append(str(block))
-    return out
-
-
-def hub(topology: Topology) -> Topology:
-    """One transit gateway ("hub"), every VPC attached (one subnet per AZ), default association and
-    propagation, and in every route table a summary route to the hub (one per private block)."""
-    doc = copy.deepcopy(topology)
-    vpcs = doc["vpcs"]
-    attachments: dict[str, Any] = {}
-    every = [c for v in vpcs.values() for c in _cidrs(v)]
-    summary = _summaries(every)
-    for name, vpc in sorted(vpcs.items()):
-        per_az: dict[str, str] = {}
-        for sname, subnet in (vpc.get("subnets") or {}).items():
-            per_az.setdefault(str(subnet.get("az", "")), sname)
-        attachments[f"hub-{name}"] = {"vpc": name, "subnets": sorted(per_az.values())}
-        for table in _tables(vpc):
-            routes = table.setdefault("routes", {})
-            for cidr in summary:
-                routes.setdefault(cidr, "tgw:hub")
-    doc.setdefault("transit_gateways", {})["hub"] = {"attachments": attachments}
-    return doc
 
 
 def shared(topology: Topology, *, cidr: str = "10.0.0.0/16") -> Topology:
