@@ -332,3 +332,50 @@ def test_an_ami_outside_the_catalogue_still_loads_its_instance(exported: Path, t
         == 2
     )
     assert loaded.resource("spoke-a-host").id.startswith("i-")
+
+
+# -- what the loader keeps and what it replaces ---------------------------------------------------------
+def _filters(net: vpclab.Network) -> dict[str, Any]:
+    from vpclab.aws.handlers.network_acl import network_acl_entry
+    from vpclab.aws.handlers.security_group import ip_permissions
+    from vpclab.model.network_acl import NetworkAcl
+    from vpclab.model.security_group import SecurityGroup
+
+    out: dict[str, Any] = {}
+    for acl in net.world.all(NetworkAcl):
+        out[acl.id] = sorted(json.dumps(network_acl_entry(e), sort_keys=True) for e in acl.entries)
+    for sg in net.world.all(SecurityGroup):
+        out[sg.id] = (ip_permissions(net.world, sg.ingress), ip_permissions(net.world, sg.egress))
+    return out
+
+
+def test_every_acl_entry_and_group_rule_loads_as_the_snapshot_holds_it(exported: Path) -> None:
+    """The loader keeps the entries and rules vpclab makes with an ACL or a group (a default ACL's
+    allow-all entries, a group's allow-all egress) where the snapshot holds them unchanged, and makes
+    the rest: every ACL and group ends as the source network has it."""
+    assert _filters(vpclab.load(exported)) == _filters(vpclab.load(EXAMPLES / "centralized-egress.yaml"))
+
+
+def test_a_changed_default_entry_and_egress_rule_replace_vpclabs(exported: Path, tmp_path: Path) -> None:
+    """A default ACL whose allow-all inbound entry the account changed to deny, and a group whose
+    allow-all egress was revoked, load as the snapshot says (not as CreateVpc made them)."""
+    import shutil
+
+    snap = tmp_path / "snap"
+    shutil.copytree(exported, snap)
+    acls_file = next(snap.glob("aws_configs/*/*/DescribeNetworkAcls.json"))
+    acls = json.loads(acls_file.read_text())
+    acl = next(a for a in acls["NetworkAcls"] if a["IsDefault"])
+    entry = next(e for e in acl["Entries"] if e["RuleNumber"] == 100 and not e["Egress"])
+    entry["RuleAction"] = "deny"
+    acls_file.write_text(json.dumps(acls))
+    groups_file = next(snap.glob("aws_configs/*/*/DescribeSecurityGroups.json"))
+    groups = json.loads(groups_file.read_text())
+    group = next(g for g in groups["SecurityGroups"] if g["IpPermissionsEgress"])
+    group["IpPermissionsEgress"] = []
+    groups_file.write_text(json.dumps(groups))
+    loaded = vpclab.load(snap)
+    assert loaded.report.problems == []
+    got = _filters(loaded)
+    assert json.dumps(entry, sort_keys=True) in got[acl["NetworkAclId"]]
+    assert got[group["GroupId"]][1] == []

@@ -80,3 +80,47 @@ def test_route_index_follows_appends_replacements_and_rollback(cp: ControlPlane)
     assert world.find_route(rtb.id, "100.64.0.0/24") is None
     world.remove(rtb.id)
     assert world.route_index(rtb.id) is None
+
+
+def _having_scan(world: World, tgw_id: str) -> list[str]:
+    from vpclab.model.transit_gateway import TransitGatewayAttachment
+
+    return [a.id for a in world.all(TransitGatewayAttachment) if tgw_id in a.transit_gateway_ids]
+
+
+def test_having_matches_a_scan_in_creation_order_and_follows_rollback(cp: ControlPlane) -> None:
+    """``World.having`` (an INDEX_BY attribute's values) finds what a scan finds, in creation order
+    while the value stays, after replaces and a rolled-back transaction; ``count_having`` agrees."""
+    from vpclab.model.transit_gateway import TransitGatewayAttachment, attachments_of, count_attachments
+
+    world = cp.world
+    tgw = cp.create_transit_gateway()
+    atts = []
+    for i in range(4):
+        vpc = cp.create_vpc(cidr_block=f"10.{i}.0.0/16")
+        subnet = cp.create_subnet(vpc_id=vpc.id, cidr_block=f"10.{i}.0.0/24", availability_zone="us-east-1a")
+        atts.append(cp.create_transit_gateway_vpc_attachment(transit_gateway_id=tgw.id, vpc_id=vpc.id,
+                                                             subnet_ids=[subnet.id]))
+    ids = [a.id for a in atts]
+    assert [a.id for a in world.having(TransitGatewayAttachment, "transit_gateway_ids", tgw.id)] == ids
+    # a replace that keeps the value keeps the place
+    world.put(replace(world.get(ids[0], TransitGatewayAttachment), tags=atts[0].tags))
+    assert [a.id for a in world.having(TransitGatewayAttachment, "transit_gateway_ids", tgw.id)] == ids
+    assert _having_scan(world, tgw.id) == ids
+    assert count_attachments(world, tgw.id) == len(attachments_of(world, tgw.id)) == 4
+    with pytest.raises(RuntimeError), world.transaction():
+        cp.delete_transit_gateway_vpc_attachment(transit_gateway_attachment_id=ids[1])
+        assert count_attachments(world, tgw.id) == len(attachments_of(world, tgw.id)) == 3
+        raise RuntimeError
+    assert count_attachments(world, tgw.id) == len(attachments_of(world, tgw.id)) == 4
+    assert sorted(a.id for a in world.having(TransitGatewayAttachment, "state", "available")) == sorted(ids)
+    cp.delete_transit_gateway_vpc_attachment(transit_gateway_attachment_id=ids[1])
+    assert count_attachments(world, tgw.id) == len(attachments_of(world, tgw.id)) == 3
+    assert world.count_having(TransitGatewayAttachment, "transit_gateway_ids", tgw.id) == len(
+        _having_scan(world, tgw.id))
+
+
+def test_having_refuses_an_attribute_not_indexed(cp: ControlPlane) -> None:
+    cp.create_vpc(cidr_block="10.0.0.0/16")
+    with pytest.raises(KeyError, match="not indexed"):
+        list(cp.world.having(Subnet, "cidr_block", "10.0.0.0/24"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from typing import TypeVar
 
@@ -26,7 +27,11 @@ def parse_ipv6_cidr(value: str | None, parameter: str = "ipv6CidrBlock", *,
     return _network(IPv6Network, value, parameter, strict=strict)
 
 
+@lru_cache(maxsize=1 << 16)
 def _network(cls: type[N], value: str | None, parameter: str, *, strict: bool) -> N:
+    # cached: networks are immutable, and a loaded snapshot or topology names the same blocks again
+    # and again (every network ACL's 0.0.0.0/0; an AWS-MAX snapshot parses 230,000 blocks); a
+    # refusal raises, so it is never cached
     try:
         if not value or "/" not in value:
             raise ValueError(value)

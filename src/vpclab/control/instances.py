@@ -310,14 +310,15 @@ def _launch_count(ctx: Ctx, specs: list[_Spec], min_count: int, max_count: int) 
     of instances above the specified minimum count. Constraints: Between 1 and the quota for the
     specified instance type for your account for this Region."
     """
-    running = sum(1 for i in ctx.world.all(Instance)
-                  if i.owner_id == ctx.account_id and i.region == ctx.region and i.state != "terminated")
+    running = ctx.world.count_owned(Instance, ctx.account_id, ctx.region) - sum(
+        1 for i in ctx.world.having(Instance, "state", "terminated")
+        if i.owner_id == ctx.account_id and i.region == ctx.region)
     ctx.check_quota("running_instances_per_region", running, adding=min_count, requested=str(min_count))
     count = min(max_count, ctx.quota("running_instances_per_region") - running)
     new_interfaces = sum(1 for spec in specs if spec.existing is None)
     if new_interfaces:
         check_interface_quota(ctx, min_count * new_interfaces)
-        owned = sum(1 for _ in ctx.world.owned(NetworkInterface, ctx.account_id, ctx.region))
+        owned = ctx.world.count_owned(NetworkInterface, ctx.account_id, ctx.region)
         count = min(count, (ctx.quota("network_interfaces_per_region") - owned) // new_interfaces)
     need: dict[str, int] = {}  # addresses each instance takes, per subnet
     subnets: dict[str, Subnet] = {}

@@ -195,7 +195,7 @@ def check_interface_quota(ctx: Ctx, adding: int) -> None:
     """Amazon VPC quotas, "Network interfaces per Region" (5,000 by default, adjustable): over it AWS
     answers NetworkInterfaceLimitExceeded ("Error codes for the Amazon EC2 API"). Counted over the
     interfaces the account owns in the Region (the ones services create for it included)."""
-    owned = sum(1 for _ in ctx.world.owned(NetworkInterface, ctx.account_id, ctx.region))
+    owned = ctx.world.count_owned(NetworkInterface, ctx.account_id, ctx.region)
     ctx.check_quota("network_interfaces_per_region", owned, adding=adding)
 
 

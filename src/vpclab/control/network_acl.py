@@ -10,8 +10,9 @@ VPC's network ACLs; participants of a shared VPC get UnauthorizedOperation.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from ..core.errors import AwsError, invalid_parameter_value, missing_parameter
@@ -85,15 +86,42 @@ def create_network_acl_entry(ctx: Ctx, *, network_acl_id: str, rule_number: int,
     ctx.require_owner(acl)
     entry = _entry(rule_number, protocol, rule_action, egress, cidr_block, ipv6_cidr_block, port_range,
                    icmp_type_code)
-    if acl.entry(entry.rule_number, egress) is not None:
+    ctx.world.put(replace(acl, entries=_with_entry(ctx, acl.entries, entry)))
+    return entry
+
+
+@action
+def create_network_acl_entries(ctx: Ctx, *, network_acl_id: str,
+                               entries: Sequence[Mapping[str, Any]]) -> tuple[NetworkAclEntry, ...]:
+    """vpclab's own action, not AWS's: CreateNetworkAclEntry for each of ``entries`` (its
+    parameters but the ACL's id, snake_case), in order — each checked as that action checks it,
+    against the entries before it — and the ACL changed once. All or nothing: the first refused
+    entry raises its AWS error and nothing is added. For loaders whose ACLs come with their entries
+    (snapshots, topologies): an AWS-MAX snapshot holds 150,000 entries."""
+    acl = ctx.require(NetworkAcl, network_acl_id)
+    ctx.require_owner(acl)
+    current = acl.entries
+    for params in entries:
+        entry = _entry(params["rule_number"], params["protocol"], params["rule_action"], params["egress"],
+                       params.get("cidr_block"), params.get("ipv6_cidr_block"), params.get("port_range"),
+                       params.get("icmp_type_code"))
+        current = _with_entry(ctx, current, entry)
+    ctx.world.put(replace(acl, entries=current))
+    return current[len(acl.entries):]
+
+
+def _with_entry(ctx: Ctx, entries: tuple[NetworkAclEntry, ...],
+                entry: NetworkAclEntry) -> tuple[NetworkAclEntry, ...]:
+    """An ACL's ``entries`` with ``entry`` added, or AWS's error (the number taken, the quota reached)."""
+    egress = entry.egress
+    if any(e.rule_number == entry.rule_number and e.egress == egress for e in entries):
         raise AwsError("NetworkAclEntryAlreadyExists",
                        f"The network acl entry identified by {entry.rule_number} already exists.")
     # AWS "Amazon VPC quotas", rules per network ACL: "This quota is enforced separately for IPv4
     # rules and IPv6 rules"
-    ctx.check_quota("rules_per_network_acl", sum(1 for e in acl.entries if e.egress == egress
+    ctx.check_quota("rules_per_network_acl", sum(1 for e in entries if e.egress == egress
                                                  and not e.is_final and e.is_ipv6 == entry.is_ipv6))
-    ctx.world.put(replace(acl, entries=(*acl.entries, entry)))
-    return entry
+    return (*entries, entry)
 
 
 @action
@@ -141,7 +169,33 @@ def _rule_number(value: int) -> int:
 def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool, cidr_block: str | None,
            ipv6_cidr_block: str | None, port_range: Mapping[str, Any] | None,
            icmp_type_code: Mapping[str, Any] | None) -> NetworkAclEntry:
-    """A checked entry. Protocols are stored as AWS reports them: numbers ("6"), "-1" for all."""
+    """A checked entry. Protocols are stored as AWS reports them: numbers ("6"), "-1" for all.
+
+    Entries are immutable and a function of the parameters alone, so one is made once per distinct
+    set of parameters (every ACL of a loaded snapshot repeats the same few rules); a refused one
+    raises each time."""
+    try:
+        key = (rule_number, protocol, rule_action, egress, cidr_block, ipv6_cidr_block,
+               tuple(port_range.items()) if port_range else port_range,
+               tuple(icmp_type_code.items()) if icmp_type_code else icmp_type_code)
+        hash(key)
+    except TypeError:  # an unhashable value (from bad input): checked uncached, to get its error
+        return _new_entry(rule_number, protocol, rule_action, egress, cidr_block, ipv6_cidr_block,
+                          port_range, icmp_type_code)
+    return _cached_entry(key)
+
+
+@lru_cache(maxsize=1 << 14)
+def _cached_entry(key: tuple[Any, ...]) -> NetworkAclEntry:
+    number, protocol, rule_action, egress, cidr_block, ipv6_cidr_block, port_range, icmp_type_code = key
+    return _new_entry(number, protocol, rule_action, egress, cidr_block, ipv6_cidr_block,
+                      dict(port_range) if port_range else port_range,
+                      dict(icmp_type_code) if icmp_type_code else icmp_type_code)
+
+
+def _new_entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool, cidr_block: str | None,
+               ipv6_cidr_block: str | None, port_range: Mapping[str, Any] | None,
+               icmp_type_code: Mapping[str, Any] | None) -> NetworkAclEntry:
     number = _rule_number(rule_number)
     action_ = str(rule_action).lower()
     if action_ not in RULE_ACTIONS:
@@ -166,7 +220,7 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
         # the error's wording is undocumented: AWS's MissingParameter form is used
         if not port_range or port_range.get("from") is None or port_range.get("to") is None:
             raise missing_parameter("portRange")
-        lo, hi = int(port_range["from"]), int(port_range["to"])
+        lo, hi = _integer(port_range["from"], "portRange.from"), _integer(port_range["to"], "portRange.to")
         for v in (lo, hi):
             if not 0 <= v <= 65535:
                 raise AwsError("InvalidParameterValue", f"Value ({v}) for parameter portRange is invalid. "
@@ -181,7 +235,8 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
         # traffic for all ICMP types and codes allowed, regardless of any that you specify"
         if not icmp_type_code or icmp_type_code.get("type") is None or icmp_type_code.get("code") is None:
             raise missing_parameter("icmpTypeCode")
-        t, c = int(icmp_type_code["type"]), int(icmp_type_code["code"])
+        t = _integer(icmp_type_code["type"], "icmpTypeCode.type")
+        c = _integer(icmp_type_code["code"], "icmpTypeCode.code")
         for name, v in (("type", t), ("code", c)):
             if not -1 <= v <= 255:
                 raise invalid_parameter_value(
@@ -190,6 +245,15 @@ def _entry(rule_number: int, protocol: str | int, rule_action: str, egress: bool
         fields.update(icmp_type=t, icmp_code=c)
     return NetworkAclEntry(rule_number=number, egress=bool(egress), protocol=proto.acl_protocol,
                            rule_action=action_, **cidrs, **fields)
+
+
+def _integer(value: object, parameter: str) -> int:
+    """An integer parameter, or AWS's InvalidParameterValue (the wording is vpclab's: the API's own
+    parser refuses a non-integer before the action runs)."""
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise invalid_parameter_value(f"Value ({value}) for parameter {parameter} is invalid.") from None
 
 
 def _protocol(value: str | int) -> Protocol:

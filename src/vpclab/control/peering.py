@@ -53,8 +53,10 @@ EXPIRY_QUOTA = "peering_request_expiry_hours"
 def record_expiries(ctx: Ctx) -> None:
     """Put every overdue pending request in status ``expired`` (AWS: 7 days unaccepted)."""
     now = ctx.now
-    for pcx in list(ctx.world.all(VpcPeeringConnection)):
-        if pcx.status_code != EXPIRED and effective_status(pcx, now) == EXPIRED:
+    # only a pending request expires (effective_status): the pending ones, not every connection
+    for pcx in [p for status in (INITIATING_REQUEST, PENDING_ACCEPTANCE)
+                for p in ctx.world.having(VpcPeeringConnection, "status_code", status)]:
+        if effective_status(pcx, now) == EXPIRED:
             ctx.world.put(replace(pcx, status_code=EXPIRED, status_message=status_message(EXPIRED),
                                   status_time=pcx.expiration_time, status_actor_id=""))
 
@@ -97,7 +99,8 @@ def _overlapping(a: Vpc, b: Vpc) -> bool:
 
 def _outstanding_requests(ctx: Ctx) -> int:
     now = ctx.now
-    return sum(1 for p in ctx.world.all(VpcPeeringConnection)
+    return sum(1 for status in (INITIATING_REQUEST, PENDING_ACCEPTANCE)
+               for p in ctx.world.having(VpcPeeringConnection, "status_code", status)
                if p.requester_owner_id == ctx.account_id and p.requester_region == ctx.region
                and effective_status(p, now) in (INITIATING_REQUEST, PENDING_ACCEPTANCE))
 

@@ -63,7 +63,9 @@ class ControlPlane:
     def as_(self, account_id: str | None = None, region: str | None = None) -> ControlPlane:
         """The same World, seen by another account and/or from another Region."""
     def call(self, name: str, params: dict[str, Any]) -> Any:
-        """Run an action by its snake_case name with keyword parameters."""
+        """Run an action by its snake_case name with keyword parameters (what ``getattr(cp, name)`` runs,
+        without making the bound function: loaders make hundreds of thousands of calls).
+        """
     @staticmethod
     def actions() -> list[str]:
         """Every action's name, sorted."""
@@ -72,7 +74,7 @@ class ControlPlane:
         """Whether ``name`` (snake_case) is an action of the ControlPlane."""
     def __dir__(self) -> list[str]: ...
 
-    # -- the actions (164), run by __getattr__ in a World transaction
+    # -- the actions (165), run by __getattr__ in a World transaction
     def accept_direct_connect_gateway_association_proposal(
         self,
         *,
@@ -353,6 +355,15 @@ class ControlPlane:
     def create_network_acl(self, *, vpc_id: str, tags: Mapping[str, str] | None = None) -> NetworkAcl:
         """CreateNetworkAcl: a new ACL denies all traffic both ways until entries are added (its ``*`` entries
         deny IPv4, and IPv6 too in a VPC with an IPv6 block).
+        """
+    def create_network_acl_entries(
+        self, *, network_acl_id: str, entries: Sequence[Mapping[str, Any]]
+    ) -> tuple[NetworkAclEntry, ...]:
+        """vpclab's own action, not AWS's: CreateNetworkAclEntry for each of ``entries`` (its parameters but
+        the ACL's id, snake_case), in order — each checked as that action checks it, against the entries
+        before it — and the ACL changed once. All or nothing: the first refused entry raises its AWS error and
+        nothing is added. For loaders whose ACLs come with their entries (snapshots, topologies): an AWS-MAX
+        snapshot holds 150,000 entries.
         """
     def create_network_acl_entry(
         self,

@@ -423,7 +423,7 @@ def is_stale(world: World, rule: SecurityGroupRule) -> bool:
 
 def active_peering(ctx: Ctx, vpc_a: str, vpc_b: str) -> VpcPeeringConnection | None:
     """The active, same-Region peering connection between two VPCs, if any."""
-    for pcx in ctx.world.all(VpcPeeringConnection):
+    for pcx in ctx.world.having(VpcPeeringConnection, "vpc_ids", vpc_a):
         if (pcx.status_code == "active" and {pcx.requester_vpc_id, pcx.accepter_vpc_id} == {vpc_a, vpc_b}
                 and pcx.requester_region == pcx.accepter_region == ctx.region):
             return pcx

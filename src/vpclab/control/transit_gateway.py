@@ -22,6 +22,7 @@ from ..model.transit_gateway import (
     TransitGatewayOptions,
     TransitGatewayRouteTable,
     attachments_of,
+    count_attachments,
     vpc_attachment,
 )
 from ..model.vpc import Vpc
@@ -161,14 +162,14 @@ def delete_transit_gateway(ctx: Ctx, *, transit_gateway_id: str) -> None:
                        f"{tgw.id} has non-deleted {ATTACHMENT_NOUN.get(kind, 'Attachments')}: {ids}.")
     for rtb in [r for r in ctx.world.all(TransitGatewayRouteTable) if r.transit_gateway_id == tgw.id]:
         ctx.world.remove(rtb.id)
-    for att in [a for a in ctx.world.all(TransitGatewayAttachment) if tgw.id in a.transit_gateway_ids]:
+    for att in list(ctx.world.having(TransitGatewayAttachment, "transit_gateway_ids", tgw.id)):
         ctx.world.remove(att.id)  # rejected / failed leftovers
     ctx.world.remove(tgw.id)
 
 
 # -- shared attachment helpers ---------------------------------------------------------------
 def _check_attachment_quotas(ctx: Ctx, tgw: TransitGateway) -> None:
-    ctx.check_quota("attachments_per_transit_gateway", len(attachments_of(ctx.world, tgw.id)))
+    ctx.check_quota("attachments_per_transit_gateway", count_attachments(ctx.world, tgw.id))
 
 
 def apply_defaults(ctx: Ctx, att: TransitGatewayAttachment, tgw: TransitGateway, *,

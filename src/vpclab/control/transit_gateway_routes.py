@@ -91,9 +91,9 @@ def delete_transit_gateway_route_table(ctx: Ctx, *, transit_gateway_route_table_
 
 
 def _associated(ctx: Ctx, rtb: TransitGatewayRouteTable) -> list[TransitGatewayAttachment]:
-    return [a for a in ctx.world.all(TransitGatewayAttachment)
-            if a.live and rtb.transit_gateway_id in a.transit_gateway_ids
-            and a.association_for(rtb.transit_gateway_id) == rtb.id]
+    tgw_id = rtb.transit_gateway_id
+    return [a for a in ctx.world.having(TransitGatewayAttachment, "transit_gateway_ids", tgw_id)
+            if a.live and a.association_for(rtb.transit_gateway_id) == rtb.id]
 
 
 # -- associations ----------------------------------------------------------------------------

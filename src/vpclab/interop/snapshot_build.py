@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..aws.handlers.network_acl import network_acl_entry
+from ..aws.handlers.security_group import ip_permissions
 from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import NetworkInterface
 from ..model.network_acl import NetworkAcl
@@ -232,7 +234,10 @@ def security_group_rules(ld: Loader, regs: list[Region]) -> None:
         if sg is None:
             continue
         for direction, key in (("ingress", "IpPermissions"), ("egress", "IpPermissionsEgress")):
-            have = [x.security_group_rule_id for x in getattr(sg, direction)]
+            rules = getattr(sg, direction)
+            if rules and ip_permissions(ld.world, rules) == g.get(key, []):
+                continue  # the rules CreateSecurityGroup added (its allow-all egress) are the snapshot's
+            have = [x.security_group_rule_id for x in rules]
             if have:
                 ld.call(
                     r,
@@ -264,6 +269,25 @@ def security_group_rules(ld: Loader, regs: list[Region]) -> None:
                 )
 
 
+def _acl_entry(e: dict[str, Any]) -> dict[str, Any]:
+    """CreateNetworkAclEntry's parameters (but the ACL's id) for a described entry."""
+    params: dict[str, Any] = {
+        "rule_number": e["RuleNumber"],
+        "egress": e["Egress"],
+        "protocol": e["Protocol"],
+        "rule_action": e["RuleAction"],
+    }
+    if "CidrBlock" in e:
+        params["cidr_block"] = e["CidrBlock"]
+    if "Ipv6CidrBlock" in e:
+        params["ipv6_cidr_block"] = e["Ipv6CidrBlock"]
+    if "PortRange" in e:
+        params["port_range"] = {"from": e["PortRange"]["From"], "to": e["PortRange"]["To"]}
+    if "IcmpTypeCode" in e:
+        params["icmp_type_code"] = {"type": e["IcmpTypeCode"]["Type"], "code": e["IcmpTypeCode"]["Code"]}
+    return params
+
+
 def network_acls(ld: Loader, regs: list[Region]) -> None:
     for r, i, a in ld.each(regs, "NetworkAcls", "NetworkAclId"):
         aid = a["NetworkAclId"]
@@ -283,38 +307,44 @@ def network_acls(ld: Loader, regs: list[Region]) -> None:
             continue
         ld.name(a, aid)
         acl = ld.world.get(aid, NetworkAcl)
+        described = [(j, e) for j, e in enumerate(a.get("Entries", [])) if e.get("RuleNumber", 0) < 32767]
+        # the entries vpclab made with the ACL (a default ACL's allow-all rules) stay where the
+        # snapshot holds them as they are; the others go, and the snapshot's are added
+        shapes = [d for _, d in described]
+        kept: set[tuple[int, bool]] = set()
         for e in list(acl.entries if acl is not None else ()):
-            if e.rule_number < 32767:  # the catch-all denies (32767 IPv4, 32768 IPv6) are AWS's
+            if e.rule_number >= 32767:  # the catch-all denies (32767 IPv4, 32768 IPv6) are AWS's
+                continue
+            if network_acl_entry(e) in shapes:
+                kept.add((e.rule_number, e.egress))
+                continue
+            ld.call(
+                r,
+                f"NetworkAcls[{i}]",
+                "delete_network_acl_entry",
+                network_acl_id=aid,
+                rule_number=e.rule_number,
+                egress=e.egress,
+            )
+        entries = [(j, _acl_entry(e)) for j, e in described if (e["RuleNumber"], e["Egress"]) not in kept]
+        # the ACL's entries in one call (each checked as CreateNetworkAclEntry checks it); when AWS's
+        # rules refuse one, they are made one by one, so the report names each refused entry
+        if entries and not ld.quiet_call(
+            r,
+            "create_network_acl_entries",
+            account=a.get("OwnerId"),
+            network_acl_id=aid,
+            entries=[p for _, p in entries],
+        ):
+            for j, params in entries:
                 ld.call(
                     r,
-                    f"NetworkAcls[{i}]",
-                    "delete_network_acl_entry",
+                    f"NetworkAcls[{i}].Entries[{j}]",
+                    "create_network_acl_entry",
+                    account=a.get("OwnerId"),
                     network_acl_id=aid,
-                    rule_number=e.rule_number,
-                    egress=e.egress,
+                    **params,
                 )
-        for j, e in enumerate(a.get("Entries", [])):
-            if e.get("RuleNumber", 0) >= 32767:
-                continue
-            params: dict[str, Any] = {
-                "network_acl_id": aid,
-                "rule_number": e["RuleNumber"],
-                "egress": e["Egress"],
-                "protocol": e["Protocol"],
-                "rule_action": e["RuleAction"],
-            }
-            if "CidrBlock" in e:
-                params["cidr_block"] = e["CidrBlock"]
-            if "Ipv6CidrBlock" in e:
-                params["ipv6_cidr_block"] = e["Ipv6CidrBlock"]
-            if "PortRange" in e:
-                params["port_range"] = {"from": e["PortRange"]["From"], "to": e["PortRange"]["To"]}
-            if "IcmpTypeCode" in e:
-                params["icmp_type_code"] = {
-                    "type": e["IcmpTypeCode"]["Type"],
-                    "code": e["IcmpTypeCode"]["Code"],
-                }
-            ld.call(r, f"NetworkAcls[{i}].Entries[{j}]", "create_network_acl_entry", **params)
     for r, i, a in ld.each(regs, "NetworkAcls", "NetworkAclId"):  # associations, once every ACL exists
         for j, assoc in enumerate(a.get("Associations", [])):
             current = next(

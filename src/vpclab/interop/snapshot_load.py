@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..control import ControlPlane
+from ..core.collect import collector_paused
 from ..core.errors import AwsError
 from ..core.ids import IdGenerator
 from ..model.base import ID_PREFIXES
@@ -168,9 +169,12 @@ class Loader:
         **params: Any,
     ) -> Any:
         """One ControlPlane action; a refusal is a problem at ``file: where`` and None."""
+        cp = self.cp(account or r.account, region or r.region)
         try:
+            if not any(pins):
+                return cp.call(action, params)
             with self.pin(*pins):
-                return self.cp(account or r.account, region or r.region).call(action, params)
+                return cp.call(action, params)
         except AwsError as err:
             self.report.problems.append(
                 f"{r.file_of(where.split('[')[0])}: $.{where}: {err.code}: {err.message}"
@@ -211,9 +215,13 @@ class Loader:
 
 def load_snapshot(path: str | Path) -> SnapshotNetwork:
     """Build the World a snapshot folder describes (``vpclab.load`` calls this for a folder)."""
+    with collector_paused():  # a bulk build: core/collect.py
+        return _load_snapshot(Path(path))
+
+
+def _load_snapshot(root: Path) -> SnapshotNetwork:
     from . import snapshot_build as build
 
-    root = Path(path)
     about = manifest(root)
     regs = regions(root)
     ld = Loader(root)

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from ipaddress import IPv4Network
 from typing import Any
 
+from ..core.addresses import network_span
+
 
 class NetworkIndex:
     """The IPv4 CIDR blocks of a set of resources (duplicates counted)."""
@@ -37,8 +39,8 @@ class NetworkIndex:
 
     @staticmethod
     def _block(cidr: str) -> tuple[int, int]:
-        net = IPv4Network(cidr)
-        return int(net.network_address), net.prefixlen
+        start, _, plen = network_span(cidr)  # an IPv4 block: its start is its network address
+        return start, plen
 
     def add(self, cidr: str) -> None:
         start, plen = key = self._block(cidr)

@@ -83,6 +83,7 @@ class NetworkInterface(Resource):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Instance(Resource):
     KIND: ClassVar[str] = "instance"
+    INDEX_BY: ClassVar[tuple[str, ...]] = ("state",)
     ID_PREFIX: ClassVar[str] = "i"
     MALFORMED: ClassVar[str] = "InvalidInstanceID.Malformed"
     NOT_FOUND: ClassVar[tuple[str, str]] = ("InvalidInstanceID.NotFound",

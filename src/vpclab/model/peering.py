@@ -100,6 +100,7 @@ class VpcPeeringConnection(Resource):
     """
 
     KIND: ClassVar[str] = "vpc_peering_connection"
+    INDEX_BY: ClassVar[tuple[str, ...]] = ("vpc_ids", "status_code")
     ID_PREFIX: ClassVar[str] = "pcx"
     MALFORMED: ClassVar[str] = "InvalidVpcPeeringConnectionId.Malformed"
     LABEL: ClassVar[str] = "VPC peering connection"
@@ -231,9 +232,7 @@ def side_of(pcx: VpcPeeringConnection, vpc_id: str) -> str | None:
 
 def peerings_of(world: World, vpc_id: str) -> Iterator[VpcPeeringConnection]:
     """Every peering connection (any status) that has ``vpc_id`` as one of its sides."""
-    for pcx in world.all(VpcPeeringConnection):
-        if vpc_id in pcx.vpc_ids:
-            yield pcx
+    yield from world.having(VpcPeeringConnection, "vpc_ids", vpc_id)
 
 
 def active_peerings_of(world: World, vpc_id: str) -> Iterator[VpcPeeringConnection]:

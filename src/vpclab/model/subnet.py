@@ -12,9 +12,11 @@ load unchanged."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Network, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
+from ..core.addresses import ipv4_network, ipv6_network
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -70,12 +72,12 @@ class Subnet(Resource):
     @property
     def ipv6_network(self) -> IPv6Network | None:
         block = self.ipv6_cidr_block
-        return IPv6Network(block) if block else None
+        return ipv6_network(block) if block else None
 
     @property
     def network(self) -> IPv4Network | None:
         """The IPv4 block; ``None`` for an IPv6-only subnet."""
-        return IPv4Network(self.cidr_block) if self.cidr_block is not None else None
+        return ipv4_network(self.cidr_block) if self.cidr_block is not None else None
 
     @property
     def has_ipv4(self) -> bool:
@@ -84,11 +86,7 @@ class Subnet(Resource):
     def reserved(self) -> frozenset[IPv4Address]:
         """The five addresses AWS keeps: network, VPC router, DNS, future use, broadcast (none
         for an IPv6-only subnet, which has no IPv4 addresses)."""
-        net = self.network
-        if net is None:
-            return frozenset()
-        first = net.network_address
-        return frozenset([first, first + 1, first + 2, first + 3, net.broadcast_address])
+        return _reserved(self.cidr_block) if self.cidr_block is not None else frozenset()
 
     def usable(self) -> int:
         """Usable IPv4 addresses (0 in an IPv6-only subnet)."""
@@ -129,3 +127,11 @@ class SubnetCidrReservation(Resource):
     @property
     def subnet_cidr_reservation_id(self) -> str:
         return self.id
+
+
+@lru_cache(maxsize=1 << 16)
+def _reserved(cidr_block: str) -> frozenset[IPv4Address]:
+    """A block's five reserved addresses (each new interface's address choice reads them)."""
+    net = ipv4_network(cidr_block)
+    first = net.network_address
+    return frozenset([first, first + 1, first + 2, first + 3, net.broadcast_address])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network
 from typing import TYPE_CHECKING, ClassVar
 
+from ..core.addresses import ipv4_network, ipv6_network, network_span
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class Vpc(Resource):
 
     @property
     def networks(self) -> tuple[IPv4Network, ...]:
-        return tuple(IPv4Network(c) for c in self.cidr_blocks)
+        return tuple(ipv4_network(c) for c in self.cidr_blocks)
 
     @property
     def ipv6_cidr_blocks(self) -> tuple[str, ...]:
@@ -79,7 +80,7 @@ class Vpc(Resource):
 
     @property
     def ipv6_networks(self) -> tuple[IPv6Network, ...]:
-        return tuple(IPv6Network(c) for c in self.ipv6_cidr_blocks)
+        return tuple(ipv6_network(c) for c in self.ipv6_cidr_blocks)
 
     def visible_to(self, world: World, account_id: str, region: str) -> bool:
         # a participant in a shared VPC sees the VPC its shared subnets belong to
@@ -89,9 +90,9 @@ class Vpc(Resource):
 
     def contains(self, network: IPv4Network | IPv6Network) -> bool:
         """Whether ``network`` lies inside one of this VPC's CIDR blocks of its family."""
-        if isinstance(network, IPv6Network):
-            return any(network.subnet_of(n) for n in self.ipv6_networks)
-        return any(network.subnet_of(n) for n in self.networks)
+        start, end, _ = network_span(str(network))  # the dual-stack space: families never meet
+        blocks = self.ipv6_cidr_blocks if isinstance(network, IPv6Network) else self.cidr_blocks
+        return any(s <= start and end <= e for s, e, _ in map(network_span, blocks))
 
     def overlaps(self, network: IPv4Network | IPv6Network) -> bool:
         if isinstance(network, IPv6Network):

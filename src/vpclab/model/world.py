@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Network
+from types import TracebackType
 from typing import Any, TypeVar
 
 from ..core.ids import IdGenerator
@@ -24,6 +24,51 @@ R = TypeVar("R", bound=Resource)
 
 #: A committed change set: resource id → (value before, value after); None means absent.
 Changes = dict[str, tuple[Resource | None, Resource | None]]
+
+
+def _values(value: object) -> tuple[str, ...]:
+    """An INDEX_BY attribute's value as the strings it is indexed under (None: none)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in value if v is not None)  # type: ignore[attr-defined]
+
+
+class _Transaction:
+    """``World.transaction()``'s context (a class, not a generator: every ControlPlane call opens
+    one, hundreds of thousands when a snapshot loads)."""
+
+    __slots__ = ("_outer", "_world")
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+        self._outer = False
+
+    def __enter__(self) -> Changes:
+        world = self._world
+        if world._journal is not None:  # nested: joins the outer transaction
+            return world._journal
+        self._outer = True
+        world._journal = {}
+        return world._journal
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self._outer:
+            return
+        world = self._world
+        try:
+            if exc_type is None:
+                try:
+                    world._commit()
+                except BaseException:
+                    world._roll_back()
+                    raise
+            else:
+                world._roll_back()
+        finally:
+            world._journal = None
 
 
 class Clock:
@@ -60,7 +105,8 @@ class World:
     """Every resource, by id; secondary indexes by kind, by VPC (and kind), by owner and Region,
     and the derived indexes of ``model.indexes``: a kind with ``INDEX_NETWORKS`` has its
     ``cidr_block`` indexed per VPC (``overlaps_in_vpc``); a kind with ``INDEX_ROUTES_BY`` (a route
-    attribute) has its ``routes`` indexed by that attribute (``find_route``)."""
+    attribute) has its ``routes`` indexed by that attribute (``find_route``); a kind with ``INDEX_BY``
+    (attribute names) is indexed by each value of those attributes (``having``)."""
 
     def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
                  settings: Settings | None = None):
@@ -77,6 +123,10 @@ class World:
         #: every VPC's index: on AWS-MAX's 5,000 VPCs each subnet creation walked 10,000 keys)
         self._network_kinds: set[type[Resource]] = set()
         self._routes: dict[str, RouteIndex] = {}
+        #: (kind, attribute, value) → resources, for the kinds' INDEX_BY attributes: what a rule
+        #: looks up by a related id or a state ("the gateway's attachments", "pending peerings")
+        #: without walking every resource of the kind (AWS-MAX: 5,000 attachments per gateway)
+        self._having: dict[tuple[type[Resource], str, str], dict[str, Resource]] = {}
         #: kind → its INDEX_BLOCKS values (e.g. every VPC's IPv6 blocks), world-wide
         self._blocks: dict[type[Resource], Counter[str]] = {}
         self._journal: Changes | None = None
@@ -155,6 +205,21 @@ class World:
             if issubclass(k, kind):
                 yield from self._by_owner.get((k, owner_id, region), {}).values()  # type: ignore[misc]
 
+    def having(self, kind: type[R], attribute: str, value: str) -> Iterator[R]:
+        """Resources of this kind (subclasses included) whose ``attribute`` — one of the kind's
+        ``INDEX_BY`` names, a string or a tuple of strings — is (holds) ``value``, in the order they
+        took that value (creation order for a value that never changes, such as a related id)."""
+        if attribute not in getattr(kind, "INDEX_BY", ()):
+            raise KeyError(f"{kind.__name__}.{attribute} is not indexed (INDEX_BY)")
+        for k in list(self._by_kind):
+            if issubclass(k, kind):
+                yield from list(self._having.get((k, attribute, value), {}).values())  # type: ignore[misc]
+
+    def count_having(self, kind: type[Resource], attribute: str, value: str) -> int:
+        """How many resources ``having(kind, attribute, value)`` yields, without the walk."""
+        return sum(len(self._having.get((k, attribute, value), ())) for k in list(self._by_kind)
+                   if issubclass(k, kind) and attribute in getattr(k, "INDEX_BY", ()))
+
     def resources(self) -> Iterator[Resource]:
         return iter(list(self._resources.values()))
 
@@ -172,7 +237,7 @@ class World:
                     or getattr(old, "vpc_id", None) != getattr(resource, "vpc_id", None)):
                 self._unindex(old)
             else:
-                self._underive(old)
+                self._underive(old, keep=resource)
         self._index(resource)  # a replaced resource keeps its place in creation order
         return resource
 
@@ -226,6 +291,9 @@ class World:
         blocks = getattr(kind, "INDEX_BLOCKS", None)
         if blocks:
             self._blocks.setdefault(kind, Counter()).update(getattr(res, blocks))
+        for attribute in getattr(kind, "INDEX_BY", ()):
+            for value in _values(getattr(res, attribute)):
+                self._having.setdefault((kind, attribute, value), {})[res.id] = res
         by = getattr(kind, "INDEX_ROUTES_BY", None)
         if by:
             routes = res.routes  # type: ignore[attr-defined]
@@ -233,9 +301,10 @@ class World:
             self._routes[res.id] = (old.updated(routes) if old is not None and old.key == by
                                     else RouteIndex(routes, by))
 
-    def _underive(self, res: Resource) -> None:
+    def _underive(self, res: Resource, keep: Resource | None = None) -> None:
         """Take ``res`` out of the derived indexes of its kind (a route index stays, to be updated
-        by the resource's next value, and is dropped when the resource is gone)."""
+        by the resource's next value, and is dropped when the resource is gone). With ``keep``
+        (its next value), an INDEX_BY value both have stays where it is: the order of ``having``."""
         kind = type(res)
         if getattr(kind, "INDEX_NETWORKS", False):
             key = (str(getattr(res, "vpc_id", None) or ""), kind)
@@ -252,6 +321,17 @@ class World:
             for block in getattr(res, blocks):
                 if counter[block] <= 0:
                     del counter[block]
+        for attribute in getattr(kind, "INDEX_BY", ()):
+            kept = _values(getattr(keep, attribute)) if keep is not None else ()
+            for value in _values(getattr(res, attribute)):
+                if value in kept:
+                    continue
+                having = (kind, attribute, value)
+                bucket = self._having.get(having)
+                if bucket is not None:
+                    bucket.pop(res.id, None)
+                    if not bucket:
+                        del self._having[having]
         if getattr(kind, "INDEX_ROUTES_BY", None) and res.id not in self._resources:
             self._routes.pop(res.id, None)
 
@@ -259,38 +339,35 @@ class World:
         if self._journal is not None and resource_id not in self._journal:
             self._journal[resource_id] = (old, None)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Changes]:
-        """All-or-nothing: roll back every put/remove of the block if it raises.
+    def transaction(self) -> _Transaction:
+        """All-or-nothing: ``with world.transaction():`` rolls back every put/remove of the block
+        if it raises.
 
         On success the change set is handed to the listeners before the transaction ends; if a
         listener raises (the durable store could not write, say), the change is rolled back too,
         so nothing is applied that was not also recorded. Nested transactions join the outer one.
         """
-        if self._journal is not None:
-            yield self._journal
-            return
-        self._journal = {}
-        try:
-            yield self._journal
-            changes: Changes = {}
-            for rid, (old, _) in self._journal.items():
-                new = self._resources.get(rid)
-                if old is not new:
-                    changes[rid] = (old, new)
-            if changes:
-                for listener in self._listeners:
-                    listener(changes)
-                self.version += 1
-        except BaseException:
-            for rid, (old, _) in self._journal.items():
-                if rid in self._resources:
-                    self._unindex(self._resources.pop(rid))
-                if old is not None:
-                    self._index(old)
-            raise
-        finally:
-            self._journal = None
+        return _Transaction(self)
+
+    def _commit(self) -> None:
+        assert self._journal is not None
+        changes: Changes = {}
+        for rid, (old, _) in self._journal.items():
+            new = self._resources.get(rid)
+            if old is not new:
+                changes[rid] = (old, new)
+        if changes:
+            for listener in self._listeners:
+                listener(changes)
+            self.version += 1
+
+    def _roll_back(self) -> None:
+        assert self._journal is not None
+        for rid, (old, _) in self._journal.items():
+            if rid in self._resources:
+                self._unindex(self._resources.pop(rid))
+            if old is not None:
+                self._index(old)
 
     def subscribe(self, listener: Callable[[Changes], None]) -> None:
         """Call ``listener(changes)`` with every change set as it commits. A listener that raises

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.collect import collector_paused
 from ..core.source import parse, read
 from ..network import Network
 from .apply import apply
@@ -26,6 +27,11 @@ def load(path: str | Path) -> Network:
 
 def loads(text: str, file: str = "<string>") -> Network:
     """The network YAML text describes (``file`` names it in error messages)."""
+    with collector_paused():  # a bulk build: core/collect.py
+        return _loads(text, file)
+
+
+def _loads(text: str, file: str) -> Network:
     source = parse(text, file, TopologyError)  # 1. YAML → tree with positions (syntax errors raise)
     topo, problems = validate(source)          # 2. the shape: keys, types, required fields
     if topo is None:
