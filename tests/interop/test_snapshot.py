@@ -336,8 +336,7 @@ def test_an_ami_outside_the_catalogue_still_loads_its_instance(exported: Path, t
 
 # -- what the loader keeps and what it replaces ---------------------------------------------------------
 def _filters(net: vpclab.Network) -> dict[str, Any]:
-    from vpclab.aws.handlers.network_acl import network_acl_entry
-    from vpclab.aws.handlers.security_group import ip_permissions
+    from vpclab.aws.filter_shapes import ip_permissions, network_acl_entry
     from vpclab.model.network_acl import NetworkAcl
     from vpclab.model.security_group import SecurityGroup
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..aws.handlers.network_acl import network_acl_entry
-from ..aws.handlers.security_group import ip_permissions
+from ..aws.filter_shapes import ip_permissions, network_acl_entry
 from ..model.endpoints import VpcEndpoint
 from ..model.interfaces import NetworkInterface
 from ..model.network_acl import NetworkAcl

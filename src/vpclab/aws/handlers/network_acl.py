@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model.network_acl import NetworkAcl, NetworkAclEntry
+from ...model.network_acl import NetworkAcl
 from ...model.world import World
 from .. import shapes
 from ..describe import Kind, describe_handler
+from ..filter_shapes import network_acl_entry
 from ..registry import mutating
 
 Shape = dict[str, Any]
-
-
-def network_acl_entry(e: NetworkAclEntry) -> Shape:
-    out: Shape = {
-        # one of the two families (AWS omits the other)
-        **({"Ipv6CidrBlock": e.ipv6_cidr_block} if e.ipv6_cidr_block else {"CidrBlock": e.cidr_block}),
-        "Egress": e.egress,
-        "Protocol": e.protocol,
-        "RuleAction": e.rule_action,
-        "RuleNumber": e.rule_number,
-    }
-    if e.port_from is not None:
-        out["PortRange"] = {"From": e.port_from, "To": e.port_to}
-    if e.icmp_type is not None:
-        out["IcmpTypeCode"] = {"Code": e.icmp_code, "Type": e.icmp_type}
-    return out
 
 
 def network_acl(world: World, acl: NetworkAcl) -> Shape:

@@ -7,19 +7,19 @@ boto3's (``IpPermissions`` group a direction's rules by protocol and ports).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from typing import Any
 
 from ...control.security_group import check_rule_id
 from ...core.errors import AwsError, missing_parameter
-from ...model.peering import VpcPeeringConnection
 from ...model.security_group import SecurityGroup, SecurityGroupRule
 from ...model.vpc import Vpc
 from ...model.world import World
 from .. import shapes
 from ..describe import Kind, describe, describe_handler
+from ..filter_shapes import group_pair as _pair
+from ..filter_shapes import ip_permissions
 from ..registry import Call, control_kwargs, handler, mutating
 
 Shape = dict[str, Any]
@@ -28,54 +28,6 @@ Shape = dict[str, Any]
 # -- shapes --------------------------------------------------------------------------------------
 def sg_arn(sg: SecurityGroup) -> str:
     return f"arn:aws:ec2:{sg.region}:{sg.owner_id}:security-group/{sg.id}"
-
-
-def _pair(world: World, rule: SecurityGroupRule) -> Shape:
-    out: Shape = {"GroupId": rule.referenced_group_id, "UserId": rule.referenced_group_owner_id}
-    if rule.referenced_vpc_id:
-        out["VpcId"] = rule.referenced_vpc_id
-        out["VpcPeeringConnectionId"] = rule.referenced_vpc_peering_connection_id
-        out["PeeringStatus"] = peering_status(world, rule)
-    if rule.description:
-        out["Description"] = rule.description
-    return out
-
-
-def peering_status(world: World, rule: SecurityGroupRule) -> str:
-    """The status of the peering connection a peer-VPC reference goes through (``deleted`` once it
-    is gone: the rule is then stale)."""
-    pcx = world.get(rule.referenced_vpc_peering_connection_id or "", VpcPeeringConnection)
-    return pcx.status_code if pcx is not None else "deleted"
-
-
-def _described(key: str, value: str, description: str | None) -> Shape:
-    out = {key: value}
-    if description:
-        out["Description"] = description
-    return out
-
-
-def ip_permissions(world: World, rules: Iterable[SecurityGroupRule]) -> list[Shape]:
-    """A direction's rules as AWS lists them: one IpPermission per (protocol, from, to)."""
-    perms: dict[tuple[str, int, int], Shape] = {}
-    for rule in rules:
-        key = (rule.ip_protocol, rule.from_port, rule.to_port)
-        perm = perms.get(key)
-        if perm is None:
-            perm = {"IpProtocol": rule.ip_protocol}
-            if rule.ip_protocol != "-1":
-                perm.update(FromPort=rule.from_port, ToPort=rule.to_port)
-            perm.update(IpRanges=[], Ipv6Ranges=[], PrefixListIds=[], UserIdGroupPairs=[])
-            perms[key] = perm
-        if rule.cidr_ipv4:
-            perm["IpRanges"].append(_described("CidrIp", rule.cidr_ipv4, rule.description))
-        elif rule.cidr_ipv6:
-            perm["Ipv6Ranges"].append(_described("CidrIpv6", rule.cidr_ipv6, rule.description))
-        elif rule.prefix_list_id:
-            perm["PrefixListIds"].append(_described("PrefixListId", rule.prefix_list_id, rule.description))
-        else:
-            perm["UserIdGroupPairs"].append(_pair(world, rule))
-    return list(perms.values())
 
 
 def security_group(world: World, sg: SecurityGroup) -> Shape:

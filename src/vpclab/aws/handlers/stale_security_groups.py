@@ -21,8 +21,8 @@ from ...model.security_group import SecurityGroup, SecurityGroupRule
 from ...model.vpc import Vpc
 from ...model.world import World
 from ..describe import page
+from ..filter_shapes import peering_status
 from ..registry import Call, handler
-from .security_group import peering_status
 
 Shape = dict[str, Any]
 
