@@ -249,6 +249,8 @@ def _candidates(
 
 
 def _candidate_table(candidates: list[Candidate], best: Candidate | None, write_dir: Path | None) -> None:
+    from ..advisor.advise import NOT_APPLICABLE
+
     grid = Table(title="Candidate designs (USD a month)", title_justify="left")
     grid.add_column("design", no_wrap=True)
     grid.add_column("intents", justify="right")
@@ -258,9 +260,12 @@ def _candidate_table(candidates: list[Candidate], best: Candidate | None, write_
     grid.add_column("to raise", justify="right")
     for c in candidates:
         if c.error is not None:
-            grid.add_row(
-                c.design, "-", "cannot be built" if not c.error.startswith("its ") else "-", "-", "-", "-"
-            )
+            shown = "cannot be built"
+            if c.error.startswith(NOT_APPLICABLE):
+                shown = "not applicable"
+            elif c.error.startswith("its "):
+                shown = "-"
+            grid.add_row(c.design, "-", shown, "-", "-", "-")
             continue
         kept = f"{c.intents - len(c.violated)}/{c.intents}"
         grid.add_row(
