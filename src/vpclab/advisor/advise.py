@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.errors import VpclabError
 from ..model.endpoints import VpcEndpoint
@@ -115,7 +115,8 @@ def advise(
             out.append(Candidate(design, doc, error=_first(exc), notes=tuple(notes)))
             continue
         mine = [_for_shared(i) for i in intents] if design == "shared-vpc" else list(intents)
-        out.append(_evaluate(design, built, doc, mine, flows, table, tuple(notes)))
+        carried = [_for_shared(f) for f in flows] if design == "shared-vpc" else list(flows)
+        out.append(_evaluate(design, built, doc, mine, carried, table, tuple(notes)))
     return out
 
 
@@ -270,9 +271,13 @@ def _evaluate(
     )
 
 
-def _for_shared(intent: Intent) -> Intent:
-    """An intent over the shared VPC: ``{vpc: NAME}`` follows the subnets that came from NAME."""
-    return replace(intent, source=_retarget(intent.source), destination=_retarget(intent.destination))
+_Sided = TypeVar("_Sided", Intent, TrafficFlow)
+
+
+def _for_shared(item: _Sided) -> _Sided:
+    """An intent (or traffic flow) over the shared VPC: ``{vpc: NAME}`` follows the subnets that
+    came from NAME."""
+    return replace(item, source=_retarget(item.source), destination=_retarget(item.destination))
 
 
 def _retarget(sel: Selector) -> Selector:

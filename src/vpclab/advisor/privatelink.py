@@ -134,7 +134,7 @@ def plan(net: Network, intents: Sequence[Intent], doc: Topology) -> Plan:
         if svc is None:
             n = sum(1 for s in by_key.values() if s.provider == provider)
             svc = by_key[(provider, targets)] = Service(
-                f"{provider}-service" + (f"-{n + 1}" if n else ""), provider, targets
+                f"{provider}-svc" + (f"-{n + 1}" if n else ""), provider, targets
             )
             out.services.append(svc)
         if intent.port not in svc.ports and intent.port is not None:
