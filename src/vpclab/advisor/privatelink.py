@@ -120,7 +120,7 @@ def plan(net: Network, intents: Sequence[Intent], doc: Topology) -> Plan:
     for (a, b), title in sorted(edges.items()):
         if (b, a) in edges and a < b:
             out.reasons.append(
-                f"traffic both ways between {a} and {b} ('{title}' and '{edges[(b, a)]}'): "
+                f"traffic both ways between {a} and {b} ({a} → {b}: '{title}'; {b} → {a}: '{edges[(b, a)]}'): "
                 "PrivateLink carries connections the consumer opens, never the provider's"
             )
     if out.reasons:
