@@ -75,7 +75,8 @@ def test_shared_service_for_three_consumers(candidates) -> None:
     assert plink.accepted and plink.intents == 3 and plink.violated == ()
     table = load_prices()
     fixed = table.hours_per_month * (
-        3 * table.get("vpc_endpoint.interface_az_hour", REGION) + table.get("network_load_balancer.hour", REGION)
+        3 * table.get("vpc_endpoint.interface_az_hour", REGION)
+        + table.get("network_load_balancer.hour", REGION)
     )
     per_gb = table.get("vpc_endpoint.interface_data_processed_gb", REGION) + table.get(
         "network_load_balancer.nlcu_gb", REGION
@@ -86,7 +87,11 @@ def test_shared_service_for_three_consumers(candidates) -> None:
     assert candidates["mesh"].total < plink.total < candidates["transit-gateway"].total
     assert (plink.connections, plink.routes) == (3, 0)  # three endpoints, no route between VPCs
     svc = plink.document["endpoint_services"]["platform-svc"]
-    assert svc["nlb"] == {"subnets": ["platform-a", "platform-b"], "listeners": [443], "targets": ["api-1", "api-2"]}
+    assert svc["nlb"] == {
+        "subnets": ["platform-a", "platform-b"],
+        "listeners": [443],
+        "targets": ["api-1", "api-2"],
+    }
     assert svc["acceptance_required"] is False and svc["allowed_principals"] == ["team1", "team2", "team3"]
     team2 = plink.document["vpcs"]["team2"]
     assert team2["endpoints"]["team2-to-platform-svc"]["subnets"] == ["team2-app"]
@@ -102,8 +107,18 @@ def test_written_out_reloaded_and_traced(tmp_path: Path) -> None:
     runner = CliRunner()
     done = runner.invoke(
         app,
-        ["advise", str(EXAMPLE), "--intents", str(INTENTS), "--traffic", str(TRAFFIC), "--write-dir", str(tmp_path),
-         "--format", "json"],
+        [
+            "advise",
+            str(EXAMPLE),
+            "--intents",
+            str(INTENTS),
+            "--traffic",
+            str(TRAFFIC),
+            "--write-dir",
+            str(tmp_path),
+            "--format",
+            "json",
+        ],
     )
     assert done.exit_code == 0, done.output
     doc = json.loads(done.stdout)
@@ -117,7 +132,10 @@ def test_written_out_reloaded_and_traced(tmp_path: Path) -> None:
     assert via.forward_hops[-1].id == net.ids["api-2/eni"]  # team2 and api-2 are in us-east-1b
     assert not net.trace("team1-host", "api-1", protocol="tcp", port=443).reachable
     table = runner.invoke(app, ["advise", str(EXAMPLE), "--intents", str(INTENTS)])
-    assert "│ privatelink " in table.stdout and "privatelink: services: platform-svc (api-1, api-2 on 443)" in table.stdout
+    assert (
+        "│ privatelink " in table.stdout
+        and "privatelink: services: platform-svc (api-1, api-2 on 443)" in table.stdout
+    )
 
 
 def test_two_way_traffic_is_not_applicable() -> None:
@@ -139,11 +157,13 @@ def test_two_way_traffic_is_not_applicable() -> None:
 
 def test_flows_that_are_not_service_style_are_named() -> None:
     """Only TCP to a given port of one VPC's instances is carried (a Network Load Balancer's
-    PrivateLink listeners are TCP ports, https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html):
+    PrivateLink listeners are TCP ports,
+    https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html):
     ICMP between teams, or every team reaching every other, is named as what the candidate cannot carry."""
     intents = loads_intents(
         "- {name: ping the API, from: team1-host, to: api-1, protocol: icmp, port: 8, expect: reachable}\n"
-        "- {name: teams talk, from: [{vpc: team1}, {vpc: team2}], to: [{vpc: team2}, {vpc: team3}], port: 443, expect: reachable}\n"
+        "- {name: teams talk, from: [{vpc: team1}, {vpc: team2}], to: [{vpc: team2}, {vpc: team3}],"
+        " port: 443, expect: reachable}\n"
     )
     (plink,) = advise(vpclab.load(EXAMPLE), intents, load_prices(), designs=("privatelink",))
     assert plink.error.startswith(NOT_APPLICABLE)
@@ -156,7 +176,9 @@ def test_endpoint_zones_must_be_among_the_services() -> None:
     interface endpoint's Availability Zones must be among those of the endpoint service (its load
     balancer's): a team whose only subnet is in us-east-1c cannot have an endpoint to a service in
     1a and 1b, so the candidate does not apply, and says why."""
-    net = _edited("team3-app: {cidr: 10.3.1.0/24, az: us-east-1a}", "team3-app: {cidr: 10.3.1.0/24, az: us-east-1c}")
+    net = _edited(
+        "team3-app: {cidr: 10.3.1.0/24, az: us-east-1a}", "team3-app: {cidr: 10.3.1.0/24, az: us-east-1c}"
+    )
     (plink,) = advise(net, load_intents(INTENTS), load_prices(), designs=("privatelink",))
     assert plink.error == (
         NOT_APPLICABLE + "team3 has no subnet in the Availability Zones of platform-svc (us-east-1a, "
@@ -181,7 +203,10 @@ def test_judged_through_the_endpoints_not_by_construction() -> None:
     _, p, doc = _plan_and_build(net, INTENTS.read_text())
     del doc["vpcs"]["team3"]["endpoints"]
     assert check(loads(dump(doc)), intents, p)[1] == ("the teams use the API",)
-    leak = INTENTS.read_text() + "- {name: team1 never calls api-1, from: team1-host, to: api-1, port: 443, expect: unreachable}\n"
+    leak = (
+        INTENTS.read_text()
+        + "- {name: team1 never calls api-1, from: team1-host, to: api-1, port: 443, expect: unreachable}\n"
+    )
     intents, p, doc = _plan_and_build(net, leak)
     built = loads(dump(doc))
     assert not built.trace("team1-host", "api-1", protocol="tcp", port=443).reachable  # no route
@@ -193,7 +218,7 @@ def test_traffic_goes_through_the_endpoints() -> None:
     and the load balancer's capacity units (https://aws.amazon.com/privatelink/pricing/,
     https://aws.amazon.com/elasticloadbalancing/pricing/)."""
     net = vpclab.load(EXAMPLE)
-    intents, p, doc = _plan_and_build(net, INTENTS.read_text())
+    _, p, doc = _plan_and_build(net, INTENTS.read_text())
     built = loads(dump(doc))
     bill = cost(built, load_prices(), load_traffic(TRAFFIC), via_endpoints(built, p))
     assert {f.status for f in bill.flows} == {"costed"} and len(bill.flows) == 6

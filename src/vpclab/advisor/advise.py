@@ -142,7 +142,8 @@ def _privatelink(
     notes.append(
         "services: "
         + "; ".join(
-            f"{s.name} ({', '.join(s.targets)} on {', '.join(map(str, s.ports))}) for {', '.join(sorted(s.consumers))}"
+            f"{s.name} ({', '.join(s.targets)} on {', '.join(map(str, s.ports))}) "
+            f"for {', '.join(sorted(s.consumers))}"
             for s in p.services
         )
     )

@@ -84,7 +84,9 @@ class _Path:
             elif kind == "vpc-endpoint" and isinstance(res, VpcEndpoint):
                 self.endpoint(res)
             elif kind == "load-balancer" and isinstance(res, LoadBalancer) and res.type == "network":
-                self.usage(res, kind, "network_load_balancer.nlcu_gb", "Network Load Balancer capacity (NLCU)")
+                self.usage(
+                    res, kind, "network_load_balancer.nlcu_gb", "Network Load Balancer capacity (NLCU)"
+                )
             elif kind == "transit-gateway" and isinstance(res, TransitGateway):
                 self.transit_gateway(res, hops[i - 1] if i else None)
             elif kind == "transit-gateway-attachment" and isinstance(res, TransitGatewayAttachment):

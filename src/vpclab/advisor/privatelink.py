@@ -114,13 +114,16 @@ def plan(net: Network, intents: Sequence[Intent], doc: Topology) -> Plan:
         targets = tuple(sorted({net.names.get(d, d) for d, _, _ in dsts}))
         unnamed = [t for t in targets if t not in (vpcs[provider].get("instances") or {})]
         if unnamed:
-            out.reasons.append(f"intent '{intent.title}' ends at {unnamed[0]}, which the topology does not name")
+            out.reasons.append(
+                f"intent '{intent.title}' ends at {unnamed[0]}, which the topology does not name"
+            )
             continue
         wanted.append((k, intent, provider, targets, consumers))
     for (a, b), title in sorted(edges.items()):
         if (b, a) in edges and a < b:
             out.reasons.append(
-                f"traffic both ways between {a} and {b} ({a} → {b}: '{title}'; {b} → {a}: '{edges[(b, a)]}'): "
+                f"traffic both ways between {a} and {b} ({a} → {b}: '{title}'; "
+                f"{b} → {a}: '{edges[(b, a)]}'): "
                 "PrivateLink carries connections the consumer opens, never the provider's"
             )
     if out.reasons:
@@ -262,7 +265,9 @@ def build(doc: Topology, p: Plan) -> tuple[Topology, list[str]]:
     return doc, notes
 
 
-def _admit_load_balancer(prov: dict[str, Any], svc: Service, nlb_subnets: list[str], notes: list[str]) -> None:
+def _admit_load_balancer(
+    prov: dict[str, Any], svc: Service, nlb_subnets: list[str], notes: list[str]
+) -> None:
     """The targets' security groups admit the load balancer's subnets on the service's ports (the
     targets see the load balancer's addresses, not the client's)."""
     groups: list[str] = []
