@@ -4,8 +4,8 @@ Fixed charges come from the World (hours × price: transit gateway attachments, 
 interface endpoints per Availability Zone, Network Load Balancers, VPN connections, Direct Connect
 ports, public IPv4 addresses). Usage charges come from tracing each flow of a traffic file and
 charging the components its forward path actually crosses (:func:`path_charges`); a flow that is
-blocked is reported as blocked and costs nothing. Money is ``Decimal``; totals are rounded to the cent (half up) only when
-shown.
+blocked is reported as blocked and costs nothing. Money is ``Decimal``; totals are rounded to the
+cent (half up) only when shown.
 
 AWS's pricing rules, each with the page that states it (docs/advisor.md lists them):
 
