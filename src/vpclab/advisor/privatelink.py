@@ -91,6 +91,7 @@ def plan(net: Network, intents: Sequence[Intent], doc: Topology) -> Plan:
     vpcs = doc.get("vpcs") or {}
     out = Plan()
     edges: dict[tuple[str, str], str] = {}
+    named: set[str] = set()
     wanted: list[tuple[int, Intent, str, tuple[str, ...], dict[str, set[str]]]] = []
     for k, intent in enumerate(intents):
         srcs = [(s, *_where(net, s)) for s in members(net, intent, intent.source, [])]
@@ -105,6 +106,7 @@ def plan(net: Network, intents: Sequence[Intent], doc: Topology) -> Plan:
         why = _not_service_style(net, intent, srcs, dsts, dst_vpcs, vpcs, doc)
         if why:
             out.reasons.append(f"intent '{intent.title}' {why}")
+            named.add(intent.title)  # reported: not named again below
             continue
         (provider,) = dst_vpcs
         consumers: dict[str, set[str]] = defaultdict(set)
@@ -119,13 +121,18 @@ def plan(net: Network, intents: Sequence[Intent], doc: Topology) -> Plan:
             )
             continue
         wanted.append((k, intent, provider, targets, consumers))
-    for (a, b), title in sorted(edges.items()):
-        if (b, a) in edges and a < b:
-            out.reasons.append(
-                f"traffic both ways between {a} and {b} ({a} → {b}: '{title}'; "
-                f"{b} → {a}: '{edges[(b, a)]}'): "
-                "PrivateLink carries connections the consumer opens, never the provider's"
-            )
+    both = [
+        (a, b, title, edges[(b, a)])
+        for (a, b), title in sorted(edges.items())
+        if (b, a) in edges and a < b and not {title, edges[(b, a)]} <= named
+    ]
+    if both:
+        a, b, there, back = both[0]
+        more = f", and {len(both) - 1} more pair(s) of VPCs" if len(both) > 1 else ""
+        out.reasons.append(
+            f"traffic both ways between {a} and {b} ({a} → {b}: '{there}'; {b} → {a}: '{back}'){more}: "
+            "PrivateLink carries connections the consumer opens, never the provider's"
+        )
     if out.reasons:
         return out
     if not wanted:

@@ -262,7 +262,7 @@ def _candidate_table(candidates: list[Candidate], best: Candidate | None, write_
         if c.error is not None:
             shown = "cannot be built"
             if c.error.startswith(NOT_APPLICABLE):
-                shown = "not applicable"
+                shown = "n/a"
             elif c.error.startswith("its "):
                 shown = "-"
             grid.add_row(c.design, "-", shown, "-", "-", "-")
