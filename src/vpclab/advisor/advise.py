@@ -1,5 +1,6 @@
 """``vpclab advise SOURCE --intents FILE``: the same VPCs joined each way AWS offers — your design,
-a full mesh of peerings, a transit gateway hub, one shared VPC — each built as a real network
+a full mesh of peerings, a transit gateway hub, one shared VPC, PrivateLink for service-style flows
+(advisor/privatelink.py) — each built as a real network
 through the ControlPlane (AWS's rules hold: a design AWS would refuse cannot be built, with AWS's
 error), checked against the intents (a candidate that breaks one is rejected, with the intent),
 and compared: monthly cost (with a traffic file, the flows priced along their paths), the
