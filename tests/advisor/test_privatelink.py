@@ -139,8 +139,8 @@ def test_written_out_reloaded_and_traced(tmp_path: Path) -> None:
 
 
 def test_two_way_traffic_is_not_applicable() -> None:
-    """https://docs.aws.amazon.com/vpc/latest/privatelink/what-is-privatelink.html — PrivateLink
-    carries connections the consumer opens; the provider cannot open connections to its consumers.
+    """https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html — consumers create endpoints
+    to connect to a provider's endpoint service; the provider has no endpoint toward its consumers.
     Intents that need the API to call a team back cannot be carried: not applicable, with both
     intents named."""
     intents = INTENTS.read_text() + (

@@ -8,10 +8,12 @@ When a flow is service-style (the rule ``vpclab advise`` applies; docs/advisor.m
   describes: the service behind a Network Load Balancer, each consumer reaching it through an
   interface endpoint in its own VPC
   (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html);
-- one direction only: PrivateLink carries connections the consumer opens, "the service provider
-  cannot initiate connections to the consumer"
-  (https://docs.aws.amazon.com/vpc/latest/privatelink/what-is-privatelink.html), so no intent may
-  need a provider to reach one of its consumers.
+- one direction only: consumers create endpoints in their VPCs to connect to the provider's
+  endpoint service (https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html), and the
+  service sees the load balancer's addresses, not the consumers'
+  (https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html): connections
+  go from the consumer to the service, never back (AWS gives the provider no endpoint toward its
+  consumers; vpclab's reading). So no intent may need a provider to reach one of its consumers.
 
 The candidate is applicable when every intent that needs traffic between VPCs is service-style;
 otherwise it is reported as not applicable, naming the intents it cannot carry (an
@@ -24,8 +26,8 @@ Network Load Balancer in the targets' subnets (one per Availability Zone) with a
 target group per port holding the instances — and the targets' security groups admit the load
 balancer's subnets on the port (traffic through PrivateLink reaches the targets from the load
 balancer's private addresses, never the client's). In each consumer VPC an interface endpoint
-in the consumers' Availability Zones among the service's (AWS: "the Availability Zones of the
-endpoint must be among those of the endpoint service",
+in the consumers' Availability Zones among the service's (an endpoint's subnets must be in zones
+the service supports — CreateVpcEndpoint refuses others with InvalidParameter,
 https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), with a
 security group admitting the consumers' subnets on the port.
 """
