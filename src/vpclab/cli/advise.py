@@ -109,8 +109,9 @@ def advise(
 ) -> None:
     """Choose the design. With SOURCE and --intents: the same VPCs joined each way AWS offers — your
     design, a full mesh of peerings, a transit gateway hub, one shared VPC, PrivateLink for
-    service-style flows — each built through AWS's rules, checked against the intents, and compared on monthly cost, connections and routes to
-    manage, and quotas to raise; the cheapest that keeps every intent is recommended.
+    service-style flows — each built through AWS's rules, checked against the intents, and
+    compared on monthly cost, connections and routes to manage, and quotas to raise; the cheapest
+    that keeps every intent is recommended.
 
     With --sweep: the break-even picture — mesh, hub and shared VPC over generated VPCs, priced as
     the number of VPCs or the traffic grows.
