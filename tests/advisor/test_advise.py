@@ -127,6 +127,7 @@ def test_cli_write_dir_json_and_exit_codes(tmp_path: Path) -> None:
     assert doc["recommended"] == "mesh" and len(doc["candidates"]) == 5
     plink = doc["candidates"][-1]  # icmp between VPCs is not service-style: no file written
     assert plink["design"] == "privatelink" and plink["error"].startswith("not applicable: ")
+    assert not plink["applicable"] and all(c["applicable"] for c in doc["candidates"][:-1])
     assert sorted(p.name for p in out.iterdir()) == [
         "mesh.yaml",
         "shared-vpc.yaml",

@@ -67,6 +67,7 @@ class Candidate:
         return {
             "design": self.design,
             "accepted": self.accepted,
+            "applicable": not (self.error or "").startswith(NOT_APPLICABLE),
             "error": self.error,
             "intents": self.intents,
             "violated": list(self.violated),
