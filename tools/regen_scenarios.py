@@ -112,6 +112,15 @@ DESIGNS: dict[str, tuple[str, list[Flow]]] = {
             ("dc", "vpc-b-host", "tcp", 22),
         ],
     ),
+    "tgw-shared-services-api": (
+        "shared-services",
+        [
+            ("team1-host", "api-2", "tcp", 443),
+            ("team2-host", "api-1", "tcp", 443),
+            ("team1-host", "team3-host", "tcp", 443),
+            ("api-1", "team1-host", "tcp", 22),
+        ],
+    ),
     "tgw-isolated-vpcs-shared-services": (
         "tgw-segmentation",
         [

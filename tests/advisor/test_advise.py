@@ -124,7 +124,10 @@ def test_cli_write_dir_json_and_exit_codes(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     doc = json.loads(done.stdout)
-    assert doc["recommended"] == "mesh" and len(doc["candidates"]) == 4
+    assert doc["recommended"] == "mesh" and len(doc["candidates"]) == 5
+    plink = doc["candidates"][-1]  # icmp between VPCs is not service-style: no file written
+    assert plink["design"] == "privatelink" and plink["error"].startswith("not applicable: ")
+    assert not plink["applicable"] and all(c["applicable"] for c in doc["candidates"][:-1])
     assert sorted(p.name for p in out.iterdir()) == [
         "mesh.yaml",
         "shared-vpc.yaml",
@@ -179,4 +182,10 @@ def test_a_segmented_hub_keeps_isolation_intents() -> None:
     assert (
         not cands["shared-vpc"].accepted and not cands["yours"].accepted
     )  # one VPC / a flat hub: no isolation
-    assert recommended(list(cands.values())).design == "transit-gateway-segmented"
+    routed = [c for c in cands.values() if c.design != "privatelink"]
+    assert recommended(routed).design == "transit-gateway-segmented"
+    # team0 → team2 on 443 alone is service-style: one endpoint (1 AZ × $0.01 × 730) and one NLB
+    # ($0.0225 × 730) cost less than three attachments, and keep both intents
+    plink = cands["privatelink"]
+    assert plink.accepted and plink.total == Decimal("7.30") + Decimal("16.425")
+    assert recommended(list(cands.values())) is plink

@@ -283,6 +283,29 @@ def test_tgw_isolated_vpcs_with_shared_services() -> None:
     )
 
 
+def test_tgw_shared_services_api() -> None:
+    """A shared-services VPC on a transit gateway shared through AWS RAM with three application
+    accounts ("Centralized router": every VPC attached and propagated to one route table): each
+    team reaches the API over the hub; the teams' default security groups admit only their own
+    members, so neither another team nor the API gets in
+    (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-centralized-router.html)."""
+    got = check(
+        "tgw-shared-services-api",
+        {
+            "team1-host → api-2 tcp/443": OK,
+            "team2-host → api-1 tcp/443": OK,
+            "team1-host → team3-host tcp/443": SG,
+            "api-1 → team1-host tcp/22": SG,
+        },
+    )
+    assert in_order(
+        got["team1-host → api-2 tcp/443"]["forward"],
+        "transit-gateway-attachment hub-team1",
+        "transit-gateway hub",
+        "transit-gateway-attachment hub-platform",
+    )
+
+
 def test_tgw_inter_region_peering() -> None:
     """ "Transit gateway peering": static routes through the peering attachment on each side join
     two Regions (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-peering-scenario.html)."""

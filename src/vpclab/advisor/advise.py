@@ -1,5 +1,6 @@
 """``vpclab advise SOURCE --intents FILE``: the same VPCs joined each way AWS offers — your design,
-a full mesh of peerings, a transit gateway hub, one shared VPC — each built as a real network
+a full mesh of peerings, a transit gateway hub, one shared VPC, PrivateLink for service-style flows
+(advisor/privatelink.py) — each built as a real network
 through the ControlPlane (AWS's rules hold: a design AWS would refuse cannot be built, with AWS's
 error), checked against the intents (a candidate that breaks one is rejected, with the intent),
 and compared: monthly cost (with a traffic file, the flows priced along their paths), the
@@ -8,12 +9,13 @@ connections and routes to manage, the quotas to raise.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.errors import VpclabError
+from ..model.endpoints import VpcEndpoint
 from ..model.peering import VpcPeeringConnection
 from ..model.route_table import RouteTable, is_local
 from ..model.transit_gateway import TransitGatewayAttachment, TransitGatewayRouteTable
@@ -27,7 +29,9 @@ from .traffic import TrafficError, TrafficFlow
 if TYPE_CHECKING:
     from ..network.facade import Network
 
-DESIGNS = ("yours", "mesh", "transit-gateway", "transit-gateway-segmented", "shared-vpc")
+DESIGNS = ("yours", "mesh", "transit-gateway", "transit-gateway-segmented", "shared-vpc", "privatelink")
+#: a candidate's error that says it does not fit the intents (rather than that AWS refuses it)
+NOT_APPLICABLE = "not applicable: "
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Candidate:
         return {
             "design": self.design,
             "accepted": self.accepted,
+            "applicable": not (self.error or "").startswith(NOT_APPLICABLE),
             "error": self.error,
             "intents": self.intents,
             "violated": list(self.violated),
@@ -101,6 +106,9 @@ def advise(
             continue
         if design == "transit-gateway-segmented" and (groups is None or len(regions) > 1):
             continue  # no intent isolates VPCs (the flat hub is the same design), or several Regions
+        if design == "privatelink":
+            out.append(_privatelink(net, stripped, stripped_notes, intents, flows, table))
+            continue
         doc, notes = build(design, stripped, groups)
         notes = [*stripped_notes, *notes]
         try:
@@ -109,8 +117,53 @@ def advise(
             out.append(Candidate(design, doc, error=_first(exc), notes=tuple(notes)))
             continue
         mine = [_for_shared(i) for i in intents] if design == "shared-vpc" else list(intents)
-        out.append(_evaluate(design, built, doc, mine, flows, table, tuple(notes)))
+        carried = [_for_shared(f) for f in flows] if design == "shared-vpc" else list(flows)
+        out.append(_evaluate(design, built, doc, mine, carried, table, tuple(notes)))
     return out
+
+
+def _privatelink(
+    net: Network,
+    stripped: dict[str, Any],
+    stripped_notes: list[str],
+    intents: Sequence[Intent],
+    flows: Sequence[TrafficFlow],
+    table: PriceTable,
+) -> Candidate:
+    """PrivateLink for service-style flows (advisor/privatelink.py), or why it does not apply."""
+    from ..interop.export_yaml import dump
+    from ..topology import loads
+    from . import privatelink as pl
+    from .privatelink_check import check, via_endpoints
+
+    p = pl.plan(net, intents, stripped)
+    if p.reasons:
+        return Candidate(pl.DESIGN, None, error=NOT_APPLICABLE + "; ".join(p.reasons))
+    doc, notes = pl.build(stripped, p)
+    notes = [*stripped_notes, *notes]
+    notes.append(
+        "services: "
+        + "; ".join(
+            f"{s.name} ({', '.join(s.targets)} on {', '.join(map(str, s.ports))}) "
+            f"for {', '.join(sorted(s.consumers))}"
+            for s in p.services
+        )
+    )
+    try:
+        built = loads(dump(doc), f"<{pl.DESIGN}>")
+    except VpclabError as exc:
+        return Candidate(pl.DESIGN, doc, error=_first(exc), notes=tuple(notes))
+    return _evaluate(
+        pl.DESIGN,
+        built,
+        doc,
+        intents,
+        flows,
+        table,
+        tuple(notes),
+        checker=lambda n, i: check(n, i, p),
+        via=via_endpoints(built, p),
+    )
 
 
 def segments(net: Network, intents: Sequence[Intent], vpcs: list[str]) -> list[list[str]] | None:
@@ -171,17 +224,22 @@ def _evaluate(
     flows: Sequence[TrafficFlow],
     table: PriceTable,
     notes: tuple[str, ...],
+    checker: Callable[[Network, Sequence[Intent]], tuple[int, tuple[str, ...]]] | None = None,
+    via: Callable[[TrafficFlow, str, str], tuple[TrafficFlow, str]] | None = None,
 ) -> Candidate:
     try:
-        report = check_intents(net, intents)
-        violated = tuple(r.intent.title for r in report.violated)
-        checked = len(report.results)
+        if checker is not None:
+            checked, violated = checker(net, intents)
+        else:
+            report = check_intents(net, intents)
+            violated = tuple(r.intent.title for r in report.violated)
+            checked = len(report.results)
     except IntentError as exc:
         if design == "yours":
             raise  # the intents do not fit the network they were written for: the user's mistake
         return Candidate(design, doc, error="its intents cannot be checked: " + _first(exc), notes=notes)
     try:
-        bill = cost(net, table, flows)
+        bill = cost(net, table, flows, via)
     except (IntentError, TrafficError) as exc:
         if design == "yours":
             raise
@@ -198,7 +256,12 @@ def _evaluate(
         bill.usage,
         sum(1 for f in bill.flows if f.status != "costed"),
         connections=sum(1 for p in w.all(VpcPeeringConnection) if p.status_code == "active")
-        + sum(1 for a in w.all(TransitGatewayAttachment) if a.live),
+        + sum(1 for a in w.all(TransitGatewayAttachment) if a.live)
+        + sum(
+            1
+            for e in w.all(VpcEndpoint)
+            if e.vpc_endpoint_type == "Interface" and e.service_id and e.state.lower() == "available"
+        ),
         routes=sum(1 for rt in w.all(RouteTable) for r in rt.routes if not is_local(r))
         + sum(1 for t in w.all(TransitGatewayRouteTable) for r in t.routes if r.type == "static"),
         route_tables=sum(1 for rt in w.all(RouteTable) if not rt.main)
@@ -211,9 +274,13 @@ def _evaluate(
     )
 
 
-def _for_shared(intent: Intent) -> Intent:
-    """An intent over the shared VPC: ``{vpc: NAME}`` follows the subnets that came from NAME."""
-    return replace(intent, source=_retarget(intent.source), destination=_retarget(intent.destination))
+_Sided = TypeVar("_Sided", Intent, TrafficFlow)
+
+
+def _for_shared(item: _Sided) -> _Sided:
+    """An intent (or traffic flow) over the shared VPC: ``{vpc: NAME}`` follows the subnets that
+    came from NAME."""
+    return replace(item, source=_retarget(item.source), destination=_retarget(item.destination))
 
 
 def _retarget(sel: Selector) -> Selector:

@@ -1,11 +1,11 @@
 """Path-aware monthly cost: what the components cost to keep, and what each flow costs to carry.
 
 Fixed charges come from the World (hours × price: transit gateway attachments, NAT gateways,
-interface endpoints per Availability Zone, VPN connections, Direct Connect ports, public IPv4
-addresses). Usage charges come from tracing each flow of a traffic file and charging the components
-its forward path actually crosses (:func:`path_charges`); a flow that is blocked is reported as
-blocked and costs nothing. Money is ``Decimal``; totals are rounded to the cent (half up) only when
-shown.
+interface endpoints per Availability Zone, Network Load Balancers, VPN connections, Direct Connect
+ports, public IPv4 addresses). Usage charges come from tracing each flow of a traffic file and
+charging the components its forward path actually crosses (:func:`path_charges`); a flow that is
+blocked is reported as blocked and costs nothing. Money is ``Decimal``; totals are rounded to the
+cent (half up) only when shown.
 
 AWS's pricing rules, each with the page that states it (docs/advisor.md lists them):
 
@@ -21,6 +21,9 @@ AWS's pricing rules, each with the page that states it (docs/advisor.md lists th
   (https://aws.amazon.com/vpc/pricing/).
 - Interface endpoints charge per GB processed; gateway endpoints are free
   (https://aws.amazon.com/privatelink/pricing/).
+- A Network Load Balancer charges by the hour and by capacity unit (NLCU); an NLCU is, for TCP,
+  1 GB processed in an hour, so vpclab charges one NLCU-hour per GB it forwards (the bytes
+  dimension only: connection counts are not known) (https://aws.amazon.com/elasticloadbalancing/pricing/).
 - Data leaving AWS to the internet or over a Site-to-Site VPN pays data transfer out at the
   internet rate; over Direct Connect the Direct Connect rate; data in is free.
 
@@ -32,7 +35,7 @@ only); an interface endpoint is entered in the sender's AZ when it has a network
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -40,6 +43,7 @@ from ..model.direct_connect import DirectConnectConnection
 from ..model.endpoints import VpcEndpoint
 from ..model.gateways import Address, NatGateway
 from ..model.interfaces import Instance, NetworkInterface
+from ..model.load_balancer import LoadBalancer
 from ..model.subnet import Subnet
 from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment
 from ..model.vpn import VpnConnection
@@ -134,6 +138,9 @@ def fixed_charges(net: Network, table: PriceTable) -> list[Charge]:
             bill.add(
                 "fixed", vpce, "vpc-endpoint", "vpc_endpoint.gateway_hour", one, "gateway endpoint (free)"
             )
+    for lb in w.all(LoadBalancer):
+        if lb.type == "network" and lb.state in ("active", "provisioning", "active_impaired"):
+            bill.add("fixed", lb, "load-balancer", "network_load_balancer.hour", one, "Network Load Balancer")
     for vpn in w.all(VpnConnection):
         if vpn.state in _BILLED:
             bill.add(
@@ -195,9 +202,16 @@ def _zones(net: Network, subnet_ids: Iterable[str]) -> list[str]:
 
 
 # -- the whole report ------------------------------------------------------------------------------
-def cost(net: Network, table: PriceTable, flows: Sequence[TrafficFlow] = ()) -> CostReport:
+def cost(
+    net: Network,
+    table: PriceTable,
+    flows: Sequence[TrafficFlow] = (),
+    via: Callable[[TrafficFlow, str, str], tuple[TrafficFlow, str]] | None = None,
+) -> CostReport:
     """Fixed monthly charges plus every flow traced and charged along its path (PriceError when a
-    component's Region or price is not in the table; IntentError when a flow names nothing)."""
+    component's Region or price is not in the table; IntentError when a flow names nothing).
+    ``via`` says where a (flow, source, destination) is really sent — the PrivateLink candidate
+    sends a consumer's flow to a service to its VPC's endpoint; by default, to the destination."""
     from ..core.source import Problem
     from ..network.intents import members
     from .traffic import TrafficError
@@ -222,7 +236,8 @@ def cost(net: Network, table: PriceTable, flows: Sequence[TrafficFlow] = ()) -> 
     for f, pairs in plans:
         share = f.gb / len(pairs) if f.spread == "even" else f.gb
         for s, d in pairs:
-            flow, mine = carrier.carry(f, s, d, share)
+            sent, to = via(f, s, d) if via is not None else (f, d)
+            flow, mine = carrier.carry(sent, s, to, share)
             results.append(flow)
             charges.extend(mine)
     return CostReport(tuple(charges), tuple(results), table.hours_per_month, tuple(table.sources))

@@ -132,6 +132,7 @@ def what(c: Charge) -> str:
         "nat_gateway.data_processed_gb": "NAT",
         "vpc_endpoint.interface_data_processed_gb": "interface endpoint",
         "gateway_load_balancer_endpoint.data_processed_gb": "GWLB endpoint",
+        "network_load_balancer.nlcu_gb": "NLB",
         "data_transfer.cross_az_gb": "cross-AZ",
         "data_transfer.inter_region_gb": "inter-Region",
         "data_transfer.internet_out_gb": "data out",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..model.endpoints import VpcEndpoint
 from ..model.gateways import NatGateway
 from ..model.interfaces import Instance, NetworkInterface
+from ..model.load_balancer import LoadBalancer
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import ManagedPrefixList
@@ -82,6 +83,10 @@ class _Path:
                 self.usage(res, kind, "nat_gateway.data_processed_gb", "NAT gateway processing")
             elif kind == "vpc-endpoint" and isinstance(res, VpcEndpoint):
                 self.endpoint(res)
+            elif kind == "load-balancer" and isinstance(res, LoadBalancer) and res.type == "network":
+                self.usage(
+                    res, kind, "network_load_balancer.nlcu_gb", "Network Load Balancer capacity (NLCU)"
+                )
             elif kind == "transit-gateway" and isinstance(res, TransitGateway):
                 self.transit_gateway(res, hops[i - 1] if i else None)
             elif kind == "transit-gateway-attachment" and isinstance(res, TransitGatewayAttachment):

@@ -108,9 +108,10 @@ def advise(
     format: FormatOpt = Format.table,
 ) -> None:
     """Choose the design. With SOURCE and --intents: the same VPCs joined each way AWS offers — your
-    design, a full mesh of peerings, a transit gateway hub, one shared VPC — each built through AWS's
-    rules, checked against the intents, and compared on monthly cost, connections and routes to
-    manage, and quotas to raise; the cheapest that keeps every intent is recommended.
+    design, a full mesh of peerings, a transit gateway hub, one shared VPC, PrivateLink for
+    service-style flows — each built through AWS's rules, checked against the intents, and
+    compared on monthly cost, connections and routes to manage, and quotas to raise; the cheapest
+    that keeps every intent is recommended.
 
     With --sweep: the break-even picture — mesh, hub and shared VPC over generated VPCs, priced as
     the number of VPCs or the traffic grows.
@@ -249,6 +250,8 @@ def _candidates(
 
 
 def _candidate_table(candidates: list[Candidate], best: Candidate | None, write_dir: Path | None) -> None:
+    from ..advisor.advise import NOT_APPLICABLE
+
     grid = Table(title="Candidate designs (USD a month)", title_justify="left")
     grid.add_column("design", no_wrap=True)
     grid.add_column("intents", justify="right")
@@ -258,9 +261,12 @@ def _candidate_table(candidates: list[Candidate], best: Candidate | None, write_
     grid.add_column("to raise", justify="right")
     for c in candidates:
         if c.error is not None:
-            grid.add_row(
-                c.design, "-", "cannot be built" if not c.error.startswith("its ") else "-", "-", "-", "-"
-            )
+            shown = "cannot be built"
+            if c.error.startswith(NOT_APPLICABLE):
+                shown = "n/a"
+            elif c.error.startswith("its "):
+                shown = "-"
+            grid.add_row(c.design, "-", shown, "-", "-", "-")
             continue
         kept = f"{c.intents - len(c.violated)}/{c.intents}"
         grid.add_row(
