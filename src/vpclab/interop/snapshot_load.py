@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -147,16 +146,14 @@ class Loader:
             self._planes[key] = ControlPlane(self.world, account_id=account, region=region)
         return self._planes[key]
 
-    @contextmanager
-    def pin(self, *ids: str | None) -> Iterator[None]:
+    def _pin(self, ids: tuple[str | None, ...]) -> None:
         for rid in ids:
             if rid:
                 self.pinned.pins.setdefault(rid.rsplit("-", 1)[0], []).append(rid)
-        try:
-            yield
-        finally:
-            self.pinned.pins.clear()
-            self.pinned.hexes.clear()
+
+    def _unpin(self) -> None:
+        self.pinned.pins.clear()
+        self.pinned.hexes.clear()
 
     def call(
         self,
@@ -171,10 +168,11 @@ class Loader:
         """One ControlPlane action; a refusal is a problem at ``file: where`` and None."""
         cp = self.cp(account or r.account, region or r.region)
         try:
-            if not any(pins):
+            self._pin(pins)  # (the pin context without a generator: a call per resource of AWS-MAX)
+            try:
                 return cp.call(action, params)
-            with self.pin(*pins):
-                return cp.call(action, params)
+            finally:
+                self._unpin()
         except AwsError as err:
             self.report.problems.append(
                 f"{r.file_of(where.split('[')[0])}: $.{where}: {err.code}: {err.message}"
