@@ -42,8 +42,11 @@ def middlebox(t: Tracer, route: Route, subnet: Subnet | None, packet: PacketHead
             f"{t.label(eni.id)} has its source/destination check on, so it drops traffic for "
             f"{packet.dst_ip} that is not addressed to it",
             eni.id,
-            f"turn off the source/destination check of {eni.id} (modify-network-interface-attribute "
-            f"--no-source-dest-check) so it can forward traffic",
+            fixes.source_dest_check_fix(
+                eni,
+                f"turn off the source/destination check of {eni.id} (modify-network-interface-attribute "
+                f"--no-source-dest-check) so it can forward traffic",
+            ),
         )
     t.sg_egress(eni, packet, t.far_interface(packet.dst_ip))
     return t.route_from_subnet(box_subnet, packet, origin)

@@ -56,7 +56,7 @@ from .designs import sweep_view
 from .detail import UnknownResourceError, resource_detail
 from .graph import edge_of, node_of, topology_graph
 from .views import ViewError, check_view, diff_view, matrix_view
-from .whatif import FixNotPreviewable, preview_fix, previewable
+from .whatif import FixNotPreviewable, preview_fix, previewable, why_not
 
 UI_PATH = "/_vpclab/ui"
 API_PATH = "/_vpclab/api"
@@ -148,6 +148,8 @@ def trace_result(
         row["node"] = node_of(graph, e.component)
         row["blocking"] = e.blocking
         row["previewable"] = previewable(e)
+        row["remedy"] = e.remedy.to_dict() if e.remedy is not None else None
+        row["not_previewable"] = why_not(e)
     return {"source": source, "destination": destination, **d}
 
 
@@ -226,7 +228,8 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 )
             p = preview_fix(net, src, dst, int(text), **flow)
             result = p.to_dict()
-            result["after"] = trace_result(net, graph_of(net), p.after, src, dst)
+            if p.after is not None:
+                result["after"] = trace_result(net, graph_of(net), p.after, src, dst)
             result["world_unchanged"] = True
             return result
 

@@ -239,6 +239,8 @@ function renderTrace(t) {
       const btn = el("button", { type: "button", "data-testid": "whatif", text: "What if? (preview the fix)" });
       btn.addEventListener("click", () => whatIf(i, box));
       box.append(btn);
+    } else if (e.blocking && e.not_previewable) {
+      box.append(el("p", { class: "hint", "data-testid": "whatif-none", text: `no preview: ${e.not_previewable}` }));
     }
     return box;
   });
@@ -268,8 +270,15 @@ async function whatIf(index, box) {
   try {
     const w = await getJSON(`${API}/whatif?${flowParams({ fix: String(index) })}`);
     window.vpclab.whatif = w;
-    box.append(el("div", { class: "whatif", "data-testid": "whatif-result" },
-      el("p", { text: `${w.action} ${JSON.stringify(w.parameters)}` }),
+    const steps = el("ol", { class: "steps" }, ...w.steps.map((s) => el("li", { "data-testid": "whatif-step",
+      "data-action": s.action, text: `${s.action} ${JSON.stringify(s.parameters)} (account ${s.account}, ${s.region})` })));
+    if (w.refused) {
+      box.append(el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
+        el("p", { class: "error", role: "alert", "data-testid": "whatif-refused",
+          text: `AWS refuses ${w.refused.action}: ${w.refused.code}: ${w.refused.message} (nothing was changed)` })));
+      return;
+    }
+    box.append(el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
       el("p", { "data-testid": "whatif-verdict", text: `after the change (on a copy; the network is unchanged): ${w.after.disposition}` }),
       el("p", { class: "hint", text: `the picture shows the path after it: ${w.after.forward_hops.length} hops forward, ` +
         `${w.after.return_hops.length} back (Trace again for the network as it is)` })));
