@@ -11,7 +11,8 @@
                                           vpclab.network.api.matrix as a heat map (web/views.py)
     GET /_vpclab/api/check                the intents of ``vpclab ui --intents FILE``, checked
     POST /_vpclab/api/check               the intents YAML posted, checked (api.check)
-    GET /_vpclab/api/diff[?level=…]       ``vpclab ui OLD --diff NEW``: the flows opened and closed
+    GET /_vpclab/api/diff[?level=…][&protocol=P&port=N | &flow=P/N…]
+                                          ``vpclab ui OLD --diff NEW``: the flows opened and closed
     GET /_vpclab/api/events               server-sent events: ``version`` whenever the World changes
     GET /_vpclab/api/sweep?sweep=vpcs=2..20&pair_gb=100&azs=2
                                           mesh vs transit gateway vs shared VPC priced as the network
@@ -55,7 +56,7 @@ from ..reach.result import Trace, traced_protocol
 from .designs import sweep_view
 from .detail import UnknownResourceError, resource_detail
 from .graph import edge_of, node_of, topology_graph
-from .views import ViewError, check_view, diff_view, matrix_view
+from .views import ViewError, check_view, diff_flows, diff_view, matrix_view
 from .whatif import FixNotPreviewable, preview_fix, previewable, why_not
 
 UI_PATH = "/_vpclab/ui"
@@ -63,6 +64,8 @@ API_PATH = "/_vpclab/api"
 STATIC = Path(__file__).parent / "static"
 #: the largest intents YAML the page's API takes in a POST
 MAX_INTENTS_BYTES = 1 << 20
+#: how many diffs (each a level and its flows) a page keeps computed
+DIFFS_KEPT = 8
 #: how often the events stream looks at the World's version, and how long one stream lasts (the
 #: browser's EventSource reconnects by itself, after ``retry`` ms, and is told the version then:
 #: a short stream keeps a server's graceful shutdown short, since uvicorn lets open responses end)
@@ -235,14 +238,20 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
 
         return answer(request, work)
 
-    diffs: dict[str, dict[str, Any]] = {}  # OLD and NEW are loaded once: each level's diff, once
+    # OLD and NEW are loaded once: each (level, flows) diff is computed once, the latest few kept
+    diffs: dict[tuple[str, tuple[tuple[str, int | None], ...]], dict[str, Any]] = {}
 
-    def the_diff(net: Network, level: str = "subnet") -> dict[str, Any] | None:
+    def the_diff(
+        net: Network, level: str = "subnet", flows: tuple[tuple[str, int | None], ...] = ()
+    ) -> dict[str, Any] | None:
         if source.diff_old is None:
             return None
-        if level not in diffs:
-            diffs[level] = diff_view(source.diff_old, net, graph_of(net), level)
-        return diffs[level]
+        key = (level, flows)
+        if key not in diffs:
+            while len(diffs) >= DIFFS_KEPT:
+                diffs.pop(next(iter(diffs)))
+            diffs[key] = diff_view(source.diff_old, net, graph_of(net), level, flows)
+        return diffs[key]
 
     def matrix(request: Request) -> Response:
         def work(net: Network) -> dict[str, Any]:
@@ -269,7 +278,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 aggregate=q.get("aggregate"),
                 row_offset=q.get("row_offset"),
                 col_offset=q.get("col_offset"),
-                diff=the_diff(net, level) if level in ("subnet", "interface") else None,
+                diff=the_diff(net, level, ((protocol, port),)) if level in ("subnet", "interface") else None,
             )
 
         return answer(request, work)
@@ -298,7 +307,13 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
     def diff(request: Request) -> Response:
         if source.diff_old is None:
             return _error(400, "MissingParameter", "no diff: start the page with vpclab ui OLD --diff NEW")
-        return answer(request, lambda net: the_diff(net, request.query_params.get("level", "subnet")))
+        q = request.query_params
+
+        def work(net: Network) -> dict[str, Any] | None:
+            flows = diff_flows(q.getlist("flow"), q.get("protocol"), q.get("port"))
+            return the_diff(net, q.get("level", "subnet"), flows)
+
+        return answer(request, work)
 
     async def events(request: Request) -> Response:
         reason = source.refuse(request)
