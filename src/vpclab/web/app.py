@@ -14,6 +14,8 @@
     GET /_vpclab/api/diff[?level=…][&protocol=P&port=N | &flow=P/N…]
                                           ``vpclab ui OLD --diff NEW``: the flows opened and closed
     GET /_vpclab/api/events               server-sent events: ``version`` whenever the World changes
+    GET /_vpclab/api/changes?since=V      the ids changed since version V (a trace's): the page
+                                          re-runs its trace only when one of them is in its ``reads``
     GET /_vpclab/api/sweep?sweep=vpcs=2..20&pair_gb=100&azs=2
                                           mesh vs transit gateway vs shared VPC priced as the network
                                           grows (``vpclab advise --sweep``; web/designs.py)
@@ -52,6 +54,7 @@ from ..network import api
 from ..network.facade import Network
 from ..network.intents import load_intents
 from ..reach.errors import ReachError
+from ..reach.reads import trace_reads
 from ..reach.result import Trace, traced_protocol
 from .designs import sweep_view
 from .detail import UnknownResourceError, resource_detail
@@ -90,6 +93,9 @@ class PageSource:
     intents: Path | None = None
     #: ``vpclab ui OLD --diff NEW``: the page draws NEW, ``diff_old`` is OLD
     diff_old: Network | None = None
+    #: the version now and the ids changed since a version (None: unknown; web/live.py); None for a
+    #: World that does not change
+    changes: Callable[[str], tuple[str, set[str] | None]] | None = None
 
 
 class ApiError(Exception):
@@ -216,7 +222,11 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             flow = _flow(request)
             src, dst = flow.pop("source"), flow.pop("destination")
             t = api.trace(net, src, dst, **flow)
-            return trace_result(net, graph_of(net), t, src, dst)
+            result = trace_result(net, graph_of(net), t, src, dst)
+            # what it read, at which version: the page re-runs it only when a change touches that
+            result["version"] = source.version()
+            result["reads"] = sorted(trace_reads(net.world, t))
+            return result
 
         return answer(request, work)
 
@@ -315,6 +325,19 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
 
         return answer(request, work)
 
+    def changes(request: Request) -> Response:
+        def work(net: Network) -> dict[str, Any]:
+            since = request.query_params.get("since", "").strip()
+            if not since:
+                raise ApiError(400, "MissingParameter", "give since=VERSION (a trace's version)")
+            if source.changes is None:  # a World that does not change
+                now = source.version()
+                return {"version": now, "changed": [] if since == now else None}
+            now, ids = source.changes(since)
+            return {"version": now, "changed": sorted(ids) if ids is not None else None}
+
+        return answer(request, work)
+
     async def events(request: Request) -> Response:
         reason = source.refuse(request)
         if reason is not None:
@@ -366,6 +389,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
         Route(f"{API_PATH}/matrix", matrix),
         Route(f"{API_PATH}/check", check, methods=["GET", "POST"]),
         Route(f"{API_PATH}/diff", diff),
+        Route(f"{API_PATH}/changes", changes),
         Route(f"{API_PATH}/events", events),
         Route(f"{API_PATH}/sweep", designs),
         Route(f"{API_PATH}/{{rest:path}}", not_found),

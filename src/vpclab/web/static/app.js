@@ -255,6 +255,7 @@ async function runTrace(ev) {
   error.hidden = true;
   try {
     const t = await getJSON(`${API}/trace?${flowParams()}`);
+    window.vpclab.traceRuns += 1;
     state.trace = t;
     window.vpclab.trace = t;
     window.vpclab.whatif = null;
@@ -399,8 +400,21 @@ async function refresh(version) {
   for (const id of state.collapsed) if (!state.byId.has(id)) state.collapsed.delete(id);
   if (graph.collapsed) for (const n of graph.nodes) if (n.data.kind === "vpc" && !known.has(n.data.id)) state.collapsed.add(n.data.id);
   render();
-  if (state.trace) await runTrace();
+  if (state.trace) await retraceIfTouched();
   window.vpclab.refreshes += 1;
+}
+
+async function retraceIfTouched() {
+  // re-run the open trace only when a change touched what it read (its reads, at its version)
+  const t = state.trace;
+  const c = await getJSON(`${API}/changes?since=${encodeURIComponent(t.version)}`);
+  const reads = new Set(t.reads || []);
+  if (c.changed === null || c.changed.some((id) => reads.has(id))) {
+    await runTrace();
+    return;
+  }
+  t.version = c.version; // nothing it read changed: it still holds at this version
+  window.vpclab.traceSkips += 1;
 }
 
 function listen() {
@@ -429,6 +443,8 @@ async function start() {
   const graph = await getJSON(`${API}/graph`);
   setGraph(graph);
   window.vpclab.refreshes = 0;
+  window.vpclab.traceRuns = 0; // traces run (by the form, a click, or a change that touched one)
+  window.vpclab.traceSkips = 0; // changes that left the open trace as it was (nothing it read)
   if (graph.collapsed) state.collapsed = new Set(graph.nodes.filter((n) => n.data.kind === "vpc").map((n) => n.data.id));
   state.cy = cytoscape({ container: $("graph"), style: style(), minZoom: 0.05, maxZoom: 4 });
   state.cy.on("tap", "node", onTap);
