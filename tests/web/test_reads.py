@@ -106,3 +106,21 @@ def test_the_page_reruns_its_trace_for_a_route_it_used_not_for_another_vpc(
         page.close()
     finally:
         stop_server(srv)
+
+
+def test_a_trace_through_a_transit_gateway_reads_its_prefix_lists_and_names_are_read() -> None:
+    """A transit gateway route table is read by its own links only: a prefix list's change (its
+    prefix-list references) re-runs a trace through one; a trace asked by name reads the name."""
+    from vpclab.model.prefix_lists import ManagedPrefixList
+    from vpclab.reach.reads import ANY_PREFIX_LIST, touched, trace_reads
+
+    net = vpclab.load(ROOT / "examples/tgw-isolated-vpcs.yaml")
+    t = net.trace("vpc-a-host", "vpc-b-host", protocol="tcp", port=443)
+    assert any(h.component == "transit-gateway-route-table" for h in t.forward_hops)
+    assert ANY_PREFIX_LIST in trace_reads(net.world, t)
+    cp = vpclab.ControlPlane(net.world, account_id=net.world.get(t.forward_hops[0].id).owner_id)
+    pl = cp.create_managed_prefix_list(prefix_list_name="x", max_entries=2, address_family="IPv4")
+    assert ANY_PREFIX_LIST in touched([(None, net.world.get(pl.id, ManagedPrefixList))])
+    _, c = live()
+    t2 = get(c, "trace", **FLOW)
+    assert {"web-1", "db-1"} <= set(t2["reads"])

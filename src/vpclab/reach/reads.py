@@ -1,13 +1,17 @@
 """What a trace read, and whether a change touches it: the page re-runs an open trace only then.
 
-A trace's read set is the ids of every component it passed or blamed (its hops and explanations),
-each with the ids of its own links (its VPC, subnet, transit gateway, interface …), and the
-subnets and VPCs of the flow's two addresses. A change set touches the read set when a
-changed resource (before or after the change) is in it or names an id in it: a new route table in
-a VPC the trace crossed, a route to a peering connection it used, a rule of a security group of an
-interface on the path. So the answer over-approximates at the grain of the VPCs, transit gateways
-and connections the path crossed — a change in a VPC the path never entered, with no link to it,
-leaves the trace as it was; any other change re-runs it (always correct, sometimes redundant).
+A trace's read set is the ids of every component it passed or blamed (its hops and explanations)
+with the ids of its own links (its VPC, subnet, transit gateway, interface …) — a VPC's route
+table, security group or network ACL with every id its routes and rules name (prefix lists,
+referenced groups) —, the ids its hops' details and causes' messages name, and the subnets and
+VPCs of the flow's two addresses (the caller adds the names it was asked by). A change set touches
+the read set when a changed resource (before or after the change) is in it, names an id in it or
+carries a name in it: a new route table in a VPC the trace crossed, a route to a peering connection
+it used, a rule of a security group of an interface on the path. So the answer over-approximates
+at the grain of the VPCs, transit gateways and connections the path crossed — a change in a VPC
+the path never entered, with no link to it, leaves the trace as it was; any other change re-runs it
+(always correct, sometimes redundant). Not seen: a change to a prefix list named only by a transit
+gateway route table's prefix-list reference (its tables are read by their own links only).
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model.base import Resource
+from ..model.network_acl import NetworkAcl
+from ..model.prefix_lists import ManagedPrefixList
+from ..model.route_table import RouteTable
+from ..model.security_group import SecurityGroup
+from ..model.transit_gateway import TransitGatewayRouteTable
 from .forwarding import forwarding_view
 from .result import Trace
 
@@ -30,6 +39,14 @@ _ID = re.compile(
     r"^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[0-9a-f]{8,}"
     r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
+
+
+#: what a trace through a transit gateway route table reads, and what any prefix list's change touches
+ANY_PREFIX_LIST = "prefix-list:*"
+#: the words of a hop's detail or a cause's message that may be ids
+_WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*[0-9a-f]")
+#: kinds read with everything they name (bounded: at most a few hundred routes or rules each)
+_DEEP = (RouteTable, SecurityGroup, NetworkAcl)
 
 
 def _ids_in(value: Any, out: set[str], depth: int = 0) -> None:
@@ -72,8 +89,18 @@ def trace_reads(world: World, trace: Trace) -> frozenset[str]:
     for rid in seen:
         reads.add(rid)
         res = world.get(rid)
-        if res is not None:  # its own links only: a hub's route table names every attachment
-            reads |= names(res, deep=False)
+        if res is not None:
+            # a VPC's route table, security group or network ACL with everything its routes and rules
+            # name (a prefix list, a referenced group); anything else its own links only (a transit
+            # gateway route table names every attachment of the hub)
+            reads |= names(res, deep=isinstance(res, _DEEP))
+            if isinstance(res, TransitGatewayRouteTable):
+                reads.add(ANY_PREFIX_LIST)
+    for text in (
+        *(h.detail for h in (*trace.forward_hops, *trace.return_hops)),
+        *(e.message for e in trace.explanations),
+    ):
+        reads.update(w for w in _WORD.findall(text) if _ID.match(w))
     view = forwarding_view(world)
     for ip in (trace.flow.src_ip, trace.flow.dst_ip):
         try:
@@ -86,10 +113,15 @@ def trace_reads(world: World, trace: Trace) -> frozenset[str]:
 
 
 def touched(changes: Iterable[tuple[Resource | None, Resource | None]]) -> set[str]:
-    """Every id a change set's resources (before and after) are or name."""
+    """Every id a change set's resources (before and after) are or name, and their ``Name`` tags
+    (a trace asked by name reads which resource carries it)."""
     out: set[str] = set()
     for old, new in changes:
         for res in (old, new):
             if res is not None:
                 out |= names(res)
+                if isinstance(res, ManagedPrefixList):
+                    out.add(ANY_PREFIX_LIST)
+                if res.name:
+                    out.add(res.name)
     return out

@@ -225,7 +225,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             result = trace_result(net, graph_of(net), t, src, dst)
             # what it read, at which version: the page re-runs it only when a change touches that
             result["version"] = source.version()
-            result["reads"] = sorted(trace_reads(net.world, t))
+            result["reads"] = sorted(trace_reads(net.world, t) | {src, dst})
             return result
 
         return answer(request, work)
