@@ -138,9 +138,18 @@ def test_every_action_a_fix_names_is_one_the_endpoint_serves() -> None:
                     v[:1].isupper()
                     and v.isalnum()
                     and v.startswith(
-                        ("Create", "Accept", "Associate", "Enable", "Authorize", "Modify", "Attach")
+                        (
+                            "Create",
+                            "Accept",
+                            "Associate",
+                            "Enable",
+                            "Authorize",
+                            "Modify",
+                            "Attach",
+                            "Allocate",
+                        )
                     )
                 ):
                     named.add(v)
-    assert len(named) >= 12
+    assert len(named) >= 16
     assert sorted(a for a in named if ("ec2", a) not in HANDLERS) == []

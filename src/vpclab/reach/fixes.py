@@ -565,3 +565,31 @@ def source_dest_check_fix(eni: NetworkInterface, sentence: str) -> Fix:
         eni, "ModifyNetworkInterfaceAttribute", NetworkInterfaceId=eni.id, SourceDestCheck={"Value": False}
     )
     return Fix(sentence, (modify,))
+
+
+def elastic_ip_fix(eni: NetworkInterface, sentence: str) -> Fix:
+    """AllocateAddress (Domain vpc) and AssociateAddress with the interface, by its owner."""
+    allocation = StepResult(0, "AllocationId")
+    return Fix(
+        sentence,
+        (
+            calls.step(eni, "AllocateAddress", Domain="vpc"),
+            calls.step(eni, "AssociateAddress", AllocationId=allocation, NetworkInterfaceId=eni.id),
+        ),
+    )
+
+
+def internet_gateway_fix(t: Tracer, vpc_id: str, subnet_id: str | None, cidr: str, sentence: str) -> Fix:
+    """CreateInternetGateway, AttachInternetGateway to ``vpc_id`` and CreateRoute for ``cidr`` (the
+    replies' way out) to it in ``subnet_id``'s route table."""
+    vpc = t.world.get(vpc_id, Vpc)
+    rtb = t.view.route_table_of_subnet(subnet_id) if subnet_id else None
+    if vpc is None or rtb is None:
+        return Fix(sentence, reason="which subnet's route table should lead to it is your choice")
+    igw_id = StepResult(0, "InternetGateway.InternetGatewayId")
+    return _steps(
+        sentence,
+        calls.step(vpc, "CreateInternetGateway"),
+        calls.step(vpc, "AttachInternetGateway", InternetGatewayId=igw_id, VpcId=vpc_id),
+        calls.create_route(rtb, cidr, igw_id, "igw"),
+    )
