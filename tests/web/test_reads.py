@@ -66,6 +66,12 @@ def test_a_change_to_an_unrelated_vpc_is_not_in_the_traces_reads() -> None:
 def test_changes_since_an_unknown_version_are_unknown() -> None:
     _, c = live()
     assert get(c, "changes", since="0.0")["changed"] is None
+    # a reset replaces the World: what changed since a version of the old one cannot be told
+    holder = {"world": vpclab.load(ROOT / "examples/two-peered-vpcs.yaml").world}
+    c2 = TestClient(create_app(live_source(lambda: holder["world"], nullcontext())))
+    t = get(c2, "trace", **FLOW)
+    holder["world"] = vpclab.load(ROOT / "examples/two-peered-vpcs.yaml").world
+    assert get(c2, "changes", since=t["version"])["changed"] is None
     r = c.get("/_vpclab/api/changes")
     assert r.status_code == 400 and r.json()["error"]["code"] == "MissingParameter"
 

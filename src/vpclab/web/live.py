@@ -36,11 +36,11 @@ class ChangeLog:
 
     def _watch(self) -> World:
         w = self._get()
-        if w is not self._world:
-            with self._lock:
+        with self._lock:
+            if w is not self._world:  # the first look, or a reset replaced the World
                 self._world, self._start = w, w.version
                 self._log.clear()
-            w.subscribe(functools.partial(self._hear, w))
+                w.subscribe(functools.partial(self._hear, w))
         return w
 
     def _hear(self, world: World, changes: Changes) -> None:
