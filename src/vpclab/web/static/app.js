@@ -267,22 +267,31 @@ async function runTrace(ev) {
   }
 }
 
+function callParams(p) {
+  // an AWS call's parameters as Name=value, nested ones as JSON
+  return Object.entries(p).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ");
+}
+
 async function whatIf(index, box) {
   try {
     const w = await getJSON(`${API}/whatif?${flowParams({ fix: String(index) })}`);
     window.vpclab.whatif = w;
     const steps = el("ol", { class: "steps" }, ...w.steps.map((s) => el("li", { "data-testid": "whatif-step",
-      "data-action": s.action, text: `${s.action} ${JSON.stringify(s.parameters)} (account ${s.account}, ${s.region})` })));
+      "data-action": s.action }, el("code", { text: s.action }), ` ${callParams(s.parameters)} (account ${s.account}, ${s.region})`)));
     if (w.refused) {
-      box.append(el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
+      const refused = el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
         el("p", { class: "error", role: "alert", "data-testid": "whatif-refused",
-          text: `AWS refuses ${w.refused.action}: ${w.refused.code}: ${w.refused.message} (nothing was changed)` })));
+          text: `AWS refuses ${w.refused.action}: ${w.refused.code}: ${w.refused.message} (nothing was changed)` }));
+      box.append(refused);
+      refused.scrollIntoView({ block: "nearest" });
       return;
     }
-    box.append(el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
+    const result = el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
       el("p", { "data-testid": "whatif-verdict", text: `after the change (on a copy; the network is unchanged): ${w.after.disposition}` }),
       el("p", { class: "hint", text: `the picture shows the path after it: ${w.after.forward_hops.length} hops forward, ` +
-        `${w.after.return_hops.length} back (Trace again for the network as it is)` })));
+        `${w.after.return_hops.length} back (Trace again for the network as it is)` }));
+    box.append(result);
+    result.scrollIntoView({ block: "nearest" });
     highlight(w.after);
   } catch (err) {
     box.append(el("p", { class: "error", role: "alert", "data-testid": "whatif-error", text: err.message }));
