@@ -100,7 +100,7 @@ def test_trace_answers_the_clis_trace_with_the_node_of_each_hop(triangle: Networ
         "NO_ROUTE_TO_DESTINATION"
     ]
     assert t["forward_hops"][0]["node"] == triangle.id("a-host")
-    assert t["explanations"][0]["node"] == triangle.id("a") and t["explanations"][0]["previewable"] is False
+    assert t["explanations"][0]["node"] == triangle.id("a") and t["explanations"][0]["previewable"] is True
 
 
 @pytest.mark.parametrize(
@@ -163,7 +163,7 @@ def test_whatif_applies_the_security_group_fix_to_a_copy_only() -> None:
         and w["action"] == "AuthorizeSecurityGroupIngress"
         and w["after"]["disposition"] == "reachable"
     )
-    assert w["parameters"]["group_id"] == net.id("db-sg")
+    assert w["parameters"]["GroupId"] == net.id("db-sg") and w["steps"][0]["account"] == "111111111111"
     _, again = get(c, "trace", source="web-1", destination="db-1", port="22")
     assert again["disposition"] == "blocked"  # the World is unchanged
 
@@ -186,14 +186,19 @@ def test_whatif_network_acl_fix_numbers_the_rule_below_the_deny() -> None:
     index = next(i for i, e in enumerate(t["explanations"]) if e["code"] == "SUBNET_ACL_RESTRICTION")
     status, w = get(c, "whatif", source="web-1", destination="db-1", port="5432", fix=str(index))
     assert status == 200 and w["action"] == "CreateNetworkAclEntry"
-    assert w["parameters"]["rule_number"] == 49 and w["parameters"]["egress"] is False
+    assert w["parameters"]["RuleNumber"] == 49 and w["parameters"]["Egress"] is False
     assert w["after"]["disposition"] == "reachable"
     assert len(net.world.get(db_acl.id, NetworkAcl).entries) == len(db_acl.entries) + 1  # only the deny added
 
 
-def test_whatif_of_a_routing_cause_says_it_cannot_preview(triangle: Network) -> None:
-    status, body = get(client(triangle), "whatif", source="a-host", destination="c-host", port="22", fix="0")
+def test_whatif_of_a_cause_that_needs_a_choice_says_why_it_cannot_preview(triangle: Network) -> None:
+    net = vpclab.load(ROOT / "examples/peering-edge-to-edge.yaml")
+    _, t = get(client(net), "trace", source="app-host", destination="8.8.8.8", port="443")
+    assert t["explanations"][0]["previewable"] is False
+    assert "egress design" in t["explanations"][0]["not_previewable"]
+    status, body = get(client(net), "whatif", source="app-host", destination="8.8.8.8", port="443", fix="0")
     assert status == 400 and body["error"]["code"] == "FixNotPreviewable"
+    assert "egress design" in body["error"]["message"]
     status, body = get(client(triangle), "whatif", source="a-host", destination="c-host", port="22", fix="x")
     assert status == 400
 

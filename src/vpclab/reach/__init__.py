@@ -29,6 +29,8 @@ from .forwarding import ForwardingView, forwarding_view
 from .result import (
     DEFAULT_SOURCE_PORT,
     Explanation,
+    Fix,
+    FixStep,
     Hop,
     PacketHeader,
     Trace,
@@ -48,6 +50,8 @@ __all__ = [
     "AmbiguousAddressError",
     "Disposition",
     "Explanation",
+    "Fix",
+    "FixStep",
     "ForwardingView",
     "Hop",
     "PacketHeader",
@@ -138,7 +142,10 @@ def trace(
             f"the packet for {dst.ip} was delivered in {t.label(arrival.vpc_id)}, "
             f"not in {t.label(dst.vpc_id)} (overlapping CIDRs)",
             arrival.vpc_id,
-            f"renumber one of the overlapping VPCs, or route {dst.ip} to {dst.vpc_id} more specifically",
+            Fix(
+                f"renumber one of the overlapping VPCs, or route {dst.ip} to {dst.vpc_id} more specifically",
+                reason="which VPC to renumber, and to which CIDR, is a choice only you can make",
+            ),
         )
     return_hops: list[Hop] = []
     back: Arrival | None = None

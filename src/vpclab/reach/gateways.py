@@ -42,8 +42,11 @@ def middlebox(t: Tracer, route: Route, subnet: Subnet | None, packet: PacketHead
             f"{t.label(eni.id)} has its source/destination check on, so it drops traffic for "
             f"{packet.dst_ip} that is not addressed to it",
             eni.id,
-            f"turn off the source/destination check of {eni.id} (modify-network-interface-attribute "
-            f"--no-source-dest-check) so it can forward traffic",
+            fixes.source_dest_check_fix(
+                eni,
+                f"turn off the source/destination check of {eni.id} (modify-network-interface-attribute "
+                f"--no-source-dest-check) so it can forward traffic",
+            ),
         )
     t.sg_egress(eni, packet, t.far_interface(packet.dst_ip))
     return t.route_from_subnet(box_subnet, packet, origin)
@@ -293,7 +296,11 @@ def from_internet(t: Tracer, packet: PacketHeader) -> Arrival:
                 "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
                 f"{t.label(eni.id)} has no public IPv4 address, so the internet cannot reach {private}",
                 eni.id,
-                f"associate an Elastic IP with {eni.id} (or put it behind an internet-facing load balancer)",
+                fixes.elastic_ip_fix(
+                    eni,
+                    f"associate an Elastic IP with {eni.id} (or put it behind an internet-facing load "
+                    f"balancer)",
+                ),
             )
         else:
             private, vpc_id = eni.private_ip_address, eni.vpc_id
@@ -304,7 +311,15 @@ def from_internet(t: Tracer, packet: PacketHeader) -> Arrival:
             "NO_ROUTE_TO_DESTINATION",
             f"{t.label(vpc_id or '')} has no internet gateway, so the internet cannot reach {packet.dst_ip}",
             vpc_id or packet.dst_ip,
-            f"attach an internet gateway to {vpc_id} and route 0.0.0.0/0 to it",
+            fixes.internet_gateway_fix(
+                t,
+                vpc_id,
+                t.destination.interface.subnet_id if t.destination.interface is not None else None,
+                "0.0.0.0/0",
+                f"attach an internet gateway to {vpc_id} and route 0.0.0.0/0 to it",
+            )
+            if vpc_id
+            else f"attach an internet gateway to {vpc_id} and route 0.0.0.0/0 to it",
         )
     inside = packet.with_dst(private)
     t.entered.setdefault(vpc_id, igw_id)
@@ -357,7 +372,13 @@ def _ipv6_from_internet(t: Tracer, packet: PacketHeader) -> Arrival:
             "NO_ROUTE_TO_DESTINATION",
             f"{t.label(vpc_id)} has no internet gateway, so the internet cannot reach {packet.dst_ip}",
             vpc_id,
-            f"attach an internet gateway to {vpc_id} and route ::/0 to it",
+            fixes.internet_gateway_fix(
+                t,
+                vpc_id,
+                eni.subnet_id if eni is not None else None,
+                "::/0",
+                f"attach an internet gateway to {vpc_id} and route ::/0 to it",
+            ),
         )
     t.entered.setdefault(vpc_id, igw.id)
     t.hop("internet-gateway", igw.id, f"IPv6 {packet.dst_ip} (global, not translated)", packet)

@@ -9,6 +9,7 @@ the hop, so address translation by a NAT or internet gateway shows where it happ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,6 +167,73 @@ class Hop:
 
 
 @dataclass(frozen=True, slots=True)
+class StepResult:
+    """A value an earlier step of a fix answers (the id of what it created), named by the step's
+    index and the path in its answer, in boto3's response shape: ``StepResult(0,
+    "VpcPeeringConnection.VpcPeeringConnectionId")``."""
+
+    step: int
+    path: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"FromStep": self.step, "Path": self.path}
+
+
+@dataclass(frozen=True, slots=True)
+class FixStep:
+    """One AWS API call of a fix: the ``action`` (``"CreateRoute"``), its ``parameters`` in AWS's
+    names and request shape (``{"RouteTableId": …, "DestinationCidrBlock": …}``; a value may be a
+    :class:`StepResult`), and the ``account`` and ``region`` that make the call (the resource's
+    owner: an accepter accepts a peering connection in its own account and Region)."""
+
+    action: str
+    parameters: Mapping[str, Any]
+    account: str
+    region: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "parameters": _plain(self.parameters),
+            "account": self.account,
+            "region": self.region,
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StepResult):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A suggested fix: the ``sentence`` a person reads and, where AWS API calls make it, those
+    ``steps`` in order (several where one fix needs more than one call: a peering connection, its
+    acceptance and a route on each side). A fix without steps needs a human choice; ``reason``
+    says which."""
+
+    sentence: str
+    steps: tuple[FixStep, ...] = ()
+    reason: str = ""
+
+    @property
+    def previewable(self) -> bool:
+        return bool(self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "steps": [s.to_dict() for s in self.steps],
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """Why (part of) a path is blocked, or an informational note, with a suggested fix.
 
@@ -178,6 +246,8 @@ class Explanation:
     component: str
     direction: str
     fix: str
+    #: the fix as AWS API calls (None: a sentence only); not part of ``to_dict`` nor of equality
+    remedy: Fix | None = field(default=None, compare=False, repr=False)
 
     @property
     def blocking(self) -> bool:

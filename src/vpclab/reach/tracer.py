@@ -28,7 +28,7 @@ from . import fixes
 from .checks import acl_rule_label, acl_verdict, describe_traffic, rule_text, sg_allows
 from .endpoints import Endpoint
 from .forwarding import ForwardingView
-from .result import Explanation, Hop, PacketHeader
+from .result import Explanation, Fix, Hop, PacketHeader
 
 #: the most hops one direction may take before the tracer calls it a loop
 MAX_HOPS = 64
@@ -154,9 +154,13 @@ class Tracer:
             raise Halt
         self.hops.append(Hop(component, rid, self.name_of(rid), self.spell(detail), packet))
 
-    def explain(self, code: str, message: str, component: str, fix: str) -> None:
+    def explain(self, code: str, message: str, component: str, fix: str | Fix) -> None:
+        """Record a cause; ``fix`` is a sentence, or a :class:`Fix` (the sentence and the AWS API
+        calls that make it, reach/fixes.py)."""
+        remedy = fix if isinstance(fix, Fix) else None
+        sentence = fix.sentence if isinstance(fix, Fix) else fix
         self.explanations.append(
-            Explanation(code, self.spell(message), component, self.direction, self.spell(fix))
+            Explanation(code, self.spell(message), component, self.direction, self.spell(sentence), remedy)
         )
 
     def spell(self, text: str) -> str:
@@ -186,12 +190,16 @@ class Tracer:
             f"{return_az}, not {forward_az} as the request did, so it passes {self.label(appliance_id)} "
             f"instead of {self.label(went[0])}; a stateful appliance drops a flow it sees one way only",
             att_id,
-            f"enable appliance mode on the attachment {att_id} (modify-transit-gateway-vpc-attachment "
-            f"--options ApplianceModeSupport=enable), so the transit gateway keeps both directions of a "
-            f"flow in one Availability Zone",
+            fixes.appliance_mode_fix(
+                self,
+                att_id,
+                f"enable appliance mode on the attachment {att_id} (modify-transit-gateway-vpc-attachment "
+                f"--options ApplianceModeSupport=enable), so the transit gateway keeps both directions of "
+                f"a flow in one Availability Zone",
+            ),
         )
 
-    def fail(self, code: str, message: str, component: str, fix: str) -> NoReturn:
+    def fail(self, code: str, message: str, component: str, fix: str | Fix) -> NoReturn:
         """Record a routing failure and end the walk."""
         self.explain(code, message, component, fix)
         raise Halt

@@ -70,7 +70,9 @@ def from_peering(t: Tracer, pcx: VpcPeeringConnection, packet: PacketHeader) -> 
                     "BAD_STATE",
                     f"{t.label(pcx.id)} is {pcx.status_code}, not active",
                     pcx.id,
-                    f"accept {pcx.id} (accept-vpc-peering-connection) in {pcx.accepter_owner_id}",
+                    fixes.accept_fix(
+                        pcx, f"accept {pcx.id} (accept-vpc-peering-connection) in {pcx.accepter_owner_id}"
+                    ),
                 )
             return arrive_over_peering(t, pcx, vpc_id, packet)
     t.hop("vpc-peering-connection", pcx.id, f"arriving for {packet.dst_ip}", packet)

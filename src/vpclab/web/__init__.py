@@ -17,6 +17,7 @@ from starlette.requests import Request
 from ..model.world import World
 from ..network.facade import Network
 from .app import API_PATH, UI_PATH, PageSource, create_app, names_of, page_routes, static_network
+from .live import ChangeLog
 
 #: how a live World's network is labelled in messages ("… is not a name in the server's World")
 LIVE_LABEL = "the server's World"
@@ -32,17 +33,19 @@ def live_source(
     world: Any, lock: AbstractContextManager[Any], refuse: Callable[[Request], str | None] | None = None
 ) -> PageSource:
     """The page over a server's World, read under its lock. ``world`` is a callable giving the
-    current World (a reset may replace it) or the World itself; ``refuse`` vets each client."""
+    current World (a reset may replace it) or the World itself; ``refuse`` vets each client. The
+    World's change sets are logged (web/live.py) so that an open trace re-runs only when a change
+    touches what it read."""
     get = world if callable(world) else (lambda: world)
-
-    def version() -> str:  # a reset replaces the World: its identity is part of the version
-        w = get()
-        return f"{id(w):x}.{w.version}"
-
-    if refuse is None:
-        return PageSource(network=lambda: world_network(get()), lock=lambda: lock, version=version, live=True)
+    log = ChangeLog(get)
+    log.version()  # listen from now on
     return PageSource(
-        network=lambda: world_network(get()), lock=lambda: lock, refuse=refuse, version=version, live=True
+        network=lambda: world_network(get()),
+        lock=lambda: lock,
+        refuse=refuse if refuse is not None else (lambda request: None),
+        version=log.version,
+        live=True,
+        changes=log.since,
     )
 
 

@@ -11,8 +11,11 @@
                                           vpclab.network.api.matrix as a heat map (web/views.py)
     GET /_vpclab/api/check                the intents of ``vpclab ui --intents FILE``, checked
     POST /_vpclab/api/check               the intents YAML posted, checked (api.check)
-    GET /_vpclab/api/diff[?level=…]       ``vpclab ui OLD --diff NEW``: the flows opened and closed
+    GET /_vpclab/api/diff[?level=…][&protocol=P&port=N | &flow=P/N…]
+                                          ``vpclab ui OLD --diff NEW``: the flows opened and closed
     GET /_vpclab/api/events               server-sent events: ``version`` whenever the World changes
+    GET /_vpclab/api/changes?since=V      the ids changed since version V (a trace's): the page
+                                          re-runs its trace only when one of them is in its ``reads``
     GET /_vpclab/api/sweep?sweep=vpcs=2..20&pair_gb=100&azs=2
                                           mesh vs transit gateway vs shared VPC priced as the network
                                           grows (``vpclab advise --sweep``; web/designs.py)
@@ -51,18 +54,21 @@ from ..network import api
 from ..network.facade import Network
 from ..network.intents import load_intents
 from ..reach.errors import ReachError
+from ..reach.reads import trace_reads
 from ..reach.result import Trace, traced_protocol
 from .designs import sweep_view
 from .detail import UnknownResourceError, resource_detail
 from .graph import edge_of, node_of, topology_graph
-from .views import ViewError, check_view, diff_view, matrix_view
-from .whatif import FixNotPreviewable, preview_fix, previewable
+from .views import ViewError, check_view, diff_flows, diff_view, matrix_view
+from .whatif import FixNotPreviewable, preview_fix, previewable, why_not
 
 UI_PATH = "/_vpclab/ui"
 API_PATH = "/_vpclab/api"
 STATIC = Path(__file__).parent / "static"
 #: the largest intents YAML the page's API takes in a POST
 MAX_INTENTS_BYTES = 1 << 20
+#: how many diffs (each a level and its flows) a page keeps computed
+DIFFS_KEPT = 8
 #: how often the events stream looks at the World's version, and how long one stream lasts (the
 #: browser's EventSource reconnects by itself, after ``retry`` ms, and is told the version then:
 #: a short stream keeps a server's graceful shutdown short, since uvicorn lets open responses end)
@@ -87,6 +93,9 @@ class PageSource:
     intents: Path | None = None
     #: ``vpclab ui OLD --diff NEW``: the page draws NEW, ``diff_old`` is OLD
     diff_old: Network | None = None
+    #: the version now and the ids changed since a version (None: unknown; web/live.py); None for a
+    #: World that does not change
+    changes: Callable[[str], tuple[str, set[str] | None]] | None = None
 
 
 class ApiError(Exception):
@@ -148,6 +157,8 @@ def trace_result(
         row["node"] = node_of(graph, e.component)
         row["blocking"] = e.blocking
         row["previewable"] = previewable(e)
+        row["remedy"] = e.remedy.to_dict() if e.remedy is not None else None
+        row["not_previewable"] = why_not(e)
     return {"source": source, "destination": destination, **d}
 
 
@@ -211,7 +222,11 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
             flow = _flow(request)
             src, dst = flow.pop("source"), flow.pop("destination")
             t = api.trace(net, src, dst, **flow)
-            return trace_result(net, graph_of(net), t, src, dst)
+            result = trace_result(net, graph_of(net), t, src, dst)
+            # what it read, at which version: the page re-runs it only when a change touches that
+            result["version"] = source.version()
+            result["reads"] = sorted(trace_reads(net.world, t) | {src, dst})
+            return result
 
         return answer(request, work)
 
@@ -226,20 +241,27 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 )
             p = preview_fix(net, src, dst, int(text), **flow)
             result = p.to_dict()
-            result["after"] = trace_result(net, graph_of(net), p.after, src, dst)
+            if p.after is not None:
+                result["after"] = trace_result(net, graph_of(net), p.after, src, dst)
             result["world_unchanged"] = True
             return result
 
         return answer(request, work)
 
-    diffs: dict[str, dict[str, Any]] = {}  # OLD and NEW are loaded once: each level's diff, once
+    # OLD and NEW are loaded once: each (level, flows) diff is computed once, the latest few kept
+    diffs: dict[tuple[str, tuple[tuple[str, int | None], ...]], dict[str, Any]] = {}
 
-    def the_diff(net: Network, level: str = "subnet") -> dict[str, Any] | None:
+    def the_diff(
+        net: Network, level: str = "subnet", flows: tuple[tuple[str, int | None], ...] = ()
+    ) -> dict[str, Any] | None:
         if source.diff_old is None:
             return None
-        if level not in diffs:
-            diffs[level] = diff_view(source.diff_old, net, graph_of(net), level)
-        return diffs[level]
+        key = (level, flows)
+        if key not in diffs:
+            while len(diffs) >= DIFFS_KEPT:
+                diffs.pop(next(iter(diffs)))
+            diffs[key] = diff_view(source.diff_old, net, graph_of(net), level, flows)
+        return diffs[key]
 
     def matrix(request: Request) -> Response:
         def work(net: Network) -> dict[str, Any]:
@@ -266,7 +288,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
                 aggregate=q.get("aggregate"),
                 row_offset=q.get("row_offset"),
                 col_offset=q.get("col_offset"),
-                diff=the_diff(net, level) if level in ("subnet", "interface") else None,
+                diff=the_diff(net, level, ((protocol, port),)) if level in ("subnet", "interface") else None,
             )
 
         return answer(request, work)
@@ -295,7 +317,26 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
     def diff(request: Request) -> Response:
         if source.diff_old is None:
             return _error(400, "MissingParameter", "no diff: start the page with vpclab ui OLD --diff NEW")
-        return answer(request, lambda net: the_diff(net, request.query_params.get("level", "subnet")))
+        q = request.query_params
+
+        def work(net: Network) -> dict[str, Any] | None:
+            flows = diff_flows(q.getlist("flow"), q.get("protocol"), q.get("port"))
+            return the_diff(net, q.get("level", "subnet"), flows)
+
+        return answer(request, work)
+
+    def changes(request: Request) -> Response:
+        def work(net: Network) -> dict[str, Any]:
+            since = request.query_params.get("since", "").strip()
+            if not since:
+                raise ApiError(400, "MissingParameter", "give since=VERSION (a trace's version)")
+            if source.changes is None:  # a World that does not change
+                now = source.version()
+                return {"version": now, "changed": [] if since == now else None}
+            now, ids = source.changes(since)
+            return {"version": now, "changed": sorted(ids) if ids is not None else None}
+
+        return answer(request, work)
 
     async def events(request: Request) -> Response:
         reason = source.refuse(request)
@@ -348,6 +389,7 @@ def page_routes(source: PageSource) -> list[BaseRoute]:
         Route(f"{API_PATH}/matrix", matrix),
         Route(f"{API_PATH}/check", check, methods=["GET", "POST"]),
         Route(f"{API_PATH}/diff", diff),
+        Route(f"{API_PATH}/changes", changes),
         Route(f"{API_PATH}/events", events),
         Route(f"{API_PATH}/sweep", designs),
         Route(f"{API_PATH}/{{rest:path}}", not_found),

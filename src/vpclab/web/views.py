@@ -26,6 +26,7 @@ from ..network.facade import Network
 from ..network.intents import loads_intents
 from ..reach.matrix import ReachabilityMatrix
 from ..reach.matrix import matrix as reach_matrix
+from ..reach.result import traced_protocol
 from .graph import node_of
 
 #: the most rows (and columns) one matrix answer holds; above it, cells are VPC by VPC, then paged
@@ -347,11 +348,52 @@ def check_view(net: Network, intents: str | list[Any]) -> dict[str, Any]:
     }
 
 
-def diff_view(old: Network, new: Network, graph: dict[str, Any], level: str = "subnet") -> dict[str, Any]:
-    """``vpclab diff OLD NEW``: each opened and closed flow, with its ends' nodes on NEW's picture."""
+#: at most this many flows compared per diff request (``vpclab diff``'s default is 4)
+MAX_DIFF_FLOWS = 4
+#: at most this many opened (and closed) flows listed per answer; the totals say how many there are
+MAX_DIFF_ROWS = 500
+
+
+def diff_flows(
+    flows: list[str], protocol: str | None, port: str | None
+) -> tuple[tuple[str, int | None], ...]:
+    """The flows a diff request compares: each ``flow=PROTOCOL/PORT`` (as ``vpclab diff --flow``),
+    or ``protocol`` and ``port``, or none given: ``vpclab diff``'s defaults (empty answer)."""
+    specs = [f.strip() for f in flows if f.strip()]
+    if protocol:
+        specs.append(f"{protocol}/{(port or '').strip()}" if (port or "").strip() else protocol)
+    if len(specs) > MAX_DIFF_FLOWS:
+        raise ViewError(
+            "InvalidParameterValue", f"at most {MAX_DIFF_FLOWS} flows a request, not {len(specs)}"
+        )
+    out: list[tuple[str, int | None]] = []
+    for spec in specs:
+        name, _, number = spec.partition("/")
+        p = traced_protocol(name.strip().lower() or "tcp")
+        if p is None:
+            raise ViewError(
+                "InvalidParameterValue", f"a flow is PROTOCOL/PORT (tcp/443, icmp/8, udp), not {spec!r}"
+            )
+        n = number.strip()
+        if n and (not n.isdigit() or int(n) > 65535):
+            raise ViewError("InvalidParameterValue", f"port must be a number from 0 to 65535, not {n!r}")
+        out.append((p, int(n) if n else None))
+    return tuple(dict.fromkeys(out))
+
+
+def diff_view(
+    old: Network,
+    new: Network,
+    graph: dict[str, Any],
+    level: str = "subnet",
+    flows: tuple[tuple[str, int | None], ...] = (),
+) -> dict[str, Any]:
+    """``vpclab diff OLD NEW [--flow P/N …]``: each opened and closed flow (at most
+    ``MAX_DIFF_ROWS`` of each), with its ends' nodes on NEW's picture; ``flows`` empty: the CLI's
+    default flows."""
     if level not in ("subnet", "interface"):
         raise ViewError("InvalidParameterValue", f"level must be 'subnet' or 'interface', not {level!r}")
-    d = api.diff(old, new, level=level)
+    d = api.diff(old, new, level=level, **({"flows": flows} if flows else {}))
 
     def row(c: Any) -> dict[str, Any]:
         t = c.explanation
@@ -370,8 +412,11 @@ def diff_view(old: Network, new: Network, graph: dict[str, Any], level: str = "s
         "new": new.file,
         "level": level,
         "flows": [{"protocol": p, "port": n} for p, n in d.flows],
-        "opened": [row(c) for c in d.opened],
-        "closed": [row(c) for c in d.closed],
+        "opened": [row(c) for c in d.opened[:MAX_DIFF_ROWS]],
+        "closed": [row(c) for c in d.closed[:MAX_DIFF_ROWS]],
+        "opened_total": len(d.opened),
+        "closed_total": len(d.closed),
+        "limit": MAX_DIFF_ROWS,
     }
 
 

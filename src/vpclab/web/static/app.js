@@ -239,6 +239,8 @@ function renderTrace(t) {
       const btn = el("button", { type: "button", "data-testid": "whatif", text: "What if? (preview the fix)" });
       btn.addEventListener("click", () => whatIf(i, box));
       box.append(btn);
+    } else if (e.blocking && e.not_previewable) {
+      box.append(el("p", { class: "hint", "data-testid": "whatif-none", text: `no preview: ${e.not_previewable}` }));
     }
     return box;
   });
@@ -253,6 +255,7 @@ async function runTrace(ev) {
   error.hidden = true;
   try {
     const t = await getJSON(`${API}/trace?${flowParams()}`);
+    window.vpclab.traceRuns += 1;
     state.trace = t;
     window.vpclab.trace = t;
     window.vpclab.whatif = null;
@@ -264,15 +267,31 @@ async function runTrace(ev) {
   }
 }
 
+function callParams(p) {
+  // an AWS call's parameters as Name=value, nested ones as JSON
+  return Object.entries(p).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ");
+}
+
 async function whatIf(index, box) {
   try {
     const w = await getJSON(`${API}/whatif?${flowParams({ fix: String(index) })}`);
     window.vpclab.whatif = w;
-    box.append(el("div", { class: "whatif", "data-testid": "whatif-result" },
-      el("p", { text: `${w.action} ${JSON.stringify(w.parameters)}` }),
+    const steps = el("ol", { class: "steps" }, ...w.steps.map((s) => el("li", { "data-testid": "whatif-step",
+      "data-action": s.action }, el("code", { text: s.action }), ` ${callParams(s.parameters)} (account ${s.account}, ${s.region})`)));
+    if (w.refused) {
+      const refused = el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
+        el("p", { class: "error", role: "alert", "data-testid": "whatif-refused",
+          text: `AWS refuses ${w.refused.action}: ${w.refused.code}: ${w.refused.message} (nothing was changed)` }));
+      box.append(refused);
+      refused.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    const result = el("div", { class: "whatif", "data-testid": "whatif-result" }, steps,
       el("p", { "data-testid": "whatif-verdict", text: `after the change (on a copy; the network is unchanged): ${w.after.disposition}` }),
       el("p", { class: "hint", text: `the picture shows the path after it: ${w.after.forward_hops.length} hops forward, ` +
-        `${w.after.return_hops.length} back (Trace again for the network as it is)` })));
+        `${w.after.return_hops.length} back (Trace again for the network as it is)` }));
+    box.append(result);
+    result.scrollIntoView({ block: "nearest" });
     highlight(w.after);
   } catch (err) {
     box.append(el("p", { class: "error", role: "alert", "data-testid": "whatif-error", text: err.message }));
@@ -390,8 +409,21 @@ async function refresh(version) {
   for (const id of state.collapsed) if (!state.byId.has(id)) state.collapsed.delete(id);
   if (graph.collapsed) for (const n of graph.nodes) if (n.data.kind === "vpc" && !known.has(n.data.id)) state.collapsed.add(n.data.id);
   render();
-  if (state.trace) await runTrace();
+  if (state.trace) await retraceIfTouched();
   window.vpclab.refreshes += 1;
+}
+
+async function retraceIfTouched() {
+  // re-run the open trace only when a change touched what it read (its reads, at its version)
+  const t = state.trace;
+  const c = await getJSON(`${API}/changes?since=${encodeURIComponent(t.version)}`);
+  const reads = new Set(t.reads || []);
+  if (c.changed === null || c.changed.some((id) => reads.has(id))) {
+    await runTrace();
+    return;
+  }
+  t.version = c.version; // nothing it read changed: it still holds at this version
+  window.vpclab.traceSkips += 1;
 }
 
 function listen() {
@@ -420,6 +452,8 @@ async function start() {
   const graph = await getJSON(`${API}/graph`);
   setGraph(graph);
   window.vpclab.refreshes = 0;
+  window.vpclab.traceRuns = 0; // traces run (by the form, a click, or a change that touched one)
+  window.vpclab.traceSkips = 0; // changes that left the open trace as it was (nothing it read)
   if (graph.collapsed) state.collapsed = new Set(graph.nodes.filter((n) => n.data.kind === "vpc").map((n) => n.data.id));
   state.cy = cytoscape({ container: $("graph"), style: style(), minZoom: 0.05, maxZoom: 4 });
   state.cy.on("tap", "node", onTap);

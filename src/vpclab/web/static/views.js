@@ -138,11 +138,30 @@ export function drawDiff() {
   cy.add(add);
 }
 
-async function loadDiff() {
+function diffParams() {
+  // the flow compared: vpclab diff's defaults, or the protocol (and port) chosen — as --flow P/N
+  const $ = ctx.$;
+  const p = new URLSearchParams({ level: $("diff-level").value });
+  if ($("diff-protocol").value) {
+    p.set("protocol", $("diff-protocol").value);
+    if ($("diff-port").value.trim()) p.set("port", $("diff-port").value.trim());
+  }
+  return p;
+}
+
+async function loadDiff(ev) {
+  if (ev) ev.preventDefault();
   const { $, el } = ctx;
   try {
-    diff = await ctx.getJSON(`${ctx.API}/diff?level=${$("diff-level").value}`);
+    diff = await ctx.getJSON(`${ctx.API}/diff?${diffParams()}`);
     window.vpclab.diff = diff;
+    if ($("diff-protocol").value && window.vpclab.matrix) {
+      // the matrix shows the same choice: its cells coloured by what the change did to that flow
+      $("matrix-protocol").value = $("diff-protocol").value;
+      $("matrix-port").value = $("diff-port").value;
+      $("matrix-level").value = $("diff-level").value;
+      await loadMatrix();
+    }
     const rows = (kind, sign) => diff[kind].map((f) => {
       const li = el("li", { "data-testid": `diff-${kind}`, tabindex: "0", class: kind },
         `${sign} ${f.source} → ${f.destination} ${f.protocol}/${flowPort(f.port)}`,
@@ -153,7 +172,10 @@ async function loadDiff() {
       return li;
     });
     $("diff-result").replaceChildren(
-      el("p", { "data-testid": "diff-summary", text: `${diff.old} → ${diff.new}: ${diff.opened.length} opened, ${diff.closed.length} closed` }),
+      el("p", { "data-testid": "diff-summary", text: `${diff.old} → ${diff.new}, ` +
+        `${diff.flows.map((f) => `${f.protocol}${f.port === null ? "" : `/${f.port}`}`).join(", ")}: ` +
+        `${diff.opened_total} opened, ${diff.closed_total} closed` +
+        (diff.opened_total > diff.opened.length || diff.closed_total > diff.closed.length ? ` (the first ${diff.limit} of each listed)` : "") }),
       el("ul", { class: "diff-list" }, ...rows("opened", "+"), ...rows("closed", "−")));
     drawDiff();
   } catch (err) {
@@ -231,7 +253,8 @@ export async function initViews(c, features) {
   window.vpclab.loadMatrix = loadMatrix;
   if (features.diff) {
     $("diff-panel").hidden = false;
-    $("diff-level").addEventListener("change", loadDiff);
+    $("diff-level").addEventListener("change", () => loadDiff());
+    $("diff-form").addEventListener("submit", loadDiff);
     await loadDiff();
   }
   if (features.intents) {
