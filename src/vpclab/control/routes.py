@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from ..core.errors import AwsError, invalid_parameter_combination, invalid_parameter_value, missing_parameter
@@ -36,6 +37,7 @@ MIDDLEBOX_TARGETS = ("nat_gateway_id", "network_interface_id", "instance_id", "v
 LOCAL_REPLACEMENT_TARGETS = ("network_interface_id", "vpc_endpoint_id")
 
 
+@lru_cache(maxsize=1 << 16)  # networks are immutable; a refusal raises and is not cached
 def _parse_destination(value: str, *, ipv6: bool = False) -> IPv4Network | IPv6Network:
     """AWS CreateRoute: "We modify the specified CIDR block to its canonical form; for example, if you
     specify 100.68.0.18/18, we modify it to 100.68.0.0/18". Each family has its own parameter: an IPv6

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network
 from typing import TYPE_CHECKING, ClassVar
 
-from ..core.addresses import ipv4_network, ipv6_network, network_span
+from ..core.addresses import V6_BASE, ipv4_network, ipv6_network, network_span
 from .base import Resource
 
 if TYPE_CHECKING:
@@ -90,9 +90,11 @@ class Vpc(Resource):
 
     def contains(self, network: IPv4Network | IPv6Network) -> bool:
         """Whether ``network`` lies inside one of this VPC's CIDR blocks of its family."""
-        start, end, _ = network_span(str(network))  # the dual-stack space: families never meet
-        blocks = self.ipv6_cidr_blocks if isinstance(network, IPv6Network) else self.cidr_blocks
-        return any(s <= start and end <= e for s, e, _ in map(network_span, blocks))
+        v6 = isinstance(network, IPv6Network)
+        start = int(network.network_address) + (V6_BASE if v6 else 0)  # the dual-stack space
+        end = start + network.num_addresses
+        return any(s <= start and end <= e
+                   for s, e, _ in map(network_span, self.ipv6_cidr_blocks if v6 else self.cidr_blocks))
 
     def overlaps(self, network: IPv4Network | IPv6Network) -> bool:
         if isinstance(network, IPv6Network):
