@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
-from ipaddress import IPv4Network, IPv6Network, ip_network
+from ipaddress import IPv4Network, IPv6Network
 
 from ..core.errors import AwsError, invalid_parameter_combination, invalid_parameter_value, missing_parameter
 from ..model.endpoints import VpcEndpoint
@@ -261,7 +261,7 @@ def _check_within_vpc(ctx: Ctx, rt: RouteTable, cidr: str | None, target_field: 
     if cidr is None:
         return
     vpc = _vpc_of(ctx, rt)
-    if not vpc.contains(ip_network(cidr)):
+    if not vpc.contains(_parse_destination(cidr, ipv6=":" in cidr)):  # canonical already: parsed once
         return
     if target_field not in MIDDLEBOX_TARGETS:
         raise invalid_parameter_value(

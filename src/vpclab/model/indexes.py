@@ -19,9 +19,8 @@ from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Sequence
 from ipaddress import IPv4Network
+from socket import inet_aton
 from typing import Any
-
-from ..core.addresses import network_span
 
 
 class NetworkIndex:
@@ -39,8 +38,10 @@ class NetworkIndex:
 
     @staticmethod
     def _block(cidr: str) -> tuple[int, int]:
-        start, _, plen = network_span(cidr)  # an IPv4 block: its start is its network address
-        return start, plen
+        # the World's blocks are canonical "a.b.c.d/n" (the ControlPlane stores str(IPv4Network)):
+        # read directly, not parsed by ipaddress again (each new subnet of a snapshot is indexed)
+        address, _, plen = cidr.partition("/")
+        return int.from_bytes(inet_aton(address), "big"), int(plen)
 
     def add(self, cidr: str) -> None:
         start, plen = key = self._block(cidr)
