@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from .compiled import Compiled, in_set
+from .exact_pairs import correct_interfaces
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix import ReachabilityMatrix, _Classes
 from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT
@@ -114,6 +115,10 @@ def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.n
         if not ok:
             allowed[:, j] = False
             continue
+        if leg.lb is not None:  # the load balancer's own nodes: the connection would loop back into them
+            for node in _lb_nodes(world, leg.lb):
+                if node in src_index:
+                    allowed[src_index[node], j] = False
         if leg.lb is None or not enforces_inbound_rules(leg.lb) or eni is None:
             continue
         for i in np.flatnonzero(allowed[:, j]):
@@ -125,6 +130,13 @@ def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.n
             to = (eni.ipv6_addresses[0] if eni.ipv6_addresses else "") if v6 else eni.private_ip_address
             if not nlb_admits(world, leg, PacketHeader(ip, to, protocol, None, port), client):
                 allowed[i, j] = False
+
+
+def _lb_nodes(world: World, lb: object) -> list[str]:
+    """The interface ids of a load balancer's nodes (``privatelink._nodes``)."""
+    from .privatelink import _nodes
+
+    return [e.id for e in _nodes(world, lb)]  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -185,6 +197,8 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     ss = np.array([subnet_index[e.subnet] for e in srcs], dtype=np.int64)
     ds = np.array([subnet_index[e.subnet] for e in dsts], dtype=np.int64)
     routed |= ss[:, None] == ds[None, :]  # within a subnet: local, no NACL
+    if cl.exact is not None and len(srcs) and len(dsts):  # transit gateway paths the cells cannot decide
+        correct_interfaces(cl, routed, srcs, dsts, s1, s2, d1, d2)
     allowed = routed & _sg_allows(world, c, srcs, dsts, True, protocol, port)
     allowed &= _sg_allows(world, c, dsts, srcs, False, protocol, port).T
     if has_gwlb_endpoints(c):  # a reply through another Gateway Load Balancer endpoint is dropped

@@ -48,6 +48,7 @@ from .compiled import (
     compiled_view,
     in_set,
 )
+from .exact_pairs import Walker, correct_subnets, irregular
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import (
     STRICT,
@@ -214,6 +215,8 @@ class _Classes:
         self.vpc_index = {v: i for i, v in enumerate(c.vpc_spans)}
         self.sub_ids = list(c.subnets)
         self.sub_index = {s: i for i, s in enumerate(self.sub_ids)}
+        #: where the cells cannot decide a transit gateway path, the pairs are walked (exact_pairs)
+        self.exact = Walker(c, self.acls, protocol, port, self.rport) if irregular(c) else None
         self.k1: dict[tuple[object, ...], int] = {}
         self.k2: dict[tuple[int, int], int] = {}
         self.azs = sorted({s.az for s in c.subnets.values()})
@@ -296,6 +299,8 @@ class _Classes:
         masks.append(np.ones(n2, dtype=bool))
         self._masks = np.stack(masks)
         self.PC = np.empty((n1, n2), dtype=np.uint8)
+        #: (irregular networks) whether the flow from a context to a column enters a transit gateway
+        self.touched = np.zeros((n1, n2) if self.exact is not None else (0, 0), dtype=bool)
         self.QC = np.empty((n1, n2), dtype=np.uint8)
         block = max(1, CHUNK // 4)
         cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -307,6 +312,8 @@ class _Classes:
             for i, k in enumerate(keys):
                 self._arrival(k[0], k[1], k[2], False, 0, out=arr[i])  # type: ignore[arg-type]
             fwd = arr[:, 0] == self.k2_vpc
+            if self.exact is not None:
+                self.touched[r0 : r0 + len(keys)] = arr[:, 1] >= 0
             xin_p, xin_q = fwd, fwd.copy()
             for i, k in enumerate(keys):
                 for x, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
@@ -511,10 +518,12 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
     piece_subnet: list[int] = []
     piece_k1: list[int] = []
     piece_k2: list[int] = []
+    piece_addr: list[int] = []
     for i, s in enumerate(infos):
         for r in range(first[i], last[i] + 1):
             address = s.lo if r == first[i] else int(cl.ratoms[r])
             piece_subnet.append(i)
+            piece_addr.append(address)
             piece_k1.append(cl.context(s, address))
             piece_k2.append(cl.column(s, address))
     cl.build()
@@ -560,6 +569,9 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
         ds = psub[rd]
         np.bitwise_or.at(bits, (psub[rs], ds >> 3), (0x80 >> (ds & 7)).astype(np.uint8))
     ids = np.array([s.id for s in infos], dtype=object)[order]
+    if cl.exact is not None:
+        paddr = np.array(piece_addr, dtype=object)[porder]
+        correct_subnets(cl, bits, pk1, pk2, psub, paddr, [infos[k] for k in order.tolist()])
     if has_gwlb_endpoints(c):
         _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
     diag = np.arange(n)
