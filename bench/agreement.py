@@ -32,7 +32,7 @@ import time
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from vpclab.network import Network
@@ -47,15 +47,16 @@ FLOWS = (("tcp", 443), ("udp", 53), ("icmp", 8), ("icmp", 3), ("tcp", 22))
 ALLOW_ALL = {100: {"action": "allow", "cidr": "0.0.0.0/0"}, 101: {"action": "allow", "cidr": "::/0"}}
 
 
-def _acl_rules(draw: Any, cidrs: list[str]) -> dict[int, dict[str, Any]]:
-    """Up to three rules over the network's CIDRs (VPC and subnet ranges; any protocol, tcp 443,
+def _acl_rules(draw: Any, cidrs: list[str], near: list[str]) -> dict[int, dict[str, Any]]:
+    """Up to three rules over the network's CIDRs (VPC and subnet ranges, half of them of ``near``: the
+    subnets of the ACL's own VPC, which decide on transit gateway paths; any protocol, tcp 443,
     the ephemeral ports, ICMP echo reply or destination unreachable), then maybe a final allow-all
     (else AWS's final deny)."""
     rules: dict[int, dict[str, Any]] = {}
     for k in range(draw(st.integers(0, 3))):
         rule: dict[str, Any] = {
             "action": draw(st.sampled_from(("allow", "deny"))),
-            "cidr": draw(st.sampled_from(cidrs)),
+            "cidr": draw(st.sampled_from(near if near and draw(st.booleans()) else cidrs)),
         }
         kind = draw(st.sampled_from(("all", "all", "https", "ephemeral", "echo-reply", "unreachable")))
         if kind == "https":
@@ -87,7 +88,7 @@ def networks(draw: Any) -> dict[str, Any]:
         azs = WEST_AZS if west and v == names[-1] else EAST_AZS
         subnets[v] = [
             (f"{v}s{j}", f"10.{i}.{j}.0/24", draw(st.sampled_from(azs)))
-            for j in range(1, draw(st.integers(1, 3)) + 1)
+            for j in range(1, draw(st.sampled_from((2, 3, 1, 2, 3))) + 1)
         ]
     sub_cidrs = [c for subs in subnets.values() for _, c, _ in subs]
     cidrs = [*vpc_cidr.values(), *sub_cidrs, "10.0.0.0/8"]
@@ -103,7 +104,8 @@ def networks(draw: Any) -> dict[str, Any]:
             by_az: dict[str, str] = {}
             for name, _, az in subnets[v]:
                 by_az.setdefault(az, name)
-            chosen = draw(st.lists(st.sampled_from(sorted(by_az.values())), min_size=1, unique=True))
+            every = sorted(by_az.values())  # one subnet per AZ; often every AZ, else some
+            chosen = every if draw(st.booleans()) else draw(st.lists(st.sampled_from(every), min_size=1, unique=True))
             attachments[t][f"{t}-{v}"] = {
                 "vpc": v,
                 "subnets": chosen,
@@ -144,14 +146,15 @@ def networks(draw: Any) -> dict[str, Any]:
                 "subnets": [name for name, _, _ in subs if assoc[name] == r],
                 "routes": routes,
             }
+        own = [cidr for _, cidr, _ in subs]
         acls = {
             f"{name}-acl": {
                 "subnets": [name],
-                "ingress": _acl_rules(draw, cidrs),
-                "egress": _acl_rules(draw, cidrs),
+                "ingress": _acl_rules(draw, cidrs, own),
+                "egress": _acl_rules(draw, cidrs, own),
             }
             for name, _, _ in subs
-            if name != boxes.get(v) and draw(st.integers(0, 2)) == 0
+            if name != boxes.get(v) and draw(st.booleans())
         }
         vpc: dict[str, Any] = {
             "cidr": vpc_cidr[v],
@@ -309,9 +312,12 @@ def check(doc: dict[str, Any], flow: tuple[str, int]) -> None:
     assert not found, "\n".join(found) + "\n\n" + dump(doc)
 
 
-def property_test(examples: int, seed: int | None = None) -> Any:
-    """The property as a callable test, with ``examples`` examples (derandomised under ``seed``)."""
+def property_test(examples: int, seed: int | None = None, *, shrink: bool = True) -> Any:
+    """The property as a callable test, with ``examples`` examples (derandomised, or under ``seed``);
+    ``shrink=False`` reports the first failing network as generated (faster)."""
     kw: dict[str, Any] = {"derandomize": seed is None}
+    if not shrink:
+        kw["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
 
     @settings(
         max_examples=examples,

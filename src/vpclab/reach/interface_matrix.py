@@ -115,10 +115,9 @@ def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.n
         if not ok:
             allowed[:, j] = False
             continue
-        if leg.lb is not None:  # the load balancer's own nodes: the connection would loop back into them
-            for node in _lb_nodes(world, leg.lb):
-                if node in src_index:
-                    allowed[src_index[node], j] = False
+        if leg.node is not None and leg.node.id in src_index:
+            # the node that would carry the connection, as its client: it would loop back into itself
+            allowed[src_index[leg.node.id], j] = False
         if leg.lb is None or not enforces_inbound_rules(leg.lb) or eni is None:
             continue
         for i in np.flatnonzero(allowed[:, j]):
@@ -130,13 +129,6 @@ def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.n
             to = (eni.ipv6_addresses[0] if eni.ipv6_addresses else "") if v6 else eni.private_ip_address
             if not nlb_admits(world, leg, PacketHeader(ip, to, protocol, None, port), client):
                 allowed[i, j] = False
-
-
-def _lb_nodes(world: World, lb: object) -> list[str]:
-    """The interface ids of a load balancer's nodes (``privatelink._nodes``)."""
-    from .privatelink import _nodes
-
-    return [e.id for e in _nodes(world, lb)]  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
