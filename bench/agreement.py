@@ -44,6 +44,8 @@ EAST_AZS = ("us-east-1a", "us-east-1b", "us-east-1c")
 WEST_AZS = ("eu-west-1a", "eu-west-1b")
 #: (protocol, port) pairs the property draws from; icmp 3 is a non-echo type (destination unreachable)
 FLOWS = (("tcp", 443), ("udp", 53), ("icmp", 8), ("icmp", 3), ("tcp", 22))
+#: networks ``make bench`` generates (``python -m bench.agreement --examples N`` for another count)
+BENCH_EXAMPLES = 300
 ALLOW_ALL = {100: {"action": "allow", "cidr": "0.0.0.0/0"}, 101: {"action": "allow", "cidr": "::/0"}}
 
 
@@ -97,7 +99,7 @@ def networks(draw: Any) -> dict[str, Any]:
     # attachments: VPC (us-east-1) → transit gateways, subnets (one per AZ, maybe not every AZ)
     attached: dict[str, list[str]] = {v: [] for v in names}
     attachments: dict[str, dict[str, Any]] = {t: {} for t in tgws}
-    for v in names[: n_east]:
+    for v in names[:n_east]:
         for t in tgws:
             if not draw(st.integers(0, 3)):
                 continue
@@ -105,7 +107,11 @@ def networks(draw: Any) -> dict[str, Any]:
             for name, _, az in subnets[v]:
                 by_az.setdefault(az, name)
             every = sorted(by_az.values())  # one subnet per AZ; often every AZ, else some
-            chosen = every if draw(st.booleans()) else draw(st.lists(st.sampled_from(every), min_size=1, unique=True))
+            chosen = (
+                every
+                if draw(st.booleans())
+                else draw(st.lists(st.sampled_from(every), min_size=1, unique=True))
+            )
             attachments[t][f"{t}-{v}"] = {
                 "vpc": v,
                 "subnets": chosen,
@@ -118,7 +124,7 @@ def networks(draw: Any) -> dict[str, Any]:
     for v in names:
         if len(subnets[v]) > 1 and draw(st.integers(0, 2)) == 0:
             boxes[v] = draw(st.sampled_from([name for name, _, _ in subnets[v]]))
-    for i, v in enumerate(names, start=1):
+    for v in names:
         subs = subnets[v]
         targets = [f"tgw:{t}" for t in attached[v]]
         if v in boxes:
@@ -172,12 +178,14 @@ def networks(draw: Any) -> dict[str, Any]:
                     ]
                 }
             },
-            "instances": {
-                f"{name}-host": {"subnet": name, "groups": [f"{v}-sg"]} for name, _, _ in subs
-            },
+            "instances": {f"{name}-host": {"subnet": name, "groups": [f"{v}-sg"]} for name, _, _ in subs},
         }
         if v in boxes:
-            vpc["instances"][f"{v}-mb"] = {"subnet": boxes[v], "groups": [f"{v}-sg"], "source_dest_check": False}
+            vpc["instances"][f"{v}-mb"] = {
+                "subnet": boxes[v],
+                "groups": [f"{v}-sg"],
+                "source_dest_check": False,
+            }
         if is_dual[v]:
             vpc["ipv6"] = "amazon"
         if west and v == names[-1]:
@@ -217,8 +225,11 @@ def networks(draw: Any) -> dict[str, Any]:
     if west:
         w = names[-1]
         atts = {
-            "tw-vpc": {"vpc": w, "subnets": sorted({az: n for n, _, az in subnets[w]}.values()),
-                       "appliance_mode": draw(st.booleans())}
+            "tw-vpc": {
+                "vpc": w,
+                "subnets": sorted({az: n for n, _, az in subnets[w]}.values()),
+                "appliance_mode": draw(st.booleans()),
+            }
         }
         routes = {vpc_cidr[v]: "t0-west" for v in names[:n_east] if draw(st.integers(0, 3))}
         transit["tw"] = {
@@ -238,15 +249,25 @@ def networks(draw: Any) -> dict[str, Any]:
         provider = draw(st.sampled_from(east))
         consumer = draw(st.sampled_from([v for v in east if v != provider]))
         nlb_subs = draw(
-            st.lists(st.sampled_from(sorted({az: n for n, _, az in subnets[provider]}.values())),
-                     min_size=1, unique=True)
+            st.lists(
+                st.sampled_from(sorted({az: n for n, _, az in subnets[provider]}.values())),
+                min_size=1,
+                unique=True,
+            )
         )
-        targets = draw(st.lists(st.sampled_from([f"{n}-host" for n, _, _ in subnets[provider]]),
-                                min_size=1, unique=True))
+        targets = draw(
+            st.lists(st.sampled_from([f"{n}-host" for n, _, _ in subnets[provider]]), min_size=1, unique=True)
+        )
         doc["endpoint_services"] = {
-            "svc": {"acceptance_required": False, "nlb": {
-                "subnets": nlb_subs, "listeners": [443, 53], "targets": targets,
-                "cross_zone": draw(st.booleans())}}
+            "svc": {
+                "acceptance_required": False,
+                "nlb": {
+                    "subnets": nlb_subs,
+                    "listeners": [443, 53],
+                    "targets": targets,
+                    "cross_zone": draw(st.booleans()),
+                },
+            }
         }
         nlb_azs = {az for n, _, az in subnets[provider] if n in nlb_subs}
         ep_subs = sorted({az: n for n, _, az in subnets[consumer] if az in nlb_azs}.values())
@@ -343,17 +364,24 @@ def main(argv: list[str] | None = None) -> int:
         description="The matrices against the tracer on hypothesis-generated networks (issue 15).",
         epilog="example: python -m bench.agreement --examples 300",
     )
-    parser.add_argument("--examples", type=int, default=300, help="networks to generate (default 300)")
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=BENCH_EXAMPLES,
+        help=f"networks to generate (default {BENCH_EXAMPLES})",
+    )
     parser.add_argument("--seed", type=int, default=None, help="a seed (default: derandomised)")
     args = parser.parse_args(argv)
     t = time.perf_counter()
     try:
-        property_test(args.examples, args.seed)()
+        property_test(args.examples, args.seed, shrink=False)()
     except AssertionError as e:
         print(f"matrix vs tracer: DISAGREE after {time.perf_counter() - t:.1f}s\n{e}")
         return 1
-    print(f"matrix vs tracer: {args.examples} generated networks, every pair agrees "
-          f"({time.perf_counter() - t:.1f}s)")
+    print(
+        f"matrix vs tracer: {args.examples} generated networks, every pair agrees "
+        f"({time.perf_counter() - t:.1f}s)"
+    )
     return 0
 
 

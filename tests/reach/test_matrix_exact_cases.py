@@ -20,7 +20,9 @@ def deny(cidr: str) -> str:
 
 def spoke(name: str, n: int, subnets: dict[str, str], routes: str, acls: str = "", extra: str = "") -> str:
     """A VPC 10.n.0.0/16 whose subnets (name → AZ) are 10.n.k.0/24 and share one route table."""
-    subs = ", ".join(f"{s}: {{cidr: 10.{n}.{k}.0/24, az: {az}}}" for k, (s, az) in enumerate(subnets.items(), 1))
+    subs = ", ".join(
+        f"{s}: {{cidr: 10.{n}.{k}.0/24, az: {az}}}" for k, (s, az) in enumerate(subnets.items(), 1)
+    )
     return f"""
   {name}:
     cidr: 10.{n}.0.0/16
@@ -29,14 +31,18 @@ def spoke(name: str, n: int, subnets: dict[str, str], routes: str, acls: str = "
     network_acls: {{{acls}}}{extra}"""
 
 
-def verdicts(net: Network, source: str, destination: str, protocol: str = "tcp", port: int = 443) -> tuple[bool, bool]:
+def verdicts(
+    net: Network, source: str, destination: str, protocol: str = "tcp", port: int = 443
+) -> tuple[bool, bool]:
     """(subnet matrix, tracer) for one pair, after asserting that every pair of both matrices agrees
     with the tracer."""
     found = disagreements(net, protocol, port, limit=10)
     assert not found, "\n".join(found)
     s, d = net.id(source), net.id(destination)
     m = net.matrix(protocol=protocol, port=port, level="subnet")
-    return m.reachable(s, d), net.trace(source, destination, protocol=protocol, port=port).disposition == "reachable"
+    return m.reachable(s, d), net.trace(
+        source, destination, protocol=protocol, port=port
+    ).disposition == "reachable"
 
 
 def test_several_transit_gateways_per_vpc_each_enters_through_its_own_attachment() -> None:
@@ -49,14 +55,24 @@ def test_several_transit_gateways_per_vpc_each_enters_through_its_own_attachment
     the attachment's subnets are where traffic enters the VPC; "Network ACLs for transit gateways"
     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html): the attachment subnet's outbound rules.
     """
-    text = "region: us-east-1\nvpcs:" + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:t1}") + spoke(
-        "b", 2, {"b1": "us-east-1a", "b2": "us-east-1a"}, "{10.1.0.0/16: tgw:t1}",
-        acls=f"b1-acl: {{subnets: [b1], ingress: {ALLOW}, egress: {deny('10.2.2.0/24')}}}",
-    ) + """
+    text = (
+        "region: us-east-1\nvpcs:"
+        + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:t1}")
+        + spoke(
+            "b",
+            2,
+            {"b1": "us-east-1a", "b2": "us-east-1a"},
+            "{10.1.0.0/16: tgw:t1}",
+            acls=f"b1-acl: {{subnets: [b1], ingress: {ALLOW}, egress: {deny('10.2.2.0/24')}}}",
+        )
+        + """
 transit_gateways:
   t1: {attachments: {t1-a: {vpc: a, subnets: [a1]}, t1-b: {vpc: b, subnets: [b1]}}}
-  t2: {options: {amazon_side_asn: 64513}, attachments: {t2-a: {vpc: a, subnets: [a1]}, t2-b: {vpc: b, subnets: [b2]}}}
+  t2:
+    options: {amazon_side_asn: 64513}
+    attachments: {t2-a: {vpc: a, subnets: [a1]}, t2-b: {vpc: b, subnets: [b2]}}
 """
+    )
     assert verdicts(loads(text), "a1", "b2") == (False, False)
     assert verdicts(loads(text), "a1", "b1") == (True, True)
 
@@ -70,7 +86,8 @@ def test_a_middlebox_before_the_gateway_sets_the_originating_az() -> None:
     (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html): without
     appliance mode, traffic is kept to the originating Availability Zone.
     """
-    text = """region: us-east-1
+    text = (
+        """region: us-east-1
 vpcs:
   a:
     cidr: 10.1.0.0/16
@@ -79,13 +96,19 @@ vpcs:
       a1-rt: {subnets: [a1], routes: {10.2.0.0/16: instance:mb}}
       a2-rt: {subnets: [a2], routes: {10.2.0.0/16: tgw:hub}}
     security_groups: {mb-sg: {ingress: [{protocol: all, cidr: 10.0.0.0/8}]}}
-    instances: {mb: {subnet: a2, groups: [mb-sg], source_dest_check: false}}""" + spoke(
-        "b", 2, {"b1": "us-east-1a", "b2": "us-east-1b"}, "{10.1.0.0/16: tgw:hub}",
-        acls=f"b2-acl: {{subnets: [b2], ingress: {ALLOW}, egress: {deny('10.2.1.0/24')}}}",
-    ) + """
+    instances: {mb: {subnet: a2, groups: [mb-sg], source_dest_check: false}}"""
+        + spoke(
+            "b",
+            2,
+            {"b1": "us-east-1a", "b2": "us-east-1b"},
+            "{10.1.0.0/16: tgw:hub}",
+            acls=f"b2-acl: {{subnets: [b2], ingress: {ALLOW}, egress: {deny('10.2.1.0/24')}}}",
+        )
+        + """
 transit_gateways:
   hub: {attachments: {hub-a: {vpc: a, subnets: [a1, a2]}, hub-b: {vpc: b, subnets: [b1, b2]}}}
 """
+    )
     assert verdicts(loads(text), "a1", "b1") == (False, False)
 
 
@@ -98,13 +121,21 @@ def test_an_attachment_without_the_originating_az_enters_through_the_destination
     https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html, only keeps
     traffic to the originating AZ); vpclab's choice is the tracer's (the destination's AZ).
     """
-    text = "region: us-east-1\nvpcs:" + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:hub}") + spoke(
-        "b", 2, {"b2": "us-east-1b", "b3": "us-east-1c"}, "{10.1.0.0/16: tgw:hub}",
-        acls=f"b3-acl: {{subnets: [b3], ingress: {ALLOW}, egress: {deny('10.2.1.0/24')}}}",
-    ) + """
+    text = (
+        "region: us-east-1\nvpcs:"
+        + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:hub}")
+        + spoke(
+            "b",
+            2,
+            {"b2": "us-east-1b", "b3": "us-east-1c"},
+            "{10.1.0.0/16: tgw:hub}",
+            acls=f"b3-acl: {{subnets: [b3], ingress: {ALLOW}, egress: {deny('10.2.1.0/24')}}}",
+        )
+        + """
 transit_gateways:
   hub: {attachments: {hub-a: {vpc: a, subnets: [a1]}, hub-b: {vpc: b, subnets: [b3, b2]}}}
 """
+    )
     assert verdicts(loads(text), "a1", "b2") == (True, True)
 
 
@@ -118,11 +149,18 @@ def test_across_a_tgw_peering_the_entry_subnet_is_the_destinations_az() -> None:
     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html); the entry subnet across a peering
     is undocumented, vpclab's choice is the tracer's.
     """
-    text = "region: us-east-1\nvpcs:" + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:east}") + spoke(
-        "w", 2, {"w1": "eu-west-1a", "w2": "eu-west-1b"}, "{10.1.0.0/16: tgw:west}",
-        acls=f"w1-acl: {{subnets: [w1], ingress: {ALLOW}, egress: {deny('10.2.2.0/24')}}}",
-        extra="\n    region: eu-west-1",
-    ) + """
+    text = (
+        "region: us-east-1\nvpcs:"
+        + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:east}")
+        + spoke(
+            "w",
+            2,
+            {"w1": "eu-west-1a", "w2": "eu-west-1b"},
+            "{10.1.0.0/16: tgw:west}",
+            acls=f"w1-acl: {{subnets: [w1], ingress: {ALLOW}, egress: {deny('10.2.2.0/24')}}}",
+            extra="\n    region: eu-west-1",
+        )
+        + """
 transit_gateways:
   east:
     attachments: {east-a: {vpc: a, subnets: [a1]}, east-west: {peer: west}}
@@ -133,6 +171,7 @@ transit_gateways:
     attachments: {west-w: {vpc: w, subnets: [w1, w2]}}
     route_tables: {west-rt: {default: true, routes: {10.1.0.0/16: east-west}}}
 """
+    )
     assert verdicts(loads(text), "a1", "w2") == (True, True)
 
 
@@ -145,13 +184,24 @@ def test_appliance_mode_enters_through_the_destinations_az_and_the_reply_reuses_
     (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html): with
     appliance mode the transit gateway picks one attachment interface for both directions of a flow.
     """
-    text = "region: us-east-1\nvpcs:" + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:hub}") + spoke(
-        "b", 2, {"b1": "us-east-1a", "b2": "us-east-1b"}, "{10.1.0.0/16: tgw:hub}",
-        acls=f"b1-acl: {{subnets: [b1], ingress: {ALLOW}, egress: {deny('10.2.2.0/24')}}}",
-    ) + """
+    text = (
+        "region: us-east-1\nvpcs:"
+        + spoke("a", 1, {"a1": "us-east-1a"}, "{10.2.0.0/16: tgw:hub}")
+        + spoke(
+            "b",
+            2,
+            {"b1": "us-east-1a", "b2": "us-east-1b"},
+            "{10.1.0.0/16: tgw:hub}",
+            acls=f"b1-acl: {{subnets: [b1], ingress: {ALLOW}, egress: {deny('10.2.2.0/24')}}}",
+        )
+        + """
 transit_gateways:
-  hub: {attachments: {hub-a: {vpc: a, subnets: [a1]}, hub-b: {vpc: b, subnets: [b1, b2], appliance_mode: true}}}
+  hub:
+    attachments:
+      hub-a: {vpc: a, subnets: [a1]}
+      hub-b: {vpc: b, subnets: [b1, b2], appliance_mode: true}
 """
+    )
     assert verdicts(loads(text), "a1", "b2") == (True, True)
 
 
@@ -199,7 +249,10 @@ def test_icmp_replies_carry_their_type_where_acl_rules_read_it() -> None:
     """
     echo_reply = "{100: {action: allow, protocol: icmp, icmp_type: 0, icmp_code: -1, cidr: 10.0.0.0/8}}"
     text = "region: us-east-1\nvpcs:" + spoke(
-        "a", 1, {"a1": "us-east-1a", "a2": "us-east-1a"}, "{}",
+        "a",
+        1,
+        {"a1": "us-east-1a", "a2": "us-east-1a"},
+        "{}",
         acls=f"a1-acl: {{subnets: [a1], ingress: {echo_reply}, egress: {ALLOW}}}",
     )
     net = loads(text)

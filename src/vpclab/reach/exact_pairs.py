@@ -50,7 +50,7 @@ def irregular(c: Compiled) -> bool:
     atts = list(c.vpc_attachments.values())
     per_vpc: dict[str, int] = {}
     tgw_azs: dict[str, set[str]] = {}
-    for (tgw, vpc), att in c.vpc_attachments.items():
+    for (_tgw, vpc), att in c.vpc_attachments.items():
         per_vpc[vpc] = per_vpc.get(vpc, 0) + 1
         if att.appliance_mode:
             return True
@@ -70,9 +70,9 @@ def irregular(c: Compiled) -> bool:
     for runs in c.tgw_tables.values():
         ends = (*runs.starts[1:], 1 << 64)
         for start, end, (kind, target) in zip(runs.starts, ends, runs.hops, strict=True):
-            att = by_id.get(target) if kind == "att" else None
-            if att is not None and att.vpc_id is not None:
-                spans = c.vpc_spans.get(att.vpc_id, ())
+            into = by_id.get(target) if kind == "att" else None
+            if into is not None and into.vpc_id is not None:
+                spans = c.vpc_spans.get(into.vpc_id, ())
                 if not any(lo <= start and end <= hi for lo, hi in spans):
                     return True
     return False
@@ -81,7 +81,9 @@ def irregular(c: Compiled) -> bool:
 class Walker:
     """Walks single flows over a compilation for one protocol and port (request and reply)."""
 
-    def __init__(self, c: Compiled, acls: AclCache, protocol: str, port: int | None, rport: int | None) -> None:
+    def __init__(
+        self, c: Compiled, acls: AclCache, protocol: str, port: int | None, rport: int | None
+    ) -> None:
         self.c, self.acls, self.protocol, self.port, self.rport = c, acls, protocol, port, rport
         spans: dict[str, list[tuple[int, int, SubnetInfo]]] = {}
         for s in c.subnets.values():
