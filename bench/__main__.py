@@ -39,7 +39,7 @@ def main() -> int:
     for line in reach_ipv6.report(reach_ipv6.run()):  # AWS-MAX dual-stack: IPv6 beside IPv4 (issue 9)
         print(line)
     print()
-    # the matrices against the tracer on 300 generated networks (issue 15; --examples N alone)
+    # the matrices against the tracer on 2,000 generated networks (issue 15; --examples N alone)
     disagree = agreement.main(["--examples", str(agreement.BENCH_EXAMPLES)])
     print()
     for line in load.report(load.run()):  # loading a topology: 10k/20k/40k VPCs, growth exponent

@@ -21,7 +21,7 @@ groups at the two ends and at transit gateway attachment subnets, not at middleb
 (docs/benchmarks.md).
 
 ``make test`` runs a bounded number of examples (tests/reach/test_matrix_agreement.py); ``make
-bench`` a large number:  ``python -m bench.agreement --examples 300``.
+bench`` a large number:  ``python -m bench.agreement --examples 2000``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ WEST_AZS = ("eu-west-1a", "eu-west-1b")
 #: (protocol, port) pairs the property draws from; icmp 3 is a non-echo type (destination unreachable)
 FLOWS = (("tcp", 443), ("udp", 53), ("icmp", 8), ("icmp", 3), ("tcp", 22))
 #: networks ``make bench`` generates (``python -m bench.agreement --examples N`` for another count)
-BENCH_EXAMPLES = 300
+BENCH_EXAMPLES = 2000
 ALLOW_ALL = {100: {"action": "allow", "cidr": "0.0.0.0/0"}, 101: {"action": "allow", "cidr": "::/0"}}
 
 
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.agreement",
         description="The matrices against the tracer on hypothesis-generated networks (issue 15).",
-        epilog="example: python -m bench.agreement --examples 300",
+        epilog="example: python -m bench.agreement --examples 2000",
     )
     parser.add_argument(
         "--examples",

@@ -7,7 +7,7 @@ VPCs), every pair of the subnet matrix and of the interface matrix has the trace
 one protocol and port per network, in IPv4 and (dual-stack) IPv6.
 
 ``make test`` runs ``EXAMPLES`` networks (derandomised: the same ones every run; set
-VPCLAB_AGREEMENT_EXAMPLES for more); ``make bench`` runs 300 (``python -m bench.agreement
+VPCLAB_AGREEMENT_EXAMPLES for more); ``make bench`` runs 2,000 (``python -m bench.agreement
 --examples N``). The named cases are in tests/reach/test_matrix_exact_cases.py.
 """
 
@@ -17,7 +17,7 @@ import os
 
 from bench.agreement import property_test
 
-EXAMPLES = int(os.environ.get("VPCLAB_AGREEMENT_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("VPCLAB_AGREEMENT_EXAMPLES", "300"))
 
 
 def test_every_pair_of_both_matrices_agrees_with_the_tracer() -> None:

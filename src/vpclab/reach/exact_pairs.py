@@ -43,39 +43,47 @@ if TYPE_CHECKING:
 MAX_STEPS = 64
 
 
-def irregular(c: Compiled) -> bool:
-    """Whether the class algebra may be inexact for transit gateway paths (module docstring)."""
-    if c.middleboxes or any(a.type == "peering" for a in c.attachments.values()):
-        return True
-    atts = list(c.vpc_attachments.values())
+def irregular(c: Compiled) -> set[str]:
+    """The VPCs whose transit gateway paths the class algebra may decide wrongly (module docstring):
+    a VPC with a middlebox, attached to several transit gateways, or whose attachment has appliance
+    mode or lacks an AZ the gateway's other VPCs have; and every VPC on a transit gateway with a
+    peering attachment or a route sending a range to a VPC attachment whose VPC does not hold it
+    (the packet goes on through that VPC). Empty: the classes are exact."""
+    out: set[str] = {vpc for _box_subnet, vpc in c.middleboxes.values()}
+    on_tgw: dict[str, set[str]] = {}
     per_vpc: dict[str, int] = {}
-    tgw_azs: dict[str, set[str]] = {}
-    for (_tgw, vpc), att in c.vpc_attachments.items():
+    for (tgw, vpc), att in c.vpc_attachments.items():
+        on_tgw.setdefault(tgw, set()).add(vpc)
         per_vpc[vpc] = per_vpc.get(vpc, 0) + 1
         if att.appliance_mode:
-            return True
-    if any(n > 1 for n in per_vpc.values()):
-        return True
+            out.add(vpc)
+    out.update(v for v, n in per_vpc.items() if n > 1)
     vpc_azs: dict[str, set[str]] = {}
     for s in c.subnets.values():
         vpc_azs.setdefault(s.vpc_id, set()).add(s.az)
-    for (tgw, vpc), _att in c.vpc_attachments.items():
-        tgw_azs.setdefault(tgw, set()).update(vpc_azs.get(vpc, ()))
-    for (tgw, _vpc), att in c.vpc_attachments.items():
-        if not tgw_azs.get(tgw, set()) <= set(att.az_subnets):
-            return True
-    # a transit gateway route to a VPC attachment for a range the VPC does not hold (the packet is
-    # routed on from the attachment subnet: through the VPC to somewhere else)
-    by_id = {a.id: a for a in atts}
-    for runs in c.tgw_tables.values():
-        ends = (*runs.starts[1:], 1 << 64)
+    tgw_azs = {t: set().union(*(vpc_azs.get(v, set()) for v in vpcs)) for t, vpcs in on_tgw.items()}
+    for (tgw, vpc), att in c.vpc_attachments.items():
+        if not tgw_azs[tgw] <= set(att.az_subnets):
+            out.add(vpc)
+    odd_tgws: set[str] = set()
+    owner: dict[str, str] = {}  # TGW route table → its gateway (by the associations)
+    for att in c.attachments.values():
+        for tgw, rtb in att.associations.items():
+            owner.setdefault(rtb, tgw)
+        if att.type == "peering":
+            odd_tgws.update(att.peer_of)
+    by_id = {a.id: a for a in c.vpc_attachments.values()}
+    for rtb, runs in c.tgw_tables.items():
+        ends = (*runs.starts[1:], 1 << 200)
         for start, end, (kind, target) in zip(runs.starts, ends, runs.hops, strict=True):
             into = by_id.get(target) if kind == "att" else None
-            if into is not None and into.vpc_id is not None:
+            if into is not None and into.vpc_id is not None and rtb in owner:
                 spans = c.vpc_spans.get(into.vpc_id, ())
                 if not any(lo <= start and end <= hi for lo, hi in spans):
-                    return True
-    return False
+                    odd_tgws.add(owner[rtb])
+    for tgw in odd_tgws:
+        out.update(on_tgw.get(tgw, ()))
+    return out
 
 
 class Walker:
@@ -217,6 +225,24 @@ class Walker:
         return None
 
 
+def _candidates(cl: _Classes, k1: np.ndarray, k2: np.ndarray, odd: np.ndarray) -> list[tuple[int, int]]:
+    """(i, j) over the same list of ends (contexts ``k1``, atom positions ``k2``) whose request or
+    reply enters a transit gateway, with an end in an irregular VPC (``odd``)."""
+    rows = np.flatnonzero(odd)
+    if not len(rows):
+        return []
+    t = cl.touched
+    out: set[tuple[int, int]] = set()
+    # the irregular ends as sources (rows) and as destinations (columns)
+    as_src = t[np.ix_(k1[rows], k2)] | t[np.ix_(k1, k2[rows])].T
+    for a, j in zip(*np.nonzero(as_src), strict=True):
+        out.add((int(rows[a]), int(j)))
+    as_dst = t[np.ix_(k1, k2[rows])] | t[np.ix_(k1[rows], k2)].T
+    for i, b in zip(*np.nonzero(as_dst), strict=True):
+        out.add((int(i), int(rows[b])))
+    return sorted(out)
+
+
 def correct_subnets(
     cl: _Classes,
     bits: np.ndarray,
@@ -227,32 +253,26 @@ def correct_subnets(
     subnets: list[SubnetInfo],
 ) -> None:
     """Walk every subnet pair of the packed matrix ``bits`` whose request or reply enters a transit
-    gateway (pieces: contexts ``pk1``, atom positions ``pk2``, subnet rows ``psub``, addresses
-    ``paddr``) and set its bit to the walk's answer: some piece of the one reaches some piece of
-    the other (pieces the cells decide without a transit gateway keep the cells' answer)."""
+    gateway with an end in an irregular VPC (pieces: contexts ``pk1``, atom positions ``pk2``,
+    subnet rows ``psub``, addresses ``paddr``) and set its bit to the walk's answer: some piece of
+    the one reaches some piece of the other."""
     walker = cl.exact
     assert walker is not None
-    m = cl.touched[np.ix_(pk1, pk2)]
-    cand = m | m.T
-    if not cand.any():
-        return
-    strict = cl.P[np.ix_(pk1, pk2)] & cl.QT[np.ix_(pk2, pk1)].T
-    verdict: dict[tuple[int, int], bool] = {}
-    for i, j in zip(*np.nonzero(cand | strict), strict=True):
-        a, b = int(psub[i]), int(psub[j])
+    odd = np.array([subnets[int(k)].vpc_id in cl.irregular for k in psub], dtype=bool)
+    pairs = {(int(psub[i]), int(psub[j])) for i, j in _candidates(cl, pk1, pk2, odd)}
+    pieces: dict[int, list[int]] = {}
+    for i, k in enumerate(psub.tolist()):
+        pieces.setdefault(k, []).append(i)
+    for a, b in pairs:
         if a == b:
             continue
-        if cand[i, j]:
-            ok = walker.reaches(subnets[a], int(paddr[i]), subnets[b], int(paddr[j]))
-        else:
-            ok = bool(strict[i, j])
-        verdict[(a, b)] = verdict.get((a, b), False) or ok
-    touched = {(int(psub[i]), int(psub[j])) for i, j in zip(*np.nonzero(cand), strict=True)}
-    for a, b in touched:
-        if a == b:
-            continue
+        ok = any(
+            walker.reaches(subnets[a], int(paddr[i]), subnets[b], int(paddr[j]))
+            for i in pieces[a]
+            for j in pieces[b]
+        )
         mask = np.uint8(0x80 >> (b & 7))
-        if verdict.get((a, b), False):
+        if ok:
             bits[a, b >> 3] |= mask
         else:
             bits[a, b >> 3] &= ~mask
@@ -274,7 +294,15 @@ def correct_interfaces(
     ``d1`` and atom positions ``s2``, ``d2``)."""
     walker = cl.exact
     assert walker is not None
-    cand = cl.touched[np.ix_(s1, d2)] | cl.touched[np.ix_(d1, s2)].T
+    odd_s = np.array([e.vpc in cl.irregular for e in srcs], dtype=bool)
+    odd_d = np.array([e.vpc in cl.irregular for e in dsts], dtype=bool)
+    t = cl.touched
+    cand = np.zeros((len(srcs), len(dsts)), dtype=bool)
+    rows, cols = np.flatnonzero(odd_s), np.flatnonzero(odd_d)
+    if len(rows):
+        cand[rows] = t[np.ix_(s1[rows], d2)] | t[np.ix_(d1, s2[rows])].T
+    if len(cols):
+        cand[:, cols] |= t[np.ix_(s1, d2[cols])] | t[np.ix_(d1[cols], s2)].T
     subnets = cl.c.subnets
     for i, j in zip(*np.nonzero(cand), strict=True):
         s, d = srcs[i], dsts[j]

@@ -216,7 +216,8 @@ class _Classes:
         self.sub_ids = list(c.subnets)
         self.sub_index = {s: i for i, s in enumerate(self.sub_ids)}
         #: where the cells cannot decide a transit gateway path, the pairs are walked (exact_pairs)
-        self.exact = Walker(c, self.acls, protocol, port, self.rport) if irregular(c) else None
+        self.irregular = irregular(c)
+        self.exact = Walker(c, self.acls, protocol, port, self.rport) if self.irregular else None
         self.k1: dict[tuple[object, ...], int] = {}
         self.k2: dict[tuple[int, int], int] = {}
         self.azs = sorted({s.az for s in c.subnets.values()})
