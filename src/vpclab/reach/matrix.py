@@ -204,7 +204,8 @@ class _Classes:
     (the request is delivered straight into the destination subnet: ``A``), ``ENTERS_NEAR`` (the
     reply straight into the source subnet: ``B``) and both. ``P``/``QT`` are the strict bits;
     the relaxed verdicts only differ from them in a few cells, applied per pair as corrections
-    (``relaxed_pairs``).
+    (``relaxed_pairs``). That is exact with one regular transit gateway per VPC; the pairs of the
+    VPCs where it is not (``exact_pairs.irregular``) are walked as the tracer walks them.
     """
 
     def __init__(self, c: Compiled, protocol: str, port: int | None) -> None:
