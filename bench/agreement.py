@@ -15,10 +15,9 @@ matrices' classes are an optimisation, never a semantics of their own.
 
 The generated networks keep every CIDR a route or rule names at a subnet's size or coarser, so a
 subnet is one routing atom and its first free address (the tracer's stand-in for a subnet) decides
-for the whole subnet. The middlebox instances sit in subnets whose network ACL is the VPC's default
-(allow all) and carry an allow-all security group: the matrices check network ACLs and security
-groups at the two ends and at transit gateway attachment subnets, not at middleboxes
-(docs/benchmarks.md).
+for the whole subnet. The middlebox instances carry an allow-all security group: the matrices
+check security groups at the two ends only (network ACLs at middleboxes are checked: a VPC with a
+middlebox is walked pair by pair, ``reach/exact_pairs.py``; docs/benchmarks.md).
 
 ``make test`` runs a bounded number of examples (tests/reach/test_matrix_agreement.py); ``make
 bench`` a large number:  ``python -m bench.agreement --examples 2000``.
@@ -119,7 +118,7 @@ def networks(draw: Any) -> dict[str, Any]:
                 **({"ipv6": True} if is_dual[v] else {}),
             }
             attached[v].append(t)
-    # middleboxes: an instance (source/destination check off) in a subnet with the default ACL
+    # middleboxes: an instance (source/destination check off) with an allow-all security group
     boxes: dict[str, str] = {}
     for v in names:
         if len(subnets[v]) > 1 and draw(st.integers(0, 2)) == 0:
@@ -160,7 +159,7 @@ def networks(draw: Any) -> dict[str, Any]:
                 "egress": _acl_rules(draw, cidrs, own),
             }
             for name, _, _ in subs
-            if name != boxes.get(v) and draw(st.booleans())
+            if draw(st.booleans())
         }
         vpc: dict[str, Any] = {
             "cidr": vpc_cidr[v],

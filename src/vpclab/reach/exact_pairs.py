@@ -8,9 +8,9 @@ does not hold it. Where a network has any of these (``irregular``), the pair's p
 more than the cells know: which transit gateway the source's route table picks, the AZ a middlebox
 sends from, the destination's AZ (the entry subnet when the attachment lacks the originating AZ,
 across a peering, or in appliance mode), the AZ the request used (the reply in appliance mode),
-and whether the entry subnet is the destination's own. Those pairs — every pair whose request or
-reply enters a transit gateway — are then walked here, over the compiled tables, exactly as the
-tracer walks them (``reach.tracer``, ``reach.transit``):
+and whether the entry subnet is the destination's own. Every pair with an end in such a VPC is
+then walked here, over the compiled tables, exactly as the tracer walks them (``reach.tracer``,
+``reach.transit``; network ACLs at middleboxes included, their security groups not):
 
 - a route to a middlebox crosses into its subnet (NACLs at that boundary) and routing continues
   from its subnet and AZ;
@@ -225,41 +225,26 @@ class Walker:
         return None
 
 
-def _candidates(cl: _Classes, k1: np.ndarray, k2: np.ndarray, odd: np.ndarray) -> list[tuple[int, int]]:
-    """(i, j) over the same list of ends (contexts ``k1``, atom positions ``k2``) whose request or
-    reply enters a transit gateway, with an end in an irregular VPC (``odd``)."""
-    rows = np.flatnonzero(odd)
-    if not len(rows):
-        return []
-    t = cl.touched
-    out: set[tuple[int, int]] = set()
-    # the irregular ends as sources (rows) and as destinations (columns)
-    as_src = t[np.ix_(k1[rows], k2)] | t[np.ix_(k1, k2[rows])].T
-    for a, j in zip(*np.nonzero(as_src), strict=True):
-        out.add((int(rows[a]), int(j)))
-    as_dst = t[np.ix_(k1, k2[rows])] | t[np.ix_(k1[rows], k2)].T
-    for i, b in zip(*np.nonzero(as_dst), strict=True):
-        out.add((int(i), int(rows[b])))
-    return sorted(out)
+def _candidates(n: int, odd: np.ndarray) -> list[tuple[int, int]]:
+    """Every (i, j) of ``n`` ends with an end in an irregular VPC (``odd``)."""
+    rows = np.flatnonzero(odd).tolist()
+    return sorted({(i, j) for i in rows for j in range(n)} | {(j, i) for i in rows for j in range(n)})
 
 
 def correct_subnets(
     cl: _Classes,
     bits: np.ndarray,
-    pk1: np.ndarray,
-    pk2: np.ndarray,
     psub: np.ndarray,
     paddr: np.ndarray,
     subnets: list[SubnetInfo],
 ) -> None:
-    """Walk every subnet pair of the packed matrix ``bits`` whose request or reply enters a transit
-    gateway with an end in an irregular VPC (pieces: contexts ``pk1``, atom positions ``pk2``,
+    """Walk every subnet pair of the packed matrix ``bits`` with an end in an irregular VPC (pieces:
     subnet rows ``psub``, addresses ``paddr``) and set its bit to the walk's answer: some piece of
     the one reaches some piece of the other."""
     walker = cl.exact
     assert walker is not None
     odd = np.array([subnets[int(k)].vpc_id in cl.irregular for k in psub], dtype=bool)
-    pairs = {(int(psub[i]), int(psub[j])) for i, j in _candidates(cl, pk1, pk2, odd)}
+    pairs = {(int(psub[i]), int(psub[j])) for i, j in _candidates(len(psub), odd)}
     pieces: dict[int, list[int]] = {}
     for i, k in enumerate(psub.tolist()):
         pieces.setdefault(k, []).append(i)
@@ -278,31 +263,15 @@ def correct_subnets(
             bits[a, b >> 3] &= ~mask
 
 
-def correct_interfaces(
-    cl: _Classes,
-    routed: np.ndarray,
-    srcs: list[Any],
-    dsts: list[Any],
-    s1: np.ndarray,
-    s2: np.ndarray,
-    d1: np.ndarray,
-    d2: np.ndarray,
-) -> None:
+def correct_interfaces(cl: _Classes, routed: np.ndarray, srcs: list[Any], dsts: list[Any]) -> None:
     """The interface matrix's routing verdicts (``routed``, sources × destinations, before
-    security groups) of the pairs in different subnets whose request or reply enters a transit
-    gateway, walked (``srcs``/``dsts``: interfaces with ``subnet`` and ``ip``; contexts ``s1``,
-    ``d1`` and atom positions ``s2``, ``d2``)."""
+    security groups) of the pairs in different subnets with an end in an irregular VPC, walked
+    (``srcs``/``dsts``: interfaces with ``subnet``, ``vpc`` and ``ip``)."""
     walker = cl.exact
     assert walker is not None
     odd_s = np.array([e.vpc in cl.irregular for e in srcs], dtype=bool)
     odd_d = np.array([e.vpc in cl.irregular for e in dsts], dtype=bool)
-    t = cl.touched
-    cand = np.zeros((len(srcs), len(dsts)), dtype=bool)
-    rows, cols = np.flatnonzero(odd_s), np.flatnonzero(odd_d)
-    if len(rows):
-        cand[rows] = t[np.ix_(s1[rows], d2)] | t[np.ix_(d1, s2[rows])].T
-    if len(cols):
-        cand[:, cols] |= t[np.ix_(s1, d2[cols])] | t[np.ix_(d1[cols], s2)].T
+    cand = odd_s[:, None] | odd_d[None, :]
     subnets = cl.c.subnets
     for i, j in zip(*np.nonzero(cand), strict=True):
         s, d = srcs[i], dsts[j]

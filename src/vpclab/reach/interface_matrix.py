@@ -189,8 +189,8 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     ss = np.array([subnet_index[e.subnet] for e in srcs], dtype=np.int64)
     ds = np.array([subnet_index[e.subnet] for e in dsts], dtype=np.int64)
     routed |= ss[:, None] == ds[None, :]  # within a subnet: local, no NACL
-    if cl.exact is not None and len(srcs) and len(dsts):  # transit gateway paths the cells cannot decide
-        correct_interfaces(cl, routed, srcs, dsts, s1, s2, d1, d2)
+    if cl.exact is not None and len(srcs) and len(dsts):  # pairs of VPCs the cells cannot decide
+        correct_interfaces(cl, routed, srcs, dsts)
     allowed = routed & _sg_allows(world, c, srcs, dsts, True, protocol, port)
     allowed &= _sg_allows(world, c, dsts, srcs, False, protocol, port).T
     if has_gwlb_endpoints(c):  # a reply through another Gateway Load Balancer endpoint is dropped

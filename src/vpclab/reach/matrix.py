@@ -301,8 +301,6 @@ class _Classes:
         masks.append(np.ones(n2, dtype=bool))
         self._masks = np.stack(masks)
         self.PC = np.empty((n1, n2), dtype=np.uint8)
-        #: (irregular networks) whether the flow from a context to a column enters a transit gateway
-        self.touched = np.zeros((n1, n2) if self.exact is not None else (0, 0), dtype=bool)
         self.QC = np.empty((n1, n2), dtype=np.uint8)
         block = max(1, CHUNK // 4)
         cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -314,8 +312,6 @@ class _Classes:
             for i, k in enumerate(keys):
                 self._arrival(k[0], k[1], k[2], False, 0, out=arr[i])  # type: ignore[arg-type]
             fwd = arr[:, 0] == self.k2_vpc
-            if self.exact is not None:
-                self.touched[r0 : r0 + len(keys)] = arr[:, 1] >= 0
             xin_p, xin_q = fwd, fwd.copy()
             for i, k in enumerate(keys):
                 for x, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
@@ -573,7 +569,7 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
     ids = np.array([s.id for s in infos], dtype=object)[order]
     if cl.exact is not None:
         paddr = np.array(piece_addr, dtype=object)[porder]
-        correct_subnets(cl, bits, pk1, pk2, psub, paddr, [infos[k] for k in order.tolist()])
+        correct_subnets(cl, bits, psub, paddr, [infos[k] for k in order.tolist()])
     if has_gwlb_endpoints(c):
         _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
     diag = np.arange(n)
