@@ -7,7 +7,7 @@ import platform
 import sys
 from datetime import date
 
-from . import advisor, api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform, web
+from . import advisor, agreement, api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform, web
 
 
 def machine() -> str:
@@ -39,6 +39,9 @@ def main() -> int:
     for line in reach_ipv6.report(reach_ipv6.run()):  # AWS-MAX dual-stack: IPv6 beside IPv4 (issue 9)
         print(line)
     print()
+    # the matrices against the tracer on 2,000 generated networks (issue 15; --examples N alone)
+    disagree = agreement.main(["--examples", str(agreement.BENCH_EXAMPLES)])
+    print()
     for line in load.report(load.run()):  # loading a topology: 10k/20k/40k VPCs, growth exponent
         print(line)
     print()
@@ -57,7 +60,7 @@ def main() -> int:
     for line in web.report(page):
         print(line)
     print()
-    failed = api.main([])
+    failed = api.main([]) | disagree
     failed |= int(
         page["trace"]["p50"] > web.TARGET_P50
     )  # EC2 API throughput against moto's server; 1 if any call failed

@@ -169,6 +169,7 @@ def _through_tgw(world: World, tgw_id: str, vpc_id: str, az: str, ip: IPv4Addres
     if az not in {z.availability_zone for z in zones if z is not None}:
         return None
     table = association_of(world, att.id, tgw_id)
+    origin: str | None = az  # a transit gateway peering carries no originating AZ
     for _ in range(4):
         if table is None:
             return None
@@ -179,13 +180,24 @@ def _through_tgw(world: World, tgw_id: str, vpc_id: str, az: str, ip: IPv4Addres
         if nxt is None or nxt.state != "available":
             return None
         if nxt.resource_type == "vpc":
+            # the tracer's choice (reach.transit.tgw_into_vpc): the originating AZ, else the
+            # destination's, else the first subnet; appliance mode: the destination's AZ first
             subs = [s for s in (world.get(i, Subnet) for i in nxt.subnet_ids) if s is not None]
-            return next((s for s in subs if s.availability_zone == az), subs[0] if subs else None)
+            held = next((s for s in world.in_vpc(nxt.resource_id, Subnet)
+                         if s.cidr_block and ip in IPv4Network(s.cidr_block)), None)
+            d_az = held.availability_zone if held is not None else None
+            wanted = (d_az, origin) if nxt.appliance_mode_support == "enable" else (origin, d_az)
+            for want in wanted:
+                found = next((s for s in subs if want and s.availability_zone == want), None)
+                if found is not None:
+                    return found
+            return subs[0] if subs else None
         if nxt.resource_type == "peering":
             tgw_id = (
                 nxt.peer_transit_gateway_id if tgw_id == nxt.transit_gateway_id else nxt.transit_gateway_id
             )
             table = association_of(world, nxt.id, tgw_id)
+            origin = None
             continue
         return None
     return None

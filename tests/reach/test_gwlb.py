@@ -39,10 +39,12 @@ VARIANTS = {
 }
 
 
-#: the matrices decide the reply's transit gateway entry by the reply's own AZ, without appliance
-#: mode's "the request's AZ": where one AZ's endpoint has no appliance they read a flow whose request
-#: entered through the other AZ as blocked, where the tracer (appliance mode) finds it reachable
-TRACER_VARIANTS = [v for v in VARIANTS if v != "one-zone-appliance"]
+#: the brute force (bench/naive.py) decides the reply's transit gateway entry by the reply's own AZ,
+#: without appliance mode's "the request's AZ": where one AZ's endpoint has no appliance it reads a
+#: flow whose request entered through the other AZ as blocked, where the tracer and the matrices
+#: (reach/exact_pairs.py, issue 15) find it reachable
+TRACER_VARIANTS = list(VARIANTS)
+NAIVE_VARIANTS = [v for v in VARIANTS if v != "one-zone-appliance"]
 
 
 @pytest.mark.parametrize("variant", TRACER_VARIANTS, ids=TRACER_VARIANTS)
@@ -56,7 +58,7 @@ def test_interface_matrix_agrees_with_the_tracer(variant: str) -> None:
                 assert m.reachable(s, d) == traced, (net.names.get(s, s), net.names.get(d, d))
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=list(VARIANTS))
+@pytest.mark.parametrize("variant", NAIVE_VARIANTS, ids=NAIVE_VARIANTS)
 def test_matrices_agree_with_the_brute_force(variant: str) -> None:
     world = _variant(*VARIANTS[variant]).world
     atoms = [int(a) for a in compile_world(world).atoms()]

@@ -153,9 +153,9 @@ def trace(
         t.start("return")
         seen_src = forward_hops[-1].packet.src_ip if forward_hops else flow.src_ip
         reply = PacketHeader(arrival.ip, seen_src, proto, dport if has_ports else None, sport)
-        if proto == "icmp":
-            reply = PacketHeader(arrival.ip, seen_src, proto, 0, None)  # echo reply (type 0)
-        elif proto == "icmpv6":  # echo reply (129) to echo request (128), the type where rules read it
+        if proto in ("icmp", "icmpv6"):
+            # echo reply (0; ICMPv6 129) to an echo request (8; 128), else the request's type: the
+            # type where rules read it (the matrices' ``return_port``)
             reply = PacketHeader(arrival.ip, seen_src, proto, None, reply_port(proto, dport))
         with suppress(Halt):
             back = _reply(t, arrival, reply)

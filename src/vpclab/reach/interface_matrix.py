@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from .compiled import Compiled, in_set
+from .exact_pairs import correct_interfaces
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix import ReachabilityMatrix, _Classes
 from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT
@@ -114,6 +115,9 @@ def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.n
         if not ok:
             allowed[:, j] = False
             continue
+        if leg.node is not None and leg.node.id in src_index:
+            # the node that would carry the connection, as its client: it would loop back into itself
+            allowed[src_index[leg.node.id], j] = False
         if leg.lb is None or not enforces_inbound_rules(leg.lb) or eni is None:
             continue
         for i in np.flatnonzero(allowed[:, j]):
@@ -185,6 +189,8 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     ss = np.array([subnet_index[e.subnet] for e in srcs], dtype=np.int64)
     ds = np.array([subnet_index[e.subnet] for e in dsts], dtype=np.int64)
     routed |= ss[:, None] == ds[None, :]  # within a subnet: local, no NACL
+    if cl.exact is not None and len(srcs) and len(dsts):  # pairs of VPCs the cells cannot decide
+        correct_interfaces(cl, routed, srcs, dsts)
     allowed = routed & _sg_allows(world, c, srcs, dsts, True, protocol, port)
     allowed &= _sg_allows(world, c, dsts, srcs, False, protocol, port).T
     if has_gwlb_endpoints(c):  # a reply through another Gateway Load Balancer endpoint is dropped

@@ -48,6 +48,7 @@ from .compiled import (
     compiled_view,
     in_set,
 )
+from .exact_pairs import Walker, correct_subnets, irregular
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import (
     STRICT,
@@ -203,7 +204,8 @@ class _Classes:
     (the request is delivered straight into the destination subnet: ``A``), ``ENTERS_NEAR`` (the
     reply straight into the source subnet: ``B``) and both. ``P``/``QT`` are the strict bits;
     the relaxed verdicts only differ from them in a few cells, applied per pair as corrections
-    (``relaxed_pairs``).
+    (``relaxed_pairs``). That is exact with one regular transit gateway per VPC; the pairs of the
+    VPCs where it is not (``exact_pairs.irregular``) are walked as the tracer walks them.
     """
 
     def __init__(self, c: Compiled, protocol: str, port: int | None) -> None:
@@ -214,6 +216,9 @@ class _Classes:
         self.vpc_index = {v: i for i, v in enumerate(c.vpc_spans)}
         self.sub_ids = list(c.subnets)
         self.sub_index = {s: i for i, s in enumerate(self.sub_ids)}
+        #: where the cells cannot decide a transit gateway path, the pairs are walked (exact_pairs)
+        self.irregular = irregular(c)
+        self.exact = Walker(c, self.acls, protocol, port, self.rport) if self.irregular else None
         self.k1: dict[tuple[object, ...], int] = {}
         self.k2: dict[tuple[int, int], int] = {}
         self.azs = sorted({s.az for s in c.subnets.values()})
@@ -511,10 +516,12 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
     piece_subnet: list[int] = []
     piece_k1: list[int] = []
     piece_k2: list[int] = []
+    piece_addr: list[int] = []
     for i, s in enumerate(infos):
         for r in range(first[i], last[i] + 1):
             address = s.lo if r == first[i] else int(cl.ratoms[r])
             piece_subnet.append(i)
+            piece_addr.append(address)
             piece_k1.append(cl.context(s, address))
             piece_k2.append(cl.column(s, address))
     cl.build()
@@ -560,6 +567,9 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
         ds = psub[rd]
         np.bitwise_or.at(bits, (psub[rs], ds >> 3), (0x80 >> (ds & 7)).astype(np.uint8))
     ids = np.array([s.id for s in infos], dtype=object)[order]
+    if cl.exact is not None:
+        paddr = np.array(piece_addr, dtype=object)[porder]
+        correct_subnets(cl, bits, psub, paddr, [infos[k] for k in order.tolist()])
     if has_gwlb_endpoints(c):
         _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
     diag = np.arange(n)
