@@ -1,0 +1,78 @@
+"""The estates beyond AWS-MAX (bench/estate.py, issue 15): 4× and 10× AWS-MAX are valid AWS estates.
+
+A 10× build is 50,000 VPCs (a minute and gigabytes): ``make test`` checks the layout's counts
+(``bench.estate_plan.usage``) instead, after checking on a small estate built from the same code
+that those counts are exactly what ``vpclab quotas``' own counters find in the World.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.estate import Estate, build
+from bench.estate_plan import SIZE_INDEPENDENT, Layout, scaled, usage
+from vpclab.advisor.headroom import COUNTERS
+from vpclab.model.quotas import limit
+from vpclab.model.subnet import Subnet
+from vpclab.model.transit_gateway import TransitGateway
+from vpclab.model.vpc import Vpc
+
+#: three domains (the last one short), several accounts per domain, VGW and TGW VPNs
+SMALL_ESTATE = Estate(vpcs=300, domain_vpcs=128, account_vpcs=32, hub_peerings=10, vpns_per_vpc=0.05)
+
+
+@pytest.fixture(scope="module")
+def small_world():  # type: ignore[no-untyped-def]
+    return build(SMALL_ESTATE)
+
+
+def _world_max(world, quota: str) -> int:  # type: ignore[no-untyped-def]
+    return max((n for *_, n in COUNTERS[quota](world)), default=0)
+
+
+def test_layout_counts_are_what_vpclab_quotas_counts(small_world) -> None:  # type: ignore[no-untyped-def]
+    """Per quota, the layout's count of its largest scope equals what `vpclab quotas` counts in the
+    built World; every quota the World uses is either in the layout's counts or per-VPC structure
+    that does not change with the estate's size. Quotas: Amazon VPC quotas
+    (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) and transit gateway
+    quotas (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html)."""
+    planned = usage(SMALL_ESTATE)
+    for quota in COUNTERS:
+        found = _world_max(small_world, quota)
+        if quota in planned:
+            assert planned[quota] == found, quota
+        else:
+            assert found == 0 or quota in SIZE_INDEPENDENT, f"{quota}: used ({found}) but not planned"
+            assert found <= limit("maximum", quota), quota
+    # the small estate exercises what the big ones have: several domains, accounts, VGWs, peerings
+    assert planned["peering_attachments_per_transit_gateway"] == 2
+    assert planned["vpn_gateways_per_region"] >= 1
+    assert len({v.owner_id for v in small_world.all(Vpc)}) == 10
+    assert len({t.region for t in small_world.all(TransitGateway)}) == 3
+
+
+@pytest.mark.parametrize("factor", [4, 10])
+def test_scaled_estates_respect_every_quota(factor: int) -> None:
+    """4× and 10× AWS-MAX fit vpclab's quotas (AWS's maxima, or the lab's where AWS gives none):
+    https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html,
+    https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html."""
+    estate = scaled(factor)
+    over = {q: n for q, n in usage(estate).items() if n > limit("maximum", q)}
+    assert not over
+    lay = Layout(estate)
+    assert sum(d.size for d in lay.domains) == 5_000 * factor
+    assert len(lay.domains) == -(-5_000 * factor // 2048)
+
+
+def test_small_estate_reaches_across_domains(small_world) -> None:  # type: ignore[no-untyped-def]
+    """Subnets reach subnets of other domains (Regions) over the transit gateway peerings, and the
+    tracer follows one such pair hop by hop to the same answer."""
+    from vpclab.reach import trace
+    from vpclab.reach.matrix import matrix
+
+    m = matrix(small_world, "tcp", 443)
+    region_of = {s.id: s.region for s in small_world.all(Subnet)}
+    across = [(s, d) for s, d in m if region_of[s] != region_of[d]]
+    assert len({(region_of[s], region_of[d]) for s, d in across}) == 6  # every ordered pair of 3 Regions
+    s, d = across[len(across) // 2]
+    assert trace(small_world, s, d, protocol="tcp", port=443).reachable
