@@ -27,7 +27,13 @@ from vpclab.model.transit_gateway import (
     TransitGatewayRoute,
     TransitGatewayRouteTable,
 )
-from vpclab.model.vpn import ON_PREMISES_CIDRS_TAG, CustomerGateway, VpnConnection, VpnGateway, VpnGatewayAttachment
+from vpclab.model.vpn import (
+    ON_PREMISES_CIDRS_TAG,
+    CustomerGateway,
+    VpnConnection,
+    VpnGateway,
+    VpnGatewayAttachment,
+)
 from vpclab.model.world import World
 
 from .estate_plan import SIZES, Domain, Estate, Layout, account_id, onprem, scaled, usage
@@ -57,7 +63,12 @@ class _Domains:
         self.tables: list[list[str]] = []
 
     def at(self, d: Domain, vpc: int) -> None:
-        self.b.account, self.b.region, self.b.azs, self.b.hub = account_id(self.e, vpc), d.region, d.azs, d.start
+        self.b.account, self.b.region, self.b.azs, self.b.hub = (
+            account_id(self.e, vpc),
+            d.region,
+            d.azs,
+            d.start,
+        )
 
 
 class _SpecView:
@@ -199,13 +210,18 @@ def _domain(x: _Domains, d: Domain, peering_atts: dict[tuple[int, int], str]) ->
             for block in lay.estate_routes:
                 b.route(rt, Route(destination_cidr_block=block, transit_gateway_id=tgw_id))
         if i % 10 == 9:
-            igw = w.put(InternetGateway(id=new("internet_gateway"), owner_id=vpc.owner_id, region=d.region, vpc_id=vpc.id))
+            igw = w.put(
+                InternetGateway(
+                    id=new("internet_gateway"), owner_id=vpc.owner_id, region=d.region, vpc_id=vpc.id
+                )
+            )
             b.route(b.tables[i][0], Route(destination_cidr_block="0.0.0.0/0", gateway_id=igw.id))
     # VPNs: even ones on the transit gateway (the owner's), odd ones on a VGW of a VPC (its account's)
     vpn_att: dict[int, str] = {}
     vpn_table = {j: trt[k] for k, t in enumerate(plans) for j in t.vpns}
     for j in range(d.vpns):
-        nets = onprem(lay.vpn_base[d.index] + j)
+        g = lay.vpn_base[d.index] + j  # the estate-wide VPN number
+        nets = onprem(g)
         on_tgw = lay.vpn_on_tgw(d, j)
         v = lay.vgw_vpc(d, j)
         acct = owner if on_tgw else b.vpcs[v].owner_id
@@ -214,7 +230,7 @@ def _domain(x: _Domains, d: Domain, peering_atts: dict[tuple[int, int], str]) ->
                 id=new("customer_gateway"),
                 owner_id=acct,
                 region=d.region,
-                ip_address=f"203.0.{113 + (lay.vpn_base[d.index] + j) // 250}.{(lay.vpn_base[d.index] + j) % 250 + 1}",
+                ip_address=f"203.0.{113 + g // 250}.{g % 250 + 1}",
                 bgp_asn=65000 + j,
                 tags=Tags({ON_PREMISES_CIDRS_TAG: ", ".join(nets)}),
             )
@@ -261,7 +277,10 @@ def _domain(x: _Domains, d: Domain, peering_atts: dict[tuple[int, int], str]) ->
             )
             b.tables[v][0] = replace(b.tables[v][0], propagating_vgws=(vgw.id,))
     for k, t in enumerate(plans):
-        routes = [TransitGatewayRoute(destination_cidr_block=c, transit_gateway_attachment_ids=(vpn_att[j],)) for c, j in t.vpn_statics]
+        routes = [
+            TransitGatewayRoute(destination_cidr_block=c, transit_gateway_attachment_ids=(vpn_att[j],))
+            for c, j in t.vpn_statics
+        ]
         if t.blackhole:
             routes.append(TransitGatewayRoute(destination_cidr_block=t.blackhole, state="blackhole"))
         routes += [
@@ -351,7 +370,10 @@ def _vpc_peerings(x: _Domains) -> None:
             )
             for p, q in ((a, c), (c, a)):
                 for rt in b.tables[p]:
-                    b.route(rt, Route(destination_cidr_block=b.vpcs[q].cidr_block, vpc_peering_connection_id=pcx.id))
+                    b.route(
+                        rt,
+                        Route(destination_cidr_block=b.vpcs[q].cidr_block, vpc_peering_connection_id=pcx.id),
+                    )
 
 
 def _instances(x: _Domains) -> None:

@@ -136,7 +136,9 @@ class TablePlan:
 
     @property
     def routes(self) -> int:
-        return len(self.propagations) + len(self.vpn_statics) + (self.blackhole is not None) + len(self.remote)
+        return (
+            len(self.propagations) + len(self.vpn_statics) + (self.blackhole is not None) + len(self.remote)
+        )
 
 
 def account_id(estate: Estate, vpc: int) -> str:
@@ -277,7 +279,9 @@ def usage(estate: Estate) -> dict[str, int]:
                 cgws[key] += 1
         tables = lay.tables(d)
         tgw_routes = max(tgw_routes, sum(t.routes for t in tables))
-        tgw_atts = max(tgw_atts, d.size + sum(lay.vpn_on_tgw(d, j) for j in range(d.vpns)) + len(lay.domains) - 1)
+        tgw_atts = max(
+            tgw_atts, d.size + sum(lay.vpn_on_tgw(d, j) for j in range(d.vpns)) + len(lay.domains) - 1
+        )
     acl_rules = max(
         max(Counter(x.egress for x in t if not x.is_final).values(), default=0) for t in lay.templates
     )

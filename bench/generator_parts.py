@@ -203,7 +203,10 @@ class _Builder:
         if block6:  # the IPv6 local route, and ::/0 to the VPC's egress-only internet gateway
             eigw = self.put(
                 EgressOnlyInternetGateway(
-                    id=new("egress_only_internet_gateway"), owner_id=self.account, region=self.region, vpc_id=vpc.id
+                    id=new("egress_only_internet_gateway"),
+                    owner_id=self.account,
+                    region=self.region,
+                    vpc_id=vpc.id,
                 )
             )
             routes += (
