@@ -133,7 +133,7 @@ def _build(estate: Estate) -> World:
 
 def _peerings(x: _Domains) -> dict[tuple[int, int], str]:
     """A transit gateway peering attachment per pair of domains (both ways in the map), associated
-    with each side's transit table."""
+    on each side with the route table ``Layout.peering_table`` names."""
     out: dict[tuple[int, int], str] = {}
     doms = x.lay.domains
     for a in doms:
@@ -150,8 +150,8 @@ def _peerings(x: _Domains) -> dict[tuple[int, int], str]:
                     peer_transit_gateway_id=x.tgw[c.index],
                     peer_account_id=account_id(x.e, c.start),
                     peer_region=c.region,
-                    association_route_table_id=x.tables[a.index][-1],
-                    peer_association_route_table_id=x.tables[c.index][-1],
+                    association_route_table_id=x.tables[a.index][x.lay.peering_table(a, c)],
+                    peer_association_route_table_id=x.tables[c.index][x.lay.peering_table(c, a)],
                 )
             )
             out[(a.index, c.index)] = out[(c.index, a.index)] = att.id

@@ -6,20 +6,25 @@
 
 Each size runs in a fresh Python process (``--one``), so that its peak memory is its own:
 ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of that process, the whole process's peak resident
-set (interpreter, World, compiled view, matrix). Times are wall-clock (``time.perf_counter``).
+set (interpreter, World, compiled view, matrix). Times are wall-clock (``time.perf_counter``);
+the matrix's CPU time (``time.process_time``) beside it is the steadier figure on a shared machine.
 The subnet matrix is ``vpclab.reach.matrix`` at tcp/443 with its compile (``compile_world``)
 included. The exponent is the least-squares slope of log(figure) against log(VPCs) over the sizes
 from 1/8 to 4× that ran. A size larger than AWS-MAX runs only if the peak memory extrapolated
 from the smaller sizes fits (under ``--max-gib``, 16 GiB by default, and under 80 % of the memory
-available now); otherwise its row says how much it would need. ``aws-max`` is the single-gateway
-AWS-MAX of ``bench/generator.py``, the network the 1 s target is set on.
+available now); otherwise its row says how much it would need. Each size's process runs under
+that memory as its address-space limit (``RLIMIT_AS``): one that needs more fails with
+MemoryError, and its row says in which stage, instead of starving the machine. ``aws-max`` is
+the single-gateway AWS-MAX of ``bench/generator.py``, the network the 1 s target is set on.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
+import re
 import resource
 import subprocess
 import sys
@@ -48,28 +53,39 @@ def one(size: str) -> dict[str, Any]:
     from vpclab.reach.compiled import compile_world
     from vpclab.reach.matrix import matrix
 
+    start = time.perf_counter()
+
+    def mark(stage: str, done: int = 0, total: int = 1) -> None:
+        """Each stage as it starts, on stderr: what the parent shows if this process fails."""
+        if done == 0:
+            print(f"{time.perf_counter() - start:.1f} s: {stage}", file=sys.stderr, flush=True)
+
+    mark("build")
     if size == "aws-max":
         from .generator import AWS_MAX, build
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         world = build(AWS_MAX)
     else:
         from .estate import build as build_estate
         from .estate import scaled
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         world = build_estate(scaled(factor(size)))
     out: dict[str, Any] = {"size": size, "build": time.perf_counter() - t, "resources": len(world)}
+    out["build_cpu"] = time.process_time() - cpu
     out["subnets"] = sum(1 for _ in world.all(Subnet))
     from vpclab.model.vpc import Vpc
 
     out["vpcs"] = sum(1 for _ in world.all(Vpc))
     out["rss_built"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    t = time.perf_counter()
+    mark("compile")
+    t, cpu = time.perf_counter(), time.process_time()
     compiled = compile_world(world)
     out["compile"] = time.perf_counter() - t
-    m = matrix(world, "tcp", 443, compiled=compiled)
+    m = matrix(world, "tcp", 443, compiled=compiled, progress=mark)
     out["matrix"] = time.perf_counter() - t
+    out["matrix_cpu"] = time.process_time() - cpu
     out["reachable"] = m.count()
     out["matrix_bytes"] = int(m.bits.nbytes)
     out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -82,6 +98,12 @@ def _available() -> int:
             return int(next(line.split()[1] for line in f if line.startswith("MemAvailable"))) * 1024
     except (OSError, StopIteration, ValueError):
         return 0
+
+
+def _room(max_gib: float) -> float:
+    """The memory a size may use: ``max_gib``, and at most 80 % of what is available now."""
+    available = _available()
+    return min(max_gib * GiB, 0.8 * available) if available else max_gib * GiB
 
 
 def fit(points: Sequence[tuple[float, float]]) -> float:
@@ -111,19 +133,32 @@ def run(
         if size != "aws-max" and factor(size) > 1:
             vpcs = round(5_000 * factor(size))
             need = estimate(rows, "peak", vpcs)
-            room = min(max_gib * GiB, 0.8 * _available()) if _available() else max_gib * GiB
-            if need is None or need > room:
-                rows.append({"size": size, "vpcs": vpcs, "skipped": need, "room": room})
+            if need is None or need > _room(max_gib):
+                rows.append({"size": size, "vpcs": vpcs, "skipped": need, "room": _room(max_gib)})
                 continue
+        cap = int(_room(max_gib))
+        t = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "bench.scale", "--one", size],
             capture_output=True,
             text=True,
             check=False,
             cwd=ROOT,
+            # the cap: a size that needs more fails (MemoryError) instead of starving the machine
+            preexec_fn=functools.partial(resource.setrlimit, resource.RLIMIT_AS, (cap, cap)),
         )
         if proc.returncode != 0:
-            rows.append({"size": size, "failed": proc.stderr.strip().splitlines()[-1:] or ["?"]})
+            said = proc.stderr.strip().splitlines()
+            stages = [line for line in said if re.fullmatch(r"[\d.]+ s: \w+", line)]
+            rows.append(
+                {
+                    "size": size,
+                    "failed": said[-1] if said else f"exit code {proc.returncode}",
+                    "stage": stages[-1] if stages else "?",
+                    "after": time.perf_counter() - t,
+                    "cap": cap,
+                }
+            )
             continue
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     fitted = [r for r in rows if r["size"] in FIT_SIZES and "matrix" in r]
@@ -141,11 +176,15 @@ def factor_or_zero(size: str) -> float:
 def report(result: dict[str, Any]) -> list[str]:
     lines = [
         "Growth with size (bench/estate.py; a fresh process per size; peak = ru_maxrss of that process)",
-        f"{'size':>8} {'VPCs':>7} {'subnets':>8} {'build':>8} {'compile':>8} {'matrix':>8} {'peak':>9}  note",
+        f"{'size':>8} {'VPCs':>7} {'subnets':>8} {'build':>8} {'compile':>8} {'matrix':>8} {'CPU':>8} "
+        f"{'peak':>9}  note",
     ]
     for r in result["rows"]:
         if "failed" in r:
-            lines.append(f"{r['size']:>8} failed: {r['failed'][0]}")
+            lines.append(
+                f"{r['size']:>8} failed after {r['after']:.0f} s (stage started at {r['stage']}; "
+                f"memory cap {r['cap'] / GiB:.1f} GiB): {r['failed'][:120]}"
+            )
             continue
         if "skipped" in r:
             need = (
@@ -166,7 +205,7 @@ def report(result: dict[str, Any]) -> list[str]:
                 note += " (bench/generator.py, one gateway)"
         lines.append(
             f"{r['size']:>8} {r['vpcs']:>7} {r['subnets']:>8} {r['build']:>7.2f}s {r['compile']:>7.2f}s "
-            f"{r['matrix']:>7.2f}s {r['peak'] / 2**20:>6.0f}MiB  {note}"
+            f"{r['matrix']:>7.2f}s {r['matrix_cpu']:>7.2f}s {r['peak'] / 2**20:>6.0f}MiB  {note}"
         )
     g = result["growth"]
     fitted = ", ".join(result["fitted"])
