@@ -4,6 +4,7 @@ each stage of the matrix's progress hook (``vpclab.reach.progress``) measured wi
 
     python -m bench.profile_matrix            # AWS-MAX, tcp/443, top 25
     python -m bench.profile_matrix --top 40 --size 1/2    # an estate of bench/estate.py instead
+    python -m bench.profile_matrix --memory   # live allocations by line when the rows start
 """
 
 from __future__ import annotations
@@ -68,12 +69,40 @@ def profile(world: World, top: int) -> str:
     return buf.getvalue()
 
 
+def memory(world: World, top: int) -> str:
+    """The live allocations (tracemalloc, by line) when the matrix starts its rows (the classes'
+    tables, the packed row and column blocks and the result are all alive then), and the peak."""
+    import tracemalloc
+
+    compiled = compile_world(world)
+    snaps: list[tracemalloc.Snapshot] = []
+
+    def hook(stage: str, done: int, total: int) -> None:
+        if stage == "rows" and done == 0:
+            snaps.append(tracemalloc.take_snapshot())
+
+    tracemalloc.start()
+    matrix(world, "tcp", 443, compiled=compiled, progress=hook)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    lines = [f"tracemalloc peak of the matrix (compiled view given): {peak / 2**20:.0f} MiB"]
+    lines.append("live when the rows start, by line:")
+    for stat in snaps[0].statistics("lineno")[:top]:
+        frame = stat.traceback[0]
+        lines.append(f"{stat.size / 2**20:9.1f} MiB  {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.profile_matrix")
     p.add_argument("--size", default="aws-max", help="aws-max (default) or an estate size: 1/8, 1/2, 1…")
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--memory", action="store_true", help="where the memory goes instead (tracemalloc)")
     args = p.parse_args(argv)
     world = world_of(args.size)
+    if args.memory:
+        print(memory(world, args.top))
+        return 0
     matrix(world, "tcp", 443)  # warm: imports and the caches a first call fills
     for stage, seconds in stages(world):
         print(f"{stage:24} {seconds:7.3f} s")

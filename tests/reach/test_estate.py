@@ -76,3 +76,28 @@ def test_small_estate_reaches_across_domains(small_world) -> None:  # type: igno
     assert len({(region_of[s], region_of[d]) for s, d in across}) == 6  # every ordered pair of 3 Regions
     s, d = across[len(across) // 2]
     assert trace(small_world, s, d, protocol="tcp", port=443).reachable
+
+
+def test_scale_fit_and_estimate() -> None:
+    """The growth exponent is the least-squares log-log slope; the estimate extrapolates the two
+    largest sizes' growth (what decides whether 10× may run)."""
+    from bench.scale import estimate, factor, fit
+
+    assert fit([(1, 3.0), (2, 12.0), (4, 48.0)]) == pytest.approx(2.0)
+    assert fit([(625, 1.0), (1250, 2.3), (2500, 5.0)]) == pytest.approx(1.16, abs=0.01)
+    rows = [{"size": "1/2", "vpcs": 2500, "peak": 100.0}, {"size": "1", "vpcs": 5000, "peak": 300.0}]
+    assert estimate(rows, "peak", 20_000) == pytest.approx(300.0 * 3**2)
+    assert [factor(s) for s in ("1/8", "1", "10")] == [0.125, 1.0, 10.0]
+
+
+def test_scale_measures_a_size_in_a_capped_process() -> None:
+    """One size through the harness: a fresh process under the memory cap, its figures back."""
+    from bench.scale import report, run
+
+    result = run(["1/8"], aws_max=False, max_gib=4)
+    (row,) = result["rows"]
+    assert row["vpcs"] == 625 and row["subnets"] == 3_750
+    assert 0 < row["compile"] <= row["matrix"] and row["peak"] > 50 * 2**20
+    assert any(line.strip().startswith("1/8") for line in report(result))
+    tiny = run(["1/8"], aws_max=False, max_gib=0.05)  # 50 MiB: the interpreter and numpy alone need more
+    assert "failed" in tiny["rows"][0]
