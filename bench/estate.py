@@ -100,8 +100,12 @@ def _build(estate: Estate) -> World:
                     id=tgw_id,
                     owner_id=owner,
                     region=d.region,
+                    # a unique ASN per peered gateway, as AWS recommends
+                    # (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html)
                     options=TransitGatewayOptions(
-                        default_route_table_association="disable", default_route_table_propagation="disable"
+                        amazon_side_asn=64512 + d.index,
+                        default_route_table_association="disable",
+                        default_route_table_propagation="disable",
                     ),
                 )
             )

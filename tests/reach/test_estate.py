@@ -101,3 +101,21 @@ def test_scale_measures_a_size_in_a_capped_process() -> None:
     assert any(line.strip().startswith("1/8") for line in report(result))
     tiny = run(["1/8"], aws_max=False, max_gib=0.05)  # 50 MiB: the interpreter and numpy alone need more
     assert "failed" in tiny["rows"][0]
+
+
+def test_an_estate_passes_awss_rules(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Built by direct puts, an estate is still what AWS's rules let one build: exported as a
+    snapshot (describe-json of every account and Region, through vpclab's EC2 endpoint) and loaded
+    back through the ControlPlane, every resource is accepted — quotas, CIDR rules, cross-account
+    peerings and attachments, transit gateway peering
+    (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html). Only the instances' AMIs are
+    stand-ins (not in vpclab's image catalogue)."""
+    from bench.snapshot import export_world, load
+
+    estate = Estate(vpcs=96, domain_vpcs=64, account_vpcs=32, hub_peerings=5, vpns_per_vpc=0.05)
+    world = build(estate)
+    items, _ = export_world(tmp_path / "snap", world)
+    loaded = load(tmp_path / "snap")
+    assert items > 0
+    assert loaded["problems"] == 0
+    assert loaded["not_loaded"] == estate.vpcs  # one instance per VPC: its AMI, replaced
