@@ -39,7 +39,9 @@ def test_matrix_progress_hook_reports_stages_and_row_blocks() -> None:
     assert (matrix(world, "tcp", 443).bits == m.bits).all()  # the hook changes nothing
 
 
-def _run_on_a_terminal(args: list[str], until: float, stop_at: tuple[str, ...] = ()) -> tuple[int, str, float]:
+def _run_on_a_terminal(
+    args: list[str], until: float, stop_at: tuple[str, ...] = ()
+) -> tuple[int, str, float]:
     """Run vpclab with stderr on a pseudo-terminal (stdout discarded); SIGINT once any of
     ``stop_at`` shows on it (or ``until`` seconds pass). Returns (exit code, stderr without ANSI
     codes, seconds from start to the signal)."""
@@ -54,8 +56,10 @@ def _run_on_a_terminal(args: list[str], until: float, stop_at: tuple[str, ...] =
     seen, sent = b"", None
     try:
         while True:
-            if stop_at and sent is None and (
-                any(s.encode() in seen for s in stop_at) or time.monotonic() - start > until
+            if (
+                stop_at
+                and sent is None
+                and (any(s.encode() in seen for s in stop_at) or time.monotonic() - start > until)
             ):
                 proc.send_signal(signal.SIGINT)
                 sent = time.monotonic() - start
