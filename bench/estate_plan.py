@@ -9,11 +9,11 @@ one instance of five security groups per VPC) and spreads them so that every quo
 
 - a **domain** is one transit gateway and its VPCs, one /10 of address space (2,048 VPCs of a /21;
   VPC i is the /21 number i counted from 10.0.0.0, so an estate of more than 8,192 VPCs continues
-  past 10.0.0.0/8 into publicly routable space, which AWS lets a VPC use: "You can also use a
-  publicly routable CIDR block that falls outside of the private IPv4 address ranges" —
-  https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html);
-- domain d is in Region number d of the Regions vpclab knows with three AZs or more (15; two
-  domains share a Region beyond 15, each with its own gateway: 2 per Region, AWS's default is 5);
+  past 10.0.0.0/8 into publicly routable space: AWS recommends the RFC 1918 ranges for a VPC but
+  accepts a publicly routable block too (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html),
+  and so does vpclab's CreateVpc);
+- domain d is in Region number d of the Regions vpclab knows with three AZs or more (15; beyond
+  15 domains two share a Region, each gateway in its own account: one per account and Region);
 - an **account** owns 512 consecutive VPCs, never across domains (so at most 512 VPCs, instances
   and 2,560 security groups per account and Region); the domain's first account owns its transit
   gateway and shares it with the domain's other accounts (AWS RAM);
@@ -27,7 +27,7 @@ one instance of five security groups per VPC) and spreads them so that every quo
   against AWS-MAX's 3.5 %, and the matrix four times slower).
 
 ``usage(estate)`` is what a World built from the layout would count, per quota (the largest scope);
-``tests/bench/test_estate.py`` checks it against ``vpclab quotas``' own counters on a small built
+``tests/reach/test_estate.py`` checks it against ``vpclab quotas``' own counters on a small built
 estate and against vpclab's maxima for 4× and 10× AWS-MAX.
 """
 
