@@ -7,7 +7,20 @@ import platform
 import sys
 from datetime import date
 
-from . import advisor, agreement, api, control_plane, load, reach, reach_ipv6, snapshot, soak, terraform, web
+from . import (
+    advisor,
+    agreement,
+    api,
+    control_plane,
+    load,
+    reach,
+    reach_ipv6,
+    scale,
+    snapshot,
+    soak,
+    terraform,
+    web,
+)
 
 
 def machine() -> str:
@@ -27,13 +40,19 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs, {cpu}{mem}"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["scale"]:  # python -m bench scale --sizes 1/8,1/4,1/2,1,4,10
+        return scale.main(argv[1:])
     print(f"vpclab benchmarks — {date.today()} — {machine()}, Python {platform.python_version()}")
     print(f"{'benchmark':70} {'vpclab':>10} {'baseline':>10} {'ratio':>8}")
     for name, value, baseline in control_plane.run():
         print(f"{name:70} {value * 1000:8.1f}ms {baseline * 1000:8.1f}ms {value / baseline:7.1f}x")
     print()
     for line in reach.report(reach.run()):
+        print(line)
+    print()
+    for line in scale.report(scale.run()):  # growth with size: 1/8 … 10× AWS-MAX (issue 15)
         print(line)
     print()
     for line in reach_ipv6.report(reach_ipv6.run()):  # AWS-MAX dual-stack: IPv6 beside IPv4 (issue 9)

@@ -135,6 +135,8 @@ class _Builder:
         self.extra_routes: dict[str, list[Route]] = {}
         self.groups: dict[str, tuple[str, ...]] = {}
         self.next_ip: dict[str, int] = {}
+        #: where the next VPCs go (bench/estate.py moves these per Region and account)
+        self.account, self.region, self.azs, self.hub = ACCOUNT, REGION, AZS, 0
 
     def put(self, res):  # type: ignore[no-untyped-def]
         return self.w.put(res)
@@ -156,8 +158,8 @@ class _Builder:
         vpc = self.put(
             Vpc(
                 id=vpc_id,
-                owner_id=ACCOUNT,
-                region=REGION,
+                owner_id=self.account,
+                region=self.region,
                 cidr_block=block,
                 cidr_block_associations=(
                     VpcCidrBlockAssociation(
@@ -168,7 +170,7 @@ class _Builder:
                     VpcIpv6CidrBlockAssociation(
                         association_id="vpc-cidr-assoc-6" + vpc_id[5:],
                         ipv6_cidr_block=block6,
-                        network_border_group=REGION,
+                        network_border_group=self.region,
                     ),
                 )
                 if block6
@@ -179,12 +181,12 @@ class _Builder:
             self.put(
                 Subnet(
                     id=new("subnet"),
-                    owner_id=ACCOUNT,
-                    region=REGION,
+                    owner_id=self.account,
+                    region=self.region,
                     vpc_id=vpc.id,
                     cidr_block=cidr(vpc_base(i) + 256 * k, 24),
-                    availability_zone=AZS[k * 3 // s.subnets_per_vpc][0],
-                    availability_zone_id=AZS[k * 3 // s.subnets_per_vpc][1],
+                    availability_zone=self.azs[k * 3 // s.subnets_per_vpc][0],
+                    availability_zone_id=self.azs[k * 3 // s.subnets_per_vpc][1],
                     ipv6_cidr_block_associations=(
                         SubnetIpv6CidrBlockAssociation(
                             association_id=f"subnet-cidr-assoc-{vpc_id[4:]}{k}",
@@ -201,7 +203,10 @@ class _Builder:
         if block6:  # the IPv6 local route, and ::/0 to the VPC's egress-only internet gateway
             eigw = self.put(
                 EgressOnlyInternetGateway(
-                    id=new("egress_only_internet_gateway"), owner_id=ACCOUNT, region=REGION, vpc_id=vpc.id
+                    id=new("egress_only_internet_gateway"),
+                    owner_id=self.account,
+                    region=self.region,
+                    vpc_id=vpc.id,
                 )
             )
             routes += (
@@ -227,14 +232,14 @@ class _Builder:
                         subnet_id=sub.id,
                     )
                     for sub in subnets
-                    if sub.availability_zone == AZS[t][0]
+                    if sub.availability_zone == self.azs[t][0]
                 )
             )
             tables.append(
                 RouteTable(
                     id=rtb_id,
-                    owner_id=ACCOUNT,
-                    region=REGION,
+                    owner_id=self.account,
+                    region=self.region,
                     vpc_id=vpc.id,
                     routes=routes,
                     associations=assoc,
@@ -244,8 +249,8 @@ class _Builder:
         self.put(
             SecurityGroup(
                 id=sg_id,
-                owner_id=ACCOUNT,
-                region=REGION,
+                owner_id=self.account,
+                region=self.region,
                 vpc_id=vpc.id,
                 group_name="default",
                 description="default VPC security group",
@@ -256,7 +261,7 @@ class _Builder:
                         is_egress=False,
                         ip_protocol="-1",
                         referenced_group_id=sg_id,
-                        referenced_group_owner_id=ACCOUNT,
+                        referenced_group_owner_id=self.account,
                     ),
                 ),
                 egress=(
@@ -284,13 +289,13 @@ class _Builder:
             )
         )
         self.groups[vpc.id] = (sg_id,)
-        custom = [sub for sub in subnets if sub.availability_zone != AZS[2][0] and s.custom_acls]
+        custom = [sub for sub in subnets if sub.availability_zone != self.azs[2][0] and s.custom_acls]
         default_id = new("network_acl")
         self.put(
             NetworkAcl(
                 id=default_id,
-                owner_id=ACCOUNT,
-                region=REGION,
+                owner_id=self.account,
+                region=self.region,
                 vpc_id=vpc.id,
                 is_default=True,
                 entries=_DEFAULT_ACL_ENTRIES + DEFAULT_ACL_ENTRIES6 if block6 else _DEFAULT_ACL_ENTRIES,
@@ -309,8 +314,8 @@ class _Builder:
         self.put(
             NetworkAcl(
                 id=acl_id,
-                owner_id=ACCOUNT,
-                region=REGION,
+                owner_id=self.account,
+                region=self.region,
                 vpc_id=vpc.id,
                 entries=templates[i % len(templates)],
                 associations=tuple(
@@ -334,7 +339,7 @@ class _Builder:
             return
         ids = [new("security_group") for _ in range(4)]
         web, app, db, mgmt = ids
-        hub = cidr(vpc_base(0), 21)
+        hub = cidr(vpc_base(self.hub), 21)
 
         def rule(
             gid: str,
@@ -355,7 +360,7 @@ class _Builder:
                 to_port=hi,
                 cidr_ipv4=c,
                 referenced_group_id=ref,
-                referenced_group_owner_id=ACCOUNT if ref else None,
+                referenced_group_owner_id=self.account if ref else None,
             )
 
         ingress = {
@@ -385,8 +390,8 @@ class _Builder:
             self.put(
                 SecurityGroup(
                     id=gid,
-                    owner_id=ACCOUNT,
-                    region=REGION,
+                    owner_id=self.account,
+                    region=self.region,
                     vpc_id=vpc.id,
                     group_name=name,
                     description=f"{name} tier",

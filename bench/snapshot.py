@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from vpclab.model.world import World
+
 from .generator import AWS_MAX, Spec, build
 
 TARGET_S = 10.0
@@ -55,12 +57,16 @@ def spec(vpcs: int | None = None) -> Spec:
 
 def export(out: Path, network: Spec) -> tuple[int, float]:
     """The generator's World written as describe-json into ``out``: (items written, seconds)."""
+    return export_world(out, build(network))
+
+
+def export_world(out: Path, world: World) -> tuple[int, float]:
+    """A World written as describe-json into ``out``, every account and Region it holds."""
     import boto3
 
     import vpclab
     from vpclab.interop.snapshot_aws import take
 
-    world = build(network)
     accounts = sorted({r.owner_id for r in world.resources() if str(getattr(r, "owner_id", "")).isdigit()})
     regions = sorted({r.region for r in world.resources() if getattr(r, "region", None)})
     start = time.perf_counter()

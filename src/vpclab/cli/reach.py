@@ -22,10 +22,12 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..network import Network
+from ..network.api import Matrix
 from ..reach.errors import ReachError
 from ..reach.result import Hop, Trace, traced_protocol
 from .common import EXIT_INVALID as EXIT_FAIL
 from .common import EXIT_OK, EXIT_USAGE, Format, check_files, err, load_file
+from .progress import NoProgressOpt, interruptible, progress_bar
 
 
 class Level(StrEnum):
@@ -190,21 +192,33 @@ def matrix(
         ),
     ] = False,
     format: FormatOpt = Format.table,
+    no_progress: NoProgressOpt = False,
 ) -> None:
     """All-pairs reachability: which subnets (or interfaces) reach which, for one protocol and port.
 
-    Rows are sources, columns destinations; ✓ reachable both ways, ✗ not.
+    Rows are sources, columns destinations; ✓ reachable both ways, ✗ not. On a terminal, a progress
+    bar on stderr shows the stages (loading, compiling, rows); Ctrl-C stops with exit code 130.
 
     Example:  vpclab matrix examples/tgw-segmentation.yaml --protocol tcp --port 443 --level subnet
     """
-    net = _load(file)
-    proto = _protocol(protocol)
-    ipv6 = ipv6 or proto == "icmpv6"  # ICMPv6 is IPv6's
-    if ipv6 and proto == "icmp":
-        proto = "icmpv6"  # an IPv6 packet carries ICMPv6, never ICMP
-    if port is None:
-        port = {"tcp": 443, "udp": 443, "icmp": 8, "icmpv6": 128}.get(proto)
-    m = net.matrix(protocol=proto, port=port, level=level.value, family=6 if ipv6 else 4)
+    with interruptible(), progress_bar(not no_progress) as hook:
+        if hook:
+            hook("load", 0, 1)
+        net = _load(file)
+        if hook:
+            hook("load", 1, 1)
+        proto = _protocol(protocol)
+        ipv6 = ipv6 or proto == "icmpv6"  # ICMPv6 is IPv6's
+        if ipv6 and proto == "icmp":
+            proto = "icmpv6"  # an IPv6 packet carries ICMPv6, never ICMP
+        if port is None:
+            port = {"tcp": 443, "udp": 443, "icmp": 8, "icmpv6": 128}.get(proto)
+        m = net.matrix(protocol=proto, port=port, level=level.value, family=6 if ipv6 else 4, progress=hook)
+    with interruptible():
+        _show_matrix(file, m, level, ipv6, format)
+
+
+def _show_matrix(file: Path, m: Matrix, level: Level, ipv6: bool, format: Format) -> None:
     if format is Format.json:
         _emit({**m.to_dict(), "rows": m.to_rows()})
         return
@@ -229,21 +243,31 @@ def matrix(
 # -- check --------------------------------------------------------------------------------------
 PlanOpt = Annotated[
     Path | None,
-    typer.Option("--plan", metavar="PLAN.json", show_default=False,
-                 help="A Terraform plan (`terraform show -json`) instead of FILE: the network after it."),
+    typer.Option(
+        "--plan",
+        metavar="PLAN.json",
+        show_default=False,
+        help="A Terraform plan (`terraform show -json`) instead of FILE: the network after it.",
+    ),
 ]
 OnOpt = Annotated[
     Path | None,
-    typer.Option("--on", metavar="SNAPSHOT_DIR", show_default=False,
-                 help="Apply the plan on top of a snapshot folder (not available yet)."),
+    typer.Option(
+        "--on",
+        metavar="SNAPSHOT_DIR",
+        show_default=False,
+        help="Apply the plan on top of a snapshot folder (not available yet).",
+    ),
 ]
 
 
 def _plan_networks(file: Path | None, plan: Path | None, on: Path | None) -> Path:
     """The plan file of ``--plan`` (exactly one of FILE and --plan; --on is not available yet)."""
     if on is not None:
-        raise _usage(f"--on {on}: applying a plan on top of a snapshot folder is not available yet "
-                     "(the plan's changes are not yet applied onto a snapshot's resources); use --plan alone")
+        raise _usage(
+            f"--on {on}: applying a plan on top of a snapshot folder is not available yet "
+            "(the plan's changes are not yet applied onto a snapshot's resources); use --plan alone"
+        )
     if (file is None) == (plan is None):
         raise _usage("give a topology FILE or --plan PLAN.json (one of them)")
     assert plan is not None
@@ -290,8 +314,10 @@ def check(
             "--intents", "-i", help="An intents YAML file.", show_default=False, metavar="INTENTS.yaml"
         ),
     ],
-    file: Annotated[Path | None, typer.Argument(help="A topology YAML file (or give --plan).",
-                                                show_default=False, metavar="FILE")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="A topology YAML file (or give --plan).", show_default=False, metavar="FILE"),
+    ] = None,
     format: FormatOpt = Format.table,
     plan: PlanOpt = None,
     on: OnOpt = None,

@@ -27,6 +27,7 @@ from ..model.subnet import Subnet
 from ..model.world import World
 from ..reach import trace as _trace
 from ..reach.errors import UnknownEndpointError
+from ..reach.progress import Progress, report
 from ..reach.result import Trace, family_protocol, traced_protocol
 
 if TYPE_CHECKING:
@@ -205,8 +206,11 @@ def members(world: World, level: str, family: int = 4) -> tuple[list[str], list[
     if level == "subnet":
         subnets = [s.id for s in world.all(Subnet) if (s.ipv6_cidr_block if family == 6 else s.cidr_block)]
         return subnets, subnets
-    enis = [e for e in world.all(NetworkInterface) if e.interface_type != "transit_gateway"
-            and (e.ipv6_addresses if family == 6 else e.has_ipv4)]
+    enis = [
+        e
+        for e in world.all(NetworkInterface)
+        if e.interface_type != "transit_gateway" and (e.ipv6_addresses if family == 6 else e.has_ipv4)
+    ]
     return [e.id for e in enis if e.interface_type != "vpc_endpoint"], [e.id for e in enis]
 
 
@@ -248,10 +252,12 @@ def world_matrix(
     names: dict[str, str] | None = None,
     engine: str | None = None,
     family: int = 4,
+    progress: Progress | None = None,
 ) -> Matrix:
     """The matrix of a World. ``engine`` forces ``"classes"`` or ``"traces"``; by default the
     equivalence-class engine when available, else one trace per pair. ``family`` 6: the IPv6 matrix
-    (subnets with an IPv6 /64, interfaces with an IPv6 address)."""
+    (subnets with an IPv6 /64, interfaces with an IPv6 address). ``progress(stage, done, total)``:
+    the class engine's stages (``reach/progress.py``), then ``"pairs"`` (naming the reachable pairs)."""
     if level not in LEVELS:
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
     proto = traced_protocol(protocol) or str(protocol).lower()
@@ -261,10 +267,12 @@ def world_matrix(
         raise ValueError("the equivalence-class matrix (vpclab.reach.matrix) is not available")
     if class_matrix is not None:
         Protocol(proto)  # a ProtocolError (ValueError) for what is not a protocol (trace raises its own)
-        m = class_matrix(world, protocol=proto, port=port, level=level, family=family)
+        m = class_matrix(world, protocol=proto, port=port, level=level, family=family, progress=progress)
+        report(progress, "pairs", 0, 1)
         sources = [str(s) for s in m.sources.tolist()]
         destinations = [str(d) for d in m.destinations.tolist()]
         pairs = frozenset((str(s), str(d)) for s, d in m)
+        report(progress, "pairs", 1, 1)
         return Matrix(level, proto, port, sources, destinations, pairs, dict(names or {}), "classes")
     sources, destinations = members(world, level, family)
     return Matrix(
@@ -287,10 +295,19 @@ def matrix(
     level: str = "subnet",
     engine: str | None = None,
     family: int = 4,
+    progress: Progress | None = None,
 ) -> Matrix:
-    """All pairs of subnets (or interfaces) of a loaded network, by name (``family=6``: over IPv6)."""
+    """All pairs of subnets (or interfaces) of a loaded network, by name (``family=6``: over IPv6;
+    ``progress``: see :func:`world_matrix`)."""
     return world_matrix(
-        net.world, protocol=protocol, port=port, level=level, names=net.names, engine=engine, family=family
+        net.world,
+        protocol=protocol,
+        port=port,
+        level=level,
+        names=net.names,
+        engine=engine,
+        family=family,
+        progress=progress,
     )
 
 

@@ -57,6 +57,7 @@ from .matrix_cells import (
     relaxed_pairs,
     transpose,
 )
+from .progress import Progress, report
 from .result import family_protocol, reply_port
 
 if TYPE_CHECKING:
@@ -482,6 +483,8 @@ def matrix(
     level: str = "subnet",
     compiled: Compiled | None = None,
     family: int = 4,
+    *,
+    progress: Progress | None = None,
 ) -> ReachabilityMatrix:
     """The all-pairs reachability matrix of ``world`` for one protocol and port.
 
@@ -491,22 +494,33 @@ def matrix(
     connections, and transit gateway attachment interfaces; destinations exclude the latter).
     ``family``: 4, or 6 for the IPv6 matrix of a dual-stack network (subnets with an IPv6 /64,
     interfaces with an IPv6 address; routes, NACL entries and security group rules of IPv6; ``icmp``
-    is ICMPv6 there, as in a trace: ``result.family_protocol``).
+    is ICMPv6 there, as in a trace: ``result.family_protocol``). ``progress(stage, done, total)``
+    is called between stages and row blocks (``reach/progress.py``).
     """
     if level not in ("subnet", "interface"):
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
     protocol = family_protocol(protocol, family)  # icmp over IPv6 is icmpv6; icmpv6 over IPv4: ReachError
+    if compiled is None:
+        report(progress, "compile", 0, 1)
     c = compiled or compiled_view(world, family)
+    if compiled is None:
+        report(progress, "compile", 1, 1)
     if level == "interface":
         from .interface_matrix import interface_matrix
 
-        return interface_matrix(world, c, protocol, port)
-    return subnet_matrix(c, protocol, port)
+        report(progress, "interfaces", 0, 1)
+        im = interface_matrix(world, c, protocol, port)
+        report(progress, "interfaces", 1, 1)
+        return im
+    return subnet_matrix(c, protocol, port, progress=progress)
 
 
-def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityMatrix:
+def subnet_matrix(
+    c: Compiled, protocol: str, port: int | None, *, progress: Progress | None = None
+) -> ReachabilityMatrix:
     """Rows and columns are subnets; a subnet the routing atoms cut into pieces is computed piece
     by piece and its rows and columns OR-ed (any piece reaching any piece makes the subnets reach)."""
+    report(progress, "classes", 0, 1)
     cl = _Classes(c, protocol, port)
     infos = list(c.subnets.values())
     n = len(infos)
@@ -545,9 +559,12 @@ def subnet_matrix(c: Compiled, protocol: str, port: int | None) -> ReachabilityM
     qq = np.empty((cl.QT.shape[0], width), dtype=np.uint8)
     for r in range(0, cl.QT.shape[0], CHUNK):
         qq[r : r + CHUNK] = np.packbits(np.take(cl.QT[r : r + CHUNK], h1, axis=1), axis=1)
+    report(progress, "classes", 1, 1)
     bits = np.empty((n, width), dtype=np.uint8)
     for r in range(0, n, CHUNK):
+        report(progress, "rows", r, n)
         np.bitwise_and(pp[h1[r : r + CHUNK]], qq[h2[r : r + CHUNK]], out=bits[r : r + CHUNK])
+    report(progress, "rows", n, n)
     extra = np.setdiff1d(np.arange(len(psub)), heads)
     if len(extra):
         e_sub, e1, e2 = psub[extra], pk1[extra], pk2[extra]
