@@ -103,7 +103,12 @@ def test_a_malformed_http_request_answers_ec2s_error():
         server.close()
         return data
 
-    raw = asyncio.run(talk())
+    # asyncio.run in a thread of its own: this worker's thread may already run Playwright's loop
+    # (the web tests' session browser), where asyncio.run refuses to start
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        raw = pool.submit(asyncio.run, talk()).result()
     head, _, body = raw.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400") and b"text/xml" in head
     op = protocol.operation("ec2", "DescribeVpcs")
