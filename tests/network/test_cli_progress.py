@@ -74,9 +74,13 @@ def _run_on_a_terminal(
                 seen += chunk
             elif proc.poll() is not None:
                 break
-            if time.monotonic() - start > 120:
+            now = time.monotonic() - start
+            # a loaded machine (make test beside other work) can take minutes to get this far; what
+            # is checked is that the signal stops it: within 60 s of it
+            if (sent is not None and now - sent > 60) or now > 300:
                 proc.kill()
-                pytest.fail("vpclab matrix did not stop")
+                tail = ANSI.sub("", seen.decode(errors="replace"))[-400:]
+                pytest.fail(f"vpclab matrix did not stop (signal at {sent} s, now {now:.0f} s): {tail!r}")
     finally:
         os.close(master)
     return proc.wait(), ANSI.sub("", seen.decode(errors="replace")), sent or -1.0
