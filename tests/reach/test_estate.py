@@ -18,7 +18,7 @@ from vpclab.model.transit_gateway import TransitGateway
 from vpclab.model.vpc import Vpc
 
 #: three domains (the last one short), several accounts per domain, VGW and TGW VPNs
-SMALL_ESTATE = Estate(vpcs=300, domain_vpcs=128, account_vpcs=32, hub_peerings=10, vpns_per_vpc=0.05)
+SMALL_ESTATE = Estate(vpcs=80, domain_vpcs=32, account_vpcs=8, hub_peerings=4, vpns_per_vpc=0.2)
 
 
 @pytest.fixture(scope="module")
