@@ -50,7 +50,14 @@ def _run_on_a_terminal(
     env.pop("NO_COLOR", None)
     start = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "vpclab", *args], stdout=subprocess.DEVNULL, stderr=slave, env=env, cwd=ROOT
+        [sys.executable, "-m", "vpclab", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        # as a terminal's Ctrl-C finds it: a test run started in the background (`make test &`) has
+        # SIGINT ignored, which the child would inherit and, as Unix programs do, keep ignoring
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(slave)
     seen, sent = b"", None
