@@ -9,9 +9,9 @@ account and Region, the gateways peered in a full mesh.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import replace
 
+from vpclab.core.collect import collector_paused
 from vpclab.model.base import Tags
 from vpclab.model.endpoints import VpcEndpoint
 from vpclab.model.gateways import InternetGateway
@@ -44,13 +44,8 @@ __all__ = ["SIZES", "Estate", "Layout", "build", "scaled", "usage"]
 
 def build(estate: Estate) -> World:
     """A World holding ``estate`` (deterministic for a given estate)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # a bulk build (vpclab/core/collect.py)
         return _build(estate)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Domains:
