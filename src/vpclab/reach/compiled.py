@@ -35,10 +35,14 @@ endpoints: the packet leaves the subnet fabric) and ``NO_ROUTE``.
 
 from __future__ import annotations
 
+import gc
+import threading
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, ip_network
+from operator import itemgetter
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -72,6 +76,8 @@ if TYPE_CHECKING:
     from ..model.world import World
 
 Hop = tuple[str, str]
+#: a ranked route's sort key: (prefix length, priority, -position), the winner last
+_RANK = itemgetter(0, 1, 2)
 NO_ROUTE: Hop = ("none", "")
 _SPACE = 1 << 32
 
@@ -187,20 +193,30 @@ class Runs:
 def paint(ranked: Iterable[tuple[int, int, Hop]], space_end: int = _SPACE) -> Runs:
     """Runs from ranges listed lowest priority first (a later range overrides an earlier one), over
     [0, ``space_end``) (2**32; 2**128 for IPv6 before compression)."""
-    items = list(ranked)
-    bounds = sorted({0, *(s for s, _, _ in items), *(e for _, e, _ in items if e < space_end)})
-    hops: list[Hop] = [NO_ROUTE] * len(bounds)
+    items = ranked if isinstance(ranked, list) else list(ranked)
+    points = {0}
+    for start, end, _ in items:
+        points.add(start)
+        points.add(end)
+    points.discard(space_end)
+    bounds = sorted(points)
+    rank = {b: k for k, b in enumerate(bounds)}
+    n = len(bounds)
+    hops: list[Hop] = [NO_ROUTE] * n
     for start, end, hop in items:
-        i = bisect_right(bounds, start) - 1
-        j = bisect_right(bounds, end - 1)
+        i = rank[start]
+        j = rank[end] if end != space_end else n
         hops[i:j] = [hop] * (j - i)
-    starts: list[int] = []
-    merged: list[Hop] = []
-    for b, h in zip(bounds, hops, strict=True):
-        if not merged or merged[-1] != h:
-            starts.append(b)
+    starts: list[int] = [0]
+    merged: list[Hop] = [hops[0]]
+    last = hops[0]
+    for k in range(1, n):
+        h = hops[k]
+        if h != last:
+            starts.append(bounds[k])
             merged.append(h)
-    return Runs(tuple(starts), tuple(merged), frozenset((s, e) for s, e, _ in items))
+            last = h
+    return Runs(tuple(starts), tuple(merged), frozenset([(s, e) for s, e, _ in items]))
 
 
 def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
@@ -233,25 +249,15 @@ def compile_route_table(
     route's state comes from ``model.route_table.route_state``, remembered per (VPC, target) in
     ``states`` across the tables of one compilation.
     """
-    routes: list[Route] = list(route_table.routes)
+    routes: Iterable[Route] = route_table.routes
     if route_table.propagating_vgws:
-        routes.extend(propagated_routes(world, route_table))
+        routes = (*routes, *propagated_routes(world, route_table))
+    v6 = space.family == 6
+    span = space.span
+    vpc_id = route_table.vpc_id
     ranked: list[tuple[int, int, int, int, int, Hop]] = []
     for position, route in enumerate(routes):
-        key = (route_table.vpc_id, route.target)
-        state = states.get(key) if states is not None else None
-        if state is None:
-            state = route_state(world, route_table, route)
-            if states is not None:
-                states[key] = state
-        if route.origin == ORIGIN_PROPAGATED:
-            priority = PRIORITY_PROPAGATED
-        elif route.destination_prefix_list_id:
-            priority = PRIORITY_PREFIX_LIST
-        else:
-            priority = PRIORITY_STATIC
-        hop = route_hop(route_table, route, state)
-        v6 = space.family == 6
+        # a route of the other family decides nothing here: skipped before its state is looked up
         if route.destination_cidr_block:
             if v6:
                 continue
@@ -266,16 +272,29 @@ def compile_route_table(
                 for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "")
                 if (":" in c) == v6
             )
+            if not cidrs:
+                continue
+        if route.origin == ORIGIN_PROPAGATED:
+            priority = PRIORITY_PROPAGATED
+        elif route.destination_prefix_list_id:
+            priority = PRIORITY_PREFIX_LIST
+        else:
+            priority = PRIORITY_STATIC
+        if states is None:
+            state = route_state(world, route_table, route)
+        else:
+            key = (vpc_id, route.target)
+            known = states.get(key)
+            state = (
+                known if known is not None else states.setdefault(key, route_state(world, route_table, route))
+            )
+        hop = route_hop(route_table, route, state)
         for c in cidrs:
-            start, end = space.span(c)
+            start, end = span(c)
             # the span's bit length ranks prefix lengths in either family (longer prefix, smaller span)
-            ranked.append((_prefixlen(start, end), priority, -position, start, end, hop))
-    ranked.sort(key=lambda e: e[:3])  # ascending: the winner comes last
-    return paint(((start, end, hop) for _, _, _, start, end, hop in ranked), space.end)
-
-
-def _prefixlen(start: int, end: int) -> int:
-    return 33 - (end - start).bit_length()
+            ranked.append((33 - (end - start).bit_length(), priority, -position, start, end, hop))
+    ranked.sort(key=_RANK)  # ascending: the winner comes last
+    return paint([(start, end, hop) for _, _, _, start, end, hop in ranked], space.end)
 
 
 def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable, space: Space = V4) -> Runs:
@@ -485,9 +504,43 @@ def middleboxes(world: World) -> dict[str, tuple[str, str]]:
 
 def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Compiled:
     """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table, for
-    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part."""
+    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part.
+
+    The cyclic garbage collector is paused meanwhile (:func:`collector_paused`): the compile only
+    allocates (tuples, runs, infos) and makes no reference cycles, but on a large World each of
+    the collections its allocations trigger walks every object of the World — half of a first
+    AWS-MAX compile's time (docs/benchmarks.md)."""
     if family not in (4, 6):
         raise ValueError(f"family must be 4 or 6, not {family!r}")
+    with collector_paused():
+        return _compile_world(world, tables, family)
+
+
+_GC_LOCK = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (nested and concurrent blocks: the
+    first to enter pauses it, the last to leave restores the state the first found)."""
+    global _gc_depth, _gc_was_enabled
+    with _GC_LOCK:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _compile_world(world: World, tables: bool, family: int) -> Compiled:
     v6 = family == 6
     space = Space(6) if v6 else V4
     span = space.span
@@ -525,34 +578,42 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
     c.middleboxes = middleboxes(world)
     for spans in vpc_spans.values():
         c.routing_prefixes.update(spans)
+    # NACL and security group CIDRs: each distinct text once (AWS-MAX: ~225,000 rules, few texts)
+    blocks: set[str | None] = set()
     for acl in acls.values():
-        for e in acl.entries:
-            block = e.ipv6_cidr_block if v6 else e.cidr_block
-            if block:
-                c.routing_prefixes.add(span(block))
+        blocks.update(e.ipv6_cidr_block if v6 else e.cidr_block for e in acl.entries)
+    lists: set[str] = set()
     for sg in world.all(SecurityGroup):
         for r in sg.all_rules:
             block = r.cidr_ipv6 if v6 else r.cidr_ipv4
             if block:
-                c.routing_prefixes.add(span(block))
+                blocks.add(block)
             elif v6 and r.prefix_list_id:  # a referenced list's IPv6 entries are boundaries too
-                c.routing_prefixes.update(
-                    span(x) for x in prefix_list_cidrs(world, r.prefix_list_id) if ":" in x
-                )
+                lists.add(r.prefix_list_id)
+    for pl in lists:
+        blocks.update(x for x in prefix_list_cidrs(world, pl) if ":" in x)
+    c.routing_prefixes.update(span(b) for b in blocks if b)
     c.space = space
     if tables:
-        states: dict[tuple[str, str], str] = {}
-        for rt in world.all(RouteTable):
-            runs = c.route_tables[rt.id] = compile_route_table(world, rt, states, space)
-            c.routing_prefixes.update(runs.prefixes)
-        for trt in world.all(TransitGatewayRouteTable):
-            runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt, space)
-            c.routing_prefixes.update(runs.prefixes)
+        _compile_tables(world, c, space)
     c.prefixes = set(c.routing_prefixes)
     c.prefixes.update((s.lo, s.hi) for s in subnets.values())
     if v6:
         _compress(c)
     return c
+
+
+def _compile_tables(world: World, c: Compiled, space: Space) -> None:
+    """Every route table and TGW route table of ``world`` into ``c`` (their prefixes join the
+    routing prefixes)."""
+    states: dict[tuple[str, str], str] = {}
+    prefixes = c.routing_prefixes
+    for rt in world.all(RouteTable):
+        runs = c.route_tables[rt.id] = compile_route_table(world, rt, states, space)
+        prefixes.update(runs.prefixes)
+    for trt in world.all(TransitGatewayRouteTable):
+        runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt, space)
+        prefixes.update(runs.prefixes)
 
 
 def _compress(c: Compiled) -> None:
