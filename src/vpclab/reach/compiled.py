@@ -35,20 +35,18 @@ endpoints: the packet leaves the subnet fabric) and ``NO_ROUTE``.
 
 from __future__ import annotations
 
-import gc
-import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, ip_network
+from ipaddress import ip_network
 from operator import itemgetter
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..core.addresses import V6_BASE, AddressSet, network_span
+from ..core.addresses import AddressSet
+from ..core.gc_pause import collector_paused
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
@@ -71,6 +69,7 @@ from ..model.transit_gateway import (
 )
 from ..model.vpc import Vpc
 from ..model.vpn import propagated_routes
+from .space import _SPACE, V4, Space, _span, _span6
 
 if TYPE_CHECKING:
     from ..model.world import World
@@ -79,95 +78,6 @@ Hop = tuple[str, str]
 #: a ranked route's sort key: (prefix length, priority, -position), the winner last
 _RANK = itemgetter(0, 1, 2)
 NO_ROUTE: Hop = ("none", "")
-_SPACE = 1 << 32
-
-
-_SPANS: dict[str, tuple[int, int]] = {}
-
-
-def _span(cidr: str) -> tuple[int, int]:
-    """[start, end) of an IPv4 CIDR, parsed once per distinct string."""
-    found = _SPANS.get(cidr)
-    if found is None:
-        try:
-            addr, _, bits = cidr.partition("/")
-            a, b, c, d = (int(x) for x in addr.split("."))
-            plen = int(bits) if bits else 32
-            if not (0 <= plen <= 32 and all(0 <= x <= 255 for x in (a, b, c, d))):
-                raise ValueError(cidr)
-            size = 1 << (32 - plen)
-            start = ((a << 24) | (b << 16) | (c << 8) | d) & ~(size - 1) & 0xFFFFFFFF
-        except ValueError:
-            net = IPv4Network(cidr, strict=False)
-            start, size = int(net.network_address), net.num_addresses
-        found = _SPANS[cidr] = (start, start + size)
-    return found
-
-
-_SPANS6: dict[str, tuple[int, int]] = {}
-
-
-def _span6(cidr: str) -> tuple[int, int]:
-    """[start, end) of an IPv6 CIDR as plain 128-bit integers (before compression)."""
-    found = _SPANS6.get(cidr)
-    if found is None:
-        start, end, _ = network_span(cidr)
-        found = _SPANS6[cidr] = (start - V6_BASE, end - V6_BASE)
-    return found
-
-
-class Space:
-    """The address coordinates of one compilation: IPv4 addresses as they are (``family`` 4), or
-    IPv6 boundaries by rank (``family`` 6, see the module docstring)."""
-
-    __slots__ = ("_index", "family", "points")
-
-    def __init__(self, family: int = 4, points: list[int] | None = None) -> None:
-        self.family = family
-        #: IPv6: the sorted boundaries (plain 128-bit ints); coordinate k is points[k]
-        self.points = points or []
-        self._index = {p: k for k, p in enumerate(self.points)}
-
-    @property
-    def end(self) -> int:
-        """The end of the space while compiling (IPv6: plain 128-bit integers)."""
-        return _SPACE if self.family == 4 else 1 << 128
-
-    def span(self, cidr: str) -> tuple[int, int]:
-        """A CIDR of this space's family as [start, end) coordinates (compiling: plain integers)."""
-        return _span(cidr) if self.family == 4 else _span6(cidr)
-
-    @property
-    def index(self) -> dict[int, int]:
-        """IPv6: boundary (plain 128-bit int) → its rank."""
-        return self._index
-
-    def rank(self, value: int) -> int:
-        """IPv6: the coordinate of a plain 128-bit value (a boundary's rank, else the rank of the
-        boundary below it: the atom holding it)."""
-        k = self._index.get(value)
-        return k if k is not None else bisect_right(self.points, value) - 1
-
-    def point(self, ip: str) -> int:
-        """The coordinate of one address of this family."""
-        if self.family == 4:
-            return _span(ip)[0]
-        return self.rank(_span6(ip)[0])
-
-    def aset(self, aset: AddressSet) -> AddressSet:
-        """An AddressSet's addresses of this family, in this space's coordinates."""
-        if self.family == 4:
-            iv = aset.intervals
-            return aset if not iv or iv[-1][1] <= V6_BASE else aset.family(4)
-        out = []
-        for s, e in aset.family(6).intervals:
-            s, e = s - V6_BASE, e - V6_BASE
-            end = self._index.get(e)
-            out.append((self.rank(s), end if end is not None else self.rank(e - 1) + 1))
-        return AddressSet._of(out)  # coordinates, not addresses: the interval algebra still holds
-
-
-V4 = Space(4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +100,14 @@ class Runs:
         return zip(self.starts, ends, self.hops, strict=True)
 
 
-def paint(ranked: Iterable[tuple[int, int, Hop]], space_end: int = _SPACE) -> Runs:
+def paint(
+    ranked: Iterable[tuple[int, int, Hop]],
+    space_end: int = _SPACE,
+    prefixes: frozenset[tuple[int, int]] | None = None,
+) -> Runs:
     """Runs from ranges listed lowest priority first (a later range overrides an earlier one), over
-    [0, ``space_end``) (2**32; 2**128 for IPv6 before compression)."""
+    [0, ``space_end``) (2**32; 2**128 for IPv6 before compression). ``prefixes``: the ranges as
+    (start, end) pairs, when the caller has them (the cached spans: no new tuple per route)."""
     items = ranked if isinstance(ranked, list) else list(ranked)
     points = {0}
     for start, end, _ in items:
@@ -216,22 +131,27 @@ def paint(ranked: Iterable[tuple[int, int, Hop]], space_end: int = _SPACE) -> Ru
             starts.append(bounds[k])
             merged.append(h)
             last = h
-    return Runs(tuple(starts), tuple(merged), frozenset([(s, e) for s, e, _ in items]))
+    if prefixes is None:
+        prefixes = frozenset([(s, e) for s, e, _ in items])
+    return Runs(tuple(starts), tuple(merged), prefixes)
 
 
-def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
-    target = route.target  # type: ignore[attr-defined]
+def route_hop(route_table: RouteTable, route: Route, state: str, target: str | None = None) -> Hop:
+    """The hop of ``route`` in ``route_table`` in ``state`` (``target``: ``route.target``, when the
+    caller has it already)."""
+    if target is None:
+        target = route.target
     if state != "active":
         return ("blackhole", target)
-    if route.gateway_id == "local":  # type: ignore[attr-defined]
+    if route.gateway_id == "local":
         return ("local", route_table.vpc_id)
-    if route.vpc_peering_connection_id:  # type: ignore[attr-defined]
+    if route.vpc_peering_connection_id:
         return ("pcx", target)
-    if route.transit_gateway_id:  # type: ignore[attr-defined]
+    if route.transit_gateway_id:
         return ("tgw", target)
-    if route.network_interface_id or route.instance_id:  # type: ignore[attr-defined]
+    if route.network_interface_id or route.instance_id:
         return ("mbox", target)
-    if route.vpc_endpoint_id:  # type: ignore[attr-defined]
+    if route.vpc_endpoint_id:
         return ("mbox", target)  # a Gateway Load Balancer endpoint
     return ("other", target)
 
@@ -253,9 +173,9 @@ def compile_route_table(
     if route_table.propagating_vgws:
         routes = (*routes, *propagated_routes(world, route_table))
     v6 = space.family == 6
-    span = space.span
+    span = _span6 if v6 else _span  # = space.span, one call less per route
     vpc_id = route_table.vpc_id
-    ranked: list[tuple[int, int, int, int, int, Hop]] = []
+    ranked: list[tuple[int, int, int, tuple[int, int], Hop]] = []
     for position, route in enumerate(routes):
         # a route of the other family decides nothing here: skipped before its state is looked up
         if route.destination_cidr_block:
@@ -290,11 +210,12 @@ def compile_route_table(
             )
         hop = route_hop(route_table, route, state)
         for c in cidrs:
-            start, end = span(c)
+            sp = span(c)
             # the span's bit length ranks prefix lengths in either family (longer prefix, smaller span)
-            ranked.append((33 - (end - start).bit_length(), priority, -position, start, end, hop))
+            ranked.append((33 - (sp[1] - sp[0]).bit_length(), priority, -position, sp, hop))
     ranked.sort(key=_RANK)  # ascending: the winner comes last
-    return paint([(start, end, hop) for _, _, _, start, end, hop in ranked], space.end)
+    items = [(sp[0], sp[1], hop) for _, _, _, sp, hop in ranked]
+    return paint(items, space.end, frozenset([e[3] for e in ranked]))
 
 
 def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable, space: Space = V4) -> Runs:
@@ -516,48 +437,20 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
         return _compile_world(world, tables, family)
 
 
-_GC_LOCK = threading.Lock()
-_gc_depth = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block (nested and concurrent blocks: the
-    first to enter pauses it, the last to leave restores the state the first found)."""
-    global _gc_depth, _gc_was_enabled
-    with _GC_LOCK:
-        if _gc_depth == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_depth -= 1
-            if _gc_depth == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 def _compile_world(world: World, tables: bool, family: int) -> Compiled:
     v6 = family == 6
     space = Space(6) if v6 else V4
-    span = space.span
+    span = _span6 if v6 else _span  # = space.span, one call less per CIDR
     subnet_rt = subnet_route_tables(world)
     subnet_acl = subnet_acls(world)
-    subnets = {
-        s.id: SubnetInfo(
-            s.id,
-            s.vpc_id,
-            s.availability_zone,
-            *span((s.ipv6_cidr_block if v6 else s.cidr_block) or ""),
-            subnet_rt[s.id],
-            subnet_acl[s.id],
-        )
-        for s in world.all(Subnet)
-        if (s.ipv6_cidr_block if v6 else s.cidr_block)  # IPv6-only subnets are absent from the IPv4 matrix
-    }
+    subnets: dict[str, SubnetInfo] = {}
+    for s in world.all(Subnet):
+        block = s.ipv6_cidr_block if v6 else s.cidr_block
+        if block:  # IPv6-only subnets are absent from the IPv4 matrix
+            lo, hi = span(block)
+            subnets[s.id] = SubnetInfo(
+                s.id, s.vpc_id, s.availability_zone, lo, hi, subnet_rt[s.id], subnet_acl[s.id]
+            )
     vpc_spans = {
         v.id: tuple(span(c) for c in (v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)
     }
