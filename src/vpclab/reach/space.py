@@ -20,9 +20,9 @@ def _span(cidr: str) -> tuple[int, int]:
     if found is None:
         try:
             addr, _, bits = cidr.partition("/")
-            a, b, c, d = (int(x) for x in addr.split("."))
+            a, b, c, d = map(int, addr.split("."))
             plen = int(bits) if bits else 32
-            if not (0 <= plen <= 32 and all(0 <= x <= 255 for x in (a, b, c, d))):
+            if not (0 <= plen <= 32 and 0 <= a <= 255 and 0 <= b <= 255 and 0 <= c <= 255 and 0 <= d <= 255):
                 raise ValueError(cidr)
             size = 1 << (32 - plen)
             start = ((a << 24) | (b << 16) | (c << 8) | d) & ~(size - 1) & 0xFFFFFFFF
