@@ -46,7 +46,6 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..core.addresses import AddressSet
-from ..core.gc_pause import collector_paused
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
@@ -425,19 +424,9 @@ def middleboxes(world: World) -> dict[str, tuple[str, str]]:
 
 def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Compiled:
     """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table, for
-    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part.
-
-    The cyclic garbage collector is paused meanwhile (:func:`collector_paused`): the compile only
-    allocates (tuples, runs, infos) and makes no reference cycles, but on a large World each of
-    the collections its allocations trigger walks every object of the World — half of a first
-    AWS-MAX compile's time (docs/benchmarks.md)."""
+    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part."""
     if family not in (4, 6):
         raise ValueError(f"family must be 4 or 6, not {family!r}")
-    with collector_paused():
-        return _compile_world(world, tables, family)
-
-
-def _compile_world(world: World, tables: bool, family: int) -> Compiled:
     v6 = family == 6
     space = Space(6) if v6 else V4
     span = _span6 if v6 else _span  # = space.span, one call less per CIDR
