@@ -38,13 +38,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, ip_network
+from ipaddress import ip_network
+from operator import itemgetter
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..core.addresses import V6_BASE, AddressSet, network_span
+from ..core.addresses import AddressSet
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
@@ -67,101 +68,15 @@ from ..model.transit_gateway import (
 )
 from ..model.vpc import Vpc
 from ..model.vpn import propagated_routes
+from .space import _SPACE, V4, Space, _span, _span6
 
 if TYPE_CHECKING:
     from ..model.world import World
 
 Hop = tuple[str, str]
+#: a ranked route's sort key: (prefix length, priority, -position), the winner last
+_RANK = itemgetter(0, 1, 2)
 NO_ROUTE: Hop = ("none", "")
-_SPACE = 1 << 32
-
-
-_SPANS: dict[str, tuple[int, int]] = {}
-
-
-def _span(cidr: str) -> tuple[int, int]:
-    """[start, end) of an IPv4 CIDR, parsed once per distinct string."""
-    found = _SPANS.get(cidr)
-    if found is None:
-        try:
-            addr, _, bits = cidr.partition("/")
-            a, b, c, d = (int(x) for x in addr.split("."))
-            plen = int(bits) if bits else 32
-            if not (0 <= plen <= 32 and all(0 <= x <= 255 for x in (a, b, c, d))):
-                raise ValueError(cidr)
-            size = 1 << (32 - plen)
-            start = ((a << 24) | (b << 16) | (c << 8) | d) & ~(size - 1) & 0xFFFFFFFF
-        except ValueError:
-            net = IPv4Network(cidr, strict=False)
-            start, size = int(net.network_address), net.num_addresses
-        found = _SPANS[cidr] = (start, start + size)
-    return found
-
-
-_SPANS6: dict[str, tuple[int, int]] = {}
-
-
-def _span6(cidr: str) -> tuple[int, int]:
-    """[start, end) of an IPv6 CIDR as plain 128-bit integers (before compression)."""
-    found = _SPANS6.get(cidr)
-    if found is None:
-        start, end, _ = network_span(cidr)
-        found = _SPANS6[cidr] = (start - V6_BASE, end - V6_BASE)
-    return found
-
-
-class Space:
-    """The address coordinates of one compilation: IPv4 addresses as they are (``family`` 4), or
-    IPv6 boundaries by rank (``family`` 6, see the module docstring)."""
-
-    __slots__ = ("_index", "family", "points")
-
-    def __init__(self, family: int = 4, points: list[int] | None = None) -> None:
-        self.family = family
-        #: IPv6: the sorted boundaries (plain 128-bit ints); coordinate k is points[k]
-        self.points = points or []
-        self._index = {p: k for k, p in enumerate(self.points)}
-
-    @property
-    def end(self) -> int:
-        """The end of the space while compiling (IPv6: plain 128-bit integers)."""
-        return _SPACE if self.family == 4 else 1 << 128
-
-    def span(self, cidr: str) -> tuple[int, int]:
-        """A CIDR of this space's family as [start, end) coordinates (compiling: plain integers)."""
-        return _span(cidr) if self.family == 4 else _span6(cidr)
-
-    @property
-    def index(self) -> dict[int, int]:
-        """IPv6: boundary (plain 128-bit int) → its rank."""
-        return self._index
-
-    def rank(self, value: int) -> int:
-        """IPv6: the coordinate of a plain 128-bit value (a boundary's rank, else the rank of the
-        boundary below it: the atom holding it)."""
-        k = self._index.get(value)
-        return k if k is not None else bisect_right(self.points, value) - 1
-
-    def point(self, ip: str) -> int:
-        """The coordinate of one address of this family."""
-        if self.family == 4:
-            return _span(ip)[0]
-        return self.rank(_span6(ip)[0])
-
-    def aset(self, aset: AddressSet) -> AddressSet:
-        """An AddressSet's addresses of this family, in this space's coordinates."""
-        if self.family == 4:
-            iv = aset.intervals
-            return aset if not iv or iv[-1][1] <= V6_BASE else aset.family(4)
-        out = []
-        for s, e in aset.family(6).intervals:
-            s, e = s - V6_BASE, e - V6_BASE
-            end = self._index.get(e)
-            out.append((self.rank(s), end if end is not None else self.rank(e - 1) + 1))
-        return AddressSet._of(out)  # coordinates, not addresses: the interval algebra still holds
-
-
-V4 = Space(4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,38 +99,58 @@ class Runs:
         return zip(self.starts, ends, self.hops, strict=True)
 
 
-def paint(ranked: Iterable[tuple[int, int, Hop]], space_end: int = _SPACE) -> Runs:
+def paint(
+    ranked: Iterable[tuple[int, int, Hop]],
+    space_end: int = _SPACE,
+    prefixes: frozenset[tuple[int, int]] | None = None,
+) -> Runs:
     """Runs from ranges listed lowest priority first (a later range overrides an earlier one), over
-    [0, ``space_end``) (2**32; 2**128 for IPv6 before compression)."""
-    items = list(ranked)
-    bounds = sorted({0, *(s for s, _, _ in items), *(e for _, e, _ in items if e < space_end)})
-    hops: list[Hop] = [NO_ROUTE] * len(bounds)
+    [0, ``space_end``) (2**32; 2**128 for IPv6 before compression). ``prefixes``: the ranges as
+    (start, end) pairs, when the caller has them (the cached spans: no new tuple per route)."""
+    items = ranked if isinstance(ranked, list) else list(ranked)
+    points = {0}
+    for start, end, _ in items:
+        points.add(start)
+        points.add(end)
+    points.discard(space_end)
+    bounds = sorted(points)
+    rank = {b: k for k, b in enumerate(bounds)}
+    n = len(bounds)
+    hops: list[Hop] = [NO_ROUTE] * n
     for start, end, hop in items:
-        i = bisect_right(bounds, start) - 1
-        j = bisect_right(bounds, end - 1)
+        i = rank[start]
+        j = rank[end] if end != space_end else n
         hops[i:j] = [hop] * (j - i)
-    starts: list[int] = []
-    merged: list[Hop] = []
-    for b, h in zip(bounds, hops, strict=True):
-        if not merged or merged[-1] != h:
-            starts.append(b)
+    starts: list[int] = [0]
+    merged: list[Hop] = [hops[0]]
+    last = hops[0]
+    for k in range(1, n):
+        h = hops[k]
+        if h != last:
+            starts.append(bounds[k])
             merged.append(h)
-    return Runs(tuple(starts), tuple(merged), frozenset((s, e) for s, e, _ in items))
+            last = h
+    if prefixes is None:
+        prefixes = frozenset([(s, e) for s, e, _ in items])
+    return Runs(tuple(starts), tuple(merged), prefixes)
 
 
-def route_hop(route_table: RouteTable, route: object, state: str) -> Hop:
-    target = route.target  # type: ignore[attr-defined]
+def route_hop(route_table: RouteTable, route: Route, state: str, target: str | None = None) -> Hop:
+    """The hop of ``route`` in ``route_table`` in ``state`` (``target``: ``route.target``, when the
+    caller has it already)."""
+    if target is None:
+        target = route.target
     if state != "active":
         return ("blackhole", target)
-    if route.gateway_id == "local":  # type: ignore[attr-defined]
+    if route.gateway_id == "local":
         return ("local", route_table.vpc_id)
-    if route.vpc_peering_connection_id:  # type: ignore[attr-defined]
+    if route.vpc_peering_connection_id:
         return ("pcx", target)
-    if route.transit_gateway_id:  # type: ignore[attr-defined]
+    if route.transit_gateway_id:
         return ("tgw", target)
-    if route.network_interface_id or route.instance_id:  # type: ignore[attr-defined]
+    if route.network_interface_id or route.instance_id:
         return ("mbox", target)
-    if route.vpc_endpoint_id:  # type: ignore[attr-defined]
+    if route.vpc_endpoint_id:
         return ("mbox", target)  # a Gateway Load Balancer endpoint
     return ("other", target)
 
@@ -233,25 +168,15 @@ def compile_route_table(
     route's state comes from ``model.route_table.route_state``, remembered per (VPC, target) in
     ``states`` across the tables of one compilation.
     """
-    routes: list[Route] = list(route_table.routes)
+    routes: Iterable[Route] = route_table.routes
     if route_table.propagating_vgws:
-        routes.extend(propagated_routes(world, route_table))
-    ranked: list[tuple[int, int, int, int, int, Hop]] = []
+        routes = (*routes, *propagated_routes(world, route_table))
+    v6 = space.family == 6
+    span = _span6 if v6 else _span  # = space.span, one call less per route
+    vpc_id = route_table.vpc_id
+    ranked: list[tuple[int, int, int, tuple[int, int], Hop]] = []
     for position, route in enumerate(routes):
-        key = (route_table.vpc_id, route.target)
-        state = states.get(key) if states is not None else None
-        if state is None:
-            state = route_state(world, route_table, route)
-            if states is not None:
-                states[key] = state
-        if route.origin == ORIGIN_PROPAGATED:
-            priority = PRIORITY_PROPAGATED
-        elif route.destination_prefix_list_id:
-            priority = PRIORITY_PREFIX_LIST
-        else:
-            priority = PRIORITY_STATIC
-        hop = route_hop(route_table, route, state)
-        v6 = space.family == 6
+        # a route of the other family decides nothing here: skipped before its state is looked up
         if route.destination_cidr_block:
             if v6:
                 continue
@@ -266,16 +191,30 @@ def compile_route_table(
                 for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "")
                 if (":" in c) == v6
             )
+            if not cidrs:
+                continue
+        if route.origin == ORIGIN_PROPAGATED:
+            priority = PRIORITY_PROPAGATED
+        elif route.destination_prefix_list_id:
+            priority = PRIORITY_PREFIX_LIST
+        else:
+            priority = PRIORITY_STATIC
+        if states is None:
+            state = route_state(world, route_table, route)
+        else:
+            key = (vpc_id, route.target)
+            known = states.get(key)
+            state = (
+                known if known is not None else states.setdefault(key, route_state(world, route_table, route))
+            )
+        hop = route_hop(route_table, route, state)
         for c in cidrs:
-            start, end = space.span(c)
+            sp = span(c)
             # the span's bit length ranks prefix lengths in either family (longer prefix, smaller span)
-            ranked.append((_prefixlen(start, end), priority, -position, start, end, hop))
-    ranked.sort(key=lambda e: e[:3])  # ascending: the winner comes last
-    return paint(((start, end, hop) for _, _, _, start, end, hop in ranked), space.end)
-
-
-def _prefixlen(start: int, end: int) -> int:
-    return 33 - (end - start).bit_length()
+            ranked.append((33 - (sp[1] - sp[0]).bit_length(), priority, -position, sp, hop))
+    ranked.sort(key=_RANK)  # ascending: the winner comes last
+    items = [(sp[0], sp[1], hop) for _, _, _, sp, hop in ranked]
+    return paint(items, space.end, frozenset([e[3] for e in ranked]))
 
 
 def compile_tgw_route_table(world: World, route_table: TransitGatewayRouteTable, space: Space = V4) -> Runs:
@@ -490,21 +429,17 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
         raise ValueError(f"family must be 4 or 6, not {family!r}")
     v6 = family == 6
     space = Space(6) if v6 else V4
-    span = space.span
+    span = _span6 if v6 else _span  # = space.span, one call less per CIDR
     subnet_rt = subnet_route_tables(world)
     subnet_acl = subnet_acls(world)
-    subnets = {
-        s.id: SubnetInfo(
-            s.id,
-            s.vpc_id,
-            s.availability_zone,
-            *span((s.ipv6_cidr_block if v6 else s.cidr_block) or ""),
-            subnet_rt[s.id],
-            subnet_acl[s.id],
-        )
-        for s in world.all(Subnet)
-        if (s.ipv6_cidr_block if v6 else s.cidr_block)  # IPv6-only subnets are absent from the IPv4 matrix
-    }
+    subnets: dict[str, SubnetInfo] = {}
+    for s in world.all(Subnet):
+        block = s.ipv6_cidr_block if v6 else s.cidr_block
+        if block:  # IPv6-only subnets are absent from the IPv4 matrix
+            lo, hi = span(block)
+            subnets[s.id] = SubnetInfo(
+                s.id, s.vpc_id, s.availability_zone, lo, hi, subnet_rt[s.id], subnet_acl[s.id]
+            )
     vpc_spans = {
         v.id: tuple(span(c) for c in (v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)
     }
@@ -525,34 +460,42 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
     c.middleboxes = middleboxes(world)
     for spans in vpc_spans.values():
         c.routing_prefixes.update(spans)
+    # NACL and security group CIDRs: each distinct text once (AWS-MAX: ~225,000 rules, few texts)
+    blocks: set[str | None] = set()
     for acl in acls.values():
-        for e in acl.entries:
-            block = e.ipv6_cidr_block if v6 else e.cidr_block
-            if block:
-                c.routing_prefixes.add(span(block))
+        blocks.update(e.ipv6_cidr_block if v6 else e.cidr_block for e in acl.entries)
+    lists: set[str] = set()
     for sg in world.all(SecurityGroup):
         for r in sg.all_rules:
             block = r.cidr_ipv6 if v6 else r.cidr_ipv4
             if block:
-                c.routing_prefixes.add(span(block))
+                blocks.add(block)
             elif v6 and r.prefix_list_id:  # a referenced list's IPv6 entries are boundaries too
-                c.routing_prefixes.update(
-                    span(x) for x in prefix_list_cidrs(world, r.prefix_list_id) if ":" in x
-                )
+                lists.add(r.prefix_list_id)
+    for pl in lists:
+        blocks.update(x for x in prefix_list_cidrs(world, pl) if ":" in x)
+    c.routing_prefixes.update(span(b) for b in blocks if b)
     c.space = space
     if tables:
-        states: dict[tuple[str, str], str] = {}
-        for rt in world.all(RouteTable):
-            runs = c.route_tables[rt.id] = compile_route_table(world, rt, states, space)
-            c.routing_prefixes.update(runs.prefixes)
-        for trt in world.all(TransitGatewayRouteTable):
-            runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt, space)
-            c.routing_prefixes.update(runs.prefixes)
+        _compile_tables(world, c, space)
     c.prefixes = set(c.routing_prefixes)
     c.prefixes.update((s.lo, s.hi) for s in subnets.values())
     if v6:
         _compress(c)
     return c
+
+
+def _compile_tables(world: World, c: Compiled, space: Space) -> None:
+    """Every route table and TGW route table of ``world`` into ``c`` (their prefixes join the
+    routing prefixes)."""
+    states: dict[tuple[str, str], str] = {}
+    prefixes = c.routing_prefixes
+    for rt in world.all(RouteTable):
+        runs = c.route_tables[rt.id] = compile_route_table(world, rt, states, space)
+        prefixes.update(runs.prefixes)
+    for trt in world.all(TransitGatewayRouteTable):
+        runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt, space)
+        prefixes.update(runs.prefixes)
 
 
 def _compress(c: Compiled) -> None:
