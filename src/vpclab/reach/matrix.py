@@ -51,11 +51,10 @@ from .compiled import (
 from .exact_pairs import Walker, correct_subnets, irregular
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import (
-    STRICT,
     _cat_cells,
     _verdicts,
     relaxed_pairs,
-    transpose,
+    transpose_into,
 )
 from .progress import Progress, report
 from .result import family_protocol, reply_port
@@ -303,6 +302,8 @@ class _Classes:
         self._masks = np.stack(masks)
         self.PC = np.empty((n1, n2), dtype=np.uint8)
         self.QC = np.empty((n1, n2), dtype=np.uint8)
+        self.P = np.empty((n1, n2), dtype=bool)
+        self.QT = np.empty((n2, n1), dtype=bool)
         block = max(1, CHUNK // 4)
         cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -326,16 +327,22 @@ class _Classes:
             base_q = xin_q & self._masks[kr[sl]]
             x_p, y_q = arr[:, 3] != 0, arr[:, 4] != 0
             y_p, x_q = self._masks[ir[sl]], self._masks[ip[sl]]
-            # rows no transit gateway delivers through: the four verdicts agree (0 or 15)
-            self.PC[sl] = (base_p & x_p & y_p).view(np.uint8) * np.uint8(15)
-            self.QC[sl] = (base_q & x_q & y_q).view(np.uint8) * np.uint8(15)
+            # the strict bits (P, and Qᵀ transposed while the block is in cache)
+            strict_p = base_p & x_p & y_p
+            strict_q = base_q & x_q & y_q
+            self.P[sl] = strict_p
+            transpose_into(self.QT[:, sl], strict_q)
             tr = np.flatnonzero(t.any(axis=1))
+            if len(tr) < len(keys):  # rows no transit gateway delivers through: the verdicts agree (0 or 15)
+                self.PC[sl] = strict_p.view(np.uint8) * np.uint8(15)
+                self.QC[sl] = strict_q.view(np.uint8) * np.uint8(15)
             if not len(tr):
                 continue
-            vt = t[tr]
+            pick: slice | np.ndarray = slice(None) if len(tr) == len(keys) else tr  # a view when all
+            vt = t[pick]
             for own, cells, v in (
-                (self.PC, cells_p, _verdicts(base_p[tr], x_p[tr], y_p[tr], vt)),
-                (self.QC, cells_q, _verdicts(base_q[tr], x_q[tr], y_q[tr], vt)),
+                (self.PC, cells_p, _verdicts(base_p[pick], x_p[pick], y_p[pick], vt)),
+                (self.QC, cells_q, _verdicts(base_q[pick], x_q[pick], y_q[pick], vt)),
             ):
                 own[r0 + tr] = v
                 # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
@@ -343,8 +350,6 @@ class _Classes:
                 r, j = np.divmod(flat, n2)
                 cells.append((r0 + tr[r], j, v.ravel()[flat]))
         self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
-        self.P = (self.PC & STRICT).view(bool)
-        self.QT = transpose((self.QC & STRICT).view(bool))
 
     def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
         found = self._run_bounds.get(runs_key)
