@@ -42,6 +42,7 @@ from ..core.protocols import protocol_of
 from .arrival import MAX_HOPS, MAX_TGW_HOPS
 from .compiled import (
     Compiled,
+    Runs,
     SubnetInfo,
     acl_allowed,
     atom_of,
@@ -68,6 +69,10 @@ if TYPE_CHECKING:
 EPHEMERAL_PORT = 49152
 #: matrix rows computed at a time (bounds the temporary memory)
 CHUNK = 2048
+#: ``_Classes._arrival``'s answer for atoms no route delivers (rows 0-4, one column to broadcast),
+#: and its rows 1-4 where the VPC itself or a peering delivers
+_NONE = np.array([[-1], [-1], [-1], [1], [1]], dtype=np.int32)
+_REST = _NONE[1:]
 
 
 def return_port(protocol: str, port: int | None) -> int | None:
@@ -274,6 +279,7 @@ class _Classes:
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._arrivals: dict[tuple[str, str, str, bool, int], np.ndarray] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
+        self._gateway_rows: dict[tuple[str, str, str], np.ndarray] = {}
         proto, port, rport = self.protocol, self.port, self.rport
         # every distinct NACL answer as one mask row over the atoms; the last row allows all
         kinds: dict[int, int] = {}
@@ -311,8 +317,7 @@ class _Classes:
         for r0 in range(0, n1, block):
             keys = rows[r0 : r0 + block]
             arr = buf[: len(keys)]
-            for i, k in enumerate(keys):
-                self._arrival(k[0], k[1], k[2], False, 0, out=arr[i])  # type: ignore[arg-type]
+            self._arrivals_into(keys, arr)
             fwd = arr[:, 0] == self.k2_vpc
             xin_p, xin_q = fwd, fwd.copy()
             for i, k in enumerate(keys):
@@ -359,6 +364,80 @@ class _Classes:
             found = self._run_bounds[runs_key] = (lo, [*lo[1:], len(self.k2_addr)])
         return found
 
+    def _arrivals_into(self, keys: list[tuple[object, ...]], arr: np.ndarray) -> None:
+        """``_arrival`` of a row block's contexts (as sources: not entering, depth 0) into ``arr``,
+        their route tables' run bounds found with one ``searchsorted`` (the tables are distinct per
+        context: nothing to remember). A table whose transit gateway runs all go to one gateway
+        (and no middlebox) starts from that gateway's row and paints only its other runs."""
+        tables = [self.c.route_tables.get(str(k[0])) for k in keys]
+        starts = [x for runs in tables if runs is not None for x in runs.starts]
+        lo_all = np.searchsorted(self.k2_addr, np.array(starts, dtype=np.uint64), side="left").tolist()
+        end = len(self.k2_addr)
+        rest = _REST  # rows 1-4 where no transit gateway carries the packet
+        p = 0
+        for i, (k, runs) in enumerate(zip(keys, tables, strict=True)):
+            out = arr[i]
+            if runs is None:
+                out[:] = _NONE
+                continue
+            q = p + len(runs.starts)
+            lo, hi = lo_all[p:q], [*lo_all[p + 1 : q], end]
+            p = q
+            vpc_id, az = str(k[1]), str(k[2])
+            src = self._one_gateway(runs, vpc_id, az)
+            if src is None:
+                out[:] = _NONE
+                self._paint(out, runs, lo, hi, vpc_id, az, False, 0)
+                continue
+            out[:] = src[0]
+            out[1] = src[1]
+            for r, (kind, target) in enumerate(runs.hops):
+                a, b = lo[r], hi[r]
+                if a == b or kind == "tgw":
+                    continue
+                if kind == "local":
+                    out[0, a:b] = self.vpc_index[vpc_id]
+                    out[1:, a:b] = rest
+                elif kind == "pcx":  # as ``_paint``
+                    sides = self.c.peerings.get(target)
+                    peer = (
+                        -1
+                        if sides is None
+                        else self.vpc_index.get(sides[1] if sides[0] == vpc_id else sides[0], -1)
+                    )
+                    out[0, a:b] = peer
+                    out[1:, a:b] = rest
+                else:
+                    out[:, a:b] = _NONE
+
+    def _one_gateway(self, runs: Runs, vpc_id: str, az: str) -> tuple[np.ndarray, int] | None:
+        """When every transit gateway run of the table goes to one gateway the VPC's attachment
+        lets the packet into (``_paint``'s conditions) and no run goes to a middlebox: the answer
+        over all atoms as if every run went there (row 1: -1) and the attachment subnet it leaves
+        through; else None."""
+        targets: set[str] = set()
+        for kind, target in runs.hops:
+            if kind == "tgw":
+                targets.add(target)
+            elif kind == "mbox":
+                return None
+        if len(targets) != 1:
+            return None
+        target = targets.pop()
+        att = self.c.vpc_attachments.get((target, vpc_id))
+        if att is None or az not in att.az_route_tables or target not in att.associations:
+            return None
+        rtb = att.associations[target]
+        key = (rtb, target, az)
+        row = self._gateway_rows.get(key)
+        if row is None:
+            trow = self._tgw_row(rtb, target, az, 0)
+            row = self._gateway_rows[key] = np.empty((5, len(self.k2_addr)), dtype=np.int32)
+            row[0] = trow[0]
+            row[1] = -1
+            row[2:] = trow[1:]
+        return row, self.sub_index.get(att.az_subnets.get(az, ""), -1)
+
     def _arrival(
         self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, out: np.ndarray | None = None
     ) -> np.ndarray:
@@ -383,6 +462,22 @@ class _Classes:
         if runs is None or depth >= MAX_HOPS:
             return out
         lo, hi = self._bounds(rt_id, runs)
+        self._paint(out, runs, lo, hi, vpc_id, az, entering, depth)
+        return out
+
+    def _paint(
+        self,
+        out: np.ndarray,
+        runs: Runs,
+        lo: list[int],
+        hi: list[int],
+        vpc_id: str,
+        az: str,
+        entering: bool,
+        depth: int,
+    ) -> None:
+        """``_arrival``'s answer over the defaults in ``out``, run by run of the route table (run k
+        covers k2 positions ``lo[k]:hi[k]``)."""
         me = self.vpc_index[vpc_id]
         for k, (kind, target) in enumerate(runs.hops):
             a, b = lo[k], hi[k]
@@ -408,7 +503,6 @@ class _Classes:
                     out[0, a:b] = trow[0, a:b]
                     out[2:, a:b] = trow[1:, a:b]
                     out[1, a:b] = self.sub_index.get(att.az_subnets.get(az, ""), -1)
-        return out
 
     def _tgw_row(self, rtb: str, tgw_id: str, az: str, depth: int) -> np.ndarray:
         """For each k2 position, the VPC a packet entering TGW route table ``rtb`` from AZ ``az``
