@@ -258,8 +258,11 @@ class _Classes(ArrivalVectors):
         return self.k1.setdefault(key, len(self.k1))
 
     def column(self, s: SubnetInfo, address: int) -> int:
-        r = int(atom_of(self.ratoms, address))
-        return self.k2.setdefault((r, self.vpc_index[s.vpc_id]), len(self.k2))
+        return self.atom_column(int(atom_of(self.ratoms, address)), s.vpc_id)
+
+    def atom_column(self, r: int, vpc_id: str) -> int:
+        """The column (k2) of routing atom ``r`` in ``vpc_id``."""
+        return self.k2.setdefault((r, self.vpc_index[vpc_id]), len(self.k2))
 
     def build(self) -> None:
         """PC/QC (contexts × atoms, four verdict bits), P and QT (strict); k2 re-sorted by address."""
@@ -413,7 +416,7 @@ def subnet_matrix(
             piece_subnet.append(i)
             piece_addr.append(address)
             piece_k1.append(cl.context(s, address))
-            piece_k2.append(cl.column(s, address))
+            piece_k2.append(cl.atom_column(r, s.vpc_id))  # the piece's address lies in atom r
     cl.build()
     pk1 = np.array(piece_k1, dtype=np.int64)
     pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
