@@ -1,10 +1,15 @@
 """Where a packet from a subnet context to an address arrives, over compiled route tables
-(``reach.compiled``): VPC route tables, middleboxes, transit gateways and their peerings.
+(``reach.compiled``): VPC route tables, middleboxes, transit gateways and their peerings —
+``arrive`` for one address, ``ArrivalVectors`` for every destination atom of the matrix at once.
 """
 
 from __future__ import annotations
 
-from .compiled import NO_ROUTE, Compiled
+from bisect import bisect_left, bisect_right
+
+import numpy as np
+
+from .compiled import NO_ROUTE, Compiled, Runs
 
 #: how many transit gateways a packet may cross (TGW peering chains)
 MAX_TGW_HOPS = 4
@@ -121,3 +126,246 @@ def _through_tgw(
             continue
         return None  # VPN, Direct Connect, Connect: the packet leaves AWS
     return None
+
+
+#: ``ArrivalVectors._arrival``'s answer for atoms no route delivers (rows 0-4, one column to broadcast),
+#: and its rows 1-4 where the VPC itself or a peering delivers
+_NONE = np.array([[-1], [-1], [-1], [1], [1]], dtype=np.int32)
+_REST = _NONE[1:]
+
+
+class ArrivalVectors:
+    """``arrive`` for every destination atom at once: the matrix classes' (``matrix._Classes``)
+    per-context arrival vectors over the k2 positions (``k2_addr``), with the transit gateway rows
+    they read. The attributes are set by ``_Classes`` (its ``__init__`` and ``build``)."""
+
+    c: Compiled
+    k2_addr: np.ndarray
+    vpc_index: dict[str, int]
+    sub_index: dict[str, int]
+    _masks: np.ndarray
+    _out_p: np.ndarray
+    _out_r: np.ndarray
+    _tgw_rows: dict[tuple[str, str, int], np.ndarray]
+    _run_bounds: dict[str, tuple[list[int], list[int]]]
+    _arrivals: dict[tuple[str, str, str, bool, int], np.ndarray]
+    _simple: dict[tuple[str, int, int], bool | None]
+    _gateway_rows: dict[tuple[str, str, str], np.ndarray]
+
+    def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
+        found = self._run_bounds.get(runs_key)
+        if found is None:
+            starts = runs.array()  # type: ignore[attr-defined]
+            lo = np.searchsorted(self.k2_addr, starts, side="left").tolist()
+            found = self._run_bounds[runs_key] = (lo, [*lo[1:], len(self.k2_addr)])
+        return found
+
+    def _arrivals_into(self, keys: list[tuple[object, ...]], arr: np.ndarray) -> None:
+        """``_arrival`` of a row block's contexts (as sources: not entering, depth 0) into ``arr``,
+        their route tables' run bounds found with one ``searchsorted`` (the tables are distinct per
+        context: nothing to remember). A table whose transit gateway runs all go to one gateway
+        (and no middlebox) starts from that gateway's row and paints only its other runs."""
+        tables = [self.c.route_tables.get(str(k[0])) for k in keys]
+        starts = [x for runs in tables if runs is not None for x in runs.starts]
+        lo_all = np.searchsorted(self.k2_addr, np.array(starts, dtype=np.uint64), side="left").tolist()
+        end = len(self.k2_addr)
+        rest = _REST  # rows 1-4 where no transit gateway carries the packet
+        p = 0
+        for i, (k, runs) in enumerate(zip(keys, tables, strict=True)):
+            out = arr[i]
+            if runs is None:
+                out[:] = _NONE
+                continue
+            q = p + len(runs.starts)
+            lo, hi = lo_all[p:q], [*lo_all[p + 1 : q], end]
+            p = q
+            vpc_id, az = str(k[1]), str(k[2])
+            src = self._one_gateway(runs, vpc_id, az)
+            if src is None:
+                out[:] = _NONE
+                self._paint(out, runs, lo, hi, vpc_id, az, False, 0)
+                continue
+            out[:] = src[0]
+            out[1] = src[1]
+            for r, (kind, target) in enumerate(runs.hops):
+                a, b = lo[r], hi[r]
+                if a == b or kind == "tgw":
+                    continue
+                if kind == "local":
+                    out[0, a:b] = self.vpc_index[vpc_id]
+                    out[1:, a:b] = rest
+                elif kind == "pcx":  # as ``_paint``
+                    sides = self.c.peerings.get(target)
+                    peer = (
+                        -1
+                        if sides is None
+                        else self.vpc_index.get(sides[1] if sides[0] == vpc_id else sides[0], -1)
+                    )
+                    out[0, a:b] = peer
+                    out[1:, a:b] = rest
+                else:
+                    out[:, a:b] = _NONE
+
+    def _one_gateway(self, runs: Runs, vpc_id: str, az: str) -> tuple[np.ndarray, int] | None:
+        """When every transit gateway run of the table goes to one gateway the VPC's attachment
+        lets the packet into (``_paint``'s conditions) and no run goes to a middlebox: the answer
+        over all atoms as if every run went there (row 1: -1) and the attachment subnet it leaves
+        through; else None."""
+        targets: set[str] = set()
+        for kind, target in runs.hops:
+            if kind == "tgw":
+                targets.add(target)
+            elif kind == "mbox":
+                return None
+        if len(targets) != 1:
+            return None
+        target = targets.pop()
+        att = self.c.vpc_attachments.get((target, vpc_id))
+        if att is None or az not in att.az_route_tables or target not in att.associations:
+            return None
+        rtb = att.associations[target]
+        key = (rtb, target, az)
+        row = self._gateway_rows.get(key)
+        if row is None:
+            trow = self._tgw_row(rtb, target, az, 0)
+            row = self._gateway_rows[key] = np.empty((5, len(self.k2_addr)), dtype=np.int32)
+            row[0] = trow[0]
+            row[1] = -1
+            row[2:] = trow[1:]
+        return row, self.sub_index.get(att.az_subnets.get(az, ""), -1)
+
+    def _arrival(
+        self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """For each k2 position: row 0, the index of the VPC a packet from this route table context
+        is delivered into (-1: dropped or gone) — ``arrival.arrive`` for every atom at once; row
+        1, the attachment subnet (index) it leaves through towards the first transit gateway;
+        row 2, the one the last transit gateway delivers it through (-1: none); rows 3 and 4,
+        whether that subnet's outbound rules let the request (3) and the reply (4) out to the atom
+        (1 when there is none). ``entering``: the packet was just delivered by a transit gateway
+        (only local delivery or a middlebox). With ``out`` (a context's row block), the answer is
+        written there and not remembered."""
+        key = (rt_id, vpc_id, az, entering, depth)
+        if out is None:
+            found = self._arrivals.get(key)
+            if found is not None:
+                return found
+            out = np.empty((5, len(self.k2_addr)), dtype=np.int32)
+            self._arrivals[key] = out  # before recursing: a routing loop reads -1 (dropped)
+        out[:3] = -1
+        out[3:] = 1
+        runs = self.c.route_tables.get(rt_id)
+        if runs is None or depth >= MAX_HOPS:
+            return out
+        lo, hi = self._bounds(rt_id, runs)
+        self._paint(out, runs, lo, hi, vpc_id, az, entering, depth)
+        return out
+
+    def _paint(
+        self,
+        out: np.ndarray,
+        runs: Runs,
+        lo: list[int],
+        hi: list[int],
+        vpc_id: str,
+        az: str,
+        entering: bool,
+        depth: int,
+    ) -> None:
+        """``_arrival``'s answer over the defaults in ``out``, run by run of the route table (run k
+        covers k2 positions ``lo[k]:hi[k]``)."""
+        me = self.vpc_index[vpc_id]
+        for k, (kind, target) in enumerate(runs.hops):
+            a, b = lo[k], hi[k]
+            if a == b:
+                continue
+            if kind == "local":
+                out[0, a:b] = me
+            elif kind == "mbox":
+                box = self.c.middleboxes.get(target)
+                if box is not None and box[1] == vpc_id and box[0] in self.c.subnets:
+                    sub = self.c.subnets[box[0]]
+                    out[:, a:b] = self._arrival(sub.route_table_id, vpc_id, sub.az, False, depth + 1)[:, a:b]
+            elif entering:
+                continue
+            elif kind == "pcx":
+                sides = self.c.peerings.get(target)
+                if sides is not None:
+                    out[0, a:b] = self.vpc_index.get(sides[1] if sides[0] == vpc_id else sides[0], -1)
+            elif kind == "tgw":
+                att = self.c.vpc_attachments.get((target, vpc_id))
+                if att is not None and az in att.az_route_tables and target in att.associations:
+                    trow = self._tgw_row(att.associations[target], target, az, depth)
+                    out[0, a:b] = trow[0, a:b]
+                    out[2:, a:b] = trow[1:, a:b]
+                    out[1, a:b] = self.sub_index.get(att.az_subnets.get(az, ""), -1)
+
+    def _tgw_row(self, rtb: str, tgw_id: str, az: str, depth: int) -> np.ndarray:
+        """For each k2 position, the VPC a packet entering TGW route table ``rtb`` from AZ ``az``
+        is delivered into by the attachment subnet's route table (row 0; -1: dropped), that
+        attachment subnet (row 1: the originating AZ's, else the attachment's first) and whether
+        its outbound rules let the request (row 2) and the reply (row 3) out to the atom."""
+        key = (rtb, az, depth)
+        found = self._tgw_rows.get(key)
+        if found is not None:
+            return found
+        n2 = len(self.k2_addr)
+        out = np.full((4, n2), -1, dtype=np.int32)
+        out[2:] = 1
+        self._tgw_rows[key] = out
+        runs = self.c.tgw_tables.get(rtb)
+        if runs is None or depth >= MAX_TGW_HOPS:
+            return out
+        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
+        hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
+        later: list[tuple[int, str, str]] = []  # runs whose entry table is not local all along
+        peers: list[int] = []
+        ends = (*runs.starts[1:], 1 << 32)
+        for k, (kind, target) in enumerate(runs.hops):
+            nxt = self.c.attachments.get(target) if kind == "att" else None
+            if nxt is None:
+                continue
+            if nxt.type == "vpc" and nxt.vpc_id is not None:
+                entry_az = az if az in nxt.az_route_tables else next(iter(nxt.az_route_tables), "")
+                entry_rt = nxt.az_route_tables.get(entry_az, "")
+                hop_entry[k] = self.sub_index.get(nxt.az_subnets.get(entry_az, ""), -1)
+                simple = self._all_local(entry_rt, runs.starts[k], ends[k])
+                if simple:
+                    hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
+                elif simple is not None:
+                    later.append((k, entry_rt, nxt.vpc_id))
+            elif nxt.type == "peering" and tgw_id in nxt.peer_of:
+                peers.append(k)
+        run_of = np.searchsorted(runs.array(), self.k2_addr, side="right") - 1
+        out[0] = hop_vpc[run_of]
+        out[1] = hop_entry[run_of]
+        if later or peers:
+            lo, hi = self._bounds("tgw:" + rtb, runs)
+            for k, entry_rt, vpc_id in later:
+                a, b = lo[k], hi[k]
+                if a < b:
+                    out[0, a:b] = self._arrival(entry_rt, vpc_id, az, True, depth + 1)[0, a:b]
+            for k in peers:
+                nxt = self.c.attachments[runs.hops[k][1]]
+                peer_tgw = nxt.peer_of[tgw_id]
+                peer_rtb = nxt.associations.get(peer_tgw)
+                a, b = lo[k], hi[k]
+                if peer_rtb and a < b:
+                    out[:2, a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[:2, a:b]
+        ar = np.arange(n2)
+        out[2] = self._masks[self._out_p[out[1]], ar]
+        out[3] = self._masks[self._out_r[out[1]], ar]
+        return out
+
+    def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:
+        """Whether the table forwards every address of [start, end) locally (None: no such table)."""
+        key = (rt_id, start, end)
+        if key not in self._simple:
+            runs = self.c.route_tables.get(rt_id)
+            if runs is None:
+                self._simple[key] = None
+            else:
+                i = bisect_right(runs.starts, start) - 1
+                j = bisect_left(runs.starts, end)
+                self._simple[key] = all(runs.hops[x][0] == "local" for x in range(i, j))
+        return self._simple[key]

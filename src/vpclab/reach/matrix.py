@@ -30,7 +30,7 @@ attachment subnets as AWS documents ("Network ACLs for transit gateways"); not a
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -39,7 +39,7 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from ..core.protocols import protocol_of
-from .arrival import MAX_HOPS, MAX_TGW_HOPS
+from .arrival import ArrivalVectors
 from .compiled import (
     Compiled,
     SubnetInfo,
@@ -51,11 +51,10 @@ from .compiled import (
 from .exact_pairs import Walker, correct_subnets, irregular
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import (
-    STRICT,
     _cat_cells,
     _verdicts,
     relaxed_pairs,
-    transpose,
+    transpose_into,
 )
 from .progress import Progress, report
 from .result import family_protocol, reply_port
@@ -189,7 +188,7 @@ class ReachabilityMatrix:
 
 
 # -- the class computation -----------------------------------------------------------------------
-class _Classes:
+class _Classes(ArrivalVectors):
     """Contexts (k1), destination atoms (k2) and the P/Q matrices over them.
 
     A context is (route table, VPC, AZ, NACL, the attachment-subnet verdicts of its address): the
@@ -259,8 +258,11 @@ class _Classes:
         return self.k1.setdefault(key, len(self.k1))
 
     def column(self, s: SubnetInfo, address: int) -> int:
-        r = int(atom_of(self.ratoms, address))
-        return self.k2.setdefault((r, self.vpc_index[s.vpc_id]), len(self.k2))
+        return self.atom_column(int(atom_of(self.ratoms, address)), s.vpc_id)
+
+    def atom_column(self, r: int, vpc_id: str) -> int:
+        """The column (k2) of routing atom ``r`` in ``vpc_id``."""
+        return self.k2.setdefault((r, self.vpc_index[vpc_id]), len(self.k2))
 
     def build(self) -> None:
         """PC/QC (contexts × atoms, four verdict bits), P and QT (strict); k2 re-sorted by address."""
@@ -275,6 +277,7 @@ class _Classes:
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._arrivals: dict[tuple[str, str, str, bool, int], np.ndarray] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
+        self._gateway_rows: dict[tuple[str, str, str], np.ndarray] = {}
         proto, port, rport = self.protocol, self.port, self.rport
         # every distinct NACL answer as one mask row over the atoms; the last row allows all
         kinds: dict[int, int] = {}
@@ -303,6 +306,8 @@ class _Classes:
         self._masks = np.stack(masks)
         self.PC = np.empty((n1, n2), dtype=np.uint8)
         self.QC = np.empty((n1, n2), dtype=np.uint8)
+        self.P = np.empty((n1, n2), dtype=bool)
+        self.QT = np.empty((n2, n1), dtype=bool)
         block = max(1, CHUNK // 4)
         cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -310,8 +315,7 @@ class _Classes:
         for r0 in range(0, n1, block):
             keys = rows[r0 : r0 + block]
             arr = buf[: len(keys)]
-            for i, k in enumerate(keys):
-                self._arrival(k[0], k[1], k[2], False, 0, out=arr[i])  # type: ignore[arg-type]
+            self._arrivals_into(keys, arr)
             fwd = arr[:, 0] == self.k2_vpc
             xin_p, xin_q = fwd, fwd.copy()
             for i, k in enumerate(keys):
@@ -326,16 +330,22 @@ class _Classes:
             base_q = xin_q & self._masks[kr[sl]]
             x_p, y_q = arr[:, 3] != 0, arr[:, 4] != 0
             y_p, x_q = self._masks[ir[sl]], self._masks[ip[sl]]
-            # rows no transit gateway delivers through: the four verdicts agree (0 or 15)
-            self.PC[sl] = (base_p & x_p & y_p).view(np.uint8) * np.uint8(15)
-            self.QC[sl] = (base_q & x_q & y_q).view(np.uint8) * np.uint8(15)
+            # the strict bits (P, and Qᵀ transposed while the block is in cache)
+            strict_p = base_p & x_p & y_p
+            strict_q = base_q & x_q & y_q
+            self.P[sl] = strict_p
+            transpose_into(self.QT[:, sl], strict_q)
             tr = np.flatnonzero(t.any(axis=1))
+            if len(tr) < len(keys):  # rows no transit gateway delivers through: the verdicts agree (0 or 15)
+                self.PC[sl] = strict_p.view(np.uint8) * np.uint8(15)
+                self.QC[sl] = strict_q.view(np.uint8) * np.uint8(15)
             if not len(tr):
                 continue
-            vt = t[tr]
+            pick: slice | np.ndarray = slice(None) if len(tr) == len(keys) else tr  # a view when all
+            vt = t[pick]
             for own, cells, v in (
-                (self.PC, cells_p, _verdicts(base_p[tr], x_p[tr], y_p[tr], vt)),
-                (self.QC, cells_q, _verdicts(base_q[tr], x_q[tr], y_q[tr], vt)),
+                (self.PC, cells_p, _verdicts(base_p[pick], x_p[pick], y_p[pick], vt)),
+                (self.QC, cells_q, _verdicts(base_q[pick], x_q[pick], y_q[pick], vt)),
             ):
                 own[r0 + tr] = v
                 # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
@@ -343,137 +353,6 @@ class _Classes:
                 r, j = np.divmod(flat, n2)
                 cells.append((r0 + tr[r], j, v.ravel()[flat]))
         self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
-        self.P = (self.PC & STRICT).view(bool)
-        self.QT = transpose((self.QC & STRICT).view(bool))
-
-    def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
-        found = self._run_bounds.get(runs_key)
-        if found is None:
-            starts = runs.array()  # type: ignore[attr-defined]
-            lo = np.searchsorted(self.k2_addr, starts, side="left").tolist()
-            found = self._run_bounds[runs_key] = (lo, [*lo[1:], len(self.k2_addr)])
-        return found
-
-    def _arrival(
-        self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, out: np.ndarray | None = None
-    ) -> np.ndarray:
-        """For each k2 position: row 0, the index of the VPC a packet from this route table context
-        is delivered into (-1: dropped or gone) — ``arrival.arrive`` for every atom at once; row
-        1, the attachment subnet (index) it leaves through towards the first transit gateway;
-        row 2, the one the last transit gateway delivers it through (-1: none); rows 3 and 4,
-        whether that subnet's outbound rules let the request (3) and the reply (4) out to the atom
-        (1 when there is none). ``entering``: the packet was just delivered by a transit gateway
-        (only local delivery or a middlebox). With ``out`` (a context's row block), the answer is
-        written there and not remembered."""
-        key = (rt_id, vpc_id, az, entering, depth)
-        if out is None:
-            found = self._arrivals.get(key)
-            if found is not None:
-                return found
-            out = np.empty((5, len(self.k2_addr)), dtype=np.int32)
-            self._arrivals[key] = out  # before recursing: a routing loop reads -1 (dropped)
-        out[:3] = -1
-        out[3:] = 1
-        runs = self.c.route_tables.get(rt_id)
-        if runs is None or depth >= MAX_HOPS:
-            return out
-        lo, hi = self._bounds(rt_id, runs)
-        me = self.vpc_index[vpc_id]
-        for k, (kind, target) in enumerate(runs.hops):
-            a, b = lo[k], hi[k]
-            if a == b:
-                continue
-            if kind == "local":
-                out[0, a:b] = me
-            elif kind == "mbox":
-                box = self.c.middleboxes.get(target)
-                if box is not None and box[1] == vpc_id and box[0] in self.c.subnets:
-                    sub = self.c.subnets[box[0]]
-                    out[:, a:b] = self._arrival(sub.route_table_id, vpc_id, sub.az, False, depth + 1)[:, a:b]
-            elif entering:
-                continue
-            elif kind == "pcx":
-                sides = self.c.peerings.get(target)
-                if sides is not None:
-                    out[0, a:b] = self.vpc_index.get(sides[1] if sides[0] == vpc_id else sides[0], -1)
-            elif kind == "tgw":
-                att = self.c.vpc_attachments.get((target, vpc_id))
-                if att is not None and az in att.az_route_tables and target in att.associations:
-                    trow = self._tgw_row(att.associations[target], target, az, depth)
-                    out[0, a:b] = trow[0, a:b]
-                    out[2:, a:b] = trow[1:, a:b]
-                    out[1, a:b] = self.sub_index.get(att.az_subnets.get(az, ""), -1)
-        return out
-
-    def _tgw_row(self, rtb: str, tgw_id: str, az: str, depth: int) -> np.ndarray:
-        """For each k2 position, the VPC a packet entering TGW route table ``rtb`` from AZ ``az``
-        is delivered into by the attachment subnet's route table (row 0; -1: dropped), that
-        attachment subnet (row 1: the originating AZ's, else the attachment's first) and whether
-        its outbound rules let the request (row 2) and the reply (row 3) out to the atom."""
-        key = (rtb, az, depth)
-        found = self._tgw_rows.get(key)
-        if found is not None:
-            return found
-        n2 = len(self.k2_addr)
-        out = np.full((4, n2), -1, dtype=np.int32)
-        out[2:] = 1
-        self._tgw_rows[key] = out
-        runs = self.c.tgw_tables.get(rtb)
-        if runs is None or depth >= MAX_TGW_HOPS:
-            return out
-        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
-        hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
-        later: list[tuple[int, str, str]] = []  # runs whose entry table is not local all along
-        peers: list[int] = []
-        ends = (*runs.starts[1:], 1 << 32)
-        for k, (kind, target) in enumerate(runs.hops):
-            nxt = self.c.attachments.get(target) if kind == "att" else None
-            if nxt is None:
-                continue
-            if nxt.type == "vpc" and nxt.vpc_id is not None:
-                entry_az = az if az in nxt.az_route_tables else next(iter(nxt.az_route_tables), "")
-                entry_rt = nxt.az_route_tables.get(entry_az, "")
-                hop_entry[k] = self.sub_index.get(nxt.az_subnets.get(entry_az, ""), -1)
-                simple = self._all_local(entry_rt, runs.starts[k], ends[k])
-                if simple:
-                    hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
-                elif simple is not None:
-                    later.append((k, entry_rt, nxt.vpc_id))
-            elif nxt.type == "peering" and tgw_id in nxt.peer_of:
-                peers.append(k)
-        run_of = np.searchsorted(runs.array(), self.k2_addr, side="right") - 1
-        out[0] = hop_vpc[run_of]
-        out[1] = hop_entry[run_of]
-        if later or peers:
-            lo, hi = self._bounds("tgw:" + rtb, runs)
-            for k, entry_rt, vpc_id in later:
-                a, b = lo[k], hi[k]
-                if a < b:
-                    out[0, a:b] = self._arrival(entry_rt, vpc_id, az, True, depth + 1)[0, a:b]
-            for k in peers:
-                nxt = self.c.attachments[runs.hops[k][1]]
-                peer_tgw = nxt.peer_of[tgw_id]
-                peer_rtb = nxt.associations.get(peer_tgw)
-                a, b = lo[k], hi[k]
-                if peer_rtb and a < b:
-                    out[:2, a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[:2, a:b]
-        ar = np.arange(n2)
-        out[2] = self._masks[self._out_p[out[1]], ar]
-        out[3] = self._masks[self._out_r[out[1]], ar]
-        return out
-
-    def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:
-        """Whether the table forwards every address of [start, end) locally (None: no such table)."""
-        key = (rt_id, start, end)
-        if key not in self._simple:
-            runs = self.c.route_tables.get(rt_id)
-            if runs is None:
-                self._simple[key] = None
-            else:
-                i = bisect_right(runs.starts, start) - 1
-                j = bisect_left(runs.starts, end)
-                self._simple[key] = all(runs.hops[x][0] == "local" for x in range(i, j))
-        return self._simple[key]
 
 
 def matrix(
@@ -537,7 +416,7 @@ def subnet_matrix(
             piece_subnet.append(i)
             piece_addr.append(address)
             piece_k1.append(cl.context(s, address))
-            piece_k2.append(cl.column(s, address))
+            piece_k2.append(cl.atom_column(r, s.vpc_id))  # the piece's address lies in atom r
     cl.build()
     pk1 = np.array(piece_k1, dtype=np.int64)
     pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
