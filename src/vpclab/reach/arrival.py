@@ -128,6 +128,12 @@ def _through_tgw(
     return None
 
 
+#: a column's (k2) entry verdicts when a transit gateway picks the entry subnet by the destination's
+#: AZ (``_Classes.dst_entry``): that subnet's table delivers the address locally; its outbound rules
+#: let the request out to it; and the reply
+DZ_LOCAL, DZ_REQUEST, DZ_REPLY = 1, 2, 4
+DZ_ALL = DZ_LOCAL | DZ_REQUEST | DZ_REPLY
+
 #: ``ArrivalVectors._arrival``'s answer for atoms no route delivers (rows 0-4, one column to broadcast),
 #: and its rows 1-4 where the VPC itself or a peering delivers
 _NONE = np.array([[-1], [-1], [-1], [1], [1]], dtype=np.int32)
@@ -141,12 +147,16 @@ class ArrivalVectors:
 
     c: Compiled
     k2_addr: np.ndarray
+    #: per k2 position, its ``DZ_*`` bits; and the entry-subnet index that stands for "chosen by the
+    #: destination's AZ" (rows 1 and 2 of an arrival; one past the subnets)
+    k2_dz: np.ndarray
+    _by_destination: int
     vpc_index: dict[str, int]
     sub_index: dict[str, int]
     _masks: np.ndarray
     _out_p: np.ndarray
     _out_r: np.ndarray
-    _tgw_rows: dict[tuple[str, str, int], np.ndarray]
+    _tgw_rows: dict[tuple[str, str | None, int], np.ndarray]
     _run_bounds: dict[str, tuple[list[int], list[int]]]
     _arrivals: dict[tuple[str, str, str, bool, int], np.ndarray]
     _simple: dict[tuple[str, int, int], bool | None]
@@ -300,11 +310,14 @@ class ArrivalVectors:
                     out[2:, a:b] = trow[1:, a:b]
                     out[1, a:b] = self.sub_index.get(att.az_subnets.get(az, ""), -1)
 
-    def _tgw_row(self, rtb: str, tgw_id: str, az: str, depth: int) -> np.ndarray:
+    def _tgw_row(self, rtb: str, tgw_id: str, az: str | None, depth: int) -> np.ndarray:
         """For each k2 position, the VPC a packet entering TGW route table ``rtb`` from AZ ``az``
         is delivered into by the attachment subnet's route table (row 0; -1: dropped), that
-        attachment subnet (row 1: the originating AZ's, else the attachment's first) and whether
-        its outbound rules let the request (row 2) and the reply (row 3) out to the atom."""
+        attachment subnet (row 1) and whether its outbound rules let the request (row 2) and the
+        reply (row 3) out to the atom. The attachment subnet is the originating AZ's; when the
+        attachment has none there, or across a transit gateway peering (``az`` None: no
+        originating AZ), the destination's AZ picks it, as ``exact_pairs.Walker`` does — a
+        column's own answer (``k2_dz``; row 1 ``_by_destination``)."""
         key = (rtb, az, depth)
         found = self._tgw_rows.get(key)
         if found is not None:
@@ -318,22 +331,28 @@ class ArrivalVectors:
             return out
         hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
         hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
-        later: list[tuple[int, str, str]] = []  # runs whose entry table is not local all along
+        later: list[tuple[int, str, str, str]] = []  # runs whose entry table is not local all along
         peers: list[int] = []
         ends = (*runs.starts[1:], 1 << 32)
+        subnets = self.c.subnets
         for k, (kind, target) in enumerate(runs.hops):
             nxt = self.c.attachments.get(target) if kind == "att" else None
             if nxt is None:
                 continue
             if nxt.type == "vpc" and nxt.vpc_id is not None:
-                entry_az = az if az in nxt.az_route_tables else next(iter(nxt.az_route_tables), "")
-                entry_rt = nxt.az_route_tables.get(entry_az, "")
-                hop_entry[k] = self.sub_index.get(nxt.az_subnets.get(entry_az, ""), -1)
+                if az is None or nxt.az_subnets.get(az) not in subnets:
+                    if any(x in subnets for x in nxt.az_subnets.values()):
+                        # the destination's AZ picks the entry subnet: decided per column (k2_dz)
+                        hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
+                        hop_entry[k] = self._by_destination
+                    continue
+                entry_rt = nxt.az_route_tables[az]
+                hop_entry[k] = self.sub_index.get(nxt.az_subnets[az], -1)
                 simple = self._all_local(entry_rt, runs.starts[k], ends[k])
                 if simple:
                     hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
                 elif simple is not None:
-                    later.append((k, entry_rt, nxt.vpc_id))
+                    later.append((k, entry_rt, nxt.vpc_id, az))
             elif nxt.type == "peering" and tgw_id in nxt.peer_of:
                 peers.append(k)
         run_of = np.searchsorted(runs.array(), self.k2_addr, side="right") - 1
@@ -341,20 +360,26 @@ class ArrivalVectors:
         out[1] = hop_entry[run_of]
         if later or peers:
             lo, hi = self._bounds("tgw:" + rtb, runs)
-            for k, entry_rt, vpc_id in later:
+            for k, entry_rt, vpc_id, origin in later:
                 a, b = lo[k], hi[k]
                 if a < b:
-                    out[0, a:b] = self._arrival(entry_rt, vpc_id, az, True, depth + 1)[0, a:b]
+                    out[0, a:b] = self._arrival(entry_rt, vpc_id, origin, True, depth + 1)[0, a:b]
             for k in peers:
                 nxt = self.c.attachments[runs.hops[k][1]]
                 peer_tgw = nxt.peer_of[tgw_id]
                 peer_rtb = nxt.associations.get(peer_tgw)
                 a, b = lo[k], hi[k]
-                if peer_rtb and a < b:
-                    out[:2, a:b] = self._tgw_row(peer_rtb, peer_tgw, az, depth + 1)[:2, a:b]
+                if peer_rtb and a < b:  # across a peering there is no originating AZ
+                    out[:2, a:b] = self._tgw_row(peer_rtb, peer_tgw, None, depth + 1)[:2, a:b]
         ar = np.arange(n2)
         out[2] = self._masks[self._out_p[out[1]], ar]
         out[3] = self._masks[self._out_r[out[1]], ar]
+        by_dst = out[1] == self._by_destination
+        if by_dst.any():  # the column's own entry subnet: its table delivers locally, its outbound rules
+            dz = self.k2_dz[by_dst]
+            out[0, by_dst & ((self.k2_dz & DZ_LOCAL) == 0)] = -1
+            out[2, by_dst] = (dz & DZ_REQUEST) != 0
+            out[3, by_dst] = (dz & DZ_REPLY) != 0
         return out
 
     def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:

@@ -46,9 +46,10 @@ MAX_STEPS = 64
 def irregular(c: Compiled) -> set[str]:
     """The VPCs whose transit gateway paths the class algebra may decide wrongly (module docstring):
     a VPC with a middlebox, attached to several transit gateways, or whose attachment has appliance
-    mode or lacks an AZ the gateway's other VPCs have; and every VPC on a transit gateway with a
-    peering attachment or a route sending a range to a VPC attachment whose VPC does not hold it
-    (the packet goes on through that VPC). Empty: the classes are exact."""
+    mode; and every VPC on a transit gateway with a route sending a range to a VPC attachment whose
+    VPC does not hold it (the packet goes on through that VPC). Empty: the classes are exact.
+    (An attachment missing an AZ and a transit gateway peering, where the destination's AZ picks
+    the entry subnet, are decided by the columns: ``_Classes.dst_entry``.)"""
     out: set[str] = {vpc for _box_subnet, vpc in c.middleboxes.values()}
     on_tgw: dict[str, set[str]] = {}
     per_vpc: dict[str, int] = {}
@@ -58,20 +59,11 @@ def irregular(c: Compiled) -> set[str]:
         if att.appliance_mode:
             out.add(vpc)
     out.update(v for v, n in per_vpc.items() if n > 1)
-    vpc_azs: dict[str, set[str]] = {}
-    for s in c.subnets.values():
-        vpc_azs.setdefault(s.vpc_id, set()).add(s.az)
-    tgw_azs = {t: set().union(*(vpc_azs.get(v, set()) for v in vpcs)) for t, vpcs in on_tgw.items()}
-    for (tgw, vpc), att in c.vpc_attachments.items():
-        if not tgw_azs[tgw] <= set(att.az_subnets):
-            out.add(vpc)
     odd_tgws: set[str] = set()
     owner: dict[str, str] = {}  # TGW route table → its gateway (by the associations)
     for att in c.attachments.values():
         for tgw, rtb in att.associations.items():
             owner.setdefault(rtb, tgw)
-        if att.type == "peering":
-            odd_tgws.update(att.peer_of)
     by_id = {a.id: a for a in c.vpc_attachments.values()}
     for rtb, runs in c.tgw_tables.items():
         ends = (*runs.starts[1:], 1 << 200)

@@ -15,7 +15,7 @@ from .compiled import Compiled, in_set
 from .exact_pairs import correct_interfaces
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix import ReachabilityMatrix, _Classes
-from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT
+from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT, VIA_DESTINATION_AZ
 
 if TYPE_CHECKING:
     from ..model.world import World
@@ -171,14 +171,16 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     if len(srcs) and len(dsts):
         # verdict bits both ways, then the one that applies: delivered straight into the
         # destination's subnet (A), into the source's for the reply (B)
-        both = cl.PC[s1][:, d2] & cl.QC[d1][:, s2].T
+        pv, qv = cl.PC[s1][:, d2], cl.QC[d1][:, s2].T
+        both = pv & qv
         az = {z: np.int64(b) for z, b in cl.az_bit.items()}
         s_az = np.array([az[c.subnets[e.subnet].az] for e in srcs], dtype=np.int64)
         d_az = np.array([az[c.subnets[e.subnet].az] for e in dsts], dtype=np.int64)
         s_role = np.array([cl.roles.get(e.subnet, 0) for e in srcs], dtype=np.int64)
         d_role = np.array([cl.roles.get(e.subnet, 0) for e in dsts], dtype=np.int64)
-        far = (d_role[None, :] & s_az[:, None]) != 0
-        near = (s_role[:, None] & d_az[None, :]) != 0
+        # each way's origin: the sending end's AZ, or the destination's AZ picked the entry subnet
+        far = (d_role[None, :] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, s_az[:, None])) != 0
+        near = (s_role[:, None] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, d_az[None, :])) != 0
         routed = (both & STRICT) != 0
         routed |= far & ((both & ENTERS_FAR) != 0)
         routed |= near & ((both & ENTERS_NEAR) != 0)

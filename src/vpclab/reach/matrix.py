@@ -39,8 +39,9 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from ..core.protocols import protocol_of
-from .arrival import ArrivalVectors
+from .arrival import DZ_ALL, DZ_LOCAL, DZ_REPLY, DZ_REQUEST, ArrivalVectors
 from .compiled import (
+    AttachmentInfo,
     Compiled,
     SubnetInfo,
     acl_allowed,
@@ -51,6 +52,7 @@ from .compiled import (
 from .exact_pairs import Walker, correct_subnets, irregular
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import (
+    VIA_DESTINATION_AZ,
     _cat_cells,
     _verdicts,
     relaxed_pairs,
@@ -220,22 +222,27 @@ class _Classes(ArrivalVectors):
         self.irregular = irregular(c)
         self.exact = Walker(c, self.acls, protocol, port, self.rport) if self.irregular else None
         self.k1: dict[tuple[object, ...], int] = {}
-        self.k2: dict[tuple[int, int], int] = {}
+        self.k2: dict[tuple[int, int, int], int] = {}
         self.azs = sorted({s.az for s in c.subnets.values()})
         az_bit = {z: 1 << i for i, z in enumerate(self.azs)}
+        #: the role bit of "the destination's AZ picked the entry subnet" (``dst_entry``)
+        self.dst_bit = 1 << len(self.azs)
         roles: dict[str, int] = {}
         att_subnets: dict[str, set[str]] = {}
         for att in c.vpc_attachments.values():
-            subs = [x for x in att.az_subnets.values() if x in c.subnets]
-            if not subs or att.vpc_id is None:
+            if att.vpc_id is None:
                 continue
-            att_subnets.setdefault(att.vpc_id, set()).update(subs)
-            for z in self.azs:
-                entry = att.az_subnets.get(z) or subs[0]
-                roles[entry] = roles.get(entry, 0) | az_bit[z]
-        #: subnet id → bitmask of the AZs (``azs`` order) it is the entry subnet for
+            for z, x in att.az_subnets.items():
+                if x in c.subnets:
+                    att_subnets.setdefault(att.vpc_id, set()).add(x)
+                    roles[x] = roles.get(x, 0) | az_bit[z] | self.dst_bit
+        #: subnet id → the origins it is the entry subnet for: a bitmask of the AZs (``azs`` order)
+        #: and ``dst_bit`` (an attachment subnet is the entry for its AZ, and for every destination in
+        #: itself when the destination's AZ picks)
         self.roles = roles
         self.az_bit = az_bit
+        self._by_destination = len(self.sub_ids)
+        self._dst_entries = _destination_entries(c)
         # per VPC: its attachment subnets with what their inbound rules allow (request, reply)
         inbound: dict[str, tuple[Allowed, Allowed]] = {}
         for acl in {c.subnets[x].acl_id for subs in att_subnets.values() for x in subs}:
@@ -258,22 +265,41 @@ class _Classes(ArrivalVectors):
         return self.k1.setdefault(key, len(self.k1))
 
     def column(self, s: SubnetInfo, address: int) -> int:
-        return self.atom_column(int(atom_of(self.ratoms, address)), s.vpc_id)
+        return self.atom_column(int(atom_of(self.ratoms, address)), s.vpc_id, self.dst_entry(s, address))
 
-    def atom_column(self, r: int, vpc_id: str) -> int:
-        """The column (k2) of routing atom ``r`` in ``vpc_id``."""
-        return self.k2.setdefault((r, self.vpc_index[vpc_id]), len(self.k2))
+    def atom_column(self, r: int, vpc_id: str, dz: int = DZ_ALL) -> int:
+        """The column (k2) of routing atom ``r`` in ``vpc_id``, for destinations whose
+        destination-AZ entry verdicts are ``dz`` (``dst_entry``)."""
+        return self.k2.setdefault((r, self.vpc_index[vpc_id], dz), len(self.k2))
+
+    def dst_entry(self, s: SubnetInfo, address: int) -> int:
+        """The ``DZ_*`` bits of ``address`` in ``s`` when a transit gateway delivers to it through
+        the attachment subnet of ``s``'s AZ (else the attachment's first subnet), as it does across
+        a transit gateway peering and from an AZ the attachment has no subnet in: that subnet's
+        table delivers the address locally; its outbound rules let the request, and the reply,
+        out to it. ``DZ_ALL`` where no transit gateway can deliver so (no column split)."""
+        e = self._dst_entries.get(s.id)
+        if e is None:
+            return DZ_ALL
+        runs = self.c.route_tables.get(e.route_table_id)
+        bits = DZ_LOCAL if runs is not None and runs.at(address)[0] == "local" else 0
+        if self.acls.allowed(e.acl_id, True, self.protocol, self.port).has(address):
+            bits |= DZ_REQUEST
+        if self.acls.allowed(e.acl_id, True, self.protocol, self.rport).has(address):
+            bits |= DZ_REPLY
+        return bits
 
     def build(self) -> None:
         """PC/QC (contexts × atoms, four verdict bits), P and QT (strict); k2 re-sorted by address."""
-        k2_keys = sorted(self.k2, key=lambda k: (k[0], k[1]))
+        k2_keys = sorted(self.k2)
         order = np.array([self.k2[k] for k in k2_keys], dtype=np.int64)
         self.k2_addr = self.ratoms[np.array([k[0] for k in k2_keys], dtype=np.int64)]
         self.k2_vpc = np.array([k[1] for k in k2_keys], dtype=np.int32)
+        self.k2_dz = np.array([k[2] for k in k2_keys], dtype=np.int32)
         self.k2_pos = np.empty(len(order), dtype=np.int64)
         self.k2_pos[order] = np.arange(len(order))
         n1, n2 = len(self.k1), len(k2_keys)
-        self._tgw_rows: dict[tuple[str, str, int], np.ndarray] = {}
+        self._tgw_rows: dict[tuple[str, str | None, int], np.ndarray] = {}
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._arrivals: dict[tuple[str, str, str, bool, int], np.ndarray] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
@@ -317,6 +343,7 @@ class _Classes(ArrivalVectors):
             arr = buf[: len(keys)]
             self._arrivals_into(keys, arr)
             fwd = arr[:, 0] == self.k2_vpc
+            via = (arr[:, 2] == self._by_destination).view(np.uint8) * np.uint8(VIA_DESTINATION_AZ)
             xin_p, xin_q = fwd, fwd.copy()
             for i, k in enumerate(keys):
                 for x, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
@@ -347,12 +374,36 @@ class _Classes(ArrivalVectors):
                 (self.PC, cells_p, _verdicts(base_p[pick], x_p[pick], y_p[pick], vt)),
                 (self.QC, cells_q, _verdicts(base_q[pick], x_q[pick], y_q[pick], vt)),
             ):
-                own[r0 + tr] = v
                 # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
                 flat = np.flatnonzero((v - np.uint8(1)) < 14)
                 r, j = np.divmod(flat, n2)
                 cells.append((r0 + tr[r], j, v.ravel()[flat]))
+                own[r0 + tr] = v | via[pick]
         self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
+
+
+def _destination_entries(c: Compiled) -> dict[str, SubnetInfo]:
+    """Subnet id → the attachment subnet a transit gateway delivers to it through when the
+    destination's AZ picks (that AZ's, else the attachment's first: the tracer's choice), for the
+    VPCs a gateway can deliver so — on a transit gateway with a peering attachment, or whose
+    attachment lacks an AZ another attachment of its gateway has."""
+    on_tgw: dict[str, list[AttachmentInfo]] = {}
+    for (tgw, _vpc), att in c.vpc_attachments.items():
+        on_tgw.setdefault(tgw, []).append(att)
+    peered = {t for att in c.attachments.values() if att.type == "peering" for t in att.peer_of}
+    picked: dict[str, dict[str, str]] = {}  # VPC → its attachment's usable AZ → subnet
+    for tgw, atts in on_tgw.items():
+        usable = [{z: x for z, x in a.az_subnets.items() if x in c.subnets} for a in atts]
+        every = set().union(*usable)
+        for att, subs in zip(atts, usable, strict=True):
+            if subs and att.vpc_id is not None and (tgw in peered or not every <= set(subs)):
+                picked.setdefault(att.vpc_id, subs)
+    out: dict[str, SubnetInfo] = {}
+    for s in c.subnets.values():
+        entries = picked.get(s.vpc_id)
+        if entries is not None:
+            out[s.id] = c.subnets[entries.get(s.az) or next(iter(entries.values()))]
+    return out
 
 
 def matrix(
@@ -416,7 +467,7 @@ def subnet_matrix(
             piece_subnet.append(i)
             piece_addr.append(address)
             piece_k1.append(cl.context(s, address))
-            piece_k2.append(cl.atom_column(r, s.vpc_id))  # the piece's address lies in atom r
+            piece_k2.append(cl.atom_column(r, s.vpc_id, cl.dst_entry(s, address)))  # address in atom r
     cl.build()
     pk1 = np.array(piece_k1, dtype=np.int64)
     pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]

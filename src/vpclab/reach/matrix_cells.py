@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 #: the request delivered straight into the destination's subnet (``A``); the reply straight into
 #: the source's (``B``); both
 STRICT, ENTERS_FAR, ENTERS_NEAR, ENTERS_BOTH = 1, 2, 4, 8
+#: a further bit of a cell: the last transit gateway on its path entered the far VPC through the
+#: subnet the destination's AZ picks (``_Classes.dst_entry``), so an end subnet is entered straight
+#: when it is an attachment subnet (role ``_Classes.dst_bit``), whatever the originating AZ
+VIA_DESTINATION_AZ = 16
 
 
 def _verdicts(base: np.ndarray, x: np.ndarray, y: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -88,7 +92,6 @@ def relaxed_pairs(
     cells = cl.cells  # strict fails, a relaxed verdict holds (found while building)
     for bit, far, near in ((ENTERS_FAR, True, False), (ENTERS_NEAR, False, True), (ENTERS_BOTH, True, True)):
         for side in ("P", "Q"):
-            other = cl.QC if side == "P" else cl.PC
             r, j, v = cells[side]
             keep = (v & bit) != 0
             r, j = r[keep], j[keep]
@@ -98,13 +101,14 @@ def relaxed_pairs(
                 s, d = _join(r, j, by_k1[near], by_k2[far])
             else:  # row: the destination's context, column: the source's atom
                 d, s = _join(r, j, by_k1[far], by_k2[near])
+            pv, qv = cl.PC[pk1[s], pk2[d]], cl.QC[pk1[d], pk2[s]]  # request's and reply's cells
             ok = np.ones(len(s), dtype=bool)
-            if far:
-                ok &= (prole[d] & paz[s]) != 0
+            if far:  # the request's origin: the source's AZ, or the destination's AZ picked
+                ok &= (prole[d] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, paz[s])) != 0
             if near:
-                ok &= (prole[s] & paz[d]) != 0
+                ok &= (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
             s, d = s[ok], d[ok]
-            back = other[pk1[d], pk2[s]] if side == "P" else other[pk1[s], pk2[d]]
+            back = qv[ok] if side == "P" else pv[ok]
             hit = (back & bit) != 0
             found_s.append(s[hit])
             found_d.append(d[hit])
