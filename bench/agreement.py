@@ -9,9 +9,10 @@ gateway and after it; network ACLs on any subnet (attachment subnets included); 
 second Region whose transit gateway is peered with the first; optionally a PrivateLink service
 (network load balancer, endpoint service, interface endpoints); optionally dual-stack VPCs.
 
-For one protocol and port, every pair of the subnet matrix and of the interface matrix (IPv4, and
-IPv6 where the network is dual-stack) must have the verdict ``vpclab.reach.trace`` gives: the
-matrices' classes are an optimisation, never a semantics of their own.
+For one protocol and port, every pair of the subnet matrix and of the interface matrix, and the
+incremental intent checker's verdict of every subnet pair (IPv4, and IPv6 where the network is
+dual-stack), must have the verdict ``vpclab.reach.trace`` gives: the matrices' classes are an
+optimisation, never a semantics of their own.
 
 The generated networks keep every CIDR a route or rule names at a subnet's size or coarser, so a
 subnet is one routing atom and its first free address (the tracer's stand-in for a subnet) decides
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -36,6 +38,7 @@ from hypothesis import strategies as st
 
 from vpclab.network import Network
 from vpclab.reach import trace
+from vpclab.reach.incremental import Intent, IntentChecker
 from vpclab.reach.matrix import matrix
 from vpclab.topology import loads
 
@@ -296,27 +299,48 @@ def disagreements(net: Network, protocol: str, port: int, limit: int = 5) -> lis
     """Every (level, family, source, destination) where a matrix and the tracer differ (the first
     ``limit``), for one protocol and port."""
     found: list[str] = []
+    traces: dict[tuple[int, str, str], Any] = {}  # the subnet pairs' traces serve the intents too
     families = [4]
     if any(s.ipv6_cidr_block for s in _subnets(net)):
         families.append(6)
     for family in families:
-        for level in ("subnet", "interface"):
-            m = matrix(net.world, protocol, port, level=level, family=family)
-            for s in m.sources.tolist():
-                for d in m.destinations.tolist():
-                    if s == d:  # a subnet reaches itself; an interface's own traffic is no flow
-                        continue
-                    t = trace(net.world, s, d, protocol=protocol, port=port, ip_version=family)
-                    traced = t.disposition == "reachable"
-                    if m.reachable(s, d) != traced:
-                        found.append(
-                            f"{level} IPv{family} {protocol}/{port} {net.names.get(s, s)} → "
-                            f"{net.names.get(d, d)}: matrix {m.reachable(s, d)}, tracer {traced} "
-                            f"({[e.code for e in t.explanations]})"
-                        )
-                        if len(found) >= limit:
-                            return found
+        for level in ("subnet", "interface", "intent"):
+            m = matrix(
+                net.world,
+                protocol,
+                port,
+                level="interface" if level == "interface" else "subnet",
+                family=family,
+            )
+            # a subnet reaches itself; an interface's own traffic is no flow
+            pairs = [(s, d) for s in m.sources.tolist() for d in m.destinations.tolist() if s != d]
+            answer = m.reachable if level != "intent" else _intent_answers(net, pairs, protocol, port, family)
+            for s, d in pairs:
+                t = traces.get((family, s, d))
+                if t is None:
+                    t = traces[(family, s, d)] = trace(
+                        net.world, s, d, protocol=protocol, port=port, ip_version=family
+                    )
+                traced = t.disposition == "reachable"
+                if answer(s, d) != traced:
+                    found.append(
+                        f"{level} IPv{family} {protocol}/{port} {net.names.get(s, s)} → "
+                        f"{net.names.get(d, d)}: {level} {answer(s, d)}, tracer {traced} "
+                        f"({[e.code for e in t.explanations]})"
+                    )
+                    if len(found) >= limit:
+                        return found
     return found
+
+
+def _intent_answers(
+    net: Network, pairs: list[tuple[str, str]], protocol: str, port: int, family: int
+) -> Callable[[str, str], bool]:
+    """The incremental intent checker's verdict of each subnet pair (one intent per pair)."""
+    intents = [Intent((s,), (d,), protocol, port) for s, d in pairs]
+    results = IntentChecker(net.world, intents, family=family).results()
+    holds = {(r.intent.sources[0], r.intent.destinations[0]): r.holds for r in results}
+    return lambda s, d: holds[(s, d)]
 
 
 def _subnets(net: Network) -> list[Any]:

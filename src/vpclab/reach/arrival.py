@@ -1,6 +1,7 @@
 """Where a packet from a subnet context to an address arrives, over compiled route tables
 (``reach.compiled``): VPC route tables, middleboxes, transit gateways and their peerings —
-``arrive`` for one address, ``ArrivalVectors`` for every destination atom of the matrix at once.
+``ArrivalVectors`` for every destination atom of the matrix at once (one flow at a time:
+``exact_pairs.Walker``); ``_through_tgw`` for the Gateway Load Balancer symmetry check.
 """
 
 from __future__ import annotations
@@ -19,75 +20,6 @@ MAX_HOPS = 8
 
 def in_vpc(c: Compiled, vpc_id: str, address: int) -> bool:
     return any(lo <= address < hi for lo, hi in c.vpc_spans.get(vpc_id, ()))
-
-
-def arrive(
-    c: Compiled,
-    route_table_id: str,
-    vpc_id: str,
-    az: str,
-    address: int,
-    reads: set[str] | None = None,
-    path: list[str] | None = None,
-) -> str | None:
-    """The VPC a packet to ``address`` from a subnet (its route table, VPC and AZ) is delivered
-    into, or None when it is dropped or leaves the subnet fabric. ``reads`` collects the ids of the
-    tables and resources the answer depends on (the intent checker's dependency tracking).
-
-    A route to a middlebox (an interface or instance with source/destination check off) hands the
-    packet to it, and it is routed on from the middlebox's subnet; a packet a transit gateway
-    delivers into a VPC is routed by the attachment subnet's table, which must deliver it locally
-    or to a middlebox. At most ``MAX_HOPS`` route tables are consulted (loops drop).
-
-    ``path`` (a list, filled in place) receives the transit gateway attachment subnets whose NACLs
-    apply (AWS "Network ACLs for transit gateways"): ``[exit, entry]``, the attachment subnet the
-    packet leaves the source VPC through (the first transit gateway crossing, in the Availability
-    Zone it leaves from) and the one it enters the destination VPC through (the last; the
-    originating Availability Zone's, AWS "How transit gateways work"); ``""`` where the path
-    crosses no transit gateway.
-    """
-    if path is not None:
-        path[:] = ["", ""]
-    entering = False  # just delivered by a transit gateway: only local delivery or a middlebox
-    for _ in range(MAX_HOPS):
-        if reads is not None:
-            reads.add(route_table_id)
-        runs = c.route_tables.get(route_table_id)
-        kind, target = runs.at(address) if runs is not None else NO_ROUTE
-        if kind == "local":
-            return vpc_id if in_vpc(c, vpc_id, address) else None
-        if kind == "mbox":
-            if reads is not None:
-                reads.add(target)
-            box = c.middleboxes.get(target)
-            if box is None or box[1] != vpc_id or box[0] not in c.subnets:
-                return None  # ENI_SOURCE_DEST_CHECK_RESTRICTION, or not a middlebox of this VPC
-            sub = c.subnets[box[0]]
-            route_table_id, az, entering = sub.route_table_id, sub.az, False
-            continue
-        if entering:
-            return None
-        if kind == "pcx":
-            # non-transitive: the destination must be inside the peer VPC's CIDRs
-            if reads is not None:
-                reads.add(target)
-            sides = c.peerings.get(target)
-            if sides is None:
-                return None
-            peer = sides[1] if sides[0] == vpc_id else sides[0]
-            return peer if in_vpc(c, peer, address) else None
-        if kind != "tgw":
-            return None
-        exit_ = _through_tgw(c, target, vpc_id, az, address, reads)
-        if exit_ is None:
-            return None
-        if path is not None:
-            if not path[0]:
-                path[0] = c.vpc_attachments[(target, vpc_id)].az_subnets.get(az, "")
-            path[1] = exit_[2]
-        route_table_id, vpc_id, _entry = exit_
-        entering = True
-    return None
 
 
 def _through_tgw(
@@ -141,7 +73,7 @@ _REST = _NONE[1:]
 
 
 class ArrivalVectors:
-    """``arrive`` for every destination atom at once: the matrix classes' (``matrix._Classes``)
+    """Arrivals for every destination atom at once: the matrix classes' (``matrix._Classes``)
     per-context arrival vectors over the k2 positions (``k2_addr``), with the transit gateway rows
     they read. The attributes are set by ``_Classes`` (its ``__init__`` and ``build``)."""
 
@@ -248,7 +180,7 @@ class ArrivalVectors:
         self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, out: np.ndarray | None = None
     ) -> np.ndarray:
         """For each k2 position: row 0, the index of the VPC a packet from this route table context
-        is delivered into (-1: dropped or gone) — ``arrival.arrive`` for every atom at once; row
+        is delivered into (-1: dropped or gone) — ``Walker.walk``'s routing for every atom; row
         1, the attachment subnet (index) it leaves through towards the first transit gateway;
         row 2, the one the last transit gateway delivers it through (-1: none); rows 3 and 4,
         whether that subnet's outbound rules let the request (3) and the reply (4) out to the atom

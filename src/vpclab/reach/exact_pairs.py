@@ -90,8 +90,14 @@ class Walker:
             spans.setdefault(s.vpc_id, []).append((s.lo, s.hi, s))
         self._spans = {v: sorted(x, key=lambda t: t[0]) for v, x in spans.items()}
         self._starts = {v: [t[0] for t in x] for v, x in self._spans.items()}
+        #: while ``reaches`` runs with a read set: the ids the answer depends on (route tables,
+        #: subnets and their ACLs, middleboxes, peerings, transit gateway attachments and route
+        #: tables; "tgw/vpc" for a VPC's attachment) — the intent checker's dependencies
+        self.reads: set[str] | None = None
 
     def subnet_at(self, vpc_id: str, address: int) -> SubnetInfo | None:
+        """The subnet of ``vpc_id`` holding ``address`` (as the compilation has it now: the intent
+        checker re-associates subnets in place)."""
         starts = self._starts.get(vpc_id)
         if not starts:
             return None
@@ -99,10 +105,15 @@ class Walker:
         if k < 0:
             return None
         lo, hi, s = self._spans[vpc_id][k]
-        return s if lo <= address < hi else None
+        return self.c.subnets.get(s.id) if lo <= address < hi else None
+
+    def _read(self, *ids: str) -> None:
+        if self.reads is not None:
+            self.reads.update(ids)
 
     def _allows(self, sub: SubnetInfo, egress: bool, address: int, reply: bool) -> bool:
         port = self.rport if reply else self.port
+        self._read(sub.id, sub.acl_id)
         return self.acls.allowed(sub.acl_id, egress, self.protocol, port).has(address)
 
     def _cross(self, left: SubnetInfo, entered: SubnetInfo, src: int, dst: int, reply: bool) -> bool:
@@ -110,10 +121,17 @@ class Walker:
             return True
         return self._allows(left, True, dst, reply) and self._allows(entered, False, src, reply)
 
-    def reaches(self, s: SubnetInfo, src: int, d: SubnetInfo, dst: int) -> bool:
-        """Whether ``src`` in ``s`` reaches ``dst`` in ``d`` and hears back."""
+    def reaches(
+        self, s: SubnetInfo, src: int, d: SubnetInfo, dst: int, reads: set[str] | None = None
+    ) -> bool:
+        """Whether ``src`` in ``s`` reaches ``dst`` in ``d`` and hears back (``reads``: collects
+        the ids the answer depends on)."""
         chosen: dict[str, str] = {}
-        return self.walk(s, src, dst, d, False, chosen) and self.walk(d, dst, src, s, True, chosen)
+        self.reads = reads
+        try:
+            return self.walk(s, src, dst, d, False, chosen) and self.walk(d, dst, src, s, True, chosen)
+        finally:
+            self.reads = None
 
     def walk(
         self, start: SubnetInfo, src: int, dst: int, want: SubnetInfo, reply: bool, chosen: dict[str, str]
@@ -124,12 +142,16 @@ class Walker:
         cur = start
         rt, vpc, az = cur.route_table_id, cur.vpc_id, cur.az
         visited: set[str] = set()
+        self._read(cur.id)
         for _ in range(MAX_STEPS):
             if rt in visited:
                 return False  # a routing loop
             visited.add(rt)
+            self._read(rt)
             runs = c.route_tables.get(rt)
             kind, target = runs.at(dst) if runs is not None else NO_ROUTE
+            if kind in ("mbox", "pcx", "tgw"):
+                self._read(target)
             if kind == "local":
                 d = self.subnet_at(vpc, dst)
                 return d is not None and d.id == want.id and self._cross(cur, d, src, dst, reply)
@@ -141,6 +163,7 @@ class Walker:
                 if not self._cross(cur, b, src, dst, reply):
                     return False
                 cur, rt, az = b, b.route_table_id, b.az
+                self._read(b.id)
                 continue
             if kind == "pcx":
                 sides = c.peerings.get(target)
@@ -156,6 +179,7 @@ class Walker:
                 return False
             cur, vpc = entry
             rt, az = cur.route_table_id, cur.az
+            self._read(cur.id)
         return False
 
     def _through_tgw(
@@ -173,6 +197,9 @@ class Walker:
         """Into the transit gateway from ``cur`` and out into a VPC: (entry subnet, its VPC)."""
         c = self.c
         att = c.vpc_attachments.get((tgw, vpc))
+        self._read(f"{tgw}/{vpc}")
+        if att is not None:
+            self._read(att.id)
         if att is None or az not in att.az_subnets or att.az_subnets[az] not in c.subnets:
             return None  # TGW_ROUTE_AZ_RESTRICTION
         x = c.subnets[att.az_subnets[az]]
@@ -187,8 +214,11 @@ class Walker:
             if rtb is None or "tgw:" + rtb in visited:
                 return None
             visited.add("tgw:" + rtb)
+            self._read(rtb)
             truns = c.tgw_tables.get(rtb)
             kind, target = truns.at(dst) if truns is not None else NO_ROUTE
+            if kind == "att":
+                self._read(target)
             nxt = c.attachments.get(target) if kind == "att" else None
             if nxt is None:
                 return None
@@ -203,6 +233,8 @@ class Walker:
                 if entry_az is None:
                     d = self.subnet_at(nxt.vpc_id, dst)
                     d_az = d.az if d is not None else None
+                    if d is not None:
+                        self._read(d.id)
                     wanted = (d_az, origin) if nxt.appliance_mode else (origin, d_az)
                     entry_az = next((z for z in wanted if z is not None and z in subs), subs[0])
                 if not reply:

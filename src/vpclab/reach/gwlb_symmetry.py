@@ -2,8 +2,8 @@
 
 The tracer drops a reply that passes a Gateway Load Balancer endpoint its request did not pass
 (``VPCLAB_GWLB_ASYMMETRIC_FLOW``: AWS's Gateway Load Balancer guide, "Asymmetric flows"). The
-matrices decide each direction on its own (``arrival.arrive``); this module walks both directions
-of one address pair the same way ``arrive`` does, collecting the endpoints each passes, and says
+matrices decide each direction on its own; this module walks both directions of one address pair
+over the compiled route tables, collecting the endpoints each passes, and says
 whether the reply stays on the request's endpoints. A transit gateway attachment with appliance
 mode sends the reply into its VPC through the Availability Zone the request entered by (as the
 tracer does); without it each direction enters by its own sender's Availability Zone.
@@ -38,10 +38,10 @@ def endpoints_passed(
     reads: set[str] | None = None,
 ) -> frozenset[str] | None:
     """The Gateway Load Balancer endpoints a packet from a subnet context to ``address`` passes on
-    ``arrive``'s walk, or None when it is dropped. ``record`` receives attachment id → the AZ the
+    the walk, or None when it is dropped. ``record`` receives attachment id → the AZ the
     packet entered its VPC by; ``request`` (a request's record) makes an appliance-mode attachment
     take the request's AZ (the walk of the reply). ``reads`` collects the tables and resources the
-    answer depends on, as ``arrive``'s does."""
+    answer depends on."""
     passed: set[str] = set()
     entering = False
     for _ in range(MAX_HOPS):

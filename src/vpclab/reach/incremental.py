@@ -58,7 +58,8 @@ from .compiled import (
     subnet_acls,
     subnet_route_tables,
 )
-from .matrix import AclCache
+from .exact_pairs import Walker
+from .matrix import AclCache, return_port
 from .pair import pair_verdict
 from .result import family_protocol
 
@@ -177,6 +178,7 @@ class IntentChecker:
     def _rebuild(self) -> None:
         self.c: Compiled = compile_world(self.world, family=self.family)
         self.acls = AclCache(self.c)
+        self._walkers: dict[tuple[str, int | None], Walker] = {}
         self._points = sorted({int(p) for p in self.c.routing_atoms()})
         self._by_vpc: dict[str, list[str]] = {}
         for s in self.c.subnets.values():
@@ -416,6 +418,11 @@ class IntentChecker:
         sources = self._subnets(intent.sources, reads)
         destinations = self._subnets(intent.destinations, reads)
         want = intent.expect == "reachable"
+        walker = self._walkers.get((protocol, intent.port))
+        if walker is None:
+            walker = self._walkers[(protocol, intent.port)] = Walker(
+                self.c, self.acls, protocol, intent.port, return_port(protocol, intent.port)
+            )
         reachable = pairs = 0
         counter: tuple[str, str] | None = None
         for s in sources:
@@ -424,7 +431,7 @@ class IntentChecker:
             for d in destinations:
                 dst = self.c.subnets[d]
                 ok = any(
-                    pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, reads)
+                    pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, reads, walker)
                     for a in src_pieces
                     for b in self._pieces(dst.lo, dst.hi)
                 )
