@@ -21,9 +21,9 @@ Scale: subnets are grouped into classes that behave identically — same route t
 NACL (``k1``) and same routing atom (``k2``: the coarse atom that only deciding prefixes induce,
 with its VPC). ``P[k1, k2]`` says whether the forward direction works from a source context to a
 destination atom, ``Q[k1, k2]`` whether the destination side of a context accepts and answers it.
-A subnet pair (s, d) is reachable iff ``P[k1(s), k2(d)] & Q[k1(d), k2(s)]``: P's columns and Qᵀ's
-columns are expanded to subnets and packed (``np.packbits``), and each subnet's row is the AND of
-two packed rows. NACLs are checked at the two ends and, on transit gateway paths, at the
+A subnet pair (s, d) is reachable iff ``P[k1(s), k2(d)] & Q[k1(d), k2(s)]`` (the strict bits of
+``PC``/``QC``): P's columns and Q's rows are expanded to subnets and packed (``np.packbits``), and
+each subnet's row is the AND of two packed rows. NACLs are checked at the two ends and, on transit gateway paths, at the
 attachment subnets as AWS documents ("Network ACLs for transit gateways"); not at middleboxes
 (see docs/benchmarks.md and ``_Classes``).
 """
@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.addresses import AddressSet
+from ..core.collect import collector_paused
 from ..core.protocols import protocol_of
 from .arrival import DZ_ALL, DZ_LOCAL, DZ_REPLY, DZ_REQUEST, ArrivalVectors
 from .compiled import (
@@ -52,11 +53,11 @@ from .compiled import (
 from .exact_pairs import Walker, correct_subnets, irregular
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import (
+    STRICT,
     VIA_DESTINATION_AZ,
     _cat_cells,
     _verdicts,
     relaxed_pairs,
-    transpose_into,
 )
 from .progress import Progress, report
 from .result import family_protocol, reply_port
@@ -70,6 +71,8 @@ if TYPE_CHECKING:
 EPHEMERAL_PORT = 49152
 #: matrix rows computed at a time (bounds the temporary memory)
 CHUNK = 2048
+#: atoms (columns of Q) gathered and packed at a time
+QBLOCK = 256
 
 
 def return_port(protocol: str, port: int | None) -> int | None:
@@ -201,11 +204,12 @@ class _Classes(ArrivalVectors):
     Whether a transit gateway delivers straight into the far subnet (whose NACL, and the
     attachment subnet's, are then skipped) depends on the near end's AZ and the far subnet's
     *entry role* (the AZs for which it is the subnet the gateway delivers through into its VPC:
-    the originating AZ's attachment subnet, else the attachment's first). So each cell carries
+    the originating AZ's attachment subnet; and ``dst_bit``, every attachment subnet, for paths
+    where the destination's AZ picks — ``VIA_DESTINATION_AZ`` in the cell). So each cell carries
     four verdicts, a bit each in ``PC``/``QC``: ``STRICT`` (no such delivery), ``ENTERS_FAR``
     (the request is delivered straight into the destination subnet: ``A``), ``ENTERS_NEAR`` (the
-    reply straight into the source subnet: ``B``) and both. ``P``/``QT`` are the strict bits;
-    the relaxed verdicts only differ from them in a few cells, applied per pair as corrections
+    reply straight into the source subnet: ``B``) and both. ``STRICT`` is the strict bit;
+    the relaxed verdicts only differ from it in a few cells, applied per pair as corrections
     (``relaxed_pairs``). That is exact with one regular transit gateway per VPC; the pairs of the
     VPCs where it is not (``exact_pairs.irregular``) are walked as the tracer walks them.
     """
@@ -242,6 +246,8 @@ class _Classes(ArrivalVectors):
         self.roles = roles
         self.az_bit = az_bit
         self._by_destination = len(self.sub_ids)
+        #: whether some cell's path entered a VPC through the subnet the destination's AZ picked
+        self.has_via = False
         self._dst_entries = _destination_entries(c)
         # per VPC: its attachment subnets with what their inbound rules allow (request, reply)
         inbound: dict[str, tuple[Allowed, Allowed]] = {}
@@ -290,7 +296,8 @@ class _Classes(ArrivalVectors):
         return bits
 
     def build(self) -> None:
-        """PC/QC (contexts × atoms, four verdict bits), P and QT (strict); k2 re-sorted by address."""
+        """PC/QC (contexts × atoms: four verdict bits, ``STRICT`` the strict one, and
+        ``VIA_DESTINATION_AZ``); k2 re-sorted by address."""
         k2_keys = sorted(self.k2)
         order = np.array([self.k2[k] for k in k2_keys], dtype=np.int64)
         self.k2_addr = self.ratoms[np.array([k[0] for k in k2_keys], dtype=np.int64)]
@@ -332,8 +339,6 @@ class _Classes(ArrivalVectors):
         self._masks = np.stack(masks)
         self.PC = np.empty((n1, n2), dtype=np.uint8)
         self.QC = np.empty((n1, n2), dtype=np.uint8)
-        self.P = np.empty((n1, n2), dtype=bool)
-        self.QT = np.empty((n2, n1), dtype=bool)
         block = max(1, CHUNK // 4)
         cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -344,6 +349,7 @@ class _Classes(ArrivalVectors):
             self._arrivals_into(keys, arr)
             fwd = arr[:, 0] == self.k2_vpc
             via = (arr[:, 2] == self._by_destination).view(np.uint8) * np.uint8(VIA_DESTINATION_AZ)
+            self.has_via = self.has_via or bool(via.any())
             xin_p, xin_q = fwd, fwd.copy()
             for i, k in enumerate(keys):
                 for x, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
@@ -357,11 +363,8 @@ class _Classes(ArrivalVectors):
             base_q = xin_q & self._masks[kr[sl]]
             x_p, y_q = arr[:, 3] != 0, arr[:, 4] != 0
             y_p, x_q = self._masks[ir[sl]], self._masks[ip[sl]]
-            # the strict bits (P, and Qᵀ transposed while the block is in cache)
             strict_p = base_p & x_p & y_p
             strict_q = base_q & x_q & y_q
-            self.P[sl] = strict_p
-            transpose_into(self.QT[:, sl], strict_q)
             tr = np.flatnonzero(t.any(axis=1))
             if len(tr) < len(keys):  # rows no transit gateway delivers through: the verdicts agree (0 or 15)
                 self.PC[sl] = strict_p.view(np.uint8) * np.uint8(15)
@@ -430,6 +433,19 @@ def matrix(
     if level not in ("subnet", "interface"):
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
     protocol = family_protocol(protocol, family)  # icmp over IPv6 is icmpv6; icmpv6 over IPv4: ReachError
+    with collector_paused():  # millions of small objects, none in a cycle (core/collect.py)
+        return _matrix(world, protocol, port, level, compiled, family, progress)
+
+
+def _matrix(
+    world: World,
+    protocol: str,
+    port: int | None,
+    level: str,
+    compiled: Compiled | None,
+    family: int,
+    progress: Progress | None,
+) -> ReachabilityMatrix:
     if compiled is None:
         report(progress, "compile", 0, 1)
     c = compiled or compiled_view(world, family)
@@ -483,12 +499,15 @@ def subnet_matrix(
     heads = np.flatnonzero(np.r_[True, np.diff(psub) != 0]) if n else np.zeros(0, dtype=np.int64)
     h1, h2 = pk1[heads], pk2[heads]
     width = (n + 7) // 8
-    pp = np.empty((cl.P.shape[0], width), dtype=np.uint8)
-    for r in range(0, cl.P.shape[0], CHUNK):
-        pp[r : r + CHUNK] = np.packbits(np.take(cl.P[r : r + CHUNK], h2, axis=1), axis=1)
-    qq = np.empty((cl.QT.shape[0], width), dtype=np.uint8)
-    for r in range(0, cl.QT.shape[0], CHUNK):
-        qq[r : r + CHUNK] = np.packbits(np.take(cl.QT[r : r + CHUNK], h1, axis=1), axis=1)
+    n1, n2 = cl.PC.shape
+    # the strict bits expanded to subnets and packed: pp[k1] over destinations (P's columns at
+    # their atoms), qq[k2] over destinations (Q's rows at their contexts, a block of atoms at a time)
+    pp = np.empty((n1, width), dtype=np.uint8)
+    for r in range(0, n1, CHUNK):
+        pp[r : r + CHUNK] = np.packbits(np.take(cl.PC[r : r + CHUNK], h2, axis=1) & STRICT, axis=1)
+    qq = np.empty((n2, width), dtype=np.uint8)
+    for r in range(0, n2, QBLOCK):
+        qq[r : r + QBLOCK] = np.packbits(np.take(cl.QC[:, r : r + QBLOCK], h1, axis=0) & STRICT, axis=0).T
     report(progress, "classes", 1, 1)
     bits = np.empty((n, width), dtype=np.uint8)
     for r in range(0, n, CHUNK):
@@ -500,10 +519,11 @@ def subnet_matrix(
         e_sub, e1, e2 = psub[extra], pk1[extra], pk2[extra]
         for s_, a1, a2 in zip(e_sub.tolist(), e1.tolist(), e2.tolist(), strict=True):
             bits[s_] |= pp[a1] & qq[a2]  # the piece as a source, to every subnet's first piece
-            col = cl.P[h1, a2] & cl.QT[h2, a1]  # every subnet's first piece to the piece
+            col = cl.PC[h1, a2] & cl.QC[a1, h2] & STRICT  # every subnet's first piece to the piece
             hit = np.flatnonzero(col)
             bits[hit, s_ >> 3] |= np.uint8(0x80 >> (s_ & 7))
-        both = cl.P[e1][:, e2] & cl.QT[e2][:, e1].T  # piece to piece, both beyond the first
+        # piece i to piece j, both beyond the first: P[k1(i), k2(j)] & Q[k1(j), k2(i)]
+        both = cl.PC[e1][:, e2] & cl.QC[e1][:, e2].T & STRICT
         for i, j in zip(*np.nonzero(both), strict=True):
             bits[e_sub[i], e_sub[j] >> 3] |= np.uint8(0x80 >> (int(e_sub[j]) & 7))
     # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL there)

@@ -79,39 +79,77 @@ def relaxed_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of pieces (source, destination: indices into ``pk1``/``pk2``, their contexts and
     atom positions; ``paz`` the AZ bit of each piece's subnet, ``prole`` its entry role) that
-    reach only because a transit gateway delivers straight into one end's subnet (no NACL there)
-    — the cells where a relaxed verdict of ``cl.PC``/``cl.QC`` differs from the strict one,
-    joined with the pieces of those contexts and atoms."""
+    reach only because a transit gateway delivers straight into one end's subnet (no NACL there).
+
+    Such a pair has a cell on one side where the strict verdict fails and a relaxed one holds
+    (``cl.cells``); the request enters the destination straight (``Ereq``) when the destination is
+    the entry subnet for the request's origin — the source's AZ, or the destination's AZ picked
+    (``VIA_DESTINATION_AZ``) — and the reply enters the source straight (``Erep``) likewise. From
+    each side's cells the candidates are the members of the cell's context and column that can
+    make that side's own flag true (its origin is known from the cell), or the other side's (the
+    pieces of the same AZ; any piece where some cell entered by the destination's AZ); each
+    candidate's verdict is then read from both cells: ``P(Ereq, Erep) & Q(Ereq, Erep)``."""
     n1, n2 = cl.PC.shape
+    nb = len(cl.azs) + 1  # origins: each AZ (its index), and the destination's AZ picked (the last)
+    az_index = np.zeros(len(pk1), dtype=np.int64)
+    has_az = paz != 0
+    az_index[has_az] = np.log2(paz[has_az]).astype(np.int64)
+    ctx_az = np.zeros(n1, dtype=np.int64)  # each context's AZ index (its pieces share it)
+    ctx_az[pk1] = az_index
     has_role = prole != 0
     every = np.ones(len(pk1), dtype=bool)
-    by_k1 = {False: _groups(pk1, every, n1), True: _groups(pk1, has_role, n1)}
-    by_k2 = {False: _groups(pk2, every, n2), True: _groups(pk2, has_role, n2)}
+    # pieces by context; role pieces by context; pieces by (atom, AZ); role pieces by (atom, origin)
+    by_k1 = _groups(pk1, every, n1)
+    roles_by_k1 = _groups(pk1, has_role, n1)
+    by_k2 = _groups(pk2, every, n2)
+    by_k2_az = _groups(pk2 * nb + az_index, every, n2 * nb)
+    role_p = np.flatnonzero(has_role)
+    dup = np.concatenate([role_p, role_p])  # a role piece is the entry for its AZ and for "picked"
+    dup_key = np.concatenate([pk2[role_p] * nb + az_index[role_p], pk2[role_p] * nb + (nb - 1)])
+    o = dup[np.argsort(dup_key, kind="stable")]
+    entries_by_k2 = (o, np.searchsorted(np.sort(dup_key), np.arange(n2 * nb + 1)))
+    via_somewhere = cl.has_via  # some cell's path entered by the destination's AZ
     found_s: list[np.ndarray] = []
     found_d: list[np.ndarray] = []
-    cells = cl.cells  # strict fails, a relaxed verdict holds (found while building)
-    for bit, far, near in ((ENTERS_FAR, True, False), (ENTERS_NEAR, False, True), (ENTERS_BOTH, True, True)):
-        for side in ("P", "Q"):
-            r, j, v = cells[side]
-            keep = (v & bit) != 0
-            r, j = r[keep], j[keep]
-            if not len(r):
-                continue
-            if side == "P":  # row: the source's context, column: the destination's atom
-                s, d = _join(r, j, by_k1[near], by_k2[far])
-            else:  # row: the destination's context, column: the source's atom
-                d, s = _join(r, j, by_k1[far], by_k2[near])
-            pv, qv = cl.PC[pk1[s], pk2[d]], cl.QC[pk1[d], pk2[s]]  # request's and reply's cells
-            ok = np.ones(len(s), dtype=bool)
-            if far:  # the request's origin: the source's AZ, or the destination's AZ picked
-                ok &= (prole[d] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, paz[s])) != 0
-            if near:
-                ok &= (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
-            s, d = s[ok], d[ok]
-            back = qv[ok] if side == "P" else pv[ok]
-            hit = (back & bit) != 0
-            found_s.append(s[hit])
-            found_d.append(d[hit])
+
+    def keep(s: np.ndarray, d: np.ndarray) -> None:
+        pv, qv = cl.PC[pk1[s], pk2[d]], cl.QC[pk1[d], pk2[s]]  # request's and reply's cells
+        ereq = (prole[d] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, paz[s])) != 0
+        erep = (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
+        bit = np.where(ereq, np.where(erep, ENTERS_BOTH, ENTERS_FAR), np.where(erep, ENTERS_NEAR, 0))
+        hit = (pv & qv & bit.astype(np.uint8)) != 0
+        found_s.append(s[hit])
+        found_d.append(d[hit])
+
+    for side in ("P", "Q"):
+        r, j, v = cl.cells[side]
+        if not len(r):
+            continue
+        own = cl.PC if side == "P" else cl.QC
+        via = (own[r, j] & VIA_DESTINATION_AZ) != 0
+        origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
+        if side == "P":  # row: the source's context, column: the destination's atom
+            mine = (v & (ENTERS_FAR | ENTERS_BOTH)) != 0  # the request entering the destination
+            s, d = _join(r[mine], j[mine] * nb + origin[mine], by_k1, entries_by_k2)
+            keep(s, d)
+            theirs = (v & (ENTERS_NEAR | ENTERS_BOTH)) != 0  # the reply entering the source
+            rr, jj = r[theirs], j[theirs]
+            s, d = _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az)
+            keep(s, d)
+            if via_somewhere:  # a reply entering by the source's AZ picked, from any AZ
+                s, d = _join(rr, jj, roles_by_k1, by_k2)
+                keep(s, d)
+        else:  # row: the destination's context, column: the source's atom
+            mine = (v & (ENTERS_NEAR | ENTERS_BOTH)) != 0
+            d, s = _join(r[mine], j[mine] * nb + origin[mine], by_k1, entries_by_k2)
+            keep(s, d)
+            theirs = (v & (ENTERS_FAR | ENTERS_BOTH)) != 0
+            rr, jj = r[theirs], j[theirs]
+            d, s = _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az)
+            keep(s, d)
+            if via_somewhere:
+                d, s = _join(rr, jj, roles_by_k1, by_k2)
+                keep(s, d)
     if not found_s:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(found_s), np.concatenate(found_d)
