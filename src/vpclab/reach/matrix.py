@@ -503,11 +503,14 @@ def subnet_matrix(
     # the strict bits expanded to subnets and packed: pp[k1] over destinations (P's columns at
     # their atoms), qq[k2] over destinations (Q's rows at their contexts, a block of atoms at a time)
     pp = np.empty((n1, width), dtype=np.uint8)
-    for r in range(0, n1, CHUNK):
-        pp[r : r + CHUNK] = np.packbits(np.take(cl.PC[r : r + CHUNK], h2, axis=1) & STRICT, axis=1)
+    for r in range(0, n1, CHUNK):  # the strict bit taken before the gather: n2 columns, not n
+        strict = (cl.PC[r : r + CHUNK] & STRICT).view(bool)
+        pp[r : r + CHUNK] = np.packbits(np.take(strict, h2, axis=1), axis=1)
     qq = np.empty((n2, width), dtype=np.uint8)
     for r in range(0, n2, QBLOCK):
-        qq[r : r + QBLOCK] = np.packbits(np.take(cl.QC[:, r : r + QBLOCK], h1, axis=0) & STRICT, axis=0).T
+        strict = (cl.QC[:, r : r + QBLOCK] & STRICT).view(bool)
+        rows = np.ascontiguousarray(np.take(strict, h1, axis=0).T)  # packing along rows is fastest
+        qq[r : r + QBLOCK] = np.packbits(rows, axis=1)
     report(progress, "classes", 1, 1)
     bits = np.empty((n, width), dtype=np.uint8)
     for r in range(0, n, CHUNK):
