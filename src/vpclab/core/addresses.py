@@ -97,6 +97,9 @@ def network_span(cidr: str) -> tuple[int, int, int]:
 
 def _interval(item: str | Network | Address) -> tuple[int, int]:
     try:
+        if isinstance(item, str):  # the common case, parsed once per CIDR (network_span's cache)
+            start, end, _ = network_span(item)
+            return start, end
         if isinstance(item, (IPv4Address, IPv6Address)):
             start = int(item) + (0 if item.version == 4 else V6_BASE)
             return start, start + 1

@@ -173,14 +173,17 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
         # destination's subnet (A), into the source's for the reply (B)
         pv, qv = cl.PC[s1][:, d2], cl.QC[d1][:, s2].T
         both = pv & qv
-        az = {z: np.int64(b) for z, b in cl.az_bit.items()}
-        s_az = np.array([az[c.subnets[e.subnet].az] for e in srcs], dtype=np.int64)
-        d_az = np.array([az[c.subnets[e.subnet].az] for e in dsts], dtype=np.int64)
-        s_role = np.array([cl.roles.get(e.subnet, 0) for e in srcs], dtype=np.int64)
-        d_role = np.array([cl.roles.get(e.subnet, 0) for e in dsts], dtype=np.int64)
-        # each way's origin: the sending end's AZ, or the destination's AZ picked the entry subnet
-        far = (d_role[None, :] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, s_az[:, None])) != 0
-        near = (s_role[:, None] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, d_az[None, :])) != 0
+        az = {z: i for i, z in enumerate(cl.azs)}
+        s_az = np.array([az[c.subnets[e.subnet].az] for e in srcs], dtype=np.int16)
+        d_az = np.array([az[c.subnets[e.subnet].az] for e in dsts], dtype=np.int16)
+        # an attachment subnet is the entry for its own AZ and wherever the destination's AZ picks
+        s_att = np.array([cl.roles.get(e.subnet, 0) != 0 for e in srcs], dtype=bool)
+        d_att = np.array([cl.roles.get(e.subnet, 0) != 0 for e in dsts], dtype=bool)
+        same_az = s_az[:, None] == d_az[None, :]
+        # the request enters the destination straight (far), the reply the source (near): each way's
+        # origin is the sending end's AZ, or the destination's AZ picked the entry subnet
+        far = d_att[None, :] & (same_az | ((pv & VIA_DESTINATION_AZ) != 0))
+        near = s_att[:, None] & (same_az | ((qv & VIA_DESTINATION_AZ) != 0))
         routed = (both & STRICT) != 0
         routed |= far & ((both & ENTERS_FAR) != 0)
         routed |= near & ((both & ENTERS_NEAR) != 0)

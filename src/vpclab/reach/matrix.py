@@ -23,9 +23,9 @@ with its VPC). ``P[k1, k2]`` says whether the forward direction works from a sou
 destination atom, ``Q[k1, k2]`` whether the destination side of a context accepts and answers it.
 A subnet pair (s, d) is reachable iff ``P[k1(s), k2(d)] & Q[k1(d), k2(s)]`` (the strict bits of
 ``PC``/``QC``): P's columns and Q's rows are expanded to subnets and packed (``np.packbits``), and
-each subnet's row is the AND of two packed rows. NACLs are checked at the two ends and, on transit gateway paths, at the
-attachment subnets as AWS documents ("Network ACLs for transit gateways"); not at middleboxes
-(see docs/benchmarks.md and ``_Classes``).
+each subnet's row is the AND of two packed rows. NACLs are checked at the two ends and, on transit
+gateway paths, at the attachment subnets as AWS documents ("Network ACLs for transit gateways");
+not at middleboxes (see docs/benchmarks.md and ``_Classes``).
 """
 
 from __future__ import annotations

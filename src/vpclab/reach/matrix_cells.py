@@ -51,8 +51,20 @@ def _join(
     lo, ls = left
     ro, rs = right
     cl, cr = ls[r + 1] - ls[r], rs[j + 1] - rs[j]
-    if not int((cl * cr).sum()):
+    some = np.flatnonzero(cl * cr)  # cells with an empty group yield nothing
+    if not len(some):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    r, j, cl, cr = r[some], j[some], cl[some], cr[some]
+    most_l, most_r = int(cl.max()), int(cr.max())
+    if most_l * most_r <= 8:  # small groups (the usual case): every slot of a padded grid, masked
+        left_at = ls[r][:, None] + np.arange(most_l)
+        right_at = rs[j][:, None] + np.arange(most_r)
+        valid = (np.arange(most_l) < cl[:, None])[:, :, None] & (np.arange(most_r) < cr[:, None])[:, None, :]
+        shape = valid.shape
+        return (
+            lo[np.broadcast_to(left_at[:, :, None], shape)[valid]],
+            ro[np.broadcast_to(right_at[:, None, :], shape)[valid]],
+        )
     # one line per (cell, left member), holding that cell's right group: ranges laid end to end
     lines = _ranges(ls[r], cl)
     width = np.repeat(cr, cl)
