@@ -532,10 +532,12 @@ def subnet_matrix(
     # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL there)
     az_of = np.array([cl.az_bit[s.az] for s in infos], dtype=np.int64)[order]
     role_of = np.array([cl.roles.get(s.id, 0) for s in infos], dtype=np.int64)[order]
-    rs, rd = relaxed_pairs(cl, pk1, pk2, az_of[psub], role_of[psub])
-    if len(rs):
+
+    def relaxed(rs: np.ndarray, rd: np.ndarray) -> None:
         ds = psub[rd]
         np.bitwise_or.at(bits, (psub[rs], ds >> 3), (0x80 >> (ds & 7)).astype(np.uint8))
+
+    relaxed_pairs(cl, pk1, pk2, az_of[psub], role_of[psub], relaxed)
     ids = np.array([s.id for s in infos], dtype=object)[order]
     if cl.exact is not None:
         paddr = np.array(piece_addr, dtype=object)[porder]

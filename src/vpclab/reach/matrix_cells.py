@@ -5,6 +5,7 @@ for pairs that reach only because a transit gateway delivers straight into one e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +24,8 @@ STRICT, ENTERS_FAR, ENTERS_NEAR, ENTERS_BOTH = 1, 2, 4, 8
 #: subnet the destination's AZ picks (``_Classes.dst_entry``), so an end subnet is entered straight
 #: when it is an attachment subnet (role ``_Classes.dst_bit``), whatever the originating AZ
 VIA_DESTINATION_AZ = 16
+#: relaxed-verdict cells joined with their pieces at a time (bounds the candidates' memory)
+CELLS = 1 << 17
 
 
 def _verdicts(base: np.ndarray, x: np.ndarray, y: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -87,11 +90,17 @@ def _cat_cells(
 
 
 def relaxed_pairs(
-    cl: _Classes, pk1: np.ndarray, pk2: np.ndarray, paz: np.ndarray, prole: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    cl: _Classes,
+    pk1: np.ndarray,
+    pk2: np.ndarray,
+    paz: np.ndarray,
+    prole: np.ndarray,
+    found: Callable[[np.ndarray, np.ndarray], None],
+) -> None:
     """Pairs of pieces (source, destination: indices into ``pk1``/``pk2``, their contexts and
     atom positions; ``paz`` the AZ bit of each piece's subnet, ``prole`` its entry role) that
-    reach only because a transit gateway delivers straight into one end's subnet (no NACL there).
+    reach only because a transit gateway delivers straight into one end's subnet (no NACL there),
+    handed to ``found`` a block at a time (``CELLS`` cells of candidates: bounded memory).
 
     Such a pair has a cell on one side where the strict verdict fails and a relaxed one holds
     (``cl.cells``); the request enters the destination straight (``Ereq``) when the destination is
@@ -121,50 +130,39 @@ def relaxed_pairs(
     o = dup[np.argsort(dup_key, kind="stable")]
     entries_by_k2 = (o, np.searchsorted(np.sort(dup_key), np.arange(n2 * nb + 1)))
     via_somewhere = cl.has_via  # some cell's path entered by the destination's AZ
-    found_s: list[np.ndarray] = []
-    found_d: list[np.ndarray] = []
-
     def keep(s: np.ndarray, d: np.ndarray) -> None:
         pv, qv = cl.PC[pk1[s], pk2[d]], cl.QC[pk1[d], pk2[s]]  # request's and reply's cells
         ereq = (prole[d] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, paz[s])) != 0
         erep = (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
         bit = np.where(ereq, np.where(erep, ENTERS_BOTH, ENTERS_FAR), np.where(erep, ENTERS_NEAR, 0))
         hit = (pv & qv & bit.astype(np.uint8)) != 0
-        found_s.append(s[hit])
-        found_d.append(d[hit])
+        if hit.any():
+            found(s[hit], d[hit])
 
     for side in ("P", "Q"):
-        r, j, v = cl.cells[side]
-        if not len(r):
-            continue
+        r_all, j_all, v_all = cl.cells[side]
         own = cl.PC if side == "P" else cl.QC
-        via = (own[r, j] & VIA_DESTINATION_AZ) != 0
-        origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
-        if side == "P":  # row: the source's context, column: the destination's atom
-            mine = (v & (ENTERS_FAR | ENTERS_BOTH)) != 0  # the request entering the destination
-            s, d = _join(r[mine], j[mine] * nb + origin[mine], by_k1, entries_by_k2)
-            keep(s, d)
-            theirs = (v & (ENTERS_NEAR | ENTERS_BOTH)) != 0  # the reply entering the source
+        for c0 in range(0, len(r_all), CELLS):  # a block of cells at a time: bounded candidates
+            r, j, v = r_all[c0 : c0 + CELLS], j_all[c0 : c0 + CELLS], v_all[c0 : c0 + CELLS]
+            via = (own[r, j] & VIA_DESTINATION_AZ) != 0
+            origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
+            # P: row the source's context, column the destination's atom; Q the other way round.
+            # "mine": this side's path enters its far end straight (P: the request, Q: the reply);
+            # "theirs": the other side's does, from the pieces of this row's AZ (or any, picked)
+            mine = (v & ((ENTERS_FAR if side == "P" else ENTERS_NEAR) | ENTERS_BOTH)) != 0
+            theirs = (v & ((ENTERS_NEAR if side == "P" else ENTERS_FAR) | ENTERS_BOTH)) != 0
             rr, jj = r[theirs], j[theirs]
-            s, d = _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az)
-            keep(s, d)
-            if via_somewhere:  # a reply entering by the source's AZ picked, from any AZ
-                s, d = _join(rr, jj, roles_by_k1, by_k2)
-                keep(s, d)
-        else:  # row: the destination's context, column: the source's atom
-            mine = (v & (ENTERS_NEAR | ENTERS_BOTH)) != 0
-            d, s = _join(r[mine], j[mine] * nb + origin[mine], by_k1, entries_by_k2)
-            keep(s, d)
-            theirs = (v & (ENTERS_FAR | ENTERS_BOTH)) != 0
-            rr, jj = r[theirs], j[theirs]
-            d, s = _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az)
-            keep(s, d)
+            joins = [
+                _join(r[mine], j[mine] * nb + origin[mine], by_k1, entries_by_k2),
+                _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az),
+            ]
             if via_somewhere:
-                d, s = _join(rr, jj, roles_by_k1, by_k2)
-                keep(s, d)
-    if not found_s:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(found_s), np.concatenate(found_d)
+                joins.append(_join(rr, jj, roles_by_k1, by_k2))
+            for row_end, column_end in joins:
+                if side == "P":
+                    keep(row_end, column_end)
+                else:
+                    keep(column_end, row_end)
 
 
 def transpose(m: np.ndarray, block: int = 256) -> np.ndarray:
