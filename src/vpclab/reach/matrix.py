@@ -295,9 +295,10 @@ class _Classes(ArrivalVectors):
             bits |= DZ_REPLY
         return bits
 
-    def build(self) -> None:
+    def build(self, progress: Progress | None = None) -> None:
         """PC/QC (contexts × atoms: four verdict bits, ``STRICT`` the strict one, and
-        ``VIA_DESTINATION_AZ``); k2 re-sorted by address."""
+        ``VIA_DESTINATION_AZ``); k2 re-sorted by address. ``progress`` hears ("classes", contexts
+        done, contexts) between blocks of contexts."""
         k2_keys = sorted(self.k2)
         order = np.array([self.k2[k] for k in k2_keys], dtype=np.int64)
         self.k2_addr = self.ratoms[np.array([k[0] for k in k2_keys], dtype=np.int64)]
@@ -344,6 +345,7 @@ class _Classes(ArrivalVectors):
         cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
         for r0 in range(0, n1, block):
+            report(progress, "classes", r0, n1)
             keys = rows[r0 : r0 + block]
             arr = buf[: len(keys)]
             self._arrivals_into(keys, arr)
@@ -484,7 +486,7 @@ def subnet_matrix(
             piece_addr.append(address)
             piece_k1.append(cl.context(s, address))
             piece_k2.append(cl.atom_column(r, s.vpc_id, cl.dst_entry(s, address)))  # address in atom r
-    cl.build()
+    cl.build(progress)
     pk1 = np.array(piece_k1, dtype=np.int64)
     pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
     psub = np.array(piece_subnet, dtype=np.int64)
@@ -511,7 +513,7 @@ def subnet_matrix(
         strict = (cl.QC[:, r : r + QBLOCK] & STRICT).view(bool)
         rows = np.ascontiguousarray(np.take(strict, h1, axis=0).T)  # packing along rows is fastest
         qq[r : r + QBLOCK] = np.packbits(rows, axis=1)
-    report(progress, "classes", 1, 1)
+    report(progress, "classes", n1, n1)
     bits = np.empty((n, width), dtype=np.uint8)
     for r in range(0, n, CHUNK):
         report(progress, "rows", r, n)

@@ -3,9 +3,10 @@ stages and row blocks (never inside them), so a front end can draw a progress ba
 lands between two blocks of work.
 
 Stages, in order: ``"compile"`` (the compiled view of the World; skipped when one is given),
-``"classes"`` (the equivalence classes and their reachability), ``"rows"`` (the bit matrix, ``done``
-rows of ``total``), or ``"interfaces"`` for the interface matrix. Each stage reports ``done=0``
-first and ``done=total`` last.
+``"classes"`` (the equivalence classes and their reachability: ``done`` contexts of ``total``, a
+block at a time, after a first ``(0, 1)`` while the contexts are found), ``"rows"`` (the bit
+matrix, ``done`` rows of ``total``), or ``"interfaces"`` for the interface matrix. Each stage
+reports ``done=0`` first and ``done=total`` last.
 """
 
 from __future__ import annotations
