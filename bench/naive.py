@@ -23,7 +23,7 @@ from vpclab.model.subnet import Subnet
 from vpclab.model.transit_gateway import TransitGatewayAttachment, association_of, tgw_lookup, vpc_attachment
 from vpclab.model.vpc import Vpc
 from vpclab.model.world import World
-from vpclab.reach.matrix import return_port
+from vpclab.reach.classes import return_port
 
 
 def _in_vpc(world: World, vpc_id: str, ip: IPv4Address) -> bool:

@@ -128,7 +128,7 @@ def test_peered_estate_is_decided_by_the_columns(small_world) -> None:  # type: 
     https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html: one subnet per AZ lets
     traffic reach every subnet in that AZ; which AZ a peering's traffic enters is undocumented —
     the tracer's choice, reach/exact_pairs.py). The matrix decides that in its columns
-    (``_Classes.dst_entry``), so no VPC of a peered estate is walked pair by pair (that took 88 s
+    (``Classes.dst_entry``), so no VPC of a peered estate is walked pair by pair (that took 88 s
     on a 300-VPC estate), and sampled pairs across and within Regions have the tracer's verdict."""
     import random
 

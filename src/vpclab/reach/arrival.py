@@ -61,7 +61,7 @@ def _through_tgw(
 
 
 #: a column's (k2) entry verdicts when a transit gateway picks the entry subnet by the destination's
-#: AZ (``_Classes.dst_entry``): that subnet's table delivers the address locally; its outbound rules
+#: AZ (``Classes.dst_entry``): that subnet's table delivers the address locally; its outbound rules
 #: let the request out to it; and the reply
 DZ_LOCAL, DZ_REQUEST, DZ_REPLY = 1, 2, 4
 DZ_ALL = DZ_LOCAL | DZ_REQUEST | DZ_REPLY
@@ -73,9 +73,9 @@ _REST = _NONE[1:]
 
 
 class ArrivalVectors:
-    """Arrivals for every destination atom at once: the matrix classes' (``matrix._Classes``)
+    """Arrivals for every destination atom at once: the matrix classes' (``classes.Classes``)
     per-context arrival vectors over the k2 positions (``k2_addr``), with the transit gateway rows
-    they read. The attributes are set by ``_Classes`` (its ``__init__`` and ``build``)."""
+    they read. The attributes are set by ``Classes`` (its ``__init__`` and ``build``)."""
 
     c: Compiled
     k2_addr: np.ndarray

@@ -37,7 +37,7 @@ import numpy as np
 from .compiled import NO_ROUTE, Compiled, SubnetInfo
 
 if TYPE_CHECKING:
-    from .matrix import AclCache, _Classes
+    from .classes import AclCache, Classes
 
 #: route tables one direction may consult before the walk is called a loop (the tracer's bound)
 MAX_STEPS = 64
@@ -49,7 +49,7 @@ def irregular(c: Compiled) -> set[str]:
     mode; and every VPC on a transit gateway with a route sending a range to a VPC attachment whose
     VPC does not hold it (the packet goes on through that VPC). Empty: the classes are exact.
     (An attachment missing an AZ and a transit gateway peering, where the destination's AZ picks
-    the entry subnet, are decided by the columns: ``_Classes.dst_entry``.)"""
+    the entry subnet, are decided by the columns: ``Classes.dst_entry``.)"""
     out: set[str] = {vpc for _box_subnet, vpc in c.middleboxes.values()}
     on_tgw: dict[str, set[str]] = {}
     per_vpc: dict[str, int] = {}
@@ -256,7 +256,7 @@ def _candidates(n: int, odd: np.ndarray) -> list[tuple[int, int]]:
 
 
 def correct_subnets(
-    cl: _Classes,
+    cl: Classes,
     bits: np.ndarray,
     psub: np.ndarray,
     paddr: np.ndarray,
@@ -287,7 +287,7 @@ def correct_subnets(
             bits[a, b >> 3] &= ~mask
 
 
-def correct_interfaces(cl: _Classes, routed: np.ndarray, srcs: list[Any], dsts: list[Any]) -> None:
+def correct_interfaces(cl: Classes, routed: np.ndarray, srcs: list[Any], dsts: list[Any]) -> None:
     """The interface matrix's routing verdicts (``routed``, sources × destinations, before
     security groups) of the pairs in different subnets with an end in an irregular VPC, walked
     (``srcs``/``dsts``: interfaces with ``subnet``, ``vpc`` and ``ip``)."""

@@ -47,6 +47,7 @@ from ..model.prefix_lists import ManagedPrefixList
 from ..model.route_table import RouteTable
 from ..model.security_group import SecurityGroup
 from ..model.transit_gateway import TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable
+from .classes import AclCache, return_port
 from .compiled import (
     Compiled,
     Runs,
@@ -59,7 +60,6 @@ from .compiled import (
     subnet_route_tables,
 )
 from .exact_pairs import Walker
-from .matrix import AclCache, return_port
 from .pair import pair_verdict
 from .result import family_protocol
 

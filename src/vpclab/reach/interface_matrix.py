@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.addresses import AddressSet
+from .classes import Classes
 from .compiled import Compiled, in_set
 from .exact_pairs import correct_interfaces
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
-from .matrix import ReachabilityMatrix, _Classes
+from .matrix import ReachabilityMatrix
 from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT, VIA_DESTINATION_AZ
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     dsts = enis
     # endpoints do not initiate connections (interface and Gateway Load Balancer endpoints alike)
     srcs = [e for e in enis if e.type not in ("vpc_endpoint", "gateway_load_balancer_endpoint")]
-    cl = _Classes(c, protocol, port)
+    cl = Classes(c, protocol, port)
     k1 = {e.id: cl.context(c.subnets[e.subnet], e.ip) for e in enis}
     k2 = {e.id: cl.column(c.subnets[e.subnet], e.ip) for e in enis}
     cl.build()

@@ -13,16 +13,16 @@ import numpy as np
 from .compiled import atom_of
 
 if TYPE_CHECKING:
-    from .matrix import _Classes
+    from .classes import Classes
 
 
-#: verdict bits of a ``_Classes`` cell (``PC``, ``QC``): no straight delivery into an end subnet;
+#: verdict bits of a ``Classes`` cell (``PC``, ``QC``): no straight delivery into an end subnet;
 #: the request delivered straight into the destination's subnet (``A``); the reply straight into
 #: the source's (``B``); both
 STRICT, ENTERS_FAR, ENTERS_NEAR, ENTERS_BOTH = 1, 2, 4, 8
 #: a further bit of a cell: the last transit gateway on its path entered the far VPC through the
-#: subnet the destination's AZ picks (``_Classes.dst_entry``), so an end subnet is entered straight
-#: when it is an attachment subnet (role ``_Classes.dst_bit``), whatever the originating AZ
+#: subnet the destination's AZ picks (``Classes.dst_entry``), so an end subnet is entered straight
+#: when it is an attachment subnet (role ``Classes.dst_bit``), whatever the originating AZ
 VIA_DESTINATION_AZ = 16
 #: relaxed-verdict cells joined with their pieces at a time (bounds the candidates' memory)
 CELLS = 1 << 17
@@ -90,7 +90,7 @@ def _cat_cells(
 
 
 def relaxed_pairs(
-    cl: _Classes,
+    cl: Classes,
     pk1: np.ndarray,
     pk2: np.ndarray,
     paz: np.ndarray,

@@ -7,10 +7,10 @@ cannot decide. The incremental intent checker answers intents with it.
 
 from __future__ import annotations
 
+from .classes import AclCache, return_port
 from .compiled import Compiled, SubnetInfo
 from .exact_pairs import Walker
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
-from .matrix import AclCache, return_port
 
 
 def pair_verdict(

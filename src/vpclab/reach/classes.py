@@ -1,0 +1,326 @@
+"""The matrices' equivalence classes (``reach.matrix``, ``reach.interface_matrix``): source
+contexts (k1) and destination columns (k2), and the verdict grids over them (``Classes``), with
+the network ACL answers they read (``AclCache``).
+
+A context is a subnet's (route table, VPC, AZ, NACL, the attachment-subnet verdicts of its
+address); a column is a routing atom with its VPC and its destination-AZ entry verdicts
+(``Classes.dst_entry``). ``Classes.build`` computes, a block of contexts at a time, each cell's
+verdict bits (``matrix_cells``): ``PC`` for the forward side of a source context towards a
+destination column, ``QC`` for a destination context's side (it accepts the request and its reply
+comes back) towards a source column.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import numpy as np
+
+from ..core.addresses import AddressSet
+from ..core.protocols import protocol_of
+from .arrival import DZ_ALL, DZ_LOCAL, DZ_REPLY, DZ_REQUEST, ArrivalVectors
+from .compiled import (
+    AttachmentInfo,
+    Compiled,
+    SubnetInfo,
+    acl_allowed,
+    atom_of,
+    in_set,
+)
+from .exact_pairs import Walker, irregular
+from .matrix_cells import VIA_DESTINATION_AZ, _cat_cells, _verdicts
+from .progress import Progress, report
+from .result import reply_port
+
+#: The client's ephemeral port that return traffic is addressed to. AWS recommends NACLs allow
+#: 1024–65535; clients pick from their OS range (Linux 32768–60999, Windows 49152–65535);
+#: vpclab checks one port inside every common range.
+EPHEMERAL_PORT = 49152
+#: matrix rows computed at a time (bounds the temporary memory)
+CHUNK = 2048
+
+
+def return_port(protocol: str, port: int | None) -> int | None:
+    """The port the reply is addressed to: the ephemeral port for TCP/UDP, echo reply for an ICMP or
+    ICMPv6 echo request (the type is the port; ``result.reply_port``)."""
+    p = protocol_of(protocol)
+    if p.has_ports:
+        return EPHEMERAL_PORT
+    return reply_port(p.ip_protocol, port)
+
+
+class Allowed:
+    """An AddressSet as sorted bounds, for scalar (``bisect``) and vector (``searchsorted``) tests."""
+
+    __slots__ = ("_masks", "aset", "hi", "lo")
+
+    def __init__(self, aset: AddressSet) -> None:
+        self.aset = aset
+        self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.lo = [s for s, _ in aset.intervals]
+        self.hi = [e for _, e in aset.intervals]
+
+    def has(self, address: int) -> bool:
+        k = bisect_right(self.lo, address) - 1
+        return k >= 0 and address < self.hi[k]
+
+    def mask(self, addresses: np.ndarray) -> np.ndarray:
+        """Membership of each address (remembered for the last array asked about)."""
+        found = self._masks.get(id(addresses))
+        if found is None or found[0] is not addresses:
+            found = self._masks[id(addresses)] = (addresses, in_set(addresses, self.aset))
+        return found[1]
+
+
+class AclCache:
+    """What each network ACL allows per (direction, protocol, port), shared by identical ACLs."""
+
+    def __init__(self, c: Compiled) -> None:
+        self.c = c
+        self._by_id: dict[tuple[str, bool, str, int | None], Allowed] = {}
+        self._by_content: dict[tuple[int, bool, str, int | None], Allowed] = {}
+        self._content: dict[str, int] = {}
+        self._intern: dict[tuple[object, ...], int] = {}
+
+    def allowed(self, acl_id: str, egress: bool, protocol: str, port: int | None) -> Allowed:
+        key = (acl_id, egress, protocol, port)
+        found = self._by_id.get(key)
+        if found is None:
+            acl = self.c.acls.get(acl_id)
+            if acl is None:  # no ACL at all: nothing is filtered (AWS always has one)
+                found = Allowed(self.c.space.aset(AddressSet.everything()))
+            else:
+                content = self._content.get(acl_id)
+                if content is None:  # identical ACLs (stamped from one template) share their answers
+                    content = self._content[acl_id] = self._intern.setdefault(acl.entries, len(self._intern))
+                ckey = (content, egress, protocol, port)
+                found = self._by_content.get(ckey)
+                if found is None:
+                    found = self._by_content[ckey] = Allowed(
+                        self.c.space.aset(acl_allowed(acl, egress, protocol, port))
+                    )
+            self._by_id[key] = found
+        return found
+
+    def forget(self, acl_id: str) -> None:
+        for key in [k for k in self._by_id if k[0] == acl_id]:
+            del self._by_id[key]
+        self._content.pop(acl_id, None)
+
+
+class Classes(ArrivalVectors):
+    """Contexts (k1), destination atoms (k2) and the P/Q matrices over them.
+
+    A context is (route table, VPC, AZ, NACL, the attachment-subnet verdicts of its address): the
+    verdicts are the inbound decisions of the VPC's attachment subnets' NACLs on the address (AWS
+    checks them on the way to the gateway, by source IP), kept only where one denies. A column is
+    a routing atom with its VPC (k2).
+
+    Whether a transit gateway delivers straight into the far subnet (whose NACL, and the
+    attachment subnet's, are then skipped) depends on the near end's AZ and the far subnet's
+    *entry role* (the AZs for which it is the subnet the gateway delivers through into its VPC:
+    the originating AZ's attachment subnet; and ``dst_bit``, every attachment subnet, for paths
+    where the destination's AZ picks — ``VIA_DESTINATION_AZ`` in the cell). So each cell carries
+    four verdicts, a bit each in ``PC``/``QC``: ``STRICT`` (no such delivery), ``ENTERS_FAR``
+    (the request is delivered straight into the destination subnet: ``A``), ``ENTERS_NEAR`` (the
+    reply straight into the source subnet: ``B``) and both. ``STRICT`` is the strict bit;
+    the relaxed verdicts only differ from it in a few cells, applied per pair as corrections
+    (``relaxed_pairs``). That is exact with one regular transit gateway per VPC; the pairs of the
+    VPCs where it is not (``exact_pairs.irregular``) are walked as the tracer walks them.
+    """
+
+    def __init__(self, c: Compiled, protocol: str, port: int | None) -> None:
+        self.c, self.protocol, self.port = c, protocol, port
+        self.rport = return_port(protocol, port)
+        self.acls = AclCache(c)
+        self.ratoms = c.routing_atoms()
+        self.vpc_index = {v: i for i, v in enumerate(c.vpc_spans)}
+        self.sub_ids = list(c.subnets)
+        self.sub_index = {s: i for i, s in enumerate(self.sub_ids)}
+        #: where the cells cannot decide a transit gateway path, the pairs are walked (exact_pairs)
+        self.irregular = irregular(c)
+        self.exact = Walker(c, self.acls, protocol, port, self.rport) if self.irregular else None
+        self.k1: dict[tuple[object, ...], int] = {}
+        self.k2: dict[tuple[int, int, int], int] = {}
+        self.azs = sorted({s.az for s in c.subnets.values()})
+        az_bit = {z: 1 << i for i, z in enumerate(self.azs)}
+        #: the role bit of "the destination's AZ picked the entry subnet" (``dst_entry``)
+        self.dst_bit = 1 << len(self.azs)
+        roles: dict[str, int] = {}
+        att_subnets: dict[str, set[str]] = {}
+        for att in c.vpc_attachments.values():
+            if att.vpc_id is None:
+                continue
+            for z, x in att.az_subnets.items():
+                if x in c.subnets:
+                    att_subnets.setdefault(att.vpc_id, set()).add(x)
+                    roles[x] = roles.get(x, 0) | az_bit[z] | self.dst_bit
+        #: subnet id → the origins it is the entry subnet for: a bitmask of the AZs (``azs`` order)
+        #: and ``dst_bit`` (an attachment subnet is the entry for its AZ, and for every destination in
+        #: itself when the destination's AZ picks)
+        self.roles = roles
+        self.az_bit = az_bit
+        self._by_destination = len(self.sub_ids)
+        #: whether some cell's path entered a VPC through the subnet the destination's AZ picked
+        self.has_via = False
+        self._dst_entries = _destination_entries(c)
+        # per VPC: its attachment subnets with what their inbound rules allow (request, reply)
+        inbound: dict[str, tuple[Allowed, Allowed]] = {}
+        for acl in {c.subnets[x].acl_id for subs in att_subnets.values() for x in subs}:
+            inbound[acl] = (
+                self.acls.allowed(acl, False, protocol, port),
+                self.acls.allowed(acl, False, protocol, self.rport),
+            )
+        self._exit_acls: dict[str, list[tuple[int, Allowed, Allowed]]] = {
+            vpc: [(self.sub_index[x], *inbound[c.subnets[x].acl_id]) for x in sorted(subs)]
+            for vpc, subs in att_subnets.items()
+        }
+
+    def context(self, s: SubnetInfo, address: int) -> int:
+        denies: list[tuple[int, bool, bool]] = []
+        for x, allow_p, allow_r in self._exit_acls.get(s.vpc_id, ()):
+            ok_p, ok_r = allow_p.has(address), allow_r.has(address)
+            if not (ok_p and ok_r):
+                denies.append((x, not ok_p, not ok_r))
+        key = (s.route_table_id, s.vpc_id, s.az, s.acl_id, tuple(denies))
+        return self.k1.setdefault(key, len(self.k1))
+
+    def column(self, s: SubnetInfo, address: int) -> int:
+        return self.atom_column(int(atom_of(self.ratoms, address)), s.vpc_id, self.dst_entry(s, address))
+
+    def atom_column(self, r: int, vpc_id: str, dz: int = DZ_ALL) -> int:
+        """The column (k2) of routing atom ``r`` in ``vpc_id``, for destinations whose
+        destination-AZ entry verdicts are ``dz`` (``dst_entry``)."""
+        return self.k2.setdefault((r, self.vpc_index[vpc_id], dz), len(self.k2))
+
+    def dst_entry(self, s: SubnetInfo, address: int) -> int:
+        """The ``DZ_*`` bits of ``address`` in ``s`` when a transit gateway delivers to it through
+        the attachment subnet of ``s``'s AZ (else the attachment's first subnet), as it does across
+        a transit gateway peering and from an AZ the attachment has no subnet in: that subnet's
+        table delivers the address locally; its outbound rules let the request, and the reply,
+        out to it. ``DZ_ALL`` where no transit gateway can deliver so (no column split)."""
+        e = self._dst_entries.get(s.id)
+        if e is None:
+            return DZ_ALL
+        runs = self.c.route_tables.get(e.route_table_id)
+        bits = DZ_LOCAL if runs is not None and runs.at(address)[0] == "local" else 0
+        if self.acls.allowed(e.acl_id, True, self.protocol, self.port).has(address):
+            bits |= DZ_REQUEST
+        if self.acls.allowed(e.acl_id, True, self.protocol, self.rport).has(address):
+            bits |= DZ_REPLY
+        return bits
+
+    def build(self, progress: Progress | None = None) -> None:
+        """PC/QC (contexts × atoms: four verdict bits, ``STRICT`` the strict one, and
+        ``VIA_DESTINATION_AZ``); k2 re-sorted by address. ``progress`` hears ("classes", contexts
+        done, contexts) between blocks of contexts."""
+        k2_keys = sorted(self.k2)
+        order = np.array([self.k2[k] for k in k2_keys], dtype=np.int64)
+        self.k2_addr = self.ratoms[np.array([k[0] for k in k2_keys], dtype=np.int64)]
+        self.k2_vpc = np.array([k[1] for k in k2_keys], dtype=np.int32)
+        self.k2_dz = np.array([k[2] for k in k2_keys], dtype=np.int32)
+        self.k2_pos = np.empty(len(order), dtype=np.int64)
+        self.k2_pos[order] = np.arange(len(order))
+        n1, n2 = len(self.k1), len(k2_keys)
+        self._tgw_rows: dict[tuple[str, str | None, int], np.ndarray] = {}
+        self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
+        self._arrivals: dict[tuple[str, str, str, bool, int], np.ndarray] = {}
+        self._simple: dict[tuple[str, int, int], bool | None] = {}
+        self._gateway_rows: dict[tuple[str, str, str], np.ndarray] = {}
+        proto, port, rport = self.protocol, self.port, self.rport
+        # every distinct NACL answer as one mask row over the atoms; the last row allows all
+        kinds: dict[int, int] = {}
+        masks: list[np.ndarray] = []
+
+        def kind(allowed: Allowed) -> int:
+            if id(allowed) not in kinds:
+                kinds[id(allowed)] = len(masks)
+                masks.append(allowed.mask(self.k2_addr))
+            return kinds[id(allowed)]
+
+        # per ACL: the kinds of its outbound (request, reply) and inbound (request, reply) rules
+        acl_kinds: dict[str, tuple[int, int, int, int]] = {}
+        for acl in {s.acl_id for s in self.c.subnets.values()} | {str(k[3]) for k in self.k1}:
+            acl_kinds[acl] = tuple(  # type: ignore[assignment]
+                kind(self.acls.allowed(acl, egress, proto, p))
+                for egress, p in ((True, port), (True, rport), (False, port), (False, rport))
+            )
+        subs = list(self.c.subnets.values())
+        # per subnet (index; -1: none): the kind of its outbound rules, request and reply
+        self._out_p = np.array([acl_kinds[s.acl_id][0] for s in subs] + [-1])
+        self._out_r = np.array([acl_kinds[s.acl_id][1] for s in subs] + [-1])
+        rows = list(self.k1)
+        kp, kr, ip, ir = np.array([acl_kinds[str(k[3])] for k in rows], dtype=np.int64).reshape(-1, 4).T
+        masks.append(np.ones(n2, dtype=bool))
+        self._masks = np.stack(masks)
+        self.PC = np.empty((n1, n2), dtype=np.uint8)
+        self.QC = np.empty((n1, n2), dtype=np.uint8)
+        block = max(1, CHUNK // 4)
+        cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
+        for r0 in range(0, n1, block):
+            report(progress, "classes", r0, n1)
+            keys = rows[r0 : r0 + block]
+            arr = buf[: len(keys)]
+            self._arrivals_into(keys, arr)
+            fwd = arr[:, 0] == self.k2_vpc
+            via = (arr[:, 2] == self._by_destination).view(np.uint8) * np.uint8(VIA_DESTINATION_AZ)
+            self.has_via = self.has_via or bool(via.any())
+            xin_p, xin_q = fwd, fwd.copy()
+            for i, k in enumerate(keys):
+                for x, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
+                    if deny_p:
+                        xin_p[i] &= arr[i, 1] != x
+                    if deny_r:
+                        xin_q[i] &= arr[i, 1] != x
+            sl = slice(r0, r0 + len(keys))
+            t = arr[:, 2] >= 0
+            base_p = xin_p & self._masks[kp[sl]]
+            base_q = xin_q & self._masks[kr[sl]]
+            x_p, y_q = arr[:, 3] != 0, arr[:, 4] != 0
+            y_p, x_q = self._masks[ir[sl]], self._masks[ip[sl]]
+            strict_p = base_p & x_p & y_p
+            strict_q = base_q & x_q & y_q
+            tr = np.flatnonzero(t.any(axis=1))
+            if len(tr) < len(keys):  # rows no transit gateway delivers through: the verdicts agree (0 or 15)
+                self.PC[sl] = strict_p.view(np.uint8) * np.uint8(15)
+                self.QC[sl] = strict_q.view(np.uint8) * np.uint8(15)
+            if not len(tr):
+                continue
+            pick: slice | np.ndarray = slice(None) if len(tr) == len(keys) else tr  # a view when all
+            vt = t[pick]
+            for own, cells, v in (
+                (self.PC, cells_p, _verdicts(base_p[pick], x_p[pick], y_p[pick], vt)),
+                (self.QC, cells_q, _verdicts(base_q[pick], x_q[pick], y_q[pick], vt)),
+            ):
+                # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
+                flat = np.flatnonzero((v - np.uint8(1)) < 14)
+                r, j = np.divmod(flat, n2)
+                cells.append((r0 + tr[r], j, v.ravel()[flat]))
+                own[r0 + tr] = v | via[pick]
+        self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
+
+
+def _destination_entries(c: Compiled) -> dict[str, SubnetInfo]:
+    """Subnet id → the attachment subnet a transit gateway delivers to it through when the
+    destination's AZ picks (that AZ's, else the attachment's first: the tracer's choice), for the
+    VPCs a gateway can deliver so — on a transit gateway with a peering attachment, or whose
+    attachment lacks an AZ another attachment of its gateway has."""
+    on_tgw: dict[str, list[AttachmentInfo]] = {}
+    for (tgw, _vpc), att in c.vpc_attachments.items():
+        on_tgw.setdefault(tgw, []).append(att)
+    peered = {t for att in c.attachments.values() if att.type == "peering" for t in att.peer_of}
+    picked: dict[str, dict[str, str]] = {}  # VPC → its attachment's usable AZ → subnet
+    for tgw, atts in on_tgw.items():
+        usable = [{z: x for z, x in a.az_subnets.items() if x in c.subnets} for a in atts]
+        every = set().union(*usable)
+        for att, subs in zip(atts, usable, strict=True):
+            if subs and att.vpc_id is not None and (tgw in peered or not every <= set(subs)):
+                picked.setdefault(att.vpc_id, subs)
+    out: dict[str, SubnetInfo] = {}
+    for s in c.subnets.values():
+        entries = picked.get(s.vpc_id)
+        if entries is not None:
+            out[s.id] = c.subnets[entries.get(s.az) or next(iter(entries.values()))]
+    return out
