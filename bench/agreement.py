@@ -12,7 +12,8 @@ second Region whose transit gateway is peered with the first; optionally a Priva
 For one protocol and port, every pair of the subnet matrix and of the interface matrix, and the
 incremental intent checker's verdict of every subnet pair (IPv4, and IPv6 where the network is
 dual-stack), must have the verdict ``vpclab.reach.trace`` gives: the matrices' classes are an
-optimisation, never a semantics of their own.
+optimisation, never a semantics of their own. The lean subnet matrix (packed grids, rows in a
+memory-mapped file: what estates far beyond AWS-MAX use) must be the dense one's bits.
 
 The generated networks keep every CIDR a route or rule names at a subnet's size or coarser, so a
 subnet is one routing atom and its first free address (the tracer's stand-in for a subnet) decides
@@ -32,14 +33,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from vpclab.network import Network
 from vpclab.reach import trace
+from vpclab.reach.compiled import compiled_view
 from vpclab.reach.incremental import Intent, IntentChecker
-from vpclab.reach.matrix import matrix
+from vpclab.reach.matrix import matrix, subnet_matrix
+from vpclab.reach.result import family_protocol
 from vpclab.topology import loads
 
 EAST_AZS = ("us-east-1a", "us-east-1b", "us-east-1c")
@@ -312,6 +316,12 @@ def disagreements(net: Network, protocol: str, port: int, limit: int = 5) -> lis
                 level="interface" if level == "interface" else "subnet",
                 family=family,
             )
+            if level == "subnet":  # the lean matrix (packed grids, rows on disk) is the same bits
+                lean = subnet_matrix(
+                    compiled_view(net.world, family), family_protocol(protocol, family), port, lean=True
+                )
+                if not np.array_equal(np.asarray(lean.bits), m.bits):
+                    found.append(f"lean subnet matrix IPv{family} {protocol}/{port}: not the dense bits")
             # a subnet reaches itself; an interface's own traffic is no flow
             pairs = [(s, d) for s in m.sources.tolist() for d in m.destinations.tolist() if s != d]
             answer = m.reachable if level != "intent" else _intent_answers(net, pairs, protocol, port, family)

@@ -28,7 +28,7 @@ from .compiled import (
     in_set,
 )
 from .exact_pairs import Walker, irregular
-from .matrix_cells import VIA_DESTINATION_AZ, _cat_cells, _verdicts
+from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
 from .progress import Progress, report
 from .result import reply_port
 
@@ -128,6 +128,13 @@ class Classes(ArrivalVectors):
     (``relaxed_pairs``). That is exact with one regular transit gateway per VPC; the pairs of the
     VPCs where it is not (``exact_pairs.irregular``) are walked as the tracer walks them.
     """
+
+    #: lean: the grids packed, 1 bit per cell for the strict verdict and for
+    #: ``VIA_DESTINATION_AZ`` (``SP``, ``SQ``, ``SV``), the relaxed verdicts kept only where they
+    #: differ (``cells``) — a twelfth of ``PC``/``QC``'s memory, for estates far beyond AWS-MAX;
+    #: set before ``build``. Read the cells with ``cells_at``, the strict bits with
+    #: ``strict_rows``/``strict_columns``.
+    lean: bool = False
 
     def __init__(self, c: Compiled, protocol: str, port: int | None) -> None:
         self.c, self.protocol, self.port = c, protocol, port
@@ -253,8 +260,13 @@ class Classes(ArrivalVectors):
         kp, kr, ip, ir = np.array([acl_kinds[str(k[3])] for k in rows], dtype=np.int64).reshape(-1, 4).T
         masks.append(np.ones(n2, dtype=bool))
         self._masks = np.stack(masks)
-        self.PC = np.empty((n1, n2), dtype=np.uint8)
-        self.QC = np.empty((n1, n2), dtype=np.uint8)
+        self.n1, self.n2 = n1, n2
+        if self.lean:
+            width = (n2 + 7) // 8
+            self.SP, self.SQ, self.SV = (np.zeros((n1, width), dtype=np.uint8) for _ in range(3))
+        else:
+            self.PC = np.empty((n1, n2), dtype=np.uint8)
+            self.QC = np.empty((n1, n2), dtype=np.uint8)
         block = max(1, CHUNK // 4)
         cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -283,7 +295,11 @@ class Classes(ArrivalVectors):
             strict_p = base_p & x_p & y_p
             strict_q = base_q & x_q & y_q
             tr = np.flatnonzero(t.any(axis=1))
-            if len(tr) < len(keys):  # rows no transit gateway delivers through: the verdicts agree (0 or 15)
+            if self.lean:
+                self.SP[sl] = np.packbits(strict_p, axis=1)
+                self.SQ[sl] = np.packbits(strict_q, axis=1)
+                self.SV[sl] = np.packbits(via, axis=1)  # nonzero where the destination's AZ picked
+            elif len(tr) < len(keys):  # rows no transit gateway delivers through: verdicts agree (0 or 15)
                 self.PC[sl] = strict_p.view(np.uint8) * np.uint8(15)
                 self.QC[sl] = strict_q.view(np.uint8) * np.uint8(15)
             if not len(tr):
@@ -291,15 +307,51 @@ class Classes(ArrivalVectors):
             pick: slice | np.ndarray = slice(None) if len(tr) == len(keys) else tr  # a view when all
             vt = t[pick]
             for own, cells, v in (
-                (self.PC, cells_p, _verdicts(base_p[pick], x_p[pick], y_p[pick], vt)),
-                (self.QC, cells_q, _verdicts(base_q[pick], x_q[pick], y_q[pick], vt)),
+                (None if self.lean else self.PC, cells_p, _verdicts(base_p[pick], x_p[pick], y_p[pick], vt)),
+                (None if self.lean else self.QC, cells_q, _verdicts(base_q[pick], x_q[pick], y_q[pick], vt)),
             ):
                 # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
                 flat = np.flatnonzero((v - np.uint8(1)) < 14)
                 r, j = np.divmod(flat, n2)
-                cells.append((r0 + tr[r], j, v.ravel()[flat]))
-                own[r0 + tr] = v | via[pick]
+                cells.append(((r0 + tr[r]).astype(np.int32), j.astype(np.int32), v.ravel()[flat]))
+                if own is not None:
+                    own[r0 + tr] = v | via[pick]
         self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
+        # the cells in row-major order (found block by block, each block row-major): their keys
+        # are sorted, for ``cells_at``'s lookups in the lean grids
+        self._cell_keys = {side: r.astype(np.int64) * n2 + j for side, (r, j, _v) in self.cells.items()}
+
+    def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
+        """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
+        if not self.lean:
+            return (self.PC if side == "P" else self.QC)[k1, k2]
+        byte, shift = k2 >> 3, (7 - (k2 & 7)).astype(np.uint8)
+        strict = (self.SP if side == "P" else self.SQ)[k1, byte] >> shift & np.uint8(1)
+        via = self.SV[k1, byte] >> shift & np.uint8(1)
+        out = strict * np.uint8(15)
+        keys = self._cell_keys[side]
+        want = k1.astype(np.int64) * self.n2 + k2
+        at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
+        if len(keys):
+            found = keys[at] == want
+            out[found] = self.cells[side][2][at[found]]
+        return out | via * np.uint8(VIA_DESTINATION_AZ)
+
+    def strict_rows(self, side: str, rows: np.ndarray | slice) -> np.ndarray:
+        """The strict bits of side "P" or "Q" for the contexts ``rows``, as booleans over the columns."""
+        if not self.lean:
+            return ((self.PC if side == "P" else self.QC)[rows] & STRICT).view(bool)
+        packed = (self.SP if side == "P" else self.SQ)[rows]
+        return np.unpackbits(packed, axis=1, count=self.n2).view(bool)
+
+    def strict_columns(self, side: str, c0: int, c1: int) -> np.ndarray:
+        """The strict bits of side "P" or "Q" of every context at columns ``c0:c1`` (booleans;
+        ``c0`` a multiple of 8)."""
+        if not self.lean:
+            return ((self.PC if side == "P" else self.QC)[:, c0:c1] & STRICT).view(bool)
+        c1 = min(c1, self.n2)
+        packed = (self.SP if side == "P" else self.SQ)[:, c0 // 8 : (c1 + 7) // 8]
+        return np.unpackbits(packed, axis=1, count=c1 - c0).view(bool)
 
 
 def _destination_entries(c: Compiled) -> dict[str, SubnetInfo]:

@@ -30,8 +30,11 @@ not at middleboxes (see docs/benchmarks.md and ``Classes``).
 
 from __future__ import annotations
 
+import mmap
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,6 +53,10 @@ if TYPE_CHECKING:
 
 #: atoms (columns of Q) gathered and packed at a time
 QBLOCK = 256
+#: bytes of the dense class grids (``PC`` and ``QC``) beyond which they are kept packed (lean)
+GRIDS_IN_MEMORY = 4 * 2**30
+#: bytes of the result beyond which its rows go to a memory-mapped file
+ROWS_IN_MEMORY = 4 * 2**30
 
 
 @dataclass
@@ -72,8 +79,16 @@ class ReachabilityMatrix:
         return bool(self.bits[i, j >> 3] & (0x80 >> (j & 7)))
 
     def count(self) -> int:
-        """How many (source, destination) pairs are reachable."""
-        return int(np.bitwise_count(self.bits).sum())
+        """How many (source, destination) pairs are reachable (a memory-mapped result is read a
+        block of rows at a time, each block's pages released once counted)."""
+        if not isinstance(self.bits, np.memmap):
+            return int(np.bitwise_count(self.bits).sum())
+        total, width = 0, max(1, self.bits.shape[1])
+        step = max(1, (64 << 20) // width)
+        for r in range(0, len(self.bits), step):
+            total += int(np.bitwise_count(self.bits[r : r + step]).sum())
+            _release(self.bits, r * width, min(len(self.bits), r + step) * width)
+        return total
 
     def dense(self) -> np.ndarray:
         return np.unpackbits(self.bits, axis=1, count=len(self.destinations)).astype(bool)
@@ -154,10 +169,19 @@ def _matrix(
 
 
 def subnet_matrix(
-    c: Compiled, protocol: str, port: int | None, *, progress: Progress | None = None
+    c: Compiled,
+    protocol: str,
+    port: int | None,
+    *,
+    progress: Progress | None = None,
+    lean: bool | None = None,
 ) -> ReachabilityMatrix:
     """Rows and columns are subnets; a subnet the routing atoms cut into pieces is computed piece
-    by piece and its rows and columns OR-ed (any piece reaching any piece makes the subnets reach)."""
+    by piece and its rows and columns OR-ed (any piece reaching any piece makes the subnets reach).
+
+    ``lean``: the class grids packed (``Classes.lean``) and the rows written to a memory-mapped
+    file (``_Rows``); by default only where they would exceed ``GRIDS_IN_MEMORY`` /
+    ``ROWS_IN_MEMORY`` (estates far beyond AWS-MAX). The answer is the same either way."""
     report(progress, "classes", 0, 1)
     cl = Classes(c, protocol, port)
     infos = list(c.subnets.values())
@@ -176,6 +200,7 @@ def subnet_matrix(
             piece_addr.append(address)
             piece_k1.append(cl.context(s, address))
             piece_k2.append(cl.atom_column(r, s.vpc_id, cl.dst_entry(s, address)))  # address in atom r
+    cl.lean = lean if lean is not None else 2 * len(cl.k1) * len(cl.k2) > GRIDS_IN_MEMORY
     cl.build(progress)
     pk1 = np.array(piece_k1, dtype=np.int64)
     pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
@@ -191,54 +216,134 @@ def subnet_matrix(
     heads = np.flatnonzero(np.r_[True, np.diff(psub) != 0]) if n else np.zeros(0, dtype=np.int64)
     h1, h2 = pk1[heads], pk2[heads]
     width = (n + 7) // 8
-    n1, n2 = cl.PC.shape
-    # the strict bits expanded to subnets and packed: pp[k1] over destinations (P's columns at
-    # their atoms), qq[k2] over destinations (Q's rows at their contexts, a block of atoms at a time)
-    pp = np.empty((n1, width), dtype=np.uint8)
-    for r in range(0, n1, CHUNK):  # the strict bit taken before the gather: n2 columns, not n
-        strict = (cl.PC[r : r + CHUNK] & STRICT).view(bool)
-        pp[r : r + CHUNK] = np.packbits(np.take(strict, h2, axis=1), axis=1)
+    n1, n2 = cl.n1, cl.n2
+    # the strict bits expanded to subnets and packed: qq[k2] over destinations (Q's rows at their
+    # contexts, a block of atoms at a time); pp[k1] over destinations (P's columns at their
+    # atoms) — per row block when the grids are lean (pp would be as large as the result)
     qq = np.empty((n2, width), dtype=np.uint8)
     for r in range(0, n2, QBLOCK):
-        strict = (cl.QC[:, r : r + QBLOCK] & STRICT).view(bool)
-        rows = np.ascontiguousarray(np.take(strict, h1, axis=0).T)  # packing along rows is fastest
-        qq[r : r + QBLOCK] = np.packbits(rows, axis=1)
+        rows = np.ascontiguousarray(np.take(cl.strict_columns("Q", r, r + QBLOCK), h1, axis=0).T)
+        qq[r : r + QBLOCK] = np.packbits(rows, axis=1)  # packing along rows is fastest
+    pp: np.ndarray | None = None
+    if not cl.lean:
+        pp = np.empty((n1, width), dtype=np.uint8)
+        for r in range(0, n1, CHUNK):  # the strict bit taken before the gather: n2 columns, not n
+            strict = cl.strict_rows("P", slice(r, r + CHUNK))
+            pp[r : r + CHUNK] = np.packbits(np.take(strict, h2, axis=1), axis=1)
+
+    def p_rows(contexts: np.ndarray) -> np.ndarray:
+        if pp is not None:
+            return pp[contexts]
+        return np.packbits(np.take(cl.strict_rows("P", contexts), h2, axis=1), axis=1)
+
     report(progress, "classes", n1, n1)
-    bits = np.empty((n, width), dtype=np.uint8)
-    for r in range(0, n, CHUNK):
+    # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL
+    # there), by source subnet, applied to each block of rows as it is made
+    az_of = np.array([cl.az_bit[s.az] for s in infos], dtype=np.int64)[order]
+    role_of = np.array([cl.roles.get(s.id, 0) for s in infos], dtype=np.int64)[order]
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    relaxed_pairs(
+        cl,
+        pk1,
+        pk2,
+        az_of[psub],
+        role_of[psub],
+        lambda rs, rd: found.append((psub[rs].astype(np.int32), psub[rd].astype(np.int32))),
+    )
+    rs = np.concatenate([f[0] for f in found]) if found else np.zeros(0, dtype=np.int32)
+    rd = np.concatenate([f[1] for f in found]) if found else np.zeros(0, dtype=np.int32)
+    by_source = np.argsort(rs, kind="stable")
+    rs, rd = rs[by_source], rd[by_source]
+    bounds = np.searchsorted(rs, np.arange(0, n + CHUNK, CHUNK)).tolist()
+    sink = _Rows(n, width, to_file=lean if lean is not None else n * width > ROWS_IN_MEMORY)
+    for b, r in enumerate(range(0, n, CHUNK)):
         report(progress, "rows", r, n)
-        np.bitwise_and(pp[h1[r : r + CHUNK]], qq[h2[r : r + CHUNK]], out=bits[r : r + CHUNK])
+        block = p_rows(h1[r : r + CHUNK]) & qq[h2[r : r + CHUNK]]
+        x, y = bounds[b], bounds[b + 1]
+        if y > x:
+            cols = rd[x:y]
+            np.bitwise_or.at(block, (rs[x:y] - r, cols >> 3), (0x80 >> (cols & 7)).astype(np.uint8))
+        own = np.arange(r, r + len(block))  # a subnet reaches itself: local route, no NACL inside
+        block[own - r, own >> 3] |= (0x80 >> (own & 7)).astype(np.uint8)
+        sink.write(block)
     report(progress, "rows", n, n)
+    bits = sink.finish()
     extra = np.setdiff1d(np.arange(len(psub)), heads)
     if len(extra):
         e_sub, e1, e2 = psub[extra], pk1[extra], pk2[extra]
         for s_, a1, a2 in zip(e_sub.tolist(), e1.tolist(), e2.tolist(), strict=True):
-            bits[s_] |= pp[a1] & qq[a2]  # the piece as a source, to every subnet's first piece
-            col = cl.PC[h1, a2] & cl.QC[a1, h2] & STRICT  # every subnet's first piece to the piece
-            hit = np.flatnonzero(col)
+            bits[s_] |= p_rows(np.array([a1]))[0] & qq[a2]  # the piece as a source, to every first piece
+            col = cl.cells_at("P", h1, np.full(n, a2)) & cl.cells_at("Q", np.full(n, a1), h2) & STRICT
+            hit = np.flatnonzero(col)  # every subnet's first piece to the piece
             bits[hit, s_ >> 3] |= np.uint8(0x80 >> (s_ & 7))
         # piece i to piece j, both beyond the first: P[k1(i), k2(j)] & Q[k1(j), k2(i)]
-        both = cl.PC[e1][:, e2] & cl.QC[e1][:, e2].T & STRICT
+        ii, jj = np.meshgrid(np.arange(len(extra)), np.arange(len(extra)), indexing="ij")
+        both = cl.cells_at("P", e1[ii], e2[jj]) & cl.cells_at("Q", e1[jj], e2[ii]) & STRICT
         for i, j in zip(*np.nonzero(both), strict=True):
             bits[e_sub[i], e_sub[j] >> 3] |= np.uint8(0x80 >> (int(e_sub[j]) & 7))
-    # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL there)
-    az_of = np.array([cl.az_bit[s.az] for s in infos], dtype=np.int64)[order]
-    role_of = np.array([cl.roles.get(s.id, 0) for s in infos], dtype=np.int64)[order]
-
-    def relaxed(rs: np.ndarray, rd: np.ndarray) -> None:
-        ds = psub[rd]
-        np.bitwise_or.at(bits, (psub[rs], ds >> 3), (0x80 >> (ds & 7)).astype(np.uint8))
-
-    relaxed_pairs(cl, pk1, pk2, az_of[psub], role_of[psub], relaxed)
     ids = np.array([s.id for s in infos], dtype=object)[order]
     if cl.exact is not None:
         paddr = np.array(piece_addr, dtype=object)[porder]
         correct_subnets(cl, bits, psub, paddr, [infos[k] for k in order.tolist()])
     if has_gwlb_endpoints(c):
         _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
-    diag = np.arange(n)
-    bits[diag, diag >> 3] |= (0x80 >> (diag & 7)).astype(np.uint8)
     return ReachabilityMatrix(bits, ids, ids.copy(), protocol, port, "subnet")
+
+
+def _release(bits: np.memmap, start: int, end: int) -> None:
+    """Drop the pages of bytes ``start:end`` of a memory-mapped result from this process (they
+    stay in the file; reading them again maps them back)."""
+    mm = getattr(bits, "_mmap", None)
+    if mm is None:
+        return
+    page = mmap.PAGESIZE
+    at = bits.offset % mmap.ALLOCATIONGRANULARITY  # where the array starts in the mapping (np.memmap)
+    first = -(-(at + start) // page) * page  # whole pages inside the range only
+    last = (at + end) // page * page
+    if last > first:
+        mm.madvise(mmap.MADV_DONTNEED, first, last - first)
+
+
+class _Rows:
+    """Where the matrix's rows go, a block at a time: an array, or (``to_file``: results larger
+    than ``ROWS_IN_MEMORY``) a ``.npy`` file written block by block and then memory-mapped, so the
+    result stays on disk and queries read only the rows they touch. The file is unlinked once
+    mapped (the mapping keeps it alive; nothing is left behind)."""
+
+    def __init__(self, n: int, width: int, *, to_file: bool) -> None:
+        self.shape = (n, width)
+        self.done = 0
+        self.array: np.ndarray | None = None
+        self.path: Path | None = None
+        if to_file:
+            self.path = Path(tempfile.mkdtemp(prefix="vpclab-matrix-")) / "bits.npy"
+            self.file = self.path.open("wb")
+            header = {
+                "descr": np.lib.format.dtype_to_descr(np.dtype(np.uint8)),
+                "fortran_order": False,
+                "shape": self.shape,
+            }
+            np.lib.format.write_array_header_1_0(self.file, header)
+        else:
+            self.array = np.empty(self.shape, dtype=np.uint8)
+
+    def write(self, block: np.ndarray) -> None:
+        if self.array is not None:
+            self.array[self.done : self.done + len(block)] = block
+        else:
+            self.file.write(np.ascontiguousarray(block).tobytes())
+        self.done += len(block)
+
+    def finish(self) -> np.ndarray:
+        if self.array is not None:
+            return self.array
+        assert self.path is not None
+        self.file.close()
+        try:
+            return np.load(self.path, mmap_mode="r+")  # writable: the corrections below
+        finally:
+            self.path.unlink()
+            self.path.parent.rmdir()
 
 
 def _drop_asymmetric(c: Compiled, bits: np.ndarray, subnets: list[SubnetInfo]) -> None:

@@ -110,7 +110,7 @@ def relaxed_pairs(
     make that side's own flag true (its origin is known from the cell), or the other side's (the
     pieces of the same AZ; any piece where some cell entered by the destination's AZ); each
     candidate's verdict is then read from both cells: ``P(Ereq, Erep) & Q(Ereq, Erep)``."""
-    n1, n2 = cl.PC.shape
+    n1, n2 = cl.n1, cl.n2
     nb = len(cl.azs) + 1  # origins: each AZ (its index), and the destination's AZ picked (the last)
     az_index = np.zeros(len(pk1), dtype=np.int64)
     has_az = paz != 0
@@ -131,7 +131,7 @@ def relaxed_pairs(
     entries_by_k2 = (o, np.searchsorted(np.sort(dup_key), np.arange(n2 * nb + 1)))
     via_somewhere = cl.has_via  # some cell's path entered by the destination's AZ
     def keep(s: np.ndarray, d: np.ndarray) -> None:
-        pv, qv = cl.PC[pk1[s], pk2[d]], cl.QC[pk1[d], pk2[s]]  # request's and reply's cells
+        pv, qv = cl.cells_at("P", pk1[s], pk2[d]), cl.cells_at("Q", pk1[d], pk2[s])  # request's, reply's
         ereq = (prole[d] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, paz[s])) != 0
         erep = (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
         bit = np.where(ereq, np.where(erep, ENTERS_BOTH, ENTERS_FAR), np.where(erep, ENTERS_NEAR, 0))
@@ -141,10 +141,9 @@ def relaxed_pairs(
 
     for side in ("P", "Q"):
         r_all, j_all, v_all = cl.cells[side]
-        own = cl.PC if side == "P" else cl.QC
         for c0 in range(0, len(r_all), CELLS):  # a block of cells at a time: bounded candidates
             r, j, v = r_all[c0 : c0 + CELLS], j_all[c0 : c0 + CELLS], v_all[c0 : c0 + CELLS]
-            via = (own[r, j] & VIA_DESTINATION_AZ) != 0
+            via = (cl.cells_at(side, r, j) & VIA_DESTINATION_AZ) != 0
             origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
             # P: row the source's context, column the destination's atom; Q the other way round.
             # "mine": this side's path enters its far end straight (P: the request, Q: the reply);
