@@ -268,8 +268,8 @@ class Classes(ArrivalVectors):
             self.PC = np.empty((n1, n2), dtype=np.uint8)
             self.QC = np.empty((n1, n2), dtype=np.uint8)
         block = max(1, CHUNK // 4)
-        cells_p: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        cells_q: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        cells_p: list[tuple[np.ndarray, np.ndarray]] = []
+        cells_q: list[tuple[np.ndarray, np.ndarray]] = []
         buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
         for r0 in range(0, n1, block):
             report(progress, "classes", r0, n1)
@@ -313,13 +313,14 @@ class Classes(ArrivalVectors):
                 # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
                 flat = np.flatnonzero((v - np.uint8(1)) < 14)
                 r, j = np.divmod(flat, n2)
-                cells.append(((r0 + tr[r]).astype(np.int32), j.astype(np.int32), v.ravel()[flat]))
+                cells.append(((r0 + tr[r]) * n2 + j, v.ravel()[flat]))
                 if own is not None:
                     own[r0 + tr] = v | via[pick]
+        #: per side, the cells where the strict verdict fails and a relaxed one holds: their keys
+        #: (context × n2 + column; sorted, as found block by block in row-major order) and verdicts
         self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
-        # the cells in row-major order (found block by block, each block row-major): their keys
-        # are sorted, for ``cells_at``'s lookups in the lean grids
-        self._cell_keys = {side: r.astype(np.int64) * n2 + j for side, (r, j, _v) in self.cells.items()}
+        # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
+        self._tgw_rows, self._gateway_rows, self._arrivals = {}, {}, {}
 
     def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
@@ -329,12 +330,12 @@ class Classes(ArrivalVectors):
         strict = (self.SP if side == "P" else self.SQ)[k1, byte] >> shift & np.uint8(1)
         via = self.SV[k1, byte] >> shift & np.uint8(1)
         out = strict * np.uint8(15)
-        keys = self._cell_keys[side]
+        keys, verdicts = self.cells[side]
         want = k1.astype(np.int64) * self.n2 + k2
         at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
         if len(keys):
             found = keys[at] == want
-            out[found] = self.cells[side][2][at[found]]
+            out[found] = verdicts[at[found]]
         return out | via * np.uint8(VIA_DESTINATION_AZ)
 
     def strict_rows(self, side: str, rows: np.ndarray | slice) -> np.ndarray:

@@ -80,13 +80,11 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
 
 
-def _cat_cells(
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The (row, column, verdicts) cells found chunk by chunk, as three arrays."""
+def _cat_cells(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The (key, verdicts) cells found chunk by chunk, as two arrays."""
     if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
-    return tuple(np.concatenate(part) for part in zip(*found, strict=True))  # type: ignore[return-value]
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    return np.concatenate([k for k, _ in found]), np.concatenate([v for _, v in found])
 
 
 def relaxed_pairs(
@@ -140,9 +138,10 @@ def relaxed_pairs(
             found(s[hit], d[hit])
 
     for side in ("P", "Q"):
-        r_all, j_all, v_all = cl.cells[side]
-        for c0 in range(0, len(r_all), CELLS):  # a block of cells at a time: bounded candidates
-            r, j, v = r_all[c0 : c0 + CELLS], j_all[c0 : c0 + CELLS], v_all[c0 : c0 + CELLS]
+        keys, verdicts = cl.cells[side]
+        for c0 in range(0, len(keys), CELLS):  # a block of cells at a time: bounded candidates
+            r, j = np.divmod(keys[c0 : c0 + CELLS], n2)
+            v = verdicts[c0 : c0 + CELLS]
             via = (cl.cells_at(side, r, j) & VIA_DESTINATION_AZ) != 0
             origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
             # P: row the source's context, column the destination's atom; Q the other way round.
