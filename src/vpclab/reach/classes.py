@@ -38,6 +38,8 @@ from .result import reply_port
 EPHEMERAL_PORT = 49152
 #: matrix rows computed at a time (bounds the temporary memory)
 CHUNK = 2048
+#: bytes of remembered TGW/gateway/entering rows kept between blocks of contexts
+ROW_CACHE = 512 * 2**20
 
 
 def return_port(protocol: str, port: int | None) -> int | None:
@@ -273,6 +275,7 @@ class Classes(ArrivalVectors):
         buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
         for r0 in range(0, n1, block):
             report(progress, "classes", r0, n1)
+            self._bound_caches()
             keys = rows[r0 : r0 + block]
             arr = buf[: len(keys)]
             self._arrivals_into(keys, arr)
@@ -321,6 +324,16 @@ class Classes(ArrivalVectors):
         self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
         # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
         self._tgw_rows, self._gateway_rows, self._arrivals = {}, {}, {}
+
+    def _bound_caches(self) -> None:
+        """Forget the remembered TGW, gateway and entering rows (each n2 wide) once they pass
+        ``ROW_CACHE`` bytes: an estate has a TGW route table per domain and AZ, and contexts come
+        domain by domain, so what is forgotten is rarely asked for again (and is recomputed
+        when it is). Called between blocks of contexts, never inside a row's recursion."""
+        caches = (self._tgw_rows, self._gateway_rows, self._arrivals)
+        if sum(x.nbytes for cache in caches for x in cache.values()) > ROW_CACHE:
+            for cache in caches:
+                cache.clear()
 
     def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
