@@ -12,10 +12,14 @@ The subnet matrix is ``vpclab.reach.matrix`` at tcp/443 with its compile (``comp
 included. The exponent is the least-squares slope of log(figure) against log(VPCs) over the sizes
 from 1/8 to 4× that ran. A size larger than AWS-MAX runs only if the peak memory extrapolated
 from the smaller sizes fits (under ``--max-gib``, 16 GiB by default, and under 80 % of the memory
-available now); otherwise its row says how much it would need. Each size's process runs under
-that memory as its address-space limit (``RLIMIT_AS``): one that needs more fails with
-MemoryError, and its row says in which stage, instead of starving the machine. ``aws-max`` is
-the single-gateway AWS-MAX of ``bench/generator.py``, the network the 1 s target is set on.
+available now); otherwise its row says how much it would need — except a size whose result goes
+to a memory-mapped file (the matrix's lean mode, results past 4 GiB: 10×), whose memory does not
+follow the extrapolation: it is tried. Each size's process runs under that memory as its
+address-space limit (``RLIMIT_AS``, plus the result file's mapping for a lean size) and with its
+resident memory watched: one that needs more fails (MemoryError, or stopped past the cap), and
+its row says in which stage, instead of starving the machine; one that takes longer than
+``--time-limit`` (600 s) is stopped too. ``aws-max`` is the single-gateway AWS-MAX of
+``bench/generator.py``, the network the 1 s target is set on.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +44,8 @@ TARGET_EXPONENT = 1.2
 DEFAULT_SIZES = ("1/8", "1/4", "1/2", "1", "4", "10")
 FIT_SIZES = ("1/8", "1/4", "1/2", "1", "4")
 GiB = 2**30
+#: seconds a size may take before it is stopped (ten times the 60 s issue 15 allows for 10×)
+TIME_LIMIT = 600.0
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -128,7 +135,11 @@ def estimate(rows: list[dict[str, Any]], key: str, vpcs: float) -> float | None:
 
 
 def run(
-    sizes: Sequence[str] = DEFAULT_SIZES, *, max_gib: float = 16.0, aws_max: bool = True
+    sizes: Sequence[str] = DEFAULT_SIZES,
+    *,
+    max_gib: float = 16.0,
+    aws_max: bool = True,
+    time_limit: float = TIME_LIMIT,
 ) -> dict[str, Any]:
     from vpclab.reach.matrix import ROWS_IN_MEMORY  # results beyond it go to a memory-mapped file
 
@@ -148,36 +159,65 @@ def run(
         cap = int(_room(max_gib))
         limit = cap + on_disk
         t = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench.scale", "--one", size],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-            # the cap: a size that needs more fails (MemoryError) instead of starving the machine
-            # (address space: plus the result's file mapping, which is disk, not memory)
-            preexec_fn=functools.partial(resource.setrlimit, resource.RLIMIT_AS, (limit, limit)),
-        )
-        if proc.returncode != 0:
-            said = proc.stderr.strip().splitlines()
-            stages = [line for line in said if re.fullmatch(r"[\d.]+ s: \w+", line)]
+        code, out, said, stopped = _run_capped(size, cap, limit, time_limit)
+        if code != 0:
+            lines = said.strip().splitlines()
+            stages = [line for line in lines if re.fullmatch(r"[\d.]+ s: \w+", line)]
             rows.append(
                 {
                     "size": size,
-                    "failed": said[-1] if said else f"exit code {proc.returncode}",
+                    "failed": stopped or (lines[-1] if lines else f"exit code {code}"),
                     "stage": stages[-1] if stages else "?",
                     "after": time.perf_counter() - t,
                     "cap": cap,
                 }
             )
             continue
-        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        rows.append(json.loads(out.strip().splitlines()[-1]))
     fitted = [r for r in rows if r["size"] in FIT_SIZES and "matrix" in r]
     growth = {
         key: fit([(r["vpcs"], r[key]) for r in fitted]) if len(fitted) >= 2 else float("nan")
         for key in ("build", "matrix", "matrix_cpu", "peak", "matrix_mem")
     }
     return {"rows": rows, "growth": growth, "fitted": [r["size"] for r in fitted]}
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return int(next(line.split()[1] for line in f if line.startswith("VmRSS"))) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def _run_capped(size: str, cap: int, limit: int, time_limit: float) -> tuple[int, str, str, str]:
+    """Measure ``size`` in a child process under the memory cap: its address space limited to
+    ``limit`` (``MemoryError`` past it; a lean size's result file mapping is disk, so its limit
+    is the cap plus the file), its resident memory watched (killed past ``cap``) and its time
+    (killed past ``time_limit`` seconds). (exit code, stdout, stderr, why it was stopped)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.scale", "--one", size],
+            stdout=out,
+            stderr=err,
+            text=True,
+            cwd=ROOT,
+            preexec_fn=functools.partial(resource.setrlimit, resource.RLIMIT_AS, (limit, limit)),
+        )
+        start, stopped = time.monotonic(), ""
+        while proc.poll() is None:
+            if _rss(proc.pid) > cap:
+                stopped = f"resident memory past the {cap / GiB:.1f} GiB cap"
+            elif time.monotonic() - start > time_limit:
+                stopped = f"past the {time_limit:.0f} s time limit"
+            if stopped:
+                proc.kill()
+                proc.wait()
+                break
+            time.sleep(0.5)
+        out.seek(0)
+        err.seek(0)
+        return proc.returncode if not stopped else -9, out.read(), err.read(), stopped
 
 
 def factor_or_zero(size: str) -> float:
@@ -235,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--max-gib", type=float, default=16.0, help="skip a size whose estimated peak is larger")
     p.add_argument("--no-aws-max", action="store_true", help="leave out the single-gateway AWS-MAX row")
     p.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    p.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds a size may take")
     p.add_argument("--one", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.one:
@@ -246,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             factor(s)
         except ValueError:
             p.error(f"not a size: {s!r} (e.g. 1/8, 1, 4)")
-    result = run(sizes, max_gib=args.max_gib, aws_max=not args.no_aws_max)
+    result = run(sizes, max_gib=args.max_gib, aws_max=not args.no_aws_max, time_limit=args.time_limit)
     for line in report(result):
         print(line)
     if args.json:
