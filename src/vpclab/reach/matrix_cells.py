@@ -49,14 +49,16 @@ def _groups(keys: np.ndarray, select: np.ndarray, n: int) -> tuple[np.ndarray, n
 
 def _join(
     r: np.ndarray, j: np.ndarray, left: tuple[np.ndarray, np.ndarray], right: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every (x, y) with x in ``left``'s group ``r[i]`` and y in ``right``'s group ``j[i]``, for each i."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (x, y) with x in ``left``'s group ``r[i]`` and y in ``right``'s group ``j[i]``, for
+    each i, with that i."""
     lo, ls = left
     ro, rs = right
     cl, cr = ls[r + 1] - ls[r], rs[j + 1] - rs[j]
     some = np.flatnonzero(cl * cr)  # cells with an empty group yield nothing
     if not len(some):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
     r, j, cl, cr = r[some], j[some], cl[some], cr[some]
     most_l, most_r = int(cl.max()), int(cr.max())
     if most_l * most_r <= 8:  # small groups (the usual case): every slot of a padded grid, masked
@@ -67,11 +69,13 @@ def _join(
         return (
             lo[np.broadcast_to(left_at[:, :, None], shape)[valid]],
             ro[np.broadcast_to(right_at[:, None, :], shape)[valid]],
+            some[np.broadcast_to(np.arange(len(r))[:, None, None], shape)[valid]],
         )
     # one line per (cell, left member), holding that cell's right group: ranges laid end to end
     lines = _ranges(ls[r], cl)
     width = np.repeat(cr, cl)
-    return lo[np.repeat(lines, width)], ro[_ranges(np.repeat(rs[j], cl), width)]
+    cells = np.repeat(np.repeat(some, cl), width)
+    return lo[np.repeat(lines, width)], ro[_ranges(np.repeat(rs[j], cl), width)], cells
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -128,8 +132,14 @@ def relaxed_pairs(
     o = dup[np.argsort(dup_key, kind="stable")]
     entries_by_k2 = (o, np.searchsorted(np.sort(dup_key), np.arange(n2 * nb + 1)))
     via_somewhere = cl.has_via  # some cell's path entered by the destination's AZ
-    def keep(s: np.ndarray, d: np.ndarray) -> None:
-        pv, qv = cl.cells_at("P", pk1[s], pk2[d]), cl.cells_at("Q", pk1[d], pk2[s])  # request's, reply's
+
+    def keep(s: np.ndarray, d: np.ndarray, side: str, own: np.ndarray) -> None:
+        """The candidates (s, d) found from ``side``'s cells, whose verdicts there are ``own``:
+        the other side's cells looked up (the request's P, the reply's Q)."""
+        if side == "P":
+            pv, qv = own, cl.cells_at("Q", pk1[d], pk2[s])
+        else:
+            pv, qv = cl.cells_at("P", pk1[s], pk2[d]), own
         ereq = (prole[d] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, paz[s])) != 0
         erep = (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
         bit = np.where(ereq, np.where(erep, ENTERS_BOTH, ENTERS_FAR), np.where(erep, ENTERS_NEAR, 0))
@@ -142,25 +152,28 @@ def relaxed_pairs(
         for c0 in range(0, len(keys), CELLS):  # a block of cells at a time: bounded candidates
             r, j = np.divmod(keys[c0 : c0 + CELLS], n2)
             v = verdicts[c0 : c0 + CELLS]
-            via = (cl.cells_at(side, r, j) & VIA_DESTINATION_AZ) != 0
+            with_via = cl.cells_at(side, r, j)  # v, and whether the destination's AZ picked
+            via = (with_via & VIA_DESTINATION_AZ) != 0
             origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
             # P: row the source's context, column the destination's atom; Q the other way round.
             # "mine": this side's path enters its far end straight (P: the request, Q: the reply);
             # "theirs": the other side's does, from the pieces of this row's AZ (or any, picked)
             mine = (v & ((ENTERS_FAR if side == "P" else ENTERS_NEAR) | ENTERS_BOTH)) != 0
             theirs = (v & ((ENTERS_NEAR if side == "P" else ENTERS_FAR) | ENTERS_BOTH)) != 0
-            rr, jj = r[theirs], j[theirs]
+            m, t = np.flatnonzero(mine), np.flatnonzero(theirs)
+            rr, jj = r[t], j[t]
             joins = [
-                _join(r[mine], j[mine] * nb + origin[mine], by_k1, entries_by_k2),
-                _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az),
+                (m, _join(r[m], j[m] * nb + origin[m], by_k1, entries_by_k2)),
+                (t, _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az)),
             ]
             if via_somewhere:
-                joins.append(_join(rr, jj, roles_by_k1, by_k2))
-            for row_end, column_end in joins:
+                joins.append((t, _join(rr, jj, roles_by_k1, by_k2)))
+            for picked, (row_end, column_end, cell) in joins:
+                own = with_via[picked[cell]]
                 if side == "P":
-                    keep(row_end, column_end)
+                    keep(row_end, column_end, side, own)
                 else:
-                    keep(column_end, row_end)
+                    keep(column_end, row_end, side, own)
 
 
 def transpose(m: np.ndarray, block: int = 256) -> np.ndarray:
