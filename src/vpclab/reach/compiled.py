@@ -35,7 +35,6 @@ endpoints: the packet leaves the subnet fabric) and ``NO_ROUTE``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import ip_network
@@ -46,6 +45,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..core.addresses import AddressSet
+from ..core.collect import collector_paused
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
@@ -68,71 +68,16 @@ from ..model.transit_gateway import (
 )
 from ..model.vpc import Vpc
 from ..model.vpn import propagated_routes
+from .compile_tables import compile_route_tables, compile_tgw_route_tables
+from .runs import NO_ROUTE, Hop, Runs, paint
 from .space import _SPACE, V4, Space, _span, _span6
 
 if TYPE_CHECKING:
     from ..model.world import World
 
-Hop = tuple[str, str]
+__all__ = ["NO_ROUTE", "Hop", "Runs", "paint"]  # re-exported: their home is ``reach.runs``
 #: a ranked route's sort key: (prefix length, priority, -position), the winner last
 _RANK = itemgetter(0, 1, 2)
-NO_ROUTE: Hop = ("none", "")
-
-
-@dataclass(frozen=True, slots=True)
-class Runs:
-    """A piecewise-constant map from IPv4 addresses to hops: run k covers [starts[k], starts[k+1])."""
-
-    starts: tuple[int, ...]
-    hops: tuple[Hop, ...]
-    #: the destination prefixes the table was built from (for the atom index)
-    prefixes: frozenset[tuple[int, int]] = frozenset()
-
-    def at(self, address: int) -> Hop:
-        return self.hops[bisect_right(self.starts, address) - 1]
-
-    def array(self) -> np.ndarray:
-        return np.asarray(self.starts, dtype=np.uint64)
-
-    def runs(self) -> Iterable[tuple[int, int, Hop]]:
-        ends = (*self.starts[1:], _SPACE)
-        return zip(self.starts, ends, self.hops, strict=True)
-
-
-def paint(
-    ranked: Iterable[tuple[int, int, Hop]],
-    space_end: int = _SPACE,
-    prefixes: frozenset[tuple[int, int]] | None = None,
-) -> Runs:
-    """Runs from ranges listed lowest priority first (a later range overrides an earlier one), over
-    [0, ``space_end``) (2**32; 2**128 for IPv6 before compression). ``prefixes``: the ranges as
-    (start, end) pairs, when the caller has them (the cached spans: no new tuple per route)."""
-    items = ranked if isinstance(ranked, list) else list(ranked)
-    points = {0}
-    for start, end, _ in items:
-        points.add(start)
-        points.add(end)
-    points.discard(space_end)
-    bounds = sorted(points)
-    rank = {b: k for k, b in enumerate(bounds)}
-    n = len(bounds)
-    hops: list[Hop] = [NO_ROUTE] * n
-    for start, end, hop in items:
-        i = rank[start]
-        j = rank[end] if end != space_end else n
-        hops[i:j] = [hop] * (j - i)
-    starts: list[int] = [0]
-    merged: list[Hop] = [hops[0]]
-    last = hops[0]
-    for k in range(1, n):
-        h = hops[k]
-        if h != last:
-            starts.append(bounds[k])
-            merged.append(h)
-            last = h
-    if prefixes is None:
-        prefixes = frozenset([(s, e) for s, e, _ in items])
-    return Runs(tuple(starts), tuple(merged), prefixes)
 
 
 def route_hop(route_table: RouteTable, route: Route, state: str, target: str | None = None) -> Hop:
@@ -424,9 +369,18 @@ def middleboxes(world: World) -> dict[str, tuple[str, str]]:
 
 def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Compiled:
     """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table, for
-    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part."""
+    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part.
+
+    The cyclic collector is paused meanwhile (``core.collect``): the compilation allocates some
+    hundred thousand tuples and frees almost none, and on AWS-MAX each full collection it triggered
+    walked the whole World (0.4–0.6 s of a 1.0 s compile; docs/benchmarks.md, "Compile")."""
     if family not in (4, 6):
         raise ValueError(f"family must be 4 or 6, not {family!r}")
+    with collector_paused():
+        return _compile_world(world, tables, family)
+
+
+def _compile_world(world: World, tables: bool, family: int) -> Compiled:
     v6 = family == 6
     space = Space(6) if v6 else V4
     span = _span6 if v6 else _span  # = space.span, one call less per CIDR
@@ -487,14 +441,14 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
 
 def _compile_tables(world: World, c: Compiled, space: Space) -> None:
     """Every route table and TGW route table of ``world`` into ``c`` (their prefixes join the
-    routing prefixes)."""
-    states: dict[tuple[str, str], str] = {}
+    routing prefixes), all at once (``reach.compile_tables``: the same runs as
+    ``compile_route_table`` and ``compile_tgw_route_table`` give table by table)."""
+    c.route_tables = compile_route_tables(world, world.all(RouteTable), {}, space)
+    c.tgw_tables = compile_tgw_route_tables(world, world.all(TransitGatewayRouteTable), space)
     prefixes = c.routing_prefixes
-    for rt in world.all(RouteTable):
-        runs = c.route_tables[rt.id] = compile_route_table(world, rt, states, space)
+    for runs in c.route_tables.values():
         prefixes.update(runs.prefixes)
-    for trt in world.all(TransitGatewayRouteTable):
-        runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt, space)
+    for runs in c.tgw_tables.values():
         prefixes.update(runs.prefixes)
 
 
