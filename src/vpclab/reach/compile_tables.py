@@ -153,7 +153,11 @@ def compile_tgw_route_tables(
     world: World, tables: Iterable[TransitGatewayRouteTable], space: Space
 ) -> dict[str, Runs]:
     """TGW route table id → its runs, equal to ``compile_tgw_route_table(world, trt, space)``."""
+    span = _span6 if space.family == 6 else _span
+    spans = _SPANS6 if space.family == 6 else _SPANS
     ranked = Ranked()
+    table, lo, hi, codes = ranked.table, ranked.lo, ranked.hi, ranked.code
+    code_of, known_codes = ranked.code_of, ranked.codes
     ids: list[str] = []
     prefixes: list[frozenset[tuple[int, int]]] = []
     k = -1
@@ -163,21 +167,22 @@ def compile_tgw_route_tables(
         mine: list[tuple[int, int]] = []
         # one route per destination (AWS's evaluation order decided in the model): no ties to break
         for r in best_routes(candidate_routes(world, trt, family=space.family)):
+            cidr = r.destination_cidr_block or "0.0.0.0/32"
             if r.state != "active" or not r.transit_gateway_attachment_ids:
                 hop: Hop = ("blackhole", r.destination_cidr_block or "")
             else:  # ECMP over several VPN attachments: vpclab follows the first
                 hop = ("att", r.transit_gateway_attachment_ids[0])
-            sp = space.span(r.destination_cidr_block or "0.0.0.0/32")
+            code = known_codes.get(hop)
+            if code is None:
+                code = code_of(hop)
+            sp = spans.get(cidr) or span(cidr)
             mine.append(sp)
-            ranked.table.append(k)
-            ranked.lo.append(sp[0])
-            ranked.hi.append(sp[1])
-            ranked.priority.append(0)
-            ranked.position.append(0)
-            ranked.code.append(ranked.code_of(hop))
+            table.append(k)
+            lo.append(sp[0])
+            hi.append(sp[1])
+            codes.append(code)
         prefixes.append(frozenset(mine))
     ranked.count = k + 1
-    painted = paint_many(ranked, space.end)
-    return {
-        rid: Runs(starts, hops, pre) for rid, (starts, hops), pre in zip(ids, painted, prefixes, strict=True)
-    }
+    ranked.priority = ranked.position = [0] * len(lo)
+    painted = zip(ids, paint_many(ranked, space.end), prefixes, strict=True)
+    return {rid: Runs(starts, hops, pre) for rid, (starts, hops), pre in painted}

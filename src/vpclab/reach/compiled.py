@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import ip_network
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -70,7 +70,7 @@ from ..model.vpc import Vpc
 from ..model.vpn import propagated_routes
 from .compile_tables import compile_route_tables, compile_tgw_route_tables
 from .runs import NO_ROUTE, Hop, Runs, paint
-from .space import _SPACE, V4, Space, _span, _span6
+from .space import _SPACE, _SPANS, _SPANS6, V4, Space, _span, _span6
 
 if TYPE_CHECKING:
     from ..model.world import World
@@ -281,9 +281,8 @@ def atom_of(atoms: np.ndarray, addresses: np.ndarray | int) -> np.ndarray:
     return np.searchsorted(atoms, np.asarray(addresses, dtype=np.uint64), side="right") - 1
 
 
-def subnet_route_tables(world: World, vpc_id: str | None = None) -> dict[str, str]:
-    """subnet id → route table id (explicit association, else the VPC's main table), for every
-    subnet or those of one VPC."""
+def _route_table_associations(world: World, vpc_id: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(VPC id → its main route table, subnet id → its explicitly associated route table)."""
     main: dict[str, str] = {}
     explicit: dict[str, str] = {}
     for rt in world.all(RouteTable) if vpc_id is None else world.in_vpc(vpc_id, RouteTable):
@@ -292,12 +291,11 @@ def subnet_route_tables(world: World, vpc_id: str | None = None) -> dict[str, st
                 main[rt.vpc_id] = rt.id
             elif a.subnet_id:
                 explicit[a.subnet_id] = rt.id
-    subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
-    return {s.id: explicit.get(s.id) or main.get(s.vpc_id, "") for s in subnets}
+    return main, explicit
 
 
-def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
-    """subnet id → network ACL id (its association, else the VPC's default ACL)."""
+def _acl_associations(world: World, vpc_id: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(VPC id → its default network ACL, subnet id → its associated network ACL)."""
     default: dict[str, str] = {}
     explicit: dict[str, str] = {}
     for acl in world.all(NetworkAcl) if vpc_id is None else world.in_vpc(vpc_id, NetworkAcl):
@@ -305,6 +303,20 @@ def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
             default[acl.vpc_id] = acl.id
         for a in acl.associations:
             explicit[a.subnet_id] = acl.id
+    return default, explicit
+
+
+def subnet_route_tables(world: World, vpc_id: str | None = None) -> dict[str, str]:
+    """subnet id → route table id (explicit association, else the VPC's main table), for every
+    subnet or those of one VPC."""
+    main, explicit = _route_table_associations(world, vpc_id)
+    subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
+    return {s.id: explicit.get(s.id) or main.get(s.vpc_id, "") for s in subnets}
+
+
+def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
+    """subnet id → network ACL id (its association, else the VPC's default ACL)."""
+    default, explicit = _acl_associations(world, vpc_id)
     subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
     return {s.id: explicit.get(s.id) or default.get(s.vpc_id, "") for s in subnets}
 
@@ -384,19 +396,23 @@ def _compile_world(world: World, tables: bool, family: int) -> Compiled:
     v6 = family == 6
     space = Space(6) if v6 else V4
     span = _span6 if v6 else _span  # = space.span, one call less per CIDR
-    subnet_rt = subnet_route_tables(world)
-    subnet_acl = subnet_acls(world)
+    known = _SPANS6 if v6 else _SPANS  # its cache, read first
+    # subnet_route_tables and subnet_acls, in the one pass over the subnets
+    main_rt, explicit_rt = _route_table_associations(world, None)
+    default_acl, explicit_acl = _acl_associations(world, None)
+    subnet_rt: dict[str, str] = {}
     subnets: dict[str, SubnetInfo] = {}
+    subnet_spans: list[tuple[int, int]] = []
     for s in world.all(Subnet):
+        sid, vpc_id = s.id, s.vpc_id
+        rt_id = subnet_rt[sid] = explicit_rt.get(sid) or main_rt.get(vpc_id, "")
         block = s.ipv6_cidr_block if v6 else s.cidr_block
         if block:  # IPv6-only subnets are absent from the IPv4 matrix
-            lo, hi = span(block)
-            subnets[s.id] = SubnetInfo(
-                s.id, s.vpc_id, s.availability_zone, lo, hi, subnet_rt[s.id], subnet_acl[s.id]
-            )
-    vpc_spans = {
-        v.id: tuple(span(c) for c in (v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)
-    }
+            sp = known.get(block) or span(block)
+            subnet_spans.append(sp)
+            acl_id = explicit_acl.get(sid) or default_acl.get(vpc_id, "")
+            subnets[sid] = SubnetInfo(sid, vpc_id, s.availability_zone, sp[0], sp[1], rt_id, acl_id)
+    vpc_spans = {v.id: tuple(map(span, v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)}
     attachments: dict[str, AttachmentInfo] = {}
     vpc_atts: dict[tuple[str, str], AttachmentInfo] = {}
     for att in world.all(TransitGatewayAttachment):
@@ -416,16 +432,16 @@ def _compile_world(world: World, tables: bool, family: int) -> Compiled:
         c.routing_prefixes.update(spans)
     # NACL and security group CIDRs: each distinct text once (AWS-MAX: ~225,000 rules, few texts)
     blocks: set[str | None] = set()
+    entry_block = _ENTRY_BLOCK[v6]
     for acl in acls.values():
-        blocks.update(e.ipv6_cidr_block if v6 else e.cidr_block for e in acl.entries)
+        blocks.update(map(entry_block, acl.entries))
     lists: set[str] = set()
+    rule_block = _RULE_BLOCK[v6]
     for sg in world.all(SecurityGroup):
-        for r in sg.all_rules:
-            block = r.cidr_ipv6 if v6 else r.cidr_ipv4
-            if block:
-                blocks.add(block)
-            elif v6 and r.prefix_list_id:  # a referenced list's IPv6 entries are boundaries too
-                lists.add(r.prefix_list_id)
+        rules = sg.all_rules
+        blocks.update(map(rule_block, rules))
+        if v6:  # a referenced list's IPv6 entries are boundaries too
+            lists.update(r.prefix_list_id for r in rules if r.prefix_list_id and not r.cidr_ipv6)
     for pl in lists:
         blocks.update(x for x in prefix_list_cidrs(world, pl) if ":" in x)
     c.routing_prefixes.update(span(b) for b in blocks if b)
@@ -433,10 +449,15 @@ def _compile_world(world: World, tables: bool, family: int) -> Compiled:
     if tables:
         _compile_tables(world, c, space)
     c.prefixes = set(c.routing_prefixes)
-    c.prefixes.update((s.lo, s.hi) for s in subnets.values())
+    c.prefixes.update(subnet_spans)
     if v6:
         _compress(c)
     return c
+
+
+#: a NACL entry's and a security group rule's CIDR of one family (IPv6: ``[True]``)
+_ENTRY_BLOCK = (attrgetter("cidr_block"), attrgetter("ipv6_cidr_block"))
+_RULE_BLOCK = (attrgetter("cidr_ipv4"), attrgetter("cidr_ipv6"))
 
 
 def _compile_tables(world: World, c: Compiled, space: Space) -> None:
@@ -446,10 +467,8 @@ def _compile_tables(world: World, c: Compiled, space: Space) -> None:
     c.route_tables = compile_route_tables(world, world.all(RouteTable), {}, space)
     c.tgw_tables = compile_tgw_route_tables(world, world.all(TransitGatewayRouteTable), space)
     prefixes = c.routing_prefixes
-    for runs in c.route_tables.values():
-        prefixes.update(runs.prefixes)
-    for runs in c.tgw_tables.values():
-        prefixes.update(runs.prefixes)
+    for runs in {id(r): r for r in (*c.route_tables.values(), *c.tgw_tables.values())}.values():
+        prefixes.update(runs.prefixes)  # tables of one shape share their runs: each once
 
 
 def _compress(c: Compiled) -> None:
