@@ -56,15 +56,10 @@ def compile_route_tables(
     span = _span6 if v6 else _span
     spans = _SPANS6 if v6 else _SPANS
     ranked = Ranked()
-    table, lo, hi, priorities, positions, codes = (
-        ranked.table,
-        ranked.lo,
-        ranked.hi,
-        ranked.priority,
-        ranked.position,
-        ranked.code,
-    )
-    code_of, known_codes = ranked.code_of, ranked.codes
+    # the columns' appends and the look-ups, bound once (tens of thousands of calls each)
+    add_table, add_lo, add_hi = ranked.table.append, ranked.lo.append, ranked.hi.append
+    add_priority, add_position, add_code = ranked.priority.append, ranked.position.append, ranked.code.append
+    code_of, known_code, state_of, known_span = ranked.code_of, ranked.codes.get, states.get, spans.get
     ids: list[str] = []
     #: per table: its index among the painted tables, and its prefixes
     painted_as: list[int] = []
@@ -113,7 +108,7 @@ def compile_route_tables(
                 priority = PRIORITY_STATIC
             target = route.target
             key = (vpc_id, target)
-            state = states.get(key)
+            state = state_of(key)
             if state is None:
                 state = states[key] = route_state(world, rt, route)
             # compiled.route_hop, inline
@@ -130,18 +125,18 @@ def compile_route_tables(
                 hop = ("mbox", target)  # an interface or instance, or a Gateway Load Balancer endpoint
             else:
                 hop = ("other", target)
-            code = known_codes.get(hop)
+            code = known_code(hop)
             if code is None:
                 code = code_of(hop)
             for c in cidrs:
-                sp = spans.get(c) or span(c)
+                sp = known_span(c) or span(c)
                 mine.append(sp)
-                table.append(k)
-                lo.append(sp[0])
-                hi.append(sp[1])
-                priorities.append(priority)
-                positions.append(position)
-                codes.append(code)
+                add_table(k)
+                add_lo(sp[0])
+                add_hi(sp[1])
+                add_priority(priority)
+                add_position(position)
+                add_code(code)
         prefixes.append(frozenset(mine))
     ranked.count = k + 1
     runs = paint_many(ranked, space.end)
