@@ -336,3 +336,13 @@ def test_shuffled_table_order_changes_nothing():
     want = runs_of(compile_route_tables(world, tables, {}, V4))
     random.Random(15).shuffle(tables)
     assert runs_of(compile_route_tables(world, tables, {}, V4)) == want
+
+
+def test_the_compile_benchmark_runs_on_small(capsys):
+    """``python -m bench.compile`` (docs/benchmarks.md, "Compile") measures AWS-MAX; the same code
+    on SMALL, so it cannot rot — and its own check that the batch and per-table runs are equal holds."""
+    from bench import compile as compile_bench
+
+    assert compile_bench.main(["--size", "small", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "compile_world:" in out and "runs equal: True" in out
