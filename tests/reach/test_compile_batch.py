@@ -346,3 +346,15 @@ def test_the_compile_benchmark_runs_on_small(capsys):
     assert compile_bench.main(["--size", "small", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "compile_world:" in out and "runs equal: True" in out
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(_ENTRY, max_size=8), max_size=6))
+def test_paint_many_past_the_one_key_sorts(tables):
+    """Positions too wide for paint_many's one-int64 sort keys (never at AWS's sizes) take its
+    several-key sorts: the same answers as paint."""
+    tables = [[(s, p, pr, pos + (1 << 40), h) for s, p, pr, pos, h in t] for t in tables]
+    per_table, ranked = ranked_tables(tables, 32)
+    for items, (starts, hops) in zip(per_table, paint_many(ranked), strict=True):
+        want = paint(items)
+        assert (starts, hops) == (want.starts, want.hops)

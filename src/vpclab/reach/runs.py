@@ -118,10 +118,10 @@ def paint_many(ranked: Ranked, space_end: int = _SPACE) -> list[tuple[tuple[int,
     ranges with the same span are nested too, the better one inside:
 
     1. every range opens at its start and closes at its end: sorted per table by address (at one
-       address: closings before openings, inner closings first, outer openings first, the better of
-       two equal spans the inner one), the events are a well-nested sequence of brackets;
-    2. the innermost range open after event k is the one whose opening last brought the nesting
-       depth to the depth after k (one ``searchsorted`` over (depth, event) keys);
+       address: closings before openings, outer openings first, the better of two equal spans the
+       inner one), the depth after an address's events is the number of ranges open there;
+    2. the innermost range open after an address is the one whose opening last brought the nesting
+       depth to that depth (one ``searchsorted`` over (depth, event) keys);
     3. the hop after the last event at each address, with neighbours of the same hop merged, is the
        table's runs.
 
@@ -144,20 +144,24 @@ def paint_many(ranked: Ranked, space_end: int = _SPACE) -> list[tuple[tuple[int,
     code = np.asarray(ranked.code, dtype=np.int64)
     priority = np.asarray(ranked.priority, dtype=np.int64)
     position = np.asarray(ranked.position, dtype=np.int64)
-    # 1. the order of openings and of closings at one address, then a stable sort by (table, address)
+    # 1. the order of the openings at one address, then a stable sort by (table, address)
     pbits = int(position.max()).bit_length() if k else 0
-    if (end + 1).bit_length() + 2 + pbits < 63 and count < 1 << 29:
+    # one int64 key per sort when the fields fit: priorities 0–3, positions of < 2**25, addresses
+    # (or IPv6 ranks) of ≤ 33 bits, < 2**29 tables — always, at AWS's sizes
+    small = not k or (int(priority.min()) >= 0 and int(priority.max()) < 4 and int(position.min()) >= 0)
+    fast = small and end < 1 << 33 and count < 1 << 29 and 35 + 2 + pbits < 63
+    if fast:
         rank = (priority << pbits) | ((1 << pbits) - 1 - position)  # higher is better
         opening = np.argsort((((end - e) << (2 + pbits)) | rank), kind="stable")  # outer, worse first
-        closing = np.argsort((((end - s) << (2 + pbits)) | ((3 << pbits) - 1 - rank)), kind="stable")
-    else:  # (never at AWS's sizes) the same orders by several keys
+    else:  # (never at AWS's sizes) the same order by several keys
         opening = np.lexsort((-position, priority, -e))
-        closing = np.lexsort((position, -priority, -s))
-    ev_range = np.concatenate((np.full(count, -1, dtype=np.int64), closing, opening))
-    ev_t = np.concatenate((np.arange(count, dtype=np.int64), t[closing], t[opening]))
-    ev_at = np.concatenate((np.zeros(count, dtype=np.int64), e[closing], s[opening]))
+    # closings at one address come before its openings; their own order changes nothing (only the
+    # depth after an address's last event is read, and the openings' depths do not depend on it)
+    ev_range = np.concatenate((np.full(count, -1, dtype=np.int64), np.arange(k), opening))
+    ev_t = np.concatenate((np.arange(count, dtype=np.int64), t, t[opening]))
+    ev_at = np.concatenate((np.zeros(count, dtype=np.int64), e, s[opening]))
     step = np.concatenate((np.zeros(count, dtype=np.int64), np.full(k, -1), np.ones(k, dtype=np.int64)))
-    o = np.argsort((ev_t << 33) | ev_at, kind="stable")
+    o = np.argsort((ev_t << 34) | ev_at, kind="stable") if fast else np.lexsort((ev_at, ev_t))
     ev_t, ev_at, ev_range, step = ev_t[o], ev_at[o], ev_range[o], step[o]
     n = len(o)
     # 2. the innermost open range after each event
