@@ -12,7 +12,10 @@ address" one ``bisect``. The decisions follow AWS's priorities, through the mode
 evaluation order: ``model.route_table.forwarding_entries`` (longest prefix, then static over
 prefix-list over propagated) and ``model.transit_gateway.tgw_routes`` (static > prefix-list >
 propagated VPC > Direct Connect > Connect > VPN > peering), so the compiled view and the model can
-never disagree about priority.
+never disagree about priority. ``compile_world`` compiles all tables at once
+(``reach.compile_tables``, ``runs.paint_many``); ``compile_route_table`` and
+``compile_tgw_route_table`` compile one (the incremental intent checker's path, and the reference
+the batch is tested against).
 
 IPv6 (issue 9): ``compile_world(world, family=6)`` compiles the IPv6 half of a dual-stack network with
 the same design. Its prefixes are compiled in plain 128-bit integers (Python ints: ``paint`` and
