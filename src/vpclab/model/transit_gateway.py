@@ -19,6 +19,7 @@ from ..core.addresses import V6_BASE, address_int
 from .base import Resource
 
 if TYPE_CHECKING:
+    from .vpc import Vpc
     from .world import World
 
 #: attachment states in which an attachment no longer exists for routing, quotas and uniqueness
@@ -302,14 +303,29 @@ def _attachment_state(world: World, attachment_ids: Sequence[str]) -> tuple[str,
     return (state if attachment_ids else "blackhole"), rtype
 
 
+@lru_cache(maxsize=1)
+def _vpc_kind() -> type[Vpc]:
+    """The Vpc class, imported once (vpc.py imports this module; a per-call import was a tenth of
+    compiling AWS-MAX's 20 TGW route tables)."""
+    from .vpc import Vpc
+
+    return Vpc
+
+
+@lru_cache(maxsize=65536)
+def _propagated_route(cidr: str, attachment_id: str, resource_type: str) -> TransitGatewayRoute:
+    """The route an attachment propagates to ``cidr`` (immutable: one object shared by every table
+    it propagates into, and by every evaluation of them)."""
+    return TransitGatewayRoute(destination_cidr_block=cidr, transit_gateway_attachment_ids=(attachment_id,),
+                               type="propagated", state="active", resource_type=resource_type)
+
+
 def _propagated_cidrs(world: World, att: TransitGatewayAttachment) -> tuple[str, ...]:
     """What an attachment propagates: a VPC its CIDR blocks; a VPN the CIDRs it learns (or its
     static routes); a Direct Connect gateway the on-premises prefixes of its transit virtual
     interfaces; peering attachments nothing (AWS: static routes only)."""
     if att.resource_type == "vpc":
-        from .vpc import Vpc
-
-        vpc = world.get(att.resource_id, Vpc)
+        vpc = world.get(att.resource_id, _vpc_kind())
         if vpc is None:
             return ()
         # AWS "Transit gateway VPC attachments": with IPv6 support enabled the VPC's IPv6 CIDR blocks
@@ -405,9 +421,7 @@ def _propagated_candidates(world: World, route_table: TransitGatewayRouteTable) 
             key = (_normal(cidr), att.resource_type)
             seen = propagated.get(key)
             if seen is None:
-                propagated[key] = TransitGatewayRoute(
-                    destination_cidr_block=key[0], transit_gateway_attachment_ids=(att_id,),
-                    type="propagated", state="active", resource_type=att.resource_type)
+                propagated[key] = _propagated_route(key[0], att_id, att.resource_type)
             elif att.resource_type == "vpn" and ecmp and att_id not in seen.transit_gateway_attachment_ids:
                 ids = (*seen.transit_gateway_attachment_ids, att_id)
                 propagated[key] = replace(seen, transit_gateway_attachment_ids=ids)

@@ -12,7 +12,10 @@ address" one ``bisect``. The decisions follow AWS's priorities, through the mode
 evaluation order: ``model.route_table.forwarding_entries`` (longest prefix, then static over
 prefix-list over propagated) and ``model.transit_gateway.tgw_routes`` (static > prefix-list >
 propagated VPC > Direct Connect > Connect > VPN > peering), so the compiled view and the model can
-never disagree about priority.
+never disagree about priority. ``compile_world`` compiles all tables at once
+(``reach.compile_tables``, ``runs.paint_many``); ``compile_route_table`` and
+``compile_tgw_route_table`` compile one (the incremental intent checker's path, and the reference
+the batch is tested against).
 
 IPv6 (issue 9): ``compile_world(world, family=6)`` compiles the IPv6 half of a dual-stack network with
 the same design. Its prefixes are compiled in plain 128-bit integers (Python ints: ``paint`` and
@@ -35,17 +38,18 @@ endpoints: the packet leaves the subnet fabric) and ``NO_ROUTE``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import ip_network
-from operator import itemgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from ..core.addresses import AddressSet
+from ..core.collect import collector_paused
 from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
@@ -68,71 +72,16 @@ from ..model.transit_gateway import (
 )
 from ..model.vpc import Vpc
 from ..model.vpn import propagated_routes
-from .space import _SPACE, V4, Space, _span, _span6
+from .compile_tables import compile_route_tables, compile_tgw_route_tables
+from .runs import NO_ROUTE, Hop, Runs, paint
+from .space import _SPACE, _SPANS, _SPANS6, V4, Space, _span, _span6
 
 if TYPE_CHECKING:
     from ..model.world import World
 
-Hop = tuple[str, str]
+__all__ = ["NO_ROUTE", "Hop", "Runs", "paint"]  # re-exported: their home is ``reach.runs``
 #: a ranked route's sort key: (prefix length, priority, -position), the winner last
 _RANK = itemgetter(0, 1, 2)
-NO_ROUTE: Hop = ("none", "")
-
-
-@dataclass(frozen=True, slots=True)
-class Runs:
-    """A piecewise-constant map from IPv4 addresses to hops: run k covers [starts[k], starts[k+1])."""
-
-    starts: tuple[int, ...]
-    hops: tuple[Hop, ...]
-    #: the destination prefixes the table was built from (for the atom index)
-    prefixes: frozenset[tuple[int, int]] = frozenset()
-
-    def at(self, address: int) -> Hop:
-        return self.hops[bisect_right(self.starts, address) - 1]
-
-    def array(self) -> np.ndarray:
-        return np.asarray(self.starts, dtype=np.uint64)
-
-    def runs(self) -> Iterable[tuple[int, int, Hop]]:
-        ends = (*self.starts[1:], _SPACE)
-        return zip(self.starts, ends, self.hops, strict=True)
-
-
-def paint(
-    ranked: Iterable[tuple[int, int, Hop]],
-    space_end: int = _SPACE,
-    prefixes: frozenset[tuple[int, int]] | None = None,
-) -> Runs:
-    """Runs from ranges listed lowest priority first (a later range overrides an earlier one), over
-    [0, ``space_end``) (2**32; 2**128 for IPv6 before compression). ``prefixes``: the ranges as
-    (start, end) pairs, when the caller has them (the cached spans: no new tuple per route)."""
-    items = ranked if isinstance(ranked, list) else list(ranked)
-    points = {0}
-    for start, end, _ in items:
-        points.add(start)
-        points.add(end)
-    points.discard(space_end)
-    bounds = sorted(points)
-    rank = {b: k for k, b in enumerate(bounds)}
-    n = len(bounds)
-    hops: list[Hop] = [NO_ROUTE] * n
-    for start, end, hop in items:
-        i = rank[start]
-        j = rank[end] if end != space_end else n
-        hops[i:j] = [hop] * (j - i)
-    starts: list[int] = [0]
-    merged: list[Hop] = [hops[0]]
-    last = hops[0]
-    for k in range(1, n):
-        h = hops[k]
-        if h != last:
-            starts.append(bounds[k])
-            merged.append(h)
-            last = h
-    if prefixes is None:
-        prefixes = frozenset([(s, e) for s, e, _ in items])
-    return Runs(tuple(starts), tuple(merged), prefixes)
 
 
 def route_hop(route_table: RouteTable, route: Route, state: str, target: str | None = None) -> Hop:
@@ -336,9 +285,8 @@ def atom_of(atoms: np.ndarray, addresses: np.ndarray | int) -> np.ndarray:
     return np.searchsorted(atoms, np.asarray(addresses, dtype=np.uint64), side="right") - 1
 
 
-def subnet_route_tables(world: World, vpc_id: str | None = None) -> dict[str, str]:
-    """subnet id → route table id (explicit association, else the VPC's main table), for every
-    subnet or those of one VPC."""
+def _route_table_associations(world: World, vpc_id: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(VPC id → its main route table, subnet id → its explicitly associated route table)."""
     main: dict[str, str] = {}
     explicit: dict[str, str] = {}
     for rt in world.all(RouteTable) if vpc_id is None else world.in_vpc(vpc_id, RouteTable):
@@ -347,12 +295,11 @@ def subnet_route_tables(world: World, vpc_id: str | None = None) -> dict[str, st
                 main[rt.vpc_id] = rt.id
             elif a.subnet_id:
                 explicit[a.subnet_id] = rt.id
-    subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
-    return {s.id: explicit.get(s.id) or main.get(s.vpc_id, "") for s in subnets}
+    return main, explicit
 
 
-def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
-    """subnet id → network ACL id (its association, else the VPC's default ACL)."""
+def _acl_associations(world: World, vpc_id: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(VPC id → its default network ACL, subnet id → its associated network ACL)."""
     default: dict[str, str] = {}
     explicit: dict[str, str] = {}
     for acl in world.all(NetworkAcl) if vpc_id is None else world.in_vpc(vpc_id, NetworkAcl):
@@ -360,6 +307,20 @@ def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
             default[acl.vpc_id] = acl.id
         for a in acl.associations:
             explicit[a.subnet_id] = acl.id
+    return default, explicit
+
+
+def subnet_route_tables(world: World, vpc_id: str | None = None) -> dict[str, str]:
+    """subnet id → route table id (explicit association, else the VPC's main table), for every
+    subnet or those of one VPC."""
+    main, explicit = _route_table_associations(world, vpc_id)
+    subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
+    return {s.id: explicit.get(s.id) or main.get(s.vpc_id, "") for s in subnets}
+
+
+def subnet_acls(world: World, vpc_id: str | None = None) -> dict[str, str]:
+    """subnet id → network ACL id (its association, else the VPC's default ACL)."""
+    default, explicit = _acl_associations(world, vpc_id)
     subnets = world.all(Subnet) if vpc_id is None else world.in_vpc(vpc_id, Subnet)
     return {s.id: explicit.get(s.id) or default.get(s.vpc_id, "") for s in subnets}
 
@@ -424,25 +385,40 @@ def middleboxes(world: World) -> dict[str, tuple[str, str]]:
 
 def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Compiled:
     """Compile every subnet, attachment, peering, ACL and (with ``tables``) every route table, for
-    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part."""
+    IPv4 or (``family=6``) IPv6: then only subnets with an IPv6 block take part.
+
+    The cyclic collector is paused meanwhile (``core.collect``): the compilation allocates some
+    hundred thousand tuples and frees almost none, and on AWS-MAX each full collection it triggered
+    walked the whole World (0.4–0.6 s of a 1.0 s compile; docs/benchmarks.md, "Compile")."""
     if family not in (4, 6):
         raise ValueError(f"family must be 4 or 6, not {family!r}")
+    with collector_paused():
+        return _compile_world(world, tables, family)
+
+
+def _compile_world(world: World, tables: bool, family: int) -> Compiled:
     v6 = family == 6
     space = Space(6) if v6 else V4
     span = _span6 if v6 else _span  # = space.span, one call less per CIDR
-    subnet_rt = subnet_route_tables(world)
-    subnet_acl = subnet_acls(world)
+    known = _SPANS6 if v6 else _SPANS  # its cache, read first
+    # subnet_route_tables and subnet_acls, in the one pass over the subnets
+    main_rt, explicit_rt = _route_table_associations(world, None)
+    default_acl, explicit_acl = _acl_associations(world, None)
+    subnet_rt: dict[str, str] = {}
     subnets: dict[str, SubnetInfo] = {}
+    subnet_spans: list[tuple[int, int]] = []
+    rt_of, main_of, acl_of, default_of = explicit_rt.get, main_rt.get, explicit_acl.get, default_acl.get
+    known_span, add_span = known.get, subnet_spans.append
     for s in world.all(Subnet):
+        sid, vpc_id = s.id, s.vpc_id
+        rt_id = subnet_rt[sid] = rt_of(sid) or main_of(vpc_id, "")
         block = s.ipv6_cidr_block if v6 else s.cidr_block
         if block:  # IPv6-only subnets are absent from the IPv4 matrix
-            lo, hi = span(block)
-            subnets[s.id] = SubnetInfo(
-                s.id, s.vpc_id, s.availability_zone, lo, hi, subnet_rt[s.id], subnet_acl[s.id]
-            )
-    vpc_spans = {
-        v.id: tuple(span(c) for c in (v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)
-    }
+            sp = known_span(block) or span(block)
+            add_span(sp)
+            acl_id = acl_of(sid) or default_of(vpc_id, "")
+            subnets[sid] = SubnetInfo(sid, vpc_id, s.availability_zone, sp[0], sp[1], rt_id, acl_id)
+    vpc_spans = {v.id: tuple(map(span, v.ipv6_cidr_blocks if v6 else v.cidr_blocks)) for v in world.all(Vpc)}
     attachments: dict[str, AttachmentInfo] = {}
     vpc_atts: dict[tuple[str, str], AttachmentInfo] = {}
     for att in world.all(TransitGatewayAttachment):
@@ -462,16 +438,18 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
         c.routing_prefixes.update(spans)
     # NACL and security group CIDRs: each distinct text once (AWS-MAX: ~225,000 rules, few texts)
     blocks: set[str | None] = set()
-    for acl in acls.values():
-        blocks.update(e.ipv6_cidr_block if v6 else e.cidr_block for e in acl.entries)
+    entry_block = _ENTRY_BLOCK[v6]
+    # ACLs stamped from one template share its entries: each tuple once
+    for entries in {id(a.entries): a.entries for a in acls.values()}.values():
+        blocks.update(map(entry_block, entries))
     lists: set[str] = set()
-    for sg in world.all(SecurityGroup):
-        for r in sg.all_rules:
-            block = r.cidr_ipv6 if v6 else r.cidr_ipv4
-            if block:
-                blocks.add(block)
-            elif v6 and r.prefix_list_id:  # a referenced list's IPv6 entries are boundaries too
-                lists.add(r.prefix_list_id)
+    rule_block = _RULE_BLOCK[v6]
+    groups = list(world.all(SecurityGroup))
+    for side in (_INGRESS, _EGRESS):  # every rule (sg.all_rules), at C speed
+        blocks.update(map(rule_block, chain.from_iterable(map(side, groups))))
+    if v6:  # a referenced list's IPv6 entries are boundaries too
+        for sg in groups:
+            lists.update(r.prefix_list_id for r in sg.all_rules if r.prefix_list_id and not r.cidr_ipv6)
     for pl in lists:
         blocks.update(x for x in prefix_list_cidrs(world, pl) if ":" in x)
     c.routing_prefixes.update(span(b) for b in blocks if b)
@@ -479,23 +457,27 @@ def compile_world(world: World, *, tables: bool = True, family: int = 4) -> Comp
     if tables:
         _compile_tables(world, c, space)
     c.prefixes = set(c.routing_prefixes)
-    c.prefixes.update((s.lo, s.hi) for s in subnets.values())
+    c.prefixes.update(subnet_spans)
     if v6:
         _compress(c)
     return c
 
 
+#: a NACL entry's and a security group rule's CIDR of one family (IPv6: ``[True]``)
+_ENTRY_BLOCK = (attrgetter("cidr_block"), attrgetter("ipv6_cidr_block"))
+_RULE_BLOCK = (attrgetter("cidr_ipv4"), attrgetter("cidr_ipv6"))
+_INGRESS, _EGRESS = attrgetter("ingress"), attrgetter("egress")
+
+
 def _compile_tables(world: World, c: Compiled, space: Space) -> None:
     """Every route table and TGW route table of ``world`` into ``c`` (their prefixes join the
-    routing prefixes)."""
-    states: dict[tuple[str, str], str] = {}
+    routing prefixes), all at once (``reach.compile_tables``: the same runs as
+    ``compile_route_table`` and ``compile_tgw_route_table`` give table by table)."""
+    c.route_tables = compile_route_tables(world, world.all(RouteTable), {}, space)
+    c.tgw_tables = compile_tgw_route_tables(world, world.all(TransitGatewayRouteTable), space)
     prefixes = c.routing_prefixes
-    for rt in world.all(RouteTable):
-        runs = c.route_tables[rt.id] = compile_route_table(world, rt, states, space)
-        prefixes.update(runs.prefixes)
-    for trt in world.all(TransitGatewayRouteTable):
-        runs = c.tgw_tables[trt.id] = compile_tgw_route_table(world, trt, space)
-        prefixes.update(runs.prefixes)
+    for runs in {id(r): r for r in (*c.route_tables.values(), *c.tgw_tables.values())}.values():
+        prefixes.update(runs.prefixes)  # tables of one shape share their runs: each once
 
 
 def _compress(c: Compiled) -> None:
