@@ -107,13 +107,11 @@ class Walker:
         lo, hi, s = self._spans[vpc_id][k]
         return self.c.subnets.get(s.id) if lo <= address < hi else None
 
-    def _read(self, *ids: str) -> None:
-        if self.reads is not None:
-            self.reads.update(ids)
-
     def _allows(self, sub: SubnetInfo, egress: bool, address: int, reply: bool) -> bool:
         port = self.rport if reply else self.port
-        self._read(sub.id, sub.acl_id)
+        if self.reads is not None:
+            self.reads.add(sub.id)
+            self.reads.add(sub.acl_id)
         return self.acls.allowed(sub.acl_id, egress, self.protocol, port).has(address)
 
     def _cross(self, left: SubnetInfo, entered: SubnetInfo, src: int, dst: int, reply: bool) -> bool:
@@ -142,16 +140,18 @@ class Walker:
         cur = start
         rt, vpc, az = cur.route_table_id, cur.vpc_id, cur.az
         visited: set[str] = set()
-        self._read(cur.id)
+        if self.reads is not None:
+            self.reads.add(cur.id)
         for _ in range(MAX_STEPS):
             if rt in visited:
                 return False  # a routing loop
             visited.add(rt)
-            self._read(rt)
+            if self.reads is not None:
+                self.reads.add(rt)
             runs = c.route_tables.get(rt)
             kind, target = runs.at(dst) if runs is not None else NO_ROUTE
-            if kind in ("mbox", "pcx", "tgw"):
-                self._read(target)
+            if kind in ("mbox", "pcx", "tgw") and self.reads is not None:
+                self.reads.add(target)
             if kind == "local":
                 d = self.subnet_at(vpc, dst)
                 return d is not None and d.id == want.id and self._cross(cur, d, src, dst, reply)
@@ -163,7 +163,8 @@ class Walker:
                 if not self._cross(cur, b, src, dst, reply):
                     return False
                 cur, rt, az = b, b.route_table_id, b.az
-                self._read(b.id)
+                if self.reads is not None:
+                    self.reads.add(b.id)
                 continue
             if kind == "pcx":
                 sides = c.peerings.get(target)
@@ -179,7 +180,8 @@ class Walker:
                 return False
             cur, vpc = entry
             rt, az = cur.route_table_id, cur.az
-            self._read(cur.id)
+            if self.reads is not None:
+                self.reads.add(cur.id)
         return False
 
     def _through_tgw(
@@ -197,9 +199,10 @@ class Walker:
         """Into the transit gateway from ``cur`` and out into a VPC: (entry subnet, its VPC)."""
         c = self.c
         att = c.vpc_attachments.get((tgw, vpc))
-        self._read(f"{tgw}/{vpc}")
-        if att is not None:
-            self._read(att.id)
+        if self.reads is not None:
+            self.reads.add(f"{tgw}/{vpc}")
+        if att is not None and self.reads is not None:
+            self.reads.add(att.id)
         if att is None or az not in att.az_subnets or att.az_subnets[az] not in c.subnets:
             return None  # TGW_ROUTE_AZ_RESTRICTION
         x = c.subnets[att.az_subnets[az]]
@@ -214,11 +217,12 @@ class Walker:
             if rtb is None or "tgw:" + rtb in visited:
                 return None
             visited.add("tgw:" + rtb)
-            self._read(rtb)
+            if self.reads is not None:
+                self.reads.add(rtb)
             truns = c.tgw_tables.get(rtb)
             kind, target = truns.at(dst) if truns is not None else NO_ROUTE
-            if kind == "att":
-                self._read(target)
+            if kind == "att" and self.reads is not None:
+                self.reads.add(target)
             nxt = c.attachments.get(target) if kind == "att" else None
             if nxt is None:
                 return None
@@ -233,8 +237,8 @@ class Walker:
                 if entry_az is None:
                     d = self.subnet_at(nxt.vpc_id, dst)
                     d_az = d.az if d is not None else None
-                    if d is not None:
-                        self._read(d.id)
+                    if d is not None and self.reads is not None:
+                        self.reads.add(d.id)
                     wanted = (d_az, origin) if nxt.appliance_mode else (origin, d_az)
                     entry_az = next((z for z in wanted if z is not None and z in subs), subs[0])
                 if not reply:

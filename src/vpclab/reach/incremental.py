@@ -172,13 +172,15 @@ class IntentChecker:
             todo |= self._readers.pop(key, set())
         self.last_reanswered = len(todo)
         for i in sorted(todo):
-            self._answer(i)
+            self._answer(i, dirty)
 
     # -- compiled state ------------------------------------------------------------------------
     def _rebuild(self) -> None:
         self.c: Compiled = compile_world(self.world, family=self.family)
         self.acls = AclCache(self.c)
         self._walkers: dict[tuple[str, int | None], Walker] = {}
+        #: per intent, each (source, destination) subnet pair's verdict and the ids it read
+        self._pairs: dict[int, dict[tuple[str, str], tuple[bool, frozenset[str]]]] = {}
         self._points = sorted({int(p) for p in self.c.routing_atoms()})
         self._by_vpc: dict[str, list[str]] = {}
         for s in self.c.subnets.values():
@@ -412,7 +414,7 @@ class IntentChecker:
         k, stop = bisect_right(self._points, lo), bisect_left(self._points, hi)
         return [lo, *self._points[k:stop]]
 
-    def _answer(self, i: int) -> None:
+    def _answer(self, i: int, dirty: set[str] | None = None) -> None:
         intent, protocol = self.intents[i], self._protocols[i]
         reads: set[str] = set()
         sources = self._subnets(intent.sources, reads)
@@ -425,20 +427,33 @@ class IntentChecker:
             )
         reachable = pairs = 0
         counter: tuple[str, str] | None = None
+        # a pair whose own reads the change did not touch keeps its verdict (``dirty``: the ids
+        # changed since the last answer; None: answer every pair)
+        before = self._pairs.get(i, {}) if dirty is not None else {}
+        after: dict[tuple[str, str], tuple[bool, frozenset[str]]] = {}
         for s in sources:
             src = self.c.subnets[s]
             src_pieces = self._pieces(src.lo, src.hi)
             for d in destinations:
-                dst = self.c.subnets[d]
-                ok = any(
-                    pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, reads, walker)
-                    for a in src_pieces
-                    for b in self._pieces(dst.lo, dst.hi)
-                )
+                kept = before.get((s, d))
+                if kept is not None and dirty is not None and kept[1].isdisjoint(dirty):
+                    ok, read = kept
+                else:
+                    dst = self.c.subnets[d]
+                    found: set[str] = set()
+                    ok = any(
+                        pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, found, walker)
+                        for a in src_pieces
+                        for b in self._pieces(dst.lo, dst.hi)
+                    )
+                    read = frozenset(found)
+                after[(s, d)] = (ok, read)
+                reads |= read
                 pairs += 1
                 reachable += ok
                 if ok != want and counter is None:
                     counter = (s, d)
+        self._pairs[i] = after
         self._results[i] = IntentResult(intent, counter is None, reachable, pairs, counter)
         for key in reads:
             self._readers.setdefault(key, set()).add(i)
