@@ -47,6 +47,29 @@ if TYPE_CHECKING:
 _ROUTE_FIELDS = attrgetter(*(f.name for f in fields(Route)))
 
 
+
+def route_rank(world: World, route: Route, v6: bool) -> tuple[tuple[str, ...], int] | None:
+    """A VPC route's destinations in one family and its priority among routes of one prefix
+    length (static over prefix-list over propagated: ``model.route_table.forwarding_entries``'
+    order); None for a route of the other family, which decides nothing there (its state is not
+    even read)."""
+    if route.destination_cidr_block:
+        return None if v6 else ((route.destination_cidr_block,), _priority(route))
+    if route.destination_ipv6_cidr_block:
+        return ((route.destination_ipv6_cidr_block,), _priority(route)) if v6 else None
+    cidrs = tuple(
+        c for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "") if (":" in c) == v6
+    )
+    return (cidrs, _priority(route)) if cidrs else None
+
+
+def _priority(route: Route) -> int:
+    if route.origin == ORIGIN_PROPAGATED:
+        return PRIORITY_PROPAGATED
+    if route.destination_prefix_list_id:
+        return PRIORITY_PREFIX_LIST
+    return PRIORITY_STATIC
+
 def compile_route_tables(
     world: World, tables: Iterable[RouteTable], states: dict[tuple[str, str], str], space: Space
 ) -> dict[str, Runs]:
@@ -83,29 +106,10 @@ def compile_route_tables(
         vpc_id = rt.vpc_id
         mine: list[tuple[int, int]] = []
         for position, route in enumerate(routes):
-            # as compile_route_table: a route of the other family decides nothing (its state unread)
-            if route.destination_cidr_block:
-                if v6:
-                    continue
-                cidrs: tuple[str, ...] = (route.destination_cidr_block,)
-            elif route.destination_ipv6_cidr_block:
-                if not v6:
-                    continue
-                cidrs = (route.destination_ipv6_cidr_block,)
-            else:
-                cidrs = tuple(
-                    c
-                    for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "")
-                    if (":" in c) == v6
-                )
-                if not cidrs:
-                    continue
-            if route.origin == ORIGIN_PROPAGATED:
-                priority = PRIORITY_PROPAGATED
-            elif route.destination_prefix_list_id:
-                priority = PRIORITY_PREFIX_LIST
-            else:
-                priority = PRIORITY_STATIC
+            ranked_as = route_rank(world, route, v6)
+            if ranked_as is None:
+                continue
+            cidrs, priority = ranked_as
             target = route.target
             key = (vpc_id, target)
             state = state_of(key)

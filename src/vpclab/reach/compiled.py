@@ -54,10 +54,6 @@ from ..model.network_acl import NetworkAcl
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
 from ..model.route_table import (
-    ORIGIN_PROPAGATED,
-    PRIORITY_PREFIX_LIST,
-    PRIORITY_PROPAGATED,
-    PRIORITY_STATIC,
     Route,
     RouteTable,
     route_state,
@@ -72,7 +68,7 @@ from ..model.transit_gateway import (
 )
 from ..model.vpc import Vpc
 from ..model.vpn import propagated_routes
-from .compile_tables import compile_route_tables, compile_tgw_route_tables
+from .compile_tables import compile_route_tables, compile_tgw_route_tables, route_rank
 from .runs import NO_ROUTE, Hop, Runs, paint
 from .space import _SPACE, _SPANS, _SPANS6, V4, Space, _span, _span6
 
@@ -125,29 +121,10 @@ def compile_route_table(
     vpc_id = route_table.vpc_id
     ranked: list[tuple[int, int, int, tuple[int, int], Hop]] = []
     for position, route in enumerate(routes):
-        # a route of the other family decides nothing here: skipped before its state is looked up
-        if route.destination_cidr_block:
-            if v6:
-                continue
-            cidrs: tuple[str, ...] = (route.destination_cidr_block,)
-        elif route.destination_ipv6_cidr_block:
-            if not v6:
-                continue
-            cidrs = (route.destination_ipv6_cidr_block,)
-        else:
-            cidrs = tuple(
-                c
-                for c in prefix_list_cidrs(world, route.destination_prefix_list_id or "")
-                if (":" in c) == v6
-            )
-            if not cidrs:
-                continue
-        if route.origin == ORIGIN_PROPAGATED:
-            priority = PRIORITY_PROPAGATED
-        elif route.destination_prefix_list_id:
-            priority = PRIORITY_PREFIX_LIST
-        else:
-            priority = PRIORITY_STATIC
+        ranked_as = route_rank(world, route, v6)  # None: the other family's, skipped before its state
+        if ranked_as is None:
+            continue
+        cidrs, priority = ranked_as
         if states is None:
             state = route_state(world, route_table, route)
         else:
