@@ -74,14 +74,7 @@ def test_subnets_cut_by_routes_count_any_piece():
     """A route more specific than a subnet splits it into atoms: a subnet reaches a destination
     when any of its pieces does. Here two subnets of different VPCs each lose one half to a
     blackhole everywhere else (the first half of one, the second half of the other)."""
-    world = build(SMALL)
-    cut = [s for s in world.all(Subnet) if s.availability_zone == "us-east-1c"][:4:3]
-    for n, sub in enumerate(cut):
-        half = str(list(IPv4Network(sub.cidr_block).subnets(new_prefix=25))[n])
-        for other in list(world.all(RouteTable)):
-            if other.vpc_id != sub.vpc_id:
-                hole = Route(destination_cidr_block=half, transit_gateway_id="tgw-00000000000000000")
-                world.put(dataclasses.replace(other, routes=(*other.routes, hole)))
+    world, cut = cut_world()
     c = compile_world(world)
     atoms = [int(a) for a in c.atoms()]
     m = matrix(world, "tcp", 443, compiled=c)
@@ -91,6 +84,20 @@ def test_subnets_cut_by_routes_count_any_piece():
         for d in m.destinations:
             assert m.reachable(sub.id, d) == naive.subnet_pair(world, sub.id, d, "tcp", 443, atoms), d
             assert m.reachable(d, sub.id) == naive.subnet_pair(world, d, sub.id, "tcp", 443, atoms), d
+
+
+def cut_world():
+    """SMALL with two subnets of different VPCs each losing one half to a blackhole in every other
+    VPC's route tables (the first half of one, the second half of the other): (world, the two)."""
+    world = build(SMALL)
+    cut = [s for s in world.all(Subnet) if s.availability_zone == "us-east-1c"][:4:3]
+    for n, sub in enumerate(cut):
+        half = str(list(IPv4Network(sub.cidr_block).subnets(new_prefix=25))[n])
+        for other in list(world.all(RouteTable)):
+            if other.vpc_id != sub.vpc_id:
+                hole = Route(destination_cidr_block=half, transit_gateway_id="tgw-00000000000000000")
+                world.put(dataclasses.replace(other, routes=(*other.routes, hole)))
+    return world, cut
 
 
 def matrix_pieces(c, sub: Subnet) -> list[int]:

@@ -5,9 +5,7 @@ the dense matrix bit for bit; a lean run leaves no file behind."""
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
-from ipaddress import IPv4Network
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +14,11 @@ import pytest
 import vpclab
 from bench.estate import build as build_estate
 from bench.generator import SMALL, build
-from vpclab.model.route_table import Route, RouteTable
-from vpclab.model.subnet import Subnet
 from vpclab.reach.compiled import compile_world
 from vpclab.reach.matrix import subnet_matrix
 
 from .test_estate import SMALL_ESTATE
+from .test_matrix import cut_world
 
 EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").glob("*.yaml"))
 FLOWS = [("tcp", 443), ("udp", 53), ("icmp", 8)]
@@ -61,12 +58,4 @@ def test_lean_equals_dense_on_generated_networks() -> None:
 def test_lean_equals_dense_with_subnets_cut_by_routes() -> None:
     """Subnets cut into pieces by routes more specific than them (their further pieces are OR-ed
     into the rows and columns after the blocks are written)."""
-    world = build(SMALL)
-    cut = [s for s in world.all(Subnet) if s.availability_zone == "us-east-1c"][:4:3]
-    for n, sub in enumerate(cut):
-        half = str(list(IPv4Network(sub.cidr_block).subnets(new_prefix=25))[n])
-        for other in list(world.all(RouteTable)):
-            if other.vpc_id != sub.vpc_id:
-                hole = Route(destination_cidr_block=half, transit_gateway_id="tgw-00000000000000000")
-                world.put(dataclasses.replace(other, routes=(*other.routes, hole)))
-    _same(world)
+    _same(cut_world()[0])
