@@ -133,7 +133,7 @@ class Classes(ArrivalVectors):
 
     #: lean: the grids packed, 1 bit per cell for the strict verdict and for
     #: ``VIA_DESTINATION_AZ`` (``SP``, ``SQ``, ``SV``), the relaxed verdicts kept only where they
-    #: differ (``cells``) — a twelfth of ``PC``/``QC``'s memory, for estates far beyond AWS-MAX;
+    #: differ (``cells``) — 3 bits a cell where ``PC``/``QC`` take 16, for estates far beyond AWS-MAX;
     #: set before ``build``. Read the cells with ``cells_at``, the strict bits with
     #: ``strict_rows``/``strict_columns``.
     lean: bool = False
