@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 _ROUTE_FIELDS = attrgetter(*(f.name for f in fields(Route)))
 
 
-
 def route_rank(world: World, route: Route, v6: bool) -> tuple[tuple[str, ...], int] | None:
     """A VPC route's destinations in one family and its priority among routes of one prefix
     length (static over prefix-list over propagated: ``model.route_table.forwarding_entries``'
@@ -69,6 +68,7 @@ def _priority(route: Route) -> int:
     if route.destination_prefix_list_id:
         return PRIORITY_PREFIX_LIST
     return PRIORITY_STATIC
+
 
 def compile_route_tables(
     world: World, tables: Iterable[RouteTable], states: dict[tuple[str, str], str], space: Space
