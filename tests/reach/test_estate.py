@@ -146,3 +146,18 @@ def test_peered_estate_is_decided_by_the_columns(small_world) -> None:  # type: 
     for s, d in pairs:
         traced = trace(small_world, s, d, protocol="tcp", port=443).disposition == "reachable"
         assert m.reachable(s, d) == traced, (s, d)
+
+
+def test_block_benchmark_times_each_kind_of_block() -> None:
+    """`python -m bench.blocks` (docs/benchmarks.md, "Row blocks as independent tasks") on the
+    smallest estate: every class block and row block is timed through the matrix's progress hook,
+    and the tasks' data sizes are reported."""
+    from bench.blocks import measure, report
+
+    r = measure("1/8")
+    contexts = r["classes"]["items"]
+    assert r["n"] == 3_750 and contexts > 0
+    assert r["classes"]["blocks"] == -(-contexts // 512) and r["rows"]["blocks"] == 2  # 2,048 rows a block
+    assert r["view_bytes"] > 0 and r["bits_bytes"] == 3_750 * ((3_750 + 7) // 8)
+    lines = report(r)
+    assert lines[0].startswith("subnet matrix of 1/8: 3,750 subnets") and "class blocks" in lines[2]
