@@ -170,26 +170,7 @@ def _domain(x: _Domains, d: Domain, peering_atts: dict[tuple[int, int], str]) ->
         vpc = b.vpcs[i]
         firsts = [next(s for s in b.subnets[i] if s.availability_zone == az) for az, _ in d.azs]
         att_id = new("transit_gateway_attachment")
-        enis = [
-            w.put(
-                NetworkInterface(
-                    id=new("network_interface"),
-                    owner_id=vpc.owner_id,
-                    region=d.region,
-                    vpc_id=vpc.id,
-                    subnet_id=sub.id,
-                    availability_zone=sub.availability_zone,
-                    private_ip_address=b.ip(sub),
-                    interface_type="transit_gateway",
-                    description=f"Network Interface for Transit Gateway Attachment {att_id}",
-                    status="in-use",
-                    requester_id="amazon-aws",
-                    requester_managed=True,
-                    source_dest_check=False,
-                )
-            ).id
-            for sub in firsts
-        ]
+        enis = b.managed_interfaces(vpc, firsts, d.region, "transit_gateway", att_id)
         w.put(
             TransitGatewayAttachment(
                 id=att_id,
@@ -309,26 +290,7 @@ def _endpoint(x: _Domains, d: Domain, v: int, j: int) -> None:
     vpc = b.vpcs[v]
     vpce_id = new("vpc_endpoint")
     subs = [next(s for s in reversed(b.subnets[v]) if s.availability_zone == az) for az, _ in d.azs]
-    enis = [
-        w.put(
-            NetworkInterface(
-                id=new("network_interface"),
-                owner_id=vpc.owner_id,
-                region=d.region,
-                vpc_id=vpc.id,
-                subnet_id=sub.id,
-                availability_zone=sub.availability_zone,
-                private_ip_address=b.ip(sub),
-                groups=b.groups[vpc.id][:1],
-                interface_type="vpc_endpoint",
-                description=f"VPC Endpoint Interface {vpce_id}",
-                status="in-use",
-                requester_id="amazonaws",
-                requester_managed=True,
-            )
-        ).id
-        for sub in subs
-    ]
+    enis = b.managed_interfaces(vpc, subs, d.region, "vpc_endpoint", vpce_id)
     w.put(
         VpcEndpoint(
             id=vpce_id,

@@ -148,27 +148,7 @@ def _build(spec: Spec) -> World:
             if spec.edge_cases and i == 1:
                 firsts = firsts[:2]  # no attachment subnet in AZ c: its sources there cannot use the TGW
             att_id = new("transit_gateway_attachment")
-            enis = [
-                world.put(
-                    NetworkInterface(
-                        id=new("network_interface"),
-                        owner_id=ACCOUNT,
-                        region=REGION,
-                        vpc_id=vpc.id,
-                        subnet_id=sub.id,
-                        availability_zone=sub.availability_zone,
-                        private_ip_address=(tip := b.ip(sub)),
-                        ipv6_addresses=b.ip6(tip),
-                        interface_type="transit_gateway",
-                        description=f"Network Interface for Transit Gateway Attachment {att_id}",
-                        status="in-use",
-                        requester_id="amazon-aws",
-                        requester_managed=True,
-                        source_dest_check=False,
-                    )
-                ).id
-                for sub in firsts
-            ]
+            enis = b.managed_interfaces(vpc, firsts, REGION, "transit_gateway", att_id)
             world.put(
                 TransitGatewayAttachment(
                     id=att_id,
@@ -332,27 +312,7 @@ def _build(spec: Spec) -> World:
             subs = [
                 next(sub for sub in reversed(b.subnets[v]) if sub.availability_zone == az) for az, _ in AZS
             ]
-            enis = [
-                world.put(
-                    NetworkInterface(
-                        id=new("network_interface"),
-                        owner_id=ACCOUNT,
-                        region=REGION,
-                        vpc_id=vpc.id,
-                        subnet_id=sub.id,
-                        availability_zone=sub.availability_zone,
-                        private_ip_address=(eip := b.ip(sub)),
-                        ipv6_addresses=b.ip6(eip),
-                        groups=b.groups[vpc.id][:1],
-                        interface_type="vpc_endpoint",
-                        description=f"VPC Endpoint Interface {vpce_id}",
-                        status="in-use",
-                        requester_id="amazonaws",
-                        requester_managed=True,
-                    )
-                ).id
-                for sub in subs
-            ]
+            enis = b.managed_interfaces(vpc, subs, REGION, "vpc_endpoint", vpce_id)
             world.put(
                 VpcEndpoint(
                     id=vpce_id,

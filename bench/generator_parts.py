@@ -10,6 +10,7 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 from vpclab.model.gateways import EgressOnlyInternetGateway
+from vpclab.model.interfaces import NetworkInterface
 from vpclab.model.network_acl import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from vpclab.model.route_table import ORIGIN_LOCAL, Route, RouteTable, RouteTableAssociation
 from vpclab.model.security_group import SecurityGroup, SecurityGroupRule
@@ -149,6 +150,38 @@ class _Builder:
         n = self.next_ip.get(subnet.id, int(subnet.network.network_address) + 4)
         self.next_ip[subnet.id] = n + 1
         return str(IPv4Address(n))
+
+    def managed_interfaces(
+        self, vpc: Vpc, subnets: list[Subnet], region: str, kind: str, of: str
+    ) -> tuple[str, ...]:
+        """The requester-managed interfaces AWS puts in each subnet for a transit gateway VPC
+        attachment (``kind`` "transit_gateway") or an interface endpoint ("vpc_endpoint"), ``of``
+        the attachment or endpoint id; their ids, in the subnets' order."""
+        endpoint = kind == "vpc_endpoint"
+        ids = []
+        for sub in subnets:
+            ip = self.ip(sub)
+            eni = NetworkInterface(
+                id=self.new("network_interface"),
+                owner_id=vpc.owner_id,
+                region=region,
+                vpc_id=vpc.id,
+                subnet_id=sub.id,
+                availability_zone=sub.availability_zone,
+                private_ip_address=ip,
+                ipv6_addresses=self.ip6(ip),
+                groups=self.groups[vpc.id][:1] if endpoint else (),
+                interface_type=kind,
+                description=f"VPC Endpoint Interface {of}"
+                if endpoint
+                else f"Network Interface for Transit Gateway Attachment {of}",
+                status="in-use",
+                requester_id="amazonaws" if endpoint else "amazon-aws",
+                requester_managed=True,
+                source_dest_check=endpoint,
+            )
+            ids.append(self.w.put(eni).id)
+        return tuple(ids)
 
     def vpc(self, i: int, templates: list[tuple[NetworkAclEntry, ...]]) -> None:
         s, new = self.s, self.new
