@@ -7,6 +7,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -72,6 +75,48 @@ _NONE = np.array([[-1], [-1], [-1], [1], [1]], dtype=np.int32)
 _REST = _NONE[1:]
 
 
+class _Sized(Protocol):
+    @property
+    def nbytes(self) -> int: ...
+
+
+_Row = TypeVar("_Row", bound=_Sized)
+
+
+class RowCache(Generic[_Row]):
+    """The TGW, gateway and entering rows (each n2 wide) ``ArrivalVectors`` remembers across blocks
+    of contexts, the least recently used forgotten first once they pass ``budget`` bytes
+    (``trim``, between blocks — never inside a row's recursion, where a row being made stands for
+    a routing loop). An estate has a TGW route table per domain and AZ and its contexts come domain
+    by domain, so a block's rows stay while the few rows every domain reads (the peerings') are
+    read often enough never to be forgotten; forgetting all at once made 10× AWS-MAX recompute
+    the peering mesh's rows block after block."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.nbytes = 0
+        self._rows: OrderedDict[Hashable, _Row] = OrderedDict()
+
+    def get(self, key: Hashable) -> _Row | None:
+        row = self._rows.get(key)
+        if row is not None:
+            self._rows.move_to_end(key)
+        return row
+
+    def __setitem__(self, key: Hashable, row: _Row) -> None:
+        old = self._rows.pop(key, None)
+        self.nbytes += row.nbytes - (0 if old is None else old.nbytes)
+        self._rows[key] = row
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def trim(self) -> None:
+        while self.nbytes > self.budget and self._rows:
+            _, row = self._rows.popitem(last=False)
+            self.nbytes -= row.nbytes
+
+
 class ArrivalVectors:
     """Arrivals for every destination atom at once: the matrix classes' (``classes.Classes``)
     per-context arrival vectors over the k2 positions (``k2_addr``), with the transit gateway rows
@@ -88,11 +133,10 @@ class ArrivalVectors:
     _masks: np.ndarray
     _out_p: np.ndarray
     _out_r: np.ndarray
-    _tgw_rows: dict[tuple[str, str | None, int], np.ndarray]
+    #: TGW rows (key "tgw", route table, AZ, depth), gateway rows ("gw", ...) and arrivals ("in", ...)
+    _rows: RowCache[np.ndarray]
     _run_bounds: dict[str, tuple[list[int], list[int]]]
-    _arrivals: dict[tuple[str, str, str, bool, int], np.ndarray]
     _simple: dict[tuple[str, int, int], bool | None]
-    _gateway_rows: dict[tuple[str, str, str], np.ndarray]
 
     def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
         found = self._run_bounds.get(runs_key)
@@ -148,11 +192,11 @@ class ArrivalVectors:
                 else:
                     out[:, a:b] = _NONE
 
-    def _one_gateway(self, runs: Runs, vpc_id: str, az: str) -> tuple[np.ndarray, int] | None:
+    def _gateway_of(self, runs: Runs, vpc_id: str, az: str) -> tuple[str, str, int] | None:
         """When every transit gateway run of the table goes to one gateway the VPC's attachment
-        lets the packet into (``_paint``'s conditions) and no run goes to a middlebox: the answer
-        over all atoms as if every run went there (row 1: -1) and the attachment subnet it leaves
-        through; else None."""
+        lets the packet into (``_paint``'s conditions) and no run goes to a middlebox: that
+        gateway's route table (the attachment's association), the gateway, and the attachment
+        subnet the packet leaves through (index; -1: none); else None."""
         targets: set[str] = set()
         for kind, target in runs.hops:
             if kind == "tgw":
@@ -165,16 +209,28 @@ class ArrivalVectors:
         att = self.c.vpc_attachments.get((target, vpc_id))
         if att is None or az not in att.az_route_tables or target not in att.associations:
             return None
-        rtb = att.associations[target]
-        key = (rtb, target, az)
-        row = self._gateway_rows.get(key)
+        return att.associations[target], target, self.sub_index.get(att.az_subnets.get(az, ""), -1)
+
+    def _one_gateway(self, runs: Runs, vpc_id: str, az: str) -> tuple[np.ndarray, int] | None:
+        """``_gateway_of``'s gateway: the answer over all atoms as if every run went there (row 1:
+        -1) and the attachment subnet it leaves through; else None."""
+        found = self._gateway_of(runs, vpc_id, az)
+        if found is None:
+            return None
+        rtb, target, exit_subnet = found
+        return self._gateway_row(rtb, target, az), exit_subnet
+
+    def _gateway_row(self, rtb: str, target: str, az: str) -> np.ndarray:
+        key = ("gw", rtb, target, az)
+        row = self._rows.get(key)
         if row is None:
             trow = self._tgw_row(rtb, target, az, 0)
-            row = self._gateway_rows[key] = np.empty((5, len(self.k2_addr)), dtype=np.int32)
+            row = np.empty((5, len(self.k2_addr)), dtype=np.int32)
+            self._rows[key] = row
             row[0] = trow[0]
             row[1] = -1
             row[2:] = trow[1:]
-        return row, self.sub_index.get(att.az_subnets.get(az, ""), -1)
+        return row
 
     def _arrival(
         self, rt_id: str, vpc_id: str, az: str, entering: bool, depth: int, out: np.ndarray | None = None
@@ -187,13 +243,13 @@ class ArrivalVectors:
         (1 when there is none). ``entering``: the packet was just delivered by a transit gateway
         (only local delivery or a middlebox). With ``out`` (a context's row block), the answer is
         written there and not remembered."""
-        key = (rt_id, vpc_id, az, entering, depth)
+        key = ("in", rt_id, vpc_id, az, entering, depth)
         if out is None:
-            found = self._arrivals.get(key)
+            found = self._rows.get(key)
             if found is not None:
                 return found
             out = np.empty((5, len(self.k2_addr)), dtype=np.int32)
-            self._arrivals[key] = out  # before recursing: a routing loop reads -1 (dropped)
+            self._rows[key] = out  # before recursing: a routing loop reads -1 (dropped)
         out[:3] = -1
         out[3:] = 1
         runs = self.c.route_tables.get(rt_id)
@@ -250,14 +306,14 @@ class ArrivalVectors:
         attachment has none there, or across a transit gateway peering (``az`` None: no
         originating AZ), the destination's AZ picks it, as ``exact_pairs.Walker`` does — a
         column's own answer (``k2_dz``; row 1 ``_by_destination``)."""
-        key = (rtb, az, depth)
-        found = self._tgw_rows.get(key)
+        key = ("tgw", rtb, az, depth)
+        found = self._rows.get(key)
         if found is not None:
             return found
         n2 = len(self.k2_addr)
         out = np.full((4, n2), -1, dtype=np.int32)
         out[2:] = 1
-        self._tgw_rows[key] = out
+        self._rows[key] = out
         runs = self.c.tgw_tables.get(rtb)
         if runs is None or depth >= MAX_TGW_HOPS:
             return out

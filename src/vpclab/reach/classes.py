@@ -18,7 +18,8 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from ..core.protocols import protocol_of
-from .arrival import DZ_ALL, DZ_LOCAL, DZ_REPLY, DZ_REQUEST, ArrivalVectors
+from .arrival import DZ_ALL, DZ_LOCAL, DZ_REPLY, DZ_REQUEST, RowCache
+from .class_rows import GroupRows
 from .compiled import (
     AttachmentInfo,
     Compiled,
@@ -28,7 +29,7 @@ from .compiled import (
     in_set,
 )
 from .exact_pairs import Walker, irregular
-from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
+from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells
 from .progress import Progress, report
 from .result import reply_port
 
@@ -110,7 +111,7 @@ class AclCache:
         self._content.pop(acl_id, None)
 
 
-class Classes(ArrivalVectors):
+class Classes(GroupRows):
     """Contexts (k1), destination atoms (k2) and the P/Q matrices over them.
 
     A context is (route table, VPC, AZ, NACL, the attachment-subnet verdicts of its address): the
@@ -231,11 +232,9 @@ class Classes(ArrivalVectors):
         self.k2_pos = np.empty(len(order), dtype=np.int64)
         self.k2_pos[order] = np.arange(len(order))
         n1, n2 = len(self.k1), len(k2_keys)
-        self._tgw_rows: dict[tuple[str, str | None, int], np.ndarray] = {}
+        self._rows: RowCache[np.ndarray] = RowCache(ROW_CACHE)
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
-        self._arrivals: dict[tuple[str, str, str, bool, int], np.ndarray] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
-        self._gateway_rows: dict[tuple[str, str, str], np.ndarray] = {}
         proto, port, rport = self.protocol, self.port, self.rport
         # every distinct NACL answer as one mask row over the atoms; the last row allows all
         kinds: dict[int, int] = {}
@@ -269,71 +268,23 @@ class Classes(ArrivalVectors):
         else:
             self.PC = np.empty((n1, n2), dtype=np.uint8)
             self.QC = np.empty((n1, n2), dtype=np.uint8)
+        self._kinds = np.stack([kp, kr, ip, ir], axis=1)
+        self._group_contexts(rows)
         block = max(1, CHUNK // 4)
-        cells_p: list[tuple[np.ndarray, np.ndarray]] = []
-        cells_q: list[tuple[np.ndarray, np.ndarray]] = []
+        found: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"P": [], "Q": []}
         buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
         for r0 in range(0, n1, block):
             report(progress, "classes", r0, n1)
-            self._bound_caches()
-            keys = rows[r0 : r0 + block]
-            arr = buf[: len(keys)]
-            self._arrivals_into(keys, arr)
-            fwd = arr[:, 0] == self.k2_vpc
-            via = (arr[:, 2] == self._by_destination).view(np.uint8) * np.uint8(VIA_DESTINATION_AZ)
-            self.has_via = self.has_via or bool(via.any())
-            xin_p, xin_q = fwd, fwd.copy()
-            for i, k in enumerate(keys):
-                for x, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
-                    if deny_p:
-                        xin_p[i] &= arr[i, 1] != x
-                    if deny_r:
-                        xin_q[i] &= arr[i, 1] != x
-            sl = slice(r0, r0 + len(keys))
-            t = arr[:, 2] >= 0
-            base_p = xin_p & self._masks[kp[sl]]
-            base_q = xin_q & self._masks[kr[sl]]
-            x_p, y_q = arr[:, 3] != 0, arr[:, 4] != 0
-            y_p, x_q = self._masks[ir[sl]], self._masks[ip[sl]]
-            strict_p = base_p & x_p & y_p
-            strict_q = base_q & x_q & y_q
-            tr = np.flatnonzero(t.any(axis=1))
-            if self.lean:
-                self.SP[sl] = np.packbits(strict_p, axis=1)
-                self.SQ[sl] = np.packbits(strict_q, axis=1)
-                self.SV[sl] = np.packbits(via, axis=1)  # nonzero where the destination's AZ picked
-            elif len(tr) < len(keys):  # rows no transit gateway delivers through: verdicts agree (0 or 15)
-                self.PC[sl] = strict_p.view(np.uint8) * np.uint8(15)
-                self.QC[sl] = strict_q.view(np.uint8) * np.uint8(15)
-            if not len(tr):
-                continue
-            pick: slice | np.ndarray = slice(None) if len(tr) == len(keys) else tr  # a view when all
-            vt = t[pick]
-            for own, cells, v in (
-                (None if self.lean else self.PC, cells_p, _verdicts(base_p[pick], x_p[pick], y_p[pick], vt)),
-                (None if self.lean else self.QC, cells_q, _verdicts(base_q[pick], x_q[pick], y_q[pick], vt)),
-            ):
-                # cells where strict fails and a relaxed verdict holds (monotone: else 0 or 15)
-                flat = np.flatnonzero((v - np.uint8(1)) < 14)
-                r, j = np.divmod(flat, n2)
-                cells.append(((r0 + tr[r]) * n2 + j, v.ravel()[flat]))
-                if own is not None:
-                    own[r0 + tr] = v | via[pick]
+            self._rows.trim()
+            self._group_rows.trim()
+            self._block(rows, r0, min(n1, r0 + block), buf, found)
         #: per side, the cells where the strict verdict fails and a relaxed one holds: their keys
         #: (context × n2 + column; sorted, as found block by block in row-major order) and verdicts
-        self.cells = {side: _cat_cells(found) for side, found in (("P", cells_p), ("Q", cells_q))}
+        self.cells = {side: _cat_cells(found[side]) for side in ("P", "Q")}
+        self._likeness()
         # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
-        self._tgw_rows, self._gateway_rows, self._arrivals = {}, {}, {}
-
-    def _bound_caches(self) -> None:
-        """Forget the remembered TGW, gateway and entering rows (each n2 wide) once they pass
-        ``ROW_CACHE`` bytes: an estate has a TGW route table per domain and AZ, and contexts come
-        domain by domain, so what is forgotten is rarely asked for again (and is recomputed
-        when it is). Called between blocks of contexts, never inside a row's recursion."""
-        caches = (self._tgw_rows, self._gateway_rows, self._arrivals)
-        if sum(x.nbytes for cache in caches for x in cache.values()) > ROW_CACHE:
-            for cache in caches:
-                cache.clear()
+        self._rows = RowCache(ROW_CACHE)
+        self._group_rows = RowCache(0)
 
     def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""

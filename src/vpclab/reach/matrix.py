@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.collect import collector_paused
+from .class_rows import spans
 from .classes import CHUNK, Classes
 from .compiled import Compiled, SubnetInfo, atom_of, compiled_view
 from .exact_pairs import correct_subnets
@@ -224,12 +225,7 @@ def subnet_matrix(
     for r in range(0, n2, QBLOCK):
         rows = np.ascontiguousarray(np.take(cl.strict_columns("Q", r, r + QBLOCK), h1, axis=0).T)
         qq[r : r + QBLOCK] = np.packbits(rows, axis=1)  # packing along rows is fastest
-    pp: np.ndarray | None = None
-    if not cl.lean:
-        pp = np.empty((n1, width), dtype=np.uint8)
-        for r in range(0, n1, CHUNK):  # the strict bit taken before the gather: n2 columns, not n
-            strict = cl.strict_rows("P", slice(r, r + CHUNK))
-            pp[r : r + CHUNK] = np.packbits(np.take(strict, h2, axis=1), axis=1)
+    pp = None if cl.lean else _packed_p(cl, h2, width)
 
     def p_rows(contexts: np.ndarray) -> np.ndarray:
         if pp is not None:
@@ -288,6 +284,30 @@ def subnet_matrix(
     if has_gwlb_endpoints(c):
         _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
     return ReachabilityMatrix(bits, ids, ids.copy(), protocol, port, "subnet")
+
+
+def _packed_p(cl: Classes, h2: np.ndarray, width: int) -> np.ndarray:
+    """``pp[k1]``: each context's strict P bits over the destination subnets (their columns
+    ``h2``), packed — made for each distinct ``row_like`` context (a group's, ``Classes``), copied
+    to the others and set right at the columns where they differ (``differ``)."""
+    uniq, inverse = np.unique(cl.row_like, return_inverse=True)
+    made = np.empty((len(uniq), width), dtype=np.uint8)
+    for r in range(0, len(uniq), CHUNK):  # the strict bit taken before the gather: n2 columns, not n
+        strict = cl.strict_rows("P", uniq[r : r + CHUNK])
+        made[r : r + CHUNK] = np.packbits(np.take(strict, h2, axis=1), axis=1)
+    pp = made[inverse]
+    ctx, col = cl.differ
+    if len(ctx):
+        by_column = np.argsort(h2, kind="stable")  # the subnets of each column
+        bounds = np.searchsorted(h2[by_column], np.arange(cl.n2 + 1))
+        count = bounds[col + 1] - bounds[col]
+        j = by_column[spans(bounds[col], count)]
+        rows = np.repeat(ctx, count)
+        bit = (0x80 >> (j & 7)).astype(np.uint8)
+        on = np.repeat((cl.cells_at("P", ctx, col.astype(np.int64)) & STRICT) != 0, count)
+        np.bitwise_and.at(pp, (rows, j >> 3), ~bit)
+        np.bitwise_or.at(pp, (rows[on], j[on] >> 3), bit[on])
+    return pp
 
 
 def _release(bits: np.memmap, start: int, end: int) -> None:
