@@ -10,7 +10,8 @@ it's applied").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from functools import lru_cache
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import TYPE_CHECKING, ClassVar
 
 from ..core.protocols import protocol_of
@@ -61,7 +62,8 @@ class NetworkAclEntry:
                 icmp_code: int | None = None) -> bool:
         """Whether this entry applies to a packet (``ip`` is the source inbound, the destination
         outbound); an entry of the other address family never does."""
-        address, network = ip_address(str(ip)), ip_network(self.cidr)
+        address = ip if isinstance(ip, (IPv4Address, IPv6Address)) else ip_address(str(ip))
+        network = entry_network(self.cidr)
         if address.version != network.version or address not in network:
             return False
         have = protocol_of(self.protocol)
@@ -80,6 +82,12 @@ class NetworkAclEntry:
             code_ok = self.icmp_code in (None, -1) or self.icmp_code == icmp_code
             return type_ok and code_ok
         return True
+
+
+@lru_cache(maxsize=4096)
+def entry_network(cidr: str) -> IPv4Network | IPv6Network:
+    """An entry's CIDR parsed (entries stamped from templates repeat theirs)."""
+    return ip_network(cidr)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

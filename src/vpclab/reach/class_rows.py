@@ -12,12 +12,14 @@ relaxed cells — is made once and copied to each member, whose own routes' colu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 
 from .arrival import ArrivalVectors, RowCache
-from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _verdicts
+from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
 
 #: bytes of group rows kept between blocks of contexts
 GROUP_CACHE = 512 * 2**20
@@ -40,18 +42,15 @@ def relaxed_cells(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 class _Group(NamedTuple):
     """A group's rows: the verdicts of each side (dense grids) or the packed strict bits and
-    destination-AZ flags (lean), and each side's relaxed cells (column, verdict bits)."""
+    destination-AZ flags (lean)."""
 
     p: np.ndarray
     q: np.ndarray
     via: np.ndarray | None
-    cells_p: tuple[np.ndarray, np.ndarray]
-    cells_q: tuple[np.ndarray, np.ndarray]
 
     @property
     def nbytes(self) -> int:
-        extra = 0 if self.via is None else self.via.nbytes
-        return self.p.nbytes + self.q.nbytes + extra + sum(x.nbytes for x in (*self.cells_p, *self.cells_q))
+        return self.p.nbytes + self.q.nbytes + (0 if self.via is None else self.via.nbytes)
 
 
 class GroupRows(ArrivalVectors):
@@ -101,6 +100,8 @@ class GroupRows(ArrivalVectors):
         #: per group, its first member made from the group's row (-1: none yet)
         self._like = np.full(len(reps), -1, dtype=np.int64)
         self._member = np.zeros(len(rows), dtype=bool)  # made from their group's row
+        #: per side and group, its relaxed cells (columns, verdict bits)
+        self._group_cells: dict[str, dict[int, tuple[np.ndarray, np.ndarray]]] = {"P": {}, "Q": {}}
         self._painted: list[tuple[np.ndarray, np.ndarray]] = []  # (context, column) of members' own runs
 
     def _block(
@@ -111,8 +112,8 @@ class GroupRows(ArrivalVectors):
         buf: np.ndarray,
         found: dict[str, list[tuple[np.ndarray, np.ndarray]]],
     ) -> None:
-        """Contexts ``r0:r1``: their grid rows, and their relaxed cells appended to ``found``
-        (keys context × n2 + column, sorted)."""
+        """Contexts ``r0:r1``: their grid rows; the relaxed cells of those made alone appended to
+        ``found`` (keys context × n2 + column, sorted), a group's kept with the group's row."""
         n2 = self.n2
         keys = rows[r0:r1]
         g = self._group_of[r0:r1]
@@ -160,14 +161,11 @@ class GroupRows(ArrivalVectors):
                 ri, j, bits = relaxed_cells(rows_v)
                 cells[side].append((at[ri] * n2 + j, bits))
         if members:
-            self._from_groups(rows, r0 + np.array(members), buf, cells)
+            self._from_groups(rows, r0 + np.array(members), buf)
         if patch:
-            self._patch(np.array(patch, dtype=np.int64), cells)
-        for side, parts in cells.items():
-            k = np.concatenate([x for x, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-            v = np.concatenate([x for _, x in parts]) if parts else np.zeros(0, dtype=np.uint8)
-            order = np.argsort(k, kind="stable")
-            found[side].append((k[order], v[order]))
+            self._patch(np.array(patch, dtype=np.int64))
+        for side, parts in cells.items():  # the contexts made alone, in order: sorted
+            found[side].extend(parts)
 
     def _store(self, at: np.ndarray, vp: np.ndarray, vq: np.ndarray) -> None:
         """Rows ``at`` of the grids from their verdict rows."""
@@ -178,16 +176,10 @@ class GroupRows(ArrivalVectors):
         self.SQ[at] = np.packbits((vq & STRICT) != 0, axis=1)
         self.SV[at] = np.packbits((vp & VIA_DESTINATION_AZ) != 0, axis=1)  # the same on both sides
 
-    def _from_groups(
-        self,
-        rows: list[tuple[object, ...]],
-        members: np.ndarray,
-        buf: np.ndarray,
-        cells: dict[str, list[tuple[np.ndarray, np.ndarray]]],
-    ) -> None:
-        """Contexts ``members`` from their groups' rows (those not remembered made first from
-        their representatives' gateway rows): grid rows and relaxed cells (their own runs'
-        columns are set right after, by ``_patch``)."""
+    def _from_groups(self, rows: list[tuple[object, ...]], members: np.ndarray, buf: np.ndarray) -> None:
+        """Contexts ``members``' grid rows from their groups' (those not remembered made first
+        from their representatives' gateway rows); their own runs' columns are set right after
+        (``_patch``)."""
         g = self._group_of[members]
         self._member[members] = True
         new = self._like[g] < 0
@@ -205,16 +197,6 @@ class GroupRows(ArrivalVectors):
             self.SP[members] = np.stack([x.p for x in made])[inverse]
             self.SQ[members] = np.stack([x.q for x in made])[inverse]
             self.SV[members] = np.stack([x.via for x in made])[inverse]  # type: ignore[misc]
-        n2 = self.n2
-        for side in ("P", "Q"):
-            own = [x.cells_p if side == "P" else x.cells_q for x in made]
-            size = np.array([len(c[0]) for c in own], dtype=np.int64)
-            cols = np.concatenate([c[0] for c in own])
-            bits = np.concatenate([c[1] for c in own])
-            start = np.cumsum(size) - size
-            count = size[inverse]
-            at = spans(start[inverse], count)
-            cells[side].append((np.repeat(members * n2, count) + cols[at], bits[at]))
 
     def _make_groups(self, rows: list[tuple[object, ...]], part: list[int], buf: np.ndarray) -> None:
         reps = [self._reps[x] for x in part]
@@ -234,17 +216,18 @@ class GroupRows(ArrivalVectors):
             sq = np.packbits((gq & STRICT) != 0, axis=1)
             sv = np.packbits((gp & VIA_DESTINATION_AZ) != 0, axis=1)
         for j, x in enumerate(part):
-            pc = (cp[1][bp[j] : bp[j + 1]].astype(np.int32), cp[2][bp[j] : bp[j + 1]])
-            qc = (cq[1][bq[j] : bq[j + 1]].astype(np.int32), cq[2][bq[j] : bq[j + 1]])
+            if x not in self._group_cells["P"]:  # remade after being forgotten: the cells are kept
+                self._group_cells["P"][x] = (cp[1][bp[j] : bp[j + 1]], cp[2][bp[j] : bp[j + 1]])
+                self._group_cells["Q"][x] = (cq[1][bq[j] : bq[j + 1]], cq[2][bq[j] : bq[j + 1]])
             if self.lean:
-                self._group_rows[x] = _Group(sp[j].copy(), sq[j].copy(), sv[j].copy(), pc, qc)
+                self._group_rows[x] = _Group(sp[j].copy(), sq[j].copy(), sv[j].copy())
             else:
-                self._group_rows[x] = _Group(gp[j].copy(), gq[j].copy(), None, pc, qc)
+                self._group_rows[x] = _Group(gp[j].copy(), gq[j].copy(), None)
 
-    def _patch(self, patch: np.ndarray, cells: dict[str, list[tuple[np.ndarray, np.ndarray]]]) -> None:
+    def _patch(self, patch: np.ndarray) -> None:
         """Members' own runs (context, columns a:b, the VPC delivered into or -1): no transit
         gateway there, so the strict verdict alone (0 or 15), no destination-AZ flag and no
-        relaxed cell (those copied from the group are dropped)."""
+        relaxed cell (``RelaxedCells`` leaves the group's out there)."""
         ctx, a, b, d = patch.T
         width = b - a
         at = np.repeat(ctx, width)
@@ -263,12 +246,7 @@ class GroupRows(ArrivalVectors):
                 np.bitwise_and.at(grid, (at, byte), ~bit)
                 if on is not None:
                     np.bitwise_or.at(grid, (at[on], byte[on]), bit[on])
-        painted = at * self.n2 + cols  # sorted: the contexts in order, their runs in order
-        self._painted.append((at, cols.astype(np.int32)))
-        for parts in cells.values():
-            for i, (k, v) in enumerate(parts):
-                keep = ~_sorted_in(k, painted)
-                parts[i] = (k[keep], v[keep])
+        self._painted.append((at, cols.astype(np.int32)))  # sorted: contexts in order, runs in order
 
     def _rows_of(
         self, arr: np.ndarray, contexts: np.ndarray, keys: list[tuple[object, ...]]
@@ -297,12 +275,13 @@ class GroupRows(ArrivalVectors):
             out.append(v | via)
         return out[0], out[1]
 
-    def _likeness(self) -> None:
+    def _finish(self, found: dict[str, list[tuple[np.ndarray, np.ndarray]]]) -> None:
         """``row_like``: per context, a context whose P and Q rows are its own but for the
         columns ``differ`` lists: a context made from its group's row is like the group's first
         such member — they differ at their own runs' columns, either's; the rest are like
         themselves. ``differ``: (context, column) pairs, sorted by context. Lets the packed
-        expansions (``matrix``) work a group at a time."""
+        expansions (``matrix``) work a group at a time. And ``cells``: per side, the
+        ``RelaxedCells`` (those of the contexts made alone, ``found``, and the groups')."""
         n1 = self.n1
         like = np.arange(n1, dtype=np.int64)
         empty = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))]
@@ -322,6 +301,92 @@ class GroupRows(ArrivalVectors):
         self.row_like = like
         self.differ = (pairs[order], cols[order])
         self._painted = []
+        by_group = members[np.argsort(self._group_of[members], kind="stable")]
+        n_groups = len(self._reps)
+        start = np.searchsorted(self._group_of[by_group], np.arange(n_groups + 1))
+        shape = _Membership(
+            self.n2, self._group_of, self._member, by_group, start, painted_ctx * self.n2 + painted_col
+        )
+        self.cells = {}
+        for side in ("P", "Q"):
+            kept = self._group_cells[side]
+            gs = sorted(kept)
+            size = np.array([len(kept[g][0]) for g in gs], dtype=np.int64)
+            gkeys = np.repeat(np.array(gs, dtype=np.int64) * self.n2, size)
+            gkeys += np.concatenate([kept[g][0] for g in gs]) if gs else 0
+            gbits = np.concatenate([kept[g][1] for g in gs]) if gs else np.zeros(0, dtype=np.uint8)
+            self.cells[side] = RelaxedCells(shape, (gkeys, gbits), _cat_cells(found[side]))
+        self._group_cells = {"P": {}, "Q": {}}
+
+
+class _Membership(NamedTuple):
+    """Which contexts were made from their group's row (``member``; ``group_of``), the members
+    by group (``by_group[start[g]:start[g + 1]]``), and the cells (context × n2 + column, sorted)
+    their own runs decide (``painted``)."""
+
+    n2: int
+    group_of: np.ndarray
+    member: np.ndarray
+    by_group: np.ndarray
+    start: np.ndarray
+    painted: np.ndarray
+
+
+class RelaxedCells:
+    """One side's cells where the strict verdict fails and a relaxed one holds (``matrix_cells``):
+    a group's kept once for all its members (keys group × n2 + column), but for the columns
+    their own runs decide; those of contexts made alone by context (keys context × n2 +
+    column); each sorted, with the verdict bits. 3,328 groups stand for 15,001 contexts at
+    AWS-MAX: what the lean grids need to keep 10× AWS-MAX's cells in memory."""
+
+    def __init__(
+        self, shape: _Membership, groups: tuple[np.ndarray, np.ndarray], alone: tuple[np.ndarray, np.ndarray]
+    ) -> None:
+        self.shape, self.groups, self.alone = shape, groups, alone
+
+    def at(self, k1: np.ndarray, k2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether (k1[i], k2[i]) is a cell, and its verdict bits (0 where not)."""
+        sh = self.shape
+        found = np.zeros(len(k1), dtype=bool)
+        bits = np.zeros(len(k1), dtype=np.uint8)
+        member = sh.member[k1]
+        for pick, keys, (have, verdicts) in (
+            (~member, None, self.alone),
+            (member, sh.group_of, self.groups),
+        ):
+            i = np.flatnonzero(pick)
+            if not len(i) or not len(have):
+                continue
+            want = (k1[i] if keys is None else keys[k1[i]]) * sh.n2 + k2[i]
+            at = np.minimum(np.searchsorted(have, want), len(have) - 1)
+            hit = have[at] == want
+            if keys is not None:  # a member's own runs decide there: no cell
+                hit &= ~_sorted_in(k1[i] * sh.n2 + k2[i], sh.painted)
+            found[i[hit]] = True
+            bits[i[hit]] = verdicts[at[hit]]
+        return found, bits
+
+    def blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Every cell as (context, column, verdict bits), about ``size`` at a time."""
+        sh = self.shape
+        keys, bits = self.alone
+        for c0 in range(0, len(keys), size):
+            r, j = np.divmod(keys[c0 : c0 + size], sh.n2)
+            yield r, j, bits[c0 : c0 + size]
+        keys, bits = self.groups
+        for c0 in range(0, len(keys), size):
+            g, j = np.divmod(keys[c0 : c0 + size], sh.n2)
+            v = bits[c0 : c0 + size]
+            count = sh.start[g + 1] - sh.start[g]  # the group's members
+            total = np.cumsum(count)
+            marks = np.searchsorted(total, np.arange(size, int(total[-1]), size), side="right")
+            for a, b in pairwise([0, *marks.tolist(), len(g)]):
+                if a == b:
+                    continue
+                r = sh.by_group[spans(sh.start[g[a:b]], count[a:b])]
+                jj, vv = np.repeat(j[a:b], count[a:b]), np.repeat(v[a:b], count[a:b])
+                keep = ~_sorted_in(r * sh.n2 + jj, sh.painted)
+                yield r[keep], jj[keep], vv[keep]
 
 
 def _sorted_in(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

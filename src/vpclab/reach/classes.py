@@ -13,6 +13,7 @@ comes back) towards a source column.
 from __future__ import annotations
 
 from bisect import bisect_right
+from operator import attrgetter
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from .compiled import (
     in_set,
 )
 from .exact_pairs import Walker, irregular
-from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells
+from .matrix_cells import STRICT, VIA_DESTINATION_AZ
 from .progress import Progress, report
 from .result import reply_port
 
@@ -75,6 +76,13 @@ class Allowed:
         return found[1]
 
 
+#: a network ACL entry as a plain tuple (``AclCache``)
+_ENTRY_FIELDS = attrgetter(
+    "rule_number", "egress", "protocol", "rule_action", "cidr_block", "ipv6_cidr_block",
+    "port_from", "port_to", "icmp_type", "icmp_code",
+)
+
+
 class AclCache:
     """What each network ACL allows per (direction, protocol, port), shared by identical ACLs."""
 
@@ -95,7 +103,10 @@ class AclCache:
             else:
                 content = self._content.get(acl_id)
                 if content is None:  # identical ACLs (stamped from one template) share their answers
-                    content = self._content[acl_id] = self._intern.setdefault(acl.entries, len(self._intern))
+                    # compared as plain tuples: a frozen dataclass's generated == is Python code,
+                    # and every ACL stamped from a template compares equal entry by entry
+                    entries = tuple(map(_ENTRY_FIELDS, acl.entries))
+                    content = self._content[acl_id] = self._intern.setdefault(entries, len(self._intern))
                 ckey = (content, egress, protocol, port)
                 found = self._by_content.get(ckey)
                 if found is None:
@@ -278,10 +289,7 @@ class Classes(GroupRows):
             self._rows.trim()
             self._group_rows.trim()
             self._block(rows, r0, min(n1, r0 + block), buf, found)
-        #: per side, the cells where the strict verdict fails and a relaxed one holds: their keys
-        #: (context × n2 + column; sorted, as found block by block in row-major order) and verdicts
-        self.cells = {side: _cat_cells(found[side]) for side in ("P", "Q")}
-        self._likeness()
+        self._finish(found)  # ``cells``: per side, where the strict verdict fails and a relaxed one holds
         # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
         self._rows = RowCache(ROW_CACHE)
         self._group_rows = RowCache(0)
@@ -294,12 +302,8 @@ class Classes(GroupRows):
         strict = (self.SP if side == "P" else self.SQ)[k1, byte] >> shift & np.uint8(1)
         via = self.SV[k1, byte] >> shift & np.uint8(1)
         out = strict * np.uint8(15)
-        keys, verdicts = self.cells[side]
-        want = k1.astype(np.int64) * self.n2 + k2
-        at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
-        if len(keys):
-            found = keys[at] == want
-            out[found] = verdicts[at[found]]
+        found, verdicts = self.cells[side].at(k1.astype(np.int64).ravel(), k2.astype(np.int64).ravel())
+        out[found.reshape(out.shape)] = verdicts[found]
         return out | via * np.uint8(VIA_DESTINATION_AZ)
 
     def strict_rows(self, side: str, rows: np.ndarray | slice) -> np.ndarray:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import ip_network
 from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
@@ -50,7 +49,7 @@ import numpy as np
 
 from ..core.addresses import AddressSet
 from ..core.collect import collector_paused
-from ..model.network_acl import NetworkAcl
+from ..model.network_acl import NetworkAcl, entry_network
 from ..model.peering import VpcPeeringConnection
 from ..model.prefix_lists import prefix_list_cidrs
 from ..model.route_table import (
@@ -164,7 +163,7 @@ def acl_allowed(acl: NetworkAcl, egress: bool, protocol: str, port: int | None) 
     remaining, allowed = AddressSet.everything(), AddressSet()
     code = icmp_code(protocol, port)  # echo request and reply: code 0, as the tracer takes them
     for entry in acl.entries_for(egress):  # entries of both families: each matches its own
-        net = ip_network(entry.cidr, strict=False)
+        net = entry_network(entry.cidr)
         if not entry.matches(protocol, port, net.network_address, code):
             continue
         hit = AddressSet([net]) & remaining

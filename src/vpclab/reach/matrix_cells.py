@@ -148,10 +148,7 @@ def relaxed_pairs(
             found(s[hit], d[hit])
 
     for side in ("P", "Q"):
-        keys, verdicts = cl.cells[side]
-        for c0 in range(0, len(keys), CELLS):  # a block of cells at a time: bounded candidates
-            r, j = np.divmod(keys[c0 : c0 + CELLS], n2)
-            v = verdicts[c0 : c0 + CELLS]
+        for r, j, v in cl.cells[side].blocks(CELLS):  # a block of cells at a time: bounded candidates
             with_via = cl.cells_at(side, r, j)  # v, and whether the destination's AZ picked
             via = (with_via & VIA_DESTINATION_AZ) != 0
             origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
