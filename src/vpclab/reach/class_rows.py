@@ -59,6 +59,9 @@ class GroupRows(ArrivalVectors):
     are set by ``Classes.build``."""
 
     lean: bool
+    #: group contexts (``_group_contexts``); False makes every row from its own arrivals — the
+    #: reference the grouped rows are tested and benchmarked against
+    grouped: bool = True
     n1: int
     n2: int
     has_via: bool
@@ -80,7 +83,7 @@ class GroupRows(ArrivalVectors):
         groups: dict[tuple[object, ...], int] = {}
         reps: list[int] = []
         kinds = self._kinds.tolist()
-        for i, k in enumerate(rows):
+        for i, k in enumerate(rows if self.grouped else ()):
             runs = self.c.route_tables.get(str(k[0]))
             gw = None if runs is None else self._gateway_of(runs, str(k[1]), str(k[2]))
             if gw is None:
