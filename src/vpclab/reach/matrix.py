@@ -231,12 +231,11 @@ def subnet_matrix(
 
     for _ in ordered_map(q_block, range(0, n2, QBLOCK)):
         pass
-    pp = None if cl.lean else _packed_p(cl, h2, width)
+    packed_p = _PackedP(cl, h2, width)
+    pp = None if cl.lean else packed_p.rows(np.arange(n1))
 
     def p_rows(contexts: np.ndarray) -> np.ndarray:
-        if pp is not None:
-            return pp[contexts]
-        return np.packbits(np.take(cl.strict_rows("P", contexts), h2, axis=1), axis=1)
+        return pp[contexts] if pp is not None else packed_p.rows(contexts)
 
     report(progress, "classes", n1, n1)
     # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL
@@ -299,28 +298,37 @@ def subnet_matrix(
     return ReachabilityMatrix(bits, ids, ids.copy(), protocol, port, "subnet")
 
 
-def _packed_p(cl: Classes, h2: np.ndarray, width: int) -> np.ndarray:
-    """``pp[k1]``: each context's strict P bits over the destination subnets (their columns
-    ``h2``), packed — made for each distinct ``row_like`` context (a group's, ``Classes``), copied
+class _PackedP:
+    """Contexts' strict P bits over the destination subnets (their columns ``h2``), packed — made
+    for each distinct ``row_like`` context among those asked for (a group's, ``Classes``), copied
     to the others and set right at the columns where they differ (``differ``)."""
-    uniq, inverse = np.unique(cl.row_like, return_inverse=True)
-    made = np.empty((len(uniq), width), dtype=np.uint8)
-    for r in range(0, len(uniq), CHUNK):  # the strict bit taken before the gather: n2 columns, not n
-        strict = cl.strict_rows("P", uniq[r : r + CHUNK])
-        made[r : r + CHUNK] = np.packbits(np.take(strict, h2, axis=1), axis=1)
-    pp = made[inverse]
-    ctx, col = cl.differ
-    if len(ctx):
-        by_column = np.argsort(h2, kind="stable")  # the subnets of each column
-        bounds = np.searchsorted(h2[by_column], np.arange(cl.n2 + 1))
-        count = bounds[col + 1] - bounds[col]
-        j = by_column[spans(bounds[col], count)]
-        rows = np.repeat(ctx, count)
-        bit = (0x80 >> (j & 7)).astype(np.uint8)
-        on = np.repeat((cl.cells_at("P", ctx, col.astype(np.int64)) & STRICT) != 0, count)
-        np.bitwise_and.at(pp, (rows, j >> 3), ~bit)
-        np.bitwise_or.at(pp, (rows[on], j[on] >> 3), bit[on])
-    return pp
+
+    def __init__(self, cl: Classes, h2: np.ndarray, width: int) -> None:
+        self.cl, self.h2, self.width = cl, h2, width
+        self.by_column = np.argsort(h2, kind="stable")  # the subnets of each column
+        self.bounds = np.searchsorted(h2[self.by_column], np.arange(cl.n2 + 1))
+        self.ptr = np.searchsorted(cl.differ[0], np.arange(cl.n1 + 1))  # differ by context
+
+    def rows(self, contexts: np.ndarray) -> np.ndarray:
+        cl = self.cl
+        uniq, inverse = np.unique(cl.row_like[contexts], return_inverse=True)
+        made = np.empty((len(uniq), self.width), dtype=np.uint8)
+        for r in range(0, len(uniq), CHUNK):  # the strict bit taken before the gather: n2 columns, not n
+            strict = cl.strict_rows("P", uniq[r : r + CHUNK])
+            made[r : r + CHUNK] = np.packbits(np.take(strict, self.h2, axis=1), axis=1)
+        out = made[inverse]
+        count = self.ptr[contexts + 1] - self.ptr[contexts]
+        if count.any():
+            row = np.repeat(np.arange(len(contexts)), count)
+            col = cl.differ[1][spans(self.ptr[contexts], count)].astype(np.int64)
+            on = (cl.cells_at("P", contexts[row], col) & STRICT) != 0
+            n_sub = self.bounds[col + 1] - self.bounds[col]
+            j = self.by_column[spans(self.bounds[col], n_sub)]
+            row, on = np.repeat(row, n_sub), np.repeat(on, n_sub)
+            bit = (0x80 >> (j & 7)).astype(np.uint8)
+            np.bitwise_and.at(out, (row, j >> 3), ~bit)
+            np.bitwise_or.at(out, (row[on], j[on] >> 3), bit[on])
+        return out
 
 
 def _release(bits: np.memmap, start: int, end: int) -> None:

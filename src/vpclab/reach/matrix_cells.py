@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core.parallel import ordered_map
 from .compiled import atom_of
 
 if TYPE_CHECKING:
@@ -91,6 +92,10 @@ def _cat_cells(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, 
     return np.concatenate([k for k, _ in found]), np.concatenate([v for _, v in found])
 
 
+#: a block of one side's cells: (context, column, verdict bits)
+_Cells = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 def relaxed_pairs(
     cl: Classes,
     pk1: np.ndarray,
@@ -133,9 +138,9 @@ def relaxed_pairs(
     entries_by_k2 = (o, np.searchsorted(np.sort(dup_key), np.arange(n2 * nb + 1)))
     via_somewhere = cl.has_via  # some cell's path entered by the destination's AZ
 
-    def keep(s: np.ndarray, d: np.ndarray, side: str, own: np.ndarray) -> None:
-        """The candidates (s, d) found from ``side``'s cells, whose verdicts there are ``own``:
-        the other side's cells looked up (the request's P, the reply's Q)."""
+    def keep(s: np.ndarray, d: np.ndarray, side: str, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates (s, d) found from ``side``'s cells, whose verdicts there are ``own``,
+        that reach: the other side's cells looked up (the request's P, the reply's Q)."""
         if side == "P":
             pv, qv = own, cl.cells_at("Q", pk1[d], pk2[s])
         else:
@@ -144,33 +149,41 @@ def relaxed_pairs(
         erep = (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
         bit = np.where(ereq, np.where(erep, ENTERS_BOTH, ENTERS_FAR), np.where(erep, ENTERS_NEAR, 0))
         hit = (pv & qv & bit.astype(np.uint8)) != 0
-        if hit.any():
-            found(s[hit], d[hit])
+        return s[hit], d[hit]
 
-    for side in ("P", "Q"):
-        for r, j, v in cl.cells[side].blocks(CELLS):  # a block of cells at a time: bounded candidates
-            with_via = cl.cells_at(side, r, j)  # v, and whether the destination's AZ picked
-            via = (with_via & VIA_DESTINATION_AZ) != 0
-            origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
-            # P: row the source's context, column the destination's atom; Q the other way round.
-            # "mine": this side's path enters its far end straight (P: the request, Q: the reply);
-            # "theirs": the other side's does, from the pieces of this row's AZ (or any, picked)
-            mine = (v & ((ENTERS_FAR if side == "P" else ENTERS_NEAR) | ENTERS_BOTH)) != 0
-            theirs = (v & ((ENTERS_NEAR if side == "P" else ENTERS_FAR) | ENTERS_BOTH)) != 0
-            m, t = np.flatnonzero(mine), np.flatnonzero(theirs)
-            rr, jj = r[t], j[t]
-            joins = [
-                (m, _join(r[m], j[m] * nb + origin[m], by_k1, entries_by_k2)),
-                (t, _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az)),
-            ]
-            if via_somewhere:
-                joins.append((t, _join(rr, jj, roles_by_k1, by_k2)))
-            for picked, (row_end, column_end, cell) in joins:
-                own = with_via[picked[cell]]
-                if side == "P":
-                    keep(row_end, column_end, side, own)
-                else:
-                    keep(column_end, row_end, side, own)
+    def block(item: tuple[str, _Cells]) -> list[tuple[np.ndarray, np.ndarray]]:
+        side, (r, j, v) = item
+        with_via = cl.cells_at(side, r, j)  # v, and whether the destination's AZ picked
+        via = (with_via & VIA_DESTINATION_AZ) != 0
+        origin = np.where(via, nb - 1, ctx_az[r])  # the origin of this side's own path
+        # P: row the source's context, column the destination's atom; Q the other way round.
+        # "mine": this side's path enters its far end straight (P: the request, Q: the reply);
+        # "theirs": the other side's does, from the pieces of this row's AZ (or any, picked)
+        mine = (v & ((ENTERS_FAR if side == "P" else ENTERS_NEAR) | ENTERS_BOTH)) != 0
+        theirs = (v & ((ENTERS_NEAR if side == "P" else ENTERS_FAR) | ENTERS_BOTH)) != 0
+        m, t = np.flatnonzero(mine), np.flatnonzero(theirs)
+        rr, jj = r[t], j[t]
+        joins = [
+            (m, _join(r[m], j[m] * nb + origin[m], by_k1, entries_by_k2)),
+            (t, _join(rr, jj * nb + ctx_az[rr], roles_by_k1, by_k2_az)),
+        ]
+        if via_somewhere:
+            joins.append((t, _join(rr, jj, roles_by_k1, by_k2)))
+        out = []
+        for picked, (row_end, column_end, cell) in joins:
+            own = with_via[picked[cell]]
+            if side == "P":
+                out.append(keep(row_end, column_end, side, own))
+            else:
+                out.append(keep(column_end, row_end, side, own))
+        return out
+
+    # a block of cells at a time (bounded candidates), on every core (``core.parallel``)
+    cells = ((side, b) for side in ("P", "Q") for b in cl.cells[side].blocks(CELLS))
+    for pairs in ordered_map(block, cells):
+        for s, d in pairs:
+            if len(s):
+                found(s, d)
 
 
 def pieces(ratoms: np.ndarray, lo: int, hi: int) -> list[int]:
