@@ -19,16 +19,11 @@ from typing import NamedTuple
 import numpy as np
 
 from .arrival import ArrivalVectors, RowCache
+from .bits import spans
 from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
 
 #: bytes of group rows kept between blocks of contexts
 GROUP_CACHE = 512 * 2**20
-
-
-def spans(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The positions ``starts[i] : starts[i] + counts[i]`` of every i, concatenated."""
-    total = int(counts.sum())
-    return np.arange(total) - np.repeat(np.cumsum(counts) - counts - starts, counts)
 
 
 def relaxed_cells(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -313,14 +313,12 @@ class Classes(GroupRows):
         packed = (self.SP if side == "P" else self.SQ)[rows]
         return np.unpackbits(packed, axis=1, count=self.n2).view(bool)
 
-    def strict_columns(self, side: str, c0: int, c1: int) -> np.ndarray:
-        """The strict bits of side "P" or "Q" of every context at columns ``c0:c1`` (booleans;
-        ``c0`` a multiple of 8)."""
+    def strict_packed(self, side: str, c0: int, c1: int) -> np.ndarray:
+        """The strict bits of side "P" or "Q" of every context at columns ``c0:c1``, packed by
+        rows (``c0`` a multiple of 8; the bits past the last column are 0)."""
         if not self.lean:
-            return ((self.PC if side == "P" else self.QC)[:, c0:c1] & STRICT).view(bool)
-        c1 = min(c1, self.n2)
-        packed = (self.SP if side == "P" else self.SQ)[:, c0 // 8 : (c1 + 7) // 8]
-        return np.unpackbits(packed, axis=1, count=c1 - c0).view(bool)
+            return np.packbits((self.PC if side == "P" else self.QC)[:, c0:c1] & STRICT, axis=1)
+        return (self.SP if side == "P" else self.SQ)[:, c0 // 8 : (c1 + 7) // 8]
 
 
 def _destination_entries(c: Compiled) -> dict[str, SubnetInfo]:

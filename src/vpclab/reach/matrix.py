@@ -42,7 +42,7 @@ import numpy as np
 
 from ..core.collect import collector_paused
 from ..core.parallel import ordered_map
-from .class_rows import spans
+from .bits import spans, transpose_bits
 from .classes import CHUNK, Classes
 from .compiled import Compiled, SubnetInfo, atom_of, compiled_view
 from .exact_pairs import correct_subnets
@@ -225,9 +225,9 @@ def subnet_matrix(
     # atoms) — per row block when the grids are lean (pp would be as large as the result)
     qq = np.empty((n2, width), dtype=np.uint8)
 
-    def q_block(r: int) -> None:
-        rows = np.ascontiguousarray(np.take(cl.strict_columns("Q", r, r + QBLOCK), h1, axis=0).T)
-        qq[r : r + QBLOCK] = np.packbits(rows, axis=1)  # packing along rows is fastest
+    def q_block(r: int) -> None:  # Q's packed columns gathered at the destinations, transposed
+        at = transpose_bits(np.take(cl.strict_packed("Q", r, r + QBLOCK), h1, axis=0))
+        qq[r : r + QBLOCK] = at[: min(QBLOCK, n2 - r), :width]
 
     for _ in ordered_map(q_block, range(0, n2, QBLOCK)):
         pass
