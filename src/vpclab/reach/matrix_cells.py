@@ -61,6 +61,8 @@ def _join(
         return empty, empty, empty
     r, j, cl, cr = r[some], j[some], cl[some], cr[some]
     most_l, most_r = int(cl.max()), int(cr.max())
+    if most_l == most_r == 1:  # one member a side (an interface per context and column): the cells
+        return lo[ls[r]], ro[rs[j]], some
     if most_l * most_r <= 8:  # small groups (the usual case): every slot of a padded grid, masked
         left_at = ls[r][:, None] + np.arange(most_l)
         right_at = rs[j][:, None] + np.arange(most_r)
