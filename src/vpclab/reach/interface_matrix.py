@@ -1,6 +1,16 @@
 """The interface-level reachability matrix: the subnet classes' routing and NACL verdicts per
 interface pair, then security groups (stateful: the source's egress and the destination's
-ingress; CIDR, prefix-list and group-reference rules). See ``matrix`` for the classes.
+ingress; CIDR, prefix-list and group-reference rules: ``interface_groups``). See ``matrix`` for
+the classes.
+
+Everything is kept as packed bit rows (sources × destinations, ``np.packbits`` layout) and
+combined with ``&``: the strict routing bits — P's rows at each source's context gathered at the
+destinations' columns, AND Q's rows at each destination's context at the sources' columns (packed
+along the destinations before it is turned, so only bytes are transposed); the pairs a transit
+gateway lets through by delivering straight into an end's subnet (``relaxed_pairs``, as the
+subnet matrix finds them); pairs within one subnet (local, no NACL); then the security groups'
+rows. The rare corrections (pairs walked in irregular VPCs, Gateway Load Balancer symmetry,
+PrivateLink onward legs, an interface to itself) touch only their bits.
 """
 
 from __future__ import annotations
@@ -10,89 +20,33 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core.addresses import AddressSet
-from .classes import Classes
-from .compiled import Compiled, in_set
+from .bitrows import clear_bits, column, get_bits, join_pairs, pack_rows, set_bits, set_column
+from .classes import CHUNK, Classes
+from .compiled import Compiled, atom_of
 from .exact_pairs import correct_interfaces
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
+from .interface_groups import security_groups
 from .matrix import ReachabilityMatrix
-from .matrix_cells import ENTERS_BOTH, ENTERS_FAR, ENTERS_NEAR, STRICT, VIA_DESTINATION_AZ
+from .matrix_cells import relaxed_pairs
 
 if TYPE_CHECKING:
     from ..model.world import World
 
 
-# -- interfaces: routing and NACLs by class, then security groups ------------------------------
-def _sg_sets(
-    world: World, group_ids: tuple[str, ...], egress: bool, protocol: str, port: int | None
-) -> tuple[AddressSet, frozenset[str]]:
-    """What a set of security groups allows in one direction: addresses (CIDR and prefix-list
-    rules) and referenced groups."""
-    from ..model.prefix_lists import prefix_list_cidrs
-    from ..model.security_group import SecurityGroup, sg_rule_matches
-    from .result import icmp_code
-
-    cidrs: list[str] = []
-    refs: set[str] = set()
-    for gid in group_ids:
-        group = world.get(gid, SecurityGroup)
-        for rule in group.rules(egress) if group is not None else ():
-            if not sg_rule_matches(rule, protocol, port, icmp_code(protocol, port)):
-                continue
-            if rule.cidr_ipv4 or rule.cidr_ipv6:
-                cidrs.append(rule.cidr_ipv4 or rule.cidr_ipv6 or "")
-            elif rule.prefix_list_id:
-                cidrs.extend(prefix_list_cidrs(world, rule.prefix_list_id))
-            elif rule.referenced_group_id:
-                refs.add(rule.referenced_group_id)
-    return AddressSet(cidrs), frozenset(refs)
-
-
-def _sg_allows(
-    world: World, c: Compiled, near: list, far: list, egress: bool, protocol: str, port: int | None
-) -> np.ndarray:
-    """A[i, j]: whether ``near[i]``'s groups allow traffic to (egress) or from (ingress) ``far[j]``.
-
-    A group reference matches an interface that is a member of the group, in the same VPC or
-    across an active peering within one Region (AWS: "Update your security groups to reference
-    peer security groups"); vpclab does not model TGW security group referencing (off by default).
-    """
-    from ..model.vpc import Vpc
-
-    far_ips = np.array([e.ip for e in far], dtype=np.uint64)
-    members: dict[str, list[int]] = {}
-    for j, e in enumerate(far):
-        for g in e.groups:
-            members.setdefault(g, []).append(j)
-    region = {v.id: v.region for v in world.all(Vpc)}
-    peered = {frozenset(p) for p in c.peerings.values()}
-    cache: dict[tuple[str, ...], tuple[AddressSet, frozenset[str]]] = {}
-    out = np.zeros((len(near), len(far)), dtype=bool)
-    for i, e in enumerate(near):
-        if not e.groups:  # no security groups (a NAT gateway's, an NLB's interface): nothing to filter
-            out[i] = True
-            continue
-        sets = cache.get(e.groups)
-        if sets is None:
-            sets = cache[e.groups] = _sg_sets(world, e.groups, egress, protocol, port)
-        aset, refs = sets
-        out[i] = in_set(far_ips, c.space.aset(aset))
-        for ref in refs:
-            for j in members.get(ref, ()):
-                o = far[j]
-                if o.vpc == e.vpc or (
-                    frozenset((o.vpc, e.vpc)) in peered and region.get(o.vpc) == region.get(e.vpc)
-                ):
-                    out[i, j] = True
-    return out
-
-
-def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.ndarray, protocol: str,
-                 port: int | None, v6: bool) -> None:
+def _privatelink(
+    world: World,
+    srcs: list[_Eni],
+    dsts: list[_Eni],
+    allowed: np.ndarray,
+    protocol: str,
+    port: int | None,
+    v6: bool,
+) -> None:
     """A user-service endpoint's interface is reached as the tracer reaches it: through PrivateLink
     to the load balancer's node in its zone and on to the target (``privatelink.nlb_leg``), so a
     column of such an interface also needs the node → target pair and, when the load balancer
-    enforces its inbound rules on PrivateLink traffic, each client admitted by them."""
+    enforces its inbound rules on PrivateLink traffic, each client admitted by them.
+    ``allowed``: packed rows (sources × destinations)."""
     from ..model.interfaces import NetworkInterface
     from .privatelink import enforces_inbound_rules, matrix_onward, nlb_admits
     from .result import PacketHeader
@@ -103,6 +57,7 @@ def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.n
     src_index = {e.id: i for i, e in enumerate(srcs)}
     dst_index = {e.id: j for j, e in enumerate(dsts)}
     base = allowed.copy()  # node → target pairs, before any endpoint column changes
+    none = np.zeros(len(srcs), dtype=bool)
     for j in ends:
         eni = world.get(dsts[j].id, NetworkInterface)
         found = matrix_onward(world, eni, protocol, port) if eni is not None else None
@@ -112,24 +67,28 @@ def _privatelink(world: World, srcs: list[_Eni], dsts: list[_Eni], allowed: np.n
         ok = not leg.blocked and leg.node is not None
         if ok and target is not None and leg.node is not None:
             ni, tj = src_index.get(leg.node.id), dst_index.get(target.id)
-            ok = ni is not None and tj is not None and bool(base[ni, tj])
+            ok = ni is not None and tj is not None and bool(get_bits(base, np.array([ni]), np.array([tj]))[0])
         if not ok:
-            allowed[:, j] = False
+            set_column(allowed, j, none)
             continue
+        col = column(allowed, j)
         if leg.node is not None and leg.node.id in src_index:
             # the node that would carry the connection, as its client: it would loop back into itself
-            allowed[src_index[leg.node.id], j] = False
-        if leg.lb is None or not enforces_inbound_rules(leg.lb) or eni is None:
-            continue
-        for i in np.flatnonzero(allowed[:, j]):
-            client = world.get(srcs[i].id, NetworkInterface)
-            if client is None:
-                continue
-            ip = ((client.primary_ipv6_address or client.ipv6_addresses[0]) if v6
-                  else client.private_ip_address)
-            to = (eni.ipv6_addresses[0] if eni.ipv6_addresses else "") if v6 else eni.private_ip_address
-            if not nlb_admits(world, leg, PacketHeader(ip, to, protocol, None, port), client):
-                allowed[i, j] = False
+            col[src_index[leg.node.id]] = False
+        if leg.lb is not None and enforces_inbound_rules(leg.lb) and eni is not None:
+            for i in np.flatnonzero(col):
+                client = world.get(srcs[i].id, NetworkInterface)
+                if client is None:
+                    continue
+                ip = (
+                    (client.primary_ipv6_address or client.ipv6_addresses[0])
+                    if v6
+                    else client.private_ip_address
+                )
+                to = (eni.ipv6_addresses[0] if eni.ipv6_addresses else "") if v6 else eni.private_ip_address
+                if not nlb_admits(world, leg, PacketHeader(ip, to, protocol, None, port), client):
+                    col[i] = False
+        set_column(allowed, j, col)
 
 
 @dataclass(slots=True)
@@ -140,6 +99,48 @@ class _Eni:
     ip: int
     groups: tuple[str, ...]
     type: str
+
+
+def _routed(cl: Classes, enis: list[_Eni], src_at: np.ndarray, e1: np.ndarray, e2: np.ndarray) -> np.ndarray:
+    """Routing and NACL verdicts, packed (sources ``enis[src_at]`` × destinations ``enis``);
+    ``e1``/``e2``: each interface's context and column position."""
+    c = cl.c
+    ns, nd = len(src_at), len(enis)
+    width = (nd + 7) // 8
+    s1, s2 = e1[src_at], e2[src_at]
+    out = np.empty((ns, width), dtype=np.uint8)
+    for r in range(0, ns, CHUNK):  # the request: P's strict bits, source context × destination column
+        out[r : r + CHUNK] = np.packbits(np.take(cl.strict_rows("P", s1[r : r + CHUNK]), e2, axis=1), axis=1)
+    # the reply: Q's strict bits, destination context × source column, packed along destinations
+    turned = np.empty((width, ns), dtype=np.uint8)
+    for r in range(0, nd, CHUNK):  # CHUNK is a multiple of 8: whole bytes per block
+        packed = pack_rows(cl.strict_rows("Q", e1[r : r + CHUNK]))
+        turned[r // 8 : r // 8 + len(packed)] = np.take(packed, s2, axis=1)
+    out &= turned.T
+    row_of = np.full(nd, -1, dtype=np.int64)  # interface → its source row
+    row_of[src_at] = np.arange(ns)
+    if len(cl.cells["P"][0]) or len(cl.cells["Q"][0]):
+        # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL there)
+        subnets = [c.subnets[e.subnet] for e in enis]
+        az = np.array([cl.az_bit[s.az] for s in subnets], dtype=np.int64)
+        role = np.array([cl.roles.get(s.id, 0) for s in subnets], dtype=np.int64)
+
+        def found(s: np.ndarray, d: np.ndarray) -> None:
+            rows = row_of[s]
+            keep = rows >= 0  # endpoints initiate nothing
+            set_bits(out, rows[keep], d[keep])
+
+        relaxed_pairs(cl, e1, e2, az, role, found)
+    # within a subnet: local, no NACL
+    sub_index = {s: k for k, s in enumerate(c.subnets)}
+    sub = np.array([sub_index[e.subnet] for e in enis], dtype=np.int64)
+    for rows, cols in join_pairs(np.arange(ns), sub[src_at], np.arange(nd), sub):
+        set_bits(out, rows, cols)
+    if cl.exact is not None and ns and nd:  # pairs of VPCs the cells cannot decide: walked
+        dense = np.unpackbits(out, axis=1, count=nd).view(bool)
+        correct_interfaces(cl, dense, [enis[i] for i in src_at.tolist()], enis)
+        out = np.packbits(dense, axis=1)
+    return out
 
 
 def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None) -> ReachabilityMatrix:
@@ -160,56 +161,36 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     ]
     dsts = enis
     # endpoints do not initiate connections (interface and Gateway Load Balancer endpoints alike)
-    srcs = [e for e in enis if e.type not in ("vpc_endpoint", "gateway_load_balancer_endpoint")]
+    src_at = np.array(
+        [i for i, e in enumerate(enis) if e.type not in ("vpc_endpoint", "gateway_load_balancer_endpoint")],
+        dtype=np.int64,
+    )
+    srcs = [enis[i] for i in src_at.tolist()]
     cl = Classes(c, protocol, port)
-    k1 = {e.id: cl.context(c.subnets[e.subnet], e.ip) for e in enis}
-    k2 = {e.id: cl.column(c.subnets[e.subnet], e.ip) for e in enis}
+    ips = np.array([e.ip for e in enis], dtype=np.uint64)
+    atoms = atom_of(cl.ratoms, ips).tolist() if len(enis) else []
+    k1, k2 = [], []
+    for e, r in zip(enis, atoms, strict=True):
+        s = c.subnets[e.subnet]
+        k1.append(cl.context(s, e.ip))
+        k2.append(cl.atom_column(r, s.vpc_id, cl.dst_entry(s, e.ip)))
     cl.build()
-    s1 = np.array([k1[e.id] for e in srcs], dtype=np.int64)
-    s2 = cl.k2_pos[np.array([k2[e.id] for e in srcs], dtype=np.int64)]
-    d1 = np.array([k1[e.id] for e in dsts], dtype=np.int64)
-    d2 = cl.k2_pos[np.array([k2[e.id] for e in dsts], dtype=np.int64)]
-    if len(srcs) and len(dsts):
-        # verdict bits both ways, then the one that applies: delivered straight into the
-        # destination's subnet (A), into the source's for the reply (B)
-        pv, qv = cl.PC[s1][:, d2], cl.QC[d1][:, s2].T
-        both = pv & qv
-        az = {z: i for i, z in enumerate(cl.azs)}
-        s_az = np.array([az[c.subnets[e.subnet].az] for e in srcs], dtype=np.int16)
-        d_az = np.array([az[c.subnets[e.subnet].az] for e in dsts], dtype=np.int16)
-        # an attachment subnet is the entry for its own AZ and wherever the destination's AZ picks
-        s_att = np.array([cl.roles.get(e.subnet, 0) != 0 for e in srcs], dtype=bool)
-        d_att = np.array([cl.roles.get(e.subnet, 0) != 0 for e in dsts], dtype=bool)
-        same_az = s_az[:, None] == d_az[None, :]
-        # the request enters the destination straight (far), the reply the source (near): each way's
-        # origin is the sending end's AZ, or the destination's AZ picked the entry subnet
-        far = d_att[None, :] & (same_az | ((pv & VIA_DESTINATION_AZ) != 0))
-        near = s_att[:, None] & (same_az | ((qv & VIA_DESTINATION_AZ) != 0))
-        routed = (both & STRICT) != 0
-        routed |= far & ((both & ENTERS_FAR) != 0)
-        routed |= near & ((both & ENTERS_NEAR) != 0)
-        routed |= far & near & ((both & ENTERS_BOTH) != 0)
-    else:
-        routed = np.zeros((len(srcs), len(dsts)), bool)
-    subnet_index = {s: n for n, s in enumerate(c.subnets)}
-    ss = np.array([subnet_index[e.subnet] for e in srcs], dtype=np.int64)
-    ds = np.array([subnet_index[e.subnet] for e in dsts], dtype=np.int64)
-    routed |= ss[:, None] == ds[None, :]  # within a subnet: local, no NACL
-    if cl.exact is not None and len(srcs) and len(dsts):  # pairs of VPCs the cells cannot decide
-        correct_interfaces(cl, routed, srcs, dsts)
-    allowed = routed & _sg_allows(world, c, srcs, dsts, True, protocol, port)
-    allowed &= _sg_allows(world, c, dsts, srcs, False, protocol, port).T
+    e1 = np.array(k1, dtype=np.int64)
+    e2 = cl.k2_pos[np.array(k2, dtype=np.int64)]
+    allowed = _routed(cl, enis, src_at, e1, e2)
+    allowed &= security_groups(world, c, enis, src_at, protocol, port)
     if has_gwlb_endpoints(c):  # a reply through another Gateway Load Balancer endpoint is dropped
-        for i, j in zip(*np.nonzero(allowed), strict=True):
-            s, d = srcs[i], dsts[j]
-            src, dst = c.subnets[s.subnet], c.subnets[d.subnet]
-            if s.subnet != d.subnet and not symmetric(c, src, s.ip, dst, d.ip):
-                allowed[i, j] = False
+        rows, cols = np.nonzero(np.unpackbits(allowed, axis=1, count=len(dsts)))
+        drop = [
+            k
+            for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True))
+            if srcs[i].subnet != dsts[j].subnet
+            and not symmetric(c, c.subnets[srcs[i].subnet], srcs[i].ip, c.subnets[dsts[j].subnet], dsts[j].ip)
+        ]
+        clear_bits(allowed, rows[drop], cols[drop])
     _privatelink(world, srcs, dsts, allowed, protocol, port, v6)
     sid = np.array([e.id for e in srcs], dtype=object)
     did = np.array([e.id for e in dsts], dtype=object)
-    dst_index = {e.id: j for j, e in enumerate(dsts)}
-    same = np.array([dst_index.get(e.id, -1) for e in srcs], dtype=np.int64)
-    has = np.flatnonzero(same >= 0)
-    allowed[has, same[has]] = False  # traffic from an interface to itself is no network flow
-    return ReachabilityMatrix(np.packbits(allowed, axis=1), sid, did, protocol, port, "interface")
+    # traffic from an interface to itself is no network flow
+    clear_bits(allowed, np.arange(len(srcs)), src_at)
+    return ReachabilityMatrix(allowed, sid, did, protocol, port, "interface")

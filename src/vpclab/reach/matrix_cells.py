@@ -62,6 +62,10 @@ def _join(
         return empty, empty, empty
     r, j, cl, cr = r[some], j[some], cl[some], cr[some]
     most_l, most_r = int(cl.max()), int(cr.max())
+    if most_l == 1:  # one member on the left (an interface per context): the right groups laid out
+        return np.repeat(lo[ls[r]], cr), ro[_ranges(rs[j], cr)], np.repeat(some, cr)
+    if most_r == 1:
+        return lo[_ranges(ls[r], cl)], np.repeat(ro[rs[j]], cl), np.repeat(some, cl)
     if most_l * most_r <= 8:  # small groups (the usual case): every slot of a padded grid, masked
         left_at = ls[r][:, None] + np.arange(most_l)
         right_at = rs[j][:, None] + np.arange(most_r)
