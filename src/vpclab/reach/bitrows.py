@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .matrix_cells import _ranges
+from .bits import spans
 
 #: pairs made at a time by ``join_pairs`` (bounds their memory)
 PAIRS = 1 << 22
@@ -75,5 +75,5 @@ def join_pairs(
         before = int(ends[start - 1]) if start else 0
         end = max(start + 1, int(np.searchsorted(ends, before + PAIRS, side="right")))
         c = count[start:end]
-        yield np.repeat(left_rows[start:end], c), rc[_ranges(lo[start:end], c)]
+        yield np.repeat(left_rows[start:end], c), rc[spans(lo[start:end], c)]
         start = end

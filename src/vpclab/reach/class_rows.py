@@ -342,6 +342,10 @@ class RelaxedCells:
     ) -> None:
         self.shape, self.groups, self.alone = shape, groups, alone
 
+    def __len__(self) -> int:
+        """The cells kept (a group's once): 0 when no cell anywhere."""
+        return len(self.groups[0]) + len(self.alone[0])
+
     def at(self, k1: np.ndarray, k2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether (k1[i], k2[i]) is a cell, and its verdict bits (0 where not)."""
         sh = self.shape

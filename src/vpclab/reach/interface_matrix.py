@@ -119,7 +119,7 @@ def _routed(cl: Classes, enis: list[_Eni], src_at: np.ndarray, e1: np.ndarray, e
     out &= turned.T
     row_of = np.full(nd, -1, dtype=np.int64)  # interface → its source row
     row_of[src_at] = np.arange(ns)
-    if len(cl.cells["P"][0]) or len(cl.cells["Q"][0]):
+    if len(cl.cells["P"]) or len(cl.cells["Q"]):
         # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL there)
         subnets = [c.subnets[e.subnet] for e in enis]
         az = np.array([cl.az_bit[s.az] for s in subnets], dtype=np.int64)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.parallel import ordered_map
+from .bits import spans
 from .compiled import atom_of
 
 if TYPE_CHECKING:
@@ -63,9 +64,9 @@ def _join(
     r, j, cl, cr = r[some], j[some], cl[some], cr[some]
     most_l, most_r = int(cl.max()), int(cr.max())
     if most_l == 1:  # one member on the left (an interface per context): the right groups laid out
-        return np.repeat(lo[ls[r]], cr), ro[_ranges(rs[j], cr)], np.repeat(some, cr)
+        return np.repeat(lo[ls[r]], cr), ro[spans(rs[j], cr)], np.repeat(some, cr)
     if most_r == 1:
-        return lo[_ranges(ls[r], cl)], np.repeat(ro[rs[j]], cl), np.repeat(some, cl)
+        return lo[spans(ls[r], cl)], np.repeat(ro[rs[j]], cl), np.repeat(some, cl)
     if most_l * most_r <= 8:  # small groups (the usual case): every slot of a padded grid, masked
         left_at = ls[r][:, None] + np.arange(most_l)
         right_at = rs[j][:, None] + np.arange(most_r)
@@ -77,16 +78,10 @@ def _join(
             some[np.broadcast_to(np.arange(len(r))[:, None, None], shape)[valid]],
         )
     # one line per (cell, left member), holding that cell's right group: ranges laid end to end
-    lines = _ranges(ls[r], cl)
+    lines = spans(ls[r], cl)
     width = np.repeat(cr, cl)
     cells = np.repeat(np.repeat(some, cl), width)
-    return lo[np.repeat(lines, width)], ro[_ranges(np.repeat(rs[j], cl), width)], cells
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``starts[i], …, starts[i] + lengths[i] - 1`` for each i, concatenated."""
-    ends = np.cumsum(lengths)
-    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+    return lo[np.repeat(lines, width)], ro[spans(np.repeat(rs[j], cl), width)], cells
 
 
 def _cat_cells(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
