@@ -78,8 +78,16 @@ class Allowed:
 
 #: a network ACL entry as a plain tuple (``AclCache``)
 _ENTRY_FIELDS = attrgetter(
-    "rule_number", "egress", "protocol", "rule_action", "cidr_block", "ipv6_cidr_block",
-    "port_from", "port_to", "icmp_type", "icmp_code",
+    "rule_number",
+    "egress",
+    "protocol",
+    "rule_action",
+    "cidr_block",
+    "ipv6_cidr_block",
+    "port_from",
+    "port_to",
+    "icmp_type",
+    "icmp_code",
 )
 
 
@@ -259,15 +267,27 @@ class Classes(GroupRows):
 
         # per ACL: the kinds of its outbound (request, reply) and inbound (request, reply) rules
         acl_kinds: dict[str, tuple[int, int, int, int]] = {}
-        for acl in {s.acl_id for s in self.c.subnets.values()} | {str(k[3]) for k in self.k1}:
+        # the VPC attachments' subnets: the only subnets whose outbound rules the arrivals read
+        entries = sorted(
+            {
+                self.sub_index[x]
+                for a in self.c.attachments.values()
+                if a.type == "vpc"
+                for x in a.az_subnets.values()
+                if x in self.sub_index
+            }
+        )
+        for acl in {self.c.subnets[self.sub_ids[i]].acl_id for i in entries} | {str(k[3]) for k in self.k1}:
             acl_kinds[acl] = tuple(  # type: ignore[assignment]
                 kind(self.acls.allowed(acl, egress, proto, p))
                 for egress, p in ((True, port), (True, rport), (False, port), (False, rport))
             )
-        subs = list(self.c.subnets.values())
-        # per subnet (index; -1: none): the kind of its outbound rules, request and reply
-        self._out_p = np.array([acl_kinds[s.acl_id][0] for s in subs] + [-1])
-        self._out_r = np.array([acl_kinds[s.acl_id][1] for s in subs] + [-1])
+        # per subnet (index; -1: none, or not an attachment subnet): the kind of its outbound
+        # rules, request and reply — read where a transit gateway delivers through a subnet
+        self._out_p = np.full(len(self.sub_ids) + 1, -1, dtype=np.int64)
+        self._out_r = np.full(len(self.sub_ids) + 1, -1, dtype=np.int64)
+        for i in entries:
+            self._out_p[i], self._out_r[i] = acl_kinds[self.c.subnets[self.sub_ids[i]].acl_id][:2]
         rows = list(self.k1)
         kp, kr, ip, ir = np.array([acl_kinds[str(k[3])] for k in rows], dtype=np.int64).reshape(-1, 4).T
         masks.append(np.ones(n2, dtype=bool))
