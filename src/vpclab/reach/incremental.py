@@ -62,6 +62,7 @@ from .compiled import (
 from .exact_pairs import Walker
 from .pair import pair_verdict
 from .result import family_protocol
+from .runs import changed_ranges
 
 if TYPE_CHECKING:
     from ..model.world import Changes, World
@@ -83,6 +84,8 @@ _GWLB_KINDS = (
 )
 
 R = TypeVar("R", bound=Resource)
+#: past every coordinate of either family (IPv6 compressed to ranks, IPv4 addresses)
+_END = 1 << 129
 
 
 class _NewBoundary(Exception):
@@ -146,8 +149,10 @@ class IntentChecker:
     def violations(self) -> list[IntentResult]:
         return [r for r in self.results() if not r.holds]
 
-    #: how many intents the last catch-up answered again (for benchmarks and tests)
+    #: how many intents the last catch-up answered again, and how many of their subnet pairs it
+    #: walked again (for benchmarks and tests)
     last_reanswered: int = 0
+    last_rewalked: int = 0
 
     # -- listening -----------------------------------------------------------------------------
     def _hear(self, changes: Changes) -> None:
@@ -159,6 +164,7 @@ class IntentChecker:
     def _catch_up(self) -> None:
         changes, self._pending = self._pending, {}
         dirty: set[str] = set()
+        self._changed = {}
         for rid, (old, new) in changes.items():
             try:
                 applied = self._apply(rid, old, new, dirty)
@@ -167,10 +173,10 @@ class IntentChecker:
             if not applied:
                 self._rebuild()
                 return
-        todo = set()
+        todo: set[int] = set()
         for key in dirty:
-            todo |= self._readers.pop(key, set())
-        self.last_reanswered = len(todo)
+            todo |= self._readers.get(key, set())
+        self.last_reanswered = self.last_rewalked = 0
         for i in sorted(todo):
             self._answer(i, dirty)
 
@@ -192,9 +198,13 @@ class IntentChecker:
         self._tgw_refs: dict[str, set[str]] = {}
         for trt in self.world.all(TransitGatewayRouteTable):
             self._index_tgw(trt)
+        #: who read what: id → the intents whose pairs read it; intent → the ids its pairs read
         self._readers: dict[str, set[int]] = {}
+        self._reads: dict[int, set[str]] = {}
+        #: during a catch-up: each recompiled table's ranges where its hops changed
+        self._changed: dict[str, list[tuple[int, int]]] = {}
         self._results: dict[int, IntentResult] = {}
-        self.last_reanswered = len(self.intents)
+        self.last_reanswered = self.last_rewalked = 0
         for i in range(len(self.intents)):
             self._answer(i)
 
@@ -238,21 +248,33 @@ class IntentChecker:
 
     def _recompile_rt(self, rt_id: str, dirty: set[str]) -> None:
         rt = self.world.get(rt_id, RouteTable)
-        dirty.add(rt_id)
+        old = self.c.route_tables.get(rt_id)
         if rt is None:
             self.c.route_tables.pop(rt_id, None)
+            self._recompiled(rt_id, old, None, dirty)
             return
         runs = self.c.route_tables[rt_id] = self._fit(compile_route_table(self.world, rt, None, self.c.space))
         self._add_points(runs)
+        self._recompiled(rt_id, old, runs, dirty)
 
     def _recompile_trt(self, trt_id: str, dirty: set[str]) -> None:
         trt = self.world.get(trt_id, TransitGatewayRouteTable)
-        dirty.add(trt_id)
+        old = self.c.tgw_tables.get(trt_id)
         if trt is None:
             self.c.tgw_tables.pop(trt_id, None)
+            self._recompiled(trt_id, old, None, dirty)
             return
         runs = self.c.tgw_tables[trt_id] = self._fit(compile_tgw_route_table(self.world, trt, self.c.space))
         self._add_points(runs)
+        self._recompiled(trt_id, old, runs, dirty)
+
+    def _recompiled(self, key: str, old: Runs | None, new: Runs | None, dirty: set[str]) -> None:
+        """A table compiled again: dirty, with the ranges where its hops changed, when some did
+        (a table's id is made dirty only here: ``_stale`` reads it as ranges)."""
+        ranges = changed_ranges(old, new, _END)
+        if ranges:
+            dirty.add(key)
+            self._changed.setdefault(key, []).extend(ranges)
 
     def _remap_subnets(self, vpc_id: str, dirty: set[str]) -> None:
         """Route table and NACL of each subnet of the VPC, after an association changed."""
@@ -401,7 +423,7 @@ class IntentChecker:
         return True
 
     # -- answering -----------------------------------------------------------------------------
-    def _subnets(self, selectors: Sequence[str], reads: set[str]) -> list[str]:
+    def _subnets(self, selectors: Sequence[str]) -> list[str]:
         out: list[str] = []
         for sel in selectors:
             if sel in self.c.subnets:
@@ -414,32 +436,63 @@ class IntentChecker:
         k, stop = bisect_right(self._points, lo), bisect_left(self._points, hi)
         return [lo, *self._points[k:stop]]
 
+    def _stale(self, pair: tuple[str, str], hit: set[str]) -> bool:
+        """Whether a pair that read the changed ids ``hit`` must be walked again: a changed route
+        table or TGW route table matters only where its hops changed (``_changed``) and the pair
+        looks it up — at addresses of its own two subnets (a walk in either direction looks every
+        table up at the request's or the reply's destination), so ranges outside both subnets
+        leave its verdict as it was. Any other changed id, or a range meeting either subnet (a new
+        piece there included), makes it stale."""
+        spans: tuple[tuple[int, int], ...] | None = None
+        for key in hit:
+            ranges = self._changed.get(key)
+            if ranges is None:
+                return True
+            if spans is None:
+                s, d = self.c.subnets[pair[0]], self.c.subnets[pair[1]]
+                spans = ((s.lo, s.hi), (d.lo, d.hi))
+            for lo, hi in ranges:
+                for a, b in spans:
+                    if lo < b and a < hi:
+                        return True
+        return False
+
     def _answer(self, i: int, dirty: set[str] | None = None) -> None:
+        """(Re-)answer intent ``i``: every pair (``dirty`` None), else only its pairs whose reads
+        meet ``dirty`` (the ids changed since the last answer) and are stale (``_stale``); when
+        none is, the answer stands as it was."""
+        before = self._pairs.get(i) if dirty is not None else None
+        stale: set[tuple[str, str]] = set()
+        if before is not None and dirty is not None:
+            for pair, (_ok, read) in before.items():
+                if not read.isdisjoint(dirty) and self._stale(pair, read & dirty):
+                    stale.add(pair)
+            if not stale:
+                return
         intent, protocol = self.intents[i], self._protocols[i]
-        reads: set[str] = set()
-        sources = self._subnets(intent.sources, reads)
-        destinations = self._subnets(intent.destinations, reads)
+        sources = self._subnets(intent.sources)
+        destinations = self._subnets(intent.destinations)
         want = intent.expect == "reachable"
         walker = self._walkers.get((protocol, intent.port))
         if walker is None:
             walker = self._walkers[(protocol, intent.port)] = Walker(
                 self.c, self.acls, protocol, intent.port, return_port(protocol, intent.port)
             )
-        reachable = pairs = 0
+        reachable = pairs = walked = 0
         counter: tuple[str, str] | None = None
-        # a pair whose own reads the change did not touch keeps its verdict (``dirty``: the ids
-        # changed since the last answer; None: answer every pair)
-        before = self._pairs.get(i, {}) if dirty is not None else {}
+        reads: set[str] = set()
         after: dict[tuple[str, str], tuple[bool, frozenset[str]]] = {}
         for s in sources:
             src = self.c.subnets[s]
-            src_pieces = self._pieces(src.lo, src.hi)
+            src_pieces: list[int] | None = None
             for d in destinations:
-                kept = before.get((s, d))
-                if kept is not None and dirty is not None and kept[1].isdisjoint(dirty):
+                kept = before.get((s, d)) if before is not None else None
+                if kept is not None and (s, d) not in stale:
                     ok, read = kept
                 else:
                     dst = self.c.subnets[d]
+                    if src_pieces is None:
+                        src_pieces = self._pieces(src.lo, src.hi)
                     found: set[str] = set()
                     ok = any(
                         pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, found, walker)
@@ -447,6 +500,7 @@ class IntentChecker:
                         for b in self._pieces(dst.lo, dst.hi)
                     )
                     read = frozenset(found)
+                    walked += 1
                 after[(s, d)] = (ok, read)
                 reads |= read
                 pairs += 1
@@ -455,5 +509,15 @@ class IntentChecker:
                     counter = (s, d)
         self._pairs[i] = after
         self._results[i] = IntentResult(intent, counter is None, reachable, pairs, counter)
-        for key in reads:
+        self.last_reanswered += 1
+        self.last_rewalked += walked
+        old_reads = self._reads.get(i, set())
+        for key in old_reads - reads:
+            readers = self._readers.get(key)
+            if readers is not None:
+                readers.discard(i)
+                if not readers:
+                    del self._readers[key]
+        for key in reads - old_reads:
             self._readers.setdefault(key, set()).add(i)
+        self._reads[i] = reads
