@@ -144,7 +144,7 @@ class IntentChecker:
     def results(self) -> list[IntentResult]:
         """Every intent's current answer (re-answering those a change may have touched)."""
         self._catch_up()
-        return [self._results[i] for i in range(len(self.intents))]
+        return list(self._results.values())  # filled in intent order by ``_rebuild``
 
     def violations(self) -> list[IntentResult]:
         return [r for r in self.results() if not r.holds]
@@ -198,9 +198,10 @@ class IntentChecker:
         self._tgw_refs: dict[str, set[str]] = {}
         for trt in self.world.all(TransitGatewayRouteTable):
             self._index_tgw(trt)
-        #: who read what: id → the intents whose pairs read it; intent → the ids its pairs read
+        #: who read what: id → the intents whose pairs read it; intent → each id its pairs read,
+        #: with how many of them read it
         self._readers: dict[str, set[int]] = {}
-        self._reads: dict[int, set[str]] = {}
+        self._reads: dict[int, dict[str, int]] = {}
         #: during a catch-up: each recompiled table's ranges where its hops changed
         self._changed: dict[str, list[tuple[int, int]]] = {}
         self._results: dict[int, IntentResult] = {}
@@ -238,8 +239,9 @@ class IntentChecker:
         except KeyError:
             raise _NewBoundary from None
 
-    def _add_points(self, runs: Runs) -> None:
-        for start, end in runs.prefixes:
+    def _add_points(self, runs: Runs, known: Runs | None = None) -> None:
+        """The atom boundaries of ``runs``' prefixes (``known``: a table whose prefixes are placed)."""
+        for start, end in runs.prefixes if known is None else runs.prefixes - known.prefixes:
             for p in (start, end):
                 if p < 1 << 32:
                     k = bisect_left(self._points, p)
@@ -254,7 +256,7 @@ class IntentChecker:
             self._recompiled(rt_id, old, None, dirty)
             return
         runs = self.c.route_tables[rt_id] = self._fit(compile_route_table(self.world, rt, None, self.c.space))
-        self._add_points(runs)
+        self._add_points(runs, old)
         self._recompiled(rt_id, old, runs, dirty)
 
     def _recompile_trt(self, trt_id: str, dirty: set[str]) -> None:
@@ -265,7 +267,7 @@ class IntentChecker:
             self._recompiled(trt_id, old, None, dirty)
             return
         runs = self.c.tgw_tables[trt_id] = self._fit(compile_tgw_route_table(self.world, trt, self.c.space))
-        self._add_points(runs)
+        self._add_points(runs, old)
         self._recompiled(trt_id, old, runs, dirty)
 
     def _recompiled(self, key: str, old: Runs | None, new: Runs | None, dirty: set[str]) -> None:
@@ -460,64 +462,62 @@ class IntentChecker:
     def _answer(self, i: int, dirty: set[str] | None = None) -> None:
         """(Re-)answer intent ``i``: every pair (``dirty`` None), else only its pairs whose reads
         meet ``dirty`` (the ids changed since the last answer) and are stale (``_stale``); when
-        none is, the answer stands as it was."""
-        before = self._pairs.get(i) if dirty is not None else None
-        stale: set[tuple[str, str]] = set()
-        if before is not None and dirty is not None:
-            for pair, (_ok, read) in before.items():
-                if not read.isdisjoint(dirty) and self._stale(pair, read & dirty):
-                    stale.add(pair)
-            if not stale:
-                return
+        none is, the answer stands as it was. The work is the stale pairs' walks and their reads'
+        bookkeeping; the counts are one pass over the kept verdicts."""
         intent, protocol = self.intents[i], self._protocols[i]
-        sources = self._subnets(intent.sources)
-        destinations = self._subnets(intent.destinations)
-        want = intent.expect == "reachable"
+        pairs = self._pairs.get(i) if dirty is not None else None
+        if pairs is None or dirty is None:
+            pairs = self._pairs[i] = {}
+            self._reads[i] = {}
+            todo = [(s, d) for s in self._subnets(intent.sources) for d in self._subnets(intent.destinations)]
+        else:
+            todo = [
+                pair
+                for pair, (_ok, read) in pairs.items()
+                if not read.isdisjoint(dirty) and self._stale(pair, read & dirty)
+            ]
+            if not todo:
+                return
         walker = self._walkers.get((protocol, intent.port))
         if walker is None:
             walker = self._walkers[(protocol, intent.port)] = Walker(
                 self.c, self.acls, protocol, intent.port, return_port(protocol, intent.port)
             )
-        reachable = pairs = walked = 0
-        counter: tuple[str, str] | None = None
-        reads: set[str] = set()
-        after: dict[tuple[str, str], tuple[bool, frozenset[str]]] = {}
-        for s in sources:
-            src = self.c.subnets[s]
-            src_pieces: list[int] | None = None
-            for d in destinations:
-                kept = before.get((s, d)) if before is not None else None
-                if kept is not None and (s, d) not in stale:
-                    ok, read = kept
-                else:
-                    dst = self.c.subnets[d]
-                    if src_pieces is None:
-                        src_pieces = self._pieces(src.lo, src.hi)
-                    found: set[str] = set()
-                    ok = any(
-                        pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, found, walker)
-                        for a in src_pieces
-                        for b in self._pieces(dst.lo, dst.hi)
-                    )
-                    read = frozenset(found)
-                    walked += 1
-                after[(s, d)] = (ok, read)
-                reads |= read
-                pairs += 1
-                reachable += ok
-                if ok != want and counter is None:
-                    counter = (s, d)
-        self._pairs[i] = after
-        self._results[i] = IntentResult(intent, counter is None, reachable, pairs, counter)
+        counts = self._reads[i]
+        for pair in todo:
+            src, dst = self.c.subnets[pair[0]], self.c.subnets[pair[1]]
+            found: set[str] = set()
+            ok = any(
+                pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, found, walker)
+                for a in self._pieces(src.lo, src.hi)
+                for b in self._pieces(dst.lo, dst.hi)
+            )
+            read = frozenset(found)
+            kept = pairs.get(pair)
+            pairs[pair] = (ok, read)  # a kept pair keeps its place: the sources × destinations order
+            self._count_reads(i, counts, read if kept is None else read - kept[1], 1)
+            if kept is not None:
+                self._count_reads(i, counts, kept[1] - read, -1)
+        want = intent.expect == "reachable"
+        reachable = sum(ok for ok, _read in pairs.values())
+        counter = next((pair for pair, (ok, _read) in pairs.items() if ok != want), None)
+        self._results[i] = IntentResult(intent, counter is None, reachable, len(pairs), counter)
         self.last_reanswered += 1
-        self.last_rewalked += walked
-        old_reads = self._reads.get(i, set())
-        for key in old_reads - reads:
+        self.last_rewalked += len(todo)
+
+    def _count_reads(self, i: int, counts: dict[str, int], keys: Iterable[str], step: int) -> None:
+        """Intent ``i``'s pairs reading each of ``keys``: one more or one fewer (``step``); an id
+        no pair reads any longer no longer lists the intent among its readers."""
+        for key in keys:
+            n = counts.get(key, 0) + step
+            if n > 0:
+                counts[key] = n
+                if n == 1 and step > 0:
+                    self._readers.setdefault(key, set()).add(i)
+                continue
+            counts.pop(key, None)
             readers = self._readers.get(key)
             if readers is not None:
                 readers.discard(i)
                 if not readers:
                     del self._readers[key]
-        for key in reads - old_reads:
-            self._readers.setdefault(key, set()).add(i)
-        self._reads[i] = reads
