@@ -6,6 +6,7 @@ a change to a route it uses walks the pair again and changes its verdict."""
 from __future__ import annotations
 
 import dataclasses
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,7 +45,7 @@ def test_changed_ranges_are_exactly_the_addresses_whose_hop_differs(old, new, dr
     hop = lambda t, x: NO_ROUTE if t is None else t.at(x)  # noqa: E731
     assert covered == {x for x in range(SPACE) if hop(a, x) != hop(b, x)}
     assert all(lo < hi for lo, hi in ranges)
-    assert all(h1 < l2 for (_l1, h1), (l2, _h2) in zip(ranges, ranges[1:], strict=False))
+    assert all(h1 < l2 for (_l1, h1), (l2, _h2) in pairwise(ranges))
 
 
 def _crossing_pair(world, checker):
@@ -54,9 +55,7 @@ def _crossing_pair(world, checker):
     for pairs in checker._pairs.values():
         for (s, d), (ok, read) in pairs.items():
             if ok and subnets[s].vpc_id != subnets[d].vpc_id:
-                rt = next(
-                    (t for t in read if t in tables and tables[t].vpc_id == subnets[s].vpc_id), None
-                )
+                rt = next((t for t in read if t in tables and tables[t].vpc_id == subnets[s].vpc_id), None)
                 if rt is not None:
                     return subnets[s], subnets[d], tables[rt]
     raise AssertionError("SMALL has a reachable pair across VPCs")
@@ -101,9 +100,7 @@ def test_a_route_within_the_source_subnet_walks_the_pair_again():
     src, dst, _rt = _crossing_pair(world, probe)
     intent = Intent((src.id,), (dst.id,))
     checker = IntentChecker(world, [intent])
-    back = next(
-        t for t in world.all(RouteTable) if t.id in checker._readers and t.vpc_id == dst.vpc_id
-    )
+    back = next(t for t in world.all(RouteTable) if t.id in checker._readers and t.vpc_id == dst.vpc_id)
     blackhole = Route(destination_cidr_block=src.cidr_block, transit_gateway_id="tgw-0000000000000000f")
     world.put(dataclasses.replace(back, routes=(*back.routes, blackhole)))
     result = checker.results()[0]

@@ -10,14 +10,19 @@ protocol and port, and what is expected: ``reachable`` (every source subnet reac
 destination subnet, by the matrix's semantics, ``vpclab.reach.matrix``) or ``unreachable`` (none
 does).
 
-Incrementality: the checker keeps a compiled view (``vpclab.reach.compiled``) and, per intent, the
-ids it read while being answered (route tables, TGW route tables and attachments, peering
-connections, subnets, network ACLs). A committed change set is mapped to the compiled parts it
-touches — a route table is recompiled, a network ACL's answers forgotten, a peering's state
-updated, the tables whose routes target a changed resource recompiled — and only intents that read
-one of them are answered again. Changes this module cannot localise (VPC and subnet CIDRs, VPN
-advertisements, kinds it does not know) rebuild the compiled view and re-answer every intent:
-always correct, sometimes slower.
+Incrementality: the checker keeps a compiled view (``vpclab.reach.compiled``) and, per intent and
+per (source, destination) subnet pair, the verdict and the ids its walk read (route tables, TGW
+route tables and attachments, peering connections, subnets, network ACLs). A committed change set
+is mapped to the compiled parts it touches — a route table is recompiled, a network ACL's answers
+forgotten, a peering's state updated, the tables whose routes target a changed resource
+recompiled — and only pairs that read one of them are walked again. A recompiled route table or
+TGW route table is finer than its id: it changed only in the address ranges where its hops differ
+(``runs.changed_ranges``; none: nothing changed), and a walk looks every table up at the
+request's or the reply's destination — an address of the pair's own two subnets — so a pair is
+walked again only when such a range meets one of its subnets (a route to a range no pair of the
+intent sends to changes none of its answers and costs no walk). Changes this module cannot
+localise (VPC and subnet CIDRs, VPN advertisements, kinds it does not know) rebuild the compiled
+view and re-answer every intent: always correct, sometimes slower.
 
 IPv6 (issue 9): ``IntentChecker(world, intents, family=6)`` checks the IPv6 flows of a dual-stack
 network over the compiled view's compressed coordinates (``vpclab.reach.compiled``). A recompiled
@@ -164,7 +169,7 @@ class IntentChecker:
     def _catch_up(self) -> None:
         changes, self._pending = self._pending, {}
         dirty: set[str] = set()
-        self._changed = {}
+        self._changed.clear()
         for rid, (old, new) in changes.items():
             try:
                 applied = self._apply(rid, old, new, dirty)
@@ -438,7 +443,7 @@ class IntentChecker:
         k, stop = bisect_right(self._points, lo), bisect_left(self._points, hi)
         return [lo, *self._points[k:stop]]
 
-    def _stale(self, pair: tuple[str, str], hit: set[str]) -> bool:
+    def _stale(self, pair: tuple[str, str], hit: frozenset[str]) -> bool:
         """Whether a pair that read the changed ids ``hit`` must be walked again: a changed route
         table or TGW route table matters only where its hops changed (``_changed``) and the pair
         looks it up — at addresses of its own two subnets (a walk in either direction looks every
