@@ -178,12 +178,13 @@ class IntentChecker:
             if not applied:
                 self._rebuild()
                 return
-        todo: set[int] = set()
+        todo: dict[int, set[tuple[str, str]]] = {}
         for key in dirty:
-            todo |= self._readers.get(key, set())
+            for i, pairs in self._readers.get(key, {}).items():
+                todo.setdefault(i, set()).update(pairs)
         self.last_reanswered = self.last_rewalked = 0
         for i in sorted(todo):
-            self._answer(i, dirty)
+            self._answer(i, dirty, todo[i])
 
     # -- compiled state ------------------------------------------------------------------------
     def _rebuild(self) -> None:
@@ -203,10 +204,8 @@ class IntentChecker:
         self._tgw_refs: dict[str, set[str]] = {}
         for trt in self.world.all(TransitGatewayRouteTable):
             self._index_tgw(trt)
-        #: who read what: id → the intents whose pairs read it; intent → each id its pairs read,
-        #: with how many of them read it
-        self._readers: dict[str, set[int]] = {}
-        self._reads: dict[int, dict[str, int]] = {}
+        #: who read what: id → the intents whose pairs read it → those pairs
+        self._readers: dict[str, dict[int, set[tuple[str, str]]]] = {}
         #: during a catch-up: each recompiled table's ranges where its hops changed
         self._changed: dict[str, list[tuple[int, int]]] = {}
         self._results: dict[int, IntentResult] = {}
@@ -464,23 +463,21 @@ class IntentChecker:
                         return True
         return False
 
-    def _answer(self, i: int, dirty: set[str] | None = None) -> None:
-        """(Re-)answer intent ``i``: every pair (``dirty`` None), else only its pairs whose reads
-        meet ``dirty`` (the ids changed since the last answer) and are stale (``_stale``); when
-        none is, the answer stands as it was. The work is the stale pairs' walks and their reads'
-        bookkeeping; the counts are one pass over the kept verdicts."""
+    def _answer(
+        self, i: int, dirty: set[str] | None = None, read_dirty: set[tuple[str, str]] | None = None
+    ) -> None:
+        """(Re-)answer intent ``i``: every pair (``dirty`` None), else only those of its pairs
+        ``read_dirty`` (the pairs whose reads meet ``dirty``, the ids changed since the last
+        answer) that are stale (``_stale``); when none is, the answer stands as it was. The work
+        is the stale pairs' walks and their reads' bookkeeping; the counts, one pass over the kept
+        verdicts."""
         intent, protocol = self.intents[i], self._protocols[i]
         pairs = self._pairs.get(i) if dirty is not None else None
         if pairs is None or dirty is None:
             pairs = self._pairs[i] = {}
-            self._reads[i] = {}
             todo = [(s, d) for s in self._subnets(intent.sources) for d in self._subnets(intent.destinations)]
         else:
-            todo = [
-                pair
-                for pair, (_ok, read) in pairs.items()
-                if not read.isdisjoint(dirty) and self._stale(pair, read & dirty)
-            ]
+            todo = [pair for pair in read_dirty or () if self._stale(pair, pairs[pair][1] & dirty)]
             if not todo:
                 return
         walker = self._walkers.get((protocol, intent.port))
@@ -488,7 +485,6 @@ class IntentChecker:
             walker = self._walkers[(protocol, intent.port)] = Walker(
                 self.c, self.acls, protocol, intent.port, return_port(protocol, intent.port)
             )
-        counts = self._reads[i]
         for pair in todo:
             src, dst = self.c.subnets[pair[0]], self.c.subnets[pair[1]]
             found: set[str] = set()
@@ -500,9 +496,10 @@ class IntentChecker:
             read = frozenset(found)
             kept = pairs.get(pair)
             pairs[pair] = (ok, read)  # a kept pair keeps its place: the sources × destinations order
-            self._count_reads(i, counts, read if kept is None else read - kept[1], 1)
-            if kept is not None:
-                self._count_reads(i, counts, kept[1] - read, -1)
+            for key in read if kept is None else read - kept[1]:
+                self._readers.setdefault(key, {}).setdefault(i, set()).add(pair)
+            for key in () if kept is None else kept[1] - read:
+                self._unread(key, i, pair)
         want = intent.expect == "reachable"
         reachable = sum(ok for ok, _read in pairs.values())
         counter = next((pair for pair, (ok, _read) in pairs.items() if ok != want), None)
@@ -510,19 +507,13 @@ class IntentChecker:
         self.last_reanswered += 1
         self.last_rewalked += len(todo)
 
-    def _count_reads(self, i: int, counts: dict[str, int], keys: Iterable[str], step: int) -> None:
-        """Intent ``i``'s pairs reading each of ``keys``: one more or one fewer (``step``); an id
-        no pair reads any longer no longer lists the intent among its readers."""
-        for key in keys:
-            n = counts.get(key, 0) + step
-            if n > 0:
-                counts[key] = n
-                if n == 1 and step > 0:
-                    self._readers.setdefault(key, set()).add(i)
-                continue
-            counts.pop(key, None)
-            readers = self._readers.get(key)
-            if readers is not None:
-                readers.discard(i)
-                if not readers:
-                    del self._readers[key]
+    def _unread(self, key: str, i: int, pair: tuple[str, str]) -> None:
+        """Intent ``i``'s ``pair`` no longer reads ``key``."""
+        by_intent = self._readers.get(key)
+        if by_intent is None or i not in by_intent:
+            return
+        by_intent[i].discard(pair)
+        if not by_intent[i]:
+            del by_intent[i]
+            if not by_intent:
+                del self._readers[key]
