@@ -276,7 +276,10 @@ class IntentChecker:
 
     def _recompiled(self, key: str, old: Runs | None, new: Runs | None, dirty: set[str]) -> None:
         """A table compiled again: dirty, with the ranges where its hops changed, when some did
-        (a table's id is made dirty only here: ``_stale`` reads it as ranges)."""
+        (a table's id is made dirty only here: ``_stale`` reads it as ranges). A table no pair
+        reads is not even compared: nothing is answered again for it."""
+        if key not in self._readers:
+            return
         ranges = changed_ranges(old, new, _END)
         if ranges:
             dirty.add(key)
