@@ -175,6 +175,7 @@ def _intents(world: Any, rng: random.Random, changes: int) -> dict[str, Any]:
         out[f"intents_{label}_p50"] = statistics.median(times)
         out[f"intents_{label}_p99"] = percentile(times, 99)
         out[f"intents_{label}_reanswered"] = statistics.median(reanswered)
+    out.update(_intents_used(world, rng, checker, changes))
     # the adverse case: the TGW route table the most intents read
     from vpclab.model.transit_gateway import TransitGatewayRouteTable
 
@@ -186,6 +187,42 @@ def _intents(world: Any, rng: random.Random, changes: int) -> dict[str, Any]:
     out["intents_hot_reanswered"] = checker.last_reanswered
     assert checker.results() == IntentChecker(world, intents).results()  # still equal to recomputation
     return out
+
+
+def _intents_used(world: Any, rng: random.Random, checker: IntentChecker, changes: int) -> dict[str, Any]:
+    """A change to a route an intent's walk uses: a route for a destination subnet's CIDR (to a
+    transit gateway that does not exist: a blackhole) in a table a pair of another VPC read on its
+    way there; the pair is walked again and may change its verdict."""
+    subnets = {s.id: s for s in world.all(Subnet)}
+    tables = {rt.id: rt for rt in world.all(RouteTable)}
+    candidates = sorted(
+        {
+            (rt, d)
+            for pairs in checker._pairs.values()
+            for (s, d), (_ok, read) in pairs.items()
+            if subnets[s].vpc_id != subnets[d].vpc_id
+            for rt in read
+            if rt in tables and tables[rt].vpc_id != subnets[d].vpc_id
+        }
+    )
+    times, reanswered, rewalked = [], [], []
+    for rt_id, d in rng.sample(candidates, min(changes, len(candidates))):
+        rt, cidr = world.get(rt_id, RouteTable), subnets[d].cidr_block
+        if rt.route_to(cidr) is not None:
+            continue
+        extra = Route(destination_cidr_block=cidr, transit_gateway_id="tgw-0000000000000000f")
+        t = time.perf_counter()
+        world.put(dataclasses.replace(rt, routes=(*rt.routes, extra)))
+        checker.results()
+        times.append(time.perf_counter() - t)
+        reanswered.append(checker.last_reanswered)
+        rewalked.append(checker.last_rewalked)
+    return {
+        "intents_used_p50": statistics.median(times) if times else float("nan"),
+        "intents_used_p99": percentile(times, 99) if times else float("nan"),
+        "intents_used_reanswered": statistics.median(reanswered) if times else 0,
+        "intents_used_rewalked": statistics.median(rewalked) if times else 0,
+    }
 
 
 def _fmt_time(seconds: float) -> str:
@@ -250,7 +287,11 @@ def report(r: dict[str, Any]) -> list[str]:
             "",
         )
     )
-    for label, what in (("any", "any route table"), ("read", "a table an intent reads")):
+    for label, what in (
+        ("any", "any route table"),
+        ("read", "a table an intent reads"),
+        ("used", "a route an intent uses"),
+    ):
         rows.append(
             (
                 f"100 intents re-checked after a route change in {what}, p50 / p99",

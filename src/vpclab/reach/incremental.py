@@ -10,14 +10,19 @@ protocol and port, and what is expected: ``reachable`` (every source subnet reac
 destination subnet, by the matrix's semantics, ``vpclab.reach.matrix``) or ``unreachable`` (none
 does).
 
-Incrementality: the checker keeps a compiled view (``vpclab.reach.compiled``) and, per intent, the
-ids it read while being answered (route tables, TGW route tables and attachments, peering
-connections, subnets, network ACLs). A committed change set is mapped to the compiled parts it
-touches — a route table is recompiled, a network ACL's answers forgotten, a peering's state
-updated, the tables whose routes target a changed resource recompiled — and only intents that read
-one of them are answered again. Changes this module cannot localise (VPC and subnet CIDRs, VPN
-advertisements, kinds it does not know) rebuild the compiled view and re-answer every intent:
-always correct, sometimes slower.
+Incrementality: the checker keeps a compiled view (``vpclab.reach.compiled``) and, per intent and
+per (source, destination) subnet pair, the verdict and the ids its walk read (route tables, TGW
+route tables and attachments, peering connections, subnets, network ACLs). A committed change set
+is mapped to the compiled parts it touches — a route table is recompiled, a network ACL's answers
+forgotten, a peering's state updated, the tables whose routes target a changed resource
+recompiled — and only pairs that read one of them are walked again. A recompiled route table or
+TGW route table is finer than its id: it changed only in the address ranges where its hops differ
+(``runs.changed_ranges``; none: nothing changed), and a walk looks every table up at the
+request's or the reply's destination — an address of the pair's own two subnets — so a pair is
+walked again only when such a range meets one of its subnets (a route to a range no pair of the
+intent sends to changes none of its answers and costs no walk). Changes this module cannot
+localise (VPC and subnet CIDRs, VPN advertisements, kinds it does not know) rebuild the compiled
+view and re-answer every intent: always correct, sometimes slower.
 
 IPv6 (issue 9): ``IntentChecker(world, intents, family=6)`` checks the IPv6 flows of a dual-stack
 network over the compiled view's compressed coordinates (``vpclab.reach.compiled``). A recompiled
@@ -62,6 +67,7 @@ from .compiled import (
 from .exact_pairs import Walker
 from .pair import pair_verdict
 from .result import family_protocol
+from .runs import changed_ranges
 
 if TYPE_CHECKING:
     from ..model.world import Changes, World
@@ -83,6 +89,8 @@ _GWLB_KINDS = (
 )
 
 R = TypeVar("R", bound=Resource)
+#: past every coordinate of either family (IPv6 compressed to ranks, IPv4 addresses)
+_END = 1 << 129
 
 
 class _NewBoundary(Exception):
@@ -141,13 +149,15 @@ class IntentChecker:
     def results(self) -> list[IntentResult]:
         """Every intent's current answer (re-answering those a change may have touched)."""
         self._catch_up()
-        return [self._results[i] for i in range(len(self.intents))]
+        return list(self._results.values())  # filled in intent order by ``_rebuild``
 
     def violations(self) -> list[IntentResult]:
         return [r for r in self.results() if not r.holds]
 
-    #: how many intents the last catch-up answered again (for benchmarks and tests)
+    #: how many intents the last catch-up answered again, and how many of their subnet pairs it
+    #: walked again (for benchmarks and tests)
     last_reanswered: int = 0
+    last_rewalked: int = 0
 
     # -- listening -----------------------------------------------------------------------------
     def _hear(self, changes: Changes) -> None:
@@ -159,6 +169,7 @@ class IntentChecker:
     def _catch_up(self) -> None:
         changes, self._pending = self._pending, {}
         dirty: set[str] = set()
+        self._changed.clear()
         for rid, (old, new) in changes.items():
             try:
                 applied = self._apply(rid, old, new, dirty)
@@ -167,12 +178,13 @@ class IntentChecker:
             if not applied:
                 self._rebuild()
                 return
-        todo = set()
+        todo: dict[int, set[tuple[str, str]]] = {}
         for key in dirty:
-            todo |= self._readers.pop(key, set())
-        self.last_reanswered = len(todo)
+            for i, pairs in self._readers.get(key, {}).items():
+                todo.setdefault(i, set()).update(pairs)
+        self.last_reanswered = self.last_rewalked = 0
         for i in sorted(todo):
-            self._answer(i, dirty)
+            self._answer(i, dirty, todo[i])
 
     # -- compiled state ------------------------------------------------------------------------
     def _rebuild(self) -> None:
@@ -192,9 +204,12 @@ class IntentChecker:
         self._tgw_refs: dict[str, set[str]] = {}
         for trt in self.world.all(TransitGatewayRouteTable):
             self._index_tgw(trt)
-        self._readers: dict[str, set[int]] = {}
+        #: who read what: id → the intents whose pairs read it → those pairs
+        self._readers: dict[str, dict[int, set[tuple[str, str]]]] = {}
+        #: during a catch-up: each recompiled table's ranges where its hops changed
+        self._changed: dict[str, list[tuple[int, int]]] = {}
         self._results: dict[int, IntentResult] = {}
-        self.last_reanswered = len(self.intents)
+        self.last_reanswered = self.last_rewalked = 0
         for i in range(len(self.intents)):
             self._answer(i)
 
@@ -228,8 +243,9 @@ class IntentChecker:
         except KeyError:
             raise _NewBoundary from None
 
-    def _add_points(self, runs: Runs) -> None:
-        for start, end in runs.prefixes:
+    def _add_points(self, runs: Runs, known: Runs | None = None) -> None:
+        """The atom boundaries of ``runs``' prefixes (``known``: a table whose prefixes are placed)."""
+        for start, end in runs.prefixes if known is None else runs.prefixes - known.prefixes:
             for p in (start, end):
                 if p < 1 << 32:
                     k = bisect_left(self._points, p)
@@ -238,21 +254,36 @@ class IntentChecker:
 
     def _recompile_rt(self, rt_id: str, dirty: set[str]) -> None:
         rt = self.world.get(rt_id, RouteTable)
-        dirty.add(rt_id)
+        old = self.c.route_tables.get(rt_id)
         if rt is None:
             self.c.route_tables.pop(rt_id, None)
+            self._recompiled(rt_id, old, None, dirty)
             return
         runs = self.c.route_tables[rt_id] = self._fit(compile_route_table(self.world, rt, None, self.c.space))
-        self._add_points(runs)
+        self._add_points(runs, old)
+        self._recompiled(rt_id, old, runs, dirty)
 
     def _recompile_trt(self, trt_id: str, dirty: set[str]) -> None:
         trt = self.world.get(trt_id, TransitGatewayRouteTable)
-        dirty.add(trt_id)
+        old = self.c.tgw_tables.get(trt_id)
         if trt is None:
             self.c.tgw_tables.pop(trt_id, None)
+            self._recompiled(trt_id, old, None, dirty)
             return
         runs = self.c.tgw_tables[trt_id] = self._fit(compile_tgw_route_table(self.world, trt, self.c.space))
-        self._add_points(runs)
+        self._add_points(runs, old)
+        self._recompiled(trt_id, old, runs, dirty)
+
+    def _recompiled(self, key: str, old: Runs | None, new: Runs | None, dirty: set[str]) -> None:
+        """A table compiled again: dirty, with the ranges where its hops changed, when some did
+        (a table's id is made dirty only here: ``_stale`` reads it as ranges). A table no pair
+        reads is not even compared: nothing is answered again for it."""
+        if key not in self._readers:
+            return
+        ranges = changed_ranges(old, new, _END)
+        if ranges:
+            dirty.add(key)
+            self._changed.setdefault(key, []).extend(ranges)
 
     def _remap_subnets(self, vpc_id: str, dirty: set[str]) -> None:
         """Route table and NACL of each subnet of the VPC, after an association changed."""
@@ -401,7 +432,7 @@ class IntentChecker:
         return True
 
     # -- answering -----------------------------------------------------------------------------
-    def _subnets(self, selectors: Sequence[str], reads: set[str]) -> list[str]:
+    def _subnets(self, selectors: Sequence[str]) -> list[str]:
         out: list[str] = []
         for sel in selectors:
             if sel in self.c.subnets:
@@ -414,46 +445,78 @@ class IntentChecker:
         k, stop = bisect_right(self._points, lo), bisect_left(self._points, hi)
         return [lo, *self._points[k:stop]]
 
-    def _answer(self, i: int, dirty: set[str] | None = None) -> None:
+    def _stale(self, pair: tuple[str, str], hit: frozenset[str]) -> bool:
+        """Whether a pair that read the changed ids ``hit`` must be walked again: a changed route
+        table or TGW route table matters only where its hops changed (``_changed``) and the pair
+        looks it up — at addresses of its own two subnets (a walk in either direction looks every
+        table up at the request's or the reply's destination), so ranges outside both subnets
+        leave its verdict as it was. Any other changed id, or a range meeting either subnet (a new
+        piece there included), makes it stale."""
+        spans: tuple[tuple[int, int], ...] | None = None
+        for key in hit:
+            ranges = self._changed.get(key)
+            if ranges is None:
+                return True
+            if spans is None:
+                s, d = self.c.subnets[pair[0]], self.c.subnets[pair[1]]
+                spans = ((s.lo, s.hi), (d.lo, d.hi))
+            for lo, hi in ranges:
+                for a, b in spans:
+                    if lo < b and a < hi:
+                        return True
+        return False
+
+    def _answer(
+        self, i: int, dirty: set[str] | None = None, read_dirty: set[tuple[str, str]] | None = None
+    ) -> None:
+        """(Re-)answer intent ``i``: every pair (``dirty`` None), else only those of its pairs
+        ``read_dirty`` (the pairs whose reads meet ``dirty``, the ids changed since the last
+        answer) that are stale (``_stale``); when none is, the answer stands as it was. The work
+        is the stale pairs' walks and their reads' bookkeeping; the counts, one pass over the kept
+        verdicts."""
         intent, protocol = self.intents[i], self._protocols[i]
-        reads: set[str] = set()
-        sources = self._subnets(intent.sources, reads)
-        destinations = self._subnets(intent.destinations, reads)
-        want = intent.expect == "reachable"
+        pairs = self._pairs.get(i) if dirty is not None else None
+        if pairs is None or dirty is None:
+            pairs = self._pairs[i] = {}
+            todo = [(s, d) for s in self._subnets(intent.sources) for d in self._subnets(intent.destinations)]
+        else:
+            todo = [pair for pair in read_dirty or () if self._stale(pair, pairs[pair][1] & dirty)]
+            if not todo:
+                return
         walker = self._walkers.get((protocol, intent.port))
         if walker is None:
             walker = self._walkers[(protocol, intent.port)] = Walker(
                 self.c, self.acls, protocol, intent.port, return_port(protocol, intent.port)
             )
-        reachable = pairs = 0
-        counter: tuple[str, str] | None = None
-        # a pair whose own reads the change did not touch keeps its verdict (``dirty``: the ids
-        # changed since the last answer; None: answer every pair)
-        before = self._pairs.get(i, {}) if dirty is not None else {}
-        after: dict[tuple[str, str], tuple[bool, frozenset[str]]] = {}
-        for s in sources:
-            src = self.c.subnets[s]
-            src_pieces = self._pieces(src.lo, src.hi)
-            for d in destinations:
-                kept = before.get((s, d))
-                if kept is not None and dirty is not None and kept[1].isdisjoint(dirty):
-                    ok, read = kept
-                else:
-                    dst = self.c.subnets[d]
-                    found: set[str] = set()
-                    ok = any(
-                        pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, found, walker)
-                        for a in src_pieces
-                        for b in self._pieces(dst.lo, dst.hi)
-                    )
-                    read = frozenset(found)
-                after[(s, d)] = (ok, read)
-                reads |= read
-                pairs += 1
-                reachable += ok
-                if ok != want and counter is None:
-                    counter = (s, d)
-        self._pairs[i] = after
-        self._results[i] = IntentResult(intent, counter is None, reachable, pairs, counter)
-        for key in reads:
-            self._readers.setdefault(key, set()).add(i)
+        for pair in todo:
+            src, dst = self.c.subnets[pair[0]], self.c.subnets[pair[1]]
+            found: set[str] = set()
+            ok = any(
+                pair_verdict(self.c, self.acls, src, dst, a, b, protocol, intent.port, found, walker)
+                for a in self._pieces(src.lo, src.hi)
+                for b in self._pieces(dst.lo, dst.hi)
+            )
+            read = frozenset(found)
+            kept = pairs.get(pair)
+            pairs[pair] = (ok, read)  # a kept pair keeps its place: the sources × destinations order
+            for key in read if kept is None else read - kept[1]:
+                self._readers.setdefault(key, {}).setdefault(i, set()).add(pair)
+            for key in () if kept is None else kept[1] - read:
+                self._unread(key, i, pair)
+        want = intent.expect == "reachable"
+        reachable = sum(ok for ok, _read in pairs.values())
+        counter = next((pair for pair, (ok, _read) in pairs.items() if ok != want), None)
+        self._results[i] = IntentResult(intent, counter is None, reachable, len(pairs), counter)
+        self.last_reanswered += 1
+        self.last_rewalked += len(todo)
+
+    def _unread(self, key: str, i: int, pair: tuple[str, str]) -> None:
+        """Intent ``i``'s ``pair`` no longer reads ``key``."""
+        by_intent = self._readers.get(key)
+        if by_intent is None or i not in by_intent:
+            return
+        by_intent[i].discard(pair)
+        if not by_intent[i]:
+            del by_intent[i]
+            if not by_intent:
+                del self._readers[key]

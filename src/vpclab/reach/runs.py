@@ -190,3 +190,29 @@ def paint_many(ranked: Ranked, space_end: int = _SPACE) -> list[tuple[tuple[int,
     table_hops[:] = ranked.hops
     hop_of: list[Hop] = table_hops[hop].tolist()
     return [(tuple(at[a:b]), tuple(hop_of[a:b])) for a, b in pairwise(bounds)]
+
+
+def changed_ranges(old: Runs | None, new: Runs | None, space_end: int = _SPACE) -> list[tuple[int, int]]:
+    """The address ranges [lo, hi) where two forwarding tables give different hops, ascending and
+    merged (None: no table, ``NO_ROUTE`` everywhere). The intent checker's finer read sets: a walk
+    that looked a table up only outside these ranges read nothing that changed."""
+    a_starts, a_hops = (old.starts, old.hops) if old is not None else ((0,), (NO_ROUTE,))
+    b_starts, b_hops = (new.starts, new.hops) if new is not None else ((0,), (NO_ROUTE,))
+    if a_starts == b_starts and a_hops == b_hops:
+        return []
+    bounds = sorted({*a_starts, *b_starts})
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    na, nb = len(a_starts), len(b_starts)
+    for k, x in enumerate(bounds):
+        while i + 1 < na and a_starts[i + 1] <= x:
+            i += 1
+        while j + 1 < nb and b_starts[j + 1] <= x:
+            j += 1
+        if a_hops[i] != b_hops[j]:
+            hi = bounds[k + 1] if k + 1 < len(bounds) else space_end
+            if out and out[-1][1] == x:
+                out[-1] = (out[-1][0], hi)
+            else:
+                out.append((x, hi))
+    return out
