@@ -100,6 +100,11 @@ class GroupRows(ArrivalVectors):
         self._member = np.zeros(len(rows), dtype=bool)  # made from their group's row
         #: per side and group, its relaxed cells (columns, verdict bits)
         self._group_cells: dict[str, dict[int, tuple[np.ndarray, np.ndarray]]] = {"P": {}, "Q": {}}
+        #: lean: per side, every group's verdict row (groups × n2, a byte a cell: what a member's
+        #: cell holds but at its own runs) — the look-ups of the relaxed pairs read these
+        self.group_grid: dict[str, np.ndarray] = {}
+        if self.lean:
+            self.group_grid = {side: np.zeros((len(reps), self.n2), dtype=np.uint8) for side in "PQ"}
         self._painted: list[tuple[np.ndarray, np.ndarray]] = []  # (context, column) of members' own runs
 
     def _block(
@@ -219,6 +224,7 @@ class GroupRows(ArrivalVectors):
                 self._group_cells["Q"][x] = (cq[1][bq[j] : bq[j + 1]], cq[2][bq[j] : bq[j + 1]])
             if self.lean:
                 self._group_rows[x] = _Group(sp[j].copy(), sq[j].copy(), sv[j].copy())
+                self.group_grid["P"][x], self.group_grid["Q"][x] = gp[j], gq[j]
             else:
                 self._group_rows[x] = _Group(gp[j].copy(), gq[j].copy(), None)
 
@@ -367,6 +373,10 @@ class RelaxedCells:
             found[i[hit]] = True
             bits[i[hit]] = verdicts[at[hit]]
         return found, bits
+
+    def painted(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
+        """Whether the cells (k1[i], k2[i]) of members are decided by their own runs."""
+        return _sorted_in(k1 * self.shape.n2 + k2, self.shape.painted)
 
     def blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Every cell as (context, column, verdict bits), about ``size`` at a time."""

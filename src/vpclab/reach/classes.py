@@ -318,13 +318,23 @@ class Classes(GroupRows):
         """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
         if not self.lean:
             return (self.PC if side == "P" else self.QC)[k1, k2]
-        byte, shift = k2 >> 3, (7 - (k2 & 7)).astype(np.uint8)
-        strict = (self.SP if side == "P" else self.SQ)[k1, byte] >> shift & np.uint8(1)
-        via = self.SV[k1, byte] >> shift & np.uint8(1)
-        out = strict * np.uint8(15)
-        found, verdicts = self.cells[side].at(k1.astype(np.int64).ravel(), k2.astype(np.int64).ravel())
-        out[found.reshape(out.shape)] = verdicts[found]
-        return out | via * np.uint8(VIA_DESTINATION_AZ)
+        shape = k1.shape
+        k1, k2 = k1.astype(np.int64).ravel(), k2.astype(np.int64).ravel()
+        out = np.empty(len(k1), dtype=np.uint8)
+        member = self._member[k1]
+        at = np.flatnonzero(member)  # a member's cell is its group's, but at its own runs
+        out[at] = self.group_grid[side][self._group_of[k1[at]], k2[at]]
+        own = at[self.cells[side].painted(k1[at], k2[at])]
+        alone = np.concatenate([np.flatnonzero(~member), own])
+        a1, a2 = k1[alone], k2[alone]
+        byte, shift = a2 >> 3, (7 - (a2 & 7)).astype(np.uint8)
+        strict = (self.SP if side == "P" else self.SQ)[a1, byte] >> shift & np.uint8(1)
+        via = self.SV[a1, byte] >> shift & np.uint8(1)
+        v = strict * np.uint8(15)
+        found, verdicts = self.cells[side].at(a1, a2)  # no cell at a member's own runs
+        v[found] = verdicts[found]
+        out[alone] = v | via * np.uint8(VIA_DESTINATION_AZ)
+        return out.reshape(shape)
 
     def strict_rows(self, side: str, rows: np.ndarray | slice) -> np.ndarray:
         """The strict bits of side "P" or "Q" for the contexts ``rows``, as booleans over the columns."""
