@@ -4,10 +4,11 @@
 Most contexts send every transit gateway route to one gateway: their rows are that gateway's row
 (its TGW route table and the context's AZ) under the context's network ACLs, but for the columns
 of the context's own local, peering and other routes. Such contexts are grouped (gateway row, ACL
-answers, exit-subnet denials) and a group's row — its verdicts, its packed strict bits, its
-relaxed cells — is made once and copied to each member, whose own routes' columns are then set
-(``_patch``: no transit gateway there, so the strict verdict alone). AWS-MAX: 15,001 contexts,
-3,328 groups. The other contexts are made from their own arrivals (``ArrivalVectors``).
+answers, exit-subnet denials) and a group's row — its verdicts, or its packed strict bits — is
+made once and copied to each member, whose own routes' columns are then set (``_patch``: no
+transit gateway there, so the strict verdict alone); its relaxed cells are kept once for all its
+members (``RelaxedCells``). AWS-MAX: 15,001 contexts, 3,328 groups. The other contexts are made
+from their own arrivals (``ArrivalVectors``).
 """
 
 from __future__ import annotations
