@@ -309,9 +309,12 @@ class GroupRows(ArrivalVectors):
         by_group = members[np.argsort(self._group_of[members], kind="stable")]
         n_groups = len(self._reps)
         start = np.searchsorted(self._group_of[by_group], np.arange(n_groups + 1))
-        shape = _Membership(
-            self.n2, self._group_of, self._member, by_group, start, painted_ctx * self.n2 + painted_col
-        )
+        first = np.full(n1, self.n2, dtype=np.int64)  # each context's first and last painted column
+        last = np.full(n1, -1, dtype=np.int64)
+        some = np.flatnonzero(count)
+        first[some], last[some] = painted_col[ptr[some]], painted_col[ptr[some + 1] - 1]
+        painted = painted_ctx * self.n2 + painted_col
+        shape = _Membership(self.n2, self._group_of, self._member, by_group, start, painted, first, last)
         self.cells = {}
         for side in ("P", "Q"):
             kept = self._group_cells[side]
@@ -327,7 +330,8 @@ class GroupRows(ArrivalVectors):
 class _Membership(NamedTuple):
     """Which contexts were made from their group's row (``member``; ``group_of``), the members
     by group (``by_group[start[g]:start[g + 1]]``), and the cells (context × n2 + column, sorted)
-    their own runs decide (``painted``)."""
+    their own runs decide (``painted``), within each context's first and last such column
+    (``first``/``last``: most look-ups fall outside, and are answered without a search)."""
 
     n2: int
     group_of: np.ndarray
@@ -335,6 +339,16 @@ class _Membership(NamedTuple):
     by_group: np.ndarray
     start: np.ndarray
     painted: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+    def decides(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
+        """Whether cells (k1[i], k2[i]) are decided by the context's own runs (``painted``)."""
+        out = (self.first[k1] <= k2) & (k2 <= self.last[k1])
+        maybe = np.flatnonzero(out)
+        if len(maybe):
+            out[maybe] = _sorted_in(k1[maybe] * self.n2 + k2[maybe], self.painted)
+        return out
 
 
 class RelaxedCells:
@@ -370,14 +384,14 @@ class RelaxedCells:
             at = np.minimum(np.searchsorted(have, want), len(have) - 1)
             hit = have[at] == want
             if keys is not None:  # a member's own runs decide there: no cell
-                hit &= ~_sorted_in(k1[i] * sh.n2 + k2[i], sh.painted)
+                hit &= ~sh.decides(k1[i], k2[i])
             found[i[hit]] = True
             bits[i[hit]] = verdicts[at[hit]]
         return found, bits
 
     def painted(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """Whether the cells (k1[i], k2[i]) of members are decided by their own runs."""
-        return _sorted_in(k1 * self.shape.n2 + k2, self.shape.painted)
+        return self.shape.decides(k1, k2)
 
     def blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Every cell as (context, column, verdict bits), about ``size`` at a time."""
@@ -398,7 +412,7 @@ class RelaxedCells:
                     continue
                 r = sh.by_group[spans(sh.start[g[a:b]], count[a:b])]
                 jj, vv = np.repeat(j[a:b], count[a:b]), np.repeat(v[a:b], count[a:b])
-                keep = ~_sorted_in(r * sh.n2 + jj, sh.painted)
+                keep = ~sh.decides(r, jj)
                 yield r[keep], jj[keep], vv[keep]
 
 
