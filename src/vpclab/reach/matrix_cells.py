@@ -67,16 +67,6 @@ def _join(
         return np.repeat(lo[ls[r]], cr), ro[spans(rs[j], cr)], np.repeat(some, cr)
     if most_r == 1:
         return lo[spans(ls[r], cl)], np.repeat(ro[rs[j]], cl), np.repeat(some, cl)
-    if most_l * most_r <= 8:  # small groups (the usual case): every slot of a padded grid, masked
-        left_at = ls[r][:, None] + np.arange(most_l)
-        right_at = rs[j][:, None] + np.arange(most_r)
-        valid = (np.arange(most_l) < cl[:, None])[:, :, None] & (np.arange(most_r) < cr[:, None])[:, None, :]
-        shape = valid.shape
-        return (
-            lo[np.broadcast_to(left_at[:, :, None], shape)[valid]],
-            ro[np.broadcast_to(right_at[:, None, :], shape)[valid]],
-            some[np.broadcast_to(np.arange(len(r))[:, None, None], shape)[valid]],
-        )
     # one line per (cell, left member), holding that cell's right group: ranges laid end to end
     lines = spans(ls[r], cl)
     width = np.repeat(cr, cl)
