@@ -134,6 +134,8 @@ def relaxed_pairs(
             pv, qv = own, cl.cells_at("Q", pk1[d], pk2[s])
         else:
             pv, qv = cl.cells_at("P", pk1[s], pk2[d]), own
+        some = np.flatnonzero(pv & qv & np.uint8(15))  # no verdict both sides share: not reached
+        s, d, pv, qv = s[some], d[some], pv[some], qv[some]
         ereq = (prole[d] & np.where(pv & VIA_DESTINATION_AZ, cl.dst_bit, paz[s])) != 0
         erep = (prole[s] & np.where(qv & VIA_DESTINATION_AZ, cl.dst_bit, paz[d])) != 0
         bit = np.where(ereq, np.where(erep, ENTERS_BOTH, ENTERS_FAR), np.where(erep, ENTERS_NEAR, 0))
