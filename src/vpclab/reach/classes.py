@@ -316,14 +316,15 @@ class Classes(GroupRows):
 
     def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
-        if not self.lean:
-            return (self.PC if side == "P" else self.QC)[k1, k2]
+        n2 = self.n2
+        if not self.lean:  # one flat gather: twice as fast as indexing two axes
+            return np.take((self.PC if side == "P" else self.QC).reshape(-1), k1.astype(np.int64) * n2 + k2)
         shape = k1.shape
         k1, k2 = k1.astype(np.int64).ravel(), k2.astype(np.int64).ravel()
         out = np.empty(len(k1), dtype=np.uint8)
         member = self._member[k1]
         at = np.flatnonzero(member)  # a member's cell is its group's, but at its own runs
-        out[at] = self.group_grid[side][self._group_of[k1[at]], k2[at]]
+        out[at] = np.take(self.group_grid[side].reshape(-1), self._group_of[k1[at]] * n2 + k2[at])
         own = at[self.cells[side].painted(k1[at], k2[at])]
         alone = np.concatenate([np.flatnonzero(~member), own])
         a1, a2 = k1[alone], k2[alone]
