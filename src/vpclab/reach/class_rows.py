@@ -19,12 +19,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .arrival import ArrivalVectors, RowCache
+from .arrival import ArrivalVectors
 from .bits import spans
 from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
-
-#: bytes of group rows kept between blocks of contexts
-GROUP_CACHE = 512 * 2**20
+from .progress import Progress, report
 
 
 def relaxed_cells(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -34,19 +32,6 @@ def relaxed_cells(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flat = np.flatnonzero((bits - np.uint8(1)) < 14)
     r, j = np.divmod(flat, v.shape[1])
     return r, j, bits.ravel()[flat]
-
-
-class _Group(NamedTuple):
-    """A group's rows: the verdicts of each side (dense grids) or the packed strict bits and
-    destination-AZ flags (lean)."""
-
-    p: np.ndarray
-    q: np.ndarray
-    via: np.ndarray | None
-
-    @property
-    def nbytes(self) -> int:
-        return self.p.nbytes + self.q.nbytes + (0 if self.via is None else self.via.nbytes)
 
 
 class GroupRows(ArrivalVectors):
@@ -78,6 +63,7 @@ class GroupRows(ArrivalVectors):
         group_of = np.full(len(rows), -1, dtype=np.int64)
         groups: dict[tuple[object, ...], int] = {}
         reps: list[int] = []
+        keys_of: list[tuple[str, str, str]] = []  # each group's gateway row
         kinds = self._kinds.tolist()
         for i, k in enumerate(rows if self.grouped else ()):
             runs = self.c.route_tables.get(str(k[0]))
@@ -93,19 +79,22 @@ class GroupRows(ArrivalVectors):
             if g is None:
                 g = groups[key] = len(reps)
                 reps.append(i)
+                keys_of.append((str(rtb), str(target), str(k[2])))
             group_of[i] = g
         self._group_of, self._reps = group_of, reps
-        self._group_rows: RowCache[_Group] = RowCache(GROUP_CACHE)
+        #: the groups in the order they are made: by gateway row, so each is made once (LRU)
+        self._make_order = sorted(range(len(reps)), key=lambda g: keys_of[g])
         #: per group, its first member made from the group's row (-1: none yet)
         self._like = np.full(len(reps), -1, dtype=np.int64)
         self._member = np.zeros(len(rows), dtype=bool)  # made from their group's row
         #: per side and group, its relaxed cells (columns, verdict bits)
         self._group_cells: dict[str, dict[int, tuple[np.ndarray, np.ndarray]]] = {"P": {}, "Q": {}}
-        #: lean: per side, every group's verdict row (groups × n2, a byte a cell: what a member's
-        #: cell holds but at its own runs) — the look-ups of the relaxed pairs read these
-        self.group_grid: dict[str, np.ndarray] = {}
-        if self.lean:
-            self.group_grid = {side: np.zeros((len(reps), self.n2), dtype=np.uint8) for side in "PQ"}
+        #: per side, every group's verdict row (groups × n2, a byte a cell: what a member's cell
+        #: holds but at its own runs); made before the blocks (``_make_all_groups``)
+        self.group_grid = {side: np.zeros((len(reps), self.n2), dtype=np.uint8) for side in "PQ"}
+        #: lean: every group's packed rows (``SP``, ``SQ``, ``SV``'s for its members)
+        width = (self.n2 + 7) // 8 if self.lean else 0
+        self._packed = tuple(np.zeros((len(reps), width), dtype=np.uint8) for _ in range(3))
         self._painted: list[tuple[np.ndarray, np.ndarray]] = []  # (context, column) of members' own runs
 
     def _block(
@@ -165,7 +154,7 @@ class GroupRows(ArrivalVectors):
                 ri, j, bits = relaxed_cells(rows_v)
                 cells[side].append((at[ri] * n2 + j, bits))
         if members:
-            self._from_groups(rows, r0 + np.array(members), buf)
+            self._from_groups(r0 + np.array(members))
         if patch:
             self._patch(np.array(patch, dtype=np.int64))
         for side, parts in cells.items():  # the contexts made alone, in order: sorted
@@ -180,27 +169,32 @@ class GroupRows(ArrivalVectors):
         self.SQ[at] = np.packbits((vq & STRICT) != 0, axis=1)
         self.SV[at] = np.packbits((vp & VIA_DESTINATION_AZ) != 0, axis=1)  # the same on both sides
 
-    def _from_groups(self, rows: list[tuple[object, ...]], members: np.ndarray, buf: np.ndarray) -> None:
-        """Contexts ``members``' grid rows from their groups' (those not remembered made first
-        from their representatives' gateway rows); their own runs' columns are set right after
-        (``_patch``)."""
+    def _from_groups(self, members: np.ndarray) -> None:
+        """Contexts ``members``' grid rows from their groups' (``group_grid``); their own runs'
+        columns are set right after (``_patch``)."""
         g = self._group_of[members]
         self._member[members] = True
         new = self._like[g] < 0
         groups, first = np.unique(g[new], return_index=True)
         self._like[groups] = members[new][first]  # each group's first member
-        uniq, inverse = np.unique(g, return_inverse=True)
-        missing = [int(x) for x in uniq.tolist() if self._group_rows.get(int(x)) is None]
-        for m0 in range(0, len(missing), len(buf)):
-            self._make_groups(rows, missing[m0 : m0 + len(buf)], buf)
-        made: list[_Group] = [self._group_rows.get(int(x)) for x in uniq.tolist()]  # type: ignore[misc]
         if not self.lean:
-            self.PC[members] = np.stack([x.p for x in made])[inverse]
-            self.QC[members] = np.stack([x.q for x in made])[inverse]
+            self.PC[members] = np.take(self.group_grid["P"], g, axis=0)
+            self.QC[members] = np.take(self.group_grid["Q"], g, axis=0)
         else:
-            self.SP[members] = np.stack([x.p for x in made])[inverse]
-            self.SQ[members] = np.stack([x.q for x in made])[inverse]
-            self.SV[members] = np.stack([x.via for x in made])[inverse]  # type: ignore[misc]
+            for grid, packed in zip((self.SP, self.SQ, self.SV), self._packed, strict=True):
+                grid[members] = np.take(packed, g, axis=0)
+
+    def _make_all_groups(
+        self, rows: list[tuple[object, ...]], buf: np.ndarray, progress: Progress | None
+    ) -> None:
+        """Every group's rows, ordered by gateway row (each gateway row made once while its
+        groups are), a buffer's worth at a time; ``progress`` hears ("classes", 0, contexts)
+        between them."""
+        order = self._make_order
+        for m0 in range(0, len(order), max(1, len(buf))):
+            report(progress, "classes", 0, self.n1)
+            self._rows.trim()
+            self._make_groups(rows, order[m0 : m0 + len(buf)], buf)
 
     def _make_groups(self, rows: list[tuple[object, ...]], part: list[int], buf: np.ndarray) -> None:
         reps = [self._reps[x] for x in part]
@@ -212,22 +206,18 @@ class GroupRows(ArrivalVectors):
             arr[j] = found[0]
             arr[j, 1] = found[1]  # the exit subnet, for the denials
         gp, gq = self._rows_of(arr, np.array(reps), [rows[i] for i in reps])
-        cp, cq = relaxed_cells(gp), relaxed_cells(gq)
-        bp = np.searchsorted(cp[0], np.arange(len(part) + 1))
-        bq = np.searchsorted(cq[0], np.arange(len(part) + 1))
-        if self.lean:
-            sp = np.packbits((gp & STRICT) != 0, axis=1)
-            sq = np.packbits((gq & STRICT) != 0, axis=1)
-            sv = np.packbits((gp & VIA_DESTINATION_AZ) != 0, axis=1)
-        for j, x in enumerate(part):
-            if x not in self._group_cells["P"]:  # remade after being forgotten: the cells are kept
-                self._group_cells["P"][x] = (cp[1][bp[j] : bp[j + 1]], cp[2][bp[j] : bp[j + 1]])
-                self._group_cells["Q"][x] = (cq[1][bq[j] : bq[j + 1]], cq[2][bq[j] : bq[j + 1]])
-            if self.lean:
-                self._group_rows[x] = _Group(sp[j].copy(), sq[j].copy(), sv[j].copy())
-                self.group_grid["P"][x], self.group_grid["Q"][x] = gp[j], gq[j]
-            else:
-                self._group_rows[x] = _Group(gp[j].copy(), gq[j].copy(), None)
+        at = np.array(part)
+        self.group_grid["P"][at], self.group_grid["Q"][at] = gp, gq
+        if self.lean:  # the members' packed rows: strict P, strict Q, the destination-AZ flag
+            for packed, bits in zip(
+                self._packed, ((gp & STRICT), (gq & STRICT), (gp & VIA_DESTINATION_AZ)), strict=True
+            ):
+                packed[at] = np.packbits(bits != 0, axis=1)
+        for side, v in (("P", gp), ("Q", gq)):
+            row, col, bits = relaxed_cells(v)
+            bounds = np.searchsorted(row, np.arange(len(part) + 1))
+            for n, x in enumerate(part):
+                self._group_cells[side][x] = (col[bounds[n] : bounds[n + 1]], bits[bounds[n] : bounds[n + 1]])
 
     def _patch(self, patch: np.ndarray) -> None:
         """Members' own runs (context, columns a:b, the VPC delivered into or -1): no transit

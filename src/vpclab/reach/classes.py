@@ -304,15 +304,14 @@ class Classes(GroupRows):
         block = max(1, CHUNK // 4)
         found: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"P": [], "Q": []}
         buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
+        self._make_all_groups(rows, buf, progress)
         for r0 in range(0, n1, block):
             report(progress, "classes", r0, n1)
             self._rows.trim()
-            self._group_rows.trim()
             self._block(rows, r0, min(n1, r0 + block), buf, found)
         self._finish(found)  # ``cells``: per side, where the strict verdict fails and a relaxed one holds
         # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
         self._rows = RowCache(ROW_CACHE)
-        self._group_rows = RowCache(0)
 
     def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
