@@ -215,6 +215,7 @@ class GroupRows(ArrivalVectors):
                 packed[at] = np.packbits(bits != 0, axis=1)
         for side, v in (("P", gp), ("Q", gq)):
             row, col, bits = relaxed_cells(v)
+            col = col.astype(np.int32)  # kept until the end: half the bytes
             bounds = np.searchsorted(row, np.arange(len(part) + 1))
             for n, x in enumerate(part):
                 self._group_cells[side][x] = (col[bounds[n] : bounds[n + 1]], bits[bounds[n] : bounds[n + 1]])

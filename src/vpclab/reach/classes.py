@@ -40,8 +40,9 @@ from .result import reply_port
 EPHEMERAL_PORT = 49152
 #: matrix rows computed at a time (bounds the temporary memory)
 CHUNK = 2048
-#: bytes of remembered TGW/gateway/entering rows kept between blocks of contexts
-ROW_CACHE = 512 * 2**20
+#: bytes of remembered TGW/gateway/entering rows kept between blocks of contexts (the groups
+#: are made gateway by gateway: few rows are read again)
+ROW_CACHE = 256 * 2**20
 
 
 def return_port(protocol: str, port: int | None) -> int | None:
