@@ -311,8 +311,10 @@ class Classes(GroupRows):
             self._rows.trim()
             self._block(rows, r0, min(n1, r0 + block), buf, found)
         self._finish(found)  # ``cells``: per side, where the strict verdict fails and a relaxed one holds
-        # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
+        # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each),
+        # and the groups' packed rows (the members have copied them)
         self._rows = RowCache(ROW_CACHE)
+        self._packed = ()
 
     def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
