@@ -9,7 +9,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -75,15 +74,7 @@ _NONE = np.array([[-1], [-1], [-1], [1], [1]], dtype=np.int32)
 _REST = _NONE[1:]
 
 
-class _Sized(Protocol):
-    @property
-    def nbytes(self) -> int: ...
-
-
-_Row = TypeVar("_Row", bound=_Sized)
-
-
-class RowCache(Generic[_Row]):
+class RowCache:
     """The TGW, gateway and entering rows (each n2 wide) ``ArrivalVectors`` remembers across blocks
     of contexts, the least recently used forgotten first once they pass ``budget`` bytes
     (``trim``, between blocks — never inside a row's recursion, where a row being made stands for
@@ -95,15 +86,15 @@ class RowCache(Generic[_Row]):
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.nbytes = 0
-        self._rows: OrderedDict[Hashable, _Row] = OrderedDict()
+        self._rows: OrderedDict[Hashable, np.ndarray] = OrderedDict()
 
-    def get(self, key: Hashable) -> _Row | None:
+    def get(self, key: Hashable) -> np.ndarray | None:
         row = self._rows.get(key)
         if row is not None:
             self._rows.move_to_end(key)
         return row
 
-    def __setitem__(self, key: Hashable, row: _Row) -> None:
+    def __setitem__(self, key: Hashable, row: np.ndarray) -> None:
         old = self._rows.pop(key, None)
         self.nbytes += row.nbytes - (0 if old is None else old.nbytes)
         self._rows[key] = row
@@ -134,7 +125,7 @@ class ArrivalVectors:
     _out_p: np.ndarray
     _out_r: np.ndarray
     #: TGW rows (key "tgw", route table, AZ, depth), gateway rows ("gw", ...) and arrivals ("in", ...)
-    _rows: RowCache[np.ndarray]
+    _rows: RowCache
     _run_bounds: dict[str, tuple[list[int], list[int]]]
     _simple: dict[tuple[str, int, int], bool | None]
 

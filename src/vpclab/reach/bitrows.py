@@ -1,5 +1,5 @@
 """Packed bit rows (``np.packbits`` layout: bit ``j`` of a row is ``row[j >> 3] & (0x80 >> (j & 7))``)
-for the interface matrix: setting and clearing scattered bits, packing along the first axis, reading
+for the interface matrix: setting and clearing scattered bits, reading
 and writing one column, and the pairs two keyed lists share (a join, a block of pairs at a time).
 """
 
@@ -41,21 +41,6 @@ def set_column(bits: np.ndarray, j: int, values: np.ndarray) -> None:
     """Column ``j`` made ``values`` (booleans over the rows)."""
     bit = np.uint8(0x80 >> (j & 7))
     bits[:, j >> 3] = (bits[:, j >> 3] & ~bit) | (values.astype(np.uint8) * bit)
-
-
-def pack_rows(rows: np.ndarray) -> np.ndarray:
-    """Booleans (n × m) packed along the first axis: (ceil(n / 8) × m), row ``q`` holding rows
-    ``8q … 8q + 7`` as bits ``0x80 … 0x01`` — so its transpose has ``np.packbits(rows.T, axis=1)``'s
-    bytes, without turning the n × m booleans (a transpose of bytes is far cheaper than of bits)."""
-    n, m = rows.shape
-    pad = -n % 8
-    if pad:
-        rows = np.concatenate([rows, np.zeros((pad, m), dtype=rows.dtype)])
-    eight = rows.view(np.uint8).reshape(-1, 8, m)
-    out = eight[:, 0] << np.uint8(7)
-    for k in range(1, 8):
-        out |= eight[:, k] << np.uint8(7 - k)
-    return out
 
 
 def join_pairs(

@@ -252,7 +252,7 @@ class Classes(GroupRows):
         self.k2_pos = np.empty(len(order), dtype=np.int64)
         self.k2_pos[order] = np.arange(len(order))
         n1, n2 = len(self.k1), len(k2_keys)
-        self._rows: RowCache[np.ndarray] = RowCache(ROW_CACHE)
+        self._rows = RowCache(ROW_CACHE)
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
         proto, port, rport = self.protocol, self.port, self.rport

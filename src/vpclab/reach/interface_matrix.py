@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .bitrows import clear_bits, column, get_bits, join_pairs, pack_rows, set_bits, set_column
-from .classes import CHUNK, Classes
+from .bitrows import clear_bits, column, get_bits, join_pairs, set_bits, set_column
+from .classes import Classes
 from .compiled import Compiled, atom_of
 from .exact_pairs import correct_interfaces
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .interface_groups import security_groups
 from .matrix import ReachabilityMatrix
 from .matrix_cells import relaxed_pairs
+from .packing import PackedP, packed_q
 
 if TYPE_CHECKING:
     from ..model.world import World
@@ -108,15 +109,10 @@ def _routed(cl: Classes, enis: list[_Eni], src_at: np.ndarray, e1: np.ndarray, e
     ns, nd = len(src_at), len(enis)
     width = (nd + 7) // 8
     s1, s2 = e1[src_at], e2[src_at]
-    out = np.empty((ns, width), dtype=np.uint8)
-    for r in range(0, ns, CHUNK):  # the request: P's strict bits, source context × destination column
-        out[r : r + CHUNK] = np.packbits(np.take(cl.strict_rows("P", s1[r : r + CHUNK]), e2, axis=1), axis=1)
-    # the reply: Q's strict bits, destination context × source column, packed along destinations
-    turned = np.empty((width, ns), dtype=np.uint8)
-    for r in range(0, nd, CHUNK):  # CHUNK is a multiple of 8: whole bytes per block
-        packed = pack_rows(cl.strict_rows("Q", e1[r : r + CHUNK]))
-        turned[r // 8 : r // 8 + len(packed)] = np.take(packed, s2, axis=1)
-    out &= turned.T
+    # the request: P's strict bits, source context × destination column; the reply: Q's,
+    # destination context × source column, packed along the destinations (as the subnet matrix)
+    out = PackedP(cl, e2, width).rows(s1)
+    out &= np.take(packed_q(cl, e1, width), s2, axis=0)
     row_of = np.full(nd, -1, dtype=np.int64)  # interface → its source row
     row_of[src_at] = np.arange(ns)
     if len(cl.cells["P"]) or len(cl.cells["Q"]):

@@ -42,20 +42,18 @@ import numpy as np
 
 from ..core.collect import collector_paused
 from ..core.parallel import ordered_map
-from .bits import spans, transpose_bits
 from .classes import CHUNK, Classes
 from .compiled import Compiled, SubnetInfo, atom_of, compiled_view
 from .exact_pairs import correct_subnets
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import STRICT, relaxed_pairs
+from .packing import PackedP, packed_q
 from .progress import Progress, report
 from .result import family_protocol
 
 if TYPE_CHECKING:
     from ..model.world import World
 
-#: atoms (columns of Q) gathered and packed at a time
-QBLOCK = 256
 #: bytes of the dense class grids (``PC`` and ``QC``) beyond which they are kept packed (lean):
 #: with the grouped rows, lean is as fast as dense at AWS-MAX (1.0–1.3 s against 0.9–1.5 s) and
 #: faster at 4× (34 s against 38 s) in a third of the memory
@@ -221,19 +219,12 @@ def subnet_matrix(
     heads = np.flatnonzero(np.r_[True, np.diff(psub) != 0]) if n else np.zeros(0, dtype=np.int64)
     h1, h2 = pk1[heads], pk2[heads]
     width = (n + 7) // 8
-    n1, n2 = cl.n1, cl.n2
+    n1 = cl.n1
     # the strict bits expanded to subnets and packed: qq[k2] over destinations (Q's rows at their
     # contexts, a block of atoms at a time); pp[k1] over destinations (P's columns at their
     # atoms) — per row block when the grids are lean (pp would be as large as the result)
-    qq = np.empty((n2, width), dtype=np.uint8)
-
-    def q_block(r: int) -> None:  # Q's packed columns gathered at the destinations, transposed
-        at = transpose_bits(np.take(cl.strict_packed("Q", r, r + QBLOCK), h1, axis=0))
-        qq[r : r + QBLOCK] = at[: min(QBLOCK, n2 - r), :width]
-
-    for _ in ordered_map(q_block, range(0, n2, QBLOCK)):
-        pass
-    packed_p = _PackedP(cl, h2, width)
+    qq = packed_q(cl, h1, width)
+    packed_p = PackedP(cl, h2, width)
     pp = None if cl.lean else packed_p.rows(np.arange(n1))
 
     def p_rows(contexts: np.ndarray) -> np.ndarray:
@@ -298,39 +289,6 @@ def subnet_matrix(
     if has_gwlb_endpoints(c):
         _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
     return ReachabilityMatrix(bits, ids, ids.copy(), protocol, port, "subnet")
-
-
-class _PackedP:
-    """Contexts' strict P bits over the destination subnets (their columns ``h2``), packed — made
-    for each distinct ``row_like`` context among those asked for (a group's, ``Classes``), copied
-    to the others and set right at the columns where they differ (``differ``)."""
-
-    def __init__(self, cl: Classes, h2: np.ndarray, width: int) -> None:
-        self.cl, self.h2, self.width = cl, h2, width
-        self.by_column = np.argsort(h2, kind="stable")  # the subnets of each column
-        self.bounds = np.searchsorted(h2[self.by_column], np.arange(cl.n2 + 1))
-        self.ptr = np.searchsorted(cl.differ[0], np.arange(cl.n1 + 1))  # differ by context
-
-    def rows(self, contexts: np.ndarray) -> np.ndarray:
-        cl = self.cl
-        uniq, inverse = np.unique(cl.row_like[contexts], return_inverse=True)
-        made = np.empty((len(uniq), self.width), dtype=np.uint8)
-        for r in range(0, len(uniq), CHUNK):  # the strict bit taken before the gather: n2 columns, not n
-            strict = cl.strict_rows("P", uniq[r : r + CHUNK])
-            made[r : r + CHUNK] = np.packbits(np.take(strict, self.h2, axis=1), axis=1)
-        out = made[inverse]
-        count = self.ptr[contexts + 1] - self.ptr[contexts]
-        if count.any():
-            row = np.repeat(np.arange(len(contexts)), count)
-            col = cl.differ[1][spans(self.ptr[contexts], count)].astype(np.int64)
-            on = (cl.cells_at("P", contexts[row], col) & STRICT) != 0
-            n_sub = self.bounds[col + 1] - self.bounds[col]
-            j = self.by_column[spans(self.bounds[col], n_sub)]
-            row, on = np.repeat(row, n_sub), np.repeat(on, n_sub)
-            bit = (0x80 >> (j & 7)).astype(np.uint8)
-            np.bitwise_and.at(out, (row, j >> 3), ~bit)
-            np.bitwise_or.at(out, (row[on], j[on] >> 3), bit[on])
-        return out
 
 
 def _release(bits: np.memmap, start: int, end: int) -> None:
