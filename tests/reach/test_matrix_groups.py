@@ -13,6 +13,7 @@ from bench.generator import SMALL, build
 from vpclab.reach.classes import Classes
 from vpclab.reach.compiled import compile_world
 from vpclab.reach.matrix import subnet_matrix
+from vpclab.reach.matrix_cells import _ByGroup, relaxed_pairs
 
 from .test_estate import SMALL_ESTATE
 from .test_matrix import cut_world
@@ -36,9 +37,35 @@ def _classes(world: object, *, grouped: bool, lean: bool) -> Classes:
 
 
 def _cells(cl: Classes, side: str) -> set[tuple[int, int, int]]:
+    """Every context's relaxed cells: a group's once per member, but where its own runs decide."""
+    cells = cl.cells[side]
     out: set[tuple[int, int, int]] = set()
-    for r, j, v in cl.cells[side].blocks(1000):
+    for r, j, v in cells.alone_blocks(1000):
         out.update(zip(r.tolist(), j.tolist(), v.tolist(), strict=True))
+    sh = cells.shape
+    for g, j, v in cells.group_blocks(1000):
+        for gi, ji, vi in zip(g.tolist(), j.tolist(), v.tolist(), strict=True):
+            for r in sh.by_group[sh.start[gi] : sh.start[gi + 1]].tolist():
+                if not sh.decides(np.array([r]), np.array([ji]))[0]:
+                    out.add((r, ji, vi))
+    return out
+
+
+def _relaxed(world: object, *, grouped: bool, clean: bool = True) -> set[tuple[int, int]]:
+    """The relaxed pairs of the world's subnets (first pieces), by subnet index."""
+    cl = _classes(world, grouped=grouped, lean=False)
+    c = cl.c
+    subnets = list(c.subnets.values())
+    pk1 = np.array([cl.context(s, s.lo) for s in subnets], dtype=np.int64)
+    pk2 = cl.k2_pos[np.array([cl.column(s, s.lo) for s in subnets], dtype=np.int64)]
+    paz = np.array([cl.az_bit[s.az] for s in subnets], dtype=np.int64)
+    role = np.array([cl.roles.get(s.id, 0) for s in subnets], dtype=np.int64)
+    out: set[tuple[int, int]] = set()
+
+    def found(s: np.ndarray, d: np.ndarray) -> None:
+        out.update(zip(s.tolist(), d.tolist(), strict=True))
+
+    relaxed_pairs(cl, pk1, pk2, paz, role, found)
     return out
 
 
@@ -75,3 +102,18 @@ def test_the_matrix_is_the_same_grouped_or_not(monkeypatch: pytest.MonkeyPatch) 
     grouped = subnet_matrix(c, "tcp", 443)
     monkeypatch.setattr(Classes, "grouped", False)
     assert np.array_equal(subnet_matrix(c, "tcp", 443).bits, grouped.bits)
+
+
+@pytest.mark.parametrize("clean", [True, False], ids=["by-class", "pair-by-pair"])
+@pytest.mark.parametrize("name", ["estate", "small"])
+def test_relaxed_pairs_by_group_are_each_contexts(
+    name: str, clean: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group cells' pairs (``_ByGroup``: a class of member pieces at a time where the other
+    end's group row decides, else pair by pair) are those of every context's own cells."""
+    world = WORLDS[name]()
+    if not clean:  # every (cell, end) looked up pair by pair
+        monkeypatch.setattr(_ByGroup, "_clean", lambda self, g, ctx: np.zeros(len(g), dtype=bool))
+    grouped = _relaxed(world, grouped=True)
+    assert grouped, "the network has pairs only a delivery straight into an end's subnet lets through"
+    assert grouped == _relaxed(world, grouped=False)

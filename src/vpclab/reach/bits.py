@@ -17,6 +17,14 @@ def spans(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.arange(total) - np.repeat(np.cumsum(counts) - counts - starts, counts)
 
 
+def sorted_in(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each key is in ``sorted_set`` (sorted ascending)."""
+    if not len(sorted_set):
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
+    return sorted_set[at] == keys
+
+
 def transpose_bits(g: np.ndarray) -> np.ndarray:
     """The transpose of a bit matrix packed by rows (``np.packbits(..., axis=1)`` of m rows): row c
     of the answer is bit column c of ``g``, packed over its m rows (8 × width rows, ceil(m / 8)

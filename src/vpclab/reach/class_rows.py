@@ -14,13 +14,12 @@ from their own arrivals (``ArrivalVectors``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 
 from .arrival import ArrivalVectors
-from .bits import spans
+from .bits import sorted_in, spans
 from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
 from .progress import Progress, report
 
@@ -338,7 +337,7 @@ class _Membership(NamedTuple):
         out = (self.first[k1] <= k2) & (k2 <= self.last[k1])
         maybe = np.flatnonzero(out)
         if len(maybe):
-            out[maybe] = _sorted_in(k1[maybe] * self.n2 + k2[maybe], self.painted)
+            out[maybe] = sorted_in(k1[maybe] * self.n2 + k2[maybe], self.painted)
         return out
 
 
@@ -384,32 +383,18 @@ class RelaxedCells:
         """Whether the cells (k1[i], k2[i]) of members are decided by their own runs."""
         return self.shape.decides(k1, k2)
 
-    def blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Every cell as (context, column, verdict bits), about ``size`` at a time."""
-        sh = self.shape
+    def alone_blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The cells of the contexts made alone as (context, column, verdict bits), about ``size``
+        at a time."""
         keys, bits = self.alone
         for c0 in range(0, len(keys), size):
-            r, j = np.divmod(keys[c0 : c0 + size], sh.n2)
+            r, j = np.divmod(keys[c0 : c0 + size], self.shape.n2)
             yield r, j, bits[c0 : c0 + size]
+
+    def group_blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The groups' cells as (group, column, verdict bits), ``size`` at a time: each stands for
+        every member of the group but those whose own runs decide the column (``painted``)."""
         keys, bits = self.groups
         for c0 in range(0, len(keys), size):
-            g, j = np.divmod(keys[c0 : c0 + size], sh.n2)
-            v = bits[c0 : c0 + size]
-            count = sh.start[g + 1] - sh.start[g]  # the group's members
-            total = np.cumsum(count)
-            marks = np.searchsorted(total, np.arange(size, int(total[-1]), size), side="right")
-            for a, b in pairwise([0, *marks.tolist(), len(g)]):
-                if a == b:
-                    continue
-                r = sh.by_group[spans(sh.start[g[a:b]], count[a:b])]
-                jj, vv = np.repeat(j[a:b], count[a:b]), np.repeat(v[a:b], count[a:b])
-                keep = ~sh.decides(r, jj)
-                yield r[keep], jj[keep], vv[keep]
-
-
-def _sorted_in(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each key is in ``sorted_set`` (sorted ascending)."""
-    if not len(sorted_set):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
-    return sorted_set[at] == keys
+            g, j = np.divmod(keys[c0 : c0 + size], self.shape.n2)
+            yield g, j, bits[c0 : c0 + size]
