@@ -8,7 +8,9 @@ answers, exit-subnet denials) and a group's row — its verdicts, or its packed 
 made once and copied to each member, whose own routes' columns are then set (``_patch``: no
 transit gateway there, so the strict verdict alone); its relaxed cells are kept once for all its
 members (``RelaxedCells``). AWS-MAX: 15,001 contexts, 3,328 groups. The other contexts are made
-from their own arrivals (``ArrivalVectors``).
+from their own arrivals (``ArrivalVectors``). A member keeps no row of its own: its cells are
+read from its group's row and its own runs' cells (``_Membership.own``); the grids' rows of the
+members are never written (their pages never touched).
 """
 
 from __future__ import annotations
@@ -91,10 +93,8 @@ class GroupRows(ArrivalVectors):
         #: per side, every group's verdict row (groups × n2, a byte a cell: what a member's cell
         #: holds but at its own runs); made before the blocks (``_make_all_groups``)
         self.group_grid = {side: np.zeros((len(reps), self.n2), dtype=np.uint8) for side in "PQ"}
-        #: lean: every group's packed rows (``SP``, ``SQ``, ``SV``'s for its members)
-        width = (self.n2 + 7) // 8 if self.lean else 0
-        self._packed = tuple(np.zeros((len(reps), width), dtype=np.uint8) for _ in range(3))
-        self._painted: list[tuple[np.ndarray, np.ndarray]] = []  # (context, column) of members' own runs
+        #: (context, column, strict P, strict Q) of members' own runs' cells
+        self._painted: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def _block(
         self,
@@ -169,19 +169,13 @@ class GroupRows(ArrivalVectors):
         self.SV[at] = np.packbits((vp & VIA_DESTINATION_AZ) != 0, axis=1)  # the same on both sides
 
     def _from_groups(self, members: np.ndarray) -> None:
-        """Contexts ``members``' grid rows from their groups' (``group_grid``); their own runs'
-        columns are set right after (``_patch``)."""
+        """Contexts ``members`` read from their groups' rows (``group_grid``) but at their own
+        runs' columns (``_patch``)."""
         g = self._group_of[members]
         self._member[members] = True
         new = self._like[g] < 0
         groups, first = np.unique(g[new], return_index=True)
         self._like[groups] = members[new][first]  # each group's first member
-        if not self.lean:
-            self.PC[members] = np.take(self.group_grid["P"], g, axis=0)
-            self.QC[members] = np.take(self.group_grid["Q"], g, axis=0)
-        else:
-            for grid, packed in zip((self.SP, self.SQ, self.SV), self._packed, strict=True):
-                grid[members] = np.take(packed, g, axis=0)
 
     def _make_all_groups(
         self, rows: list[tuple[object, ...]], buf: np.ndarray, progress: Progress | None
@@ -207,11 +201,6 @@ class GroupRows(ArrivalVectors):
         gp, gq = self._rows_of(arr, np.array(reps), [rows[i] for i in reps])
         at = np.array(part)
         self.group_grid["P"][at], self.group_grid["Q"][at] = gp, gq
-        if self.lean:  # the members' packed rows: strict P, strict Q, the destination-AZ flag
-            for packed, bits in zip(
-                self._packed, ((gp & STRICT), (gq & STRICT), (gp & VIA_DESTINATION_AZ)), strict=True
-            ):
-                packed[at] = np.packbits(bits != 0, axis=1)
         for side, v in (("P", gp), ("Q", gq)):
             row, col, bits = relaxed_cells(v)
             col = col.astype(np.int32)  # kept until the end: half the bytes
@@ -222,7 +211,8 @@ class GroupRows(ArrivalVectors):
     def _patch(self, patch: np.ndarray) -> None:
         """Members' own runs (context, columns a:b, the VPC delivered into or -1): no transit
         gateway there, so the strict verdict alone (0 or 15), no destination-AZ flag and no
-        relaxed cell (``RelaxedCells`` leaves the group's out there)."""
+        relaxed cell (``RelaxedCells`` leaves the group's out there); kept as the members' own
+        cells (``_Membership``)."""
         ctx, a, b, d = patch.T
         width = b - a
         at = np.repeat(ctx, width)
@@ -232,16 +222,10 @@ class GroupRows(ArrivalVectors):
         m = self._masks
         sp = fwd & m[kp, cols] & m[ir, cols]
         sq = fwd & m[kr, cols] & m[ip, cols]
-        if not self.lean:
-            self.PC[at, cols] = sp.view(np.uint8) * np.uint8(15)
-            self.QC[at, cols] = sq.view(np.uint8) * np.uint8(15)
-        else:
-            byte, bit = cols >> 3, (0x80 >> (cols & 7)).astype(np.uint8)
-            for grid, on in ((self.SP, sp), (self.SQ, sq), (self.SV, None)):
-                np.bitwise_and.at(grid, (at, byte), ~bit)
-                if on is not None:
-                    np.bitwise_or.at(grid, (at[on], byte[on]), bit[on])
-        self._painted.append((at, cols.astype(np.int32)))  # sorted: contexts in order, runs in order
+        # sorted: contexts in order, runs in order
+        self._painted.append(
+            (at, cols.astype(np.int32), sp.view(np.uint8) * np.uint8(15), sq.view(np.uint8) * np.uint8(15))
+        )
 
     def _rows_of(
         self, arr: np.ndarray, contexts: np.ndarray, keys: list[tuple[object, ...]]
@@ -279,9 +263,12 @@ class GroupRows(ArrivalVectors):
         ``RelaxedCells`` (those of the contexts made alone, ``found``, and the groups')."""
         n1 = self.n1
         like = np.arange(n1, dtype=np.int64)
-        empty = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))]
-        painted_ctx = np.concatenate([x for x, _ in self._painted or empty])
-        painted_col = np.concatenate([x for _, x in self._painted or empty])
+        empty = [
+            (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), *[np.zeros(0, dtype=np.uint8)] * 2)
+        ]
+        painted_ctx, painted_col, painted_p, painted_q = (
+            np.concatenate([x[k] for x in self._painted or empty]) for k in range(4)
+        )
         members = np.flatnonzero(self._member)
         like[members] = self._like[self._group_of[members]]
         ptr = np.searchsorted(painted_ctx, np.arange(n1 + 1))  # painted by context (found in order)
@@ -304,7 +291,10 @@ class GroupRows(ArrivalVectors):
         some = np.flatnonzero(count)
         first[some], last[some] = painted_col[ptr[some]], painted_col[ptr[some + 1] - 1]
         painted = painted_ctx * self.n2 + painted_col
-        shape = _Membership(self.n2, self._group_of, self._member, by_group, start, painted, first, last)
+        shape = _Membership(
+            self.n2, self._group_of, self._member, by_group, start, painted, first, last, painted_p, painted_q
+        )
+        self.membership = shape
         self.cells = {}
         for side in ("P", "Q"):
             kept = self._group_cells[side]
@@ -321,7 +311,8 @@ class _Membership(NamedTuple):
     """Which contexts were made from their group's row (``member``; ``group_of``), the members
     by group (``by_group[start[g]:start[g + 1]]``), and the cells (context × n2 + column, sorted)
     their own runs decide (``painted``), within each context's first and last such column
-    (``first``/``last``: most look-ups fall outside, and are answered without a search)."""
+    (``first``/``last``: most look-ups fall outside, and are answered without a search), with
+    their verdicts (``own_p``/``own_q``: 0 or 15, no destination-AZ flag)."""
 
     n2: int
     group_of: np.ndarray
@@ -331,6 +322,8 @@ class _Membership(NamedTuple):
     painted: np.ndarray
     first: np.ndarray
     last: np.ndarray
+    own_p: np.ndarray
+    own_q: np.ndarray
 
     def decides(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """Whether cells (k1[i], k2[i]) are decided by the context's own runs (``painted``)."""
@@ -339,6 +332,30 @@ class _Membership(NamedTuple):
         if len(maybe):
             out[maybe] = sorted_in(k1[maybe] * self.n2 + k2[maybe], self.painted)
         return out
+
+    def own(self, k1: np.ndarray, k2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions i whose cell (k1[i], k2[i]) the context's own runs decide, and where
+        each is in ``painted``."""
+        maybe = np.flatnonzero((self.first[k1] <= k2) & (k2 <= self.last[k1]))
+        if not len(maybe) or not len(self.painted):
+            return maybe[:0], maybe[:0]
+        want = k1[maybe] * self.n2 + k2[maybe]
+        at = np.minimum(np.searchsorted(self.painted, want), len(self.painted) - 1)
+        hit = self.painted[at] == want
+        return maybe[hit], at[hit]
+
+    def strict_into(self, side: str, rows: np.ndarray, out: np.ndarray, c0: int = 0) -> None:
+        """Set the members' own cells in ``out`` (booleans: a row per context of ``rows``,
+        columns from ``c0``)."""
+        n2 = self.n2
+        lo = np.searchsorted(self.painted, rows * n2 + c0)
+        hi = np.searchsorted(self.painted, rows * n2 + min(n2, c0 + out.shape[1]))
+        at = spans(lo, hi - lo)
+        if len(at):
+            row = np.repeat(np.arange(len(rows)), hi - lo)
+            out[row, self.painted[at] - rows[row] * n2 - c0] = (self.own_p if side == "P" else self.own_q)[
+                at
+            ] != 0
 
 
 class RelaxedCells:

@@ -311,47 +311,89 @@ class Classes(GroupRows):
             self._rows.trim()
             self._block(rows, r0, min(n1, r0 + block), buf, found)
         self._finish(found)  # ``cells``: per side, where the strict verdict fails and a relaxed one holds
-        # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each),
-        # and the groups' packed rows (the members have copied them)
+        # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
         self._rows = RowCache(ROW_CACHE)
-        self._packed = ()
+        self._alone = np.flatnonzero(~self._member)
+        self._members = np.flatnonzero(self._member)
+        col = self.membership.painted % n2
+        self._own_by_column = np.argsort(col, kind="stable")
+        self._own_column_at = np.searchsorted(col[self._own_by_column], np.arange(n2 + 1))
 
     def cells_at(self, side: str, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
-        """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"."""
+        """The verdict bits (``PC``/``QC``'s) of the cells (k1[i], k2[i]) of side "P" or "Q"
+        (``k1`` and ``k2`` broadcast together)."""
         n2 = self.n2
-        if not self.lean:  # one flat gather: twice as fast as indexing two axes
-            return np.take((self.PC if side == "P" else self.QC).reshape(-1), k1.astype(np.int64) * n2 + k2)
+        k1, k2 = np.broadcast_arrays(k1, k2)
         shape = k1.shape
         k1, k2 = k1.astype(np.int64).ravel(), k2.astype(np.int64).ravel()
         out = np.empty(len(k1), dtype=np.uint8)
         member = self._member[k1]
         at = np.flatnonzero(member)  # a member's cell is its group's, but at its own runs
-        out[at] = np.take(self.group_grid[side].reshape(-1), self._group_of[k1[at]] * n2 + k2[at])
-        own = at[self.cells[side].painted(k1[at], k2[at])]
-        alone = np.concatenate([np.flatnonzero(~member), own])
+        if len(at):
+            a1, a2 = k1[at], k2[at]
+            out[at] = np.take(self.group_grid[side].reshape(-1), self._group_of[a1] * n2 + a2)
+            sh = self.membership
+            i, where = sh.own(a1, a2)
+            out[at[i]] = (sh.own_p if side == "P" else sh.own_q)[where]
+        alone = np.flatnonzero(~member)
+        if not len(alone):
+            return out.reshape(shape)
         a1, a2 = k1[alone], k2[alone]
+        if not self.lean:  # one flat gather: twice as fast as indexing two axes
+            out[alone] = np.take((self.PC if side == "P" else self.QC).reshape(-1), a1 * n2 + a2)
+            return out.reshape(shape)
         byte, shift = a2 >> 3, (7 - (a2 & 7)).astype(np.uint8)
         strict = (self.SP if side == "P" else self.SQ)[a1, byte] >> shift & np.uint8(1)
         via = self.SV[a1, byte] >> shift & np.uint8(1)
         v = strict * np.uint8(15)
-        found, verdicts = self.cells[side].at(a1, a2)  # no cell at a member's own runs
+        found, verdicts = self.cells[side].at(a1, a2)
         v[found] = verdicts[found]
         out[alone] = v | via * np.uint8(VIA_DESTINATION_AZ)
         return out.reshape(shape)
 
-    def strict_rows(self, side: str, rows: np.ndarray | slice) -> np.ndarray:
+    def strict_rows(self, side: str, rows: np.ndarray) -> np.ndarray:
         """The strict bits of side "P" or "Q" for the contexts ``rows``, as booleans over the columns."""
-        if not self.lean:
-            return ((self.PC if side == "P" else self.QC)[rows] & STRICT).view(bool)
-        packed = (self.SP if side == "P" else self.SQ)[rows]
-        return np.unpackbits(packed, axis=1, count=self.n2).view(bool)
+        out = np.empty((len(rows), self.n2), dtype=bool)
+        member = self._member[rows]
+        alone = np.flatnonzero(~member)
+        if len(alone):
+            if not self.lean:
+                out[alone] = ((self.PC if side == "P" else self.QC)[rows[alone]] & STRICT).view(bool)
+            else:
+                packed = (self.SP if side == "P" else self.SQ)[rows[alone]]
+                out[alone] = np.unpackbits(packed, axis=1, count=self.n2).view(bool)
+        at = np.flatnonzero(member)
+        if len(at):
+            mine = (np.take(self.group_grid[side], self._group_of[rows[at]], axis=0) & STRICT).view(bool)
+            self.membership.strict_into(side, rows[at], mine)
+            out[at] = mine
+        return out
 
     def strict_packed(self, side: str, c0: int, c1: int) -> np.ndarray:
         """The strict bits of side "P" or "Q" of every context at columns ``c0:c1``, packed by
-        rows (``c0`` a multiple of 8; the bits past the last column are 0)."""
-        if not self.lean:
-            return np.packbits((self.PC if side == "P" else self.QC)[:, c0:c1] & STRICT, axis=1)
-        return (self.SP if side == "P" else self.SQ)[:, c0 // 8 : (c1 + 7) // 8]
+        rows (``c0`` a multiple of 8; the bits past the last column are 0): the members' from
+        their groups' rows, set at their own runs' columns."""
+        c1 = min(c1, self.n2)
+        out = np.empty((self.n1, (c1 - c0 + 7) // 8), dtype=np.uint8)
+        alone, members = self._alone, self._members
+        if len(alone):
+            if not self.lean:
+                grid = self.PC if side == "P" else self.QC
+                out[alone] = np.packbits(grid[alone, c0:c1] & STRICT, axis=1)
+            else:
+                out[alone] = (self.SP if side == "P" else self.SQ)[alone, c0 // 8 : (c1 + 7) // 8]
+        if len(members):
+            groups = np.packbits(self.group_grid[side][:, c0:c1] & STRICT, axis=1)
+            out[members] = np.take(groups, self._group_of[members], axis=0)
+            sh = self.membership
+            at = self._own_by_column[self._own_column_at[c0] : self._own_column_at[c1]]
+            ctx, col = np.divmod(sh.painted[at], self.n2)
+            col -= c0
+            bit = (0x80 >> (col & 7)).astype(np.uint8)
+            np.bitwise_and.at(out, (ctx, col >> 3), ~bit)
+            on = (sh.own_p if side == "P" else sh.own_q)[at] != 0
+            np.bitwise_or.at(out, (ctx[on], col[on] >> 3), bit[on])
+        return out
 
 
 def _destination_entries(c: Compiled) -> dict[str, SubnetInfo]:
