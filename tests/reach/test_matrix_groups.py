@@ -5,6 +5,8 @@ exactly what each context's own arrivals give (``Classes.grouped = False``), den
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,8 @@ from vpclab.reach.matrix_cells import _ByGroup, relaxed_pairs
 
 from .test_estate import SMALL_ESTATE
 from .test_matrix import cut_world
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 WORLDS = {
     "small": lambda: build(SMALL),
@@ -124,3 +128,39 @@ def test_relaxed_pairs_by_group_are_each_contexts(
     grouped = _relaxed(world, grouped=True)
     assert grouped, "the network has pairs only a delivery straight into an end's subnet lets through"
     assert grouped == _relaxed(world, grouped=False)
+
+
+def _examples() -> list[tuple[str, object, int]]:
+    import vpclab
+
+    out: list[tuple[str, object, int]] = [(name, make(), 4) for name, make in sorted(WORLDS.items())]
+    for path in sorted(Path(EXAMPLES).glob("*.yaml")):
+        net = vpclab.load(path)
+        out.append((path.name, net.world, 4))
+        if compile_world(net.world, family=6).subnets:
+            out.append((path.name + "/v6", net.world, 6))
+    return out
+
+
+def test_pieces_are_each_pieces_context_and_column() -> None:
+    """``Classes.pieces`` (every piece at once) names each piece's context and column as
+    ``context``/``column`` do one piece at a time: the same keys, IPv4 and IPv6, with the exit
+    subnets' denials (the estate's ACLs) and subnets cut by routes ("cut")."""
+    cut = denied = 0
+    for name, world, family in _examples():
+        c = compile_world(world, family=family)  # type: ignore[arg-type]
+        infos = list(c.subnets.values())
+        at_once, one_by_one = Classes(c, "tcp", 443), Classes(c, "tcp", 443)
+        sub, address, k1, k2 = at_once.pieces(infos)
+        keys1, keys2 = list(at_once.k1), list(at_once.k2)
+        for i, a, x, y in zip(sub.tolist(), address.tolist(), k1.tolist(), k2.tolist(), strict=True):
+            s = infos[i]
+            assert s.lo <= a < s.hi, name
+            context, column = one_by_one.context(s, a), one_by_one.column(s, a)
+            assert keys1[x] == list(one_by_one.k1)[context], (name, s.id, a)
+            assert keys2[y] == list(one_by_one.k2)[column], (name, s.id, a)
+            denied += bool(keys1[x][4])
+        starts = [int(a) for a in address[np.r_[True, np.diff(sub) != 0]]]
+        assert starts == [s.lo for s in infos], name  # every subnet, its first piece at its start
+        cut += len(sub) - len(infos)
+    assert cut and denied  # some subnets cut into pieces; some pieces an exit subnet denies

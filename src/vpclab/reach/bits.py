@@ -4,6 +4,9 @@ moves 8× the memory in a cache-hostile order: 1.4 s against 0.05 s for 300,000 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import pairwise
+
 import numpy as np
 
 #: each byte with its bits in reverse order
@@ -15,6 +18,16 @@ def spans(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The positions ``starts[i] : starts[i] + counts[i]`` of every i, concatenated."""
     total = int(counts.sum())
     return np.arange(total) - np.repeat(np.cumsum(counts) - counts - starts, counts)
+
+
+def key_groups(keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """Each distinct key with its positions (a sort, not a scan per key)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    for a, b in pairwise([0, *cuts.tolist(), len(ordered)]):
+        if b > a:
+            yield int(ordered[a]), order[a:b]
 
 
 def sorted_in(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core.addresses import AddressSet
 from ..core.protocols import protocol_of
 from .arrival import DZ_ALL, DZ_LOCAL, DZ_REPLY, DZ_REQUEST, RowCache
+from .bits import key_groups, spans
 from .class_rows import GroupRows
 from .compiled import (
     AttachmentInfo,
@@ -33,6 +35,9 @@ from .exact_pairs import Walker, irregular
 from .matrix_cells import STRICT, VIA_DESTINATION_AZ
 from .progress import Progress, report
 from .result import reply_port
+
+if TYPE_CHECKING:
+    from ..model.network_acl import NetworkAclEntry
 
 #: The client's ephemeral port that return traffic is addressed to. AWS recommends NACLs allow
 #: 1024–65535; clients pick from their OS range (Linux 32768–60999, Windows 49152–65535);
@@ -57,17 +62,28 @@ def return_port(protocol: str, port: int | None) -> int | None:
 class Allowed:
     """An AddressSet as sorted bounds, for scalar (``bisect``) and vector (``searchsorted``) tests."""
 
-    __slots__ = ("_masks", "aset", "hi", "lo")
+    __slots__ = ("_bounds", "_masks", "aset", "hi", "lo")
 
     def __init__(self, aset: AddressSet) -> None:
         self.aset = aset
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         self.lo = [s for s, _ in aset.intervals]
         self.hi = [e for _, e in aset.intervals]
 
     def has(self, address: int) -> bool:
         k = bisect_right(self.lo, address) - 1
         return k >= 0 and address < self.hi[k]
+
+    def has_each(self, addresses: np.ndarray) -> np.ndarray:
+        """``has`` of each uint64 address (the bounds made arrays once)."""
+        if self._bounds is None:
+            self._bounds = (np.array(self.lo, dtype=np.uint64), np.array(self.hi, dtype=np.uint64))
+        lo, hi = self._bounds
+        if not len(lo):
+            return np.zeros(len(addresses), dtype=bool)
+        k = np.searchsorted(lo, addresses, side="right") - 1
+        return (k >= 0) & (addresses < hi[np.maximum(k, 0)])
 
     def mask(self, addresses: np.ndarray) -> np.ndarray:
         """Membership of each address (remembered for the last array asked about)."""
@@ -98,9 +114,10 @@ class AclCache:
     def __init__(self, c: Compiled) -> None:
         self.c = c
         self._by_id: dict[tuple[str, bool, str, int | None], Allowed] = {}
-        self._by_content: dict[tuple[int, bool, str, int | None], Allowed] = {}
+        self._by_content: dict[tuple[int | None, bool, str, int | None], Allowed] = {}
         self._content: dict[str, int] = {}
         self._intern: dict[tuple[object, ...], int] = {}
+        self._by_entries: dict[int, tuple[tuple[NetworkAclEntry, ...], int]] = {}
 
     def allowed(self, acl_id: str, egress: bool, protocol: str, port: int | None) -> Allowed:
         key = (acl_id, egress, protocol, port)
@@ -110,12 +127,7 @@ class AclCache:
             if acl is None:  # no ACL at all: nothing is filtered (AWS always has one)
                 found = Allowed(self.c.space.aset(AddressSet.everything()))
             else:
-                content = self._content.get(acl_id)
-                if content is None:  # identical ACLs (stamped from one template) share their answers
-                    # compared as plain tuples: a frozen dataclass's generated == is Python code,
-                    # and every ACL stamped from a template compares equal entry by entry
-                    entries = tuple(map(_ENTRY_FIELDS, acl.entries))
-                    content = self._content[acl_id] = self._intern.setdefault(entries, len(self._intern))
+                content = self.content(acl_id)  # identical ACLs (stamped from one template) share answers
                 ckey = (content, egress, protocol, port)
                 found = self._by_content.get(ckey)
                 if found is None:
@@ -124,6 +136,28 @@ class AclCache:
                     )
             self._by_id[key] = found
         return found
+
+    def content(self, acl_id: str) -> int | None:
+        """The ACL's content id: ACLs with equal entries have the same (None: no such ACL)."""
+        content = self._content.get(acl_id)
+        if content is None:
+            acl = self.c.acls.get(acl_id)
+            if acl is None:
+                return None
+            content = self._content[acl_id] = self._content_of(acl.entries)
+        return content
+
+    def _content_of(self, entries: tuple[NetworkAclEntry, ...]) -> int:
+        """The content id of an ACL's entries: ACLs stamped from one template often share the
+        entries' tuple itself (AWS-MAX: 10,000 ACLs, 51 tuples), known by identity (the tuple
+        kept, so its id stays its own); else compared as plain tuples (a frozen dataclass's
+        generated == is Python code, and such ACLs compare equal entry by entry)."""
+        seen = self._by_entries.get(id(entries))
+        if seen is not None and seen[0] is entries:
+            return seen[1]
+        content = self._intern.setdefault(tuple(map(_ENTRY_FIELDS, entries)), len(self._intern))
+        self._by_entries[id(entries)] = (entries, content)
+        return content
 
     def forget(self, acl_id: str) -> None:
         for key in [k for k in self._by_id if k[0] == acl_id]:
@@ -206,6 +240,114 @@ class Classes(GroupRows):
             for vpc, subs in att_subnets.items()
         }
 
+    def pieces(self, infos: list[SubnetInfo]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The subnets ``infos`` cut at the routing atoms, piece by piece in subnet order: each
+        piece's subnet (index into ``infos``), first address, context and column — what
+        ``context`` and ``column`` answer one piece at a time, for every piece at once."""
+        n = len(infos)
+        lo = np.fromiter((s.lo for s in infos), dtype=np.uint64, count=n)
+        hi = np.fromiter((s.hi - 1 for s in infos), dtype=np.uint64, count=n)
+        first, last = atom_of(self.ratoms, lo), atom_of(self.ratoms, hi)
+        count = last - first + 1
+        sub = np.repeat(np.arange(n), count)
+        atom = spans(first, count)
+        address = self.ratoms[atom].astype(np.uint64)
+        address[np.cumsum(count) - count] = lo  # a subnet's first piece starts at the subnet
+        return sub, address, self._contexts(infos, sub, address), self._columns(infos, sub, address, atom)
+
+    def _contexts(self, infos: list[SubnetInfo], sub: np.ndarray, address: np.ndarray) -> np.ndarray:
+        """``context`` of each piece (subnet ``infos[sub[i]]``, address ``address[i]``)."""
+        base: dict[tuple[str, str, str, str], int] = {}
+        base_of = np.fromiter(
+            (base.setdefault((s.route_table_id, s.vpc_id, s.az, s.acl_id), len(base)) for s in infos),
+            dtype=np.int64,
+            count=len(infos),
+        )
+        # each VPC's attachment subnets (``_exit_acls``), laid end to end; a piece's denials
+        vpcs = sorted({s.vpc_id for s in infos if s.vpc_id in self._exit_acls})
+        vpc_at = {v: i for i, v in enumerate(vpcs)}
+        exits = [self._exit_acls[v] for v in vpcs]
+        n_exits = np.array([len(e) for e in exits] + [0], dtype=np.int64)  # the last: no exits
+        offset = np.cumsum(n_exits) - n_exits
+        answers: dict[int, Allowed] = {}
+        allow = np.array([[id(a), id(b)] for e in exits for _, a, b in e], dtype=np.int64).reshape(-1, 2)
+        for e in exits:
+            for _, a, b in e:
+                answers[id(a)], answers[id(b)] = a, b
+        none = len(vpcs)  # the index of "no exits"
+        pv = np.fromiter((vpc_at.get(s.vpc_id, none) for s in infos), dtype=np.int64, count=len(infos))[sub]
+        width = int(n_exits.max())
+        codes = np.zeros((len(sub), width + 1), dtype=np.int64)
+        codes[:, 0] = base_of[sub]
+        piece = np.repeat(np.arange(len(sub)), n_exits[pv])
+        position = np.arange(len(piece)) - np.repeat(np.cumsum(n_exits[pv]) - n_exits[pv], n_exits[pv])
+        flat = offset[pv[piece]] + position
+        for side, bit in ((0, 1), (1, 2)):  # the request's answer, the reply's
+            key = allow[flat, side] if len(flat) else flat
+            for k, at in key_groups(key):
+                denied = ~answers[k].has_each(address[piece[at]])
+                codes[piece[at[denied]], 1 + position[at[denied]]] |= bit
+        if width <= 10:  # each row as one number (2 bits an exit): a plain sort
+            flat_key = codes[:, 0] << (2 * width)
+            for pos in range(width):
+                flat_key |= codes[:, 1 + pos] << (2 * pos)
+            _, first, inverse = np.unique(flat_key, return_index=True, return_inverse=True)
+        else:
+            _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # numbered as found, as ``context`` does
+        base_keys = list(base)
+        ids = np.empty(len(first), dtype=np.int64)
+        k1 = self.k1
+        for u, row in zip(order.tolist(), codes[first[order]].tolist(), strict=True):
+            rtb, vpc, az, acl = base_keys[row[0]]
+            denies: tuple[tuple[int, bool, bool], ...] = ()
+            if any(row[1:]):
+                mine = exits[vpc_at[vpc]]
+                denies = tuple((mine[pos][0], bool(c & 1), bool(c & 2)) for pos, c in enumerate(row[1:]) if c)
+            ids[u] = k1.setdefault((rtb, vpc, az, acl, denies), len(k1))
+        return ids[inverse.reshape(-1)]
+
+    def _columns(
+        self, infos: list[SubnetInfo], sub: np.ndarray, address: np.ndarray, atom: np.ndarray
+    ) -> np.ndarray:
+        """``column`` of each piece (subnet ``infos[sub[i]]``, address ``address[i]`` in ``atom[i]``)."""
+        n = len(sub)
+        vpc = np.fromiter((self.vpc_index[s.vpc_id] for s in infos), dtype=np.int64, count=len(infos))[sub]
+        dz = np.full(n, DZ_ALL, dtype=np.int64)
+        entry = [self._dst_entries.get(s.id) for s in infos]
+        at = np.flatnonzero(np.fromiter((e is not None for e in entry), dtype=bool, count=len(infos))[sub])
+        if len(at):  # ``dst_entry``: the entry subnets' tables at once, their ACLs a content at a time
+            dz[at] = 0
+            e_of = [entry[i] for i in sub[at].tolist()]
+            dz[at[self._local_in([e.route_table_id for e in e_of], address[at])]] |= DZ_LOCAL
+            acls = [e.acl_id for e in e_of]
+            content = {a: self.acls.content(a) for a in set(acls)}
+            one_of = {content[a]: a for a in content}  # ACLs of one content answer alike
+            by_content = np.array([-1 if content[a] is None else content[a] for a in acls], dtype=np.int64)
+            for k, mine in key_groups(by_content):
+                acl = one_of[None if k < 0 else k]
+                for p, bit in ((self.port, DZ_REQUEST), (self.rport, DZ_REPLY)):
+                    ok = self.acls.allowed(acl, True, self.protocol, p).has_each(address[at[mine]])
+                    dz[at[mine[ok]]] |= bit
+        keys = np.stack([atom, vpc, dz], axis=1)
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        k2 = self.k2
+        ids = np.array([k2.setdefault((r, v, d), len(k2)) for r, v, d in uniq.tolist()], dtype=np.int64)
+        return ids[inverse.reshape(-1)]
+
+    def _local_in(self, tables: list[str], addresses: np.ndarray) -> np.ndarray:
+        """Whether route table ``tables[i]`` delivers ``addresses[i]`` locally (a missing table:
+        no) — a search of the table's runs each (the tables are many, their runs few)."""
+        get = self.c.route_tables.get
+        return np.fromiter(
+            (
+                r is not None and r.at(a)[0] == "local"
+                for r, a in zip(map(get, tables), addresses.tolist(), strict=True)
+            ),
+            dtype=bool,
+            count=len(tables),
+        )
+
     def context(self, s: SubnetInfo, address: int) -> int:
         denies: list[tuple[int, bool, bool]] = []
         for x, allow_p, allow_r in self._exit_acls.get(s.vpc_id, ()):
@@ -278,11 +420,16 @@ class Classes(GroupRows):
                 if x in self.sub_index
             }
         )
+        by_content: dict[int | None, tuple[int, int, int, int]] = {}  # ACLs of one content: one answer
         for acl in {self.c.subnets[self.sub_ids[i]].acl_id for i in entries} | {str(k[3]) for k in self.k1}:
-            acl_kinds[acl] = tuple(  # type: ignore[assignment]
-                kind(self.acls.allowed(acl, egress, proto, p))
-                for egress, p in ((True, port), (True, rport), (False, port), (False, rport))
-            )
+            content = self.acls.content(acl)
+            known = by_content.get(content)
+            if known is None:
+                known = by_content[content] = tuple(  # type: ignore[assignment]
+                    kind(self.acls.allowed(acl, egress, proto, p))
+                    for egress, p in ((True, port), (True, rport), (False, port), (False, rport))
+                )
+            acl_kinds[acl] = known  # type: ignore[assignment]
         # per subnet (index; -1: none, or not an attachment subnet): the kind of its outbound
         # rules, request and reply — read where a transit gateway delivers through a subnet
         self._out_p = np.full(len(self.sub_ids) + 1, -1, dtype=np.int64)

@@ -41,9 +41,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.collect import collector_paused
+from ..core.pages import small_pages
 from ..core.parallel import ordered_map
 from .classes import CHUNK, Classes
-from .compiled import Compiled, SubnetInfo, atom_of, compiled_view
+from .compiled import Compiled, SubnetInfo, compiled_view
 from .exact_pairs import correct_subnets
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .matrix_cells import STRICT, relaxed_pairs
@@ -143,7 +144,9 @@ def matrix(
     if level not in ("subnet", "interface"):
         raise ValueError(f"level must be 'subnet' or 'interface', not {level!r}")
     protocol = family_protocol(protocol, family)  # icmp over IPv6 is icmpv6; icmpv6 over IPv4: ReachError
-    with collector_paused():  # millions of small objects, none in a cycle (core/collect.py)
+    # millions of small objects, none in a cycle (core/collect.py); fresh large arrays touched
+    # once, without stalls for huge pages (core/pages.py)
+    with collector_paused(), small_pages():
         return _matrix(world, protocol, port, level, compiled, family, progress)
 
 
@@ -189,25 +192,10 @@ def subnet_matrix(
     cl = Classes(c, protocol, port)
     infos = list(c.subnets.values())
     n = len(infos)
-    lo = np.array([s.lo for s in infos], dtype=np.uint64)
-    hi = np.array([s.hi - 1 for s in infos], dtype=np.uint64)
-    first, last = atom_of(cl.ratoms, lo).tolist(), atom_of(cl.ratoms, hi).tolist()
-    piece_subnet: list[int] = []
-    piece_k1: list[int] = []
-    piece_k2: list[int] = []
-    piece_addr: list[int] = []
-    for i, s in enumerate(infos):
-        for r in range(first[i], last[i] + 1):
-            address = s.lo if r == first[i] else int(cl.ratoms[r])
-            piece_subnet.append(i)
-            piece_addr.append(address)
-            piece_k1.append(cl.context(s, address))
-            piece_k2.append(cl.atom_column(r, s.vpc_id, cl.dst_entry(s, address)))  # address in atom r
+    psub, paddr, pk1, piece_k2 = cl.pieces(infos)
     cl.lean = lean if lean is not None else 2 * len(cl.k1) * len(cl.k2) > GRIDS_IN_MEMORY
     cl.build(progress)
-    pk1 = np.array(piece_k1, dtype=np.int64)
-    pk2 = cl.k2_pos[np.array(piece_k2, dtype=np.int64)]
-    psub = np.array(piece_subnet, dtype=np.int64)
+    pk2 = cl.k2_pos[piece_k2]
     # subnets by (first atom, context): the column gathers walk forward; a subnet's pieces stay adjacent
     first_piece = np.flatnonzero(np.r_[True, np.diff(psub) != 0]) if n else np.zeros(0, dtype=np.int64)
     order = np.lexsort((pk1[first_piece], pk2[first_piece]))
@@ -284,7 +272,7 @@ def subnet_matrix(
             bits[e_sub[i], e_sub[j] >> 3] |= np.uint8(0x80 >> (int(e_sub[j]) & 7))
     ids = np.array([s.id for s in infos], dtype=object)[order]
     if cl.exact is not None:
-        paddr = np.array(piece_addr, dtype=object)[porder]
+        paddr = paddr.astype(object)[porder]
         correct_subnets(cl, bits, psub, paddr, [infos[k] for k in order.tolist()])
     if has_gwlb_endpoints(c):
         _drop_asymmetric(c, bits, [infos[k] for k in order.tolist()])
@@ -332,7 +320,7 @@ class _Rows:
         if self.array is not None:
             self.array[self.done : self.done + len(block)] = block
         else:
-            self.file.write(np.ascontiguousarray(block).tobytes())
+            self.file.write(np.ascontiguousarray(block).data)  # no copy (tobytes() made one)
         self.done += len(block)
 
     def finish(self) -> np.ndarray:
