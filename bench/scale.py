@@ -13,7 +13,7 @@ included. The exponent is the least-squares slope of log(figure) against log(VPC
 from 1/8 to 4× that ran. A size larger than AWS-MAX runs only if the peak memory extrapolated
 from the smaller sizes fits (under ``--max-gib``, 16 GiB by default, and under 80 % of the memory
 available now); otherwise its row says how much it would need — except a size whose result goes
-to a memory-mapped file (the matrix's lean mode, results past 4 GiB: 10×), whose memory does not
+to a memory-mapped file (results past ``ROWS_IN_MEMORY``, 2 GiB: 10×), whose memory does not
 follow the extrapolation: it is tried. Each size's process runs under that memory as its
 address-space limit (``RLIMIT_AS``, plus the result file's mapping for a lean size) and with its
 resident memory watched: one that needs more fails (MemoryError, or stopped past the cap), and

@@ -177,36 +177,75 @@ class GroupRows(ArrivalVectors):
         groups, first = np.unique(g[new], return_index=True)
         self._like[groups] = members[new][first]  # each group's first member
 
-    def _make_all_groups(
-        self, rows: list[tuple[object, ...]], buf: np.ndarray, progress: Progress | None
-    ) -> None:
+    def _make_all_groups(self, rows: list[tuple[object, ...]], size: int, progress: Progress | None) -> None:
         """Every group's rows, ordered by gateway row (each gateway row made once while its
-        groups are), a buffer's worth at a time; ``progress`` hears ("classes", 0, contexts)
+        groups are), ``size`` groups at a time; ``progress`` hears ("classes", 0, contexts)
         between them."""
         order = self._make_order
-        for m0 in range(0, len(order), max(1, len(buf))):
+        for m0 in range(0, len(order), max(1, size)):
             report(progress, "classes", 0, self.n1)
             self._rows.trim()
-            self._make_groups(rows, order[m0 : m0 + len(buf)], buf)
+            self._make_groups(rows, order[m0 : m0 + size])
 
-    def _make_groups(self, rows: list[tuple[object, ...]], part: list[int], buf: np.ndarray) -> None:
-        reps = [self._reps[x] for x in part]
-        arr = buf[: len(part)]
-        for j, i in enumerate(reps):
-            k = rows[i]
-            found = self._one_gateway(self.c.route_tables[str(k[0])], str(k[1]), str(k[2]))
-            assert found is not None  # grouped: ``_gateway_of`` found the gateway
-            arr[j] = found[0]
-            arr[j, 1] = found[1]  # the exit subnet, for the denials
-        gp, gq = self._rows_of(arr, np.array(reps), [rows[i] for i in reps])
-        at = np.array(part)
-        self.group_grid["P"][at], self.group_grid["Q"][at] = gp, gq
-        for side, v in (("P", gp), ("Q", gq)):
+    def _make_groups(self, rows: list[tuple[object, ...]], part: list[int]) -> None:
+        """The rows of groups ``part``: a gateway row's arrivals read once for all its groups, and
+        each side's verdict row made once per (gateway row, the two ACL answers that side reads,
+        whether the exit subnet denies it) — where its groups can differ (``_rows_of``'s
+        verdicts for a row whose arrivals are its gateway's)."""
+        gateways: dict[tuple[str, str, str], int] = {}
+        found: list[np.ndarray] = []
+        gw = np.empty(len(part), dtype=np.int64)
+        deny = np.zeros((len(part), 2), dtype=bool)  # the exit subnet denies the request, the reply
+        for j, x in enumerate(part):
+            k = rows[self._reps[x]]
+            az = str(k[2])
+            g = self._gateway_of(self.c.route_tables[str(k[0])], str(k[1]), az)
+            assert g is not None  # grouped: ``_gateway_of`` found the gateway
+            rtb, target, exit_subnet = g
+            at = gateways.get((rtb, target, az))
+            if at is None:
+                at = gateways[(rtb, target, az)] = len(found)
+                found.append(self._gateway_row(rtb, target, az))
+            gw[j] = at
+            for sub, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
+                if sub == exit_subnet:
+                    deny[j, 0] |= deny_p
+                    deny[j, 1] |= deny_r
+        arr = np.stack(found)
+        fwd = arr[:, 0] == self.k2_vpc
+        t = arr[:, 2] >= 0
+        via = (arr[:, 2] == self._by_destination).view(np.uint8) * np.uint8(VIA_DESTINATION_AZ)
+        self.has_via = self.has_via or bool(via.any())
+        out_p, out_r = arr[:, 3] != 0, arr[:, 4] != 0
+        del arr
+        kp, kr, ip, ir = self._kinds[np.array([self._reps[x] for x in part])].T
+        m = self._masks
+        at_part = np.array(part)
+        # P: the request out of the near end (``kp``), the reply into it (``ir``); Q: the reply
+        # out of the far end (``kr``), the request into it (``ip``)
+        for side, mine, other, denied in (("P", kp, ir, deny[:, 0]), ("Q", kr, ip, deny[:, 1])):
+            key = np.stack([gw, mine, other, denied.astype(np.int64)], axis=1)
+            uniq, inverse = np.unique(key, axis=0, return_inverse=True)
+            inverse = inverse.reshape(-1)
+            ug, umine, uother, udenied = uniq.T
+            base = fwd[ug] & m[umine]
+            base[udenied != 0] = False
+            x = out_p[ug] if side == "P" else m[uother]
+            y = m[uother] if side == "P" else out_r[ug]
+            v = (base & x & y).view(np.uint8) * np.uint8(15)  # rows no transit gateway delivers through
+            tr = np.flatnonzero(t[ug].any(axis=1))
+            if len(tr):
+                v[tr] = _verdicts(base[tr], x[tr], y[tr], t[ug[tr]])
+            v |= via[ug]
+            self.group_grid[side][at_part] = v[inverse]
             row, col, bits = relaxed_cells(v)
             col = col.astype(np.int32)  # kept until the end: half the bytes
-            bounds = np.searchsorted(row, np.arange(len(part) + 1))
-            for n, x in enumerate(part):
-                self._group_cells[side][x] = (col[bounds[n] : bounds[n + 1]], bits[bounds[n] : bounds[n + 1]])
+            bounds = np.searchsorted(row, np.arange(len(uniq) + 1))
+            cells = [
+                (col[bounds[u] : bounds[u + 1]], bits[bounds[u] : bounds[u + 1]]) for u in range(len(uniq))
+            ]
+            for n, group in enumerate(part):
+                self._group_cells[side][group] = cells[inverse[n]]
 
     def _patch(self, patch: np.ndarray) -> None:
         """Members' own runs (context, columns a:b, the VPC delivered into or -1): no transit

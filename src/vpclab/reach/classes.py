@@ -452,7 +452,7 @@ class Classes(GroupRows):
         block = max(1, CHUNK // 4)
         found: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"P": [], "Q": []}
         buf = np.empty((min(block, n1), 5, n2), dtype=np.int32)
-        self._make_all_groups(rows, buf, progress)
+        self._make_all_groups(rows, block, progress)
         for r0 in range(0, n1, block):
             report(progress, "classes", r0, n1)
             self._rows.trim()

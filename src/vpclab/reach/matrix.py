@@ -56,11 +56,14 @@ if TYPE_CHECKING:
     from ..model.world import World
 
 #: bytes of the dense class grids (``PC`` and ``QC``) beyond which they are kept packed (lean):
-#: with the grouped rows, lean is as fast as dense at AWS-MAX (1.0–1.3 s against 0.9–1.5 s) and
-#: faster at 4× (34 s against 38 s) in a third of the memory
+#: lean is as fast as dense at AWS-MAX (0.65–0.69 s against 0.69–0.73 s warm) and faster at 4×
+#: (8.3–9.3 s against 10.9–13.5 s; 2026-12-07, grouped contexts keeping no rows of their own)
 GRIDS_IN_MEMORY = 2**30
-#: bytes of the result beyond which its rows go to a memory-mapped file (4×: 1.7 GiB)
-ROWS_IN_MEMORY = 2**30
+#: bytes of the result beyond which its rows go to a memory-mapped file (4×: 1.7 GiB stays in
+#: memory, 10×: 10.5 GiB goes to the file). Writing to the file runs at the disk's pace once the
+#: kernel's dirty-page limit is reached (≈ 0.45 GB/s here: 1.7 GiB in 1.6–4.3 s, against 1.3 s
+#: into memory), so only a result too large for memory goes there
+ROWS_IN_MEMORY = 2**31
 
 
 @dataclass
