@@ -128,6 +128,7 @@ class ArrivalVectors:
     _rows: RowCache
     _run_bounds: dict[str, tuple[list[int], list[int]]]
     _simple: dict[tuple[str, int, int], bool | None]
+    _peer_rows: dict[Hashable, np.ndarray]
 
     def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
         found = self._run_bounds.get(runs_key)
@@ -298,13 +299,19 @@ class ArrivalVectors:
         originating AZ), the destination's AZ picks it, as ``exact_pairs.Walker`` does — a
         column's own answer (``k2_dz``; row 1 ``_by_destination``)."""
         key = ("tgw", rtb, az, depth)
-        found = self._rows.get(key)
+        # across a peering (no AZ): the first two rows only, kept for the whole build (a gateway's
+        # row reads its peers' and theirs: at 10× AWS-MAX forgetting them between blocks made
+        # 20,924 such rows instead of 3,440)
+        found = self._peer_rows.get(key) if az is None else self._rows.get(key)
         if found is not None:
             return found
         n2 = len(self.k2_addr)
         out = np.full((4, n2), -1, dtype=np.int32)
         out[2:] = 1
-        self._rows[key] = out
+        if az is None:
+            self._peer_rows[key] = out  # while it is made: a routing loop reads it as dropped
+        else:
+            self._rows[key] = out
         runs = self.c.tgw_tables.get(rtb)
         if runs is None or depth >= MAX_TGW_HOPS:
             return out
@@ -359,6 +366,8 @@ class ArrivalVectors:
             out[0, by_dst & ((self.k2_dz & DZ_LOCAL) == 0)] = -1
             out[2, by_dst] = (dz & DZ_REQUEST) != 0
             out[3, by_dst] = (dz & DZ_REPLY) != 0
+        if az is None:
+            out = self._peer_rows[key] = out[:2].copy()
         return out
 
     def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:

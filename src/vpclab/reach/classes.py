@@ -395,6 +395,7 @@ class Classes(GroupRows):
         self.k2_pos[order] = np.arange(len(order))
         n1, n2 = len(self.k1), len(k2_keys)
         self._rows = RowCache(ROW_CACHE)
+        self._peer_rows = {}
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
         proto, port, rport = self.protocol, self.port, self.rport
@@ -460,6 +461,7 @@ class Classes(GroupRows):
         self._finish(found)  # ``cells``: per side, where the strict verdict fails and a relaxed one holds
         # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
         self._rows = RowCache(ROW_CACHE)
+        self._peer_rows = {}
         self._alone = np.flatnonzero(~self._member)
         self._members = np.flatnonzero(self._member)
         col = self.membership.painted % n2
