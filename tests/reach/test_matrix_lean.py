@@ -5,6 +5,8 @@ the dense matrix bit for bit; a lean run leaves no file behind."""
 
 from __future__ import annotations
 
+import errno
+import os
 import tempfile
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 import vpclab
 from bench.estate import build as build_estate
 from bench.generator import SMALL, build
+from vpclab.reach import matrix as matrix_module
 from vpclab.reach.compiled import compile_world
 from vpclab.reach.matrix import subnet_matrix
 
@@ -59,3 +62,43 @@ def test_lean_equals_dense_with_subnets_cut_by_routes() -> None:
     """Subnets cut into pieces by routes more specific than them (their further pieces are OR-ed
     into the rows and columns after the blocks are written)."""
     _same(cut_world()[0])
+
+
+@pytest.mark.parametrize("way", ["direct", "page-cache", "direct-refused"])
+def test_the_result_file_holds_the_rows_however_written(way: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows' file (``matrix._Rows``): written around the page cache (``O_DIRECT``), through it
+    (no such flag, or a file system that refuses it: tmpfs), or switched to it when a direct
+    write is refused after the open; staged a few pages at a time here, so that every block
+    spans several writes and the last is padded and cut. The same rows as in memory."""
+    if way == "page-cache":
+        monkeypatch.setattr(matrix_module, "_O_DIRECT", 0)
+    elif not matrix_module._O_DIRECT:
+        pytest.skip("no O_DIRECT on this platform")
+    monkeypatch.setattr(matrix_module, "_STAGE", 3 * matrix_module._PAGE)
+    seen: list[bool] = []  # per file: whether opened O_DIRECT
+    refused: list[int] = []  # the files (numbered) whose first write was refused
+    opened, real_write = matrix_module._open_for_rows, os.write
+
+    def open_for_rows(path: Path) -> tuple[int, bool]:
+        fd, direct = opened(path)
+        seen.append(direct)
+        return fd, direct
+
+    def write(fd: int, data: memoryview) -> int:
+        if way == "direct-refused" and fd == files[-1] and len(files) not in refused:
+            refused.append(len(files))  # the first write to each file
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_write(fd, data)
+
+    files: list[int] = []
+
+    def open_and_note(path: Path) -> tuple[int, bool]:
+        fd, direct = open_for_rows(path)
+        files.append(fd)
+        return fd, direct
+
+    monkeypatch.setattr(matrix_module, "_open_for_rows", open_and_note)
+    monkeypatch.setattr(matrix_module.os, "write", write)
+    _same(build_estate(SMALL_ESTATE))
+    assert seen and all(seen) == (way != "page-cache")
+    assert len(refused) == (len(files) if way == "direct-refused" else 0)

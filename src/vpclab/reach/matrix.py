@@ -30,7 +30,9 @@ not at middleboxes (see docs/benchmarks.md and ``Classes``).
 
 from __future__ import annotations
 
+import errno
 import mmap
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -296,11 +298,21 @@ def _release(bits: np.memmap, start: int, end: int) -> None:
         mm.madvise(mmap.MADV_DONTNEED, first, last - first)
 
 
+#: where the rows start in the result's file: the ``.npy`` header padded to a page, so that the
+#: rows can be written with ``O_DIRECT`` (aligned offsets, aligned buffers)
+_PAGE = 4096
+#: bytes of rows gathered (in a page-aligned buffer) before each write to the file
+_STAGE = 64 << 20
+
+
 class _Rows:
     """Where the matrix's rows go, a block at a time: an array, or (``to_file``: results larger
     than ``ROWS_IN_MEMORY``) a ``.npy`` file written block by block and then memory-mapped, so the
     result stays on disk and queries read only the rows they touch. The file is unlinked once
-    mapped (the mapping keeps it alive; nothing is left behind)."""
+    mapped (the mapping keeps it alive; nothing is left behind). It is written around the page
+    cache (``O_DIRECT``) where the file system allows: past the kernel's dirty-page limit a
+    buffered write runs at the page cache's write-back pace (≈ 0.37 GB/s on this machine's disk,
+    against 1.5 GB/s direct: ``dd``, 2026-12-07), and 10× AWS-MAX writes 10.5 GiB."""
 
     def __init__(self, n: int, width: int, *, to_file: bool) -> None:
         self.shape = (n, width)
@@ -309,33 +321,90 @@ class _Rows:
         self.path: Path | None = None
         if to_file:
             self.path = Path(tempfile.mkdtemp(prefix="vpclab-matrix-")) / "bits.npy"
-            self.file = self.path.open("wb")
-            header = {
-                "descr": np.lib.format.dtype_to_descr(np.dtype(np.uint8)),
-                "fortran_order": False,
-                "shape": self.shape,
-            }
-            np.lib.format.write_array_header_1_0(self.file, header)
+            self.fd, self.direct = _open_for_rows(self.path)
+            self._stage = mmap.mmap(-1, _STAGE)  # page-aligned, as O_DIRECT wants
+            self._view = np.frombuffer(self._stage, dtype=np.uint8)
+            head = _npy_header(self.shape)
+            self._view[: len(head)] = np.frombuffer(head, dtype=np.uint8)
+            self._staged = len(head)
         else:
             self.array = np.empty(self.shape, dtype=np.uint8)
 
     def write(self, block: np.ndarray) -> None:
         if self.array is not None:
             self.array[self.done : self.done + len(block)] = block
-        else:
-            self.file.write(np.ascontiguousarray(block).data)  # no copy (tobytes() made one)
+            self.done += len(block)
+            return
+        data = np.ascontiguousarray(block).reshape(-1)
+        at = 0
+        while at < len(data):
+            take = min(len(data) - at, _STAGE - self._staged)
+            self._view[self._staged : self._staged + take] = data[at : at + take]
+            self._staged += take
+            at += take
+            if self._staged == _STAGE:
+                self._flush(_STAGE)
         self.done += len(block)
+
+    def _flush(self, size: int) -> None:
+        """Write the staged bytes, ``size`` of them (a multiple of a page when direct)."""
+        out = memoryview(self._stage)[:size]
+        while len(out):
+            try:
+                written = os.write(self.fd, out)
+            except OSError as e:  # a file system that opened O_DIRECT but will not write so
+                if not self.direct or e.errno != errno.EINVAL:
+                    raise
+                import fcntl  # Linux's: O_DIRECT is only ever set there
+
+                fcntl.fcntl(self.fd, fcntl.F_SETFL, fcntl.fcntl(self.fd, fcntl.F_GETFL) & ~_O_DIRECT)
+                self.direct = False
+                continue
+            out = out[written:]
+        out.release()
+        self._staged = 0
 
     def finish(self) -> np.ndarray:
         if self.array is not None:
             return self.array
         assert self.path is not None
-        self.file.close()
+        total = _PAGE + self.shape[0] * self.shape[1]
+        if self._staged:  # the last bytes padded to a page, the file cut to its size after
+            self._flush(-(-self._staged // _PAGE) * _PAGE if self.direct else self._staged)
+        os.ftruncate(self.fd, total)
+        os.close(self.fd)
+        self._view = np.zeros(0, dtype=np.uint8)
+        self._stage.close()
         try:
             return np.load(self.path, mmap_mode="r+")  # writable: the corrections below
         finally:
             self.path.unlink()
             self.path.parent.rmdir()
+
+
+#: Linux's flag (0 where there is none: every write goes through the page cache)
+_O_DIRECT = getattr(os, "O_DIRECT", 0)
+
+
+def _open_for_rows(path: Path) -> tuple[int, bool]:
+    """A new file for the result's rows: (descriptor, whether writes bypass the page cache)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    if _O_DIRECT:
+        try:
+            return os.open(path, flags | _O_DIRECT, 0o600), True
+        except OSError:  # tmpfs and others refuse O_DIRECT
+            pass
+    return os.open(path, flags, 0o600), False
+
+
+def _npy_header(shape: tuple[int, int]) -> bytes:
+    """A ``.npy`` (version 1.0) header for a uint8 array of ``shape``, padded with spaces to one
+    page (the format allows any padding; ``np.load`` reads the length from the header)."""
+    text = repr({"descr": "|u1", "fortran_order": False, "shape": shape}).encode("latin1")
+    magic = b"\x93NUMPY\x01\x00"
+    length = _PAGE - len(magic) - 2
+    body = text + b" " * (length - len(text) - 1) + b"\n"
+    return magic + length.to_bytes(2, "little") + body
 
 
 def _drop_asymmetric(c: Compiled, bits: np.ndarray, subnets: list[SubnetInfo]) -> None:
