@@ -240,7 +240,7 @@ class _ByGroup:
     role, AZ): whether a pair reaches depends on nothing else, so each (cell, end) is decided a
     class of pieces at a time and only the pairs that reach are laid out. The other (cell, end)s
     (``end`` made alone, or its own runs deciding one of those columns) are looked up pair by
-    pair (``keep``). AWS-MAX ×4: 436 million member candidates, 6.6 million tuples (cell, end),
+    pair (``keep``). The 4× estate: 436 million member candidates, 6.6 million tuples (cell, end),
     105,000 (g, h)."""
 
     def __init__(
