@@ -128,6 +128,7 @@ class ArrivalVectors:
     _rows: RowCache
     _run_bounds: dict[str, tuple[list[int], list[int]]]
     _simple: dict[tuple[str, int, int], bool | None]
+    _run_widths: dict[str, np.ndarray]
     _peer_rows: dict[Hashable, np.ndarray]
 
     def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
@@ -341,11 +342,13 @@ class ArrivalVectors:
                     later.append((k, entry_rt, nxt.vpc_id, az))
             elif nxt.type == "peering" and tgw_id in nxt.peer_of:
                 peers.append(k)
-        run_of = np.searchsorted(runs.array(), self.k2_addr, side="right") - 1
-        out[0] = hop_vpc[run_of]
-        out[1] = hop_entry[run_of]
+        lo, hi = self._bounds("tgw:" + rtb, runs)
+        width = self._run_widths.get(rtb)
+        if width is None:  # how many columns each run covers (they cover them all, in order)
+            width = self._run_widths[rtb] = np.subtract(hi, lo)
+        out[0] = np.repeat(hop_vpc, width)
+        out[1] = np.repeat(hop_entry, width)
         if later or peers:
-            lo, hi = self._bounds("tgw:" + rtb, runs)
             for k, entry_rt, vpc_id, origin in later:
                 a, b = lo[k], hi[k]
                 if a < b:

@@ -398,6 +398,7 @@ class Classes(GroupRows):
         self._peer_rows = {}
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
+        self._run_widths: dict[str, np.ndarray] = {}
         proto, port, rport = self.protocol, self.port, self.rport
         # every distinct NACL answer as one mask row over the atoms; the last row allows all
         kinds: dict[int, int] = {}
