@@ -102,3 +102,18 @@ def test_the_result_file_holds_the_rows_however_written(way: str, monkeypatch: p
     _same(build_estate(SMALL_ESTATE))
     assert seen and all(seen) == (way != "page-cache")
     assert len(refused) == (len(files) if way == "direct-refused" else 0)
+
+
+def test_a_result_in_memory_on_pages_mapped_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large result in memory is one mapping populated at once (``matrix._populated``: Linux's
+    ``MAP_POPULATE``); the rows are the same as in an ordinary array."""
+    c = compile_world(build_estate(SMALL_ESTATE))
+    ordinary = subnet_matrix(c, "tcp", 443, lean=False)
+    monkeypatch.setattr(matrix_module, "POPULATE_FROM", 0)
+    mapped = subnet_matrix(c, "tcp", 443, lean=False)
+    if getattr(matrix_module.mmap, "MAP_POPULATE", 0):
+        owner: object = mapped.bits
+        while isinstance(owner, np.ndarray):  # the views' owner: the mapping (through a memoryview)
+            owner = owner.base
+        assert isinstance(owner, memoryview) and isinstance(owner.obj, matrix_module.mmap.mmap)
+    assert np.array_equal(mapped.bits, ordinary.bits)
