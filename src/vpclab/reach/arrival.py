@@ -79,9 +79,9 @@ class RowCache:
     of contexts, the least recently used forgotten first once they pass ``budget`` bytes
     (``trim``, between blocks — never inside a row's recursion, where a row being made stands for
     a routing loop). An estate has a TGW route table per domain and AZ and its contexts come domain
-    by domain, so a block's rows stay while the few rows every domain reads (the peerings') are
-    read often enough never to be forgotten; forgetting all at once made 10× AWS-MAX recompute
-    the peering mesh's rows block after block."""
+    by domain, so a block's rows stay while it needs them; forgetting all at once made 10× AWS-MAX
+    recompute rows block after block. The rows across a peering (no AZ), which every domain reads,
+    are not kept here but for the whole build (``_peer_rows``)."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .arrival import ArrivalVectors
-from .bits import sorted_in, spans
+from .bits import spans
 from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
 from .progress import Progress, report
 
@@ -232,11 +232,7 @@ class GroupRows(ArrivalVectors):
             base[udenied != 0] = False
             x = out_p[ug] if side == "P" else m[uother]
             y = m[uother] if side == "P" else out_r[ug]
-            v = (base & x & y).view(np.uint8) * np.uint8(15)  # rows no transit gateway delivers through
-            tr = np.flatnonzero(t[ug].any(axis=1))
-            if len(tr):
-                v[tr] = _verdicts(base[tr], x[tr], y[tr], t[ug[tr]])
-            v |= via[ug]
+            v = _verdict_rows(base, x, y, t[ug], via[ug])
             self.group_grid[side][at_part] = v[inverse]
             row, col, bits = relaxed_cells(v)
             col = col.astype(np.int32)  # kept until the end: half the bytes
@@ -284,14 +280,8 @@ class GroupRows(ArrivalVectors):
                 if deny_r:
                     xin_q[i] &= arr[i, 1] != x
         t = arr[:, 2] >= 0
-        tr = np.flatnonzero(t.any(axis=1))
-        out = []
-        for base, x, y in ((xin_p & m[kp], arr[:, 3] != 0, m[ir]), (xin_q & m[kr], m[ip], arr[:, 4] != 0)):
-            v = (base & x & y).view(np.uint8) * np.uint8(15)  # rows no transit gateway delivers through
-            if len(tr):
-                v[tr] = _verdicts(base[tr], x[tr], y[tr], t[tr])
-            out.append(v | via)
-        return out[0], out[1]
+        vp = _verdict_rows(xin_p & m[kp], arr[:, 3] != 0, m[ir], t, via)
+        return vp, _verdict_rows(xin_q & m[kr], m[ip], arr[:, 4] != 0, t, via)
 
     def _finish(self, found: dict[str, list[tuple[np.ndarray, np.ndarray]]]) -> None:
         """``row_like``: per context, a context whose P and Q rows are its own but for the
@@ -346,6 +336,19 @@ class GroupRows(ArrivalVectors):
         self._group_cells = {"P": {}, "Q": {}}
 
 
+def _verdict_rows(
+    base: np.ndarray, x: np.ndarray, y: np.ndarray, t: np.ndarray, via: np.ndarray
+) -> np.ndarray:
+    """Verdict rows (``matrix_cells`` bits, or-ed with ``via``) of terms ``base & x & y`` where a
+    transit gateway delivery straight into an end (``t``) waives ``x`` or ``y``: ``_verdicts``
+    only for the rows some delivery goes through, the strict verdict alone for the others."""
+    v = (base & x & y).view(np.uint8) * np.uint8(15)
+    tr = np.flatnonzero(t.any(axis=1))
+    if len(tr):
+        v[tr] = _verdicts(base[tr], x[tr], y[tr], t[tr])
+    return v | via
+
+
 class _Membership(NamedTuple):
     """Which contexts were made from their group's row (``member``; ``group_of``), the members
     by group (``by_group[start[g]:start[g + 1]]``), and the cells (context × n2 + column, sorted)
@@ -366,10 +369,8 @@ class _Membership(NamedTuple):
 
     def decides(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """Whether cells (k1[i], k2[i]) are decided by the context's own runs (``painted``)."""
-        out = (self.first[k1] <= k2) & (k2 <= self.last[k1])
-        maybe = np.flatnonzero(out)
-        if len(maybe):
-            out[maybe] = sorted_in(k1[maybe] * self.n2 + k2[maybe], self.painted)
+        out = np.zeros(len(k1), dtype=bool)
+        out[self.own(k1, k2)[0]] = True
         return out
 
     def own(self, k1: np.ndarray, k2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -434,10 +435,6 @@ class RelaxedCells:
             found[i[hit]] = True
             bits[i[hit]] = verdicts[at[hit]]
         return found, bits
-
-    def painted(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
-        """Whether the cells (k1[i], k2[i]) of members are decided by their own runs."""
-        return self.shape.decides(k1, k2)
 
     def alone_blocks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """The cells of the contexts made alone as (context, column, verdict bits), about ``size``

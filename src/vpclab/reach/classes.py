@@ -29,7 +29,6 @@ from .compiled import (
     SubnetInfo,
     acl_allowed,
     atom_of,
-    in_set,
 )
 from .exact_pairs import Walker, irregular
 from .matrix_cells import STRICT, VIA_DESTINATION_AZ
@@ -89,7 +88,7 @@ class Allowed:
         """Membership of each address (remembered for the last array asked about)."""
         found = self._masks.get(id(addresses))
         if found is None or found[0] is not addresses:
-            found = self._masks[id(addresses)] = (addresses, in_set(addresses, self.aset))
+            found = self._masks[id(addresses)] = (addresses, self.has_each(addresses))
         return found[1]
 
 
@@ -190,7 +189,7 @@ class Classes(GroupRows):
     #: ``VIA_DESTINATION_AZ`` (``SP``, ``SQ``, ``SV``), the relaxed verdicts kept only where they
     #: differ (``cells``) — 3 bits a cell where ``PC``/``QC`` take 16, for estates far beyond AWS-MAX;
     #: set before ``build``. Read the cells with ``cells_at``, the strict bits with
-    #: ``strict_rows``/``strict_columns``.
+    #: ``strict_rows``/``strict_packed``.
     lean: bool = False
 
     def __init__(self, c: Compiled, protocol: str, port: int | None) -> None:
@@ -253,7 +252,16 @@ class Classes(GroupRows):
         atom = spans(first, count)
         address = self.ratoms[atom].astype(np.uint64)
         address[np.cumsum(count) - count] = lo  # a subnet's first piece starts at the subnet
-        return sub, address, self._contexts(infos, sub, address), self._columns(infos, sub, address, atom)
+        return sub, address, *self.contexts_and_columns(infos, sub, address, atom)
+
+    def contexts_and_columns(
+        self, infos: list[SubnetInfo], sub: np.ndarray, address: np.ndarray, atom: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``context`` and ``column`` of every address ``address[i]`` of subnet ``infos[sub[i]]``
+        at once (``atom``: the routing atom of each, when known)."""
+        if atom is None:
+            atom = atom_of(self.ratoms, address)
+        return self._contexts(infos, sub, address), self._columns(infos, sub, address, atom)
 
     def _contexts(self, infos: list[SubnetInfo], sub: np.ndarray, address: np.ndarray) -> np.ndarray:
         """``context`` of each piece (subnet ``infos[sub[i]]``, address ``address[i]``)."""
@@ -348,6 +356,7 @@ class Classes(GroupRows):
             count=len(tables),
         )
 
+    # one address at a time: what ``contexts_and_columns`` answers for many (tests compare them)
     def context(self, s: SubnetInfo, address: int) -> int:
         denies: list[tuple[int, bool, bool]] = []
         for x, allow_p, allow_r in self._exit_acls.get(s.vpc_id, ()):

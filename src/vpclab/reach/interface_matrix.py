@@ -22,7 +22,7 @@ import numpy as np
 
 from .bitrows import clear_bits, column, get_bits, join_pairs, set_bits, set_column
 from .classes import Classes
-from .compiled import Compiled, atom_of
+from .compiled import Compiled
 from .exact_pairs import correct_interfaces
 from .gwlb_symmetry import has_gwlb_endpoints, symmetric
 from .interface_groups import security_groups
@@ -163,16 +163,12 @@ def interface_matrix(world: World, c: Compiled, protocol: str, port: int | None)
     )
     srcs = [enis[i] for i in src_at.tolist()]
     cl = Classes(c, protocol, port)
-    ips = np.array([e.ip for e in enis], dtype=np.uint64)
-    atoms = atom_of(cl.ratoms, ips).tolist() if len(enis) else []
-    k1, k2 = [], []
-    for e, r in zip(enis, atoms, strict=True):
-        s = c.subnets[e.subnet]
-        k1.append(cl.context(s, e.ip))
-        k2.append(cl.atom_column(r, s.vpc_id, cl.dst_entry(s, e.ip)))
+    infos = list(c.subnets.values())
+    index = {s.id: i for i, s in enumerate(infos)}
+    sub = np.array([index[e.subnet] for e in enis], dtype=np.int64)
+    e1, k2 = cl.contexts_and_columns(infos, sub, np.array([e.ip for e in enis], dtype=np.uint64))
     cl.build()
-    e1 = np.array(k1, dtype=np.int64)
-    e2 = cl.k2_pos[np.array(k2, dtype=np.int64)]
+    e2 = cl.k2_pos[k2]
     allowed = _routed(cl, enis, src_at, e1, e2)
     allowed &= security_groups(world, c, enis, src_at, protocol, port)
     if has_gwlb_endpoints(c):  # a reply through another Gateway Load Balancer endpoint is dropped

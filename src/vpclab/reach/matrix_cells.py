@@ -254,7 +254,7 @@ class _ByGroup:
         keep: Callable[[np.ndarray, np.ndarray, str, np.ndarray], tuple[np.ndarray, np.ndarray]],
     ) -> None:
         self.cl, self.pk1, self.pk2, self.paz, self.prole, self.keep = cl, pk1, pk2, paz, prole, keep
-        sh = self.sh = cl.cells["P"].shape  # the same membership for both sides
+        sh = self.sh = cl.membership
         n_groups = len(sh.start) - 1
         self.n_groups = n_groups
         # the members' pieces by group: all of them, then those with an entry role
