@@ -130,6 +130,9 @@ class ArrivalVectors:
     _simple: dict[tuple[str, int, int], bool | None]
     _run_widths: dict[str, np.ndarray]
     _peer_rows: dict[Hashable, np.ndarray]
+    _peer_bases: dict[tuple[str, str], tuple[np.ndarray, list[tuple[int, int, str, str]]]]
+    #: per ``Runs`` (by identity, kept alive with it): ``_one_target``'s answer
+    _targets: dict[int, tuple[Runs, str | None]]
 
     def _bounds(self, runs_key: str, runs: object) -> tuple[list[int], list[int]]:
         found = self._run_bounds.get(runs_key)
@@ -190,19 +193,31 @@ class ArrivalVectors:
         lets the packet into (``_paint``'s conditions) and no run goes to a middlebox: that
         gateway's route table (the attachment's association), the gateway, and the attachment
         subnet the packet leaves through (index; -1: none); else None."""
+        target = self._one_target(runs)
+        if target is None:
+            return None
+        att = self.c.vpc_attachments.get((target, vpc_id))
+        if att is None or az not in att.az_route_tables or target not in att.associations:
+            return None
+        return att.associations[target], target, self.sub_index.get(att.az_subnets.get(az, ""), -1)
+
+    def _one_target(self, runs: Runs) -> str | None:
+        """The transit gateway every ``tgw`` run of ``runs`` goes to, when there is one and no run
+        goes to a middlebox; else None. Remembered per table (tables of one shape share their
+        ``Runs``: AWS-MAX has 15,001 contexts over far fewer)."""
+        seen = self._targets.get(id(runs))
+        if seen is not None and seen[0] is runs:
+            return seen[1]
         targets: set[str] = set()
         for kind, target in runs.hops:
             if kind == "tgw":
                 targets.add(target)
             elif kind == "mbox":
-                return None
-        if len(targets) != 1:
-            return None
-        target = targets.pop()
-        att = self.c.vpc_attachments.get((target, vpc_id))
-        if att is None or az not in att.az_route_tables or target not in att.associations:
-            return None
-        return att.associations[target], target, self.sub_index.get(att.az_subnets.get(az, ""), -1)
+                targets.clear()
+                break
+        one = targets.pop() if len(targets) == 1 else None
+        self._targets[id(runs)] = (runs, one)
+        return one
 
     def _one_gateway(self, runs: Runs, vpc_id: str, az: str) -> tuple[np.ndarray, int] | None:
         """``_gateway_of``'s gateway: the answer over all atoms as if every run went there (row 1:
@@ -297,22 +312,18 @@ class ArrivalVectors:
         attachment subnet (row 1) and whether its outbound rules let the request (row 2) and the
         reply (row 3) out to the atom. The attachment subnet is the originating AZ's; when the
         attachment has none there, or across a transit gateway peering (``az`` None: no
-        originating AZ), the destination's AZ picks it, as ``exact_pairs.Walker`` does — a
-        column's own answer (``k2_dz``; row 1 ``_by_destination``)."""
+        originating AZ, rows 0 and 1 only: ``_peer_row``), the destination's AZ picks it, as
+        ``exact_pairs.Walker`` does — a column's own answer (``k2_dz``; row 1 ``_by_destination``)."""
+        if az is None:
+            return self._peer_row(rtb, tgw_id, depth)
         key = ("tgw", rtb, az, depth)
-        # across a peering (no AZ): the first two rows only, kept for the whole build (a gateway's
-        # row reads its peers' and theirs: at 10× AWS-MAX forgetting them between blocks made
-        # 20,924 such rows instead of 3,440)
-        found = self._peer_rows.get(key) if az is None else self._rows.get(key)
+        found = self._rows.get(key)
         if found is not None:
             return found
         n2 = len(self.k2_addr)
         out = np.full((4, n2), -1, dtype=np.int32)
         out[2:] = 1
-        if az is None:
-            self._peer_rows[key] = out  # while it is made: a routing loop reads it as dropped
-        else:
-            self._rows[key] = out
+        self._rows[key] = out
         runs = self.c.tgw_tables.get(rtb)
         if runs is None or depth >= MAX_TGW_HOPS:
             return out
@@ -327,7 +338,7 @@ class ArrivalVectors:
             if nxt is None:
                 continue
             if nxt.type == "vpc" and nxt.vpc_id is not None:
-                if az is None or nxt.az_subnets.get(az) not in subnets:
+                if nxt.az_subnets.get(az) not in subnets:
                     if any(x in subnets for x in nxt.az_subnets.values()):
                         # the destination's AZ picks the entry subnet: decided per column (k2_dz)
                         hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
@@ -343,23 +354,20 @@ class ArrivalVectors:
             elif nxt.type == "peering" and tgw_id in nxt.peer_of:
                 peers.append(k)
         lo, hi = self._bounds("tgw:" + rtb, runs)
-        width = self._run_widths.get(rtb)
-        if width is None:  # how many columns each run covers (they cover them all, in order)
-            width = self._run_widths[rtb] = np.subtract(hi, lo)
+        width = self._widths(rtb, lo, hi)
         out[0] = np.repeat(hop_vpc, width)
         out[1] = np.repeat(hop_entry, width)
-        if later or peers:
-            for k, entry_rt, vpc_id, origin in later:
-                a, b = lo[k], hi[k]
-                if a < b:
-                    out[0, a:b] = self._arrival(entry_rt, vpc_id, origin, True, depth + 1)[0, a:b]
-            for k in peers:
-                nxt = self.c.attachments[runs.hops[k][1]]
-                peer_tgw = nxt.peer_of[tgw_id]
-                peer_rtb = nxt.associations.get(peer_tgw)
-                a, b = lo[k], hi[k]
-                if peer_rtb and a < b:  # across a peering there is no originating AZ
-                    out[:2, a:b] = self._tgw_row(peer_rtb, peer_tgw, None, depth + 1)[:2, a:b]
+        for k, entry_rt, vpc_id, origin in later:
+            a, b = lo[k], hi[k]
+            if a < b:
+                out[0, a:b] = self._arrival(entry_rt, vpc_id, origin, True, depth + 1)[0, a:b]
+        for k in peers:
+            nxt = self.c.attachments[runs.hops[k][1]]
+            peer_tgw = nxt.peer_of[tgw_id]
+            peer_rtb = nxt.associations.get(peer_tgw)
+            a, b = lo[k], hi[k]
+            if peer_rtb and a < b:  # across a peering there is no originating AZ
+                out[:2, a:b] = self._peer_row(peer_rtb, peer_tgw, depth + 1)[:, a:b]
         ar = np.arange(n2)
         out[2] = self._masks[self._out_p[out[1]], ar]
         out[3] = self._masks[self._out_r[out[1]], ar]
@@ -369,9 +377,70 @@ class ArrivalVectors:
             out[0, by_dst & ((self.k2_dz & DZ_LOCAL) == 0)] = -1
             out[2, by_dst] = (dz & DZ_REQUEST) != 0
             out[3, by_dst] = (dz & DZ_REPLY) != 0
-        if az is None:
-            out = self._peer_rows[key] = out[:2].copy()
         return out
+
+    def _widths(self, rtb: str, lo: list[int], hi: list[int]) -> np.ndarray:
+        """How many columns each run of TGW route table ``rtb`` covers (they cover them all, in
+        order)."""
+        width = self._run_widths.get(rtb)
+        if width is None:
+            width = self._run_widths[rtb] = np.subtract(hi, lo)
+        return width
+
+    def _peer_row(self, rtb: str, tgw_id: str, depth: int) -> np.ndarray:
+        """``_tgw_row`` across a transit gateway peering (no originating AZ): rows 0 and 1, kept
+        for the whole build (a gateway's row reads its peers' and theirs: at 10× AWS-MAX
+        forgetting them between blocks made 20,924 such rows instead of 3,440). Every depth's row
+        is the table's own (``_peer_base``, made once) with its peering runs' columns read from
+        the next depth's rows."""
+        key = ("tgw", rtb, None, depth)
+        found = self._peer_rows.get(key)
+        if found is not None:
+            return found
+        if rtb not in self.c.tgw_tables or depth >= MAX_TGW_HOPS:
+            out = self._peer_rows[key] = np.full((2, len(self.k2_addr)), -1, dtype=np.int32)
+            return out
+        base, peers = self._peer_base(rtb, tgw_id)
+        out = base.copy() if peers else base
+        self._peer_rows[key] = out
+        for a, b, peer_rtb, peer_tgw in peers:
+            out[:, a:b] = self._peer_row(peer_rtb, peer_tgw, depth + 1)[:, a:b]
+        return out
+
+    def _peer_base(self, rtb: str, tgw_id: str) -> tuple[np.ndarray, list[tuple[int, int, str, str]]]:
+        """TGW route table ``rtb``'s rows 0 and 1 across a peering, but at its own peering runs
+        (left dropped, -1), and those runs (columns a:b, the peer's route table and gateway): a
+        VPC attachment's entry subnet is the one the destination's AZ picks (``k2_dz``)."""
+        found = self._peer_bases.get((rtb, tgw_id))
+        if found is not None:
+            return found
+        runs = self.c.tgw_tables[rtb]
+        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
+        hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
+        lo, hi = self._bounds("tgw:" + rtb, runs)
+        peers: list[tuple[int, int, str, str]] = []
+        subnets = self.c.subnets
+        for k, (kind, target) in enumerate(runs.hops):
+            nxt = self.c.attachments.get(target) if kind == "att" else None
+            if nxt is None:
+                continue
+            if nxt.type == "vpc" and nxt.vpc_id is not None:
+                if any(x in subnets for x in nxt.az_subnets.values()):
+                    hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
+                    hop_entry[k] = self._by_destination
+            elif nxt.type == "peering" and tgw_id in nxt.peer_of:
+                peer_tgw = nxt.peer_of[tgw_id]
+                peer_rtb = nxt.associations.get(peer_tgw)
+                if peer_rtb and lo[k] < hi[k]:
+                    peers.append((lo[k], hi[k], peer_rtb, peer_tgw))
+        width = self._widths(rtb, lo, hi)
+        base = np.empty((2, len(self.k2_addr)), dtype=np.int32)
+        base[0] = np.repeat(hop_vpc, width)
+        base[1] = np.repeat(hop_entry, width)
+        # the entry subnet the destination's AZ picks delivers only what its table keeps local
+        base[0, (base[1] == self._by_destination) & ((self.k2_dz & DZ_LOCAL) == 0)] = -1
+        self._peer_bases[(rtb, tgw_id)] = found = (base, peers)
+        return found
 
     def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:
         """Whether the table forwards every address of [start, end) locally (None: no such table)."""

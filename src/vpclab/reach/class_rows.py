@@ -55,6 +55,8 @@ class GroupRows(ArrivalVectors):
     SP: np.ndarray
     SQ: np.ndarray
     SV: np.ndarray
+    #: ``_mask_bits``: the ACL answers' mask rows as code bits (made once per build)
+    _mask_codes: tuple[np.ndarray, np.ndarray] | None = None
 
     def _group_contexts(self, rows: list[tuple[object, ...]]) -> None:
         """``_group_of``: each context's group (-1: made alone), grouping the contexts whose table
@@ -188,12 +190,13 @@ class GroupRows(ArrivalVectors):
             self._make_groups(rows, order[m0 : m0 + size])
 
     def _make_groups(self, rows: list[tuple[object, ...]], part: list[int]) -> None:
-        """The rows of groups ``part``: a gateway row's arrivals read once for all its groups, and
-        each side's verdict row made once per (gateway row, the two ACL answers that side reads,
-        whether the exit subnet denies it) — where its groups can differ (``_rows_of``'s
-        verdicts for a row whose arrivals are its gateway's)."""
+        """The rows of groups ``part``: a gateway row read once for all its groups, and each side's
+        verdict row made once per (gateway row, the two ACL answers that side reads, whether the
+        exit subnet denies it) — where its groups can differ. A cell's verdicts depend on seven
+        bits only (``_gateway_codes``' five and the two ACL answers), so a row is two gathers, two
+        ors and one table look-up (``_CELL``) — the same verdicts as ``_rows_of``'s (tested)."""
         gateways: dict[tuple[str, str, str], int] = {}
-        found: list[np.ndarray] = []
+        found: list[tuple[str, str, str]] = []
         gw = np.empty(len(part), dtype=np.int64)
         deny = np.zeros((len(part), 2), dtype=bool)  # the exit subnet denies the request, the reply
         for j, x in enumerate(part):
@@ -205,21 +208,16 @@ class GroupRows(ArrivalVectors):
             at = gateways.get((rtb, target, az))
             if at is None:
                 at = gateways[(rtb, target, az)] = len(found)
-                found.append(self._gateway_row(rtb, target, az))
+                found.append((rtb, target, az))
             gw[j] = at
             for sub, deny_p, deny_r in k[4]:  # type: ignore[attr-defined]
                 if sub == exit_subnet:
                     deny[j, 0] |= deny_p
                     deny[j, 1] |= deny_r
-        arr = np.stack(found)
-        fwd = arr[:, 0] == self.k2_vpc
-        t = arr[:, 2] >= 0
-        via = (arr[:, 2] == self._by_destination).view(np.uint8) * np.uint8(VIA_DESTINATION_AZ)
-        self.has_via = self.has_via or bool(via.any())
-        out_p, out_r = arr[:, 3] != 0, arr[:, 4] != 0
-        del arr
+        codes = self._gateway_codes(found)
+        self.has_via = self.has_via or bool((codes & np.uint8(_VIA)).any())
         kp, kr, ip, ir = self._kinds[np.array([self._reps[x] for x in part])].T
-        m = self._masks
+        mine_bit, other_bit = self._mask_bits()
         at_part = np.array(part)
         # P: the request out of the near end (``kp``), the reply into it (``ir``); Q: the reply
         # out of the far end (``kr``), the request into it (``ip``)
@@ -228,11 +226,17 @@ class GroupRows(ArrivalVectors):
             uniq, inverse = np.unique(key, axis=0, return_inverse=True)
             inverse = inverse.reshape(-1)
             ug, umine, uother, udenied = uniq.T
-            base = fwd[ug] & m[umine]
-            base[udenied != 0] = False
-            x = out_p[ug] if side == "P" else m[uother]
-            y = m[uother] if side == "P" else out_r[ug]
-            v = _verdict_rows(base, x, y, t[ug], via[ug])
+            code = codes[ug]
+            code |= mine_bit[umine]
+            code |= other_bit[uother]
+            table = _CELL[side]
+            v = np.empty_like(code)
+            for d in (0, 1):  # the two tables (the exit subnet denies this side or not)
+                sel = np.flatnonzero(udenied == d)
+                if len(sel) == len(code):
+                    np.take(table[d], code, out=v)
+                elif len(sel):
+                    v[sel] = table[d][code[sel]]
             self.group_grid[side][at_part] = v[inverse]
             row, col, bits = relaxed_cells(v)
             col = col.astype(np.int32)  # kept until the end: half the bytes
@@ -242,6 +246,34 @@ class GroupRows(ArrivalVectors):
             ]
             for n, group in enumerate(part):
                 self._group_cells[side][group] = cells[inverse[n]]
+
+    def _gateway_codes(self, found: list[tuple[str, str, str]]) -> np.ndarray:
+        """Per gateway row (TGW route table, gateway, AZ) of ``found``, a byte per column: whether
+        the packet is delivered into the column's VPC (``_FWD``), through an attachment subnet
+        (``_TGW``) the destination's AZ picks (``_VIA``), and whether that subnet's outbound rules
+        let the request (``_OUT_P``) and the reply (``_OUT_R``) out — ``_gateway_row``'s rows
+        2-4, read straight from the gateway's TGW row."""
+        codes = np.empty((len(found), self.n2), dtype=np.uint8)
+        scratch = np.empty(self.n2, dtype=bool)
+        for i, (rtb, target, az) in enumerate(found):
+            trow = self._tgw_row(rtb, target, az, 0)
+            out = codes[i]
+            np.equal(trow[0], self.k2_vpc, out=scratch)
+            np.multiply(scratch, np.uint8(_FWD), out=out)
+            np.greater_equal(trow[1], 0, out=scratch)
+            out[scratch] |= np.uint8(_TGW)
+            np.equal(trow[1], self._by_destination, out=scratch)
+            out[scratch] |= np.uint8(_VIA)
+            out[trow[2] != 0] |= np.uint8(_OUT_P)
+            out[trow[3] != 0] |= np.uint8(_OUT_R)
+        return codes
+
+    def _mask_bits(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every ACL answer's mask row as the code's ``_MINE`` and ``_OTHER`` bits."""
+        if self._mask_codes is None:
+            m = self._masks.view(np.uint8)
+            self._mask_codes = (m * np.uint8(_MINE), m * np.uint8(_OTHER))
+        return self._mask_codes
 
     def _patch(self, patch: np.ndarray) -> None:
         """Members' own runs (context, columns a:b, the VPC delivered into or -1): no transit
@@ -336,6 +368,27 @@ class GroupRows(ArrivalVectors):
         self._group_cells = {"P": {}, "Q": {}}
 
 
+#: the bits of a group row's cell code (``GroupRows._make_groups``): from the gateway row, the
+#: packet is delivered into the column's VPC, a transit gateway delivers it through an attachment
+#: subnet, one the destination's AZ picks, whose outbound rules allow the request, the reply; and
+#: the two ACL answers the side reads (its own outbound rule, the other end's inbound one)
+_FWD, _TGW, _VIA, _OUT_P, _OUT_R, _MINE, _OTHER = 1, 2, 4, 8, 16, 32, 64
+
+
+def _cell_tables(side: str) -> np.ndarray:
+    """Per side: the verdict byte (``_verdict_rows``') of every cell code, when the exit subnet
+    lets the side's packet out (row 0) and when it denies it (row 1)."""
+    code = np.arange(128, dtype=np.uint8)
+    bit = {b: (code & np.uint8(b)) != 0 for b in (_FWD, _TGW, _VIA, _OUT_P, _OUT_R, _MINE, _OTHER)}
+    out_p, out_r = bit[_OUT_P], bit[_OUT_R]
+    x, y = (out_p, bit[_OTHER]) if side == "P" else (bit[_OTHER], out_r)
+    via = bit[_VIA].view(np.uint8) * np.uint8(VIA_DESTINATION_AZ)
+    base = bit[_FWD] & bit[_MINE]
+    allowed = _verdict_rows(base[None], x[None], y[None], bit[_TGW][None], via[None])[0]
+    denied = _verdict_rows(np.zeros_like(base)[None], x[None], y[None], bit[_TGW][None], via[None])[0]
+    return np.stack([allowed, denied])
+
+
 def _verdict_rows(
     base: np.ndarray, x: np.ndarray, y: np.ndarray, t: np.ndarray, via: np.ndarray
 ) -> np.ndarray:
@@ -347,6 +400,9 @@ def _verdict_rows(
     if len(tr):
         v[tr] = _verdicts(base[tr], x[tr], y[tr], t[tr])
     return v | via
+
+
+_CELL = {side: _cell_tables(side) for side in "PQ"}
 
 
 class _Membership(NamedTuple):

@@ -405,9 +405,11 @@ class Classes(GroupRows):
         n1, n2 = len(self.k1), len(k2_keys)
         self._rows = RowCache(ROW_CACHE)
         self._peer_rows = {}
+        self._peer_bases = {}
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
         self._run_widths: dict[str, np.ndarray] = {}
+        self._targets = {}
         proto, port, rport = self.protocol, self.port, self.rport
         # every distinct NACL answer as one mask row over the atoms; the last row allows all
         kinds: dict[int, int] = {}
@@ -451,6 +453,7 @@ class Classes(GroupRows):
         kp, kr, ip, ir = np.array([acl_kinds[str(k[3])] for k in rows], dtype=np.int64).reshape(-1, 4).T
         masks.append(np.ones(n2, dtype=bool))
         self._masks = np.stack(masks)
+        self._mask_codes = None
         self.n1, self.n2 = n1, n2
         if self.lean:
             width = (n2 + 7) // 8
@@ -472,6 +475,7 @@ class Classes(GroupRows):
         # what only the arrivals read: freed before the rows (TGW and gateway rows, n2 wide each)
         self._rows = RowCache(ROW_CACHE)
         self._peer_rows = {}
+        self._peer_bases = {}
         self._alone = np.flatnonzero(~self._member)
         self._members = np.flatnonzero(self._member)
         col = self.membership.painted % n2

@@ -42,6 +42,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+# ``np.unique`` imports ``numpy.ma`` on its first call (numpy 2.3: ``np.ma.is_masked``): imported
+# with this module, not inside the first matrix (60 ms where bytecode is compiled from source)
+import numpy.ma
+
 from ..core.collect import collector_paused
 from ..core.pages import small_pages
 from ..core.parallel import ordered_map
