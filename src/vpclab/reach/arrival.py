@@ -62,6 +62,9 @@ def _through_tgw(
     return None
 
 
+#: ``ArrivalVectors._att_hop``'s answers for a peering attachment and for one that delivers nowhere
+_PEERING, _NOWHERE = "peering", "nowhere"
+
 #: a column's (k2) entry verdicts when a transit gateway picks the entry subnet by the destination's
 #: AZ (``Classes.dst_entry``): that subnet's table delivers the address locally; its outbound rules
 #: let the request out to it; and the reply
@@ -130,6 +133,8 @@ class ArrivalVectors:
     _simple: dict[tuple[str, int, int], bool | None]
     _run_widths: dict[str, np.ndarray]
     _peer_rows: dict[Hashable, np.ndarray]
+    #: ``_att_hop`` per (attachment, AZ, run start, run end): tables list the same attachments
+    _att_hops: dict[tuple[str, str, int, int], tuple[int, int, str | None] | str]
     _peer_bases: dict[tuple[str, str], tuple[np.ndarray, list[tuple[int, int, str, str]]]]
     #: per ``Runs`` (by identity, kept alive with it): ``_one_target``'s answer
     _targets: dict[int, tuple[Runs, str | None]]
@@ -327,32 +332,33 @@ class ArrivalVectors:
         runs = self.c.tgw_tables.get(rtb)
         if runs is None or depth >= MAX_TGW_HOPS:
             return out
-        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
-        hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
         later: list[tuple[int, str, str, str]] = []  # runs whose entry table is not local all along
         peers: list[int] = []
-        ends = (*runs.starts[1:], 1 << 32)
-        subnets = self.c.subnets
+        at: list[int] = []  # the runs a VPC attachment delivers, and their hops
+        hops: list[tuple[int, int]] = []
+        starts = runs.starts
+        ends = (*starts[1:], 1 << 32)
+        known = self._att_hops
         for k, (kind, target) in enumerate(runs.hops):
-            nxt = self.c.attachments.get(target) if kind == "att" else None
-            if nxt is None:
+            if kind != "att":
                 continue
-            if nxt.type == "vpc" and nxt.vpc_id is not None:
-                if nxt.az_subnets.get(az) not in subnets:
-                    if any(x in subnets for x in nxt.az_subnets.values()):
-                        # the destination's AZ picks the entry subnet: decided per column (k2_dz)
-                        hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
-                        hop_entry[k] = self._by_destination
-                    continue
-                entry_rt = nxt.az_route_tables[az]
-                hop_entry[k] = self.sub_index.get(nxt.az_subnets[az], -1)
-                simple = self._all_local(entry_rt, runs.starts[k], ends[k])
-                if simple:
-                    hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
-                elif simple is not None:
-                    later.append((k, entry_rt, nxt.vpc_id, az))
-            elif nxt.type == "peering" and tgw_id in nxt.peer_of:
-                peers.append(k)
+            seen = (target, az, starts[k], ends[k])
+            h = known.get(seen)
+            if h is None:
+                h = known[seen] = self._att_hop(target, az, starts[k], ends[k])
+            if isinstance(h, str):
+                if h == _PEERING and tgw_id in self.c.attachments[target].peer_of:
+                    peers.append(k)
+                continue
+            vpc, entry, entry_rt = h
+            at.append(k)
+            hops.append((vpc, entry))
+            if entry_rt is not None:
+                later.append((k, entry_rt, self.c.attachments[target].vpc_id or "", az))
+        hop_vpc = np.full(len(runs.hops), -1, dtype=np.int32)
+        hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
+        if at:
+            hop_vpc[at], hop_entry[at] = np.array(hops, dtype=np.int32).T
         lo, hi = self._bounds("tgw:" + rtb, runs)
         width = self._widths(rtb, lo, hi)
         out[0] = np.repeat(hop_vpc, width)
@@ -441,6 +447,33 @@ class ArrivalVectors:
         base[0, (base[1] == self._by_destination) & ((self.k2_dz & DZ_LOCAL) == 0)] = -1
         self._peer_bases[(rtb, tgw_id)] = found = (base, peers)
         return found
+
+    def _att_hop(self, target: str, az: str, start: int, end: int) -> tuple[int, int, str | None] | str:
+        """What TGW attachment ``target`` does with a packet from AZ ``az`` to addresses
+        [start, end) (a run of a TGW route table): ``_PEERING``, ``_NOWHERE``, or a VPC
+        attachment's (VPC delivered into — -1 where the entry table does not deliver locally
+        all along —, entry subnet, and that entry table when the packet must be followed through
+        it: ``_arrival``, entering)."""
+        nxt = self.c.attachments.get(target)
+        if nxt is None:
+            return _NOWHERE
+        if nxt.type == "peering":
+            return _PEERING
+        if nxt.type != "vpc" or nxt.vpc_id is None:
+            return _NOWHERE
+        subnets = self.c.subnets
+        vpc = self.vpc_index.get(nxt.vpc_id, -1)
+        if nxt.az_subnets.get(az) not in subnets:
+            if any(x in subnets for x in nxt.az_subnets.values()):
+                # the destination's AZ picks the entry subnet: decided per column (k2_dz)
+                return vpc, self._by_destination, None
+            return _NOWHERE
+        entry_rt = nxt.az_route_tables[az]
+        entry = self.sub_index.get(nxt.az_subnets[az], -1)
+        simple = self._all_local(entry_rt, start, end)
+        if simple:
+            return vpc, entry, None
+        return -1, entry, None if simple is None else entry_rt
 
     def _all_local(self, rt_id: str, start: int, end: int) -> bool | None:
         """Whether the table forwards every address of [start, end) locally (None: no such table)."""

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..core.parallel import ordered_map
 from .arrival import ArrivalVectors
 from .bits import spans
 from .matrix_cells import STRICT, VIA_DESTINATION_AZ, _cat_cells, _verdicts
@@ -184,10 +185,21 @@ class GroupRows(ArrivalVectors):
         groups are), ``size`` groups at a time; ``progress`` hears ("classes", 0, contexts)
         between them."""
         order = self._make_order
-        for m0 in range(0, len(order), max(1, size)):
+        parts = (order[m0 : m0 + max(1, size)] for m0 in range(0, len(order), max(1, size)))
+        # the gateway rows (Python, the row caches) read here; each part's verdict rows (numpy,
+        # which lets go of the GIL) made on the other cores meanwhile (``core.parallel``)
+        self._mask_bits()
+        made = ordered_map(self._group_verdicts, self._prepared(rows, parts, progress), ahead=2)
+        for _ in made:
+            pass
+
+    def _prepared(
+        self, rows: list[tuple[object, ...]], parts: Iterator[list[int]], progress: Progress | None
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray, np.ndarray]]:
+        for part in parts:
             report(progress, "classes", 0, self.n1)
             self._rows.trim()
-            self._make_groups(rows, order[m0 : m0 + size])
+            yield self._prepare_groups(rows, part)
 
     def _make_groups(self, rows: list[tuple[object, ...]], part: list[int]) -> None:
         """The rows of groups ``part``: a gateway row read once for all its groups, and each side's
@@ -195,6 +207,14 @@ class GroupRows(ArrivalVectors):
         exit subnet denies it) — where its groups can differ. A cell's verdicts depend on seven
         bits only (``_gateway_codes``' five and the two ACL answers), so a row is two gathers, two
         ors and one table look-up (``_CELL``) — the same verdicts as ``_rows_of``'s (tested)."""
+        self._group_verdicts(self._prepare_groups(rows, part))
+
+    def _prepare_groups(
+        self, rows: list[tuple[object, ...]], part: list[int]
+    ) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray]:
+        """``_make_groups``' reading of the gateways: groups ``part``, each one's gateway (index
+        into the codes), whether its exit subnet denies the request and the reply, and the
+        gateways' codes."""
         gateways: dict[tuple[str, str, str], int] = {}
         found: list[tuple[str, str, str]] = []
         gw = np.empty(len(part), dtype=np.int64)
@@ -214,8 +234,13 @@ class GroupRows(ArrivalVectors):
                 if sub == exit_subnet:
                     deny[j, 0] |= deny_p
                     deny[j, 1] |= deny_r
-        codes = self._gateway_codes(found)
-        self.has_via = self.has_via or bool((codes & np.uint8(_VIA)).any())
+        return part, gw, deny, self._gateway_codes(found)
+
+    def _group_verdicts(self, prepared: tuple[list[int], np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """``_make_groups``' verdict rows from ``_prepare_groups``' reading (numpy only: safe on
+        another thread while the next part is read, each part writing its own groups' rows)."""
+        part, gw, deny, codes = prepared
+        via = bool((codes & np.uint8(_VIA)).any())
         kp, kr, ip, ir = self._kinds[np.array([self._reps[x] for x in part])].T
         mine_bit, other_bit = self._mask_bits()
         at_part = np.array(part)
@@ -246,6 +271,8 @@ class GroupRows(ArrivalVectors):
             ]
             for n, group in enumerate(part):
                 self._group_cells[side][group] = cells[inverse[n]]
+        if via:
+            self.has_via = True
 
     def _gateway_codes(self, found: list[tuple[str, str, str]]) -> np.ndarray:
         """Per gateway row (TGW route table, gateway, AZ) of ``found``, a byte per column: whether

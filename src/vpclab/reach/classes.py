@@ -406,6 +406,7 @@ class Classes(GroupRows):
         self._rows = RowCache(ROW_CACHE)
         self._peer_rows = {}
         self._peer_bases = {}
+        self._att_hops = {}
         self._run_bounds: dict[str, tuple[list[int], list[int]]] = {}
         self._simple: dict[tuple[str, int, int], bool | None] = {}
         self._run_widths: dict[str, np.ndarray] = {}
@@ -476,6 +477,7 @@ class Classes(GroupRows):
         self._rows = RowCache(ROW_CACHE)
         self._peer_rows = {}
         self._peer_bases = {}
+        self._att_hops = {}
         self._alone = np.flatnonzero(~self._member)
         self._members = np.flatnonzero(self._member)
         col = self.membership.painted % n2
