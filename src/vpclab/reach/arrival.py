@@ -135,6 +135,8 @@ class ArrivalVectors:
     _peer_rows: dict[Hashable, np.ndarray]
     #: ``_att_hop`` per (attachment, AZ, run start, run end): tables list the same attachments
     _att_hops: dict[tuple[str, str, int, int], tuple[int, int, str | None] | str]
+    #: 0 … n2 - 1 (a mask row's columns in ``_masks.reshape(-1)``)
+    _column_at: np.ndarray
     _peer_bases: dict[tuple[str, str], tuple[np.ndarray, list[tuple[int, int, str, str]]]]
     #: per ``Runs`` (by identity, kept alive with it): ``_one_target``'s answer
     _targets: dict[int, tuple[Runs, str | None]]
@@ -374,9 +376,11 @@ class ArrivalVectors:
             a, b = lo[k], hi[k]
             if peer_rtb and a < b:  # across a peering there is no originating AZ
                 out[:2, a:b] = self._peer_row(peer_rtb, peer_tgw, depth + 1)[:, a:b]
-        ar = np.arange(n2)
-        out[2] = self._masks[self._out_p[out[1]], ar]
-        out[3] = self._masks[self._out_r[out[1]], ar]
+        # the entry subnet's outbound rules: a run's entry is its hop's (across a peering the
+        # destination's AZ picks, set below; none: -1, the mask row that allows all)
+        flat, columns = self._masks.reshape(-1), self._column_at
+        out[2] = flat[np.repeat(self._out_p[hop_entry] * n2, width) + columns]
+        out[3] = flat[np.repeat(self._out_r[hop_entry] * n2, width) + columns]
         by_dst = out[1] == self._by_destination
         if by_dst.any():  # the column's own entry subnet: its table delivers locally, its outbound rules
             dz = self.k2_dz[by_dst]

@@ -455,6 +455,7 @@ class Classes(GroupRows):
         masks.append(np.ones(n2, dtype=bool))
         self._masks = np.stack(masks)
         self._mask_codes = None
+        self._column_at = np.arange(n2)
         self.n1, self.n2 = n1, n2
         if self.lean:
             width = (n2 + 7) // 8
