@@ -17,6 +17,7 @@ import vpclab
 from bench.estate import build as build_estate
 from bench.generator import SMALL, build
 from vpclab.reach import matrix as matrix_module
+from vpclab.reach import packing
 from vpclab.reach.compiled import compile_world
 from vpclab.reach.matrix import subnet_matrix
 
@@ -56,6 +57,26 @@ def test_lean_equals_dense_on_generated_networks() -> None:
     estate (the destination's AZ picks the entry subnet across the peerings)."""
     _same(build(SMALL))
     _same(build_estate(SMALL_ESTATE))
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["rows-kept", "rows-per-block"])
+def test_lean_rows_made_once_or_block_by_block(kept: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lean matrix's P rows: every distinct ``row_like`` row made once up front
+    (``PackedP.keep``) or, past ``LIKE_IN_MEMORY``, block by block as each row block needs them
+    — the dense matrix either way."""
+    made: list[bool] = []
+    keep = packing.PackedP.keep
+
+    def spy(self: packing.PackedP) -> bool:
+        made.append(keep(self))
+        return made[-1]
+
+    monkeypatch.setattr(packing.PackedP, "keep", spy)
+    if not kept:
+        monkeypatch.setattr(packing, "LIKE_IN_MEMORY", 0)
+    _same(build(SMALL))
+    _same(build_estate(SMALL_ESTATE))
+    assert made and all(x == kept for x in made)
 
 
 def test_lean_equals_dense_with_subnets_cut_by_routes() -> None:

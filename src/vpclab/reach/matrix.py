@@ -223,6 +223,8 @@ def subnet_matrix(
     qq = packed_q(cl, h1, width)
     packed_p = PackedP(cl, h2, width)
     pp = None if cl.lean else packed_p.rows(np.arange(n1))
+    if pp is None:
+        packed_p.keep()
 
     def p_rows(contexts: np.ndarray) -> np.ndarray:
         return pp[contexts] if pp is not None else packed_p.rows(contexts)
