@@ -34,6 +34,7 @@ import errno
 import mmap
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -226,8 +227,10 @@ def subnet_matrix(
     if pp is None:
         packed_p.keep()
 
-    def p_rows(contexts: np.ndarray) -> np.ndarray:
-        return pp[contexts] if pp is not None else packed_p.rows(contexts)
+    def p_rows(contexts: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        if pp is None:
+            return packed_p.rows(contexts, out)
+        return np.take(pp, contexts, axis=0, out=out)
 
     report(progress, "classes", n1, n1)
     # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL
@@ -250,10 +253,17 @@ def subnet_matrix(
     relaxed_pairs(cl, pk1, pk2, az_of[psub], role_of[psub], keep)
     sink = _Rows(n, width, to_file=lean if lean is not None else n * width > ROWS_IN_MEMORY)
 
+    scratch = threading.local()  # each thread's two gather buffers, made once (no fresh pages a block)
+
     def row_block(b: int) -> np.ndarray:
         r = b * CHUNK
-        block = p_rows(h1[r : r + CHUNK])
-        block &= qq[h2[r : r + CHUNK]]
+        m = min(CHUNK, n - r)
+        if getattr(scratch, "p", None) is None:
+            scratch.p, scratch.q = (np.empty((min(CHUNK, n), width), dtype=np.uint8) for _ in range(2))
+        p_block, q_block = scratch.p[:m], scratch.q[:m]
+        p_rows(h1[r : r + m], p_block)
+        np.take(qq, h2[r : r + m], axis=0, out=q_block)
+        block = np.bitwise_and(p_block, q_block, out=sink.place(r, m))
         pairs, found[b] = found[b], []
         if pairs:
             rs = np.concatenate([x for x, _ in pairs])
@@ -336,9 +346,18 @@ class _Rows:
         else:
             self.array = _populated(self.shape)
 
+    def place(self, r: int, m: int) -> np.ndarray:
+        """Where rows ``r:r + m`` may be made: the result's own rows when it is in memory (then
+        ``write`` has nothing to copy), else a new block."""
+        if self.array is not None:
+            return self.array[r : r + m]
+        return np.empty((m, self.shape[1]), dtype=np.uint8)
+
     def write(self, block: np.ndarray) -> None:
         if self.array is not None:
-            self.array[self.done : self.done + len(block)] = block
+            dest = self.array[self.done : self.done + len(block)]
+            if not np.may_share_memory(dest, block):  # (made in place: ``place``)
+                dest[...] = block
             self.done += len(block)
             return
         data = np.ascontiguousarray(block).reshape(-1)

@@ -76,13 +76,14 @@ class PackedP:
             made[r : r + CHUNK] = np.packbits(np.take(strict, self.h2, axis=1), axis=1)
         return made
 
-    def rows(self, contexts: np.ndarray) -> np.ndarray:
+    def rows(self, contexts: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """The packed rows of ``contexts`` (into ``out``, when given)."""
         cl = self.cl
         if self.kept is not None:
-            out = self.kept[self.slot[cl.row_like[contexts]]]
+            out = np.take(self.kept, self.slot[cl.row_like[contexts]], axis=0, out=out)
         else:
             uniq, inverse = np.unique(cl.row_like[contexts], return_inverse=True)
-            out = self._made(uniq)[inverse]
+            out = np.take(self._made(uniq), inverse, axis=0, out=out)
         count = self.ptr[contexts + 1] - self.ptr[contexts]
         if count.any():
             row = np.repeat(np.arange(len(contexts)), count)
