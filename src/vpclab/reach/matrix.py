@@ -230,7 +230,7 @@ def subnet_matrix(
     def p_rows(contexts: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         if pp is None:
             return packed_p.rows(contexts, out)
-        return np.take(pp, contexts, axis=0, out=out)
+        return np.take(pp, contexts, axis=0, out=out, mode="clip")
 
     report(progress, "classes", n1, n1)
     # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL
@@ -253,7 +253,9 @@ def subnet_matrix(
     relaxed_pairs(cl, pk1, pk2, az_of[psub], role_of[psub], keep)
     sink = _Rows(n, width, to_file=lean if lean is not None else n * width > ROWS_IN_MEMORY)
 
-    scratch = threading.local()  # each thread's two gather buffers, made once (no fresh pages a block)
+    # each thread's two gather buffers, made once (no fresh pages a block); the gathers' indices
+    # are in range, and ``mode="clip"`` spares numpy's copy of ``out`` (it buffers it for "raise")
+    scratch = threading.local()
 
     def row_block(b: int) -> np.ndarray:
         r = b * CHUNK
@@ -262,7 +264,7 @@ def subnet_matrix(
             scratch.p, scratch.q = (np.empty((min(CHUNK, n), width), dtype=np.uint8) for _ in range(2))
         p_block, q_block = scratch.p[:m], scratch.q[:m]
         p_rows(h1[r : r + m], p_block)
-        np.take(qq, h2[r : r + m], axis=0, out=q_block)
+        np.take(qq, h2[r : r + m], axis=0, out=q_block, mode="clip")
         block = np.bitwise_and(p_block, q_block, out=sink.place(r, m))
         pairs, found[b] = found[b], []
         if pairs:

@@ -80,10 +80,10 @@ class PackedP:
         """The packed rows of ``contexts`` (into ``out``, when given)."""
         cl = self.cl
         if self.kept is not None:
-            out = np.take(self.kept, self.slot[cl.row_like[contexts]], axis=0, out=out)
+            out = np.take(self.kept, self.slot[cl.row_like[contexts]], axis=0, out=out, mode="clip")
         else:
             uniq, inverse = np.unique(cl.row_like[contexts], return_inverse=True)
-            out = np.take(self._made(uniq), inverse, axis=0, out=out)
+            out = np.take(self._made(uniq), inverse, axis=0, out=out, mode="clip")
         count = self.ptr[contexts + 1] - self.ptr[contexts]
         if count.any():
             row = np.repeat(np.arange(len(contexts)), count)
