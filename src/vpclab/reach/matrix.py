@@ -219,18 +219,12 @@ def subnet_matrix(
     width = (n + 7) // 8
     n1 = cl.n1
     # the strict bits expanded to subnets and packed: qq[k2] over destinations (Q's rows at their
-    # contexts, a block of atoms at a time); pp[k1] over destinations (P's columns at their
-    # atoms) — per row block when the grids are lean (pp would be as large as the result)
+    # contexts, a block of atoms at a time); P's rows over destinations (its columns at their
+    # atoms) per row block, from each distinct row made once (``PackedP.keep``)
     qq = packed_q(cl, h1, width)
     packed_p = PackedP(cl, h2, width)
-    pp = None if cl.lean else packed_p.rows(np.arange(n1))
-    if pp is None:
-        packed_p.keep()
-
-    def p_rows(contexts: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        if pp is None:
-            return packed_p.rows(contexts, out)
-        return np.take(pp, contexts, axis=0, out=out, mode="clip")
+    packed_p.keep()
+    p_rows = packed_p.rows
 
     report(progress, "classes", n1, n1)
     # pairs a transit gateway delivery straight into an end's subnet lets through (no NACL
