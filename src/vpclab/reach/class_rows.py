@@ -201,20 +201,12 @@ class GroupRows(ArrivalVectors):
             self._rows.trim()
             yield self._prepare_groups(rows, part)
 
-    def _make_groups(self, rows: list[tuple[object, ...]], part: list[int]) -> None:
-        """The rows of groups ``part``: a gateway row read once for all its groups, and each side's
-        verdict row made once per (gateway row, the two ACL answers that side reads, whether the
-        exit subnet denies it) — where its groups can differ. A cell's verdicts depend on seven
-        bits only (``_gateway_codes``' five and the two ACL answers), so a row is two gathers, two
-        ors and one table look-up (``_CELL``) — the same verdicts as ``_rows_of``'s (tested)."""
-        self._group_verdicts(self._prepare_groups(rows, part))
-
     def _prepare_groups(
         self, rows: list[tuple[object, ...]], part: list[int]
     ) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray]:
-        """``_make_groups``' reading of the gateways: groups ``part``, each one's gateway (index
-        into the codes), whether its exit subnet denies the request and the reply, and the
-        gateways' codes."""
+        """Groups ``part``'s reading of their gateways: each group's gateway (index into the
+        codes), whether its exit subnet denies the request and the reply, and the gateways' codes
+        (``_gateway_codes``)."""
         gateways: dict[tuple[str, str, str], int] = {}
         found: list[tuple[str, str, str]] = []
         gw = np.empty(len(part), dtype=np.int64)
@@ -237,8 +229,12 @@ class GroupRows(ArrivalVectors):
         return part, gw, deny, self._gateway_codes(found)
 
     def _group_verdicts(self, prepared: tuple[list[int], np.ndarray, np.ndarray, np.ndarray]) -> None:
-        """``_make_groups``' verdict rows from ``_prepare_groups``' reading (numpy only: safe on
-        another thread while the next part is read, each part writing its own groups' rows)."""
+        """The rows of ``_prepare_groups``' groups: each side's verdict row made once per (gateway
+        row, the two ACL answers that side reads, whether the exit subnet denies it) — where its
+        groups can differ. A cell's verdicts depend on seven bits only (``_gateway_codes``' five
+        and the two ACL answers), so a row is two gathers, two ors and one look-up in a table
+        (``_CELL``) made from ``_verdict_rows`` itself. Numpy only: safe on another thread while
+        the next part is read, each part writing its own groups' rows."""
         part, gw, deny, codes = prepared
         via = bool((codes & np.uint8(_VIA)).any())
         kp, kr, ip, ir = self._kinds[np.array([self._reps[x] for x in part])].T
@@ -395,7 +391,7 @@ class GroupRows(ArrivalVectors):
         self._group_cells = {"P": {}, "Q": {}}
 
 
-#: the bits of a group row's cell code (``GroupRows._make_groups``): from the gateway row, the
+#: the bits of a group row's cell code (``GroupRows._group_verdicts``): from the gateway row, the
 #: packet is delivered into the column's VPC, a transit gateway delivers it through an attachment
 #: subnet, one the destination's AZ picks, whose outbound rules allow the request, the reply; and
 #: the two ACL answers the side reads (its own outbound rule, the other end's inbound one)
