@@ -229,11 +229,16 @@ class Classes(GroupRows):
         self._dst_entries = _destination_entries(c)
         # per VPC: its attachment subnets with what their inbound rules allow (request, reply)
         inbound: dict[str, tuple[Allowed, Allowed]] = {}
+        by_content: dict[int | None, tuple[Allowed, Allowed]] = {}  # ACLs of one content answer alike
         for acl in {c.subnets[x].acl_id for subs in att_subnets.values() for x in subs}:
-            inbound[acl] = (
-                self.acls.allowed(acl, False, protocol, port),
-                self.acls.allowed(acl, False, protocol, self.rport),
-            )
+            content = self.acls.content(acl)
+            answers = by_content.get(content)
+            if answers is None:
+                answers = by_content[content] = (
+                    self.acls.allowed(acl, False, protocol, port),
+                    self.acls.allowed(acl, False, protocol, self.rport),
+                )
+            inbound[acl] = answers
         self._exit_acls: dict[str, list[tuple[int, Allowed, Allowed]]] = {
             vpc: [(self.sub_index[x], *inbound[c.subnets[x].acl_id]) for x in sorted(subs)]
             for vpc, subs in att_subnets.items()
