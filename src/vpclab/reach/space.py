@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from ipaddress import IPv4Network
+from socket import AF_INET as _AF_INET
+from socket import inet_pton as _inet_pton
 
 from ..core.addresses import V6_BASE, AddressSet, network_span
 
@@ -12,20 +14,29 @@ _SPACE = 1 << 32
 
 
 _SPANS: dict[str, tuple[int, int]] = {}
+_from_bytes = int.from_bytes
 
 
 def _span(cidr: str) -> tuple[int, int]:
-    """[start, end) of an IPv4 CIDR, parsed once per distinct string."""
+    """[start, end) of an IPv4 CIDR, parsed once per distinct string: the address by the C
+    library's ``inet_pton`` (dotted quads only, no leading zeros: 0.6 µs against 1.3 µs by hand,
+    AWS-MAX's first compile parses 35,000 texts), anything it refuses by hand or by ``ipaddress``."""
     found = _SPANS.get(cidr)
     if found is None:
+        addr, _, bits = cidr.partition("/")
         try:
-            addr, _, bits = cidr.partition("/")
-            a, b, c, d = map(int, addr.split("."))
             plen = int(bits) if bits else 32
-            if not (0 <= plen <= 32 and 0 <= a <= 255 and 0 <= b <= 255 and 0 <= c <= 255 and 0 <= d <= 255):
+            if not 0 <= plen <= 32:
                 raise ValueError(cidr)
             size = 1 << (32 - plen)
-            start = ((a << 24) | (b << 16) | (c << 8) | d) & ~(size - 1) & 0xFFFFFFFF
+            try:
+                value = _from_bytes(_inet_pton(_AF_INET, addr), "big")
+            except OSError:
+                a, b, c, d = map(int, addr.split("."))
+                if not (0 <= a <= 255 and 0 <= b <= 255 and 0 <= c <= 255 and 0 <= d <= 255):
+                    raise ValueError(cidr) from None
+                value = (a << 24) | (b << 16) | (c << 8) | d
+            start = value & ~(size - 1) & 0xFFFFFFFF
         except ValueError:
             net = IPv4Network(cidr, strict=False)
             start, size = int(net.network_address), net.num_addresses
