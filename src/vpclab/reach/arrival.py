@@ -134,7 +134,7 @@ class ArrivalVectors:
     _run_widths: dict[str, np.ndarray]
     _peer_rows: dict[Hashable, np.ndarray]
     #: ``_att_hop`` per (attachment, AZ, run start, run end): tables list the same attachments
-    _att_hops: dict[tuple[str, str, int, int], tuple[int, int, str | None] | str]
+    _att_hops: dict[tuple[str, str | None, int, int], tuple[int, int, str | None] | str]
     #: 0 … n2 - 1 (a mask row's columns in ``_masks.reshape(-1)``)
     _column_at: np.ndarray
     _peer_bases: dict[tuple[str, str], tuple[np.ndarray, list[tuple[int, int, str, str]]]]
@@ -429,16 +429,15 @@ class ArrivalVectors:
         hop_entry = np.full(len(runs.hops), -1, dtype=np.int32)
         lo, hi = self._bounds("tgw:" + rtb, runs)
         peers: list[tuple[int, int, str, str]] = []
-        subnets = self.c.subnets
         for k, (kind, target) in enumerate(runs.hops):
-            nxt = self.c.attachments.get(target) if kind == "att" else None
-            if nxt is None:
+            if kind != "att":
                 continue
-            if nxt.type == "vpc" and nxt.vpc_id is not None:
-                if any(x in subnets for x in nxt.az_subnets.values()):
-                    hop_vpc[k] = self.vpc_index.get(nxt.vpc_id, -1)
-                    hop_entry[k] = self._by_destination
-            elif nxt.type == "peering" and tgw_id in nxt.peer_of:
+            h = self._att_hop(target, None, 0, 0)  # no AZ: the destination's picks (run bounds unread)
+            if not isinstance(h, str):
+                hop_vpc[k], hop_entry[k] = h[0], h[1]
+                continue
+            nxt = self.c.attachments[target]
+            if h == _PEERING and tgw_id in nxt.peer_of:
                 peer_tgw = nxt.peer_of[tgw_id]
                 peer_rtb = nxt.associations.get(peer_tgw)
                 if peer_rtb and lo[k] < hi[k]:
@@ -452,12 +451,15 @@ class ArrivalVectors:
         self._peer_bases[(rtb, tgw_id)] = found = (base, peers)
         return found
 
-    def _att_hop(self, target: str, az: str, start: int, end: int) -> tuple[int, int, str | None] | str:
-        """What TGW attachment ``target`` does with a packet from AZ ``az`` to addresses
-        [start, end) (a run of a TGW route table): ``_PEERING``, ``_NOWHERE``, or a VPC
-        attachment's (VPC delivered into — -1 where the entry table does not deliver locally
-        all along —, entry subnet, and that entry table when the packet must be followed through
-        it: ``_arrival``, entering)."""
+    def _att_hop(
+        self, target: str, az: str | None, start: int, end: int
+    ) -> tuple[int, int, str | None] | str:
+        """What TGW attachment ``target`` does with a packet from AZ ``az`` (None: across a
+        peering, no originating AZ) to addresses [start, end) (a run of a TGW route table):
+        ``_PEERING``, ``_NOWHERE``, or a VPC attachment's (VPC delivered into — -1 where the
+        entry table does not deliver locally all along —, entry subnet, and that entry table when
+        the packet must be followed through it: ``_arrival``, entering). Where the destination's
+        AZ picks the entry subnet, the entry is ``_by_destination`` (decided per column)."""
         nxt = self.c.attachments.get(target)
         if nxt is None:
             return _NOWHERE
@@ -467,7 +469,7 @@ class ArrivalVectors:
             return _NOWHERE
         subnets = self.c.subnets
         vpc = self.vpc_index.get(nxt.vpc_id, -1)
-        if nxt.az_subnets.get(az) not in subnets:
+        if az is None or nxt.az_subnets.get(az) not in subnets:
             if any(x in subnets for x in nxt.az_subnets.values()):
                 # the destination's AZ picks the entry subnet: decided per column (k2_dz)
                 return vpc, self._by_destination, None
